@@ -1,0 +1,142 @@
+import { Command, Option } from 'commander';
+import pc from 'picocolors';
+import { ROLES } from '../db/schema.js';
+import { DEMO_PASSWORD, isSeeded, seedDemo } from '../domain/demo/seed-demo.js';
+import { createStaff } from '../domain/staff/staff.js';
+import { StaffInput } from '../domain/staff/staff-input.js';
+import { buildApp } from '../server/app.js';
+import { openContext } from './context.js';
+import { progressBar } from './progress.js';
+import { WEB_DIST, ensureWebBuilt } from './web-build.js';
+import type { Actor } from '../domain/auth/actor.js';
+
+const program = new Command('closeloop')
+  .description('闭环 closeloop — waste-sorting supervision: registry, cases, patrols, enforcement, dashboard')
+  .showHelpAfterError();
+
+async function serve(opts: { demo?: boolean; build?: boolean }) {
+  const started = performance.now();
+  const ctx = await openContext();
+  if (opts.demo && !(await isSeeded(ctx.handle.db))) {
+    const bar = progressBar('Seeding Hongqiao demo');
+    await seedDemo(ctx.handle.db, ctx.deps.clock, { onProgress: (d, t) => bar.update(d, t) });
+    bar.stop();
+  }
+  if (opts.build !== false) await ensureWebBuilt();
+  const app = await buildApp(ctx.deps, { webDir: WEB_DIST, logger: true });
+  const shutdown = async () => {
+    await app.close();
+    await ctx.handle.destroy();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  const address = await app.listen({ host: ctx.config.host, port: ctx.config.port });
+  const ms = Math.round(performance.now() - started);
+  console.log(`\n${pc.bold(pc.green('closeloop 闭环'))} ready in ${ms} ms on ${ctx.handle.kind}`);
+  console.log(`  Console    ${pc.cyan(`${address}/`)}`);
+  console.log(`  Field app  ${pc.cyan(`${address}/m`)}`);
+  console.log(`  API docs   ${pc.cyan(`${address}/api/docs`)}`);
+  if (opts.demo) {
+    console.log(`  Demo sign-ins (password ${pc.bold(DEMO_PASSWORD)}): admin, operator, leader, patrol1, cadre01, enforcer1, handler1, xx-admin, district-admin\n`);
+  }
+}
+
+program
+  .command('serve')
+  .description('Serve the API and the web apps from one process')
+  .option('--demo', 'seed the Hongqiao demo first if the database is empty')
+  .option('--no-build', 'do not build the web apps if they are missing')
+  .action(serve);
+
+program
+  .command('start')
+  .description('Quick start: migrate, seed the demo on first run, build the web apps once, serve')
+  .action(() => serve({ demo: true }));
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations')
+  .action(async () => {
+    const ctx = await openContext();
+    console.log(`Database is up to date (${ctx.handle.kind}).`);
+    await ctx.handle.destroy();
+  });
+
+program
+  .command('seed')
+  .description('Load data')
+  .option('--demo', 'the Hongqiao Subdistrict demo (plus Xianxia Xincun)')
+  .addOption(new Option('--subdistricts <n>', 'extra synthetic subdistricts of Hongqiao size').argParser((v) => Number.parseInt(v, 10)).default(0))
+  .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10))
+  .action(async (opts: { demo?: boolean; subdistricts: number; seed?: number }) => {
+    if (!opts.demo) {
+      console.error('Nothing to seed: pass --demo');
+      process.exitCode = 2;
+      return;
+    }
+    const ctx = await openContext();
+    try {
+      if (await isSeeded(ctx.handle.db)) {
+        console.log('The demo is already seeded; nothing to do.');
+        return;
+      }
+      const started = performance.now();
+      const bar = progressBar('Seeding');
+      const res = await seedDemo(ctx.handle.db, ctx.deps.clock, {
+        extraSubdistricts: opts.subdistricts,
+        seed: opts.seed,
+        onProgress: (d, t) => bar.update(d, t),
+      });
+      bar.stop();
+      console.log(
+        `Seeded ${res.subdistricts} subdistricts, ${res.sites} sites, ${res.users.length} staff in ${Math.round(performance.now() - started)} ms. Password for every demo user: ${res.password}`,
+      );
+    } finally {
+      await ctx.handle.destroy();
+    }
+  });
+
+const user = program.command('user').description('Manage staff accounts');
+user
+  .command('add')
+  .description('Add a staff member (password from --password or CLOSELOOP_PASSWORD)')
+  .requiredOption('--username <name>')
+  .requiredOption('--name <displayName>')
+  .addOption(new Option('--role <role>').choices([...ROLES]).makeOptionMandatory())
+  .requiredOption('--subdistrict <code>', 'subdistrict code, e.g. 008')
+  .option('--committee <code>', 'limit to one committee (code within the subdistrict)')
+  .option('--password <password>')
+  .action(async (opts) => {
+    const ctx = await openContext();
+    try {
+      const db = ctx.handle.db;
+      const sub = await db.selectFrom('subdistricts').select('id').where('code', '=', opts.subdistrict).executeTakeFirst();
+      if (!sub) throw new Error(`Unknown subdistrict code ${opts.subdistrict}`);
+      let committeeId: string | null = null;
+      if (opts.committee) {
+        const c = await db.selectFrom('committees').select('id').where('subdistrict_id', '=', sub.id).where('code', '=', opts.committee).executeTakeFirst();
+        if (!c) throw new Error(`Unknown committee code ${opts.committee}`);
+        committeeId = c.id;
+      }
+      const input = StaffInput.parse({
+        username: opts.username,
+        displayName: opts.name,
+        role: opts.role,
+        password: opts.password ?? process.env.CLOSELOOP_PASSWORD,
+        scopes: [{ subdistrictId: sub.id, committeeId }],
+      });
+      // The command line acts as a system administrator of that subdistrict.
+      const system: Actor = { userId: 'system', username: 'system', displayName: 'system', role: 'admin', subdistrictId: sub.id, handlingUnitId: null, scope: [{ subdistrictId: sub.id, committeeId: null }] };
+      const id = await db.transaction().execute((trx) => createStaff(trx, ctx.deps.clock, system, input));
+      console.log(`Added ${opts.username} (${opts.role}) id ${id}`);
+    } finally {
+      await ctx.handle.destroy();
+    }
+  });
+
+program.parseAsync().catch((err) => {
+  console.error(pc.red(err instanceof Error ? err.message : String(err)));
+  if (err && typeof err === 'object' && 'details' in err && err.details) console.error(JSON.stringify(err.details));
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+import type { Db } from '../../db/index.js';
+import type { Role } from '../../db/schema.js';
+
+export interface ScopeEntry {
+  subdistrictId: string;
+  /** null = the whole subdistrict */
+  committeeId: string | null;
+}
+
+/** The signed-in person on whose behalf a domain function runs. */
+export interface Actor {
+  userId: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  subdistrictId: string | null;
+  handlingUnitId: string | null;
+  scope: ScopeEntry[];
+}
+
+export async function loadActor(db: Db, userId: string): Promise<Actor | null> {
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'username', 'display_name', 'role', 'subdistrict_id', 'handling_unit_id', 'status'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!user || user.status !== 'active') return null;
+  const scopes = await db
+    .selectFrom('user_scopes')
+    .select(['subdistrict_id', 'committee_id'])
+    .where('user_id', '=', userId)
+    .execute();
+  return {
+    userId: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    role: user.role,
+    subdistrictId: user.subdistrict_id,
+    handlingUnitId: user.handling_unit_id,
+    scope: scopes.map((s) => ({ subdistrictId: s.subdistrict_id, committeeId: s.committee_id })),
+  };
+}

@@ -1,0 +1,34 @@
+import type { Role } from '../../db/schema.js';
+import { DomainError } from '../shared/errors.js';
+import type { Actor } from './actor.js';
+
+/**
+ * What each role may do, read as sentences: "an operator may dispatch cases".
+ * Scope (which subdistricts/committees) is applied separately, in every query.
+ */
+export const PERMISSIONS = {
+  'registry.read': ['admin', 'operator', 'patrol', 'cadre', 'enforcement', 'handler', 'leader'],
+  'registry.write': ['admin'],
+  'registry.import': ['admin'],
+  'registry.export': ['admin', 'operator', 'leader'],
+  'staff.read': ['admin', 'operator', 'leader'],
+  'staff.write': ['admin'],
+  'tokens.manage': ['admin', 'operator', 'patrol', 'cadre', 'enforcement', 'handler', 'leader'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(actor: Pick<Actor, 'role'>, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(actor.role);
+}
+
+export function assertCan(actor: Pick<Actor, 'role'>, permission: Permission): void {
+  if (!can(actor, permission)) {
+    throw new DomainError('forbidden', `Role ${actor.role} may not ${permission}`, { permission });
+  }
+}
+
+/** Permissions a role holds, sent to the UI so it offers only what the server allows. */
+export function permissionsOf(role: Role): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => (PERMISSIONS[p] as readonly Role[]).includes(role));
+}

@@ -1,0 +1,199 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import type { Role } from '../../db/schema.js';
+import type { Actor } from '../auth/actor.js';
+import { hashPassword } from '../auth/passwords.js';
+import { assertCan } from '../auth/permissions.js';
+import { assertSeesCommittee, fullSubdistricts, scopedCommittees } from '../auth/scope.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError, invalidField, notFound } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import type { StaffInput, StaffPatch } from './staff-input.js';
+
+/** Staff visible to the actor: those whose scope lies inside the actor's. */
+function visibleUsers(db: Db, actor: Actor) {
+  const subs = fullSubdistricts(actor);
+  const coms = scopedCommittees(actor);
+  return db.selectFrom('users as u').where((eb) =>
+    eb.or([
+      ...(subs.length ? [eb('u.subdistrict_id', 'in', subs)] : []),
+      ...(coms.length
+        ? [
+            eb.exists(
+              eb
+                .selectFrom('user_scopes as us')
+                .select('us.id')
+                .whereRef('us.user_id', '=', 'u.id')
+                .where('us.committee_id', 'in', coms),
+            ),
+          ]
+        : []),
+      sql<boolean>`1 = 0`,
+    ]),
+  );
+}
+
+async function attachScopes(db: Db, users: { id: string }[]) {
+  if (!users.length) return new Map<string, { subdistrictId: string; committeeId: string | null; committeeName: string | null }[]>();
+  const rows = await db
+    .selectFrom('user_scopes as us')
+    .leftJoin('committees as c', 'c.id', 'us.committee_id')
+    .select(['us.user_id', 'us.subdistrict_id', 'us.committee_id', 'c.name as committee_name'])
+    .where(
+      'us.user_id',
+      'in',
+      users.map((u) => u.id),
+    )
+    .execute();
+  const map = new Map<string, { subdistrictId: string; committeeId: string | null; committeeName: string | null }[]>();
+  for (const r of rows) {
+    const list = map.get(r.user_id) ?? [];
+    list.push({ subdistrictId: r.subdistrict_id, committeeId: r.committee_id, committeeName: r.committee_name });
+    map.set(r.user_id, list);
+  }
+  return map;
+}
+
+const staffColumns = [
+  'u.id',
+  'u.username',
+  'u.display_name as displayName',
+  'u.phone',
+  'u.role',
+  'u.subdistrict_id as subdistrictId',
+  'u.handling_unit_id as handlingUnitId',
+  'u.status',
+  'u.locked_until as lockedUntil',
+  'u.created_at as createdAt',
+] as const;
+
+export async function listStaff(
+  db: Db,
+  actor: Actor,
+  f: { role?: Role; q?: string; committeeId?: string },
+  page: { after?: string; limit: number },
+) {
+  assertCan(actor, 'staff.read');
+  let q = visibleUsers(db, actor).select(staffColumns);
+  if (f.role) q = q.where('u.role', '=', f.role);
+  if (f.q) {
+    const like = `%${f.q.toLowerCase()}%`;
+    q = q.where((eb) => eb.or([eb(sql`lower(u.display_name)`, 'like', like), eb(sql`lower(u.username)`, 'like', like)]));
+  }
+  if (f.committeeId) {
+    const committeeId = f.committeeId;
+    q = q.where((eb) =>
+      eb.exists(
+        eb.selectFrom('user_scopes as us2').select('us2.id').whereRef('us2.user_id', '=', 'u.id').where('us2.committee_id', '=', committeeId),
+      ),
+    );
+  }
+  if (page.after) q = q.where('u.id', '>', page.after);
+  const rows = await q.orderBy('u.id').limit(page.limit + 1).execute();
+  const items = rows.slice(0, page.limit);
+  const scopes = await attachScopes(db, items);
+  return {
+    items: items.map((u) => ({ ...u, scopes: scopes.get(u.id) ?? [] })),
+    nextCursor: rows.length > page.limit ? (items[items.length - 1]?.id ?? null) : null,
+  };
+}
+
+export async function getStaff(db: Db, actor: Actor, id: string) {
+  assertCan(actor, 'staff.read');
+  const u = await visibleUsers(db, actor).select(staffColumns).where('u.id', '=', id).executeTakeFirst();
+  if (!u) throw notFound('Staff member', id);
+  const scopes = await attachScopes(db, [u]);
+  return { ...u, scopes: scopes.get(u.id) ?? [] };
+}
+
+async function checkScopes(db: Db, actor: Actor, scopes: StaffInput['scopes']) {
+  for (const [i, s] of scopes.entries()) {
+    if (s.committeeId) {
+      const c = await db.selectFrom('committees').select(['id', 'subdistrict_id']).where('id', '=', s.committeeId).executeTakeFirst();
+      if (!c || c.subdistrict_id !== s.subdistrictId) throw invalidField(`scopes.${i}.committeeId`, 'unknown committee');
+      assertSeesCommittee(actor, c.subdistrict_id, c.id, 'Committee');
+    } else if (!fullSubdistricts(actor).includes(s.subdistrictId)) {
+      throw invalidField(`scopes.${i}.subdistrictId`, 'outside your scope');
+    }
+  }
+}
+
+async function checkHandlingUnit(db: Db, actor: Actor, role: Role, unitId: string | null | undefined) {
+  if (role === 'handler' && !unitId) throw invalidField('handlingUnitId', 'handling-unit staff need a unit');
+  if (!unitId) return;
+  const unit = await db.selectFrom('handling_units').select(['id', 'subdistrict_id']).where('id', '=', unitId).executeTakeFirst();
+  if (!unit || !actor.scope.some((s) => s.subdistrictId === unit.subdistrict_id))
+    throw invalidField('handlingUnitId', 'unknown handling unit');
+}
+
+/** Adds a staff member; the caller owns the transaction. */
+export async function createStaff(db: Db, clock: Clock, actor: Actor, input: StaffInput): Promise<string> {
+  assertCan(actor, 'staff.write');
+  await checkScopes(db, actor, input.scopes);
+  await checkHandlingUnit(db, actor, input.role, input.handlingUnitId);
+  const taken = await db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
+  if (taken) throw new DomainError('duplicate', 'username: already taken', { fields: [{ field: 'username', reason: 'already taken' }] });
+  const now = clock.now().toISOString();
+  const id = newId();
+  await db
+    .insertInto('users')
+    .values({
+      id,
+      username: input.username,
+      display_name: input.displayName,
+      phone: input.phone ?? null,
+      password_hash: await hashPassword(input.password),
+      role: input.role,
+      subdistrict_id: input.scopes[0]?.subdistrictId ?? null,
+      handling_unit_id: input.handlingUnitId ?? null,
+      status: 'active',
+      failed_logins: 0,
+      locked_until: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await db
+    .insertInto('user_scopes')
+    .values(input.scopes.map((s) => ({ id: newId(), user_id: id, subdistrict_id: s.subdistrictId, committee_id: s.committeeId ?? null })))
+    .execute();
+  return id;
+}
+
+export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string, patch: StaffPatch) {
+  assertCan(actor, 'staff.write');
+  return db.transaction().execute(async (trx) => {
+    const current = await getStaff(trx, actor, id);
+    const role = patch.role ?? current.role;
+    if (patch.scopes) await checkScopes(trx, actor, patch.scopes);
+    const unitId = patch.handlingUnitId === undefined ? current.handlingUnitId : patch.handlingUnitId;
+    await checkHandlingUnit(trx, actor, role, unitId);
+    if (id === actor.userId && (patch.status === 'disabled' || (patch.role && patch.role !== 'admin')))
+      throw invalidField('status', 'you cannot disable or demote yourself');
+    await trx
+      .updateTable('users')
+      .set({
+        ...(patch.displayName !== undefined && { display_name: patch.displayName }),
+        ...(patch.phone !== undefined && { phone: patch.phone ?? null }),
+        ...(patch.status !== undefined && { status: patch.status }),
+        ...(patch.password !== undefined && { password_hash: await hashPassword(patch.password), failed_logins: 0, locked_until: null }),
+        ...(patch.scopes && { subdistrict_id: patch.scopes[0]?.subdistrictId ?? null }),
+        role,
+        handling_unit_id: unitId ?? null,
+        updated_at: clock.now().toISOString(),
+      })
+      .where('id', '=', id)
+      .execute();
+    if (patch.scopes) {
+      await trx.deleteFrom('user_scopes').where('user_id', '=', id).execute();
+      await trx
+        .insertInto('user_scopes')
+        .values(patch.scopes.map((s) => ({ id: newId(), user_id: id, subdistrict_id: s.subdistrictId, committee_id: s.committeeId ?? null })))
+        .execute();
+    }
+    if (patch.status === 'disabled' || patch.password !== undefined) {
+      await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    }
+    return getStaff(trx, actor, id);
+  });
+}

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { authHook } from './auth-hook.js';
+import type { Deps } from './deps.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import type { App } from './route.js';
+import { registerRoutes } from './routes/index.js';
+
+export interface AppOptions {
+  /** Folder of the built web apps (vite build output); omitted in API-only tests. */
+  webDir?: string;
+  logger?: boolean;
+}
+
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+/** Builds the Fastify app without listening, so tests can use app.inject(). */
+export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger ? { level: deps.config.logLevel } : false,
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: true,
+    ajv: undefined,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: deps.config.uploadMaxBytes, files: 10, fields: 50 } });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'closeloop API',
+        description: '闭环 — waste-sorting supervision. Errors: { "error": { "code", "message", "details" } }.',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'cl_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.decorateRequest('actor', null);
+  app.decorateRequest('sessionToken', null);
+  app.addHook('onRequest', authHook(deps));
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    return payload;
+  });
+
+  registerRoutes(app, deps);
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  if (opts.webDir && fs.existsSync(opts.webDir)) {
+    const webDir = path.resolve(opts.webDir);
+    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: false });
+    const shell = (file: string) => fs.readFileSync(path.join(webDir, file), 'utf8');
+    const sendShell = (file: string) => async (_req: unknown, reply: { type: (t: string) => { send: (b: string) => unknown } }) =>
+      reply.type('text/html; charset=utf-8').send(shell(file));
+    app.get('/', { schema: { hide: true } }, sendShell('index.html'));
+    app.get('/m', { schema: { hide: true } }, sendShell('m.html'));
+    app.get('/m/*', { schema: { hide: true } }, sendShell('m.html'));
+    app.get('/console/*', { schema: { hide: true } }, sendShell('index.html'));
+    app.get('/*', { schema: { hide: true } }, async (req, reply) => {
+      const rel = decodeURIComponent(req.url.split('?')[0] ?? '/').replace(/^\/+/, '');
+      const file = path.join(webDir, rel);
+      if (file.startsWith(webDir) && rel && fs.existsSync(file) && fs.statSync(file).isFile()) {
+        if (rel.startsWith('assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+        return reply.sendFile(rel);
+      }
+      if (rel.startsWith('api/') || rel.startsWith('assets/')) return notFoundHandler(req, reply);
+      return reply.type('text/html; charset=utf-8').send(shell('index.html'));
+    });
+  }
+  return app;
+}

@@ -1,0 +1,91 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
+import { DomainError, type ErrorCode } from '../domain/shared/errors.js';
+
+/** The one place that knows HTTP statuses for domain error codes. */
+export const STATUS: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  not_found: 404,
+  forbidden: 403,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  account_locked: 423,
+  rate_limited: 429,
+  conflict: 409,
+  stale_version: 409,
+  duplicate: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  import_failed: 422,
+  idempotency_mismatch: 422,
+  transition_not_allowed: 409,
+};
+
+export interface FieldError {
+  field: string;
+  reason: string;
+}
+
+function send(reply: FastifyReply, status: number, code: string, message: string, details?: unknown) {
+  return reply.status(status).send({ error: { code, message, details: details ?? null } });
+}
+
+function pathToField(location: string | undefined, instancePath: string): string {
+  const p = instancePath.replace(/^\//, '').replace(/\//g, '.');
+  return p || location || 'body';
+}
+
+export function fieldsFromZod(err: ZodError, prefix = ''): FieldError[] {
+  return err.issues.flatMap((i) => {
+    const base = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
+    if (i.code === 'unrecognized_keys') {
+      return i.keys.map((k) => ({ field: base ? `${base}.${k}` : k, reason: 'unknown field' }));
+    }
+    return [{ field: base || 'body', reason: i.message }];
+  });
+}
+
+export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof DomainError) {
+    return send(reply, STATUS[error.code], error.code, error.message, error.details);
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const location = (error as FastifyError).validationContext;
+    const fields: FieldError[] = error.validation.flatMap((v) => {
+      const field = pathToField(location, v.instancePath);
+      const keys = (v.params as { keys?: string[] } | undefined)?.keys;
+      if (v.keyword === 'unrecognized_keys' && keys) {
+        const prefix = v.instancePath.replace(/^\/+/, '').replace(/\//g, '.');
+        return keys.map((k) => ({ field: prefix ? `${prefix}.${k}` : k, reason: 'unknown field' }));
+      }
+      return [{ field, reason: v.message ?? 'invalid' }];
+    });
+    const first = fields[0];
+    return send(reply, 400, 'validation_failed', first ? `${first.field}: ${first.reason}` : 'Invalid request', {
+      location,
+      fields,
+    });
+  }
+  if (error instanceof ZodError) {
+    const fields = fieldsFromZod(error);
+    return send(reply, 400, 'validation_failed', `${fields[0]?.field}: ${fields[0]?.reason}`, { fields });
+  }
+  const fe = error as FastifyError;
+  if (fe.code === 'FST_REQ_FILE_TOO_LARGE' || fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.statusCode === 413) {
+    return send(reply, 413, 'payload_too_large', 'The upload is larger than allowed');
+  }
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fe.statusCode === 415 || fe.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
+    return send(reply, 415, 'unsupported_media_type', fe.message);
+  }
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    // Malformed JSON, empty body with a JSON content type, and similar client faults.
+    return send(reply, fe.statusCode, 'bad_request', fe.message);
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return send(reply, 500, 'internal_error', 'Something went wrong on our side; it has been logged');
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
+  return send(reply, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
+}

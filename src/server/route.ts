@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchema,
+  RawServerDefault,
+  RouteGenericInterface,
+} from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Actor } from '../domain/auth/actor.js';
+import { DomainError } from '../domain/shared/errors.js';
+import type { Deps } from './deps.js';
+
+export type ZodRequest<S extends FastifySchema> = FastifyRequest<
+  RouteGenericInterface,
+  RawServerDefault,
+  IncomingMessage,
+  S,
+  ZodTypeProvider
+>;
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, any, ZodTypeProvider>;
+
+export interface RouteDef<S extends FastifySchema> {
+  schema: S;
+  /** 'public' routes need no sign-in; everything else does. */
+  access?: 'public' | 'signed-in';
+  handler: (ctx: { req: ZodRequest<S>; reply: FastifyReply; deps: Deps; actor: Actor }) => Promise<unknown>;
+}
+
+export const def = <S extends FastifySchema>(d: RouteDef<S>) => d;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    sessionToken: string | null;
+  }
+}
+
+export function requireActor(req: FastifyRequest): Actor {
+  if (!req.actor) throw new DomainError('unauthenticated', 'Sign in first');
+  return req.actor;
+}
+
+/** Registers one route; the list of calls in routes/index.ts is the whole API. */
+export function mount(app: App, deps: Deps, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, d: RouteDef<any>) {
+  app.route({
+    method,
+    url,
+    schema: d.schema,
+    handler: async (req, reply) => {
+      const actor = d.access === 'public' ? (req.actor as Actor) : requireActor(req);
+      const result = await d.handler({ req: req as any, reply, deps, actor });
+      if (reply.sent) return reply;
+      return result;
+    },
+  });
+}

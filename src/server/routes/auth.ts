@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { permissionsOf } from '../../domain/auth/permissions.js';
+import { placeTree } from '../../domain/registry/places.js';
+import { createApiToken, endSession, listApiTokens, revokeApiToken } from '../../domain/auth/sessions.js';
+import { signIn } from '../../domain/auth/sign-in.js';
+import { assertCan } from '../../domain/auth/permissions.js';
+import { SESSION_COOKIE } from '../auth-hook.js';
+import { def } from '../route.js';
+
+export const signInRoute = def({
+  access: 'public',
+  schema: {
+    tags: ['auth'],
+    summary: 'Sign in with username and password; sets an httpOnly session cookie',
+    body: z.strictObject({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) }),
+  },
+  handler: async ({ req, reply, deps }) => {
+    const { config } = deps;
+    const session = await signIn(
+      deps.db,
+      deps.clock,
+      { ...config.login, sessionTtlMs: config.sessionTtlMs },
+      { username: req.body.username, password: req.body.password, ip: req.ip, userAgent: req.headers['user-agent'] ?? null },
+    );
+    reply.setCookie(SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.cookieSecure,
+      path: '/',
+      expires: new Date(session.expiresAt),
+    });
+    return { ok: true, expiresAt: session.expiresAt };
+  },
+});
+
+export const signOutRoute = def({
+  access: 'public',
+  schema: { tags: ['auth'], summary: 'End the browser session' },
+  handler: async ({ req, reply, deps }) => {
+    if (req.sessionToken) await endSession(deps.db, req.sessionToken);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  },
+});
+
+export const me = def({
+  schema: { tags: ['auth'], summary: 'The signed-in person, their permissions and the places they see' },
+  handler: async ({ deps, actor }) => ({
+    user: {
+      id: actor.userId,
+      username: actor.username,
+      displayName: actor.displayName,
+      role: actor.role,
+      handlingUnitId: actor.handlingUnitId,
+      scope: actor.scope,
+    },
+    permissions: permissionsOf(actor.role),
+    places: await placeTree(deps.db, actor),
+  }),
+});
+
+export const listTokens = def({
+  schema: { tags: ['auth'], summary: 'My API tokens' },
+  handler: async ({ deps, actor }) => ({ items: await listApiTokens(deps.db, actor) }),
+});
+
+export const createToken = def({
+  schema: {
+    tags: ['auth'],
+    summary: 'Create a bearer API token for an integration (shown once)',
+    body: z.strictObject({ name: z.string().trim().min(1).max(100), ttlDays: z.number().int().min(1).max(3650).optional() }),
+  },
+  handler: async ({ req, reply, deps, actor }) => {
+    assertCan(actor, 'tokens.manage');
+    reply.status(201);
+    return createApiToken(deps.db, deps.clock, actor, req.body.name, req.body.ttlDays);
+  },
+});
+
+export const revokeToken = def({
+  schema: { tags: ['auth'], summary: 'Revoke one of my API tokens', params: z.strictObject({ id: z.string().min(1) }) },
+  handler: async ({ req, deps, actor }) => {
+    await revokeApiToken(deps.db, deps.clock, actor, req.params.id);
+    return { ok: true };
+  },
+});

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { pingDatabase } from '../../db/index.js';
+import { def } from '../route.js';
+
+export const healthz = def({
+  access: 'public',
+  schema: { hide: true },
+  handler: async () => ({ status: 'ok' }),
+});
+
+export const readyz = def({
+  access: 'public',
+  schema: { hide: true },
+  handler: async ({ deps, reply }) => {
+    try {
+      await pingDatabase(deps.db);
+      return { status: 'ready', database: deps.dbKind };
+    } catch (err) {
+      reply.status(503);
+      return { status: 'unavailable', database: deps.dbKind, error: String((err as Error).message) };
+    }
+  },
+});
+
+export const clientConfig = def({
+  access: 'public',
+  schema: { tags: ['meta'], summary: 'Settings the web apps need before sign-in', querystring: z.strictObject({}) },
+  handler: async ({ deps }) => ({ map: deps.config.map }),
+});

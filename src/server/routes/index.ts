@@ -1,0 +1,40 @@
+import type { Deps } from '../deps.js';
+import { type App, mount } from '../route.js';
+import * as auth from './auth.js';
+import * as health from './health.js';
+import * as sites from './sites.js';
+import * as staff from './staff.js';
+
+/** Every route of the API, in one list. */
+export function registerRoutes(app: App, deps: Deps) {
+  const r = (method: Parameters<typeof mount>[2], url: string, d: Parameters<typeof mount>[4]) =>
+    mount(app, deps, method, url, d);
+
+  r('GET', '/healthz', health.healthz);
+  r('GET', '/readyz', health.readyz);
+  r('GET', '/api/config', health.clientConfig);
+
+  r('POST', '/api/auth/sign-in', auth.signInRoute);
+  r('POST', '/api/auth/sign-out', auth.signOutRoute);
+  r('GET', '/api/me', auth.me);
+  r('GET', '/api/me/tokens', auth.listTokens);
+  r('POST', '/api/me/tokens', auth.createToken);
+  r('DELETE', '/api/me/tokens/:id', auth.revokeToken);
+
+  r('GET', '/api/places', staff.places);
+  r('GET', '/api/handling-units', staff.listUnits);
+  r('POST', '/api/handling-units', staff.createUnit);
+
+  r('GET', '/api/sites', sites.list);
+  r('GET', '/api/sites/markers', sites.markers);
+  r('GET', '/api/sites/:id', sites.get);
+  r('POST', '/api/sites', sites.create);
+  r('PATCH', '/api/sites/:id', sites.update);
+  r('POST', '/api/sites/:id/retire', sites.retire);
+  r('POST', '/api/sites/:id/restore', sites.restore);
+
+  r('GET', '/api/staff', staff.list);
+  r('GET', '/api/staff/:id', staff.get);
+  r('POST', '/api/staff', staff.create);
+  r('PATCH', '/api/staff/:id', staff.update);
+}

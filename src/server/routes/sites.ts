@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { SITE_KINDS, SITE_STATUSES } from '../../db/schema.js';
+import { SiteInput, SitePatch } from '../../domain/registry/site-input.js';
+import { createSite, getSite, listSites, setSiteStatus, siteMarkers, updateSite } from '../../domain/registry/sites.js';
+import { def } from '../route.js';
+
+const bbox = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, 'expected minLng,minLat,maxLng,maxLat')
+  .transform((s) => s.split(',').map(Number) as [number, number, number, number]);
+
+const SiteFilterQuery = z.strictObject({
+  subdistrictId: z.string().optional(),
+  committeeId: z.string().optional(),
+  gridId: z.string().optional(),
+  kind: z.enum(SITE_KINDS).optional(),
+  status: z.enum([...SITE_STATUSES, 'all']).optional(),
+  q: z.string().trim().max(100).optional(),
+  bbox: bbox.optional(),
+});
+
+const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+export const list = def({
+  schema: {
+    tags: ['sites'],
+    summary: 'Sites (bin rooms, units, shops) in my scope, keyset-paginated',
+    querystring: SiteFilterQuery.extend({
+      after: z.string().optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+    }),
+  },
+  handler: async ({ req, deps, actor }) => {
+    const { after, limit, ...filter } = req.query;
+    return listSites(deps.db, actor, filter, { after, limit });
+  },
+});
+
+export const markers = def({
+  schema: { tags: ['sites'], summary: 'All matching sites as light map markers', querystring: SiteFilterQuery },
+  handler: async ({ req, deps, actor }) => ({ items: await siteMarkers(deps.db, actor, req.query) }),
+});
+
+export const get = def({
+  schema: { tags: ['sites'], summary: 'One site', params: IdParams },
+  handler: async ({ req, deps, actor }) => getSite(deps.db, actor, req.params.id),
+});
+
+export const create = def({
+  schema: { tags: ['sites'], summary: 'Add a site (administrators)', body: SiteInput },
+  handler: async ({ req, reply, deps, actor }) => {
+    const id = await deps.db.transaction().execute((trx) => createSite(trx, deps.clock, actor, req.body));
+    reply.status(201);
+    return getSite(deps.db, actor, id);
+  },
+});
+
+export const update = def({
+  schema: { tags: ['sites'], summary: 'Edit a site; send the version you read', params: IdParams, body: SitePatch },
+  handler: async ({ req, deps, actor }) => updateSite(deps.db, deps.clock, actor, req.params.id, req.body),
+});
+
+export const retire = def({
+  schema: { tags: ['sites'], summary: 'Retire a site (never deleted)', params: IdParams },
+  handler: async ({ req, deps, actor }) => setSiteStatus(deps.db, deps.clock, actor, req.params.id, 'retired'),
+});
+
+export const restore = def({
+  schema: { tags: ['sites'], summary: 'Bring a retired site back', params: IdParams },
+  handler: async ({ req, deps, actor }) => setSiteStatus(deps.db, deps.clock, actor, req.params.id, 'active'),
+});

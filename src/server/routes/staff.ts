@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { HANDLING_UNIT_KINDS, ROLES } from '../../db/schema.js';
+import { HandlingUnitInput, createHandlingUnit, listHandlingUnits } from '../../domain/registry/handling-units.js';
+import { placeTree } from '../../domain/registry/places.js';
+import { StaffInput, StaffPatch } from '../../domain/staff/staff-input.js';
+import { createStaff, getStaff, listStaff, updateStaff } from '../../domain/staff/staff.js';
+import { def } from '../route.js';
+
+const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+export const places = def({
+  schema: { tags: ['registry'], summary: 'Subdistricts, committees and grids in my scope' },
+  handler: async ({ deps, actor }) => placeTree(deps.db, actor),
+});
+
+export const listUnits = def({
+  schema: {
+    tags: ['registry'],
+    summary: 'Handling units in my subdistricts',
+    querystring: z.strictObject({ kind: z.enum(HANDLING_UNIT_KINDS).optional(), subdistrictId: z.string().optional() }),
+  },
+  handler: async ({ req, deps, actor }) => ({ items: await listHandlingUnits(deps.db, actor, req.query) }),
+});
+
+export const createUnit = def({
+  schema: { tags: ['registry'], summary: 'Add a handling unit (administrators)', body: HandlingUnitInput },
+  handler: async ({ req, reply, deps, actor }) => {
+    const id = await createHandlingUnit(deps.db, deps.clock, actor, req.body);
+    reply.status(201);
+    return { id };
+  },
+});
+
+export const list = def({
+  schema: {
+    tags: ['staff'],
+    summary: 'Staff in my scope',
+    querystring: z.strictObject({
+      role: z.enum(ROLES).optional(),
+      q: z.string().trim().max(50).optional(),
+      committeeId: z.string().optional(),
+      after: z.string().optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+    }),
+  },
+  handler: async ({ req, deps, actor }) => {
+    const { after, limit, ...filter } = req.query;
+    return listStaff(deps.db, actor, filter, { after, limit });
+  },
+});
+
+export const get = def({
+  schema: { tags: ['staff'], summary: 'One staff member', params: IdParams },
+  handler: async ({ req, deps, actor }) => getStaff(deps.db, actor, req.params.id),
+});
+
+export const create = def({
+  schema: { tags: ['staff'], summary: 'Add a staff member (administrators)', body: StaffInput },
+  handler: async ({ req, reply, deps, actor }) => {
+    const id = await deps.db.transaction().execute((trx) => createStaff(trx, deps.clock, actor, req.body));
+    reply.status(201);
+    return getStaff(deps.db, actor, id);
+  },
+});
+
+export const update = def({
+  schema: { tags: ['staff'], summary: 'Edit, disable or re-scope a staff member', params: IdParams, body: StaffPatch },
+  handler: async ({ req, deps, actor }) => updateStaff(deps.db, deps.clock, actor, req.params.id, req.body),
+});
+

@@ -1,0 +1,55 @@
+import { readConfig } from '../../src/config.js';
+import type { DatabaseHandle, DialectKind } from '../../src/db/index.js';
+import { loadActor } from '../../src/domain/auth/actor.js';
+import { seedDemo } from '../../src/domain/demo/seed-demo.js';
+import { type Clock, ManualClock } from '../../src/domain/shared/clock.js';
+import { buildApp } from '../../src/server/app.js';
+import type { Deps } from '../../src/server/deps.js';
+import type { App } from '../../src/server/route.js';
+import { testDatabase } from './db.js';
+
+export const DEMO_PASSWORD = 'closeloop2026';
+
+export interface TestContext {
+  handle: DatabaseHandle;
+  deps: Deps;
+  clock: ManualClock;
+  app: App;
+  close(): Promise<void>;
+}
+
+/** A migrated database with the Hongqiao demo seeded, and the app over it (no port opened). */
+export async function demoContext(kind: DialectKind, env: Record<string, string> = {}): Promise<TestContext> {
+  const handle = await testDatabase(kind);
+  const clock = new ManualClock('2026-05-26T02:30:00Z');
+  await seedDemo(handle.db, clock);
+  const config = readConfig({ DATA_DIR: '/tmp/closeloop-test', ...env });
+  const deps: Deps = { db: handle.db, dbKind: handle.kind, config, clock: clock as Clock };
+  const app = await buildApp(deps);
+  return {
+    handle,
+    deps,
+    clock,
+    app,
+    async close() {
+      await app.close();
+      await handle.destroy();
+    },
+  };
+}
+
+/** Signs in through the API and returns the cookie header to send. */
+export async function signInAs(app: App, username: string, password = DEMO_PASSWORD): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`sign-in as ${username} failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === 'cl_session');
+  if (!cookie) throw new Error('no session cookie');
+  return `cl_session=${cookie.value}`;
+}
+
+export async function actorOf(ctx: TestContext, username: string) {
+  const u = await ctx.handle.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
+  const actor = await loadActor(ctx.handle.db, u.id);
+  if (!actor) throw new Error(`no actor ${username}`);
+  return actor;
+}

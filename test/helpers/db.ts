@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createDatabase, type DatabaseHandle, type DialectKind, migrateToLatest } from '../../src/db/index.js';
+
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const pgOk = await postgresReachable();
+if (!pgOk) {
+  const msg = `PostgreSQL is not reachable at ${PG_URL}: database tests run on SQLite only.`;
+  if (process.env.CI === 'true') throw new Error(`${msg} In CI this is a failure.`);
+  console.warn(`\n\x1b[41m\x1b[37m SKIPPING POSTGRES \x1b[0m ${msg}\n`);
+}
+
+/** The engines every database test runs on. */
+export const DIALECTS: DialectKind[] = pgOk ? ['sqlite', 'postgres'] : ['sqlite'];
+
+/** A fresh, migrated database: in-memory SQLite, or a throwaway PostgreSQL schema. */
+export async function testDatabase(kind: DialectKind): Promise<DatabaseHandle> {
+  if (kind === 'sqlite') {
+    const handle = createDatabase({ kind: 'sqlite', file: ':memory:' });
+    await migrateToLatest(handle.db);
+    return handle;
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const handle = createDatabase({ kind: 'postgres', url: PG_URL, schema });
+  await migrateToLatest(handle.db, schema);
+  return {
+    ...handle,
+    async destroy() {
+      await handle.destroy();
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    },
+  };
+}

@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0900 from './2026-11-26T0900-registry-and-auth.js';
+import * as m1000 from './2026-11-26T1000-case-catalogue.js';
+import * as m1010 from './2026-11-26T1010-cases.js';
 
 /**
  * Every migration, listed by hand in order. Names are ISO-date prefixed; a migration, once
@@ -7,4 +9,6 @@ import * as m0900 from './2026-11-26T0900-registry-and-auth.js';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-26T0900-registry-and-auth': m0900,
+  '2026-11-26T1000-case-catalogue': m1000,
+  '2026-11-26T1010-cases': m1010,
 };

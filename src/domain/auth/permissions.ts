@@ -13,6 +13,10 @@ export const PERMISSIONS = {
   'registry.export': ['admin', 'operator', 'leader'],
   'staff.read': ['admin', 'operator', 'leader'],
   'staff.write': ['admin'],
+  'catalogue.read': ['admin', 'operator', 'patrol', 'cadre', 'enforcement', 'handler', 'leader'],
+  'catalogue.write': ['admin'],
+  'cases.read': ['admin', 'operator', 'patrol', 'cadre', 'enforcement', 'handler', 'leader'],
+  'audit.verify': ['admin', 'leader'],
   'tokens.manage': ['admin', 'operator', 'patrol', 'cadre', 'enforcement', 'handler', 'leader'],
 } as const satisfies Record<string, readonly Role[]>;
 

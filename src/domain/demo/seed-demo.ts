@@ -1,6 +1,7 @@
 import type { Db } from '../../db/index.js';
 import type { HandlingUnitKind, PartyKind, Role, SiteKind } from '../../db/schema.js';
 import { hashPassword } from '../auth/passwords.js';
+import { seedCaseCatalogues } from '../catalogue/seed-catalogue.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import { type Random, seededRandom } from '../shared/random.js';
@@ -201,6 +202,7 @@ export async function seedDemo(db: Db, clock: Clock, opts: DemoOptions = {}) {
     await insertChunked(trx, 'user_scopes', subIds.map((s) => ({ id: newId(), user_id: districtAdmin.id, subdistrict_id: s, committee_id: null })));
     users.push({ username: 'district-admin', role: 'admin', displayName: districtAdmin.display_name, subdistrict: DISTRICT.name });
   });
+  await seedCaseCatalogues(db, clock);
   return { users, password: DEMO_PASSWORD, sites: total, subdistricts: specs.length };
 }
 

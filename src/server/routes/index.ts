@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import { type App, mount } from '../route.js';
 import * as auth from './auth.js';
+import * as catalogue from './catalogue.js';
 import * as health from './health.js';
 import * as sites from './sites.js';
 import * as staff from './staff.js';
@@ -32,6 +33,10 @@ export function registerRoutes(app: App, deps: Deps) {
   r('PATCH', '/api/sites/:id', sites.update);
   r('POST', '/api/sites/:id/retire', sites.retire);
   r('POST', '/api/sites/:id/restore', sites.restore);
+
+  r('GET', '/api/catalogue', catalogue.tree);
+  r('POST', '/api/catalogue', catalogue.create);
+  r('PATCH', '/api/catalogue/:id', catalogue.update);
 
   r('GET', '/api/staff', staff.list);
   r('GET', '/api/staff/:id', staff.get);

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { CategoryInput, CategoryPatch } from '../../domain/catalogue/catalogue-input.js';
+import { catalogueTree, createCategory, updateCategory } from '../../domain/catalogue/catalogue.js';
+import { def } from '../route.js';
+
+export const tree = def({
+  schema: {
+    tags: ['catalogue'],
+    summary: 'Problem catalogue (class → sub-class → working standard) of my subdistricts',
+    querystring: z.strictObject({
+      subdistrictId: z.string().optional(),
+      includeInactive: z.enum(['true', 'false']).optional(),
+    }),
+  },
+  handler: async ({ req, deps, actor }) => ({
+    items: await catalogueTree(deps.db, actor, { subdistrictId: req.query.subdistrictId, includeInactive: req.query.includeInactive === 'true' }),
+  }),
+});
+
+export const create = def({
+  schema: { tags: ['catalogue'], summary: 'Add a class, sub-class or working standard (administrators)', body: CategoryInput },
+  handler: async ({ req, reply, deps, actor }) => {
+    const cat = await deps.db.transaction().execute((trx) => createCategory(trx, deps.clock, actor, req.body));
+    reply.status(201);
+    return cat;
+  },
+});
+
+export const update = def({
+  schema: {
+    tags: ['catalogue'],
+    summary: 'Edit a catalogue entry; send the version you read',
+    params: z.strictObject({ id: z.string().min(1).max(64) }),
+    body: CategoryPatch,
+  },
+  handler: async ({ req, deps, actor }) =>
+    deps.db.transaction().execute((trx) => updateCategory(trx, deps.clock, actor, req.params.id, req.body)),
+});

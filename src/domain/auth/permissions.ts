@@ -18,6 +18,13 @@ export const PERMISSIONS = {
   'cases.read': ['admin', 'operator', 'patrol', 'cadre', 'enforcement', 'handler', 'leader'],
   'audit.verify': ['admin', 'leader'],
   'tokens.manage': ['admin', 'operator', 'patrol', 'cadre', 'enforcement', 'handler', 'leader'],
+  'checkins.record': ['cadre', 'patrol'],
+  'inspections.record': ['cadre', 'patrol', 'enforcement'],
+  'patrols.read': ['admin', 'operator', 'leader', 'cadre', 'patrol', 'enforcement'],
+  'coverage.read': ['admin', 'operator', 'leader', 'cadre', 'patrol'],
+  'checklists.write': ['admin'],
+  'campaigns.write': ['admin'],
+  'grades.write': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import { type App, mount } from '../route.js';
 import * as auth from './auth.js';
+import * as inspections from './inspections.js';
 import * as catalogue from './catalogue.js';
 import * as health from './health.js';
 import * as sites from './sites.js';
@@ -42,4 +43,9 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/staff/:id', staff.get);
   r('POST', '/api/staff', staff.create);
   r('PATCH', '/api/staff/:id', staff.update);
+
+  // Patrols, check-ins and coverage (issue 4)
+  r('GET', '/api/checklists', inspections.checklists);
+  r('GET', '/api/checklists/:id', inspections.checklist);
+  r('POST', '/api/checklists', inspections.publish);
 }

@@ -1,0 +1,61 @@
+import type { Db } from '../../db/index.js';
+import { invalidField } from '../shared/errors.js';
+import { addDays, OFFICE_PERIODS_MS, shanghaiDate, shanghaiMidnight } from './office-hours.js';
+import { isWorkingDay, loadOverrides } from './working-days.js';
+
+export type LimitMode = 'working' | 'calendar';
+
+/** Longest limit accepted: a year of calendar hours, or a year's worth of working hours. */
+export const MAX_LIMIT_HOURS = 8784;
+
+/** Overrides are read in windows of this many days ahead of the cursor. */
+const WINDOW_DAYS = 62;
+
+export interface DueOptions {
+  /** Subdistrict whose calendar overrides apply besides the global ones (omit = global only). */
+  subdistrictId?: string | null;
+}
+
+/**
+ * The instant a time limit of `hours` started at `from` runs out.
+ * - 'calendar': from + hours, around the clock (an overflowing bin is urgent at night too).
+ * - 'working': counts only office hours (see office-hours.ts) on Chinese working days
+ *   (working-days.ts), so a limit started before a holiday resumes after it. Time before the
+ *   next office period does not count; a limit ending exactly at 12:00 is due at 12:00.
+ */
+export async function computeDueAt(db: Db, from: Date, hours: number, mode: LimitMode, opts: DueOptions = {}): Promise<Date> {
+  if (!(from instanceof Date) || Number.isNaN(from.getTime())) throw invalidField('from', 'not a valid time');
+  if (!Number.isFinite(hours) || hours < 0 || hours > MAX_LIMIT_HOURS) {
+    throw invalidField('hours', `must be between 0 and ${MAX_LIMIT_HOURS}`);
+  }
+  const start = from.getTime();
+  let remaining = Math.round(hours * 3600_000);
+  if (mode === 'calendar') return new Date(start + remaining);
+  if (mode !== 'working') throw invalidField('mode', "must be 'working' or 'calendar'");
+  if (remaining === 0) return new Date(start);
+
+  const subdistrictId = opts.subdistrictId ?? null;
+  let date = shanghaiDate(start);
+  let windowEnd = addDays(date, WINDOW_DAYS);
+  let overrides = await loadOverrides(db, date, windowEnd, subdistrictId);
+  // Bounded: MAX_LIMIT_HOURS of working time fits well within ten years of calendar days.
+  for (let i = 0; i < 3660; i++) {
+    if (date > windowEnd) {
+      windowEnd = addDays(date, WINDOW_DAYS);
+      overrides = await loadOverrides(db, date, windowEnd, subdistrictId);
+    }
+    if (isWorkingDay(date, overrides)) {
+      const midnight = shanghaiMidnight(date);
+      for (const [a, b] of OFFICE_PERIODS_MS) {
+        const segStart = Math.max(midnight + a, start);
+        const segEnd = midnight + b;
+        if (segStart >= segEnd) continue;
+        const available = segEnd - segStart;
+        if (remaining <= available) return new Date(segStart + remaining);
+        remaining -= available;
+      }
+    }
+    date = addDays(date, 1);
+  }
+  throw invalidField('hours', 'no working time found within ten years');
+}

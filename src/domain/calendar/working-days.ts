@@ -1,0 +1,52 @@
+import chineseDays from 'chinese-days';
+import type { Db } from '../../db/index.js';
+import type { CalendarOverrideKind } from '../../db/schema.js';
+
+/**
+ * Chinese working days: weekdays that are not public holidays, plus make-up workdays (调休)
+ * on weekends, from the `chinese-days` package (State Council notices). Rows of
+ * `calendar_overrides` win over the package: a row for the subdistrict wins over a global row.
+ */
+export function packageIsWorkday(date: string): boolean {
+  return chineseDays.isWorkday(date);
+}
+
+/**
+ * Whether the package carries the State Council arrangement for a year. Its data ends with the
+ * last published notice; for later years it falls back to plain Monday–Friday, which an
+ * administrator must correct with overrides once the notice is out.
+ */
+export function packageCoversYear(year: number): boolean {
+  // Every arrangement since 1999 gives National Day (Oct 1) off; a plain weekday Oct 1 = no data.
+  return chineseDays.isHoliday(`${year}-10-01`) && chineseDays.getDayDetail(`${year}-10-01`).name.includes('国庆');
+}
+
+export type OverrideMap = Map<string, CalendarOverrideKind>;
+
+/** Effective overrides (subdistrict over global) for dates in [fromDate, toDate]. */
+export async function loadOverrides(
+  db: Db,
+  fromDate: string,
+  toDate: string,
+  subdistrictId: string | null,
+): Promise<OverrideMap> {
+  let q = db
+    .selectFrom('calendar_overrides')
+    .select(['date', 'kind', 'subdistrict_id'])
+    .where('date', '>=', fromDate)
+    .where('date', '<=', toDate);
+  q = subdistrictId
+    ? q.where((eb) => eb.or([eb('subdistrict_id', 'is', null), eb('subdistrict_id', '=', subdistrictId)]))
+    : q.where('subdistrict_id', 'is', null);
+  const rows = await q.execute();
+  const map: OverrideMap = new Map();
+  for (const r of rows.filter((r) => r.subdistrict_id === null)) map.set(r.date, r.kind);
+  for (const r of rows.filter((r) => r.subdistrict_id !== null)) map.set(r.date, r.kind);
+  return map;
+}
+
+export function isWorkingDay(date: string, overrides: OverrideMap): boolean {
+  const o = overrides.get(date);
+  if (o) return o === 'workday';
+  return packageIsWorkday(date);
+}

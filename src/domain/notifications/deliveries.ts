@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../db/index.js';
+import type { DeliveryStatus, WebhookDeliveryTable } from '../../db/schema.js';
+import type { Clock } from '../shared/clock.js';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** ±fraction of the delay, so many failing rows do not retry in lock-step. */
+  jitter: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 30_000, maxDelayMs: 3600_000, jitter: 0.2 };
+
+/** Delay before attempt n+1 after n failed attempts: base·2^(n−1), capped, with jitter. */
+export function backoffMs(attempts: number, p: RetryPolicy, random: () => number = Math.random): number {
+  const raw = Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(raw * (1 + p.jitter * (2 * random() - 1)));
+}
+
+export type ClaimedDelivery = Pick<WebhookDeliveryTable, 'id' | 'url' | 'payload' | 'attempts' | 'claim_token'>;
+
+/**
+ * Claims up to `limit` due rows for this worker: pending rows whose next_attempt_at has come,
+ * and rows left 'sending' by a worker that died (lease expired). The claim is one UPDATE that
+ * re-checks those conditions, so when two processes race for a row only one update matches it;
+ * each worker then reads back exactly the rows carrying its own fresh token.
+ */
+export async function claimDueDeliveries(db: Db, clock: Clock, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  const now = clock.now();
+  const nowIso = now.toISOString();
+  const due = (eb: any) =>
+    eb.or([
+      eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso)]),
+      eb.and([eb('status', '=', 'sending'), eb('claimed_until', '<', nowIso)]),
+    ]);
+  const candidates = await db
+    .selectFrom('webhook_deliveries')
+    .select('id')
+    .where(due)
+    .orderBy('next_attempt_at')
+    .limit(limit)
+    .execute();
+  if (!candidates.length) return [];
+  const token = randomUUID();
+  await db
+    .updateTable('webhook_deliveries')
+    .set((eb) => ({
+      status: 'sending',
+      claim_token: token,
+      claimed_until: new Date(now.getTime() + leaseMs).toISOString(),
+      attempts: eb('attempts', '+', 1),
+      updated_at: nowIso,
+    }))
+    .where('id', 'in', candidates.map((c) => c.id))
+    .where(due)
+    .execute();
+  return db
+    .selectFrom('webhook_deliveries')
+    .select(['id', 'url', 'payload', 'attempts', 'claim_token'])
+    .where('claim_token', '=', token)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
+/** Records the outcome of one attempt; only the worker still holding the claim may. */
+export async function finishDelivery(
+  db: Db,
+  clock: Clock,
+  row: ClaimedDelivery,
+  outcome: { status: 'sent' } | { status: 'skipped' } | { status: 'error'; error: string },
+  policy: RetryPolicy = DEFAULT_RETRY,
+  random: () => number = Math.random,
+): Promise<DeliveryStatus> {
+  const now = clock.now();
+  const base = { claim_token: null, claimed_until: null, updated_at: now.toISOString() };
+  let status: DeliveryStatus;
+  let set: Partial<WebhookDeliveryTable>;
+  if (outcome.status === 'sent') {
+    status = 'sent';
+    set = { ...base, status, sent_at: now.toISOString(), last_error: null };
+  } else if (outcome.status === 'skipped') {
+    status = 'skipped';
+    set = { ...base, status, last_error: 'no webhook URL configured' };
+  } else {
+    const error = outcome.error.slice(0, 500);
+    if (row.attempts >= policy.maxAttempts) {
+      status = 'failed';
+      set = { ...base, status, last_error: error };
+    } else {
+      status = 'pending';
+      const next = new Date(now.getTime() + backoffMs(row.attempts, policy, random)).toISOString();
+      set = { ...base, status, next_attempt_at: next, last_error: error };
+    }
+  }
+  await db
+    .updateTable('webhook_deliveries')
+    .set(set)
+    .where('id', '=', row.id)
+    .where('claim_token', '=', row.claim_token)
+    .execute();
+  return status;
+}

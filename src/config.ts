@@ -21,6 +21,10 @@ const EnvSchema = z.object({
   MAP_TILE_CRS: z.enum(['wgs84', 'gcj02']).default('gcj02'),
   WECOM_WEBHOOK_URL: z.string().default(''),
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  CHECKIN_GEOFENCE_M: z.coerce.number().positive().max(1000).default(50),
+  CHECKIN_MAX_ACCURACY_M: z.coerce.number().positive().max(5000).default(100),
+  EVIDENCE_MAX_CLOCK_SKEW_MINUTES: z.coerce.number().positive().default(120),
+  EVIDENCE_MAX_EXIF_DISTANCE_M: z.coerce.number().positive().default(200),
 });
 
 export type DatabaseConfig =
@@ -40,6 +44,8 @@ export interface Config {
   map: { tileUrl: string; tileCrs: 'wgs84' | 'gcj02' };
   wecomWebhookUrl: string;
   uploadMaxBytes: number;
+  /** Check-in geofence and photo evidence checks (see src/domain/checkins/geofence.ts). */
+  patrol: { geofenceM: number; maxAccuracyM: number; evidenceMaxSkewMs: number; evidenceMaxExifDistanceM: number };
 }
 
 export class ConfigError extends Error {}
@@ -80,5 +86,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     map: { tileUrl: e.MAP_TILE_URL, tileCrs: e.MAP_TILE_CRS },
     wecomWebhookUrl: e.WECOM_WEBHOOK_URL,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    patrol: {
+      geofenceM: e.CHECKIN_GEOFENCE_M,
+      maxAccuracyM: e.CHECKIN_MAX_ACCURACY_M,
+      evidenceMaxSkewMs: e.EVIDENCE_MAX_CLOCK_SKEW_MINUTES * 60_000,
+      evidenceMaxExifDistanceM: e.EVIDENCE_MAX_EXIF_DISTANCE_M,
+    },
   };
 }

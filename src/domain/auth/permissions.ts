@@ -10,7 +10,8 @@ export const PERMISSIONS = {
   'registry.read': ['admin', 'operator', 'patrol', 'cadre', 'enforcement', 'handler', 'leader'],
   'registry.write': ['admin'],
   'registry.import': ['admin'],
-  'registry.export': ['admin', 'operator', 'leader'],
+  // Committee cadres keep their committee's site ledger (scope limits them to it).
+  'registry.export': ['admin', 'operator', 'leader', 'cadre'],
   'staff.read': ['admin', 'operator', 'leader'],
   'staff.write': ['admin'],
   'catalogue.read': ['admin', 'operator', 'patrol', 'cadre', 'enforcement', 'handler', 'leader'],

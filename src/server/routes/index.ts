@@ -2,6 +2,7 @@ import type { Deps } from '../deps.js';
 import { type App, mount } from '../route.js';
 import * as auth from './auth.js';
 import * as inspections from './inspections.js';
+import * as checkins from './checkins.js';
 import * as catalogue from './catalogue.js';
 import * as health from './health.js';
 import * as sites from './sites.js';
@@ -48,4 +49,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/checklists', inspections.checklists);
   r('GET', '/api/checklists/:id', inspections.checklist);
   r('POST', '/api/checklists', inspections.publish);
+  r('POST', '/api/checkins', checkins.create);
+  r('GET', '/api/checkins', checkins.list);
+  r('GET', '/api/checkins/misses', checkins.misses);
 }

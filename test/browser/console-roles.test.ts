@@ -1,0 +1,119 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Role } from '../../src/db/schema.js';
+import { can } from '../../src/domain/auth/permissions.js';
+import { describeBrowser, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
+import { type RunningServer, startServer } from './helpers/server.js';
+
+const USERS: [string, Role][] = [
+  ['admin', 'admin'],
+  ['operator', 'operator'],
+  ['leader', 'leader'],
+  ['cadre01', 'cadre'],
+  ['patrol1', 'patrol'],
+  ['handler1', 'handler'],
+  ['enforcer1', 'enforcement'],
+];
+/** What each demo user should be offered, from the server's own permission table. */
+const ROLES = USERS.map(([username, role]) => ({
+  username,
+  staff: can({ role }, 'staff.read'),
+  write: can({ role }, 'registry.write'),
+  importable: can({ role }, 'registry.import'),
+  exportable: can({ role }, 'registry.export'),
+}));
+
+it('the expectations below are not all alike (admins write, leaders only read)', () => {
+  expect(ROLES.find((r) => r.username === 'admin')).toMatchObject({ staff: true, write: true, importable: true });
+  expect(ROLES.find((r) => r.username === 'leader')).toMatchObject({ staff: true, write: false, importable: false });
+  expect(ROLES.find((r) => r.username === 'patrol1')).toMatchObject({ staff: false, write: false });
+});
+
+describeBrowser('console: each role sees only what it may', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('rejects a wrong password with the invalid-credentials message and no hint about the user', async () => {
+    const ctx = await newContext(browser, server.url);
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'admin', '/sign-in', 'wrong-password');
+    await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('用户名或密码错误。');
+    await signInThroughForm(page, 'nobody-such', '/sign-in', 'wrong-password');
+    await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('用户名或密码错误。');
+    expect(page.url()).toMatch(/\/sign-in$/);
+    await ctx.close();
+  });
+
+  for (const role of ROLES) {
+    it(`${role.username}: navigation, add/import/export and edit controls match the role`, async () => {
+      const ctx = await newContext(browser, server.url);
+      const page = await ctx.newPage();
+      await signInThroughForm(page, role.username);
+      await page.waitForURL(/\/sites$/);
+      await page.getByTestId('site-table').waitFor();
+      expect(await page.getByTestId('nav-sites').isVisible()).toBe(true);
+      expect(await page.getByTestId('nav-staff').count()).toBe(role.staff ? 1 : 0);
+      expect(await page.getByTestId('site-add').count()).toBe(role.write ? 1 : 0);
+      expect(await page.getByTestId('site-import').count()).toBe(role.importable ? 1 : 0);
+      expect(await page.getByTestId('site-export').count()).toBe(role.exportable ? 1 : 0);
+
+      await page.locator('[data-testid=site-table] tbody tr a').first().click();
+      await page.getByTestId('site-facts').waitFor();
+      expect(await page.getByTestId('site-edit').count()).toBe(role.write ? 1 : 0);
+      expect(await page.getByTestId('site-retire').count()).toBe(role.write ? 1 : 0);
+
+      await page.goto('/staff');
+      if (role.staff) {
+        await page.getByTestId('staff-table').waitFor();
+        expect(await page.getByTestId('staff-add').count()).toBe(role.write ? 1 : 0);
+      } else {
+        await page.getByTestId('not-found').waitFor();
+      }
+      await ctx.close();
+    });
+  }
+
+  it("cadre01 lists only their committee's sites and gets not-found for another committee's site", async () => {
+    const cadre = await server.db
+      .selectFrom('users as u')
+      .innerJoin('user_scopes as us', 'us.user_id', 'u.id')
+      .innerJoin('committees as c', 'c.id', 'us.committee_id')
+      .select(['c.id', 'c.name'])
+      .where('u.username', '=', 'cadre01')
+      .executeTakeFirstOrThrow();
+    const own = await server.db
+      .selectFrom('sites')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('committee_id', '=', cadre.id)
+      .where('status', '=', 'active')
+      .executeTakeFirstOrThrow();
+    const other = await server.db.selectFrom('sites').select(['id', 'name']).where('committee_id', '!=', cadre.id).executeTakeFirstOrThrow();
+
+    const ctx = await newContext(browser, server.url);
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'cadre01');
+    await page.getByTestId('site-table').waitFor();
+    await expect.poll(() => page.getByTestId('site-total').textContent()).toBe(`共 ${Number(own.n)} 条`);
+    const committees = await page.locator('[data-testid=site-table] tbody tr td:nth-child(4)').allTextContents();
+    expect(committees.length).toBeGreaterThan(0);
+    expect(new Set(committees)).toEqual(new Set([cadre.name]));
+    // The committee filter offers only their own committee.
+    expect(await page.locator('[data-testid=filter-committee] option').allTextContents()).toEqual(['全部居委会', cadre.name]);
+    // The map shows only their sites too.
+    await page.locator('[data-testid=site-map][data-state=ready]').waitFor();
+    await expect.poll(() => page.locator('path.site-marker').count()).toBe(Number(own.n));
+
+    await page.goto(`/sites/${other.id}`);
+    await page.getByTestId('not-found').waitFor();
+    expect(await page.getByText(other.name).count()).toBe(0);
+    await ctx.close();
+  });
+});

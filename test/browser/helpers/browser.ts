@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { describe } from 'vitest';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const DEMO_PASSWORD = 'closeloop2026';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const available = fs.existsSync(CHROMIUM_PATH);
+if (!available) {
+  const msg = `Chromium not found at ${CHROMIUM_PATH}: browser tests are skipped.`;
+  if (process.env.CI === 'true') throw new Error(`${msg} In CI this is a failure (install the Debian package "chromium").`);
+  console.warn(`\n\x1b[41m\x1b[37m SKIPPING BROWSER TESTS \x1b[0m ${msg}\n`);
+}
+
+/** `describe` when Chromium is installed, a loud skip otherwise. */
+export const describeBrowser = available ? describe : describe.skip;
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
+}
+
+export async function newContext(browser: Browser, baseURL: string, opts: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ baseURL, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...opts });
+  ctx.setDefaultTimeout(10_000);
+  return ctx;
+}
+
+/** Signs in through the sign-in form at `path` (console "/sign-in" or field "/m/sign-in"). */
+export async function signInThroughForm(page: Page, username: string, path = '/sign-in', password = DEMO_PASSWORD) {
+  await page.goto(path);
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('form.sign-in-form button[type=submit]').click();
+}

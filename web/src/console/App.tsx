@@ -1,0 +1,60 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { useAuth } from '../shared/auth';
+import { Layout } from './Layout';
+import { SignInPage } from './SignInPage';
+import { SiteDetailPage } from './sites/SiteDetailPage';
+import { SiteFormPage } from './sites/SiteFormPage';
+import { SitesPage } from './sites/SitesPage';
+import { StaffFormPage } from './staff/StaffFormPage';
+import { StaffPage } from './staff/StaffPage';
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { status } = useAuth();
+  const location = useLocation();
+  const { t } = useTranslation();
+  if (status === 'loading') return <p className="page-loading">{t('common.loading')}</p>;
+  if (status === 'signedOut') return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
+  return <>{children}</>;
+}
+
+/** Renders the page only when the role holds the permission; otherwise the same not-found as the API. */
+function Allow({ permission, children }: { permission: string; children: ReactNode }) {
+  const { can } = useAuth();
+  return can(permission) ? <>{children}</> : <NotFound />;
+}
+
+export function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <p className="alert alert-error" data-testid="not-found">
+      {t('common.notFound')}
+    </p>
+  );
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route
+        element={
+          <RequireAuth>
+            <Layout />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<Navigate to="/sites" replace />} />
+        <Route path="sites" element={<SitesPage />} />
+        <Route path="sites/new" element={<Allow permission="registry.write"><SiteFormPage /></Allow>} />
+        <Route path="sites/:id" element={<SiteDetailPage />} />
+        <Route path="sites/:id/edit" element={<Allow permission="registry.write"><SiteFormPage /></Allow>} />
+        <Route path="staff" element={<Allow permission="staff.read"><StaffPage /></Allow>} />
+        <Route path="staff/new" element={<Allow permission="staff.write"><StaffFormPage /></Allow>} />
+        <Route path="staff/:id/edit" element={<Allow permission="staff.write"><StaffFormPage /></Allow>} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}

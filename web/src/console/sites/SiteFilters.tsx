@@ -1,0 +1,73 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useMe } from '../../shared/auth';
+import { SITE_KINDS } from '../../shared/types';
+import type { SiteFilterValues } from './site-filter';
+
+export function SiteFilters({ value, onChange }: { value: SiteFilterValues; onChange(v: SiteFilterValues): void }) {
+  const { t, i18n } = useTranslation();
+  const { places } = useMe();
+  const en = i18n.language === 'en';
+  const [q, setQ] = useState(value.q);
+  useEffect(() => setQ(value.q), [value.q]);
+  const committees = places.committees.filter((c) => !value.subdistrictId || c.subdistrictId === value.subdistrictId);
+  const set = (patch: Partial<SiteFilterValues>) => onChange({ ...value, ...patch });
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    set({ q: q.trim() });
+  }
+
+  return (
+    <form className="filters" onSubmit={submit} role="search">
+      <input
+        type="search"
+        name="q"
+        data-testid="site-search"
+        placeholder={t('sites.searchPlaceholder')}
+        aria-label={t('common.search')}
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+      />
+      <button type="submit" className="btn btn-primary" data-testid="site-search-submit">
+        {t('common.search')}
+      </button>
+      {places.subdistricts.length > 1 ? (
+        <select aria-label={t('sites.subdistrict')} value={value.subdistrictId} onChange={(e) => set({ subdistrictId: e.target.value, committeeId: '' })}>
+          <option value="">{t('sites.allSubdistricts')}</option>
+          {places.subdistricts.map((s) => (
+            <option key={s.id} value={s.id}>
+              {en ? s.nameEn : s.name}
+            </option>
+          ))}
+        </select>
+      ) : null}
+      <select aria-label={t('sites.committee')} data-testid="filter-committee" value={value.committeeId} onChange={(e) => set({ committeeId: e.target.value })}>
+        <option value="">{t('sites.allCommittees')}</option>
+        {committees.map((c) => (
+          <option key={c.id} value={c.id}>
+            {en ? c.nameEn : c.name}
+          </option>
+        ))}
+      </select>
+      <select aria-label={t('sites.kind')} data-testid="filter-kind" value={value.kind} onChange={(e) => set({ kind: e.target.value })}>
+        <option value="">{t('sites.allKinds')}</option>
+        {SITE_KINDS.map((k) => (
+          <option key={k} value={k}>
+            {t(`kinds.${k}`)}
+          </option>
+        ))}
+      </select>
+      <select aria-label={t('sites.status')} data-testid="filter-status" value={value.status} onChange={(e) => set({ status: e.target.value })}>
+        {(['active', 'retired', 'all'] as const).map((s) => (
+          <option key={s} value={s}>
+            {t(`statuses.${s}`)}
+          </option>
+        ))}
+      </select>
+      <button type="button" className="btn" onClick={() => onChange({ q: '', subdistrictId: '', committeeId: '', kind: '', status: 'active' })}>
+        {t('common.reset')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router-dom';
+import '../shared/base.css';
+import { AuthProvider } from '../shared/auth';
+import { initI18n } from '../shared/i18n';
+import { FieldApp } from './FieldApp';
+import './field.css';
+
+initI18n();
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <BrowserRouter basename="/m">
+      <AuthProvider>
+        <FieldApp />
+      </AuthProvider>
+    </BrowserRouter>
+  </StrictMode>,
+);

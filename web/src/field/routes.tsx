@@ -1,0 +1,23 @@
+import type { ReactNode } from 'react';
+import { FieldSitePage } from './FieldSitePage';
+import { NearbyPage } from './NearbyPage';
+
+/**
+ * The field app's pages. A page with a `tile` also appears as a big tile on the home screen,
+ * offered only to roles holding `permission`. Later features (check-in, report, my tasks)
+ * add one entry here.
+ */
+export interface FieldRoute {
+  path: string;
+  element: ReactNode;
+  tile?: { label: string; hint: string; icon: string; permission: string; testId: string };
+}
+
+export const FIELD_ROUTES: FieldRoute[] = [
+  {
+    path: 'nearby',
+    element: <NearbyPage />,
+    tile: { label: 'field.nearby', hint: 'field.nearbyHint', icon: '◎', permission: 'registry.read', testId: 'tile-nearby' },
+  },
+  { path: 'sites/:id', element: <FieldSitePage /> },
+];

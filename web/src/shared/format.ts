@@ -1,0 +1,40 @@
+import type { Places } from './types';
+
+/** Times are stored UTC and shown in Shanghai time. */
+export function formatTime(iso: string | null | undefined, lang: string): string {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(new Date(iso));
+}
+
+export function committeeName(places: Places, id: string | null | undefined, lang: string): string {
+  const c = places.committees.find((x) => x.id === id);
+  if (!c) return '';
+  return lang === 'en' ? c.nameEn : c.name;
+}
+
+export function subdistrictName(places: Places, id: string | null | undefined, lang: string): string {
+  const s = places.subdistricts.find((x) => x.id === id);
+  if (!s) return '';
+  return lang === 'en' ? s.nameEn : s.name;
+}
+
+export function formatHours(hours: [string, string][] | null | undefined): string {
+  return (hours ?? []).map(([a, b]) => `${a}–${b}`).join(', ');
+}
+
+/** "07:00-09:00, 18:00-20:00" → [["07:00","09:00"],["18:00","20:00"]]; null when malformed. */
+export function parseHours(text: string): [string, string][] | null {
+  const parts = text.split(/[,，;；]/).map((s) => s.trim()).filter(Boolean);
+  const out: [string, string][] = [];
+  for (const p of parts) {
+    const m = /^(\d{1,2}:\d{2})\s*[-–~至]\s*(\d{1,2}:\d{2})$/.exec(p);
+    if (!m) return null;
+    const pad = (s: string) => s.padStart(5, '0');
+    out.push([pad(m[1]!), pad(m[2]!)]);
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api';
+import { loadClientConfig } from '../client-config';
+import type { LngLat } from '../geo/gcj02';
+import type { Marker, Site } from '../types';
+import type { SiteMapController } from './leaflet-view';
+
+export interface SiteMapProps {
+  markers: Marker[];
+  /** Fit the view to the markers whenever they change. */
+  fit?: boolean;
+  focusId?: string | null;
+  pin?: LngLat | null;
+  onPick?(p: LngLat): void;
+  /** Called when the popup's "open details" link is used. */
+  onOpen?(id: string): void;
+  detailHref?(id: string): string;
+  className?: string;
+}
+
+/** The map, with Leaflet fetched on first use so it never weighs on the initial page. */
+export function SiteMap({ markers, fit = true, focusId, pin, onPick, onOpen, detailHref, className = 'site-map' }: SiteMapProps) {
+  const { t, i18n } = useTranslation();
+  const el = useRef<HTMLDivElement>(null);
+  const ctl = useRef<SiteMapController | null>(null);
+  const [state, setState] = useState<'loading' | 'ready' | 'failed'>('loading');
+  const handlers = useRef({ onPick, onOpen, detailHref, t });
+  handlers.current = { onPick, onOpen, detailHref, t };
+  const lang = i18n.language;
+
+  useEffect(() => {
+    let cancelled = false;
+    setState('loading');
+    Promise.all([loadClientConfig(), import('./leaflet-view')])
+      .then(([config, mod]) => {
+        if (cancelled || !el.current) return;
+        ctl.current = mod.createSiteMap(el.current, {
+          config,
+          lang,
+          offlineLabel: handlers.current.t('map.offlineBasemap'),
+          renderPopup: (m) => popupElement(m, handlers.current),
+          onPick: handlers.current.onPick ? (p) => handlers.current.onPick?.(p) : undefined,
+        });
+        setState('ready');
+      })
+      .catch((err) => {
+        console.error(err);
+        if (!cancelled) setState('failed');
+      });
+    return () => {
+      cancelled = true;
+      ctl.current?.destroy();
+      ctl.current = null;
+    };
+  }, [lang]);
+
+  useEffect(() => {
+    if (state === 'ready') ctl.current?.setMarkers(markers, fit);
+  }, [state, markers, fit]);
+  useEffect(() => {
+    if (state === 'ready' && focusId) ctl.current?.focus(focusId);
+  }, [state, focusId, markers]);
+  useEffect(() => {
+    if (state === 'ready') ctl.current?.setPin(pin ?? null);
+  }, [state, pin]);
+
+  return (
+    <div className={`${className} map-frame`} data-testid="site-map" data-state={state}>
+      <div ref={el} className="map-canvas" />
+      {state !== 'ready' ? <div className="map-overlay">{state === 'failed' ? t('map.failed') : t('map.loading')}</div> : null}
+    </div>
+  );
+}
+
+function popupElement(m: Marker, h: { onOpen?(id: string): void; detailHref?(id: string): string; t: (k: string) => string }): HTMLElement {
+  const root = document.createElement('div');
+  root.dataset.siteId = m.id;
+  const title = document.createElement('strong');
+  title.className = 'popup-title';
+  title.textContent = m.name;
+  const kind = document.createElement('div');
+  kind.className = 'popup-kind';
+  kind.textContent = h.t(`kinds.${m.kind}`);
+  const addr = document.createElement('div');
+  addr.className = 'popup-address';
+  addr.textContent = '…';
+  void api
+    .get<Site>(`/api/sites/${encodeURIComponent(m.id)}`)
+    .then((s) => {
+      addr.textContent = s.address;
+    })
+    .catch(() => {
+      addr.textContent = '';
+    });
+  root.append(title, kind, addr);
+  if (h.detailHref) {
+    const a = document.createElement('a');
+    a.className = 'popup-link';
+    a.href = h.detailHref(m.id);
+    a.textContent = h.t('map.openDetail');
+    a.addEventListener('click', (e) => {
+      if (!h.onOpen) return;
+      e.preventDefault();
+      h.onOpen(m.id);
+    });
+    root.append(a);
+  }
+  return root;
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { CHINA_BOUNDS } from '../registry/site-input.js';
+
+/** A WGS-84 position from the phone, with its reported accuracy radius in metres. */
+export const PositionInput = z.strictObject({
+  lat: z.number().min(CHINA_BOUNDS.minLat, 'outside China').max(CHINA_BOUNDS.maxLat, 'outside China'),
+  lng: z.number().min(CHINA_BOUNDS.minLng, 'outside China').max(CHINA_BOUNDS.maxLng, 'outside China'),
+  accuracyM: z.number().positive().max(100_000),
+});
+export type PositionInput = z.infer<typeof PositionInput>;
+
+export const CheckinInput = z.strictObject({
+  siteId: z.string().min(1).max(64),
+  /** From POST /api/photos; required. */
+  photoId: z.string().min(1).max(64),
+  /** Required unless the bin room's QR plate code is given. */
+  position: PositionInput.optional(),
+  qrCode: z.string().trim().min(1).max(64).optional(),
+  /** The phone's own clock, kept for comparison; the server's time decides the window. */
+  deviceTime: z.iso.datetime({ offset: true }).optional(),
+  /** Required when the position is outside the geofence (and no QR plate was scanned). */
+  offSiteReason: z.string().trim().min(2).max(200).optional(),
+});
+export type CheckinInput = z.infer<typeof CheckinInput>;

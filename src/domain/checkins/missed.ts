@@ -1,0 +1,100 @@
+import type { Db } from '../../db/index.js';
+import type { Clock } from '../shared/clock.js';
+import { newId } from '../shared/ids.js';
+import { datesBetween, shanghaiDate } from './local-time.js';
+import { parseDisposalHours, windowsOn } from './windows.js';
+
+export const MISSED_CHECKINS_CURSOR = 'missed-checkins';
+const CHUNK = 400;
+
+export interface MissedOptions {
+  /** How far back the very first run looks (later runs resume from the stored cursor). */
+  firstRunLookbackMs?: number;
+}
+
+/**
+ * At the end of each disposal window, records a miss for every bin room nobody checked in at
+ * on site, and one for each cadre responsible for that bin room's committee.
+ *
+ * Exactly once: windows are processed in (cursor, now]; the cursor and the rows are written in
+ * one transaction, and a unique key (site, window, subject) makes a replay insert nothing —
+ * so a crash or a second process cannot double-count.
+ */
+export async function detectMissedCheckins(db: Db, clock: Clock, opts: MissedOptions = {}): Promise<number> {
+  const now = clock.now();
+  return db.transaction().execute(async (trx) => {
+    const cur = await trx.selectFrom('patrol_job_cursors').select('cursor_at').where('name', '=', MISSED_CHECKINS_CURSOR).executeTakeFirst();
+    const from = cur ? new Date(cur.cursor_at) : new Date(now.getTime() - (opts.firstRunLookbackMs ?? 24 * 3600_000));
+    if (now <= from) return 0;
+
+    const rooms = await trx
+      .selectFrom('sites')
+      .select(['id', 'subdistrict_id', 'committee_id', 'disposal_hours', 'created_at'])
+      .where('kind', '=', 'bin_room')
+      .where('status', '=', 'active')
+      .where('disposal_hours', 'is not', null)
+      .execute();
+    const days = datesBetween(shanghaiDate(from), shanghaiDate(now));
+    const ended: { room: (typeof rooms)[number]; key: string; date: string; endAt: Date }[] = [];
+    for (const room of rooms) {
+      const hours = parseDisposalHours(room.disposal_hours);
+      const created = new Date(room.created_at);
+      for (const d of days)
+        for (const w of windowsOn(d, hours))
+          if (w.endAt > from && w.endAt <= now && w.startAt >= created) ended.push({ room, key: w.key, date: d, endAt: w.endAt });
+    }
+
+    let inserted = 0;
+    if (ended.length) {
+      const keys = [...new Set(ended.map((e) => e.key))];
+      const covered = new Set<string>();
+      const siteIds = [...new Set(ended.map((e) => e.room.id))];
+      for (let i = 0; i < siteIds.length; i += CHUNK) {
+        const rows = await trx
+          .selectFrom('checkins')
+          .select(['site_id', 'window_key'])
+          .where('site_id', 'in', siteIds.slice(i, i + CHUNK))
+          .where('window_key', 'in', keys)
+          .where('status', '=', 'on_site')
+          .execute();
+        for (const r of rows) covered.add(`${r.site_id}|${r.window_key}`);
+      }
+      const cadres = await trx
+        .selectFrom('users as u')
+        .innerJoin('user_scopes as us', 'us.user_id', 'u.id')
+        .select(['u.id', 'us.committee_id'])
+        .where('u.role', '=', 'cadre')
+        .where('u.status', '=', 'active')
+        .where('us.committee_id', 'is not', null)
+        .execute();
+      const byCommittee = new Map<string, string[]>();
+      for (const c of cadres) byCommittee.set(c.committee_id!, [...(byCommittee.get(c.committee_id!) ?? []), c.id]);
+
+      const createdAt = now.toISOString();
+      const rows = ended
+        .filter((e) => !covered.has(`${e.room.id}|${e.key}`))
+        .flatMap((e) =>
+          [null, ...(byCommittee.get(e.room.committee_id) ?? [])].map((userId) => ({
+            id: newId(), subdistrict_id: e.room.subdistrict_id, committee_id: e.room.committee_id, site_id: e.room.id,
+            subject: userId ?? 'site', user_id: userId, local_date: e.date, window_key: e.key,
+            window_end_at: e.endAt.toISOString(), created_at: createdAt,
+          })),
+        );
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const res = await trx
+          .insertInto('checkin_misses')
+          .values(rows.slice(i, i + CHUNK))
+          .onConflict((oc) => oc.columns(['site_id', 'window_key', 'subject']).doNothing())
+          .executeTakeFirst();
+        inserted += Number(res.numInsertedOrUpdatedRows ?? 0);
+      }
+    }
+    const at = now.toISOString();
+    await trx
+      .insertInto('patrol_job_cursors')
+      .values({ name: MISSED_CHECKINS_CURSOR, cursor_at: at, updated_at: at })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ cursor_at: at, updated_at: at }))
+      .execute();
+    return inserted;
+  });
+}

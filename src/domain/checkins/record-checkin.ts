@@ -1,0 +1,113 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import type { CheckinMethod, CheckinStatus } from '../../db/schema.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { scopeCondition } from '../auth/scope.js';
+import { checkPhotos, type EvidenceSettings, mergeFlags, parseFlags, recordPhotoUses } from '../evidence/photo-checks.js';
+import { assertPhotosUsable } from '../photos/usable.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError, invalidField, notFound } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import type { CheckinInput } from './checkin-input.js';
+import { type GeofenceSettings, judgePosition } from './geofence.js';
+import { parseDisposalHours, windowAt } from './windows.js';
+
+export interface PatrolSettings extends EvidenceSettings {
+  geofenceM: number;
+  maxAccuracyM: number;
+}
+
+const fence = (s: PatrolSettings): GeofenceSettings => ({ radiusM: s.geofenceM, maxAccuracyM: s.maxAccuracyM });
+
+/**
+ * A cadre or patrol officer checks in at a bin room (打卡). Proof is a photo plus either a GPS
+ * position inside the geofence or the bin room's QR plate. Outside the fence it is recorded as
+ * off-site with the person's reason; without a reason it is refused (400 naming offSiteReason).
+ * Repeats by the same person in the same disposal window fold into one row.
+ */
+export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettings, actor: Actor, input: CheckinInput) {
+  assertCan(actor, 'checkins.record');
+  const site = await db
+    .selectFrom('sites')
+    .select(['id', 'subdistrict_id', 'committee_id', 'kind', 'lat', 'lng', 'qr_code', 'disposal_hours', 'status'])
+    .where('id', '=', input.siteId)
+    .where(scopeCondition(actor, 'subdistrict_id', 'committee_id'))
+    .executeTakeFirst();
+  if (!site || site.status !== 'active') throw notFound('Site', input.siteId);
+  if (site.kind !== 'bin_room') throw invalidField('siteId', 'check-ins are for bin rooms; inspect units and shops');
+  if (!input.position && !input.qrCode) throw invalidField('position', 'required unless the QR plate code is given');
+  await assertPhotosUsable(db, actor, [input.photoId], 'photoId');
+
+  const sitePos = { lat: Number(site.lat), lng: Number(site.lng) };
+  const verdict = input.position ? judgePosition(sitePos, input.position, fence(settings)) : null;
+  let method: CheckinMethod = 'gps';
+  let status: CheckinStatus;
+  if (input.qrCode !== undefined) {
+    if (!site.qr_code || input.qrCode !== site.qr_code) throw invalidField('qrCode', "does not match this bin room's plate");
+    method = 'qr';
+    status = 'on_site';
+  } else if (verdict?.accepted) {
+    status = 'on_site';
+  } else {
+    if (!input.offSiteReason) {
+      throw new DomainError('validation_failed', 'offSiteReason: you are outside the bin room geofence; give a reason or scan the QR plate', {
+        fields: [{ field: 'offSiteReason', reason: 'required outside the geofence' }],
+        geofence: { reason: verdict?.reason, distanceM: Math.round(verdict?.distanceM ?? 0), accuracyM: input.position?.accuracyM, radiusM: settings.geofenceM, maxAccuracyM: settings.maxAccuracyM },
+      });
+    }
+    status = 'off_site';
+  }
+
+  const now = clock.now();
+  const at = now.toISOString();
+  const win = windowAt(now, parseDisposalHours(site.disposal_hours));
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('checkins')
+      .values({
+        id: newId(), subdistrict_id: site.subdistrict_id, committee_id: site.committee_id, site_id: site.id, user_id: actor.userId,
+        local_date: win.date, window_key: win.key, in_window: win.inWindow ? 1 : 0, method, status,
+        off_site_reason: status === 'off_site' ? (input.offSiteReason ?? null) : null,
+        lat: input.position?.lat ?? null, lng: input.position?.lng ?? null, accuracy_m: input.position?.accuracyM ?? null,
+        distance_m: verdict ? Math.round(verdict.distanceM * 10) / 10 : null,
+        photo_id: input.photoId, device_time: input.deviceTime ? new Date(input.deviceTime).toISOString() : null,
+        first_at: at, last_at: at, repeat_count: 0, last_photo_id: null, evidence_flags: '[]',
+      })
+      .onConflict((oc) =>
+        oc.columns(['site_id', 'user_id', 'window_key']).doUpdateSet((eb) => {
+          // A later on-site proof upgrades an off-site row; an on-site row keeps its first proof.
+          const keep = (col: string) => sql<any>`case when checkins.status = 'on_site' then checkins.${sql.raw(col)} else excluded.${sql.raw(col)} end`;
+          return {
+            repeat_count: sql<number>`checkins.repeat_count + 1`,
+            last_at: eb.ref('excluded.first_at'),
+            last_photo_id: eb.ref('excluded.photo_id'),
+            status: keep('status'), method: keep('method'), off_site_reason: keep('off_site_reason'),
+            lat: keep('lat'), lng: keep('lng'), accuracy_m: keep('accuracy_m'), distance_m: keep('distance_m'),
+          };
+        }),
+      )
+      .returning(['id', 'repeat_count', 'status', 'method', 'distance_m', 'evidence_flags', 'window_key', 'in_window', 'first_at'])
+      .executeTakeFirstOrThrow();
+    const newFlags = await checkPhotos(trx, clock, settings, { photoIds: [input.photoId], site: sitePos, recordId: row.id });
+    let flags = parseFlags(row.evidence_flags);
+    if (newFlags.length) {
+      flags = mergeFlags(flags, newFlags);
+      await trx.updateTable('checkins').set({ evidence_flags: JSON.stringify(flags) }).where('id', '=', row.id).execute();
+    }
+    await recordPhotoUses(trx, clock, site.subdistrict_id, 'checkin', row.id, [input.photoId]);
+    return {
+      id: row.id,
+      siteId: site.id,
+      windowKey: row.window_key,
+      inWindow: row.in_window === 1,
+      method: row.method,
+      status: row.status,
+      distanceM: row.distance_m == null ? null : Number(row.distance_m),
+      repeatCount: Number(row.repeat_count),
+      folded: Number(row.repeat_count) > 0,
+      firstAt: row.first_at,
+      evidenceFlags: flags,
+    };
+  });
+}

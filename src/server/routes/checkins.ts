@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { CHECKIN_STATUSES } from '../../db/schema.js';
+import { CheckinInput } from '../../domain/checkins/checkin-input.js';
+import { listCheckins, listMisses } from '../../domain/checkins/list-checkins.js';
+import { recordCheckin } from '../../domain/checkins/record-checkin.js';
+import { def } from '../route.js';
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+export const create = def({
+  schema: {
+    tags: ['patrols'],
+    summary: 'Check in at a bin room (photo + GPS inside the geofence, or the QR plate); repeats in a window fold',
+    body: CheckinInput,
+  },
+  handler: async ({ req, reply, deps, actor }) => {
+    const res = await recordCheckin(deps.db, deps.clock, deps.config.patrol, actor, req.body);
+    reply.status(res.folded ? 200 : 201);
+    return res;
+  },
+});
+
+export const list = def({
+  schema: {
+    tags: ['patrols'],
+    summary: 'Check-ins in my scope, newest first',
+    querystring: z.strictObject({
+      date: date.optional(),
+      committeeId: z.string().optional(),
+      siteId: z.string().optional(),
+      userId: z.string().optional(),
+      status: z.enum(CHECKIN_STATUSES).optional(),
+      flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+      limit: z.coerce.number().int().min(1).max(1000).default(200),
+    }),
+  },
+  handler: async ({ req, deps, actor }) => {
+    const { limit, ...f } = req.query;
+    return { items: await listCheckins(deps.db, actor, f, limit) };
+  },
+});
+
+export const misses = def({
+  schema: {
+    tags: ['patrols'],
+    summary: 'Missed check-ins (per bin room and per responsible cadre) in my scope',
+    querystring: z.strictObject({
+      date: date.optional(),
+      committeeId: z.string().optional(),
+      userId: z.string().optional(),
+      subject: z.enum(['site', 'cadre']).optional(),
+      limit: z.coerce.number().int().min(1).max(5000).default(500),
+    }),
+  },
+  handler: async ({ req, deps, actor }) => {
+    const { limit, ...f } = req.query;
+    return { items: await listMisses(deps.db, actor, f, limit) };
+  },
+});

@@ -5,6 +5,7 @@ import * as inspections from './inspections.js';
 import * as checkins from './checkins.js';
 import * as catalogue from './catalogue.js';
 import * as health from './health.js';
+import * as photos from './photos.js';
 import * as sites from './sites.js';
 import * as staff from './staff.js';
 
@@ -52,4 +53,10 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/checkins', checkins.create);
   r('GET', '/api/checkins', checkins.list);
   r('GET', '/api/checkins/misses', checkins.misses);
+
+  // Photos (issue 3, item 9)
+  r('POST', '/api/photos', photos.upload);
+  r('GET', '/api/photos/:id', photos.original);
+  r('GET', '/api/photos/:id/thumb', photos.thumb);
+  r('GET', '/api/photos/:id/meta', photos.meta);
 }

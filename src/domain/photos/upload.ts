@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../../db/index.js';
+import type { PhotoTable } from '../../db/schema.js';
+import type { Actor } from '../auth/actor.js';
+import { touchedSubdistricts } from '../auth/scope.js';
+import type { Clock } from '../shared/clock.js';
+import { newId } from '../shared/ids.js';
+import { readExif } from './exif.js';
+import { renderPhoto, sniffPhotoType } from './images.js';
+import { originalKey, putOnce, thumbKey } from './storage.js';
+
+export interface PhotoDto {
+  id: string;
+  sha256: string;
+  mime: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  takenAt: string | null;
+  lat: number | null;
+  lng: number | null;
+  hasThumb: boolean;
+  url: string;
+  thumbUrl: string;
+}
+
+export const photoDto = (p: PhotoTable): PhotoDto => ({
+  id: p.id,
+  sha256: p.sha256,
+  mime: p.mime,
+  bytes: Number(p.bytes),
+  width: p.width,
+  height: p.height,
+  takenAt: p.exif_taken_at,
+  lat: p.exif_lat == null ? null : Number(p.exif_lat),
+  lng: p.exif_lng == null ? null : Number(p.exif_lng),
+  hasThumb: p.thumb_key != null,
+  url: `/api/photos/${p.id}`,
+  thumbUrl: `/api/photos/${p.id}/thumb`,
+});
+
+/**
+ * Stores an uploaded photo (bytes already read within the size limit): checks the content is
+ * an accepted image, writes the original and its thumbnail content-addressed, and records one
+ * row per uploader and content (uploading the same photo again returns the same row).
+ * Files are written before the row; a failed insert leaves only an unreferenced file.
+ */
+export async function savePhoto(db: Db, clock: Clock, actor: Actor, photoDir: string, bytes: Buffer): Promise<PhotoDto> {
+  const mime = await sniffPhotoType(bytes);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const existing = await db
+    .selectFrom('photos')
+    .selectAll()
+    .where('uploaded_by', '=', actor.userId)
+    .where('sha256', '=', sha256)
+    .executeTakeFirst();
+  if (existing) return photoDto(existing);
+
+  const [rendered, exif] = await Promise.all([renderPhoto(bytes, mime), readExif(bytes)]);
+  await putOnce(photoDir, originalKey(sha256), bytes);
+  if (rendered.thumb) await putOnce(photoDir, thumbKey(sha256), rendered.thumb);
+
+  const subs = touchedSubdistricts(actor);
+  const row: PhotoTable = {
+    id: newId(),
+    subdistrict_id: actor.subdistrictId ?? (subs.length === 1 ? (subs[0] as string) : null),
+    uploaded_by: actor.userId,
+    sha256,
+    mime,
+    bytes: bytes.length,
+    width: rendered.width,
+    height: rendered.height,
+    storage_key: originalKey(sha256),
+    thumb_key: rendered.thumb ? thumbKey(sha256) : null,
+    exif_taken_at: exif.takenAt,
+    exif_lat: exif.lat,
+    exif_lng: exif.lng,
+    created_at: clock.now().toISOString(),
+  };
+  await db
+    .insertInto('photos')
+    .values(row)
+    .onConflict((oc) => oc.columns(['uploaded_by', 'sha256']).doNothing())
+    .execute();
+  // A concurrent identical upload by the same person may have won: return whichever row exists.
+  const saved = await db
+    .selectFrom('photos')
+    .selectAll()
+    .where('uploaded_by', '=', actor.userId)
+    .where('sha256', '=', sha256)
+    .executeTakeFirstOrThrow();
+  return photoDto(saved);
+}

@@ -5,6 +5,7 @@ import * as inspections from './inspections.js';
 import * as checkins from './checkins.js';
 import * as catalogue from './catalogue.js';
 import * as health from './health.js';
+import * as ledgers from './ledgers.js';
 import * as photos from './photos.js';
 import * as sites from './sites.js';
 import * as staff from './staff.js';
@@ -59,4 +60,10 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/photos/:id', photos.original);
   r('GET', '/api/photos/:id/thumb', photos.thumb);
   r('GET', '/api/photos/:id/meta', photos.meta);
+
+  // Excel ledgers in and out (issue 2, item 8)
+  r('POST', '/api/import/sites', ledgers.importSitesRoute);
+  r('POST', '/api/import/staff', ledgers.importStaffRoute);
+  r('GET', '/api/export/sites.xlsx', ledgers.exportSitesRoute);
+  r('GET', '/api/export/staff.xlsx', ledgers.exportStaffRoute);
 }

@@ -7,6 +7,7 @@ import { StaffInput } from '../domain/staff/staff-input.js';
 import { buildApp } from '../server/app.js';
 import { openContext } from './context.js';
 import { progressBar } from './progress.js';
+import { registerCaseCommands } from './cases-commands.js';
 import { WEB_DIST, ensureWebBuilt } from './web-build.js';
 import type { Actor } from '../domain/auth/actor.js';
 
@@ -134,6 +135,8 @@ user
       await ctx.handle.destroy();
     }
   });
+
+registerCaseCommands(program);
 
 program.parseAsync().catch((err) => {
   console.error(pc.red(err instanceof Error ? err.message : String(err)));

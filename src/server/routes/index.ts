@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import { type App, mount } from '../route.js';
 import * as auth from './auth.js';
+import * as catalogue from './catalogue.js';
 import * as inspections from './inspections.js';
 import * as checkins from './checkins.js';
 import * as catalogue from './catalogue.js';

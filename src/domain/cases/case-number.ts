@@ -1,0 +1,23 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+
+const SHANGHAI_OFFSET_MS = 8 * 3600_000; // China has no daylight saving time
+
+/** YYYYMMDD of an instant in Asia/Shanghai. */
+export const shanghaiDay = (at: Date) => new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10).replace(/-/g, '');
+
+/**
+ * Next human-readable case number of a subdistrict for the day, e.g. HQ-20260526-0007.
+ * Gap-free and race-safe: the counter row is upserted in the caller's transaction, so two
+ * reports never get the same number, and a rolled-back report gives its number back.
+ */
+export async function nextCaseNumber(trx: Db, subdistrictId: string, prefix: string, at: Date): Promise<string> {
+  const day = shanghaiDay(at);
+  const row = await trx
+    .insertInto('case_number_counters')
+    .values({ subdistrict_id: subdistrictId, day, last: 1 })
+    .onConflict((oc) => oc.columns(['subdistrict_id', 'day']).doUpdateSet({ last: sql`case_number_counters.last + 1` }))
+    .returning('last')
+    .executeTakeFirstOrThrow();
+  return `${prefix}-${day}-${String(row.last).padStart(4, '0')}`;
+}

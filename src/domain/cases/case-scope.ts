@@ -1,0 +1,29 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { scopeCondition } from '../auth/scope.js';
+import { notFound } from '../shared/errors.js';
+
+/**
+ * Which cases an actor sees: those of their subdistricts/committees; handling-unit staff see
+ * only cases dispatched to their unit or to them (and what they reported themselves).
+ */
+export function caseVisibility(actor: Actor, alias = 'c'): Expression<SqlBool> {
+  const scope = scopeCondition(actor, `${alias}.subdistrict_id`, `${alias}.committee_id`);
+  if (actor.role !== 'handler') return scope;
+  const mine = [
+    sql<SqlBool>`${sql.ref(`${alias}.assigned_user_id`)} = ${actor.userId}`,
+    sql<SqlBool>`${sql.ref(`${alias}.reporter_id`)} = ${actor.userId}`,
+  ];
+  if (actor.handlingUnitId) mine.push(sql<SqlBool>`${sql.ref(`${alias}.assigned_unit_id`)} = ${actor.handlingUnitId}`);
+  return sql<SqlBool>`(${scope} and (${sql.join(mine, sql` or `)}))`;
+}
+
+/** The case row if the actor may see it; not_found otherwise (never forbidden). */
+export async function loadVisibleCase(db: Db, actor: Actor, id: string) {
+  assertCan(actor, 'cases.read');
+  const row = await db.selectFrom('cases as c').selectAll('c').where('c.id', '=', id).where(caseVisibility(actor)).executeTakeFirst();
+  if (!row) throw notFound('Case', id);
+  return row;
+}

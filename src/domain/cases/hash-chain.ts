@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import type { CaseEventTable } from '../../db/schema.js';
+
+/** prev_hash of the first event of a subdistrict's chain. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The fields of an event that the hash covers: everything except the hash itself. */
+export type ChainedEvent = Omit<CaseEventTable, 'hash'>;
+
+/** Canonical JSON: object keys sorted, no whitespace; numbers and strings as JSON writes them. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj)
+      .sort()
+      .filter((k) => obj[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+      .join(',')}}`;
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('non-finite number in a chained event');
+  return JSON.stringify(value);
+}
+
+/** Normalises a stored row (engines return numbers and times in the same shape already). */
+function chainedView(e: ChainedEvent) {
+  return {
+    id: e.id,
+    subdistrict_id: e.subdistrict_id,
+    seq: Number(e.seq),
+    case_id: e.case_id,
+    action: e.action,
+    from_status: e.from_status,
+    to_status: e.to_status,
+    actor_user_id: e.actor_user_id,
+    actor_role: e.actor_role,
+    at: e.at,
+    device_at: e.device_at,
+    lng: e.lng === null ? null : Number(e.lng),
+    lat: e.lat === null ? null : Number(e.lat),
+    accuracy_m: e.accuracy_m === null ? null : Number(e.accuracy_m),
+    note: e.note,
+    photo_ids: e.photo_ids,
+    changes: e.changes,
+    prev_hash: e.prev_hash,
+  };
+}
+
+/** hash = SHA-256(prev_hash + "\n" + canonical JSON of the event's fields), hex. */
+export function eventHash(e: ChainedEvent): string {
+  return createHash('sha256').update(`${e.prev_hash}\n${canonicalJson(chainedView(e))}`).digest('hex');
+}

@@ -1,0 +1,104 @@
+import type { Db } from '../../db/index.js';
+import type { CaseTable } from '../../db/schema.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { canSeeCommittee, scopeCondition } from '../auth/scope.js';
+import { notify } from '../notifications/notify.js';
+import { assertPhotosUsable } from '../photos/usable.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError, invalidField } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import { caseDto } from './case-dto.js';
+import { ReportInput, insideChina, parseInput } from './case-input.js';
+import { nextCaseNumber } from './case-number.js';
+import { linkPhotos } from './case-photos.js';
+import { appendCaseEvent } from './events.js';
+import { sourceRule } from './lifecycle.js';
+import { stageColumns } from './stage-deadlines.js';
+
+async function placeOf(db: Db, actor: Actor, input: ReportInput) {
+  if (input.siteId) {
+    const site = await db
+      .selectFrom('sites as s')
+      .select(['s.id', 's.subdistrict_id', 's.committee_id', 's.grid_id', 's.kind', 's.status'])
+      .where('s.id', '=', input.siteId)
+      .where(scopeCondition(actor, 's.subdistrict_id', 's.committee_id'))
+      .executeTakeFirst();
+    if (!site || site.status !== 'active') throw invalidField('siteId', 'unknown site');
+    return { subdistrictId: site.subdistrict_id, committeeId: site.committee_id, gridId: site.grid_id, siteId: site.id, siteKind: site.kind };
+  }
+  if (!input.committeeId) throw invalidField('committeeId', 'required when no siteId is given');
+  const committee = await db.selectFrom('committees').select(['id', 'subdistrict_id']).where('id', '=', input.committeeId).executeTakeFirst();
+  if (!committee || !canSeeCommittee(actor, committee.subdistrict_id, committee.id)) throw invalidField('committeeId', 'unknown committee');
+  let gridId: string | null = null;
+  if (input.gridId) {
+    const grid = await db.selectFrom('grids').select(['id', 'committee_id']).where('id', '=', input.gridId).executeTakeFirst();
+    if (!grid || grid.committee_id !== committee.id) throw invalidField('gridId', 'unknown grid for this committee');
+    gridId = grid.id;
+  }
+  return { subdistrictId: committee.subdistrict_id, committeeId: committee.id, gridId, siteId: null, siteKind: null };
+}
+
+/**
+ * Reports a problem (any source). Self-resolved cases are created closed, with before and after
+ * photos. The caller owns the transaction.
+ */
+export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: ReportInput) {
+  const input = parseInput(ReportInput, raw);
+  assertCan(actor, 'cases.read');
+  const rule = sourceRule(input.source);
+  if (!rule.roles.includes(actor.role)) {
+    throw new DomainError('forbidden', `Role ${actor.role} may not report cases from source ${input.source}`, { field: 'source', allowed: rule.roles });
+  }
+  if (!insideChina(input.lng, input.lat)) throw invalidField('lng', 'outside China');
+  const place = await placeOf(db, actor, input);
+  const category = await db.selectFrom('case_categories').selectAll().where('id', '=', input.categoryId).executeTakeFirst();
+  if (!category || category.subdistrict_id !== place.subdistrictId || category.active !== 1) throw invalidField('categoryId', 'unknown category');
+  if (category.level !== 'standard') throw invalidField('categoryId', 'choose a working standard, not a class or sub-class');
+  const kinds = JSON.parse(category.site_kinds) as string[];
+  if (place.siteKind && kinds.length && !kinds.includes(place.siteKind)) {
+    throw invalidField('categoryId', `this standard applies to ${kinds.join(', ')}, not to a ${place.siteKind}`);
+  }
+  const selfResolved = rule.startsAs === 'closed';
+  if (selfResolved) {
+    if (!input.photoIds.length) throw invalidField('photoIds', 'a self-resolved case needs a before photo');
+    if (!input.afterPhotoIds.length) throw invalidField('afterPhotoIds', 'a self-resolved case needs an after photo');
+  } else if (input.afterPhotoIds.length) {
+    throw invalidField('afterPhotoIds', 'only self-resolved cases carry after photos');
+  }
+  if (input.photoIds.length) await assertPhotosUsable(db, actor, input.photoIds, 'photoIds');
+  if (input.afterPhotoIds.length) await assertPhotosUsable(db, actor, input.afterPhotoIds, 'afterPhotoIds');
+
+  const now = clock.now();
+  const at = now.toISOString();
+  const sub = await db.selectFrom('subdistricts').select(['code', 'case_prefix']).where('id', '=', place.subdistrictId).executeTakeFirstOrThrow();
+  const number = await nextCaseNumber(db, place.subdistrictId, sub.case_prefix ?? `S${sub.code}`, now);
+  const status = selfResolved ? 'closed' : 'reported';
+  const stage = await stageColumns(db, place.subdistrictId, category, status, now);
+  const row: CaseTable = {
+    id: newId(), subdistrict_id: place.subdistrictId, committee_id: place.committeeId, grid_id: place.gridId, site_id: place.siteId,
+    category_id: category.id, number, source: input.source, status, pending_request: null, requested_due_at: null,
+    description: input.description, lng: input.lng, lat: input.lat, reporter_id: actor.userId, reporter_role: actor.role,
+    assigned_unit_id: null, assigned_user_id: selfResolved ? actor.userId : null, merged_into_id: null, status_reason: null,
+    rework_count: 0, redispatch_count: 0, reopen_count: 0, extension_count: 0, overdue_count: 0, version: 1,
+    reported_at: at, filed_at: null, dispatched_at: null, handled_at: selfResolved ? at : null, closed_at: selfResolved ? at : null,
+    cancelled_at: null, ...stage, handle_due_at: null, handled_on_time: selfResolved ? 1 : null, closed_on_time: selfResolved ? 1 : null,
+    updated_at: at,
+  };
+  await db.insertInto('cases').values(row).execute();
+  const event = await appendCaseEvent(db, clock, {
+    subdistrictId: row.subdistrict_id, caseId: row.id, action: selfResolved ? 'self_resolve' : 'report', fromStatus: null, toStatus: status,
+    actor: { userId: actor.userId, role: actor.role }, deviceAt: input.deviceAt ?? null,
+    gps: { lng: input.lng, lat: input.lat, accuracy: input.accuracy ?? null }, note: input.description,
+    photoIds: [...input.photoIds, ...input.afterPhotoIds], changes: { status: [null, status] },
+  });
+  await linkPhotos(db, row, event.id, input.photoIds, 'before');
+  await linkPhotos(db, row, event.id, input.afterPhotoIds, 'after');
+  if (!selfResolved && category.severity === 'urgent') {
+    await notify(db, clock, {
+      subdistrictId: row.subdistrict_id, recipients: { roles: ['operator'] }, kind: 'case_urgent', caseId: row.id,
+      title: `紧急案件待立案 ${number}`, body: `${category.name_zh}：${input.description}`, dedupeKey: `urgent:${row.id}`,
+    });
+  }
+  return caseDto(row);
+}

@@ -1,0 +1,154 @@
+import type { Db } from '../../db/index.js';
+import type { CaseTable } from '../../db/schema.js';
+import type { Actor } from '../auth/actor.js';
+import { assertPhotosUsable } from '../photos/usable.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError, invalidField } from '../shared/errors.js';
+import { isAssignee, resolveAssignee } from './assignees.js';
+import { caseDto } from './case-dto.js';
+import { TransitionInput, parseInput } from './case-input.js';
+import { linkPhotos } from './case-photos.js';
+import { loadVisibleCase } from './case-scope.js';
+import { appendCaseEvent } from './events.js';
+import { type CaseAction, actionsFrom, ruleFor } from './lifecycle.js';
+import { mergeInto } from './merge-cases.js';
+import { notifyTransition } from './transition-notices.js';
+import { remindAtFor, stageColumns } from './stage-deadlines.js';
+
+/** Columns whose change is written into the event (from → to). */
+const TRACKED: (keyof CaseTable)[] = [
+  'status', 'pending_request', 'requested_due_at', 'assigned_unit_id', 'assigned_user_id', 'merged_into_id', 'status_reason',
+  'rework_count', 'redispatch_count', 'reopen_count', 'extension_count', 'stage_due_at',
+];
+
+export const notAllowed = (action: CaseAction, c: CaseTable, actor: Actor, why: string) =>
+  new DomainError('transition_not_allowed', `${action} is not allowed: ${why}`, {
+    action,
+    status: c.status,
+    pendingRequest: c.pending_request,
+    allowed: actionsFrom(c.status, c.pending_request, actor.role).map((t) => t.action),
+  });
+
+/**
+ * Applies one lifecycle transition from the table in lifecycle.ts: checks version, role, state,
+ * assignee and required input; updates the case with fresh deadlines; appends the hash-chained
+ * event; links photos; queues notifications. All in the caller's transaction.
+ */
+export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId: string, raw: TransitionInput) {
+  const input = parseInput(TransitionInput, raw);
+  const c = await loadVisibleCase(db, actor, caseId);
+  if (c.version !== input.version) {
+    throw new DomainError('stale_version', 'The case was changed by someone else; reload it', { current: caseDto(c) });
+  }
+  const rule = ruleFor(input.action);
+  if (!rule.from.includes(c.status)) throw notAllowed(input.action, c, actor, `the case is ${c.status}`);
+  if (rule.pending !== undefined && rule.pending !== c.pending_request) {
+    throw notAllowed(input.action, c, actor, rule.pending ? `no ${rule.pending} request is pending` : `a ${c.pending_request} request is pending`);
+  }
+  if (!rule.roles.includes(actor.role)) throw notAllowed(input.action, c, actor, `role ${actor.role} may not ${input.action}`);
+  if (rule.who === 'assignee' && !(await isAssignee(db, actor, c))) throw notAllowed(input.action, c, actor, 'the case is not assigned to you');
+  for (const f of rule.requires) {
+    const missing = f === 'assignee' ? !input.unitId && !input.userId : f === 'photoIds' ? !input.photoIds?.length : input[f] === undefined;
+    if (missing) throw invalidField(f === 'assignee' ? 'unitId' : f, `required for ${input.action}`);
+  }
+  const photoIds = input.photoIds ?? [];
+  if (photoIds.length) await assertPhotosUsable(db, actor, photoIds, 'photoIds');
+
+  const now = clock.now();
+  const at = now.toISOString();
+  const next: CaseTable = { ...c, status: rule.to, pending_request: rule.setsPending ?? null, version: c.version + 1, updated_at: at };
+  if (rule.counts) next[rule.counts] = c[rule.counts] + 1;
+  if (rule.setsPending === undefined) next.requested_due_at = null;
+  const category = await db.selectFrom('case_categories').selectAll().where('id', '=', c.category_id).executeTakeFirstOrThrow();
+  if (rule.restartsStage) {
+    Object.assign(next, await stageColumns(db, c.subdistrict_id, category, rule.to, now));
+    if (rule.to === 'dispatched') next.handle_due_at = next.stage_due_at;
+  }
+
+  switch (input.action) {
+    case 'file':
+      next.filed_at = at;
+      break;
+    case 'cancel':
+      next.cancelled_at = at;
+      next.status_reason = input.reason ?? null;
+      break;
+    case 'dispatch':
+    case 'redispatch': {
+      const who = await resolveAssignee(db, c, input.unitId, input.userId);
+      if (input.action === 'redispatch' && who.unitId === c.assigned_unit_id && who.userId === c.assigned_user_id) {
+        throw invalidField('unitId', 'the case is already dispatched there');
+      }
+      next.assigned_unit_id = who.unitId;
+      next.assigned_user_id = who.userId;
+      next.dispatched_at = at;
+      break;
+    }
+    case 'handle':
+      next.handled_at = at;
+      next.handled_on_time = c.handle_due_at && at > c.handle_due_at ? 0 : 1;
+      break;
+    case 'check_pass':
+      next.closed_at = at;
+      next.closed_on_time = c.handled_on_time === 1 && !(c.stage_due_at && at > c.stage_due_at) && c.overdue_count === 0 ? 1 : 0;
+      break;
+    case 'check_fail':
+      // Rework: back to the same unit (assignment untouched) with a fresh handling limit.
+      next.handled_on_time = null;
+      break;
+    case 'request_hold':
+      next.status_reason = input.reason ?? null;
+      break;
+    case 'refuse_hold':
+    case 'refuse_extension':
+      break;
+    case 'request_extension': {
+      const due = new Date(input.dueAt as string);
+      if (due.getTime() <= now.getTime()) throw invalidField('dueAt', 'must be in the future');
+      if (c.stage_due_at && due.toISOString() <= c.stage_due_at) throw invalidField('dueAt', 'must be later than the current due time');
+      next.requested_due_at = due.toISOString();
+      break;
+    }
+    case 'approve_extension': {
+      const due = c.requested_due_at as string;
+      if (due <= at) throw invalidField('dueAt', 'the requested due time has already passed; ask for a new one');
+      next.stage_due_at = due;
+      next.handle_due_at = due;
+      next.remind_at = remindAtFor(now, new Date(due)).toISOString();
+      next.reminded_key = null;
+      next.overdue_at = null;
+      next.escalated_key = null;
+      break;
+    }
+    case 'reopen':
+      next.closed_at = null;
+      next.cancelled_at = null;
+      next.closed_on_time = null;
+      next.status_reason = input.reason ?? null;
+      break;
+    case 'merge':
+      next.merged_into_id = (await mergeInto(db, clock, actor, c, input.targetCaseId as string, input)).id;
+      break;
+    default:
+      break;
+  }
+
+  const res = await db
+    .updateTable('cases')
+    .set({ ...next, id: undefined } as Partial<CaseTable>)
+    .where('id', '=', c.id)
+    .where('version', '=', c.version)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw new DomainError('stale_version', 'The case was changed by someone else; reload it');
+
+  const changes: Record<string, [unknown, unknown]> = {};
+  for (const k of TRACKED) if (c[k] !== next[k]) changes[k] = [c[k], next[k]];
+  const event = await appendCaseEvent(db, clock, {
+    subdistrictId: c.subdistrict_id, caseId: c.id, action: input.action, fromStatus: c.status, toStatus: next.status,
+    actor: { userId: actor.userId, role: actor.role }, deviceAt: input.deviceAt ?? null, gps: input.gps ?? null,
+    note: input.note ?? input.reason ?? null, photoIds, changes,
+  });
+  await linkPhotos(db, c, event.id, photoIds, input.action === 'handle' ? 'after' : 'evidence');
+  await notifyTransition(db, clock, input.action, next, input.reason ?? input.note ?? null);
+  return caseDto(next);
+}

@@ -3,8 +3,6 @@ import * as m0900 from './2026-11-26T0900-registry-and-auth.js';
 import * as m1000 from './2026-11-26T1000-case-catalogue.js';
 import * as m1010 from './2026-11-26T1010-cases.js';
 import * as m1215 from './2026-11-26T1215-patrols-and-coverage.js';
-import * as m1000 from './2026-11-26T1000-case-catalogue.js';
-import * as m1010 from './2026-11-26T1010-cases.js';
 import * as m1100 from './2026-11-26T1100-calendar-and-notifications.js';
 import * as m1110 from './2026-11-26T1110-photos.js';
 

@@ -3,7 +3,6 @@ import type { HandlingUnitKind, PartyKind, Role, SiteKind } from '../../db/schem
 import { hashPassword } from '../auth/passwords.js';
 import { seedCaseCatalogues } from '../catalogue/seed-catalogue.js';
 import { seedChecklists } from '../inspections/seed-checklists.js';
-import { seedCaseCatalogues } from '../catalogue/seed-catalogue.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import { type Random, seededRandom } from '../shared/random.js';
@@ -206,7 +205,6 @@ export async function seedDemo(db: Db, clock: Clock, opts: DemoOptions = {}) {
   });
   await seedCaseCatalogues(db, clock);
   await seedChecklists(db, clock);
-  await seedCaseCatalogues(db, clock);
   return { users, password: DEMO_PASSWORD, sites: total, subdistricts: specs.length };
 }
 

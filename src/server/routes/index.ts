@@ -1,10 +1,10 @@
 import type { Deps } from '../deps.js';
 import { type App, mount } from '../route.js';
 import * as auth from './auth.js';
+import * as cases from './cases.js';
 import * as catalogue from './catalogue.js';
 import * as inspections from './inspections.js';
 import * as checkins from './checkins.js';
-import * as catalogue from './catalogue.js';
 import * as health from './health.js';
 import * as ledgers from './ledgers.js';
 import * as photos from './photos.js';
@@ -38,6 +38,16 @@ export function registerRoutes(app: App, deps: Deps) {
   r('PATCH', '/api/sites/:id', sites.update);
   r('POST', '/api/sites/:id/retire', sites.retire);
   r('POST', '/api/sites/:id/restore', sites.restore);
+
+  r('GET', '/api/cases', cases.list);
+  r('GET', '/api/cases/queues', cases.queues);
+  r('GET', '/api/cases/duplicates', cases.duplicates);
+  r('POST', '/api/cases', cases.report);
+  r('POST', '/api/cases/bulk-dispatch', cases.bulk);
+  r('GET', '/api/cases/:id', cases.get);
+  r('POST', '/api/cases/:id/transitions', cases.transition);
+  r('GET', '/api/cases/:id/dispatch-suggestions', cases.suggestions);
+  r('GET', '/api/me/tasks', cases.myTasks);
 
   r('GET', '/api/catalogue', catalogue.tree);
   r('POST', '/api/catalogue', catalogue.create);

@@ -1,0 +1,43 @@
+import type { Db } from '../../db/index.js';
+import type { Actor } from '../auth/actor.js';
+import { loadVisibleCase } from './case-scope.js';
+
+export interface Suggestion {
+  unitId: string;
+  name: string;
+  kind: string;
+  reason: 'responsible_party' | 'committee' | 'category_default';
+}
+
+/**
+ * Where to dispatch: the site's responsible party when it is a handling unit (property
+ * companies), the committee's own unit, and units of the category's default kind.
+ */
+export async function dispatchSuggestions(db: Db, actor: Actor, caseId: string) {
+  const c = await loadVisibleCase(db, actor, caseId);
+  const category = await db.selectFrom('case_categories').select(['default_unit_kind']).where('id', '=', c.category_id).executeTakeFirstOrThrow();
+  const party = c.site_id
+    ? await db
+        .selectFrom('sites as s')
+        .innerJoin('responsible_parties as rp', 'rp.id', 's.responsible_party_id')
+        .select(['rp.id', 'rp.name', 'rp.kind', 'rp.contact_name as contactName', 'rp.contact_phone as contactPhone'])
+        .where('s.id', '=', c.site_id)
+        .executeTakeFirst()
+    : undefined;
+  const units = await db
+    .selectFrom('handling_units')
+    .select(['id', 'name', 'kind', 'committee_id'])
+    .where('subdistrict_id', '=', c.subdistrict_id)
+    .where('status', '=', 'active')
+    .orderBy('name')
+    .execute();
+  const out: Suggestion[] = [];
+  const add = (u: (typeof units)[number], reason: Suggestion['reason']) => {
+    if (!out.some((s) => s.unitId === u.id)) out.push({ unitId: u.id, name: u.name, kind: u.kind, reason });
+  };
+  if (party) for (const u of units.filter((x) => x.name === party.name)) add(u, 'responsible_party');
+  const kind = category.default_unit_kind;
+  if (kind === 'committee') for (const u of units.filter((x) => x.kind === 'committee' && x.committee_id === c.committee_id)) add(u, 'committee');
+  else if (kind) for (const u of units.filter((x) => x.kind === kind)) add(u, 'category_default');
+  return { caseId: c.id, defaultUnitKind: kind, responsibleParty: party ?? null, suggestions: out };
+}

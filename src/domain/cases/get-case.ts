@@ -1,0 +1,54 @@
+import type { Db } from '../../db/index.js';
+import type { Actor } from '../auth/actor.js';
+import { isAssignee } from './assignees.js';
+import { caseDto } from './case-dto.js';
+import { loadVisibleCase } from './case-scope.js';
+import { actionsFrom } from './lifecycle.js';
+
+/** One case with its names, photos, merged duplicates, event timeline and the actions the actor may take. */
+export async function getCase(db: Db, actor: Actor, id: string) {
+  const c = await loadVisibleCase(db, actor, id);
+  const [category, committee, site, unit, people, events, photos, merged] = await Promise.all([
+    db.selectFrom('case_categories').select(['code', 'name_zh', 'name_en', 'severity', 'limit_mode', 'default_unit_kind']).where('id', '=', c.category_id).executeTakeFirstOrThrow(),
+    db.selectFrom('committees').select(['name', 'name_en']).where('id', '=', c.committee_id).executeTakeFirstOrThrow(),
+    c.site_id ? db.selectFrom('sites').select(['name', 'kind', 'address']).where('id', '=', c.site_id).executeTakeFirst() : undefined,
+    c.assigned_unit_id ? db.selectFrom('handling_units').select(['name', 'kind', 'contact_name', 'contact_phone']).where('id', '=', c.assigned_unit_id).executeTakeFirst() : undefined,
+    db.selectFrom('users').select(['id', 'display_name', 'role']).where('id', 'in', [c.reporter_id ?? '', c.assigned_user_id ?? '']).execute(),
+    db
+      .selectFrom('case_events as e')
+      .leftJoin('users as u', 'u.id', 'e.actor_user_id')
+      .select([
+        'e.id', 'e.seq', 'e.action', 'e.from_status as fromStatus', 'e.to_status as toStatus', 'e.actor_user_id as actorId',
+        'u.display_name as actorName', 'e.actor_role as actorRole', 'e.at', 'e.device_at as deviceAt', 'e.lng', 'e.lat',
+        'e.accuracy_m as accuracy', 'e.note', 'e.photo_ids as photoIds', 'e.changes', 'e.hash',
+      ])
+      .where('e.case_id', '=', c.id)
+      .orderBy('e.seq')
+      .execute(),
+    db.selectFrom('case_photos').select(['photo_id as id', 'event_id as eventId', 'purpose']).where('case_id', '=', c.id).execute(),
+    db.selectFrom('cases').select(['id', 'number', 'reported_at as reportedAt']).where('merged_into_id', '=', c.id).execute(),
+  ]);
+  const person = (uid: string | null) => (uid ? people.find((p) => p.id === uid) : undefined);
+  const assignee = await isAssignee(db, actor, c);
+  const allowed = actionsFrom(c.status, c.pending_request, actor.role).filter((t) => t.who !== 'assignee' || assignee);
+  return {
+    ...caseDto(c),
+    category: { code: category.code, nameZh: category.name_zh, nameEn: category.name_en, severity: category.severity, limitMode: category.limit_mode },
+    committee: { name: committee.name, nameEn: committee.name_en },
+    site: site ? { id: c.site_id, name: site.name, kind: site.kind, address: site.address } : null,
+    assignedUnit: unit ? { id: c.assigned_unit_id, name: unit.name, kind: unit.kind, contactName: unit.contact_name, contactPhone: unit.contact_phone } : null,
+    assignedUser: person(c.assigned_user_id) ? { id: c.assigned_user_id, name: person(c.assigned_user_id)!.display_name } : null,
+    reporter: person(c.reporter_id) ? { id: c.reporter_id, name: person(c.reporter_id)!.display_name, role: c.reporter_role } : null,
+    photos: photos.map((p) => ({ ...p, url: `/api/photos/${p.id}`, thumbUrl: `/api/photos/${p.id}/thumb` })),
+    mergedCases: merged,
+    timeline: events.map((e) => ({
+      ...e,
+      lng: e.lng === null ? null : Number(e.lng),
+      lat: e.lat === null ? null : Number(e.lat),
+      accuracy: e.accuracy === null ? null : Number(e.accuracy),
+      photoIds: JSON.parse(e.photoIds) as string[],
+      changes: JSON.parse(e.changes) as Record<string, [unknown, unknown]>,
+    })),
+    allowedActions: allowed.map((t) => ({ action: t.action, zh: t.zh, en: t.en, requires: t.requires })),
+  };
+}

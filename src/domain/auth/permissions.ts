@@ -19,6 +19,8 @@ export const PERMISSIONS = {
   'cases.read': ['admin', 'operator', 'patrol', 'cadre', 'enforcement', 'handler', 'leader'],
   'audit.verify': ['admin', 'leader'],
   'tokens.manage': ['admin', 'operator', 'patrol', 'cadre', 'enforcement', 'handler', 'leader'],
+  'calendar.write': ['admin'],
+  'notifications.admin': ['admin'],
   'checkins.record': ['cadre', 'patrol'],
   'inspections.record': ['cadre', 'patrol', 'enforcement'],
   'patrols.read': ['admin', 'operator', 'leader', 'cadre', 'patrol', 'enforcement'],

@@ -21,28 +21,33 @@ export function backoffMs(attempts: number, p: RetryPolicy, random: () => number
 
 export type ClaimedDelivery = Pick<WebhookDeliveryTable, 'id' | 'url' | 'payload' | 'attempts' | 'claim_token'>;
 
-/**
- * Claims up to `limit` due rows for this worker: pending rows whose next_attempt_at has come,
- * and rows left 'sending' by a worker that died (lease expired). The claim is one UPDATE that
- * re-checks those conditions, so when two processes race for a row only one update matches it;
- * each worker then reads back exactly the rows carrying its own fresh token.
- */
-export async function claimDueDeliveries(db: Db, clock: Clock, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-  const now = clock.now();
-  const nowIso = now.toISOString();
-  const due = (eb: any) =>
-    eb.or([
-      eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso)]),
-      eb.and([eb('status', '=', 'sending'), eb('claimed_until', '<', nowIso)]),
-    ]);
-  const candidates = await db
+const dueCondition = (nowIso: string) => (eb: any) =>
+  eb.or([
+    eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso)]),
+    eb.and([eb('status', '=', 'sending'), eb('claimed_until', '<', nowIso)]),
+  ]);
+
+/** Ids of rows due now: pending and due, or left 'sending' by a worker whose lease ran out. */
+export async function dueDeliveryIds(db: Db, clock: Clock, limit: number): Promise<string[]> {
+  const rows = await db
     .selectFrom('webhook_deliveries')
     .select('id')
-    .where(due)
+    .where(dueCondition(clock.now().toISOString()))
     .orderBy('next_attempt_at')
     .limit(limit)
     .execute();
-  if (!candidates.length) return [];
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Claims those of `ids` that are still due, for one worker. The claim is one UPDATE that
+ * re-checks the due condition, so when two processes race for a row only one update matches
+ * it; each worker then reads back exactly the rows carrying its own fresh token.
+ */
+export async function claimDeliveries(db: Db, clock: Clock, ids: string[], leaseMs: number): Promise<ClaimedDelivery[]> {
+  if (!ids.length) return [];
+  const now = clock.now();
+  const nowIso = now.toISOString();
   const token = randomUUID();
   await db
     .updateTable('webhook_deliveries')
@@ -53,8 +58,8 @@ export async function claimDueDeliveries(db: Db, clock: Clock, limit: number, le
       attempts: eb('attempts', '+', 1),
       updated_at: nowIso,
     }))
-    .where('id', 'in', candidates.map((c) => c.id))
-    .where(due)
+    .where('id', 'in', ids)
+    .where(dueCondition(nowIso))
     .execute();
   return db
     .selectFrom('webhook_deliveries')
@@ -62,6 +67,10 @@ export async function claimDueDeliveries(db: Db, clock: Clock, limit: number, le
     .where('claim_token', '=', token)
     .where('status', '=', 'sending')
     .execute();
+}
+
+export async function claimDueDeliveries(db: Db, clock: Clock, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  return claimDeliveries(db, clock, await dueDeliveryIds(db, clock, limit), leaseMs);
 }
 
 /** Records the outcome of one attempt; only the worker still holding the claim may. */

@@ -8,6 +8,8 @@ import * as checkins from './checkins.js';
 import * as health from './health.js';
 import * as ledgers from './ledgers.js';
 import * as photos from './photos.js';
+import * as calendar from './calendar.js';
+import * as notifications from './notifications.js';
 import * as sites from './sites.js';
 import * as staff from './staff.js';
 
@@ -71,6 +73,21 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/photos/:id', photos.original);
   r('GET', '/api/photos/:id/thumb', photos.thumb);
   r('GET', '/api/photos/:id/meta', photos.meta);
+
+  // Working-day calendar and notifications (issue 3, items 5 and 7)
+  r('GET', '/api/calendar/overrides', calendar.list);
+  r('PUT', '/api/calendar/overrides', calendar.put);
+  r('DELETE', '/api/calendar/overrides/:id', calendar.remove);
+  r('GET', '/api/calendar/due', calendar.due);
+  r('GET', '/api/inbox', notifications.inbox);
+  r('GET', '/api/inbox/count', notifications.inboxCount);
+  r('POST', '/api/inbox/read-all', notifications.readAll);
+  r('POST', '/api/inbox/:id/read', notifications.readOne);
+  r('GET', '/api/notifications/deliveries', notifications.deliveries);
+  r('POST', '/api/notifications/deliveries/:id/retry', notifications.retry);
+  r('GET', '/api/notifications/webhooks/:subdistrictId', notifications.getWebhook);
+  r('PUT', '/api/notifications/webhooks/:subdistrictId', notifications.putWebhook);
+  r('DELETE', '/api/notifications/webhooks/:subdistrictId', notifications.deleteWebhook);
 
   // Excel ledgers in and out (issue 2, item 8)
   r('POST', '/api/import/sites', ledgers.importSitesRoute);

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { CALENDAR_OVERRIDE_KINDS } from '../../db/schema.js';
+import { computeDueAt } from '../../domain/calendar/deadlines.js';
+import { OFFICE_PERIODS } from '../../domain/calendar/office-hours.js';
+import { deleteOverride, listOverrides, putOverride } from '../../domain/calendar/overrides.js';
+import { touchedSubdistricts } from '../../domain/auth/scope.js';
+import { notFound } from '../../domain/shared/errors.js';
+import { def } from '../route.js';
+
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+export const list = def({
+  schema: {
+    tags: ['calendar'],
+    summary: 'Working-day calendar overrides that apply to me (global and my subdistricts), and holiday-data coverage',
+    querystring: z.strictObject({ from: Day.optional(), to: Day.optional(), subdistrictId: z.string().max(64).optional() }),
+  },
+  handler: async ({ req, deps, actor }) => ({ ...(await listOverrides(deps.db, actor, req.query)), officeHours: OFFICE_PERIODS }),
+});
+
+export const put = def({
+  schema: {
+    tags: ['calendar'],
+    summary: 'Make a date a workday or a holiday (subdistrictId omitted = everywhere; district administrators only)',
+    body: z.strictObject({
+      date: Day,
+      kind: z.enum(CALENDAR_OVERRIDE_KINDS),
+      note: z.string().trim().max(200).optional(),
+      subdistrictId: z.string().max(64).nullable().optional(),
+    }),
+  },
+  handler: async ({ req, deps, actor }) => putOverride(deps.db, deps.clock, actor, req.body),
+});
+
+export const remove = def({
+  schema: { tags: ['calendar'], summary: 'Remove an override', params: z.strictObject({ id: z.string().min(1).max(64) }) },
+  handler: async ({ req, reply, deps, actor }) => {
+    await deleteOverride(deps.db, actor, req.params.id);
+    reply.status(204);
+    return null;
+  },
+});
+
+export const due = def({
+  schema: {
+    tags: ['calendar'],
+    summary: 'Preview when a time limit started at `from` runs out',
+    querystring: z.strictObject({
+      from: z.iso.datetime({ offset: true }),
+      hours: z.coerce.number().min(0).max(8784),
+      mode: z.enum(['working', 'calendar']).default('working'),
+      subdistrictId: z.string().max(64).optional(),
+    }),
+  },
+  handler: async ({ req, deps, actor }) => {
+    const { from, hours, mode, subdistrictId } = req.query;
+    if (subdistrictId && !touchedSubdistricts(actor).includes(subdistrictId)) throw notFound('Subdistrict', subdistrictId);
+    const at = await computeDueAt(deps.db, new Date(from), hours, mode, { subdistrictId: subdistrictId ?? actor.subdistrictId });
+    return { dueAt: at.toISOString() };
+  },
+});
+

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { DELIVERY_STATUSES } from '../../db/schema.js';
+import {
+  deleteSubdistrictWebhook,
+  getSubdistrictWebhook,
+  listDeliveries,
+  putSubdistrictWebhook,
+  retryDelivery,
+} from '../../domain/notifications/admin.js';
+import { listInbox, markAllRead, markRead, unreadCount } from '../../domain/notifications/inbox.js';
+import { def } from '../route.js';
+
+const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
+const Page = { after: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) };
+
+export const inbox = def({
+  schema: {
+    tags: ['notifications'],
+    summary: 'My inbox, newest first (keyset: pass nextCursor as after)',
+    querystring: z.strictObject({ unread: z.enum(['true', 'false']).optional(), ...Page }),
+  },
+  handler: async ({ req, deps, actor }) =>
+    listInbox(deps.db, actor, { unread: req.query.unread === 'true', after: req.query.after, limit: req.query.limit }),
+});
+
+export const inboxCount = def({
+  schema: { tags: ['notifications'], summary: 'How many unread items are in my inbox' },
+  handler: async ({ deps, actor }) => ({ unread: await unreadCount(deps.db, actor) }),
+});
+
+export const readOne = def({
+  schema: { tags: ['notifications'], summary: 'Mark one of my inbox items read', params: IdParams },
+  handler: async ({ req, deps, actor }) => markRead(deps.db, deps.clock, actor, req.params.id),
+});
+
+export const readAll = def({
+  schema: { tags: ['notifications'], summary: 'Mark my whole inbox read' },
+  handler: async ({ deps, actor }) => markAllRead(deps.db, deps.clock, actor),
+});
+
+export const deliveries = def({
+  schema: {
+    tags: ['notifications'],
+    summary: 'Webhook deliveries of my subdistricts (administrators), e.g. status=failed',
+    querystring: z.strictObject({ status: z.enum(DELIVERY_STATUSES).optional(), ...Page }),
+  },
+  handler: async ({ req, deps, actor }) => listDeliveries(deps.db, actor, req.query),
+});
+
+export const retry = def({
+  schema: { tags: ['notifications'], summary: 'Queue a failed delivery again (administrators)', params: IdParams },
+  handler: async ({ req, reply, deps, actor }) => {
+    await retryDelivery(deps.db, deps.clock, actor, req.params.id);
+    reply.status(204);
+    return null;
+  },
+});
+
+const SubParams = z.strictObject({ subdistrictId: z.string().min(1).max(64) });
+
+export const getWebhook = def({
+  schema: { tags: ['notifications'], summary: "A subdistrict's WeCom robot URL (masked); null = the global one", params: SubParams },
+  handler: async ({ req, deps, actor }) => ({ webhook: await getSubdistrictWebhook(deps.db, actor, req.params.subdistrictId) }),
+});
+
+export const putWebhook = def({
+  schema: {
+    tags: ['notifications'],
+    summary: "Set a subdistrict's WeCom / 政务微信 group-robot webhook URL",
+    params: SubParams,
+    body: z.strictObject({ url: z.string().min(1).max(500), enabled: z.boolean().default(true) }),
+  },
+  handler: async ({ req, deps, actor }) => ({
+    webhook: await putSubdistrictWebhook(deps.db, deps.clock, actor, req.params.subdistrictId, req.body),
+  }),
+});
+
+export const deleteWebhook = def({
+  schema: { tags: ['notifications'], summary: "Remove a subdistrict's robot URL (falls back to the global one)", params: SubParams },
+  handler: async ({ req, reply, deps, actor }) => {
+    await deleteSubdistrictWebhook(deps.db, actor, req.params.subdistrictId);
+    reply.status(204);
+    return null;
+  },
+});

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { DIALECTS } from '../helpers/db.js';
+
+for (const dialect of DIALECTS) {
+  describe(`calendar overrides API [${dialect}]`, () => {
+    let ctx: TestContext;
+    let admin: string;
+    let xxAdmin: string;
+    let district: string;
+    let cadre: string;
+    let hq: string;
+
+    beforeAll(async () => {
+      ctx = await demoContext(dialect);
+      admin = await signInAs(ctx.app, 'admin');
+      xxAdmin = await signInAs(ctx.app, 'xx-admin');
+      district = await signInAs(ctx.app, 'district-admin');
+      cadre = await signInAs(ctx.app, 'cadre01');
+      hq = (await ctx.handle.db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow()).id;
+    });
+    afterAll(async () => ctx.close());
+
+    const call = (cookie: string, method: 'GET' | 'PUT' | 'DELETE', url: string, payload?: object) =>
+      ctx.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+    const dueFor = async (cookie: string) =>
+      (await call(cookie, 'GET', `/api/calendar/due?from=${encodeURIComponent('2026-09-30T15:00:00+08:00')}&hours=16`)).json().dueAt;
+
+    it('previews due times: 16 working hours from 2026-09-30 15:00 Shanghai → Oct 9 15:00', async () => {
+      expect(await dueFor(cadre)).toBe('2026-10-09T07:00:00.000Z');
+      const cal = await call(cadre, 'GET', `/api/calendar/due?from=${encodeURIComponent('2026-09-30T15:00:00+08:00')}&hours=16&mode=calendar`);
+      expect(cal.json().dueAt).toBe('2026-09-30T23:00:00.000Z');
+    });
+
+    it('a subdistrict administrator overrides days for their subdistrict only, which changes its due times', async () => {
+      const put = await call(admin, 'PUT', '/api/calendar/overrides', { date: '2026-10-02', kind: 'workday', note: '应急值守', subdistrictId: hq });
+      expect(put.statusCode).toBe(200);
+      expect(put.json()).toMatchObject({ date: '2026-10-02', kind: 'workday', subdistrictId: hq });
+      expect(await dueFor(admin)).toBe('2026-10-08T07:00:00.000Z');
+      expect(await dueFor(xxAdmin)).toBe('2026-10-09T07:00:00.000Z');
+      // Upsert: the same date again replaces the row.
+      const again = await call(admin, 'PUT', '/api/calendar/overrides', { date: '2026-10-02', kind: 'holiday', subdistrictId: hq });
+      expect(again.json().id).toBe(put.json().id);
+      expect(await dueFor(admin)).toBe('2026-10-09T07:00:00.000Z');
+      const list = (await call(admin, 'GET', '/api/calendar/overrides?from=2026-01-01&to=2027-12-31')).json();
+      expect(list.items).toHaveLength(1);
+      expect(list.coverage).toEqual([{ year: 2026, packageHasData: true }, { year: 2027, packageHasData: false }]);
+      expect((await call(xxAdmin, 'GET', '/api/calendar/overrides')).json().items).toHaveLength(0);
+      expect((await call(xxAdmin, 'DELETE', `/api/calendar/overrides/${put.json().id}`)).statusCode).toBe(404);
+      expect((await call(admin, 'DELETE', `/api/calendar/overrides/${put.json().id}`)).statusCode).toBe(204);
+      expect((await call(admin, 'GET', '/api/calendar/overrides')).json().items).toHaveLength(0);
+    });
+
+    it('global overrides need a district-level administrator and apply to every subdistrict', async () => {
+      const denied = await call(admin, 'PUT', '/api/calendar/overrides', { date: '2027-02-08', kind: 'holiday', note: '春节' });
+      expect(denied.statusCode).toBe(403);
+      const ok = await call(district, 'PUT', '/api/calendar/overrides', { date: '2026-10-05', kind: 'workday', note: 'test' });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json().subdistrictId).toBeNull();
+      expect(await dueFor(admin)).toBe('2026-10-08T07:00:00.000Z');
+      expect(await dueFor(xxAdmin)).toBe('2026-10-08T07:00:00.000Z');
+      expect((await call(admin, 'DELETE', `/api/calendar/overrides/${ok.json().id}`)).statusCode).toBe(403);
+      expect((await call(district, 'DELETE', `/api/calendar/overrides/${ok.json().id}`)).statusCode).toBe(204);
+    });
+
+    it('rejects bad input with a code naming the field, and non-admins', async () => {
+      const bad = await call(admin, 'PUT', '/api/calendar/overrides', { date: '2026-02-30', kind: 'holiday', subdistrictId: hq });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.details.fields[0].field).toBe('date');
+      const kind = await call(admin, 'PUT', '/api/calendar/overrides', { date: '2026-02-03', kind: 'weekend', subdistrictId: hq });
+      expect(kind.json().error.details.fields[0].field).toBe('kind');
+      const extra = await call(admin, 'PUT', '/api/calendar/overrides', { date: '2026-02-03', kind: 'holiday', subdistrictId: hq, why: 1 });
+      expect(extra.json().error.details.fields[0].field).toBe('why');
+      expect((await call(cadre, 'PUT', '/api/calendar/overrides', { date: '2026-02-03', kind: 'holiday', subdistrictId: hq })).statusCode).toBe(403);
+      const other = await call(xxAdmin, 'PUT', '/api/calendar/overrides', { date: '2026-02-03', kind: 'holiday', subdistrictId: hq });
+      expect(other.statusCode).toBe(404);
+      expect((await call(admin, 'GET', '/api/calendar/due?from=yesterday&hours=3')).statusCode).toBe(400);
+      expect((await call(admin, 'GET', `/api/calendar/due?from=${encodeURIComponent('2026-09-30T15:00:00Z')}&hours=-3`)).statusCode).toBe(400);
+    });
+  });
+}

@@ -1,0 +1,115 @@
+import type { Db } from '../../db/index.js';
+import type { CaseTable } from '../../db/schema.js';
+import { notify, type NotifyRecipients } from '../notifications/notify.js';
+import type { Clock } from '../shared/clock.js';
+import { SYSTEM_ACTOR, appendCaseEvent } from './events.js';
+import { STAGE_OF } from './lifecycle.js';
+
+const BATCH = 200;
+/** Idempotency keys are kept a day: long enough for any client retry. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+
+const STAGE_ZH = { file: '立案', dispatch: '派遣', handle: '处置', check: '核查' } as const;
+const fmt = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+
+/** Whom the current stage waits on: the desk for filing/dispatching, the assignee for handling, the reporter for checking. */
+function waitingOn(c: CaseTable): NotifyRecipients {
+  const stage = STAGE_OF[c.status];
+  if (stage === 'handle') return c.assigned_user_id ? { userIds: [c.assigned_user_id] } : { handlingUnitId: c.assigned_unit_id };
+  if (stage === 'check' && c.reporter_id && ['patrol', 'cadre', 'enforcement'].includes(c.reporter_role)) return { userIds: [c.reporter_id] };
+  return { roles: ['operator'] };
+}
+
+const stageKey = (c: CaseTable) => `${c.status}:${c.stage_due_at}`;
+
+/** Reminds whoever the stage waits on, once per stage and due time (remind_at is cleared as it fires). */
+async function remind(db: Db, clock: Clock, now: string): Promise<number> {
+  const due = await db
+    .selectFrom('cases')
+    .selectAll()
+    .where('remind_at', '<=', now)
+    .where('stage_due_at', '>', now)
+    .orderBy('remind_at')
+    .limit(BATCH)
+    .execute();
+  let n = 0;
+  for (const c of due) {
+    const fired = await db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .updateTable('cases')
+        .set({ remind_at: null, reminded_key: stageKey(c) })
+        .where('id', '=', c.id)
+        .where('remind_at', '=', c.remind_at)
+        .where('stage_due_at', '=', c.stage_due_at)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return false;
+      const stage = STAGE_OF[c.status] ?? 'handle';
+      await notify(trx, clock, {
+        subdistrictId: c.subdistrict_id, recipients: waitingOn(c), kind: 'case_due_soon', caseId: c.id,
+        title: `即将超期 ${c.number}`, body: `${STAGE_ZH[stage]}时限 ${fmt(c.stage_due_at as string)}`, dedupeKey: `remind:${c.id}:${stageKey(c)}`,
+      });
+      return true;
+    });
+    if (fired) n++;
+  }
+  return n;
+}
+
+/** Marks cases whose stage passed its due time, records a system event and escalates to the operators. */
+async function markOverdue(db: Db, clock: Clock, now: string): Promise<number> {
+  const late = await db
+    .selectFrom('cases')
+    .selectAll()
+    .where('stage_due_at', '<=', now)
+    .where('overdue_at', 'is', null)
+    .orderBy('stage_due_at')
+    .limit(BATCH)
+    .execute();
+  let n = 0;
+  for (const c of late) {
+    const fired = await db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .updateTable('cases')
+        .set({ overdue_at: now, overdue_count: c.overdue_count + 1, escalated_key: stageKey(c), remind_at: null })
+        .where('id', '=', c.id)
+        .where('overdue_at', 'is', null)
+        .where('stage_due_at', '=', c.stage_due_at)
+        .where('status', '=', c.status)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return false;
+      const stage = STAGE_OF[c.status] ?? 'handle';
+      await appendCaseEvent(trx, clock, {
+        subdistrictId: c.subdistrict_id, caseId: c.id, action: 'overdue', fromStatus: c.status, toStatus: c.status, actor: SYSTEM_ACTOR,
+        note: `${STAGE_ZH[stage]}超期（时限 ${fmt(c.stage_due_at as string)}）`,
+        changes: { overdue_at: [null, now], overdue_count: [c.overdue_count, c.overdue_count + 1] },
+      });
+      await notify(trx, clock, {
+        subdistrictId: c.subdistrict_id, recipients: { roles: ['operator'] }, kind: 'case_overdue', caseId: c.id,
+        title: `案件超期 ${c.number}`, body: `${STAGE_ZH[stage]}超期，时限 ${fmt(c.stage_due_at as string)}`, dedupeKey: `overdue:${c.id}:${stageKey(c)}`,
+      });
+      if (stage === 'handle') {
+        await notify(trx, clock, {
+          subdistrictId: c.subdistrict_id, recipients: waitingOn(c), kind: 'case_overdue_assignee', caseId: c.id,
+          title: `案件已超期 ${c.number}`, body: `处置时限 ${fmt(c.stage_due_at as string)}，请尽快处置`, dedupeKey: `overdue-assignee:${c.id}:${stageKey(c)}`,
+        });
+      }
+      return true;
+    });
+    if (fired) n++;
+  }
+  return n;
+}
+
+/**
+ * One round of the case-deadline job. Everything it needs is in columns (remind_at, stage_due_at,
+ * overdue_at), each step claims its row with a guarded update in the same transaction as its
+ * event and notification, and notifications carry a dedupe key: a restart loses nothing and a
+ * second process or round fires nothing twice.
+ */
+export async function sweepCaseDeadlines(db: Db, clock: Clock): Promise<number> {
+  const now = clock.now().toISOString();
+  const reminded = await remind(db, clock, now);
+  const overdue = await markOverdue(db, clock, now);
+  await db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(clock.now().getTime() - IDEMPOTENCY_TTL_MS).toISOString()).execute();
+  return reminded + overdue;
+}

@@ -1,6 +1,9 @@
 import type { Deps } from '../deps.js';
 import { type App, mount } from '../route.js';
 import * as auth from './auth.js';
+import * as inspections from './inspections.js';
+import * as checkins from './checkins.js';
+import * as coverage from './coverage.js';
 import * as cases from './cases.js';
 import * as catalogue from './catalogue.js';
 import * as inspections from './inspections.js';
@@ -59,6 +62,26 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/staff/:id', staff.get);
   r('POST', '/api/staff', staff.create);
   r('PATCH', '/api/staff/:id', staff.update);
+
+  // Patrols, check-ins and coverage (issue 4)
+  r('GET', '/api/checklists', inspections.checklists);
+  r('GET', '/api/checklists/:id', inspections.checklist);
+  r('POST', '/api/checklists', inspections.publish);
+  r('POST', '/api/checkins', checkins.create);
+  r('GET', '/api/checkins', checkins.list);
+  r('GET', '/api/checkins/misses', checkins.misses);
+  r('POST', '/api/inspections', inspections.record);
+  r('GET', '/api/inspections', inspections.list);
+  r('GET', '/api/inspections/:id', inspections.get);
+  r('GET', '/api/coverage/board', coverage.board);
+  r('GET', '/api/coverage/activity', coverage.activity);
+  r('GET', '/api/coverage/today', coverage.today);
+  r('GET', '/api/coverage/intervals', coverage.intervals);
+  r('PUT', '/api/coverage/intervals', coverage.setIntervalRoute);
+  r('GET', '/api/campaigns', coverage.campaigns);
+  r('GET', '/api/campaigns/:id', coverage.campaign);
+  r('POST', '/api/campaigns', coverage.createCampaignRoute);
+  r('GET', '/api/sites/:id/history', coverage.siteHistory);
 
   // Patrols, check-ins and coverage (issue 4)
   r('GET', '/api/checklists', inspections.checklists);

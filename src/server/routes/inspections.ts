@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { SITE_KINDS } from '../../db/schema.js';
 import { ChecklistInput } from '../../domain/inspections/checklist-input.js';
 import { getChecklist, listChecklists, publishChecklist } from '../../domain/inspections/checklists.js';
+import { InspectionInput } from '../../domain/inspections/inspection-input.js';
+import { getInspection, listInspections } from '../../domain/inspections/list-inspections.js';
+import { recordInspection } from '../../domain/inspections/record-inspection.js';
 import { def } from '../route.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -31,4 +34,42 @@ export const publish = def({
     reply.status(201);
     return c;
   },
+});
+
+export const record = def({
+  schema: {
+    tags: ['inspections'],
+    summary: 'Record an inspection against an exact checklist version; failed items become cases (fixed on the spot or reported)',
+    body: InspectionInput,
+  },
+  handler: async ({ req, reply, deps, actor }) => {
+    const res = await recordInspection(deps.db, deps.clock, deps.config.patrol, actor, req.body);
+    reply.status(201);
+    return res;
+  },
+});
+
+export const list = def({
+  schema: {
+    tags: ['inspections'],
+    summary: 'Inspections in my scope, newest first (caseId finds the inspection a case came from)',
+    querystring: z.strictObject({
+      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
+      siteId: z.string().optional(),
+      inspectorId: z.string().optional(),
+      committeeId: z.string().optional(),
+      caseId: z.string().optional(),
+      flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+      limit: z.coerce.number().int().min(1).max(1000).default(200),
+    }),
+  },
+  handler: async ({ req, deps, actor }) => {
+    const { limit, ...f } = req.query;
+    return { items: await listInspections(deps.db, actor, f, limit) };
+  },
+});
+
+export const get = def({
+  schema: { tags: ['inspections'], summary: 'One inspection with its answers and the cases it raised', params: IdParams },
+  handler: async ({ req, deps, actor }) => getInspection(deps.db, actor, req.params.id),
 });

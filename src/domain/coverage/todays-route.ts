@@ -1,0 +1,64 @@
+import type { Db } from '../../db/index.js';
+import type { SiteKind } from '../../db/schema.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { scopeCondition } from '../auth/scope.js';
+import { addDays, shanghaiDate, shanghaiInstant } from '../checkins/local-time.js';
+import { parseDisposalHours, windowsOn } from '../checkins/windows.js';
+import { distanceMetres, type LatLng } from '../geo/haversine.js';
+import type { Clock } from '../shared/clock.js';
+
+/**
+ * The field app's "today": sites in my scope still due today, nearest first.
+ * A bin room is due while today has a disposal window not yet ended in which nobody checked in
+ * on site; a shop or unit is due when its next inspection falls before tomorrow and it was not
+ * inspected today.
+ */
+export async function todaysRoute(db: Db, clock: Clock, actor: Actor, f: { near?: LatLng; kind?: SiteKind; limit: number }) {
+  assertCan(actor, 'patrols.read');
+  const now = clock.now();
+  const today = shanghaiDate(now);
+  const tomorrow = shanghaiInstant(addDays(today, 1)).toISOString();
+  const out: { id: string; kind: SiteKind; name: string; address: string; lat: number; lng: number; reason: string; window: string | null; distanceM: number | null }[] = [];
+
+  if (!f.kind || f.kind === 'bin_room') {
+    const rooms = await db
+      .selectFrom('sites')
+      .select(['id', 'name', 'address', 'lat', 'lng', 'disposal_hours', 'qr_code'])
+      .where('kind', '=', 'bin_room')
+      .where('status', '=', 'active')
+      .where(scopeCondition(actor, 'subdistrict_id', 'committee_id'))
+      .execute();
+    const covered = new Set(
+      (await db
+        .selectFrom('checkins')
+        .select(['site_id', 'window_key'])
+        .where('local_date', '=', today)
+        .where('status', '=', 'on_site')
+        .where(scopeCondition(actor, 'subdistrict_id', 'committee_id'))
+        .execute()).map((c) => `${c.site_id}|${c.window_key}`),
+    );
+    for (const r of rooms) {
+      const open = windowsOn(today, parseDisposalHours(r.disposal_hours)).find((w) => w.endAt > now && !covered.has(`${r.id}|${w.key}`));
+      if (open) out.push({ id: r.id, kind: 'bin_room', name: r.name, address: r.address, lat: Number(r.lat), lng: Number(r.lng), reason: 'checkin', window: `${open.start}-${open.end}`, distanceM: null });
+    }
+  }
+  if (f.kind !== 'bin_room') {
+    const inspectedToday = db.selectFrom('inspections').select('site_id').where('local_date', '=', today);
+    const rows = await db
+      .selectFrom('sites as s')
+      .leftJoin('site_compliance as sc', 'sc.site_id', 's.id')
+      .select(['s.id', 's.kind', 's.name', 's.address', 's.lat', 's.lng', 'sc.grade', 'sc.next_due_at'])
+      .where('s.status', '=', 'active')
+      .where('s.kind', 'in', f.kind ? [f.kind] : ['shop', 'institution'])
+      .where(scopeCondition(actor, 's.subdistrict_id', 's.committee_id'))
+      .where((eb) => eb.or([eb('sc.next_due_at', '<', tomorrow), eb('sc.site_id', 'is', null)]))
+      .where('s.id', 'not in', inspectedToday)
+      .execute();
+    for (const r of rows)
+      out.push({ id: r.id, kind: r.kind, name: r.name, address: r.address, lat: Number(r.lat), lng: Number(r.lng), reason: r.grade ? `inspection:${r.grade}` : 'inspection:new', window: null, distanceM: null });
+  }
+  if (f.near) for (const s of out) s.distanceM = Math.round(distanceMetres(f.near, s));
+  out.sort((a, b) => (a.distanceM ?? 0) - (b.distanceM ?? 0) || a.name.localeCompare(b.name, 'zh'));
+  return { date: today, total: out.length, items: out.slice(0, f.limit) };
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { GRADES, SITE_KINDS } from '../../db/schema.js';
+import { shanghaiDate } from '../../domain/checkins/local-time.js';
+import { staffActivity } from '../../domain/coverage/activity.js';
+import { coverageBoard } from '../../domain/coverage/board.js';
+import { CampaignInput, campaignProgress, createCampaign, listCampaigns } from '../../domain/coverage/campaigns.js';
+import { getIntervals } from '../../domain/coverage/intervals.js';
+import { setInterval } from '../../domain/coverage/set-interval.js';
+import { todaysRoute } from '../../domain/coverage/todays-route.js';
+import { siteTimeline } from '../../domain/site-history/timeline.js';
+import { def } from '../route.js';
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+export const board = def({
+  schema: {
+    tags: ['coverage'],
+    summary: 'Coverage board per committee and kind for a period (default today): due, covered, missed, pending',
+    querystring: z.strictObject({
+      subdistrictId: z.string().optional(),
+      committeeId: z.string().optional(),
+      kind: z.enum(SITE_KINDS).optional(),
+      from: date.optional(),
+      to: date.optional(),
+    }),
+  },
+  handler: async ({ req, deps, actor }) => {
+    const today = shanghaiDate(deps.clock.now());
+    const from = req.query.from ?? req.query.to ?? today;
+    return coverageBoard(deps.db, deps.clock, actor, { ...req.query, from, to: req.query.to ?? from });
+  },
+});
+
+export const activity = def({
+  schema: {
+    tags: ['coverage'],
+    summary: 'Staff activity per person for a day (default today)',
+    querystring: z.strictObject({ date: date.optional(), committeeId: z.string().optional() }),
+  },
+  handler: async ({ req, deps, actor }) =>
+    staffActivity(deps.db, actor, { date: req.query.date ?? shanghaiDate(deps.clock.now()), committeeId: req.query.committeeId }),
+});
+
+export const today = def({
+  schema: {
+    tags: ['coverage'],
+    summary: "Today's route for the field app: sites still due today in my scope, nearest first",
+    querystring: z.strictObject({
+      lat: z.coerce.number().min(-90).max(90).optional(),
+      lng: z.coerce.number().min(-180).max(180).optional(),
+      kind: z.enum(SITE_KINDS).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+  },
+  handler: async ({ req, deps, actor }) => {
+    const { lat, lng, kind, limit } = req.query;
+    return todaysRoute(deps.db, deps.clock, actor, { near: lat !== undefined && lng !== undefined ? { lat, lng } : undefined, kind, limit });
+  },
+});
+
+export const campaigns = def({
+  schema: { tags: ['coverage'], summary: 'Sweep campaigns with progress' },
+  handler: async ({ deps, actor }) => ({ items: await listCampaigns(deps.db, actor) }),
+});
+
+export const campaign = def({
+  schema: { tags: ['coverage'], summary: 'One sweep campaign with progress per committee and kind', params: IdParams },
+  handler: async ({ req, deps, actor }) => campaignProgress(deps.db, actor, req.params.id),
+});
+
+export const createCampaignRoute = def({
+  schema: { tags: ['coverage'], summary: 'Start a sweep campaign (administrators)', body: CampaignInput },
+  handler: async ({ req, reply, deps, actor }) => {
+    const c = await createCampaign(deps.db, deps.clock, actor, req.body);
+    reply.status(201);
+    return c;
+  },
+});
+
+export const intervals = def({
+  schema: {
+    tags: ['coverage'],
+    summary: 'Days between inspections per site kind and compliance grade',
+    querystring: z.strictObject({ subdistrictId: z.string().min(1) }),
+  },
+  handler: async ({ req, deps, actor }) => getIntervals(deps.db, actor, req.query.subdistrictId),
+});
+
+export const setIntervalRoute = def({
+  schema: {
+    tags: ['coverage'],
+    summary: 'Change one interval (administrators); affected sites are rescheduled',
+    body: z.strictObject({
+      subdistrictId: z.string().min(1),
+      siteKind: z.enum(SITE_KINDS),
+      grade: z.enum(GRADES),
+      days: z.number().int().min(1).max(366),
+    }),
+  },
+  handler: async ({ req, deps, actor }) => setInterval(deps.db, deps.clock, actor, req.body),
+});
+
+export const siteHistory = def({
+  schema: {
+    tags: ['coverage'],
+    summary: "A site's timeline: check-ins, missed windows, inspections, cases, grade changes",
+    params: IdParams,
+    querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+  },
+  handler: async ({ req, deps, actor }) => siteTimeline(deps.db, actor, req.params.id, req.query.limit),
+});

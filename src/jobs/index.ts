@@ -2,10 +2,9 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { Clock } from '../domain/shared/clock.js';
 import type { Poller, PollerLogger } from './poller.js';
-import { missedCheckinsPoller } from './missed-checkins.js';
-import { siteGradesPoller } from './site-grades.js';
 import { caseDeadlinesPoller } from './case-deadlines.js';
 import { missedCheckinsPoller } from './missed-checkins.js';
+import { siteGradesPoller } from './site-grades.js';
 import { webhookDeliveryPoller } from './webhook-deliveries.js';
 
 export interface JobDeps {
@@ -17,7 +16,7 @@ export interface JobDeps {
 
 /** Every background job of `closeloop serve`. Add a job: create its poller here. */
 export function createJobs(deps: JobDeps): Poller[] {
-  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), missedCheckinsPoller(deps)];
+  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps)];
 }
 
 /** Starts every job; the returned function stops them and waits for running rounds. */

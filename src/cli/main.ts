@@ -8,6 +8,7 @@ import { buildApp } from '../server/app.js';
 import { openContext } from './context.js';
 import { progressBar } from './progress.js';
 import { registerCaseCommands } from './cases-commands.js';
+import { registerLedgerCommands } from './ledger-commands.js';
 import { WEB_DIST, ensureWebBuilt } from './web-build.js';
 import type { Actor } from '../domain/auth/actor.js';
 
@@ -137,6 +138,7 @@ user
   });
 
 registerCaseCommands(program);
+registerLedgerCommands(program);
 
 program.parseAsync().catch((err) => {
   console.error(pc.red(err instanceof Error ? err.message : String(err)));

@@ -16,8 +16,8 @@ import {
   fromLabel,
   parseDisposalHours,
 } from './site-ledger-columns.js';
+import { createSites } from './create-sites.js';
 import { SiteInput } from './site-input.js';
-import { createSite } from './sites.js';
 
 /** Where each SiteInput field lives in the ledger, to put zod and domain errors on the right column. */
 const FIELD_COLUMN: Record<string, SiteColumnKey> = {
@@ -121,7 +121,7 @@ function toCandidate(r: LedgerRow<SiteColumnKey>, committees: Map<string, string
 
 /**
  * Imports a site ledger (.xlsx) as `actor`: every row validated with the API's SiteInput and
- * created with createSite, all in one transaction. Any bad row → import_failed listing every
+ * created by createSites (the rules behind POST /api/sites), all in one transaction. Any bad row → import_failed listing every
  * bad row, and nothing is written.
  */
 export async function importSites(db: Db, clock: Clock, actor: Actor, bytes: Uint8Array, opts: ImportOptions = {}): Promise<ImportResult> {
@@ -162,5 +162,7 @@ export async function importSites(db: Db, clock: Clock, actor: Actor, bytes: Uin
     const key = field ? (FIELD_COLUMN[field] ?? 'name') : 'name';
     return { row, column: ledger.headerOf(key), reason: errorReason(err) };
   };
-  return runImportBatch(db, items, errors, (trx, input) => createSite(trx, clock, actor, input), toRowError, opts);
+  const create = async (trx: Db, inputs: SiteInput[], onProgress?: (done: number, total: number) => void) =>
+    (await createSites(trx, clock, actor, inputs, onProgress)).map((o) => ('error' in o ? o.error : null));
+  return runImportBatch(db, items, errors, create, toRowError, opts);
 }

@@ -7,6 +7,7 @@ import { assertSeesCommittee, scopeCondition } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { checkKindRules, createSites } from './create-sites.js';
 import { upsertResponsibleParty } from './responsible-parties.js';
 import type { SiteInput, SitePatch } from './site-input.js';
 
@@ -155,11 +156,6 @@ async function resolvePlacement(db: Db, actor: Actor, committeeId: string, gridC
   return { subdistrictId: committee.subdistrict_id, committeeId: committee.id, gridId };
 }
 
-function checkKindRules(kind: SiteKind, input: Pick<SiteInput, 'disposalHours'>) {
-  if (kind !== 'bin_room' && input.disposalHours && input.disposalHours.length)
-    throw invalidField('disposalHours', 'only bin rooms have disposal hours');
-}
-
 async function assertQrFree(db: Db, qrCode: string | null | undefined, exceptId?: string) {
   if (!qrCode) return;
   let q = db.selectFrom('sites').select('id').where('qr_code', '=', qrCode);
@@ -167,40 +163,11 @@ async function assertQrFree(db: Db, qrCode: string | null | undefined, exceptId?
   if (await q.executeTakeFirst()) throw new DomainError('duplicate', 'qrCode: already used by another site', { fields: [{ field: 'qrCode', reason: 'already used' }] });
 }
 
-/** Creates a site; the caller owns the transaction (imports create many in one). */
+/** Creates a site; the caller owns the transaction. The same rules as a ledger import (createSites). */
 export async function createSite(db: Db, clock: Clock, actor: Actor, input: SiteInput): Promise<string> {
-  assertCan(actor, 'registry.write');
-  checkKindRules(input.kind, input);
-  const place = await resolvePlacement(db, actor, input.committeeId, input.gridCode);
-  await assertQrFree(db, input.qrCode);
-  const now = clock.now().toISOString();
-  const partyId = input.responsibleParty
-    ? await upsertResponsibleParty(db, clock, place.subdistrictId, input.responsibleParty)
-    : null;
-  const id = newId();
-  await db
-    .insertInto('sites')
-    .values({
-      id,
-      subdistrict_id: place.subdistrictId,
-      committee_id: place.committeeId,
-      grid_id: place.gridId,
-      kind: input.kind,
-      name: input.name,
-      address: input.address,
-      lng: input.lng,
-      lat: input.lat,
-      responsible_party_id: partyId,
-      disposal_hours: input.disposalHours?.length ? JSON.stringify(input.disposalHours) : null,
-      qr_code: input.qrCode ?? null,
-      status: 'active',
-      retired_at: null,
-      created_at: now,
-      updated_at: now,
-      version: 1,
-    })
-    .execute();
-  return id;
+  const [outcome] = await createSites(db, clock, actor, [input]);
+  if (!outcome || 'error' in outcome) throw outcome?.error ?? new Error('createSites returned nothing');
+  return outcome.id;
 }
 
 /** Optimistic update: a stale version gets stale_version with the current record. */

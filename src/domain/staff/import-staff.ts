@@ -4,7 +4,7 @@ import { assertCan } from '../auth/permissions.js';
 import { scopeCondition, subdistrictCondition, touchedSubdistricts } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
 import type { DomainError } from '../shared/errors.js';
-import { errorField, errorReason, type ImportOptions, type ImportResult, runImportBatch } from '../shared/import-batch.js';
+import { errorField, errorReason, type ImportOptions, type ImportResult, oneByOne, runImportBatch } from '../shared/import-batch.js';
 import { type LedgerRow, readLedger, type RowError } from '../shared/xlsx.js';
 import { committeeKey } from '../registry/import-sites.js';
 import { fromLabel } from '../registry/site-ledger-columns.js';
@@ -146,5 +146,5 @@ export async function importStaff(db: Db, clock: Clock, actor: Actor, bytes: Uin
     const field = errorField(err);
     return { row, column: ledger.headerOf(field ? columnOfField(field) : 'username'), reason: errorReason(err) };
   };
-  return runImportBatch(db, items, errors, (trx, input) => createStaff(trx, clock, actor, input), toRowError, opts);
+  return runImportBatch(db, items, errors, oneByOne((trx, input: StaffInput) => createStaff(trx, clock, actor, input)), toRowError, opts);
 }

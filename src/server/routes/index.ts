@@ -6,8 +6,6 @@ import * as checkins from './checkins.js';
 import * as coverage from './coverage.js';
 import * as cases from './cases.js';
 import * as catalogue from './catalogue.js';
-import * as inspections from './inspections.js';
-import * as checkins from './checkins.js';
 import * as health from './health.js';
 import * as ledgers from './ledgers.js';
 import * as photos from './photos.js';
@@ -83,13 +81,6 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/campaigns', coverage.createCampaignRoute);
   r('GET', '/api/sites/:id/history', coverage.siteHistory);
 
-  // Patrols, check-ins and coverage (issue 4)
-  r('GET', '/api/checklists', inspections.checklists);
-  r('GET', '/api/checklists/:id', inspections.checklist);
-  r('POST', '/api/checklists', inspections.publish);
-  r('POST', '/api/checkins', checkins.create);
-  r('GET', '/api/checkins', checkins.list);
-  r('GET', '/api/checkins/misses', checkins.misses);
 
   // Photos (issue 3, item 9)
   r('POST', '/api/photos', photos.upload);

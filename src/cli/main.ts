@@ -4,6 +4,7 @@ import { ROLES } from '../db/schema.js';
 import { DEMO_PASSWORD, isSeeded, seedDemo } from '../domain/demo/seed-demo.js';
 import { createStaff } from '../domain/staff/staff.js';
 import { StaffInput } from '../domain/staff/staff-input.js';
+import { startJobs } from '../jobs/index.js';
 import { buildApp } from '../server/app.js';
 import { openContext } from './context.js';
 import { progressBar } from './progress.js';
@@ -26,14 +27,18 @@ async function serve(opts: { demo?: boolean; build?: boolean }) {
   }
   if (opts.build !== false) await ensureWebBuilt();
   const app = await buildApp(ctx.deps, { webDir: WEB_DIST, logger: true });
+  let stopJobs: (() => Promise<void>) | null = null;
   const shutdown = async () => {
     await app.close();
+    await stopJobs?.();
     await ctx.handle.destroy();
     process.exit(0);
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   const address = await app.listen({ host: ctx.config.host, port: ctx.config.port });
+  // Background jobs (deadlines, webhook deliveries, …): state lives in the database.
+  stopJobs = startJobs({ ...ctx.deps, logger: app.log });
   const ms = Math.round(performance.now() - started);
   console.log(`\n${pc.bold(pc.green('closeloop 闭环'))} ready in ${ms} ms on ${ctx.handle.kind}`);
   console.log(`  Console    ${pc.cyan(`${address}/`)}`);

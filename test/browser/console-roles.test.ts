@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Role } from '../../src/db/schema.js';
 import { can } from '../../src/domain/auth/permissions.js';
-import { describeBrowser, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
+import { describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
 const USERS: [string, Role][] = [
@@ -45,9 +45,9 @@ describeBrowser('console: each role sees only what it may', () => {
     const ctx = await newContext(browser, server.url);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'admin', '/sign-in', 'wrong-password');
-    await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('用户名或密码错误。');
+    await eventually(() => page.getByTestId('sign-in-error').textContent()).toBe('用户名或密码错误。');
     await signInThroughForm(page, 'nobody-such', '/sign-in', 'wrong-password');
-    await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('用户名或密码错误。');
+    await eventually(() => page.getByTestId('sign-in-error').textContent()).toBe('用户名或密码错误。');
     expect(page.url()).toMatch(/\/sign-in$/);
     await ctx.close();
   });
@@ -101,7 +101,7 @@ describeBrowser('console: each role sees only what it may', () => {
     const page = await ctx.newPage();
     await signInThroughForm(page, 'cadre01');
     await page.getByTestId('site-table').waitFor();
-    await expect.poll(() => page.getByTestId('site-total').textContent()).toBe(`共 ${Number(own.n)} 条`);
+    await eventually(() => page.getByTestId('site-total').textContent()).toBe(`共 ${Number(own.n)} 条`);
     const committees = await page.locator('[data-testid=site-table] tbody tr td:nth-child(4)').allTextContents();
     expect(committees.length).toBeGreaterThan(0);
     expect(new Set(committees)).toEqual(new Set([cadre.name]));
@@ -109,7 +109,7 @@ describeBrowser('console: each role sees only what it may', () => {
     expect(await page.locator('[data-testid=filter-committee] option').allTextContents()).toEqual(['全部居委会', cadre.name]);
     // The map shows only their sites too.
     await page.locator('[data-testid=site-map][data-state=ready]').waitFor();
-    await expect.poll(() => page.locator('path.site-marker').count()).toBe(Number(own.n));
+    await eventually(() => page.locator('path.site-marker').count()).toBe(Number(own.n));
 
     await page.goto(`/sites/${other.id}`);
     await page.getByTestId('not-found').waitFor();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
-import { describe } from 'vitest';
+import { describe, expect } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const DEMO_PASSWORD = 'closeloop2026';
@@ -33,3 +33,7 @@ export async function signInThroughForm(page: Page, username: string, path = '/s
   await page.locator('input[name=password]').fill(password);
   await page.locator('form.sign-in-form button[type=submit]').click();
 }
+
+const POLL_TIMEOUT_MS = 10_000;
+/** expect.poll with a timeout fit for a loaded CI machine (the default 1 s is too short). */
+export const eventually = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: POLL_TIMEOUT_MS, interval: 50 });

@@ -4,14 +4,15 @@ import { useMe } from '../../shared/auth';
 import { SITE_KINDS } from '../../shared/types';
 import type { SiteFilterValues } from './site-filter';
 
-export function SiteFilters({ value, onChange }: { value: SiteFilterValues; onChange(v: SiteFilterValues): void }) {
+/** Reports changes as patches, so two quick changes never overwrite each other. */
+export function SiteFilters({ value, onChange }: { value: SiteFilterValues; onChange(patch: Partial<SiteFilterValues>): void }) {
   const { t, i18n } = useTranslation();
   const { places } = useMe();
   const en = i18n.language === 'en';
   const [q, setQ] = useState(value.q);
   useEffect(() => setQ(value.q), [value.q]);
   const committees = places.committees.filter((c) => !value.subdistrictId || c.subdistrictId === value.subdistrictId);
-  const set = (patch: Partial<SiteFilterValues>) => onChange({ ...value, ...patch });
+  const set = onChange;
 
   function submit(e: FormEvent) {
     e.preventDefault();

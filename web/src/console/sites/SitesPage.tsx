@@ -1,12 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { api, withQuery } from '../../shared/api';
 import { useAuth } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { SiteMap } from '../../shared/map/SiteMap';
 import type { Marker, Page, Site } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
+import { useUrlState } from '../../shared/use-url-state';
 import { ImportButton } from '../excel/ImportButton';
 import { SiteFilters } from './SiteFilters';
 import { filterQuery, readFilter, toParams } from './site-filter';
@@ -18,7 +19,7 @@ export function SitesPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useUrlState();
   const filter = useMemo(() => readFilter(params), [params]);
   const query = useMemo(() => filterQuery(filter), [filter]);
   const key = JSON.stringify(query);
@@ -63,7 +64,7 @@ export function SitesPage() {
           ) : null}
         </div>
       </div>
-      <SiteFilters value={filter} onChange={(f) => setParams(toParams(f))} />
+      <SiteFilters value={filter} onChange={(patch) => setParams((prev) => toParams({ ...readFilter(prev), ...patch }))} />
       <div className="split">
         <div className="split-list">
           {list.error ? <p className="alert alert-error">{errorText(t, list.error)}</p> : null}

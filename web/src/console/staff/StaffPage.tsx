@@ -1,11 +1,12 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { api, withQuery } from '../../shared/api';
 import { useAuth, useMe } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { ROLES, type Page, type Staff } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
+import { useUrlState } from '../../shared/use-url-state';
 import { ImportButton } from '../excel/ImportButton';
 
 const PAGE_SIZE = 100;
@@ -15,7 +16,7 @@ export function StaffPage() {
   const { can } = useAuth();
   const { places } = useMe();
   const en = i18n.language === 'en';
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useUrlState();
   const query = useMemo(() => {
     const q: Record<string, string> = {};
     for (const k of ['role', 'committeeId', 'q']) if (params.get(k)) q[k] = params.get(k)!;
@@ -31,12 +32,13 @@ export function StaffPage() {
     setCursor(list.data?.nextCursor ?? null);
   }, [list.data]);
 
-  const set = (k: string, v: string) => {
-    const p = new URLSearchParams(params);
-    if (v) p.set(k, v);
-    else p.delete(k);
-    setParams(p);
-  };
+  const set = (k: string, v: string) =>
+    setParams((prev) => {
+      const p = new URLSearchParams(prev);
+      if (v) p.set(k, v);
+      else p.delete(k);
+      return p;
+    });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     set('q', text.trim());

@@ -94,7 +94,7 @@ export function createSiteMap(el: HTMLElement, opts: SiteMapOptions): SiteMapCon
       for (const m of markers) {
         const color = KIND_COLORS[m.kind];
         const cm = L.circleMarker(toView(m), {
-          radius: 7,
+          radius: 6,
           color: '#ffffff',
           weight: 2,
           fillColor: color,

@@ -1,7 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/index.js';
 import { claimDeliveries, DEFAULT_RETRY, dueDeliveryIds } from '../../src/domain/notifications/deliveries.js';
 import { notify } from '../../src/domain/notifications/notify.js';
+import { startJobs } from '../../src/jobs/index.js';
 import { webhookDeliveryPoller } from '../../src/jobs/webhook-deliveries.js';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
@@ -110,6 +111,38 @@ for (const dialect of DIALECTS) {
         }),
       ).rejects.toThrow('transition failed');
       expect(await db.selectFrom('notifications').select('id').where('title', '=', 'rolled-back').execute()).toHaveLength(0);
+    });
+
+    it('a robot that is down never affects the caller: its transaction commits; the failure stays in the outbox', async () => {
+      await job().runOnce();
+      await db.transaction().execute(async (trx) => {
+        await notify(trx, ctx.clock, { subdistrictId: hq, recipients: { userIds: [ids.operator!] }, kind: 'k', title: 'robot-down', body: '' });
+        await trx.updateTable('users').set({ display_name: '值班员 (changed in the same transaction)' }).where('id', '=', ids.operator!).execute();
+      });
+      const down = job({ url: 'http://127.0.0.1:1/cgi-bin/webhook/send?key=x' });
+      expect(await down.runOnce()).toBe(1);
+      expect(down.stats.errors).toBe(0);
+      const d = await deliveryOf('robot-down');
+      expect(d).toMatchObject({ status: 'pending', attempts: 1 });
+      expect(d.last_error).toContain('network error');
+      const user = await db.selectFrom('users').select('display_name').where('id', '=', ids.operator!).executeTakeFirstOrThrow();
+      expect(user.display_name).toContain('changed in the same transaction');
+      expect(await db.selectFrom('inbox_items').innerJoin('notifications', 'notifications.id', 'inbox_items.notification_id').select('inbox_items.id').where('notifications.title', '=', 'robot-down').execute()).toHaveLength(1);
+      ctx.clock.advance(DEFAULT_RETRY.baseDelayMs);
+      await job().runOnce();
+      expect(await deliveryOf('robot-down')).toMatchObject({ status: 'sent', attempts: 2 });
+    });
+
+    it('startJobs (as `closeloop serve` runs it) delivers in the background; its stop function stops it', async () => {
+      await job().runOnce();
+      await send('background');
+      const stop = startJobs({ db, clock: ctx.clock, config: { ...ctx.deps.config, wecomWebhookUrl: robot.url }, logger: { error: () => {} } });
+      try {
+        await vi.waitFor(() => expect(bodiesWith('background')).toHaveLength(1), { timeout: 10_000, interval: 20 });
+      } finally {
+        await stop();
+      }
+      expect(await deliveryOf('background')).toMatchObject({ status: 'sent', attempts: 1 });
     });
 
     it('posts the exact WeCom robot JSON: text with mentioned_mobile_list of the recipients', async () => {

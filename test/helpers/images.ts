@@ -6,10 +6,12 @@ export const solid = (width = 640, height = 480) =>
 
 /** A JPEG with EXIF capture time (Shanghai wall clock, no offset tag) and GPS near Hongqiao. */
 export function jpegWithExif(opts: { taken?: string; lat?: [number, number, number]; lng?: [number, number, number]; seed?: number } = {}) {
+  // Distinct seeds give visibly different colours, so JPEG quantisation cannot make them equal.
+  const seed = opts.seed ?? 0;
   const [ld, lm, ls] = opts.lat ?? [31, 12, 34.56];
   const [gd, gm, gs] = opts.lng ?? [121, 24, 12.34];
   const img = sharp({
-    create: { width: 800, height: 600, channels: 3, background: { r: 200, g: 80 + (opts.seed ?? 0), b: 20 } },
+    create: { width: 800, height: 600, channels: 3, background: { r: (200 + 47 * seed) % 256, g: (80 + 91 * seed) % 256, b: 20 } },
   });
   return img
     .jpeg({ quality: 80 })

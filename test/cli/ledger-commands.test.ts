@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerLedgerCommands } from '../../src/cli/ledger-commands.js';
+import { createDatabase, migrateToLatest } from '../../src/db/index.js';
+import { seedDemo } from '../../src/domain/demo/seed-demo.js';
+import { ManualClock } from '../../src/domain/shared/clock.js';
+import { SITE_HEADER, sheetRows, workbook } from '../helpers/xlsx.js';
+
+// The CLI opens the database named by the environment, as `closeloop` does; here a temporary SQLite file.
+describe('closeloop import / export', () => {
+  let dir: string;
+  const saved = { DATABASE_URL: process.env.DATABASE_URL, DATA_DIR: process.env.DATA_DIR };
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-cli-'));
+    process.env.DATA_DIR = dir;
+    delete process.env.DATABASE_URL;
+    const handle = createDatabase({ kind: 'sqlite', file: path.join(dir, 'closeloop.db') });
+    await migrateToLatest(handle.db);
+    await seedDemo(handle.db, new ManualClock('2026-05-26T02:30:00Z'));
+    await handle.destroy();
+  });
+  afterAll(() => {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function run(...args: string[]) {
+    const program = new Command('closeloop').exitOverride();
+    registerLedgerCommands(program);
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+    const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+    const exitCode = process.exitCode;
+    try {
+      await program.parseAsync(['node', 'closeloop', ...args]);
+      return { out: out.join('\n'), err: err.join('\n'), failed: process.exitCode === 1 };
+    } finally {
+      process.exitCode = exitCode;
+      log.mockRestore();
+      error.mockRestore();
+    }
+  }
+
+  it("exports as a committee cadre: only that committee's sites", async () => {
+    const file = path.join(dir, 'cadre01.xlsx');
+    const res = await run('export', 'sites', file, '--as', 'cadre01');
+    expect(res.out).toMatch(/^Wrote \d+ sites to /);
+    const rows = await sheetRows(fs.readFileSync(file));
+    expect(rows.length).toBeGreaterThan(1);
+    expect(new Set(rows.slice(1).map((r) => r[3]))).toEqual(new Set(['安顺居民区']));
+  });
+
+  it('prints every bad row as a table and writes nothing; a dry run reports success', async () => {
+    const bad = path.join(dir, 'bad.xlsx');
+    fs.writeFileSync(bad, await workbook([
+      SITE_HEADER,
+      ['命令行测试店1', '沿街商铺', '安顺路1号', '安顺居民区', null, 121.42, 31.2],
+      ['命令行测试店2', '仓库', '安顺路2号', '安顺居民区', null, 121.42, 31.2],
+    ]));
+    const res = await run('import', 'sites', bad, '--as', 'admin');
+    expect(res.failed).toBe(true);
+    expect(res.err).toMatch(/Row\s+Column\s+Reason/);
+    expect(res.err).toMatch(/3\s+类型\s+unknown kind "仓库"/);
+
+    const good = path.join(dir, 'good.xlsx');
+    fs.writeFileSync(good, await workbook([SITE_HEADER, ['命令行测试店1', '沿街商铺', '安顺路1号', '安顺居民区', null, 121.42, 31.2]]));
+    expect((await run('import', 'sites', good, '--as', 'admin', '--dry-run')).out).toMatch(/^Dry run: all 1 rows are valid/);
+    expect((await run('import', 'sites', good, '--as', 'admin')).out).toMatch(/^Imported 1 sites/);
+    const exported = path.join(dir, 'after.xlsx');
+    await run('export', 'sites', exported, '--as', 'admin');
+    expect((await sheetRows(fs.readFileSync(exported))).filter((r) => r[0]?.startsWith('命令行测试店'))).toHaveLength(1);
+  });
+
+  it('refuses an unknown user and a role that may not import', async () => {
+    await expect(run('export', 'sites', path.join(dir, 'x.xlsx'), '--as', 'nobody')).rejects.toThrow('No active user nobody');
+    await expect(run('import', 'staff', path.join(dir, 'good.xlsx'), '--as', 'cadre01')).rejects.toMatchObject({ code: 'forbidden' });
+  });
+});

@@ -4,6 +4,8 @@ import { DIALECTS } from '../helpers/db.js';
 import { type Cell, multipart, SITE_HEADER, STAFF_HEADER, sheetRows, workbook } from '../helpers/xlsx.js';
 
 const UPLOAD_LIMIT = 64 * 1024;
+/** A valid zip holding only hello.txt. */
+const ZIP_WITHOUT_WORKBOOK = Buffer.from('UEsDBBQAAAAAAJiAel2sKpPYAgAAAAIAAAAJAAAAaGVsbG8udHh0aGlQSwECFAMUAAAAAACYgHpdrCqT2AIAAAACAAAACQAAAAAAAAAAAAAAgAEAAAAAaGVsbG8udHh0UEsFBgAAAAABAAEANwAAACkAAAAAAA==', 'base64');
 const NEW_PASSWORD = 'Welcome2026!';
 
 for (const dialect of DIALECTS) {
@@ -170,6 +172,10 @@ for (const dialect of DIALECTS) {
       const corrupt = await upload(admin, '/api/import/sites', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(2000, 7)]));
       expect(corrupt.statusCode).toBe(400);
       expect(corrupt.json().error).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'file', reason: 'not a readable .xlsx workbook' }] } });
+
+      const zip = await upload(admin, '/api/import/sites', ZIP_WITHOUT_WORKBOOK);
+      expect(zip.statusCode).toBe(400);
+      expect(zip.json().error.details.fields[0]).toEqual({ field: 'file', reason: 'not an .xlsx workbook: it has no sheets' });
 
       const huge = Buffer.concat([await sitesFile([good(1)]), Buffer.alloc(UPLOAD_LIMIT + 1024)]);
       const tooLarge = await upload(admin, '/api/import/sites', huge);

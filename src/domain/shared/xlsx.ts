@@ -116,6 +116,8 @@ export async function readLedger<K extends string>(
   required: readonly K[],
 ): Promise<Ledger<K>> {
   const wb = await loadWorkbook(bytes);
+  // A zip that is not a workbook (a .docx, an archive) loads as a workbook without sheets.
+  if (!wb.worksheets.length) throw invalidField('file', 'not an .xlsx workbook: it has no sheets');
   let best: { sheet: ExcelJS.Worksheet; headerRow: number; found: Map<K, { index: number; text: string }> } | null = null;
   for (const sheet of wb.worksheets) {
     const last = Math.min(sheet.rowCount, HEADER_SEARCH_ROWS);

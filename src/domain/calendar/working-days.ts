@@ -7,8 +7,17 @@ import type { CalendarOverrideKind } from '../../db/schema.js';
  * on weekends, from the `chinese-days` package (State Council notices). Rows of
  * `calendar_overrides` win over the package: a row for the subdistrict wins over a global row.
  */
+const packageCache = new Map<string, boolean>();
+
 export function packageIsWorkday(date: string): boolean {
-  return chineseDays.isWorkday(date);
+  // The package data is static: remember answers (a few thousand dates at most per process).
+  let v = packageCache.get(date);
+  if (v === undefined) {
+    v = chineseDays.isWorkday(date);
+    if (packageCache.size > 20_000) packageCache.clear();
+    packageCache.set(date, v);
+  }
+  return v;
 }
 
 /**

@@ -98,7 +98,7 @@ for (const dialect of DIALECTS) {
 
     it('rejects an oversized upload with 413 and leaves no file and no row', async () => {
       const before = { rows: (await photoRows()).length, files: filesUnder(photoDir).length };
-      const big = await sharp({ create: { width: 1200, height: 1200, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+      const big = await sharp({ create: { width: 1200, height: 1200, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
         .png()
         .toBuffer();
       expect(big.length).toBeGreaterThan(MAX);
@@ -116,6 +116,20 @@ for (const dialect of DIALECTS) {
       expect(json.statusCode).toBe(415);
       const anon = await ctx.app.inject({ method: 'POST', url: '/api/photos', ...multipart(await solid(10, 10).png().toBuffer()) });
       expect(anon.statusCode).toBe(401);
+    });
+
+    it('a truncated or malformed multipart body is a 400 naming the file, never a 500, and stores nothing', async () => {
+      const before = { rows: (await photoRows()).length, files: filesUnder(photoDir).length };
+      const m = multipart(await jpegWithExif({ seed: 11 }));
+      const cut = await ctx.app.inject({ method: 'POST', url: '/api/photos', payload: m.payload.subarray(0, m.payload.length - 3000), headers: { ...m.headers, cookie: patrol } });
+      const garbage = await ctx.app.inject({ method: 'POST', url: '/api/photos', payload: Buffer.from('garbage'), headers: { ...m.headers, cookie: patrol } });
+      const noBoundary = await ctx.app.inject({ method: 'POST', url: '/api/photos', payload: '', headers: { 'content-type': 'multipart/form-data', cookie: patrol } });
+      const empty = await upload(patrol, Buffer.alloc(0));
+      for (const res of [cut, garbage, noBoundary, empty]) {
+        expect(res.statusCode).toBe(400);
+        expect(res.json().error).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'file' }] } });
+      }
+      expect({ rows: (await photoRows()).length, files: filesUnder(photoDir).length }).toEqual(before);
     });
 
     it('stores the same bytes once: same uploader → same photo; another uploader → own row, same file', async () => {

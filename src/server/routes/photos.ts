@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PhotoTable } from '../../db/schema.js';
 import { findVisiblePhoto } from '../../domain/photos/access.js';
@@ -11,6 +11,28 @@ import { def } from '../route.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
 
+/** The bytes of the one `file` part, within the size limit; malformed bodies are 400, never 500. */
+async function readFilePart(req: FastifyRequest): Promise<Buffer> {
+  let bytes: Buffer;
+  try {
+    const part = await req.file();
+    if (!part) throw invalidField('file', 'required');
+    if (part.fieldname !== 'file') throw invalidField(part.fieldname, 'unknown field; send the photo as field file');
+    // Throws FST_REQ_FILE_TOO_LARGE past the limit; nothing has been stored yet.
+    bytes = await part.toBuffer();
+    if (part.file.truncated) throw new DomainError('payload_too_large', 'The upload is larger than allowed');
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    const e = err as { code?: string; statusCode?: number; message?: string };
+    if (e.code === 'FST_REQ_FILE_TOO_LARGE' || e.statusCode === 413) {
+      throw new DomainError('payload_too_large', 'The upload is larger than allowed', { field: 'file' });
+    }
+    throw invalidField('file', `malformed or incomplete multipart body (${String(e.message ?? err).slice(0, 100)})`);
+  }
+  if (!bytes.length) throw invalidField('file', 'empty file');
+  return bytes;
+}
+
 export const upload = def({
   schema: {
     tags: ['photos'],
@@ -21,13 +43,7 @@ export const upload = def({
     if (!req.isMultipart()) {
       throw new DomainError('unsupported_media_type', 'Send the photo as multipart/form-data with a field named file', { field: 'file' });
     }
-    const part = await req.file();
-    if (!part) throw invalidField('file', 'required');
-    if (part.fieldname !== 'file') throw invalidField(part.fieldname, 'unknown field; send the photo as field file');
-    // Throws FST_REQ_FILE_TOO_LARGE (→ 413 payload_too_large) past the limit; nothing is stored.
-    const bytes = await part.toBuffer();
-    if (part.file.truncated) throw new DomainError('payload_too_large', 'The upload is larger than allowed');
-    if (!bytes.length) throw invalidField('file', 'empty file');
+    const bytes = await readFilePart(req);
     const photo = await savePhoto(deps.db, deps.clock, actor, deps.config.photoDir, bytes);
     reply.status(201);
     return photo;

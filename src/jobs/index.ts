@@ -3,6 +3,7 @@ import type { Db } from '../db/index.js';
 import type { Clock } from '../domain/shared/clock.js';
 import type { Poller, PollerLogger } from './poller.js';
 import { caseDeadlinesPoller } from './case-deadlines.js';
+import { enforcementReinspectionsPoller } from './enforcement-reinspections.js';
 import { missedCheckinsPoller } from './missed-checkins.js';
 import { siteGradesPoller } from './site-grades.js';
 import { webhookDeliveryPoller } from './webhook-deliveries.js';
@@ -16,7 +17,7 @@ export interface JobDeps {
 
 /** Every background job of `closeloop serve`. Add a job: create its poller here. */
 export function createJobs(deps: JobDeps): Poller[] {
-  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps)];
+  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps)];
 }
 
 /** Starts every job; the returned function stops them and waits for running rounds. */

@@ -20,6 +20,8 @@ export const STATUS: Record<ErrorCode, number> = {
   import_failed: 422,
   idempotency_mismatch: 422,
   transition_not_allowed: 409,
+  step_out_of_order: 409,
+  fine_out_of_range: 422,
 };
 
 export interface FieldError {

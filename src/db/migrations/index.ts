@@ -5,6 +5,7 @@ import * as m1010 from './2026-11-26T1010-cases.js';
 import * as m1215 from './2026-11-26T1215-patrols-and-coverage.js';
 import * as m1100 from './2026-11-26T1100-calendar-and-notifications.js';
 import * as m1110 from './2026-11-26T1110-photos.js';
+import * as m1300 from './2026-11-26T1300-enforcement.js';
 
 /**
  * Every migration, listed by hand in order. Names are ISO-date prefixed; a migration, once
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T1100-calendar-and-notifications': m1100,
   '2026-11-26T1110-photos': m1110,
   '2026-11-26T1215-patrols-and-coverage': m1215,
+  '2026-11-26T1300-enforcement': m1300,
 };

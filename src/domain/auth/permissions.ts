@@ -28,6 +28,10 @@ export const PERMISSIONS = {
   'checklists.write': ['admin'],
   'campaigns.write': ['admin'],
   'grades.write': ['admin'],
+  // Enforcement ladder (管执联动): officers act; the desk and leaders read; admins keep the legal bases.
+  'enforcement.read': ['admin', 'operator', 'leader', 'enforcement'],
+  'enforcement.act': ['enforcement'],
+  'enforcement.admin': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -2,6 +2,7 @@ import type { Db } from '../../db/index.js';
 import type { HandlingUnitKind, PartyKind, Role, SiteKind } from '../../db/schema.js';
 import { hashPassword } from '../auth/passwords.js';
 import { seedCaseCatalogues } from '../catalogue/seed-catalogue.js';
+import { seedEnforcement } from '../enforcement/seed-enforcement.js';
 import { seedChecklists } from '../inspections/seed-checklists.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
@@ -205,6 +206,7 @@ export async function seedDemo(db: Db, clock: Clock, opts: DemoOptions = {}) {
   });
   await seedCaseCatalogues(db, clock);
   await seedChecklists(db, clock);
+  await seedEnforcement(db, clock);
   return { users, password: DEMO_PASSWORD, sites: total, subdistricts: specs.length };
 }
 

@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'import_failed',
   'idempotency_mismatch',
   'transition_not_allowed',
+  'step_out_of_order',
+  'fine_out_of_range',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -12,6 +12,7 @@ import * as photos from './photos.js';
 import * as calendar from './calendar.js';
 import * as notifications from './notifications.js';
 import * as sites from './sites.js';
+import * as enforcement from './enforcement.js';
 import * as staff from './staff.js';
 
 /** Every route of the API, in one list. */
@@ -108,4 +109,23 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/import/staff', ledgers.importStaffRoute);
   r('GET', '/api/export/sites.xlsx', ledgers.exportSitesRoute);
   r('GET', '/api/export/staff.xlsx', ledgers.exportStaffRoute);
+
+  // Enforcement ladder 管执联动 (issue 5)
+  r('GET', '/api/enforcement/ladder', enforcement.ladder);
+  r('GET', '/api/enforcement/legal-bases', enforcement.legalBases);
+  r('POST', '/api/enforcement/legal-bases/:subdistrictId', enforcement.createBasis);
+  r('PATCH', '/api/enforcement/legal-bases/:id', enforcement.editBasis);
+  r('GET', '/api/enforcement/settings/:subdistrictId', enforcement.settings);
+  r('PATCH', '/api/enforcement/settings/:subdistrictId', enforcement.putSettings);
+  r('GET', '/api/enforcement/cases', enforcement.list);
+  r('POST', '/api/enforcement/cases', enforcement.open);
+  r('GET', '/api/enforcement/cases/:id', enforcement.get);
+  r('POST', '/api/enforcement/cases/:id/steps', enforcement.step);
+  r('GET', '/api/enforcement/reinspections/due-today', enforcement.dueToday);
+  r('GET', '/api/enforcement/counts', enforcement.counts);
+  r('GET', '/api/enforcement/subjects/:id/history', enforcement.history);
+  r('GET', '/api/enforcement/documents/verify', enforcement.verify);
+  r('GET', '/api/enforcement/documents/:id', enforcement.document);
+  r('GET', '/api/enforcement/documents/:id/pdf', enforcement.pdf);
+  r('POST', '/api/enforcement/documents/:id/corrections', enforcement.correct);
 }

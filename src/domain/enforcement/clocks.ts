@@ -1,0 +1,130 @@
+import type { Db } from '../../db/index.js';
+import { computeDueAt } from '../calendar/deadlines.js';
+import { appendCaseEvent, SYSTEM_ACTOR } from '../cases/events.js';
+import { notify } from '../notifications/notify.js';
+import type { Clock } from '../shared/clock.js';
+import { newId } from '../shared/ids.js';
+import { zhDateTime } from './document-content.js';
+import { loadSettings } from './settings.js';
+
+const BATCH = 100;
+
+/**
+ * At a rectification deadline, dispatches (派单) a re-inspection task to the subdistrict's
+ * enforcement team and notifies its officers. `reinspect_at` is the durable clock: it is cleared
+ * by a compare-and-set in the same transaction that creates the task, so a restart loses
+ * nothing and two pollers never dispatch twice (the task is also unique per case and stage).
+ */
+export async function dispatchDueReinspections(db: Db, clock: Clock): Promise<number> {
+  const now = clock.now();
+  const due = await db
+    .selectFrom('enforcement_cases')
+    .select(['id', 'reinspect_at'])
+    .where('reinspect_at', 'is not', null)
+    .where('reinspect_at', '<=', now.toISOString())
+    .where('stage', 'in', ['ordered', 'noticed'])
+    .orderBy('reinspect_at')
+    .limit(BATCH)
+    .execute();
+  let n = 0;
+  for (const d of due) {
+    const done = await db.transaction().execute(async (trx) => {
+      const claim = await trx
+        .updateTable('enforcement_cases')
+        .set({ reinspect_at: null })
+        .where('id', '=', d.id)
+        .where('reinspect_at', '=', d.reinspect_at)
+        .executeTakeFirst();
+      if (Number(claim.numUpdatedRows) !== 1) return false;
+      const ec = await trx.selectFrom('enforcement_cases').selectAll().where('id', '=', d.id).executeTakeFirstOrThrow();
+      const { settings } = await loadSettings(trx, ec.subdistrict_id);
+      const deadline = new Date(ec.deadline_at ?? (d.reinspect_at as string));
+      const taskDue = await computeDueAt(trx, deadline, settings.reinspectionHours, 'working', { subdistrictId: ec.subdistrict_id });
+      const team = await trx
+        .selectFrom('handling_units')
+        .select('id')
+        .where('subdistrict_id', '=', ec.subdistrict_id)
+        .where('kind', '=', 'enforcement_team')
+        .where('status', '=', 'active')
+        .orderBy('id')
+        .executeTakeFirst();
+      const at = now.toISOString();
+      const inserted = await trx
+        .insertInto('enforcement_tasks')
+        .values({
+          id: newId(), enforcement_case_id: ec.id, subdistrict_id: ec.subdistrict_id, stage: ec.stage, deadline_at: deadline.toISOString(),
+          due_at: taskDue.toISOString(), assigned_unit_id: team?.id ?? null, status: 'open', dispatched_at: at, done_at: null, done_step_id: null,
+        })
+        .onConflict((oc) => oc.columns(['enforcement_case_id', 'stage']).doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 1) === 0) return false;
+      const linked = await trx.selectFrom('cases').select(['id', 'status', 'number']).where('id', '=', ec.case_id).executeTakeFirstOrThrow();
+      const event = await appendCaseEvent(trx, clock, {
+        subdistrictId: ec.subdistrict_id, caseId: linked.id, action: 'enforcement_dispatch', fromStatus: linked.status, toStatus: linked.status,
+        actor: SYSTEM_ACTOR, note: `整改期限已到，派发复查任务（${zhDateTime(taskDue.toISOString())}前完成）`,
+        changes: { reinspectionDueAt: [null, taskDue.toISOString()], assignedUnitId: [null, team?.id ?? null] },
+      });
+      await trx.insertInto('enforcement_steps').values({
+        id: newId(), enforcement_case_id: ec.id, subdistrict_id: ec.subdistrict_id, kind: 'dispatch', from_stage: ec.stage, to_stage: ec.stage,
+        result: null, actor_user_id: null, co_officer_id: null, at, lng: null, lat: null, accuracy_m: null, place: null,
+        note: 'reinspection dispatched', education_given: null, acknowledgement: null, deadline_at: taskDue.toISOString(), fine_amount: null,
+        photo_ids: '[]', document_id: null, event_id: event.id,
+      }).execute();
+      const site = ec.site_id ? await trx.selectFrom('sites').select('name').where('id', '=', ec.site_id).executeTakeFirst() : undefined;
+      await notify(trx, clock, {
+        subdistrictId: ec.subdistrict_id, recipients: { roles: ['enforcement'] }, kind: 'enforcement_reinspection', caseId: linked.id,
+        title: `复查派单：${site?.name ?? linked.number}`,
+        body: `整改期限${zhDateTime(deadline.toISOString())}已到，请于${zhDateTime(taskDue.toISOString())}前复查（案件${linked.number}）。`,
+        dedupeKey: `enforcement-reinspect:${ec.id}:${ec.stage}`,
+      });
+      return true;
+    });
+    if (done) n++;
+  }
+  return n;
+}
+
+/** Flags penalty decisions whose payment due date has passed (once each), and tells the desk. */
+export async function flagOverdueFines(db: Db, clock: Clock): Promise<number> {
+  const now = clock.now();
+  const at = now.toISOString();
+  const due = await db
+    .selectFrom('enforcement_cases')
+    .select('id')
+    .where('stage', '=', 'decided')
+    .where('overdue_at', 'is', null)
+    .where('payment_due_at', '<=', at)
+    .limit(BATCH)
+    .execute();
+  let n = 0;
+  for (const d of due) {
+    const done = await db.transaction().execute(async (trx) => {
+      const claim = await trx.updateTable('enforcement_cases').set({ overdue_at: at }).where('id', '=', d.id).where('overdue_at', 'is', null).where('stage', '=', 'decided').executeTakeFirst();
+      if (Number(claim.numUpdatedRows) !== 1) return false;
+      const ec = await trx.selectFrom('enforcement_cases').selectAll().where('id', '=', d.id).executeTakeFirstOrThrow();
+      const linked = await trx.selectFrom('cases').select(['id', 'status', 'number']).where('id', '=', ec.case_id).executeTakeFirstOrThrow();
+      const event = await appendCaseEvent(trx, clock, {
+        subdistrictId: ec.subdistrict_id, caseId: linked.id, action: 'enforcement_overdue', fromStatus: linked.status, toStatus: linked.status,
+        actor: SYSTEM_ACTOR, note: '罚款逾期未缴纳', changes: { overdueAt: [null, at] },
+      });
+      await trx.insertInto('enforcement_steps').values({
+        id: newId(), enforcement_case_id: ec.id, subdistrict_id: ec.subdistrict_id, kind: 'overdue', from_stage: ec.stage, to_stage: ec.stage,
+        result: null, actor_user_id: null, co_officer_id: null, at, lng: null, lat: null, accuracy_m: null, place: null, note: 'fine overdue',
+        education_given: null, acknowledgement: null, deadline_at: ec.payment_due_at, fine_amount: ec.fine_amount, photo_ids: '[]', document_id: null, event_id: event.id,
+      }).execute();
+      await notify(trx, clock, {
+        subdistrictId: ec.subdistrict_id, recipients: { roles: ['enforcement', 'operator'] }, kind: 'enforcement_fine_overdue', caseId: linked.id,
+        title: `罚款逾期未缴：${linked.number}`, body: `罚款${ec.fine_amount}元已过缴纳期限（${zhDateTime(ec.payment_due_at!)}）。`,
+        dedupeKey: `enforcement-overdue:${ec.id}`,
+      });
+      return true;
+    });
+    if (done) n++;
+  }
+  return n;
+}
+
+/** One round of the enforcement job. */
+export async function runEnforcementClocks(db: Db, clock: Clock): Promise<number> {
+  return (await dispatchDueReinspections(db, clock)) + (await flagOverdueFines(db, clock));
+}

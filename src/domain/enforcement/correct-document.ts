@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { Db } from '../../db/index.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { parseInput } from '../cases/case-input.js';
+import { appendCaseEvent } from '../cases/events.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError, notFound } from '../shared/errors.js';
+import type { DocumentContent } from './document-content.js';
+import { documentDto, issueDocument } from './documents.js';
+import { loadScopedCase, type StepEnv } from './record-step.js';
+import { loadSettings } from './settings.js';
+
+export const CorrectionInput = z.strictObject({
+  reason: z.string().trim().min(1).max(500),
+  facts: z.string().trim().min(1).max(2000).optional(),
+});
+export type CorrectionInput = z.input<typeof CorrectionInput>;
+
+/**
+ * Issued documents are never changed. A correction issues revision n+1 under the same number,
+ * referring to the one it replaces, with a new PDF and verification code; the old one stays
+ * verifiable and is reported as superseded.
+ */
+export async function correctDocument(db: Db, clock: Clock, env: StepEnv, actor: Actor, documentId: string, raw: CorrectionInput) {
+  assertCan(actor, 'enforcement.act');
+  const i = parseInput(CorrectionInput, raw);
+  const old = await db.selectFrom('enforcement_documents').selectAll().where('id', '=', documentId).executeTakeFirst();
+  if (!old) throw notFound('Document', documentId);
+  const ec = await loadScopedCase(db, actor, old.enforcement_case_id).catch(() => {
+    throw notFound('Document', documentId);
+  });
+  const { settings, signingKey } = await loadSettings(db, ec.subdistrict_id);
+  return db.transaction().execute(async (trx) => {
+    const later = await trx.selectFrom('enforcement_documents').select('id').where('supersedes_id', '=', old.id).executeTakeFirst();
+    if (later) throw new DomainError('conflict', 'This document was already corrected; correct the latest revision', { latestId: later.id });
+    const was = JSON.parse(old.content) as DocumentContent;
+    const { number: _n, title: _t, photos, revision: _r, supersedesNumber: _s, correctionReason: _c, office: _o, ...rest } = was;
+    const doc = await issueDocument(trx, { settings, signingKey, photoDir: env.photoDir }, {
+      subdistrictId: old.subdistrict_id, enforcementCaseId: old.enforcement_case_id, stepId: old.step_id, kind: old.kind, issuedBy: actor.userId,
+      photoIds: photos.map((p) => p.id), supersedes: old, correctionReason: i.reason,
+      content: { ...rest, facts: i.facts ?? was.facts, issuedAt: clock.now().toISOString() },
+    });
+    const linked = await trx.selectFrom('cases').select(['id', 'status']).where('id', '=', ec.case_id).executeTakeFirstOrThrow();
+    await appendCaseEvent(trx, clock, {
+      subdistrictId: ec.subdistrict_id, caseId: linked.id, action: 'enforcement_correction', fromStatus: linked.status, toStatus: linked.status,
+      actor: { userId: actor.userId, role: actor.role }, note: i.reason,
+      changes: { document: [{ id: old.id, revision: Number(old.revision), contentSha256: old.content_sha256 }, { id: doc.id, revision: doc.revision, contentSha256: doc.content_sha256 }] },
+    });
+    return documentDto(doc);
+  });
+}

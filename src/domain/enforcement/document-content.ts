@@ -1,0 +1,62 @@
+import type { EnforcementDocKind } from '../../db/schema.js';
+
+/** What a document says, frozen when issued; its canonical JSON is hashed and signed. */
+export interface DocumentContent {
+  kind: EnforcementDocKind;
+  title: string;
+  number: string;
+  revision: number;
+  supersedesNumber: string | null;
+  correctionReason: string | null;
+  agency: string;
+  office: string;
+  issuedAt: string;
+  place: string | null;
+  gps: { lng: number; lat: number } | null;
+  caseNumber: string;
+  enforcementCaseId: string;
+  subject: {
+    partyId: string;
+    name: string;
+    kind: string;
+    contactName: string | null;
+    contactPhone: string | null;
+    siteName: string | null;
+    address: string | null;
+  };
+  facts: string;
+  legalBasis: {
+    versionId: string;
+    code: string;
+    version: number;
+    citation: string;
+    dutyZh: string;
+    penaltyZh: string;
+  };
+  education: boolean | null;
+  deadlineAt: string | null;
+  fine: { amount: number; proposed: number; offence: 'first' | 'repeat'; priorViolations: number; legalMin: number; legalMax: number; reason: string | null } | null;
+  paymentDueAt: string | null;
+  officers: { userId: string; name: string; username: string }[];
+  acknowledgement: 'signed' | 'refused' | 'absent' | null;
+  photos: { id: string; sha256: string }[];
+}
+
+const TZ = 'Asia/Shanghai';
+
+/** 2026年5月27日16时00分 (Asia/Shanghai). */
+export function zhDateTime(iso: string): string {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(iso))
+      .map((x) => [x.type, x.value]),
+  );
+  return `${p.year}年${Number(p.month)}月${Number(p.day)}日${p.hour}时${p.minute}分`;
+}
+
+export function zhDate(iso: string): string {
+  return zhDateTime(iso).replace(/\d{2}时\d{2}分$/, '');
+}
+
+/** 500 → 伍佰元整 style is customary; we print digits with the RMB unit, plus 元整. */
+export const yuan = (n: number) => `${n.toLocaleString('en-US')}元`;

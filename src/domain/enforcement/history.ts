@@ -1,0 +1,106 @@
+import type { Db } from '../../db/index.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { subdistrictCondition } from '../auth/scope.js';
+import { notFound } from '../shared/errors.js';
+import type { Band, LegalBasisVersionDto, SubjectClass } from './legal-basis.js';
+import { STAGE_LABELS } from './ladder.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Previous violations of a subject: its other enforcement cases opened within the window before
+ * `at` in which a document was issued (an order or notice establishes the violation).
+ */
+export async function priorViolations(db: Db, partyId: string, at: Date, windowDays: number, excludeCaseId: string | null = null) {
+  const since = new Date(at.getTime() - windowDays * DAY_MS).toISOString();
+  let q = db
+    .selectFrom('enforcement_cases as e')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('e.party_id', '=', partyId)
+    .where('e.opened_at', '>=', since)
+    .where('e.opened_at', '<=', at.toISOString())
+    .where((eb) => eb.exists(eb.selectFrom('enforcement_documents as d').select('d.id').whereRef('d.enforcement_case_id', '=', 'e.id')));
+  if (excludeCaseId) q = q.where('e.id', '!=', excludeCaseId);
+  const row = await q.executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Responsible parties are shops, units and property companies: the unit bands apply. */
+export const subjectClassOf = (_partyKind: string): SubjectClass => 'unit';
+
+export interface FineProposal {
+  subjectClass: SubjectClass;
+  offence: 'first' | 'repeat';
+  priorViolations: number;
+  band: Band | null;
+  proposed: number;
+  /** The legal range for this subject class (the refusal boundary). */
+  legalMin: number;
+  legalMax: number;
+}
+
+export function proposeFine(basis: LegalBasisVersionDto, subjectClass: SubjectClass, prior: number, wasteType: string | null = null): FineProposal {
+  const offence = prior > 0 ? 'repeat' : 'first';
+  const ofClass = basis.bands.filter((b) => b.subject === subjectClass);
+  const band =
+    ofClass.find((b) => b.offence === offence && b.wasteType === wasteType) ??
+    ofClass.find((b) => b.offence === offence && b.wasteType === null) ??
+    null;
+  const legalMin = ofClass.length ? Math.min(...ofClass.map((b) => b.min)) : basis.fineMin;
+  const legalMax = ofClass.length ? Math.max(...ofClass.map((b) => b.max)) : basis.fineMax;
+  return { subjectClass, offence, priorViolations: prior, band, proposed: band?.proposed ?? legalMin, legalMin, legalMax };
+}
+
+/** A subject's history across cases in the loop and enforcement ladders, for every screen showing it. */
+export async function subjectHistory(db: Db, actor: Actor, partyId: string, at: Date) {
+  assertCan(actor, 'enforcement.read');
+  const party = await db
+    .selectFrom('responsible_parties')
+    .selectAll()
+    .where('id', '=', partyId)
+    .where(subdistrictCondition(actor, 'subdistrict_id'))
+    .executeTakeFirst();
+  if (!party) throw notFound('Responsible party', partyId);
+  const settings = await db.selectFrom('enforcement_settings').select('repeat_window_days').where('subdistrict_id', '=', party.subdistrict_id).executeTakeFirst();
+  const windowDays = Number(settings?.repeat_window_days ?? 365);
+  const ladders = await db
+    .selectFrom('enforcement_cases as e')
+    .innerJoin('cases as c', 'c.id', 'e.case_id')
+    .leftJoin('sites as s', 's.id', 'e.site_id')
+    .select(['e.id', 'e.stage', 'e.outcome', 'e.fine_amount', 'e.opened_at', 'e.closed_at', 'e.facts', 'c.number as case_number', 's.name as site_name'])
+    .where('e.party_id', '=', partyId)
+    .orderBy('e.opened_at', 'desc')
+    .limit(200)
+    .execute();
+  const docs = ladders.length
+    ? await db
+        .selectFrom('enforcement_documents')
+        .select(['id', 'enforcement_case_id', 'kind', 'number', 'revision', 'issued_at'])
+        .where('enforcement_case_id', 'in', ladders.map((l) => l.id))
+        .orderBy('issued_at')
+        .execute()
+    : [];
+  const cases = await db
+    .selectFrom('cases as c')
+    .innerJoin('sites as s', 's.id', 'c.site_id')
+    .select(['c.id', 'c.number', 'c.status', 'c.source', 'c.description', 'c.reported_at', 'c.closed_at', 's.name as site_name'])
+    .where('s.responsible_party_id', '=', partyId)
+    .orderBy('c.reported_at', 'desc')
+    .limit(200)
+    .execute();
+  const prior = await priorViolations(db, partyId, at, windowDays);
+  return {
+    party: { id: party.id, name: party.name, kind: party.kind, contactName: party.contact_name, contactPhone: party.contact_phone },
+    violationsInWindow: prior,
+    windowDays,
+    repeatOffender: prior > 0,
+    ladders: ladders.map((l) => ({
+      id: l.id, stage: l.stage, stageLabel: STAGE_LABELS[l.stage], outcome: l.outcome,
+      fineAmount: l.fine_amount === null ? null : Number(l.fine_amount), openedAt: l.opened_at, closedAt: l.closed_at,
+      facts: l.facts, caseNumber: l.case_number, siteName: l.site_name,
+      documents: docs.filter((d) => d.enforcement_case_id === l.id).map((d) => ({ id: d.id, kind: d.kind, number: d.number, revision: Number(d.revision), issuedAt: d.issued_at })),
+    })),
+    cases: cases.map((c) => ({ id: c.id, number: c.number, status: c.status, source: c.source, description: c.description, reportedAt: c.reported_at, closedAt: c.closed_at, siteName: c.site_name })),
+  };
+}

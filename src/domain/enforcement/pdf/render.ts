@@ -1,0 +1,129 @@
+import PDFDocument from 'pdfkit';
+import { type DocumentContent, yuan, zhDate, zhDateTime } from '../document-content.js';
+import { runs, sfntOf, type Weight } from './cjk-font.js';
+
+const PARTY_KIND_ZH: Record<string, string> = { shop_operator: '沿街商铺经营者', unit: '社区单位', property_company: '物业服务企业' };
+const ACK_ZH = { signed: '当事人已签收', refused: '当事人拒绝签收（执法人员注明并拍照留证）', absent: '当事人不在场（留置送达）' };
+
+type Doc = InstanceType<typeof PDFDocument>;
+
+/** Selects a face by file; pdfkit caches it per document under the file name. */
+const registered = new WeakMap<Doc, Set<string>>();
+function useFace(doc: Doc, file: string): Doc {
+  let names = registered.get(doc);
+  if (!names) registered.set(doc, (names = new Set()));
+  if (!names.has(file)) {
+    doc.registerFont(file, sfntOf(file));
+    names.add(file);
+  }
+  return doc.font(file);
+}
+
+/** Wrapped text in mixed faces: each run uses the face file that holds its characters. */
+function para(doc: Doc, text: string, opts: { size?: number; weight?: Weight; gap?: number; indent?: number } = {}) {
+  doc.fontSize(opts.size ?? 11);
+  const rs = runs(text, opts.weight ?? 400);
+  const x = doc.page.margins.left + (opts.indent ?? 0);
+  const width = doc.page.width - doc.page.margins.left - doc.page.margins.right - (opts.indent ?? 0);
+  rs.forEach((r, i) => {
+    useFace(doc, r.file);
+    if (i === 0) doc.text(r.text, x, doc.y, { width, continued: i < rs.length - 1, lineGap: 3 });
+    else doc.text(r.text, { continued: i < rs.length - 1, lineGap: 3 });
+  });
+  doc.moveDown(opts.gap ?? 0.4);
+}
+
+/** One unwrapped line, measured run by run so centring works across faces. */
+function line(doc: Doc, text: string, opts: { size: number; weight?: Weight; align: 'center' | 'right' }) {
+  doc.fontSize(opts.size);
+  const rs = runs(text, opts.weight ?? 400);
+  const widths = rs.map((r) => useFace(doc, r.file).widthOfString(r.text));
+  const total = widths.reduce((a, b) => a + b, 0);
+  const left = doc.page.margins.left;
+  const inner = doc.page.width - left - doc.page.margins.right;
+  let x = opts.align === 'center' ? left + (inner - total) / 2 : left + inner - total;
+  const y = doc.y;
+  rs.forEach((r, i) => {
+    useFace(doc, r.file).text(r.text, x, y, { lineBreak: false });
+    x += widths[i]!;
+  });
+  doc.x = left;
+  doc.y = y + opts.size * 1.6;
+}
+
+function body(c: DocumentContent): string[] {
+  const s = c.subject;
+  const out = [
+    `当事人：${s.name}（${PARTY_KIND_ZH[s.kind] ?? s.kind}）`,
+    `联系人：${s.contactName ?? '—'}　联系电话：${s.contactPhone ?? '—'}`,
+    `地址：${s.address ?? '—'}${s.siteName ? `（${s.siteName}）` : ''}`,
+    `案件编号：${c.caseNumber}`,
+  ];
+  const facts = `经查：${c.facts}${/[。！？.!?]$/.test(c.facts) ? '' : '。'}`;
+  const breach = `上述行为违反了${c.legalBasis.citation}的规定：${c.legalBasis.dutyZh}`;
+  if (c.kind === 'order') {
+    return [...out, facts, breach, ...(c.education ? ['执法人员已现场向当事人宣讲生活垃圾分类相关法律法规（普法教育）。'] : []),
+      `根据${c.legalBasis.citation}及相关规定，责令你（单位）于${zhDateTime(c.deadlineAt!)}前改正上述违法行为。逾期不改正的，将依法予以处罚：${c.legalBasis.penaltyZh}`];
+  }
+  if (c.kind === 'notice') {
+    return [...out, facts, breach,
+      `你（单位）经责令改正后，复查仍未整改到位。现告知你（单位）须于${zhDateTime(c.deadlineAt!)}前整改完毕。`,
+      `逾期仍不整改的，本机关将依据${c.legalBasis.citation}作出罚款处罚：${c.legalBasis.penaltyZh}`];
+  }
+  const f = c.fine!;
+  return [...out, facts, breach,
+    `当事人经责令改正并告知后，逾期仍未改正。${f.offence === 'repeat' ? `当事人在一年内已有${f.priorViolations}次同类违法记录，属再次违法。` : '当事人属首次违法。'}`,
+    `根据${c.legalBasis.citation}：${c.legalBasis.penaltyZh}本机关决定对当事人处以罚款人民币${yuan(f.amount)}${f.reason ? `（裁量说明：${f.reason}）` : ''}。`,
+    `当事人应当自收到本决定书之日起十五日内，于${zhDate(c.paymentDueAt!)}前缴纳罚款。到期不缴纳的，每日按罚款数额的百分之三加处罚款。`,
+    '当事人如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。'];
+}
+
+/**
+ * Renders a document as an A4 PDF in Chinese. Deterministic for the same content and photos
+ * (the PDF dates are the issue time), so the stored bytes' hash identifies the document.
+ */
+export async function renderDocumentPdf(c: DocumentContent, verifyCode: string, thumbs: Buffer[]): Promise<Buffer> {
+  const issued = new Date(c.issuedAt);
+  const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: `${c.title} ${c.number}`, Author: c.agency, CreationDate: issued, ModDate: issued } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (b: Buffer) => chunks.push(b));
+  const done = new Promise<void>((resolve, reject) => {
+    doc.on('end', () => resolve());
+    doc.on('error', reject);
+  });
+
+  line(doc, c.agency, { size: 15, weight: 700, align: 'center' });
+  line(doc, c.title, { size: 20, weight: 700, align: 'center' });
+  line(doc, c.number, { size: 11, align: 'center' });
+  if (c.revision > 1) para(doc, `（更正第${c.revision}版，替代${c.supersedesNumber ?? c.number}第${c.revision - 1}版。更正理由：${c.correctionReason ?? ''}）`, { size: 10 });
+  doc.moveDown(0.6);
+  for (const p of body(c)) para(doc, p);
+  if (c.deadlineAt) para(doc, `整改期限：${zhDateTime(c.deadlineAt)}`, { weight: 700 });
+  if (c.fine) para(doc, `罚款金额：人民币${yuan(c.fine.amount)}（法定幅度${yuan(c.fine.legalMin)}至${yuan(c.fine.legalMax)}）`, { weight: 700 });
+  para(doc, `法律依据：${c.legalBasis.citation}（法规库 ${c.legalBasis.code} 第${c.legalBasis.version}版）`, { size: 10 });
+  para(doc, `执法人员：${c.officers.map((o) => `${o.name}（${o.username}）`).join('、')}`);
+  para(doc, `检查时间：${zhDateTime(c.issuedAt)}　地点：${c.place ?? c.subject.address ?? '—'}${c.gps ? `（GPS ${c.gps.lat.toFixed(5)}, ${c.gps.lng.toFixed(5)}）` : ''}`, { size: 10 });
+  if (c.acknowledgement) para(doc, `送达情况：${ACK_ZH[c.acknowledgement]}`, { size: 10 });
+
+  if (thumbs.length) {
+    para(doc, `现场照片（${thumbs.length}张）：`, { size: 10, gap: 0.2 });
+    const size = 110;
+    let x = doc.page.margins.left;
+    if (doc.y + size > doc.page.height - doc.page.margins.bottom - 60) doc.addPage();
+    const y = doc.y;
+    for (const t of thumbs.slice(0, 4)) {
+      doc.image(t, x, y, { fit: [size, size] });
+      x += size + 10;
+    }
+    doc.y = y + size + 10;
+    doc.x = doc.page.margins.left;
+  }
+  doc.moveDown(0.8);
+  line(doc, c.office, { size: 11, align: 'right' });
+  line(doc, zhDate(c.issuedAt), { size: 11, align: 'right' });
+  doc.moveDown(0.5);
+  para(doc, `核验码：${verifyCode}　（在“闭环”平台“文书核验”输入核验码，可核对本文书与平台存档记录是否一致）`, { size: 9 });
+  doc.end();
+  await done;
+  return Buffer.concat(chunks);
+}

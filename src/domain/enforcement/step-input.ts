@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { GpsInput } from '../cases/case-input.js';
+
+const id = z.string().min(1).max(64);
+const text = z.string().trim().min(1).max(2000);
+
+/** One officer step on the ladder; which fields are required depends on the step (ladder.ts). */
+export const StepInput = z.strictObject({
+  kind: z.enum(['order', 'reinspection', 'notice', 'decision', 'payment']),
+  /** The enforcement case version the client read; stale → 409 stale_version. */
+  version: z.number().int().positive(),
+  /** The second enforcement officer signing a document. */
+  coOfficerId: id.optional(),
+  gps: GpsInput.optional(),
+  place: z.string().trim().min(1).max(200).optional(),
+  note: text.optional(),
+  photoIds: z.array(id).max(9).default([]),
+  /** 普法: the officer explained the rules on site. */
+  educationGiven: z.boolean().optional(),
+  /** The subject signed for the document, refused, or was absent. */
+  acknowledgement: z.enum(['signed', 'refused', 'absent']).optional(),
+  deadlineAt: z.iso.datetime({ offset: true }).optional(),
+  result: z.enum(['rectified', 'not_rectified']).optional(),
+  fineAmount: z.number().int().optional(),
+  /** Why a fine departs from the proposed band (still within the legal range). */
+  fineReason: text.optional(),
+});
+export type StepInput = z.input<typeof StepInput>;

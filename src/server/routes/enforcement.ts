@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { correctDocument, CorrectionInput } from '../../domain/enforcement/correct-document.js';
+import { enforcementCounts } from '../../domain/enforcement/counts.js';
+import { getDocument, getDocumentPdf, verifyDocument } from '../../domain/enforcement/documents.js';
+import { subjectHistory } from '../../domain/enforcement/history.js';
+import { LADDER, STAGE_LABELS } from '../../domain/enforcement/ladder.js';
+import { createLegalBasis, editLegalBasis, LegalBasisEdit, LegalBasisInput, listLegalBases } from '../../domain/enforcement/legal-basis.js';
+import { getEnforcementCase, ListQuery, listEnforcementCases, reinspectionsDueToday } from '../../domain/enforcement/list-cases.js';
+import { OpenInput, openEnforcementCase } from '../../domain/enforcement/open-case.js';
+import { recordStep } from '../../domain/enforcement/record-step.js';
+import { getSettings, SettingsInput, updateSettings } from '../../domain/enforcement/settings.js';
+import { StepInput } from '../../domain/enforcement/step-input.js';
+import { def } from '../route.js';
+
+const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
+const SubParams = z.strictObject({ subdistrictId: z.string().min(1).max(64) });
+const instant = z.iso.datetime({ offset: true });
+const tags = ['enforcement'];
+
+export const ladder = def({
+  schema: { tags, summary: 'The enforcement ladder table (steps, stages, documents) for clients' },
+  handler: async () => ({ steps: LADDER, stages: STAGE_LABELS }),
+});
+
+export const legalBases = def({
+  schema: { tags, summary: 'Legal-basis catalogue (current versions)' },
+  handler: async ({ deps, actor }) => ({ items: await listLegalBases(deps.db, actor) }),
+});
+
+export const createBasis = def({
+  schema: { tags, summary: 'Add a legal basis (version 1)', params: SubParams, body: LegalBasisInput },
+  handler: async ({ req, reply, deps, actor }) => {
+    reply.status(201);
+    return createLegalBasis(deps.db, deps.clock, actor, req.params.subdistrictId, req.body);
+  },
+});
+
+export const editBasis = def({
+  schema: { tags, summary: 'Edit a legal basis: adds a new version (documents keep the version they cite)', params: IdParams, body: LegalBasisEdit },
+  handler: async ({ req, deps, actor }) => editLegalBasis(deps.db, deps.clock, actor, req.params.id, req.body),
+});
+
+export const settings = def({
+  schema: { tags, summary: 'Enforcement settings of a subdistrict (office, number patterns, repeat rule)', params: SubParams },
+  handler: async ({ req, deps, actor }) => getSettings(deps.db, actor, req.params.subdistrictId),
+});
+
+export const putSettings = def({
+  schema: { tags, summary: 'Change enforcement settings', params: SubParams, body: SettingsInput },
+  handler: async ({ req, deps, actor }) => updateSettings(deps.db, deps.clock, actor, req.params.subdistrictId, req.body),
+});
+
+export const list = def({
+  schema: { tags, summary: 'Enforcement desk: ladders by stage; overdue fines', querystring: ListQuery },
+  handler: async ({ req, deps, actor }) => listEnforcementCases(deps.db, actor, req.query),
+});
+
+export const dueToday = def({
+  schema: { tags, summary: 'Re-inspections due today (dispatched by the platform), overdue ones included' },
+  handler: async ({ deps, actor }) => ({ items: await reinspectionsDueToday(deps.db, actor, deps.clock.now()) }),
+});
+
+export const counts = def({
+  schema: { tags, summary: 'Enforcement figures for a period', querystring: z.strictObject({ from: instant, to: instant }) },
+  handler: async ({ req, deps, actor }) => enforcementCounts(deps.db, actor, { from: new Date(req.query.from).toISOString(), to: new Date(req.query.to).toISOString() }),
+});
+
+export const open = def({
+  schema: { tags, summary: 'Open an enforcement case (from a failed inspection, a case in the loop, or directly at a site)', body: OpenInput },
+  handler: async ({ req, reply, deps, actor }) => {
+    reply.status(201);
+    return openEnforcementCase(deps.db, deps.clock, actor, req.body);
+  },
+});
+
+export const get = def({
+  schema: { tags, summary: 'One ladder: steps, people, documents, tasks, subject, proposed fine', params: IdParams },
+  handler: async ({ req, deps, actor }) => getEnforcementCase(deps.db, actor, req.params.id, deps.clock.now()),
+});
+
+export const step = def({
+  schema: { tags, summary: 'Record the next step of the ladder (order, reinspection, notice, decision, payment)', params: IdParams, body: StepInput },
+  handler: async ({ req, reply, deps, actor }) => {
+    reply.status(201);
+    return recordStep(deps.db, deps.clock, { photoDir: deps.config.photoDir }, actor, req.params.id, req.body);
+  },
+});
+
+export const history = def({
+  schema: { tags, summary: "A subject's history across cases and ladders (repeat offenders)", params: IdParams },
+  handler: async ({ req, deps, actor }) => subjectHistory(deps.db, actor, req.params.id, deps.clock.now()),
+});
+
+export const document = def({
+  schema: { tags, summary: 'A document record (frozen content, number, verification code)', params: IdParams },
+  handler: async ({ req, deps, actor }) => getDocument(deps.db, actor, req.params.id),
+});
+
+export const pdf = def({
+  schema: { tags, summary: 'The stored PDF of a document (immutable bytes)', params: IdParams },
+  handler: async ({ req, reply, deps, actor }) => {
+    const d = await getDocumentPdf(deps.db, actor, req.params.id);
+    return reply
+      .header('content-type', 'application/pdf')
+      .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(`${d.number}-r${d.revision}.pdf`)}`)
+      .header('cache-control', 'private, max-age=31536000, immutable')
+      .header('x-content-type-options', 'nosniff')
+      .send(d.pdf);
+  },
+});
+
+export const correct = def({
+  schema: { tags, summary: 'Correct a document: issues a new revision referring to the old one', params: IdParams, body: CorrectionInput },
+  handler: async ({ req, reply, deps, actor }) => {
+    reply.status(201);
+    return correctDocument(deps.db, deps.clock, { photoDir: deps.config.photoDir }, actor, req.params.id, req.body);
+  },
+});
+
+export const verify = def({
+  schema: { tags, summary: 'Check a document against the stored record by its verification code (within your scope)', querystring: z.strictObject({ code: z.string().trim().min(1).max(40) }) },
+  handler: async ({ req, deps, actor }) => verifyDocument(deps.db, actor, req.query.code),
+});

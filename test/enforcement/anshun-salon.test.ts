@@ -1,0 +1,215 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyChain } from '../../src/domain/cases/verify-chain.js';
+import { enforcementCounts } from '../../src/domain/enforcement/counts.js';
+import { enforcementReinspectionsPoller } from '../../src/jobs/enforcement-reinspections.js';
+import { actorOf, demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { DIALECTS } from '../helpers/db.js';
+import { pdfText } from '../helpers/pdf-text.js';
+import { HQ_GPS, hongqiao, shopOn, tableCounts, uploadPhoto } from './helpers.js';
+
+/**
+ * The reference case of DOMAIN.md §1, end to end with a controlled clock: the hair salon on
+ * Anshun Road, from the first inspection to the paid penalty decision and the closed case.
+ */
+for (const dialect of DIALECTS) {
+  describe(`enforcement ladder: the hair salon on Anshun Road [${dialect}]`, () => {
+    let ctx: TestContext;
+    let photoDir: string;
+    let enforcer1: string;
+    let enforcer2: string;
+    let hq: Awaited<ReturnType<typeof hongqiao>>;
+    let salon: Awaited<ReturnType<typeof shopOn>>;
+
+    beforeAll(async () => {
+      photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-enf-'));
+      ctx = await demoContext(dialect, { PHOTO_DIR: photoDir });
+      enforcer1 = await signInAs(ctx.app, 'enforcer1');
+      enforcer2 = await signInAs(ctx.app, 'enforcer2');
+      hq = await hongqiao(ctx);
+      salon = await shopOn(ctx, hq.subdistrictId, '安顺路', '理发店');
+    });
+    afterAll(async () => {
+      await ctx.close();
+      fs.rmSync(photoDir, { recursive: true, force: true });
+    });
+
+    const post = (cookie: string, url: string, payload: unknown) => ctx.app.inject({ method: 'POST', url, headers: { cookie }, payload: payload as object });
+    const get = (cookie: string, url: string) => ctx.app.inject({ method: 'GET', url, headers: { cookie } });
+    const pdfOf = async (docId: string) => {
+      const res = await get(enforcer1, `/api/enforcement/documents/${docId}/pdf`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      return pdfText(res.rawPayload);
+    };
+
+    it('goes from education and an order to a paid 500 RMB penalty decision, with the platform dispatching the re-inspections', async () => {
+      const db = ctx.handle.db;
+      const enforcer2Id = await hq.userId('enforcer2');
+      const enforcer1Id = await hq.userId('enforcer1');
+      const leader = await actorOf(ctx, 'leader');
+      const may = { from: '2026-05-01T00:00:00+08:00', to: '2026-06-01T00:00:00+08:00' };
+      const countsBefore = await enforcementCounts(db, leader, { from: new Date(may.from).toISOString(), to: new Date(may.to).toISOString() });
+      expect(countsBefore.ordersIssued).toBe(0);
+
+      // 26 May 10:30 — the officers find no sorting signage at all.
+      ctx.clock.set('2026-05-26T10:30:00+08:00');
+      const photo1 = await uploadPhoto(ctx, enforcer1);
+      const opened = await post(enforcer1, '/api/enforcement/cases', {
+        siteId: salon.id, categoryId: hq.categoryId, gps: HQ_GPS, photoIds: [photo1], legalBasisId: hq.art26,
+        facts: '现场检查发现该店未设置任何生活垃圾分类标识',
+      });
+      expect(opened.statusCode, opened.body).toBe(201);
+      const ec = opened.json();
+      expect(ec.stage).toBe('opened');
+      expect(ec.partyId).toBe(salon.responsible_party_id);
+      expect(ec.nextSteps.map((s: { kind: string }) => s.kind)).toEqual(['order']);
+
+      // Education (普法) and a rectification order due 27 May 16:00, signed by two officers.
+      const order = await post(enforcer1, `/api/enforcement/cases/${ec.id}/steps`, {
+        kind: 'order', version: 1, coOfficerId: enforcer2Id, gps: HQ_GPS, photoIds: [photo1], educationGiven: true,
+        acknowledgement: 'signed', deadlineAt: '2026-05-27T16:00:00+08:00', place: salon.address,
+      });
+      expect(order.statusCode, order.body).toBe(201);
+      const o = order.json();
+      expect(o.case.stage).toBe('ordered');
+      expect(o.document.number).toBe('长城管(虹桥)责改字〔2026〕第0001号');
+      expect(o.document.content.officers.map((x: { userId: string }) => x.userId)).toEqual([enforcer1Id, enforcer2Id]);
+      expect(o.document.content.legalBasis.version).toBe(1);
+      const orderText = await pdfOf(o.document.id);
+      for (const s of ['责令改正通知书', '长城管(虹桥)责改字〔2026〕第0001号', salon.name, '第二十六条第一款', '2026年5月27日16时00分', '普法', o.document.verifyCode]) {
+        expect(orderText).toContain(s);
+      }
+
+      // 27 May 15:00 — before the deadline nothing is dispatched.
+      const job = enforcementReinspectionsPoller({ db, config: ctx.deps.config, clock: ctx.clock });
+      ctx.clock.set('2026-05-27T15:00:00+08:00');
+      expect(await job.runOnce()).toBe(0);
+
+      // 28 May 10:00 — the platform has dispatched the re-inspection (派单), once.
+      ctx.clock.set('2026-05-28T10:00:00+08:00');
+      [enforcer1, enforcer2] = [await signInAs(ctx.app, 'enforcer1'), await signInAs(ctx.app, 'enforcer2')];
+      expect(await job.runOnce()).toBe(1);
+      expect(await job.runOnce()).toBe(0);
+      const dueRes = await get(enforcer2, '/api/enforcement/reinspections/due-today');
+      expect(dueRes.statusCode, dueRes.body).toBe(200);
+      const due = dueRes.json().items;
+      expect(due).toHaveLength(1);
+      expect(due[0]).toMatchObject({ enforcementCaseId: ec.id, stage: 'ordered', deadlineAt: '2026-05-27T08:00:00.000Z', overdue: false });
+      expect(new Date(due[0].dueAt).getTime()).toBeGreaterThan(new Date('2026-05-28T10:00:00+08:00').getTime());
+      const team = await db.selectFrom('handling_units').select('id').where('subdistrict_id', '=', hq.subdistrictId).where('kind', '=', 'enforcement_team').executeTakeFirstOrThrow();
+      expect(due[0].assignedUnitId).toBe(team.id);
+      const inbox = await db.selectFrom('inbox_items as i').innerJoin('notifications as n', 'n.id', 'i.notification_id').select(['n.kind', 'n.title'])
+        .where('i.user_id', '=', enforcer1Id).where('n.kind', '=', 'enforcement_reinspection').execute();
+      expect(inbox).toHaveLength(1);
+      expect(inbox[0]!.title).toContain(salon.name);
+
+      // Containers missing, set-up non-compliant → rectification notice warning of a fine.
+      let detail = (await get(enforcer1, `/api/enforcement/cases/${ec.id}`)).json();
+      const photo2 = await uploadPhoto(ctx, enforcer1);
+      const re1 = await post(enforcer1, `/api/enforcement/cases/${ec.id}/steps`, {
+        kind: 'reinspection', version: detail.version, gps: HQ_GPS, photoIds: [photo2], result: 'not_rectified', note: '分类收集容器缺失，设置不规范',
+      });
+      expect(re1.statusCode, re1.body).toBe(201);
+      expect(re1.json().case.stage).toBe('order_failed');
+      expect((await get(enforcer1, '/api/enforcement/reinspections/due-today')).json().items).toHaveLength(0);
+      const notice = await post(enforcer1, `/api/enforcement/cases/${ec.id}/steps`, {
+        kind: 'notice', version: re1.json().case.version, coOfficerId: enforcer2Id, gps: HQ_GPS, photoIds: [photo2],
+        deadlineAt: '2026-05-29T16:00:00+08:00', acknowledgement: 'signed', note: '复查发现分类收集容器缺失，设置不规范',
+      });
+      expect(notice.statusCode, notice.body).toBe(201);
+      const n = notice.json();
+      expect(n.document.number).toBe('长城管(虹桥)责改告字〔2026〕第0001号');
+      const noticeText = await pdfOf(n.document.id);
+      for (const s of ['责令整改告知单', '2026年5月29日16时00分', '罚款', '五百元以上五千元以下']) expect(noticeText).toContain(s);
+
+      // Third visit (1 June 10:00): the platform shows the notice; still not rectified.
+      ctx.clock.set('2026-06-01T09:00:00+08:00');
+      expect(await job.runOnce()).toBe(1);
+      ctx.clock.set('2026-06-01T10:00:00+08:00');
+      [enforcer1, enforcer2] = [await signInAs(ctx.app, 'enforcer1'), await signInAs(ctx.app, 'enforcer2')];
+      detail = (await get(enforcer2, `/api/enforcement/cases/${ec.id}`)).json();
+      expect(detail.documents.map((d: { number: string }) => d.number)).toContain('长城管(虹桥)责改告字〔2026〕第0001号');
+      const photo3 = await uploadPhoto(ctx, enforcer2);
+      const re2 = await post(enforcer2, `/api/enforcement/cases/${ec.id}/steps`, {
+        kind: 'reinspection', version: detail.version, gps: HQ_GPS, photoIds: [photo3], result: 'not_rectified', note: '仍未整改',
+      });
+      expect(re2.statusCode, re2.body).toBe(201);
+      expect(re2.json().case.stage).toBe('notice_failed');
+
+      // The system proposes 500 RMB (first offence band) and refuses anything outside 500–5,000.
+      detail = (await get(enforcer2, `/api/enforcement/cases/${ec.id}`)).json();
+      expect(detail.fineProposal).toMatchObject({ offence: 'first', proposed: 500, legalMin: 500, legalMax: 5000, priorViolations: 0 });
+      const countersBefore = (await tableCounts(ctx)).counters;
+      const tooMuch = await post(enforcer2, `/api/enforcement/cases/${ec.id}/steps`, {
+        kind: 'decision', version: detail.version, coOfficerId: enforcer1Id, fineAmount: 6000, fineReason: '情节严重',
+      });
+      expect(tooMuch.statusCode).toBe(422);
+      expect(tooMuch.json().error.code).toBe('fine_out_of_range');
+      expect((await tableCounts(ctx)).counters).toBe(countersBefore);
+      const decision = await post(enforcer2, `/api/enforcement/cases/${ec.id}/steps`, {
+        kind: 'decision', version: detail.version, coOfficerId: enforcer1Id, fineAmount: 500, acknowledgement: 'signed', gps: HQ_GPS,
+      });
+      expect(decision.statusCode, decision.body).toBe(201);
+      const d = decision.json();
+      expect(d.document.number).toBe('长城管(虹桥)罚决字〔2026〕第0001号');
+      expect(d.case.paymentDueAt).toBe('2026-06-16T02:00:00.000Z');
+      const decisionText = await pdfOf(d.document.id);
+      for (const s of ['行政处罚决定书', '长城管(虹桥)罚决字〔2026〕第0001号', '500元', '《上海市生活垃圾管理条例》第二十六条第一款', salon.name, '首次违法', '行政复议', d.document.verifyCode]) {
+        expect(decisionText).toContain(s);
+      }
+
+      // Paid → closed on the platform (流转结案), the linked case too.
+      const paid = await post(enforcer2, `/api/enforcement/cases/${ec.id}/steps`, { kind: 'payment', version: d.case.version, note: '缴款书编号 3101052026000123' });
+      expect(paid.statusCode, paid.body).toBe(201);
+      expect(paid.json().case).toMatchObject({ stage: 'closed', outcome: 'paid', fineAmount: 500 });
+      const linked = await db.selectFrom('cases').select(['status', 'source']).where('id', '=', ec.caseId).executeTakeFirstOrThrow();
+      expect(linked).toEqual({ status: 'closed', source: 'enforcement' });
+
+      // Steps and people, in order.
+      detail = (await get(enforcer1, `/api/enforcement/cases/${ec.id}`)).json();
+      expect(detail.steps.map((s: { kind: string; result: string | null }) => `${s.kind}${s.result ? `:${s.result}` : ''}`)).toEqual([
+        'order', 'dispatch', 'reinspection:not_rectified', 'notice', 'dispatch', 'reinspection:not_rectified', 'decision', 'payment',
+      ]);
+      expect(detail.steps.map((s: { actor: { userId: string } | null }) => s.actor?.userId ?? 'system')).toEqual([
+        enforcer1Id, 'system', enforcer1Id, enforcer1Id, 'system', enforcer2Id, enforcer2Id, enforcer2Id,
+      ]);
+      expect(detail.steps.filter((s: { coOfficer: unknown }) => s.coOfficer).map((s: { coOfficer: { userId: string } }) => s.coOfficer.userId)).toEqual([enforcer2Id, enforcer2Id, enforcer1Id]);
+      expect(detail.tasks.map((t: { status: string }) => t.status)).toEqual(['done', 'done']);
+
+      // Every step is on the subdistrict's hash chain, and the chain verifies.
+      const actions = (await db.selectFrom('case_events').select('action').where('case_id', '=', ec.caseId).orderBy('seq').execute()).map((e) => e.action);
+      expect(actions).toEqual([
+        'report', 'enforcement_open', 'enforcement_order', 'enforcement_dispatch', 'enforcement_reinspection', 'enforcement_notice',
+        'enforcement_dispatch', 'enforcement_reinspection', 'enforcement_decision', 'enforcement_payment', 'enforcement_close',
+      ]);
+      expect((await verifyChain(db, hq.subdistrictId)).ok).toBe(true);
+
+      // Documents check against the stored record; another subdistrict cannot verify them.
+      const v = (await get(enforcer1, `/api/enforcement/documents/verify?code=${encodeURIComponent(d.document.verifyCode)}`)).json();
+      expect(v).toMatchObject({ valid: true, checks: { content: true, code: true, pdf: true }, document: { number: '长城管(虹桥)罚决字〔2026〕第0001号' } });
+      const xx = await signInAs(ctx.app, 'xx-enforcer1');
+      expect((await get(xx, `/api/enforcement/documents/verify?code=${d.document.verifyCode}`)).json().valid).toBe(false);
+      expect((await get(xx, `/api/enforcement/cases/${ec.id}`)).statusCode).toBe(404);
+      expect((await get(xx, `/api/enforcement/documents/${d.document.id}/pdf`)).statusCode).toBe(404);
+
+      // The dashboard's counts moved.
+      const after = await enforcementCounts(db, leader, { from: new Date(may.from).toISOString(), to: new Date('2026-06-30T00:00:00+08:00').toISOString() });
+      expect(after).toMatchObject({
+        opened: 1, ordersIssued: 1, noticesIssued: 1, decisionsIssued: 1, reinspectionsDispatched: 2, reinspections: 2,
+        closedPaid: 1, closedRectified: 0, finesDecidedRmb: 500, finesPaidRmb: 500, overdueFines: 0, openByStage: {},
+      });
+
+      // The subject's history shows the ladder and its documents.
+      const hist = (await get(enforcer1, `/api/enforcement/subjects/${salon.responsible_party_id}/history`)).json();
+      expect(hist.ladders).toHaveLength(1);
+      expect(hist.ladders[0].documents.map((x: { number: string }) => x.number)).toEqual([
+        '长城管(虹桥)责改字〔2026〕第0001号', '长城管(虹桥)责改告字〔2026〕第0001号', '长城管(虹桥)罚决字〔2026〕第0001号',
+      ]);
+      expect(hist.violationsInWindow).toBe(1);
+      expect(hist.cases.map((c: { id: string }) => c.id)).toContain(ec.caseId);
+    }, 120_000);
+  });
+}

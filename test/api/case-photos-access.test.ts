@@ -14,6 +14,8 @@ for (const dialect of DIALECTS) {
     const cookie: Record<string, string> = {};
     let photo: { id: string; url: string; thumbUrl: string };
     let looseRes: { id: string; url: string };
+    let caseId: string;
+    let unit1: string;
 
     beforeAll(async () => {
       photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-case-photos-'));
@@ -31,7 +33,10 @@ for (const dialect of DIALECTS) {
             .where('user_scopes.committee_id', '=', committeeId)
             .executeTakeFirstOrThrow()
         ).username;
-      const users = { patrol: 'patrol1', cadreA: await cadreOf(coms[0]!.id), cadreB: await cadreOf(coms[1]!.id), xx: 'xx-admin', handler: 'handler1' };
+      const users = {
+        patrol: 'patrol1', patrol2: 'patrol2', operator: 'operator', handler: 'handler1', handler2: 'handler2',
+        cadreA: await cadreOf(coms[0]!.id), cadreB: await cadreOf(coms[1]!.id), xx: 'xx-admin',
+      };
       for (const [k, u] of Object.entries(users)) cookie[k] = await signInAs(ctx.app, u);
 
       const upload = async (seed: number) => {
@@ -52,6 +57,8 @@ for (const dialect of DIALECTS) {
         payload: { source: 'patrol', categoryId: category.id, siteId: site.id, lng: Number(site.lng), lat: Number(site.lat), description: '满溢', photoIds: [photo.id] },
       });
       expect(res.statusCode).toBe(201);
+      caseId = res.json().id;
+      unit1 = (await db.selectFrom('users').select('handling_unit_id').where('username', '=', 'handler1').executeTakeFirstOrThrow()).handling_unit_id!;
     });
     afterAll(async () => {
       await ctx.close();
@@ -79,6 +86,21 @@ for (const dialect of DIALECTS) {
       expect((await get('xx', photo.url)).statusCode, 'xx').toBe(404);
       expect((await get('cadreB', looseRes.url)).statusCode, 'cadreB loose').toBe(404);
       expect((await get('patrol', looseRes.url)).statusCode).toBe(200);
+      expect((await get('operator', looseRes.url)).statusCode).toBe(200);
+      // Field staff see the whole subdistrict's cases, not everyone's loose photos.
+      expect((await get('patrol2', looseRes.url)).statusCode).toBe(404);
+      expect((await get('handler', looseRes.url)).statusCode).toBe(404);
+    });
+
+    it('a handling unit sees the photos of cases dispatched to it, and only those', async () => {
+      expect((await get('handler', photo.url)).statusCode).toBe(404);
+      const op = { cookie: cookie.operator! };
+      const filed = await ctx.app.inject({ method: 'POST', url: `/api/cases/${caseId}/transitions`, headers: op, payload: { action: 'file', version: 1 } });
+      expect(filed.statusCode).toBe(200);
+      const sent = await ctx.app.inject({ method: 'POST', url: `/api/cases/${caseId}/transitions`, headers: op, payload: { action: 'dispatch', version: 2, unitId: unit1 } });
+      expect(sent.statusCode).toBe(200);
+      expect((await get('handler', photo.url)).statusCode).toBe(200);
+      expect((await get('handler2', photo.url)).statusCode).toBe(404);
     });
   });
 }

@@ -187,6 +187,7 @@ for (const dialect of DIALECTS) {
         code: 'validation_failed',
         details: { fields: [{ field: 'afterPhotoIds.0' }] },
       });
+      await expect(assertPhotosUsable(ctx.handle.db, await actorOf(ctx, 'patrol2'), [mine.id])).rejects.toMatchObject({ code: 'validation_failed' });
       await expect(assertPhotosUsable(ctx.handle.db, patrolActor, [mine.id, 'missing'])).rejects.toMatchObject({
         details: { fields: [{ field: 'photoIds.1' }] },
       });

@@ -1,11 +1,11 @@
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
-import { fullSubdistricts } from '../auth/scope.js';
 import { invalidField } from '../shared/errors.js';
+import { photoDeskSubdistricts } from './access.js';
 
 /**
- * Before photos are attached to a case: each id must name a photo uploaded by this actor, or by
- * anyone in a subdistrict the actor sees in full (an operator may attach a patrol's photo).
+ * Before photos are attached to a case: each id must name a photo uploaded by this actor, or, for
+ * admins and operators of a whole subdistrict, by anyone in it (an operator may attach a patrol's photo).
  * Throws validation_failed naming `<field>.<index>` of the first photo that is not usable.
  */
 export async function assertPhotosUsable(db: Db, actor: Actor, photoIds: string[], field = 'photoIds'): Promise<void> {
@@ -15,7 +15,7 @@ export async function assertPhotosUsable(db: Db, actor: Actor, photoIds: string[
     if (seen.has(id)) throw invalidField(`${field}.${i}`, 'photo listed twice');
     seen.add(id);
   });
-  const subs = fullSubdistricts(actor);
+  const subs = photoDeskSubdistricts(actor);
   const rows = await db
     .selectFrom('photos')
     .select('id')

@@ -1,8 +1,9 @@
 import type { Migration } from 'kysely';
 import * as m0900 from './2026-11-26T0900-registry-and-auth.js';
+import * as m1215 from './2026-11-26T1215-patrols-and-coverage.js';
+import * as m1216 from './2026-11-26T1216-coverage-indexes.js';
 import * as m1000 from './2026-11-26T1000-case-catalogue.js';
 import * as m1010 from './2026-11-26T1010-cases.js';
-import * as m1215 from './2026-11-26T1215-patrols-and-coverage.js';
 import * as m1100 from './2026-11-26T1100-calendar-and-notifications.js';
 import * as m1110 from './2026-11-26T1110-photos.js';
 import * as m1300 from './2026-11-26T1300-enforcement.js';
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T1010-cases': m1010,
   '2026-11-26T1100-calendar-and-notifications': m1100,
   '2026-11-26T1110-photos': m1110,
-  '2026-11-26T1215-patrols-and-coverage': m1215,
   '2026-11-26T1300-enforcement': m1300,
+  '2026-11-26T1215-patrols-and-coverage': m1215,
+  '2026-11-26T1216-coverage-indexes': m1216,
 };

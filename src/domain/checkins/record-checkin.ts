@@ -92,10 +92,10 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
     const newFlags = await checkPhotos(trx, clock, settings, { photoIds: [input.photoId], site: sitePos, recordId: row.id });
     let flags = parseFlags(row.evidence_flags);
     if (newFlags.length) {
-      flags = mergeFlags(flags, newFlags);
+      flags = mergeFlags(flags, [...newFlags]);
       await trx.updateTable('checkins').set({ evidence_flags: JSON.stringify(flags) }).where('id', '=', row.id).execute();
     }
-    await recordPhotoUses(trx, clock, site.subdistrict_id, 'checkin', row.id, [input.photoId]);
+    await recordPhotoUses(trx, clock, site.subdistrict_id, 'checkin', row.id, [input.photoId], newFlags.photos);
     return {
       id: row.id,
       siteId: site.id,

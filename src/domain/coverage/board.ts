@@ -39,9 +39,11 @@ export interface BoardRow {
  * (from the bin room's creation on); covered = windows with an on-site check-in inside the
  * window; missed = windows the missed-check-in job recorded; pending = the rest (not ended yet).
  *
- * Shops and units count sites: due = sites inspected in the period, plus sites whose next
- * inspection (set by their grade) falls before the period ends; covered = inspected in the
- * period; missed = due, not inspected, and already overdue now; pending = due later in the period.
+ * Shops and units count sites: due = sites inspected in the period, plus sites not inspected
+ * since it began whose next inspection (set by their grade) falls before it ends; covered =
+ * inspected in the period; missed = due, not covered and already overdue now; pending = due
+ * later in the period. Due dates come from the current schedule (site_compliance), so for a past
+ * period a site inspected since then no longer counts as missed.
  */
 export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: BoardFilter) {
   assertCan(actor, 'coverage.read');
@@ -110,35 +112,41 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
 
   const kinds = (f.kind ? [f.kind] : ['shop', 'institution']).filter((k) => k !== 'bin_room') as SiteKind[];
   if (kinds.length) {
+    const periodStart = shanghaiInstant(f.from).toISOString();
     const periodEnd = shanghaiInstant(addDays(f.to, 1)).toISOString();
     const now = clock.now().toISOString();
     const cutoff = now < periodEnd ? now : periodEnd;
-    const inspected = scoped(
-      db.selectFrom('inspections').select('site_id').distinct().where('local_date', '>=', f.from).where('local_date', '<=', f.to),
+    const covered = await scoped(
+      db
+        .selectFrom('inspections')
+        .select(['committee_id', 'site_kind', sql<number>`count(distinct site_id)`.as('n')])
+        .where('site_kind', 'in', kinds)
+        .where('local_date', '>=', f.from)
+        .where('local_date', '<=', f.to),
       'subdistrict_id', 'committee_id',
-    );
+    ).groupBy(['committee_id', 'site_kind']).execute();
+    for (const c of covered) { const r = row(c.committee_id, c.site_kind); if (r) r.covered = Number(c.n); }
+    // Not inspected since the period began and due (by the current schedule) before it ends.
     const dueAt = sql`coalesce(sc.next_due_at, s.created_at)`;
+    const open = sql`(sc.last_inspected_at is null or sc.last_inspected_at < ${periodStart}) and ${dueAt} < ${periodEnd}`;
     const agg = await scoped(
       db
         .selectFrom('sites as s')
         .leftJoin('site_compliance as sc', 'sc.site_id', 's.id')
-        .leftJoin(inspected.as('x'), 'x.site_id', 's.id')
         .select([
-          's.committee_id', 's.kind',
+          's.kind', 's.subdistrict_id', 's.committee_id',
           (eb) => eb.fn.countAll<number>().as('sites'),
-          sql<number>`sum(case when x.site_id is not null then 1 else 0 end)`.as('covered'),
-          sql<number>`sum(case when x.site_id is null and ${dueAt} < ${periodEnd} then 1 else 0 end)`.as('open'),
-          sql<number>`sum(case when x.site_id is null and ${dueAt} < ${cutoff} then 1 else 0 end)`.as('missed'),
+          sql<number>`sum(case when ${open} then 1 else 0 end)`.as('open'),
+          sql<number>`sum(case when ${open} and ${dueAt} < ${cutoff} then 1 else 0 end)`.as('missed'),
         ])
         .where('s.kind', 'in', kinds)
         .where('s.status', '=', 'active'),
       's.subdistrict_id', 's.committee_id',
-    ).groupBy(['s.committee_id', 's.kind']).execute();
+    ).groupBy(['s.kind', 's.subdistrict_id', 's.committee_id']).execute();
     for (const a of agg) {
       const r = row(a.committee_id, a.kind);
       if (!r) continue;
       r.sites = Number(a.sites);
-      r.covered = Number(a.covered);
       r.due = r.covered + Number(a.open);
       r.missed = Number(a.missed);
       r.pending = Number(a.open) - r.missed;

@@ -26,14 +26,15 @@ export async function checkPhotos(
   clock: Clock,
   s: EvidenceSettings,
   args: { photoIds: string[]; site: LatLng; recordId: string | null },
-): Promise<EvidenceFlag[]> {
+): Promise<EvidenceFlag[] & { photos?: { id: string; sha256: string }[] }> {
   if (!args.photoIds.length) return [];
   const photos = await db
     .selectFrom('photos')
     .select(['id', 'sha256', 'exif_taken_at', 'exif_lat', 'exif_lng'])
     .where('id', 'in', args.photoIds)
     .execute();
-  const flags: EvidenceFlag[] = [];
+  // The photo rows ride along so recordPhotoUses need not read them again.
+  const flags: EvidenceFlag[] & { photos?: { id: string; sha256: string }[] } = Object.assign([], { photos });
   const now = clock.now().getTime();
   for (const p of photos) {
     let reuse = db
@@ -63,9 +64,10 @@ export async function recordPhotoUses(
   recordKind: 'checkin' | 'inspection',
   recordId: string,
   photoIds: string[],
+  known?: { id: string; sha256: string }[],
 ): Promise<void> {
   if (!photoIds.length) return;
-  const photos = await db.selectFrom('photos').select(['id', 'sha256']).where('id', 'in', photoIds).execute();
+  const photos = known ?? (await db.selectFrom('photos').select(['id', 'sha256']).where('id', 'in', photoIds).execute());
   if (!photos.length) return;
   const at = clock.now().toISOString();
   await db

@@ -1,7 +1,21 @@
-import { type ClaimedDelivery, claimDueDeliveries, DEFAULT_RETRY, finishDelivery, type RetryPolicy } from '../domain/notifications/deliveries.js';
+import {
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  DEFAULT_RETRY,
+  finishDelivery,
+  type RetryPolicy,
+  skipRowsWithoutUrl,
+} from '../domain/notifications/deliveries.js';
 import { wecomOutcome } from '../domain/notifications/wecom.js';
 import type { JobDeps } from './index.js';
 import { createPoller, type Poller } from './poller.js';
+
+/**
+ * A WeCom group robot accepts at most 20 messages a minute (errcode 45009 beyond that):
+ * 2 messages every 6 s stays within it; a backlog drains at that pace, in order.
+ */
+export const DEFAULT_BATCH = 2;
+export const DEFAULT_INTERVAL_MS = 6000;
 
 export interface WebhookJobOptions {
   intervalMs?: number;
@@ -37,7 +51,7 @@ export async function postToRobot(url: string, payload: string, timeoutMs: numbe
  */
 export function webhookDeliveryPoller(deps: JobDeps, o: WebhookJobOptions = {}): Poller {
   const timeoutMs = o.timeoutMs ?? 5000;
-  const batch = o.batchSize ?? 20;
+  const batch = o.batchSize ?? DEFAULT_BATCH;
   const retry = o.retry ?? DEFAULT_RETRY;
   // The claim outlives any one round of posts, so a live worker's rows are never taken over.
   const leaseMs = timeoutMs * batch + 60_000;
@@ -51,13 +65,14 @@ export function webhookDeliveryPoller(deps: JobDeps, o: WebhookJobOptions = {}):
 
   return createPoller({
     name: 'webhook-deliveries',
-    intervalMs: o.intervalMs ?? 5000,
+    intervalMs: o.intervalMs ?? DEFAULT_INTERVAL_MS,
     clock: deps.clock,
     logger: deps.logger,
     poll: async () => {
+      const skipped = deps.config.wecomWebhookUrl ? 0 : await skipRowsWithoutUrl(deps.db, deps.clock);
       const rows = await claimDueDeliveries(deps.db, deps.clock, batch, leaseMs);
       for (const row of rows) await deliver(row);
-      return rows.length;
+      return skipped + rows.length;
     },
   });
 }

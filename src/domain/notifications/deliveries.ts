@@ -111,3 +111,15 @@ export async function finishDelivery(
     .execute();
   return status;
 }
+
+/** With no global robot URL configured, rows meant for it are skipped in one statement. */
+export async function skipRowsWithoutUrl(db: Db, clock: Clock): Promise<number> {
+  const now = clock.now().toISOString();
+  const r = await db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'skipped', last_error: 'no webhook URL configured', updated_at: now })
+    .where('status', '=', 'pending')
+    .where('url', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

@@ -148,6 +148,16 @@ for (const dialect of DIALECTS) {
       expect(filesUnder(path.join(photoDir, 'tmp'))).toHaveLength(0);
     });
 
+    it('the same photo uploaded twice at the same moment by one person is one row and one file', async () => {
+      const jpeg = await jpegWithExif({ seed: 5 });
+      const [r1, r2] = await Promise.all([upload(patrol, jpeg, 'a.jpg'), upload(patrol, jpeg, 'b.jpg')]);
+      expect([r1.statusCode, r2.statusCode]).toEqual([201, 201]);
+      expect(r1.json().id).toBe(r2.json().id);
+      expect((await photoRows()).filter((r) => r.sha256 === r1.json().sha256)).toHaveLength(1);
+      expect(filesUnder(photoDir).filter((f) => f.endsWith(r1.json().sha256))).toHaveLength(1);
+      expect(filesUnder(path.join(photoDir, 'tmp'))).toHaveLength(0);
+    });
+
     it('HEIC: a decodable one gets a thumbnail; an HEVC one sharp cannot decode is kept, sized from its header, with a placeholder thumbnail', async () => {
       const { decodable, hevc } = await heicSamples();
       const ok = await upload(patrol, decodable, 'IMG_0001.HEIC', 'image/heic');

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/index.js';
 import { computeDueAt } from '../../src/domain/calendar/deadlines.js';
+import { OFFICE_PERIODS_MS, shanghaiDate, shanghaiMidnight } from '../../src/domain/calendar/office-hours.js';
 import { packageCoversYear, packageIsWorkday } from '../../src/domain/calendar/working-days.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { DIALECTS, testDatabase } from '../helpers/db.js';
@@ -110,6 +112,29 @@ for (const dialect of DIALECTS) {
       expect(await due('2026-09-30T15:00', 16, 'working', 's2')).toBe('2026-10-08 15:00');
       await db.deleteFrom('calendar_overrides').execute();
       expect(await due('2026-09-30T15:00', 16)).toBe('2026-10-09 15:00');
+    });
+
+    it('properties: due times fall inside office hours on working days, grow with the limit, and add up', async () => {
+      const start = Date.parse('2025-12-20T00:00:00Z');
+      const span = Date.parse('2026-12-20T00:00:00Z') - start;
+      const quarterHours = fc.integer({ min: 1, max: 40 * 4 }).map((q) => q / 4);
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 0, max: span / 60_000 }), quarterHours, quarterHours, async (minute, a, b) => {
+          const from = new Date(start + minute * 60_000);
+          const dueA = await computeDueAt(handle.db, from, a, 'working');
+          const dueAB = await computeDueAt(handle.db, from, a + b, 'working');
+          // Inside an office period (end inclusive) of a working day.
+          const day = shanghaiDate(dueA.getTime() - 1);
+          expect(packageIsWorkday(day)).toBe(true);
+          const offset = dueA.getTime() - shanghaiMidnight(day);
+          expect(OFFICE_PERIODS_MS.some(([s, e]) => offset > s && offset <= e)).toBe(true);
+          // Grows with the limit, by at least the extra working time.
+          expect(dueAB.getTime() - dueA.getTime()).toBeGreaterThanOrEqual(b * 3600_000);
+          // Adds up: a limit of a+b ends where b more hours after the a-hour due time end.
+          expect((await computeDueAt(handle.db, dueA, b, 'working')).getTime()).toBe(dueAB.getTime());
+        }),
+        { numRuns: dialect === 'sqlite' ? 300 : 60 },
+      );
     });
 
     it('reads overrides beyond the first window for long limits', async () => {

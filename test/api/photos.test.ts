@@ -71,6 +71,15 @@ for (const dialect of DIALECTS) {
       expect([tm.width, tm.height]).toEqual([320, 240]);
     });
 
+    it('honours EXIF orientation: a portrait photo stored sideways reports portrait size and gets an upright thumbnail', async () => {
+      const sideways = await solid(800, 600).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+      const res = await upload(patrol, sideways, 'portrait.jpg');
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({ width: 600, height: 800 });
+      const tm = await sharp((await get(patrol, res.json().thumbUrl)).rawPayload).metadata();
+      expect([tm.width, tm.height]).toEqual([240, 320]);
+    });
+
     it('stores a PNG (no EXIF: nulls)', async () => {
       const png = await solid(100, 50).png().toBuffer();
       const res = await upload(patrol, png, 'a.png', 'image/png');

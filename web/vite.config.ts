@@ -20,6 +20,15 @@ export default defineConfig({
         console: path.join(root, 'index.html'),
         field: path.join(root, 'm.html'),
       },
+      output: {
+        // Readable chunk names; Leaflet and the map module stay in their lazy chunk.
+        manualChunks(id) {
+          if (id.includes('/node_modules/leaflet/') || id.includes('/shared/map/leaflet-view') || id.includes('/shared/map/basemap-data')) return undefined;
+          if (id.includes('/node_modules/')) return 'vendor';
+          if (id.includes('/web/src/shared/')) return 'shared';
+          return undefined;
+        },
+      },
     },
   },
   server: {

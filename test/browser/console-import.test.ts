@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';

@@ -52,6 +52,18 @@ describeBrowser('console: each role sees only what it may', () => {
     await ctx.close();
   });
 
+  it('after repeated failures the account is locked and the form says so', async () => {
+    const ctx = await newContext(browser, server.url);
+    for (let i = 0; i < 5; i++) {
+      const res = await ctx.request.post('/api/auth/sign-in', { data: { username: 'patrol3', password: `wrong-${i}` } });
+      expect(res.status()).toBe(401);
+    }
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'patrol3');
+    await eventually(() => page.getByTestId('sign-in-error').textContent()).toBe('账号因多次登录失败已被暂时锁定，请稍后再试。');
+    await ctx.close();
+  });
+
   for (const role of ROLES) {
     it(`${role.username}: navigation, add/import/export and edit controls match the role`, async () => {
       const ctx = await newContext(browser, server.url);

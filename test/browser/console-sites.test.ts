@@ -146,4 +146,29 @@ describeBrowser('console: language, finding sites on the list and the map, add a
     expect((await server.db.selectFrom('sites').select(['status', 'version']).where('id', '=', id).executeTakeFirstOrThrow())).toEqual({ status: 'active', version: 4 });
     await page.close();
   });
+
+  it('an administrator adds a staff member; a bad field is named next to it', async () => {
+    const page = await admin.newPage();
+    await page.goto('/staff');
+    await page.getByTestId('staff-add').click();
+    await page.locator('input[name=username]').fill('new.patrol');
+    await page.locator('input[name=displayName]').fill('新巡查员');
+    await page.locator('input[name=phone]').fill('13911112222');
+    await page.locator('select[name=role]').selectOption('patrol');
+    await page.locator('input[name=password]').fill('short');
+    await page.getByTestId('staff-save').click();
+    await page.getByTestId('error-password').waitFor();
+    expect(await server.db.selectFrom('users').select('id').where('username', '=', 'new.patrol').execute()).toEqual([]);
+
+    await page.locator('input[name=password]').fill('a-long-enough-password');
+    await page.getByTestId('staff-save').click();
+    await page.waitForURL(/\/staff$/);
+    await page.getByTestId('staff-search').fill('new.patrol');
+    await page.getByTestId('staff-search').press('Enter');
+    await eventually(() => page.locator('[data-testid=staff-table] tbody tr').count()).toBe(1);
+    expect(await page.locator('tr[data-username="new.patrol"]').textContent()).toContain('市容辅助力量');
+    const user = await server.db.selectFrom('users').select(['role', 'display_name']).where('username', '=', 'new.patrol').executeTakeFirstOrThrow();
+    expect(user).toEqual({ role: 'patrol', display_name: '新巡查员' });
+    await page.close();
+  });
 });

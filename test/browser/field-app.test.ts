@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import type { Browser, BrowserContextOptions } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { distanceMeters } from '../../web/src/shared/geo/distance.js';

@@ -13,8 +13,13 @@ if (!available) {
   console.warn(`\n\x1b[41m\x1b[37m SKIPPING BROWSER TESTS \x1b[0m ${msg}\n`);
 }
 
+/** A browser test on a busy 2-core CI machine can take far longer than vitest's default 30 s. */
+const BROWSER_TEST_TIMEOUT_MS = 120_000;
+
 /** `describe` when Chromium is installed, a loud skip otherwise. */
-export const describeBrowser = available ? describe : describe.skip;
+export function describeBrowser(name: string, fn: () => void) {
+  (available ? describe : describe.skip)(name, { timeout: BROWSER_TEST_TIMEOUT_MS }, fn);
+}
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });

@@ -52,6 +52,8 @@ export async function ensureWebBuiltForTests(): Promise<string> {
           const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
           const r = spawnSync(process.execPath, [vite, 'build', '--config', path.join(ROOT, 'web/vite.config.ts'), '--logLevel', 'warn'], {
             cwd: ROOT,
+            // vitest sets NODE_ENV=test, which would give React's development bundle.
+            env: { ...process.env, NODE_ENV: 'production' },
             stdio: 'inherit',
           });
           if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from '../shared/auth';
 import { Layout } from './Layout';
+import { NotFound } from './NotFound';
 import { SignInPage } from './SignInPage';
 import { SiteDetailPage } from './sites/SiteDetailPage';
 import { SiteFormPage } from './sites/SiteFormPage';
@@ -23,15 +24,6 @@ function RequireAuth({ children }: { children: ReactNode }) {
 function Allow({ permission, children }: { permission: string; children: ReactNode }) {
   const { can } = useAuth();
   return can(permission) ? <>{children}</> : <NotFound />;
-}
-
-export function NotFound() {
-  const { t } = useTranslation();
-  return (
-    <p className="alert alert-error" data-testid="not-found">
-      {t('common.notFound')}
-    </p>
-  );
 }
 
 export function App() {

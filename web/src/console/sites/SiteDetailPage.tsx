@@ -7,7 +7,7 @@ import { errorText } from '../../shared/errors';
 import { SiteMap } from '../../shared/map/SiteMap';
 import type { Marker, Site } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
-import { NotFound } from '../App';
+import { NotFound } from '../NotFound';
 import { SiteFacts } from './SiteFacts';
 
 export function SiteDetailPage() {

@@ -1,4 +1,4 @@
-import type { LngLat } from './gcj02';
+import type { LngLat } from './gcj02.js';
 
 const EARTH_RADIUS_M = 6371008.8;
 

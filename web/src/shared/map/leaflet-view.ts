@@ -103,7 +103,13 @@ export function createSiteMap(el: HTMLElement, opts: SiteMapOptions): SiteMapCon
         });
         cm.bindPopup(() => opts.renderPopup(m), { className: 'site-popup' });
         cm.addTo(layer);
-        cm.getElement()?.setAttribute('data-site-id', m.id);
+        const el = cm.getElement();
+        if (el) {
+          // Where the marker is drawn (GCJ-02 when the tiles are); lets a test see the shift.
+          const [vLat, vLng] = toView(m);
+          el.setAttribute('data-site-id', m.id);
+          el.setAttribute('data-view', `${vLng.toFixed(6)},${vLat.toFixed(6)}`);
+        }
         byId.set(m.id, cm);
       }
       if (fit && markers.length === 1) map.setView(toView(markers[0]!), 17);

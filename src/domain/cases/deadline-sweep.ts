@@ -3,6 +3,7 @@ import type { CaseTable } from '../../db/schema.js';
 import { notify, type NotifyRecipients } from '../notifications/notify.js';
 import type { Clock } from '../shared/clock.js';
 import { SYSTEM_ACTOR, appendCaseEvent } from './events.js';
+import { shanghaiTime } from './format.js';
 import { STAGE_OF } from './lifecycle.js';
 
 const BATCH = 200;
@@ -10,7 +11,7 @@ const BATCH = 200;
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
 const STAGE_ZH = { file: '立案', dispatch: '派遣', handle: '处置', check: '核查' } as const;
-const fmt = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+const fmt = shanghaiTime;
 
 /** Whom the current stage waits on: the desk for filing/dispatching, the assignee for handling, the reporter for checking. */
 function waitingOn(c: CaseTable): NotifyRecipients {

@@ -2,6 +2,7 @@ import type { Db } from '../../db/index.js';
 import type { CaseTable } from '../../db/schema.js';
 import { notify } from '../notifications/notify.js';
 import type { Clock } from '../shared/clock.js';
+import { shanghaiTime } from './format.js';
 import type { CaseAction } from './lifecycle.js';
 
 /** Who hears about a transition (inbox + WeCom outbox), queued in the transition's transaction. */
@@ -9,7 +10,7 @@ export async function notifyTransition(db: Db, clock: Clock, action: CaseAction,
   const assignee = { userIds: c.assigned_user_id ? [c.assigned_user_id] : undefined, handlingUnitId: c.assigned_user_id ? null : c.assigned_unit_id };
   const operators = { roles: ['operator' as const] };
   const base = { subdistrictId: c.subdistrict_id, caseId: c.id, dedupeKey: `${action}:${c.id}:${c.version}` };
-  const due = c.stage_due_at ? `，处置时限 ${new Date(c.stage_due_at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}` : '';
+  const due = c.stage_due_at ? `，处置时限 ${shanghaiTime(c.stage_due_at)}` : '';
   switch (action) {
     case 'dispatch':
     case 'redispatch':

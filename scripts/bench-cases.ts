@@ -1,0 +1,231 @@
+/**
+ * `npm run bench:cases [-- --pg]` — the closed case loop under load.
+ * 1. Full-loop transitions over HTTP (real listen on 127.0.0.1, session cookies, validation,
+ *    event + hash chain, notifications): 20 concurrent clients for BENCH_SECONDS (10) each running
+ *    report → file → dispatch → handle → check_pass. Reports transitions/s and p99, and the ratio to
+ *    the raw single-row insert rate of the same engine measured in the same run.
+ * 2. Case-desk list queries over HTTP with BENCH_CASES (1,000,000) cases stored: p95 per query.
+ * Targets (issue 3, SQLite): ≥ 2,000 transitions/s, p99 ≤ 25 ms; desk p95 ≤ 30 ms.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import sharp from 'sharp';
+import { createDatabase, type DatabaseHandle, migrateToLatest } from '../src/db/index.js';
+import { DEMO_PASSWORD, seedDemo } from '../src/domain/demo/seed-demo.js';
+import { systemClock } from '../src/domain/shared/clock.js';
+import { generateCases } from './bench/cases-data.js';
+
+const PG = process.argv.includes('--pg');
+const PG_URL = process.env.BENCH_PG_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
+const QUERY_REPEATS = Number(process.env.BENCH_QUERY_REPEATS ?? 30);
+const PORT = 4000 + Math.floor(Math.random() * 900);
+const base = `http://127.0.0.1:${PORT}`;
+const log = (s: string) => console.log(s);
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
+};
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+// ---------------------------------------------------------------- setup
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-bench-cases-'));
+const schema = `bench_${randomBytes(4).toString('hex')}`;
+let databaseUrl: string;
+let handle: DatabaseHandle;
+if (PG) {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  databaseUrl = PG_URL;
+  handle = createDatabase({ kind: 'postgres', url: PG_URL, schema });
+} else {
+  databaseUrl = `sqlite:${path.join(dir, 'bench.db')}`;
+  handle = createDatabase({ kind: 'sqlite', file: path.join(dir, 'bench.db') });
+}
+log(`closeloop bench:cases on ${PG ? `PostgreSQL (schema ${schema})` : `SQLite (${dir})`} — ${os.cpus().length} cores, ${CLIENTS} clients, ${SECONDS} s`);
+await migrateToLatest(handle.db, handle.schema);
+let t = performance.now();
+await seedDemo(handle.db, systemClock);
+const hq = (await handle.db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow()).id;
+log(`  seeded the Hongqiao demo in ${ms(performance.now() - t)}`);
+
+// ---------------------------------------------------------------- raw single-row insert rate
+async function rawInsertRate(): Promise<number> {
+  const until = performance.now() + 2000;
+  let n = 0;
+  if (!PG) {
+    const raw = new SQLite(path.join(dir, 'raw.db'));
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    raw.exec('create table raw (id text primary key, v text not null)');
+    const ins = raw.prepare('insert into raw (id, v) values (?, ?)');
+    const start = performance.now();
+    while (performance.now() < until) {
+      for (let i = 0; i < 100; i++) ins.run(`${n + i}-${start}`, 'x');
+      n += 100;
+    }
+    const rate = n / ((performance.now() - start) / 1000);
+    raw.close();
+    return rate;
+  }
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  await c.query(`create table ${schema}.raw (id text primary key, v text not null)`);
+  const start = performance.now();
+  while (performance.now() < until) {
+    await c.query(`insert into ${schema}.raw (id, v) values ($1, $2)`, [`${n}`, 'x']);
+    n++;
+  }
+  const rate = n / ((performance.now() - start) / 1000);
+  await c.end();
+  return rate;
+}
+const rawRate = await rawInsertRate();
+log(`  raw ${PG ? 'pg' : 'better-sqlite3'} single-row insert (autocommit): ${Math.round(rawRate).toLocaleString('en')} rows/s`);
+
+// ---------------------------------------------------------------- 1 M cases
+t = performance.now();
+if (CASES > 0) await generateCases(handle.db, handle.kind, CASES, hq);
+log(`  stored ${CASES.toLocaleString('en')} synthetic cases in ${ms(performance.now() - t)}`);
+await handle.destroy();
+
+// ---------------------------------------------------------------- server
+const server = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'bench/cases-server.ts'), databaseUrl, String(PORT), schema], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, BENCH_DATA_DIR: dir },
+});
+await new Promise<void>((resolve, reject) => {
+  server.stdout!.on('data', (d: Buffer) => d.toString().includes('READY') && resolve());
+  server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+});
+
+async function signIn(username: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+  if (res.status !== 200) throw new Error(`sign-in ${username}: ${res.status} ${await res.text()}`);
+  return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+}
+
+async function post(cookie: string, url: string, body: unknown, lat: number[]): Promise<any> {
+  const t0 = performance.now();
+  const res = await fetch(`${base}${url}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = await res.json();
+  lat.push(performance.now() - t0);
+  if (res.status >= 300) throw new Error(`${url}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+try {
+  const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 30, g: 160, b: 60 } } }).png().toBuffer();
+  const db0 = createDatabase(PG ? { kind: 'postgres', url: PG_URL, schema } : { kind: 'sqlite', file: path.join(dir, 'bench.db') });
+  const site = await db0.db.selectFrom('sites').select(['id', 'lng', 'lat']).where('subdistrict_id', '=', hq).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
+  const category = (await db0.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'A0301').executeTakeFirstOrThrow()).id;
+  const unit = (await db0.db.selectFrom('users').select('handling_unit_id').where('username', '=', 'handler1').executeTakeFirstOrThrow()).handling_unit_id!;
+  await db0.destroy();
+
+  // ------------------------------------------------------------ 1. full-loop transitions
+  const clients = await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, i) => {
+      const [patrol, operator, handler] = [await signIn(`patrol${(i % 3) + 1}`), await signIn('operator'), await signIn('handler1')];
+      const form = new FormData();
+      form.append('file', new Blob([Buffer.concat([png, Buffer.from(String(i))])], { type: 'image/png' }), 'after.png');
+      const up = await fetch(`${base}/api/photos`, { method: 'POST', headers: { cookie: handler }, body: form });
+      if (up.status !== 201) throw new Error(`photo upload ${up.status} ${await up.text()}`);
+      return { patrol, operator, handler, photo: ((await up.json()) as { id: string }).id };
+    }),
+  );
+  const latencies: number[] = [];
+  let loops = 0;
+  const end = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    clients.map(async (c) => {
+      while (performance.now() < end) {
+        let k = await post(c.patrol, '/api/cases', { source: 'patrol', categoryId: category, siteId: site.id, lng: Number(site.lng), lat: Number(site.lat), description: '压测：湿垃圾混投' }, latencies);
+        k = await post(c.operator, `/api/cases/${k.id}/transitions`, { action: 'file', version: k.version }, latencies);
+        k = await post(c.operator, `/api/cases/${k.id}/transitions`, { action: 'dispatch', version: k.version, unitId: unit }, latencies);
+        k = await post(c.handler, `/api/cases/${k.id}/transitions`, { action: 'handle', version: k.version, note: '已处置', photoIds: [c.photo] }, latencies);
+        await post(c.patrol, `/api/cases/${k.id}/transitions`, { action: 'check_pass', version: k.version }, latencies);
+        loops++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const rate = latencies.length / elapsed;
+  log('\n1. Full-loop transitions over HTTP (report → file → dispatch → handle → check_pass)');
+  log(`   ${latencies.length.toLocaleString('en')} transitions (${loops} closed loops) in ${elapsed.toFixed(1)} s: ${Math.round(rate).toLocaleString('en')} transitions/s`);
+  log(`   latency p50 ${ms(pct(latencies, 50))} · p95 ${ms(pct(latencies, 95))} · p99 ${ms(pct(latencies, 99))} · max ${ms(Math.max(...latencies))}`);
+  log(`   ratio to raw single-row inserts: ${(rate / rawRate * 100).toFixed(1)} % (${Math.round(rate)} / ${Math.round(rawRate)})`);
+  if (!PG) log(`   targets: ≥ 2,000/s ${rate >= 2000 ? 'MET' : 'MISSED'}; p99 ≤ 25 ms ${pct(latencies, 99) <= 25 ? 'MET' : 'MISSED'}`);
+
+  // ------------------------------------------------------------ 2. case desk with 1 M cases
+  const operator = clients[0]!.operator;
+  const [cadre, handler] = [await signIn('cadre01'), clients[0]!.handler];
+  const dbq = createDatabase(PG ? { kind: 'postgres', url: PG_URL, schema } : { kind: 'sqlite', file: path.join(dir, 'bench.db') });
+  const committee = (await dbq.db.selectFrom('committees').select('id').where('subdistrict_id', '=', hq).where('code', '=', '005').executeTakeFirstOrThrow()).id;
+  const classA = (await dbq.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'A').executeTakeFirstOrThrow()).id;
+  const std = (await dbq.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'A0601').executeTakeFirstOrThrow()).id;
+  await dbq.destroy();
+  const get = async (cookie: string, url: string) => {
+    const t0 = performance.now();
+    const res = await fetch(`${base}${url}`, { headers: { cookie } });
+    const body = (await res.json()) as { items?: unknown[]; nextCursor?: string | null };
+    const d = performance.now() - t0;
+    if (res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
+    return { d, body };
+  };
+  const firstCursor = async (cookie: string, url: string) => (await get(cookie, url)).body.nextCursor ?? '';
+  const deepCursor = await firstCursor(operator, '/api/cases?limit=200');
+  const queries: [string, string, string][] = [
+    ['operator', 'all, newest first', '/api/cases?limit=50'],
+    ['operator', 'queue to_file', '/api/cases?queue=to_file&limit=50'],
+    ['operator', 'queue to_dispatch', '/api/cases?queue=to_dispatch&limit=50'],
+    ['operator', 'queue to_check', '/api/cases?queue=to_check&limit=50'],
+    ['operator', 'queue overdue', '/api/cases?queue=overdue&limit=50'],
+    ['operator', 'next page (keyset)', `/api/cases?limit=50&after=${deepCursor}`],
+    ['operator', 'filter committee', `/api/cases?committeeId=${committee}&limit=50`],
+    ['operator', 'filter committee + status', `/api/cases?committeeId=${committee}&status=dispatched&limit=50`],
+    ['operator', 'filter class A (all its standards)', `/api/cases?categoryId=${classA}&limit=50`],
+    ['operator', 'filter standard + source', `/api/cases?categoryId=${std}&source=self_resolved&limit=50`],
+    ['operator', 'filter date range', '/api/cases?from=2024-03-01T00:00:00Z&to=2024-03-08T00:00:00Z&limit=50'],
+    ['operator', 'search by case number', '/api/cases?q=BM-00000050-0000'],
+    ['cadre01', 'cadre: my committee', '/api/cases?limit=50'],
+    ['cadre01', 'cadre: to_check', '/api/cases?queue=to_check&limit=50'],
+    ['handler1', 'handler: my tasks', '/api/me/tasks?limit=50'],
+  ];
+  const cookieOf: Record<string, string> = { operator, cadre01: cadre, handler1: handler };
+  const all: number[] = [];
+  log(`\n2. Case-desk list queries over HTTP with ${CASES.toLocaleString('en')} + ${latencies.length.toLocaleString('en')} cases stored (${QUERY_REPEATS} runs each, after one warm-up)`);
+  for (const [who, label, url] of queries) {
+    await get(cookieOf[who]!, url);
+    const ds: number[] = [];
+    let items = 0;
+    for (let i = 0; i < QUERY_REPEATS; i++) {
+      const r = await get(cookieOf[who]!, url);
+      ds.push(r.d);
+      items = r.body.items?.length ?? 0;
+    }
+    all.push(...ds);
+    log(`   ${label.padEnd(36)} p50 ${ms(pct(ds, 50)).padStart(8)} · p95 ${ms(pct(ds, 95)).padStart(8)}  (${items} rows)`);
+  }
+  log(`   overall p95 ${ms(pct(all, 95))}${PG ? '' : ` — target ≤ 30 ms ${pct(all, 95) <= 30 ? 'MET' : 'MISSED'}`}`);
+} finally {
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  if (PG) {
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}

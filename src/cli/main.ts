@@ -145,8 +145,6 @@ user
 registerCaseCommands(program);
 registerLedgerCommands(program);
 
-registerCaseCommands(program);
-
 program.parseAsync().catch((err) => {
   console.error(pc.red(err instanceof Error ? err.message : String(err)));
   if (err && typeof err === 'object' && 'details' in err && err.details) console.error(JSON.stringify(err.details));

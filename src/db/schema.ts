@@ -711,6 +711,30 @@ export interface EnforcementTaskTable {
   done_step_id: string | null;
 }
 
+/** Dashboard rollup counters (one column each; see src/domain/dashboard/counters.ts). */
+export interface RollupCounterColumns {
+  found: number; reported: number; self_resolved: number; filed: number; cancelled: number; dispatched: number;
+  redispatched: number; handled: number; handled_on_time: number; rework: number; check_failed: number; closed: number;
+  closed_on_time: number; enforcement_closed: number; reopened: number; merged: number; overdue: number; handle_overdue: number;
+  holds: number; hold_released: number; extension_requests: number; extensions: number; close_minutes: number;
+  h0: number; h1: number; h2: number; h3: number; h4: number; h5: number; h6: number; h7: number; h8: number; h9: number; h10: number; h11: number;
+}
+export interface CaseRollupDailyTable extends RollupCounterColumns {
+  day: string; subdistrict_id: string; committee_id: string; grid_id: string; category_id: string; source: string; unit_id: string;
+}
+export interface CaseRollupCommitteeDailyTable extends RollupCounterColumns { day: string; subdistrict_id: string; committee_id: string }
+export interface CaseRollupSubdistrictDailyTable extends RollupCounterColumns { day: string; subdistrict_id: string }
+export interface CaseRollupUnitDailyTable extends RollupCounterColumns { day: string; subdistrict_id: string; unit_id: string }
+export interface CaseRollupCategoryDailyTable extends RollupCounterColumns { day: string; subdistrict_id: string; category_code: string }
+export interface CaseRollupPersonDailyTable extends RollupCounterColumns { day: string; subdistrict_id: string; committee_id: string; user_id: string }
+export interface CaseRollupHourlyTable extends RollupCounterColumns { hour: string; subdistrict_id: string; committee_id: string }
+export interface RollupCursorTable { subdistrict_id: string; seq: number; updated_at: string }
+export interface CaseRollupStateTable {
+  case_id: string; subdistrict_id: string; unit_id: string; handle_due_at: string | null; check_due_at: string | null;
+  failed_unit_id: string | null; handled_on_time: number; overdue_ever: number;
+}
+export interface DashboardSettingsTable { subdistrict_id: string; weights: string; updated_at: string }
+
 export interface Database {
   districts: DistrictTable;
   subdistricts: SubdistrictTable;
@@ -758,5 +782,15 @@ export interface Database {
   enforcement_document_counters: EnforcementDocumentCounterTable;
   enforcement_documents: EnforcementDocumentTable;
   enforcement_tasks: EnforcementTaskTable;
+  case_rollups_daily: CaseRollupDailyTable;
+  case_rollups_committee_daily: CaseRollupCommitteeDailyTable;
+  case_rollups_subdistrict_daily: CaseRollupSubdistrictDailyTable;
+  case_rollups_unit_daily: CaseRollupUnitDailyTable;
+  case_rollups_category_daily: CaseRollupCategoryDailyTable;
+  case_rollups_person_daily: CaseRollupPersonDailyTable;
+  case_rollups_hourly: CaseRollupHourlyTable;
+  rollup_cursors: RollupCursorTable;
+  case_rollup_state: CaseRollupStateTable;
+  dashboard_settings: DashboardSettingsTable;
 }
 

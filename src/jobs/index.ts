@@ -3,6 +3,7 @@ import type { Db } from '../db/index.js';
 import type { Clock } from '../domain/shared/clock.js';
 import type { Poller, PollerLogger } from './poller.js';
 import { caseDeadlinesPoller } from './case-deadlines.js';
+import { dashboardRollupsPoller } from './dashboard-rollups.js';
 import { enforcementReinspectionsPoller } from './enforcement-reinspections.js';
 import { missedCheckinsPoller } from './missed-checkins.js';
 import { siteGradesPoller } from './site-grades.js';
@@ -17,7 +18,7 @@ export interface JobDeps {
 
 /** Every background job of `closeloop serve`. Add a job: create its poller here. */
 export function createJobs(deps: JobDeps): Poller[] {
-  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps)];
+  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps)];
 }
 
 /** Starts every job; the returned function stops them and waits for running rounds. */

@@ -8,6 +8,7 @@ import * as m1020 from './2026-11-26T1020-case-desk-indexes.js';
 import * as m1100 from './2026-11-26T1100-calendar-and-notifications.js';
 import * as m1110 from './2026-11-26T1110-photos.js';
 import * as m1300 from './2026-11-26T1300-enforcement.js';
+import * as m1600 from './2026-11-26T1600-dashboard-rollups.js';
 
 /**
  * Every migration, listed by hand in order. Names are ISO-date prefixed; a migration, once
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T1300-enforcement': m1300,
   '2026-11-26T1215-patrols-and-coverage': m1215,
   '2026-11-26T1216-coverage-indexes': m1216,
+  '2026-11-26T1600-dashboard-rollups': m1600,
 };

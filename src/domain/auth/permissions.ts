@@ -32,6 +32,9 @@ export const PERMISSIONS = {
   'enforcement.read': ['admin', 'operator', 'leader', 'enforcement'],
   'enforcement.act': ['enforcement'],
   'enforcement.admin': ['admin'],
+  // Operations-centre dashboard (三实时): the desk, leaders and committee cadres (scope limits them).
+  'dashboard.read': ['admin', 'operator', 'leader', 'cadre'],
+  'dashboard.settings': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -14,6 +14,8 @@ import * as notifications from './notifications.js';
 import * as sites from './sites.js';
 import * as enforcement from './enforcement.js';
 import * as staff from './staff.js';
+import * as dashboard from './dashboard.js';
+import * as dashboardStream from './dashboard-stream.js';
 
 /** Every route of the API, in one list. */
 export function registerRoutes(app: App, deps: Deps) {
@@ -123,6 +125,19 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/enforcement/cases/:id/steps', enforcement.step);
   r('GET', '/api/enforcement/reinspections/due-today', enforcement.dueToday);
   r('GET', '/api/enforcement/counts', enforcement.counts);
+
+  // Operations-centre dashboard (issue 6)
+  r('GET', '/api/dashboard/summary', dashboard.summary);
+  r('GET', '/api/dashboard/rankings', dashboard.rankings);
+  r('GET', '/api/dashboard/trends/daily', dashboard.daily);
+  r('GET', '/api/dashboard/trends/hourly', dashboard.hourly);
+  r('GET', '/api/dashboard/categories', dashboard.categories);
+  r('GET', '/api/dashboard/compare', dashboard.compare);
+  r('GET', '/api/dashboard/map', dashboard.map);
+  r('GET', '/api/dashboard/feed', dashboard.feed);
+  r('GET', '/api/dashboard/export.xlsx', dashboard.exportXlsx);
+  r('GET', '/api/dashboard/report.pdf', dashboard.report);
+  r('GET', '/api/dashboard/stream', dashboardStream.stream);
   r('GET', '/api/enforcement/subjects/:id/history', enforcement.history);
   r('GET', '/api/enforcement/documents/verify', enforcement.verify);
   r('GET', '/api/enforcement/documents/:id', enforcement.document);

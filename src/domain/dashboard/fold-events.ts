@@ -1,0 +1,151 @@
+import { PostgresAdapter, sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import type { CaseRollupStateTable } from '../../db/schema.js';
+import type { Clock } from '../shared/clock.js';
+import { type CaseAttrs, type FoldState, foldEvent, initialState } from './counters.js';
+import { GRAIN_TABLES, RollupAccumulator, flushRollups } from './grains.js';
+
+export const FOLD_BATCH = 500;
+
+/** One folded event, as pushed to open dashboards after its batch committed. */
+export interface FeedEvent {
+  id: string;
+  seq: number;
+  subdistrictId: string;
+  committeeId: string;
+  caseId: string;
+  number: string;
+  action: string;
+  toStatus: string;
+  source: string;
+  categoryCode: string;
+  at: string;
+}
+
+export interface FoldedBatch {
+  subdistrictId: string;
+  events: FeedEvent[];
+}
+
+const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
+
+async function lockCursor(trx: Db, subdistrictId: string, at: string): Promise<number> {
+  const select = () => {
+    const q = trx.selectFrom('rollup_cursors').select('seq').where('subdistrict_id', '=', subdistrictId);
+    return (isPostgres(trx) ? q.forUpdate() : q).executeTakeFirst();
+  };
+  let row = await select();
+  if (!row) {
+    await trx.insertInto('rollup_cursors').values({ subdistrict_id: subdistrictId, seq: 0, updated_at: at })
+      .onConflict((oc) => oc.column('subdistrict_id').doNothing()).execute();
+    row = await select();
+  }
+  return Number(row!.seq);
+}
+
+/**
+ * Folds the next batch of one subdistrict's events into the rollups. The cursor moves in the same
+ * transaction as the counters (guarded by its old value, and locked on PostgreSQL), so a crash or
+ * a second process can neither lose a batch nor count it twice. Chain order per subdistrict is
+ * commit order: appendCaseEvent holds the chain head's lock until its transaction commits.
+ */
+export async function foldSubdistrictBatch(trx: Db, clock: Clock, subdistrictId: string, limit = FOLD_BATCH): Promise<FeedEvent[]> {
+  const now = clock.now().toISOString();
+  const from = await lockCursor(trx, subdistrictId, now);
+  const events = await trx
+    .selectFrom('case_events as e')
+    .innerJoin('cases as c', 'c.id', 'e.case_id')
+    .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
+    .select([
+      'e.id', 'e.seq', 'e.case_id', 'e.action', 'e.from_status', 'e.to_status', 'e.actor_user_id', 'e.at', 'e.changes',
+      'c.committee_id', 'c.grid_id', 'c.category_id', 'c.source', 'c.reported_at', 'c.number', 'cat.code as category_code',
+    ])
+    .where('e.subdistrict_id', '=', subdistrictId)
+    .where('e.seq', '>', from)
+    .orderBy('e.seq')
+    .limit(limit)
+    .execute();
+  if (!events.length) return [];
+
+  const caseIds = [...new Set(events.map((e) => e.case_id))];
+  const states = new Map<string, FoldState>();
+  for (let i = 0; i < caseIds.length; i += 500) {
+    const rows = await trx.selectFrom('case_rollup_state').selectAll().where('case_id', 'in', caseIds.slice(i, i + 500)).execute();
+    for (const r of rows) states.set(r.case_id, r);
+  }
+  const known = new Set(states.keys());
+  const acc = new RollupAccumulator();
+  for (const e of events) {
+    const attrs: CaseAttrs = {
+      case_id: e.case_id, subdistrict_id: subdistrictId, committee_id: e.committee_id, grid_id: e.grid_id,
+      category_id: e.category_id, category_code: e.category_code, source: e.source, reported_at: e.reported_at,
+    };
+    const r = foldEvent({ ...e, seq: Number(e.seq) }, attrs, states.get(e.case_id) ?? initialState());
+    states.set(e.case_id, r.state);
+    acc.addEvent(attrs, r.unitId, e.actor_user_id, e.at, r.delta);
+  }
+  await flushRollups(trx, acc);
+  await saveStates(trx, subdistrictId, caseIds.map((id) => [id, states.get(id)!] as const), known);
+
+  const last = Number(events[events.length - 1]!.seq);
+  const moved = await trx.updateTable('rollup_cursors').set({ seq: last, updated_at: now })
+    .where('subdistrict_id', '=', subdistrictId).where('seq', '=', from).executeTakeFirst();
+  if (Number(moved.numUpdatedRows) !== 1) throw new Error(`rollup cursor of ${subdistrictId} moved under us`);
+  return events.map((e) => ({
+    id: e.id, seq: Number(e.seq), subdistrictId, committeeId: e.committee_id, caseId: e.case_id, number: e.number,
+    action: e.action, toStatus: e.to_status, source: e.source, categoryCode: e.category_code, at: e.at,
+  }));
+}
+
+async function saveStates(trx: Db, subdistrictId: string, rows: (readonly [string, FoldState])[], known: Set<string>) {
+  const toRow = ([id, s]: readonly [string, FoldState]): CaseRollupStateTable => ({ case_id: id, subdistrict_id: subdistrictId, ...s });
+  const fresh = rows.filter(([id]) => !known.has(id)).map(toRow);
+  for (let i = 0; i < fresh.length; i += 200) await trx.insertInto('case_rollup_state').values(fresh.slice(i, i + 200)).execute();
+  for (const r of rows.filter(([id]) => known.has(id)).map(toRow)) {
+    const { case_id, ...rest } = r;
+    await trx.updateTable('case_rollup_state').set(rest).where('case_id', '=', case_id).execute();
+  }
+}
+
+/** Subdistricts whose chain head is ahead of their rollup cursor. */
+export async function subdistrictsBehind(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('chain_heads as h')
+    .leftJoin('rollup_cursors as r', 'r.subdistrict_id', 'h.subdistrict_id')
+    .select('h.subdistrict_id')
+    .where(sql<boolean>`h.seq > coalesce(r.seq, 0)`)
+    .execute();
+  return rows.map((r) => r.subdistrict_id);
+}
+
+/** One round of the rollup job: folds one batch per subdistrict that is behind. */
+export async function foldPendingEvents(db: Db, clock: Clock, limit = FOLD_BATCH): Promise<FoldedBatch[]> {
+  const out: FoldedBatch[] = [];
+  for (const sub of await subdistrictsBehind(db)) {
+    const events = await db.transaction().execute((trx) => foldSubdistrictBatch(trx, clock, sub, limit));
+    if (events.length) out.push({ subdistrictId: sub, events });
+  }
+  return out;
+}
+
+/**
+ * `closeloop rollups rebuild`: recomputes every rollup from the event log in one transaction
+ * (readers see the old figures until it commits). Returns the number of events folded.
+ */
+export async function rebuildRollups(db: Db, clock: Clock, onProgress?: (events: number) => void): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    for (const t of GRAIN_TABLES) await trx.deleteFrom(t).execute();
+    await trx.deleteFrom('case_rollup_state').execute();
+    await trx.deleteFrom('rollup_cursors').execute();
+    let n = 0;
+    for (const sub of await subdistrictsBehind(trx)) {
+      for (;;) {
+        const batch = await foldSubdistrictBatch(trx, clock, sub, 5000);
+        if (!batch.length) break;
+        n += batch.length;
+        onProgress?.(n);
+      }
+    }
+    return n;
+  });
+}

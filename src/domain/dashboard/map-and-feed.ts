@@ -1,0 +1,75 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import type { SiteKind } from '../../db/schema.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { scopeCondition, touchedSubdistricts } from '../auth/scope.js';
+import { invalidField } from '../shared/errors.js';
+import { OPEN_STATUSES } from '../cases/lifecycle.js';
+import { resolveSlice } from './slice.js';
+
+/**
+ * The map: every active site of one subdistrict (or committee) with its open problems now and
+ * its compliance grade (shops and units; bin rooms have none). Open cases only, by site.
+ */
+export async function siteMap(db: Db, actor: Actor, f: { subdistrictId?: string; committeeId?: string; kind?: SiteKind }) {
+  assertCan(actor, 'dashboard.read');
+  const subs = touchedSubdistricts(actor);
+  if (!f.subdistrictId && !f.committeeId && subs.length > 1) throw invalidField('subdistrictId', 'choose a subdistrict for the map');
+  await resolveSlice(db, actor, { subdistrictId: f.subdistrictId, committeeId: f.committeeId });
+  const where = (sub: string, com: string) => {
+    const parts = [scopeCondition(actor, sub, com)];
+    if (f.subdistrictId) parts.push(sql`${sql.ref(sub)} = ${f.subdistrictId}`);
+    if (f.committeeId) parts.push(sql`${sql.ref(com)} = ${f.committeeId}`);
+    return sql<boolean>`${sql.join(parts, sql` and `)}`;
+  };
+  const [sites, open] = await Promise.all([
+    db.selectFrom('sites as s').leftJoin('site_compliance as sc', 'sc.site_id', 's.id')
+      .select(['s.id', 's.name', 's.kind', 's.committee_id', 's.lng', 's.lat', 'sc.grade'])
+      .where(where('s.subdistrict_id', 's.committee_id')).where('s.status', '=', 'active')
+      .$if(!!f.kind, (q) => q.where('s.kind', '=', f.kind!))
+      .execute(),
+    db.selectFrom('cases as c').select(['c.site_id', (eb) => eb.fn.countAll<number>().as('n'),
+      sql<number>`sum(case when c.overdue_at is not null and c.status <> 'on_hold' then 1 else 0 end)`.as('overdue')])
+      .where(where('c.subdistrict_id', 'c.committee_id')).where('c.status', 'in', [...OPEN_STATUSES]).where('c.site_id', 'is not', null)
+      .groupBy('c.site_id').execute(),
+  ]);
+  const openBy = new Map(open.map((o) => [o.site_id as string, { n: Number(o.n), overdue: Number(o.overdue) }]));
+  return {
+    sites: sites.map((s) => ({
+      id: s.id, name: s.name, kind: s.kind, committeeId: s.committee_id, lng: s.lng, lat: s.lat, grade: s.grade ?? null,
+      openProblems: openBy.get(s.id)?.n ?? 0, overdueProblems: openBy.get(s.id)?.overdue ?? 0,
+    })),
+  };
+}
+
+export const FEED_LIMIT = 20;
+
+/**
+ * The live feed's first page: the latest cases in scope with their category, status and the
+ * thumbnail of their first before-photo. Later cases arrive through the stream.
+ */
+export async function latestCases(db: Db, actor: Actor, f: { subdistrictId?: string; committeeId?: string; limit?: number }) {
+  await resolveSlice(db, actor, f);
+  const rows = await db.selectFrom('cases as c').innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
+    .select(['c.id', 'c.number', 'c.status', 'c.source', 'c.subdistrict_id', 'c.committee_id', 'c.description', 'c.reported_at', 'c.lng', 'c.lat',
+      'cat.code as category_code', 'cat.name_zh', 'cat.name_en'])
+    .where(scopeCondition(actor, 'c.subdistrict_id', 'c.committee_id'))
+    .$if(!!f.subdistrictId, (q) => q.where('c.subdistrict_id', '=', f.subdistrictId!))
+    .$if(!!f.committeeId, (q) => q.where('c.committee_id', '=', f.committeeId!))
+    .orderBy('c.id', 'desc').limit(f.limit ?? FEED_LIMIT).execute();
+  const ids = rows.map((r) => r.id);
+  const photos = ids.length
+    ? await db.selectFrom('case_photos').select(['case_id', sql<string>`min(photo_id)`.as('photo_id')])
+      .where('case_id', 'in', ids).where('purpose', '=', 'before').groupBy('case_id').execute()
+    : [];
+  const photoOf = new Map(photos.map((p) => [p.case_id, p.photo_id]));
+  return {
+    cases: rows.map((r) => ({
+      id: r.id, number: r.number, status: r.status, source: r.source, subdistrictId: r.subdistrict_id, committeeId: r.committee_id,
+      description: r.description, reportedAt: r.reported_at, lng: r.lng, lat: r.lat,
+      category: { code: r.category_code, zh: r.name_zh, en: r.name_en },
+      thumbUrl: photoOf.has(r.id) ? `/api/photos/${photoOf.get(r.id)}/thumb` : null,
+    })),
+  };
+}

@@ -1,0 +1,143 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import type { CaseSource } from '../../db/schema.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { assertSeesCommittee, assertSeesSubdistrict, fullSubdistricts, scopeCondition, scopedCommittees } from '../auth/scope.js';
+import { addDays, datesBetween, shanghaiDate, shanghaiInstant } from '../checkins/local-time.js';
+import type { Clock } from '../shared/clock.js';
+import { invalidField, notFound } from '../shared/errors.js';
+import { COUNTERS } from './counters.js';
+import type { GrainTable } from './grains.js';
+
+export const WINDOWS = ['today', '7d', '30d', 'custom'] as const;
+export type WindowName = (typeof WINDOWS)[number];
+export const MAX_WINDOW_DAYS = 366;
+
+/** A dashboard question: who/what (slice) and when (window, in Shanghai days). */
+export interface DashboardFilter {
+  subdistrictId?: string;
+  committeeId?: string;
+  gridId?: string;
+  categoryId?: string;
+  source?: CaseSource;
+  unitId?: string;
+  userId?: string;
+  window?: WindowName;
+  /** Shanghai dates, inclusive; for window=custom */
+  from?: string;
+  to?: string;
+}
+
+export interface Window {
+  name: WindowName;
+  from: string;
+  to: string;
+  /** UTC instants: [fromAt, toAt) */
+  fromAt: string;
+  toAt: string;
+  days: string[];
+}
+
+/** today / last 7 days / last 30 days (both ending today) / custom, in Asia/Shanghai days. */
+export function resolveWindow(clock: Clock, f: Pick<DashboardFilter, 'window' | 'from' | 'to'>): Window {
+  const today = shanghaiDate(clock.now());
+  const name = f.window ?? 'today';
+  let from = today;
+  let to = today;
+  if (name === '7d') from = addDays(today, -6);
+  else if (name === '30d') from = addDays(today, -29);
+  else if (name === 'custom') {
+    if (!f.from) throw invalidField('from', 'required for a custom window');
+    from = f.from;
+    to = f.to ?? f.from;
+    if (to < from) throw invalidField('to', 'must not be before from');
+    if (datesBetween(from, to).length > MAX_WINDOW_DAYS) throw invalidField('to', `at most ${MAX_WINDOW_DAYS} days`);
+  }
+  return { name, from, to, fromAt: shanghaiInstant(from).toISOString(), toAt: shanghaiInstant(addDays(to, 1)).toISOString(), days: datesBetween(from, to) };
+}
+
+/** The grain a question is answered from, and the WHERE that scopes it. */
+export interface Slice {
+  table: GrainTable;
+  where: Expression<SqlBool>;
+  /** conditions on the cases table for the open-state gauges (same scope and filters) */
+  caseWhere: Expression<SqlBool>;
+  /** the one subdistrict asked about, if any (for its score weights) */
+  subdistrictId: string | null;
+  /** true when the viewer sees whole subdistricts only (so subdistrict-level grains are safe) */
+  wholeSubdistricts: boolean;
+}
+
+const and = (parts: Expression<SqlBool>[]) => (parts.length ? sql<SqlBool>`(${sql.join(parts, sql` and `)})` : sql<SqlBool>`1 = 1`);
+
+/** Checks the named subdistrict/committee are visible (404 otherwise) and picks the grain. */
+export async function resolveSlice(db: Db, actor: Actor, f: DashboardFilter): Promise<Slice> {
+  assertCan(actor, 'dashboard.read');
+  if (f.subdistrictId) assertSeesSubdistrict(actor, f.subdistrictId, 'subdistrict');
+  if (f.committeeId) {
+    const c = await db.selectFrom('committees').select(['id', 'subdistrict_id']).where('id', '=', f.committeeId).executeTakeFirst();
+    if (!c) throw notFound('committee');
+    assertSeesCommittee(actor, c.subdistrict_id, c.id, 'committee');
+    if (f.subdistrictId && f.subdistrictId !== c.subdistrict_id) throw notFound('committee');
+  }
+  if (f.userId && (f.gridId || f.categoryId || f.source || f.unitId)) {
+    throw invalidField('userId', 'a person slice cannot be combined with grid, category, source or unit');
+  }
+  const wholeSubdistricts = scopedCommittees(actor).length === 0 || (!!f.subdistrictId && fullSubdistricts(actor).includes(f.subdistrictId));
+  const wholeSub = wholeSubdistricts && !f.committeeId;
+  let table: GrainTable;
+  if (f.userId) table = 'case_rollups_person_daily';
+  else if (f.gridId || f.categoryId || f.source || (f.unitId && (f.committeeId || !wholeSub))) table = 'case_rollups_daily';
+  else if (f.unitId) table = 'case_rollups_unit_daily';
+  else if (f.committeeId || !wholeSub) table = 'case_rollups_committee_daily';
+  else table = 'case_rollups_subdistrict_daily';
+
+  const hasCommittee = table !== 'case_rollups_subdistrict_daily' && table !== 'case_rollups_unit_daily';
+  const parts: Expression<SqlBool>[] = [];
+  const caseParts: Expression<SqlBool>[] = [scopeCondition(actor, 'subdistrict_id', 'committee_id')];
+  if (hasCommittee) parts.push(scopeCondition(actor, 'subdistrict_id', 'committee_id'));
+  else parts.push(fullSubdistricts(actor).length ? sql<SqlBool>`subdistrict_id in (${sql.join(fullSubdistricts(actor))})` : sql<SqlBool>`1 = 0`);
+  const eq = (col: string, v: string | undefined, caseCol = col) => {
+    if (v === undefined) return;
+    parts.push(sql<SqlBool>`${sql.ref(col)} = ${v}`);
+    caseParts.push(sql<SqlBool>`${sql.ref(caseCol)} = ${v}`);
+  };
+  eq('subdistrict_id', f.subdistrictId);
+  eq('committee_id', f.committeeId);
+  eq('grid_id', f.gridId);
+  eq('category_id', f.categoryId);
+  eq('source', f.source);
+  eq('unit_id', f.unitId, 'assigned_unit_id');
+  eq('user_id', f.userId, 'assigned_user_id');
+  return { table, where: and(parts), caseWhere: and(caseParts), subdistrictId: f.subdistrictId ?? null, wholeSubdistricts: wholeSub };
+}
+
+/** SELECT list summing every counter. */
+export const counterSums = () => COUNTERS.map((c) => sql<number>`coalesce(sum(${sql.ref(c)}), 0)`.as(c));
+
+/** Sums counters of a grain over a day range, optionally grouped. */
+export async function sumGrain(db: Db, s: Pick<Slice, 'table' | 'where'>, w: Pick<Window, 'from' | 'to'>, groupBy: string[] = []) {
+  const time = s.table === 'case_rollups_hourly' ? 'hour' : 'day';
+  const groups = groupBy.map((g) => sql.ref(g));
+  const rows = await sql<Record<string, any>>`
+    select ${sql.join([...groups, ...counterSums()])} from ${sql.table(s.table)}
+    where ${s.where} and ${sql.ref(time)} >= ${w.from} and ${sql.ref(time)} <= ${w.to}
+    ${groupBy.length ? sql`group by ${sql.join(groups)}` : sql``}`.execute(db);
+  return rows.rows;
+}
+
+/**
+ * 超期未处置: open now in the handling stage (status dispatched; on hold is excluded by status),
+ * past its handling deadline, whose deadline fell inside the window. An indexed query on open
+ * cases, never on history.
+ */
+export async function overdueUnhandled(db: Db, s: Pick<Slice, 'caseWhere'>, w: Pick<Window, 'fromAt' | 'toAt'>, groupBy?: string) {
+  const g = groupBy ? sql.ref(groupBy) : null;
+  const rows = await sql<{ k: string | null; n: number }>`
+    select ${g ?? sql`null`} as k, count(*) as n from cases
+    where ${s.caseWhere} and status = 'dispatched' and overdue_at is not null
+      and stage_due_at >= ${w.fromAt} and stage_due_at < ${w.toAt}
+    ${g ? sql`group by ${g}` : sql``}`.execute(db);
+  return new Map(rows.rows.map((r) => [r.k ?? '', Number(r.n)]));
+}

@@ -1,0 +1,25 @@
+import { foldPendingEvents } from '../domain/dashboard/fold-events.js';
+import { hubFor } from '../domain/dashboard/hub.js';
+import type { JobDeps } from './index.js';
+import { createPoller } from './poller.js';
+
+/**
+ * Short on purpose: open dashboards hear of an event within one interval (+ the fold), and a round
+ * with nothing new is one indexed query over chain heads.
+ */
+export const DASHBOARD_ROLLUP_INTERVAL_MS = 250;
+
+/** Folds new case events into the dashboard rollups (durable cursor), then pushes them to open dashboards. */
+export function dashboardRollupsPoller(deps: JobDeps) {
+  return createPoller({
+    name: 'dashboard-rollups',
+    intervalMs: DASHBOARD_ROLLUP_INTERVAL_MS,
+    clock: deps.clock,
+    logger: deps.logger,
+    poll: async () => {
+      const batches = await foldPendingEvents(deps.db, deps.clock);
+      hubFor(deps.db).publish(batches);
+      return batches.reduce((n, b) => n + b.events.length, 0);
+    },
+  });
+}

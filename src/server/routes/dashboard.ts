@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { SITE_KINDS } from '../../db/schema.js';
+import { SOURCES } from '../../domain/cases/lifecycle.js';
+import { exportKpiWorkbook } from '../../domain/dashboard/export-xlsx.js';
+import { latestCases, siteMap } from '../../domain/dashboard/map-and-feed.js';
+import { RANK_OF, dashboardRankings } from '../../domain/dashboard/rankings.js';
+import { REPORT_PERIODS, renderPeriodReport } from '../../domain/dashboard/report-pdf.js';
+import { WINDOWS } from '../../domain/dashboard/slice.js';
+import { compareWindows, dashboardSummary } from '../../domain/dashboard/summary.js';
+import { categoryBreakdown, dailyTrend, hourlyTrend } from '../../domain/dashboard/trends.js';
+import { def } from '../route.js';
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const id = z.string().min(1).max(64);
+const SliceQuery = {
+  subdistrictId: id.optional(),
+  committeeId: id.optional(),
+  gridId: id.optional(),
+  categoryId: id.optional(),
+  source: z.enum(SOURCES.map((s) => s.source) as [string, ...string[]]).optional(),
+  unitId: id.optional(),
+  userId: id.optional(),
+  window: z.enum(WINDOWS).default('today'),
+  from: date.optional(),
+  to: date.optional(),
+};
+const Slice = z.strictObject(SliceQuery);
+type SliceQ = z.infer<typeof Slice>;
+const filter = (q: SliceQ) => ({ ...q, source: q.source as any });
+
+export const summary = def({
+  schema: { tags: ['dashboard'], summary: 'KPIs (national counting rules), composite score and grade, open gauges, enforcement figures', querystring: Slice },
+  handler: async ({ req, deps, actor }) => dashboardSummary(deps.db, deps.clock, actor, filter(req.query)),
+});
+
+export const rankings = def({
+  schema: {
+    tags: ['dashboard'],
+    summary: '红黑榜: committees (subdistricts when citywide) or handling units ranked by composite score',
+    querystring: z.strictObject({ ...SliceQuery, of: z.enum(RANK_OF).default('committee') }),
+  },
+  handler: async ({ req, deps, actor }) => dashboardRankings(deps.db, deps.clock, actor, filter(req.query) as any),
+});
+
+export const daily = def({
+  schema: { tags: ['dashboard'], summary: 'Daily lines over the window', querystring: Slice },
+  handler: async ({ req, deps, actor }) => dailyTrend(deps.db, deps.clock, actor, filter(req.query)),
+});
+
+export const hourly = def({
+  schema: { tags: ['dashboard'], summary: 'Hourly lines for one Shanghai day (default today)', querystring: z.strictObject({ ...SliceQuery, date: date.optional() }) },
+  handler: async ({ req, deps, actor }) => hourlyTrend(deps.db, deps.clock, actor, filter(req.query)),
+});
+
+export const categories = def({
+  schema: { tags: ['dashboard'], summary: 'Category breakdown over the window', querystring: Slice },
+  handler: async ({ req, deps, actor }) => categoryBreakdown(deps.db, deps.clock, actor, filter(req.query)),
+});
+
+export const compare = def({
+  schema: {
+    tags: ['dashboard'],
+    summary: 'Before/after: KPIs of the same slice over two periods and their change',
+    querystring: z.strictObject({
+      ...SliceQuery, beforeFrom: date, beforeTo: date, afterFrom: date, afterTo: date,
+    }),
+  },
+  handler: async ({ req, deps, actor }) => compareWindows(deps.db, deps.clock, actor, filter(req.query) as any),
+});
+
+export const map = def({
+  schema: {
+    tags: ['dashboard'],
+    summary: 'Sites of one subdistrict/committee with open problems now and compliance grade',
+    querystring: z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional(), kind: z.enum(SITE_KINDS).optional() }),
+  },
+  handler: async ({ req, deps, actor }) => siteMap(deps.db, actor, req.query),
+});
+
+export const feed = def({
+  schema: {
+    tags: ['dashboard'],
+    summary: 'Latest cases in scope with thumbnails (the live feed; later ones arrive on the stream)',
+    querystring: z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+  },
+  handler: async ({ req, deps, actor }) => latestCases(deps.db, actor, req.query),
+});
+
+export const exportXlsx = def({
+  schema: { tags: ['dashboard'], summary: 'KPI tables (summary, committees, units, categories, days) as .xlsx', querystring: Slice },
+  handler: async ({ req, reply, deps, actor }) => {
+    const { buffer, filename } = await exportKpiWorkbook(deps.db, deps.clock, actor, filter(req.query));
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="${filename}"`)
+      .send(buffer);
+  },
+});
+
+export const report = def({
+  schema: {
+    tags: ['dashboard'],
+    summary: 'Weekly or monthly report (Chinese PDF with charts) for the period ending on a date (default yesterday)',
+    querystring: z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional(), period: z.enum(REPORT_PERIODS).default('weekly'), end: date.optional() }),
+  },
+  handler: async ({ req, reply, deps, actor }) => {
+    const { buffer, filename } = await renderPeriodReport(deps.db, deps.clock, actor, req.query);
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${filename}"`).send(buffer);
+  },
+});

@@ -6,6 +6,7 @@ import { subjectHistory } from '../../domain/enforcement/history.js';
 import { LADDER, STAGE_LABELS } from '../../domain/enforcement/ladder.js';
 import { createLegalBasis, editLegalBasis, LegalBasisEdit, LegalBasisInput, listLegalBases } from '../../domain/enforcement/legal-basis.js';
 import { getEnforcementCase, ListQuery, listEnforcementCases, reinspectionsDueToday } from '../../domain/enforcement/list-cases.js';
+import { listOfficers } from '../../domain/enforcement/officers.js';
 import { OpenInput, openEnforcementCase } from '../../domain/enforcement/open-case.js';
 import { recordStep } from '../../domain/enforcement/record-step.js';
 import { getSettings, SettingsInput, updateSettings } from '../../domain/enforcement/settings.js';
@@ -120,4 +121,9 @@ export const correct = def({
 export const verify = def({
   schema: { tags, summary: 'Check a document against the stored record by its verification code (within your scope)', querystring: z.strictObject({ code: z.string().trim().min(1).max(40) }) },
   handler: async ({ req, deps, actor }) => verifyDocument(deps.db, actor, req.query.code),
+});
+
+export const officers = def({
+  schema: { tags, summary: 'Enforcement officers of my subdistricts (second signatories)' },
+  handler: async ({ deps, actor }) => ({ items: await listOfficers(deps.db, actor) }),
 });

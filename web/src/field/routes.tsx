@@ -1,6 +1,9 @@
 import type { ReactNode } from 'react';
 import { FieldSitePage } from './FieldSitePage';
 import { NearbyPage } from './NearbyPage';
+import { EnforcementHomePage } from './enforcement/EnforcementHomePage';
+import { LadderStepPage } from './enforcement/LadderStepPage';
+import { OpenLadderPage } from './enforcement/OpenLadderPage';
 
 /**
  * The field app's pages. A page with a `tile` also appears as a big tile on the home screen,
@@ -20,4 +23,11 @@ export const FIELD_ROUTES: FieldRoute[] = [
     tile: { label: 'field.nearby', hint: 'field.nearbyHint', icon: '◎', permission: 'registry.read', testId: 'tile-nearby' },
   },
   { path: 'sites/:id', element: <FieldSitePage /> },
+  {
+    path: 'enforcement',
+    element: <EnforcementHomePage />,
+    tile: { label: 'enforcement.field.tile', hint: 'enforcement.field.tileHint', icon: '⚖', permission: 'enforcement.act', testId: 'tile-enforcement' },
+  },
+  { path: 'enforcement/new', element: <OpenLadderPage /> },
+  { path: 'enforcement/:id', element: <LadderStepPage /> },
 ];

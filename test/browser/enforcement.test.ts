@@ -1,0 +1,72 @@
+/// <reference lib="dom" />
+import type { Browser, BrowserContextOptions } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { pdfText } from '../helpers/pdf-text.js';
+import { describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
+import { type RunningServer, startServer } from './helpers/server.js';
+
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+describeBrowser('enforcement: the officer on the phone, the desk in the console', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('opens a ladder at a shop, issues an order with photos and two officers, and the desk shows it with its PDF', async () => {
+    const shop = await server.db.selectFrom('sites').select(['id', 'name', 'lat', 'lng']).where('kind', '=', 'shop').where('address', 'like', '安顺路%').orderBy('id').executeTakeFirstOrThrow();
+    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 10 }, permissions: ['geolocation'] });
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'enforcer1', '/m/sign-in');
+    await page.getByTestId('tile-enforcement').click();
+    await page.getByTestId('enf-new').click();
+    await page.getByTestId('enf-site-search').fill(shop.name.slice(0, 6));
+    await page.locator('[data-testid=enf-site-hit]', { hasText: shop.name }).first().click();
+    await page.getByTestId('enf-facts').fill('未设置任何生活垃圾分类标识');
+    await page.getByTestId('enf-basis').selectOption({ index: 1 });
+    const cat = await page.getByTestId('enf-category').locator('option', { hasText: 'B0401' }).getAttribute('value');
+    await page.getByTestId('enf-category').selectOption(cat!);
+    const photo = { name: 'IMG_1.jpg', mimeType: 'image/jpeg', buffer: await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 200, g: 60, b: 40 } } }).jpeg().toBuffer() };
+    await page.getByTestId('enf-photo').setInputFiles(photo);
+    await page.getByTestId('enf-photo-done').waitFor();
+    await page.getByTestId('enf-open-submit').click();
+    await eventually(() => page.getByTestId('enf-stage').textContent()).toContain('已立案待检查');
+
+    // The order: photo, education, deadline tomorrow, the second officer, the subject signs.
+    await page.getByTestId('enf-step-photo').setInputFiles(photo);
+    await page.getByTestId('enf-step-photo-done').waitFor();
+    const tomorrow = new Date(Date.now() + 26 * 3600_000);
+    const local = new Date(tomorrow.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
+    await page.getByTestId('enf-deadline').fill(local);
+    await page.getByTestId('enf-co').selectOption({ index: 1 });
+    await page.getByTestId('enf-ack').selectOption('refused');
+    await page.getByTestId('enf-submit').click();
+    await eventually(() => page.getByTestId('enf-done').textContent()).toContain('责改字');
+    await eventually(() => page.getByTestId('enf-stage').textContent()).toContain('已责令改正');
+    await ctx.close();
+
+    // The console desk lists the ladder; its page offers the PDF, which is the issued order.
+    const desk = await newContext(browser, server.url);
+    const p2 = await desk.newPage();
+    await signInThroughForm(p2, 'operator');
+    await p2.getByTestId('nav-enforcement').click();
+    await p2.locator('[data-testid=ladder-table] a', { hasText: '经营者' }).first().click();
+    await eventually(() => p2.getByTestId('ladder-stage').textContent()).toContain('已责令改正');
+    const href = await p2.getByTestId('open-pdf').first().getAttribute('href');
+    const res = await p2.request.get(href!);
+    expect(res.headers()['content-type']).toBe('application/pdf');
+    const text = await pdfText(await res.body());
+    expect(text).toContain('责令改正通知书');
+    expect(text).toContain('当事人拒绝签收');
+    await p2.getByTestId('history-link').click();
+    await p2.getByTestId('subject-history').waitFor();
+    await desk.close();
+  });
+});

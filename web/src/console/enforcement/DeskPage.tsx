@@ -1,0 +1,89 @@
+import '../../shared/i18n/enforcement';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { api } from '../../shared/api';
+import type { DueTask, LadderSummary, Stage } from '../../shared/enforcement-types';
+import { errorText } from '../../shared/errors';
+import { formatTime } from '../../shared/format';
+import { useApi } from '../../shared/use-api';
+import { VerifyBox } from './VerifyBox';
+
+const STAGES: Stage[] = ['opened', 'ordered', 'order_failed', 'noticed', 'notice_failed', 'decided', 'closed'];
+
+/** The enforcement desk: re-inspections due today, overdue fines, and ladders by stage. */
+export function DeskPage() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [stage, setStage] = useState<Stage | ''>('');
+  const due = useApi(() => api.get<{ items: DueTask[] }>('/api/enforcement/reinspections/due-today'), []);
+  const overdue = useApi(() => api.get<{ items: LadderSummary[] }>('/api/enforcement/cases', { view: 'overdue_fines' }), []);
+  const ladders = useApi(() => api.get<{ items: LadderSummary[] }>('/api/enforcement/cases', { view: stage ? 'all' : 'open', stage: stage || undefined, limit: 100 }), [stage]);
+  const err = due.error ?? overdue.error ?? ladders.error;
+  return (
+    <section className="enforcement-desk">
+      <div className="page-head">
+        <h1>{t('enforcement.desk.title')}</h1>
+      </div>
+      {err ? <p className="alert alert-error">{errorText(t, err)}</p> : null}
+      <div className="detail-grid">
+        <div className="card">
+          <h2>{t('enforcement.desk.dueToday')} <span className="badge" data-testid="due-count">{due.data?.items.length ?? 0}</span></h2>
+          {due.data && !due.data.items.length ? <p className="muted">{t('enforcement.desk.empty')}</p> : null}
+          <ul data-testid="due-list">
+            {(due.data?.items ?? []).map((d) => (
+              <li key={d.id}>
+                <Link to={`/enforcement/${d.enforcementCaseId}`}>{d.siteName ?? d.partyName}</Link> · {t(`enforcement.stages.${d.stage}`)} ·{' '}
+                <span className={d.overdue ? 'field-error' : ''}>{t('enforcement.col.due')} {formatTime(d.dueAt, lang)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <div className="card">
+          <h2>{t('enforcement.desk.overdueFines')} <span className="badge" data-testid="overdue-count">{overdue.data?.items.length ?? 0}</span></h2>
+          {overdue.data && !overdue.data.items.length ? <p className="muted">{t('enforcement.desk.empty')}</p> : null}
+          <ul>
+            {(overdue.data?.items ?? []).map((l) => (
+              <li key={l.id}>
+                <Link to={`/enforcement/${l.id}`}>{l.partyName}</Link> · {l.fineAmount} 元 · {t('enforcement.col.paymentDue')} {formatTime(l.paymentDueAt, lang)}
+              </li>
+            ))}
+          </ul>
+        </div>
+        <VerifyBox />
+      </div>
+      <h2>{t('enforcement.desk.ladders')}</h2>
+      <form className="filters" onSubmit={(e) => e.preventDefault()}>
+        <label className="field">
+          <span>{t('enforcement.desk.stage')}</span>
+          <select value={stage} onChange={(e) => setStage(e.target.value as Stage | '')} data-testid="stage-filter">
+            <option value="">{t('enforcement.desk.all')}</option>
+            {STAGES.map((s) => <option key={s} value={s}>{t(`enforcement.stages.${s}`)}</option>)}
+          </select>
+        </label>
+      </form>
+      <table className="table" data-testid="ladder-table">
+        <thead>
+          <tr>
+            <th>{t('enforcement.col.subject')}</th><th>{t('enforcement.col.site')}</th><th>{t('enforcement.desk.stage')}</th>
+            <th>{t('enforcement.col.deadline')}</th><th>{t('enforcement.col.fine')}</th><th>{t('enforcement.col.caseNo')}</th><th>{t('enforcement.col.opened')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(ladders.data?.items ?? []).map((l) => (
+            <tr key={l.id} data-id={l.id}>
+              <td><Link to={`/enforcement/${l.id}`}>{l.partyName}</Link></td>
+              <td>{l.siteName}<br /><small className="muted">{l.siteAddress}</small></td>
+              <td>{t(`enforcement.stages.${l.stage}`)}{l.outcome ? ` · ${t(`enforcement.outcome.${l.outcome}`)}` : ''}</td>
+              <td>{formatTime(l.deadlineAt, lang)}</td>
+              <td>{l.fineAmount ?? ''}</td>
+              <td>{l.caseNumber}</td>
+              <td>{formatTime(l.openedAt, lang)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {ladders.data && !ladders.data.items.length ? <p className="muted">{t('enforcement.desk.empty')}</p> : null}
+    </section>
+  );
+}

@@ -1,0 +1,43 @@
+import '../../shared/i18n/enforcement';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { api } from '../../shared/api';
+import type { DueTask, LadderSummary } from '../../shared/enforcement-types';
+import { errorText } from '../../shared/errors';
+import { formatTime } from '../../shared/format';
+import { useApi } from '../../shared/use-api';
+import { TopBar } from '../TopBar';
+
+/** The officer's enforcement home: re-inspections the platform dispatched for today, and open ladders. */
+export function EnforcementHomePage() {
+  const { t, i18n } = useTranslation();
+  const due = useApi(() => api.get<{ items: DueTask[] }>('/api/enforcement/reinspections/due-today'), []);
+  const open = useApi(() => api.get<{ items: LadderSummary[] }>('/api/enforcement/cases', { view: 'open', limit: 100 }), []);
+  return (
+    <div className="m-page">
+      <TopBar title={t('enforcement.field.tile')} />
+      {due.error || open.error ? <p className="alert alert-error">{errorText(t, due.error ?? open.error)}</p> : null}
+      <Link to="/enforcement/new" className="m-btn m-btn-primary m-btn-block" data-testid="enf-new">{t('enforcement.field.open')}</Link>
+      <h2 className="m-count">{t('enforcement.field.dueToday')} ({due.data?.items.length ?? 0})</h2>
+      <ul className="m-list" data-testid="enf-due">
+        {(due.data?.items ?? []).map((d) => (
+          <li key={d.id}>
+            <Link to={`/enforcement/${d.enforcementCaseId}`} className="m-item">
+              <span className="m-item-name">{d.siteName ?? d.partyName}<small className="hint" style={{ display: 'block' }}>{d.siteAddress} · {formatTime(d.dueAt, i18n.language)}</small></span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <h2 className="m-count">{t('enforcement.field.mine')} ({open.data?.items.length ?? 0})</h2>
+      <ul className="m-list" data-testid="enf-open">
+        {(open.data?.items ?? []).map((l) => (
+          <li key={l.id}>
+            <Link to={`/enforcement/${l.id}`} className="m-item">
+              <span className="m-item-name">{l.siteName ?? l.partyName}<small className="hint" style={{ display: 'block' }}>{t(`enforcement.stages.${l.stage}`)}{l.deadlineAt ? ` · ${formatTime(l.deadlineAt, i18n.language)}` : ''}</small></span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+/** API shapes of the enforcement ladder, as the web apps use them. */
+export type Stage = 'opened' | 'ordered' | 'order_failed' | 'noticed' | 'notice_failed' | 'decided' | 'closed';
+export type StepKind = 'order' | 'reinspection' | 'notice' | 'decision' | 'payment';
+
+export interface LadderSummary {
+  id: string;
+  stage: Stage;
+  outcome: 'rectified' | 'paid' | null;
+  partyId: string;
+  partyName: string;
+  siteName: string | null;
+  siteAddress: string | null;
+  caseNumber: string;
+  deadlineAt: string | null;
+  fineAmount: number | null;
+  paymentDueAt: string | null;
+  overdueAt: string | null;
+  openedAt: string;
+  version: number;
+}
+
+export interface DueTask {
+  id: string;
+  enforcementCaseId: string;
+  stage: Stage;
+  deadlineAt: string;
+  dueAt: string;
+  partyName: string;
+  siteName: string | null;
+  siteAddress: string | null;
+  caseNumber: string;
+  overdue: boolean;
+}
+
+export interface StepView {
+  id: string;
+  kind: StepKind | 'dispatch' | 'overdue';
+  result: 'rectified' | 'not_rectified' | null;
+  actor: { userId: string; name: string | null } | null;
+  coOfficer: { userId: string; name: string | null } | null;
+  at: string;
+  gps: { lng: number; lat: number } | null;
+  place: string | null;
+  note: string | null;
+  acknowledgement: 'signed' | 'refused' | 'absent' | null;
+  deadlineAt: string | null;
+  fineAmount: number | null;
+  photoIds: string[];
+  documentId: string | null;
+}
+
+export interface DocumentView {
+  id: string;
+  kind: 'order' | 'notice' | 'decision';
+  number: string;
+  revision: number;
+  supersededById: string | null;
+  issuedAt: string;
+  verifyCode: string;
+  pdfUrl: string;
+}
+
+export interface LadderDetail extends Omit<LadderSummary, 'partyName' | 'siteName' | 'siteAddress' | 'caseNumber'> {
+  facts: string;
+  priorViolations: number;
+  nextSteps: { kind: StepKind; zh: string; en: string; twoOfficers: boolean; requires: string[] }[];
+  party: { id: string; name: string; kind: string; contactName: string | null; contactPhone: string | null };
+  site: { id: string; name: string; address: string } | null;
+  linkedCase: { id: string; number: string; status: string };
+  legalBasis: { citation?: string; regulationZh: string; article: string; clause: string | null; dutyZh: string; dutyEn: string; penaltyZh: string; penaltyEn: string; version: number } | null;
+  fineProposal: { offence: 'first' | 'repeat'; proposed: number; legalMin: number; legalMax: number; priorViolations: number; band: { min: number; max: number } | null } | null;
+  steps: StepView[];
+  documents: DocumentView[];
+}

@@ -1,0 +1,59 @@
+import i18n from 'i18next';
+
+/** Strings for the enforcement ladder (管执联动), merged under "enforcement" in the one namespace. */
+const zh = {
+  nav: '执法联动',
+  desk: { title: '执法联动工作台', dueToday: '今日待复查', overdueFines: '逾期未缴罚款', ladders: '执法案件', stage: '环节', all: '全部', empty: '暂无。', counts: '本月统计', verify: '文书核验' },
+  stages: { opened: '已立案待检查', ordered: '已责令改正', order_failed: '复查未整改', noticed: '已发告知单', notice_failed: '再次复查未整改', decided: '已作出处罚决定', closed: '已结案' },
+  outcome: { rectified: '已整改', paid: '已缴款' },
+  steps: { order: '现场检查·普法·责令改正', reinspection: '复查', notice: '责令整改告知单', decision: '行政处罚决定书', payment: '缴纳罚款', dispatch: '平台派发复查', overdue: '罚款逾期' },
+  docs: { order: '责令改正通知书', notice: '责令整改告知单', decision: '行政处罚决定书' },
+  col: { subject: '当事人', site: '点位', caseNo: '案件编号', deadline: '整改期限', due: '复查期限', fine: '罚款', paymentDue: '缴款期限', opened: '立案时间', who: '执法人员', when: '时间', where: '地点', photos: '照片', document: '文书', result: '结果' },
+  result: { rectified: '已整改', not_rectified: '未整改' },
+  ack: { label: '送达情况', signed: '当事人签收', refused: '当事人拒签', absent: '当事人不在场' },
+  detail: {
+    title: '执法案件', subject: '当事人', history: '违法记录', legalBasis: '法律依据', steps: '执法过程', documents: '执法文书', openPdf: '查看/打印 PDF',
+    verifyCode: '核验码', revision: '第{{n}}版', superseded: '已被更正', proposal: '系统建议罚款：{{amount}}元（{{offence}}，法定幅度{{min}}–{{max}}元）',
+    first: '首次违法', repeat: '再次违法', prior: '12个月内违法 {{n}} 次', next: '下一步', system: '平台',
+  },
+  history: { title: '当事人违法记录', ladders: '执法案件', cases: '问题案件', repeat: '屡犯：12个月内 {{n}} 次', none: '无违法记录' },
+  verify: { title: '文书核验', code: '核验码', check: '核验', valid: '核验通过：与平台存档一致', invalid: '核验未通过', superseded: '该文书已被更正，请以最新版本为准' },
+  field: {
+    tile: '执法检查', tileHint: '今日复查、责令改正、告知、处罚', dueToday: '今日待复查', mine: '进行中的执法案件', open: '新建执法检查', searchSite: '搜索商铺/单位名称或地址',
+    facts: '违法事实', category: '问题类别', legalBasis: '法律依据', open2: '立案', step: '执法步骤', photos: '现场照片', education: '已现场普法（宣讲垃圾分类法规）', deadline: '整改期限',
+    coOfficer: '第二名执法人员', result: '复查结果', fine: '罚款金额（元）', fineReason: '裁量说明（偏离建议幅度时必填）', note: '说明', receipt: '缴款凭证号',
+    submit: '提交', done: '已记录', docIssued: '已出具文书：{{number}}', gps: '定位', noGps: '无法定位，请开启定位后再提交。',
+  },
+};
+
+const en: typeof zh = {
+  nav: 'Enforcement',
+  desk: { title: 'Enforcement desk', dueToday: 'Re-inspections due today', overdueFines: 'Overdue fines', ladders: 'Enforcement cases', stage: 'Stage', all: 'All', empty: 'Nothing.', counts: 'This month', verify: 'Verify a document' },
+  stages: { opened: 'Opened', ordered: 'Order issued', order_failed: 'Not rectified after order', noticed: 'Notice issued', notice_failed: 'Not rectified after notice', decided: 'Penalty decided', closed: 'Closed' },
+  outcome: { rectified: 'Rectified', paid: 'Paid' },
+  steps: { order: 'Inspection, education, rectification order', reinspection: 'Re-inspection', notice: 'Rectification notice', decision: 'Penalty decision', payment: 'Fine paid', dispatch: 'Re-inspection dispatched', overdue: 'Fine overdue' },
+  docs: { order: 'Rectification order', notice: 'Rectification notice', decision: 'Penalty decision' },
+  col: { subject: 'Subject', site: 'Site', caseNo: 'Case no.', deadline: 'Deadline', due: 'Due', fine: 'Fine', paymentDue: 'Payment due', opened: 'Opened', who: 'Officers', when: 'When', where: 'Where', photos: 'Photos', document: 'Document', result: 'Result' },
+  result: { rectified: 'Rectified', not_rectified: 'Not rectified' },
+  ack: { label: 'Service', signed: 'Signed by the subject', refused: 'Subject refused to sign', absent: 'Subject absent' },
+  detail: {
+    title: 'Enforcement case', subject: 'Subject', history: 'History', legalBasis: 'Legal basis', steps: 'Steps', documents: 'Documents', openPdf: 'View / print PDF',
+    verifyCode: 'Verification code', revision: 'revision {{n}}', superseded: 'Superseded', proposal: 'Proposed fine: {{amount}} RMB ({{offence}}, legal range {{min}}–{{max}} RMB)',
+    first: 'first offence', repeat: 'repeat offence', prior: '{{n}} violation(s) in 12 months', next: 'Next', system: 'Platform',
+  },
+  history: { title: 'Subject history', ladders: 'Enforcement cases', cases: 'Cases', repeat: 'Repeat offender: {{n}} in 12 months', none: 'No violations on record' },
+  verify: { title: 'Verify a document', code: 'Verification code', check: 'Verify', valid: 'Valid: matches the platform record', invalid: 'Not valid', superseded: 'This document was corrected; the latest revision applies' },
+  field: {
+    tile: 'Enforcement', tileHint: 'Re-inspections, orders, notices, penalties', dueToday: 'Re-inspections due today', mine: 'Open enforcement cases', open: 'New enforcement inspection', searchSite: 'Search a shop or unit by name or address',
+    facts: 'Facts found', category: 'Problem category', legalBasis: 'Legal basis', open2: 'Open case', step: 'Step', photos: 'Photos', education: 'Rules explained on site (education)', deadline: 'Deadline',
+    coOfficer: 'Second officer', result: 'Result', fine: 'Fine (RMB)', fineReason: 'Reason (required outside the proposed band)', note: 'Note', receipt: 'Payment receipt no.',
+    submit: 'Submit', done: 'Recorded', docIssued: 'Document issued: {{number}}', gps: 'Position', noGps: 'No position: turn on location and try again.',
+  },
+};
+
+function register() {
+  i18n.addResourceBundle('zh', 'translation', { enforcement: zh }, true, true);
+  i18n.addResourceBundle('en', 'translation', { enforcement: en }, true, true);
+}
+if (i18n.isInitialized) register();
+else i18n.on('initialized', register);

@@ -13,7 +13,6 @@ import * as calendar from './calendar.js';
 import * as notifications from './notifications.js';
 import * as sites from './sites.js';
 import * as enforcement from './enforcement.js';
-import * as enforcement from './enforcement.js';
 import * as staff from './staff.js';
 import * as dashboard from './dashboard.js';
 import * as dashboardStream from './dashboard-stream.js';
@@ -85,7 +84,6 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/campaigns', coverage.createCampaignRoute);
   r('GET', '/api/sites/:id/history', coverage.siteHistory);
 
-
   // Photos (issue 3, item 9)
   r('POST', '/api/photos', photos.upload);
   r('GET', '/api/photos/:id', photos.original);
@@ -126,55 +124,23 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/enforcement/cases/:id/steps', enforcement.step);
   r('GET', '/api/enforcement/reinspections/due-today', enforcement.dueToday);
   r('GET', '/api/enforcement/counts', enforcement.counts);
-
-  // Operations-centre dashboard (issue 6)
-  r('GET', '/api/dashboard/summary', dashboard.summary);
-  r('GET', '/api/dashboard/rankings', dashboard.rankings);
-  r('GET', '/api/dashboard/trends/daily', dashboard.daily);
-  r('GET', '/api/dashboard/trends/hourly', dashboard.hourly);
-  r('GET', '/api/dashboard/categories', dashboard.categories);
-  r('GET', '/api/dashboard/compare', dashboard.compare);
-  r('GET', '/api/dashboard/map', dashboard.map);
-  r('GET', '/api/dashboard/feed', dashboard.feed);
-  r('GET', '/api/dashboard/export.xlsx', dashboard.exportXlsx);
-  r('GET', '/api/dashboard/report.pdf', dashboard.report);
-  r('GET', '/api/dashboard/stream', dashboardStream.stream);
-  r('GET', '/api/enforcement/subjects/:id/history', enforcement.history);
-  r('GET', '/api/enforcement/documents/verify', enforcement.verify);
-  r('GET', '/api/enforcement/documents/:id', enforcement.document);
-  r('GET', '/api/enforcement/documents/:id/pdf', enforcement.pdf);
-  r('POST', '/api/enforcement/documents/:id/corrections', enforcement.correct);
-
-  // Enforcement ladder 管执联动 (issue 5)
-  r('GET', '/api/enforcement/ladder', enforcement.ladder);
-  r('GET', '/api/enforcement/legal-bases', enforcement.legalBases);
-  r('POST', '/api/enforcement/legal-bases/:subdistrictId', enforcement.createBasis);
-  r('PATCH', '/api/enforcement/legal-bases/:id', enforcement.editBasis);
-  r('GET', '/api/enforcement/settings/:subdistrictId', enforcement.settings);
-  r('PATCH', '/api/enforcement/settings/:subdistrictId', enforcement.putSettings);
-  r('GET', '/api/enforcement/cases', enforcement.list);
-  r('POST', '/api/enforcement/cases', enforcement.open);
-  r('GET', '/api/enforcement/cases/:id', enforcement.get);
-  r('POST', '/api/enforcement/cases/:id/steps', enforcement.step);
-  r('GET', '/api/enforcement/reinspections/due-today', enforcement.dueToday);
-  r('GET', '/api/enforcement/counts', enforcement.counts);
-
-  // Operations-centre dashboard (issue 6)
-  r('GET', '/api/dashboard/summary', dashboard.summary);
-  r('GET', '/api/dashboard/rankings', dashboard.rankings);
-  r('GET', '/api/dashboard/trends/daily', dashboard.daily);
-  r('GET', '/api/dashboard/trends/hourly', dashboard.hourly);
-  r('GET', '/api/dashboard/categories', dashboard.categories);
-  r('GET', '/api/dashboard/compare', dashboard.compare);
-  r('GET', '/api/dashboard/map', dashboard.map);
-  r('GET', '/api/dashboard/feed', dashboard.feed);
-  r('GET', '/api/dashboard/export.xlsx', dashboard.exportXlsx);
-  r('GET', '/api/dashboard/report.pdf', dashboard.report);
-  r('GET', '/api/dashboard/stream', dashboardStream.stream);
   r('GET', '/api/enforcement/officers', enforcement.officers);
   r('GET', '/api/enforcement/subjects/:id/history', enforcement.history);
   r('GET', '/api/enforcement/documents/verify', enforcement.verify);
   r('GET', '/api/enforcement/documents/:id', enforcement.document);
   r('GET', '/api/enforcement/documents/:id/pdf', enforcement.pdf);
   r('POST', '/api/enforcement/documents/:id/corrections', enforcement.correct);
+
+  // Operations-centre dashboard (issue 6)
+  r('GET', '/api/dashboard/summary', dashboard.summary);
+  r('GET', '/api/dashboard/rankings', dashboard.rankings);
+  r('GET', '/api/dashboard/trends/daily', dashboard.daily);
+  r('GET', '/api/dashboard/trends/hourly', dashboard.hourly);
+  r('GET', '/api/dashboard/categories', dashboard.categories);
+  r('GET', '/api/dashboard/compare', dashboard.compare);
+  r('GET', '/api/dashboard/map', dashboard.map);
+  r('GET', '/api/dashboard/feed', dashboard.feed);
+  r('GET', '/api/dashboard/export.xlsx', dashboard.exportXlsx);
+  r('GET', '/api/dashboard/report.pdf', dashboard.report);
+  r('GET', '/api/dashboard/stream', dashboardStream.stream);
 }

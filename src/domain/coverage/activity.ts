@@ -3,6 +3,7 @@ import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
+import { zhCollator } from './collate.js';
 
 /**
  * Staff activity per person for a day (人员力量全纳入): check-ins (on site / off site, bin rooms),
@@ -63,5 +64,5 @@ export async function staffActivity(db: Db, actor: Actor, f: { date: string; com
     .groupBy(['u.id', 'u.display_name', 'u.role'])
     .execute();
   for (const r of m) person(r.id, r.name, r.role).missed = Number(r.n);
-  return { date: f.date, items: [...people.values()].sort((a, b) => a.name.localeCompare(b.name, 'zh')) };
+  return { date: f.date, items: [...people.values()].sort((a, b) => zhCollator.compare(a.name, b.name)) };
 }

@@ -8,6 +8,7 @@ import { addDays, datesBetween, shanghaiInstant } from '../checkins/local-time.j
 import { parseDisposalHours, windowsOn } from '../checkins/windows.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidField } from '../shared/errors.js';
+import { zhCollator } from './collate.js';
 
 export const MAX_BOARD_DAYS = 31;
 
@@ -153,7 +154,7 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
     }
   }
 
-  const items = [...rows.values()].sort((a, b) => a.committeeName.localeCompare(b.committeeName, 'zh') || a.kind.localeCompare(b.kind));
+  const items = [...rows.values()].sort((a, b) => zhCollator.compare(a.committeeName, b.committeeName) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
   const totals: Record<string, Omit<BoardRow, 'subdistrictId' | 'committeeId' | 'committeeName' | 'kind'>> = {};
   for (const r of items) {
     const t = (totals[r.kind] ??= { sites: 0, due: 0, covered: 0, missed: 0, pending: 0 });

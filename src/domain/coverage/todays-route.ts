@@ -7,6 +7,7 @@ import { addDays, shanghaiDate, shanghaiInstant } from '../checkins/local-time.j
 import { parseDisposalHours, windowsOn } from '../checkins/windows.js';
 import { distanceMetres, type LatLng } from '../geo/haversine.js';
 import type { Clock } from '../shared/clock.js';
+import { zhCollator } from './collate.js';
 
 /**
  * The field app's "today": sites in my scope still due today, nearest first.
@@ -59,6 +60,6 @@ export async function todaysRoute(db: Db, clock: Clock, actor: Actor, f: { near?
       out.push({ id: r.id, kind: r.kind, name: r.name, address: r.address, lat: Number(r.lat), lng: Number(r.lng), reason: r.grade ? `inspection:${r.grade}` : 'inspection:new', window: null, distanceM: null });
   }
   if (f.near) for (const s of out) s.distanceM = Math.round(distanceMetres(f.near, s));
-  out.sort((a, b) => (a.distanceM ?? 0) - (b.distanceM ?? 0) || a.name.localeCompare(b.name, 'zh'));
+  out.sort((a, b) => (a.distanceM ?? 0) - (b.distanceM ?? 0) || zhCollator.compare(a.name, b.name));
   return { date: today, total: out.length, items: out.slice(0, f.limit) };
 }

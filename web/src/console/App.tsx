@@ -10,6 +10,9 @@ import { SiteFormPage } from './sites/SiteFormPage';
 import { SitesPage } from './sites/SitesPage';
 import { StaffFormPage } from './staff/StaffFormPage';
 import { StaffPage } from './staff/StaffPage';
+import { CampaignsPage } from './coverage/CampaignsPage';
+import { ChecklistsPage } from './coverage/ChecklistsPage';
+import { CoveragePage } from './coverage/CoveragePage';
 import { DeskPage } from './enforcement/DeskPage';
 import { LadderPage } from './enforcement/LadderPage';
 import { SubjectHistoryPage } from './enforcement/SubjectHistoryPage';
@@ -48,6 +51,9 @@ export function App() {
         <Route path="staff" element={<Allow permission="staff.read"><StaffPage /></Allow>} />
         <Route path="staff/new" element={<Allow permission="staff.write"><StaffFormPage /></Allow>} />
         <Route path="staff/:id/edit" element={<Allow permission="staff.write"><StaffFormPage /></Allow>} />
+        <Route path="coverage" element={<Allow permission="coverage.read"><CoveragePage /></Allow>} />
+        <Route path="checklists" element={<Allow permission="patrols.read"><ChecklistsPage /></Allow>} />
+        <Route path="campaigns" element={<Allow permission="coverage.read"><CampaignsPage /></Allow>} />
         <Route path="enforcement" element={<Allow permission="enforcement.read"><DeskPage /></Allow>} />
         <Route path="enforcement/subjects/:id" element={<Allow permission="enforcement.read"><SubjectHistoryPage /></Allow>} />
         <Route path="enforcement/:id" element={<Allow permission="enforcement.read"><LadderPage /></Allow>} />

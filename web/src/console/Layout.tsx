@@ -2,12 +2,16 @@ import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useAuth, useMe } from '../shared/auth';
 import { LangSwitch } from '../shared/LangSwitch';
+import '../shared/i18n/patrol';
 import '../shared/i18n/enforcement';
 
 /** Navigation entries, each offered only to roles holding its permission. */
 const NAV = [
   { to: '/sites', label: 'nav.sites', permission: 'registry.read', testId: 'nav-sites' },
   { to: '/staff', label: 'nav.staff', permission: 'staff.read', testId: 'nav-staff' },
+  { to: '/coverage', label: 'patrol.nav.coverage', permission: 'coverage.read', testId: 'nav-coverage' },
+  { to: '/checklists', label: 'patrol.nav.checklists', permission: 'checklists.write', testId: 'nav-checklists' },
+  { to: '/campaigns', label: 'patrol.nav.campaigns', permission: 'coverage.read', testId: 'nav-campaigns' },
   { to: '/enforcement', label: 'enforcement.nav', permission: 'enforcement.read', testId: 'nav-enforcement' },
 ] as const;
 

@@ -1,6 +1,9 @@
 import type { ReactNode } from 'react';
 import { FieldSitePage } from './FieldSitePage';
 import { NearbyPage } from './NearbyPage';
+import { CheckinPage } from './patrol/CheckinPage';
+import { InspectPage } from './patrol/InspectPage';
+import { TodayPage } from './patrol/TodayPage';
 import { EnforcementHomePage } from './enforcement/EnforcementHomePage';
 import { LadderStepPage } from './enforcement/LadderStepPage';
 import { OpenLadderPage } from './enforcement/OpenLadderPage';
@@ -23,6 +26,13 @@ export const FIELD_ROUTES: FieldRoute[] = [
     tile: { label: 'field.nearby', hint: 'field.nearbyHint', icon: '◎', permission: 'registry.read', testId: 'tile-nearby' },
   },
   { path: 'sites/:id', element: <FieldSitePage /> },
+  {
+    path: 'today',
+    element: <TodayPage />,
+    tile: { label: 'patrol.today.title', hint: 'patrol.today.hint', icon: '✓', permission: 'inspections.record', testId: 'tile-today' },
+  },
+  { path: 'checkin/:id', element: <CheckinPage /> },
+  { path: 'inspect/:id', element: <InspectPage /> },
   {
     path: 'enforcement',
     element: <EnforcementHomePage />,

@@ -1,0 +1,112 @@
+/// <reference lib="dom" />
+import type { Browser, BrowserContextOptions } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { offsetMetres } from '../../src/domain/geo/haversine.js';
+import { describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
+import { type RunningServer, startServer } from './helpers/server.js';
+
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+/** A real JPEG, as the phone camera would hand the file input. */
+const jpeg = async (r: number, g: number, b: number) => ({
+  name: `IMG_${r}${g}${b}.jpg`,
+  mimeType: 'image/jpeg',
+  buffer: await sharp({ create: { width: 320, height: 240, channels: 3, background: { r, g, b } } }).jpeg().toBuffer(),
+});
+
+describeBrowser('field app: check-in and a failed inspection on the phone layout', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function cadreCommittee() {
+    const r = await server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
+    return r.committee_id!;
+  }
+
+  it("checks in at a bin room from today's route with GPS (accuracy shown) and a camera photo", async () => {
+    const committee = await cadreCommittee();
+    const room = await server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'name']).where('committee_id', '=', committee).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
+    const here = offsetMetres({ lat: room.lat, lng: room.lng }, 15, 90);
+    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 12 }, permissions: ['geolocation'] });
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'cadre01', '/m/sign-in');
+    await page.getByTestId('tile-today').click();
+    const item = page.locator(`[data-testid=today-list] a[data-site-id="${room.id}"]`);
+    await item.waitFor();
+    // nearest first: the bin room we stand beside heads the list
+    expect(await page.locator('[data-testid=today-list] a').first().getAttribute('data-site-id')).toBe(room.id);
+    await item.click();
+    await eventually(() => page.getByTestId('gps-accuracy').textContent()).toContain('12');
+    await page.getByTestId('checkin-photo').setInputFiles(await jpeg(40, 120, 60));
+    await page.getByTestId('checkin-photo-done').waitFor();
+    await page.getByTestId('checkin-submit').click();
+    await eventually(() => page.getByTestId('checkin-done').getAttribute('data-status')).toBe('on_site');
+    const rows = await server.db.selectFrom('checkins').select(['status', 'method', 'accuracy_m']).where('site_id', '=', room.id).execute();
+    expect(rows).toEqual([{ status: 'on_site', method: 'gps', accuracy_m: 12 }]);
+    await ctx.close();
+  });
+
+  it('asks for a reason when the phone is far from the bin room, then records it off-site', async () => {
+    const committee = await cadreCommittee();
+    const room = (await server.db.selectFrom('sites').select(['id', 'lat', 'lng']).where('committee_id', '=', committee).where('kind', '=', 'bin_room').orderBy('id').execute())[1]!;
+    const far = offsetMetres({ lat: room.lat, lng: room.lng }, 400, 0);
+    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: far.lat, longitude: far.lng, accuracy: 20 }, permissions: ['geolocation'] });
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'cadre01', '/m/sign-in');
+    await page.getByTestId('tile-today').waitFor();
+    await page.goto(`/m/checkin/${room.id}`);
+    await eventually(() => page.getByTestId('gps-accuracy').textContent()).toContain('20');
+    await page.getByTestId('checkin-photo').setInputFiles(await jpeg(10, 10, 200));
+    await page.getByTestId('checkin-photo-done').waitFor();
+    await page.getByTestId('checkin-submit').click();
+    await page.getByTestId('off-site').waitFor();
+    expect(await server.db.selectFrom('checkins').select('id').where('site_id', '=', room.id).execute()).toHaveLength(0);
+    await page.getByTestId('checkin-reason').fill('箱房铁门上锁，在小区门口打卡');
+    await page.getByTestId('checkin-submit').click();
+    await eventually(() => page.getByTestId('checkin-done').getAttribute('data-status')).toBe('off_site');
+    await ctx.close();
+  });
+
+  it('fills the shop checklist with one item fixed on the spot and one reported; both cases are created and linked', async () => {
+    const committee = await cadreCommittee();
+    const shop = await server.db.selectFrom('sites').select(['id', 'lat', 'lng']).where('committee_id', '=', committee).where('kind', '=', 'shop').orderBy('id').executeTakeFirstOrThrow();
+    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 8 }, permissions: ['geolocation'] });
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'patrol1', '/m/sign-in');
+    await page.getByTestId('tile-today').waitFor();
+    await page.goto(`/m/inspect/${shop.id}`);
+    const containers = page.getByTestId('item-SH-CONTAINERS');
+    await containers.locator('input[value=fail]').check();
+    await page.getByTestId('before-SH-CONTAINERS').setInputFiles(await jpeg(200, 30, 30));
+    await page.getByTestId('before-SH-CONTAINERS-done').waitFor();
+    await containers.locator('input[value=fixed]').check();
+    await page.getByTestId('after-SH-CONTAINERS').setInputFiles(await jpeg(30, 200, 30));
+    await page.getByTestId('after-SH-CONTAINERS-done').waitFor();
+    const frontage = page.getByTestId('item-SH-FRONTAGE');
+    await frontage.locator('input[value=fail]').check();
+    await page.getByTestId('before-SH-FRONTAGE').setInputFiles(await jpeg(120, 90, 20));
+    await page.getByTestId('before-SH-FRONTAGE-done').waitFor();
+    await frontage.locator('input[value=reported]').check();
+    await page.getByTestId('inspect-submit').click();
+    await eventually(() => page.getByTestId('inspect-done').getAttribute('data-outcome')).toBe('fail');
+    expect(await page.locator('[data-testid=inspect-cases] [data-resolution]').evaluateAll((els) => els.map((e) => e.getAttribute('data-resolution')).sort())).toEqual(['fixed', 'reported']);
+    const links = await server.db
+      .selectFrom('inspection_cases as ic')
+      .innerJoin('cases as c', 'c.id', 'ic.case_id')
+      .innerJoin('inspections as i', 'i.id', 'ic.inspection_id')
+      .select(['ic.resolution', 'c.status', 'c.source', 'i.site_id'])
+      .where('i.site_id', '=', shop.id)
+      .execute();
+    expect(links.map((l) => `${l.resolution}:${l.status}:${l.source}`).sort()).toEqual(['fixed:closed:self_resolved', 'reported:reported:patrol']);
+    await ctx.close();
+  });
+});

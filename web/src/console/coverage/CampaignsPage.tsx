@@ -1,0 +1,61 @@
+import '../../shared/i18n/patrol';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../../shared/api';
+import { useAuth, useMe } from '../../shared/auth';
+import { errorText } from '../../shared/errors';
+import { useApi } from '../../shared/use-api';
+
+interface Campaign { id: string; name: string; siteKinds: string[]; startDate: string; endDate: string; sites: number; inspected: number; progress: number }
+
+/** Sweep campaigns (e.g. two weeks over every unit and shop) and their progress. */
+export function CampaignsPage() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const { places } = useMe();
+  const list = useApi(() => api.get<{ items: Campaign[] }>('/api/campaigns'), []);
+  const [form, setForm] = useState({ name: '', kinds: ['shop', 'institution'], startDate: '', endDate: '' });
+  const [err, setErr] = useState('');
+  async function create() {
+    setErr('');
+    try {
+      await api.post('/api/campaigns', { subdistrictId: places.subdistricts[0]?.id, name: form.name, siteKinds: form.kinds, startDate: form.startDate, endDate: form.endDate });
+      list.reload();
+    } catch (e) {
+      setErr(e instanceof ApiError && e.fields.length ? e.fields.map((f) => `${f.field}: ${f.reason}`).join('；') : errorText(t, e));
+    }
+  }
+  return (
+    <section data-testid="campaigns-page">
+      <div className="page-head"><h1>{t('patrol.campaigns.title')}</h1></div>
+      {list.data && !list.data.items.length ? <p>{t('patrol.campaigns.empty')}</p> : null}
+      <table className="table" data-testid="campaigns-table">
+        <thead><tr><th>{t('patrol.campaigns.name')}</th><th>{t('patrol.campaigns.kinds')}</th><th>{t('patrol.campaigns.dates')}</th><th>{t('patrol.campaigns.inspected')}</th><th>{t('patrol.campaigns.progress')}</th></tr></thead>
+        <tbody>
+          {(list.data?.items ?? []).map((c) => (
+            <tr key={c.id}>
+              <td>{c.name}</td><td>{c.siteKinds.map((k) => t(`patrol.kinds.${k}`)).join('、')}</td><td>{c.startDate} – {c.endDate}</td>
+              <td>{c.inspected} / {c.sites}</td>
+              <td><progress max={1} value={c.progress} /> {Math.round(c.progress * 100)}%</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {can('campaigns.write') ? (
+        <div className="card">
+          <h2>{t('patrol.campaigns.create')}</h2>
+          <label className="field"><span>{t('patrol.campaigns.name')}</span><input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
+          <div className="filters">
+            {['bin_room', 'shop', 'institution'].map((k) => (
+              <label key={k}><input type="checkbox" checked={form.kinds.includes(k)} onChange={(e) => setForm({ ...form, kinds: e.target.checked ? [...form.kinds, k] : form.kinds.filter((x) => x !== k) })} /> {t(`patrol.kinds.${k}`)}</label>
+            ))}
+            <label>{t('patrol.campaigns.start')} <input type="date" value={form.startDate} onChange={(e) => setForm({ ...form, startDate: e.target.value })} /></label>
+            <label>{t('patrol.campaigns.end')} <input type="date" value={form.endDate} onChange={(e) => setForm({ ...form, endDate: e.target.value })} /></label>
+          </div>
+          {err ? <p className="alert alert-error">{err}</p> : null}
+          <button type="button" className="btn btn-primary" onClick={create}>{t('patrol.campaigns.create')}</button>
+        </div>
+      ) : null}
+    </section>
+  );
+}

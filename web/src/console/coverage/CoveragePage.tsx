@@ -1,0 +1,106 @@
+import '../../shared/i18n/patrol';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../shared/api';
+import { errorText } from '../../shared/errors';
+import { formatTime } from '../../shared/format';
+import { useApi } from '../../shared/use-api';
+
+interface Row { committeeId: string; committeeName: string; kind: string; sites: number; due: number; covered: number; missed: number; pending: number }
+interface Board { from: string; to: string; items: Row[]; totals: Record<string, Omit<Row, 'committeeId' | 'committeeName' | 'kind'>> }
+interface Miss { id: string; siteName: string; windowKey: string; subject: string; userName: string | null }
+interface Person { userId: string; name: string; role: string; checkins: number; offSite: number; binRooms: number; inspections: number; failedInspections: number; selfResolved: number; reported: number; missed: number }
+interface Flagged { id: string; siteName: string; userName: string; firstAt: string; evidenceFlags: { code: string }[] }
+
+const shanghaiToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '—');
+
+/** 巡查点位全覆盖 + 人员力量全纳入: coverage per committee and kind, missed check-ins, staff activity, flagged evidence. */
+export function CoveragePage() {
+  const { t, i18n } = useTranslation();
+  const [from, setFrom] = useState(shanghaiToday());
+  const [to, setTo] = useState(shanghaiToday());
+  const [kind, setKind] = useState('');
+  const board = useApi(() => api.get<Board>('/api/coverage/board', { from, to, kind }), [from, to, kind]);
+  const misses = useApi(() => api.get<{ items: Miss[] }>('/api/checkins/misses', { date: to, subject: 'site', limit: 200 }), [to]);
+  const activity = useApi(() => api.get<{ items: Person[] }>('/api/coverage/activity', { date: to }), [to]);
+  const flagged = useApi(() => api.get<{ items: Flagged[] }>('/api/checkins', { flagged: 'true', limit: 100 }), []);
+  const kinds = ['bin_room', 'shop', 'institution'];
+  return (
+    <section data-testid="coverage-page">
+      <div className="page-head">
+        <h1>{t('patrol.board.title')}</h1>
+      </div>
+      <div className="filters">
+        <label>{t('patrol.board.date')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="board-from" /></label>
+        <label>{t('patrol.board.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="board-to" /></label>
+        <select value={kind} onChange={(e) => setKind(e.target.value)} aria-label={t('patrol.board.kind')}>
+          <option value="">—</option>
+          {kinds.map((k) => <option key={k} value={k}>{t(`patrol.kinds.${k}`)}</option>)}
+        </select>
+      </div>
+      {board.error ? <p className="alert alert-error">{errorText(t, board.error)}</p> : null}
+      {board.data ? (
+        <table className="table" data-testid="board-table">
+          <thead>
+            <tr>
+              <th>{t('patrol.board.committee')}</th><th>{t('patrol.board.kind')}</th><th>{t('patrol.board.sites')}</th><th>{t('patrol.board.due')}</th>
+              <th>{t('patrol.board.covered')}</th><th>{t('patrol.board.missed')}</th><th>{t('patrol.board.pending')}</th><th>{t('patrol.board.rate')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(board.data.totals).map(([k, r]) => (
+              <tr key={`total-${k}`} data-testid={`board-total-${k}`}>
+                <th>{t('patrol.board.total')}</th><td>{t(`patrol.kinds.${k}`)}</td><td>{r.sites}</td><td>{r.due}</td>
+                <td data-col="covered">{r.covered}</td><td data-col="missed">{r.missed}</td><td>{r.pending}</td><td>{pct(r.covered, r.due)}</td>
+              </tr>
+            ))}
+            {board.data.items.map((r) => (
+              <tr key={`${r.committeeId}-${r.kind}`}>
+                <td>{r.committeeName}</td><td>{t(`patrol.kinds.${r.kind}`)}</td><td>{r.sites}</td><td>{r.due}</td>
+                <td>{r.covered}</td><td>{r.missed}</td><td>{r.pending}</td><td>{pct(r.covered, r.due)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <h2>{t('patrol.board.activity')}</h2>
+      <table className="table" data-testid="activity-table">
+        <thead>
+          <tr>
+            <th>{t('patrol.board.person')}</th><th>{t('patrol.board.role')}</th><th>{t('patrol.board.checkins')}</th><th>{t('patrol.board.offSite')}</th>
+            <th>{t('patrol.board.binRooms')}</th><th>{t('patrol.board.inspections')}</th><th>{t('patrol.board.failed')}</th><th>{t('patrol.board.selfResolved')}</th>
+            <th>{t('patrol.board.reportedCases')}</th><th>{t('patrol.board.missedWindows')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(activity.data?.items ?? []).map((p) => (
+            <tr key={p.userId}>
+              <td>{p.name}</td><td>{t(`roles.${p.role}`)}</td><td>{p.checkins}</td><td>{p.offSite}</td><td>{p.binRooms}</td>
+              <td>{p.inspections}</td><td>{p.failedInspections}</td><td>{p.selfResolved}</td><td>{p.reported}</td><td>{p.missed}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t('patrol.board.misses')}</h2>
+      <table className="table" data-testid="misses-table">
+        <thead><tr><th>{t('patrol.board.site')}</th><th>{t('patrol.board.window')}</th></tr></thead>
+        <tbody>
+          {(misses.data?.items ?? []).map((m) => <tr key={m.id}><td>{m.siteName}</td><td>{m.windowKey.replace('@', ' ')}</td></tr>)}
+        </tbody>
+      </table>
+      <h2>{t('patrol.board.flagged')}</h2>
+      <table className="table" data-testid="flagged-table">
+        <thead><tr><th>{t('patrol.board.when')}</th><th>{t('patrol.board.site')}</th><th>{t('patrol.board.person')}</th><th>{t('patrol.board.flag')}</th></tr></thead>
+        <tbody>
+          {(flagged.data?.items ?? []).map((c) => (
+            <tr key={c.id}>
+              <td>{formatTime(c.firstAt, i18n.language)}</td><td>{c.siteName}</td><td>{c.userName}</td>
+              <td>{c.evidenceFlags.map((f) => t(`patrol.flags.${f.code}`)).join('、')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

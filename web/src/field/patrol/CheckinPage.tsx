@@ -1,0 +1,130 @@
+import '../../shared/i18n/patrol';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router-dom';
+import { api, ApiError } from '../../shared/api';
+import { errorText } from '../../shared/errors';
+import type { Site } from '../../shared/types';
+import { useApi } from '../../shared/use-api';
+import { TopBar } from '../TopBar';
+import { PhotoInput, type UploadedPhoto } from './PhotoInput';
+import { canScanQr, scanQrFromFile } from './qr-scan';
+import { useWatchPosition } from './use-watch-position';
+
+interface CheckinResult {
+  id: string;
+  status: 'on_site' | 'off_site';
+  method: 'gps' | 'qr';
+  repeatCount: number;
+  folded: boolean;
+  evidenceFlags: { code: string }[];
+}
+interface Geofence {
+  reason: 'outside_fence' | 'accuracy_too_poor';
+  distanceM: number;
+  accuracyM: number;
+  radiusM: number;
+  maxAccuracyM: number;
+}
+
+/** 打卡: camera photo + GPS (accuracy shown) or the bin room's QR plate; off-site needs a reason. */
+export function CheckinPage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const site = useApi(() => api.get<Site>(`/api/sites/${encodeURIComponent(id)}`), [id]);
+  const gps = useWatchPosition();
+  const [photo, setPhoto] = useState<UploadedPhoto | null>(null);
+  const [qr, setQr] = useState('');
+  const [qrNote, setQrNote] = useState('');
+  const [reason, setReason] = useState('');
+  const [fence, setFence] = useState<Geofence | null>(null);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<CheckinResult | null>(null);
+
+  async function submit() {
+    setBusy(true);
+    setError('');
+    try {
+      const body = {
+        siteId: id,
+        photoId: photo?.id,
+        ...(gps.status === 'ok' ? { position: gps.fix } : {}),
+        ...(qr.trim() ? { qrCode: qr.trim() } : {}),
+        ...(reason.trim() ? { offSiteReason: reason.trim() } : {}),
+        deviceTime: new Date().toISOString(),
+      };
+      setDone(await api.post<CheckinResult>('/api/checkins', body));
+    } catch (e) {
+      if (e instanceof ApiError && e.fields[0]?.field === 'offSiteReason') setFence((e.details as { geofence: Geofence }).geofence);
+      else setError(e instanceof ApiError && e.fields.length ? `${e.fields[0]!.field}: ${e.fields[0]!.reason}` : errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (done) {
+    return (
+      <div className="m-page">
+        <TopBar title={t('patrol.checkin.title')} />
+        <p className={`alert ${done.status === 'on_site' ? 'alert-ok' : 'alert-info'}`} data-testid="checkin-done" data-status={done.status}>
+          {done.status === 'on_site' ? t('patrol.checkin.done') : t('patrol.checkin.doneOff')}
+          {done.folded ? ` · ${t('patrol.checkin.folded', { n: done.repeatCount + 1 })}` : ''}
+        </p>
+        {done.evidenceFlags.length ? (
+          <p className="alert alert-error">{t('patrol.checkin.flags', { list: done.evidenceFlags.map((f) => t(`patrol.flags.${f.code}`)).join('、') })}</p>
+        ) : null}
+        <Link className="m-btn m-btn-block" to="/today">{t('patrol.today.title')}</Link>
+      </div>
+    );
+  }
+  return (
+    <div className="m-page">
+      <TopBar title={t('patrol.checkin.title')} />
+      {site.error ? <p className="alert alert-error">{errorText(t, site.error)}</p> : null}
+      {site.data ? <h2 data-testid="checkin-site">{site.data.name}</h2> : null}
+      <p className="m-notice" data-testid="gps-status">
+        {t('patrol.checkin.gps')}：
+        {gps.status === 'ok' ? <strong data-testid="gps-accuracy">{t('patrol.checkin.accuracy', { m: gps.fix.accuracyM })}</strong> : gps.status === 'locating' ? t('patrol.checkin.locating') : t('patrol.checkin.noGps')}
+      </p>
+      <PhotoInput label={t('patrol.checkin.photo')} testId="checkin-photo" onUploaded={setPhoto} />
+      <div className="field">
+        <span>{t('patrol.checkin.qr')}</span>
+        {canScanQr() ? (
+          <input
+            type="file"
+            accept="image/*"
+            capture="environment"
+            aria-label={t('patrol.checkin.scanQr')}
+            onChange={async (e) => {
+              const f = e.target.files?.[0];
+              if (!f) return;
+              const code = await scanQrFromFile(f);
+              if (code) setQr(code);
+              setQrNote(code ? '' : t('patrol.checkin.qrNotFound'));
+            }}
+          />
+        ) : (
+          <small className="hint">{t('patrol.checkin.qrUnsupported')}</small>
+        )}
+        <input className="m-input" data-testid="checkin-qr" placeholder={t('patrol.checkin.qrManual')} value={qr} onChange={(e) => setQr(e.target.value)} />
+        {qrNote ? <small className="field-error">{qrNote}</small> : null}
+      </div>
+      {fence ? (
+        <div className="alert alert-error" data-testid="off-site">
+          <strong>{t('patrol.checkin.offSiteTitle')}</strong>
+          <p>
+            {fence.reason === 'accuracy_too_poor'
+              ? t('patrol.checkin.poorAccuracy', { accuracy: fence.accuracyM, max: fence.maxAccuracyM })
+              : t('patrol.checkin.offSiteText', { distance: fence.distanceM, accuracy: fence.accuracyM, radius: fence.radiusM })}
+          </p>
+          <input className="m-input" data-testid="checkin-reason" placeholder={t('patrol.checkin.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+        </div>
+      ) : null}
+      {error ? <p className="alert alert-error" data-testid="checkin-error">{error}</p> : null}
+      <button type="button" className="m-btn m-btn-primary m-btn-block" data-testid="checkin-submit" disabled={busy || !photo} onClick={submit}>
+        {t('patrol.checkin.submit')}
+      </button>
+    </div>
+  );
+}

@@ -64,6 +64,18 @@ describeBrowser('console: each role sees only what it may', () => {
     await ctx.close();
   });
 
+  it('when the session ends, the next request sends the console back to sign-in', async () => {
+    const ctx = await newContext(browser, server.url);
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'operator');
+    await page.getByTestId('site-table').waitFor();
+    await ctx.clearCookies();
+    await page.getByTestId('nav-staff').click(); // client-side navigation; its API call gets 401
+    await page.waitForURL(/\/sign-in$/);
+    await page.locator('input[name=username]').waitFor();
+    await ctx.close();
+  });
+
   for (const role of ROLES) {
     it(`${role.username}: navigation, add/import/export and edit controls match the role`, async () => {
       const ctx = await newContext(browser, server.url);

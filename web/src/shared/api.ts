@@ -28,6 +28,8 @@ export class ApiError extends Error {
   }
 }
 
+export const SESSION_ENDED_EVENT = 'closeloop:session-ended';
+
 type Query = Record<string, string | number | undefined | null>;
 
 export function withQuery(path: string, query?: Query): string {
@@ -60,6 +62,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   }
   if (!res.ok) {
     const e = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+    // A session that ended (expired, signed out elsewhere) sends the app back to sign-in.
+    if (res.status === 401 && e?.code === 'unauthenticated') window.dispatchEvent(new Event(SESSION_ENDED_EVENT));
     throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? res.statusText, e?.details ?? null);
   }
   return data as T;

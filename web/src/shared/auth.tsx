@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { api, ApiError } from './api';
+import { api, ApiError, SESSION_ENDED_EVENT } from './api';
 import type { Me } from './types';
 
 interface AuthState {
@@ -32,6 +32,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void load();
   }, [load]);
+
+  useEffect(() => {
+    const ended = () => {
+      setMe(null);
+      setStatus('signedOut');
+    };
+    window.addEventListener(SESSION_ENDED_EVENT, ended);
+    return () => window.removeEventListener(SESSION_ENDED_EVENT, ended);
+  }, []);
 
   const value = useMemo<AuthState>(
     () => ({

@@ -12,6 +12,7 @@ import type { Deps } from './deps.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import type { App } from './route.js';
 import { registerRoutes } from './routes/index.js';
+import { hubFor } from '../domain/dashboard/hub.js';
 
 export interface AppOptions {
   /** Folder of the built web apps (vite build output); omitted in API-only tests. */
@@ -65,6 +66,8 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   });
 
   registerRoutes(app, deps);
+  // Open dashboard streams never end by themselves: end them so close() does not wait on them.
+  app.addHook('preClose', async () => hubFor(deps.db).closeAll());
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (opts.webDir && fs.existsSync(opts.webDir)) {

@@ -7,6 +7,8 @@ export interface HubSubscriber {
   actor: Actor;
   /** events this viewer may see, in chain order; called once per published round */
   deliver(events: FeedEvent[]): void;
+  /** ends the viewer's connection (server shutting down) */
+  close(): void;
 }
 
 /**
@@ -20,6 +22,12 @@ export class DashboardHub {
   subscribe(s: HubSubscriber): () => void {
     this.subs.add(s);
     return () => this.subs.delete(s);
+  }
+
+  /** Ends every open stream (the server is closing). */
+  closeAll() {
+    for (const s of [...this.subs]) s.close();
+    this.subs.clear();
   }
 
   get size() {

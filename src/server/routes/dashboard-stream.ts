@@ -98,7 +98,7 @@ export const stream = def({
       if (kpiTimer || closed) return;
       kpiTimer = setTimeout(() => void pushKpis(), Math.max(0, lastKpiAt + KPI_MIN_INTERVAL_MS - Date.now()));
     };
-    const unsubscribe = hubFor(deps.db).subscribe({ actor, deliver: send });
+    const unsubscribe = hubFor(deps.db).subscribe({ actor, deliver: send, close: () => close() });
     const heartbeat = setInterval(() => write(`: ping ${Date.now()}\n\n`), HEARTBEAT_MS);
     function close() {
       if (closed) return;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,6 +80,10 @@ for (const dialect of DIALECTS) {
       expect(o.document.content.officers.map((x: { userId: string }) => x.userId)).toEqual([enforcer1Id, enforcer2Id]);
       expect(o.document.content.legalBasis.version).toBe(1);
       const orderText = await pdfOf(o.document.id);
+      // The photo is embedded as a thumbnail; the stored bytes are what the hash says.
+      const orderPdf = (await get(enforcer1, `/api/enforcement/documents/${o.document.id}/pdf`)).rawPayload;
+      expect(orderPdf.toString('latin1')).toContain('/Subtype /Image');
+      expect(createHash('sha256').update(orderPdf).digest('hex')).toBe(o.document.pdfSha256);
       for (const s of ['责令改正通知书', '长城管(虹桥)责改字〔2026〕第0001号', salon.name, '第二十六条第一款', '2026年5月27日16时00分', '普法', o.document.verifyCode]) {
         expect(orderText).toContain(s);
       }

@@ -70,6 +70,11 @@ describeBrowser('console: language, finding sites on the list and the map, add a
     const popup = page.locator('.leaflet-popup-content');
     await eventually(() => popup.locator('.popup-title').textContent()).toBe(target.name);
     await eventually(() => popup.locator('.popup-address').textContent()).toBe(target.address);
+    // "Locate" on the list row also opens the marker's popup.
+    await page.locator('.leaflet-popup-close-button').click();
+    await eventually(() => page.locator('.leaflet-popup').count()).toBe(0);
+    await page.locator(`tr[data-site-id="${target.id}"]`).getByRole('button', { name: '定位' }).click();
+    await eventually(() => popup.locator('.popup-title').textContent()).toBe(target.name);
     await popup.locator('.popup-link').click();
     await page.waitForURL(new RegExp(`/sites/${target.id}$`));
     expect(await page.getByTestId('site-name').textContent()).toBe(target.name);

@@ -17,7 +17,8 @@ export default class SummaryReporter implements Reporter {
         else if (s === 'failed') failedHere++;
         else skipped++;
       }
-      if (failedHere === 0 && (m.state() === 'failed' || m.errors().length > 0)) failedHere = 1;
+      const suiteFailed = [...m.children.allSuites()].some((s) => s.state() === 'failed');
+      if (failedHere === 0 && (m.state() === 'failed' || suiteFailed || m.errors().length > 0)) failedHere = 1;
       failed += failedHere;
     }
     failed += unhandledErrors.length;

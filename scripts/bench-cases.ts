@@ -164,6 +164,7 @@ try {
   log('\n1. Full-loop transitions over HTTP (report → file → dispatch → handle → check_pass)');
   log(`   ${latencies.length.toLocaleString('en')} transitions (${loops} closed loops) in ${elapsed.toFixed(1)} s: ${Math.round(rate).toLocaleString('en')} transitions/s`);
   log(`   latency p50 ${ms(pct(latencies, 50))} · p95 ${ms(pct(latencies, 95))} · p99 ${ms(pct(latencies, 99))} · max ${ms(Math.max(...latencies))}`);
+  log(`   load average during the run: ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${os.cpus().length} cores`);
   log(`   ratio to raw single-row inserts: ${(rate / rawRate * 100).toFixed(1)} % (${Math.round(rate)} / ${Math.round(rawRate)})`);
   if (!PG) log(`   targets: ≥ 2,000/s ${rate >= 2000 ? 'MET' : 'MISSED'}; p99 ≤ 25 ms ${pct(latencies, 99) <= 25 ? 'MET' : 'MISSED'}`);
 
@@ -218,6 +219,11 @@ try {
     log(`   ${label.padEnd(36)} p50 ${ms(pct(ds, 50)).padStart(8)} · p95 ${ms(pct(ds, 95)).padStart(8)}  (${items} rows)`);
   }
   log(`   overall p95 ${ms(pct(all, 95))}${PG ? '' : ` — target ≤ 30 ms ${pct(all, 95) <= 30 ? 'MET' : 'MISSED'}`}`);
+  // Calibration: the cheapest signed-in request (session lookup only) shows what the machine's
+  // load adds to every figure above.
+  const floor: number[] = [];
+  for (let i = 0; i < QUERY_REPEATS; i++) floor.push((await get(operator, '/api/me')).d);
+  log(`   floor: GET /api/me p50 ${ms(pct(floor, 50))} · p95 ${ms(pct(floor, 95))}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${os.cpus().length} cores`);
 } finally {
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));

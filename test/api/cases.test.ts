@@ -202,6 +202,28 @@ for (const dialect of DIALECTS) {
       expect(detail.mergedCases.map((m: { id: string }) => m.id)).toEqual([b.id]);
     });
 
+    it("puts cases of a committee's own unit and of the enforcement squad in the right people's tasks", async () => {
+      for (const u of ['enforcer1', 'cadre02']) cookies[u] ??= await signInAs(ctx.app, u);
+      const db = ctx.handle.db;
+      const site = await db.selectFrom('sites').select('committee_id').where('id', '=', binRoom.id).executeTakeFirstOrThrow();
+      const committeeUnit = (await db.selectFrom('handling_units').select('id').where('kind', '=', 'committee').where('committee_id', '=', site.committee_id).executeTakeFirstOrThrow()).id;
+      const squad = (await db.selectFrom('handling_units as u').innerJoin('subdistricts as s', 's.id', 'u.subdistrict_id').select('u.id').where('u.kind', '=', 'enforcement_team').where('s.code', '=', '008').executeTakeFirstOrThrow()).id;
+      const dispatchTo = async (unitId: string) => {
+        let c = (await post('patrol1', '/api/cases', reportBody())).json();
+        c = (await act('operator', c.id, { action: 'file', version: 1 })).json();
+        return (await act('operator', c.id, { action: 'dispatch', version: 2, unitId })).json();
+      };
+      const a = await dispatchTo(committeeUnit);
+      const b = await dispatchTo(squad);
+      const tasks = async (who: string) => (await get(who, '/api/me/tasks?limit=200')).json().items.map((x: { id: string }) => x.id);
+      expect(await tasks('cadre01')).toContain(a.id);
+      expect(await tasks('cadre01')).not.toContain(b.id);
+      expect(await tasks('cadre02')).not.toContain(a.id);
+      expect(await tasks('enforcer1')).toContain(b.id);
+      expect(await tasks('enforcer1')).not.toContain(a.id);
+      expect((await get('cadre01', `/api/cases/${a.id}`)).json().allowedActions.map((x: { action: string }) => x.action)).toContain('handle');
+    });
+
     it('takes camera alerts through the API with a bearer token', async () => {
       const tok = (await post('operator', '/api/me/tokens', { name: 'camera gateway' })).json();
       const res = await ctx.app.inject({

@@ -1,8 +1,9 @@
-import { type SqlBool, sql } from 'kysely';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { CaseSource, CaseStatus } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
+import { fullSubdistricts, scopedCommittees } from '../auth/scope.js';
 import { caseVisibility } from './case-scope.js';
 import { STATUS_LABELS } from './lifecycle.js';
 
@@ -25,11 +26,25 @@ export interface CaseFilter {
   q?: string;
 }
 
-/** "My tasks": cases waiting on me or my handling unit, and handled cases I reported that wait for my check. */
+/**
+ * "My tasks": cases waiting on me (the same rule as isAssignee: the named person, else staff of the
+ * assigned unit, a cadre of the committee's own unit, an officer of the enforcement squad), and
+ * handled cases I reported that wait for my check.
+ */
 function mineCondition(actor: Actor) {
-  const assigned = [sql<SqlBool>`c.assigned_user_id = ${actor.userId}`];
-  if (actor.handlingUnitId) assigned.push(sql<SqlBool>`c.assigned_unit_id = ${actor.handlingUnitId}`);
-  return sql<SqlBool>`((c.status = 'dispatched' and (${sql.join(assigned, sql` or `)})) or (c.status = 'handled' and c.reporter_id = ${actor.userId}))`;
+  const unitTerms: RawBuilder<SqlBool>[] = [];
+  if (actor.handlingUnitId) unitTerms.push(sql<SqlBool>`c.assigned_unit_id = ${actor.handlingUnitId}`);
+  const coms = scopedCommittees(actor);
+  if (actor.role === 'cadre' && coms.length) {
+    unitTerms.push(sql<SqlBool>`c.assigned_unit_id in (select id from handling_units where kind = 'committee' and committee_id in (${sql.join(coms)}))`);
+  }
+  const subs = fullSubdistricts(actor);
+  if (actor.role === 'enforcement' && subs.length) {
+    unitTerms.push(sql<SqlBool>`c.assigned_unit_id in (select id from handling_units where kind = 'enforcement_team' and subdistrict_id in (${sql.join(subs)}))`);
+  }
+  const waiting = [sql<SqlBool>`c.assigned_user_id = ${actor.userId}`];
+  if (unitTerms.length) waiting.push(sql<SqlBool>`(c.assigned_user_id is null and (${sql.join(unitTerms, sql` or `)}))`);
+  return sql<SqlBool>`((c.status = 'dispatched' and (${sql.join(waiting, sql` or `)})) or (c.status = 'handled' and c.reporter_id = ${actor.userId}))`;
 }
 
 async function categoryIds(db: Db, id: string): Promise<string[]> {
@@ -96,7 +111,10 @@ export async function listCases(db: Db, actor: Actor, f: CaseFilter, page: { aft
     'c.rework_count as reworkCount', 'c.version',
   ]);
   if (page.after) q = q.where('c.id', '<', page.after);
-  const rows = await q.orderBy('c.id', 'desc').limit(page.limit + 1).execute();
+  // With a date range, order by an expression so the planner takes the reported_at index and
+  // sorts that slice, instead of walking the id index backwards through the whole history.
+  const order = f.from || f.to ? sql`c.id || ''` : sql.ref('c.id');
+  const rows = await q.orderBy(order, 'desc').limit(page.limit + 1).execute();
   const items = rows.slice(0, page.limit).map((r) => ({ ...r, lng: Number(r.lng), lat: Number(r.lat), statusLabel: STATUS_LABELS[r.status] }));
   return { items, nextCursor: rows.length > page.limit ? (items[items.length - 1]?.id ?? null) : null };
 }

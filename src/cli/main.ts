@@ -10,6 +10,7 @@ import { openContext } from './context.js';
 import { progressBar } from './progress.js';
 import { registerCaseCommands } from './cases-commands.js';
 import { registerLedgerCommands } from './ledger-commands.js';
+import { SCALES, registerDashboardCommands, seedScale } from './dashboard-commands.js';
 import { WEB_DIST, ensureWebBuilt } from './web-build.js';
 import type { Actor } from '../domain/auth/actor.js';
 
@@ -76,7 +77,15 @@ program
   .option('--demo', 'the Hongqiao Subdistrict demo (plus Xianxia Xincun)')
   .addOption(new Option('--subdistricts <n>', 'extra synthetic subdistricts of Hongqiao size').argParser((v) => Number.parseInt(v, 10)).default(0))
   .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10))
-  .action(async (opts: { demo?: boolean; subdistricts: number; seed?: number }) => {
+  .addOption(new Option('--scale <scale>', 'benchmark data: a year of cases for one subdistrict or a whole city').choices([...SCALES]))
+  .addOption(new Option('--city-subdistricts <n>', 'subdistricts in --scale city').argParser((v) => Number.parseInt(v, 10)).default(215))
+  .addOption(new Option('--cases-per-day <n>', 'cases a day per subdistrict for --scale').argParser((v) => Number.parseInt(v, 10)).default(51))
+  .addOption(new Option('--days <n>', 'days of history for --scale').argParser((v) => Number.parseInt(v, 10)).default(365))
+  .action(async (opts: { demo?: boolean; subdistricts: number; seed?: number; scale?: (typeof SCALES)[number]; citySubdistricts: number; casesPerDay: number; days: number }) => {
+    if (opts.scale) {
+      await seedScale({ scale: opts.scale, citySubdistricts: opts.citySubdistricts, casesPerDay: opts.casesPerDay, days: opts.days, seed: opts.seed });
+      return;
+    }
     if (!opts.demo) {
       console.error('Nothing to seed: pass --demo');
       process.exitCode = 2;
@@ -144,6 +153,7 @@ user
 
 registerCaseCommands(program);
 registerLedgerCommands(program);
+registerDashboardCommands(program);
 
 program.parseAsync().catch((err) => {
   console.error(pc.red(err instanceof Error ? err.message : String(err)));

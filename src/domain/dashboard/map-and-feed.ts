@@ -51,13 +51,21 @@ export const FEED_LIMIT = 20;
  */
 export async function latestCases(db: Db, actor: Actor, f: { subdistrictId?: string; committeeId?: string; limit?: number }) {
   await resolveSlice(db, actor, f);
-  const rows = await db.selectFrom('cases as c').innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
+  const limit = f.limit ?? FEED_LIMIT;
+  // Newest first per subdistrict or committee in scope (each an index seek on (…, id)), merged:
+  // one `in (…) order by id` over a whole city would walk the index instead.
+  const groups: [string, string][] = f.committeeId
+    ? [['c.committee_id', f.committeeId]]
+    : actor.scope.filter((s) => !f.subdistrictId || s.subdistrictId === f.subdistrictId)
+      .map((s) => (s.committeeId ? ['c.committee_id', s.committeeId] : ['c.subdistrict_id', s.subdistrictId]) as [string, string]);
+  const perGroup = await Promise.all(groups.map(([col, v]) => db.selectFrom('cases as c').innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
     .select(['c.id', 'c.number', 'c.status', 'c.source', 'c.subdistrict_id', 'c.committee_id', 'c.description', 'c.reported_at', 'c.lng', 'c.lat',
       'cat.code as category_code', 'cat.name_zh', 'cat.name_en'])
+    .where(col as 'c.committee_id', '=', v)
     .where(scopeCondition(actor, 'c.subdistrict_id', 'c.committee_id'))
-    .$if(!!f.subdistrictId, (q) => q.where('c.subdistrict_id', '=', f.subdistrictId!))
-    .$if(!!f.committeeId, (q) => q.where('c.committee_id', '=', f.committeeId!))
-    .orderBy('c.id', 'desc').limit(f.limit ?? FEED_LIMIT).execute();
+    .orderBy('c.id', 'desc').limit(limit).execute()));
+  const seen = new Set<string>();
+  const rows = perGroup.flat().filter((r) => !seen.has(r.id) && seen.add(r.id)).sort((a, b) => (a.id < b.id ? 1 : -1)).slice(0, limit);
   const ids = rows.map((r) => r.id);
   const photos = ids.length
     ? await db.selectFrom('case_photos').select(['case_id', sql<string>`min(photo_id)`.as('photo_id')])

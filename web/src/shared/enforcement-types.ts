@@ -17,6 +17,7 @@ export interface LadderSummary {
   overdueAt: string | null;
   openedAt: string;
   version: number;
+  priorViolations: number;
 }
 
 export interface DueTask {

@@ -72,7 +72,10 @@ export function DeskPage() {
         <tbody>
           {(ladders.data?.items ?? []).map((l) => (
             <tr key={l.id} data-id={l.id}>
-              <td><Link to={`/enforcement/${l.id}`}>{l.partyName}</Link></td>
+              <td>
+                <Link to={`/enforcement/${l.id}`}>{l.partyName}</Link>
+                {l.priorViolations > 0 ? <Link to={`/enforcement/subjects/${l.partyId}`} className="badge badge-retired" data-testid="repeat-badge"> {t('enforcement.history.repeat', { n: l.priorViolations })}</Link> : null}
+              </td>
               <td>{l.siteName}<br /><small className="muted">{l.siteAddress}</small></td>
               <td>{t(`enforcement.stages.${l.stage}`)}{l.outcome ? ` · ${t(`enforcement.outcome.${l.outcome}`)}` : ''}</td>
               <td>{formatTime(l.deadlineAt, lang)}</td>

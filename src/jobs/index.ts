@@ -2,11 +2,11 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { Clock } from '../domain/shared/clock.js';
 import type { Poller, PollerLogger } from './poller.js';
+import { missedCheckinsPoller } from './missed-checkins.js';
+import { siteGradesPoller } from './site-grades.js';
 import { caseDeadlinesPoller } from './case-deadlines.js';
 import { dashboardRollupsPoller } from './dashboard-rollups.js';
 import { enforcementReinspectionsPoller } from './enforcement-reinspections.js';
-import { missedCheckinsPoller } from './missed-checkins.js';
-import { siteGradesPoller } from './site-grades.js';
 import { webhookDeliveryPoller } from './webhook-deliveries.js';
 
 export interface JobDeps {

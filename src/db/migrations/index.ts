@@ -22,7 +22,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T1100-calendar-and-notifications': m1100,
   '2026-11-26T1110-photos': m1110,
   '2026-11-26T1300-enforcement': m1300,
+  '2026-11-26T1600-dashboard-rollups': m1600,
   '2026-11-26T1215-patrols-and-coverage': m1215,
   '2026-11-26T1216-coverage-indexes': m1216,
-  '2026-11-26T1600-dashboard-rollups': m1600,
 };

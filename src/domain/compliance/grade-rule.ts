@@ -30,7 +30,7 @@ export interface GradeInputs {
   openCases: number;
   /** Cases reported at the site (not self-resolved, not cancelled or merged). */
   reportedCases: number;
-  /** Enforcement actions; 0 until the enforcement module records them. */
+  /** Enforcement documents issued for the site (rectification order, notice, penalty decision). */
   enforcementActions: number;
 }
 

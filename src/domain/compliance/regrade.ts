@@ -37,7 +37,16 @@ async function gatherInputs(db: Db, siteId: string, now: Date): Promise<GradeInp
     const ids = new Set(linked.map((l) => l.case_id));
     lastOpen = open.filter((c) => ids.has(c.id)).length;
   }
-  void ENFORCEMENT_LOOKBACK_DAYS; // enforcement actions are counted here once that module records them
+  // Enforcement actions: documents issued (order, notice, decision) for this site, first revisions only.
+  const enforcementSince = new Date(now.getTime() - ENFORCEMENT_LOOKBACK_DAYS * DAY_MS).toISOString();
+  const enf = await db
+    .selectFrom('enforcement_documents as d')
+    .innerJoin('enforcement_cases as ec', 'ec.id', 'd.enforcement_case_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('ec.site_id', '=', siteId)
+    .where('d.revision', '=', 1)
+    .where('d.issued_at', '>=', enforcementSince)
+    .executeTakeFirst();
   return {
     inspections: insp.length,
     failedInspections: insp.filter((i) => i.outcome === 'fail').length,
@@ -45,7 +54,7 @@ async function gatherInputs(db: Db, siteId: string, now: Date): Promise<GradeInp
     lastInspectionOpenCases: lastOpen,
     openCases: open.length,
     reportedCases: cases.filter((c) => c.reported_at >= since && c.source !== 'self_resolved' && !['cancelled', 'merged'].includes(c.status)).length,
-    enforcementActions: 0,
+    enforcementActions: Number(enf?.n ?? 0),
     lastInspectedAt: lastEver ? new Date(lastEver).toISOString() : null,
   };
 }
@@ -108,9 +117,9 @@ export async function rescheduleGrade(db: Db, subdistrictId: string, kind: SiteK
   return rows.length;
 }
 
-/** Sites whose cases changed since `since` (for the grade job). */
+/** Sites whose cases or enforcement ladders changed since `since` (for the grade job). */
 export async function sitesWithCaseChanges(db: Db, since: string, until: string): Promise<string[]> {
-  const rows = await db
+  const cases = await db
     .selectFrom('cases')
     .select('site_id')
     .distinct()
@@ -118,5 +127,13 @@ export async function sitesWithCaseChanges(db: Db, since: string, until: string)
     .where('updated_at', '>', since)
     .where('updated_at', '<=', until)
     .execute();
-  return rows.map((r) => r.site_id!);
+  const ladders = await db
+    .selectFrom('enforcement_cases')
+    .select('site_id')
+    .distinct()
+    .where('site_id', 'is not', null)
+    .where('updated_at', '>', since)
+    .where('updated_at', '<=', until)
+    .execute();
+  return [...new Set([...cases, ...ladders].map((r) => r.site_id!))];
 }

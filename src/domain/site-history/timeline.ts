@@ -10,11 +10,12 @@ export type TimelineEntry =
   | { type: 'missed_checkin'; at: string; id: string; window: string }
   | { type: 'inspection'; at: string; id: string; by: string; outcome: string; failed: number; checklistVersion: number; flags: number }
   | { type: 'case'; at: string; id: string; number: string; status: string; source: string; description: string }
-  | { type: 'grade_change'; at: string; id: string; from: string | null; to: string; reasons: string[] };
+  | { type: 'grade_change'; at: string; id: string; from: string | null; to: string; reasons: string[] }
+  | { type: 'enforcement'; at: string; id: string; enforcementCaseId: string; step: string; stage: string; result: string | null };
 
 /**
- * One timeline per site: check-ins, missed windows, inspections, cases and grade changes,
- * newest first. (Enforcement joins here when that module lands.)
+ * One timeline per site: check-ins, missed windows, inspections, cases, enforcement steps and
+ * grade changes, newest first.
  */
 export async function siteTimeline(db: Db, actor: Actor, siteId: string, limit = 100) {
   assertCan(actor, 'patrols.read');
@@ -50,6 +51,12 @@ export async function siteTimeline(db: Db, actor: Actor, siteId: string, limit =
   for (const g of grades)
     entries.push({ type: 'grade_change', at: g.changed_at, id: g.id, from: g.from_grade, to: g.to_grade, reasons: (JSON.parse(g.reason) as { reasons: string[] }).reasons });
   // Newest first; UUIDv7 ids break ties between records of the same instant.
+  const steps = await db
+    .selectFrom('enforcement_steps as st').innerJoin('enforcement_cases as ec', 'ec.id', 'st.enforcement_case_id')
+    .select(['st.id', 'st.at', 'st.enforcement_case_id', 'st.kind', 'st.to_stage', 'st.result'])
+    .where('ec.site_id', '=', siteId).orderBy('st.at', 'desc').limit(limit).execute();
+  for (const st of steps)
+    entries.push({ type: 'enforcement', at: st.at, id: st.id, enforcementCaseId: st.enforcement_case_id, step: st.kind, stage: st.to_stage, result: st.result });
   entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   return {
     site: { ...site, grade: site.grade ?? null },

@@ -174,6 +174,18 @@ describeBrowser('console: language, finding sites on the list and the map, add a
     expect(await page.locator('tr[data-username="new.patrol"]').textContent()).toContain('市容辅助力量');
     const user = await server.db.selectFrom('users').select(['role', 'display_name']).where('username', '=', 'new.patrol').executeTakeFirstOrThrow();
     expect(user).toEqual({ role: 'patrol', display_name: '新巡查员' });
+
+    // Edit: disable the account; the scope is left as it was.
+    const scopesBefore = await server.db.selectFrom('user_scopes as us').innerJoin('users as u', 'u.id', 'us.user_id').select(['us.subdistrict_id', 'us.committee_id']).where('u.username', '=', 'new.patrol').execute();
+    await page.locator('tr[data-username="new.patrol"] a').click();
+    await eventually(() => page.locator('input[name=displayName]').inputValue()).toBe('新巡查员');
+    await page.locator('select[name=status]').selectOption('disabled');
+    await page.getByTestId('staff-save').click();
+    await page.waitForURL(/\/staff$/);
+    const after = await server.db.selectFrom('users').select('status').where('username', '=', 'new.patrol').executeTakeFirstOrThrow();
+    expect(after.status).toBe('disabled');
+    const scopesAfter = await server.db.selectFrom('user_scopes as us').innerJoin('users as u', 'u.id', 'us.user_id').select(['us.subdistrict_id', 'us.committee_id']).where('u.username', '=', 'new.patrol').execute();
+    expect(scopesAfter).toEqual(scopesBefore);
     await page.close();
   });
 });

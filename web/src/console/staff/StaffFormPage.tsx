@@ -34,12 +34,15 @@ export function StaffFormPage() {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // Editing keeps every scope the person has unless the form's (first) scope is changed.
+  const [loadedScope, setLoadedScope] = useState<string | null>(null);
   const units = useApi(() => api.get<{ items: { id: string; name: string; subdistrictId: string }[] }>('/api/handling-units'), []);
 
   useEffect(() => {
     if (!id) return;
     api.get<Staff>(`/api/staff/${encodeURIComponent(id)}`).then((s) => {
       const sc = s.scopes[0];
+      setLoadedScope(`${sc?.subdistrictId ?? ''}|${sc?.committeeId ?? ''}`);
       setForm({
         username: s.username, displayName: s.displayName, phone: s.phone ?? '', role: s.role, password: '',
         handlingUnitId: s.handlingUnitId ?? '', subdistrictId: sc?.subdistrictId ?? '', committeeId: sc?.committeeId ?? '', status: s.status,
@@ -65,7 +68,16 @@ export function StaffFormPage() {
       scopes: [{ subdistrictId: form.subdistrictId, committeeId: form.committeeId || null }],
     };
     try {
-      if (id) await api.patch(`/api/staff/${encodeURIComponent(id)}`, { ...common, status: form.status, ...(form.password ? { password: form.password } : {}) });
+      if (id) {
+        const { scopes, ...rest } = common;
+        const scopeChanged = `${form.subdistrictId}|${form.committeeId}` !== loadedScope;
+        await api.patch(`/api/staff/${encodeURIComponent(id)}`, {
+          ...rest,
+          status: form.status,
+          ...(scopeChanged ? { scopes } : {}),
+          ...(form.password ? { password: form.password } : {}),
+        });
+      }
       else await api.post('/api/staff', { ...common, username: form.username, password: form.password });
       navigate('/staff');
     } catch (err) {

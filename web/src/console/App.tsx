@@ -13,6 +13,7 @@ import { StaffPage } from './staff/StaffPage';
 import { CampaignsPage } from './coverage/CampaignsPage';
 import { ChecklistsPage } from './coverage/ChecklistsPage';
 import { CoveragePage } from './coverage/CoveragePage';
+import { DashboardPage, WallPage } from './dashboard/DashboardPage';
 import { DeskPage } from './enforcement/DeskPage';
 import { LadderPage } from './enforcement/LadderPage';
 import { SubjectHistoryPage } from './enforcement/SubjectHistoryPage';
@@ -36,6 +37,7 @@ export function App() {
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/dashboard/wall" element={<RequireAuth><Allow permission="dashboard.read"><WallPage /></Allow></RequireAuth>} />
       <Route
         element={
           <RequireAuth>
@@ -54,6 +56,7 @@ export function App() {
         <Route path="coverage" element={<Allow permission="coverage.read"><CoveragePage /></Allow>} />
         <Route path="checklists" element={<Allow permission="patrols.read"><ChecklistsPage /></Allow>} />
         <Route path="campaigns" element={<Allow permission="coverage.read"><CampaignsPage /></Allow>} />
+        <Route path="dashboard" element={<Allow permission="dashboard.read"><DashboardPage /></Allow>} />
         <Route path="enforcement" element={<Allow permission="enforcement.read"><DeskPage /></Allow>} />
         <Route path="enforcement/subjects/:id" element={<Allow permission="enforcement.read"><SubjectHistoryPage /></Allow>} />
         <Route path="enforcement/:id" element={<Allow permission="enforcement.read"><LadderPage /></Allow>} />

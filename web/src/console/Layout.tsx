@@ -3,10 +3,12 @@ import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useAuth, useMe } from '../shared/auth';
 import { LangSwitch } from '../shared/LangSwitch';
 import '../shared/i18n/patrol';
+import '../shared/i18n/dashboard';
 import '../shared/i18n/enforcement';
 
 /** Navigation entries, each offered only to roles holding its permission. */
 const NAV = [
+  { to: '/dashboard', label: 'dash.nav', permission: 'dashboard.read', testId: 'nav-dashboard' },
   { to: '/sites', label: 'nav.sites', permission: 'registry.read', testId: 'nav-sites' },
   { to: '/staff', label: 'nav.staff', permission: 'staff.read', testId: 'nav-staff' },
   { to: '/coverage', label: 'patrol.nav.coverage', permission: 'coverage.read', testId: 'nav-coverage' },

@@ -1,0 +1,185 @@
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { api, withQuery } from '../../shared/api';
+import { useMe } from '../../shared/auth';
+import '../../shared/i18n/dashboard';
+import { SiteMap } from '../../shared/map/SiteMap';
+import { useApi } from '../../shared/use-api';
+import { Chart } from './Chart';
+import type { CategoryRow, DailyPoint, FeedCase, HourPoint, Kpis, MapSite, Rankings, Summary } from './types';
+import { useDashboardStream } from './use-stream';
+import './dashboard.css';
+
+type Win = 'today' | '7d' | '30d';
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
+/** Refetch at most this often while events stream in. */
+const REFRESH_DEBOUNCE_MS = 800;
+
+function useLiveTick() {
+  const [tick, setTick] = useState(0);
+  const timer = useRef<number | null>(null);
+  const bump = useCallback(() => {
+    if (timer.current !== null) return;
+    timer.current = window.setTimeout(() => {
+      timer.current = null;
+      setTick((n) => n + 1);
+    }, REFRESH_DEBOUNCE_MS);
+  }, []);
+  return [tick, bump] as const;
+}
+
+/** The operations-centre dashboard; `wall` is the dark 1920×1080 big-screen variant (no controls). */
+export function DashboardPage({ wall = false }: { wall?: boolean }) {
+  const { t, i18n } = useTranslation();
+  const me = useMe();
+  const [win, setWin] = useState<Win>('today');
+  const [tick, bump] = useLiveTick();
+  const [liveKpis, setLiveKpis] = useState<Partial<Kpis> | null>(null);
+  const live = useDashboardStream(bump, (k) => setLiveKpis(k as Partial<Kpis>));
+  const q = { window: win };
+  const summary = useApi(() => api.get<Summary>('/api/dashboard/summary', q), [win, tick]);
+  const committees = useApi(() => api.get<Rankings>('/api/dashboard/rankings', { ...q, of: 'committee' }), [win, tick]);
+  const units = useApi(() => api.get<Rankings>('/api/dashboard/rankings', { ...q, of: 'unit' }), [win, tick]);
+  const daily = useApi(() => api.get<{ points: DailyPoint[] }>('/api/dashboard/trends/daily', { window: win === 'today' ? '7d' : win }), [win, tick]);
+  const hourly = useApi(() => api.get<{ points: HourPoint[] }>('/api/dashboard/trends/hourly'), [tick]);
+  const cats = useApi(() => api.get<{ rows: CategoryRow[] }>('/api/dashboard/categories', q), [win, tick]);
+  const subdistricts: string[] = [...new Set(me.user.scope.map((s) => s.subdistrictId))];
+  const mapSub = subdistricts.length === 1 ? subdistricts[0] : null;
+  const map = useApi(() => (mapSub ? api.get<{ sites: MapSite[] }>('/api/dashboard/map', { subdistrictId: mapSub }) : Promise.resolve({ sites: [] })), [mapSub, tick]);
+  const feed = useApi(() => api.get<{ cases: FeedCase[] }>('/api/dashboard/feed', { limit: wall ? 12 : 20 }), [tick]);
+
+  const k: Partial<Kpis> = { ...(summary.data?.kpis ?? {}), ...(win === 'today' && liveKpis ? liveKpis : {}) };
+  const en = i18n.language === 'en';
+  const theme = wall ? 'dark' : undefined;
+  const cards: [string, string, string?][] = [
+    ['found', String(k.found ?? '—')],
+    ['selfResolved', String(k.selfResolved ?? '—')],
+    ['closed', String(k.closed ?? '—')],
+    ['dueForClosure', String(k.dueForClosure ?? '—')],
+    ['closureRate', pct(k.closureRate)],
+    ['onTimeHandlingRate', pct(k.onTimeHandlingRate)],
+    ['reworkRate', pct(k.reworkRate)],
+    ['overdueNow', String(summary.data?.open.overdueNow ?? '—'), 'warn'],
+    ['open', String(summary.data?.open.open ?? '—')],
+    ['onHold', String(summary.data?.open.onHold ?? '—')],
+    ['median', k.medianCloseMinutes === null || k.medianCloseMinutes === undefined ? '—' : t('dash.kpi.minutes', { n: k.medianCloseMinutes })],
+    ['score', summary.data?.score === null || !summary.data ? '—' : `${summary.data.score} · ${summary.data.grade}`],
+  ];
+
+  const dailyOption = useMemo(() => ({
+    tooltip: { trigger: 'axis' }, legend: {}, grid: { left: 40, right: 16, top: 36, bottom: 28 },
+    xAxis: { type: 'category', data: (daily.data?.points ?? []).map((p) => p.day.slice(5)) }, yAxis: { type: 'value' },
+    series: [
+      { name: t('dash.trend.found'), type: 'line', smooth: true, data: (daily.data?.points ?? []).map((p) => p.found) },
+      { name: t('dash.trend.closed'), type: 'line', smooth: true, data: (daily.data?.points ?? []).map((p) => p.closed) },
+      { name: t('dash.trend.overdue'), type: 'bar', data: (daily.data?.points ?? []).map((p) => p.overdue) },
+    ],
+    backgroundColor: 'transparent',
+  }), [daily.data, t]);
+  const hourlyOption = useMemo(() => ({
+    tooltip: { trigger: 'axis' }, legend: {}, grid: { left: 40, right: 16, top: 36, bottom: 28 },
+    xAxis: { type: 'category', data: (hourly.data?.points ?? []).map((p) => p.hour.slice(11)) }, yAxis: { type: 'value' },
+    series: [
+      { name: t('dash.trend.found'), type: 'bar', data: (hourly.data?.points ?? []).map((p) => p.found) },
+      { name: t('dash.trend.closed'), type: 'bar', data: (hourly.data?.points ?? []).map((p) => p.closed) },
+    ],
+    backgroundColor: 'transparent',
+  }), [hourly.data, t]);
+  const catOption = useMemo(() => {
+    const rows = (cats.data?.rows ?? []).slice(0, 10).reverse();
+    return {
+      tooltip: {}, grid: { left: 150, right: 16, top: 10, bottom: 24 },
+      xAxis: { type: 'value' }, yAxis: { type: 'category', data: rows.map((r) => (en ? r.en : r.zh).slice(0, 18)) },
+      series: [{ name: t('dash.trend.found'), type: 'bar', data: rows.map((r) => r.found) }],
+      backgroundColor: 'transparent',
+    };
+  }, [cats.data, en, t]);
+
+  const ranking = (r: Rankings | null, title: string) => (
+    <section className="dash-panel">
+      <h3>{title}</h3>
+      <div className="dash-redblack">
+        {(['red', 'black'] as const).map((list) => (
+          <div key={list} className={`dash-list dash-${list}`} data-testid={`rank-${r?.level ?? 'x'}-${list}`}>
+            <h4>{t(`dash.ranks.${list}`)}</h4>
+            <ol>
+              {(r?.[list] ?? []).map((id) => {
+                const row = r!.rows.find((x) => x.id === id)!;
+                return <li key={id}><span>{row.name}</span><b>{row.score ?? '—'}</b></li>;
+              })}
+            </ol>
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+
+  const openSites = (map.data?.sites ?? []).filter((s) => s.openProblems > 0);
+  return (
+    <div className={wall ? 'dash dash-wall' : 'dash'} data-testid="dashboard">
+      <header className="dash-head">
+        <h2>{wall ? t('dash.wallTitle') : t('dash.title')}</h2>
+        <span className={live ? 'dash-live on' : 'dash-live'} data-testid="dash-live">{live ? t('dash.live') : t('dash.offline')}</span>
+        {!wall && (
+          <div className="dash-controls">
+            <label>
+              {t('dash.window.label')}{' '}
+              <select value={win} onChange={(e) => setWin(e.target.value as Win)} data-testid="dash-window">
+                {(['today', '7d', '30d'] as const).map((w) => <option key={w} value={w}>{t(`dash.window.${w}`)}</option>)}
+              </select>
+            </label>
+            <a className="btn" href={withQuery('/api/dashboard/export.xlsx', q)}>{t('dash.export.xlsx')}</a>
+            <a className="btn" href={withQuery('/api/dashboard/report.pdf', { period: 'weekly', subdistrictId: mapSub })}>{t('dash.export.weekly')}</a>
+            <a className="btn" href={withQuery('/api/dashboard/report.pdf', { period: 'monthly', subdistrictId: mapSub })}>{t('dash.export.monthly')}</a>
+            <Link className="btn" to="/dashboard/wall">{t('dash.wall')}</Link>
+          </div>
+        )}
+      </header>
+      <section className="dash-cards" data-testid="dash-cards">
+        {cards.map(([key, value, tone]) => (
+          <div key={key} className={`dash-card ${tone ?? ''}`} data-testid={`kpi-${key}`}>
+            <span>{t(`dash.kpi.${key}`)}</span>
+            <b>{value}</b>
+          </div>
+        ))}
+      </section>
+      <div className="dash-grid">
+        <section className="dash-panel"><h3>{t('dash.trend.daily')}</h3><Chart option={dailyOption} theme={theme} testId="chart-daily" /></section>
+        <section className="dash-panel"><h3>{t('dash.trend.hourly')}</h3><Chart option={hourlyOption} theme={theme} testId="chart-hourly" /></section>
+        <section className="dash-panel"><h3>{t('dash.trend.categories')}</h3><Chart option={catOption} theme={theme} height={300} testId="chart-categories" /></section>
+        {ranking(committees.data, committees.data?.level === 'subdistrict' ? t('dash.ranks.subdistrict') : t('dash.ranks.committee'))}
+        {ranking(units.data, t('dash.ranks.unit'))}
+        <section className="dash-panel dash-feed">
+          <h3>{t('dash.feed.title')}</h3>
+          <ul data-testid="dash-feed">
+            {(feed.data?.cases ?? []).map((c) => (
+              <li key={c.id} data-testid="feed-item">
+                {c.thumbUrl ? <img src={c.thumbUrl} alt="" loading="lazy" /> : <span className="dash-nothumb" />}
+                <div>
+                  <b>{c.number}</b> <em>{t(`dash.status.${c.status}`)}</em>
+                  <p>{en ? c.category.en : c.category.zh} · {c.description}</p>
+                  <small>{new Date(c.reportedAt).toLocaleString(en ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai' })}</small>
+                </div>
+              </li>
+            ))}
+            {feed.data && !feed.data.cases.length && <li className="dash-empty">{t('dash.feed.empty')}</li>}
+          </ul>
+        </section>
+        {mapSub && (
+          <section className="dash-panel dash-map">
+            <h3>{t('dash.map.title')} ({openSites.length})</h3>
+            {openSites.length ? (
+              <SiteMap markers={openSites.map((s) => ({ id: s.id, kind: s.kind, name: `${s.name} · ${t('dash.map.open', { n: s.openProblems })}`, lng: s.lng, lat: s.lat, status: 'active', committeeId: s.committeeId }))} />
+            ) : <p className="dash-empty">{t('dash.map.none')}</p>}
+          </section>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Big-screen mode for the operations-centre wall. */
+export function WallPage() {
+  return <DashboardPage wall />;
+}

@@ -1,0 +1,52 @@
+import i18n from 'i18next';
+
+/** Strings of the operations-centre dashboard (三实时), under "dash". */
+const zh = {
+  nav: '运行看板',
+  title: '城运中心运行看板',
+  wall: '大屏模式',
+  wallTitle: '生活垃圾分类 · 三实时 运行监测',
+  window: { label: '统计期', today: '今天', '7d': '近 7 天', '30d': '近 30 天' },
+  live: '实时',
+  offline: '连接中断，正在重连…',
+  kpi: {
+    found: '发现问题', selfResolved: '自发自处', reported: '主动上报', handled: '处置', closed: '结案', dueForClosure: '应结案',
+    closureRate: '结案率', onTimeClosureRate: '按期结案率', onTimeHandlingRate: '按期处置率', reworkRate: '返工率',
+    overdueNow: '当前超期', open: '在办', onHold: '挂账', extensions: '延期', median: '结案用时中位数', score: '综合得分', grade: '等级',
+    minutes: '{{n}} 分钟',
+  },
+  ranks: { committee: '居委会红黑榜', subdistrict: '街道红黑榜', unit: '处置单位红黑榜', red: '红榜', black: '黑榜', rank: '名次', name: '名称', score: '得分' },
+  trend: { daily: '每日趋势', hourly: '今日分时', categories: '问题类别', found: '发现', closed: '结案', overdue: '超期' },
+  map: { title: '点位地图（有在办问题的点位）', none: '当前没有在办问题的点位。', open: '在办 {{n}}' },
+  feed: { title: '实时案件', empty: '暂无案件。' },
+  export: { xlsx: '导出 Excel', weekly: '周报 PDF', monthly: '月报 PDF' },
+  status: { reported: '待立案', filed: '待派遣', dispatched: '处置中', handled: '待核查', closed: '已结案', cancelled: '已注销', on_hold: '挂账', merged: '已合并' },
+};
+const en: typeof zh = {
+  nav: 'Dashboard',
+  title: 'Operations-centre dashboard',
+  wall: 'Wall mode',
+  wallTitle: 'Waste sorting · live operations',
+  window: { label: 'Period', today: 'Today', '7d': 'Last 7 days', '30d': 'Last 30 days' },
+  live: 'Live',
+  offline: 'Disconnected, reconnecting…',
+  kpi: {
+    found: 'Found', selfResolved: 'Self-resolved', reported: 'Reported', handled: 'Handled', closed: 'Closed', dueForClosure: 'Due for closure',
+    closureRate: 'Closure rate', onTimeClosureRate: 'On-time closure', onTimeHandlingRate: 'On-time handling', reworkRate: 'Rework rate',
+    overdueNow: 'Overdue now', open: 'Open', onHold: 'On hold', extensions: 'Extensions', median: 'Median found-to-closed', score: 'Score', grade: 'Grade',
+    minutes: '{{n}} min',
+  },
+  ranks: { committee: 'Committees: red & black list', subdistrict: 'Subdistricts: red & black list', unit: 'Handling units: red & black list', red: 'Red list', black: 'Black list', rank: 'Rank', name: 'Name', score: 'Score' },
+  trend: { daily: 'Daily trend', hourly: 'Today by hour', categories: 'Problem categories', found: 'Found', closed: 'Closed', overdue: 'Overdue' },
+  map: { title: 'Sites with open problems', none: 'No site has an open problem now.', open: '{{n}} open' },
+  feed: { title: 'Live cases', empty: 'No cases yet.' },
+  export: { xlsx: 'Export Excel', weekly: 'Weekly PDF', monthly: 'Monthly PDF' },
+  status: { reported: 'Reported', filed: 'Filed', dispatched: 'Dispatched', handled: 'Handled', closed: 'Closed', cancelled: 'Cancelled', on_hold: 'On hold', merged: 'Merged' },
+};
+
+function register() {
+  i18n.addResourceBundle('zh', 'translation', { dash: zh }, true, true);
+  i18n.addResourceBundle('en', 'translation', { dash: en }, true, true);
+}
+if (i18n.isInitialized) register();
+else i18n.on('initialized', register);

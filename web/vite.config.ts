@@ -4,6 +4,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+const VENDOR = /\/node_modules\/(react|react-dom|react-router|react-router-dom|scheduler|i18next|react-i18next|use-sync-external-store|cookie|set-cookie-parser)\//;
 
 /** Two entries of one UI codebase: the console (/) and the phone-first field app (/m). */
 export default defineConfig({
@@ -24,9 +25,9 @@ export default defineConfig({
         // Readable chunk names; Leaflet and the map module stay in their lazy chunk.
         manualChunks(id) {
           if (id.includes('/node_modules/leaflet/') || id.includes('/shared/map/leaflet-view') || id.includes('/shared/map/basemap-data')) return undefined;
-          // ECharts (and its renderer zrender) load with the dashboard only.
-          if (id.includes('/node_modules/echarts/') || id.includes('/node_modules/zrender/') || id.includes('/console/dashboard/echarts-setup')) return undefined;
-          if (id.includes('/node_modules/')) return 'vendor';
+          // Only the core every page needs goes to "vendor"; other libraries are left to Rollup,
+          // which keeps a dynamically imported one (Leaflet, ECharts, …) out of the initial JS.
+          if (VENDOR.test(id)) return 'vendor';
           if (id.includes('/web/src/shared/')) return 'shared';
           return undefined;
         },

@@ -31,15 +31,32 @@ export async function createSession(
   return { token, expiresAt, userId };
 }
 
-/** Resolves a browser session token to its actor, or null when absent/expired/revoked. */
+/**
+ * Resolves a browser session token to its actor, or null when absent/expired/revoked.
+ * One joined query (session, user, scopes) instead of three: it runs on every request.
+ */
 export async function actorForSession(db: Db, clock: Clock, token: string): Promise<Actor | null> {
-  const row = await db
-    .selectFrom('sessions')
-    .select(['user_id', 'expires_at'])
-    .where('token_hash', '=', hashSecret(token))
-    .executeTakeFirst();
-  if (!row || row.expires_at <= clock.now().toISOString()) return null;
-  return loadActor(db, row.user_id);
+  const rows = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .leftJoin('user_scopes as us', 'us.user_id', 'u.id')
+    .select([
+      's.expires_at', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.subdistrict_id', 'u.handling_unit_id', 'u.status',
+      'us.subdistrict_id as scopeSubdistrictId', 'us.committee_id as scopeCommitteeId',
+    ])
+    .where('s.token_hash', '=', hashSecret(token))
+    .execute();
+  const user = rows[0];
+  if (!user || user.expires_at <= clock.now().toISOString() || user.status !== 'active') return null;
+  return {
+    userId: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    role: user.role,
+    subdistrictId: user.subdistrict_id,
+    handlingUnitId: user.handling_unit_id,
+    scope: rows.filter((r) => r.scopeSubdistrictId !== null).map((r) => ({ subdistrictId: r.scopeSubdistrictId as string, committeeId: r.scopeCommitteeId })),
+  };
 }
 
 export async function endSession(db: Db, token: string): Promise<void> {

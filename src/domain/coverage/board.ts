@@ -57,10 +57,11 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
     .$if(!!f.subdistrictId, (q) => q.where('subdistrict_id', '=', f.subdistrictId!))
     .$if(!!f.committeeId, (q) => q.where('id', '=', f.committeeId!))
     .execute();
+  const committeeById = new Map(committees.map((c) => [c.id, c]));
   const rows = new Map<string, BoardRow>();
   const row = (committeeId: string, kind: SiteKind): BoardRow | null => {
     const key = `${committeeId}|${kind}`;
-    const c = committees.find((x) => x.id === committeeId);
+    const c = committeeById.get(committeeId);
     if (!c) return null;
     if (!rows.has(key)) rows.set(key, { subdistrictId: c.subdistrict_id, committeeId, committeeName: c.name, kind, sites: 0, due: 0, covered: 0, missed: 0, pending: 0 });
     return rows.get(key)!;
@@ -79,13 +80,21 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
       'subdistrict_id', 'committee_id',
     ).execute();
     const days = datesBetween(f.from, f.to);
+    // Most bin rooms share a few timetables: window starts are computed once per timetable.
+    const starts = new Map<string, number[]>();
     for (const r of rooms) {
       const br = row(r.committee_id, 'bin_room');
       if (!br) continue;
       br.sites++;
-      const created = new Date(r.created_at);
-      const hours = parseDisposalHours(r.disposal_hours);
-      for (const d of days) for (const w of windowsOn(d, hours)) if (w.startAt >= created) br.due++;
+      const key = r.disposal_hours ?? '';
+      let list = starts.get(key);
+      if (!list) {
+        const hours = parseDisposalHours(r.disposal_hours);
+        list = days.flatMap((d) => windowsOn(d, hours).map((w) => w.startAt.getTime()));
+        starts.set(key, list);
+      }
+      const created = Date.parse(r.created_at);
+      for (const s of list) if (s >= created) br.due++;
     }
     const covered = await scoped(
       db

@@ -16,7 +16,7 @@ import { HQ_GPS, hongqiao, shopOn, tableCounts, uploadPhoto } from './helpers.js
  * Anshun Road, from the first inspection to the paid penalty decision and the closed case.
  */
 for (const dialect of DIALECTS) {
-  describe(`enforcement ladder: the hair salon on Anshun Road [${dialect}]`, () => {
+  describe(`enforcement ladder: the hair salon on Anshun Road [${dialect}]`, { timeout: 120_000 }, () => {
     let ctx: TestContext;
     let photoDir: string;
     let enforcer1: string;

@@ -9,7 +9,7 @@ import { DIALECTS } from '../helpers/db.js';
 import { HQ_GPS, hongqiao, shopOn, uploadPhoto } from './helpers.js';
 
 for (const dialect of DIALECTS) {
-  describe(`enforcement clocks and origins [${dialect}]`, () => {
+  describe(`enforcement clocks and origins [${dialect}]`, { timeout: 120_000 }, () => {
     let ctx: TestContext;
     let photoDir: string;
     let hq: Awaited<ReturnType<typeof hongqiao>>;

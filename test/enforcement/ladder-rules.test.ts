@@ -10,7 +10,7 @@ import { pdfText } from '../helpers/pdf-text.js';
 import { HQ_GPS, hongqiao, shopOn, tableCounts, uploadPhoto } from './helpers.js';
 
 for (const dialect of DIALECTS) {
-  describe(`enforcement ladder rules [${dialect}]`, () => {
+  describe(`enforcement ladder rules [${dialect}]`, { timeout: 120_000 }, () => {
     let ctx: TestContext;
     let photoDir: string;
     let e1: string;

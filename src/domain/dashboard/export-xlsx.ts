@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../shared/lazy-modules.js';
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import type { Clock } from '../shared/clock.js';
@@ -35,7 +36,7 @@ export async function exportKpiWorkbook(db: Db, clock: Clock, actor: Actor, f: D
   const units = await dashboardRankings(db, clock, actor, { ...f, of: 'unit' });
   const cats = f.userId ? null : await categoryBreakdown(db, clock, actor, f);
   const days = await dailyTrend(db, clock, actor, f);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = 'closeloop';
   const w = summary.window;
   kpiSheet(wb, '汇总', ['统计期', '综合得分', '等级'], [{ lead: [`${w.from} 至 ${w.to}`, summary.score, summary.grade], kpis: summary.kpis }]);

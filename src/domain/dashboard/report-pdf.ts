@@ -1,4 +1,5 @@
-import PDFDocument from 'pdfkit';
+import type PDFDocument from 'pdfkit';
+import { loadPdfKit } from '../shared/lazy-modules.js';
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import { addDays, shanghaiDate } from '../checkins/local-time.js';
@@ -73,7 +74,7 @@ export async function renderPeriodReport(db: Db, clock: Clock, actor: Actor, q: 
     ? (await db.selectFrom('committees').select('name').where('id', '=', q.committeeId).executeTakeFirst())?.name
     : q.subdistrictId ? (await db.selectFrom('subdistricts').select('name').where('id', '=', q.subdistrictId).executeTakeFirst())?.name : '全部辖区';
 
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `垃圾分类监管${q.period === 'weekly' ? '周报' : '月报'}` } });
+  const doc = new (await loadPdfKit())({ size: 'A4', margin: 50, info: { Title: `垃圾分类监管${q.period === 'weekly' ? '周报' : '月报'}` } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));

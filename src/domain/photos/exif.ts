@@ -1,4 +1,4 @@
-import exifr from 'exifr';
+import { loadExifr } from '../shared/lazy-modules.js';
 
 export interface PhotoExif {
   /** ISO-8601 UTC, or null when the photo carries no usable capture time */
@@ -18,7 +18,7 @@ const NONE: PhotoExif = { takenAt: null, lat: null, lng: null };
 export async function readExif(bytes: Buffer): Promise<PhotoExif> {
   let tags: Record<string, unknown> | undefined;
   try {
-    tags = await exifr.parse(bytes, {
+    tags = await (await loadExifr()).parse(bytes, {
       tiff: true,
       exif: true,
       gps: true,

@@ -1,5 +1,4 @@
-import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
+import { loadFileType, loadSharp } from '../shared/lazy-modules.js';
 import { DomainError } from '../shared/errors.js';
 
 /** What phones send: JPEG, PNG, WebP, and HEIC/HEIF from iPhones. Decided by content, not by name. */
@@ -9,7 +8,7 @@ export type PhotoMime = (typeof ACCEPTED_MIME)[number];
 export const THUMB_SIZE = 320;
 
 export async function sniffPhotoType(bytes: Buffer): Promise<PhotoMime> {
-  const t = await fileTypeFromBuffer(bytes);
+  const t = await (await loadFileType()).fileTypeFromBuffer(bytes);
   if (!t || !(ACCEPTED_MIME as readonly string[]).includes(t.mime)) {
     const detected = t?.mime ?? 'unknown';
     throw new DomainError(
@@ -35,6 +34,7 @@ export interface Rendered {
  */
 export async function renderPhoto(bytes: Buffer, mime: PhotoMime): Promise<Rendered> {
   try {
+    const sharp = await loadSharp();
     const img = sharp(bytes, { failOn: 'error', limitInputPixels: 100_000_000 });
     const meta = await img.metadata();
     const thumb = await img
@@ -73,8 +73,8 @@ let placeholder: Promise<Buffer> | null = null;
 
 /** Grey JPEG served as the thumbnail of a photo that has none. */
 export function placeholderThumb(): Promise<Buffer> {
-  placeholder ??= sharp({ create: { width: THUMB_SIZE, height: 240, channels: 3, background: { r: 224, g: 224, b: 224 } } })
+  placeholder ??= loadSharp().then((sharp) => sharp({ create: { width: THUMB_SIZE, height: 240, channels: 3, background: { r: 224, g: 224, b: 224 } } })
     .jpeg({ quality: 60 })
-    .toBuffer();
+    .toBuffer());
   return placeholder;
 }

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from './lazy-modules.js';
 import { DomainError, invalidField } from './errors.js';
 
 /**
@@ -86,7 +87,7 @@ export function cellText(value: ExcelJS.CellValue): string | null {
 
 async function loadWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
   if (!looksLikeXlsx(bytes)) throw new DomainError('unsupported_media_type', 'Expected an .xlsx workbook');
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   try {
     await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
   } catch {
@@ -176,7 +177,7 @@ export async function writeLedger<K extends string>(
   columns: readonly LedgerColumn<K>[],
   rows: Iterable<Partial<Record<K, string | number | null>>>,
 ): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = 'closeloop';
   const sheet = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? 14 }));

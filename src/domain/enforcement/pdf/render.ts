@@ -1,4 +1,5 @@
-import PDFDocument from 'pdfkit';
+import type PDFDocument from 'pdfkit';
+import { loadPdfKit } from '../../shared/lazy-modules.js';
 import { type DocumentContent, yuan, zhDate, zhDateTime } from '../document-content.js';
 import { runs, sfntOf, type Weight } from './cjk-font.js';
 
@@ -84,7 +85,7 @@ function body(c: DocumentContent): string[] {
  */
 export async function renderDocumentPdf(c: DocumentContent, verifyCode: string, thumbs: Buffer[]): Promise<Buffer> {
   const issued = new Date(c.issuedAt);
-  const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: `${c.title} ${c.number}`, Author: c.agency, CreationDate: issued, ModDate: issued } });
+  const doc = new (await loadPdfKit())({ size: 'A4', margin: 56, info: { Title: `${c.title} ${c.number}`, Author: c.agency, CreationDate: issued, ModDate: issued } });
   const chunks: Buffer[] = [];
   doc.on('data', (b: Buffer) => chunks.push(b));
   const done = new Promise<void>((resolve, reject) => {

@@ -60,6 +60,17 @@ for (const dialect of DIALECTS) {
       expect(map.sites.filter((s: { openProblems: number }) => s.openProblems > 0)).toHaveLength(1);
     });
 
+    it("shows today's coverage from the patrol functions, scoped to the viewer", async () => {
+      const all = (await get('/api/dashboard/coverage')).json();
+      expect(all.kinds.bin_room.sites).toBe(148);
+      expect(all.kinds.bin_room.due).toBeGreaterThan(0);
+      expect(all.kinds.bin_room.rate).toBe(all.kinds.bin_room.covered / all.kinds.bin_room.due);
+      const cadre = await signInAs(f.ctx.app, 'cadre01');
+      const mine = (await f.ctx.app.inject({ method: 'GET', url: '/api/dashboard/coverage', headers: { cookie: cadre } })).json();
+      expect(mine.kinds.bin_room.sites).toBeGreaterThan(0);
+      expect(mine.kinds.bin_room.sites).toBeLessThan(148);
+    });
+
     it('exports the KPI tables as .xlsx and the weekly report as a Chinese PDF', async () => {
       const x = await get('/api/dashboard/export.xlsx?window=7d');
       expect(x.statusCode).toBe(200);

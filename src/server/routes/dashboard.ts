@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SITE_KINDS } from '../../db/schema.js';
 import { SOURCES } from '../../domain/cases/lifecycle.js';
+import { dashboardCoverage } from '../../domain/dashboard/coverage.js';
 import { exportKpiWorkbook } from '../../domain/dashboard/export-xlsx.js';
 import { latestCases, siteMap } from '../../domain/dashboard/map-and-feed.js';
 import { RANK_OF, dashboardRankings } from '../../domain/dashboard/rankings.js';
@@ -75,6 +76,15 @@ export const map = def({
     querystring: z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional(), kind: z.enum(SITE_KINDS).optional() }),
   },
   handler: async ({ req, deps, actor }) => siteMap(deps.db, actor, req.query),
+});
+
+export const coverage = def({
+  schema: {
+    tags: ['dashboard'],
+    summary: "Today's coverage: bin-room check-in windows, shop and unit inspections due vs covered, running sweeps",
+    querystring: z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional() }),
+  },
+  handler: async ({ req, deps, actor }) => dashboardCoverage(deps.db, deps.clock, actor, req.query),
 });
 
 export const feed = def({

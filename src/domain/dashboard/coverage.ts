@@ -1,0 +1,28 @@
+import type { Db } from '../../db/index.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { shanghaiDate } from '../checkins/local-time.js';
+import { coverageBoard } from '../coverage/board.js';
+import { listCampaigns } from '../coverage/campaigns.js';
+import type { Clock } from '../shared/clock.js';
+import { resolveSlice } from './slice.js';
+
+/**
+ * Coverage (巡查点位全覆盖) for the dashboard, from the patrol engineer's own functions: today's
+ * bin-room check-in windows covered vs due, shops and units inspected vs due in their grade's
+ * period, and the progress of running sweeps. The rate is covered / due (null when nothing is due).
+ */
+export async function dashboardCoverage(db: Db, clock: Clock, actor: Actor, f: { subdistrictId?: string; committeeId?: string }) {
+  assertCan(actor, 'dashboard.read');
+  assertCan(actor, 'coverage.read');
+  await resolveSlice(db, actor, f);
+  const today = shanghaiDate(clock.now());
+  const board = await coverageBoard(db, clock, actor, { ...f, from: today, to: today });
+  const kinds = Object.fromEntries(
+    Object.entries(board.totals).map(([kind, t]) => [kind, { ...t, rate: t.due ? t.covered / t.due : null }]),
+  );
+  const campaigns = (await listCampaigns(db, actor))
+    .filter((c) => c.startDate <= today && c.endDate >= today && (!f.subdistrictId || c.subdistrictId === f.subdistrictId))
+    .map((c) => ({ id: c.id, name: c.name, sites: c.sites, inspected: c.inspected, progress: c.progress, endDate: c.endDate }));
+  return { date: today, kinds, campaigns };
+}

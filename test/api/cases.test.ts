@@ -58,6 +58,16 @@ for (const dialect of DIALECTS) {
       expect(d.json().id).not.toBe(a.json().id);
     });
 
+    it('creates one case when the same key races in concurrently', async () => {
+      const headers = { 'idempotency-key': `race-${dialect}-0001` };
+      const body = reportBody({ description: `并发重试 ${dialect}` });
+      const [a, b, c] = await Promise.all([1, 2, 3].map(() => post('patrol1', '/api/cases', body, headers)));
+      expect([a!.statusCode, b!.statusCode, c!.statusCode]).toEqual([201, 201, 201]);
+      expect(new Set([a!.json().id, b!.json().id, c!.json().id]).size).toBe(1);
+      const rows = await ctx.handle.db.selectFrom('cases').select('id').where('description', '=', `并发重试 ${dialect}`).execute();
+      expect(rows.length).toBe(1);
+    });
+
     it('replays a retried transition instead of applying it twice', async () => {
       const c = (await post('patrol1', '/api/cases', reportBody())).json();
       const headers = { 'idempotency-key': `file-${c.id}` };

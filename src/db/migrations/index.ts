@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0900 from './2026-11-26T0900-registry-and-auth.js';
 import * as m1215 from './2026-11-26T1215-patrols-and-coverage.js';
 import * as m1216 from './2026-11-26T1216-coverage-indexes.js';
+import * as m1610 from './2026-11-26T1610-bin-room-board-index.js';
 import * as m1000 from './2026-11-26T1000-case-catalogue.js';
 import * as m1010 from './2026-11-26T1010-cases.js';
 import * as m1020 from './2026-11-26T1020-case-desk-indexes.js';
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T1600-dashboard-rollups': m1600,
   '2026-11-26T1215-patrols-and-coverage': m1215,
   '2026-11-26T1216-coverage-indexes': m1216,
+  '2026-11-26T1610-bin-room-board-index': m1610,
 };

@@ -58,6 +58,7 @@ function checkFields(rule: LadderRule, i: Parsed, ec: EnforcementCaseTable, now:
   const needs = (f: (typeof rule.requires)[number]) => rule.requires.includes(f);
   if (!needs('deadlineAt') && i.deadlineAt) throw invalidField('deadlineAt', `a ${rule.kind} sets no deadline`);
   if (!needs('fineAmount') && (i.fineAmount !== undefined || i.fineReason)) throw invalidField('fineAmount', `a ${rule.kind} sets no fine`);
+  if (!needs('fineAmount') && i.wasteType) throw invalidField('wasteType', `a ${rule.kind} sets no fine`);
   if (!needs('result') && i.result) throw invalidField('result', `only a re-inspection has a result`);
   if (needs('deadlineAt')) {
     if (!i.deadlineAt) throw invalidField('deadlineAt', 'required: the rectification deadline');
@@ -117,7 +118,7 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
   await assertPhotosUsable(db, actor, i.photoIds, 'photoIds');
   const basis = await currentVersion(db, ec.subdistrict_id, ec.legal_basis_id, 'legalBasisId');
   const party = await db.selectFrom('responsible_parties').selectAll().where('id', '=', ec.party_id).executeTakeFirstOrThrow();
-  const proposal = proposeFine(basis, subjectClassOf(party.kind), Number(ec.prior_violations));
+  const proposal = proposeFine(basis, subjectClassOf(party.kind), Number(ec.prior_violations), i.wasteType ?? null);
   if (rule.kind === 'decision') checkFine(i, proposal);
   const to = targetStage(rule, i.result ?? null);
   const at = now.toISOString();

@@ -22,6 +22,8 @@ export const StepInput = z.strictObject({
   deadlineAt: z.iso.datetime({ offset: true }).optional(),
   result: z.enum(['rectified', 'not_rectified']).optional(),
   fineAmount: z.number().int().optional(),
+  /** The waste type, where the legal basis bands fines by it (e.g. 'wet', 'hazardous'). */
+  wasteType: z.string().trim().min(1).max(40).optional(),
   /** Why a fine departs from the proposed band (still within the legal range). */
   fineReason: text.optional(),
 });

@@ -12,6 +12,7 @@ import { newId } from '../shared/ids.js';
 import type { CheckinInput } from './checkin-input.js';
 import { type GeofenceSettings, judgePosition } from './geofence.js';
 import { parseDisposalHours, windowAt } from './windows.js';
+import { inTransaction } from '../shared/in-transaction.js';
 
 export interface PatrolSettings extends EvidenceSettings {
   geofenceM: number;
@@ -62,7 +63,7 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
   const now = clock.now();
   const at = now.toISOString();
   const win = windowAt(now, parseDisposalHours(site.disposal_hours));
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const row = await trx
       .insertInto('checkins')
       .values({

@@ -15,6 +15,7 @@ import { enforcementCaseDto } from './enforcement-dto.js';
 import { priorViolations } from './history.js';
 import { currentVersion } from './legal-basis.js';
 import { loadSettings } from './settings.js';
+import { inTransaction } from '../shared/in-transaction.js';
 
 const id = z.string().min(1).max(64);
 export const OpenInput = z.strictObject({
@@ -109,7 +110,7 @@ export async function openEnforcementCase(db: Db, clock: Clock, actor: Actor, ra
   await currentVersion(db, subdistrictId!, i.legalBasisId);
   const { settings } = await loadSettings(db, subdistrictId!);
 
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     let caseId = o.caseId;
     if (!caseId) {
       const created = await reportCase(trx, clock, actor, {

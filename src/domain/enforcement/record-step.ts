@@ -19,6 +19,7 @@ import { rulesFrom, targetStage, type LadderRule } from './ladder.js';
 import { citation, currentVersion } from './legal-basis.js';
 import { loadSettings } from './settings.js';
 import { StepInput } from './step-input.js';
+import { inTransaction } from '../shared/in-transaction.js';
 
 export interface StepEnv {
   photoDir: string;
@@ -123,7 +124,7 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
   const to = targetStage(rule, i.result ?? null);
   const at = now.toISOString();
 
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const guard = await trx
       .updateTable('enforcement_cases')
       .set({ version: Number(ec.version) + 1, updated_at: at })

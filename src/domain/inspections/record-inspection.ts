@@ -13,6 +13,7 @@ import { newId } from '../shared/ids.js';
 import { getChecklist } from './checklists.js';
 import { type AnswerInput, InspectionInput } from './inspection-input.js';
 import { DEFAULT_CATEGORY_FOR_ITEM } from './item-categories.js';
+import { inTransaction } from '../shared/in-transaction.js';
 
 /** Re-labels a case-creation validation error so it names the answer it came from. */
 function prefixed(err: unknown, prefix: string): unknown {
@@ -74,7 +75,7 @@ export async function recordInspection(db: Db, clock: Clock, settings: EvidenceS
   const pos = input.position ?? { lat: Number(site.lat), lng: Number(site.lng), accuracyM: undefined };
   const allPhotos = [...new Set(input.answers.flatMap((a) => [...a.photoIds, ...a.afterPhotoIds]))];
 
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const id = newId();
     const flags = await checkPhotos(trx, clock, settings, { photoIds: allPhotos, site: { lat: Number(site.lat), lng: Number(site.lng) }, recordId: id });
     await trx

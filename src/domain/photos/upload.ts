@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { touchedSubdistricts } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
-import { readExif } from './exif.js';
+import { readExif, type PhotoExif } from './exif.js';
 import { renderPhoto, sniffPhotoType } from './images.js';
 import { originalKey, putOnce, thumbKey } from './storage.js';
 
@@ -45,7 +45,15 @@ export const photoDto = (p: PhotoTable): PhotoDto => ({
  * row per uploader and content (uploading the same photo again returns the same row).
  * Files are written before the row; a failed insert leaves only an unreferenced file.
  */
-export async function savePhoto(db: Db, clock: Clock, actor: Actor, photoDir: string, bytes: Buffer): Promise<PhotoDto> {
+export async function savePhoto(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  photoDir: string,
+  bytes: Buffer,
+  /** The ORIGINAL photo's EXIF time/GPS read on the phone, used when these bytes (re-encoded) lost theirs. */
+  fallback?: PhotoExif,
+): Promise<PhotoDto> {
   const mime = await sniffPhotoType(bytes);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const existing = await db
@@ -72,9 +80,9 @@ export async function savePhoto(db: Db, clock: Clock, actor: Actor, photoDir: st
     height: rendered.height,
     storage_key: originalKey(sha256),
     thumb_key: rendered.thumb ? thumbKey(sha256) : null,
-    exif_taken_at: exif.takenAt,
-    exif_lat: exif.lat,
-    exif_lng: exif.lng,
+    exif_taken_at: exif.takenAt ?? fallback?.takenAt ?? null,
+    exif_lat: exif.lat ?? (exif.lng == null ? (fallback?.lat ?? null) : null),
+    exif_lng: exif.lng ?? (exif.lat == null ? (fallback?.lng ?? null) : null),
     created_at: clock.now().toISOString(),
   };
   await db

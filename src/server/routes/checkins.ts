@@ -3,6 +3,7 @@ import { CHECKIN_STATUSES } from '../../db/schema.js';
 import { CheckinInput } from '../../domain/checkins/checkin-input.js';
 import { listCheckins, listMisses } from '../../domain/checkins/list-checkins.js';
 import { recordCheckin } from '../../domain/checkins/record-checkin.js';
+import { idempotentWrite } from '../idempotency.js';
 import { def } from '../route.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -13,9 +14,13 @@ export const create = def({
     summary: 'Check in at a bin room (photo + GPS inside the geofence, or the QR plate); repeats in a window fold',
     body: CheckinInput,
   },
+  // Idempotency-Key: the field app's outbox retries with the key fixed at capture; a replay
+  // returns the stored answer instead of checking in twice.
   handler: async ({ req, reply, deps, actor }) => {
-    const res = await recordCheckin(deps.db, deps.clock, deps.config.patrol, actor, req.body);
-    reply.status(res.folded ? 200 : 201);
+    const res = (await idempotentWrite(deps, req, reply, actor, { route: 'POST /api/checkins', status: 201 }, (trx) =>
+      recordCheckin(trx, deps.clock, deps.config.patrol, actor, req.body),
+    )) as Awaited<ReturnType<typeof recordCheckin>>;
+    if (res.folded) reply.status(200);
     return res;
   },
 });

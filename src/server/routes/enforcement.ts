@@ -11,6 +11,7 @@ import { OpenInput, openEnforcementCase } from '../../domain/enforcement/open-ca
 import { recordStep } from '../../domain/enforcement/record-step.js';
 import { getSettings, SettingsInput, updateSettings } from '../../domain/enforcement/settings.js';
 import { StepInput } from '../../domain/enforcement/step-input.js';
+import { idempotentWrite } from '../idempotency.js';
 import { def } from '../route.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -68,10 +69,8 @@ export const counts = def({
 
 export const open = def({
   schema: { tags, summary: 'Open an enforcement case (from a failed inspection, a case in the loop, or directly at a site)', body: OpenInput },
-  handler: async ({ req, reply, deps, actor }) => {
-    reply.status(201);
-    return openEnforcementCase(deps.db, deps.clock, actor, req.body);
-  },
+  handler: async ({ req, reply, deps, actor }) =>
+    idempotentWrite(deps, req, reply, actor, { route: 'POST /api/enforcement/cases', status: 201 }, (trx) => openEnforcementCase(trx, deps.clock, actor, req.body)),
 });
 
 export const get = def({
@@ -81,10 +80,10 @@ export const get = def({
 
 export const step = def({
   schema: { tags, summary: 'Record the next step of the ladder (order, reinspection, notice, decision, payment)', params: IdParams, body: StepInput },
-  handler: async ({ req, reply, deps, actor }) => {
-    reply.status(201);
-    return recordStep(deps.db, deps.clock, { photoDir: deps.config.photoDir }, actor, req.params.id, req.body);
-  },
+  handler: async ({ req, reply, deps, actor }) =>
+    idempotentWrite(deps, req, reply, actor, { route: 'POST /api/enforcement/cases/:id/steps', status: 201 }, (trx) =>
+      recordStep(trx, deps.clock, { photoDir: deps.config.photoDir }, actor, req.params.id, req.body),
+    ),
 });
 
 export const history = def({

@@ -5,6 +5,7 @@ import { getChecklist, listChecklists, publishChecklist } from '../../domain/ins
 import { InspectionInput } from '../../domain/inspections/inspection-input.js';
 import { getInspection, listInspections } from '../../domain/inspections/list-inspections.js';
 import { recordInspection } from '../../domain/inspections/record-inspection.js';
+import { idempotentWrite } from '../idempotency.js';
 import { def } from '../route.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -42,11 +43,10 @@ export const record = def({
     summary: 'Record an inspection against an exact checklist version; failed items become cases (fixed on the spot or reported)',
     body: InspectionInput,
   },
-  handler: async ({ req, reply, deps, actor }) => {
-    const res = await recordInspection(deps.db, deps.clock, deps.config.patrol, actor, req.body);
-    reply.status(201);
-    return res;
-  },
+  handler: async ({ req, reply, deps, actor }) =>
+    idempotentWrite(deps, req, reply, actor, { route: 'POST /api/inspections', status: 201 }, (trx) =>
+      recordInspection(trx, deps.clock, deps.config.patrol, actor, req.body),
+    ),
 });
 
 export const list = def({

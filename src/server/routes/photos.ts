@@ -11,12 +11,43 @@ import { def } from '../route.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
 
+/**
+ * Optional fields sent BEFORE `file` by the field app, which re-encodes phone photos (dropping
+ * their EXIF): the original's capture time and GPS, stored only when the file has none.
+ */
+const ExifFallback = z
+  .strictObject({
+    exifTakenAt: z.iso.datetime({ offset: true }).optional(),
+    exifLat: z.coerce.number().min(-90).max(90).optional(),
+    exifLng: z.coerce.number().min(-180).max(180).optional(),
+  })
+  .refine((f) => (f.exifLat === undefined) === (f.exifLng === undefined), { message: 'send exifLat and exifLng together', path: ['exifLng'] });
+
+function exifFallback(fields: Record<string, unknown>) {
+  const plain: Record<string, string> = {};
+  for (const [name, f] of Object.entries(fields)) {
+    if (name === 'file') continue;
+    const v = (Array.isArray(f) ? f[0] : f) as { type?: string; value?: unknown } | undefined;
+    if (v?.type !== 'field') throw invalidField(name, 'unknown file field; send the photo as field file');
+    plain[name] = String(v.value);
+  }
+  const parsed = ExifFallback.safeParse(plain);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw invalidField(String(issue.path[0] ?? 'exif'), issue.code === 'unrecognized_keys' ? `unknown field ${(issue as { keys?: string[] }).keys?.join(', ')}` : issue.message);
+  }
+  const f = parsed.data;
+  return { takenAt: f.exifTakenAt ? new Date(f.exifTakenAt).toISOString() : null, lat: f.exifLat ?? null, lng: f.exifLng ?? null };
+}
+
 /** The bytes of the one `file` part, within the size limit; malformed bodies are 400, never 500. */
-async function readFilePart(req: FastifyRequest): Promise<Buffer> {
+async function readFilePart(req: FastifyRequest): Promise<{ bytes: Buffer; fallback: ReturnType<typeof exifFallback> }> {
   let bytes: Buffer;
+  let fallback: ReturnType<typeof exifFallback>;
   try {
     const part = await req.file();
     if (!part) throw invalidField('file', 'required');
+    fallback = exifFallback(part.fields as Record<string, unknown>);
     if (part.fieldname !== 'file') throw invalidField(part.fieldname, 'unknown field; send the photo as field file');
     // Throws FST_REQ_FILE_TOO_LARGE past the limit; nothing has been stored yet.
     bytes = await part.toBuffer();
@@ -30,21 +61,21 @@ async function readFilePart(req: FastifyRequest): Promise<Buffer> {
     throw invalidField('file', `malformed or incomplete multipart body (${String(e.message ?? err).slice(0, 100)})`);
   }
   if (!bytes.length) throw invalidField('file', 'empty file');
-  return bytes;
+  return { bytes, fallback };
 }
 
 export const upload = def({
   schema: {
     tags: ['photos'],
-    summary: 'Upload a photo (multipart field `file`; JPEG, PNG, WebP or HEIC; size limit UPLOAD_MAX_BYTES)',
+    summary: 'Upload a photo (multipart field `file`; JPEG, PNG, WebP or HEIC; size limit UPLOAD_MAX_BYTES); optional fields exifTakenAt, exifLat, exifLng before it are the original EXIF, kept when the file has none',
     consumes: ['multipart/form-data'],
   },
   handler: async ({ req, reply, deps, actor }) => {
     if (!req.isMultipart()) {
       throw new DomainError('unsupported_media_type', 'Send the photo as multipart/form-data with a field named file', { field: 'file' });
     }
-    const bytes = await readFilePart(req);
-    const photo = await savePhoto(deps.db, deps.clock, actor, deps.config.photoDir, bytes);
+    const { bytes, fallback } = await readFilePart(req);
+    const photo = await savePhoto(deps.db, deps.clock, actor, deps.config.photoDir, bytes, fallback);
     reply.status(201);
     return photo;
   },

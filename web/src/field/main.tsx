@@ -5,13 +5,17 @@ import '../shared/base.css';
 import { AuthProvider } from '../shared/auth';
 import { initI18n } from '../shared/i18n';
 import { FieldApp } from './FieldApp';
+import { OutboxBar } from './offline/OutboxBar';
+import { registerFieldServiceWorker } from './offline/register-sw';
 import './field.css';
 
 initI18n();
+registerFieldServiceWorker();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <BrowserRouter basename="/m">
       <AuthProvider>
+        <OutboxBar />
         <FieldApp />
       </AuthProvider>
     </BrowserRouter>

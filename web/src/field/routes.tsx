@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { FieldSitePage } from './FieldSitePage';
 import { NearbyPage } from './NearbyPage';
+import { OutboxPage } from './offline/OutboxPage';
 import { CheckinPage } from './patrol/CheckinPage';
 import { InspectPage } from './patrol/InspectPage';
 import { TodayPage } from './patrol/TodayPage';
@@ -26,6 +27,7 @@ export const FIELD_ROUTES: FieldRoute[] = [
     tile: { label: 'field.nearby', hint: 'field.nearbyHint', icon: '◎', permission: 'registry.read', testId: 'tile-nearby' },
   },
   { path: 'sites/:id', element: <FieldSitePage /> },
+  { path: 'outbox', element: <OutboxPage /> },
   {
     path: 'today',
     element: <TodayPage />,

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError } from '../../shared/api';
 import { errorText } from '../../shared/errors';
+import { sendOrQueue } from '../../shared/outbox/send-or-queue';
 import type { Site } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
 import { TopBar } from '../TopBar';
@@ -41,6 +42,7 @@ export function CheckinPage() {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<CheckinResult | null>(null);
+  const [queued, setQueued] = useState(false);
 
   async function submit() {
     setBusy(true);
@@ -54,7 +56,10 @@ export function CheckinPage() {
         ...(reason.trim() ? { offSiteReason: reason.trim() } : {}),
         deviceTime: new Date().toISOString(),
       };
-      setDone(await api.post<CheckinResult>('/api/checkins', body));
+      // Offline or no answer: kept in the outbox (待发送) with its Idempotency-Key and sent later.
+      const sent = await sendOrQueue<CheckinResult>({ label: `${t('patrol.checkin.title')} · ${site.data?.name ?? id}`, path: '/api/checkins', body, position: gps.status === 'ok' ? gps.fix : null });
+      if (sent.queued) setQueued(true);
+      else setDone(sent.value);
     } catch (e) {
       if (e instanceof ApiError && e.fields[0]?.field === 'offSiteReason') setFence((e.details as { geofence: Geofence }).geofence);
       else setError(e instanceof ApiError && e.fields.length ? `${e.fields[0]!.field}: ${e.fields[0]!.reason}` : errorText(t, e));
@@ -63,6 +68,16 @@ export function CheckinPage() {
     }
   }
 
+  if (queued) {
+    return (
+      <div className="m-page">
+        <TopBar title={t('patrol.checkin.title')} />
+        <p className="alert alert-info" data-testid="checkin-queued">{t('outbox.queued')}</p>
+        <Link className="m-btn m-btn-block" to="/outbox">{t('outbox.title')}</Link>
+        <Link className="m-btn m-btn-block" to="/today">{t('patrol.today.title')}</Link>
+      </div>
+    );
+  }
   if (done) {
     return (
       <div className="m-page">
@@ -87,7 +102,7 @@ export function CheckinPage() {
         {t('patrol.checkin.gps')}：
         {gps.status === 'ok' ? <strong data-testid="gps-accuracy">{t('patrol.checkin.accuracy', { m: gps.fix.accuracyM })}</strong> : gps.status === 'locating' ? t('patrol.checkin.locating') : t('patrol.checkin.noGps')}
       </p>
-      <PhotoInput label={t('patrol.checkin.photo')} testId="checkin-photo" onUploaded={setPhoto} />
+      <PhotoInput label={t('patrol.checkin.photo')} testId="checkin-photo" onUploaded={setPhoto} offline />
       <div className="field">
         <span>{t('patrol.checkin.qr')}</span>
         {canScanQr() ? (

@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router-dom';
 import { api, ApiError } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
+import { sendOrQueue } from '../../shared/outbox/send-or-queue';
 import type { Site } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
 import { TopBar } from '../TopBar';
@@ -34,6 +35,7 @@ export function InspectPage() {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<Recorded | null>(null);
+  const [queued, setQueued] = useState(false);
   const set = (itemId: string, patch: Partial<Answer>) =>
     setAnswers((a) => ({ ...a, [itemId]: { photoIds: [], afterPhotoIds: [], result: 'pass', ...a[itemId], ...patch } }));
 
@@ -51,7 +53,10 @@ export function InspectPage() {
             : { itemId: it.id, result: a.result };
         }),
       };
-      setDone(await api.post<Recorded>('/api/inspections', body));
+      // Offline or no answer: kept in the outbox (待发送) with its Idempotency-Key and sent later.
+      const sent = await sendOrQueue<Recorded>({ label: `${t('patrol.inspect.title')} · ${form.data?.site.name ?? id}`, path: '/api/inspections', body });
+      if (sent.queued) setQueued(true);
+      else setDone(sent.value);
     } catch (e) {
       setError(e instanceof ApiError && e.fields.length ? e.fields.map((f) => `${f.field}: ${f.reason}`).join('；') : errorText(t, e));
     } finally {
@@ -59,6 +64,16 @@ export function InspectPage() {
     }
   }
 
+  if (queued) {
+    return (
+      <div className="m-page">
+        <TopBar title={t('patrol.inspect.title')} />
+        <p className="alert alert-info" data-testid="inspect-queued">{t('outbox.queued')}</p>
+        <Link className="m-btn m-btn-block" to="/outbox">{t('outbox.title')}</Link>
+        <Link className="m-btn m-btn-block" to="/today">{t('patrol.today.title')}</Link>
+      </div>
+    );
+  }
   if (done) {
     return (
       <div className="m-page">
@@ -97,13 +112,13 @@ export function InspectPage() {
             ))}
             {a.result === 'fail' ? (
               <div>
-                <PhotoInput label={`${t('patrol.inspect.before')}${it.photoRequiredOnFail ? ` (${t('patrol.inspect.photoRequired')})` : ''}`} testId={`before-${it.code}`} onUploaded={(p) => set(it.id, { photoIds: p ? [p.id] : [] })} />
+                <PhotoInput label={`${t('patrol.inspect.before')}${it.photoRequiredOnFail ? ` (${t('patrol.inspect.photoRequired')})` : ''}`} testId={`before-${it.code}`} onUploaded={(p) => set(it.id, { photoIds: p ? [p.id] : [] })} offline />
                 {(['fixed', 'reported'] as const).map((r) => (
                   <label key={r} style={{ marginRight: 12 }}>
                     <input type="radio" name={`res-${it.id}`} value={r} checked={a.resolution === r} onChange={() => set(it.id, { resolution: r })} /> {t(`patrol.inspect.${r}`)}
                   </label>
                 ))}
-                {a.resolution === 'fixed' ? <PhotoInput label={t('patrol.inspect.after')} testId={`after-${it.code}`} onUploaded={(p) => set(it.id, { afterPhotoIds: p ? [p.id] : [] })} /> : null}
+                {a.resolution === 'fixed' ? <PhotoInput label={t('patrol.inspect.after')} testId={`after-${it.code}`} onUploaded={(p) => set(it.id, { afterPhotoIds: p ? [p.id] : [] })} offline /> : null}
                 <input className="m-input" placeholder={t('patrol.inspect.note')} value={a.note ?? ''} onChange={(e) => set(it.id, { note: e.target.value })} />
               </div>
             ) : null}

@@ -1,0 +1,98 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offsetMetres } from '../../src/domain/geo/haversine.js';
+import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { DIALECTS } from '../helpers/db.js';
+import { binRoomsOf, committeeOf, count, insertPhoto } from '../patrols/factories.js';
+
+const EVENING = '2026-05-26T10:35:00Z';
+
+/** A multipart body with text fields before the file, as the field app sends it. */
+function form(fields: Record<string, string>, bytes: Buffer) {
+  const b = `----fld${Math.random().toString(16).slice(2)}`;
+  const parts = Object.entries(fields).map(([k, v]) => Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  const head = Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="file"; filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`);
+  return { payload: Buffer.concat([...parts, head, bytes, Buffer.from(`\r\n--${b}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${b}` } };
+}
+
+for (const dialect of DIALECTS) {
+  describe(`field writes: Idempotency-Key and EXIF fallbacks [${dialect}]`, () => {
+    let ctx: TestContext;
+    let cadre: string;
+    let rooms: Awaited<ReturnType<typeof binRoomsOf>>;
+
+    beforeAll(async () => {
+      ctx = await demoContext(dialect);
+      ctx.clock.set(EVENING);
+      cadre = await signInAs(ctx.app, 'cadre01');
+      rooms = await binRoomsOf(ctx.handle.db, await committeeOf(ctx.handle.db, 'cadre01'));
+    });
+    afterAll(async () => ctx.close());
+
+    const post = (url: string, payload: unknown, key?: string) =>
+      ctx.app.inject({ method: 'POST', url, headers: { cookie: cadre, ...(key ? { 'idempotency-key': key } : {}) }, payload: payload as object });
+
+    it('a check-in retried with the same Idempotency-Key is stored once and answers the same', async () => {
+      const room = rooms[0]!;
+      const body = { siteId: room.id, photoId: await insertPhoto(ctx.handle.db, 'cadre01'), position: { ...offsetMetres({ lat: Number(room.lat), lng: Number(room.lng) }, 10, 90), accuracyM: 8 }, deviceTime: EVENING };
+      const before = await count(ctx.handle.db, 'checkins');
+      const first = await post('/api/checkins', body, 'fld-checkin-0001');
+      expect(first.statusCode).toBe(201);
+      const again = await post('/api/checkins', body, 'fld-checkin-0001');
+      expect(again.statusCode).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json()).toEqual(first.json());
+      const rows = await ctx.handle.db.selectFrom('checkins').selectAll().where('site_id', '=', room.id).execute();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.repeat_count).toBe(0);
+      expect(await count(ctx.handle.db, 'checkins')).toBe(before + 1);
+      // Same key, other body → 422 naming the header; nothing written.
+      const other = await post('/api/checkins', { ...body, deviceTime: '2026-05-26T10:36:00Z' }, 'fld-checkin-0001');
+      expect(other.statusCode).toBe(422);
+      expect(other.json().error.code).toBe('idempotency_mismatch');
+      // Without a key the fold rule still applies (200, folded).
+      const fold = await post('/api/checkins', body);
+      expect(fold.statusCode).toBe(200);
+      expect(fold.json().folded).toBe(true);
+      // A bad key is 400 naming Idempotency-Key.
+      const bad = await post('/api/checkins', body, 'x');
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.details.fields[0].field).toBe('Idempotency-Key');
+    });
+
+    it('a failed check-in does not burn its key: the retry after fixing nothing fails the same, never 500', async () => {
+      const res = await post('/api/checkins', { siteId: rooms[1]!.id, position: { lat: 31.2, lng: 121.4, accuracyM: 5 } }, 'fld-checkin-0002');
+      expect(res.statusCode).toBe(400);
+      const again = await post('/api/checkins', { siteId: rooms[1]!.id, position: { lat: 31.2, lng: 121.4, accuracyM: 5 } }, 'fld-checkin-0002');
+      expect(again.statusCode).toBe(400);
+    });
+
+    it('a photo re-encoded without EXIF keeps the original time and GPS sent as fields; bad fields are 400 naming them', async () => {
+      const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 10, g: 120, b: 30 } } }).jpeg().toBuffer();
+      const up = (fields: Record<string, string>, bytes = jpeg) => {
+        const m = form(fields, bytes);
+        return ctx.app.inject({ method: 'POST', url: '/api/photos', payload: m.payload, headers: { ...m.headers, cookie: cadre } });
+      };
+      const ok = await up({ exifTakenAt: '2026-05-26T18:20:00+08:00', exifLat: '31.2001', exifLng: '121.4002' });
+      expect(ok.statusCode).toBe(201);
+      expect(ok.json()).toMatchObject({ takenAt: '2026-05-26T10:20:00.000Z', lat: 31.2001, lng: 121.4002 });
+      const row = await ctx.handle.db.selectFrom('photos').selectAll().where('id', '=', ok.json().id).executeTakeFirstOrThrow();
+      expect(row.exif_taken_at).toBe('2026-05-26T10:20:00.000Z');
+      expect(Number(row.exif_lat)).toBeCloseTo(31.2001, 6);
+
+      const other = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 1, b: 3 } } }).jpeg().toBuffer();
+      const before = await count(ctx.handle.db, 'photos');
+      for (const [fields, field] of [
+        [{ exifLat: '91', exifLng: '121' }, 'exifLat'],
+        [{ exifLat: '31.2' }, 'exifLng'],
+        [{ exifTakenAt: 'yesterday' }, 'exifTakenAt'],
+        [{ takenAt: '2026-05-26T10:20:00Z' }, 'takenAt'],
+      ] as const) {
+        const res = await up(fields as Record<string, string>, other);
+        expect(res.statusCode, JSON.stringify(fields)).toBe(400);
+        expect(JSON.stringify(res.json().error)).toContain(field);
+      }
+      expect(await count(ctx.handle.db, 'photos')).toBe(before);
+    });
+  });
+}

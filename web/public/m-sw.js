@@ -1,0 +1,103 @@
+/* 闭环 field app service worker (scope /m). Hand-written, no build step: see README "Offline field app".
+ * - Shell: /m (every /m/* navigation is the same m.html) and the JS/CSS it references are cached at
+ *   install; navigations are stale-while-revalidate (opens at once, offline too).
+ * - /assets/* (content-hashed, immutable): cache-first, so lazy chunks used once also work offline.
+ * - GET /api/* that a person needs for the day (me, config, sites, route, tasks, categories,
+ *   checklists, …): network-first with cache fallback; photos' thumbnails cache-first.
+ * - Writes are never cached or replayed here: the outbox (IndexedDB) owns them.
+ * - Signing out deletes the cached data. */
+const VERSION = 'v1';
+const SHELL = `closeloop-field-shell-${VERSION}`;
+const DATA = `closeloop-field-data-${VERSION}`;
+const EXTRA = ['/m.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png'];
+
+async function precache() {
+  const cache = await caches.open(SHELL);
+  const res = await fetch('/m', { cache: 'reload', credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`shell ${res.status}`);
+  const html = await res.clone().text();
+  await cache.put('/m', res);
+  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+  await cache.addAll([...new Set([...assets, ...EXTRA])]);
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(precache().then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const k of await caches.keys()) if (k.startsWith('closeloop-field-') && k !== SHELL && k !== DATA) await caches.delete(k);
+      await self.clients.claim();
+    })(),
+  );
+});
+
+const DATA_PATHS = [/^\/api\/me$/, /^\/api\/config$/, /^\/api\/sites/, /^\/api\/places/, /^\/api\/catalogue/, /^\/api\/checklists/, /^\/api\/patrol/, /^\/api\/today/, /^\/api\/routes/, /^\/api\/tasks/, /^\/api\/my/, /^\/api\/cases/, /^\/api\/enforcement/, /^\/api\/inspections/, /^\/api\/checkins/];
+
+async function shellFirst(event) {
+  const cache = await caches.open(SHELL);
+  const cached = await cache.match('/m');
+  const fresh = fetch('/m', { credentials: 'same-origin' })
+    .then((res) => {
+      if (res.ok) void cache.put('/m', res.clone());
+      return res;
+    })
+    .catch(() => null);
+  if (cached) {
+    event.waitUntil(fresh);
+    return cached;
+  }
+  return (await fresh) ?? new Response('offline', { status: 503 });
+}
+
+async function cacheFirst(request, name) {
+  const cache = await caches.open(name);
+  const hit = await cache.match(request);
+  if (hit) return hit;
+  const res = await fetch(request);
+  if (res.ok) void cache.put(request, res.clone());
+  return res;
+}
+
+async function networkFirst(request) {
+  const cache = await caches.open(DATA);
+  try {
+    const res = await fetch(request);
+    if (res.ok) void cache.put(request, res.clone());
+    else if (res.status === 401) await caches.delete(DATA);
+    return res;
+  } catch (err) {
+    const hit = await cache.match(request);
+    if (hit) return hit;
+    return new Response(JSON.stringify({ error: { code: 'network_error', message: 'offline and not cached', details: null } }), {
+      status: 503,
+      headers: { 'content-type': 'application/json' },
+    });
+  }
+}
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin) return;
+  if (req.method !== 'GET') {
+    if (url.pathname === '/api/auth/sign-out') event.waitUntil(caches.delete(DATA));
+    return;
+  }
+  if (req.mode === 'navigate' && (url.pathname === '/m' || url.pathname.startsWith('/m/'))) {
+    event.respondWith(shellFirst(event));
+    return;
+  }
+  if (url.pathname.startsWith('/assets/') || EXTRA.includes(url.pathname)) {
+    event.respondWith(cacheFirst(req, SHELL));
+    return;
+  }
+  if (/^\/api\/photos\/[^/]+\/thumb$/.test(url.pathname)) {
+    event.respondWith(cacheFirst(req, DATA));
+    return;
+  }
+  if ((req.headers.get('accept') ?? '').includes('text/event-stream')) return;
+  if (DATA_PATHS.some((re) => re.test(url.pathname))) event.respondWith(networkFirst(req));
+});

@@ -1,0 +1,38 @@
+import '../../shared/i18n/outbox';
+import './offline.css';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { useOnline, useOutbox } from './use-outbox';
+
+/** Always-visible strip: offline notice, "N 条待发送", conflicts and needs-attention counts, storage warning. */
+export function OutboxBar() {
+  const { t } = useTranslation();
+  const items = useOutbox();
+  const online = useOnline();
+  const [storagePct, setStoragePct] = useState<number | null>(null);
+  useEffect(() => {
+    // Not every WebView has the Storage API; without it there is simply no warning.
+    const est = navigator.storage?.estimate?.();
+    est?.then((e) => {
+      if (e.quota && e.usage != null) setStoragePct(Math.round((e.usage / e.quota) * 100));
+    }).catch(() => undefined);
+  }, [items.length]);
+  const pending = items.filter((i) => i.state === 'pending').length;
+  const conflicts = items.filter((i) => i.state === 'conflict').length;
+  const attention = items.filter((i) => i.state === 'attention').length;
+  if (online && !items.length && (storagePct ?? 0) < 80) return null;
+  return (
+    <div className="m-outbox-bar" data-testid="outbox-bar" data-online={online ? '1' : '0'}>
+      {!online ? <p className="m-outbox-offline" data-testid="offline-notice">{t('outbox.offline')}</p> : null}
+      {items.length ? (
+        <Link to="/outbox" className="m-outbox-link" data-testid="outbox-link">
+          {pending ? <span data-testid="outbox-count" data-n={pending}>{t('outbox.bar', { n: pending })}</span> : null}
+          {conflicts ? <span className="m-outbox-conflict" data-testid="outbox-conflicts" data-n={conflicts}>{t('outbox.barConflict', { n: conflicts })}</span> : null}
+          {attention ? <span className="m-outbox-conflict" data-testid="outbox-attention" data-n={attention}>{t('outbox.barAttention', { n: attention })}</span> : null}
+        </Link>
+      ) : null}
+      {(storagePct ?? 0) >= 80 ? <p className="alert alert-error" data-testid="storage-low">{t('outbox.storageLow', { pct: storagePct })}</p> : null}
+    </div>
+  );
+}

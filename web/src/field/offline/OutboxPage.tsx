@@ -1,0 +1,68 @@
+import '../../shared/i18n/outbox';
+import './offline.css';
+import { useTranslation } from 'react-i18next';
+import { formatTime } from '../../shared/format';
+import { discard, retry, syncNow } from '../../shared/outbox/outbox';
+import type { OutboxItem } from '../../shared/outbox/types';
+import { TopBar } from '../TopBar';
+import { useOnline, useOutbox } from './use-outbox';
+
+function ItemCard({ item }: { item: OutboxItem }) {
+  const { t, i18n } = useTranslation();
+  const server = item.serverState as { status?: string } | null;
+  return (
+    <li className="m-card" data-testid={`outbox-item-${item.state}`} data-key={item.key}>
+      <strong>{item.label}</strong>
+      <small className="hint">
+        {t('outbox.captured', { time: formatTime(item.capturedAt, i18n.language) })}
+        {item.photos.length ? ` · ${t('outbox.photos', { n: item.photos.length })}` : ''}
+        {item.attempts ? ` · ${t('outbox.attempts', { n: item.attempts })}` : ''}
+      </small>
+      {item.lastError && item.state !== 'pending' ? (
+        <p className="alert alert-error" data-testid="outbox-error" data-code={item.lastError.code}>
+          {item.lastError.code}
+          {item.lastError.message ? `：${item.lastError.message}` : ''}
+        </p>
+      ) : null}
+      {server?.status ? <p className="m-notice" data-testid="outbox-server-state">{t('outbox.serverState', { status: t(`outbox.status.${server.status}`, { defaultValue: server.status }) })}</p> : null}
+      {item.state !== 'pending' ? (
+        <div className="m-row">
+          {item.state === 'attention' ? (
+            <button type="button" className="m-btn" onClick={() => retry(item.seq as number)}>{t('outbox.retry')}</button>
+          ) : null}
+          <button type="button" className="m-btn" data-testid="outbox-discard" onClick={() => discard(item.seq as number)}>{t('outbox.discard')}</button>
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+/** 待发送: what waits on the phone, what conflicted and what needs attention — with the rule. */
+export function OutboxPage() {
+  const { t } = useTranslation();
+  const items = useOutbox();
+  const online = useOnline();
+  const groups: [OutboxItem['state'], string][] = [['conflict', 'outbox.conflicts'], ['attention', 'outbox.attention'], ['pending', 'outbox.pending']];
+  return (
+    <div className="m-page">
+      <TopBar title={t('outbox.title')} />
+      {!items.length ? <p className="m-notice" data-testid="outbox-empty">{t('outbox.empty')}</p> : null}
+      {groups.map(([state, label]) => {
+        const list = items.filter((i) => i.state === state);
+        if (!list.length) return null;
+        return (
+          <section key={state} data-testid={`outbox-${state}`}>
+            <h3>{t(label)} ({list.length})</h3>
+            <ul className="m-list">{list.map((i) => <ItemCard key={i.seq} item={i} />)}</ul>
+          </section>
+        );
+      })}
+      {items.some((i) => i.state === 'pending') ? (
+        <button type="button" className="m-btn m-btn-primary m-btn-block" disabled={!online} data-testid="outbox-send" onClick={() => void syncNow(true)}>
+          {t('outbox.sendNow')}
+        </button>
+      ) : null}
+      <p className="hint" data-testid="outbox-rule">{t('outbox.rule')}</p>
+    </div>
+  );
+}

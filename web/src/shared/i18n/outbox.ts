@@ -1,0 +1,62 @@
+import i18n from 'i18next';
+
+/** Strings for the outbox (待发送), offline mode and phone photos, under "outbox". */
+const zh = {
+  title: '待发送',
+  tileHint: '离线记录、冲突与需处理',
+  bar: '{{n}} 条待发送',
+  barConflict: '{{n}} 条冲突',
+  barAttention: '{{n}} 条需处理',
+  offline: '离线：记录会保存在手机上，联网后自动按顺序发送。',
+  empty: '没有待发送的记录。',
+  pending: '待发送',
+  conflicts: '冲突',
+  attention: '需处理',
+  sendNow: '立即发送',
+  discard: '放弃这条',
+  retry: '重新发送',
+  attempts: '已尝试 {{n}} 次',
+  captured: '记录于 {{time}}',
+  photos: '{{n}} 张照片',
+  rule:
+    '规则：记录按拍摄顺序发送，每条带固定的幂等键，重发不会重复。服务器状态已变化（例如案件已被他人结案）时，这条记录不会生效，也不会被悄悄丢弃：它进入“冲突”，并显示服务器当前状态，由您决定放弃或重新处理。数据有误时进入“需处理”。网络或服务器故障时保留在队列中自动重试。',
+  serverState: '服务器当前状态：{{status}}',
+  queued: '已保存在手机上，联网后自动发送。',
+  photoKept: '照片已保存在手机上，联网后上传。',
+  storageLow: '手机存储空间不足（已用 {{pct}}%）：请尽快联网发送待发送记录。',
+  manualPosition: '无法获取定位：请扫描箱房二维码，或填写原因。',
+  status: { reported: '待立案', filed: '待派遣', dispatched: '处置中', handled: '待核查', closed: '已结案', cancelled: '已注销', on_hold: '挂账', merged: '已合并' },
+};
+const en: typeof zh = {
+  title: 'Waiting to send',
+  tileHint: 'Offline records, conflicts, needs attention',
+  bar: '{{n}} waiting to send',
+  barConflict: '{{n}} conflicts',
+  barAttention: '{{n}} need attention',
+  offline: 'Offline: records are kept on the phone and sent in order when the connection returns.',
+  empty: 'Nothing waiting to send.',
+  pending: 'Waiting to send',
+  conflicts: 'Conflicts',
+  attention: 'Needs attention',
+  sendNow: 'Send now',
+  discard: 'Discard',
+  retry: 'Send again',
+  attempts: '{{n}} attempts',
+  captured: 'Recorded {{time}}',
+  photos: '{{n}} photos',
+  rule:
+    'Rule: records are sent in the order taken, each with a fixed idempotency key, so a resend never doubles. When the server has moved on (e.g. the case was closed by someone else), the record is not applied and not silently dropped: it goes to "Conflicts" with the server\'s current state and you decide to discard or redo it. Invalid data goes to "Needs attention". Network or server failures stay queued and are retried automatically.',
+  serverState: 'Server state now: {{status}}',
+  queued: 'Saved on the phone; it will be sent when the connection returns.',
+  photoKept: 'Photo kept on the phone; uploaded when online.',
+  storageLow: 'Phone storage is low ({{pct}}% used): connect soon to send waiting records.',
+  manualPosition: 'No position: scan the bin room QR plate, or give a reason.',
+  status: { reported: 'Reported', filed: 'Filed', dispatched: 'Being handled', handled: 'Awaiting check', closed: 'Closed', cancelled: 'Cancelled', on_hold: 'On hold', merged: 'Merged' },
+};
+
+function register() {
+  i18n.addResourceBundle('zh', 'translation', { outbox: zh }, true, true);
+  i18n.addResourceBundle('en', 'translation', { outbox: en }, true, true);
+}
+if (i18n.isInitialized) register();
+else i18n.on('initialized', register);

@@ -1,0 +1,119 @@
+import { IdbStore } from './idb-store';
+import { MemoryStore } from './memory-store';
+import { flush, type FlushReport } from './queue';
+import { PHOTO_TOKEN_PREFIX } from './rules';
+import { fetchTransport } from './transport';
+import type { OutboxItem, OutboxPhoto, OutboxStore } from './types';
+
+let store: OutboxStore | null = null;
+function getStore(): OutboxStore {
+  if (!store) store = typeof indexedDB === 'undefined' ? new MemoryStore() : new IdbStore();
+  return store;
+}
+
+const listeners = new Set<(items: OutboxItem[]) => void>();
+let snapshot: OutboxItem[] = [];
+
+async function refresh() {
+  snapshot = (await getStore().all()).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+  for (const l of listeners) l(snapshot);
+}
+
+export function subscribe(fn: (items: OutboxItem[]) => void): () => void {
+  listeners.add(fn);
+  fn(snapshot);
+  void refresh();
+  return () => listeners.delete(fn);
+}
+
+export function newKey(): string {
+  return `fld-${crypto.randomUUID()}`;
+}
+
+/** A photo kept on the phone until it can be uploaded; its token stands for its id in a body. */
+export function pendingPhoto(p: Omit<OutboxPhoto, 'token'>): OutboxPhoto {
+  return { ...p, token: `${PHOTO_TOKEN_PREFIX}${crypto.randomUUID()}` };
+}
+
+export interface Capture {
+  label: string;
+  path: string;
+  body: unknown;
+  photos?: OutboxPhoto[];
+  key?: string;
+  position?: OutboxItem['position'];
+}
+
+export async function enqueue(c: Capture): Promise<number> {
+  const seq = await getStore().add({
+    key: c.key ?? newKey(),
+    label: c.label,
+    method: 'POST',
+    path: c.path,
+    body: c.body,
+    photos: c.photos ?? [],
+    capturedAt: new Date().toISOString(),
+    position: c.position ?? null,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: 0,
+    lastError: null,
+    serverState: null,
+  });
+  await refresh();
+  schedule(0);
+  return seq;
+}
+
+export async function discard(seq: number) {
+  await getStore().remove(seq);
+  await refresh();
+}
+
+/** Puts a needs-attention item back in the queue (e.g. after signing in again). */
+export async function retry(seq: number) {
+  const item = (await getStore().all()).find((i) => i.seq === seq);
+  if (!item) return;
+  await getStore().put({ ...item, state: 'pending', nextAttemptAt: 0 });
+  await refresh();
+  schedule(0);
+}
+
+let running: Promise<FlushReport> | null = null;
+let timer: ReturnType<typeof setTimeout> | null = null;
+
+/** Sends what is pending now (one run at a time). */
+export function syncNow(force = false): Promise<FlushReport> {
+  if (running) return running;
+  running = (async () => {
+    try {
+      return await flush(getStore(), fetchTransport, Date.now, force);
+    } finally {
+      running = null;
+      await refresh();
+      const next = snapshot.filter((i) => i.state === 'pending').map((i) => i.nextAttemptAt);
+      if (next.length) schedule(Math.max(1000, Math.min(...next) - Date.now()));
+    }
+  })();
+  return running;
+}
+
+function schedule(ms: number) {
+  if (timer) clearTimeout(timer);
+  timer = setTimeout(() => {
+    timer = null;
+    if (typeof navigator === 'undefined' || navigator.onLine !== false) void syncNow();
+  }, ms);
+}
+
+let started = false;
+/** Starts automatic sending: now, when the connection returns, and on a backoff timer. */
+export function startOutbox() {
+  if (started || typeof window === 'undefined') return;
+  started = true;
+  window.addEventListener('online', () => void syncNow(true));
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && navigator.onLine) void syncNow(true);
+  });
+  void refresh().then(() => schedule(0));
+}

@@ -1,0 +1,57 @@
+/** One field action captured on the phone, waiting to be sent (or set aside for the person). */
+export type OutboxState = 'pending' | 'conflict' | 'attention';
+
+export interface OutboxPhoto {
+  /** Placeholder string used in `body` wherever the uploaded photo's id goes. */
+  token: string;
+  blob: Blob;
+  name: string;
+  /** Original EXIF time/GPS read before re-encoding (the server keeps them as fallbacks). */
+  takenAt: string | null;
+  lat: number | null;
+  lng: number | null;
+  /** Set once uploaded; a retry then skips the upload. */
+  uploadedId?: string;
+}
+
+export interface OutboxItem {
+  /** Auto-increment: the order of capture, which is the order of sending. */
+  seq?: number;
+  /** Stable Idempotency-Key generated at capture; every retry sends the same key. */
+  key: string;
+  /** Short human label ("打卡 · 虹桥一居 3号垃圾房"). */
+  label: string;
+  method: 'POST';
+  path: string;
+  body: unknown;
+  photos: OutboxPhoto[];
+  /** Device time and position at capture. */
+  capturedAt: string;
+  position: { lat: number; lng: number; accuracyM: number } | null;
+  state: OutboxState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: { status: number; code: string; message: string } | null;
+  /** For conflicts: the server's current state of the thing the action was about. */
+  serverState: unknown;
+}
+
+export interface OutboxStore {
+  add(item: OutboxItem): Promise<number>;
+  all(): Promise<OutboxItem[]>;
+  put(item: OutboxItem): Promise<void>;
+  remove(seq: number): Promise<void>;
+}
+
+/** What the network answered for one request (status 0 = no answer). */
+export interface SendResult {
+  status: number;
+  body: unknown;
+}
+
+export interface OutboxTransport {
+  uploadPhoto(p: OutboxPhoto): Promise<SendResult>;
+  send(item: OutboxItem, body: unknown): Promise<SendResult>;
+  /** The server's current state for a conflicted action (e.g. GET the case), or null. */
+  currentState(item: OutboxItem): Promise<unknown>;
+}

@@ -6,6 +6,7 @@ import * as m1610 from './2026-11-26T1610-bin-room-board-index.js';
 import * as m1000 from './2026-11-26T1000-case-catalogue.js';
 import * as m1010 from './2026-11-26T1010-cases.js';
 import * as m1020 from './2026-11-26T1020-case-desk-indexes.js';
+import * as m1030 from './2026-11-26T1030-case-reported-index.js';
 import * as m1100 from './2026-11-26T1100-calendar-and-notifications.js';
 import * as m1110 from './2026-11-26T1110-photos.js';
 import * as m1300 from './2026-11-26T1300-enforcement.js';
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T1000-case-catalogue': m1000,
   '2026-11-26T1010-cases': m1010,
   '2026-11-26T1020-case-desk-indexes': m1020,
+  '2026-11-26T1030-case-reported-index': m1030,
   '2026-11-26T1100-calendar-and-notifications': m1100,
   '2026-11-26T1110-photos': m1110,
   '2026-11-26T1300-enforcement': m1300,

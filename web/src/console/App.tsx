@@ -17,6 +17,8 @@ import { DashboardPage, WallPage } from './dashboard/DashboardPage';
 import { DeskPage } from './enforcement/DeskPage';
 import { LadderPage } from './enforcement/LadderPage';
 import { SubjectHistoryPage } from './enforcement/SubjectHistoryPage';
+import { CaseDeskPage } from './cases/CaseDeskPage';
+import { CaseDetailPage } from './cases/CaseDetailPage';
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { status } = useAuth();
@@ -60,6 +62,8 @@ export function App() {
         <Route path="enforcement" element={<Allow permission="enforcement.read"><DeskPage /></Allow>} />
         <Route path="enforcement/subjects/:id" element={<Allow permission="enforcement.read"><SubjectHistoryPage /></Allow>} />
         <Route path="enforcement/:id" element={<Allow permission="enforcement.read"><LadderPage /></Allow>} />
+        <Route path="cases" element={<Allow permission="cases.read"><CaseDeskPage /></Allow>} />
+        <Route path="cases/:id" element={<Allow permission="cases.read"><CaseDetailPage /></Allow>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

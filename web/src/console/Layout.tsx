@@ -5,10 +5,12 @@ import { LangSwitch } from '../shared/LangSwitch';
 import '../shared/i18n/patrol';
 import '../shared/i18n/dashboard';
 import '../shared/i18n/enforcement';
+import '../shared/i18n/cases';
 
 /** Navigation entries, each offered only to roles holding its permission. */
 const NAV = [
   { to: '/dashboard', label: 'dash.nav', permission: 'dashboard.read', testId: 'nav-dashboard' },
+  { to: '/cases', label: 'cases.nav', permission: 'cases.read', testId: 'nav-cases' },
   { to: '/sites', label: 'nav.sites', permission: 'registry.read', testId: 'nav-sites' },
   { to: '/staff', label: 'nav.staff', permission: 'staff.read', testId: 'nav-staff' },
   { to: '/coverage', label: 'patrol.nav.coverage', permission: 'coverage.read', testId: 'nav-coverage' },

@@ -1,0 +1,132 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../shared/api';
+import { postWithKey } from '../../shared/case-api';
+import { type AllowedAction, type CaseDetail, type CasePage, type DispatchSuggestions, idemKey, label } from '../../shared/cases';
+import { errorText } from '../../shared/errors';
+import { useApi } from '../../shared/use-api';
+import { useUnits } from './use-units';
+
+export type ActionOutcome = { ok: true; action: AllowedAction } | { ok: false; conflict: boolean; text: string };
+
+/** One allowed action as a small form: only the fields the lifecycle table requires, plus the case version. */
+export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedAction; onOutcome(o: ActionOutcome): void }) {
+  const { t, i18n } = useTranslation();
+  const needs = (f: string) => a.requires.includes(f as never);
+  const [reason, setReason] = useState('');
+  const [note, setNote] = useState('');
+  const [dueAt, setDueAt] = useState('');
+  const [target, setTarget] = useState('');
+  const [photoIds, setPhotoIds] = useState<string[]>([]);
+  const [unitId, setUnitId] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [key] = useState(idemKey);
+  const units = useUnits();
+  const sugg = useApi(
+    () => (needs('assignee') ? api.get<DispatchSuggestions>(`/api/cases/${c.id}/dispatch-suggestions`) : Promise.resolve(null)),
+    [c.id, a.action],
+  );
+  const suggested = sugg.data?.suggestions ?? [];
+  const chosenUnit = unitId || suggested[0]?.unitId || '';
+
+  async function resolveTarget(): Promise<string> {
+    const v = target.trim();
+    const page = await api.get<CasePage>('/api/cases', { q: v, limit: 5 });
+    return page.items.find((x) => x.number === v || x.id === v)?.id ?? v;
+  }
+
+  async function submit() {
+    setBusy(true);
+    setError('');
+    try {
+      const body: Record<string, unknown> = { action: a.action, version: c.version };
+      if (needs('reason')) body.reason = reason;
+      if (needs('note') || note.trim()) body.note = note || undefined;
+      if (needs('photoIds')) body.photoIds = photoIds;
+      if (needs('assignee')) body.unitId = chosenUnit;
+      if (needs('dueAt')) body.dueAt = dueAt ? new Date(dueAt).toISOString() : undefined;
+      if (needs('targetCaseId')) body.targetCaseId = await resolveTarget();
+      await postWithKey(`/api/cases/${c.id}/transitions`, body, `${key}-${c.version}`);
+      onOutcome({ ok: true, action: a });
+    } catch (err) {
+      const conflict = (err as { code?: string }).code === 'stale_version';
+      if (conflict) onOutcome({ ok: false, conflict, text: t('cases.action.conflict') });
+      else setError(errorText(t, err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      data-testid={`action-form-${a.action}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <strong>{label(a, i18n.language)}</strong>
+      {needs('assignee') ? (
+        <label className="field">
+          <span>{t('cases.action.unit')}</span>
+          <select value={chosenUnit} onChange={(e) => setUnitId(e.target.value)} data-testid="dispatch-unit" required>
+            <option value="">{t('cases.desk.choose')}</option>
+            {suggested.map((s) => (
+              <option key={`s-${s.unitId}`} value={s.unitId}>★ {s.name} · {t('cases.action.suggested')}（{t(`cases.action.reasons.${s.reason}`)}）</option>
+            ))}
+            {units.filter((u) => !suggested.some((s) => s.unitId === u.id)).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+          </select>
+        </label>
+      ) : null}
+      {needs('reason') ? (
+        <label className="field">
+          <span>{t('cases.action.reason')}</span>
+          <textarea value={reason} onChange={(e) => setReason(e.target.value)} required data-testid={`reason-${a.action}`} />
+        </label>
+      ) : null}
+      {needs('note') || ['check_pass', 'file', 'dispatch', 'approve_hold', 'approve_extension', 'release_hold'].includes(a.action) ? (
+        <label className="field">
+          <span>{t('cases.action.note')}</span>
+          <textarea value={note} onChange={(e) => setNote(e.target.value)} required={needs('note')} data-testid={`note-${a.action}`} />
+        </label>
+      ) : null}
+      {needs('dueAt') ? (
+        <label className="field">
+          <span>{t('cases.action.dueAt')}</span>
+          <input type="datetime-local" value={dueAt} onChange={(e) => setDueAt(e.target.value)} required />
+        </label>
+      ) : null}
+      {needs('targetCaseId') ? (
+        <label className="field">
+          <span>{t('cases.action.target')}</span>
+          <input value={target} onChange={(e) => setTarget(e.target.value)} required data-testid="merge-target" />
+        </label>
+      ) : null}
+      {needs('photoIds') ? (
+        <label className="field">
+          <span>{t('cases.action.photos')}</span>
+          <input
+            type="file"
+            accept="image/*"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              if (!file) return;
+              try {
+                const p = await api.upload<{ id: string }>('/api/photos', file);
+                setPhotoIds((ids) => [...ids, p.id]);
+              } catch (err) {
+                setError(errorText(t, err));
+              }
+            }}
+          />
+          <small className="muted">{photoIds.length}</small>
+        </label>
+      ) : null}
+      {error ? <p className="alert alert-error" data-testid="action-error">{error}</p> : null}
+      <button type="submit" className="btn" disabled={busy || (needs('assignee') && !chosenUnit)} data-testid={`action-submit-${a.action}`}>
+        {t('cases.action.submit')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,53 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { postWithKey } from '../../shared/case-api';
+import { type CaseListItem, idemKey } from '../../shared/cases';
+import { errorText } from '../../shared/errors';
+import { useUnits } from './use-units';
+
+/** Dispatches the selected filed cases to one unit, all or nothing (one Idempotency-Key per attempt). */
+export function BulkDispatch({ cases, onDone }: { cases: CaseListItem[]; onDone(): void }) {
+  const { t } = useTranslation();
+  const units = useUnits();
+  const [unitId, setUnitId] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const [key] = useState(idemKey);
+  return (
+    <form
+      className="filters case-bulk"
+      data-testid="bulk-dispatch"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (!unitId) return;
+        setBusy(true);
+        setMsg(null);
+        try {
+          const r = await postWithKey<{ dispatched: number }>(
+            '/api/cases/bulk-dispatch',
+            { items: cases.map((c) => ({ caseId: c.id, version: c.version })), unitId },
+            `${key}-${cases.map((c) => c.id).join(',')}-${unitId}`,
+          );
+          setMsg({ ok: true, text: t('cases.desk.bulkDone', { n: r.dispatched }) });
+          onDone();
+        } catch (err) {
+          setMsg({ ok: false, text: errorText(t, err) });
+          onDone();
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <strong>{t('cases.desk.selected', { n: cases.length })}</strong>
+      <label className="field">
+        <span>{t('cases.desk.unit')}</span>
+        <select value={unitId} onChange={(e) => setUnitId(e.target.value)} data-testid="bulk-unit" required>
+          <option value="">{t('cases.desk.choose')}</option>
+          {units.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+        </select>
+      </label>
+      <button type="submit" className="btn" disabled={busy || !unitId} data-testid="bulk-submit">{t('cases.desk.bulkDispatch')}</button>
+      {msg ? <p className={msg.ok ? 'alert alert-info' : 'alert alert-error'} data-testid="bulk-result">{msg.text}</p> : null}
+    </form>
+  );
+}

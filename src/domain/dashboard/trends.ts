@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
+import { touchedSubdistricts } from '../auth/scope.js';
 import { shanghaiDate } from '../checkins/local-time.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidField } from '../shared/errors.js';
@@ -79,9 +79,12 @@ export async function categoryBreakdown(db: Db, clock: Clock, actor: Actor, f: D
     rows = [...merged].map(([code, rs]) => ({ category_code: code, ...sumCounters(rs as Partial<Counters>[]) }));
   }
   const codes = rows.map((r) => r.category_code as string);
-  const names = codes.length
-    ? await db.selectFrom('case_categories').select(['code', sql<string>`min(name_zh)`.as('zh'), sql<string>`min(name_en)`.as('en')])
-      .where('code', 'in', codes).groupBy('code').execute()
+  // Names from one subdistrict's catalogue (codes are shared; the unique (subdistrict, code)
+  // index answers it), never a scan of every subdistrict's catalogue.
+  const nameSub = f.subdistrictId ?? touchedSubdistricts(actor)[0];
+  const names = codes.length && nameSub
+    ? await db.selectFrom('case_categories').select(['code', 'name_zh as zh', 'name_en as en'])
+      .where('subdistrict_id', '=', nameSub).where('code', 'in', codes).execute()
     : [];
   const nameOf = new Map(names.map((n) => [n.code, n]));
   return {

@@ -13,6 +13,7 @@ import { errorHandler, notFoundHandler } from './error-handler.js';
 import type { App } from './route.js';
 import { registerRoutes } from './routes/index.js';
 import { hubFor } from '../domain/dashboard/hub.js';
+import { gzippedAsset } from './static-gzip.js';
 
 export interface AppOptions {
   /** Folder of the built web apps (vite build output); omitted in API-only tests. */
@@ -72,6 +73,21 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
 
   if (opts.webDir && fs.existsSync(opts.webDir)) {
     const webDir = path.resolve(opts.webDir);
+    // Built JS/CSS go gzipped to clients that accept it (a phone on a slow link), made once per file.
+    app.addHook('onRequest', async (req, reply) => {
+      if (req.method !== 'GET' || !req.url.startsWith('/assets/')) return;
+      const rel = decodeURIComponent(req.url.split('?')[0]!).replace(/^\/+/, '');
+      if (rel.includes('..') || !fs.existsSync(path.join(webDir, rel))) return;
+      const gz = gzippedAsset(webDir, rel, req.headers['accept-encoding']);
+      if (!gz) return;
+      const type = rel.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8';
+      return reply
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .header('content-encoding', 'gzip')
+        .header('vary', 'accept-encoding')
+        .type(type)
+        .send(gz);
+    });
     await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: false });
     const shell = (file: string) => fs.readFileSync(path.join(webDir, file), 'utf8');
     const sendShell = (file: string) => async (_req: unknown, reply: { type: (t: string) => { send: (b: string) => unknown } }) =>

@@ -1,4 +1,4 @@
-import type { OutboxItem, OutboxStore } from './types';
+import type { OutboxItem, OutboxStore } from './types.js';
 
 /** In-memory store (tests, and the fallback when IndexedDB is unavailable). */
 export class MemoryStore implements OutboxStore {

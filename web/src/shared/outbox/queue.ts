@@ -1,5 +1,5 @@
-import { backoffMs, classify, errorOf, substitutePhotos } from './rules';
-import type { OutboxItem, OutboxStore, OutboxTransport } from './types';
+import { backoffMs, classify, errorOf, substitutePhotos } from './rules.js';
+import type { OutboxItem, OutboxStore, OutboxTransport } from './types.js';
 
 export interface FlushReport {
   sent: number;

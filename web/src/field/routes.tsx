@@ -8,6 +8,9 @@ import { TodayPage } from './patrol/TodayPage';
 import { EnforcementHomePage } from './enforcement/EnforcementHomePage';
 import { LadderStepPage } from './enforcement/LadderStepPage';
 import { OpenLadderPage } from './enforcement/OpenLadderPage';
+import { ReportPage } from './cases/ReportPage';
+import { TaskPage } from './cases/TaskPage';
+import { TasksPage } from './cases/TasksPage';
 
 /**
  * The field app's pages. A page with a `tile` also appears as a big tile on the home screen,
@@ -42,4 +45,20 @@ export const FIELD_ROUTES: FieldRoute[] = [
   },
   { path: 'enforcement/new', element: <OpenLadderPage /> },
   { path: 'enforcement/:id', element: <LadderStepPage /> },
+  {
+    path: 'report',
+    element: <ReportPage />,
+    tile: { label: 'cases.field.report', hint: 'cases.field.reportHint', icon: '⚑', permission: 'inspections.record', testId: 'tile-report' },
+  },
+  {
+    path: 'self-resolve',
+    element: <ReportPage selfResolved key="self" />,
+    tile: { label: 'cases.field.selfResolve', hint: 'cases.field.selfResolveHint', icon: '✔', permission: 'inspections.record', testId: 'tile-self-resolve' },
+  },
+  {
+    path: 'tasks',
+    element: <TasksPage />,
+    tile: { label: 'cases.field.tasks', hint: 'cases.field.tasksHint', icon: '☰', permission: 'cases.read', testId: 'tile-tasks' },
+  },
+  { path: 'cases/:id', element: <TaskPage /> },
 ];

@@ -1,0 +1,151 @@
+import '../../shared/i18n/cases';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { api, ApiError } from '../../shared/api';
+import { useMe } from '../../shared/auth';
+import { type CategoryNode, type DuplicateCandidate, idemKey, leafCategories } from '../../shared/cases';
+import { errorText } from '../../shared/errors';
+import { sendOrQueue } from '../../shared/outbox/send-or-queue';
+import { useApi } from '../../shared/use-api';
+import { PhotoInput, type UploadedPhoto } from '../patrol/PhotoInput';
+import { useWatchPosition } from '../patrol/use-watch-position';
+import { TopBar } from '../TopBar';
+import { type PickedSite, SitePicker } from './SitePicker';
+import './cases.css';
+
+/**
+ * Report a problem (source "patrol") or record a self-resolved one (before and after photos):
+ * photo, category from the catalogue, nearby site or QR, note; open duplicates nearby are
+ * offered before sending. Sent through the outbox with one Idempotency-Key per report.
+ */
+export function ReportPage({ selfResolved = false }: { selfResolved?: boolean }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const me = useMe();
+  const gps = useWatchPosition();
+  const catalogue = useApi(() => api.get<CategoryNode[]>('/api/catalogue'), []);
+  const leaves = useMemo(() => leafCategories(catalogue.data ?? []), [catalogue.data]);
+  const [before, setBefore] = useState<UploadedPhoto | null>(null);
+  const [after, setAfter] = useState<UploadedPhoto | null>(null);
+  const [categoryId, setCategoryId] = useState('');
+  const [site, setSite] = useState<PickedSite | null>(null);
+  const [committeeId, setCommitteeId] = useState(me.user.scope.find((s) => s.committeeId)?.committeeId ?? '');
+  const [note, setNote] = useState('');
+  const [dups, setDups] = useState<DuplicateCandidate[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [done, setDone] = useState<{ number?: string; queued: boolean } | null>(null);
+  const [key] = useState(idemKey);
+  const fix = gps.status === 'ok' ? gps.fix : null;
+  const position = fix ?? (site ? { lng: site.lng, lat: site.lat } : null);
+  const name = (n: CategoryNode) => (lang === 'en' ? n.nameEn : n.nameZh);
+  const ready = !!before && !!categoryId && !!position && !!note.trim() && (!!site || !!committeeId) && (!selfResolved || !!after);
+
+  async function send(checkDuplicates: boolean) {
+    if (!position) return;
+    setBusy(true);
+    setError('');
+    try {
+      if (checkDuplicates && !selfResolved) {
+        const r = await api.get<{ items: DuplicateCandidate[] }>('/api/cases/duplicates', { categoryId, lng: position.lng, lat: position.lat });
+        if (r.items.length) {
+          setDups(r.items);
+          return;
+        }
+      }
+      const body = {
+        source: selfResolved ? 'self_resolved' : 'patrol',
+        categoryId,
+        ...(site ? { siteId: site.id } : { committeeId }),
+        lng: position.lng,
+        lat: position.lat,
+        ...(fix ? { accuracy: fix.accuracyM } : {}),
+        description: note.trim(),
+        photoIds: before ? [before.id] : [],
+        afterPhotoIds: selfResolved && after ? [after.id] : [],
+        deviceAt: new Date().toISOString(),
+      };
+      const sent = await sendOrQueue<{ number: string }>({ label: t(selfResolved ? 'cases.field.selfResolve' : 'cases.field.report'), path: '/api/cases', body, key });
+      setDone(sent.queued ? { queued: true } : { queued: false, number: sent.value.number });
+    } catch (e) {
+      setError(e instanceof ApiError && e.fields.length ? e.fields.map((f) => `${f.field}: ${f.reason}`).join('；') : errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const title = t(selfResolved ? 'cases.field.selfResolve' : 'cases.field.report');
+  if (done) {
+    return (
+      <div className="m-page">
+        <TopBar title={title} />
+        <p className="alert alert-info" data-testid="report-done" data-number={done.number ?? ''}>
+          {done.queued ? t('cases.field.queued') : t(selfResolved ? 'cases.field.resolvedSent' : 'cases.field.sent', { number: done.number })}
+        </p>
+        <Link className="m-btn m-btn-block" to="/">{t('cases.field.home')}</Link>
+      </div>
+    );
+  }
+  return (
+    <div className="m-page">
+      <TopBar title={title} />
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void send(true);
+        }}
+      >
+        <PhotoInput label={t(selfResolved ? 'cases.field.before' : 'cases.field.photo')} testId="report-photo" onUploaded={setBefore} />
+        {selfResolved ? <PhotoInput label={t('cases.field.after')} testId="report-after" onUploaded={setAfter} /> : null}
+        <label className="field">
+          <span>{t('cases.field.category')}</span>
+          <select className="m-input" value={categoryId} onChange={(e) => setCategoryId(e.target.value)} data-testid="report-category" required>
+            <option value="">{t('cases.desk.choose')}</option>
+            {leaves.map(({ node, path }) => (
+              <option key={node.id} value={node.id} data-code={node.code}>
+                {[...path.map(name), name(node)].join(' › ')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <p className="hint" data-testid="report-gps">
+          {gps.status === 'ok' ? `±${gps.fix.accuracyM} m` : gps.status === 'locating' ? t('cases.field.locating') : t('cases.field.noGps')}
+        </p>
+        <SitePicker position={fix} value={site} onChange={setSite} />
+        {!site ? (
+          <label className="field">
+            <span>{t('cases.filter.committee')}</span>
+            <select className="m-input" value={committeeId} onChange={(e) => setCommitteeId(e.target.value)}>
+              <option value="">{t('cases.desk.choose')}</option>
+              {me.places.committees.map((c) => <option key={c.id} value={c.id}>{lang === 'en' ? c.nameEn : c.name}</option>)}
+            </select>
+          </label>
+        ) : null}
+        <label className="field">
+          <span>{t('cases.field.note')}</span>
+          <textarea className="m-input" value={note} onChange={(e) => setNote(e.target.value)} data-testid="report-note" required />
+        </label>
+        {dups ? (
+          <div className="alert alert-info" data-testid="report-duplicates">
+            <p>{t('cases.field.duplicates')}</p>
+            <ul>
+              {dups.map((d) => (
+                <li key={d.id}>
+                  <Link to={`/cases/${d.id}`}>{d.number}</Link> · {t(`cases.status.${d.status}`)} · {d.distanceM} m · {d.description}
+                </li>
+              ))}
+            </ul>
+            <button type="button" className="m-btn m-btn-block" disabled={busy} onClick={() => void send(false)} data-testid="report-anyway">
+              {t('cases.field.sendAnyway')}
+            </button>
+          </div>
+        ) : null}
+        {error ? <p className="field-error" data-testid="report-error">{error}</p> : null}
+        <button type="submit" className="m-btn m-btn-primary m-btn-block" disabled={!ready || busy} data-testid="report-submit">
+          {t(selfResolved ? 'cases.field.submitResolved' : 'cases.field.submit')}
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,120 @@
+import '../../shared/i18n/cases';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router-dom';
+import { api, ApiError } from '../../shared/api';
+import { type CaseDetail, idemKey, label, photoUrl, thumbUrl } from '../../shared/cases';
+import { errorText } from '../../shared/errors';
+import { formatTime } from '../../shared/format';
+import { sendOrQueue } from '../../shared/outbox/send-or-queue';
+import { useApi } from '../../shared/use-api';
+import { PhotoInput, type UploadedPhoto } from '../patrol/PhotoInput';
+import { useWatchPosition } from '../patrol/use-watch-position';
+import { TopBar } from '../TopBar';
+import './cases.css';
+
+/** One case on the phone: handle it (after-photo and note) or check it (pass / fail with a note), as the API allows. */
+export function TaskPage() {
+  const { id = '' } = useParams();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const r = useApi(() => api.get<CaseDetail>(`/api/cases/${encodeURIComponent(id)}`), [id]);
+  const gps = useWatchPosition();
+  const [photos, setPhotos] = useState<UploadedPhoto[]>([]);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [done, setDone] = useState<string | null>(null);
+  const [key] = useState(idemKey);
+  const c = r.data;
+  if (r.error) return <div className="m-page"><TopBar title={t('cases.field.tasks')} /><p className="field-error">{errorText(t, r.error)}</p></div>;
+  if (!c) return <div className="m-page"><TopBar title={t('cases.field.tasks')} /><p className="m-note">{t('common.loading')}</p></div>;
+  const can = (a: string) => c.allowedActions.some((x) => x.action === a);
+
+  async function act(action: 'handle' | 'check_pass' | 'check_fail') {
+    if (!c) return;
+    setBusy(true);
+    setError('');
+    try {
+      const body = {
+        action,
+        version: c.version,
+        ...(note.trim() ? { note: note.trim() } : {}),
+        ...(action === 'handle' ? { photoIds: photos.map((p) => p.id) } : {}),
+        ...(gps.status === 'ok' ? { gps: { lng: gps.fix.lng, lat: gps.fix.lat, accuracy: gps.fix.accuracyM } } : {}),
+        deviceAt: new Date().toISOString(),
+      };
+      const sent = await sendOrQueue({ label: `${label(c.allowedActions.find((x) => x.action === action)!, lang)} · ${c.number}`, path: `/api/cases/${c.id}/transitions`, body, key: `${key}-${action}-${c.version}` });
+      setDone(sent.queued ? t('cases.field.queued') : t(action === 'handle' ? 'cases.field.handled' : 'cases.field.checked'));
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'stale_version') {
+        setError(t('cases.action.conflict'));
+        r.reload();
+      } else setError(e instanceof ApiError && e.fields.length ? e.fields.map((f) => `${f.field}: ${f.reason}`).join('；') : errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (done) {
+    return (
+      <div className="m-page">
+        <TopBar title={c.number} />
+        <p className="alert alert-info" data-testid="task-done">{done}</p>
+        <Link className="m-btn m-btn-block" to="/tasks">{t('cases.field.tasks')}</Link>
+        <Link className="m-btn m-btn-block" to="/">{t('cases.field.home')}</Link>
+      </div>
+    );
+  }
+  const last = c.timeline[c.timeline.length - 1];
+  return (
+    <div className="m-page" data-testid="task-page" data-status={c.status}>
+      <TopBar title={c.number} />
+      <p><strong>{lang === 'en' ? c.category.nameEn : c.category.nameZh}</strong> · {label(c.statusLabel, lang)}</p>
+      <p>{c.site ? `${c.site.name} · ${c.site.address}` : ''}</p>
+      <p>{c.description}</p>
+      <p className={c.overdueAt ? 'field-error' : 'hint'}>{t('cases.detail.stageDue')} {formatTime(c.stageDueAt, lang)}</p>
+      <div className="m-row" style={{ flexWrap: 'wrap', gap: 6 }}>
+        {c.photos.map((p) => (
+          <a key={p.id} href={photoUrl(p.id)} target="_blank" rel="noreferrer"><img src={thumbUrl(p.id)} alt="" className="m-thumb" style={{ maxWidth: 96, borderRadius: 6 }} /></a>
+        ))}
+      </div>
+      {last?.note && last.note !== c.description ? <p className="m-note">{last.actorName}：{last.note}</p> : null}
+      {can('handle') ? (
+        <form
+          data-testid="handle-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act('handle');
+          }}
+        >
+          <h2>{t('cases.field.handle')}</h2>
+          <PhotoInput label={t('cases.field.after')} testId="handle-photo" onUploaded={(p) => p && setPhotos((ps) => [...ps, p])} />
+          <label className="field">
+            <span>{t('cases.field.handleNote')}</span>
+            <textarea className="m-input" value={note} onChange={(e) => setNote(e.target.value)} data-testid="handle-note" required />
+          </label>
+          <button type="submit" className="m-btn m-btn-primary m-btn-block" disabled={busy || !photos.length || !note.trim()} data-testid="handle-submit">
+            {t('cases.field.handle')}
+          </button>
+        </form>
+      ) : null}
+      {can('check_pass') || can('check_fail') ? (
+        <div data-testid="check-form">
+          <h2>{t('cases.field.check')}</h2>
+          <label className="field">
+            <span>{t('cases.field.checkNote')}</span>
+            <textarea className="m-input" value={note} onChange={(e) => setNote(e.target.value)} data-testid="check-note" />
+          </label>
+          {can('check_pass') ? (
+            <button type="button" className="m-btn m-btn-primary m-btn-block" disabled={busy} onClick={() => void act('check_pass')} data-testid="check-pass">{t('cases.field.pass')}</button>
+          ) : null}
+          {can('check_fail') ? (
+            <button type="button" className="m-btn m-btn-block" disabled={busy || !note.trim()} onClick={() => void act('check_fail')} data-testid="check-fail">{t('cases.field.fail')}</button>
+          ) : null}
+        </div>
+      ) : null}
+      {error ? <p className="field-error" data-testid="task-error">{error}</p> : null}
+    </div>
+  );
+}

@@ -46,6 +46,7 @@ export async function siteMap(db: Db, actor: Actor, f: { subdistrictId?: string;
 }
 
 export const FEED_LIMIT = 20;
+const WIDE_SCOPE_GROUPS = 8;
 
 /**
  * The live feed's first page: the latest cases in scope with their category, status and the
@@ -62,9 +63,15 @@ export async function latestCases(db: Db, actor: Actor, f: { subdistrictId?: str
       .map((s) => (s.committeeId ? ['c.committee_id', s.committeeId] : ['c.subdistrict_id', s.subdistrictId]) as [string, string]);
   // Newest ids per group, one index seek each, in one statement; then the details of the top few.
   const seeks = groups.map(([col, v], i) => sql`select * from (select id from cases where ${sql.ref(col.slice(2))} = ${v} order by id desc limit ${limit}) as ${sql.raw(`g${i}`)}`);
-  const top = groups.length
-    ? (await sql<{ id: string }>`select id from (${sql.join(seeks, sql` union all `)}) as t order by id desc limit ${limit}`.execute(db)).rows.map((r) => r.id)
-    : [];
+  // A wide scope (a district, a city) walks the primary key newest-first instead: almost every
+  // recent case is in scope, so it stops after about `limit` rows.
+  const top = !groups.length
+    ? []
+    : groups.length > WIDE_SCOPE_GROUPS
+      ? (await db.selectFrom('cases as c').select('c.id').where(scopeCondition(actor, 'c.subdistrict_id', 'c.committee_id'))
+        .$if(!!f.subdistrictId, (q) => q.where('c.subdistrict_id', '=', f.subdistrictId!))
+        .orderBy('c.id', 'desc').limit(limit).execute()).map((r) => r.id)
+      : (await sql<{ id: string }>`select id from (${sql.join(seeks, sql` union all `)}) as t order by id desc limit ${limit}`.execute(db)).rows.map((r) => r.id);
   const rows = top.length
     ? await db.selectFrom('cases as c').innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
       .select(['c.id', 'c.number', 'c.status', 'c.source', 'c.subdistrict_id', 'c.committee_id', 'c.description', 'c.reported_at', 'c.lng', 'c.lat',

@@ -57,7 +57,7 @@ export function CaseDeskPage() {
       return n;
     });
   const counts = useApi(() => api.get<Counts>('/api/cases/queues'), []);
-  const catalogue = useApi(() => api.get<CategoryNode[]>('/api/catalogue'), []);
+  const catalogue = useApi(() => api.get<{ items: CategoryNode[] }>('/api/catalogue'), []);
   const query = {
     queue,
     committeeId: f.committeeId || undefined,
@@ -138,7 +138,7 @@ export function CaseDeskPage() {
           <span>{t('cases.filter.category')}</span>
           <select value={f.categoryId} onChange={(e) => set('categoryId', e.target.value)} data-testid="filter-category">
             <option value="">{t('cases.filter.any')}</option>
-            {flatCategories(catalogue.data ?? []).map((c) => (
+            {flatCategories(catalogue.data?.items ?? []).map((c) => (
               <option key={c.id} value={c.id}>{'\u3000'.repeat(c.depth)}{lang === 'en' ? c.node.nameEn : c.node.nameZh}</option>
             ))}
           </select>

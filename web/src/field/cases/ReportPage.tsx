@@ -24,8 +24,8 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
   const lang = i18n.language;
   const me = useMe();
   const gps = useWatchPosition();
-  const catalogue = useApi(() => api.get<CategoryNode[]>('/api/catalogue'), []);
-  const leaves = useMemo(() => leafCategories(catalogue.data ?? []), [catalogue.data]);
+  const catalogue = useApi(() => api.get<{ items: CategoryNode[] }>('/api/catalogue'), []);
+  const leaves = useMemo(() => leafCategories(catalogue.data?.items ?? []), [catalogue.data]);
   const [before, setBefore] = useState<UploadedPhoto | null>(null);
   const [after, setAfter] = useState<UploadedPhoto | null>(null);
   const [categoryId, setCategoryId] = useState('');

@@ -1,0 +1,171 @@
+/// <reference lib="dom" />
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { offsetMetres } from '../../src/domain/geo/haversine.js';
+import { describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
+import { type RunningServer, startServer } from './helpers/server.js';
+
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1400, height: 900 } };
+
+/** A real JPEG, as the phone camera would hand the file input. */
+const jpeg = async (r: number, g: number, b: number) => ({
+  name: `IMG_${r}${g}${b}.jpg`,
+  mimeType: 'image/jpeg',
+  buffer: await sharp({ create: { width: 640, height: 480, channels: 3, background: { r, g, b } } }).jpeg().toBuffer(),
+});
+
+/** Waits for the next answer of a POST to a path matching `re` and returns its status. */
+const nextPost = (page: Page, re: RegExp) => page.waitForResponse((res) => res.request().method() === 'POST' && re.test(new URL(res.url()).pathname));
+
+describeBrowser('the case loop across people: patrol reports on the phone, operator files and dispatches, handler handles, patrol checks', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A Hongqiao bin room whose responsible party is a property company that has a handler who can sign in. */
+  async function scenario() {
+    const row = await server.db
+      .selectFrom('users as u')
+      .innerJoin('handling_units as hu', 'hu.id', 'u.handling_unit_id')
+      .innerJoin('responsible_parties as rp', (j) => j.onRef('rp.name', '=', 'hu.name').onRef('rp.subdistrict_id', '=', 'hu.subdistrict_id'))
+      .innerJoin('sites as s', 's.responsible_party_id', 'rp.id')
+      .innerJoin('subdistricts as sd', 'sd.id', 's.subdistrict_id')
+      .select(['u.username', 'hu.id as unitId', 'hu.name as unitName', 's.id as siteId', 's.lng', 's.lat', 's.subdistrict_id as subdistrictId'])
+      .where('u.role', '=', 'handler')
+      .where('u.username', 'like', 'handler%')
+      .where('hu.kind', '=', 'property_company')
+      .where('s.kind', '=', 'bin_room')
+      .where('s.status', '=', 'active')
+      .orderBy('u.username')
+      .orderBy('s.id')
+      .executeTakeFirstOrThrow();
+    const category = await server.db
+      .selectFrom('case_categories')
+      .select(['id', 'code'])
+      .where('subdistrict_id', '=', row.subdistrictId)
+      .where('level', '=', 'standard')
+      .where('active', '=', 1)
+      .orderBy('sort_order')
+      .orderBy('code')
+      .executeTakeFirstOrThrow();
+    return { ...row, category };
+  }
+
+  it('closes a reported problem through five people-steps, every one on the timeline', async () => {
+    const s = await scenario();
+    const here = offsetMetres({ lat: s.lat, lng: s.lng }, 3, 45);
+
+    // 1. patrol1 reports on the phone layout: photo, category, the bin room picked from nearby, note.
+    const patrolCtx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 9 }, permissions: ['geolocation'] });
+    const phone = await patrolCtx.newPage();
+    const pageErrors: string[] = [];
+    phone.on('pageerror', (e) => pageErrors.push(e.message));
+    await signInThroughForm(phone, 'patrol1', '/m/sign-in');
+    await phone.getByTestId('tile-report').click();
+    await phone.getByTestId('report-photo').setInputFiles(await jpeg(180, 60, 40));
+    await phone.getByTestId('report-photo-done').waitFor();
+    await phone.locator(`[data-testid=report-category] option[value="${s.category.id}"]`).waitFor({ state: 'attached' });
+    await phone.getByTestId('report-category').selectOption(s.category.id);
+    await eventually(() => phone.getByTestId('report-gps').textContent()).toContain('±9');
+    await phone.getByTestId(`site-${s.siteId}`).check();
+    await phone.getByTestId('report-note').fill('箱房外小包垃圾落地，桶满溢');
+    const reported = nextPost(phone, /^\/api\/cases$/);
+    await phone.getByTestId('report-submit').click();
+    // Open cases of the same kind nearby would be offered first; then the reporter sends anyway.
+    await phone.getByTestId('report-done').or(phone.getByTestId('report-duplicates')).waitFor();
+    if (await phone.getByTestId('report-duplicates').isVisible()) await phone.getByTestId('report-anyway').click();
+    expect((await reported).status()).toBe(201);
+    await phone.getByTestId('report-done').waitFor();
+    const number = (await phone.getByTestId('report-done').getAttribute('data-number'))!;
+    expect(number).toMatch(/\S+/);
+    const created = await server.db.selectFrom('cases').select(['id', 'status', 'site_id', 'category_id', 'source']).where('number', '=', number).executeTakeFirstOrThrow();
+    expect(created).toMatchObject({ status: 'reported', site_id: s.siteId, category_id: s.category.id, source: 'patrol' });
+    const caseId = created.id;
+
+    // 2. The operator, at a desktop in a second browser context, files it from the desk, then dispatches it to the suggested unit.
+    const opCtx = await newContext(browser, server.url, DESKTOP);
+    const desk = await opCtx.newPage();
+    desk.on('pageerror', (e) => pageErrors.push(e.message));
+    await signInThroughForm(desk, 'operator');
+    await desk.getByTestId('nav-cases').click();
+    await desk.getByTestId('queue-to_file').click();
+    await desk.locator(`[data-testid=case-table] tr[data-number="${number}"]`).waitFor();
+    await desk.getByTestId(`open-${caseId}`).click();
+    await eventually(() => desk.getByTestId('case-detail').getAttribute('data-status')).toBe('reported');
+    // Only what the lifecycle table allows an operator on a reported case is offered.
+    const offered = async () => (await desk.locator('[data-testid=case-actions] .actions button').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).sort();
+    expect(await offered()).toEqual(['action-cancel', 'action-file', 'action-merge']);
+    await desk.getByTestId('action-file').click();
+    let post = nextPost(desk, new RegExp(`^/api/cases/${caseId}/transitions$`));
+    await desk.getByTestId('action-submit-file').click();
+    expect((await post).status()).toBe(200);
+    await eventually(() => desk.getByTestId('case-detail').getAttribute('data-status')).toBe('filed');
+    await desk.getByTestId('action-dispatch').click();
+    await eventually(() => desk.getByTestId('dispatch-unit').inputValue()).toBe(s.unitId);
+    post = nextPost(desk, new RegExp(`^/api/cases/${caseId}/transitions$`));
+    await desk.getByTestId('action-submit-dispatch').click();
+    expect((await post).status()).toBe(200);
+    await eventually(() => desk.getByTestId('case-detail').getAttribute('data-status')).toBe('dispatched');
+    await expect.poll(() => desk.getByTestId('case-unit').textContent()).toContain(s.unitName);
+    expect(await offered()).toEqual(['action-merge', 'action-redispatch']);
+
+    // 3. The handler of that unit handles it on the phone with an after-photo.
+    const handlerCtx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 15 }, permissions: ['geolocation'] });
+    const hphone = await handlerCtx.newPage();
+    hphone.on('pageerror', (e) => pageErrors.push(e.message));
+    await signInThroughForm(hphone, s.username, '/m/sign-in');
+    await hphone.getByTestId('tile-tasks').click();
+    await hphone.locator(`[data-testid=tasks-toHandle] a[data-case-id="${caseId}"]`).click();
+    await hphone.getByTestId('handle-form').waitFor();
+    await hphone.getByTestId('handle-photo').setInputFiles(await jpeg(40, 160, 60));
+    await hphone.getByTestId('handle-photo-done').waitFor();
+    await hphone.getByTestId('handle-note').fill('已清运落地垃圾，桶已更换');
+    post = nextPost(hphone, new RegExp(`^/api/cases/${caseId}/transitions$`));
+    await hphone.getByTestId('handle-submit').click();
+    expect((await post).status()).toBe(200);
+    await hphone.getByTestId('task-done').waitFor();
+
+    // 4. patrol1 finds it under "to check" in my tasks and passes it.
+    await phone.goto('/m/');
+    await phone.getByTestId('tile-tasks').click();
+    await phone.locator(`[data-testid=tasks-toCheck] a[data-case-id="${caseId}"]`).click();
+    await phone.getByTestId('check-form').waitFor();
+    await phone.getByTestId('check-note').fill('现场已整洁');
+    post = nextPost(phone, new RegExp(`^/api/cases/${caseId}/transitions$`));
+    await phone.getByTestId('check-pass').click();
+    expect((await post).status()).toBe(200);
+    await phone.getByTestId('task-done').waitFor();
+
+    // 5. The operator's detail page shows it closed with the full timeline: people, roles, photos, GPS.
+    await desk.reload();
+    await eventually(() => desk.getByTestId('case-detail').getAttribute('data-status')).toBe('closed');
+    expect(await desk.getByTestId('case-status').textContent()).toBe('已结案');
+    const steps = desk.locator('[data-testid=case-timeline] > li');
+    expect(await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).toEqual(['report', 'file', 'dispatch', 'handle', 'check_pass']);
+    expect(await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-to')))).toEqual(['reported', 'filed', 'dispatched', 'handled', 'closed']);
+    const roleNames = await steps.evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    expect(roleNames[0]).toContain('市容辅助');
+    expect(roleNames[1]).toContain('城运中心值班员');
+    expect(roleNames[3]).toContain('已清运落地垃圾');
+    expect(roleNames[4]).toContain('现场已整洁');
+    expect(await steps.nth(0).getByTestId('event-gps').textContent()).toContain('±9');
+    expect(await desk.locator('[data-testid=case-timeline] [data-testid=event-photo]').count()).toBe(2);
+    const thumb = await desk.locator('[data-testid=event-photo] img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
+    expect(thumb).toBe(true);
+    expect(await desk.getByTestId('case-actions').locator('.actions button').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).toEqual(['action-reopen']);
+    const final = await server.db.selectFrom('cases').select(['status', 'assigned_unit_id', 'version']).where('id', '=', caseId).executeTakeFirstOrThrow();
+    expect(final).toMatchObject({ status: 'closed', assigned_unit_id: s.unitId });
+
+    expect(pageErrors).toEqual([]);
+    await Promise.all([patrolCtx.close(), opCtx.close(), handlerCtx.close()]);
+  });
+});

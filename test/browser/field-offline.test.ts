@@ -142,7 +142,7 @@ describeBrowser('field app offline: outbox, exactly-once sync, service worker', 
     await page.reload();
     await eventually(() => outboxCount(page)).toBe('2');
     await page.getByTestId('outbox-link').click();
-    expect(await page.getByTestId('outbox-item-pending').count()).toBe(2);
+    await eventually(() => page.getByTestId('outbox-item-pending').count()).toBe(2);
     expect(await server.db.selectFrom('checkins').select('id').execute()).toHaveLength(checkinsBefore);
 
     await ctx.setOffline(false);

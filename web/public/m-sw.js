@@ -6,7 +6,7 @@
  *   checklists, …): network-first with cache fallback; photos' thumbnails cache-first.
  * - Writes are never cached or replayed here: the outbox (IndexedDB) owns them.
  * - Signing out deletes the cached data. */
-const VERSION = 'v1';
+const VERSION = 'v2';
 const SHELL = `closeloop-field-shell-${VERSION}`;
 const DATA = `closeloop-field-data-${VERSION}`;
 const EXTRA = ['/m.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png'];
@@ -17,8 +17,17 @@ async function precache() {
   if (!res.ok) throw new Error(`shell ${res.status}`);
   const html = await res.clone().text();
   await cache.put('/m', res);
-  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
-  await cache.addAll([...new Set([...assets, ...EXTRA])]);
+  const assets = new Set([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]));
+  await cache.addAll([...assets, ...EXTRA]);
+  // Lazy chunks the shell's JS can import (e.g. exifr, read when a photo is taken offline): the
+  // bundler lists their file names in the importing chunk, so one scan finds them.
+  const lazy = new Set();
+  for (const a of assets) {
+    if (!a.endsWith('.js')) continue;
+    const text = await (await cache.match(a))?.text();
+    for (const m of (text ?? '').matchAll(/assets\/[\w.-]+\.(?:js|css)/g)) if (!assets.has(`/${m[0]}`)) lazy.add(`/${m[0]}`);
+  }
+  await cache.addAll([...lazy]).catch(() => undefined);
 }
 
 self.addEventListener('install', (event) => {

@@ -60,6 +60,30 @@ for (const dialect of DIALECTS) {
       expect(bad.json().error.details.fields[0].field).toBe('Idempotency-Key');
     });
 
+    it('an inspection (failed item reported → a case) retried with the same key is one inspection and one case', async () => {
+      const patrol = await signInAs(ctx.app, 'patrol1');
+      const com = await committeeOf(ctx.handle.db, 'cadre01');
+      const shopId = (await ctx.handle.db.selectFrom('sites').select('id').where('committee_id', '=', com).where('kind', '=', 'shop').orderBy('id').executeTakeFirstOrThrow()).id;
+      const list = (await ctx.app.inject({ method: 'GET', url: '/api/checklists?siteKind=shop', headers: { cookie: patrol } })).json().items;
+      const checklist = (await ctx.app.inject({ method: 'GET', url: `/api/checklists/${list[0].id}`, headers: { cookie: patrol } })).json() as { id: string; items: { id: string }[] };
+      const photoId = await insertPhoto(ctx.handle.db, 'patrol1');
+      const body = {
+        siteId: shopId,
+        checklistId: checklist.id,
+        answers: checklist.items.map((it, i) => (i === 0 ? { itemId: it.id, result: 'fail', resolution: 'reported', photoIds: [photoId], afterPhotoIds: [] } : { itemId: it.id, result: 'pass' })),
+      };
+      const send = () => ctx.app.inject({ method: 'POST', url: '/api/inspections', headers: { cookie: patrol, 'idempotency-key': 'fld-inspect-0001' }, payload: body });
+      const cases = async () => (await ctx.handle.db.selectFrom('cases').select('id').execute()).length;
+      const casesBefore = await cases();
+      const first = await send();
+      expect(first.statusCode).toBe(201);
+      const again = await send();
+      expect(again.statusCode).toBe(201);
+      expect(again.json().id).toBe(first.json().id);
+      expect(await ctx.handle.db.selectFrom('inspections').select('id').where('site_id', '=', shopId).execute()).toHaveLength(1);
+      expect(await cases()).toBe(casesBefore + 1);
+    });
+
     it('a failed check-in does not burn its key: the retry after fixing nothing fails the same, never 500', async () => {
       const res = await post('/api/checkins', { siteId: rooms[1]!.id, position: { lat: 31.2, lng: 121.4, accuracyM: 5 } }, 'fld-checkin-0002');
       expect(res.statusCode).toBe(400);

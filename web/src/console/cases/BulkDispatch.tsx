@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { postWithKey } from '../../shared/case-api';
 import { type CaseListItem, idemKey } from '../../shared/cases';
@@ -12,7 +12,12 @@ export function BulkDispatch({ cases, onDone }: { cases: CaseListItem[]; onDone(
   const [unitId, setUnitId] = useState('');
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
-  const [key] = useState(idemKey);
+  // One Idempotency-Key per batch (same cases, same unit): a retried click cannot dispatch twice.
+  const keys = useRef(new Map<string, string>());
+  const keyFor = (sig: string) => {
+    if (!keys.current.has(sig)) keys.current.set(sig, idemKey());
+    return keys.current.get(sig)!;
+  };
   return (
     <form
       className="filters case-bulk"
@@ -26,7 +31,7 @@ export function BulkDispatch({ cases, onDone }: { cases: CaseListItem[]; onDone(
           const r = await postWithKey<{ dispatched: number }>(
             '/api/cases/bulk-dispatch',
             { items: cases.map((c) => ({ caseId: c.id, version: c.version })), unitId },
-            `${key}-${cases.map((c) => c.id).join(',')}-${unitId}`,
+            keyFor(`${cases.map((c) => `${c.id}@${c.version}`).join(',')}>${unitId}`),
           );
           setMsg({ ok: true, text: t('cases.desk.bulkDone', { n: r.dispatched }) });
           onDone();

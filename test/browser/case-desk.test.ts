@@ -1,0 +1,125 @@
+/// <reference lib="dom" />
+import type { APIRequestContext, Browser, BrowserContextOptions } from 'playwright-core';
+import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { offsetMetres } from '../../src/domain/geo/haversine.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
+import { type RunningServer, startServer } from './helpers/server.js';
+
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const jpeg = async (r: number, g: number, b: number) => ({
+  name: `IMG_${r}${g}${b}.jpg`,
+  mimeType: 'image/jpeg',
+  buffer: await sharp({ create: { width: 480, height: 360, channels: 3, background: { r, g, b } } }).jpeg().toBuffer(),
+});
+
+describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versions; self-resolve on the phone', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function hongqiao() {
+    const sub = await server.db.selectFrom('users').select('subdistrict_id').where('username', '=', 'operator').executeTakeFirstOrThrow();
+    const sites = await server.db.selectFrom('sites').select(['id', 'lng', 'lat', 'committee_id']).where('subdistrict_id', '=', sub.subdistrict_id!).where('kind', '=', 'bin_room').where('status', '=', 'active').orderBy('id').limit(3).execute();
+    const cats = await server.db.selectFrom('case_categories').select(['id', 'code']).where('subdistrict_id', '=', sub.subdistrict_id!).where('level', '=', 'standard').where('active', '=', 1).orderBy('code').limit(2).execute();
+    const unit = await server.db.selectFrom('handling_units').select(['id', 'name']).where('subdistrict_id', '=', sub.subdistrict_id!).where('kind', '=', 'sanitation_company').executeTakeFirstOrThrow();
+    return { sites, cats, unit };
+  }
+
+  async function post(req: APIRequestContext, path: string, data: unknown) {
+    const res = await req.post(path, { data, headers: { 'idempotency-key': randomUUID() } });
+    expect(res.status(), await res.text()).toBeLessThan(300);
+    return res.json();
+  }
+
+  it('shows queue counts, finds a case by number and by category, dispatches two in bulk, and reloads on a stale version', async () => {
+    const { sites, cats, unit } = await hongqiao();
+    const patrol = await newContext(browser, server.url);
+    await post(patrol.request, '/api/auth/sign-in', { username: 'patrol2', password: DEMO_PASSWORD });
+    const made: { id: string; number: string; version: number }[] = [];
+    for (const [i, site] of sites.entries()) {
+      made.push(await post(patrol.request, '/api/cases', { source: 'patrol', categoryId: cats[i === 2 ? 1 : 0]!.id, siteId: site.id, lng: site.lng, lat: site.lat, description: `desk test case ${i}` }));
+    }
+    await patrol.close();
+
+    const ctx = await newContext(browser, server.url, { viewport: { width: 1400, height: 900 } });
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'operator');
+    await page.getByTestId('nav-cases').click();
+    await eventually(() => page.getByTestId('count-to_file').textContent()).toBe('3');
+    await eventually(() => page.locator('[data-testid=case-table] tbody tr').count()).toBe(3);
+
+    // search by number
+    await page.getByTestId('case-search').fill(made[1]!.number);
+    await page.getByTestId('case-search').press('Enter');
+    await eventually(() => page.locator('[data-testid=case-table] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-number')))).toEqual([made[1]!.number]);
+    await page.getByTestId('case-search').fill('');
+    await page.getByTestId('case-search').press('Enter');
+    // filter by category (the third case has the other one)
+    await page.getByTestId('filter-category').selectOption(cats[1]!.id);
+    await eventually(() => page.locator('[data-testid=case-table] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-number')))).toEqual([made[2]!.number]);
+    await page.getByTestId('filter-category').selectOption('');
+
+    // file two through the API, then dispatch both in one go from the "to dispatch" queue
+    for (const c of made.slice(0, 2)) await post(page.request, `/api/cases/${c.id}/transitions`, { action: 'file', version: c.version });
+    await page.getByTestId('queue-to_dispatch').click();
+    await eventually(() => page.locator('[data-testid=case-table] tbody tr').count()).toBe(2);
+    for (const c of made.slice(0, 2)) await page.getByTestId(`select-${c.id}`).check();
+    await page.getByTestId('bulk-unit').selectOption(unit.id);
+    const bulk = page.waitForResponse((r) => r.url().endsWith('/api/cases/bulk-dispatch'));
+    await page.getByTestId('bulk-submit').click();
+    expect((await bulk).status()).toBe(200);
+    await eventually(() => page.getByTestId('case-empty').isVisible()).toBe(true);
+    const rows = await server.db.selectFrom('cases').select(['status', 'assigned_unit_id']).where('id', 'in', made.slice(0, 2).map((c) => c.id)).execute();
+    expect(rows).toEqual([{ status: 'dispatched', assigned_unit_id: unit.id }, { status: 'dispatched', assigned_unit_id: unit.id }]);
+
+    // stale version: the page shows version 1, someone files it meanwhile; "file" gets 409, the page reloads and says so
+    const third = made[2]!;
+    await page.goto(`/cases/${third.id}`);
+    await eventually(() => page.getByTestId('case-detail').getAttribute('data-status')).toBe('reported');
+    await post(page.request, `/api/cases/${third.id}/transitions`, { action: 'file', version: third.version });
+    await page.getByTestId('action-file').click();
+    const stale = page.waitForResponse((r) => r.url().endsWith(`/api/cases/${third.id}/transitions`));
+    await page.getByTestId('action-submit-file').click();
+    expect((await stale).status()).toBe(409);
+    await page.getByTestId('action-conflict').waitFor();
+    await eventually(() => page.getByTestId('case-detail').getAttribute('data-status')).toBe('filed');
+    await page.getByTestId('action-dispatch').waitFor();
+    expect(await server.db.selectFrom('case_events').select('action').where('case_id', '=', third.id).execute()).toHaveLength(2);
+    await ctx.close();
+  });
+
+  it('records a self-resolved problem on the phone: closed at once, with before and after photos', async () => {
+    const { sites, cats } = await hongqiao();
+    const site = sites[0]!;
+    const here = offsetMetres({ lat: site.lat, lng: site.lng }, 2, 180);
+    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 6 }, permissions: ['geolocation'] });
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'patrol3', '/m/sign-in');
+    await page.getByTestId('tile-self-resolve').click();
+    await page.getByTestId('report-photo').setInputFiles(await jpeg(200, 40, 40));
+    await page.getByTestId('report-photo-done').waitFor();
+    await page.getByTestId('report-after').setInputFiles(await jpeg(40, 200, 40));
+    await page.getByTestId('report-after-done').waitFor();
+    await page.locator(`[data-testid=report-category] option[value="${cats[0]!.id}"]`).waitFor({ state: 'attached' });
+    await page.getByTestId('report-category').selectOption(cats[0]!.id);
+    await page.getByTestId(`site-${site.id}`).check();
+    await page.getByTestId('report-note').fill('当场把落地垃圾归桶');
+    await page.getByTestId('report-submit').click();
+    await page.getByTestId('report-done').waitFor();
+    const number = (await page.getByTestId('report-done').getAttribute('data-number'))!;
+    const c = await server.db.selectFrom('cases').select(['id', 'status', 'source']).where('number', '=', number).executeTakeFirstOrThrow();
+    expect(c).toMatchObject({ status: 'closed', source: 'self_resolved' });
+    const purposes = (await server.db.selectFrom('case_photos').select('purpose').where('case_id', '=', c.id).execute()).map((p) => p.purpose).sort();
+    expect(purposes).toEqual(['after', 'before']);
+    await ctx.close();
+  });
+});

@@ -24,7 +24,6 @@ const zh = {
   queued: '已保存在手机上，联网后自动发送。',
   photoKept: '照片已保存在手机上，联网后上传。',
   storageLow: '手机存储空间不足（已用 {{pct}}%）：请尽快联网发送待发送记录。',
-  manualPosition: '无法获取定位：请扫描箱房二维码，或填写原因。',
   status: { reported: '待立案', filed: '待派遣', dispatched: '处置中', handled: '待核查', closed: '已结案', cancelled: '已注销', on_hold: '挂账', merged: '已合并' },
 };
 const en: typeof zh = {
@@ -50,7 +49,6 @@ const en: typeof zh = {
   queued: 'Saved on the phone; it will be sent when the connection returns.',
   photoKept: 'Photo kept on the phone; uploaded when online.',
   storageLow: 'Phone storage is low ({{pct}}% used): connect soon to send waiting records.',
-  manualPosition: 'No position: scan the bin room QR plate, or give a reason.',
   status: { reported: 'Reported', filed: 'Filed', dispatched: 'Being handled', handled: 'Awaiting check', closed: 'Closed', cancelled: 'Cancelled', on_hold: 'On hold', merged: 'Merged' },
 };
 

@@ -97,6 +97,39 @@ describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versio
     await ctx.close();
   });
 
+  it('handler asks for a hold on the phone; the operator sees it pending and approves it on the detail page', async () => {
+    const { sites, cats } = await hongqiao();
+    const handler = await server.db.selectFrom('users').select(['handling_unit_id']).where('username', '=', 'handler1').executeTakeFirstOrThrow();
+    const site = sites[1]!;
+    const op = await newContext(browser, server.url, { viewport: { width: 1400, height: 900 } });
+    await post(op.request, '/api/auth/sign-in', { username: 'operator', password: DEMO_PASSWORD });
+    let c = await post(op.request, '/api/cases', { source: 'citizen', categoryId: cats[0]!.id, siteId: site.id, lng: site.lng, lat: site.lat, description: '市民反映箱房破损' });
+    c = await post(op.request, `/api/cases/${c.id}/transitions`, { action: 'file', version: c.version });
+    c = await post(op.request, `/api/cases/${c.id}/transitions`, { action: 'dispatch', version: c.version, unitId: handler.handling_unit_id });
+
+    const ctx = await newContext(browser, server.url, PHONE);
+    const phone = await ctx.newPage();
+    await signInThroughForm(phone, 'handler1', '/m/sign-in');
+    await phone.getByTestId('tile-tasks').click();
+    await phone.locator(`[data-testid=tasks-toHandle] a[data-case-id="${c.id}"]`).click();
+    await phone.getByTestId('request_hold').click();
+    await phone.getByTestId('request-reason').fill('箱房需整体改造，等待物业维修基金');
+    const sent = phone.waitForResponse((r) => r.url().endsWith(`/api/cases/${c.id}/transitions`));
+    await phone.getByTestId('request-submit').click();
+    expect((await sent).status()).toBe(200);
+    await phone.getByTestId('task-done').waitFor();
+
+    const page = await op.newPage();
+    await page.goto(`/cases/${c.id}`);
+    await page.getByTestId('action-approve_hold').click();
+    const approve = page.waitForResponse((r) => r.url().endsWith(`/api/cases/${c.id}/transitions`));
+    await page.getByTestId('action-submit-approve_hold').click();
+    expect((await approve).status()).toBe(200);
+    await eventually(() => page.getByTestId('case-detail').getAttribute('data-status')).toBe('on_hold');
+    await page.getByTestId('action-release_hold').waitFor();
+    await Promise.all([ctx.close(), op.close()]);
+  });
+
   it('records a self-resolved problem on the phone: closed at once, with before and after photos', async () => {
     const { sites, cats } = await hongqiao();
     const site = sites[0]!;

@@ -22,6 +22,9 @@ export function TaskPage() {
   const gps = useWatchPosition();
   const [photos, setPhotos] = useState<UploadedPhoto[]>([]);
   const [note, setNote] = useState('');
+  const [reason, setReason] = useState('');
+  const [dueAt, setDueAt] = useState('');
+  const [request, setRequest] = useState<'request_hold' | 'request_extension' | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [done, setDone] = useState<string | null>(null);
@@ -31,7 +34,7 @@ export function TaskPage() {
   if (!c) return <div className="m-page"><TopBar title={t('cases.field.tasks')} /><p className="m-note">{t('common.loading')}</p></div>;
   const can = (a: string) => c.allowedActions.some((x) => x.action === a);
 
-  async function act(action: 'handle' | 'check_pass' | 'check_fail') {
+  async function act(action: 'handle' | 'check_pass' | 'check_fail' | 'request_hold' | 'request_extension') {
     if (!c) return;
     setBusy(true);
     setError('');
@@ -39,13 +42,16 @@ export function TaskPage() {
       const body = {
         action,
         version: c.version,
-        ...(note.trim() ? { note: note.trim() } : {}),
+        ...(note.trim() && !action.startsWith('request_') ? { note: note.trim() } : {}),
+        ...(action.startsWith('request_') ? { reason: reason.trim() } : {}),
+        ...(action === 'request_extension' && dueAt ? { dueAt: new Date(dueAt).toISOString() } : {}),
         ...(action === 'handle' ? { photoIds: photos.map((p) => p.id) } : {}),
         ...(gps.status === 'ok' ? { gps: { lng: gps.fix.lng, lat: gps.fix.lat, accuracy: gps.fix.accuracyM } } : {}),
         deviceAt: new Date().toISOString(),
       };
       const sent = await sendOrQueue({ label: `${label(c.allowedActions.find((x) => x.action === action)!, lang)} · ${c.number}`, path: `/api/cases/${c.id}/transitions`, body, key: `${key}-${action}-${c.version}` });
-      setDone(sent.queued ? t('cases.field.queued') : t(action === 'handle' ? 'cases.field.handled' : 'cases.field.checked'));
+      const doneKey = action === 'handle' ? 'cases.field.handled' : action.startsWith('request_') ? 'cases.field.requested' : 'cases.field.checked';
+      setDone(sent.queued ? t('cases.field.queued') : t(doneKey));
     } catch (e) {
       if (e instanceof ApiError && e.code === 'stale_version') {
         setError(t('cases.action.conflict'));
@@ -98,6 +104,39 @@ export function TaskPage() {
             {t('cases.field.handle')}
           </button>
         </form>
+      ) : null}
+      {can('request_hold') || can('request_extension') ? (
+        <div data-testid="request-form">
+          <div className="m-row">
+            {(['request_hold', 'request_extension'] as const).filter(can).map((a) => (
+              <button key={a} type="button" className="m-btn" aria-pressed={request === a} onClick={() => setRequest(request === a ? null : a)} data-testid={a}>
+                {t(a === 'request_hold' ? 'cases.field.requestHold' : 'cases.field.requestExtension')}
+              </button>
+            ))}
+          </div>
+          {request ? (
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                void act(request);
+              }}
+            >
+              {request === 'request_extension' ? (
+                <label className="field">
+                  <span>{t('cases.field.extendTo')}</span>
+                  <input className="m-input" type="datetime-local" value={dueAt} onChange={(e) => setDueAt(e.target.value)} required />
+                </label>
+              ) : null}
+              <label className="field">
+                <span>{t('cases.field.reason')}</span>
+                <textarea className="m-input" value={reason} onChange={(e) => setReason(e.target.value)} required data-testid="request-reason" />
+              </label>
+              <button type="submit" className="m-btn m-btn-block" disabled={busy || !reason.trim()} data-testid="request-submit">
+                {t(request === 'request_hold' ? 'cases.field.requestHold' : 'cases.field.requestExtension')}
+              </button>
+            </form>
+          ) : null}
+        </div>
       ) : null}
       {can('check_pass') || can('check_fail') ? (
         <div data-testid="check-form">

@@ -1,5 +1,5 @@
 import '../../shared/i18n/cases';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../shared/api';
@@ -76,17 +76,21 @@ export function CaseDeskPage() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [tick, setTick] = useState(0);
 
+  const generation = useRef(0);
   async function load(after?: string) {
+    // An answer for earlier filters that arrives late is dropped.
+    const gen = after ? generation.current : ++generation.current;
     setLoading(true);
     setError(null);
     try {
       const page = await api.get<CasePage>('/api/cases', { ...query, after, limit: 50 });
+      if (gen !== generation.current) return;
       setItems((prev) => (after ? [...prev, ...page.items] : page.items));
       setCursor(page.nextCursor);
     } catch (e) {
-      setError(e);
+      if (gen === generation.current) setError(e);
     } finally {
-      setLoading(false);
+      if (gen === generation.current) setLoading(false);
     }
   }
   useEffect(() => {

@@ -144,13 +144,18 @@ describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versio
     await page.getByTestId('report-after-done').waitFor();
     await page.locator(`[data-testid=report-category] option[value="${cats[0]!.id}"]`).waitFor({ state: 'attached' });
     await page.getByTestId('report-category').selectOption(cats[0]!.id);
-    await page.getByTestId(`site-${site.id}`).check();
+    // the site by its QR plate code instead of the nearby list
+    const plate = await server.db.selectFrom('sites').select('qr_code').where('id', '=', site.id).executeTakeFirstOrThrow();
+    expect(plate.qr_code).toBeTruthy();
+    await page.getByTestId('site-qr').fill(plate.qr_code!);
+    await page.getByTestId('site-qr-find').click();
+    await eventually(() => page.getByTestId(`site-${site.id}`).isChecked()).toBe(true);
     await page.getByTestId('report-note').fill('当场把落地垃圾归桶');
     await page.getByTestId('report-submit').click();
     await page.getByTestId('report-done').waitFor();
     const number = (await page.getByTestId('report-done').getAttribute('data-number'))!;
-    const c = await server.db.selectFrom('cases').select(['id', 'status', 'source']).where('number', '=', number).executeTakeFirstOrThrow();
-    expect(c).toMatchObject({ status: 'closed', source: 'self_resolved' });
+    const c = await server.db.selectFrom('cases').select(['id', 'status', 'source', 'site_id']).where('number', '=', number).executeTakeFirstOrThrow();
+    expect(c).toMatchObject({ status: 'closed', source: 'self_resolved', site_id: site.id });
     const purposes = (await server.db.selectFrom('case_photos').select('purpose').where('case_id', '=', c.id).execute()).map((p) => p.purpose).sort();
     expect(purposes).toEqual(['after', 'before']);
     await ctx.close();

@@ -25,6 +25,8 @@ export default defineConfig({
         // Readable chunk names; Leaflet and the map module stay in their lazy chunk.
         manualChunks(id) {
           if (id.includes('/node_modules/leaflet/') || id.includes('/shared/map/leaflet-view') || id.includes('/shared/map/basemap-data')) return undefined;
+          // ECharts (and its renderer zrender) load with the dashboard only.
+          if (id.includes('/node_modules/echarts/') || id.includes('/node_modules/zrender/') || id.includes('/console/dashboard/echarts-setup')) return undefined;
           // Only the core every page needs goes to "vendor"; other libraries are left to Rollup,
           // which keeps a dynamically imported one (Leaflet, ECharts, …) out of the initial JS.
           if (VENDOR.test(id)) return 'vendor';

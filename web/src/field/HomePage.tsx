@@ -30,7 +30,6 @@ export function HomePage() {
           </Link>
         ))}
       </nav>
-      <p className="m-note">{t('field.comingSoon')}</p>
       <button
         type="button"
         className="m-btn m-btn-block"

@@ -174,7 +174,6 @@ const en: Shape<typeof zh> = {
     filterPlaceholder: 'Filter by name',
     call: 'Call',
     home: 'Home',
-    comingSoon: 'Check-ins, reports and my tasks are coming soon',
   },
 };
 export default en;

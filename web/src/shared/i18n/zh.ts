@@ -170,7 +170,6 @@ const zh = {
     filterPlaceholder: '按名称筛选',
     call: '拨打电话',
     home: '首页',
-    comingSoon: '更多功能（打卡、上报、我的任务）即将上线',
   },
 };
 export default zh;

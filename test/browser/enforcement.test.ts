@@ -69,4 +69,45 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
     await p2.getByTestId('subject-history').waitFor();
     await desk.close();
   });
+
+  it('records an order step taken offline in the outbox and issues it exactly once when the phone is back online', async () => {
+    const shop = await server.db.selectFrom('sites').select(['id', 'name', 'lat', 'lng']).where('kind', '=', 'shop').where('address', 'like', '古北路%').orderBy('id').executeTakeFirstOrThrow();
+    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 10 }, permissions: ['geolocation'] });
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'enforcer2', '/m/sign-in');
+    await page.getByTestId('tile-enforcement').click();
+    await page.getByTestId('enf-new').click();
+    await page.getByTestId('enf-site-search').fill(shop.name.slice(0, 6));
+    await page.locator('[data-testid=enf-site-hit]', { hasText: shop.name }).first().click();
+    await page.getByTestId('enf-facts').fill('未设置分类收集容器');
+    await page.getByTestId('enf-basis').selectOption({ index: 1 });
+    const cat = await page.getByTestId('enf-category').locator('option', { hasText: 'B0401' }).getAttribute('value');
+    await page.getByTestId('enf-category').selectOption(cat!);
+    await page.getByTestId('enf-open-submit').click();
+    await eventually(() => page.getByTestId('enf-stage').textContent()).toContain('已立案待检查');
+    const ladder = await server.db.selectFrom('enforcement_cases').select('id').where('site_id', '=', shop.id).executeTakeFirstOrThrow();
+    const orders = () => server.db.selectFrom('enforcement_steps').select('id').where('enforcement_case_id', '=', ladder.id).where('kind', '=', 'order').execute();
+
+    // In a basement: no signal. The order, with its photo, is kept on the phone.
+    await ctx.setOffline(true);
+    const photo = { name: 'IMG_2.jpg', mimeType: 'image/jpeg', buffer: await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 40, g: 90, b: 200 } } }).jpeg().toBuffer() };
+    await page.getByTestId('enf-step-photo').setInputFiles(photo);
+    await page.getByTestId('enf-step-photo-pending').waitFor();
+    const local = new Date(Date.now() + 26 * 3600_000 + 8 * 3600_000).toISOString().slice(0, 16);
+    await page.getByTestId('enf-deadline').fill(local);
+    await page.getByTestId('enf-co').selectOption({ index: 1 });
+    await page.getByTestId('enf-ack').selectOption('signed');
+    await page.getByTestId('enf-submit').click();
+    await eventually(() => page.getByTestId('enf-done').textContent()).toContain('联网后自动发送');
+    expect(await orders()).toHaveLength(0);
+
+    // Back in the street: the outbox sends it, once.
+    await ctx.setOffline(false);
+    await eventually(() => orders().then((r) => r.length)).toBe(1);
+    await eventually(() => page.getByTestId('outbox-count').count()).toBe(0);
+    expect(await orders()).toHaveLength(1);
+    const docs = await server.db.selectFrom('enforcement_documents').select('number').where('enforcement_case_id', '=', ladder.id).execute();
+    expect(docs).toHaveLength(1);
+    await ctx.close();
+  });
 });

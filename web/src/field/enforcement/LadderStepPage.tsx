@@ -2,10 +2,11 @@ import '../../shared/i18n/enforcement';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
-import { api } from '../../shared/api';
 import type { LadderDetail, StepKind } from '../../shared/enforcement-types';
+import { api } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
+import { sendOrQueue } from '../../shared/outbox/send-or-queue';
 import { useApi } from '../../shared/use-api';
 import { PhotoInput } from '../patrol/PhotoInput';
 import { TopBar } from '../TopBar';
@@ -55,7 +56,8 @@ export function LadderStepPage() {
             const gps = pos.status === 'ok' ? pos.position : undefined;
             if (needs('gps') && !gps) return setError(t('enforcement.field.noGps'));
             try {
-              const r = await api.post<{ document: { number: string } | null }>(`/api/enforcement/cases/${id}/steps`, {
+              // Offline or no answer: kept in the outbox (待发送) with its Idempotency-Key and sent later.
+              const sent = await sendOrQueue<{ document: { number: string } | null }>({ label: `${t(`enforcement.steps.${chosen}`)} · ${d.party.name}`, path: `/api/enforcement/cases/${id}/steps`, body: {
                 kind: chosen, version: d.version, gps, photoIds: photoId ? [photoId] : [],
                 ...(chosen === 'order' && { educationGiven: education }),
                 ...(needs('deadlineAt') && { deadlineAt: deadline ? new Date(deadline).toISOString() : undefined }),
@@ -63,8 +65,9 @@ export function LadderStepPage() {
                 ...(needs('result') && { result }),
                 ...(needs('fineAmount') && { fineAmount: fine ? Number(fine) : undefined, fineReason: fineReason || undefined }),
                 ...(note && { note }),
-              });
-              setDone(r.document ? t('enforcement.field.docIssued', { number: r.document.number }) : t('enforcement.field.done'));
+              } });
+              const r = sent.queued ? null : sent.value;
+              setDone(sent.queued ? t('outbox.queued') : r?.document ? t('enforcement.field.docIssued', { number: r.document.number }) : t('enforcement.field.done'));
               setPhotoId(null);
               setKind('');
               ladder.reload();
@@ -79,7 +82,7 @@ export function LadderStepPage() {
               {d.nextSteps.map((s) => <option key={s.kind} value={s.kind}>{t(`enforcement.steps.${s.kind}`)}</option>)}
             </select>
           </label>
-          {chosen !== 'payment' ? <PhotoInput label={t('enforcement.field.photos')} testId="enf-step-photo" onUploaded={(p) => setPhotoId(p?.id ?? null)} /> : null}
+          {chosen !== 'payment' ? <PhotoInput label={t('enforcement.field.photos')} testId="enf-step-photo" onUploaded={(p) => setPhotoId(p?.id ?? null)} offline /> : null}
           {chosen === 'order' ? (
             <label className="field"><span><input type="checkbox" checked={education} onChange={(e) => setEducation(e.target.checked)} data-testid="enf-education" /> {t('enforcement.field.education')}</span></label>
           ) : null}

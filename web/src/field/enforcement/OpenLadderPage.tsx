@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../../shared/api';
 import { errorText } from '../../shared/errors';
+import { sendOrQueue } from '../../shared/outbox/send-or-queue';
 import { useApi } from '../../shared/use-api';
 import { PhotoInput } from '../patrol/PhotoInput';
 import { TopBar } from '../TopBar';
@@ -50,10 +51,12 @@ export function OpenLadderPage() {
             setError('');
             if (pos.status !== 'ok') return setError(t('enforcement.field.noGps'));
             try {
-              const ec = await api.post<{ id: string }>('/api/enforcement/cases', {
+              // Offline or no answer: kept in the outbox (待发送) with its Idempotency-Key and sent later.
+              const sent = await sendOrQueue<{ id: string }>({ label: `${t('enforcement.field.open2')} · ${site.name}`, path: '/api/enforcement/cases', body: {
                 siteId: site.id, categoryId, legalBasisId: basisId || undefined, facts, photoIds: photoId ? [photoId] : [], gps: pos.position,
-              });
-              navigate(`/enforcement/${ec.id}`);
+              } });
+              if (sent.queued) navigate('/outbox');
+              else navigate(`/enforcement/${sent.value.id}`);
             } catch (err) {
               setError(errorText(t, err));
             }
@@ -75,7 +78,7 @@ export function OpenLadderPage() {
               {standards.map((c) => <option key={c.id} value={c.id}>{c.code} {i18n.language === 'en' && c.nameEn ? c.nameEn : c.nameZh}</option>)}
             </select>
           </label>
-          <PhotoInput label={t('enforcement.field.photos')} testId="enf-photo" onUploaded={(p) => setPhotoId(p?.id ?? null)} />
+          <PhotoInput label={t('enforcement.field.photos')} testId="enf-photo" onUploaded={(p) => setPhotoId(p?.id ?? null)} offline />
           {error ? <p className="alert alert-error" data-testid="enf-error">{error}</p> : null}
           <button type="submit" className="m-btn m-btn-primary m-btn-block" data-testid="enf-open-submit">{t('enforcement.field.open2')}</button>
         </form>

@@ -27,6 +27,9 @@ if (!pgOk) {
 /** The engines every database test runs on. */
 export const DIALECTS: DialectKind[] = pgOk ? ['sqlite', 'postgres'] : ['sqlite'];
 
+/** Serialises schema creation/migration and drops across parallel test processes. */
+const SCHEMA_LOCK = 730_105_008;
+
 /** A fresh, migrated database: in-memory SQLite, or a throwaway PostgreSQL schema. */
 export async function testDatabase(kind: DialectKind): Promise<DatabaseHandle> {
   if (kind === 'sqlite') {
@@ -35,20 +38,32 @@ export async function testDatabase(kind: DialectKind): Promise<DatabaseHandle> {
     return handle;
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const handle = createDatabase({ kind: 'postgres', url: PG_URL, schema });
-  await migrateToLatest(handle.db, schema);
+  // Kysely's migrator introspects the tables of EVERY schema; a schema another test file drops at that
+  // moment makes the introspection fail ("schema … does not exist"). Creating+migrating and dropping
+  // therefore take turns under one advisory lock across all test processes.
+  const lockHolder = new pg.Client({ connectionString: PG_URL });
+  await lockHolder.connect();
+  let handle: DatabaseHandle;
+  try {
+    await lockHolder.query('select pg_advisory_lock($1)', [SCHEMA_LOCK]);
+    await lockHolder.query(`create schema ${schema}`);
+    handle = createDatabase({ kind: 'postgres', url: PG_URL, schema });
+    await migrateToLatest(handle.db, schema);
+  } finally {
+    await lockHolder.end();
+  }
   return {
     ...handle,
     async destroy() {
       await handle.destroy();
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
+      try {
+        await c.query('select pg_advisory_lock($1)', [SCHEMA_LOCK]);
+        await c.query(`drop schema ${schema} cascade`);
+      } finally {
+        await c.end();
+      }
     },
   };
 }

@@ -5,6 +5,7 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDiale
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { migrations } from './migrations/index.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -55,7 +56,17 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     sqlite.pragma('busy_timeout = 5000');
     cachePreparedStatements(sqlite);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, kind: 'sqlite', destroy: () => db.destroy() };
+    if (config.file === ':memory:') return { db, kind: 'sqlite', destroy: () => db.destroy() };
+    sqlite.pragma('wal_autocheckpoint = 0');
+    const checkpointer = startWalCheckpointer(config.file);
+    return {
+      db,
+      kind: 'sqlite',
+      async destroy() {
+        await checkpointer.stop();
+        await db.destroy();
+      },
+    };
   }
   const pool = new pg.Pool({
     connectionString: config.url,

@@ -1,18 +1,12 @@
 /// <reference lib="dom" />
-import type { APIRequestContext, Browser, BrowserContextOptions } from 'playwright-core';
+import type { APIRequestContext, Browser } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
-import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
-const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const jpeg = async (r: number, g: number, b: number) => ({
-  name: `IMG_${r}${g}${b}.jpg`,
-  mimeType: 'image/jpeg',
-  buffer: await sharp({ create: { width: 480, height: 360, channels: 3, background: { r, g, b } } }).jpeg().toBuffer(),
-});
+const jpeg = (r: number, g: number, b: number) => solidJpeg(r, g, b, 480, 360);
 
 describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versions; self-resolve on the phone', () => {
   let server: RunningServer;

@@ -1,20 +1,13 @@
 /// <reference lib="dom" />
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
+import { describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
-const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1400, height: 900 } };
 
-/** A real JPEG, as the phone camera would hand the file input. */
-const jpeg = async (r: number, g: number, b: number) => ({
-  name: `IMG_${r}${g}${b}.jpg`,
-  mimeType: 'image/jpeg',
-  buffer: await sharp({ create: { width: 640, height: 480, channels: 3, background: { r, g, b } } }).jpeg().toBuffer(),
-});
+const jpeg = (r: number, g: number, b: number) => solidJpeg(r, g, b, 640, 480);
 
 /** Waits for the next answer of a POST to a path matching `re` and returns its status. */
 const nextPost = (page: Page, re: RegExp) => page.waitForResponse((res) => res.request().method() === 'POST' && re.test(new URL(res.url()).pathname));

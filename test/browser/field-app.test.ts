@@ -1,11 +1,10 @@
 /// <reference lib="dom" />
-import type { Browser, BrowserContextOptions } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { distanceMeters } from '../../web/src/shared/geo/distance.js';
-import { describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
+import { describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
-const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const MIN_TOUCH_PX = 48;
 
 describeBrowser('field app (/m) at phone size', () => {

@@ -12,10 +12,9 @@ import { offsetMetres } from '../../src/domain/geo/haversine.js';
 import { systemClock } from '../../src/domain/shared/clock.js';
 import { buildApp } from '../../src/server/app.js';
 import type { Deps } from '../../src/server/deps.js';
-import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
 import { ensureWebBuiltForTests } from './helpers/web-build.js';
 
-const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 /** A camera-like JPEG (noisy, so it does not compress to nothing). */
 async function cameraJpeg(width: number, height: number, seed: number) {

@@ -1,19 +1,12 @@
 /// <reference lib="dom" />
-import type { Browser, BrowserContextOptions } from 'playwright-core';
-import sharp from 'sharp';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
+import { describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
-const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-/** A real JPEG, as the phone camera would hand the file input. */
-const jpeg = async (r: number, g: number, b: number) => ({
-  name: `IMG_${r}${g}${b}.jpg`,
-  mimeType: 'image/jpeg',
-  buffer: await sharp({ create: { width: 320, height: 240, channels: 3, background: { r, g, b } } }).jpeg().toBuffer(),
-});
+const jpeg = (r: number, g: number, b: number) => solidJpeg(r, g, b, 320, 240);
 
 describeBrowser('field app: check-in and a failed inspection on the phone layout', () => {
   let server: RunningServer;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { describe, expect } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -42,3 +43,15 @@ export async function signInThroughForm(page: Page, username: string, path = '/s
 const POLL_TIMEOUT_MS = 10_000;
 /** expect.poll with a timeout fit for a loaded CI machine (the default 1 s is too short). */
 export const eventually = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: POLL_TIMEOUT_MS, interval: 50 });
+
+/** A mid-range phone in portrait, for the field app. */
+export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+/** A real JPEG of one colour, as a phone camera would hand it to the file input. */
+export async function solidJpeg(r: number, g: number, b: number, width = 320, height = 240) {
+  return {
+    name: `IMG_${r}${g}${b}.jpg`,
+    mimeType: 'image/jpeg',
+    buffer: await sharp({ create: { width, height, channels: 3, background: { r, g, b } } }).jpeg().toBuffer(),
+  };
+}

@@ -7,6 +7,7 @@ import { errorText } from '../../shared/errors';
 import { sendOrQueue } from '../../shared/outbox/send-or-queue';
 import type { Site } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
+import { QueuedScreen } from '../offline/QueuedScreen';
 import { TopBar } from '../TopBar';
 import { PhotoInput, type UploadedPhoto } from './PhotoInput';
 import { canScanQr, scanQrFromFile } from './qr-scan';
@@ -68,16 +69,7 @@ export function CheckinPage() {
     }
   }
 
-  if (queued) {
-    return (
-      <div className="m-page">
-        <TopBar title={t('patrol.checkin.title')} />
-        <p className="alert alert-info" data-testid="checkin-queued">{t('outbox.queued')}</p>
-        <Link className="m-btn m-btn-block" to="/outbox">{t('outbox.title')}</Link>
-        <Link className="m-btn m-btn-block" to="/today">{t('patrol.today.title')}</Link>
-      </div>
-    );
-  }
+  if (queued) return <QueuedScreen title={t('patrol.checkin.title')} testId="checkin-queued" />;
   if (done) {
     return (
       <div className="m-page">

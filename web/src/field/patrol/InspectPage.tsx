@@ -8,6 +8,7 @@ import { formatTime } from '../../shared/format';
 import { sendOrQueue } from '../../shared/outbox/send-or-queue';
 import type { Site } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
+import { QueuedScreen } from '../offline/QueuedScreen';
 import { TopBar } from '../TopBar';
 import { PhotoInput } from './PhotoInput';
 
@@ -64,16 +65,7 @@ export function InspectPage() {
     }
   }
 
-  if (queued) {
-    return (
-      <div className="m-page">
-        <TopBar title={t('patrol.inspect.title')} />
-        <p className="alert alert-info" data-testid="inspect-queued">{t('outbox.queued')}</p>
-        <Link className="m-btn m-btn-block" to="/outbox">{t('outbox.title')}</Link>
-        <Link className="m-btn m-btn-block" to="/today">{t('patrol.today.title')}</Link>
-      </div>
-    );
-  }
+  if (queued) return <QueuedScreen title={t('patrol.inspect.title')} testId="inspect-queued" />;
   if (done) {
     return (
       <div className="m-page">

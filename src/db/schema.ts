@@ -388,10 +388,13 @@ export interface IdempotencyKeyTable {
   created_at: string;
 }
 
-export const CHECKIN_METHODS = ['gps', 'qr'] as const;
+export const CHECKIN_METHODS = ['gps', 'qr', 'manual'] as const;
 export type CheckinMethod = (typeof CHECKIN_METHODS)[number];
 export const CHECKIN_STATUSES = ['on_site', 'off_site'] as const;
 export type CheckinStatus = (typeof CHECKIN_STATUSES)[number];
+/** Why a check-in has no GPS/QR proof (method 'manual'). */
+export const MANUAL_POSITION_REASONS = ['geolocation_denied', 'weak_signal', 'indoor_no_fix', 'other'] as const;
+export type ManualPositionReason = (typeof MANUAL_POSITION_REASONS)[number];
 export const ANSWER_RESULTS = ['pass', 'fail', 'na'] as const;
 export type AnswerResult = (typeof ANSWER_RESULTS)[number];
 export const FAIL_RESOLUTIONS = ['fixed', 'reported'] as const;
@@ -436,6 +439,9 @@ export interface CheckinTable {
   method: CheckinMethod;
   status: CheckinStatus;
   off_site_reason: string | null;
+  /** method 'manual' only: why there was no position, and the person's own words */
+  manual_reason: ManualPositionReason | null;
+  manual_note: string | null;
   lat: number | null;
   lng: number | null;
   accuracy_m: number | null;

@@ -11,6 +11,7 @@ import * as m1100 from './2026-11-26T1100-calendar-and-notifications.js';
 import * as m1110 from './2026-11-26T1110-photos.js';
 import * as m1300 from './2026-11-26T1300-enforcement.js';
 import * as m1600 from './2026-11-26T1600-dashboard-rollups.js';
+import * as m183734 from './2026-11-26T183734-checkin-manual-position.js';
 
 /**
  * Every migration, listed by hand in order. Names are ISO-date prefixed; a migration, once
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T1215-patrols-and-coverage': m1215,
   '2026-11-26T1216-coverage-indexes': m1216,
   '2026-11-26T1610-bin-room-board-index': m1610,
+  '2026-11-26T183734-checkin-manual-position': m183734,
 };

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/index.js';
-import type { CheckinStatus } from '../../db/schema.js';
+import type { CheckinMethod, CheckinStatus } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
@@ -11,6 +11,8 @@ export interface CheckinFilter {
   siteId?: string;
   userId?: string;
   status?: CheckinStatus;
+  method?: CheckinMethod;
+  /** Needs the operator's review: photo evidence flags, or a manual position (manual-position.ts). */
   flagged?: boolean;
 }
 
@@ -24,7 +26,8 @@ export async function listCheckins(db: Db, actor: Actor, f: CheckinFilter, limit
     .select([
       'k.id', 'k.site_id as siteId', 's.name as siteName', 'k.committee_id as committeeId', 'k.user_id as userId',
       'u.display_name as userName', 'u.role as userRole', 'k.local_date as date', 'k.window_key as windowKey',
-      'k.in_window as inWindow', 'k.method', 'k.status', 'k.off_site_reason as offSiteReason', 'k.lat', 'k.lng',
+      'k.in_window as inWindow', 'k.method', 'k.status', 'k.off_site_reason as offSiteReason',
+      'k.manual_reason as manualReason', 'k.manual_note as manualNote', 'k.lat', 'k.lng',
       'k.accuracy_m as accuracyM', 'k.distance_m as distanceM', 'k.photo_id as photoId', 'k.last_photo_id as lastPhotoId',
       'k.device_time as deviceTime', 'k.first_at as firstAt', 'k.last_at as lastAt', 'k.repeat_count as repeatCount',
       'k.evidence_flags as flags',
@@ -35,7 +38,8 @@ export async function listCheckins(db: Db, actor: Actor, f: CheckinFilter, limit
   if (f.siteId) q = q.where('k.site_id', '=', f.siteId);
   if (f.userId) q = q.where('k.user_id', '=', f.userId);
   if (f.status) q = q.where('k.status', '=', f.status);
-  if (f.flagged) q = q.where('k.evidence_flags', '!=', '[]');
+  if (f.method) q = q.where('k.method', '=', f.method);
+  if (f.flagged) q = q.where((eb) => eb.or([eb('k.evidence_flags', '!=', '[]'), eb('k.method', '=', 'manual')]));
   const rows = await q.orderBy('k.first_at', 'desc').limit(limit).execute();
   return rows.map(({ flags, inWindow, ...r }) => ({
     ...r,

@@ -11,6 +11,7 @@ import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { CheckinInput } from './checkin-input.js';
 import { type GeofenceSettings, judgePosition } from './geofence.js';
+import { keepsExistingProof, MANUAL_COUNTS_AS_COVERED } from './manual-position.js';
 import { parseDisposalHours, windowAt } from './windows.js';
 import { inTransaction } from '../shared/in-transaction.js';
 
@@ -25,7 +26,9 @@ const fence = (s: PatrolSettings): GeofenceSettings => ({ radiusM: s.geofenceM, 
  * A cadre or patrol officer checks in at a bin room (打卡). Proof is a photo plus either a GPS
  * position inside the geofence or the bin room's QR plate. Outside the fence it is recorded as
  * off-site with the person's reason; without a reason it is refused (400 naming offSiteReason).
- * Repeats by the same person in the same disposal window fold into one row.
+ * Without any position, a manual position with a reason is recorded as method 'manual' and
+ * flagged for review (the rule: manual-position.ts). Repeats by the same person in the same
+ * disposal window fold into one row, keeping the strongest proof.
  */
 export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettings, actor: Actor, input: CheckinInput) {
   assertCan(actor, 'checkins.record');
@@ -37,7 +40,10 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
     .executeTakeFirst();
   if (!site || site.status !== 'active') throw notFound('Site', input.siteId);
   if (site.kind !== 'bin_room') throw invalidField('siteId', 'check-ins are for bin rooms; inspect units and shops');
-  if (!input.position && !input.qrCode) throw invalidField('position', 'required unless the QR plate code is given');
+  if (input.manual && (input.position || input.qrCode !== undefined || input.offSiteReason)) {
+    throw invalidField('manual', 'only without a GPS position or QR plate: send one proof');
+  }
+  if (!input.position && !input.qrCode && !input.manual) throw invalidField('position', 'required unless the QR plate code or a manual position is given');
   await assertPhotosUsable(db, actor, [input.photoId], 'photoId');
 
   const sitePos = { lat: Number(site.lat), lng: Number(site.lng) };
@@ -48,6 +54,9 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
     if (!site.qr_code || input.qrCode !== site.qr_code) throw invalidField('qrCode', "does not match this bin room's plate");
     method = 'qr';
     status = 'on_site';
+  } else if (input.manual) {
+    method = 'manual';
+    status = MANUAL_COUNTS_AS_COVERED ? 'on_site' : 'off_site';
   } else if (verdict?.accepted) {
     status = 'on_site';
   } else {
@@ -69,7 +78,8 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
       .values({
         id: newId(), subdistrict_id: site.subdistrict_id, committee_id: site.committee_id, site_id: site.id, user_id: actor.userId,
         local_date: win.date, window_key: win.key, in_window: win.inWindow ? 1 : 0, method, status,
-        off_site_reason: status === 'off_site' ? (input.offSiteReason ?? null) : null,
+        off_site_reason: method !== 'manual' && status === 'off_site' ? (input.offSiteReason ?? null) : null,
+        manual_reason: input.manual?.reason ?? null, manual_note: input.manual?.note || null,
         lat: input.position?.lat ?? null, lng: input.position?.lng ?? null, accuracy_m: input.position?.accuracyM ?? null,
         distance_m: verdict ? Math.round(verdict.distanceM * 10) / 10 : null,
         photo_id: input.photoId, device_time: input.deviceTime ? new Date(input.deviceTime).toISOString() : null,
@@ -77,18 +87,19 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
       })
       .onConflict((oc) =>
         oc.columns(['site_id', 'user_id', 'window_key']).doUpdateSet((eb) => {
-          // A later on-site proof upgrades an off-site row; an on-site row keeps its first proof.
-          const keep = (col: string) => sql<any>`case when checkins.status = 'on_site' then checkins.${sql.raw(col)} else excluded.${sql.raw(col)} end`;
+          // A stronger later proof replaces the row's proof; an equal or weaker one keeps the first (manual-position.ts).
+          const keep = (col: string) => sql<any>`case when ${keepsExistingProof} then checkins.${sql.raw(col)} else excluded.${sql.raw(col)} end`;
           return {
             repeat_count: sql<number>`checkins.repeat_count + 1`,
             last_at: eb.ref('excluded.first_at'),
             last_photo_id: eb.ref('excluded.photo_id'),
             status: keep('status'), method: keep('method'), off_site_reason: keep('off_site_reason'),
+            manual_reason: keep('manual_reason'), manual_note: keep('manual_note'),
             lat: keep('lat'), lng: keep('lng'), accuracy_m: keep('accuracy_m'), distance_m: keep('distance_m'),
           };
         }),
       )
-      .returning(['id', 'repeat_count', 'status', 'method', 'distance_m', 'evidence_flags', 'window_key', 'in_window', 'first_at'])
+      .returning(['id', 'repeat_count', 'status', 'method', 'manual_reason', 'distance_m', 'evidence_flags', 'window_key', 'in_window', 'first_at'])
       .executeTakeFirstOrThrow();
     const newFlags = await checkPhotos(trx, clock, settings, { photoIds: [input.photoId], site: sitePos, recordId: row.id });
     let flags = parseFlags(row.evidence_flags);
@@ -104,6 +115,7 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
       inWindow: row.in_window === 1,
       method: row.method,
       status: row.status,
+      manualReason: row.manual_reason,
       distanceM: row.distance_m == null ? null : Number(row.distance_m),
       repeatCount: Number(row.repeat_count),
       folded: Number(row.repeat_count) > 0,

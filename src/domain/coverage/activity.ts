@@ -6,18 +6,19 @@ import { scopeCondition } from '../auth/scope.js';
 import { zhCollator } from './collate.js';
 
 /**
- * Staff activity per person for a day (人员力量全纳入): check-ins (on site / off site, bin rooms),
+ * Staff activity per person for a day (人员力量全纳入): check-ins (on site / off site / by manual
+ * position, bin rooms),
  * inspections (failed), cases raised from inspections (self-resolved / reported), missed windows.
  * Counts only records in the viewer's scope.
  */
 export async function staffActivity(db: Db, actor: Actor, f: { date: string; committeeId?: string }) {
   assertCan(actor, 'coverage.read');
   const people = new Map<string, {
-    userId: string; name: string; role: string; checkins: number; offSite: number; binRooms: number;
+    userId: string; name: string; role: string; checkins: number; offSite: number; manual: number; binRooms: number;
     inspections: number; failedInspections: number; selfResolved: number; reported: number; missed: number;
   }>();
   const person = (id: string, name: string, role: string) => {
-    if (!people.has(id)) people.set(id, { userId: id, name, role, checkins: 0, offSite: 0, binRooms: 0, inspections: 0, failedInspections: 0, selfResolved: 0, reported: 0, missed: 0 });
+    if (!people.has(id)) people.set(id, { userId: id, name, role, checkins: 0, offSite: 0, manual: 0, binRooms: 0, inspections: 0, failedInspections: 0, selfResolved: 0, reported: 0, missed: 0 });
     return people.get(id)!;
   };
   const com = f.committeeId;
@@ -28,6 +29,7 @@ export async function staffActivity(db: Db, actor: Actor, f: { date: string; com
       'u.id', 'u.display_name as name', 'u.role',
       (eb) => eb.fn.countAll<number>().as('n'),
       sql<number>`sum(case when k.status = 'off_site' then 1 else 0 end)`.as('off'),
+      sql<number>`sum(case when k.method = 'manual' then 1 else 0 end)`.as('manual'),
       sql<number>`count(distinct k.site_id)`.as('rooms'),
     ])
     .where('k.local_date', '=', f.date)
@@ -35,7 +37,7 @@ export async function staffActivity(db: Db, actor: Actor, f: { date: string; com
     .$if(!!com, (q) => q.where('k.committee_id', '=', com!))
     .groupBy(['u.id', 'u.display_name', 'u.role'])
     .execute();
-  for (const r of k) Object.assign(person(r.id, r.name, r.role), { checkins: Number(r.n), offSite: Number(r.off), binRooms: Number(r.rooms) });
+  for (const r of k) Object.assign(person(r.id, r.name, r.role), { checkins: Number(r.n), offSite: Number(r.off), manual: Number(r.manual), binRooms: Number(r.rooms) });
   const i = await db
     .selectFrom('inspections as i')
     .innerJoin('users as u', 'u.id', 'i.inspector_id')

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHECKIN_STATUSES } from '../../db/schema.js';
+import { CHECKIN_METHODS, CHECKIN_STATUSES } from '../../db/schema.js';
 import { CheckinInput } from '../../domain/checkins/checkin-input.js';
 import { listCheckins, listMisses } from '../../domain/checkins/list-checkins.js';
 import { recordCheckin } from '../../domain/checkins/record-checkin.js';
@@ -11,7 +11,7 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 export const create = def({
   schema: {
     tags: ['patrols'],
-    summary: 'Check in at a bin room (photo + GPS inside the geofence, or the QR plate); repeats in a window fold',
+    summary: 'Check in at a bin room (photo + GPS inside the geofence, or the QR plate, or a manual position with a reason — flagged for review); repeats in a window fold',
     body: CheckinInput,
   },
   // Idempotency-Key: the field app's outbox retries with the key fixed at capture; a replay
@@ -28,13 +28,14 @@ export const create = def({
 export const list = def({
   schema: {
     tags: ['patrols'],
-    summary: 'Check-ins in my scope, newest first',
+    summary: 'Check-ins in my scope, newest first (flagged=true: photo evidence flags or a manual position)',
     querystring: z.strictObject({
       date: date.optional(),
       committeeId: z.string().optional(),
       siteId: z.string().optional(),
       userId: z.string().optional(),
       status: z.enum(CHECKIN_STATUSES).optional(),
+      method: z.enum(CHECKIN_METHODS).optional(),
       flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(200),
     }),

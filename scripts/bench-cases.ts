@@ -100,7 +100,7 @@ log(`  stored ${CASES.toLocaleString('en')} synthetic cases in ${ms(performance.
 await handle.destroy();
 
 // ---------------------------------------------------------------- server
-const server = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'bench/cases-server.ts'), databaseUrl, String(PORT), schema], {
+const server = spawn(process.execPath, [...(process.env.BENCH_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR}`] : []), '--import', 'tsx', path.join(import.meta.dirname, 'bench/cases-server.ts'), databaseUrl, String(PORT), schema], {
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, BENCH_DATA_DIR: dir },
 });

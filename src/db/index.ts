@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { migrations } from './migrations/index.js';
+import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 import type { Database } from './schema.js';
 
@@ -26,26 +27,6 @@ pg.types.setTypeParser(20, (v: string) => Number(v));
 // numeric → number (sums, averages)
 pg.types.setTypeParser(1700, (v: string) => Number(v));
 
-const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * Kysely prepares every query anew; on SQLite preparing costs more than running a small query.
- * Reuse prepared statements by SQL text (Kysely runs one query at a time per connection; a
- * statement still busy iterating a stream is not reused).
- */
-function cachePreparedStatements(sqlite: SQLite.Database) {
-  const cache = new Map<string, SQLite.Statement>();
-  const prepare = sqlite.prepare.bind(sqlite);
-  (sqlite as { prepare: (source: string) => SQLite.Statement }).prepare = (source: string) => {
-    const hit = cache.get(source);
-    if (hit && !hit.busy) return hit;
-    const stmt = prepare(source);
-    if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-    cache.set(source, stmt);
-    return stmt;
-  };
-}
-
 export function createDatabase(config: DatabaseConfig): DatabaseHandle {
   if (config.kind === 'sqlite') {
     if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });
@@ -54,8 +35,7 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    cachePreparedStatements(sqlite);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite) });
     if (config.file === ':memory:') return { db, kind: 'sqlite', destroy: () => db.destroy() };
     sqlite.pragma('wal_autocheckpoint = 0');
     const checkpointer = startWalCheckpointer(config.file);

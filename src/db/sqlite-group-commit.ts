@@ -1,0 +1,259 @@
+import type SQLite from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+  SelectQueryNode,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+
+/**
+ * SQLite driver with **group commit**, for Kysely.
+ *
+ * On SQLite the cost of a small write transaction is mostly its COMMIT (every dirty page is written
+ * to the WAL). When many requests write at once, this driver runs each Kysely transaction as a
+ * SAVEPOINT inside one physical `BEGIN IMMEDIATE … COMMIT` that is shared by the transactions that
+ * queue up behind each other, and commits the group once the queue drains (or it holds
+ * `maxGroup` transactions). Each transaction still:
+ *  - runs alone and in order (one connection, one mutex — the same serial order as plain SQLite);
+ *  - rolls back alone (ROLLBACK TO its savepoint leaves the others of the group untouched);
+ *  - resolves only after the physical COMMIT succeeded; if the COMMIT fails (I/O error, disk full)
+ *    every transaction of the group rejects with that error, and none of them is on disk.
+ * A write outside a transaction also waits for the commit that makes it durable. A read outside a
+ * transaction runs immediately and may see writes of the open group that are about to commit —
+ * the order in which they will be on disk.
+ */
+export interface GroupCommitOptions {
+  /** Most transactions in one group before it is committed regardless of the queue (default 64). */
+  maxGroup?: number;
+  /** Prepared statements kept per connection, by SQL text (default 500). */
+  statementCacheSize?: number;
+}
+
+interface Deferred {
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+class Mutex {
+  #promise?: Promise<void>;
+  #resolve?: () => void;
+  async lock() {
+    while (this.#promise) await this.#promise;
+    this.#promise = new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
+  }
+  unlock() {
+    const resolve = this.#resolve;
+    this.#promise = undefined;
+    this.#resolve = undefined;
+    resolve?.();
+  }
+}
+
+class GroupConnection implements DatabaseConnection {
+  readonly #cache = new Map<string, SQLite.Statement>();
+  constructor(
+    readonly sqlite: SQLite.Database,
+    private readonly cacheSize: number,
+    private readonly onWrite: () => void,
+  ) {}
+
+  prepare(sql: string): SQLite.Statement {
+    const hit = this.#cache.get(sql);
+    if (hit && !hit.busy) return hit;
+    const stmt = this.sqlite.prepare(sql);
+    if (this.#cache.size >= this.cacheSize) this.#cache.delete(this.#cache.keys().next().value as string);
+    this.#cache.set(sql, stmt);
+    return stmt;
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const stmt = this.prepare(compiled.sql);
+    const params = compiled.parameters as unknown[];
+    if (stmt.reader) {
+      const rows = stmt.all(params) as R[];
+      if (!stmt.readonly) this.onWrite(); // INSERT … RETURNING
+      return { rows };
+    }
+    const { changes, lastInsertRowid } = stmt.run(params);
+    if (!stmt.readonly) this.onWrite();
+    return {
+      numAffectedRows: changes !== undefined && changes !== null ? BigInt(changes) : undefined,
+      insertId: lastInsertRowid !== undefined && lastInsertRowid !== null ? BigInt(lastInsertRowid) : undefined,
+      rows: [],
+    };
+  }
+
+  async *streamQuery<R>(compiled: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    if (!SelectQueryNode.is(compiled.query)) throw new Error('Sqlite driver only supports streaming of select queries');
+    const stmt = this.sqlite.prepare(compiled.sql); // not cached: a streaming statement stays busy
+    for (const row of stmt.iterate(compiled.parameters as unknown[])) yield { rows: [row as R] };
+  }
+
+  exec(sql: string) {
+    this.prepare(sql).run();
+  }
+}
+
+export class GroupCommitSqliteDriver implements Driver {
+  readonly #mutex = new Mutex();
+  readonly #maxGroup: number;
+  readonly #connection: GroupConnection;
+  /** A physical transaction is open and holds the members below. */
+  #open = false;
+  #members: Deferred[] = [];
+  #flushScheduled = false;
+  /** Set while the current holder of the connection must wait for the next COMMIT on release. */
+  #holderWaits = false;
+  #inLogical = false;
+
+  constructor(
+    private readonly sqlite: SQLite.Database,
+    opts: GroupCommitOptions = {},
+  ) {
+    this.#maxGroup = opts.maxGroup ?? 64;
+    this.#connection = new GroupConnection(sqlite, opts.statementCacheSize ?? 500, () => this.#onWrite());
+  }
+
+  async init() {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#mutex.lock();
+    this.#holderWaits = false;
+    return this.#connection;
+  }
+
+  #onWrite() {
+    // An autocommit write inside an open group becomes durable only with the group's COMMIT.
+    if (this.#open && !this.#inLogical) this.#holderWaits = true;
+  }
+
+  async beginTransaction(): Promise<void> {
+    if (this.#open && this.#members.length >= this.#maxGroup) this.#commitGroup();
+    if (!this.#open) {
+      this.#connection.exec('begin immediate');
+      this.#open = true;
+    }
+    this.#connection.exec('savepoint closeloop_tx');
+    this.#inLogical = true;
+  }
+
+  async commitTransaction(): Promise<void> {
+    this.#connection.exec('release closeloop_tx');
+    this.#inLogical = false;
+    this.#holderWaits = true;
+  }
+
+  async rollbackTransaction(): Promise<void> {
+    this.#inLogical = false;
+    if (!this.sqlite.inTransaction) {
+      // SQLite rolled the whole physical transaction back itself (I/O error, disk full, …):
+      // the other members of the group are lost with it.
+      this.#failGroup(new Error('SQLite rolled back the transaction group'));
+      return;
+    }
+    this.#connection.exec('rollback to closeloop_tx');
+    this.#connection.exec('release closeloop_tx');
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string) {
+    await connection.executeQuery(CompiledQuery.raw(`savepoint "${name}"`));
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string) {
+    await connection.executeQuery(CompiledQuery.raw(`rollback to "${name}"`));
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string) {
+    await connection.executeQuery(CompiledQuery.raw(`release "${name}"`));
+  }
+
+  async releaseConnection(): Promise<void> {
+    if (!this.#holderWaits || !this.#open) {
+      this.#holderWaits = false;
+      this.#mutex.unlock();
+      return;
+    }
+    this.#holderWaits = false;
+    const done = new Promise<void>((resolve, reject) => this.#members.push({ resolve, reject }));
+    this.#scheduleFlush();
+    this.#mutex.unlock();
+    return done;
+  }
+
+  /** Commits once the transactions already queued for the connection have joined the group. */
+  #scheduleFlush() {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      void this.#mutex.lock().then(() => {
+        this.#flushScheduled = false;
+        try {
+          if (this.#open) this.#commitGroup();
+        } finally {
+          this.#mutex.unlock();
+        }
+      });
+    });
+  }
+
+  /** COMMIT the open group (the caller holds the mutex) and settle its members. */
+  #commitGroup() {
+    const members = this.#members;
+    this.#members = [];
+    this.#open = false;
+    try {
+      this.#connection.exec('commit');
+    } catch (e) {
+      if (this.sqlite.inTransaction) this.sqlite.exec('rollback');
+      for (const m of members) m.reject(e);
+      return;
+    }
+    for (const m of members) m.resolve();
+  }
+
+  #failGroup(e: unknown) {
+    const members = this.#members;
+    this.#members = [];
+    this.#open = false;
+    this.#holderWaits = false;
+    for (const m of members) m.reject(e);
+  }
+
+  async destroy(): Promise<void> {
+    await this.#mutex.lock();
+    try {
+      if (this.#open) this.#commitGroup();
+    } finally {
+      this.sqlite.close();
+      this.#mutex.unlock();
+    }
+  }
+}
+
+export class GroupCommitSqliteDialect implements Dialect {
+  constructor(
+    private readonly sqlite: SQLite.Database,
+    private readonly opts: GroupCommitOptions = {},
+  ) {}
+  createAdapter() {
+    return new SqliteAdapter();
+  }
+  createDriver() {
+    return new GroupCommitSqliteDriver(this.sqlite, this.opts);
+  }
+  createQueryCompiler() {
+    return new SqliteQueryCompiler();
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's introspector takes any database shape
+  createIntrospector(db: Kysely<any>) {
+    return new SqliteIntrospector(db);
+  }
+}

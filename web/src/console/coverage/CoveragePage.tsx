@@ -9,8 +9,16 @@ import { useApi } from '../../shared/use-api';
 interface Row { committeeId: string; committeeName: string; kind: string; sites: number; due: number; covered: number; missed: number; pending: number }
 interface Board { from: string; to: string; items: Row[]; totals: Record<string, Omit<Row, 'committeeId' | 'committeeName' | 'kind'>> }
 interface Miss { id: string; siteName: string; windowKey: string; subject: string; userName: string | null }
-interface Person { userId: string; name: string; role: string; checkins: number; offSite: number; binRooms: number; inspections: number; failedInspections: number; selfResolved: number; reported: number; missed: number }
-interface Flagged { id: string; siteName: string; userName: string; firstAt: string; evidenceFlags: { code: string }[] }
+interface Person { userId: string; name: string; role: string; checkins: number; offSite: number; manual: number; binRooms: number; inspections: number; failedInspections: number; selfResolved: number; reported: number; missed: number }
+interface Flagged { id: string; siteName: string; userName: string; firstAt: string; method: string; manualReason: string | null; manualNote: string | null; evidenceFlags: { code: string }[] }
+
+/** Why a check-in is listed for review: its manual position (with the reason) and any photo flags. */
+function flagText(c: Flagged, t: (k: string, o?: Record<string, unknown>) => string): string {
+  const manual = c.method === 'manual' && c.manualReason
+    ? t('patrol.flags.manual', { reason: `${t(`patrol.checkin.manual.reasons.${c.manualReason}`)}${c.manualNote ? ` · ${c.manualNote}` : ''}` })
+    : null;
+  return [manual, ...c.evidenceFlags.map((f) => t(`patrol.flags.${f.code}`))].filter(Boolean).join('、');
+}
 
 const shanghaiToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '—');
@@ -68,7 +76,7 @@ export function CoveragePage() {
       <table className="table" data-testid="activity-table">
         <thead>
           <tr>
-            <th>{t('patrol.board.person')}</th><th>{t('patrol.board.role')}</th><th>{t('patrol.board.checkins')}</th><th>{t('patrol.board.offSite')}</th>
+            <th>{t('patrol.board.person')}</th><th>{t('patrol.board.role')}</th><th>{t('patrol.board.checkins')}</th><th>{t('patrol.board.offSite')}</th><th>{t('patrol.board.manual')}</th>
             <th>{t('patrol.board.binRooms')}</th><th>{t('patrol.board.inspections')}</th><th>{t('patrol.board.failed')}</th><th>{t('patrol.board.selfResolved')}</th>
             <th>{t('patrol.board.reportedCases')}</th><th>{t('patrol.board.missedWindows')}</th>
           </tr>
@@ -76,7 +84,7 @@ export function CoveragePage() {
         <tbody>
           {(activity.data?.items ?? []).map((p) => (
             <tr key={p.userId}>
-              <td>{p.name}</td><td>{t(`roles.${p.role}`)}</td><td>{p.checkins}</td><td>{p.offSite}</td><td>{p.binRooms}</td>
+              <td>{p.name}</td><td>{t(`roles.${p.role}`)}</td><td>{p.checkins}</td><td>{p.offSite}</td><td data-col="manual">{p.manual}</td><td>{p.binRooms}</td>
               <td>{p.inspections}</td><td>{p.failedInspections}</td><td>{p.selfResolved}</td><td>{p.reported}</td><td>{p.missed}</td>
             </tr>
           ))}
@@ -94,9 +102,9 @@ export function CoveragePage() {
         <thead><tr><th>{t('patrol.board.when')}</th><th>{t('patrol.board.site')}</th><th>{t('patrol.board.person')}</th><th>{t('patrol.board.flag')}</th></tr></thead>
         <tbody>
           {(flagged.data?.items ?? []).map((c) => (
-            <tr key={c.id}>
+            <tr key={c.id} data-testid="flagged-row" data-method={c.method}>
               <td>{formatTime(c.firstAt, i18n.language)}</td><td>{c.siteName}</td><td>{c.userName}</td>
-              <td>{c.evidenceFlags.map((f) => t(`patrol.flags.${f.code}`)).join('、')}</td>
+              <td>{flagText(c, t)}</td>
             </tr>
           ))}
         </tbody>

@@ -3,6 +3,7 @@ import './offline.css';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { estimateStorage, outboxBytes, storageWarning, type StorageEstimateLike } from '../../shared/outbox/storage';
 import { useOnline, useOutbox } from './use-outbox';
 
 /** Always-visible strip: offline notice, "N 条待发送", conflicts and needs-attention counts, storage warning. */
@@ -10,18 +11,20 @@ export function OutboxBar() {
   const { t } = useTranslation();
   const items = useOutbox();
   const online = useOnline();
-  const [storagePct, setStoragePct] = useState<number | null>(null);
+  const [estimate, setEstimate] = useState<StorageEstimateLike | null>(null);
   useEffect(() => {
-    // Not every WebView has the Storage API; without it there is simply no warning.
-    const est = navigator.storage?.estimate?.();
-    est?.then((e) => {
-      if (e.quota && e.usage != null) setStoragePct(Math.round((e.usage / e.quota) * 100));
-    }).catch(() => undefined);
+    // Not every WebView has the Storage API; without it only the outbox-size rule warns.
+    let live = true;
+    void estimateStorage().then((e) => live && setEstimate(e));
+    return () => {
+      live = false;
+    };
   }, [items.length]);
+  const warning = storageWarning(estimate, { items: items.length, bytes: outboxBytes(items) });
   const pending = items.filter((i) => i.state === 'pending').length;
   const conflicts = items.filter((i) => i.state === 'conflict').length;
   const attention = items.filter((i) => i.state === 'attention').length;
-  if (online && !items.length && (storagePct ?? 0) < 80) return null;
+  if (online && !items.length && !warning) return null;
   return (
     <div className="m-outbox-bar" data-testid="outbox-bar" data-online={online ? '1' : '0'}>
       {!online ? <p className="m-outbox-offline" data-testid="offline-notice">{t('outbox.offline')}</p> : null}
@@ -32,7 +35,11 @@ export function OutboxBar() {
           {attention ? <span className="m-outbox-conflict" data-testid="outbox-attention" data-n={attention}>{t('outbox.barAttention', { n: attention })}</span> : null}
         </Link>
       ) : null}
-      {(storagePct ?? 0) >= 80 ? <p className="alert alert-error" data-testid="storage-low">{t('outbox.storageLow', { pct: storagePct })}</p> : null}
+      {warning ? (
+        <p className="alert alert-error" data-testid="storage-low" data-kind={warning.kind}>
+          {warning.kind === 'quota' ? t('outbox.storageLow', { pct: warning.pct, free: warning.freeMb }) : t('outbox.outboxLarge', { n: warning.items, mb: warning.mb })}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -1,11 +1,43 @@
 import '../../shared/i18n/outbox';
 import './offline.css';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatTime } from '../../shared/format';
-import { discard, retry, syncNow } from '../../shared/outbox/outbox';
+import { amend, discard, retry, syncNow } from '../../shared/outbox/outbox';
 import type { OutboxItem } from '../../shared/outbox/types';
 import { TopBar } from '../TopBar';
 import { useOnline, useOutbox } from './use-outbox';
+
+interface Geofence {
+  distanceM?: number;
+  accuracyM?: number;
+  radiusM?: number;
+}
+
+/** A queued GPS check-in the server found off-site: the person adds the reason here and it is sent again. */
+function OffSiteFix({ item }: { item: OutboxItem }) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState('');
+  const fence = (item.lastError?.details as { geofence?: Geofence } | undefined)?.geofence;
+  return (
+    <div className="m-card-fix" data-testid="outbox-offsite-fix">
+      <p className="m-notice">
+        {t('outbox.fixOffSite')}
+        {fence?.distanceM != null ? ` ${t('outbox.offSiteDistance', { distance: fence.distanceM, accuracy: fence.accuracyM, radius: fence.radiusM })}` : ''}
+      </p>
+      <input className="m-input" data-testid="outbox-reason" placeholder={t('outbox.offSiteReason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+      <button
+        type="button"
+        className="m-btn m-btn-primary m-btn-block"
+        data-testid="outbox-reason-send"
+        disabled={reason.trim().length < 2}
+        onClick={() => void amend(item.seq as number, { offSiteReason: reason.trim() })}
+      >
+        {t('outbox.sendWithReason')}
+      </button>
+    </div>
+  );
+}
 
 function ItemCard({ item }: { item: OutboxItem }) {
   const { t, i18n } = useTranslation();
@@ -24,6 +56,7 @@ function ItemCard({ item }: { item: OutboxItem }) {
           {item.lastError.message ? `：${item.lastError.message}` : ''}
         </p>
       ) : null}
+      {item.state === 'attention' && item.lastError?.fields?.[0]?.field === 'offSiteReason' ? <OffSiteFix item={item} /> : null}
       {server?.status ? <p className="m-notice" data-testid="outbox-server-state">{t('outbox.serverState', { status: t(`outbox.status.${server.status}`, { defaultValue: server.status }) })}</p> : null}
       {item.state !== 'pending' ? (
         <div className="m-row">

@@ -9,6 +9,7 @@ import type { Site } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
 import { QueuedScreen } from '../offline/QueuedScreen';
 import { TopBar } from '../TopBar';
+import { type ManualChoice, manualBody, ManualPosition, manualReady, NO_MANUAL } from './ManualPosition';
 import { PhotoInput, type UploadedPhoto } from './PhotoInput';
 import { canScanQr, scanQrFromFile } from './qr-scan';
 import { useWatchPosition } from './use-watch-position';
@@ -16,7 +17,7 @@ import { useWatchPosition } from './use-watch-position';
 interface CheckinResult {
   id: string;
   status: 'on_site' | 'off_site';
-  method: 'gps' | 'qr';
+  method: 'gps' | 'qr' | 'manual';
   repeatCount: number;
   folded: boolean;
   evidenceFlags: { code: string }[];
@@ -29,7 +30,7 @@ interface Geofence {
   maxAccuracyM: number;
 }
 
-/** 打卡: camera photo + GPS (accuracy shown) or the bin room's QR plate; off-site needs a reason. */
+/** 打卡: camera photo + GPS (accuracy shown), or the bin room's QR plate, or (no position) a manual position with a reason; off-site needs a reason. */
 export function CheckinPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
@@ -39,6 +40,8 @@ export function CheckinPage() {
   const [qr, setQr] = useState('');
   const [qrNote, setQrNote] = useState('');
   const [reason, setReason] = useState('');
+  const [manualOn, setManualOn] = useState(false);
+  const [manual, setManual] = useState<ManualChoice>(NO_MANUAL);
   const [fence, setFence] = useState<Geofence | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -49,12 +52,14 @@ export function CheckinPage() {
     setBusy(true);
     setError('');
     try {
+      // One proof: the QR plate when typed/scanned, else the manual position when chosen, else GPS.
+      const useManual = manualOn && !qr.trim();
       const body = {
         siteId: id,
         photoId: photo?.id,
-        ...(gps.status === 'ok' ? { position: gps.fix } : {}),
+        ...(gps.status === 'ok' && !useManual ? { position: gps.fix } : {}),
         ...(qr.trim() ? { qrCode: qr.trim() } : {}),
-        ...(reason.trim() ? { offSiteReason: reason.trim() } : {}),
+        ...(useManual ? { manual: manualBody(manual) } : reason.trim() ? { offSiteReason: reason.trim() } : {}),
         deviceTime: new Date().toISOString(),
       };
       // Offline or no answer: kept in the outbox (待发送) with its Idempotency-Key and sent later.
@@ -74,8 +79,8 @@ export function CheckinPage() {
     return (
       <div className="m-page">
         <TopBar title={t('patrol.checkin.title')} />
-        <p className={`alert ${done.status === 'on_site' ? 'alert-ok' : 'alert-info'}`} data-testid="checkin-done" data-status={done.status}>
-          {done.status === 'on_site' ? t('patrol.checkin.done') : t('patrol.checkin.doneOff')}
+        <p className={`alert ${done.status === 'on_site' && done.method !== 'manual' ? 'alert-ok' : 'alert-info'}`} data-testid="checkin-done" data-status={done.status} data-method={done.method}>
+          {done.method === 'manual' ? t('patrol.checkin.manual.done') : done.status === 'on_site' ? t('patrol.checkin.done') : t('patrol.checkin.doneOff')}
           {done.folded ? ` · ${t('patrol.checkin.folded', { n: done.repeatCount + 1 })}` : ''}
         </p>
         {done.evidenceFlags.length ? (
@@ -117,6 +122,12 @@ export function CheckinPage() {
         <input className="m-input" data-testid="checkin-qr" placeholder={t('patrol.checkin.qrManual')} value={qr} onChange={(e) => setQr(e.target.value)} />
         {qrNote ? <small className="field-error">{qrNote}</small> : null}
       </div>
+      {gps.status === 'unavailable' && !manualOn ? (
+        <button type="button" className="m-btn m-btn-block" data-testid="manual-open" onClick={() => setManualOn(true)}>
+          {t('patrol.checkin.manual.open')}
+        </button>
+      ) : null}
+      {manualOn ? <ManualPosition siteName={site.data?.name ?? id} value={manual} onChange={setManual} /> : null}
       {fence ? (
         <div className="alert alert-error" data-testid="off-site">
           <strong>{t('patrol.checkin.offSiteTitle')}</strong>
@@ -129,7 +140,7 @@ export function CheckinPage() {
         </div>
       ) : null}
       {error ? <p className="alert alert-error" data-testid="checkin-error">{error}</p> : null}
-      <button type="button" className="m-btn m-btn-primary m-btn-block" data-testid="checkin-submit" disabled={busy || !photo} onClick={submit}>
+      <button type="button" className="m-btn m-btn-primary m-btn-block" data-testid="checkin-submit" disabled={busy || !photo || (manualOn && !qr.trim() && !manualReady(manual))} onClick={submit}>
         {t('patrol.checkin.submit')}
       </button>
     </div>

@@ -23,7 +23,12 @@ const zh = {
   serverState: '服务器当前状态：{{status}}',
   queued: '已保存在手机上，联网后自动发送。',
   photoKept: '照片已保存在手机上，联网后上传。',
-  storageLow: '手机存储空间不足（已用 {{pct}}%）：请尽快联网发送待发送记录。',
+  storageLow: '手机存储空间不足（已用 {{pct}}%，剩余约 {{free}} MB）：请尽快联网发送待发送记录。',
+  outboxLarge: '待发送记录较多（{{n}} 条，约 {{mb}} MB）：手机空间可能不够，请尽快连上网络发送。',
+  fixOffSite: '服务器判定不在箱房范围内：补充原因后重新发送。',
+  offSiteReason: '不在现场的原因',
+  offSiteDistance: '距箱房约 {{distance}} 米（定位精度 ±{{accuracy}} 米，允许范围 {{radius}} 米）。',
+  sendWithReason: '补充原因并重新发送',
   status: { reported: '待立案', filed: '待派遣', dispatched: '处置中', handled: '待核查', closed: '已结案', cancelled: '已注销', on_hold: '挂账', merged: '已合并' },
 };
 const en: typeof zh = {
@@ -48,7 +53,12 @@ const en: typeof zh = {
   serverState: 'Server state now: {{status}}',
   queued: 'Saved on the phone; it will be sent when the connection returns.',
   photoKept: 'Photo kept on the phone; uploaded when online.',
-  storageLow: 'Phone storage is low ({{pct}}% used): connect soon to send waiting records.',
+  storageLow: 'Phone storage is low ({{pct}}% used, about {{free}} MB left): connect soon to send waiting records.',
+  outboxLarge: 'A lot is waiting to send ({{n}} records, about {{mb}} MB): the phone may run out of space; connect soon.',
+  fixOffSite: 'The server found this check-in outside the bin room: add a reason and send it again.',
+  offSiteReason: 'Reason for being off site',
+  offSiteDistance: 'About {{distance}} m away (accuracy ±{{accuracy}} m, allowed {{radius}} m).',
+  sendWithReason: 'Add reason and send again',
   status: { reported: 'Reported', filed: 'Filed', dispatched: 'Being handled', handled: 'Awaiting check', closed: 'Closed', cancelled: 'Cancelled', on_hold: 'On hold', merged: 'Merged' },
 };
 

@@ -79,6 +79,19 @@ export async function retry(seq: number) {
   schedule(0);
 }
 
+/**
+ * Fixes a needs-attention item (e.g. adds the off-site reason the server asked for) and puts it
+ * back in the queue with its key, photos (already uploaded ones stay uploaded) and capture time.
+ */
+export async function amend(seq: number, patch: Record<string, unknown>) {
+  const item = (await getStore().all()).find((i) => i.seq === seq);
+  if (!item || item.state !== 'attention') return;
+  const body = { ...(item.body as Record<string, unknown>), ...patch };
+  await getStore().put({ ...item, body, state: 'pending', nextAttemptAt: 0, lastError: null });
+  await refresh();
+  schedule(0);
+}
+
 let running: Promise<FlushReport> | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
 

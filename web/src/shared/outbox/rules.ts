@@ -1,3 +1,5 @@
+import type { OutboxError } from './types.js';
+
 /**
  * THE conflict rule of the field app, in one place (shown to the person on the outbox page):
  *
@@ -6,7 +8,10 @@
  *   closed by someone else) → the action is NOT applied and NOT dropped: it moves to
  *   "conflicts" with the server's current state; the person decides (discard or redo).
  * - other 4xx (validation, not found, forbidden) → "needs attention", kept with the server's
- *   message; never retried automatically (it would fail the same way).
+ *   message and field reasons; never retried automatically (it would fail the same way). Where
+ *   the app can fix it (a queued check-in that turned out off-site: add the reason), the person
+ *   amends it on the outbox page and it is sent again with the SAME key (the server stores no
+ *   answer for a refused request, so the amended body is accepted once).
  * - 401 → stays queued (sign in again, then it is sent).
  * - 5xx, 408, 429, no answer (offline, server down) → stays queued, retried with backoff.
  */
@@ -38,7 +43,13 @@ export function substitutePhotos(body: unknown, ids: Map<string, string>): unkno
   return body;
 }
 
-export function errorOf(res: { status: number; body: unknown }): { status: number; code: string; message: string } {
-  const e = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
-  return { status: res.status, code: e?.code ?? (res.status ? `http_${res.status}` : 'network_error'), message: e?.message ?? '' };
+export function errorOf(res: { status: number; body: unknown }): OutboxError {
+  const e = (res.body as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+  const out: OutboxError = { status: res.status, code: e?.code ?? (res.status ? `http_${res.status}` : 'network_error'), message: e?.message ?? '' };
+  const details = e?.details as { fields?: unknown } | null | undefined;
+  if (details && typeof details === 'object') {
+    out.details = details;
+    if (Array.isArray(details.fields)) out.fields = details.fields as OutboxError['fields'];
+  }
+  return out;
 }

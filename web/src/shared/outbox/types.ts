@@ -14,6 +14,17 @@ export interface OutboxPhoto {
   uploadedId?: string;
 }
 
+/** The server's answer to a refused action, kept so the person can see it and fix the action. */
+export interface OutboxError {
+  status: number;
+  code: string;
+  message: string;
+  /** Field-level reasons (validation_failed), e.g. offSiteReason required outside the geofence. */
+  fields?: { field: string; reason: string }[];
+  /** The rest of the server's details (e.g. the geofence verdict). */
+  details?: unknown;
+}
+
 export interface OutboxItem {
   /** Auto-increment: the order of capture, which is the order of sending. */
   seq?: number;
@@ -31,7 +42,7 @@ export interface OutboxItem {
   state: OutboxState;
   attempts: number;
   nextAttemptAt: number;
-  lastError: { status: number; code: string; message: string } | null;
+  lastError: OutboxError | null;
   /** For conflicts: the server's current state of the thing the action was about. */
   serverState: unknown;
 }

@@ -71,10 +71,11 @@ describeBrowser('field app without a position: manual position with a reason, of
     await ctx.close();
 
     const desk = await newContext(browser, server.url);
-    const console = await desk.newPage();
-    await signInThroughForm(console, 'operator');
-    await console.goto('/coverage');
-    const row = console.locator('[data-testid=flagged-row][data-method=manual]');
+    const op = await desk.newPage();
+    await signInThroughForm(op, 'operator');
+    await op.getByTestId('nav-coverage').click();
+    await op.getByTestId('flagged-table').waitFor();
+    const row = op.locator('[data-testid=flagged-row][data-method=manual]');
     await eventually(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain('手动定位：定位被拒绝 · 地下室箱房');
     await desk.close();

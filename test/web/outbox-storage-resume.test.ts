@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../web/src/shared/outbox/memory-store.js';
 import { flush } from '../../web/src/shared/outbox/queue.js';
 import { errorOf } from '../../web/src/shared/outbox/rules.js';
-import { outboxBytes, storageWarning, WARN_OUTBOX_BYTES, WARN_OUTBOX_ITEMS } from '../../web/src/shared/outbox/storage.js';
+import { isQuotaError, outboxBytes, storageWarning, WARN_OUTBOX_BYTES, WARN_OUTBOX_ITEMS } from '../../web/src/shared/outbox/storage.js';
 import type { OutboxItem, OutboxPhoto, OutboxTransport, SendResult } from '../../web/src/shared/outbox/types.js';
 
 const MB = 1024 * 1024;
@@ -25,6 +25,13 @@ describe('storage warning', () => {
     expect(storageWarning(null, { items: 3, bytes: 1 * MB })).toBeNull();
     expect(storageWarning({}, { items: 3, bytes: WARN_OUTBOX_BYTES })).toEqual({ kind: 'outbox', items: 3, mb: 40 });
     expect(storageWarning(null, { items: WARN_OUTBOX_ITEMS, bytes: 0 })).toMatchObject({ kind: 'outbox', items: WARN_OUTBOX_ITEMS });
+  });
+
+  it('recognises a full storage (IndexedDB QuotaExceededError), and nothing else', () => {
+    expect(isQuotaError(new DOMException('full', 'QuotaExceededError'))).toBe(true);
+    expect(isQuotaError(new DOMException('gone', 'AbortError'))).toBe(false);
+    expect(isQuotaError(new Error('x'))).toBe(false);
+    expect(isQuotaError(null)).toBe(false);
   });
 
   it('counts photos still to upload and the bodies, not photos already uploaded', () => {

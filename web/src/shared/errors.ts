@@ -4,7 +4,7 @@ import { ApiError } from './api';
 const KNOWN = new Set([
   'invalid_credentials', 'account_locked', 'rate_limited', 'network_error', 'unauthenticated', 'forbidden',
   'not_found', 'validation_failed', 'stale_version', 'duplicate', 'payload_too_large', 'unsupported_media_type',
-  'import_failed',
+  'import_failed', 'storage_full',
 ]);
 
 /** A translated sentence for an API error, chosen by its stable code. */

@@ -39,6 +39,7 @@ const en: Shape<typeof zh> = {
     payload_too_large: 'The file is too large.',
     unsupported_media_type: 'Unsupported file type. Please upload an .xlsx file.',
     import_failed: 'Import failed.',
+    storage_full: 'Phone storage is full: this record was NOT saved. Send waiting records or free some space, then submit again.',
     unknown: 'Something went wrong ({{code}}).',
   },
   signIn: {

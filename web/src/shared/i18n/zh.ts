@@ -35,6 +35,7 @@ const zh = {
     payload_too_large: '文件过大。',
     unsupported_media_type: '文件类型不受支持，请上传 .xlsx 文件。',
     import_failed: '导入失败。',
+    storage_full: '手机存储空间已满，这条记录没有保存。请先联网发送待发送记录或清理手机空间，再提交一次。',
     unknown: '出现错误（{{code}}）。',
   },
   signIn: {

@@ -21,20 +21,30 @@ export class IdbStore implements OutboxStore {
       open.onerror = () => reject(open.error);
     });
   }
-  private async tx(mode: IDBTransactionMode) {
-    return (await this.db).transaction(STORE, mode).objectStore(STORE);
+  /**
+   * A write counts only once its transaction has COMMITTED (strict durability: on disk), not when
+   * the request succeeded: a full disk often aborts the transaction afterwards (QuotaExceededError),
+   * and an action reported as kept must really be kept.
+   */
+  private async write<T>(op: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+    const tx = (await this.db).transaction(STORE, 'readwrite', { durability: 'strict' });
+    const r = op(tx.objectStore(STORE));
+    return new Promise((resolve, reject) => {
+      tx.oncomplete = () => resolve(r.result);
+      tx.onabort = () => reject(tx.error ?? r.error);
+    });
   }
   async add(item: OutboxItem) {
     const { seq: _drop, ...rest } = item;
-    return Number(await req((await this.tx('readwrite')).add(rest)));
+    return Number(await this.write((s) => s.add(rest)));
   }
   async all() {
-    return (await req((await this.tx('readonly')).getAll())) as OutboxItem[];
+    return (await req((await this.db).transaction(STORE, 'readonly').objectStore(STORE).getAll())) as OutboxItem[];
   }
   async put(item: OutboxItem) {
-    await req((await this.tx('readwrite')).put(item));
+    await this.write((s) => s.put(item));
   }
   async remove(seq: number) {
-    await req((await this.tx('readwrite')).delete(seq));
+    await this.write((s) => s.delete(seq));
   }
 }

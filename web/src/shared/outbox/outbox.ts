@@ -1,7 +1,9 @@
+import { ApiError } from '../api';
 import { IdbStore } from './idb-store';
 import { MemoryStore } from './memory-store';
 import { flush, type FlushReport } from './queue';
 import { PHOTO_TOKEN_PREFIX } from './rules';
+import { isQuotaError } from './storage';
 import { fetchTransport } from './transport';
 import type { OutboxItem, OutboxPhoto, OutboxStore } from './types';
 
@@ -44,6 +46,7 @@ export interface Capture {
   position?: OutboxItem['position'];
 }
 
+/** Keeps an action on the phone. A full storage is said plainly (storage_full): the action was NOT kept. */
 export async function enqueue(c: Capture): Promise<number> {
   const seq = await getStore().add({
     key: c.key ?? newKey(),
@@ -59,6 +62,9 @@ export async function enqueue(c: Capture): Promise<number> {
     nextAttemptAt: 0,
     lastError: null,
     serverState: null,
+  }).catch((e: unknown) => {
+    if (isQuotaError(e)) throw new ApiError(0, 'storage_full', 'phone storage is full: not saved', null);
+    throw e;
   });
   await refresh();
   schedule(0);

@@ -47,6 +47,12 @@ export function storageWarning(est: StorageEstimateLike | null, outbox: { items:
   return null;
 }
 
+/** IndexedDB refused a write because the origin's storage is full. */
+export function isQuotaError(e: unknown): boolean {
+  const err = e as { name?: string; code?: number } | null;
+  return err?.name === 'QuotaExceededError' || (err?.name === 'DOMException' && err.code === 22);
+}
+
 /** The Storage API's estimate, or null where the browser has none (or it fails). */
 export async function estimateStorage(): Promise<StorageEstimateLike | null> {
   try {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/index.js';
+import { prepared, preparedInsert } from '../db/prepared.js';
 import type { Actor } from '../domain/auth/actor.js';
 import { canonicalJson } from '../domain/cases/hash-chain.js';
 import { DomainError, invalidField } from '../domain/shared/errors.js';
@@ -9,18 +10,21 @@ import type { Deps } from './deps.js';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_RE = /^[A-Za-z0-9._:-]{8,128}$/;
 
+const storedKey = prepared((db: Db, userId: string, key: string) =>
+  db.selectFrom('idempotency_keys').select(['route', 'request_hash', 'status_code', 'response']).where('user_id', '=', userId).where('key', '=', key),
+);
+const claimKey = preparedInsert('idempotency_keys');
+const storeResponse = prepared((db: Db, status: number, response: string, userId: string, key: string) =>
+  db.updateTable('idempotency_keys').set({ status_code: status, response }).where('user_id', '=', userId).where('key', '=', key),
+);
+
 function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string };
   return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 async function replay(deps: Deps, reply: FastifyReply, actor: Actor, key: string, route: string, hash: string) {
-  const row = await deps.db
-    .selectFrom('idempotency_keys')
-    .select(['route', 'request_hash', 'status_code', 'response'])
-    .where('user_id', '=', actor.userId)
-    .where('key', '=', key)
-    .executeTakeFirst();
+  const row = await storedKey.first(deps.db, actor.userId, key);
   if (!row) return undefined;
   if (row.route !== route || row.request_hash !== hash) {
     throw new DomainError('idempotency_mismatch', 'This Idempotency-Key was already used for a different request', { field: 'Idempotency-Key' });
@@ -62,17 +66,9 @@ export async function idempotentWrite<T>(
   try {
     const result = await deps.db.transaction().execute(async (trx) => {
       const now = deps.clock.now().toISOString();
-      await trx
-        .insertInto('idempotency_keys')
-        .values({ user_id: actor.userId, key, route: opts.route, request_hash: hash, status_code: null, response: null, created_at: now })
-        .execute();
+      await claimKey.run(trx, { user_id: actor.userId, key, route: opts.route, request_hash: hash, status_code: null, response: null, created_at: now });
       const value = await work(trx);
-      await trx
-        .updateTable('idempotency_keys')
-        .set({ status_code: status, response: JSON.stringify(value ?? null) })
-        .where('user_id', '=', actor.userId)
-        .where('key', '=', key)
-        .execute();
+      await storeResponse.run(trx, status, JSON.stringify(value ?? null), actor.userId, key);
       return value;
     });
     reply.status(status);

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/index.js';
+import { prepared } from '../../db/prepared.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -31,12 +32,8 @@ export async function createSession(
   return { token, expiresAt, userId };
 }
 
-/**
- * Resolves a browser session token to its actor, or null when absent/expired/revoked.
- * One joined query (session, user, scopes) instead of three: it runs on every request.
- */
-export async function actorForSession(db: Db, clock: Clock, token: string): Promise<Actor | null> {
-  const rows = await db
+const sessionActor = prepared((db: Db, tokenHash: string) =>
+  db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .leftJoin('user_scopes as us', 'us.user_id', 'u.id')
@@ -44,8 +41,15 @@ export async function actorForSession(db: Db, clock: Clock, token: string): Prom
       's.expires_at', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.subdistrict_id', 'u.handling_unit_id', 'u.status',
       'us.subdistrict_id as scopeSubdistrictId', 'us.committee_id as scopeCommitteeId',
     ])
-    .where('s.token_hash', '=', hashSecret(token))
-    .execute();
+    .where('s.token_hash', '=', tokenHash),
+);
+
+/**
+ * Resolves a browser session token to its actor, or null when absent/expired/revoked.
+ * One joined query (session, user, scopes) instead of three: it runs on every request.
+ */
+export async function actorForSession(db: Db, clock: Clock, token: string): Promise<Actor | null> {
+  const rows = await sessionActor.all(db, hashSecret(token));
   const user = rows[0];
   if (!user || user.expires_at <= clock.now().toISOString() || user.status !== 'active') return null;
   return {

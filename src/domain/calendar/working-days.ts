@@ -1,5 +1,6 @@
 import chineseDays from 'chinese-days';
 import type { Db } from '../../db/index.js';
+import { prepared } from '../../db/prepared.js';
 import type { CalendarOverrideKind } from '../../db/schema.js';
 
 /**
@@ -32,6 +33,13 @@ export function packageCoversYear(year: number): boolean {
 
 export type OverrideMap = Map<string, CalendarOverrideKind>;
 
+const overridesIn = (db: Db, fromDate: string, toDate: string) =>
+  db.selectFrom('calendar_overrides').select(['date', 'kind', 'subdistrict_id']).where('date', '>=', fromDate).where('date', '<=', toDate);
+const globalOverrides = prepared((db: Db, fromDate: string, toDate: string) => overridesIn(db, fromDate, toDate).where('subdistrict_id', 'is', null));
+const overridesFor = prepared((db: Db, fromDate: string, toDate: string, subdistrictId: string) =>
+  overridesIn(db, fromDate, toDate).where((eb) => eb.or([eb('subdistrict_id', 'is', null), eb('subdistrict_id', '=', subdistrictId)])),
+);
+
 /** Effective overrides (subdistrict over global) for dates in [fromDate, toDate]. */
 export async function loadOverrides(
   db: Db,
@@ -39,15 +47,7 @@ export async function loadOverrides(
   toDate: string,
   subdistrictId: string | null,
 ): Promise<OverrideMap> {
-  let q = db
-    .selectFrom('calendar_overrides')
-    .select(['date', 'kind', 'subdistrict_id'])
-    .where('date', '>=', fromDate)
-    .where('date', '<=', toDate);
-  q = subdistrictId
-    ? q.where((eb) => eb.or([eb('subdistrict_id', 'is', null), eb('subdistrict_id', '=', subdistrictId)]))
-    : q.where('subdistrict_id', 'is', null);
-  const rows = await q.execute();
+  const rows = subdistrictId ? await overridesFor.all(db, fromDate, toDate, subdistrictId) : await globalOverrides.all(db, fromDate, toDate);
   const map: OverrideMap = new Map();
   for (const r of rows.filter((r) => r.subdistrict_id === null)) map.set(r.date, r.kind);
   for (const r of rows.filter((r) => r.subdistrict_id !== null)) map.set(r.date, r.kind);

@@ -1,8 +1,14 @@
 import type { Db } from '../../db/index.js';
+import { prepared } from '../../db/prepared.js';
 import type { CaseTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { canSeeCommittee } from '../auth/scope.js';
 import { invalidField } from '../shared/errors.js';
+
+const activeUnit = prepared((db: Db, id: string, subdistrictId: string) =>
+  db.selectFrom('handling_units').select('id').where('id', '=', id).where('subdistrict_id', '=', subdistrictId).where('status', '=', 'active'),
+);
+const unitKind = prepared((db: Db, id: string) => db.selectFrom('handling_units').select(['kind', 'committee_id']).where('id', '=', id));
 
 const ASSIGNABLE_ROLES = ['handler', 'enforcement', 'cadre'] as const;
 
@@ -11,13 +17,7 @@ export async function resolveAssignee(db: Db, c: Pick<CaseTable, 'subdistrict_id
   if (!unitId && !userId) throw invalidField('unitId', 'give a handling unit or a named person');
   let unit: { id: string } | undefined;
   if (unitId) {
-    unit = await db
-      .selectFrom('handling_units')
-      .select('id')
-      .where('id', '=', unitId)
-      .where('subdistrict_id', '=', c.subdistrict_id)
-      .where('status', '=', 'active')
-      .executeTakeFirst();
+    unit = await activeUnit.first(db, unitId, c.subdistrict_id);
     if (!unit) throw invalidField('unitId', 'unknown handling unit');
   }
   let user: { id: string; handling_unit_id: string | null } | undefined;
@@ -46,7 +46,7 @@ export async function isAssignee(db: Db, actor: Actor, c: Pick<CaseTable, 'assig
   if (!c.assigned_unit_id) return false;
   if (actor.handlingUnitId) return actor.handlingUnitId === c.assigned_unit_id;
   if (actor.role !== 'cadre' && actor.role !== 'enforcement') return false;
-  const unit = await db.selectFrom('handling_units').select(['kind', 'committee_id']).where('id', '=', c.assigned_unit_id).executeTakeFirst();
+  const unit = await unitKind.first(db, c.assigned_unit_id);
   if (!unit) return false;
   if (actor.role === 'cadre') return unit.kind === 'committee' && canSeeCommittee(actor, c.subdistrict_id, unit.committee_id) && unit.committee_id !== null;
   return unit.kind === 'enforcement_team' && canSeeCommittee(actor, c.subdistrict_id, null);

@@ -1,5 +1,14 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
+import { prepared } from '../../db/prepared.js';
+
+const bumpCounter = prepared((db: Db, subdistrictId: string, day: string) =>
+  db
+    .insertInto('case_number_counters')
+    .values({ subdistrict_id: subdistrictId, day, last: 1 })
+    .onConflict((oc) => oc.columns(['subdistrict_id', 'day']).doUpdateSet({ last: sql`case_number_counters.last + 1` }))
+    .returning('last'),
+);
 
 const SHANGHAI_OFFSET_MS = 8 * 3600_000; // China has no daylight saving time
 
@@ -13,11 +22,7 @@ export const shanghaiDay = (at: Date) => new Date(at.getTime() + SHANGHAI_OFFSET
  */
 export async function nextCaseNumber(trx: Db, subdistrictId: string, prefix: string, at: Date): Promise<string> {
   const day = shanghaiDay(at);
-  const row = await trx
-    .insertInto('case_number_counters')
-    .values({ subdistrict_id: subdistrictId, day, last: 1 })
-    .onConflict((oc) => oc.columns(['subdistrict_id', 'day']).doUpdateSet({ last: sql`case_number_counters.last + 1` }))
-    .returning('last')
-    .executeTakeFirstOrThrow();
+  const row = await bumpCounter.first(trx, subdistrictId, day);
+  if (!row) throw new Error('case number counter did not return a value');
   return `${prefix}-${day}-${String(row.last).padStart(4, '0')}`;
 }

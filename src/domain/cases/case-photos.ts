@@ -1,5 +1,8 @@
 import type { Db } from '../../db/index.js';
+import { preparedInsert } from '../../db/prepared.js';
 import { newId } from '../shared/ids.js';
+
+const insertCasePhoto = preparedInsert('case_photos');
 
 /** Links photos to a case and the event that brought them (photo access follows case scope). */
 export async function linkPhotos(
@@ -9,9 +12,7 @@ export async function linkPhotos(
   photoIds: readonly string[],
   purpose: 'before' | 'after' | 'evidence',
 ) {
-  if (!photoIds.length) return;
-  await db
-    .insertInto('case_photos')
-    .values(photoIds.map((photoId) => ({ id: newId(), case_id: c.id, event_id: eventId, photo_id: photoId, subdistrict_id: c.subdistrict_id, committee_id: c.committee_id, purpose })))
-    .execute();
+  for (const photoId of photoIds) {
+    await insertCasePhoto.run(db, { id: newId(), case_id: c.id, event_id: eventId, photo_id: photoId, subdistrict_id: c.subdistrict_id, committee_id: c.committee_id, purpose });
+  }
 }

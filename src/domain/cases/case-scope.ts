@@ -1,9 +1,11 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
+import type { CaseTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
-import { scopeCondition } from '../auth/scope.js';
+import { canSeeCommittee, scopeCondition } from '../auth/scope.js';
 import { notFound } from '../shared/errors.js';
+import { caseById } from './hot-queries.js';
 
 /**
  * Which cases an actor sees: those of their subdistricts/committees; handling-unit staff see
@@ -20,10 +22,17 @@ export function caseVisibility(actor: Actor, alias = 'c'): Expression<SqlBool> {
   return sql<SqlBool>`(${scope} and (${sql.join(mine, sql` or `)}))`;
 }
 
+/** caseVisibility for one row already in hand (same rule, evaluated in JS). */
+export function caseVisibleTo(actor: Actor, c: Pick<CaseTable, 'subdistrict_id' | 'committee_id' | 'assigned_user_id' | 'reporter_id' | 'assigned_unit_id'>): boolean {
+  if (!canSeeCommittee(actor, c.subdistrict_id, c.committee_id)) return false;
+  if (actor.role !== 'handler') return true;
+  return c.assigned_user_id === actor.userId || c.reporter_id === actor.userId || (actor.handlingUnitId !== null && c.assigned_unit_id === actor.handlingUnitId);
+}
+
 /** The case row if the actor may see it; not_found otherwise (never forbidden). */
 export async function loadVisibleCase(db: Db, actor: Actor, id: string) {
   assertCan(actor, 'cases.read');
-  const row = await db.selectFrom('cases as c').selectAll('c').where('c.id', '=', id).where(caseVisibility(actor)).executeTakeFirst();
-  if (!row) throw notFound('Case', id);
+  const row = await caseById.first(db, id);
+  if (!row || !caseVisibleTo(actor, row)) throw notFound('Case', id);
   return row;
 }

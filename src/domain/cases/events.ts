@@ -1,5 +1,6 @@
 import { PostgresAdapter } from 'kysely';
 import type { Db } from '../../db/index.js';
+import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { CaseStatus } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
@@ -40,11 +41,17 @@ const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapt
  * Locks the subdistrict's chain head for this transaction: SELECT … FOR UPDATE on PostgreSQL;
  * SQLite has a single writer, and Kysely runs one SQLite transaction at a time.
  */
+const headOf = prepared((db: Db, subdistrictId: string) => db.selectFrom('chain_heads').select(['seq', 'hash']).where('subdistrict_id', '=', subdistrictId));
+const lockedHeadOf = prepared((db: Db, subdistrictId: string) =>
+  db.selectFrom('chain_heads').select(['seq', 'hash']).where('subdistrict_id', '=', subdistrictId).forUpdate(),
+);
+const insertEvent = preparedInsert('case_events');
+const moveHead = prepared((db: Db, seq: number, hash: string, at: string, subdistrictId: string) =>
+  db.updateTable('chain_heads').set({ seq, hash, updated_at: at }).where('subdistrict_id', '=', subdistrictId),
+);
+
 async function lockHead(trx: Db, subdistrictId: string, at: string) {
-  const select = () => {
-    const q = trx.selectFrom('chain_heads').select(['seq', 'hash']).where('subdistrict_id', '=', subdistrictId);
-    return (isPostgres(trx) ? q.forUpdate() : q).executeTakeFirst();
-  };
+  const select = () => (isPostgres(trx) ? lockedHeadOf : headOf).first(trx, subdistrictId);
   let head = await select();
   if (!head) {
     await trx
@@ -86,11 +93,7 @@ export async function appendCaseEvent(trx: Db, clock: Clock, e: NewCaseEvent) {
     prev_hash: head.hash,
   };
   const hash = eventHash(row);
-  await trx.insertInto('case_events').values({ ...row, hash }).execute();
-  await trx
-    .updateTable('chain_heads')
-    .set({ seq: row.seq, hash, updated_at: at })
-    .where('subdistrict_id', '=', e.subdistrictId)
-    .execute();
+  await insertEvent.run(trx, { ...row, hash });
+  await moveHead.run(trx, row.seq, hash, at, e.subdistrictId);
   return { id: row.id, seq: row.seq, hash, at };
 }

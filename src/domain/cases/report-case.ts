@@ -1,8 +1,9 @@
 import type { Db } from '../../db/index.js';
+import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { CaseTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
-import { canSeeCommittee, scopeCondition } from '../auth/scope.js';
+import { canSeeCommittee } from '../auth/scope.js';
 import { notify } from '../notifications/notify.js';
 import { assertPhotosUsable } from '../photos/usable.js';
 import type { Clock } from '../shared/clock.js';
@@ -13,18 +14,19 @@ import { ReportInput, insideChina, parseInput } from './case-input.js';
 import { nextCaseNumber } from './case-number.js';
 import { linkPhotos } from './case-photos.js';
 import { appendCaseEvent } from './events.js';
+import { categoryById, subdistrictPrefix } from './hot-queries.js';
 import { sourceRule } from './lifecycle.js';
 import { stageColumns } from './stage-deadlines.js';
 
+const siteById = prepared((db: Db, id: string) =>
+  db.selectFrom('sites').select(['id', 'subdistrict_id', 'committee_id', 'grid_id', 'kind', 'status']).where('id', '=', id),
+);
+const insertCase = preparedInsert('cases');
+
 async function placeOf(db: Db, actor: Actor, input: ReportInput) {
   if (input.siteId) {
-    const site = await db
-      .selectFrom('sites as s')
-      .select(['s.id', 's.subdistrict_id', 's.committee_id', 's.grid_id', 's.kind', 's.status'])
-      .where('s.id', '=', input.siteId)
-      .where(scopeCondition(actor, 's.subdistrict_id', 's.committee_id'))
-      .executeTakeFirst();
-    if (!site || site.status !== 'active') throw invalidField('siteId', 'unknown site');
+    const site = await siteById.first(db, input.siteId);
+    if (!site || site.status !== 'active' || !canSeeCommittee(actor, site.subdistrict_id, site.committee_id)) throw invalidField('siteId', 'unknown site');
     return { subdistrictId: site.subdistrict_id, committeeId: site.committee_id, gridId: site.grid_id, siteId: site.id, siteKind: site.kind };
   }
   if (!input.committeeId) throw invalidField('committeeId', 'required when no siteId is given');
@@ -52,7 +54,7 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
   }
   if (!insideChina(input.lng, input.lat)) throw invalidField('lng', 'outside China');
   const place = await placeOf(db, actor, input);
-  const category = await db.selectFrom('case_categories').selectAll().where('id', '=', input.categoryId).executeTakeFirst();
+  const category = await categoryById.first(db, input.categoryId);
   if (!category || category.subdistrict_id !== place.subdistrictId || category.active !== 1) throw invalidField('categoryId', 'unknown category');
   if (category.level !== 'standard') throw invalidField('categoryId', 'choose a working standard, not a class or sub-class');
   const kinds = JSON.parse(category.site_kinds) as string[];
@@ -71,7 +73,8 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
 
   const now = clock.now();
   const at = now.toISOString();
-  const sub = await db.selectFrom('subdistricts').select(['code', 'case_prefix']).where('id', '=', place.subdistrictId).executeTakeFirstOrThrow();
+  const sub = await subdistrictPrefix.first(db, place.subdistrictId);
+  if (!sub) throw new Error(`subdistrict ${place.subdistrictId} is missing`);
   const number = await nextCaseNumber(db, place.subdistrictId, sub.case_prefix ?? `S${sub.code}`, now);
   const status = selfResolved ? 'closed' : 'reported';
   const stage = await stageColumns(db, place.subdistrictId, category, status, now);
@@ -85,7 +88,7 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
     cancelled_at: null, ...stage, handle_due_at: null, handled_on_time: selfResolved ? 1 : null, closed_on_time: selfResolved ? 1 : null,
     updated_at: at,
   };
-  await db.insertInto('cases').values(row).execute();
+  await insertCase.run(db, row);
   const event = await appendCaseEvent(db, clock, {
     subdistrictId: row.subdistrict_id, caseId: row.id, action: selfResolved ? 'self_resolve' : 'report', fromStatus: null, toStatus: status,
     actor: { userId: actor.userId, role: actor.role }, deviceAt: input.deviceAt ?? null,

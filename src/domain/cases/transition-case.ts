@@ -9,6 +9,7 @@ import { caseDto } from './case-dto.js';
 import { TransitionInput, parseInput } from './case-input.js';
 import { linkPhotos } from './case-photos.js';
 import { loadVisibleCase } from './case-scope.js';
+import { categoryById, updateCaseColumns } from './hot-queries.js';
 import { appendCaseEvent } from './events.js';
 import { type CaseAction, actionsFrom, ruleFor } from './lifecycle.js';
 import { mergeInto } from './merge-cases.js';
@@ -59,7 +60,8 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
   const next: CaseTable = { ...c, status: rule.to, pending_request: rule.setsPending ?? null, version: c.version + 1, updated_at: at };
   if (rule.counts) next[rule.counts] = c[rule.counts] + 1;
   if (rule.setsPending === undefined) next.requested_due_at = null;
-  const category = await db.selectFrom('case_categories').selectAll().where('id', '=', c.category_id).executeTakeFirstOrThrow();
+  const category = await categoryById.first(db, c.category_id);
+  if (!category) throw new Error(`category ${c.category_id} of case ${c.id} is missing`);
   if (rule.restartsStage) {
     Object.assign(next, await stageColumns(db, c.subdistrict_id, category, rule.to, now));
     if (rule.to === 'dispatched') next.handle_due_at = next.stage_due_at;
@@ -133,13 +135,10 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
       break;
   }
 
-  const res = await db
-    .updateTable('cases')
-    .set({ ...next, id: undefined } as Partial<CaseTable>)
-    .where('id', '=', c.id)
-    .where('version', '=', c.version)
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw new DomainError('stale_version', 'The case was changed by someone else; reload it');
+  // Only the changed columns: SQLite then leaves untouched indexes alone.
+  const set: Partial<CaseTable> = {};
+  for (const k of Object.keys(next) as (keyof CaseTable)[]) if (next[k] !== c[k]) (set as Record<string, unknown>)[k] = next[k];
+  if ((await updateCaseColumns(db, c.id, c.version, set)) !== 1) throw new DomainError('stale_version', 'The case was changed by someone else; reload it');
 
   const changes: Record<string, [unknown, unknown]> = {};
   for (const k of TRACKED) if (c[k] !== next[k]) changes[k] = [c[k], next[k]];

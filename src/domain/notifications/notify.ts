@@ -1,4 +1,5 @@
 import type { Db } from '../../db/index.js';
+import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { Role } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
@@ -24,6 +25,22 @@ export interface Notification {
   dedupeKey?: string;
 }
 
+const insertNotification = preparedInsert('notifications', { doNothingOn: ['subdistrict_id', 'dedupe_key'], returning: 'id' });
+const insertInboxItem = preparedInsert('inbox_items');
+const insertDelivery = preparedInsert('webhook_deliveries');
+const webhookOf = prepared((db: Db, subdistrictId: string) =>
+  db.selectFrom('notification_webhooks').select('url').where('subdistrict_id', '=', subdistrictId).where('enabled', '=', 1),
+);
+const unitStaff = prepared((db: Db, unitId: string, subdistrictId: string) =>
+  db
+    .selectFrom('users')
+    .innerJoin('handling_units', 'handling_units.id', 'users.handling_unit_id')
+    .select(['users.id', 'users.phone'])
+    .where('users.handling_unit_id', '=', unitId)
+    .where('handling_units.subdistrict_id', '=', subdistrictId)
+    .where('users.status', '=', 'active'),
+);
+
 /**
  * Records a notification inside the CALLER's transaction: one inbox row per recipient and one
  * webhook outbox row, delivered later by the webhook job (jobs/webhook-deliveries.ts), so a
@@ -31,9 +48,7 @@ export interface Notification {
  */
 export async function notify(db: Db, clock: Clock, n: Notification): Promise<void> {
   const now = clock.now().toISOString();
-  const inserted = await db
-    .insertInto('notifications')
-    .values({
+  const inserted = (await insertNotification.run(db, {
       id: newId(),
       subdistrict_id: n.subdistrictId,
       kind: n.kind,
@@ -42,30 +57,17 @@ export async function notify(db: Db, clock: Clock, n: Notification): Promise<voi
       case_id: n.caseId ?? null,
       dedupe_key: n.dedupeKey ?? null,
       created_at: now,
-    })
-    .onConflict((oc) => oc.columns(['subdistrict_id', 'dedupe_key']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
+    })).rows[0] as { id: string } | undefined;
   if (!inserted) return;
 
   const recipients = await resolveRecipients(db, n.subdistrictId, n.recipients);
-  if (recipients.length) {
-    await db
-      .insertInto('inbox_items')
-      .values(recipients.map((r) => ({ id: newId(), notification_id: inserted.id, user_id: r.id, created_at: now, read_at: null })))
-      .execute();
+  for (const r of recipients) {
+    await insertInboxItem.run(db, { id: newId(), notification_id: inserted.id, user_id: r.id, created_at: now, read_at: null });
   }
 
-  const hook = await db
-    .selectFrom('notification_webhooks')
-    .select('url')
-    .where('subdistrict_id', '=', n.subdistrictId)
-    .where('enabled', '=', 1)
-    .executeTakeFirst();
+  const hook = await webhookOf.first(db, n.subdistrictId);
   const message = wecomText(n.title, n.body, recipients.map((r) => r.phone ?? '').filter(Boolean));
-  await db
-    .insertInto('webhook_deliveries')
-    .values({
+  await insertDelivery.run(db, {
       id: newId(),
       notification_id: inserted.id,
       subdistrict_id: n.subdistrictId,
@@ -80,8 +82,7 @@ export async function notify(db: Db, clock: Clock, n: Notification): Promise<voi
       sent_at: null,
       created_at: now,
       updated_at: now,
-    })
-    .execute();
+    });
 }
 
 /** Active users named by the recipients spec, all within the subdistrict, each once. */
@@ -107,14 +108,7 @@ export async function resolveRecipients(
     for (const u of rows) found.set(u.id, u.phone);
   }
   if (r.handlingUnitId) {
-    const rows = await db
-      .selectFrom('users')
-      .innerJoin('handling_units', 'handling_units.id', 'users.handling_unit_id')
-      .select(['users.id', 'users.phone'])
-      .where('users.handling_unit_id', '=', r.handlingUnitId)
-      .where('handling_units.subdistrict_id', '=', subdistrictId)
-      .where('users.status', '=', 'active')
-      .execute();
+    const rows = await unitStaff.all(db, r.handlingUnitId, subdistrictId);
     for (const u of rows) found.set(u.id, u.phone);
   }
   if (r.roles?.length) {

@@ -1,7 +1,25 @@
 import type { Db } from '../../db/index.js';
+import { preparedFamily } from '../../db/prepared.js';
 import type { Actor } from '../auth/actor.js';
 import { invalidField } from '../shared/errors.js';
 import { photoDeskSubdistricts } from './access.js';
+
+/** Photos among n ids uploaded by the user or (m > 0) in one of m subdistricts; prepared per (n, m). */
+const usablePhotos = preparedFamily((key: string) => {
+  const [n, m] = key.split(':').map(Number) as [number, number];
+  return {
+    arity: 1 + n + m,
+    build: (db: Db, userId: unknown, ...rest: unknown[]) =>
+      db
+        .selectFrom('photos')
+        .select('id')
+        .where('id', 'in', rest.slice(0, n) as string[])
+        .where((eb) => {
+          const own = eb('uploaded_by', '=', userId as string);
+          return m ? eb.or([own, eb('subdistrict_id', 'in', rest.slice(n) as string[])]) : own;
+        }),
+  };
+});
 
 /**
  * Before photos are attached to a case: each id must name a photo uploaded by this actor, or, for
@@ -16,15 +34,7 @@ export async function assertPhotosUsable(db: Db, actor: Actor, photoIds: string[
     seen.add(id);
   });
   const subs = photoDeskSubdistricts(actor);
-  const rows = await db
-    .selectFrom('photos')
-    .select('id')
-    .where('id', 'in', photoIds)
-    .where((eb) => {
-      const own = eb('uploaded_by', '=', actor.userId);
-      return subs.length ? eb.or([own, eb('subdistrict_id', 'in', subs)]) : own;
-    })
-    .execute();
+  const rows = await usablePhotos(`${photoIds.length}:${subs.length}`).all(db, actor.userId, ...photoIds, ...subs);
   const ok = new Set(rows.map((r) => r.id));
   const bad = photoIds.findIndex((id) => !ok.has(id));
   if (bad >= 0) throw invalidField(`${field}.${bad}`, 'no such photo, or not uploaded by you');

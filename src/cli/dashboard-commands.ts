@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { rebuildRollups } from '../domain/dashboard/fold-events.js';
-import { seedCaseYear } from '../domain/dashboard/seed/case-year.js';
+import { ROLLUP_TABLES, RollupAccumulator } from '../domain/dashboard/grains.js';
+import { type BulkSink, kyselySink, sqliteSink } from '../domain/dashboard/seed/bulk-sink.js';
+import { grainRows, seedCaseYear } from '../domain/dashboard/seed/case-year.js';
+import { seedCheckinYear } from '../domain/dashboard/seed/checkin-year.js';
 import { isSeeded, seedDemo } from '../domain/demo/seed-demo.js';
 import { openContext } from './context.js';
 import { progressBar } from './progress.js';
@@ -16,31 +19,76 @@ export interface ScaleOptions {
   seed?: number;
 }
 
-/** `closeloop seed --scale subdistrict|city`: registry (demo generator) plus a year of case history. */
+/** A Shanghai-size city's registry (issue 6), spread over the synthetic subdistricts. */
+const CITY = { binRooms: 21_000, shops: 250_000, units: 20_000 };
+/** Hongqiao and Xianxia Xincun, the two hand-made subdistricts, hold these. */
+const HAND_MADE = { binRooms: 148 + 24, shops: 788 + 60, units: 71 + 10 };
+
+/** Tables the case and check-in years fill; their secondary indexes are built once after the load (SQLite). */
+const BULK_TABLES = ['cases', 'case_events', 'case_rollup_state', 'checkins', ...ROLLUP_TABLES];
+
+/**
+ * `closeloop seed --scale subdistrict|city`: the registry (demo generator; for a city, 215
+ * subdistricts holding ~21,000 bin rooms, ~250,000 shops and ~20,000 units) plus a year of cases
+ * with their events and rollups, and a year of bin-room check-ins, per subdistrict.
+ */
 export async function seedScale(o: ScaleOptions) {
   const ctx = await openContext();
   const db = ctx.handle.db;
+  const cfg = ctx.config.database;
+  let sink: BulkSink | null = null;
   try {
     const started = performance.now();
     if (!(await isSeeded(db))) {
+      const extra = o.scale === 'city' ? Math.max(0, o.citySubdistricts - 2) : 0;
+      const per = (total: number, made: number) => Math.max(1, Math.round((total - made) / Math.max(1, extra)));
       const bar = progressBar('Registry');
-      await seedDemo(db, ctx.deps.clock, { extraSubdistricts: o.scale === 'city' ? Math.max(0, o.citySubdistricts - 2) : 0, seed: o.seed, onProgress: (d, t) => bar.update(d, t) });
+      await seedDemo(db, ctx.deps.clock, {
+        extraSubdistricts: extra,
+        extraCounts: { binRooms: per(CITY.binRooms, HAND_MADE.binRooms), shops: per(CITY.shops, HAND_MADE.shops), units: per(CITY.units, HAND_MADE.units) },
+        seed: o.seed,
+        onProgress: (d, t) => bar.update(d, t),
+      });
       bar.stop();
     }
-    const subs = await db.selectFrom('subdistricts').select(['id', 'code']).orderBy('code').execute();
+    const registrySeconds = (performance.now() - started) / 1000;
+    const subs = await db.selectFrom('subdistricts').select(['id', 'code', 'district_id']).orderBy('code').execute();
     const chosen = o.scale === 'city' ? subs : subs.filter((s) => s.code === '008');
-    const bar = progressBar('Case years');
-    let cases = 0;
-    let events = 0;
+    sink = cfg.kind === 'sqlite' && cfg.file !== ':memory:' ? sqliteSink(cfg.file) : kyselySink(db);
+    await sink.deferIndexes(BULK_TABLES);
+    const bar = progressBar('Case and check-in years');
+    const now = ctx.deps.clock.now();
+    const district = new RollupAccumulator(chosen[0]?.district_id ?? '');
+    const total = { cases: 0, events: 0, checkins: 0, rollupRows: 0 };
     for (const [i, s] of chosen.entries()) {
-      const res = await seedCaseYear(db, s.id, { days: o.days, casesPerDay: o.casesPerDay, seed: (o.seed ?? 2026) + i, now: ctx.deps.clock.now() });
-      cases += res.cases;
-      events += res.events;
+      if (s.district_id !== district.districtId) throw new Error('the city-scale seed expects one district');
+      await sink.transaction(async () => {
+        const res = await seedCaseYear(db, sink!, s.id, { days: o.days, casesPerDay: o.casesPerDay, seed: (o.seed ?? 2026) + i, now }, district);
+        total.cases += res.cases;
+        total.events += res.events;
+        total.rollupRows += res.rollupRows;
+        total.checkins += await seedCheckinYear(db, sink!, s.id, { days: o.days, seed: (o.seed ?? 2026) * 7 + i, now });
+      });
       bar.update(i + 1, chosen.length);
     }
     bar.stop();
-    console.log(`Seeded ${chosen.length} subdistrict-years: ${cases} cases, ${events} events in ${Math.round((performance.now() - started) / 1000)} s (${ctx.handle.kind}).`);
+    await sink.transaction(async () => {
+      const rows = grainRows(district).get('case_rollups_district_category_daily') ?? [];
+      total.rollupRows += rows.length;
+      await sink!.insert('case_rollups_district_category_daily', rows);
+    });
+    const loaded = performance.now();
+    await sink.finish((name) => process.stderr.write(`indexing ${name}\n`));
+    sink = null;
+    const [sites] = await Promise.all([db.selectFrom('sites').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()]);
+    console.log(
+      `Seeded ${chosen.length} subdistrict-years (${ctx.handle.kind}): ${Number(sites.n)} sites, ${total.cases} cases, ${total.events} events, ` +
+        `${total.checkins} check-ins, ${total.rollupRows} rollup rows in ${Math.round((performance.now() - started) / 1000)} s ` +
+        `(registry ${Math.round(registrySeconds)} s, years ${Math.round((loaded - started) / 1000 - registrySeconds)} s, indexes ${Math.round((performance.now() - loaded) / 1000)} s).`,
+    );
   } finally {
+    // A failed load still gets its indexes back.
+    if (sink) await sink.finish().catch((e) => console.error(e));
     await ctx.handle.destroy();
   }
 }

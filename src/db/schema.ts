@@ -734,6 +734,8 @@ export interface CaseRollupUnitDailyTable extends RollupCounterColumns { day: st
 export interface CaseRollupCategoryDailyTable extends RollupCounterColumns { day: string; subdistrict_id: string; category_code: string }
 export interface CaseRollupPersonDailyTable extends RollupCounterColumns { day: string; subdistrict_id: string; committee_id: string; user_id: string }
 export interface CaseRollupHourlyTable extends RollupCounterColumns { hour: string; subdistrict_id: string; committee_id: string }
+export interface CaseRollupDistrictCategoryDailyTable extends RollupCounterColumns { day: string; district_id: string; category_code: string }
+export interface CaseRollupUnitCumTable extends RollupCounterColumns { subdistrict_id: string; day: string; unit_id: string }
 export interface RollupCursorTable { subdistrict_id: string; seq: number; updated_at: string }
 export interface CaseRollupStateTable {
   case_id: string; subdistrict_id: string; unit_id: string; handle_due_at: string | null; check_due_at: string | null;
@@ -795,6 +797,8 @@ export interface Database {
   case_rollups_category_daily: CaseRollupCategoryDailyTable;
   case_rollups_person_daily: CaseRollupPersonDailyTable;
   case_rollups_hourly: CaseRollupHourlyTable;
+  case_rollups_district_category_daily: CaseRollupDistrictCategoryDailyTable;
+  case_rollups_unit_cum: CaseRollupUnitCumTable;
   rollup_cursors: RollupCursorTable;
   case_rollup_state: CaseRollupStateTable;
   dashboard_settings: DashboardSettingsTable;

@@ -6,7 +6,7 @@ import type { Actor } from '../../src/domain/auth/actor.js';
 import { sweepCaseDeadlines } from '../../src/domain/cases/deadline-sweep.js';
 import { TRANSITIONS } from '../../src/domain/cases/lifecycle.js';
 import { foldPendingEvents, rebuildRollups } from '../../src/domain/dashboard/fold-events.js';
-import { GRAIN_TABLES } from '../../src/domain/dashboard/grains.js';
+import { ROLLUP_TABLES } from '../../src/domain/dashboard/grains.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type CaseFixture, caseFixture } from '../cases/fixtures.js';
@@ -26,7 +26,7 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
 
 async function snapshot(db: Db) {
   const out: Record<string, unknown[]> = {};
-  for (const t of GRAIN_TABLES) {
+  for (const t of ROLLUP_TABLES) {
     const rows = await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(db);
     out[t] = rows.rows.map((r) => JSON.stringify(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' ? v : Number(v)]))).sort();
   }

@@ -12,6 +12,7 @@ import * as m1110 from './2026-11-26T1110-photos.js';
 import * as m1300 from './2026-11-26T1300-enforcement.js';
 import * as m1600 from './2026-11-26T1600-dashboard-rollups.js';
 import * as m183734 from './2026-11-26T183734-checkin-manual-position.js';
+import * as m183951 from './2026-11-26T183951-dashboard-city-rollups.js';
 
 /**
  * Every migration, listed by hand in order. Names are ISO-date prefixed; a migration, once
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T1216-coverage-indexes': m1216,
   '2026-11-26T1610-bin-room-board-index': m1610,
   '2026-11-26T183734-checkin-manual-position': m183734,
+  '2026-11-26T183951-dashboard-city-rollups': m183951,
 };

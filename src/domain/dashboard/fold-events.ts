@@ -3,7 +3,8 @@ import type { Db } from '../../db/index.js';
 import type { CaseRollupStateTable } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { type CaseAttrs, type FoldState, foldEvent, initialState } from './counters.js';
-import { GRAIN_TABLES, RollupAccumulator, flushRollups } from './grains.js';
+import { ROLLUP_TABLES, RollupAccumulator, flushRollups } from './grains.js';
+import { flushUnitCum, unitDeltas } from './unit-cum.js';
 
 export const FOLD_BATCH = 500;
 
@@ -74,7 +75,8 @@ export async function foldSubdistrictBatch(trx: Db, clock: Clock, subdistrictId:
     for (const r of rows) states.set(r.case_id, r);
   }
   const known = new Set(states.keys());
-  const acc = new RollupAccumulator();
+  const sub = await trx.selectFrom('subdistricts').select('district_id').where('id', '=', subdistrictId).executeTakeFirstOrThrow();
+  const acc = new RollupAccumulator(sub.district_id);
   for (const e of events) {
     const attrs: CaseAttrs = {
       case_id: e.case_id, subdistrict_id: subdistrictId, committee_id: e.committee_id, grid_id: e.grid_id,
@@ -85,6 +87,7 @@ export async function foldSubdistrictBatch(trx: Db, clock: Clock, subdistrictId:
     acc.addEvent(attrs, r.unitId, e.actor_user_id, e.at, r.delta);
   }
   await flushRollups(trx, acc);
+  await flushUnitCum(trx, subdistrictId, unitDeltas(acc));
   await saveStates(trx, subdistrictId, caseIds.map((id) => [id, states.get(id)!] as const), known);
 
   const last = Number(events[events.length - 1]!.seq);
@@ -134,7 +137,7 @@ export async function foldPendingEvents(db: Db, clock: Clock, limit = FOLD_BATCH
  */
 export async function rebuildRollups(db: Db, clock: Clock, onProgress?: (events: number) => void): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    for (const t of GRAIN_TABLES) await trx.deleteFrom(t).execute();
+    for (const t of ROLLUP_TABLES) await trx.deleteFrom(t).execute();
     await trx.deleteFrom('case_rollup_state').execute();
     await trx.deleteFrom('rollup_cursors').execute();
     let n = 0;

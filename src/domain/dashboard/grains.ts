@@ -23,9 +23,13 @@ export const GRAINS = {
   case_rollups_person_daily: ['day', 'subdistrict_id', 'committee_id', 'user_id'],
   /** today's hourly lines */
   case_rollups_hourly: ['hour', 'subdistrict_id', 'committee_id'],
+  /** citywide category breakdown: one row per district, code and day (not per subdistrict) */
+  case_rollups_district_category_daily: ['day', 'district_id', 'category_code'],
 } as const;
 export type GrainTable = keyof typeof GRAINS;
 export const GRAIN_TABLES = Object.keys(GRAINS) as GrainTable[];
+/** Every table the fold writes (the additive grains and the cumulative unit rows, unit-cum.ts). */
+export const ROLLUP_TABLES = [...GRAIN_TABLES, 'case_rollups_unit_cum'] as const;
 
 interface Row {
   table: GrainTable;
@@ -36,6 +40,9 @@ interface Row {
 /** Sums deltas per grain row in memory; flushed once per batch. */
 export class RollupAccumulator {
   readonly rows = new Map<string, Row>();
+
+  /** @param districtId the district of the subdistrict whose events are folded */
+  constructor(readonly districtId: string) {}
 
   private add(table: GrainTable, keys: string[], delta: Partial<Counters>) {
     const id = `${table}|${keys.join('|')}`;
@@ -57,6 +64,7 @@ export class RollupAccumulator {
     this.add('case_rollups_subdistrict_daily', [date, sub], delta);
     if (unitId) this.add('case_rollups_unit_daily', [date, sub, unitId], delta);
     this.add('case_rollups_category_daily', [date, sub, a.category_code], delta);
+    this.add('case_rollups_district_category_daily', [date, this.districtId, a.category_code], delta);
     if (actorUserId) this.add('case_rollups_person_daily', [date, sub, a.committee_id, actorUserId], delta);
     this.add('case_rollups_hourly', [`${date}T${hhmm.slice(0, 2)}`, sub, a.committee_id], delta);
   }

@@ -1,17 +1,22 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
-import { touchedSubdistricts } from '../auth/scope.js';
+import { fullSubdistricts, touchedSubdistricts } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
-import type { Counters } from './counters.js';
-import { compositeScore, computeKpis, sumCounters } from './kpis.js';
-import { type DashboardFilter, overdueUnhandled, resolveSlice, resolveWindow, sumGrain } from './slice.js';
+import { COUNTERS, type Counters } from './counters.js';
+import { type ScoreWeights, compositeScore, computeKpis, sumCounters } from './kpis.js';
+import { type DashboardFilter, type Window, overdueUnhandled, resolveSlice, resolveWindow, sumGrain } from './slice.js';
 import { weightsFor } from './summary.js';
+import { unitWindowSums } from './unit-cum.js';
 
 export const RANK_OF = ['committee', 'unit'] as const;
 export type RankOf = (typeof RANK_OF)[number];
 
 const RED_BLACK = 5;
+/** Ranked rows returned by default: the top of the list (the black list is always added). */
+export const RANK_LIMIT = 100;
+/** What the composite score and its tie-breaks read. */
+const SCORE_COUNTERS = ['handled', 'handled_on_time', 'closed', 'closed_on_time', 'rework'] as const;
 
 async function namesOf(db: Db, level: 'subdistrict' | 'committee' | 'unit', ids: string[]) {
   if (!ids.length) return new Map<string, string>();
@@ -20,13 +25,40 @@ async function namesOf(db: Db, level: 'subdistrict' | 'committee' | 'unit', ids:
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
+type Scored = { id: string; c: Counters; overdue: number; score: number | null; closureRate: number | null; handled: number };
+
+function score(id: string, c: Counters, overdue: number, weights: ScoreWeights): Scored {
+  const kpis = computeKpis({ c, overdueUnhandled: overdue });
+  return { id, c, overdue, score: compositeScore(kpis, weights).score, closureRate: kpis.closureRate, handled: kpis.handled };
+}
+
+const byRank = (a: Scored, b: Scored) => (b.score! - a.score!) || ((b.closureRate ?? 0) - (a.closureRate ?? 0)) || (b.handled - a.handled) || (a.id < b.id ? -1 : 1);
+
+/**
+ * Every handling unit of whole subdistricts, scored from the cumulative unit rollups (two rows a
+ * unit, whatever the window); full counters are then read for the rows returned only.
+ */
+async function unitsFromCum(db: Db, subs: string[], w: Window, overdue: Map<string, number>, weights: ScoreWeights, pick: (all: Scored[]) => Scored[]) {
+  const sums = await unitWindowSums(db, subs, w.from, w.to, SCORE_COUNTERS);
+  const zero = sumCounters([]);
+  const ids = new Set([...sums.keys(), ...[...overdue.keys()].filter((k) => k !== '')]);
+  const all = [...ids].map((id) => score(id, { ...zero, ...sums.get(id)?.c }, overdue.get(id) ?? 0, weights)).filter((r) => r.score !== null).sort(byRank);
+  const shown = pick(all);
+  const withRows = shown.filter((r) => sums.has(r.id));
+  const full = await unitWindowSums(db, [...new Set(withRows.map((r) => sums.get(r.id)!.subdistrictId))], w.from, w.to, COUNTERS, withRows.map((r) => r.id));
+  for (const r of shown) r.c = { ...zero, ...full.get(r.id)?.c };
+  return { total: all.length, ranked: all, shown };
+}
+
 /**
  * 红黑榜: committees (or, for a viewer of several subdistricts asking citywide, subdistricts)
  * and handling units ranked by composite score over the window; the top five form the red list,
- * the bottom five the black list. Ties break on closure rate, then on volume handled.
+ * the bottom five the black list. Ties break on closure rate, then on volume handled, then id.
+ * `rows` holds the first `limit` ranks and the black list; `total` counts every ranked row.
  */
-export async function dashboardRankings(db: Db, clock: Clock, actor: Actor, f: DashboardFilter & { of: RankOf }) {
+export async function dashboardRankings(db: Db, clock: Clock, actor: Actor, f: DashboardFilter & { of: RankOf; limit?: number }) {
   const w = resolveWindow(clock, f);
+  const limit = f.limit ?? RANK_LIMIT;
   const slice = await resolveSlice(db, actor, { ...f, unitId: undefined, userId: undefined });
   const citywide = f.of === 'committee' && !f.subdistrictId && !f.committeeId && slice.wholeSubdistricts && touchedSubdistricts(actor).length > 1;
   const level = f.of === 'unit' ? 'unit' : citywide ? 'subdistrict' : 'committee';
@@ -45,22 +77,35 @@ export async function dashboardRankings(db: Db, clock: Clock, actor: Actor, f: D
     key = 'committee_id';
     caseKey = 'committee_id';
   }
-  const where: Expression<SqlBool> = level === 'unit' ? sql<SqlBool>`${slice.where} and unit_id <> ''` : slice.where;
-  const [rows, overdue, weights] = await Promise.all([
-    sumGrain(db, { table, where }, w, [key]),
-    overdueUnhandled(db, slice, w, caseKey),
-    weightsFor(db, slice.subdistrictId),
-  ]);
-  const names = await namesOf(db, level, rows.map((r) => r[key] as string));
-  const ranked = rows
-    .map((r) => {
-      const id = r[key] as string;
-      const kpis = computeKpis({ c: sumCounters([r as Partial<Counters>]), overdueUnhandled: overdue.get(id) ?? 0 });
-      return { id, name: names.get(id) ?? id, kpis, ...compositeScore(kpis, weights) };
-    })
-    .filter((r) => r.score !== null)
-    .sort((a, b) => (b.score! - a.score!) || ((b.kpis.closureRate ?? 0) - (a.kpis.closureRate ?? 0)) || (b.kpis.handled - a.kpis.handled))
-    .map((r, i) => ({ rank: i + 1, ...r }));
+  const [overdue, weights] = await Promise.all([overdueUnhandled(db, slice, w, caseKey), weightsFor(db, slice.subdistrictId)]);
+  const pick = (all: Scored[]) => {
+    const n = Math.min(RED_BLACK, Math.floor(all.length / 2));
+    const top = all.slice(0, limit);
+    return [...top, ...all.slice(Math.max(top.length, all.length - n))];
+  };
+  let ranked: Scored[];
+  let shown: Scored[];
+  if (table === 'case_rollups_unit_daily') {
+    const subs = f.subdistrictId ? [f.subdistrictId] : fullSubdistricts(actor);
+    ({ ranked, shown } = await unitsFromCum(db, subs, w, overdue, weights, pick));
+  } else {
+    const where: Expression<SqlBool> = level === 'unit' ? sql<SqlBool>`${slice.where} and unit_id <> ''` : slice.where;
+    const rows = new Map((await sumGrain(db, { table, where }, w, [key])).map((r) => [r[key] as string, r as Partial<Counters>]));
+    // Ranked: whoever had events in the window or is holding overdue cases (same rule as above).
+    const ids = new Set([...rows.keys(), ...[...overdue.keys()].filter((k) => k !== '')]);
+    ranked = [...ids].map((id) => score(id, sumCounters(rows.has(id) ? [rows.get(id)!] : []), overdue.get(id) ?? 0, weights))
+      .filter((r) => r.score !== null).sort(byRank);
+    shown = pick(ranked);
+  }
+  const names = await namesOf(db, level, shown.map((r) => r.id));
+  const rank = new Map(ranked.map((r, i) => [r.id, i + 1]));
+  const rows = shown.map((r) => {
+    const kpis = computeKpis({ c: r.c, overdueUnhandled: r.overdue });
+    return { rank: rank.get(r.id)!, id: r.id, name: names.get(r.id) ?? r.id, kpis, ...compositeScore(kpis, weights) };
+  });
   const n = Math.min(RED_BLACK, Math.floor(ranked.length / 2));
-  return { window: w, level, rows: ranked, red: ranked.slice(0, n).map((r) => r.id), black: n ? ranked.slice(-n).map((r) => r.id).reverse() : [] };
+  return {
+    window: w, level, total: ranked.length, rows,
+    red: ranked.slice(0, n).map((r) => r.id), black: n ? ranked.slice(-n).map((r) => r.id).reverse() : [],
+  };
 }

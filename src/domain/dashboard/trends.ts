@@ -1,6 +1,7 @@
+import { type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
-import { touchedSubdistricts } from '../auth/scope.js';
+import { fullSubdistricts, touchedSubdistricts } from '../auth/scope.js';
 import { shanghaiDate } from '../checkins/local-time.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidField } from '../shared/errors.js';
@@ -53,6 +54,19 @@ export async function hourlyTrend(db: Db, clock: Clock, actor: Actor, f: Dashboa
 }
 
 /**
+ * The districts a viewer sees every subdistrict of, when those are all the viewer sees in full
+ * (so the district grain answers exactly the viewer's scope); null otherwise.
+ */
+async function wholeDistricts(db: Db, actor: Actor): Promise<string[] | null> {
+  const full = fullSubdistricts(actor);
+  if (full.length < 2) return null;
+  const ds = await db.selectFrom('subdistricts').select('district_id').distinct().where('id', 'in', full).execute();
+  const inDs = await db.selectFrom('subdistricts').select('id').where('district_id', 'in', ds.map((d) => d.district_id)).execute();
+  const seen = new Set(full);
+  return inDs.length === seen.size && inDs.every((r) => seen.has(r.id)) ? ds.map((d) => d.district_id) : null;
+}
+
+/**
  * Category breakdown over the window. Whole-subdistrict viewers read the category grain (keyed by
  * catalogue code, so a citywide view adds up the same working standard across subdistricts);
  * committee viewers read the full grain of their committees.
@@ -62,7 +76,11 @@ export async function categoryBreakdown(db: Db, clock: Clock, actor: Actor, f: D
   const w = resolveWindow(clock, f);
   const slice = await resolveSlice(db, actor, f);
   let rows: Record<string, any>[];
-  if (slice.table === 'case_rollups_subdistrict_daily') {
+  const districts = slice.table === 'case_rollups_subdistrict_daily' && !f.subdistrictId ? await wholeDistricts(db, actor) : null;
+  if (districts) {
+    // Every subdistrict of whole districts: one row per district, code and day.
+    rows = await sumGrain(db, { table: 'case_rollups_district_category_daily', where: sql<SqlBool>`district_id in (${sql.join(districts)})` }, w, ['category_code']);
+  } else if (slice.table === 'case_rollups_subdistrict_daily') {
     rows = await sumGrain(db, { table: 'case_rollups_category_daily', where: slice.where }, w, ['category_code']);
   } else {
     // person slices have no category; answer from the full grain with the same scope

@@ -17,6 +17,8 @@ export const DEMO_PASSWORD = 'closeloop2026';
 export interface DemoOptions {
   /** Extra synthetic subdistricts of Hongqiao's size, for benchmarks. */
   extraSubdistricts?: number;
+  /** Sites per extra subdistrict (default: Hongqiao's); the city-scale seed spreads a city's counts. */
+  extraCounts?: { binRooms: number; units: number; shops: number };
   seed?: number;
   onProgress?: (done: number, total: number, label: string) => void;
 }
@@ -83,7 +85,7 @@ export async function seedDemo(db: Db, clock: Clock, opts: DemoOptions = {}) {
   const now = clock.now().toISOString();
   const specs = [HONGQIAO, XIANXIA_SPEC];
   for (let i = 0; i < (opts.extraSubdistricts ?? 0); i++) {
-    specs.push({ ...HONGQIAO, code: String(100 + i).padStart(3, '0'), name: `示例街道${i + 1}`, nameEn: `Sample Subdistrict ${i + 1}`, prefix: `s${i + 1}` });
+    specs.push({ ...HONGQIAO, code: String(100 + i).padStart(3, '0'), name: `示例街道${i + 1}`, nameEn: `Sample Subdistrict ${i + 1}`, prefix: `s${i + 1}`, counts: opts.extraCounts ?? HONGQIAO.counts });
   }
   const total = specs.reduce((n, s) => n + s.counts.binRooms + s.counts.units + s.counts.shops, 0);
   let done = 0;

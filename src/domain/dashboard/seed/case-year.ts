@@ -3,10 +3,11 @@ import type { CaseEventTable, CaseStatus, CaseTable } from '../../../db/schema.j
 import { shanghaiDay } from '../../cases/case-number.js';
 import { GENESIS_HASH, canonicalJson, eventHash } from '../../cases/hash-chain.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../checkins/local-time.js';
-import { newId } from '../../shared/ids.js';
 import { type Random, seededRandom } from '../../shared/random.js';
-import { type CaseAttrs, type FoldState, foldEvent, initialState } from '../counters.js';
-import { RollupAccumulator, flushRollups } from '../grains.js';
+import { COUNTERS, type CaseAttrs, type FoldState, foldEvent, initialState } from '../counters.js';
+import { GRAINS, type GrainTable, RollupAccumulator } from '../grains.js';
+import { cumRows, unitDeltas } from '../unit-cum.js';
+import type { BulkSink } from './bulk-sink.js';
 
 /**
  * Synthetic history for benchmarks: a year of cases with realistic lifecycles for one subdistrict,
@@ -24,7 +25,16 @@ export interface CaseYearOptions {
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-const ROWS = 250;
+
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+/** A UUIDv7 for an instant of the synthetic history, so ids sort by time as live ones do. */
+export function idAt(ms: number, r: Random): string {
+  const t = hex(ms, 12);
+  const a = hex(Math.floor(r.next() * 0x1000), 3);
+  const b = hex(0x8000 | Math.floor(r.next() * 0x4000), 4);
+  const c = hex(Math.floor(r.next() * 0x1000000), 6) + hex(Math.floor(r.next() * 0x1000000), 6);
+  return `${t.slice(0, 8)}-${t.slice(8)}-7${a}-${b}-${c}`;
+}
 
 interface Ctx {
   committees: { id: string }[];
@@ -61,7 +71,7 @@ function lifecycle(r: Random, ctx: Ctx, sub: string, number: string, t0: number,
   const site = r.pick(ctx.sites);
   const cat = r.pick(ctx.categories);
   const self = r.chance(0.45);
-  const id = newId();
+  const id = idAt(t0, r);
   const reporter = r.pick(ctx.patrols);
   const operator = r.pick(ctx.operators);
   const iso = (t: number) => new Date(t).toISOString();
@@ -80,7 +90,7 @@ function lifecycle(r: Random, ctx: Ctx, sub: string, number: string, t0: number,
   const push = (t: number, action: string, to: CaseStatus, actor: string | null, changes: Record<string, [unknown, unknown]> = {}) => {
     if (t > now) return false;
     events.push({
-      id: newId(), subdistrict_id: sub, case_id: id, action, from_status: action === 'report' || action === 'self_resolve' ? null : status,
+      id: idAt(t, r), subdistrict_id: sub, case_id: id, action, from_status: action === 'report' || action === 'self_resolve' ? null : status,
       to_status: to, actor_user_id: actor, actor_role: actor ? 'patrol' : 'system', at: iso(t), device_at: null, lng: null, lat: null,
       accuracy_m: null, note: null, photo_ids: '[]', changes: canonicalJson(to !== status || action === 'report' ? { status: [action === 'report' || action === 'self_resolve' ? null : status, to], ...changes } : changes),
     });
@@ -156,18 +166,52 @@ function lifecycle(r: Random, ctx: Ctx, sub: string, number: string, t0: number,
   return { row, events };
 }
 
-async function insertChunks(db: Db, table: 'cases' | 'case_events' | 'case_rollup_state', rows: any[]) {
-  for (let i = 0; i < rows.length; i += ROWS) await db.insertInto(table).values(rows.slice(i, i + ROWS)).execute();
+/** Rows of one grain table from an accumulator, every counter present. */
+export function grainRows(acc: RollupAccumulator, skip: GrainTable[] = []) {
+  const out = new Map<GrainTable, Record<string, string | number>[]>();
+  for (const r of acc.rows.values()) {
+    if (skip.includes(r.table)) continue;
+    const row: Record<string, string | number> = {};
+    (GRAINS[r.table] as readonly string[]).forEach((k, i) => {
+      row[k] = r.keys[i]!;
+    });
+    for (const c of COUNTERS) row[c] = r.c[c] ?? 0;
+    if (!out.has(r.table)) out.set(r.table, []);
+    out.get(r.table)!.push(row);
+  }
+  return out;
 }
 
-/** Generates and writes one subdistrict's case year; returns how many cases and events. */
-export async function seedCaseYear(db: Db, sub: string, o: CaseYearOptions) {
+/** Adds one accumulator's rows of a grain into another (the citywide district grain). */
+export function mergeGrain(into: RollupAccumulator, from: RollupAccumulator, table: GrainTable) {
+  for (const [k, r] of from.rows) {
+    if (r.table !== table) continue;
+    const mine = into.rows.get(k);
+    if (!mine) into.rows.set(k, { table: r.table, keys: r.keys, c: { ...r.c } });
+    else for (const [c, v] of Object.entries(r.c) as [keyof typeof r.c, number][]) mine.c[c] = (mine.c[c] ?? 0) + v;
+  }
+}
+
+export interface CaseYearResult {
+  cases: number;
+  events: number;
+  rollupRows: number;
+}
+
+/**
+ * Generates one subdistrict's case year and writes it through the sink (call inside
+ * sink.transaction): cases, the hash-chained events, the fold state, every rollup grain and the
+ * cumulative unit rows (all folded by the live job's foldEvent), the chain head and the rollup
+ * cursor at the head. The district grain is shared by subdistricts: it is added to `district`
+ * and written once by the caller.
+ */
+export async function seedCaseYear(db: Db, sink: BulkSink, sub: string, o: CaseYearOptions, district: RollupAccumulator): Promise<CaseYearResult> {
   const ctx = await loadCtx(db, sub);
   if (!ctx.sites.length || !ctx.categories.length || !ctx.units.length || !ctx.patrols.length || !ctx.operators.length) {
     throw new Error(`subdistrict ${sub} lacks sites, categories, units or staff`);
   }
   const r = seededRandom(o.seed);
-  const info = await db.selectFrom('subdistricts').select(['code', 'case_prefix']).where('id', '=', sub).executeTakeFirstOrThrow();
+  const info = await db.selectFrom('subdistricts').select(['code', 'case_prefix', 'district_id']).where('id', '=', sub).executeTakeFirstOrThrow();
   // 'Y' keeps synthetic numbers apart from live ones (which take case_number_counters).
   const prefix = `${info.case_prefix ?? `S${info.code}`}Y`;
   const now = o.now.getTime();
@@ -195,7 +239,7 @@ export async function seedCaseYear(db: Db, sub: string, o: CaseYearOptions) {
     attrsOf.set(c.id, { case_id: c.id, subdistrict_id: sub, committee_id: c.committee_id, grid_id: c.grid_id, category_id: c.category_id, category_code: codeOf.get(c.category_id)!, source: c.source, reported_at: c.reported_at });
   }
   const states = new Map<string, FoldState>();
-  const acc = new RollupAccumulator();
+  const acc = new RollupAccumulator(info.district_id);
   const chained = events.map((e, i) => {
     const row = { ...e, seq: i + 1, prev_hash: prev };
     const hash = eventHash(row);
@@ -206,17 +250,21 @@ export async function seedCaseYear(db: Db, sub: string, o: CaseYearOptions) {
     acc.addEvent(a, res.unitId, e.actor_user_id, e.at, res.delta);
     return { ...row, hash };
   });
-  await db.transaction().execute(async (trx) => {
-    await insertChunks(trx, 'cases', cases);
-    await insertChunks(trx, 'case_events', chained);
-    await insertChunks(trx, 'case_rollup_state', [...states].map(([case_id, s]) => ({ case_id, subdistrict_id: sub, ...s })));
-    await flushRollups(trx, acc);
-    const at = o.now.toISOString();
-    const seq = chained.length;
-    await trx.insertInto('chain_heads').values({ subdistrict_id: sub, seq, hash: prev, updated_at: at })
-      .onConflict((oc) => oc.column('subdistrict_id').doUpdateSet({ seq, hash: prev, updated_at: at })).execute();
-    await trx.insertInto('rollup_cursors').values({ subdistrict_id: sub, seq, updated_at: at })
-      .onConflict((oc) => oc.column('subdistrict_id').doUpdateSet({ seq, updated_at: at })).execute();
-  });
-  return { cases: cases.length, events: chained.length };
+  mergeGrain(district, acc, 'case_rollups_district_category_daily');
+  const grains = grainRows(acc, ['case_rollups_district_category_daily']);
+  const cum = cumRows(sub, unitDeltas(acc));
+  await sink.insert('cases', cases as unknown as Record<string, unknown>[]);
+  await sink.insert('case_events', chained as unknown as Record<string, unknown>[]);
+  await sink.insert('case_rollup_state', [...states].map(([case_id, s]) => ({ case_id, subdistrict_id: sub, ...s })));
+  let rollupRows = cum.length;
+  for (const [table, rows] of grains) {
+    await sink.insert(table, rows);
+    rollupRows += rows.length;
+  }
+  await sink.insert('case_rollups_unit_cum', cum);
+  const at = o.now.toISOString();
+  const seq = chained.length;
+  await sink.insert('chain_heads', [{ subdistrict_id: sub, seq, hash: prev, updated_at: at }]);
+  await sink.insert('rollup_cursors', [{ subdistrict_id: sub, seq, updated_at: at }]);
+  return { cases: cases.length, events: chained.length, rollupRows };
 }

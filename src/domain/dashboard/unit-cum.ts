@@ -1,0 +1,136 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import { addDays, datesBetween } from '../checkins/local-time.js';
+import { COUNTERS, type Counters } from './counters.js';
+import type { RollupAccumulator } from './grains.js';
+
+/**
+ * Cumulative handling-unit rollups (case_rollups_unit_cum): for each unit, the counters summed
+ * from its first event through each day. A window [from, to] of a unit is then two rows,
+ * cum(to) − cum(from − 1), whatever the window's length, so a citywide ranking of every handling
+ * unit reads two rows per unit instead of one per unit and day.
+ *
+ * Rows exist for every (subdistrict, day, unit) with first(unit) ≤ day ≤ last(subdistrict), where
+ * first(unit) is the unit's first event day and last(subdistrict) the latest event day with a unit
+ * in that subdistrict. The set and the values depend only on the events, not on how they were
+ * batched, so rebuilt == incremental.
+ */
+export const CUM_TABLE = 'case_rollups_unit_cum' as const;
+
+export interface UnitDelta {
+  day: string;
+  unitId: string;
+  c: Partial<Counters>;
+}
+
+/** The unit deltas of one subdistrict's batch, from the accumulator's unit grain. */
+export function unitDeltas(acc: RollupAccumulator): UnitDelta[] {
+  const out: UnitDelta[] = [];
+  for (const r of acc.rows.values()) if (r.table === 'case_rollups_unit_daily') out.push({ day: r.keys[0]!, unitId: r.keys[2]!, c: r.c });
+  return out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0));
+}
+
+const cols = () => sql.join(COUNTERS.map((c) => sql.ref(c)));
+
+async function lastDay(db: Db, sub: string): Promise<string | null> {
+  const r = await sql<{ d: string | null }>`select max(day) as d from ${sql.table(CUM_TABLE)} where subdistrict_id = ${sub}`.execute(db);
+  return r.rows[0]?.d ?? null;
+}
+
+/** Folds one subdistrict's unit deltas into the cumulative rows (inside the fold's transaction). */
+export async function flushUnitCum(db: Db, sub: string, deltas: UnitDelta[]) {
+  if (!deltas.length) return;
+  let last = await lastDay(db, sub);
+  const maxDay = deltas[deltas.length - 1]!.day;
+  if (last !== null && maxDay > last) {
+    // Carry every unit's totals forward to each new day.
+    for (const d of datesBetween(addDays(last, 1), maxDay)) {
+      await sql`insert into ${sql.table(CUM_TABLE)} (subdistrict_id, day, unit_id, ${cols()})
+        select subdistrict_id, ${d}, unit_id, ${cols()} from ${sql.table(CUM_TABLE)} where subdistrict_id = ${sub} and day = ${last}`.execute(db);
+    }
+  }
+  if (last === null || maxDay > last) last = maxDay;
+  for (const x of deltas) {
+    const set = sql.join(COUNTERS.filter((c) => x.c[c]).map((c) => sql`${sql.ref(c)} = ${sql.ref(c)} + ${x.c[c]!}`));
+    await sql`update ${sql.table(CUM_TABLE)} set ${set} where subdistrict_id = ${sub} and unit_id = ${x.unitId} and day >= ${x.day}`.execute(db);
+    const first = await sql<{ d: string | null }>`select min(day) as d from ${sql.table(CUM_TABLE)} where subdistrict_id = ${sub} and unit_id = ${x.unitId}`.execute(db);
+    const f = first.rows[0]?.d ?? null;
+    // Days from this delta up to the unit's first row (or the subdistrict's last day) had no row yet.
+    const until = f === null ? last : f > x.day ? addDays(f, -1) : null;
+    if (until === null) continue;
+    const days = datesBetween(x.day, until);
+    const values = COUNTERS.map((c) => x.c[c] ?? 0);
+    for (let i = 0; i < days.length; i += 100) {
+      const rows = days.slice(i, i + 100).map((d) => sql`(${sql.join([sub, d, x.unitId, ...values])})`);
+      await sql`insert into ${sql.table(CUM_TABLE)} (subdistrict_id, day, unit_id, ${cols()}) values ${sql.join(rows)}`.execute(db);
+    }
+  }
+}
+
+/** The cumulative rows a seed writes directly: same set and values as folding the deltas. */
+export function cumRows(sub: string, deltas: UnitDelta[]): Record<string, string | number>[] {
+  if (!deltas.length) return [];
+  const last = deltas[deltas.length - 1]!.day;
+  const byUnit = new Map<string, UnitDelta[]>();
+  for (const d of deltas) {
+    if (!byUnit.has(d.unitId)) byUnit.set(d.unitId, []);
+    byUnit.get(d.unitId)!.push(d);
+  }
+  const out: Record<string, string | number>[] = [];
+  for (const [unit, ds] of byUnit) {
+    const run = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters;
+    let i = 0;
+    for (const day of datesBetween(ds[0]!.day, last)) {
+      while (i < ds.length && ds[i]!.day === day) {
+        for (const c of COUNTERS) run[c] += ds[i]!.c[c] ?? 0;
+        i++;
+      }
+      out.push({ subdistrict_id: sub, day, unit_id: unit, ...run });
+    }
+  }
+  return out;
+}
+
+/**
+ * Per unit of the given subdistricts, the chosen counters summed over [from, to]: two reads of
+ * one day's rows per subdistrict (through `to`, through the day before `from`).
+ */
+export async function unitWindowSums<C extends (typeof COUNTERS)[number]>(
+  db: Db, subs: string[], from: string, to: string, counters: readonly C[], unitIds?: string[],
+) {
+  const out = new Map<string, { subdistrictId: string; c: Record<C, number> }>();
+  if (!subs.length || unitIds?.length === 0) return out;
+  const lasts = await sql<{ id: string; d: string | null }>`
+    select s.id, (select max(day) from ${sql.table(CUM_TABLE)} c where c.subdistrict_id = s.id) as d
+    from subdistricts s where s.id in (${sql.join(subs)})`.execute(db);
+  const before = addDays(from, -1);
+  // Subdistricts grouped by the day to read (almost always one group per boundary).
+  const groups = new Map<string, { sign: 1 | -1; day: string; subs: string[] }>();
+  for (const { id, d } of lasts.rows) {
+    if (d === null) continue;
+    for (const [sign, want] of [[1, to], [-1, before]] as const) {
+      const day = want < d ? want : d;
+      const k = `${sign}|${day}`;
+      if (!groups.has(k)) groups.set(k, { sign, day, subs: [] });
+      groups.get(k)!.subs.push(id);
+    }
+  }
+  const pick = sql.join(counters.map((c) => sql.ref(c)));
+  for (const g of groups.values()) {
+    for (let i = 0; i < g.subs.length; i += 500) {
+      const rows = await sql<Record<string, any>>`
+        select subdistrict_id, unit_id, ${pick} from ${sql.table(CUM_TABLE)}
+        where day = ${g.day} and subdistrict_id in (${sql.join(g.subs.slice(i, i + 500))})
+        ${unitIds ? sql`and unit_id in (${sql.join(unitIds)})` : sql``}`.execute(db);
+      for (const r of rows.rows) {
+        let e = out.get(r.unit_id);
+        if (!e) {
+          e = { subdistrictId: r.subdistrict_id, c: Object.fromEntries(counters.map((c) => [c, 0])) as Record<C, number> };
+          out.set(r.unit_id, e);
+        }
+        for (const c of counters) e.c[c] += g.sign * Number(r[c]);
+      }
+    }
+  }
+  return out;
+}

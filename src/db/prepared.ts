@@ -75,10 +75,14 @@ export function preparedFamily<K extends string, A extends unknown[], O>(
 }
 
 /**
- * INSERT of one row into `table`, prepared per set of columns present (undefined = omitted).
- * Optionally `onConflictDoNothing` on the given columns, returning `returning` when inserted.
+ * INSERT of one row into `table`, prepared per set of columns present (undefined = omitted), with
+ * an optional ON CONFLICT clause (shape-pure: no arguments) and RETURNING columns.
  */
-export function preparedInsert<T extends keyof Database>(table: T, opts: { doNothingOn?: string[]; returning?: string } = {}) {
+export function preparedInsert<T extends keyof Database>(
+  table: T,
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's OnConflictBuilder for a table known only at run time
+  opts: { doNothingOn?: string[]; onConflict?: (oc: any) => any; returning?: string | string[] } = {},
+) {
   const family = preparedFamily((key: string) => {
     const cols = key.split(',');
     return {
@@ -87,6 +91,7 @@ export function preparedInsert<T extends keyof Database>(table: T, opts: { doNot
         // biome-ignore lint/suspicious/noExplicitAny: the row's columns are only known at run time
         let q: any = db.insertInto(table).values(Object.fromEntries(cols.map((c, i) => [c, v[i]])) as any);
         if (opts.doNothingOn) q = q.onConflict((oc: any) => oc.columns(opts.doNothingOn).doNothing());
+        if (opts.onConflict) q = q.onConflict(opts.onConflict);
         if (opts.returning) q = q.returning(opts.returning);
         return q as Compilable<Record<string, unknown>>;
       },

@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { type OnConflictBuilder, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
-import type { CheckinMethod, CheckinStatus } from '../../db/schema.js';
+import { prepared, preparedInsert } from '../../db/prepared.js';
+import type { CheckinMethod, CheckinStatus, Database } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
-import { scopeCondition } from '../auth/scope.js';
+import { canSeeCommittee } from '../auth/scope.js';
 import { checkPhotos, type EvidenceSettings, mergeFlags, parseFlags, recordPhotoUses } from '../evidence/photo-checks.js';
 import { assertPhotosUsable } from '../photos/usable.js';
 import type { Clock } from '../shared/clock.js';
@@ -20,6 +21,29 @@ export interface PatrolSettings extends EvidenceSettings {
   maxAccuracyM: number;
 }
 
+const siteForCheckin = prepared((db: Db, id: string) =>
+  db.selectFrom('sites').select(['id', 'subdistrict_id', 'committee_id', 'kind', 'lat', 'lng', 'qr_code', 'disposal_hours', 'status']).where('id', '=', id),
+);
+const setCheckinFlags = prepared((db: Db, flags: string, id: string) => db.updateTable('checkins').set({ evidence_flags: flags }).where('id', '=', id));
+
+/** One check-in row, or a repeat in the same window folded into the existing row. */
+const upsertCheckin = preparedInsert('checkins', {
+  onConflict: (oc: OnConflictBuilder<Database, 'checkins'>) =>
+    oc.columns(['site_id', 'user_id', 'window_key']).doUpdateSet((eb) => {
+      // A stronger later proof replaces the row's proof; an equal or weaker one keeps the first (manual-position.ts).
+      const keep = (col: string) => sql<any>`case when ${keepsExistingProof} then checkins.${sql.raw(col)} else excluded.${sql.raw(col)} end`;
+      return {
+        repeat_count: sql<number>`checkins.repeat_count + 1`,
+        last_at: eb.ref('excluded.first_at'),
+        last_photo_id: eb.ref('excluded.photo_id'),
+        status: keep('status'), method: keep('method'), off_site_reason: keep('off_site_reason'),
+        manual_reason: keep('manual_reason'), manual_note: keep('manual_note'),
+        lat: keep('lat'), lng: keep('lng'), accuracy_m: keep('accuracy_m'), distance_m: keep('distance_m'),
+      };
+    }),
+  returning: ['id', 'repeat_count', 'status', 'method', 'manual_reason', 'distance_m', 'evidence_flags', 'window_key', 'in_window', 'first_at'],
+}) as unknown as { run(db: Db, row: object): Promise<{ rows: { id: string; repeat_count: number; status: CheckinStatus; method: CheckinMethod; manual_reason: string | null; distance_m: number | null; evidence_flags: string; window_key: string; in_window: number; first_at: string }[] }> };
+
 const fence = (s: PatrolSettings): GeofenceSettings => ({ radiusM: s.geofenceM, maxAccuracyM: s.maxAccuracyM });
 
 /**
@@ -32,13 +56,8 @@ const fence = (s: PatrolSettings): GeofenceSettings => ({ radiusM: s.geofenceM, 
  */
 export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettings, actor: Actor, input: CheckinInput) {
   assertCan(actor, 'checkins.record');
-  const site = await db
-    .selectFrom('sites')
-    .select(['id', 'subdistrict_id', 'committee_id', 'kind', 'lat', 'lng', 'qr_code', 'disposal_hours', 'status'])
-    .where('id', '=', input.siteId)
-    .where(scopeCondition(actor, 'subdistrict_id', 'committee_id'))
-    .executeTakeFirst();
-  if (!site || site.status !== 'active') throw notFound('Site', input.siteId);
+  const site = await siteForCheckin.first(db, input.siteId);
+  if (!site || site.status !== 'active' || !canSeeCommittee(actor, site.subdistrict_id, site.committee_id)) throw notFound('Site', input.siteId);
   if (site.kind !== 'bin_room') throw invalidField('siteId', 'check-ins are for bin rooms; inspect units and shops');
   if (input.manual && (input.position || input.qrCode !== undefined || input.offSiteReason)) {
     throw invalidField('manual', 'only without a GPS position or QR plate: send one proof');
@@ -73,9 +92,7 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
   const at = now.toISOString();
   const win = windowAt(now, parseDisposalHours(site.disposal_hours));
   return inTransaction(db, async (trx) => {
-    const row = await trx
-      .insertInto('checkins')
-      .values({
+    const row = (await upsertCheckin.run(trx, {
         id: newId(), subdistrict_id: site.subdistrict_id, committee_id: site.committee_id, site_id: site.id, user_id: actor.userId,
         local_date: win.date, window_key: win.key, in_window: win.inWindow ? 1 : 0, method, status,
         off_site_reason: method !== 'manual' && status === 'off_site' ? (input.offSiteReason ?? null) : null,
@@ -84,28 +101,13 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
         distance_m: verdict ? Math.round(verdict.distanceM * 10) / 10 : null,
         photo_id: input.photoId, device_time: input.deviceTime ? new Date(input.deviceTime).toISOString() : null,
         first_at: at, last_at: at, repeat_count: 0, last_photo_id: null, evidence_flags: '[]',
-      })
-      .onConflict((oc) =>
-        oc.columns(['site_id', 'user_id', 'window_key']).doUpdateSet((eb) => {
-          // A stronger later proof replaces the row's proof; an equal or weaker one keeps the first (manual-position.ts).
-          const keep = (col: string) => sql<any>`case when ${keepsExistingProof} then checkins.${sql.raw(col)} else excluded.${sql.raw(col)} end`;
-          return {
-            repeat_count: sql<number>`checkins.repeat_count + 1`,
-            last_at: eb.ref('excluded.first_at'),
-            last_photo_id: eb.ref('excluded.photo_id'),
-            status: keep('status'), method: keep('method'), off_site_reason: keep('off_site_reason'),
-            manual_reason: keep('manual_reason'), manual_note: keep('manual_note'),
-            lat: keep('lat'), lng: keep('lng'), accuracy_m: keep('accuracy_m'), distance_m: keep('distance_m'),
-          };
-        }),
-      )
-      .returning(['id', 'repeat_count', 'status', 'method', 'manual_reason', 'distance_m', 'evidence_flags', 'window_key', 'in_window', 'first_at'])
-      .executeTakeFirstOrThrow();
+      })).rows[0];
+    if (!row) throw new Error('check-in upsert returned no row');
     const newFlags = await checkPhotos(trx, clock, settings, { photoIds: [input.photoId], site: sitePos, recordId: row.id });
     let flags = parseFlags(row.evidence_flags);
     if (newFlags.length) {
       flags = mergeFlags(flags, [...newFlags]);
-      await trx.updateTable('checkins').set({ evidence_flags: JSON.stringify(flags) }).where('id', '=', row.id).execute();
+      await setCheckinFlags.run(trx, JSON.stringify(flags), row.id);
     }
     await recordPhotoUses(trx, clock, site.subdistrict_id, 'checkin', row.id, [input.photoId], newFlags.photos);
     return {

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/index.js';
+import { prepared, preparedFamily, preparedInsert } from '../../db/prepared.js';
 import { distanceMetres, type LatLng } from '../geo/haversine.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
@@ -21,6 +22,17 @@ export interface EvidenceSettings {
   evidenceMaxExifDistanceM: number;
 }
 
+const photosByIds = preparedFamily((n: string) => ({
+  arity: Number(n),
+  build: (db: Db, ...ids: unknown[]) =>
+    db.selectFrom('photos').select(['id', 'sha256', 'exif_taken_at', 'exif_lat', 'exif_lng']).where('id', 'in', ids as string[]),
+}));
+const uses = (db: Db, sha256: string) =>
+  db.selectFrom('evidence_photo_uses').select(['record_kind', 'record_id']).where('sha256', '=', sha256).orderBy('used_at').limit(1);
+const firstUse = prepared((db: Db, sha256: string) => uses(db, sha256));
+const firstUseElsewhere = prepared((db: Db, sha256: string, recordId: string) => uses(db, sha256).where('record_id', '!=', recordId));
+const insertUse = preparedInsert('evidence_photo_uses');
+
 export async function checkPhotos(
   db: Db,
   clock: Clock,
@@ -28,21 +40,12 @@ export async function checkPhotos(
   args: { photoIds: string[]; site: LatLng; recordId: string | null },
 ): Promise<EvidenceFlag[] & { photos?: { id: string; sha256: string }[] }> {
   if (!args.photoIds.length) return [];
-  const photos = await db
-    .selectFrom('photos')
-    .select(['id', 'sha256', 'exif_taken_at', 'exif_lat', 'exif_lng'])
-    .where('id', 'in', args.photoIds)
-    .execute();
+  const photos = await photosByIds(String(args.photoIds.length)).all(db, ...args.photoIds);
   // The photo rows ride along so recordPhotoUses need not read them again.
   const flags: EvidenceFlag[] & { photos?: { id: string; sha256: string }[] } = Object.assign([], { photos });
   const now = clock.now().getTime();
   for (const p of photos) {
-    let reuse = db
-      .selectFrom('evidence_photo_uses')
-      .select(['record_kind', 'record_id'])
-      .where('sha256', '=', p.sha256);
-    if (args.recordId) reuse = reuse.where('record_id', '!=', args.recordId);
-    const other = await reuse.orderBy('used_at').limit(1).executeTakeFirst();
+    const other = args.recordId ? await firstUseElsewhere.first(db, p.sha256, args.recordId) : await firstUse.first(db, p.sha256);
     if (other) flags.push({ code: 'reused_photo', photoId: p.id, detail: { recordKind: other.record_kind, recordId: other.record_id } });
     if (p.exif_taken_at) {
       const skew = Math.abs(new Date(p.exif_taken_at).getTime() - now);
@@ -67,13 +70,11 @@ export async function recordPhotoUses(
   known?: { id: string; sha256: string }[],
 ): Promise<void> {
   if (!photoIds.length) return;
-  const photos = known ?? (await db.selectFrom('photos').select(['id', 'sha256']).where('id', 'in', photoIds).execute());
-  if (!photos.length) return;
+  const photos = known ?? (await photosByIds(String(photoIds.length)).all(db, ...photoIds));
   const at = clock.now().toISOString();
-  await db
-    .insertInto('evidence_photo_uses')
-    .values(photos.map((p) => ({ id: newId(), subdistrict_id: subdistrictId, photo_id: p.id, sha256: p.sha256, record_kind: recordKind, record_id: recordId, used_at: at })))
-    .execute();
+  for (const p of photos) {
+    await insertUse.run(db, { id: newId(), subdistrict_id: subdistrictId, photo_id: p.id, sha256: p.sha256, record_kind: recordKind, record_id: recordId, used_at: at });
+  }
 }
 
 export const parseFlags = (json: string | null | undefined): EvidenceFlag[] => {

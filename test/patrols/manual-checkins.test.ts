@@ -89,6 +89,10 @@ for (const dialect of DIALECTS) {
       const flagged = (await ctx.app.inject({ method: 'GET', url: '/api/checkins?flagged=true', headers: { cookie: operator } })).json().items;
       const mine = flagged.find((c: { id: string }) => c.id === res.json().id);
       expect(mine).toMatchObject({ method: 'manual', manualReason: 'geolocation_denied', manualNote: null, evidenceFlags: [] });
+      // Another subdistrict's operator sees none of them.
+      const xxOperator = await signInAs(ctx.app, 'xx-operator');
+      const theirs = (await ctx.app.inject({ method: 'GET', url: '/api/checkins?flagged=true&method=manual', headers: { cookie: xxOperator } })).json().items;
+      expect(theirs).toEqual([]);
       const byMethod = (await ctx.app.inject({ method: 'GET', url: '/api/checkins?method=manual', headers: { cookie: operator } })).json().items;
       expect(byMethod.map((c: { siteId: string }) => c.siteId).sort()).toEqual([rooms[1]!.id, room.id].sort());
       const activity = (await ctx.app.inject({ method: 'GET', url: '/api/coverage/activity?date=2026-05-26', headers: { cookie: operator } })).json().items;

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/index.js';
-import { prepared, preparedInsert } from '../../db/prepared.js';
+import { prepared, preparedFamily, preparedInsert } from '../../db/prepared.js';
 import type { Role } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
@@ -40,6 +40,40 @@ const unitStaff = prepared((db: Db, unitId: string, subdistrictId: string) =>
     .where('handling_units.subdistrict_id', '=', subdistrictId)
     .where('users.status', '=', 'active'),
 );
+
+const usersScopedTo = (db: Db, subdistrictId: string) =>
+  db.selectFrom('user_scopes').select('user_scopes.user_id').where('user_scopes.subdistrict_id', '=', subdistrictId);
+/** Active users among n ids who belong to (or are scoped into) the subdistrict. */
+const namedUsers = preparedFamily((n: string) => ({
+  arity: 1 + Number(n),
+  build: (db: Db, subdistrictId: unknown, ...ids: unknown[]) =>
+    db
+      .selectFrom('users')
+      .select(['id', 'phone'])
+      .where('id', 'in', ids as string[])
+      .where('status', '=', 'active')
+      .where((eb) => eb.or([eb('subdistrict_id', '=', subdistrictId as string), eb('id', 'in', usersScopedTo(db, subdistrictId as string))])),
+}));
+/** Active users with one of n roles scoped to the whole subdistrict or (key ':committee') to it or one committee. */
+const roleHolders = preparedFamily((key: string) => {
+  const [n, level] = key.split(':') as [string, 'committee' | 'subdistrict'];
+  return {
+    arity: 1 + (level === 'committee' ? 1 : 0) + Number(n),
+    build: (db: Db, subdistrictId: unknown, ...rest: unknown[]) => {
+      let scoped = usersScopedTo(db, subdistrictId as string);
+      if (level === 'committee') {
+        const committeeId = rest.shift() as string;
+        scoped = scoped.where((eb) => eb.or([eb('user_scopes.committee_id', 'is', null), eb('user_scopes.committee_id', '=', committeeId)]));
+      }
+      return db
+        .selectFrom('users')
+        .select(['id', 'phone'])
+        .where('role', 'in', rest as Role[])
+        .where('status', '=', 'active')
+        .where('id', 'in', scoped);
+    },
+  };
+});
 
 /**
  * Records a notification inside the CALLER's transaction: one inbox row per recipient and one
@@ -92,19 +126,8 @@ export async function resolveRecipients(
   r: NotifyRecipients,
 ): Promise<{ id: string; phone: string | null }[]> {
   const found = new Map<string, string | null>();
-  const inSubdistrict = db
-    .selectFrom('user_scopes')
-    .select('user_scopes.user_id')
-    .where('user_scopes.subdistrict_id', '=', subdistrictId);
-
   if (r.userIds?.length) {
-    const rows = await db
-      .selectFrom('users')
-      .select(['id', 'phone'])
-      .where('id', 'in', r.userIds)
-      .where('status', '=', 'active')
-      .where((eb) => eb.or([eb('subdistrict_id', '=', subdistrictId), eb('id', 'in', inSubdistrict)]))
-      .execute();
+    const rows = await namedUsers(String(r.userIds.length)).all(db, subdistrictId, ...r.userIds);
     for (const u of rows) found.set(u.id, u.phone);
   }
   if (r.handlingUnitId) {
@@ -112,23 +135,9 @@ export async function resolveRecipients(
     for (const u of rows) found.set(u.id, u.phone);
   }
   if (r.roles?.length) {
-    const committeeId = r.committeeId ?? null;
-    let scoped = db
-      .selectFrom('user_scopes')
-      .select('user_scopes.user_id')
-      .where('user_scopes.subdistrict_id', '=', subdistrictId);
-    if (committeeId) {
-      scoped = scoped.where((eb) =>
-        eb.or([eb('user_scopes.committee_id', 'is', null), eb('user_scopes.committee_id', '=', committeeId)]),
-      );
-    }
-    const rows = await db
-      .selectFrom('users')
-      .select(['id', 'phone'])
-      .where('role', 'in', r.roles)
-      .where('status', '=', 'active')
-      .where('id', 'in', scoped)
-      .execute();
+    const rows = r.committeeId
+      ? await roleHolders(`${r.roles.length}:committee`).all(db, subdistrictId, r.committeeId, ...r.roles)
+      : await roleHolders(`${r.roles.length}:subdistrict`).all(db, subdistrictId, ...r.roles);
     for (const u of rows) found.set(u.id, u.phone);
   }
   return [...found].map(([id, phone]) => ({ id, phone }));

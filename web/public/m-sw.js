@@ -2,11 +2,15 @@
  * - Shell: /m (every /m/* navigation is the same m.html) and the JS/CSS it references are cached at
  *   install; navigations are stale-while-revalidate (opens at once, offline too).
  * - /assets/* (content-hashed, immutable): cache-first, so lazy chunks used once also work offline.
- * - GET /api/* that a person needs for the day (me, config, sites, route, tasks, categories,
- *   checklists, …): network-first with cache fallback; photos' thumbnails cache-first.
+ * - GET /api/* that a person needs for the day (me, config, sites, today's route /api/coverage/today,
+ *   my tasks /api/me/tasks, inbox, categories, checklists, …): network-first with cache fallback;
+ *   photos' thumbnails cache-first. Today's route is asked for with the phone's position (lat/lng),
+ *   which moves: the last answer is also kept under the bare path and served offline whatever the
+ *   query. When today's route arrives, the sites on it (and the category tree, the site markers) are
+ *   fetched into the cache too, so each can be opened offline without having been visited.
  * - Writes are never cached or replayed here: the outbox (IndexedDB) owns them.
  * - Signing out deletes the cached data. */
-const VERSION = 'v2';
+const VERSION = 'v3';
 const SHELL = `closeloop-field-shell-${VERSION}`;
 const DATA = `closeloop-field-data-${VERSION}`;
 const EXTRA = ['/m.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png'];
@@ -43,7 +47,7 @@ self.addEventListener('activate', (event) => {
   );
 });
 
-const DATA_PATHS = [/^\/api\/me$/, /^\/api\/config$/, /^\/api\/sites/, /^\/api\/places/, /^\/api\/catalogue/, /^\/api\/checklists/, /^\/api\/patrol/, /^\/api\/today/, /^\/api\/routes/, /^\/api\/tasks/, /^\/api\/my/, /^\/api\/cases/, /^\/api\/enforcement/, /^\/api\/inspections/, /^\/api\/checkins/];
+const DATA_PATHS = [/^\/api\/me$/, /^\/api\/config$/, /^\/api\/sites/, /^\/api\/places/, /^\/api\/catalogue/, /^\/api\/checklists/, /^\/api\/patrol/, /^\/api\/coverage\/today$/, /^\/api\/me\/tasks$/, /^\/api\/inbox/, /^\/api\/routes/, /^\/api\/cases/, /^\/api\/enforcement/, /^\/api\/inspections/, /^\/api\/checkins/];
 
 async function shellFirst(event) {
   const cache = await caches.open(SHELL);
@@ -70,15 +74,38 @@ async function cacheFirst(request, name) {
   return res;
 }
 
-async function networkFirst(request) {
+/** Answers whose query varies (position, paging) but whose last copy is still right offline. */
+const ANY_QUERY = [/^\/api\/coverage\/today$/, /^\/api\/me\/tasks$/, /^\/api\/inbox$/, /^\/api\/inbox\/count$/];
+const bareKey = (url) => `${url.origin}${url.pathname}`;
+const MAX_WARM_SITES = 60;
+
+/** Puts the sites on today's route (and what the report form needs) in the cache, skipping those already there. */
+async function warmForToday(cache, res) {
+  const body = await res.json().catch(() => null);
+  const ids = (body?.items ?? []).map((s) => s.id).filter((id) => typeof id === 'string').slice(0, MAX_WARM_SITES);
+  const urls = ['/api/catalogue', '/api/sites/markers', ...ids.map((id) => `/api/sites/${encodeURIComponent(id)}`)];
+  for (const u of urls) {
+    if (await cache.match(u)) continue;
+    const r = await fetch(u, { credentials: 'same-origin' }).catch(() => null);
+    if (r?.ok) await cache.put(u, r);
+  }
+}
+
+async function networkFirst(event) {
+  const request = event.request;
+  const url = new URL(request.url);
+  const anyQuery = ANY_QUERY.some((re) => re.test(url.pathname));
   const cache = await caches.open(DATA);
   try {
     const res = await fetch(request);
-    if (res.ok) void cache.put(request, res.clone());
-    else if (res.status === 401) await caches.delete(DATA);
+    if (res.ok) {
+      await cache.put(request, res.clone());
+      if (anyQuery) await cache.put(bareKey(url), res.clone());
+      if (url.pathname === '/api/coverage/today') event.waitUntil(warmForToday(cache, res.clone()));
+    } else if (res.status === 401) await caches.delete(DATA);
     return res;
   } catch (err) {
-    const hit = await cache.match(request);
+    const hit = (await cache.match(request)) ?? (anyQuery ? await cache.match(bareKey(url)) : undefined);
     if (hit) return hit;
     return new Response(JSON.stringify({ error: { code: 'network_error', message: 'offline and not cached', details: null } }), {
       status: 503,
@@ -108,5 +135,5 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if ((req.headers.get('accept') ?? '').includes('text/event-stream')) return;
-  if (DATA_PATHS.some((re) => re.test(url.pathname))) event.respondWith(networkFirst(req));
+  if (DATA_PATHS.some((re) => re.test(url.pathname))) event.respondWith(networkFirst(event));
 });

@@ -1,12 +1,14 @@
 import '../../shared/i18n/cases';
-import { useMemo, useState } from 'react';
+import '../../shared/i18n/field-app';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiError } from '../../shared/api';
 import { useMe } from '../../shared/auth';
 import { type CategoryNode, type DuplicateCandidate, idemKey, leafCategories } from '../../shared/cases';
 import { errorText } from '../../shared/errors';
 import { sendOrQueue } from '../../shared/outbox/send-or-queue';
+import type { Site } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
 import { PhotoInput, type UploadedPhoto } from '../patrol/PhotoInput';
 import { useWatchPosition } from '../patrol/use-watch-position';
@@ -14,8 +16,14 @@ import { TopBar } from '../TopBar';
 import { type PickedSite, SitePicker } from './SitePicker';
 import './cases.css';
 
+/** Roles that may report with source "checkin" (server rule: src/domain/cases/lifecycle.ts); others report as "patrol". */
+const CHECKIN_SOURCE_ROLES = ['cadre'];
+
+/** The duplicates offer is a convenience: offline or on a network/server failure the report goes on without it. */
+const unreachable = (e: unknown) => e instanceof ApiError && (e.status === 0 || e.status >= 500);
+
 /**
- * Report a problem (source "patrol") or record a self-resolved one (before and after photos):
+ * Report a problem (source "patrol"; "checkin" when opened from a check-in as ?from=checkin&site=…) or record a self-resolved one (before and after photos):
  * photo, category from the catalogue, nearby site or QR, note; open duplicates nearby are
  * offered before sending. Sent through the outbox with one Idempotency-Key per report.
  */
@@ -23,6 +31,10 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const me = useMe();
+  const [params] = useSearchParams();
+  const fromCheckin = !selfResolved && params.get('from') === 'checkin';
+  const presetId = params.get('site') ?? '';
+  const preset = useApi(() => (presetId ? api.get<Site>(`/api/sites/${encodeURIComponent(presetId)}`) : Promise.resolve(null)), [presetId]);
   const gps = useWatchPosition();
   const catalogue = useApi(() => api.get<{ items: CategoryNode[] }>('/api/catalogue'), []);
   const leaves = useMemo(() => leafCategories(catalogue.data?.items ?? []), [catalogue.data]);
@@ -37,6 +49,12 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
   const [error, setError] = useState('');
   const [done, setDone] = useState<{ number?: string; queued: boolean } | null>(null);
   const [key] = useState(idemKey);
+  const [dupSkipped, setDupSkipped] = useState(false);
+  useEffect(() => {
+    const s = preset.data;
+    if (s) setSite({ id: s.id, name: s.name, lng: s.lng, lat: s.lat, committeeId: s.committeeId });
+  }, [preset.data]);
+  const source = selfResolved ? 'self_resolved' : fromCheckin && CHECKIN_SOURCE_ROLES.includes(me.user.role) ? 'checkin' : 'patrol';
   const fix = gps.status === 'ok' ? gps.fix : null;
   const position = fix ?? (site ? { lng: site.lng, lat: site.lat } : null);
   const name = (n: CategoryNode) => (lang === 'en' ? n.nameEn : n.nameZh);
@@ -47,15 +65,21 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
     setBusy(true);
     setError('');
     try {
-      if (checkDuplicates && !selfResolved) {
-        const r = await api.get<{ items: DuplicateCandidate[] }>('/api/cases/duplicates', { categoryId, lng: position.lng, lat: position.lat });
+      if (checkDuplicates && !selfResolved && navigator.onLine !== false) {
+        const r = await api
+          .get<{ items: DuplicateCandidate[] }>('/api/cases/duplicates', { categoryId, lng: position.lng, lat: position.lat })
+          .catch((e: unknown) => {
+            if (!unreachable(e)) throw e;
+            setDupSkipped(true);
+            return { items: [] };
+          });
         if (r.items.length) {
           setDups(r.items);
           return;
         }
       }
       const body = {
-        source: selfResolved ? 'self_resolved' : 'patrol',
+        source,
         categoryId,
         ...(site ? { siteId: site.id } : { committeeId }),
         lng: position.lng,
@@ -80,9 +104,10 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
     return (
       <div className="m-page">
         <TopBar title={title} />
-        <p className="alert alert-info" data-testid="report-done" data-number={done.number ?? ''}>
+        <p className="alert alert-info" data-testid="report-done" data-number={done.number ?? ''} data-queued={done.queued ? '1' : '0'}>
           {done.queued ? t('cases.field.queued') : t(selfResolved ? 'cases.field.resolvedSent' : 'cases.field.sent', { number: done.number })}
         </p>
+        {dupSkipped ? <p className="hint" data-testid="report-dup-skipped">{t('fieldx.report.dupSkipped')}</p> : null}
         <Link className="m-btn m-btn-block" to="/">{t('cases.field.home')}</Link>
       </div>
     );
@@ -90,14 +115,15 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
   return (
     <div className="m-page">
       <TopBar title={title} />
+      {fromCheckin && site ? <p className="m-notice" data-testid="report-from-checkin" data-source={source}>{t('fieldx.report.fromCheckin', { site: site.name })}</p> : null}
       <form
         onSubmit={(e) => {
           e.preventDefault();
           void send(true);
         }}
       >
-        <PhotoInput label={t(selfResolved ? 'cases.field.before' : 'cases.field.photo')} testId="report-photo" onUploaded={setBefore} />
-        {selfResolved ? <PhotoInput label={t('cases.field.after')} testId="report-after" onUploaded={setAfter} /> : null}
+        <PhotoInput label={t(selfResolved ? 'cases.field.before' : 'cases.field.photo')} testId="report-photo" onUploaded={setBefore} offline />
+        {selfResolved ? <PhotoInput label={t('cases.field.after')} testId="report-after" onUploaded={setAfter} offline /> : null}
         <label className="field">
           <span>{t('cases.field.category')}</span>
           <select className="m-input" value={categoryId} onChange={(e) => setCategoryId(e.target.value)} data-testid="report-category" required>

@@ -1,4 +1,5 @@
 import '../../shared/i18n/patrol';
+import '../../shared/i18n/field-app';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
@@ -74,6 +75,7 @@ export function CheckinPage() {
     }
   }
 
+  const reportHere = `/report?from=checkin&site=${encodeURIComponent(id)}`;
   if (queued) return <QueuedScreen title={t('patrol.checkin.title')} testId="checkin-queued" />;
   if (done) {
     return (
@@ -86,6 +88,7 @@ export function CheckinPage() {
         {done.evidenceFlags.length ? (
           <p className="alert alert-error">{t('patrol.checkin.flags', { list: done.evidenceFlags.map((f) => t(`patrol.flags.${f.code}`)).join('、') })}</p>
         ) : null}
+        <Link className="m-btn m-btn-block" to={reportHere} data-testid="checkin-report">{t('fieldx.report.here')}</Link>
         <Link className="m-btn m-btn-block" to="/today">{t('patrol.today.title')}</Link>
       </div>
     );
@@ -143,6 +146,7 @@ export function CheckinPage() {
       <button type="button" className="m-btn m-btn-primary m-btn-block" data-testid="checkin-submit" disabled={busy || !photo || (manualOn && !qr.trim() && !manualReady(manual))} onClick={submit}>
         {t('patrol.checkin.submit')}
       </button>
+      <Link className="m-btn m-btn-block" to={reportHere} data-testid="checkin-report">{t('fieldx.report.here')}</Link>
     </div>
   );
 }

@@ -19,6 +19,9 @@ import { LadderPage } from './enforcement/LadderPage';
 import { SubjectHistoryPage } from './enforcement/SubjectHistoryPage';
 import { CaseDeskPage } from './cases/CaseDeskPage';
 import { CaseDetailPage } from './cases/CaseDetailPage';
+import { CataloguePage, canOpenCatalogue } from './catalogue/CataloguePage';
+import { InboxPage } from './inbox/InboxPage';
+import { NotificationsAdminPage } from './inbox/NotificationsAdminPage';
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { status } = useAuth();
@@ -33,6 +36,12 @@ function RequireAuth({ children }: { children: ReactNode }) {
 function Allow({ permission, children }: { permission: string; children: ReactNode }) {
   const { can } = useAuth();
   return can(permission) ? <>{children}</> : <NotFound />;
+}
+
+/** The catalogue page: administrators edit it, operators read it. */
+function AllowCatalogue({ children }: { children: ReactNode }) {
+  const { can, me } = useAuth();
+  return canOpenCatalogue(can, me?.user.role) ? <>{children}</> : <NotFound />;
 }
 
 export function App() {
@@ -64,6 +73,9 @@ export function App() {
         <Route path="enforcement/:id" element={<Allow permission="enforcement.read"><LadderPage /></Allow>} />
         <Route path="cases" element={<Allow permission="cases.read"><CaseDeskPage /></Allow>} />
         <Route path="cases/:id" element={<Allow permission="cases.read"><CaseDetailPage /></Allow>} />
+        <Route path="catalogue" element={<AllowCatalogue><CataloguePage /></AllowCatalogue>} />
+        <Route path="inbox" element={<InboxPage />} />
+        <Route path="notifications" element={<Allow permission="notifications.admin"><NotificationsAdminPage /></Allow>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

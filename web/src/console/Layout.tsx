@@ -6,6 +6,10 @@ import '../shared/i18n/patrol';
 import '../shared/i18n/dashboard';
 import '../shared/i18n/enforcement';
 import '../shared/i18n/cases';
+import '../shared/i18n/console';
+import { canOpenCatalogue } from './catalogue/CataloguePage';
+import './inbox/inbox.css';
+import { useUnreadCount } from './inbox/use-unread';
 
 /** Navigation entries, each offered only to roles holding its permission. */
 const NAV = [
@@ -17,6 +21,8 @@ const NAV = [
   { to: '/checklists', label: 'patrol.nav.checklists', permission: 'checklists.write', testId: 'nav-checklists' },
   { to: '/campaigns', label: 'patrol.nav.campaigns', permission: 'coverage.read', testId: 'nav-campaigns' },
   { to: '/enforcement', label: 'enforcement.nav', permission: 'enforcement.read', testId: 'nav-enforcement' },
+  { to: '/catalogue', label: 'console.nav.catalogue', permission: 'catalogue.read', testId: 'nav-catalogue' },
+  { to: '/notifications', label: 'console.nav.notifications', permission: 'notifications.admin', testId: 'nav-notifications' },
 ] as const;
 
 export function Layout() {
@@ -24,6 +30,8 @@ export function Layout() {
   const { can, signOut } = useAuth();
   const me = useMe();
   const navigate = useNavigate();
+  const unread = useUnreadCount();
+  const shown = (n: (typeof NAV)[number]) => can(n.permission) && (n.to !== '/catalogue' || canOpenCatalogue(can, me.user.role));
   return (
     <div className="console">
       <header className="topbar">
@@ -32,13 +40,17 @@ export function Layout() {
           <span>{t('common.consoleTitle')}</span>
         </div>
         <nav className="mainnav">
-          {NAV.filter((n) => can(n.permission)).map((n) => (
+          {NAV.filter(shown).map((n) => (
             <NavLink key={n.to} to={n.to} data-testid={n.testId}>
               {t(n.label)}
             </NavLink>
           ))}
         </nav>
         <div className="who">
+          <NavLink to="/inbox" className="inbox-link" data-testid="nav-inbox" aria-label={unread ? t('console.inbox.unreadBadge', { n: unread }) : t('console.nav.inbox')}>
+            {t('console.nav.inbox')}
+            {unread ? <span className="nav-badge" data-testid="inbox-badge">{unread > 99 ? '99+' : unread}</span> : null}
+          </NavLink>
           <span data-testid="who">
             {me.user.displayName} · {t(`roles.${me.user.role}`)}
           </span>

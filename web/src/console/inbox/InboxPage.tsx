@@ -1,0 +1,105 @@
+import '../../shared/i18n/console';
+import './inbox.css';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { api } from '../../shared/api';
+import { errorText } from '../../shared/errors';
+import { formatTime } from '../../shared/format';
+import { inboxChanged } from './use-unread';
+
+interface Item { id: string; kind: string; title: string; body: string; caseId: string | null; createdAt: string; readAt: string | null }
+interface InboxPage { items: Item[]; nextCursor: string | null; unread: number }
+
+/** My in-app inbox: newest first, unread filter, mark one or all read, open the case it is about. */
+export function InboxPage() {
+  const { t, i18n } = useTranslation();
+  const [unreadOnly, setUnreadOnly] = useState(false);
+  const [items, setItems] = useState<Item[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<unknown>(null);
+  const generation = useRef(0);
+
+  async function load(after?: string) {
+    const gen = after ? generation.current : ++generation.current;
+    setLoading(true);
+    setError(null);
+    try {
+      const page = await api.get<InboxPage>('/api/inbox', { unread: unreadOnly ? 'true' : undefined, after, limit: 30 });
+      if (gen !== generation.current) return;
+      setItems((prev) => (after ? [...prev, ...page.items] : page.items));
+      setCursor(page.nextCursor);
+      inboxChanged(page.unread);
+    } catch (e) {
+      if (gen === generation.current) setError(e);
+    } finally {
+      if (gen === generation.current) setLoading(false);
+    }
+  }
+  useEffect(() => {
+    void load();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [unreadOnly]);
+
+  async function markRead(id: string) {
+    try {
+      const r = await api.post<{ unread: number }>(`/api/inbox/${encodeURIComponent(id)}/read`);
+      const at = new Date().toISOString();
+      setItems((list) => (unreadOnly ? list.filter((x) => x.id !== id) : list.map((x) => (x.id === id ? { ...x, readAt: x.readAt ?? at } : x))));
+      inboxChanged(r.unread);
+    } catch (e) {
+      setError(e);
+    }
+  }
+  async function readAll() {
+    try {
+      const r = await api.post<{ unread: number }>('/api/inbox/read-all');
+      inboxChanged(r.unread);
+      void load();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  return (
+    <section className="inbox-page" data-testid="inbox-page">
+      <div className="page-head">
+        <h1>{t('console.inbox.title')}</h1>
+        <div className="actions">
+          <label>
+            <input type="checkbox" checked={unreadOnly} onChange={(e) => setUnreadOnly(e.target.checked)} data-testid="inbox-unread-only" /> {t('console.inbox.unreadOnly')}
+          </label>
+          <button type="button" className="btn" onClick={() => void readAll()} data-testid="inbox-read-all">{t('console.inbox.readAll')}</button>
+        </div>
+      </div>
+      {error ? <p className="alert alert-error">{errorText(t, error)}</p> : null}
+      <ul className="inbox-list" data-testid="inbox-list">
+        {items.map((m) => (
+          <li key={m.id} className={m.readAt ? 'inbox-read' : 'inbox-unread'} data-testid="inbox-item" data-id={m.id} data-read={m.readAt ? 'true' : 'false'}>
+            <div className="inbox-head">
+              <strong>{m.title}</strong>
+              <small className="muted">{formatTime(m.createdAt, i18n.language)}</small>
+            </div>
+            <p>{m.body}</p>
+            <div className="actions">
+              {m.caseId ? (
+                <Link to={`/cases/${m.caseId}`} onClick={() => { if (!m.readAt) void markRead(m.id); }} data-testid="inbox-open-case">
+                  {t('console.inbox.openCase')}
+                </Link>
+              ) : null}
+              {m.readAt ? (
+                <span className="muted">{t('console.inbox.read')}</span>
+              ) : (
+                <button type="button" className="btn btn-small btn-ghost" onClick={() => void markRead(m.id)} data-testid="inbox-mark-read">{t('console.inbox.markRead')}</button>
+              )}
+            </div>
+          </li>
+        ))}
+      </ul>
+      {!loading && !items.length ? <p className="muted" data-testid="inbox-empty">{t('console.inbox.empty')}</p> : null}
+      {loading ? <p className="muted">{t('common.loading')}</p> : null}
+      {cursor && !loading ? <button type="button" className="btn btn-ghost" onClick={() => void load(cursor)} data-testid="inbox-more">{t('console.inbox.loadMore')}</button> : null}
+    </section>
+  );
+}

@@ -1,0 +1,128 @@
+import i18n from 'i18next';
+
+/**
+ * Strings for console pages added after the case loop: problem catalogue, inbox, robot webhook and
+ * delivery log, new case from the desk, site history, flagged inspections, intervals, API tokens.
+ * Merged into the one "translation" namespace under "console".
+ */
+const zh = {
+  nav: { catalogue: '问题类别', inbox: '消息', notifications: '消息推送', tokens: '接口令牌' },
+  catalogue: {
+    title: '问题类别目录', hint: '大类 → 小类 → 立案标准，各环节时限在这里维护。修改时限只影响之后的案件。',
+    readOnly: '仅管理员可修改问题类别。', subdistrict: '街道', showInactive: '显示已停用',
+    level: { class: '大类', subclass: '小类', standard: '立案标准' },
+    addClass: '新增大类', addChild: '新增{{level}}', edit: '编辑', newUnder: '在「{{parent}}」下新增{{level}}', editing: '编辑：{{name}}',
+    code: '编码', nameZh: '中文名称', nameEn: '英文名称', unitKind: '默认处置单位类型', none: '无',
+    limits: '各环节时限（小时）', fileHours: '立案', dispatchHours: '派遣', handleHours: '处置', checkHours: '核查',
+    limitMode: '计时方式', modes: { working: '工作时间（按工作日历，含调休）', calendar: '自然时间（全天候计时）' }, modeShort: { working: '工作时', calendar: '自然时' },
+    severity: '严重程度', severities: { low: '轻微', normal: '一般', high: '较重', urgent: '紧急' },
+    siteKinds: '适用点位类型', active: '启用', inactive: '已停用', save: '保存', create: '创建', cancel: '取消',
+    saved: '已保存「{{name}}」', created: '已创建「{{name}}」', conflict: '该类别已被他人修改，已重新加载，请核对后再保存。',
+    select: '在左侧选择一个类别查看或编辑。', hours: '{{file}} / {{dispatch}} / {{handle}} / {{check}} 小时',
+    unitKinds: { property_company: '物业公司', sanitation_company: '环卫公司', committee: '居委会', enforcement_team: '城管执法队' },
+  },
+  inbox: {
+    title: '消息', unreadOnly: '只看未读', readAll: '全部标为已读', markRead: '标为已读', read: '已读', empty: '没有消息。',
+    openCase: '查看案件', loadMore: '加载更多', unreadBadge: '{{n}} 条未读',
+  },
+  webhook: {
+    title: '消息推送', hint: '政务微信 / 企业微信群机器人：案件超期、待审批等提醒推送到街道工作群。',
+    subdistrict: '街道', current: '当前机器人地址', noneSet: '未单独设置（使用系统默认地址，如有）', url: '机器人 Webhook 地址',
+    enabled: '启用推送', save: '保存', remove: '删除（改用系统默认）', saved: '已保存机器人地址', removed: '已删除街道机器人地址',
+    deliveries: '推送记录', status: '状态', statuses: { pending: '待发送', sending: '发送中', sent: '已送达', failed: '失败', skipped: '未配置地址' },
+    any: '全部', title2: '消息', attempts: '尝试次数', lastError: '最近错误', created: '生成时间', sentAt: '送达时间', retry: '重新发送',
+    retried: '已重新排队发送', empty: '没有推送记录。', loadMore: '加载更多',
+  },
+  newCase: {
+    open: '新建案件', title: '新建案件', hint: '受理市民投诉、视频或物联告警等来源的问题，提交后进入待立案。',
+    source: '来源', category: '问题类别', choose: '请选择', committee: '居委会', site: '点位（可选）', siteSearch: '搜索点位名称或地址',
+    noSite: '不关联点位', location: '位置', pickOnMap: '未选点位时，请在地图上点选问题位置。', lng: '经度', lat: '纬度',
+    description: '问题描述', photo: '照片（可选）', uploaded: '已上传 {{n}} 张', submit: '提交', created: '已登记案件 {{number}}',
+    duplicates: '附近已有同类未结案件，可能是同一问题：', sendAnyway: '仍然新建', cancel: '取消',
+  },
+  history: {
+    title: '点位历史', empty: '暂无记录。', grade: '当前等级', gradeSince: '自 {{time}}', nextDue: '下次检查', lastInspected: '上次检查',
+    types: { checkin: '打卡', missed_checkin: '漏打卡', inspection: '检查', case: '案件', grade_change: '等级变化', enforcement: '执法' },
+    checkin: '{{by}} 打卡（{{status}}）', repeats: '本时段第 {{n}} 次', flags: '照片存疑 {{n}} 项', offSite: '不在现场：{{reason}}',
+    missed: '投放时段 {{window}} 未打卡', inspection: '{{by}} 检查：{{outcome}}，不合格 {{failed}} 项（检查表第 {{v}} 版）',
+    gradeChange: '等级 {{from}} → {{to}}', enforcementStep: '执法环节：{{step}}', result: '结果：{{result}}',
+    grades: { red: '红', yellow: '黄', green: '绿', none: '无' }, outcomes: { pass: '合格', fail: '不合格' },
+    checkinStatus: { on_site: '在现场', off_site: '不在现场', qr: '扫码' },
+  },
+  coverage: {
+    flaggedInspections: '需复核的检查（照片存疑）', cadreMisses: '居委干部漏打卡', cadre: '干部', inspector: '检查人', outcome: '结论',
+    intervals: '检查间隔（天，按合规等级）', intervalsHint: '红黄绿等级决定商铺、单位的检查频次；修改后受影响点位的下次检查日期随之调整。',
+    kind: '点位类型', save: '保存', saved: '已更新：{{kind}} {{grade}} 级 {{days}} 天，重排 {{n}} 个点位', subdistrict: '街道',
+  },
+  tokens: {
+    title: '接口令牌', hint: '供视频监控、物联设备等系统调用接口。令牌只在创建时显示一次，请妥善保存。',
+    name: '名称', expires: '有效天数（可选）', create: '创建令牌', created: '新令牌（只显示这一次）：', copy: '复制',
+    revoke: '吊销', revoked: '已吊销', lastUsed: '最近使用', createdAt: '创建时间', expiresAt: '到期时间', never: '从未', empty: '还没有令牌。',
+  },
+};
+
+const en: typeof zh = {
+  nav: { catalogue: 'Catalogue', inbox: 'Inbox', notifications: 'Notifications', tokens: 'API tokens' },
+  catalogue: {
+    title: 'Problem catalogue', hint: 'Class → sub-class → working standard, with the time limit of each stage. New limits apply to cases created afterwards.',
+    readOnly: 'Only administrators can change the catalogue.', subdistrict: 'Subdistrict', showInactive: 'Show inactive',
+    level: { class: 'Class', subclass: 'Sub-class', standard: 'Working standard' },
+    addClass: 'New class', addChild: 'New {{level}}', edit: 'Edit', newUnder: 'New {{level}} under "{{parent}}"', editing: 'Editing: {{name}}',
+    code: 'Code', nameZh: 'Chinese name', nameEn: 'English name', unitKind: 'Default handling-unit kind', none: 'None',
+    limits: 'Time limits per stage (hours)', fileHours: 'File', dispatchHours: 'Dispatch', handleHours: 'Handle', checkHours: 'Check',
+    limitMode: 'Counted in', modes: { working: 'Working hours (working-day calendar with make-up days)', calendar: 'Calendar hours (around the clock)' }, modeShort: { working: 'working h', calendar: 'calendar h' },
+    severity: 'Severity', severities: { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' },
+    siteKinds: 'Site kinds', active: 'Active', inactive: 'Inactive', save: 'Save', create: 'Create', cancel: 'Cancel',
+    saved: 'Saved "{{name}}"', created: 'Created "{{name}}"', conflict: 'Someone else changed this category; it has been reloaded. Check it and save again.',
+    select: 'Choose a category on the left to view or edit it.', hours: '{{file}} / {{dispatch}} / {{handle}} / {{check}} h',
+    unitKinds: { property_company: 'Property company', sanitation_company: 'Sanitation company', committee: 'Residents committee', enforcement_team: 'Enforcement team' },
+  },
+  inbox: {
+    title: 'Inbox', unreadOnly: 'Unread only', readAll: 'Mark all read', markRead: 'Mark read', read: 'Read', empty: 'No messages.',
+    openCase: 'Open case', loadMore: 'Load more', unreadBadge: '{{n}} unread',
+  },
+  webhook: {
+    title: 'Notifications', hint: 'WeCom / Zhengwu WeChat group robot: overdue and approval reminders are posted to the subdistrict work group.',
+    subdistrict: 'Subdistrict', current: 'Current robot URL', noneSet: 'Not set (the system default is used, if any)', url: 'Robot webhook URL',
+    enabled: 'Enabled', save: 'Save', remove: 'Remove (use the system default)', saved: 'Robot URL saved', removed: 'Subdistrict robot URL removed',
+    deliveries: 'Delivery log', status: 'Status', statuses: { pending: 'Pending', sending: 'Sending', sent: 'Delivered', failed: 'Failed', skipped: 'No URL configured' },
+    any: 'Any', title2: 'Message', attempts: 'Attempts', lastError: 'Last error', created: 'Created', sentAt: 'Delivered', retry: 'Send again',
+    retried: 'Queued again', empty: 'No deliveries.', loadMore: 'Load more',
+  },
+  newCase: {
+    open: 'New case', title: 'New case', hint: 'Take in a citizen complaint, a camera or IoT alert; it starts in "to file".',
+    source: 'Source', category: 'Category', choose: 'Choose…', committee: 'Committee', site: 'Site (optional)', siteSearch: 'Search site name or address',
+    noSite: 'No site', location: 'Position', pickOnMap: 'Without a site, click the map where the problem is.', lng: 'Longitude', lat: 'Latitude',
+    description: 'Description', photo: 'Photo (optional)', uploaded: '{{n}} uploaded', submit: 'Submit', created: 'Case {{number}} recorded',
+    duplicates: 'Open cases of the same kind nearby may be the same problem:', sendAnyway: 'Create anyway', cancel: 'Cancel',
+  },
+  history: {
+    title: 'Site history', empty: 'Nothing recorded yet.', grade: 'Grade', gradeSince: 'since {{time}}', nextDue: 'Next inspection', lastInspected: 'Last inspected',
+    types: { checkin: 'Check-in', missed_checkin: 'Missed check-in', inspection: 'Inspection', case: 'Case', grade_change: 'Grade change', enforcement: 'Enforcement' },
+    checkin: '{{by}} checked in ({{status}})', repeats: 'visit {{n}} in this window', flags: '{{n}} photo flags', offSite: 'Off-site: {{reason}}',
+    missed: 'No check-in in window {{window}}', inspection: '{{by}} inspected: {{outcome}}, {{failed}} failed (checklist v{{v}})',
+    gradeChange: 'Grade {{from}} → {{to}}', enforcementStep: 'Enforcement step: {{step}}', result: 'Result: {{result}}',
+    grades: { red: 'Red', yellow: 'Yellow', green: 'Green', none: 'None' }, outcomes: { pass: 'pass', fail: 'fail' },
+    checkinStatus: { on_site: 'on site', off_site: 'off site', qr: 'QR' },
+  },
+  coverage: {
+    flaggedInspections: 'Inspections to review (flagged photos)', cadreMisses: 'Missed check-ins per cadre', cadre: 'Cadre', inspector: 'Inspector', outcome: 'Outcome',
+    intervals: 'Inspection intervals (days, by compliance grade)', intervalsHint: 'The red/yellow/green grade sets how often shops and units are inspected; changing a cell reschedules the affected sites.',
+    kind: 'Site kind', save: 'Save', saved: 'Updated: {{kind}} grade {{grade}} every {{days}} days; {{n}} sites rescheduled', subdistrict: 'Subdistrict',
+  },
+  tokens: {
+    title: 'API tokens', hint: 'For camera, IoT and other systems calling the API. A token is shown once, when it is created.',
+    name: 'Name', expires: 'Valid for days (optional)', create: 'Create token', created: 'New token (shown only this once):', copy: 'Copy',
+    revoke: 'Revoke', revoked: 'Revoked', lastUsed: 'Last used', createdAt: 'Created', expiresAt: 'Expires', never: 'Never', empty: 'No tokens yet.',
+  },
+};
+
+/** Both languages, for the parity test. */
+export const CONSOLE_STRINGS = { zh, en };
+
+function register() {
+  i18n.addResourceBundle('zh', 'translation', { console: zh }, true, true);
+  i18n.addResourceBundle('en', 'translation', { console: en }, true, true);
+}
+if (i18n.isInitialized) register();
+else i18n.on('initialized', register);

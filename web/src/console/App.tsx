@@ -19,6 +19,7 @@ import { LadderPage } from './enforcement/LadderPage';
 import { SubjectHistoryPage } from './enforcement/SubjectHistoryPage';
 import { CaseDeskPage } from './cases/CaseDeskPage';
 import { CaseDetailPage } from './cases/CaseDetailPage';
+import { NewCasePage } from './cases/NewCasePage';
 import { CataloguePage, canOpenCatalogue } from './catalogue/CataloguePage';
 import { InboxPage } from './inbox/InboxPage';
 import { NotificationsAdminPage } from './inbox/NotificationsAdminPage';
@@ -42,6 +43,12 @@ function Allow({ permission, children }: { permission: string; children: ReactNo
 function AllowCatalogue({ children }: { children: ReactNode }) {
   const { can, me } = useAuth();
   return canOpenCatalogue(can, me?.user.role) ? <>{children}</> : <NotFound />;
+}
+
+/** Desk-only pages (the case desk's intake): operators and administrators. */
+function AllowDesk({ children }: { children: ReactNode }) {
+  const { me } = useAuth();
+  return me?.user.role === 'operator' || me?.user.role === 'admin' ? <>{children}</> : <NotFound />;
 }
 
 export function App() {
@@ -72,6 +79,7 @@ export function App() {
         <Route path="enforcement/subjects/:id" element={<Allow permission="enforcement.read"><SubjectHistoryPage /></Allow>} />
         <Route path="enforcement/:id" element={<Allow permission="enforcement.read"><LadderPage /></Allow>} />
         <Route path="cases" element={<Allow permission="cases.read"><CaseDeskPage /></Allow>} />
+        <Route path="cases/new" element={<AllowDesk><NewCasePage /></AllowDesk>} />
         <Route path="cases/:id" element={<Allow permission="cases.read"><CaseDetailPage /></Allow>} />
         <Route path="catalogue" element={<AllowCatalogue><CataloguePage /></AllowCatalogue>} />
         <Route path="inbox" element={<InboxPage />} />

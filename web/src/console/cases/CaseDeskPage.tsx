@@ -1,4 +1,5 @@
 import '../../shared/i18n/cases';
+import '../../shared/i18n/console';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -116,6 +117,7 @@ export function CaseDeskPage() {
     <section className="case-desk">
       <div className="page-head">
         <h1>{t('cases.desk.title')}</h1>
+        {isDesk ? <Link className="btn btn-primary" to="/cases/new" data-testid="new-case">+ {t('console.newCase.open')}</Link> : null}
       </div>
       <nav className="case-queues" data-testid="case-queues">
         {DESK_QUEUES.map((q) => (

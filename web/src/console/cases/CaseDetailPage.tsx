@@ -1,7 +1,8 @@
 import '../../shared/i18n/cases';
+import '../../shared/i18n/console';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useLocation, useParams } from 'react-router-dom';
 import { api } from '../../shared/api';
 import { type CaseDetail, label } from '../../shared/cases';
 import { errorText } from '../../shared/errors';
@@ -19,6 +20,7 @@ export function CaseDetailPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const r = useApi(() => api.get<CaseDetail>(`/api/cases/${encodeURIComponent(id)}`), [id]);
+  const created = (useLocation().state as { created?: string } | null)?.created;
   const [open, setOpen] = useState<string | null>(null);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const c = r.data;
@@ -42,6 +44,7 @@ export function CaseDetailPage() {
         </h1>
         <Link to="/cases">{t('cases.detail.back')}</Link>
       </div>
+      {created && !msg ? <p className="alert alert-ok" data-testid="case-created">{t('console.newCase.created', { number: created })}</p> : null}
       {msg ? <p className={msg.ok ? 'alert alert-info' : 'alert alert-error'} data-testid={msg.ok ? 'action-done' : 'action-conflict'}>{msg.text}</p> : null}
       <div className="detail-grid">
         <div className="card case-head">

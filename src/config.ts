@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   CHECKIN_MAX_ACCURACY_M: z.coerce.number().positive().max(5000).default(100),
   EVIDENCE_MAX_CLOCK_SKEW_MINUTES: z.coerce.number().positive().default(120),
   EVIDENCE_MAX_EXIF_DISTANCE_M: z.coerce.number().positive().default(200),
+  CHECKIN_MAX_DEVICE_AGE_HOURS: z.coerce.number().positive().max(24 * 14).default(24),
 });
 
 export type DatabaseConfig =
@@ -45,7 +46,7 @@ export interface Config {
   wecomWebhookUrl: string;
   uploadMaxBytes: number;
   /** Check-in geofence and photo evidence checks (see src/domain/checkins/geofence.ts). */
-  patrol: { geofenceM: number; maxAccuracyM: number; evidenceMaxSkewMs: number; evidenceMaxExifDistanceM: number };
+  patrol: { geofenceM: number; maxAccuracyM: number; evidenceMaxSkewMs: number; evidenceMaxExifDistanceM: number; maxDeviceAgeMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -91,6 +92,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAccuracyM: e.CHECKIN_MAX_ACCURACY_M,
       evidenceMaxSkewMs: e.EVIDENCE_MAX_CLOCK_SKEW_MINUTES * 60_000,
       evidenceMaxExifDistanceM: e.EVIDENCE_MAX_EXIF_DISTANCE_M,
+      maxDeviceAgeMs: e.CHECKIN_MAX_DEVICE_AGE_HOURS * 3600_000,
     },
   };
 }

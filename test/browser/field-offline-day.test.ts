@@ -92,11 +92,15 @@ describeBrowser('field app offline: report + check-in exactly once, today and ta
     expect(await server.db.selectFrom('checkins').select('id').where('site_id', '=', room.id).execute()).toHaveLength(0);
     expect(await server.db.selectFrom('cases').select('id').where('description', '=', note).execute()).toHaveLength(0);
 
+    const wentOnline = new Date().toISOString();
     await ctx.setOffline(false);
     await page.getByTestId('outbox-empty').waitFor({ timeout: 30_000 });
     const checkins = await server.db.selectFrom('checkins').selectAll().where('site_id', '=', room.id).execute();
     expect(checkins).toHaveLength(1);
     expect(checkins[0]!.repeat_count).toBe(0);
+    // Timed at capture on the phone (its deviceTime), not when the outbox sent it.
+    expect(checkins[0]!.device_time).toBeTruthy();
+    expect(checkins[0]!.first_at < wentOnline).toBe(true);
     const cases = await server.db.selectFrom('cases').select(['id', 'site_id', 'source']).where('description', '=', note).execute();
     expect(cases).toEqual([{ id: cases[0]!.id, site_id: room.id, source: 'patrol' }]);
     expect((await server.db.selectFrom('cases').select('id').execute()).length).toBe(casesBefore + 1);

@@ -29,7 +29,7 @@ export const CheckinInput = z.strictObject({
   /** Required unless the bin room's QR plate code is given. */
   position: PositionInput.optional(),
   qrCode: z.string().trim().min(1).max(64).optional(),
-  /** The phone's own clock, kept for comparison; the server's time decides the window. */
+  /** The phone's time at capture (an offline check-in is sent later): it decides the window when believable (capture-time.ts), else the server's time. */
   deviceTime: z.iso.datetime({ offset: true }).optional(),
   /** Required when the position is outside the geofence (and no QR plate was scanned). */
   offSiteReason: z.string().trim().min(2).max(200).optional(),

@@ -14,11 +14,14 @@ import type { CheckinInput } from './checkin-input.js';
 import { type GeofenceSettings, judgePosition } from './geofence.js';
 import { keepsExistingProof, MANUAL_COUNTS_AS_COVERED } from './manual-position.js';
 import { parseDisposalHours, windowAt } from './windows.js';
+import { captureTime } from './capture-time.js';
 import { inTransaction } from '../shared/in-transaction.js';
 
 export interface PatrolSettings extends EvidenceSettings {
   geofenceM: number;
   maxAccuracyM: number;
+  /** How old an offline capture's device time may be and still decide the window (capture-time.ts); default 24 h. */
+  maxDeviceAgeMs?: number;
 }
 
 const siteForCheckin = prepared((db: Db, id: string) =>
@@ -88,9 +91,10 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
     status = 'off_site';
   }
 
-  const now = clock.now();
-  const at = now.toISOString();
-  const win = windowAt(now, parseDisposalHours(site.disposal_hours));
+  // Timed at capture (an offline phone syncs later), unless the phone's clock is not believable.
+  const when = captureTime(clock.now(), input.deviceTime, settings.maxDeviceAgeMs);
+  const at = when.at.toISOString();
+  const win = windowAt(when.at, parseDisposalHours(site.disposal_hours));
   return inTransaction(db, async (trx) => {
     const row = (await upsertCheckin.run(trx, {
         id: newId(), subdistrict_id: site.subdistrict_id, committee_id: site.committee_id, site_id: site.id, user_id: actor.userId,
@@ -103,7 +107,8 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
         first_at: at, last_at: at, repeat_count: 0, last_photo_id: null, evidence_flags: '[]',
       })).rows[0];
     if (!row) throw new Error('check-in upsert returned no row');
-    const newFlags = await checkPhotos(trx, clock, settings, { photoIds: [input.photoId], site: sitePos, recordId: row.id });
+    const newFlags = await checkPhotos(trx, clock, settings, { photoIds: [input.photoId], site: sitePos, recordId: row.id, at: when.at });
+    if (when.refusedSkewMinutes !== null) newFlags.push({ code: 'device_time_far', photoId: input.photoId, detail: { minutes: when.refusedSkewMinutes } });
     let flags = parseFlags(row.evidence_flags);
     if (newFlags.length) {
       flags = mergeFlags(flags, [...newFlags]);

@@ -8,12 +8,12 @@ import { newId } from '../shared/ids.js';
  * Evidence checks on photos used by a check-in or an inspection. They never block the record
  * (a phone's clock or GPS can be wrong for honest reasons); they flag it for the operator.
  */
-export type EvidenceFlagCode = 'reused_photo' | 'exif_time_far' | 'exif_gps_far';
+export type EvidenceFlagCode = 'reused_photo' | 'exif_time_far' | 'exif_gps_far' | 'device_time_far';
 
 export interface EvidenceFlag {
   code: EvidenceFlagCode;
   photoId: string;
-  /** reused_photo: the other record; exif_time_far: minutes apart; exif_gps_far: metres from the site */
+  /** reused_photo: the other record; exif_time_far: minutes apart; exif_gps_far: metres from the site; device_time_far: minutes the phone's time is off (+ ahead, − behind) */
   detail: { recordKind?: string; recordId?: string; minutes?: number; metres?: number };
 }
 
@@ -37,13 +37,14 @@ export async function checkPhotos(
   db: Db,
   clock: Clock,
   s: EvidenceSettings,
-  args: { photoIds: string[]; site: LatLng; recordId: string | null },
+  /** `at`: when the record was made (an offline capture's device time, see capture-time.ts); default now. */
+  args: { photoIds: string[]; site: LatLng; recordId: string | null; at?: Date },
 ): Promise<EvidenceFlag[] & { photos?: { id: string; sha256: string }[] }> {
   if (!args.photoIds.length) return [];
   const photos = await photosByIds(String(args.photoIds.length)).all(db, ...args.photoIds);
   // The photo rows ride along so recordPhotoUses need not read them again.
   const flags: EvidenceFlag[] & { photos?: { id: string; sha256: string }[] } = Object.assign([], { photos });
-  const now = clock.now().getTime();
+  const now = (args.at ?? clock.now()).getTime();
   for (const p of photos) {
     const other = args.recordId ? await firstUseElsewhere.first(db, p.sha256, args.recordId) : await firstUse.first(db, p.sha256);
     if (other) flags.push({ code: 'reused_photo', photoId: p.id, detail: { recordKind: other.record_kind, recordId: other.record_id } });

@@ -11,6 +11,7 @@ import { useApi } from '../../shared/use-api';
 import { QueuedScreen } from '../offline/QueuedScreen';
 import { TopBar } from '../TopBar';
 import { PhotoInput } from './PhotoInput';
+import { useWatchPosition } from './use-watch-position';
 
 interface Item { id: string; code: string; text: string; textEn: string; photoRequiredOnFail: boolean }
 interface Checklist { id: string; version: number; subdistrictId: string; siteKind: string; items: Item[] }
@@ -32,6 +33,7 @@ export function InspectPage() {
   const { t, i18n } = useTranslation();
   const en = i18n.language === 'en';
   const form = useApi(() => loadForm(id), [id]);
+  const gps = useWatchPosition();
   const [answers, setAnswers] = useState<Record<string, Answer>>({});
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -53,9 +55,12 @@ export function InspectPage() {
             ? { itemId: it.id, result: a.result, resolution: a.resolution, photoIds: a.photoIds, afterPhotoIds: a.resolution === 'fixed' ? a.afterPhotoIds : [], ...(a.note ? { note: a.note } : {}) }
             : { itemId: it.id, result: a.result };
         }),
+        // Where and when it was recorded on the phone (an offline inspection is sent later).
+        ...(gps.status === 'ok' ? { position: gps.fix } : {}),
+        deviceTime: new Date().toISOString(),
       };
       // Offline or no answer: kept in the outbox (待发送) with its Idempotency-Key and sent later.
-      const sent = await sendOrQueue<Recorded>({ label: `${t('patrol.inspect.title')} · ${form.data?.site.name ?? id}`, path: '/api/inspections', body });
+      const sent = await sendOrQueue<Recorded>({ label: `${t('patrol.inspect.title')} · ${form.data?.site.name ?? id}`, path: '/api/inspections', body, position: gps.status === 'ok' ? gps.fix : null });
       if (sent.queued) setQueued(true);
       else setDone(sent.value);
     } catch (e) {

@@ -9,6 +9,7 @@ import type { Marker, Site } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
 import { NotFound } from '../NotFound';
 import { SiteFacts } from './SiteFacts';
+import { SiteHistory } from './SiteHistory';
 
 export function SiteDetailPage() {
   const { id = '' } = useParams();
@@ -70,6 +71,7 @@ export function SiteDetailPage() {
         </div>
         <SiteMap className="detail-map" markers={markers} />
       </div>
+      {can('patrols.read') ? <SiteHistory siteId={current.id} /> : null}
     </section>
   );
 }

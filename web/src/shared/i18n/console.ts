@@ -48,6 +48,12 @@ const zh = {
     gradeChange: '等级 {{from}} → {{to}}', enforcementStep: '执法环节：{{step}}', result: '结果：{{result}}',
     grades: { red: '红', yellow: '黄', green: '绿', none: '无' }, outcomes: { pass: '合格', fail: '不合格' },
     checkinStatus: { on_site: '在现场', off_site: '不在现场', qr: '扫码' },
+    methods: { gps: '定位', qr: '扫码', manual: '手动位置' },
+    reasons: {
+      enforcement_action: '有执法处罚', repeated_failures: '多次检查不合格', several_open_cases: '多件案件未结', last_failure_unresolved: '上次不合格未整改',
+      clean_record: '近期记录良好', not_inspected: '尚未检查', recent_problems: '近期有问题',
+    },
+    filter: '类型', all: '全部', more: '显示更多',
   },
   coverage: {
     flaggedInspections: '需复核的检查（照片存疑）', cadreMisses: '居委干部漏打卡', cadre: '干部', inspector: '检查人', outcome: '结论',
@@ -104,6 +110,12 @@ const en: typeof zh = {
     gradeChange: 'Grade {{from}} → {{to}}', enforcementStep: 'Enforcement step: {{step}}', result: 'Result: {{result}}',
     grades: { red: 'Red', yellow: 'Yellow', green: 'Green', none: 'None' }, outcomes: { pass: 'pass', fail: 'fail' },
     checkinStatus: { on_site: 'on site', off_site: 'off site', qr: 'QR' },
+    methods: { gps: 'GPS', qr: 'QR', manual: 'manual position' },
+    reasons: {
+      enforcement_action: 'enforcement action', repeated_failures: 'repeated failed inspections', several_open_cases: 'several open cases', last_failure_unresolved: 'last failure not fixed',
+      clean_record: 'clean recent record', not_inspected: 'not inspected yet', recent_problems: 'recent problems',
+    },
+    filter: 'Type', all: 'All', more: 'Show more',
   },
   coverage: {
     flaggedInspections: 'Inspections to review (flagged photos)', cadreMisses: 'Missed check-ins per cadre', cadre: 'Cadre', inspector: 'Inspector', outcome: 'Outcome',

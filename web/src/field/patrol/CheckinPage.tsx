@@ -111,10 +111,12 @@ export function CheckinPage() {
             accept="image/*"
             capture="environment"
             aria-label={t('patrol.checkin.scanQr')}
+            data-testid="checkin-qr-file"
             onChange={async (e) => {
               const f = e.target.files?.[0];
               if (!f) return;
-              const code = await scanQrFromFile(f);
+              setQrNote(t('fieldx.qr.scanning'));
+              const code = await scanQrFromFile(f).catch(() => null);
               if (code) setQr(code);
               setQrNote(code ? '' : t('patrol.checkin.qrNotFound'));
             }}
@@ -123,7 +125,7 @@ export function CheckinPage() {
           <small className="hint">{t('patrol.checkin.qrUnsupported')}</small>
         )}
         <input className="m-input" data-testid="checkin-qr" placeholder={t('patrol.checkin.qrManual')} value={qr} onChange={(e) => setQr(e.target.value)} />
-        {qrNote ? <small className="field-error">{qrNote}</small> : null}
+        {qrNote ? <small className="field-error" data-testid="checkin-qr-note">{qrNote}</small> : null}
       </div>
       {gps.status === 'unavailable' && !manualOn ? (
         <button type="button" className="m-btn m-btn-block" data-testid="manual-open" onClick={() => setManualOn(true)}>

@@ -19,7 +19,6 @@ const zh = {
   },
   qr: {
     scanning: '正在识别二维码…',
-    found: '已识别二维码',
   },
 };
 const en: typeof zh = {
@@ -40,7 +39,6 @@ const en: typeof zh = {
   },
   qr: {
     scanning: 'Reading the QR code…',
-    found: 'QR code read',
   },
 };
 

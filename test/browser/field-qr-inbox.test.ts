@@ -1,0 +1,116 @@
+/// <reference lib="dom" />
+import type { Browser } from 'playwright-core';
+import QRCode from 'qrcode';
+import sharp from 'sharp';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { offsetMetres } from '../../src/domain/geo/haversine.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { type RunningServer, startServer } from './helpers/server.js';
+
+type Room = { id: string; lat: number; lng: number; qr_code: string | null; name: string; subdistrict_id: string };
+
+/** A phone photo of a bin room's QR plate: the code on a grey wall, as a JPEG from the camera. */
+async function plateJpeg(code: string) {
+  const qr = await QRCode.toBuffer(code, { type: 'png', width: 360, margin: 4, errorCorrectionLevel: 'M' });
+  const buffer = await sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 150, g: 150, b: 145 } } })
+    .composite([{ input: qr, left: 220, top: 120 }])
+    .jpeg({ quality: 90 })
+    .toBuffer();
+  return { name: 'IMG_plate.jpg', mimeType: 'image/jpeg', buffer };
+}
+
+/** The field app without BarcodeDetector (iOS, WeChat): QR by the JS decoder; "report a problem here"; the inbox. */
+describeBrowser('field app: QR decoded in JS, report from a check-in, inbox', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let rooms: Room[];
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    const c = await server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
+    rooms = await server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'qr_code', 'name', 'subdistrict_id']).where('committee_id', '=', c.committee_id!).where('kind', '=', 'bin_room').orderBy('id').execute();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function apiAs(username: string) {
+    const res = await fetch(`${server.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+    expect(res.status).toBe(200);
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    return async (method: string, url: string, body?: unknown) => {
+      const r = await fetch(`${server.url}${url}`, { method, headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      return { status: r.status, json: (await r.json()) as any };
+    };
+  }
+
+  it('geolocation denied and no BarcodeDetector: a photo of the QR plate is decoded and the check-in completes by QR', async () => {
+    const room = rooms.find((r) => r.qr_code)!;
+    const ctx = await newContext(browser, server.url, { ...PHONE, permissions: [] });
+    await ctx.addInitScript(() => {
+      // As in iOS WebKit / a WeChat webview: no BarcodeDetector, and the position was refused.
+      delete (window as { BarcodeDetector?: unknown }).BarcodeDetector;
+      const deny = (_ok: unknown, fail?: (e: { code: number; message: string }) => void) => {
+        fail?.({ code: 1, message: 'User denied Geolocation' });
+        return 1;
+      };
+      Object.defineProperty(navigator, 'geolocation', { value: { getCurrentPosition: deny, watchPosition: deny, clearWatch: () => undefined } });
+    });
+    const page = await ctx.newPage();
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    await signInThroughForm(page, 'patrol1', '/m/sign-in');
+    await page.waitForURL((u) => !u.pathname.endsWith('/sign-in'));
+    await page.goto(`/m/checkin/${room.id}`);
+    await eventually(() => page.getByTestId('gps-status').textContent()).toContain('无法定位');
+    expect(await page.evaluate(() => 'BarcodeDetector' in window)).toBe(false);
+    const before = scripts.length;
+    await page.getByTestId('checkin-photo').setInputFiles(await solidJpeg(90, 90, 200));
+    await page.getByTestId('checkin-photo-done').waitFor();
+    await page.getByTestId('checkin-qr-file').setInputFiles(await plateJpeg(room.qr_code!));
+    await eventually(() => page.getByTestId('checkin-qr').inputValue()).toBe(room.qr_code);
+    // The decoder arrived only now, as its own chunk.
+    expect(scripts.slice(before).some((s) => s.startsWith('/assets/'))).toBe(true);
+    await page.getByTestId('checkin-submit').click();
+    await page.getByTestId('checkin-done').waitFor();
+    expect(await page.getByTestId('checkin-done').getAttribute('data-method')).toBe('qr');
+    const rows = await server.db.selectFrom('checkins').select(['method', 'status']).where('site_id', '=', room.id).execute();
+    expect(rows).toEqual([{ method: 'qr', status: 'on_site' }]);
+    // A photo without a code says so.
+    await page.goto(`/m/checkin/${rooms.find((r) => r.qr_code && r.id !== room.id)!.id}`);
+    await page.getByTestId('checkin-qr-file').setInputFiles(await solidJpeg(120, 120, 120));
+    await eventually(() => page.getByTestId('checkin-qr-note').textContent()).toMatch(/未识别|未找到|没有/);
+    await ctx.close();
+  });
+
+  it('"report a problem here" from the check-in opens the report with the bin room chosen and source checkin (cadre)', async () => {
+    const room = rooms[3]!;
+    const here = offsetMetres({ lat: room.lat, lng: room.lng }, 10, 90);
+    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 10 }, permissions: ['geolocation'] });
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'cadre01', '/m/sign-in');
+    await page.waitForURL((u) => !u.pathname.endsWith('/sign-in'));
+    await page.goto(`/m/checkin/${room.id}`);
+    await page.getByTestId('checkin-site').waitFor();
+    await page.getByTestId('checkin-report').click();
+    await page.getByTestId('report-from-checkin').waitFor();
+    expect(await page.getByTestId('report-from-checkin').getAttribute('data-source')).toBe('checkin');
+    await eventually(() => page.getByTestId(`site-${room.id}`).isChecked()).toBe(true);
+    await page.getByTestId('report-photo').setInputFiles(await solidJpeg(30, 160, 90));
+    await page.getByTestId('report-photo-done').waitFor();
+    await eventually(() => page.getByTestId('report-category').locator('option').count()).toBeGreaterThan(1);
+    await page.getByTestId('report-category').selectOption({ index: 1 });
+    const note = `打卡发现 ${Date.now()}`;
+    await page.getByTestId('report-note').fill(note);
+    await page.getByTestId('report-submit').click();
+    const dup = page.getByTestId('report-anyway');
+    await Promise.race([page.getByTestId('report-done').waitFor(), dup.waitFor().then(() => dup.click())]);
+    await page.getByTestId('report-done').waitFor();
+    const cases = await server.db.selectFrom('cases').select(['source', 'site_id']).where('description', '=', note).execute();
+    expect(cases).toEqual([{ source: 'checkin', site_id: room.id }]);
+    await ctx.close();
+  });
+});

@@ -5,6 +5,10 @@ import { api } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
+import '../sites/site-history.css';
+import { CadreMisses } from './CadreMisses';
+import { FlaggedInspections } from './FlaggedInspections';
+import { IntervalsForm } from './IntervalsForm';
 
 interface Row { committeeId: string; committeeName: string; kind: string; sites: number; due: number; covered: number; missed: number; pending: number }
 interface Board { from: string; to: string; items: Row[]; totals: Record<string, Omit<Row, 'committeeId' | 'committeeName' | 'kind'>> }
@@ -97,6 +101,7 @@ export function CoveragePage() {
           {(misses.data?.items ?? []).map((m) => <tr key={m.id}><td>{m.siteName}</td><td>{m.windowKey.replace('@', ' ')}</td></tr>)}
         </tbody>
       </table>
+      <CadreMisses date={to} />
       <h2>{t('patrol.board.flagged')}</h2>
       <table className="table" data-testid="flagged-table">
         <thead><tr><th>{t('patrol.board.when')}</th><th>{t('patrol.board.site')}</th><th>{t('patrol.board.person')}</th><th>{t('patrol.board.flag')}</th></tr></thead>
@@ -109,6 +114,8 @@ export function CoveragePage() {
           ))}
         </tbody>
       </table>
+      <FlaggedInspections />
+      <IntervalsForm />
     </section>
   );
 }

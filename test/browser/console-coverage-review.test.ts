@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { APIRequestContext, Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { detectMissedCheckins } from '../../src/domain/checkins/missed.js';
+import { ManualClock } from '../../src/domain/shared/clock.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { type RunningServer, startServer } from './helpers/server.js';
+
+const DESKTOP = { viewport: { width: 1400, height: 1000 } };
+/** Shanghai calendar date `days` from now. */
+const shanghaiDate = (days = 0) => new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+
+describeBrowser('console coverage: flagged inspections, missed check-ins per cadre, inspection intervals', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let hq: string;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    hq = (await server.db.selectFrom('users').select('subdistrict_id').where('username', '=', 'operator').executeTakeFirstOrThrow()).subdistrict_id!;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function as(username: string): Promise<APIRequestContext> {
+    const ctx = await newContext(browser, server.url);
+    expect((await ctx.request.post('/api/auth/sign-in', { data: { username, password: DEMO_PASSWORD } })).status()).toBe(200);
+    return ctx.request;
+  }
+  async function inspectWithFailure(req: APIRequestContext, siteId: string, shade: number) {
+    const cl = (await (await req.get('/api/checklists?siteKind=shop')).json()).items[0];
+    const items = (await (await req.get(`/api/checklists/${cl.id}`)).json()).items as { id: string; photoRequiredOnFail: boolean }[];
+    const up = await req.post('/api/photos', { multipart: { file: await solidJpeg(shade, shade, 40) } });
+    expect(up.status()).toBe(201);
+    const failing = items.findIndex((i) => i.photoRequiredOnFail);
+    const answers: object[] = items.map((i) => ({ itemId: i.id, result: 'pass' }));
+    answers[failing] = { itemId: items[failing]!.id, result: 'fail', resolution: 'reported', photoIds: [(await up.json()).id] };
+    const res = await req.post('/api/inspections', { data: { siteId, checklistId: cl.id, answers }, headers: { 'idempotency-key': randomUUID() } });
+    expect(res.status(), await res.text()).toBe(201);
+    return res.json() as Promise<{ id: string }>;
+  }
+
+  it('lists an inspection whose photo was used before for review, and each cadre’s missed check-ins of a day', async () => {
+    const shops = await server.db.selectFrom('sites').select(['id', 'name']).where('subdistrict_id', '=', hq).where('kind', '=', 'shop').where('status', '=', 'active').orderBy('id').limit(2).execute();
+    const patrol = await as('patrol1');
+    const first = await inspectWithFailure(patrol, shops[0]!.id, 200);
+    // the same picture again, at another shop: flagged as a reused photo
+    const second = await inspectWithFailure(patrol, shops[1]!.id, 200);
+
+    // the missed-check-in job runs at the end of tomorrow's evening window (20:00 Shanghai)
+    const day = shanghaiDate(1);
+    await detectMissedCheckins(server.db, new ManualClock(`${day}T12:00:00Z`));
+    const cadre = await server.db.selectFrom('users').select(['id', 'display_name']).where('username', '=', 'cadre01').executeTakeFirstOrThrow();
+    const cadreMisses = await server.db.selectFrom('checkin_misses').select('id').where('user_id', '=', cadre.id).where('local_date', '=', day).where('subject', '!=', 'site').execute();
+    expect(cadreMisses.length).toBeGreaterThan(0);
+
+    const ctx = await newContext(browser, server.url, DESKTOP);
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'operator');
+    await page.getByTestId('nav-coverage').click();
+    const row = page.locator(`[data-testid=flagged-inspection][data-id="${second.id}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('照片重复使用');
+    expect(await row.textContent()).toContain(shops[1]!.name);
+    expect(await page.locator(`[data-testid=flagged-inspection][data-id="${first.id}"]`).count()).toBe(0);
+
+    await page.getByTestId('board-to').fill(day);
+    const mine = page.locator(`[data-testid=cadre-miss][data-user-id="${cadre.id}"]`);
+    await eventually(() => mine.getAttribute('data-count')).toBe(String(cadreMisses.length));
+    expect(await mine.locator('td').first().textContent()).toBe(cadre.display_name);
+    await ctx.close();
+  });
+
+  it('an administrator shortens the red-grade interval for shops; red shops are rescheduled; an operator only reads it', async () => {
+    const red = await server.db.selectFrom('site_compliance as sc').innerJoin('sites as s', 's.id', 'sc.site_id')
+      .select(['sc.site_id', 'sc.next_due_at', 'sc.last_inspected_at']).where('s.subdistrict_id', '=', hq).where('s.kind', '=', 'shop').where('sc.grade', '=', 'red').execute();
+    expect(red.length).toBeGreaterThan(0);
+
+    const ctx = await newContext(browser, server.url, DESKTOP);
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'admin');
+    await page.getByTestId('nav-coverage').click();
+    await eventually(() => page.getByTestId('interval-shop-red').inputValue()).toBe('7');
+    await page.getByTestId('interval-shop-red').fill('5');
+    const put = page.waitForResponse((r) => r.url().endsWith('/api/coverage/intervals') && r.request().method() === 'PUT');
+    await page.getByTestId('intervals-save').click();
+    expect((await put).status()).toBe(200);
+    await eventually(() => page.getByTestId('intervals-msg').textContent()).toContain(`重排 ${red.length} 个点位`);
+    expect(await server.db.selectFrom('inspection_intervals').select(['site_kind', 'grade', 'days']).where('subdistrict_id', '=', hq).execute())
+      .toEqual([{ site_kind: 'shop', grade: 'red', days: 5 }]);
+    for (const r of red) {
+      const now = await server.db.selectFrom('site_compliance').select('next_due_at').where('site_id', '=', r.site_id).executeTakeFirstOrThrow();
+      expect(new Date(now.next_due_at!).getTime()).toBe(new Date(r.last_inspected_at!).getTime() + 5 * 86_400_000);
+    }
+    // a value out of range is refused by the server and nothing changes
+    await page.getByTestId('interval-institution-green').fill('400');
+    await page.getByTestId('intervals-form').evaluate((f: HTMLFormElement) => f.setAttribute('novalidate', ''));
+    await page.getByTestId('intervals-save').click();
+    await eventually(() => page.getByTestId('intervals-msg').textContent()).toContain('days');
+    expect(await server.db.selectFrom('inspection_intervals').select('days').where('site_kind', '=', 'institution').execute()).toEqual([]);
+    await ctx.close();
+
+    const op = await newContext(browser, server.url, DESKTOP);
+    const opPage = await op.newPage();
+    await signInThroughForm(opPage, 'operator');
+    await opPage.getByTestId('nav-coverage').click();
+    await eventually(() => opPage.getByTestId('interval-shop-red').inputValue()).toBe('5');
+    expect(await opPage.getByTestId('interval-shop-red').isDisabled()).toBe(true);
+    expect(await opPage.getByTestId('intervals-save').count()).toBe(0);
+    await op.close();
+  });
+});

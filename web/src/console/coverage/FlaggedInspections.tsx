@@ -1,0 +1,43 @@
+import '../../shared/i18n/console';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../shared/api';
+import { errorText } from '../../shared/errors';
+import { formatTime } from '../../shared/format';
+import { useApi } from '../../shared/use-api';
+
+interface Flagged {
+  id: string; siteId: string; siteName: string; inspectorName: string; outcome: 'pass' | 'fail'; failedCount: number; recordedAt: string;
+  checklistVersion: number; evidenceFlags: { code: string; detail?: string }[];
+}
+
+/** Inspections whose photos failed an evidence check (reused, far in time or place), for the operator to review. */
+export function FlaggedInspections() {
+  const { t, i18n } = useTranslation();
+  const r = useApi(() => api.get<{ items: Flagged[] }>('/api/inspections', { flagged: 'true', limit: 100 }), []);
+  return (
+    <>
+      <h2>{t('console.coverage.flaggedInspections')}</h2>
+      {r.error ? <p className="alert alert-error">{errorText(t, r.error)}</p> : null}
+      <table className="table" data-testid="flagged-inspections">
+        <thead>
+          <tr>
+            <th>{t('patrol.board.when')}</th><th>{t('patrol.board.site')}</th><th>{t('console.coverage.inspector')}</th>
+            <th>{t('console.coverage.outcome')}</th><th>{t('patrol.board.flag')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(r.data?.items ?? []).map((i) => (
+            <tr key={i.id} data-testid="flagged-inspection" data-id={i.id}>
+              <td>{formatTime(i.recordedAt, i18n.language)}</td>
+              <td>{i.siteName}</td>
+              <td>{i.inspectorName}</td>
+              <td>{t(`console.history.outcomes.${i.outcome}`)}{i.failedCount ? ` · ${i.failedCount}` : ''}</td>
+              <td>{i.evidenceFlags.map((f) => t(`patrol.flags.${f.code}`, { defaultValue: f.code })).join('、')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {r.data && !r.data.items.length ? <p className="muted">{t('patrol.board.none')}</p> : null}
+    </>
+  );
+}

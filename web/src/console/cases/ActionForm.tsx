@@ -94,7 +94,7 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
       {needs('dueAt') ? (
         <label className="field">
           <span>{t('cases.action.dueAt')}</span>
-          <input type="datetime-local" value={dueAt} onChange={(e) => setDueAt(e.target.value)} required />
+          <input type="datetime-local" value={dueAt} onChange={(e) => setDueAt(e.target.value)} required data-testid={`due-${a.action}`} />
         </label>
       ) : null}
       {needs('targetCaseId') ? (

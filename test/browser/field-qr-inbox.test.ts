@@ -113,4 +113,57 @@ describeBrowser('field app: QR decoded in JS, report from a check-in, inbox', ()
     expect(cases).toEqual([{ source: 'checkin', site_id: room.id }]);
     await ctx.close();
   });
+  it("a dispatched case's notification shows in the handler's inbox: unread badge, list, open marks it read", async () => {
+    const room = rooms[4]!;
+    const operator = await apiAs('operator');
+    const patrol = await apiAs('patrol1');
+    const handler = await apiAs('handler1');
+    await handler('POST', '/api/inbox/read-all');
+    const cat = await server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', room.subdistrict_id).where('code', '=', 'A0301').executeTakeFirstOrThrow();
+    const unit = (await server.db.selectFrom('users').select('handling_unit_id').where('username', '=', 'handler1').executeTakeFirstOrThrow()).handling_unit_id!;
+    const ctx = await newContext(browser, server.url, PHONE);
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'handler1', '/m/sign-in');
+    await page.waitForURL((u) => !u.pathname.endsWith('/sign-in'));
+    await page.getByTestId('inbox-badge').waitFor();
+    await eventually(() => page.getByTestId('inbox-badge').getAttribute('data-n')).toBe('0');
+
+    let c = await patrol('POST', '/api/cases', { source: 'patrol', categoryId: cat.id, siteId: room.id, lng: room.lng, lat: room.lat, description: '收件箱测试' });
+    c = await operator('POST', `/api/cases/${c.json.id}/transitions`, { action: 'file', version: c.json.version });
+    c = await operator('POST', `/api/cases/${c.json.id}/transitions`, { action: 'dispatch', version: c.json.version, unitId: unit });
+    expect(c.status).toBe(200);
+    const caseId = c.json.id as string;
+    const unreadNow = (await handler('GET', '/api/inbox/count')).json.unread as number;
+    expect(unreadNow).toBeGreaterThan(0);
+
+    // Back on the home screen the badge shows the unread count.
+    await page.reload();
+    await eventually(() => page.getByTestId('inbox-badge').getAttribute('data-n')).toBe(String(unreadNow));
+    await page.getByTestId('inbox-badge').click();
+    const item = page.locator(`[data-testid=inbox-item][data-case-id="${caseId}"]`);
+    await item.waitFor();
+    expect(await item.getAttribute('data-read')).toBe('0');
+    expect(await item.textContent()).toContain(c.json.number);
+    // Mark read from the list: the server agrees.
+    await item.getByTestId('inbox-mark-read').click();
+    await eventually(() => item.getAttribute('data-read')).toBe('1');
+    const rows = await server.db.selectFrom('inbox_items as i').innerJoin('notifications as n', 'n.id', 'i.notification_id').innerJoin('users as u', 'u.id', 'i.user_id').select('i.read_at').where('n.case_id', '=', caseId).where('u.username', '=', 'handler1').execute();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.read_at)).toBe(true);
+    expect((await handler('GET', '/api/inbox/count')).json.unread).toBe(unreadNow - rows.length);
+    // Opening it goes to the case.
+    await item.getByTestId('inbox-open').click();
+    await page.waitForURL((u) => u.pathname === `/m/cases/${caseId}`);
+    // Another person's inbox does not show it.
+    const other = await ctx.browser()!.newContext({ baseURL: server.url, ...PHONE });
+    const p2 = await other.newPage();
+    await signInThroughForm(p2, 'patrol1', '/m/sign-in');
+    await p2.waitForURL((u) => !u.pathname.endsWith('/sign-in'));
+    await p2.goto('/m/inbox');
+    await p2.getByTestId('inbox-list').waitFor({ state: 'attached' });
+    await eventually(() => p2.getByTestId('inbox-list').getAttribute('data-unread')).not.toBe('');
+    expect(await p2.locator(`[data-testid=inbox-item][data-case-id="${caseId}"]`).count()).toBe(0);
+    await other.close();
+    await ctx.close();
+  });
 });

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { useAuth, useMe } from '../shared/auth';
 import { LangSwitch } from '../shared/LangSwitch';
+import { InboxBadge } from './inbox/InboxBadge';
 import { FIELD_ROUTES } from './routes';
 
 export function HomePage() {
@@ -17,7 +18,10 @@ export function HomePage() {
           <h1 data-testid="m-hello">{t('field.hello', { name: me.user.displayName })}</h1>
           <p className="m-role">{t(`roles.${me.user.role}`)}</p>
         </div>
-        <LangSwitch className="m-btn m-btn-ghost" />
+        <div className="m-inbox-top">
+          <InboxBadge />
+          <LangSwitch className="m-btn m-btn-ghost" />
+        </div>
       </div>
       <nav className="m-tiles">
         {tiles.map((r) => (

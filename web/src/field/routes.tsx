@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { FieldSitePage } from './FieldSitePage';
+import { InboxPage } from './inbox/InboxPage';
 import { NearbyPage } from './NearbyPage';
 import { OutboxPage } from './offline/OutboxPage';
 import { CheckinPage } from './patrol/CheckinPage';
@@ -31,6 +32,7 @@ export const FIELD_ROUTES: FieldRoute[] = [
   },
   { path: 'sites/:id', element: <FieldSitePage /> },
   { path: 'outbox', element: <OutboxPage /> },
+  { path: 'inbox', element: <InboxPage /> },
   {
     path: 'today',
     element: <TodayPage />,

@@ -4,12 +4,10 @@ import i18n from 'i18next';
 const zh = {
   inbox: {
     title: '消息',
-    hint: '派单、催办与审批通知',
     badge: '{{n}} 条未读',
     empty: '没有消息。',
     markRead: '标为已读',
     readAll: '全部已读',
-    open: '查看',
     offline: '离线：显示的是上次联网时的消息。',
   },
   report: {
@@ -24,12 +22,10 @@ const zh = {
 const en: typeof zh = {
   inbox: {
     title: 'Inbox',
-    hint: 'Dispatches, reminders and approvals',
     badge: '{{n}} unread',
     empty: 'No messages.',
     markRead: 'Mark read',
     readAll: 'Mark all read',
-    open: 'Open',
     offline: 'Offline: showing the messages from when you were last online.',
   },
   report: {

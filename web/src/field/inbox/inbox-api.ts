@@ -1,0 +1,36 @@
+import { api } from '../../shared/api';
+
+/** One of my inbox items (GET /api/inbox; src/domain/notifications/inbox.ts). */
+export interface InboxItem {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  caseId: string | null;
+  createdAt: string;
+  readAt: string | null;
+}
+export interface InboxPage {
+  items: InboxItem[];
+  nextCursor: string | null;
+  unread: number;
+}
+
+/** Tells the badge to look again (after reading items on the inbox page). */
+export const INBOX_CHANGED_EVENT = 'closeloop:inbox-changed';
+const changed = (unread: number) => window.dispatchEvent(new CustomEvent(INBOX_CHANGED_EVENT, { detail: unread }));
+
+export const inboxApi = {
+  count: () => api.get<{ unread: number }>('/api/inbox/count'),
+  list: (after?: string) => api.get<InboxPage>('/api/inbox', { limit: 50, after }),
+  async read(id: string) {
+    const r = await api.post<{ unread: number }>(`/api/inbox/${encodeURIComponent(id)}/read`);
+    changed(r.unread);
+    return r;
+  },
+  async readAll() {
+    const r = await api.post<{ marked: number; unread: number }>('/api/inbox/read-all');
+    changed(r.unread);
+    return r;
+  },
+};

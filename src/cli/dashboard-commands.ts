@@ -73,9 +73,10 @@ export async function seedScale(o: ScaleOptions) {
     }
     bar.stop();
     await sink.transaction(async () => {
-      const rows = grainRows(district).get('case_rollups_district_category_daily') ?? [];
-      total.rollupRows += rows.length;
-      await sink!.insert('case_rollups_district_category_daily', rows);
+      for (const [table, rows] of grainRows(district)) {
+        total.rollupRows += rows.length;
+        await sink!.insert(table, rows);
+      }
     });
     const loaded = performance.now();
     await sink.finish((name) => process.stderr.write(`indexing ${name}\n`));

@@ -736,6 +736,8 @@ export interface CaseRollupPersonDailyTable extends RollupCounterColumns { day: 
 export interface CaseRollupHourlyTable extends RollupCounterColumns { hour: string; subdistrict_id: string; committee_id: string }
 export interface CaseRollupDistrictCategoryDailyTable extends RollupCounterColumns { day: string; district_id: string; category_code: string }
 export interface CaseRollupUnitCumTable extends RollupCounterColumns { subdistrict_id: string; day: string; unit_id: string }
+export interface CaseRollupDistrictSourceDailyTable extends RollupCounterColumns { district_id: string; day: string; source: string }
+export interface CaseRollupDistrictHourlyTable extends RollupCounterColumns { district_id: string; hour: string }
 export interface RollupCursorTable { subdistrict_id: string; seq: number; updated_at: string }
 export interface CaseRollupStateTable {
   case_id: string; subdistrict_id: string; unit_id: string; handle_due_at: string | null; check_due_at: string | null;
@@ -799,6 +801,8 @@ export interface Database {
   case_rollups_hourly: CaseRollupHourlyTable;
   case_rollups_district_category_daily: CaseRollupDistrictCategoryDailyTable;
   case_rollups_unit_cum: CaseRollupUnitCumTable;
+  case_rollups_district_source_daily: CaseRollupDistrictSourceDailyTable;
+  case_rollups_district_hourly: CaseRollupDistrictHourlyTable;
   rollup_cursors: RollupCursorTable;
   case_rollup_state: CaseRollupStateTable;
   dashboard_settings: DashboardSettingsTable;

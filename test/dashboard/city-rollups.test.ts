@@ -142,6 +142,30 @@ for (const dialect of DIALECTS) {
       expect(cats.rows.reduce((n: number, r: { found: number }) => n + r.found, 0)).toBe(14);
       const district = await sql<{ n: number }>`select count(*) as n from case_rollups_district_category_daily`.execute(f.ctx.handle.db);
       expect(Number(district.rows[0]!.n)).toBeGreaterThan(0);
+
+      // Citywide KPIs, daily and hourly lines come from the district grains and equal the sums of the
+      // subdistrict (and committee-hour, full-slice) grains.
+      const db = f.ctx.handle.db;
+      const window = 'window=custom&from=2026-06-01&to=2026-06-04';
+      const summary = await get(`/api/dashboard/summary?${window}`, admin);
+      expect(summary.grain).toBe('case_rollups_district_source_daily');
+      const subs = await sql<{ found: number; handled: number; closed: number }>`select sum(found) as found, sum(handled) as handled, sum(closed) as closed
+        from case_rollups_subdistrict_daily where day >= '2026-06-01' and day <= '2026-06-04'`.execute(db);
+      expect([summary.kpis.found, summary.kpis.handled, summary.kpis.closed]).toEqual([14, Number(subs.rows[0]!.handled), Number(subs.rows[0]!.closed)]);
+      const patrol = await get(`/api/dashboard/summary?${window}&source=patrol`, admin);
+      const full = await sql<{ found: number; handled: number }>`select sum(found) as found, sum(handled) as handled from case_rollups_daily
+        where source = 'patrol' and day >= '2026-06-01' and day <= '2026-06-04'`.execute(db);
+      expect([patrol.kpis.found, patrol.kpis.handled]).toEqual([Number(full.rows[0]!.found), Number(full.rows[0]!.handled)]);
+      const none = await get(`/api/dashboard/summary?${window}&source=citizen`, admin);
+      expect(none.kpis.found).toBe(0);
+      const daily = await get(`/api/dashboard/trends/daily?${window}`, admin);
+      expect(daily.points.map((p: { found: number }) => p.found)).toEqual([2, 3, 4, 5]);
+      const hourly = await get('/api/dashboard/trends/hourly?date=2026-06-04', admin);
+      const byHour = await sql<{ hour: string; found: number }>`select hour, sum(found) as found from case_rollups_hourly
+        where hour >= '2026-06-04T00' and hour <= '2026-06-04T23' group by hour`.execute(db);
+      const want = Object.fromEntries(byHour.rows.map((r) => [r.hour, Number(r.found)]));
+      expect(Object.fromEntries(hourly.points.filter((p: { found: number }) => p.found).map((p: { hour: string; found: number }) => [p.hour, p.found]))).toEqual(want);
+      expect(hourly.points.reduce((n: number, p: { found: number }) => n + p.found, 0)).toBe(5);
     }, 120_000);
   });
 }

@@ -13,6 +13,7 @@ import * as m1300 from './2026-11-26T1300-enforcement.js';
 import * as m1600 from './2026-11-26T1600-dashboard-rollups.js';
 import * as m183734 from './2026-11-26T183734-checkin-manual-position.js';
 import * as m183951 from './2026-11-26T183951-dashboard-city-rollups.js';
+import * as m190329 from './2026-11-26T190329-dashboard-district-rollups.js';
 import * as m190600 from './2026-11-26T190600-drop-redundant-case-index.js';
 
 /**
@@ -34,5 +35,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T1610-bin-room-board-index': m1610,
   '2026-11-26T183734-checkin-manual-position': m183734,
   '2026-11-26T183951-dashboard-city-rollups': m183951,
+  '2026-11-26T190329-dashboard-district-rollups': m190329,
   '2026-11-26T190600-drop-redundant-case-index': m190600,
 };

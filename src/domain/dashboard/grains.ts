@@ -25,11 +25,17 @@ export const GRAINS = {
   case_rollups_hourly: ['hour', 'subdistrict_id', 'committee_id'],
   /** citywide category breakdown: one row per district, code and day (not per subdistrict) */
   case_rollups_district_category_daily: ['day', 'district_id', 'category_code'],
+  /** citywide KPIs and daily lines (optionally by source) for viewers of whole districts */
+  case_rollups_district_source_daily: ['district_id', 'day', 'source'],
+  /** citywide hourly lines */
+  case_rollups_district_hourly: ['district_id', 'hour'],
 } as const;
 export type GrainTable = keyof typeof GRAINS;
 export const GRAIN_TABLES = Object.keys(GRAINS) as GrainTable[];
 /** Every table the fold writes (the additive grains and the cumulative unit rows, unit-cum.ts). */
 export const ROLLUP_TABLES = [...GRAIN_TABLES, 'case_rollups_unit_cum'] as const;
+/** Grains keyed by district, shared by the subdistricts of a district. */
+export const DISTRICT_GRAINS: GrainTable[] = ['case_rollups_district_category_daily', 'case_rollups_district_source_daily', 'case_rollups_district_hourly'];
 
 interface Row {
   table: GrainTable;
@@ -67,6 +73,8 @@ export class RollupAccumulator {
     this.add('case_rollups_district_category_daily', [date, this.districtId, a.category_code], delta);
     if (actorUserId) this.add('case_rollups_person_daily', [date, sub, a.committee_id, actorUserId], delta);
     this.add('case_rollups_hourly', [`${date}T${hhmm.slice(0, 2)}`, sub, a.committee_id], delta);
+    this.add('case_rollups_district_source_daily', [this.districtId, date, a.source], delta);
+    this.add('case_rollups_district_hourly', [this.districtId, `${date}T${hhmm.slice(0, 2)}`], delta);
   }
 
   get size() {

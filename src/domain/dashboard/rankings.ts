@@ -59,7 +59,7 @@ async function unitsFromCum(db: Db, subs: string[], w: Window, overdue: Map<stri
 export async function dashboardRankings(db: Db, clock: Clock, actor: Actor, f: DashboardFilter & { of: RankOf; limit?: number }) {
   const w = resolveWindow(clock, f);
   const limit = f.limit ?? RANK_LIMIT;
-  const slice = await resolveSlice(db, actor, { ...f, unitId: undefined, userId: undefined });
+  const slice = await resolveSlice(db, actor, { ...f, unitId: undefined, userId: undefined }, { districtGrains: false });
   const citywide = f.of === 'committee' && !f.subdistrictId && !f.committeeId && slice.wholeSubdistricts && touchedSubdistricts(actor).length > 1;
   const level = f.of === 'unit' ? 'unit' : citywide ? 'subdistrict' : 'committee';
   let table = slice.table;

@@ -67,12 +67,36 @@ export interface Slice {
   subdistrictId: string | null;
   /** true when the viewer sees whole subdistricts only (so subdistrict-level grains are safe) */
   wholeSubdistricts: boolean;
+  /** the districts asked about, when the question is every subdistrict of whole districts (district grains are safe) */
+  districtIds: string[] | null;
+}
+
+/**
+ * The districts a viewer sees every subdistrict of, when those are exactly what the viewer sees
+ * (whole subdistricts, no single committees): then district grains answer the viewer's scope.
+ */
+export async function wholeDistricts(db: Db, actor: Actor): Promise<string[] | null> {
+  const full = fullSubdistricts(actor);
+  if (full.length < 2 || scopedCommittees(actor).length) return null;
+  const ds = await db.selectFrom('subdistricts').select('district_id').distinct().where('id', 'in', full).execute();
+  const inDs = await db.selectFrom('subdistricts').select('id').where('district_id', 'in', ds.map((d) => d.district_id)).execute();
+  const seen = new Set(full);
+  return inDs.length === seen.size && inDs.every((r) => seen.has(r.id)) ? ds.map((d) => d.district_id) : null;
+}
+
+/** A grid, category or handling unit belongs to one subdistrict: its rows are only there. */
+async function ownerOf(db: Db, f: DashboardFilter): Promise<string | null | undefined> {
+  if (f.subdistrictId) return undefined;
+  const [table, id] = f.gridId ? ['grids', f.gridId] as const : f.categoryId ? ['case_categories', f.categoryId] as const : f.unitId ? ['handling_units', f.unitId] as const : [null, null];
+  if (!table) return undefined;
+  const row = await db.selectFrom(table).select('subdistrict_id').where('id', '=', id).executeTakeFirst();
+  return row?.subdistrict_id ?? null;
 }
 
 const and = (parts: Expression<SqlBool>[]) => (parts.length ? sql<SqlBool>`(${sql.join(parts, sql` and `)})` : sql<SqlBool>`1 = 1`);
 
 /** Checks the named subdistrict/committee are visible (404 otherwise) and picks the grain. */
-export async function resolveSlice(db: Db, actor: Actor, f: DashboardFilter): Promise<Slice> {
+export async function resolveSlice(db: Db, actor: Actor, f: DashboardFilter, opts: { districtGrains?: boolean } = {}): Promise<Slice> {
   assertCan(actor, 'dashboard.read');
   if (f.subdistrictId) assertSeesSubdistrict(actor, f.subdistrictId, 'subdistrict');
   if (f.committeeId) {
@@ -110,7 +134,17 @@ export async function resolveSlice(db: Db, actor: Actor, f: DashboardFilter): Pr
   eq('source', f.source);
   eq('unit_id', f.unitId, 'assigned_unit_id');
   eq('user_id', f.userId, 'assigned_user_id');
-  return { table, where: and(parts), caseWhere: and(caseParts), subdistrictId: f.subdistrictId ?? null, wholeSubdistricts: wholeSub };
+  const owner = await ownerOf(db, f);
+  if (owner !== undefined) parts.push(owner === null ? sql<SqlBool>`1 = 0` : sql<SqlBool>`subdistrict_id = ${owner}`);
+  // Citywide, unfiltered or by source only: the district grain (tens of rows, not one per subdistrict).
+  const onlySource = !f.subdistrictId && !f.committeeId && !f.gridId && !f.categoryId && !f.unitId && !f.userId;
+  const districtIds = opts.districtGrains !== false && onlySource && wholeSub ? await wholeDistricts(db, actor) : null;
+  if (districtIds) {
+    const where = [sql<SqlBool>`district_id in (${sql.join(districtIds)})`];
+    if (f.source) where.push(sql<SqlBool>`source = ${f.source}`);
+    return { table: 'case_rollups_district_source_daily', where: and(where), caseWhere: and(caseParts), subdistrictId: null, wholeSubdistricts: wholeSub, districtIds };
+  }
+  return { table, where: and(parts), caseWhere: and(caseParts), subdistrictId: f.subdistrictId ?? null, wholeSubdistricts: wholeSub, districtIds: null };
 }
 
 /** SELECT list summing every counter. */
@@ -118,7 +152,7 @@ export const counterSums = () => COUNTERS.map((c) => sql<number>`coalesce(sum(${
 
 /** Sums counters of a grain over a day range, optionally grouped. */
 export async function sumGrain(db: Db, s: Pick<Slice, 'table' | 'where'>, w: Pick<Window, 'from' | 'to'>, groupBy: string[] = []) {
-  const time = s.table === 'case_rollups_hourly' ? 'hour' : 'day';
+  const time = s.table.endsWith('_hourly') ? 'hour' : 'day';
   const groups = groupBy.map((g) => sql.ref(g));
   const rows = await sql<Record<string, any>>`
     select ${sql.join([...groups, ...counterSums()])} from ${sql.table(s.table)}

@@ -1,13 +1,13 @@
-import { type SqlBool, sql } from 'kysely';
+import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
-import { fullSubdistricts, touchedSubdistricts } from '../auth/scope.js';
+import { touchedSubdistricts } from '../auth/scope.js';
 import { shanghaiDate } from '../checkins/local-time.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidField } from '../shared/errors.js';
 import type { Counters } from './counters.js';
 import { computeKpis, sumCounters } from './kpis.js';
-import { type DashboardFilter, resolveSlice, resolveWindow, sumGrain } from './slice.js';
+import { type DashboardFilter, type Window, resolveSlice, resolveWindow, sumGrain } from './slice.js';
 
 const LINE = (c: Counters) => ({
   found: c.found, reported: c.reported, selfResolved: c.self_resolved, dispatched: c.dispatched, handled: c.handled,
@@ -41,7 +41,10 @@ export async function hourlyTrend(db: Db, clock: Clock, actor: Actor, f: Dashboa
   }
   const date = f.date ?? shanghaiDate(clock.now());
   const slice = await resolveSlice(db, actor, f);
-  const rows = await sumGrain(db, { table: 'case_rollups_hourly', where: slice.where }, { from: `${date}T00`, to: `${date}T23` }, ['hour']);
+  const hours = { from: `${date}T00`, to: `${date}T23` };
+  const rows = slice.districtIds
+    ? await sumGrain(db, { table: 'case_rollups_district_hourly', where: sql<SqlBool>`district_id in (${sql.join(slice.districtIds)})` }, hours, ['hour'])
+    : await sumGrain(db, { table: 'case_rollups_hourly', where: slice.where }, hours, ['hour']);
   const byHour = new Map(rows.map((r) => [r.hour as string, sumCounters([r as Partial<Counters>])]));
   const zero = sumCounters([]);
   return {
@@ -53,17 +56,18 @@ export async function hourlyTrend(db: Db, clock: Clock, actor: Actor, f: Dashboa
   };
 }
 
-/**
- * The districts a viewer sees every subdistrict of, when those are all the viewer sees in full
- * (so the district grain answers exactly the viewer's scope); null otherwise.
- */
-async function wholeDistricts(db: Db, actor: Actor): Promise<string[] | null> {
-  const full = fullSubdistricts(actor);
-  if (full.length < 2) return null;
-  const ds = await db.selectFrom('subdistricts').select('district_id').distinct().where('id', 'in', full).execute();
-  const inDs = await db.selectFrom('subdistricts').select('id').where('district_id', 'in', ds.map((d) => d.district_id)).execute();
-  const seen = new Set(full);
-  return inDs.length === seen.size && inDs.every((r) => seen.has(r.id)) ? ds.map((d) => d.district_id) : null;
+/** Category rows from the full grain (keyed by category id), merged by catalogue code. */
+async function categoriesFromFullGrain(db: Db, where: Expression<SqlBool>, w: Window) {
+  const byId = await sumGrain(db, { table: 'case_rollups_daily', where }, w, ['category_id']);
+  const ids = byId.map((r) => r.category_id as string);
+  const codes = ids.length ? await db.selectFrom('case_categories').select(['id', 'code']).where('id', 'in', ids).execute() : [];
+  const codeOf = new Map(codes.map((c) => [c.id, c.code]));
+  const merged = new Map<string, Record<string, any>[]>();
+  for (const r of byId) {
+    const code = codeOf.get(r.category_id) ?? r.category_id;
+    merged.set(code, [...(merged.get(code) ?? []), r]);
+  }
+  return [...merged].map(([code, rs]) => ({ category_code: code, ...sumCounters(rs as Partial<Counters>[]) }));
 }
 
 /**
@@ -76,25 +80,16 @@ export async function categoryBreakdown(db: Db, clock: Clock, actor: Actor, f: D
   const w = resolveWindow(clock, f);
   const slice = await resolveSlice(db, actor, f);
   let rows: Record<string, any>[];
-  const districts = slice.table === 'case_rollups_subdistrict_daily' && !f.subdistrictId ? await wholeDistricts(db, actor) : null;
+  const districts = slice.districtIds && !f.source ? slice.districtIds : null;
   if (districts) {
     // Every subdistrict of whole districts: one row per district, code and day.
     rows = await sumGrain(db, { table: 'case_rollups_district_category_daily', where: sql<SqlBool>`district_id in (${sql.join(districts)})` }, w, ['category_code']);
   } else if (slice.table === 'case_rollups_subdistrict_daily') {
     rows = await sumGrain(db, { table: 'case_rollups_category_daily', where: slice.where }, w, ['category_code']);
   } else {
-    // person slices have no category; answer from the full grain with the same scope
-    const table = 'case_rollups_daily' as const;
-    const byId = await sumGrain(db, { table, where: slice.where }, w, ['category_id']);
-    const ids = byId.map((r) => r.category_id as string);
-    const codes = ids.length ? await db.selectFrom('case_categories').select(['id', 'code']).where('id', 'in', ids).execute() : [];
-    const codeOf = new Map(codes.map((c) => [c.id, c.code]));
-    const merged = new Map<string, Record<string, any>[]>();
-    for (const r of byId) {
-      const code = codeOf.get(r.category_id) ?? r.category_id;
-      merged.set(code, [...(merged.get(code) ?? []), r]);
-    }
-    rows = [...merged].map(([code, rs]) => ({ category_code: code, ...sumCounters(rs as Partial<Counters>[]) }));
+    // committee, person-less filtered or citywide-by-source slices: the full grain, same scope
+    const where = slice.districtIds ? (await resolveSlice(db, actor, f, { districtGrains: false })).where : slice.where;
+    rows = await categoriesFromFullGrain(db, where, w);
   }
   const codes = rows.map((r) => r.category_code as string);
   // Names from one subdistrict's catalogue (codes are shared; the unique (subdistrict, code)

@@ -5,7 +5,7 @@ import { GENESIS_HASH, canonicalJson, eventHash } from '../../cases/hash-chain.j
 import { addDays, shanghaiDate, shanghaiInstant } from '../../checkins/local-time.js';
 import { type Random, seededRandom } from '../../shared/random.js';
 import { COUNTERS, type CaseAttrs, type FoldState, foldEvent, initialState } from '../counters.js';
-import { GRAINS, type GrainTable, RollupAccumulator } from '../grains.js';
+import { DISTRICT_GRAINS, GRAINS, type GrainTable, RollupAccumulator } from '../grains.js';
 import { cumRows, unitDeltas } from '../unit-cum.js';
 import type { BulkSink } from './bulk-sink.js';
 
@@ -250,8 +250,8 @@ export async function seedCaseYear(db: Db, sink: BulkSink, sub: string, o: CaseY
     acc.addEvent(a, res.unitId, e.actor_user_id, e.at, res.delta);
     return { ...row, hash };
   });
-  mergeGrain(district, acc, 'case_rollups_district_category_daily');
-  const grains = grainRows(acc, ['case_rollups_district_category_daily']);
+  for (const t of DISTRICT_GRAINS) mergeGrain(district, acc, t);
+  const grains = grainRows(acc, DISTRICT_GRAINS);
   const cum = cumRows(sub, unitDeltas(acc));
   await sink.insert('cases', cases as unknown as Record<string, unknown>[]);
   await sink.insert('case_events', chained as unknown as Record<string, unknown>[]);

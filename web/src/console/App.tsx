@@ -23,6 +23,7 @@ import { NewCasePage } from './cases/NewCasePage';
 import { CataloguePage, canOpenCatalogue } from './catalogue/CataloguePage';
 import { InboxPage } from './inbox/InboxPage';
 import { NotificationsAdminPage } from './inbox/NotificationsAdminPage';
+import { TokensPage } from './tokens/TokensPage';
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { status } = useAuth();
@@ -83,6 +84,7 @@ export function App() {
         <Route path="cases/:id" element={<Allow permission="cases.read"><CaseDetailPage /></Allow>} />
         <Route path="catalogue" element={<AllowCatalogue><CataloguePage /></AllowCatalogue>} />
         <Route path="inbox" element={<InboxPage />} />
+        <Route path="tokens" element={<Allow permission="tokens.manage"><TokensPage /></Allow>} />
         <Route path="notifications" element={<Allow permission="notifications.admin"><NotificationsAdminPage /></Allow>} />
         <Route path="*" element={<NotFound />} />
       </Route>

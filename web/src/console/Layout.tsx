@@ -51,6 +51,7 @@ export function Layout() {
             {t('console.nav.inbox')}
             {unread ? <span className="nav-badge" data-testid="inbox-badge">{unread > 99 ? '99+' : unread}</span> : null}
           </NavLink>
+          {can('tokens.manage') ? <NavLink to="/tokens" data-testid="nav-tokens">{t('console.nav.tokens')}</NavLink> : null}
           <span data-testid="who">
             {me.user.displayName} · {t(`roles.${me.user.role}`)}
           </span>

@@ -13,7 +13,7 @@
 const VERSION = 'v3';
 const SHELL = `closeloop-field-shell-${VERSION}`;
 const DATA = `closeloop-field-data-${VERSION}`;
-const EXTRA = ['/m.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png'];
+const EXTRA = ['/m.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/icon-maskable-512.png', '/icons/apple-touch-icon.png'];
 
 async function precache() {
   const cache = await caches.open(SHELL);

@@ -53,10 +53,10 @@ function RobotCard({ subdistrictId }: { subdistrictId: string }) {
   }
   const w = hook.data?.webhook;
   return (
-    <div className="card" data-testid="robot-card">
+    <div className="card stack-gap" data-testid="robot-card">
       <p>
         {t('console.webhook.current')}：{' '}
-        <code data-testid="robot-current">{w ? w.url : t('console.webhook.noneSet')}</code>
+        <span data-testid="robot-current">{w ? <code>{w.url}</code> : t('console.webhook.noneSet')}</span>
         {w ? <small className="muted"> · {w.enabled ? t('console.webhook.enabled') : '—'} · {formatTime(w.updatedAt, i18n.language)}</small> : null}
       </p>
       <form className="webhook-form" onSubmit={save}>

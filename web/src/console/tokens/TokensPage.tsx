@@ -1,4 +1,5 @@
 import '../../shared/i18n/console';
+import '../inbox/inbox.css';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type FieldError, request } from '../../shared/api';
@@ -56,7 +57,7 @@ export function TokensPage() {
         <h1>{t('console.tokens.title')}</h1>
       </div>
       <p className="muted">{t('console.tokens.hint')}</p>
-      <form className="card webhook-form" onSubmit={create}>
+      <form className="card webhook-form stack-gap" onSubmit={create}>
         <Field label={t('console.tokens.name')} name="name" errors={errors}>
           <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} data-testid="token-name" />
         </Field>

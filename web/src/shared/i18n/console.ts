@@ -46,7 +46,7 @@ const zh = {
     checkin: '{{by}} 打卡（{{status}}）', repeats: '本时段第 {{n}} 次', flags: '照片存疑 {{n}} 项', offSite: '不在现场：{{reason}}',
     missed: '投放时段 {{window}} 未打卡', inspection: '{{by}} 检查：{{outcome}}，不合格 {{failed}} 项（检查表第 {{v}} 版）',
     gradeChange: '等级 {{from}} → {{to}}', enforcementStep: '执法环节：{{step}}', result: '结果：{{result}}',
-    grades: { red: '红', yellow: '黄', green: '绿', none: '无' }, outcomes: { pass: '合格', fail: '不合格' },
+    grades: { red: '红', yellow: '黄', green: '绿', none: '未评级' }, outcomes: { pass: '合格', fail: '不合格' },
     checkinStatus: { on_site: '在现场', off_site: '不在现场', qr: '扫码' },
     methods: { gps: '定位', qr: '扫码', manual: '手动位置' },
     reasons: {
@@ -108,7 +108,7 @@ const en: typeof zh = {
     checkin: '{{by}} checked in ({{status}})', repeats: 'visit {{n}} in this window', flags: '{{n}} photo flags', offSite: 'Off-site: {{reason}}',
     missed: 'No check-in in window {{window}}', inspection: '{{by}} inspected: {{outcome}}, {{failed}} failed (checklist v{{v}})',
     gradeChange: 'Grade {{from}} → {{to}}', enforcementStep: 'Enforcement step: {{step}}', result: 'Result: {{result}}',
-    grades: { red: 'Red', yellow: 'Yellow', green: 'Green', none: 'None' }, outcomes: { pass: 'pass', fail: 'fail' },
+    grades: { red: 'Red', yellow: 'Yellow', green: 'Green', none: 'Not graded' }, outcomes: { pass: 'pass', fail: 'fail' },
     checkinStatus: { on_site: 'on site', off_site: 'off site', qr: 'QR' },
     methods: { gps: 'GPS', qr: 'QR', manual: 'manual position' },
     reasons: {

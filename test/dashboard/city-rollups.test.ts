@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle, Db } from '../../src/db/index.js';
 import { COUNTERS } from '../../src/domain/dashboard/counters.js';
+import type { Actor } from '../../src/domain/auth/actor.js';
 import { foldPendingEvents } from '../../src/domain/dashboard/fold-events.js';
+import { wholeDistricts } from '../../src/domain/dashboard/slice.js';
 import { type UnitDelta, cumRows, flushUnitCum, unitWindowSums } from '../../src/domain/dashboard/unit-cum.js';
 import { signInAs } from '../helpers/app.js';
 import { DIALECTS, testDatabase } from '../helpers/db.js';
@@ -75,6 +77,17 @@ for (const dialect of DIALECTS) {
       expect(await w('2026-06-06', '2026-06-30')).toEqual({ u1: [0, 0], u2: [0, 0], u3: [1, 0] });
       expect(await w('2026-05-01', '2026-06-01')).toEqual({ u1: [2, 0], u2: [1, 0] });
       expect(await w('2026-07-01', '2026-07-31')).toEqual({ u1: [0, 0], u2: [0, 0], u3: [0, 0] });
+    });
+
+    it('uses district grains only for a viewer of every subdistrict of the district and nothing less', async () => {
+      await h.db.insertInto('subdistricts').values({ id: 'U', district_id: 'D', code: 'U', name: 'U', name_en: 'U', created_at: '2026-06-01T00:00:00.000Z' } as never).execute();
+      const actor = (scope: { subdistrictId: string; committeeId: string | null }[]) =>
+        ({ userId: 'x', username: 'x', displayName: 'x', role: 'admin', subdistrictId: null, handlingUnitId: null, scope }) as Actor;
+      const whole = (id: string) => ({ subdistrictId: id, committeeId: null });
+      expect(await wholeDistricts(h.db, actor([whole('S'), whole('T')]))).toBeNull();
+      expect(await wholeDistricts(h.db, actor([whole('S'), whole('T'), whole('U')]))).toEqual(['D']);
+      expect(await wholeDistricts(h.db, actor([whole('S'), whole('T'), whole('U'), { subdistrictId: 'V', committeeId: 'c1' }]))).toBeNull();
+      expect(await wholeDistricts(h.db, actor([whole('S')]))).toBeNull();
     });
   });
 

@@ -77,6 +77,10 @@ describeBrowser('field app offline: report + check-in exactly once, today and ta
     await page.getByTestId('report-photo-pending').waitFor();
     await eventually(() => page.getByTestId('report-category').locator('option').count()).toBeGreaterThan(1);
     await page.getByTestId('report-category').selectOption({ index: 1 });
+    // Looking a plate code up needs the server: offline it says so (the site is picked from the list instead).
+    await page.getByTestId('site-qr').fill('NO-SUCH-PLATE');
+    await page.getByTestId('site-qr-find').click();
+    await page.getByTestId('site-qr-note').waitFor();
     await page.getByTestId(`site-${room.id}`).check();
     const note = `离线上报 ${Date.now()}`;
     await page.getByTestId('report-note').fill(note);

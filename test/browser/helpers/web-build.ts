@@ -49,6 +49,8 @@ export async function ensureWebBuiltForTests(): Promise<string> {
     if (tryLock()) {
       try {
         if (!isFresh()) {
+          // Sources saved while the build runs must make it stale: the manifest gets the START time.
+          const startedAt = new Date();
           const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
           const r = spawnSync(process.execPath, [vite, 'build', '--config', path.join(ROOT, 'web/vite.config.ts'), '--logLevel', 'warn'], {
             cwd: ROOT,
@@ -57,6 +59,7 @@ export async function ensureWebBuiltForTests(): Promise<string> {
             stdio: 'inherit',
           });
           if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
+          fs.utimesSync(MANIFEST, startedAt, startedAt);
         }
       } finally {
         fs.rmSync(LOCK, { recursive: true, force: true });

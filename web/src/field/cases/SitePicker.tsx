@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import { errorText } from '../../shared/errors';
 import type { Marker, Page, Site } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
 import { sortNearby } from '../nearby-sort';
@@ -57,7 +58,12 @@ export function SitePicker({ position, value, onChange }: { position: { lng: num
           onClick={async () => {
             const v = code.trim();
             if (!v) return;
-            const page = await api.get<Page<Site>>('/api/sites', { q: v, limit: 5 });
+            // Offline (or no answer): say so instead of failing silently; the site can still be picked from the list.
+            const page = await api.get<Page<Site>>('/api/sites', { q: v, limit: 5 }).catch((e: unknown) => {
+              setNote(errorText(t, e));
+              return null;
+            });
+            if (!page) return;
             const s = page.items.find((x) => x.qrCode === v) ?? page.items[0];
             setNote(s ? '' : t('cases.field.qrNotFound'));
             if (s) onChange({ id: s.id, name: s.name, lng: s.lng, lat: s.lat, committeeId: s.committeeId });
@@ -66,7 +72,7 @@ export function SitePicker({ position, value, onChange }: { position: { lng: num
           {t('cases.field.qrFind')}
         </button>
       </div>
-      {note ? <small className="field-error">{note}</small> : null}
+      {note ? <small className="field-error" data-testid="site-qr-note">{note}</small> : null}
     </fieldset>
   );
 }

@@ -127,6 +127,7 @@ describeBrowser('field app offline: report + check-in exactly once, today and ta
     c = await operator('POST', `/api/cases/${c.json.id}/transitions`, { action: 'dispatch', version: c.json.version, unitId: unit });
     expect(c.status).toBe(200);
     const number = c.json.number as string;
+    const caseId = c.json.id as string;
 
     // Today's route for a patrol.
     const p = await phone('patrol1', room);
@@ -153,11 +154,16 @@ describeBrowser('field app offline: report + check-in exactly once, today and ta
     const h = await phone('handler1', room);
     await h.page.goto('/m/tasks');
     await h.page.locator(`[data-number="${number}"]`).waitFor();
+    await eventually(() => h.page.evaluate(async (id) => !!(await caches.match(`/api/cases/${id}`)), caseId)).toBe(true);
     await h.ctx.setOffline(true);
     await h.page.reload();
     await h.page.getByTestId('offline-notice').waitFor();
     await h.page.locator(`[data-number="${number}"]`).waitFor();
     expect(await h.page.getByTestId('tasks-toHandle').locator('a').count()).toBeGreaterThan(0);
+    // The task, never opened online, opens offline (the worker cached each case on the list).
+    await h.page.locator(`[data-number="${number}"]`).click();
+    await eventually(() => h.page.getByTestId('task-page').getAttribute('data-status')).toBe('dispatched');
+    expect(await h.page.getByTestId('task-page').textContent()).toContain(number);
     await h.ctx.close();
   });
 });

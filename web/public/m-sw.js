@@ -7,7 +7,8 @@
  *   photos' thumbnails cache-first. Today's route is asked for with the phone's position (lat/lng),
  *   which moves: the last answer is also kept under the bare path and served offline whatever the
  *   query. When today's route arrives, the sites on it (and the category tree, the site markers) are
- *   fetched into the cache too, so each can be opened offline without having been visited.
+ *   fetched into the cache too, so each can be opened offline without having been visited; likewise
+ *   each case on my task list (refetched when the list shows a newer version).
  * - Writes are never cached or replayed here: the outbox (IndexedDB) owns them.
  * - Signing out deletes the cached data. */
 const VERSION = 'v3';
@@ -91,6 +92,19 @@ async function warmForToday(cache, res) {
   }
 }
 
+/** Puts each of my tasks' case in the cache (refetched only when the list shows a newer version), so a task opens offline. */
+async function warmTasks(cache, res) {
+  const body = await res.json().catch(() => null);
+  const items = (body?.items ?? []).filter((c) => typeof c.id === 'string').slice(0, MAX_WARM_SITES);
+  for (const c of items) {
+    const u = `/api/cases/${encodeURIComponent(c.id)}`;
+    const hit = await cache.match(u);
+    if (hit && (await hit.json().catch(() => null))?.version === c.version) continue;
+    const r = await fetch(u, { credentials: 'same-origin' }).catch(() => null);
+    if (r?.ok) await cache.put(u, r);
+  }
+}
+
 async function networkFirst(event) {
   const request = event.request;
   const url = new URL(request.url);
@@ -102,6 +116,7 @@ async function networkFirst(event) {
       await cache.put(request, res.clone());
       if (anyQuery) await cache.put(bareKey(url), res.clone());
       if (url.pathname === '/api/coverage/today') event.waitUntil(warmForToday(cache, res.clone()));
+      if (url.pathname === '/api/me/tasks') event.waitUntil(warmTasks(cache, res.clone()));
     } else if (res.status === 401) await caches.delete(DATA);
     return res;
   } catch (err) {

@@ -86,6 +86,7 @@ describeBrowser('console: problem catalogue editor', () => {
     const ctx = await newContext(browser, server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'admin');
+    await page.getByTestId('who').waitFor();
     await page.goto('/catalogue');
     await page.getByTestId('cat-open-A0202').click();
     await eventually(() => page.getByTestId('cat-code').inputValue()).toBe('A0202');

@@ -1,4 +1,4 @@
-import { type Compilable, CompiledQuery, type QueryResult } from 'kysely';
+import { type Compilable, CompiledQuery, type Insertable, type QueryResult } from 'kysely';
 import type { Db } from './index.js';
 import type { Database } from './schema.js';
 
@@ -78,7 +78,7 @@ export function preparedFamily<K extends string, A extends unknown[], O>(
  * INSERT of one row into `table`, prepared per set of columns present (undefined = omitted), with
  * an optional ON CONFLICT clause (shape-pure: no arguments) and RETURNING columns.
  */
-export function preparedInsert<T extends keyof Database>(
+export function preparedInsert<T extends keyof Database, R = Record<string, unknown>>(
   table: T,
   // biome-ignore lint/suspicious/noExplicitAny: Kysely's OnConflictBuilder for a table known only at run time
   opts: { doNothingOn?: string[]; onConflict?: (oc: any) => any; returning?: string | string[] } = {},
@@ -93,12 +93,13 @@ export function preparedInsert<T extends keyof Database>(
         if (opts.doNothingOn) q = q.onConflict((oc: any) => oc.columns(opts.doNothingOn).doNothing());
         if (opts.onConflict) q = q.onConflict(opts.onConflict);
         if (opts.returning) q = q.returning(opts.returning);
-        return q as Compilable<Record<string, unknown>>;
+        return q as Compilable<R>;
       },
     };
   });
   return {
-    run(db: Db, row: object) {
+    /** Inserts `row` (a full row of `table`); resolves with the RETURNING rows, if any. */
+    run(db: Db, row: Insertable<Database[T]>): Promise<QueryResult<R>> {
       const r = row as Record<string, unknown>;
       const cols = Object.keys(r).filter((k) => r[k] !== undefined).sort();
       return family(cols.join(',')).run(db, ...cols.map((c) => r[c]));

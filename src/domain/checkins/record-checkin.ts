@@ -30,7 +30,11 @@ const siteForCheckin = prepared((db: Db, id: string) =>
 const setCheckinFlags = prepared((db: Db, flags: string, id: string) => db.updateTable('checkins').set({ evidence_flags: flags }).where('id', '=', id));
 
 /** One check-in row, or a repeat in the same window folded into the existing row. */
-const upsertCheckin = preparedInsert('checkins', {
+interface FoldedCheckin {
+  id: string; repeat_count: number; status: CheckinStatus; method: CheckinMethod; manual_reason: string | null;
+  distance_m: number | null; evidence_flags: string; window_key: string; in_window: number; first_at: string;
+}
+const upsertCheckin = preparedInsert<'checkins', FoldedCheckin>('checkins', {
   onConflict: (oc: OnConflictBuilder<Database, 'checkins'>) =>
     oc.columns(['site_id', 'user_id', 'window_key']).doUpdateSet((eb) => {
       // A stronger later proof replaces the row's proof; an equal or weaker one keeps the first (manual-position.ts).
@@ -45,7 +49,7 @@ const upsertCheckin = preparedInsert('checkins', {
       };
     }),
   returning: ['id', 'repeat_count', 'status', 'method', 'manual_reason', 'distance_m', 'evidence_flags', 'window_key', 'in_window', 'first_at'],
-}) as unknown as { run(db: Db, row: object): Promise<{ rows: { id: string; repeat_count: number; status: CheckinStatus; method: CheckinMethod; manual_reason: string | null; distance_m: number | null; evidence_flags: string; window_key: string; in_window: number; first_at: string }[] }> };
+});
 
 const fence = (s: PatrolSettings): GeofenceSettings => ({ radiusM: s.geofenceM, maxAccuracyM: s.maxAccuracyM });
 

@@ -241,7 +241,7 @@ for (const dialect of DIALECTS) {
     it('a timeout is a failed attempt; after the last attempt the row is failed and shown to admins only', async () => {
       await job().runOnce();
       await send('gives-up');
-      robot.next({ status: 200, body: '{"errcode":0,"errmsg":"ok"}', delayMs: 400 }, robot.fail(93000, 'invalid webhook url'));
+      robot.next({ status: 200, body: '{"errcode":0,"errmsg":"ok"}', delayMs: 1500 }, robot.fail(93000, 'invalid webhook url'));
       const p = job({ maxAttempts: 2, timeoutMs: 100 });
       await p.runOnce();
       expect((await deliveryOf('gives-up')).last_error).toContain('timeout');

@@ -15,6 +15,7 @@ import { createDatabase, migrateToLatest } from '../src/db/index.js';
 import { shanghaiDate } from '../src/domain/checkins/local-time.js';
 import { newId } from '../src/domain/shared/ids.js';
 import { type Generated, generate, PASSWORD, SCALE } from './bench/coverage-data.js';
+import { httpClient } from './bench/http-client.js';
 
 const HISTORY_DAYS = Number(process.env.BENCH_HISTORY_DAYS ?? 6);
 const CLIENTS = 20;
@@ -36,10 +37,11 @@ async function signIn(username: string): Promise<string> {
   return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
 }
 
-async function timed(url: string, cookie: string, init: RequestInit = {}): Promise<number> {
+// Keep-alive node:http (fetch would take as much CPU as the server spends; see bench/http-client.ts).
+const client = httpClient(base, 64);
+async function timed(url: string, cookie: string, init: { method?: string; body?: string } = {}): Promise<number> {
   const t = performance.now();
-  const res = await fetch(url, { ...init, headers: { cookie, ...(init.headers ?? {}) } });
-  await res.arrayBuffer();
+  const res = await client.request(init.method ?? 'GET', url.replace(base, ''), { cookie, body: init.body === undefined ? undefined : JSON.parse(init.body) });
   if (res.status >= 300) throw new Error(`${url}: ${res.status}`);
   return performance.now() - t;
 }
@@ -129,7 +131,7 @@ try {
         for (let i = 0; i < count; i++) {
           const room = rooms[i % rooms.length]!;
           const body = JSON.stringify({ siteId: room.id, photoId: ids[offset + i], position: { lat: room.lat, lng: room.lng, accuracyM: 10 } });
-          lat.push(await timed(`${base}/api/checkins`, cookies[k]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
+          lat.push(await timed(`${base}/api/checkins`, cookies[k]!, { method: 'POST', body }));
           if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs * (0.5 + Math.random())));
         }
       }),
@@ -153,6 +155,7 @@ try {
   log(`server CPU per check-in (paced phase): ${cpuPer.toFixed(2)} ms; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')}`);
   log(`check-in, 20 clients closed loop (no think time, ${saturated.rps.toFixed(0)} req/s): ${fmt(saturated.lat)}`);
 } finally {
+  client.close();
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
   if (!process.env.BENCH_KEEP && !reuse) fs.rmSync(dir, { recursive: true, force: true });

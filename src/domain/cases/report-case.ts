@@ -89,6 +89,13 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
     updated_at: at,
   };
   await insertCase.run(db, row);
+  // Notify before the event: appending it locks the chain head until commit (see transition-case.ts).
+  if (!selfResolved && category.severity === 'urgent') {
+    await notify(db, clock, {
+      subdistrictId: row.subdistrict_id, recipients: { roles: ['operator'] }, kind: 'case_urgent', caseId: row.id,
+      title: `紧急案件待立案 ${number}`, body: `${category.name_zh}：${input.description}`, dedupeKey: `urgent:${row.id}`,
+    });
+  }
   const event = await appendCaseEvent(db, clock, {
     subdistrictId: row.subdistrict_id, caseId: row.id, action: selfResolved ? 'self_resolve' : 'report', fromStatus: null, toStatus: status,
     actor: { userId: actor.userId, role: actor.role }, deviceAt: input.deviceAt ?? null,
@@ -97,11 +104,5 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
   });
   await linkPhotos(db, row, event.id, input.photoIds, 'before');
   await linkPhotos(db, row, event.id, input.afterPhotoIds, 'after');
-  if (!selfResolved && category.severity === 'urgent') {
-    await notify(db, clock, {
-      subdistrictId: row.subdistrict_id, recipients: { roles: ['operator'] }, kind: 'case_urgent', caseId: row.id,
-      title: `紧急案件待立案 ${number}`, body: `${category.name_zh}：${input.description}`, dedupeKey: `urgent:${row.id}`,
-    });
-  }
   return caseDto(row);
 }

@@ -142,12 +142,14 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
 
   const changes: Record<string, [unknown, unknown]> = {};
   for (const k of TRACKED) if (c[k] !== next[k]) changes[k] = [c[k], next[k]];
+  // Notifications first: the event below locks the subdistrict's chain head (FOR UPDATE on
+  // PostgreSQL) until commit, so the less that follows it, the more transitions run in parallel.
+  await notifyTransition(db, clock, input.action, next, input.reason ?? input.note ?? null);
   const event = await appendCaseEvent(db, clock, {
     subdistrictId: c.subdistrict_id, caseId: c.id, action: input.action, fromStatus: c.status, toStatus: next.status,
     actor: { userId: actor.userId, role: actor.role }, deviceAt: input.deviceAt ?? null, gps: input.gps ?? null,
     note: input.note ?? input.reason ?? null, photoIds, changes,
   });
   await linkPhotos(db, c, event.id, photoIds, input.action === 'handle' ? 'after' : 'evidence');
-  await notifyTransition(db, clock, input.action, next, input.reason ?? input.note ?? null);
   return caseDto(next);
 }

@@ -448,8 +448,11 @@ export interface CheckinTable {
   distance_m: number | null;
   photo_id: string;
   device_time: string | null;
+  /** when the check-in was captured: the device time when believable (capture-time.ts), else server time */
   first_at: string;
   last_at: string;
+  /** the server's time when the first proof arrived (null on rows older than this column) */
+  received_at: string | null;
   repeat_count: number;
   last_photo_id: string | null;
   /** JSON array of EvidenceFlag */

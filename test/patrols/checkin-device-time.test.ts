@@ -39,20 +39,27 @@ for (const dialect of DIALECTS) {
       return res.json();
     }
 
-    it('captured 07:50 in the morning window and synced 09:30: counts for the morning window, no EXIF-time flag', async () => {
+    const late = (minutes: number) => ({ code: 'synced_late', photoId: expect.any(String), detail: { minutes } });
+
+    it('captured 07:50 in the morning window and synced 09:30: counts for the morning window, no EXIF-time flag, the late sync visible', async () => {
       const room = rooms[0]!;
       const r = await checkinAt(room, SYNC_0930, CAPTURED);
-      expect(r).toMatchObject({ windowKey: morning(room), inWindow: true, firstAt: new Date(CAPTURED).toISOString(), evidenceFlags: [] });
-      const row = await ctx.handle.db.selectFrom('checkins').select(['window_key', 'local_date', 'in_window', 'device_time']).where('id', '=', r.id).executeTakeFirstOrThrow();
-      expect(row).toEqual({ window_key: morning(room), local_date: '2026-05-27', in_window: 1, device_time: new Date(CAPTURED).toISOString() });
+      expect(r).toMatchObject({ windowKey: morning(room), inWindow: true, firstAt: new Date(CAPTURED).toISOString(), evidenceFlags: [late(100)] });
+      const row = await ctx.handle.db.selectFrom('checkins').select(['window_key', 'local_date', 'in_window', 'device_time', 'received_at']).where('id', '=', r.id).executeTakeFirstOrThrow();
+      expect(row).toEqual({ window_key: morning(room), local_date: '2026-05-27', in_window: 1, device_time: new Date(CAPTURED).toISOString(), received_at: new Date(SYNC_0930).toISOString() });
+    });
+
+    it('a capture synced within 30 minutes is not flagged as late', async () => {
+      const r = await checkinAt(rooms[7]!, '2026-05-27T00:15:00Z', CAPTURED);
+      expect(r).toMatchObject({ firstAt: new Date(CAPTURED).toISOString(), evidenceFlags: [] });
     });
 
     it('synced 3.5 h later: still the morning window, and the EXIF time is compared with the capture, not the sync', async () => {
       const r = await checkinAt(rooms[1]!, SYNC_1120, CAPTURED);
-      expect(r).toMatchObject({ windowKey: morning(rooms[1]!), inWindow: true, evidenceFlags: [] });
+      expect(r).toMatchObject({ windowKey: morning(rooms[1]!), inWindow: true, evidenceFlags: [late(210)] });
       // The photo's EXIF time far from the CAPTURE is still flagged.
       const far = await checkinAt(rooms[2]!, SYNC_1120, CAPTURED, '2026-05-26T09:00:00Z');
-      expect(far.evidenceFlags.map((f: { code: string }) => f.code)).toEqual(['exif_time_far']);
+      expect(far.evidenceFlags.map((f: { code: string }) => f.code)).toEqual(['exif_time_far', 'synced_late']);
       expect(far.evidenceFlags[0].detail.minutes).toBe(14 * 60 + 50);
     });
 

@@ -15,6 +15,7 @@ import * as m183734 from './2026-11-26T183734-checkin-manual-position.js';
 import * as m183951 from './2026-11-26T183951-dashboard-city-rollups.js';
 import * as m190329 from './2026-11-26T190329-dashboard-district-rollups.js';
 import * as m190600 from './2026-11-26T190600-drop-redundant-case-index.js';
+import * as m193000 from './2026-11-26T193000-checkin-received-at.js';
 
 /**
  * Every migration, listed by hand in order. Names are ISO-date prefixed; a migration, once
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T183951-dashboard-city-rollups': m183951,
   '2026-11-26T190329-dashboard-district-rollups': m190329,
   '2026-11-26T190600-drop-redundant-case-index': m190600,
+  '2026-11-26T193000-checkin-received-at': m193000,
 };

@@ -96,7 +96,8 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
   }
 
   // Timed at capture (an offline phone syncs later), unless the phone's clock is not believable.
-  const when = captureTime(clock.now(), input.deviceTime, settings.maxDeviceAgeMs);
+  const serverNow = clock.now();
+  const when = captureTime(serverNow, input.deviceTime, settings.maxDeviceAgeMs);
   const at = when.at.toISOString();
   const win = windowAt(when.at, parseDisposalHours(site.disposal_hours));
   return inTransaction(db, async (trx) => {
@@ -108,11 +109,12 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
         lat: input.position?.lat ?? null, lng: input.position?.lng ?? null, accuracy_m: input.position?.accuracyM ?? null,
         distance_m: verdict ? Math.round(verdict.distanceM * 10) / 10 : null,
         photo_id: input.photoId, device_time: input.deviceTime ? new Date(input.deviceTime).toISOString() : null,
-        first_at: at, last_at: at, repeat_count: 0, last_photo_id: null, evidence_flags: '[]',
+        first_at: at, last_at: at, received_at: serverNow.toISOString(), repeat_count: 0, last_photo_id: null, evidence_flags: '[]',
       })).rows[0];
     if (!row) throw new Error('check-in upsert returned no row');
     const newFlags = await checkPhotos(trx, clock, settings, { photoIds: [input.photoId], site: sitePos, recordId: row.id, at: when.at });
     if (when.refusedSkewMinutes !== null) newFlags.push({ code: 'device_time_far', photoId: input.photoId, detail: { minutes: when.refusedSkewMinutes } });
+    if (when.lateMinutes !== null) newFlags.push({ code: 'synced_late', photoId: input.photoId, detail: { minutes: when.lateMinutes } });
     let flags = parseFlags(row.evidence_flags);
     if (newFlags.length) {
       flags = mergeFlags(flags, [...newFlags]);

@@ -8,12 +8,12 @@ import { newId } from '../shared/ids.js';
  * Evidence checks on photos used by a check-in or an inspection. They never block the record
  * (a phone's clock or GPS can be wrong for honest reasons); they flag it for the operator.
  */
-export type EvidenceFlagCode = 'reused_photo' | 'exif_time_far' | 'exif_gps_far' | 'device_time_far';
+export type EvidenceFlagCode = 'reused_photo' | 'exif_time_far' | 'exif_gps_far' | 'device_time_far' | 'synced_late';
 
 export interface EvidenceFlag {
   code: EvidenceFlagCode;
   photoId: string;
-  /** reused_photo: the other record; exif_time_far: minutes apart; exif_gps_far: metres from the site; device_time_far: minutes the phone's time is off (+ ahead, − behind) */
+  /** reused_photo: the other record; exif_time_far: minutes apart; exif_gps_far: metres from the site; device_time_far: minutes the phone's time is off (+ ahead, − behind); synced_late: minutes between capture and arrival */
   detail: { recordKind?: string; recordId?: string; minutes?: number; metres?: number };
 }
 

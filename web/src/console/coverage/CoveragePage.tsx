@@ -14,14 +14,14 @@ interface Row { committeeId: string; committeeName: string; kind: string; sites:
 interface Board { from: string; to: string; items: Row[]; totals: Record<string, Omit<Row, 'committeeId' | 'committeeName' | 'kind'>> }
 interface Miss { id: string; siteName: string; windowKey: string; subject: string; userName: string | null }
 interface Person { userId: string; name: string; role: string; checkins: number; offSite: number; manual: number; binRooms: number; inspections: number; failedInspections: number; selfResolved: number; reported: number; missed: number }
-interface Flagged { id: string; siteName: string; userName: string; firstAt: string; method: string; manualReason: string | null; manualNote: string | null; evidenceFlags: { code: string }[] }
+interface Flagged { id: string; siteName: string; userName: string; firstAt: string; method: string; manualReason: string | null; manualNote: string | null; evidenceFlags: { code: string; detail?: Record<string, unknown> }[] }
 
 /** Why a check-in is listed for review: its manual position (with the reason) and any photo flags. */
 function flagText(c: Flagged, t: (k: string, o?: Record<string, unknown>) => string): string {
   const manual = c.method === 'manual' && c.manualReason
     ? t('patrol.flags.manual', { reason: `${t(`patrol.checkin.manual.reasons.${c.manualReason}`)}${c.manualNote ? ` · ${c.manualNote}` : ''}` })
     : null;
-  return [manual, ...c.evidenceFlags.map((f) => t(`patrol.flags.${f.code}`))].filter(Boolean).join('、');
+  return [manual, ...c.evidenceFlags.map((f) => t(`patrol.flags.${f.code}`, { ...f.detail }))].filter(Boolean).join('、');
 }
 
 const shanghaiToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);

@@ -7,7 +7,7 @@ import { useApi } from '../../shared/use-api';
 
 interface Flagged {
   id: string; siteId: string; siteName: string; inspectorName: string; outcome: 'pass' | 'fail'; failedCount: number; recordedAt: string;
-  checklistVersion: number; evidenceFlags: { code: string; detail?: string }[];
+  checklistVersion: number; evidenceFlags: { code: string; detail?: Record<string, unknown> }[];
 }
 
 /** Inspections whose photos failed an evidence check (reused, far in time or place), for the operator to review. */
@@ -32,7 +32,7 @@ export function FlaggedInspections() {
               <td>{i.siteName}</td>
               <td>{i.inspectorName}</td>
               <td>{t(`console.history.outcomes.${i.outcome}`)}{i.failedCount ? ` · ${i.failedCount}` : ''}</td>
-              <td>{i.evidenceFlags.map((f) => t(`patrol.flags.${f.code}`, { defaultValue: f.code })).join('、')}</td>
+              <td>{i.evidenceFlags.map((f) => t(`patrol.flags.${f.code}`, { defaultValue: f.code, ...f.detail })).join('、')}</td>
             </tr>
           ))}
         </tbody>

@@ -21,7 +21,7 @@ interface CheckinResult {
   method: 'gps' | 'qr' | 'manual';
   repeatCount: number;
   folded: boolean;
-  evidenceFlags: { code: string }[];
+  evidenceFlags: { code: string; detail?: Record<string, unknown> }[];
 }
 interface Geofence {
   reason: 'outside_fence' | 'accuracy_too_poor';
@@ -86,7 +86,7 @@ export function CheckinPage() {
           {done.folded ? ` · ${t('patrol.checkin.folded', { n: done.repeatCount + 1 })}` : ''}
         </p>
         {done.evidenceFlags.length ? (
-          <p className="alert alert-error">{t('patrol.checkin.flags', { list: done.evidenceFlags.map((f) => t(`patrol.flags.${f.code}`)).join('、') })}</p>
+          <p className="alert alert-error">{t('patrol.checkin.flags', { list: done.evidenceFlags.map((f) => t(`patrol.flags.${f.code}`, { ...f.detail })).join('、') })}</p>
         ) : null}
         <Link className="m-btn m-btn-block" to={reportHere} data-testid="checkin-report">{t('fieldx.report.here')}</Link>
         <Link className="m-btn m-btn-block" to="/today">{t('patrol.today.title')}</Link>

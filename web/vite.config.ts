@@ -30,6 +30,8 @@ export default defineConfig({
           // Only the core every page needs goes to "vendor"; other libraries are left to Rollup,
           // which keeps a dynamically imported one (Leaflet, ECharts, …) out of the initial JS.
           if (VENDOR.test(id)) return 'vendor';
+          // Strings only the console shows stay with the console's code (not in the field app's JS).
+          if (/\/web\/src\/shared\/i18n\/(console|dashboard)\./.test(id)) return undefined;
           if (id.includes('/web/src/shared/')) return 'shared';
           return undefined;
         },

@@ -14,6 +14,7 @@ import * as m1600 from './2026-11-26T1600-dashboard-rollups.js';
 import * as m183734 from './2026-11-26T183734-checkin-manual-position.js';
 import * as m183951 from './2026-11-26T183951-dashboard-city-rollups.js';
 import * as m190329 from './2026-11-26T190329-dashboard-district-rollups.js';
+import * as m193934 from './2026-11-26T193934-unit-cum-score-index.js';
 import * as m190600 from './2026-11-26T190600-drop-redundant-case-index.js';
 import * as m193000 from './2026-11-26T193000-checkin-received-at.js';
 
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T183734-checkin-manual-position': m183734,
   '2026-11-26T183951-dashboard-city-rollups': m183951,
   '2026-11-26T190329-dashboard-district-rollups': m190329,
+  '2026-11-26T193934-unit-cum-score-index': m193934,
   '2026-11-26T190600-drop-redundant-case-index': m190600,
   '2026-11-26T193000-checkin-received-at': m193000,
 };

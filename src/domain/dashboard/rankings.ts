@@ -14,7 +14,7 @@ export type RankOf = (typeof RANK_OF)[number];
 
 const RED_BLACK = 5;
 /** Ranked rows returned by default: the top of the list (the black list is always added). */
-export const RANK_LIMIT = 100;
+export const RANK_LIMIT = 20;
 /** What the composite score and its tie-breaks read. */
 const SCORE_COUNTERS = ['handled', 'handled_on_time', 'closed', 'closed_on_time', 'rework'] as const;
 

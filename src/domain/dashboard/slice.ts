@@ -84,6 +84,23 @@ export async function wholeDistricts(db: Db, actor: Actor): Promise<string[] | n
   return inDs.length === seen.size && inDs.every((r) => seen.has(r.id)) ? ds.map((d) => d.district_id) : null;
 }
 
+const LONG_SCOPE = 8;
+
+/**
+ * The viewer's scope on the cases table: the same rows as scopeCondition. A long list of
+ * subdistricts (a city) is written as a subquery so SQLite, which plans without statistics, seeks
+ * the (subdistrict, status) index once per subdistrict instead of scanning every case.
+ */
+export function caseScope(actor: Actor): Expression<SqlBool> {
+  const subs = fullSubdistricts(actor);
+  const coms = scopedCommittees(actor);
+  if (subs.length <= LONG_SCOPE && coms.length <= LONG_SCOPE) return scopeCondition(actor, 'subdistrict_id', 'committee_id');
+  const parts: Expression<SqlBool>[] = [];
+  if (subs.length) parts.push(sql<SqlBool>`subdistrict_id in (select id from subdistricts where id in (${sql.join(subs)}))`);
+  if (coms.length) parts.push(sql<SqlBool>`committee_id in (select id from committees where id in (${sql.join(coms)}))`);
+  return parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+}
+
 /** A grid, category or handling unit belongs to one subdistrict: its rows are only there. */
 async function ownerOf(db: Db, f: DashboardFilter): Promise<string | null | undefined> {
   if (f.subdistrictId) return undefined;
@@ -119,7 +136,7 @@ export async function resolveSlice(db: Db, actor: Actor, f: DashboardFilter, opt
 
   const hasCommittee = table !== 'case_rollups_subdistrict_daily' && table !== 'case_rollups_unit_daily';
   const parts: Expression<SqlBool>[] = [];
-  const caseParts: Expression<SqlBool>[] = [scopeCondition(actor, 'subdistrict_id', 'committee_id')];
+  const caseParts: Expression<SqlBool>[] = [caseScope(actor)];
   if (hasCommittee) parts.push(scopeCondition(actor, 'subdistrict_id', 'committee_id'));
   else parts.push(fullSubdistricts(actor).length ? sql<SqlBool>`subdistrict_id in (${sql.join(fullSubdistricts(actor))})` : sql<SqlBool>`1 = 0`);
   const eq = (col: string, v: string | undefined, caseCol = col) => {

@@ -10,7 +10,7 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/cl_bench_sub node bin/closeloop.js seed --scale subdistrict
 //   npm run bench:dashboard -- --sub postgres://postgres@127.0.0.1:5432/cl_bench_sub --city postgres://postgres@127.0.0.1:5432/cl_bench_sub
 //
-// Options: [--clients 1000] [--runs 60]. Targets, on databases seeded with `closeloop seed --scale`:
+// Options: [--clients 1000] [--runs 60] [--server-heap <MB>: the server runs with --max-old-space-size]. Targets, on databases seeded with `closeloop seed --scale`:
 //   every dashboard API answer p95 ≤ 50 ms for one subdistrict (operator) and citywide
 //   (district-admin); p95(city-year) / p95(subdistrict-year), one subdistrict, ≤ 2; N stream
 //   clients receive a new event within 1 s at p99; server RSS ≤ 400 MB.
@@ -95,6 +95,7 @@ async function benchDb(url: string, label: string, withStream: boolean) {
       results[name]![v] = pct(times, 95);
     }
   }
+  console.log(`[${label}] server memory after the API runs (MB): ${JSON.stringify(mb(process.memoryUsage()))}`);
   let stream: Awaited<ReturnType<typeof benchStream>> | null = null;
   if (withStream) stream = await benchStream(app, deps, viewers.subdistrict, sub.id);
   const mem = process.memoryUsage();
@@ -125,6 +126,7 @@ async function benchStream(app: Awaited<ReturnType<typeof buildApp>>, deps: any,
   }, 50);
   clients.send({ kind: 'start', port, cookie, clients: CLIENTS });
   await next('ready');
+  console.log(`[stream] server memory with ${CLIENTS} streams open, before any event (MB): ${JSON.stringify(mb(process.memoryUsage()))}`);
   const poller = dashboardRollupsPoller({ ...deps, logger: { error: (e: unknown) => console.error(e) } });
   poller.start();
   const db = deps.db;
@@ -141,6 +143,7 @@ async function benchStream(app: Awaited<ReturnType<typeof buildApp>>, deps: any,
     const res = next<{ latencies: (number | null)[] }>('result');
     clients.send({ kind: 'expect', caseId: c.id, sentAt, timeoutMs: 5000 });
     for (const l of (await res).latencies) all.push(l ?? Infinity);
+    if (process.env.BENCH_MEMORY_TRACE) console.log(`[stream] round ${round}: ${JSON.stringify(mb(process.memoryUsage()))}`);
   }
   // The server's own footprint with every stream still open.
   const mem = process.memoryUsage();
@@ -160,7 +163,7 @@ const phase = arg('phase');
 if (phase) {
   // A child: serve one database and send the figures back.
   const r = await benchDb(arg('url')!, phase, phase === 'city-year');
-  process.send!(r);
+  process.send?.(r);
   process.exit(0);
 }
 
@@ -171,7 +174,10 @@ if (!subUrl || !cityUrl) {
   process.exit(2);
 }
 const runPhase = (label: string, url: string) => new Promise<Result>((resolve, reject) => {
-  const child = fork(fileURLToPath(import.meta.url), ['--phase', label, '--url', url, '--runs', String(RUNS), '--clients', String(CLIENTS)], { execArgv: process.execArgv });
+  // --server-heap <MB> runs the server with that V8 old-space cap (what `node --max-old-space-size` would ship).
+  const heap = arg('server-heap');
+  const execArgv = heap ? [...process.execArgv, `--max-old-space-size=${heap}`] : process.execArgv;
+  const child = fork(fileURLToPath(import.meta.url), ['--phase', label, '--url', url, '--runs', String(RUNS), '--clients', String(CLIENTS)], { execArgv });
   let got: Result | null = null;
   child.on('message', (m) => {
     got = m as Result;

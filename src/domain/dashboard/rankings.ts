@@ -7,7 +7,7 @@ import { COUNTERS, type Counters } from './counters.js';
 import { type ScoreWeights, compositeScore, computeKpis, sumCounters } from './kpis.js';
 import { type DashboardFilter, type Window, overdueUnhandled, resolveSlice, resolveWindow, sumGrain } from './slice.js';
 import { weightsFor } from './summary.js';
-import { unitWindowSums } from './unit-cum.js';
+import { SCORE_INDEX_COUNTERS, unitWindowSums } from './unit-cum.js';
 
 export const RANK_OF = ['committee', 'unit'] as const;
 export type RankOf = (typeof RANK_OF)[number];
@@ -15,8 +15,8 @@ export type RankOf = (typeof RANK_OF)[number];
 const RED_BLACK = 5;
 /** Ranked rows returned by default: the top of the list (the black list is always added). */
 export const RANK_LIMIT = 20;
-/** What the composite score and its tie-breaks read. */
-const SCORE_COUNTERS = ['handled', 'handled_on_time', 'closed', 'closed_on_time', 'rework'] as const;
+/** What the composite score and its tie-breaks read (all in the cumulative rows' covering index). */
+const SCORE_COUNTERS = SCORE_INDEX_COUNTERS;
 
 async function namesOf(db: Db, level: 'subdistrict' | 'committee' | 'unit', ids: string[]) {
   if (!ids.length) return new Map<string, string>();

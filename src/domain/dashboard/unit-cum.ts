@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { addDays, datesBetween } from '../checkins/local-time.js';
 import { COUNTERS, type Counters } from './counters.js';
@@ -16,6 +16,8 @@ import type { RollupAccumulator } from './grains.js';
  * batched, so rebuilt == incremental.
  */
 export const CUM_TABLE = 'case_rollups_unit_cum' as const;
+/** The counters of case_rollups_unit_cum_score_ix (migration 2026-11-26T193934). */
+export const SCORE_INDEX_COUNTERS = ['handled', 'handled_on_time', 'closed', 'closed_on_time', 'rework'] as const;
 
 export interface UnitDelta {
   day: string;
@@ -104,31 +106,33 @@ export async function unitWindowSums<C extends (typeof COUNTERS)[number]>(
     select s.id, (select max(day) from ${sql.table(CUM_TABLE)} c where c.subdistrict_id = s.id) as d
     from subdistricts s where s.id in (${sql.join(subs)})`.execute(db);
   const before = addDays(from, -1);
-  // Subdistricts grouped by the day to read (almost always one group per boundary).
-  const groups = new Map<string, { sign: 1 | -1; day: string; subs: string[] }>();
+  // Subdistricts grouped by the two days to read (almost always one group): through `to` (a) and
+  // through the day before `from` (b); a unit with a row on b has one on a (rows run to the last day).
+  const groups = new Map<string, { a: string; b: string; subs: string[] }>();
   for (const { id, d } of lasts.rows) {
     if (d === null) continue;
-    for (const [sign, want] of [[1, to], [-1, before]] as const) {
-      const day = want < d ? want : d;
-      const k = `${sign}|${day}`;
-      if (!groups.has(k)) groups.set(k, { sign, day, subs: [] });
-      groups.get(k)!.subs.push(id);
-    }
+    const a = to < d ? to : d;
+    const b = before < d ? before : d;
+    const k = `${a}|${b}`;
+    if (!groups.has(k)) groups.set(k, { a, b, subs: [] });
+    groups.get(k)!.subs.push(id);
   }
-  const pick = sql.join(counters.map((c) => sql.ref(c)));
+  const diff = sql.join(counters.map((c) => sql`x.${sql.ref(c)} - coalesce(y.${sql.ref(c)}, 0) as ${sql.ref(c)}`));
+  // The score counters are all in a covering index; SQLite (no statistics) would look y up by its
+  // primary key and read every row, so it is named there. PostgreSQL plans it by itself.
+  const scoreOnly = counters.every((c) => (SCORE_INDEX_COUNTERS as readonly string[]).includes(c));
+  const hint = scoreOnly && !(db.getExecutor().adapter instanceof PostgresAdapter) ? sql` indexed by case_rollups_unit_cum_score_ix` : sql``;
   for (const g of groups.values()) {
     for (let i = 0; i < g.subs.length; i += 500) {
       const rows = await sql<Record<string, any>>`
-        select subdistrict_id, unit_id, ${pick} from ${sql.table(CUM_TABLE)}
-        where day = ${g.day} and subdistrict_id in (${sql.join(g.subs.slice(i, i + 500))})
-        ${unitIds ? sql`and unit_id in (${sql.join(unitIds)})` : sql``}`.execute(db);
+        select x.subdistrict_id, x.unit_id, ${diff} from ${sql.table(CUM_TABLE)} x${hint}
+        left join ${sql.table(CUM_TABLE)} y${hint} on y.subdistrict_id = x.subdistrict_id and y.day = ${g.b} and y.unit_id = x.unit_id
+        where x.day = ${g.a} and x.subdistrict_id in (${sql.join(g.subs.slice(i, i + 500))})
+        ${unitIds ? sql`and x.unit_id in (${sql.join(unitIds)})` : sql``}`.execute(db);
       for (const r of rows.rows) {
-        let e = out.get(r.unit_id);
-        if (!e) {
-          e = { subdistrictId: r.subdistrict_id, c: Object.fromEntries(counters.map((c) => [c, 0])) as Record<C, number> };
-          out.set(r.unit_id, e);
-        }
-        for (const c of counters) e.c[c] += g.sign * Number(r[c]);
+        const c = {} as Record<C, number>;
+        for (const k of counters) c[k] = Number(r[k]);
+        out.set(r.unit_id, { subdistrictId: r.subdistrict_id, c });
       }
     }
   }

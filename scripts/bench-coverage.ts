@@ -56,6 +56,10 @@ const t0 = performance.now();
 let sqlite: SQLite.Database;
 let gen: Generated;
 if (reuse) {
+  // A file kept by an earlier run may predate migrations added since: bring it up to date.
+  const h = createDatabase({ kind: 'sqlite', file });
+  await migrateToLatest(h.db);
+  await h.destroy();
   sqlite = new SQLite(file);
   gen = JSON.parse(fs.readFileSync(`${file}.json`, 'utf8'), (k, v) => (k === 'binRoomsByCommittee' ? new Map(v) : v));
 } else {

@@ -2,7 +2,8 @@
 //
 //   mkdir -p /work/bench-data
 //   DATABASE_URL=sqlite:/work/bench-data/sub.db  node bin/closeloop.js seed --scale subdistrict   # ~10 s
-//   DATABASE_URL=sqlite:/work/bench-data/city.db node bin/closeloop.js seed --scale city          # 215 subdistrict-years
+//   DATABASE_URL=sqlite:/work/bench-data/city.db node bin/closeloop.js seed --scale city          # 215 subdistrict-years (~45 min, ~40 GB)
+//   (a database seeded before a later migration: `DATABASE_URL=… node bin/closeloop.js migrate` first; the bench never migrates)
 //   npm run bench:dashboard -- --sub sqlite:/work/bench-data/sub.db --city sqlite:/work/bench-data/city.db
 //
 //   PostgreSQL (a subdistrict-year on both sides; seed each into its own database first):

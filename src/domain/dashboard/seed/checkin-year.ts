@@ -60,7 +60,7 @@ export async function seedCheckinYear(db: Db, sink: BulkSink, sub: string, o: Ch
           method: qr ? 'qr' : 'gps', status: off ? 'off_site' : 'on_site', off_site_reason: off ? '定位漂移，人在箱房' : null,
           lat: Number(room.lat) + (r.next() - 0.5) * 0.0004, lng: Number(room.lng) + (r.next() - 0.5) * 0.0004,
           accuracy_m: r.int(5, 35), distance_m: distance, photo_id: idAt(at, r), device_time: null,
-          first_at: iso, last_at: iso, repeat_count: 0, last_photo_id: null, evidence_flags: '[]',
+          first_at: iso, last_at: iso, received_at: iso, repeat_count: 0, last_photo_id: null, evidence_flags: '[]',
         });
       });
     }

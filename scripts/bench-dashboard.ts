@@ -11,7 +11,8 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/cl_bench_sub node bin/closeloop.js seed --scale subdistrict
 //   npm run bench:dashboard -- --sub postgres://postgres@127.0.0.1:5432/cl_bench_sub --city postgres://postgres@127.0.0.1:5432/cl_bench_sub
 //
-// Options: [--clients 1000] [--runs 60] [--server-heap <MB>: the server runs with --max-old-space-size]. Targets, on databases seeded with `closeloop seed --scale`:
+// Options: [--clients 1000] [--runs 60] [--server-heap <MB>: the server runs with --max-old-space-size]
+//   [--skip coverage,map: leave answers out, to attribute time or memory]. Targets, on databases seeded with `closeloop seed --scale`:
 //   every dashboard API answer p95 ≤ 50 ms for one subdistrict (operator) and citywide
 //   (district-admin); p95(city-year) / p95(subdistrict-year), one subdistrict, ≤ 2; N stream
 //   clients receive a new event within 1 s at p99; server RSS ≤ 400 MB.
@@ -77,6 +78,8 @@ async function benchDb(url: string, label: string, withStream: boolean) {
     feed: () => '/api/dashboard/feed',
     coverage: () => '/api/dashboard/coverage',
   };
+  // --skip a,b leaves answers out (to attribute time or memory to them)
+  for (const name of (arg('skip') ?? '').split(',').filter(Boolean)) delete urls[name];
   // One pass over every answer first: a running server is warm (JIT, statement cache, page cache).
   for (const u of Object.values(urls)) {
     for (const v of ['subdistrict', 'citywide'] as const) await app.inject({ method: 'GET', url: u(v), headers: { cookie: viewers[v] } });
@@ -178,7 +181,7 @@ const runPhase = (label: string, url: string) => new Promise<Result>((resolve, r
   // --server-heap <MB> runs the server with that V8 old-space cap (what `node --max-old-space-size` would ship).
   const heap = arg('server-heap');
   const execArgv = heap ? [...process.execArgv, `--max-old-space-size=${heap}`] : process.execArgv;
-  const child = fork(fileURLToPath(import.meta.url), ['--phase', label, '--url', url, '--runs', String(RUNS), '--clients', String(CLIENTS)], { execArgv });
+  const child = fork(fileURLToPath(import.meta.url), ['--phase', label, '--url', url, '--runs', String(RUNS), '--clients', String(CLIENTS), '--skip', arg('skip') ?? ''], { execArgv });
   let got: Result | null = null;
   child.on('message', (m) => {
     got = m as Result;
@@ -195,6 +198,7 @@ let worstRatio = 0;
 let worstCityRatio = 0;
 for (const name of Object.keys(cityR.results)) {
   const a = subR.results[name]!;
+  if (!a) continue;
   const b = cityR.results[name]!;
   // ratio: one subdistrict on the city-year / on the subdistrict-year; ratio*: citywide on the city-year / one subdistrict on the subdistrict-year
   const ratio = b.subdistrict! / a.subdistrict!;

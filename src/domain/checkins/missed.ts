@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import { datesBetween, shanghaiDate } from './local-time.js';
 import { parseDisposalHours, windowsOn } from './windows.js';
+import { coverageChanged } from '../coverage/coverage-memo.js';
 
 export const MISSED_CHECKINS_CURSOR = 'missed-checkins';
 const CHUNK = 400;
@@ -87,6 +88,7 @@ export async function detectMissedCheckins(db: Db, clock: Clock, opts: MissedOpt
           .onConflict((oc) => oc.columns(['site_id', 'window_key', 'subject']).doNothing())
           .executeTakeFirst();
         inserted += Number(res.numInsertedOrUpdatedRows ?? 0);
+        for (const r of rows.slice(i, i + CHUNK)) coverageChanged(r.subdistrict_id);
       }
     }
     const at = now.toISOString();

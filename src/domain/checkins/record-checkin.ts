@@ -16,6 +16,7 @@ import { keepsExistingProof, MANUAL_COUNTS_AS_COVERED } from './manual-position.
 import { parseDisposalHours, windowAt } from './windows.js';
 import { captureTime } from './capture-time.js';
 import { inTransaction } from '../shared/in-transaction.js';
+import { coverageChanged } from '../coverage/coverage-memo.js';
 
 export interface PatrolSettings extends EvidenceSettings {
   geofenceM: number;
@@ -112,6 +113,7 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
         first_at: at, last_at: at, received_at: serverNow.toISOString(), repeat_count: 0, last_photo_id: null, evidence_flags: '[]',
       })).rows[0];
     if (!row) throw new Error('check-in upsert returned no row');
+    coverageChanged(site.subdistrict_id);
     const newFlags = await checkPhotos(trx, clock, settings, { photoIds: [input.photoId], site: sitePos, recordId: row.id, at: when.at });
     if (when.refusedSkewMinutes !== null) newFlags.push({ code: 'device_time_far', photoId: input.photoId, detail: { minutes: when.refusedSkewMinutes } });
     if (when.lateMinutes !== null) newFlags.push({ code: 'synced_late', photoId: input.photoId, detail: { minutes: when.lateMinutes } });

@@ -4,6 +4,7 @@ import { intervalsFor } from '../coverage/intervals.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import { ENFORCEMENT_LOOKBACK_DAYS, type GradeInputs, gradeFor, LOOKBACK_DAYS } from './grade-rule.js';
+import { coverageChanged } from '../coverage/coverage-memo.js';
 
 const DAY_MS = 24 * 3600_000;
 const OPEN: CaseStatus[] = ['reported', 'filed', 'dispatched', 'handled', 'on_hold'];
@@ -78,6 +79,7 @@ export async function regradeSite(db: Db, clock: Clock, siteId: string): Promise
     site_id: site.id, subdistrict_id: site.subdistrict_id, committee_id: site.committee_id, site_kind: site.kind, grade,
     grade_since: changed ? at : current!.grade_since, last_inspected_at: lastInspectedAt, next_due_at: due, updated_at: at,
   };
+  coverageChanged(site.subdistrict_id);
   await db
     .insertInto('site_compliance')
     .values(values)
@@ -99,6 +101,7 @@ export async function regradeSite(db: Db, clock: Clock, siteId: string): Promise
 
 /** After an interval change: moves next_due_at of every graded site of that kind and grade. */
 export async function rescheduleGrade(db: Db, subdistrictId: string, kind: SiteKind, grade: Grade, days: number): Promise<number> {
+  coverageChanged(subdistrictId);
   const rows = await db
     .selectFrom('site_compliance as c')
     .innerJoin('sites as s', 's.id', 'c.site_id')

@@ -14,6 +14,7 @@ import { getChecklist } from './checklists.js';
 import { type AnswerInput, InspectionInput } from './inspection-input.js';
 import { DEFAULT_CATEGORY_FOR_ITEM } from './item-categories.js';
 import { inTransaction } from '../shared/in-transaction.js';
+import { coverageChanged } from '../coverage/coverage-memo.js';
 
 /** Re-labels a case-creation validation error so it names the answer it came from. */
 function prefixed(err: unknown, prefix: string): unknown {
@@ -76,6 +77,7 @@ export async function recordInspection(db: Db, clock: Clock, settings: EvidenceS
   const allPhotos = [...new Set(input.answers.flatMap((a) => [...a.photoIds, ...a.afterPhotoIds]))];
 
   return inTransaction(db, async (trx) => {
+    coverageChanged(site.subdistrict_id);
     const id = newId();
     const flags = await checkPhotos(trx, clock, settings, { photoIds: allPhotos, site: { lat: Number(site.lat), lng: Number(site.lng) }, recordId: id });
     await trx

@@ -7,6 +7,7 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { SiteInput } from './site-input.js';
+import { coverageChanged } from '../coverage/coverage-memo.js';
 
 /**
  * Creating sites, one or thousands: the rules behind POST /api/sites and the ledger import.
@@ -165,6 +166,7 @@ export async function createSites(
   let done = 0;
   for (const part of chunks(rows)) {
     await db.insertInto('sites').values(part).execute();
+    for (const r of part) coverageChanged(r.subdistrict_id);
     done += part.length;
     onProgress?.(done, rows.length);
   }

@@ -10,6 +10,7 @@ import { newId } from '../shared/ids.js';
 import { checkKindRules, createSites } from './create-sites.js';
 import { upsertResponsibleParty } from './responsible-parties.js';
 import type { SiteInput, SitePatch } from './site-input.js';
+import { coverageChanged } from '../coverage/coverage-memo.js';
 
 export interface SiteFilter {
   subdistrictId?: string;
@@ -214,6 +215,8 @@ export async function updateSite(db: Db, clock: Clock, actor: Actor, id: string,
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1)
       throw new DomainError('stale_version', 'The site was changed by someone else');
+    coverageChanged(current.subdistrictId);
+    coverageChanged(place.subdistrictId);
     return getSite(trx, actor, id);
   });
 }
@@ -235,6 +238,7 @@ export async function setSiteStatus(db: Db, clock: Clock, actor: Actor, id: stri
       })
       .where('id', '=', id)
       .execute();
+    coverageChanged(current.subdistrictId);
     return getSite(trx, actor, id);
   });
 }

@@ -20,8 +20,10 @@
 // database is served by a fresh child process (so one run's heap is not counted in the other's RSS);
 // the stream clients are real HTTP connections from another child process, not the server's.
 import { fork } from 'node:child_process';
+import esbuild from 'esbuild';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readConfig } from '../src/config.js';
 import { createDatabase } from '../src/db/index.js';
@@ -113,7 +115,11 @@ const mb = (m: NodeJS.MemoryUsage) => Object.fromEntries(Object.entries(m).map((
 async function benchStream(app: Awaited<ReturnType<typeof buildApp>>, deps: any, cookie: string, subId: string) {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
-  const clients = fork(fileURLToPath(new URL('./bench-dashboard-clients.ts', import.meta.url)), [], { execArgv: process.execArgv });
+  // The clients run under tsx like this script's parent (BENCH_CLIENTS_FILE/ARGV are set by it: this
+  // server phase may itself run as a plain-node bundle).
+  const clientsFile = process.env.BENCH_CLIENTS_FILE ?? fileURLToPath(new URL('./bench-dashboard-clients.ts', import.meta.url));
+  const clientsArgv = process.env.BENCH_CLIENTS_ARGV ? (JSON.parse(process.env.BENCH_CLIENTS_ARGV) as string[]) : process.execArgv;
+  const clients = fork(clientsFile, [], { execArgv: clientsArgv });
   const next = <T>(kind: string) => new Promise<T>((resolve, reject) => {
     const on = (m: any) => {
       if (m.kind === 'error') reject(new Error(m.message));
@@ -177,11 +183,19 @@ if (!subUrl || !cityUrl) {
   console.error('usage: npm run bench:dashboard -- --sub sqlite:<file>|postgres://… --city sqlite:<file>|postgres://… [--clients N] [--runs N]');
   process.exit(2);
 }
+// The server phases run as one esbuild bundle on plain node, as `closeloop start` runs the product
+// (dist/closeloop.mjs): under the tsx loader the same server holds ~55 MB more RSS.
+const serverBundle = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bench-dashboard-server.mjs');
+await esbuild.build({
+  entryPoints: [fileURLToPath(import.meta.url)], bundle: true, platform: 'node', format: 'esm', target: 'node20',
+  packages: 'external', outfile: serverBundle, logLevel: 'warning',
+});
 const runPhase = (label: string, url: string) => new Promise<Result>((resolve, reject) => {
   // --server-heap <MB> runs the server with that V8 old-space cap (what `node --max-old-space-size` would ship).
   const heap = arg('server-heap');
-  const execArgv = heap ? [...process.execArgv, `--max-old-space-size=${heap}`] : process.execArgv;
-  const child = fork(fileURLToPath(import.meta.url), ['--phase', label, '--url', url, '--runs', String(RUNS), '--clients', String(CLIENTS), '--skip', arg('skip') ?? ''], { execArgv });
+  const execArgv = heap ? [`--max-old-space-size=${heap}`] : [];
+  const env = { ...process.env, BENCH_CLIENTS_FILE: fileURLToPath(new URL('./bench-dashboard-clients.ts', import.meta.url)), BENCH_CLIENTS_ARGV: JSON.stringify(process.execArgv) };
+  const child = fork(serverBundle, ['--phase', label, '--url', url, '--runs', String(RUNS), '--clients', String(CLIENTS), '--skip', arg('skip') ?? ''], { execArgv, env });
   let got: Result | null = null;
   child.on('message', (m) => {
     got = m as Result;

@@ -36,8 +36,9 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     // SQLite's default page cache is 2 MB: with a million cases the indexes touched by every write
-    // no longer fit and each insert re-reads pages from the OS. 64 MB keeps them in memory.
-    sqlite.pragma('cache_size = -65536');
+    // no longer fit and each insert re-reads pages from the OS. 16 MB keeps them in memory (64 MB
+    // measured no faster in bench:cases, and counts against the dashboard's RSS budget).
+    sqlite.pragma('cache_size = -16384');
     const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite) });
     if (config.file === ':memory:') return { db, kind: 'sqlite', destroy: () => db.destroy() };
     sqlite.pragma('wal_autocheckpoint = 0');

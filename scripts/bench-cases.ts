@@ -20,6 +20,7 @@ import { DEMO_PASSWORD, seedDemo } from '../src/domain/demo/seed-demo.js';
 import { systemClock } from '../src/domain/shared/clock.js';
 import { generateCases } from './bench/cases-data.js';
 import { httpClient } from './bench/http-client.js';
+import { productServerFlags } from './bench/server-flags.js';
 
 const PG = process.argv.includes('--pg');
 const PG_URL = process.env.BENCH_PG_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -102,7 +103,7 @@ log(`  stored ${CASES.toLocaleString('en')} synthetic cases in ${ms(performance.
 await handle.destroy();
 
 // ---------------------------------------------------------------- server
-const server = spawn(process.execPath, [...(process.env.BENCH_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR}`] : []), '--import', 'tsx', path.join(import.meta.dirname, 'bench/cases-server.ts'), databaseUrl, String(PORT), schema], {
+const server = spawn(process.execPath, [...productServerFlags(), ...(process.env.BENCH_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR}`] : []), '--import', 'tsx', path.join(import.meta.dirname, 'bench/cases-server.ts'), databaseUrl, String(PORT), schema], {
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, BENCH_DATA_DIR: dir },
 });

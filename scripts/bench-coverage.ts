@@ -16,6 +16,7 @@ import { shanghaiDate } from '../src/domain/checkins/local-time.js';
 import { newId } from '../src/domain/shared/ids.js';
 import { type Generated, generate, PASSWORD, SCALE } from './bench/coverage-data.js';
 import { httpClient } from './bench/http-client.js';
+import { productServerFlags } from './bench/server-flags.js';
 
 const HISTORY_DAYS = Number(process.env.BENCH_HISTORY_DAYS ?? 6);
 const CLIENTS = 20;
@@ -95,7 +96,7 @@ sqlite.close();
 
 // BENCH_PROF_DIR=<dir> writes a CPU profile of the server; BENCH_NODE_FLAGS passes flags (e.g.
 // --trace-gc) to it; BENCH_SERVER_LOG=<file> keeps its output.
-const serverFlags = [...(process.env.BENCH_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
+const serverFlags = [...productServerFlags(), ...(process.env.BENCH_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
 const serverLog = process.env.BENCH_SERVER_LOG ? fs.createWriteStream(process.env.BENCH_SERVER_LOG) : null;
 const server = spawn(process.execPath, [...serverFlags, '--import', 'tsx', path.join(import.meta.dirname, 'bench/coverage-server.ts'), file, String(PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
 await new Promise<void>((resolve, reject) => {

@@ -11,7 +11,7 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/cl_bench_sub node bin/closeloop.js seed --scale subdistrict
 //   npm run bench:dashboard -- --sub postgres://postgres@127.0.0.1:5432/cl_bench_sub --city postgres://postgres@127.0.0.1:5432/cl_bench_sub
 //
-// Options: [--clients 1000] [--runs 60] [--server-heap <MB>: the server's --max-old-space-size, default 512 as `npm start`; 0 = none]
+// Options: [--clients 1000] [--runs 60] [--server-flags "<V8 flags>": default those of `npm start` (package.json); "" = none]
 //   [--skip coverage,map: leave answers out, to attribute time or memory]. Targets, on databases seeded with `closeloop seed --scale`:
 //   every dashboard API answer p95 ≤ 50 ms for one subdistrict (operator) and citywide
 //   (district-admin); p95(city-year) / p95(subdistrict-year), one subdistrict, ≤ 2; N stream
@@ -21,6 +21,7 @@
 // the stream clients are real HTTP connections from another child process, not the server's.
 import { fork } from 'node:child_process';
 import esbuild from 'esbuild';
+import { productServerFlags } from './bench/server-flags.js';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -191,10 +192,10 @@ await esbuild.build({
   packages: 'external', outfile: serverBundle, logLevel: 'warning',
 });
 const runPhase = (label: string, url: string) => new Promise<Result>((resolve, reject) => {
-  // --server-heap <MB> runs the server with that V8 old-space cap; the default is what `npm start`
-  // runs the product with (package.json: --max-old-space-size=512); 0 = V8's own default.
-  const heap = Number(arg('server-heap', '512'));
-  const execArgv = heap ? [`--max-old-space-size=${heap}`] : [];
+  // The server runs with the V8 flags of `npm start` (package.json); --server-flags "<flags>" overrides
+  // them ("" = V8's defaults).
+  const flags = arg('server-flags');
+  const execArgv = flags === undefined ? productServerFlags() : flags.split(' ').filter(Boolean);
   const env = { ...process.env, BENCH_CLIENTS_FILE: fileURLToPath(new URL('./bench-dashboard-clients.ts', import.meta.url)), BENCH_CLIENTS_ARGV: JSON.stringify(process.execArgv) };
   const child = fork(serverBundle, ['--phase', label, '--url', url, '--runs', String(RUNS), '--clients', String(CLIENTS), '--skip', arg('skip') ?? ''], { execArgv, env });
   let got: Result | null = null;

@@ -44,6 +44,9 @@ const en: typeof zh = {
   status: { reported: 'Reported', filed: 'Filed', dispatched: 'Dispatched', handled: 'Handled', closed: 'Closed', cancelled: 'Cancelled', on_hold: 'On hold', merged: 'Merged' },
 };
 
+/** Both languages, for the parity test. */
+export const DASHBOARD_STRINGS = { zh, en };
+
 function register() {
   i18n.addResourceBundle('zh', 'translation', { dash: zh }, true, true);
   i18n.addResourceBundle('en', 'translation', { dash: en }, true, true);

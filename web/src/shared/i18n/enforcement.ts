@@ -51,6 +51,9 @@ const en: typeof zh = {
   },
 };
 
+/** Both languages, for the parity test. */
+export const ENFORCEMENT_STRINGS = { zh, en };
+
 function register() {
   i18n.addResourceBundle('zh', 'translation', { enforcement: zh }, true, true);
   i18n.addResourceBundle('en', 'translation', { enforcement: en }, true, true);

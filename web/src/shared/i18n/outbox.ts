@@ -62,6 +62,9 @@ const en: typeof zh = {
   status: { reported: 'Reported', filed: 'Filed', dispatched: 'Being handled', handled: 'Awaiting check', closed: 'Closed', cancelled: 'Cancelled', on_hold: 'On hold', merged: 'Merged' },
 };
 
+/** Both languages, for the parity test. */
+export const OUTBOX_STRINGS = { zh, en };
+
 function register() {
   i18n.addResourceBundle('zh', 'translation', { outbox: zh }, true, true);
   i18n.addResourceBundle('en', 'translation', { outbox: en }, true, true);

@@ -85,6 +85,9 @@ const en: typeof zh = {
   },
 };
 
+/** Both languages, for the parity test. */
+export const PATROL_STRINGS = { zh, en };
+
 function register() {
   i18n.addResourceBundle('zh', 'translation', { patrol: zh }, true, true);
   i18n.addResourceBundle('en', 'translation', { patrol: en }, true, true);

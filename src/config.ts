@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   EVIDENCE_MAX_CLOCK_SKEW_MINUTES: z.coerce.number().positive().default(120),
   EVIDENCE_MAX_EXIF_DISTANCE_M: z.coerce.number().positive().default(200),
   CHECKIN_MAX_DEVICE_AGE_HOURS: z.coerce.number().positive().max(24 * 14).default(24),
+  DUPLICATE_RADIUS_M: z.coerce.number().int().min(1).max(2000).default(100),
+  DUPLICATE_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
 });
 
 export type DatabaseConfig =
@@ -45,6 +47,8 @@ export interface Config {
   map: { tileUrl: string; tileCrs: 'wgs84' | 'gcj02' };
   wecomWebhookUrl: string;
   uploadMaxBytes: number;
+  /** Reporting: open cases of the same category this close and this recent are offered as duplicates. */
+  duplicates: { radiusM: number; windowHours: number };
   /** Check-in geofence and photo evidence checks (see src/domain/checkins/geofence.ts). */
   patrol: { geofenceM: number; maxAccuracyM: number; evidenceMaxSkewMs: number; evidenceMaxExifDistanceM: number; maxDeviceAgeMs: number };
 }
@@ -87,6 +91,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     map: { tileUrl: e.MAP_TILE_URL, tileCrs: e.MAP_TILE_CRS },
     wecomWebhookUrl: e.WECOM_WEBHOOK_URL,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    duplicates: { radiusM: e.DUPLICATE_RADIUS_M, windowHours: e.DUPLICATE_WINDOW_HOURS },
     patrol: {
       geofenceM: e.CHECKIN_GEOFENCE_M,
       maxAccuracyM: e.CHECKIN_MAX_ACCURACY_M,

@@ -5,7 +5,7 @@ import type { Clock } from '../shared/clock.js';
 import { caseVisibility } from './case-scope.js';
 import { OPEN_STATUSES } from './lifecycle.js';
 
-/** Defaults for "is this already reported?": same category, within 100 m, within 3 days. */
+/** Defaults for "is this already reported?" (same category, within 100 m, within 3 days); the server's come from config (DUPLICATE_RADIUS_M, DUPLICATE_WINDOW_HOURS). */
 export const DUPLICATE_DEFAULTS = { radiusM: 100, windowHours: 72 };
 
 const EARTH_M = 6_371_000;

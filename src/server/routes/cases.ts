@@ -94,6 +94,10 @@ export const duplicates = def({
     }),
   },
   handler: async ({ req, deps, actor }) => ({
-    items: await findDuplicates(deps.db, deps.clock, actor, { ...req.query, radiusM: req.query.radius, windowHours: req.query.hours }),
+    items: await findDuplicates(deps.db, deps.clock, actor, {
+      ...req.query,
+      radiusM: req.query.radius ?? deps.config.duplicates.radiusM,
+      windowHours: req.query.hours ?? deps.config.duplicates.windowHours,
+    }),
   }),
 });

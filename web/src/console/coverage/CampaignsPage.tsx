@@ -44,16 +44,16 @@ export function CampaignsPage() {
       {can('campaigns.write') ? (
         <div className="card">
           <h2>{t('patrol.campaigns.create')}</h2>
-          <label className="field"><span>{t('patrol.campaigns.name')}</span><input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
+          <label className="field"><span>{t('patrol.campaigns.name')}</span><input data-testid="campaign-name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
           <div className="filters">
             {['bin_room', 'shop', 'institution'].map((k) => (
               <label key={k}><input type="checkbox" checked={form.kinds.includes(k)} onChange={(e) => setForm({ ...form, kinds: e.target.checked ? [...form.kinds, k] : form.kinds.filter((x) => x !== k) })} /> {t(`patrol.kinds.${k}`)}</label>
             ))}
-            <label>{t('patrol.campaigns.start')} <input type="date" value={form.startDate} onChange={(e) => setForm({ ...form, startDate: e.target.value })} /></label>
-            <label>{t('patrol.campaigns.end')} <input type="date" value={form.endDate} onChange={(e) => setForm({ ...form, endDate: e.target.value })} /></label>
+            <label>{t('patrol.campaigns.start')} <input type="date" data-testid="campaign-start" value={form.startDate} onChange={(e) => setForm({ ...form, startDate: e.target.value })} /></label>
+            <label>{t('patrol.campaigns.end')} <input type="date" data-testid="campaign-end" value={form.endDate} onChange={(e) => setForm({ ...form, endDate: e.target.value })} /></label>
           </div>
           {err ? <p className="alert alert-error">{err}</p> : null}
-          <button type="button" className="btn btn-primary" onClick={create}>{t('patrol.campaigns.create')}</button>
+          <button type="button" className="btn btn-primary" data-testid="campaign-create" onClick={create}>{t('patrol.campaigns.create')}</button>
         </div>
       ) : null}
     </section>

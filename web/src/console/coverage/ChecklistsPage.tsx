@@ -30,7 +30,9 @@ export function ChecklistsPage() {
     if (!draft) return;
     setErr('');
     try {
-      const c = await api.post<Checklist>('/api/checklists', { subdistrictId, siteKind: kind, name: draft.name, nameEn: draft.nameEn, items: draft.items });
+      // A new version carries the items' content only; ids and positions belong to the version published before.
+      const items = draft.items.map(({ code, text, textEn, photoRequiredOnFail }) => ({ code, text, textEn, photoRequiredOnFail }));
+      const c = await api.post<Checklist>('/api/checklists', { subdistrictId, siteKind: kind, name: draft.name, nameEn: draft.nameEn, items });
       setMsg(t('patrol.checklists.published', { v: c.version }));
       list.reload();
     } catch (e) {

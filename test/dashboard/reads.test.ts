@@ -55,9 +55,20 @@ for (const dialect of DIALECTS) {
       const bad = await get('/api/dashboard/compare?beforeFrom=2026-06-01&beforeTo=2026-06-03&afterFrom=2026-06-02&afterTo=2026-06-02');
       expect(bad.statusCode).toBe(400);
       expect(bad.body).toContain('afterFrom');
-      const map = (await get(`/api/dashboard/map?subdistrictId=${f.hq}`)).json();
-      expect(map.sites.find((s: { id: string }) => s.id === f.binRoom.id).openProblems).toBe(3);
+      const mapRes = await get(`/api/dashboard/map?subdistrictId=${f.hq}`);
+      expect(mapRes.headers['content-type']).toMatch(/^application\/json/);
+      const map = mapRes.json();
+      const room = await f.ctx.handle.db.selectFrom('sites').select(['id', 'name', 'kind', 'committee_id', 'lng', 'lat']).where('id', '=', f.binRoom.id).executeTakeFirstOrThrow();
+      expect(map.sites.find((s: { id: string }) => s.id === f.binRoom.id)).toEqual({
+        id: room.id, name: room.name, kind: 'bin_room', committeeId: room.committee_id, lng: Number(room.lng), lat: Number(room.lat),
+        grade: null, openProblems: 3, overdueProblems: 0,
+      });
       expect(map.sites.filter((s: { openProblems: number }) => s.openProblems > 0)).toHaveLength(1);
+      const active = await f.ctx.handle.db.selectFrom('sites').select((eb) => eb.fn.countAll<number>().as('n')).where('subdistrict_id', '=', f.hq).where('status', '=', 'active').executeTakeFirstOrThrow();
+      expect(map.sites).toHaveLength(Number(active.n));
+      const shops = (await get(`/api/dashboard/map?subdistrictId=${f.hq}&kind=shop`)).json();
+      expect(shops.sites.length).toBeGreaterThan(0);
+      expect(shops.sites.every((s: { kind: string }) => s.kind === 'shop')).toBe(true);
     });
 
     it("shows today's coverage from the patrol functions, scoped to the viewer", async () => {

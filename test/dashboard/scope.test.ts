@@ -89,6 +89,12 @@ for (const dialect of DIALECTS) {
       expect((await get('xx-operator', `/api/dashboard/summary?subdistrictId=${f.hq}`)).statusCode).toBe(404);
       expect((await get('xx-operator', `/api/dashboard/rankings?subdistrictId=${f.hq}`)).statusCode).toBe(404);
       expect((await get('cadre01', `/api/dashboard/map?committeeId=${committeeB}`)).statusCode).toBe(404);
+      // A cadre's own map (no filter): only their committee's sites, every one of them.
+      const own = (await get('cadre01', '/api/dashboard/map')).json().sites as { committeeId: string }[];
+      const mine = await f.ctx.handle.db.selectFrom('user_scopes as us').innerJoin('users as u', 'u.id', 'us.user_id').select('us.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
+      const count = await f.ctx.handle.db.selectFrom('sites').select((eb) => eb.fn.countAll<number>().as('n')).where('committee_id', '=', mine.committee_id!).where('status', '=', 'active').executeTakeFirstOrThrow();
+      expect(own).toHaveLength(Number(count.n));
+      expect(new Set(own.map((x) => x.committeeId))).toEqual(new Set([mine.committee_id]));
       expect((await get('handler1', '/api/dashboard/summary')).statusCode).toBe(403);
       const noFrom = await get('operator', '/api/dashboard/summary?window=custom');
       expect(noFrom.statusCode).toBe(400);

@@ -3,7 +3,7 @@ import { SITE_KINDS } from '../../db/schema.js';
 import { SOURCES } from '../../domain/cases/lifecycle.js';
 import { dashboardCoverage } from '../../domain/dashboard/coverage.js';
 import { exportKpiWorkbook } from '../../domain/dashboard/export-xlsx.js';
-import { latestCases, siteMap } from '../../domain/dashboard/map-and-feed.js';
+import { latestCases, siteMapJson } from '../../domain/dashboard/map-and-feed.js';
 import { RANK_LIMIT, RANK_OF, dashboardRankings } from '../../domain/dashboard/rankings.js';
 import { REPORT_PERIODS, renderPeriodReport } from '../../domain/dashboard/report-pdf.js';
 import { WINDOWS } from '../../domain/dashboard/slice.js';
@@ -75,7 +75,10 @@ export const map = def({
     summary: 'Sites of one subdistrict/committee with open problems now and compliance grade',
     querystring: z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional(), kind: z.enum(SITE_KINDS).optional() }),
   },
-  handler: async ({ req, deps, actor }) => siteMap(deps.db, actor, req.query),
+  handler: async ({ req, reply, deps, actor }) => {
+    const json = await siteMapJson(deps.db, actor, req.query);
+    return reply.type('application/json; charset=utf-8').send(json);
+  },
 });
 
 export const coverage = def({

@@ -247,5 +247,22 @@ for (const dialect of DIALECTS) {
       expect((await get(await signInAs(ctx.app, 'operator'), '/api/enforcement/cases')).statusCode).toBe(200);
       expect((await get(await signInAs(ctx.app, 'cadre01'), '/api/enforcement/cases')).statusCode).toBe(403);
     });
+
+    it('keeps the phone’s time of an opening and of a step sent later from the outbox on the case events', async () => {
+      const site = (await shopOn(ctx, hq.subdistrictId, '', '', shopIndex++)).id;
+      const openedAt = new Date(ctx.clock.now().getTime() - 40 * 60_000).toISOString(); // captured offline 40 min ago
+      const opened = await post(e1, '/api/enforcement/cases', { siteId: site, categoryId: hq.categoryId, gps: HQ_GPS, legalBasisId: hq.art26, facts: '未设置分类标识', deviceAt: openedAt });
+      expect(opened.statusCode, opened.body).toBe(201);
+      const stepAt = new Date(ctx.clock.now().getTime() - 30 * 60_000).toISOString();
+      const step = await post(e1, `/api/enforcement/cases/${opened.json().id}/steps`, await orderBody(opened.json().version, { deviceAt: stepAt }));
+      expect(step.statusCode, step.body).toBe(201);
+      const events = await ctx.handle.db.selectFrom('case_events').select(['action', 'device_at', 'at'])
+        .where('action', 'in', ['enforcement_open', 'enforcement_order']).orderBy('seq', 'desc').limit(2).execute();
+      expect(events.map((e) => [e.action, e.device_at])).toEqual([['enforcement_order', stepAt], ['enforcement_open', openedAt]]);
+      expect(events.every((e) => e.at === ctx.clock.now().toISOString())).toBe(true); // the server's time stays beside it
+      const bad = await post(e1, `/api/enforcement/cases/${opened.json().id}/steps`, await orderBody(step.json().version ?? 2, { deviceAt: 'yesterday' }));
+      expect(bad.statusCode).toBe(400);
+      expect(bad.body).toContain('deviceAt');
+    });
   });
 }

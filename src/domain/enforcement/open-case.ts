@@ -27,6 +27,8 @@ export const OpenInput = z.strictObject({
   siteId: id.optional(),
   categoryId: id.optional(),
   gps: GpsInput.optional(),
+  /** When the officer opened it on the phone (it may be sent later from the outbox); kept on the event. */
+  deviceAt: z.iso.datetime({ offset: true }).optional(),
   photoIds: z.array(id).max(9).default([]),
   /** The subject; defaults to the site's responsible party. */
   partyId: id.optional(),
@@ -134,7 +136,7 @@ export async function openEnforcementCase(db: Db, clock: Clock, actor: Actor, ra
     await trx.insertInto('enforcement_cases').values(row).execute();
     await appendCaseEvent(trx, clock, {
       subdistrictId: linked.subdistrict_id, caseId: linked.id, action: 'enforcement_open', fromStatus: linked.status, toStatus: linked.status,
-      actor: { userId: actor.userId, role: actor.role }, gps: i.gps ?? null, note: i.facts,
+      actor: { userId: actor.userId, role: actor.role }, deviceAt: i.deviceAt ?? null, gps: i.gps ?? null, note: i.facts,
       changes: { enforcement: [null, { id: row.id, stage: 'opened', partyId, legalBasisId: row.legal_basis_id, priorViolations: prior }] },
     });
     return enforcementCaseDto(row, settings.repeatStartsAtNotice && prior > 0);

@@ -183,7 +183,7 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
     }
     const event = await appendCaseEvent(trx, clock, {
       subdistrictId: ec.subdistrict_id, caseId: linked.id, action: `enforcement_${rule.kind}`, fromStatus: linked.status, toStatus: linked.status,
-      actor: { userId: actor.userId, role: actor.role }, gps: i.gps ?? null, note: i.note ?? null, photoIds: i.photoIds,
+      actor: { userId: actor.userId, role: actor.role }, deviceAt: i.deviceAt ?? null, gps: i.gps ?? null, note: i.note ?? null, photoIds: i.photoIds,
       changes: {
         enforcementStage: [ec.stage, to],
         ...(i.result && { result: [null, i.result] }),

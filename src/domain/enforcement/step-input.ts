@@ -12,6 +12,8 @@ export const StepInput = z.strictObject({
   /** The second enforcement officer signing a document. */
   coOfficerId: id.optional(),
   gps: GpsInput.optional(),
+  /** When the officer took the step on the phone (it may be sent later from the outbox); kept on the event. */
+  deviceAt: z.iso.datetime({ offset: true }).optional(),
   place: z.string().trim().min(1).max(200).optional(),
   note: text.optional(),
   photoIds: z.array(id).max(9).default([]),

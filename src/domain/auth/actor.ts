@@ -1,5 +1,5 @@
 import type { Db } from '../../db/index.js';
-import type { Role } from '../../db/schema.js';
+import type { Role, UserTable } from '../../db/schema.js';
 
 export interface ScopeEntry {
   subdistrictId: string;
@@ -30,6 +30,14 @@ export async function loadActor(db: Db, userId: string): Promise<Actor | null> {
     .select(['subdistrict_id', 'committee_id'])
     .where('user_id', '=', userId)
     .execute();
+  return actorFrom(user, scopes.map((s) => ({ subdistrictId: s.subdistrict_id, committeeId: s.committee_id })));
+}
+
+/** The actor of an active user row and its scope entries. */
+export function actorFrom(
+  user: Pick<UserTable, 'id' | 'username' | 'display_name' | 'role' | 'subdistrict_id' | 'handling_unit_id'>,
+  scope: Actor['scope'],
+): Actor {
   return {
     userId: user.id,
     username: user.username,
@@ -37,6 +45,6 @@ export async function loadActor(db: Db, userId: string): Promise<Actor | null> {
     role: user.role,
     subdistrictId: user.subdistrict_id,
     handlingUnitId: user.handling_unit_id,
-    scope: scopes.map((s) => ({ subdistrictId: s.subdistrict_id, committeeId: s.committee_id })),
+    scope,
   };
 }

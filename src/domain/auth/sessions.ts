@@ -3,7 +3,7 @@ import { prepared } from '../../db/prepared.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { type Actor, loadActor } from './actor.js';
+import { type Actor, actorFrom, loadActor } from './actor.js';
 import { hashSecret, newSecret } from './tokens.js';
 
 export async function createSession(
@@ -52,15 +52,7 @@ export async function actorForSession(db: Db, clock: Clock, token: string): Prom
   const rows = await sessionActor.all(db, hashSecret(token));
   const user = rows[0];
   if (!user || user.expires_at <= clock.now().toISOString() || user.status !== 'active') return null;
-  return {
-    userId: user.id,
-    username: user.username,
-    displayName: user.display_name,
-    role: user.role,
-    subdistrictId: user.subdistrict_id,
-    handlingUnitId: user.handling_unit_id,
-    scope: rows.filter((r) => r.scopeSubdistrictId !== null).map((r) => ({ subdistrictId: r.scopeSubdistrictId as string, committeeId: r.scopeCommitteeId })),
-  };
+  return actorFrom(user, rows.filter((r) => r.scopeSubdistrictId !== null).map((r) => ({ subdistrictId: r.scopeSubdistrictId as string, committeeId: r.scopeCommitteeId })));
 }
 
 export async function endSession(db: Db, token: string): Promise<void> {

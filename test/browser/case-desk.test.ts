@@ -1,30 +1,22 @@
 /// <reference lib="dom" />
-import type { APIRequestContext, Browser } from 'playwright-core';
+import type { APIRequestContext } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { browserSuite } from './helpers/suite.js';
 
 const jpeg = (r: number, g: number, b: number) => solidJpeg(r, g, b, 480, 360);
 
 describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versions; self-resolve on the phone', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   async function hongqiao() {
-    const sub = await server.db.selectFrom('users').select('subdistrict_id').where('username', '=', 'operator').executeTakeFirstOrThrow();
-    const sites = await server.db.selectFrom('sites').select(['id', 'lng', 'lat', 'committee_id']).where('subdistrict_id', '=', sub.subdistrict_id!).where('kind', '=', 'bin_room').where('status', '=', 'active').orderBy('id').limit(3).execute();
-    const cats = await server.db.selectFrom('case_categories').select(['id', 'code']).where('subdistrict_id', '=', sub.subdistrict_id!).where('level', '=', 'standard').where('active', '=', 1).orderBy('code').limit(2).execute();
-    const unit = await server.db.selectFrom('handling_units').select(['id', 'name']).where('subdistrict_id', '=', sub.subdistrict_id!).where('kind', '=', 'sanitation_company').executeTakeFirstOrThrow();
+    const sub = await suite.server.db.selectFrom('users').select('subdistrict_id').where('username', '=', 'operator').executeTakeFirstOrThrow();
+    const sites = await suite.server.db.selectFrom('sites').select(['id', 'lng', 'lat', 'committee_id']).where('subdistrict_id', '=', sub.subdistrict_id!).where('kind', '=', 'bin_room').where('status', '=', 'active').orderBy('id').limit(3).execute();
+    const cats = await suite.server.db.selectFrom('case_categories').select(['id', 'code']).where('subdistrict_id', '=', sub.subdistrict_id!).where('level', '=', 'standard').where('active', '=', 1).orderBy('code').limit(2).execute();
+    const unit = await suite.server.db.selectFrom('handling_units').select(['id', 'name']).where('subdistrict_id', '=', sub.subdistrict_id!).where('kind', '=', 'sanitation_company').executeTakeFirstOrThrow();
     return { sites, cats, unit };
   }
 
@@ -36,7 +28,7 @@ describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versio
 
   it('shows queue counts, finds a case by number and by category, dispatches two in bulk, and reloads on a stale version', async () => {
     const { sites, cats, unit } = await hongqiao();
-    const patrol = await newContext(browser, server.url);
+    const patrol = await newContext(suite.browser, suite.server.url);
     await post(patrol.request, '/api/auth/sign-in', { username: 'patrol2', password: DEMO_PASSWORD });
     const made: { id: string; number: string; version: number }[] = [];
     for (const [i, site] of sites.entries()) {
@@ -44,7 +36,7 @@ describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versio
     }
     await patrol.close();
 
-    const ctx = await newContext(browser, server.url, { viewport: { width: 1400, height: 900 } });
+    const ctx = await newContext(suite.browser, suite.server.url, { viewport: { width: 1400, height: 900 } });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
     await page.getByTestId('nav-cases').click();
@@ -72,7 +64,7 @@ describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versio
     await page.getByTestId('bulk-submit').click();
     expect((await bulk).status()).toBe(200);
     await eventually(() => page.getByTestId('case-empty').isVisible()).toBe(true);
-    const rows = await server.db.selectFrom('cases').select(['status', 'assigned_unit_id']).where('id', 'in', made.slice(0, 2).map((c) => c.id)).execute();
+    const rows = await suite.server.db.selectFrom('cases').select(['status', 'assigned_unit_id']).where('id', 'in', made.slice(0, 2).map((c) => c.id)).execute();
     expect(rows).toEqual([{ status: 'dispatched', assigned_unit_id: unit.id }, { status: 'dispatched', assigned_unit_id: unit.id }]);
 
     // stale version: the page shows version 1, someone files it meanwhile; "file" gets 409, the page reloads and says so
@@ -87,21 +79,21 @@ describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versio
     await page.getByTestId('action-conflict').waitFor();
     await eventually(() => page.getByTestId('case-detail').getAttribute('data-status')).toBe('filed');
     await page.getByTestId('action-dispatch').waitFor();
-    expect(await server.db.selectFrom('case_events').select('action').where('case_id', '=', third.id).execute()).toHaveLength(2);
+    expect(await suite.server.db.selectFrom('case_events').select('action').where('case_id', '=', third.id).execute()).toHaveLength(2);
     await ctx.close();
   });
 
   it('handler asks for a hold on the phone; the operator sees it pending and approves it on the detail page', async () => {
     const { sites, cats } = await hongqiao();
-    const handler = await server.db.selectFrom('users').select(['handling_unit_id']).where('username', '=', 'handler1').executeTakeFirstOrThrow();
+    const handler = await suite.server.db.selectFrom('users').select(['handling_unit_id']).where('username', '=', 'handler1').executeTakeFirstOrThrow();
     const site = sites[1]!;
-    const op = await newContext(browser, server.url, { viewport: { width: 1400, height: 900 } });
+    const op = await newContext(suite.browser, suite.server.url, { viewport: { width: 1400, height: 900 } });
     await post(op.request, '/api/auth/sign-in', { username: 'operator', password: DEMO_PASSWORD });
     let c = await post(op.request, '/api/cases', { source: 'citizen', categoryId: cats[0]!.id, siteId: site.id, lng: site.lng, lat: site.lat, description: '市民反映箱房破损' });
     c = await post(op.request, `/api/cases/${c.id}/transitions`, { action: 'file', version: c.version });
     c = await post(op.request, `/api/cases/${c.id}/transitions`, { action: 'dispatch', version: c.version, unitId: handler.handling_unit_id });
 
-    const ctx = await newContext(browser, server.url, PHONE);
+    const ctx = await newContext(suite.browser, suite.server.url, PHONE);
     const phone = await ctx.newPage();
     await signInThroughForm(phone, 'handler1', '/m/sign-in');
     await phone.getByTestId('tile-tasks').click();
@@ -128,7 +120,7 @@ describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versio
     const { sites, cats } = await hongqiao();
     const site = sites[0]!;
     const here = offsetMetres({ lat: site.lat, lng: site.lng }, 2, 180);
-    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 6 }, permissions: ['geolocation'] });
+    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 6 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'patrol3', '/m/sign-in');
     await page.getByTestId('tile-self-resolve').click();
@@ -139,7 +131,7 @@ describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versio
     await page.locator(`[data-testid=report-category] option[value="${cats[0]!.id}"]`).waitFor({ state: 'attached' });
     await page.getByTestId('report-category').selectOption(cats[0]!.id);
     // the site by its QR plate code instead of the nearby list
-    const plate = await server.db.selectFrom('sites').select('qr_code').where('id', '=', site.id).executeTakeFirstOrThrow();
+    const plate = await suite.server.db.selectFrom('sites').select('qr_code').where('id', '=', site.id).executeTakeFirstOrThrow();
     expect(plate.qr_code).toBeTruthy();
     await page.getByTestId('site-qr').fill(plate.qr_code!);
     await page.getByTestId('site-qr-find').click();
@@ -148,9 +140,9 @@ describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versio
     await page.getByTestId('report-submit').click();
     await page.getByTestId('report-done').waitFor();
     const number = (await page.getByTestId('report-done').getAttribute('data-number'))!;
-    const c = await server.db.selectFrom('cases').select(['id', 'status', 'source', 'site_id']).where('number', '=', number).executeTakeFirstOrThrow();
+    const c = await suite.server.db.selectFrom('cases').select(['id', 'status', 'source', 'site_id']).where('number', '=', number).executeTakeFirstOrThrow();
     expect(c).toMatchObject({ status: 'closed', source: 'self_resolved', site_id: site.id });
-    const purposes = (await server.db.selectFrom('case_photos').select('purpose').where('case_id', '=', c.id).execute()).map((p) => p.purpose).sort();
+    const purposes = (await suite.server.db.selectFrom('case_photos').select('purpose').where('case_id', '=', c.id).execute()).map((p) => p.purpose).sort();
     expect(purposes).toEqual(['after', 'before']);
     await ctx.close();
   });

@@ -1,28 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { APIRequestContext, Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, signInThroughForm, solidJpeg } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import type { APIRequestContext, Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import { DEMO_PASSWORD, describeBrowser, eventually, newContext, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { browserSuite, subdistrictOf } from './helpers/suite.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 1000 } };
 type Case = { id: string; number: string; version: number; status: string };
 
 describeBrowser('case detail page: merge, reopen, extension request and approval', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let hq: string;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    hq = (await server.db.selectFrom('users').select('subdistrict_id').where('username', '=', 'operator').executeTakeFirstOrThrow()).subdistrict_id!;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    hq = await subdistrictOf(suite.server, 'operator');
   });
 
   async function as(username: string): Promise<APIRequestContext> {
-    const ctx = await newContext(browser, server.url);
+    const ctx = await newContext(suite.browser, suite.server.url);
     expect((await ctx.request.post('/api/auth/sign-in', { data: { username, password: DEMO_PASSWORD } })).status()).toBe(200);
     return ctx.request;
   }
@@ -32,12 +26,12 @@ describeBrowser('case detail page: merge, reopen, extension request and approval
     return res.json();
   }
   async function citizenCase(req: APIRequestContext, description: string, siteIndex = 0): Promise<Case> {
-    const site = await server.db.selectFrom('sites').select(['id', 'lng', 'lat']).where('subdistrict_id', '=', hq).where('kind', '=', 'bin_room').where('status', '=', 'active').orderBy('id').offset(siteIndex).limit(1).executeTakeFirstOrThrow();
-    const cat = await server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'A0402').executeTakeFirstOrThrow();
+    const site = await suite.server.db.selectFrom('sites').select(['id', 'lng', 'lat']).where('subdistrict_id', '=', hq).where('kind', '=', 'bin_room').where('status', '=', 'active').orderBy('id').offset(siteIndex).limit(1).executeTakeFirstOrThrow();
+    const cat = await suite.server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'A0402').executeTakeFirstOrThrow();
     return post(req, '/api/cases', { source: 'citizen', categoryId: cat.id, siteId: site.id, lng: site.lng, lat: site.lat, description });
   }
   async function operatorPage(): Promise<Page> {
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
     await page.getByTestId('who').waitFor();
@@ -50,7 +44,7 @@ describeBrowser('case detail page: merge, reopen, extension request and approval
     await page.getByTestId(`action-submit-${action}`).click();
     return (await res).status();
   };
-  const row = (id: string) => server.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const row = (id: string) => suite.server.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
   it('merges a duplicate into another case found by its number; both keep their history', async () => {
     const op = await as('operator');
@@ -65,7 +59,7 @@ describeBrowser('case detail page: merge, reopen, extension request and approval
     // the target lists the merged duplicate; each case keeps its own events
     await page.goto(`/cases/${target.id}`);
     await page.locator(`a[href="/cases/${dup.id}"]`, { hasText: dup.number }).waitFor();
-    const events = await server.db.selectFrom('case_events').select(['case_id', 'action']).where('case_id', 'in', [dup.id, target.id]).orderBy('seq').execute();
+    const events = await suite.server.db.selectFrom('case_events').select(['case_id', 'action']).where('case_id', 'in', [dup.id, target.id]).orderBy('seq').execute();
     expect(events.filter((e) => e.case_id === dup.id).map((e) => e.action)).toEqual(['report', 'merge']);
     expect(events.filter((e) => e.case_id === target.id).map((e) => e.action)[0]).toBe('report');
     await page.context().close();
@@ -73,7 +67,7 @@ describeBrowser('case detail page: merge, reopen, extension request and approval
 
   it('reopens a closed case with a reason: back to "to dispatch", counted, the reason on the timeline', async () => {
     const op = await as('operator');
-    const handlerUser = await server.db.selectFrom('users').select('handling_unit_id').where('username', '=', 'handler1').executeTakeFirstOrThrow();
+    const handlerUser = await suite.server.db.selectFrom('users').select('handling_unit_id').where('username', '=', 'handler1').executeTakeFirstOrThrow();
     let c = await citizenCase(op, '市民反映：箱房周边脏乱', 4);
     c = await post(op, `/api/cases/${c.id}/transitions`, { action: 'file', version: c.version });
     c = await post(op, `/api/cases/${c.id}/transitions`, { action: 'dispatch', version: c.version, unitId: handlerUser.handling_unit_id });
@@ -97,13 +91,13 @@ describeBrowser('case detail page: merge, reopen, extension request and approval
 
   it('the handler asks for an extension on the case page; the operator sees it pending and approves it: the new due time holds', async () => {
     const op = await as('operator');
-    const handlerUser = await server.db.selectFrom('users').select('handling_unit_id').where('username', '=', 'handler1').executeTakeFirstOrThrow();
+    const handlerUser = await suite.server.db.selectFrom('users').select('handling_unit_id').where('username', '=', 'handler1').executeTakeFirstOrThrow();
     let c = await citizenCase(op, '市民反映：分类桶需更换', 5);
     c = await post(op, `/api/cases/${c.id}/transitions`, { action: 'file', version: c.version });
     c = await post(op, `/api/cases/${c.id}/transitions`, { action: 'dispatch', version: c.version, unitId: handlerUser.handling_unit_id });
     const before = await row(c.id);
 
-    const hctx = await newContext(browser, server.url, DESKTOP);
+    const hctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const hp = await hctx.newPage();
     await signInThroughForm(hp, 'handler1');
     await hp.getByTestId('who').waitFor();

@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { browserSuite } from './helpers/suite.js';
 
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1400, height: 900 } };
 
@@ -13,20 +13,12 @@ const jpeg = (r: number, g: number, b: number) => solidJpeg(r, g, b, 640, 480);
 const nextPost = (page: Page, re: RegExp) => page.waitForResponse((res) => res.request().method() === 'POST' && re.test(new URL(res.url()).pathname));
 
 describeBrowser('the case loop across people: patrol reports on the phone, operator files and dispatches, handler handles, patrol checks', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   /** A Hongqiao bin room whose responsible party is a property company that has a handler who can sign in. */
   async function scenario() {
-    const row = await server.db
+    const row = await suite.server.db
       .selectFrom('users as u')
       .innerJoin('handling_units as hu', 'hu.id', 'u.handling_unit_id')
       .innerJoin('responsible_parties as rp', (j) => j.onRef('rp.name', '=', 'hu.name').onRef('rp.subdistrict_id', '=', 'hu.subdistrict_id'))
@@ -41,7 +33,7 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
       .orderBy('u.username')
       .orderBy('s.id')
       .executeTakeFirstOrThrow();
-    const category = await server.db
+    const category = await suite.server.db
       .selectFrom('case_categories')
       .select(['id', 'code'])
       .where('subdistrict_id', '=', row.subdistrictId)
@@ -58,7 +50,7 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     const here = offsetMetres({ lat: s.lat, lng: s.lng }, 3, 45);
 
     // 1. patrol1 reports on the phone layout: photo, category, the bin room picked from nearby, note.
-    const patrolCtx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 9 }, permissions: ['geolocation'] });
+    const patrolCtx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 9 }, permissions: ['geolocation'] });
     const phone = await patrolCtx.newPage();
     const pageErrors: string[] = [];
     phone.on('pageerror', (e) => pageErrors.push(e.message));
@@ -80,12 +72,12 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     await phone.getByTestId('report-done').waitFor();
     const number = (await phone.getByTestId('report-done').getAttribute('data-number'))!;
     expect(number).toMatch(/\S+/);
-    const created = await server.db.selectFrom('cases').select(['id', 'status', 'site_id', 'category_id', 'source']).where('number', '=', number).executeTakeFirstOrThrow();
+    const created = await suite.server.db.selectFrom('cases').select(['id', 'status', 'site_id', 'category_id', 'source']).where('number', '=', number).executeTakeFirstOrThrow();
     expect(created).toMatchObject({ status: 'reported', site_id: s.siteId, category_id: s.category.id, source: 'patrol' });
     const caseId = created.id;
 
     // 2. The operator, at a desktop in a second browser context, files it from the desk, then dispatches it to the suggested unit.
-    const opCtx = await newContext(browser, server.url, DESKTOP);
+    const opCtx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const desk = await opCtx.newPage();
     desk.on('pageerror', (e) => pageErrors.push(e.message));
     await signInThroughForm(desk, 'operator');
@@ -112,7 +104,7 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     expect(await offered()).toEqual(['action-merge', 'action-redispatch']);
 
     // 3. The handler of that unit handles it on the phone with an after-photo.
-    const handlerCtx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 15 }, permissions: ['geolocation'] });
+    const handlerCtx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 15 }, permissions: ['geolocation'] });
     const hphone = await handlerCtx.newPage();
     hphone.on('pageerror', (e) => pageErrors.push(e.message));
     await signInThroughForm(hphone, s.username, '/m/sign-in');
@@ -155,7 +147,7 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     const thumb = await desk.locator('[data-testid=event-photo] img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
     expect(thumb).toBe(true);
     expect(await desk.getByTestId('case-actions').locator('.actions button').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).toEqual(['action-reopen']);
-    const final = await server.db.selectFrom('cases').select(['status', 'assigned_unit_id', 'version']).where('id', '=', caseId).executeTakeFirstOrThrow();
+    const final = await suite.server.db.selectFrom('cases').select(['status', 'assigned_unit_id', 'version']).where('id', '=', caseId).executeTakeFirstOrThrow();
     expect(final).toMatchObject({ status: 'closed', assigned_unit_id: s.unitId });
 
     expect(pageErrors).toEqual([]);

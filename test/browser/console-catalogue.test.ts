@@ -1,29 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { beforeAll, expect, it } from 'vitest';
+import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
+import { browserSuite, subdistrictOf } from './helpers/suite.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 900 } };
 
 describeBrowser('console: problem catalogue editor', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let hq: string;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    hq = (await server.db.selectFrom('users').select('subdistrict_id').where('username', '=', 'admin').executeTakeFirstOrThrow()).subdistrict_id!;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    hq = await subdistrictOf(suite.server, 'admin');
   });
 
   const category = (code: string) =>
-    server.db.selectFrom('case_categories').selectAll().where('subdistrict_id', '=', hq).where('code', '=', code).executeTakeFirst();
+    suite.server.db.selectFrom('case_categories').selectAll().where('subdistrict_id', '=', hq).where('code', '=', code).executeTakeFirst();
 
   it('an administrator adds a working standard under a sub-class, with all its limits, then edits and deactivates it', async () => {
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'admin');
     await page.getByTestId('nav-catalogue').click();
@@ -42,7 +35,7 @@ describeBrowser('console: problem catalogue editor', () => {
     await page.getByTestId('cat-save').click();
     expect((await bad).status()).toBe(400);
     await page.getByTestId('error-code').waitFor();
-    expect(await server.db.selectFrom('case_categories').select('id').where('name_zh', '=', '厨余桶满溢外溢').execute()).toEqual([]);
+    expect(await suite.server.db.selectFrom('case_categories').select('id').where('name_zh', '=', '厨余桶满溢外溢').execute()).toEqual([]);
 
     await page.getByTestId('cat-code').fill('A0104');
     await page.getByTestId('cat-unitKind').selectOption('sanitation_company');
@@ -83,7 +76,7 @@ describeBrowser('console: problem catalogue editor', () => {
   });
 
   it('a save over someone else’s change gets the current version back and says so; nothing is overwritten', async () => {
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'admin');
     await page.getByTestId('who').waitFor();
@@ -106,7 +99,7 @@ describeBrowser('console: problem catalogue editor', () => {
   });
 
   it('an operator reads the catalogue without editing; a handler has no catalogue page; English labels', async () => {
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
     await page.getByTestId('nav-catalogue').click();
@@ -121,7 +114,7 @@ describeBrowser('console: problem catalogue editor', () => {
     await eventually(() => page.getByTestId('cat-open-A0101').textContent()).toContain('Wet-waste bins overflowing');
     await ctx.close();
 
-    const h = await newContext(browser, server.url, DESKTOP);
+    const h = await newContext(suite.browser, suite.server.url, DESKTOP);
     const hp = await h.newPage();
     await signInThroughForm(hp, 'handler1');
     await hp.getByTestId('who').waitFor();

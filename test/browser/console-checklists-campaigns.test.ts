@@ -1,41 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { beforeAll, expect, it } from 'vitest';
+import { DEMO_PASSWORD, describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
+import { browserSuite, subdistrictOf } from './helpers/suite.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 1000 } };
 /** Shanghai calendar date `days` from now. */
 const shanghaiDate = (days = 0) => new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
 describeBrowser('console: checklist editor (versions) and sweep campaigns (progress)', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let hq: string;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    hq = (await server.db.selectFrom('users').select('subdistrict_id').where('username', '=', 'admin').executeTakeFirstOrThrow()).subdistrict_id!;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    hq = await subdistrictOf(suite.server, 'admin');
   });
 
   const shopChecklists = () =>
-    server.db.selectFrom('checklists').select(['id', 'version']).where('subdistrict_id', '=', hq).where('site_kind', '=', 'shop').orderBy('version').execute();
+    suite.server.db.selectFrom('checklists').select(['id', 'version']).where('subdistrict_id', '=', hq).where('site_kind', '=', 'shop').orderBy('version').execute();
   const itemsOf = (checklistId: string) =>
-    server.db.selectFrom('checklist_items').select(['code', 'text']).where('checklist_id', '=', checklistId).orderBy('position').execute();
+    suite.server.db.selectFrom('checklist_items').select(['code', 'text']).where('checklist_id', '=', checklistId).orderBy('position').execute();
 
   it('an administrator publishes a new version of the shop checklist; the old version is untouched; an operator may only read', async () => {
     const [v1] = await shopChecklists();
     const v1Items = await itemsOf(v1!.id);
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'admin');
     await page.getByTestId('nav-checklists').click();
     await page.getByTestId('checklist-kind').selectOption('shop');
     const rows = page.locator('[data-testid=checklist-items] tbody tr');
+    // the shop checklist's own first item is in the form (not the bin-room one shown before the switch)
+    await eventually(() => rows.nth(0).locator('input').nth(0).inputValue()).toBe(v1Items[0]!.code);
     await eventually(async () => expect(await rows.count()).toBe(v1Items.length));
     await rows.nth(0).locator('input').nth(1).fill('门口四分类桶齐全、标识清楚（新版）');
     await page.getByRole('button', { name: '添加检查项' }).click();
@@ -55,7 +50,7 @@ describeBrowser('console: checklist editor (versions) and sweep campaigns (progr
     expect(await itemsOf(v1!.id)).toEqual(v1Items); // past records keep their version
     await ctx.close();
 
-    const op = await newContext(browser, server.url, DESKTOP);
+    const op = await newContext(suite.browser, suite.server.url, DESKTOP);
     const opPage = await op.newPage();
     await signInThroughForm(opPage, 'operator');
     await opPage.getByTestId('nav-campaigns').waitFor(); // signed in; the editor is not in an operator's menu
@@ -69,7 +64,7 @@ describeBrowser('console: checklist editor (versions) and sweep campaigns (progr
   });
 
   it('an administrator starts a two-week sweep of shops; its progress moves when a shop is inspected', async () => {
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'admin');
     await page.getByTestId('nav-campaigns').click();
@@ -88,9 +83,9 @@ describeBrowser('console: checklist editor (versions) and sweep campaigns (progr
     expect(total).toBeGreaterThan(0);
 
     // A patrol officer inspects one shop (all items pass) through the API, as the field app does.
-    const patrol = await newContext(browser, server.url);
+    const patrol = await newContext(suite.browser, suite.server.url);
     expect((await patrol.request.post('/api/auth/sign-in', { data: { username: 'patrol1', password: DEMO_PASSWORD } })).status()).toBe(200);
-    const shop = await server.db.selectFrom('sites').select('id').where('subdistrict_id', '=', hq).where('kind', '=', 'shop').where('status', '=', 'active').orderBy('id').executeTakeFirstOrThrow();
+    const shop = await suite.server.db.selectFrom('sites').select('id').where('subdistrict_id', '=', hq).where('kind', '=', 'shop').where('status', '=', 'active').orderBy('id').executeTakeFirstOrThrow();
     const cl = (await (await patrol.request.get('/api/checklists?siteKind=shop')).json()).items[0];
     const items = (await (await patrol.request.get(`/api/checklists/${cl.id}`)).json()).items as { id: string }[];
     const res = await patrol.request.post('/api/inspections', {

@@ -1,31 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import type { APIRequestContext, Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { APIRequestContext } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { detectMissedCheckins } from '../../src/domain/checkins/missed.js';
 import { ManualClock } from '../../src/domain/shared/clock.js';
-import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, signInThroughForm, solidJpeg } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, newContext, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { browserSuite, subdistrictOf } from './helpers/suite.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 1000 } };
 /** Shanghai calendar date `days` from now. */
 const shanghaiDate = (days = 0) => new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
 describeBrowser('console coverage: flagged inspections, missed check-ins per cadre, inspection intervals', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let hq: string;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    hq = (await server.db.selectFrom('users').select('subdistrict_id').where('username', '=', 'operator').executeTakeFirstOrThrow()).subdistrict_id!;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    hq = await subdistrictOf(suite.server, 'operator');
   });
 
   async function as(username: string): Promise<APIRequestContext> {
-    const ctx = await newContext(browser, server.url);
+    const ctx = await newContext(suite.browser, suite.server.url);
     expect((await ctx.request.post('/api/auth/sign-in', { data: { username, password: DEMO_PASSWORD } })).status()).toBe(200);
     return ctx.request;
   }
@@ -43,7 +37,7 @@ describeBrowser('console coverage: flagged inspections, missed check-ins per cad
   }
 
   it('lists an inspection whose photo was used before for review, and each cadre’s missed check-ins of a day', async () => {
-    const shops = await server.db.selectFrom('sites').select(['id', 'name']).where('subdistrict_id', '=', hq).where('kind', '=', 'shop').where('status', '=', 'active').orderBy('id').limit(2).execute();
+    const shops = await suite.server.db.selectFrom('sites').select(['id', 'name']).where('subdistrict_id', '=', hq).where('kind', '=', 'shop').where('status', '=', 'active').orderBy('id').limit(2).execute();
     const patrol = await as('patrol1');
     const first = await inspectWithFailure(patrol, shops[0]!.id, 200);
     // the same picture again, at another shop: flagged as a reused photo
@@ -51,12 +45,12 @@ describeBrowser('console coverage: flagged inspections, missed check-ins per cad
 
     // the missed-check-in job runs at the end of tomorrow's evening window (20:00 Shanghai)
     const day = shanghaiDate(1);
-    await detectMissedCheckins(server.db, new ManualClock(`${day}T12:00:00Z`));
-    const cadre = await server.db.selectFrom('users').select(['id', 'display_name']).where('username', '=', 'cadre01').executeTakeFirstOrThrow();
-    const cadreMisses = await server.db.selectFrom('checkin_misses').select('id').where('user_id', '=', cadre.id).where('local_date', '=', day).where('subject', '!=', 'site').execute();
+    await detectMissedCheckins(suite.server.db, new ManualClock(`${day}T12:00:00Z`));
+    const cadre = await suite.server.db.selectFrom('users').select(['id', 'display_name']).where('username', '=', 'cadre01').executeTakeFirstOrThrow();
+    const cadreMisses = await suite.server.db.selectFrom('checkin_misses').select('id').where('user_id', '=', cadre.id).where('local_date', '=', day).where('subject', '!=', 'site').execute();
     expect(cadreMisses.length).toBeGreaterThan(0);
 
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
     await page.getByTestId('nav-coverage').click();
@@ -74,11 +68,11 @@ describeBrowser('console coverage: flagged inspections, missed check-ins per cad
   });
 
   it('an administrator shortens the red-grade interval for shops; red shops are rescheduled; an operator only reads it', async () => {
-    const red = await server.db.selectFrom('site_compliance as sc').innerJoin('sites as s', 's.id', 'sc.site_id')
+    const red = await suite.server.db.selectFrom('site_compliance as sc').innerJoin('sites as s', 's.id', 'sc.site_id')
       .select(['sc.site_id', 'sc.next_due_at', 'sc.last_inspected_at']).where('s.subdistrict_id', '=', hq).where('s.kind', '=', 'shop').where('sc.grade', '=', 'red').execute();
     expect(red.length).toBeGreaterThan(0);
 
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'admin');
     await page.getByTestId('nav-coverage').click();
@@ -88,10 +82,10 @@ describeBrowser('console coverage: flagged inspections, missed check-ins per cad
     await page.getByTestId('intervals-save').click();
     expect((await put).status()).toBe(200);
     await eventually(() => page.getByTestId('intervals-msg').textContent()).toContain(`重排 ${red.length} 个点位`);
-    expect(await server.db.selectFrom('inspection_intervals').select(['site_kind', 'grade', 'days']).where('subdistrict_id', '=', hq).execute())
+    expect(await suite.server.db.selectFrom('inspection_intervals').select(['site_kind', 'grade', 'days']).where('subdistrict_id', '=', hq).execute())
       .toEqual([{ site_kind: 'shop', grade: 'red', days: 5 }]);
     for (const r of red) {
-      const now = await server.db.selectFrom('site_compliance').select('next_due_at').where('site_id', '=', r.site_id).executeTakeFirstOrThrow();
+      const now = await suite.server.db.selectFrom('site_compliance').select('next_due_at').where('site_id', '=', r.site_id).executeTakeFirstOrThrow();
       expect(new Date(now.next_due_at!).getTime()).toBe(new Date(r.last_inspected_at!).getTime() + 5 * 86_400_000);
     }
     // a value out of range is refused by the server and nothing changes
@@ -99,10 +93,10 @@ describeBrowser('console coverage: flagged inspections, missed check-ins per cad
     await page.getByTestId('intervals-form').evaluate((f: HTMLFormElement) => f.setAttribute('novalidate', ''));
     await page.getByTestId('intervals-save').click();
     await eventually(() => page.getByTestId('intervals-msg').textContent()).toContain('days');
-    expect(await server.db.selectFrom('inspection_intervals').select('days').where('site_kind', '=', 'institution').execute()).toEqual([]);
+    expect(await suite.server.db.selectFrom('inspection_intervals').select('days').where('site_kind', '=', 'institution').execute()).toEqual([]);
     await ctx.close();
 
-    const op = await newContext(browser, server.url, DESKTOP);
+    const op = await newContext(suite.browser, suite.server.url, DESKTOP);
     const opPage = await op.newPage();
     await signInThroughForm(opPage, 'operator');
     await opPage.getByTestId('nav-coverage').click();

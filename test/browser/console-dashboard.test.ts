@@ -1,31 +1,26 @@
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.js';
 import { systemClock } from '../../src/domain/shared/clock.js';
 import { dashboardRollupsPoller } from '../../src/jobs/dashboard-rollups.js';
 import type { Poller } from '../../src/jobs/poller.js';
-import { describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
+import { browserSuite } from './helpers/suite.js';
 
 describeBrowser('console dashboard: live without reload', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let poller: Poller;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
     // `closeloop serve` runs this job; the test server starts it by hand.
-    poller = dashboardRollupsPoller({ db: server.db, config: readConfig({}), clock: systemClock, logger: { error: (e) => console.error(e) } });
+    poller = dashboardRollupsPoller({ db: suite.server.db, config: readConfig({}), clock: systemClock, logger: { error: (e) => console.error(e) } });
     poller.start();
   });
   afterAll(async () => {
     await poller?.destroy();
-    await browser?.close();
-    await server?.close();
   });
 
   it('a case reported in one session appears on another session\'s open dashboard, and its KPI moves', async () => {
-    const desk = await newContext(browser, server.url);
+    const desk = await newContext(suite.browser, suite.server.url);
     const page = await desk.newPage();
     await signInThroughForm(page, 'operator');
     await page.getByTestId('nav-dashboard').click();
@@ -34,12 +29,12 @@ describeBrowser('console dashboard: live without reload', () => {
     // ECharts arrives in its own chunk and draws.
     await eventually(() => page.locator('[data-testid=chart-daily] canvas').count()).toBeGreaterThan(0);
 
-    const field = await newContext(browser, server.url);
+    const field = await newContext(suite.browser, suite.server.url);
     const signIn = await field.request.post('/api/auth/sign-in', { data: { username: 'patrol1', password: 'closeloop2026' } });
     expect(signIn.status()).toBe(200);
-    const site = await server.db.selectFrom('sites').innerJoin('subdistricts as s', 's.id', 'sites.subdistrict_id')
+    const site = await suite.server.db.selectFrom('sites').innerJoin('subdistricts as s', 's.id', 'sites.subdistrict_id')
       .select(['sites.id', 'sites.lng', 'sites.lat', 'sites.subdistrict_id']).where('s.code', '=', '008').where('sites.kind', '=', 'bin_room').executeTakeFirstOrThrow();
-    const cat = await server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', site.subdistrict_id).where('code', '=', 'A0301').executeTakeFirstOrThrow();
+    const cat = await suite.server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', site.subdistrict_id).where('code', '=', 'A0301').executeTakeFirstOrThrow();
     const res = await field.request.post('/api/cases', {
       data: { source: 'patrol', categoryId: cat.id, siteId: site.id, lng: Number(site.lng), lat: Number(site.lat), description: '箱房外有满溢垃圾' },
     });

@@ -1,11 +1,11 @@
 /// <reference lib="dom" />
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { SITE_COLUMNS } from '../../src/domain/registry/site-ledger-columns.js';
 import { STAFF_COLUMNS } from '../../src/domain/staff/staff-ledger-columns.js';
-import { describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
+import { browserSuite } from './helpers/suite.js';
 
 type Row = Record<string, string | number>;
 
@@ -36,24 +36,18 @@ const siteRow = (n: number, over: Row = {}): Row => ({
 });
 
 describeBrowser('console: Excel import shows row-level errors and writes all rows or none', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let admin: BrowserContext;
   const siteHeaders = SITE_COLUMNS.map((c) => c.header);
   const countSites = async () =>
-    Number((await server.db.selectFrom('sites').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number((await suite.server.db.selectFrom('sites').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    admin = await newContext(browser, server.url, { viewport: { width: 1400, height: 900 } });
+    admin = await newContext(suite.browser, suite.server.url, { viewport: { width: 1400, height: 900 } });
     const page = await admin.newPage();
     await signInThroughForm(page, 'admin');
     await page.getByTestId('site-table').waitFor();
     await page.close();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('uses the Chinese ledger headers of the export', () => {
@@ -118,7 +112,7 @@ describeBrowser('console: Excel import shows row-level errors and writes all row
     await table.waitFor();
     const first = await table.locator('tbody tr').first().locator('td').allTextContents();
     expect(first.slice(0, 2)).toEqual(['3', '角色']);
-    expect(await server.db.selectFrom('users').select('id').where('username', 'in', ['imported.one', 'imported.two']).execute()).toEqual([]);
+    expect(await suite.server.db.selectFrom('users').select('id').where('username', 'in', ['imported.one', 'imported.two']).execute()).toEqual([]);
     await page.close();
   });
 
@@ -131,8 +125,8 @@ describeBrowser('console: Excel import shows row-level errors and writes all row
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path!);
     const ws = wb.worksheets[0]!;
-    const hongqiao = await server.db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow();
-    const units = await server.db.selectFrom('sites').select('id').where('kind', '=', 'institution').where('subdistrict_id', '=', hongqiao.id).where('status', '=', 'active').execute();
+    const hongqiao = await suite.server.db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow();
+    const units = await suite.server.db.selectFrom('sites').select('id').where('kind', '=', 'institution').where('subdistrict_id', '=', hongqiao.id).where('status', '=', 'active').execute();
     const kindColumn = siteHeaders.indexOf('类型') + 1;
     const kinds: string[] = [];
     ws.eachRow((row, n) => {

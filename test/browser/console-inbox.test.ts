@@ -1,23 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { APIRequestContext, Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import type { APIRequestContext } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import { DEMO_PASSWORD, describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
+import { browserSuite, subdistrictOf } from './helpers/suite.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 900 } };
 
 describeBrowser('console: inbox badge and list; robot webhook and delivery log', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let hq: string;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    hq = (await server.db.selectFrom('users').select('subdistrict_id').where('username', '=', 'admin').executeTakeFirstOrThrow()).subdistrict_id!;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    hq = await subdistrictOf(suite.server, 'admin');
   });
 
   async function post(req: APIRequestContext, path: string, data: unknown) {
@@ -28,10 +22,10 @@ describeBrowser('console: inbox badge and list; robot webhook and delivery log',
 
   /** The operator takes in a citizen report and dispatches it to handler1's unit: handler1 gets a "新派单" notice. */
   async function dispatchToHandler(description: string) {
-    const handler = await server.db.selectFrom('users').select(['handling_unit_id']).where('username', '=', 'handler1').executeTakeFirstOrThrow();
-    const site = await server.db.selectFrom('sites').select(['id', 'lng', 'lat']).where('subdistrict_id', '=', hq).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
-    const cat = await server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'A0402').executeTakeFirstOrThrow();
-    const op = await newContext(browser, server.url);
+    const handler = await suite.server.db.selectFrom('users').select(['handling_unit_id']).where('username', '=', 'handler1').executeTakeFirstOrThrow();
+    const site = await suite.server.db.selectFrom('sites').select(['id', 'lng', 'lat']).where('subdistrict_id', '=', hq).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
+    const cat = await suite.server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'A0402').executeTakeFirstOrThrow();
+    const op = await newContext(suite.browser, suite.server.url);
     await post(op.request, '/api/auth/sign-in', { username: 'operator', password: DEMO_PASSWORD });
     let c = await post(op.request, '/api/cases', { source: 'citizen', categoryId: cat.id, siteId: site.id, lng: site.lng, lat: site.lat, description });
     c = await post(op.request, `/api/cases/${c.id}/transitions`, { action: 'file', version: c.version });
@@ -43,7 +37,7 @@ describeBrowser('console: inbox badge and list; robot webhook and delivery log',
   it('a dispatched case shows as an unread badge for the handler; reading it in the inbox clears the badge', async () => {
     const a = await dispatchToHandler('市民反映：垃圾桶破损无法使用');
     const b = await dispatchToHandler('市民反映：箱房门锁损坏');
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'handler1');
     await eventually(() => page.getByTestId('inbox-badge').textContent()).toBe('2');
@@ -59,7 +53,7 @@ describeBrowser('console: inbox badge and list; robot webhook and delivery log',
     await first.getByTestId('inbox-mark-read').click();
     await eventually(() => first.getAttribute('data-read')).toBe('true');
     await eventually(() => page.getByTestId('inbox-badge').textContent()).toBe('1');
-    expect((await server.db.selectFrom('inbox_items').select('read_at').where('id', '=', id).executeTakeFirstOrThrow()).read_at).not.toBeNull();
+    expect((await suite.server.db.selectFrom('inbox_items').select('read_at').where('id', '=', id).executeTakeFirstOrThrow()).read_at).not.toBeNull();
 
     // unread only shows the other one; opening its case marks it read and the badge goes away
     await page.getByTestId('inbox-unread-only').check();
@@ -67,11 +61,11 @@ describeBrowser('console: inbox badge and list; robot webhook and delivery log',
     await page.getByTestId('inbox-open-case').click();
     await eventually(() => page.getByTestId('case-number').textContent()).toBe(a.number);
     await eventually(() => page.getByTestId('inbox-badge').count()).toBe(0);
-    const handlerId = (await server.db.selectFrom('users').select('id').where('username', '=', 'handler1').executeTakeFirstOrThrow()).id;
-    expect(await server.db.selectFrom('inbox_items').select('id').where('user_id', '=', handlerId).where('read_at', 'is', null).execute()).toEqual([]);
+    const handlerId = (await suite.server.db.selectFrom('users').select('id').where('username', '=', 'handler1').executeTakeFirstOrThrow()).id;
+    expect(await suite.server.db.selectFrom('inbox_items').select('id').where('user_id', '=', handlerId).where('read_at', 'is', null).execute()).toEqual([]);
 
     // another handler's inbox holds none of these
-    const other = await newContext(browser, server.url, DESKTOP);
+    const other = await newContext(suite.browser, suite.server.url, DESKTOP);
     const op = await other.newPage();
     await signInThroughForm(op, 'handler2');
     await op.getByTestId('nav-inbox').click();
@@ -81,7 +75,7 @@ describeBrowser('console: inbox badge and list; robot webhook and delivery log',
 
   it('"mark all read" empties the unread list', async () => {
     await dispatchToHandler('市民反映：可回收物箱满溢');
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'handler1');
     await eventually(() => page.getByTestId('inbox-badge').textContent()).toBe('1');
@@ -97,12 +91,12 @@ describeBrowser('console: inbox badge and list; robot webhook and delivery log',
   it('the administrator sets the subdistrict robot URL (shown masked) and sends a failed delivery again', async () => {
     await dispatchToHandler('市民反映：分类桶缺失');
     // the robot was down: the delivery job gave up on this message after its last attempt
-    const row = await server.db
+    const row = await suite.server.db
       .selectFrom('webhook_deliveries as d').innerJoin('notifications as n', 'n.id', 'd.notification_id')
       .select(['d.id']).where('n.body', 'like', '市民反映：分类桶缺失%').executeTakeFirstOrThrow();
-    await server.db.updateTable('webhook_deliveries').set({ status: 'failed', attempts: 8, last_error: 'HTTP 502 from robot' }).where('id', '=', row.id).execute();
+    await suite.server.db.updateTable('webhook_deliveries').set({ status: 'failed', attempts: 8, last_error: 'HTTP 502 from robot' }).where('id', '=', row.id).execute();
 
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'admin');
     await page.getByTestId('nav-notifications').click();
@@ -112,13 +106,13 @@ describeBrowser('console: inbox badge and list; robot webhook and delivery log',
     await page.getByTestId('robot-url').fill('ftp://qyapi.weixin.qq.com/x');
     await page.getByTestId('robot-save').click();
     await page.getByTestId('error-url').waitFor();
-    expect(await server.db.selectFrom('notification_webhooks').select('id').execute()).toEqual([]);
+    expect(await suite.server.db.selectFrom('notification_webhooks').select('id').execute()).toEqual([]);
 
     const url = 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa';
     await page.getByTestId('robot-url').fill(url);
     await page.getByTestId('robot-save').click();
     await eventually(() => page.getByTestId('robot-current').textContent()).toBe('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…5aaa');
-    expect(await server.db.selectFrom('notification_webhooks').select(['subdistrict_id', 'url', 'enabled']).execute()).toEqual([{ subdistrict_id: hq, url, enabled: 1 }]);
+    expect(await suite.server.db.selectFrom('notification_webhooks').select(['subdistrict_id', 'url', 'enabled']).execute()).toEqual([{ subdistrict_id: hq, url, enabled: 1 }]);
 
     // the delivery log opens on failed deliveries, with the error; "send again" queues it
     const failed = page.locator(`[data-testid=delivery-row][data-id="${row.id}"]`);
@@ -128,18 +122,18 @@ describeBrowser('console: inbox badge and list; robot webhook and delivery log',
     await failed.getByTestId('delivery-retry').click();
     await page.getByTestId('delivery-info').waitFor();
     await eventually(() => failed.count()).toBe(0);
-    expect(await server.db.selectFrom('webhook_deliveries').select(['status', 'attempts']).where('id', '=', row.id).executeTakeFirstOrThrow()).toEqual({ status: 'pending', attempts: 0 });
+    expect(await suite.server.db.selectFrom('webhook_deliveries').select(['status', 'attempts']).where('id', '=', row.id).executeTakeFirstOrThrow()).toEqual({ status: 'pending', attempts: 0 });
     await page.getByTestId('delivery-status').selectOption('pending');
     await failed.waitFor();
 
     await page.getByTestId('robot-remove').click();
     await eventually(() => page.getByTestId('robot-current').textContent()).toContain('未单独设置');
-    expect(await server.db.selectFrom('notification_webhooks').select('id').execute()).toEqual([]);
+    expect(await suite.server.db.selectFrom('notification_webhooks').select('id').execute()).toEqual([]);
     await ctx.close();
   });
 
   it('an operator has no notifications admin page', async () => {
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
     await page.getByTestId('nav-inbox').waitFor();

@@ -1,30 +1,23 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, eventually, launchBrowser, newContext, signInThroughForm, solidJpeg } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { beforeAll, expect, it } from 'vitest';
+import { describeBrowser, eventually, newContext, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { browserSuite, subdistrictOf } from './helpers/suite.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 1000 } };
 
 describeBrowser('console: new case from the desk (citizen report and other desk sources)', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let hq: string;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    hq = (await server.db.selectFrom('users').select('subdistrict_id').where('username', '=', 'operator').executeTakeFirstOrThrow()).subdistrict_id!;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    hq = await subdistrictOf(suite.server, 'operator');
   });
 
-  const category = (code: string) => server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', code).executeTakeFirstOrThrow();
+  const category = (code: string) => suite.server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', code).executeTakeFirstOrThrow();
 
   it('the operator records a citizen complaint at a site with a photo; a second one nearby is offered as a duplicate first', async () => {
-    const site = await server.db.selectFrom('sites').select(['id', 'name', 'committee_id', 'lng', 'lat']).where('subdistrict_id', '=', hq).where('kind', '=', 'bin_room').where('status', '=', 'active').orderBy('name').executeTakeFirstOrThrow();
+    const site = await suite.server.db.selectFrom('sites').select(['id', 'name', 'committee_id', 'lng', 'lat']).where('subdistrict_id', '=', hq).where('kind', '=', 'bin_room').where('status', '=', 'active').orderBy('name').executeTakeFirstOrThrow();
     const cat = await category('A0201');
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
     await page.getByTestId('nav-cases').click();
@@ -47,10 +40,10 @@ describeBrowser('console: new case from the desk (citizen report and other desk 
     await page.getByTestId('case-created').waitFor();
     const number = (await page.getByTestId('case-number').textContent())!;
     expect(await page.getByTestId('case-status').textContent()).toBe('待立案');
-    const row = await server.db.selectFrom('cases').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
+    const row = await suite.server.db.selectFrom('cases').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ source: 'citizen', status: 'reported', site_id: site.id, committee_id: site.committee_id, category_id: cat.id, description: '市民来电：箱房门口小包垃圾落地，气味很大' });
     expect([Number(row.lng), Number(row.lat)]).toEqual([Number(site.lng), Number(site.lat)]);
-    expect(await server.db.selectFrom('case_photos').select('purpose').where('case_id', '=', row.id).execute()).toEqual([{ purpose: 'before' }]);
+    expect(await suite.server.db.selectFrom('case_photos').select('purpose').where('case_id', '=', row.id).execute()).toEqual([{ purpose: 'before' }]);
     // the operator's own desk shows it to file
     await page.getByTestId('action-file').waitFor();
 
@@ -66,19 +59,19 @@ describeBrowser('console: new case from the desk (citizen report and other desk 
     await page.getByTestId('new-submit').click();
     await page.getByTestId('new-duplicates').waitFor();
     expect(await page.getByTestId('new-duplicates').textContent()).toContain(number);
-    expect(await server.db.selectFrom('cases').select('id').where('site_id', '=', site.id).execute()).toHaveLength(1);
+    expect(await suite.server.db.selectFrom('cases').select('id').where('site_id', '=', site.id).execute()).toHaveLength(1);
     await page.getByTestId('new-submit-anyway').click();
     await page.getByTestId('case-created').waitFor();
-    const rows = await server.db.selectFrom('cases').select(['source']).where('site_id', '=', site.id).orderBy('reported_at').execute();
+    const rows = await suite.server.db.selectFrom('cases').select(['source']).where('site_id', '=', site.id).orderBy('reported_at').execute();
     expect(rows.map((r) => r.source)).toEqual(['citizen', 'camera']);
     await ctx.close();
   });
 
   it('without a site the position is given on the form; bad input is named on its field and nothing is written', async () => {
-    const committee = await server.db.selectFrom('committees').select(['id']).where('subdistrict_id', '=', hq).orderBy('code').executeTakeFirstOrThrow();
-    const anySite = await server.db.selectFrom('sites').select(['lng', 'lat']).where('committee_id', '=', committee.id).executeTakeFirstOrThrow();
+    const committee = await suite.server.db.selectFrom('committees').select(['id']).where('subdistrict_id', '=', hq).orderBy('code').executeTakeFirstOrThrow();
+    const anySite = await suite.server.db.selectFrom('sites').select(['lng', 'lat']).where('committee_id', '=', committee.id).executeTakeFirstOrThrow();
     const cat = await category('A0402');
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
     await page.getByTestId('who').waitFor();
@@ -94,7 +87,7 @@ describeBrowser('console: new case from the desk (citizen report and other desk 
     await page.getByTestId('new-submit').click();
     expect((await bad).status()).toBe(400);
     await page.getByTestId('error-lng').waitFor();
-    const before = await server.db.selectFrom('cases').select('id').execute();
+    const before = await suite.server.db.selectFrom('cases').select('id').execute();
 
     const lng = (Number(anySite.lng) + 0.0003).toFixed(6);
     const lat = Number(anySite.lat).toFixed(6);
@@ -104,7 +97,7 @@ describeBrowser('console: new case from the desk (citizen report and other desk 
     await page.getByTestId('new-submit').click();
     expect((await sent).status()).toBe(201);
     await page.getByTestId('case-created').waitFor();
-    const after = await server.db.selectFrom('cases').select(['id', 'site_id', 'committee_id', 'lng', 'lat', 'source']).where('id', 'not in', before.map((b) => b.id)).execute();
+    const after = await suite.server.db.selectFrom('cases').select(['id', 'site_id', 'committee_id', 'lng', 'lat', 'source']).where('id', 'not in', before.map((b) => b.id)).execute();
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({ site_id: null, committee_id: committee.id, source: 'citizen' });
     expect([Number(after[0]!.lng).toFixed(6), Number(after[0]!.lat).toFixed(6)]).toEqual([lng, lat]);
@@ -113,7 +106,7 @@ describeBrowser('console: new case from the desk (citizen report and other desk 
   });
 
   it('staff who may not take in citizen reports have no "new case" button or page', async () => {
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'handler1');
     await page.getByTestId('nav-cases').click();

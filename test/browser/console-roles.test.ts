@@ -1,9 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Role } from '../../src/db/schema.js';
 import { can } from '../../src/domain/auth/permissions.js';
-import { describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
+import { browserSuite } from './helpers/suite.js';
 
 const USERS: [string, Role][] = [
   ['admin', 'admin'],
@@ -30,19 +29,11 @@ it('the expectations below are not all alike (admins write, leaders only read)',
 });
 
 describeBrowser('console: each role sees only what it may', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('rejects a wrong password with the invalid-credentials message and no hint about the user', async () => {
-    const ctx = await newContext(browser, server.url);
+    const ctx = await newContext(suite.browser, suite.server.url);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'admin', '/sign-in', 'wrong-password');
     await eventually(() => page.getByTestId('sign-in-error').textContent()).toBe('用户名或密码错误。');
@@ -53,7 +44,7 @@ describeBrowser('console: each role sees only what it may', () => {
   });
 
   it('after repeated failures the account is locked and the form says so', async () => {
-    const ctx = await newContext(browser, server.url);
+    const ctx = await newContext(suite.browser, suite.server.url);
     for (let i = 0; i < 5; i++) {
       const res = await ctx.request.post('/api/auth/sign-in', { data: { username: 'patrol3', password: `wrong-${i}` } });
       expect(res.status()).toBe(401);
@@ -65,7 +56,7 @@ describeBrowser('console: each role sees only what it may', () => {
   });
 
   it('when the session ends, the next request sends the console back to sign-in', async () => {
-    const ctx = await newContext(browser, server.url);
+    const ctx = await newContext(suite.browser, suite.server.url);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
     await page.getByTestId('site-table').waitFor();
@@ -78,7 +69,7 @@ describeBrowser('console: each role sees only what it may', () => {
 
   for (const role of ROLES) {
     it(`${role.username}: navigation, add/import/export and edit controls match the role`, async () => {
-      const ctx = await newContext(browser, server.url);
+      const ctx = await newContext(suite.browser, suite.server.url);
       const page = await ctx.newPage();
       await signInThroughForm(page, role.username);
       await page.waitForURL(/\/sites$/);
@@ -106,22 +97,22 @@ describeBrowser('console: each role sees only what it may', () => {
   }
 
   it("cadre01 lists only their committee's sites and gets not-found for another committee's site", async () => {
-    const cadre = await server.db
+    const cadre = await suite.server.db
       .selectFrom('users as u')
       .innerJoin('user_scopes as us', 'us.user_id', 'u.id')
       .innerJoin('committees as c', 'c.id', 'us.committee_id')
       .select(['c.id', 'c.name'])
       .where('u.username', '=', 'cadre01')
       .executeTakeFirstOrThrow();
-    const own = await server.db
+    const own = await suite.server.db
       .selectFrom('sites')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('committee_id', '=', cadre.id)
       .where('status', '=', 'active')
       .executeTakeFirstOrThrow();
-    const other = await server.db.selectFrom('sites').select(['id', 'name']).where('committee_id', '!=', cadre.id).executeTakeFirstOrThrow();
+    const other = await suite.server.db.selectFrom('sites').select(['id', 'name']).where('committee_id', '!=', cadre.id).executeTakeFirstOrThrow();
 
-    const ctx = await newContext(browser, server.url);
+    const ctx = await newContext(suite.browser, suite.server.url);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'cadre01');
     await page.getByTestId('site-table').waitFor();

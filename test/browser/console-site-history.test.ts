@@ -1,27 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { APIRequestContext, Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, signInThroughForm, solidJpeg } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import type { APIRequestContext } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import { DEMO_PASSWORD, describeBrowser, eventually, newContext, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { browserSuite, subdistrictOf } from './helpers/suite.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 1000 } };
 
 describeBrowser('console: site history timeline on the site page', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let hq: string;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    hq = (await server.db.selectFrom('users').select('subdistrict_id').where('username', '=', 'operator').executeTakeFirstOrThrow()).subdistrict_id!;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    hq = await subdistrictOf(suite.server, 'operator');
   });
 
   async function as(username: string): Promise<APIRequestContext> {
-    const ctx = await newContext(browser, server.url);
+    const ctx = await newContext(suite.browser, suite.server.url);
     const res = await ctx.request.post('/api/auth/sign-in', { data: { username, password: DEMO_PASSWORD } });
     expect(res.status()).toBe(200);
     return ctx.request;
@@ -38,7 +32,7 @@ describeBrowser('console: site history timeline on the site page', () => {
   }
 
   it('shows a shop’s failed inspection, the case it raised, the grade change and the enforcement steps, newest first', async () => {
-    const shop = await server.db.selectFrom('sites').select(['id', 'name', 'address', 'lng', 'lat']).where('subdistrict_id', '=', hq).where('kind', '=', 'shop').where('status', '=', 'active').orderBy('id').executeTakeFirstOrThrow();
+    const shop = await suite.server.db.selectFrom('sites').select(['id', 'name', 'address', 'lng', 'lat']).where('subdistrict_id', '=', hq).where('kind', '=', 'shop').where('status', '=', 'active').orderBy('id').executeTakeFirstOrThrow();
     // a patrol officer inspects the shop: one item fails and is reported into the case loop
     const patrol = await as('patrol1');
     const cl = (await (await patrol.get('/api/checklists?siteKind=shop')).json()).items[0];
@@ -49,13 +43,13 @@ describeBrowser('console: site history timeline on the site page', () => {
     const insp = await post(patrol, '/api/inspections', { siteId: shop.id, checklistId: cl.id, answers });
     expect(insp).toMatchObject({ outcome: 'fail', failedCount: 1 });
     const caseId = insp.cases[0].caseId as string;
-    const number = (await server.db.selectFrom('cases').select('number').where('id', '=', caseId).executeTakeFirstOrThrow()).number;
+    const number = (await suite.server.db.selectFrom('cases').select('number').where('id', '=', caseId).executeTakeFirstOrThrow()).number;
 
     // an enforcement officer opens a ladder at the shop and issues a rectification order
     const enforcer = await as('enforcer1');
-    const basis = await server.db.selectFrom('legal_bases').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'SH-DWMR-26-1').executeTakeFirstOrThrow();
-    const cat = await server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'B0401').executeTakeFirstOrThrow();
-    const co = await server.db.selectFrom('users').select('id').where('username', '=', 'enforcer2').executeTakeFirstOrThrow();
+    const basis = await suite.server.db.selectFrom('legal_bases').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'SH-DWMR-26-1').executeTakeFirstOrThrow();
+    const cat = await suite.server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'B0401').executeTakeFirstOrThrow();
+    const co = await suite.server.db.selectFrom('users').select('id').where('username', '=', 'enforcer2').executeTakeFirstOrThrow();
     const gps = { lng: Number(shop.lng), lat: Number(shop.lat), accuracy: 8 };
     const evidence = await photo(enforcer, 90);
     const opened = await post(enforcer, '/api/enforcement/cases', { siteId: shop.id, categoryId: cat.id, gps, photoIds: [evidence], legalBasisId: basis.id, facts: '未设置生活垃圾分类收集容器' });
@@ -63,11 +57,11 @@ describeBrowser('console: site history timeline on the site page', () => {
       kind: 'order', version: opened.version, coOfficerId: co.id, gps, photoIds: [evidence], educationGiven: true, acknowledgement: 'signed',
       deadlineAt: new Date(Date.now() + 2 * 86_400_000).toISOString(), place: shop.address,
     });
-    const stepCount = (await server.db.selectFrom('enforcement_steps').select('id').where('enforcement_case_id', '=', opened.id).execute()).length;
-    const grades = await server.db.selectFrom('site_grade_changes').select(['to_grade']).where('site_id', '=', shop.id).execute();
+    const stepCount = (await suite.server.db.selectFrom('enforcement_steps').select('id').where('enforcement_case_id', '=', opened.id).execute()).length;
+    const grades = await suite.server.db.selectFrom('site_grade_changes').select(['to_grade']).where('site_id', '=', shop.id).execute();
     expect(grades.length).toBeGreaterThanOrEqual(1);
 
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
     await page.getByTestId('who').waitFor();
@@ -96,12 +90,12 @@ describeBrowser('console: site history timeline on the site page', () => {
   });
 
   it('shows a bin room’s check-in with its method, and a handler (no patrol records) does not see the timeline', async () => {
-    const cadre = await server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
-    const room = await server.db.selectFrom('sites').select(['id', 'qr_code']).where('committee_id', '=', cadre.committee_id).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
+    const cadre = await suite.server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
+    const room = await suite.server.db.selectFrom('sites').select(['id', 'qr_code']).where('committee_id', '=', cadre.committee_id).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
     const req = await as('cadre01');
     await post(req, '/api/checkins', { siteId: room.id, photoId: await photo(req, 60), qrCode: room.qr_code });
 
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
     await page.getByTestId('who').waitFor();
@@ -112,7 +106,7 @@ describeBrowser('console: site history timeline on the site page', () => {
     expect(await page.locator('[data-testid=history-entry][data-type=checkin] .history-text').textContent()).toContain('checked in');
     await ctx.close();
 
-    const h = await newContext(browser, server.url, DESKTOP);
+    const h = await newContext(suite.browser, suite.server.url, DESKTOP);
     const hp = await h.newPage();
     await signInThroughForm(hp, 'handler1');
     await hp.getByTestId('who').waitFor();

@@ -1,30 +1,24 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
+import { browserSuite } from './helpers/suite.js';
 
 describeBrowser('console: language, finding sites on the list and the map, add and edit', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let admin: BrowserContext;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    admin = await newContext(browser, server.url, { viewport: { width: 1400, height: 900 } });
+    admin = await newContext(suite.browser, suite.server.url, { viewport: { width: 1400, height: 900 } });
     const page = await admin.newPage();
     await signInThroughForm(page, 'admin');
     await page.getByTestId('site-table').waitFor();
     await page.close();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   const totalText = (page: Page) => page.getByTestId('site-total').textContent();
 
   it('switches zh → en and back; the choice survives a reload', async () => {
-    const ctx = await newContext(browser, server.url);
+    const ctx = await newContext(suite.browser, suite.server.url);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
     await page.getByTestId('site-table').waitFor();
@@ -50,7 +44,7 @@ describeBrowser('console: language, finding sites on the list and the map, add a
   });
 
   it('finds a site by search on the list, and on the map: its marker is there and opens its popup', async () => {
-    const target = await server.db.selectFrom('sites').select(['id', 'name', 'address', 'qr_code']).where('qr_code', '=', 'HQ-BR-0042').executeTakeFirstOrThrow();
+    const target = await suite.server.db.selectFrom('sites').select(['id', 'name', 'address', 'qr_code']).where('qr_code', '=', 'HQ-BR-0042').executeTakeFirstOrThrow();
     const page = await admin.newPage();
     await page.goto('/sites');
     await page.getByTestId('site-table').waitFor();
@@ -84,8 +78,8 @@ describeBrowser('console: language, finding sites on the list and the map, add a
 
   it('a name search lists exactly the matching sites; kind and committee filters narrow list and map alike', async () => {
     // The Hongqiao administrator sees Hongqiao only (Xianxia has hair salons too).
-    const hongqiao = await server.db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow();
-    const like = await server.db.selectFrom('sites').select('id').where('name', 'like', '%理发店%').where('status', '=', 'active').where('subdistrict_id', '=', hongqiao.id).execute();
+    const hongqiao = await suite.server.db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow();
+    const like = await suite.server.db.selectFrom('sites').select('id').where('name', 'like', '%理发店%').where('status', '=', 'active').where('subdistrict_id', '=', hongqiao.id).execute();
     const page = await admin.newPage();
     await page.goto('/sites?q=理发店');
     await eventually(() => totalText(page)).toBe(`共 ${like.length} 条`);
@@ -94,8 +88,8 @@ describeBrowser('console: language, finding sites on the list and the map, add a
     await page.locator('[data-testid=site-map][data-state=ready]').waitFor();
     await eventually(() => page.locator('path.site-marker').count()).toBe(like.length);
 
-    const committee = await server.db.selectFrom('committees').select(['id', 'name']).where('code', '=', '001').where('subdistrict_id', '=', hongqiao.id).executeTakeFirstOrThrow();
-    const units = await server.db.selectFrom('sites').select('id').where('kind', '=', 'institution').where('committee_id', '=', committee.id).where('status', '=', 'active').execute();
+    const committee = await suite.server.db.selectFrom('committees').select(['id', 'name']).where('code', '=', '001').where('subdistrict_id', '=', hongqiao.id).executeTakeFirstOrThrow();
+    const units = await suite.server.db.selectFrom('sites').select('id').where('kind', '=', 'institution').where('committee_id', '=', committee.id).where('status', '=', 'active').execute();
     await page.goto('/sites');
     await page.getByTestId('filter-kind').selectOption('institution');
     await page.getByTestId('filter-committee').selectOption(committee.id);
@@ -109,7 +103,7 @@ describeBrowser('console: language, finding sites on the list and the map, add a
   });
 
   it('an administrator adds a site (field errors shown by field), edits it, retires and restores it', async () => {
-    const committee = await server.db.selectFrom('committees').select(['id', 'name']).where('name', '=', '古北居民区').executeTakeFirstOrThrow();
+    const committee = await suite.server.db.selectFrom('committees').select(['id', 'name']).where('name', '=', '古北居民区').executeTakeFirstOrThrow();
     const page = await admin.newPage();
     page.on('dialog', (d) => void d.accept());
     await page.goto('/sites');
@@ -132,7 +126,7 @@ describeBrowser('console: language, finding sites on the list and the map, add a
     await page.waitForURL(/\/sites\/[0-9a-f-]{36}$/);
     expect(await page.getByTestId('site-name').textContent()).toBe('测试新增箱房');
     const id = page.url().split('/').pop()!;
-    const row = await server.db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await suite.server.db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ name: '测试新增箱房', committee_id: committee.id, lng: 121.4033, lat: 31.2, qr_code: 'HQ-BR-9001', version: 1 });
     expect(JSON.parse(row.disposal_hours!)).toEqual([['07:00', '09:00'], ['18:00', '20:00']]);
 
@@ -145,10 +139,10 @@ describeBrowser('console: language, finding sites on the list and the map, add a
 
     await page.getByTestId('site-retire').click();
     await page.getByTestId('site-restore').waitFor();
-    expect((await server.db.selectFrom('sites').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('retired');
+    expect((await suite.server.db.selectFrom('sites').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('retired');
     await page.getByTestId('site-restore').click();
     await page.getByTestId('site-retire').waitFor();
-    expect((await server.db.selectFrom('sites').select(['status', 'version']).where('id', '=', id).executeTakeFirstOrThrow())).toEqual({ status: 'active', version: 4 });
+    expect((await suite.server.db.selectFrom('sites').select(['status', 'version']).where('id', '=', id).executeTakeFirstOrThrow())).toEqual({ status: 'active', version: 4 });
     await page.close();
   });
 
@@ -163,7 +157,7 @@ describeBrowser('console: language, finding sites on the list and the map, add a
     await page.locator('input[name=password]').fill('short');
     await page.getByTestId('staff-save').click();
     await page.getByTestId('error-password').waitFor();
-    expect(await server.db.selectFrom('users').select('id').where('username', '=', 'new.patrol').execute()).toEqual([]);
+    expect(await suite.server.db.selectFrom('users').select('id').where('username', '=', 'new.patrol').execute()).toEqual([]);
 
     await page.locator('input[name=password]').fill('a-long-enough-password');
     await page.getByTestId('staff-save').click();
@@ -172,19 +166,19 @@ describeBrowser('console: language, finding sites on the list and the map, add a
     await page.getByTestId('staff-search').press('Enter');
     await eventually(() => page.locator('[data-testid=staff-table] tbody tr').count()).toBe(1);
     expect(await page.locator('tr[data-username="new.patrol"]').textContent()).toContain('市容辅助力量');
-    const user = await server.db.selectFrom('users').select(['role', 'display_name']).where('username', '=', 'new.patrol').executeTakeFirstOrThrow();
+    const user = await suite.server.db.selectFrom('users').select(['role', 'display_name']).where('username', '=', 'new.patrol').executeTakeFirstOrThrow();
     expect(user).toEqual({ role: 'patrol', display_name: '新巡查员' });
 
     // Edit: disable the account; the scope is left as it was.
-    const scopesBefore = await server.db.selectFrom('user_scopes as us').innerJoin('users as u', 'u.id', 'us.user_id').select(['us.subdistrict_id', 'us.committee_id']).where('u.username', '=', 'new.patrol').execute();
+    const scopesBefore = await suite.server.db.selectFrom('user_scopes as us').innerJoin('users as u', 'u.id', 'us.user_id').select(['us.subdistrict_id', 'us.committee_id']).where('u.username', '=', 'new.patrol').execute();
     await page.locator('tr[data-username="new.patrol"] a').click();
     await eventually(() => page.locator('input[name=displayName]').inputValue()).toBe('新巡查员');
     await page.locator('select[name=status]').selectOption('disabled');
     await page.getByTestId('staff-save').click();
     await page.waitForURL(/\/staff$/);
-    const after = await server.db.selectFrom('users').select('status').where('username', '=', 'new.patrol').executeTakeFirstOrThrow();
+    const after = await suite.server.db.selectFrom('users').select('status').where('username', '=', 'new.patrol').executeTakeFirstOrThrow();
     expect(after.status).toBe('disabled');
-    const scopesAfter = await server.db.selectFrom('user_scopes as us').innerJoin('users as u', 'u.id', 'us.user_id').select(['us.subdistrict_id', 'us.committee_id']).where('u.username', '=', 'new.patrol').execute();
+    const scopesAfter = await suite.server.db.selectFrom('user_scopes as us').innerJoin('users as u', 'u.id', 'us.user_id').select(['us.subdistrict_id', 'us.committee_id']).where('u.username', '=', 'new.patrol').execute();
     expect(scopesAfter).toEqual(scopesBefore);
     await page.close();
   });

@@ -1,7 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, newContext, signInThroughForm, pageProblems } from './helpers/browser.js';
+import { browserSuite } from './helpers/suite.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 900 } };
 
@@ -12,34 +11,16 @@ const DESKTOP = { viewport: { width: 1400, height: 900 } };
  * some role, or a menu that shows what the server then refuses.
  */
 describeBrowser('console smoke: every menu entry of every role opens cleanly', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  function watch(page: Page) {
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
-    page.on('response', (r) => {
-      const url = new URL(r.url());
-      if (url.pathname.startsWith('/api/') && r.status() >= 400 && url.pathname !== '/api/me') problems.push(`${r.status()} ${r.request().method()} ${url.pathname}${url.search}`);
-    });
-    return problems;
-  }
 
   for (const username of ['admin', 'operator', 'leader', 'cadre01', 'patrol1', 'enforcer1', 'handler1', 'district-admin']) {
     it(`${username}`, async () => {
-      const ctx = await newContext(browser, server.url, DESKTOP);
+      const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
       const page = await ctx.newPage();
       await signInThroughForm(page, username);
       await page.getByTestId('who').waitFor();
-      const problems = watch(page);
+      const problems = pageProblems(page);
       const entries = await page.locator('nav [data-testid^="nav-"], header [data-testid^="nav-"]').evaluateAll((els) =>
         [...new Set(els.map((e) => e.getAttribute('data-testid')!))],
       );

@@ -1,25 +1,16 @@
-import type { Browser } from 'playwright-core';
 import { request as pwRequest } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, eventually, launchBrowser, newContext, signInThroughForm } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
+import { browserSuite } from './helpers/suite.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 900 } };
 
 describeBrowser('console: API tokens for integrations (camera / IoT)', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('the operator creates a token (shown once), a camera posts an alert with it, and once revoked it no longer works', async () => {
-    const ctx = await newContext(browser, server.url, DESKTOP);
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
     await page.getByTestId('nav-tokens').click();
@@ -31,20 +22,20 @@ describeBrowser('console: API tokens for integrations (camera / IoT)', () => {
     const row = page.locator('[data-testid=token-row]', { hasText: '虹桥路口摄像头 #3' });
     await row.waitFor();
     expect(await row.locator('[data-col=last-used]').textContent()).toBe('从未');
-    const stored = await server.db.selectFrom('api_tokens').selectAll().execute();
+    const stored = await suite.server.db.selectFrom('api_tokens').selectAll().execute();
     expect(stored).toHaveLength(1);
     expect(JSON.stringify(stored)).not.toContain(secret); // only its hash is kept
 
     // the camera platform calls the API with the bearer token: a camera alert enters the loop as the operator
-    const op = await server.db.selectFrom('users').select(['id', 'subdistrict_id']).where('username', '=', 'operator').executeTakeFirstOrThrow();
-    const site = await server.db.selectFrom('sites').select(['id', 'lng', 'lat']).where('subdistrict_id', '=', op.subdistrict_id!).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
-    const cat = await server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', op.subdistrict_id!).where('code', '=', 'A0101').executeTakeFirstOrThrow();
-    const camera = await pwRequest.newContext({ baseURL: server.url, extraHTTPHeaders: { authorization: `Bearer ${secret}` } });
+    const op = await suite.server.db.selectFrom('users').select(['id', 'subdistrict_id']).where('username', '=', 'operator').executeTakeFirstOrThrow();
+    const site = await suite.server.db.selectFrom('sites').select(['id', 'lng', 'lat']).where('subdistrict_id', '=', op.subdistrict_id!).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
+    const cat = await suite.server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', op.subdistrict_id!).where('code', '=', 'A0101').executeTakeFirstOrThrow();
+    const camera = await pwRequest.newContext({ baseURL: suite.server.url, extraHTTPHeaders: { authorization: `Bearer ${secret}` } });
     const alert = { source: 'camera', categoryId: cat.id, siteId: site.id, lng: site.lng, lat: site.lat, description: 'AI 识别：湿垃圾桶满溢' };
     const res = await camera.post('/api/cases', { data: alert, headers: { 'idempotency-key': 'cam3-20261126-0001' } });
     expect(res.status(), await res.text()).toBe(201);
     const made = await res.json();
-    expect(await server.db.selectFrom('cases').select(['source', 'reporter_id']).where('id', '=', made.id).executeTakeFirstOrThrow()).toEqual({ source: 'camera', reporter_id: op.id });
+    expect(await suite.server.db.selectFrom('cases').select(['source', 'reporter_id']).where('id', '=', made.id).executeTakeFirstOrThrow()).toEqual({ source: 'camera', reporter_id: op.id });
 
     // the page shows it used; the secret is not shown again after a reload
     await page.reload();
@@ -59,7 +50,7 @@ describeBrowser('console: API tokens for integrations (camera / IoT)', () => {
     await camera.dispose();
 
     // tokens are personal: another person does not see them
-    const other = await newContext(browser, server.url, DESKTOP);
+    const other = await newContext(suite.browser, suite.server.url, DESKTOP);
     const op2 = await other.newPage();
     await signInThroughForm(op2, 'patrol1');
     await op2.getByTestId('nav-tokens').click();

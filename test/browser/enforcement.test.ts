@@ -1,27 +1,18 @@
 /// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { pdfText } from '../helpers/pdf-text.js';
-import { describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { describeBrowser, eventually, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
+import { browserSuite } from './helpers/suite.js';
 
 
 describeBrowser('enforcement: the officer on the phone, the desk in the console', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('opens a ladder at a shop, issues an order with photos and two officers, and the desk shows it with its PDF', async () => {
-    const shop = await server.db.selectFrom('sites').select(['id', 'name', 'lat', 'lng']).where('kind', '=', 'shop').where('address', 'like', '安顺路%').orderBy('id').executeTakeFirstOrThrow();
-    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 10 }, permissions: ['geolocation'] });
+    const shop = await suite.server.db.selectFrom('sites').select(['id', 'name', 'lat', 'lng']).where('kind', '=', 'shop').where('address', 'like', '安顺路%').orderBy('id').executeTakeFirstOrThrow();
+    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 10 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'enforcer1', '/m/sign-in');
     await page.getByTestId('tile-enforcement').click();
@@ -52,7 +43,7 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
     await ctx.close();
 
     // The console desk lists the ladder; its page offers the PDF, which is the issued order.
-    const desk = await newContext(browser, server.url);
+    const desk = await newContext(suite.browser, suite.server.url);
     const p2 = await desk.newPage();
     await signInThroughForm(p2, 'operator');
     await p2.getByTestId('nav-enforcement').click();
@@ -70,8 +61,8 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
   });
 
   it('records an order step taken offline in the outbox and issues it exactly once when the phone is back online', async () => {
-    const shop = await server.db.selectFrom('sites').select(['id', 'name', 'lat', 'lng']).where('kind', '=', 'shop').where('address', 'like', '古北路%').orderBy('id').executeTakeFirstOrThrow();
-    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 10 }, permissions: ['geolocation'] });
+    const shop = await suite.server.db.selectFrom('sites').select(['id', 'name', 'lat', 'lng']).where('kind', '=', 'shop').where('address', 'like', '古北路%').orderBy('id').executeTakeFirstOrThrow();
+    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 10 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'enforcer2', '/m/sign-in');
     await page.getByTestId('tile-enforcement').click();
@@ -84,8 +75,8 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
     await page.getByTestId('enf-category').selectOption(cat!);
     await page.getByTestId('enf-open-submit').click();
     await eventually(() => page.getByTestId('enf-stage').textContent()).toContain('已立案待检查');
-    const ladder = await server.db.selectFrom('enforcement_cases').select('id').where('site_id', '=', shop.id).executeTakeFirstOrThrow();
-    const orders = () => server.db.selectFrom('enforcement_steps').select('id').where('enforcement_case_id', '=', ladder.id).where('kind', '=', 'order').execute();
+    const ladder = await suite.server.db.selectFrom('enforcement_cases').select('id').where('site_id', '=', shop.id).executeTakeFirstOrThrow();
+    const orders = () => suite.server.db.selectFrom('enforcement_steps').select('id').where('enforcement_case_id', '=', ladder.id).where('kind', '=', 'order').execute();
 
     // In a basement: no signal. The order, with its photo, is kept on the phone.
     await ctx.setOffline(true);
@@ -105,7 +96,7 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
     await eventually(() => orders().then((r) => r.length)).toBe(1);
     await eventually(() => page.getByTestId('outbox-count').count()).toBe(0);
     expect(await orders()).toHaveLength(1);
-    const docs = await server.db.selectFrom('enforcement_documents').select('number').where('enforcement_case_id', '=', ladder.id).execute();
+    const docs = await suite.server.db.selectFrom('enforcement_documents').select('number').where('enforcement_case_id', '=', ladder.id).execute();
     expect(docs).toHaveLength(1);
     await ctx.close();
   });

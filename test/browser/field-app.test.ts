@@ -1,27 +1,18 @@
 /// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { distanceMeters } from '../../web/src/shared/geo/distance.js';
-import { describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { describeBrowser, eventually, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
+import { browserSuite } from './helpers/suite.js';
 
 const MIN_TOUCH_PX = 48;
 
 describeBrowser('field app (/m) at phone size', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('signs in, lists sites nearest first from the phone position, and opens one', async () => {
-    const hongqiao = await server.db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow();
-    const sites = await server.db
+    const hongqiao = await suite.server.db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow();
+    const sites = await suite.server.db
       .selectFrom('sites')
       .select(['id', 'name', 'address', 'lng', 'lat', 'qr_code'])
       .where('subdistrict_id', '=', hongqiao.id)
@@ -36,7 +27,7 @@ describeBrowser('field app (/m) at phone size', () => {
       .slice(0, 5)
       .map((s) => s.id);
 
-    const ctx = await newContext(browser, server.url, {
+    const ctx = await newContext(suite.browser, suite.server.url, {
       ...PHONE,
       geolocation: { longitude: position.lng, latitude: position.lat, accuracy: 10 },
       permissions: ['geolocation'],
@@ -73,7 +64,7 @@ describeBrowser('field app (/m) at phone size', () => {
   });
 
   it('without location permission it sorts by name and says so', async () => {
-    const ctx = await newContext(browser, server.url, PHONE);
+    const ctx = await newContext(suite.browser, suite.server.url, PHONE);
     await ctx.clearPermissions();
     const page = await ctx.newPage();
     await signInThroughForm(page, 'cadre01', '/m/sign-in');
@@ -91,14 +82,14 @@ describeBrowser('field app (/m) at phone size', () => {
   });
 
   it('switches language, shows not-found for a site out of scope, and signs out', async () => {
-    const cadre = await server.db
+    const cadre = await suite.server.db
       .selectFrom('users as u')
       .innerJoin('user_scopes as us', 'us.user_id', 'u.id')
       .select('us.committee_id')
       .where('u.username', '=', 'cadre01')
       .executeTakeFirstOrThrow();
-    const other = await server.db.selectFrom('sites').select('id').where('committee_id', '!=', cadre.committee_id!).executeTakeFirstOrThrow();
-    const ctx = await newContext(browser, server.url, PHONE);
+    const other = await suite.server.db.selectFrom('sites').select('id').where('committee_id', '!=', cadre.committee_id!).executeTakeFirstOrThrow();
+    const ctx = await newContext(suite.browser, suite.server.url, PHONE);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'cadre01', '/m/sign-in');
     await page.getByTestId('tile-nearby').waitFor();

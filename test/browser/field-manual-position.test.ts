@@ -1,30 +1,24 @@
 /// <reference lib="dom" />
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { browserSuite } from './helpers/suite.js';
 
 type Room = { id: string; lat: number; lng: number; name: string };
 
 describeBrowser('field app without a position: manual position with a reason, off-site reason from the outbox, storage warning', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let rooms: Room[];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    const c = await server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
-    rooms = await server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'name']).where('committee_id', '=', c.committee_id!).where('kind', '=', 'bin_room').orderBy('id').execute();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    const c = await suite.server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
+    rooms = await suite.server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'name']).where('committee_id', '=', c.committee_id!).where('kind', '=', 'bin_room').orderBy('id').execute();
   });
 
   /** A phone as inside WeChat's browser: location refused at once, and no Storage API. */
   async function deniedPhone(): Promise<{ ctx: BrowserContext; page: Page }> {
-    const ctx = await newContext(browser, server.url, { ...PHONE, permissions: [] });
+    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, permissions: [] });
     await ctx.addInitScript(() => {
       const deny = (_ok: unknown, fail?: (e: { code: number; message: string }) => void) => {
         fail?.({ code: 1, message: 'User denied Geolocation' });
@@ -54,7 +48,7 @@ describeBrowser('field app without a position: manual position with a reason, of
   }
 
   const rowsOf = (siteId: string) =>
-    server.db.selectFrom('checkins').select(['method', 'status', 'manual_reason', 'manual_note', 'lat', 'repeat_count']).where('site_id', '=', siteId).execute();
+    suite.server.db.selectFrom('checkins').select(['method', 'status', 'manual_reason', 'manual_note', 'lat', 'repeat_count']).where('site_id', '=', siteId).execute();
 
   it("geolocation denied: the bin room tapped on today's route is checked in by manual position with a reason, stored once and flagged on the console", async () => {
     const room = rooms[0]!;
@@ -70,7 +64,7 @@ describeBrowser('field app without a position: manual position with a reason, of
     expect(await page.getByTestId('storage-low').count()).toBe(0);
     await ctx.close();
 
-    const desk = await newContext(browser, server.url);
+    const desk = await newContext(suite.browser, suite.server.url);
     const op = await desk.newPage();
     await signInThroughForm(op, 'operator');
     await op.getByTestId('nav-coverage').click();
@@ -101,7 +95,7 @@ describeBrowser('field app without a position: manual position with a reason, of
   it('a queued GPS check-in that turns out off-site gets its reason on the outbox page and is resent once; its photo is uploaded once', async () => {
     const room = rooms[2]!;
     const far = offsetMetres({ lat: room.lat, lng: room.lng }, 400, 0);
-    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: far.lat, longitude: far.lng, accuracy: 15 }, permissions: ['geolocation'] });
+    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: far.lat, longitude: far.lng, accuracy: 15 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     const uploads: string[] = [];
     page.on('request', (r) => {
@@ -128,14 +122,14 @@ describeBrowser('field app without a position: manual position with a reason, of
     await page.getByTestId('outbox-reason').fill('箱房铁门上锁，在小区门口打卡');
     await page.getByTestId('outbox-reason-send').click();
     await page.getByTestId('outbox-empty').waitFor();
-    const rows = await server.db.selectFrom('checkins').select(['method', 'status', 'off_site_reason']).where('site_id', '=', room.id).execute();
+    const rows = await suite.server.db.selectFrom('checkins').select(['method', 'status', 'off_site_reason']).where('site_id', '=', room.id).execute();
     expect(rows).toEqual([{ method: 'gps', status: 'off_site', off_site_reason: '箱房铁门上锁，在小区门口打卡' }]);
     expect(uploads).toHaveLength(1);
     await ctx.close();
   });
 
   it('warns before storage runs out when the Storage API reports the quota nearly used', async () => {
-    const ctx = await newContext(browser, server.url, { ...PHONE });
+    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE });
     await ctx.addInitScript(() => {
       Object.defineProperty(navigator, 'storage', { value: { estimate: async () => ({ usage: 190 * 1024 * 1024, quota: 200 * 1024 * 1024 }) } });
     });

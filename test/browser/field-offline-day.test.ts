@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { browserSuite } from './helpers/suite.js';
 
 type Room = { id: string; lat: number; lng: number; qr_code: string | null; name: string; subdistrict_id: string };
 
@@ -13,24 +13,18 @@ type Room = { id: string; lat: number; lng: number; qr_code: string | null; name
  * the morning, still show offline (the service worker caches the real endpoints).
  */
 describeBrowser('field app offline: report + check-in exactly once, today and tasks cached', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let rooms: Room[];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    const c = await server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
-    rooms = await server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'qr_code', 'name', 'subdistrict_id']).where('committee_id', '=', c.committee_id!).where('kind', '=', 'bin_room').orderBy('id').execute();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    const c = await suite.server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
+    rooms = await suite.server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'qr_code', 'name', 'subdistrict_id']).where('committee_id', '=', c.committee_id!).where('kind', '=', 'bin_room').orderBy('id').execute();
   });
 
   /** Signed in on a phone standing ~10 m from `at`, with the service worker controlling the page. */
   async function phone(username: string, at: Room, opts: BrowserContextOptions = {}) {
     const here = offsetMetres({ lat: at.lat, lng: at.lng }, 10, 90);
-    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 10 }, permissions: ['geolocation'], ...opts });
+    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 10 }, permissions: ['geolocation'], ...opts });
     const page = await ctx.newPage();
     await signInThroughForm(page, username, '/m/sign-in');
     await page.waitForURL((u) => !u.pathname.endsWith('/sign-in'));
@@ -44,11 +38,11 @@ describeBrowser('field app offline: report + check-in exactly once, today and ta
   const outboxCount = (page: Page) => page.getByTestId('outbox-count').getAttribute('data-n').catch(() => null);
 
   async function apiAs(username: string) {
-    const res = await fetch(`${server.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+    const res = await fetch(`${suite.server.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
     expect(res.status).toBe(200);
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
     return async (method: string, url: string, body?: unknown) => {
-      const r = await fetch(`${server.url}${url}`, { method, headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      const r = await fetch(`${suite.server.url}${url}`, { method, headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
       return { status: r.status, json: (await r.json()) as any };
     };
   }
@@ -62,7 +56,7 @@ describeBrowser('field app offline: report + check-in exactly once, today and ta
     await page.getByTestId(`site-${room.id}`).waitFor();
     await page.goto(`/m/checkin/${room.id}`);
     await page.getByTestId('checkin-site').waitFor();
-    const casesBefore = (await server.db.selectFrom('cases').select('id').execute()).length;
+    const casesBefore = (await suite.server.db.selectFrom('cases').select('id').execute()).length;
 
     await ctx.setOffline(true);
     await page.getByTestId('offline-notice').waitFor();
@@ -93,23 +87,23 @@ describeBrowser('field app offline: report + check-in exactly once, today and ta
     await eventually(() => outboxCount(page)).toBe('2');
     await page.getByTestId('outbox-link').click();
     await eventually(() => page.getByTestId('outbox-item-pending').count()).toBe(2);
-    expect(await server.db.selectFrom('checkins').select('id').where('site_id', '=', room.id).execute()).toHaveLength(0);
-    expect(await server.db.selectFrom('cases').select('id').where('description', '=', note).execute()).toHaveLength(0);
+    expect(await suite.server.db.selectFrom('checkins').select('id').where('site_id', '=', room.id).execute()).toHaveLength(0);
+    expect(await suite.server.db.selectFrom('cases').select('id').where('description', '=', note).execute()).toHaveLength(0);
 
     const wentOnline = new Date().toISOString();
     await ctx.setOffline(false);
     await page.getByTestId('outbox-empty').waitFor({ timeout: 30_000 });
-    const checkins = await server.db.selectFrom('checkins').selectAll().where('site_id', '=', room.id).execute();
+    const checkins = await suite.server.db.selectFrom('checkins').selectAll().where('site_id', '=', room.id).execute();
     expect(checkins).toHaveLength(1);
     expect(checkins[0]!.repeat_count).toBe(0);
     // Timed at capture on the phone (its deviceTime), not when the outbox sent it.
     expect(checkins[0]!.device_time).toBeTruthy();
     expect(checkins[0]!.first_at < wentOnline).toBe(true);
-    const cases = await server.db.selectFrom('cases').select(['id', 'site_id', 'source']).where('description', '=', note).execute();
+    const cases = await suite.server.db.selectFrom('cases').select(['id', 'site_id', 'source']).where('description', '=', note).execute();
     expect(cases).toEqual([{ id: cases[0]!.id, site_id: room.id, source: 'patrol' }]);
-    expect((await server.db.selectFrom('cases').select('id').execute()).length).toBe(casesBefore + 1);
+    expect((await suite.server.db.selectFrom('cases').select('id').execute()).length).toBe(casesBefore + 1);
     // The report's photo went up from the phone and is attached to the case, once.
-    const photos = await server.db.selectFrom('case_photos').select('photo_id').where('case_id', '=', cases[0]!.id).execute();
+    const photos = await suite.server.db.selectFrom('case_photos').select('photo_id').where('case_id', '=', cases[0]!.id).execute();
     expect(photos).toHaveLength(1);
     await ctx.close();
   });
@@ -119,8 +113,8 @@ describeBrowser('field app offline: report + check-in exactly once, today and ta
     // A dispatched case waiting on handler1's unit, as the console would make it.
     const operator = await apiAs('operator');
     const patrol = await apiAs('patrol1');
-    const cat = await server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', room.subdistrict_id).where('code', '=', 'A0301').executeTakeFirstOrThrow();
-    const unit = (await server.db.selectFrom('users').select('handling_unit_id').where('username', '=', 'handler1').executeTakeFirstOrThrow()).handling_unit_id!;
+    const cat = await suite.server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', room.subdistrict_id).where('code', '=', 'A0301').executeTakeFirstOrThrow();
+    const unit = (await suite.server.db.selectFrom('users').select('handling_unit_id').where('username', '=', 'handler1').executeTakeFirstOrThrow()).handling_unit_id!;
     let c = await patrol('POST', '/api/cases', { source: 'patrol', categoryId: cat.id, siteId: room.id, lng: room.lng, lat: room.lat, description: '离线任务缓存' });
     expect(c.status).toBe(201);
     c = await operator('POST', `/api/cases/${c.json.id}/transitions`, { action: 'file', version: c.json.version });

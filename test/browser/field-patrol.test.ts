@@ -1,35 +1,26 @@
 /// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { browserSuite } from './helpers/suite.js';
 
 
 const jpeg = (r: number, g: number, b: number) => solidJpeg(r, g, b, 320, 240);
 
 describeBrowser('field app: check-in and a failed inspection on the phone layout', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   async function cadreCommittee() {
-    const r = await server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
+    const r = await suite.server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
     return r.committee_id!;
   }
 
   it("checks in at a bin room from today's route with GPS (accuracy shown) and a camera photo", async () => {
     const committee = await cadreCommittee();
-    const room = await server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'name']).where('committee_id', '=', committee).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
+    const room = await suite.server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'name']).where('committee_id', '=', committee).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
     const here = offsetMetres({ lat: room.lat, lng: room.lng }, 15, 90);
-    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 12 }, permissions: ['geolocation'] });
+    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 12 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'cadre01', '/m/sign-in');
     await page.getByTestId('tile-today').click();
@@ -43,16 +34,16 @@ describeBrowser('field app: check-in and a failed inspection on the phone layout
     await page.getByTestId('checkin-photo-done').waitFor();
     await page.getByTestId('checkin-submit').click();
     await eventually(() => page.getByTestId('checkin-done').getAttribute('data-status')).toBe('on_site');
-    const rows = await server.db.selectFrom('checkins').select(['status', 'method', 'accuracy_m']).where('site_id', '=', room.id).execute();
+    const rows = await suite.server.db.selectFrom('checkins').select(['status', 'method', 'accuracy_m']).where('site_id', '=', room.id).execute();
     expect(rows).toEqual([{ status: 'on_site', method: 'gps', accuracy_m: 12 }]);
     await ctx.close();
   });
 
   it('asks for a reason when the phone is far from the bin room, then records it off-site', async () => {
     const committee = await cadreCommittee();
-    const room = (await server.db.selectFrom('sites').select(['id', 'lat', 'lng']).where('committee_id', '=', committee).where('kind', '=', 'bin_room').orderBy('id').execute())[1]!;
+    const room = (await suite.server.db.selectFrom('sites').select(['id', 'lat', 'lng']).where('committee_id', '=', committee).where('kind', '=', 'bin_room').orderBy('id').execute())[1]!;
     const far = offsetMetres({ lat: room.lat, lng: room.lng }, 400, 0);
-    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: far.lat, longitude: far.lng, accuracy: 20 }, permissions: ['geolocation'] });
+    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: far.lat, longitude: far.lng, accuracy: 20 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'cadre01', '/m/sign-in');
     await page.getByTestId('tile-today').waitFor();
@@ -62,7 +53,7 @@ describeBrowser('field app: check-in and a failed inspection on the phone layout
     await page.getByTestId('checkin-photo-done').waitFor();
     await page.getByTestId('checkin-submit').click();
     await page.getByTestId('off-site').waitFor();
-    expect(await server.db.selectFrom('checkins').select('id').where('site_id', '=', room.id).execute()).toHaveLength(0);
+    expect(await suite.server.db.selectFrom('checkins').select('id').where('site_id', '=', room.id).execute()).toHaveLength(0);
     await page.getByTestId('checkin-reason').fill('箱房铁门上锁，在小区门口打卡');
     await page.getByTestId('checkin-submit').click();
     await eventually(() => page.getByTestId('checkin-done').getAttribute('data-status')).toBe('off_site');
@@ -71,8 +62,8 @@ describeBrowser('field app: check-in and a failed inspection on the phone layout
 
   it('fills the shop checklist with one item fixed on the spot and one reported; both cases are created and linked', async () => {
     const committee = await cadreCommittee();
-    const shop = await server.db.selectFrom('sites').select(['id', 'lat', 'lng']).where('committee_id', '=', committee).where('kind', '=', 'shop').orderBy('id').executeTakeFirstOrThrow();
-    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 8 }, permissions: ['geolocation'] });
+    const shop = await suite.server.db.selectFrom('sites').select(['id', 'lat', 'lng']).where('committee_id', '=', committee).where('kind', '=', 'shop').orderBy('id').executeTakeFirstOrThrow();
+    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 8 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'patrol1', '/m/sign-in');
     await page.getByTestId('tile-today').waitFor();
@@ -92,7 +83,7 @@ describeBrowser('field app: check-in and a failed inspection on the phone layout
     await page.getByTestId('inspect-submit').click();
     await eventually(() => page.getByTestId('inspect-done').getAttribute('data-outcome')).toBe('fail');
     expect(await page.locator('[data-testid=inspect-cases] [data-resolution]').evaluateAll((els) => els.map((e) => e.getAttribute('data-resolution')).sort())).toEqual(['fixed', 'reported']);
-    const links = await server.db
+    const links = await suite.server.db
       .selectFrom('inspection_cases as ic')
       .innerJoin('cases as c', 'c.id', 'ic.case_id')
       .innerJoin('inspections as i', 'i.id', 'ic.inspection_id')

@@ -1,10 +1,9 @@
 /// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { describeBrowser, eventually, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
+import { browserSuite } from './helpers/suite.js';
 
 /** A camera JPEG with EXIF: taken 08:15:30 (phone local time, Shanghai) at 31°12'30"N 121°24'36"E; noisy so it must be recompressed. */
 async function exifCameraJpeg() {
@@ -28,21 +27,13 @@ async function exifCameraJpeg() {
 }
 
 describeBrowser('field app: EXIF kept through phone compression; installable (manifest, icons)', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it("a camera photo is shrunk on the phone (≤ 1600 px, ≤ 400 KB) and the stored photo keeps the original's EXIF time and GPS", async () => {
-    const room = await server.db.selectFrom('sites').select(['id', 'lat', 'lng']).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
+    const room = await suite.server.db.selectFrom('sites').select(['id', 'lat', 'lng']).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
     const here = offsetMetres({ lat: Number(room.lat), lng: Number(room.lng) }, 10, 90);
-    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 10 }, permissions: ['geolocation'] });
+    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 10 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'patrol1', '/m/sign-in');
     await page.waitForURL((u) => !u.pathname.endsWith('/sign-in'));
@@ -56,7 +47,7 @@ describeBrowser('field app: EXIF kept through phone compression; installable (ma
     expect(res.status()).toBe(201);
     const { id } = (await res.json()) as { id: string };
     await page.getByTestId('checkin-photo-done').waitFor();
-    const photo = await server.db.selectFrom('photos').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const photo = await suite.server.db.selectFrom('photos').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(Math.max(photo.width!, photo.height!)).toBeLessThanOrEqual(1600);
     expect(Number(photo.bytes)).toBeLessThanOrEqual(400 * 1024);
     // 08:15:30 on the phone's clock in Shanghai (UTC+8).
@@ -67,13 +58,13 @@ describeBrowser('field app: EXIF kept through phone compression; installable (ma
   });
 
   it('/m links a web app manifest (standalone, scope /m) whose icons are real PNGs of the stated sizes; manifest and icons also open offline', async () => {
-    const ctx = await newContext(browser, server.url, PHONE);
+    const ctx = await newContext(suite.browser, suite.server.url, PHONE);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'patrol1', '/m/sign-in');
     await page.waitForURL((u) => !u.pathname.endsWith('/sign-in'));
     const href = await page.locator('link[rel=manifest]').getAttribute('href');
     expect(href).toBeTruthy();
-    const res = await fetch(new URL(href!, server.url));
+    const res = await fetch(new URL(href!, suite.server.url));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/manifest\+json|application\/json/);
     const m = (await res.json()) as { name: string; short_name: string; start_url: string; scope: string; display: string; icons: { src: string; sizes: string; type: string; purpose?: string }[] };
@@ -83,7 +74,7 @@ describeBrowser('field app: EXIF kept through phone compression; installable (ma
     expect(m.start_url.startsWith(m.scope)).toBe(true);
     const sizes = new Set<number>();
     for (const icon of m.icons) {
-      const r = await fetch(new URL(icon.src, server.url));
+      const r = await fetch(new URL(icon.src, suite.server.url));
       expect(r.status, icon.src).toBe(200);
       expect(r.headers.get('content-type')).toBe('image/png');
       const meta = await sharp(Buffer.from(await r.arrayBuffer())).metadata();
@@ -92,7 +83,7 @@ describeBrowser('field app: EXIF kept through phone compression; installable (ma
     }
     expect(sizes.has(192) && sizes.has(512)).toBe(true);
     const apple = await page.locator('link[rel=apple-touch-icon]').getAttribute('href');
-    expect((await fetch(new URL(apple!, server.url))).status).toBe(200);
+    expect((await fetch(new URL(apple!, suite.server.url))).status).toBe(200);
     // The service worker controls /m and has the manifest and every icon: they open offline too.
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;

@@ -1,11 +1,10 @@
 /// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
 import QRCode from 'qrcode';
 import sharp from 'sharp';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { browserSuite } from './helpers/suite.js';
 
 type Room = { id: string; lat: number; lng: number; qr_code: string | null; name: string; subdistrict_id: string };
 
@@ -21,33 +20,27 @@ async function plateJpeg(code: string) {
 
 /** The field app without BarcodeDetector (iOS, WeChat): QR by the JS decoder; "report a problem here"; the inbox. */
 describeBrowser('field app: QR decoded in JS, report from a check-in, inbox', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let rooms: Room[];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    const c = await server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
-    rooms = await server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'qr_code', 'name', 'subdistrict_id']).where('committee_id', '=', c.committee_id!).where('kind', '=', 'bin_room').orderBy('id').execute();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    const c = await suite.server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
+    rooms = await suite.server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'qr_code', 'name', 'subdistrict_id']).where('committee_id', '=', c.committee_id!).where('kind', '=', 'bin_room').orderBy('id').execute();
   });
 
   async function apiAs(username: string) {
-    const res = await fetch(`${server.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+    const res = await fetch(`${suite.server.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
     expect(res.status).toBe(200);
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
     return async (method: string, url: string, body?: unknown) => {
-      const r = await fetch(`${server.url}${url}`, { method, headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      const r = await fetch(`${suite.server.url}${url}`, { method, headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
       return { status: r.status, json: (await r.json()) as any };
     };
   }
 
   it('geolocation denied and no BarcodeDetector: a photo of the QR plate is decoded and the check-in completes by QR', async () => {
     const room = rooms.find((r) => r.qr_code)!;
-    const ctx = await newContext(browser, server.url, { ...PHONE, permissions: [] });
+    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, permissions: [] });
     await ctx.addInitScript(() => {
       // As in iOS WebKit / a WeChat webview: no BarcodeDetector, and the position was refused.
       delete (window as { BarcodeDetector?: unknown }).BarcodeDetector;
@@ -77,7 +70,7 @@ describeBrowser('field app: QR decoded in JS, report from a check-in, inbox', ()
     await page.getByTestId('checkin-submit').click();
     await page.getByTestId('checkin-done').waitFor();
     expect(await page.getByTestId('checkin-done').getAttribute('data-method')).toBe('qr');
-    const rows = await server.db.selectFrom('checkins').select(['method', 'status']).where('site_id', '=', room.id).execute();
+    const rows = await suite.server.db.selectFrom('checkins').select(['method', 'status']).where('site_id', '=', room.id).execute();
     expect(rows).toEqual([{ method: 'qr', status: 'on_site' }]);
     // A photo without a code says so.
     await page.goto(`/m/checkin/${rooms.find((r) => r.qr_code && r.id !== room.id)!.id}`);
@@ -89,7 +82,7 @@ describeBrowser('field app: QR decoded in JS, report from a check-in, inbox', ()
   it('"report a problem here" from the check-in opens the report with the bin room chosen and source checkin (cadre)', async () => {
     const room = rooms[3]!;
     const here = offsetMetres({ lat: room.lat, lng: room.lng }, 10, 90);
-    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 10 }, permissions: ['geolocation'] });
+    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 10 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'cadre01', '/m/sign-in');
     await page.waitForURL((u) => !u.pathname.endsWith('/sign-in'));
@@ -109,7 +102,7 @@ describeBrowser('field app: QR decoded in JS, report from a check-in, inbox', ()
     const dup = page.getByTestId('report-anyway');
     await Promise.race([page.getByTestId('report-done').waitFor(), dup.waitFor().then(() => dup.click())]);
     await page.getByTestId('report-done').waitFor();
-    const cases = await server.db.selectFrom('cases').select(['source', 'site_id']).where('description', '=', note).execute();
+    const cases = await suite.server.db.selectFrom('cases').select(['source', 'site_id']).where('description', '=', note).execute();
     expect(cases).toEqual([{ source: 'checkin', site_id: room.id }]);
     await ctx.close();
   });
@@ -119,9 +112,9 @@ describeBrowser('field app: QR decoded in JS, report from a check-in, inbox', ()
     const patrol = await apiAs('patrol1');
     const handler = await apiAs('handler1');
     await handler('POST', '/api/inbox/read-all');
-    const cat = await server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', room.subdistrict_id).where('code', '=', 'A0301').executeTakeFirstOrThrow();
-    const unit = (await server.db.selectFrom('users').select('handling_unit_id').where('username', '=', 'handler1').executeTakeFirstOrThrow()).handling_unit_id!;
-    const ctx = await newContext(browser, server.url, PHONE);
+    const cat = await suite.server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', room.subdistrict_id).where('code', '=', 'A0301').executeTakeFirstOrThrow();
+    const unit = (await suite.server.db.selectFrom('users').select('handling_unit_id').where('username', '=', 'handler1').executeTakeFirstOrThrow()).handling_unit_id!;
+    const ctx = await newContext(suite.browser, suite.server.url, PHONE);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'handler1', '/m/sign-in');
     await page.waitForURL((u) => !u.pathname.endsWith('/sign-in'));
@@ -147,7 +140,7 @@ describeBrowser('field app: QR decoded in JS, report from a check-in, inbox', ()
     // Mark read from the list: the server agrees.
     await item.getByTestId('inbox-mark-read').click();
     await eventually(() => item.getAttribute('data-read')).toBe('1');
-    const rows = await server.db.selectFrom('inbox_items as i').innerJoin('notifications as n', 'n.id', 'i.notification_id').innerJoin('users as u', 'u.id', 'i.user_id').select('i.read_at').where('n.case_id', '=', caseId).where('u.username', '=', 'handler1').execute();
+    const rows = await suite.server.db.selectFrom('inbox_items as i').innerJoin('notifications as n', 'n.id', 'i.notification_id').innerJoin('users as u', 'u.id', 'i.user_id').select('i.read_at').where('n.case_id', '=', caseId).where('u.username', '=', 'handler1').execute();
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.read_at)).toBe(true);
     expect((await handler('GET', '/api/inbox/count')).json.unread).toBe(unreadNow - rows.length);
@@ -155,7 +148,7 @@ describeBrowser('field app: QR decoded in JS, report from a check-in, inbox', ()
     await item.getByTestId('inbox-open').click();
     await page.waitForURL((u) => u.pathname === `/m/cases/${caseId}`);
     // Another person's inbox does not show it.
-    const other = await ctx.browser()!.newContext({ baseURL: server.url, ...PHONE });
+    const other = await ctx.browser()!.newContext({ baseURL: suite.server.url, ...PHONE });
     const p2 = await other.newPage();
     await signInThroughForm(p2, 'patrol1', '/m/sign-in');
     await p2.waitForURL((u) => !u.pathname.endsWith('/sign-in'));

@@ -55,3 +55,17 @@ export async function solidJpeg(r: number, g: number, b: number, width = 320, he
     buffer: await sharp({ create: { width, height, channels: 3, background: { r, g, b } } }).jpeg().toBuffer(),
   };
 }
+
+/**
+ * Collects what went wrong on a page from now on: script errors and API calls the server refused
+ * or failed (4xx/5xx; /api/me is the app's own "am I signed in?" probe).
+ */
+export function pageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
+  page.on('response', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith('/api/') && r.status() >= 400 && url.pathname !== '/api/me') problems.push(`${r.status()} ${r.request().method()} ${url.pathname}${url.search}`);
+  });
+  return problems;
+}

@@ -1,6 +1,6 @@
 import '../../shared/i18n/cases';
 import '../../shared/i18n/console';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../shared/api';
@@ -9,6 +9,7 @@ import { CASE_SOURCES, CASE_STATUSES, type CaseListItem, type CasePage, type Cas
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
+import { useKeysetList } from '../../shared/use-keyset-list';
 import { useUrlState } from '../../shared/use-url-state';
 import { BulkDispatch } from './BulkDispatch';
 import './cases.css';
@@ -70,35 +71,13 @@ export function CaseDeskPage() {
     q: f.q || undefined,
   };
   const key = JSON.stringify(query);
-  const [items, setItems] = useState<CaseListItem[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [tick, setTick] = useState(0);
-
-  const generation = useRef(0);
-  async function load(after?: string) {
-    // An answer for earlier filters that arrives late is dropped.
-    const gen = after ? generation.current : ++generation.current;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await api.get<CasePage>('/api/cases', { ...query, after, limit: 50 });
-      if (gen !== generation.current) return;
-      setItems((prev) => (after ? [...prev, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-    } catch (e) {
-      if (gen === generation.current) setError(e);
-    } finally {
-      if (gen === generation.current) setLoading(false);
-    }
-  }
-  useEffect(() => {
-    setSelected(new Set());
-    void load();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, tick]);
+  const { items, cursor, loading, error, loadMore } = useKeysetList<CaseListItem>(
+    (after) => api.get<CasePage>('/api/cases', { ...query, after, limit: 50 }),
+    [key, tick],
+  );
+  useEffect(() => setSelected(new Set()), [key, tick]);
 
   const selectable = (c: CaseListItem) => isDesk && c.status === 'filed';
   const toggle = (id: string) =>
@@ -215,7 +194,7 @@ export function CaseDeskPage() {
       {!loading && !items.length ? <p className="muted" data-testid="case-empty">{t('cases.desk.empty')}</p> : null}
       {loading ? <p className="muted">{t('common.loading')}</p> : null}
       {cursor && !loading ? (
-        <button type="button" className="btn btn-ghost" data-testid="load-more" onClick={() => void load(cursor)}>
+        <button type="button" className="btn btn-ghost" data-testid="load-more" onClick={loadMore}>
           {t('cases.desk.loadMore')}
         </button>
       ) : null}

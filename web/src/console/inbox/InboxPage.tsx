@@ -1,11 +1,12 @@
 import '../../shared/i18n/console';
 import './inbox.css';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
+import { useKeysetList } from '../../shared/use-keyset-list';
 import { inboxChanged } from './use-unread';
 
 interface Item { id: string; kind: string; title: string; body: string; caseId: string | null; createdAt: string; readAt: string | null }
@@ -15,32 +16,11 @@ interface InboxPage { items: Item[]; nextCursor: string | null; unread: number }
 export function InboxPage() {
   const { t, i18n } = useTranslation();
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const [items, setItems] = useState<Item[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-  const generation = useRef(0);
-
-  async function load(after?: string) {
-    const gen = after ? generation.current : ++generation.current;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await api.get<InboxPage>('/api/inbox', { unread: unreadOnly ? 'true' : undefined, after, limit: 30 });
-      if (gen !== generation.current) return;
-      setItems((prev) => (after ? [...prev, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-      inboxChanged(page.unread);
-    } catch (e) {
-      if (gen === generation.current) setError(e);
-    } finally {
-      if (gen === generation.current) setLoading(false);
-    }
-  }
-  useEffect(() => {
-    void load();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [unreadOnly]);
+  const { items, setItems, cursor, loading, error, setError, reload, loadMore } = useKeysetList<Item, InboxPage>(
+    (after) => api.get<InboxPage>('/api/inbox', { unread: unreadOnly ? 'true' : undefined, after, limit: 30 }),
+    [unreadOnly],
+    (page) => inboxChanged(page.unread),
+  );
 
   async function markRead(id: string) {
     try {
@@ -56,7 +36,7 @@ export function InboxPage() {
     try {
       const r = await api.post<{ unread: number }>('/api/inbox/read-all');
       inboxChanged(r.unread);
-      void load();
+      reload();
     } catch (e) {
       setError(e);
     }
@@ -99,7 +79,7 @@ export function InboxPage() {
       </ul>
       {!loading && !items.length ? <p className="muted" data-testid="inbox-empty">{t('console.inbox.empty')}</p> : null}
       {loading ? <p className="muted">{t('common.loading')}</p> : null}
-      {cursor && !loading ? <button type="button" className="btn btn-ghost" onClick={() => void load(cursor)} data-testid="inbox-more">{t('console.inbox.loadMore')}</button> : null}
+      {cursor && !loading ? <button type="button" className="btn btn-ghost" onClick={loadMore} data-testid="inbox-more">{t('console.inbox.loadMore')}</button> : null}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import '../../shared/i18n/console';
 import './inbox.css';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type FieldError, request } from '../../shared/api';
 import { useMe } from '../../shared/auth';
@@ -8,6 +8,7 @@ import { errorText } from '../../shared/errors';
 import { Field } from '../../shared/FieldErrors';
 import { formatTime, subdistrictName } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
+import { useKeysetList } from '../../shared/use-keyset-list';
 
 type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
 const STATUSES: DeliveryStatus[] = ['failed', 'pending', 'sending', 'sent', 'skipped'];
@@ -79,37 +80,17 @@ function DeliveryLog() {
   const { t, i18n } = useTranslation();
   const { places } = useMe();
   const [status, setStatus] = useState<DeliveryStatus | ''>('failed');
-  const [items, setItems] = useState<Delivery[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [info, setInfo] = useState('');
-  const [loading, setLoading] = useState(true);
-  const generation = useRef(0);
-  async function load(after?: string) {
-    const gen = after ? generation.current : ++generation.current;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await api.get<{ items: Delivery[]; nextCursor: string | null }>('/api/notifications/deliveries', { status: status || undefined, after, limit: 50 });
-      if (gen !== generation.current) return;
-      setItems((prev) => (after ? [...prev, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-    } catch (e) {
-      if (gen === generation.current) setError(e);
-    } finally {
-      if (gen === generation.current) setLoading(false);
-    }
-  }
-  useEffect(() => {
-    void load();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [status]);
+  const { items, cursor, loading, error, setError, reload, loadMore } = useKeysetList<Delivery>(
+    (after) => api.get<{ items: Delivery[]; nextCursor: string | null }>('/api/notifications/deliveries', { status: status || undefined, after, limit: 50 }),
+    [status],
+  );
   async function retry(id: string) {
     setInfo('');
     try {
       await api.post(`/api/notifications/deliveries/${encodeURIComponent(id)}/retry`);
       setInfo(t('console.webhook.retried'));
-      void load();
+      reload();
     } catch (e) {
       setError(e);
     }
@@ -151,7 +132,7 @@ function DeliveryLog() {
         </tbody>
       </table>
       {!loading && !items.length ? <p className="muted" data-testid="delivery-empty">{t('console.webhook.empty')}</p> : null}
-      {cursor && !loading ? <button type="button" className="btn btn-ghost" onClick={() => void load(cursor)}>{t('console.webhook.loadMore')}</button> : null}
+      {cursor && !loading ? <button type="button" className="btn btn-ghost" onClick={loadMore}>{t('console.webhook.loadMore')}</button> : null}
     </>
   );
 }

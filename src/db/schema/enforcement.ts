@@ -1,0 +1,148 @@
+/** The enforcement ladder: settings, legal bases, enforcement cases, steps, documents, tasks. */
+
+export const ENFORCEMENT_STAGES = ['opened', 'ordered', 'order_failed', 'noticed', 'notice_failed', 'decided', 'closed'] as const;
+export type EnforcementStage = (typeof ENFORCEMENT_STAGES)[number];
+export const ENFORCEMENT_STEP_KINDS = ['order', 'reinspection', 'notice', 'decision', 'payment', 'dispatch', 'overdue'] as const;
+export type EnforcementStepKind = (typeof ENFORCEMENT_STEP_KINDS)[number];
+export const ENFORCEMENT_DOC_KINDS = ['order', 'notice', 'decision'] as const;
+export type EnforcementDocKind = (typeof ENFORCEMENT_DOC_KINDS)[number];
+
+export interface EnforcementSettingsTable {
+  subdistrict_id: string;
+  office_name: string;
+  agency_name: string;
+  /** JSON: { order, notice, decision } patterns with {office} {year} {seq} {seq4} placeholders */
+  number_patterns: string;
+  repeat_window_days: number;
+  repeat_starts_at_notice: number;
+  payment_days: number;
+  reinspection_hours: number;
+  signing_key: string;
+  updated_at: string;
+}
+
+export interface LegalBasisTable {
+  id: string;
+  subdistrict_id: string;
+  code: string;
+  current_version: number;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LegalBasisVersionTable {
+  id: string;
+  legal_basis_id: string;
+  version: number;
+  regulation_zh: string;
+  regulation_en: string;
+  article: string;
+  clause: string | null;
+  duty_zh: string;
+  duty_en: string;
+  penalty_zh: string;
+  penalty_en: string;
+  fine_min: number;
+  fine_max: number;
+  /** JSON array of discretion bands */
+  bands: string;
+  agency_zh: string;
+  agency_en: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface EnforcementCaseTable {
+  id: string;
+  subdistrict_id: string;
+  committee_id: string;
+  site_id: string | null;
+  party_id: string;
+  case_id: string;
+  origin: 'inspection' | 'case' | 'direct';
+  inspection_id: string | null;
+  legal_basis_id: string;
+  facts: string;
+  stage: EnforcementStage;
+  outcome: 'rectified' | 'paid' | null;
+  prior_violations: number;
+  deadline_at: string | null;
+  reinspect_at: string | null;
+  fine_amount: number | null;
+  payment_due_at: string | null;
+  overdue_at: string | null;
+  paid_at: string | null;
+  opened_by: string;
+  opened_at: string;
+  closed_at: string | null;
+  updated_at: string;
+  version: number;
+}
+
+export interface EnforcementStepTable {
+  id: string;
+  enforcement_case_id: string;
+  subdistrict_id: string;
+  kind: EnforcementStepKind;
+  from_stage: string;
+  to_stage: string;
+  result: 'rectified' | 'not_rectified' | null;
+  actor_user_id: string | null;
+  co_officer_id: string | null;
+  at: string;
+  lng: number | null;
+  lat: number | null;
+  accuracy_m: number | null;
+  place: string | null;
+  note: string | null;
+  education_given: number | null;
+  acknowledgement: 'signed' | 'refused' | 'absent' | null;
+  deadline_at: string | null;
+  fine_amount: number | null;
+  photo_ids: string;
+  document_id: string | null;
+  event_id: string | null;
+}
+
+export interface EnforcementDocumentCounterTable {
+  subdistrict_id: string;
+  kind: EnforcementDocKind;
+  year: number;
+  last: number;
+}
+
+export interface EnforcementDocumentTable {
+  id: string;
+  subdistrict_id: string;
+  enforcement_case_id: string;
+  step_id: string;
+  kind: EnforcementDocKind;
+  year: number;
+  seq: number;
+  number: string;
+  revision: number;
+  supersedes_id: string | null;
+  legal_basis_version_id: string;
+  content: string;
+  content_sha256: string;
+  verify_code: string;
+  pdf: Buffer;
+  pdf_sha256: string;
+  issued_by: string;
+  issued_at: string;
+}
+
+export interface EnforcementTaskTable {
+  id: string;
+  enforcement_case_id: string;
+  subdistrict_id: string;
+  stage: string;
+  deadline_at: string;
+  due_at: string;
+  assigned_unit_id: string | null;
+  status: 'open' | 'done' | 'cancelled';
+  dispatched_at: string;
+  done_at: string | null;
+  done_step_id: string | null;
+}

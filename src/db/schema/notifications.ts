@@ -1,0 +1,67 @@
+/** Working-day calendar overrides, notifications (inbox items) and the WeCom webhook outbox. */
+
+export const CALENDAR_OVERRIDE_KINDS = ['workday', 'holiday'] as const;
+export type CalendarOverrideKind = (typeof CALENDAR_OVERRIDE_KINDS)[number];
+
+/** A correction to the working-day calendar; subdistrict_id null = everywhere. */
+export interface CalendarOverrideTable {
+  id: string;
+  subdistrict_id: string | null;
+  /** 'YYYY-MM-DD', Asia/Shanghai calendar date */
+  date: string;
+  kind: CalendarOverrideKind;
+  note: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NotificationTable {
+  id: string;
+  subdistrict_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  case_id: string | null;
+  dedupe_key: string | null;
+  created_at: string;
+}
+
+export interface InboxItemTable {
+  id: string;
+  notification_id: string;
+  user_id: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface NotificationWebhookTable {
+  id: string;
+  subdistrict_id: string;
+  url: string;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Webhook outbox row; url null = the global WECOM_WEBHOOK_URL at delivery time. */
+export interface WebhookDeliveryTable {
+  id: string;
+  notification_id: string;
+  subdistrict_id: string;
+  url: string | null;
+  /** JSON body exactly as POSTed to the robot */
+  payload: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string;
+  claim_token: string | null;
+  claimed_until: string | null;
+  last_error: string | null;
+  sent_at: string | null;
+  created_at: string;
+  updated_at: string;
+}

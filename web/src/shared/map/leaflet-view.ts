@@ -112,8 +112,11 @@ export function createSiteMap(el: HTMLElement, opts: SiteMapOptions): SiteMapCon
         }
         byId.set(m.id, cm);
       }
-      if (fit && markers.length === 1) map.setView(toView(markers[0]!), 17);
-      else if (fit && markers.length > 1) map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 17 });
+      // A new set of markers jumps to its extent without animating: a marker is where it is drawn
+      // as soon as it is drawn, so a tap right after a search lands on it rather than on the
+      // moving map behind it.
+      if (fit && markers.length === 1) map.setView(toView(markers[0]!), 17, { animate: false });
+      else if (fit && markers.length > 1) map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 17, animate: false });
     },
     focus(id) {
       const cm = byId.get(id);

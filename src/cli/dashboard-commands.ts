@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { rebuildRollups } from '../domain/dashboard/fold-events.js';
 import { ROLLUP_TABLES, RollupAccumulator } from '../domain/dashboard/grains.js';
 import { type BulkSink, kyselySink, sqliteSink } from '../domain/dashboard/seed/bulk-sink.js';
+import { pgCopySink } from '../domain/dashboard/seed/pg-copy-sink.js';
 import { grainRows, seedCaseYear } from '../domain/dashboard/seed/case-year.js';
 import { seedCheckinYear } from '../domain/dashboard/seed/checkin-year.js';
 import { isSeeded, seedDemo } from '../domain/demo/seed-demo.js';
@@ -54,7 +55,7 @@ export async function seedScale(o: ScaleOptions) {
     const registrySeconds = (performance.now() - started) / 1000;
     const subs = await db.selectFrom('subdistricts').select(['id', 'code', 'district_id']).orderBy('code').execute();
     const chosen = o.scale === 'city' ? subs : subs.filter((s) => s.code === '008');
-    sink = cfg.kind === 'sqlite' && cfg.file !== ':memory:' ? sqliteSink(cfg.file) : kyselySink(db);
+    sink = cfg.kind === 'postgres' ? pgCopySink(cfg.url, cfg.schema) : cfg.file !== ':memory:' ? sqliteSink(cfg.file) : kyselySink(db);
     await sink.deferIndexes(BULK_TABLES);
     const bar = progressBar('Case and check-in years');
     const now = ctx.deps.clock.now();

@@ -1,13 +1,12 @@
 import SQLite from 'better-sqlite3';
-import { sql } from 'kysely';
 import type { Db } from '../../../db/index.js';
 
 /**
  * Where the city-scale seed writes its rows. On SQLite a second connection to the same file with
  * prepared multi-row INSERTs, a large page cache and one transaction per subdistrict; the
  * secondary indexes of the big tables are dropped for the load and rebuilt once at the end
- * (sorting once is far cheaper than millions of random index inserts). On PostgreSQL the app's
- * own Kysely handle with multi-row INSERTs.
+ * (sorting once is far cheaper than millions of random index inserts). On PostgreSQL COPY
+ * (pg-copy-sink.ts); for an in-memory SQLite database the app's own Kysely handle.
  */
 export interface BulkSink {
   insert(table: string, rows: Record<string, unknown>[]): Promise<void>;
@@ -117,9 +116,6 @@ export function kyselySink(db: Db): BulkSink {
       });
     },
     async deferIndexes() {},
-    async finish() {
-      // PostgreSQL's autovacuum gathers statistics; make them current for the benchmark that follows.
-      await sql`analyze`.execute(db);
-    },
+    async finish() {},
   };
 }

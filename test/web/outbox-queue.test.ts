@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../web/src/shared/outbox/memory-store.js';
 import { flush } from '../../web/src/shared/outbox/queue.js';
-import { backoffMs, classify, substitutePhotos } from '../../web/src/shared/outbox/rules.js';
+import { backoffMs, captureTimeField, classify, substitutePhotos, withCaptureTime } from '../../web/src/shared/outbox/rules.js';
 import type { OutboxItem, OutboxTransport, SendResult } from '../../web/src/shared/outbox/types.js';
 import { fitWithin, searchEncoding } from '../../web/src/shared/photos/sizing.js';
 
@@ -119,5 +119,23 @@ describe('photo sizing', () => {
     const big = await searchEncoding(async (scale, q) => ({ size: Math.round(3_000_000 * scale * scale * q) }), 400 * 1024);
     expect(big.scale).toBeLessThan(1);
     expect(big.blob.size).toBeLessThanOrEqual(400 * 1024);
+  });
+});
+
+describe('capture time, stamped by the outbox', () => {
+  it('names the field each endpoint takes: deviceTime for check-ins and inspections, deviceAt for the rest', () => {
+    expect(captureTimeField('/api/checkins')).toBe('deviceTime');
+    expect(captureTimeField('/api/inspections')).toBe('deviceTime');
+    expect(captureTimeField('/api/cases')).toBe('deviceAt');
+    expect(captureTimeField('/api/cases/c1/transitions')).toBe('deviceAt');
+    expect(captureTimeField('/api/enforcement/cases/e1/steps')).toBe('deviceAt');
+    expect(captureTimeField('/api/checkins-export')).toBe('deviceAt');
+  });
+  it('adds the capture time when the page did not set one, and keeps one it did', () => {
+    const at = '2026-05-26T10:00:00.000Z';
+    expect(withCaptureTime({ siteId: 's' }, '/api/checkins', at)).toEqual({ siteId: 's', deviceTime: at });
+    expect(withCaptureTime({ action: 'handle', version: 3 }, '/api/cases/c1/transitions', at)).toEqual({ action: 'handle', version: 3, deviceAt: at });
+    expect(withCaptureTime({ deviceAt: '2026-05-26T09:59:00.000Z' }, '/api/cases', at)).toEqual({ deviceAt: '2026-05-26T09:59:00.000Z' });
+    expect(withCaptureTime(null, '/api/cases', at)).toBeNull();
   });
 });

@@ -88,7 +88,6 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
         description: note.trim(),
         photoIds: before ? [before.id] : [],
         afterPhotoIds: selfResolved && after ? [after.id] : [],
-        deviceAt: new Date().toISOString(),
       };
       const sent = await sendOrQueue<{ number: string }>({ label: t(selfResolved ? 'cases.field.selfResolve' : 'cases.field.report'), path: '/api/cases', body, key });
       setDone(sent.queued ? { queued: true } : { queued: false, number: sent.value.number });

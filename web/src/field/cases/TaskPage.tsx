@@ -47,7 +47,6 @@ export function TaskPage() {
         ...(action === 'request_extension' && dueAt ? { dueAt: new Date(dueAt).toISOString() } : {}),
         ...(action === 'handle' ? { photoIds: photos.map((p) => p.id) } : {}),
         ...(gps.status === 'ok' ? { gps: { lng: gps.fix.lng, lat: gps.fix.lat, accuracy: gps.fix.accuracyM } } : {}),
-        deviceAt: new Date().toISOString(),
       };
       const sent = await sendOrQueue({ label: `${label(c.allowedActions.find((x) => x.action === action)!, lang)} · ${c.number}`, path: `/api/cases/${c.id}/transitions`, body, key: `${key}-${action}-${c.version}` });
       const doneKey = action === 'handle' ? 'cases.field.handled' : action.startsWith('request_') ? 'cases.field.requested' : 'cases.field.checked';

@@ -58,7 +58,7 @@ export function LadderStepPage() {
             try {
               // Offline or no answer: kept in the outbox (待发送) with its Idempotency-Key and sent later.
               const sent = await sendOrQueue<{ document: { number: string } | null }>({ label: `${t(`enforcement.steps.${chosen}`)} · ${d.party.name}`, path: `/api/enforcement/cases/${id}/steps`, body: {
-                kind: chosen, version: d.version, gps, photoIds: photoId ? [photoId] : [], deviceAt: new Date().toISOString(),
+                kind: chosen, version: d.version, gps, photoIds: photoId ? [photoId] : [],
                 ...(chosen === 'order' && { educationGiven: education }),
                 ...(needs('deadlineAt') && { deadlineAt: deadline ? new Date(deadline).toISOString() : undefined }),
                 ...(step.twoOfficers && { coOfficerId: co || undefined, acknowledgement: ack }),

@@ -54,7 +54,6 @@ export function OpenLadderPage() {
               // Offline or no answer: kept in the outbox (待发送) with its Idempotency-Key and sent later.
               const sent = await sendOrQueue<{ id: string }>({ label: `${t('enforcement.field.open2')} · ${site.name}`, path: '/api/enforcement/cases', body: {
                 siteId: site.id, categoryId, legalBasisId: basisId || undefined, facts, photoIds: photoId ? [photoId] : [], gps: pos.position,
-                deviceAt: new Date().toISOString(),
               } });
               if (sent.queued) navigate('/outbox');
               else navigate(`/enforcement/${sent.value.id}`);

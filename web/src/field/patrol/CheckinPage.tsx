@@ -61,7 +61,6 @@ export function CheckinPage() {
         ...(gps.status === 'ok' && !useManual ? { position: gps.fix } : {}),
         ...(qr.trim() ? { qrCode: qr.trim() } : {}),
         ...(useManual ? { manual: manualBody(manual) } : reason.trim() ? { offSiteReason: reason.trim() } : {}),
-        deviceTime: new Date().toISOString(),
       };
       // Offline or no answer: kept in the outbox (待发送) with its Idempotency-Key and sent later.
       const sent = await sendOrQueue<CheckinResult>({ label: `${t('patrol.checkin.title')} · ${site.data?.name ?? id}`, path: '/api/checkins', body, position: gps.status === 'ok' ? gps.fix : null });

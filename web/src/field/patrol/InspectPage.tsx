@@ -55,9 +55,8 @@ export function InspectPage() {
             ? { itemId: it.id, result: a.result, resolution: a.resolution, photoIds: a.photoIds, afterPhotoIds: a.resolution === 'fixed' ? a.afterPhotoIds : [], ...(a.note ? { note: a.note } : {}) }
             : { itemId: it.id, result: a.result };
         }),
-        // Where and when it was recorded on the phone (an offline inspection is sent later).
+        // Where it was recorded on the phone (the outbox adds when: rules.withCaptureTime).
         ...(gps.status === 'ok' ? { position: gps.fix } : {}),
-        deviceTime: new Date().toISOString(),
       };
       // Offline or no answer: kept in the outbox (待发送) with its Idempotency-Key and sent later.
       const sent = await sendOrQueue<Recorded>({ label: `${t('patrol.inspect.title')} · ${form.data?.site.name ?? id}`, path: '/api/inspections', body, position: gps.status === 'ok' ? gps.fix : null });

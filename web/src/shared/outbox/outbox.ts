@@ -2,7 +2,7 @@ import { ApiError } from '../api';
 import { IdbStore } from './idb-store';
 import { MemoryStore } from './memory-store';
 import { flush, type FlushReport } from './queue';
-import { PHOTO_TOKEN_PREFIX } from './rules';
+import { PHOTO_TOKEN_PREFIX, withCaptureTime } from './rules';
 import { isQuotaError } from './storage';
 import { fetchTransport } from './transport';
 import type { OutboxItem, OutboxPhoto, OutboxStore } from './types';
@@ -44,18 +44,21 @@ export interface Capture {
   photos?: OutboxPhoto[];
   key?: string;
   position?: OutboxItem['position'];
+  /** When the action was captured (default: now); also stamped into the body (rules.withCaptureTime). */
+  capturedAt?: string;
 }
 
 /** Keeps an action on the phone. A full storage is said plainly (storage_full): the action was NOT kept. */
 export async function enqueue(c: Capture): Promise<number> {
+  const capturedAt = c.capturedAt ?? new Date().toISOString();
   const seq = await getStore().add({
     key: c.key ?? newKey(),
     label: c.label,
     method: 'POST',
     path: c.path,
-    body: c.body,
+    body: withCaptureTime(c.body, c.path, capturedAt),
     photos: c.photos ?? [],
-    capturedAt: new Date().toISOString(),
+    capturedAt,
     position: c.position ?? null,
     state: 'pending',
     attempts: 0,

@@ -31,6 +31,24 @@ export function backoffMs(attempts: number): number {
 
 export const PHOTO_TOKEN_PREFIX = 'outbox-photo:';
 
+/** The body field in which each field endpoint takes the phone's capture time. */
+export function captureTimeField(path: string): 'deviceTime' | 'deviceAt' {
+  return /^\/api\/(checkins|inspections)(\/|$)/.test(path) ? 'deviceTime' : 'deviceAt';
+}
+
+/**
+ * Every field action carries the moment it was captured on the phone (the server keeps it beside
+ * its own receipt time and flags a late sync). Stamped here, once, when the action is captured —
+ * never at sending time, which may be hours later — so no page can forget it. A time the page
+ * set itself is kept.
+ */
+export function withCaptureTime(body: unknown, path: string, capturedAt: string): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const field = captureTimeField(path);
+  const b = body as Record<string, unknown>;
+  return b[field] == null ? { ...b, [field]: capturedAt } : body;
+}
+
 /** Replaces every photo placeholder string in a JSON body by the uploaded photo id. */
 export function substitutePhotos(body: unknown, ids: Map<string, string>): unknown {
   if (typeof body === 'string') return ids.get(body) ?? body;

@@ -1,5 +1,5 @@
 import { ApiError } from '../api';
-import { classify, errorOf, PHOTO_TOKEN_PREFIX } from './rules';
+import { classify, errorOf, PHOTO_TOKEN_PREFIX, withCaptureTime } from './rules';
 import { enqueue, newKey, type Capture } from './outbox';
 import { photosIn } from './pending-photos';
 
@@ -17,7 +17,8 @@ function hasPendingPhoto(body: unknown): boolean {
  */
 export async function sendOrQueue<T>(c: Capture): Promise<Sent<T>> {
   const key = c.key ?? newKey();
-  c = { ...c, photos: [...(c.photos ?? []), ...photosIn(c.body)] };
+  const capturedAt = c.capturedAt ?? new Date().toISOString();
+  c = { ...c, capturedAt, body: withCaptureTime(c.body, c.path, capturedAt), photos: [...(c.photos ?? []), ...photosIn(c.body)] };
   const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
   if (offline || hasPendingPhoto(c.body) || c.photos?.length) return { queued: true, seq: await enqueue({ ...c, key }) };
   let status = 0;

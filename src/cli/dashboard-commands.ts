@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { rebuildRollups } from '../domain/dashboard/fold-events.js';
 import { ROLLUP_TABLES, RollupAccumulator } from '../domain/dashboard/grains.js';
-import { type BulkSink, kyselySink, sqliteSink } from '../domain/dashboard/seed/bulk-sink.js';
-import { pgCopySink } from '../domain/dashboard/seed/pg-copy-sink.js';
+import { type BulkSink, kyselySink, sqliteSink } from '../db/bulk-sink.js';
+import { pgCopySink } from '../db/pg-copy-sink.js';
 import { grainRows, seedCaseYear } from '../domain/dashboard/seed/case-year.js';
 import { seedCheckinYear } from '../domain/dashboard/seed/checkin-year.js';
 import { isSeeded, seedDemo } from '../domain/demo/seed-demo.js';

@@ -10,7 +10,7 @@ import { createDatabase, type DatabaseHandle, type Db } from '../../src/db/index
 import { verifyChain } from '../../src/domain/cases/verify-chain.js';
 import { rebuildRollups } from '../../src/domain/dashboard/fold-events.js';
 import { ROLLUP_TABLES } from '../../src/domain/dashboard/grains.js';
-import { copyValue } from '../../src/domain/dashboard/seed/pg-copy-sink.js';
+import { copyValue } from '../../src/db/pg-copy-sink.js';
 import { systemClock } from '../../src/domain/shared/clock.js';
 import { DIALECTS, testDatabase } from '../helpers/db.js';
 

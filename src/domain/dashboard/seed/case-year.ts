@@ -7,7 +7,7 @@ import { type Random, seededRandom } from '../../shared/random.js';
 import { COUNTERS, type CaseAttrs, type FoldState, foldEvent, initialState } from '../counters.js';
 import { DISTRICT_GRAINS, GRAINS, type GrainTable, RollupAccumulator } from '../grains.js';
 import { cumRows, unitDeltas } from '../unit-cum.js';
-import type { BulkSink } from './bulk-sink.js';
+import type { BulkSink } from '../../../db/bulk-sink.js';
 
 /**
  * Synthetic history for benchmarks: a year of cases with realistic lifecycles for one subdistrict,

@@ -2,7 +2,7 @@ import type { Db } from '../../../db/index.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../checkins/local-time.js';
 import { outsideKey, parseDisposalHours, windowKey } from '../../checkins/windows.js';
 import { seededRandom } from '../../shared/random.js';
-import type { BulkSink } from './bulk-sink.js';
+import type { BulkSink } from '../../../db/bulk-sink.js';
 import { idAt } from './case-year.js';
 
 export interface CheckinYearOptions {

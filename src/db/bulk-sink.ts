@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import type { Db } from '../../../db/index.js';
+import type { Db } from './index.js';
 
 /**
  * Where the city-scale seed writes its rows. On SQLite a second connection to the same file with

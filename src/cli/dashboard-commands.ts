@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { rebuildRollups } from '../domain/dashboard/fold-events.js';
-import { ROLLUP_TABLES, RollupAccumulator } from '../domain/dashboard/grains.js';
-import { type BulkSink, kyselySink, sqliteSink } from '../db/bulk-sink.js';
-import { pgCopySink } from '../db/pg-copy-sink.js';
-import { grainRows, seedCaseYear } from '../domain/dashboard/seed/case-year.js';
-import { seedCheckinYear } from '../domain/dashboard/seed/checkin-year.js';
+import { ROLLUP_TABLES } from '../domain/dashboard/grains.js';
+import { type BulkSink, openBulkSink } from '../db/bulk-sink.js';
+import { seedHistory } from '../domain/dashboard/seed/history.js';
 import { isSeeded, seedDemo } from '../domain/demo/seed-demo.js';
 import { openContext } from './context.js';
 import { progressBar } from './progress.js';
@@ -55,30 +53,13 @@ export async function seedScale(o: ScaleOptions) {
     const registrySeconds = (performance.now() - started) / 1000;
     const subs = await db.selectFrom('subdistricts').select(['id', 'code', 'district_id']).orderBy('code').execute();
     const chosen = o.scale === 'city' ? subs : subs.filter((s) => s.code === '008');
-    sink = cfg.kind === 'postgres' ? pgCopySink(cfg.url, cfg.schema) : cfg.file !== ':memory:' ? sqliteSink(cfg.file) : kyselySink(db);
+    sink = openBulkSink(cfg, db);
     await sink.deferIndexes(BULK_TABLES);
     const bar = progressBar('Case and check-in years');
-    const now = ctx.deps.clock.now();
-    const district = new RollupAccumulator(chosen[0]?.district_id ?? '');
-    const total = { cases: 0, events: 0, checkins: 0, rollupRows: 0 };
-    for (const [i, s] of chosen.entries()) {
-      if (s.district_id !== district.districtId) throw new Error('the city-scale seed expects one district');
-      await sink.transaction(async () => {
-        const res = await seedCaseYear(db, sink!, s.id, { days: o.days, casesPerDay: o.casesPerDay, seed: (o.seed ?? 2026) + i, now }, district);
-        total.cases += res.cases;
-        total.events += res.events;
-        total.rollupRows += res.rollupRows;
-        total.checkins += await seedCheckinYear(db, sink!, s.id, { days: o.days, seed: (o.seed ?? 2026) * 7 + i, now });
-      });
-      bar.update(i + 1, chosen.length);
-    }
-    bar.stop();
-    await sink.transaction(async () => {
-      for (const [table, rows] of grainRows(district)) {
-        total.rollupRows += rows.length;
-        await sink!.insert(table, rows);
-      }
+    const total = await seedHistory(db, sink, chosen, {
+      days: o.days, casesPerDay: o.casesPerDay, seed: o.seed ?? 2026, now: ctx.deps.clock.now(), onProgress: (d, t) => bar.update(d, t),
     });
+    bar.stop();
     const loaded = performance.now();
     await sink.finish((name) => process.stderr.write(`indexing ${name}\n`));
     sink = null;

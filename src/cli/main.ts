@@ -1,13 +1,13 @@
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { ROLES } from '../db/schema.js';
-import { DEMO_PASSWORD, isSeeded, seedDemo } from '../domain/demo/seed-demo.js';
+import { DEMO_PASSWORD, isSeeded } from '../domain/demo/seed-demo.js';
 import { createStaff } from '../domain/staff/staff.js';
 import { StaffInput } from '../domain/staff/staff-input.js';
 import { startJobs } from '../jobs/index.js';
 import { buildApp } from '../server/app.js';
 import { openContext } from './context.js';
-import { progressBar } from './progress.js';
+import { seedDemoData } from './demo-seed.js';
 import { registerCaseCommands } from './cases-commands.js';
 import { registerLedgerCommands } from './ledger-commands.js';
 import { SCALES, registerDashboardCommands, seedScale } from './dashboard-commands.js';
@@ -21,11 +21,7 @@ const program = new Command('closeloop')
 async function serve(opts: { demo?: boolean; build?: boolean }) {
   const started = performance.now();
   const ctx = await openContext();
-  if (opts.demo && !(await isSeeded(ctx.handle.db))) {
-    const bar = progressBar('Seeding Hongqiao demo');
-    await seedDemo(ctx.handle.db, ctx.deps.clock, { onProgress: (d, t) => bar.update(d, t) });
-    bar.stop();
-  }
+  if (opts.demo && !(await isSeeded(ctx.handle.db))) await seedDemoData(ctx);
   if (opts.build !== false) await ensureWebBuilt();
   const app = await buildApp(ctx.deps, { webDir: WEB_DIST, logger: true });
   let stopJobs: (() => Promise<void>) | null = null;
@@ -98,15 +94,11 @@ program
         return;
       }
       const started = performance.now();
-      const bar = progressBar('Seeding');
-      const res = await seedDemo(ctx.handle.db, ctx.deps.clock, {
-        extraSubdistricts: opts.subdistricts,
-        seed: opts.seed,
-        onProgress: (d, t) => bar.update(d, t),
-      });
-      bar.stop();
+      const res = await seedDemoData(ctx, { extraSubdistricts: opts.subdistricts, seed: opts.seed });
       console.log(
-        `Seeded ${res.subdistricts} subdistricts, ${res.sites} sites, ${res.users.length} staff in ${Math.round(performance.now() - started)} ms. Password for every demo user: ${res.password}`,
+        `Seeded ${res.subdistricts} subdistricts, ${res.sites} sites, ${res.users.length} staff, and four weeks of history ` +
+          `(${res.history.cases} cases, ${res.history.events} events, ${res.history.checkins} check-ins) in ${Math.round(performance.now() - started)} ms. ` +
+          `Password for every demo user: ${res.password}`,
       );
     } finally {
       await ctx.handle.destroy();

@@ -1,5 +1,7 @@
 import SQLite from 'better-sqlite3';
+import type { DatabaseConfig } from '../config.js';
 import type { Db } from './index.js';
+import { pgCopySink } from './pg-copy-sink.js';
 
 /**
  * Where the city-scale seed writes its rows. On SQLite a second connection to the same file with
@@ -118,4 +120,10 @@ export function kyselySink(db: Db): BulkSink {
     async deferIndexes() {},
     async finish() {},
   };
+}
+
+/** The bulk sink for the configured database: COPY on PostgreSQL, a second connection on a SQLite file. */
+export function openBulkSink(config: DatabaseConfig, db: Db): BulkSink {
+  if (config.kind === 'postgres') return pgCopySink(config.url, config.schema);
+  return config.file === ':memory:' ? kyselySink(db) : sqliteSink(config.file);
 }

@@ -1,0 +1,22 @@
+import { openBulkSink } from '../db/bulk-sink.js';
+import { seedDemo } from '../domain/demo/seed-demo.js';
+import { seedDemoHistory } from '../domain/demo/seed-demo-history.js';
+import type { CliContext } from './context.js';
+import { progressBar } from './progress.js';
+
+/** The demo (registry and staff), then its last four weeks of cases and check-ins; used by `start` and `seed --demo`. */
+export async function seedDemoData(ctx: CliContext, o: { extraSubdistricts?: number; seed?: number } = {}) {
+  const db = ctx.handle.db;
+  const bar = progressBar('Seeding Hongqiao demo');
+  const res = await seedDemo(db, ctx.deps.clock, { extraSubdistricts: o.extraSubdistricts, seed: o.seed, onProgress: (d, t) => bar.update(d, t) });
+  bar.stop();
+  const sink = openBulkSink(ctx.config.database, db);
+  const history = progressBar('Demo history (4 weeks)');
+  try {
+    const totals = await seedDemoHistory(db, sink, ctx.deps.clock.now(), { seed: o.seed, onProgress: (d, t) => history.update(d, t) });
+    return { ...res, history: totals };
+  } finally {
+    history.stop();
+    await sink.finish();
+  }
+}

@@ -10,9 +10,13 @@ import { type CaseFixture, caseFixture } from '../cases/fixtures.js';
 
 describe('KPI formulas (pure)', () => {
   it('computes the egova rates from counters, null when a denominator is zero', () => {
-    const c = { ...zeroCounters(), found: 10, reported: 8, self_resolved: 2, handled: 6, handled_on_time: 5, rework: 1, closed: 4, closed_on_time: 3 };
+    // Of the 6 handled in the window, 4 are closed by now (3 on time); 7 closures happened in the
+    // window, 3 of them of cases handled before it: 结案数 counts among 应结案数, so 4, not 7.
+    const c = { ...zeroCounters(), found: 10, reported: 8, self_resolved: 2, handled: 6, handled_on_time: 5, rework: 1, closed: 7, closed_on_time: 5, due_closed: 4, due_closed_on_time: 3 };
     const k = computeKpis({ c, overdueUnhandled: 2 });
     expect(k.dueForClosure).toBe(8); // 6 handled + 2 overdue and still unhandled
+    expect(k.closed).toBe(7);
+    expect(k.dueClosed).toBe(4);
     expect(k.closureRate).toBeCloseTo(4 / 8);
     expect(k.onTimeClosureRate).toBeCloseTo(3 / 8);
     expect(k.onTimeHandlingRate).toBeCloseTo(5 / 8);
@@ -29,7 +33,7 @@ describe('KPI formulas (pure)', () => {
   });
 
   it('weights the score (default 60/30/10) and grades it; missing rates drop out', () => {
-    const k = computeKpis({ c: { ...zeroCounters(), handled: 10, handled_on_time: 8, closed: 9, rework: 1 }, overdueUnhandled: 0 });
+    const k = computeKpis({ c: { ...zeroCounters(), handled: 10, handled_on_time: 8, closed: 9, due_closed: 9, rework: 1 }, overdueUnhandled: 0 });
     // 0.9×60 + 0.8×30 + 0.9×10 = 87 → B
     expect(compositeScore(k)).toEqual({ score: 87, grade: 'B' });
     expect(compositeScore(k, { closureRate: 10, onTimeClosureRate: 30, onTimeHandlingRate: 30, noRework: 30 }).score).toBeCloseTo(((0.9 * 10 + 0 * 30 + 0.8 * 30 + 0.9 * 30) / 100) * 100, 1);

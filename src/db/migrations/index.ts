@@ -17,6 +17,7 @@ import * as m190329 from './2026-11-26T190329-dashboard-district-rollups.js';
 import * as m193934 from './2026-11-26T193934-unit-cum-score-index.js';
 import * as m190600 from './2026-11-26T190600-drop-redundant-case-index.js';
 import * as m193000 from './2026-11-26T193000-checkin-received-at.js';
+import * as m213500 from './2026-11-26T213500-due-closed-counters.js';
 
 /**
  * Every migration, listed by hand in order. Names are ISO-date prefixed; a migration, once
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T193934-unit-cum-score-index': m193934,
   '2026-11-26T190600-drop-redundant-case-index': m190600,
   '2026-11-26T193000-checkin-received-at': m193000,
+  '2026-11-26T213500-due-closed-counters': m213500,
 };

@@ -6,6 +6,7 @@ export interface RollupCounterColumns {
   redispatched: number; handled: number; handled_on_time: number; rework: number; check_failed: number; closed: number;
   closed_on_time: number; enforcement_closed: number; reopened: number; merged: number; overdue: number; handle_overdue: number;
   holds: number; hold_released: number; extension_requests: number; extensions: number; close_minutes: number;
+  due_closed: number; due_closed_on_time: number;
   h0: number; h1: number; h2: number; h3: number; h4: number; h5: number; h6: number; h7: number; h8: number; h9: number; h10: number; h11: number;
 }
 export interface CaseRollupDailyTable extends RollupCounterColumns {
@@ -25,5 +26,6 @@ export interface RollupCursorTable { subdistrict_id: string; seq: number; update
 export interface CaseRollupStateTable {
   case_id: string; subdistrict_id: string; unit_id: string; handle_due_at: string | null; check_due_at: string | null;
   failed_unit_id: string | null; handled_on_time: number; overdue_ever: number;
+  handled_at: string | null; due_closed_at: string | null; due_closed_on_time: number;
 }
 export interface DashboardSettingsTable { subdistrict_id: string; weights: string; updated_at: string }

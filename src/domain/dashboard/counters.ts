@@ -10,7 +10,7 @@
 export const COUNTERS = [
   'found', 'reported', 'self_resolved', 'filed', 'cancelled', 'dispatched', 'redispatched', 'handled', 'handled_on_time',
   'rework', 'check_failed', 'closed', 'closed_on_time', 'enforcement_closed', 'reopened', 'merged', 'overdue', 'handle_overdue',
-  'holds', 'hold_released', 'extension_requests', 'extensions', 'close_minutes',
+  'holds', 'hold_released', 'extension_requests', 'extensions', 'close_minutes', 'due_closed', 'due_closed_on_time',
   'h0', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7', 'h8', 'h9', 'h10', 'h11',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
@@ -56,15 +56,27 @@ export interface FoldState {
   failed_unit_id: string | null;
   handled_on_time: number;
   overdue_ever: number;
+  /** When the handling counted in `handled` happened: its closure is counted on that day. */
+  handled_at: string | null;
+  /** Where `due_closed` was counted (undone by a reopen), and whether on time. */
+  due_closed_at: string | null;
+  due_closed_on_time: number;
 }
 
 export const initialState = (): FoldState => ({
   unit_id: '', handle_due_at: null, check_due_at: null, failed_unit_id: null, handled_on_time: 0, overdue_ever: 0,
+  handled_at: null, due_closed_at: null, due_closed_on_time: 0,
 });
 
 export interface FoldResult {
   /** counters to add; empty when the event changes no figure */
   delta: Partial<Counters>;
+  /**
+   * Counters dated at an earlier instant than the event: a closure is counted among the cases
+   * due for closure (应结案) on the day of their handling, so that 结案数 is always a part of
+   * 应结案数 (egova), whichever day the check happens.
+   */
+  dated: { at: string; delta: Partial<Counters> }[];
   /** the unit the figures are attributed to (after the event) */
   unitId: string;
   state: FoldState;
@@ -89,6 +101,13 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
   const s: FoldState = { ...prev };
   const changes = JSON.parse(e.changes || '{}') as Record<string, [unknown, unknown]>;
   const d: Partial<Counters> = {};
+  const dated: FoldResult['dated'] = [];
+  const countDueClosed = (onTime: boolean) => {
+    if (!s.handled_at) return;
+    dated.push({ at: s.handled_at, delta: { due_closed: 1, ...(onTime ? { due_closed_on_time: 1 } : {}) } });
+    s.due_closed_at = s.handled_at;
+    s.due_closed_on_time = onTime ? 1 : 0;
+  };
   const newStageDue = changes.stage_due_at ? toIso(changes.stage_due_at[1]) : undefined;
   switch (e.action) {
     case 'report':
@@ -120,6 +139,7 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
       else {
         d.handled = 1;
         if (onTime) d.handled_on_time = 1;
+        s.handled_at = e.at;
       }
       s.handled_on_time = onTime ? 1 : 0;
       s.failed_unit_id = null;
@@ -130,11 +150,13 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
       closing(attrs, e.at, d);
       // Mirrors cases.closed_on_time: handled on time, checked by the check deadline, never overdue.
       if (s.handled_on_time === 1 && !(s.check_due_at && e.at > s.check_due_at) && s.overdue_ever === 0) d.closed_on_time = 1;
+      countDueClosed(d.closed_on_time === 1);
       break;
     case 'enforcement_close':
       // 流转结案 after the enforcement ladder: closed, not counted on time (cases.closed_on_time stays unset).
       closing(attrs, e.at, d);
       d.enforcement_closed = 1;
+      countDueClosed(false);
       break;
     case 'check_fail':
       d.check_failed = 1;
@@ -157,6 +179,10 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
       break;
     case 'reopen':
       d.reopened = 1;
+      // Open again: no longer closed among the due; counted again when it closes again.
+      if (s.due_closed_at) dated.push({ at: s.due_closed_at, delta: { due_closed: -1, ...(s.due_closed_on_time ? { due_closed_on_time: -1 } : {}) } });
+      s.due_closed_at = null;
+      s.due_closed_on_time = 0;
       break;
     case 'merge':
       d.merged = 1;
@@ -170,5 +196,5 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
       // refusals, requests for hold, merge_in and enforcement steps change no case figure here
       break;
   }
-  return { delta: d, unitId: s.unit_id, state: s };
+  return { delta: d, dated, unitId: s.unit_id, state: s };
 }

@@ -85,6 +85,7 @@ export async function foldSubdistrictBatch(trx: Db, clock: Clock, subdistrictId:
     const r = foldEvent({ ...e, seq: Number(e.seq) }, attrs, states.get(e.case_id) ?? initialState());
     states.set(e.case_id, r.state);
     acc.addEvent(attrs, r.unitId, e.actor_user_id, e.at, r.delta);
+    for (const x of r.dated) acc.addEvent(attrs, r.unitId, e.actor_user_id, x.at, x.delta);
   }
   await flushRollups(trx, acc);
   await flushUnitCum(trx, subdistrictId, unitDeltas(acc));

@@ -50,6 +50,9 @@ export interface Kpis {
   dueForClosure: number;
   /** 应处置: same population, by the handling deadline */
   dueForHandling: number;
+  /** Of the due (handled in the window), how many are closed by now, and closed on time */
+  dueClosed: number;
+  dueClosedOnTime: number;
   closureRate: number | null;
   onTimeClosureRate: number | null;
   onTimeHandlingRate: number | null;
@@ -109,8 +112,11 @@ export function computeKpis({ c, overdueUnhandled }: KpiInput): Kpis {
     overdueUnhandled,
     dueForClosure: due,
     dueForHandling: due,
-    closureRate: rate(flowClosed, due),
-    onTimeClosureRate: rate(c.closed_on_time, due),
+    dueClosed: c.due_closed,
+    dueClosedOnTime: c.due_closed_on_time,
+    // 结案数 is counted among 应结案数: the due cases of the window (handled in it) that are closed.
+    closureRate: rate(c.due_closed, due),
+    onTimeClosureRate: rate(c.due_closed_on_time, due),
     onTimeHandlingRate: rate(c.handled_on_time, due),
     reworkRate: rate(c.rework, c.handled),
     selfResolvedShare: rate(c.self_resolved, c.found),

@@ -17,7 +17,7 @@ import type { RollupAccumulator } from './grains.js';
  */
 export const CUM_TABLE = 'case_rollups_unit_cum' as const;
 /** The counters of case_rollups_unit_cum_score_ix (migration 2026-11-26T193934). */
-export const SCORE_INDEX_COUNTERS = ['handled', 'handled_on_time', 'closed', 'closed_on_time', 'rework'] as const;
+export const SCORE_INDEX_COUNTERS = ['handled', 'handled_on_time', 'due_closed', 'due_closed_on_time', 'rework'] as const;
 
 export interface UnitDelta {
   day: string;

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { type CaseAttrs, type FoldEvent, type FoldState, foldEvent, initialState } from '../../src/domain/dashboard/counters.js';
+import { RollupAccumulator } from '../../src/domain/dashboard/grains.js';
+import { grainRows } from '../../src/domain/dashboard/seed/case-year.js';
+import { computeKpis, sumCounters } from '../../src/domain/dashboard/kpis.js';
+
+const attrs: CaseAttrs = {
+  case_id: 'c1', subdistrict_id: 'S', committee_id: 'K', grid_id: null, category_id: 'cat', category_code: '01', source: 'patrol',
+  reported_at: '2026-06-01T01:00:00.000Z',
+};
+
+/** Folds a case's events in order; returns the subdistrict-day rows' counters by Shanghai day. */
+function fold(events: [action: string, at: string, changes?: Record<string, [unknown, unknown]>][]) {
+  const acc = new RollupAccumulator('D');
+  let s: FoldState = initialState();
+  events.forEach(([action, at, changes], i) => {
+    const e: FoldEvent = { seq: i + 1, action, from_status: null, to_status: '', actor_user_id: 'u', at, changes: JSON.stringify(changes ?? {}) };
+    const r = foldEvent(e, attrs, s);
+    s = r.state;
+    acc.addEvent(attrs, r.unitId, 'u', at, r.delta);
+    for (const x of r.dated) acc.addEvent(attrs, r.unitId, 'u', x.at, x.delta);
+  });
+  const rows = grainRows(acc).get('case_rollups_subdistrict_daily') ?? [];
+  const byDay = new Map(rows.map((r) => [r.day as string, r]));
+  const kpisOf = (...days: string[]) => computeKpis({ c: sumCounters(days.map((d) => byDay.get(d) ?? {})), overdueUnhandled: 0 });
+  return { kpisOf, state: s };
+}
+
+const DISPATCH: [string, string, Record<string, [unknown, unknown]>] = ['dispatch', '2026-06-01T02:00:00.000Z', { assigned_unit_id: [null, 'unit'], stage_due_at: [null, '2026-06-03T02:00:00.000Z'] }];
+
+describe('结案数 counted among 应结案数 (closure on the day of handling)', () => {
+  it('a case handled one day and closed the next: the first day is 100 %, the second has nothing due and no rate (not "∞ %")', () => {
+    const { kpisOf } = fold([
+      ['report', '2026-06-01T01:00:00.000Z'], ['file', '2026-06-01T01:30:00.000Z'], DISPATCH,
+      ['handle', '2026-06-01T09:00:00.000Z'], // 17:00 in Shanghai, 1 June
+      ['check_pass', '2026-06-02T01:00:00.000Z'], // 09:00, 2 June
+    ]);
+    const june1 = kpisOf('2026-06-01');
+    expect([june1.handled, june1.dueForClosure, june1.closed, june1.dueClosed, june1.closureRate, june1.onTimeClosureRate]).toEqual([1, 1, 0, 1, 1, 1]);
+    const june2 = kpisOf('2026-06-02');
+    expect([june2.closed, june2.dueForClosure, june2.dueClosed, june2.closureRate]).toEqual([1, 0, 0, null]);
+    expect(kpisOf('2026-06-01', '2026-06-02').closureRate).toBe(1);
+  });
+
+  it('after a failed check the rework by the same unit keeps the first handling day; a reopen takes the closure back until it closes again', () => {
+    const { kpisOf, state } = fold([
+      ['report', '2026-06-01T01:00:00.000Z'], ['file', '2026-06-01T01:30:00.000Z'], DISPATCH,
+      ['handle', '2026-06-01T03:00:00.000Z'],
+      ['check_fail', '2026-06-01T05:00:00.000Z'],
+      ['handle', '2026-06-02T03:00:00.000Z'], // rework, 2 June
+      ['check_pass', '2026-06-02T05:00:00.000Z'],
+      ['reopen', '2026-06-03T02:00:00.000Z'],
+    ]);
+    const june1 = kpisOf('2026-06-01');
+    expect([june1.handled, june1.dueClosed, june1.closureRate]).toEqual([1, 0, 0]);
+    expect(kpisOf('2026-06-02').rework).toBe(1);
+    expect(state.due_closed_at).toBeNull();
+
+    const again = fold([
+      ['report', '2026-06-01T01:00:00.000Z'], ['file', '2026-06-01T01:30:00.000Z'], DISPATCH,
+      ['handle', '2026-06-01T03:00:00.000Z'], ['check_pass', '2026-06-01T05:00:00.000Z'],
+      ['reopen', '2026-06-03T02:00:00.000Z'], ['check_pass', '2026-06-03T04:00:00.000Z'],
+    ]);
+    // Closed twice, counted once among the due of 1 June.
+    expect(again.kpisOf('2026-06-01', '2026-06-02', '2026-06-03').closed).toBe(2);
+    expect(again.kpisOf('2026-06-01').dueClosed).toBe(1);
+    expect(again.kpisOf('2026-06-01', '2026-06-02', '2026-06-03').closureRate).toBe(1);
+  });
+});

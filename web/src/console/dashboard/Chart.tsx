@@ -1,8 +1,12 @@
 import { useEffect, useRef } from 'react';
+import { CJK_FONT_STACK, loadGlyphsFor } from '../../shared/cjk-font';
 
 type ECharts = { setOption(o: unknown, notMerge?: boolean): void; resize(): void; dispose(): void };
 
-/** One ECharts chart; the library is imported on first use. */
+/** Chart text in the page's font stack (ECharts would draw its own default, without CJK on some machines). */
+const withFont = (option: unknown) => ({ textStyle: { fontFamily: CJK_FONT_STACK }, ...(option as object) });
+
+/** One ECharts chart; the library is imported on first use. Redrawn once the glyphs its text needs are loaded. */
 export function Chart({ option, height = 260, theme, testId }: { option: unknown; height?: number; theme?: 'dark'; testId?: string }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
@@ -15,7 +19,7 @@ export function Chart({ option, height = 260, theme, testId }: { option: unknown
     void import('./echarts-setup').then(({ echarts }) => {
       if (disposed || !el.current) return;
       chart.current = echarts.init(el.current, theme) as unknown as ECharts;
-      chart.current.setOption(latest.current, true);
+      draw(latest.current);
       window.addEventListener('resize', onResize);
     });
     return () => {
@@ -27,8 +31,15 @@ export function Chart({ option, height = 260, theme, testId }: { option: unknown
   }, [theme]);
 
   useEffect(() => {
-    chart.current?.setOption(option, true);
+    draw(option);
   }, [option]);
+
+  function draw(o: unknown) {
+    chart.current?.setOption(withFont(o), true);
+    void loadGlyphsFor(JSON.stringify(o)).then(() => {
+      if (latest.current === o) chart.current?.setOption(withFont(o), true);
+    });
+  }
 
   return <div ref={el} className="dash-chart" style={{ height }} data-testid={testId} />;
 }

@@ -68,7 +68,7 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
   ];
 
   const dailyOption = useMemo(() => ({
-    tooltip: { trigger: 'axis' }, legend: {}, grid: { left: 40, right: 16, top: 36, bottom: 28 },
+    tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 40, right: 16, top: 36, bottom: 28 },
     xAxis: { type: 'category', data: (daily.data?.points ?? []).map((p) => p.day.slice(5)) }, yAxis: { type: 'value' },
     series: [
       { name: t('dash.trend.found'), type: 'line', smooth: true, data: (daily.data?.points ?? []).map((p) => p.found) },
@@ -78,7 +78,7 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
     backgroundColor: 'transparent',
   }), [daily.data, t]);
   const hourlyOption = useMemo(() => ({
-    tooltip: { trigger: 'axis' }, legend: {}, grid: { left: 40, right: 16, top: 36, bottom: 28 },
+    tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 40, right: 16, top: 36, bottom: 28 },
     xAxis: { type: 'category', data: (hourly.data?.points ?? []).map((p) => p.hour.slice(11)) }, yAxis: { type: 'value' },
     series: [
       { name: t('dash.trend.found'), type: 'bar', data: (hourly.data?.points ?? []).map((p) => p.found) },

@@ -52,12 +52,12 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
   const k: Partial<Kpis> = { ...(summary.data?.kpis ?? {}), ...(win === 'today' && liveKpis ? liveKpis : {}) };
   const en = i18n.language === 'en';
   const theme = wall ? 'dark' : undefined;
-  const cards: [string, string, string?][] = [
+  const cards: [string, string, string?, string?][] = [
     ['found', String(k.found ?? '—')],
     ['selfResolved', String(k.selfResolved ?? '—')],
     ['closed', String(k.closed ?? '—')],
     ['dueForClosure', String(k.dueForClosure ?? '—')],
-    ['closureRate', pct(k.closureRate)],
+    ['closureRate', pct(k.closureRate), undefined, k.dueForClosure ? t('dash.kpi.closureNote', { closed: k.dueClosed ?? 0, due: k.dueForClosure }) : undefined],
     ['onTimeHandlingRate', pct(k.onTimeHandlingRate)],
     ['reworkRate', pct(k.reworkRate)],
     ['overdueNow', String(summary.data?.open.overdueNow ?? '—'), 'warn'],
@@ -137,10 +137,11 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
         )}
       </header>
       <section className="dash-cards" data-testid="dash-cards">
-        {cards.map(([key, value, tone]) => (
+        {cards.map(([key, value, tone, note]) => (
           <div key={key} className={`dash-card ${tone ?? ''}`} data-testid={`kpi-${key}`}>
             <span>{t(`dash.kpi.${key}`)}</span>
             <b>{value}</b>
+            {note ? <small className="dash-card-note">{note}</small> : null}
           </div>
         ))}
       </section>

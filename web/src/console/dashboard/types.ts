@@ -1,6 +1,6 @@
 export type Rate = number | null;
 export interface Kpis {
-  found: number; reported: number; selfResolved: number; handled: number; closed: number; dueForClosure: number; rework: number;
+  found: number; reported: number; selfResolved: number; handled: number; closed: number; dueForClosure: number; dueClosed: number; rework: number;
   holds: number; extensions: number; overdueUnhandled: number; closureRate: Rate; onTimeClosureRate: Rate; onTimeHandlingRate: Rate;
   reworkRate: Rate; selfResolvedShare: Rate; medianCloseMinutes: number | null;
 }

@@ -85,6 +85,22 @@ export function histogramMedian(c: Counters): number | null {
   return null;
 }
 
+/** What the composite score reads. */
+export type ScoreCounters = Pick<Counters, 'handled' | 'handled_on_time' | 'due_closed' | 'due_closed_on_time' | 'rework'>;
+export type ScoreRates = Pick<Kpis, 'closureRate' | 'onTimeClosureRate' | 'onTimeHandlingRate' | 'reworkRate'>;
+
+/** The rates of the composite score, from its counters alone (a ranking scores thousands of units). */
+export function scoreRates(c: ScoreCounters, overdueUnhandled: number): ScoreRates {
+  const due = c.handled + overdueUnhandled;
+  return {
+    // 结案数 is counted among 应结案数: the due cases of the window (handled in it) that are closed.
+    closureRate: rate(c.due_closed, due),
+    onTimeClosureRate: rate(c.due_closed_on_time, due),
+    onTimeHandlingRate: rate(c.handled_on_time, due),
+    reworkRate: rate(c.rework, c.handled),
+  };
+}
+
 export function computeKpis({ c, overdueUnhandled }: KpiInput): Kpis {
   const due = c.handled + overdueUnhandled;
   const flowClosed = c.closed;
@@ -114,11 +130,7 @@ export function computeKpis({ c, overdueUnhandled }: KpiInput): Kpis {
     dueForHandling: due,
     dueClosed: c.due_closed,
     dueClosedOnTime: c.due_closed_on_time,
-    // 结案数 is counted among 应结案数: the due cases of the window (handled in it) that are closed.
-    closureRate: rate(c.due_closed, due),
-    onTimeClosureRate: rate(c.due_closed_on_time, due),
-    onTimeHandlingRate: rate(c.handled_on_time, due),
-    reworkRate: rate(c.rework, c.handled),
+    ...scoreRates(c, overdueUnhandled),
     selfResolvedShare: rate(c.self_resolved, c.found),
     medianCloseMinutes: histogramMedian(c),
     meanCloseMinutes: flowClosed ? Math.round(c.close_minutes / flowClosed) : null,
@@ -158,7 +170,7 @@ export type ScoreGrade = (typeof GRADE_BANDS)[number]['grade'];
  * Score over the rates that exist: a rate with no denominator drops out and the remaining
  * weights are renormalised; with none at all the score is null (nothing to judge).
  */
-export function compositeScore(k: Kpis, w: ScoreWeights = DEFAULT_WEIGHTS): { score: number | null; grade: ScoreGrade | null } {
+export function compositeScore(k: ScoreRates, w: ScoreWeights = DEFAULT_WEIGHTS): { score: number | null; grade: ScoreGrade | null } {
   const parts: [number | null, number][] = [
     [k.closureRate, w.closureRate],
     [k.onTimeClosureRate, w.onTimeClosureRate],

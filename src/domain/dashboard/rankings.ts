@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import { fullSubdistricts, touchedSubdistricts } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
 import { COUNTERS, type Counters } from './counters.js';
-import { type ScoreWeights, compositeScore, computeKpis, sumCounters } from './kpis.js';
+import { type ScoreCounters, type ScoreWeights, compositeScore, computeKpis, scoreRates, sumCounters } from './kpis.js';
 import { type DashboardFilter, type Window, overdueUnhandled, resolveSlice, resolveWindow, sumGrain } from './slice.js';
 import { weightsFor } from './summary.js';
 import { SCORE_INDEX_COUNTERS, unitWindowSums } from './unit-cum.js';
@@ -25,11 +25,14 @@ async function namesOf(db: Db, level: 'subdistrict' | 'committee' | 'unit', ids:
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-type Scored = { id: string; c: Counters; overdue: number; score: number | null; closureRate: number | null; handled: number };
+/** `c` holds at least the score counters; the rows shown get every counter before their KPIs are computed. */
+type Scored = { id: string; c: Partial<Counters> & ScoreCounters; overdue: number; score: number | null; closureRate: number | null; handled: number };
 
-function score(id: string, c: Counters, overdue: number, weights: ScoreWeights): Scored {
-  const kpis = computeKpis({ c, overdueUnhandled: overdue });
-  return { id, c, overdue, score: compositeScore(kpis, weights).score, closureRate: kpis.closureRate, handled: kpis.handled };
+const NO_SCORE_COUNTERS: ScoreCounters = { handled: 0, handled_on_time: 0, due_closed: 0, due_closed_on_time: 0, rework: 0 };
+
+function score(id: string, c: Scored['c'], overdue: number, weights: ScoreWeights): Scored {
+  const rates = scoreRates(c, overdue);
+  return { id, c, overdue, score: compositeScore(rates, weights).score, closureRate: rates.closureRate, handled: c.handled };
 }
 
 const byRank = (a: Scored, b: Scored) => (b.score! - a.score!) || ((b.closureRate ?? 0) - (a.closureRate ?? 0)) || (b.handled - a.handled) || (a.id < b.id ? -1 : 1);
@@ -42,7 +45,7 @@ async function unitsFromCum(db: Db, subs: string[], w: Window, overdue: Map<stri
   const sums = await unitWindowSums(db, subs, w.from, w.to, SCORE_COUNTERS);
   const zero = sumCounters([]);
   const ids = new Set([...sums.keys(), ...[...overdue.keys()].filter((k) => k !== '')]);
-  const all = [...ids].map((id) => score(id, { ...zero, ...sums.get(id)?.c }, overdue.get(id) ?? 0, weights)).filter((r) => r.score !== null).sort(byRank);
+  const all = [...ids].map((id) => score(id, sums.get(id)?.c ?? NO_SCORE_COUNTERS, overdue.get(id) ?? 0, weights)).filter((r) => r.score !== null).sort(byRank);
   const shown = pick(all);
   const withRows = shown.filter((r) => sums.has(r.id));
   const full = await unitWindowSums(db, [...new Set(withRows.map((r) => sums.get(r.id)!.subdistrictId))], w.from, w.to, COUNTERS, withRows.map((r) => r.id));
@@ -100,7 +103,7 @@ export async function dashboardRankings(db: Db, clock: Clock, actor: Actor, f: D
   const names = await namesOf(db, level, shown.map((r) => r.id));
   const rank = new Map(ranked.map((r, i) => [r.id, i + 1]));
   const rows = shown.map((r) => {
-    const kpis = computeKpis({ c: r.c, overdueUnhandled: r.overdue });
+    const kpis = computeKpis({ c: { ...sumCounters([]), ...r.c }, overdueUnhandled: r.overdue });
     return { rank: rank.get(r.id)!, id: r.id, name: names.get(r.id) ?? r.id, kpis, ...compositeScore(kpis, weights) };
   });
   const n = Math.min(RED_BLACK, Math.floor(ranked.length / 2));

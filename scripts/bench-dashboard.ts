@@ -6,10 +6,11 @@
 //   (a database seeded before a later migration: `DATABASE_URL=… node bin/closeloop.js migrate` first; the bench never migrates)
 //   npm run bench:dashboard -- --sub sqlite:/work/bench-data/sub.db --city sqlite:/work/bench-data/city.db
 //
-//   PostgreSQL (a subdistrict-year on both sides; seed each into its own database first):
-//   createdb -h 127.0.0.1 -U postgres cl_bench_sub
+//   PostgreSQL (seed each into its own database first; the city-year loads through COPY, ~40 min, ~46 GB):
+//   createdb -h 127.0.0.1 -U postgres cl_bench_sub && createdb -h 127.0.0.1 -U postgres cl_bench_city
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/cl_bench_sub node bin/closeloop.js seed --scale subdistrict
-//   npm run bench:dashboard -- --sub postgres://postgres@127.0.0.1:5432/cl_bench_sub --city postgres://postgres@127.0.0.1:5432/cl_bench_sub
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/cl_bench_city node bin/closeloop.js seed --scale city
+//   npm run bench:dashboard -- --sub postgres://postgres@127.0.0.1:5432/cl_bench_sub --city postgres://postgres@127.0.0.1:5432/cl_bench_city
 //
 // Options: [--clients 1000] [--runs 60] [--server-flags "<V8 flags>": default those of `npm start` (package.json); "" = none]
 //   [--skip coverage,map: leave answers out, to attribute time or memory]. Targets, on databases seeded with `closeloop seed --scale`:

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type CliContext, openContext } from '../../src/cli/context.js';
 import { seedScale } from '../../src/cli/dashboard-commands.js';
+import { seedDemoData } from '../../src/cli/demo-seed.js';
 import { createDatabase, type DatabaseHandle, type Db } from '../../src/db/index.js';
 import { verifyChain } from '../../src/domain/cases/verify-chain.js';
 import { rebuildRollups } from '../../src/domain/dashboard/fold-events.js';
@@ -125,6 +127,75 @@ for (const dialect of DIALECTS) {
       expect(seeded.case_rollup_state!.length).toBeGreaterThan(80);
       await rebuildRollups(h.db, systemClock);
       expect(await rollupSnapshot(h.db)).toEqual(seeded);
+    });
+  });
+}
+
+// The demo `closeloop start` seeds on first run: registry, staff and four weeks of history.
+for (const dialect of DIALECTS) {
+  describe(`the demo's four weeks of history [${dialect}]`, () => {
+    const saved = { DATABASE_URL: process.env.DATABASE_URL, DATA_DIR: process.env.DATA_DIR };
+    let dir: string;
+    let pgName = '';
+    let ctx: CliContext;
+    let history: { cases: number; events: number; checkins: number };
+
+    beforeAll(async () => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-demo-'));
+      process.env.DATA_DIR = dir;
+      delete process.env.DATABASE_URL;
+      if (dialect === 'postgres') {
+        pgName = `cl_demo_${randomBytes(5).toString('hex')}`;
+        const admin = new pg.Client({ connectionString: PG_URL });
+        await admin.connect();
+        await admin.query(`create database ${pgName}`);
+        await admin.end();
+        const url = new URL(PG_URL);
+        url.pathname = `/${pgName}`;
+        process.env.DATABASE_URL = url.toString();
+      }
+      ctx = await openContext();
+      const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        ({ history } = await seedDemoData(ctx));
+      } finally {
+        err.mockRestore();
+      }
+    }, 180_000);
+
+    afterAll(async () => {
+      await ctx?.handle.destroy();
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      if (pgName) {
+        const admin = new pg.Client({ connectionString: PG_URL });
+        await admin.connect();
+        await admin.query(`drop database if exists ${pgName} with (force)`);
+        await admin.end();
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('has cases in every state of the loop across both subdistricts, with valid hash chains', async () => {
+      const db = ctx.handle.db;
+      expect(history.cases).toBeGreaterThan(1000);
+      const byStatus = await db.selectFrom('cases').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+      const statuses = new Set(byStatus.map((r) => r.status));
+      for (const s of ['closed', 'dispatched', 'cancelled']) expect(statuses).toContain(s);
+      expect(byStatus.reduce((a, r) => a + Number(r.n), 0)).toBe(history.cases);
+      for (const s of await db.selectFrom('subdistricts').select('id').execute()) expect((await verifyChain(db, s.id)).ok).toBe(true);
+      const checkins = await db.selectFrom('checkins').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      expect(Number(checkins.n)).toBe(history.checkins);
+    });
+
+    it('counts no more closures among the due than handlings, on every row of every daily grain, and equals a rebuild', async () => {
+      const db = ctx.handle.db;
+      for (const t of ['case_rollups_daily', 'case_rollups_committee_daily', 'case_rollups_unit_daily', 'case_rollups_hourly', 'case_rollups_district_hourly'] as const) {
+        const bad = await sql<{ n: number }>`select count(*) as n from ${sql.table(t)} where due_closed > handled or due_closed_on_time > due_closed`.execute(db);
+        expect(Number(bad.rows[0]!.n), t).toBe(0);
+      }
+      const seeded = await rollupSnapshot(db);
+      await rebuildRollups(db, systemClock);
+      expect(await rollupSnapshot(db)).toEqual(seeded);
     });
   });
 }

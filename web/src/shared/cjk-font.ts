@@ -5,9 +5,6 @@
  * ~100 KB, so it is loaded after the page is up, never in the way of the first screen on a slow link.
  */
 
-/** The font stack of base.css, for text drawn on a canvas (charts), which CSS does not reach. */
-export const CJK_FONT_STACK = "-apple-system, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'Noto Sans SC', system-ui, sans-serif";
-
 let fallbackLoaded: () => void = () => {};
 /** Resolves once the fallback's @font-face rules are in the document. */
 export const cjkFallbackReady = new Promise<void>((resolve) => {
@@ -20,14 +17,4 @@ export function loadCjkFallbackFont(): void {
   };
   if (document.readyState === 'complete') setTimeout(load, 0);
   else window.addEventListener('load', () => setTimeout(load, 0), { once: true });
-}
-
-/**
- * A canvas draws with the fonts already loaded and never asks for more: fetches the fallback's
- * pieces holding these characters (a no-op when they are there), so the chart can be redrawn.
- */
-export async function loadGlyphsFor(text: string): Promise<void> {
-  await cjkFallbackReady;
-  if (typeof document === 'undefined' || !document.fonts) return;
-  await document.fonts.load("12px 'Noto Sans SC'", text).catch(() => undefined);
 }

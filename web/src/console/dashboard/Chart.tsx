@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { CJK_FONT_STACK, loadGlyphsFor } from '../../shared/cjk-font';
+import { CJK_FONT_STACK, loadGlyphsFor } from './chart-font';
 
 type ECharts = { setOption(o: unknown, notMerge?: boolean): void; resize(): void; dispose(): void };
 

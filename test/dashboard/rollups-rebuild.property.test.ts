@@ -92,7 +92,7 @@ for (const dialect of DIALECTS) {
           const found = await sql<{ n: number }>`select coalesce(sum(found), 0) as n from case_rollups_subdistrict_daily`.execute(db);
           expect(Number(found.rows[0]!.n)).toBe(ids.length);
         }),
-        { numRuns: dialect === 'sqlite' ? 25 : 10 },
+        { numRuns: dialect === 'sqlite' ? 25 : 10, seed: Number(process.env.FC_SEED ?? 20261126) }, // fixed: CI fails on a change, not a draw; FC_SEED=<n> explores
       );
       const reached = await db.selectFrom('case_events').select('action').distinct().execute();
       expect(reached.length).toBeGreaterThanOrEqual(10);

@@ -133,7 +133,7 @@ for (const dialect of DIALECTS) {
           // Adds up: a limit of a+b ends where b more hours after the a-hour due time end.
           expect((await computeDueAt(handle.db, dueA, b, 'working')).getTime()).toBe(dueAB.getTime());
         }),
-        { numRuns: dialect === 'sqlite' ? 300 : 60 },
+        { numRuns: dialect === 'sqlite' ? 300 : 60, seed: Number(process.env.FC_SEED ?? 20261126) }, // fixed: CI fails on a change, not a draw; FC_SEED=<n> explores
       );
     });
 

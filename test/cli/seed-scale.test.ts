@@ -1,22 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CliContext, openContext } from '../../src/cli/context.js';
 import { seedScale } from '../../src/cli/dashboard-commands.js';
 import { seedDemoData } from '../../src/cli/demo-seed.js';
+import { readConfig } from '../../src/config.js';
 import { createDatabase, type DatabaseHandle, type Db } from '../../src/db/index.js';
 import { verifyChain } from '../../src/domain/cases/verify-chain.js';
 import { rebuildRollups } from '../../src/domain/dashboard/fold-events.js';
 import { ROLLUP_TABLES } from '../../src/domain/dashboard/grains.js';
 import { copyValue } from '../../src/db/pg-copy-sink.js';
 import { systemClock } from '../../src/domain/shared/clock.js';
-import { DIALECTS, testDatabase } from '../helpers/db.js';
-
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { DIALECTS, scratchCliDatabase, testDatabase } from '../helpers/db.js';
 
 /** Every rollup row, as sorted text: equal snapshots mean equal tables. */
 async function rollupSnapshot(db: Db) {
@@ -52,27 +46,12 @@ describe('COPY text values', () => {
 // (SQLite: its own bulk connection; PostgreSQL: COPY). A short history keeps it quick.
 for (const dialect of DIALECTS) {
   describe(`closeloop seed --scale subdistrict [${dialect}]`, () => {
-    const saved = { DATABASE_URL: process.env.DATABASE_URL, DATA_DIR: process.env.DATA_DIR };
-    let dir: string;
-    let pgName = '';
+    let scratch: Awaited<ReturnType<typeof scratchCliDatabase>>;
     let h: DatabaseHandle;
     let printed = '';
 
     beforeAll(async () => {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-seed-'));
-      process.env.DATA_DIR = dir;
-      if (dialect === 'sqlite') {
-        process.env.DATABASE_URL = `sqlite:${path.join(dir, 'city.db')}`;
-      } else {
-        pgName = `cl_seed_${randomBytes(5).toString('hex')}`;
-        const admin = new pg.Client({ connectionString: PG_URL });
-        await admin.connect();
-        await admin.query(`create database ${pgName}`);
-        await admin.end();
-        const url = new URL(PG_URL);
-        url.pathname = `/${pgName}`;
-        process.env.DATABASE_URL = url.toString();
-      }
+      scratch = await scratchCliDatabase(dialect);
       const log = vi.spyOn(console, 'log').mockImplementation((...a) => void (printed += `${a.join(' ')}\n`));
       const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
       try {
@@ -81,20 +60,12 @@ for (const dialect of DIALECTS) {
         log.mockRestore();
         err.mockRestore();
       }
-      const url = process.env.DATABASE_URL!;
-      h = createDatabase(url.startsWith('sqlite:') ? { kind: 'sqlite', file: url.slice('sqlite:'.length) } : { kind: 'postgres', url });
+      h = createDatabase(readConfig().database);
     }, 180_000);
 
     afterAll(async () => {
       await h?.destroy();
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-      if (pgName) {
-        const admin = new pg.Client({ connectionString: PG_URL });
-        await admin.connect();
-        await admin.query(`drop database if exists ${pgName} with (force)`);
-        await admin.end();
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
+      await scratch?.release();
     });
 
     it('writes the cases, events and check-ins it reports, every case with its events and a valid hash chain', async () => {
@@ -134,26 +105,12 @@ for (const dialect of DIALECTS) {
 // The demo `closeloop start` seeds on first run: registry, staff and four weeks of history.
 for (const dialect of DIALECTS) {
   describe(`the demo's four weeks of history [${dialect}]`, () => {
-    const saved = { DATABASE_URL: process.env.DATABASE_URL, DATA_DIR: process.env.DATA_DIR };
-    let dir: string;
-    let pgName = '';
+    let scratch: Awaited<ReturnType<typeof scratchCliDatabase>>;
     let ctx: CliContext;
     let history: { cases: number; events: number; checkins: number };
 
     beforeAll(async () => {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-demo-'));
-      process.env.DATA_DIR = dir;
-      delete process.env.DATABASE_URL;
-      if (dialect === 'postgres') {
-        pgName = `cl_demo_${randomBytes(5).toString('hex')}`;
-        const admin = new pg.Client({ connectionString: PG_URL });
-        await admin.connect();
-        await admin.query(`create database ${pgName}`);
-        await admin.end();
-        const url = new URL(PG_URL);
-        url.pathname = `/${pgName}`;
-        process.env.DATABASE_URL = url.toString();
-      }
+      scratch = await scratchCliDatabase(dialect);
       ctx = await openContext();
       const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
       try {
@@ -165,14 +122,7 @@ for (const dialect of DIALECTS) {
 
     afterAll(async () => {
       await ctx?.handle.destroy();
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-      if (pgName) {
-        const admin = new pg.Client({ connectionString: PG_URL });
-        await admin.connect();
-        await admin.query(`drop database if exists ${pgName} with (force)`);
-        await admin.end();
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
+      await scratch?.release();
     });
 
     it('has cases in every state of the loop across both subdistricts, with valid hash chains', async () => {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { createDatabase, type DatabaseHandle, type DialectKind, migrateToLatest } from '../../src/db/index.js';
 
@@ -64,6 +67,44 @@ export async function testDatabase(kind: DialectKind): Promise<DatabaseHandle> {
       } finally {
         await c.end();
       }
+    },
+  };
+}
+
+/**
+ * Points the environment a CLI command reads (DATA_DIR, DATABASE_URL) at a fresh file database:
+ * a SQLite file in a temporary folder, or a new PostgreSQL database. `release()` drops it and
+ * puts the environment back.
+ */
+export async function scratchCliDatabase(kind: DialectKind): Promise<{ url: string; release(): Promise<void> }> {
+  const saved = { DATABASE_URL: process.env.DATABASE_URL, DATA_DIR: process.env.DATA_DIR };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-cli-'));
+  let pgName = '';
+  const admin = async (statement: string) => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    try {
+      await c.query(statement);
+    } finally {
+      await c.end();
+    }
+  };
+  let url = `sqlite:${path.join(dir, 'closeloop.db')}`;
+  if (kind === 'postgres') {
+    pgName = `cl_cli_${randomBytes(5).toString('hex')}`;
+    await admin(`create database ${pgName}`);
+    const u = new URL(PG_URL);
+    u.pathname = `/${pgName}`;
+    url = u.toString();
+  }
+  process.env.DATA_DIR = dir;
+  process.env.DATABASE_URL = url;
+  return {
+    url,
+    async release() {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      if (pgName) await admin(`drop database if exists ${pgName} with (force)`);
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

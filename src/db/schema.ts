@@ -10,6 +10,7 @@ import type { EnforcementCaseTable, EnforcementDocumentCounterTable, Enforcement
 import type { CalendarOverrideTable, InboxItemTable, NotificationTable, NotificationWebhookTable, WebhookDeliveryTable } from './schema/notifications.js';
 import type { CampaignTable, CheckinMissTable, CheckinTable, ChecklistItemTable, ChecklistTable, EvidencePhotoUseTable, InspectionAnswerTable, InspectionCaseTable, InspectionIntervalTable, InspectionTable, PatrolJobCursorTable, SiteComplianceTable, SiteGradeChangeTable } from './schema/patrols.js';
 import type { PhotoTable } from './schema/photos.js';
+import type { JobLeaseTable, RateBudgetTable } from './schema/jobs.js';
 import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingUnitTable, ResponsiblePartyTable, SessionTable, SignInEventTable, SiteTable, SubdistrictTable, UserScopeTable, UserTable } from './schema/registry.js';
 
 export * from './schema/registry.js';
@@ -19,8 +20,11 @@ export * from './schema/cases.js';
 export * from './schema/patrols.js';
 export * from './schema/enforcement.js';
 export * from './schema/dashboard.js';
+export * from './schema/jobs.js';
 
 export interface Database {
+  job_leases: JobLeaseTable;
+  rate_budgets: RateBudgetTable;
   districts: DistrictTable;
   subdistricts: SubdistrictTable;
   committees: CommitteeTable;

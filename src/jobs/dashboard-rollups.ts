@@ -1,7 +1,7 @@
 import { foldPendingEvents } from '../domain/dashboard/fold-events.js';
 import { hubFor } from '../domain/dashboard/hub.js';
 import type { JobDeps } from './index.js';
-import { createPoller } from './poller.js';
+import { createPoller, leaseFor } from './poller.js';
 
 /**
  * Short on purpose: open dashboards hear of an event within one interval (+ the fold), and a round
@@ -16,6 +16,7 @@ export function dashboardRollupsPoller(deps: JobDeps) {
     intervalMs: DASHBOARD_ROLLUP_INTERVAL_MS,
     clock: deps.clock,
     logger: deps.logger,
+    lease: leaseFor(deps),
     poll: async () => {
       const batches = await foldPendingEvents(deps.db, deps.clock);
       hubFor(deps.db).publish(batches);

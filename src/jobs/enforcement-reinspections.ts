@@ -1,8 +1,8 @@
 import { runEnforcementClocks } from '../domain/enforcement/clocks.js';
 import type { JobDeps } from './index.js';
-import { createPoller } from './poller.js';
+import { createPoller, leaseFor } from './poller.js';
 
-const INTERVAL_MS = 60_000;
+export const INTERVAL_MS = 60_000;
 
 /** Dispatches re-inspections when rectification deadlines pass and flags overdue fines (state in the database). */
 export function enforcementReinspectionsPoller(deps: JobDeps) {
@@ -11,6 +11,7 @@ export function enforcementReinspectionsPoller(deps: JobDeps) {
     intervalMs: INTERVAL_MS,
     clock: deps.clock,
     logger: deps.logger,
+    lease: leaseFor(deps),
     poll: () => runEnforcementClocks(deps.db, deps.clock),
   });
 }

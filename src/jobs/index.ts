@@ -2,18 +2,36 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { Clock } from '../domain/shared/clock.js';
 import type { Poller, PollerLogger } from './poller.js';
-import { missedCheckinsPoller } from './missed-checkins.js';
-import { siteGradesPoller } from './site-grades.js';
-import { caseDeadlinesPoller } from './case-deadlines.js';
-import { dashboardRollupsPoller } from './dashboard-rollups.js';
-import { enforcementReinspectionsPoller } from './enforcement-reinspections.js';
-import { webhookDeliveryPoller } from './webhook-deliveries.js';
+import { INTERVAL_MS as MISSED_CHECKINS_INTERVAL_MS, missedCheckinsPoller } from './missed-checkins.js';
+import { INTERVAL_MS as SITE_GRADES_INTERVAL_MS, siteGradesPoller } from './site-grades.js';
+import { CASE_DEADLINES_INTERVAL_MS, caseDeadlinesPoller } from './case-deadlines.js';
+import { DASHBOARD_ROLLUP_INTERVAL_MS, dashboardRollupsPoller } from './dashboard-rollups.js';
+import { INTERVAL_MS as ENFORCEMENT_INTERVAL_MS, enforcementReinspectionsPoller } from './enforcement-reinspections.js';
+import { DEFAULT_INTERVAL_MS as WEBHOOK_INTERVAL_MS, webhookDeliveryPoller } from './webhook-deliveries.js';
+import { jobLagSeconds } from '../domain/jobs/lag.js';
+
+/** Each job's polling interval (job lag counts beyond it). */
+export const JOB_INTERVALS_MS: Record<string, number> = {
+  'case-deadlines': CASE_DEADLINES_INTERVAL_MS,
+  'webhook-deliveries': WEBHOOK_INTERVAL_MS,
+  'missed-checkins': MISSED_CHECKINS_INTERVAL_MS,
+  'site-grades': SITE_GRADES_INTERVAL_MS,
+  'enforcement-reinspections': ENFORCEMENT_INTERVAL_MS,
+  'dashboard-rollups': DASHBOARD_ROLLUP_INTERVAL_MS,
+};
+
+/** Seconds each job is behind (oldest due item not processed), for a metrics gauge per job. */
+export function jobLag(db: Db, clock: Clock): Promise<Record<string, number>> {
+  return jobLagSeconds(db, clock, JOB_INTERVALS_MS);
+}
 
 export interface JobDeps {
   db: Db;
   config: Config;
   clock: Clock;
   logger?: PollerLogger;
+  /** Lease holder id of this instance (default: one per process). */
+  holder?: string;
 }
 
 /** Every background job of `closeloop serve`. Add a job: create its poller here. */

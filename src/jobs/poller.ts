@@ -1,3 +1,5 @@
+import type { Db } from '../db/index.js';
+import { acquireLease, type HeldLease, newHolderId, recordLeaseSuccess, releaseLease } from '../domain/jobs/lease.js';
 import type { Clock } from '../domain/shared/clock.js';
 
 export interface PollerLogger {
@@ -9,10 +11,30 @@ export interface PollerOptions {
   name: string;
   intervalMs: number;
   clock: Clock;
-  /** Does one round of work; returns how many items it handled. State lives in the database. */
-  poll: () => Promise<number>;
+  /**
+   * Does one round of work; returns how many items it handled. State lives in the database.
+   * With `lease`, it is given the lease it holds (writes under it use assertLease).
+   */
+  poll: (lease: HeldLease | null) => Promise<number>;
   logger?: PollerLogger;
+  /**
+   * One runner across instances: a round runs only while this process holds the job's lease
+   * (taken or renewed at the start of each round, renewed while a long round runs).
+   */
+  lease?: { db: Db; holder: string; ttlMs?: number };
 }
+
+const processHolder = newHolderId();
+
+/** The lease options of a job run by this process (tests give each simulated instance its own holder). */
+export function leaseFor(deps: { db: Db; holder?: string }): { db: Db; holder: string } {
+  return { db: deps.db, holder: deps.holder ?? processHolder };
+}
+
+/** The lease outlives the interval between two rounds of its holder, plus this margin. */
+export const LEASE_MARGIN_MS = 15_000;
+/** How often a running round renews its lease. */
+const LEASE_HEARTBEAT_MS = 5_000;
 
 export interface Poller {
   readonly name: string;
@@ -25,7 +47,9 @@ export interface Poller {
   runOnce(): Promise<number>;
   /** Stops the timer and waits for a running round to finish. */
   destroy(): Promise<void>;
-  readonly stats: { rounds: number; handled: number; errors: number; lastError: string | null; lastRunAt: Date | null };
+  readonly stats: { rounds: number; handled: number; errors: number; lastError: string | null; lastRunAt: Date | null; skipped: number };
+  /** The lease ttl of a leased job (what assertLease should extend it by). */
+  readonly leaseTtlMs: number | null;
 }
 
 const consoleLogger: PollerLogger = { error: (obj, msg) => console.error(`[jobs] ${msg ?? ''}`, obj) };
@@ -40,20 +64,38 @@ export function createPoller(opts: PollerOptions): Poller {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
   let stopped = false;
-  const stats: Poller['stats'] = { rounds: 0, handled: 0, errors: 0, lastError: null, lastRunAt: null };
+  const stats: Poller['stats'] = { rounds: 0, handled: 0, errors: 0, lastError: null, lastRunAt: null, skipped: 0 };
+  const leaseTtlMs = opts.lease ? (opts.lease.ttlMs ?? opts.intervalMs + LEASE_MARGIN_MS) : null;
+  let held = false;
 
   const round = async (): Promise<number> => {
-    stats.rounds++;
-    stats.lastRunAt = opts.clock.now();
+    let heartbeat: NodeJS.Timeout | null = null;
     try {
-      const n = await opts.poll();
+      let lease: HeldLease | null = null;
+      if (opts.lease) {
+        const { db, holder } = opts.lease;
+        lease = await acquireLease(db, opts.clock, opts.name, holder, leaseTtlMs!);
+        held = lease !== null;
+        if (!lease) {
+          stats.skipped++;
+          return 0;
+        }
+        heartbeat = setInterval(() => void acquireLease(db, opts.clock, opts.name, holder, leaseTtlMs!).catch(() => null), LEASE_HEARTBEAT_MS);
+        heartbeat.unref?.();
+      }
+      stats.rounds++;
+      stats.lastRunAt = opts.clock.now();
+      const n = await opts.poll(lease);
       stats.handled += n;
+      if (lease && opts.lease) await recordLeaseSuccess(opts.lease.db, opts.clock, lease);
       return n;
     } catch (err) {
       stats.errors++;
       stats.lastError = err instanceof Error ? err.message : String(err);
       logger.error({ err, job: opts.name }, `job ${opts.name} failed; will retry next round`);
       return 0;
+    } finally {
+      if (heartbeat) clearInterval(heartbeat);
     }
   };
 
@@ -83,6 +125,7 @@ export function createPoller(opts: PollerOptions): Poller {
   return {
     name: opts.name,
     stats,
+    leaseTtlMs,
     start() {
       if (started || stopped) return;
       started = true;
@@ -94,6 +137,8 @@ export function createPoller(opts: PollerOptions): Poller {
       if (timer) clearTimeout(timer);
       timer = null;
       if (running) await running.catch(() => 0);
+      // Hand the job over at once instead of letting the lease run out.
+      if (opts.lease && held) await releaseLease(opts.lease.db, opts.name, opts.lease.holder).catch(() => undefined);
     },
   };
 }

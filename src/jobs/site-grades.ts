@@ -1,8 +1,8 @@
 import { regradeSitesWithCaseChanges } from '../domain/compliance/regrade-changed.js';
 import type { JobDeps } from './index.js';
-import { createPoller } from './poller.js';
+import { createPoller, leaseFor } from './poller.js';
 
-const INTERVAL_MS = 5 * 60_000;
+export const INTERVAL_MS = 5 * 60_000;
 
 /** Keeps compliance grades (and so inspection schedules) in step with case changes. */
 export function siteGradesPoller(deps: JobDeps) {
@@ -11,6 +11,7 @@ export function siteGradesPoller(deps: JobDeps) {
     intervalMs: INTERVAL_MS,
     clock: deps.clock,
     logger: deps.logger,
+    lease: leaseFor(deps),
     poll: () => regradeSitesWithCaseChanges(deps.db, deps.clock),
   });
 }

@@ -5,14 +5,18 @@ import {
   finishDelivery,
   type RetryPolicy,
   skipRowsWithoutUrl,
+  unclaimDelivery,
 } from '../domain/notifications/deliveries.js';
+import { createHash } from 'node:crypto';
+import { type RatePolicy, takeToken, WECOM_ROBOT_RATE } from '../domain/jobs/rate-budget.js';
 import { wecomOutcome } from '../domain/notifications/wecom.js';
 import type { JobDeps } from './index.js';
 import { createPoller, type Poller } from './poller.js';
 
 /**
- * A WeCom group robot accepts at most 20 messages a minute (errcode 45009 beyond that):
- * 2 messages every 6 s stays within it; a backlog drains at that pace, in order.
+ * A WeCom group robot accepts at most 20 messages a minute (errcode 45009 beyond that): each
+ * message first takes a token from that robot's budget, shared in the database by every instance
+ * (so two instances together still send at most 20 a minute); a backlog drains at that pace.
  */
 export const DEFAULT_BATCH = 2;
 export const DEFAULT_INTERVAL_MS = 6000;
@@ -24,7 +28,12 @@ export interface WebhookJobOptions {
   timeoutMs?: number;
   retry?: RetryPolicy;
   random?: () => number;
+  /** Each robot URL's budget (default: WeCom's 20 a minute). */
+  rate?: RatePolicy;
 }
+
+/** The budget key of a robot: a hash, so the URL's secret key is not copied into another table. */
+export const robotBudgetKey = (url: string) => `wecom:${createHash('sha256').update(url).digest('hex').slice(0, 32)}`;
 
 /** POSTs one message to the robot; resolves to the error text, or null when delivered. */
 export async function postToRobot(url: string, payload: string, timeoutMs: number): Promise<string | null> {
@@ -59,6 +68,10 @@ export function webhookDeliveryPoller(deps: JobDeps, o: WebhookJobOptions = {}):
   const deliver = async (row: ClaimedDelivery) => {
     const url = row.url ?? deps.config.wecomWebhookUrl;
     if (!url) return finishDelivery(deps.db, deps.clock, row, { status: 'skipped' }, retry, o.random);
+    if (!(await takeToken(deps.db, deps.clock, robotBudgetKey(url), o.rate ?? WECOM_ROBOT_RATE))) {
+      await unclaimDelivery(deps.db, deps.clock, row);
+      return 'deferred' as const;
+    }
     const error = await postToRobot(url, row.payload, timeoutMs);
     return finishDelivery(deps.db, deps.clock, row, error ? { status: 'error', error } : { status: 'sent' }, retry, o.random);
   };
@@ -71,8 +84,9 @@ export function webhookDeliveryPoller(deps: JobDeps, o: WebhookJobOptions = {}):
     poll: async () => {
       const skipped = deps.config.wecomWebhookUrl ? 0 : await skipRowsWithoutUrl(deps.db, deps.clock);
       const rows = await claimDueDeliveries(deps.db, deps.clock, batch, leaseMs);
-      for (const row of rows) await deliver(row);
-      return skipped + rows.length;
+      let handled = 0;
+      for (const row of rows) if ((await deliver(row)) !== 'deferred') handled++;
+      return skipped + handled;
     },
   });
 }

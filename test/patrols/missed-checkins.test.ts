@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectMissedCheckins } from '../../src/domain/checkins/missed.js';
+import { detectMissedCheckins, patternsEndingBetween } from '../../src/domain/checkins/missed.js';
+import { acquireLease, LeaseLostError } from '../../src/domain/jobs/lease.js';
 import { ManualClock } from '../../src/domain/shared/clock.js';
 import { missedCheckinsPoller } from '../../src/jobs/missed-checkins.js';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
@@ -82,6 +83,33 @@ for (const dialect of DIALECTS) {
       const listed = (await ctx.app.inject({ method: 'GET', url: '/api/checkins/misses?date=2026-05-27&subject=site', headers: { cookie: cadre } })).json().items;
       expect(listed.length).toBe(rooms.length);
       expect(listed.every((m: { committeeId: string }) => m.committeeId === committee)).toBe(true);
+    });
+
+    it('a round in which no window ends reads no bin room; one in which some end reads only the rooms of those hours', async () => {
+      const db = ctx.handle.db;
+      const quiet = { roomsRead: -1 };
+      await detectMissedCheckins(db, new ManualClock('2026-05-27T01:30:00Z'), { stats: quiet }); // 09:30: nothing ends
+      expect(quiet.roomsRead).toBe(0);
+      const patterns = (await db.selectFrom('sites').select('disposal_hours').distinct().where('kind', '=', 'bin_room').execute()).map((r) => r.disposal_hours!);
+      const from = new Date('2026-05-27T01:30:00Z');
+      const to = new Date('2026-05-27T12:00:00Z');
+      const ending = patternsEndingBetween(patterns, from, to);
+      const busy = { roomsRead: -1 };
+      await detectMissedCheckins(db, new ManualClock(to.toISOString()), { stats: busy });
+      const expected = await db.selectFrom('sites').select('id').where('kind', '=', 'bin_room').where('status', '=', 'active').where('disposal_hours', 'in', ending.length ? ending : ['-']).execute();
+      expect(busy.roomsRead).toBe(expected.length);
+      expect(busy.roomsRead).toBeGreaterThan(0);
+    });
+
+    it('the cursor is written under the job lease: a runner whose lease was taken over rolls back', async () => {
+      const db = ctx.handle.db;
+      const clock = new ManualClock('2026-05-28T01:00:00Z');
+      const stale = await acquireLease(db, clock, 'missed-checkins', 'instance-a', 1000);
+      clock.advance(2000);
+      expect(await acquireLease(db, clock, 'missed-checkins', 'instance-b', 60_000)).not.toBeNull();
+      const cursorBefore = await db.selectFrom('patrol_job_cursors').select('cursor_at').where('name', '=', 'missed-checkins').executeTakeFirstOrThrow();
+      await expect(detectMissedCheckins(db, clock, { lease: { held: stale!, ttlMs: 1000 } })).rejects.toBeInstanceOf(LeaseLostError);
+      expect(await db.selectFrom('patrol_job_cursors').select('cursor_at').where('name', '=', 'missed-checkins').executeTakeFirstOrThrow()).toEqual(cursorBefore);
     });
   });
 }

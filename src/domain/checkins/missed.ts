@@ -4,6 +4,7 @@ import { newId } from '../shared/ids.js';
 import { datesBetween, shanghaiDate } from './local-time.js';
 import { parseDisposalHours, windowsOn } from './windows.js';
 import { coverageChanged } from '../coverage/coverage-memo.js';
+import { assertLease, type HeldLease } from '../jobs/lease.js';
 
 export const MISSED_CHECKINS_CURSOR = 'missed-checkins';
 const CHUNK = 400;
@@ -11,6 +12,23 @@ const CHUNK = 400;
 export interface MissedOptions {
   /** How far back the very first run looks (later runs resume from the stored cursor). */
   firstRunLookbackMs?: number;
+  /** Run by the job under its lease: the cursor is written only while the lease is still ours. */
+  lease?: { held: HeldLease; ttlMs: number };
+  /** Filled in for observability: how many bin rooms this round read. */
+  stats?: { roomsRead: number };
+}
+
+/**
+ * The disposal-hour patterns (as stored) that end at least one window in (from, to]. Rooms share
+ * a handful of patterns, so a round reads the patterns (from an index) and only the rooms of the
+ * patterns whose windows ended, instead of every bin room of the city every minute.
+ */
+export function patternsEndingBetween(patterns: string[], from: Date, to: Date): string[] {
+  const days = datesBetween(shanghaiDate(from), shanghaiDate(to));
+  return patterns.filter((p) => {
+    const hours = parseDisposalHours(p);
+    return days.some((d) => windowsOn(d, hours).some((w) => w.endAt > from && w.endAt <= to));
+  });
 }
 
 /**
@@ -24,17 +42,32 @@ export interface MissedOptions {
 export async function detectMissedCheckins(db: Db, clock: Clock, opts: MissedOptions = {}): Promise<number> {
   const now = clock.now();
   return db.transaction().execute(async (trx) => {
+    // First statement of the round: a takeover by another instance now waits for our commit,
+    // and a runner that lost its lease rolls back instead of moving the cursor.
+    if (opts.lease) await assertLease(trx, clock, opts.lease.held, opts.lease.ttlMs);
     const cur = await trx.selectFrom('patrol_job_cursors').select('cursor_at').where('name', '=', MISSED_CHECKINS_CURSOR).executeTakeFirst();
     const from = cur ? new Date(cur.cursor_at) : new Date(now.getTime() - (opts.firstRunLookbackMs ?? 24 * 3600_000));
     if (now <= from) return 0;
 
-    const rooms = await trx
+    const patterns = await trx
       .selectFrom('sites')
-      .select(['id', 'subdistrict_id', 'committee_id', 'disposal_hours', 'created_at'])
+      .select('disposal_hours')
+      .distinct()
       .where('kind', '=', 'bin_room')
       .where('status', '=', 'active')
       .where('disposal_hours', 'is not', null)
       .execute();
+    const ending = patternsEndingBetween(patterns.map((p) => p.disposal_hours!), from, now);
+    const rooms = ending.length
+      ? await trx
+          .selectFrom('sites')
+          .select(['id', 'subdistrict_id', 'committee_id', 'disposal_hours', 'created_at'])
+          .where('kind', '=', 'bin_room')
+          .where('status', '=', 'active')
+          .where('disposal_hours', 'in', ending)
+          .execute()
+      : [];
+    if (opts.stats) opts.stats.roomsRead = rooms.length;
     const days = datesBetween(shanghaiDate(from), shanghaiDate(now));
     const ended: { room: (typeof rooms)[number]; key: string; date: string; endAt: Date }[] = [];
     for (const room of rooms) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PostgresAdapter } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { DeliveryStatus, WebhookDeliveryTable } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
@@ -69,8 +70,43 @@ export async function claimDeliveries(db: Db, clock: Clock, ids: string[], lease
     .execute();
 }
 
+/**
+ * Claims up to `limit` due rows for this worker. On PostgreSQL, one statement picks them with
+ * FOR UPDATE SKIP LOCKED, so workers on several instances each take different rows without
+ * waiting on one another; SQLite (one process) selects then claims.
+ */
 export async function claimDueDeliveries(db: Db, clock: Clock, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-  return claimDeliveries(db, clock, await dueDeliveryIds(db, clock, limit), leaseMs);
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return claimDeliveries(db, clock, await dueDeliveryIds(db, clock, limit), leaseMs);
+  const now = clock.now();
+  const nowIso = now.toISOString();
+  const token = randomUUID();
+  return db
+    .updateTable('webhook_deliveries')
+    .set((eb) => ({
+      status: 'sending',
+      claim_token: token,
+      claimed_until: new Date(now.getTime() + leaseMs).toISOString(),
+      attempts: eb('attempts', '+', 1),
+      updated_at: nowIso,
+    }))
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('webhook_deliveries').select('id').where(dueCondition(nowIso)).orderBy('next_attempt_at').limit(limit).forUpdate().skipLocked(),
+    )
+    .returning(['id', 'url', 'payload', 'attempts', 'claim_token'])
+    .execute();
+}
+
+/**
+ * Gives a claimed row back untouched (no attempt made: the shared rate budget was spent), due
+ * again at once for whichever instance has budget next.
+ */
+export async function unclaimDelivery(db: Db, clock: Clock, row: ClaimedDelivery): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set((eb) => ({ status: 'pending', claim_token: null, claimed_until: null, attempts: eb('attempts', '-', 1), updated_at: clock.now().toISOString() }))
+    .where('id', '=', row.id)
+    .where('claim_token', '=', row.claim_token)
+    .execute();
 }
 
 /** Records the outcome of one attempt; only the worker still holding the claim may. */

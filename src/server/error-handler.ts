@@ -16,6 +16,7 @@ export const STATUS: Record<ErrorCode, number> = {
   stale_version: 409,
   duplicate: 409,
   payload_too_large: 413,
+  upload_limit_exceeded: 413,
   unsupported_media_type: 415,
   import_failed: 422,
   idempotency_mismatch: 422,

@@ -1,5 +1,6 @@
 import { loadFileType, loadSharp } from '../shared/lazy-modules.js';
 import { DomainError } from '../shared/errors.js';
+import { limitExceeded, UPLOAD_LIMITS } from '../shared/upload-limits.js';
 
 /** What phones send: JPEG, PNG, WebP, and HEIC/HEIF from iPhones. Decided by content, not by name. */
 export const ACCEPTED_MIME = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif'] as const;
@@ -28,29 +29,61 @@ export interface Rendered {
 }
 
 /**
- * Size (after EXIF orientation) and a THUMB_SIZE px JPEG thumbnail. The prebuilt sharp ships
- * libheif with the AV1 decoder only: HEVC-coded HEIC from iPhones cannot be decoded, so for
- * those we keep the original, read the size from the HEIF `ispe` box, and make no thumbnail.
+ * Refuses an image whose header promises more than UPLOAD_LIMITS allow, before decoding it: a
+ * small file can declare a huge canvas (a decompression bomb). Animated PNG/WebP are refused by
+ * frame count; HEIF is exempt from it (its collection holds depth maps, bursts; sharp decodes only
+ * the primary image).
+ */
+export function checkImageLimits(mime: PhotoMime, width: number | null | undefined, height: number | null | undefined, frames: number | null | undefined) {
+  const w = width ?? 0;
+  const h = height ?? 0;
+  if (Math.max(w, h) > UPLOAD_LIMITS.image_dimension) throw limitExceeded('image_dimension', { width: w, height: h });
+  if (w * h > UPLOAD_LIMITS.image_pixels) throw limitExceeded('image_pixels', { width: w, height: h });
+  if (mime !== 'image/heic' && mime !== 'image/heif' && (frames ?? 1) > UPLOAD_LIMITS.image_frames) {
+    throw limitExceeded('image_frames', { frames });
+  }
+}
+
+const undecodable = (mime: PhotoMime, err: unknown) =>
+  new DomainError('unsupported_media_type', `file: the ${mime} image cannot be decoded (${(err as Error).message.split('\n')[0]})`, {
+    field: 'file',
+    detected: mime,
+  });
+
+const isHeif = (mime: PhotoMime) => mime === 'image/heic' || mime === 'image/heif';
+
+/**
+ * Size (after EXIF orientation) and a THUMB_SIZE px JPEG thumbnail, within UPLOAD_LIMITS. The
+ * prebuilt sharp ships libheif with the AV1 decoder only: HEVC-coded HEIC from iPhones cannot be
+ * decoded, so for those we keep the original, read the size from the HEIF `ispe` box, and make
+ * no thumbnail.
  */
 export async function renderPhoto(bytes: Buffer, mime: PhotoMime): Promise<Rendered> {
+  const sharp = await loadSharp();
+  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>> | null = null;
   try {
-    const sharp = await loadSharp();
-    const img = sharp(bytes, { failOn: 'error', limitInputPixels: 100_000_000 });
-    const meta = await img.metadata();
+    // Reads the header only; the limits are checked before any pixel is decoded.
+    meta = await sharp(bytes, { failOn: 'error', limitInputPixels: false }).metadata();
+  } catch (err) {
+    if (!isHeif(mime)) throw undecodable(mime, err);
+  }
+  if (meta) checkImageLimits(mime, meta.width, meta.height, meta.pages);
+  try {
+    const img = sharp(bytes, { failOn: 'error', limitInputPixels: UPLOAD_LIMITS.image_pixels, sequentialRead: true });
     const thumb = await img
-      .clone()
       .rotate()
       .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
       .jpeg({ quality: 75, mozjpeg: true })
       .toBuffer();
-    const swap = (meta.orientation ?? 1) >= 5;
-    return { width: (swap ? meta.height : meta.width) ?? null, height: (swap ? meta.width : meta.height) ?? null, thumb };
+    const swap = (meta?.orientation ?? 1) >= 5;
+    return { width: (swap ? meta?.height : meta?.width) ?? null, height: (swap ? meta?.width : meta?.height) ?? null, thumb };
   } catch (err) {
-    if (mime === 'image/heic' || mime === 'image/heif') return { ...heifSize(bytes), thumb: null };
-    throw new DomainError('unsupported_media_type', `file: the ${mime} image cannot be decoded (${(err as Error).message.split('\n')[0]})`, {
-      field: 'file',
-      detected: mime,
-    });
+    if (isHeif(mime)) {
+      const size = heifSize(bytes);
+      checkImageLimits(mime, size.width, size.height, 1);
+      return { ...size, thumb: null };
+    }
+    throw undecodable(mime, err);
   }
 }
 

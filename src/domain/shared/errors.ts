@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'stale_version',
   'duplicate',
   'payload_too_large',
+  'upload_limit_exceeded',
   'unsupported_media_type',
   'import_failed',
   'idempotency_mismatch',

@@ -1,6 +1,7 @@
-import type ExcelJS from 'exceljs';
 import { loadExcel } from './lazy-modules.js';
-import { DomainError, invalidField } from './errors.js';
+import { DomainError } from './errors.js';
+import { limitExceeded, UPLOAD_LIMITS } from './upload-limits.js';
+import { columnLetters, isProblem, openWorkbook } from './xlsx-reader.js';
 
 /**
  * Reading and writing the .xlsx ledgers offices keep. Knows nothing about sites or staff:
@@ -39,7 +40,7 @@ export interface Ledger<K extends string> {
 /** Reported errors are capped so one broken 20,000-row file does not produce a huge answer. */
 export const MAX_REPORTED_ERRORS = 1000;
 /** Larger files belong to a bulk migration, not to a ledger upload. */
-export const MAX_LEDGER_ROWS = 20_000;
+export const MAX_LEDGER_ROWS = UPLOAD_LIMITS.sheet_rows;
 /** How far down we look for the header row (ledgers often start with a title row or two). */
 const HEADER_SEARCH_ROWS = 10;
 
@@ -67,35 +68,6 @@ const normalizeHeader = (s: string) =>
     .replace(/[\s*＊:：_-]/g, '')
     .toLowerCase();
 
-/** Text of any exceljs cell value: rich text, formulas (their result), hyperlinks, numbers. */
-export function cellText(value: ExcelJS.CellValue): string | null {
-  if (value === null || value === undefined) return null;
-  let v: unknown = value;
-  if (typeof v === 'object' && v !== null && !(v instanceof Date)) {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.richText)) v = (o.richText as { text: string }[]).map((t) => t.text).join('');
-    else if ('result' in o) v = o.result;
-    else if ('text' in o) v = o.text;
-    else if ('error' in o) v = null;
-    if (v !== null && typeof v === 'object' && !(v instanceof Date)) return cellText(v as ExcelJS.CellValue);
-  }
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v.toISOString();
-  const s = String(v).trim();
-  return s === '' ? null : s;
-}
-
-async function loadWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
-  if (!looksLikeXlsx(bytes)) throw new DomainError('unsupported_media_type', 'Expected an .xlsx workbook');
-  const wb = new (await loadExcel()).Workbook();
-  try {
-    await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
-  } catch {
-    throw invalidField('file', 'not a readable .xlsx workbook');
-  }
-  return wb;
-}
-
 function matchHeaders<K extends string>(values: (string | null)[], columns: readonly LedgerColumn<K>[]) {
   const found = new Map<K, { index: number; text: string }>();
   values.forEach((text, index) => {
@@ -108,67 +80,63 @@ function matchHeaders<K extends string>(values: (string | null)[], columns: read
 }
 
 /**
- * Reads the first sheet that has the ledger's header row. Missing required columns or a sheet
- * without data rows fail the import naming the column.
+ * Reads the first sheet that has the ledger's header row, streaming (see xlsx-reader.ts): limits
+ * are checked while reading, so an oversized or hostile file is refused before it costs memory.
+ * Missing required columns or a sheet without data rows fail the import naming the column; a
+ * formula without a saved result or an error cell in a ledger column fails it naming the cell.
  */
 export async function readLedger<K extends string>(
   bytes: Uint8Array,
   columns: readonly LedgerColumn<K>[],
   required: readonly K[],
 ): Promise<Ledger<K>> {
-  const wb = await loadWorkbook(bytes);
-  // A zip that is not a workbook (a .docx, an archive) loads as a workbook without sheets.
-  if (!wb.worksheets.length) throw invalidField('file', 'not an .xlsx workbook: it has no sheets');
-  let best: { sheet: ExcelJS.Worksheet; headerRow: number; found: Map<K, { index: number; text: string }> } | null = null;
-  for (const sheet of wb.worksheets) {
-    const last = Math.min(sheet.rowCount, HEADER_SEARCH_ROWS);
-    for (let r = 1; r <= last; r++) {
-      const values = rowValues(sheet.getRow(r));
-      const found = matchHeaders(values, columns);
-      if (!best || found.size > best.found.size) best = { sheet, headerRow: r, found };
-      if (required.every((k) => found.has(k))) break;
+  if (!looksLikeXlsx(bytes)) throw new DomainError('unsupported_media_type', 'Expected an .xlsx workbook');
+  const wb = await openWorkbook(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  try {
+    let best: { headerRow: number; found: Map<K, { index: number; text: string }> } | null = null;
+    for (const sheet of wb.sheets) {
+      let header: { row: number; found: Map<K, { index: number; text: string }> } | null = null;
+      const rows: LedgerRow<K>[] = [];
+      const problems: RowError[] = [];
+      for await (const { row, cells } of wb.rows(sheet)) {
+        if (!header) {
+          if (row > HEADER_SEARCH_ROWS) break;
+          const found = matchHeaders(cells.map((c) => (isProblem(c) ? null : c)), columns);
+          if (!best || found.size > best.found.size) best = { headerRow: row, found };
+          if (required.every((k) => found.has(k))) header = { row, found };
+          continue;
+        }
+        const values: (string | null)[] = [];
+        for (const { index, text } of header.found.values()) {
+          const cell = cells[index] ?? null;
+          if (isProblem(cell)) problems.push({ row, column: text, reason: `${columnLetters(index + 1)}${row}: ${cell.problem}` });
+          else values[index] = cell;
+        }
+        if (!cells.some((c) => c !== null)) continue;
+        if (rows.length >= UPLOAD_LIMITS.sheet_rows) throw limitExceeded('sheet_rows', { row });
+        rows.push({ row, get: (key: K) => values[header!.found.get(key)?.index ?? -1] ?? null });
+      }
+      if (!header) continue;
+      const found = header.found;
+      const headerOf = (key: K) => found.get(key)?.text ?? columns.find((c) => c.key === key)?.header ?? key;
+      if (problems.length) throw importFailed(problems, 'The file has cells that cannot be read; nothing was imported');
+      if (!rows.length) {
+        const first = required[0] ?? columns[0]!.key;
+        throw importFailed([{ row: header.row + 1, column: headerOf(first), reason: 'the sheet has no data rows' }], 'The sheet has no data rows');
+      }
+      return { rows, headerOf };
     }
-    if (best && required.every((k) => best!.found.has(k))) break;
-  }
-  const headerRow = best?.headerRow ?? 1;
-  const found = best?.found ?? new Map<K, { index: number; text: string }>();
-  const headerOf = (key: K) => found.get(key)?.text ?? columns.find((c) => c.key === key)?.header ?? key;
-  const missing = required.filter((k) => !found.has(k));
-  if (missing.length) {
+    const headerRow = best?.headerRow ?? 1;
+    const found = best?.found ?? new Map<K, { index: number; text: string }>();
+    const headerOf = (key: K) => found.get(key)?.text ?? columns.find((c) => c.key === key)?.header ?? key;
+    const missing = required.filter((k) => !found.has(k));
     throw importFailed(
       missing.map((k) => ({ row: headerRow, column: headerOf(k), reason: 'required column is missing' })),
       `Missing column ${missing.map(headerOf).join(', ')}`,
     );
+  } finally {
+    wb.close();
   }
-  const sheet = best!.sheet;
-  const rows: LedgerRow<K>[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    if (rowNumber <= headerRow) return;
-    const values = rowValues(row);
-    if (values.every((v) => v === null)) return;
-    rows.push({ row: rowNumber, get: (key: K) => values[found.get(key)?.index ?? -1] ?? null });
-  });
-  if (!rows.length) {
-    const first = required[0] ?? columns[0]!.key;
-    throw importFailed([{ row: headerRow + 1, column: headerOf(first), reason: 'the sheet has no data rows' }], 'The sheet has no data rows');
-  }
-  if (rows.length > MAX_LEDGER_ROWS) {
-    throw importFailed(
-      [{ row: rows[MAX_LEDGER_ROWS]!.row, column: headerOf(required[0]!), reason: `more than ${MAX_LEDGER_ROWS} rows; split the file` }],
-      'The file has too many rows',
-    );
-  }
-  return { rows, headerOf };
-}
-
-/** 0-based cell texts of a row (exceljs numbers cells from 1). */
-function rowValues(row: ExcelJS.Row): (string | null)[] {
-  const out: (string | null)[] = [];
-  row.eachCell({ includeEmpty: false }, (cell, col) => {
-    out[col - 1] = cellText(cell.value);
-  });
-  for (let i = 0; i < out.length; i++) if (out[i] === undefined) out[i] = null;
-  return out;
 }
 
 /** Writes one sheet: a bold, frozen header row and the rows below. Text stays text (grid codes, phones). */

@@ -5,6 +5,7 @@ import { expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
 import { DEMO_PASSWORD, describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
+import { clickNav } from './helpers/nav.js';
 
 const jpeg = (r: number, g: number, b: number) => solidJpeg(r, g, b, 480, 360);
 
@@ -39,7 +40,7 @@ describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versio
     const ctx = await newContext(suite.browser, suite.server.url, { viewport: { width: 1400, height: 900 } });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
-    await page.getByTestId('nav-cases').click();
+    await clickNav(page, 'nav-cases');
     await eventually(() => page.getByTestId('count-to_file').textContent()).toBe('3');
     await eventually(() => page.locator('[data-testid=case-table] tbody tr').count()).toBe(3);
 

@@ -4,6 +4,7 @@ import { expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
 import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
+import { clickNav } from './helpers/nav.js';
 
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1400, height: 900 } };
 
@@ -81,7 +82,7 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     const desk = await opCtx.newPage();
     desk.on('pageerror', (e) => pageErrors.push(e.message));
     await signInThroughForm(desk, 'operator');
-    await desk.getByTestId('nav-cases').click();
+    await clickNav(desk, 'nav-cases');
     await desk.getByTestId('queue-to_file').click();
     await desk.locator(`[data-testid=case-table] tr[data-number="${number}"]`).waitFor();
     await desk.getByTestId(`open-${caseId}`).click();

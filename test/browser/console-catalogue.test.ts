@@ -1,6 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
 import { browserSuite, subdistrictOf } from './helpers/suite.js';
+import { clickNav } from './helpers/nav.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 900 } };
 
@@ -19,7 +20,7 @@ describeBrowser('console: problem catalogue editor', () => {
     const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'admin');
-    await page.getByTestId('nav-catalogue').click();
+    await clickNav(page, 'nav-catalogue');
     // the seeded tree: class → sub-class → standard, with the standard's limits shown
     await page.getByTestId('cat-node-A').waitFor();
     await expect(page.getByTestId('cat-node-A01').locator('[data-testid=cat-node-A0101]').count()).resolves.toBe(1);
@@ -102,7 +103,7 @@ describeBrowser('console: problem catalogue editor', () => {
     const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
-    await page.getByTestId('nav-catalogue').click();
+    await clickNav(page, 'nav-catalogue');
     await page.getByTestId('cat-readonly').waitFor();
     await page.getByTestId('cat-open-A0101').click();
     await expect(page.getByTestId('cat-code').isDisabled()).resolves.toBe(true);

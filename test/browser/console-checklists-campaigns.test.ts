@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
 import { DEMO_PASSWORD, describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
 import { browserSuite, subdistrictOf } from './helpers/suite.js';
+import { clickNav } from './helpers/nav.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 1000 } };
 /** Shanghai calendar date `days` from now. */
@@ -26,7 +27,7 @@ describeBrowser('console: checklist editor (versions) and sweep campaigns (progr
     const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'admin');
-    await page.getByTestId('nav-checklists').click();
+    await clickNav(page, 'nav-checklists');
     await page.getByTestId('checklist-kind').selectOption('shop');
     const rows = page.locator('[data-testid=checklist-items] tbody tr');
     // the shop checklist's own first item is in the form (not the bin-room one shown before the switch)
@@ -53,7 +54,7 @@ describeBrowser('console: checklist editor (versions) and sweep campaigns (progr
     const op = await newContext(suite.browser, suite.server.url, DESKTOP);
     const opPage = await op.newPage();
     await signInThroughForm(opPage, 'operator');
-    await opPage.getByTestId('nav-campaigns').waitFor(); // signed in; the editor is not in an operator's menu
+    await opPage.getByTestId('nav-campaigns').waitFor({ state: 'attached' }); // signed in; the editor is not in an operator's menu
     expect(await opPage.getByTestId('nav-checklists').count()).toBe(0);
     await opPage.goto('/checklists');
     await opPage.getByTestId('checklist-kind').selectOption('shop');
@@ -67,7 +68,7 @@ describeBrowser('console: checklist editor (versions) and sweep campaigns (progr
     const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'admin');
-    await page.getByTestId('nav-campaigns').click();
+    await clickNav(page, 'nav-campaigns');
     await page.getByTestId('campaign-name').fill('沿街商铺两周大排查');
     await page.getByLabel('社区单位').uncheck(); // shops only
     await page.getByTestId('campaign-start').fill(shanghaiDate(0));

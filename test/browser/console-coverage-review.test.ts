@@ -5,6 +5,7 @@ import { detectMissedCheckins } from '../../src/domain/checkins/missed.js';
 import { ManualClock } from '../../src/domain/shared/clock.js';
 import { DEMO_PASSWORD, describeBrowser, eventually, newContext, signInThroughForm, solidJpeg } from './helpers/browser.js';
 import { browserSuite, subdistrictOf } from './helpers/suite.js';
+import { clickNav } from './helpers/nav.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 1000 } };
 /** Shanghai calendar date `days` from now. */
@@ -53,7 +54,7 @@ describeBrowser('console coverage: flagged inspections, missed check-ins per cad
     const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
-    await page.getByTestId('nav-coverage').click();
+    await clickNav(page, 'nav-coverage');
     const row = page.locator(`[data-testid=flagged-inspection][data-id="${second.id}"]`);
     await row.waitFor();
     expect(await row.textContent()).toContain('照片重复使用');
@@ -75,7 +76,7 @@ describeBrowser('console coverage: flagged inspections, missed check-ins per cad
     const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'admin');
-    await page.getByTestId('nav-coverage').click();
+    await clickNav(page, 'nav-coverage');
     await eventually(() => page.getByTestId('interval-shop-red').inputValue()).toBe('7');
     await page.getByTestId('interval-shop-red').fill('5');
     const put = page.waitForResponse((r) => r.url().endsWith('/api/coverage/intervals') && r.request().method() === 'PUT');
@@ -99,7 +100,7 @@ describeBrowser('console coverage: flagged inspections, missed check-ins per cad
     const op = await newContext(suite.browser, suite.server.url, DESKTOP);
     const opPage = await op.newPage();
     await signInThroughForm(opPage, 'operator');
-    await opPage.getByTestId('nav-coverage').click();
+    await clickNav(opPage, 'nav-coverage');
     await eventually(() => opPage.getByTestId('interval-shop-red').inputValue()).toBe('5');
     expect(await opPage.getByTestId('interval-shop-red').isDisabled()).toBe(true);
     expect(await opPage.getByTestId('intervals-save').count()).toBe(0);

@@ -5,6 +5,7 @@ import { dashboardRollupsPoller } from '../../src/jobs/dashboard-rollups.js';
 import type { Poller } from '../../src/jobs/poller.js';
 import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
+import { clickNav } from './helpers/nav.js';
 
 describeBrowser('console dashboard: live without reload', () => {
   const suite = browserSuite();
@@ -23,7 +24,7 @@ describeBrowser('console dashboard: live without reload', () => {
     const desk = await newContext(suite.browser, suite.server.url);
     const page = await desk.newPage();
     await signInThroughForm(page, 'operator');
-    await page.getByTestId('nav-dashboard').click();
+    await clickNav(page, 'nav-dashboard');
     await eventually(() => page.getByTestId('dash-live').getAttribute('class')).toContain('on');
     await eventually(() => page.getByTestId('kpi-found').locator('b').textContent()).toBe('0');
     // ECharts arrives in its own chunk and draws.

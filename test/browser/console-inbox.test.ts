@@ -3,6 +3,7 @@ import type { APIRequestContext } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { DEMO_PASSWORD, describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
 import { browserSuite, subdistrictOf } from './helpers/suite.js';
+import { clickNav } from './helpers/nav.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 900 } };
 
@@ -99,7 +100,7 @@ describeBrowser('console: inbox badge and list; robot webhook and delivery log',
     const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'admin');
-    await page.getByTestId('nav-notifications').click();
+    await clickNav(page, 'nav-notifications');
     await eventually(() => page.getByTestId('robot-current').textContent()).toContain('未单独设置');
 
     // a URL that is not http(s) is refused, naming the field

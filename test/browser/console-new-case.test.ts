@@ -1,6 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeBrowser, eventually, newContext, signInThroughForm, solidJpeg } from './helpers/browser.js';
 import { browserSuite, subdistrictOf } from './helpers/suite.js';
+import { clickNav } from './helpers/nav.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 1000 } };
 
@@ -20,7 +21,7 @@ describeBrowser('console: new case from the desk (citizen report and other desk 
     const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
-    await page.getByTestId('nav-cases').click();
+    await clickNav(page, 'nav-cases');
     await page.getByTestId('new-case').click();
     await page.getByTestId('new-case-page').waitFor();
     expect(await page.getByTestId('new-source').inputValue()).toBe('citizen');
@@ -109,7 +110,7 @@ describeBrowser('console: new case from the desk (citizen report and other desk 
     const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'handler1');
-    await page.getByTestId('nav-cases').click();
+    await clickNav(page, 'nav-cases');
     await page.getByTestId('case-table').waitFor();
     expect(await page.getByTestId('new-case').count()).toBe(0);
     await page.goto('/cases/new');

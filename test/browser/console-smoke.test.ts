@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeBrowser, newContext, signInThroughForm, pageProblems } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
+import { clickNav } from './helpers/nav.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 900 } };
 
@@ -27,7 +28,7 @@ describeBrowser('console smoke: every menu entry of every role opens cleanly', (
       expect(entries.length).toBeGreaterThan(0);
       for (const lang of ['zh', 'en']) {
         for (const id of entries) {
-          await page.getByTestId(id).first().click();
+          await clickNav(page, id);
           await page.waitForLoadState('networkidle');
           expect(await page.locator('main, #root').first().textContent(), `${id} (${lang}) is empty`).not.toBe('');
         }

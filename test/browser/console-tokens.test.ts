@@ -2,6 +2,7 @@ import { request as pwRequest } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
+import { clickNav } from './helpers/nav.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 900 } };
 
@@ -13,7 +14,7 @@ describeBrowser('console: API tokens for integrations (camera / IoT)', () => {
     const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
-    await page.getByTestId('nav-tokens').click();
+    await clickNav(page, 'nav-tokens');
     await page.getByTestId('token-name').fill('虹桥路口摄像头 #3');
     await page.getByTestId('token-ttl').fill('365');
     await page.getByTestId('token-create').click();
@@ -53,7 +54,7 @@ describeBrowser('console: API tokens for integrations (camera / IoT)', () => {
     const other = await newContext(suite.browser, suite.server.url, DESKTOP);
     const op2 = await other.newPage();
     await signInThroughForm(op2, 'patrol1');
-    await op2.getByTestId('nav-tokens').click();
+    await clickNav(op2, 'nav-tokens');
     await op2.getByTestId('token-table').waitFor();
     await eventually(() => op2.locator('.muted', { hasText: '还没有令牌' }).count()).toBe(1);
     expect(await op2.getByTestId('token-row').count()).toBe(0);

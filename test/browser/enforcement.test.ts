@@ -4,6 +4,7 @@ import { expect, it } from 'vitest';
 import { pdfText } from '../helpers/pdf-text.js';
 import { describeBrowser, eventually, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
+import { clickNav } from './helpers/nav.js';
 
 
 describeBrowser('enforcement: the officer on the phone, the desk in the console', () => {
@@ -46,7 +47,7 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
     const desk = await newContext(suite.browser, suite.server.url);
     const p2 = await desk.newPage();
     await signInThroughForm(p2, 'operator');
-    await p2.getByTestId('nav-enforcement').click();
+    await clickNav(p2, 'nav-enforcement');
     await p2.locator('[data-testid=ladder-table] a', { hasText: '经营者' }).first().click();
     await eventually(() => p2.getByTestId('ladder-stage').textContent()).toContain('已责令改正');
     const href = await p2.getByTestId('open-pdf').first().getAttribute('href');

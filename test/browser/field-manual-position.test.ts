@@ -4,6 +4,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
 import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
+import { clickNav } from './helpers/nav.js';
 
 type Room = { id: string; lat: number; lng: number; name: string };
 
@@ -67,7 +68,7 @@ describeBrowser('field app without a position: manual position with a reason, of
     const desk = await newContext(suite.browser, suite.server.url);
     const op = await desk.newPage();
     await signInThroughForm(op, 'operator');
-    await op.getByTestId('nav-coverage').click();
+    await clickNav(op, 'nav-coverage');
     await op.getByTestId('flagged-table').waitFor();
     const row = op.locator('[data-testid=flagged-row][data-method=manual]');
     await eventually(() => row.count()).toBe(1);

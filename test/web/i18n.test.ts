@@ -7,6 +7,7 @@ import { ENFORCEMENT_STRINGS } from '../../web/src/shared/i18n/enforcement.js';
 import { FIELD_APP_STRINGS } from '../../web/src/shared/i18n/field-app.js';
 import { OUTBOX_STRINGS } from '../../web/src/shared/i18n/outbox.js';
 import { PATROL_STRINGS } from '../../web/src/shared/i18n/patrol.js';
+import { UX_STRINGS } from '../../web/src/shared/i18n/ux.js';
 import zh from '../../web/src/shared/i18n/zh.js';
 
 type Tree = { [k: string]: string | Tree };
@@ -31,6 +32,7 @@ const DICTIONARIES: [string, { zh: object; en: object }, string[]][] = [
   ['outbox', OUTBOX_STRINGS, []],
   ['enforcement', ENFORCEMENT_STRINGS, []],
   ['dashboard', DASHBOARD_STRINGS, ['title', 'wall']],
+  ['everyday use', UX_STRINGS, ['menu.cases', 'menu.registry']],
 ];
 
 describe.each(DICTIONARIES)('%s translations', (_name, strings, chineseKeys) => {

@@ -1,0 +1,69 @@
+import { expect, it } from 'vitest';
+import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
+import { clickNav } from './helpers/nav.js';
+import { saveShot } from './helpers/shots.js';
+import { browserSuite } from './helpers/suite.js';
+
+const WIDTHS = [1366, 1920];
+
+describeBrowser('console menu: grouped, one line at 1366 and 1920 px in both languages', () => {
+  const suite = browserSuite();
+
+  for (const username of ['admin', 'operator']) {
+    it(`${username}: the top bar holds one line, every entry opens from its group`, async () => {
+      const ctx = await newContext(suite.browser, suite.server.url, { viewport: { width: 1366, height: 800 } });
+      const page = await ctx.newPage();
+      await signInThroughForm(page, username);
+      await page.getByTestId('who').waitFor();
+      for (const lang of ['zh', 'en']) {
+        await page.evaluate((l) => localStorage.setItem('closeloop.lang', l), lang);
+        for (const width of WIDTHS) {
+          await page.setViewportSize({ width, height: 800 });
+          await page.reload();
+          await page.getByTestId('who').waitFor();
+          // Every item of the top bar sits on one line: the same top, the bar one line high.
+          const layout = await page.evaluate(() => {
+            const bar = document.querySelector('.topbar')!.getBoundingClientRect();
+            const tops = [...document.querySelectorAll('.topbar .menu-top, .topbar .who > *')].map((e) => Math.round(e.getBoundingClientRect().top));
+            const nav = document.querySelector('.mainnav')!;
+            return { barHeight: bar.height, spread: Math.max(...tops) - Math.min(...tops), overflow: nav.scrollWidth - nav.clientWidth, bodyOverflow: document.documentElement.scrollWidth - window.innerWidth };
+          });
+          expect(layout.barHeight, `${lang} ${width}px`).toBeLessThan(64);
+          expect(layout.spread, `${lang} ${width}px`).toBeLessThanOrEqual(8);
+          expect(layout.overflow, `${lang} ${width}px`).toBeLessThanOrEqual(0);
+          expect(layout.bodyOverflow, `${lang} ${width}px`).toBeLessThanOrEqual(0);
+        }
+        if (username === 'admin') await saveShot(page, `menu-${lang}-1920`);
+      }
+      // Each entry is reached through its group and lands on its page.
+      const entries = await page.locator('.mainnav [data-testid^="nav-"]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-testid')!, e.getAttribute('href')!]));
+      expect(entries.length).toBeGreaterThan(3);
+      for (const [id, href] of entries) {
+        await clickNav(page, id!);
+        await eventually(() => new URL(page.url()).pathname).toBe(href);
+        // The drop-down closes after navigating.
+        expect(await page.locator('.menu-list:visible').count()).toBe(0);
+      }
+      await ctx.close();
+    });
+  }
+
+  it('keyboard: a group opens with Enter, Escape closes it, the page is reached by Tab + Enter', async () => {
+    const ctx = await newContext(suite.browser, suite.server.url, { viewport: { width: 1366, height: 800 } });
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'admin');
+    await page.getByTestId('who').waitFor();
+    const group = page.getByTestId('navgroup-registry');
+    await group.focus();
+    await page.keyboard.press('Enter');
+    expect(await group.getAttribute('aria-expanded')).toBe('true');
+    await page.keyboard.press('Escape');
+    expect(await group.getAttribute('aria-expanded')).toBe('false');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await eventually(() => new URL(page.url()).pathname).toBe('/staff');
+    await ctx.close();
+  });
+});

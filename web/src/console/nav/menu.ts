@@ -1,0 +1,50 @@
+/**
+ * The console's menu: a few groups, each a drop-down of pages, so the top bar never wraps at
+ * 1366 px in either language. A new page adds one entry to MENU under the group it belongs to
+ * (and its label to an i18n bundle); a group with one page the person may open is shown as a
+ * plain link, a group with none is not shown.
+ */
+import { canOpenCatalogue } from '../catalogue/CataloguePage';
+
+export type MenuGroupId = 'overview' | 'cases' | 'field' | 'registry' | 'services' | 'system';
+
+export interface MenuEntry {
+  group: MenuGroupId;
+  to: string;
+  /** i18n key of the entry's label. */
+  label: string;
+  /** Permission from GET /api/me the person must hold to see the entry. */
+  permission: string;
+  /** data-testid of the link; browser tests open it with test/browser/helpers/nav.ts. */
+  testId: string;
+  /** Extra condition beyond the permission (e.g. a page for some roles only). */
+  when?: (ctx: { role: string; can: (p: string) => boolean }) => boolean;
+}
+
+/** The groups, in menu order; labels live under ux.menu.<id>. */
+export const MENU_GROUPS: readonly MenuGroupId[] = ['overview', 'cases', 'field', 'registry', 'services', 'system'];
+
+export const MENU: MenuEntry[] = [
+  { group: 'overview', to: '/dashboard', label: 'dash.nav', permission: 'dashboard.read', testId: 'nav-dashboard' },
+  { group: 'cases', to: '/cases', label: 'cases.nav', permission: 'cases.read', testId: 'nav-cases' },
+  { group: 'cases', to: '/enforcement', label: 'enforcement.nav', permission: 'enforcement.read', testId: 'nav-enforcement' },
+  { group: 'field', to: '/coverage', label: 'patrol.nav.coverage', permission: 'coverage.read', testId: 'nav-coverage' },
+  { group: 'field', to: '/campaigns', label: 'patrol.nav.campaigns', permission: 'coverage.read', testId: 'nav-campaigns' },
+  { group: 'field', to: '/checklists', label: 'patrol.nav.checklists', permission: 'checklists.write', testId: 'nav-checklists' },
+  { group: 'registry', to: '/sites', label: 'nav.sites', permission: 'registry.read', testId: 'nav-sites' },
+  { group: 'registry', to: '/staff', label: 'nav.staff', permission: 'staff.read', testId: 'nav-staff' },
+  {
+    group: 'registry', to: '/catalogue', label: 'console.nav.catalogue', permission: 'catalogue.read', testId: 'nav-catalogue',
+    when: ({ role, can }) => canOpenCatalogue(can, role),
+  },
+  { group: 'system', to: '/notifications', label: 'console.nav.notifications', permission: 'notifications.admin', testId: 'nav-notifications' },
+  { group: 'system', to: '/tokens', label: 'console.nav.tokens', permission: 'tokens.manage', testId: 'nav-tokens' },
+];
+
+/** The entries a person sees, grouped in menu order; empty groups left out. */
+export function visibleMenu(ctx: { role: string; can: (p: string) => boolean }, menu: MenuEntry[] = MENU) {
+  return MENU_GROUPS.map((id) => ({
+    id,
+    entries: menu.filter((e) => e.group === id && ctx.can(e.permission) && (!e.when || e.when(ctx))),
+  })).filter((g) => g.entries.length > 0);
+}

@@ -1,4 +1,4 @@
-/* 闭环 field app service worker (scope /m). Hand-written, no build step: see README "Offline field app".
+/* 闭环 field app service worker (scope /m). Hand-written, no build step: see docs/field-app.md.
  * - Shell: /m (every /m/* navigation is the same m.html) and the JS/CSS it references are cached at
  *   install; navigations are stale-while-revalidate (opens at once, offline too).
  * - /assets/* (content-hashed, immutable): cache-first, so lazy chunks used once also work offline.

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -28,11 +29,32 @@ const EnvSchema = z.object({
   CHECKIN_MAX_DEVICE_AGE_HOURS: z.coerce.number().positive().max(24 * 14).default(24),
   DUPLICATE_RADIUS_M: z.coerce.number().int().min(1).max(2000).default(100),
   DUPLICATE_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  // Operations (docs/operations.md)
+  DATABASE_READ_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://…').optional(),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+  SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
+  TRUSTED_PROXIES: z.string().default(''),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(5_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  SIGN_IN_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
 });
 
 export type DatabaseConfig =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string; schema?: string };
+  | { kind: 'sqlite'; file: string; busyTimeoutMs?: number }
+  | { kind: 'postgres'; url: string; schema?: string; pool?: PostgresPoolSettings };
+
+/** Connection settings of a PostgreSQL pool (src/db/index.ts applies them to every connection). */
+export interface PostgresPoolSettings {
+  max: number;
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+}
 
 export interface Config {
   database: DatabaseConfig;
@@ -51,6 +73,13 @@ export interface Config {
   duplicates: { radiusM: number; windowHours: number };
   /** Check-in geofence and photo evidence checks (see src/domain/checkins/geofence.ts). */
   patrol: { geofenceM: number; maxAccuracyM: number; evidenceMaxSkewMs: number; evidenceMaxExifDistanceM: number; maxDeviceAgeMs: number };
+  /** A streaming replica for dashboard and list reads (PostgreSQL only); null = the primary. */
+  readDatabase: DatabaseConfig | null;
+  /** Addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed; empty = none. */
+  trustedProxies: string[];
+  shutdown: { drainMs: number; timeoutMs: number };
+  metrics: { token: string | null; port: number };
+  retention: { signInEventsDays: number };
 }
 
 export class ConfigError extends Error {}
@@ -64,14 +93,32 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
   let database: DatabaseConfig;
+  const pool: PostgresPoolSettings = {
+    max: e.DB_POOL_MAX,
+    statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: e.DB_LOCK_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  };
   if (e.DATABASE_URL && /^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
-    database = { kind: 'postgres', url: e.DATABASE_URL };
+    database = { kind: 'postgres', url: e.DATABASE_URL, pool };
   } else if (e.DATABASE_URL && e.DATABASE_URL.startsWith('sqlite:')) {
-    database = { kind: 'sqlite', file: path.resolve(e.DATABASE_URL.slice('sqlite:'.length)) };
+    database = { kind: 'sqlite', file: path.resolve(e.DATABASE_URL.slice('sqlite:'.length)), busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS };
   } else if (e.DATABASE_URL) {
     throw new ConfigError('Invalid environment variable DATABASE_URL: expected postgres://… or sqlite:<file>');
   } else {
-    database = { kind: 'sqlite', file: path.join(dataDir, 'closeloop.db') };
+    database = { kind: 'sqlite', file: path.join(dataDir, 'closeloop.db'), busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS };
+  }
+  const trustedProxies = e.TRUSTED_PROXIES.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const p of trustedProxies) {
+    const [addr, bits, ...rest] = p.split('/');
+    const family = net.isIP(addr ?? '');
+    const max = family === 6 ? 128 : 32;
+    if (!family || rest.length || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max))) {
+      throw new ConfigError(`Invalid environment variable TRUSTED_PROXIES: "${p}" is not an address or CIDR`);
+    }
+  }
+  if (e.DATABASE_READ_URL && database.kind !== 'postgres') {
+    throw new ConfigError('Invalid environment variable DATABASE_READ_URL: a read replica needs DATABASE_URL=postgres://…');
   }
   return {
     database,
@@ -99,5 +146,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       evidenceMaxExifDistanceM: e.EVIDENCE_MAX_EXIF_DISTANCE_M,
       maxDeviceAgeMs: e.CHECKIN_MAX_DEVICE_AGE_HOURS * 3600_000,
     },
+    readDatabase: e.DATABASE_READ_URL ? { kind: 'postgres', url: e.DATABASE_READ_URL, pool } : null,
+    trustedProxies,
+    shutdown: { drainMs: e.SHUTDOWN_DRAIN_MS, timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT },
+    retention: { signInEventsDays: e.SIGN_IN_EVENTS_RETENTION_DAYS },
   };
 }

@@ -6,6 +6,8 @@ import { createStaff } from '../domain/staff/staff.js';
 import { StaffInput } from '../domain/staff/staff-input.js';
 import { startJobs } from '../jobs/index.js';
 import { buildApp } from '../server/app.js';
+import type { Lifecycle } from '../server/deps.js';
+import { gracefulShutdown } from '../server/shutdown.js';
 import { openContext } from './context.js';
 import { seedDemoData } from './demo-seed.js';
 import { registerCaseCommands } from './cases-commands.js';
@@ -20,22 +22,33 @@ const program = new Command('closeloop')
 
 async function serve(opts: { demo?: boolean; build?: boolean }) {
   const started = performance.now();
-  const ctx = await openContext();
-  if (opts.demo && !(await isSeeded(ctx.handle.db))) await seedDemoData(ctx);
+  // `start` seeds an empty database under the start-up lock (so two instances starting together
+  // seed once); `serve` never seeds.
+  const ctx = await openContext({
+    serving: true,
+    afterMigrate: opts.demo ? async (c) => {
+      if (!(await isSeeded(c.handle.db))) await seedDemoData(c);
+    } : undefined,
+  });
   if (opts.build !== false) await ensureWebBuilt();
-  const app = await buildApp(ctx.deps, { webDir: WEB_DIST, logger: true });
-  let stopJobs: (() => Promise<void>) | null = null;
-  const shutdown = async () => {
-    await app.close();
-    await stopJobs?.();
-    await ctx.handle.destroy();
-    process.exit(0);
-  };
+  const lifecycle: Lifecycle = { draining: false, closing: false };
+  const deps = { ...ctx.deps, lifecycle };
+  const app = await buildApp(deps, { webDir: WEB_DIST, logger: true });
+  let stopJobs: () => Promise<void> = async () => {};
+  const shutdown = gracefulShutdown({
+    app,
+    lifecycle,
+    drainMs: ctx.config.shutdown.drainMs,
+    timeoutMs: ctx.config.shutdown.timeoutMs,
+    stopJobs: () => stopJobs(),
+    release: () => ctx.destroy(),
+    log: (msg) => app.log.info(msg),
+  });
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   const address = await app.listen({ host: ctx.config.host, port: ctx.config.port });
   // Background jobs (deadlines, webhook deliveries, …): state lives in the database.
-  stopJobs = startJobs({ ...ctx.deps, logger: app.log });
+  stopJobs = startJobs({ ...deps, logger: app.log });
   const ms = Math.round(performance.now() - started);
   console.log(`\n${pc.bold(pc.green('closeloop 闭环'))} ready in ${ms} ms on ${ctx.handle.kind}`);
   console.log(`  Console    ${pc.cyan(`${address}/`)}`);
@@ -48,14 +61,13 @@ async function serve(opts: { demo?: boolean; build?: boolean }) {
 
 program
   .command('serve')
-  .description('Serve the API and the web apps from one process')
-  .option('--demo', 'seed the Hongqiao demo first if the database is empty')
+  .description('Serve the API and the web apps (never seeds; see `start`)')
   .option('--no-build', 'do not build the web apps if they are missing')
-  .action(serve);
+  .action((o: { build?: boolean }) => serve({ build: o.build }));
 
 program
   .command('start')
-  .description('Quick start: migrate, seed the demo on first run, build the web apps once, serve')
+  .description('Quick start: migrate, seed the demo on an empty database, build the web apps once, serve')
   .action(() => serve({ demo: true }));
 
 program

@@ -3,7 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { DatabaseConfig } from '../config.js';
+import type { DatabaseConfig, PostgresPoolSettings } from '../config.js';
 import { migrations } from './migrations/index.js';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
@@ -17,6 +17,8 @@ export interface DatabaseHandle {
   kind: DialectKind;
   /** PostgreSQL schema when not the default (tests use one per suite). */
   schema?: string;
+  /** The PostgreSQL pool (for its gauges in /metrics). */
+  pool?: pg.Pool;
   destroy(): Promise<void>;
 }
 
@@ -27,6 +29,8 @@ pg.types.setTypeParser(20, (v: string) => Number(v));
 // numeric → number (sums, averages)
 pg.types.setTypeParser(1700, (v: string) => Number(v));
 
+const DEFAULT_POOL: PostgresPoolSettings = { max: 10, statementTimeoutMs: 30_000, lockTimeoutMs: 5_000, idleInTransactionTimeoutMs: 60_000 };
+
 export function createDatabase(config: DatabaseConfig): DatabaseHandle {
   if (config.kind === 'sqlite') {
     if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });
@@ -34,7 +38,8 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
+    // How long a writer waits for another process's lock before SQLITE_BUSY (answered 503 Retry-After).
+    sqlite.pragma(`busy_timeout = ${Math.trunc(config.busyTimeoutMs ?? 5000)}`);
     // SQLite's default page cache is 2 MB: with a million cases the indexes touched by every write
     // no longer fit and each insert re-reads pages from the OS. 16 MB keeps them in memory (64 MB
     // measured no faster in bench:cases, and counts against the dashboard's RSS budget).
@@ -52,13 +57,21 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
       },
     };
   }
+  const settings = config.pool ?? DEFAULT_POOL;
   const pool = new pg.Pool({
     connectionString: config.url,
-    max: 10,
+    max: settings.max,
+    // Set on every connection at start-up: a query stuck behind a lock or running away fails fast
+    // (answered 503 Retry-After by the server) instead of holding a request and a connection.
+    statement_timeout: settings.statementTimeoutMs || undefined,
+    lock_timeout: settings.lockTimeoutMs || undefined,
+    idle_in_transaction_session_timeout: settings.idleInTransactionTimeoutMs || undefined,
     ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
   });
+  // An idle pooled connection the server dropped (restart, failover) must not crash the process.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', schema: config.schema, destroy: () => db.destroy() };
+  return { db, kind: 'postgres', schema: config.schema, pool, destroy: () => db.destroy() };
 }
 
 class StaticProvider implements MigrationProvider {

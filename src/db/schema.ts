@@ -11,7 +11,7 @@ import type { CalendarOverrideTable, InboxItemTable, NotificationTable, Notifica
 import type { CampaignTable, CheckinMissTable, CheckinTable, ChecklistItemTable, ChecklistTable, EvidencePhotoUseTable, InspectionAnswerTable, InspectionCaseTable, InspectionIntervalTable, InspectionTable, PatrolJobCursorTable, SiteComplianceTable, SiteGradeChangeTable } from './schema/patrols.js';
 import type { PhotoTable } from './schema/photos.js';
 import type { JobLeaseTable, RateBudgetTable } from './schema/jobs.js';
-import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingUnitTable, ResponsiblePartyTable, SessionTable, SignInEventTable, SiteTable, SubdistrictTable, UserScopeTable, UserTable } from './schema/registry.js';
+import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingUnitTable, ResponsiblePartyTable, SessionTable, SignInEventTable, SignInThrottleTable, SiteTable, SubdistrictTable, UserScopeTable, UserTable } from './schema/registry.js';
 
 export * from './schema/registry.js';
 export * from './schema/notifications.js';
@@ -37,6 +37,7 @@ export interface Database {
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
   sign_in_events: SignInEventTable;
+  sign_in_throttle: SignInThrottleTable;
   case_categories: CaseCategoryTable;
   cases: CaseTable;
   case_number_counters: CaseNumberCounterTable;

@@ -9,6 +9,7 @@ import { DASHBOARD_ROLLUP_INTERVAL_MS, dashboardRollupsPoller } from './dashboar
 import { INTERVAL_MS as ENFORCEMENT_INTERVAL_MS, enforcementReinspectionsPoller } from './enforcement-reinspections.js';
 import { DEFAULT_INTERVAL_MS as WEBHOOK_INTERVAL_MS, webhookDeliveryPoller } from './webhook-deliveries.js';
 import { jobLagSeconds } from '../domain/jobs/lag.js';
+import { INTERVAL_MS as RETENTION_INTERVAL_MS, retentionPoller } from './retention.js';
 
 /** Each job's polling interval (job lag counts beyond it). */
 export const JOB_INTERVALS_MS: Record<string, number> = {
@@ -18,6 +19,7 @@ export const JOB_INTERVALS_MS: Record<string, number> = {
   'site-grades': SITE_GRADES_INTERVAL_MS,
   'enforcement-reinspections': ENFORCEMENT_INTERVAL_MS,
   'dashboard-rollups': DASHBOARD_ROLLUP_INTERVAL_MS,
+  retention: RETENTION_INTERVAL_MS,
 };
 
 /** Seconds each job is behind (oldest due item not processed), for a metrics gauge per job. */
@@ -36,14 +38,15 @@ export interface JobDeps {
 
 /** Every background job of `closeloop serve`. Add a job: create its poller here. */
 export function createJobs(deps: JobDeps): Poller[] {
-  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps)];
+  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps), retentionPoller(deps)];
 }
 
-/** Starts every job; the returned function stops them and waits for running rounds. */
-export function startJobs(deps: JobDeps): () => Promise<void> {
+/** Starts every job; the returned function stops them and waits for running rounds (`.jobs` lists them for /metrics). */
+export function startJobs(deps: JobDeps): (() => Promise<void>) & { jobs: Poller[] } {
   const jobs = createJobs(deps);
   for (const j of jobs) j.start();
-  return async () => {
+  const stop = async () => {
     await Promise.all(jobs.map((j) => j.destroy()));
   };
+  return Object.assign(stop, { jobs });
 }

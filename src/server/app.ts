@@ -14,6 +14,7 @@ import type { App } from './route.js';
 import { registerRoutes } from './routes/index.js';
 import { hubFor } from '../domain/dashboard/hub.js';
 import { gzippedAsset } from './static-gzip.js';
+import { lifecycleHooks } from './shutdown.js';
 
 export interface AppOptions {
   /** Folder of the built web apps (vite build output); omitted in API-only tests. */
@@ -28,7 +29,11 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   const app = Fastify({
     logger: opts.logger ? { level: deps.config.logLevel } : false,
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the configured reverse proxies (default: none), so a
+    // client cannot choose its own address and escape the per-address sign-in limit.
+    trustProxy: deps.config.trustedProxies.length ? deps.config.trustedProxies : false,
+    // Fastify answers requests arriving while it closes itself (lifecycleHooks adds Retry-After).
+    return503OnClosing: false,
     ajv: undefined,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -57,6 +62,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
+  if (deps.lifecycle) lifecycleHooks(app, deps.lifecycle);
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionToken', null);
   app.addHook('onRequest', authHook(deps));

@@ -5,7 +5,18 @@ import type { Clock } from '../domain/shared/clock.js';
 /** What route handlers and jobs are given; built once in the CLI or in a test. */
 export interface Deps {
   db: Db;
+  /** A streaming replica for dashboard and list reads (DATABASE_READ_URL); absent = the primary. */
+  readDb?: Db;
+  /** Set while the process shuts down: /readyz fails first, then new requests get 503. */
+  lifecycle?: Lifecycle;
   dbKind: DialectKind;
   config: Config;
   clock: Clock;
+}
+
+export interface Lifecycle {
+  /** /readyz answers 503 so the load balancer stops sending new requests. */
+  draining: boolean;
+  /** The server is closing: any request still arriving gets 503 with Retry-After. */
+  closing: boolean;
 }

@@ -157,3 +157,10 @@ export interface SignInEventTable {
   outcome: SignInOutcome;
   at: string;
 }
+
+/** One throttled sign-in key (`u:<username>` or `ip:<address>`): attempts claimed in the current window. */
+export interface SignInThrottleTable {
+  key: string;
+  window_start: string;
+  attempts: number;
+}

@@ -5,6 +5,7 @@ import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 import { createSession } from './sessions.js';
+import { addressKey, claimAttempt, clearAttempts, releaseAttempt, retryAfterSeconds, usernameKey } from './sign-in-throttle.js';
 
 export interface LoginPolicy {
   maxFailures: number;
@@ -39,64 +40,41 @@ async function record(db: Db, clock: Clock, input: SignInInput, outcome: SignInO
 const invalid = () => new DomainError('invalid_credentials', 'Username or password is incorrect');
 
 /**
- * Password sign-in. Lockout is counted per username from the sign-in log, so an unknown
- * username locks exactly like a real one and nothing reveals whether an account exists.
+ * Password sign-in. Each attempt first claims a slot per address and per username
+ * (sign-in-throttle.ts, one atomic statement each), so concurrent guesses — on any number of
+ * instances — get exactly the configured number of password checks. An unknown username locks
+ * exactly like a real one, so nothing reveals whether an account exists.
  */
 export async function signIn(db: Db, clock: Clock, policy: LoginPolicy, input: SignInInput) {
   const now = clock.now();
-  const ipSince = new Date(now.getTime() - policy.windowMs).toISOString();
   if (input.ip) {
-    const ipFailures = await db
-      .selectFrom('sign_in_events')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('ip', '=', input.ip)
-      .where('at', '>', ipSince)
-      .where('outcome', 'in', ['bad_credentials', 'locked', 'rate_limited'])
-      .executeTakeFirstOrThrow();
-    if (Number(ipFailures.n) >= policy.ipMaxFailures) {
+    const key = addressKey(input.ip);
+    if ((await claimAttempt(db, key, policy.ipMaxFailures, policy.windowMs, now)) === null) {
       await record(db, clock, input, 'rate_limited', null);
       throw new DomainError('rate_limited', 'Too many sign-in attempts from this address; try again later', {
-        retryAfterSeconds: Math.ceil(policy.windowMs / 1000),
+        retryAfterSeconds: await retryAfterSeconds(db, key, policy.windowMs, now),
       });
     }
   }
-
-  const lockSince = new Date(now.getTime() - policy.lockMs).toISOString();
-  const lastSuccess = await db
-    .selectFrom('sign_in_events')
-    .select('at')
-    .where('username', '=', input.username)
-    .where('outcome', '=', 'success')
-    .orderBy('at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const since = lastSuccess && lastSuccess.at > lockSince ? lastSuccess.at : lockSince;
-  const failures = await db
-    .selectFrom('sign_in_events')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('username', '=', input.username)
-    .where('outcome', '=', 'bad_credentials')
-    .where('at', '>', since)
-    .executeTakeFirstOrThrow();
   const user = await db
     .selectFrom('users')
     .select(['id', 'password_hash', 'status'])
     .where('username', '=', input.username)
     .executeTakeFirst();
-
-  if (Number(failures.n) >= policy.maxFailures) {
+  const userKey = usernameKey(input.username);
+  const attempts = await claimAttempt(db, userKey, policy.maxFailures, policy.lockMs, now);
+  if (attempts === null) {
     await record(db, clock, input, 'locked', user?.id ?? null);
     throw new DomainError('account_locked', 'Too many failed attempts; this sign-in is locked for a while', {
-      retryAfterSeconds: Math.ceil(policy.lockMs / 1000),
+      retryAfterSeconds: await retryAfterSeconds(db, userKey, policy.lockMs, now),
     });
   }
-
   const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
   if (!user || !ok) {
     await record(db, clock, input, 'bad_credentials', user?.id ?? null);
     if (user) {
-      const lockedUntil =
-        Number(failures.n) + 1 >= policy.maxFailures ? new Date(now.getTime() + policy.lockMs).toISOString() : null;
+      // This failure was the last the window allows: the username is locked until the window ends.
+      const lockedUntil = attempts >= policy.maxFailures ? new Date(now.getTime() + policy.lockMs).toISOString() : null;
       await db
         .updateTable('users')
         .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1), locked_until: lockedUntil }))
@@ -116,6 +94,8 @@ export async function signIn(db: Db, clock: Clock, policy: LoginPolicy, input: S
       .where('id', '=', user.id)
       .execute();
     await record(trx, clock, input, 'success', user.id);
+    await clearAttempts(trx, userKey);
+    if (input.ip) await releaseAttempt(trx, addressKey(input.ip));
     return createSession(trx, clock, user.id, policy.sessionTtlMs, input);
   });
   return session;

@@ -12,6 +12,10 @@ export const readyz = def({
   access: 'public',
   schema: { hide: true },
   handler: async ({ deps, reply }) => {
+    if (deps.lifecycle?.draining) {
+      reply.status(503).header('retry-after', '1');
+      return { status: 'draining', database: deps.dbKind };
+    }
     try {
       await pingDatabase(deps.db);
       return { status: 'ready', database: deps.dbKind };

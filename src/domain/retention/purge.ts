@@ -1,0 +1,62 @@
+import type { Db } from '../../db/index.js';
+import type { Clock } from '../shared/clock.js';
+
+/**
+ * Retention of operational tables. Only rows that exist to run the service are purged: expired
+ * sessions, old sign-in events, stale throttle windows and old webhook delivery logs. The case
+ * history (cases, case events, enforcement records, audit log) is a record and is never purged.
+ */
+export interface RetentionPolicy {
+  signInEventsDays: number;
+}
+
+/** Webhook deliveries that ended (sent or given up) are kept this long for the delivery log. */
+export const WEBHOOK_DELIVERY_RETENTION_DAYS = 90;
+/** A throttle window ends after at most the lock time; a day later its row carries nothing. */
+const THROTTLE_STALE_MS = 24 * 3600_000;
+/** Rows deleted per table per round, so a large backlog never holds a long lock. */
+export const PURGE_BATCH = 5_000;
+
+const DAY_MS = 24 * 3600_000;
+
+export interface PurgeCounts {
+  sessions: number;
+  signInEvents: number;
+  signInThrottle: number;
+  webhookDeliveries: number;
+}
+
+export async function purgeExpired(db: Db, clock: Clock, policy: RetentionPolicy): Promise<PurgeCounts> {
+  const now = clock.now().getTime();
+  const iso = (msAgo: number) => new Date(now - msAgo).toISOString();
+  const nowIso = new Date(now).toISOString();
+  const sessions = await db
+    .deleteFrom('sessions')
+    .where('id', 'in', (eb) => eb.selectFrom('sessions').select('id').where('expires_at', '<=', nowIso).limit(PURGE_BATCH))
+    .executeTakeFirst();
+  const signInEvents = await db
+    .deleteFrom('sign_in_events')
+    .where('id', 'in', (eb) => eb.selectFrom('sign_in_events').select('id').where('at', '<', iso(policy.signInEventsDays * DAY_MS)).limit(PURGE_BATCH))
+    .executeTakeFirst();
+  const signInThrottle = await db
+    .deleteFrom('sign_in_throttle')
+    .where('key', 'in', (eb) => eb.selectFrom('sign_in_throttle').select('key').where('window_start', '<', iso(THROTTLE_STALE_MS)).limit(PURGE_BATCH))
+    .executeTakeFirst();
+  const webhookDeliveries = await db
+    .deleteFrom('webhook_deliveries')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('status', 'in', ['sent', 'failed', 'skipped'])
+        .where('next_attempt_at', '<', iso(WEBHOOK_DELIVERY_RETENTION_DAYS * DAY_MS))
+        .limit(PURGE_BATCH),
+    )
+    .executeTakeFirst();
+  return {
+    sessions: Number(sessions.numDeletedRows),
+    signInEvents: Number(signInEvents.numDeletedRows),
+    signInThrottle: Number(signInThrottle.numDeletedRows),
+    webhookDeliveries: Number(webhookDeliveries.numDeletedRows),
+  };
+}

@@ -8,6 +8,8 @@ import { startJobs } from '../jobs/index.js';
 import { buildApp } from '../server/app.js';
 import type { Lifecycle } from '../server/deps.js';
 import { gracefulShutdown } from '../server/shutdown.js';
+import { listenMetrics } from '../server/metrics.js';
+import type { Poller } from '../jobs/poller.js';
 import { openContext } from './context.js';
 import { seedDemoData } from './demo-seed.js';
 import { registerCaseCommands } from './cases-commands.js';
@@ -33,22 +35,29 @@ async function serve(opts: { demo?: boolean; build?: boolean }) {
   if (opts.build !== false) await ensureWebBuilt();
   const lifecycle: Lifecycle = { draining: false, closing: false };
   const deps = { ...ctx.deps, lifecycle };
-  const app = await buildApp(deps, { webDir: WEB_DIST, logger: true });
+  let jobs: Poller[] = [];
+  const app = await buildApp(deps, { webDir: WEB_DIST, logger: true, metrics: { pool: ctx.handle.pool, jobs: () => jobs } });
   let stopJobs: () => Promise<void> = async () => {};
+  const metricsServer = ctx.config.metrics.port ? await listenMetrics(app.metrics, ctx.config.host, ctx.config.metrics.port) : null;
   const shutdown = gracefulShutdown({
     app,
     lifecycle,
     drainMs: ctx.config.shutdown.drainMs,
     timeoutMs: ctx.config.shutdown.timeoutMs,
     stopJobs: () => stopJobs(),
-    release: () => ctx.destroy(),
+    release: async () => {
+      metricsServer?.close();
+      await ctx.destroy();
+    },
     log: (msg) => app.log.info(msg),
   });
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   const address = await app.listen({ host: ctx.config.host, port: ctx.config.port });
   // Background jobs (deadlines, webhook deliveries, …): state lives in the database.
-  stopJobs = startJobs({ ...deps, logger: app.log });
+  const running = startJobs({ ...deps, logger: app.log });
+  jobs = running.jobs;
+  stopJobs = running;
   const ms = Math.round(performance.now() - started);
   console.log(`\n${pc.bold(pc.green('closeloop 闭环'))} ready in ${ms} ms on ${ctx.handle.kind}`);
   console.log(`  Console    ${pc.cyan(`${address}/`)}`);

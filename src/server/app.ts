@@ -15,11 +15,14 @@ import { registerRoutes } from './routes/index.js';
 import { hubFor } from '../domain/dashboard/hub.js';
 import { gzippedAsset } from './static-gzip.js';
 import { lifecycleHooks } from './shutdown.js';
+import { createMetrics, type MetricsSources } from './metrics.js';
 
 export interface AppOptions {
   /** Folder of the built web apps (vite build output); omitted in API-only tests. */
   webDir?: string;
   logger?: boolean;
+  /** Where /metrics reads the pool and job figures of this process. */
+  metrics?: MetricsSources;
 }
 
 const JSON_BODY_LIMIT = 1024 * 1024;
@@ -72,7 +75,9 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
     return payload;
   });
 
-  registerRoutes(app, deps);
+  const metrics = createMetrics(app, deps, opts.metrics);
+  app.decorate('metrics', metrics);
+  registerRoutes(app, { ...deps, metrics });
   // Open dashboard streams never end by themselves: end them so close() does not wait on them.
   app.addHook('preClose', async () => hubFor(deps.db).closeAll());
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

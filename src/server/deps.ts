@@ -9,6 +9,8 @@ export interface Deps {
   readDb?: Db;
   /** Set while the process shuts down: /readyz fails first, then new requests get 503. */
   lifecycle?: Lifecycle;
+  /** Prometheus metrics of this app (set by buildApp). */
+  metrics?: { contentType: string; text(): Promise<string> };
   dbKind: DialectKind;
   config: Config;
   clock: Clock;

@@ -85,10 +85,31 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
     // Malformed JSON, empty body with a JSON content type, and similar client faults.
     return send(reply, fe.statusCode, 'bad_request', fe.message);
   }
+  if (isBusy(error)) {
+    // A lock held elsewhere (lock_timeout, SQLite's busy timeout) or a statement over its time:
+    // the request did not happen; the client may retry shortly (on this or another instance).
+    request.log.warn({ code: (error as { code?: string }).code }, 'database busy; answered 503');
+    reply.header('retry-after', String(BUSY_RETRY_AFTER_S));
+    return send(reply, 503, 'database_busy', 'The database is busy; retry in a moment');
+  }
   request.log.error({ err: error }, 'unhandled error');
   return send(reply, 500, 'internal_error', 'Something went wrong on our side; it has been logged');
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
   return send(reply, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
+}
+
+/** Seconds a client is told to wait after a busy database. */
+export const BUSY_RETRY_AFTER_S = 2;
+
+/**
+ * Database answers that mean "busy, retry": PostgreSQL lock_not_available (lock_timeout),
+ * query_canceled (statement_timeout), serialization failure and deadlock; SQLite BUSY/LOCKED.
+ */
+const BUSY_CODES = new Set(['55P03', '57014', '40001', '40P01', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED']);
+
+export function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && BUSY_CODES.has(code);
 }

@@ -7,6 +7,7 @@ import * as coverage from './coverage.js';
 import * as cases from './cases.js';
 import * as catalogue from './catalogue.js';
 import * as health from './health.js';
+import * as ops from './ops.js';
 import * as ledgers from './ledgers.js';
 import * as photos from './photos.js';
 import * as calendar from './calendar.js';
@@ -24,6 +25,7 @@ export function registerRoutes(app: App, deps: Deps) {
 
   r('GET', '/healthz', health.healthz);
   r('GET', '/readyz', health.readyz);
+  r('GET', '/metrics', ops.metrics);
   r('GET', '/api/config', health.clientConfig);
 
   r('POST', '/api/auth/sign-in', auth.signInRoute);

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenMetrics } from '../../src/server/metrics.js';
+import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { DIALECTS } from '../helpers/db.js';
+
+const TOKEN = 'metrics-token-0123456789abcdef';
+
+for (const dialect of DIALECTS) {
+  describe(`Prometheus /metrics [${dialect}]`, () => {
+    let ctx: TestContext;
+    let plain: TestContext;
+    beforeAll(async () => {
+      ctx = await demoContext(dialect, { METRICS_TOKEN: TOKEN });
+      plain = await demoContext(dialect);
+    });
+    afterAll(async () => {
+      await ctx.close();
+      await plain.close();
+    });
+
+    it('refuses a scrape without the token, and does not exist when no token is configured', async () => {
+      const none = await ctx.app.inject({ method: 'GET', url: '/metrics' });
+      expect(none.statusCode).toBe(401);
+      expect(none.headers['www-authenticate']).toMatch(/Bearer/);
+      const wrong = await ctx.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN.slice(1)}x` } });
+      expect(wrong.statusCode).toBe(401);
+      const off = await plain.app.inject({ method: 'GET', url: '/metrics' });
+      expect(off.statusCode).toBe(404);
+      expect(off.json().error.code).toBe('not_found');
+    });
+
+    it('exports latency per route pattern, lag, streams and process metrics in the text format', async () => {
+      const cookie = await signInAs(ctx.app, 'operator');
+      const site = await ctx.app.inject({ method: 'GET', url: '/api/sites?limit=1', headers: { cookie } });
+      expect(site.statusCode).toBe(200);
+      const id = site.json().items[0].id;
+      await ctx.app.inject({ method: 'GET', url: `/api/sites/${id}`, headers: { cookie } });
+      const res = await ctx.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = res.body;
+      // The route pattern, never the raw URL (ids and query strings would explode the series).
+      expect(text).toMatch(/closeloop_http_request_duration_seconds_count\{method="GET",route="\/api\/sites",status="2xx"\} 1/);
+      expect(text).toMatch(/route="\/api\/sites\/:id"/);
+      expect(text).not.toContain(id);
+      expect(text).not.toContain('limit=1');
+      for (const name of ['closeloop_fold_lag_seconds', 'closeloop_fold_backlog_events', 'closeloop_job_lag_seconds{job="webhook-deliveries"}', 'closeloop_sse_clients', 'closeloop_process_resident_memory_bytes', 'closeloop_nodejs_eventloop_lag_seconds']) {
+        expect(text).toContain(name);
+      }
+    });
+
+    it('can be served on a separate port instead', async () => {
+      const server = await listenMetrics(plain.app.metrics, '127.0.0.1', 0);
+      try {
+        const port = (server.address() as { port: number }).port;
+        const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+        expect(res.status).toBe(200);
+        expect(await res.text()).toContain('closeloop_http_request_duration_seconds');
+        expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+      } finally {
+        server.close();
+      }
+    });
+  });
+}

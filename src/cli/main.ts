@@ -4,7 +4,7 @@ import { ROLES } from '../db/schema.js';
 import { DEMO_PASSWORD, isSeeded } from '../domain/demo/seed-demo.js';
 import { createStaff } from '../domain/staff/staff.js';
 import { StaffInput } from '../domain/staff/staff-input.js';
-import { startJobs } from '../jobs/index.js';
+import { jobLag, startJobs } from '../jobs/index.js';
 import { buildApp } from '../server/app.js';
 import type { Lifecycle } from '../server/deps.js';
 import { gracefulShutdown } from '../server/shutdown.js';
@@ -36,7 +36,7 @@ async function serve(opts: { demo?: boolean; build?: boolean }) {
   const lifecycle: Lifecycle = { draining: false, closing: false };
   const deps = { ...ctx.deps, lifecycle };
   let jobs: Poller[] = [];
-  const app = await buildApp(deps, { webDir: WEB_DIST, logger: true, metrics: { pool: ctx.handle.pool, jobs: () => jobs } });
+  const app = await buildApp(deps, { webDir: WEB_DIST, logger: true, metrics: { pool: ctx.handle.pool, jobs: () => jobs, jobLag: () => jobLag(deps.db, deps.clock) } });
   let stopJobs: () => Promise<void> = async () => {};
   const metricsServer = ctx.config.metrics.port ? await listenMetrics(app.metrics, ctx.config.host, ctx.config.metrics.port) : null;
   const shutdown = gracefulShutdown({

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import client from 'prom-client';
-import { measureLag } from '../domain/ops/lag.js';
+import { jobLagSeconds } from '../domain/jobs/lag.js';
+import { measureBacklog } from '../domain/ops/lag.js';
 import { hubFor } from '../domain/dashboard/hub.js';
 import type { Deps } from './deps.js';
 import type { App } from './route.js';
@@ -16,6 +17,8 @@ export interface MetricsSources {
   pool?: { totalCount: number; idleCount: number; waitingCount: number };
   /** Background jobs of this instance, with their round statistics. */
   jobs?: () => { name: string; stats: { rounds: number; errors: number; lastRunAt: Date | null } }[];
+  /** Seconds each job is behind (jobs/index.ts jobLag, which knows every job's interval). */
+  jobLag?: () => Promise<Record<string, number>>;
 }
 
 /** How long a lag query may take before a scrape reports the last figures instead. */
@@ -38,11 +41,15 @@ export function createMetrics(app: App, deps: Deps, sources: MetricsSources = {}
     httpDuration.observe({ method: req.method, route, status: `${Math.floor(reply.statusCode / 100)}xx` }, reply.elapsedTime / 1000);
   });
 
-  let lagCache: { at: number; value: Awaited<ReturnType<typeof measureLag>> } | null = null;
-  const lag = async () => {
-    if (!lagCache || Date.now() - lagCache.at > LAG_CACHE_MS) lagCache = { at: Date.now(), value: await measureLag(deps.db, deps.clock.now()) };
-    return lagCache.value;
+  const cached = <T>(load: () => Promise<T>) => {
+    let hit: { at: number; value: Promise<T> } | null = null;
+    return () => {
+      if (!hit || Date.now() - hit.at > LAG_CACHE_MS) hit = { at: Date.now(), value: load() };
+      return hit.value;
+    };
   };
+  const backlog = cached(() => measureBacklog(deps.db, deps.clock.now()));
+  const jobLag = cached(() => sources.jobLag?.() ?? jobLagSeconds(deps.db, deps.clock));
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: client.Gauge<string>) => Promise<void> | void) =>
     new client.Gauge({ name, help, labelNames, registers: [registry], async collect() { await collect(this); } });
 
@@ -54,14 +61,14 @@ export function createMetrics(app: App, deps: Deps, sources: MetricsSources = {}
     g.set({ state: 'waiting' }, p.waitingCount);
   });
   gauge('closeloop_sse_clients', 'Open dashboard live streams on this instance', [], (g) => g.set(hubFor(deps.db).size));
-  gauge('closeloop_fold_lag_seconds', 'Age of the oldest case event not yet folded into the dashboard', [], async (g) => g.set((await lag()).foldLagSeconds));
-  gauge('closeloop_fold_backlog_events', 'Case events not yet folded into the dashboard', [], async (g) => g.set((await lag()).foldBacklog));
-  gauge('closeloop_job_lag_seconds', 'How late the oldest due item of a job is', ['job'], async (g) => {
-    g.set({ job: 'webhook-deliveries' }, (await lag()).webhookLagSeconds);
-    g.set({ job: 'dashboard-rollups' }, (await lag()).foldLagSeconds);
+  gauge('closeloop_fold_lag_seconds', 'Age of the oldest case event not yet folded into the dashboard', [], async (g) => g.set((await jobLag())['dashboard-rollups'] ?? 0));
+  gauge('closeloop_fold_backlog_events', 'Case events not yet folded into the dashboard', [], async (g) => g.set((await backlog()).foldBacklog));
+  gauge('closeloop_webhook_backlog', 'Webhook deliveries due and not yet sent', [], async (g) => g.set((await backlog()).webhookBacklog));
+  gauge('closeloop_job_lag_seconds', 'How late the oldest due item of each job is (0 = up to date)', ['job'], async (g) => {
+    for (const [job, s] of Object.entries(await jobLag())) g.set({ job }, s);
   });
   gauge('closeloop_webhook_deliveries_last_day', 'Webhook deliveries of the last day by outcome', ['outcome'], async (g) => {
-    for (const [outcome, n] of Object.entries((await lag()).webhookOutcomes)) g.set({ outcome }, n);
+    for (const [outcome, n] of Object.entries((await backlog()).webhookOutcomes)) g.set({ outcome }, n);
   });
   gauge('closeloop_job_rounds', 'Rounds run by each job on this instance', ['job'], (g) => {
     for (const j of sources.jobs?.() ?? []) g.set({ job: j.name }, j.stats.rounds);

@@ -44,7 +44,7 @@ for (const dialect of DIALECTS) {
       expect(text).toMatch(/route="\/api\/sites\/:id"/);
       expect(text).not.toContain(id);
       expect(text).not.toContain('limit=1');
-      for (const name of ['closeloop_fold_lag_seconds', 'closeloop_fold_backlog_events', 'closeloop_job_lag_seconds{job="webhook-deliveries"}', 'closeloop_sse_clients', 'closeloop_process_resident_memory_bytes', 'closeloop_nodejs_eventloop_lag_seconds']) {
+      for (const name of ['closeloop_fold_lag_seconds', 'closeloop_fold_backlog_events', 'closeloop_job_lag_seconds{job="case-deadlines"}', 'closeloop_sse_clients', 'closeloop_process_resident_memory_bytes', 'closeloop_nodejs_eventloop_lag_seconds']) {
         expect(text).toContain(name);
       }
     });

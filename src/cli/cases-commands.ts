@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import { verifyAuditChain } from '../domain/audit/verify-audit.js';
 import { verifyChain } from '../domain/cases/verify-chain.js';
 import { LIFECYCLE_DOC_PATH, renderLifecycleDoc } from '../domain/cases/lifecycle-doc.js';
 import { openContext } from './context.js';
@@ -10,7 +11,7 @@ export function registerCaseCommands(program: Command) {
   const audit = program.command('audit').description('Audit trails');
   audit
     .command('verify')
-    .description('Recompute the case-event hash chain and name the first broken link')
+    .description('Recompute the case-event hash chains and the administrative audit chain; name the first broken link')
     .option('--subdistrict <code>', 'only this subdistrict (code, e.g. 008)')
     .action(async (opts: { subdistrict?: string }) => {
       const ctx = await openContext();
@@ -28,6 +29,16 @@ export function registerCaseCommands(program: Command) {
             broken++;
             const b = r.broken!;
             console.log(`${pc.red('✗')} ${s.code} ${s.name}: first broken link at seq ${b.seq}${b.eventId ? ` (event ${b.eventId})` : ''} — ${b.problem}: ${b.detail}`);
+          }
+        }
+        if (!opts.subdistrict) {
+          const a = await verifyAuditChain(ctx.handle.db);
+          if (a.ok) {
+            console.log(`${pc.green('✓')} audit log: ${a.entries} entries, chain intact`);
+          } else {
+            broken++;
+            const b = a.broken!;
+            console.log(`${pc.red('✗')} audit log: first broken link at seq ${b.seq}${b.entryId ? ` (entry ${b.entryId})` : ''} — ${b.problem}: ${b.detail}`);
           }
         }
         if (broken) process.exitCode = 3;

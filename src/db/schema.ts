@@ -12,6 +12,7 @@ import type { CampaignTable, CheckinMissTable, CheckinTable, ChecklistItemTable,
 import type { PhotoTable } from './schema/photos.js';
 import type { JobLeaseTable, RateBudgetTable } from './schema/jobs.js';
 import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingUnitTable, ResponsiblePartyTable, SessionTable, SignInEventTable, SignInThrottleTable, SiteTable, SubdistrictTable, UserScopeTable, UserTable } from './schema/registry.js';
+import type { AuditChainHeadTable, AuditLogTable } from './schema/audit.js';
 
 export * from './schema/registry.js';
 export * from './schema/notifications.js';
@@ -21,6 +22,7 @@ export * from './schema/patrols.js';
 export * from './schema/enforcement.js';
 export * from './schema/dashboard.js';
 export * from './schema/jobs.js';
+export * from './schema/audit.js';
 
 export interface Database {
   job_leases: JobLeaseTable;
@@ -86,5 +88,7 @@ export interface Database {
   rollup_cursors: RollupCursorTable;
   case_rollup_state: CaseRollupStateTable;
   dashboard_settings: DashboardSettingsTable;
+  audit_log: AuditLogTable;
+  audit_chain_head: AuditChainHeadTable;
 }
 

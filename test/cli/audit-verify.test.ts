@@ -9,6 +9,7 @@ import { loadActor } from '../../src/domain/auth/actor.js';
 import { reportCase } from '../../src/domain/cases/report-case.js';
 import { transitionCase } from '../../src/domain/cases/transition-case.js';
 import { seedDemo } from '../../src/domain/demo/seed-demo.js';
+import { recordAudit } from '../../src/domain/audit/record-audit.js';
 import { ManualClock } from '../../src/domain/shared/clock.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/closeloop.js');
@@ -109,5 +110,22 @@ describe('closeloop audit verify', () => {
     const swapped = await verify('--subdistrict', '008');
     expect(swapped.code).toBe(3);
     expect(swapped.out).toContain(`first broken link at seq 3 (event ${fourth.id}) — reordered`);
+  });
+
+  it('verifies the administrative audit chain too: names an altered entry and exits 3', async () => {
+    for (const days of [20, 25]) {
+      await db.transaction().execute((trx) =>
+        recordAudit(trx, clock, { actor: { userId: null, username: 'cli', role: 'system' }, action: 'enforcement_settings.update', entity: 'enforcement_settings', entityId: hq, subdistrictId: hq, before: { paymentDays: 15 }, after: { paymentDays: days } }),
+      );
+    }
+    const ok = await verify();
+    expect(ok.out).toContain('✓ audit log: 2 entries, chain intact');
+    const first = await db.selectFrom('audit_log').selectAll().where('seq', '=', 1).executeTakeFirstOrThrow();
+    await db.updateTable('audit_log').set({ after_json: '{"paymentDays":99}' }).where('id', '=', first.id).execute();
+    const r = await verify();
+    expect(r.code).toBe(3);
+    expect(r.out).toContain(`✗ audit log: first broken link at seq 1 (entry ${first.id}) — altered`);
+    await db.updateTable('audit_log').set({ after_json: first.after_json }).where('id', '=', first.id).execute();
+    expect((await verify()).out).toContain('✓ audit log: 2 entries');
   });
 });

@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   'catalogue.write': ['admin'],
   'cases.read': ['admin', 'operator', 'patrol', 'cadre', 'enforcement', 'handler', 'leader'],
   'audit.verify': ['admin', 'leader'],
+  // The administrative audit log: searched and exported by administrators and leaders (oversight).
+  'audit.read': ['admin', 'leader'],
   'tokens.manage': ['admin', 'operator', 'patrol', 'cadre', 'enforcement', 'handler', 'leader'],
   'calendar.write': ['admin'],
   'notifications.admin': ['admin'],

@@ -7,6 +7,7 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { packageCoversYear } from './working-days.js';
+import { inTransaction } from '../shared/in-transaction.js';
 
 /**
  * Calendar overrides. Global rows (subdistrict null) correct the national calendar for
@@ -86,7 +87,7 @@ export async function putOverride(
   const subdistrictId = input.subdistrictId ?? null;
   assertMayWrite(actor, subdistrictId);
   const now = clock.now().toISOString();
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     let find = trx.selectFrom('calendar_overrides').selectAll().where('date', '=', input.date);
     find = subdistrictId ? find.where('subdistrict_id', '=', subdistrictId) : find.where('subdistrict_id', 'is', null);
     const existing = await find.executeTakeFirst();

@@ -6,6 +6,7 @@ import { assertOwnsSubdistrict } from '../auth/scope.js';
 import { rescheduleGrade } from '../compliance/regrade.js';
 import type { Clock } from '../shared/clock.js';
 import { intervalsFor } from './intervals.js';
+import { inTransaction } from '../shared/in-transaction.js';
 
 /** Administrators change one cell of the interval table; affected sites' next due dates move with it. */
 export async function setInterval(
@@ -17,7 +18,7 @@ export async function setInterval(
   assertCan(actor, 'grades.write');
   assertOwnsSubdistrict(actor, input.subdistrictId, 'Subdistrict');
   const at = clock.now().toISOString();
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await trx
       .insertInto('inspection_intervals')
       .values({ subdistrict_id: input.subdistrictId, site_kind: input.siteKind, grade: input.grade, days: input.days, updated_at: at })

@@ -8,6 +8,7 @@ import { parseInput } from '../cases/case-input.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { inTransaction } from '../shared/in-transaction.js';
 
 /**
  * The legal-basis catalogue: a regulation article with its duty, penalty provision, fine range
@@ -121,7 +122,7 @@ export async function createLegalBasis(db: Db, clock: Clock, actor: Actor, subdi
   assertOwnsSubdistrict(actor, subdistrictId, 'Subdistrict');
   const input = parseInput(LegalBasisInput, raw);
   checkRanges(input);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const dup = await trx.selectFrom('legal_bases').select('id').where('subdistrict_id', '=', subdistrictId).where('code', '=', input.code).executeTakeFirst();
     if (dup) throw new DomainError('duplicate', `Legal basis ${input.code} exists`, { field: 'code' });
     const at = clock.now().toISOString();
@@ -137,7 +138,7 @@ export async function editLegalBasis(db: Db, clock: Clock, actor: Actor, id: str
   assertCan(actor, 'enforcement.admin');
   const input = parseInput(LegalBasisEdit, raw);
   checkRanges(input);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const basis = await trx.selectFrom('legal_bases').selectAll().where('id', '=', id).executeTakeFirst();
     if (!basis) throw notFound('Legal basis', id);
     assertOwnsSubdistrict(actor, basis.subdistrict_id, 'Legal basis');

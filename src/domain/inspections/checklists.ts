@@ -7,6 +7,7 @@ import type { Clock } from '../shared/clock.js';
 import { notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { ChecklistInput } from './checklist-input.js';
+import { inTransaction } from '../shared/in-transaction.js';
 
 /**
  * Checklists are versioned and immutable: there is no update. Publishing a change inserts the
@@ -120,7 +121,7 @@ export async function insertChecklistVersion(
 export async function publishChecklist(db: Db, clock: Clock, actor: Actor, input: ChecklistInput): Promise<Checklist> {
   assertCan(actor, 'checklists.write');
   assertOwnsSubdistrict(actor, input.subdistrictId, 'Subdistrict');
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const id = await insertChecklistVersion(trx, clock, actor.userId, input);
     return getChecklist(trx, actor, id);
   });

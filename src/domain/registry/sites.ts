@@ -11,6 +11,7 @@ import { checkKindRules, createSites } from './create-sites.js';
 import { upsertResponsibleParty } from './responsible-parties.js';
 import type { SiteInput, SitePatch } from './site-input.js';
 import { coverageChanged } from '../coverage/coverage-memo.js';
+import { inTransaction } from '../shared/in-transaction.js';
 
 export interface SiteFilter {
   subdistrictId?: string;
@@ -174,7 +175,7 @@ export async function createSite(db: Db, clock: Clock, actor: Actor, input: Site
 /** Optimistic update: a stale version gets stale_version with the current record. */
 export async function updateSite(db: Db, clock: Clock, actor: Actor, id: string, patch: SitePatch) {
   assertCan(actor, 'registry.write');
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const current = await getSite(trx, actor, id);
     if (current.version !== patch.version)
       throw new DomainError('stale_version', 'The site was changed by someone else', { current });
@@ -224,7 +225,7 @@ export async function updateSite(db: Db, clock: Clock, actor: Actor, id: string,
 /** Sites are never hard-deleted: evidence and history point at them. */
 export async function setSiteStatus(db: Db, clock: Clock, actor: Actor, id: string, status: SiteStatus) {
   assertCan(actor, 'registry.write');
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const current = await getSite(trx, actor, id);
     if (current.status === status) return current;
     const now = clock.now().toISOString();

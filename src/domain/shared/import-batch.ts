@@ -6,6 +6,8 @@ export interface ImportOptions {
   /** Validate every row (including the database checks) and roll back. */
   dryRun?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Runs in the import's transaction once every row went in (not on a dry run), e.g. to audit it. */
+  beforeCommit?: (trx: Db, imported: number) => Promise<unknown>;
 }
 
 export interface ImportResult {
@@ -63,6 +65,7 @@ export async function runImportBatch<T>(
       });
       if (errors.length) throw importFailed(errors);
       if (opts.dryRun) throw new DryRunRollback();
+      await opts.beforeCommit?.(trx, imported);
     });
   } catch (err) {
     if (!(err instanceof DryRunRollback)) throw err;

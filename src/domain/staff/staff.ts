@@ -9,6 +9,7 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { StaffInput, StaffPatch } from './staff-input.js';
+import { inTransaction } from '../shared/in-transaction.js';
 
 /** Staff visible to the actor: those whose scope lies inside the actor's. */
 function visibleUsers(db: Db, actor: Actor) {
@@ -162,7 +163,7 @@ export async function createStaff(db: Db, clock: Clock, actor: Actor, input: Sta
 
 export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string, patch: StaffPatch) {
   assertCan(actor, 'staff.write');
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const current = await getStaff(trx, actor, id);
     const role = patch.role ?? current.role;
     if (patch.scopes) await checkScopes(trx, actor, patch.scopes);

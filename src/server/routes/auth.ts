@@ -5,6 +5,9 @@ import { createApiToken, endSession, listApiTokens, revokeApiToken } from '../..
 import { signIn } from '../../domain/auth/sign-in.js';
 import { assertCan } from '../../domain/auth/permissions.js';
 import { SESSION_COOKIE } from '../auth-hook.js';
+import type { Db } from '../../db/index.js';
+import { snapshotRow } from '../../domain/audit/snapshot.js';
+import { audited } from '../audited.js';
 import { def } from '../route.js';
 
 export const signInRoute = def({
@@ -73,14 +76,28 @@ export const createToken = def({
   handler: async ({ req, reply, deps, actor }) => {
     assertCan(actor, 'tokens.manage');
     reply.status(201);
-    return createApiToken(deps.db, deps.clock, actor, req.body.name, req.body.ttlDays);
+    return audited(
+      { req, deps, actor },
+      { action: 'token.create', entity: 'token', entityId: (t) => t.id, after: (trx, t) => snapshotRow(trx, 'api_tokens', 'id', t.id) },
+      (trx: Db) => createApiToken(trx, deps.clock, actor, req.body.name, req.body.ttlDays),
+    );
   },
 });
 
 export const revokeToken = def({
   schema: { tags: ['auth'], summary: 'Revoke one of my API tokens', params: z.strictObject({ id: z.string().min(1) }) },
   handler: async ({ req, deps, actor }) => {
-    await revokeApiToken(deps.db, deps.clock, actor, req.params.id);
+    await audited(
+      { req, deps, actor },
+      {
+        action: 'token.revoke',
+        entity: 'token',
+        entityId: req.params.id,
+        before: (trx) => snapshotRow(trx, 'api_tokens', 'id', req.params.id),
+        after: (trx) => snapshotRow(trx, 'api_tokens', 'id', req.params.id),
+      },
+      (trx: Db) => revokeApiToken(trx, deps.clock, actor, req.params.id),
+    );
     return { ok: true };
   },
 });

@@ -1,3 +1,4 @@
+import type { Db } from '../../db/index.js';
 import { z } from 'zod';
 import { CALENDAR_OVERRIDE_KINDS } from '../../db/schema.js';
 import { computeDueAt } from '../../domain/calendar/deadlines.js';
@@ -5,6 +6,9 @@ import { OFFICE_PERIODS } from '../../domain/calendar/office-hours.js';
 import { deleteOverride, listOverrides, putOverride } from '../../domain/calendar/overrides.js';
 import { touchedSubdistricts } from '../../domain/auth/scope.js';
 import { notFound } from '../../domain/shared/errors.js';
+import { snapshotRow } from '../../domain/audit/snapshot.js';
+import { audited } from '../audited.js';
+import { overrideOn } from '../../domain/audit/snapshot.js';
 import { def } from '../route.js';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -29,13 +33,29 @@ export const put = def({
       subdistrictId: z.string().max(64).nullable().optional(),
     }),
   },
-  handler: async ({ req, deps, actor }) => putOverride(deps.db, deps.clock, actor, req.body),
+  handler: async ({ req, deps, actor }) =>
+    audited(
+      { req, deps, actor },
+      {
+        action: 'calendar.put',
+        entity: 'calendar',
+        entityId: req.body.date,
+        subdistrictId: req.body.subdistrictId ?? null,
+        before: (trx) => overrideOn(trx, req.body.date, req.body.subdistrictId ?? null),
+        after: (trx) => overrideOn(trx, req.body.date, req.body.subdistrictId ?? null),
+      },
+      (trx: Db) => putOverride(trx, deps.clock, actor, req.body),
+    ),
 });
 
 export const remove = def({
   schema: { tags: ['calendar'], summary: 'Remove an override', params: z.strictObject({ id: z.string().min(1).max(64) }) },
   handler: async ({ req, reply, deps, actor }) => {
-    await deleteOverride(deps.db, actor, req.params.id);
+    await audited(
+      { req, deps, actor },
+      { action: 'calendar.remove', entity: 'calendar', entityId: req.params.id, before: (trx) => snapshotRow(trx, 'calendar_overrides', 'id', req.params.id) },
+      (trx: Db) => deleteOverride(trx, actor, req.params.id),
+    );
     reply.status(204);
     return null;
   },

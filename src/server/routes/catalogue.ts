@@ -1,6 +1,9 @@
+import type { Db } from '../../db/index.js';
 import { z } from 'zod';
 import { CategoryInput, CategoryPatch } from '../../domain/catalogue/catalogue-input.js';
 import { catalogueTree, createCategory, updateCategory } from '../../domain/catalogue/catalogue.js';
+import { snapshotRow } from '../../domain/audit/snapshot.js';
+import { audited } from '../audited.js';
 import { def } from '../route.js';
 
 export const tree = def({
@@ -20,7 +23,11 @@ export const tree = def({
 export const create = def({
   schema: { tags: ['catalogue'], summary: 'Add a class, sub-class or working standard (administrators)', body: CategoryInput },
   handler: async ({ req, reply, deps, actor }) => {
-    const cat = await deps.db.transaction().execute((trx) => createCategory(trx, deps.clock, actor, req.body));
+    const cat = await audited(
+      { req, deps, actor },
+      { action: 'catalogue.create', entity: 'catalogue', entityId: (c) => c.id, after: (trx, c) => snapshotRow(trx, 'case_categories', 'id', c.id) },
+      (trx: Db) => createCategory(trx, deps.clock, actor, req.body),
+    );
     reply.status(201);
     return cat;
   },
@@ -34,5 +41,15 @@ export const update = def({
     body: CategoryPatch,
   },
   handler: async ({ req, deps, actor }) =>
-    deps.db.transaction().execute((trx) => updateCategory(trx, deps.clock, actor, req.params.id, req.body)),
+    audited(
+      { req, deps, actor },
+      {
+        action: 'catalogue.update',
+        entity: 'catalogue',
+        entityId: req.params.id,
+        before: (trx) => snapshotRow(trx, 'case_categories', 'id', req.params.id),
+        after: (trx) => snapshotRow(trx, 'case_categories', 'id', req.params.id),
+      },
+      (trx: Db) => updateCategory(trx, deps.clock, actor, req.params.id, req.body),
+    ),
 });

@@ -1,3 +1,4 @@
+import type { Db } from '../../db/index.js';
 import { z } from 'zod';
 import { GRADES, SITE_KINDS } from '../../db/schema.js';
 import { shanghaiDate } from '../../domain/checkins/local-time.js';
@@ -8,6 +9,9 @@ import { getIntervals } from '../../domain/coverage/intervals.js';
 import { setInterval } from '../../domain/coverage/set-interval.js';
 import { todaysRoute } from '../../domain/coverage/todays-route.js';
 import { siteTimeline } from '../../domain/site-history/timeline.js';
+import { audited } from '../audited.js';
+import { intervalOf } from '../../domain/audit/snapshot.js';
+import { snapshotRow } from '../../domain/audit/snapshot.js';
 import { def } from '../route.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -72,7 +76,11 @@ export const campaign = def({
 export const createCampaignRoute = def({
   schema: { tags: ['coverage'], summary: 'Start a sweep campaign (administrators)', body: CampaignInput },
   handler: async ({ req, reply, deps, actor }) => {
-    const c = await createCampaign(deps.db, deps.clock, actor, req.body);
+    const c = await audited(
+      { req, deps, actor },
+      { action: 'campaign.create', entity: 'campaign', entityId: (c) => c.id, after: (trx, c) => snapshotRow(trx, 'campaigns', 'id', c.id) },
+      (trx: Db) => createCampaign(trx, deps.clock, actor, req.body),
+    );
     reply.status(201);
     return c;
   },
@@ -98,7 +106,19 @@ export const setIntervalRoute = def({
       days: z.number().int().min(1).max(366),
     }),
   },
-  handler: async ({ req, deps, actor }) => setInterval(deps.db, deps.clock, actor, req.body),
+  handler: async ({ req, deps, actor }) =>
+    audited(
+      { req, deps, actor },
+      {
+        action: 'inspection_interval.update',
+        entity: 'inspection_interval',
+        entityId: `${req.body.siteKind}/${req.body.grade}`,
+        subdistrictId: req.body.subdistrictId,
+        before: (trx) => intervalOf(trx, req.body),
+        after: (trx) => intervalOf(trx, req.body),
+      },
+      (trx: Db) => setInterval(trx, deps.clock, actor, req.body),
+    ),
 });
 
 export const siteHistory = def({

@@ -1,3 +1,4 @@
+import type { Db } from '../../db/index.js';
 import { z } from 'zod';
 import { correctDocument, CorrectionInput } from '../../domain/enforcement/correct-document.js';
 import { enforcementCounts } from '../../domain/enforcement/counts.js';
@@ -12,6 +13,9 @@ import { recordStep } from '../../domain/enforcement/record-step.js';
 import { getSettings, SettingsInput, updateSettings } from '../../domain/enforcement/settings.js';
 import { StepInput } from '../../domain/enforcement/step-input.js';
 import { idempotentWrite } from '../idempotency.js';
+import { snapshotRow } from '../../domain/audit/snapshot.js';
+import { audited } from '../audited.js';
+import { currentLegalBasis } from '../../domain/audit/snapshot.js';
 import { def } from '../route.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -33,13 +37,34 @@ export const createBasis = def({
   schema: { tags, summary: 'Add a legal basis (version 1)', params: SubParams, body: LegalBasisInput },
   handler: async ({ req, reply, deps, actor }) => {
     reply.status(201);
-    return createLegalBasis(deps.db, deps.clock, actor, req.params.subdistrictId, req.body);
+    return audited(
+      { req, deps, actor },
+      {
+        action: 'legal_basis.create',
+        entity: 'legal_basis',
+        entityId: (b) => b.id,
+        subdistrictId: req.params.subdistrictId,
+        after: (_trx, b) => b,
+      },
+      (trx: Db) => createLegalBasis(trx, deps.clock, actor, req.params.subdistrictId, req.body),
+    );
   },
 });
 
 export const editBasis = def({
   schema: { tags, summary: 'Edit a legal basis: adds a new version (documents keep the version they cite)', params: IdParams, body: LegalBasisEdit },
-  handler: async ({ req, deps, actor }) => editLegalBasis(deps.db, deps.clock, actor, req.params.id, req.body),
+  handler: async ({ req, deps, actor }) =>
+    audited(
+      { req, deps, actor },
+      {
+        action: 'legal_basis.update',
+        entity: 'legal_basis',
+        entityId: req.params.id,
+        before: (trx) => currentLegalBasis(trx, req.params.id),
+        after: (_trx, b) => b,
+      },
+      (trx: Db) => editLegalBasis(trx, deps.clock, actor, req.params.id, req.body),
+    ),
 });
 
 export const settings = def({
@@ -49,7 +74,19 @@ export const settings = def({
 
 export const putSettings = def({
   schema: { tags, summary: 'Change enforcement settings', params: SubParams, body: SettingsInput },
-  handler: async ({ req, deps, actor }) => updateSettings(deps.db, deps.clock, actor, req.params.subdistrictId, req.body),
+  handler: async ({ req, deps, actor }) =>
+    audited(
+      { req, deps, actor },
+      {
+        action: 'enforcement_settings.update',
+        entity: 'enforcement_settings',
+        entityId: req.params.subdistrictId,
+        subdistrictId: req.params.subdistrictId,
+        before: (trx) => snapshotRow(trx, 'enforcement_settings', 'subdistrict_id', req.params.subdistrictId),
+        after: (trx) => snapshotRow(trx, 'enforcement_settings', 'subdistrict_id', req.params.subdistrictId),
+      },
+      (trx: Db) => updateSettings(trx, deps.clock, actor, req.params.subdistrictId, req.body),
+    ),
 });
 
 export const list = def({

@@ -17,6 +17,7 @@ import * as enforcement from './enforcement.js';
 import * as staff from './staff.js';
 import * as dashboard from './dashboard.js';
 import * as dashboardStream from './dashboard-stream.js';
+import * as audit from './audit.js';
 
 /** Every route of the API, in one list. */
 export function registerRoutes(app: App, deps: Deps) {
@@ -146,4 +147,8 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/dashboard/export.xlsx', dashboard.exportXlsx);
   r('GET', '/api/dashboard/report.pdf', dashboard.report);
   r('GET', '/api/dashboard/stream', dashboardStream.stream);
+
+  // Administrative audit log (issue 12, point 6)
+  r('GET', '/api/audit', audit.search);
+  r('GET', '/api/audit/export.csv', audit.exportCsv);
 }

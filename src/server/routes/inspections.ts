@@ -1,3 +1,4 @@
+import type { Db } from '../../db/index.js';
 import { z } from 'zod';
 import { SITE_KINDS } from '../../db/schema.js';
 import { ChecklistInput } from '../../domain/inspections/checklist-input.js';
@@ -6,6 +7,8 @@ import { InspectionInput } from '../../domain/inspections/inspection-input.js';
 import { getInspection, listInspections } from '../../domain/inspections/list-inspections.js';
 import { recordInspection } from '../../domain/inspections/record-inspection.js';
 import { idempotentWrite } from '../idempotency.js';
+import { snapshotRow } from '../../domain/audit/snapshot.js';
+import { audited } from '../audited.js';
 import { def } from '../route.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -31,7 +34,11 @@ export const publish = def({
     body: ChecklistInput,
   },
   handler: async ({ req, reply, deps, actor }) => {
-    const c = await publishChecklist(deps.db, deps.clock, actor, req.body);
+    const c = await audited(
+      { req, deps, actor },
+      { action: 'checklist.publish', entity: 'checklist', entityId: (c) => c.id, after: (trx, c) => snapshotRow(trx, 'checklists', 'id', c.id) },
+      (trx: Db) => publishChecklist(trx, deps.clock, actor, req.body),
+    );
     reply.status(201);
     return c;
   },

@@ -9,6 +9,7 @@ import { looksLikeXlsx } from '../../domain/shared/xlsx.js';
 import { exportStaff } from '../../domain/staff/export-staff.js';
 import { importStaff } from '../../domain/staff/import-staff.js';
 import type { Deps } from '../deps.js';
+import { recordAudit } from '../../domain/audit/record-audit.js';
 import { def } from '../route.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -84,7 +85,11 @@ export const importSitesRoute = def({
   handler: async ({ req, deps, actor }) => {
     assertCan(actor, 'registry.import');
     const bytes = await readUpload(req);
-    return importSites(deps.db, deps.clock, actor, bytes, { dryRun: req.query.dryRun });
+    return importSites(deps.db, deps.clock, actor, bytes, {
+      dryRun: req.query.dryRun,
+      beforeCommit: (trx, imported) =>
+        recordAudit(trx, deps.clock, { actor, action: 'import.sites', entity: 'import', entityId: 'sites', after: { imported, bytes: bytes.length }, ip: req.ip }),
+    });
   },
 });
 
@@ -101,7 +106,11 @@ export const importStaffRoute = def({
     assertCan(actor, 'registry.import');
     assertCan(actor, 'staff.write');
     const bytes = await readUpload(req);
-    return importStaff(deps.db, deps.clock, actor, bytes, { dryRun: req.query.dryRun });
+    return importStaff(deps.db, deps.clock, actor, bytes, {
+      dryRun: req.query.dryRun,
+      beforeCommit: (trx, imported) =>
+        recordAudit(trx, deps.clock, { actor, action: 'import.staff', entity: 'import', entityId: 'staff', after: { imported, bytes: bytes.length }, ip: req.ip }),
+    });
   },
 });
 

@@ -1,3 +1,4 @@
+import type { Db } from '../../db/index.js';
 import { z } from 'zod';
 import { DELIVERY_STATUSES } from '../../db/schema.js';
 import {
@@ -8,6 +9,8 @@ import {
   retryDelivery,
 } from '../../domain/notifications/admin.js';
 import { listInbox, markAllRead, markRead, unreadCount } from '../../domain/notifications/inbox.js';
+import { snapshotRow } from '../../domain/audit/snapshot.js';
+import { audited } from '../audited.js';
 import { def } from '../route.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -50,7 +53,17 @@ export const deliveries = def({
 export const retry = def({
   schema: { tags: ['notifications'], summary: 'Queue a failed delivery again (administrators)', params: IdParams },
   handler: async ({ req, reply, deps, actor }) => {
-    await retryDelivery(deps.db, deps.clock, actor, req.params.id);
+    await audited(
+      { req, deps, actor },
+      {
+        action: 'webhook_delivery.retry',
+        entity: 'webhook_delivery',
+        entityId: req.params.id,
+        before: (trx) => snapshotRow(trx, 'webhook_deliveries', 'id', req.params.id),
+        after: (trx) => snapshotRow(trx, 'webhook_deliveries', 'id', req.params.id),
+      },
+      (trx: Db) => retryDelivery(trx, deps.clock, actor, req.params.id),
+    );
     reply.status(204);
     return null;
   },
@@ -71,14 +84,35 @@ export const putWebhook = def({
     body: z.strictObject({ url: z.string().min(1).max(500), enabled: z.boolean().default(true) }),
   },
   handler: async ({ req, deps, actor }) => ({
-    webhook: await putSubdistrictWebhook(deps.db, deps.clock, actor, req.params.subdistrictId, req.body),
+    webhook: await audited(
+      { req, deps, actor },
+      {
+        action: 'webhook.put',
+        entity: 'webhook',
+        entityId: req.params.subdistrictId,
+        subdistrictId: req.params.subdistrictId,
+        before: (trx) => snapshotRow(trx, 'notification_webhooks', 'subdistrict_id', req.params.subdistrictId),
+        after: (trx) => snapshotRow(trx, 'notification_webhooks', 'subdistrict_id', req.params.subdistrictId),
+      },
+      (trx: Db) => putSubdistrictWebhook(trx, deps.clock, actor, req.params.subdistrictId, req.body),
+    ),
   }),
 });
 
 export const deleteWebhook = def({
   schema: { tags: ['notifications'], summary: "Remove a subdistrict's robot URL (falls back to the global one)", params: SubParams },
   handler: async ({ req, reply, deps, actor }) => {
-    await deleteSubdistrictWebhook(deps.db, actor, req.params.subdistrictId);
+    await audited(
+      { req, deps, actor },
+      {
+        action: 'webhook.delete',
+        entity: 'webhook',
+        entityId: req.params.subdistrictId,
+        subdistrictId: req.params.subdistrictId,
+        before: (trx) => snapshotRow(trx, 'notification_webhooks', 'subdistrict_id', req.params.subdistrictId),
+      },
+      (trx: Db) => deleteSubdistrictWebhook(trx, actor, req.params.subdistrictId),
+    );
     reply.status(204);
     return null;
   },

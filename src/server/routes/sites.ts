@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { SITE_KINDS, SITE_STATUSES } from '../../db/schema.js';
 import { SiteInput, SitePatch } from '../../domain/registry/site-input.js';
 import { createSite, getSite, listSites, setSiteStatus, siteMarkers, updateSite } from '../../domain/registry/sites.js';
+import { snapshotRow } from '../../domain/audit/snapshot.js';
+import { audited } from '../audited.js';
+import type { Db } from '../../db/index.js';
 import { def } from '../route.js';
 
 const bbox = z
@@ -46,10 +49,22 @@ export const get = def({
   handler: async ({ req, deps, actor }) => getSite(deps.db, actor, req.params.id),
 });
 
+const siteAudit = (action: string, id: string) => ({
+  action,
+  entity: 'site',
+  entityId: id,
+  before: (trx: Db) => snapshotRow(trx, 'sites', 'id', id),
+  after: (trx: Db) => snapshotRow(trx, 'sites', 'id', id),
+});
+
 export const create = def({
   schema: { tags: ['sites'], summary: 'Add a site (administrators)', body: SiteInput },
   handler: async ({ req, reply, deps, actor }) => {
-    const id = await deps.db.transaction().execute((trx) => createSite(trx, deps.clock, actor, req.body));
+    const id = await audited(
+      { req, deps, actor },
+      { action: 'site.create', entity: 'site', entityId: (id) => id, after: (trx, id) => snapshotRow(trx, 'sites', 'id', id) },
+      (trx: Db) => createSite(trx, deps.clock, actor, req.body),
+    );
     reply.status(201);
     return getSite(deps.db, actor, id);
   },
@@ -57,15 +72,18 @@ export const create = def({
 
 export const update = def({
   schema: { tags: ['sites'], summary: 'Edit a site; send the version you read', params: IdParams, body: SitePatch },
-  handler: async ({ req, deps, actor }) => updateSite(deps.db, deps.clock, actor, req.params.id, req.body),
+  handler: async ({ req, deps, actor }) =>
+    audited({ req, deps, actor }, siteAudit('site.update', req.params.id), (trx) => updateSite(trx, deps.clock, actor, req.params.id, req.body)),
 });
 
 export const retire = def({
   schema: { tags: ['sites'], summary: 'Retire a site (never deleted)', params: IdParams },
-  handler: async ({ req, deps, actor }) => setSiteStatus(deps.db, deps.clock, actor, req.params.id, 'retired'),
+  handler: async ({ req, deps, actor }) =>
+    audited({ req, deps, actor }, siteAudit('site.retire', req.params.id), (trx) => setSiteStatus(trx, deps.clock, actor, req.params.id, 'retired')),
 });
 
 export const restore = def({
   schema: { tags: ['sites'], summary: 'Bring a retired site back', params: IdParams },
-  handler: async ({ req, deps, actor }) => setSiteStatus(deps.db, deps.clock, actor, req.params.id, 'active'),
+  handler: async ({ req, deps, actor }) =>
+    audited({ req, deps, actor }, siteAudit('site.restore', req.params.id), (trx) => setSiteStatus(trx, deps.clock, actor, req.params.id, 'active')),
 });

@@ -1,9 +1,12 @@
+import type { Db } from '../../db/index.js';
 import { z } from 'zod';
 import { HANDLING_UNIT_KINDS, ROLES } from '../../db/schema.js';
 import { HandlingUnitInput, createHandlingUnit, listHandlingUnits } from '../../domain/registry/handling-units.js';
 import { placeTree } from '../../domain/registry/places.js';
 import { StaffInput, StaffPatch } from '../../domain/staff/staff-input.js';
 import { createStaff, getStaff, listStaff, updateStaff } from '../../domain/staff/staff.js';
+import { snapshotRow } from '../../domain/audit/snapshot.js';
+import { audited } from '../audited.js';
 import { def } from '../route.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -25,7 +28,11 @@ export const listUnits = def({
 export const createUnit = def({
   schema: { tags: ['registry'], summary: 'Add a handling unit (administrators)', body: HandlingUnitInput },
   handler: async ({ req, reply, deps, actor }) => {
-    const id = await createHandlingUnit(deps.db, deps.clock, actor, req.body);
+    const id = await audited(
+      { req, deps, actor },
+      { action: 'handling_unit.create', entity: 'handling_unit', entityId: (id) => id, after: (trx, id) => snapshotRow(trx, 'handling_units', 'id', id) },
+      (trx: Db) => createHandlingUnit(trx, deps.clock, actor, req.body),
+    );
     reply.status(201);
     return { id };
   },
@@ -57,7 +64,11 @@ export const get = def({
 export const create = def({
   schema: { tags: ['staff'], summary: 'Add a staff member (administrators)', body: StaffInput },
   handler: async ({ req, reply, deps, actor }) => {
-    const id = await deps.db.transaction().execute((trx) => createStaff(trx, deps.clock, actor, req.body));
+    const id = await audited(
+      { req, deps, actor },
+      { action: 'user.create', entity: 'user', entityId: (id) => id, after: (trx, id) => getStaff(trx, actor, id as string) },
+      (trx: Db) => createStaff(trx, deps.clock, actor, req.body),
+    );
     reply.status(201);
     return getStaff(deps.db, actor, id);
   },
@@ -65,6 +76,17 @@ export const create = def({
 
 export const update = def({
   schema: { tags: ['staff'], summary: 'Edit, disable or re-scope a staff member', params: IdParams, body: StaffPatch },
-  handler: async ({ req, deps, actor }) => updateStaff(deps.db, deps.clock, actor, req.params.id, req.body),
+  handler: async ({ req, deps, actor }) =>
+    audited(
+      { req, deps, actor },
+      {
+        action: 'user.update',
+        entity: 'user',
+        entityId: req.params.id,
+        before: (trx) => getStaff(trx, actor, req.params.id),
+        after: (_trx, staff) => (req.body.password !== undefined ? { ...staff, passwordReset: true } : staff),
+      },
+      (trx: Db) => updateStaff(trx, deps.clock, actor, req.params.id, req.body),
+    ),
 });
 

@@ -25,7 +25,10 @@ for (const dialect of DIALECTS) {
 
     beforeAll(async () => {
       ctx = await demoContext(dialect);
-      [admin, leader, operator, xxAdmin] = await Promise.all(['admin', 'leader', 'operator', 'xx-admin'].map((u) => signInAs(ctx.app, u)));
+      admin = await signInAs(ctx.app, 'admin');
+      leader = await signInAs(ctx.app, 'leader');
+      operator = await signInAs(ctx.app, 'operator');
+      xxAdmin = await signInAs(ctx.app, 'xx-admin');
       hq = (await ctx.handle.db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow()).id;
     });
     afterAll(async () => ctx?.close());

@@ -13,6 +13,7 @@ import type { Poller } from '../jobs/poller.js';
 import { openContext } from './context.js';
 import { seedDemoData } from './demo-seed.js';
 import { registerCaseCommands } from './cases-commands.js';
+import { registerBackupCommands } from './backup-commands.js';
 import { registerLedgerCommands } from './ledger-commands.js';
 import { SCALES, registerDashboardCommands, seedScale } from './dashboard-commands.js';
 import { WEB_DIST, ensureWebBuilt } from './web-build.js';
@@ -165,6 +166,7 @@ user
   });
 
 registerCaseCommands(program);
+registerBackupCommands(program);
 registerLedgerCommands(program);
 registerDashboardCommands(program);
 

@@ -72,7 +72,8 @@ for (const dialect of DIALECTS) {
       // A damaged image is refused before anything is written.
       const image = path.join(folder, dialect === 'sqlite' ? 'closeloop.db' : 'closeloop.pgdump');
       const bytes = fs.readFileSync(image);
-      bytes[bytes.length >> 1] ^= 0xff;
+      const mid = bytes.length >> 1;
+      bytes[mid] = (bytes[mid] ?? 0) ^ 0xff;
       fs.writeFileSync(image, bytes);
       const third = await scratchCliDatabase(dialect);
       try {

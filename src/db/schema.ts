@@ -4,7 +4,7 @@
  * (SQLite stores text; PostgreSQL stores timestamptz and the pg parser returns ISO strings).
  * Ids are UUIDv7 strings. Booleans are stored as 0/1 integers on both engines.
  */
-import type { CaseCategoryTable, CaseEventTable, CaseNumberCounterTable, CasePhotoTable, CaseTable, ChainHeadTable, IdempotencyKeyTable } from './schema/cases.js';
+import type { CaseCategoryTable, CaseEventTable, CaseLoopSettingsTable, CaseNumberCounterTable, CasePhotoTable, CaseTable, ChainHeadTable, IdempotencyKeyTable } from './schema/cases.js';
 import type { CaseRollupCategoryDailyTable, CaseRollupCommitteeDailyTable, CaseRollupDailyTable, CaseRollupDistrictCategoryDailyTable, CaseRollupDistrictHourlyTable, CaseRollupDistrictSourceDailyTable, CaseRollupHourlyTable, CaseRollupPersonDailyTable, CaseRollupStateTable, CaseRollupSubdistrictDailyTable, CaseRollupUnitCumTable, CaseRollupUnitDailyTable, DashboardSettingsTable, RollupCursorTable } from './schema/dashboard.js';
 import type { EnforcementCaseTable, EnforcementDocumentCounterTable, EnforcementDocumentTable, EnforcementSettingsTable, EnforcementStepTable, EnforcementTaskTable, LegalBasisTable, LegalBasisVersionTable } from './schema/enforcement.js';
 import type { CalendarOverrideTable, InboxItemTable, NotificationTable, NotificationWebhookTable, WebhookDeliveryTable } from './schema/notifications.js';
@@ -43,6 +43,7 @@ export interface Database {
   case_categories: CaseCategoryTable;
   cases: CaseTable;
   case_number_counters: CaseNumberCounterTable;
+  case_loop_settings: CaseLoopSettingsTable;
   case_events: CaseEventTable;
   chain_heads: ChainHeadTable;
   case_photos: CasePhotoTable;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/auth/actor.js';
 import { sweepCaseDeadlines } from '../../src/domain/cases/deadline-sweep.js';
+import { belongsToUnit } from '../../src/domain/cases/independent-check.js';
 import { CASE_ACTIONS, type CaseAction, TRANSITIONS, ruleFor } from '../../src/domain/cases/lifecycle.js';
 import { verifyChain } from '../../src/domain/cases/verify-chain.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
@@ -10,7 +11,7 @@ import { type CaseFixture, caseFixture } from './fixtures.js';
 
 type Who = 'operator' | 'patrol1' | 'cadre01' | 'handler1' | 'handler2' | 'enforcer1' | 'leader' | 'admin';
 type Cmd =
-  | { kind: 'act'; who: Who; fit: boolean; aware: boolean; pick: number; action: CaseAction; unit: 0 | 1; stale: boolean; dueDays: number; withPhoto: boolean; withReason: boolean }
+  | { kind: 'act'; who: Who; fit: boolean; aware: boolean; pick: number; action: CaseAction; unit: 0 | 1 | 2; stale: boolean; dueDays: number; withPhoto: boolean; withReason: boolean }
   | { kind: 'tick'; hours: number };
 
 const WHO: Who[] = ['operator', 'patrol1', 'cadre01', 'handler1', 'handler2', 'enforcer1', 'leader', 'admin'];
@@ -24,7 +25,8 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
     // Mostly an action the current state allows (else random), so walks go deep.
     aware: fc.integer({ min: 0, max: 9 }).map((n) => n < 8),
     pick: fc.noBias(fc.nat({ max: 1000 })),
-    unit: fc.constantFrom(0 as const, 1 as const),
+    // 2 = the committee's own unit, whose staff (cadre01) also checks cases: the independence rule bites.
+    unit: fc.constantFrom(0 as const, 1 as const, 2 as const),
     stale: fc.noBias(fc.integer({ min: 0, max: 9 })).map((n) => n === 0),
     dueDays: fc.integer({ min: -2, max: 20 }),
     withPhoto: fc.boolean(),
@@ -36,14 +38,18 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
 for (const dialect of DIALECTS) {
   describe(`case lifecycle invariants under random actions [${dialect}]`, () => {
     let f: CaseFixture;
+    let committeeUnit: string;
     beforeAll(async () => {
       f = await caseFixture(dialect);
+      committeeUnit = (await f.ctx.handle.db.selectFrom('handling_units').select('id').where('kind', '=', 'committee').where('committee_id', '=', f.binRoom.committeeId).executeTakeFirstOrThrow()).id;
     });
     afterAll(async () => f.ctx.close());
 
     it('keeps history = state, counts = events, closed ⇔ closed_at, and the chain intact', async () => {
       const db = f.ctx.handle.db;
       const actor = (w: Who): Actor => f.actors[w];
+      let checks = 0;
+      let refusedAsDependent = 0;
       await fc.assert(
         fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 20 }), async (cmds) => {
           f.ctx.clock.set('2026-06-01T01:00:00Z');
@@ -64,14 +70,17 @@ for (const dialect of DIALECTS) {
             const rule = ruleFor(action);
             let who = k.who;
             if (k.fit) {
+              const fitting = WHO.filter((w) => rule.roles.includes(f.actors[w].role));
               who = rule.who === 'assignee'
-                ? current.assigned_unit_id === f.units.handler2 ? 'handler2' : 'handler1'
-                : WHO.find((w) => rule.roles.includes(f.actors[w].role)) ?? k.who;
+                ? current.assigned_unit_id === f.units.handler2 ? 'handler2' : current.assigned_unit_id === committeeUnit ? 'cadre01' : 'handler1'
+                // A check goes to any of those whose role may check, handler's colleagues included.
+                : rule.independent ? fitting[k.pick % fitting.length] ?? k.who
+                : fitting[0] ?? k.who;
             }
             const input: Record<string, unknown> = { action, version: k.stale ? current.version - 1 || 99 : current.version };
             if (k.withReason || rule.requires.includes('reason')) input.reason = '原因';
             if (rule.requires.includes('note')) input.note = '说明';
-            if (rule.requires.includes('assignee')) input.unitId = k.unit ? f.units.handler2 : f.units.handler1;
+            if (rule.requires.includes('assignee')) input.unitId = [f.units.handler1, f.units.handler2, committeeUnit][k.unit];
             if (rule.requires.includes('dueAt')) input.dueAt = new Date(f.ctx.clock.now().getTime() + k.dueDays * 86400_000).toISOString();
             if (k.withPhoto || rule.requires.includes('photoIds')) input.photoIds = [await f.photo(actor(who))];
             if (rule.requires.includes('targetCaseId')) {
@@ -86,6 +95,7 @@ for (const dialect of DIALECTS) {
               c = next;
             } catch (e) {
               if (!(e instanceof DomainError)) throw e;
+              if (e.message.includes('independent check')) refusedAsDependent++;
               expect(['transition_not_allowed', 'stale_version', 'validation_failed', 'not_found']).toContain(e.code);
             }
           }
@@ -97,7 +107,23 @@ for (const dialect of DIALECTS) {
             for (let i = 1; i < events.length; i++) expect(events[i]!.from_status).toBe(events[i - 1]!.to_status);
             expect(events.at(-1)!.to_status).toBe(row.status);
             const n = (a: string) => events.filter((e) => e.action === a).length;
-            expect(row.rework_count).toBe(n('check_fail'));
+            // Rework is counted by the case when the unit a failed check sent it back to handles again.
+            expect(row.rework_count).toBe(events.filter((e) => e.action === 'handle' && JSON.parse(e.changes).rework_count).length);
+            expect(row.rework_count).toBeLessThanOrEqual(n('check_fail'));
+            // Separation of duties: no check by a person who handled the case or by a member of the unit it was dispatched to.
+            let unit: string | null = null;
+            const handlers = new Set<string>();
+            for (const e of events) {
+              const ch = JSON.parse(e.changes) as Record<string, [unknown, unknown]>;
+              if (ch.assigned_unit_id) unit = ch.assigned_unit_id[1] as string | null;
+              if (e.action === 'handle' && e.actor_user_id) handlers.add(e.actor_user_id);
+              if (e.action === 'check_pass' || e.action === 'check_fail') {
+                expect(handlers.has(e.actor_user_id as string)).toBe(false);
+                const checker = Object.values(f.actors).find((x) => x.userId === e.actor_user_id)!;
+                expect(await belongsToUnit(db, checker, unit, row.subdistrict_id)).toBe(false);
+                checks++;
+              }
+            }
             expect(row.redispatch_count).toBe(n('redispatch'));
             expect(row.reopen_count).toBe(n('reopen'));
             expect(row.extension_count).toBe(n('approve_extension'));
@@ -115,6 +141,9 @@ for (const dialect of DIALECTS) {
         // test fails on a change, not on a draw. FC_SEED=<n> explores other walks.
         { numRuns: dialect === 'sqlite' ? 100 : 40, seed: Number(process.env.FC_SEED ?? 20261126) },
       );
+      expect(checks).toBeGreaterThan(dialect === 'sqlite' ? 10 : 3);
+      // ... and the walks did try dependent checks, which the rule refused (the longer SQLite run reaches them on this seed).
+      if (dialect === 'sqlite') expect(refusedAsDependent).toBeGreaterThan(0);
       // The random walks reached every transition of the table (not only early rejections).
       const reached = new Set((await db.selectFrom('case_events').select('action').distinct().execute()).map((r) => r.action));
       const missing = CASE_ACTIONS.filter((a) => !reached.has(a));

@@ -74,7 +74,8 @@ for (const dialect of DIALECTS) {
       c = await f.act(a.handler1, c.id, { action: 'handle', version: 3, note: 'done', photoIds: [await f.photo(a.handler1)] });
       await rejects(f.act(a.patrol1, c.id, { action: 'check_fail', version: 4 }), 'validation_failed', 'note');
       c = await f.act(a.patrol1, c.id, { action: 'check_fail', version: 4, note: '桶边仍有垃圾' });
-      expect(c).toMatchObject({ status: 'dispatched', assignedUnitId: f.units.handler1, reworkCount: 1, handledOnTime: null });
+      // Rework is counted once the same unit handles again (a re-dispatch elsewhere would not be rework).
+      expect(c).toMatchObject({ status: 'dispatched', assignedUnitId: f.units.handler1, reworkCount: 0, handledOnTime: null });
       c = await f.act(a.handler1, c.id, { action: 'handle', version: 5, note: 'again', photoIds: [await f.photo(a.handler1)] });
       c = await f.act(a.cadre01, c.id, { action: 'check_pass', version: 6 });
       expect(c).toMatchObject({ status: 'closed', reworkCount: 1 });

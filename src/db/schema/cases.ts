@@ -6,6 +6,11 @@ export const CATEGORY_LEVELS = ['class', 'subclass', 'standard'] as const;
 export type CategoryLevel = (typeof CATEGORY_LEVELS)[number];
 export const LIMIT_MODES = ['working', 'calendar'] as const;
 export const SEVERITIES = ['low', 'normal', 'high', 'urgent'] as const;
+/** Who a handled case of a category waits on for its check (never its handler nor the handling unit). */
+export const CHECK_BY = ['reporter', 'committee', 'operations'] as const;
+export type CheckBy = (typeof CHECK_BY)[number];
+export const SPOT_CHECK_STATES = ['pending', 'passed', 'failed'] as const;
+export type SpotCheckState = (typeof SPOT_CHECK_STATES)[number];
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Problem catalogue: class → sub-class → working standard, one tree per subdistrict. */
@@ -27,6 +32,8 @@ export interface CaseCategoryTable {
   /** JSON array of SiteKind; empty = any place */
   site_kinds: string;
   sort_order: number;
+  /** Default checker policy (added later: optional for rows written before it) */
+  check_by?: CheckBy;
   active: number;
   version: number;
   created_at: string;
@@ -84,6 +91,22 @@ export interface CaseTable {
   handle_due_at: string | null;
   handled_on_time: number | null;
   closed_on_time: number | null;
+  updated_at: string;
+  /** Who the check waits on (null = the operations desk); never the handler or the handling unit. */
+  checker_user_id?: string | null;
+  /** Working time (ms) left on the handling clock when a hold began; resumed on release. */
+  held_remaining_ms?: number | null;
+  /** 1 after a failed check until the case is handled again (by the same unit = rework) or re-dispatched elsewhere. */
+  rework_pending?: number;
+  /** Self-resolved cases sampled for a spot check (抽查) by the operations centre. */
+  spot_check?: SpotCheckState | null;
+  spot_checked_at?: string | null;
+  spot_checked_by?: string | null;
+}
+
+export interface CaseLoopSettingsTable {
+  subdistrict_id: string;
+  spot_check_percent: number;
   updated_at: string;
 }
 

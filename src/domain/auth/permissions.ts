@@ -37,6 +37,9 @@ export const PERMISSIONS = {
   // Operations-centre dashboard (三实时): the desk, leaders and committee cadres (scope limits them).
   'dashboard.read': ['admin', 'operator', 'leader', 'cadre'],
   'dashboard.settings': ['admin'],
+  // Spot checks (抽查) of self-resolved cases are the operations centre's.
+  'cases.spot_check': ['admin', 'operator'],
+  'cases.settings': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

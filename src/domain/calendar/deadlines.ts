@@ -59,3 +59,32 @@ export async function computeDueAt(db: Db, from: Date, hours: number, mode: Limi
   }
   throw invalidField('hours', 'no working time found within ten years');
 }
+
+/**
+ * The part of a limit still to run between `from` and `due` (ms): working time (office hours on
+ * working days) or plain time, as the limit counts. computeDueAt(from, result) gives `due` back,
+ * so a clock paused at `from` resumes with exactly what was left. Zero when `due` has passed.
+ */
+export async function remainingLimitMs(db: Db, from: Date, due: Date, mode: LimitMode, opts: DueOptions = {}): Promise<number> {
+  const start = from.getTime();
+  const end = due.getTime();
+  if (!(end > start)) return 0;
+  if (mode === 'calendar') return end - start;
+  const subdistrictId = opts.subdistrictId ?? null;
+  let total = 0;
+  let date = shanghaiDate(start);
+  const lastDate = shanghaiDate(end);
+  const overrides = await loadOverrides(db, date, lastDate, subdistrictId);
+  for (let i = 0; date <= lastDate && i < 3660; i++) {
+    if (isWorkingDay(date, overrides)) {
+      const midnight = shanghaiMidnight(date);
+      for (const [a, b] of OFFICE_PERIODS_MS) {
+        const segStart = Math.max(midnight + a, start);
+        const segEnd = Math.min(midnight + b, end);
+        if (segEnd > segStart) total += segEnd - segStart;
+      }
+    }
+    date = addDays(date, 1);
+  }
+  return total;
+}

@@ -45,6 +45,9 @@ export function caseDto(r: CaseTable) {
     handleDueAt: r.handle_due_at,
     handledOnTime: bool(r.handled_on_time),
     closedOnTime: bool(r.closed_on_time),
+    checkerUserId: r.checker_user_id ?? null,
+    spotCheck: r.spot_check ?? null,
+    spotCheckedAt: r.spot_checked_at ?? null,
     updatedAt: r.updated_at,
   };
 }

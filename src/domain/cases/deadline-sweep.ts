@@ -13,11 +13,11 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 const STAGE_ZH = { file: '立案', dispatch: '派遣', handle: '处置', check: '核查' } as const;
 const fmt = shanghaiTime;
 
-/** Whom the current stage waits on: the desk for filing/dispatching, the assignee for handling, the reporter for checking. */
+/** Whom the current stage waits on: the desk for filing/dispatching, the assignee for handling, the independent checker (else the desk) for checking. */
 function waitingOn(c: CaseTable): NotifyRecipients {
   const stage = STAGE_OF[c.status];
   if (stage === 'handle') return c.assigned_user_id ? { userIds: [c.assigned_user_id] } : { handlingUnitId: c.assigned_unit_id };
-  if (stage === 'check' && c.reporter_id && ['patrol', 'cadre', 'enforcement'].includes(c.reporter_role)) return { userIds: [c.reporter_id] };
+  if (stage === 'check' && c.checker_user_id) return { userIds: [c.checker_user_id] };
   return { roles: ['operator'] };
 }
 

@@ -2,6 +2,7 @@ import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import { isAssignee } from './assignees.js';
 import { caseDto } from './case-dto.js';
+import { checkConflict } from './independent-check.js';
 import { loadVisibleCase } from './case-scope.js';
 import { actionsFrom } from './lifecycle.js';
 
@@ -13,7 +14,7 @@ export async function getCase(db: Db, actor: Actor, id: string) {
     db.selectFrom('committees').select(['name', 'name_en']).where('id', '=', c.committee_id).executeTakeFirstOrThrow(),
     c.site_id ? db.selectFrom('sites').select(['name', 'kind', 'address']).where('id', '=', c.site_id).executeTakeFirst() : undefined,
     c.assigned_unit_id ? db.selectFrom('handling_units').select(['name', 'kind', 'contact_name', 'contact_phone']).where('id', '=', c.assigned_unit_id).executeTakeFirst() : undefined,
-    db.selectFrom('users').select(['id', 'display_name', 'role']).where('id', 'in', [c.reporter_id ?? '', c.assigned_user_id ?? '']).execute(),
+    db.selectFrom('users').select(['id', 'display_name', 'role']).where('id', 'in', [c.reporter_id ?? '', c.assigned_user_id ?? '', c.checker_user_id ?? '']).execute(),
     db
       .selectFrom('case_events as e')
       .leftJoin('users as u', 'u.id', 'e.actor_user_id')
@@ -30,7 +31,10 @@ export async function getCase(db: Db, actor: Actor, id: string) {
   ]);
   const person = (uid: string | null) => (uid ? people.find((p) => p.id === uid) : undefined);
   const assignee = await isAssignee(db, actor, c);
-  const allowed = actionsFrom(c.status, c.pending_request, actor.role).filter((t) => t.who !== 'assignee' || assignee);
+  const offered = actionsFrom(c.status, c.pending_request, actor.role).filter((t) => t.who !== 'assignee' || assignee);
+  // Separation of duties: a check is not offered to whoever handled the case or belongs to the handling unit.
+  const conflict = offered.some((t) => t.independent) ? await checkConflict(db, actor, c) : null;
+  const allowed = offered.filter((t) => !t.independent || !conflict);
   return {
     ...caseDto(c),
     category: { code: category.code, nameZh: category.name_zh, nameEn: category.name_en, severity: category.severity, limitMode: category.limit_mode },
@@ -38,6 +42,7 @@ export async function getCase(db: Db, actor: Actor, id: string) {
     site: site ? { id: c.site_id, name: site.name, kind: site.kind, address: site.address } : null,
     assignedUnit: unit ? { id: c.assigned_unit_id, name: unit.name, kind: unit.kind, contactName: unit.contact_name, contactPhone: unit.contact_phone } : null,
     assignedUser: person(c.assigned_user_id) ? { id: c.assigned_user_id, name: person(c.assigned_user_id)!.display_name } : null,
+    checker: person(c.checker_user_id ?? null) ? { id: c.checker_user_id, name: person(c.checker_user_id ?? null)!.display_name } : null,
     reporter: person(c.reporter_id) ? { id: c.reporter_id, name: person(c.reporter_id)!.display_name, role: c.reporter_role } : null,
     photos: photos.map((p) => ({ ...p, url: `/api/photos/${p.id}`, thumbUrl: `/api/photos/${p.id}/thumb` })),
     mergedCases: merged,

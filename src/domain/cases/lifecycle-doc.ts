@@ -35,12 +35,27 @@ export function renderLifecycleDoc(): string {
   for (const t of TRANSITIONS) {
     const pending = t.pending === undefined ? '' : t.pending === null ? 'none' : t.pending;
     const sets = t.setsPending ? ` → ${t.setsPending}` : '';
-    lines.push(`| ${t.action} | ${t.zh} | ${t.from.join(', ')} | ${t.to} | ${roles(t.roles)} | ${t.who} | ${pending}${sets} | ${t.requires.join(', ')} | ${t.counts ?? ''} |`);
+    lines.push(`| ${t.action} | ${t.zh} | ${t.from.join(', ')} | ${t.to} | ${roles(t.roles)} | ${t.who}${t.independent ? ', independent' : ''} | ${pending}${sets} | ${t.requires.join(', ')} | ${t.counts ?? ''} |`);
   }
   lines.push('', '## Sources', '', '| source | 中文 | roles | starts as |', '|---|---|---|---|');
   for (const s of SOURCES) lines.push(`| ${s.source} | ${s.zh} | ${roles(s.roles)} | ${s.startsAs} |`);
   lines.push('', '## Deadlines', '', 'Open statuses and the catalogue time limit each waits on (working or calendar hours, per category):', '');
   for (const s of OPEN_STATUSES) lines.push(`- \`${s}\`: ${STAGE_OF[s] ? `${STAGE_OF[s]} limit` : 'no deadline (on hold)'}`);
-  lines.push('');
+  lines.push(
+    '',
+    '## Rules an audit checks',
+    '',
+    '- *independent*: the checker is never a person who handled the case, its assignee, nor a member of the handling',
+    '  unit (`src/domain/cases/independent-check.ts`). A handled case waits on a checker chosen by the category\'s',
+    '  `check_by`: the reporter (default), a cadre or patrol officer of the committee, or the operations desk.',
+    '- A hold (挂账) stops the handling clock; `release_hold` resumes it with the working time left when the hold',
+    '  began, not a fresh limit (`src/domain/cases/paused-clock.ts`). Every change of a due time is an event with',
+    '  `stage_due_at` [before, after] and a reason.',
+    '- `rework_count` counts a failed check only once the same unit handles the case again; a re-dispatch to',
+    '  another unit (改派) is not rework.',
+    '- Self-resolved cases (自发自处) are closed by their finder with before and after photos; a share of them',
+    '  (default 10 %, per subdistrict) is sampled for a spot check (抽查) by the operations centre.',
+    '',
+  );
   return lines.join('\n');
 }

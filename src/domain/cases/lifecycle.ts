@@ -37,6 +37,11 @@ export interface TransitionRule {
   counts?: Counter;
   /** Start a fresh time limit for the target status's stage (false = keep the running one). */
   restartsStage: boolean;
+  /**
+   * Separation of duties: the actor must be independent of the handling (not a person who handled
+   * the case, not its assignee, not a member of the handling unit). See independent-check.ts.
+   */
+  independent?: boolean;
 }
 
 const DESK: Role[] = ['operator', 'admin'];
@@ -50,12 +55,13 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   { action: 'dispatch', zh: '派遣', en: 'Dispatch', from: ['filed'], to: 'dispatched', roles: DESK, who: 'role', requires: ['assignee'], restartsStage: true },
   { action: 'redispatch', zh: '改派', en: 'Re-dispatch', from: ['dispatched'], to: 'dispatched', roles: DESK, who: 'role', requires: ['assignee', 'reason'], counts: 'redispatch_count', restartsStage: true },
   { action: 'handle', zh: '处置反馈', en: 'Handle', from: ['dispatched'], to: 'handled', roles: ASSIGNEES, who: 'assignee', requires: ['note', 'photoIds'], restartsStage: true },
-  { action: 'check_pass', zh: '核查通过', en: 'Check: pass', from: ['handled'], to: 'closed', roles: CHECKERS, who: 'role', requires: [], restartsStage: true },
-  { action: 'check_fail', zh: '核查不通过（返工）', en: 'Check: fail (rework)', from: ['handled'], to: 'dispatched', roles: CHECKERS, who: 'role', requires: ['note'], counts: 'rework_count', restartsStage: true },
+  { action: 'check_pass', zh: '核查通过', en: 'Check: pass', from: ['handled'], to: 'closed', roles: CHECKERS, who: 'role', requires: [], restartsStage: true, independent: true },
+  { action: 'check_fail', zh: '核查不通过（返工）', en: 'Check: fail (rework)', from: ['handled'], to: 'dispatched', roles: CHECKERS, who: 'role', requires: ['note'], restartsStage: true, independent: true },
   { action: 'request_hold', zh: '申请挂账', en: 'Request hold', from: ['dispatched'], to: 'dispatched', roles: ASSIGNEES, who: 'assignee', pending: null, setsPending: 'hold', requires: ['reason'], restartsStage: false },
   { action: 'approve_hold', zh: '同意挂账', en: 'Approve hold', from: ['dispatched'], to: 'on_hold', roles: DESK, who: 'role', pending: 'hold', requires: [], restartsStage: true },
   { action: 'refuse_hold', zh: '不同意挂账', en: 'Refuse hold', from: ['dispatched'], to: 'dispatched', roles: DESK, who: 'role', pending: 'hold', requires: ['reason'], restartsStage: false },
-  { action: 'release_hold', zh: '解除挂账', en: 'Release hold', from: ['on_hold'], to: 'dispatched', roles: DESK, who: 'role', requires: [], restartsStage: true },
+  // Release resumes the handling clock with the working time left when the hold began (paused-clock.ts).
+  { action: 'release_hold', zh: '解除挂账', en: 'Release hold', from: ['on_hold'], to: 'dispatched', roles: DESK, who: 'role', requires: [], restartsStage: false },
   { action: 'request_extension', zh: '申请延期', en: 'Request extension', from: ['dispatched'], to: 'dispatched', roles: ASSIGNEES, who: 'assignee', pending: null, setsPending: 'extension', requires: ['dueAt', 'reason'], restartsStage: false },
   { action: 'approve_extension', zh: '同意延期', en: 'Approve extension', from: ['dispatched'], to: 'dispatched', roles: DESK, who: 'role', pending: 'extension', requires: [], counts: 'extension_count', restartsStage: false },
   { action: 'refuse_extension', zh: '不同意延期', en: 'Refuse extension', from: ['dispatched'], to: 'dispatched', roles: DESK, who: 'role', pending: 'extension', requires: ['reason'], restartsStage: false },

@@ -29,7 +29,7 @@ export interface CaseFilter {
 /**
  * "My tasks": cases waiting on me (the same rule as isAssignee: the named person, else staff of the
  * assigned unit, a cadre of the committee's own unit, an officer of the enforcement squad), and
- * handled cases I reported that wait for my check.
+ * handled cases that wait for my check (checker_user_id: see independent-check.ts).
  */
 function mineCondition(actor: Actor) {
   const unitTerms: RawBuilder<SqlBool>[] = [];
@@ -44,7 +44,7 @@ function mineCondition(actor: Actor) {
   }
   const waiting = [sql<SqlBool>`c.assigned_user_id = ${actor.userId}`];
   if (unitTerms.length) waiting.push(sql<SqlBool>`(c.assigned_user_id is null and (${sql.join(unitTerms, sql` or `)}))`);
-  return sql<SqlBool>`((c.status = 'dispatched' and (${sql.join(waiting, sql` or `)})) or (c.status = 'handled' and c.reporter_id = ${actor.userId}))`;
+  return sql<SqlBool>`((c.status = 'dispatched' and (${sql.join(waiting, sql` or `)})) or (c.status = 'handled' and c.checker_user_id = ${actor.userId}))`;
 }
 
 async function categoryIds(db: Db, id: string): Promise<string[]> {

@@ -16,6 +16,7 @@ import { linkPhotos } from './case-photos.js';
 import { appendCaseEvent } from './events.js';
 import { categoryById, subdistrictPrefix } from './hot-queries.js';
 import { sourceRule } from './lifecycle.js';
+import { inSpotCheckSample, spotCheckPercent } from './spot-checks.js';
 import { stageColumns } from './stage-deadlines.js';
 
 const siteById = prepared((db: Db, id: string) =>
@@ -88,6 +89,8 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
     cancelled_at: null, ...stage, handle_due_at: null, handled_on_time: selfResolved ? 1 : null, closed_on_time: selfResolved ? 1 : null,
     updated_at: at,
   };
+  // 抽查: a share of self-resolved cases waits for the operations centre's spot check.
+  if (selfResolved && inSpotCheckSample(row.id, await spotCheckPercent(db, row.subdistrict_id))) row.spot_check = 'pending';
   await insertCase.run(db, row);
   // Notify before the event: appending it locks the chain head until commit (see transition-case.ts).
   if (!selfResolved && category.severity === 'urgent') {
@@ -100,7 +103,8 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
     subdistrictId: row.subdistrict_id, caseId: row.id, action: selfResolved ? 'self_resolve' : 'report', fromStatus: null, toStatus: status,
     actor: { userId: actor.userId, role: actor.role }, deviceAt: input.deviceAt ?? null,
     gps: { lng: input.lng, lat: input.lat, accuracy: input.accuracy ?? null }, note: input.description,
-    photoIds: [...input.photoIds, ...input.afterPhotoIds], changes: { status: [null, status] },
+    photoIds: [...input.photoIds, ...input.afterPhotoIds],
+    changes: { status: [null, status], ...(row.spot_check ? { spot_check: [null, row.spot_check] } : {}) },
   });
   await linkPhotos(db, row, event.id, input.photoIds, 'before');
   await linkPhotos(db, row, event.id, input.afterPhotoIds, 'after');

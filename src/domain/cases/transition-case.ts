@@ -14,13 +14,21 @@ import { appendCaseEvent } from './events.js';
 import { type CaseAction, actionsFrom, ruleFor } from './lifecycle.js';
 import { mergeInto } from './merge-cases.js';
 import { notifyTransition } from './transition-notices.js';
+import { checkConflict, defaultChecker } from './independent-check.js';
+import { extensionReason, pausedStage, resumedStage } from './paused-clock.js';
 import { remindAtFor, stageColumns } from './stage-deadlines.js';
 
 /** Columns whose change is written into the event (from → to). */
 const TRACKED: (keyof CaseTable)[] = [
   'status', 'pending_request', 'requested_due_at', 'assigned_unit_id', 'assigned_user_id', 'merged_into_id', 'status_reason',
-  'rework_count', 'redispatch_count', 'reopen_count', 'extension_count', 'stage_due_at',
+  'rework_count', 'redispatch_count', 'reopen_count', 'extension_count', 'stage_due_at', 'checker_user_id', 'held_remaining_ms',
 ];
+
+const CONFLICT_WHY = {
+  handled_it: 'independent check: you handled this case',
+  assignee: 'independent check: the case is assigned to you',
+  handling_unit: 'independent check: you belong to the handling unit',
+} as const;
 
 export const notAllowed = (action: CaseAction, c: CaseTable, actor: Actor, why: string) =>
   new DomainError('transition_not_allowed', `${action} is not allowed: ${why}`, {
@@ -48,6 +56,10 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
   }
   if (!rule.roles.includes(actor.role)) throw notAllowed(input.action, c, actor, `role ${actor.role} may not ${input.action}`);
   if (rule.who === 'assignee' && !(await isAssignee(db, actor, c))) throw notAllowed(input.action, c, actor, 'the case is not assigned to you');
+  if (rule.independent) {
+    const conflict = await checkConflict(db, actor, c);
+    if (conflict) throw notAllowed(input.action, c, actor, CONFLICT_WHY[conflict]);
+  }
   for (const f of rule.requires) {
     const missing = f === 'assignee' ? !input.unitId && !input.userId : f === 'photoIds' ? !input.photoIds?.length : input[f] === undefined;
     if (missing) throw invalidField(f === 'assignee' ? 'unitId' : f, `required for ${input.action}`);
@@ -58,6 +70,9 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
   const now = clock.now();
   const at = now.toISOString();
   const next: CaseTable = { ...c, status: rule.to, pending_request: rule.setsPending ?? null, version: c.version + 1, updated_at: at };
+  // Only a handled case waits on a checker.
+  if (rule.to !== 'handled') next.checker_user_id = null;
+  let note = input.note ?? input.reason ?? null;
   if (rule.counts) next[rule.counts] = c[rule.counts] + 1;
   if (rule.setsPending === undefined) next.requested_due_at = null;
   const category = await categoryById.first(db, c.category_id);
@@ -81,6 +96,8 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
       if (input.action === 'redispatch' && who.unitId === c.assigned_unit_id && who.userId === c.assigned_user_id) {
         throw invalidField('unitId', 'the case is already dispatched there');
       }
+      // 改派 to another unit is not rework: a pending rework is dropped with the old unit.
+      if (who.unitId !== c.assigned_unit_id) next.rework_pending = 0;
       next.assigned_unit_id = who.unitId;
       next.assigned_user_id = who.userId;
       next.dispatched_at = at;
@@ -88,16 +105,35 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
     }
     case 'handle':
       next.handled_at = at;
-      next.handled_on_time = c.handle_due_at && at > c.handle_due_at ? 0 : 1;
+      next.handled_on_time = c.handle_due_at && Date.parse(at) > Date.parse(c.handle_due_at) ? 0 : 1;
+      // 返工: the unit a failed check sent the case back to handled it again.
+      if (c.rework_pending) {
+        next.rework_count = c.rework_count + 1;
+        next.rework_pending = 0;
+      }
+      next.checker_user_id = await defaultChecker(db, c, category, actor.userId);
       break;
     case 'check_pass':
       next.closed_at = at;
-      next.closed_on_time = c.handled_on_time === 1 && !(c.stage_due_at && at > c.stage_due_at) && c.overdue_count === 0 ? 1 : 0;
+      next.closed_on_time = c.handled_on_time === 1 && !(c.stage_due_at && Date.parse(at) > Date.parse(c.stage_due_at)) && c.overdue_count === 0 ? 1 : 0;
       break;
     case 'check_fail':
-      // Rework: back to the same unit (assignment untouched) with a fresh handling limit.
+      // Back to the same unit (assignment untouched) with a fresh handling limit; it is rework
+      // once that unit handles again (counted then), not if the desk re-dispatches it elsewhere.
       next.handled_on_time = null;
+      next.rework_pending = 1;
       break;
+    case 'approve_hold':
+      // 挂账 stops the clock: keep the working time that was left for the release.
+      Object.assign(next, await pausedStage(db, c, category, now));
+      break;
+    case 'release_hold': {
+      const resumed = await resumedStage(db, c, category, now);
+      Object.assign(next, resumed.columns);
+      next.handle_due_at = next.stage_due_at;
+      note = input.reason ?? resumed.note;
+      break;
+    }
     case 'request_hold':
       next.status_reason = input.reason ?? null;
       break;
@@ -107,13 +143,14 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
     case 'request_extension': {
       const due = new Date(input.dueAt as string);
       if (due.getTime() <= now.getTime()) throw invalidField('dueAt', 'must be in the future');
-      if (c.stage_due_at && due.toISOString() <= c.stage_due_at) throw invalidField('dueAt', 'must be later than the current due time');
+      if (c.stage_due_at && due.getTime() <= Date.parse(c.stage_due_at)) throw invalidField('dueAt', 'must be later than the current due time');
       next.requested_due_at = due.toISOString();
       break;
     }
     case 'approve_extension': {
-      const due = c.requested_due_at as string;
-      if (due <= at) throw invalidField('dueAt', 'the requested due time has already passed; ask for a new one');
+      const due = new Date(c.requested_due_at as string).toISOString();
+      if (Date.parse(due) <= now.getTime()) throw invalidField('dueAt', 'the requested due time has already passed; ask for a new one');
+      note = input.reason ?? (await extensionReason(db, c.id));
       next.stage_due_at = due;
       next.handle_due_at = due;
       next.remind_at = remindAtFor(now, new Date(due)).toISOString();
@@ -148,7 +185,7 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
   const event = await appendCaseEvent(db, clock, {
     subdistrictId: c.subdistrict_id, caseId: c.id, action: input.action, fromStatus: c.status, toStatus: next.status,
     actor: { userId: actor.userId, role: actor.role }, deviceAt: input.deviceAt ?? null, gps: input.gps ?? null,
-    note: input.note ?? input.reason ?? null, photoIds, changes,
+    note, photoIds, changes,
   });
   await linkPhotos(db, c, event.id, photoIds, input.action === 'handle' ? 'after' : 'evidence');
   return caseDto(next);

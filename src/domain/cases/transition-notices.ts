@@ -28,7 +28,7 @@ export async function notifyTransition(db: Db, clock: Clock, action: CaseAction,
     case 'refuse_extension':
       return notify(db, clock, { ...base, recipients: assignee, kind: `case_${action}`, title: `${action.startsWith('approve') ? '申请已同意' : '申请未同意'} ${c.number}`, body: reason ?? '' });
     case 'handle':
-      return notify(db, clock, { ...base, recipients: c.reporter_id ? { userIds: [c.reporter_id], roles: ['operator'] } : operators, kind: 'case_handled', title: `待核查 ${c.number}`, body: c.description });
+      return notify(db, clock, { ...base, recipients: c.checker_user_id ? { userIds: [c.checker_user_id], roles: ['operator'] } : operators, kind: 'case_handled', title: `待核查 ${c.number}`, body: c.description });
     default:
       return undefined;
   }

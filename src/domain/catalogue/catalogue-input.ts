@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CATEGORY_LEVELS, HANDLING_UNIT_KINDS, LIMIT_MODES, SEVERITIES, SITE_KINDS } from '../../db/schema.js';
+import { CATEGORY_LEVELS, CHECK_BY, HANDLING_UNIT_KINDS, LIMIT_MODES, SEVERITIES, SITE_KINDS } from '../../db/schema.js';
 
 const hours = z.number().positive().max(24 * 365);
 
@@ -19,6 +19,8 @@ export const CategoryInput = z.strictObject({
   severity: z.enum(SEVERITIES),
   siteKinds: z.array(z.enum(SITE_KINDS)).max(3).default([]),
   sortOrder: z.number().int().min(0).max(10000).default(0),
+  /** Who checks a handled case by default: the reporter, the committee's cadre/patrol, or the operations desk. */
+  checkBy: z.enum(CHECK_BY).default('reporter'),
 });
 export type CategoryInput = z.infer<typeof CategoryInput>;
 

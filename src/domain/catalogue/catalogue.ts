@@ -27,6 +27,7 @@ export function toCategory(r: CaseCategoryTable) {
     limitMode: r.limit_mode,
     severity: r.severity,
     siteKinds: JSON.parse(r.site_kinds) as string[],
+    checkBy: r.check_by ?? 'reporter',
     sortOrder: r.sort_order,
     active: r.active === 1,
     version: r.version,
@@ -92,7 +93,7 @@ export async function createCategory(db: Db, clock: Clock, actor: Actor, input: 
       name_zh: input.nameZh, name_en: input.nameEn, default_unit_kind: input.defaultUnitKind,
       file_hours: input.fileHours, dispatch_hours: input.dispatchHours, handle_hours: input.handleHours, check_hours: input.checkHours,
       limit_mode: input.limitMode, severity: input.severity, site_kinds: JSON.stringify(input.siteKinds),
-      sort_order: input.sortOrder, active: 1, version: 1, created_at: now, updated_at: now,
+      check_by: input.checkBy, sort_order: input.sortOrder, active: 1, version: 1, created_at: now, updated_at: now,
     })
     .execute();
   return getCategory(db, actor, id);
@@ -120,6 +121,7 @@ export async function updateCategory(db: Db, clock: Clock, actor: Actor, id: str
       ...(patch.severity !== undefined && { severity: patch.severity }),
       ...(patch.siteKinds !== undefined && { site_kinds: JSON.stringify(patch.siteKinds) }),
       ...(patch.sortOrder !== undefined && { sort_order: patch.sortOrder }),
+      ...(patch.checkBy !== undefined && { check_by: patch.checkBy }),
       ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }),
       updated_at: clock.now().toISOString(),
       version: current.version + 1,

@@ -18,6 +18,7 @@ import * as staff from './staff.js';
 import * as dashboard from './dashboard.js';
 import * as dashboardStream from './dashboard-stream.js';
 import * as audit from './audit.js';
+import * as spotChecks from './spot-checks.js';
 
 /** Every route of the API, in one list. */
 export function registerRoutes(app: App, deps: Deps) {
@@ -57,6 +58,11 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/cases/:id/transitions', cases.transition);
   r('GET', '/api/cases/:id/dispatch-suggestions', cases.suggestions);
   r('GET', '/api/me/tasks', cases.myTasks);
+  r('GET', '/api/spot-checks', spotChecks.list);
+  r('GET', '/api/spot-checks/kpi', spotChecks.kpi);
+  r('POST', '/api/cases/:id/spot-check', spotChecks.record);
+  r('GET', '/api/case-settings/:subdistrictId', spotChecks.getSettings);
+  r('PUT', '/api/case-settings/:subdistrictId', spotChecks.putSettings);
 
   r('GET', '/api/catalogue', catalogue.tree);
   r('POST', '/api/catalogue', catalogue.create);

@@ -43,6 +43,8 @@ interface Ctx {
   units: string[];
   handlers: Map<string, string>;
   patrols: string[];
+  /** Patrol officers: never staff of a handling unit, so always independent checkers. */
+  checkers: Set<string>;
   operators: string[];
 }
 
@@ -60,6 +62,7 @@ async function loadCtx(db: Db, sub: string): Promise<Ctx> {
     committees, sites: sites.map((s) => ({ ...s, lng: Number(s.lng), lat: Number(s.lat) })), categories,
     units: units.map((u) => u.id), handlers,
     patrols: users.filter((u) => u.role === 'patrol' || u.role === 'cadre').map((u) => u.id),
+    checkers: new Set(users.filter((u) => u.role === 'patrol' && !u.handling_unit_id).map((u) => u.id)),
     operators: users.filter((u) => u.role === 'operator' || u.role === 'admin').map((u) => u.id),
   };
 }
@@ -85,7 +88,12 @@ function lifecycle(r: Random, ctx: Ctx, sub: string, number: string, t0: number,
     reported_at: iso(t0), filed_at: null, dispatched_at: null, handled_at: null, closed_at: null, cancelled_at: null,
     stage_started_at: iso(t0), stage_due_at: iso(t0 + 2 * HOUR), remind_at: null, reminded_key: null, overdue_at: null, escalated_key: null,
     handle_due_at: null, handled_on_time: null, closed_on_time: null, updated_at: iso(t0),
+    checker_user_id: null, held_remaining_ms: null, rework_pending: 0, spot_check: null, spot_checked_at: null, spot_checked_by: null,
   };
+  // Independent check (DOMAIN.md §4): the reporter checks when a patrol officer; a cadre reporter
+  // may belong to the committee unit that handles, so a patrol officer checks instead.
+  const patrolCheckers = [...ctx.checkers];
+  const checker = ctx.checkers.has(reporter) || !patrolCheckers.length ? reporter : patrolCheckers[t0 % patrolCheckers.length]!;
   let status: CaseStatus = 'reported';
   const push = (t: number, action: string, to: CaseStatus, actor: string | null, changes: Record<string, [unknown, unknown]> = {}) => {
     if (t > now) return false;
@@ -134,8 +142,10 @@ function lifecycle(r: Random, ctx: Ctx, sub: string, number: string, t0: number,
     t += HOUR;
     if (!push(t, 'request_hold', 'dispatched', handler, { pending_request: [null, 'hold'] })) return { row, events };
     t += HOUR;
-    if (!push(t, 'approve_hold', 'on_hold', operator, { pending_request: ['hold', null] })) return { row, events };
-    Object.assign(row, { stage_due_at: null, pending_request: null });
+    // The hold pauses the handling clock: what was left is kept for the release.
+    const held = Math.max(0, handleDue - t);
+    if (!push(t, 'approve_hold', 'on_hold', operator, { pending_request: ['hold', null], stage_due_at: [row.stage_due_at, null], held_remaining_ms: [null, held] })) return { row, events };
+    Object.assign(row, { stage_due_at: null, stage_started_at: null, remind_at: null, pending_request: null, held_remaining_ms: held });
     return { row, events };
   }
   const late = r.chance(0.025);
@@ -146,23 +156,26 @@ function lifecycle(r: Random, ctx: Ctx, sub: string, number: string, t0: number,
   }
   const handle = (at: number) => {
     const checkDue = at + 8 * HOUR;
-    if (!push(at, 'handle', 'handled', handler, { stage_due_at: [row.stage_due_at, iso(checkDue)] })) return false;
-    Object.assign(row, { handled_at: iso(at), handled_on_time: at <= handleDue ? 1 : 0, stage_started_at: iso(at), stage_due_at: iso(checkDue), overdue_at: null });
+    // A failed check becomes rework when the same unit handles again (counted on the case then).
+    const rework: Record<string, [unknown, unknown]> = row.rework_pending ? { rework_count: [row.rework_count, row.rework_count + 1] } : {};
+    if (!push(at, 'handle', 'handled', handler, { stage_due_at: [row.stage_due_at, iso(checkDue)], checker_user_id: [null, checker], ...rework })) return false;
+    if (row.rework_pending) Object.assign(row, { rework_count: row.rework_count + 1, rework_pending: 0 });
+    Object.assign(row, { handled_at: iso(at), handled_on_time: at <= handleDue ? 1 : 0, stage_started_at: iso(at), stage_due_at: iso(checkDue), overdue_at: null, checker_user_id: checker });
     return true;
   };
   if (!handle(handleAt)) return { row, events };
   if (r.chance(0.006)) {
     t = handleAt + r.int(30, 240) * MIN;
     handleDue = t + 24 * HOUR;
-    if (!push(t, 'check_fail', 'dispatched', reporter, { stage_due_at: [row.stage_due_at, iso(handleDue)], rework_count: [0, 1] })) return { row, events };
-    Object.assign(row, { rework_count: 1, handled_on_time: null, stage_due_at: iso(handleDue), handle_due_at: iso(handleDue) });
+    if (!push(t, 'check_fail', 'dispatched', checker, { stage_due_at: [row.stage_due_at, iso(handleDue)], checker_user_id: [checker, null] })) return { row, events };
+    Object.assign(row, { rework_pending: 1, checker_user_id: null, handled_on_time: null, stage_due_at: iso(handleDue), handle_due_at: iso(handleDue) });
     handleAt = t + r.int(1, 8) * HOUR;
     if (!handle(handleAt)) return { row, events };
   }
   t = handleAt + r.int(20, 300) * MIN;
-  if (!push(t, 'check_pass', 'closed', reporter, { stage_due_at: [row.stage_due_at, null] })) return { row, events };
+  if (!push(t, 'check_pass', 'closed', checker, { stage_due_at: [row.stage_due_at, null], checker_user_id: [checker, null] })) return { row, events };
   const onTime = row.handled_on_time === 1 && row.overdue_count === 0 && t <= Date.parse(row.stage_due_at!) ? 1 : 0;
-  Object.assign(row, { closed_at: iso(t), closed_on_time: onTime, stage_due_at: null, stage_started_at: null });
+  Object.assign(row, { closed_at: iso(t), closed_on_time: onTime, stage_due_at: null, stage_started_at: null, checker_user_id: null });
   return { row, events };
 }
 

@@ -1,0 +1,56 @@
+import type { Db } from '../../db/index.js';
+import type { CaseTable } from '../../db/schema.js';
+import { computeDueAt, remainingLimitMs } from '../calendar/deadlines.js';
+import { shanghaiTime } from './format.js';
+import { type CategoryLimits, remindAtFor, stageColumns } from './stage-deadlines.js';
+
+/**
+ * Holds pause the clock (DOMAIN.md §4): time on hold (挂账) is excluded. When a hold begins (its
+ * approval), the working time still left on the handling limit is kept; on release the stage
+ * resumes with exactly that, counted the way the category counts (working or calendar hours).
+ */
+
+const HOUR_MS = 3600_000;
+
+/** The columns a hold's approval writes besides leaving the stage (held_remaining_ms). */
+export async function pausedStage(db: Db, c: CaseTable, category: CategoryLimits, now: Date): Promise<Pick<CaseTable, 'held_remaining_ms'>> {
+  if (!c.stage_due_at) return { held_remaining_ms: null };
+  const left = await remainingLimitMs(db, now, new Date(c.stage_due_at), category.limit_mode, { subdistrictId: c.subdistrict_id });
+  return { held_remaining_ms: Math.round(left) };
+}
+
+/** Stage columns on release: the remaining time resumed from now (a fresh limit only for holds recorded before this rule). */
+export async function resumedStage(db: Db, c: CaseTable, category: CategoryLimits, now: Date) {
+  const left = c.held_remaining_ms;
+  if (left === null || left === undefined) {
+    const columns = await stageColumns(db, c.subdistrict_id, category, 'dispatched', now);
+    return { columns: { ...columns, held_remaining_ms: null }, note: '解除挂账：挂账前未记录剩余时限，重新计时' };
+  }
+  const due = await computeDueAt(db, now, Number(left) / HOUR_MS, category.limit_mode, { subdistrictId: c.subdistrict_id });
+  const minutes = Math.round(Number(left) / 60_000);
+  return {
+    columns: {
+      stage_started_at: now.toISOString(),
+      stage_due_at: due.toISOString(),
+      remind_at: remindAtFor(now, due).toISOString(),
+      overdue_at: null,
+      reminded_key: null,
+      escalated_key: null,
+      held_remaining_ms: null,
+    },
+    note: `解除挂账：恢复剩余时限 ${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分，截止 ${shanghaiTime(due.toISOString())}`,
+  };
+}
+
+/** The reason the handling unit gave when it asked for the extension being approved. */
+export async function extensionReason(db: Db, caseId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('case_events')
+    .select('note')
+    .where('case_id', '=', caseId)
+    .where('action', '=', 'request_extension')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.note ? `同意延期：${row.note}` : '同意延期';
+}

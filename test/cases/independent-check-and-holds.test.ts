@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/domain/auth/actor.js';
+import { getCase } from '../../src/domain/cases/get-case.js';
+import { DomainError } from '../../src/domain/shared/errors.js';
+import { newId } from '../../src/domain/shared/ids.js';
+import { actorOf } from '../helpers/app.js';
+import { DIALECTS } from '../helpers/db.js';
+import { type CaseFixture, caseFixture } from './fixtures.js';
+
+async function refused(p: Promise<unknown>, why: RegExp) {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(DomainError);
+    expect((e as DomainError).code).toBe('transition_not_allowed');
+    expect((e as DomainError).message).toMatch(why);
+    return;
+  }
+  throw new Error('expected the check to be refused');
+}
+
+for (const dialect of DIALECTS) {
+  describe(`independent check, paused clocks [${dialect}]`, () => {
+    let f: CaseFixture;
+    let committeeUnit: string;
+    let colleague: Actor;
+    beforeAll(async () => {
+      f = await caseFixture(dialect);
+      const db = f.ctx.handle.db;
+      committeeUnit = (await db.selectFrom('handling_units').select('id').where('kind', '=', 'committee').where('committee_id', '=', f.binRoom.committeeId).executeTakeFirstOrThrow()).id;
+      // A second cadre of committee 001: a colleague in the committee's own handling unit.
+      const id = newId();
+      const now = f.ctx.clock.now().toISOString();
+      await db.insertInto('users').values({
+        id, username: 'cadre01b', display_name: '第二干部', phone: null, password_hash: 'x', role: 'cadre', subdistrict_id: f.hq, handling_unit_id: null,
+        status: 'active', failed_logins: 0, locked_until: null, created_at: now, updated_at: now,
+      }).execute();
+      await db.insertInto('user_scopes').values({ id: newId(), user_id: id, subdistrict_id: f.hq, committee_id: f.binRoom.committeeId }).execute();
+      colleague = await actorOf(f.ctx, 'cadre01b');
+    });
+    afterAll(async () => f.ctx.close());
+
+    const toHandled = async (reporter: Actor, handler: Actor, dispatch: { unitId?: string; userId?: string }) => {
+      let c = await f.report(reporter);
+      c = await f.act(f.actors.operator, c.id, { action: 'file', version: c.version });
+      c = await f.act(f.actors.operator, c.id, { action: 'dispatch', version: c.version, ...dispatch });
+      return f.act(handler, c.id, { action: 'handle', version: c.version, note: '已处置', photoIds: [await f.photo(handler)] });
+    };
+
+    it('never lets the person who handled a case check it, whatever path asks', async () => {
+      const a = f.actors;
+      const c = await toHandled(a.cadre01, a.cadre01, { unitId: committeeUnit, userId: a.cadre01.userId });
+      await refused(f.act(a.cadre01, c.id, { action: 'check_pass', version: c.version }), /independent check/);
+      await refused(f.act(a.cadre01, c.id, { action: 'check_fail', version: c.version, note: '未整改' }), /independent check/);
+      // The case offers the check to an independent person only.
+      expect((await getCase(f.ctx.handle.db, a.cadre01, c.id)).allowedActions.map((x) => x.action)).not.toContain('check_pass');
+      expect((await getCase(f.ctx.handle.db, a.patrol1, c.id)).allowedActions.map((x) => x.action)).toContain('check_pass');
+      // The cadre reported it but handled it too: the check goes to someone else of the committee.
+      expect(c.checkerUserId).not.toBe(a.cadre01.userId);
+      expect(c.checkerUserId).not.toBeNull();
+      const closed = await f.act(a.patrol1, c.id, { action: 'check_pass', version: c.version });
+      expect(closed.status).toBe('closed');
+    });
+
+    it('never lets a member of the handling unit check, even one who did not handle it', async () => {
+      const a = f.actors;
+      const c = await toHandled(a.patrol1, a.cadre01, { unitId: committeeUnit });
+      await refused(f.act(colleague, c.id, { action: 'check_pass', version: c.version }), /handling unit/);
+      await refused(f.act(colleague, c.id, { action: 'check_fail', version: c.version, note: 'x' }), /handling unit/);
+      const back = await f.act(a.patrol1, c.id, { action: 'check_fail', version: c.version, note: '桶边仍有垃圾' });
+      expect(back).toMatchObject({ status: 'dispatched', checkerUserId: null });
+    });
+
+    it('sends the check to the reporter by default, to the committee or the desk as the category says', async () => {
+      const a = f.actors;
+      const db = f.ctx.handle.db;
+      const cat = f.categories.A0301 as string;
+      let c = await toHandled(a.patrol1, a.handler1, { unitId: f.units.handler1 });
+      expect(c.checkerUserId).toBe(a.patrol1.userId);
+      await db.updateTable('case_categories').set({ check_by: 'committee' }).where('id', '=', cat).execute();
+      c = await toHandled(a.patrol1, a.handler1, { unitId: f.units.handler1 });
+      expect(c.checkerUserId).toBe(a.cadre01.userId);
+      // The committee's cadres belong to the committee unit that handled: a patrol officer checks.
+      c = await toHandled(a.patrol1, a.cadre01, { unitId: committeeUnit });
+      expect(c.checkerUserId).not.toBe(a.cadre01.userId);
+      expect(c.checkerUserId).not.toBe(colleague.userId);
+      expect((await db.selectFrom('users').select('role').where('id', '=', c.checkerUserId as string).executeTakeFirstOrThrow()).role).toBe('patrol');
+      await db.updateTable('case_categories').set({ check_by: 'operations' }).where('id', '=', cat).execute();
+      c = await toHandled(a.patrol1, a.handler1, { unitId: f.units.handler1 });
+      expect(c.checkerUserId).toBeNull();
+      await db.updateTable('case_categories').set({ check_by: 'reporter' }).where('id', '=', cat).execute();
+      // The checker finds it among "my tasks".
+      c = await toHandled(a.patrol1, a.handler1, { unitId: f.units.handler1 });
+      const mine = await db.selectFrom('cases').select('id').where('checker_user_id', '=', a.patrol1.userId).where('status', '=', 'handled').execute();
+      expect(mine.map((r) => r.id)).toContain(c.id);
+    });
+
+    it('pauses the handling clock on hold and resumes it with the working time left', async () => {
+      const a = f.actors;
+      const db = f.ctx.handle.db;
+      await db.updateTable('case_categories').set({ handle_hours: 8, limit_mode: 'working' }).where('id', '=', f.categories.A0301 as string).execute();
+      // Monday 1 June 2026, 09:00 Shanghai: 8 working hours run to Tuesday 09:00 (3 h + 4.5 h + 0.5 h).
+      f.ctx.clock.set('2026-06-01T01:00:00Z');
+      let c = await f.report(a.patrol1);
+      c = await f.act(a.operator, c.id, { action: 'file', version: c.version });
+      c = await f.act(a.operator, c.id, { action: 'dispatch', version: c.version, unitId: f.units.handler1 });
+      expect(c.stageDueAt).toBe('2026-06-02T01:00:00.000Z');
+      f.ctx.clock.set('2026-06-01T02:00:00Z');
+      c = await f.act(a.handler1, c.id, { action: 'request_hold', version: c.version, reason: '需业委会决议' });
+      // Approved at 11:00: 2 working hours used, 6 left.
+      f.ctx.clock.set('2026-06-01T03:00:00Z');
+      c = await f.act(a.operator, c.id, { action: 'approve_hold', version: c.version });
+      expect(c).toMatchObject({ status: 'on_hold', stageDueAt: null });
+      // Released Thursday 14:00: 3.5 h that afternoon + 2.5 h on Friday → Friday 11:00.
+      f.ctx.clock.set('2026-06-04T06:00:00Z');
+      c = await f.act(a.operator, c.id, { action: 'release_hold', version: c.version });
+      expect(c).toMatchObject({ status: 'dispatched', stageDueAt: '2026-06-05T03:00:00.000Z', handleDueAt: '2026-06-05T03:00:00.000Z' });
+      const ev = await db.selectFrom('case_events').select(['action', 'changes', 'note']).where('case_id', '=', c.id).orderBy('seq').execute();
+      const hold = ev.find((e) => e.action === 'approve_hold')!;
+      expect(JSON.parse(hold.changes)).toMatchObject({ stage_due_at: ['2026-06-02T01:00:00.000Z', null], held_remaining_ms: [null, 6 * 3600_000] });
+      const release = ev.find((e) => e.action === 'release_hold')!;
+      expect(JSON.parse(release.changes)).toMatchObject({ stage_due_at: [null, '2026-06-05T03:00:00.000Z'], held_remaining_ms: [6 * 3600_000, null] });
+      expect(release.note).toMatch(/剩余时限 6 小时 0 分/);
+      // An extension moves the due time: an event with before, after and the unit's reason.
+      f.ctx.clock.set('2026-06-04T07:00:00Z');
+      c = await f.act(a.handler1, c.id, { action: 'request_extension', version: c.version, reason: '缺配件', dueAt: '2026-06-08T09:00:00+08:00' });
+      c = await f.act(a.operator, c.id, { action: 'approve_extension', version: c.version });
+      const ext = (await db.selectFrom('case_events').select(['changes', 'note']).where('case_id', '=', c.id).where('action', '=', 'approve_extension').executeTakeFirstOrThrow());
+      expect(JSON.parse(ext.changes).stage_due_at).toEqual(['2026-06-05T03:00:00.000Z', '2026-06-08T01:00:00.000Z']);
+      expect(ext.note).toMatch(/缺配件/);
+    });
+
+    it('counts rework when the same unit handles again, not when the desk re-dispatches elsewhere (改派)', async () => {
+      const a = f.actors;
+      let c = await toHandled(a.patrol1, a.handler1, { unitId: f.units.handler1 });
+      c = await f.act(a.patrol1, c.id, { action: 'check_fail', version: c.version, note: '未整改' });
+      c = await f.act(a.operator, c.id, { action: 'redispatch', version: c.version, unitId: f.units.handler2, reason: '属二号物业' });
+      c = await f.act(a.handler2, c.id, { action: 'handle', version: c.version, note: '已处置', photoIds: [await f.photo(a.handler2)] });
+      expect(c).toMatchObject({ reworkCount: 0, redispatchCount: 1 });
+      c = await f.act(a.patrol1, c.id, { action: 'check_fail', version: c.version, note: '仍未整改' });
+      expect(c.reworkCount).toBe(0);
+      c = await f.act(a.handler2, c.id, { action: 'handle', version: c.version, note: '再处置', photoIds: [await f.photo(a.handler2)] });
+      expect(c.reworkCount).toBe(1);
+    });
+  });
+}

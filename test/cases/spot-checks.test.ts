@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inSpotCheckSample, listSpotChecks, recordSpotCheck, setSpotCheckPercent, spotCheckKpi } from '../../src/domain/cases/spot-checks.js';
+import { DomainError } from '../../src/domain/shared/errors.js';
+import { newId } from '../../src/domain/shared/ids.js';
+import { DIALECTS } from '../helpers/db.js';
+import { type CaseFixture, caseFixture } from './fixtures.js';
+
+describe('spot-check sample', () => {
+  it('takes about the configured share of case ids, all of them at 100 % and none at 0 %', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 99 }), (percent) => {
+        const ids = Array.from({ length: 4000 }, () => newId());
+        const share = ids.filter((id) => inSpotCheckSample(id, percent)).length / ids.length;
+        expect(Math.abs(share - percent / 100)).toBeLessThan(0.035);
+        expect(ids.every((id) => inSpotCheckSample(id, 100))).toBe(true);
+        expect(ids.some((id) => inSpotCheckSample(id, 0))).toBe(false);
+      }),
+      { numRuns: 15, seed: 20261204 },
+    );
+  });
+});
+
+for (const dialect of DIALECTS) {
+  describe(`spot checks of self-resolved cases [${dialect}]`, () => {
+    let f: CaseFixture;
+    beforeAll(async () => {
+      f = await caseFixture(dialect);
+    });
+    afterAll(async () => f.ctx.close());
+
+    const selfResolve = async () =>
+      f.report(f.actors.patrol1, { source: 'self_resolved', photoIds: [await f.photo(f.actors.patrol1)], afterPhotoIds: [await f.photo(f.actors.patrol1)] });
+
+    it('samples the configured share into the operations centre queue, records the result as an event, counts it', async () => {
+      const db = f.ctx.handle.db;
+      const { operator, admin, patrol1 } = f.actors;
+      await setSpotCheckPercent(db, f.ctx.clock, admin, f.hq, { spotCheckPercent: 100 });
+      const a = await selfResolve();
+      const b = await selfResolve();
+      expect(a).toMatchObject({ status: 'closed', spotCheck: 'pending' });
+      await setSpotCheckPercent(db, f.ctx.clock, admin, f.hq, { spotCheckPercent: 0 });
+      const c = await selfResolve();
+      expect(c.spotCheck).toBeNull();
+      const queue = await listSpotChecks(db, operator, { state: 'pending' });
+      expect(queue.items.map((x) => x.id).sort()).toEqual([a.id, b.id].sort());
+      // The finder cannot spot-check (the operations centre does), nor can anyone twice.
+      await expect(db.transaction().execute((trx) => recordSpotCheck(trx, f.ctx.clock, patrol1, a.id, { version: a.version, result: 'passed' }))).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(db.transaction().execute((trx) => recordSpotCheck(trx, f.ctx.clock, operator, b.id, { version: b.version, result: 'failed' }))).rejects.toMatchObject({ code: 'validation_failed' });
+      const passed = await db.transaction().execute((trx) => recordSpotCheck(trx, f.ctx.clock, operator, a.id, { version: a.version, result: 'passed' }));
+      expect(passed).toMatchObject({ spotCheck: 'passed', version: a.version + 1 });
+      await expect(db.transaction().execute((trx) => recordSpotCheck(trx, f.ctx.clock, operator, a.id, { version: passed.version, result: 'passed' }))).rejects.toBeInstanceOf(DomainError);
+      await expect(db.transaction().execute((trx) => recordSpotCheck(trx, f.ctx.clock, operator, c.id, { version: c.version, result: 'passed' }))).rejects.toMatchObject({ code: 'transition_not_allowed' });
+      await db.transaction().execute((trx) => recordSpotCheck(trx, f.ctx.clock, operator, b.id, { version: b.version, result: 'failed', note: '现场仍有垃圾' }));
+      const ev = await db.selectFrom('case_events').select(['action', 'changes', 'note', 'actor_role']).where('case_id', '=', b.id).orderBy('seq').execute();
+      expect(ev.map((e) => e.action)).toEqual(['self_resolve', 'spot_check']);
+      expect(JSON.parse(ev[1]!.changes)).toEqual({ spot_check: ['pending', 'failed'] });
+      expect((await listSpotChecks(db, operator, { state: 'pending' })).items).toEqual([]);
+      const kpi = await spotCheckKpi(db, operator, {});
+      expect(kpi).toMatchObject({ selfResolved: 3, sampled: 2, pending: 0, passed: 1, failed: 1, passRate: 0.5 });
+      expect(kpi.sampleRate).toBeCloseTo(2 / 3);
+    });
+  });
+}

@@ -11,6 +11,7 @@ import {
 } from '../../domain/cases/spot-checks.js';
 import { assertCan } from '../../domain/auth/permissions.js';
 import { assertSeesSubdistrict } from '../../domain/auth/scope.js';
+import { audited } from '../audited.js';
 import { idempotentWrite } from '../idempotency.js';
 import { def } from '../route.js';
 
@@ -45,5 +46,13 @@ export const getSettings = def({
 
 export const putSettings = def({
   schema: { tags: ['cases'], summary: 'Set the share of self-resolved cases sampled for a spot check (0–100 %)', params: SubParams, body: SpotCheckSettingsInput },
-  handler: async ({ req, deps, actor }) => setSpotCheckPercent(deps.db, deps.clock, actor, req.params.subdistrictId, req.body),
+  handler: async ({ req, deps, actor }) => {
+    const subdistrictId = req.params.subdistrictId;
+    const snapshot = async (trx: Parameters<typeof spotCheckPercent>[0]) => ({ subdistrictId, spotCheckPercent: await spotCheckPercent(trx, subdistrictId) });
+    return audited(
+      { req, deps, actor },
+      { action: 'case_settings.update', entity: 'case_settings', entityId: subdistrictId, subdistrictId, before: snapshot, after: snapshot },
+      (trx) => setSpotCheckPercent(trx, deps.clock, actor, subdistrictId, req.body),
+    );
+  },
 });

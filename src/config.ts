@@ -42,7 +42,20 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   SIGN_IN_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
+  STORAGE_BACKEND: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: z.string().default(''),
+  S3_BUCKET: z.string().default(''),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  S3_ACCESS_KEY_ID: z.string().default(''),
+  S3_SECRET_ACCESS_KEY: z.string().default(''),
+  S3_PREFIX: z.string().regex(/^([A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)?$/, 'a folder like photos or city/photos').default(''),
 });
+
+/** Where photo originals and thumbnails are stored (see src/domain/storage). */
+export type StorageConfig =
+  | { kind: 'local'; dir: string }
+  | { kind: 's3'; endpoint: string; bucket: string; region: string; forcePathStyle: boolean; accessKeyId: string; secretAccessKey: string; prefix: string };
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string; busyTimeoutMs?: number }
@@ -60,6 +73,8 @@ export interface Config {
   database: DatabaseConfig;
   dataDir: string;
   photoDir: string;
+  /** File storage: the local photo folder (default) or an S3-compatible bucket shared by instances. */
+  storage: StorageConfig;
   host: string;
   port: number;
   logLevel: string;
@@ -120,10 +135,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.DATABASE_READ_URL && database.kind !== 'postgres') {
     throw new ConfigError('Invalid environment variable DATABASE_READ_URL: a read replica needs DATABASE_URL=postgres://…');
   }
+  const photoDir = path.resolve(e.PHOTO_DIR ?? path.join(dataDir, 'photos'));
+  if (e.STORAGE_BACKEND === 's3' && !e.S3_BUCKET) throw new ConfigError('Invalid environment variable S3_BUCKET: required when STORAGE_BACKEND=s3');
+  const storage: StorageConfig =
+    e.STORAGE_BACKEND === 's3'
+      ? {
+          kind: 's3', endpoint: e.S3_ENDPOINT, bucket: e.S3_BUCKET, region: e.S3_REGION, forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
+          accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY, prefix: e.S3_PREFIX,
+        }
+      : { kind: 'local', dir: photoDir };
   return {
     database,
     dataDir,
-    photoDir: path.resolve(e.PHOTO_DIR ?? path.join(dataDir, 'photos')),
+    photoDir,
+    storage,
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,

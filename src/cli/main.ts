@@ -15,6 +15,7 @@ import { seedDemoData } from './demo-seed.js';
 import { registerCaseCommands } from './cases-commands.js';
 import { registerBackupCommands } from './backup-commands.js';
 import { registerLedgerCommands } from './ledger-commands.js';
+import { registerStorageCommands } from './storage-commands.js';
 import { SCALES, registerDashboardCommands, seedScale } from './dashboard-commands.js';
 import { WEB_DIST, ensureWebBuilt } from './web-build.js';
 import type { Actor } from '../domain/auth/actor.js';
@@ -168,6 +169,7 @@ user
 registerCaseCommands(program);
 registerBackupCommands(program);
 registerLedgerCommands(program);
+registerStorageCommands(program);
 registerDashboardCommands(program);
 
 program.parseAsync().catch((err) => {

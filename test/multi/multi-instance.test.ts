@@ -5,6 +5,9 @@ import { systemClock } from '../../src/domain/shared/clock.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type Cluster, signInOver, startCluster } from '../helpers/instances.js';
 import { robotReceiver } from '../helpers/receiver.js';
+import { jpegWithExif, multipart } from '../helpers/images.js';
+import { pdfText } from '../helpers/pdf-text.js';
+import { startS3, type TestS3 } from '../helpers/s3.js';
 
 /** Polls `check` until it returns a value other than undefined, or fails after `ms`. */
 async function eventually<T>(ms: number, check: () => Promise<T | undefined>, what: string): Promise<T> {
@@ -23,10 +26,12 @@ describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL d
   let db: DatabaseHandle;
   let robot: Awaited<ReturnType<typeof robotReceiver>>;
   let hq: string;
+  let s3: TestS3;
 
   beforeAll(async () => {
     robot = await robotReceiver();
-    cluster = await startCluster({ instances: 2, env: { WECOM_WEBHOOK_URL: robot.url } });
+    s3 = await startS3();
+    cluster = await startCluster({ instances: 2, env: { WECOM_WEBHOOK_URL: robot.url, ...s3.env } });
     db = createDatabase({ kind: 'postgres', url: cluster.databaseUrl });
     hq = (await db.db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow()).id;
   }, 120_000);
@@ -34,6 +39,7 @@ describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL d
     await db?.destroy();
     await cluster?.close();
     await robot?.close();
+    await s3?.close();
   });
 
   const api = (i: number) => cluster.instances[i]!.url;
@@ -84,4 +90,42 @@ describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL d
     const budget = await db.db.selectFrom('rate_budgets').selectAll().execute();
     expect(budget).toHaveLength(1);
   }, 60_000);
+
+  it('a photo uploaded through one instance is served by the other and cited in an enforcement document there', async () => {
+    const e1On1 = await signInOver(api(0), 'enforcer1');
+    const taken = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ').replace(/-/g, ':');
+    const jpeg = await jpegWithExif({ taken, seed: 11 });
+    const m = multipart(jpeg);
+    const up = await fetch(`${api(0)}/api/photos`, { method: 'POST', headers: { ...m.headers, cookie: e1On1 }, body: m.payload });
+    expect(up.status, await up.clone().text()).toBe(201);
+    const photo = (await up.json()) as { id: string; url: string; thumbUrl: string };
+
+    const e1On2 = await signInOver(api(1), 'enforcer1');
+    const served = await fetch(`${api(1)}${photo.url}`, { headers: { cookie: e1On2 } });
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer()).equals(jpeg)).toBe(true);
+    expect((await fetch(`${api(1)}${photo.thumbUrl}`, { headers: { cookie: e1On2 } })).headers.get('x-photo-placeholder')).toBeNull();
+    // The same scope checks on the other instance: another subdistrict's admin gets a 404.
+    expect((await fetch(`${api(1)}${photo.url}`, { headers: { cookie: await signInOver(api(1), 'xx-admin') } })).status).toBe(404);
+
+    const q = db.db;
+    const shop = await q.selectFrom('sites').select('id').where('subdistrict_id', '=', hq).where('kind', '=', 'shop').orderBy('id').executeTakeFirstOrThrow();
+    const cat = await q.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'B0401').executeTakeFirstOrThrow();
+    const basis = await q.selectFrom('legal_bases').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'SH-DWMR-26-1').executeTakeFirstOrThrow();
+    const e2 = await q.selectFrom('users').select('id').where('username', '=', 'enforcer2').executeTakeFirstOrThrow();
+    const gps = { lng: 121.4215, lat: 31.2001, accuracy: 8 };
+    const post = (url: string, body: object) => fetch(`${api(1)}${url}`, { method: 'POST', headers: { cookie: e1On2, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const opened = await post('/api/enforcement/cases', { siteId: shop.id, categoryId: cat.id, gps, legalBasisId: basis.id, facts: '未设置分类标识' });
+    expect(opened.status, await opened.clone().text()).toBe(201);
+    const ec = (await opened.json()) as { id: string };
+    const step = await post(`/api/enforcement/cases/${ec.id}/steps`, {
+      kind: 'order', version: 1, coOfficerId: e2.id, gps, photoIds: [photo.id], educationGiven: true, deadlineAt: new Date(Date.now() + 24 * 3600_000).toISOString(),
+    });
+    expect(step.status, await step.clone().text()).toBe(201);
+    const doc = ((await step.json()) as { document: { id: string; content: { photos: { sha256: string }[] } } }).document;
+    expect(doc.content.photos.map((p) => p.sha256)).toHaveLength(1);
+    const pdf = await fetch(`${api(0)}/api/enforcement/documents/${doc.id}/pdf`, { headers: { cookie: e1On1 } });
+    expect(pdf.status).toBe(200);
+    expect(await pdfText(Buffer.from(await pdf.arrayBuffer()))).toContain('责令');
+  });
 });

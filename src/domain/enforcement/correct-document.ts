@@ -36,7 +36,7 @@ export async function correctDocument(db: Db, clock: Clock, env: StepEnv, actor:
     if (later) throw new DomainError('conflict', 'This document was already corrected; correct the latest revision', { latestId: later.id });
     const was = JSON.parse(old.content) as DocumentContent;
     const { number: _n, title: _t, photos, revision: _r, supersedesNumber: _s, correctionReason: _c, office: _o, ...rest } = was;
-    const doc = await issueDocument(trx, { settings, signingKey, photoDir: env.photoDir }, {
+    const doc = await issueDocument(trx, { settings, signingKey, files: env.files }, {
       subdistrictId: old.subdistrict_id, enforcementCaseId: old.enforcement_case_id, stepId: old.step_id, kind: old.kind, issuedBy: actor.userId,
       photoIds: photos.map((p) => p.id), supersedes: old, correctionReason: i.reason,
       content: { ...rest, facts: i.facts ?? was.facts, issuedAt: clock.now().toISOString() },

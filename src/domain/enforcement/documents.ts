@@ -1,12 +1,11 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import fs from 'node:fs/promises';
 import type { Db } from '../../db/index.js';
 import type { EnforcementDocKind, EnforcementDocumentTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
 import { canonicalJson } from '../cases/hash-chain.js';
-import { keyPath } from '../photos/storage.js';
+import type { FileStore } from '../storage/file-store.js';
 import { invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { DocumentContent } from './document-content.js';
@@ -23,7 +22,7 @@ export function verifyCodeOf(signingKey: string, contentSha256: string): string 
   return h.match(/.{4}/g)!.join('-');
 }
 
-async function thumbnails(db: Db, photoDir: string, photoIds: string[]) {
+async function thumbnails(db: Db, files: FileStore, photoIds: string[]) {
   if (!photoIds.length) return { refs: [], thumbs: [] };
   const rows = await db.selectFrom('photos').select(['id', 'sha256', 'thumb_key', 'storage_key', 'mime']).where('id', 'in', photoIds).execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -34,7 +33,11 @@ async function thumbnails(db: Db, photoDir: string, photoIds: string[]) {
     if (!p) continue;
     refs.push({ id, sha256: p.sha256 });
     const key = p.thumb_key ?? (['image/jpeg', 'image/png'].includes(p.mime) ? p.storage_key : null);
-    if (key) thumbs.push(await fs.readFile(keyPath(photoDir, key)));
+    if (!key) continue;
+    const bytes = await files.get(key);
+    // A cited photo whose file is missing from the store cannot be shown in a legal document.
+    if (!bytes) throw invalidField('photoIds', `the file of photo ${id} is missing from storage`);
+    thumbs.push(bytes);
   }
   return { refs, thumbs };
 }
@@ -57,7 +60,7 @@ export interface IssueParams {
  * corrected document's number), freezes the content, renders the PDF and stores its bytes and
  * hash. Anything failing after the number was taken rolls the number back with the transaction.
  */
-export async function issueDocument(trx: Db, env: { settings: EnforcementSettings; signingKey: string; photoDir: string }, p: IssueParams) {
+export async function issueDocument(trx: Db, env: { settings: EnforcementSettings; signingKey: string; files: FileStore }, p: IssueParams) {
   const issuedAt = new Date(p.content.issuedAt);
   const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(issuedAt));
   let seq: number;
@@ -71,7 +74,7 @@ export async function issueDocument(trx: Db, env: { settings: EnforcementSetting
     seq = await takeNextSeq(trx, p.subdistrictId, p.kind, year);
     number = formatNumber(env.settings.patterns[p.kind], env.settings.officeName, year, seq);
   }
-  const { refs, thumbs } = await thumbnails(trx, env.photoDir, p.photoIds);
+  const { refs, thumbs } = await thumbnails(trx, env.files, p.photoIds);
   const content: DocumentContent = {
     ...p.content, kind: p.kind, title: DOC_TITLES[p.kind].zh, number, revision, office: env.settings.officeName,
     supersedesNumber: p.supersedes ? p.supersedes.number : null, correctionReason: p.correctionReason ?? null, photos: refs,

@@ -1,3 +1,4 @@
+import type { FileStore } from '../storage/file-store.js';
 import type { Db } from '../../db/index.js';
 import type { EnforcementCaseTable, EnforcementStepTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
@@ -22,7 +23,8 @@ import { StepInput } from './step-input.js';
 import { inTransaction } from '../shared/in-transaction.js';
 
 export interface StepEnv {
-  photoDir: string;
+  /** Where the cited photos' thumbnails are read from. */
+  files: FileStore;
 }
 
 type Parsed = ReturnType<typeof StepInput.parse>;
@@ -157,7 +159,7 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
     if (rule.document) {
       const site = ec.site_id ? await trx.selectFrom('sites').select(['name', 'address']).where('id', '=', ec.site_id).executeTakeFirst() : undefined;
       const actorUser = await trx.selectFrom('users').select(['display_name', 'username']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
-      document = await issueDocument(trx, { settings, signingKey, photoDir: env.photoDir }, {
+      document = await issueDocument(trx, { settings, signingKey, files: env.files }, {
         subdistrictId: ec.subdistrict_id, enforcementCaseId: ec.id, stepId: step.id, kind: rule.document, issuedBy: actor.userId, photoIds: i.photoIds,
         content: {
           kind: rule.document, agency: basis.agencyZh, issuedAt: at, place: i.place ?? site?.address ?? null, gps: i.gps ? { lng: i.gps.lng, lat: i.gps.lat } : null,

@@ -7,7 +7,8 @@ import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import { readExif, type PhotoExif } from './exif.js';
 import { renderPhoto, sniffPhotoType } from './images.js';
-import { originalKey, putOnce, thumbKey } from './storage.js';
+import type { FileStore } from '../storage/file-store.js';
+import { originalKey, thumbKey } from '../storage/keys.js';
 
 export interface PhotoDto {
   id: string;
@@ -49,7 +50,7 @@ export async function savePhoto(
   db: Db,
   clock: Clock,
   actor: Actor,
-  photoDir: string,
+  files: FileStore,
   bytes: Buffer,
   /** The ORIGINAL photo's EXIF time/GPS read on the phone, used when these bytes (re-encoded) lost theirs. */
   fallback?: PhotoExif,
@@ -65,8 +66,8 @@ export async function savePhoto(
   if (existing) return photoDto(existing);
 
   const [rendered, exif] = await Promise.all([renderPhoto(bytes, mime), readExif(bytes)]);
-  await putOnce(photoDir, originalKey(sha256), bytes);
-  if (rendered.thumb) await putOnce(photoDir, thumbKey(sha256), rendered.thumb);
+  await files.putOnce(originalKey(sha256), bytes);
+  if (rendered.thumb) await files.putOnce(thumbKey(sha256), rendered.thumb);
 
   const subs = touchedSubdistricts(actor);
   const row: PhotoTable = {

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/index.js';
+import { filesFor } from '../../domain/storage/index.js';
 import { z } from 'zod';
 import { correctDocument, CorrectionInput } from '../../domain/enforcement/correct-document.js';
 import { enforcementCounts } from '../../domain/enforcement/counts.js';
@@ -119,7 +120,7 @@ export const step = def({
   schema: { tags, summary: 'Record the next step of the ladder (order, reinspection, notice, decision, payment)', params: IdParams, body: StepInput },
   handler: async ({ req, reply, deps, actor }) =>
     idempotentWrite(deps, req, reply, actor, { route: 'POST /api/enforcement/cases/:id/steps', status: 201 }, (trx) =>
-      recordStep(trx, deps.clock, { photoDir: deps.config.photoDir }, actor, req.params.id, req.body),
+      recordStep(trx, deps.clock, { files: filesFor(deps.config) }, actor, req.params.id, req.body),
     ),
 });
 
@@ -150,7 +151,7 @@ export const correct = def({
   schema: { tags, summary: 'Correct a document: issues a new revision referring to the old one', params: IdParams, body: CorrectionInput },
   handler: async ({ req, reply, deps, actor }) => {
     reply.status(201);
-    return correctDocument(deps.db, deps.clock, { photoDir: deps.config.photoDir }, actor, req.params.id, req.body);
+    return correctDocument(deps.db, deps.clock, { files: filesFor(deps.config) }, actor, req.params.id, req.body);
   },
 });
 

@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PhotoTable } from '../../db/schema.js';
 import { findVisiblePhoto } from '../../domain/photos/access.js';
 import { placeholderThumb } from '../../domain/photos/images.js';
-import { keyPath } from '../../domain/photos/storage.js';
+import { type FileStore, filesFor } from '../../domain/storage/index.js';
 import { photoDto, savePhoto } from '../../domain/photos/upload.js';
 import { DomainError, invalidField, notFound } from '../../domain/shared/errors.js';
 import { def } from '../route.js';
@@ -75,34 +74,31 @@ export const upload = def({
       throw new DomainError('unsupported_media_type', 'Send the photo as multipart/form-data with a field named file', { field: 'file' });
     }
     const { bytes, fallback } = await readFilePart(req);
-    const photo = await savePhoto(deps.db, deps.clock, actor, deps.config.photoDir, bytes, fallback);
+    const photo = await savePhoto(deps.db, deps.clock, actor, filesFor(deps.config), bytes, fallback);
     reply.status(201);
     return photo;
   },
 });
 
-async function sendFile(reply: FastifyReply, photoDir: string, key: string, mime: string, etag: string) {
-  const file = keyPath(photoDir, key);
-  let size: number;
-  try {
-    size = (await fs.promises.stat(file)).size;
-  } catch {
-    throw notFound('Photo file');
-  }
+/** Streams a stored file through the app (the caller checked scope), from whichever backend. */
+async function sendFile(reply: FastifyReply, files: FileStore, key: string, mime: string, etag: string) {
+  const file = await files.open(key);
+  if (!file) throw notFound('Photo file');
+  const size = file.size;
   reply
     .type(mime)
     .header('content-length', size)
     .header('etag', `"${etag}"`)
     .header('cache-control', 'private, max-age=31536000, immutable')
     .header('x-content-type-options', 'nosniff');
-  return reply.send(fs.createReadStream(file));
+  return reply.send(file.body);
 }
 
 export const original = def({
   schema: { tags: ['photos'], summary: 'A photo, to those who may see it (uploader, or a case in scope)', params: IdParams },
   handler: async ({ req, reply, deps, actor }) => {
     const p: PhotoTable = await findVisiblePhoto(deps.db, actor, req.params.id);
-    return sendFile(reply, deps.config.photoDir, p.storage_key, p.mime, p.sha256);
+    return sendFile(reply, filesFor(deps.config), p.storage_key, p.mime, p.sha256);
   },
 });
 
@@ -110,7 +106,7 @@ export const thumb = def({
   schema: { tags: ['photos'], summary: 'Its JPEG thumbnail (a grey placeholder when none could be made, e.g. HEIC)', params: IdParams },
   handler: async ({ req, reply, deps, actor }) => {
     const p = await findVisiblePhoto(deps.db, actor, req.params.id);
-    if (p.thumb_key) return sendFile(reply, deps.config.photoDir, p.thumb_key, 'image/jpeg', `${p.sha256}-t`);
+    if (p.thumb_key) return sendFile(reply, filesFor(deps.config), p.thumb_key, 'image/jpeg', `${p.sha256}-t`);
     reply
       .type('image/jpeg')
       .header('cache-control', 'private, max-age=300')

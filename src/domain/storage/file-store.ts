@@ -1,0 +1,22 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * Where photo originals and thumbnails live, shared by every instance that serves them.
+ * Keys are content-addressed (see keys.ts): the same bytes are stored once, and a stored object
+ * never changes. Readers go through the app (scope checks), never to the store directly.
+ */
+export interface FileStore {
+  readonly kind: 'local' | 's3';
+  /** A readable description for logs and the migrate command (no secrets). */
+  readonly description: string;
+  /** Stores bytes under a key unless already there; resolves to whether a new object was written. */
+  putOnce(key: string, bytes: Buffer): Promise<boolean>;
+  /** The whole object, or null when there is none. */
+  get(key: string): Promise<Buffer | null>;
+  /** A stream of the object and its size, or null when there is none. */
+  open(key: string): Promise<{ body: Readable; size: number } | null>;
+  has(key: string): Promise<boolean>;
+  /** Every stored key (for migration and verification). */
+  list(): AsyncIterable<string>;
+  close(): Promise<void>;
+}

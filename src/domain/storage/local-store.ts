@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { assertStorageKey, isStorageKey } from './keys.js';
+import type { FileStore } from './file-store.js';
+
+/**
+ * A folder on this machine (the single-machine default). Files are written to `tmp/` first and
+ * renamed into place, so a reader never sees half a file.
+ */
+export class LocalFileStore implements FileStore {
+  readonly kind = 'local' as const;
+  constructor(readonly dir: string) {}
+
+  get description() {
+    return `local folder ${this.dir}`;
+  }
+
+  pathOf(key: string): string {
+    assertStorageKey(key);
+    return path.join(this.dir, key);
+  }
+
+  async has(key: string): Promise<boolean> {
+    try {
+      await fsp.access(this.pathOf(key));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async putOnce(key: string, bytes: Buffer): Promise<boolean> {
+    const final = this.pathOf(key);
+    if (await this.has(key)) return false;
+    const tmpDir = path.join(this.dir, 'tmp');
+    await fsp.mkdir(tmpDir, { recursive: true });
+    await fsp.mkdir(path.dirname(final), { recursive: true });
+    const tmp = path.join(tmpDir, `${randomUUID()}.part`);
+    try {
+      const fh = await fsp.open(tmp, 'wx');
+      try {
+        await fh.writeFile(bytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      // Same bytes → same name: if another upload won the race, renaming over it is harmless.
+      await fsp.rename(tmp, final);
+      return true;
+    } catch (err) {
+      await fsp.rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  async get(key: string): Promise<Buffer | null> {
+    try {
+      return await fsp.readFile(this.pathOf(key));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async open(key: string) {
+    const file = this.pathOf(key);
+    try {
+      const { size } = await fsp.stat(file);
+      return { body: fs.createReadStream(file), size };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async *list(): AsyncIterable<string> {
+    const walk = async function* (dir: string, rel: string): AsyncIterable<string> {
+      let entries: fs.Dirent[];
+      try {
+        entries = await fsp.readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        const r = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) {
+          if (r !== 'tmp') yield* walk(path.join(dir, e.name), r);
+        } else if (isStorageKey(r)) yield r;
+      }
+    };
+    yield* walk(this.dir, '');
+  }
+
+  async close(): Promise<void> {}
+}

@@ -21,7 +21,7 @@ async function eventually<T>(ms: number, check: () => Promise<T | undefined>, wh
 }
 
 // Two real `closeloop serve` processes on one PostgreSQL database.
-describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL database', () => {
+describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL database', { timeout: 90_000 }, () => {
   let cluster: Cluster;
   let db: DatabaseHandle;
   let robot: Awaited<ReturnType<typeof robotReceiver>>;

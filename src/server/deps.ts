@@ -22,3 +22,10 @@ export interface Lifecycle {
   /** The server is closing: any request still arriving gets 503 with Retry-After. */
   closing: boolean;
 }
+
+/**
+ * The database for dashboard and list reads: the streaming replica when one is configured
+ * (DATABASE_READ_URL), else the primary. Only for reads that may lag the primary by the
+ * replica's replay delay (a second or less); never inside a write's read-modify-write.
+ */
+export const reader = (deps: Deps): Db => deps.readDb ?? deps.db;

@@ -9,6 +9,7 @@ import { QUEUES, listCases, queueCounts } from '../../domain/cases/list-cases.js
 import { reportCase } from '../../domain/cases/report-case.js';
 import { transitionCase } from '../../domain/cases/transition-case.js';
 import { idempotentWrite } from '../idempotency.js';
+import { reader } from '../deps.js';
 import { def } from '../route.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -33,7 +34,7 @@ export const list = def({
   schema: { tags: ['cases'], summary: 'Case desk: queue (to_file, to_dispatch, overdue, to_check, mine), filters, search; keyset-paginated', querystring: CaseListQuery },
   handler: async ({ req, deps, actor }) => {
     const { after, limit, ...filter } = req.query;
-    return listCases(deps.db, actor, filter, { after, limit });
+    return listCases(reader(deps), actor, filter, { after, limit });
   },
 });
 

@@ -9,6 +9,7 @@ import { REPORT_PERIODS, renderPeriodReport } from '../../domain/dashboard/repor
 import { WINDOWS } from '../../domain/dashboard/slice.js';
 import { compareWindows, dashboardSummary } from '../../domain/dashboard/summary.js';
 import { categoryBreakdown, dailyTrend, hourlyTrend } from '../../domain/dashboard/trends.js';
+import { reader } from '../deps.js';
 import { def } from '../route.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -31,7 +32,7 @@ const filter = (q: SliceQ) => ({ ...q, source: q.source as any });
 
 export const summary = def({
   schema: { tags: ['dashboard'], summary: 'KPIs (national counting rules), composite score and grade, open gauges, enforcement figures', querystring: Slice },
-  handler: async ({ req, deps, actor }) => dashboardSummary(deps.db, deps.clock, actor, filter(req.query)),
+  handler: async ({ req, deps, actor }) => dashboardSummary(reader(deps), deps.clock, actor, filter(req.query)),
 });
 
 export const rankings = def({
@@ -40,22 +41,22 @@ export const rankings = def({
     summary: '红黑榜: committees (subdistricts when citywide) or handling units ranked by composite score; rows = the first `limit` ranks plus the black list, total = every ranked row',
     querystring: z.strictObject({ ...SliceQuery, of: z.enum(RANK_OF).default('committee'), limit: z.coerce.number().int().min(1).max(10_000).default(RANK_LIMIT) }),
   },
-  handler: async ({ req, deps, actor }) => dashboardRankings(deps.db, deps.clock, actor, filter(req.query) as any),
+  handler: async ({ req, deps, actor }) => dashboardRankings(reader(deps), deps.clock, actor, filter(req.query) as any),
 });
 
 export const daily = def({
   schema: { tags: ['dashboard'], summary: 'Daily lines over the window', querystring: Slice },
-  handler: async ({ req, deps, actor }) => dailyTrend(deps.db, deps.clock, actor, filter(req.query)),
+  handler: async ({ req, deps, actor }) => dailyTrend(reader(deps), deps.clock, actor, filter(req.query)),
 });
 
 export const hourly = def({
   schema: { tags: ['dashboard'], summary: 'Hourly lines for one Shanghai day (default today)', querystring: z.strictObject({ ...SliceQuery, date: date.optional() }) },
-  handler: async ({ req, deps, actor }) => hourlyTrend(deps.db, deps.clock, actor, filter(req.query)),
+  handler: async ({ req, deps, actor }) => hourlyTrend(reader(deps), deps.clock, actor, filter(req.query)),
 });
 
 export const categories = def({
   schema: { tags: ['dashboard'], summary: 'Category breakdown over the window', querystring: Slice },
-  handler: async ({ req, deps, actor }) => categoryBreakdown(deps.db, deps.clock, actor, filter(req.query)),
+  handler: async ({ req, deps, actor }) => categoryBreakdown(reader(deps), deps.clock, actor, filter(req.query)),
 });
 
 export const compare = def({
@@ -66,7 +67,7 @@ export const compare = def({
       ...SliceQuery, beforeFrom: date, beforeTo: date, afterFrom: date, afterTo: date,
     }),
   },
-  handler: async ({ req, deps, actor }) => compareWindows(deps.db, deps.clock, actor, filter(req.query) as any),
+  handler: async ({ req, deps, actor }) => compareWindows(reader(deps), deps.clock, actor, filter(req.query) as any),
 });
 
 export const map = def({
@@ -76,7 +77,7 @@ export const map = def({
     querystring: z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional(), kind: z.enum(SITE_KINDS).optional() }),
   },
   handler: async ({ req, reply, deps, actor }) => {
-    const json = await siteMapJson(deps.db, actor, req.query);
+    const json = await siteMapJson(reader(deps), actor, req.query);
     return reply.type('application/json; charset=utf-8').send(json);
   },
 });
@@ -87,7 +88,7 @@ export const coverage = def({
     summary: "Today's coverage: bin-room check-in windows, shop and unit inspections due vs covered, running sweeps",
     querystring: z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional() }),
   },
-  handler: async ({ req, deps, actor }) => dashboardCoverage(deps.db, deps.clock, actor, req.query),
+  handler: async ({ req, deps, actor }) => dashboardCoverage(reader(deps), deps.clock, actor, req.query),
 });
 
 export const feed = def({
@@ -96,13 +97,13 @@ export const feed = def({
     summary: 'Latest cases in scope with thumbnails (the live feed; later ones arrive on the stream)',
     querystring: z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }),
   },
-  handler: async ({ req, deps, actor }) => latestCases(deps.db, actor, req.query),
+  handler: async ({ req, deps, actor }) => latestCases(reader(deps), actor, req.query),
 });
 
 export const exportXlsx = def({
   schema: { tags: ['dashboard'], summary: 'KPI tables (summary, committees, units, categories, days) as .xlsx', querystring: Slice },
   handler: async ({ req, reply, deps, actor }) => {
-    const { buffer, filename } = await exportKpiWorkbook(deps.db, deps.clock, actor, filter(req.query));
+    const { buffer, filename } = await exportKpiWorkbook(reader(deps), deps.clock, actor, filter(req.query));
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename="${filename}"`)
@@ -117,7 +118,7 @@ export const report = def({
     querystring: z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional(), period: z.enum(REPORT_PERIODS).default('weekly'), end: date.optional() }),
   },
   handler: async ({ req, reply, deps, actor }) => {
-    const { buffer, filename } = await renderPeriodReport(deps.db, deps.clock, actor, req.query);
+    const { buffer, filename } = await renderPeriodReport(reader(deps), deps.clock, actor, req.query);
     return reply.type('application/pdf').header('content-disposition', `attachment; filename="${filename}"`).send(buffer);
   },
 });

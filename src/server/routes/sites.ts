@@ -5,6 +5,7 @@ import { createSite, getSite, listSites, setSiteStatus, siteMarkers, updateSite 
 import { snapshotRow } from '../../domain/audit/snapshot.js';
 import { audited } from '../audited.js';
 import type { Db } from '../../db/index.js';
+import { reader } from '../deps.js';
 import { def } from '../route.js';
 
 const bbox = z
@@ -35,7 +36,7 @@ export const list = def({
   },
   handler: async ({ req, deps, actor }) => {
     const { after, limit, ...filter } = req.query;
-    return listSites(deps.db, actor, filter, { after, limit });
+    return listSites(reader(deps), actor, filter, { after, limit });
   },
 });
 

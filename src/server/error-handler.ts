@@ -27,7 +27,41 @@ export const STATUS: Record<ErrorCode, number> = {
 
 export interface FieldError {
   field: string;
+  /** The reason in English, for people reading the API. */
   reason: string;
+  /** A stable rule id the apps translate (required, too_small, too_big, invalid_option, invalid_format, invalid_type, unknown_field, invalid). */
+  rule?: string;
+  /** The rule's figures: minimum, maximum, origin (string | number | array), format, expected. */
+  params?: Record<string, string | number>;
+}
+
+type Issue = { code?: string; message?: string; minimum?: unknown; maximum?: unknown; origin?: unknown; format?: unknown; expected?: unknown };
+
+/** The translatable rule of a zod issue (zod's own codes, with "missing" and "empty text" as required). */
+export function ruleOf(issue: Issue): Pick<FieldError, 'rule' | 'params'> {
+  const params: Record<string, string | number> = {};
+  for (const k of ['minimum', 'maximum', 'origin', 'format', 'expected'] as const) {
+    const v = issue[k];
+    if (typeof v === 'string' || typeof v === 'number') params[k] = v;
+    else if (typeof v === 'bigint') params[k] = Number(v);
+  }
+  switch (issue.code) {
+    case 'invalid_type':
+      return /received undefined|received null/.test(issue.message ?? '') ? { rule: 'required' } : { rule: 'invalid_type', params };
+    case 'too_small':
+      return (params.origin === 'string' || params.origin === 'array') && params.minimum === 1 ? { rule: 'required' } : { rule: 'too_small', params };
+    case 'too_big':
+      return { rule: 'too_big', params };
+    case 'invalid_value':
+    case 'invalid_enum_value':
+    case 'invalid_union':
+      return { rule: 'invalid_option' };
+    case 'invalid_format':
+    case 'invalid_string':
+      return { rule: 'invalid_format', params };
+    default:
+      return { rule: 'invalid' };
+  }
 }
 
 function send(reply: FastifyReply, status: number, code: string, message: string, details?: unknown) {
@@ -40,12 +74,12 @@ function pathToField(location: string | undefined, instancePath: string): string
 }
 
 export function fieldsFromZod(err: ZodError, prefix = ''): FieldError[] {
-  return err.issues.flatMap((i) => {
+  return err.issues.flatMap((i): FieldError[] => {
     const base = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
     if (i.code === 'unrecognized_keys') {
-      return i.keys.map((k) => ({ field: base ? `${base}.${k}` : k, reason: 'unknown field' }));
+      return i.keys.map((k) => ({ field: base ? `${base}.${k}` : k, reason: 'unknown field', rule: 'unknown_field' }));
     }
-    return [{ field: base || 'body', reason: i.message }];
+    return [{ field: base || 'body', reason: i.message, ...ruleOf(i as Issue) }];
   });
 }
 
@@ -55,14 +89,14 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const location = (error as FastifyError).validationContext;
-    const fields: FieldError[] = error.validation.flatMap((v) => {
+    const fields: FieldError[] = error.validation.flatMap((v): FieldError[] => {
       const field = pathToField(location, v.instancePath);
       const keys = (v.params as { keys?: string[] } | undefined)?.keys;
       if (v.keyword === 'unrecognized_keys' && keys) {
         const prefix = v.instancePath.replace(/^\/+/, '').replace(/\//g, '.');
-        return keys.map((k) => ({ field: prefix ? `${prefix}.${k}` : k, reason: 'unknown field' }));
+        return keys.map((k) => ({ field: prefix ? `${prefix}.${k}` : k, reason: 'unknown field', rule: 'unknown_field' }));
       }
-      return [{ field, reason: v.message ?? 'invalid' }];
+      return [{ field, reason: v.message ?? 'invalid', ...ruleOf({ ...(v.params as Issue), code: v.keyword, message: v.message }) }];
     });
     const first = fields[0];
     return send(reply, 400, 'validation_failed', first ? `${first.field}: ${first.reason}` : 'Invalid request', {

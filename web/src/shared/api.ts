@@ -2,6 +2,9 @@
 export interface FieldError {
   field: string;
   reason: string;
+  /** Translatable rule id from the server (required, too_small, …) with its figures. */
+  rule?: string;
+  params?: Record<string, string | number>;
 }
 export interface RowError {
   row: number;

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from './api';
+import { codeText, explainFields } from './field-errors';
 
 const KNOWN = new Set([
   'invalid_credentials', 'account_locked', 'rate_limited', 'network_error', 'unauthenticated', 'forbidden',
@@ -7,9 +8,14 @@ const KNOWN = new Set([
   'import_failed', 'storage_full',
 ]);
 
-/** A translated sentence for an API error, chosen by its stable code. */
+/**
+ * A translated sentence for an API error: the fields it names with their reasons when it names
+ * any ("问题类别：必填"), else the sentence for its stable code.
+ */
 export function errorText(t: TFunction, err: unknown): string {
+  const fields = explainFields(t, err);
+  if (fields) return fields;
   const code = err instanceof ApiError ? err.code : 'unknown';
   if (KNOWN.has(code)) return t(`errors.${code}`);
-  return t('errors.unknown', { code });
+  return codeText(t, code) ?? t('errors.unknown', { code });
 }

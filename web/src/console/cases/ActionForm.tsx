@@ -6,6 +6,8 @@ import { type AllowedAction, type CaseDetail, type CasePage, type DispatchSugges
 import { errorText } from '../../shared/errors';
 import { useApi } from '../../shared/use-api';
 import { useUnits } from './use-units';
+import { SubmitWithReason } from '../../shared/WhyDisabled';
+import '../../shared/i18n/ux';
 
 export type ActionOutcome = { ok: true; action: AllowedAction } | { ok: false; conflict: boolean; text: string };
 
@@ -124,9 +126,9 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
         </label>
       ) : null}
       {error ? <p className="alert alert-error" data-testid="action-error">{error}</p> : null}
-      <button type="submit" className="btn" disabled={busy || (needs('assignee') && !chosenUnit)} data-testid={`action-submit-${a.action}`}>
+      <SubmitWithReason className="btn" busy={busy} why={[needs('assignee') && !chosenUnit && t('ux.why.chooseUnit')]} testId={`action-submit-${a.action}`}>
         {t('cases.action.submit')}
-      </button>
+      </SubmitWithReason>
     </form>
   );
 }

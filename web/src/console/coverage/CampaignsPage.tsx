@@ -1,7 +1,7 @@
 import '../../shared/i18n/patrol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../../shared/api';
+import { api } from '../../shared/api';
 import { useAuth, useMe } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { useApi } from '../../shared/use-api';
@@ -22,7 +22,7 @@ export function CampaignsPage() {
       await api.post('/api/campaigns', { subdistrictId: places.subdistricts[0]?.id, name: form.name, siteKinds: form.kinds, startDate: form.startDate, endDate: form.endDate });
       list.reload();
     } catch (e) {
-      setErr(e instanceof ApiError && e.fields.length ? e.fields.map((f) => `${f.field}: ${f.reason}`).join('；') : errorText(t, e));
+      setErr(errorText(t, e));
     }
   }
   return (

@@ -1,7 +1,7 @@
 import '../../shared/i18n/patrol';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../../shared/api';
+import { api } from '../../shared/api';
 import { useAuth, useMe } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { useApi } from '../../shared/use-api';
@@ -36,7 +36,7 @@ export function ChecklistsPage() {
       setMsg(t('patrol.checklists.published', { v: c.version }));
       list.reload();
     } catch (e) {
-      setErr(e instanceof ApiError && e.fields.length ? e.fields.map((f) => `${f.field}: ${f.reason}`).join('；') : errorText(t, e));
+      setErr(errorText(t, e));
     }
   }
   const editable = can('checklists.write');

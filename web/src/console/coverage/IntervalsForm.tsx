@@ -1,7 +1,7 @@
 import '../../shared/i18n/console';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, request } from '../../shared/api';
+import { api, request } from '../../shared/api';
 import { useAuth, useMe } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { useApi } from '../../shared/use-api';
@@ -42,8 +42,7 @@ export function IntervalsForm() {
         }
       setMsg({ ok: true, text: done.join('；') });
     } catch (err) {
-      const field = err instanceof ApiError ? err.fields.map((f) => `${f.field}: ${f.reason}`).join('; ') : '';
-      setMsg({ ok: false, text: [...done, `${errorText(t, err)}${field ? ` (${field})` : ''}`].join('；') });
+      setMsg({ ok: false, text: [...done, errorText(t, err)].join('；') });
     } finally {
       setBusy(false);
       r.reload();

@@ -15,6 +15,8 @@ import { useWatchPosition } from '../patrol/use-watch-position';
 import { TopBar } from '../TopBar';
 import { type PickedSite, SitePicker } from './SitePicker';
 import './cases.css';
+import { SubmitWithReason } from '../../shared/WhyDisabled';
+import '../../shared/i18n/ux';
 
 /** Roles that may report with source "checkin" (server rule: src/domain/cases/lifecycle.ts); others report as "patrol". */
 const CHECKIN_SOURCE_ROLES = ['cadre'];
@@ -58,7 +60,6 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
   const fix = gps.status === 'ok' ? gps.fix : null;
   const position = fix ?? (site ? { lng: site.lng, lat: site.lat } : null);
   const name = (n: CategoryNode) => (lang === 'en' ? n.nameEn : n.nameZh);
-  const ready = !!before && !!categoryId && !!position && !!note.trim() && (!!site || !!committeeId) && (!selfResolved || !!after);
 
   async function send(checkDuplicates: boolean) {
     if (!position) return;
@@ -92,7 +93,7 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
       const sent = await sendOrQueue<{ number: string }>({ label: t(selfResolved ? 'cases.field.selfResolve' : 'cases.field.report'), path: '/api/cases', body, key });
       setDone(sent.queued ? { queued: true } : { queued: false, number: sent.value.number });
     } catch (e) {
-      setError(e instanceof ApiError && e.fields.length ? e.fields.map((f) => `${f.field}: ${f.reason}`).join('；') : errorText(t, e));
+      setError(errorText(t, e));
     } finally {
       setBusy(false);
     }
@@ -167,9 +168,14 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
           </div>
         ) : null}
         {error ? <p className="field-error" data-testid="report-error">{error}</p> : null}
-        <button type="submit" className="m-btn m-btn-primary m-btn-block" disabled={!ready || busy} data-testid="report-submit">
+        <SubmitWithReason
+          className="m-btn m-btn-primary m-btn-block"
+          busy={busy}
+          why={[!before && t('ux.why.beforePhoto'), selfResolved && !after && t('ux.why.afterPhoto'), !categoryId && t('ux.why.category'), !site && !committeeId && t('ux.why.place'), !position && t('ux.why.position'), !note.trim() && t('ux.why.note')]}
+          testId="report-submit"
+        >
           {t(selfResolved ? 'cases.field.submitResolved' : 'cases.field.submit')}
-        </button>
+        </SubmitWithReason>
       </form>
     </div>
   );

@@ -12,6 +12,8 @@ import { PhotoInput, type UploadedPhoto } from '../patrol/PhotoInput';
 import { useWatchPosition } from '../patrol/use-watch-position';
 import { TopBar } from '../TopBar';
 import './cases.css';
+import { SubmitWithReason } from '../../shared/WhyDisabled';
+import '../../shared/i18n/ux';
 
 /** One case on the phone: handle it (after-photo and note) or check it (pass / fail with a note), as the API allows. */
 export function TaskPage() {
@@ -55,7 +57,7 @@ export function TaskPage() {
       if (e instanceof ApiError && e.code === 'stale_version') {
         setError(t('cases.action.conflict'));
         r.reload();
-      } else setError(e instanceof ApiError && e.fields.length ? e.fields.map((f) => `${f.field}: ${f.reason}`).join('；') : errorText(t, e));
+      } else setError(errorText(t, e));
     } finally {
       setBusy(false);
     }
@@ -99,9 +101,9 @@ export function TaskPage() {
             <span>{t('cases.field.handleNote')}</span>
             <textarea className="m-input" value={note} onChange={(e) => setNote(e.target.value)} data-testid="handle-note" required />
           </label>
-          <button type="submit" className="m-btn m-btn-primary m-btn-block" disabled={busy || !photos.length || !note.trim()} data-testid="handle-submit">
+          <SubmitWithReason className="m-btn m-btn-primary m-btn-block" busy={busy} why={[!photos.length && t('ux.why.afterPhoto'), !note.trim() && t('ux.why.handleNote')]} testId="handle-submit">
             {t('cases.field.handle')}
-          </button>
+          </SubmitWithReason>
         </form>
       ) : null}
       {can('request_hold') || can('request_extension') ? (
@@ -130,9 +132,9 @@ export function TaskPage() {
                 <span>{t('cases.field.reason')}</span>
                 <textarea className="m-input" value={reason} onChange={(e) => setReason(e.target.value)} required data-testid="request-reason" />
               </label>
-              <button type="submit" className="m-btn m-btn-block" disabled={busy || !reason.trim()} data-testid="request-submit">
+              <SubmitWithReason className="m-btn m-btn-block" busy={busy} why={[!reason.trim() && t('ux.why.reason')]} testId="request-submit">
                 {t(request === 'request_hold' ? 'cases.field.requestHold' : 'cases.field.requestExtension')}
-              </button>
+              </SubmitWithReason>
             </form>
           ) : null}
         </div>
@@ -148,7 +150,7 @@ export function TaskPage() {
             <button type="button" className="m-btn m-btn-primary m-btn-block" disabled={busy} onClick={() => void act('check_pass')} data-testid="check-pass">{t('cases.field.pass')}</button>
           ) : null}
           {can('check_fail') ? (
-            <button type="button" className="m-btn m-btn-block" disabled={busy || !note.trim()} onClick={() => void act('check_fail')} data-testid="check-fail">{t('cases.field.fail')}</button>
+            <SubmitWithReason type="button" className="m-btn m-btn-block" busy={busy} why={[!note.trim() && t('ux.why.failNote')]} onClick={() => void act('check_fail')} testId="check-fail">{t('cases.field.fail')}</SubmitWithReason>
           ) : null}
         </div>
       ) : null}

@@ -7,6 +7,9 @@ import { amend, discard, retry, syncNow } from '../../shared/outbox/outbox';
 import type { OutboxItem } from '../../shared/outbox/types';
 import { TopBar } from '../TopBar';
 import { useOnline, useOutbox } from './use-outbox';
+import type { TFunction } from 'i18next';
+import { ApiError } from '../../shared/api';
+import { errorText } from '../../shared/errors';
 
 interface Geofence {
   distanceM?: number;
@@ -39,6 +42,12 @@ function OffSiteFix({ item }: { item: OutboxItem }) {
   );
 }
 
+/** The server's refusal in the current language: the fields and their reasons, else the code's sentence. */
+function outboxErrorText(t: TFunction, e: NonNullable<OutboxItem['lastError']>): string {
+  const details = e.details && typeof e.details === 'object' ? e.details : {};
+  return errorText(t, new ApiError(e.status, e.code, e.message, { ...details, ...(e.fields ? { fields: e.fields } : {}) }));
+}
+
 function ItemCard({ item }: { item: OutboxItem }) {
   const { t, i18n } = useTranslation();
   const server = item.serverState as { status?: string } | null;
@@ -52,8 +61,7 @@ function ItemCard({ item }: { item: OutboxItem }) {
       </small>
       {item.lastError && item.state !== 'pending' ? (
         <p className="alert alert-error" data-testid="outbox-error" data-code={item.lastError.code}>
-          {item.lastError.code}
-          {item.lastError.message ? `：${item.lastError.message}` : ''}
+          {outboxErrorText(t, item.lastError)}
         </p>
       ) : null}
       {item.state === 'attention' && item.lastError?.fields?.[0]?.field === 'offSiteReason' ? <OffSiteFix item={item} /> : null}

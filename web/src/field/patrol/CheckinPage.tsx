@@ -14,6 +14,8 @@ import { type ManualChoice, manualBody, ManualPosition, manualReady, NO_MANUAL }
 import { PhotoInput, type UploadedPhoto } from './PhotoInput';
 import { canScanQr, scanQrFromFile } from './qr-scan';
 import { useWatchPosition } from './use-watch-position';
+import { SubmitWithReason } from '../../shared/WhyDisabled';
+import '../../shared/i18n/ux';
 
 interface CheckinResult {
   id: string;
@@ -68,7 +70,7 @@ export function CheckinPage() {
       else setDone(sent.value);
     } catch (e) {
       if (e instanceof ApiError && e.fields[0]?.field === 'offSiteReason') setFence((e.details as { geofence: Geofence }).geofence);
-      else setError(e instanceof ApiError && e.fields.length ? `${e.fields[0]!.field}: ${e.fields[0]!.reason}` : errorText(t, e));
+      else setError(errorText(t, e));
     } finally {
       setBusy(false);
     }
@@ -144,9 +146,9 @@ export function CheckinPage() {
         </div>
       ) : null}
       {error ? <p className="alert alert-error" data-testid="checkin-error">{error}</p> : null}
-      <button type="button" className="m-btn m-btn-primary m-btn-block" data-testid="checkin-submit" disabled={busy || !photo || (manualOn && !qr.trim() && !manualReady(manual))} onClick={submit}>
+      <SubmitWithReason type="button" className="m-btn m-btn-primary m-btn-block" testId="checkin-submit" busy={busy} why={[!photo && t('ux.why.photo'), manualOn && !qr.trim() && !manualReady(manual) && t('ux.why.manual')]} onClick={submit}>
         {t('patrol.checkin.submit')}
-      </button>
+      </SubmitWithReason>
       <Link className="m-btn m-btn-block" to={reportHere} data-testid="checkin-report">{t('fieldx.report.here')}</Link>
     </div>
   );

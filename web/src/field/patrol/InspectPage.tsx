@@ -2,7 +2,7 @@ import '../../shared/i18n/patrol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { api, ApiError } from '../../shared/api';
+import { api } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
 import { sendOrQueue } from '../../shared/outbox/send-or-queue';
@@ -63,7 +63,7 @@ export function InspectPage() {
       if (sent.queued) setQueued(true);
       else setDone(sent.value);
     } catch (e) {
-      setError(e instanceof ApiError && e.fields.length ? e.fields.map((f) => `${f.field}: ${f.reason}`).join('；') : errorText(t, e));
+      setError(errorText(t, e));
     } finally {
       setBusy(false);
     }

@@ -8,11 +8,63 @@ const zh = {
   menu: {
     label: '主菜单', overview: '总览', cases: '案件', field: '巡查', registry: '台账', services: '一网通办', system: '系统',
   },
+  rules: {
+    required: '必填', too_small_string: '至少 {{minimum}} 个字符', too_small_number: '不能小于 {{minimum}}', too_small_array: '至少 {{minimum}} 项',
+    too_big_string: '不能超过 {{maximum}} 个字符', too_big_number: '不能大于 {{maximum}}', too_big_array: '最多 {{maximum}} 项',
+    invalid_option: '请从列表中选择', invalid_format: '格式不正确', invalid_type: '格式不正确', unknown_field: '不支持的字段', invalid: '填写有误',
+  },
+  fields: {
+    categoryId: '问题类别', siteId: '点位', committeeId: '居委会', gridId: '网格', unitId: '处置单位', userId: '处置人员', assignee: '派遣对象',
+    photoIds: '照片', afterPhotoIds: '整改后照片', photoId: '照片', note: '说明', description: '问题描述', reason: '原因', dueAt: '期限',
+    deadlineAt: '整改期限', gps: '定位', position: '定位', lng: '经度', lat: '纬度', qrCode: '二维码', offSiteReason: '不在范围内的原因',
+    manual: '手动位置', fineAmount: '罚款金额', fineReason: '调整罚款的理由', wasteType: '垃圾类别', result: '复查结果', coOfficerId: '第二名执法队员',
+    legalBasisId: '法律依据', partyId: '当事人', inspectionId: '检查记录', caseId: '案件', targetCaseId: '目标案件', username: '用户名',
+    displayName: '姓名', password: '密码', phone: '手机', role: '角色', name: '名称', address: '地址', kind: '类型', disposalHours: '投放时段',
+    code: '编码', file: '文件', answers: '检查项', itemId: '检查项', from: '开始日期', to: '结束日期', hours: '时限', url: '地址', source: '来源',
+    action: '操作', version: '版本', items: '案件', deviceAt: '设备时间', deviceTime: '设备时间', body: '请求',
+  },
+  why: {
+    afterPhoto: '请先拍一张整改后照片', handleNote: '请填写整改情况', failNote: '核查不通过时请写明原因', reason: '请填写理由',
+    chooseUnit: '请选择派遣的处置单位', photo: '请先拍照', uploading: '照片上传中…', category: '请选择问题类别', site: '请选择点位', place: '请选择点位或居委会', position: '正在定位，或请选择点位', note: '请描述问题', beforePhoto: '请先拍一张现场照片', manual: '请选择无法定位的原因',
+  },
+  codes: {
+    transition_not_allowed: '案件当前状态不允许此操作，请刷新后查看可执行的操作。',
+    step_out_of_order: '执法步骤顺序不对，请先完成前一步。',
+    fine_out_of_range: '罚款金额超出法定范围。',
+    conflict: '与当前状态冲突，请刷新后重试。',
+    idempotency_mismatch: '这条记录已用不同的内容提交过，请重新填写后提交。',
+  },
 };
 
 const en: typeof zh = {
   menu: {
     label: 'Main menu', overview: 'Overview', cases: 'Cases', field: 'Patrols', registry: 'Registry', services: 'Services', system: 'System',
+  },
+  rules: {
+    required: 'required', too_small_string: 'at least {{minimum}} characters', too_small_number: 'at least {{minimum}}', too_small_array: 'at least {{minimum}} items',
+    too_big_string: 'at most {{maximum}} characters', too_big_number: 'at most {{maximum}}', too_big_array: 'at most {{maximum}} items',
+    invalid_option: 'choose one from the list', invalid_format: 'wrong format', invalid_type: 'wrong format', unknown_field: 'not a field of this form', invalid: 'invalid',
+  },
+  fields: {
+    categoryId: 'Category', siteId: 'Site', committeeId: 'Committee', gridId: 'Grid', unitId: 'Handling unit', userId: 'Person', assignee: 'Dispatch to',
+    photoIds: 'Photos', afterPhotoIds: 'After photos', photoId: 'Photo', note: 'Note', description: 'Description', reason: 'Reason', dueAt: 'Due time',
+    deadlineAt: 'Deadline', gps: 'Position', position: 'Position', lng: 'Longitude', lat: 'Latitude', qrCode: 'QR code', offSiteReason: 'Reason for being off site',
+    manual: 'Manual position', fineAmount: 'Fine', fineReason: 'Reason for the amount', wasteType: 'Waste type', result: 'Result', coOfficerId: 'Second officer',
+    legalBasisId: 'Legal basis', partyId: 'Party', inspectionId: 'Inspection', caseId: 'Case', targetCaseId: 'Target case', username: 'Username',
+    displayName: 'Name', password: 'Password', phone: 'Phone', role: 'Role', name: 'Name', address: 'Address', kind: 'Kind', disposalHours: 'Disposal hours',
+    code: 'Code', file: 'File', answers: 'Checklist items', itemId: 'Checklist item', from: 'From', to: 'To', hours: 'Hours', url: 'URL', source: 'Source',
+    action: 'Action', version: 'Version', items: 'Cases', deviceAt: 'Device time', deviceTime: 'Device time', body: 'Request',
+  },
+  why: {
+    afterPhoto: 'Take an after photo first', handleNote: 'Describe the rectification', failNote: 'Say why the check fails', reason: 'Give a reason',
+    chooseUnit: 'Choose the handling unit to dispatch to', photo: 'Take a photo first', uploading: 'Uploading the photo…', category: 'Choose the problem category', site: 'Choose the site', place: 'Choose the site or committee', position: 'Locating… or choose a site', note: 'Describe the problem', beforePhoto: 'Take a photo of the problem first', manual: 'Choose why there is no position',
+  },
+  codes: {
+    transition_not_allowed: 'The case’s state does not allow this action; reload to see what can be done.',
+    step_out_of_order: 'Enforcement steps out of order: finish the previous step first.',
+    fine_out_of_range: 'The fine is outside the legal range.',
+    conflict: 'This conflicts with the current state; reload and try again.',
+    idempotency_mismatch: 'This record was already sent with different content; fill it in again and submit.',
   },
 };
 

@@ -20,7 +20,7 @@ export interface OutboxError {
   code: string;
   message: string;
   /** Field-level reasons (validation_failed), e.g. offSiteReason required outside the geofence. */
-  fields?: { field: string; reason: string }[];
+  fields?: { field: string; reason: string; rule?: string; params?: Record<string, string | number> }[];
   /** The rest of the server's details (e.g. the geofence verdict). */
   details?: unknown;
 }

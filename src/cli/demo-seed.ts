@@ -1,6 +1,8 @@
 import { openBulkSink } from '../db/bulk-sink.js';
 import { seedDemo } from '../domain/demo/seed-demo.js';
 import { seedDemoHistory } from '../domain/demo/seed-demo-history.js';
+import { DEMO_PASSWORD } from '../domain/demo/seed-demo.js';
+import { seedServicesDemo } from '../domain/demo/seed-services.js';
 import type { CliContext } from './context.js';
 import { progressBar } from './progress.js';
 
@@ -10,11 +12,12 @@ export async function seedDemoData(ctx: CliContext, o: { extraSubdistricts?: num
   const bar = progressBar('Seeding Hongqiao demo');
   const res = await seedDemo(db, ctx.deps.clock, { extraSubdistricts: o.extraSubdistricts, seed: o.seed, onProgress: (d, t) => bar.update(d, t) });
   bar.stop();
+  const services = await seedServicesDemo(db, ctx.deps.clock, { password: DEMO_PASSWORD });
   const sink = openBulkSink(ctx.config.database, db);
   const history = progressBar('Demo history (4 weeks)');
   try {
     const totals = await seedDemoHistory(db, sink, ctx.deps.clock.now(), { seed: o.seed, onProgress: (d, t) => history.update(d, t) });
-    return { ...res, history: totals };
+    return { ...res, services, history: totals };
   } finally {
     history.stop();
     await sink.finish();

@@ -13,6 +13,7 @@ import type { PhotoTable } from './schema/photos.js';
 import type { JobLeaseTable, RateBudgetTable } from './schema/jobs.js';
 import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingUnitTable, ResponsiblePartyTable, SessionTable, SignInEventTable, SignInThrottleTable, SiteTable, SubdistrictTable, UserScopeTable, UserTable } from './schema/registry.js';
 import type { AuditChainHeadTable, AuditLogTable } from './schema/audit.js';
+import type { ServiceCategoryTable, ServiceGridTable, ServiceIdRevealTable, ServiceItemTable, ServiceItemVersionTable, ServicePointItemTable, ServicePointSessionTable, ServicePointStaffTable, ServicePointTable, ServiceRatingFollowupTable, ServiceRatingTable, ServiceRecordCounterTable, ServiceRecordTable, ServiceSettingsTable } from './schema/services.js';
 
 export * from './schema/registry.js';
 export * from './schema/notifications.js';
@@ -23,6 +24,7 @@ export * from './schema/enforcement.js';
 export * from './schema/dashboard.js';
 export * from './schema/jobs.js';
 export * from './schema/audit.js';
+export * from './schema/services.js';
 
 export interface Database {
   job_leases: JobLeaseTable;
@@ -91,5 +93,19 @@ export interface Database {
   dashboard_settings: DashboardSettingsTable;
   audit_log: AuditLogTable;
   audit_chain_head: AuditChainHeadTable;
+  service_categories: ServiceCategoryTable;
+  service_items: ServiceItemTable;
+  service_item_versions: ServiceItemVersionTable;
+  service_grids: ServiceGridTable;
+  service_points: ServicePointTable;
+  service_point_sessions: ServicePointSessionTable;
+  service_point_items: ServicePointItemTable;
+  service_point_staff: ServicePointStaffTable;
+  service_settings: ServiceSettingsTable;
+  service_record_counters: ServiceRecordCounterTable;
+  service_records: ServiceRecordTable;
+  service_id_reveals: ServiceIdRevealTable;
+  service_ratings: ServiceRatingTable;
+  service_rating_followups: ServiceRatingFollowupTable;
 }
 

@@ -40,6 +40,17 @@ export const PERMISSIONS = {
   // Spot checks (抽查) of self-resolved cases are the operations centre's.
   'cases.spot_check': ['admin', 'operator'],
   'cases.settings': ['admin'],
+  // 一网通办: everyone reads the catalogue and network in scope; admins keep them; window staff
+  // (committee cadres, centre handlers) record services; the back office and leaders see full
+  // ID numbers (each reveal logged) and decide appeals against ratings.
+  'services.read': ['admin', 'operator', 'patrol', 'cadre', 'enforcement', 'handler', 'leader'],
+  'services.catalogue.write': ['admin'],
+  'services.network.write': ['admin'],
+  'services.serve': ['cadre', 'handler', 'operator', 'admin'],
+  'services.records.read': ['admin', 'operator', 'leader', 'cadre', 'handler'],
+  'services.reveal_id': ['admin', 'operator'],
+  'services.ratings.review': ['admin', 'operator', 'leader'],
+  'services.settings': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -19,6 +19,8 @@ import * as dashboard from './dashboard.js';
 import * as dashboardStream from './dashboard-stream.js';
 import * as audit from './audit.js';
 import * as spotChecks from './spot-checks.js';
+import * as services from './services.js';
+import * as servicesPublic from './services-public.js';
 
 /** Every route of the API, in one list. */
 export function registerRoutes(app: App, deps: Deps) {
@@ -157,4 +159,38 @@ export function registerRoutes(app: App, deps: Deps) {
   // Administrative audit log (issue 12, point 6)
   r('GET', '/api/audit', audit.search);
   r('GET', '/api/audit/export.csv', audit.exportCsv);
+
+  // 一网通办: catalogue, network, records, ratings (issue 15)
+  r('GET', '/api/services/catalogue', services.catalogue);
+  r('GET', '/api/services/items/:id', services.item);
+  r('POST', '/api/services/items', services.createItemRoute);
+  r('POST', '/api/services/items/:id/versions', services.publishVersionRoute);
+  r('GET', '/api/services/points', services.points);
+  r('GET', '/api/services/points/:id', services.point);
+  r('POST', '/api/services/points', services.createPointRoute);
+  r('POST', '/api/services/points/:id/status', services.pointStatus);
+  r('PUT', '/api/services/points/:id/offer', services.pointOffer);
+  r('GET', '/api/services/grids', services.grids);
+  r('POST', '/api/services/grids', services.createGridRoute);
+  r('GET', '/api/services/reports/grid-coverage', services.coverage);
+  r('GET', '/api/services/reports/life-circle', services.lifeCircleRoute);
+  r('GET', '/api/services/records', services.records);
+  r('GET', '/api/services/records/overdue', services.overdue);
+  r('GET', '/api/services/records/:id', services.record);
+  r('POST', '/api/services/records', services.createRecordRoute);
+  r('POST', '/api/services/records/:id/steps', services.stepRecordRoute);
+  r('POST', '/api/services/records/:id/reveal', services.reveal);
+  r('GET', '/api/services/records/:id/reveals', services.reveals);
+  r('GET', '/api/services/ratings', services.ratings);
+  r('GET', '/api/services/ratings/kpi', services.kpi);
+  r('GET', '/api/services/ratings/:id/followup', services.followup);
+  r('POST', '/api/services/ratings/:id/callback', services.callback);
+  r('POST', '/api/services/ratings/:id/resolve', services.resolve);
+  r('POST', '/api/services/ratings/:id/appeal', services.appeal);
+  r('POST', '/api/services/ratings/:id/appeal-decision', services.appealDecision);
+  r('GET', '/api/services/settings/:subdistrictId', services.settings);
+  r('PATCH', '/api/services/settings/:subdistrictId', services.putSettings);
+  r('GET', '/api/public/rate/:token', servicesPublic.ratingPage);
+  r('POST', '/api/public/rate/:token', servicesPublic.rate);
+  r('POST', '/api/public/rate/:token/feedback', servicesPublic.feedback);
 }

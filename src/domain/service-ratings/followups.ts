@@ -1,0 +1,139 @@
+import type { Db } from '../../db/index.js';
+import type { ServiceRatingFollowupTable } from '../../db/schema.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { assertSeesCommittee, subdistrictCondition } from '../auth/scope.js';
+import { parseInput } from '../cases/case-input.js';
+import { transitionCase } from '../cases/transition-case.js';
+import { hashToken } from '../service-records/records.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError, invalidField, notFound } from '../shared/errors.js';
+import { AppealDecisionInput, AppealInput, CallbackInput, FeedbackInput, ResolveInput } from './rating-input.js';
+import type { z } from 'zod';
+
+async function loadFollowup(db: Db, actor: Actor, ratingId: string) {
+  const f = await db
+    .selectFrom('service_rating_followups as f')
+    .innerJoin('service_ratings as r', 'r.id', 'f.rating_id')
+    .innerJoin('cases as c', 'c.id', 'f.case_id')
+    .selectAll('f')
+    .select(['r.committee_id', 'r.staff_id', 'c.assigned_user_id', 'c.status as case_status', 'c.version as case_version'])
+    .where('f.rating_id', '=', ratingId)
+    .executeTakeFirst();
+  if (!f) throw notFound('Bad rating', ratingId);
+  assertSeesCommittee(actor, f.subdistrict_id, f.committee_id, 'Bad rating');
+  return f;
+}
+
+const isDesk = (actor: Actor) => actor.role === 'operator' || actor.role === 'admin';
+
+async function update(db: Db, id: string, set: Partial<ServiceRatingFollowupTable>, at: string) {
+  await db.updateTable('service_rating_followups').set({ ...set, updated_at: at }).where('id', '=', id).execute();
+}
+
+/** 回访: whoever the case is assigned to (or the desk) contacts the rater and notes what was said. */
+export async function recordCallback(db: Db, clock: Clock, actor: Actor, ratingId: string, raw: z.input<typeof CallbackInput>) {
+  const input = parseInput(CallbackInput, raw);
+  const f = await loadFollowup(db, actor, ratingId);
+  if (f.assigned_user_id !== actor.userId && !isDesk(actor)) throw new DomainError('forbidden', 'The follow-up is assigned to someone else');
+  if (f.case_status !== 'dispatched') throw new DomainError('transition_not_allowed', `callback: the case is ${f.case_status}`);
+  const at = clock.now().toISOString();
+  await update(db, f.id, { callback_at: at, callback_by: actor.userId, callback_note: input.note }, at);
+  return followupOf(db, actor, ratingId);
+}
+
+/**
+ * Rectification (立行立改 / 限期整改) or explanation (解释说明), with evidence: this is the case's
+ * `handle` transition (same rules: assignee only, note and photos), after the 回访. The check
+ * and close follow on the case desk, by someone other than the handler.
+ */
+export async function resolveBadRating(db: Db, clock: Clock, actor: Actor, ratingId: string, raw: z.input<typeof ResolveInput>) {
+  const input = parseInput(ResolveInput, raw);
+  const f = await loadFollowup(db, actor, ratingId);
+  if (!f.callback_at) throw invalidField('resolution', 'record the 回访 (callback) with the rater first');
+  const prefix = input.resolution === 'rectify' ? '整改' : '解释说明';
+  const c = await transitionCase(db, clock, actor, f.case_id, { action: 'handle', version: input.version, note: `${prefix}：${input.note}`, photoIds: input.photoIds });
+  const at = clock.now().toISOString();
+  await update(db, f.id, { resolution: input.resolution, resolved_at: at, on_time: at <= f.due_at && f.callback_at <= f.due_at ? 1 : 0 }, at);
+  return { case: c, followup: await followupOf(db, actor, ratingId) };
+}
+
+/** 申诉: the person rated asks to void a malicious or mistaken rating, with the reason. */
+export async function appealRating(db: Db, clock: Clock, actor: Actor, ratingId: string, raw: z.input<typeof AppealInput>) {
+  const input = parseInput(AppealInput, raw);
+  const f = await loadFollowup(db, actor, ratingId);
+  if (f.assigned_user_id !== actor.userId && f.staff_id !== actor.userId) throw new DomainError('forbidden', 'Only the person rated may appeal');
+  if (f.appeal_at) throw new DomainError('conflict', 'An appeal was already made', { fields: [{ field: 'reason', reason: 'already appealed' }] });
+  const at = clock.now().toISOString();
+  await update(db, f.id, { appeal_reason: input.reason, appeal_by: actor.userId, appeal_at: at }, at);
+  return followupOf(db, actor, ratingId);
+}
+
+/** 复核: a second person (not the appellant, not the person rated) upholds or rejects the appeal; upheld voids the rating. */
+export async function decideAppeal(db: Db, clock: Clock, actor: Actor, ratingId: string, raw: z.input<typeof AppealDecisionInput>) {
+  const input = parseInput(AppealDecisionInput, raw);
+  assertCan(actor, 'services.ratings.review');
+  const f = await loadFollowup(db, actor, ratingId);
+  if (!f.appeal_at) throw new DomainError('transition_not_allowed', 'There is no appeal to decide');
+  if (f.appeal_decided_at) throw new DomainError('conflict', 'The appeal was already decided');
+  if (f.appeal_by === actor.userId || f.staff_id === actor.userId) {
+    throw new DomainError('forbidden', 'An appeal is decided by a second person, not the appellant or the person rated', { fields: [{ field: 'upheld', reason: 'second person required' }] });
+  }
+  const at = clock.now().toISOString();
+  await update(db, f.id, { appeal_decided_by: actor.userId, appeal_decided_at: at, appeal_upheld: input.upheld ? 1 : 0 }, at);
+  if (input.upheld) await db.updateTable('service_ratings').set({ voided_at: at }).where('id', '=', ratingId).execute();
+  return followupOf(db, actor, ratingId);
+}
+
+/** The rater judges the outcome once the case is closed: 满意 / 基本满意 / 不满意. */
+export async function submitFeedback(db: Db, clock: Clock, token: string, raw: z.input<typeof FeedbackInput>) {
+  const input = parseInput(FeedbackInput, raw);
+  const f = await db
+    .selectFrom('service_rating_followups as f')
+    .innerJoin('cases as c', 'c.id', 'f.case_id')
+    .select(['f.id', 'f.feedback', 'c.status'])
+    .where('f.feedback_token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  if (!f) throw notFound('Feedback link');
+  if (f.status !== 'closed') throw new DomainError('transition_not_allowed', 'The follow-up is not finished yet; you will be able to judge it once it is', { fields: [{ field: 'token', reason: 'not closed yet' }] });
+  if (f.feedback) throw new DomainError('duplicate', 'Feedback was already given', { fields: [{ field: 'token', reason: 'already given' }] });
+  const at = clock.now().toISOString();
+  await update(db, f.id, { feedback: input.feedback, feedback_at: at }, at);
+  return { feedback: input.feedback };
+}
+
+export async function followupOf(db: Db, actor: Actor, ratingId: string) {
+  const f = await loadFollowup(db, actor, ratingId);
+  return {
+    ratingId: f.rating_id, caseId: f.case_id, caseStatus: f.case_status, caseVersion: f.case_version, named: f.named === 1, dueAt: f.due_at,
+    callbackAt: f.callback_at, callbackNote: f.callback_note, resolution: f.resolution, resolvedAt: f.resolved_at,
+    onTime: f.on_time === null ? null : f.on_time === 1, appealReason: f.appeal_reason, appealAt: f.appeal_at,
+    appealDecidedAt: f.appeal_decided_at, appealUpheld: f.appeal_upheld === null ? null : f.appeal_upheld === 1,
+    feedback: f.feedback, feedbackAt: f.feedback_at,
+  };
+}
+
+/**
+ * KPI 实名差评回访(整改)率: of the named 差评 (not voided on appeal) whose deadline fell in
+ * [from, to) or that were resolved in it, the share called back and resolved by the deadline.
+ * Target 100 %.
+ */
+export async function badRatingKpi(db: Db, clock: Clock, actor: Actor, opts: { from: string; to: string; subdistrictId?: string }) {
+  assertCan(actor, 'services.records.read');
+  const now = clock.now().toISOString();
+  let q = db
+    .selectFrom('service_rating_followups as f')
+    .innerJoin('service_ratings as r', 'r.id', 'f.rating_id')
+    .select(['f.due_at', 'f.on_time', 'f.resolved_at'])
+    .where('f.named', '=', 1)
+    .where('r.voided_at', 'is', null)
+    .where('f.due_at', '>=', opts.from)
+    .where('f.due_at', '<', opts.to)
+    .where(subdistrictCondition(actor, 'f.subdistrict_id'));
+  if (opts.subdistrictId) q = q.where('f.subdistrict_id', '=', opts.subdistrictId);
+  const rows = await q.execute();
+  // Due = its deadline has passed, or it was resolved already (counted once, like 应结案).
+  const due = rows.filter((r) => r.resolved_at !== null || r.due_at <= now);
+  const onTime = due.filter((r) => r.on_time === 1).length;
+  return { due: due.length, onTime, rate: due.length ? onTime / due.length : null, open: rows.filter((r) => r.resolved_at === null).length, target: 1 };
+}

@@ -1,0 +1,116 @@
+import type { Db } from '../../db/index.js';
+import type { ServiceRatingTable } from '../../db/schema.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { scopeCondition } from '../auth/scope.js';
+import { parseInput } from '../cases/case-input.js';
+import { hashToken, newToken } from '../service-records/records.js';
+import { dueAfterWorkingDays } from '../service-records/due-dates.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError, notFound } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import { RatingInput, isBadRating } from './rating-input.js';
+import { serviceSettings } from './settings.js';
+import { openSystemCase } from './system-case.js';
+
+const DAY_MS = 86_400_000;
+
+async function recordByToken(db: Db, token: string) {
+  const r = await db.selectFrom('service_records').selectAll().where('rating_token_hash', '=', hashToken(token)).executeTakeFirst();
+  if (!r) throw notFound('Rating link');
+  return r;
+}
+
+/** What the public rating page shows for a link: the service, not the person (no names, no IDs). */
+export async function ratingTarget(db: Db, clock: Clock, token: string) {
+  const r = await recordByToken(db, token);
+  const [item, point, rating, settings] = await Promise.all([
+    db.selectFrom('service_item_versions').select(['name_zh', 'name_en']).where('id', '=', r.item_version_id).executeTakeFirstOrThrow(),
+    db.selectFrom('service_points').select(['name', 'address']).where('id', '=', r.point_id).executeTakeFirstOrThrow(),
+    db.selectFrom('service_ratings').select(['level', 'rated_at']).where('record_id', '=', r.id).executeTakeFirst(),
+    serviceSettings(db, r.subdistrict_id),
+  ]);
+  const closesAt = new Date(Date.parse(r.decided_at ?? r.accepted_at) + settings.ratingWindowDays * DAY_MS).toISOString();
+  return {
+    number: r.number, itemName: item.name_zh, itemNameEn: item.name_en, pointName: point.name, pointAddress: point.address,
+    acceptedAt: r.accepted_at, status: r.status, rated: rating ? { level: rating.level, ratedAt: rating.rated_at } : null,
+    closesAt, open: !rating && clock.now().toISOString() <= closesAt,
+  };
+}
+
+/**
+ * The applicant rates a service once (一次一评), through the link or QR code of its record,
+ * within the subdistrict's rating window. A 差评 opens a case dispatched to whoever served,
+ * due after the subdistrict's rectification days; the rater gets a link to judge the outcome.
+ */
+export async function submitRating(db: Db, clock: Clock, token: string, raw: RatingInput) {
+  const input = parseInput(RatingInput, raw);
+  const r = await recordByToken(db, token);
+  const settings = await serviceSettings(db, r.subdistrict_id);
+  const now = clock.now();
+  const closesAt = Date.parse(r.decided_at ?? r.accepted_at) + settings.ratingWindowDays * DAY_MS;
+  if (now.getTime() > closesAt) throw new DomainError('conflict', 'The rating window of this service has closed', { fields: [{ field: 'token', reason: 'rating window closed' }] });
+  const existing = await db.selectFrom('service_ratings').select('id').where('record_id', '=', r.id).executeTakeFirst();
+  if (existing) throw new DomainError('duplicate', 'This service has already been rated', { fields: [{ field: 'token', reason: 'already rated' }] });
+  const at = now.toISOString();
+  const rating: ServiceRatingTable = {
+    id: newId(), record_id: r.id, subdistrict_id: r.subdistrict_id, committee_id: r.committee_id, point_id: r.point_id, item_id: r.item_id,
+    staff_id: r.staff_id, level: input.level, scores: JSON.stringify(input.scores), comment: input.comment, named: input.anonymous ? 0 : 1,
+    channel: input.channel, rated_at: at, voided_at: null, case_id: null,
+  };
+  let feedbackToken: string | null = null;
+  if (isBadRating(input.level)) {
+    const point = await db.selectFrom('service_points').select(['name', 'committee_id', 'lng', 'lat']).where('id', '=', r.point_id).executeTakeFirstOrThrow();
+    const committeeId = point.committee_id ?? (await fallbackCommittee(db, r.subdistrict_id));
+    const dueAt = await dueAfterWorkingDays(db, now, settings.badRatingDays, r.subdistrict_id);
+    const item = await db.selectFrom('service_item_versions').select('name_zh').where('id', '=', r.item_version_id).executeTakeFirstOrThrow();
+    const c = await openSystemCase(db, clock, {
+      subdistrictId: r.subdistrict_id, committeeId, kind: 'bad_rating', source: 'citizen',
+      description: `差评（${input.level}星）：${point.name}·${item.name_zh}·办件${r.number}${input.comment ? `。评价内容：${input.comment}` : ''}`,
+      lng: point.lng, lat: point.lat, assignUserId: r.staff_id, handleDueAt: dueAt, dedupeKey: `bad_rating:${rating.id}`,
+    });
+    rating.case_id = c.id;
+    await db.insertInto('service_ratings').values(rating).execute();
+    feedbackToken = newToken();
+    await db
+      .insertInto('service_rating_followups')
+      .values({
+        id: newId(), rating_id: rating.id, case_id: c.id, subdistrict_id: r.subdistrict_id, named: rating.named, due_at: dueAt.toISOString(),
+        callback_at: null, callback_by: null, callback_note: null, resolution: null, resolved_at: null, on_time: null, appeal_reason: null,
+        appeal_by: null, appeal_at: null, appeal_decided_by: null, appeal_decided_at: null, appeal_upheld: null,
+        feedback_token_hash: hashToken(feedbackToken), feedback: null, feedback_at: null, updated_at: at,
+      })
+      .execute();
+  } else {
+    await db.insertInto('service_ratings').values(rating).execute();
+  }
+  return { id: rating.id, level: rating.level, bad: isBadRating(rating.level), caseId: rating.case_id, feedbackToken };
+}
+
+/** Building windows belong to no committee; their cases sit with the subdistrict's first committee. */
+async function fallbackCommittee(db: Db, subdistrictId: string) {
+  const c = await db.selectFrom('committees').select('id').where('subdistrict_id', '=', subdistrictId).orderBy('code').limit(1).executeTakeFirstOrThrow();
+  return c.id;
+}
+
+export async function listRatings(db: Db, actor: Actor, f: { pointId?: string; bad?: boolean; from?: string; to?: string; limit?: number } = {}) {
+  assertCan(actor, 'services.records.read');
+  let q = db
+    .selectFrom('service_ratings')
+    .leftJoin('service_rating_followups as f', 'f.rating_id', 'service_ratings.id')
+    .leftJoin('cases', 'cases.id', 'service_ratings.case_id')
+    .select([
+      'service_ratings.id', 'service_ratings.record_id as recordId', 'service_ratings.point_id as pointId', 'service_ratings.item_id as itemId',
+      'service_ratings.staff_id as staffId', 'service_ratings.level', 'service_ratings.scores', 'service_ratings.comment', 'service_ratings.named',
+      'service_ratings.channel', 'service_ratings.rated_at as ratedAt', 'service_ratings.voided_at as voidedAt', 'service_ratings.case_id as caseId',
+      'cases.number as caseNumber', 'cases.status as caseStatus', 'f.due_at as dueAt', 'f.callback_at as callbackAt', 'f.resolution',
+      'f.on_time as onTime', 'f.appeal_at as appealAt', 'f.appeal_upheld as appealUpheld', 'f.feedback',
+    ])
+    .where(scopeCondition(actor, 'service_ratings.subdistrict_id', 'service_ratings.committee_id'));
+  if (f.pointId) q = q.where('service_ratings.point_id', '=', f.pointId);
+  if (f.bad !== undefined) q = q.where('service_ratings.level', f.bad ? '<=' : '>', 2);
+  if (f.from) q = q.where('service_ratings.rated_at', '>=', f.from);
+  if (f.to) q = q.where('service_ratings.rated_at', '<', f.to);
+  const rows = await q.orderBy('service_ratings.rated_at', 'desc').limit(Math.min(f.limit ?? 100, 500)).execute();
+  return rows.map((r) => ({ ...r, scores: JSON.parse(r.scores), named: r.named === 1, onTime: r.onTime === null ? null : r.onTime === 1, appealUpheld: r.appealUpheld === null ? null : r.appealUpheld === 1 }));
+}

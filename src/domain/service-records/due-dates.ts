@@ -1,0 +1,27 @@
+import type { Db } from '../../db/index.js';
+import { addDays, OFFICE_PERIODS_MS, shanghaiDate, shanghaiMidnight } from '../calendar/office-hours.js';
+import { isWorkingDay, loadOverrides } from '../calendar/working-days.js';
+
+/** End of the office day (17:30 Asia/Shanghai) as an offset from local midnight. */
+const CLOSE_MS = OFFICE_PERIODS_MS[OFFICE_PERIODS_MS.length - 1]![1];
+
+/**
+ * When a promised limit of `days` working days (承诺办结时限) runs out for a record accepted at
+ * `acceptedAt`: the close of office on the `days`-th working day after the day of acceptance,
+ * counted on the working-day calendar (holidays, make-up workdays and the subdistrict's
+ * overrides). 即办 (0 days) is due at the close of the day it was accepted (or at acceptance,
+ * when that is later).
+ */
+export async function dueAfterWorkingDays(db: Db, acceptedAt: Date, days: number, subdistrictId: string | null): Promise<Date> {
+  let date = shanghaiDate(acceptedAt);
+  if (days === 0) return new Date(Math.max(acceptedAt.getTime(), shanghaiMidnight(date) + CLOSE_MS));
+  // Generous window: 365 working days fit in well under three calendar years of overrides.
+  const overrides = await loadOverrides(db, date, addDays(date, Math.ceil(days * 2) + 40), subdistrictId);
+  let left = days;
+  for (let i = 0; i < 2000; i++) {
+    date = addDays(date, 1);
+    if (isWorkingDay(date, overrides)) left--;
+    if (left === 0) return new Date(shanghaiMidnight(date) + CLOSE_MS);
+  }
+  throw new Error(`no ${days} working days found after ${acceptedAt.toISOString()}`);
+}

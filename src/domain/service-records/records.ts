@@ -1,0 +1,240 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import type { ServiceRecordTable } from '../../db/schema.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan, can } from '../auth/permissions.js';
+import { assertSeesCommittee, scopeCondition } from '../auth/scope.js';
+import { shanghaiDate } from '../calendar/office-hours.js';
+import { parseInput } from '../cases/case-input.js';
+import { shanghaiDay } from '../cases/case-number.js';
+import { versionInEffect } from '../services-catalogue/versions.js';
+import type { MaterialSpec } from '../services-catalogue/item-input.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError, invalidField, notFound } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import { dueAfterWorkingDays } from './due-dates.js';
+import { maskIdNumber, maskName, maskPhone } from './masking.js';
+import { RecordInput, RecordStepInput, RevealInput } from './record-input.js';
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const newToken = () => randomBytes(18).toString('base64url');
+
+/** A record as shown to staff: ID numbers and phones masked. */
+export function recordDto(r: ServiceRecordTable, now: Date) {
+  return {
+    id: r.id, number: r.number, subdistrictId: r.subdistrict_id, committeeId: r.committee_id, pointId: r.point_id, itemId: r.item_id,
+    itemVersionId: r.item_version_id, staffId: r.staff_id,
+    applicant: { name: r.applicant_name, idNumber: maskIdNumber(r.applicant_id_number), phone: maskPhone(r.applicant_phone) },
+    agent: r.agent_name ? { name: r.agent_name, idNumber: maskIdNumber(r.agent_id_number), authorizationRef: r.authorization_ref } : null,
+    assistRole: r.assist_role, materials: JSON.parse(r.materials) as unknown[], deferredCount: r.deferred_count, mode: r.mode, status: r.status,
+    resultReason: r.result_reason, acceptedAt: r.accepted_at, dueAt: r.due_at, handedOffAt: r.handed_off_at, returnedAt: r.returned_at,
+    decidedAt: r.decided_at, onTime: r.on_time === null ? null : r.on_time === 1, delivery: r.delivery, deliveredAt: r.delivered_at,
+    appointmentId: r.appointment_id, ticketId: r.ticket_id, version: r.version,
+    overdue: r.decided_at === null ? now.toISOString() > r.due_at : r.on_time === 0,
+  };
+}
+
+/** Whether the actor serves at the point (listed staff), or runs its subdistrict's desk. */
+export async function assertServesAt(db: Db, actor: Actor, point: { id: string; subdistrict_id: string; committee_id: string | null }) {
+  assertCan(actor, 'services.serve');
+  assertSeesCommittee(actor, point.subdistrict_id, point.committee_id, 'Service point');
+  if (actor.role === 'operator' || actor.role === 'admin') return;
+  const staff = await db.selectFrom('service_point_staff').select('user_id').where('point_id', '=', point.id).where('user_id', '=', actor.userId).executeTakeFirst();
+  if (!staff) throw new DomainError('forbidden', 'You are not on the staff of this point', { fields: [{ field: 'pointId', reason: 'not your point' }] });
+}
+
+async function nextRecordNumber(db: Db, subdistrictId: string, at: Date) {
+  const day = shanghaiDay(at);
+  const row = await db
+    .insertInto('service_record_counters')
+    .values({ subdistrict_id: subdistrictId, day, last: 1 })
+    .onConflict((oc) => oc.columns(['subdistrict_id', 'day']).doUpdateSet({ last: sql`service_record_counters.last + 1` }))
+    .returning('last')
+    .executeTakeFirstOrThrow();
+  const sub = await db.selectFrom('subdistricts').select(['case_prefix', 'code']).where('id', '=', subdistrictId).executeTakeFirstOrThrow();
+  return `${sub.case_prefix ?? `S${sub.code}`}-YW-${day}-${String(row.last).padStart(4, '0')}`;
+}
+
+/** Checks the materials received against the version's checklist; returns how many were deferred (容缺). */
+export function checkMaterials(specs: MaterialSpec[], receipts: { index: number; received: boolean; deferred: boolean }[]) {
+  const byIndex = new Map<number, { received: boolean; deferred: boolean }>();
+  for (const [i, r] of receipts.entries()) {
+    if (r.index >= specs.length) throw invalidField(`materials.${i}.index`, 'no such material in this item\'s guide');
+    if (byIndex.has(r.index)) throw invalidField(`materials.${i}.index`, 'listed twice');
+    if (r.received && r.deferred) throw invalidField(`materials.${i}.deferred`, 'a received material is not deferred');
+    byIndex.set(r.index, r);
+  }
+  let deferred = 0;
+  specs.forEach((spec, index) => {
+    const r = byIndex.get(index);
+    if (r?.received) return;
+    if (spec.eLicenceExempt && !r?.deferred) return;
+    if (r?.deferred) {
+      if (!spec.deferrable) throw invalidField(`materials`, `${spec.name}: this material cannot be deferred (容缺 not allowed)`);
+      deferred++;
+      return;
+    }
+    throw invalidField('materials', `${spec.name}: required and not received`);
+  });
+  return deferred;
+}
+
+/**
+ * Records a service (办件) at a point: the item's guide version in effect today is fixed on the
+ * record; materials are checked against it; due_at is the promised limit on the working-day
+ * calendar. Returns the record and a one-time rating link token (for the QR code / SMS).
+ */
+export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: RecordInput) {
+  const input = parseInput(RecordInput, raw);
+  const point = await db.selectFrom('service_points').selectAll().where('id', '=', input.pointId).executeTakeFirst();
+  if (!point) throw invalidField('pointId', 'unknown point');
+  await assertServesAt(db, actor, point);
+  if (point.status !== 'built') throw invalidField('pointId', `the point is ${point.status}`);
+  const offered = await db.selectFrom('service_point_items').select('item_id').where('point_id', '=', point.id).where('item_id', '=', input.itemId).executeTakeFirst();
+  if (!offered) throw invalidField('itemId', 'this point does not offer the item');
+  const now = clock.now();
+  const version = await versionInEffect(db, input.itemId, shanghaiDate(now));
+  if (!version) throw invalidField('itemId', 'the item has no guide in effect today');
+  if (input.assistRole === 'proxy') {
+    if (version.proxy_allowed !== 1) throw invalidField('assistRole', '代办 is not allowed for this item');
+    if (!input.agent) throw invalidField('agent', 'required for 代办');
+    if (!input.authorizationRef) throw invalidField('authorizationRef', 'required for 代办 (委托书)');
+  } else if (input.agent) {
+    throw invalidField('agent', 'only a 代办 record names an agent');
+  }
+  if (input.assistRole === 'assist' && version.assist_allowed !== 1) throw invalidField('assistRole', '帮办 is not offered for this item');
+  const deferred = checkMaterials(JSON.parse(version.materials), input.materials);
+  const dueAt = await dueAfterWorkingDays(db, now, version.promised_limit_days, point.subdistrict_id);
+  const token = newToken();
+  const at = now.toISOString();
+  const row: ServiceRecordTable = {
+    id: newId(), number: await nextRecordNumber(db, point.subdistrict_id, now), subdistrict_id: point.subdistrict_id, committee_id: point.committee_id,
+    point_id: point.id, item_id: input.itemId, item_version_id: version.id, staff_id: actor.userId, applicant_name: input.applicant.name,
+    applicant_id_number: input.applicant.idNumber, applicant_phone: input.applicant.phone, agent_name: input.agent?.name ?? null,
+    agent_id_number: input.agent?.idNumber ?? null, authorization_ref: input.authorizationRef, assist_role: input.assistRole,
+    materials: JSON.stringify(input.materials), deferred_count: deferred, mode: version.mode, status: 'accepted', result_reason: null,
+    accepted_at: at, due_at: dueAt.toISOString(), handed_off_at: null, returned_at: null, decided_at: null, decided_by: null, on_time: null,
+    delivery: null, delivered_at: null, appointment_id: input.appointmentId, ticket_id: input.ticketId, rating_token_hash: hashToken(token),
+    version: 1, updated_at: at,
+  };
+  await db.insertInto('service_records').values(row).execute();
+  return { record: recordDto(row, now), ratingToken: token };
+}
+
+export async function loadVisibleRecord(db: Db, actor: Actor, id: string) {
+  assertCan(actor, 'services.records.read');
+  const r = await db.selectFrom('service_records').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!r) throw notFound('Service record', id);
+  assertSeesCommittee(actor, r.subdistrict_id, r.committee_id, 'Service record');
+  return r;
+}
+
+export async function getRecord(db: Db, clock: Clock, actor: Actor, id: string) {
+  return recordDto(await loadVisibleRecord(db, actor, id), clock.now());
+}
+
+export interface RecordFilter {
+  pointId?: string;
+  status?: ServiceRecordTable['status'];
+  overdue?: boolean;
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+export async function listRecords(db: Db, clock: Clock, actor: Actor, f: RecordFilter = {}) {
+  assertCan(actor, 'services.records.read');
+  const now = clock.now();
+  let q = db.selectFrom('service_records').selectAll().where(scopeCondition(actor, 'service_records.subdistrict_id', 'service_records.committee_id'));
+  if (f.pointId) q = q.where('point_id', '=', f.pointId);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.from) q = q.where('accepted_at', '>=', f.from);
+  if (f.to) q = q.where('accepted_at', '<', f.to);
+  if (f.overdue) q = q.where('decided_at', 'is', null).where('due_at', '<', now.toISOString());
+  const rows = await q.orderBy('accepted_at', 'desc').limit(Math.min(f.limit ?? 100, 500)).execute();
+  return rows.map((r) => recordDto(r, now));
+}
+
+/** Open records past their promised limit, oldest due first (the operations centre's list). */
+export async function overdueRecords(db: Db, clock: Clock, actor: Actor, limit = 50) {
+  return listRecords(db, clock, actor, { overdue: true, limit }).then((rows) => rows.sort((a, b) => a.dueAt.localeCompare(b.dueAt)));
+}
+
+/**
+ * The record's own small lifecycle: 收受分离 hands the file to the back office and gets it
+ * back; the result is 办结, 不予受理 or 退件 (the last two with a reason).
+ */
+export async function stepRecord(db: Db, clock: Clock, actor: Actor, id: string, raw: RecordStepInput) {
+  const input = parseInput(RecordStepInput, raw);
+  const r = await loadVisibleRecord(db, actor, id);
+  const point = await db.selectFrom('service_points').select(['id', 'subdistrict_id', 'committee_id']).where('id', '=', r.point_id).executeTakeFirstOrThrow();
+  await assertServesAt(db, actor, point);
+  if (r.version !== input.version) throw new DomainError('stale_version', 'The record was changed by someone else; reload it');
+  const now = clock.now();
+  const at = now.toISOString();
+  const set: Partial<ServiceRecordTable> = {};
+  const refuse = (why: string) => new DomainError('transition_not_allowed', `${input.action}: ${why}`, { action: input.action, status: r.status });
+  switch (input.action) {
+    case 'hand_off':
+      if (r.mode !== 'separated') throw refuse('only a 收受分离 item goes to the back office');
+      if (r.status !== 'accepted') throw refuse(`the record is ${r.status}`);
+      Object.assign(set, { status: 'handed_off', handed_off_at: at });
+      break;
+    case 'return':
+      if (r.status !== 'handed_off') throw refuse(`the record is ${r.status}`);
+      Object.assign(set, { status: 'returned', returned_at: at });
+      break;
+    case 'complete':
+      if (!(r.mode === 'direct' ? r.status === 'accepted' : r.status === 'returned')) {
+        throw refuse(r.mode === 'separated' ? 'the back office has not returned the file' : `the record is ${r.status}`);
+      }
+      if (!input.delivery) throw invalidField('delivery', 'required to complete a record');
+      if (r.deferred_count > 0 && !input.reason) throw invalidField('reason', 'say how the deferred (容缺) materials were supplied');
+      Object.assign(set, { status: 'completed', decided_at: at, decided_by: actor.userId, on_time: at <= r.due_at ? 1 : 0, delivery: input.delivery, delivered_at: input.delivery === 'post' ? null : at, result_reason: input.reason ?? null });
+      break;
+    case 'not_accept':
+    case 'send_back':
+      if (r.decided_at) throw refuse(`the record is already ${r.status}`);
+      if (!input.reason) throw invalidField('reason', 'required');
+      Object.assign(set, { status: input.action === 'not_accept' ? 'not_accepted' : 'sent_back', decided_at: at, decided_by: actor.userId, on_time: at <= r.due_at ? 1 : 0, result_reason: input.reason });
+      break;
+  }
+  const res = await db
+    .updateTable('service_records')
+    .set({ ...set, version: r.version + 1, updated_at: at })
+    .where('id', '=', id)
+    .where('version', '=', input.version)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw new DomainError('stale_version', 'The record was changed by someone else; reload it');
+  return getRecord(db, clock, actor, id);
+}
+
+/** Shows a full ID number to a role that needs it, and logs who, when, which and why. */
+export async function revealId(db: Db, clock: Clock, actor: Actor, id: string, raw: RevealInput) {
+  const input = parseInput(RevealInput, raw);
+  const r = await loadVisibleRecord(db, actor, id);
+  assertCan(actor, 'services.reveal_id');
+  const value = input.field === 'applicant' ? r.applicant_id_number : r.agent_id_number;
+  if (!value) throw invalidField('field', 'this record has no agent');
+  await db
+    .insertInto('service_id_reveals')
+    .values({ id: newId(), record_id: r.id, subdistrict_id: r.subdistrict_id, user_id: actor.userId, field: input.field, reason: input.reason, at: clock.now().toISOString() })
+    .execute();
+  return { field: input.field, idNumber: value };
+}
+
+/** The reveal log of a record (who saw the full number); names of the people, not their IDs. */
+export async function listReveals(db: Db, actor: Actor, id: string) {
+  const r = await loadVisibleRecord(db, actor, id);
+  if (!can(actor, 'services.reveal_id') && actor.role !== 'leader') throw new DomainError('forbidden', 'Not allowed: services.reveal_id');
+  return db
+    .selectFrom('service_id_reveals')
+    .innerJoin('users', 'users.id', 'service_id_reveals.user_id')
+    .select(['service_id_reveals.id', 'service_id_reveals.field', 'service_id_reveals.reason', 'service_id_reveals.at', 'users.display_name as userName'])
+    .where('record_id', '=', r.id)
+    .orderBy('at')
+    .execute();
+}
+
+export { maskName };

@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import { POINT_KINDS, POINT_STATUSES, RECORD_STATUSES } from '../../db/schema.js';
+import { ItemInput, VersionInput } from '../../domain/services-catalogue/item-input.js';
+import { createItem, getItem, listCatalogue, publishVersion } from '../../domain/services-catalogue/catalogue.js';
+import { GridInput, PointInput, PointOfferInput, PointStatusInput } from '../../domain/service-network/point-input.js';
+import { createGrid, createPoint, getPoint, listPoints, setPointOffer, setPointStatus } from '../../domain/service-network/points.js';
+import { gridCoverage } from '../../domain/service-network/grid-coverage.js';
+import { lifeCircle } from '../../domain/service-network/life-circle.js';
+import { listServiceGrids } from '../../domain/service-network/grids.js';
+import { RecordInput, RecordStepInput, RevealInput } from '../../domain/service-records/record-input.js';
+import { createRecord, getRecord, listRecords, listReveals, overdueRecords, revealId, stepRecord } from '../../domain/service-records/records.js';
+import { AppealDecisionInput, AppealInput, CallbackInput, ResolveInput } from '../../domain/service-ratings/rating-input.js';
+import { listRatings } from '../../domain/service-ratings/ratings.js';
+import { appealRating, badRatingKpi, decideAppeal, followupOf, recordCallback, resolveBadRating } from '../../domain/service-ratings/followups.js';
+import { SettingsInput, putServiceSettings, readServiceSettings } from '../../domain/service-ratings/settings.js';
+import { def } from '../route.js';
+
+const Id = z.string().min(1).max(64);
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const Instant = z.iso.datetime({ offset: true });
+const tags = ['services'];
+
+// ── Catalogue (事项目录 / 办事指南) ──
+export const catalogue = def({
+  schema: {
+    tags, summary: 'The service-item catalogue as it reads on a date (default today): categories, items, the guide version in effect',
+    querystring: z.strictObject({ date: Day.optional(), categoryId: Id.optional(), q: z.string().trim().max(100).optional() }),
+  },
+  handler: async ({ req, deps }) => listCatalogue(deps.db, deps.clock, req.query),
+});
+export const item = def({
+  schema: { tags, summary: 'A service item with every guide version', params: z.strictObject({ id: Id }) },
+  handler: async ({ req, deps }) => getItem(deps.db, deps.clock, req.params.id),
+});
+export const createItemRoute = def({
+  schema: { tags, summary: 'Add a service item with its first guide version (administrators)', body: ItemInput },
+  handler: async ({ req, reply, deps, actor }) => {
+    const out = await deps.db.transaction().execute((trx) => createItem(trx, deps.clock, actor, req.body));
+    reply.status(201);
+    return out;
+  },
+});
+export const publishVersionRoute = def({
+  schema: { tags, summary: 'Publish a new guide version from a date (records keep the version they used)', params: z.strictObject({ id: Id }), body: VersionInput },
+  handler: async ({ req, reply, deps, actor }) => {
+    const out = await deps.db.transaction().execute((trx) => publishVersion(trx, deps.clock, actor, req.params.id, req.body));
+    reply.status(201);
+    return out;
+  },
+});
+
+// ── Network ──
+export const points = def({
+  schema: {
+    tags, summary: 'Service points in my scope (a committee sees its windows, a subdistrict its network)',
+    querystring: z.strictObject({ subdistrictId: Id.optional(), kind: z.enum(POINT_KINDS).optional(), status: z.enum(POINT_STATUSES).optional(), gridId: Id.optional() }),
+  },
+  handler: async ({ req, deps, actor }) => ({ items: await listPoints(deps.db, actor, req.query) }),
+});
+export const point = def({
+  schema: { tags, summary: 'A service point with its sessions, items and staff', params: z.strictObject({ id: Id }) },
+  handler: async ({ req, deps, actor }) => getPoint(deps.db, actor, req.params.id),
+});
+export const createPointRoute = def({
+  schema: { tags, summary: 'Add a service point (administrators of its subdistrict)', body: PointInput },
+  handler: async ({ req, reply, deps, actor }) => {
+    const out = await deps.db.transaction().execute((trx) => createPoint(trx, deps.clock, actor, req.body));
+    reply.status(201);
+    return out;
+  },
+});
+export const pointStatus = def({
+  schema: { tags, summary: 'Mark a point built or closed, with the date', params: z.strictObject({ id: Id }), body: PointStatusInput },
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => setPointStatus(trx, deps.clock, actor, req.params.id, req.body)),
+});
+export const pointOffer = def({
+  schema: { tags, summary: "Replace a point's opening sessions, items offered and/or staff", params: z.strictObject({ id: Id }), body: PointOfferInput },
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => setPointOffer(trx, deps.clock, actor, req.params.id, req.body)),
+});
+export const grids = def({
+  schema: { tags, summary: 'Police grids (警务网格) of my subdistricts', querystring: z.strictObject({ subdistrictId: Id.optional() }) },
+  handler: async ({ req, deps, actor }) => ({ items: await listServiceGrids(deps.db, actor, req.query) }),
+});
+export const createGridRoute = def({
+  schema: { tags, summary: 'Add a police grid (administrators)', body: GridInput },
+  handler: async ({ req, reply, deps, actor }) => {
+    const out = await deps.db.transaction().execute((trx) => createGrid(trx, deps.clock, actor, req.body));
+    reply.status(201);
+    return out;
+  },
+});
+export const coverage = def({
+  schema: {
+    tags, summary: 'Self-service zones per grid: built / planned / none on asOf, and whether every grid is covered by `by` (default year end)',
+    querystring: z.strictObject({ asOf: Day.optional(), by: Day.optional(), subdistrictId: Id.optional() }),
+  },
+  handler: async ({ req, deps, actor }) => gridCoverage(deps.db, deps.clock, actor, req.query),
+});
+export const lifeCircleRoute = def({
+  schema: {
+    tags, summary: '15-minute life circle: residential sites and committees farther than distanceM from a built point offering the item',
+    querystring: z.strictObject({ itemId: Id, distanceM: z.coerce.number().int().optional(), subdistrictId: Id.optional() }),
+  },
+  handler: async ({ req, deps, actor }) => lifeCircle(deps.db, actor, req.query),
+});
+
+// ── Records (办件) ──
+export const records = def({
+  schema: {
+    tags, summary: 'Service records in my scope, ID numbers masked',
+    querystring: z.strictObject({
+      pointId: Id.optional(), status: z.enum(RECORD_STATUSES).optional(), overdue: z.enum(['true', 'false']).optional(),
+      from: Instant.optional(), to: Instant.optional(), limit: z.coerce.number().int().min(1).max(500).optional(),
+    }),
+  },
+  handler: async ({ req, deps, actor }) => ({ items: await listRecords(deps.db, deps.clock, actor, { ...req.query, overdue: req.query.overdue === 'true' }) }),
+});
+export const overdue = def({
+  schema: { tags, summary: 'Open records past their promised limit (operations centre)', querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).optional() }) },
+  handler: async ({ req, deps, actor }) => ({ items: await overdueRecords(deps.db, deps.clock, actor, req.query.limit) }),
+});
+export const record = def({
+  schema: { tags, summary: 'A service record, ID numbers masked', params: z.strictObject({ id: Id }) },
+  handler: async ({ req, deps, actor }) => getRecord(deps.db, deps.clock, actor, req.params.id),
+});
+export const createRecordRoute = def({
+  schema: { tags, summary: 'Record a service at a point (window staff); answers the rating link token once', body: RecordInput },
+  handler: async ({ req, reply, deps, actor }) => {
+    const out = await deps.db.transaction().execute((trx) => createRecord(trx, deps.clock, actor, req.body));
+    reply.status(201);
+    return out;
+  },
+});
+export const stepRecordRoute = def({
+  schema: { tags, summary: 'Hand off / return (收受分离), complete (办结), not accept (不予受理) or send back (退件)', params: z.strictObject({ id: Id }), body: RecordStepInput },
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => stepRecord(trx, deps.clock, actor, req.params.id, req.body)),
+});
+export const reveal = def({
+  schema: { tags, summary: 'Show a full ID number (roles that need it; every reveal is logged)', params: z.strictObject({ id: Id }), body: RevealInput },
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => revealId(trx, deps.clock, actor, req.params.id, req.body)),
+});
+export const reveals = def({
+  schema: { tags, summary: 'Who saw the full ID numbers of a record, when and why', params: z.strictObject({ id: Id }) },
+  handler: async ({ req, deps, actor }) => ({ items: await listReveals(deps.db, actor, req.params.id) }),
+});
+
+// ── Ratings (好差评) ──
+export const ratings = def({
+  schema: {
+    tags, summary: 'Ratings in my scope with the follow-up of each 差评',
+    querystring: z.strictObject({ pointId: Id.optional(), bad: z.enum(['true', 'false']).optional(), from: Instant.optional(), to: Instant.optional(), limit: z.coerce.number().int().min(1).max(500).optional() }),
+  },
+  handler: async ({ req, deps, actor }) => ({
+    items: await listRatings(deps.db, actor, { ...req.query, bad: req.query.bad === undefined ? undefined : req.query.bad === 'true' }),
+  }),
+});
+export const followup = def({
+  schema: { tags, summary: 'The follow-up of a 差评', params: z.strictObject({ id: Id }) },
+  handler: async ({ req, deps, actor }) => followupOf(deps.db, actor, req.params.id),
+});
+export const callback = def({
+  schema: { tags, summary: '回访: record the contact with the rater', params: z.strictObject({ id: Id }), body: CallbackInput },
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => recordCallback(trx, deps.clock, actor, req.params.id, req.body)),
+});
+export const resolve = def({
+  schema: { tags, summary: 'Rectify or explain (the case is handled; the desk checks and closes it)', params: z.strictObject({ id: Id }), body: ResolveInput },
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => resolveBadRating(trx, deps.clock, actor, req.params.id, req.body)),
+});
+export const appeal = def({
+  schema: { tags, summary: 'Appeal a malicious or mistaken rating (the person rated)', params: z.strictObject({ id: Id }), body: AppealInput },
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => appealRating(trx, deps.clock, actor, req.params.id, req.body)),
+});
+export const appealDecision = def({
+  schema: { tags, summary: 'Decide an appeal (a second person); upheld voids the rating', params: z.strictObject({ id: Id }), body: AppealDecisionInput },
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => decideAppeal(trx, deps.clock, actor, req.params.id, req.body)),
+});
+export const kpi = def({
+  schema: { tags, summary: 'Named 差评 followed up on time (target 100 %)', querystring: z.strictObject({ from: Instant, to: Instant, subdistrictId: Id.optional() }) },
+  handler: async ({ req, deps, actor }) => badRatingKpi(deps.db, deps.clock, actor, req.query),
+});
+export const settings = def({
+  schema: { tags, summary: 'Front-office settings of a subdistrict (差评 rectification days, rating window, no-show grace)', params: z.strictObject({ subdistrictId: Id }) },
+  handler: async ({ req, deps, actor }) => readServiceSettings(deps.db, actor, req.params.subdistrictId),
+});
+export const putSettings = def({
+  schema: { tags, summary: 'Change the front-office settings of a subdistrict (administrators)', params: z.strictObject({ subdistrictId: Id }), body: SettingsInput },
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => putServiceSettings(trx, deps.clock, actor, req.params.subdistrictId, req.body)),
+});

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/domain/auth/actor.js';
+import { offsetMetres } from '../../src/domain/geo/haversine.js';
+import { gridCoverage } from '../../src/domain/service-network/grid-coverage.js';
+import { lifeCircle } from '../../src/domain/service-network/life-circle.js';
+import { createPoint, listPoints, setPointStatus } from '../../src/domain/service-network/points.js';
+import { newId } from '../../src/domain/shared/ids.js';
+import { DIALECTS } from '../helpers/db.js';
+import { type TestContext, signInAs } from '../helpers/app.js';
+import { actorOf, itemByName, servicesContext } from './helpers.js';
+
+describe.each(DIALECTS)('service network (%s)', (kind) => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await servicesContext(kind);
+  }, 60_000);
+  afterAll(async () => ctx?.close());
+
+  it('the demo network: 16 committee windows and 3 building windows in Hongqiao', async () => {
+    const admin = await actorOf(ctx, 'admin');
+    const pts = await listPoints(ctx.handle.db, admin, {});
+    expect(pts.filter((p) => p.kind === 'committee_window')).toHaveLength(16);
+    expect(pts.filter((p) => p.kind === 'building_window')).toHaveLength(3);
+    expect(pts.find((p) => p.building === '东银中心')).toBeTruthy();
+  });
+
+  it('a committee cadre sees only its own window; the subdistrict sees its network', async () => {
+    const cadre = await signInAs(ctx.app, 'cadre01');
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/services/points', headers: { cookie: cadre } });
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as { kind: string; committeeId: string }[];
+    expect(items).toHaveLength(1);
+    expect(items[0]!.kind).toBe('committee_window');
+    const other = (await listPoints(ctx.handle.db, await actorOf(ctx, 'admin'), { kind: 'committee_window' })).find((p) => p.committeeId !== items[0]!.committeeId)!;
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/services/points/${other.id}`, headers: { cookie: cadre } })).statusCode).toBe(404);
+  });
+
+  it('grid coverage: 35 grids in 10 towns, 6 built, 20 planned, and whether every grid is covered by year end', async () => {
+    const districtAdmin = await actorOf(ctx, 'district-admin');
+    const r = await gridCoverage(ctx.handle.db, ctx.clock, districtAdmin, {});
+    expect(r.totals).toMatchObject({ grids: 35, subdistricts: 10, builtGrids: 6, plannedGrids: 20, uncoveredGrids: 9, builtZones: 6, plannedZones: 20, coveredByDate: 26, everyGridCoveredBy: false });
+    // Before the built zones opened (2026-03-01) they count as planned.
+    const early = await gridCoverage(ctx.handle.db, ctx.clock, districtAdmin, { asOf: '2026-02-01' });
+    expect(early.totals).toMatchObject({ builtGrids: 0, plannedGrids: 26, uncoveredGrids: 9 });
+    // Plan a zone in each uncovered grid for 2026-12-31: the plan now covers every grid by year end, not by 30 June.
+    const uncovered = r.grids.filter((g) => g.state === 'uncovered');
+    await ctx.handle.db.transaction().execute(async (trx) => {
+      for (const [i, g] of uncovered.entries()) {
+        await createPoint(trx, ctx.clock, districtAdmin, {
+          subdistrictId: g.subdistrictId, gridId: g.id, kind: 'self_service_zone', code: `ZT-${i}`, name: `${g.name}专区`, address: '测试地址',
+          lng: g.lng, lat: g.lat, staffed: false, status: 'planned', targetOn: '2026-12-31',
+        });
+      }
+    });
+    const after = await gridCoverage(ctx.handle.db, ctx.clock, districtAdmin, {});
+    expect(after.totals).toMatchObject({ builtGrids: 6, plannedGrids: 29, uncoveredGrids: 0, everyGridCoveredBy: true });
+    expect((await gridCoverage(ctx.handle.db, ctx.clock, districtAdmin, { by: '2026-06-30' })).totals.everyGridCoveredBy).toBe(false);
+    // Building one moves it from planned to built; closing a built zone takes it out again.
+    const zone = (await listPoints(ctx.handle.db, districtAdmin, { kind: 'self_service_zone', status: 'planned' })).find((p) => p.code === 'ZT-0')!;
+    await setPointStatus(ctx.handle.db, ctx.clock, districtAdmin, zone.id, { version: zone.version, status: 'built', on: '2026-05-20' });
+    expect((await gridCoverage(ctx.handle.db, ctx.clock, districtAdmin, {})).totals).toMatchObject({ builtGrids: 7, plannedGrids: 28 });
+    await expect(setPointStatus(ctx.handle.db, ctx.clock, districtAdmin, zone.id, { version: zone.version, status: 'closed', on: '2026-05-25' }))
+      .rejects.toMatchObject({ code: 'stale_version' });
+    await setPointStatus(ctx.handle.db, ctx.clock, districtAdmin, zone.id, { version: zone.version + 1, status: 'closed', on: '2026-05-25' });
+    expect((await gridCoverage(ctx.handle.db, ctx.clock, districtAdmin, {})).totals).toMatchObject({ builtGrids: 6, uncoveredGrids: 1 });
+    // A committee cadre sees only its subdistrict's grids.
+    const hq = await gridCoverage(ctx.handle.db, ctx.clock, await actorOf(ctx, 'cadre01'), {});
+    expect(hq.totals.grids).toBe(4);
+  });
+
+  it('the 15-minute life circle against a hand-built fixture', async () => {
+    const db = ctx.handle.db;
+    const at = ctx.clock.now().toISOString();
+    const district = await db.selectFrom('districts').select('id').executeTakeFirstOrThrow();
+    const subId = newId();
+    await db.insertInto('subdistricts').values({ id: subId, district_id: district.id, code: '990', name: '测试街道', name_en: 'Test', created_at: at }).execute();
+    const committees = ['甲', '乙'].map((n, i) => ({ id: newId(), subdistrict_id: subId, code: `00${i + 1}`, name: `${n}居民区`, name_en: n, created_at: at }));
+    await db.insertInto('committees').values(committees).execute();
+    const origin = { lng: 121.5, lat: 31.3 };
+    // Committee 甲: sites 500 m and 990 m from the point (covered) and 1,010 m (not); 乙: 3 km away (not).
+    const sites = [
+      [0, 500, 0], [0, 990, 90], [0, 1010, 180], [1, 3000, 45], [1, 3100, 50],
+    ].map(([c, m, bearing], i) => {
+      const p = offsetMetres(origin, m!, bearing!);
+      return {
+        id: newId(), subdistrict_id: subId, committee_id: committees[c!]!.id, grid_id: null, kind: 'bin_room' as const, name: `箱房${i}`, address: 'x', lng: p.lng, lat: p.lat,
+        responsible_party_id: null, disposal_hours: null, qr_code: null, status: 'active' as const, retired_at: null, created_at: at, updated_at: at, version: 1,
+      };
+    });
+    // A shop 10 m away is not residential and does not count.
+    const shop = offsetMetres(origin, 10, 0);
+    await db.insertInto('sites').values([...sites, { ...sites[0]!, id: newId(), kind: 'shop', name: '商铺', lng: shop.lng, lat: shop.lat }]).execute();
+    const item = await itemByName(ctx, '居住证签注');
+    const admin: Actor = { userId: (await actorOf(ctx, 'district-admin')).userId, username: 'x', displayName: 'x', role: 'admin', subdistrictId: null, handlingUnitId: null, scope: [{ subdistrictId: subId, committeeId: null }] };
+    await db.transaction().execute((trx) =>
+      createPoint(trx, ctx.clock, admin, { subdistrictId: subId, kind: 'self_service_zone', code: 'LC-1', name: '专区', address: 'x', lng: origin.lng, lat: origin.lat, staffed: false, status: 'built', builtOn: '2026-05-01', itemIds: [item.id] }),
+    );
+    // A planned point right beside 乙 does not serve anyone yet.
+    const nearB = offsetMetres(origin, 3050, 47);
+    await db.transaction().execute((trx) =>
+      createPoint(trx, ctx.clock, admin, { subdistrictId: subId, kind: 'self_service_zone', code: 'LC-2', name: '规划专区', address: 'x', lng: nearB.lng, lat: nearB.lat, staffed: false, status: 'planned', itemIds: [item.id] }),
+    );
+    const r = await lifeCircle(db, admin, { itemId: item.id });
+    expect(r.sites).toEqual({ total: 5, covered: 2, share: 0.4 });
+    expect(r.uncoveredSites.map((s) => s.name).sort()).toEqual(['箱房2', '箱房3', '箱房4']);
+    const byName = new Map(r.committees.map((c) => [c.name, c]));
+    expect(byName.get('甲居民区')).toMatchObject({ sites: 3, coveredSites: 2, covered: true });
+    expect(byName.get('乙居民区')).toMatchObject({ sites: 2, coveredSites: 0, covered: false, nearestM: null });
+    // A wider circle (1,200 m) takes in the 1,010 m site.
+    expect((await lifeCircle(db, admin, { itemId: item.id, distanceM: 1200 })).sites.covered).toBe(3);
+    await expect(lifeCircle(db, admin, { itemId: item.id, distanceM: 50 })).rejects.toMatchObject({ details: { fields: [{ field: 'distanceM' }] } });
+  });
+});

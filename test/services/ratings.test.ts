@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transitionCase } from '../../src/domain/cases/transition-case.js';
+import { badRatingKpi } from '../../src/domain/service-ratings/followups.js';
+import { withCheckDigit } from '../../src/domain/service-records/masking.js';
+import { createRecord, stepRecord } from '../../src/domain/service-records/records.js';
+import { newId } from '../../src/domain/shared/ids.js';
+import type { Actor } from '../../src/domain/auth/actor.js';
+import { DIALECTS } from '../helpers/db.js';
+import { type TestContext, signInAs } from '../helpers/app.js';
+import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
+
+const ID = withCheckDigit('31010519900101005');
+
+describe.each(DIALECTS)('好差评 closing the loop (%s)', (kind) => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await servicesContext(kind);
+  }, 60_000);
+  afterAll(async () => ctx?.close());
+
+  async function servedRecord(name = '居住证签注') {
+    const cadre = await actorOf(ctx, 'cadre01');
+    const point = await pointByCode(ctx, 'YW008-CW01');
+    const item = await itemByName(ctx, name);
+    return ctx.handle.db.transaction().execute(async (trx) => {
+      const out = await createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: item.id, applicant: { name: '吴娟', idNumber: ID, phone: '13700000000' }, materials: [] });
+      await stepRecord(trx, ctx.clock, cadre, out.record.id, { version: 1, action: 'complete', delivery: 'on_site' });
+      return out;
+    });
+  }
+  async function photo(actor: Actor) {
+    const id = newId();
+    await ctx.handle.db.insertInto('photos').values({
+      id, subdistrict_id: actor.subdistrictId, uploaded_by: actor.userId, sha256: id.replace(/-/g, '').padEnd(64, '0'), mime: 'image/jpeg', bytes: 1000,
+      width: 10, height: 10, storage_key: `test/${id}`, thumb_key: null, exif_taken_at: null, exif_lat: null, exif_lng: null, created_at: ctx.clock.now().toISOString(),
+    } as never).execute();
+    return id;
+  }
+
+  it('差评 → case assigned to whoever served → 回访 → rectification → independent check → the rater judges it', async () => {
+    const { ratingToken } = await servedRecord();
+    const page = await ctx.app.inject({ method: 'GET', url: `/api/public/rate/${ratingToken}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.json()).toMatchObject({ itemName: '居住证签注', open: true, rated: null });
+    expect(page.body).not.toContain(ID);
+    const bad = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 2, scores: { attitude: 1 }, comment: '等候时间过长，态度生硬', channel: 'qr' } });
+    expect(bad.statusCode).toBe(201);
+    const { id: ratingId, caseId, feedbackToken } = bad.json();
+    expect(caseId).toBeTruthy();
+    // One rating per record.
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 5 } })).statusCode).toBe(409);
+
+    const cadre = await actorOf(ctx, 'cadre01');
+    const operator = await actorOf(ctx, 'operator');
+    const c = await ctx.handle.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
+    expect(c).toMatchObject({ status: 'dispatched', assigned_user_id: cadre.userId, source: 'citizen' });
+    // Due after the subdistrict's 5 working days (default): 2026-05-26 → 2026-06-02 17:30.
+    expect(c.stage_due_at).toBe('2026-06-02T09:30:00.000Z');
+    const events = await ctx.handle.db.selectFrom('case_events').select('action').where('case_id', '=', caseId).orderBy('seq').execute();
+    expect(events.map((e) => e.action)).toEqual(['report', 'file', 'dispatch']);
+    const inbox = await ctx.handle.db.selectFrom('inbox_items').select('id').where('user_id', '=', cadre.userId).execute();
+    expect(inbox.length).toBeGreaterThan(0);
+
+    const cookie = await signInAs(ctx.app, 'cadre01');
+    const p = await photo(cadre);
+    const early = await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${ratingId}/resolve`, headers: { cookie }, payload: { version: c.version, resolution: 'rectify', note: '已整改', photoIds: [p] } });
+    expect(early.statusCode).toBe(400);
+    expect(early.json().error.details.fields[0].field).toBe('resolution');
+    ctx.clock.advance(3600_000);
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${ratingId}/callback`, headers: { cookie }, payload: { note: '已电话回访，致歉并说明高峰时段安排' } })).statusCode).toBe(200);
+    const resolved = await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${ratingId}/resolve`, headers: { cookie }, payload: { version: c.version, resolution: 'rectify', note: '增设午间预约号源，窗口人员服务规范培训', photoIds: [p] } });
+    expect(resolved.statusCode).toBe(200);
+    expect(resolved.json().case.status).toBe('handled');
+    // Not closed yet: the rater cannot judge it yet.
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${feedbackToken}/feedback`, payload: { feedback: 'satisfied' } })).statusCode).toBe(409);
+    // The check is the case desk's, as for any case.
+    const handled = await ctx.handle.db.selectFrom('cases').select('version').where('id', '=', caseId).executeTakeFirstOrThrow();
+    await ctx.handle.db.transaction().execute((trx) => transitionCase(trx, ctx.clock, operator, caseId, { action: 'check_pass', version: handled.version }));
+    const fb = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${feedbackToken}/feedback`, payload: { feedback: 'satisfied' } });
+    expect(fb.statusCode).toBe(200);
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${feedbackToken}/feedback`, payload: { feedback: 'unsatisfied' } })).statusCode).toBe(409);
+    const f = await ctx.app.inject({ method: 'GET', url: `/api/services/ratings/${ratingId}/followup`, headers: { cookie: await signInAs(ctx.app, 'operator') } });
+    expect(f.json()).toMatchObject({ caseStatus: 'closed', resolution: 'rectify', onTime: true, feedback: 'satisfied', named: true });
+    const kpi = await badRatingKpi(ctx.handle.db, ctx.clock, operator, { from: '2026-05-01T00:00:00Z', to: '2026-07-01T00:00:00Z' });
+    expect(kpi).toMatchObject({ due: 1, onTime: 1, rate: 1 });
+  });
+
+  it('a malicious rating is voided only with a second person\'s approval, and leaves the KPI', async () => {
+    const { ratingToken } = await servedRecord('居住登记');
+    const bad = (await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1, comment: '随便打的' } })).json();
+    const cadre = await signInAs(ctx.app, 'cadre01');
+    const appeal = await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${bad.id}/appeal`, headers: { cookie: cadre }, payload: { reason: '评价人当日并未到窗口办理，疑为误评' } });
+    expect(appeal.statusCode).toBe(200);
+    // The appellant cannot decide (and a cadre may not review at all).
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${bad.id}/appeal-decision`, headers: { cookie: cadre }, payload: { upheld: true } })).statusCode).toBe(403);
+    const operator = await signInAs(ctx.app, 'operator');
+    const decided = await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${bad.id}/appeal-decision`, headers: { cookie: operator }, payload: { upheld: true, note: '核实监控，申诉成立' } });
+    expect(decided.statusCode).toBe(200);
+    expect(decided.json()).toMatchObject({ appealUpheld: true });
+    const r = await ctx.handle.db.selectFrom('service_ratings').select('voided_at').where('id', '=', bad.id).executeTakeFirstOrThrow();
+    expect(r.voided_at).not.toBeNull();
+    // Past its deadline, the voided rating is not counted as a missed follow-up.
+    ctx.clock.set('2026-06-10T02:00:00Z');
+    const kpi = await badRatingKpi(ctx.handle.db, ctx.clock, await actorOf(ctx, 'operator'), { from: '2026-05-01T00:00:00Z', to: '2026-07-01T00:00:00Z' });
+    expect(kpi).toMatchObject({ due: 1, onTime: 1 });
+    ctx.clock.set('2026-05-26T02:30:00Z');
+  });
+
+  it('good ratings open no case; the rating window closes; bad input names the field', async () => {
+    const { ratingToken } = await servedRecord('户籍证明开具');
+    const bad = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 7 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.fields[0].field).toBe('level');
+    const good = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 5, scores: { efficiency: 5, skill: 5, attitude: 5 } } });
+    expect(good.statusCode).toBe(201);
+    expect(good.json()).toMatchObject({ bad: false, caseId: null, feedbackToken: null });
+    const late = await servedRecord('居住证申领');
+    ctx.clock.advance(8 * 86_400_000);
+    const closed = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${late.ratingToken}`, payload: { level: 1 } });
+    expect(closed.statusCode).toBe(409);
+    ctx.clock.set('2026-05-26T02:30:00Z');
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/public/rate/not-a-token' })).statusCode).toBe(400);
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/public/rate/AAAAAAAAAAAAAAAAAAAAAAAA' })).statusCode).toBe(404);
+  });
+});

@@ -12,11 +12,13 @@ export async function seedDemoData(ctx: CliContext, o: { extraSubdistricts?: num
   const bar = progressBar('Seeding Hongqiao demo');
   const res = await seedDemo(db, ctx.deps.clock, { extraSubdistricts: o.extraSubdistricts, seed: o.seed, onProgress: (d, t) => bar.update(d, t) });
   bar.stop();
-  const services = await seedServicesDemo(db, ctx.deps.clock, { password: DEMO_PASSWORD });
   const sink = openBulkSink(ctx.config.database, db);
   const history = progressBar('Demo history (4 weeks)');
   try {
     const totals = await seedDemoHistory(db, sink, ctx.deps.clock.now(), { seed: o.seed, onProgress: (d, t) => history.update(d, t) });
+    // After the case history: it walks every subdistrict, and the other Changning towns the grid
+    // layer adds have no sites of their own.
+    const services = await seedServicesDemo(db, ctx.deps.clock, { password: DEMO_PASSWORD });
     return { ...res, services, history: totals };
   } finally {
     history.stop();

@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { verifyAuditChain } from '../domain/audit/verify-audit.js';
 import { verifyChain } from '../domain/cases/verify-chain.js';
 import type { Db } from '../db/index.js';
+import { createFileStore, type FileStore } from '../domain/storage/index.js';
 import { openContext } from './context.js';
 
 export const MANIFEST = 'manifest.json';
@@ -33,22 +34,39 @@ function walk(dir: string): string[] {
     .filter((f) => !path.relative(dir, f).split(path.sep).includes('tmp'));
 }
 
-function copyFiles(from: string, to: string): { count: number; bytes: number } {
+/** Every object of the file store (local folder or S3 bucket) into a folder of the backup. */
+async function saveFiles(store: FileStore, to: string): Promise<{ count: number; bytes: number }> {
+  let count = 0;
+  let bytes = 0;
+  for await (const key of store.list()) {
+    const dest = path.resolve(to, key);
+    if (!dest.startsWith(path.resolve(to) + path.sep)) throw new Error(`Unsafe storage key ${key}`);
+    const body = await store.get(key);
+    if (!body) continue;
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.writeFileSync(dest, body);
+    count++;
+    bytes += body.length;
+  }
+  return { count, bytes };
+}
+
+/** The backup's files back into the configured file store (objects already there are kept). */
+async function loadFiles(store: FileStore, from: string): Promise<{ count: number; bytes: number }> {
   let count = 0;
   let bytes = 0;
   for (const f of walk(from)) {
-    const dest = path.join(to, path.relative(from, f));
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
-    fs.copyFileSync(f, dest);
+    const body = fs.readFileSync(f);
+    await store.putOnce(path.relative(from, f).split(path.sep).join('/'), body);
     count++;
-    bytes += fs.statSync(f).size;
+    bytes += body.length;
   }
   return { count, bytes };
 }
 
 /**
  * `closeloop backup <folder>`: a consistent database image (SQLite online backup, or pg_dump) and
- * the evidence files (photos, thumbnails, documents) into a new folder, with a manifest holding
+ * the evidence files (every object of the file store: local folder or S3 bucket) into a new folder, with a manifest holding
  * the image's SHA-256. The server may keep running.
  */
 export async function backup(folder: string): Promise<BackupManifest> {
@@ -57,7 +75,13 @@ export async function backup(folder: string): Promise<BackupManifest> {
   fs.mkdirSync(folder, { recursive: true });
   const image = path.join(folder, DB_IMAGE[config.database.kind]);
   await dumpDatabase(config.database, image);
-  const files = copyFiles(config.photoDir, path.join(folder, 'files'));
+  const store = createFileStore(config.storage);
+  let files: { count: number; bytes: number };
+  try {
+    files = await saveFiles(store, path.join(folder, 'files'));
+  } finally {
+    await store.close();
+  }
   const manifest: BackupManifest = {
     format: FORMAT,
     engine: config.database.kind,
@@ -117,7 +141,13 @@ export async function restore(folder: string): Promise<VerifyReport> {
   if (sha256File(image) !== manifest.database.sha256) throw new Error(`${image} does not match the manifest's SHA-256: the backup is damaged`);
   if (!(await isEmpty())) throw new Error('The configured database is not empty; restore into a new database');
   await restoreDatabase(config.database, image);
-  const files = copyFiles(path.join(folder, manifest.files.folder), config.photoDir);
+  const store = createFileStore(config.storage);
+  let files: { count: number; bytes: number };
+  try {
+    files = await loadFiles(store, path.join(folder, manifest.files.folder));
+  } finally {
+    await store.close();
+  }
   if (files.count !== manifest.files.count) throw new Error(`Restored ${files.count} files, the manifest lists ${manifest.files.count}`);
   const ctx = await openContext();
   try {

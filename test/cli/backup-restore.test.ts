@@ -82,6 +82,6 @@ for (const dialect of DIALECTS) {
         await third.release();
         fs.rmSync(path.dirname(folder), { recursive: true, force: true });
       }
-    });
+    }, 180_000);
   });
 }

@@ -60,7 +60,7 @@ async function nextRecordNumber(db: Db, subdistrictId: string, at: Date) {
 export function checkMaterials(specs: MaterialSpec[], receipts: { index: number; received: boolean; deferred: boolean }[]) {
   const byIndex = new Map<number, { received: boolean; deferred: boolean }>();
   for (const [i, r] of receipts.entries()) {
-    if (r.index >= specs.length) throw invalidField(`materials.${i}.index`, 'no such material in this item\'s guide');
+    if (r.index >= specs.length) throw invalidField(`materials.${i}.index`, 'no such material in the guide of this item');
     if (byIndex.has(r.index)) throw invalidField(`materials.${i}.index`, 'listed twice');
     if (r.received && r.deferred) throw invalidField(`materials.${i}.deferred`, 'a received material is not deferred');
     byIndex.set(r.index, r);

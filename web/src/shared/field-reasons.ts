@@ -5,6 +5,8 @@
  * figures kept; test/web/field-reasons.test.ts checks that every reason written in src/domain
  * has a Chinese sentence, so a new rule cannot reach a Chinese screen in English.
  */
+import { SERVICE_REASONS_ZH } from './field-reasons-services.js';
+
 type Pattern = [RegExp, string | ((m: RegExpExecArray) => string)];
 
 const KINDS: Record<string, string> = { bin_room: '箱房', institution: '社区单位', shop: '沿街商铺' };
@@ -16,6 +18,7 @@ const STATUS: Record<string, string> = {
 const status = (s: string) => STATUS[s] ?? s;
 
 export const REASONS_ZH: Pattern[] = [
+  ...SERVICE_REASONS_ZH,
   [/^does not match this bin room's plate$/, '与该箱房的二维码不符'],
   [/^must be 'working' or 'calendar'$/, '只能是工作时间或自然时间'],
   [/^a case cannot be merged into itself$/, '不能合并到案件自身'],

@@ -14,6 +14,7 @@ import type { JobLeaseTable, RateBudgetTable } from './schema/jobs.js';
 import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingUnitTable, ResponsiblePartyTable, SessionTable, SignInEventTable, SignInThrottleTable, SiteTable, SubdistrictTable, UserScopeTable, UserTable } from './schema/registry.js';
 import type { AuditChainHeadTable, AuditLogTable } from './schema/audit.js';
 import type { ServiceCategoryTable, ServiceGridTable, ServiceIdRevealTable, ServiceItemTable, ServiceItemVersionTable, ServicePointItemTable, ServicePointSessionTable, ServicePointStaffTable, ServicePointTable, ServiceRatingFollowupTable, ServiceRatingTable, ServiceRecordCounterTable, ServiceRecordTable, ServiceSettingsTable } from './schema/services.js';
+import type { Open311IdempotencyTable, Open311KeyTable, Open311RequestTable } from './schema/open311.js';
 
 export * from './schema/registry.js';
 export * from './schema/notifications.js';
@@ -25,6 +26,7 @@ export * from './schema/dashboard.js';
 export * from './schema/jobs.js';
 export * from './schema/audit.js';
 export * from './schema/services.js';
+export * from './schema/open311.js';
 
 export interface Database {
   job_leases: JobLeaseTable;
@@ -107,5 +109,8 @@ export interface Database {
   service_id_reveals: ServiceIdRevealTable;
   service_ratings: ServiceRatingTable;
   service_rating_followups: ServiceRatingFollowupTable;
+  open311_keys: Open311KeyTable;
+  open311_requests: Open311RequestTable;
+  open311_idempotency: Open311IdempotencyTable;
 }
 

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import { DomainError, type ErrorCode } from '../domain/shared/errors.js';
+import { isOpen311Url, sendOpen311Error, sendOpen311NotFound } from './open311/errors.js';
 
 /** The one place that knows HTTP statuses for domain error codes. */
 export const STATUS: Record<ErrorCode, number> = {
@@ -84,6 +85,8 @@ export function fieldsFromZod(err: ZodError, prefix = ''): FieldError[] {
 }
 
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  // Open311 clients parse the spec's own error bodies, in the format they asked for.
+  if (isOpen311Url(request.url)) return sendOpen311Error(request, reply, error);
   if (error instanceof DomainError) {
     return send(reply, STATUS[error.code], error.code, error.message, error.details);
   }
@@ -131,6 +134,7 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
+  if (isOpen311Url(request.url)) return sendOpen311NotFound(request, reply);
   return send(reply, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
 }
 

@@ -42,7 +42,7 @@ export interface CaseCategoryTable {
 
 export const CASE_STATUSES = ['reported', 'filed', 'dispatched', 'handled', 'closed', 'cancelled', 'on_hold', 'merged'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
-export const CASE_SOURCES = ['patrol', 'self_resolved', 'checkin', 'citizen', 'camera', 'iot', 'enforcement'] as const;
+export const CASE_SOURCES = ['patrol', 'self_resolved', 'checkin', 'citizen', 'camera', 'iot', 'enforcement', 'open311', 'hotline'] as const;
 export type CaseSource = (typeof CASE_SOURCES)[number];
 export const PENDING_REQUESTS = ['hold', 'extension'] as const;
 export type PendingRequest = (typeof PENDING_REQUESTS)[number];

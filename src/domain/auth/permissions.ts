@@ -51,6 +51,9 @@ export const PERMISSIONS = {
   'services.reveal_id': ['admin', 'operator'],
   'services.ratings.review': ['admin', 'operator', 'leader'],
   'services.settings': ['admin'],
+  // Open311 integration keys and marking public reports abusive.
+  'open311.keys': ['admin'],
+  'open311.moderate': ['admin', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -97,6 +97,9 @@ export const SOURCES: readonly SourceRule[] = [
   { source: 'camera', zh: '视频监控告警', en: 'Camera alert', roles: ['operator', 'admin'], startsAs: 'reported' },
   { source: 'iot', zh: '物联感知告警', en: 'IoT sensor alert', roles: ['operator', 'admin'], startsAs: 'reported' },
   { source: 'enforcement', zh: '执法检查', en: 'Enforcement inspection', roles: ['enforcement'], startsAs: 'reported' },
+  // Filed by an integration over Open311 (never by a signed-in role): the 12345 hotline's key files as hotline.
+  { source: 'open311', zh: 'Open311 接入', en: 'Open311 integration', roles: [], startsAs: 'reported' },
+  { source: 'hotline', zh: '12345 热线', en: '12345 hotline', roles: [], startsAs: 'reported' },
 ];
 export const sourceRule = (s: CaseSource) => SOURCES.find((r) => r.source === s) as SourceRule;
 

@@ -21,6 +21,8 @@ import * as audit from './audit.js';
 import * as spotChecks from './spot-checks.js';
 import * as services from './services.js';
 import * as servicesPublic from './services-public.js';
+import * as open311 from './open311.js';
+import { acceptForms } from '../open311/form.js';
 
 /** Every route of the API, in one list. */
 export function registerRoutes(app: App, deps: Deps) {
@@ -193,4 +195,23 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/public/rate/:token', servicesPublic.ratingPage);
   r('POST', '/api/public/rate/:token', servicesPublic.rate);
   r('POST', '/api/public/rate/:token/feedback', servicesPublic.feedback);
+  // Open311 GeoReport v2 (issue 14): key-authenticated (never by cookie), form-encoded posts, the spec's error bodies.
+  app.register(async (scope) => {
+    acceptForms(scope);
+    const o = (method: Parameters<typeof mount>[2], url: string, d: Parameters<typeof mount>[4]) => mount(scope as App, deps, method, url, d);
+    o('GET', '/open311/v2/discovery.xml', open311.discoveryXml);
+    o('GET', '/open311/v2/discovery.json', open311.discoveryJson);
+    o('GET', '/open311/v2/services.xml', open311.servicesXml);
+    o('GET', '/open311/v2/services.json', open311.servicesJson);
+    o('GET', '/open311/v2/services/:file', open311.serviceDefinition);
+    o('GET', '/open311/v2/requests.xml', open311.requestsXml);
+    o('GET', '/open311/v2/requests.json', open311.requestsJson);
+    o('POST', '/open311/v2/requests.xml', open311.createXml);
+    o('POST', '/open311/v2/requests.json', open311.createJson);
+    o('GET', '/open311/v2/requests/:file', open311.requestOne);
+    o('GET', '/open311/v2/tokens/:file', open311.tokenLookup);
+    o('GET', '/open311/v2/servicerequestupdates.xml', open311.updatesXml);
+    o('GET', '/open311/v2/servicerequestupdates.json', open311.updatesJson);
+    o('GET', '/open311/v2/media/:file', open311.media);
+  });
 }

@@ -7,7 +7,7 @@ const zh = {
   queues: { to_file: '待立案', to_dispatch: '待派遣', overdue: '已超期', to_check: '待核查', all: '全部', mine: '我的' },
   filter: { committee: '居委会', category: '问题类别', source: '来源', status: '状态', from: '上报起', to: '上报止', any: '全部', clear: '清除' },
   col: { number: '编号', category: '类别', site: '点位', committee: '居委会', status: '状态', reported: '上报时间', due: '本阶段时限', unit: '处置单位' },
-  source: { patrol: '主动上报', self_resolved: '自发自处', checkin: '居委打卡发现', citizen: '市民反映', camera: '视频监控告警', iot: '物联感知告警', enforcement: '执法检查' },
+  source: { patrol: '主动上报', self_resolved: '自发自处', checkin: '居委打卡发现', citizen: '市民反映', camera: '视频监控告警', iot: '物联感知告警', enforcement: '执法检查', open311: 'Open311 接入', hotline: '12345 热线' },
   status: { reported: '待立案', filed: '待派遣', dispatched: '处置中', handled: '待核查', closed: '已结案', cancelled: '已注销', on_hold: '挂账', merged: '已合并' },
   detail: {
     reporter: '上报人', reported: '上报时间', stageDue: '本阶段时限', handleDue: '处置时限', overdue: '已超期', unit: '处置单位', assignee: '处置人', site: '点位', noSite: '无点位',
@@ -34,7 +34,7 @@ const en: typeof zh = {
   queues: { to_file: 'To file', to_dispatch: 'To dispatch', overdue: 'Overdue', to_check: 'To check', all: 'All', mine: 'Mine' },
   filter: { committee: 'Committee', category: 'Category', source: 'Source', status: 'Status', from: 'Reported from', to: 'Reported to', any: 'Any', clear: 'Clear' },
   col: { number: 'Number', category: 'Category', site: 'Site', committee: 'Committee', status: 'Status', reported: 'Reported', due: 'Stage due', unit: 'Unit' },
-  source: { patrol: 'Patrol report', self_resolved: 'Self-resolved', checkin: 'Check-in problem', citizen: 'Citizen report', camera: 'Camera alert', iot: 'IoT alert', enforcement: 'Enforcement' },
+  source: { patrol: 'Patrol report', self_resolved: 'Self-resolved', checkin: 'Check-in problem', citizen: 'Citizen report', camera: 'Camera alert', iot: 'IoT alert', enforcement: 'Enforcement', open311: 'Open311 integration', hotline: '12345 hotline' },
   status: { reported: 'Reported', filed: 'Filed', dispatched: 'Dispatched', handled: 'Handled', closed: 'Closed', cancelled: 'Cancelled', on_hold: 'On hold', merged: 'Merged' },
   detail: {
     reporter: 'Reporter', reported: 'Reported', stageDue: 'Stage due', handleDue: 'Handle by', overdue: 'Overdue', unit: 'Handling unit', assignee: 'Assignee', site: 'Site', noSite: 'No site',

@@ -1,0 +1,211 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../../db/index.js';
+import type { CaseSource, CaseTable, Open311Channel } from '../../db/schema.js';
+import { insideChina } from '../cases/case-input.js';
+import { nextCaseNumber } from '../cases/case-number.js';
+import { linkPhotos } from '../cases/case-photos.js';
+import { DUPLICATE_DEFAULTS, distanceM } from '../cases/duplicates.js';
+import { appendCaseEvent } from '../cases/events.js';
+import { canonicalJson } from '../cases/hash-chain.js';
+import { subdistrictPrefix } from '../cases/hot-queries.js';
+import { OPEN_STATUSES } from '../cases/lifecycle.js';
+import { stageColumns } from '../cases/stage-deadlines.js';
+import { notify } from '../notifications/notify.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import type { Jurisdiction } from './jurisdictions.js';
+import type { VerifiedKey } from './keys.js';
+import { locate } from './locate.js';
+import { type AttributeValues, findServiceCategory, serviceAttributes, validateAttributes } from './services.js';
+
+/** A POST requests body, as the spec names its fields (already decoded from form or multipart). */
+export interface IntakeInput {
+  service_code?: string;
+  lat?: string;
+  long?: string;
+  address_string?: string;
+  address_id?: string;
+  email?: string;
+  device_id?: string;
+  account_id?: string;
+  first_name?: string;
+  last_name?: string;
+  phone?: string;
+  description?: string;
+  media_url?: string;
+  attribute: AttributeValues;
+  /** Uploaded photos (already stored and checked like staff uploads). */
+  photoIds?: string[];
+}
+
+export type IntakeCaller = { kind: 'key'; key: VerifiedKey } | { kind: 'web' };
+
+export interface IntakeResult {
+  caseId: string;
+  serviceRequestId: string;
+  token: string;
+  serviceNotice: string;
+  replayed: boolean;
+}
+
+/** A retry within this window returns the first filing instead of filing again. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3600_000;
+const DESCRIPTION_MAX = 4000;
+
+const optional = (v: string | undefined) => {
+  const t = v?.trim();
+  return t ? t : undefined;
+};
+
+function number(field: 'lat' | 'long', v: string | undefined): number | undefined {
+  const t = optional(v);
+  if (t === undefined) return undefined;
+  if (!/^-?\d+(\.\d+)?$/.test(t)) throw new DomainError('validation_failed', `${field} must be a decimal number (WGS-84)`, { field });
+  return Number(t);
+}
+
+/** The request as a stable hash (field order and the key itself do not matter). */
+export function requestHash(input: IntakeInput): string {
+  const { photoIds: _p, ...rest } = input;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+}
+
+function checkContact(input: IntakeInput) {
+  const email = optional(input.email);
+  if (email && (email.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(email))) throw new DomainError('validation_failed', 'email is not an e-mail address', { field: 'email' });
+  const phone = optional(input.phone);
+  if (phone && !/^\+?[0-9 ()-]{3,20}$/.test(phone)) throw new DomainError('validation_failed', 'phone is not a phone number', { field: 'phone' });
+  for (const f of ['device_id', 'account_id', 'first_name', 'last_name'] as const) {
+    const v = optional(input[f]);
+    if (v && v.length > 200) throw new DomainError('validation_failed', `${f} is longer than 200 characters`, { field: f });
+  }
+  const media = optional(input.media_url);
+  if (media && (media.length > 2000 || !/^https?:\/\/\S+$/.test(media))) throw new DomainError('validation_failed', 'media_url must be an http(s) URL', { field: 'media_url' });
+  return {
+    email: email ?? null, phone: phone ?? null, device_id: optional(input.device_id) ?? null, account_id: optional(input.account_id) ?? null,
+    first_name: optional(input.first_name) ?? null, last_name: optional(input.last_name) ?? null,
+  };
+}
+
+/**
+ * POST requests: files a service request as a case (reported → the operations centre files it
+ * like any other). Idempotent on a client token, or on device_id + the request's hash, within a
+ * day: a retry returns the first filing. Nearby open cases of the same service are offered to the
+ * operators as possible duplicates — never merged here. The caller owns the transaction.
+ */
+export async function fileRequest(
+  db: Db,
+  clock: Clock,
+  caller: IntakeCaller,
+  j: Jurisdiction,
+  input: IntakeInput,
+  opts: { clientToken?: string; duplicateRadiusM?: number; duplicateWindowHours?: number } = {},
+): Promise<IntakeResult> {
+  if (caller.kind === 'key' && !caller.key.subdistrictIds.includes(j.id)) {
+    throw new DomainError('forbidden', `This api_key may not file into jurisdiction ${j.jurisdictionId}`, { field: 'api_key' });
+  }
+  const hash = requestHash(input);
+  const scope = caller.kind === 'key' ? caller.key.id : 'web';
+  const deviceId = optional(input.device_id);
+  const idemKey = opts.clientToken ? `token:${opts.clientToken}` : deviceId ? `device:${deviceId}:${hash}` : null;
+  const now = clock.now();
+  if (idemKey) {
+    const prior = await db.selectFrom('open311_idempotency as i').innerJoin('open311_requests as o', 'o.case_id', 'i.case_id').innerJoin('cases as c', 'c.id', 'i.case_id')
+      .select(['i.case_id', 'i.request_hash', 'i.created_at', 'o.token', 'c.number']).where('i.scope', '=', scope).where('i.idem_key', '=', idemKey).executeTakeFirst();
+    if (prior && now.getTime() - Date.parse(prior.created_at) < IDEMPOTENCY_WINDOW_MS) {
+      if (prior.request_hash !== hash) throw new DomainError('idempotency_mismatch', 'This client token was already used for a different request', { field: 'token' });
+      return { caseId: prior.case_id, serviceRequestId: prior.number, token: prior.token, serviceNotice: '', replayed: true };
+    }
+    if (prior) await db.deleteFrom('open311_idempotency').where('scope', '=', scope).where('idem_key', '=', idemKey).execute();
+  }
+
+  const service = await findServiceCategory(db, j.id, input.service_code);
+  const attributes = validateAttributes(await serviceAttributes(db, service), input.attribute);
+  const contact = checkContact(input);
+  const lat = number('lat', input.lat);
+  const long = number('long', input.long);
+  if ((lat === undefined) !== (long === undefined)) {
+    throw new DomainError('validation_failed', 'lat and long must both be sent', { field: lat === undefined ? 'lat' : 'long' });
+  }
+  if (lat !== undefined && !insideChina(long!, lat)) throw new DomainError('validation_failed', 'lat/long lies outside this jurisdiction', { field: 'lat' });
+  const place = await locate(db, j.id, {
+    lat, long, addressId: optional(input.address_id), addressString: optional(input.address_string),
+    binRoomId: typeof attributes.bin_room === 'string' ? attributes.bin_room : undefined,
+  });
+  const description = optional(input.description) ?? service.category.name_zh;
+  if (description.length > DESCRIPTION_MAX) throw new DomainError('validation_failed', `description is limited to ${DESCRIPTION_MAX} characters`, { field: 'description' });
+  if (/<\s*\/?\s*[a-z!]/i.test(description)) throw new DomainError('validation_failed', 'description may not contain HTML or code', { field: 'description' });
+
+  const category = service.category;
+  const at = now.toISOString();
+  const sub = await subdistrictPrefix.first(db, j.id);
+  if (!sub) throw new Error(`subdistrict ${j.id} is missing`);
+  const number_ = await nextCaseNumber(db, j.id, sub.case_prefix ?? `S${sub.code}`, now);
+  const stage = await stageColumns(db, j.id, category, 'reported', now);
+  const source: CaseSource = caller.kind === 'web' ? 'citizen' : caller.key.kind === 'hotline' ? 'hotline' : 'open311';
+  const channel: Open311Channel = caller.kind === 'web' ? 'web' : caller.key.kind;
+  const reporterRole = caller.kind === 'web' ? 'public' : 'integration';
+  const row: CaseTable = {
+    id: newId(), subdistrict_id: j.id, committee_id: place.committeeId, grid_id: null, site_id: place.siteId, category_id: category.id,
+    number: number_, source, status: 'reported', pending_request: null, requested_due_at: null, description, lng: place.lng, lat: place.lat,
+    reporter_id: null, reporter_role: reporterRole, assigned_unit_id: null, assigned_user_id: null, merged_into_id: null, status_reason: null,
+    rework_count: 0, redispatch_count: 0, reopen_count: 0, extension_count: 0, overdue_count: 0, version: 1, reported_at: at, filed_at: null,
+    dispatched_at: null, handled_at: null, closed_at: null, cancelled_at: null, ...stage, handle_due_at: null, handled_on_time: null,
+    closed_on_time: null, updated_at: at,
+  };
+  await db.insertInto('cases').values(row).execute();
+
+  const duplicates = await nearbyOpen(db, row, opts.duplicateRadiusM ?? DUPLICATE_DEFAULTS.radiusM, opts.duplicateWindowHours ?? DUPLICATE_DEFAULTS.windowHours, now);
+  const via = caller.kind === 'web' ? '市民随手拍' : caller.key.kind === 'hotline' ? '12345 热线' : `Open311（${caller.key.name}）`;
+  if (category.severity === 'urgent' || duplicates.length) {
+    // Notify before the event: appending it locks the chain head until commit (see transition-case.ts).
+    await notify(db, clock, {
+      subdistrictId: j.id, recipients: { roles: ['operator'] }, kind: duplicates.length ? 'case_possible_duplicate' : 'case_urgent', caseId: row.id,
+      title: duplicates.length ? `${via}来件 ${number_} 可能与 ${duplicates.map((d) => d.number).join('、')} 重复` : `紧急案件待立案 ${number_}`,
+      body: `${category.name_zh}：${description}`, dedupeKey: `open311:${row.id}`,
+    });
+  }
+  const event = await appendCaseEvent(db, clock, {
+    subdistrictId: j.id, caseId: row.id, action: 'report', fromStatus: null, toStatus: 'reported',
+    actor: { userId: null, role: reporterRole }, gps: { lng: place.lng, lat: place.lat, accuracy: null },
+    note: `${via}：${description}`, photoIds: input.photoIds ?? [], changes: { status: [null, 'reported'] },
+  });
+  if (input.photoIds?.length) await linkPhotos(db, row, event.id, input.photoIds, 'before');
+
+  const token = randomBytes(18).toString('base64url');
+  await db.insertInto('open311_requests').values({
+    case_id: row.id, subdistrict_id: j.id, key_id: caller.kind === 'key' ? caller.key.id : null, channel, token, service_code: category.code,
+    address_string: optional(input.address_string) ?? null, address_id: place.siteId, attributes: JSON.stringify(attributes),
+    media_url: optional(input.media_url) ?? null, contact: JSON.stringify(contact), abusive: 0, abusive_reason: null, created_at: at,
+  }).execute();
+  if (idemKey) {
+    await db.insertInto('open311_idempotency').values({ scope, idem_key: idemKey, case_id: row.id, request_hash: hash, created_at: at }).execute();
+  }
+  return { caseId: row.id, serviceRequestId: number_, token, serviceNotice: serviceNotice(Number(category.handle_hours)), replayed: false };
+}
+
+export const serviceNotice = (handleHours: number) =>
+  `已受理。城运中心核实立案后派遣处置，处置时限 ${handleHours} 小时；整改经独立核查通过方可结案`;
+
+/** Open cases of the same category within the duplicate radius and window. */
+async function nearbyOpen(db: Db, c: CaseTable, radiusM: number, windowHours: number, now: Date) {
+  const since = new Date(now.getTime() - windowHours * 3600_000).toISOString();
+  const dLat = radiusM / 111_320;
+  const dLng = radiusM / (111_320 * Math.cos((c.lat * Math.PI) / 180));
+  const rows = await db
+    .selectFrom('cases')
+    .select(['id', 'number', 'lng', 'lat'])
+    .where('subdistrict_id', '=', c.subdistrict_id)
+    .where('category_id', '=', c.category_id)
+    .where('status', 'in', OPEN_STATUSES)
+    .where('id', '!=', c.id)
+    .where('reported_at', '>=', since)
+    .where('lng', '>=', c.lng - dLng)
+    .where('lng', '<=', c.lng + dLng)
+    .where('lat', '>=', c.lat - dLat)
+    .where('lat', '<=', c.lat + dLat)
+    .limit(20)
+    .execute();
+  return rows.filter((r) => distanceM(c.lng, c.lat, Number(r.lng), Number(r.lat)) <= radiusM);
+}

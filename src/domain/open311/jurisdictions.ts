@@ -1,0 +1,41 @@
+import type { Db } from '../../db/index.js';
+import { DomainError } from '../shared/errors.js';
+
+/**
+ * Open311 jurisdictions are subdistricts. A jurisdiction_id is the subdistrict's administrative
+ * code: district code + subdistrict code (310105 + 010 → "310105010"), stable and unique city-wide.
+ */
+export interface Jurisdiction {
+  id: string;
+  jurisdictionId: string;
+  name: string;
+  nameEn: string;
+}
+
+export async function listJurisdictions(db: Db): Promise<Jurisdiction[]> {
+  const rows = await db
+    .selectFrom('subdistricts as s')
+    .innerJoin('districts as d', 'd.id', 's.district_id')
+    .select(['s.id', 's.code', 'd.code as district_code', 's.name', 's.name_en'])
+    .orderBy('d.code')
+    .orderBy('s.code')
+    .execute();
+  return rows.map((r) => ({ id: r.id, jurisdictionId: `${r.district_code}${r.code}`, name: r.name, nameEn: r.name_en }));
+}
+
+/**
+ * The jurisdiction a request names. The spec makes jurisdiction_id optional only where one
+ * jurisdiction is served: with several, a missing one is 400 and an unknown one 404. An empty
+ * parameter counts as not given (the spec's rule for optional arguments).
+ */
+export async function resolveJurisdiction(db: Db, jurisdictionId: string | undefined): Promise<Jurisdiction> {
+  const all = await listJurisdictions(db);
+  const wanted = jurisdictionId?.trim();
+  if (!wanted) {
+    if (all.length === 1) return all[0]!;
+    throw new DomainError('validation_failed', 'jurisdiction_id was not provided; this endpoint serves several jurisdictions', { field: 'jurisdiction_id' });
+  }
+  const found = all.find((j) => j.jurisdictionId === wanted);
+  if (!found) throw new DomainError('not_found', `jurisdiction_id ${wanted} was not found`, { field: 'jurisdiction_id' });
+  return found;
+}

@@ -1,0 +1,100 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Db } from '../../db/index.js';
+import { OPEN311_KEY_KINDS, type Open311KeyKind, type Open311KeyTable } from '../../db/schema.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { fullSubdistricts } from '../auth/scope.js';
+import { parseInput } from '../cases/case-input.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError, invalidField, notFound } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+
+/**
+ * Open311 API keys, one per integration. The key is 32 random bytes shown once; only its SHA-256
+ * is stored (a fast hash suffices for a random 256-bit secret: there is nothing to guess), so a
+ * database leak reveals no usable key. A key files only into its subdistricts, at its rate.
+ */
+export const KEY_PREFIX = 'cl311_';
+
+export const KeyInput = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  kind: z.enum(OPEN311_KEY_KINDS).default('open311'),
+  subdistrictIds: z.array(z.string().min(1).max(64)).min(1).max(50),
+  ratePerMinute: z.number().int().min(1).max(100_000).default(60),
+  webhookUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+});
+export type KeyInput = z.input<typeof KeyInput>;
+
+export interface VerifiedKey {
+  id: string;
+  name: string;
+  kind: Open311KeyKind;
+  subdistrictIds: string[];
+  ratePerMinute: number;
+}
+
+export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+export function keyView(r: Open311KeyTable) {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    keyPrefix: r.key_prefix,
+    subdistrictIds: JSON.parse(r.subdistrict_ids) as string[],
+    ratePerMinute: Number(r.rate_per_minute),
+    webhookUrl: r.webhook_url,
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
+  };
+}
+
+/** Issues a key; the returned `key` and `webhookSecret` are shown this once and never again. */
+export async function issueKey(db: Db, clock: Clock, actor: Actor, raw: KeyInput) {
+  assertCan(actor, 'open311.keys');
+  const input = parseInput(KeyInput, raw);
+  for (const id of input.subdistrictIds) {
+    if (!fullSubdistricts(actor).includes(id)) throw invalidField('subdistrictIds', `not one of your subdistricts: ${id}`);
+  }
+  const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const webhookSecret = input.webhookUrl ? randomBytes(32).toString('base64url') : null;
+  const row: Open311KeyTable = {
+    id: newId(), name: input.name, kind: input.kind, key_hash: hashKey(key), key_prefix: key.slice(0, KEY_PREFIX.length + 6),
+    subdistrict_ids: JSON.stringify([...new Set(input.subdistrictIds)]), rate_per_minute: input.ratePerMinute,
+    webhook_url: input.webhookUrl ?? null, webhook_secret: webhookSecret, created_by: actor.userId, created_at: clock.now().toISOString(),
+    revoked_at: null, revoked_by: null,
+  };
+  await db.insertInto('open311_keys').values(row).execute();
+  return { ...keyView(row), key, webhookSecret };
+}
+
+/** Keys reaching into any of the actor's subdistricts. */
+export async function listKeys(db: Db, actor: Actor) {
+  assertCan(actor, 'open311.keys');
+  const rows = await db.selectFrom('open311_keys').selectAll().orderBy('created_at', 'desc').execute();
+  return rows.map(keyView).filter((k) => k.subdistrictIds.some((s) => fullSubdistricts(actor).includes(s)));
+}
+
+export async function revokeKey(db: Db, clock: Clock, actor: Actor, id: string) {
+  assertCan(actor, 'open311.keys');
+  const row = await db.selectFrom('open311_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('Open311 key', id);
+  const view = keyView(row);
+  // Revoking a key that also files elsewhere needs every one of its subdistricts.
+  if (!view.subdistrictIds.every((s) => fullSubdistricts(actor).includes(s))) throw new DomainError('forbidden', 'This key also serves subdistricts outside your scope');
+  if (row.revoked_at) return view;
+  const at = clock.now().toISOString();
+  await db.updateTable('open311_keys').set({ revoked_at: at, revoked_by: actor.userId }).where('id', '=', id).execute();
+  return { ...view, revokedAt: at };
+}
+
+/** The live key behind an api_key value, or 403 naming what is wrong. */
+export async function verifyKey(db: Db, apiKey: string | undefined): Promise<VerifiedKey> {
+  const key = apiKey?.trim();
+  if (!key) throw new DomainError('forbidden', 'api_key is missing -- this method requires an API key', { field: 'api_key' });
+  const row = await db.selectFrom('open311_keys').selectAll().where('key_hash', '=', hashKey(key)).executeTakeFirst();
+  if (!row) throw new DomainError('forbidden', 'Invalid api_key received', { field: 'api_key' });
+  if (row.revoked_at) throw new DomainError('forbidden', 'This api_key has been revoked', { field: 'api_key' });
+  return { id: row.id, name: row.name, kind: row.kind, subdistrictIds: JSON.parse(row.subdistrict_ids), ratePerMinute: Number(row.rate_per_minute) };
+}

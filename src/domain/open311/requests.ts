@@ -1,0 +1,165 @@
+import type { Db } from '../../db/index.js';
+import type { CaseStatus } from '../../db/schema.js';
+import { DomainError } from '../shared/errors.js';
+import type { Jurisdiction } from './jurisdictions.js';
+import { CLOSED_STATUSES, OPEN_CASE_STATUSES, type Open311Status, open311Status, statusNotes, w3cDate } from './public-stage.js';
+
+/** A service request as GET requests returns it, fields in the spec's order. Never any reporter data. */
+export interface Open311Request {
+  service_request_id: string;
+  status: Open311Status;
+  status_notes: string;
+  service_name: string;
+  service_code: string;
+  description: string;
+  agency_responsible: string;
+  service_notice: string;
+  requested_datetime: string;
+  updated_datetime: string;
+  expected_datetime: string | null;
+  address: string;
+  address_id: string | null;
+  zipcode: string | null;
+  lat: number;
+  long: number;
+  media_url: string | null;
+}
+
+export interface RequestFilter {
+  ids?: string[];
+  serviceCodes?: string[];
+  start?: string;
+  end?: string;
+  statuses?: Open311Status[];
+}
+
+/** The spec's response volume: a span of 90 days or the first 1000 requests, whichever is smaller. */
+export const DEFAULT_SPAN_DAYS = 90;
+export const MAX_REQUESTS = 1000;
+const DAY_MS = 86_400_000;
+
+/** The requested_datetime window a query covers, per the spec's defaults. */
+export function requestWindow(now: Date, start?: string, end?: string): { from: string; to: string } {
+  const span = DEFAULT_SPAN_DAYS * DAY_MS;
+  const s = start ? Date.parse(start) : undefined;
+  const e = end ? Date.parse(end) : undefined;
+  let from: number;
+  let to: number;
+  if (s !== undefined && e !== undefined) {
+    if (s > e) throw new DomainError('validation_failed', 'start_date is after end_date', { field: 'start_date' });
+    if (e - s > span) throw new DomainError('validation_failed', `start_date to end_date may not span more than ${DEFAULT_SPAN_DAYS} days`, { field: 'end_date' });
+    from = s;
+    to = e;
+  } else if (s !== undefined) {
+    from = s;
+    to = s + span;
+  } else if (e !== undefined) {
+    from = e - span;
+    to = e;
+  } else {
+    to = now.getTime();
+    from = to - span;
+  }
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+}
+
+function baseQuery(db: Db, subdistrictId: string) {
+  return db
+    .selectFrom('cases as c')
+    .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
+    .innerJoin('subdistricts as s', 's.id', 'c.subdistrict_id')
+    .innerJoin('committees as com', 'com.id', 'c.committee_id')
+    .leftJoin('handling_units as u', 'u.id', 'c.assigned_unit_id')
+    .leftJoin('sites as site', 'site.id', 'c.site_id')
+    .leftJoin('open311_requests as o', 'o.case_id', 'c.id')
+    .leftJoin('cases as m', 'm.id', 'c.merged_into_id')
+    .where('c.subdistrict_id', '=', subdistrictId)
+    .where((eb) => eb.or([eb('o.abusive', 'is', null), eb('o.abusive', '=', 0)]))
+    .select((eb) => [
+      'c.id', 'c.number', 'c.status', 'c.description', 'c.lng', 'c.lat', 'c.reported_at', 'c.filed_at', 'c.dispatched_at', 'c.handled_at',
+      'c.closed_at', 'c.cancelled_at', 'c.updated_at', 'c.stage_due_at', 'c.rework_count', 'c.reopen_count',
+      'cat.code as service_code', 'cat.name_zh as service_name', 'cat.handle_hours',
+      's.name as subdistrict_name', 'com.name as committee_name', 'u.name as unit_name',
+      'site.id as site_id', 'site.name as site_name', 'site.address as site_address',
+      'o.address_string', 'o.media_url as client_media_url', 'm.number as merged_into_number',
+      eb
+        .selectFrom('case_photos as p')
+        .select('p.photo_id')
+        .whereRef('p.case_id', '=', 'c.id')
+        .where('p.purpose', '=', 'before')
+        .orderBy('p.id')
+        .limit(1)
+        .as('photo_id'),
+    ]);
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['execute']>>[number];
+
+function lastPublicChange(r: Row): string {
+  if (r.status === 'closed' && r.closed_at) return r.closed_at;
+  if (r.status === 'cancelled' && r.cancelled_at) return r.cancelled_at;
+  if (r.status === 'merged' || r.status === 'on_hold') return r.updated_at;
+  const times = [r.reported_at, r.filed_at, r.dispatched_at, r.handled_at].filter((t): t is string => !!t);
+  return times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+}
+
+function toRequest(r: Row, mediaBase: string): Open311Request {
+  const status = r.status as CaseStatus;
+  const reached = ['dispatched', 'handled', 'closed', 'on_hold'].includes(status);
+  return {
+    service_request_id: r.number,
+    status: open311Status(status),
+    status_notes: statusNotes({ status, unitName: r.unit_name, reworkCount: Number(r.rework_count), reopenCount: Number(r.reopen_count), mergedIntoNumber: r.merged_into_number }),
+    service_name: r.service_name,
+    service_code: r.service_code,
+    description: r.description,
+    agency_responsible: reached && r.unit_name ? r.unit_name : `${r.subdistrict_name}城运中心`,
+    service_notice: `城运中心核实立案后派遣处置，处置时限 ${Number(r.handle_hours)} 小时；整改经独立核查通过方可结案`,
+    requested_datetime: w3cDate(r.reported_at)!,
+    updated_datetime: w3cDate(lastPublicChange(r))!,
+    expected_datetime: CLOSED_STATUSES.includes(status) ? null : w3cDate(r.stage_due_at),
+    address: r.site_address ? `${r.site_name}，${r.site_address}，${r.committee_name}，${r.subdistrict_name}` : r.address_string ? `${r.address_string}，${r.subdistrict_name}` : `${r.committee_name}，${r.subdistrict_name}`,
+    address_id: r.site_id,
+    zipcode: null,
+    lat: Number(r.lat),
+    long: Number(r.lng),
+    media_url: r.photo_id ? `${mediaBase}/media/${r.photo_id}.jpg` : r.client_media_url,
+  };
+}
+
+/** GET requests: the spec's filters and defaults over one jurisdiction, newest first. */
+export async function queryRequests(db: Db, j: Jurisdiction, now: Date, f: RequestFilter, mediaBase: string): Promise<Open311Request[]> {
+  let q = baseQuery(db, j.id);
+  if (f.ids?.length) {
+    // service_request_id overrides all other arguments.
+    q = q.where('c.number', 'in', f.ids);
+  } else {
+    const w = requestWindow(now, f.start, f.end);
+    q = q.where('c.reported_at', '>=', w.from).where('c.reported_at', '<=', w.to);
+    if (f.serviceCodes?.length) q = q.where('cat.code', 'in', f.serviceCodes);
+    if (f.statuses?.length === 1) q = q.where('c.status', 'in', f.statuses[0] === 'open' ? [...OPEN_CASE_STATUSES] : [...CLOSED_STATUSES]);
+  }
+  const rows = await q.orderBy('c.reported_at', 'desc').orderBy('c.id', 'desc').limit(MAX_REQUESTS).execute();
+  return rows.map((r) => toRequest(r, mediaBase));
+}
+
+/** GET requests/{id}: one request of the jurisdiction, or 404. */
+export async function getRequest(db: Db, j: Jurisdiction, number: string, mediaBase: string): Promise<Open311Request> {
+  const row = await baseQuery(db, j.id).where('c.number', '=', number).executeTakeFirst();
+  if (!row) throw new DomainError('not_found', `service_request_id ${number} was not found`, { field: 'service_request_id' });
+  return toRequest(row, mediaBase);
+}
+
+/** A photo attached to a non-abusive case as before/after evidence: the only photos Open311 shows. */
+export async function publicPhoto(db: Db, photoId: string) {
+  return db
+    .selectFrom('case_photos as p')
+    .innerJoin('photos as ph', 'ph.id', 'p.photo_id')
+    .leftJoin('open311_requests as o', 'o.case_id', 'p.case_id')
+    .select(['ph.id', 'ph.storage_key', 'ph.thumb_key', 'ph.mime'])
+    .where('p.photo_id', '=', photoId)
+    .where('p.purpose', 'in', ['before', 'after'])
+    .where((eb) => eb.or([eb('o.abusive', 'is', null), eb('o.abusive', '=', 0)]))
+    .executeTakeFirst();
+}
+

@@ -1,0 +1,297 @@
+import fs from 'node:fs';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { type IntakeCaller, fileRequest } from '../../domain/open311/intake.js';
+import { intakeActor } from '../../domain/open311/intake-actor.js';
+import { type Jurisdiction, listJurisdictions, resolveJurisdiction } from '../../domain/open311/jurisdictions.js';
+import { type VerifiedKey, verifyKey } from '../../domain/open311/keys.js';
+import { type Open311Status } from '../../domain/open311/public-stage.js';
+import { getRequest, publicPhoto, queryRequests } from '../../domain/open311/requests.js';
+import { findServiceCategory, serviceAttributes, serviceCategories, toService } from '../../domain/open311/services.js';
+import { requestUpdates } from '../../domain/open311/updates.js';
+import { placeholderThumb } from '../../domain/photos/images.js';
+import { keyPath } from '../../domain/photos/storage.js';
+import { savePhoto } from '../../domain/photos/upload.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import type { Deps } from '../deps.js';
+import { cachedRead } from '../open311/cache.js';
+import { parseForm, parseMultipart, queryParam } from '../open311/form.js';
+import { RATE, RateLimiter } from '../open311/rate-limit.js';
+import { type Format, render, send, sendRaw, splitFormat } from '../open311/render.js';
+import { def } from '../route.js';
+
+/**
+ * Open311 GeoReport v2 at /open311/v2 (http://wiki.open311.org/GeoReport_v2): every resource in
+ * XML and JSON by suffix. Reads are public and rate-limited per client; POST requests needs an
+ * api_key. Authentication is the key alone — never a session cookie.
+ */
+export const OPEN311_BASE = '/open311/v2';
+export const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
+
+const limiter = new RateLimiter();
+const AnyQuery = z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional();
+const FileParams = z.object({ file: z.string().min(1).max(200) });
+
+const baseUrl = (req: FastifyRequest) => `${req.protocol}://${req.host}${OPEN311_BASE}`;
+
+/** A GET's client budget: its key's rate when it sends a valid api_key, else the per-address one. */
+async function limitRead(deps: Deps, req: FastifyRequest): Promise<VerifiedKey | null> {
+  const apiKey = queryParam(req, 'api_key');
+  if (apiKey) {
+    const key = await verifyKey(deps.db, apiKey);
+    limiter.take(`key:${key.id}`, key.ratePerMinute);
+    return key;
+  }
+  limiter.take(`get:${req.ip}`, RATE.publicGet);
+  return null;
+}
+
+function fileParam(req: FastifyRequest): [string, Format] {
+  const file = (req.params as { file: string }).file;
+  const split = splitFormat(file);
+  if (!split) throw new DomainError('not_found', `No such resource: ${file} (append .xml or .json)`);
+  return split;
+}
+
+const jurisdictionOf = (deps: Deps, req: FastifyRequest) => resolveJurisdiction(deps.db, queryParam(req, 'jurisdiction_id'));
+
+function w3cParam(req: FastifyRequest, name: string): string | undefined {
+  const v = queryParam(req, name);
+  if (v === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(v) || Number.isNaN(Date.parse(v))) {
+    throw new DomainError('validation_failed', `${name} must be a w3c date-time with a time zone, e.g. 2010-01-01T00:00:00Z`, { field: name });
+  }
+  return v;
+}
+
+const listParam = (req: FastifyRequest, name: string) => {
+  const v = queryParam(req, name);
+  return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
+};
+
+// ---------- discovery ----------
+
+function discovery(format: Format) {
+  return def({
+    access: 'public',
+    schema: { tags: ['open311'], summary: `Open311 service discovery (${format.toUpperCase()})`, querystring: AnyQuery },
+    handler: async ({ req, reply, deps }) => {
+      limiter.take(`get:${req.ip}`, RATE.publicGet);
+      const changed = await deps.db.selectFrom('case_categories').select((eb) => eb.fn.max('updated_at').as('at')).executeTakeFirst();
+      const changeset = (changed?.at ? new Date(changed.at) : new Date(0)).toISOString().slice(0, 19).concat('Z');
+      const jurisdictions = await listJurisdictions(deps.db);
+      return send(reply, format, 'discovery', {
+        changeset,
+        contact: `closeloop 城运中心 Open311 接口；辖区 jurisdiction_id：${jurisdictions.map((j) => `${j.jurisdictionId}（${j.name}）`).join('、')}`,
+        key_service: '向所在街道城运中心管理员申请 API key（控制台 → 系统设置 → Open311 接入）',
+        endpoints: [{ specification: SPECIFICATION, url: baseUrl(req), changeset, type: 'production', formats: ['text/xml', 'application/json'] }],
+      });
+    },
+  });
+}
+export const discoveryXml = discovery('xml');
+export const discoveryJson = discovery('json');
+
+// ---------- services ----------
+
+function servicesList(format: Format) {
+  return def({
+    access: 'public',
+    schema: { tags: ['open311'], summary: `GET Service List (${format.toUpperCase()})`, querystring: AnyQuery },
+    handler: async ({ req, reply, deps }) => {
+      await limitRead(deps, req);
+      const j = await jurisdictionOf(deps, req);
+      const services = (await serviceCategories(deps.db, j.id)).map(toService);
+      return send(reply, format, 'services', services as never);
+    },
+  });
+}
+export const servicesXml = servicesList('xml');
+export const servicesJson = servicesList('json');
+
+export const serviceDefinition = def({
+  access: 'public',
+  schema: { tags: ['open311'], summary: 'GET Service Definition: services/{service_code}.{xml|json}', params: FileParams, querystring: AnyQuery },
+  handler: async ({ req, reply, deps }) => {
+    const [code, format] = fileParam(req);
+    await limitRead(deps, req);
+    const j = await jurisdictionOf(deps, req);
+    const service = await findServiceCategory(deps.db, j.id, code);
+    const attributes = await serviceAttributes(deps.db, service);
+    return send(reply, format, 'service_definition', { service_code: service.category.code, attributes } as never);
+  },
+});
+
+// ---------- requests ----------
+
+function requestsList(format: Format) {
+  return def({
+    access: 'public',
+    schema: { tags: ['open311'], summary: `GET Service Requests (${format.toUpperCase()}): service_request_id, service_code, start_date, end_date, status`, querystring: AnyQuery },
+    handler: async ({ req, reply, deps }) => {
+      await limitRead(deps, req);
+      const j = await jurisdictionOf(deps, req);
+      const statuses = listParam(req, 'status');
+      for (const s of statuses ?? []) {
+        if (s !== 'open' && s !== 'closed') throw new DomainError('validation_failed', `status must be open or closed, not ${s}`, { field: 'status' });
+      }
+      const filter = {
+        ids: listParam(req, 'service_request_id'),
+        serviceCodes: listParam(req, 'service_code'),
+        start: w3cParam(req, 'start_date'),
+        end: w3cParam(req, 'end_date'),
+        statuses: statuses as Open311Status[] | undefined,
+      };
+      const base = baseUrl(req);
+      const body = await cachedRead(deps.db, j.id, `${format}|${base}|${JSON.stringify(filter)}`, async () => {
+        const list = await queryRequests(deps.db, j, deps.clock.now(), filter, base);
+        return render(format, 'service_requests', list as never);
+      }, !filter.start && !filter.end);
+      return sendRaw(reply, format, body);
+    },
+  });
+}
+export const requestsXml = requestsList('xml');
+export const requestsJson = requestsList('json');
+
+export const requestOne = def({
+  access: 'public',
+  schema: { tags: ['open311'], summary: 'GET Service Request: requests/{service_request_id}.{xml|json}', params: FileParams, querystring: AnyQuery },
+  handler: async ({ req, reply, deps }) => {
+    const [id, format] = fileParam(req);
+    await limitRead(deps, req);
+    const j = await jurisdictionOf(deps, req);
+    const one = await getRequest(deps.db, j, id, baseUrl(req));
+    return send(reply, format, 'service_requests', [one] as never);
+  },
+});
+
+export const tokenLookup = def({
+  access: 'public',
+  schema: { tags: ['open311'], summary: 'GET service_request_id from a token: tokens/{token}.{xml|json}', params: FileParams, querystring: AnyQuery },
+  handler: async ({ req, reply, deps }) => {
+    const [token, format] = fileParam(req);
+    await limitRead(deps, req);
+    const j = await jurisdictionOf(deps, req);
+    const row = await deps.db
+      .selectFrom('open311_requests as o')
+      .innerJoin('cases as c', 'c.id', 'o.case_id')
+      .select(['c.number', 'o.token'])
+      .where('o.token', '=', token)
+      .where('o.subdistrict_id', '=', j.id)
+      .executeTakeFirst();
+    if (!row) throw new DomainError('not_found', `token ${token} was not found`, { field: 'token' });
+    return send(reply, format, 'service_requests', [{ service_request_id: row.number, token: row.token }]);
+  },
+});
+
+function isForm(req: FastifyRequest) {
+  return (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+}
+
+/** Decodes the body, checks the key, files the request; shared by the API and the public page. */
+export async function postRequest(deps: Deps, req: FastifyRequest, caller: 'key' | 'web') {
+  let parsed;
+  if (req.isMultipart()) parsed = await parseMultipart(req);
+  else if (isForm(req)) parsed = parseForm(typeof req.body === 'string' ? req.body : '');
+  else throw new DomainError('validation_failed', 'Send the request as application/x-www-form-urlencoded or multipart/form-data', { field: 'content-type' });
+  const apiKey = parsed.apiKey ?? queryParam(req, 'api_key');
+  let who: IntakeCaller;
+  let j: Jurisdiction;
+  const jurisdictionId = parsed.jurisdictionId ?? queryParam(req, 'jurisdiction_id');
+  if (caller === 'key') {
+    const key = await verifyKey(deps.db, apiKey);
+    limiter.take(`key:${key.id}`, key.ratePerMinute);
+    who = { kind: 'key', key };
+    // A key serving one subdistrict names its jurisdiction by itself.
+    j = await resolveJurisdiction(deps.db, jurisdictionId ?? (key.subdistrictIds.length === 1 ? await codeOf(deps, key.subdistrictIds[0]!) : undefined));
+  } else {
+    j = await resolveJurisdiction(deps.db, jurisdictionId);
+    limiter.take(`post:${req.ip}`, RATE.publicPost);
+    limiter.take(`post-j:${j.id}`, RATE.publicPostPerJurisdiction);
+    who = { kind: 'web' };
+  }
+  if (parsed.files.length) {
+    const actor = await intakeActor(deps.db, deps.clock, j.id);
+    const ids: string[] = [];
+    for (const bytes of parsed.files) ids.push((await savePhoto(deps.db, deps.clock, actor, deps.config.photoDir, bytes)).id);
+    parsed.input.photoIds = ids;
+  }
+  const header = req.headers['idempotency-key'];
+  const clientToken = (Array.isArray(header) ? header[0] : header)?.trim() || undefined;
+  if (clientToken && !/^[A-Za-z0-9._:-]{8,128}$/.test(clientToken)) throw new DomainError('validation_failed', 'Idempotency-Key: use 8–128 letters, digits, . _ : -', { field: 'Idempotency-Key' });
+  const file = () =>
+    deps.db.transaction().execute((trx) =>
+      fileRequest(trx, deps.clock, who, j, parsed.input, {
+        clientToken, duplicateRadiusM: deps.config.duplicates.radiusM, duplicateWindowHours: deps.config.duplicates.windowHours,
+      }),
+    );
+  try {
+    return await file();
+  } catch (e) {
+    // Concurrent first attempts with one token collide on the idempotency key: the loser waited for
+    // the winner's commit, and running again replays the winner's filing.
+    if (!isUniqueViolation(e)) throw e;
+    return file();
+  }
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: string })?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+async function codeOf(deps: Deps, subdistrictId: string) {
+  return (await listJurisdictions(deps.db)).find((x) => x.id === subdistrictId)?.jurisdictionId;
+}
+
+function createRequest(format: Format) {
+  return def({
+    access: 'public',
+    schema: { tags: ['open311'], summary: `POST Service Request (${format.toUpperCase()}); form-encoded or multipart; api_key required; Idempotency-Key or device_id make retries safe`, querystring: AnyQuery },
+    handler: async ({ req, reply, deps }) => {
+      const r = await postRequest(deps, req, 'key');
+      if (r.replayed) reply.header('idempotent-replayed', 'true');
+      return send(reply, format, 'service_requests', [{ service_request_id: r.serviceRequestId, service_notice: r.serviceNotice, account_id: null }]);
+    },
+  });
+}
+export const createXml = createRequest('xml');
+export const createJson = createRequest('json');
+
+// ---------- updates (FixMyStreet's extension) ----------
+
+function updatesList(format: Format) {
+  return def({
+    access: 'public',
+    schema: { tags: ['open311'], summary: `servicerequestupdates (${format.toUpperCase()}): public changes between start_date and end_date; api_key required`, querystring: AnyQuery },
+    handler: async ({ req, reply, deps }) => {
+      const key = await verifyKey(deps.db, queryParam(req, 'api_key'));
+      limiter.take(`key:${key.id}`, key.ratePerMinute);
+      const j = await resolveJurisdiction(deps.db, queryParam(req, 'jurisdiction_id') ?? (key.subdistrictIds.length === 1 ? await codeOf(deps, key.subdistrictIds[0]!) : undefined));
+      if (!key.subdistrictIds.includes(j.id)) throw new DomainError('forbidden', `This api_key may not read updates of jurisdiction ${j.jurisdictionId}`, { field: 'api_key' });
+      const updates = await requestUpdates(deps.db, j, deps.clock.now(), { start: w3cParam(req, 'start_date'), end: w3cParam(req, 'end_date') }, baseUrl(req));
+      return send(reply, format, 'service_requests_updates', updates as never);
+    },
+  });
+}
+export const updatesXml = updatesList('xml');
+export const updatesJson = updatesList('json');
+
+// ---------- media ----------
+
+/** A case's before/after photo as a re-encoded JPEG (the thumbnail: no EXIF, so no GPS or device data). */
+export const media = def({
+  access: 'public',
+  schema: { tags: ['open311'], summary: 'A before/after photo of a public request (JPEG without EXIF)', params: FileParams },
+  handler: async ({ req, reply, deps }) => {
+    limiter.take(`get:${req.ip}`, RATE.publicGet);
+    const file = (req.params as { file: string }).file;
+    const id = file.endsWith('.jpg') ? file.slice(0, -4) : '';
+    const p = id ? await publicPhoto(deps.db, id) : undefined;
+    if (!p) throw new DomainError('not_found', 'No such photo');
+    reply.header('cache-control', 'public, max-age=86400').header('content-type', 'image/jpeg');
+    if (!p.thumb_key) return reply.send(await placeholderThumb());
+    return reply.send(await fs.promises.readFile(keyPath(deps.config.photoDir, p.thumb_key)));
+  },
+});

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type IntakeCaller, fileRequest } from '../../domain/open311/intake.js';
@@ -10,7 +9,7 @@ import { getRequest, publicPhoto, queryRequests } from '../../domain/open311/req
 import { findServiceCategory, serviceAttributes, serviceCategories, toService } from '../../domain/open311/services.js';
 import { requestUpdates } from '../../domain/open311/updates.js';
 import { placeholderThumb } from '../../domain/photos/images.js';
-import { keyPath } from '../../domain/photos/storage.js';
+import { filesFor } from '../../domain/storage/index.js';
 import { savePhoto } from '../../domain/photos/upload.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
@@ -214,7 +213,7 @@ export async function postRequest(deps: Deps, req: FastifyRequest, caller: 'key'
   if (parsed.files.length) {
     const actor = await intakeActor(deps.db, deps.clock, j.id);
     const ids: string[] = [];
-    for (const bytes of parsed.files) ids.push((await savePhoto(deps.db, deps.clock, actor, deps.config.photoDir, bytes)).id);
+    for (const bytes of parsed.files) ids.push((await savePhoto(deps.db, deps.clock, actor, filesFor(deps.config), bytes)).id);
     parsed.input.photoIds = ids;
   }
   const header = req.headers['idempotency-key'];
@@ -291,7 +290,7 @@ export const media = def({
     const p = id ? await publicPhoto(deps.db, id) : undefined;
     if (!p) throw new DomainError('not_found', 'No such photo');
     reply.header('cache-control', 'public, max-age=86400').header('content-type', 'image/jpeg');
-    if (!p.thumb_key) return reply.send(await placeholderThumb());
-    return reply.send(await fs.promises.readFile(keyPath(deps.config.photoDir, p.thumb_key)));
+    const thumb = p.thumb_key ? await filesFor(deps.config).get(p.thumb_key) : null;
+    return reply.send(thumb ?? (await placeholderThumb()));
   },
 });

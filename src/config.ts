@@ -15,6 +15,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  HSTS: z.enum(['true', 'false']).optional(),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
   LOGIN_IP_MAX_FAILURES: z.coerce.number().int().positive().default(30),
@@ -80,6 +81,8 @@ export interface Config {
   logLevel: string;
   sessionTtlMs: number;
   cookieSecure: boolean;
+  /** Served over HTTPS: send Strict-Transport-Security (HSTS, by default as COOKIE_SECURE). */
+  hsts: boolean;
   login: { maxFailures: number; lockMs: number; ipMaxFailures: number; windowMs: number };
   map: { tileUrl: string; tileCrs: 'wgs84' | 'gcj02' };
   wecomWebhookUrl: string;
@@ -154,6 +157,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     cookieSecure: e.COOKIE_SECURE === 'true',
+    hsts: (e.HSTS ?? e.COOKIE_SECURE) === 'true',
     login: {
       maxFailures: e.LOGIN_MAX_FAILURES,
       lockMs: e.LOGIN_LOCK_MINUTES * 60_000,

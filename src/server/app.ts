@@ -8,11 +8,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { authHook } from './auth-hook.js';
+import { csrfHook } from './csrf.js';
 import type { Deps } from './deps.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import type { App } from './route.js';
 import { registerRoutes } from './routes/index.js';
 import { hubFor } from '../domain/dashboard/hub.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { gzippedAsset } from './static-gzip.js';
 import { lifecycleHooks } from './shutdown.js';
 import { createMetrics, type MetricsSources } from './metrics.js';
@@ -44,6 +46,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
+  await registerSecurityHeaders(app, deps.config);
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: deps.config.uploadMaxBytes, files: 10, fields: 50 } });
   await app.register(swagger, {
@@ -68,12 +71,8 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   if (deps.lifecycle) lifecycleHooks(app, deps.lifecycle);
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionToken', null);
+  app.addHook('onRequest', csrfHook);
   app.addHook('onRequest', authHook(deps));
-  app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
-    return payload;
-  });
 
   const metrics = createMetrics(app, deps, opts.metrics);
   app.decorate('metrics', metrics);

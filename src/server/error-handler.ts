@@ -9,6 +9,7 @@ export const STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
   not_found: 404,
   forbidden: 403,
+  csrf_rejected: 403,
   unauthenticated: 401,
   invalid_credentials: 401,
   account_locked: 423,

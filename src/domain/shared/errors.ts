@@ -5,6 +5,7 @@ export const ERROR_CODES = [
   'validation_failed',
   'not_found',
   'forbidden',
+  'csrf_rejected',
   'unauthenticated',
   'invalid_credentials',
   'account_locked',

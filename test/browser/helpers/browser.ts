@@ -57,12 +57,16 @@ export async function solidJpeg(r: number, g: number, b: number, width = 320, he
 }
 
 /**
- * Collects what went wrong on a page from now on: script errors and API calls the server refused
- * or failed (4xx/5xx; /api/me is the app's own "am I signed in?" probe).
+ * Collects what went wrong on a page from now on: script errors, anything the Content-Security-
+ * Policy blocked, and API calls the server refused or failed (4xx/5xx; /api/me is the app's own
+ * "am I signed in?" probe).
  */
 export function pageProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) problems.push(`CSP: ${m.text().slice(0, 300)}`);
+  });
   page.on('response', (r) => {
     const url = new URL(r.url());
     if (url.pathname.startsWith('/api/') && r.status() >= 400 && url.pathname !== '/api/me') problems.push(`${r.status()} ${r.request().method()} ${url.pathname}${url.search}`);

@@ -86,13 +86,14 @@ for (const dialect of DIALECTS) {
 
     it('refuses a write with the session cookie from a foreign Origin or a cross-site fetch, and writes nothing', async () => {
       const before = await tokenCount();
-      for (const headers of [
+      const probes: Record<string, string>[] = [
         { origin: FOREIGN },
         { origin: 'null' },
         { origin: 'http://localhost.evil.example:80' },
         { 'sec-fetch-site': 'cross-site' },
         { 'sec-fetch-site': 'same-site', origin: SELF },
-      ]) {
+      ];
+      for (const headers of probes) {
         const res = await createToken(headers);
         expect(res.statusCode, JSON.stringify(headers)).toBe(403);
         expect(res.json().error.code).toBe('csrf_rejected');

@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   MAP_TILE_URL: z.string().default(''),
   MAP_TILE_CRS: z.enum(['wgs84', 'gcj02']).default('gcj02'),
   WECOM_WEBHOOK_URL: z.string().default(''),
+  OUTBOUND_ALLOW_HOSTS: z.string().default(''),
+  OUTBOUND_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   CHECKIN_GEOFENCE_M: z.coerce.number().positive().max(1000).default(50),
   CHECKIN_MAX_ACCURACY_M: z.coerce.number().positive().max(5000).default(100),
@@ -86,6 +88,8 @@ export interface Config {
   login: { maxFailures: number; lockMs: number; ipMaxFailures: number; windowMs: number };
   map: { tileUrl: string; tileCrs: 'wgs84' | 'gcj02' };
   wecomWebhookUrl: string;
+  /** Webhooks and other outbound requests: https only, no internal address, except these (see outbound-policy.ts). */
+  outbound: { allowHosts: string[]; allowHttp: boolean };
   uploadMaxBytes: number;
   /** Reporting: open cases of the same category this close and this recent are offered as duplicates. */
   duplicates: { radiusM: number; windowHours: number };
@@ -166,6 +170,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     map: { tileUrl: e.MAP_TILE_URL, tileCrs: e.MAP_TILE_CRS },
     wecomWebhookUrl: e.WECOM_WEBHOOK_URL,
+    outbound: {
+      allowHosts: e.OUTBOUND_ALLOW_HOSTS.split(',').map((h) => h.trim().replace(/^\[(.*)\]$/, '$1').toLowerCase()).filter(Boolean),
+      allowHttp: e.OUTBOUND_ALLOW_HTTP === 'true',
+    },
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     duplicates: { radiusM: e.DUPLICATE_RADIUS_M, windowHours: e.DUPLICATE_WINDOW_HOURS },
     patrol: {

@@ -10,6 +10,8 @@ import {
 import { createHash } from 'node:crypto';
 import { type RatePolicy, takeToken, WECOM_ROBOT_RATE } from '../domain/jobs/rate-budget.js';
 import { wecomOutcome } from '../domain/notifications/wecom.js';
+import { type OutboundPolicy, STRICT_OUTBOUND } from '../domain/shared/outbound-policy.js';
+import { OutboundError, postOutbound } from './outbound-http.js';
 import type { JobDeps } from './index.js';
 import { createPoller, type Poller } from './poller.js';
 
@@ -35,21 +37,20 @@ export interface WebhookJobOptions {
 /** The budget key of a robot: a hash, so the URL's secret key is not copied into another table. */
 export const robotBudgetKey = (url: string) => `wecom:${createHash('sha256').update(url).digest('hex').slice(0, 32)}`;
 
-/** POSTs one message to the robot; resolves to the error text, or null when delivered. */
-export async function postToRobot(url: string, payload: string, timeoutMs: number): Promise<string | null> {
+/**
+ * POSTs one message to the robot through the outbound guard (https, no internal address unless
+ * allow-listed, no redirects, a timeout and a size cap); resolves to the error text, or null
+ * when delivered.
+ */
+export async function postToRobot(url: string, payload: string, timeoutMs: number, policy: OutboundPolicy = STRICT_OUTBOUND): Promise<string | null> {
   try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: payload,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.text();
-    const outcome = wecomOutcome(res.status, text);
+    const res = await postOutbound(url, payload, policy, { timeoutMs });
+    const outcome = wecomOutcome(res.status, res.text);
     return outcome.ok ? null : outcome.error;
   } catch (err) {
     const e = err as Error;
-    return e.name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : `network error: ${e.message}`;
+    if (e instanceof OutboundError) return e.kind === 'refused' ? `refused: ${e.message}` : e.message;
+    return `network error: ${e.message}`;
   }
 }
 
@@ -72,7 +73,7 @@ export function webhookDeliveryPoller(deps: JobDeps, o: WebhookJobOptions = {}):
       await unclaimDelivery(deps.db, deps.clock, row);
       return 'deferred' as const;
     }
-    const error = await postToRobot(url, row.payload, timeoutMs);
+    const error = await postToRobot(url, row.payload, timeoutMs, deps.config.outbound);
     return finishDelivery(deps.db, deps.clock, row, error ? { status: 'error', error } : { status: 'sent' }, retry, o.random);
   };
 

@@ -21,7 +21,7 @@ for (const dialect of DIALECTS) {
     const pollers: { destroy(): Promise<void> }[] = [];
 
     beforeAll(async () => {
-      ctx = await demoContext(dialect);
+      ctx = await demoContext(dialect, { OUTBOUND_ALLOW_HOSTS: '127.0.0.1', OUTBOUND_ALLOW_HTTP: 'true' });
       db = ctx.handle.db;
       hq = (await db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow()).id;
       xx = (await db.selectFrom('subdistricts').select('id').where('id', '!=', hq).executeTakeFirstOrThrow()).id;

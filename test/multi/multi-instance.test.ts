@@ -31,7 +31,7 @@ describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL d
   beforeAll(async () => {
     robot = await robotReceiver();
     s3 = await startS3();
-    cluster = await startCluster({ instances: 2, env: { WECOM_WEBHOOK_URL: robot.url, ...s3.env } });
+    cluster = await startCluster({ instances: 2, env: { WECOM_WEBHOOK_URL: robot.url, OUTBOUND_ALLOW_HOSTS: '127.0.0.1', OUTBOUND_ALLOW_HTTP: 'true', ...s3.env } });
     db = createDatabase({ kind: 'postgres', url: cluster.databaseUrl });
     hq = (await db.db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow()).id;
   }, 120_000);

@@ -6,6 +6,7 @@ import { assertOwnsSubdistrict, fullSubdistricts } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { checkOutboundUrl, type OutboundPolicy, STRICT_OUTBOUND } from '../shared/outbound-policy.js';
 
 /** Administrators' view of the webhook channel: the outbox, retries, and per-subdistrict robot URLs. */
 export interface DeliveryDto {
@@ -73,16 +74,6 @@ export async function retryDelivery(db: Db, clock: Clock, actor: Actor, id: stri
 /** The robot URL holds its key: show only where it points. */
 export const maskUrl = (url: string) => url.replace(/([?&]key=)[^&]{4,}([^&]{4})/i, '$1…$2');
 
-export function assertWebhookUrl(url: string): void {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw invalidField('url', 'not a URL');
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalidField('url', 'must be http(s)');
-}
-
 export async function getSubdistrictWebhook(db: Db, actor: Actor, subdistrictId: string) {
   assertCan(actor, 'notifications.admin');
   assertOwnsSubdistrict(actor, subdistrictId, 'Subdistrict');
@@ -96,10 +87,11 @@ export async function putSubdistrictWebhook(
   actor: Actor,
   subdistrictId: string,
   input: { url: string; enabled: boolean },
+  policy: OutboundPolicy = STRICT_OUTBOUND,
 ) {
   assertCan(actor, 'notifications.admin');
   assertOwnsSubdistrict(actor, subdistrictId, 'Subdistrict');
-  assertWebhookUrl(input.url);
+  checkOutboundUrl(input.url, policy);
   const now = clock.now().toISOString();
   await db
     .insertInto('notification_webhooks')

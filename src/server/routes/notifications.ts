@@ -94,7 +94,7 @@ export const putWebhook = def({
         before: (trx) => snapshotRow(trx, 'notification_webhooks', 'subdistrict_id', req.params.subdistrictId),
         after: (trx) => snapshotRow(trx, 'notification_webhooks', 'subdistrict_id', req.params.subdistrictId),
       },
-      (trx: Db) => putSubdistrictWebhook(trx, deps.clock, actor, req.params.subdistrictId, req.body),
+      (trx: Db) => putSubdistrictWebhook(trx, deps.clock, actor, req.params.subdistrictId, req.body, deps.config.outbound),
     ),
   }),
 });

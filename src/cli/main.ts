@@ -9,6 +9,8 @@ import { buildApp } from '../server/app.js';
 import type { Lifecycle } from '../server/deps.js';
 import { gracefulShutdown } from '../server/shutdown.js';
 import { listenMetrics } from '../server/metrics.js';
+import { startLiveFeed } from '../server/live-feed.js';
+import { hubFor } from '../domain/dashboard/hub.js';
 import type { Poller } from '../jobs/poller.js';
 import { openContext } from './context.js';
 import { seedDemoData } from './demo-seed.js';
@@ -40,6 +42,9 @@ async function serve(opts: { demo?: boolean; build?: boolean }) {
   let jobs: Poller[] = [];
   const app = await buildApp(deps, { webDir: WEB_DIST, logger: true, metrics: { pool: ctx.handle.pool, jobs: () => jobs, jobLag: () => jobLag(deps.db, deps.clock) } });
   let stopJobs: () => Promise<void> = async () => {};
+  // Live dashboards: on PostgreSQL every instance hears every fold (LISTEN/NOTIFY); SQLite is one process.
+  const db0 = ctx.config.database;
+  const feed = db0.kind === 'postgres' ? startLiveFeed({ url: db0.url, schema: db0.schema, db: deps.db, hub: hubFor(deps.db), log: app.log }) : null;
   const metricsServer = ctx.config.metrics.port ? await listenMetrics(app.metrics, ctx.config.host, ctx.config.metrics.port) : null;
   const shutdown = gracefulShutdown({
     app,
@@ -49,6 +54,7 @@ async function serve(opts: { demo?: boolean; build?: boolean }) {
     stopJobs: () => stopJobs(),
     release: async () => {
       metricsServer?.close();
+      await feed?.stop();
       await ctx.destroy();
     },
     log: (msg) => app.log.info(msg),
@@ -62,6 +68,9 @@ async function serve(opts: { demo?: boolean; build?: boolean }) {
   stopJobs = running;
   const ms = Math.round(performance.now() - started);
   console.log(`\n${pc.bold(pc.green('closeloop 闭环'))} ready in ${ms} ms on ${ctx.handle.kind}`);
+  if (ctx.handle.kind === 'sqlite') {
+    console.log(pc.dim('  SQLite is single-process: run one instance (several instances need PostgreSQL and STORAGE_BACKEND=s3; see docs/operations.md)'));
+  }
   console.log(`  Console    ${pc.cyan(`${address}/`)}`);
   console.log(`  Field app  ${pc.cyan(`${address}/m`)}`);
   console.log(`  API docs   ${pc.cyan(`${address}/api/docs`)}`);

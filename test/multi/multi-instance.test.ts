@@ -8,6 +8,7 @@ import { robotReceiver } from '../helpers/receiver.js';
 import { jpegWithExif, multipart } from '../helpers/images.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
+import { openDashboardStream } from '../helpers/sse.js';
 
 /** Polls `check` until it returns a value other than undefined, or fails after `ms`. */
 async function eventually<T>(ms: number, check: () => Promise<T | undefined>, what: string): Promise<T> {
@@ -127,5 +128,33 @@ describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL d
     const pdf = await fetch(`${api(0)}/api/enforcement/documents/${doc.id}/pdf`, { headers: { cookie: e1On1 } });
     expect(pdf.status).toBe(200);
     expect(await pdfText(Buffer.from(await pdf.arrayBuffer()))).toContain('责令');
+  });
+
+  it('an event reported through one instance reaches dashboard streams on both within 1 s, each within its scope', async () => {
+    const ops = await Promise.all([0, 1].map(async (i) => openDashboardStream(api(i), await signInOver(api(i), 'operator'))));
+    const xx = await openDashboardStream(api(1), await signInOver(api(1), 'xx-operator'));
+    try {
+      const site = await db.db.selectFrom('sites').select(['id', 'lng', 'lat']).where('subdistrict_id', '=', hq).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
+      const cat = await db.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'A0301').executeTakeFirstOrThrow();
+      const cookie = await signInOver(api(0), 'patrol1');
+      for (let round = 0; round < 3; round++) {
+        const res = await fetch(`${api(0)}/api/cases`, {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/json' },
+          body: JSON.stringify({ source: 'patrol', categoryId: cat.id, siteId: site.id, lng: Number(site.lng), lat: Number(site.lat), description: `实时推送 ${round}` }),
+        });
+        const reportedAt = performance.now();
+        expect(res.status).toBe(201);
+        const id = ((await res.json()) as { id: string }).id;
+        for (const s of ops) {
+          const ev = await s.waitFor((e) => e.event === 'case' && e.data.caseId === id, 5000);
+          expect(ev.at - reportedAt).toBeLessThan(1000);
+        }
+      }
+      // Xianxia's operator on instance 2 saw none of Hongqiao's events.
+      expect(xx.events.filter((e) => e.event === 'case')).toHaveLength(0);
+    } finally {
+      for (const s of [...ops, xx]) s.close();
+    }
   });
 });

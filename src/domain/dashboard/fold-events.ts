@@ -53,19 +53,7 @@ async function lockCursor(trx: Db, subdistrictId: string, at: string): Promise<n
 export async function foldSubdistrictBatch(trx: Db, clock: Clock, subdistrictId: string, limit = FOLD_BATCH): Promise<FeedEvent[]> {
   const now = clock.now().toISOString();
   const from = await lockCursor(trx, subdistrictId, now);
-  const events = await trx
-    .selectFrom('case_events as e')
-    .innerJoin('cases as c', 'c.id', 'e.case_id')
-    .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
-    .select([
-      'e.id', 'e.seq', 'e.case_id', 'e.action', 'e.from_status', 'e.to_status', 'e.actor_user_id', 'e.at', 'e.changes',
-      'c.committee_id', 'c.grid_id', 'c.category_id', 'c.source', 'c.reported_at', 'c.number', 'cat.code as category_code',
-    ])
-    .where('e.subdistrict_id', '=', subdistrictId)
-    .where('e.seq', '>', from)
-    .orderBy('e.seq')
-    .limit(limit)
-    .execute();
+  const events = await eventsAfter(trx, subdistrictId, from).limit(limit).execute();
   if (!events.length) return [];
 
   const caseIds = [...new Set(events.map((e) => e.case_id))];
@@ -96,10 +84,41 @@ export async function foldSubdistrictBatch(trx: Db, clock: Clock, subdistrictId:
   const moved = await trx.updateTable('rollup_cursors').set({ seq: last, updated_at: now })
     .where('subdistrict_id', '=', subdistrictId).where('seq', '=', from).executeTakeFirst();
   if (Number(moved.numUpdatedRows) !== 1) throw new Error(`rollup cursor of ${subdistrictId} moved under us`);
-  return events.map((e) => ({
-    id: e.id, seq: Number(e.seq), subdistrictId, committeeId: e.committee_id, caseId: e.case_id, number: e.number,
-    action: e.action, toStatus: e.to_status, source: e.source, categoryCode: e.category_code, at: e.at,
-  }));
+  // Other instances hear of the batch when (and only if) this transaction commits: PostgreSQL
+  // delivers a NOTIFY at commit. The payload is the range, far below NOTIFY's 8000-byte limit;
+  // listeners read the events themselves (src/server/live-feed.ts).
+  if (isPostgres(trx)) await sql`select pg_notify(${FEED_CHANNEL_PREFIX} || current_schema(), ${JSON.stringify({ s: subdistrictId, f: from, t: last })})`.execute(trx);
+  return events.map((e) => feedEventOf(subdistrictId, e));
+}
+
+type EventRow = Awaited<ReturnType<ReturnType<typeof eventsAfter>['execute']>>[number];
+
+function eventsAfter(db: Db, subdistrictId: string, from: number) {
+  return db
+    .selectFrom('case_events as e')
+    .innerJoin('cases as c', 'c.id', 'e.case_id')
+    .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
+    .select([
+      'e.id', 'e.seq', 'e.case_id', 'e.action', 'e.from_status', 'e.to_status', 'e.actor_user_id', 'e.at', 'e.changes',
+      'c.committee_id', 'c.grid_id', 'c.category_id', 'c.source', 'c.reported_at', 'c.number', 'cat.code as category_code',
+    ])
+    .where('e.subdistrict_id', '=', subdistrictId)
+    .where('e.seq', '>', from)
+    .orderBy('e.seq');
+}
+
+const feedEventOf = (subdistrictId: string, e: EventRow): FeedEvent => ({
+  id: e.id, seq: Number(e.seq), subdistrictId, committeeId: e.committee_id, caseId: e.case_id, number: e.number,
+  action: e.action, toStatus: e.to_status, source: e.source, categoryCode: e.category_code, at: e.at,
+});
+
+/** The NOTIFY channel of folded batches is this + the schema, so schemas sharing a database do not mix. */
+export const FEED_CHANNEL_PREFIX = 'closeloop_feed_';
+
+/** Folded events of a subdistrict with seq in (after, upTo]: what a listener delivers for a batch or after a reconnect. */
+export async function foldedEventsBetween(db: Db, subdistrictId: string, after: number, upTo: number): Promise<FeedEvent[]> {
+  const rows = await eventsAfter(db, subdistrictId, after).where('e.seq', '<=', upTo).execute();
+  return rows.map((e) => feedEventOf(subdistrictId, e));
 }
 
 async function saveStates(trx: Db, subdistrictId: string, rows: (readonly [string, FoldState])[], known: Set<string>) {

@@ -18,6 +18,19 @@ export interface HubSubscriber {
  */
 export class DashboardHub {
   private readonly subs = new Set<HubSubscriber>();
+  /** Per subdistrict, the chain seq of the last event published: an event arriving twice (the
+   *  local fold and the cross-instance notification both carry it) is delivered once. */
+  private readonly delivered = new Map<string, number>();
+
+  /** The last seq published for a subdistrict (undefined: none yet). */
+  deliveredSeq(subdistrictId: string): number | undefined {
+    return this.delivered.get(subdistrictId);
+  }
+
+  /** Starts a subdistrict's count at `seq` without delivering anything (on start-up). */
+  markDelivered(subdistrictId: string, seq: number) {
+    if ((this.delivered.get(subdistrictId) ?? -1) < seq) this.delivered.set(subdistrictId, seq);
+  }
 
   subscribe(s: HubSubscriber): () => void {
     this.subs.add(s);
@@ -35,8 +48,15 @@ export class DashboardHub {
   }
 
   publish(batches: FoldedBatch[]) {
-    if (!batches.length || !this.subs.size) return;
-    const events = batches.flatMap((b) => b.events);
+    const events: FeedEvent[] = [];
+    for (const b of batches) {
+      const last = this.delivered.get(b.subdistrictId) ?? -1;
+      const fresh = b.events.filter((e) => e.seq > last);
+      if (!fresh.length) continue;
+      this.delivered.set(b.subdistrictId, fresh[fresh.length - 1]!.seq);
+      events.push(...fresh);
+    }
+    if (!events.length || !this.subs.size) return;
     for (const s of this.subs) {
       const mine = events.filter((e) => canSeeCommittee(s.actor, e.subdistrictId, e.committeeId));
       if (!mine.length) continue;

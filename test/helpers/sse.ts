@@ -1,0 +1,62 @@
+import http from 'node:http';
+
+export interface SseEvent {
+  event: string;
+  id?: string;
+  data: any;
+  /** performance.now() when it arrived */
+  at: number;
+}
+
+export interface SseStream {
+  events: SseEvent[];
+  waitFor(pred: (e: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>;
+  close(): void;
+}
+
+/** Opens the dashboard stream at a server URL; resolves once the server said `ready`. */
+export function openDashboardStream(baseUrl: string, cookie: string, headers: Record<string, string> = {}): Promise<SseStream> {
+  return new Promise((resolve, reject) => {
+    const events: SseEvent[] = [];
+    const waiters: { pred: (e: SseEvent) => boolean; done: (e: SseEvent) => void }[] = [];
+    const req = http.get(`${baseUrl}/api/dashboard/stream`, { headers: { cookie, ...headers } }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`stream ${res.statusCode}`));
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const ev: SseEvent = { event: 'message', data: undefined, at: performance.now() };
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event: ')) ev.event = line.slice(7);
+            else if (line.startsWith('id: ')) ev.id = line.slice(4);
+            else if (line.startsWith('data: ')) ev.data = JSON.parse(line.slice(6));
+          }
+          if (ev.data === undefined) continue;
+          events.push(ev);
+          for (const w of [...waiters]) if (w.pred(ev)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.done(ev);
+          }
+          if (ev.event === 'ready') resolve(stream);
+        }
+      });
+    });
+    req.on('error', reject);
+    const stream: SseStream = {
+      events,
+      waitFor: (pred, timeoutMs = 10_000) => {
+        const found = events.find(pred);
+        if (found) return Promise.resolve(found);
+        return new Promise<SseEvent>((done, fail) => {
+          const timer = setTimeout(() => fail(new Error(`no matching event within ${timeoutMs} ms`)), timeoutMs);
+          waiters.push({ pred, done: (e) => { clearTimeout(timer); done(e); } });
+        });
+      },
+      close: () => req.destroy(),
+    };
+  });
+}

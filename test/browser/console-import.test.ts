@@ -46,6 +46,8 @@ describeBrowser('console: Excel import shows row-level errors and writes all row
     admin = await newContext(suite.browser, suite.server.url, { viewport: { width: 1400, height: 900 } });
     const page = await admin.newPage();
     await signInThroughForm(page, 'admin');
+    await page.getByTestId('who').waitFor();
+    await page.goto('/sites');
     await page.getByTestId('site-table').waitFor();
     await page.close();
   });

@@ -14,6 +14,8 @@ async function drawnAt(browser: Browser, server: RunningServer, qr: string) {
   const ctx = await newContext(browser, server.url, { viewport: { width: 1200, height: 800 } });
   const page = await ctx.newPage();
   await signInThroughForm(page, 'operator');
+  await page.getByTestId('who').waitFor();
+  await page.goto('/sites');
   await page.getByTestId('site-table').waitFor();
   await page.goto(`/sites/${site.id}`);
   const marker = page.locator(`[data-testid=site-map][data-state=ready] path.site-marker[data-site-id="${site.id}"]`);

@@ -60,6 +60,8 @@ describeBrowser('console: each role sees only what it may', () => {
     const ctx = await newContext(suite.browser, suite.server.url);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
+    await page.getByTestId('who').waitFor();
+    await page.goto('/sites');
     await page.getByTestId('site-table').waitFor();
     await ctx.clearCookies();
     await clickNav(page, 'nav-staff'); // client-side navigation; its API call gets 401
@@ -116,6 +118,8 @@ describeBrowser('console: each role sees only what it may', () => {
     const ctx = await newContext(suite.browser, suite.server.url);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'cadre01');
+    await page.getByTestId('who').waitFor();
+    await page.goto('/sites');
     await page.getByTestId('site-table').waitFor();
     await eventually(() => page.getByTestId('site-total').textContent()).toBe(`共 ${Number(own.n)} 条`);
     const committees = await page.locator('[data-testid=site-table] tbody tr td:nth-child(4)').allTextContents();

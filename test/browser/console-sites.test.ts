@@ -11,6 +11,8 @@ describeBrowser('console: language, finding sites on the list and the map, add a
     admin = await newContext(suite.browser, suite.server.url, { viewport: { width: 1400, height: 900 } });
     const page = await admin.newPage();
     await signInThroughForm(page, 'admin');
+    await page.getByTestId('who').waitFor();
+    await page.goto('/sites');
     await page.getByTestId('site-table').waitFor();
     await page.close();
   });
@@ -21,6 +23,8 @@ describeBrowser('console: language, finding sites on the list and the map, add a
     const ctx = await newContext(suite.browser, suite.server.url);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'operator');
+    await page.getByTestId('who').waitFor();
+    await page.goto('/sites');
     await page.getByTestId('site-table').waitFor();
     expect(await page.getByTestId('nav-sites').textContent()).toBe('点位');
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
@@ -116,7 +120,7 @@ describeBrowser('console: language, finding sites on the list and the map, add a
     await page.locator('input[name=qrCode]').fill('HQ-BR-0001'); // already on another plate
     await page.getByTestId('site-save').click();
     await page.getByTestId('error-lng').waitFor();
-    expect(await page.getByTestId('error-lng').textContent()).toBe('outside China');
+    expect(await page.getByTestId('error-lng').textContent()).toBe('不能大于 135.1');
 
     await page.locator('input[name=lng]').fill('121.4033');
     await page.getByTestId('site-save').click();

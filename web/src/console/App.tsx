@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from '../shared/auth';
+import { RoleHome } from './home/RoleHome';
 import { Layout } from './Layout';
 import { NotFound } from './NotFound';
 import { SignInPage } from './SignInPage';
@@ -64,7 +65,7 @@ export function App() {
           </RequireAuth>
         }
       >
-        <Route index element={<Navigate to="/sites" replace />} />
+        <Route index element={<RoleHome />} />
         <Route path="sites" element={<SitesPage />} />
         <Route path="sites/new" element={<Allow permission="registry.write"><SiteFormPage /></Allow>} />
         <Route path="sites/:id" element={<SiteDetailPage />} />

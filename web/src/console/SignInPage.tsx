@@ -8,7 +8,7 @@ export function SignInPage() {
   const { t } = useTranslation();
   const { status } = useAuth();
   const navigate = useNavigate();
-  const from = (useLocation().state as { from?: string } | null)?.from ?? '/sites';
+  const from = (useLocation().state as { from?: string } | null)?.from ?? '/';
   if (status === 'signedIn') return <Navigate to={from} replace />;
   return (
     <div className="sign-in-page">

@@ -22,6 +22,7 @@ import * as spotChecks from './spot-checks.js';
 import * as services from './services.js';
 import * as servicesPublic from './services-public.js';
 import * as open311 from './open311.js';
+import * as open311Keys from './open311-keys.js';
 import { acceptForms } from '../open311/form.js';
 
 /** Every route of the API, in one list. */
@@ -195,6 +196,11 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/public/rate/:token', servicesPublic.ratingPage);
   r('POST', '/api/public/rate/:token', servicesPublic.rate);
   r('POST', '/api/public/rate/:token/feedback', servicesPublic.feedback);
+  // Open311 integration keys (issue 14, item 3): administrators only, every change audited
+  r('GET', '/api/open311/keys', open311Keys.list);
+  r('POST', '/api/open311/keys', open311Keys.issue);
+  r('DELETE', '/api/open311/keys/:id', open311Keys.revoke);
+
   // Open311 GeoReport v2 (issue 14): key-authenticated (never by cookie), form-encoded posts, the spec's error bodies.
   app.register(async (scope) => {
     acceptForms(scope);

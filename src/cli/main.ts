@@ -12,10 +12,13 @@ import { listenMetrics } from '../server/metrics.js';
 import { startLiveFeed } from '../server/live-feed.js';
 import { hubFor } from '../domain/dashboard/hub.js';
 import type { Poller } from '../jobs/poller.js';
+import { runJobNow } from '../jobs/run-now.js';
+import type { AuditActor } from '../domain/audit/record-audit.js';
 import { openContext } from './context.js';
 import { seedDemoData } from './demo-seed.js';
 import { registerCaseCommands } from './cases-commands.js';
 import { registerBackupCommands } from './backup-commands.js';
+import { registerJobsCommands } from './jobs-commands.js';
 import { registerLedgerCommands } from './ledger-commands.js';
 import { registerStorageCommands } from './storage-commands.js';
 import { SCALES, registerDashboardCommands, seedScale } from './dashboard-commands.js';
@@ -38,7 +41,7 @@ async function serve(opts: { demo?: boolean; build?: boolean }) {
   });
   if (opts.build !== false) await ensureWebBuilt();
   const lifecycle: Lifecycle = { draining: false, closing: false };
-  const deps = { ...ctx.deps, lifecycle };
+  const deps = { ...ctx.deps, lifecycle, runJob: (name: string, actor: AuditActor, ip: string | null) => runJobNow({ ...ctx.deps, logger: app.log }, name, actor, ip) };
   let jobs: Poller[] = [];
   const app = await buildApp(deps, { webDir: WEB_DIST, logger: true, metrics: { pool: ctx.handle.pool, jobs: () => jobs, jobLag: () => jobLag(deps.db, deps.clock) } });
   let stopJobs: () => Promise<void> = async () => {};
@@ -177,6 +180,7 @@ user
 
 registerCaseCommands(program);
 registerBackupCommands(program);
+registerJobsCommands(program);
 registerLedgerCommands(program);
 registerStorageCommands(program);
 registerDashboardCommands(program);

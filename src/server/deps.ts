@@ -12,6 +12,8 @@ export interface Deps {
   /** Prometheus metrics of this app (set by buildApp). */
   metrics?: { contentType: string; text(): Promise<string> };
   dbKind: DialectKind;
+  /** Runs one round of a background job now, audited (set by `serve`; absent = not offered). */
+  runJob?: (name: string, actor: { userId: string | null; username: string; role: string }, ip: string | null) => Promise<{ job: string; ran: boolean; handled: number; error: string | null }>;
   config: Config;
   clock: Clock;
 }

@@ -54,6 +54,7 @@ export const PERMISSIONS = {
   // Open311 integration keys and marking public reports abusive.
   'open311.keys': ['admin'],
   'open311.moderate': ['admin', 'operator'],
+  'jobs.run': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/index.js';
+import { instantCompare } from '../../db/instants.js';
 import type { CaseTable } from '../../db/schema.js';
 import { notify, type NotifyRecipients } from '../notifications/notify.js';
 import type { Clock } from '../shared/clock.js';
@@ -23,25 +24,38 @@ function waitingOn(c: CaseTable): NotifyRecipients {
 
 const stageKey = (c: CaseTable) => `${c.status}:${c.stage_due_at}`;
 
-/** Reminds whoever the stage waits on, once per stage and due time (remind_at is cleared as it fires). */
-async function remind(db: Db, clock: Clock, now: string): Promise<number> {
+/** What one step of a sweep saw: rows due, and rows it moved on. */
+export interface SweepStep {
+  due: number;
+  done: number;
+}
+
+/**
+ * Reminds whoever the stage waits on, once per stage and due time (remind_at is cleared as it fires).
+ * Due times are compared as instants (instantCompare), never as strings: a due time written with
+ * another precision or spelling (a DBA's fix) can neither be skipped nor stall the job.
+ */
+async function remind(db: Db, clock: Clock, now: string): Promise<SweepStep> {
   const due = await db
     .selectFrom('cases')
     .selectAll()
-    .where('remind_at', '<=', now)
-    .where('stage_due_at', '>', now)
+    .where(instantCompare(db, 'remind_at', '<=', now))
+    .where(instantCompare(db, 'stage_due_at', '>', now))
     .orderBy('remind_at')
     .limit(BATCH)
     .execute();
   let n = 0;
   for (const c of due) {
     const fired = await db.transaction().execute(async (trx) => {
+      // The claim re-checks the condition on instants and the stage it read (status, version).
       const claimed = await trx
         .updateTable('cases')
         .set({ remind_at: null, reminded_key: stageKey(c) })
         .where('id', '=', c.id)
-        .where('remind_at', '=', c.remind_at)
-        .where('stage_due_at', '=', c.stage_due_at)
+        .where('status', '=', c.status)
+        .where('version', '=', c.version)
+        .where('remind_at', 'is not', null)
+        .where(instantCompare(trx, 'remind_at', '<=', now))
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return false;
       const stage = STAGE_OF[c.status] ?? 'handle';
@@ -53,15 +67,15 @@ async function remind(db: Db, clock: Clock, now: string): Promise<number> {
     });
     if (fired) n++;
   }
-  return n;
+  return { due: due.length, done: n };
 }
 
 /** Marks cases whose stage passed its due time, records a system event and escalates to the operators. */
-async function markOverdue(db: Db, clock: Clock, now: string): Promise<number> {
+async function markOverdue(db: Db, clock: Clock, now: string): Promise<SweepStep> {
   const late = await db
     .selectFrom('cases')
     .selectAll()
-    .where('stage_due_at', '<=', now)
+    .where(instantCompare(db, 'stage_due_at', '<=', now))
     .where('overdue_at', 'is', null)
     .orderBy('stage_due_at')
     .limit(BATCH)
@@ -74,8 +88,9 @@ async function markOverdue(db: Db, clock: Clock, now: string): Promise<number> {
         .set({ overdue_at: now, overdue_count: c.overdue_count + 1, escalated_key: stageKey(c), remind_at: null })
         .where('id', '=', c.id)
         .where('overdue_at', 'is', null)
-        .where('stage_due_at', '=', c.stage_due_at)
         .where('status', '=', c.status)
+        .where('version', '=', c.version)
+        .where(instantCompare(trx, 'stage_due_at', '<=', now))
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return false;
       const stage = STAGE_OF[c.status] ?? 'handle';
@@ -98,7 +113,19 @@ async function markOverdue(db: Db, clock: Clock, now: string): Promise<number> {
     });
     if (fired) n++;
   }
-  return n;
+  return { due: late.length, done: n };
+}
+
+async function stillDue(db: Db, step: 'remind' | 'overdue', now: string): Promise<number> {
+  const q = step === 'remind'
+    ? db.selectFrom('cases').select('id').where(instantCompare(db, 'remind_at', '<=', now)).where(instantCompare(db, 'stage_due_at', '>', now))
+    : db.selectFrom('cases').select('id').where(instantCompare(db, 'stage_due_at', '<=', now)).where('overdue_at', 'is', null);
+  return (await q.limit(BATCH).execute()).length;
+}
+
+export interface SweepLogger {
+  warn?(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
 }
 
 /**
@@ -107,10 +134,18 @@ async function markOverdue(db: Db, clock: Clock, now: string): Promise<number> {
  * event and notification, and notifications carry a dedupe key: a restart loses nothing and a
  * second process or round fires nothing twice.
  */
-export async function sweepCaseDeadlines(db: Db, clock: Clock): Promise<number> {
+export async function sweepCaseDeadlines(db: Db, clock: Clock, logger?: SweepLogger): Promise<number> {
   const now = clock.now().toISOString();
   const reminded = await remind(db, clock, now);
   const overdue = await markOverdue(db, clock, now);
+  // No progress on rows that are due is a fault to see, never a silent stall.
+  // (Rows another process claimed meanwhile are not a stall: only rows still due count.)
+  for (const [step, r] of [['remind', reminded], ['overdue', overdue]] as const) {
+    if (r.due > 0 && r.done === 0 && (await stillDue(db, step, now)) > 0) {
+      const log = logger?.warn ?? logger?.error ?? ((o: unknown, m?: string) => console.warn(`[jobs] ${m}`, o));
+      log.call(logger, { job: 'case-deadlines', step, due: r.due, done: 0 }, `case-deadlines: ${r.due} due rows and none moved on (${step})`);
+    }
+  }
   await db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(clock.now().getTime() - IDEMPOTENCY_TTL_MS).toISOString()).execute();
-  return reminded + overdue;
+  return reminded.done + overdue.done;
 }

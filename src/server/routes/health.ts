@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pingDatabase } from '../../db/index.js';
+import { stalledJobs } from '../../domain/jobs/stalls.js';
 import { def } from '../route.js';
 
 export const healthz = def({
@@ -18,7 +19,9 @@ export const readyz = def({
     }
     try {
       await pingDatabase(deps.db);
-      return { status: 'ready', database: deps.dbKind };
+      // Details, not a verdict: a stalled job is for operators to see; the instance still serves.
+      const stalled = await stalledJobs(deps.db, deps.clock);
+      return { status: 'ready', database: deps.dbKind, details: { stalledJobs: stalled } };
     } catch (err) {
       reply.status(503);
       return { status: 'unavailable', database: deps.dbKind, error: String((err as Error).message) };

@@ -24,6 +24,7 @@ import * as servicesPublic from './services-public.js';
 import * as open311 from './open311.js';
 import * as open311Keys from './open311-keys.js';
 import { acceptForms } from '../open311/form.js';
+import * as jobs from './jobs.js';
 
 /** Every route of the API, in one list. */
 export function registerRoutes(app: App, deps: Deps) {
@@ -63,6 +64,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/cases/:id/transitions', cases.transition);
   r('GET', '/api/cases/:id/dispatch-suggestions', cases.suggestions);
   r('GET', '/api/me/tasks', cases.myTasks);
+  r('POST', '/api/jobs/:name/run', jobs.run);
   r('GET', '/api/spot-checks', spotChecks.list);
   r('GET', '/api/spot-checks/kpi', spotChecks.kpi);
   r('POST', '/api/cases/:id/spot-check', spotChecks.record);

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { assertCan } from '../../domain/auth/permissions.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import { def } from '../route.js';
+
+export const run = def({
+  schema: {
+    tags: ['operations'],
+    summary: 'Run one round of a background job now (administrators; recorded in the audit log)',
+    params: z.strictObject({ name: z.string().regex(/^[a-z][a-z-]{1,40}$/, 'a job name such as case-deadlines') }),
+  },
+  handler: async ({ req, deps, actor }) => {
+    assertCan(actor, 'jobs.run');
+    if (!deps.runJob) throw new DomainError('conflict', 'This instance runs no background jobs', { field: 'name' });
+    return deps.runJob(req.params.name, actor, req.ip);
+  },
+});

@@ -25,6 +25,10 @@ export const STATUS: Record<ErrorCode, number> = {
   transition_not_allowed: 409,
   step_out_of_order: 409,
   fine_out_of_range: 422,
+  procedure_period_open: 409,
+  fine_exceeds_prior_notice: 422,
+  hearing_not_available: 409,
+  officer_without_certificate: 422,
 };
 
 export interface FieldError {

@@ -239,6 +239,24 @@ for (const dialect of DIALECTS) {
       expect(rows.some((r) => r[0]?.startsWith('xx-'))).toBe(false);
       expect(rows.every((r) => r[7] === null || r === rows[0])).toBe(true);
       expect((await ctx.app.inject({ method: 'GET', url: '/api/export/staff.xlsx', headers: { cookie: cadre01 } })).statusCode).toBe(403);
+      // Enforcement officers carry their 执法证号, which documents print.
+      expect(rows.find((r) => r[0] === 'enforcer1')?.[8]).toMatch(/^\d{11}$/);
+      expect(cadre?.[8] ?? null).toBeNull();
+    });
+
+    it('lets an administrator set an officer\'s 执法证号, and imports it from the ledger', async () => {
+      const officer = (await ctx.app.inject({ method: 'GET', url: '/api/staff?q=enforcer2', headers: { cookie: admin } })).json().items[0];
+      const bad = await ctx.app.inject({ method: 'PATCH', url: `/api/staff/${officer.id}`, headers: { cookie: admin }, payload: { certNumber: '沪 12' } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.details.fields[0].field).toBe('certNumber');
+      const ok = await ctx.app.inject({ method: 'PATCH', url: `/api/staff/${officer.id}`, headers: { cookie: admin }, payload: { certNumber: '31010599999' } });
+      expect(ok.statusCode, ok.body).toBe(200);
+      expect(ok.json().certNumber).toBe('31010599999');
+      expect((await ctx.app.inject({ method: 'PATCH', url: `/api/staff/${officer.id}`, headers: { cookie: cadre01 }, payload: { certNumber: '31010500000' } })).statusCode).toBe(403);
+      const file = await workbook([[...STAFF_HEADER], ['imp-enforcer', '导入执法队员', null, '城管执法队员', '虹桥街道', null, null, NEW_PASSWORD, '31010588888']]);
+      expect((await upload(admin, '/api/import/staff', file)).json()).toEqual({ imported: 1, dryRun: false });
+      const imported = (await ctx.app.inject({ method: 'GET', url: '/api/staff?q=imp-enforcer', headers: { cookie: admin } })).json().items[0];
+      expect(imported.certNumber).toBe('31010588888');
     });
 
     it('imports staff who can then sign in with their scope', async () => {

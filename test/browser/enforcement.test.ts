@@ -36,11 +36,18 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
     const tomorrow = new Date(Date.now() + 26 * 3600_000);
     const local = new Date(tomorrow.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
     await page.getByTestId('enf-deadline').fill(local);
+    // Another deadline than the category's suggestion needs its reason.
+    await page.getByTestId('enf-deadline-reason').fill('与店主约定');
+    await page.getByTestId('enf-findings').fill('门口未设置分类标识');
     await page.getByTestId('enf-co').selectOption({ index: 1 });
     await page.getByTestId('enf-ack').selectOption('refused');
+    await page.getByTestId('enf-note').fill('店主外出，店员在场');
     await page.getByTestId('enf-submit').click();
     await eventually(() => page.getByTestId('enf-done').textContent()).toContain('责改字');
     await eventually(() => page.getByTestId('enf-stage').textContent()).toContain('已责令改正');
+    // The next step starts from an empty form: nothing of the order's note or photo is carried over.
+    expect(await page.getByTestId('enf-note').inputValue()).toBe('');
+    expect(await page.getByTestId('enf-step-photo-done').count()).toBe(0);
     await ctx.close();
 
     // The console desk lists the ladder; its page offers the PDF, which is the issued order.
@@ -86,6 +93,7 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
     await page.getByTestId('enf-step-photo-pending').waitFor();
     const local = new Date(Date.now() + 26 * 3600_000 + 8 * 3600_000).toISOString().slice(0, 16);
     await page.getByTestId('enf-deadline').fill(local);
+    await page.getByTestId('enf-deadline-reason').fill('与店主约定');
     await page.getByTestId('enf-co').selectOption({ index: 1 });
     await page.getByTestId('enf-ack').selectOption('signed');
     await page.getByTestId('enf-submit').click();

@@ -90,7 +90,7 @@ for (const dialect of DIALECTS) {
       const admin = await actorOf(ctx, 'admin');
       const exported = await exportStaff(ctx.handle.db, admin, {});
       const rows = await sheetRows(exported.bytes);
-      const withPasswords = rows.map((r, i) => (i === 0 ? r : [...r.slice(0, 7), 'Welcome2026!']));
+      const withPasswords = rows.map((r, i) => (i === 0 ? r : [...r.slice(0, 7), 'Welcome2026!', ...r.slice(8)]));
       const result = await importStaff(fresh.db, ctx.clock, importer, await workbook(withPasswords));
       expect(result.imported).toBe(rows.length - 1);
 

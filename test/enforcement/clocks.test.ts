@@ -45,7 +45,7 @@ for (const dialect of DIALECTS) {
       expect(ec).toMatchObject({ origin: 'inspection', inspectionId: insp.json().id, caseId: insp.json().cases[0].caseId, partyId: site.responsible_party_id });
 
       const step = (body: object) => post(e1, `/api/enforcement/cases/${ec.id}/steps`, body);
-      const o = await step({ kind: 'order', version: 1, coOfficerId: e2Id, gps: HQ_GPS, photoIds: [photo], deadlineAt: '2026-08-04T12:00:00+08:00' });
+      const o = await step({ kind: 'order', version: 1, coOfficerId: e2Id, gps: HQ_GPS, photoIds: [photo], deadlineAt: '2026-08-04T12:00:00+08:00', deadlineReason: '约定次日中午前' });
       expect(o.statusCode, o.body).toBe(201);
 
       // Two pollers (two processes) at the same moment, then a "restarted" one: exactly one task.
@@ -64,20 +64,25 @@ for (const dialect of DIALECTS) {
       const e1b = await signInAs(ctx.app, 'enforcer1');
       const s2 = (body: object) => post(e1b, `/api/enforcement/cases/${ec.id}/steps`, body);
       const p2 = await uploadPhoto(ctx, e1b);
-      let r = await s2({ kind: 'reinspection', version: 2, gps: HQ_GPS, photoIds: [p2], result: 'not_rectified' });
+      let r = await s2({ kind: 'reinspection', version: 2, gps: HQ_GPS, photoIds: [p2], result: 'not_rectified', findings: ['分类标识仍未设置'] });
       expect(r.statusCode, r.body).toBe(201);
-      r = await s2({ kind: 'notice', version: 3, coOfficerId: e2Id, deadlineAt: '2026-08-05T12:00:00+08:00' });
+      r = await s2({ kind: 'notice', version: 3, coOfficerId: e2Id, deadlineAt: '2026-08-05T12:00:00+08:00', deadlineReason: '约定次日中午前' });
       expect(r.statusCode, r.body).toBe(201);
       ctx.clock.set('2026-08-05T13:00:00+08:00');
       expect(await a.runOnce()).toBe(1);
       const e1c = await signInAs(ctx.app, 'enforcer1');
       const s3 = (body: object) => post(e1c, `/api/enforcement/cases/${ec.id}/steps`, body);
-      r = await s3({ kind: 'reinspection', version: 4, gps: HQ_GPS, photoIds: [await uploadPhoto(ctx, e1c)], result: 'not_rectified' });
+      r = await s3({ kind: 'reinspection', version: 4, gps: HQ_GPS, photoIds: [await uploadPhoto(ctx, e1c)], result: 'not_rectified', findings: ['仍未整改'] });
       expect(r.statusCode, r.body).toBe(201);
-      r = await s3({ kind: 'decision', version: 5, coOfficerId: e2Id, fineAmount: 3000 });
+      r = await s3({ kind: 'prior_notice', version: 5, coOfficerId: e2Id, fineAmount: 3000 });
       expect(r.statusCode).toBe(400);
       expect(r.json().error.details.fields[0].field).toBe('fineReason');
-      r = await s3({ kind: 'decision', version: 5, coOfficerId: e2Id, fineAmount: 3000, fineReason: '拒不配合，情节较重' });
+      r = await s3({ kind: 'prior_notice', version: 5, coOfficerId: e2Id, fineAmount: 3000, fineReason: '拒不配合，情节较重' });
+      expect(r.statusCode, r.body).toBe(201);
+      // The party stays silent; after the statement period the decision follows.
+      ctx.clock.set(new Date(new Date(r.json().case.statementEndsAt).getTime() + 3600_000));
+      const e1e = await signInAs(ctx.app, 'enforcer1');
+      r = await post(e1e, `/api/enforcement/cases/${ec.id}/steps`, { kind: 'decision', version: 6, coOfficerId: e2Id, fineAmount: 3000, fineReason: '拒不配合，情节较重' });
       expect(r.statusCode, r.body).toBe(201);
       const due = r.json().case.paymentDueAt;
       ctx.clock.set(new Date(new Date(due).getTime() - 60_000));
@@ -92,7 +97,7 @@ for (const dialect of DIALECTS) {
       expect(desk.items.map((i: { id: string }) => i.id)).toEqual([ec.id]);
       // Paying late still closes the ladder.
       const e1d = await signInAs(ctx.app, 'enforcer1');
-      r = await post(e1d, `/api/enforcement/cases/${ec.id}/steps`, { kind: 'payment', version: 6, note: '逾期缴纳，含加处罚款' });
+      r = await post(e1d, `/api/enforcement/cases/${ec.id}/steps`, { kind: 'payment', version: 7, note: '逾期缴纳，含加处罚款' });
       expect(r.statusCode, r.body).toBe(201);
       expect(r.json().case).toMatchObject({ stage: 'closed', outcome: 'paid' });
     });

@@ -53,3 +53,32 @@ export async function tableCounts(ctx: TestContext) {
     counters: counters.map((c) => `${c.subdistrict_id}:${c.kind}:${c.year}:${c.last}`).join(','),
   };
 }
+
+const HOUR = 3600_000;
+
+/**
+ * Walks an opened ladder through order, re-inspection, notice, re-inspection and the prior notice
+ * to the penalty decision, moving the test clock past each deadline and the statement period.
+ * Officers sign in again after each jump of the clock.
+ */
+export async function walkToDecision(ctx: TestContext, ecId: string, fineAmount: number, officers: { first: string; second: string; secondId: string }) {
+  const { signInAs } = await import('../helpers/app.js');
+  const step = async (username: string, body: object) => {
+    const cookie = await signInAs(ctx.app, username);
+    const res = await ctx.app.inject({ method: 'POST', url: `/api/enforcement/cases/${ecId}/steps`, headers: { cookie }, payload: body as object });
+    if (res.statusCode !== 201) throw new Error(`${(body as { kind: string }).kind}: ${res.statusCode} ${res.body}`);
+    return res.json();
+  };
+  const photo = async () => uploadPhoto(ctx, await signInAs(ctx.app, officers.first));
+  const later = (h: number) => ctx.clock.set(new Date(ctx.clock.now().getTime() + h * HOUR));
+  const deadline = () => new Date(ctx.clock.now().getTime() + 24 * HOUR).toISOString();
+  let r = await step(officers.first, { kind: 'order', version: 1, coOfficerId: officers.secondId, gps: HQ_GPS, photoIds: [await photo()], educationGiven: true, deadlineAt: deadline(), deadlineReason: '与当事人约定' });
+  later(25);
+  r = await step(officers.first, { kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await photo()], result: 'not_rectified', findings: ['仍未整改'] });
+  r = await step(officers.first, { kind: 'notice', version: r.case.version, coOfficerId: officers.secondId, deadlineAt: deadline(), deadlineReason: '与当事人约定' });
+  later(25);
+  r = await step(officers.first, { kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await photo()], result: 'not_rectified', findings: ['仍未整改'] });
+  r = await step(officers.first, { kind: 'prior_notice', version: r.case.version, coOfficerId: officers.secondId, fineAmount, fineReason: '依裁量基准' });
+  ctx.clock.set(new Date(new Date(r.case.hearingRequestEndsAt ?? r.case.statementEndsAt).getTime() + HOUR));
+  return step(officers.first, { kind: 'decision', version: r.case.version, coOfficerId: officers.secondId, fineAmount, fineReason: '依裁量基准' });
+}

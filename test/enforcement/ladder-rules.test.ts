@@ -7,7 +7,7 @@ import { runEnforcementClocks } from '../../src/domain/enforcement/clocks.js';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 import { pdfText } from '../helpers/pdf-text.js';
-import { HQ_GPS, hongqiao, shopOn, tableCounts, uploadPhoto } from './helpers.js';
+import { HQ_GPS, hongqiao, shopOn, tableCounts, uploadPhoto, walkToDecision } from './helpers.js';
 
 for (const dialect of DIALECTS) {
   describe(`enforcement ladder rules [${dialect}]`, { timeout: 120_000 }, () => {
@@ -47,7 +47,7 @@ for (const dialect of DIALECTS) {
     }
     const orderBody = async (version: number, extra: object = {}) => ({
       kind: 'order', version, coOfficerId: e2Id, gps: HQ_GPS, photoIds: [await uploadPhoto(ctx, e1)], educationGiven: true,
-      deadlineAt: new Date(ctx.clock.now().getTime() + 24 * 3600_000).toISOString(), ...extra,
+      deadlineAt: new Date(ctx.clock.now().getTime() + 24 * 3600_000).toISOString(), deadlineReason: '与当事人约定', ...extra,
     });
 
     it('refuses bad input with a clear code, writing nothing and consuming no number', async () => {
@@ -129,37 +129,42 @@ for (const dialect of DIALECTS) {
       expect((await verifyChain(ctx.handle.db, hq.subdistrictId)).ok).toBe(true);
     });
 
-    it('proposes the repeat band for a subject with a violation in the last 12 months, and the rule may start at the notice', async () => {
+    it('counts as a repeat offence only a penalty decision on the same provision within 12 months, never an obeyed order', async () => {
       const site = await shopOn(ctx, hq.subdistrictId, '', '', 60);
       const first = await openLadder(site.id);
       expect(first.priorViolations).toBe(0);
       const o = await post(e1, `/api/enforcement/cases/${first.id}/steps`, await orderBody(1));
       expect(o.statusCode).toBe(201);
       await post(e2, `/api/enforcement/cases/${first.id}/steps`, { kind: 'reinspection', version: 2, gps: HQ_GPS, result: 'rectified' });
-      // Two months later the same shop again.
+      // Two months later the same shop again: it obeyed the order, so it is not a repeat offender.
       ctx.clock.set('2026-09-01T10:00:00+08:00');
       [e1, e2] = [await signInAs(ctx.app, 'enforcer1'), await signInAs(ctx.app, 'enforcer2')];
       const second = await openLadder(site.id);
-      expect(second.priorViolations).toBe(1);
-      expect(second.nextSteps.map((s: { kind: string }) => s.kind)).toEqual(['order']);
-      const detail = (await get(e1, `/api/enforcement/cases/${second.id}`)).json();
+      expect(second.priorViolations).toBe(0);
+      expect((await get(e1, `/api/enforcement/cases/${second.id}`)).json().fineProposal).toMatchObject({ offence: 'first', proposed: 500 });
+      // This time it is penalised.
+      const decided = await walkToDecision(ctx, second.id, 500, { first: 'enforcer1', second: 'enforcer2', secondId: e2Id });
+      expect(decided.document.content.fine).toMatchObject({ offence: 'first', amount: 500 });
+      [e1, e2] = [await signInAs(ctx.app, 'enforcer1'), await signInAs(ctx.app, 'enforcer2')];
+      // A new breach of the same provision within a year: the repeat band; of another provision: first offence.
+      const third = await openLadder(site.id);
+      expect(third.priorViolations).toBe(1);
+      const detail = (await get(e1, `/api/enforcement/cases/${third.id}`)).json();
       expect(detail.fineProposal).toMatchObject({ offence: 'repeat', proposed: 2000, band: { min: 2000, max: 5000 }, legalMin: 500, legalMax: 5000 });
+      const other = await openLadder(site.id, hq.art57).catch(() => null);
+      if (other) expect(other.priorViolations).toBe(0);
       const hist = (await get(e1, `/api/enforcement/subjects/${site.responsible_party_id}/history`)).json();
       expect(hist).toMatchObject({ repeatOffender: true, violationsInWindow: 1 });
-      expect(hist.ladders).toHaveLength(2);
       // The subdistrict turns on "repeat offenders start at the notice".
       const admin = await signInAs(ctx.app, 'admin');
       const set = await ctx.app.inject({ method: 'PATCH', url: `/api/enforcement/settings/${hq.subdistrictId}`, headers: { cookie: admin }, payload: { repeatStartsAtNotice: true } });
       expect(set.statusCode, set.body).toBe(200);
-      const now = (await get(e1, `/api/enforcement/cases/${second.id}`)).json();
+      const now = (await get(e1, `/api/enforcement/cases/${third.id}`)).json();
       expect(now.nextSteps.map((x: { kind: string }) => x.kind)).toEqual(['order', 'notice']);
-      const notice = await post(e1, `/api/enforcement/cases/${second.id}/steps`, { ...(await orderBody(1)), kind: 'notice', photoIds: [] });
+      const notice = await post(e1, `/api/enforcement/cases/${third.id}/steps`, { ...(await orderBody(1)), kind: 'notice', photoIds: [] });
       expect(notice.statusCode, notice.body).toBe(201);
       expect(notice.json().case.stage).toBe('noticed');
-      // A first-time subject is not shortened.
-      const other = await openLadder();
-      expect(other.nextSteps.map((x: { kind: string }) => x.kind)).toEqual(['order']);
-      // More than 12 months later the old violations no longer count.
+      // More than 12 months after the decision it no longer counts.
       ctx.clock.set('2027-10-01T10:00:00+08:00');
       e1 = await signInAs(ctx.app, 'enforcer1');
       const later = await openLadder(site.id);

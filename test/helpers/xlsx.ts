@@ -39,4 +39,4 @@ export function multipart(bytes: Buffer, opts: { field?: string; filename?: stri
 }
 
 export const SITE_HEADER: Cell[] = ['名称', '类型', '地址', '居委会', '网格编码', '经度', '纬度', '投放时段', '二维码', '责任人名称', '责任人类型', '联系人', '联系电话'];
-export const STAFF_HEADER: Cell[] = ['用户名', '姓名', '手机', '角色', '街道', '居委会', '处置单位', '初始密码'];
+export const STAFF_HEADER: Cell[] = ['用户名', '姓名', '手机', '角色', '街道', '居委会', '处置单位', '初始密码', '执法证号'];

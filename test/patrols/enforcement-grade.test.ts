@@ -27,7 +27,7 @@ for (const dialect of DIALECTS) {
       expect(opened.statusCode, opened.body).toBe(201);
       const order = await ctx.app.inject({
         method: 'POST', url: `/api/enforcement/cases/${opened.json().id}/steps`, headers: { cookie: enforcer1 },
-        payload: { kind: 'order', version: 1, coOfficerId: await hq.userId('enforcer2'), gps: HQ_GPS, photoIds: [photo], educationGiven: true, acknowledgement: 'signed', deadlineAt: '2026-05-27T16:00:00+08:00', place: shop.address },
+        payload: { kind: 'order', version: 1, coOfficerId: await hq.userId('enforcer2'), gps: HQ_GPS, photoIds: [photo], educationGiven: true, acknowledgement: 'signed', deadlineAt: '2026-05-27T16:00:00+08:00', deadlineReason: '与店主约定', place: shop.address },
       });
       expect(order.statusCode, order.body).toBe(201);
       ctx.clock.set('2026-05-26T11:00:00+08:00');

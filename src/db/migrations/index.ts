@@ -18,6 +18,7 @@ import * as m193934 from './2026-11-26T193934-unit-cum-score-index.js';
 import * as m190600 from './2026-11-26T190600-drop-redundant-case-index.js';
 import * as m193000 from './2026-11-26T193000-checkin-received-at.js';
 import * as m213500 from './2026-11-26T213500-due-closed-counters.js';
+import * as penaltyProcedure from './2026-12-04T1335-penalty-procedure.js';
 import * as m20261204_1345 from './2026-12-04T1345-job-leases.js';
 import * as m20261204t1345 from './2026-12-04T1345-sign-in-throttle.js';
 import * as m20261204T1400 from './2026-12-04T1400-audit-log.js';
@@ -49,6 +50,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T190600-drop-redundant-case-index': m190600,
   '2026-11-26T193000-checkin-received-at': m193000,
   '2026-11-26T213500-due-closed-counters': m213500,
+  '2026-12-04T1335-penalty-procedure': penaltyProcedure,
   '2026-12-04T1345-job-leases': m20261204_1345,
   '2026-12-04T1345-sign-in-throttle': m20261204t1345,
   '2026-12-04T1400-audit-log': m20261204T1400,

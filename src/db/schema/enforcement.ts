@@ -1,10 +1,10 @@
 /** The enforcement ladder: settings, legal bases, enforcement cases, steps, documents, tasks. */
 
-export const ENFORCEMENT_STAGES = ['opened', 'ordered', 'order_failed', 'noticed', 'notice_failed', 'decided', 'closed'] as const;
+export const ENFORCEMENT_STAGES = ['opened', 'ordered', 'order_failed', 'noticed', 'notice_failed', 'prior_noticed', 'hearing_requested', 'heard', 'decided', 'closed'] as const;
 export type EnforcementStage = (typeof ENFORCEMENT_STAGES)[number];
-export const ENFORCEMENT_STEP_KINDS = ['order', 'reinspection', 'notice', 'decision', 'payment', 'dispatch', 'overdue'] as const;
+export const ENFORCEMENT_STEP_KINDS = ['order', 'reinspection', 'notice', 'prior_notice', 'statement', 'hearing_request', 'hearing', 'decision', 'payment', 'dispatch', 'overdue'] as const;
 export type EnforcementStepKind = (typeof ENFORCEMENT_STEP_KINDS)[number];
-export const ENFORCEMENT_DOC_KINDS = ['order', 'notice', 'decision'] as const;
+export const ENFORCEMENT_DOC_KINDS = ['order', 'notice', 'prior_notice', 'decision'] as const;
 export type EnforcementDocKind = (typeof ENFORCEMENT_DOC_KINDS)[number];
 
 export interface EnforcementSettingsTable {
@@ -18,6 +18,12 @@ export interface EnforcementSettingsTable {
   payment_days: number;
   reinspection_hours: number;
   signing_key: string;
+  /** Days (working days, 行政处罚法 art. 85) the party has for its statement and defence. */
+  statement_days: number;
+  /** Days (working days) within which the party may request a hearing (art. 64: five). */
+  hearing_request_days: number;
+  /** JSON { default, byCategory: { code: n } }: suggested rectification period in working days. */
+  rectify_working_days: string;
   updated_at: string;
 }
 
@@ -49,6 +55,8 @@ export interface LegalBasisVersionTable {
   bands: string;
   agency_zh: string;
   agency_en: string;
+  /** JSON { unit, individual }: the fine from which the party may request a hearing (null = none). */
+  hearing_thresholds: string | null;
   created_by: string | null;
   created_at: string;
 }
@@ -73,6 +81,12 @@ export interface EnforcementCaseTable {
   payment_due_at: string | null;
   overdue_at: string | null;
   paid_at: string | null;
+  /** The fine proposed in the prior notice; the decision may not exceed it (行政处罚法 art. 45). */
+  proposed_fine: number | null;
+  hearing_eligible: number | null;
+  /** End of the statement and defence period (the last day's 24:00, next working day if a holiday). */
+  statement_ends_at: string | null;
+  hearing_request_ends_at: string | null;
   opened_by: string;
   opened_at: string;
   closed_at: string | null;
@@ -103,6 +117,8 @@ export interface EnforcementStepTable {
   photo_ids: string;
   document_id: string | null;
   event_id: string | null;
+  /** JSON: the step's structured record (findings, statement, hearing, defence adoption). */
+  details: string;
 }
 
 export interface EnforcementDocumentCounterTable {

@@ -111,6 +111,8 @@ export interface UserTable {
   /** The subdistrict the person belongs to (distribution key); null for district-level staff. */
   subdistrict_id: string | null;
   handling_unit_id: string | null;
+  /** 执法证号: the law-enforcement certificate number officers sign documents with. */
+  cert_number: string | null;
   status: UserStatus;
   failed_logins: number;
   locked_until: string | null;

@@ -91,6 +91,7 @@ export async function seedDemo(db: Db, clock: Clock, opts: DemoOptions = {}) {
   let done = 0;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const users: { username: string; role: Role; displayName: string; subdistrict: string }[] = [];
+  let certSerial = 0;
 
   await db.transaction().execute(async (trx) => {
     const districtId = newId();
@@ -193,6 +194,8 @@ export async function seedDemo(db: Db, clock: Clock, opts: DemoOptions = {}) {
       const userRows = staff.map((s) => ({
         id: newId(), username: s.username, display_name: s.name, phone: phone(r), password_hash: passwordHash, role: s.role,
         subdistrict_id: subId, handling_unit_id: s.unitId ?? null, status: 'active' as const, failed_logins: 0, locked_until: null,
+        // 执法证号: Changning's division code (310105) and a serial, for the officers who sign documents.
+        cert_number: s.role === 'enforcement' ? `310105${String(++certSerial).padStart(5, '0')}` : null,
         created_at: now, updated_at: now,
       }));
       await insertChunked(trx, 'users', userRows);
@@ -201,7 +204,7 @@ export async function seedDemo(db: Db, clock: Clock, opts: DemoOptions = {}) {
     }
 
     // A district-level administrator who sees every subdistrict.
-    const districtAdmin = { id: newId(), username: 'district-admin', display_name: '长宁区绿化市容局管理员', phone: null, password_hash: passwordHash, role: 'admin' as const, subdistrict_id: null, handling_unit_id: null, status: 'active' as const, failed_logins: 0, locked_until: null, created_at: now, updated_at: now };
+    const districtAdmin = { id: newId(), username: 'district-admin', display_name: '长宁区绿化市容局管理员', phone: null, cert_number: null, password_hash: passwordHash, role: 'admin' as const, subdistrict_id: null, handling_unit_id: null, status: 'active' as const, failed_logins: 0, locked_until: null, created_at: now, updated_at: now };
     await trx.insertInto('users').values(districtAdmin).execute();
     await insertChunked(trx, 'user_scopes', subIds.map((s) => ({ id: newId(), user_id: districtAdmin.id, subdistrict_id: s, committee_id: null })));
     users.push({ username: 'district-admin', role: 'admin', displayName: districtAdmin.display_name, subdistrict: DISTRICT.name });

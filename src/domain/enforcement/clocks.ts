@@ -68,7 +68,7 @@ export async function dispatchDueReinspections(db: Db, clock: Clock): Promise<nu
         id: newId(), enforcement_case_id: ec.id, subdistrict_id: ec.subdistrict_id, kind: 'dispatch', from_stage: ec.stage, to_stage: ec.stage,
         result: null, actor_user_id: null, co_officer_id: null, at, lng: null, lat: null, accuracy_m: null, place: null,
         note: 'reinspection dispatched', education_given: null, acknowledgement: null, deadline_at: taskDue.toISOString(), fine_amount: null,
-        photo_ids: '[]', document_id: null, event_id: event.id,
+        photo_ids: '[]', document_id: null, event_id: event.id, details: '{}',
       }).execute();
       const site = ec.site_id ? await trx.selectFrom('sites').select('name').where('id', '=', ec.site_id).executeTakeFirst() : undefined;
       await notify(trx, clock, {
@@ -110,7 +110,7 @@ export async function flagOverdueFines(db: Db, clock: Clock): Promise<number> {
       await trx.insertInto('enforcement_steps').values({
         id: newId(), enforcement_case_id: ec.id, subdistrict_id: ec.subdistrict_id, kind: 'overdue', from_stage: ec.stage, to_stage: ec.stage,
         result: null, actor_user_id: null, co_officer_id: null, at, lng: null, lat: null, accuracy_m: null, place: null, note: 'fine overdue',
-        education_given: null, acknowledgement: null, deadline_at: ec.payment_due_at, fine_amount: ec.fine_amount, photo_ids: '[]', document_id: null, event_id: event.id,
+        education_given: null, acknowledgement: null, deadline_at: ec.payment_due_at, fine_amount: ec.fine_amount, photo_ids: '[]', document_id: null, event_id: event.id, details: '{}',
       }).execute();
       await notify(trx, clock, {
         subdistrictId: ec.subdistrict_id, recipients: { roles: ['enforcement', 'operator'] }, kind: 'enforcement_fine_overdue', caseId: linked.id,

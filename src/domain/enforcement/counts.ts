@@ -38,6 +38,7 @@ export async function enforcementCounts(db: Db, actor: Actor, range: CountRange)
     opened: Number(opened.n),
     ordersIssued: stepN('order'),
     noticesIssued: stepN('notice'),
+    priorNoticesIssued: stepN('prior_notice'),
     decisionsIssued: stepN('decision'),
     reinspectionsDispatched: stepN('dispatch'),
     reinspections: stepN('reinspection'),

@@ -37,7 +37,19 @@ export interface DocumentContent {
   deadlineAt: string | null;
   fine: { amount: number; proposed: number; offence: 'first' | 'repeat'; priorViolations: number; legalMin: number; legalMax: number; reason: string | null } | null;
   paymentDueAt: string | null;
-  officers: { userId: string; name: string; username: string }[];
+  /** Signing officers with their law-enforcement certificate numbers (执法证号); documents issued before the field carried the username. */
+  officers: { userId: string; name: string; certNumber?: string | null; username?: string }[];
+  /** Prior notice: the proposed fine and the party's rights with their periods. */
+  rights?: { proposedFine: number; statementEndsAt: string; hearingRight: boolean; hearingRequestEndsAt: string | null } | null;
+  /** Decision: the prior notice it follows and how the party was heard. */
+  procedure?: {
+    priorNotice: { number: string; issuedAt: string; proposedFine: number };
+    statement: 'statement' | 'waiver' | 'none';
+    statementSummary: string | null;
+    hearing: { heldAt: string; host: string; summary: string } | null;
+    defence: 'adopted' | 'partly_adopted' | 'not_adopted' | null;
+    defenceReason: string | null;
+  } | null;
   acknowledgement: 'signed' | 'refused' | 'absent' | null;
   photos: { id: string; sha256: string }[];
 }

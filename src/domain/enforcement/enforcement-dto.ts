@@ -1,6 +1,7 @@
 import type { Db } from '../../db/index.js';
 import type { EnforcementCaseTable, EnforcementStepTable } from '../../db/schema.js';
-import { STAGE_LABELS, rulesFrom } from './ladder.js';
+import { detailsOf } from './compose-facts.js';
+import { STAGE_LABELS, rulesFrom, stepLabel } from './ladder.js';
 
 export function stepDto(s: EnforcementStepTable & { actor_name?: string | null; co_officer_name?: string | null }) {
   return {
@@ -11,6 +12,7 @@ export function stepDto(s: EnforcementStepTable & { actor_name?: string | null; 
     place: s.place, note: s.note, educationGiven: s.education_given === null ? null : s.education_given === 1,
     acknowledgement: s.acknowledgement, deadlineAt: s.deadline_at, fineAmount: s.fine_amount === null ? null : Number(s.fine_amount),
     photoIds: JSON.parse(s.photo_ids) as string[], documentId: s.document_id, eventId: s.event_id,
+    label: stepLabel(s.kind), details: detailsOf(s),
   };
 }
 
@@ -22,7 +24,9 @@ export function enforcementCaseDto(e: EnforcementCaseTable, repeatShortcut: bool
     reinspectAt: e.reinspect_at, fineAmount: e.fine_amount === null ? null : Number(e.fine_amount), paymentDueAt: e.payment_due_at,
     overdueAt: e.overdue_at, paidAt: e.paid_at, openedBy: e.opened_by, openedAt: e.opened_at, closedAt: e.closed_at,
     updatedAt: e.updated_at, version: Number(e.version),
-    nextSteps: e.stage === 'closed' ? [] : rulesFrom(e.stage, repeatShortcut).map((r) => ({ kind: r.kind, zh: r.zh, en: r.en, document: r.document, twoOfficers: r.twoOfficers, requires: r.requires })),
+    proposedFine: e.proposed_fine === null ? null : Number(e.proposed_fine), hearingEligible: e.hearing_eligible === null ? null : e.hearing_eligible === 1,
+    statementEndsAt: e.statement_ends_at, hearingRequestEndsAt: e.hearing_request_ends_at,
+    nextSteps: e.stage === 'closed' ? [] : rulesFrom(e.stage, repeatShortcut, e.hearing_eligible === 1).map((r) => ({ kind: r.kind, zh: r.zh, en: r.en, document: r.document, twoOfficers: r.twoOfficers, requires: r.requires })),
   };
 }
 

@@ -9,18 +9,29 @@ import { STAGE_LABELS } from './ladder.js';
 const DAY_MS = 86_400_000;
 
 /**
- * Previous violations of a subject: its other enforcement cases opened within the window before
- * `at` in which a document was issued (an order or notice establishes the violation).
+ * Repeat offence (再次违法): the number of the subject's OTHER enforcement cases under the same
+ * provision (legal basis) that ended in a penalty decision issued within the look-back window
+ * before `at`. An order or notice the party obeyed is not a penalty and does not count.
+ * `legalBasisId` null counts decisions under any provision (the subject's history).
  */
-export async function priorViolations(db: Db, partyId: string, at: Date, windowDays: number, excludeCaseId: string | null = null) {
+export async function priorViolations(db: Db, partyId: string, legalBasisId: string | null, at: Date, windowDays: number, excludeCaseId: string | null = null) {
   const since = new Date(at.getTime() - windowDays * DAY_MS).toISOString();
   let q = db
     .selectFrom('enforcement_cases as e')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('e.party_id', '=', partyId)
-    .where('e.opened_at', '>=', since)
-    .where('e.opened_at', '<=', at.toISOString())
-    .where((eb) => eb.exists(eb.selectFrom('enforcement_documents as d').select('d.id').whereRef('d.enforcement_case_id', '=', 'e.id')));
+    .where((eb) =>
+      eb.exists(
+        eb.selectFrom('enforcement_documents as d')
+          .select('d.id')
+          .whereRef('d.enforcement_case_id', '=', 'e.id')
+          .where('d.kind', '=', 'decision')
+          .where('d.revision', '=', 1)
+          .where('d.issued_at', '>=', since)
+          .where('d.issued_at', '<=', at.toISOString()),
+      ),
+    );
+  if (legalBasisId) q = q.where('e.legal_basis_id', '=', legalBasisId);
   if (excludeCaseId) q = q.where('e.id', '!=', excludeCaseId);
   const row = await q.executeTakeFirstOrThrow();
   return Number(row.n);
@@ -89,7 +100,7 @@ export async function subjectHistory(db: Db, actor: Actor, partyId: string, at: 
     .orderBy('c.reported_at', 'desc')
     .limit(200)
     .execute();
-  const prior = await priorViolations(db, partyId, at, windowDays);
+  const prior = await priorViolations(db, partyId, null, at, windowDays);
   return {
     party: { id: party.id, name: party.name, kind: party.kind, contactName: party.contact_name, contactPhone: party.contact_phone },
     violationsInWindow: prior,

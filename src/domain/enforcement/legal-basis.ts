@@ -44,6 +44,8 @@ export const LegalBasisInput = z.strictObject({
   fineMin: amount,
   fineMax: amount,
   bands: z.array(Band).max(40),
+  /** The fine (RMB) from which the party may request a hearing, per subject class; null = no hearing right under this basis. */
+  hearingThresholds: z.strictObject({ unit: amount, individual: amount }).nullable().default(null),
   agencyZh: text(200),
   agencyEn: text(200),
 });
@@ -66,6 +68,7 @@ export function legalBasisVersionDto(v: LegalBasisVersionTable) {
     article: v.article, clause: v.clause, dutyZh: v.duty_zh, dutyEn: v.duty_en, penaltyZh: v.penalty_zh, penaltyEn: v.penalty_en,
     fineMin: Number(v.fine_min), fineMax: Number(v.fine_max), bands: JSON.parse(v.bands) as Band[],
     agencyZh: v.agency_zh, agencyEn: v.agency_en, createdAt: v.created_at,
+    hearingThresholds: v.hearing_thresholds ? (JSON.parse(v.hearing_thresholds) as Record<SubjectClass, number>) : null,
   };
 }
 export type LegalBasisVersionDto = ReturnType<typeof legalBasisVersionDto>;
@@ -80,7 +83,7 @@ export async function insertVersion(db: Db, clock: Clock, legalBasisId: string, 
     id: newId(), legal_basis_id: legalBasisId, version, regulation_zh: input.regulationZh, regulation_en: input.regulationEn,
     article: input.article, clause: input.clause, duty_zh: input.dutyZh, duty_en: input.dutyEn, penalty_zh: input.penaltyZh,
     penalty_en: input.penaltyEn, fine_min: input.fineMin, fine_max: input.fineMax, bands: JSON.stringify(input.bands),
-    agency_zh: input.agencyZh, agency_en: input.agencyEn, created_by: userId, created_at: clock.now().toISOString(),
+    agency_zh: input.agencyZh, agency_en: input.agencyEn, hearing_thresholds: input.hearingThresholds ? JSON.stringify(input.hearingThresholds) : null, created_by: userId, created_at: clock.now().toISOString(),
   };
   await db.insertInto('legal_basis_versions').values(row).execute();
   return row;

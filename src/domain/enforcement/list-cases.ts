@@ -9,7 +9,8 @@ import { parseInput } from '../cases/case-input.js';
 import { notFound } from '../shared/errors.js';
 import { documentDto } from './documents.js';
 import { enforcementCaseDto, loadSteps } from './enforcement-dto.js';
-import { proposeFine, subjectClassOf } from './history.js';
+import { priorViolations, proposeFine, subjectClassOf } from './history.js';
+import { suggestedDeadline } from './procedure.js';
 import { currentVersion, getVersion } from './legal-basis.js';
 import { loadScopedCase } from './record-step.js';
 import { loadSettings } from './settings.js';
@@ -94,7 +95,12 @@ export async function getEnforcementCase(db: Db, actor: Actor, id: string, now: 
     .execute();
   const tasks = await db.selectFrom('enforcement_tasks').selectAll().where('enforcement_case_id', '=', ec.id).orderBy('dispatched_at').execute();
   const shortcut = settings.repeatStartsAtNotice && Number(ec.prior_violations) > 0;
-  const proposal = basis ? proposeFine(basis, subjectClassOf(party.kind), Number(ec.prior_violations)) : null;
+  // Before the prior notice the repeat count is what it would be now; from then on, the frozen one.
+  const prior = ec.proposed_fine === null ? await priorViolations(db, ec.party_id, ec.legal_basis_id, now, settings.repeatWindowDays, ec.id) : Number(ec.prior_violations);
+  const proposal = basis ? proposeFine(basis, subjectClassOf(party.kind), prior) : null;
+  const category = await db.selectFrom('cases as c').innerJoin('case_categories as k', 'k.id', 'c.category_id').select('k.code').where('c.id', '=', ec.case_id).executeTakeFirst();
+  const deadlineNext = ec.stage === 'opened' || ec.stage === 'order_failed';
+  const suggestedDeadlineAt = deadlineNext ? (await suggestedDeadline(db, settings, category?.code ?? null, now)).at : null;
   return {
     ...enforcementCaseDto(ec, shortcut),
     party: { id: party.id, name: party.name, kind: party.kind, contactName: party.contact_name, contactPhone: party.contact_phone },
@@ -102,6 +108,7 @@ export async function getEnforcementCase(db: Db, actor: Actor, id: string, now: 
     linkedCase: { id: linked.id, number: linked.number, status: linked.status },
     legalBasis: basis,
     fineProposal: proposal,
+    suggestedDeadlineAt,
     steps: await loadSteps(db, ec.id),
     documents: docs.map((d) => documentDto(d, docs.find((x) => x.supersedes_id === d.id)?.id ?? null)),
     tasks: tasks.map((t) => ({ id: t.id, stage: t.stage, deadlineAt: t.deadline_at, dueAt: t.due_at, status: t.status, dispatchedAt: t.dispatched_at, doneAt: t.done_at, assignedUnitId: t.assigned_unit_id })),

@@ -12,6 +12,7 @@ import type { EnforcementDocKind } from '../../db/schema.js';
 export const DEFAULT_PATTERNS: Record<EnforcementDocKind, string> = {
   order: '{office}责改字〔{year}〕第{seq4}号',
   notice: '{office}责改告字〔{year}〕第{seq4}号',
+  prior_notice: '{office}罚告字〔{year}〕第{seq4}号',
   decision: '{office}罚决字〔{year}〕第{seq4}号',
 };
 
@@ -22,7 +23,7 @@ export const Pattern = z
   .max(80)
   .refine((p) => p.includes('{seq}') || p.includes('{seq4}'), 'must contain {seq} or {seq4}')
   .refine((p) => p.includes('{year}'), 'must contain {year}');
-export const Patterns = z.strictObject({ order: Pattern, notice: Pattern, decision: Pattern });
+export const Patterns = z.strictObject({ order: Pattern, notice: Pattern, prior_notice: Pattern.optional(), decision: Pattern });
 
 export function formatNumber(pattern: string, office: string, year: number, seq: number): string {
   return pattern

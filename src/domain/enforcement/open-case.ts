@@ -12,6 +12,7 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { enforcementCaseDto } from './enforcement-dto.js';
+import { fileToEnforcementTeam } from './file-to-team.js';
 import { priorViolations } from './history.js';
 import { currentVersion } from './legal-basis.js';
 import { loadSettings } from './settings.js';
@@ -120,18 +121,19 @@ export async function openEnforcementCase(db: Db, clock: Clock, actor: Actor, ra
         ...(i.gps!.accuracy !== undefined && { accuracy: i.gps!.accuracy }), description: i.facts, photoIds: i.photoIds,
       });
       caseId = created.id;
+      await fileToEnforcementTeam(trx, clock, caseId, actor.userId);
     }
     const linked = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
     const open = await trx.selectFrom('enforcement_cases').select('id').where('case_id', '=', caseId).where('stage', '!=', 'closed').executeTakeFirst();
     if (open) throw new DomainError('conflict', 'This case already has an open enforcement ladder', { enforcementCaseId: open.id });
     const now = clock.now();
     const at = now.toISOString();
-    const prior = await priorViolations(trx, partyId, now, settings.repeatWindowDays);
+    const prior = await priorViolations(trx, partyId, i.legalBasisId!, now, settings.repeatWindowDays);
     const row: EnforcementCaseTable = {
       id: newId(), subdistrict_id: linked.subdistrict_id, committee_id: linked.committee_id, site_id: site?.id ?? linked.site_id,
       party_id: partyId, case_id: linked.id, origin: o.origin, inspection_id: o.inspectionId, legal_basis_id: i.legalBasisId!,
       facts: i.facts, stage: 'opened', outcome: null, prior_violations: prior, deadline_at: null, reinspect_at: null, fine_amount: null,
-      payment_due_at: null, overdue_at: null, paid_at: null, opened_by: actor.userId, opened_at: at, closed_at: null, updated_at: at, version: 1,
+      payment_due_at: null, overdue_at: null, paid_at: null, proposed_fine: null, hearing_eligible: null, statement_ends_at: null, hearing_request_ends_at: null, opened_by: actor.userId, opened_at: at, closed_at: null, updated_at: at, version: 1,
     };
     await trx.insertInto('enforcement_cases').values(row).execute();
     await appendCaseEvent(trx, clock, {

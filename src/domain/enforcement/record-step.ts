@@ -1,10 +1,10 @@
 import type { FileStore } from '../storage/file-store.js';
 import type { Db } from '../../db/index.js';
+import type { FileStore } from '../storage/file-store.js';
 import type { EnforcementCaseTable, EnforcementStepTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
-import { computeDueAt } from '../calendar/deadlines.js';
 import { parseInput } from '../cases/case-input.js';
 import { linkPhotos } from '../cases/case-photos.js';
 import { appendCaseEvent } from '../cases/events.js';
@@ -12,15 +12,19 @@ import { assertPhotosUsable } from '../photos/usable.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { inTransaction } from '../shared/in-transaction.js';
 import { closeLinkedCase } from './close-loop-case.js';
+import { composeFacts, type StepDetails } from './compose-facts.js';
+import type { DocumentContent } from './document-content.js';
 import { documentDto, issueDocument } from './documents.js';
 import { enforcementCaseDto, stepDto } from './enforcement-dto.js';
-import { type FineProposal, proposeFine, subjectClassOf } from './history.js';
+import { priorViolations, proposeFine, subjectClassOf } from './history.js';
 import { rulesFrom, targetStage, type LadderRule } from './ladder.js';
 import { citation, currentVersion } from './legal-basis.js';
+import { periodEnd } from './periods.js';
+import { checkDeadlineChoice, checkDecision, checkFine, checkHearing, checkHearingRequest, decisionProcedure, hearingEligible, suggestedDeadline } from './procedure.js';
 import { loadSettings } from './settings.js';
 import { StepInput } from './step-input.js';
-import { inTransaction } from '../shared/in-transaction.js';
 
 export interface StepEnv {
   /** Where the cited photos' thumbnails are read from. */
@@ -40,13 +44,15 @@ export async function loadScopedCase(db: Db, actor: Actor, id: string) {
   return ec;
 }
 
-async function checkCoOfficer(db: Db, actor: Actor, ec: EnforcementCaseTable, coOfficerId: string | undefined) {
+interface Signer { id: string; display_name: string; cert_number: string | null }
+
+async function checkCoOfficer(db: Db, actor: Actor, ec: EnforcementCaseTable, coOfficerId: string | undefined): Promise<Signer> {
   if (!coOfficerId) throw invalidField('coOfficerId', 'documents are issued by two enforcement officers; name the second');
   if (coOfficerId === actor.userId) throw invalidField('coOfficerId', 'the second officer must be someone else');
   const u = await db
     .selectFrom('users as u')
     .innerJoin('user_scopes as s', 's.user_id', 'u.id')
-    .select(['u.id', 'u.display_name', 'u.username'])
+    .select(['u.id', 'u.display_name', 'u.cert_number'])
     .where('u.id', '=', coOfficerId)
     .where('u.role', '=', 'enforcement')
     .where('u.status', '=', 'active')
@@ -56,6 +62,27 @@ async function checkCoOfficer(db: Db, actor: Actor, ec: EnforcementCaseTable, co
   return u;
 }
 
+/** Officers sign documents with their name and 执法证号; one without a certificate on file cannot sign. */
+function assertCertified(signers: Signer[], actorId: string) {
+  for (const s of signers) {
+    if (!s.cert_number) {
+      throw new DomainError('officer_without_certificate', `${s.display_name} has no law-enforcement certificate number (执法证号) on file`, {
+        fields: [{ field: s.id === actorId ? 'actor' : 'coOfficerId', reason: 'no 执法证号 on file' }],
+      });
+    }
+  }
+}
+
+/** Structured fields and the steps that record them. */
+const FIELD_STEPS: Partial<Record<keyof Parsed, readonly string[]>> = {
+  findings: ['order', 'reinspection', 'notice'],
+  statement: ['statement'],
+  hearing: ['hearing'],
+  defence: ['decision'],
+  defenceReason: ['decision'],
+  deadlineReason: ['order', 'notice'],
+};
+
 /** Checks the step's own inputs against its rung of the ladder; throws before anything is written. */
 function checkFields(rule: LadderRule, i: Parsed, ec: EnforcementCaseTable, now: Date) {
   const needs = (f: (typeof rule.requires)[number]) => rule.requires.includes(f);
@@ -63,6 +90,9 @@ function checkFields(rule: LadderRule, i: Parsed, ec: EnforcementCaseTable, now:
   if (!needs('fineAmount') && (i.fineAmount !== undefined || i.fineReason)) throw invalidField('fineAmount', `a ${rule.kind} sets no fine`);
   if (!needs('fineAmount') && i.wasteType) throw invalidField('wasteType', `a ${rule.kind} sets no fine`);
   if (!needs('result') && i.result) throw invalidField('result', `only a re-inspection has a result`);
+  for (const [field, kinds] of Object.entries(FIELD_STEPS)) {
+    if (i[field as keyof Parsed] !== undefined && !kinds!.includes(rule.kind)) throw invalidField(field, `a ${rule.kind} does not record ${field}`);
+  }
   if (needs('deadlineAt')) {
     if (!i.deadlineAt) throw invalidField('deadlineAt', 'required: the rectification deadline');
     if (new Date(i.deadlineAt).getTime() <= now.getTime()) throw invalidField('deadlineAt', 'must be after the issue time');
@@ -70,6 +100,10 @@ function checkFields(rule: LadderRule, i: Parsed, ec: EnforcementCaseTable, now:
   if (needs('gps') && !i.gps) throw invalidField('gps', 'required: where the step took place');
   if (needs('note') && !i.note) throw invalidField('note', 'required (e.g. the payment receipt number)');
   if (needs('photoIds') && !i.photoIds.length) throw invalidField('photoIds', 'at least one photo of the situation found');
+  if (needs('statement')) {
+    if (!i.statement) throw invalidField('statement', 'required: the statement and defence, or the waiver');
+    if (i.statement.kind === 'statement' && !i.statement.text) throw invalidField('statement.text', 'the content of the statement and defence');
+  }
   if (needs('result')) {
     if (!i.result) throw invalidField('result', 'rectified or not_rectified');
     if (i.result === 'not_rectified') {
@@ -77,54 +111,68 @@ function checkFields(rule: LadderRule, i: Parsed, ec: EnforcementCaseTable, now:
       if (ec.deadline_at && now.toISOString() < ec.deadline_at) {
         throw invalidField('result', `the deadline (${ec.deadline_at}) has not passed; not rectified can be found only after it`);
       }
+      if (!i.findings?.length) throw invalidField('findings', 'what is still not rectified (the facts found)');
     }
-  }
-}
-
-function checkFine(i: Parsed, proposal: FineProposal) {
-  if (i.fineAmount === undefined) throw invalidField('fineAmount', `required; proposed ${proposal.proposed} RMB`);
-  if (i.fineAmount < proposal.legalMin || i.fineAmount > proposal.legalMax) {
-    throw new DomainError('fine_out_of_range', `fineAmount: ${i.fineAmount} RMB is outside the legal range ${proposal.legalMin}–${proposal.legalMax} RMB`, {
-      fields: [{ field: 'fineAmount', reason: `outside ${proposal.legalMin}–${proposal.legalMax}` }], proposal,
-    });
-  }
-  const band = proposal.band;
-  if (band && (i.fineAmount < band.min || i.fineAmount > band.max) && !i.fineReason) {
-    throw invalidField('fineReason', `the amount leaves the ${proposal.offence}-offence band ${band.min}–${band.max} RMB; give the reason`);
   }
 }
 
 /**
  * Records one officer step: checks it against the ladder table (out of order → 409
- * step_out_of_order), its inputs, the officers and photos, then in ONE transaction writes the
- * step, issues its document (number, frozen content, PDF), moves the ladder and its clock,
- * appends the event to the linked case's hash chain, and closes the linked case at the end.
+ * step_out_of_order), its inputs, the penalty procedure's periods, the officers and photos,
+ * then in ONE transaction writes the step, issues its document (number, frozen content, PDF),
+ * moves the ladder and its clock, appends the event to the linked case's hash chain, and
+ * closes the linked case at the end.
  */
 export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Actor, enforcementCaseId: string, raw: StepInput) {
   assertCan(actor, 'enforcement.act');
   const i = parseInput(StepInput, raw);
   const ec = await loadScopedCase(db, actor, enforcementCaseId);
   const { settings, signingKey } = await loadSettings(db, ec.subdistrict_id);
+  const now = clock.now();
   const shortcut = settings.repeatStartsAtNotice && Number(ec.prior_violations) > 0;
-  const allowed = ec.stage === 'closed' ? [] : rulesFrom(ec.stage, shortcut);
+  const allowed = ec.stage === 'closed' ? [] : rulesFrom(ec.stage, shortcut, ec.hearing_eligible === 1);
   const rule = allowed.find((r) => r.kind === i.kind);
   if (!rule) {
+    if (i.kind === 'hearing_request' && ec.stage === 'prior_noticed') checkHearingRequest(ec, now);
     throw new DomainError('step_out_of_order', `A ${i.kind} cannot follow stage ${ec.stage}; next: ${allowed.map((r) => r.kind).join(', ') || 'nothing (closed)'}`, {
       field: 'kind', stage: ec.stage, allowed: allowed.map((r) => r.kind),
     });
   }
   if (Number(ec.version) !== i.version) throw new DomainError('stale_version', 'The enforcement case changed; reload it', { current: Number(ec.version) });
-  const now = clock.now();
   checkFields(rule, i, ec, now);
+  const priorSteps = await db.selectFrom('enforcement_steps').selectAll().where('enforcement_case_id', '=', ec.id).orderBy('at').orderBy('id').execute();
+  const category = await db.selectFrom('cases as c').innerJoin('case_categories as k', 'k.id', 'c.category_id').select('k.code').where('c.id', '=', ec.case_id).executeTakeFirst();
+  const suggestion = rule.clock === 'deadline' ? await suggestedDeadline(db, settings, category?.code ?? null, now) : null;
+  if (suggestion) checkDeadlineChoice(i, suggestion.at);
+  if (rule.kind === 'hearing_request') checkHearingRequest(ec, now);
+  const host = rule.kind === 'hearing' ? await checkHearing(db, i, ec, priorSteps, now) : null;
   const co = rule.twoOfficers ? await checkCoOfficer(db, actor, ec, i.coOfficerId) : null;
   if (!rule.twoOfficers && i.coOfficerId) await checkCoOfficer(db, actor, ec, i.coOfficerId);
+  const me = await db.selectFrom('users').select(['id', 'display_name', 'cert_number']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
+  if (rule.document) assertCertified([me, ...(co ? [co] : [])], actor.userId);
   await assertPhotosUsable(db, actor, i.photoIds, 'photoIds');
   const basis = await currentVersion(db, ec.subdistrict_id, ec.legal_basis_id, 'legalBasisId');
   const party = await db.selectFrom('responsible_parties').selectAll().where('id', '=', ec.party_id).executeTakeFirstOrThrow();
-  const proposal = proposeFine(basis, subjectClassOf(party.kind), Number(ec.prior_violations), i.wasteType ?? null);
-  if (rule.kind === 'decision') checkFine(i, proposal);
-  const to = targetStage(rule, i.result ?? null);
+  const subjectClass = subjectClassOf(party.kind);
+  // Repeat offence is established when the penalty is proposed, and frozen with the proposal.
+  const prior = rule.kind === 'prior_notice' ? await priorViolations(db, ec.party_id, ec.legal_basis_id, now, settings.repeatWindowDays, ec.id) : Number(ec.prior_violations);
+  const proposal = proposeFine(basis, subjectClass, prior, i.wasteType ?? null);
+  if (rule.kind === 'prior_notice') checkFine(i, proposal);
+  if (rule.kind === 'decision') {
+    checkDecision(i, ec, priorSteps, now);
+    checkFine(i, proposal);
+  }
+  const to = targetStage(rule, i.result ?? null, ec.stage);
   const at = now.toISOString();
+  const details: StepDetails = {
+    ...(i.findings && { findings: i.findings }),
+    ...(suggestion && { deadlineSuggestedAt: suggestion.at }),
+    ...(i.deadlineReason && { deadlineReason: i.deadlineReason }),
+    ...(i.statement && { statement: i.statement }),
+    ...(i.hearing && host && { hearing: { hostId: host.id, hostName: host.display_name, heldAt: new Date(i.hearing.heldAt).toISOString(), summary: i.hearing.summary } }),
+    ...(i.defence && { defence: i.defence }),
+    ...(i.defenceReason && { defenceReason: i.defenceReason }),
+  };
 
   return inTransaction(db, async (trx) => {
     const guard = await trx
@@ -141,15 +189,27 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
       lng: i.gps?.lng ?? null, lat: i.gps?.lat ?? null, accuracy_m: i.gps?.accuracy ?? null, place: i.place ?? null, note: i.note ?? null,
       education_given: i.educationGiven === undefined ? null : i.educationGiven ? 1 : 0, acknowledgement: i.acknowledgement ?? null,
       deadline_at: i.deadlineAt ? new Date(i.deadlineAt).toISOString() : null, fine_amount: i.fineAmount ?? null,
-      photo_ids: JSON.stringify(i.photoIds), document_id: null, event_id: null,
+      photo_ids: JSON.stringify(i.photoIds), document_id: null, event_id: null, details: JSON.stringify(details),
     };
     await trx.insertInto('enforcement_steps').values(step).execute();
 
     const next: Partial<EnforcementCaseTable> = { stage: to };
     if (rule.clock === 'deadline') Object.assign(next, { deadline_at: step.deadline_at, reinspect_at: step.deadline_at });
     else if (rule.kind === 'reinspection') Object.assign(next, { reinspect_at: null });
+    let rights: DocumentContent['rights'] = null;
+    if (rule.clock === 'statement') {
+      const eligible = hearingEligible(basis, subjectClass, i.fineAmount!);
+      const statementEnds = await periodEnd(trx, ec.subdistrict_id, now, settings.statementDays, 'working');
+      const hearingEnds = eligible ? await periodEnd(trx, ec.subdistrict_id, now, settings.hearingRequestDays, 'working') : null;
+      Object.assign(next, {
+        prior_violations: prior, proposed_fine: i.fineAmount, hearing_eligible: eligible ? 1 : 0, deadline_at: null, reinspect_at: null,
+        statement_ends_at: statementEnds.toISOString(), hearing_request_ends_at: hearingEnds?.toISOString() ?? null,
+      });
+      rights = { proposedFine: i.fineAmount!, statementEndsAt: statementEnds.toISOString(), hearingRight: eligible, hearingRequestEndsAt: hearingEnds?.toISOString() ?? null };
+    }
     if (rule.clock === 'payment') {
-      const due = await computeDueAt(trx, now, settings.paymentDays * 24, 'calendar', { subdistrictId: ec.subdistrict_id });
+      // Fifteen days to pay (行政处罚法 art. 67); a last day on a holiday moves to the next working day.
+      const due = await periodEnd(trx, ec.subdistrict_id, now, settings.paymentDays, 'calendar');
       Object.assign(next, { fine_amount: i.fineAmount, payment_due_at: due.toISOString(), deadline_at: null, reinspect_at: null });
     }
     if (rule.kind === 'payment') Object.assign(next, { paid_at: at, outcome: 'paid' });
@@ -158,23 +218,25 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
     let document = null;
     if (rule.document) {
       const site = ec.site_id ? await trx.selectFrom('sites').select(['name', 'address']).where('id', '=', ec.site_id).executeTakeFirst() : undefined;
-      const actorUser = await trx.selectFrom('users').select(['display_name', 'username']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
+      const procedure = rule.kind === 'decision' ? await decisionProcedure(trx, ec.id, priorSteps, details) : null;
       document = await issueDocument(trx, { settings, signingKey, files: env.files }, {
         subdistrictId: ec.subdistrict_id, enforcementCaseId: ec.id, stepId: step.id, kind: rule.document, issuedBy: actor.userId, photoIds: i.photoIds,
         content: {
           kind: rule.document, agency: basis.agencyZh, issuedAt: at, place: i.place ?? site?.address ?? null, gps: i.gps ? { lng: i.gps.lng, lat: i.gps.lat } : null,
           caseNumber: linked.number, enforcementCaseId: ec.id,
           subject: { partyId: party.id, name: party.name, kind: party.kind, contactName: party.contact_name, contactPhone: party.contact_phone, siteName: site?.name ?? null, address: site?.address ?? null },
-          facts: i.note ? `${ec.facts}${i.note.startsWith('。') ? '' : '。'}${i.note}` : ec.facts,
+          facts: composeFacts(ec.opened_at, ec.facts, [...priorSteps, step]),
           legalBasis: { versionId: basis.versionId, code: basis.code, version: basis.version, citation: citation(basis), dutyZh: basis.dutyZh, penaltyZh: basis.penaltyZh },
           education: rule.kind === 'order' ? (i.educationGiven ?? false) : null,
           deadlineAt: step.deadline_at,
-          fine: rule.kind === 'decision'
+          fine: rule.kind === 'decision' || rule.kind === 'prior_notice'
             ? { amount: i.fineAmount!, proposed: proposal.proposed, offence: proposal.offence, priorViolations: proposal.priorViolations, legalMin: proposal.legalMin, legalMax: proposal.legalMax, reason: i.fineReason ?? null }
             : null,
           paymentDueAt: (next.payment_due_at as string | undefined) ?? null,
-          officers: [{ userId: actor.userId, name: actorUser.display_name, username: actorUser.username }, ...(co ? [{ userId: co.id, name: co.display_name, username: co.username }] : [])],
+          officers: [me, ...(co ? [co] : [])].map((o) => ({ userId: o.id, name: o.display_name, certNumber: o.cert_number })),
           acknowledgement: i.acknowledgement ?? null,
+          rights,
+          procedure,
         },
       });
     }
@@ -187,11 +249,15 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
       subdistrictId: ec.subdistrict_id, caseId: linked.id, action: `enforcement_${rule.kind}`, fromStatus: linked.status, toStatus: linked.status,
       actor: { userId: actor.userId, role: actor.role }, deviceAt: i.deviceAt ?? null, gps: i.gps ?? null, note: i.note ?? null, photoIds: i.photoIds,
       changes: {
+        step: [null, { kind: rule.kind, zh: rule.zh, en: rule.en }],
         enforcementStage: [ec.stage, to],
         ...(i.result && { result: [null, i.result] }),
         ...(document && { document: [null, { number: document.number, contentSha256: document.content_sha256, pdfSha256: document.pdf_sha256 }] }),
         ...(step.deadline_at && { deadlineAt: [ec.deadline_at, step.deadline_at] }),
         ...(i.fineAmount !== undefined && { fineAmount: [null, i.fineAmount] }),
+        ...(rights && { statementEndsAt: [null, rights.statementEndsAt], hearingRequestEndsAt: [null, rights.hearingRequestEndsAt] }),
+        ...(details.statement && { statement: [null, details.statement.kind] }),
+        ...(details.defence && { defence: [null, details.defence] }),
         officers: [null, [actor.userId, ...(co ? [co.id] : [])]],
       },
     });

@@ -11,6 +11,12 @@ const REGULATION_ZH = '上海市生活垃圾管理条例';
 const REGULATION_EN = 'Shanghai Domestic Waste Management Regulations';
 
 /**
+ * 较大数额罚款: the fines from which a party may request a hearing (行政处罚法 art. 63). Shanghai's
+ * starting values (units 50,000 RMB, individuals 5,000 RMB) as data on each legal basis version.
+ */
+const HEARING_THRESHOLDS = { unit: 50_000, individual: 5_000 };
+
+/**
  * Seed facts from DOMAIN.md §2. The article numbers are data, editable in the catalogue: the
  * penalty article for responsible parties was not verified, and the discretion bands below are
  * the platform's starting values (the official table bands by waste type and first/repeat).
@@ -27,7 +33,7 @@ export const SEED_LEGAL_BASES: LegalBasisInput[] = [
       { subject: 'unit', offence: 'first', wasteType: null, min: 500, max: 2000, proposed: 500 },
       { subject: 'unit', offence: 'repeat', wasteType: null, min: 2000, max: 5000, proposed: 2000 },
     ],
-    agencyZh: AGENCY_ZH, agencyEn: AGENCY_EN,
+    hearingThresholds: HEARING_THRESHOLDS, agencyZh: AGENCY_ZH, agencyEn: AGENCY_EN,
   },
   {
     code: 'SH-DWMR-57', regulationZh: REGULATION_ZH, regulationEn: REGULATION_EN, article: '第五十七条', clause: null,
@@ -42,9 +48,18 @@ export const SEED_LEGAL_BASES: LegalBasisInput[] = [
       { subject: 'individual', offence: 'first', wasteType: null, min: 50, max: 100, proposed: 50 },
       { subject: 'individual', offence: 'repeat', wasteType: null, min: 100, max: 200, proposed: 100 },
     ],
-    agencyZh: AGENCY_ZH, agencyEn: AGENCY_EN,
+    hearingThresholds: HEARING_THRESHOLDS, agencyZh: AGENCY_ZH, agencyEn: AGENCY_EN,
   },
 ];
+
+/**
+ * Suggested rectification periods (working days) by category code: signage and containers can be
+ * put right within a working day or two; the default covers the rest. Editable in the settings.
+ */
+export const DEFAULT_RECTIFY_DAYS = {
+  default: 2,
+  byCategory: { B0101: 3, B0102: 3, B0201: 5, B0202: 5, B0301: 1, B0401: 1, C0101: 3, C0201: 1 } as Record<string, number>,
+};
 
 /** Office name used in document numbers: 长城管(虹桥) for 虹桥街道. */
 export const officeNameFor = (subdistrictName: string) => `长城管(${subdistrictName.replace(/街道$|镇$/, '')})`;
@@ -60,12 +75,13 @@ export async function seedEnforcement(db: Db, clock: Clock) {
       await trx.insertInto('enforcement_settings').values({
         subdistrict_id: sub.id, office_name: officeNameFor(sub.name), agency_name: AGENCY_ZH,
         number_patterns: JSON.stringify(DEFAULT_PATTERNS), repeat_window_days: 365, repeat_starts_at_notice: 0,
-        payment_days: 15, reinspection_hours: 8, signing_key: randomBytes(32).toString('hex'), updated_at: at,
+        payment_days: 15, reinspection_hours: 8, statement_days: 3, hearing_request_days: 5,
+        rectify_working_days: JSON.stringify(DEFAULT_RECTIFY_DAYS), signing_key: randomBytes(32).toString('hex'), updated_at: at,
       }).execute();
       for (const lb of SEED_LEGAL_BASES) {
         const id = newId();
         await trx.insertInto('legal_bases').values({ id, subdistrict_id: sub.id, code: lb.code, current_version: 1, active: 1, created_at: at, updated_at: at }).execute();
-        await insertVersion(trx, clock, id, 1, { ...lb, clause: lb.clause ?? null, bands: lb.bands.map((b) => ({ ...b, wasteType: b.wasteType ?? null })) }, null);
+        await insertVersion(trx, clock, id, 1, { ...lb, clause: lb.clause ?? null, hearingThresholds: lb.hearingThresholds ?? null, bands: lb.bands.map((b) => ({ ...b, wasteType: b.wasteType ?? null })) }, null);
       }
     });
   }

@@ -6,7 +6,7 @@ const text = z.string().trim().min(1).max(2000);
 
 /** One officer step on the ladder; which fields are required depends on the step (ladder.ts). */
 export const StepInput = z.strictObject({
-  kind: z.enum(['order', 'reinspection', 'notice', 'decision', 'payment']),
+  kind: z.enum(['order', 'reinspection', 'notice', 'prior_notice', 'statement', 'hearing_request', 'hearing', 'decision', 'payment']),
   /** The enforcement case version the client read; stale → 409 stale_version. */
   version: z.number().int().positive(),
   /** The second enforcement officer signing a document. */
@@ -22,6 +22,30 @@ export const StepInput = z.strictObject({
   /** The subject signed for the document, refused, or was absent. */
   acknowledgement: z.enum(['signed', 'refused', 'absent']).optional(),
   deadlineAt: z.iso.datetime({ offset: true }).optional(),
+  /** Why the deadline differs from the one suggested for the category. */
+  deadlineReason: text.optional(),
+  /** What the officers found (经查), one fact a line: the documents' facts are composed from these. */
+  findings: z.array(z.string().trim().min(1).max(300)).max(10).optional(),
+  /** The party's statement and defence (陈述、申辩), or its waiver. */
+  statement: z
+    .strictObject({
+      kind: z.enum(['statement', 'waiver']),
+      /** written = a signed text received; oral = recorded by the officers (笔录). */
+      form: z.enum(['written', 'oral']),
+      text: z.string().trim().min(1).max(4000).optional(),
+    })
+    .optional(),
+  /** The hearing record (听证笔录): held by an officer who did not investigate the case. */
+  hearing: z
+    .strictObject({
+      hostId: id,
+      heldAt: z.iso.datetime({ offset: true }),
+      summary: z.string().trim().min(1).max(4000),
+    })
+    .optional(),
+  /** Whether the decision adopts the party's defence, and why (行政处罚法 art. 45). */
+  defence: z.enum(['adopted', 'partly_adopted', 'not_adopted']).optional(),
+  defenceReason: text.optional(),
   result: z.enum(['rectified', 'not_rectified']).optional(),
   fineAmount: z.number().int().optional(),
   /** The waste type, where the legal basis bands fines by it (e.g. 'wet', 'hazardous'). */

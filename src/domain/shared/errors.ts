@@ -21,6 +21,10 @@ export const ERROR_CODES = [
   'transition_not_allowed',
   'step_out_of_order',
   'fine_out_of_range',
+  'procedure_period_open',
+  'fine_exceeds_prior_notice',
+  'hearing_not_available',
+  'officer_without_certificate',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

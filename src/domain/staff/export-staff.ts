@@ -43,6 +43,7 @@ export async function exportStaff(db: Db, actor: Actor, filter: StaffExportFilte
       username: u.username,
       displayName: u.displayName,
       phone: u.phone,
+      certNumber: u.certNumber,
       role: ROLE_LABELS[u.role],
       subdistrict: subs.join(LIST_SEPARATOR) || null,
       committee: committees.join(LIST_SEPARATOR) || null,

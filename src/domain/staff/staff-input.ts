@@ -19,6 +19,12 @@ export const StaffInput = z.strictObject({
     .regex(/^[0-9+\- ]{5,20}$/, 'expected a phone number')
     .nullish(),
   role: z.enum(ROLES),
+  /** 执法证号: the law-enforcement certificate number enforcement officers sign documents with. */
+  certNumber: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z-]{4,30}$/, '4–30 letters, digits or dashes')
+    .nullish(),
   password: z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(200),
   handlingUnitId: z.string().min(1).nullish(),
   scopes: z.array(ScopeInput).min(1, 'at least one subdistrict or committee').max(50),
@@ -28,6 +34,7 @@ export type StaffInput = z.infer<typeof StaffInput>;
 export const StaffPatch = z.strictObject({
   displayName: z.string().trim().min(1).max(50).optional(),
   phone: StaffInput.shape.phone.optional(),
+  certNumber: StaffInput.shape.certNumber.optional(),
   role: z.enum(ROLES).optional(),
   status: z.enum(USER_STATUSES).optional(),
   password: StaffInput.shape.password.optional(),

@@ -2,7 +2,7 @@ import type { Role } from '../../db/schema.js';
 import type { LedgerColumn } from '../shared/xlsx.js';
 
 /** The staff ledger (人员台账): Chinese headers, English accepted too; import and export share it. */
-export type StaffColumnKey = 'username' | 'displayName' | 'phone' | 'role' | 'subdistrict' | 'committee' | 'handlingUnit' | 'password';
+export type StaffColumnKey = 'username' | 'displayName' | 'phone' | 'certNumber' | 'role' | 'subdistrict' | 'committee' | 'handlingUnit' | 'password';
 
 export const STAFF_COLUMNS: readonly LedgerColumn<StaffColumnKey>[] = [
   { key: 'username', header: '用户名', aliases: ['账号', 'username', 'login'], width: 16 },
@@ -13,6 +13,7 @@ export const STAFF_COLUMNS: readonly LedgerColumn<StaffColumnKey>[] = [
   { key: 'committee', header: '居委会', aliases: ['居民区', 'committee', 'committees'], width: 20 },
   { key: 'handlingUnit', header: '处置单位', aliases: ['所属单位', 'handling unit', 'unit'], width: 30 },
   { key: 'password', header: '初始密码', aliases: ['密码', 'password', 'initial password'], width: 14 },
+  { key: 'certNumber', header: '执法证号', aliases: ['执法证件号', 'certificate', 'cert number'], width: 16 },
 ];
 
 export const REQUIRED_STAFF_COLUMNS: readonly StaffColumnKey[] = ['username', 'displayName', 'role', 'password'];

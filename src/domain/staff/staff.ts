@@ -60,6 +60,7 @@ const staffColumns = [
   'u.username',
   'u.display_name as displayName',
   'u.phone',
+  'u.cert_number as certNumber',
   'u.role',
   'u.subdistrict_id as subdistrictId',
   'u.handling_unit_id as handlingUnitId',
@@ -143,6 +144,7 @@ export async function createStaff(db: Db, clock: Clock, actor: Actor, input: Sta
       username: input.username,
       display_name: input.displayName,
       phone: input.phone ?? null,
+      cert_number: input.certNumber ?? null,
       password_hash: await hashPassword(input.password),
       role: input.role,
       subdistrict_id: input.scopes[0]?.subdistrictId ?? null,
@@ -176,6 +178,7 @@ export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string
       .set({
         ...(patch.displayName !== undefined && { display_name: patch.displayName }),
         ...(patch.phone !== undefined && { phone: patch.phone ?? null }),
+        ...(patch.certNumber !== undefined && { cert_number: patch.certNumber ?? null }),
         ...(patch.status !== undefined && { status: patch.status }),
         ...(patch.password !== undefined && { password_hash: await hashPassword(patch.password), failed_logins: 0, locked_until: null }),
         ...(patch.scopes && { subdistrict_id: patch.scopes[0]?.subdistrictId ?? null }),

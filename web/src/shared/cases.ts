@@ -63,6 +63,8 @@ export interface TimelineEvent {
   note: string | null;
   photoIds: string[];
   changes: Record<string, [unknown, unknown]>;
+  /** Set for enforcement-ladder events: the step's own name (the status does not change). */
+  label: { kind: 'enforcement'; zh: string; en: string } | null;
 }
 
 export interface AllowedAction {

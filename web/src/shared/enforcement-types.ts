@@ -1,6 +1,6 @@
 /** API shapes of the enforcement ladder, as the web apps use them. */
-export type Stage = 'opened' | 'ordered' | 'order_failed' | 'noticed' | 'notice_failed' | 'decided' | 'closed';
-export type StepKind = 'order' | 'reinspection' | 'notice' | 'decision' | 'payment';
+export type Stage = 'opened' | 'ordered' | 'order_failed' | 'noticed' | 'notice_failed' | 'prior_noticed' | 'hearing_requested' | 'heard' | 'decided' | 'closed';
+export type StepKind = 'order' | 'reinspection' | 'notice' | 'prior_notice' | 'statement' | 'hearing_request' | 'hearing' | 'decision' | 'payment';
 
 export interface LadderSummary {
   id: string;
@@ -52,7 +52,7 @@ export interface StepView {
 
 export interface DocumentView {
   id: string;
-  kind: 'order' | 'notice' | 'decision';
+  kind: 'order' | 'notice' | 'prior_notice' | 'decision';
   number: string;
   revision: number;
   supersededById: string | null;
@@ -70,6 +70,12 @@ export interface LadderDetail extends Omit<LadderSummary, 'partyName' | 'siteNam
   linkedCase: { id: string; number: string; status: string };
   legalBasis: { citation?: string; regulationZh: string; article: string; clause: string | null; dutyZh: string; dutyEn: string; penaltyZh: string; penaltyEn: string; version: number } | null;
   fineProposal: { offence: 'first' | 'repeat'; proposed: number; legalMin: number; legalMax: number; priorViolations: number; band: { min: number; max: number } | null } | null;
+  /** The rectification deadline suggested for the category, when the next step sets one. */
+  suggestedDeadlineAt: string | null;
+  proposedFine: number | null;
+  hearingEligible: boolean | null;
+  statementEndsAt: string | null;
+  hearingRequestEndsAt: string | null;
   steps: StepView[];
   documents: DocumentView[];
 }

@@ -72,10 +72,36 @@ function body(c: DocumentContent): string[] {
       `逾期仍不整改的，本机关将依据${c.legalBasis.citation}作出罚款处罚：${c.legalBasis.penaltyZh}`];
   }
   const f = c.fine!;
+  const offence = f.offence === 'repeat'
+    ? `当事人在${f.priorViolations}次行政处罚决定作出后一年内再次违反同一规定，属再次违法。`
+    : '当事人属首次违法。';
+  if (c.kind === 'prior_notice') {
+    const r = c.rights!;
+    return [...out, facts, breach, `当事人经责令改正并告知后，逾期仍未改正。${offence}`,
+      `根据${c.legalBasis.citation}：${c.legalBasis.penaltyZh}本机关拟对你（单位）处以罚款人民币${yuan(r.proposedFine)}。`,
+      `根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你（单位）享有陈述、申辩的权利，可于${zhDate(r.statementEndsAt)}前向本机关提出陈述和申辩；逾期未提出的，视为放弃此权利。本机关不因你（单位）陈述、申辩而给予更重的处罚。`,
+      ...(r.hearingRight && r.hearingRequestEndsAt
+        ? [`根据《中华人民共和国行政处罚法》第六十三条、第六十四条的规定，你（单位）有权要求举行听证，应当于${zhDate(r.hearingRequestEndsAt)}前提出；逾期未提出的，视为放弃听证权利。`]
+        : [])];
+  }
+  const p = c.procedure;
+  const heard = p
+    ? [
+        `本机关于${zhDate(p.priorNotice.issuedAt)}向当事人送达《行政处罚事先告知书》（${p.priorNotice.number}），告知拟作出的行政处罚及当事人依法享有的权利。`,
+        p.statement === 'statement'
+          ? `当事人在规定期限内提出陈述、申辩：${p.statementSummary ?? ''}`
+          : p.statement === 'waiver' ? '当事人明确表示放弃陈述、申辩的权利。' : '当事人在规定期限内未提出陈述、申辩。',
+        ...(p.hearing ? [`本机关于${zhDateTime(p.hearing.heldAt)}举行听证，由${p.hearing.host}主持。听证情况：${p.hearing.summary}`] : []),
+        ...(p.defence
+          ? [`经复核，当事人的陈述、申辩意见${({ adopted: '予以采纳', partly_adopted: '部分予以采纳', not_adopted: '不予采纳' } as const)[p.defence]}。理由：${p.defenceReason ?? ''}`]
+          : []),
+      ]
+    : [];
   return [...out, facts, breach,
-    `当事人经责令改正并告知后，逾期仍未改正。${f.offence === 'repeat' ? `当事人在一年内已有${f.priorViolations}次同类违法记录，属再次违法。` : '当事人属首次违法。'}`,
+    `当事人经责令改正并告知后，逾期仍未改正。${offence}`,
+    ...heard,
     `根据${c.legalBasis.citation}：${c.legalBasis.penaltyZh}本机关决定对当事人处以罚款人民币${yuan(f.amount)}${f.reason ? `（裁量说明：${f.reason}）` : ''}。`,
-    `当事人应当自收到本决定书之日起十五日内，于${zhDate(c.paymentDueAt!)}前缴纳罚款。到期不缴纳的，每日按罚款数额的百分之三加处罚款。`,
+    `当事人应当自收到本决定书之日起十五日内，于${zhDate(c.paymentDueAt!)}前缴纳罚款（期限最后一日为法定节假日的，顺延至节假日后的第一个工作日）。到期不缴纳的，每日按罚款数额的百分之三加处罚款。`,
     '当事人如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。'];
 }
 
@@ -100,9 +126,9 @@ export async function renderDocumentPdf(c: DocumentContent, verifyCode: string, 
   doc.moveDown(0.6);
   for (const p of body(c)) para(doc, p);
   if (c.deadlineAt) para(doc, `整改期限：${zhDateTime(c.deadlineAt)}`, { weight: 700 });
-  if (c.fine) para(doc, `罚款金额：人民币${yuan(c.fine.amount)}（法定幅度${yuan(c.fine.legalMin)}至${yuan(c.fine.legalMax)}）`, { weight: 700 });
+  if (c.fine && c.kind === 'decision') para(doc, `罚款金额：人民币${yuan(c.fine.amount)}（法定幅度${yuan(c.fine.legalMin)}至${yuan(c.fine.legalMax)}）`, { weight: 700 });
   para(doc, `法律依据：${c.legalBasis.citation}（法规库 ${c.legalBasis.code} 第${c.legalBasis.version}版）`, { size: 10 });
-  para(doc, `执法人员：${c.officers.map((o) => `${o.name}（${o.username}）`).join('、')}`);
+  para(doc, `执法人员：${c.officers.map((o) => `${o.name}（执法证号：${o.certNumber ?? o.username ?? '—'}）`).join('、')}`);
   para(doc, `检查时间：${zhDateTime(c.issuedAt)}　地点：${c.place ?? c.subject.address ?? '—'}${c.gps ? `（GPS ${c.gps.lat.toFixed(5)}, ${c.gps.lng.toFixed(5)}）` : ''}`, { size: 10 });
   if (c.acknowledgement) para(doc, `送达情况：${ACK_ZH[c.acknowledgement]}`, { size: 10 });
 

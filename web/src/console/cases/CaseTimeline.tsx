@@ -11,7 +11,8 @@ export function CaseTimeline({ c }: { c: CaseDetail }) {
       {c.timeline.map((e) => (
         <li key={e.id} data-action={e.action} data-to={e.toStatus}>
           <div>
-            <strong>{t(`cases.status.${e.toStatus}`)}</strong> · {e.actorName ?? ''} {e.actorRole ? `（${t(`roles.${e.actorRole}`)}）` : ''}
+            <strong data-testid="event-label">{e.label ? (lang.startsWith('en') ? e.label.en : e.label.zh) : t(`cases.status.${e.toStatus}`)}</strong> ·{' '}
+            {e.actorName ?? (e.actorRole === 'system' ? t('roles.system') : '')} {e.actorRole && e.actorRole !== 'system' ? `（${t(`roles.${e.actorRole}`)}）` : ''}
           </div>
           <div className="when">
             {formatTime(e.at, lang)}

@@ -14,119 +14,207 @@ import { usePosition } from '../use-position';
 
 interface Officer { id: string; name: string; username: string; me: boolean }
 
+/** datetime-local value (Shanghai wall time as the phone shows it) of an ISO instant. */
+const localInput = (iso: string) => {
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+};
+
 /** The officer's flow on the phone: photos, education, the document with its deadline or fine, the subject's acknowledgement. */
 export function LadderStepPage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation();
-  const pos = usePosition();
   const ladder = useApi(() => api.get<LadderDetail>(`/api/enforcement/cases/${id}`), [id]);
   const officers = useApi(() => api.get<{ items: Officer[] }>('/api/enforcement/officers'), []);
   const [kind, setKind] = useState<StepKind | ''>('');
-  const [photoId, setPhotoId] = useState<string | null>(null);
-  const [education, setEducation] = useState(true);
-  const [deadline, setDeadline] = useState('');
-  const [co, setCo] = useState('');
-  const [ack, setAck] = useState<'signed' | 'refused' | 'absent'>('signed');
-  const [result, setResult] = useState<'rectified' | 'not_rectified'>('not_rectified');
-  const [fine, setFine] = useState('');
-  const [fineReason, setFineReason] = useState('');
-  const [note, setNote] = useState('');
-  const [error, setError] = useState('');
   const [done, setDone] = useState('');
   const d = ladder.data;
   if (ladder.error) return <p className="alert alert-error">{errorText(t, ladder.error)}</p>;
   if (!d) return <p className="m-loading">{t('common.loading')}</p>;
   const step = d.nextSteps.find((s) => s.kind === kind) ?? d.nextSteps[0];
-  const chosen = step?.kind;
-  const needs = (f: string) => step?.requires.includes(f);
-  const isDoc = chosen === 'order' || chosen === 'notice' || chosen === 'decision';
   return (
     <div className="m-page">
       <TopBar title={d.site?.name ?? d.party.name} />
       <p className="m-note" data-testid="enf-stage">
         {t(`enforcement.stages.${d.stage}`)}{d.deadlineAt ? ` · ${t('enforcement.col.deadline')} ${formatTime(d.deadlineAt, i18n.language)}` : ''}<br />
         {d.party.name} · {t('enforcement.detail.prior', { n: d.priorViolations })}
+        {d.statementEndsAt && d.stage !== 'closed' && d.stage !== 'decided' ? <><br />{t('enforcement.detail.statementEnds', { time: formatTime(d.statementEndsAt, i18n.language) })}</> : null}
+        {d.hearingRequestEndsAt && d.stage === 'prior_noticed' ? <><br />{t('enforcement.detail.hearingEnds', { time: formatTime(d.hearingRequestEndsAt, i18n.language) })}</> : null}
       </p>
       {done ? <p className="alert alert-ok" data-testid="enf-done">{done}</p> : null}
       {!step ? null : (
-        <form
-          onSubmit={async (e) => {
-            e.preventDefault();
-            setError('');
-            const gps = pos.status === 'ok' ? pos.position : undefined;
-            if (needs('gps') && !gps) return setError(t('enforcement.field.noGps'));
-            try {
-              // Offline or no answer: kept in the outbox (待发送) with its Idempotency-Key and sent later.
-              const sent = await sendOrQueue<{ document: { number: string } | null }>({ label: `${t(`enforcement.steps.${chosen}`)} · ${d.party.name}`, path: `/api/enforcement/cases/${id}/steps`, body: {
-                kind: chosen, version: d.version, gps, photoIds: photoId ? [photoId] : [],
-                ...(chosen === 'order' && { educationGiven: education }),
-                ...(needs('deadlineAt') && { deadlineAt: deadline ? new Date(deadline).toISOString() : undefined }),
-                ...(step.twoOfficers && { coOfficerId: co || undefined, acknowledgement: ack }),
-                ...(needs('result') && { result }),
-                ...(needs('fineAmount') && { fineAmount: fine ? Number(fine) : undefined, fineReason: fineReason || undefined }),
-                ...(note && { note }),
-              } });
-              const r = sent.queued ? null : sent.value;
-              setDone(sent.queued ? t('outbox.queued') : r?.document ? t('enforcement.field.docIssued', { number: r.document.number }) : t('enforcement.field.done'));
-              setPhotoId(null);
-              setKind('');
-              ladder.reload();
-            } catch (err) {
-              setError(errorText(t, err));
-            }
-          }}
-        >
+        <>
           <label className="field">
             <span>{t('enforcement.field.step')}</span>
-            <select className="m-input" value={chosen} onChange={(e) => setKind(e.target.value as StepKind)} data-testid="enf-step-kind">
+            <select className="m-input" value={step.kind} onChange={(e) => setKind(e.target.value as StepKind)} data-testid="enf-step-kind">
               {d.nextSteps.map((s) => <option key={s.kind} value={s.kind}>{t(`enforcement.steps.${s.kind}`)}</option>)}
             </select>
           </label>
-          {chosen !== 'payment' ? <PhotoInput label={t('enforcement.field.photos')} testId="enf-step-photo" onUploaded={(p) => setPhotoId(p?.id ?? null)} offline /> : null}
-          {chosen === 'order' ? (
-            <label className="field"><span><input type="checkbox" checked={education} onChange={(e) => setEducation(e.target.checked)} data-testid="enf-education" /> {t('enforcement.field.education')}</span></label>
-          ) : null}
-          {needs('result') ? (
-            <label className="field"><span>{t('enforcement.field.result')}</span>
-              <select className="m-input" value={result} onChange={(e) => setResult(e.target.value as 'rectified' | 'not_rectified')} data-testid="enf-result">
-                <option value="not_rectified">{t('enforcement.result.not_rectified')}</option>
-                <option value="rectified">{t('enforcement.result.rectified')}</option>
-              </select>
-            </label>
-          ) : null}
-          {needs('deadlineAt') ? (
-            <label className="field"><span>{t('enforcement.field.deadline')}</span><input type="datetime-local" className="m-input" value={deadline} onChange={(e) => setDeadline(e.target.value)} data-testid="enf-deadline" /></label>
-          ) : null}
-          {needs('fineAmount') ? (
-            <>
-              {d.fineProposal ? <p className="m-note" data-testid="enf-proposal">{t('enforcement.detail.proposal', { amount: d.fineProposal.proposed, offence: t(`enforcement.detail.${d.fineProposal.offence}`), min: d.fineProposal.legalMin, max: d.fineProposal.legalMax })}</p> : null}
-              <label className="field"><span>{t('enforcement.field.fine')}</span><input type="number" className="m-input" value={fine} placeholder={String(d.fineProposal?.proposed ?? '')} onChange={(e) => setFine(e.target.value)} data-testid="enf-fine" /></label>
-              <label className="field"><span>{t('enforcement.field.fineReason')}</span><input className="m-input" value={fineReason} onChange={(e) => setFineReason(e.target.value)} /></label>
-            </>
-          ) : null}
-          {step.twoOfficers ? (
-            <>
-              <label className="field"><span>{t('enforcement.field.coOfficer')}</span>
-                <select className="m-input" value={co} onChange={(e) => setCo(e.target.value)} data-testid="enf-co">
-                  <option value="" />
-                  {(officers.data?.items ?? []).filter((o) => !o.me).map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
-                </select>
-              </label>
-              <label className="field"><span>{t('enforcement.ack.label')}</span>
-                <select className="m-input" value={ack} onChange={(e) => setAck(e.target.value as 'signed' | 'refused' | 'absent')} data-testid="enf-ack">
-                  {(['signed', 'refused', 'absent'] as const).map((a) => <option key={a} value={a}>{t(`enforcement.ack.${a}`)}</option>)}
-                </select>
-              </label>
-            </>
-          ) : null}
-          <label className="field"><span>{chosen === 'payment' ? t('enforcement.field.receipt') : t('enforcement.field.note')}</span><input className="m-input" value={note} onChange={(e) => setNote(e.target.value)} data-testid="enf-note" /></label>
-          {error ? <p className="alert alert-error" data-testid="enf-error">{error}</p> : null}
-          <button type="submit" className="m-btn m-btn-primary m-btn-block" data-testid="enf-submit">{t('enforcement.field.submit')}{isDoc ? ` · ${t(`enforcement.docs.${chosen}`)}` : ''}</button>
-        </form>
+          {/* Keyed by the ladder's version and the step: every step starts from an empty form. */}
+          <StepForm
+            key={`${d.version}:${step.kind}`}
+            ladder={d}
+            step={step}
+            officers={officers.data?.items ?? []}
+            onDone={(message) => {
+              setDone(message);
+              setKind('');
+              ladder.reload();
+            }}
+          />
+        </>
       )}
       <ul className="m-list" data-testid="enf-docs">
         {d.documents.map((doc) => <li key={doc.id}><a className="m-item" href={doc.pdfUrl} target="_blank" rel="noreferrer"><span className="m-item-name">{doc.number}</span></a></li>)}
       </ul>
     </div>
+  );
+}
+
+function StepForm({ ladder: d, step, officers, onDone }: { ladder: LadderDetail; step: LadderDetail['nextSteps'][number]; officers: Officer[]; onDone: (message: string) => void }) {
+  const { t, i18n } = useTranslation();
+  const pos = usePosition();
+  const chosen = step.kind;
+  const needs = (f: string) => step.requires.includes(f);
+  const [photoId, setPhotoId] = useState<string | null>(null);
+  const [education, setEducation] = useState(true);
+  const [deadline, setDeadline] = useState(d.suggestedDeadlineAt ? localInput(d.suggestedDeadlineAt) : '');
+  const [deadlineReason, setDeadlineReason] = useState('');
+  const [co, setCo] = useState('');
+  const [ack, setAck] = useState<'signed' | 'refused' | 'absent'>('signed');
+  const [result, setResult] = useState<'rectified' | 'not_rectified'>('not_rectified');
+  const [findings, setFindings] = useState('');
+  const [fine, setFine] = useState('');
+  const [fineReason, setFineReason] = useState('');
+  const [statementKind, setStatementKind] = useState<'statement' | 'waiver'>('statement');
+  const [statementForm, setStatementForm] = useState<'written' | 'oral'>('written');
+  const [statementText, setStatementText] = useState('');
+  const [host, setHost] = useState('');
+  const [heldAt, setHeldAt] = useState('');
+  const [hearingSummary, setHearingSummary] = useState('');
+  const [defence, setDefence] = useState<'' | 'adopted' | 'partly_adopted' | 'not_adopted'>('');
+  const [defenceReason, setDefenceReason] = useState('');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState('');
+  const isDoc = chosen === 'order' || chosen === 'notice' || chosen === 'prior_notice' || chosen === 'decision';
+  const defended = d.steps.some((s) => s.kind === 'statement' || (s.kind as string) === 'hearing');
+  const facts = findings.split('\n').map((x) => x.trim()).filter(Boolean);
+  return (
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setError('');
+        const gps = pos.status === 'ok' ? pos.position : undefined;
+        if (needs('gps') && !gps) return setError(t('enforcement.field.noGps'));
+        try {
+          // Offline or no answer: kept in the outbox (待发送) with its Idempotency-Key and sent later.
+          const sent = await sendOrQueue<{ document: { number: string } | null }>({ label: `${t(`enforcement.steps.${chosen}`)} · ${d.party.name}`, path: `/api/enforcement/cases/${d.id}/steps`, body: {
+            kind: chosen, version: d.version, gps, photoIds: photoId ? [photoId] : [],
+            ...(chosen === 'order' && { educationGiven: education }),
+            ...(needs('deadlineAt') && { deadlineAt: deadline ? new Date(deadline).toISOString() : undefined, deadlineReason: deadlineReason || undefined }),
+            ...(step.twoOfficers && { coOfficerId: co || undefined, acknowledgement: ack }),
+            ...(needs('result') && { result }),
+            ...((chosen === 'order' || chosen === 'notice' || chosen === 'reinspection') && facts.length ? { findings: facts } : {}),
+            ...(needs('fineAmount') && { fineAmount: fine ? Number(fine) : undefined, fineReason: fineReason || undefined }),
+            ...(chosen === 'statement' && { statement: { kind: statementKind, form: statementForm, text: statementText || undefined } }),
+            ...(chosen === 'hearing' && { hearing: { hostId: host, heldAt: heldAt ? new Date(heldAt).toISOString() : undefined, summary: hearingSummary } }),
+            ...(chosen === 'decision' && defence ? { defence, defenceReason: defenceReason || undefined } : {}),
+            ...(note && { note }),
+          } });
+          const r = sent.queued ? null : sent.value;
+          onDone(sent.queued ? t('outbox.queued') : r?.document ? t('enforcement.field.docIssued', { number: r.document.number }) : t('enforcement.field.done'));
+        } catch (err) {
+          setError(errorText(t, err));
+        }
+      }}
+    >
+      {chosen !== 'payment' && chosen !== 'statement' && chosen !== 'hearing_request' && chosen !== 'hearing' ? <PhotoInput label={t('enforcement.field.photos')} testId="enf-step-photo" onUploaded={(p) => setPhotoId(p?.id ?? null)} offline /> : null}
+      {chosen === 'order' ? (
+        <label className="field"><span><input type="checkbox" checked={education} onChange={(e) => setEducation(e.target.checked)} data-testid="enf-education" /> {t('enforcement.field.education')}</span></label>
+      ) : null}
+      {needs('result') ? (
+        <label className="field"><span>{t('enforcement.field.result')}</span>
+          <select className="m-input" value={result} onChange={(e) => setResult(e.target.value as 'rectified' | 'not_rectified')} data-testid="enf-result">
+            <option value="not_rectified">{t('enforcement.result.not_rectified')}</option>
+            <option value="rectified">{t('enforcement.result.rectified')}</option>
+          </select>
+        </label>
+      ) : null}
+      {chosen === 'order' || chosen === 'notice' || (chosen === 'reinspection' && result === 'not_rectified') ? (
+        <label className="field"><span>{t('enforcement.field.findings')}</span><textarea className="m-input" rows={3} value={findings} onChange={(e) => setFindings(e.target.value)} data-testid="enf-findings" /></label>
+      ) : null}
+      {needs('deadlineAt') ? (
+        <>
+          <label className="field"><span>{t('enforcement.field.deadline')}</span><input type="datetime-local" className="m-input" value={deadline} onChange={(e) => setDeadline(e.target.value)} data-testid="enf-deadline" /></label>
+          {d.suggestedDeadlineAt ? <p className="m-note" data-testid="enf-suggested">{t('enforcement.field.suggested', { time: formatTime(d.suggestedDeadlineAt, i18n.language) })}</p> : null}
+          {d.suggestedDeadlineAt && deadline !== localInput(d.suggestedDeadlineAt) ? (
+            <label className="field"><span>{t('enforcement.field.deadlineReason')}</span><input className="m-input" value={deadlineReason} onChange={(e) => setDeadlineReason(e.target.value)} data-testid="enf-deadline-reason" /></label>
+          ) : null}
+        </>
+      ) : null}
+      {needs('fineAmount') ? (
+        <>
+          {d.fineProposal ? <p className="m-note" data-testid="enf-proposal">{t('enforcement.detail.proposal', { amount: d.fineProposal.proposed, offence: t(`enforcement.detail.${d.fineProposal.offence}`), min: d.fineProposal.legalMin, max: d.fineProposal.legalMax })}</p> : null}
+          <label className="field"><span>{t('enforcement.field.fine')}</span><input type="number" className="m-input" value={fine} placeholder={String(d.proposedFine ?? d.fineProposal?.proposed ?? '')} onChange={(e) => setFine(e.target.value)} data-testid="enf-fine" /></label>
+          <label className="field"><span>{t('enforcement.field.fineReason')}</span><input className="m-input" value={fineReason} onChange={(e) => setFineReason(e.target.value)} /></label>
+        </>
+      ) : null}
+      {chosen === 'statement' ? (
+        <>
+          <label className="field"><span>{t('enforcement.field.statementKind')}</span>
+            <select className="m-input" value={statementKind} onChange={(e) => setStatementKind(e.target.value as 'statement' | 'waiver')} data-testid="enf-statement-kind">
+              {(['statement', 'waiver'] as const).map((k) => <option key={k} value={k}>{t(`enforcement.field.statementKinds.${k}`)}</option>)}
+            </select>
+          </label>
+          <label className="field"><span>{t('enforcement.field.statementForm')}</span>
+            <select className="m-input" value={statementForm} onChange={(e) => setStatementForm(e.target.value as 'written' | 'oral')}>
+              {(['written', 'oral'] as const).map((k) => <option key={k} value={k}>{t(`enforcement.field.statementForms.${k}`)}</option>)}
+            </select>
+          </label>
+          {statementKind === 'statement' ? <label className="field"><span>{t('enforcement.field.statementText')}</span><textarea className="m-input" rows={4} value={statementText} onChange={(e) => setStatementText(e.target.value)} data-testid="enf-statement-text" /></label> : null}
+        </>
+      ) : null}
+      {chosen === 'hearing' ? (
+        <>
+          <label className="field"><span>{t('enforcement.field.hearingHost')}</span>
+            <select className="m-input" value={host} onChange={(e) => setHost(e.target.value)} data-testid="enf-hearing-host">
+              <option value="" />
+              {officers.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+            </select>
+          </label>
+          <label className="field"><span>{t('enforcement.field.hearingAt')}</span><input type="datetime-local" className="m-input" value={heldAt} onChange={(e) => setHeldAt(e.target.value)} /></label>
+          <label className="field"><span>{t('enforcement.field.hearingSummary')}</span><textarea className="m-input" rows={4} value={hearingSummary} onChange={(e) => setHearingSummary(e.target.value)} /></label>
+        </>
+      ) : null}
+      {chosen === 'decision' && defended ? (
+        <>
+          <label className="field"><span>{t('enforcement.field.defence')}</span>
+            <select className="m-input" value={defence} onChange={(e) => setDefence(e.target.value as typeof defence)} data-testid="enf-defence">
+              <option value="" />
+              {(['adopted', 'partly_adopted', 'not_adopted'] as const).map((k) => <option key={k} value={k}>{t(`enforcement.field.defences.${k}`)}</option>)}
+            </select>
+          </label>
+          <label className="field"><span>{t('enforcement.field.defenceReason')}</span><input className="m-input" value={defenceReason} onChange={(e) => setDefenceReason(e.target.value)} /></label>
+        </>
+      ) : null}
+      {step.twoOfficers ? (
+        <>
+          <label className="field"><span>{t('enforcement.field.coOfficer')}</span>
+            <select className="m-input" value={co} onChange={(e) => setCo(e.target.value)} data-testid="enf-co">
+              <option value="" />
+              {officers.filter((o) => !o.me).map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+            </select>
+          </label>
+          <label className="field"><span>{t('enforcement.ack.label')}</span>
+            <select className="m-input" value={ack} onChange={(e) => setAck(e.target.value as 'signed' | 'refused' | 'absent')} data-testid="enf-ack">
+              {(['signed', 'refused', 'absent'] as const).map((a) => <option key={a} value={a}>{t(`enforcement.ack.${a}`)}</option>)}
+            </select>
+          </label>
+        </>
+      ) : null}
+      <label className="field"><span>{chosen === 'payment' ? t('enforcement.field.receipt') : t('enforcement.field.note')}</span><input className="m-input" value={note} onChange={(e) => setNote(e.target.value)} data-testid="enf-note" /></label>
+      {error ? <p className="alert alert-error" data-testid="enf-error">{error}</p> : null}
+      <button type="submit" className="m-btn m-btn-primary m-btn-block" data-testid="enf-submit">{t('enforcement.field.submit')}{isDoc ? ` · ${t(`enforcement.docs.${chosen}`)}` : ''}</button>
+    </form>
   );
 }

@@ -57,6 +57,7 @@ const en: Shape<typeof zh> = {
     enforcement: 'Enforcement officer',
     handler: 'Handling-unit staff',
     leader: 'Leader (read-only)',
+    system: 'System',
   },
   kinds: { bin_room: 'Bin room', institution: 'Community unit', shop: 'Street shop' },
   statuses: { active: 'Active', retired: 'Retired', all: 'All statuses' },

@@ -53,6 +53,7 @@ const zh = {
     enforcement: '城管执法队员',
     handler: '处置单位人员',
     leader: '领导（只读）',
+    system: '系统',
   },
   kinds: { bin_room: '箱房', institution: '社区单位', shop: '沿街商铺' },
   statuses: { active: '在用', retired: '已撤销', all: '全部状态' },

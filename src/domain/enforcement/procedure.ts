@@ -1,0 +1,130 @@
+import type { Db } from '../../db/index.js';
+import type { EnforcementCaseTable } from '../../db/schema.js';
+import { computeDueAt } from '../calendar/deadlines.js';
+import { WORKING_HOURS_PER_DAY } from '../calendar/office-hours.js';
+import { DomainError, invalidField } from '../shared/errors.js';
+import { detailsOf } from './compose-facts.js';
+import { zhDateTime } from './document-content.js';
+import type { FineProposal } from './history.js';
+import type { LegalBasisVersionDto, SubjectClass } from './legal-basis.js';
+import type { EnforcementSettings } from './settings.js';
+import type { StepInput } from './step-input.js';
+
+type Parsed = ReturnType<typeof StepInput.parse>;
+
+/** Whether a fine reaches the hearing threshold the legal basis sets for the subject class (行政处罚法 art. 63). */
+export function hearingEligible(basis: Pick<LegalBasisVersionDto, 'hearingThresholds'>, subjectClass: SubjectClass, fine: number): boolean {
+  const t = basis.hearingThresholds?.[subjectClass];
+  return t !== undefined && t !== null && fine >= t;
+}
+
+/** A fine against the legal range (refused) and the band (leaving it needs a reason). */
+export function checkFine(i: Parsed, proposal: FineProposal) {
+  if (i.fineAmount === undefined) throw invalidField('fineAmount', `required; proposed ${proposal.proposed} RMB`);
+  if (i.fineAmount < proposal.legalMin || i.fineAmount > proposal.legalMax) {
+    throw new DomainError('fine_out_of_range', `fineAmount: ${i.fineAmount} RMB is outside the legal range ${proposal.legalMin}–${proposal.legalMax} RMB`, {
+      fields: [{ field: 'fineAmount', reason: `outside ${proposal.legalMin}–${proposal.legalMax}` }], proposal,
+    });
+  }
+  const band = proposal.band;
+  if (band && (i.fineAmount < band.min || i.fineAmount > band.max) && !i.fineReason) {
+    throw invalidField('fineReason', `the amount leaves the ${proposal.offence}-offence band ${band.min}–${band.max} RMB; give the reason`);
+  }
+}
+
+/** The rectification deadline suggested for the linked case's category, in working days from now. */
+export async function suggestedDeadline(db: Db, settings: EnforcementSettings, categoryCode: string | null, now: Date) {
+  const days = (categoryCode && settings.rectifyWorkingDays.byCategory[categoryCode]) || settings.rectifyWorkingDays.default;
+  const at = await computeDueAt(db, now, days * WORKING_HOURS_PER_DAY, 'working', { subdistrictId: settings.subdistrictId });
+  return { days, at: at.toISOString() };
+}
+
+/** A deadline other than the suggested one (to the minute) is accepted with a reason. */
+export function checkDeadlineChoice(i: Parsed, suggestedAt: string) {
+  if (!i.deadlineAt) return;
+  const differs = Math.abs(new Date(i.deadlineAt).getTime() - new Date(suggestedAt).getTime()) >= 60_000;
+  if (differs && !i.deadlineReason) {
+    throw invalidField('deadlineReason', `the deadline differs from the one suggested for the category (${zhDateTime(suggestedAt)}); give the reason`);
+  }
+}
+
+interface StepRow { kind: string; details: string; actor_user_id: string | null; co_officer_id: string | null }
+
+/**
+ * The decision's preconditions (行政处罚法 arts. 44–45, 62–65): the statement period has run; if
+ * the party may ask for a hearing, the request period has run too (or the hearing was held);
+ * the fine is not heavier than the one the prior notice announced; and where the party stated a
+ * defence or was heard, the decision says whether the defence was adopted and why.
+ */
+export function checkDecision(i: Parsed, ec: EnforcementCaseTable, steps: StepRow[], now: Date) {
+  if (!ec.statement_ends_at || now.toISOString() <= ec.statement_ends_at) {
+    throw new DomainError('procedure_period_open', `The party's statement and defence period runs until ${ec.statement_ends_at ? zhDateTime(ec.statement_ends_at) : '—'}; no decision before it closes`, {
+      field: 'kind', period: 'statement', endsAt: ec.statement_ends_at,
+    });
+  }
+  if (ec.stage === 'prior_noticed' && ec.hearing_eligible === 1 && ec.hearing_request_ends_at && now.toISOString() <= ec.hearing_request_ends_at) {
+    throw new DomainError('procedure_period_open', `The party may request a hearing until ${zhDateTime(ec.hearing_request_ends_at)}; no decision before it closes`, {
+      field: 'kind', period: 'hearing_request', endsAt: ec.hearing_request_ends_at,
+    });
+  }
+  if (i.fineAmount !== undefined && ec.proposed_fine !== null && i.fineAmount > Number(ec.proposed_fine)) {
+    throw new DomainError('fine_exceeds_prior_notice', `fineAmount: ${i.fineAmount} RMB exceeds the ${ec.proposed_fine} RMB announced in the prior notice; serve a new prior notice first`, {
+      fields: [{ field: 'fineAmount', reason: `more than the ${ec.proposed_fine} RMB of the prior notice` }],
+    });
+  }
+  const defended = steps.some((s) => s.kind === 'hearing' || (s.kind === 'statement' && detailsOf(s).statement?.kind === 'statement'));
+  if (defended && !i.defence) throw invalidField('defence', 'the party stated a defence: say whether it is adopted');
+  if (defended && !i.defenceReason) throw invalidField('defenceReason', 'give the reasons for adopting or not adopting the defence');
+  if (!defended && i.defence) throw invalidField('defence', 'the party made no statement or defence');
+}
+
+/** A hearing request is possible only where the fine reaches the threshold, within its period. */
+export function checkHearingRequest(ec: EnforcementCaseTable, now: Date) {
+  if (ec.hearing_eligible !== 1) throw new DomainError('hearing_not_available', 'The proposed fine does not reach the hearing threshold of this legal basis', { field: 'kind' });
+  if (!ec.hearing_request_ends_at || now.toISOString() > ec.hearing_request_ends_at) {
+    throw new DomainError('hearing_not_available', `The hearing request period ended ${ec.hearing_request_ends_at ? zhDateTime(ec.hearing_request_ends_at) : ''}`, { field: 'kind' });
+  }
+}
+
+/** The hearing is presided over by an officer who did not investigate the case (行政处罚法 art. 64(4)). */
+export async function checkHearing(db: Db, i: Parsed, ec: EnforcementCaseTable, steps: StepRow[], now: Date) {
+  const h = i.hearing;
+  if (!h) throw invalidField('hearing', 'required: the host, time and record of the hearing');
+  if (new Date(h.heldAt).getTime() > now.getTime()) throw invalidField('hearing.heldAt', 'the hearing record is entered after the hearing');
+  const investigators = new Set(steps.flatMap((s) => [s.actor_user_id, s.co_officer_id]).filter(Boolean));
+  investigators.add(ec.opened_by);
+  if (investigators.has(h.hostId)) throw invalidField('hearing.hostId', 'the hearing is presided over by someone who did not investigate the case');
+  const host = await db
+    .selectFrom('users as u')
+    .innerJoin('user_scopes as s', 's.user_id', 'u.id')
+    .select(['u.id', 'u.display_name'])
+    .where('u.id', '=', h.hostId)
+    .where('u.role', 'in', ['enforcement', 'leader', 'admin'])
+    .where('u.status', '=', 'active')
+    .where('s.subdistrict_id', '=', ec.subdistrict_id)
+    .executeTakeFirst();
+  if (!host) throw invalidField('hearing.hostId', 'not an active officer of this subdistrict');
+  return host;
+}
+
+/** How the party was heard, for the decision document: the prior notice, the statement or waiver, the hearing, the defence's fate. */
+export async function decisionProcedure(db: Db, enforcementCaseId: string, steps: (StepRow & { at: string })[], decision: { defence?: 'adopted' | 'partly_adopted' | 'not_adopted'; defenceReason?: string }) {
+  const notice = await db
+    .selectFrom('enforcement_documents')
+    .select(['number', 'issued_at', 'content'])
+    .where('enforcement_case_id', '=', enforcementCaseId)
+    .where('kind', '=', 'prior_notice')
+    .orderBy('revision', 'desc')
+    .executeTakeFirstOrThrow();
+  const statements = steps.filter((s) => s.kind === 'statement').map((s) => detailsOf(s).statement!);
+  const said = statements.filter((s) => s.kind === 'statement');
+  const heard = steps.filter((s) => s.kind === 'hearing').map((s) => detailsOf(s).hearing!).at(-1) ?? null;
+  return {
+    priorNotice: { number: notice.number, issuedAt: notice.issued_at, proposedFine: (JSON.parse(notice.content) as { rights: { proposedFine: number } }).rights.proposedFine },
+    statement: said.length ? ('statement' as const) : statements.length ? ('waiver' as const) : ('none' as const),
+    statementSummary: said.length ? said.map((s) => s.text).join('；') : null,
+    hearing: heard ? { heldAt: heard.heldAt, host: heard.hostName, summary: heard.summary } : null,
+    defence: decision.defence ?? null,
+    defenceReason: decision.defenceReason ?? null,
+  };
+}

@@ -1,0 +1,249 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../src/domain/calendar/office-hours.js';
+import { priorViolations } from '../../src/domain/enforcement/history.js';
+import { endOfShanghaiDay, lastDayOf, periodEnd } from '../../src/domain/enforcement/periods.js';
+import { hearingEligible } from '../../src/domain/enforcement/procedure.js';
+import { newId } from '../../src/domain/shared/ids.js';
+import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { DIALECTS } from '../helpers/db.js';
+import { pdfText } from '../helpers/pdf-text.js';
+import { HQ_GPS, hongqiao, shopOn, uploadPhoto } from './helpers.js';
+
+const SEED = Number(process.env.FC_SEED ?? 20261204);
+const HOUR = 3600_000;
+const DAY_MS = 86_400_000;
+
+/** A calendar: weekends off, plus some drawn holidays, minus some drawn make-up workdays. */
+const calendarArb = fc.record({
+  holidays: fc.uniqueArray(fc.integer({ min: 0, max: 90 }), { maxLength: 15 }),
+  makeUps: fc.uniqueArray(fc.integer({ min: 0, max: 90 }), { maxLength: 4 }),
+});
+const START = '2026-09-20';
+function isWorkingIn(cal: { holidays: number[]; makeUps: number[] }) {
+  return (date: string) => {
+    const n = Math.round((Date.parse(date) - Date.parse(START)) / DAY_MS);
+    if (cal.makeUps.includes(n)) return true;
+    if (cal.holidays.includes(n)) return false;
+    const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
+    return dow !== 0 && dow !== 6;
+  };
+}
+
+describe('periods of the penalty procedure (rules)', () => {
+  it('a calendar-day period runs its days from the day after service, and a last day off moves to the next working day', () => {
+    fc.assert(
+      fc.property(calendarArb, fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 30 }), (cal, offset, days) => {
+        const working = isWorkingIn(cal);
+        const start = addDays(START, offset);
+        const end = lastDayOf(start, days, 'calendar', working);
+        const nominal = addDays(start, days);
+        expect(working(end)).toBe(true);
+        expect(end >= nominal).toBe(true);
+        for (let d = nominal; d < end; d = addDays(d, 1)) expect(working(d)).toBe(false);
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('a working-day period (行政处罚法 art. 85) ends on the n-th working day after service', () => {
+    fc.assert(
+      fc.property(calendarArb, fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 10 }), (cal, offset, days) => {
+        const working = isWorkingIn(cal);
+        const start = addDays(START, offset);
+        const end = lastDayOf(start, days, 'working', working);
+        expect(working(end)).toBe(true);
+        let n = 0;
+        for (let d = addDays(start, 1); d <= end; d = addDays(d, 1)) if (working(d)) n++;
+        expect(n).toBe(days);
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('a period ends at 24:00 (Asia/Shanghai) of its last day', () => {
+    expect(endOfShanghaiDay('2026-06-22').toISOString()).toBe('2026-06-22T15:59:59.999Z');
+  });
+
+  it('the party may request a hearing exactly when the fine reaches the threshold of the legal basis for its class', () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.record({ unit: fc.integer({ min: 0, max: 100_000 }), individual: fc.integer({ min: 0, max: 10_000 }) }), { nil: null }),
+        fc.constantFrom('unit' as const, 'individual' as const),
+        fc.integer({ min: 0, max: 100_000 }),
+        (thresholds, subject, fine) => {
+          expect(hearingEligible({ hearingThresholds: thresholds }, subject, fine)).toBe(thresholds !== null && fine >= thresholds[subject]);
+        },
+      ),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+});
+
+for (const dialect of DIALECTS) {
+  describe(`penalty procedure before a fine [${dialect}]`, { timeout: 180_000 }, () => {
+    let ctx: TestContext;
+    let photoDir: string;
+    let hq: Awaited<ReturnType<typeof hongqiao>>;
+    let e2Id: string;
+    let shopIndex = 300;
+
+    beforeAll(async () => {
+      photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-enf-'));
+      ctx = await demoContext(dialect, { PHOTO_DIR: photoDir });
+      ctx.clock.set('2026-09-07T10:00:00+08:00');
+      hq = await hongqiao(ctx);
+      e2Id = await hq.userId('enforcer2');
+    });
+    afterAll(async () => {
+      await ctx.close();
+      fs.rmSync(photoDir, { recursive: true, force: true });
+    });
+
+    const as = async (username: string) => signInAs(ctx.app, username);
+    const post = async (username: string, url: string, payload: object) => ctx.app.inject({ method: 'POST', url, headers: { cookie: await as(username) }, payload });
+    const step = (ecId: string, body: object, username = 'enforcer1') => post(username, `/api/enforcement/cases/${ecId}/steps`, body);
+    const later = (h: number) => ctx.clock.set(new Date(ctx.clock.now().getTime() + h * HOUR));
+    const deadline = () => new Date(ctx.clock.now().getTime() + 24 * HOUR).toISOString();
+
+    /** Opens a ladder at a fresh shop and walks it to the prior notice. */
+    async function toPriorNotice(fineAmount: number, extra: object = {}) {
+      const site = await shopOn(ctx, hq.subdistrictId, '', '', shopIndex++);
+      const opened = await post('enforcer1', '/api/enforcement/cases', { siteId: site.id, categoryId: hq.categoryId, gps: HQ_GPS, legalBasisId: hq.art26, facts: '未设置分类标识' });
+      expect(opened.statusCode, opened.body).toBe(201);
+      const id = opened.json().id;
+      const ok = async (body: object) => {
+        const r = await step(id, body);
+        expect(r.statusCode, r.body).toBe(201);
+        return r.json();
+      };
+      const photo = async () => uploadPhoto(ctx, await as('enforcer1'));
+      let r = await ok({ kind: 'order', version: 1, coOfficerId: e2Id, gps: HQ_GPS, photoIds: [await photo()], deadlineAt: deadline(), deadlineReason: '约定' });
+      later(25);
+      r = await ok({ kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await photo()], result: 'not_rectified', findings: ['仍未设置分类标识'] });
+      r = await ok({ kind: 'notice', version: r.case.version, coOfficerId: e2Id, deadlineAt: deadline(), deadlineReason: '约定' });
+      later(25);
+      r = await ok({ kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await photo()], result: 'not_rectified', findings: ['仍未设置分类标识'] });
+      r = await ok({ kind: 'prior_notice', version: r.case.version, coOfficerId: e2Id, fineAmount, fineReason: '依裁量基准', ...extra });
+      return { id, r, site };
+    }
+
+    it('refuses a decision at any time up to the end of the statement period, and only then', async () => {
+      const { id, r } = await toPriorNotice(500);
+      const end = new Date(r.case.statementEndsAt).getTime();
+      const served = ctx.clock.now().getTime();
+      // The statement period is the subdistrict's three working days after the day of service, to 24:00.
+      expect(r.case.statementEndsAt).toBe((await periodEnd(ctx.handle.db, hq.subdistrictId, new Date(served), 3, 'working')).toISOString());
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: served, max: end + 4 * 24 * HOUR }), async (t) => {
+          ctx.clock.set(new Date(t));
+          const cookie = await as('enforcer1');
+          // A fine above the prior notice's: the only refusal left once the period has closed; nothing is written either way.
+          const res = await ctx.app.inject({ method: 'POST', url: `/api/enforcement/cases/${id}/steps`, headers: { cookie }, payload: {
+            kind: 'decision', version: r.case.version, coOfficerId: e2Id, fineAmount: 600, fineReason: '依裁量基准' } });
+          expect(res.json().error.code).toBe(t <= end ? 'procedure_period_open' : 'fine_exceeds_prior_notice');
+          expect(res.statusCode).toBe(t <= end ? 409 : 422);
+        }),
+        { seed: SEED, numRuns: dialect === 'sqlite' ? 30 : 15 },
+      );
+    });
+
+    it('ends the statement period on the next working day when the calendar makes its last day a holiday', async () => {
+      const served = new Date('2026-09-07T10:00:00+08:00'); // a Monday
+      const before = await periodEnd(ctx.handle.db, hq.subdistrictId, served, 3, 'working');
+      expect(before.toISOString()).toBe('2026-09-10T15:59:59.999Z');
+      await ctx.handle.db.insertInto('calendar_overrides').values({ id: newId(), subdistrict_id: hq.subdistrictId, date: '2026-09-09', kind: 'holiday', note: '测试', created_by: null, created_at: served.toISOString(), updated_at: served.toISOString() }).execute();
+      expect((await periodEnd(ctx.handle.db, hq.subdistrictId, served, 3, 'working')).toISOString()).toBe('2026-09-11T15:59:59.999Z');
+      // A calendar period ending on a Saturday ends on Monday.
+      expect((await periodEnd(ctx.handle.db, hq.subdistrictId, served, 5, 'calendar')).toISOString()).toBe('2026-09-14T15:59:59.999Z');
+      await ctx.handle.db.deleteFrom('calendar_overrides').where('date', '=', '2026-09-09').execute();
+    });
+
+    it('gives a hearing where the fine reaches the threshold: request window, an independent host, and a decision that answers the defence', async () => {
+      ctx.clock.set('2026-09-07T10:00:00+08:00');
+      // The threshold is data on the legal basis version: 1,000 RMB for units under Art. 26(1).
+      const admin = await as('admin');
+      const basis = (await ctx.app.inject({ method: 'GET', url: '/api/enforcement/legal-bases', headers: { cookie: admin } })).json().items.find((b: { id: string }) => b.id === hq.art26);
+      const { id: _i, code: _c, subdistrictId: _s, active: _a, versionId: _v, version, createdAt: _t, ...rest } = basis;
+      const edit = await ctx.app.inject({ method: 'PATCH', url: `/api/enforcement/legal-bases/${hq.art26}`, headers: { cookie: admin }, payload: { ...rest, version, hearingThresholds: { unit: 1000, individual: 500 } } });
+      expect(edit.statusCode, edit.body).toBe(200);
+
+      // Below the threshold: no hearing to request.
+      const small = await toPriorNotice(800);
+      expect(small.r.case).toMatchObject({ hearingEligible: false, hearingRequestEndsAt: null });
+      const refused = await step(small.id, { kind: 'hearing_request', version: small.r.case.version });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().error.code).toBe('hearing_not_available');
+
+      // At the threshold: the prior notice states the right to a hearing and its five working days.
+      const big = await toPriorNotice(1000);
+      expect(big.r.case).toMatchObject({ hearingEligible: true });
+      expect(big.r.case.nextSteps.map((s: { kind: string }) => s.kind)).toEqual(['statement', 'hearing_request', 'decision']);
+      const pnPdf = await ctx.app.inject({ method: 'GET', url: `/api/enforcement/documents/${big.r.document.id}/pdf`, headers: { cookie: await as('enforcer1') } });
+      expect(await pdfText(pnPdf.rawPayload)).toContain('有权要求举行听证');
+      // After the statement period but within the hearing-request period: still no decision.
+      ctx.clock.set(new Date(new Date(big.r.case.statementEndsAt).getTime() + HOUR));
+      expect(new Date(big.r.case.hearingRequestEndsAt).getTime()).toBeGreaterThan(ctx.clock.now().getTime());
+      const early = await step(big.id, { kind: 'decision', version: big.r.case.version, coOfficerId: e2Id, fineAmount: 1000, fineReason: '依裁量基准' });
+      expect(early.statusCode).toBe(409);
+      expect(early.json().error).toMatchObject({ code: 'procedure_period_open', details: { period: 'hearing_request' } });
+      const req = await step(big.id, { kind: 'hearing_request', version: big.r.case.version });
+      expect(req.statusCode, req.body).toBe(201);
+      expect(req.json().case.stage).toBe('hearing_requested');
+      const waiting = await step(big.id, { kind: 'decision', version: req.json().case.version, coOfficerId: e2Id, fineAmount: 1000, fineReason: '依裁量基准' });
+      expect(waiting.json().error.code).toBe('step_out_of_order');
+      // The investigating officers may not preside.
+      const hearing = { heldAt: ctx.clock.now().toISOString(), summary: '当事人称已购置分类桶，请求减轻处罚' };
+      const byInvestigator = await step(big.id, { kind: 'hearing', version: req.json().case.version, hearing: { ...hearing, hostId: e2Id } });
+      expect(byInvestigator.statusCode).toBe(400);
+      expect(byInvestigator.json().error.details.fields[0].field).toBe('hearing.hostId');
+      const held = await step(big.id, { kind: 'hearing', version: req.json().case.version, hearing: { ...hearing, hostId: await hq.userId('leader') } });
+      expect(held.statusCode, held.body).toBe(201);
+      expect(held.json().case.stage).toBe('heard');
+      // Heard, the decision must say whether the defence is adopted.
+      const noAnswer = await step(big.id, { kind: 'decision', version: held.json().case.version, coOfficerId: e2Id, fineAmount: 1000, fineReason: '依裁量基准' });
+      expect(noAnswer.json().error.details.fields[0].field).toBe('defence');
+      const decided = await step(big.id, { kind: 'decision', version: held.json().case.version, coOfficerId: e2Id, fineAmount: 800, fineReason: '依裁量基准', defence: 'partly_adopted', defenceReason: '已购置分类桶，酌情减轻' });
+      expect(decided.statusCode, decided.body).toBe(201);
+      const text = await pdfText((await ctx.app.inject({ method: 'GET', url: `/api/enforcement/documents/${decided.json().document.id}/pdf`, headers: { cookie: await as('enforcer1') } })).rawPayload);
+      for (const s of ['举行听证', '部分予以采纳', '已购置分类桶，酌情减轻', big.r.document.number]) expect(text).toContain(s);
+    });
+
+    it('counts as prior offences exactly the penalty decisions on the same provision within the look-back window', async () => {
+      const db = ctx.handle.db;
+      const party = (await shopOn(ctx, hq.subdistrictId, '', '', 400)).responsible_party_id!;
+      // Template rows: a ladder with a decision from the test above.
+      const template = await db.selectFrom('enforcement_documents').selectAll().where('kind', '=', 'decision').where('subdistrict_id', '=', hq.subdistrictId).executeTakeFirstOrThrow();
+      const tCase = await db.selectFrom('enforcement_cases').selectAll().where('id', '=', template.enforcement_case_id).executeTakeFirstOrThrow();
+      const tStep = await db.selectFrom('enforcement_steps').selectAll().where('id', '=', template.step_id).executeTakeFirstOrThrow();
+      const now = new Date('2026-12-01T10:00:00+08:00');
+      let seq = 90_000;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ basis: fc.constantFrom('art26', 'art57'), kind: fc.constantFrom('decision' as const, 'order' as const), daysAgo: fc.integer({ min: 0, max: 800 }) }), { maxLength: 5 }),
+          async (history) => {
+            const ids: string[] = [];
+            for (const h of history) {
+              const at = new Date(now.getTime() - h.daysAgo * DAY_MS).toISOString();
+              const ecId = newId();
+              const stepId = newId();
+              ids.push(ecId);
+              await db.insertInto('enforcement_cases').values({ ...tCase, id: ecId, party_id: party, legal_basis_id: hq[h.basis], opened_at: at }).execute();
+              await db.insertInto('enforcement_steps').values({ ...tStep, id: stepId, enforcement_case_id: ecId, kind: h.kind, at, event_id: null, document_id: null }).execute();
+              await db.insertInto('enforcement_documents').values({ ...template, id: newId(), enforcement_case_id: ecId, step_id: stepId, kind: h.kind, seq: seq++, verify_code: newId(), issued_at: at }).execute();
+            }
+            const expected = history.filter((h) => h.basis === 'art26' && h.kind === 'decision' && h.daysAgo <= 365).length;
+            expect(await priorViolations(db, party, hq.art26, now, 365)).toBe(expected);
+            await db.deleteFrom('enforcement_documents').where('enforcement_case_id', 'in', ids.length ? ids : ['-']).execute();
+            await db.deleteFrom('enforcement_steps').where('enforcement_case_id', 'in', ids.length ? ids : ['-']).execute();
+            await db.deleteFrom('enforcement_cases').where('id', 'in', ids.length ? ids : ['-']).execute();
+          },
+        ),
+        { seed: SEED, numRuns: dialect === 'sqlite' ? 40 : 20 },
+      );
+    });
+  });
+}

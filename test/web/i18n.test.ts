@@ -8,6 +8,7 @@ import { FIELD_APP_STRINGS } from '../../web/src/shared/i18n/field-app.js';
 import { OUTBOX_STRINGS } from '../../web/src/shared/i18n/outbox.js';
 import { PATROL_STRINGS } from '../../web/src/shared/i18n/patrol.js';
 import { UX_STRINGS } from '../../web/src/shared/i18n/ux.js';
+import { SOURCES_STRINGS } from '../../web/src/shared/i18n/sources.js';
 import zh from '../../web/src/shared/i18n/zh.js';
 
 type Tree = { [k: string]: string | Tree };
@@ -33,6 +34,7 @@ const DICTIONARIES: [string, { zh: object; en: object }, string[]][] = [
   ['enforcement', ENFORCEMENT_STRINGS, []],
   ['dashboard', DASHBOARD_STRINGS, ['title', 'wall']],
   ['everyday use', UX_STRINGS, ['menu.cases', 'menu.registry']],
+  ['newspaper figures', SOURCES_STRINGS, ['title', 'patrolSelf', 'cadreCheckins']],
 ];
 
 describe.each(DICTIONARIES)('%s translations', (_name, strings, chineseKeys) => {

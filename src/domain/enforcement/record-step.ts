@@ -1,6 +1,5 @@
 import type { FileStore } from '../storage/file-store.js';
 import type { Db } from '../../db/index.js';
-import type { FileStore } from '../storage/file-store.js';
 import type { EnforcementCaseTable, EnforcementStepTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';

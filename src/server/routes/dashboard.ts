@@ -8,6 +8,7 @@ import { RANK_LIMIT, RANK_OF, dashboardRankings } from '../../domain/dashboard/r
 import { REPORT_PERIODS, renderPeriodReport } from '../../domain/dashboard/report-pdf.js';
 import { WINDOWS } from '../../domain/dashboard/slice.js';
 import { compareWindows, dashboardSummary } from '../../domain/dashboard/summary.js';
+import { sourceSlices } from '../../domain/dashboard/source-slices.js';
 import { categoryBreakdown, dailyTrend, hourlyTrend } from '../../domain/dashboard/trends.js';
 import { reader } from '../deps.js';
 import { def } from '../route.js';
@@ -29,6 +30,17 @@ const SliceQuery = {
 const Slice = z.strictObject(SliceQuery);
 type SliceQ = z.infer<typeof Slice>;
 const filter = (q: SliceQ) => ({ ...q, source: q.source as any });
+
+const SourcesQuery = z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional(), window: z.enum(WINDOWS).default('30d'), from: date.optional(), to: date.optional() });
+
+export const sources = def({
+  schema: {
+    tags: ['dashboard'],
+    summary: "The newspaper's figures: cases by reporter role, source and site kind (in a unit/shop sweep or not); patrol self-resolved vs reported; cadre check-ins per day",
+    querystring: SourcesQuery,
+  },
+  handler: async ({ req, deps, actor }) => sourceSlices(deps.db, deps.clock, actor, req.query),
+});
 
 export const summary = def({
   schema: { tags: ['dashboard'], summary: 'KPIs (national counting rules), composite score and grade, open gauges, enforcement figures', querystring: Slice },

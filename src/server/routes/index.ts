@@ -157,6 +157,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/dashboard/map', dashboard.map);
   r('GET', '/api/dashboard/feed', dashboard.feed);
   r('GET', '/api/dashboard/coverage', dashboard.coverage);
+  r('GET', '/api/dashboard/sources', dashboard.sources);
   r('GET', '/api/dashboard/export.xlsx', dashboard.exportXlsx);
   r('GET', '/api/dashboard/report.pdf', dashboard.report);
   r('GET', '/api/dashboard/stream', dashboardStream.stream);

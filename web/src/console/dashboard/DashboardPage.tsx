@@ -7,6 +7,7 @@ import '../../shared/i18n/dashboard';
 import { SiteMap } from '../../shared/map/SiteMap';
 import { useApi } from '../../shared/use-api';
 import { Chart } from './Chart';
+import { SourcesPanel } from './SourcesPanel';
 import type { CategoryRow, DailyPoint, FeedCase, HourPoint, Kpis, MapSite, Rankings, Summary } from './types';
 import { useDashboardStream } from './use-stream';
 import './dashboard.css';
@@ -149,6 +150,7 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
         <section className="dash-panel"><h3>{t('dash.trend.daily')}</h3><Chart option={dailyOption} theme={theme} testId="chart-daily" /></section>
         <section className="dash-panel"><h3>{t('dash.trend.hourly')}</h3><Chart option={hourlyOption} theme={theme} testId="chart-hourly" /></section>
         <section className="dash-panel"><h3>{t('dash.trend.categories')}</h3><Chart option={catOption} theme={theme} height={300} testId="chart-categories" /></section>
+        <SourcesPanel window={win} tick={tick} />
         {ranking(committees.data, committees.data?.level === 'subdistrict' ? t('dash.ranks.subdistrict') : t('dash.ranks.committee'))}
         {ranking(units.data, t('dash.ranks.unit'))}
         <section className="dash-panel dash-feed">

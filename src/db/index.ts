@@ -29,7 +29,9 @@ pg.types.setTypeParser(20, (v: string) => Number(v));
 // numeric → number (sums, averages)
 pg.types.setTypeParser(1700, (v: string) => Number(v));
 
-const DEFAULT_POOL: PostgresPoolSettings = { max: 10, statementTimeoutMs: 30_000, lockTimeoutMs: 5_000, idleInTransactionTimeoutMs: 60_000 };
+// Without settings (tests, benchmarks, scripts) a pool has no timeouts; the server's settings come
+// from readConfig (DB_STATEMENT_TIMEOUT_MS, …) and maintenance commands turn them off.
+const DEFAULT_POOL: PostgresPoolSettings = { max: 10, statementTimeoutMs: 0, lockTimeoutMs: 0, idleInTransactionTimeoutMs: 0 };
 
 export function createDatabase(config: DatabaseConfig): DatabaseHandle {
   if (config.kind === 'sqlite') {

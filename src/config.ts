@@ -9,6 +9,7 @@ import { z } from 'zod';
 const EnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
+  SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
   PHOTO_DIR: z.string().optional(),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -61,7 +62,7 @@ export type StorageConfig =
   | { kind: 's3'; endpoint: string; bucket: string; region: string; forcePathStyle: boolean; accessKeyId: string; secretAccessKey: string; prefix: string };
 
 export type DatabaseConfig =
-  | { kind: 'sqlite'; file: string; busyTimeoutMs?: number }
+  | { kind: 'sqlite'; file: string; busyTimeoutMs?: number; synchronous?: SqliteSynchronous }
   | { kind: 'postgres'; url: string; schema?: string; pool?: PostgresPoolSettings };
 
 /** Connection settings of a PostgreSQL pool (src/db/index.ts applies them to every connection). */
@@ -104,6 +105,13 @@ export interface Config {
   retention: { signInEventsDays: number };
 }
 
+/**
+ * SQLite's fsync policy. FULL (default): a commit is on disk before the answer, also across a
+ * power cut. NORMAL: in WAL mode a commit survives a killed process but the last transactions
+ * may be lost on a power cut or OS crash; faster, opt-in (SQLITE_SYNCHRONOUS=normal).
+ */
+export type SqliteSynchronous = 'full' | 'normal';
+
 export class ConfigError extends Error {}
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -124,11 +132,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.DATABASE_URL && /^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
     database = { kind: 'postgres', url: e.DATABASE_URL, pool };
   } else if (e.DATABASE_URL && e.DATABASE_URL.startsWith('sqlite:')) {
-    database = { kind: 'sqlite', file: path.resolve(e.DATABASE_URL.slice('sqlite:'.length)), busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS };
+    database = { kind: 'sqlite', file: path.resolve(e.DATABASE_URL.slice('sqlite:'.length)), busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS, synchronous: e.SQLITE_SYNCHRONOUS };
   } else if (e.DATABASE_URL) {
     throw new ConfigError('Invalid environment variable DATABASE_URL: expected postgres://… or sqlite:<file>');
   } else {
-    database = { kind: 'sqlite', file: path.join(dataDir, 'closeloop.db'), busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS };
+    database = { kind: 'sqlite', file: path.join(dataDir, 'closeloop.db'), busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS, synchronous: e.SQLITE_SYNCHRONOUS };
   }
   const trustedProxies = e.TRUSTED_PROXIES.split(',').map((x) => x.trim()).filter(Boolean);
   for (const p of trustedProxies) {

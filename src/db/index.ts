@@ -38,7 +38,9 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });
     const sqlite = new SQLite(config.file);
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
+    // FULL: every commit is fsynced before it is acknowledged, so an answered write survives a
+    // power cut, not only a killed process (docs/operations.md, "Durability"). NORMAL is opt-in.
+    sqlite.pragma(`synchronous = ${config.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     sqlite.pragma('foreign_keys = ON');
     // How long a writer waits for another process's lock before SQLITE_BUSY (answered 503 Retry-After).
     sqlite.pragma(`busy_timeout = ${Math.trunc(config.busyTimeoutMs ?? 5000)}`);

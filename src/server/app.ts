@@ -14,6 +14,7 @@ import { errorHandler, notFoundHandler } from './error-handler.js';
 import type { App } from './route.js';
 import { registerRoutes } from './routes/index.js';
 import { hubFor } from '../domain/dashboard/hub.js';
+import { logSerializers, requestId } from './request-log.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { gzippedAsset } from './static-gzip.js';
 import { lifecycleHooks } from './shutdown.js';
@@ -23,6 +24,8 @@ export interface AppOptions {
   /** Folder of the built web apps (vite build output); omitted in API-only tests. */
   webDir?: string;
   logger?: boolean;
+  /** Where the logger writes (default stdout); tests capture the log lines with it. */
+  logStream?: { write(line: string): void };
   /** Where /metrics reads the pool and job figures of this process. */
   metrics?: MetricsSources;
 }
@@ -32,7 +35,11 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 /** Builds the Fastify app without listening, so tests can use app.inject(). */
 export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> {
   const app = Fastify({
-    logger: opts.logger ? { level: deps.config.logLevel } : false,
+    logger: opts.logger
+      ? { level: deps.config.logLevel, serializers: logSerializers, ...(opts.logStream ? { stream: opts.logStream } : {}) }
+      : false,
+    genReqId: requestId,
+    requestIdHeader: false,
     bodyLimit: JSON_BODY_LIMIT,
     // X-Forwarded-For is believed only from the configured reverse proxies (default: none), so a
     // client cannot choose its own address and escape the per-address sign-in limit.
@@ -71,6 +78,9 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   if (deps.lifecycle) lifecycleHooks(app, deps.lifecycle);
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionToken', null);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
   app.addHook('onRequest', csrfHook);
   app.addHook('onRequest', authHook(deps));
 

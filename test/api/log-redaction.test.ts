@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app.js';
+import type { App } from '../../src/server/route.js';
+import { redactText, redactUrl } from '../../src/server/request-log.js';
+import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { DIALECTS } from '../helpers/db.js';
+
+const SEED = Number(process.env.FC_SEED ?? 20261204);
+const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/;
+const ID_NUMBER = /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/;
+
+describe('log redaction rules', () => {
+  it('no mobile or ID number survives in any text or URL', () => {
+    const mobile = fc.tuple(fc.constantFrom('13', '15', '17', '18', '19'), fc.stringMatching(/^\d{9}$/)).map(([a, b]) => a + b);
+    const idNo = fc.stringMatching(/^\d{17}[\dX]$/);
+    const around = fc.string({ maxLength: 20 }).map((s) => s.replace(/\d/g, ''));
+    fc.assert(
+      fc.property(around, fc.oneof(mobile, idNo), around, (a, secret, b) => {
+        expect(redactText(`${a}${secret}${b}`)).not.toContain(secret);
+        expect(redactUrl(`/api/staff?q=${secret}&limit=5`)).toBe('/api/staff?q&limit');
+        expect(redactUrl(`/api/x/${encodeURIComponent(a + secret)}`)).not.toContain(secret);
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+    expect(redactUrl('/api/sites/01a24182-cafb-7866-974d-03b27b27f9f9?q=%E7%90%86%E5%8F%91')).toBe('/api/sites/01a24182-cafb-7866-974d-03b27b27f9f9?q');
+    expect(redactUrl('/api/sites/理发店')).toBe('/api/sites/[redacted]');
+  });
+});
+
+for (const dialect of DIALECTS) {
+  describe(`request logs carry no personal data [${dialect}]`, () => {
+    let ctx: TestContext;
+    let app: App;
+    const lines: string[] = [];
+    let phones: string[] = [];
+
+    beforeAll(async () => {
+      ctx = await demoContext(dialect);
+      app = await buildApp(ctx.deps, { logger: true, logStream: { write: (l: string) => void lines.push(l) } });
+      const users = await ctx.handle.db.selectFrom('users').select('phone').where('phone', 'is not', null).execute();
+      const parties = await ctx.handle.db.selectFrom('responsible_parties').select('contact_phone').where('contact_phone', 'is not', null).execute();
+      phones = [...new Set([...users.map((u) => u.phone!), ...parties.map((p) => p.contact_phone!)])];
+    });
+    afterAll(async () => {
+      await app?.close();
+      await ctx?.close();
+    });
+
+    it('logs requests searching, filtering and failing on phone and ID numbers without them; ids from X-Request-Id or new UUIDs', async () => {
+      expect(phones.length).toBeGreaterThan(5);
+      const admin = await signInAs(app, 'admin');
+      const idNo = '310105199001011234';
+      for (const phone of phones.slice(0, 20)) {
+        await app.inject({ method: 'GET', url: `/api/staff?q=${phone}`, headers: { cookie: admin } });
+        await app.inject({ method: 'GET', url: `/api/sites?q=${encodeURIComponent(`联系人 ${phone}`)}&limit=2`, headers: { cookie: admin } });
+        await app.inject({ method: 'GET', url: `/api/sites/${phone}`, headers: { cookie: admin } });
+      }
+      await app.inject({ method: 'GET', url: `/api/sites?q=${idNo}&bad=${idNo}`, headers: { cookie: admin } });
+      await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { username: phones[0], password: idNo } });
+      const given = await app.inject({ method: 'GET', url: '/api/me', headers: { cookie: admin, 'x-request-id': 'lb-7f3a9c21-0001' } });
+      expect(given.headers['x-request-id']).toBe('lb-7f3a9c21-0001');
+      const forged = await app.inject({ method: 'GET', url: '/api/me', headers: { cookie: admin, 'x-request-id': 'x\n{"evil":1}' } });
+      expect(forged.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+
+      const log = lines.join('');
+      expect(log).toContain('/api/staff?q');
+      expect(log).toContain('lb-7f3a9c21-0001');
+      for (const phone of phones) expect(log, phone).not.toContain(phone);
+      expect(log).not.toContain(idNo);
+      expect(log).not.toMatch(MOBILE);
+      expect(log).not.toMatch(ID_NUMBER);
+      expect(log).not.toContain('联系人');
+      for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    });
+  });
+}

@@ -123,6 +123,9 @@ describeBrowser('field app offline: report + check-in exactly once, today and ta
     const number = c.json.number as string;
     const caseId = c.json.id as string;
 
+    // Today's route lists a bin room only while one of its disposal windows is still ahead today:
+    // open the committee's rooms all day, so the test does not depend on the hour it runs at.
+    await suite.server.db.updateTable('sites').set({ disposal_hours: JSON.stringify([['00:00', '23:59']]) }).where('id', 'in', rooms.map((r) => r.id)).execute();
     // Today's route for a patrol.
     const p = await phone('patrol1', room);
     await p.page.goto('/m/today');

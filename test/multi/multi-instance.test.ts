@@ -120,7 +120,7 @@ describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL d
     expect(opened.status, await opened.clone().text()).toBe(201);
     const ec = (await opened.json()) as { id: string };
     const step = await post(`/api/enforcement/cases/${ec.id}/steps`, {
-      kind: 'order', version: 1, coOfficerId: e2.id, gps, photoIds: [photo.id], educationGiven: true, deadlineAt: new Date(Date.now() + 24 * 3600_000).toISOString(),
+      kind: 'order', version: 1, coOfficerId: e2.id, gps, photoIds: [photo.id], educationGiven: true, deadlineAt: new Date(Date.now() + 24 * 3600_000).toISOString(), deadlineReason: '店主承诺次日完成整改',
     });
     expect(step.status, await step.clone().text()).toBe(201);
     const doc = ((await step.json()) as { document: { id: string; content: { photos: { sha256: string }[] } } }).document;

@@ -75,7 +75,9 @@ describeBrowser('console: each role sees only what it may', () => {
       const ctx = await newContext(suite.browser, suite.server.url);
       const page = await ctx.newPage();
       await signInThroughForm(page, role.username);
-      await page.waitForURL(/\/sites$/);
+      // Each role opens on its own home (RoleHome); the registry is one menu entry away.
+      await page.getByTestId('who').waitFor();
+      await page.goto('/sites');
       await page.getByTestId('site-table').waitFor();
       expect(await page.getByTestId('nav-sites').count()).toBe(1);
       expect(await page.getByTestId('nav-staff').count()).toBe(role.staff ? 1 : 0);

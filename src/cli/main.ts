@@ -91,7 +91,8 @@ program
 program
   .command('start')
   .description('Quick start: migrate, seed the demo on an empty database, build the web apps once, serve')
-  .action(() => serve({ demo: true }));
+  .option('--no-build', 'do not build the web apps if they are missing')
+  .action((o: { build?: boolean }) => serve({ demo: true, build: o.build }));
 
 program
   .command('migrate')

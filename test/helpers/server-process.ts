@@ -35,14 +35,14 @@ export interface ServerProcess {
 }
 
 /**
- * A real `closeloop serve --demo` process (a temp-dir SQLite database, the demo seeded, no web
+ * A real `closeloop start --no-build` process (a temp-dir SQLite database, the demo seeded, no web
  * build), started with the same heap flags as `npm start`.
  */
 export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-proc-'));
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, [...startNodeFlags(), path.join(ROOT, 'bin/closeloop.js'), 'serve', '--demo', '--no-build'], {
+  const child = spawn(process.execPath, [...startNodeFlags(), path.join(ROOT, 'bin/closeloop.js'), 'start', '--no-build'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: dir, DATA_DIR: dir, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 
@@ -35,7 +36,7 @@ export async function withStartupLock<T>(db: DatabaseConfig, fn: () => Promise<T
 }
 
 async function acquireLockFile(file: string): Promise<void> {
-  fs.mkdirSync(new URL('.', `file://${file}`).pathname, { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   for (;;) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: 'wx' });

@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  NODE_ENV: z.string().optional(),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   HSTS: z.enum(['true', 'false']).optional(),
@@ -82,6 +84,8 @@ export interface Config {
   host: string;
   port: number;
   logLevel: string;
+  /** json: one JSON record per line (production, pipes); pretty: one short line per request (a terminal). */
+  logFormat: 'json' | 'pretty';
   sessionTtlMs: number;
   cookieSecure: boolean;
   /** Served over HTTPS: send Strict-Transport-Security (HSTS, by default as COOKIE_SECURE). */
@@ -114,7 +118,7 @@ export type SqliteSynchronous = 'full' | 'normal';
 
 export class ConfigError extends Error {}
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function readConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTty = Boolean(process.stdout.isTTY)): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -167,6 +171,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' || !stdoutIsTty ? 'json' : 'pretty'),
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     cookieSecure: e.COOKIE_SECURE === 'true',
     hsts: (e.HSTS ?? e.COOKIE_SECURE) === 'true',

@@ -15,6 +15,7 @@ import type { App } from './route.js';
 import { registerRoutes } from './routes/index.js';
 import { hubFor } from '../domain/dashboard/hub.js';
 import { logSerializers, requestId } from './request-log.js';
+import { OneLinePerRequest, prettyLogStream } from './log-format.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { gzippedAsset } from './static-gzip.js';
 import { lifecycleHooks } from './shutdown.js';
@@ -34,10 +35,12 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 
 /** Builds the Fastify app without listening, so tests can use app.inject(). */
 export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> {
+  const pretty = deps.config.logFormat === 'pretty';
+  const stream = pretty ? prettyLogStream(opts.logStream ?? process.stdout) : opts.logStream;
   const app = Fastify({
-    logger: opts.logger
-      ? { level: deps.config.logLevel, serializers: logSerializers, ...(opts.logStream ? { stream: opts.logStream } : {}) }
-      : false,
+    logger: opts.logger ? { level: deps.config.logLevel, serializers: logSerializers, ...(stream ? { stream } : {}) } : false,
+    // The terminal form writes one line per request (after the answer), not an incoming/completed pair.
+    ...(pretty ? { logController: new OneLinePerRequest() } : {}),
     genReqId: requestId,
     requestIdHeader: false,
     bodyLimit: JSON_BODY_LIMIT,

@@ -130,7 +130,11 @@ for (const dialect of DIALECTS) {
       expect(history.cases).toBeGreaterThan(1000);
       const byStatus = await db.selectFrom('cases').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
       const statuses = new Set(byStatus.map((r) => r.status));
-      for (const s of ['closed', 'dispatched', 'cancelled']) expect(statuses).toContain(s);
+      for (const s of ['closed', 'cancelled']) expect(statuses).toContain(s);
+      // Work in progress whatever the hour the demo is seeded at (handlers wait for the morning).
+      expect([...statuses].some((s) => ['reported', 'filed', 'dispatched', 'handled', 'on_hold'].includes(s))).toBe(true);
+      const passed = await db.selectFrom('case_events').select('to_status').distinct().execute();
+      for (const s of ['reported', 'filed', 'dispatched', 'handled', 'closed']) expect(passed.map((e) => e.to_status)).toContain(s);
       expect(byStatus.reduce((a, r) => a + Number(r.n), 0)).toBe(history.cases);
       for (const s of await db.selectFrom('subdistricts').select('id').execute()) expect((await verifyChain(db, s.id)).ok).toBe(true);
       const checkins = await db.selectFrom('checkins').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -36,7 +36,7 @@ export function idAt(ms: number, r: Random): string {
   return `${t.slice(0, 8)}-${t.slice(8)}-7${a}-${b}-${c}`;
 }
 
-interface Ctx {
+export interface Ctx {
   committees: { id: string }[];
   sites: { id: string; committee_id: string; grid_id: string | null; lng: number; lat: number }[];
   categories: { id: string; code: string }[];
@@ -68,6 +68,18 @@ async function loadCtx(db: Db, sub: string): Promise<Ctx> {
 }
 
 type Ev = Omit<CaseEventTable, 'seq' | 'prev_hash' | 'hash'>;
+
+/**
+ * Handling units work 08:00–19:00 (Shanghai): work that would fall in the night waits for the
+ * morning (spread over its first hours), as long as that is still before `limit`. So the desk opened
+ * at any hour shows cases still being worked on, as a real one does.
+ */
+function onShift(r: Random, at: number, limit: number): number {
+  const hour = Math.floor(at / HOUR + 8) % 24;
+  if (hour >= 8 && hour < 19) return Math.min(at, limit);
+  const morning = at + ((((8 - hour) % 24) + 24) % 24) * HOUR - (at % HOUR) + r.int(0, 150) * MIN;
+  return Math.min(morning, limit);
+}
 
 /** One case's lifecycle, cut at `now`; returns its final row and its events. */
 function lifecycle(r: Random, ctx: Ctx, sub: string, number: string, t0: number, now: number) {
@@ -149,7 +161,7 @@ function lifecycle(r: Random, ctx: Ctx, sub: string, number: string, t0: number,
     return { row, events };
   }
   const late = r.chance(0.025);
-  let handleAt = late ? handleDue + r.int(1, 30) * HOUR : t + Math.min(handleDue - t - MIN, Math.exp(r.next() * 3.2) * 0.3 * HOUR);
+  let handleAt = late ? handleDue + r.int(1, 30) * HOUR : onShift(r, t + Math.exp(r.next() * 4.4) * 0.3 * HOUR, handleDue - MIN);
   if (late) {
     if (!push(handleDue, 'overdue', 'dispatched', null, { overdue_at: [null, iso(handleDue)], overdue_count: [0, 1] })) return { row, events };
     Object.assign(row, { overdue_at: iso(handleDue), overdue_count: 1 });
@@ -169,7 +181,7 @@ function lifecycle(r: Random, ctx: Ctx, sub: string, number: string, t0: number,
     handleDue = t + 24 * HOUR;
     if (!push(t, 'check_fail', 'dispatched', checker, { stage_due_at: [row.stage_due_at, iso(handleDue)], checker_user_id: [checker, null] })) return { row, events };
     Object.assign(row, { rework_pending: 1, checker_user_id: null, handled_on_time: null, stage_due_at: iso(handleDue), handle_due_at: iso(handleDue) });
-    handleAt = t + r.int(1, 8) * HOUR;
+    handleAt = onShift(r, t + r.int(1, 8) * HOUR, handleDue - MIN);
     if (!handle(handleAt)) return { row, events };
   }
   t = handleAt + r.int(20, 300) * MIN;
@@ -211,6 +223,26 @@ export interface CaseYearResult {
   rollupRows: number;
 }
 
+/** The cases of `o.days` days up to `o.now` and their events (unchained), from the random stream `r`. */
+export function generateCases(r: Random, ctx: Ctx, sub: string, prefix: string, o: Pick<CaseYearOptions, 'days' | 'casesPerDay' | 'now'>) {
+  const now = o.now.getTime();
+  const today = shanghaiDate(o.now);
+  const cases: CaseTable[] = [];
+  const events: Ev[] = [];
+  for (let d = o.days; d >= 0; d--) {
+    const date = addDays(today, -d);
+    const start = shanghaiInstant(date, '07:00').getTime();
+    const n = Math.max(0, Math.round(o.casesPerDay * (0.7 + r.next() * 0.6)));
+    const times = Array.from({ length: n }, () => start + Math.floor(r.next() * 13 * HOUR)).filter((t) => t <= now).sort((a, b) => a - b);
+    times.forEach((t0, i) => {
+      const lc = lifecycle(r, ctx, sub, `${prefix}-${shanghaiDay(new Date(t0))}-${String(i + 1).padStart(4, '0')}`, t0, now);
+      cases.push(lc.row);
+      for (const e of lc.events) events.push(e);
+    });
+  }
+  return { cases, events };
+}
+
 /**
  * Generates one subdistrict's case year and writes it through the sink (call inside
  * sink.transaction): cases, the hash-chained events, the fold state, every rollup grain and the
@@ -227,21 +259,7 @@ export async function seedCaseYear(db: Db, sink: BulkSink, sub: string, o: CaseY
   const info = await db.selectFrom('subdistricts').select(['code', 'case_prefix', 'district_id']).where('id', '=', sub).executeTakeFirstOrThrow();
   // 'Y' keeps synthetic numbers apart from live ones (which take case_number_counters).
   const prefix = `${info.case_prefix ?? `S${info.code}`}Y`;
-  const now = o.now.getTime();
-  const today = shanghaiDate(o.now);
-  const cases: CaseTable[] = [];
-  const events: Ev[] = [];
-  for (let d = o.days; d >= 0; d--) {
-    const date = addDays(today, -d);
-    const start = shanghaiInstant(date, '07:00').getTime();
-    const n = Math.max(0, Math.round(o.casesPerDay * (0.7 + r.next() * 0.6)));
-    const times = Array.from({ length: n }, () => start + Math.floor(r.next() * 13 * HOUR)).filter((t) => t <= now).sort((a, b) => a - b);
-    times.forEach((t0, i) => {
-      const lc = lifecycle(r, ctx, sub, `${prefix}-${shanghaiDay(new Date(t0))}-${String(i + 1).padStart(4, '0')}`, t0, now);
-      cases.push(lc.row);
-      for (const e of lc.events) events.push(e);
-    });
-  }
+  const { cases, events } = generateCases(r, ctx, sub, prefix, o);
   events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const head = await db.selectFrom('chain_heads').select(['seq', 'hash']).where('subdistrict_id', '=', sub).executeTakeFirst();
   if (head && Number(head.seq) > 0) throw new Error('the subdistrict already has case history; seed a fresh database');

@@ -29,6 +29,8 @@ export const STATUS: Record<ErrorCode, number> = {
   fine_exceeds_prior_notice: 422,
   hearing_not_available: 409,
   officer_without_certificate: 422,
+  challenge_failed: 403,
+  challenge_replayed: 409,
 };
 
 export interface FieldError {

@@ -42,7 +42,30 @@ export interface Open311RequestTable {
   contact: string;
   abusive: number;
   abusive_reason: string | null;
+  abusive_at: string | null;
+  abusive_by: string | null;
+  /** Keyed hash of the client address a public report came from (never the address); null for keyed integrations. */
+  client_hash: string | null;
+  /** The reporter's answer to the fix, from the tracking page. */
+  feedback: PublicFeedback | null;
+  feedback_at: string | null;
   created_at: string;
+}
+
+export const PUBLIC_FEEDBACK = ['confirmed', 'contested'] as const;
+export type PublicFeedback = (typeof PUBLIC_FEEDBACK)[number];
+
+/** The server secret that signs proof-of-work challenges (one row, shared by every instance). */
+export interface PublicReportSecretTable {
+  id: string;
+  secret: string;
+  created_at: string;
+}
+
+/** Proof-of-work challenges already used: a replay is refused. Rows past expires_at can be dropped. */
+export interface PublicPowSpentTable {
+  challenge_id: string;
+  expires_at: string;
 }
 
 export interface Open311IdempotencyTable {

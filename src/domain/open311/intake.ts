@@ -100,7 +100,7 @@ export async function fileRequest(
   caller: IntakeCaller,
   j: Jurisdiction,
   input: IntakeInput,
-  opts: { clientToken?: string; duplicateRadiusM?: number; duplicateWindowHours?: number } = {},
+  opts: { clientToken?: string; duplicateRadiusM?: number; duplicateWindowHours?: number; clientHash?: string } = {},
 ): Promise<IntakeResult> {
   if (caller.kind === 'key' && !caller.key.subdistrictIds.includes(j.id)) {
     throw new DomainError('forbidden', `This api_key may not file into jurisdiction ${j.jurisdictionId}`, { field: 'api_key' });
@@ -177,7 +177,8 @@ export async function fileRequest(
   await db.insertInto('open311_requests').values({
     case_id: row.id, subdistrict_id: j.id, key_id: caller.kind === 'key' ? caller.key.id : null, channel, token, service_code: category.code,
     address_string: optional(input.address_string) ?? null, address_id: place.siteId, attributes: JSON.stringify(attributes),
-    media_url: optional(input.media_url) ?? null, contact: JSON.stringify(contact), abusive: 0, abusive_reason: null, created_at: at,
+    media_url: optional(input.media_url) ?? null, contact: JSON.stringify(contact), abusive: 0, abusive_reason: null,
+    abusive_at: null, abusive_by: null, client_hash: opts.clientHash ?? null, feedback: null, feedback_at: null, created_at: at,
   }).execute();
   if (idemKey) {
     await db.insertInto('open311_idempotency').values({ scope, idem_key: idemKey, case_id: row.id, request_hash: hash, created_at: at }).execute();

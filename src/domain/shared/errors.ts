@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'fine_exceeds_prior_notice',
   'hearing_not_available',
   'officer_without_certificate',
+  'challenge_failed',
+  'challenge_replayed',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

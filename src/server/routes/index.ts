@@ -23,6 +23,7 @@ import * as services from './services.js';
 import * as servicesPublic from './services-public.js';
 import * as open311 from './open311.js';
 import * as open311Keys from './open311-keys.js';
+import * as publicReports from './public-reports.js';
 import { acceptForms } from '../open311/form.js';
 import * as jobs from './jobs.js';
 
@@ -203,6 +204,15 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/open311/keys', open311Keys.list);
   r('POST', '/api/open311/keys', open311Keys.issue);
   r('DELETE', '/api/open311/keys/:id', open311Keys.revoke);
+  // The citizens' report-and-track page (/report): no account, proof of work, the tracking token as key
+  r('GET', '/api/public/reports/challenge', publicReports.challenge);
+  r('GET', '/api/public/reports/categories', publicReports.categories);
+  r('POST', '/api/public/reports', publicReports.submit);
+  r('GET', '/api/public/reports/:token', publicReports.track);
+  r('POST', '/api/public/reports/:token/confirm', publicReports.confirm);
+  r('POST', '/api/public/reports/:token/contest', publicReports.contest);
+  r('GET', '/api/cases/:id/public-report', publicReports.side);
+  r('POST', '/api/cases/:id/abusive', publicReports.abusive);
 
   // Open311 GeoReport v2 (issue 14): key-authenticated (never by cookie), form-encoded posts, the spec's error bodies.
   app.register(async (scope) => {

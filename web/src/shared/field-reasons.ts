@@ -6,6 +6,7 @@
  * has a Chinese sentence, so a new rule cannot reach a Chinese screen in English.
  */
 import { SERVICE_REASONS_ZH } from './field-reasons-services.js';
+import { PUBLIC_REPORT_REASONS_ZH } from './field-reasons-public.js';
 
 type Pattern = [RegExp, string | ((m: RegExpExecArray) => string)];
 
@@ -18,6 +19,7 @@ const STATUS: Record<string, string> = {
 const status = (s: string) => STATUS[s] ?? s;
 
 export const REASONS_ZH: Pattern[] = [
+  ...PUBLIC_REPORT_REASONS_ZH,
   ...SERVICE_REASONS_ZH,
   [/^does not match this bin room's plate$/, '与该箱房的二维码不符'],
   [/^must be 'working' or 'calendar'$/, '只能是工作时间或自然时间'],

@@ -1,0 +1,30 @@
+/** Field reasons of the public report page (src/domain/public-reports, src/server/routes/public-reports.ts) in Chinese. */
+type Pattern = [RegExp, string | ((m: RegExpExecArray) => string)];
+
+export const PUBLIC_REPORT_REASONS_ZH: Pattern[] = [
+  [/^this point lies outside every subdistrict served here$/, '该位置不在本平台服务的街道范围内'],
+  [/^only a closed case can be confirmed or contested$/, '案件结案后才能确认或提出异议'],
+  [/^this fix was already confirmed or contested$/, '您已对本次整改结果确认或提出过异议'],
+  [/^the report was marked abusive$/, '该上报已被认定为恶意上报'],
+  [/^the report is already marked abusive$/, '该上报已标记为恶意上报'],
+  [/^required: say what is still wrong$/, '必填：请说明仍存在什么问题'],
+  [/^required: why the report is abusive$/, '必填：请说明认定为恶意上报的理由'],
+  [/^required: a photo of the problem$/, '必填：请拍摄问题照片'],
+  [/^required: describe the problem$/, '必填：请描述问题'],
+  [/^required: a point on the map or your location$/, '必填：请在地图上选点或使用当前位置'],
+  [/^reports from this client were marked abusive; one report a day$/, '该设备此前的上报被认定为恶意上报，每天只能上报一次'],
+  [/^may not contain HTML or code$/, '不能包含 HTML 或代码'],
+  [/^at most (\d+) characters$/, (m) => `最多 ${m[1]} 个字`],
+  [/^a proof-of-work challenge is required$/, '缺少防刷验证，请刷新页面后重试'],
+  [/^the nonce must be a whole number$/, '防刷验证结果格式不正确'],
+  [/^the challenge is malformed$/, '防刷验证格式不正确，请刷新页面后重试'],
+  [/^the challenge was not issued by this server$/, '防刷验证不是本站签发的'],
+  [/^the challenge is too easy$/, '防刷验证难度不足'],
+  [/^the challenge has expired; ask for a new one$/, '防刷验证已过期，请重新提交'],
+  [/^the nonce does not solve the challenge$/, '防刷验证未通过'],
+  [/^this challenge was already used$/, '防刷验证已使用过，请重新提交'],
+  [/^send the report as multipart\/form-data$/, '请以 multipart/form-data 格式提交'],
+  [/^send one photo as field photo$/, '请以 photo 字段上传一张照片'],
+  [/^empty file$/, '文件为空'],
+  [/^send exif_lat and exif_lng together$/, 'exif_lat 与 exif_lng 须同时提供'],
+];

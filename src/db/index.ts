@@ -5,6 +5,7 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDiale
 import pg from 'pg';
 import type { DatabaseConfig, PostgresPoolSettings } from '../config.js';
 import { migrations } from './migrations/index.js';
+import { NamedStatementClient } from './pg-named-statements.js';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 import type { Database } from './schema.js';
@@ -65,6 +66,8 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: config.url,
     max: settings.max,
+    // Hot-path queries (db/prepared.ts) as named statements: parsed and planned once per connection.
+    Client: NamedStatementClient,
     // Set on every connection at start-up: a query stuck behind a lock or running away fails fast
     // (answered 503 Retry-After by the server) instead of holding a request and a connection.
     statement_timeout: settings.statementTimeoutMs || undefined,

@@ -1,5 +1,6 @@
-import { type Compilable, CompiledQuery, type Insertable, type QueryResult } from 'kysely';
+import { type Compilable, CompiledQuery, type Insertable, PostgresAdapter, type QueryResult } from 'kysely';
 import type { Db } from './index.js';
+import { nameStatement } from './pg-named-statements.js';
 import type { Database } from './schema.js';
 
 /**
@@ -13,6 +14,9 @@ import type { Database } from './schema.js';
  * `build` must be shape-pure: the SQL it produces may not depend on its arguments' values (no
  * `if (arg)`, no `in (list)` of variable length); each argument must reach the query as a bound
  * parameter. Both are checked when the query is first compiled.
+ *
+ * On PostgreSQL the SQL also runs as a named prepared statement (pg-named-statements.ts): parsed
+ * and planned once per connection instead of on every run.
  */
 const MARK = '\u0000closeloop-arg:';
 const placeholder = (i: number) => `${MARK}${i}\u0000`;
@@ -42,6 +46,7 @@ export function prepared<A extends unknown[], O>(build: (db: Db, ...args: A) => 
         if (!slots.includes(i)) throw new Error(`prepared query does not bind argument ${i}: ${q.sql}`);
       }
       c = { sql: q.sql, slots };
+      if (db.getExecutor().adapter instanceof PostgresAdapter) nameStatement(q.sql);
       byEngine.set(engine, c);
     }
     return c;

@@ -51,4 +51,18 @@ describe.each(DIALECTS)('prepared queries [%s]', (kind) => {
     const ignored = prepared((db: Db, _day: string) => db.selectFrom('case_number_counters').select('last'));
     await expect(ignored.all(h.db, 'x')).rejects.toThrow(/does not bind argument 0/);
   });
+
+  it.runIf(kind === 'postgres')('runs as a named statement on PostgreSQL: prepared once per connection, then only executed', async () => {
+    await h.db.transaction().execute(async (trx) => {
+      const named = async () =>
+        (await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where statement like '%case_number_counters%' and statement like '%order by%'`.execute(trx)).rows[0]!.n;
+      await roomById.all(trx, s1, '20261001');
+      await roomById.all(trx, s2, '20261001');
+      // The connection holds it once, however often it ran; an ad-hoc query is not named.
+      expect(await named()).toBe(1);
+      await trx.selectFrom('case_number_counters').select('last').where('day', '=', '20261001').orderBy('last').execute();
+      expect(await named()).toBe(1);
+    });
+  });
 });
+

@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+
+/**
+ * Hot-path statements run as NAMED prepared statements on PostgreSQL: each connection parses and
+ * plans one of them once, then only binds and executes it. An unnamed statement (what node-postgres
+ * sends otherwise) is parsed, analysed and planned again on every run, which was about half of
+ * PostgreSQL's CPU per case transition.
+ *
+ * Only SQL registered here is named: the fixed-shape queries of db/prepared.ts. Their number is
+ * bounded (each is one shape of a query written in the code), so the per-connection cache is too.
+ */
+const names = new Map<string, string>();
+
+/** Marks a SQL text as one to run as a named statement (idempotent). */
+export function nameStatement(sql: string): void {
+  if (!names.has(sql)) names.set(sql, `cl_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`);
+}
+
+/** The statement name of a registered SQL text, if any. */
+export const statementName = (sql: string): string | undefined => names.get(sql);
+
+/** pg.Client that sends registered SQL as named statements (pg.Pool's `Client` option). */
+export class NamedStatementClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query() has many overloads; only (text, values[, cb]) is rewritten
+  override query(...args: any[]): any {
+    const [text, values] = args;
+    if (typeof text === 'string' && (values === undefined || Array.isArray(values))) {
+      const name = names.get(text);
+      // biome-ignore lint/suspicious/noExplicitAny: see above
+      if (name) return (super.query as any)({ name, text, values }, ...args.slice(2));
+    }
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    return (super.query as any)(...args);
+  }
+}

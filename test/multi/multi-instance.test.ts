@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../src/config.js';
+import { createFileStore } from '../../src/domain/storage/index.js';
+import { originalKey } from '../../src/domain/storage/keys.js';
 import { createDatabase, type DatabaseHandle } from '../../src/db/index.js';
 import { notify } from '../../src/domain/notifications/notify.js';
 import { systemClock } from '../../src/domain/shared/clock.js';
@@ -123,11 +127,24 @@ describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL d
       kind: 'order', version: 1, coOfficerId: e2.id, gps, photoIds: [photo.id], educationGiven: true, deadlineAt: new Date(Date.now() + 24 * 3600_000).toISOString(), deadlineReason: '店主承诺次日完成整改',
     });
     expect(step.status, await step.clone().text()).toBe(201);
-    const doc = ((await step.json()) as { document: { id: string; content: { photos: { sha256: string }[] } } }).document;
+    const doc = ((await step.json()) as { document: { id: string; pdfSha256: string; verifyCode: string; content: { photos: { sha256: string }[] } } }).document;
     expect(doc.content.photos.map((p) => p.sha256)).toHaveLength(1);
+    // The document made on instance 2 is served by instance 1 from the shared bucket (not a column, not a disk).
     const pdf = await fetch(`${api(0)}/api/enforcement/documents/${doc.id}/pdf`, { headers: { cookie: e1On1 } });
     expect(pdf.status).toBe(200);
-    expect(await pdfText(Buffer.from(await pdf.arrayBuffer()))).toContain('责令');
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(await pdfText(bytes)).toContain('责令');
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(doc.pdfSha256);
+    const bucket = createFileStore(readConfig({ ...s3.env }).storage);
+    try {
+      expect((await bucket.get(originalKey(doc.pdfSha256)))?.equals(bytes)).toBe(true);
+    } finally {
+      await bucket.close();
+    }
+    expect((await q.selectFrom('enforcement_documents').select('pdf').where('id', '=', doc.id).executeTakeFirstOrThrow()).pdf).toBeNull();
+    const verified = await fetch(`${api(0)}/api/enforcement/documents/verify?code=${doc.verifyCode}`, { headers: { cookie: e1On1 } });
+    expect(await verified.json()).toMatchObject({ valid: true, checks: { pdf: true } });
+    expect((await fetch(`${api(0)}/api/enforcement/documents/${doc.id}/pdf`, { headers: { cookie: await signInOver(api(0), 'xx-admin') } })).status).toBe(404);
   });
 
   it('an event reported through one instance reaches dashboard streams on both within 1 s, each within its scope', async () => {

@@ -14,6 +14,8 @@ import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 import { jpegWithExif, multipart } from '../helpers/images.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
+import { pdfText } from '../helpers/pdf-text.js';
+import { HQ_GPS, hongqiao, uploadPhoto } from '../enforcement/helpers.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const s3Config = (s3: TestS3, prefix = '') => ({
@@ -119,6 +121,57 @@ for (const dialect of DIALECTS) {
       expect((await ctx.app.inject({ method: 'GET', url: p.url, headers: { cookie: xx } })).statusCode).toBe(404);
     });
 
+    let documentSha = '';
+    it('enforcement documents go to the bucket too and are served and verified through the app with the same scope checks', async () => {
+      const e1 = await signInAs(ctx.app, 'enforcer1');
+      const hq = await hongqiao(ctx);
+      const shop = await ctx.handle.db.selectFrom('sites').select('id').where('subdistrict_id', '=', hq.subdistrictId).where('kind', '=', 'shop').orderBy('id').executeTakeFirstOrThrow();
+      const post = (url: string, payload: object) => ctx.app.inject({ method: 'POST', url, payload, headers: { cookie: e1 } });
+      const opened = await post('/api/enforcement/cases', { siteId: shop.id, categoryId: hq.categoryId, gps: HQ_GPS, legalBasisId: hq.art26, facts: '未设置分类标识' });
+      expect(opened.statusCode, opened.body).toBe(201);
+      const step = await post(`/api/enforcement/cases/${opened.json().id}/steps`, {
+        kind: 'order', version: 1, coOfficerId: await hq.userId('enforcer2'), gps: HQ_GPS, photoIds: [await uploadPhoto(ctx, e1)], educationGiven: true,
+        deadlineAt: new Date(Date.now() + 24 * 3600_000).toISOString(), deadlineReason: '店主承诺次日完成整改',
+      });
+      expect(step.statusCode, step.body).toBe(201);
+      const doc = step.json().document as { id: string; pdfSha256: string; verifyCode: string; pdfUrl: string };
+      documentSha = doc.pdfSha256;
+
+      // The bytes are an object of the shared store named by their hash, not a column, not a local file.
+      const row = await ctx.handle.db.selectFrom('enforcement_documents').select(['pdf', 'pdf_sha256']).where('id', '=', doc.id).executeTakeFirstOrThrow();
+      expect(row.pdf).toBeNull();
+      const store = filesFor(ctx.deps.config);
+      const stored = (await store.get(originalKey(doc.pdfSha256)))!;
+      expect(sha(stored)).toBe(doc.pdfSha256);
+      expect(fs.readdirSync(localDir)).toEqual([]);
+
+      const served = await ctx.app.inject({ method: 'GET', url: doc.pdfUrl, headers: { cookie: e1 } });
+      expect(served.statusCode).toBe(200);
+      expect(served.headers['content-type']).toBe('application/pdf');
+      expect(served.rawPayload.equals(stored)).toBe(true);
+      expect(await pdfText(served.rawPayload)).toContain('责令');
+      const verified = await ctx.app.inject({ method: 'GET', url: `/api/enforcement/documents/verify?code=${doc.verifyCode}`, headers: { cookie: e1 } });
+      expect(verified.json()).toMatchObject({ valid: true, checks: { content: true, code: true, pdf: true } });
+      // Another subdistrict's admin gets a 404 for the file and no document for the code.
+      const xx = await signInAs(ctx.app, 'xx-admin');
+      expect((await ctx.app.inject({ method: 'GET', url: doc.pdfUrl, headers: { cookie: xx } })).statusCode).toBe(404);
+
+      // A store that lost the object: the PDF is a clean 404 and verification says the PDF check failed.
+      const emptyStore = { ...ctx.deps, config: { ...ctx.deps.config, storage: { kind: 'local' as const, dir: path.join(tmp, `empty-${dialect}`) } } };
+      const { buildApp } = await import('../../src/server/app.js');
+      const other = await buildApp(emptyStore);
+      try {
+        const e1Other = await signInAs(other, 'enforcer1');
+        const gone = await other.inject({ method: 'GET', url: doc.pdfUrl, headers: { cookie: e1Other } });
+        expect(gone.statusCode).toBe(404);
+        expect(gone.json().error.code).toBe('not_found');
+        const failed = await other.inject({ method: 'GET', url: `/api/enforcement/documents/verify?code=${doc.verifyCode}`, headers: { cookie: e1Other } });
+        expect(failed.json()).toMatchObject({ valid: false, checks: { content: true, code: true, pdf: false } });
+      } finally {
+        await other.close();
+      }
+    });
+
     it('storage migrate copies every file between backends, verifies each hash, and reports a corrupt source', async () => {
       const from = createFileStore({ kind: 'local', dir: path.join(tmp, `migrate-src-${dialect}`) });
       const to = createFileStore(s3Config(s3, `migrated-${dialect}`));
@@ -126,7 +179,9 @@ for (const dialect of DIALECTS) {
       // The photos uploaded so far live in the bucket: move them to a local folder first (s3 → local).
       const toLocal = await migrateFiles(ctx.handle.db, filesFor(ctx.deps.config), from);
       const rows = await ctx.handle.db.selectFrom('photos').select(['storage_key', 'thumb_key']).execute();
-      const keys = new Set(rows.flatMap((r) => [r.storage_key, r.thumb_key].filter(Boolean)));
+      const docs = await ctx.handle.db.selectFrom('enforcement_documents').select('pdf_sha256').execute();
+      const keys = new Set([...rows.flatMap((r) => [r.storage_key, r.thumb_key].filter(Boolean)), ...docs.map((d) => originalKey(d.pdf_sha256))]);
+      expect(keys.has(originalKey(documentSha))).toBe(true);
       expect(toLocal).toMatchObject({ objects: keys.size, copied: keys.size, verified: keys.size, missing: [], mismatched: [] });
       // local → another bucket prefix, and again (idempotent: nothing copied twice, all verified)
       expect(await migrateFiles(ctx.handle.db, from, to)).toMatchObject({ copied: keys.size, verified: keys.size, mismatched: [] });
@@ -139,6 +194,32 @@ for (const dialect of DIALECTS) {
       expect(r.mismatched).toEqual([one!.storage_key]);
       expect(await back.has(one!.storage_key)).toBe(false);
       for (const s of [from, to, back]) await s.close();
+    });
+
+    it('storage migrate moves the PDF of a document issued before PDFs left the database into the store, verified', async () => {
+      const db = ctx.handle.db;
+      const template = await db.selectFrom('enforcement_documents').selectAll().where('pdf_sha256', '=', documentSha).executeTakeFirstOrThrow();
+      const bytes = Buffer.from('%PDF-1.4 a document issued before the move');
+      const legacy = { ...template, id: 'legacy-doc-1', seq: 9001, verify_code: 'LEGA-CY00-0000-0001', pdf: bytes, pdf_sha256: sha(bytes) };
+      await db.insertInto('enforcement_documents').values(legacy).execute();
+      try {
+        const target = createFileStore({ kind: 'local', dir: path.join(tmp, `legacy-${dialect}`) });
+        const r = await migrateFiles(db, filesFor(ctx.deps.config), target);
+        expect(r).toMatchObject({ missing: [], mismatched: [] });
+        expect(r.verified).toBe(r.objects);
+        expect((await target.get(originalKey(sha(bytes))))!.equals(bytes)).toBe(true);
+        expect((await target.get(originalKey(documentSha)))!.length).toBeGreaterThan(1000);
+        // Its row's bytes are served as before.
+        const e1 = await signInAs(ctx.app, 'enforcer1');
+        const served = await ctx.app.inject({ method: 'GET', url: `/api/enforcement/documents/${legacy.id}/pdf`, headers: { cookie: e1 } });
+        expect(served.rawPayload.equals(bytes)).toBe(true);
+        // Row bytes that no longer match their recorded hash are reported, not copied.
+        await db.updateTable('enforcement_documents').set({ pdf: Buffer.from('tampered') }).where('id', '=', legacy.id).execute();
+        const again = await migrateFiles(db, filesFor(ctx.deps.config), createFileStore({ kind: 'local', dir: path.join(tmp, `legacy2-${dialect}`) }));
+        expect(again.mismatched).toEqual([originalKey(sha(bytes))]);
+      } finally {
+        await db.deleteFrom('enforcement_documents').where('id', '=', legacy.id).execute();
+      }
     });
   });
 }

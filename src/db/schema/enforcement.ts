@@ -143,7 +143,8 @@ export interface EnforcementDocumentTable {
   content: string;
   content_sha256: string;
   verify_code: string;
-  pdf: Buffer;
+  /** Only documents issued before the PDFs moved to the file store (key: originalKey(pdf_sha256)). */
+  pdf: Buffer | null;
   pdf_sha256: string;
   issued_by: string;
   issued_at: string;

@@ -6,6 +6,7 @@ import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
 import { canonicalJson } from '../cases/hash-chain.js';
 import type { FileStore } from '../storage/file-store.js';
+import { originalKey } from '../storage/keys.js';
 import { invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { DocumentContent } from './document-content.js';
@@ -83,14 +84,19 @@ export async function issueDocument(trx: Db, env: { settings: EnforcementSetting
   const contentSha = sha256(contentJson);
   const code = verifyCodeOf(env.signingKey, contentSha);
   const pdf = await renderDocumentPdf(content, code, thumbs);
+  const pdfSha = sha256(pdf);
+  // The PDF goes to the shared file store (every instance serves it), named by its hash, before
+  // the row: if the transaction then fails, an unreferenced object is left, never a row without
+  // its file.
+  await env.files.putOnce(originalKey(pdfSha), pdf);
   const row: EnforcementDocumentTable = {
     id: newId(), subdistrict_id: p.subdistrictId, enforcement_case_id: p.enforcementCaseId, step_id: p.stepId, kind: p.kind,
     year: p.supersedes ? Number(p.supersedes.year) : year, seq, number, revision, supersedes_id: p.supersedes?.id ?? null,
     legal_basis_version_id: content.legalBasis.versionId, content: contentJson, content_sha256: contentSha, verify_code: code,
-    pdf, pdf_sha256: sha256(pdf), issued_by: p.issuedBy, issued_at: content.issuedAt,
+    pdf: null, pdf_sha256: pdfSha, issued_by: p.issuedBy, issued_at: content.issuedAt,
   };
   await trx.insertInto('enforcement_documents').values(row).execute();
-  return row;
+  return { ...row, pdf };
 }
 
 export function documentDto(d: Omit<EnforcementDocumentTable, 'pdf'>, supersededBy: string | null = null) {
@@ -126,17 +132,25 @@ export async function getDocument(db: Db, actor: Actor, id: string) {
   return documentDto(d, await supersededBy(db, d.id));
 }
 
-export async function getDocumentPdf(db: Db, actor: Actor, id: string) {
+/** The bytes of a document's PDF: from the file store, or (issued before the move) from its row. */
+async function pdfBytes(files: FileStore, d: { pdf: Buffer | Uint8Array | null; pdf_sha256: string }): Promise<Buffer | null> {
+  if (d.pdf) return Buffer.from(d.pdf);
+  return files.get(originalKey(d.pdf_sha256));
+}
+
+export async function getDocumentPdf(db: Db, files: FileStore, actor: Actor, id: string) {
   const d = await scopedDocument(db, actor, { id });
   if (!d) throw notFound('Document', id);
-  return { number: d.number, revision: Number(d.revision), pdf: Buffer.from(d.pdf) };
+  const pdf = await pdfBytes(files, d);
+  if (!pdf) throw notFound('Document PDF in file storage', id);
+  return { number: d.number, revision: Number(d.revision), pdf };
 }
 
 /**
  * Checks a document against the stored record: the code must be the HMAC of the stored content's
- * hash, the content must still hash to that value, and the stored PDF bytes to their hash.
+ * hash, the content must still hash to that value, and the stored PDF bytes (file store) to their hash.
  */
-export async function verifyDocument(db: Db, actor: Actor, rawCode: string) {
+export async function verifyDocument(db: Db, files: FileStore, actor: Actor, rawCode: string) {
   const code = rawCode.trim().toUpperCase().replace(/[^0-9A-F]/g, '').replace(/(.{4})(?=.)/g, '$1-');
   if (!/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/.test(code)) throw invalidField('code', 'a verification code looks like XXXX-XXXX-XXXX-XXXX');
   const d = await scopedDocument(db, actor, { code });
@@ -145,7 +159,8 @@ export async function verifyDocument(db: Db, actor: Actor, rawCode: string) {
   const contentOk = sha256(d.content) === d.content_sha256;
   const expected = Buffer.from(verifyCodeOf(key.signing_key, d.content_sha256));
   const codeOk = expected.length === Buffer.from(code).length && timingSafeEqual(expected, Buffer.from(code));
-  const pdfOk = sha256(Buffer.from(d.pdf)) === d.pdf_sha256;
+  const pdf = await pdfBytes(files, d);
+  const pdfOk = pdf !== null && sha256(pdf) === d.pdf_sha256;
   const later = await supersededBy(db, d.id);
   const content = JSON.parse(d.content) as DocumentContent;
   return {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/index.js';
 import type { FileStore } from './file-store.js';
+import { originalKey } from './keys.js';
 
 export interface MigrateReport {
-  /** Objects the photo rows refer to. */
+  /** Objects the photo and document rows refer to. */
   objects: number;
   copied: number;
   alreadyThere: number;
@@ -18,11 +19,12 @@ export interface MigrateReport {
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /**
- * Copies every file the photo rows refer to from one store to another, then reads each back
- * from the target and checks its hash: an original must hash to its photo's SHA-256 (its name),
- * a thumbnail to the hash of the source's bytes. Idempotent: objects already in the target are
- * verified, not copied again. Nothing is deleted from the source; switch STORAGE_BACKEND once
- * the report is clean.
+ * Copies every file the photo and enforcement-document rows refer to from one store to another,
+ * then reads each back from the target and checks its hash: an original or a document PDF must
+ * hash to its row's SHA-256 (its name), a thumbnail to the hash of the source's bytes. A document
+ * issued before PDFs moved to the file store has its bytes in its row: they are the source then.
+ * Idempotent: objects already in the target are verified, not copied again. Nothing is deleted
+ * from the source; switch STORAGE_BACKEND once the report is clean.
  */
 export async function migrateFiles(db: Db, from: FileStore, to: FileStore, onProgress?: (done: number, total: number) => void): Promise<MigrateReport> {
   const rows = await db.selectFrom('photos').select(['sha256', 'storage_key', 'thumb_key']).distinct().execute();
@@ -31,10 +33,25 @@ export async function migrateFiles(db: Db, from: FileStore, to: FileStore, onPro
     wanted.set(r.storage_key, r.sha256);
     if (r.thumb_key) wanted.set(r.thumb_key, null);
   }
+  const docs = await db
+    .selectFrom('enforcement_documents')
+    .select((eb) => ['pdf_sha256', eb.fn.max<number>(eb.case().when('pdf', 'is not', null).then(1).else(0).end()).as('in_row')])
+    .groupBy('pdf_sha256')
+    .execute();
+  const inRow = new Set<string>(); // keys whose bytes a document row holds
+  for (const d of docs) {
+    const key = originalKey(d.pdf_sha256);
+    wanted.set(key, d.pdf_sha256);
+    if (Number(d.in_row)) inRow.add(key);
+  }
+  const fromRow = async (sha256: string) => {
+    const r = await db.selectFrom('enforcement_documents').select('pdf').where('pdf_sha256', '=', sha256).where('pdf', 'is not', null).executeTakeFirst();
+    return r?.pdf ? Buffer.from(r.pdf) : null;
+  };
   const report: MigrateReport = { objects: wanted.size, copied: 0, alreadyThere: 0, verified: 0, missing: [], mismatched: [] };
   let done = 0;
   for (const [key, expectedHash] of wanted) {
-    const source = await from.get(key);
+    const source = (await from.get(key)) ?? (inRow.has(key) ? await fromRow(expectedHash!) : null);
     if (!source) {
       report.missing.push(key);
     } else {

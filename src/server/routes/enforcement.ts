@@ -137,7 +137,7 @@ export const document = def({
 export const pdf = def({
   schema: { tags, summary: 'The stored PDF of a document (immutable bytes)', params: IdParams },
   handler: async ({ req, reply, deps, actor }) => {
-    const d = await getDocumentPdf(deps.db, actor, req.params.id);
+    const d = await getDocumentPdf(deps.db, filesFor(deps.config), actor, req.params.id);
     return reply
       .header('content-type', 'application/pdf')
       .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(`${d.number}-r${d.revision}.pdf`)}`)
@@ -157,7 +157,7 @@ export const correct = def({
 
 export const verify = def({
   schema: { tags, summary: 'Check a document against the stored record by its verification code (within your scope)', querystring: z.strictObject({ code: z.string().trim().min(1).max(40) }) },
-  handler: async ({ req, deps, actor }) => verifyDocument(deps.db, actor, req.query.code),
+  handler: async ({ req, deps, actor }) => verifyDocument(deps.db, filesFor(deps.config), actor, req.query.code),
 });
 
 export const officers = def({

@@ -67,3 +67,53 @@ describe('结案数 counted among 应结案数 (closure on the day of handling)'
     expect(again.kpisOf('2026-06-01', '2026-06-02', '2026-06-03').closureRate).toBe(1);
   });
 });
+
+/** Folds events into the unit grain: handled per [day, unit]. */
+function foldUnits(events: [action: string, at: string, changes?: Record<string, [unknown, unknown]>][]) {
+  const acc = new RollupAccumulator('D');
+  let s: FoldState = initialState();
+  events.forEach(([action, at, changes], i) => {
+    const r = foldEvent({ seq: i + 1, action, from_status: null, to_status: '', actor_user_id: 'u', at, changes: JSON.stringify(changes ?? {}) }, attrs, s);
+    s = r.state;
+    acc.addEvent(attrs, r.unitId, 'u', at, r.delta);
+    for (const x of r.dated) acc.addEvent(attrs, x.unitId ?? r.unitId, 'u', x.at, x.delta);
+  });
+  const rows = grainRows(acc).get('case_rollups_unit_daily') ?? [];
+  return Object.fromEntries(rows.filter((r) => Number(r.handled) || Number(r.rework)).map((r) => [`${r.day} ${r.unit_id}`, [Number(r.handled), Number(r.handled_on_time), Number(r.rework)]]));
+}
+
+describe('a case counts once among the handled (应结案), wherever it is handled', () => {
+  it('改派 after a failed check: the count moves from the first unit and day to the unit that handles it, and it is not rework', () => {
+    const byUnit = foldUnits([
+      ['report', '2026-06-01T01:00:00.000Z'], ['file', '2026-06-01T01:30:00.000Z'], DISPATCH,
+      ['handle', '2026-06-01T03:00:00.000Z'], // unit, 1 June, on time
+      ['check_fail', '2026-06-01T05:00:00.000Z'],
+      ['redispatch', '2026-06-02T01:00:00.000Z', { assigned_unit_id: ['unit', 'unit2'], stage_due_at: [null, '2026-06-02T02:00:00.000Z'] }],
+      ['handle', '2026-06-02T03:00:00.000Z'], // unit2, 2 June, an hour late
+    ]);
+    // [handled, handled on time, rework]: 1 June's count of `unit` is taken back (1 − 1 = 0).
+    expect(byUnit).toEqual({ '2026-06-02 unit2': [1, 0, 0] });
+  });
+
+  it('sent elsewhere and back to the failing unit, its handling is not rework (as the case counts it)', () => {
+    const byUnit = foldUnits([
+      ['report', '2026-06-01T01:00:00.000Z'], ['file', '2026-06-01T01:30:00.000Z'], DISPATCH,
+      ['handle', '2026-06-01T03:00:00.000Z'], ['check_fail', '2026-06-01T05:00:00.000Z'],
+      ['redispatch', '2026-06-01T06:00:00.000Z', { assigned_unit_id: ['unit', 'unit2'] }],
+      ['redispatch', '2026-06-01T07:00:00.000Z', { assigned_unit_id: ['unit2', 'unit'] }],
+      ['handle', '2026-06-01T08:00:00.000Z'],
+    ]);
+    expect(byUnit).toEqual({ '2026-06-01 unit': [1, 1, 0] });
+  });
+
+  it('a handled case reopened and cancelled, or merged, is taken out of the handled', () => {
+    const cancelled = fold([
+      ['report', '2026-06-01T01:00:00.000Z'], ['file', '2026-06-01T01:30:00.000Z'], DISPATCH,
+      ['handle', '2026-06-01T03:00:00.000Z'], ['check_pass', '2026-06-01T05:00:00.000Z'],
+      ['reopen', '2026-06-03T02:00:00.000Z'], ['cancel', '2026-06-03T03:00:00.000Z'],
+    ]);
+    const k = cancelled.kpisOf('2026-06-01', '2026-06-02', '2026-06-03');
+    expect([k.handled, k.handledOnTime, k.dueForClosure, k.closed, k.dueClosed, k.cancelled]).toEqual([0, 0, 0, 1, 0, 1]);
+    expect(cancelled.state.handled_at).toBeNull();
+  });
+});

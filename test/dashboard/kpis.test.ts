@@ -42,7 +42,7 @@ describe('KPI formulas (pure)', () => {
 });
 
 for (const dialect of DIALECTS) {
-  describe(`KPIs from a hand-computed workload [${dialect}]`, () => {
+  describe(`KPIs by the case, from a hand-computed workload [${dialect}]`, () => {
     let f: CaseFixture;
     let operator: string;
     beforeAll(async () => {
@@ -50,12 +50,13 @@ for (const dialect of DIALECTS) {
     });
     afterAll(async () => f.ctx.close());
 
-    it('counts due = handled + overdue-unhandled, leaves holds out, and counts rework only for the same unit', async () => {
+    it('counts each case once in 应结案 and 按期处置: 改派 is not rework, holds and cancellations are out, overdue-unhandled is in', async () => {
       const { actors: a, units } = f;
+      const db = f.ctx.handle.db;
       const clock = f.ctx.clock;
       clock.set('2026-06-01T01:00:00Z'); // Monday 09:00 in Shanghai
       const tick = () => clock.advance(5 * 60_000);
-      let v = new Map<string, number>();
+      const v = new Map<string, number>();
       const act = async (who: Actor, id: string, action: string, extra: Record<string, unknown> = {}) => {
         tick();
         const next = await f.act(who, id, { action, version: v.get(id)!, ...extra } as never);
@@ -69,77 +70,123 @@ for (const dialect of DIALECTS) {
         return c.id;
       };
       const handle = async (who: Actor, id: string) => act(who, id, 'handle', { note: '已整改', photoIds: [await f.photo(who)] });
-      const toUnit = async (id: string) => {
+      const toUnit = async (id: string, unitId = units.handler1) => {
         await act(a.operator, id, 'file');
-        await act(a.operator, id, 'dispatch', { unitId: units.handler1 });
+        await act(a.operator, id, 'dispatch', { unitId });
       };
 
-      const c1 = await report(); // handled on time, closed
+      // Every handling below happens minutes after its dispatch: on time, unless said otherwise.
+      const c1 = await report(); // plain: handled, closed
       await toUnit(c1);
       await handle(a.handler1, c1);
       await act(a.patrol1, c1, 'check_pass');
 
-      const c2 = await report(); // failed check, same unit handles again: rework
+      const c2 = await report(); // rework: failed check, the SAME unit handles again
       await toUnit(c2);
       await handle(a.handler1, c2);
       await act(a.patrol1, c2, 'check_fail', { note: '仍有混投' });
       await handle(a.handler1, c2);
       await act(a.patrol1, c2, 'check_pass');
 
-      const c3 = await report(); // failed check, re-dispatched to another unit: not rework
+      const c3 = await report(); // 改派 after a failed check: unit 2 handles; not rework, counted once (for unit 2)
       await toUnit(c3);
       await handle(a.handler1, c3);
       await act(a.patrol1, c3, 'check_fail', { note: '仍有混投' });
       await act(a.operator, c3, 'redispatch', { unitId: units.handler2, reason: '改派物业二' });
       await handle(a.handler2, c3);
+      await act(a.patrol1, c3, 'check_pass');
 
-      const c4 = await report(); // dispatched, then overdue and still not handled
+      const c4 = await report(); // 改派 before any handling; unit 2 handles; the check never comes (overdue at the check stage)
       await toUnit(c4);
+      await act(a.operator, c4, 'redispatch', { unitId: units.handler2, reason: '非本单位职责' });
+      await handle(a.handler2, c4);
 
-      const c5 = await report(); // on hold: left out even when time runs on
+      const c5 = await report(); // dispatched, never handled: overdue-unhandled
       await toUnit(c5);
-      await act(a.handler1, c5, 'request_hold', { reason: '需业委会决议' });
-      await act(a.operator, c5, 'approve_hold');
+
+      const c6 = await report(); // on hold: out, however long the hold lasts
+      await toUnit(c6);
+      await act(a.handler1, c6, 'request_hold', { reason: '需业委会决议' });
+      await act(a.operator, c6, 'approve_hold');
+
+      const c7 = await report(); // extended to 20 June: not yet due on 15 June (without it, overdue-unhandled)
+      await toUnit(c7);
+      await act(a.handler1, c7, 'request_extension', { dueAt: '2026-06-20T09:00:00Z', reason: '需采购新桶' });
+      await act(a.operator, c7, 'approve_extension');
+
+      const c8 = await report(); // cancelled before dispatch: out
+      await act(a.operator, c8, 'cancel', { reason: '重复上报' });
+
+      const c9 = await report(); // handled, closed, reopened, then cancelled: taken out again
+      await toUnit(c9);
+      await handle(a.handler1, c9);
+      await act(a.patrol1, c9, 'check_pass');
+      await act(a.operator, c9, 'reopen', { reason: '市民再次反映' });
+      await act(a.operator, c9, 'cancel', { reason: '已由他案处理' });
+
+      const c10 = await report(); // reopened and handled again by the same unit: due once, closed twice
+      await toUnit(c10);
+      await handle(a.handler1, c10);
+      await act(a.patrol1, c10, 'check_pass');
+      await act(a.operator, c10, 'reopen', { reason: '又有堆放' });
+      await act(a.operator, c10, 'dispatch', { unitId: units.handler1 });
+      await handle(a.handler1, c10);
+      await act(a.patrol1, c10, 'check_pass');
 
       tick();
-      const b1 = await f.photo(a.patrol1);
-      const b2 = await f.photo(a.patrol1);
-      await f.report(a.patrol1, { source: 'self_resolved', photoIds: [b1], afterPhotoIds: [b2] });
+      await f.report(a.patrol1, { source: 'self_resolved', photoIds: [await f.photo(a.patrol1)], afterPhotoIds: [await f.photo(a.patrol1)] });
 
-      clock.set('2026-06-15T01:00:00Z'); // well past every handling and checking limit
-      await sweepCaseDeadlines(f.ctx.handle.db, clock);
-      while ((await foldPendingEvents(f.ctx.handle.db, clock)).length);
+      clock.set('2026-06-15T01:00:00Z'); // past every handling and checking limit, before c7's extended one
+      await sweepCaseDeadlines(db, clock);
+      while ((await foldPendingEvents(db, clock)).length);
       operator = await signInAs(f.ctx.app, 'operator'); // the earlier session expired during the fortnight
 
       const res = await f.ctx.app.inject({ method: 'GET', url: `/api/dashboard/summary?subdistrictId=${f.hq}&window=custom&from=2026-06-01&to=2026-06-15`, headers: { cookie: operator } });
       expect(res.statusCode).toBe(200);
       const k = res.json().kpis;
-      expect(k.found).toBe(6);
-      expect(k.reported).toBe(5);
+      expect(k.found).toBe(11); // c1..c10 reported + 1 self-resolved
+      expect(k.reported).toBe(10);
       expect(k.selfResolved).toBe(1);
-      expect(k.selfResolvedShare).toBeCloseTo(1 / 6);
-      expect(k.handled).toBe(4); // c1, c2 (once), c3 by unit 1 and again by unit 2
-      expect(k.rework).toBe(1); // c2 only
-      expect(k.reworkRate).toBeCloseTo(1 / 4);
-      expect(k.closed).toBe(2);
-      expect(k.overdueUnhandled).toBe(1); // c4; c5 is on hold, c3 is handled (overdue at the check stage)
-      expect(k.dueForClosure).toBe(5);
-      expect(k.closureRate).toBeCloseTo(2 / 5);
-      expect(k.onTimeClosureRate).toBeCloseTo(2 / 5);
-      expect(k.onTimeHandlingRate).toBeCloseTo(4 / 5);
-      expect(k.holds).toBe(1);
-      expect(k.overdueMarked).toBe(2); // c4 (handling) and c3 (checking)
-      expect(k.medianCloseMinutes).not.toBeNull();
+      // handled = c1, c2 (once, though handled twice), c3 (once, by unit 2), c4, c10 (once, though handled twice) = 5;
+      // c9 was handled but then cancelled; c5, c6, c7, c8 never handled.
+      expect(k.handled).toBe(5);
+      expect(k.handledOnTime).toBe(5); // each within minutes of its dispatch
+      expect(k.overdueUnhandled).toBe(1); // c5; c6 is on hold, c7 extended past the 15th
+      expect(k.dueForClosure).toBe(6); // 5 handled + 1 overdue-unhandled
+      expect(k.dueForHandling).toBe(6);
+      expect(k.rework).toBe(1); // c2; c3's second handling was by another unit (改派)
+      expect(k.reworkRate).toBeCloseTo(1 / 5); // rework / handled
+      expect(k.closed).toBe(6); // closing events: c1, c2, c3, c9, c10 twice
+      expect(k.dueClosed).toBe(4); // of the 6 due, closed now: c1, c2, c3, c10 (c4 awaits its check, c5 open)
+      expect(k.dueClosedOnTime).toBe(4); // none of the four was ever overdue
+      expect(k.closureRate).toBeCloseTo(4 / 6);
+      expect(k.onTimeClosureRate).toBeCloseTo(4 / 6);
+      expect(k.onTimeHandlingRate).toBeCloseTo(5 / 6);
+      expect(k.redispatched).toBe(2); // c3, c4
+      expect(k.reopened).toBe(2); // c9, c10
+      expect(k.cancelled).toBe(2); // c8, c9
+      expect(k.holds).toBe(1); // c6
+      expect(k.extensions).toBe(1); // c7
+      expect(k.overdueMarked).toBe(2); // c5 (handling) and c4 (checking)
       const open = res.json().open;
-      expect(open.byStatus).toMatchObject({ dispatched: 1, handled: 1, on_hold: 1 });
-      expect(open.overdueNow).toBe(2);
-      expect(open.onHold).toBe(1);
+      expect(open.byStatus).toMatchObject({ dispatched: 2, handled: 1, on_hold: 1 }); // c5, c7 | c4 | c6
 
-      // The same figures by handling unit: rework belongs to unit 1; unit 2 handled c3 fresh.
-      const units1 = await f.ctx.app.inject({ method: 'GET', url: `/api/dashboard/rankings?of=unit&subdistrictId=${f.hq}&window=custom&from=2026-06-01&to=2026-06-15`, headers: { cookie: operator } });
-      const rows = units1.json().rows as { id: string; kpis: { handled: number; rework: number } }[];
-      expect(rows.find((r) => r.id === units.handler1)?.kpis).toMatchObject({ handled: 3, rework: 1 });
-      expect(rows.find((r) => r.id === units.handler2)?.kpis).toMatchObject({ handled: 1, rework: 0 });
-    }, 60_000);
+      // The case's own counters say the same.
+      const sums = await db.selectFrom('cases')
+        .select((eb) => [eb.fn.sum<number>('rework_count').as('rework'), eb.fn.sum<number>('redispatch_count').as('redispatched'),
+          eb.fn.sum<number>('reopen_count').as('reopened'), eb.fn.sum<number>('extension_count').as('extensions')])
+        .where('subdistrict_id', '=', f.hq).executeTakeFirstOrThrow();
+      expect(Object.fromEntries(Object.entries(sums).map(([x, n]) => [x, Number(n)]))).toEqual({ rework: k.rework, redispatched: k.redispatched, reopened: k.reopened, extensions: k.extensions });
+      const handledCases = await db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('subdistrict_id', '=', f.hq).where('handled_at', 'is not', null).where('source', '!=', 'self_resolved').executeTakeFirstOrThrow();
+      expect(Number(handledCases.n)).toBe(k.handled);
+
+      // By handling unit: unit 1 handled c1, c2, c10 (c3 moved to unit 2, c9 cancelled) and owns c5, overdue;
+      // unit 2 handled c3 and c4.
+      const ranked = await f.ctx.app.inject({ method: 'GET', url: `/api/dashboard/rankings?of=unit&subdistrictId=${f.hq}&window=custom&from=2026-06-01&to=2026-06-15`, headers: { cookie: operator } });
+      const rows = ranked.json().rows as { id: string; kpis: { handled: number; rework: number; dueForClosure: number; dueClosed: number } }[];
+      expect(rows.find((r) => r.id === units.handler1)?.kpis).toMatchObject({ handled: 3, rework: 1, dueForClosure: 4, dueClosed: 3 });
+      expect(rows.find((r) => r.id === units.handler2)?.kpis).toMatchObject({ handled: 2, rework: 0, dueForClosure: 2, dueClosed: 1 });
+    }, 90_000);
   });
 }

@@ -27,5 +27,6 @@ export interface CaseRollupStateTable {
   case_id: string; subdistrict_id: string; unit_id: string; handle_due_at: string | null; check_due_at: string | null;
   failed_unit_id: string | null; handled_on_time: number; overdue_ever: number;
   handled_at: string | null; due_closed_at: string | null; due_closed_on_time: number;
+  handled_unit_id: string | null; handled_counted_on_time: number;
 }
 export interface DashboardSettingsTable { subdistrict_id: string; weights: string; updated_at: string }

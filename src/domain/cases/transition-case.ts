@@ -89,6 +89,9 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
     case 'cancel':
       next.cancelled_at = at;
       next.status_reason = input.reason ?? null;
+      // A cancelled case has no handling that counts (a reopened case handled before can be cancelled).
+      next.handled_at = null;
+      next.handled_on_time = null;
       break;
     case 'dispatch':
     case 'redispatch': {
@@ -166,6 +169,9 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
       next.status_reason = input.reason ?? null;
       break;
     case 'merge':
+      // Counted in the case it is merged into, not here.
+      next.handled_at = null;
+      next.handled_on_time = null;
       next.merged_into_id = (await mergeInto(db, clock, actor, c, input.targetCaseId as string, input)).id;
       break;
     default:

@@ -56,8 +56,14 @@ export interface FoldState {
   failed_unit_id: string | null;
   handled_on_time: number;
   overdue_ever: number;
-  /** When the handling counted in `handled` happened: its closure is counted on that day. */
+  /**
+   * When the handling counted in `handled` happened (null: the case is not counted among the
+   * handled): its closure is counted on that day. A case counts there once (kpis.ts).
+   */
   handled_at: string | null;
+  /** The unit credited with that handling, and whether it was on time (to take it back exactly). */
+  handled_unit_id: string | null;
+  handled_counted_on_time: number;
   /** Where `due_closed` was counted (undone by a reopen), and whether on time. */
   due_closed_at: string | null;
   due_closed_on_time: number;
@@ -65,7 +71,7 @@ export interface FoldState {
 
 export const initialState = (): FoldState => ({
   unit_id: '', handle_due_at: null, check_due_at: null, failed_unit_id: null, handled_on_time: 0, overdue_ever: 0,
-  handled_at: null, due_closed_at: null, due_closed_on_time: 0,
+  handled_at: null, handled_unit_id: null, handled_counted_on_time: 0, due_closed_at: null, due_closed_on_time: 0,
 });
 
 export interface FoldResult {
@@ -76,7 +82,7 @@ export interface FoldResult {
    * due for closure (应结案) on the day of their handling, so that 结案数 is always a part of
    * 应结案数 (egova), whichever day the check happens.
    */
-  dated: { at: string; delta: Partial<Counters> }[];
+  dated: { at: string; delta: Partial<Counters>; /** the unit credited then (default: `unitId`) */ unitId?: string }[];
   /** the unit the figures are attributed to (after the event) */
   unitId: string;
   state: FoldState;
@@ -108,6 +114,14 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
     s.due_closed_at = s.handled_at;
     s.due_closed_on_time = onTime ? 1 : 0;
   };
+  /** Takes the counted handling back from the day and unit it was counted on. */
+  const uncountHandling = () => {
+    if (!s.handled_at) return;
+    dated.push({ at: s.handled_at, unitId: s.handled_unit_id ?? '', delta: { handled: -1, ...(s.handled_counted_on_time ? { handled_on_time: -1 } : {}) } });
+    s.handled_at = null;
+    s.handled_unit_id = null;
+    s.handled_counted_on_time = 0;
+  };
   const newStageDue = changes.stage_due_at ? toIso(changes.stage_due_at[1]) : undefined;
   switch (e.action) {
     case 'report':
@@ -124,22 +138,35 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
       break;
     case 'cancel':
       d.cancelled = 1;
+      // Cancelled cases are out of 应结案 (a reopened case handled before can be cancelled).
+      uncountHandling();
       break;
     case 'dispatch':
     case 'redispatch':
       d[e.action === 'dispatch' ? 'dispatched' : 'redispatched'] = 1;
-      if (changes.assigned_unit_id) s.unit_id = (changes.assigned_unit_id[1] as string | null) ?? '';
+      if (changes.assigned_unit_id) {
+        s.unit_id = (changes.assigned_unit_id[1] as string | null) ?? '';
+        // 改派 to another unit drops a pending rework with the old unit (as cases.rework_pending
+        // does): sent back there later, its handling is not rework.
+        s.failed_unit_id = null;
+      }
       if (newStageDue !== undefined) s.handle_due_at = newStageDue;
       break;
     case 'handle': {
       const onTime = !s.handle_due_at || e.at <= s.handle_due_at;
       // 返工: handled again by the unit a failed check sent it back to. Handled by another unit
-      // after a re-dispatch, it is a fresh handling, not rework.
+      // after a re-dispatch (改派), it is not rework.
       if (s.failed_unit_id !== null && s.failed_unit_id === s.unit_id) d.rework = 1;
-      else {
+      // A case counts once among the handled (应结案 / 应处置): at its first handling. Handled
+      // again by the same unit (rework, or after a reopen) it stays where it was counted; handled
+      // by another unit after 改派, the count moves to that unit and this handling.
+      if (s.handled_at !== null && s.handled_unit_id !== s.unit_id) uncountHandling();
+      if (s.handled_at === null) {
         d.handled = 1;
         if (onTime) d.handled_on_time = 1;
         s.handled_at = e.at;
+        s.handled_unit_id = s.unit_id;
+        s.handled_counted_on_time = onTime ? 1 : 0;
       }
       s.handled_on_time = onTime ? 1 : 0;
       s.failed_unit_id = null;
@@ -186,6 +213,8 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
       break;
     case 'merge':
       d.merged = 1;
+      // Merged into another case: counted there, not here.
+      uncountHandling();
       break;
     case 'overdue':
       d.overdue = 1;

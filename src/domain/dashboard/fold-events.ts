@@ -74,7 +74,7 @@ export async function foldSubdistrictBatch(trx: Db, clock: Clock, subdistrictId:
     states.set(e.case_id, r.state);
     acc.addEvent(attrs, r.unitId, e.actor_user_id, e.at, r.delta);
     // Dated counters belong to the case's figures, not to the day's work of whoever acted (no person grain).
-    for (const x of r.dated) acc.addEvent(attrs, r.unitId, null, x.at, x.delta);
+    for (const x of r.dated) acc.addEvent(attrs, x.unitId ?? r.unitId, null, x.at, x.delta);
   }
   await flushRollups(trx, acc);
   await flushUnitCum(trx, subdistrictId, unitDeltas(acc));

@@ -10,7 +10,11 @@ import { CLOSE_BUCKETS_MIN, COUNTERS, type Counters } from './counters.js';
  * - 按期处置率 on-time handling rate = handled by the deadline / due for handling;
  * - 返工率 rework rate = rework / handled, where rework means a failed check sent the case back to
  *   the SAME handling unit and that unit handled it again (re-dispatched elsewhere = not rework);
- * - cases on hold (挂账) are left out: an on-hold case is never "overdue and not handled".
+ * - cases on hold (挂账) are left out: an on-hold case is never "overdue and not handled";
+ * - KPIs count cases, not handlings (DOMAIN.md §4): `handled` holds each case once, where the fold
+ *   (counters.ts) placed it — its first handling, moved to the new unit's handling after 改派,
+ *   taken back when the case is cancelled or merged — and `overdueUnhandled` (slice.ts) holds only
+ *   cases never handled, so 应结案 counts a case once. docs/dashboard.md has the table.
  *
  * A rate whose denominator is zero is null (shown as "—"), never 0 % or 100 %. Rates are not
  * capped: a case handled before the period and closed inside it counts in `closed` only, as in the

@@ -180,14 +180,15 @@ export async function sumGrain(db: Db, s: Pick<Slice, 'table' | 'where'>, w: Pic
 
 /**
  * 超期未处置: open now in the handling stage (status dispatched; on hold is excluded by status),
- * past its handling deadline, whose deadline fell inside the window. An indexed query on open
- * cases, never on history.
+ * past its handling deadline, whose deadline fell inside the window, and never handled: a case
+ * handled before (back after a failed check, re-dispatched or reopened) is already counted once
+ * among the handled. An indexed query on open cases, never on history.
  */
 export async function overdueUnhandled(db: Db, s: Pick<Slice, 'caseWhere'>, w: Pick<Window, 'fromAt' | 'toAt'>, groupBy?: string) {
   const g = groupBy ? sql.ref(groupBy) : null;
   const rows = await sql<{ k: string | null; n: number }>`
     select ${g ?? sql`null`} as k, count(*) as n from cases
-    where ${s.caseWhere} and status = 'dispatched' and overdue_at is not null
+    where ${s.caseWhere} and status = 'dispatched' and overdue_at is not null and handled_at is null
       and stage_due_at >= ${w.fromAt} and stage_due_at < ${w.toAt}
     ${g ? sql`group by ${g}` : sql``}`.execute(db);
   return new Map(rows.rows.map((r) => [r.k ?? '', Number(r.n)]));

@@ -279,7 +279,7 @@ export async function seedCaseYear(db: Db, sink: BulkSink, sub: string, o: CaseY
     const res = foldEvent({ ...row }, a, states.get(e.case_id) ?? initialState());
     states.set(e.case_id, res.state);
     acc.addEvent(a, res.unitId, e.actor_user_id, e.at, res.delta);
-    for (const x of res.dated) acc.addEvent(a, res.unitId, null, x.at, x.delta);
+    for (const x of res.dated) acc.addEvent(a, x.unitId ?? res.unitId, null, x.at, x.delta);
     return { ...row, hash };
   });
   for (const t of DISTRICT_GRAINS) mergeGrain(district, acc, t);

@@ -1,0 +1,137 @@
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/index.js';
+import type { Actor } from '../../src/domain/auth/actor.js';
+import { sweepCaseDeadlines } from '../../src/domain/cases/deadline-sweep.js';
+import { TRANSITIONS } from '../../src/domain/cases/lifecycle.js';
+import { foldPendingEvents } from '../../src/domain/dashboard/fold-events.js';
+import { DomainError } from '../../src/domain/shared/errors.js';
+import { DIALECTS } from '../helpers/db.js';
+import { type CaseFixture, caseFixture } from '../cases/fixtures.js';
+
+// Random walks of the lifecycle through the real transitions; afterwards the dashboard's rollups
+// and the cases' own counters must say the same thing (DOMAIN.md §4 "KPIs count cases").
+
+type Cmd =
+  | { kind: 'report' }
+  | { kind: 'act'; pick: number; choice: number; unit: 0 | 1 }
+  | { kind: 'tick'; hours: number };
+
+const cmd: fc.Arbitrary<Cmd> = fc.oneof(
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('report' as const) }) },
+  { weight: 12, arbitrary: fc.record({ kind: fc.constant('act' as const), pick: fc.nat(), choice: fc.nat(), unit: fc.constantFrom(0 as const, 1 as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), hours: fc.integer({ min: 1, max: 60 }) }) },
+);
+
+async function rollupTotals(db: Db, sub: string) {
+  const r = await sql<Record<string, number>>`
+    select coalesce(sum(handled), 0) as handled, coalesce(sum(rework), 0) as rework, coalesce(sum(redispatched), 0) as redispatched,
+      coalesce(sum(reopened), 0) as reopened, coalesce(sum(extensions), 0) as extensions, coalesce(sum(overdue), 0) as overdue,
+      coalesce(sum(due_closed), 0) as due_closed, coalesce(sum(due_closed_on_time), 0) as due_closed_on_time
+    from case_rollups_subdistrict_daily where subdistrict_id = ${sub}`.execute(db);
+  return Object.fromEntries(Object.entries(r.rows[0]!).map(([k, v]) => [k, Number(v)]));
+}
+
+async function caseTotals(db: Db, sub: string) {
+  // What each case row says: its counters, and whether it has a handling that counts (not a self-resolved
+  // case, not cancelled or merged) and whether it is closed after one.
+  const r = await sql<Record<string, number>>`
+    select
+      coalesce(sum(case when handled_at is not null and source <> 'self_resolved' then 1 else 0 end), 0) as handled,
+      coalesce(sum(rework_count), 0) as rework, coalesce(sum(redispatch_count), 0) as redispatched,
+      coalesce(sum(reopen_count), 0) as reopened, coalesce(sum(extension_count), 0) as extensions, coalesce(sum(overdue_count), 0) as overdue,
+      coalesce(sum(case when status = 'closed' and handled_at is not null and source <> 'self_resolved' then 1 else 0 end), 0) as due_closed,
+      coalesce(sum(case when status = 'closed' and handled_at is not null and source <> 'self_resolved' and closed_on_time = 1 then 1 else 0 end), 0) as due_closed_on_time
+    from cases where subdistrict_id = ${sub}`.execute(db);
+  return Object.fromEntries(Object.entries(r.rows[0]!).map(([k, v]) => [k, Number(v)]));
+}
+
+/** Per handling unit, the rollups' handled count against the cases now handled or closed by that unit. */
+async function unitAgreement(db: Db, sub: string) {
+  const rolled = await sql<{ unit_id: string; n: number }>`
+    select unit_id, sum(handled) as n from case_rollups_unit_daily where subdistrict_id = ${sub} group by unit_id`.execute(db);
+  // A case waiting on a new unit after 改派 or a reopen is still counted where it was handled last.
+  const cases = await sql<{ unit_id: string; n: number }>`
+    select assigned_unit_id as unit_id, count(*) as n from cases
+    where subdistrict_id = ${sub} and source <> 'self_resolved' and status in ('handled', 'closed') and handled_at is not null
+    group by assigned_unit_id`.execute(db);
+  const pending = await sql<{ n: number }>`
+    select count(*) as n from cases where subdistrict_id = ${sub} and source <> 'self_resolved' and handled_at is not null
+      and status not in ('handled', 'closed')`.execute(db);
+  const a = new Map(rolled.rows.map((r) => [r.unit_id, Number(r.n)]));
+  const b = new Map(cases.rows.map((r) => [r.unit_id, Number(r.n)]));
+  return { a, b, pending: Number(pending.rows[0]!.n) };
+}
+
+for (const dialect of DIALECTS) {
+  describe(`the case's counters and the dashboard agree over random lifecycles [${dialect}]`, () => {
+    let f: CaseFixture;
+    beforeAll(async () => {
+      f = await caseFixture(dialect);
+    });
+    afterAll(async () => f.ctx.close());
+
+    it('rework, re-dispatch, reopen, extension, overdue, handled once per case and closed-among-due agree after every walk', async () => {
+      const db = f.ctx.handle.db;
+      const clock = f.ctx.clock;
+      const ids: string[] = [];
+      const handlerOf = (unit: string | null): Actor => (unit === f.units.handler2 ? f.actors.handler2 : f.actors.handler1);
+      const seen = new Set<string>();
+      await fc.assert(
+        fc.asyncProperty(fc.array(cmd, { minLength: 10, maxLength: 60 }), async (cmds) => {
+          for (const k of cmds) {
+            clock.advance(7 * 60_000);
+            if (k.kind === 'report') {
+              const p = f.actors.patrol1;
+              ids.push((await f.report(p, { photoIds: [await f.photo(p)] })).id);
+            } else if (k.kind === 'tick') {
+              clock.advance(k.hours * 3600_000);
+              await sweepCaseDeadlines(db, clock);
+            } else if (ids.length) {
+              // Mostly the latest few cases, so that walks go deep (rework after rework, reopen after close).
+              const id = ids[ids.length - 1 - (k.pick % Math.min(3, ids.length))]!;
+              const c = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+              const rules = TRANSITIONS.filter((t) => t.from.includes(c.status) && (t.pending === undefined || t.pending === c.pending_request));
+              if (!rules.length) continue;
+              const rule = rules[k.choice % rules.length]!;
+              const who = rule.who === 'assignee' ? handlerOf(c.assigned_unit_id) : rule.roles.includes('operator') ? f.actors.operator : f.actors.patrol1;
+              const input: Record<string, unknown> = { action: rule.action, version: c.version };
+              if (rule.requires.includes('reason')) input.reason = '原因';
+              if (rule.requires.includes('note')) input.note = '说明';
+              if (rule.requires.includes('assignee')) {
+                const other = c.assigned_unit_id === f.units.handler1 ? f.units.handler2 : f.units.handler1;
+                input.unitId = rule.action === 'redispatch' ? other : k.unit ? f.units.handler2 : f.units.handler1;
+              }
+              if (rule.requires.includes('dueAt')) input.dueAt = new Date(clock.now().getTime() + 5 * 86400_000).toISOString();
+              if (rule.requires.includes('photoIds')) input.photoIds = [await f.photo(who)];
+              if (rule.requires.includes('targetCaseId')) {
+                const target = ids.find((x) => x !== id);
+                if (!target) continue;
+                input.targetCaseId = target;
+              }
+              try {
+                await f.act(who, id, input as never);
+                seen.add(rule.action);
+              } catch (e) {
+                if (!(e instanceof DomainError)) throw e;
+              }
+            }
+          }
+          while ((await foldPendingEvents(db, clock)).length);
+          expect(await rollupTotals(db, f.hq)).toEqual(await caseTotals(db, f.hq));
+          const { a, b, pending } = await unitAgreement(db, f.hq);
+          // Cases handled or closed are credited to the unit that holds them; the rest (waiting on
+          // another unit after 改派 or a reopen) are credited somewhere, once.
+          for (const [unit, n] of b) expect(a.get(unit) ?? 0).toBeGreaterThanOrEqual(n);
+          const total = (m: Map<string, number>) => [...m.values()].reduce((x, y) => x + y, 0);
+          expect(total(a)).toBe(total(b) + pending);
+        }),
+        { numRuns: dialect === 'sqlite' ? 30 : 20, seed: Number(process.env.FC_SEED ?? 20261204) }, // fixed: CI fails on a change, not a draw; FC_SEED=<n> explores
+      );
+      // The walks reached the paths the rules are about.
+      for (const action of ['handle', 'check_fail', 'redispatch', 'reopen', 'cancel']) expect(seen).toContain(action);
+      expect(seen.size).toBeGreaterThanOrEqual(10);
+    }, 300_000);
+  });
+}

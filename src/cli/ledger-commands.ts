@@ -15,7 +15,7 @@ import { progressBar } from './progress.js';
 const PROGRESS_MIN_BYTES = 64 * 1024;
 
 /** The CLI acts as a named staff member, with exactly their role and scope. */
-async function actorNamed(ctx: CliContext, username: string): Promise<Actor> {
+export async function actorNamed(ctx: CliContext, username: string): Promise<Actor> {
   const user = await ctx.handle.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
   const actor = user ? await loadActor(ctx.handle.db, user.id) : null;
   if (!actor) throw new Error(`No active user ${username}`);

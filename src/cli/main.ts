@@ -21,6 +21,7 @@ import { registerBackupCommands } from './backup-commands.js';
 import { registerJobsCommands } from './jobs-commands.js';
 import { registerLedgerCommands } from './ledger-commands.js';
 import { registerStorageCommands } from './storage-commands.js';
+import { registerCalendarCommands } from './calendar-commands.js';
 import { SCALES, registerDashboardCommands, seedScale } from './dashboard-commands.js';
 import { WEB_DIST, ensureWebBuilt } from './web-build.js';
 import type { Actor } from '../domain/auth/actor.js';
@@ -184,6 +185,7 @@ registerBackupCommands(program);
 registerJobsCommands(program);
 registerLedgerCommands(program);
 registerStorageCommands(program);
+registerCalendarCommands(program);
 registerDashboardCommands(program);
 
 program.parseAsync().catch((err) => {

@@ -63,6 +63,31 @@ for (const dialect of DIALECTS) {
       expect((await call(district, 'DELETE', `/api/calendar/overrides/${ok.json().id}`)).statusCode).toBe(204);
     });
 
+    it("imports a year's schedule: preview writes nothing, apply is audited, a bad line is a 400 naming it", async () => {
+      const post = (cookie: string, url: string, payload: object) => ctx.app.inject({ method: 'POST', url, headers: { cookie }, payload });
+      const schedule = '2028-01-01 休 元旦\n2028-01-24..2028-01-30 休 春节\n2028-02-05 班 春节调休\n';
+      const preview = await post(admin, '/api/calendar/years/2028/preview', { schedule, subdistrictId: hq });
+      expect(preview.statusCode).toBe(200);
+      expect(preview.json()).toMatchObject({ year: 2028, listed: 9, holidays: 8, workdays: 1, applied: false });
+      expect((await call(admin, 'GET', '/api/calendar/overrides?from=2028-01-01&to=2028-12-31')).json().items).toHaveLength(0);
+      const audits = async () => ctx.handle.db.selectFrom('audit_log').select('id').where('action', '=', 'calendar.import_year').execute();
+      expect(await audits()).toHaveLength(0);
+      const applied = await post(admin, '/api/calendar/years/2028', { schedule, subdistrictId: hq });
+      expect(applied.statusCode).toBe(200);
+      expect(applied.json()).toMatchObject({ applied: true, written: preview.json().written });
+      const rows = (await call(admin, 'GET', '/api/calendar/overrides?from=2028-01-01&to=2028-12-31')).json().items;
+      expect(rows.find((r: { date: string }) => r.date === '2028-02-05')).toMatchObject({ kind: 'workday', subdistrictId: hq });
+      expect(await audits()).toHaveLength(1);
+      const bad = await post(admin, '/api/calendar/years/2028', { schedule: '2028-01-01 休\n2028-02-30 休', subdistrictId: hq });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.details.fields[0]).toMatchObject({ field: 'schedule' });
+      expect(bad.json().error.details.fields[0].reason).toContain('line 2');
+      expect((await post(cadre, '/api/calendar/years/2028/preview', { schedule, subdistrictId: hq })).statusCode).toBe(403);
+      expect((await post(xxAdmin, '/api/calendar/years/2028', { schedule, subdistrictId: hq })).statusCode).toBe(404);
+      expect((await post(admin, '/api/calendar/years/2028', { schedule })).statusCode).toBe(403);
+      expect((await post(district, '/api/calendar/years/1999', { schedule })).statusCode).toBe(400);
+    });
+
     it('rejects bad input with a code naming the field, and non-admins', async () => {
       const bad = await call(admin, 'PUT', '/api/calendar/overrides', { date: '2026-02-30', kind: 'holiday', subdistrictId: hq });
       expect(bad.statusCode).toBe(400);
@@ -74,6 +99,9 @@ for (const dialect of DIALECTS) {
       expect((await call(cadre, 'PUT', '/api/calendar/overrides', { date: '2026-02-03', kind: 'holiday', subdistrictId: hq })).statusCode).toBe(403);
       const other = await call(xxAdmin, 'PUT', '/api/calendar/overrides', { date: '2026-02-03', kind: 'holiday', subdistrictId: hq });
       expect(other.statusCode).toBe(404);
+      const month13 = await call(admin, 'PUT', '/api/calendar/overrides', { date: '2026-13-01', kind: 'holiday', subdistrictId: hq });
+      expect(month13.statusCode).toBe(400);
+      expect(month13.json().error.details.fields[0].field).toBe('date');
       expect((await call(admin, 'GET', '/api/calendar/due?from=yesterday&hours=3')).statusCode).toBe(400);
       expect((await call(admin, 'GET', `/api/calendar/due?from=${encodeURIComponent('2026-09-30T15:00:00Z')}&hours=-3`)).statusCode).toBe(400);
     });

@@ -7,7 +7,10 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { packageCoversYear } from './working-days.js';
+import { isRealDate } from './office-hours.js';
 import { inTransaction } from '../shared/in-transaction.js';
+import { type RetimeSummary, applyOpenDeadlines, measureOpenDeadlines } from './retime.js';
+import { overridesForYear, parseYearSchedule } from './year-schedule.js';
 
 /**
  * Calendar overrides. Global rows (subdistrict null) correct the national calendar for
@@ -34,8 +37,7 @@ const dto = (r: CalendarOverrideTable): OverrideDto => ({
 });
 
 export function assertCalendarDate(date: string, field = 'date'): void {
-  const ok = /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
-  if (!ok) throw invalidField(field, 'expected a real calendar date YYYY-MM-DD');
+  if (!isRealDate(date)) throw invalidField(field, 'expected a real calendar date YYYY-MM-DD');
   const y = Number(date.slice(0, 4));
   if (y < 2000 || y > 2100) throw invalidField(field, 'year must be between 2000 and 2100');
 }
@@ -76,49 +78,144 @@ function assertMayWrite(actor: Actor, subdistrictId: string | null) {
   assertOwnsSubdistrict(actor, subdistrictId, 'Subdistrict');
 }
 
-/** Creates or replaces the override for (subdistrict or global, date). */
+const scopeLabel = (subdistrictId: string | null) => (subdistrictId ? '本街道' : '全局');
+const KIND_ZH = { holiday: '休息日', workday: '工作日' } as const;
+
+/**
+ * Creates or replaces the override for (subdistrict or global, date), and re-times the open
+ * deadlines the change affects in the same transaction.
+ */
 export async function putOverride(
   db: Db,
   clock: Clock,
   actor: Actor,
   input: { date: string; kind: CalendarOverrideKind; note?: string; subdistrictId?: string | null },
-): Promise<OverrideDto> {
+): Promise<OverrideDto & { retimed: RetimeSummary }> {
   assertCalendarDate(input.date);
   const subdistrictId = input.subdistrictId ?? null;
   assertMayWrite(actor, subdistrictId);
   const now = clock.now().toISOString();
   return inTransaction(db, async (trx) => {
+    const pending = await measureOpenDeadlines(trx, clock, [input.date], subdistrictId);
     let find = trx.selectFrom('calendar_overrides').selectAll().where('date', '=', input.date);
     find = subdistrictId ? find.where('subdistrict_id', '=', subdistrictId) : find.where('subdistrict_id', 'is', null);
     const existing = await find.executeTakeFirst();
+    let out: OverrideDto;
     if (existing) {
       await trx
         .updateTable('calendar_overrides')
         .set({ kind: input.kind, note: input.note ?? existing.note, updated_at: now, created_by: actor.userId })
         .where('id', '=', existing.id)
         .execute();
-      return dto({ ...existing, kind: input.kind, note: input.note ?? existing.note, updated_at: now });
+      out = dto({ ...existing, kind: input.kind, note: input.note ?? existing.note, updated_at: now });
+    } else {
+      const row: CalendarOverrideTable = {
+        id: newId(),
+        subdistrict_id: subdistrictId,
+        date: input.date,
+        kind: input.kind,
+        note: input.note ?? '',
+        created_by: actor.userId,
+        created_at: now,
+        updated_at: now,
+      };
+      await trx.insertInto('calendar_overrides').values(row).execute();
+      out = dto(row);
     }
-    const row: CalendarOverrideTable = {
-      id: newId(),
-      subdistrict_id: subdistrictId,
-      date: input.date,
-      kind: input.kind,
-      note: input.note ?? '',
-      created_by: actor.userId,
-      created_at: now,
-      updated_at: now,
-    };
-    await trx.insertInto('calendar_overrides').values(row).execute();
-    return dto(row);
+    const retimed = await applyOpenDeadlines(trx, clock, pending, `${scopeLabel(subdistrictId)} ${input.date} 设为${KIND_ZH[input.kind]}`);
+    return { ...out, retimed };
   });
 }
 
-export async function deleteOverride(db: Db, actor: Actor, id: string): Promise<void> {
+export async function deleteOverride(db: Db, clock: Clock, actor: Actor, id: string): Promise<{ retimed: RetimeSummary }> {
   assertCan(actor, 'calendar.write');
-  const row = await db.selectFrom('calendar_overrides').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('Calendar override', id);
-  if (row.subdistrict_id !== null && !touchedSubdistricts(actor).includes(row.subdistrict_id)) throw notFound('Calendar override', id);
-  assertMayWrite(actor, row.subdistrict_id);
-  await db.deleteFrom('calendar_overrides').where('id', '=', id).execute();
+  return inTransaction(db, async (trx) => {
+    const row = await trx.selectFrom('calendar_overrides').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('Calendar override', id);
+    if (row.subdistrict_id !== null && !touchedSubdistricts(actor).includes(row.subdistrict_id)) throw notFound('Calendar override', id);
+    assertMayWrite(actor, row.subdistrict_id);
+    const pending = await measureOpenDeadlines(trx, clock, [row.date], row.subdistrict_id);
+    await trx.deleteFrom('calendar_overrides').where('id', '=', id).execute();
+    return { retimed: await applyOpenDeadlines(trx, clock, pending, `${scopeLabel(row.subdistrict_id)} ${row.date} 恢复法定安排`) };
+  });
+}
+
+export interface YearImport {
+  year: number;
+  subdistrictId: string | null;
+  /** days the schedule lists */
+  listed: number;
+  holidays: number;
+  workdays: number;
+  /** override rows written for the year (listed days and corrections of the bundled calendar) */
+  written: number;
+  /** override rows of the same scope and year that the import replaced */
+  replaced: number;
+  retimed: RetimeSummary;
+  applied: boolean;
+}
+
+class PreviewOnly extends Error {
+  constructor(readonly result: YearImport) {
+    super('preview');
+  }
+}
+
+/**
+ * Imports a whole year's official schedule for one scope (global, or one subdistrict): the year's
+ * override rows of that scope are replaced by the schedule, and every open deadline it affects is
+ * re-timed, in one transaction. `preview` runs exactly the same change and rolls it back, so what
+ * it shows is what applying does.
+ */
+export async function importYearSchedule(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  input: { year: number; schedule: string; subdistrictId?: string | null; preview?: boolean },
+): Promise<YearImport> {
+  const subdistrictId = input.subdistrictId ?? null;
+  assertMayWrite(actor, subdistrictId);
+  const listed = parseYearSchedule(input.year, input.schedule);
+  const rows = overridesForYear(input.year, listed);
+  const from = `${input.year - 1}-12-25`;
+  const to = `${input.year}-12-31`;
+  const work = async (trx: Db): Promise<YearImport> => {
+    let existingQ = trx.selectFrom('calendar_overrides').select(['id', 'date']).where('date', '>=', from).where('date', '<=', to);
+    existingQ = subdistrictId ? existingQ.where('subdistrict_id', '=', subdistrictId) : existingQ.where('subdistrict_id', 'is', null);
+    const existing = await existingQ.execute();
+    const changed = [...new Set([...existing.map((r) => r.date), ...rows.map((r) => r.date)])];
+    const pending = await measureOpenDeadlines(trx, clock, changed, subdistrictId);
+    if (existing.length) await trx.deleteFrom('calendar_overrides').where('id', 'in', existing.map((r) => r.id)).execute();
+    const now = clock.now().toISOString();
+    for (let i = 0; i < rows.length; i += 200) {
+      await trx
+        .insertInto('calendar_overrides')
+        .values(rows.slice(i, i + 200).map((r) => ({ id: newId(), subdistrict_id: subdistrictId, date: r.date, kind: r.kind, note: r.note, created_by: actor.userId, created_at: now, updated_at: now })))
+        .execute();
+    }
+    const retimed = await applyOpenDeadlines(trx, clock, pending, `导入${input.year}年节假日安排`);
+    return {
+      year: input.year, subdistrictId, listed: listed.length,
+      holidays: listed.filter((d) => d.kind === 'holiday').length, workdays: listed.filter((d) => d.kind === 'workday').length,
+      written: rows.length, replaced: existing.length, retimed, applied: !input.preview,
+    };
+  };
+  if (!input.preview) return inTransaction(db, work);
+  if (db.isTransaction) throw new Error('a preview needs its own transaction');
+  try {
+    await db.transaction().execute(async (trx) => {
+      throw new PreviewOnly(await work(trx));
+    });
+  } catch (e) {
+    if (e instanceof PreviewOnly) return e.result;
+    throw e;
+  }
+  throw new Error('unreachable');
+}
+
+/** The override rows of one scope for a year, for the audit log's before/after. */
+export async function yearOverrides(db: Db, year: number, subdistrictId: string | null) {
+  let q = db.selectFrom('calendar_overrides').select(['date', 'kind', 'note']).where('date', '>=', `${year - 1}-12-25`).where('date', '<=', `${year}-12-31`);
+  q = subdistrictId ? q.where('subdistrict_id', '=', subdistrictId) : q.where('subdistrict_id', 'is', null);
+  return q.orderBy('date').execute();
 }

@@ -5,7 +5,7 @@ import { caseDto } from './case-dto.js';
 import { checkConflict } from './independent-check.js';
 import { loadVisibleCase } from './case-scope.js';
 import { actionsFrom } from './lifecycle.js';
-import { eventLabel } from '../enforcement/ladder.js';
+import { caseEventLabel } from './event-labels.js';
 
 /** One case with its names, photos, merged duplicates, event timeline and the actions the actor may take. */
 export async function getCase(db: Db, actor: Actor, id: string) {
@@ -54,7 +54,7 @@ export async function getCase(db: Db, actor: Actor, id: string) {
       accuracy: e.accuracy === null ? null : Number(e.accuracy),
       photoIds: JSON.parse(e.photoIds) as string[],
       changes: JSON.parse(e.changes) as Record<string, [unknown, unknown]>,
-      label: eventLabel(e.action),
+      label: caseEventLabel(e.action),
     })),
     allowedActions: allowed.map((t) => ({ action: t.action, zh: t.zh, en: t.en, requires: t.requires })),
   };

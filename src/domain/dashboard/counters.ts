@@ -204,6 +204,10 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
       d.extensions = 1;
       if (newStageDue !== undefined) s.handle_due_at = newStageDue;
       break;
+    case 'retime':
+      // A calendar change moved the running limit (no figure changes; the on-time test uses the new due).
+      if (e.to_status === 'dispatched' && newStageDue !== undefined) s.handle_due_at = newStageDue;
+      break;
     case 'reopen':
       d.reopened = 1;
       // Open again: no longer closed among the due; counted again when it closes again.

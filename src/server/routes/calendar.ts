@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CALENDAR_OVERRIDE_KINDS } from '../../db/schema.js';
 import { computeDueAt } from '../../domain/calendar/deadlines.js';
 import { OFFICE_PERIODS } from '../../domain/calendar/office-hours.js';
-import { deleteOverride, listOverrides, putOverride } from '../../domain/calendar/overrides.js';
+import { deleteOverride, importYearSchedule, listOverrides, putOverride, yearOverrides } from '../../domain/calendar/overrides.js';
 import { touchedSubdistricts } from '../../domain/auth/scope.js';
 import { notFound } from '../../domain/shared/errors.js';
 import { snapshotRow } from '../../domain/audit/snapshot.js';
@@ -54,7 +54,7 @@ export const remove = def({
     await audited(
       { req, deps, actor },
       { action: 'calendar.remove', entity: 'calendar', entityId: req.params.id, before: (trx) => snapshotRow(trx, 'calendar_overrides', 'id', req.params.id) },
-      (trx: Db) => deleteOverride(trx, actor, req.params.id),
+      (trx: Db) => deleteOverride(trx, deps.clock, actor, req.params.id),
     );
     reply.status(204);
     return null;
@@ -80,3 +80,45 @@ export const due = def({
   },
 });
 
+
+const YearParams = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
+const YearBody = z.strictObject({
+  /** the schedule in the text format of docs/calendar.md */
+  schedule: z.string().min(1).max(64 * 1024),
+  subdistrictId: z.string().max(64).nullable().optional(),
+});
+
+export const previewYear = def({
+  schema: {
+    tags: ['calendar'],
+    summary: "Preview importing a year's official holiday schedule: the days it sets and the open deadlines it would move (nothing is written)",
+    params: YearParams,
+    body: YearBody,
+  },
+  handler: async ({ req, deps, actor }) =>
+    importYearSchedule(deps.db, deps.clock, actor, { year: req.params.year, schedule: req.body.schedule, subdistrictId: req.body.subdistrictId ?? null, preview: true }),
+});
+
+export const importYear = def({
+  schema: {
+    tags: ['calendar'],
+    summary: "Import a year's official holiday schedule: replaces that year's overrides of the scope and re-times the open deadlines it affects, in one step",
+    params: YearParams,
+    body: YearBody,
+  },
+  handler: async ({ req, deps, actor }) => {
+    const subdistrictId = req.body.subdistrictId ?? null;
+    return audited(
+      { req, deps, actor },
+      {
+        action: 'calendar.import_year',
+        entity: 'calendar',
+        entityId: String(req.params.year),
+        subdistrictId,
+        before: (trx) => yearOverrides(trx, req.params.year, subdistrictId),
+        after: (trx) => yearOverrides(trx, req.params.year, subdistrictId),
+      },
+      (trx: Db) => importYearSchedule(trx, deps.clock, actor, { year: req.params.year, schedule: req.body.schedule, subdistrictId }),
+    );
+  },
+});

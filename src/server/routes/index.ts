@@ -112,6 +112,8 @@ export function registerRoutes(app: App, deps: Deps) {
   r('PUT', '/api/calendar/overrides', calendar.put);
   r('DELETE', '/api/calendar/overrides/:id', calendar.remove);
   r('GET', '/api/calendar/due', calendar.due);
+  r('POST', '/api/calendar/years/:year/preview', calendar.previewYear);
+  r('POST', '/api/calendar/years/:year', calendar.importYear);
   r('GET', '/api/inbox', notifications.inbox);
   r('GET', '/api/inbox/count', notifications.inboxCount);
   r('POST', '/api/inbox/read-all', notifications.readAll);

@@ -64,7 +64,7 @@ export interface TimelineEvent {
   photoIds: string[];
   changes: Record<string, [unknown, unknown]>;
   /** Set for enforcement-ladder events: the step's own name (the status does not change). */
-  label: { kind: 'enforcement'; zh: string; en: string } | null;
+  label: { kind: 'case' | 'system' | 'enforcement'; zh: string; en: string } | null;
 }
 
 export interface AllowedAction {

@@ -21,6 +21,16 @@ const status = (s: string) => STATUS[s] ?? s;
 export const REASONS_ZH: Pattern[] = [
   ...PUBLIC_REPORT_REASONS_ZH,
   ...SERVICE_REASONS_ZH,
+  // A year's holiday schedule (calendar import): "line N: …"
+  [/^line (\d+): expected "YYYY-MM-DD\[\.\.YYYY-MM-DD\] 休\|班 \[note\]"$/, (m) => `第 ${m[1]} 行：格式应为“日期[..日期] 休|班 [说明]”，日期写作 YYYY-MM-DD`],
+  [/^line (\d+): kind must be 休 \(holiday\) or 班 \(workday\)$/, (m) => `第 ${m[1]} 行：类型只能是“休”或“班”`],
+  [/^line (\d+): (\S+) is not a real date$/, (m) => `第 ${m[1]} 行：${m[2]} 不是有效日期`],
+  [/^line (\d+): (\S+) is outside the (\d+) schedule \((\S+) to (\S+)\)$/, (m) => `第 ${m[1]} 行：${m[2]} 不在 ${m[3]} 年安排的范围内（${m[4]} 至 ${m[5]}）`],
+  [/^line (\d+): the range ends before it starts$/, (m) => `第 ${m[1]} 行：结束日期早于开始日期`],
+  [/^line (\d+): the note is longer than (\d+) characters$/, (m) => `第 ${m[1]} 行：说明超过 ${m[2]} 个字`],
+  [/^line (\d+): (\S+) is listed as both a holiday and a workday$/, (m) => `第 ${m[1]} 行：${m[2]} 同时被列为休息日和工作日`],
+  [/^the schedule lists no day$/, '安排中没有任何日期'],
+  [/^the schedule is longer than (\d+) bytes$/, (m) => `安排内容超过 ${m[1]} 字节`],
   [/^does not match this bin room's plate$/, '与该箱房的二维码不符'],
   [/^must be 'working' or 'calendar'$/, '只能是工作时间或自然时间'],
   [/^a case cannot be merged into itself$/, '不能合并到案件自身'],

@@ -13,6 +13,7 @@ export function CaseTimeline({ c }: { c: CaseDetail }) {
           <div>
             <strong data-testid="event-label">{e.label ? (lang.startsWith('en') ? e.label.en : e.label.zh) : t(`cases.status.${e.toStatus}`)}</strong> ·{' '}
             {e.actorName ?? (e.actorRole === 'system' ? t('roles.system') : '')} {e.actorRole && e.actorRole !== 'system' ? `（${t(`roles.${e.actorRole}`)}）` : ''}
+            {e.label && e.fromStatus && e.fromStatus !== e.toStatus ? <span className="muted" data-testid="event-status"> → {t(`cases.status.${e.toStatus}`)}</span> : null}
           </div>
           <div className="when">
             {formatTime(e.at, lang)}

@@ -1,0 +1,98 @@
+import { PostgresAdapter } from 'kysely';
+import type { Db } from '../../db/index.js';
+import { instantCompare } from '../../db/instants.js';
+import type { CaseTable } from '../../db/schema.js';
+import { SYSTEM_ACTOR, appendCaseEvent } from '../cases/events.js';
+import { shanghaiTime } from '../cases/format.js';
+import { remindAtFor } from '../cases/stage-deadlines.js';
+import type { Clock } from '../shared/clock.js';
+import { computeDueAt, remainingLimitMs } from './deadlines.js';
+import { shanghaiMidnight } from './office-hours.js';
+
+/**
+ * Running deadlines follow the calendar (DOMAIN.md §4): when working days change, every open stage
+ * whose working-time limit runs over a changed day keeps exactly the working time it had left at
+ * the moment of the change, counted on the new calendar. Each moved case gets a system event with
+ * the due time before and after and the reason. Calendar-hour limits and cases on hold (their
+ * clock is paused as a remainder) do not move; an overdue stage stays overdue.
+ */
+export interface MovedCase {
+  caseId: string;
+  number: string;
+  subdistrictId: string;
+  status: string;
+  dueBefore: string;
+  dueAfter: string;
+}
+
+export interface RetimeSummary {
+  /** Open working-time stages whose limit runs over a changed day */
+  examined: number;
+  moved: number;
+  /** The first moved cases, by their old due time */
+  cases: MovedCase[];
+}
+
+const SHOWN = 200;
+
+interface Pending {
+  c: Pick<CaseTable, 'id' | 'number' | 'subdistrict_id' | 'status' | 'stage_started_at' | 'stage_due_at'>;
+  leftMs: number;
+}
+
+/**
+ * Call inside the transaction that changes the calendar, in two steps: `measure` before the
+ * overrides are written (what is left on the old calendar), then `apply` after (re-time on the
+ * new one). `subdistrictId` null = a global change (every subdistrict without its own override
+ * on those days is affected; the limit is computed with each case's own overrides either way).
+ */
+export async function measureOpenDeadlines(trx: Db, clock: Clock, changedDates: string[], subdistrictId: string | null): Promise<Pending[]> {
+  if (!changedDates.length) return [];
+  const now = clock.now();
+  const first = [...changedDates].sort()[0]!;
+  const from = new Date(Math.max(now.getTime(), shanghaiMidnight(first))).toISOString();
+  let q = trx
+    .selectFrom('cases')
+    .innerJoin('case_categories as k', 'k.id', 'cases.category_id')
+    .select(['cases.id', 'cases.number', 'cases.subdistrict_id', 'cases.status', 'cases.stage_started_at', 'cases.stage_due_at'])
+    .where('k.limit_mode', '=', 'working')
+    .where('cases.stage_due_at', 'is not', null)
+    .where('cases.overdue_at', 'is', null)
+    .where(instantCompare(trx, 'cases.stage_due_at', '>', from))
+    .orderBy('cases.stage_due_at')
+    .orderBy('cases.id');
+  if (subdistrictId) q = q.where('cases.subdistrict_id', '=', subdistrictId);
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) q = q.forUpdate('cases');
+  const rows = await q.execute();
+  const out: Pending[] = [];
+  for (const c of rows) {
+    const leftMs = await remainingLimitMs(trx, now, new Date(c.stage_due_at as string), 'working', { subdistrictId: c.subdistrict_id });
+    out.push({ c, leftMs });
+  }
+  return out;
+}
+
+export async function applyOpenDeadlines(trx: Db, clock: Clock, pending: Pending[], reason: string): Promise<RetimeSummary> {
+  const now = clock.now();
+  const moved: MovedCase[] = [];
+  for (const { c, leftMs } of pending) {
+    const before = c.stage_due_at as string;
+    const due = (await computeDueAt(trx, now, leftMs / 3600_000, 'working', { subdistrictId: c.subdistrict_id })).toISOString();
+    if (Date.parse(due) === Date.parse(before)) continue;
+    const started = new Date(c.stage_started_at ?? now.toISOString());
+    const remind = remindAtFor(started, new Date(due)).toISOString();
+    const handle = c.status === 'dispatched';
+    await trx
+      .updateTable('cases')
+      .set({ stage_due_at: due, remind_at: remind, ...(handle && { handle_due_at: due }), updated_at: now.toISOString() })
+      .where('id', '=', c.id)
+      .execute();
+    await appendCaseEvent(trx, clock, {
+      subdistrictId: c.subdistrict_id, caseId: c.id, action: 'retime', fromStatus: c.status as CaseTable['status'], toStatus: c.status as CaseTable['status'], actor: SYSTEM_ACTOR,
+      note: `工作日历调整（${reason}）：本阶段时限由 ${shanghaiTime(before)} 调整为 ${shanghaiTime(due)}`,
+      changes: { stage_due_at: [before, due], ...(handle && { handle_due_at: [before, due] }) },
+    });
+    moved.push({ caseId: c.id, number: c.number, subdistrictId: c.subdistrict_id, status: c.status, dueBefore: before, dueAfter: due });
+  }
+  return { examined: pending.length, moved: moved.length, cases: moved.slice(0, SHOWN) };
+}

@@ -1,0 +1,27 @@
+import { eventLabel as enforcementLabel } from '../enforcement/ladder.js';
+import { TRANSITIONS } from './lifecycle.js';
+
+/**
+ * What a timeline entry says happened: the action by its own name (上报, 处置, 核查通过, 日历调整 …),
+ * never the status it produced ("待核查" for a rectification misstates who did what).
+ */
+export interface EventLabel {
+  kind: 'case' | 'system' | 'enforcement';
+  zh: string;
+  en: string;
+}
+
+const OTHER: Record<string, EventLabel> = {
+  report: { kind: 'case', zh: '上报', en: 'Reported' },
+  self_resolve: { kind: 'case', zh: '自发自处', en: 'Found and fixed on the spot' },
+  merge_in: { kind: 'case', zh: '并入重复案件', en: 'Duplicate merged in' },
+  spot_check: { kind: 'case', zh: '抽查', en: 'Spot check' },
+  overdue: { kind: 'system', zh: '超期', en: 'Overdue' },
+  retime: { kind: 'system', zh: '日历调整时限', en: 'Deadline moved by a calendar change' },
+};
+
+const BY_ACTION = new Map<string, EventLabel>(TRANSITIONS.map((t) => [t.action, { kind: 'case', zh: t.zh, en: t.en }]));
+
+export function caseEventLabel(action: string): EventLabel | null {
+  return enforcementLabel(action) ?? BY_ACTION.get(action) ?? OTHER[action] ?? null;
+}

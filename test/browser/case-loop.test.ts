@@ -138,6 +138,9 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     const steps = desk.locator('[data-testid=case-timeline] > li');
     expect(await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).toEqual(['report', 'file', 'dispatch', 'handle', 'check_pass']);
     expect(await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-to')))).toEqual(['reported', 'filed', 'dispatched', 'handled', 'closed']);
+    // Each entry says what was done (not the status it produced), then the status it led to.
+    expect(await desk.locator('[data-testid=case-timeline] [data-testid=event-label]').allTextContents()).toEqual(['上报', '立案', '派遣', '处置反馈', '核查通过']);
+    expect(await steps.nth(3).getByTestId('event-status').textContent()).toContain('待核查');
     const roleNames = await steps.evaluateAll((els) => els.map((e) => e.textContent ?? ''));
     expect(roleNames[0]).toContain('市容辅助');
     expect(roleNames[1]).toContain('城运中心值班员');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench:web`: the quick-start and web-weight targets of the foundation.
-//   (a) initial JS (gzip) of the console and the field app: entry chunk + its static imports,
+//   (a) initial JS (gzip) of the console, the field app and the public report page: entry chunk + its static imports,
 //       read from the Vite build manifest (lazy chunks such as Leaflet are not counted);
 //   (b) `closeloop seed --demo` on a fresh data directory;
 //   (c) cold `closeloop start` (database seeded, web built) until GET / answers 200 HTML.
@@ -20,6 +20,8 @@ const CLI = path.join(ROOT, 'bin/closeloop.js');
 const KB = 1024;
 const TARGETS = {
   fieldJs: 150 * KB,
+  // The citizens' report page (/report) on a slow link: no more than the field app.
+  reportJs: 150 * KB,
   consoleJs: 400 * KB,
   seedMs: 5000,
   startMs: 3000,
@@ -67,7 +69,7 @@ function measureWeights() {
   const manifest = JSON.parse(fs.readFileSync(MANIFEST, 'utf8'));
   const lazy = Object.values(manifest).filter((c) => c.isDynamicEntry).map((c) => c.file);
   const out = {};
-  for (const [name, key] of [['console', 'index.html'], ['field', 'm.html']]) {
+  for (const [name, key] of [['console', 'index.html'], ['field', 'm.html'], ['report', 'report.html']]) {
     const { files, css } = initialChunks(manifest, key);
     out[name] = {
       js: files.reduce((n, f) => n + gzipSize(f), 0),
@@ -188,6 +190,7 @@ async function main() {
   const rows = [
     ['Field app initial JS (gzip)', weights.field.js, TARGETS.fieldJs, kb, ''],
     ['Console initial JS (gzip)', weights.console.js, TARGETS.consoleJs, kb, ''],
+    ['Report page initial JS (gzip)', weights.report.js, TARGETS.reportJs, kb, ''],
     ['closeloop seed --demo', seed.ms, TARGETS.seedMs, sec, cpu(seed)],
     ['Cold start to first page', start.ms, TARGETS.startMs, sec, cpu(start)],
   ];

@@ -6,7 +6,7 @@ import { defineConfig } from 'vite';
 const root = path.dirname(fileURLToPath(import.meta.url));
 const VENDOR = /\/node_modules\/(react|react-dom|react-router|react-router-dom|scheduler|i18next|react-i18next|use-sync-external-store|cookie|set-cookie-parser)\//;
 
-/** Two entries of one UI codebase: the console (/) and the phone-first field app (/m). */
+/** Three entries of one UI codebase: the console (/), the phone-first field app (/m) and the citizens' report page (/report). */
 export default defineConfig({
   root,
   base: '/',
@@ -20,6 +20,7 @@ export default defineConfig({
       input: {
         console: path.join(root, 'index.html'),
         field: path.join(root, 'm.html'),
+        report: path.join(root, 'report.html'),
       },
       output: {
         // Readable chunk names; Leaflet and the map module stay in their lazy chunk.

@@ -119,6 +119,8 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
     app.get('/m', { schema: { hide: true } }, sendShell('m.html'));
     app.get('/m/*', { schema: { hide: true } }, sendShell('m.html'));
     app.get('/console/*', { schema: { hide: true } }, sendShell('index.html'));
+    app.get('/report', { schema: { hide: true } }, sendShell('report.html'));
+    app.get('/report/*', { schema: { hide: true } }, sendShell('report.html'));
     app.get('/*', { schema: { hide: true } }, async (req, reply) => {
       const rel = decodeURIComponent(req.url.split('?')[0] ?? '/').replace(/^\/+/, '');
       const file = path.join(webDir, rel);

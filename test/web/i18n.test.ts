@@ -7,6 +7,7 @@ import { ENFORCEMENT_STRINGS } from '../../web/src/shared/i18n/enforcement.js';
 import { FIELD_APP_STRINGS } from '../../web/src/shared/i18n/field-app.js';
 import { OUTBOX_STRINGS } from '../../web/src/shared/i18n/outbox.js';
 import { PATROL_STRINGS } from '../../web/src/shared/i18n/patrol.js';
+import { PUBLIC_REPORT_STRINGS } from '../../web/src/shared/i18n/public-report.js';
 import { UX_STRINGS } from '../../web/src/shared/i18n/ux.js';
 import { SOURCES_STRINGS } from '../../web/src/shared/i18n/sources.js';
 import zh from '../../web/src/shared/i18n/zh.js';
@@ -35,6 +36,7 @@ const DICTIONARIES: [string, { zh: object; en: object }, string[]][] = [
   ['dashboard', DASHBOARD_STRINGS, ['title', 'wall']],
   ['everyday use', UX_STRINGS, ['menu.cases', 'menu.registry']],
   ['newspaper figures', SOURCES_STRINGS, ['title', 'patrolSelf', 'cadreCheckins']],
+  ['public report page', PUBLIC_REPORT_STRINGS, ['title', 'submit', 'track.confirm', 'stage.fixed']],
 ];
 
 describe.each(DICTIONARIES)('%s translations', (_name, strings, chineseKeys) => {

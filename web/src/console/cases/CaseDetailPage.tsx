@@ -12,6 +12,7 @@ import type { Marker } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
 import { ActionForm, type ActionOutcome } from './ActionForm';
 import { CaseTimeline } from './CaseTimeline';
+import { PublicReportPanel } from './PublicReportPanel';
 import './cases.css';
 
 /** One case: header with deadlines, timeline of people/roles/photos/GPS, a map, and only the allowed actions. */
@@ -86,6 +87,7 @@ export function CaseDetailPage() {
           </div>
           {c.allowedActions.filter((a) => a.action === open).map((a) => <ActionForm key={`${a.action}-${c.version}`} c={c} a={a} onOutcome={onOutcome} />)}
         </div>
+        {['citizen', 'open311', 'hotline'].includes(c.source) ? <PublicReportPanel caseId={c.id} /> : null}
       </div>
       <h2>{t('cases.detail.timeline')}</h2>
       <CaseTimeline c={c} />

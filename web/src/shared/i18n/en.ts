@@ -58,6 +58,8 @@ const en: Shape<typeof zh> = {
     handler: 'Handling-unit staff',
     leader: 'Leader (read-only)',
     system: 'System',
+    public: 'Citizen',
+    integration: 'Integration',
   },
   kinds: { bin_room: 'Bin room', institution: 'Community unit', shop: 'Street shop' },
   statuses: { active: 'Active', retired: 'Retired', all: 'All statuses' },

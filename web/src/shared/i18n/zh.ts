@@ -54,6 +54,8 @@ const zh = {
     handler: '处置单位人员',
     leader: '领导（只读）',
     system: '系统',
+    public: '市民',
+    integration: '接入系统',
   },
   kinds: { bin_room: '箱房', institution: '社区单位', shop: '沿街商铺' },
   statuses: { active: '在用', retired: '已撤销', all: '全部状态' },

@@ -17,10 +17,14 @@ export interface SiteMapProps {
   onOpen?(id: string): void;
   detailHref?(id: string): string;
   className?: string;
+  /** Never load tiles from the network, whatever the deployment configures (the public page). */
+  offlineOnly?: boolean;
 }
 
+const OFFLINE_CONFIG = { map: { tileUrl: '', tileCrs: 'wgs84' as const } };
+
 /** The map, with Leaflet fetched on first use so it never weighs on the initial page. */
-export function SiteMap({ markers, fit = true, focusId, pin, onPick, onOpen, detailHref, className = 'site-map' }: SiteMapProps) {
+export function SiteMap({ markers, fit = true, focusId, pin, onPick, onOpen, detailHref, className = 'site-map', offlineOnly = false }: SiteMapProps) {
   const { t, i18n } = useTranslation();
   const el = useRef<HTMLDivElement>(null);
   const ctl = useRef<SiteMapController | null>(null);
@@ -32,7 +36,7 @@ export function SiteMap({ markers, fit = true, focusId, pin, onPick, onOpen, det
   useEffect(() => {
     let cancelled = false;
     setState('loading');
-    Promise.all([loadClientConfig(), import('./leaflet-view')])
+    Promise.all([offlineOnly ? Promise.resolve(OFFLINE_CONFIG) : loadClientConfig(), import('./leaflet-view')])
       .then(([config, mod]) => {
         if (cancelled || !el.current) return;
         ctl.current = mod.createSiteMap(el.current, {
@@ -53,7 +57,7 @@ export function SiteMap({ markers, fit = true, focusId, pin, onPick, onOpen, det
       ctl.current?.destroy();
       ctl.current = null;
     };
-  }, [lang]);
+  }, [lang, offlineOnly]);
 
   useEffect(() => {
     if (state === 'ready') ctl.current?.setMarkers(markers, fit);

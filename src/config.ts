@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   MAP_TILE_URL: z.string().default(''),
   MAP_TILE_CRS: z.enum(['wgs84', 'gcj02']).default('gcj02'),
   WECOM_WEBHOOK_URL: z.string().default(''),
+  PUBLIC_URL: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'expected the public address, like https://closeloop.example.cn').optional(),
   OUTBOUND_ALLOW_HOSTS: z.string().default(''),
   OUTBOUND_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
@@ -93,6 +94,8 @@ export interface Config {
   login: { maxFailures: number; lockMs: number; ipMaxFailures: number; windowMs: number };
   map: { tileUrl: string; tileCrs: 'wgs84' | 'gcj02' };
   wecomWebhookUrl: string;
+  /** The address citizens and integrations reach this server at (absolute links in webhooks); null = unknown. */
+  publicUrl: string | null;
   /** Webhooks and other outbound requests: https only, no internal address, except these (see outbound-policy.ts). */
   outbound: { allowHosts: string[]; allowHttp: boolean };
   uploadMaxBytes: number;
@@ -183,6 +186,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTty = B
     },
     map: { tileUrl: e.MAP_TILE_URL, tileCrs: e.MAP_TILE_CRS },
     wecomWebhookUrl: e.WECOM_WEBHOOK_URL,
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
     outbound: {
       allowHosts: e.OUTBOUND_ALLOW_HOSTS.split(',').map((h) => h.trim().replace(/^\[(.*)\]$/, '$1').toLowerCase()).filter(Boolean),
       allowHttp: e.OUTBOUND_ALLOW_HTTP === 'true',

@@ -14,7 +14,7 @@ import type { JobLeaseTable, RateBudgetTable } from './schema/jobs.js';
 import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingUnitTable, ResponsiblePartyTable, SessionTable, SignInEventTable, SignInThrottleTable, SiteTable, SubdistrictTable, UserScopeTable, UserTable } from './schema/registry.js';
 import type { AuditChainHeadTable, AuditLogTable } from './schema/audit.js';
 import type { ServiceCategoryTable, ServiceGridTable, ServiceIdRevealTable, ServiceItemTable, ServiceItemVersionTable, ServicePointItemTable, ServicePointSessionTable, ServicePointStaffTable, ServicePointTable, ServiceRatingFollowupTable, ServiceRatingTable, ServiceRecordCounterTable, ServiceRecordTable, ServiceSettingsTable } from './schema/services.js';
-import type { Open311IdempotencyTable, Open311KeyTable, Open311RequestTable, PublicPowSpentTable, PublicReportSecretTable } from './schema/open311.js';
+import type { Open311DeliveryTable, Open311IdempotencyTable, Open311KeyTable, Open311RequestTable, PublicPowSpentTable, PublicReportSecretTable } from './schema/open311.js';
 
 export * from './schema/registry.js';
 export * from './schema/notifications.js';
@@ -114,5 +114,6 @@ export interface Database {
   open311_idempotency: Open311IdempotencyTable;
   public_report_secrets: PublicReportSecretTable;
   public_pow_spent: PublicPowSpentTable;
+  open311_deliveries: Open311DeliveryTable;
 }
 

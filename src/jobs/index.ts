@@ -9,12 +9,14 @@ import { DASHBOARD_ROLLUP_INTERVAL_MS, dashboardRollupsPoller } from './dashboar
 import { INTERVAL_MS as ENFORCEMENT_INTERVAL_MS, enforcementReinspectionsPoller } from './enforcement-reinspections.js';
 import { DEFAULT_INTERVAL_MS as WEBHOOK_INTERVAL_MS, webhookDeliveryPoller } from './webhook-deliveries.js';
 import { jobLagSeconds } from '../domain/jobs/lag.js';
+import { OPEN311_WEBHOOKS_INTERVAL_MS, open311WebhookPoller } from './open311-webhooks.js';
 import { INTERVAL_MS as RETENTION_INTERVAL_MS, retentionPoller } from './retention.js';
 
 /** Each job's polling interval (job lag counts beyond it). */
 export const JOB_INTERVALS_MS: Record<string, number> = {
   'case-deadlines': CASE_DEADLINES_INTERVAL_MS,
   'webhook-deliveries': WEBHOOK_INTERVAL_MS,
+  'open311-webhooks': OPEN311_WEBHOOKS_INTERVAL_MS,
   'missed-checkins': MISSED_CHECKINS_INTERVAL_MS,
   'site-grades': SITE_GRADES_INTERVAL_MS,
   'enforcement-reinspections': ENFORCEMENT_INTERVAL_MS,
@@ -38,7 +40,7 @@ export interface JobDeps {
 
 /** Every background job of `closeloop serve`. Add a job: create its poller here. */
 export function createJobs(deps: JobDeps): Poller[] {
-  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps), retentionPoller(deps)];
+  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), open311WebhookPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps), retentionPoller(deps)];
 }
 
 /** Starts every job; the returned function stops them and waits for running rounds (`.jobs` lists them for /metrics). */

@@ -34,7 +34,7 @@ export function postOutbound(
   url: string,
   body: string,
   policy: OutboundPolicy,
-  opts: { timeoutMs?: number; maxBytes?: number; contentType?: string } = {},
+  opts: { timeoutMs?: number; maxBytes?: number; contentType?: string; headers?: Record<string, string> } = {},
 ): Promise<OutboundAnswer> {
   const timeoutMs = opts.timeoutMs ?? OUTBOUND_TIMEOUT_MS;
   const maxBytes = opts.maxBytes ?? OUTBOUND_MAX_RESPONSE_BYTES;
@@ -63,7 +63,7 @@ export function postOutbound(
       u,
       {
         method: 'POST',
-        headers: { 'content-type': opts.contentType ?? 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) },
+        headers: { ...opts.headers, 'content-type': opts.contentType ?? 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) },
         lookup,
         agent: false,
       },

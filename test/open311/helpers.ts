@@ -33,12 +33,15 @@ export function asText(v: unknown): unknown {
   return String(v);
 }
 
-export async function newKey(ctx: TestContext, opts: { subdistricts?: string[]; kind?: 'open311' | 'hotline'; rate?: number; admin?: string; webhookUrl?: string } = {}) {
+export async function newKey(
+  ctx: TestContext,
+  opts: { subdistricts?: string[]; kind?: 'open311' | 'hotline'; rate?: number; admin?: string; webhookUrl?: string; webhookScope?: 'own' | 'readable' } = {},
+) {
   const admin = await actorOf(ctx, opts.admin ?? 'district-admin');
   const subs = opts.subdistricts ?? [HQ];
   const all = await ctx.handle.db.selectFrom('subdistricts as s').innerJoin('districts as d', 'd.id', 's.district_id').select(['s.id', 's.code', 'd.code as dc']).execute();
   const ids = subs.map((j) => all.find((s) => `${s.dc}${s.code}` === j)!.id);
-  return issueKey(ctx.handle.db, ctx.clock, admin, { name: `test ${Math.random()}`, kind: opts.kind ?? 'open311', subdistrictIds: ids, ratePerMinute: opts.rate ?? 10_000, webhookUrl: opts.webhookUrl });
+  return issueKey(ctx.handle.db, ctx.clock, admin, { name: `test ${Math.random()}`, kind: opts.kind ?? 'open311', subdistrictIds: ids, ratePerMinute: opts.rate ?? 10_000, webhookUrl: opts.webhookUrl, webhookScope: opts.webhookScope }, ctx.deps.config.outbound);
 }
 
 export const form = (fields: [string, string][]) => new URLSearchParams(fields).toString();

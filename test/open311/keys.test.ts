@@ -22,7 +22,7 @@ for (const dialect of DIALECTS) {
     const issue = (who: string, payload: object) => ctx.app.inject({ method: 'POST', url: '/api/open311/keys', headers: { cookie: cookies[who]! }, payload });
 
     it('an administrator issues a key shown once, stored only as its hash, audited without the secret; it files, and once revoked gets 403', async () => {
-      const res = await issue('admin', { name: '12345 热线', kind: 'hotline', subdistrictIds: [hq], ratePerMinute: 120, webhookUrl: 'http://127.0.0.1:9/hook' });
+      const res = await issue('admin', { name: '12345 热线', kind: 'hotline', subdistrictIds: [hq], ratePerMinute: 120, webhookUrl: 'https://hooks.example.cn/closeloop' });
       expect(res.statusCode, res.body).toBe(201);
       const { id, key, webhookSecret } = res.json();
       expect(key).toMatch(/^cl311_/);

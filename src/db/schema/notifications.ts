@@ -61,6 +61,8 @@ export interface WebhookDeliveryTable {
   claim_token: string | null;
   claimed_until: string | null;
   last_error: string | null;
+  /** HTTP status of the last answer (null: none). */
+  response_code: number | null;
   sent_at: string | null;
   created_at: string;
   updated_at: string;

@@ -1,7 +1,12 @@
+import type { DeliveryStatus } from './notifications.js';
+
 /** Open311 GeoReport v2: integration keys, the Open311 side of a case, idempotency records. */
 
 export const OPEN311_KEY_KINDS = ['open311', 'hotline'] as const;
 export type Open311KeyKind = (typeof OPEN311_KEY_KINDS)[number];
+/** Which cases a key's webhook hears of: those filed with the key, or every case the key may read. */
+export const WEBHOOK_SCOPES = ['own', 'readable'] as const;
+export type WebhookScope = (typeof WEBHOOK_SCOPES)[number];
 export const OPEN311_CHANNELS = ['open311', 'hotline', 'web'] as const;
 export type Open311Channel = (typeof OPEN311_CHANNELS)[number];
 
@@ -18,6 +23,7 @@ export interface Open311KeyTable {
   rate_per_minute: number;
   webhook_url: string | null;
   webhook_secret: string | null;
+  webhook_scope: WebhookScope;
   created_by: string | null;
   created_at: string;
   revoked_at: string | null;
@@ -75,4 +81,29 @@ export interface Open311IdempotencyTable {
   case_id: string;
   request_hash: string;
   created_at: string;
+}
+
+/** One signed webhook delivery of a public change to one integration (outbox row; see src/jobs/open311-webhooks.ts). */
+export interface Open311DeliveryTable {
+  id: string;
+  key_id: string;
+  subdistrict_id: string;
+  case_id: string;
+  /** The case event = the update_id sent. */
+  event_id: string;
+  /** Unused (the URL is the key's at send time); kept so the outbox shares the WeCom claim code. */
+  url: string | null;
+  /** JSON: the update's fields (the body is rendered from it at send time). */
+  payload: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string;
+  claim_token: string | null;
+  claimed_until: string | null;
+  last_error: string | null;
+  /** HTTP status of the last answer (null: no answer — refused, timeout, network error). */
+  response_code: number | null;
+  sent_at: string | null;
+  created_at: string;
+  updated_at: string;
 }

@@ -4,6 +4,7 @@ import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { CaseStatus } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
+import { enqueueWebhooks } from '../open311/webhooks.js';
 import { canonicalJson, GENESIS_HASH, eventHash } from './hash-chain.js';
 
 export interface EventActor {
@@ -71,9 +72,13 @@ async function lockHead(trx: Db, subdistrictId: string, at: string) {
  */
 export async function appendCaseEvent(trx: Db, clock: Clock, e: NewCaseEvent) {
   const at = clock.now().toISOString();
+  const id = newId();
+  // Integrations' webhooks hear of a public change in its own transaction (before the chain head
+  // is locked, so the head is held no longer than before).
+  await enqueueWebhooks(trx, { eventId: id, subdistrictId: e.subdistrictId, caseId: e.caseId, action: e.action, toStatus: e.toStatus, at, photoIds: e.photoIds ?? [] });
   const head = await lockHead(trx, e.subdistrictId, at);
   const row = {
-    id: newId(),
+    id,
     subdistrict_id: e.subdistrictId,
     seq: head.seq + 1,
     case_id: e.caseId,

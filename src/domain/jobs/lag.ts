@@ -24,6 +24,10 @@ export async function jobLagSeconds(db: Db, clock: Clock, intervalsMs: Record<st
     .where('next_attempt_at', '<=', nowIso).orderBy('next_attempt_at').limit(1).executeTakeFirst();
   out['webhook-deliveries'] = age(delivery?.next_attempt_at);
 
+  const open311 = await db.selectFrom('open311_deliveries').select('next_attempt_at').where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', nowIso).orderBy('next_attempt_at').limit(1).executeTakeFirst();
+  out['open311-webhooks'] = age(open311?.next_attempt_at);
+
   // The oldest case event not yet folded: per subdistrict, the first event past its rollup cursor.
   const unfolded = await db
     .selectFrom('chain_heads as h')

@@ -22,6 +22,15 @@ export function backoffMs(attempts: number, p: RetryPolicy, random: () => number
 
 export type ClaimedDelivery = Pick<WebhookDeliveryTable, 'id' | 'url' | 'payload' | 'attempts' | 'claim_token'>;
 
+/**
+ * The outboxes that share this claim/retry code: WeCom robot messages, and Open311 integrations'
+ * signed webhooks. Both have the same delivery columns (id, url, payload, status, attempts,
+ * next_attempt_at, claim_token, claimed_until, last_error, response_code, sent_at, updated_at).
+ */
+export type DeliveryOutbox = 'webhook_deliveries' | 'open311_deliveries';
+// The shared columns are typed alike in both tables; queries are typed as the WeCom one's.
+const outbox = (t: DeliveryOutbox) => t as 'webhook_deliveries';
+
 const dueCondition = (nowIso: string) => (eb: any) =>
   eb.or([
     eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso)]),
@@ -29,12 +38,13 @@ const dueCondition = (nowIso: string) => (eb: any) =>
   ]);
 
 /** Ids of rows due now: pending and due, or left 'sending' by a worker whose lease ran out. */
-export async function dueDeliveryIds(db: Db, clock: Clock, limit: number): Promise<string[]> {
+export async function dueDeliveryIds(db: Db, clock: Clock, limit: number, table: DeliveryOutbox = 'webhook_deliveries'): Promise<string[]> {
   const rows = await db
-    .selectFrom('webhook_deliveries')
+    .selectFrom(outbox(table))
     .select('id')
     .where(dueCondition(clock.now().toISOString()))
     .orderBy('next_attempt_at')
+    .orderBy('id')
     .limit(limit)
     .execute();
   return rows.map((r) => r.id);
@@ -45,13 +55,13 @@ export async function dueDeliveryIds(db: Db, clock: Clock, limit: number): Promi
  * re-checks the due condition, so when two processes race for a row only one update matches
  * it; each worker then reads back exactly the rows carrying its own fresh token.
  */
-export async function claimDeliveries(db: Db, clock: Clock, ids: string[], leaseMs: number): Promise<ClaimedDelivery[]> {
+export async function claimDeliveries(db: Db, clock: Clock, ids: string[], leaseMs: number, table: DeliveryOutbox = 'webhook_deliveries'): Promise<ClaimedDelivery[]> {
   if (!ids.length) return [];
   const now = clock.now();
   const nowIso = now.toISOString();
   const token = randomUUID();
   await db
-    .updateTable('webhook_deliveries')
+    .updateTable(outbox(table))
     .set((eb) => ({
       status: 'sending',
       claim_token: token,
@@ -63,10 +73,11 @@ export async function claimDeliveries(db: Db, clock: Clock, ids: string[], lease
     .where(dueCondition(nowIso))
     .execute();
   return db
-    .selectFrom('webhook_deliveries')
+    .selectFrom(outbox(table))
     .select(['id', 'url', 'payload', 'attempts', 'claim_token'])
     .where('claim_token', '=', token)
     .where('status', '=', 'sending')
+    .orderBy('id')
     .execute();
 }
 
@@ -75,13 +86,13 @@ export async function claimDeliveries(db: Db, clock: Clock, ids: string[], lease
  * FOR UPDATE SKIP LOCKED, so workers on several instances each take different rows without
  * waiting on one another; SQLite (one process) selects then claims.
  */
-export async function claimDueDeliveries(db: Db, clock: Clock, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return claimDeliveries(db, clock, await dueDeliveryIds(db, clock, limit), leaseMs);
+export async function claimDueDeliveries(db: Db, clock: Clock, limit: number, leaseMs: number, table: DeliveryOutbox = 'webhook_deliveries'): Promise<ClaimedDelivery[]> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return claimDeliveries(db, clock, await dueDeliveryIds(db, clock, limit, table), leaseMs, table);
   const now = clock.now();
   const nowIso = now.toISOString();
   const token = randomUUID();
-  return db
-    .updateTable('webhook_deliveries')
+  const rows = await db
+    .updateTable(outbox(table))
     .set((eb) => ({
       status: 'sending',
       claim_token: token,
@@ -90,19 +101,21 @@ export async function claimDueDeliveries(db: Db, clock: Clock, limit: number, le
       updated_at: nowIso,
     }))
     .where('id', 'in', (eb) =>
-      eb.selectFrom('webhook_deliveries').select('id').where(dueCondition(nowIso)).orderBy('next_attempt_at').limit(limit).forUpdate().skipLocked(),
+      eb.selectFrom(outbox(table)).select('id').where(dueCondition(nowIso)).orderBy('next_attempt_at').limit(limit).forUpdate().skipLocked(),
     )
     .returning(['id', 'url', 'payload', 'attempts', 'claim_token'])
     .execute();
+  // RETURNING has no order; ids are time-ordered (UUIDv7), so this is the order rows were written in.
+  return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
  * Gives a claimed row back untouched (no attempt made: the shared rate budget was spent), due
  * again at once for whichever instance has budget next.
  */
-export async function unclaimDelivery(db: Db, clock: Clock, row: ClaimedDelivery): Promise<void> {
+export async function unclaimDelivery(db: Db, clock: Clock, row: ClaimedDelivery, table: DeliveryOutbox = 'webhook_deliveries'): Promise<void> {
   await db
-    .updateTable('webhook_deliveries')
+    .updateTable(outbox(table))
     .set((eb) => ({ status: 'pending', claim_token: null, claimed_until: null, attempts: eb('attempts', '-', 1), updated_at: clock.now().toISOString() }))
     .where('id', '=', row.id)
     .where('claim_token', '=', row.claim_token)
@@ -114,22 +127,24 @@ export async function finishDelivery(
   db: Db,
   clock: Clock,
   row: ClaimedDelivery,
-  outcome: { status: 'sent' } | { status: 'skipped' } | { status: 'error'; error: string },
+  outcome: { status: 'sent'; responseCode?: number } | { status: 'skipped'; reason?: string } | { status: 'error'; error: string; responseCode?: number | null },
   policy: RetryPolicy = DEFAULT_RETRY,
   random: () => number = Math.random,
+  table: DeliveryOutbox = 'webhook_deliveries',
 ): Promise<DeliveryStatus> {
   const now = clock.now();
-  const base = { claim_token: null, claimed_until: null, updated_at: now.toISOString() };
+  const base: Partial<WebhookDeliveryTable> = { claim_token: null, claimed_until: null, updated_at: now.toISOString() };
   let status: DeliveryStatus;
   let set: Partial<WebhookDeliveryTable>;
   if (outcome.status === 'sent') {
     status = 'sent';
-    set = { ...base, status, sent_at: now.toISOString(), last_error: null };
+    set = { ...base, status, sent_at: now.toISOString(), last_error: null, response_code: outcome.responseCode ?? null };
   } else if (outcome.status === 'skipped') {
     status = 'skipped';
-    set = { ...base, status, last_error: 'no webhook URL configured' };
+    set = { ...base, status, last_error: outcome.reason ?? 'no webhook URL configured' };
   } else {
     const error = outcome.error.slice(0, 500);
+    base.response_code = outcome.responseCode ?? null;
     if (row.attempts >= policy.maxAttempts) {
       status = 'failed';
       set = { ...base, status, last_error: error };
@@ -140,7 +155,7 @@ export async function finishDelivery(
     }
   }
   await db
-    .updateTable('webhook_deliveries')
+    .updateTable(outbox(table))
     .set(set)
     .where('id', '=', row.id)
     .where('claim_token', '=', row.claim_token)

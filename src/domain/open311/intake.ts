@@ -166,13 +166,7 @@ export async function fileRequest(
       body: `${category.name_zh}：${description}`, dedupeKey: `open311:${row.id}`,
     });
   }
-  const event = await appendCaseEvent(db, clock, {
-    subdistrictId: j.id, caseId: row.id, action: 'report', fromStatus: null, toStatus: 'reported',
-    actor: { userId: null, role: reporterRole }, gps: { lng: place.lng, lat: place.lat, accuracy: null },
-    note: `${via}：${description}`, photoIds: input.photoIds ?? [], changes: { status: [null, 'reported'] },
-  });
-  if (input.photoIds?.length) await linkPhotos(db, row, event.id, input.photoIds, 'before');
-
+  // The Open311 side first: the report event's webhooks look up which key filed the case.
   const token = randomBytes(18).toString('base64url');
   await db.insertInto('open311_requests').values({
     case_id: row.id, subdistrict_id: j.id, key_id: caller.kind === 'key' ? caller.key.id : null, channel, token, service_code: category.code,
@@ -180,6 +174,13 @@ export async function fileRequest(
     media_url: optional(input.media_url) ?? null, contact: JSON.stringify(contact), abusive: 0, abusive_reason: null,
     abusive_at: null, abusive_by: null, client_hash: opts.clientHash ?? null, feedback: null, feedback_at: null, created_at: at,
   }).execute();
+  const event = await appendCaseEvent(db, clock, {
+    subdistrictId: j.id, caseId: row.id, action: 'report', fromStatus: null, toStatus: 'reported',
+    actor: { userId: null, role: reporterRole }, gps: { lng: place.lng, lat: place.lat, accuracy: null },
+    note: `${via}：${description}`, photoIds: input.photoIds ?? [], changes: { status: [null, 'reported'] },
+  });
+  if (input.photoIds?.length) await linkPhotos(db, row, event.id, input.photoIds, 'before');
+
   if (idemKey) {
     await db.insertInto('open311_idempotency').values({ scope, idem_key: idemKey, case_id: row.id, request_hash: hash, created_at: at }).execute();
   }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
-import { OPEN311_KEY_KINDS, type Open311KeyKind, type Open311KeyTable } from '../../db/schema.js';
+import { OPEN311_KEY_KINDS, type Open311KeyKind, type Open311KeyTable, WEBHOOK_SCOPES } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { fullSubdistricts } from '../auth/scope.js';
@@ -9,6 +9,7 @@ import { parseInput } from '../cases/case-input.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { checkOutboundUrl, type OutboundPolicy, STRICT_OUTBOUND } from '../shared/outbound-policy.js';
 
 /**
  * Open311 API keys, one per integration. The key is 32 random bytes shown once; only its SHA-256
@@ -23,6 +24,8 @@ export const KeyInput = z.strictObject({
   subdistrictIds: z.array(z.string().min(1).max(64)).min(1).max(50),
   ratePerMinute: z.number().int().min(1).max(100_000).default(60),
   webhookUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  /** own: changes of the cases this key filed; readable: of every case in its subdistricts (what servicerequestupdates shows it). */
+  webhookScope: z.enum(WEBHOOK_SCOPES).default('own'),
 });
 export type KeyInput = z.input<typeof KeyInput>;
 
@@ -45,15 +48,18 @@ export function keyView(r: Open311KeyTable) {
     subdistrictIds: JSON.parse(r.subdistrict_ids) as string[],
     ratePerMinute: Number(r.rate_per_minute),
     webhookUrl: r.webhook_url,
+    webhookScope: r.webhook_scope,
     createdAt: r.created_at,
     revokedAt: r.revoked_at,
   };
 }
 
 /** Issues a key; the returned `key` and `webhookSecret` are shown this once and never again. */
-export async function issueKey(db: Db, clock: Clock, actor: Actor, raw: KeyInput) {
+export async function issueKey(db: Db, clock: Clock, actor: Actor, raw: KeyInput, policy: OutboundPolicy = STRICT_OUTBOUND) {
   assertCan(actor, 'open311.keys');
   const input = parseInput(KeyInput, raw);
+  // Checked again at each delivery (the host's address at connect time), but refused early when plainly wrong.
+  if (input.webhookUrl) checkOutboundUrl(input.webhookUrl, policy, 'webhookUrl');
   for (const id of input.subdistrictIds) {
     if (!fullSubdistricts(actor).includes(id)) throw invalidField('subdistrictIds', `not one of your subdistricts: ${id}`);
   }
@@ -62,7 +68,7 @@ export async function issueKey(db: Db, clock: Clock, actor: Actor, raw: KeyInput
   const row: Open311KeyTable = {
     id: newId(), name: input.name, kind: input.kind, key_hash: hashKey(key), key_prefix: key.slice(0, KEY_PREFIX.length + 6),
     subdistrict_ids: JSON.stringify([...new Set(input.subdistrictIds)]), rate_per_minute: input.ratePerMinute,
-    webhook_url: input.webhookUrl ?? null, webhook_secret: webhookSecret, created_by: actor.userId, created_at: clock.now().toISOString(),
+    webhook_url: input.webhookUrl ?? null, webhook_secret: webhookSecret, webhook_scope: input.webhookScope, created_by: actor.userId, created_at: clock.now().toISOString(),
     revoked_at: null, revoked_by: null,
   };
   await db.insertInto('open311_keys').values(row).execute();

@@ -57,15 +57,30 @@ export async function requestUpdates(db: Db, j: Jurisdiction, now: Date, f: { st
     .orderBy('e.seq')
     .limit(MAX_UPDATES)
     .execute();
-  return rows.map((r) => {
-    const photos = JSON.parse(r.photo_ids) as string[];
-    return {
-      update_id: r.id,
-      service_request_id: r.number,
-      status: updateStatus(r.to_status as CaseStatus),
-      updated_datetime: w3cDate(r.at)!,
-      description: ACTION_TEXT[r.action as keyof typeof ACTION_TEXT],
-      media_url: photos.length && (r.action === 'handle' || r.action === 'report') ? `${mediaBase}/media/${photos[0]}.jpg` : null,
-    };
-  });
+  return rows.map((r) => toUpdate(r, mediaBase));
+}
+
+/** A case event as the public update it is (the fields servicerequestupdates and webhooks carry). */
+export interface UpdateFacts {
+  id: string;
+  action: string;
+  to_status: string;
+  at: string;
+  /** JSON array of photo ids */
+  photo_ids: string;
+  /** the case number = service_request_id */
+  number: string;
+}
+
+/** mediaBase null: no absolute address is known, so media_url is left out (null). */
+export function toUpdate(r: UpdateFacts, mediaBase: string | null): RequestUpdate {
+  const photos = JSON.parse(r.photo_ids) as string[];
+  return {
+    update_id: r.id,
+    service_request_id: r.number,
+    status: updateStatus(r.to_status as CaseStatus),
+    updated_datetime: w3cDate(r.at)!,
+    description: ACTION_TEXT[r.action as keyof typeof ACTION_TEXT],
+    media_url: mediaBase && photos.length && (r.action === 'handle' || r.action === 'report') ? `${mediaBase}/media/${photos[0]}.jpg` : null,
+  };
 }

@@ -215,6 +215,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/public/reports/:token/contest', publicReports.contest);
   r('GET', '/api/cases/:id/public-report', publicReports.side);
   r('POST', '/api/cases/:id/abusive', publicReports.abusive);
+  r('GET', '/api/open311/keys/:id/deliveries', open311Keys.deliveries);
 
   // Open311 GeoReport v2 (issue 14): key-authenticated (never by cookie), form-encoded posts, the spec's error bodies.
   app.register(async (scope) => {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { KeyInput, issueKey, keyView, listKeys, revokeKey } from '../../domain/open311/keys.js';
+import { listDeliveries } from '../../domain/open311/webhooks.js';
+import { DELIVERY_STATUSES } from '../../db/schema.js';
 import { audited } from '../audited.js';
 import { def } from '../route.js';
 
@@ -16,7 +18,7 @@ export const issue = def({
     const issued = await audited<Issued>(
       c,
       { action: 'open311_key.issue', entity: 'open311_key', entityId: (r) => r.id, subdistrictId: (r) => r.subdistrictIds[0] ?? null, after: (_trx, r) => ({ ...r, key: undefined, webhookSecret: undefined }) },
-      (trx) => issueKey(trx, c.deps.clock, c.actor, c.req.body),
+      (trx) => issueKey(trx, c.deps.clock, c.actor, c.req.body, c.deps.config.outbound),
     );
     c.reply.status(201);
     return issued;
@@ -38,4 +40,14 @@ export const revoke = def({
       },
       (trx) => revokeKey(trx, c.deps.clock, c.actor, c.req.params.id),
     ),
+});
+
+export const deliveries = def({
+  schema: {
+    tags: ['open311'],
+    summary: "A key's webhook delivery log, newest first: attempts, status, last answer code and error, next attempt (deliveries about my subdistricts)",
+    params: z.strictObject({ id: z.string().min(1).max(64) }),
+    querystring: z.strictObject({ status: z.enum(DELIVERY_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }),
+  },
+  handler: async ({ deps, actor, req }) => ({ items: await listDeliveries(deps.db, actor, req.params.id, req.query) }),
 });

@@ -1,0 +1,149 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../../db/index.js';
+import { prepared } from '../../db/prepared.js';
+import type { CaseStatus, DeliveryStatus } from '../../db/schema.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { fullSubdistricts } from '../auth/scope.js';
+import { DomainError, notFound } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import { PUBLIC_ACTIONS } from './public-stage.js';
+import type { UpdateFacts } from './updates.js';
+
+/**
+ * Signed webhooks per Open311 integration. Every public change of a case (a case event of
+ * PUBLIC_ACTIONS) enqueues one delivery per live key with a webhook that may hear of it — the
+ * key's own filings, or with scope `readable` every case of its subdistricts — in the transaction
+ * that makes the change. The job (src/jobs/open311-webhooks.ts) POSTs the update, exactly as
+ * servicerequestupdates.json would list it, signed:
+ *
+ *   X-Closeloop-Timestamp: <unix seconds at sending>
+ *   X-Closeloop-Signature: sha256=<hex HMAC-SHA256(webhook secret, timestamp + "." + raw body)>
+ *
+ * Each attempt is signed afresh (a receiver rejects timestamps more than 5 minutes off).
+ */
+export const TIMESTAMP_HEADER = 'x-closeloop-timestamp';
+export const SIGNATURE_HEADER = 'x-closeloop-signature';
+export const DELIVERY_HEADER = 'x-closeloop-delivery';
+export const JURISDICTION_HEADER = 'x-closeloop-jurisdiction';
+export const SIGNATURE_TOLERANCE_S = 300;
+
+export function signWebhook(secret: string, timestamp: number, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/** The receiver's check (also what the docs show): signature matches and the timestamp is recent. */
+export function verifyWebhook(secret: string, timestamp: string, body: string, signature: string, nowS = Math.floor(Date.now() / 1000)): boolean {
+  const t = Number(timestamp);
+  if (!/^\d+$/.test(timestamp) || Math.abs(nowS - t) > SIGNATURE_TOLERANCE_S) return false;
+  const expected = Buffer.from(signWebhook(secret, t, body));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+const PUBLIC = new Set<string>(PUBLIC_ACTIONS);
+
+const liveWebhookKeys = prepared((db: Db) =>
+  db.selectFrom('open311_keys').select(['id', 'subdistrict_ids', 'webhook_scope']).where('webhook_url', 'is not', null).where('revoked_at', 'is', null),
+);
+const requestOf = prepared((db: Db, caseId: string) => db.selectFrom('open311_requests').select(['key_id', 'abusive']).where('case_id', '=', caseId));
+const numberOf = prepared((db: Db, caseId: string) => db.selectFrom('cases').select('number').where('id', '=', caseId));
+
+export interface PublicChange {
+  eventId: string;
+  subdistrictId: string;
+  caseId: string;
+  action: string;
+  toStatus: CaseStatus;
+  at: string;
+  photoIds: string[];
+}
+
+/**
+ * Inside the transaction of the change: one pending delivery per key that may hear of it. The
+ * payload holds only public facts of the update (never the reporter's data, never the staff's
+ * note). A report marked abusive sends nothing more. Returns how many were enqueued.
+ */
+export async function enqueueWebhooks(trx: Db, e: PublicChange): Promise<number> {
+  if (!PUBLIC.has(e.action)) return 0;
+  const keys = (await liveWebhookKeys.all(trx)).filter((k) => (JSON.parse(k.subdistrict_ids) as string[]).includes(e.subdistrictId));
+  if (!keys.length) return 0;
+  const req = await requestOf.first(trx, e.caseId);
+  if (req && Number(req.abusive) === 1) return 0;
+  const targets = keys.filter((k) => k.webhook_scope === 'readable' || (req && k.id === req.key_id));
+  if (!targets.length) return 0;
+  const c = await numberOf.first(trx, e.caseId);
+  if (!c) return 0;
+  const facts: UpdateFacts = { id: e.eventId, action: e.action, to_status: e.toStatus, at: e.at, photo_ids: JSON.stringify(e.photoIds), number: c.number };
+  const payload = JSON.stringify(facts);
+  await trx
+    .insertInto('open311_deliveries')
+    .values(
+      targets.map((k) => ({
+        id: newId(), key_id: k.id, subdistrict_id: e.subdistrictId, case_id: e.caseId, event_id: e.eventId, url: null, payload, status: 'pending' as const,
+        attempts: 0, next_attempt_at: e.at, claim_token: null, claimed_until: null, last_error: null, response_code: null, sent_at: null,
+        created_at: e.at, updated_at: e.at,
+      })),
+    )
+    .execute();
+  return targets.length;
+}
+
+/** What an attempt needs besides the claimed row: the key's live address and secret, the jurisdiction code. */
+export async function deliveryTarget(db: Db, deliveryId: string) {
+  return db
+    .selectFrom('open311_deliveries as d')
+    .innerJoin('open311_keys as k', 'k.id', 'd.key_id')
+    .innerJoin('subdistricts as s', 's.id', 'd.subdistrict_id')
+    .innerJoin('districts as di', 'di.id', 's.district_id')
+    .leftJoin('open311_requests as o', 'o.case_id', 'd.case_id')
+    .select(['k.webhook_url', 'k.webhook_secret', 'k.revoked_at', 's.code', 'di.code as district_code', 'o.abusive'])
+    .where('d.id', '=', deliveryId)
+    .executeTakeFirst();
+}
+
+export interface DeliveryView {
+  id: string;
+  serviceRequestId: string;
+  updateId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  responseCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  sentAt: string | null;
+  createdAt: string;
+}
+
+/**
+ * A key's delivery log for an administrator: newest first, only deliveries about the
+ * administrator's own subdistricts.
+ */
+export async function listDeliveries(db: Db, actor: Actor, keyId: string, f: { status?: DeliveryStatus; limit?: number } = {}): Promise<DeliveryView[]> {
+  assertCan(actor, 'open311.keys');
+  const key = await db.selectFrom('open311_keys').select(['id', 'subdistrict_ids']).where('id', '=', keyId).executeTakeFirst();
+  const mine = fullSubdistricts(actor);
+  if (!key || !(JSON.parse(key.subdistrict_ids) as string[]).some((s) => mine.includes(s))) throw notFound('Open311 key', keyId);
+  const limit = Math.min(500, Math.max(1, Math.trunc(f.limit ?? 100)));
+  if (!mine.length) throw new DomainError('forbidden', 'No subdistrict in your scope');
+  let q = db
+    .selectFrom('open311_deliveries as d')
+    .innerJoin('cases as c', 'c.id', 'd.case_id')
+    .select(['d.id', 'c.number', 'd.event_id', 'd.status', 'd.attempts', 'd.response_code', 'd.last_error', 'd.next_attempt_at', 'd.sent_at', 'd.created_at'])
+    .where('d.key_id', '=', keyId)
+    .where('d.subdistrict_id', 'in', mine);
+  if (f.status) q = q.where('d.status', '=', f.status);
+  const rows = await q.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    serviceRequestId: r.number,
+    updateId: r.event_id,
+    status: r.status,
+    attempts: Number(r.attempts),
+    responseCode: r.response_code === null ? null : Number(r.response_code),
+    lastError: r.last_error,
+    nextAttemptAt: r.status === 'pending' || r.status === 'sending' ? new Date(r.next_attempt_at).toISOString() : null,
+    sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
+}

@@ -31,6 +31,7 @@ for (const dialect of DIALECTS) {
     const cookies: Record<string, string> = {};
     let point: { lat: string; long: string };
     let unit1: string;
+    let HQ_ID: string;
     const RETRY = { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 4000, jitter: 0 };
 
     const post = (key: string, extra: [string, string][] = []) =>
@@ -79,6 +80,7 @@ for (const dialect of DIALECTS) {
       const hq = await db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow();
       const site = await db.selectFrom('sites').select(['lng', 'lat']).where('subdistrict_id', '=', hq.id).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
       point = { lat: String(Number(site.lat)), long: String(Number(site.lng)) };
+      HQ_ID = hq.id;
       unit1 = (await db.selectFrom('users').select('handling_unit_id').where('username', '=', 'handler1').executeTakeFirstOrThrow()).handling_unit_id!;
       const logger = { error: (obj: unknown, msg?: string) => logs.push(`${msg} ${JSON.stringify(obj, Object.getOwnPropertyNames(obj as object))}`), info: (obj: unknown, msg?: string) => logs.push(`${msg} ${JSON.stringify(obj)}`) };
       job = open311WebhookPoller({ db, config: ctx.deps.config, clock: ctx.clock, logger, holder: 'test-instance' }, { retry: RETRY, random: () => 0.5, timeoutMs: 3000 });
@@ -248,6 +250,24 @@ for (const dialect of DIALECTS) {
         appendCaseEvent(trx, ctx.clock, { subdistrictId: c.subdistrict_id, caseId: c.id, action: 'remind', fromStatus: 'reported', toStatus: 'reported', actor: { userId: null, role: 'system' } }),
       );
       expect(await deliveriesOf(keys.a!.id)).toHaveLength(before);
+    });
+
+    it('a report marked abusive before its delivery is sent is skipped, and its later changes queue nothing', async () => {
+      const number = await file(keys.a!.key);
+      const c = await ctx.handle.db.selectFrom('cases').select('id').where('number', '=', number).executeTakeFirstOrThrow();
+      const res = await ctx.app.inject({ method: 'POST', url: `/api/cases/${c.id}/abusive`, headers: { cookie: cookies.operator! }, payload: { reason: '恶意重复上报' } });
+      expect(res.statusCode, res.body).toBe(200);
+      await drain();
+      expect(at('/a')).toHaveLength(0);
+      expect(at('/r')).toHaveLength(0);
+      const ds = (await ctx.handle.db.selectFrom('open311_deliveries').selectAll().where('case_id', '=', c.id).execute()).map((d) => [d.status, d.last_error]);
+      expect(ds.length).toBeGreaterThan(0);
+      for (const d of ds) expect(d).toEqual(['skipped', 'report marked abusive']);
+      const count = ds.length;
+      await ctx.handle.db.transaction().execute((trx) =>
+        appendCaseEvent(trx, ctx.clock, { subdistrictId: HQ_ID, caseId: c.id, action: 'cancel', fromStatus: 'reported', toStatus: 'cancelled', actor: { userId: null, role: 'system' } }),
+      );
+      expect(await ctx.handle.db.selectFrom('open311_deliveries').select('id').where('case_id', '=', c.id).execute()).toHaveLength(count);
     });
 
     it("an administrator reads only deliveries of keys reaching into their subdistricts; bad filters are 400 naming the field", async () => {

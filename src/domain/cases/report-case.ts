@@ -12,7 +12,6 @@ import { newId } from '../shared/ids.js';
 import { caseDto } from './case-dto.js';
 import { ReportInput, insideChina, parseInput } from './case-input.js';
 import { nextCaseNumber } from './case-number.js';
-import { linkPhotos } from './case-photos.js';
 import { appendCaseEvent } from './events.js';
 import { categoryById, subdistrictPrefix } from './hot-queries.js';
 import { sourceRule } from './lifecycle.js';
@@ -99,14 +98,16 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
       title: `紧急案件待立案 ${number}`, body: `${category.name_zh}：${input.description}`, dedupeKey: `urgent:${row.id}`,
     });
   }
-  const event = await appendCaseEvent(db, clock, {
+  await appendCaseEvent(db, clock, {
     subdistrictId: row.subdistrict_id, caseId: row.id, action: selfResolved ? 'self_resolve' : 'report', fromStatus: null, toStatus: status,
     actor: { userId: actor.userId, role: actor.role }, deviceAt: input.deviceAt ?? null,
     gps: { lng: input.lng, lat: input.lat, accuracy: input.accuracy ?? null }, note: input.description,
     photoIds: [...input.photoIds, ...input.afterPhotoIds],
     changes: { status: [null, status], ...(row.spot_check ? { spot_check: [null, row.spot_check] } : {}) },
+    links: {
+      committeeId: row.committee_id,
+      photos: [...input.photoIds.map((photoId) => ({ photoId, purpose: 'before' as const })), ...input.afterPhotoIds.map((photoId) => ({ photoId, purpose: 'after' as const }))],
+    },
   });
-  await linkPhotos(db, row, event.id, input.photoIds, 'before');
-  await linkPhotos(db, row, event.id, input.afterPhotoIds, 'after');
   return caseDto(row);
 }

@@ -7,7 +7,6 @@ import { DomainError, invalidField } from '../shared/errors.js';
 import { isAssignee, resolveAssignee } from './assignees.js';
 import { caseDto } from './case-dto.js';
 import { TransitionInput, parseInput } from './case-input.js';
-import { linkPhotos } from './case-photos.js';
 import { loadVisibleCase } from './case-scope.js';
 import { categoryById, updateCaseColumns } from './hot-queries.js';
 import { appendCaseEvent } from './events.js';
@@ -186,13 +185,13 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
   const changes: Record<string, [unknown, unknown]> = {};
   for (const k of TRACKED) if (c[k] !== next[k]) changes[k] = [c[k], next[k]];
   // Notifications first: the event below locks the subdistrict's chain head (FOR UPDATE on
-  // PostgreSQL) until commit, so the less that follows it, the more transitions run in parallel.
+  // PostgreSQL) until commit, so nothing follows it (its photo links are written with it).
   await notifyTransition(db, clock, input.action, next, input.reason ?? input.note ?? null);
-  const event = await appendCaseEvent(db, clock, {
+  await appendCaseEvent(db, clock, {
     subdistrictId: c.subdistrict_id, caseId: c.id, action: input.action, fromStatus: c.status, toStatus: next.status,
     actor: { userId: actor.userId, role: actor.role }, deviceAt: input.deviceAt ?? null, gps: input.gps ?? null,
     note, photoIds, changes,
+    links: { committeeId: c.committee_id, photos: photoIds.map((photoId) => ({ photoId, purpose: input.action === 'handle' ? 'after' : 'evidence' })) },
   });
-  await linkPhotos(db, c, event.id, photoIds, input.action === 'handle' ? 'after' : 'evidence');
   return caseDto(next);
 }

@@ -18,6 +18,8 @@ const OTHER: Record<string, EventLabel> = {
   spot_check: { kind: 'case', zh: '抽查', en: 'Spot check' },
   overdue: { kind: 'system', zh: '超期', en: 'Overdue' },
   retime: { kind: 'system', zh: '日历调整时限', en: 'Deadline moved by a calendar change' },
+  // The reporter's answer on the public tracking page (a contest is a reopen by the public).
+  public_confirm: { kind: 'case', zh: '市民确认整改到位', en: 'Reporter confirmed the fix' },
 };
 
 const BY_ACTION = new Map<string, EventLabel>(TRANSITIONS.map((t) => [t.action, { kind: 'case', zh: t.zh, en: t.en }]));

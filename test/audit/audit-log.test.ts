@@ -47,7 +47,7 @@ for (const dialect of DIALECTS) {
       step({ method: 'POST', url: () => `/api/sites/${ids.site}/retire`, action: 'site.retire', entity: 'site', before: true, after: true, status: 200 });
       step({ method: 'POST', url: () => `/api/sites/${ids.site}/restore`, action: 'site.restore', entity: 'site', before: true, after: true, status: 200 });
       step({ method: 'PUT', url: () => '/api/calendar/overrides', body: () => ({ date: '2026-10-10', kind: 'holiday', subdistrictId: hq }), action: 'calendar.put', entity: 'calendar', before: false, after: true, status: 200 });
-      step({ method: 'DELETE', url: () => `/api/calendar/overrides/${ids.calendar}`, action: 'calendar.remove', entity: 'calendar', before: true, after: false, status: 204 });
+      step({ method: 'DELETE', url: () => `/api/calendar/overrides/${ids.calendar}`, action: 'calendar.remove', entity: 'calendar', before: true, after: false, status: 200 });
       step({ method: 'PUT', url: () => `/api/notifications/webhooks/${hq}`, body: () => ({ url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=audit' }), action: 'webhook.put', entity: 'webhook', before: false, after: true, status: 200 });
       step({ method: 'DELETE', url: () => `/api/notifications/webhooks/${hq}`, action: 'webhook.delete', entity: 'webhook', before: true, after: false, status: 204 });
       step({ method: 'PATCH', url: () => `/api/enforcement/settings/${hq}`, body: () => ({ paymentDays: 20 }), action: 'enforcement_settings.update', entity: 'enforcement_settings', before: true, after: true, status: 200 });

@@ -49,16 +49,13 @@ export const put = def({
 });
 
 export const remove = def({
-  schema: { tags: ['calendar'], summary: 'Remove an override', params: z.strictObject({ id: z.string().min(1).max(64) }) },
-  handler: async ({ req, reply, deps, actor }) => {
-    await audited(
+  schema: { tags: ['calendar'], summary: 'Remove an override (the official schedule applies again); answers with the open deadlines it moved', params: z.strictObject({ id: z.string().min(1).max(64) }) },
+  handler: async ({ req, deps, actor }) =>
+    audited(
       { req, deps, actor },
       { action: 'calendar.remove', entity: 'calendar', entityId: req.params.id, before: (trx) => snapshotRow(trx, 'calendar_overrides', 'id', req.params.id) },
       (trx: Db) => deleteOverride(trx, deps.clock, actor, req.params.id),
-    );
-    reply.status(204);
-    return null;
-  },
+    ),
 });
 
 export const due = def({

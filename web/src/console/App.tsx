@@ -25,6 +25,7 @@ import { CataloguePage, canOpenCatalogue } from './catalogue/CataloguePage';
 import { InboxPage } from './inbox/InboxPage';
 import { NotificationsAdminPage } from './inbox/NotificationsAdminPage';
 import { TokensPage } from './tokens/TokensPage';
+import { CalendarPage } from './calendar/CalendarPage';
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { status } = useAuth();
@@ -86,6 +87,7 @@ export function App() {
         <Route path="catalogue" element={<AllowCatalogue><CataloguePage /></AllowCatalogue>} />
         <Route path="inbox" element={<InboxPage />} />
         <Route path="tokens" element={<Allow permission="tokens.manage"><TokensPage /></Allow>} />
+        <Route path="calendar" element={<Allow permission="calendar.write"><CalendarPage /></Allow>} />
         <Route path="notifications" element={<Allow permission="notifications.admin"><NotificationsAdminPage /></Allow>} />
         <Route path="*" element={<NotFound />} />
       </Route>

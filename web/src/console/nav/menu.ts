@@ -38,6 +38,7 @@ export const MENU: MenuEntry[] = [
     when: ({ role, can }) => canOpenCatalogue(can, role),
   },
   { group: 'system', to: '/notifications', label: 'console.nav.notifications', permission: 'notifications.admin', testId: 'nav-notifications' },
+  { group: 'system', to: '/calendar', label: 'console.calendar.nav', permission: 'calendar.write', testId: 'nav-calendar' },
   { group: 'system', to: '/tokens', label: 'console.nav.tokens', permission: 'tokens.manage', testId: 'nav-tokens' },
 ];
 

@@ -65,6 +65,20 @@ const zh = {
     name: '名称', expires: '有效天数（可选）', create: '创建令牌', created: '新令牌（只显示这一次）：', copy: '复制',
     revoke: '吊销', revoked: '已吊销', lastUsed: '最近使用', createdAt: '创建时间', expiresAt: '到期时间', never: '从未', empty: '还没有令牌。',
   },
+  calendar: {
+    nav: '工作日历',
+    title: '工作日历', hint: '按工作时间计算的时限只计工作日的办公时间（8:30–12:00、13:00–17:30）。每次调整日历，受影响的在办案件时限会同步顺延或提前，并在案件记录中留痕。',
+    year: '年份', scope: '适用范围', everywhere: '全区（所有街道）',
+    importTitle: '导入全年节假日安排', importHint: '每行一天或一个区间：日期[..日期] 休|班 [说明]，例如 “2027-02-06..2027-02-12 休 春节”。',
+    schedule: '安排内容', loadFile: '从文件读取', preview: '预览', apply: '导入', applyNeedsPreview: '请先预览，确认无误后再导入',
+    previewTitle: '预览：{{year}} 年', importedTitle: '已导入：{{year}} 年',
+    summary: '列出 {{listed}} 天（休 {{holidays}} 天、调休上班 {{workdays}} 天），写入 {{written}} 条，替换 {{replaced}} 条。',
+    moved: '在办案件：{{examined}} 件时限跨越调整日期，{{moved}} 件时限将调整。', movedApplied: '在办案件：{{moved}} 件时限已调整。',
+    caseNumber: '案件编号', dueBefore: '原时限', dueAfter: '新时限', noneMoved: '没有在办案件的时限受影响。',
+    dayTitle: '单日调整', date: '日期', kind: '类型', holiday: '休息日', workday: '工作日', note: '说明', save: '保存',
+    daySaved: '已保存，{{moved}} 件在办案件时限已调整。', dayRemoved: '已恢复法定安排，{{moved}} 件在办案件时限已调整。',
+    overrides: '{{year}} 年的调整', remove: '恢复', empty: '该年没有调整。', global: '全区', local: '本街道',
+  },
 };
 
 const en: typeof zh = {
@@ -126,6 +140,20 @@ const en: typeof zh = {
     title: 'API tokens', hint: 'For camera, IoT and other systems calling the API. A token is shown once, when it is created.',
     name: 'Name', expires: 'Valid for days (optional)', create: 'Create token', created: 'New token (shown only this once):', copy: 'Copy',
     revoke: 'Revoke', revoked: 'Revoked', lastUsed: 'Last used', createdAt: 'Created', expiresAt: 'Expires', never: 'Never', empty: 'No tokens yet.',
+  },
+  calendar: {
+    nav: 'Working calendar',
+    title: 'Working-day calendar', hint: 'Working-hour limits count office hours (8:30–12:00, 13:00–17:30) on working days only. Every calendar change moves the affected open deadlines and records it on each case.',
+    year: 'Year', scope: 'Applies to', everywhere: 'Every subdistrict',
+    importTitle: "Import a year's holiday schedule", importHint: 'One day or range per line: date[..date] 休|班 [note], e.g. "2027-02-06..2027-02-12 休 Spring Festival".',
+    schedule: 'Schedule', loadFile: 'Load from file', preview: 'Preview', apply: 'Import', applyNeedsPreview: 'Preview first, then import',
+    previewTitle: 'Preview: {{year}}', importedTitle: 'Imported: {{year}}',
+    summary: '{{listed}} days listed ({{holidays}} holidays, {{workdays}} make-up workdays); {{written}} rows written, {{replaced}} replaced.',
+    moved: 'Open cases: {{examined}} run over a changed day, {{moved}} would move.', movedApplied: 'Open cases: {{moved}} moved.',
+    caseNumber: 'Case number', dueBefore: 'Due before', dueAfter: 'Due after', noneMoved: 'No open deadline is affected.',
+    dayTitle: 'One day', date: 'Date', kind: 'Kind', holiday: 'Holiday', workday: 'Workday', note: 'Note', save: 'Save',
+    daySaved: 'Saved; {{moved}} open deadlines moved.', dayRemoved: 'Back to the official schedule; {{moved}} open deadlines moved.',
+    overrides: 'Changes in {{year}}', remove: 'Remove', empty: 'No changes in this year.', global: 'Everywhere', local: 'This subdistrict',
   },
 };
 

@@ -17,6 +17,7 @@ const EnvSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   NODE_ENV: z.string().optional(),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   HSTS: z.enum(['true', 'false']).optional(),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
@@ -87,7 +88,12 @@ export interface Config {
   logLevel: string;
   /** json: one JSON record per line (production, pipes); pretty: one short line per request (a terminal). */
   logFormat: 'json' | 'pretty';
+  /** NODE_ENV=production: the demo's published passwords are refused at sign-in and start-up. */
+  production: boolean;
+  /** A session ends this long after sign-in (SESSION_TTL_HOURS) … */
   sessionTtlMs: number;
+  /** … or after this long without a request (SESSION_IDLE_MINUTES), whichever comes first. */
+  sessionIdleMs: number;
   cookieSecure: boolean;
   /** Served over HTTPS: send Strict-Transport-Security (HSTS, by default as COOKIE_SECURE). */
   hsts: boolean;
@@ -175,7 +181,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTty = B
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' || !stdoutIsTty ? 'json' : 'pretty'),
+    production: e.NODE_ENV === 'production',
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     cookieSecure: e.COOKIE_SECURE === 'true',
     hsts: (e.HSTS ?? e.COOKIE_SECURE) === 'true',
     login: {

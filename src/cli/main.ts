@@ -15,6 +15,8 @@ import type { Poller } from '../jobs/poller.js';
 import { runJobNow } from '../jobs/run-now.js';
 import type { AuditActor } from '../domain/audit/record-audit.js';
 import { openContext } from './context.js';
+import { readConfig } from '../config.js';
+import { accountsWithDemoPassword } from '../domain/auth/demo-password-check.js';
 import { seedDemoData } from './demo-seed.js';
 import { registerCaseCommands } from './cases-commands.js';
 import { registerBackupCommands } from './backup-commands.js';
@@ -32,6 +34,12 @@ const program = new Command('closeloop')
 
 async function serve(opts: { demo?: boolean; build?: boolean }) {
   const started = performance.now();
+  if (opts.demo && readConfig().production) {
+    throw new Error(
+      'NODE_ENV=production: `closeloop start` would seed the demo, whose password is published. ' +
+        'Create the real accounts (`closeloop user add`) and run `closeloop serve`.',
+    );
+  }
   // `start` seeds an empty database under the start-up lock (so two instances starting together
   // seed once); `serve` never seeds.
   const ctx = await openContext({
@@ -40,6 +48,16 @@ async function serve(opts: { demo?: boolean; build?: boolean }) {
       if (!(await isSeeded(c.handle.db))) await seedDemoData(c);
     } : undefined,
   });
+  if (ctx.config.production) {
+    const demo = await accountsWithDemoPassword(ctx.handle.db);
+    if (demo.length) {
+      await ctx.destroy();
+      throw new Error(
+        `NODE_ENV=production: ${demo.length} account(s) still open with the published demo password ` +
+          `(${demo.slice(0, 10).join(', ')}${demo.length > 10 ? ', …' : ''}). Set new passwords or disable them, then start again.`,
+      );
+    }
+  }
   if (opts.build !== false) await ensureWebBuilt();
   const lifecycle: Lifecycle = { draining: false, closing: false };
   const deps = { ...ctx.deps, lifecycle, runJob: (name: string, actor: AuditActor, ip: string | null) => runJobNow({ ...ctx.deps, logger: app.log }, name, actor, ip) };

@@ -1,12 +1,25 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { actorForApiToken, actorForSession } from '../domain/auth/sessions.js';
+import type { Config } from '../config.js';
+import { resolveSession } from '../domain/auth/session-lifecycle.js';
+import { actorForApiToken } from '../domain/auth/sessions.js';
 import type { Deps } from './deps.js';
 
 export const SESSION_COOKIE = 'cl_session';
 
+/** The session cookie: httpOnly, SameSite=Lax, Secure when served over HTTPS, ending with the session. */
+export function setSessionCookie(reply: FastifyReply, config: Config, token: string, expiresAt: string) {
+  reply.setCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config.cookieSecure,
+    path: '/',
+    expires: new Date(expiresAt),
+  });
+}
+
 /** Resolves the caller from the session cookie (browser) or a bearer token (integrations). */
 export function authHook(deps: Deps) {
-  return async (req: FastifyRequest, _reply: FastifyReply) => {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
     req.actor = null;
     req.sessionToken = null;
     if (!req.url.startsWith('/api/')) return;
@@ -17,8 +30,10 @@ export function authHook(deps: Deps) {
     }
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
-      req.sessionToken = token;
-      req.actor = await actorForSession(deps.db, deps.clock, token);
+      const session = await resolveSession(deps.db, deps.clock, { idleMs: deps.config.sessionIdleMs }, token);
+      req.actor = session?.actor ?? null;
+      req.sessionToken = session ? (session.rotatedToken ?? token) : null;
+      if (session?.rotatedToken) setSessionCookie(reply, deps.config, session.rotatedToken, session.expiresAt);
     }
   };
 }

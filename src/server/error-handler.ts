@@ -31,6 +31,8 @@ export const STATUS: Record<ErrorCode, number> = {
   officer_without_certificate: 422,
   challenge_failed: 403,
   challenge_replayed: 409,
+  password_change_required: 403,
+  demo_password_refused: 403,
 };
 
 export interface FieldError {

@@ -25,6 +25,8 @@ export interface RouteDef<S extends FastifySchema> {
   schema: S;
   /** 'public' routes need no sign-in; everything else does. */
   access?: 'public' | 'signed-in';
+  /** Open to a person who must first change the password an administrator set (me, sign-out, the change itself). */
+  beforePasswordChange?: true;
   handler: (ctx: { req: ZodRequest<S>; reply: FastifyReply; deps: Deps; actor: Actor }) => Promise<unknown>;
 }
 
@@ -48,6 +50,12 @@ export function mount(app: App, deps: Deps, method: 'GET' | 'POST' | 'PATCH' | '
     method,
     url,
     schema: d.schema,
+    // Before the body is validated: "change your password first" whatever was sent.
+    preValidation: async (req) => {
+      if (d.access !== 'public' && req.actor?.mustChangePassword && !d.beforePasswordChange) {
+        throw new DomainError('password_change_required', 'Choose your own password first: POST /api/me/password');
+      }
+    },
     handler: async (req, reply) => {
       const actor = d.access === 'public' ? (req.actor as Actor) : requireActor(req);
       const result = await d.handler({ req: req as any, reply, deps, actor });

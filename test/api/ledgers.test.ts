@@ -271,7 +271,12 @@ for (const dialect of DIALECTS) {
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ imported: 3, dryRun: false });
 
-      const cookie = await signInAs(ctx.app, 'imp-cadre', NEW_PASSWORD);
+      // Accounts an administrator imports choose their own password first (test/api/accounts.test.ts).
+      const first = await signInAs(ctx.app, 'imp-cadre', NEW_PASSWORD);
+      expect((await ctx.app.inject({ method: 'GET', url: '/api/sites', headers: { cookie: first } })).json().error.code).toBe('password_change_required');
+      const changed = await ctx.app.inject({ method: 'POST', url: '/api/me/password', headers: { cookie: first }, payload: { currentPassword: NEW_PASSWORD, newPassword: 'Ju-Wei-Gan-Bu-2026' } });
+      expect(changed.statusCode, changed.body).toBe(200);
+      const cookie = `cl_session=${changed.cookies.find((c) => c.name === 'cl_session')!.value}`;
       const me = (await ctx.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).json();
       expect(me.user).toMatchObject({ role: 'cadre', displayName: '导入居委干部' });
       expect(me.user.scope).toHaveLength(1);
@@ -302,7 +307,7 @@ for (const dialect of DIALECTS) {
         { row: 4, column: '用户名', reason: 'username ok-person is also on row 2' },
         { row: 5, column: '处置单位', reason: 'handling-unit staff need a unit' },
         { row: 6, column: '角色', reason: expect.stringContaining('unknown role "保安"') },
-        { row: 7, column: '初始密码', reason: 'at least 8 characters' },
+        { row: 7, column: '初始密码', reason: 'at least 12 characters' },
         { row: 8, column: '居委会', reason: 'no committee named "威宁居民区" in your scope' },
       ]);
       expect({ users: await count('users'), scopes: await count('user_scopes') }).toEqual(before);

@@ -23,7 +23,9 @@ export async function demoContext(kind: DialectKind, env: Record<string, string>
   const handle = await testDatabase(kind);
   const clock = new ManualClock('2026-05-26T02:30:00Z');
   await seedDemo(handle.db, clock);
-  const config = readConfig({ DATA_DIR: '/tmp/closeloop-test', ...env });
+  // Tests move the clock by hours while holding a sign-in; the idle limit is the absolute one here
+  // (test/api/accounts.test.ts sets SESSION_IDLE_MINUTES itself to test the idle timeout).
+  const config = readConfig({ DATA_DIR: '/tmp/closeloop-test', SESSION_IDLE_MINUTES: '720', ...env });
   const deps: Deps = { db: handle.db, dbKind: handle.kind, config, clock: clock as Clock };
   const app = await buildApp(deps);
   return {

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Registry, staff and sign-in: districts → subdistricts → committees → grids, sites and their responsible parties, handling units, users, scopes, sessions, API tokens. */
 
 export const SITE_KINDS = ['bin_room', 'institution', 'shop'] as const;
@@ -116,6 +118,8 @@ export interface UserTable {
   status: UserStatus;
   failed_logins: number;
   locked_until: string | null;
+  /** 1 = an administrator set the password: every API but changing it answers password_change_required. */
+  must_change_password: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -137,6 +141,8 @@ export interface SessionTable {
   last_seen_at: string;
   ip: string | null;
   user_agent: string | null;
+  /** 1 = the user's role or scope changed: the next request gets a new session id. */
+  rotate_pending: Generated<number>;
 }
 
 export interface ApiTokenTable {

@@ -16,12 +16,14 @@ export interface Actor {
   subdistrictId: string | null;
   handlingUnitId: string | null;
   scope: ScopeEntry[];
+  /** An administrator set this person's password: only changing it is allowed until then. */
+  mustChangePassword?: boolean;
 }
 
 export async function loadActor(db: Db, userId: string): Promise<Actor | null> {
   const user = await db
     .selectFrom('users')
-    .select(['id', 'username', 'display_name', 'role', 'subdistrict_id', 'handling_unit_id', 'status'])
+    .select(['id', 'username', 'display_name', 'role', 'subdistrict_id', 'handling_unit_id', 'status', 'must_change_password'])
     .where('id', '=', userId)
     .executeTakeFirst();
   if (!user || user.status !== 'active') return null;
@@ -30,7 +32,8 @@ export async function loadActor(db: Db, userId: string): Promise<Actor | null> {
     .select(['subdistrict_id', 'committee_id'])
     .where('user_id', '=', userId)
     .execute();
-  return actorFrom(user, scopes.map((s) => ({ subdistrictId: s.subdistrict_id, committeeId: s.committee_id })));
+  const actor = actorFrom(user, scopes.map((s) => ({ subdistrictId: s.subdistrict_id, committeeId: s.committee_id })));
+  return Number(user.must_change_password) === 1 ? { ...actor, mustChangePassword: true } : actor;
 }
 
 /** The actor of an active user row and its scope entries. */

@@ -3,7 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 // argon2id (Algorithm.Argon2id = 2) with OWASP's recommended minimums.
 const OPTIONS = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
-export const MIN_PASSWORD_LENGTH = 8;
+export { MIN_PASSWORD_LENGTH } from './password-policy.js';
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);

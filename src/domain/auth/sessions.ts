@@ -1,9 +1,8 @@
 import type { Db } from '../../db/index.js';
-import { prepared } from '../../db/prepared.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { type Actor, actorFrom, loadActor } from './actor.js';
+import { type Actor, loadActor } from './actor.js';
 import { hashSecret, newSecret } from './tokens.js';
 
 export async function createSession(
@@ -30,29 +29,6 @@ export async function createSession(
     })
     .execute();
   return { token, expiresAt, userId };
-}
-
-const sessionActor = prepared((db: Db, tokenHash: string) =>
-  db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .leftJoin('user_scopes as us', 'us.user_id', 'u.id')
-    .select([
-      's.expires_at', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.subdistrict_id', 'u.handling_unit_id', 'u.status',
-      'us.subdistrict_id as scopeSubdistrictId', 'us.committee_id as scopeCommitteeId',
-    ])
-    .where('s.token_hash', '=', tokenHash),
-);
-
-/**
- * Resolves a browser session token to its actor, or null when absent/expired/revoked.
- * One joined query (session, user, scopes) instead of three: it runs on every request.
- */
-export async function actorForSession(db: Db, clock: Clock, token: string): Promise<Actor | null> {
-  const rows = await sessionActor.all(db, hashSecret(token));
-  const user = rows[0];
-  if (!user || user.expires_at <= clock.now().toISOString() || user.status !== 'active') return null;
-  return actorFrom(user, rows.filter((r) => r.scopeSubdistrictId !== null).map((r) => ({ subdistrictId: r.scopeSubdistrictId as string, committeeId: r.scopeCommitteeId })));
 }
 
 export async function endSession(db: Db, token: string): Promise<void> {

@@ -4,7 +4,8 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
-import { createSession } from './sessions.js';
+import { isDemoPassword } from './password-policy.js';
+import { createSession, endSession } from './sessions.js';
 import { addressKey, claimAttempt, clearAttempts, releaseAttempt, retryAfterSeconds, usernameKey } from './sign-in-throttle.js';
 
 export interface LoginPolicy {
@@ -13,6 +14,8 @@ export interface LoginPolicy {
   ipMaxFailures: number;
   windowMs: number;
   sessionTtlMs: number;
+  /** Production: the demo's published passwords do not open a session (password-policy.ts). */
+  refuseDemoPasswords: boolean;
 }
 
 export interface SignInInput {
@@ -20,6 +23,8 @@ export interface SignInInput {
   password: string;
   ip: string | null;
   userAgent: string | null;
+  /** The session cookie the browser sent with the sign-in, ended when the new one starts. */
+  previousToken?: string | null;
 }
 
 async function record(db: Db, clock: Clock, input: SignInInput, outcome: SignInOutcome, userId: string | null) {
@@ -58,7 +63,7 @@ export async function signIn(db: Db, clock: Clock, policy: LoginPolicy, input: S
   }
   const user = await db
     .selectFrom('users')
-    .select(['id', 'password_hash', 'status'])
+    .select(['id', 'password_hash', 'status', 'must_change_password'])
     .where('username', '=', input.username)
     .executeTakeFirst();
   const userKey = usernameKey(input.username);
@@ -87,6 +92,11 @@ export async function signIn(db: Db, clock: Clock, policy: LoginPolicy, input: S
     await record(db, clock, input, 'disabled', user.id);
     throw invalid();
   }
+  if (policy.refuseDemoPasswords && isDemoPassword(input.password)) {
+    // Right password, but a published one: refused in production, with a way out.
+    await record(db, clock, input, 'disabled', user.id);
+    throw new DomainError('demo_password_refused', 'This is the published demo password, refused in production: an administrator must set a new password for this account');
+  }
   const session = await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
@@ -96,7 +106,10 @@ export async function signIn(db: Db, clock: Clock, policy: LoginPolicy, input: S
     await record(trx, clock, input, 'success', user.id);
     await clearAttempts(trx, userKey);
     if (input.ip) await releaseAttempt(trx, addressKey(input.ip));
-    return createSession(trx, clock, user.id, policy.sessionTtlMs, input);
+    const created = await createSession(trx, clock, user.id, policy.sessionTtlMs, input);
+    // A new id on every sign-in: the session the browser held before (if any) ends with it.
+    if (input.previousToken) await endSession(trx, input.previousToken);
+    return created;
   });
-  return session;
+  return { ...session, mustChangePassword: Number(user.must_change_password) === 1 };
 }

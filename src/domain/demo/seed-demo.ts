@@ -1,6 +1,7 @@
 import type { Db } from '../../db/index.js';
 import type { HandlingUnitKind, PartyKind, Role, SiteKind } from '../../db/schema.js';
 import { hashPassword } from '../auth/passwords.js';
+import { DEMO_PASSWORDS } from '../auth/password-policy.js';
 import { seedCaseCatalogues } from '../catalogue/seed-catalogue.js';
 import { seedEnforcement } from '../enforcement/seed-enforcement.js';
 import { seedChecklists } from '../inspections/seed-checklists.js';
@@ -12,7 +13,8 @@ import {
   type RoadLine, SHOP_KINDS, SHOP_PREFIXES, SURNAMES, UNIT_TEMPLATES, XIANXIA,
 } from './hongqiao.js';
 
-export const DEMO_PASSWORD = 'closeloop2026';
+/** Published in the README; refused in production (src/domain/auth/password-policy.ts). */
+export const DEMO_PASSWORD = DEMO_PASSWORDS[0]!;
 
 export interface DemoOptions {
   /** Extra synthetic subdistricts of Hongqiao's size, for benchmarks. */

@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'officer_without_certificate',
   'challenge_failed',
   'challenge_replayed',
+  'password_change_required',
+  'demo_password_refused',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -3,6 +3,8 @@ import type { Db } from '../../db/index.js';
 import type { Role } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { hashPassword } from '../auth/passwords.js';
+import { assertAcceptablePassword } from '../auth/password-policy.js';
+import { endSessionsOf, rotateSessionsOf } from '../auth/session-lifecycle.js';
 import { assertCan } from '../auth/permissions.js';
 import { assertSeesCommittee, fullSubdistricts, scopedCommittees } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
@@ -135,6 +137,7 @@ export async function createStaff(db: Db, clock: Clock, actor: Actor, input: Sta
   await checkHandlingUnit(db, actor, input.role, input.handlingUnitId);
   const taken = await db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
   if (taken) throw new DomainError('duplicate', 'username: already taken', { fields: [{ field: 'username', reason: 'already taken' }] });
+  assertAcceptablePassword('password', input.password, input.username);
   const now = clock.now().toISOString();
   const id = newId();
   await db
@@ -152,6 +155,8 @@ export async function createStaff(db: Db, clock: Clock, actor: Actor, input: Sta
       status: 'active',
       failed_logins: 0,
       locked_until: null,
+      // An administrator chose this password: the person picks their own at first sign-in.
+      must_change_password: 1,
       created_at: now,
       updated_at: now,
     })
@@ -161,6 +166,23 @@ export async function createStaff(db: Db, clock: Clock, actor: Actor, input: Sta
     .values(input.scopes.map((s) => ({ id: newId(), user_id: id, subdistrict_id: s.subdistrictId, committee_id: s.committeeId ?? null })))
     .execute();
   return id;
+}
+
+function sameScopes(next: StaffInput['scopes'], current: { subdistrictId: string; committeeId: string | null }[]) {
+  const key = (s: { subdistrictId: string; committeeId?: string | null }) => `${s.subdistrictId}/${s.committeeId ?? ''}`;
+  const a = new Set(next.map(key));
+  const b = new Set(current.map(key));
+  return a.size === b.size && [...a].every((k) => b.has(k));
+}
+
+/**
+ * An administrator signs a person out everywhere (a lost phone, a leaver): every browser session
+ * of the person ends. Returns how many ended. The caller owns the transaction and the audit entry.
+ */
+export async function signOutEverywhere(db: Db, actor: Actor, id: string): Promise<number> {
+  assertCan(actor, 'staff.write');
+  await getStaff(db, actor, id);
+  return endSessionsOf(db, id);
 }
 
 export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string, patch: StaffPatch) {
@@ -173,6 +195,7 @@ export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string
     await checkHandlingUnit(trx, actor, role, unitId);
     if (id === actor.userId && (patch.status === 'disabled' || (patch.role && patch.role !== 'admin')))
       throw invalidField('status', 'you cannot disable or demote yourself');
+    if (patch.password !== undefined) assertAcceptablePassword('password', patch.password, current.username);
     await trx
       .updateTable('users')
       .set({
@@ -180,7 +203,7 @@ export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string
         ...(patch.phone !== undefined && { phone: patch.phone ?? null }),
         ...(patch.certNumber !== undefined && { cert_number: patch.certNumber ?? null }),
         ...(patch.status !== undefined && { status: patch.status }),
-        ...(patch.password !== undefined && { password_hash: await hashPassword(patch.password), failed_logins: 0, locked_until: null }),
+        ...(patch.password !== undefined && { password_hash: await hashPassword(patch.password), failed_logins: 0, locked_until: null, must_change_password: 1 }),
         ...(patch.scopes && { subdistrict_id: patch.scopes[0]?.subdistrictId ?? null }),
         role,
         handling_unit_id: unitId ?? null,
@@ -196,7 +219,10 @@ export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string
         .execute();
     }
     if (patch.status === 'disabled' || patch.password !== undefined) {
-      await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      await endSessionsOf(trx, id);
+    } else if (role !== current.role || (unitId ?? null) !== current.handlingUnitId || (patch.scopes && !sameScopes(patch.scopes, current.scopes))) {
+      // New privileges, new session id (the person's next request gets it).
+      await rotateSessionsOf(trx, id);
     }
     return getStaff(trx, actor, id);
   });

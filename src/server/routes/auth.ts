@@ -4,7 +4,8 @@ import { placeTree } from '../../domain/registry/places.js';
 import { createApiToken, endSession, listApiTokens, revokeApiToken } from '../../domain/auth/sessions.js';
 import { signIn } from '../../domain/auth/sign-in.js';
 import { assertCan } from '../../domain/auth/permissions.js';
-import { SESSION_COOKIE } from '../auth-hook.js';
+import { SESSION_COOKIE, setSessionCookie } from '../auth-hook.js';
+import { changeOwnPassword } from '../../domain/auth/change-password.js';
 import type { Db } from '../../db/index.js';
 import { snapshotRow } from '../../domain/audit/snapshot.js';
 import { audited } from '../audited.js';
@@ -22,22 +23,23 @@ export const signInRoute = def({
     const session = await signIn(
       deps.db,
       deps.clock,
-      { ...config.login, sessionTtlMs: config.sessionTtlMs },
-      { username: req.body.username, password: req.body.password, ip: req.ip, userAgent: req.headers['user-agent'] ?? null },
+      { ...config.login, sessionTtlMs: config.sessionTtlMs, refuseDemoPasswords: config.production },
+      {
+        username: req.body.username,
+        password: req.body.password,
+        ip: req.ip,
+        userAgent: req.headers['user-agent'] ?? null,
+        previousToken: req.sessionToken,
+      },
     );
-    reply.setCookie(SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: config.cookieSecure,
-      path: '/',
-      expires: new Date(session.expiresAt),
-    });
-    return { ok: true, expiresAt: session.expiresAt };
+    setSessionCookie(reply, config, session.token, session.expiresAt);
+    return { ok: true, expiresAt: session.expiresAt, mustChangePassword: session.mustChangePassword };
   },
 });
 
 export const signOutRoute = def({
   access: 'public',
+  beforePasswordChange: true,
   schema: { tags: ['auth'], summary: 'End the browser session' },
   handler: async ({ req, reply, deps }) => {
     if (req.sessionToken) await endSession(deps.db, req.sessionToken);
@@ -47,6 +49,7 @@ export const signOutRoute = def({
 });
 
 export const me = def({
+  beforePasswordChange: true,
   schema: { tags: ['auth'], summary: 'The signed-in person, their permissions and the places they see' },
   handler: async ({ deps, actor }) => ({
     user: {
@@ -56,6 +59,7 @@ export const me = def({
       role: actor.role,
       handlingUnitId: actor.handlingUnitId,
       scope: actor.scope,
+      mustChangePassword: actor.mustChangePassword === true,
     },
     permissions: permissionsOf(actor.role),
     places: await placeTree(deps.db, actor),
@@ -98,6 +102,24 @@ export const revokeToken = def({
       },
       (trx: Db) => revokeApiToken(trx, deps.clock, actor, req.params.id),
     );
+    return { ok: true };
+  },
+});
+
+export const changePassword = def({
+  beforePasswordChange: true,
+  schema: {
+    tags: ['auth'],
+    summary: 'Set my own password (required at first sign-in after an administrator set it); other sessions end, this one gets a new id',
+    body: z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) }),
+  },
+  handler: async ({ req, reply, deps, actor }) => {
+    const res = await audited(
+      { req, deps, actor },
+      { action: 'user.password.change', entity: 'user', entityId: actor.userId, subdistrictId: actor.subdistrictId, after: (_trx, r) => ({ otherSessionsEnded: r.endedSessions }) },
+      (trx: Db) => changeOwnPassword(trx, deps.clock, actor, req.body, req.sessionToken),
+    );
+    if (res.renewed) setSessionCookie(reply, deps.config, res.renewed.token, res.renewed.expiresAt);
     return { ok: true };
   },
 });

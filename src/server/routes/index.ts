@@ -43,6 +43,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/me/tokens', auth.listTokens);
   r('POST', '/api/me/tokens', auth.createToken);
   r('DELETE', '/api/me/tokens/:id', auth.revokeToken);
+  r('POST', '/api/me/password', auth.changePassword);
 
   r('GET', '/api/places', staff.places);
   r('GET', '/api/handling-units', staff.listUnits);
@@ -80,6 +81,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/staff/:id', staff.get);
   r('POST', '/api/staff', staff.create);
   r('PATCH', '/api/staff/:id', staff.update);
+  r('POST', '/api/staff/:id/sign-out-all', staff.signOutAll);
 
   // Patrols, check-ins and coverage (issue 4)
   r('GET', '/api/checklists', inspections.checklists);

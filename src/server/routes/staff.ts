@@ -4,9 +4,10 @@ import { HANDLING_UNIT_KINDS, ROLES } from '../../db/schema.js';
 import { HandlingUnitInput, createHandlingUnit, listHandlingUnits } from '../../domain/registry/handling-units.js';
 import { placeTree } from '../../domain/registry/places.js';
 import { StaffInput, StaffPatch } from '../../domain/staff/staff-input.js';
-import { createStaff, getStaff, listStaff, updateStaff } from '../../domain/staff/staff.js';
+import { createStaff, getStaff, listStaff, signOutEverywhere, updateStaff } from '../../domain/staff/staff.js';
 import { snapshotRow } from '../../domain/audit/snapshot.js';
 import { audited } from '../audited.js';
+import { countSessionsOf } from '../../domain/auth/session-lifecycle.js';
 import { def } from '../route.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -88,5 +89,24 @@ export const update = def({
       },
       (trx: Db) => updateStaff(trx, deps.clock, actor, req.params.id, req.body),
     ),
+});
+
+
+export const signOutAll = def({
+  schema: { tags: ['staff'], summary: 'Sign a staff member out of every session (administrators; audited)', params: IdParams },
+  handler: async ({ req, deps, actor }) => {
+    const ended = await audited(
+      { req, deps, actor },
+      {
+        action: 'user.sessions.end_all',
+        entity: 'user',
+        entityId: req.params.id,
+        before: async (trx) => ({ subdistrictId: (await getStaff(trx, actor, req.params.id)).subdistrictId, sessions: await countSessionsOf(trx, req.params.id) }),
+        after: async (trx) => ({ sessions: await countSessionsOf(trx, req.params.id) }),
+      },
+      (trx: Db) => signOutEverywhere(trx, actor, req.params.id),
+    );
+    return { ended };
+  },
 });
 

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from '../shared/auth';
+import { ChangePasswordForm } from '../shared/ChangePasswordForm';
 import { RoleHome } from './home/RoleHome';
 import { Layout } from './Layout';
 import { NotFound } from './NotFound';
@@ -28,11 +29,12 @@ import { TokensPage } from './tokens/TokensPage';
 import { CalendarPage } from './calendar/CalendarPage';
 
 function RequireAuth({ children }: { children: ReactNode }) {
-  const { status } = useAuth();
+  const { status, me } = useAuth();
   const location = useLocation();
   const { t } = useTranslation();
   if (status === 'loading') return <p className="page-loading">{t('common.loading')}</p>;
   if (status === 'signedOut') return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
+  if (me?.user.mustChangePassword) return <ChangePasswordForm />;
   return <>{children}</>;
 }
 

@@ -7,6 +7,8 @@ interface AuthState {
   me: Me | null;
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
+  /** Reads GET /api/me again (after the person changed their password). */
+  reload(): Promise<void>;
   can(permission: string): boolean;
 }
 
@@ -55,6 +57,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         setMe(null);
         setStatus('signedOut');
       },
+      reload: load,
       can: (p) => !!me?.permissions.includes(p),
     }),
     [status, me, load],

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from './api';
 import { codeText, explainFields } from './field-errors';
+import './i18n/account';
 
 const KNOWN = new Set([
   'invalid_credentials', 'account_locked', 'rate_limited', 'network_error', 'unauthenticated', 'forbidden',
@@ -17,5 +18,6 @@ export function errorText(t: TFunction, err: unknown): string {
   if (fields) return fields;
   const code = err instanceof ApiError ? err.code : 'unknown';
   if (KNOWN.has(code)) return t(`errors.${code}`);
+  if (code === 'demo_password_refused' || code === 'password_change_required') return t(`account.errors.${code}`);
   return codeText(t, code) ?? t('errors.unknown', { code });
 }

@@ -18,7 +18,7 @@ export interface Places {
   grids: { id: string; committeeId: string; code: string; name: string }[];
 }
 export interface Me {
-  user: { id: string; username: string; displayName: string; role: Role; handlingUnitId: string | null; scope: ScopeEntry[] };
+  user: { id: string; username: string; displayName: string; role: Role; handlingUnitId: string | null; scope: ScopeEntry[]; mustChangePassword?: boolean };
   permissions: string[];
   places: Places;
 }

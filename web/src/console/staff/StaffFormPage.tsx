@@ -5,6 +5,7 @@ import { api, ApiError, type FieldError } from '../../shared/api';
 import { useMe } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { Field, OtherFieldErrors } from '../../shared/FieldErrors';
+import { SignOutEverywhere } from './SignOutEverywhere';
 import { ROLES, type Role, type Staff } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
 
@@ -133,6 +134,7 @@ export function StaffFormPage() {
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" data-testid="staff-save" disabled={busy}>{busy ? t('common.saving') : t('common.save')}</button>
           <button type="button" className="btn" onClick={() => navigate('/staff')}>{t('common.cancel')}</button>
+          {id ? <SignOutEverywhere userId={id} /> : null}
         </div>
       </form>
     </section>

@@ -129,6 +129,8 @@ export function createSiteMap(el: HTMLElement, opts: SiteMapOptions): SiteMapCon
       pin = null;
       if (!p) return;
       pin = L.circleMarker(toView(p), { radius: 9, color: '#111827', weight: 3, fillColor: '#facc15', fillOpacity: 1, className: 'site-pin' }).addTo(map);
+      // A pin placed from outside (the phone's position) may lie off the view: bring it in.
+      if (!map.getBounds().contains(toView(p))) map.panTo(toView(p));
     },
     destroy() {
       map.remove();

@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { canSeeCommittee, scopeCondition } from '../auth/scope.js';
 import { notFound } from '../shared/errors.js';
-import { caseById } from './hot-queries.js';
+import { caseById, caseWithCategory } from './hot-queries.js';
 
 /**
  * Which cases an actor sees: those of their subdistricts/committees; handling-unit staff see
@@ -35,4 +35,12 @@ export async function loadVisibleCase(db: Db, actor: Actor, id: string) {
   const row = await caseById.first(db, id);
   if (!row || !caseVisibleTo(actor, row)) throw notFound('Case', id);
   return row;
+}
+
+/** loadVisibleCase with the limits of the case's category, in one round trip (transitions). */
+export async function loadVisibleCaseWithCategory(db: Db, actor: Actor, id: string) {
+  assertCan(actor, 'cases.read');
+  const found = await caseWithCategory(db, id);
+  if (!found || !caseVisibleTo(actor, found.c)) throw notFound('Case', id);
+  return found;
 }

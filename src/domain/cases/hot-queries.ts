@@ -1,9 +1,34 @@
 import type { Db } from '../../db/index.js';
 import { prepared, preparedFamily } from '../../db/prepared.js';
-import type { CaseTable } from '../../db/schema.js';
+import type { CaseCategoryTable, CaseTable } from '../../db/schema.js';
 
 /** Case queries that run on every report and transition, compiled once (see db/prepared.ts). */
 export const caseById = prepared((db: Db, id: string) => db.selectFrom('cases').selectAll().where('id', '=', id));
+
+/** What a transition needs of the case's category (its time limits and checker policy), prefixed cat_. */
+const CATEGORY_FIELDS = ['file_hours', 'dispatch_hours', 'handle_hours', 'check_hours', 'limit_mode', 'check_by'] as const;
+export type CaseCategoryLimits = Pick<CaseCategoryTable, (typeof CATEGORY_FIELDS)[number]>;
+
+const caseAndCategory = prepared((db: Db, id: string) =>
+  db
+    .selectFrom('cases as c')
+    .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
+    .selectAll('c')
+    .select(CATEGORY_FIELDS.map((f) => `cat.${f} as cat_${f}` as const))
+    .where('c.id', '=', id),
+);
+
+/** A case and its category's limits in one round trip (undefined when there is no such case). */
+export async function caseWithCategory(db: Db, id: string): Promise<{ c: CaseTable; category: CaseCategoryLimits } | undefined> {
+  const row = (await caseAndCategory.first(db, id)) as Record<string, unknown> | undefined;
+  if (!row) return undefined;
+  const category: Record<string, unknown> = {};
+  for (const f of CATEGORY_FIELDS) {
+    category[f] = row[`cat_${f}`];
+    delete row[`cat_${f}`];
+  }
+  return { c: row as unknown as CaseTable, category: category as CaseCategoryLimits };
+}
 
 export const categoryById = prepared((db: Db, id: string) => db.selectFrom('case_categories').selectAll().where('id', '=', id));
 

@@ -7,8 +7,8 @@ import { DomainError, invalidField } from '../shared/errors.js';
 import { isAssignee, resolveAssignee } from './assignees.js';
 import { caseDto } from './case-dto.js';
 import { TransitionInput, parseInput } from './case-input.js';
-import { loadVisibleCase } from './case-scope.js';
-import { categoryById, updateCaseColumns } from './hot-queries.js';
+import { loadVisibleCaseWithCategory } from './case-scope.js';
+import { updateCaseColumns } from './hot-queries.js';
 import { appendCaseEvent } from './events.js';
 import { type CaseAction, actionsFrom, ruleFor } from './lifecycle.js';
 import { mergeInto } from './merge-cases.js';
@@ -44,7 +44,7 @@ export const notAllowed = (action: CaseAction, c: CaseTable, actor: Actor, why: 
  */
 export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId: string, raw: TransitionInput) {
   const input = parseInput(TransitionInput, raw);
-  const c = await loadVisibleCase(db, actor, caseId);
+  const { c, category } = await loadVisibleCaseWithCategory(db, actor, caseId);
   if (c.version !== input.version) {
     throw new DomainError('stale_version', 'The case was changed by someone else; reload it', { current: caseDto(c) });
   }
@@ -74,8 +74,6 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
   let note = input.note ?? input.reason ?? null;
   if (rule.counts) next[rule.counts] = c[rule.counts] + 1;
   if (rule.setsPending === undefined) next.requested_due_at = null;
-  const category = await categoryById.first(db, c.category_id);
-  if (!category) throw new Error(`category ${c.category_id} of case ${c.id} is missing`);
   if (rule.restartsStage) {
     Object.assign(next, await stageColumns(db, c.subdistrict_id, category, rule.to, now));
     if (rule.to === 'dispatched') next.handle_due_at = next.stage_due_at;

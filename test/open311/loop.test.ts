@@ -101,6 +101,31 @@ for (const dialect of DIALECTS) {
       expect(await view(h)).toMatchObject({ status: 'open', status_notes: '暂缓处置（挂账），条件具备后继续办理', expected_datetime: null });
     });
 
+    it('updated_datetime is the last public change: a failed check and a release from hold move it, internal steps do not', async () => {
+      const stamp = () => ctx.clock.now().toISOString().slice(0, 19) + 'Z';
+      const n = (await post(base())).json()[0].service_request_id;
+      ctx.clock.advance(60_000);
+      await act('operator', n, { action: 'file' });
+      ctx.clock.advance(60_000);
+      await act('operator', n, { action: 'dispatch', unitId: unit1 });
+      ctx.clock.advance(60_000);
+      const photo = await uploadPhoto(ctx.app, cookies.handler1!);
+      await act('handler1', n, { action: 'handle', note: '已分拣', photoIds: [photo.id] });
+      ctx.clock.advance(60_000);
+      await act('patrol1', n, { action: 'check_fail', note: '仍有混投' });
+      expect((await view(n)).updated_datetime).toBe(stamp());
+      const failedAt = stamp();
+      ctx.clock.advance(60_000);
+      await act('handler1', n, { action: 'request_hold', reason: '等待物业整改设施' });
+      expect((await view(n)).updated_datetime).toBe(failedAt);
+      ctx.clock.advance(60_000);
+      await act('operator', n, { action: 'approve_hold' });
+      expect((await view(n)).updated_datetime).toBe(stamp());
+      ctx.clock.advance(60_000);
+      await act('operator', n, { action: 'release_hold' });
+      expect((await view(n)).updated_datetime).toBe(stamp());
+    });
+
     it('a nearby open request of the same service is offered to the operators as a possible duplicate, never merged', async () => {
       const first = (await post(base())).json()[0].service_request_id;
       const second = (await post(base())).json()[0].service_request_id;

@@ -2,7 +2,7 @@ import type { Db } from '../../db/index.js';
 import type { CaseStatus } from '../../db/schema.js';
 import { DomainError } from '../shared/errors.js';
 import type { Jurisdiction } from './jurisdictions.js';
-import { CLOSED_STATUSES, OPEN_CASE_STATUSES, type Open311Status, open311Status, statusNotes, w3cDate } from './public-stage.js';
+import { CLOSED_STATUSES, OPEN_CASE_STATUSES, type Open311Status, open311Status, PUBLIC_ACTIONS, statusNotes, w3cDate } from './public-stage.js';
 
 /** A service request as GET requests returns it, fields in the spec's order. Never any reporter data. */
 export interface Open311Request {
@@ -90,17 +90,21 @@ function baseQuery(db: Db, subdistrictId: string) {
         .orderBy('p.id')
         .limit(1)
         .as('photo_id'),
+      // The last public change: the newest event the public sees (a failed check, a release from hold…), not internal steps.
+      eb
+        .selectFrom('case_events as e')
+        .select((x) => x.fn.max('e.at').as('at'))
+        .whereRef('e.case_id', '=', 'c.id')
+        .where('e.action', 'in', [...PUBLIC_ACTIONS])
+        .as('public_at'),
     ]);
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['execute']>>[number];
 
 function lastPublicChange(r: Row): string {
-  if (r.status === 'closed' && r.closed_at) return r.closed_at;
-  if (r.status === 'cancelled' && r.cancelled_at) return r.cancelled_at;
-  if (r.status === 'merged' || r.status === 'on_hold') return r.updated_at;
-  const times = [r.reported_at, r.filed_at, r.dispatched_at, r.handled_at].filter((t): t is string => !!t);
-  return times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+  const at = r.public_at as unknown;
+  return at ? (at instanceof Date ? at.toISOString() : String(at)) : r.reported_at;
 }
 
 function toRequest(r: Row, mediaBase: string): Open311Request {

@@ -1,14 +1,14 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { SiteKind } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
-import { addDays, datesBetween, shanghaiInstant } from '../checkins/local-time.js';
-import { parseDisposalHours, windowsOn } from '../checkins/windows.js';
+import { datesBetween } from '../checkins/local-time.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidField } from '../shared/errors.js';
 import { zhCollator } from './collate.js';
+import { binRoomState, emptyCounts, inspectedSiteState, type Sweep, tally } from './due.js';
+import { type IntervalTable, intervalsFor } from './intervals.js';
 
 export const MAX_BOARD_DAYS = 31;
 
@@ -34,17 +34,9 @@ export interface BoardRow {
 }
 
 /**
- * Coverage per committee and kind of site for a period (巡查点位全覆盖).
- *
- * Bin rooms count disposal windows: due = every window of every active bin room in the period
- * (from the bin room's creation on); covered = windows with an on-site check-in inside the
- * window; missed = windows the missed-check-in job recorded; pending = the rest (not ended yet).
- *
- * Shops and units count sites: due = sites inspected in the period, plus sites not inspected
- * since it began whose next inspection (set by their grade) falls before it ends; covered =
- * inspected in the period; missed = due, not covered and already overdue now; pending = due
- * later in the period. Due dates come from the current schedule (site_compliance), so for a past
- * period a site inspected since then no longer counts as missed.
+ * Coverage per committee and kind of site for a period (巡查点位全覆盖): what is due and what
+ * covers it, by the one definition per kind in due.ts. Every row adds up: covered + missed +
+ * pending = due ≤ sites, so its rate never passes 100 %.
  */
 export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: BoardFilter) {
   assertCan(actor, 'coverage.read');
@@ -63,7 +55,7 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
     const key = `${committeeId}|${kind}`;
     const c = committeeById.get(committeeId);
     if (!c) return null;
-    if (!rows.has(key)) rows.set(key, { subdistrictId: c.subdistrict_id, committeeId, committeeName: c.name, kind, sites: 0, due: 0, covered: 0, missed: 0, pending: 0 });
+    if (!rows.has(key)) rows.set(key, { subdistrictId: c.subdistrict_id, committeeId, committeeName: c.name, kind, ...emptyCounts() });
     return rows.get(key)!;
   };
   // Kysely's builder types differ per query; the scope filter is the same three conditions.
@@ -73,93 +65,93 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
     if (f.committeeId) out = out.where(com, '=', f.committeeId);
     return out;
   };
+  const period = { from: f.from, to: f.to };
+  const nowMs = clock.now().getTime();
 
   if (!f.kind || f.kind === 'bin_room') {
     const rooms = await scoped(
-      db.selectFrom('sites').select(['id', 'committee_id', 'disposal_hours', 'created_at']).where('kind', '=', 'bin_room').where('status', '=', 'active'),
+      db.selectFrom('sites').select(['id', 'committee_id', 'disposal_hours', 'created_at'])
+        .where('kind', '=', 'bin_room').where('status', '=', 'active'),
       'subdistrict_id', 'committee_id',
     ).execute();
-    const days = datesBetween(f.from, f.to);
-    // Most bin rooms share a few timetables: window starts are computed once per timetable.
-    const starts = new Map<string, number[]>();
+    const checked = new Map<string, Set<string>>();
+    const checkins = await scoped(
+      db.selectFrom('checkins').select(['site_id', 'window_key']).distinct()
+        .where('status', '=', 'on_site').where('in_window', '=', 1)
+        .where('local_date', '>=', f.from).where('local_date', '<=', f.to),
+      'subdistrict_id', 'committee_id',
+    ).execute();
+    for (const c of checkins) {
+      if (!checked.has(c.site_id)) checked.set(c.site_id, new Set());
+      checked.get(c.site_id)!.add(c.window_key);
+    }
+    const missed = new Map<string, Set<string>>();
+    const misses = await scoped(
+      db.selectFrom('checkin_misses').select(['site_id', 'window_key'])
+        .where('subject', '=', 'site').where('local_date', '>=', f.from).where('local_date', '<=', f.to),
+      'subdistrict_id', 'committee_id',
+    ).execute();
+    for (const m of misses) {
+      if (!missed.has(m.site_id)) missed.set(m.site_id, new Set());
+      missed.get(m.site_id)!.add(m.window_key);
+    }
+    const none = new Set<string>();
     for (const r of rooms) {
       const br = row(r.committee_id, 'bin_room');
       if (!br) continue;
-      br.sites++;
-      const key = r.disposal_hours ?? '';
-      let list = starts.get(key);
-      if (!list) {
-        const hours = parseDisposalHours(r.disposal_hours);
-        list = days.flatMap((d) => windowsOn(d, hours).map((w) => w.startAt.getTime()));
-        starts.set(key, list);
-      }
-      const created = Date.parse(r.created_at);
-      for (const s of list) if (s >= created) br.due++;
+      tally(br, binRoomState({ createdAt: r.created_at, disposalHours: r.disposal_hours, checkedWindows: checked.get(r.id) ?? none, missedWindows: missed.get(r.id) ?? none }, period, nowMs));
     }
-    const covered = await scoped(
-      db
-        .selectFrom('checkins')
-        .select(['committee_id', sql<number>`count(distinct site_id || '|' || window_key)`.as('n')])
-        .where('status', '=', 'on_site')
-        .where('in_window', '=', 1)
-        .where('local_date', '>=', f.from)
-        .where('local_date', '<=', f.to),
-      'subdistrict_id', 'committee_id',
-    ).groupBy('committee_id').execute();
-    for (const c of covered) { const br = row(c.committee_id, 'bin_room'); if (br) br.covered = Number(c.n); }
-    const missed = await scoped(
-      db
-        .selectFrom('checkin_misses')
-        .select(['committee_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('subject', '=', 'site')
-        .where('local_date', '>=', f.from)
-        .where('local_date', '<=', f.to),
-      'subdistrict_id', 'committee_id',
-    ).groupBy('committee_id').execute();
-    for (const m of missed) { const br = row(m.committee_id, 'bin_room'); if (br) br.missed = Number(m.n); }
-    for (const r of rows.values()) if (r.kind === 'bin_room') r.pending = Math.max(0, r.due - r.covered - r.missed);
   }
 
   const kinds = (f.kind ? [f.kind] : ['shop', 'institution']).filter((k) => k !== 'bin_room') as SiteKind[];
   if (kinds.length) {
-    const periodStart = shanghaiInstant(f.from).toISOString();
-    const periodEnd = shanghaiInstant(addDays(f.to, 1)).toISOString();
-    const now = clock.now().toISOString();
-    const cutoff = now < periodEnd ? now : periodEnd;
-    const covered = await scoped(
-      db
-        .selectFrom('inspections')
-        .select(['committee_id', 'site_kind', sql<number>`count(distinct site_id)`.as('n')])
-        .where('site_kind', 'in', kinds)
-        .where('local_date', '>=', f.from)
-        .where('local_date', '<=', f.to),
-      'subdistrict_id', 'committee_id',
-    ).groupBy(['committee_id', 'site_kind']).execute();
-    for (const c of covered) { const r = row(c.committee_id, c.site_kind); if (r) r.covered = Number(c.n); }
-    // Not inspected since the period began and due (by the current schedule) before it ends.
-    const dueAt = sql`coalesce(sc.next_due_at, s.created_at)`;
-    const open = sql`(sc.last_inspected_at is null or sc.last_inspected_at < ${periodStart}) and ${dueAt} < ${periodEnd}`;
-    const agg = await scoped(
-      db
-        .selectFrom('sites as s')
-        .leftJoin('site_compliance as sc', 'sc.site_id', 's.id')
-        .select([
-          's.kind', 's.subdistrict_id', 's.committee_id',
-          (eb) => eb.fn.countAll<number>().as('sites'),
-          sql<number>`sum(case when ${open} then 1 else 0 end)`.as('open'),
-          sql<number>`sum(case when ${open} and ${dueAt} < ${cutoff} then 1 else 0 end)`.as('missed'),
-        ])
-        .where('s.kind', 'in', kinds)
-        .where('s.status', '=', 'active'),
+    const sites = await scoped(
+      db.selectFrom('sites as s').leftJoin('site_compliance as sc', 'sc.site_id', 's.id')
+        .select(['s.id', 's.kind', 's.subdistrict_id', 's.committee_id', 's.created_at', 'sc.grade'])
+        .where('s.kind', 'in', kinds).where('s.status', '=', 'active'),
       's.subdistrict_id', 's.committee_id',
-    ).groupBy(['s.kind', 's.subdistrict_id', 's.committee_id']).execute();
-    for (const a of agg) {
-      const r = row(a.committee_id, a.kind);
+    ).execute();
+    const subs = [...new Set(sites.map((s) => s.subdistrict_id))];
+    const sweepsBySub = new Map<string, Sweep[]>();
+    let since = f.from;
+    if (subs.length) {
+      const campaigns = await db.selectFrom('campaigns').select(['subdistrict_id', 'site_kinds', 'committee_ids', 'start_date', 'end_date'])
+        .where('subdistrict_id', 'in', subs).where('start_date', '<=', f.to).where('end_date', '>=', f.from).execute();
+      for (const c of campaigns) {
+        if (!sweepsBySub.has(c.subdistrict_id)) sweepsBySub.set(c.subdistrict_id, []);
+        sweepsBySub.get(c.subdistrict_id)!.push({
+          kinds: JSON.parse(c.site_kinds) as SiteKind[], committeeIds: c.committee_ids ? (JSON.parse(c.committee_ids) as string[]) : null,
+          startDate: c.start_date, endDate: c.end_date,
+        });
+        if (c.start_date < since) since = c.start_date;
+      }
+    }
+    const last = await scoped(
+      db.selectFrom('inspections').select(['site_id', (eb) => eb.fn.max('recorded_at').as('at')])
+        .where('site_kind', 'in', kinds).where('local_date', '<', f.from),
+      'subdistrict_id', 'committee_id',
+    ).groupBy('site_id').execute();
+    const lastBefore = new Map(last.map((r: { site_id: string; at: string | null }) => [r.site_id, r.at ? new Date(r.at).toISOString() : null]));
+    const recent = await scoped(
+      db.selectFrom('inspections').select(['site_id', 'local_date']).distinct()
+        .where('site_kind', 'in', kinds).where('local_date', '>=', since).where('local_date', '<=', f.to),
+      'subdistrict_id', 'committee_id',
+    ).execute();
+    const dates = new Map<string, string[]>();
+    for (const r of recent) {
+      if (!dates.has(r.site_id)) dates.set(r.site_id, []);
+      dates.get(r.site_id)!.push(r.local_date);
+    }
+    const intervals = new Map<string, IntervalTable>();
+    for (const sub of subs) intervals.set(sub, await intervalsFor(db, sub));
+    for (const s of sites) {
+      const r = row(s.committee_id, s.kind);
       if (!r) continue;
-      r.sites = Number(a.sites);
-      r.due = r.covered + Number(a.open);
-      r.missed = Number(a.missed);
-      r.pending = Number(a.open) - r.missed;
+      const site = {
+        kind: s.kind, committeeId: s.committee_id, createdAt: new Date(s.created_at).toISOString(), grade: s.grade ?? null,
+        lastBefore: lastBefore.get(s.id) ?? null, inspectedDates: dates.get(s.id) ?? [],
+      };
+      tally(r, inspectedSiteState(site, period, sweepsBySub.get(s.subdistrict_id) ?? [], intervals.get(s.subdistrict_id)!, nowMs));
     }
   }
 

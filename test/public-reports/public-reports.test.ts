@@ -251,6 +251,20 @@ for (const dialect of DIALECTS) {
       expect((await caseOf(r.number)).status).toBe('dispatched');
     });
 
+    it('confirm and contest sent at once: exactly one is recorded, and the case agrees with it', async () => {
+      const r = await report();
+      await closeLoop(r.number);
+      const [a, b] = await Promise.all([
+        ctx.app.inject({ method: 'POST', remoteAddress: newIp(), url: `/api/public/reports/${r.token}/confirm`, payload: {} }),
+        ctx.app.inject({ method: 'POST', remoteAddress: newIp(), url: `/api/public/reports/${r.token}/contest`, payload: { reason: '还是很脏' } }),
+      ]);
+      expect([a.statusCode, b.statusCode].filter((s) => s === 200), `${a.body} ${b.body}`).toHaveLength(1);
+      const v = (await track(r.token)).json();
+      const c = await caseOf(r.number);
+      if (a.statusCode === 200) expect([v.feedback, c.status]).toEqual(['confirmed', 'closed']);
+      else expect([v.feedback, c.status]).toEqual(['contested', 'filed']);
+    });
+
     it('operators mark a report abusive (audited, in scope only); the page says so, Open311 hides it, and a client with repeated abuse is limited', async () => {
       const ip = newIp();
       const a = await report(ip);

@@ -35,11 +35,25 @@ function cleanText(field: string, v: string | undefined, required: boolean): str
   return t;
 }
 
+/**
+ * Records the answer only if none was given since the case closed: of two answers sent at once
+ * (confirm and contest from two tabs), the second finds the row already answered and is refused.
+ */
+async function recordAnswer(db: Db, ref: { id: string; closed_at: string | null }, feedback: 'confirmed' | 'contested', at: string) {
+  const r = await db
+    .updateTable('open311_requests')
+    .set({ feedback, feedback_at: at })
+    .where('case_id', '=', ref.id)
+    .where((eb) => eb.or([eb('feedback_at', 'is', null), eb('feedback_at', '<', ref.closed_at!)]))
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw invalidField('status', 'this fix was already confirmed or contested');
+}
+
 export async function confirmFix(db: Db, clock: Clock, token: string, note?: string) {
   const ref = await respondable(db, token);
   const text = cleanText('note', note, false);
   const at = clock.now().toISOString();
-  await db.updateTable('open311_requests').set({ feedback: 'confirmed', feedback_at: at }).where('case_id', '=', ref.id).execute();
+  await recordAnswer(db, ref, 'confirmed', at);
   await appendCaseEvent(db, clock, {
     subdistrictId: ref.subdistrict_id, caseId: ref.id, action: 'public_confirm', fromStatus: 'closed', toStatus: 'closed',
     actor: { userId: null, role: 'public' }, note: text ? `市民确认整改到位：${text}` : '市民确认整改到位', changes: {},
@@ -68,7 +82,7 @@ export async function contestFix(db: Db, clock: Clock, token: string, reason: st
     if (['status', 'status_reason', 'reopen_count', 'stage_due_at', 'checker_user_id'].includes(k)) changes[k] = [c[k], next[k]];
   }
   if ((await updateCaseColumns(db, c.id, c.version, set)) !== 1) throw new DomainError('stale_version', 'The case changed meanwhile; reload the page');
-  await db.updateTable('open311_requests').set({ feedback: 'contested', feedback_at: at }).where('case_id', '=', c.id).execute();
+  await recordAnswer(db, ref, 'contested', at);
   // Notify before the event: appending it locks the chain head until commit (see transition-case.ts).
   await notify(db, clock, {
     subdistrictId: c.subdistrict_id, recipients: { roles: ['operator'] }, kind: 'case_contested', caseId: c.id,

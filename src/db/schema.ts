@@ -11,7 +11,7 @@ import type { CalendarOverrideTable, InboxItemTable, NotificationTable, Notifica
 import type { CampaignTable, CheckinMissTable, CheckinTable, ChecklistItemTable, ChecklistTable, EvidencePhotoUseTable, InspectionAnswerTable, InspectionCaseTable, InspectionIntervalTable, InspectionTable, PatrolJobCursorTable, SiteComplianceTable, SiteGradeChangeTable } from './schema/patrols.js';
 import type { PhotoTable } from './schema/photos.js';
 import type { JobLeaseTable, RateBudgetTable } from './schema/jobs.js';
-import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingUnitTable, ResponsiblePartyTable, SessionTable, SignInEventTable, SignInThrottleTable, SiteTable, SubdistrictTable, UserScopeTable, UserTable } from './schema/registry.js';
+import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingUnitTable, ResponsiblePartyTable, SessionTable, SignInEventTable, SignInThrottleTable, SiteTable, SubdistrictTable, SystemSettingTable, UserScopeTable, UserTable } from './schema/registry.js';
 import type { AuditChainHeadTable, AuditLogTable } from './schema/audit.js';
 import type { ServiceCategoryTable, ServiceGridTable, ServiceIdRevealTable, ServiceItemTable, ServiceItemVersionTable, ServicePointItemTable, ServicePointSessionTable, ServicePointStaffTable, ServicePointTable, ServiceRatingFollowupTable, ServiceRatingTable, ServiceRecordCounterTable, ServiceRecordTable, ServiceSettingsTable } from './schema/services.js';
 import type { Open311DeliveryTable, Open311IdempotencyTable, Open311KeyTable, Open311RequestTable, PublicPowSpentTable, PublicReportSecretTable } from './schema/open311.js';
@@ -44,6 +44,7 @@ export interface Database {
   api_tokens: ApiTokenTable;
   sign_in_events: SignInEventTable;
   sign_in_throttle: SignInThrottleTable;
+  system_settings: SystemSettingTable;
   case_categories: CaseCategoryTable;
   cases: CaseTable;
   case_number_counters: CaseNumberCounterTable;

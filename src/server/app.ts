@@ -81,6 +81,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   if (deps.lifecycle) lifecycleHooks(app, deps.lifecycle);
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionToken', null);
+  app.decorateRequest('tokenScopes', null);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

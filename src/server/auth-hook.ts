@@ -22,10 +22,13 @@ export function authHook(deps: Deps) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     req.actor = null;
     req.sessionToken = null;
+    req.tokenScopes = null;
     if (!req.url.startsWith('/api/')) return;
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) {
-      req.actor = await actorForApiToken(deps.db, deps.clock, header.slice(7).trim());
+      const found = await actorForApiToken(deps.db, deps.clock, header.slice(7).trim());
+      req.actor = found?.actor ?? null;
+      req.tokenScopes = found?.scopes ?? null;
       return;
     }
     const token = req.cookies[SESSION_COOKIE];

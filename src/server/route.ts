@@ -9,6 +9,7 @@ import type {
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Actor } from '../domain/auth/actor.js';
+import { assertMay, PERMISSIONS, type RouteAccess, TOKEN_GRANTS, type TokenScope } from '../domain/auth/permissions.js';
 import { DomainError } from '../domain/shared/errors.js';
 import type { Deps } from './deps.js';
 
@@ -36,6 +37,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
     sessionToken: string | null;
+    /** The scopes of the bearer token the caller used; null for a browser session or no sign-in. */
+    tokenScopes: TokenScope[] | null;
   }
 }
 
@@ -44,12 +47,30 @@ export function requireActor(req: FastifyRequest): Actor {
   return req.actor;
 }
 
-/** Registers one route; the list of calls in routes/index.ts is the whole API. */
-export function mount(app: App, deps: Deps, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, d: RouteDef<any>) {
+/**
+ * Registers one route; the list of calls in routes/index.ts is the whole API. `access` names the
+ * action of the permission table (domain/auth/permissions.ts) the route performs: before the body is
+ * read, a caller whose role does not hold it, or whose bearer token's scopes do not grant it, is
+ * answered 403 forbidden (401 unauthenticated without a sign-in).
+ */
+export function mount(app: App, deps: Deps, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, access: RouteAccess, d: RouteDef<any>) {
+  if ((access === 'public') !== (d.access === 'public')) {
+    throw new Error(`${method} ${url}: the route says access ${d.access ?? 'signed-in'}, the route list says ${access}`);
+  }
   app.route({
     method,
     url,
-    schema: d.schema,
+    // The action and the token scopes that grant it, published in the OpenAPI document (x- extensions).
+    schema: {
+      ...d.schema,
+      'x-permission': access,
+      ...(access === 'public' ? {} : { 'x-roles': [...PERMISSIONS[access]], 'x-token-scopes': [...TOKEN_GRANTS[access]] }),
+    },
+    config: { access },
+    onRequest: async (req) => {
+      if (access === 'public') return;
+      assertMay(requireActor(req), access, req.tokenScopes);
+    },
     // Before the body is validated: "change your password first" whatever was sent.
     preValidation: async (req) => {
       if (d.access !== 'public' && req.actor?.mustChangePassword && !d.beforePasswordChange) {

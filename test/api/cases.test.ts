@@ -235,7 +235,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('takes camera alerts through the API with a bearer token', async () => {
-      const tok = (await post('operator', '/api/me/tokens', { name: 'camera gateway' })).json();
+      const tok = (await post('operator', '/api/me/tokens', { name: 'camera gateway', scopes: ['integration'] })).json();
       const res = await ctx.app.inject({
         method: 'POST', url: '/api/cases', headers: { authorization: `Bearer ${tok.token}`, 'idempotency-key': 'cam-0001-evt-77' },
         payload: reportBody({ source: 'camera', categoryId: cat.A0101, description: '摄像头告警：湿垃圾桶满溢' }),

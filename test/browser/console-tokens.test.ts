@@ -16,13 +16,18 @@ describeBrowser('console: API tokens for integrations (camera / IoT)', () => {
     await signInThroughForm(page, 'operator');
     await clickNav(page, 'nav-tokens');
     await page.getByTestId('token-name').fill('虹桥路口摄像头 #3');
-    await page.getByTestId('token-ttl').fill('365');
+    await page.getByTestId('token-ttl').fill('60');
+    // a camera reports cases: the integration scope besides read (a read-only token could not post the alert)
+    await page.getByTestId('token-scope-integration').check();
     await page.getByTestId('token-create').click();
     const secret = (await page.getByTestId('token-secret').textContent())!;
     expect(secret).toMatch(/^clt_[A-Za-z0-9_-]{40,}$/);
     const row = page.locator('[data-testid=token-row]', { hasText: '虹桥路口摄像头 #3' });
     await row.waitFor();
     expect(await row.locator('[data-col=last-used]').textContent()).toBe('从未');
+    expect(await row.locator('[data-col=scopes]').textContent()).toBe('只读、系统对接');
+    // only administrators see the longest-lifetime setting
+    expect(await page.getByTestId('token-max-form').count()).toBe(0);
     const stored = await suite.server.db.selectFrom('api_tokens').selectAll().execute();
     expect(stored).toHaveLength(1);
     expect(JSON.stringify(stored)).not.toContain(secret); // only its hash is kept
@@ -59,5 +64,24 @@ describeBrowser('console: API tokens for integrations (camera / IoT)', () => {
     await eventually(() => op2.locator('.muted', { hasText: '还没有令牌' }).count()).toBe(1);
     expect(await op2.getByTestId('token-row').count()).toBe(0);
     await Promise.all([ctx.close(), other.close()]);
+  });
+
+  it('the administrator sets the longest token lifetime; a longer token is then refused naming the field', async () => {
+    const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'admin');
+    await clickNav(page, 'nav-tokens');
+    await eventually(() => page.getByTestId('token-max-days').inputValue()).toBe('90');
+    await page.getByTestId('token-max-days').fill('30');
+    await page.getByTestId('token-max-save').click();
+    await page.locator('.alert-ok', { hasText: '30' }).waitFor();
+    const audit = await suite.server.db.selectFrom('audit_log').select(['before_json', 'after_json']).where('action', '=', 'settings.token_lifetime').executeTakeFirstOrThrow();
+    expect([JSON.parse(audit.before_json!), JSON.parse(audit.after_json!)]).toEqual([{ maxDays: 90 }, { maxDays: 30 }]);
+    await page.getByTestId('token-name').fill('长期令牌');
+    await page.getByTestId('token-ttl').fill('31');
+    await page.getByTestId('token-create').click();
+    await page.locator('.field-error, [role=alert]', { hasText: '30' }).first().waitFor();
+    expect(await page.getByTestId('token-secret-box').count()).toBe(0);
+    await ctx.close();
   });
 });

@@ -154,6 +154,8 @@ export interface ApiTokenTable {
   expires_at: string | null;
   revoked_at: string | null;
   last_used_at: string | null;
+  /** JSON array of token scopes (read, field, integration, admin). */
+  scopes: string;
 }
 
 export interface SignInEventTable {
@@ -171,4 +173,12 @@ export interface SignInThrottleTable {
   key: string;
   window_start: string;
   attempts: number;
+}
+
+/** System-wide settings an administrator changes (e.g. the longest API token lifetime). */
+export interface SystemSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: string | null;
 }

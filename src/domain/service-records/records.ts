@@ -227,7 +227,7 @@ export async function revealId(db: Db, clock: Clock, actor: Actor, id: string, r
 /** The reveal log of a record (who saw the full number); names of the people, not their IDs. */
 export async function listReveals(db: Db, actor: Actor, id: string) {
   const r = await loadVisibleRecord(db, actor, id);
-  if (!can(actor, 'services.reveal_id') && actor.role !== 'leader') throw new DomainError('forbidden', 'Not allowed: services.reveal_id');
+  assertCan(actor, 'services.reveals.read');
   return db
     .selectFrom('service_id_reveals')
     .innerJoin('users', 'users.id', 'service_id_reveals.user_id')

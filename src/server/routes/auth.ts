@@ -3,7 +3,8 @@ import { permissionsOf } from '../../domain/auth/permissions.js';
 import { placeTree } from '../../domain/registry/places.js';
 import { createApiToken, endSession, listApiTokens, revokeApiToken } from '../../domain/auth/sessions.js';
 import { signIn } from '../../domain/auth/sign-in.js';
-import { assertCan } from '../../domain/auth/permissions.js';
+import { TOKEN_SCOPES } from '../../domain/auth/permissions.js';
+import { setTokenMaxDays, TOKEN_MAX_DAYS_LIMIT, tokenMaxDays, tokenSettings } from '../../domain/auth/token-settings.js';
 import { SESSION_COOKIE, setSessionCookie } from '../auth-hook.js';
 import { changeOwnPassword } from '../../domain/auth/change-password.js';
 import type { Db } from '../../db/index.js';
@@ -74,16 +75,41 @@ export const listTokens = def({
 export const createToken = def({
   schema: {
     tags: ['auth'],
-    summary: 'Create a bearer API token for an integration (shown once)',
-    body: z.strictObject({ name: z.string().trim().min(1).max(100), ttlDays: z.number().int().min(1).max(3650).optional() }),
+    summary:
+      'Create a bearer API token for an integration (shown once): its scopes (read, field, integration, admin; always within my role) and lifetime (at most the administrator\'s maximum, which is also the default). From a browser session only: no token creates a token.',
+    body: z.strictObject({
+      name: z.string().trim().min(1).max(100),
+      scopes: z.array(z.enum(TOKEN_SCOPES)).min(1).max(TOKEN_SCOPES.length).default(['read']),
+      ttlDays: z.number().int().min(1).max(TOKEN_MAX_DAYS_LIMIT).optional(),
+    }),
   },
   handler: async ({ req, reply, deps, actor }) => {
-    assertCan(actor, 'tokens.manage');
     reply.status(201);
     return audited(
       { req, deps, actor },
       { action: 'token.create', entity: 'token', entityId: (t) => t.id, after: (trx, t) => snapshotRow(trx, 'api_tokens', 'id', t.id) },
-      (trx: Db) => createApiToken(trx, deps.clock, actor, req.body.name, req.body.ttlDays),
+      (trx: Db) => createApiToken(trx, deps.clock, actor, { name: req.body.name, scopes: req.body.scopes, ttlDays: req.body.ttlDays }),
+    );
+  },
+});
+
+export const getTokenSettings = def({
+  schema: { tags: ['auth'], summary: 'The longest lifetime an API token may have (administrators)' },
+  handler: async ({ deps, actor }) => tokenSettings(deps.db, actor),
+});
+
+export const putTokenSettings = def({
+  schema: {
+    tags: ['auth'],
+    summary: 'Set the longest lifetime an API token may have, in days (administrators; audited). Tokens older than it stop working.',
+    body: z.strictObject({ maxDays: z.number().int().min(1).max(TOKEN_MAX_DAYS_LIMIT) }),
+  },
+  handler: async ({ req, deps, actor }) => {
+    const snapshot = async (trx: Db) => ({ maxDays: await tokenMaxDays(trx) });
+    return audited(
+      { req, deps, actor },
+      { action: 'settings.token_lifetime', entity: 'setting', entityId: 'api_tokens.max_days', subdistrictId: null, before: snapshot, after: snapshot },
+      (trx: Db) => setTokenMaxDays(trx, deps.clock, actor, req.body.maxDays),
     );
   },
 });

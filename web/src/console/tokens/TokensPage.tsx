@@ -7,16 +7,21 @@ import { errorText } from '../../shared/errors';
 import { Field } from '../../shared/FieldErrors';
 import { formatTime } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
+import { useAuth } from '../../shared/auth';
 
-interface Token { id: string; name: string; created_at: string; expires_at: string | null; revoked_at: string | null; last_used_at: string | null }
+const SCOPES = ['read', 'field', 'integration', 'admin'] as const;
+type Scope = (typeof SCOPES)[number];
+interface Token { id: string; name: string; created_at: string; expires_at: string | null; revoked_at: string | null; last_used_at: string | null; scopes: Scope[] }
 
 /** My API tokens for integrations (cameras, IoT gateways): create (the secret is shown once), list, revoke. */
 export function TokensPage() {
   const { t, i18n } = useTranslation();
+  const { can } = useAuth();
   const lang = i18n.language;
   const list = useApi(() => api.get<{ items: Token[] }>('/api/me/tokens'), []);
   const [name, setName] = useState('');
   const [ttl, setTtl] = useState('');
+  const [scopes, setScopes] = useState<Scope[]>(['read']);
   const [secret, setSecret] = useState<string | null>(null);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -29,10 +34,11 @@ export function TokensPage() {
     setSecret(null);
     setBusy(true);
     try {
-      const r = await api.post<{ id: string; token: string }>('/api/me/tokens', { name: name.trim(), ...(ttl ? { ttlDays: Number(ttl) } : {}) });
+      const r = await api.post<{ id: string; token: string }>('/api/me/tokens', { name: name.trim(), scopes, ...(ttl ? { ttlDays: Number(ttl) } : {}) });
       setSecret(r.token);
       setName('');
       setTtl('');
+      setScopes(['read']);
       list.reload();
     } catch (err) {
       setError(err);
@@ -64,6 +70,22 @@ export function TokensPage() {
         <Field label={t('console.tokens.expires')} name="ttlDays" errors={errors}>
           <input type="number" min={1} max={3650} value={ttl} onChange={(e) => setTtl(e.target.value)} data-testid="token-ttl" />
         </Field>
+        <Field label={t('console.tokens.scopes')} name="scopes" errors={errors}>
+          <span className="stack-gap" data-testid="token-scopes">
+            {SCOPES.map((s) => (
+              <label key={s} className="inline-check">
+                <input
+                  type="checkbox"
+                  checked={scopes.includes(s)}
+                  onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s] : cur.filter((x) => x !== s)))}
+                  data-testid={`token-scope-${s}`}
+                />{' '}
+                {t(`console.tokens.scope.${s}`)}
+              </label>
+            ))}
+          </span>
+        </Field>
+        <p className="muted">{t('console.tokens.scopeHint')}</p>
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="token-create">{t('console.tokens.create')}</button>
       </form>
       {secret ? (
@@ -77,7 +99,7 @@ export function TokensPage() {
       <table className="table" data-testid="token-table">
         <thead>
           <tr>
-            <th>{t('console.tokens.name')}</th><th>{t('console.tokens.createdAt')}</th><th>{t('console.tokens.expiresAt')}</th>
+            <th>{t('console.tokens.name')}</th><th>{t('console.tokens.scopes')}</th><th>{t('console.tokens.createdAt')}</th><th>{t('console.tokens.expiresAt')}</th>
             <th>{t('console.tokens.lastUsed')}</th><th />
           </tr>
         </thead>
@@ -85,6 +107,7 @@ export function TokensPage() {
           {(list.data?.items ?? []).map((k) => (
             <tr key={k.id} data-testid="token-row" data-id={k.id} data-revoked={k.revoked_at ? 'true' : 'false'}>
               <td>{k.name}</td>
+              <td data-col="scopes">{(k.scopes ?? []).map((s) => t(`console.tokens.scope.${s}`)).join('、')}</td>
               <td>{formatTime(k.created_at, lang)}</td>
               <td>{k.expires_at ? formatTime(k.expires_at, lang) : t('console.tokens.never')}</td>
               <td data-col="last-used">{k.last_used_at ? formatTime(k.last_used_at, lang) : t('console.tokens.never')}</td>
@@ -100,6 +123,47 @@ export function TokensPage() {
         </tbody>
       </table>
       {list.data && !list.data.items.length ? <p className="muted">{t('console.tokens.empty')}</p> : null}
+      {can('tokens.settings') ? <MaxLifetime /> : null}
     </section>
+  );
+}
+
+/** Administrators: the longest lifetime any API token may have (a setting recorded in the audit log). */
+function MaxLifetime() {
+  const { t } = useTranslation();
+  const current = useApi(() => api.get<{ maxDays: number }>('/api/settings/tokens'), []);
+  const [days, setDays] = useState('');
+  const [saved, setSaved] = useState<number | null>(null);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [error, setError] = useState<unknown>(null);
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    setErrors([]);
+    setError(null);
+    setSaved(null);
+    try {
+      const r = await request<{ maxDays: number }>('PUT', '/api/settings/tokens', { maxDays: Number(days || current.data?.maxDays) });
+      setSaved(r.maxDays);
+      current.reload();
+    } catch (err) {
+      setError(err);
+      if (err instanceof ApiError) setErrors(err.fields);
+    }
+  }
+
+  return (
+    <form className="card webhook-form stack-gap" onSubmit={save} data-testid="token-max-form">
+      <Field label={t('console.tokens.maxDays')} name="maxDays" errors={errors}>
+        <input
+          type="number" min={1} max={3650} required value={days || String(current.data?.maxDays ?? '')}
+          onChange={(e) => setDays(e.target.value)} data-testid="token-max-days"
+        />
+      </Field>
+      <p className="muted">{t('console.tokens.maxDaysHint')}</p>
+      <button type="submit" className="btn" data-testid="token-max-save">{t('console.tokens.saveMax')}</button>
+      {saved !== null ? <p className="alert alert-ok">{t('console.tokens.maxSaved', { days: saved })}</p> : null}
+      {error && !errors.length ? <p className="alert alert-error">{errorText(t, error)}</p> : null}
+    </form>
   );
 }

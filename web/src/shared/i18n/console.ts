@@ -62,8 +62,12 @@ const zh = {
   },
   tokens: {
     title: '接口令牌', hint: '供视频监控、物联设备等系统调用接口。令牌只在创建时显示一次，请妥善保存。',
-    name: '名称', expires: '有效天数（可选）', create: '创建令牌', created: '新令牌（只显示这一次）：', copy: '复制',
+    name: '名称', expires: '有效天数（可选，默认为最长有效天数）', create: '创建令牌', created: '新令牌（只显示这一次）：', copy: '复制',
     revoke: '吊销', revoked: '已吊销', lastUsed: '最近使用', createdAt: '创建时间', expiresAt: '到期时间', never: '从未', empty: '还没有令牌。',
+    scopes: '权限范围', scopeHint: '令牌只能做所选范围内、且您的角色允许的事；令牌不能再创建令牌。',
+    scope: { read: '只读', field: '现场作业', integration: '系统对接', admin: '管理' },
+    maxDays: '令牌最长有效天数', maxDaysHint: '新令牌的有效期不得超过此值（未填时即为此值）；超过此天数的已有令牌立即失效。', saveMax: '保存',
+    maxSaved: '已保存：令牌最长 {{days}} 天',
   },
   calendar: {
     nav: '工作日历',
@@ -138,8 +142,12 @@ const en: typeof zh = {
   },
   tokens: {
     title: 'API tokens', hint: 'For camera, IoT and other systems calling the API. A token is shown once, when it is created.',
-    name: 'Name', expires: 'Valid for days (optional)', create: 'Create token', created: 'New token (shown only this once):', copy: 'Copy',
+    name: 'Name', expires: 'Valid for days (optional; default the longest allowed)', create: 'Create token', created: 'New token (shown only this once):', copy: 'Copy',
     revoke: 'Revoke', revoked: 'Revoked', lastUsed: 'Last used', createdAt: 'Created', expiresAt: 'Expires', never: 'Never', empty: 'No tokens yet.',
+    scopes: 'Scopes', scopeHint: 'A token may do only what its scopes and your role allow; no token can create a token.',
+    scope: { read: 'Read', field: 'Field work', integration: 'Integration', admin: 'Administration' },
+    maxDays: 'Longest token lifetime (days)', maxDaysHint: 'No new token may live longer (it is the default); existing tokens older than this stop working at once.', saveMax: 'Save',
+    maxSaved: 'Saved: tokens live at most {{days}} days',
   },
   calendar: {
     nav: 'Working calendar',

@@ -293,6 +293,9 @@ for (const dialect of DIALECTS) {
       expect(v).toMatchObject({ abusive: true, canRespond: false, stages: [], photos: { before: [], after: [] } });
       expect(v.statusNotes).toContain('恶意');
       expect((await ctx.app.inject({ method: 'GET', url: `/open311/v2/requests/${a.number}.json?jurisdiction_id=${HQ}` })).statusCode).toBe(404);
+      const answer = await ctx.app.inject({ method: 'POST', remoteAddress: newIp(), url: `/api/public/reports/${a.token}/contest`, payload: { reason: '没处理' } });
+      expect(answer.statusCode).toBe(403);
+      expect(answer.json().error.details.fields[0].field).toBe('token');
 
       // One abusive report: the client still reports. Two within the look-back: one report a day.
       expect((await submitReport(ctx.app, fields(), await photo(), { ip })).statusCode).toBe(201);

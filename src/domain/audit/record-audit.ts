@@ -40,7 +40,7 @@ export interface AuditEntry {
 export const AUDIT_ENTITIES = [
   'user', 'session', 'token', 'handling_unit', 'site', 'catalogue', 'legal_basis', 'enforcement_settings',
   'calendar', 'webhook', 'webhook_delivery', 'dashboard_settings', 'checklist', 'campaign', 'inspection_interval',
-  'import', 'security_settings', 'reveal',
+  'import', 'security_settings', 'reveal', 'service_item', 'service_point', 'service_grid', 'service_settings',
 ] as const;
 
 /** Keys whose values never enter the audit log (they would turn it into a credential store). */

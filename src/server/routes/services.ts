@@ -13,6 +13,9 @@ import { AppealDecisionInput, AppealInput, CallbackInput, ResolveInput } from '.
 import { listRatings } from '../../domain/service-ratings/ratings.js';
 import { appealRating, badRatingKpi, decideAppeal, followupOf, recordCallback, resolveBadRating } from '../../domain/service-ratings/followups.js';
 import { SettingsInput, putServiceSettings, readServiceSettings } from '../../domain/service-ratings/settings.js';
+import type { Db } from '../../db/index.js';
+import { snapshotRow } from '../../domain/audit/snapshot.js';
+import { audited } from '../audited.js';
 import { def } from '../route.js';
 
 const Id = z.string().min(1).max(64);
@@ -35,7 +38,11 @@ export const item = def({
 export const createItemRoute = def({
   schema: { tags, summary: 'Add a service item with its first guide version (administrators)', body: ItemInput },
   handler: async ({ req, reply, deps, actor }) => {
-    const out = await deps.db.transaction().execute((trx) => createItem(trx, deps.clock, actor, req.body));
+    const out = await audited(
+      { req, deps, actor },
+      { action: 'service_item.create', entity: 'service_item', entityId: (r) => r.id, subdistrictId: null, after: (_trx, r) => r },
+      (trx: Db) => createItem(trx, deps.clock, actor, req.body),
+    );
     reply.status(201);
     return out;
   },
@@ -43,7 +50,14 @@ export const createItemRoute = def({
 export const publishVersionRoute = def({
   schema: { tags, summary: 'Publish a new guide version from a date (records keep the version they used)', params: z.strictObject({ id: Id }), body: VersionInput },
   handler: async ({ req, reply, deps, actor }) => {
-    const out = await deps.db.transaction().execute((trx) => publishVersion(trx, deps.clock, actor, req.params.id, req.body));
+    const out = await audited(
+      { req, deps, actor },
+      {
+        action: 'service_item.publish_version', entity: 'service_item', entityId: req.params.id, subdistrictId: null,
+        before: (trx) => getItem(trx, deps.clock, req.params.id), after: (_trx, r) => r,
+      },
+      (trx: Db) => publishVersion(trx, deps.clock, actor, req.params.id, req.body),
+    );
     reply.status(201);
     return out;
   },
@@ -64,18 +78,32 @@ export const point = def({
 export const createPointRoute = def({
   schema: { tags, summary: 'Add a service point (administrators of its subdistrict)', body: PointInput },
   handler: async ({ req, reply, deps, actor }) => {
-    const out = await deps.db.transaction().execute((trx) => createPoint(trx, deps.clock, actor, req.body));
+    const out = await audited(
+      { req, deps, actor },
+      { action: 'service_point.create', entity: 'service_point', entityId: (r) => r.id, after: (_trx, r) => r },
+      (trx: Db) => createPoint(trx, deps.clock, actor, req.body),
+    );
     reply.status(201);
     return out;
   },
 });
 export const pointStatus = def({
   schema: { tags, summary: 'Mark a point built or closed, with the date', params: z.strictObject({ id: Id }), body: PointStatusInput },
-  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => setPointStatus(trx, deps.clock, actor, req.params.id, req.body)),
+  handler: async ({ req, deps, actor }) =>
+    audited(
+      { req, deps, actor },
+      { action: 'service_point.status', entity: 'service_point', entityId: req.params.id, before: (trx) => getPoint(trx, actor, req.params.id), after: (_trx, r) => r },
+      (trx: Db) => setPointStatus(trx, deps.clock, actor, req.params.id, req.body),
+    ),
 });
 export const pointOffer = def({
   schema: { tags, summary: "Replace a point's opening sessions, items offered and/or staff", params: z.strictObject({ id: Id }), body: PointOfferInput },
-  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => setPointOffer(trx, deps.clock, actor, req.params.id, req.body)),
+  handler: async ({ req, deps, actor }) =>
+    audited(
+      { req, deps, actor },
+      { action: 'service_point.offer', entity: 'service_point', entityId: req.params.id, before: (trx) => getPoint(trx, actor, req.params.id), after: (_trx, r) => r },
+      (trx: Db) => setPointOffer(trx, deps.clock, actor, req.params.id, req.body),
+    ),
 });
 export const grids = def({
   schema: { tags, summary: 'Police grids (警务网格) of my subdistricts', querystring: z.strictObject({ subdistrictId: Id.optional() }) },
@@ -84,7 +112,11 @@ export const grids = def({
 export const createGridRoute = def({
   schema: { tags, summary: 'Add a police grid (administrators)', body: GridInput },
   handler: async ({ req, reply, deps, actor }) => {
-    const out = await deps.db.transaction().execute((trx) => createGrid(trx, deps.clock, actor, req.body));
+    const out = await audited(
+      { req, deps, actor },
+      { action: 'service_grid.create', entity: 'service_grid', entityId: (r) => r.id, after: (trx, r) => snapshotRow(trx, 'service_grids', 'id', r.id) },
+      (trx: Db) => createGrid(trx, deps.clock, actor, req.body),
+    );
     reply.status(201);
     return out;
   },
@@ -184,5 +216,14 @@ export const settings = def({
 });
 export const putSettings = def({
   schema: { tags, summary: 'Change the front-office settings of a subdistrict (administrators)', params: z.strictObject({ subdistrictId: Id }), body: SettingsInput },
-  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => putServiceSettings(trx, deps.clock, actor, req.params.subdistrictId, req.body)),
+  handler: async ({ req, deps, actor }) =>
+    audited(
+      { req, deps, actor },
+      {
+        action: 'service_settings.update', entity: 'service_settings', entityId: req.params.subdistrictId, subdistrictId: req.params.subdistrictId,
+        before: (trx) => snapshotRow(trx, 'service_settings', 'subdistrict_id', req.params.subdistrictId),
+        after: (trx) => snapshotRow(trx, 'service_settings', 'subdistrict_id', req.params.subdistrictId),
+      },
+      (trx: Db) => putServiceSettings(trx, deps.clock, actor, req.params.subdistrictId, req.body),
+    ),
 });

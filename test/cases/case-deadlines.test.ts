@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDueAt } from '../../src/domain/calendar/deadlines.js';
 import { verifyChain } from '../../src/domain/cases/verify-chain.js';
+import type { Actor } from '../../src/domain/auth/actor.js';
+import { newId } from '../../src/domain/shared/ids.js';
 import { caseDeadlinesPoller } from '../../src/jobs/case-deadlines.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type CaseFixture, caseFixture } from './fixtures.js';
+
+const actorsSubdistrict = (a: Actor) => a.subdistrictId as string;
 
 for (const dialect of DIALECTS) {
   describe(`case deadline job [${dialect}]`, () => {
@@ -95,6 +99,26 @@ for (const dialect of DIALECTS) {
       const events = await db().selectFrom('case_events').select('action').where('case_id', '=', c.id).where('action', '=', 'overdue').execute();
       expect(events.length).toBe(1);
       expect(await inbox('operator', 'case_overdue', c.id)).toBe(1);
+    });
+
+    it("a transition's deadline counts the calendar it reads with the case: global and own-subdistrict overrides, not another subdistrict's", async () => {
+      const xx = actorsSubdistrict(f.actors.xxOperator);
+      const at = '2026-06-01T01:00:00Z'; // Mon 1 June, 09:00 in Shanghai
+      const override = (date: string, subdistrictId: string | null) => ({
+        id: newId(), subdistrict_id: subdistrictId, date, kind: 'holiday' as const, note: '测试', created_by: null, created_at: at, updated_at: at,
+      });
+      await db().insertInto('calendar_overrides').values([override('2026-06-02', null), override('2026-06-03', f.hq), override('2026-06-04', xx), override('2026-06-05', xx)]).execute();
+      f.ctx.clock.set(at);
+      let c = await f.report(f.actors.patrol1, { categoryId: f.categories.A0401, description: '可回收物桶缺失' });
+      c = await f.act(f.actors.operator, c.id, { action: 'file', version: 1 });
+      c = await f.act(f.actors.operator, c.id, { action: 'dispatch', version: 2, unitId: f.units.handler1 });
+      const from = new Date(at);
+      const hours = Number((await db().selectFrom('case_categories').select('handle_hours').where('id', '=', f.categories.A0401 as string).executeTakeFirstOrThrow()).handle_hours);
+      const own = (await computeDueAt(db(), from, hours, 'working', { subdistrictId: f.hq })).toISOString();
+      expect(c.stageDueAt).toBe(own);
+      // Each override moves it: without Hongqiao's own holiday, or with Xianxia's as well, it would differ.
+      expect((await computeDueAt(db(), from, hours, 'working')).toISOString()).not.toBe(own);
+      expect((await computeDueAt(db(), from, hours, 'working', { subdistrictId: xx })).toISOString()).not.toBe(own);
     });
   });
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/index.js';
 import { invalidField } from '../shared/errors.js';
 import { addDays, OFFICE_PERIODS_MS, shanghaiDate, shanghaiMidnight } from './office-hours.js';
-import { isWorkingDay, loadOverrides } from './working-days.js';
+import { isWorkingDay, loadOverrides, type OverrideMap } from './working-days.js';
 
 export type LimitMode = 'working' | 'calendar';
 
@@ -9,12 +9,32 @@ export type LimitMode = 'working' | 'calendar';
 export const MAX_LIMIT_HOURS = 8784;
 
 /** Overrides are read in windows of this many days ahead of the cursor. */
-const WINDOW_DAYS = 62;
+export const WINDOW_DAYS = 62;
+
+/** Effective overrides for the dates [from, to] (of the same subdistrict), already read by the caller. */
+export interface PreloadedOverrides {
+  from: string;
+  to: string;
+  overrides: OverrideMap;
+}
 
 export interface DueOptions {
   /** Subdistrict whose calendar overrides apply besides the global ones (omit = global only). */
   subdistrictId?: string | null;
+  /** Overrides the caller read with its own query (a case transition reads them with the case); used when they cover the dates needed. */
+  preloaded?: PreloadedOverrides | null;
 }
+
+/** The dates [from, to] overrides are first read for when a working-hour limit starts at `at` (what PreloadedOverrides should cover). */
+export function firstOverrideWindow(at: Date): { from: string; to: string } {
+  const from = shanghaiDate(at.getTime());
+  return { from, to: addDays(from, WINDOW_DAYS) };
+}
+
+const overridesFor = (db: Db, from: string, to: string, opts: DueOptions) =>
+  opts.preloaded && opts.preloaded.from <= from && opts.preloaded.to >= to
+    ? Promise.resolve(opts.preloaded.overrides)
+    : loadOverrides(db, from, to, opts.subdistrictId ?? null);
 
 /**
  * The instant a time limit of `hours` started at `from` runs out.
@@ -37,7 +57,7 @@ export async function computeDueAt(db: Db, from: Date, hours: number, mode: Limi
   const subdistrictId = opts.subdistrictId ?? null;
   let date = shanghaiDate(start);
   let windowEnd = addDays(date, WINDOW_DAYS);
-  let overrides = await loadOverrides(db, date, windowEnd, subdistrictId);
+  let overrides = await overridesFor(db, date, windowEnd, opts);
   // Bounded: MAX_LIMIT_HOURS of working time fits well within ten years of calendar days.
   for (let i = 0; i < 3660; i++) {
     if (date > windowEnd) {
@@ -70,11 +90,10 @@ export async function remainingLimitMs(db: Db, from: Date, due: Date, mode: Limi
   const end = due.getTime();
   if (!(end > start)) return 0;
   if (mode === 'calendar') return end - start;
-  const subdistrictId = opts.subdistrictId ?? null;
   let total = 0;
   let date = shanghaiDate(start);
   const lastDate = shanghaiDate(end);
-  const overrides = await loadOverrides(db, date, lastDate, subdistrictId);
+  const overrides = await overridesFor(db, date, lastDate, opts);
   for (let i = 0; date <= lastDate && i < 3660; i++) {
     if (isWorkingDay(date, overrides)) {
       const midnight = shanghaiMidnight(date);

@@ -48,6 +48,11 @@ export async function loadOverrides(
   subdistrictId: string | null,
 ): Promise<OverrideMap> {
   const rows = subdistrictId ? await overridesFor.all(db, fromDate, toDate, subdistrictId) : await globalOverrides.all(db, fromDate, toDate);
+  return overrideMap(rows);
+}
+
+/** Effective overrides from rows of one subdistrict and the global ones (subdistrict over global). */
+export function overrideMap(rows: readonly { date: string; kind: CalendarOverrideKind; subdistrict_id: string | null }[]): OverrideMap {
   const map: OverrideMap = new Map();
   for (const r of rows.filter((r) => r.subdistrict_id === null)) map.set(r.date, r.kind);
   for (const r of rows.filter((r) => r.subdistrict_id !== null)) map.set(r.date, r.kind);

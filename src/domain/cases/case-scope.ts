@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { canSeeCommittee, scopeCondition } from '../auth/scope.js';
 import { notFound } from '../shared/errors.js';
+import { firstOverrideWindow } from '../calendar/deadlines.js';
 import { caseById, caseWithCategory } from './hot-queries.js';
 
 /**
@@ -37,10 +38,13 @@ export async function loadVisibleCase(db: Db, actor: Actor, id: string) {
   return row;
 }
 
-/** loadVisibleCase with the limits of the case's category, in one round trip (transitions). */
-export async function loadVisibleCaseWithCategory(db: Db, actor: Actor, id: string) {
+/**
+ * loadVisibleCase with the limits of the case's category and the calendar overrides for a
+ * deadline started at `at`, in one round trip (transitions).
+ */
+export async function loadVisibleCaseWithCategory(db: Db, actor: Actor, id: string, at: Date) {
   assertCan(actor, 'cases.read');
-  const found = await caseWithCategory(db, id);
+  const found = await caseWithCategory(db, id, firstOverrideWindow(at));
   if (!found || !caseVisibleTo(actor, found.c)) throw notFound('Case', id);
   return found;
 }

@@ -1,6 +1,11 @@
+import { PostgresAdapter } from 'kysely';
+import { jsonArrayFrom as pgJsonArrayFrom } from 'kysely/helpers/postgres';
+import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Db } from '../../db/index.js';
 import { prepared, preparedFamily } from '../../db/prepared.js';
-import type { CaseCategoryTable, CaseTable } from '../../db/schema.js';
+import type { CalendarOverrideKind, CaseCategoryTable, CaseTable } from '../../db/schema.js';
+import type { PreloadedOverrides } from '../calendar/deadlines.js';
+import { overrideMap } from '../calendar/working-days.js';
 
 /** Case queries that run on every report and transition, compiled once (see db/prepared.ts). */
 export const caseById = prepared((db: Db, id: string) => db.selectFrom('cases').selectAll().where('id', '=', id));
@@ -9,25 +14,48 @@ export const caseById = prepared((db: Db, id: string) => db.selectFrom('cases').
 const CATEGORY_FIELDS = ['file_hours', 'dispatch_hours', 'handle_hours', 'check_hours', 'limit_mode', 'check_by'] as const;
 export type CaseCategoryLimits = Pick<CaseCategoryTable, (typeof CATEGORY_FIELDS)[number]>;
 
-const caseAndCategory = prepared((db: Db, id: string) =>
-  db
+/**
+ * The case, its category's limits and the calendar overrides (of its subdistrict and global) for
+ * the dates [from, to]: everything a transition reads before it writes, in one statement.
+ */
+const caseAndCategory = prepared((db: Db, id: string, from: string, to: string) => {
+  const jsonArrayFrom = db.getExecutor().adapter instanceof PostgresAdapter ? pgJsonArrayFrom : sqliteJsonArrayFrom;
+  return db
     .selectFrom('cases as c')
     .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
     .selectAll('c')
     .select(CATEGORY_FIELDS.map((f) => `cat.${f} as cat_${f}` as const))
-    .where('c.id', '=', id),
-);
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('calendar_overrides as o')
+          .select(['o.date', 'o.kind', 'o.subdistrict_id'])
+          .where('o.date', '>=', from)
+          .where('o.date', '<=', to)
+          .where((w) => w.or([w('o.subdistrict_id', 'is', null), w('o.subdistrict_id', '=', w.ref('c.subdistrict_id'))])),
+      ).as('cal_overrides'),
+    )
+    .where('c.id', '=', id);
+});
 
-/** A case and its category's limits in one round trip (undefined when there is no such case). */
-export async function caseWithCategory(db: Db, id: string): Promise<{ c: CaseTable; category: CaseCategoryLimits } | undefined> {
-  const row = (await caseAndCategory.first(db, id)) as Record<string, unknown> | undefined;
+/**
+ * A case, its category's limits and the effective calendar overrides for [window.from, window.to]
+ * in one round trip (undefined when there is no such case).
+ */
+export async function caseWithCategory(db: Db, id: string, window: { from: string; to: string }) {
+  const row = (await caseAndCategory.first(db, id, window.from, window.to)) as Record<string, unknown> | undefined;
   if (!row) return undefined;
   const category: Record<string, unknown> = {};
   for (const f of CATEGORY_FIELDS) {
     category[f] = row[`cat_${f}`];
     delete row[`cat_${f}`];
   }
-  return { c: row as unknown as CaseTable, category: category as CaseCategoryLimits };
+  // SQLite hands the JSON back as text, PostgreSQL parsed.
+  const raw = row.cal_overrides;
+  delete row.cal_overrides;
+  const rows = (typeof raw === 'string' ? JSON.parse(raw) : (raw ?? [])) as { date: string; kind: CalendarOverrideKind; subdistrict_id: string | null }[];
+  const preloaded: PreloadedOverrides = { ...window, overrides: overrideMap(rows) };
+  return { c: row as unknown as CaseTable, category: category as CaseCategoryLimits, preloaded };
 }
 
 export const categoryById = prepared((db: Db, id: string) => db.selectFrom('case_categories').selectAll().where('id', '=', id));

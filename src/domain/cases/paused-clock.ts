@@ -1,6 +1,6 @@
 import type { Db } from '../../db/index.js';
 import type { CaseTable } from '../../db/schema.js';
-import { computeDueAt, remainingLimitMs } from '../calendar/deadlines.js';
+import { computeDueAt, type PreloadedOverrides, remainingLimitMs } from '../calendar/deadlines.js';
 import { shanghaiTime } from './format.js';
 import { type CategoryLimits, remindAtFor, stageColumns } from './stage-deadlines.js';
 
@@ -13,20 +13,20 @@ import { type CategoryLimits, remindAtFor, stageColumns } from './stage-deadline
 const HOUR_MS = 3600_000;
 
 /** The columns a hold's approval writes besides leaving the stage (held_remaining_ms). */
-export async function pausedStage(db: Db, c: CaseTable, category: CategoryLimits, now: Date): Promise<Pick<CaseTable, 'held_remaining_ms'>> {
+export async function pausedStage(db: Db, c: CaseTable, category: CategoryLimits, now: Date, preloaded?: PreloadedOverrides): Promise<Pick<CaseTable, 'held_remaining_ms'>> {
   if (!c.stage_due_at) return { held_remaining_ms: null };
-  const left = await remainingLimitMs(db, now, new Date(c.stage_due_at), category.limit_mode, { subdistrictId: c.subdistrict_id });
+  const left = await remainingLimitMs(db, now, new Date(c.stage_due_at), category.limit_mode, { subdistrictId: c.subdistrict_id, preloaded });
   return { held_remaining_ms: Math.round(left) };
 }
 
 /** Stage columns on release: the remaining time resumed from now (a fresh limit only for holds recorded before this rule). */
-export async function resumedStage(db: Db, c: CaseTable, category: CategoryLimits, now: Date) {
+export async function resumedStage(db: Db, c: CaseTable, category: CategoryLimits, now: Date, preloaded?: PreloadedOverrides) {
   const left = c.held_remaining_ms;
   if (left === null || left === undefined) {
-    const columns = await stageColumns(db, c.subdistrict_id, category, 'dispatched', now);
+    const columns = await stageColumns(db, c.subdistrict_id, category, 'dispatched', now, preloaded);
     return { columns: { ...columns, held_remaining_ms: null }, note: '解除挂账：挂账前未记录剩余时限，重新计时' };
   }
-  const due = await computeDueAt(db, now, Number(left) / HOUR_MS, category.limit_mode, { subdistrictId: c.subdistrict_id });
+  const due = await computeDueAt(db, now, Number(left) / HOUR_MS, category.limit_mode, { subdistrictId: c.subdistrict_id, preloaded });
   const minutes = Math.round(Number(left) / 60_000);
   return {
     columns: {

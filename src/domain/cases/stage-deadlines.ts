@@ -1,6 +1,6 @@
 import type { Db } from '../../db/index.js';
 import type { CaseCategoryTable, CaseStatus } from '../../db/schema.js';
-import { computeDueAt } from '../calendar/deadlines.js';
+import { computeDueAt, type PreloadedOverrides } from '../calendar/deadlines.js';
 import { STAGE_OF, type Stage } from './lifecycle.js';
 
 /** Remind the person a stage waits on this long before its due time: a quarter of the limit, at most 2 h. */
@@ -30,10 +30,10 @@ export function remindAtFor(startedAt: Date, dueAt: Date): Date {
 }
 
 /** Fresh deadline columns for a case entering `status` at `from` (all null when nobody is waited on). */
-export async function stageColumns(db: Db, subdistrictId: string, category: CategoryLimits, status: CaseStatus, from: Date): Promise<StageColumns> {
+export async function stageColumns(db: Db, subdistrictId: string, category: CategoryLimits, status: CaseStatus, from: Date, preloaded?: PreloadedOverrides): Promise<StageColumns> {
   const stage = STAGE_OF[status];
   if (!stage) return { stage_started_at: null, stage_due_at: null, remind_at: null, overdue_at: null, reminded_key: null, escalated_key: null };
-  const due = await computeDueAt(db, from, Number(category[HOURS[stage]]), category.limit_mode, { subdistrictId });
+  const due = await computeDueAt(db, from, Number(category[HOURS[stage]]), category.limit_mode, { subdistrictId, preloaded });
   return {
     stage_started_at: from.toISOString(),
     stage_due_at: due.toISOString(),

@@ -44,7 +44,8 @@ export const notAllowed = (action: CaseAction, c: CaseTable, actor: Actor, why: 
  */
 export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId: string, raw: TransitionInput) {
   const input = parseInput(TransitionInput, raw);
-  const { c, category } = await loadVisibleCaseWithCategory(db, actor, caseId);
+  const now = clock.now();
+  const { c, category, preloaded } = await loadVisibleCaseWithCategory(db, actor, caseId, now);
   if (c.version !== input.version) {
     throw new DomainError('stale_version', 'The case was changed by someone else; reload it', { current: caseDto(c) });
   }
@@ -66,7 +67,6 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
   const photoIds = input.photoIds ?? [];
   if (photoIds.length) await assertPhotosUsable(db, actor, photoIds, 'photoIds');
 
-  const now = clock.now();
   const at = now.toISOString();
   const next: CaseTable = { ...c, status: rule.to, pending_request: rule.setsPending ?? null, version: c.version + 1, updated_at: at };
   // Only a handled case waits on a checker.
@@ -75,7 +75,7 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
   if (rule.counts) next[rule.counts] = c[rule.counts] + 1;
   if (rule.setsPending === undefined) next.requested_due_at = null;
   if (rule.restartsStage) {
-    Object.assign(next, await stageColumns(db, c.subdistrict_id, category, rule.to, now));
+    Object.assign(next, await stageColumns(db, c.subdistrict_id, category, rule.to, now, preloaded));
     if (rule.to === 'dispatched') next.handle_due_at = next.stage_due_at;
   }
 
@@ -125,10 +125,10 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
       break;
     case 'approve_hold':
       // 挂账 stops the clock: keep the working time that was left for the release.
-      Object.assign(next, await pausedStage(db, c, category, now));
+      Object.assign(next, await pausedStage(db, c, category, now, preloaded));
       break;
     case 'release_hold': {
-      const resumed = await resumedStage(db, c, category, now);
+      const resumed = await resumedStage(db, c, category, now, preloaded);
       Object.assign(next, resumed.columns);
       next.handle_due_at = next.stage_due_at;
       note = input.reason ?? resumed.note;

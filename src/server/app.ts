@@ -9,8 +9,9 @@ import Fastify from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { authHook } from './auth-hook.js';
 import { csrfHook } from './csrf.js';
+import { rejectNulCharacters } from './nul-characters.js';
 import type { Deps } from './deps.js';
-import { errorHandler, notFoundHandler } from './error-handler.js';
+import { errorHandler, frameworkErrorHandler, notFoundHandler } from './error-handler.js';
 import type { App } from './route.js';
 import { registerRoutes } from './routes/index.js';
 import { hubFor } from '../domain/dashboard/hub.js';
@@ -50,6 +51,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
     // Fastify answers requests arriving while it closes itself (lifecycleHooks adds Retry-After).
     return503OnClosing: false,
     ajv: undefined,
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -87,6 +89,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   });
   app.addHook('onRequest', csrfHook);
   app.addHook('onRequest', authHook(deps));
+  app.addHook('preValidation', rejectNulCharacters);
 
   const metrics = createMetrics(app, deps, opts.metrics);
   app.decorate('metrics', metrics);

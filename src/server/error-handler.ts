@@ -128,8 +128,8 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
     return send(reply, 415, 'unsupported_media_type', fe.message);
   }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-    // Malformed JSON, empty body with a JSON content type, and similar client faults.
-    return send(reply, fe.statusCode, 'bad_request', fe.message);
+    // Malformed JSON, empty body with a JSON content type, and similar client faults: the body is the field.
+    return send(reply, fe.statusCode, 'bad_request', fe.message, { fields: [{ field: 'body', reason: fe.message, rule: 'invalid' }] });
   }
   if (isBusy(error)) {
     // A lock held elsewhere (lock_timeout, SQLite's busy timeout) or a statement over its time:
@@ -140,6 +140,17 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   }
   request.log.error({ err: error }, 'unhandled error');
   return send(reply, 500, 'internal_error', 'Something went wrong on our side; it has been logged');
+}
+
+/**
+ * Faults the router finds before any route runs (a path parameter longer than the router allows,
+ * a URL that cannot be decoded): answered in the same error shape, naming the path.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (isOpen311Url(request.url)) return sendOpen311Error(request, reply, error);
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const reason = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is too long' : 'the URL cannot be read';
+  return send(reply, status, 'bad_request', `path: ${reason}`, { fields: [{ field: 'path', reason, rule: 'invalid' }] });
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {

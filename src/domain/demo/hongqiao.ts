@@ -39,6 +39,16 @@ export const HONGQIAO_COMMITTEES = [
   ['茅台', 'Maotai'], ['玉屏', 'Yuping'], ['长虹', 'Changhong'], ['宁苑', 'Ningyuan'],
 ] as const;
 
+/**
+ * The neighbourhood committees each road runs through, in order along the road (from → to): a site
+ * on a road belongs to the committee of its stretch (the salon on 安顺路 is in 安顺居民区).
+ */
+export const HONGQIAO_ROAD_COMMITTEES: Record<string, string[]> = {
+  延安西路: ['延西', '长虹'], 虹桥路: ['虹储', '虹桥'], 仙霞路: ['虹仙'], 遵义路: ['遵义'], 古北路: ['古北'],
+  安顺路: ['安顺'], 中山西路: ['中山'], 水城南路: ['水城'], 伊犁路: ['伊犁'], 荣华东道: ['荣华第一', '荣华第二'],
+  黄金城道: ['荣华第二', '宁苑'], 茅台路: ['茅台'], 虹古路: ['宁苑'], 玉屏南路: ['玉屏'],
+};
+
 export const XIANXIA = {
   code: '010',
   name: '仙霞新村街道',
@@ -51,6 +61,7 @@ export const XIANXIA = {
     { name: '天山路', nameEn: 'Tianshan Road', from: [121.3840, 31.2150], to: [121.3975, 31.2160], numbers: [1, 800] },
   ] as RoadLine[],
   committees: [['虹仙第一', 'Hongxian No.1'], ['威宁', 'Weining'], ['哈密', 'Hami'], ['天山', 'Tianshan']] as const,
+  roadCommittees: { 仙霞路: ['虹仙第一'], 威宁路: ['威宁'], 哈密路: ['哈密'], 天山路: ['天山'] } as Record<string, string[]>,
 };
 
 export const COMPOUNDS = [

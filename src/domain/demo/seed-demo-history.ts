@@ -3,7 +3,7 @@ import type { Db } from '../../db/index.js';
 import { type HistoryTotals, seedHistory } from '../dashboard/seed/history.js';
 
 /** The demo opens on four weeks of work already done: the dashboard, desk and boards are not empty. */
-export const DEMO_HISTORY = { days: 28, casesPerDay: 40 };
+export const DEMO_HISTORY = { days: 28, casesPerDay: 60 };
 
 /**
  * The demo's recent past, for every seeded subdistrict: cases found, dispatched, handled, checked

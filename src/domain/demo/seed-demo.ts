@@ -9,7 +9,7 @@ import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import { type Random, seededRandom } from '../shared/random.js';
 import {
-  COMPOUNDS, DISTRICT, GIVEN, HONGQIAO_COMMITTEES, HONGQIAO_EXTENT, HONGQIAO_ROADS, PROPERTY_COMPANIES,
+  COMPOUNDS, DISTRICT, GIVEN, HONGQIAO_COMMITTEES, HONGQIAO_EXTENT, HONGQIAO_ROAD_COMMITTEES, HONGQIAO_ROADS, PROPERTY_COMPANIES,
   type RoadLine, SHOP_KINDS, SHOP_PREFIXES, SURNAMES, UNIT_TEMPLATES, XIANXIA,
 } from './hongqiao.js';
 
@@ -31,6 +31,8 @@ interface SubdistrictSpec {
   nameEn: string;
   committees: readonly (readonly [string, string])[];
   roads: RoadLine[];
+  /** Committees along each road (see HONGQIAO_ROAD_COMMITTEES) */
+  roadCommittees: Record<string, string[]>;
   counts: { binRooms: number; units: number; shops: number };
   prefix: string;
 }
@@ -41,6 +43,7 @@ const HONGQIAO: SubdistrictSpec = {
   nameEn: 'Hongqiao Subdistrict',
   committees: HONGQIAO_COMMITTEES,
   roads: HONGQIAO_ROADS,
+  roadCommittees: HONGQIAO_ROAD_COMMITTEES,
   counts: { binRooms: 148, units: 71, shops: 788 },
   prefix: 'hq',
 };
@@ -51,6 +54,7 @@ const XIANXIA_SPEC: SubdistrictSpec = {
   nameEn: XIANXIA.nameEn,
   committees: XIANXIA.committees,
   roads: XIANXIA.roads,
+  roadCommittees: XIANXIA.roadCommittees,
   counts: { binRooms: 24, units: 10, shops: 60 },
   prefix: 'xx',
 };
@@ -60,10 +64,11 @@ async function insertChunked(db: Db, table: 'sites' | 'responsible_parties' | 'g
   for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto(table).values(rows.slice(i, i + CHUNK)).execute();
 }
 
-function pointOn(r: Random, road: RoadLine): { lng: number; lat: number; number: number } {
+function pointOn(r: Random, road: RoadLine): { lng: number; lat: number; number: number; t: number } {
   const t = r.next();
   const jitter = () => (r.next() - 0.5) * 0.0012;
   return {
+    t,
     lng: +(road.from[0] + (road.to[0] - road.from[0]) * t + jitter()).toFixed(6),
     lat: +(road.from[1] + (road.to[1] - road.from[1]) * t + jitter()).toFixed(6),
     number: Math.round(road.numbers[0] + (road.numbers[1] - road.numbers[0]) * t),
@@ -134,23 +139,33 @@ export async function seedDemo(db: Db, clock: Clock, opts: DemoOptions = {}) {
       const parties: { id: string; subdistrict_id: string; name: string; kind: PartyKind; contact_name: string; contact_phone: string; created_at: string }[] =
         propertyUnits.map((u) => ({ id: newId(), subdistrict_id: subId, name: u.name, kind: 'property_company', contact_name: personName(r), contact_phone: phone(r), created_at: now }));
       const sites: any[] = [];
-      const place = (committeeIdx: number) => {
-        const c = committees[committeeIdx % committees.length]!;
+      // A site belongs to the committee of the road stretch it stands on.
+      const committeeByName = new Map(spec.committees.map(([zh], i) => [zh, committees[i]!]));
+      const committeeOn = (road: RoadLine, t: number) => {
+        const along = spec.roadCommittees[road.name] ?? [];
+        const name = along[Math.min(along.length - 1, Math.floor(t * along.length))];
+        return (name && committeeByName.get(name)) || committees[Math.floor(t * committees.length) % committees.length]!;
+      };
+      const place = (road: RoadLine, t: number, c = committeeOn(road, t)) => {
         const cg = grids.filter((g) => g.committee_id === c.id);
         return { committee_id: c.id, grid_id: r.pick(cg).id };
       };
+      // Every residential committee has its compounds' bin rooms, on a road it lies along.
+      const roadsOf = (c: (typeof committees)[number]) => spec.roads.filter((road) => (spec.roadCommittees[road.name] ?? []).some((n) => committeeByName.get(n) === c));
       const roadFor = (i: number) => spec.roads[i % spec.roads.length]!;
-      const base = (kind: SiteKind, i: number, name: string, road: RoadLine, pt: ReturnType<typeof pointOn>, partyId: string) => ({
-        id: newId(), subdistrict_id: subId, ...place(i), kind, name, address: `${road.name}${pt.number}号`,
+      const base = (kind: SiteKind, name: string, road: RoadLine, pt: ReturnType<typeof pointOn>, partyId: string, committee?: (typeof committees)[number]) => ({
+        id: newId(), subdistrict_id: subId, ...place(road, pt.t, committee), kind, name, address: `${road.name}${pt.number}号`,
         lng: pt.lng, lat: pt.lat, responsible_party_id: partyId, disposal_hours: null as string | null, qr_code: null as string | null,
         status: 'active', retired_at: null, created_at: now, updated_at: now, version: 1,
       });
 
       for (let i = 0; i < spec.counts.binRooms; i++) {
-        const road = roadFor(i * 7 + 3);
+        const committee = committees[i % committees.length]!;
+        const own = roadsOf(committee);
+        const road = own.length ? own[Math.floor(i / committees.length) % own.length]! : roadFor(i * 7 + 3);
         const pt = pointOn(r, road);
         const compound = r.pick(COMPOUNDS);
-        const site = base('bin_room', i, `${compound}${r.int(1, 6)}号箱房`, road, pt, r.pick(parties).id);
+        const site = base('bin_room', `${compound}${r.int(1, 6)}号箱房`, road, pt, r.pick(parties).id, committee);
         site.address = `${road.name}${pt.number}弄${compound}`;
         site.disposal_hours = JSON.stringify(r.chance(0.7) ? [['07:00', '09:00'], ['18:00', '20:00']] : [['06:30', '09:00'], ['17:30', '20:00']]);
         site.qr_code = `${spec.prefix.toUpperCase()}-BR-${String(i + 1).padStart(4, '0')}`;
@@ -162,7 +177,7 @@ export async function seedDemo(db: Db, clock: Clock, opts: DemoOptions = {}) {
         const name = r.pick(UNIT_TEMPLATES).replace('{road}', road.name).replace('{n}', String(pt.number));
         const party = { id: newId(), subdistrict_id: subId, name, kind: 'unit' as const, contact_name: personName(r), contact_phone: phone(r), created_at: now };
         parties.push(party);
-        sites.push(base('institution', i, name, road, pt, party.id));
+        sites.push(base('institution', name, road, pt, party.id));
       }
       for (let i = 0; i < spec.counts.shops; i++) {
         const road = roadFor(i * 3 + 2);
@@ -172,7 +187,7 @@ export async function seedDemo(db: Db, clock: Clock, opts: DemoOptions = {}) {
         const operator = personName(r);
         const party = { id: newId(), subdistrict_id: subId, name: `${name} 经营者 ${operator}`, kind: 'shop_operator' as const, contact_name: operator, contact_phone: phone(r), created_at: now };
         parties.push(party);
-        sites.push(base('shop', i, name, road, pt, party.id));
+        sites.push(base('shop', name, road, pt, party.id));
       }
       await insertChunked(trx, 'responsible_parties', parties);
       for (let i = 0; i < sites.length; i += CHUNK) {

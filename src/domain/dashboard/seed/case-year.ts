@@ -38,11 +38,15 @@ export function idAt(ms: number, r: Random): string {
 
 export interface Ctx {
   committees: { id: string }[];
-  sites: { id: string; committee_id: string; grid_id: string | null; lng: number; lat: number }[];
-  categories: { id: string; code: string }[];
+  sites: { id: string; committee_id: string; grid_id: string | null; lng: number; lat: number; kind?: string; name?: string }[];
+  /** siteKinds: the site kinds a standard fits (empty = any); nameZh for the description */
+  categories: { id: string; code: string; siteKinds?: string[]; nameZh?: string }[];
   units: string[];
   handlers: Map<string, string>;
+  /** Finders: patrol officers (市容辅助力量) and committee cadres */
   patrols: string[];
+  /** The role of each finder (default patrol) */
+  roles?: Map<string, string>;
   /** Patrol officers: never staff of a handling unit, so always independent checkers. */
   checkers: Set<string>;
   operators: string[];
@@ -51,16 +55,18 @@ export interface Ctx {
 async function loadCtx(db: Db, sub: string): Promise<Ctx> {
   const [committees, sites, categories, units, users] = await Promise.all([
     db.selectFrom('committees').select('id').where('subdistrict_id', '=', sub).execute(),
-    db.selectFrom('sites').select(['id', 'committee_id', 'grid_id', 'lng', 'lat']).where('subdistrict_id', '=', sub).where('status', '=', 'active').execute(),
-    db.selectFrom('case_categories').select(['id', 'code']).where('subdistrict_id', '=', sub).where('level', '=', 'standard').where('active', '=', 1).execute(),
+    db.selectFrom('sites').select(['id', 'committee_id', 'grid_id', 'lng', 'lat', 'kind', 'name']).where('subdistrict_id', '=', sub).where('status', '=', 'active').execute(),
+    db.selectFrom('case_categories').select(['id', 'code', 'site_kinds', 'name_zh']).where('subdistrict_id', '=', sub).where('level', '=', 'standard').where('active', '=', 1).execute(),
     db.selectFrom('handling_units').select('id').where('subdistrict_id', '=', sub).execute(),
     db.selectFrom('users').select(['id', 'role', 'handling_unit_id']).where('subdistrict_id', '=', sub).execute(),
   ]);
   const handlers = new Map<string, string>();
   for (const u of users) if (u.role === 'handler' && u.handling_unit_id) handlers.set(u.handling_unit_id, u.id);
   return {
-    committees, sites: sites.map((s) => ({ ...s, lng: Number(s.lng), lat: Number(s.lat) })), categories,
+    committees, sites: sites.map((s) => ({ ...s, lng: Number(s.lng), lat: Number(s.lat) })),
+    categories: categories.map((c) => ({ id: c.id, code: c.code, nameZh: c.name_zh, siteKinds: JSON.parse(c.site_kinds || '[]') as string[] })),
     units: units.map((u) => u.id), handlers,
+    roles: new Map(users.map((u) => [u.id, u.role])),
     patrols: users.filter((u) => u.role === 'patrol' || u.role === 'cadre').map((u) => u.id),
     checkers: new Set(users.filter((u) => u.role === 'patrol' && !u.handling_unit_id).map((u) => u.id)),
     operators: users.filter((u) => u.role === 'operator' || u.role === 'admin').map((u) => u.id),
@@ -81,21 +87,87 @@ function onShift(r: Random, at: number, limit: number): number {
   return Math.min(morning, limit);
 }
 
+/**
+ * Where problems are found, in the newspaper's proportions (DOMAIN.md §1): the auxiliary patrols'
+ * rounds of the residential bin rooms fix about 4.5 problems on the spot for every one they report
+ * (1,517 : 337); the sweeps of community units and street shops fix nearly all on the spot (60 and
+ * 520 cases). Cameras, citizens and check-ins report a few more. Categories fit the site's type.
+ */
+const KIND_WEIGHTS: [string, number][] = [['bin_room', 0.7], ['shop', 0.25], ['institution', 0.05]];
+const REPORT_SOURCES = ['patrol', 'patrol', 'patrol', 'patrol', 'patrol', 'checkin', 'citizen', 'camera'] as const;
+const PATROL_SHARE = REPORT_SOURCES.filter((x) => x === 'patrol').length / REPORT_SOURCES.length;
+/** Self-resolved share per site kind; for bin rooms such that self-resolved : reported by patrols = 1517 : 337. */
+const RATIO = 1517 / 337;
+const SELF_SHARE: Record<string, number> = { bin_room: (RATIO * PATROL_SHARE) / (1 + RATIO * PATROL_SHARE), shop: 0.9, institution: 0.9 };
+const DETAIL: [RegExp, string[]][] = [
+  [/^A01/, ['桶满未及时清运，周边有散落垃圾', '满溢，桶盖无法合上']],
+  [/^A02/, ['投放点地面有小包垃圾', '箱房门口堆放垃圾袋']],
+  [/^A03/, ['桶内混有塑料袋和餐盒', '分类不到位，混投明显']],
+  [/^A04/, ['容器缺失，居民无处投放', '桶身破损漏液']],
+  [/^A05/, ['分类标识脱落', '公示牌内容缺失']],
+  [/^A06/, ['周边地面油污、异味明显', '箱房内卫生较差']],
+  [/^A07/, ['投放时段无志愿者值守', '到点未开门']],
+  [/^B0[13]/, ['店内未见分类容器', '门前垃圾混装']],
+  [/^B02/, ['未能出示收运合同', '垃圾交无资质人员收运']],
+  [/^B04/, ['店内无分类标识', '标识不规范']],
+  [/^C/, ['单位内分类容器不全', '未落实分类管理责任人']],
+];
+const FIXED = ['已现场分拣归位', '已督促当场整改', '已当场清理完毕', '已普法宣传并整改到位'];
+const REPORTED = ['现场无法整改，需派单处置', '已拍照上报', '需责任单位处理'];
+
+const indexes = new WeakMap<Ctx, { sites: Map<string, Ctx['sites']>; categories: Map<string, Ctx['categories']>; patrolsOnly: string[] }>();
+/** Sites by kind, the categories that fit each kind, the patrol officers: computed once per context. */
+function indexOf(ctx: Ctx) {
+  let ix = indexes.get(ctx);
+  if (!ix) {
+    const kinds = [...new Set(ctx.sites.map((s) => s.kind ?? ''))];
+    ix = {
+      sites: new Map(kinds.map((k) => [k, ctx.sites.filter((s) => (s.kind ?? '') === k)])),
+      categories: new Map(kinds.map((k) => [k, ctx.categories.filter((c) => !c.siteKinds?.length || !k || c.siteKinds.includes(k))])),
+      patrolsOnly: ctx.patrols.filter((p) => (ctx.roles?.get(p) ?? 'patrol') === 'patrol'),
+    };
+    indexes.set(ctx, ix);
+  }
+  return ix;
+}
+
+function findProblem(r: Random, ctx: Ctx) {
+  let kind = 'bin_room';
+  let x = r.next();
+  for (const [k, w] of KIND_WEIGHTS) {
+    if ((x -= w) < 0) {
+      kind = k;
+      break;
+    }
+  }
+  const ix = indexOf(ctx);
+  const ofKind = ix.sites.get(kind) ?? [];
+  const site = r.pick(ofKind.length ? ofKind : ctx.sites);
+  const fits = ix.categories.get(site.kind ?? '') ?? [];
+  const cat = r.pick(fits.length ? fits : ctx.categories);
+  const patrolsOnly = ix.patrolsOnly;
+  const self = r.chance(SELF_SHARE[site.kind ?? 'bin_room'] ?? 0.8);
+  // Bin-room rounds are the auxiliary patrols'; sweeps of shops and units are shared with the cadres.
+  const reporter = r.pick(kind === 'bin_room' && patrolsOnly.length ? patrolsOnly : ctx.patrols);
+  const source = self ? ('self_resolved' as const) : r.pick(REPORT_SOURCES);
+  const detail = DETAIL.find(([re]) => re.test(cat.code))?.[1] ?? [cat.nameZh ?? '发现问题'];
+  const description = `${site.name ? `${site.name}：` : ''}${cat.nameZh ?? ''}，${r.pick(detail)}；${self ? r.pick(FIXED) : r.pick(REPORTED)}`;
+  return { site, cat, self, source, reporter, reporterRole: ctx.roles?.get(reporter) ?? 'patrol', description };
+}
+
 /** One case's lifecycle, cut at `now`; returns its final row and its events. */
 function lifecycle(r: Random, ctx: Ctx, sub: string, number: string, t0: number, now: number) {
-  const site = r.pick(ctx.sites);
-  const cat = r.pick(ctx.categories);
-  const self = r.chance(0.45);
+  const found = findProblem(r, ctx);
+  const { site, cat, self, source, reporter, description } = found;
   const id = idAt(t0, r);
-  const reporter = r.pick(ctx.patrols);
   const operator = r.pick(ctx.operators);
   const iso = (t: number) => new Date(t).toISOString();
   const events: Ev[] = [];
   const row: CaseTable = {
     id, subdistrict_id: sub, committee_id: site.committee_id, grid_id: site.grid_id, site_id: site.id, category_id: cat.id, number,
-    source: self ? 'self_resolved' : r.pick(['patrol', 'patrol', 'patrol', 'checkin', 'citizen', 'camera'] as const), status: 'reported',
-    pending_request: null, requested_due_at: null, description: '合成数据', lng: site.lng, lat: site.lat, reporter_id: reporter,
-    reporter_role: 'patrol', assigned_unit_id: null, assigned_user_id: null, merged_into_id: null, status_reason: null,
+    source, status: 'reported',
+    pending_request: null, requested_due_at: null, description, lng: site.lng, lat: site.lat, reporter_id: reporter,
+    reporter_role: found.reporterRole, assigned_unit_id: null, assigned_user_id: null, merged_into_id: null, status_reason: null,
     rework_count: 0, redispatch_count: 0, reopen_count: 0, extension_count: 0, overdue_count: 0, version: 1,
     reported_at: iso(t0), filed_at: null, dispatched_at: null, handled_at: null, closed_at: null, cancelled_at: null,
     stage_started_at: iso(t0), stage_due_at: iso(t0 + 2 * HOUR), remind_at: null, reminded_key: null, overdue_at: null, escalated_key: null,

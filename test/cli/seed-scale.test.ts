@@ -137,6 +137,18 @@ for (const dialect of DIALECTS) {
       for (const s of ['reported', 'filed', 'dispatched', 'handled', 'closed']) expect(passed.map((e) => e.to_status)).toContain(s);
       expect(byStatus.reduce((a, r) => a + Number(r.n), 0)).toBe(history.cases);
       for (const s of await db.selectFrom('subdistricts').select('id').execute()) expect((await verifyChain(db, s.id)).ok).toBe(true);
+      // One case-number series per subdistrict: the history's numbers are the live series, and each
+      // day's counter stands at the day's last number, so a report made today continues it.
+      const numbers = await db.selectFrom('cases').select(['subdistrict_id', 'number']).execute();
+      const last = new Map<string, number>();
+      for (const c of numbers) {
+        const m = /^([A-Z0-9]+)-(\d{8})-(\d{4})$/.exec(c.number);
+        expect(m, c.number).not.toBeNull();
+        const k = `${c.subdistrict_id}|${m![2]}`;
+        last.set(k, Math.max(last.get(k) ?? 0, Number(m![3])));
+      }
+      const counters = await db.selectFrom('case_number_counters').selectAll().execute();
+      expect(new Map(counters.map((r) => [`${r.subdistrict_id}|${r.day}`, Number(r.last)]))).toEqual(last);
       const checkins = await db.selectFrom('checkins').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       expect(Number(checkins.n)).toBe(history.checkins);
     });

@@ -329,8 +329,9 @@ export async function seedCaseYear(db: Db, sink: BulkSink, sub: string, o: CaseY
   }
   const r = seededRandom(o.seed);
   const info = await db.selectFrom('subdistricts').select(['code', 'case_prefix', 'district_id']).where('id', '=', sub).executeTakeFirstOrThrow();
-  // 'Y' keeps synthetic numbers apart from live ones (which take case_number_counters).
-  const prefix = `${info.case_prefix ?? `S${info.code}`}Y`;
+  // One series per subdistrict (DOMAIN.md §4): the history takes the live numbers, and the day
+  // counters are left where it ends, so a report made today continues the day's series.
+  const prefix = info.case_prefix ?? `S${info.code}`;
   const { cases, events } = generateCases(r, ctx, sub, prefix, o);
   events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const head = await db.selectFrom('chain_heads').select(['seq', 'hash']).where('subdistrict_id', '=', sub).executeTakeFirst();
@@ -368,6 +369,14 @@ export async function seedCaseYear(db: Db, sink: BulkSink, sub: string, o: CaseY
   await sink.insert('case_rollups_unit_cum', cum);
   const at = o.now.toISOString();
   const seq = chained.length;
+  const lastOfDay = new Map<string, number>();
+  for (const c of cases) {
+    const [, day, n] = /-(\d{8})-(\d+)$/.exec(c.number)!;
+    lastOfDay.set(day!, Math.max(lastOfDay.get(day!) ?? 0, Number(n)));
+  }
+  const counters = await db.selectFrom('case_number_counters').select('day').where('subdistrict_id', '=', sub).execute();
+  if (counters.length) throw new Error('the subdistrict already has case numbers; seed a fresh database');
+  await sink.insert('case_number_counters', [...lastOfDay].map(([day, last]) => ({ subdistrict_id: sub, day, last })));
   await sink.insert('chain_heads', [{ subdistrict_id: sub, seq, hash: prev, updated_at: at }]);
   await sink.insert('rollup_cursors', [{ subdistrict_id: sub, seq, updated_at: at }]);
   return { cases: cases.length, events: chained.length, rollupRows };

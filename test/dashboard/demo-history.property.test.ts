@@ -22,7 +22,7 @@ const ctx: Ctx = {
   units: ['u1', 'u2'],
   handlers: new Map([['u1', 'h1'], ['u2', 'h2']]),
   patrols: ['p1', 'p2', 'cadre1'],
-  roles: new Map([['p1', 'patrol'], ['p2', 'patrol'], ['cadre1', 'cadre']]),
+  roles: new Map([['p1', 'patrol'], ['p2', 'patrol'], ['cadre1', 'cadre'], ['o1', 'operator'], ['h1', 'handler'], ['h2', 'handler']]),
   checkers: new Set(['p1', 'p2']),
   operators: ['o1'],
 };
@@ -77,6 +77,13 @@ describe('the synthetic case history', () => {
         const reported = rooms.filter((c) => c.source === 'patrol').length;
         expect(fixed / reported).toBeGreaterThan(3.3);
         expect(fixed / reported).toBeLessThan(6.2);
+        // Events carry their actor's real role; a share of the self-resolved is queued for a spot check.
+        const { events } = generateCases(seededRandom(seed), ctx, 'sub', 'T', { days: 3, casesPerDay: 60, now });
+        for (const e of events) expect(e.actor_role).toBe(e.actor_user_id ? ctx.roles!.get(e.actor_user_id) : 'system');
+        const selfs = cases.filter((c) => c.source === 'self_resolved');
+        const sampled = selfs.filter((c) => c.spot_check === 'pending').length / selfs.length;
+        expect(sampled).toBeGreaterThan(0.05);
+        expect(sampled).toBeLessThan(0.16);
         // Shops and units are swept too.
         expect(cases.some((c) => kindOf.get(c.site_id!) === 'shop' && c.source === 'self_resolved')).toBe(true);
       }),

@@ -1,6 +1,7 @@
 import type { Db } from '../../../db/index.js';
 import type { CaseEventTable, CaseStatus, CaseTable } from '../../../db/schema.js';
 import { shanghaiDay } from '../../cases/case-number.js';
+import { DEFAULT_SPOT_CHECK_PERCENT, inSpotCheckSample } from '../../cases/spot-checks.js';
 import { GENESIS_HASH, canonicalJson, eventHash } from '../../cases/hash-chain.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../checkins/local-time.js';
 import { type Random, seededRandom } from '../../shared/random.js';
@@ -183,7 +184,7 @@ function lifecycle(r: Random, ctx: Ctx, sub: string, number: string, t0: number,
     if (t > now) return false;
     events.push({
       id: idAt(t, r), subdistrict_id: sub, case_id: id, action, from_status: action === 'report' || action === 'self_resolve' ? null : status,
-      to_status: to, actor_user_id: actor, actor_role: actor ? 'patrol' : 'system', at: iso(t), device_at: null, lng: null, lat: null,
+      to_status: to, actor_user_id: actor, actor_role: actor ? (ctx.roles?.get(actor) ?? 'patrol') : 'system', at: iso(t), device_at: null, lng: null, lat: null,
       accuracy_m: null, note: null, photo_ids: '[]', changes: canonicalJson(to !== status || action === 'report' ? { status: [action === 'report' || action === 'self_resolve' ? null : status, to], ...changes } : changes),
     });
     if (action !== 'overdue') row.version++;
@@ -193,8 +194,10 @@ function lifecycle(r: Random, ctx: Ctx, sub: string, number: string, t0: number,
     return true;
   };
   if (self) {
-    status = 'closed';
-    push(t0, 'self_resolve', 'closed', reporter);
+    // A share is sampled for the operations centre's spot check (抽查), as report-case does live.
+    const sampled = inSpotCheckSample(id, DEFAULT_SPOT_CHECK_PERCENT);
+    push(t0, 'self_resolve', 'closed', reporter, sampled ? { spot_check: [null, 'pending'] } : {});
+    if (sampled) row.spot_check = 'pending';
     Object.assign(row, { status: 'closed', handled_at: iso(t0), closed_at: iso(t0), handled_on_time: 1, closed_on_time: 1, stage_started_at: null, stage_due_at: null, assigned_user_id: reporter, version: 1 });
     return { row, events };
   }

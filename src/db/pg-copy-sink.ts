@@ -51,7 +51,8 @@ export function pgCopySink(url: string, schema?: string): BulkSink {
       );
       for (const r of rows) {
         await client.query(`drop index "${r.name}"`);
-        deferred.push(r);
+        // A partitioned table's index prints as `ON ONLY parent`; made again it must cover every partition.
+        deferred.push({ ...r, sql: r.sql.replace(' ON ONLY ', ' ON ') });
       }
     },
     async finish(onIndex) {

@@ -11,6 +11,7 @@ import { DEFAULT_INTERVAL_MS as WEBHOOK_INTERVAL_MS, webhookDeliveryPoller } fro
 import { jobLagSeconds } from '../domain/jobs/lag.js';
 import { OPEN311_WEBHOOKS_INTERVAL_MS, open311WebhookPoller } from './open311-webhooks.js';
 import { INTERVAL_MS as RETENTION_INTERVAL_MS, retentionPoller } from './retention.js';
+import { INTERVAL_MS as PARTITIONS_INTERVAL_MS, partitionsPoller } from './partitions.js';
 
 /** Each job's polling interval (job lag counts beyond it). */
 export const JOB_INTERVALS_MS: Record<string, number> = {
@@ -22,6 +23,7 @@ export const JOB_INTERVALS_MS: Record<string, number> = {
   'enforcement-reinspections': ENFORCEMENT_INTERVAL_MS,
   'dashboard-rollups': DASHBOARD_ROLLUP_INTERVAL_MS,
   retention: RETENTION_INTERVAL_MS,
+  partitions: PARTITIONS_INTERVAL_MS,
 };
 
 /** Seconds each job is behind (oldest due item not processed), for a metrics gauge per job. */
@@ -40,7 +42,7 @@ export interface JobDeps {
 
 /** Every background job of `closeloop serve`. Add a job: create its poller here. */
 export function createJobs(deps: JobDeps): Poller[] {
-  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), open311WebhookPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps), retentionPoller(deps)];
+  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), open311WebhookPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps), retentionPoller(deps), partitionsPoller(deps)];
 }
 
 /** Starts every job; the returned function stops them and waits for running rounds (`.jobs` lists them for /metrics). */

@@ -31,6 +31,7 @@ import * as mKpisByTheCase from './2026-12-04T1830-kpis-by-the-case.js';
 import * as m20261204T1900 from './2026-12-04T1900-open311-webhooks.js';
 import * as m20261204T1940 from './2026-12-04T1940-account-security.js';
 import * as mTokenScopes from './2026-12-04T1945-token-scopes.js';
+import * as m20261204T1950 from './2026-12-04T1950-monthly-partitions.js';
 
 /**
  * Every migration, listed by hand in order. Names are ISO-date prefixed; a migration, once
@@ -69,4 +70,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1900-open311-webhooks': m20261204T1900,
   '2026-12-04T1940-account-security': m20261204T1940,
   '2026-12-04T1945-token-scopes': mTokenScopes,
+  '2026-12-04T1950-monthly-partitions': m20261204T1950,
 };

@@ -1,4 +1,4 @@
-import { type OnConflictBuilder, sql } from 'kysely';
+import { type OnConflictBuilder, PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { CheckinMethod, CheckinStatus, Database } from '../../db/schema.js';
@@ -35,9 +35,13 @@ interface FoldedCheckin {
   id: string; repeat_count: number; status: CheckinStatus; method: CheckinMethod; manual_reason: string | null;
   distance_m: number | null; evidence_flags: string; window_key: string; in_window: number; first_at: string;
 }
-const upsertCheckin = preparedInsert<'checkins', FoldedCheckin>('checkins', {
+/**
+ * The unique key a repeat folds into: (site, user, window). On PostgreSQL checkins are partitioned
+ * by local_date, so the key there also names it (the window key starts with that date: the same rule).
+ */
+const upsertCheckinOn = (key: ('site_id' | 'user_id' | 'window_key' | 'local_date')[]) => preparedInsert<'checkins', FoldedCheckin>('checkins', {
   onConflict: (oc: OnConflictBuilder<Database, 'checkins'>) =>
-    oc.columns(['site_id', 'user_id', 'window_key']).doUpdateSet((eb) => {
+    oc.columns(key).doUpdateSet((eb) => {
       // A stronger later proof replaces the row's proof; an equal or weaker one keeps the first (manual-position.ts).
       const keep = (col: string) => sql<any>`case when ${keepsExistingProof} then checkins.${sql.raw(col)} else excluded.${sql.raw(col)} end`;
       return {
@@ -51,6 +55,9 @@ const upsertCheckin = preparedInsert<'checkins', FoldedCheckin>('checkins', {
     }),
   returning: ['id', 'repeat_count', 'status', 'method', 'manual_reason', 'distance_m', 'evidence_flags', 'window_key', 'in_window', 'first_at'],
 });
+const upsertSqlite = upsertCheckinOn(['site_id', 'user_id', 'window_key']);
+const upsertPostgres = upsertCheckinOn(['site_id', 'user_id', 'window_key', 'local_date']);
+const upsertCheckin = { run: (db: Db, row: Parameters<typeof upsertSqlite.run>[1]) => (db.getExecutor().adapter instanceof PostgresAdapter ? upsertPostgres : upsertSqlite).run(db, row) };
 
 const fence = (s: PatrolSettings): GeofenceSettings => ({ radiusM: s.geofenceM, maxAccuracyM: s.maxAccuracyM });
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../../src/db/migrations/index.js';
 import { appendCaseEvent, SYSTEM_ACTOR } from '../../src/domain/cases/events.js';
 import { verifyChain } from '../../src/domain/cases/verify-chain.js';
 import { verifyAuditChain } from '../../src/domain/audit/verify-audit.js';
@@ -162,10 +163,41 @@ for (const dialect of DIALECTS) {
     });
 
     it('retention purges operational rows and never case history or check-ins, even years later', async () => {
+      const db = ctx.handle.db;
+      const kase = await db.selectFrom('cases').select('id').executeTakeFirstOrThrow();
+      await db.insertInto('open311_idempotency').values([
+        { scope: 'web', idem_key: 'token:old', case_id: kase.id, request_hash: 'h', created_at: '2035-12-29T00:00:00.000Z' },
+        { scope: 'web', idem_key: 'token:new', case_id: kase.id, request_hash: 'h', created_at: '2035-12-31T12:00:00.000Z' },
+      ]).execute();
       const before = { events: await count(ctx, 'case_events'), checkins: await count(ctx, 'checkins'), parts: await listPartitions(ctx.handle.db, 'case_events') };
-      await purgeExpired(ctx.handle.db, new ManualClock('2036-01-01T00:00:00Z'), { signInEventsDays: 1 });
+      const n = await purgeExpired(ctx.handle.db, new ManualClock('2036-01-01T00:00:00Z'), { signInEventsDays: 1 });
+      // Open311 idempotency keys past their replay window (and a day) are operational rows.
+      expect(n.open311Idempotency).toBe(1);
+      expect((await db.selectFrom('open311_idempotency').select('idem_key').execute()).map((r) => r.idem_key)).toEqual(['token:new']);
       expect({ events: await count(ctx, 'case_events'), checkins: await count(ctx, 'checkins'), parts: await listPartitions(ctx.handle.db, 'case_events') }).toEqual(before);
       await chainsOk(ctx);
+    });
+
+    it('the migration down makes plain tables again and up partitions every month that holds rows, nothing left in DEFAULT', async () => {
+      const db = ctx.handle.db;
+      const m = migrations['2026-12-04T1950-monthly-partitions']!;
+      const before = { events: await count(ctx, 'case_events'), checkins: await count(ctx, 'checkins') };
+      await db.transaction().execute((trx) => m.down!(trx));
+      expect(await listPartitions(db, 'case_events')).toEqual([]);
+      expect({ events: await count(ctx, 'case_events'), checkins: await count(ctx, 'checkins') }).toEqual(before);
+      await chainsOk(ctx);
+
+      await db.transaction().execute((trx) => m.up(trx));
+      const names = (await listPartitions(db, 'case_events')).map((p) => p.name);
+      expect(names).toEqual(expect.arrayContaining(['case_events_y2026m05', 'case_events_y2026m06', 'case_events_y2026m07', 'case_events_y2031m03', 'case_events_default']));
+      expect((await listPartitions(db, 'checkins')).map((p) => p.name)).toEqual(expect.arrayContaining(['checkins_y2026m07', 'checkins_default']));
+      for (const t of ['case_events_default', 'checkins_default']) {
+        expect(Number((await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t)}`.execute(db)).rows[0]!.n), t).toBe(0);
+      }
+      expect({ events: await count(ctx, 'case_events'), checkins: await count(ctx, 'checkins') }).toEqual(before);
+      await chainsOk(ctx);
+      const photo = await db.selectFrom('case_photos').selectAll().executeTakeFirstOrThrow();
+      await expect(db.insertInto('case_photos').values({ ...photo, id: newId(), event_id: 'no-such-event' }).execute()).rejects.toMatchObject({ code: '23503' });
     });
   });
 }

@@ -53,10 +53,11 @@ const nextMonth = (m: string) => {
   const [y, mo] = m.split('-').map(Number) as [number, number];
   return mo === 12 ? `${y + 1}-01-01` : `${y}-${String(mo + 1).padStart(2, '0')}-01`;
 };
-const addMonths = (m: string, n: number) => {
-  let r = m;
-  for (let i = 0; i < n; i++) r = nextMonth(r);
-  return r;
+/** The month n months before `m` ('YYYY-MM-01'). */
+const monthsBefore = (m: string, n: number) => {
+  const [y, mo] = m.split('-').map(Number) as [number, number];
+  const k = y * 12 + (mo - 1) - n;
+  return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}-01`;
 };
 const partName = (table: string, m: string) => `${table}_y${m.slice(0, 4)}m${m.slice(5, 7)}`;
 
@@ -111,7 +112,7 @@ async function partitionTable(db: Kysely<any>, s: Spec, now: string) {
   await sql.raw(`alter table ${t} rename to ${t}__old`).execute(db);
   await sql.raw(`create table ${t} (like ${t}__old including defaults) partition by range (${s.key})`).execute(db);
   await sql.raw(`create table ${t}_default partition of ${t} default`).execute(db);
-  const months = new Set(await dataMonths(db, s, addMonths(now, -MAX_BACK)));
+  const months = new Set(await dataMonths(db, s, monthsBefore(now, MAX_BACK)));
   for (let m = now, i = 0; i <= AHEAD; i++, m = nextMonth(m)) months.add(m);
   for (const m of [...months].sort()) {
     await sql.raw(`create table ${partName(t, m)} partition of ${t} for values from (${s.bound(m)}) to (${s.bound(nextMonth(m))})`).execute(db);

@@ -1,10 +1,12 @@
 import type { Db } from '../../db/index.js';
+import { IDEMPOTENCY_WINDOW_MS as OPEN311_IDEMPOTENCY_WINDOW_MS } from '../open311/intake.js';
 import type { Clock } from '../shared/clock.js';
 
 /**
  * Retention of operational tables. Only rows that exist to run the service are purged: expired
- * sessions, old sign-in events, stale throttle windows and old webhook delivery logs. The case
- * history (cases, case events, enforcement records, audit log) is a record and is never purged.
+ * sessions, old sign-in events, stale throttle windows, old webhook and Open311 delivery logs and
+ * Open311 idempotency keys past their replay window. The case history (cases, case events,
+ * check-ins, enforcement records, audit log) is a record and is never purged.
  */
 export interface RetentionPolicy {
   signInEventsDays: number;
@@ -24,6 +26,8 @@ export interface PurgeCounts {
   signInEvents: number;
   signInThrottle: number;
   webhookDeliveries: number;
+  open311Deliveries: number;
+  open311Idempotency: number;
 }
 
 export async function purgeExpired(db: Db, clock: Clock, policy: RetentionPolicy): Promise<PurgeCounts> {
@@ -53,8 +57,23 @@ export async function purgeExpired(db: Db, clock: Clock, policy: RetentionPolicy
         .limit(PURGE_BATCH),
     )
     .executeTakeFirst();
+  const open311Deliveries = await db
+    .deleteFrom('open311_deliveries')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('open311_deliveries')
+        .select('id')
+        .where('status', 'in', ['sent', 'failed', 'skipped'])
+        .where('updated_at', '<', iso(WEBHOOK_DELIVERY_RETENTION_DAYS * DAY_MS))
+        .limit(PURGE_BATCH),
+    )
+    .executeTakeFirst();
+  // A key past its window is never replayed (intake.ts replaces it): nothing reads it any more.
+  const open311Idempotency = await db.deleteFrom('open311_idempotency').where('created_at', '<', iso(OPEN311_IDEMPOTENCY_WINDOW_MS + DAY_MS)).executeTakeFirst();
   return {
     sessions: Number(sessions.numDeletedRows),
+    open311Deliveries: Number(open311Deliveries.numDeletedRows),
+    open311Idempotency: Number(open311Idempotency.numDeletedRows),
     signInEvents: Number(signInEvents.numDeletedRows),
     signInThrottle: Number(signInThrottle.numDeletedRows),
     webhookDeliveries: Number(webhookDeliveries.numDeletedRows),

@@ -133,6 +133,7 @@ for (const dialect of DIALECTS) {
       'DELETE /api/notifications/webhooks/{subdistrictId}': { action: 'webhook.delete', call: (i) => ({ method: 'DELETE', url: `/api/notifications/webhooks/${i.hq}` }) },
       'PATCH /api/enforcement/settings/{subdistrictId}': { action: 'enforcement_settings.update', call: (i) => ({ method: 'PATCH', url: `/api/enforcement/settings/${i.hq}`, body: { paymentDays: 21 } }) },
       'POST /api/me/tokens': { action: 'token.create', call: () => ({ method: 'POST', url: '/api/me/tokens', body: { name: '审计对接', ttlDays: 30 } }), keep: (r, i) => (i.token = r.id) },
+      'PUT /api/settings/tokens': { action: 'settings.token_lifetime', call: () => ({ method: 'PUT', url: '/api/settings/tokens', body: { maxDays: 365 } }) },
       'DELETE /api/me/tokens/{id}': { action: 'token.revoke', call: (i) => ({ method: 'DELETE', url: `/api/me/tokens/${i.token}` }) },
       'POST /api/services/grids': {
         action: 'service_grid.create',
@@ -238,6 +239,15 @@ for (const dialect of DIALECTS) {
         expect(e.before_json !== null || e.after_json !== null, `${route} records a state`).toBe(true);
       }
       expect((await verifyAuditChain(ctx.handle.db)).ok).toBe(true);
+    });
+
+    it('searches by an action prefix with an underscore and by instants with an offset', async () => {
+      const search = async (q: string) => (await ctx.app.inject({ method: 'GET', url: `/api/audit?${q}`, headers: { cookie: admin } })).json().items.map((e: { action: string }) => e.action);
+      expect((await search('action=service_point.')).sort()).toEqual(['service_point.create', 'service_point.offer', 'service_point.status']);
+      const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(ctx.clock.now());
+      const from = encodeURIComponent(`${day}T00:00:00+08:00`);
+      expect((await search(`action=service_point.&from=${from}`)).length).toBe(3);
+      expect(await search(`action=service_point.&to=${from}`)).toEqual([]);
     });
   });
 }

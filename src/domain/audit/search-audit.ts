@@ -49,14 +49,16 @@ export async function searchAudit(db: Db, actor: Actor, filter: AuditFilter, pag
   let q = db.selectFrom('audit_log').selectAll().where(visible(actor));
   if (filter.who) q = q.where('actor_username', '=', filter.who);
   if (filter.action) {
+    // A prefix ends in a dot ("user."): a range, not LIKE, so "_" in "handling_unit." is no wildcard.
     q = filter.action.endsWith('.')
-      ? q.where('action', 'like', `${filter.action.replace(/[%_\\]/g, '')}%`)
+      ? q.where('action', '>=', filter.action).where('action', '<', `${filter.action}\u{10FFFF}`)
       : q.where('action', '=', filter.action);
   }
   if (filter.entity) q = q.where('entity', '=', filter.entity);
   if (filter.entityId) q = q.where('entity_id', '=', filter.entityId);
-  if (filter.from) q = q.where('at', '>=', filter.from);
-  if (filter.to) q = q.where('at', '<', filter.to);
+  // Instants may come with any offset (+08:00); stored ones are UTC ISO text, compared as text on SQLite.
+  if (filter.from) q = q.where('at', '>=', new Date(filter.from).toISOString());
+  if (filter.to) q = q.where('at', '<', new Date(filter.to).toISOString());
   if (page.before !== undefined) q = q.where('seq', '<', page.before);
   const rows = await q.orderBy('seq', 'desc').limit(page.limit + 1).execute();
   const items: AuditItem[] = rows.slice(0, page.limit).map((r) => ({

@@ -26,6 +26,7 @@ import { CataloguePage, canOpenCatalogue } from './catalogue/CataloguePage';
 import { InboxPage } from './inbox/InboxPage';
 import { NotificationsAdminPage } from './inbox/NotificationsAdminPage';
 import { TokensPage } from './tokens/TokensPage';
+import { AuditLogPage } from './audit/AuditLogPage';
 import { CalendarPage } from './calendar/CalendarPage';
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -89,6 +90,7 @@ export function App() {
         <Route path="catalogue" element={<AllowCatalogue><CataloguePage /></AllowCatalogue>} />
         <Route path="inbox" element={<InboxPage />} />
         <Route path="tokens" element={<Allow permission="tokens.manage"><TokensPage /></Allow>} />
+        <Route path="audit" element={<Allow permission="audit.read"><AuditLogPage /></Allow>} />
         <Route path="calendar" element={<Allow permission="calendar.write"><CalendarPage /></Allow>} />
         <Route path="notifications" element={<Allow permission="notifications.admin"><NotificationsAdminPage /></Allow>} />
         <Route path="*" element={<NotFound />} />

@@ -21,6 +21,11 @@ const zh = {
     confirm: '确定让此人在所有设备上退出登录吗？',
     done: '已退出 {{count}} 个登录会话',
   },
+  audit: {
+    nav: '审计日志', title: '审计日志', who: '操作人', action: '操作', entity: '对象类型', entityId: '对象编号', target: '对象',
+    from: '开始日期', to: '结束日期', search: '查询', export: '导出（Excel 可打开的 CSV）', at: '时间', ip: '来源地址',
+    before: '修改前', after: '修改后', empty: '没有符合条件的记录', more: '加载更多',
+  },
   errors: {
     demo_password_refused: '这是公开的演示密码，正式环境中不能使用。请联系管理员为此账号设置新密码。',
     password_change_required: '请先设置您自己的密码。',
@@ -43,6 +48,11 @@ const en: typeof zh = {
     button: 'Sign out everywhere',
     confirm: 'Sign this person out on every device?',
     done: '{{count}} session(s) ended',
+  },
+  audit: {
+    nav: 'Audit log', title: 'Audit log', who: 'Who', action: 'Action', entity: 'Target type', entityId: 'Target id', target: 'Target',
+    from: 'From', to: 'To', search: 'Search', export: 'Export (CSV for Excel)', at: 'When', ip: 'From address',
+    before: 'Before', after: 'After', empty: 'Nothing matches', more: 'Load more',
   },
   errors: {
     demo_password_refused: 'This is the published demo password, refused in production. Ask an administrator to set a new password for this account.',

@@ -11,7 +11,9 @@ const caseOf = (expr: string, values: string[]) =>
  * generated series (recursive CTE on SQLite, generate_series on PostgreSQL): the fastest batched
  * insert either engine offers. Ids sort in time order like UUIDv7.
  */
-export async function generateCases(db: Db, kind: DialectKind, n: number, subdistrictId: string) {
+export async function generateCases(db: Db, kind: DialectKind, n: number, subdistrictId: string, opts: { startUnixS?: number; stepS?: number; numberPrefix?: string } = {}) {
+  const startS = opts.startUnixS ?? 1690848000;
+  const step = opts.stepS ?? 86;
   const committees = (await db.selectFrom('committees').select('id').where('subdistrict_id', '=', subdistrictId).orderBy('code').execute()).map((r) => r.id);
   const standards = (await db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', subdistrictId).where('level', '=', 'standard').orderBy('code').execute()).map((r) => r.id);
   const units = (await db.selectFrom('handling_units').select('id').where('subdistrict_id', '=', subdistrictId).where('kind', '=', 'property_company').orderBy('name').execute()).map((r) => r.id);
@@ -23,8 +25,8 @@ export async function generateCases(db: Db, kind: DialectKind, n: number, subdis
   const status = `case ${STATUS_BANDS.map(([lim, s], k) => `when i % 100 < ${lim} ${k ? `and i % 100 >= ${STATUS_BANDS[k - 1]![0]}` : ''} then '${s}'`).join(' ')} end`;
   // Reported over the last ~1,000 days before 2026-05-01, newest last.
   const at = pg
-    ? `to_char((timestamptz '2023-08-01T00:00:00Z' + (i * 86 || ' seconds')::interval) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS".000Z"')::timestamptz`
-    : `strftime('%Y-%m-%dT%H:%M:%S.000Z', 1690848000 + i * 86, 'unixepoch')`;
+    ? `to_char((to_timestamp(${startS}) + (i * ${step} || ' seconds')::interval) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS".000Z"')::timestamptz`
+    : `strftime('%Y-%m-%dT%H:%M:%S.000Z', ${startS} + i * ${step}, 'unixepoch')`;
   const assigned = `case when i % 100 >= 70 and i % 100 < 85 or i % 100 < 70 then ${caseOf(`i % ${units.length}`, units)} else null end`;
   const series = pg
     ? `from generate_series(1, ${n}) as g(i)`
@@ -36,7 +38,7 @@ export async function generateCases(db: Db, kind: DialectKind, n: number, subdis
       handled_at, closed_at, cancelled_at, stage_started_at, stage_due_at, remind_at, reminded_key, overdue_at, escalated_key,
       handle_due_at, handled_on_time, closed_on_time, updated_at)
     select '00000000-0000-7000-8000-' || ${hex}, '${subdistrictId}', ${caseOf(`i % ${committees.length}`, committees)}, null, null,
-      ${caseOf(`(i / 7) % ${standards.length}`, standards)}, 'BM-' || ${pad}, case when i % 5 = 0 then 'self_resolved' else 'patrol' end, st,
+      ${caseOf(`(i / 7) % ${standards.length}`, standards)}, '${opts.numberPrefix ?? 'BM'}-' || ${pad}, case when i % 5 = 0 then 'self_resolved' else 'patrol' end, st,
       null, null, '批量生成的案件 ' || i, 121.40 + (i % 300) * 0.0001, 31.195 + (i % 170) * 0.0001, '${reporter}', 'patrol',
       ${assigned}, null, null, null, case when i % 97 = 0 then 1 else 0 end, 0, 0, 0, 0, 1, t, t, t, t,
       case when st = 'closed' then t else null end, case when st = 'cancelled' then t else null end,

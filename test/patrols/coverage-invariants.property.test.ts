@@ -106,13 +106,10 @@ async function plant(db: Db, r: Refs, w: World) {
       lng: 121.4, lat: 31.2, responsible_party_id: null, disposal_hours: g.kind === 'bin_room' ? JSON.stringify(hours) : null,
       qr_code: null, status: 'active', retired_at: null, created_at: created, updated_at: created, version: 1,
     } as never).execute();
-    // As recording an inspection does (it regrades the site), the schedule knows the last one.
-    const inspected = g.kind === 'bin_room' ? [] : [...new Set(g.inspections)].map((d) => addDays(from, d)).sort();
-    const lastAt = inspected.length ? iso(shanghaiInstant(inspected[inspected.length - 1]!, '10:00').getTime()) : null;
-    if (g.grade || lastAt) {
+    if (g.grade) {
       await db.insertInto('site_compliance').values({
-        site_id: id, subdistrict_id: r.hq, committee_id: committeeId, site_kind: g.kind, grade: g.grade ?? 'yellow', grade_since: created,
-        last_inspected_at: lastAt, next_due_at: created, updated_at: created,
+        site_id: id, subdistrict_id: r.hq, committee_id: committeeId, site_kind: g.kind, grade: g.grade, grade_since: created,
+        last_inspected_at: null, next_due_at: created, updated_at: created,
       }).execute();
     }
     if (g.kind === 'bin_room') {

@@ -3,12 +3,12 @@ import type { SiteKind } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
-import { datesBetween, shanghaiInstant } from '../checkins/local-time.js';
+import { datesBetween } from '../checkins/local-time.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidField } from '../shared/errors.js';
 import { zhCollator } from './collate.js';
-import { binRoomStateIn, emptyCounts, inspectedSiteStateIn, periodEndMs, periodSessions, type Session, type SitePeriod, sitePeriod, type Sweep, tally } from './due.js';
-import { intervalTables } from './intervals.js';
+import { binRoomState, emptyCounts, inspectedSiteState, type Sweep, tally } from './due.js';
+import { type IntervalTable, intervalsFor } from './intervals.js';
 
 export const MAX_BOARD_DAYS = 31;
 
@@ -96,16 +96,10 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
       missed.get(m.site_id)!.add(m.window_key);
     }
     const none = new Set<string>();
-    // Most bin rooms share a few timetables: their sessions are computed once per timetable.
-    const sessions = new Map<string, Session[]>();
-    const endMs = periodEndMs(period);
     for (const r of rooms) {
       const br = row(r.committee_id, 'bin_room');
       if (!br) continue;
-      const key = r.disposal_hours ?? '';
-      if (!sessions.has(key)) sessions.set(key, periodSessions(r.disposal_hours, period));
-      const room = { checkedWindows: checked.get(r.id) ?? none, missedWindows: missed.get(r.id) ?? none };
-      tally(br, binRoomStateIn(sessions.get(key)!, Date.parse(r.created_at), room, endMs, nowMs));
+      tally(br, binRoomState({ createdAt: r.created_at, disposalHours: r.disposal_hours, checkedWindows: checked.get(r.id) ?? none, missedWindows: missed.get(r.id) ?? none }, period, nowMs));
     }
   }
 
@@ -113,7 +107,7 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
   if (kinds.length) {
     const sites = await scoped(
       db.selectFrom('sites as s').leftJoin('site_compliance as sc', 'sc.site_id', 's.id')
-        .select(['s.id', 's.kind', 's.subdistrict_id', 's.committee_id', 's.created_at', 'sc.grade', 'sc.last_inspected_at'])
+        .select(['s.id', 's.kind', 's.subdistrict_id', 's.committee_id', 's.created_at', 'sc.grade'])
         .where('s.kind', 'in', kinds).where('s.status', '=', 'active'),
       's.subdistrict_id', 's.committee_id',
     ).execute();
@@ -132,24 +126,12 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
         if (c.start_date < since) since = c.start_date;
       }
     }
-    // The last inspection before the period: the schedule's, unless the site was inspected since
-    // the period began; then from the inspection history (few sites, by index).
-    const startMs = shanghaiInstant(f.from).getTime();
-    const lastBefore = new Map<string, number | null>();
-    const later: string[] = [];
-    for (const x of sites) {
-      const at = x.last_inspected_at ? new Date(x.last_inspected_at).getTime() : null;
-      if (at !== null && at >= startMs) later.push(x.id);
-      else lastBefore.set(x.id, at);
-    }
-    const startIso = new Date(startMs).toISOString();
-    for (let i = 0; i < later.length; i += 500) {
-      const chunk = later.slice(i, i + 500);
-      const rows = await db.selectFrom('inspections').select(['site_id', (eb) => eb.fn.max('recorded_at').as('at')])
-        .where('site_id', 'in', chunk).where('recorded_at', '<', startIso).groupBy('site_id').execute();
-      for (const id of chunk) lastBefore.set(id, null);
-      for (const r of rows) lastBefore.set(r.site_id, r.at ? new Date(r.at as string).getTime() : null);
-    }
+    const last = await scoped(
+      db.selectFrom('inspections').select(['site_id', (eb) => eb.fn.max('recorded_at').as('at')])
+        .where('site_kind', 'in', kinds).where('local_date', '<', f.from),
+      'subdistrict_id', 'committee_id',
+    ).groupBy('site_id').execute();
+    const lastBefore = new Map(last.map((r: { site_id: string; at: string | null }) => [r.site_id, r.at ? new Date(r.at).toISOString() : null]));
     const recent = await scoped(
       db.selectFrom('inspections').select(['site_id', 'local_date']).distinct()
         .where('site_kind', 'in', kinds).where('local_date', '>=', since).where('local_date', '<=', f.to),
@@ -160,18 +142,16 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
       if (!dates.has(r.site_id)) dates.set(r.site_id, []);
       dates.get(r.site_id)!.push(r.local_date);
     }
-    const periods = new Map<string, SitePeriod>();
-    const intervals = await intervalTables(db, subs);
-    for (const sub of subs) periods.set(sub, sitePeriod(period, sweepsBySub.get(sub) ?? [], intervals.get(sub)!, nowMs));
-    const noDates: string[] = [];
-    for (const x of sites) {
-      const r = row(x.committee_id, x.kind);
+    const intervals = new Map<string, IntervalTable>();
+    for (const sub of subs) intervals.set(sub, await intervalsFor(db, sub));
+    for (const s of sites) {
+      const r = row(s.committee_id, s.kind);
       if (!r) continue;
       const site = {
-        kind: x.kind, committeeId: x.committee_id, grade: x.grade ?? null, createdMs: new Date(x.created_at).getTime(),
-        lastBeforeMs: lastBefore.get(x.id) ?? null, inspectedDates: dates.get(x.id) ?? noDates,
+        kind: s.kind, committeeId: s.committee_id, createdAt: new Date(s.created_at).toISOString(), grade: s.grade ?? null,
+        lastBefore: lastBefore.get(s.id) ?? null, inspectedDates: dates.get(s.id) ?? [],
       };
-      tally(r, inspectedSiteStateIn(site, periods.get(x.subdistrict_id)!));
+      tally(r, inspectedSiteState(site, period, sweepsBySub.get(s.subdistrict_id) ?? [], intervals.get(s.subdistrict_id)!, nowMs));
     }
   }
 

@@ -121,7 +121,7 @@ export async function fileRequest(
   }
 
   const service = await findServiceCategory(db, j.id, input.service_code);
-  const attributes = validateAttributes(await serviceAttributes(db, service), input.attribute);
+  const attributes = validateAttributes(await serviceAttributes(db, service, { roomValues: input.attribute.bin_room !== undefined }), input.attribute);
   const contact = checkContact(input);
   const lat = number('lat', input.lat);
   const long = number('long', input.long);

@@ -28,12 +28,17 @@ interface SiteRow {
 /** How far outside its sites a point still belongs to a jurisdiction. */
 export const JURISDICTION_MARGIN_M = 1500;
 const CACHE_MS = 60_000;
-const cache = new WeakMap<Db, Map<string, { at: number; sites: SiteRow[] }>>();
+const cache = new WeakMap<object, Map<string, { at: number; sites: SiteRow[] }>>();
 
-/** The active sites of a subdistrict, cached for a minute (intake runs hundreds of times a second). */
+/**
+ * The active sites of a subdistrict, cached for a minute (intake runs hundreds of times a second).
+ * Keyed on the database's adapter, which its transactions share (each transaction is a new Db
+ * object, so keying on the Db itself never hit inside one).
+ */
 async function sitesOf(db: Db, subdistrictId: string): Promise<SiteRow[]> {
-  let perDb = cache.get(db);
-  if (!perDb) cache.set(db, (perDb = new Map()));
+  const dbKey = db.getExecutor().adapter;
+  let perDb = cache.get(dbKey);
+  if (!perDb) cache.set(dbKey, (perDb = new Map()));
   const hit = perDb.get(subdistrictId);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.sites;
   const rows = await db

@@ -81,16 +81,28 @@ export function toService(s: ServiceCategory): Open311Service {
   };
 }
 
+/**
+ * One active working standard by code, with its class and sub-class names (as serviceCategories
+ * gives them: a parent counts only while active; without a class above it, it is no service).
+ * Point look-ups by the unique (subdistrict, code) and parent ids — intake runs this on every POST.
+ */
 export async function findServiceCategory(db: Db, subdistrictId: string, serviceCode: string | undefined): Promise<ServiceCategory> {
   const code = serviceCode?.trim();
   if (!code) throw new DomainError('validation_failed', 'service_code was not provided', { field: 'service_code' });
-  const found = (await serviceCategories(db, subdistrictId)).find((s) => s.category.code === code);
-  if (!found) throw new DomainError('not_found', `service_code ${code} was not found in this jurisdiction`, { field: 'service_code' });
-  return found;
+  const missing = () => new DomainError('not_found', `service_code ${code} was not found in this jurisdiction`, { field: 'service_code' });
+  const category = await db.selectFrom('case_categories').selectAll().where('subdistrict_id', '=', subdistrictId).where('code', '=', code).executeTakeFirst();
+  if (!category || Number(category.active) !== 1 || category.level !== 'standard') throw missing();
+  const activeById = async (id: string | null) =>
+    id ? db.selectFrom('case_categories').select(['name_zh', 'parent_id']).where('id', '=', id).where('subdistrict_id', '=', subdistrictId).where('active', '=', 1).executeTakeFirst() : undefined;
+  const sub = await activeById(category.parent_id);
+  const cls = sub ? await activeById(sub.parent_id) : undefined;
+  const group = cls?.name_zh ?? sub?.name_zh ?? '';
+  if (group === '') throw missing();
+  return { category, subclass: sub?.name_zh ?? '', group };
 }
 
 /** The attributes of a service, ordered 1…n; bin rooms of the subdistrict are offered by name. */
-export async function serviceAttributes(db: Db, s: ServiceCategory): Promise<Open311Attribute[]> {
+export async function serviceAttributes(db: Db, s: ServiceCategory, opts: { roomValues?: boolean } = {}): Promise<Open311Attribute[]> {
   const kinds = JSON.parse(s.category.site_kinds) as SiteKind[];
   const siteKinds = (kinds.length ? kinds : [...SITE_KINDS]) as (SiteKind | 'other')[];
   if (!kinds.length) siteKinds.push('other');
@@ -101,7 +113,8 @@ export async function serviceAttributes(db: Db, s: ServiceCategory): Promise<Ope
     },
   ];
   if (!kinds.length || kinds.includes('bin_room')) {
-    const rooms = await db
+    // Intake without a bin_room value needs the definition, not the list of rooms.
+    const rooms = opts.roomValues === false ? [] : await db
       .selectFrom('sites')
       .select(['id', 'name'])
       .where('subdistrict_id', '=', s.category.subdistrict_id)

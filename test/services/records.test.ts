@@ -138,6 +138,11 @@ describe.each(DIALECTS)('service records (%s)', (kind) => {
     const log = await ctx.app.inject({ method: 'GET', url: `/api/services/records/${rec.id}/reveals`, headers: { cookie: operator } });
     expect(log.json().items).toHaveLength(1);
     expect(log.json().items[0]).toMatchObject({ field: 'applicant', reason: '后台审核核对身份' });
+    // …and in the audit log, without the number itself.
+    const audit = await ctx.handle.db.selectFrom('audit_log').selectAll().where('action', '=', 'reveal.id_number').where('entity_id', '=', rec.id).execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_username: 'operator', entity: 'reveal' });
+    expect(JSON.stringify(audit[0])).not.toContain(ID);
     // Another committee's cadre cannot see the record at all; a cadre not on the point's staff cannot record there.
     const cadre2 = await signInAs(ctx.app, 'cadre02');
     expect((await ctx.app.inject({ method: 'GET', url: `/api/services/records/${rec.id}`, headers: { cookie: cadre2 } })).statusCode).toBe(404);

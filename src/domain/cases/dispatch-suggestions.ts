@@ -1,6 +1,7 @@
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import { loadVisibleCase } from './case-scope.js';
+import { phoneFor } from '../auth/personal-data.js';
 
 export interface Suggestion {
   unitId: string;
@@ -39,5 +40,5 @@ export async function dispatchSuggestions(db: Db, actor: Actor, caseId: string) 
   const kind = category.default_unit_kind;
   if (kind === 'committee') for (const u of units.filter((x) => x.kind === 'committee' && x.committee_id === c.committee_id)) add(u, 'committee');
   else if (kind) for (const u of units.filter((x) => x.kind === kind)) add(u, 'category_default');
-  return { caseId: c.id, defaultUnitKind: kind, responsibleParty: party ?? null, suggestions: out };
+  return { caseId: c.id, defaultUnitKind: kind, responsibleParty: party ? { ...party, contactPhone: phoneFor(actor, 'party', party.contactPhone) } : null, suggestions: out };
 }

@@ -6,6 +6,7 @@ import { checkConflict } from './independent-check.js';
 import { loadVisibleCase } from './case-scope.js';
 import { actionsFrom } from './lifecycle.js';
 import { caseEventLabel } from './event-labels.js';
+import { phoneFor } from '../auth/personal-data.js';
 
 /** One case with its names, photos, merged duplicates, event timeline and the actions the actor may take. */
 export async function getCase(db: Db, actor: Actor, id: string) {
@@ -41,7 +42,7 @@ export async function getCase(db: Db, actor: Actor, id: string) {
     category: { code: category.code, nameZh: category.name_zh, nameEn: category.name_en, severity: category.severity, limitMode: category.limit_mode },
     committee: { name: committee.name, nameEn: committee.name_en },
     site: site ? { id: c.site_id, name: site.name, kind: site.kind, address: site.address } : null,
-    assignedUnit: unit ? { id: c.assigned_unit_id, name: unit.name, kind: unit.kind, contactName: unit.contact_name, contactPhone: unit.contact_phone } : null,
+    assignedUnit: unit ? { id: c.assigned_unit_id, name: unit.name, kind: unit.kind, contactName: unit.contact_name, contactPhone: phoneFor(actor, 'unit', unit.contact_phone) } : null,
     assignedUser: person(c.assigned_user_id) ? { id: c.assigned_user_id, name: person(c.assigned_user_id)!.display_name } : null,
     checker: person(c.checker_user_id ?? null) ? { id: c.checker_user_id, name: person(c.checker_user_id ?? null)!.display_name } : null,
     reporter: person(c.reporter_id) ? { id: c.reporter_id, name: person(c.reporter_id)!.display_name, role: c.reporter_role } : null,

@@ -5,6 +5,7 @@ import { subdistrictCondition } from '../auth/scope.js';
 import { notFound } from '../shared/errors.js';
 import type { Band, LegalBasisVersionDto, SubjectClass } from './legal-basis.js';
 import { STAGE_LABELS } from './ladder.js';
+import { phoneFor } from '../auth/personal-data.js';
 
 const DAY_MS = 86_400_000;
 
@@ -102,7 +103,7 @@ export async function subjectHistory(db: Db, actor: Actor, partyId: string, at: 
     .execute();
   const prior = await priorViolations(db, partyId, null, at, windowDays);
   return {
-    party: { id: party.id, name: party.name, kind: party.kind, contactName: party.contact_name, contactPhone: party.contact_phone },
+    party: { id: party.id, name: party.name, kind: party.kind, contactName: party.contact_name, contactPhone: phoneFor(actor, 'party', party.contact_phone) },
     violationsInWindow: prior,
     windowDays,
     repeatOffender: prior > 0,

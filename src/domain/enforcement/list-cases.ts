@@ -14,6 +14,7 @@ import { suggestedDeadline } from './procedure.js';
 import { currentVersion, getVersion } from './legal-basis.js';
 import { loadScopedCase } from './record-step.js';
 import { loadSettings } from './settings.js';
+import { phoneFor } from '../auth/personal-data.js';
 
 export const ListQuery = z.strictObject({
   stage: z.enum(ENFORCEMENT_STAGES).optional(),
@@ -103,7 +104,7 @@ export async function getEnforcementCase(db: Db, actor: Actor, id: string, now: 
   const suggestedDeadlineAt = deadlineNext ? (await suggestedDeadline(db, settings, category?.code ?? null, now)).at : null;
   return {
     ...enforcementCaseDto(ec, shortcut),
-    party: { id: party.id, name: party.name, kind: party.kind, contactName: party.contact_name, contactPhone: party.contact_phone },
+    party: { id: party.id, name: party.name, kind: party.kind, contactName: party.contact_name, contactPhone: phoneFor(actor, 'party', party.contact_phone) },
     site: site ? { id: site.id, name: site.name, address: site.address, kind: site.kind, lat: Number(site.lat), lng: Number(site.lng) } : null,
     linkedCase: { id: linked.id, number: linked.number, status: linked.status },
     legalBasis: basis,

@@ -7,6 +7,7 @@ import { assertOwnsSubdistrict, subdistrictCondition } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidField } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { phoneFor } from '../auth/personal-data.js';
 
 export const HandlingUnitInput = z.strictObject({
   subdistrictId: z.string().min(1),
@@ -35,7 +36,8 @@ export async function listHandlingUnits(db: Db, actor: Actor, f: { kind?: Handli
     .where(subdistrictCondition(actor, 'subdistrict_id'));
   if (f.kind) q = q.where('kind', '=', f.kind);
   if (f.subdistrictId) q = q.where('subdistrict_id', '=', f.subdistrictId);
-  return q.orderBy('kind').orderBy('name').execute();
+  const rows = await q.orderBy('kind').orderBy('name').execute();
+  return rows.map((u) => ({ ...u, contactPhone: phoneFor(actor, 'unit', u.contactPhone) }));
 }
 
 export async function createHandlingUnit(db: Db, clock: Clock, actor: Actor, input: HandlingUnitInput) {

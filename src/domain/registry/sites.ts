@@ -3,6 +3,7 @@ import type { Db } from '../../db/index.js';
 import type { SiteKind, SiteStatus } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
+import { phoneFor } from '../auth/personal-data.js';
 import { assertSeesCommittee, scopeCondition } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
@@ -87,7 +88,7 @@ function loadRows(db: Db, actor: Actor, f: SiteFilter) {
   return baseQuery(db, actor, f).select(siteColumns).execute();
 }
 
-function toSite(r: SiteRow) {
+function toSite(actor: Actor, r: SiteRow) {
   const { disposalHoursJson, partyId, partyName, partyKind, partyContactName, partyContactPhone, ...rest } = r;
   return {
     ...rest,
@@ -95,7 +96,7 @@ function toSite(r: SiteRow) {
     lat: Number(r.lat),
     disposalHours: disposalHoursJson ? (JSON.parse(disposalHoursJson) as [string, string][]) : null,
     responsibleParty: partyId
-      ? { id: partyId, name: partyName, kind: partyKind, contactName: partyContactName, contactPhone: partyContactPhone }
+      ? { id: partyId, name: partyName, kind: partyKind, contactName: partyContactName, contactPhone: phoneFor(actor, 'party', partyContactPhone) }
       : null,
   };
 }
@@ -107,7 +108,7 @@ export async function listSites(db: Db, actor: Actor, f: SiteFilter, page: { aft
   let q = baseQuery(db, actor, f).select(siteColumns);
   if (page.after) q = q.where('s.id', '>', page.after);
   const rows = await q.orderBy('s.id').limit(page.limit + 1).execute();
-  const items = rows.slice(0, page.limit).map(toSite);
+  const items = rows.slice(0, page.limit).map((r) => toSite(actor, r));
   const total = await baseQuery(db, actor, f)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
@@ -133,7 +134,7 @@ export async function getSite(db: Db, actor: Actor, id: string): Promise<Site> {
   assertCan(actor, 'registry.read');
   const row = await baseQuery(db, actor, { status: 'all' }).select(siteColumns).where('s.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('Site', id);
-  return toSite(row);
+  return toSite(actor, row);
 }
 
 async function resolvePlacement(db: Db, actor: Actor, committeeId: string, gridCode: string | null | undefined) {

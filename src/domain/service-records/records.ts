@@ -15,6 +15,7 @@ import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { dueAfterWorkingDays } from './due-dates.js';
 import { maskIdNumber, maskName, maskPhone } from './masking.js';
+import { recordAudit } from '../audit/record-audit.js';
 import { RecordInput, RecordStepInput, RevealInput } from './record-input.js';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -211,7 +212,7 @@ export async function stepRecord(db: Db, clock: Clock, actor: Actor, id: string,
 }
 
 /** Shows a full ID number to a role that needs it, and logs who, when, which and why. */
-export async function revealId(db: Db, clock: Clock, actor: Actor, id: string, raw: RevealInput) {
+export async function revealId(db: Db, clock: Clock, actor: Actor, id: string, raw: RevealInput, ip: string | null = null) {
   const input = parseInput(RevealInput, raw);
   const r = await loadVisibleRecord(db, actor, id);
   assertCan(actor, 'services.reveal_id');
@@ -221,6 +222,11 @@ export async function revealId(db: Db, clock: Clock, actor: Actor, id: string, r
     .insertInto('service_id_reveals')
     .values({ id: newId(), record_id: r.id, subdistrict_id: r.subdistrict_id, user_id: actor.userId, field: input.field, reason: input.reason, at: clock.now().toISOString() })
     .execute();
+  // …and in the audit log with everything else (the number itself is not written there).
+  await recordAudit(db, clock, {
+    actor, action: 'reveal.id_number', entity: 'reveal', entityId: r.id, subdistrictId: r.subdistrict_id,
+    after: { field: `service_record.${input.field}.id_number`, masked: maskIdNumber(value), reason: input.reason }, ip,
+  });
   return { field: input.field, idNumber: value };
 }
 

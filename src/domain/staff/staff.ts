@@ -12,6 +12,7 @@ import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { StaffInput, StaffPatch } from './staff-input.js';
 import { inTransaction } from '../shared/in-transaction.js';
+import { phoneFor } from '../auth/personal-data.js';
 
 /** Staff visible to the actor: those whose scope lies inside the actor's. */
 function visibleUsers(db: Db, actor: Actor) {
@@ -97,7 +98,7 @@ export async function listStaff(
   const items = rows.slice(0, page.limit);
   const scopes = await attachScopes(db, items);
   return {
-    items: items.map((u) => ({ ...u, scopes: scopes.get(u.id) ?? [] })),
+    items: items.map((u) => ({ ...u, phone: phoneFor(actor, 'staff', u.phone), scopes: scopes.get(u.id) ?? [] })),
     nextCursor: rows.length > page.limit ? (items[items.length - 1]?.id ?? null) : null,
   };
 }
@@ -107,7 +108,7 @@ export async function getStaff(db: Db, actor: Actor, id: string) {
   const u = await visibleUsers(db, actor).select(staffColumns).where('u.id', '=', id).executeTakeFirst();
   if (!u) throw notFound('Staff member', id);
   const scopes = await attachScopes(db, [u]);
-  return { ...u, scopes: scopes.get(u.id) ?? [] };
+  return { ...u, phone: phoneFor(actor, 'staff', u.phone), scopes: scopes.get(u.id) ?? [] };
 }
 
 async function checkScopes(db: Db, actor: Actor, scopes: StaffInput['scopes']) {

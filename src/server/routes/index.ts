@@ -27,6 +27,7 @@ import * as open311Keys from './open311-keys.js';
 import * as publicReports from './public-reports.js';
 import { acceptForms } from '../open311/form.js';
 import * as jobs from './jobs.js';
+import * as personalData from './personal-data.js';
 
 /** Every route of the API, in one list. */
 export function registerRoutes(app: App, deps: Deps) {
@@ -47,6 +48,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('DELETE', '/api/me/tokens/:id', 'tokens.manage', auth.revokeToken);
   r('GET', '/api/settings/tokens', 'tokens.settings', auth.getTokenSettings);
   r('PUT', '/api/settings/tokens', 'tokens.settings', auth.putTokenSettings);
+  r('POST', '/api/reveal/phone', 'contacts.reveal', personalData.revealPhoneRoute);
   r('POST', '/api/me/password', 'self.password', auth.changePassword);
 
   r('GET', '/api/places', 'registry.read', staff.places);

@@ -169,7 +169,7 @@ export const stepRecordRoute = def({
 });
 export const reveal = def({
   schema: { tags, summary: 'Show a full ID number (roles that need it; every reveal is logged)', params: z.strictObject({ id: Id }), body: RevealInput },
-  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => revealId(trx, deps.clock, actor, req.params.id, req.body)),
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => revealId(trx, deps.clock, actor, req.params.id, req.body, req.ip)),
 });
 export const reveals = def({
   schema: { tags, summary: 'Who saw the full ID numbers of a record, when and why', params: z.strictObject({ id: Id }) },

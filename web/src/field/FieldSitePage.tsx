@@ -7,6 +7,7 @@ import { KIND_COLORS } from '../shared/map/kind-colors';
 import type { Site } from '../shared/types';
 import { useApi } from '../shared/use-api';
 import { TopBar } from './TopBar';
+import { MaskedPhone } from '../shared/MaskedPhone';
 
 export function FieldSitePage() {
   const { id = '' } = useParams();
@@ -46,10 +47,14 @@ export function FieldSitePage() {
           <dt>{t('site.contact')}</dt>
           <dd>{p?.contactName ?? none}</dd>
         </dl>
-        {p?.contactPhone ? (
+        {p?.contactPhone && !p.contactPhone.includes('*') ? (
           <a className="m-btn m-btn-primary m-btn-block" href={`tel:${p.contactPhone}`}>
             {t('field.call')} {p.contactPhone}
           </a>
+        ) : p?.contactPhone ? (
+          <p>
+            {t('field.call')} <MaskedPhone phone={p.contactPhone} kind="party" id={p.id ?? ""} />
+          </p>
         ) : null}
         <Link className="m-btn m-btn-block" to="/">
           {t('field.home')}

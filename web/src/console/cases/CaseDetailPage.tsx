@@ -14,6 +14,7 @@ import { ActionForm, type ActionOutcome } from './ActionForm';
 import { CaseTimeline } from './CaseTimeline';
 import { PublicReportPanel } from './PublicReportPanel';
 import './cases.css';
+import { MaskedPhone } from '../../shared/MaskedPhone';
 
 /** One case: header with deadlines, timeline of people/roles/photos/GPS, a map, and only the allowed actions. */
 export function CaseDetailPage() {
@@ -61,7 +62,7 @@ export function CaseDetailPage() {
               {formatTime(c.stageDueAt, lang)} {overdue ? `· ${t('cases.detail.overdue')}` : ''}
             </dd>
             {c.handleDueAt ? <><dt>{t('cases.detail.handleDue')}</dt><dd>{formatTime(c.handleDueAt, lang)}</dd></> : null}
-            {c.assignedUnit ? <><dt>{t('cases.detail.unit')}</dt><dd data-testid="case-unit">{c.assignedUnit.name}{c.assignedUnit.contactPhone ? ` · ${c.assignedUnit.contactName ?? ''} ${c.assignedUnit.contactPhone}` : ''}</dd></> : null}
+            {c.assignedUnit ? <><dt>{t('cases.detail.unit')}</dt><dd data-testid="case-unit">{c.assignedUnit.name}{c.assignedUnit.contactPhone ? <> · {c.assignedUnit.contactName ?? ''} <MaskedPhone phone={c.assignedUnit.contactPhone} kind="unit" id={c.assignedUnit.id} /></> : null}</dd></> : null}
             {c.assignedUser ? <><dt>{t('cases.detail.assignee')}</dt><dd>{c.assignedUser.name}</dd></> : null}
           </dl>
           <p>{c.description}</p>

@@ -6,6 +6,7 @@ import type { LadderDetail } from '../../shared/enforcement-types';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
+import { MaskedPhone } from '../../shared/MaskedPhone';
 
 /** One ladder: subject, legal basis, every step with its people, place and photos, and the documents (PDF to view or print). */
 export function LadderPage() {
@@ -25,7 +26,7 @@ export function LadderPage() {
       <div className="detail-grid">
         <div className="card">
           <h2>{t('enforcement.detail.subject')}</h2>
-          <p>{d.party.name}<br />{d.party.contactName} {d.party.contactPhone}<br />{d.site?.address}</p>
+          <p>{d.party.name}<br />{d.party.contactName} <MaskedPhone phone={d.party.contactPhone} kind="party" id={d.party.id} /><br />{d.site?.address}</p>
           <p>{t('enforcement.detail.prior', { n: d.priorViolations })} · <Link to={`/enforcement/subjects/${d.party.id}`} data-testid="history-link">{t('enforcement.detail.history')}</Link></p>
           <p className="muted">{t('enforcement.col.caseNo')} {d.linkedCase.number}</p>
           <p>{d.facts}</p>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { formatHours, formatTime } from '../../shared/format';
 import type { Site } from '../../shared/types';
+import { MaskedPhone } from '../../shared/MaskedPhone';
 
 /** The facts of one site, shared by the detail page's layout. */
 export function SiteFacts({ site }: { site: Site }) {
@@ -31,7 +32,7 @@ export function SiteFacts({ site }: { site: Site }) {
           <dt>{t('site.contact')}</dt>
           <dd>{p.contactName ?? none}</dd>
           <dt>{t('site.phone')}</dt>
-          <dd>{p.contactPhone ? <a href={`tel:${p.contactPhone}`}>{p.contactPhone}</a> : none}</dd>
+          <dd><MaskedPhone phone={p.contactPhone} kind="party" id={p.id ?? ""} /></dd>
         </>
       ) : null}
       {site.kind === 'bin_room' ? (

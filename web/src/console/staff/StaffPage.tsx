@@ -8,6 +8,7 @@ import { ROLES, type Page, type Staff } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
 import { useUrlState } from '../../shared/use-url-state';
 import { ImportButton } from '../excel/ImportButton';
+import { MaskedPhone } from '../../shared/MaskedPhone';
 
 const PAGE_SIZE = 100;
 
@@ -104,7 +105,7 @@ export function StaffPage() {
                 <td>{s.displayName}</td>
                 <td>{s.username}</td>
                 <td>{t(`roles.${s.role}`)}</td>
-                <td>{s.phone ?? t('common.none')}</td>
+                <td><MaskedPhone phone={s.phone} kind="staff" id={s.id} tel={false} /></td>
                 <td>{scopeText(s)}</td>
                 <td>{t(`userStatuses.${s.status}`)}</td>
                 {can('staff.write') ? (

@@ -18,6 +18,8 @@ const en: Shape<typeof zh> = {
     back: 'Back',
     loadMore: 'Load more',
     none: '—',
+    reveal: 'Show',
+    revealed: 'Full number shown (logged)',
     signOut: 'Sign out',
     switchLanguage: '中文',
     total: '{{count}} in total',

@@ -14,6 +14,8 @@ const zh = {
     back: '返回',
     loadMore: '加载更多',
     none: '—',
+    reveal: '显示',
+    revealed: '已显示完整号码（已记录）',
     signOut: '退出登录',
     switchLanguage: 'English',
     total: '共 {{count}} 条',

@@ -8,26 +8,48 @@ import type { Db } from '../../db/index.js';
  */
 const RELATIVE_TTL_MS = 5_000;
 const MAX_ENTRIES = 500;
+/** An answer of 1,000 requests is ~0.5 MB: the cache is bounded by size too (oldest dropped first). */
+export const MAX_CACHE_BYTES = 32 * 1024 * 1024;
 
 interface Entry {
   seq: number;
   at: number;
   body: string;
 }
-const caches = new WeakMap<Db, Map<string, Entry>>();
+interface Cache {
+  entries: Map<string, Entry>;
+  bytes: number;
+}
+const caches = new WeakMap<Db, Cache>();
 
 export async function cachedRead(db: Db, subdistrictId: string, key: string, build: () => Promise<string>, relative: boolean): Promise<string> {
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new Map()));
+  if (!cache) caches.set(db, (cache = { entries: new Map(), bytes: 0 }));
   const head = await db.selectFrom('chain_heads').select('seq').where('subdistrict_id', '=', subdistrictId).executeTakeFirst();
   const seq = Number(head?.seq ?? 0);
   const k = `${subdistrictId}|${key}`;
-  const hit = cache.get(k);
+  const hit = cache.entries.get(k);
   if (hit && hit.seq === seq && (!relative || Date.now() - hit.at < RELATIVE_TTL_MS)) return hit.body;
   const body = await build();
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-  cache.set(k, { seq, at: Date.now(), body });
+  if (hit) {
+    cache.entries.delete(k);
+    cache.bytes -= hit.body.length;
+  }
+  if (body.length > MAX_CACHE_BYTES / 4) return body;
+  while (cache.entries.size && (cache.entries.size >= MAX_ENTRIES || cache.bytes + body.length > MAX_CACHE_BYTES)) {
+    const [oldest, e] = cache.entries.entries().next().value!;
+    cache.entries.delete(oldest);
+    cache.bytes -= e.body.length;
+  }
+  cache.entries.set(k, { seq, at: Date.now(), body });
+  cache.bytes += body.length;
   return body;
+}
+
+/** How many answers and characters a database's cache holds (for tests and metrics). */
+export function cacheSize(db: Db): { entries: number; chars: number } {
+  const c = caches.get(db);
+  return { entries: c?.entries.size ?? 0, chars: c?.bytes ?? 0 };
 }
 
 /** Drops a database's cached answers (after a change that appends no case event, e.g. marking a report abusive). */

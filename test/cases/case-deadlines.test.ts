@@ -120,5 +120,22 @@ for (const dialect of DIALECTS) {
       expect((await computeDueAt(db(), from, hours, 'working')).toISOString()).not.toBe(own);
       expect((await computeDueAt(db(), from, hours, 'working', { subdistrictId: xx })).toISOString()).not.toBe(own);
     });
+
+    it("a report's first deadline at a site counts the calendar it reads with the site: global and own-subdistrict overrides, not another subdistrict's", async () => {
+      const xx = actorsSubdistrict(f.actors.xxOperator);
+      const at = '2026-06-08T09:00:00Z'; // Mon 8 June, 17:00 in Shanghai: the 立案 limit runs into the next days
+      const override = (date: string, subdistrictId: string | null) => ({
+        id: newId(), subdistrict_id: subdistrictId, date, kind: 'holiday' as const, note: '测试', created_by: null, created_at: at, updated_at: at,
+      });
+      await db().insertInto('calendar_overrides').values([override('2026-06-09', null), override('2026-06-10', f.hq), override('2026-06-11', xx), override('2026-06-12', xx)]).execute();
+      f.ctx.clock.set(at);
+      const c = await f.report(f.actors.patrol1, { categoryId: f.categories.A0401, description: '可回收物桶缺失' });
+      const from = new Date(at);
+      const hours = Number((await db().selectFrom('case_categories').select('file_hours').where('id', '=', f.categories.A0401 as string).executeTakeFirstOrThrow()).file_hours);
+      const own = (await computeDueAt(db(), from, hours, 'working', { subdistrictId: f.hq })).toISOString();
+      expect(c.stageDueAt).toBe(own);
+      expect((await computeDueAt(db(), from, hours, 'working')).toISOString()).not.toBe(own);
+      expect((await computeDueAt(db(), from, hours, 'working', { subdistrictId: xx })).toISOString()).not.toBe(own);
+    });
   });
 }

@@ -1,6 +1,11 @@
+import { PostgresAdapter } from 'kysely';
+import { jsonArrayFrom as pgJsonArrayFrom } from 'kysely/helpers/postgres';
+import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Db } from '../../db/index.js';
 import { prepared, preparedInsert } from '../../db/prepared.js';
-import type { CaseTable } from '../../db/schema.js';
+import type { CalendarOverrideKind, CaseCategoryTable, CaseTable } from '../../db/schema.js';
+import { firstOverrideWindow, type PreloadedOverrides } from '../calendar/deadlines.js';
+import { overrideMap } from '../calendar/working-days.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { canSeeCommittee } from '../auth/scope.js';
@@ -18,16 +23,62 @@ import { sourceRule } from './lifecycle.js';
 import { inSpotCheckSample, spotCheckPercent } from './spot-checks.js';
 import { stageColumns } from './stage-deadlines.js';
 
-const siteById = prepared((db: Db, id: string) =>
-  db.selectFrom('sites').select(['id', 'subdistrict_id', 'committee_id', 'grid_id', 'kind', 'status']).where('id', '=', id),
-);
+/** What a report reads of its category. */
+const CATEGORY_FIELDS = [
+  'id', 'subdistrict_id', 'active', 'level', 'site_kinds', 'severity', 'name_zh', 'file_hours', 'dispatch_hours', 'handle_hours', 'check_hours', 'limit_mode', 'check_by',
+] as const;
+type ReportCategory = Pick<CaseCategoryTable, (typeof CATEGORY_FIELDS)[number]>;
+
+/**
+ * A report at a site reads, in one statement: the site, its subdistrict's case-number prefix, the
+ * chosen category (cat_ columns, null when there is no such category) and the calendar overrides
+ * of the site's subdistrict (and global ones) for the dates [from, to] its first deadline needs.
+ */
+const siteAndCategory = prepared((db: Db, id: string, categoryId: string, from: string, to: string) => {
+  const jsonArrayFrom = db.getExecutor().adapter instanceof PostgresAdapter ? pgJsonArrayFrom : sqliteJsonArrayFrom;
+  return db
+    .selectFrom('sites as s')
+    .innerJoin('subdistricts as d', 'd.id', 's.subdistrict_id')
+    .leftJoin('case_categories as cat', (j) => j.on('cat.id', '=', categoryId))
+    .select(['s.id', 's.subdistrict_id', 's.committee_id', 's.grid_id', 's.kind', 's.status', 'd.code as sub_code', 'd.case_prefix as sub_case_prefix'])
+    .select(CATEGORY_FIELDS.map((f) => `cat.${f} as cat_${f}` as const))
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('calendar_overrides as o')
+          .select(['o.date', 'o.kind', 'o.subdistrict_id'])
+          .where('o.date', '>=', from)
+          .where('o.date', '<=', to)
+          .where((w) => w.or([w('o.subdistrict_id', 'is', null), w('o.subdistrict_id', '=', w.ref('s.subdistrict_id'))])),
+      ).as('cal_overrides'),
+    )
+    .where('s.id', '=', id);
+});
 const insertCase = preparedInsert('cases');
 
-async function placeOf(db: Db, actor: Actor, input: ReportInput) {
+interface Place {
+  subdistrictId: string;
+  committeeId: string;
+  gridId: string | null;
+  siteId: string | null;
+  siteKind: string | null;
+  /** Read with the site (undefined = read separately). */
+  prefetched?: { category: ReportCategory | undefined; sub: { code: string; case_prefix: string | null }; preloaded: PreloadedOverrides };
+}
+
+async function placeOf(db: Db, actor: Actor, input: ReportInput, now: Date): Promise<Place> {
   if (input.siteId) {
-    const site = await siteById.first(db, input.siteId);
-    if (!site || site.status !== 'active' || !canSeeCommittee(actor, site.subdistrict_id, site.committee_id)) throw invalidField('siteId', 'unknown site');
-    return { subdistrictId: site.subdistrict_id, committeeId: site.committee_id, gridId: site.grid_id, siteId: site.id, siteKind: site.kind };
+    const window = firstOverrideWindow(now);
+    const site = (await siteAndCategory.first(db, input.siteId, input.categoryId, window.from, window.to)) as Record<string, unknown> | undefined;
+    if (!site || site.status !== 'active' || !canSeeCommittee(actor, site.subdistrict_id as string, site.committee_id as string)) throw invalidField('siteId', 'unknown site');
+    const category = site.cat_id === null || site.cat_id === undefined ? undefined : (Object.fromEntries(CATEGORY_FIELDS.map((f) => [f, site[`cat_${f}`]])) as ReportCategory);
+    // SQLite hands the JSON back as text, PostgreSQL parsed.
+    const raw = site.cal_overrides;
+    const rows = (typeof raw === 'string' ? JSON.parse(raw) : (raw ?? [])) as { date: string; kind: CalendarOverrideKind; subdistrict_id: string | null }[];
+    return {
+      subdistrictId: site.subdistrict_id as string, committeeId: site.committee_id as string, gridId: site.grid_id as string | null, siteId: site.id as string, siteKind: site.kind as string,
+      prefetched: { category, sub: { code: site.sub_code as string, case_prefix: site.sub_case_prefix as string | null }, preloaded: { ...window, overrides: overrideMap(rows) } },
+    };
   }
   if (!input.committeeId) throw invalidField('committeeId', 'required when no siteId is given');
   const committee = await db.selectFrom('committees').select(['id', 'subdistrict_id']).where('id', '=', input.committeeId).executeTakeFirst();
@@ -53,8 +104,9 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
     throw new DomainError('forbidden', `Role ${actor.role} may not report cases from source ${input.source}`, { field: 'source', allowed: rule.roles });
   }
   if (!insideChina(input.lng, input.lat)) throw invalidField('lng', 'outside China');
-  const place = await placeOf(db, actor, input);
-  const category = await categoryById.first(db, input.categoryId);
+  const now = clock.now();
+  const place = await placeOf(db, actor, input, now);
+  const category = place.prefetched ? place.prefetched.category : await categoryById.first(db, input.categoryId);
   if (!category || category.subdistrict_id !== place.subdistrictId || category.active !== 1) throw invalidField('categoryId', 'unknown category');
   if (category.level !== 'standard') throw invalidField('categoryId', 'choose a working standard, not a class or sub-class');
   const kinds = JSON.parse(category.site_kinds) as string[];
@@ -71,13 +123,12 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
   if (input.photoIds.length) await assertPhotosUsable(db, actor, input.photoIds, 'photoIds');
   if (input.afterPhotoIds.length) await assertPhotosUsable(db, actor, input.afterPhotoIds, 'afterPhotoIds');
 
-  const now = clock.now();
   const at = now.toISOString();
-  const sub = await subdistrictPrefix.first(db, place.subdistrictId);
+  const sub = place.prefetched?.sub ?? (await subdistrictPrefix.first(db, place.subdistrictId));
   if (!sub) throw new Error(`subdistrict ${place.subdistrictId} is missing`);
   const number = await nextCaseNumber(db, place.subdistrictId, sub.case_prefix ?? `S${sub.code}`, now);
   const status = selfResolved ? 'closed' : 'reported';
-  const stage = await stageColumns(db, place.subdistrictId, category, status, now);
+  const stage = await stageColumns(db, place.subdistrictId, category, status, now, place.prefetched?.preloaded);
   const row: CaseTable = {
     id: newId(), subdistrict_id: place.subdistrictId, committee_id: place.committeeId, grid_id: place.gridId, site_id: place.siteId,
     category_id: category.id, number, source: input.source, status, pending_request: null, requested_due_at: null,

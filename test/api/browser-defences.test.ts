@@ -6,6 +6,7 @@ import { contentSecurityPolicy, tileSource } from '../../src/server/security-hea
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 import { ensureWebBuiltForTests } from '../browser/helpers/web-build.js';
+import { testLogOptions } from '../helpers/test-logs.js';
 
 /** app.inject() speaks to host localhost:80: this is the app's own origin. */
 const SELF = 'http://localhost:80';
@@ -32,8 +33,8 @@ describe('Content-Security-Policy and frame protection on every HTML answer', ()
   beforeAll(async () => {
     ctx = await demoContext('sqlite');
     const webDir = await ensureWebBuiltForTests();
-    app = await buildApp(ctx.deps, { webDir });
-    https = await buildApp({ ...ctx.deps, config: readConfig({ DATA_DIR: '/tmp/closeloop-test', COOKIE_SECURE: 'true' }) }, { webDir });
+    app = await buildApp(ctx.deps, { webDir, ...testLogOptions('browser-defences') });
+    https = await buildApp({ ...ctx.deps, config: readConfig({ DATA_DIR: '/tmp/closeloop-test', COOKIE_SECURE: 'true' }) }, { webDir, ...testLogOptions('browser-defences') });
   }, 180_000);
   afterAll(async () => {
     await app?.close();

@@ -14,6 +14,7 @@ import { buildApp } from '../../src/server/app.js';
 import type { Deps } from '../../src/server/deps.js';
 import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
 import { ensureWebBuiltForTests } from './helpers/web-build.js';
+import { testLogOptions } from '../helpers/test-logs.js';
 
 
 /** A camera-like JPEG (noisy, so it does not compress to nothing). */
@@ -50,7 +51,7 @@ class RestartableServer {
     await this.listen();
   }
   async listen() {
-    this.app = await buildApp(this.deps, { webDir: this.webDir });
+    this.app = await buildApp(this.deps, { webDir: this.webDir, ...testLogOptions('field-offline') });
     this.url = await this.app.listen({ port: this.port, host: '127.0.0.1' });
     this.port = Number(new URL(this.url).port);
   }

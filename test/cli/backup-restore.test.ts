@@ -9,6 +9,7 @@ import { buildApp } from '../../src/server/app.js';
 import { uploadPhoto } from '../api/cases-helpers.js';
 import { signInAs } from '../helpers/app.js';
 import { DIALECTS, scratchCliDatabase } from '../helpers/db.js';
+import { testLogOptions } from '../helpers/test-logs.js';
 
 for (const dialect of DIALECTS) {
   describe(`closeloop backup → restore → audit verify [${dialect}]`, () => {
@@ -21,7 +22,7 @@ for (const dialect of DIALECTS) {
         const ctx = await openContext();
         try {
           await seedDemo(ctx.handle.db, ctx.deps.clock);
-          const app = await buildApp(ctx.deps);
+          const app = await buildApp(ctx.deps, testLogOptions('backup-restore'));
           const cookie = await signInAs(app, 'patrol1');
           const hq = await ctx.handle.db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow();
           const cat = await ctx.handle.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq.id).where('code', '=', 'A0301').executeTakeFirstOrThrow();

@@ -5,6 +5,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { demoContext, type TestContext } from '../helpers/app.js';
+import { testLogOptions } from '../helpers/test-logs.js';
 
 describe('built assets go gzipped to clients that accept it (phones on slow links)', () => {
   let ctx: TestContext;
@@ -19,7 +20,7 @@ describe('built assets go gzipped to clients that accept it (phones on slow link
     fs.writeFileSync(path.join(dir, 'assets/logo-abc123.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     for (const f of ['index.html', 'm.html']) fs.writeFileSync(path.join(dir, f), '<!doctype html><title>t</title>');
     ctx = await demoContext('sqlite');
-    app = await buildApp(ctx.deps, { webDir: dir });
+    app = await buildApp(ctx.deps, { webDir: dir, ...testLogOptions('static-gzip') });
   });
   afterAll(async () => {
     await app.close();

@@ -7,6 +7,7 @@ import { buildApp } from '../../src/server/app.js';
 import type { Deps } from '../../src/server/deps.js';
 import type { App } from '../../src/server/route.js';
 import { testDatabase } from './db.js';
+import { testLogOptions } from './test-logs.js';
 
 export const DEMO_PASSWORD = 'closeloop2026';
 
@@ -27,7 +28,7 @@ export async function demoContext(kind: DialectKind, env: Record<string, string>
   // (test/api/accounts.test.ts sets SESSION_IDLE_MINUTES itself to test the idle timeout).
   const config = readConfig({ DATA_DIR: '/tmp/closeloop-test', SESSION_IDLE_MINUTES: '720', ...env });
   const deps: Deps = { db: handle.db, dbKind: handle.kind, config, clock: clock as Clock };
-  const app = await buildApp(deps);
+  const app = await buildApp(deps, testLogOptions('app'));
   return {
     handle,
     deps,

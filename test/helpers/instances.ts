@@ -10,6 +10,7 @@ import pg from 'pg';
 import { createDatabase } from '../../src/db/index.js';
 import { seedDemo } from '../../src/domain/demo/seed-demo.js';
 import { systemClock } from '../../src/domain/shared/clock.js';
+import { logChildOutput } from './test-logs.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin/closeloop.js');
@@ -129,6 +130,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
+    logChildOutput(`instance-${index + 1}`, child);
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

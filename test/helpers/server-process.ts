@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { logChildOutput } from './test-logs.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -47,6 +48,7 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     env: { PATH: process.env.PATH ?? '', HOME: dir, DATA_DIR: dir, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  logChildOutput('server-process', child);
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   const url = `http://127.0.0.1:${port}`;

@@ -11,6 +11,7 @@ import { type Clock, ManualClock } from '../../src/domain/shared/clock.js';
 import { buildApp } from '../../src/server/app.js';
 import type { App } from '../../src/server/route.js';
 import { DIALECTS, PG_URL, testDatabase } from '../helpers/db.js';
+import { testLogOptions } from '../helpers/test-logs.js';
 
 const LOCK_TIMEOUT_MS = 300;
 
@@ -25,7 +26,7 @@ describe('a busy database answers 503 with Retry-After, never 500 or a long wait
       await seedDemo(base.db, clock);
       // The server's own pool, with the timeouts a deployment configures.
       handle = createDatabase({ kind: 'postgres', url: PG_URL, schema: base.schema, pool: { max: 4, statementTimeoutMs: 5_000, lockTimeoutMs: LOCK_TIMEOUT_MS, idleInTransactionTimeoutMs: 10_000 } });
-      app = await buildApp({ db: handle.db, dbKind: 'postgres', config: readConfig({ DATA_DIR: '/tmp/closeloop-test' }), clock: clock as Clock });
+      app = await buildApp({ db: handle.db, dbKind: 'postgres', config: readConfig({ DATA_DIR: '/tmp/closeloop-test' }), clock: clock as Clock }, testLogOptions('busy-database'));
     });
     afterAll(async () => {
       await app?.close();
@@ -67,7 +68,7 @@ describe('a busy database answers 503 with Retry-After, never 500 or a long wait
       await migrateToLatest(handle.db);
       const clock = new ManualClock('2026-05-26T02:30:00Z');
       await seedDemo(handle.db, clock);
-      app = await buildApp({ db: handle.db, dbKind: 'sqlite', config: readConfig({ DATA_DIR: dir }), clock: clock as Clock });
+      app = await buildApp({ db: handle.db, dbKind: 'sqlite', config: readConfig({ DATA_DIR: dir }), clock: clock as Clock }, testLogOptions('busy-database'));
     });
     afterAll(async () => {
       await app?.close();

@@ -9,6 +9,7 @@ import type { App } from '../../src/server/route.js';
 import { signInAs } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type PrimaryWithReplica, replicaToolsAvailable, startPrimaryWithReplica } from '../helpers/pg-replica.js';
+import { testLogOptions } from '../helpers/test-logs.js';
 
 // A real primary and a streaming replica made with pg_basebackup, both started by the test.
 describe.runIf(DIALECTS.includes('postgres') && replicaToolsAvailable)('DATABASE_READ_URL: dashboard and list reads from a streaming replica', () => {
@@ -27,7 +28,7 @@ describe.runIf(DIALECTS.includes('postgres') && replicaToolsAvailable)('DATABASE
     await migrateToLatest(primary.db);
     await seedDemo(primary.db, systemClock);
     replica = createDatabase(config.readDatabase!);
-    app = await buildApp({ db: primary.db, readDb: replica.db, dbKind: 'postgres', config, clock: systemClock as Clock });
+    app = await buildApp({ db: primary.db, readDb: replica.db, dbKind: 'postgres', config, clock: systemClock as Clock }, testLogOptions('read-replica'));
     cookie = await signInAs(app, 'operator');
   }, 120_000);
   afterAll(async () => {

@@ -16,6 +16,7 @@ import { jpegWithExif, multipart } from '../helpers/images.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { HQ_GPS, hongqiao, uploadPhoto } from '../enforcement/helpers.js';
+import { testLogOptions } from '../helpers/test-logs.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const s3Config = (s3: TestS3, prefix = '') => ({
@@ -159,7 +160,7 @@ for (const dialect of DIALECTS) {
       // A store that lost the object: the PDF is a clean 404 and verification says the PDF check failed.
       const emptyStore = { ...ctx.deps, config: { ...ctx.deps.config, storage: { kind: 'local' as const, dir: path.join(tmp, `empty-${dialect}`) } } };
       const { buildApp } = await import('../../src/server/app.js');
-      const other = await buildApp(emptyStore);
+      const other = await buildApp(emptyStore, testLogOptions('file-storage'));
       try {
         const e1Other = await signInAs(other, 'enforcer1');
         const gone = await other.inject({ method: 'GET', url: doc.pdfUrl, headers: { cookie: e1Other } });

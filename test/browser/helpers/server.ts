@@ -8,6 +8,7 @@ import { systemClock } from '../../../src/domain/shared/clock.js';
 import { buildApp } from '../../../src/server/app.js';
 import type { Deps } from '../../../src/server/deps.js';
 import { ensureWebBuiltForTests } from './web-build.js';
+import { testLogOptions } from '../../helpers/test-logs.js';
 
 export interface RunningServer {
   url: string;
@@ -19,12 +20,12 @@ export interface RunningServer {
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const webDir = await ensureWebBuiltForTests();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-browser-'));
-  const config = readConfig({ DATA_DIR: dir, LOG_LEVEL: 'warn', ...env });
+  const config = readConfig({ DATA_DIR: dir, LOG_LEVEL: 'info', ...env });
   const handle = createDatabase(config.database);
   await migrateToLatest(handle.db);
   await seedDemo(handle.db, systemClock);
   const deps: Deps = { db: handle.db, dbKind: handle.kind, config, clock: systemClock };
-  const app = await buildApp(deps, { webDir });
+  const app = await buildApp(deps, { webDir, ...testLogOptions('browser-server') });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,

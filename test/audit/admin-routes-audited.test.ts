@@ -56,6 +56,7 @@ const NOT_ADMINISTRATIVE: Record<string, string> = {
 const AUDITED_ELSEWHERE: Record<string, { file: string; action: string }> = {
   'POST /api/calendar/years/{year}': { file: 'test/api/calendar.test.ts', action: 'calendar.import_year' },
   'POST /api/jobs/{name}/run': { file: 'test/cases/deadline-instants.test.ts', action: 'job.run' },
+  'POST /api/reveal/phone': { file: 'test/api/personal-data.test.ts', action: 'reveal.phone' },
   'POST /api/cases/{id}/abusive': { file: 'test/public-reports/public-reports.test.ts', action: 'public_report.mark_abusive' },
   'POST /api/open311/keys': { file: 'test/open311/keys.test.ts', action: 'open311_key' },
   'DELETE /api/open311/keys/{id}': { file: 'test/open311/keys.test.ts', action: 'open311_key' },

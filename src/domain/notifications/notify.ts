@@ -26,7 +26,15 @@ export interface Notification {
 }
 
 const insertNotification = preparedInsert('notifications', { doNothingOn: ['subdistrict_id', 'dedupe_key'], returning: 'id' });
-const insertInboxItem = preparedInsert('inbox_items');
+/** n inbox rows in one INSERT, prepared per n. */
+const INBOX_COLUMNS = ['id', 'notification_id', 'user_id', 'created_at', 'read_at'] as const;
+const insertInboxItems = preparedFamily((n: string) => ({
+  arity: Number(n) * INBOX_COLUMNS.length,
+  build: (db: Db, ...v: unknown[]) =>
+    db.insertInto('inbox_items').values(
+      Array.from({ length: Number(n) }, (_, k) => Object.fromEntries(INBOX_COLUMNS.map((c, i) => [c, v[k * INBOX_COLUMNS.length + i]]))) as never,
+    ),
+}));
 const insertDelivery = preparedInsert('webhook_deliveries');
 const webhookOf = prepared((db: Db, subdistrictId: string) =>
   db.selectFrom('notification_webhooks').select('url').where('subdistrict_id', '=', subdistrictId).where('enabled', '=', 1),
@@ -95,8 +103,10 @@ export async function notify(db: Db, clock: Clock, n: Notification): Promise<voi
   if (!inserted) return;
 
   const recipients = await resolveRecipients(db, n.subdistrictId, n.recipients);
-  for (const r of recipients) {
-    await insertInboxItem.run(db, { id: newId(), notification_id: inserted.id, user_id: r.id, created_at: now, read_at: null });
+  // One statement for every recipient's inbox row (in chunks, far below either engine's parameter limit).
+  for (let i = 0; i < recipients.length; i += 100) {
+    const chunk = recipients.slice(i, i + 100);
+    await insertInboxItems(String(chunk.length)).run(db, ...chunk.flatMap((r) => [newId(), inserted.id, r.id, now, null]));
   }
 
   const hook = await webhookOf.first(db, n.subdistrictId);

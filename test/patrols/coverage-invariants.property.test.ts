@@ -6,6 +6,8 @@ import { type Actor, loadActor } from '../../src/domain/auth/actor.js';
 import { addDays, shanghaiInstant } from '../../src/domain/checkins/local-time.js';
 import { windowKey } from '../../src/domain/checkins/windows.js';
 import { coverageBoard } from '../../src/domain/coverage/board.js';
+import { binRoomState, type CoverageCounts, emptyCounts, inspectedSiteState, type Sweep, tally } from '../../src/domain/coverage/due.js';
+import { type IntervalTable, intervalsFor } from '../../src/domain/coverage/intervals.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { demoContext, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
@@ -70,6 +72,7 @@ const world: fc.Arbitrary<World> = fc.record({
 
 interface Refs {
   hq: string;
+  intervals: IntervalTable;
   userId: string;
   photoId: string;
   checklists: Record<string, string>;
@@ -96,6 +99,7 @@ async function plant(db: Db, r: Refs, w: World) {
       start_date: s.start, end_date: s.end, created_by: null, created_at: iso(start),
     }).execute();
   }
+  const planted: { g: GenSite; created: string; hours: [string, string][]; checked: Set<string>; grade: Grade | null; lastBefore: string | null; dates: string[] }[] = [];
   for (const g of w.sites) {
     const id = newId();
     const committeeId = committees[g.committee]!;
@@ -106,12 +110,18 @@ async function plant(db: Db, r: Refs, w: World) {
       lng: 121.4, lat: 31.2, responsible_party_id: null, disposal_hours: g.kind === 'bin_room' ? JSON.stringify(hours) : null,
       qr_code: null, status: 'active', retired_at: null, created_at: created, updated_at: created, version: 1,
     } as never).execute();
-    if (g.grade) {
+    // As recording an inspection does (it regrades the site), the schedule knows the last one.
+    const inspected = g.kind === 'bin_room' ? [] : [...new Set(g.inspections)].map((d) => addDays(from, d)).sort();
+    const lastAt = inspected.length ? iso(shanghaiInstant(inspected[inspected.length - 1]!, '10:00').getTime()) : null;
+    const grade = g.grade ?? (lastAt ? 'yellow' : null);
+    if (grade) {
       await db.insertInto('site_compliance').values({
-        site_id: id, subdistrict_id: r.hq, committee_id: committeeId, site_kind: g.kind, grade: g.grade, grade_since: created,
-        last_inspected_at: null, next_due_at: created, updated_at: created,
+        site_id: id, subdistrict_id: r.hq, committee_id: committeeId, site_kind: g.kind, grade, grade_since: created,
+        last_inspected_at: lastAt, next_due_at: lastAt ? iso(Date.parse(lastAt) + r.intervals[g.kind][grade] * 86400_000) : created, updated_at: created,
       }).execute();
     }
+    const before = inspected.filter((d) => d < from);
+    const checked = new Set<string>();
     if (g.kind === 'bin_room') {
       const seen = new Set<string>();
       for (const [d, i, onSite] of g.checkins) {
@@ -121,6 +131,7 @@ async function plant(db: Db, r: Refs, w: World) {
         const key = windowKey(date, h[0], h[1]);
         if (seen.has(key)) continue;
         seen.add(key);
+        if (onSite) checked.add(key);
         const at = iso(shanghaiInstant(date, h[0]).getTime() + 10 * 60_000);
         await db.insertInto('checkins').values({
           id: newId(), subdistrict_id: r.hq, committee_id: committeeId, site_id: id, user_id: r.userId, local_date: date, window_key: key,
@@ -139,8 +150,25 @@ async function plant(db: Db, r: Refs, w: World) {
         }).execute();
       }
     }
+    const lastBefore = before.length ? iso(shanghaiInstant(before[before.length - 1]!, '10:00').getTime()) : null;
+    planted.push({ g, created, hours, checked, grade, lastBefore, dates: inspected });
   }
-  return { committees, from, to, now: start + w.nowH * 3600_000 };
+  // What the definitions in due.ts say, site by site, for the same world.
+  const now = start + w.nowH * 3600_000;
+  const period = { from, to };
+  // Every sweep of the subdistrict (earlier worlds' whole-subdistrict sweeps apply here too).
+  const defs: Sweep[] = (await db.selectFrom('campaigns').select(['site_kinds', 'committee_ids', 'start_date', 'end_date']).where('subdistrict_id', '=', r.hq).execute())
+    .map((c) => ({ kinds: JSON.parse(c.site_kinds), committeeIds: c.committee_ids ? JSON.parse(c.committee_ids) : null, startDate: c.start_date, endDate: c.end_date }));
+  const expected = new Map<string, CoverageCounts>();
+  for (const x of planted) {
+    const key = `${committees[x.g.committee]}|${x.g.kind}`;
+    if (!expected.has(key)) expected.set(key, emptyCounts());
+    const state = x.g.kind === 'bin_room'
+      ? binRoomState({ createdAt: x.created, disposalHours: JSON.stringify(x.hours), checkedWindows: x.checked }, period, now)
+      : inspectedSiteState({ kind: x.g.kind, committeeId: committees[x.g.committee]!, createdAt: x.created, grade: x.grade, lastBefore: x.lastBefore, inspectedDates: x.dates }, period, defs, r.intervals, now);
+    tally(expected.get(key)!, state);
+  }
+  return { committees, from, to, now, expected };
 }
 
 type Row = { kind: string; sites: number; due: number; covered: number; missed: number; pending: number };
@@ -168,7 +196,7 @@ for (const dialect of DIALECTS) {
       const patrol = await db.selectFrom('users').select('id').where('username', '=', 'patrol1').executeTakeFirstOrThrow();
       const lists = await db.selectFrom('checklists').select(['id', 'site_kind']).where('subdistrict_id', '=', u.subdistrict_id!).execute();
       refs = {
-        hq: u.subdistrict_id!, userId: patrol.id, photoId: await insertPhoto(db, 'patrol1'),
+        hq: u.subdistrict_id!, intervals: await intervalsFor(db, u.subdistrict_id!), userId: patrol.id, photoId: await insertPhoto(db, 'patrol1'),
         checklists: Object.fromEntries(lists.map((l) => [l.site_kind, l.id])),
       };
     });
@@ -179,10 +207,15 @@ for (const dialect of DIALECTS) {
       const states = { covered: 0, missed: 0, pending: 0, notDue: 0 };
       await fc.assert(
         fc.asyncProperty(world, async (w) => {
-          const { committees, from, to, now } = await plant(db, refs, w);
+          const { committees, from, to, now, expected } = await plant(db, refs, w);
           ctx.clock.set(new Date(now).toISOString());
           for (const [i, committeeId] of committees.entries()) {
             const board = await coverageBoard(db, ctx.clock, admin, { subdistrictId: refs.hq, committeeId, from, to });
+            // The board (SQL for quiet sites, one by one for the rest) says what the definitions say.
+            const nonZero = (c: CoverageCounts) => c.sites || c.due;
+            const got = Object.fromEntries(board.items.filter(nonZero).map((r) => [`${r.committeeId}|${r.kind}`, { sites: r.sites, due: r.due, covered: r.covered, missed: r.missed, pending: r.pending }]));
+            const want = Object.fromEntries([...expected].filter(([k, c]) => k.startsWith(`${committeeId}|`) && nonZero(c)));
+            expect(got).toEqual(want);
             for (const r of board.items) {
               assertAddsUp(r, w.sites.filter((s) => s.committee === i && s.kind === r.kind).length);
               states.covered += r.covered;

@@ -1,14 +1,15 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { SiteKind } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
-import { datesBetween } from '../checkins/local-time.js';
+import { datesBetween, shanghaiInstant } from '../checkins/local-time.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidField } from '../shared/errors.js';
 import { zhCollator } from './collate.js';
-import { binRoomState, emptyCounts, inspectedSiteState, type Sweep, tally } from './due.js';
-import { type IntervalTable, intervalsFor } from './intervals.js';
+import { binRoomStateIn, emptyCounts, inspectedSiteStateIn, periodEndMs, periodSessions, type Session, type SitePeriod, sitePeriod, type Sweep, tally } from './due.js';
+import { intervalTables } from './intervals.js';
 
 export const MAX_BOARD_DAYS = 31;
 
@@ -96,42 +97,91 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
       missed.get(m.site_id)!.add(m.window_key);
     }
     const none = new Set<string>();
+    // Most bin rooms share a few timetables: their sessions are computed once per timetable.
+    const sessions = new Map<string, Session[]>();
+    const endMs = periodEndMs(period);
     for (const r of rooms) {
       const br = row(r.committee_id, 'bin_room');
       if (!br) continue;
-      tally(br, binRoomState({ createdAt: r.created_at, disposalHours: r.disposal_hours, checkedWindows: checked.get(r.id) ?? none, missedWindows: missed.get(r.id) ?? none }, period, nowMs));
+      const key = r.disposal_hours ?? '';
+      if (!sessions.has(key)) sessions.set(key, periodSessions(r.disposal_hours, period));
+      const room = { checkedWindows: checked.get(r.id) ?? none, missedWindows: missed.get(r.id) ?? none };
+      tally(br, binRoomStateIn(sessions.get(key)!, Date.parse(r.created_at), room, endMs, nowMs));
     }
   }
 
   const kinds = (f.kind ? [f.kind] : ['shop', 'institution']).filter((k) => k !== 'bin_room') as SiteKind[];
   if (kinds.length) {
-    const sites = await scoped(
-      db.selectFrom('sites as s').leftJoin('site_compliance as sc', 'sc.site_id', 's.id')
-        .select(['s.id', 's.kind', 's.subdistrict_id', 's.committee_id', 's.created_at', 'sc.grade'])
-        .where('s.kind', 'in', kinds).where('s.status', '=', 'active'),
-      's.subdistrict_id', 's.committee_id',
-    ).execute();
-    const subs = [...new Set(sites.map((s) => s.subdistrict_id))];
+    const subs = [...new Set(committees.map((c) => c.subdistrict_id))];
     const sweepsBySub = new Map<string, Sweep[]>();
     let since = f.from;
-    if (subs.length) {
+    const sweptParts: Expression<SqlBool>[] = [];
+    for (let i = 0; i < subs.length; i += 500) {
       const campaigns = await db.selectFrom('campaigns').select(['subdistrict_id', 'site_kinds', 'committee_ids', 'start_date', 'end_date'])
-        .where('subdistrict_id', 'in', subs).where('start_date', '<=', f.to).where('end_date', '>=', f.from).execute();
+        .where('subdistrict_id', 'in', subs.slice(i, i + 500)).where('start_date', '<=', f.to).where('end_date', '>=', f.from).execute();
       for (const c of campaigns) {
-        if (!sweepsBySub.has(c.subdistrict_id)) sweepsBySub.set(c.subdistrict_id, []);
-        sweepsBySub.get(c.subdistrict_id)!.push({
+        const sweep: Sweep = {
           kinds: JSON.parse(c.site_kinds) as SiteKind[], committeeIds: c.committee_ids ? (JSON.parse(c.committee_ids) as string[]) : null,
           startDate: c.start_date, endDate: c.end_date,
-        });
+        };
+        if (!sweepsBySub.has(c.subdistrict_id)) sweepsBySub.set(c.subdistrict_id, []);
+        sweepsBySub.get(c.subdistrict_id)!.push(sweep);
         if (c.start_date < since) since = c.start_date;
+        sweptParts.push(sql<SqlBool>`(s.subdistrict_id = ${c.subdistrict_id} and s.kind in (${sql.join(sweep.kinds)})${sweep.committeeIds ? sql` and s.committee_id in (${sql.join(sweep.committeeIds)})` : sql``})`);
       }
     }
-    const last = await scoped(
-      db.selectFrom('inspections').select(['site_id', (eb) => eb.fn.max('recorded_at').as('at')])
-        .where('site_kind', 'in', kinds).where('local_date', '<', f.from),
-      'subdistrict_id', 'committee_id',
-    ).groupBy('site_id').execute();
-    const lastBefore = new Map(last.map((r: { site_id: string; at: string | null }) => [r.site_id, r.at ? new Date(r.at).toISOString() : null]));
+    const startIso = shanghaiInstant(f.from).toISOString();
+    const endIso = new Date(periodEndMs(period)).toISOString();
+    const nowIso = new Date(nowMs).toISOString();
+    // Most sites are "quiet": not inspected since the period began and in no running sweep. For
+    // them the schedule (site_compliance.next_due_at: one interval of the grade after the last
+    // inspection, or the registration) is the due time of due.ts, so SQL counts them by row; the
+    // others are judged one by one below with inspectedSiteStateIn.
+    const swept = sweptParts.length ? sql<SqlBool>`(${sql.join(sweptParts, sql` or `)})` : sql<SqlBool>`1 = 0`;
+    const quiet = sql<SqlBool>`((sc.last_inspected_at is null or sc.last_inspected_at < ${startIso}) and not ${swept})`;
+    const dueAt = sql`coalesce(sc.next_due_at, s.created_at)`;
+    const agg = await scoped(
+      db.selectFrom('sites as s').leftJoin('site_compliance as sc', 'sc.site_id', 's.id')
+        .select([
+          's.kind', 's.committee_id',
+          sql<number>`sum(case when s.created_at < ${endIso} or sc.last_inspected_at is not null then 1 else 0 end)`.as('sites'),
+          sql<number>`sum(case when ${dueAt} < ${endIso} then 1 else 0 end)`.as('due'),
+          sql<number>`sum(case when ${dueAt} < ${endIso} and ${dueAt} <= ${nowIso} then 1 else 0 end)`.as('missed'),
+        ])
+        .where('s.kind', 'in', kinds).where('s.status', '=', 'active').where(quiet),
+      's.subdistrict_id', 's.committee_id',
+    ).groupBy(['s.kind', 's.committee_id']).execute();
+    for (const a of agg) {
+      const r = row(a.committee_id, a.kind);
+      if (!r) continue;
+      r.sites += Number(a.sites);
+      r.due += Number(a.due);
+      r.missed += Number(a.missed);
+      r.pending += Number(a.due) - Number(a.missed);
+    }
+    const sites = await scoped(
+      db.selectFrom('sites as s').leftJoin('site_compliance as sc', 'sc.site_id', 's.id')
+        .select(['s.id', 's.kind', 's.subdistrict_id', 's.committee_id', 's.created_at', 'sc.grade', 'sc.last_inspected_at'])
+        .where('s.kind', 'in', kinds).where('s.status', '=', 'active').where(sql<SqlBool>`not ${quiet}`),
+      's.subdistrict_id', 's.committee_id',
+    ).execute();
+    // The last inspection before the period: the schedule's, unless the site was inspected since
+    // the period began; then from the inspection history (few sites, by index).
+    const startMs = shanghaiInstant(f.from).getTime();
+    const lastBefore = new Map<string, number | null>();
+    const later: string[] = [];
+    for (const x of sites) {
+      const at = x.last_inspected_at ? new Date(x.last_inspected_at).getTime() : null;
+      if (at !== null && at >= startMs) later.push(x.id);
+      else lastBefore.set(x.id, at);
+    }
+    for (let i = 0; i < later.length; i += 500) {
+      const chunk = later.slice(i, i + 500);
+      const rows = await db.selectFrom('inspections').select(['site_id', (eb) => eb.fn.max('recorded_at').as('at')])
+        .where('site_id', 'in', chunk).where('recorded_at', '<', startIso).groupBy('site_id').execute();
+      for (const id of chunk) lastBefore.set(id, null);
+      for (const r of rows) lastBefore.set(r.site_id, r.at ? new Date(r.at as string).getTime() : null);
+    }
     const recent = await scoped(
       db.selectFrom('inspections').select(['site_id', 'local_date']).distinct()
         .where('site_kind', 'in', kinds).where('local_date', '>=', since).where('local_date', '<=', f.to),
@@ -142,16 +192,18 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
       if (!dates.has(r.site_id)) dates.set(r.site_id, []);
       dates.get(r.site_id)!.push(r.local_date);
     }
-    const intervals = new Map<string, IntervalTable>();
-    for (const sub of subs) intervals.set(sub, await intervalsFor(db, sub));
-    for (const s of sites) {
-      const r = row(s.committee_id, s.kind);
+    const periods = new Map<string, SitePeriod>();
+    const intervals = await intervalTables(db, subs);
+    for (const sub of subs) periods.set(sub, sitePeriod(period, sweepsBySub.get(sub) ?? [], intervals.get(sub)!, nowMs));
+    const noDates: string[] = [];
+    for (const x of sites) {
+      const r = row(x.committee_id, x.kind);
       if (!r) continue;
       const site = {
-        kind: s.kind, committeeId: s.committee_id, createdAt: new Date(s.created_at).toISOString(), grade: s.grade ?? null,
-        lastBefore: lastBefore.get(s.id) ?? null, inspectedDates: dates.get(s.id) ?? [],
+        kind: x.kind, committeeId: x.committee_id, grade: x.grade ?? null, createdMs: new Date(x.created_at).getTime(),
+        lastBeforeMs: lastBefore.get(x.id) ?? null, inspectedDates: dates.get(x.id) ?? noDates,
       };
-      tally(r, inspectedSiteState(site, period, sweepsBySub.get(s.subdistrict_id) ?? [], intervals.get(s.subdistrict_id)!, nowMs));
+      tally(r, inspectedSiteStateIn(site, periods.get(x.subdistrict_id)!));
     }
   }
 

@@ -45,20 +45,43 @@ export interface BinRoomInput {
 }
 
 export function binRoomState(room: BinRoomInput, p: Period, nowMs: number): CoverageState {
-  const created = Date.parse(room.createdAt);
-  if (created >= periodEndMs(p) && !room.checkedWindows.size) return 'absent';
-  const hours = parseDisposalHours(room.disposalHours);
-  // A session with a check-in is due whatever the registration says: the room was evidently there.
-  const sessions = datesBetween(p.from, p.to).flatMap((d) => windowsOn(d, hours))
-    .filter((w) => w.startAt.getTime() >= created || room.checkedWindows.has(w.key));
-  if (!sessions.length) return 'not_due';
+  return binRoomStateIn(periodSessions(room.disposalHours, p), Date.parse(room.createdAt), room, periodEndMs(p), nowMs);
+}
+
+export interface Session {
+  key: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** The disposal sessions of a timetable over the period (computed once per timetable). */
+export function periodSessions(disposalHours: string | null, p: Period): Session[] {
+  const hours = parseDisposalHours(disposalHours);
+  return datesBetween(p.from, p.to).flatMap((d) => windowsOn(d, hours)).map((w) => ({ key: w.key, startMs: w.startAt.getTime(), endMs: w.endAt.getTime() }));
+}
+
+/** binRoomState with the room's sessions and times already computed. */
+export function binRoomStateIn(
+  sessions: readonly Session[], createdMs: number, room: Pick<BinRoomInput, 'checkedWindows' | 'missedWindows'>, endMs: number, nowMs: number,
+): CoverageState {
+  let due = false;
   let open = false;
+  let missed = false;
+  let seen = false;
   for (const w of sessions) {
-    if (room.checkedWindows.has(w.key)) continue;
-    if (w.endAt.getTime() <= nowMs || room.missedWindows?.has(w.key)) return 'missed';
-    open = true;
+    const checked = room.checkedWindows.has(w.key);
+    seen ||= checked;
+    // A session with a check-in is due whatever the registration says: the room was evidently there.
+    if (w.startMs < createdMs && !checked) continue;
+    due = true;
+    if (checked) continue;
+    if (w.endMs <= nowMs || room.missedWindows?.has(w.key)) missed = true;
+    else open = true;
   }
-  return open ? 'pending' : 'covered';
+  // Registered after the period and no check-in in it: not a site of the period.
+  if (createdMs >= endMs && !seen) return 'absent';
+  if (!due) return 'not_due';
+  return missed ? 'missed' : open ? 'pending' : 'covered';
 }
 
 export interface Sweep {
@@ -89,22 +112,50 @@ export function intervalDueMs(site: Pick<InspectedSiteInput, 'kind' | 'createdAt
 }
 
 export function inspectedSiteState(site: InspectedSiteInput, p: Period, sweeps: readonly Sweep[], intervals: IntervalTable, nowMs: number): CoverageState {
-  const end = periodEndMs(p);
+  return inspectedSiteStateIn(
+    { ...site, createdMs: Date.parse(site.createdAt), lastBeforeMs: site.lastBefore ? Date.parse(site.lastBefore) : null },
+    sitePeriod(p, sweeps, intervals, nowMs),
+  );
+}
+
+/** The period, its sweeps and intervals, computed once for every site of a board. */
+export interface SitePeriod {
+  p: Period;
+  endMs: number;
+  nowMs: number;
+  intervals: IntervalTable;
+  sweeps: (Sweep & { dueMs: number })[];
+}
+
+export function sitePeriod(p: Period, sweeps: readonly Sweep[], intervals: IntervalTable, nowMs: number): SitePeriod {
+  const endMs = periodEndMs(p);
+  return {
+    p, endMs, nowMs, intervals,
+    // A sweep running during the period; a site it asks for is due by the sweep's last day.
+    sweeps: sweeps.filter((s) => s.startDate <= p.to && s.endDate >= p.from)
+      .map((s) => ({ ...s, dueMs: Math.min(shanghaiInstant(addDays(s.endDate, 1)).getTime(), endMs) })),
+  };
+}
+
+export function inspectedSiteStateIn(
+  site: Pick<InspectedSiteInput, 'kind' | 'committeeId' | 'grade' | 'inspectedDates'> & { createdMs: number; lastBeforeMs: number | null },
+  x: SitePeriod,
+): CoverageState {
+  const { p } = x;
   // Registered after the period and never inspected before its end: not a site of the period.
-  if (Date.parse(site.createdAt) >= end && !site.lastBefore && !site.inspectedDates.some((d) => d <= p.to)) return 'absent';
-  const dues: number[] = [];
-  const byInterval = intervalDueMs(site, intervals);
-  if (byInterval < end) dues.push(byInterval);
-  for (const s of sweeps) {
+  if (site.createdMs >= x.endMs && site.lastBeforeMs === null && !site.inspectedDates.some((d) => d <= p.to)) return 'absent';
+  let dueMs = Infinity;
+  const byInterval = site.lastBeforeMs === null ? site.createdMs : site.lastBeforeMs + x.intervals[site.kind][site.grade ?? DEFAULT_GRADE] * DAY_MS;
+  if (byInterval < x.endMs) dueMs = byInterval;
+  for (const s of x.sweeps) {
     if (!s.kinds.includes(site.kind) || (s.committeeIds && !s.committeeIds.includes(site.committeeId))) continue;
-    if (s.startDate > p.to || s.endDate < p.from) continue;
     // Already inspected in this sweep before the period: the sweep asks nothing more of it.
     if (site.inspectedDates.some((d) => d >= s.startDate && d < p.from)) continue;
-    dues.push(Math.min(shanghaiInstant(addDays(s.endDate, 1)).getTime(), end));
+    if (s.dueMs < dueMs) dueMs = s.dueMs;
   }
-  if (!dues.length) return 'not_due';
+  if (dueMs === Infinity) return 'not_due';
   if (site.inspectedDates.some((d) => d >= p.from && d <= p.to)) return 'covered';
-  return Math.min(...dues) <= nowMs ? 'missed' : 'pending';
+  return dueMs <= x.nowMs ? 'missed' : 'pending';
 }
 
 export interface CoverageCounts {

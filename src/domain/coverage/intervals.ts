@@ -24,6 +24,17 @@ export async function intervalsFor(db: Db, subdistrictId: string): Promise<Inter
   return t;
 }
 
+/** The interval tables of several subdistricts in one read. */
+export async function intervalTables(db: Db, subdistrictIds: string[]): Promise<Map<string, IntervalTable>> {
+  const out = new Map<string, IntervalTable>(subdistrictIds.map((id) => [id, JSON.parse(JSON.stringify(DEFAULT_INTERVAL_DAYS)) as IntervalTable]));
+  for (let i = 0; i < subdistrictIds.length; i += 500) {
+    const rows = await db.selectFrom('inspection_intervals').select(['subdistrict_id', 'site_kind', 'grade', 'days'])
+      .where('subdistrict_id', 'in', subdistrictIds.slice(i, i + 500)).execute();
+    for (const r of rows) out.get(r.subdistrict_id)![r.site_kind][r.grade] = r.days;
+  }
+  return out;
+}
+
 export async function getIntervals(db: Db, actor: Actor, subdistrictId: string) {
   assertCan(actor, 'coverage.read');
   assertSeesSubdistrict(actor, subdistrictId, 'Subdistrict');

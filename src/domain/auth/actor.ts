@@ -1,4 +1,5 @@
 import type { Db } from '../../db/index.js';
+import { prepared } from '../../db/prepared.js';
 import type { Role, UserTable } from '../../db/schema.js';
 
 export interface ScopeEntry {
@@ -20,19 +21,23 @@ export interface Actor {
   mustChangePassword?: boolean;
 }
 
+/** A user and each of their scope entries (one row per entry; scope columns null when there is none). */
+const userWithScopes = prepared((db: Db, userId: string) =>
+  db
+    .selectFrom('users as u')
+    .leftJoin('user_scopes as us', 'us.user_id', 'u.id')
+    .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.subdistrict_id', 'u.handling_unit_id', 'u.status', 'u.must_change_password'])
+    .select(['us.subdistrict_id as scopeSubdistrictId', 'us.committee_id as scopeCommitteeId'])
+    .where('u.id', '=', userId),
+);
+
+/** The active user as an actor with their scope (one statement), or null. */
 export async function loadActor(db: Db, userId: string): Promise<Actor | null> {
-  const user = await db
-    .selectFrom('users')
-    .select(['id', 'username', 'display_name', 'role', 'subdistrict_id', 'handling_unit_id', 'status', 'must_change_password'])
-    .where('id', '=', userId)
-    .executeTakeFirst();
+  const rows = await userWithScopes.all(db, userId);
+  const user = rows[0];
   if (!user || user.status !== 'active') return null;
-  const scopes = await db
-    .selectFrom('user_scopes')
-    .select(['subdistrict_id', 'committee_id'])
-    .where('user_id', '=', userId)
-    .execute();
-  const actor = actorFrom(user, scopes.map((s) => ({ subdistrictId: s.subdistrict_id, committeeId: s.committee_id })));
+  const scope = rows.filter((r) => r.scopeSubdistrictId !== null).map((r) => ({ subdistrictId: r.scopeSubdistrictId as string, committeeId: r.scopeCommitteeId }));
+  const actor = actorFrom(user, scope);
   return Number(user.must_change_password) === 1 ? { ...actor, mustChangePassword: true } : actor;
 }
 

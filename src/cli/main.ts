@@ -12,7 +12,7 @@ import { listenMetrics } from '../server/metrics.js';
 import { startLiveFeed } from '../server/live-feed.js';
 import { hubFor } from '../domain/dashboard/hub.js';
 import type { Poller } from '../jobs/poller.js';
-import { runJobNow } from '../jobs/run-now.js';
+import { jobNames, runJobNow } from '../jobs/run-now.js';
 import type { AuditActor } from '../domain/audit/record-audit.js';
 import { openContext } from './context.js';
 import { readConfig } from '../config.js';
@@ -60,7 +60,7 @@ async function serve(opts: { demo?: boolean; build?: boolean }) {
   }
   if (opts.build !== false) await ensureWebBuilt();
   const lifecycle: Lifecycle = { draining: false, closing: false };
-  const deps = { ...ctx.deps, lifecycle, runJob: (name: string, actor: AuditActor, ip: string | null) => runJobNow({ ...ctx.deps, logger: app.log }, name, actor, ip) };
+  const deps = { ...ctx.deps, lifecycle, jobNames: () => jobNames({ ...ctx.deps, logger: app.log }), runJob: (name: string, actor: AuditActor, ip: string | null) => runJobNow({ ...ctx.deps, logger: app.log }, name, actor, ip) };
   let jobs: Poller[] = [];
   const app = await buildApp(deps, { webDir: WEB_DIST, logger: true, metrics: { pool: ctx.handle.pool, jobs: () => jobs, jobLag: () => jobLag(deps.db, deps.clock) } });
   let stopJobs: () => Promise<void> = async () => {};

@@ -13,6 +13,8 @@ export interface Deps {
   metrics?: { contentType: string; text(): Promise<string> };
   dbKind: DialectKind;
   /** Runs one round of a background job now, audited (set by `serve`; absent = not offered). */
+  /** Names of the jobs this instance can run (with runJob) */
+  jobNames?: () => string[];
   runJob?: (name: string, actor: { userId: string | null; username: string; role: string }, ip: string | null) => Promise<{ job: string; ran: boolean; handled: number; error: string | null }>;
   config: Config;
   clock: Clock;

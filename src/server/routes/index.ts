@@ -72,6 +72,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/cases/:id/transitions', 'cases.act', cases.transition);
   r('GET', '/api/cases/:id/dispatch-suggestions', 'cases.read', cases.suggestions);
   r('GET', '/api/me/tasks', 'cases.read', cases.myTasks);
+  r('GET', '/api/jobs', 'jobs.run', jobs.list);
   r('POST', '/api/jobs/:name/run', 'jobs.run', jobs.run);
   r('GET', '/api/spot-checks', 'cases.spot_check', spotChecks.list);
   r('GET', '/api/spot-checks/kpi', 'dashboard.read', spotChecks.kpi);

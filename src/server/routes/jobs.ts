@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assertCan } from '../../domain/auth/permissions.js';
 import { DomainError } from '../../domain/shared/errors.js';
+import { jobStatuses } from '../../domain/jobs/status.js';
 import { def } from '../route.js';
 
 export const run = def({
@@ -13,5 +14,13 @@ export const run = def({
     assertCan(actor, 'jobs.run');
     if (!deps.runJob) throw new DomainError('conflict', 'This instance runs no background jobs', { field: 'name' });
     return deps.runJob(req.params.name, actor, req.ip);
+  },
+});
+
+export const list = def({
+  schema: { tags: ['operations'], summary: 'Background jobs: lag (oldest due item not processed), last successful round, whether an instance runs it (administrators)' },
+  handler: async ({ deps, actor }) => {
+    assertCan(actor, 'jobs.run');
+    return { runsJobs: !!deps.runJob, jobs: await jobStatuses(deps.db, deps.clock, deps.jobNames?.() ?? []) };
   },
 });

@@ -28,6 +28,8 @@ import { NotificationsAdminPage } from './inbox/NotificationsAdminPage';
 import { TokensPage } from './tokens/TokensPage';
 import { AuditLogPage } from './audit/AuditLogPage';
 import { CalendarPage } from './calendar/CalendarPage';
+import { JobsPage } from './ops/JobsPage';
+import { SpotChecksPage } from './spot-checks/SpotChecksPage';
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { status, me } = useAuth();
@@ -92,6 +94,8 @@ export function App() {
         <Route path="tokens" element={<Allow permission="tokens.manage"><TokensPage /></Allow>} />
         <Route path="audit" element={<Allow permission="audit.read"><AuditLogPage /></Allow>} />
         <Route path="calendar" element={<Allow permission="calendar.write"><CalendarPage /></Allow>} />
+        <Route path="jobs" element={<Allow permission="jobs.run"><JobsPage /></Allow>} />
+        <Route path="spot-checks" element={<Allow permission="cases.spot_check"><SpotChecksPage /></Allow>} />
         <Route path="notifications" element={<Allow permission="notifications.admin"><NotificationsAdminPage /></Allow>} />
         <Route path="*" element={<NotFound />} />
       </Route>

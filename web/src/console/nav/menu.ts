@@ -27,6 +27,7 @@ export const MENU_GROUPS: readonly MenuGroupId[] = ['overview', 'cases', 'field'
 export const MENU: MenuEntry[] = [
   { group: 'overview', to: '/dashboard', label: 'dash.nav', permission: 'dashboard.read', testId: 'nav-dashboard' },
   { group: 'cases', to: '/cases', label: 'cases.nav', permission: 'cases.read', testId: 'nav-cases' },
+  { group: 'cases', to: '/spot-checks', label: 'console.spotChecks.nav', permission: 'cases.spot_check', testId: 'nav-spot-checks' },
   { group: 'cases', to: '/enforcement', label: 'enforcement.nav', permission: 'enforcement.read', testId: 'nav-enforcement' },
   { group: 'field', to: '/coverage', label: 'patrol.nav.coverage', permission: 'coverage.read', testId: 'nav-coverage' },
   { group: 'field', to: '/campaigns', label: 'patrol.nav.campaigns', permission: 'coverage.read', testId: 'nav-campaigns' },
@@ -40,6 +41,7 @@ export const MENU: MenuEntry[] = [
   { group: 'system', to: '/notifications', label: 'console.nav.notifications', permission: 'notifications.admin', testId: 'nav-notifications' },
   { group: 'system', to: '/calendar', label: 'console.calendar.nav', permission: 'calendar.write', testId: 'nav-calendar' },
   { group: 'system', to: '/audit', label: 'account.audit.nav', permission: 'audit.read', testId: 'nav-audit', when: ({ role }) => role === 'admin' },
+  { group: 'system', to: '/jobs', label: 'console.jobs.nav', permission: 'jobs.run', testId: 'nav-jobs' },
   { group: 'system', to: '/tokens', label: 'console.nav.tokens', permission: 'tokens.manage', testId: 'nav-tokens' },
 ];
 

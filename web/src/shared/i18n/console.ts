@@ -83,6 +83,23 @@ const zh = {
     daySaved: '已保存，{{moved}} 件在办案件时限已调整。', dayRemoved: '已恢复法定安排，{{moved}} 件在办案件时限已调整。',
     overrides: '{{year}} 年的调整', remove: '恢复', empty: '该年没有调整。', global: '全区', local: '本街道',
   },
+  jobs: {
+    nav: '后台任务',
+    title: '后台任务', hint: '各项定时任务的积压情况与最近一次成功运行。演练或运维时可立即运行一轮，操作记入审计日志。',
+    name: '任务', lag: '积压', lastSuccess: '最近成功', running: '运行实例', run: '立即运行', yes: '运行中', no: '无', seconds: '{{n}} 秒', none: '无积压',
+    notServing: '本实例不运行后台任务。', ran: '已运行 {{job}}：处理 {{handled}} 项。', notRan: '{{job}} 正由其他实例运行，本次未重复运行。', failed: '{{job}} 运行出错：{{error}}',
+    names: {
+      'case-deadlines': '案件时限（提醒与超期）', 'dashboard-rollups': '看板汇总', 'missed-checkins': '漏打卡', 'webhook-deliveries': '消息推送', 'open311-webhooks': 'Open311 推送',
+      'enforcement-reinspections': '执法复查', 'site-grades': '点位分级', retention: '数据保留清理', partitions: '分区维护',
+    },
+  },
+  spotChecks: {
+    nav: '抽查',
+    title: '自发自处抽查', hint: '按比例抽取自发自处案件，由城运中心核实整改是否属实；发现人本人不能抽查自己的案件。',
+    kpi: '自发自处 {{selfResolved}} 件，抽取 {{sampled}} 件（{{sampleRate}}），待查 {{pending}} 件，合格 {{passed}} 件，不合格 {{failed}} 件，合格率 {{passRate}}。',
+    state: '状态', pending: '待抽查', passed: '合格', failed: '不合格', number: '案件编号', category: '问题类别', committee: '居民区', finder: '发现人', reported: '发现时间', description: '描述',
+    note: '抽查说明', pass: '合格', fail: '不合格', empty: '没有案件。', done: '已记录：{{number}} {{result}}', percent: '抽查比例（%）', savePercent: '保存比例', percentSaved: '抽查比例已设为 {{n}}%',
+  },
 };
 
 const en: typeof zh = {
@@ -162,6 +179,23 @@ const en: typeof zh = {
     dayTitle: 'One day', date: 'Date', kind: 'Kind', holiday: 'Holiday', workday: 'Workday', note: 'Note', save: 'Save',
     daySaved: 'Saved; {{moved}} open deadlines moved.', dayRemoved: 'Back to the official schedule; {{moved}} open deadlines moved.',
     overrides: 'Changes in {{year}}', remove: 'Remove', empty: 'No changes in this year.', global: 'Everywhere', local: 'This subdistrict',
+  },
+  jobs: {
+    nav: 'Background jobs',
+    title: 'Background jobs', hint: "Each job's backlog and last successful round. For drills and operations, run a round now; it is recorded in the audit log.",
+    name: 'Job', lag: 'Backlog', lastSuccess: 'Last success', running: 'Running', run: 'Run now', yes: 'Running', no: 'No', seconds: '{{n}} s', none: 'None waiting',
+    notServing: 'This instance runs no background jobs.', ran: 'Ran {{job}}: {{handled}} items handled.', notRan: '{{job}} is running on another instance; not run twice.', failed: '{{job}} failed: {{error}}',
+    names: {
+      'case-deadlines': 'Case deadlines (reminders, overdue)', 'dashboard-rollups': 'Dashboard rollups', 'missed-checkins': 'Missed check-ins', 'webhook-deliveries': 'Robot messages', 'open311-webhooks': 'Open311 webhooks',
+      'enforcement-reinspections': 'Enforcement re-inspections', 'site-grades': 'Site grades', retention: 'Retention', partitions: 'Partitions',
+    },
+  },
+  spotChecks: {
+    nav: 'Spot checks',
+    title: 'Spot checks of self-resolved cases', hint: 'A share of self-resolved cases is sampled for the operations centre to confirm the fix; a finder never checks their own case.',
+    kpi: '{{selfResolved}} self-resolved, {{sampled}} sampled ({{sampleRate}}), {{pending}} pending, {{passed}} passed, {{failed}} failed, pass rate {{passRate}}.',
+    state: 'State', pending: 'Pending', passed: 'Passed', failed: 'Failed', number: 'Case', category: 'Category', committee: 'Committee', finder: 'Finder', reported: 'Found', description: 'Description',
+    note: 'Note', pass: 'Pass', fail: 'Fail', empty: 'No cases.', done: 'Recorded: {{number}} {{result}}', percent: 'Sample share (%)', savePercent: 'Save share', percentSaved: 'Sample share set to {{n}}%',
   },
 };
 

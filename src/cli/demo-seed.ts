@@ -4,6 +4,7 @@ import { seedDemoHistory } from '../domain/demo/seed-demo-history.js';
 import { DEMO_PASSWORD } from '../domain/demo/seed-demo.js';
 import { seedServicesDemo } from '../domain/demo/seed-services.js';
 import type { CliContext } from './context.js';
+import { seedDemoSweeps } from '../domain/demo/seed-demo-sweeps.js';
 import { progressBar } from './progress.js';
 
 /** The demo (registry and staff), then its last four weeks of cases and check-ins; used by `start` and `seed --demo`. */
@@ -16,6 +17,7 @@ export async function seedDemoData(ctx: CliContext, o: { extraSubdistricts?: num
   const history = progressBar('Demo history (4 weeks)');
   try {
     const totals = await seedDemoHistory(db, sink, ctx.deps.clock.now(), { seed: o.seed, onProgress: (d, t) => history.update(d, t) });
+    await seedDemoSweeps(db, ctx.deps.clock, o.seed);
     // After the case history: it walks every subdistrict, and the other Changning towns the grid
     // layer adds have no sites of their own.
     const services = await seedServicesDemo(db, ctx.deps.clock, { password: DEMO_PASSWORD });

@@ -1,4 +1,7 @@
 import { sql } from 'kysely';
+import { loadActor } from '../../src/domain/auth/actor.js';
+import { shanghaiDate } from '../../src/domain/checkins/local-time.js';
+import { coverageBoard } from '../../src/domain/coverage/board.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CliContext, openContext } from '../../src/cli/context.js';
 import { seedScale } from '../../src/cli/dashboard-commands.js';
@@ -151,6 +154,23 @@ for (const dialect of DIALECTS) {
       expect(new Map(counters.map((r) => [`${r.subdistrict_id}|${r.day}`, Number(r.last)]))).toEqual(last);
       const checkins = await db.selectFrom('checkins').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       expect(Number(checkins.n)).toBe(history.checkins);
+    });
+
+    it("opens after the newspaper's sweep: every unit and shop inspected in the last two weeks, so today's board adds up without 788 shops due", async () => {
+      const db = ctx.handle.db;
+      const swept = await db.selectFrom('sites').leftJoin('inspections as i', 'i.site_id', 'sites.id')
+        .select(['sites.id', (eb) => eb.fn.count('i.id').as('n')]).where('sites.kind', 'in', ['shop', 'institution']).where('sites.status', '=', 'active')
+        .groupBy('sites.id').execute();
+      expect(swept.length).toBeGreaterThan(800);
+      expect(swept.every((r) => Number(r.n) === 1)).toBe(true);
+      const admin = await db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow();
+      const actor = (await loadActor(db, admin.id))!;
+      const today = shanghaiDate(ctx.deps.clock.now());
+      const board = await coverageBoard(db, ctx.deps.clock, actor, { subdistrictId: actor.subdistrictId!, from: today, to: today });
+      const shops = board.items.filter((r) => r.kind === 'shop');
+      const sum = (k: 'sites' | 'due' | 'covered') => shops.reduce((a, r) => a + r[k], 0);
+      for (const r of board.items) expect(r.covered + r.missed + r.pending === r.due && r.due <= r.sites).toBe(true);
+      expect(sum('due')).toBeLessThan(sum('sites') / 2);
     });
 
     it('counts no more closures among the due than handlings, on every row of every daily grain, and equals a rebuild', async () => {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { registerCalendarCommands } from '../../src/cli/calendar-commands.js';
 import { createDatabase, migrateToLatest } from '../../src/db/index.js';
 import { seedDemo } from '../../src/domain/demo/seed-demo.js';
@@ -30,23 +30,7 @@ describe('closeloop calendar import', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function run(...args: string[]) {
-    const program = new Command('closeloop').exitOverride();
-    registerCalendarCommands(program);
-    const out: string[] = [];
-    const err: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-    const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-    const exitCode = process.exitCode;
-    try {
-      await program.parseAsync(['node', 'closeloop', ...args]);
-      return { out: out.join('\n'), err: err.join('\n'), failed: process.exitCode === 1 };
-    } finally {
-      process.exitCode = exitCode;
-      log.mockRestore();
-      error.mockRestore();
-    }
-  }
+  const run = (...args: string[]) => runCli(registerCalendarCommands, ...args);
   const rows = async () => {
     const h = createDatabase({ kind: 'sqlite', file: dbFile() });
     try {

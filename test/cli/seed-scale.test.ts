@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { loadActor } from '../../src/domain/auth/actor.js';
-import { shanghaiDate } from '../../src/domain/checkins/local-time.js';
+import { addDays, shanghaiDate } from '../../src/domain/checkins/local-time.js';
+import { sourceSlices } from '../../src/domain/dashboard/source-slices.js';
 import { coverageBoard } from '../../src/domain/coverage/board.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CliContext, openContext } from '../../src/cli/context.js';
@@ -171,6 +172,13 @@ for (const dialect of DIALECTS) {
       const sum = (k: 'sites' | 'due' | 'covered') => shops.reduce((a, r) => a + r[k], 0);
       for (const r of board.items) expect(r.covered + r.missed + r.pending === r.due && r.due <= r.sites).toBe(true);
       expect(sum('due')).toBeLessThan(sum('sites') / 2);
+      // Read in the newspaper's terms on the dashboard: the patrols' self-resolved : reported about
+      // 4.5 : 1, and the self-resolved cases found in the unit/shop sweep counted apart.
+      const res = (await sourceSlices(db, ctx.deps.clock, actor, { subdistrictId: actor.subdistrictId!, window: 'custom', from: addDays(today, -27), to: today }));
+      const figures = res.figures;
+      expect(figures.selfToReportedRatio).toBeGreaterThan(3.3);
+      expect(figures.selfToReportedRatio).toBeLessThan(6.2);
+      expect(figures.sweepSelfResolved.shop).toBeGreaterThan(0);
     });
 
     it('counts no more closures among the due than handlings, on every row of every daily grain, and equals a rebuild', async () => {

@@ -46,7 +46,15 @@ export async function seedDemoSweeps(db: Db, clock: Clock, seed = 2026): Promise
       local_date: date, recorded_at: at.toISOString(), evidence_flags: '[]',
     });
   }
+  // The sweep as a campaign (全覆盖巡查) over the same two weeks, so the dashboard reads the
+  // self-resolved cases found in it apart from the bin-room rounds.
+  const subs = [...new Set(sites.map((x) => x.subdistrict_id))];
+  const campaigns = subs.map((sub) => ({
+    id: newId(), subdistrict_id: sub, name: '社区单位和沿街商铺全覆盖巡查', site_kinds: JSON.stringify(['institution', 'shop']), committee_ids: null,
+    start_date: addDays(today, -DEMO_SWEEP_DAYS), end_date: addDays(today, -1), created_by: null, created_at: now.toISOString(),
+  }));
   await db.transaction().execute(async (trx) => {
+    if (campaigns.length) await trx.insertInto('campaigns').values(campaigns).execute();
     for (let i = 0; i < rows.length; i += 300) await trx.insertInto('inspections').values(rows.slice(i, i + 300)).execute();
     // Grades and next due dates follow the inspections, as after a live one.
     for (const row of rows) await regradeSite(trx, clock, row.site_id);

@@ -95,7 +95,7 @@ function onShift(r: Random, at: number, limit: number): number {
  * 520 cases). Cameras, citizens and check-ins report a few more. Categories fit the site's type.
  */
 const KIND_WEIGHTS: [string, number][] = [['bin_room', 0.7], ['shop', 0.25], ['institution', 0.05]];
-const REPORT_SOURCES = ['patrol', 'patrol', 'patrol', 'patrol', 'patrol', 'checkin', 'citizen', 'camera'] as const;
+const REPORT_SOURCES = ['patrol', 'patrol', 'patrol', 'patrol', 'patrol', 'patrol', 'citizen', 'camera'] as const;
 const PATROL_SHARE = REPORT_SOURCES.filter((x) => x === 'patrol').length / REPORT_SOURCES.length;
 /** Self-resolved share per site kind; for bin rooms such that self-resolved : reported by patrols = 1517 : 337. */
 const RATIO = 1517 / 337;
@@ -151,9 +151,11 @@ function findProblem(r: Random, ctx: Ctx) {
   // Bin-room rounds are the auxiliary patrols'; sweeps of shops and units are shared with the cadres.
   const reporter = r.pick(kind === 'bin_room' && patrolsOnly.length ? patrolsOnly : ctx.patrols);
   const source = self ? ('self_resolved' as const) : r.pick(REPORT_SOURCES);
+  // A citizen's call or a camera alert is entered by the operations centre, not by a patrol.
+  const finder = source === 'citizen' || source === 'camera' ? r.pick(ctx.operators) : reporter;
   const detail = DETAIL.find(([re]) => re.test(cat.code))?.[1] ?? [cat.nameZh ?? '发现问题'];
   const description = `${site.name ? `${site.name}：` : ''}${cat.nameZh ?? ''}，${r.pick(detail)}；${self ? r.pick(FIXED) : r.pick(REPORTED)}`;
-  return { site, cat, self, source, reporter, reporterRole: ctx.roles?.get(reporter) ?? 'patrol', description };
+  return { site, cat, self, source, reporter: finder, reporterRole: ctx.roles?.get(finder) ?? 'patrol', description };
 }
 
 /** One case's lifecycle, cut at `now`; returns its final row and its events. */

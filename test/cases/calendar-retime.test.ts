@@ -117,6 +117,8 @@ for (const dialect of DIALECTS) {
       const dueBefore = (await row(c.id)).stage_due_at;
       const schedule = '# 2027年部分节假日安排\n2027-01-01..2027-01-03 休 元旦\n2027-01-29 休 测试\n2027-02-06..2027-02-12 休 春节\n2027-02-14 班 春节调休\n';
       const countOverrides = async () => Number((await db().selectFrom('calendar_overrides').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      // A row of the year before (late December) is not the 2027 schedule's to replace.
+      const december = await db().transaction().execute((trx) => putOverride(trx, f.ctx.clock, f.actors.admin, { date: '2026-12-28', kind: 'holiday', note: '2026年安排', subdistrictId: f.hq }));
       const overridesBefore = await countOverrides();
       const eventsBefore = (await events(c.id)).length;
       const preview = await importYearSchedule(db(), f.ctx.clock, f.actors.admin, { year: 2027, schedule, subdistrictId: f.hq, preview: true });
@@ -137,6 +139,7 @@ for (const dialect of DIALECTS) {
         const expected = d === '2027-02-14' ? true : listed ? false : w !== 0 && w !== 6;
         expect(isWorkingDay(d, o), d).toBe(expected);
       }
+      expect(await db().selectFrom('calendar_overrides').select('id').where('id', '=', december.id).executeTakeFirst()).toBeDefined();
       // Importing again replaces the year's rows rather than adding to them.
       const again = await importYearSchedule(db(), f.ctx.clock, f.actors.admin, { year: 2027, schedule, subdistrictId: f.hq });
       expect(again.replaced).toBe(applied.written);

@@ -177,10 +177,13 @@ export async function importYearSchedule(
   assertMayWrite(actor, subdistrictId);
   const listed = parseYearSchedule(input.year, input.schedule);
   const rows = overridesForYear(input.year, listed);
-  const from = `${input.year - 1}-12-25`;
   const to = `${input.year}-12-31`;
   const work = async (trx: Db): Promise<YearImport> => {
-    let existingQ = trx.selectFrom('calendar_overrides').select(['id', 'date']).where('date', '>=', from).where('date', '<=', to);
+    // The year's own rows, and those of the days it lists before January (a New Year holiday that
+    // starts in December); the rest of December stays the year before's.
+    const early = listed.filter((d) => d.date < `${input.year}-01-01`).map((d) => d.date);
+    let existingQ = trx.selectFrom('calendar_overrides').select(['id', 'date'])
+      .where((eb) => eb.or([eb.and([eb('date', '>=', `${input.year}-01-01`), eb('date', '<=', to)]), ...(early.length ? [eb('date', 'in', early)] : [])]));
     existingQ = subdistrictId ? existingQ.where('subdistrict_id', '=', subdistrictId) : existingQ.where('subdistrict_id', 'is', null);
     const existing = await existingQ.execute();
     const changed = [...new Set([...existing.map((r) => r.date), ...rows.map((r) => r.date)])];

@@ -1,11 +1,7 @@
-import { PostgresAdapter } from 'kysely';
-import { jsonArrayFrom as pgJsonArrayFrom } from 'kysely/helpers/postgres';
-import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Db } from '../../db/index.js';
 import { prepared, preparedFamily } from '../../db/prepared.js';
-import type { CalendarOverrideKind, CaseCategoryTable, CaseTable } from '../../db/schema.js';
-import type { PreloadedOverrides } from '../calendar/deadlines.js';
-import { overrideMap } from '../calendar/working-days.js';
+import type { CaseCategoryTable, CaseTable } from '../../db/schema.js';
+import { overridesColumn, preloadedOverrides } from '../calendar/preload.js';
 
 /** Case queries that run on every report and transition, compiled once (see db/prepared.ts). */
 export const caseById = prepared((db: Db, id: string) => db.selectFrom('cases').selectAll().where('id', '=', id));
@@ -18,25 +14,15 @@ export type CaseCategoryLimits = Pick<CaseCategoryTable, (typeof CATEGORY_FIELDS
  * The case, its category's limits and the calendar overrides (of its subdistrict and global) for
  * the dates [from, to]: everything a transition reads before it writes, in one statement.
  */
-const caseAndCategory = prepared((db: Db, id: string, from: string, to: string) => {
-  const jsonArrayFrom = db.getExecutor().adapter instanceof PostgresAdapter ? pgJsonArrayFrom : sqliteJsonArrayFrom;
-  return db
+const caseAndCategory = prepared((db: Db, id: string, from: string, to: string) =>
+  db
     .selectFrom('cases as c')
     .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
     .selectAll('c')
     .select(CATEGORY_FIELDS.map((f) => `cat.${f} as cat_${f}` as const))
-    .select((eb) =>
-      jsonArrayFrom(
-        eb
-          .selectFrom('calendar_overrides as o')
-          .select(['o.date', 'o.kind', 'o.subdistrict_id'])
-          .where('o.date', '>=', from)
-          .where('o.date', '<=', to)
-          .where((w) => w.or([w('o.subdistrict_id', 'is', null), w('o.subdistrict_id', '=', w.ref('c.subdistrict_id'))])),
-      ).as('cal_overrides'),
-    )
-    .where('c.id', '=', id);
-});
+    .select(overridesColumn(db, 'c.subdistrict_id', from, to).as('cal_overrides'))
+    .where('c.id', '=', id),
+);
 
 /**
  * A case, its category's limits and the effective calendar overrides for [window.from, window.to]
@@ -50,11 +36,8 @@ export async function caseWithCategory(db: Db, id: string, window: { from: strin
     category[f] = row[`cat_${f}`];
     delete row[`cat_${f}`];
   }
-  // SQLite hands the JSON back as text, PostgreSQL parsed.
-  const raw = row.cal_overrides;
+  const preloaded = preloadedOverrides(row.cal_overrides, window);
   delete row.cal_overrides;
-  const rows = (typeof raw === 'string' ? JSON.parse(raw) : (raw ?? [])) as { date: string; kind: CalendarOverrideKind; subdistrict_id: string | null }[];
-  const preloaded: PreloadedOverrides = { ...window, overrides: overrideMap(rows) };
   return { c: row as unknown as CaseTable, category: category as CaseCategoryLimits, preloaded };
 }
 

@@ -1,11 +1,8 @@
-import { PostgresAdapter } from 'kysely';
-import { jsonArrayFrom as pgJsonArrayFrom } from 'kysely/helpers/postgres';
-import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Db } from '../../db/index.js';
 import { prepared, preparedInsert } from '../../db/prepared.js';
-import type { CalendarOverrideKind, CaseCategoryTable, CaseTable } from '../../db/schema.js';
+import type { CaseCategoryTable, CaseTable } from '../../db/schema.js';
 import { firstOverrideWindow, type PreloadedOverrides } from '../calendar/deadlines.js';
-import { overrideMap } from '../calendar/working-days.js';
+import { overridesColumn, preloadedOverrides } from '../calendar/preload.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { canSeeCommittee } from '../auth/scope.js';
@@ -35,23 +32,13 @@ type ReportCategory = Pick<CaseCategoryTable, (typeof CATEGORY_FIELDS)[number]>;
  * of the site's subdistrict (and global ones) for the dates [from, to] its first deadline needs.
  */
 const siteAndCategory = prepared((db: Db, id: string, categoryId: string, from: string, to: string) => {
-  const jsonArrayFrom = db.getExecutor().adapter instanceof PostgresAdapter ? pgJsonArrayFrom : sqliteJsonArrayFrom;
   return db
     .selectFrom('sites as s')
     .innerJoin('subdistricts as d', 'd.id', 's.subdistrict_id')
     .leftJoin('case_categories as cat', (j) => j.on('cat.id', '=', categoryId))
     .select(['s.id', 's.subdistrict_id', 's.committee_id', 's.grid_id', 's.kind', 's.status', 'd.code as sub_code', 'd.case_prefix as sub_case_prefix'])
     .select(CATEGORY_FIELDS.map((f) => `cat.${f} as cat_${f}` as const))
-    .select((eb) =>
-      jsonArrayFrom(
-        eb
-          .selectFrom('calendar_overrides as o')
-          .select(['o.date', 'o.kind', 'o.subdistrict_id'])
-          .where('o.date', '>=', from)
-          .where('o.date', '<=', to)
-          .where((w) => w.or([w('o.subdistrict_id', 'is', null), w('o.subdistrict_id', '=', w.ref('s.subdistrict_id'))])),
-      ).as('cal_overrides'),
-    )
+    .select(overridesColumn(db, 's.subdistrict_id', from, to).as('cal_overrides'))
     .where('s.id', '=', id);
 });
 const insertCase = preparedInsert('cases');
@@ -73,11 +60,9 @@ async function placeOf(db: Db, actor: Actor, input: ReportInput, now: Date): Pro
     if (!site || site.status !== 'active' || !canSeeCommittee(actor, site.subdistrict_id as string, site.committee_id as string)) throw invalidField('siteId', 'unknown site');
     const category = site.cat_id === null || site.cat_id === undefined ? undefined : (Object.fromEntries(CATEGORY_FIELDS.map((f) => [f, site[`cat_${f}`]])) as ReportCategory);
     // SQLite hands the JSON back as text, PostgreSQL parsed.
-    const raw = site.cal_overrides;
-    const rows = (typeof raw === 'string' ? JSON.parse(raw) : (raw ?? [])) as { date: string; kind: CalendarOverrideKind; subdistrict_id: string | null }[];
     return {
       subdistrictId: site.subdistrict_id as string, committeeId: site.committee_id as string, gridId: site.grid_id as string | null, siteId: site.id as string, siteKind: site.kind as string,
-      prefetched: { category, sub: { code: site.sub_code as string, case_prefix: site.sub_case_prefix as string | null }, preloaded: { ...window, overrides: overrideMap(rows) } },
+      prefetched: { category, sub: { code: site.sub_code as string, case_prefix: site.sub_case_prefix as string | null }, preloaded: preloadedOverrides(site.cal_overrides, window) },
     };
   }
   if (!input.committeeId) throw invalidField('committeeId', 'required when no siteId is given');

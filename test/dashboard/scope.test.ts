@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/auth/actor.js';
@@ -8,52 +7,10 @@ import { hubFor } from '../../src/domain/dashboard/hub.js';
 import { dashboardRollupsPoller } from '../../src/jobs/dashboard-rollups.js';
 import { actorOf, signInAs } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
+import { type SseStream, openDashboardStream } from '../helpers/sse.js';
 import { type CaseFixture, caseFixture } from '../cases/fixtures.js';
 
-interface Sse {
-  events: { event: string; id?: string; data: any }[];
-  waitFor(pred: (e: { event: string; data: any }) => boolean): Promise<void>;
-  close(): void;
-}
-
-function openStream(port: number, cookie: string, headers: Record<string, string> = {}): Promise<Sse> {
-  return new Promise((resolve, reject) => {
-    const events: Sse['events'] = [];
-    const waiters: { pred: (e: any) => boolean; done: () => void }[] = [];
-    const req = http.get({ port, path: '/api/dashboard/stream', headers: { cookie, ...headers } }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`stream ${res.statusCode}`));
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const ev: any = { event: 'message' };
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event: ')) ev.event = line.slice(7);
-            else if (line.startsWith('id: ')) ev.id = line.slice(4);
-            else if (line.startsWith('data: ')) ev.data = JSON.parse(line.slice(6));
-          }
-          if (ev.data === undefined) continue;
-          events.push(ev);
-          for (const w of [...waiters]) if (w.pred(ev)) {
-            waiters.splice(waiters.indexOf(w), 1);
-            w.done();
-          }
-          if (ev.event === 'ready') resolve(sse);
-        }
-      });
-    });
-    req.on('error', reject);
-    const sse: Sse = {
-      events,
-      waitFor: (pred) => (events.some(pred) ? Promise.resolve() : new Promise<void>((done) => waiters.push({ pred, done }))),
-      close: () => req.destroy(),
-    };
-  });
-}
+const openStream = (port: number, cookie: string, headers: Record<string, string> = {}) => openDashboardStream(`http://127.0.0.1:${port}`, cookie, headers);
 
 for (const dialect of DIALECTS) {
   describe(`dashboard scope on the API and the stream [${dialect}]`, () => {
@@ -139,7 +96,7 @@ for (const dialect of DIALECTS) {
       await cadre.waitFor((e) => e.event === 'case' && e.data.caseId === markA.id);
       await xx.waitFor((e) => e.event === 'case' && e.data.caseId === markXx.id);
       await op.waitFor((e) => e.event === 'case' && e.data.caseId === markA.id);
-      const ids = (s: Sse) => s.events.filter((e) => e.event === 'case').map((e) => e.data.caseId);
+      const ids = (s: SseStream) => s.events.filter((e) => e.event === 'case').map((e) => e.data.caseId);
       expect(ids(op)).toEqual(expect.arrayContaining([inB.id, inA.id, markA.id]));
       expect(ids(op)).not.toContain(markXx.id);
       expect(ids(cadre)).toEqual([inA.id, markA.id]);

@@ -35,7 +35,7 @@ const siteRow = (n: number, over: Row = {}): Row => ({
   ...over,
 });
 
-describeBrowser('console: Excel import shows row-level errors and writes all rows or none', () => {
+describeBrowser('console: Excel import is checked first, shows row-level errors in Chinese, and writes all rows or none on confirm', () => {
   const suite = browserSuite();
   let admin: BrowserContext;
   const siteHeaders = SITE_COLUMNS.map((c) => c.header);
@@ -70,18 +70,26 @@ describeBrowser('console: Excel import shows row-level errors and writes all row
     expect(cells.length).toBe(1);
     expect(cells[0]![0]).toBe('4');
     expect(cells[0]![1]).toBe('经度');
-    expect(cells[0]![2]).toMatch(/china/i);
+    expect(cells[0]![2]).toBe('位置不在中国境内');
     expect(await page.getByTestId('import-result').textContent()).toContain('导入失败，未写入任何数据');
     expect(await countSites()).toBe(before);
     await page.close();
   });
 
-  it('the corrected workbook imports every row, and the new sites are then found by search', async () => {
+  it('the corrected workbook is previewed without writing; cancel writes nothing, confirm imports every row, found by search', async () => {
     const before = await countSites();
     const file = await workbook(siteHeaders, [siteRow(1), siteRow(2), siteRow(3), siteRow(4)]);
     const page = await admin.newPage();
     await page.goto('/sites');
-    await page.getByTestId('site-import-file').setInputFiles({ name: 'ledger.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: file });
+    const choose = () => page.getByTestId('site-import-file').setInputFiles({ name: 'ledger.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: file });
+    await choose();
+    await eventually(() => page.getByTestId('import-preview').textContent()).toContain('共 4 条记录');
+    expect(await countSites()).toBe(before);
+    await page.getByRole('button', { name: '取消' }).click();
+    expect(await page.getByTestId('import-result').count()).toBe(0);
+    expect(await countSites()).toBe(before);
+    await choose();
+    await page.getByTestId('import-confirm').click();
     await eventually(() => page.getByTestId('import-result').textContent()).toContain('已成功导入 4 条记录');
     expect(await countSites()).toBe(before + 4);
     await page.getByRole('button', { name: '关闭' }).click();
@@ -114,6 +122,7 @@ describeBrowser('console: Excel import shows row-level errors and writes all row
     await table.waitFor();
     const first = await table.locator('tbody tr').first().locator('td').allTextContents();
     expect(first.slice(0, 2)).toEqual(['3', '角色']);
+    expect(first[2]).toMatch(/^无法识别的角色“宇航员”，应为以下之一：/);
     expect(await suite.server.db.selectFrom('users').select('id').where('username', 'in', ['imported.one', 'imported.two']).execute()).toEqual([]);
     await page.close();
   });

@@ -28,6 +28,24 @@ function domainReasons(): string[] {
   return [...out];
 }
 
+/**
+ * Every reason an Excel import writes against a row: `fail(column, '…')` in the importers, `{ row, …,
+ * reason: '…' }`, and the custom messages of the ledger inputs' zod checks.
+ */
+function importReasons(): string[] {
+  const out = new Set<string>();
+  const files = sources(path.join(ROOT, 'src/domain')).filter((f) => /import-|xlsx|site-input|site-ledger|staff/.test(path.basename(f)));
+  for (const file of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/\bfail\(\s*[^,()]+,\s*([^;]*)\);/g)) {
+      for (const lit of m[1]!.matchAll(/'[^']*'|`[^`]*`/g)) if (lit[0].includes(' ') || lit[0] === "'required'") out.add(sample(lit[0]));
+    }
+    for (const m of text.matchAll(/\{ row[^}]*?reason: ('[^']*'|`[^`]*`)/g)) out.add(sample(m[1]!));
+    for (const m of text.matchAll(/\.(?:regex|refine|min|max)\([^;]*?,\s*('[^']*')\)/g)) out.add(sample(m[1]!));
+  }
+  return [...out];
+}
+
 describe('the server\'s field reasons in Chinese', () => {
   const reasons = domainReasons();
 
@@ -40,6 +58,26 @@ describe('the server\'s field reasons in Chinese', () => {
     const zh = reasonZh(reason);
     expect(zh, reason).toBeTruthy();
     expect(zh).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  const rowReasons = importReasons();
+
+  it('finds the Excel importers\' row reasons', () => {
+    expect(rowReasons.length).toBeGreaterThan(15);
+    expect(rowReasons).toContain('committee outside your scope');
+  });
+
+  it.each(rowReasons)('import row reason "%s" has a Chinese sentence', (reason) => {
+    const zh = reasonZh(reason);
+    expect(zh, reason).toBeTruthy();
+    expect(zh).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('translates zod\'s own column checks and a cell\'s problem, keeping the figures', () => {
+    expect(reasonZh('Too big: expected string to have <=100 characters')).toBe('不能超过 100 个字符');
+    expect(reasonZh('Invalid option: expected one of "bin_room"|"shop"')).toBe('应为以下之一：bin_room、shop');
+    expect(reasonZh('C7: the cell holds the error #REF!')).toBe('单元格 C7：单元格中是错误值 #REF!');
+    expect(reasonZh('unknown kind "仓库"; expected 箱房, 社区单位 or 沿街商铺')).toBe('无法识别的类型“仓库”，应为 箱房、社区单位、沿街商铺');
   });
 
   it('keeps the figures and translates the words', () => {

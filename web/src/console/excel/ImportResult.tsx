@@ -1,15 +1,31 @@
 import { useTranslation } from 'react-i18next';
 import type { RowError } from '../../shared/api';
 import { errorText } from '../../shared/errors';
+import { reasonZh } from '../../shared/field-reasons';
 
-export type ImportOutcome = { kind: 'ok'; imported: number } | { kind: 'rows'; rows: RowError[] } | { kind: 'error'; error: unknown };
+export type ImportOutcome =
+  | { kind: 'preview'; file: File; count: number }
+  | { kind: 'ok'; imported: number }
+  | { kind: 'rows'; rows: RowError[] }
+  | { kind: 'error'; error: unknown };
 
-/** The answer of an import, as a dialog: a count, a table of bad rows, or a message. */
-export function ImportResult({ outcome, onClose }: { outcome: ImportOutcome; onClose(): void }) {
-  const { t } = useTranslation();
+/** A row's reason in the current language: the server writes it in English, Chinese screens translate it. */
+export function rowReasonText(lang: string, reason: string): string {
+  return lang.startsWith('zh') ? (reasonZh(reason) ?? reason) : reason;
+}
+
+/** The answer of an import, as a dialog: the preview to confirm, a count, a table of bad rows, or a message. */
+export function ImportResult({ outcome, busy = false, onConfirm, onClose }: { outcome: ImportOutcome; busy?: boolean; onConfirm?(file: File): void; onClose(): void }) {
+  const { t, i18n } = useTranslation();
   return (
     <div className="dialog-backdrop" role="presentation">
-      <div className="dialog card" role="dialog" aria-modal="true" data-testid="import-result">
+      <div className="dialog card" role="dialog" aria-modal="true" aria-labelledby="import-result-title" data-testid="import-result">
+        <h2 id="import-result-title" className="visually-hidden">{t('excel.import')}</h2>
+        {outcome.kind === 'preview' ? (
+          <p className="alert alert-info" data-testid="import-preview">
+            {outcome.count > 0 ? t('excel.preview', { file: outcome.file.name, count: outcome.count }) : t('excel.previewNone', { file: outcome.file.name })}
+          </p>
+        ) : null}
         {outcome.kind === 'ok' ? <p className="alert alert-ok">{t('excel.imported', { count: outcome.imported })}</p> : null}
         {outcome.kind === 'error' ? <p className="alert alert-error">{errorText(t, outcome.error)}</p> : null}
         {outcome.kind === 'rows' ? (
@@ -29,7 +45,7 @@ export function ImportResult({ outcome, onClose }: { outcome: ImportOutcome; onC
                     <tr key={`${r.row}-${r.column}-${i}`}>
                       <td>{r.row}</td>
                       <td>{r.column}</td>
-                      <td>{r.reason}</td>
+                      <td>{rowReasonText(i18n.language, r.reason)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -38,8 +54,13 @@ export function ImportResult({ outcome, onClose }: { outcome: ImportOutcome; onC
           </>
         ) : null}
         <div className="form-actions">
-          <button type="button" className="btn btn-primary" onClick={onClose}>
-            {t('common.close')}
+          {outcome.kind === 'preview' && outcome.count > 0 && onConfirm ? (
+            <button type="button" className="btn btn-primary" data-testid="import-confirm" disabled={busy} onClick={() => onConfirm(outcome.file)}>
+              {busy ? t('excel.uploading') : t('excel.confirm')}
+            </button>
+          ) : null}
+          <button type="button" className={outcome.kind === 'preview' && outcome.count > 0 ? 'btn' : 'btn btn-primary'} disabled={busy} onClick={onClose}>
+            {outcome.kind === 'preview' ? t('excel.cancel') : t('common.close')}
           </button>
         </div>
       </div>

@@ -1,0 +1,47 @@
+/**
+ * Excel ledger import reasons in Chinese (src/domain/registry/import-sites.ts, staff/import-staff.ts,
+ * shared/xlsx.ts and xlsx-reader.ts), and zod's own messages for the ledger columns' checks, so a
+ * Chinese screen lists every bad row in Chinese.
+ */
+import { reasonOfCell } from './field-reasons-cells.js';
+
+type Pattern = [RegExp, string | ((m: RegExpExecArray) => string)];
+
+const list = (s: string) => s.replace(/,\s*| or /g, '、');
+
+export const IMPORT_REASONS_ZH: Pattern[] = [
+  [/^unknown kind "(.*)"; expected (.+)$/, (m) => `无法识别的类型“${m[1]}”，应为 ${list(m[2]!)}`],
+  [/^unknown role "(.*)"; expected one of (.+)$/, (m) => `无法识别的角色“${m[1]}”，应为以下之一：${m[2]!.replace(/\//g, '、')}`],
+  [/^no committee named "(.*)" in your scope$/, (m) => `您的管辖范围内没有名为“${m[1]}”的居委会`],
+  [/^no subdistrict named "(.*)" in your scope$/, (m) => `您的管辖范围内没有名为“${m[1]}”的街道`],
+  [/^no handling unit named "(.*)" in your scope$/, (m) => `您的管辖范围内没有名为“${m[1]}”的处置单位`],
+  [/^"(.*)" is ambiguous: several committees in your scope have this name$/, (m) => `“${m[1]}”有歧义：管辖范围内有多个同名居委会`],
+  [/^"(.*)" is ambiguous: name the subdistrict$/, (m) => `“${m[1]}”有歧义：请同时填写街道`],
+  [/^"(.*)" is ambiguous$/, (m) => `“${m[1]}”有歧义：管辖范围内有多个同名单位`],
+  [/^"(.*)" is not a number$/, (m) => `“${m[1]}”不是数字`],
+  [/^cannot read "(.*)"; expected e\.g\. (.+)$/, (m) => `无法识别“${m[1]}”，格式应如 ${m[2]}`],
+  [/^required when a responsible-party kind or contact is given$/, '填写了责任人类型或联系人时，责任人名称必填'],
+  [/^required: you administer several subdistricts$/, '您管理多个街道，请填写街道'],
+  [/^QR code (.+) is also on row (\d+)$/, (m) => `二维码 ${m[1]} 与第 ${m[2]} 行重复`],
+  [/^username (.+) is also on row (\d+)$/, (m) => `用户名 ${m[1]} 与第 ${m[2]} 行重复`],
+  [/^committee outside your scope$/, '居委会不在您的管辖范围内'],
+  [/^the sheet has no data rows$/, '工作表中没有数据行'],
+  [/^required column is missing$/, '缺少必需的列'],
+  [/^([A-Z]{0,3}\d+): (.+)$/, (m) => `单元格 ${m[1]}：${reasonOfCell(m[2]!)}`],
+  [/^expected HH:MM$/, '时间格式应为 时:分（如 07:30）'],
+  [/^expected a phone number$/, '请填写有效的电话号码'],
+  [/^grid code is 15 characters$/, '网格编码为 15 位字母或数字'],
+  [/^each window must start before it ends$/, '每个时段的开始时间须早于结束时间'],
+  [/^(\d+)–(\d+) letters, digits, dot, dash or underscore$/, (m) => `${m[1]}–${m[2]} 位字母、数字、点、连字符或下划线`],
+  [/^(\d+)–(\d+) letters, digits or dashes$/, (m) => `${m[1]}–${m[2]} 位字母、数字或连字符`],
+  [/^at least one subdistrict or committee$/, '请至少选择一个街道或居委会'],
+  // zod's own messages (a column's length, range, choice or type)
+  [/^Too big: expected string to have <=(\d+) characters$/, (m) => `不能超过 ${m[1]} 个字符`],
+  [/^Too small: expected string to have >=1 characters$/, '必填'],
+  [/^Too small: expected string to have >=(\d+) characters$/, (m) => `至少 ${m[1]} 个字符`],
+  [/^Too big: expected number to be <=(-?[\d.]+)$/, (m) => `不能大于 ${m[1]}`],
+  [/^Too small: expected number to be >=(-?[\d.]+)$/, (m) => `不能小于 ${m[1]}`],
+  [/^Too big: expected array to have <=(\d+) items$/, (m) => `最多 ${m[1]} 项`],
+  [/^Invalid option: expected one of (.+)$/, (m) => `应为以下之一：${m[1]!.replace(/"/g, '').replace(/\|/g, '、')}`],
+  [/^Invalid input: expected (\w+), received (\w+)$/, '格式不正确'],
+];

@@ -10,7 +10,7 @@ import type { EnforcementCaseTable, EnforcementDocumentCounterTable, Enforcement
 import type { CalendarOverrideTable, InboxItemTable, NotificationTable, NotificationWebhookTable, WebhookDeliveryTable } from './schema/notifications.js';
 import type { CampaignTable, CheckinMissTable, CheckinTable, ChecklistItemTable, ChecklistTable, EvidencePhotoUseTable, InspectionAnswerTable, InspectionCaseTable, InspectionIntervalTable, InspectionTable, PatrolJobCursorTable, SiteComplianceTable, SiteGradeChangeTable } from './schema/patrols.js';
 import type { PhotoTable } from './schema/photos.js';
-import type { JobLeaseTable, RateBudgetTable } from './schema/jobs.js';
+import type { JobLeaseTable, RateBudgetTable, RateLimitHitTable } from './schema/jobs.js';
 import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingUnitTable, ResponsiblePartyTable, SessionTable, SignInEventTable, SignInThrottleTable, SiteTable, SubdistrictTable, SystemSettingTable, UserScopeTable, UserTable } from './schema/registry.js';
 import type { AuditChainHeadTable, AuditLogTable } from './schema/audit.js';
 import type { ServiceCategoryTable, ServiceGridTable, ServiceIdRevealTable, ServiceItemTable, ServiceItemVersionTable, ServicePointItemTable, ServicePointSessionTable, ServicePointStaffTable, ServicePointTable, ServiceRatingFollowupTable, ServiceRatingTable, ServiceRecordCounterTable, ServiceRecordTable, ServiceSettingsTable } from './schema/services.js';
@@ -31,6 +31,7 @@ export * from './schema/open311.js';
 export interface Database {
   job_leases: JobLeaseTable;
   rate_budgets: RateBudgetTable;
+  rate_limit_hits: RateLimitHitTable;
   districts: DistrictTable;
   subdistricts: SubdistrictTable;
   committees: CommitteeTable;

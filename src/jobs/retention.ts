@@ -14,7 +14,7 @@ export function retentionPoller(deps: JobDeps) {
     lease: leaseFor(deps),
     poll: async () => {
       const n = await purgeExpired(deps.db, deps.clock, { signInEventsDays: deps.config.retention.signInEventsDays });
-      return n.sessions + n.signInEvents + n.signInThrottle + n.webhookDeliveries + n.open311Deliveries + n.open311Idempotency;
+      return n.sessions + n.signInEvents + n.signInThrottle + n.webhookDeliveries + n.open311Deliveries + n.open311Idempotency + n.rateLimitWindows;
     },
   });
 }

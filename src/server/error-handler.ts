@@ -97,6 +97,8 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   // Open311 clients parse the spec's own error bodies, in the format they asked for.
   if (isOpen311Url(request.url)) return sendOpen311Error(request, reply, error);
   if (error instanceof DomainError) {
+    const retryAfter = error.code === 'rate_limited' ? (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds : undefined;
+    if (typeof retryAfter === 'number' && retryAfter > 0) reply.header('retry-after', String(Math.ceil(retryAfter)));
     return send(reply, STATUS[error.code], error.code, error.message, error.details);
   }
   if (hasZodFastifySchemaValidationErrors(error)) {

@@ -14,3 +14,14 @@ export interface RateBudgetTable {
   tokens: number;
   refilled_ms: number;
 }
+
+/** Requests counted in one fixed window for one client of one bucket, shared by every instance. */
+export interface RateLimitHitTable {
+  bucket: string;
+  /** Keyed hash of the client (an address, a key id): never the address itself. */
+  client_hash: string;
+  window_start_ms: number;
+  hits: number;
+  /** When the row carries nothing any more (the window's end); purged after it. */
+  expires_ms: number;
+}

@@ -28,6 +28,8 @@ export interface Open311KeyTable {
   created_at: string;
   revoked_at: string | null;
   revoked_by: string | null;
+  /** Last request that carried the key (written at most once a minute). */
+  last_used_at: string | null;
 }
 
 export interface Open311RequestTable {

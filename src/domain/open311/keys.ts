@@ -51,6 +51,7 @@ export function keyView(r: Open311KeyTable) {
     webhookScope: r.webhook_scope,
     createdAt: r.created_at,
     revokedAt: r.revoked_at,
+    lastUsedAt: r.last_used_at,
   };
 }
 
@@ -69,7 +70,7 @@ export async function issueKey(db: Db, clock: Clock, actor: Actor, raw: KeyInput
     id: newId(), name: input.name, kind: input.kind, key_hash: hashKey(key), key_prefix: key.slice(0, KEY_PREFIX.length + 6),
     subdistrict_ids: JSON.stringify([...new Set(input.subdistrictIds)]), rate_per_minute: input.ratePerMinute,
     webhook_url: input.webhookUrl ?? null, webhook_secret: webhookSecret, webhook_scope: input.webhookScope, created_by: actor.userId, created_at: clock.now().toISOString(),
-    revoked_at: null, revoked_by: null,
+    revoked_at: null, revoked_by: null, last_used_at: null,
   };
   await db.insertInto('open311_keys').values(row).execute();
   return { ...keyView(row), key, webhookSecret };
@@ -103,4 +104,19 @@ export async function verifyKey(db: Db, apiKey: string | undefined): Promise<Ver
   if (!row) throw new DomainError('forbidden', 'Invalid api_key received', { field: 'api_key' });
   if (row.revoked_at) throw new DomainError('forbidden', 'This api_key has been revoked', { field: 'api_key' });
   return { id: row.id, name: row.name, kind: row.kind, subdistrictIds: JSON.parse(row.subdistrict_ids), ratePerMinute: Number(row.rate_per_minute) };
+}
+
+/** How finely "last used" is kept: one write a minute per key at most, however busy the key. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Records that a key was just used (a conditional update: nothing is written within a minute of the last). */
+export async function touchKey(db: Db, clock: Clock, keyId: string): Promise<void> {
+  const now = clock.now();
+  const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
+  await db
+    .updateTable('open311_keys')
+    .set({ last_used_at: now.toISOString() })
+    .where('id', '=', keyId)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', stale)]))
+    .execute();
 }

@@ -1,10 +1,11 @@
 import type { Db } from '../../db/index.js';
 import { IDEMPOTENCY_WINDOW_MS as OPEN311_IDEMPOTENCY_WINDOW_MS } from '../open311/intake.js';
+import { purgeEndedWindows } from '../rate-limits/client-limit.js';
 import type { Clock } from '../shared/clock.js';
 
 /**
  * Retention of operational tables. Only rows that exist to run the service are purged: expired
- * sessions, old sign-in events, stale throttle windows, old webhook and Open311 delivery logs and
+ * sessions, old sign-in events, stale throttle windows, ended rate-limit windows, old webhook and Open311 delivery logs and
  * Open311 idempotency keys past their replay window. The case history (cases, case events,
  * check-ins, enforcement records, audit log) is a record and is never purged.
  */
@@ -28,6 +29,7 @@ export interface PurgeCounts {
   webhookDeliveries: number;
   open311Deliveries: number;
   open311Idempotency: number;
+  rateLimitWindows: number;
 }
 
 export async function purgeExpired(db: Db, clock: Clock, policy: RetentionPolicy): Promise<PurgeCounts> {
@@ -70,8 +72,10 @@ export async function purgeExpired(db: Db, clock: Clock, policy: RetentionPolicy
     .executeTakeFirst();
   // A key past its window is never replayed (intake.ts replaces it): nothing reads it any more.
   const open311Idempotency = await db.deleteFrom('open311_idempotency').where('created_at', '<', iso(OPEN311_IDEMPOTENCY_WINDOW_MS + DAY_MS)).executeTakeFirst();
+  const rateLimitWindows = await purgeEndedWindows(db, clock);
   return {
     sessions: Number(sessions.numDeletedRows),
+    rateLimitWindows,
     open311Deliveries: Number(open311Deliveries.numDeletedRows),
     open311Idempotency: Number(open311Idempotency.numDeletedRows),
     signInEvents: Number(signInEvents.numDeletedRows),

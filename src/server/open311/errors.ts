@@ -30,7 +30,7 @@ export function sendOpen311Error(req: FastifyRequest, reply: FastifyReply, err: 
     description = (err as Error).message || 'The request is invalid';
   }
   if (err instanceof DomainError && err.code === 'rate_limited') {
-    const after = (err.details as { retryAfterS?: number } | undefined)?.retryAfterS;
+    const after = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
     if (after) reply.header('retry-after', String(after));
   }
   return send(reply, formatOf(req.url), 'errors', [{ code: status, description }], status);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type IntakeCaller, fileRequest } from '../../domain/open311/intake.js';
 import { intakeActor } from '../../domain/open311/intake-actor.js';
 import { type Jurisdiction, listJurisdictions, resolveJurisdiction } from '../../domain/open311/jurisdictions.js';
-import { type VerifiedKey, verifyKey } from '../../domain/open311/keys.js';
+import { touchKey, type VerifiedKey, verifyKey } from '../../domain/open311/keys.js';
 import { type Open311Status } from '../../domain/open311/public-stage.js';
 import { getRequest, publicPhoto, queryRequests } from '../../domain/open311/requests.js';
 import { findServiceCategory, serviceAttributes, serviceCategories, toService } from '../../domain/open311/services.js';
@@ -15,7 +15,7 @@ import { DomainError } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
 import { cachedRead } from '../open311/cache.js';
 import { parseForm, parseMultipart, queryParam } from '../open311/form.js';
-import { RATE, RateLimiter } from '../open311/rate-limit.js';
+import { perMinute, RATE } from '../open311/rate-limit.js';
 import { type Format, render, send, sendRaw, splitFormat } from '../open311/render.js';
 import { def } from '../route.js';
 
@@ -27,21 +27,26 @@ import { def } from '../route.js';
 export const OPEN311_BASE = '/open311/v2';
 export const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 
-const limiter = new RateLimiter();
 const AnyQuery = z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional();
 const FileParams = z.object({ file: z.string().min(1).max(200) });
 
 const baseUrl = (req: FastifyRequest) => `${req.protocol}://${req.host}${OPEN311_BASE}`;
+
+/** A key's own budget (GETs and POSTs that carry it), shared by every instance; notes when the key was last used. */
+async function limitKey(deps: Deps, key: VerifiedKey): Promise<void> {
+  await perMinute(deps, 'open311.key', key.id, key.ratePerMinute, 'this api_key');
+  await touchKey(deps.db, deps.clock, key.id);
+}
 
 /** A GET's client budget: its key's rate when it sends a valid api_key, else the per-address one. */
 async function limitRead(deps: Deps, req: FastifyRequest): Promise<VerifiedKey | null> {
   const apiKey = queryParam(req, 'api_key');
   if (apiKey) {
     const key = await verifyKey(deps.db, apiKey);
-    limiter.take(`key:${key.id}`, key.ratePerMinute);
+    await limitKey(deps, key);
     return key;
   }
-  limiter.take(`get:${req.ip}`, RATE.publicGet);
+  await perMinute(deps, 'open311.get', req.ip, RATE.publicGet);
   return null;
 }
 
@@ -75,7 +80,7 @@ function discovery(format: Format) {
     access: 'public',
     schema: { tags: ['open311'], summary: `Open311 service discovery (${format.toUpperCase()})`, querystring: AnyQuery },
     handler: async ({ req, reply, deps }) => {
-      limiter.take(`get:${req.ip}`, RATE.publicGet);
+      await perMinute(deps, 'open311.get', req.ip, RATE.publicGet);
       const changed = await deps.db.selectFrom('case_categories').select((eb) => eb.fn.max('updated_at').as('at')).executeTakeFirst();
       const changeset = (changed?.at ? new Date(changed.at) : new Date(0)).toISOString().slice(0, 19).concat('Z');
       const jurisdictions = await listJurisdictions(deps.db);
@@ -200,14 +205,14 @@ export async function postRequest(deps: Deps, req: FastifyRequest, caller: 'key'
   const jurisdictionId = parsed.jurisdictionId ?? queryParam(req, 'jurisdiction_id');
   if (caller === 'key') {
     const key = await verifyKey(deps.db, apiKey);
-    limiter.take(`key:${key.id}`, key.ratePerMinute);
+    await limitKey(deps, key);
     who = { kind: 'key', key };
     // A key serving one subdistrict names its jurisdiction by itself.
     j = await resolveJurisdiction(deps.db, jurisdictionId ?? (key.subdistrictIds.length === 1 ? await codeOf(deps, key.subdistrictIds[0]!) : undefined));
   } else {
     j = await resolveJurisdiction(deps.db, jurisdictionId);
-    limiter.take(`post:${req.ip}`, RATE.publicPost);
-    limiter.take(`post-j:${j.id}`, RATE.publicPostPerJurisdiction);
+    await perMinute(deps, 'open311.web-post', req.ip, RATE.publicPost);
+    await perMinute(deps, 'open311.web-post-jurisdiction', j.id, RATE.publicPostPerJurisdiction, 'this jurisdiction');
     who = { kind: 'web' };
   }
   if (parsed.files.length) {
@@ -266,7 +271,7 @@ function updatesList(format: Format) {
     schema: { tags: ['open311'], summary: `servicerequestupdates (${format.toUpperCase()}): public changes between start_date and end_date; api_key required`, querystring: AnyQuery },
     handler: async ({ req, reply, deps }) => {
       const key = await verifyKey(deps.db, queryParam(req, 'api_key'));
-      limiter.take(`key:${key.id}`, key.ratePerMinute);
+      await limitKey(deps, key);
       const j = await resolveJurisdiction(deps.db, queryParam(req, 'jurisdiction_id') ?? (key.subdistrictIds.length === 1 ? await codeOf(deps, key.subdistrictIds[0]!) : undefined));
       if (!key.subdistrictIds.includes(j.id)) throw new DomainError('forbidden', `This api_key may not read updates of jurisdiction ${j.jurisdictionId}`, { field: 'api_key' });
       const updates = await requestUpdates(deps.db, j, deps.clock.now(), { start: w3cParam(req, 'start_date'), end: w3cParam(req, 'end_date') }, baseUrl(req));
@@ -284,7 +289,7 @@ export const media = def({
   access: 'public',
   schema: { tags: ['open311'], summary: 'A before/after photo of a public request (JPEG without EXIF)', params: FileParams },
   handler: async ({ req, reply, deps }) => {
-    limiter.take(`get:${req.ip}`, RATE.publicGet);
+    await perMinute(deps, 'open311.get', req.ip, RATE.publicGet);
     const file = (req.params as { file: string }).file;
     const id = file.endsWith('.jpg') ? file.slice(0, -4) : '';
     const p = id ? await publicPhoto(deps.db, id) : undefined;

@@ -13,7 +13,7 @@ import { DomainError, invalidField } from '../../domain/shared/errors.js';
 import { inTransaction } from '../../domain/shared/in-transaction.js';
 import { filesFor } from '../../domain/storage/index.js';
 import { invalidateOpen311Cache } from '../open311/cache.js';
-import { RateLimiter } from '../open311/rate-limit.js';
+import { perMinute } from '../open311/rate-limit.js';
 import { audited } from '../audited.js';
 import { def } from '../route.js';
 
@@ -22,8 +22,7 @@ import { def } from '../route.js';
  * proof-of-work challenge and stays within per-client budgets; the tracking token is the only
  * key to a report's page and to confirming or contesting its fix. Operators mark abuse.
  */
-const limiter = new RateLimiter();
-/** Budgets per client address per minute. */
+/** Budgets per client address per minute, shared by every instance (the submit budget per jurisdiction too). */
 export const PUBLIC_REPORT_RATE = { submit: 5, submitPerJurisdiction: 600, challenge: 30, read: 240, respond: 10 } as const;
 
 const MEDIA_BASE = '/open311/v2';
@@ -38,7 +37,7 @@ export const challenge = def({
   access: 'public',
   schema: { tags: ['public-reports'], summary: 'A signed proof-of-work challenge for one public report (solve: SHA-256 of "challenge:nonce" with `bits` leading zero bits)' },
   handler: async ({ req, deps }) => {
-    limiter.take(`challenge:${req.ip}`, PUBLIC_REPORT_RATE.challenge);
+    await perMinute(deps, 'public-report.challenge', req.ip, PUBLIC_REPORT_RATE.challenge);
     return issueChallenge(deps.db, deps.clock);
   },
 });
@@ -51,7 +50,7 @@ export const categories = def({
     querystring: z.strictObject({ lat: z.coerce.number().min(-90).max(90), lng: z.coerce.number().min(-180).max(180) }),
   },
   handler: async ({ req, deps }) => {
-    limiter.take(`read:${req.ip}`, PUBLIC_REPORT_RATE.read);
+    await perMinute(deps, 'public-report.read', req.ip, PUBLIC_REPORT_RATE.read);
     return categoriesNear(deps.db, req.query.lng, req.query.lat);
   },
 });
@@ -101,12 +100,12 @@ export const submit = def({
     summary: 'File a report from the public page (multipart: jurisdiction_id, service_code, lat, lng, site_kind, description, phone?, photo; headers X-Pow-Challenge and X-Pow-Nonce)',
   },
   handler: async ({ req, reply, deps }) => {
-    limiter.take(`submit:${req.ip}`, PUBLIC_REPORT_RATE.submit);
+    await perMinute(deps, 'public-report.submit', req.ip, PUBLIC_REPORT_RATE.submit);
     // The work is checked before the body is read: an unsolved challenge costs the server nothing.
     const pow = await verifyChallenge(deps.db, deps.clock, header(req, 'x-pow-challenge'), header(req, 'x-pow-nonce'));
     const { f, photo, exif } = await readReport(req);
     const j = await resolveJurisdiction(deps.db, f.jurisdiction_id);
-    limiter.take(`submit-j:${j.id}`, PUBLIC_REPORT_RATE.submitPerJurisdiction);
+    await perMinute(deps, 'public-report.submit-jurisdiction', j.id, PUBLIC_REPORT_RATE.submitPerJurisdiction, 'this jurisdiction');
     if (!photo) throw invalidField('photo', 'required: a photo of the problem');
     const hash = await clientHash(deps.db, deps.clock, req.ip);
     // Checked like a staff upload (type sniffed, decoded, EXIF read; the original's EXIF kept when re-encoding on the phone dropped it).
@@ -129,7 +128,7 @@ export const track = def({
   access: 'public',
   schema: { tags: ['public-reports'], summary: 'A report as its tracking link shows it: public stages and photos, never personal data', params: TokenParams },
   handler: async ({ req, reply, deps }) => {
-    limiter.take(`read:${req.ip}`, PUBLIC_REPORT_RATE.read);
+    await perMinute(deps, 'public-report.read', req.ip, PUBLIC_REPORT_RATE.read);
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     return publicReport(deps.db, req.params.token, MEDIA_BASE);
   },
@@ -139,7 +138,7 @@ export const confirm = def({
   access: 'public',
   schema: { tags: ['public-reports'], summary: 'The reporter confirms the fix (closed cases, once per closing)', params: TokenParams, body: z.strictObject({ note: z.string().max(500).optional() }).optional() },
   handler: async ({ req, deps }) => {
-    limiter.take(`respond:${req.ip}`, PUBLIC_REPORT_RATE.respond);
+    await perMinute(deps, 'public-report.respond', req.ip, PUBLIC_REPORT_RATE.respond);
     return inTransaction(deps.db, (trx) => confirmFix(trx, deps.clock, req.params.token, req.body?.note));
   },
 });
@@ -148,7 +147,7 @@ export const contest = def({
   access: 'public',
   schema: { tags: ['public-reports'], summary: 'The reporter contests the fix: the case reopens for the operations centre to decide', params: TokenParams, body: z.strictObject({ reason: z.string().max(500) }) },
   handler: async ({ req, deps }) => {
-    limiter.take(`respond:${req.ip}`, PUBLIC_REPORT_RATE.respond);
+    await perMinute(deps, 'public-report.respond', req.ip, PUBLIC_REPORT_RATE.respond);
     return inTransaction(deps.db, (trx) => contestFix(trx, deps.clock, req.params.token, req.body.reason));
   },
 });

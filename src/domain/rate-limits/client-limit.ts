@@ -1,0 +1,80 @@
+import { createHmac } from 'node:crypto';
+import type { Db } from '../../db/index.js';
+import { serverSecret } from '../public-reports/proof-of-work.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+
+/**
+ * Per-client request budgets shared by every instance on the database: a fixed window per
+ * (bucket, client), counted by one conditional upsert —
+ *
+ *   INSERT … VALUES (…, hits = 1) ON CONFLICT (bucket, client_hash, window_start_ms)
+ *   DO UPDATE SET hits = hits + 1 WHERE hits < limit RETURNING hits
+ *
+ * which both engines run atomically (PostgreSQL locks the conflicting row; SQLite serialises
+ * writers). A request that finds the window full updates nothing and gets no row back, so the
+ * count never passes the limit however many instances ask at once. The client (an address, a key
+ * id) is stored only as a keyed hash with the server secret, never as itself.
+ */
+export interface LimitRule {
+  /** What is limited, e.g. `open311.get`; part of the row's key. */
+  bucket: string;
+  /** Requests allowed per window. */
+  limit: number;
+  windowMs: number;
+}
+
+export const MINUTE_MS = 60_000;
+
+export interface LimitAnswer {
+  allowed: boolean;
+  /** Requests counted in the window (at most the limit). */
+  hits: number;
+  /** Seconds until the window ends (for Retry-After). */
+  retryAfterSeconds: number;
+}
+
+/** The stored form of a client: HMAC-SHA256 with the server secret (an IPv4 address hashed without a key is easily reversed). */
+export async function clientKeyHash(db: Db, clock: Clock, client: string): Promise<string> {
+  return createHmac('sha256', await serverSecret(db, clock)).update(`rate:${client}`).digest('base64url');
+}
+
+/** Counts one request of `client` against `rule`; `allowed` is false (and nothing counted) once the window is full. */
+export async function takeHit(db: Db, clock: Clock, rule: LimitRule, client: string): Promise<LimitAnswer> {
+  if (!Number.isInteger(rule.limit) || rule.limit < 1) throw new Error(`rate limit of ${rule.bucket} must be a positive integer`);
+  const now = clock.now().getTime();
+  const windowStart = Math.floor(now / rule.windowMs) * rule.windowMs;
+  const end = windowStart + rule.windowMs;
+  const row = await db
+    .insertInto('rate_limit_hits')
+    .values({ bucket: rule.bucket, client_hash: await clientKeyHash(db, clock, client), window_start_ms: windowStart, hits: 1, expires_ms: end })
+    .onConflict((oc) =>
+      oc
+        .columns(['bucket', 'client_hash', 'window_start_ms'])
+        .doUpdateSet((eb) => ({ hits: eb('rate_limit_hits.hits', '+', 1) }))
+        .where('rate_limit_hits.hits', '<', rule.limit),
+    )
+    .returning('hits')
+    .executeTakeFirst();
+  const retryAfterSeconds = Math.max(1, Math.ceil((end - now) / 1000));
+  return row ? { allowed: true, hits: Number(row.hits), retryAfterSeconds } : { allowed: false, hits: rule.limit, retryAfterSeconds };
+}
+
+/** Counts one request; over budget throws rate_limited carrying retryAfterSeconds (answered 429 with Retry-After). */
+export async function enforceLimit(db: Db, clock: Clock, rule: LimitRule, client: string, who = 'this client'): Promise<void> {
+  const a = await takeHit(db, clock, rule, client);
+  if (a.allowed) return;
+  const per = rule.windowMs === MINUTE_MS ? 'a minute' : `per ${Math.round(rule.windowMs / 1000)} s`;
+  throw new DomainError('rate_limited', `Too many requests from ${who}: at most ${rule.limit} ${per}; retry in ${a.retryAfterSeconds} s`, {
+    retryAfterSeconds: a.retryAfterSeconds,
+  });
+}
+
+/**
+ * Drops windows that have ended (the retention job calls this). Nothing reads or writes an ended
+ * window again, so the range delete on expires_ms takes no lock anyone waits for.
+ */
+export async function purgeEndedWindows(db: Db, clock: Clock): Promise<number> {
+  const r = await db.deleteFrom('rate_limit_hits').where('expires_ms', '<=', clock.now().getTime()).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -67,6 +67,10 @@ export function InboxPage() {
                 <Link to={`/cases/${m.caseId}`} onClick={() => { if (!m.readAt) void markRead(m.id); }} data-testid="inbox-open-case">
                   {t('console.inbox.openCase')}
                 </Link>
+              ) : m.kind === 'cases_reported' ? (
+                <Link to="/cases?status=reported" onClick={() => { if (!m.readAt) void markRead(m.id); }} data-testid="inbox-open-reported">
+                  {t('console.inbox.openReported')}
+                </Link>
               ) : null}
               {m.readAt ? (
                 <span className="muted">{t('console.inbox.read')}</span>

@@ -30,6 +30,8 @@ import { AuditLogPage } from './audit/AuditLogPage';
 import { CalendarPage } from './calendar/CalendarPage';
 import { JobsPage } from './ops/JobsPage';
 import { SpotChecksPage } from './spot-checks/SpotChecksPage';
+import { NetworkPage } from './services/NetworkPage';
+import { ServiceCataloguePage } from './services/ServiceCataloguePage';
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { status, me } = useAuth();
@@ -97,6 +99,8 @@ export function App() {
         <Route path="jobs" element={<Allow permission="jobs.run"><JobsPage /></Allow>} />
         <Route path="spot-checks" element={<Allow permission="cases.spot_check"><SpotChecksPage /></Allow>} />
         <Route path="notifications" element={<Allow permission="notifications.admin"><NotificationsAdminPage /></Allow>} />
+        <Route path="services/catalogue" element={<Allow permission="services.read"><ServiceCataloguePage /></Allow>} />
+        <Route path="services/network" element={<Allow permission="services.read"><NetworkPage /></Allow>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -4,6 +4,7 @@
  * (and its label to an i18n bundle); a group with one page the person may open is shown as a
  * plain link, a group with none is not shown.
  */
+import '../../shared/i18n/services-console';
 import { canOpenCatalogue } from '../catalogue/CataloguePage';
 
 export type MenuGroupId = 'overview' | 'cases' | 'field' | 'registry' | 'services' | 'system';
@@ -38,6 +39,8 @@ export const MENU: MenuEntry[] = [
     group: 'registry', to: '/catalogue', label: 'console.nav.catalogue', permission: 'catalogue.read', testId: 'nav-catalogue',
     when: ({ role, can }) => canOpenCatalogue(can, role),
   },
+  { group: 'services', to: '/services/catalogue', label: 'yw.nav.catalogue', permission: 'services.read', testId: 'nav-yw-catalogue' },
+  { group: 'services', to: '/services/network', label: 'yw.nav.network', permission: 'services.read', testId: 'nav-yw-network' },
   { group: 'system', to: '/notifications', label: 'console.nav.notifications', permission: 'notifications.admin', testId: 'nav-notifications' },
   { group: 'system', to: '/calendar', label: 'console.calendar.nav', permission: 'calendar.write', testId: 'nav-calendar' },
   { group: 'system', to: '/audit', label: 'account.audit.nav', permission: 'audit.read', testId: 'nav-audit', when: ({ role }) => role === 'admin' },

@@ -56,7 +56,18 @@ function drawOfflineBasemap(map: L.Map, lang: string) {
   }
 }
 
-export function createSiteMap(el: HTMLElement, opts: SiteMapOptions): SiteMapController {
+export interface BaseMap {
+  map: L.Map;
+  /** WGS-84 → the tiles' coordinates (GCJ-02 when the tiles are). */
+  toView(p: LngLat): L.LatLngTuple;
+  fromView(ll: L.LatLng): LngLat;
+}
+
+/**
+ * A Leaflet map on the deployment's tiles, or on the offline basemap when none are configured
+ * (no request leaves the machine). Other map views draw their own layers on it.
+ */
+export function createBaseMap(el: HTMLElement, opts: Pick<SiteMapOptions, 'config' | 'lang' | 'offlineLabel'>): BaseMap {
   const { tileUrl, tileCrs } = opts.config.map;
   const shift = !!tileUrl && tileCrs === 'gcj02';
   const toView = (p: LngLat): L.LatLngTuple => {
@@ -77,6 +88,11 @@ export function createSiteMap(el: HTMLElement, opts: SiteMapOptions): SiteMapCon
     map.attributionControl.setPrefix(false).addAttribution(opts.offlineLabel);
     drawOfflineBasemap(map, opts.lang);
   }
+  return { map, toView, fromView };
+}
+
+export function createSiteMap(el: HTMLElement, opts: SiteMapOptions): SiteMapController {
+  const { map, toView, fromView } = createBaseMap(el, opts);
 
   const layer = L.featureGroup().addTo(map);
   const byId = new Map<string, L.CircleMarker>();

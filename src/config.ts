@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   CHECKIN_MAX_DEVICE_AGE_HOURS: z.coerce.number().positive().max(24 * 14).default(24),
   DUPLICATE_RADIUS_M: z.coerce.number().int().min(1).max(2000).default(100),
   DUPLICATE_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  TERMINAL_SILENCE_MINUTES: z.coerce.number().int().min(2).max(24 * 60).default(15),
   // Operations (docs/operations.md)
   DATABASE_READ_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://…').optional(),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
@@ -116,6 +117,8 @@ export interface Config {
   shutdown: { drainMs: number; timeoutMs: number };
   metrics: { token: string | null; port: number };
   retention: { signInEventsDays: number };
+  /** Self-service terminals: a terminal silent this long (no heartbeat, no fault report) is down. */
+  terminals: { silenceMs: number };
 }
 
 /**
@@ -213,5 +216,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTty = B
     shutdown: { drainMs: e.SHUTDOWN_DRAIN_MS, timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT },
     retention: { signInEventsDays: e.SIGN_IN_EVENTS_RETENTION_DAYS },
+    terminals: { silenceMs: e.TERMINAL_SILENCE_MINUTES * 60_000 },
   };
 }

@@ -13,7 +13,7 @@ import type { PhotoTable } from './schema/photos.js';
 import type { JobLeaseTable, RateBudgetTable, RateLimitHitTable } from './schema/jobs.js';
 import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingUnitTable, ResponsiblePartyTable, SessionTable, SignInEventTable, SignInThrottleTable, SiteTable, SubdistrictTable, SystemSettingTable, UserScopeTable, UserTable } from './schema/registry.js';
 import type { AuditChainHeadTable, AuditLogTable } from './schema/audit.js';
-import type { ServiceCategoryTable, ServiceGridTable, ServiceIdRevealTable, ServiceItemTable, ServiceItemVersionTable, ServicePointItemTable, ServicePointSessionTable, ServicePointStaffTable, ServicePointTable, ServiceRatingFollowupTable, ServiceRatingTable, ServiceRecordCounterTable, ServiceRecordTable, ServiceSettingsTable } from './schema/services.js';
+import type { ServiceCategoryTable, ServiceGridTable, ServiceIdRevealTable, ServiceItemTable, ServiceItemVersionTable, ServicePointItemTable, ServicePointSessionTable, ServicePointStaffTable, ServicePointTable, ServiceRatingFollowupTable, ServiceRatingTable, ServiceRecordCounterTable, ServiceRecordTable, ServiceSettingsTable, ServiceTerminalOutageTable, ServiceTerminalTable } from './schema/services.js';
 import type { Open311DeliveryTable, Open311IdempotencyTable, Open311KeyTable, Open311RequestTable, PublicPowSpentTable, PublicReportSecretTable } from './schema/open311.js';
 
 export * from './schema/registry.js';
@@ -111,6 +111,8 @@ export interface Database {
   service_id_reveals: ServiceIdRevealTable;
   service_ratings: ServiceRatingTable;
   service_rating_followups: ServiceRatingFollowupTable;
+  service_terminals: ServiceTerminalTable;
+  service_terminal_outages: ServiceTerminalOutageTable;
   open311_keys: Open311KeyTable;
   open311_requests: Open311RequestTable;
   open311_idempotency: Open311IdempotencyTable;

@@ -13,6 +13,7 @@ import { OPEN311_WEBHOOKS_INTERVAL_MS, open311WebhookPoller } from './open311-we
 import { INTERVAL_MS as RETENTION_INTERVAL_MS, retentionPoller } from './retention.js';
 import { INTERVAL_MS as PARTITIONS_INTERVAL_MS, partitionsPoller } from './partitions.js';
 import { INTERVAL_MS as NEW_REPORTS_INTERVAL_MS, newReportsPoller } from './new-reports.js';
+import { INTERVAL_MS as TERMINAL_HEALTH_INTERVAL_MS, terminalHealthPoller } from './terminal-health.js';
 
 /** Each job's polling interval (job lag counts beyond it). */
 export const JOB_INTERVALS_MS: Record<string, number> = {
@@ -26,6 +27,7 @@ export const JOB_INTERVALS_MS: Record<string, number> = {
   retention: RETENTION_INTERVAL_MS,
   partitions: PARTITIONS_INTERVAL_MS,
   'new-reports': NEW_REPORTS_INTERVAL_MS,
+  'terminal-health': TERMINAL_HEALTH_INTERVAL_MS,
 };
 
 /** Seconds each job is behind (oldest due item not processed), for a metrics gauge per job. */
@@ -44,7 +46,7 @@ export interface JobDeps {
 
 /** Every background job of `closeloop serve`. Add a job: create its poller here. */
 export function createJobs(deps: JobDeps): Poller[] {
-  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), open311WebhookPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps), retentionPoller(deps), partitionsPoller(deps), newReportsPoller(deps)];
+  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), open311WebhookPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps), retentionPoller(deps), partitionsPoller(deps), newReportsPoller(deps), terminalHealthPoller(deps)];
 }
 
 /** Starts every job; the returned function stops them and waits for running rounds (`.jobs` lists them for /metrics). */

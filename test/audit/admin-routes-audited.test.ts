@@ -44,6 +44,8 @@ const NOT_ADMINISTRATIVE: Record<string, string> = {
   'POST /api/services/ratings/{id}/appeal': 'front-office casework: the rating\'s follow-up',
   'POST /api/services/ratings/{id}/appeal-decision': 'front-office casework: the rating\'s follow-up',
   'POST /api/public/rate/{token}': 'a citizen\'s rating, no account',
+  'POST /api/terminals/heartbeat': 'a device\'s health report: the terminal\'s status and its maintenance case\'s events',
+  'POST /api/terminals/fault': 'a device\'s fault report: the terminal\'s status and its maintenance case\'s events',
   'POST /api/public/rate/{token}/feedback': 'a citizen\'s rating, no account',
   'POST /api/public/reports': 'a citizen\'s report, no account: case events',
   'POST /api/public/reports/{token}/confirm': 'a citizen\'s confirmation: case events',
@@ -147,6 +149,10 @@ for (const dialect of DIALECTS) {
       },
       'POST /api/services/points/{id}/status': { action: 'service_point.status', call: (i) => ({ method: 'POST', url: `/api/services/points/${i.point}/status`, body: { version: 1, status: 'built', on: '2026-05-20' } }) },
       'PUT /api/services/points/{id}/offer': { action: 'service_point.offer', call: (i) => ({ method: 'PUT', url: `/api/services/points/${i.point}/offer`, body: { version: 2, itemIds: [] } }) },
+      'POST /api/services/points/{id}/terminal-token': {
+        action: 'service_terminal.issue_token',
+        call: (i) => ({ method: 'POST', url: `/api/services/points/${i.terminal}/terminal-token` }),
+      },
       'PATCH /api/services/settings/{subdistrictId}': { action: 'service_settings.update', call: (i) => ({ method: 'PATCH', url: `/api/services/settings/${i.hq}`, body: { badRatingDays: 4 } }) },
       'POST /api/services/items': {
         action: 'service_item.create',
@@ -182,6 +188,7 @@ for (const dialect of DIALECTS) {
       ids.committee = (await db.selectFrom('committees').select('id').where('subdistrict_id', '=', ids.hq).orderBy('id').executeTakeFirstOrThrow()).id;
       const tree = (await ctx.app.inject({ method: 'GET', url: '/api/catalogue', headers: { cookie: admin } })).json().items;
       ids.catalogueSub = tree[0].children[0].id;
+      ids.terminal = (await db.selectFrom('service_points').select('id').where('code', '=', 'YW008-T1').executeTakeFirstOrThrow()).id;
       ids.serviceCategory = (await ctx.app.inject({ method: 'GET', url: '/api/services/catalogue', headers: { cookie: admin } })).json().categories[0].id;
       const basis = (await ctx.app.inject({ method: 'GET', url: `/api/enforcement/legal-bases?subdistrictId=${ids.hq}`, headers: { cookie: admin } })).json();
       const first = (basis.items ?? basis)[0];

@@ -237,3 +237,42 @@ export interface ServiceRatingFollowupTable {
   feedback_at: string | null;
   updated_at: string;
 }
+
+export const TERMINAL_STATES = ['up', 'down'] as const;
+export type TerminalState = (typeof TERMINAL_STATES)[number];
+export const OUTAGE_REASONS = ['silence', 'fault'] as const;
+export type OutageReason = (typeof OUTAGE_REASONS)[number];
+
+/** A monitored self-service terminal (or zone): its device credential's issue and its health. */
+export interface ServiceTerminalTable {
+  point_id: string;
+  subdistrict_id: string;
+  token_issued_at: string;
+  token_issued_by: string | null;
+  /** The last heartbeat or fault report (silence counts from it, or from the token's issue). */
+  last_seen_at: string | null;
+  last_heartbeat_at: string | null;
+  last_fault_at: string | null;
+  fault_code: string | null;
+  fault_text: string | null;
+  app_version: string | null;
+  state: TerminalState;
+  down_reason: OutageReason | null;
+  down_since: string | null;
+  updated_at: string;
+}
+
+/** One outage of a terminal and the maintenance case it opened; open while ended_at is null. */
+export interface ServiceTerminalOutageTable {
+  id: string;
+  point_id: string;
+  subdistrict_id: string;
+  /** = point_id while open, null once ended; unique, so a terminal has at most one open outage. */
+  open_point_id: string | null;
+  reason: OutageReason;
+  fault_code: string | null;
+  fault_text: string | null;
+  started_at: string;
+  ended_at: string | null;
+  case_id: string | null;
+}

@@ -20,6 +20,8 @@ const OTHER: Record<string, EventLabel> = {
   retime: { kind: 'system', zh: '日历调整时限', en: 'Deadline moved by a calendar change' },
   // The reporter's answer on the public tracking page (a contest is a reopen by the public).
   public_confirm: { kind: 'case', zh: '市民确认整改到位', en: 'Reporter confirmed the fix' },
+  // A self-service terminal that reported again after its outage (service-terminals/health.ts).
+  terminal_recovered: { kind: 'system', zh: '终端恢复正常，自动结案', en: 'Terminal back in service: closed automatically' },
 };
 
 const BY_ACTION = new Map<string, EventLabel>(TRANSITIONS.map((t) => [t.action, { kind: 'case', zh: t.zh, en: t.en }]));

@@ -11,7 +11,7 @@ import { DomainError, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { RatingInput, isBadRating } from './rating-input.js';
 import { serviceSettings } from './settings.js';
-import { openSystemCase } from './system-case.js';
+import { fallbackCommittee, openSystemCase } from './system-case.js';
 
 const DAY_MS = 86_400_000;
 
@@ -88,11 +88,6 @@ export async function submitRating(db: Db, clock: Clock, token: string, raw: Rat
 }
 
 /** Building windows belong to no committee; their cases sit with the subdistrict's first committee. */
-async function fallbackCommittee(db: Db, subdistrictId: string) {
-  const c = await db.selectFrom('committees').select('id').where('subdistrict_id', '=', subdistrictId).orderBy('code').limit(1).executeTakeFirstOrThrow();
-  return c.id;
-}
-
 export async function listRatings(db: Db, actor: Actor, f: { pointId?: string; bad?: boolean; from?: string; to?: string; limit?: number } = {}) {
   assertCan(actor, 'services.records.read');
   let q = db

@@ -36,6 +36,12 @@ export async function serviceCaseCategory(db: Db, clock: Clock, subdistrictId: s
   return (await find(spec.code))!;
 }
 
+/** The committee a case about a point without one (a centre's terminal) is filed under: the subdistrict's first. */
+export async function fallbackCommittee(db: Db, subdistrictId: string) {
+  const c = await db.selectFrom('committees').select('id').where('subdistrict_id', '=', subdistrictId).orderBy('code').limit(1).executeTakeFirstOrThrow();
+  return c.id;
+}
+
 export interface SystemCaseInput {
   subdistrictId: string;
   committeeId: string;

@@ -22,6 +22,7 @@ import * as audit from './audit.js';
 import * as spotChecks from './spot-checks.js';
 import * as services from './services.js';
 import * as servicesPublic from './services-public.js';
+import * as terminals from './terminals.js';
 import * as open311 from './open311.js';
 import * as open311Keys from './open311-keys.js';
 import * as publicReports from './public-reports.js';
@@ -208,6 +209,10 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/services/ratings/:id/appeal-decision', 'services.ratings.review', services.appealDecision);
   r('GET', '/api/services/settings/:subdistrictId', 'services.read', services.settings);
   r('PATCH', '/api/services/settings/:subdistrictId', 'services.settings', services.putSettings);
+  r('GET', '/api/services/terminals', 'services.read', terminals.list);
+  r('POST', '/api/services/points/:id/terminal-token', 'services.network.write', terminals.issueToken);
+  r('POST', '/api/terminals/heartbeat', 'public', terminals.heartbeat);
+  r('POST', '/api/terminals/fault', 'public', terminals.fault);
   r('GET', '/api/public/rate/:token', 'public', servicesPublic.ratingPage);
   r('POST', '/api/public/rate/:token', 'public', servicesPublic.rate);
   r('POST', '/api/public/rate/:token/feedback', 'public', servicesPublic.feedback);

@@ -47,4 +47,5 @@ export const SERVICE_REASONS_ZH: Pattern[] = [
   [/^must not exceed the statutory limit$/, '承诺时限不能超过法定时限'],
   [/^must be after starts$/, '结束时间须晚于开始时间'],
   [/^rating window/, '评价期限已过'],
+  [/^only a terminal or a self-service zone reports its health$/, '只有自助终端或自助办理专区可以上报运行状态'],
 ];

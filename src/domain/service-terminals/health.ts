@@ -1,0 +1,159 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import type { OutageReason } from '../../db/schema.js';
+import { SYSTEM_ACTOR } from '../cases/events.js';
+import { closeCaseOutsideDesk } from '../cases/system-close.js';
+import { assertLease, type HeldLease } from '../jobs/lease.js';
+import { parseInput } from '../cases/case-input.js';
+import { hashToken } from '../service-records/records.js';
+import { fallbackCommittee, openSystemCase } from '../service-ratings/system-case.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import { FaultInput, HeartbeatInput } from './terminal-input.js';
+
+/**
+ * A self-service terminal is a site like a bin room: when it goes quiet or reports a fault, a
+ * maintenance case opens in its subdistrict (自助终端故障维修, reported by the system to the
+ * desk, which dispatches it like any other), once per outage; when it reports a heartbeat again
+ * the outage ends and the case is closed with a timeline entry saying so.
+ *
+ * Exactly once: the terminal's status row is the point every writer serialises on (each first
+ * UPDATEs it, which takes its row lock on PostgreSQL; SQLite has one writer), the change to
+ * `down` is a conditional UPDATE only one writer can win, and the outage row's unique
+ * `open_point_id` refuses a second open outage whatever happens.
+ */
+
+export const RECOVERED_REASON = '自助终端恢复正常（收到心跳），系统自动结案';
+
+/** The terminal a device token belongs to, if it is current and the point is still in service. */
+async function terminalByToken(db: Db, token: string) {
+  const row = await db
+    .selectFrom('service_points as p')
+    .innerJoin('service_terminals as t', 't.point_id', 'p.id')
+    .select(['p.id', 'p.subdistrict_id', 'p.status'])
+    .where('p.terminal_token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  if (!row || row.status === 'closed') throw new DomainError('unauthenticated', 'Unknown or revoked terminal token: send the device token as Authorization: Bearer …');
+  return row;
+}
+
+/** Opens an outage and its maintenance case, unless the terminal already has an open one. */
+async function openOutage(trx: Db, clock: Clock, pointId: string, reason: OutageReason, detail: { code?: string; text?: string; silentMs?: number }) {
+  const p = await trx.selectFrom('service_points').select(['subdistrict_id', 'committee_id', 'code', 'name', 'lng', 'lat']).where('id', '=', pointId).executeTakeFirstOrThrow();
+  const at = clock.now().toISOString();
+  const id = newId();
+  const inserted = await trx
+    .insertInto('service_terminal_outages')
+    .values({
+      id, point_id: pointId, subdistrict_id: p.subdistrict_id, open_point_id: pointId, reason, fault_code: detail.code ?? null,
+      fault_text: detail.text ?? null, started_at: at, ended_at: null, case_id: null,
+    })
+    .onConflict((oc) => oc.column('open_point_id').doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return null;
+  const why =
+    reason === 'silence'
+      ? `已 ${Math.round((detail.silentMs ?? 0) / 60_000)} 分钟未收到心跳`
+      : `终端报告故障 ${detail.code}：${detail.text}`;
+  const c = await openSystemCase(trx, clock, {
+    subdistrictId: p.subdistrict_id, committeeId: p.committee_id ?? (await fallbackCommittee(trx, p.subdistrict_id)), kind: 'terminal_fault',
+    source: 'iot', description: `自助终端故障：${p.name}（${p.code}）${why}`, lng: p.lng, lat: p.lat, assignUserId: null,
+    dedupeKey: `terminal_outage:${id}`,
+  });
+  await trx.updateTable('service_terminal_outages').set({ case_id: c.id }).where('id', '=', id).execute();
+  return { outageId: id, caseId: c.id, caseNumber: c.number };
+}
+
+/** A heartbeat: the terminal is up. An open outage ends and its case is closed. The caller owns the transaction. */
+export async function recordHeartbeat(trx: Db, clock: Clock, token: string, raw: HeartbeatInput) {
+  const input = parseInput(HeartbeatInput, raw);
+  const t = await terminalByToken(trx, token);
+  const at = clock.now().toISOString();
+  await trx
+    .updateTable('service_terminals')
+    .set({ last_seen_at: at, last_heartbeat_at: at, ...(input.appVersion ? { app_version: input.appVersion } : {}), state: 'up', down_reason: null, down_since: null, updated_at: at })
+    .where('point_id', '=', t.id)
+    .execute();
+  const open = await trx.selectFrom('service_terminal_outages').select(['id', 'case_id']).where('open_point_id', '=', t.id).executeTakeFirst();
+  let closedCaseId: string | null = null;
+  if (open) {
+    await trx.updateTable('service_terminal_outages').set({ ended_at: at, open_point_id: null }).where('id', '=', open.id).execute();
+    if (open.case_id) {
+      const ev = await closeCaseOutsideDesk(trx, clock, open.case_id, { actor: SYSTEM_ACTOR, action: 'terminal_recovered', reason: RECOVERED_REASON });
+      if (ev) closedCaseId = open.case_id;
+    }
+  }
+  return { state: 'up' as const, recovered: open !== undefined, closedCaseId, at };
+}
+
+/** A fault report: the terminal is down (it is alive, so its silence clock restarts). The caller owns the transaction. */
+export async function recordFault(trx: Db, clock: Clock, token: string, raw: FaultInput) {
+  const input = parseInput(FaultInput, raw);
+  const t = await terminalByToken(trx, token);
+  const at = clock.now().toISOString();
+  await trx
+    .updateTable('service_terminals')
+    .set({ last_seen_at: at, last_fault_at: at, fault_code: input.code, fault_text: input.text, ...(input.appVersion ? { app_version: input.appVersion } : {}), updated_at: at })
+    .where('point_id', '=', t.id)
+    .execute();
+  const wentDown = await trx
+    .updateTable('service_terminals')
+    .set({ state: 'down', down_reason: 'fault', down_since: at })
+    .where('point_id', '=', t.id)
+    .where('state', '=', 'up')
+    .executeTakeFirst();
+  // Already down (gone quiet, now back with a fault): the same outage goes on, its cause now known.
+  if (Number(wentDown.numUpdatedRows) !== 1) await trx.updateTable('service_terminals').set({ down_reason: 'fault' }).where('point_id', '=', t.id).execute();
+  const opened = Number(wentDown.numUpdatedRows) === 1 ? await openOutage(trx, clock, t.id, 'fault', { code: input.code, text: input.text }) : null;
+  const open = await trx.selectFrom('service_terminal_outages').select(['id', 'case_id']).where('open_point_id', '=', t.id).executeTakeFirst();
+  return { state: 'down' as const, opened: opened !== null, caseId: open?.case_id ?? null, at };
+}
+
+export interface SilenceOptions {
+  silenceMs: number;
+  /** Run by the job under its lease: each terminal's change commits only while the lease is ours. */
+  lease?: { held: HeldLease; ttlMs: number };
+  /** At most this many terminals per round (the rest wait for the next). */
+  limit?: number;
+}
+
+/**
+ * The silence check (job `terminal-health`): every monitored terminal of a built point whose last
+ * word (heartbeat or fault, else the token's issue) is older than the threshold goes down and
+ * opens its outage and case — one transaction per terminal, so one failure holds up no other.
+ */
+export async function detectSilentTerminals(db: Db, clock: Clock, opts: SilenceOptions): Promise<number> {
+  const now = clock.now();
+  const cutoff = new Date(now.getTime() - opts.silenceMs).toISOString();
+  const lastWord = sql<string>`coalesce(t.last_seen_at, t.token_issued_at)`;
+  const silent = await db
+    .selectFrom('service_terminals as t')
+    .innerJoin('service_points as p', 'p.id', 't.point_id')
+    .select(['t.point_id', lastWord.as('last_word')])
+    .where('t.state', '=', 'up')
+    .where('p.status', '=', 'built')
+    .where('p.terminal_token_hash', 'is not', null)
+    .where(sql<boolean>`${lastWord} < ${cutoff}`)
+    .orderBy('t.point_id')
+    .limit(opts.limit ?? 500)
+    .execute();
+  let opened = 0;
+  for (const s of silent) {
+    const did = await db.transaction().execute(async (trx) => {
+      if (opts.lease) await assertLease(trx, clock, opts.lease.held, opts.lease.ttlMs);
+      // Re-checked under the row's lock: a heartbeat that came in since the read above wins.
+      const res = await trx
+        .updateTable('service_terminals as t')
+        .set({ state: 'down', down_reason: 'silence', down_since: now.toISOString(), updated_at: now.toISOString() })
+        .where('t.point_id', '=', s.point_id)
+        .where('t.state', '=', 'up')
+        .where(sql<boolean>`coalesce(last_seen_at, token_issued_at) < ${cutoff}`)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return false;
+      return (await openOutage(trx, clock, s.point_id, 'silence', { silentMs: now.getTime() - Date.parse(s.last_word) })) !== null;
+    });
+    if (did) opened++;
+  }
+  return opened;
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import type { OutageReason, PointKind, TerminalState } from '../../db/schema.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { assertOwnsSubdistrict, scopeCondition } from '../auth/scope.js';
+import { loadVisiblePoint } from '../service-network/points.js';
+import { hashToken } from '../service-records/records.js';
+import type { Clock } from '../shared/clock.js';
+import { invalidField } from '../shared/errors.js';
+
+/** Points that report their own health: single terminals and self-service zones. */
+export const MONITORED_KINDS: readonly PointKind[] = ['terminal', 'self_service_zone'];
+
+/** A device credential: shown once, stored only as its SHA-256. */
+const newDeviceToken = () => `clt_${randomBytes(32).toString('base64url')}`;
+
+export interface TerminalStatus {
+  pointId: string;
+  code: string;
+  name: string;
+  kind: PointKind;
+  subdistrictId: string;
+  committeeId: string | null;
+  /** unmonitored: no device token issued yet. */
+  state: TerminalState | 'unmonitored';
+  downReason: OutageReason | null;
+  downSince: string | null;
+  tokenIssuedAt: string | null;
+  lastSeenAt: string | null;
+  lastHeartbeatAt: string | null;
+  lastFaultAt: string | null;
+  faultCode: string | null;
+  faultText: string | null;
+  appVersion: string | null;
+  /** The maintenance case of the open outage. */
+  openCase: { id: string; number: string; status: string } | null;
+}
+
+/**
+ * Issues (or replaces) the device token of a terminal or self-service zone: the old token stops
+ * working at once. The token is in the answer only; its issue is audited by the route. The
+ * caller owns the transaction.
+ */
+export async function issueTerminalToken(db: Db, clock: Clock, actor: Actor, pointId: string) {
+  assertCan(actor, 'services.network.write');
+  const p = await loadVisiblePoint(db, actor, pointId);
+  assertOwnsSubdistrict(actor, p.subdistrict_id, 'Service point');
+  if (!MONITORED_KINDS.includes(p.kind)) throw invalidField('kind', 'only a terminal or a self-service zone reports its health');
+  if (p.status === 'closed') throw invalidField('status', 'the point is closed');
+  const token = newDeviceToken();
+  const at = clock.now().toISOString();
+  await db.updateTable('service_points').set({ terminal_token_hash: hashToken(token), updated_at: at }).where('id', '=', p.id).execute();
+  await db
+    .insertInto('service_terminals')
+    .values({
+      point_id: p.id, subdistrict_id: p.subdistrict_id, token_issued_at: at, token_issued_by: actor.userId, last_seen_at: null, last_heartbeat_at: null,
+      last_fault_at: null, fault_code: null, fault_text: null, app_version: null, state: 'up', down_reason: null, down_since: null, updated_at: at,
+    })
+    // A new token restarts the silence clock (the device is being set up again); its state stays.
+    .onConflict((oc) => oc.column('point_id').doUpdateSet({ token_issued_at: at, token_issued_by: actor.userId, last_seen_at: null, updated_at: at }))
+    .execute();
+  return { pointId: p.id, token, issuedAt: at };
+}
+
+/** Terminals and zones in the actor's scope with their health, down ones first. */
+export async function listTerminals(db: Db, actor: Actor, filter: { subdistrictId?: string; state?: TerminalState | 'unmonitored'; pointId?: string } = {}) {
+  assertCan(actor, 'services.read');
+  let q = db
+    .selectFrom('service_points as p')
+    .leftJoin('service_terminals as t', 't.point_id', 'p.id')
+    .leftJoin('service_terminal_outages as o', 'o.open_point_id', 'p.id')
+    .leftJoin('cases as c', 'c.id', 'o.case_id')
+    .select([
+      'p.id', 'p.code', 'p.name', 'p.kind', 'p.subdistrict_id', 'p.committee_id', 'p.terminal_token_hash', 't.state', 't.down_reason', 't.down_since',
+      't.token_issued_at', 't.last_seen_at', 't.last_heartbeat_at', 't.last_fault_at', 't.fault_code', 't.fault_text', 't.app_version',
+      'c.id as case_id', 'c.number as case_number', 'c.status as case_status',
+    ])
+    .where('p.kind', 'in', MONITORED_KINDS)
+    .where('p.status', '=', 'built')
+    .where(scopeCondition(actor, 'p.subdistrict_id', 'p.committee_id'));
+  if (filter.subdistrictId) q = q.where('p.subdistrict_id', '=', filter.subdistrictId);
+  if (filter.pointId) q = q.where('p.id', '=', filter.pointId);
+  if (filter.state === 'unmonitored') q = q.where((eb) => eb.or([eb('t.point_id', 'is', null), eb('p.terminal_token_hash', 'is', null)]));
+  else if (filter.state) q = q.where('t.state', '=', filter.state).where('p.terminal_token_hash', 'is not', null);
+  const rows = await q.orderBy(sql`case when t.state = 'down' then 0 else 1 end`).orderBy('p.code').limit(5000).execute();
+  const items: TerminalStatus[] = rows.map((r) => ({
+    pointId: r.id, code: r.code, name: r.name, kind: r.kind, subdistrictId: r.subdistrict_id, committeeId: r.committee_id,
+    state: r.state && r.terminal_token_hash ? r.state : 'unmonitored', downReason: r.down_reason ?? null, downSince: r.down_since ?? null,
+    tokenIssuedAt: r.token_issued_at ?? null, lastSeenAt: r.last_seen_at ?? null, lastHeartbeatAt: r.last_heartbeat_at ?? null,
+    lastFaultAt: r.last_fault_at ?? null, faultCode: r.fault_code ?? null, faultText: r.fault_text ?? null, appVersion: r.app_version ?? null,
+    openCase: r.case_id ? { id: r.case_id, number: r.case_number!, status: r.case_status! } : null,
+  }));
+  const count = (s: TerminalStatus['state']) => items.filter((i) => i.state === s).length;
+  return { totals: { points: items.length, up: count('up'), down: count('down'), unmonitored: count('unmonitored') }, items };
+}

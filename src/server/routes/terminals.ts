@@ -1,0 +1,77 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { TERMINAL_STATES } from '../../db/schema.js';
+import type { Db } from '../../db/index.js';
+import { recordFault, recordHeartbeat } from '../../domain/service-terminals/health.js';
+import { FaultInput, HeartbeatInput } from '../../domain/service-terminals/terminal-input.js';
+import { issueTerminalToken, listTerminals } from '../../domain/service-terminals/terminals.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import { audited } from '../audited.js';
+import { PublicRateLimit } from '../public-rate-limit.js';
+import { def } from '../route.js';
+
+const Id = z.string().min(1).max(64);
+const tags = ['services'];
+
+/** Terminals of a centre share one address; a heartbeat a minute each leaves room for dozens. */
+const terminalCalls = new PublicRateLimit(600, 60_000);
+
+function deviceToken(req: FastifyRequest): string {
+  const header = req.headers.authorization;
+  const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
+  if (!token || token.length > 200) throw new DomainError('unauthenticated', "Send the terminal's device token as Authorization: Bearer …");
+  return token;
+}
+
+export const heartbeat = def({
+  access: 'public',
+  schema: {
+    tags, summary: "A self-service terminal's heartbeat (device token as Authorization: Bearer …); ends an outage and closes its maintenance case",
+    body: HeartbeatInput,
+  },
+  handler: async ({ req, deps }) => {
+    terminalCalls.check(req, 'terminal');
+    const token = deviceToken(req);
+    return deps.db.transaction().execute((trx) => recordHeartbeat(trx, deps.clock, token, req.body));
+  },
+});
+
+export const fault = def({
+  access: 'public',
+  schema: {
+    tags, summary: 'A self-service terminal reports a fault (code + text); opens a maintenance case once per outage',
+    body: FaultInput,
+  },
+  handler: async ({ req, deps }) => {
+    terminalCalls.check(req, 'terminal');
+    const token = deviceToken(req);
+    return deps.db.transaction().execute((trx) => recordFault(trx, deps.clock, token, req.body));
+  },
+});
+
+export const list = def({
+  schema: {
+    tags, summary: 'Self-service terminals and zones in my scope: up or down, last heartbeat and fault, the open maintenance case',
+    querystring: z.strictObject({ subdistrictId: Id.optional(), state: z.enum([...TERMINAL_STATES, 'unmonitored']).optional() }),
+  },
+  handler: async ({ req, deps, actor }) => listTerminals(deps.db, actor, req.query),
+});
+
+export const issueToken = def({
+  schema: {
+    tags, summary: "Issue (or replace) a terminal's device token (administrators); the token is in this answer only",
+    params: z.strictObject({ id: Id }),
+  },
+  handler: async ({ req, reply, deps, actor }) => {
+    const out = await audited(
+      { req, deps, actor },
+      {
+        action: 'service_terminal.issue_token', entity: 'service_point', entityId: req.params.id,
+        after: async (trx: Db, r) => ({ ...(await listTerminals(trx, actor, { pointId: r.pointId })).items[0], tokenIssuedAt: r.issuedAt }),
+      },
+      (trx: Db) => issueTerminalToken(trx, deps.clock, actor, req.params.id),
+    );
+    reply.status(201);
+    return out;
+  },
+});

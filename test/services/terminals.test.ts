@@ -1,0 +1,200 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPEN_STATUSES } from '../../src/domain/cases/lifecycle.js';
+import { detectSilentTerminals, recordFault, recordHeartbeat } from '../../src/domain/service-terminals/health.js';
+import { issueTerminalToken } from '../../src/domain/service-terminals/terminals.js';
+import { terminalHealthPoller } from '../../src/jobs/terminal-health.js';
+import { type TestContext, signInAs } from '../helpers/app.js';
+import { DIALECTS } from '../helpers/db.js';
+import { actorOf, pointByCode, servicesContext } from './helpers.js';
+
+const SILENCE_MS = 15 * 60_000;
+const MINUTE = 60_000;
+
+describe.each(DIALECTS)('self-service terminals as sites (%s)', (kind) => {
+  let ctx: TestContext;
+  let admin: string;
+  beforeAll(async () => {
+    ctx = await servicesContext(kind);
+    admin = await signInAs(ctx.app, 'admin');
+  }, 60_000);
+  afterAll(async () => ctx?.close());
+
+  const db = () => ctx.handle.db;
+  const beat = (token: string) => db().transaction().execute((trx) => recordHeartbeat(trx, ctx.clock, token, {}));
+  const fault = (token: string, code = 'E-PRINTER', text = '打印机缺纸') => db().transaction().execute((trx) => recordFault(trx, ctx.clock, token, { code, text }));
+  const check = () => detectSilentTerminals(db(), ctx.clock, { silenceMs: SILENCE_MS });
+  async function issue(code: string) {
+    const p = await pointByCode(ctx, code);
+    const a = await actorOf(ctx, 'district-admin');
+    return { point: p, ...(await db().transaction().execute((trx) => issueTerminalToken(trx, ctx.clock, a, p.id))) };
+  }
+  /** The maintenance cases ever opened for a terminal, oldest first. */
+  async function casesOf(pointId: string) {
+    return db()
+      .selectFrom('service_terminal_outages as o')
+      .innerJoin('cases as c', 'c.id', 'o.case_id')
+      .innerJoin('case_categories as k', 'k.id', 'c.category_id')
+      .select(['c.id', 'c.status', 'c.source', 'c.subdistrict_id', 'k.code', 'o.reason', 'o.ended_at', 'o.started_at'])
+      .where('o.point_id', '=', pointId)
+      .orderBy('o.started_at')
+      .orderBy('c.number')
+      .execute();
+  }
+  const openCases = async (pointId: string) => (await casesOf(pointId)).filter((c) => OPEN_STATUSES.includes(c.status));
+  const stateOf = async (pointId: string) => (await db().selectFrom('service_terminals').select('state').where('point_id', '=', pointId).executeTakeFirstOrThrow()).state;
+
+  it('an administrator issues a device token: shown once, stored hashed, audited; others are refused', async () => {
+    const p = await pointByCode(ctx, 'YW008-T1');
+    const operator = await signInAs(ctx.app, 'operator');
+    const denied = await ctx.app.inject({ method: 'POST', url: `/api/services/points/${p.id}/terminal-token`, headers: { cookie: operator } });
+    expect(denied.statusCode).toBe(403);
+    const window = await pointByCode(ctx, 'YW008-CTR');
+    const wrongKind = await ctx.app.inject({ method: 'POST', url: `/api/services/points/${window.id}/terminal-token`, headers: { cookie: admin } });
+    expect(wrongKind.statusCode).toBe(400);
+    expect(wrongKind.json().error.details.fields[0]).toMatchObject({ field: 'kind' });
+    const res = await ctx.app.inject({ method: 'POST', url: `/api/services/points/${p.id}/terminal-token`, headers: { cookie: admin } });
+    expect(res.statusCode).toBe(201);
+    const { token } = res.json();
+    expect(token).toMatch(/^clt_/);
+    const stored = await pointByCode(ctx, 'YW008-T1');
+    expect(stored.terminal_token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored.terminal_token_hash).not.toContain(token);
+    const audit = await db().selectFrom('audit_log').selectAll().where('action', '=', 'service_terminal.issue_token').execute();
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit[0])).not.toContain(token);
+    // The API takes the token as a bearer credential; anything else is 401.
+    const none = await ctx.app.inject({ method: 'POST', url: '/api/terminals/heartbeat', payload: {} });
+    expect(none.statusCode).toBe(401);
+    const wrong = await ctx.app.inject({ method: 'POST', url: '/api/terminals/heartbeat', headers: { authorization: 'Bearer clt_wrong' }, payload: {} });
+    expect(wrong.statusCode).toBe(401);
+    const ok = await ctx.app.inject({ method: 'POST', url: '/api/terminals/heartbeat', headers: { authorization: `Bearer ${token}` }, payload: { appVersion: '2.4.1' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ state: 'up', recovered: false });
+    const badFault = await ctx.app.inject({ method: 'POST', url: '/api/terminals/fault', headers: { authorization: `Bearer ${token}` }, payload: { code: 'bad code!', text: '' } });
+    expect(badFault.statusCode).toBe(400);
+    // A replaced token stops working at once.
+    const again = await ctx.app.inject({ method: 'POST', url: `/api/services/points/${p.id}/terminal-token`, headers: { cookie: admin } });
+    const stale = await ctx.app.inject({ method: 'POST', url: '/api/terminals/heartbeat', headers: { authorization: `Bearer ${token}` }, payload: {} });
+    expect(stale.statusCode).toBe(401);
+    expect((await beat(again.json().token)).state).toBe('up');
+  });
+
+  it('silence → one maintenance case in the subdistrict (repeated checks, two instances) → heartbeat closes it with a timeline entry', async () => {
+    const t = await issue('YW008-T2');
+    await beat(t.token);
+    ctx.clock.advance(SILENCE_MS - MINUTE);
+    expect(await check()).toBe(0);
+    expect(await openCases(t.point.id)).toHaveLength(0);
+    ctx.clock.advance(2 * MINUTE);
+    // Two instances run the job at once, then both again, then a bare check: one case.
+    const make = (holder: string) => terminalHealthPoller({ db: db(), config: ctx.deps.config, clock: ctx.clock, holder });
+    const [a, b] = [make('instance-a'), make('instance-b')];
+    await Promise.all([a.runOnce(), b.runOnce(), check()]);
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    expect(await check()).toBe(0);
+    await a.destroy();
+    await b.destroy();
+    const cases = await casesOf(t.point.id);
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ status: 'reported', source: 'iot', code: 'YW0201', subdistrict_id: t.point.subdistrict_id, reason: 'silence', ended_at: null });
+    expect(await stateOf(t.point.id)).toBe('down');
+    // The desk was told.
+    const note = await db().selectFrom('notifications').select('kind').where('case_id', '=', cases[0]!.id).execute();
+    expect(note.map((n) => n.kind)).toEqual(['service_terminal_fault']);
+    // Back: the case is closed, saying why.
+    ctx.clock.advance(30 * MINUTE);
+    const back = await beat(t.token);
+    expect(back).toMatchObject({ recovered: true, closedCaseId: cases[0]!.id });
+    const after = await casesOf(t.point.id);
+    expect(after[0]).toMatchObject({ status: 'closed' });
+    expect(after[0]!.ended_at).not.toBeNull();
+    const events = await db().selectFrom('case_events').select(['action', 'to_status', 'note', 'actor_role']).where('case_id', '=', cases[0]!.id).orderBy('seq').execute();
+    expect(events.at(-1)).toMatchObject({ action: 'terminal_recovered', to_status: 'closed', actor_role: 'system' });
+    expect(events.at(-1)!.note).toContain('恢复正常');
+    const timeline = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${cases[0]!.id}`, headers: { cookie: admin } })).json();
+    expect(JSON.stringify(timeline)).toContain('终端恢复正常，自动结案');
+    expect(await stateOf(t.point.id)).toBe('up');
+  });
+
+  it('a fault report opens a case once; repeated faults and checks add none; a heartbeat closes it', async () => {
+    const t = await issue('YW010-T1');
+    const first = await fault(t.token);
+    expect(first).toMatchObject({ state: 'down', opened: true });
+    const second = await fault(t.token, 'E-CARD', '读卡器故障');
+    expect(second).toMatchObject({ opened: false, caseId: first.caseId });
+    ctx.clock.advance(SILENCE_MS * 3);
+    await check();
+    const cases = await casesOf(t.point.id);
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ reason: 'fault', status: 'reported', code: 'YW0201' });
+    const c = await db().selectFrom('cases').select('description').where('id', '=', first.caseId!).executeTakeFirstOrThrow();
+    expect(c.description).toContain('E-PRINTER');
+    await beat(t.token);
+    expect(await openCases(t.point.id)).toHaveLength(0);
+    // The next outage is a new case.
+    await fault(t.token);
+    expect(await casesOf(t.point.id)).toHaveLength(2);
+    expect(await openCases(t.point.id)).toHaveLength(1);
+    await beat(t.token);
+  });
+
+  it('status is readable in scope: the subdistrict sees its terminals up or down, another subdistrict does not', async () => {
+    const t = await issue('YW008-T1');
+    await beat(t.token);
+    await fault(t.token, 'E-NET', '网络中断');
+    const operator = await signInAs(ctx.app, 'operator');
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/services/terminals', headers: { cookie: operator } });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    const t1 = body.items.find((i: { code: string }) => i.code === 'YW008-T1');
+    expect(t1).toMatchObject({ state: 'down', downReason: 'fault', faultCode: 'E-NET', openCase: { status: 'reported' } });
+    expect(body.items[0].state).toBe('down'); // down ones first
+    expect(body.items.every((i: { subdistrictId: string }) => i.subdistrictId === t.point.subdistrict_id)).toBe(true);
+    expect(body.totals.down).toBeGreaterThanOrEqual(1);
+    const other = await signInAs(ctx.app, 'xx-operator');
+    const theirs = (await ctx.app.inject({ method: 'GET', url: '/api/services/terminals', headers: { cookie: other } })).json();
+    expect(theirs.items.some((i: { code: string }) => i.code === 'YW008-T1')).toBe(false);
+    expect(theirs.items.some((i: { code: string }) => i.code === 'YW010-T1')).toBe(true);
+    await beat(t.token);
+  });
+
+  it('property: over random heartbeats, faults, silences and checks a terminal has at most one open case, open exactly when it is down', async () => {
+    const t = await issue('YW010-T2');
+    const Step = fc.oneof(
+      fc.constant({ kind: 'beat' as const }),
+      fc.constant({ kind: 'fault' as const }),
+      fc.constant({ kind: 'check' as const }),
+      fc.integer({ min: 1, max: 40 }).map((minutes) => ({ kind: 'wait' as const, minutes })),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(Step, { minLength: 1, maxLength: 14 }), async (steps) => {
+        await beat(t.token);
+        let down = false;
+        let lastSeen = ctx.clock.now().getTime();
+        for (const s of steps) {
+          if (s.kind === 'beat') {
+            await beat(t.token);
+            down = false;
+            lastSeen = ctx.clock.now().getTime();
+          } else if (s.kind === 'fault') {
+            await fault(t.token);
+            down = true;
+            lastSeen = ctx.clock.now().getTime();
+          } else if (s.kind === 'wait') {
+            ctx.clock.advance(s.minutes * MINUTE);
+          } else {
+            await check();
+            if (ctx.clock.now().getTime() - lastSeen > SILENCE_MS) down = true;
+          }
+          const open = await openCases(t.point.id);
+          expect(open.length).toBeLessThanOrEqual(1);
+          expect(open.length === 1).toBe(down);
+          expect(await stateOf(t.point.id)).toBe(down ? 'down' : 'up');
+        }
+      }),
+      { numRuns: kind === 'sqlite' ? 30 : 12, seed: 15_06 },
+    );
+    await beat(t.token);
+  }, 120_000);
+});

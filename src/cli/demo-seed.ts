@@ -6,6 +6,8 @@ import { seedServicesDemo } from '../domain/demo/seed-services.js';
 import type { CliContext } from './context.js';
 import { seedDemoSweeps } from '../domain/demo/seed-demo-sweeps.js';
 import { progressBar } from './progress.js';
+import { DEMO_SERVICE_ACTIVITY, seedServiceActivity } from '../domain/service-activity/seed-activity.js';
+import { filesFor } from '../domain/storage/index.js';
 
 /** The demo (registry and staff), then its last four weeks of cases and check-ins; used by `start` and `seed --demo`. */
 export async function seedDemoData(ctx: CliContext, o: { extraSubdistricts?: number; seed?: number } = {}) {
@@ -21,7 +23,9 @@ export async function seedDemoData(ctx: CliContext, o: { extraSubdistricts?: num
     // After the case history: it walks every subdistrict, and the other Changning towns the grid
     // layer adds have no sites of their own.
     const services = await seedServicesDemo(db, ctx.deps.clock, { password: DEMO_PASSWORD });
-    return { ...res, services, history: totals };
+    // Four weeks of the front office on that network, by the generator `seed --scale --services` uses.
+    const activity = await seedServiceActivity(db, sink, filesFor(ctx.config), { ...DEMO_SERVICE_ACTIVITY, seed: o.seed ?? 2026, now: ctx.deps.clock.now() });
+    return { ...res, services: { ...services, activity }, history: totals };
   } finally {
     history.stop();
     await sink.finish();

@@ -112,13 +112,16 @@ for (const dialect of DIALECTS) {
     let scratch: Awaited<ReturnType<typeof scratchCliDatabase>>;
     let ctx: CliContext;
     let history: { cases: number; events: number; checkins: number };
+    let badRatingCases = 0;
 
     beforeAll(async () => {
       scratch = await scratchCliDatabase(dialect);
       ctx = await openContext();
       const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
       try {
-        ({ history } = await seedDemoData(ctx));
+        let services;
+        ({ history, services } = await seedDemoData(ctx));
+        badRatingCases = services.activity.bad;
       } finally {
         err.mockRestore();
       }
@@ -139,7 +142,8 @@ for (const dialect of DIALECTS) {
       expect([...statuses].some((s) => ['reported', 'filed', 'dispatched', 'handled', 'on_hold'].includes(s))).toBe(true);
       const passed = await db.selectFrom('case_events').select('to_status').distinct().execute();
       for (const s of ['reported', 'filed', 'dispatched', 'handled', 'closed']) expect(passed.map((e) => e.to_status)).toContain(s);
-      expect(byStatus.reduce((a, r) => a + Number(r.n), 0)).toBe(history.cases);
+      // …and the 差评 cases of the front office's four weeks.
+      expect(byStatus.reduce((a, r) => a + Number(r.n), 0)).toBe(history.cases + badRatingCases);
       for (const s of await db.selectFrom('subdistricts').select('id').execute()) expect((await verifyChain(db, s.id)).ok).toBe(true);
       // One case-number series per subdistrict: the history's numbers are the live series, and each
       // day's counter stands at the day's last number, so a report made today continues it.
@@ -179,6 +183,26 @@ for (const dialect of DIALECTS) {
       expect(figures.selfToReportedRatio).toBeGreaterThan(3.3);
       expect(figures.selfToReportedRatio).toBeLessThan(6.2);
       expect(figures.sweepSelfResolved.shop).toBeGreaterThan(0);
+    });
+
+    it('opens on four weeks of the front office: records at every Hongqiao window, ratings, and 差评 cases through their loop', async () => {
+      const db = ctx.handle.db;
+      const hq = await db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow();
+      const byKind = await db.selectFrom('service_records as r').innerJoin('service_points as p', 'p.id', 'r.point_id')
+        .select(['p.kind', (eb) => eb.fn.count<number>('r.point_id').distinct().as('points'), (eb) => eb.fn.countAll<number>().as('n')])
+        .where('r.subdistrict_id', '=', hq.id).groupBy('p.kind').execute();
+      const kinds = new Map(byKind.map((k) => [k.kind, { points: Number(k.points), n: Number(k.n) }]));
+      expect(kinds.get('committee_window')?.points).toBe(16);
+      expect(kinds.get('building_window')?.points).toBe(3);
+      expect(kinds.get('centre')!.n).toBeGreaterThan(kinds.get('committee_window')!.n);
+      const ratings = await db.selectFrom('service_ratings').select(['level', 'case_id']).where('subdistrict_id', '=', hq.id).execute();
+      const bad = ratings.filter((r) => r.level <= 2);
+      expect(ratings.filter((r) => r.level >= 4).length / ratings.length).toBeGreaterThan(0.9);
+      expect(bad.length).toBeGreaterThan(0);
+      expect(bad.every((r) => r.case_id !== null)).toBe(true);
+      const loops = await db.selectFrom('service_rating_followups as f').innerJoin('cases as c', 'c.id', 'f.case_id').select(['c.status', 'f.callback_at']).execute();
+      expect(loops.length).toBeGreaterThanOrEqual(3);
+      expect(loops.some((l) => l.status === 'closed')).toBe(true);
     });
 
     it('counts no more closures among the due than handlings, on every row of every daily grain, and equals a rebuild', async () => {

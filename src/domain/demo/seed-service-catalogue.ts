@@ -18,7 +18,7 @@ function materialsFor(line: ItemLine): MaterialSpec[] {
   m.push({ name: `${name}申请表`, form: 'original', copies: 1, eLicenceExempt: false, deferrable: false, note: '窗口可现场填写' });
   if (type === 'JF') m.push({ name: '家庭收入及财产状况声明', form: 'original', copies: 1, eLicenceExempt: false, deferrable: true, note: '可容缺，10个工作日内补交' }, { name: '户口簿', form: 'original_and_copy', copies: 1, eLicenceExempt: true, deferrable: false, note: '' });
   if (type === 'QR' || type === 'XK') m.push({ name: '相关证明材料', form: 'copy', copies: 1, eLicenceExempt: false, deferrable: true, note: '按具体情形提供' });
-  if (proxy) m.push({ name: '授权委托书及代办人身份证件', form: 'original', copies: 1, eLicenceExempt: false, deferrable: false, note: '仅代办时提供' });
+  if (proxy) m.push({ name: '授权委托书及代办人身份证件', form: 'original', copies: 1, eLicenceExempt: false, deferrable: false, note: '仅代办时提供', proxyOnly: true });
   return m;
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/index.js';
 import { addDays, OFFICE_PERIODS_MS, shanghaiDate, shanghaiMidnight } from '../calendar/office-hours.js';
-import { isWorkingDay, loadOverrides } from '../calendar/working-days.js';
+import { type OverrideMap, isWorkingDay, loadOverrides } from '../calendar/working-days.js';
 
 /** End of the office day (17:30 Asia/Shanghai) as an offset from local midnight. */
 const CLOSE_MS = OFFICE_PERIODS_MS[OFFICE_PERIODS_MS.length - 1]![1];
@@ -13,10 +13,19 @@ const CLOSE_MS = OFFICE_PERIODS_MS[OFFICE_PERIODS_MS.length - 1]![1];
  * when that is later).
  */
 export async function dueAfterWorkingDays(db: Db, acceptedAt: Date, days: number, subdistrictId: string | null): Promise<Date> {
+  const date = shanghaiDate(acceptedAt);
+  if (days === 0) return dueWithOverrides(acceptedAt, 0, new Map());
+  // Generous window: 365 working days fit in well under three calendar years of overrides.
+  return dueWithOverrides(acceptedAt, days, await loadOverrides(db, date, addDays(date, Math.ceil(days * 2) + 40), subdistrictId));
+}
+
+/**
+ * The same rule on overrides already loaded (they must cover the days counted): the activity
+ * generator loads a subdistrict's calendar once for a year of records.
+ */
+export function dueWithOverrides(acceptedAt: Date, days: number, overrides: OverrideMap): Date {
   let date = shanghaiDate(acceptedAt);
   if (days === 0) return new Date(Math.max(acceptedAt.getTime(), shanghaiMidnight(date) + CLOSE_MS));
-  // Generous window: 365 working days fit in well under three calendar years of overrides.
-  const overrides = await loadOverrides(db, date, addDays(date, Math.ceil(days * 2) + 40), subdistrictId);
   let left = days;
   for (let i = 0; i < 2000; i++) {
     date = addDays(date, 1);

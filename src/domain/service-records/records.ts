@@ -58,7 +58,7 @@ async function nextRecordNumber(db: Db, subdistrictId: string, at: Date) {
 }
 
 /** Checks the materials received against the version's checklist; returns how many were deferred (容缺). */
-export function checkMaterials(specs: MaterialSpec[], receipts: { index: number; received: boolean; deferred: boolean }[]) {
+export function checkMaterials(specs: MaterialSpec[], receipts: { index: number; received: boolean; deferred: boolean }[], o: { proxy: boolean } = { proxy: false }) {
   const byIndex = new Map<number, { received: boolean; deferred: boolean }>();
   for (const [i, r] of receipts.entries()) {
     if (r.index >= specs.length) throw invalidField(`materials.${i}.index`, 'no such material in the guide of this item');
@@ -70,6 +70,7 @@ export function checkMaterials(specs: MaterialSpec[], receipts: { index: number;
   specs.forEach((spec, index) => {
     const r = byIndex.get(index);
     if (r?.received) return;
+    if (spec.proxyOnly && !o.proxy) return;
     if (spec.eLicenceExempt && !r?.deferred) return;
     if (r?.deferred) {
       if (!spec.deferrable) throw invalidField(`materials`, `${spec.name}: this material cannot be deferred (容缺 not allowed)`);
@@ -105,7 +106,7 @@ export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: Reco
     throw invalidField('agent', 'only a 代办 record names an agent');
   }
   if (input.assistRole === 'assist' && version.assist_allowed !== 1) throw invalidField('assistRole', '帮办 is not offered for this item');
-  const deferred = checkMaterials(JSON.parse(version.materials), input.materials);
+  const deferred = checkMaterials(JSON.parse(version.materials), input.materials, { proxy: input.assistRole === 'proxy' });
   const dueAt = await dueAfterWorkingDays(db, now, version.promised_limit_days, point.subdistrict_id);
   const token = newToken();
   const at = now.toISOString();

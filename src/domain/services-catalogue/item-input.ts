@@ -11,6 +11,8 @@ export const MaterialSpec = z.strictObject({
   /** 容缺受理: the office may accept without it and take it later. */
   deferrable: z.boolean().default(false),
   note: z.string().trim().max(500).default(''),
+  /** Asked for only when an agent files (代办): the authorisation and the agent's ID. */
+  proxyOnly: z.boolean().optional(),
 });
 export type MaterialSpec = z.output<typeof MaterialSpec>;
 

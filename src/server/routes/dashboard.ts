@@ -9,6 +9,7 @@ import { REPORT_PERIODS, renderPeriodReport } from '../../domain/dashboard/repor
 import { WINDOWS } from '../../domain/dashboard/slice.js';
 import { compareWindows, dashboardSummary } from '../../domain/dashboard/summary.js';
 import { sourceSlices } from '../../domain/dashboard/source-slices.js';
+import { servicesBoard } from '../../domain/dashboard/services-board.js';
 import { categoryBreakdown, dailyTrend, hourlyTrend } from '../../domain/dashboard/trends.js';
 import { reader } from '../deps.js';
 import { def } from '../route.js';
@@ -40,6 +41,15 @@ export const sources = def({
     querystring: SourcesQuery,
   },
   handler: async ({ req, deps, actor }) => sourceSlices(deps.db, deps.clock, actor, req.query),
+});
+
+export const services = def({
+  schema: {
+    tags: ['dashboard'],
+    summary: "一网通办 board per subdistrict in my scope: today's records accepted / finished, overdue records, 好评率 over ratingDays (default 30), open 差评 and those past their deadline, terminals down, self-service zones per grid (docs/services.md)",
+    querystring: z.strictObject({ subdistrictId: id.optional(), ratingDays: z.coerce.number().int().min(1).max(366).optional() }),
+  },
+  handler: async ({ req, deps, actor }) => servicesBoard(reader(deps), deps.clock, actor, req.query),
 });
 
 export const summary = def({

@@ -171,6 +171,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/dashboard/feed', 'dashboard.read', dashboard.feed);
   r('GET', '/api/dashboard/coverage', 'dashboard.read', dashboard.coverage);
   r('GET', '/api/dashboard/sources', 'dashboard.read', dashboard.sources);
+  r('GET', '/api/dashboard/services', 'dashboard.read', dashboard.services);
   r('GET', '/api/dashboard/export.xlsx', 'dashboard.read', dashboard.exportXlsx);
   r('GET', '/api/dashboard/report.pdf', 'dashboard.read', dashboard.report);
   r('GET', '/api/dashboard/stream', 'dashboard.read', dashboardStream.stream);

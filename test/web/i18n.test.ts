@@ -9,6 +9,7 @@ import { OUTBOX_STRINGS } from '../../web/src/shared/i18n/outbox.js';
 import { PATROL_STRINGS } from '../../web/src/shared/i18n/patrol.js';
 import { PUBLIC_REPORT_STRINGS } from '../../web/src/shared/i18n/public-report.js';
 import { UX_STRINGS } from '../../web/src/shared/i18n/ux.js';
+import { HOMES_STRINGS } from '../../web/src/shared/i18n/homes.js';
 import { SOURCES_STRINGS } from '../../web/src/shared/i18n/sources.js';
 import { SERVICES_CONSOLE_STRINGS } from '../../web/src/shared/i18n/services-console.js';
 import zh from '../../web/src/shared/i18n/zh.js';
@@ -38,6 +39,7 @@ const DICTIONARIES: [string, { zh: object; en: object }, string[]][] = [
   ['everyday use', UX_STRINGS, ['menu.cases', 'menu.registry']],
   ['newspaper figures', SOURCES_STRINGS, ['title', 'patrolSelf', 'cadreCheckins']],
   ['一网通办 console pages', SERVICES_CONSOLE_STRINGS, ['nav.catalogue', 'catalogue.title', 'network.title', 'records.title', 'ratings.kpi', 'record.reveal']],
+  ['role homes', HOMES_STRINGS, ['setup.title', 'today.title']],
   ['public report page', PUBLIC_REPORT_STRINGS, ['title', 'submit', 'track.confirm', 'stage.fixed']],
 ];
 

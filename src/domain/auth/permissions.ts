@@ -44,6 +44,8 @@ export const PERMISSIONS = {
   'audit.read': ['admin', 'leader'],
   'calendar.write': ['admin'],
   'notifications.admin': ['admin'],
+  // The administrator's setup checklist (their home): what the registry, staff, calendar and robot still miss.
+  'setup.read': ['admin'],
   'checkins.record': ['cadre', 'patrol'],
   'inspections.record': ['cadre', 'patrol', 'enforcement'],
   'patrols.read': ['admin', 'operator', 'leader', 'cadre', 'patrol', 'enforcement'],
@@ -129,6 +131,7 @@ export const TOKEN_GRANTS = {
   'audit.read': READ,
   'calendar.write': ADMIN,
   'notifications.admin': ADMIN,
+  'setup.read': READ,
   'checkins.record': FIELD,
   'inspections.record': FIELD,
   'patrols.read': READ,

@@ -75,6 +75,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/me/tasks', 'cases.read', cases.myTasks);
   r('GET', '/api/jobs', 'jobs.run', jobs.list);
   r('POST', '/api/jobs/:name/run', 'jobs.run', jobs.run);
+  r('GET', '/api/setup/checklist', 'setup.read', jobs.setup);
   r('GET', '/api/spot-checks', 'cases.spot_check', spotChecks.list);
   r('GET', '/api/spot-checks/kpi', 'dashboard.read', spotChecks.kpi);
   r('POST', '/api/cases/:id/spot-check', 'cases.spot_check', spotChecks.record);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { setupChecklist } from '../../domain/ops/setup-checklist.js';
 import { assertCan } from '../../domain/auth/permissions.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { jobStatuses } from '../../domain/jobs/status.js';
@@ -23,4 +24,12 @@ export const list = def({
     assertCan(actor, 'jobs.run');
     return { runsJobs: !!deps.runJob, jobs: await jobStatuses(deps.db, deps.clock, deps.jobNames?.() ?? []) };
   },
+});
+
+export const setup = def({
+  schema: {
+    tags: ['operations'],
+    summary: "The administrator's setup checklist per subdistrict: registry, staff, next year's calendar, WeCom robot (what is missing, with a few names and the page that fixes it)",
+  },
+  handler: async ({ deps, actor }) => ({ subdistricts: await setupChecklist(deps.db, deps.clock, actor, { globalRobot: !!deps.config.wecomWebhookUrl }) }),
 });

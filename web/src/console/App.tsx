@@ -4,6 +4,8 @@ import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from '../shared/auth';
 import { ChangePasswordForm } from '../shared/ChangePasswordForm';
 import { RoleHome } from './home/RoleHome';
+import { CommitteeTodayPage } from './home/CommitteeTodayPage';
+import { SetupChecklistPage } from './home/SetupChecklistPage';
 import { Layout } from './Layout';
 import { NotFound } from './NotFound';
 import { SignInPage } from './SignInPage';
@@ -93,6 +95,8 @@ export function App() {
         <Route path="cases/:id" element={<Allow permission="cases.read"><CaseDetailPage /></Allow>} />
         <Route path="catalogue" element={<AllowCatalogue><CataloguePage /></AllowCatalogue>} />
         <Route path="inbox" element={<InboxPage />} />
+        <Route path="setup" element={<Allow permission="setup.read"><SetupChecklistPage /></Allow>} />
+        <Route path="today" element={<Allow permission="coverage.read"><CommitteeTodayPage /></Allow>} />
         <Route path="tokens" element={<Allow permission="tokens.manage"><TokensPage /></Allow>} />
         <Route path="audit" element={<Allow permission="audit.read"><AuditLogPage /></Allow>} />
         <Route path="calendar" element={<Allow permission="calendar.write"><CalendarPage /></Allow>} />

@@ -4,7 +4,8 @@ import { useAuth } from '../../shared/auth';
 /**
  * Where each role's day starts in the console: the operations centre on the dashboard, enforcement
  * officers on their desk, handling units on the cases dispatched to them, cadres on their
- * committee's cases, patrol officers on coverage, administrators on the registry. A role
+ * committee's today (check-ins due, coverage, cases), patrol officers on coverage, administrators
+ * on the setup checklist. A role
  * without the home's permission falls back to the sites page, which every role may read.
  */
 export const ROLE_HOME: Record<string, { to: string; permission: string }> = {
@@ -12,9 +13,9 @@ export const ROLE_HOME: Record<string, { to: string; permission: string }> = {
   leader: { to: '/dashboard', permission: 'dashboard.read' },
   enforcement: { to: '/enforcement', permission: 'enforcement.read' },
   handler: { to: '/cases?queue=mine', permission: 'cases.read' },
-  cadre: { to: '/cases', permission: 'cases.read' },
+  cadre: { to: '/today', permission: 'coverage.read' },
   patrol: { to: '/coverage', permission: 'coverage.read' },
-  admin: { to: '/sites', permission: 'registry.read' },
+  admin: { to: '/setup', permission: 'setup.read' },
 };
 
 export function homePathOf(role: string, can: (p: string) => boolean): string {

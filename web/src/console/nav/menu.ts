@@ -5,6 +5,7 @@
  * plain link, a group with none is not shown.
  */
 import '../../shared/i18n/services-console';
+import '../../shared/i18n/homes';
 import { canOpenCatalogue } from '../catalogue/CataloguePage';
 
 export type MenuGroupId = 'overview' | 'cases' | 'field' | 'registry' | 'services' | 'system';
@@ -27,6 +28,8 @@ export const MENU_GROUPS: readonly MenuGroupId[] = ['overview', 'cases', 'field'
 
 export const MENU: MenuEntry[] = [
   { group: 'overview', to: '/dashboard', label: 'dash.nav', permission: 'dashboard.read', testId: 'nav-dashboard' },
+  { group: 'overview', to: '/today', label: 'homes.today.title', permission: 'coverage.read', testId: 'nav-today', when: ({ role }) => role === 'cadre' },
+  { group: 'overview', to: '/setup', label: 'homes.setup.nav', permission: 'setup.read', testId: 'nav-setup' },
   { group: 'cases', to: '/cases', label: 'cases.nav', permission: 'cases.read', testId: 'nav-cases' },
   { group: 'cases', to: '/spot-checks', label: 'console.spotChecks.nav', permission: 'cases.spot_check', testId: 'nav-spot-checks' },
   { group: 'cases', to: '/enforcement', label: 'enforcement.nav', permission: 'enforcement.read', testId: 'nav-enforcement' },

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench:web`: the quick-start and web-weight targets of the foundation.
-//   (a) initial JS (gzip) of the console, the field app and the public report page: entry chunk + its static imports,
+//   (a) initial JS (gzip) of the console, the field app, the public report page and the point page: entry chunk + its static imports,
 //       read from the Vite build manifest (lazy chunks such as Leaflet are not counted);
 //   (b) `closeloop seed --demo` on a fresh data directory;
 //   (c) cold `closeloop start` (database seeded, web built) until GET / answers 200 HTML.
@@ -22,6 +22,8 @@ const TARGETS = {
   fieldJs: 150 * KB,
   // The citizens' report page (/report) on a slow link: no more than the field app.
   reportJs: 150 * KB,
+  // The 一网通办 point and rating pages (/point, /rate): the same budget, for the same phones.
+  pointJs: 150 * KB,
   consoleJs: 400 * KB,
   seedMs: 5000,
   startMs: 3000,
@@ -69,7 +71,7 @@ function measureWeights() {
   const manifest = JSON.parse(fs.readFileSync(MANIFEST, 'utf8'));
   const lazy = Object.values(manifest).filter((c) => c.isDynamicEntry).map((c) => c.file);
   const out = {};
-  for (const [name, key] of [['console', 'index.html'], ['field', 'm.html'], ['report', 'report.html']]) {
+  for (const [name, key] of [['console', 'index.html'], ['field', 'm.html'], ['report', 'report.html'], ['point', 'point.html']]) {
     const { files, css } = initialChunks(manifest, key);
     out[name] = {
       js: files.reduce((n, f) => n + gzipSize(f), 0),
@@ -191,6 +193,7 @@ async function main() {
     ['Field app initial JS (gzip)', weights.field.js, TARGETS.fieldJs, kb, ''],
     ['Console initial JS (gzip)', weights.console.js, TARGETS.consoleJs, kb, ''],
     ['Report page initial JS (gzip)', weights.report.js, TARGETS.reportJs, kb, ''],
+    ['Point page initial JS (gzip)', weights.point.js, TARGETS.pointJs, kb, ''],
     ['closeloop seed --demo', seed.ms, TARGETS.seedMs, sec, cpu(seed)],
     ['Cold start to first page', start.ms, TARGETS.startMs, sec, cpu(start)],
   ];

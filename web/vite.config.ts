@@ -6,7 +6,10 @@ import { defineConfig } from 'vite';
 const root = path.dirname(fileURLToPath(import.meta.url));
 const VENDOR = /\/node_modules\/(react|react-dom|react-router|react-router-dom|scheduler|i18next|react-i18next|use-sync-external-store|cookie|set-cookie-parser)\//;
 
-/** Three entries of one UI codebase: the console (/), the phone-first field app (/m) and the citizens' report page (/report). */
+/**
+ * Four entries of one UI codebase: the console (/), the phone-first field app (/m), the citizens'
+ * report page (/report) and the 一网通办 public pages (/point/{code}, /rate/{token}).
+ */
 export default defineConfig({
   root,
   base: '/',
@@ -21,6 +24,7 @@ export default defineConfig({
         console: path.join(root, 'index.html'),
         field: path.join(root, 'm.html'),
         report: path.join(root, 'report.html'),
+        point: path.join(root, 'point.html'),
       },
       output: {
         // Readable chunk names; Leaflet and the map module stay in their lazy chunk.
@@ -32,7 +36,9 @@ export default defineConfig({
           // which keeps a dynamically imported one (Leaflet, ECharts, …) out of the initial JS.
           if (VENDOR.test(id)) return 'vendor';
           // Strings only the console shows stay with the console's code (not in the field app's JS).
-          if (/\/web\/src\/shared\/i18n\/(console|dashboard)\./.test(id)) return undefined;
+          if (/\/web\/src\/shared\/i18n\/(console|dashboard|public-point)\./.test(id)) return undefined;
+          // The QR code drawer is for the 一网通办 pages only (its encoder is a lazy chunk of its own).
+          if (id.includes('/web/src/shared/QrCode')) return undefined;
           if (id.includes('/web/src/shared/')) return 'shared';
           return undefined;
         },

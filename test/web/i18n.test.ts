@@ -8,6 +8,7 @@ import { FIELD_APP_STRINGS } from '../../web/src/shared/i18n/field-app.js';
 import { OUTBOX_STRINGS } from '../../web/src/shared/i18n/outbox.js';
 import { PATROL_STRINGS } from '../../web/src/shared/i18n/patrol.js';
 import { PUBLIC_REPORT_STRINGS } from '../../web/src/shared/i18n/public-report.js';
+import { PUBLIC_POINT_STRINGS } from '../../web/src/shared/i18n/public-point.js';
 import { UX_STRINGS } from '../../web/src/shared/i18n/ux.js';
 import { HOMES_STRINGS } from '../../web/src/shared/i18n/homes.js';
 import { SOURCES_STRINGS } from '../../web/src/shared/i18n/sources.js';
@@ -41,6 +42,7 @@ const DICTIONARIES: [string, { zh: object; en: object }, string[]][] = [
   ['一网通办 console pages', SERVICES_CONSOLE_STRINGS, ['nav.catalogue', 'catalogue.title', 'network.title', 'records.title', 'ratings.kpi', 'record.reveal']],
   ['role homes', HOMES_STRINGS, ['setup.title', 'today.title']],
   ['public report page', PUBLIC_REPORT_STRINGS, ['title', 'submit', 'track.confirm', 'stage.fixed']],
+  ['一网通办 public pages', PUBLIC_POINT_STRINGS, ['brand', 'book', 'rate.submit', 'level.1', 'kind.committee_window']],
 ];
 
 describe.each(DICTIONARIES)('%s translations', (_name, strings, chineseKeys) => {

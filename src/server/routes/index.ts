@@ -188,6 +188,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/services/items/:id/versions', 'services.catalogue.write', services.publishVersionRoute);
   r('GET', '/api/services/points', 'services.read', services.points);
   r('GET', '/api/services/points/:id', 'services.read', services.point);
+  r('GET', '/api/services/window/points', 'services.serve', services.myWindowPoints);
   r('POST', '/api/services/points', 'services.network.write', services.createPointRoute);
   r('POST', '/api/services/points/:id/status', 'services.network.write', services.pointStatus);
   r('PUT', '/api/services/points/:id/offer', 'services.network.write', services.pointOffer);
@@ -215,6 +216,8 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/services/points/:id/terminal-token', 'services.network.write', terminals.issueToken);
   r('POST', '/api/terminals/heartbeat', 'public', terminals.heartbeat);
   r('POST', '/api/terminals/fault', 'public', terminals.fault);
+  r('GET', '/api/public/points/:code', 'public', servicesPublic.pointPage);
+  r('GET', '/api/public/points/:code/items/:itemId', 'public', servicesPublic.pointItem);
   r('GET', '/api/public/rate/:token', 'public', servicesPublic.ratingPage);
   r('POST', '/api/public/rate/:token', 'public', servicesPublic.rate);
   r('POST', '/api/public/rate/:token/feedback', 'public', servicesPublic.feedback);

@@ -2,11 +2,34 @@ import { z } from 'zod';
 import { FeedbackInput, RatingInput } from '../../domain/service-ratings/rating-input.js';
 import { ratingTarget, submitRating } from '../../domain/service-ratings/ratings.js';
 import { submitFeedback } from '../../domain/service-ratings/followups.js';
+import { publicPoint, publicPointItem } from '../../domain/service-network/public-point.js';
 import { publicReads, publicWrites } from '../public-rate-limit.js';
 import { def } from '../route.js';
+import { jsonMaybeGzipped } from '../static-gzip.js';
 
 const Token = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a valid link');
 const tags = ['services-public'];
+const PointCode = z.string().regex(/^[0-9A-Za-z-]{2,40}$/, 'not a point code');
+
+export const pointPage = def({
+  access: 'public',
+  schema: { tags, summary: "A service point's public page: hours today and this week, the items it offers with each guide's summary", params: z.strictObject({ code: PointCode }) },
+  handler: async ({ req, reply, deps }) => {
+    publicReads.check(req, 'point');
+    return jsonMaybeGzipped(req.headers['accept-encoding'], reply, await publicPoint(deps.db, deps.clock, req.params.code));
+  },
+});
+export const pointItem = def({
+  access: 'public',
+  schema: {
+    tags, summary: 'The guide (办事指南) of an item a point offers: materials, conditions, limits, fees',
+    params: z.strictObject({ code: PointCode, itemId: z.string().min(1).max(64) }),
+  },
+  handler: async ({ req, deps }) => {
+    publicReads.check(req, 'point');
+    return publicPointItem(deps.db, deps.clock, req.params.code, req.params.itemId);
+  },
+});
 
 export const ratingPage = def({
   access: 'public',

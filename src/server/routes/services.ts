@@ -7,6 +7,7 @@ import { createGrid, createPoint, getPoint, listPoints, setPointOffer, setPointS
 import { gridCoverage } from '../../domain/service-network/grid-coverage.js';
 import { lifeCircle } from '../../domain/service-network/life-circle.js';
 import { listServiceGrids } from '../../domain/service-network/grids.js';
+import { windowPoints } from '../../domain/service-network/window-points.js';
 import { RecordInput, RecordStepInput, RevealInput } from '../../domain/service-records/record-input.js';
 import { createRecord, getRecord, listRecords, listReveals, overdueRecords, revealId, stepRecord } from '../../domain/service-records/records.js';
 import { AppealDecisionInput, AppealInput, CallbackInput, ResolveInput } from '../../domain/service-ratings/rating-input.js';
@@ -104,6 +105,10 @@ export const pointOffer = def({
       { action: 'service_point.offer', entity: 'service_point', entityId: req.params.id, before: (trx) => getPoint(trx, actor, req.params.id), after: (_trx, r) => r },
       (trx: Db) => setPointOffer(trx, deps.clock, actor, req.params.id, req.body),
     ),
+});
+export const myWindowPoints = def({
+  schema: { tags, summary: 'The points I serve at (the window screen): staff their own points, the desk every staffed point in scope' },
+  handler: async ({ deps, actor }) => ({ items: await windowPoints(deps.db, actor) }),
 });
 export const grids = def({
   schema: { tags, summary: 'Police grids (警务网格) of my subdistricts', querystring: z.strictObject({ subdistrictId: Id.optional() }) },

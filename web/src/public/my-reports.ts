@@ -1,3 +1,5 @@
+import { keptOnPhone } from './kept-on-phone';
+
 /** The reports sent from this phone (number and tracking path), kept only on the phone. */
 export interface MyReport {
   number: string;
@@ -5,22 +7,6 @@ export interface MyReport {
   at: string;
 }
 
-const KEY = 'closeloop.public.reports';
-const MAX = 10;
-
-export function myReports(): MyReport[] {
-  try {
-    const v = JSON.parse(localStorage.getItem(KEY) ?? '[]') as unknown;
-    return Array.isArray(v) ? (v as MyReport[]).filter((r) => typeof r?.trackPath === 'string' && r.trackPath.startsWith('/report/t/')) : [];
-  } catch {
-    return [];
-  }
-}
-
-export function rememberReport(r: MyReport) {
-  try {
-    localStorage.setItem(KEY, JSON.stringify([r, ...myReports().filter((x) => x.number !== r.number)].slice(0, MAX)));
-  } catch {
-    /* private mode: the link on screen is all there is */
-  }
-}
+const kept = keptOnPhone<MyReport>('closeloop.public.reports', (r) => typeof r.trackPath === 'string' && r.trackPath.startsWith('/report/t/'), (a, b) => a.number === b.number);
+export const myReports = kept.all;
+export const rememberReport = kept.remember;

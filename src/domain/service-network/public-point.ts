@@ -1,0 +1,127 @@
+import type { Db } from '../../db/index.js';
+import type { ServicePointTable } from '../../db/schema.js';
+import { addDays, shanghaiDate } from '../calendar/office-hours.js';
+import { isWorkingDay, loadOverrides } from '../calendar/working-days.js';
+import { listCategories } from '../services-catalogue/catalogue.js';
+import type { MaterialSpec } from '../services-catalogue/item-input.js';
+import { versionInEffect } from '../services-catalogue/versions.js';
+import type { Clock } from '../shared/clock.js';
+import { notFound } from '../shared/errors.js';
+
+/**
+ * What a point's public page (no account) shows: name, kind, address, opening sessions today and
+ * the next six days, and the items it offers grouped by category with each guide's summary. No
+ * staff, no records, no personal data; a point still planned or closed says so and offers nothing.
+ */
+
+/** ISO weekday of a calendar date (1 = Monday … 7 = Sunday). */
+export function isoWeekday(date: string): number {
+  const d = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return d === 0 ? 7 : d;
+}
+
+/**
+ * Whether a point's weekly sessions run on a date: a public holiday (a day off on the working-day
+ * calendar that falls Monday–Friday) closes the point; weekends open as its sessions say (a
+ * centre's Saturday morning). Make-up workdays (调休) on a weekend add no sessions.
+ */
+export function sessionsRunOn(date: string, workingDay: boolean): boolean {
+  return workingDay || isoWeekday(date) >= 6;
+}
+
+export interface PublicDay {
+  date: string;
+  weekday: number;
+  /** A public holiday: the point is closed whatever its weekly sessions say. */
+  holiday: boolean;
+  sessions: { starts: string; ends: string }[];
+}
+
+async function loadPublicPoint(db: Db, code: string): Promise<ServicePointTable> {
+  const p = await db.selectFrom('service_points').selectAll().where('code', '=', code).executeTakeFirst();
+  if (!p) throw notFound('Service point', code);
+  return p;
+}
+
+export async function publicPoint(db: Db, clock: Clock, code: string) {
+  const p = await loadPublicPoint(db, code);
+  const today = shanghaiDate(clock.now());
+  const last = addDays(today, 6);
+  const open = p.status === 'built';
+  const [sessions, overrides, subdistrict, categories, items] = await Promise.all([
+    db.selectFrom('service_point_sessions').select(['weekday', 'starts', 'ends']).where('point_id', '=', p.id).orderBy('weekday').orderBy('starts').execute(),
+    loadOverrides(db, today, last, p.subdistrict_id),
+    db.selectFrom('subdistricts').select(['name', 'name_en']).where('id', '=', p.subdistrict_id).executeTakeFirstOrThrow(),
+    listCategories(db),
+    open ? offeredItems(db, p.id, today) : Promise.resolve([]),
+  ]);
+  const days: PublicDay[] = [];
+  for (let i = 0; i < 7; i++) {
+    const date = addDays(today, i);
+    const weekday = isoWeekday(date);
+    const runs = sessionsRunOn(date, isWorkingDay(date, overrides));
+    days.push({
+      date, weekday, holiday: !runs,
+      sessions: runs && open ? sessions.filter((s) => s.weekday === weekday).map((s) => ({ starts: s.starts, ends: s.ends })) : [],
+    });
+  }
+  const grouped = categories
+    .map((c) => ({ id: c.id, code: c.code, nameZh: c.nameZh, nameEn: c.nameEn, items: items.filter((i) => i.categoryId === c.id).map(({ categoryId: _, ...i }) => i) }))
+    .filter((c) => c.items.length > 0);
+  return {
+    id: p.id, code: p.code, name: p.name, kind: p.kind, status: p.status, building: p.building, address: p.address, lng: p.lng, lat: p.lat,
+    phone: p.phone, staffed: p.staffed === 1, builtOn: p.built_on, targetOn: p.target_on, closedOn: p.closed_on,
+    subdistrict: { name: subdistrict.name, nameEn: subdistrict.name_en },
+    today, days, weekly: sessions, categories: grouped, itemCount: items.length,
+  };
+}
+
+/** The items a point offers with the guide in effect on `date` (items without one yet are left out). */
+async function offeredItems(db: Db, pointId: string, date: string) {
+  const rows = await db
+    .selectFrom('service_point_items as pi')
+    .innerJoin('service_items as i', 'i.id', 'pi.item_id')
+    .innerJoin('service_item_versions as v', 'v.item_id', 'i.id')
+    .select([
+      'i.id', 'i.category_id', 'i.sort_order', 'i.impl_code', 'v.version', 'v.effective_from', 'v.name_zh', 'v.name_en', 'v.promised_limit_days',
+      'v.legal_limit_days', 'v.fee', 'v.visits', 'v.materials', 'v.channels', 'v.mode',
+    ])
+    .where('pi.point_id', '=', pointId)
+    .where('i.active', '=', 1)
+    .where('v.effective_from', '<=', date)
+    .execute();
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) {
+    const cur = latest.get(r.id);
+    if (!cur || r.effective_from > cur.effective_from || (r.effective_from === cur.effective_from && r.version > cur.version)) latest.set(r.id, r);
+  }
+  return [...latest.values()]
+    .sort((a, b) => a.sort_order - b.sort_order || a.impl_code.localeCompare(b.impl_code))
+    .map((v) => {
+      const materials = JSON.parse(v.materials) as MaterialSpec[];
+      return {
+        id: v.id, categoryId: v.category_id, nameZh: v.name_zh, nameEn: v.name_en, promisedLimitDays: v.promised_limit_days,
+        legalLimitDays: v.legal_limit_days, fee: v.fee, visits: v.visits, materialCount: materials.length,
+        noMaterials: materials.every((m) => m.eLicenceExempt), channels: JSON.parse(v.channels) as string[], mode: v.mode,
+      };
+    });
+}
+
+/** The 办事指南 of one item the point offers, as in effect today (materials, conditions, limits, fees, phones). */
+export async function publicPointItem(db: Db, clock: Clock, code: string, itemId: string) {
+  const p = await loadPublicPoint(db, code);
+  const offered = await db.selectFrom('service_point_items').select('item_id').where('point_id', '=', p.id).where('item_id', '=', itemId).executeTakeFirst();
+  if (!offered || p.status !== 'built') throw notFound('Service item at this point', itemId);
+  const v = await versionInEffect(db, itemId, shanghaiDate(clock.now()));
+  if (!v) throw notFound('Service item at this point', itemId);
+  const materials = (JSON.parse(v.materials) as MaterialSpec[]).map((m) => ({
+    name: m.name, form: m.form, copies: m.copies, eLicenceExempt: m.eLicenceExempt, deferrable: m.deferrable, note: m.note,
+  }));
+  return {
+    id: itemId, version: v.version, effectiveFrom: v.effective_from, nameZh: v.name_zh, nameEn: v.name_en, itemType: v.item_type,
+    department: v.department, conditions: v.conditions, materials, steps: JSON.parse(v.steps) as { name: string; days: number }[],
+    legalLimitDays: v.legal_limit_days, promisedLimitDays: v.promised_limit_days, fee: v.fee, placesHours: v.places_hours, visits: v.visits,
+    citywide: v.citywide === 1, mode: v.mode, channels: JSON.parse(v.channels) as string[], assistAllowed: v.assist_allowed === 1,
+    proxyAllowed: v.proxy_allowed === 1, consultPhone: v.consult_phone, complaintPhone: v.complaint_phone, faq: v.faq,
+  };
+}

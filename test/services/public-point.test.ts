@@ -1,0 +1,90 @@
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isoWeekday, sessionsRunOn } from '../../src/domain/service-network/public-point.js';
+import { newId } from '../../src/domain/shared/ids.js';
+import { DIALECTS } from '../helpers/db.js';
+import type { TestContext } from '../helpers/app.js';
+import { itemByName, pointByCode, servicesContext } from './helpers.js';
+
+describe('which days a point opens', () => {
+  it('weekdays by the ISO calendar; a weekday holiday closes, a weekend opens as its sessions say', () => {
+    expect(['2026-05-25', '2026-05-26', '2026-05-30', '2026-05-31'].map(isoWeekday)).toEqual([1, 2, 6, 7]);
+    expect(sessionsRunOn('2026-05-26', true)).toBe(true);
+    expect(sessionsRunOn('2026-05-26', false)).toBe(false); // a public holiday on a Tuesday
+    expect(sessionsRunOn('2026-05-30', false)).toBe(true); // an ordinary Saturday (a centre's morning)
+  });
+});
+
+describe.each(DIALECTS)("a point's public page (%s)", (kind) => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await servicesContext(kind);
+  }, 60_000);
+  afterAll(async () => ctx?.close());
+
+  const get = (url: string) => ctx.app.inject({ method: 'GET', url });
+
+  it('a committee window: name, kind, address, sessions today and the next six days (a holiday closed), items by category, no staff', async () => {
+    const db = ctx.handle.db;
+    const point = await pointByCode(ctx, 'YW008-CW01');
+    // Thursday 2026-05-28 is made a day off for Hongqiao (the clock reads Tuesday 2026-05-26).
+    const at = ctx.clock.now().toISOString();
+    await db.insertInto('calendar_overrides').values({ id: newId(), subdistrict_id: point.subdistrict_id, date: '2026-05-28', kind: 'holiday', note: 'test', created_by: null, created_at: at, updated_at: at }).execute();
+    const res = await get('/api/public/points/YW008-CW01');
+    expect(res.statusCode, res.body).toBe(200);
+    const page = res.json();
+    expect(page).toMatchObject({ code: 'YW008-CW01', name: point.name, kind: 'committee_window', status: 'built', address: point.address, today: '2026-05-26' });
+    expect(page.days.map((d: { date: string }) => d.date)).toEqual(['2026-05-26', '2026-05-27', '2026-05-28', '2026-05-29', '2026-05-30', '2026-05-31', '2026-06-01']);
+    const byDate = new Map(page.days.map((d: { date: string }) => [d.date, d]));
+    expect(byDate.get('2026-05-26')).toEqual({ date: '2026-05-26', weekday: 2, holiday: false, sessions: [{ starts: '09:00', ends: '11:30' }, { starts: '13:30', ends: '16:30' }] });
+    expect(byDate.get('2026-05-28')).toMatchObject({ holiday: true, sessions: [] });
+    expect(byDate.get('2026-05-30')).toMatchObject({ holiday: false, sessions: [] }); // committee windows: weekdays only
+    // Every item the point offers, grouped by category in catalogue order; each with its guide summary.
+    const offered = await db.selectFrom('service_point_items').select('item_id').where('point_id', '=', point.id).execute();
+    expect(page.itemCount).toBe(offered.length);
+    expect(page.categories.flatMap((c: { items: unknown[] }) => c.items)).toHaveLength(offered.length);
+    expect(page.categories[0]).toMatchObject({ code: '01', nameZh: '户籍居住' });
+    const permit = await itemByName(ctx, '居住证签注');
+    const line = page.categories[0].items.find((i: { id: string }) => i.id === permit.id);
+    expect(line).toMatchObject({ nameZh: '居住证签注', promisedLimitDays: permit.promised_limit_days });
+    expect(line.fee).toBeTruthy();
+    // A phone that accepts gzip gets the same answer gzipped (a slow link).
+    const gz = await ctx.app.inject({ method: 'GET', url: '/api/public/points/YW008-CW01', headers: { 'accept-encoding': 'gzip, deflate' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.rawPayload.length).toBeLessThan(res.rawPayload.length / 3);
+    expect(JSON.parse(zlib.gunzipSync(gz.rawPayload).toString('utf8'))).toEqual(page);
+    // No one's name: the point's staff are not on the public page.
+    const staff = await db.selectFrom('service_point_staff').innerJoin('users', 'users.id', 'service_point_staff.user_id').select(['users.display_name', 'users.username']).where('point_id', '=', point.id).execute();
+    expect(staff.length).toBeGreaterThan(0);
+    for (const s of staff) {
+      expect(res.body).not.toContain(s.display_name);
+      expect(res.body).not.toContain(s.username);
+    }
+  });
+
+  it("an item's guide at the point: materials, limits, fees; an item the point does not offer, or an unknown point, is 404", async () => {
+    const permit = await itemByName(ctx, '居住证签注');
+    const res = await get(`/api/public/points/YW008-CW01/items/${permit.id}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const guide = res.json();
+    expect(guide).toMatchObject({ id: permit.id, nameZh: '居住证签注', promisedLimitDays: permit.promised_limit_days });
+    expect(guide.materials).toEqual(JSON.parse(permit.materials).map((m: Record<string, unknown>) => ({ name: m.name, form: m.form, copies: m.copies, eLicenceExempt: m.eLicenceExempt, deferrable: m.deferrable, note: m.note })));
+    // A self-service terminal offers only the terminal items.
+    const terminal = await pointByCode(ctx, 'YW008-T1');
+    const notAtTerminal = await ctx.handle.db.selectFrom('service_items').select('id')
+      .where('id', 'not in', ctx.handle.db.selectFrom('service_point_items').select('item_id').where('point_id', '=', terminal.id)).executeTakeFirstOrThrow();
+    expect((await get(`/api/public/points/YW008-T1/items/${notAtTerminal.id}`)).statusCode).toBe(404);
+    expect((await get('/api/public/points/NO-SUCH-POINT')).json()).toMatchObject({ error: { code: 'not_found' } });
+    const bad = await get('/api/public/points/%3Cscript%3E');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.fields[0]).toMatchObject({ field: 'code' });
+  });
+
+  it('a planned self-service zone says when it is due and offers nothing yet', async () => {
+    const zone = await ctx.handle.db.selectFrom('service_points').select('code').where('status', '=', 'planned').orderBy('code').executeTakeFirstOrThrow();
+    const page = (await get(`/api/public/points/${zone.code}`)).json();
+    expect(page).toMatchObject({ status: 'planned', itemCount: 0, categories: [] });
+    expect(page.targetOn).toBeTruthy();
+    expect(page.days.every((d: { sessions: unknown[] }) => d.sessions.length === 0)).toBe(true);
+  });
+});

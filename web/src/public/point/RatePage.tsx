@@ -15,8 +15,8 @@ function Levels({ name, value, onChange, compact = false }: { name: string; valu
   return (
     <div className={`pp-levels ${compact ? 'pp-levels-compact' : ''}`} role="radiogroup" data-testid={`levels-${name}`}>
       {LEVELS.map((l) => (
-        <label key={l} className={`pp-level ${value === l ? 'pp-level-on' : ''} ${l <= 2 ? 'pp-level-bad' : ''}`}>
-          <input type="radio" name={name} value={l} checked={value === l} onChange={() => onChange(l)} data-testid={`${name}-${l}`} />
+        <label key={l} className={`pp-level ${value === l ? 'pp-level-on' : ''} ${l <= 2 ? 'pp-level-bad' : ''}`} data-testid={`${name}-${l}`}>
+          <input type="radio" name={name} value={l} checked={value === l} onChange={() => onChange(l)} />
           <span className="pp-stars" aria-hidden="true">{'★'.repeat(l)}{'☆'.repeat(5 - l)}</span>
           <span>{t(`ywPub.level.${l}`)}</span>
         </label>

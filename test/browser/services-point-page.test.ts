@@ -1,0 +1,114 @@
+/// <reference lib="dom" />
+import { beforeAll, expect, it } from 'vitest';
+import { withCheckDigit } from '../../src/domain/service-records/masking.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, newContext, pageProblems, PHONE } from './helpers/browser.js';
+import { readSvgQr } from './helpers/qr.js';
+import { ensureServicesDemo } from './helpers/services.js';
+import { browserSuite } from './helpers/suite.js';
+
+const ID = withCheckDigit('31010519851212003');
+
+describeBrowser("一网通办 public pages on a phone: a point's page and the 好差评 page", () => {
+  const suite = browserSuite();
+  beforeAll(async () => {
+    await ensureServicesDemo(suite.server);
+  });
+
+  it("a committee window's page: hours today and this week, items by category with a guide, a QR code that opens the page; nothing from outside", async () => {
+    const db = suite.server.db;
+    const point = await db.selectFrom('service_points').selectAll().where('code', '=', 'YW008-CW01').executeTakeFirstOrThrow();
+    const ctx = await newContext(suite.browser, suite.server.url, PHONE);
+    const outside: string[] = [];
+    ctx.on('request', (r) => {
+      const u = new URL(r.url());
+      if (!['blob:', 'data:'].includes(u.protocol) && u.origin !== new URL(suite.server.url).origin) outside.push(r.url());
+    });
+    const page = await ctx.newPage();
+    const problems = pageProblems(page);
+    await page.goto('/point/YW008-CW01');
+    await expect(page.getByTestId('point-name').textContent()).resolves.toBe(point.name);
+    expect(await page.getByTestId('point-address').textContent()).toBe(point.address);
+    await expect(page.title()).resolves.toContain(point.name);
+    // Today and the week: seven days from today, today first.
+    await eventually(() => page.locator('[data-testid=point-week] tr').count()).toBe(7);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    expect(await page.locator('[data-testid=point-week] tr').first().getAttribute('data-date')).toBe(today);
+    await page.getByTestId('point-today').waitFor();
+    // Items by category, in catalogue order; a guide opens on tap with its materials.
+    const offered = await db.selectFrom('service_point_items').select('item_id').where('point_id', '=', point.id).execute();
+    expect(await page.getByTestId('items-title').textContent()).toContain(String(offered.length));
+    const first = page.getByTestId('point-category').first();
+    expect(await first.getAttribute('data-code')).toBe('01');
+    await first.locator('summary').tap();
+    const item = first.getByTestId('point-item').first();
+    await item.getByTestId('item-toggle').tap();
+    const guide = item.getByTestId('item-guide');
+    await guide.locator('.pp-materials, .p-facts').first().waitFor();
+    const v = await db.selectFrom('service_item_versions').select(['materials']).where('item_id', '=', (await item.getAttribute('data-item-id'))!).orderBy('version', 'desc').executeTakeFirstOrThrow();
+    for (const m of JSON.parse(v.materials) as { name: string }[]) expect(await guide.textContent()).toContain(m.name);
+    // The page's own font on every element, inputs and buttons included.
+    const fonts = await page.evaluate(() => ['h1', 'summary', 'button', '.pp-item-sum'].map((s) => getComputedStyle(document.querySelector(s)!).fontFamily));
+    for (const f of fonts) expect(f).toContain('Noto Sans SC');
+    // The share QR code reads back as this page's address.
+    await page.getByTestId('share').tap();
+    const qr = page.getByTestId('point-qr');
+    await qr.waitFor();
+    expect(await readSvgQr(qr)).toBe(`${suite.server.url}/point/YW008-CW01`);
+    // English one tap away.
+    await page.getByTestId('lang-switch').tap();
+    await eventually(() => page.getByTestId('items-title').textContent()).toContain('Services offered');
+    expect(problems, problems.join('\n')).toEqual([]);
+    expect(outside, outside.join('\n')).toEqual([]);
+    await ctx.close();
+  });
+
+  it('an unknown point says so; a planned self-service zone says when it opens and offers nothing', async () => {
+    const zone = await suite.server.db.selectFrom('service_points').select(['code', 'target_on']).where('status', '=', 'planned').orderBy('code').executeTakeFirstOrThrow();
+    const ctx = await newContext(suite.browser, suite.server.url, PHONE);
+    const page = await ctx.newPage();
+    await page.goto('/point/NO-SUCH');
+    await expect(page.getByTestId('point-error').textContent()).resolves.toContain('没有找到');
+    await page.goto(`/point/${zone.code}`);
+    await expect(page.getByTestId('point-planned').textContent()).resolves.toContain(zone.target_on!);
+    expect(await page.getByTestId('point-today').count()).toBe(0);
+    await ctx.close();
+  });
+
+  it('after a service the applicant rates it from the QR link: five levels, the sub-scores, once', async () => {
+    const db = suite.server.db;
+    const point = await db.selectFrom('service_points').select('id').where('code', '=', 'YW008-CW01').executeTakeFirstOrThrow();
+    const item = await db.selectFrom('service_items').innerJoin('service_item_versions as v', 'v.item_id', 'service_items.id')
+      .select(['service_items.id', 'v.materials']).where('v.name_zh', '=', '居住证签注').executeTakeFirstOrThrow();
+    const cadre = (await newContext(suite.browser, suite.server.url)).request;
+    expect((await cadre.post('/api/auth/sign-in', { data: { username: 'cadre01', password: DEMO_PASSWORD } })).status()).toBe(200);
+    const materials = (JSON.parse(item.materials) as unknown[]).map((_, index) => ({ index, received: true }));
+    const created = await cadre.post('/api/services/records', { data: { pointId: point.id, itemId: item.id, applicant: { name: '陈静', idNumber: ID, phone: null }, materials } });
+    expect(created.status(), await created.text()).toBe(201);
+    const { record, ratingToken } = await created.json();
+    expect((await cadre.post(`/api/services/records/${record.id}/steps`, { data: { version: record.version, action: 'complete', delivery: 'on_site' } })).status()).toBe(200);
+
+    const ctx = await newContext(suite.browser, suite.server.url, PHONE);
+    const page = await ctx.newPage();
+    const problems = pageProblems(page);
+    await page.goto(`/rate/${ratingToken}`);
+    await expect(page.getByTestId('rate-number').textContent()).resolves.toBe(record.number);
+    expect(await page.getByTestId('rate-item').textContent()).toBe('居住证签注');
+    expect(await page.locator('body').textContent()).not.toContain('陈静');
+    expect(await page.getByTestId('rate-submit').isDisabled()).toBe(true);
+    await page.getByTestId('level-4').tap();
+    await page.getByTestId('efficiency-5').tap();
+    await page.getByTestId('attitude-4').tap();
+    await page.getByTestId('rate-comment').fill('材料一次讲清楚，很快');
+    await page.getByTestId('rate-submit').tap();
+    await page.getByTestId('rate-sent').waitFor();
+    expect(await page.getByTestId('rate-sent').getAttribute('data-bad')).toBe('false');
+    const rating = await db.selectFrom('service_ratings').selectAll().where('record_id', '=', record.id).executeTakeFirstOrThrow();
+    expect(rating).toMatchObject({ level: 4, comment: '材料一次讲清楚，很快', channel: 'qr', named: 1, case_id: null });
+    expect(JSON.parse(rating.scores)).toEqual({ efficiency: 5, attitude: 4 });
+    // Once: the same link now says it was rated.
+    await page.reload();
+    await expect(page.getByTestId('rate-done').textContent()).resolves.toContain('满意');
+    expect(problems, problems.join('\n')).toEqual([]);
+    await ctx.close();
+  });
+});

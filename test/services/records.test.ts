@@ -163,4 +163,25 @@ describe.each(DIALECTS)('service records (%s)', (kind) => {
     expect(after.json().items.find((r: { id: string }) => r.id === out.record.id)).toMatchObject({ overdue: true });
     ctx.clock.set('2026-05-26T02:30:00Z');
   });
+
+  it('the list filters by point, item, status and overdue, within the scope', async () => {
+    const cadre = await actorOf(ctx, 'cadre01');
+    const point = await pointByCode(ctx, 'YW008-CW01');
+    const [a, b] = await Promise.all([itemByName(ctx, '临时救助申请'), itemByName(ctx, '居住证签注')]);
+    const make = (item: typeof a) =>
+      ctx.handle.db.transaction().execute((trx) => createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: item.id, applicant: { name: '吴敏', idNumber: ID, phone: null }, materials: allReceived(item.materials) }));
+    const ra = await make(a);
+    const rb = await make(b);
+    const operator = await signInAs(ctx.app, 'operator');
+    const list = async (q: string) =>
+      (await ctx.app.inject({ method: 'GET', url: `/api/services/records?${q}`, headers: { cookie: operator } })).json().items.map((r: { id: string }) => r.id) as string[];
+    const byA = await list(`itemId=${a.id}&pointId=${point.id}`);
+    expect(byA).toContain(ra.record.id);
+    expect(byA).not.toContain(rb.record.id);
+    const byB = await list(`itemId=${b.id}&status=accepted`);
+    expect(byB).toContain(rb.record.id);
+    expect(byB).not.toContain(ra.record.id);
+    expect(await list(`itemId=${b.id}&status=completed`)).not.toContain(rb.record.id);
+    expect(await list(`itemId=${b.id}&overdue=true`)).not.toContain(rb.record.id);
+  });
 });

@@ -138,6 +138,7 @@ export async function getRecord(db: Db, clock: Clock, actor: Actor, id: string) 
 
 export interface RecordFilter {
   pointId?: string;
+  itemId?: string;
   status?: ServiceRecordTable['status'];
   overdue?: boolean;
   from?: string;
@@ -150,6 +151,7 @@ export async function listRecords(db: Db, clock: Clock, actor: Actor, f: RecordF
   const now = clock.now();
   let q = db.selectFrom('service_records').selectAll().where(scopeCondition(actor, 'service_records.subdistrict_id', 'service_records.committee_id'));
   if (f.pointId) q = q.where('point_id', '=', f.pointId);
+  if (f.itemId) q = q.where('item_id', '=', f.itemId);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.from) q = q.where('accepted_at', '>=', f.from);
   if (f.to) q = q.where('accepted_at', '<', f.to);

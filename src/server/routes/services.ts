@@ -146,7 +146,7 @@ export const records = def({
   schema: {
     tags, summary: 'Service records in my scope, ID numbers masked',
     querystring: z.strictObject({
-      pointId: Id.optional(), status: z.enum(RECORD_STATUSES).optional(), overdue: z.enum(['true', 'false']).optional(),
+      pointId: Id.optional(), itemId: Id.optional(), status: z.enum(RECORD_STATUSES).optional(), overdue: z.enum(['true', 'false']).optional(),
       from: Instant.optional(), to: Instant.optional(), limit: z.coerce.number().int().min(1).max(500).optional(),
     }),
   },

@@ -1,10 +1,56 @@
 import { seedServicesDemo } from '../../../src/domain/demo/seed-services.js';
 import { systemClock } from '../../../src/domain/shared/clock.js';
-import { DEMO_PASSWORD } from './browser.js';
+import type { Browser } from 'playwright-core';
+import { DEMO_PASSWORD, newContext } from './browser.js';
 import type { RunningServer } from './server.js';
 
 /** The 一网通办 demo (catalogue, grids, network, window staff) on the browser server, once. */
 export async function ensureServicesDemo(server: RunningServer): Promise<void> {
   const seeded = await server.db.selectFrom('service_categories').select('id').limit(1).executeTakeFirst();
   if (!seeded) await seedServicesDemo(server.db, systemClock, { password: DEMO_PASSWORD });
+}
+
+/** The point a window clerk staffs and a direct (直接受理) item it offers, with every material received. */
+export async function windowService(server: RunningServer, username: string) {
+  const point = await server.db
+    .selectFrom('service_point_staff')
+    .innerJoin('users', 'users.id', 'service_point_staff.user_id')
+    .innerJoin('service_points', 'service_points.id', 'service_point_staff.point_id')
+    .select(['service_points.id', 'service_points.name', 'users.id as userId'])
+    .where('users.username', '=', username)
+    .where('service_points.status', '=', 'built')
+    .orderBy('service_points.code')
+    .executeTakeFirstOrThrow();
+  const item = await server.db
+    .selectFrom('service_point_items')
+    .innerJoin('service_item_versions as v', 'v.item_id', 'service_point_items.item_id')
+    .select(['v.item_id', 'v.name_zh', 'v.materials'])
+    .where('service_point_items.point_id', '=', point.id)
+    .where('v.mode', '=', 'direct')
+    .where('v.materials', '!=', '[]')
+    .orderBy('v.name_zh')
+    .executeTakeFirstOrThrow();
+  const materials = (JSON.parse(item.materials) as unknown[]).map((_, index) => ({ index, received: true, deferred: false }));
+  return { point, item: { id: item.item_id, name: item.name_zh }, materials };
+}
+
+/** Records a service through the API as a window clerk; answers the record and its rating link token. */
+export async function recordAtWindow(
+  server: RunningServer,
+  browser: Browser,
+  username: string,
+  applicant: { name: string; idNumber: string; phone: string | null },
+) {
+  const { point, item, materials } = await windowService(server, username);
+  const ctx = await newContext(browser, server.url);
+  try {
+    const signIn = await ctx.request.post('/api/auth/sign-in', { data: { username, password: DEMO_PASSWORD } });
+    if (signIn.status() !== 200) throw new Error(`sign-in ${username}: ${signIn.status()}`);
+    const res = await ctx.request.post('/api/services/records', { data: { pointId: point.id, itemId: item.id, applicant, materials } });
+    if (res.status() !== 201) throw new Error(`record: ${res.status()} ${await res.text()}`);
+    const out = (await res.json()) as { record: { id: string; number: string }; ratingToken: string };
+    return { ...out, point, item };
+  } finally {
+    await ctx.close();
+  }
 }

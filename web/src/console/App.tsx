@@ -33,6 +33,8 @@ import { CalendarPage } from './calendar/CalendarPage';
 import { JobsPage } from './ops/JobsPage';
 import { SpotChecksPage } from './spot-checks/SpotChecksPage';
 import { NetworkPage } from './services/NetworkPage';
+import { RecordDetailPage } from './services/RecordDetailPage';
+import { RecordsPage } from './services/RecordsPage';
 import { ServiceCataloguePage } from './services/ServiceCataloguePage';
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -105,6 +107,8 @@ export function App() {
         <Route path="notifications" element={<Allow permission="notifications.admin"><NotificationsAdminPage /></Allow>} />
         <Route path="services/catalogue" element={<Allow permission="services.read"><ServiceCataloguePage /></Allow>} />
         <Route path="services/network" element={<Allow permission="services.read"><NetworkPage /></Allow>} />
+        <Route path="services/records" element={<Allow permission="services.records.read"><RecordsPage /></Allow>} />
+        <Route path="services/records/:id" element={<Allow permission="services.records.read"><RecordDetailPage /></Allow>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

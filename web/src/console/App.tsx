@@ -35,6 +35,7 @@ import { SpotChecksPage } from './spot-checks/SpotChecksPage';
 import { NetworkPage } from './services/NetworkPage';
 import { RecordDetailPage } from './services/RecordDetailPage';
 import { RecordsPage } from './services/RecordsPage';
+import { RatingsPage } from './services/RatingsPage';
 import { ServiceCataloguePage } from './services/ServiceCataloguePage';
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -109,6 +110,7 @@ export function App() {
         <Route path="services/network" element={<Allow permission="services.read"><NetworkPage /></Allow>} />
         <Route path="services/records" element={<Allow permission="services.records.read"><RecordsPage /></Allow>} />
         <Route path="services/records/:id" element={<Allow permission="services.records.read"><RecordDetailPage /></Allow>} />
+        <Route path="services/ratings" element={<Allow permission="services.records.read"><RatingsPage /></Allow>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -45,6 +45,7 @@ export const MENU: MenuEntry[] = [
   { group: 'services', to: '/services/catalogue', label: 'yw.nav.catalogue', permission: 'services.read', testId: 'nav-yw-catalogue' },
   { group: 'services', to: '/services/network', label: 'yw.nav.network', permission: 'services.read', testId: 'nav-yw-network' },
   { group: 'services', to: '/services/records', label: 'yw.nav.records', permission: 'services.records.read', testId: 'nav-yw-records' },
+  { group: 'services', to: '/services/ratings', label: 'yw.nav.ratings', permission: 'services.records.read', testId: 'nav-yw-ratings' },
   { group: 'system', to: '/notifications', label: 'console.nav.notifications', permission: 'notifications.admin', testId: 'nav-notifications' },
   { group: 'system', to: '/calendar', label: 'console.calendar.nav', permission: 'calendar.write', testId: 'nav-calendar' },
   { group: 'system', to: '/audit', label: 'account.audit.nav', permission: 'audit.read', testId: 'nav-audit', when: ({ role }) => role === 'admin' },

@@ -3,7 +3,7 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, ApiError, type FieldError } from '../../shared/api';
-import { useAuth } from '../../shared/auth';
+import { useAuth, useMe } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { Field } from '../../shared/FieldErrors';
 import { formatStamp } from '../../shared/format';
@@ -46,6 +46,9 @@ function StepError({ step }: { step: ReturnType<typeof useStep> }) {
 export function FollowupPanel({ rating, onChanged }: { rating: Rating; onChanged(): void }) {
   const { t } = useTranslation();
   const { can } = useAuth();
+  const me = useMe().user.id;
+  // Only the person rated appeals; a second person decides (the server holds both rules too).
+  const rated = rating.staffId === me;
   const path = `/api/services/ratings/${encodeURIComponent(rating.id)}`;
   const f = useApi(() => api.get<Followup>(`${path}/followup`), [rating.id]);
   const reload = () => { f.reload(); onChanged(); };
@@ -138,7 +141,7 @@ export function FollowupPanel({ rating, onChanged }: { rating: Rating; onChanged
           <p data-testid="fu-appealed">{t('yw.followup.appealed', { time: formatStamp(d.appealAt), reason: d.appealReason ?? '' })}</p>
           {d.appealDecidedAt ? (
             <p className={d.appealUpheld ? 'alert alert-ok' : 'alert alert-info'} data-testid="fu-decided">{t(d.appealUpheld ? 'yw.followup.upheld' : 'yw.followup.rejected')}</p>
-          ) : can('services.ratings.review') ? (
+          ) : can('services.ratings.review') && !rated ? (
             <div className="actions">
               <h4>{t('yw.followup.decide')}</h4>
               <button type="button" className="btn" disabled={decide.busy} onClick={() => void decide.run(`${path}/appeal-decision`, { upheld: true })} data-testid="fu-uphold">{t('yw.followup.uphold')}</button>
@@ -147,7 +150,7 @@ export function FollowupPanel({ rating, onChanged }: { rating: Rating; onChanged
             </div>
           ) : null}
         </>
-      ) : can('services.followup') ? (
+      ) : can('services.followup') && rated ? (
         <form onSubmit={submit(() => void appeal.run(`${path}/appeal`, { reason }))}>
           <Field label={t('yw.followup.appealReason')} name="reason" errors={appeal.errors}>
             <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="fu-appeal-reason" />

@@ -18,6 +18,11 @@ import './services.css';
 const dayStart = (day: string) => `${day}T00:00:00+08:00`;
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
+const monthEnd = (day: string) => {
+  const [y, m] = day.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+};
+
 function followupState(r: Rating): 'waiting_callback' | 'waiting_resolution' | 'resolved' | 'closed' {
   if (r.caseStatus === 'closed' || r.caseStatus === 'cancelled') return 'closed';
   if (r.resolution) return 'resolved';
@@ -32,7 +37,8 @@ export function RatingsPage() {
   const [params, setParams] = useUrlState();
   const today = shanghaiToday();
   const from = params.get('from') ?? `${today.slice(0, 7)}-01`;
-  const to = params.get('to') ?? today;
+  // The KPI counts 差评 whose deadline falls in the period: by default the whole current month.
+  const to = params.get('to') ?? monthEnd(today);
   const badOnly = params.get('bad') === '1';
   const pointId = params.get('point') ?? '';
   const setParam = (k: string, v: string | null) => setParams((p) => { if (v) p.set(k, v); else p.delete(k); return p; });

@@ -13,6 +13,7 @@ import type { PhotoTable } from './schema/photos.js';
 import type { JobLeaseTable, RateBudgetTable, RateLimitHitTable } from './schema/jobs.js';
 import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingUnitTable, ResponsiblePartyTable, SessionTable, SignInEventTable, SignInThrottleTable, SiteTable, SubdistrictTable, SystemSettingTable, UserScopeTable, UserTable } from './schema/registry.js';
 import type { AuditChainHeadTable, AuditLogTable } from './schema/audit.js';
+import type { ServiceAppointmentTable, ServiceSlotBookingTable, ServiceTicketCounterTable, ServiceTicketTable } from './schema/service-queue.js';
 import type { ServiceCategoryTable, ServiceGridTable, ServiceIdRevealTable, ServiceItemTable, ServiceItemVersionTable, ServicePointItemTable, ServicePointSessionTable, ServicePointStaffTable, ServicePointTable, ServiceRatingFollowupTable, ServiceRatingTable, ServiceRecordCounterTable, ServiceRecordTable, ServiceSettingsTable, ServiceTerminalOutageTable, ServiceTerminalTable } from './schema/services.js';
 import type { Open311DeliveryTable, Open311IdempotencyTable, Open311KeyTable, Open311RequestTable, PublicPowSpentTable, PublicReportSecretTable } from './schema/open311.js';
 
@@ -26,6 +27,7 @@ export * from './schema/dashboard.js';
 export * from './schema/jobs.js';
 export * from './schema/audit.js';
 export * from './schema/services.js';
+export * from './schema/service-queue.js';
 export * from './schema/open311.js';
 
 export interface Database {
@@ -113,6 +115,10 @@ export interface Database {
   service_rating_followups: ServiceRatingFollowupTable;
   service_terminals: ServiceTerminalTable;
   service_terminal_outages: ServiceTerminalOutageTable;
+  service_slot_bookings: ServiceSlotBookingTable;
+  service_appointments: ServiceAppointmentTable;
+  service_ticket_counters: ServiceTicketCounterTable;
+  service_tickets: ServiceTicketTable;
   open311_keys: Open311KeyTable;
   open311_requests: Open311RequestTable;
   open311_idempotency: Open311IdempotencyTable;

@@ -70,6 +70,8 @@ export const PERMISSIONS = {
   'services.catalogue.write': ['admin'],
   'services.network.write': ['admin'],
   'services.serve': ['cadre', 'handler', 'operator', 'admin'],
+  // The window's queue: check in appointments, issue tickets, call, start, finish, skip (window staff of the point).
+  'services.queue': ['cadre', 'handler', 'operator', 'admin'],
   'services.records.read': ['admin', 'operator', 'leader', 'cadre', 'handler'],
   'services.reveal_id': ['admin', 'operator'],
   'services.reveals.read': ['admin', 'operator', 'leader'],
@@ -150,6 +152,7 @@ export const TOKEN_GRANTS = {
   'services.catalogue.write': ADMIN,
   'services.network.write': ADMIN,
   'services.serve': FIELD,
+  'services.queue': FIELD,
   'services.records.read': READ,
   'services.reveal_id': SESSION_ONLY,
   'services.reveals.read': READ,

@@ -64,3 +64,15 @@ export function isWorkingDay(date: string, overrides: OverrideMap): boolean {
   if (o) return o === 'workday';
   return packageIsWorkday(date);
 }
+
+/**
+ * A public holiday (the subdistrict's or the State Council's), as opposed to an ordinary
+ * weekend day: an override marking the date a holiday, or a day off the package names by its
+ * festival rather than as a Saturday or Sunday.
+ */
+export function isPublicHoliday(date: string, overrides: OverrideMap): boolean {
+  const o = overrides.get(date);
+  if (o) return o === 'holiday';
+  if (packageIsWorkday(date)) return false;
+  return !/^(Saturday|Sunday)$/.test(chineseDays.getDayDetail(date).name);
+}

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { ServiceRecordTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
-import { assertCan, can } from '../auth/permissions.js';
+import { assertCan, can, type Permission } from '../auth/permissions.js';
 import { assertSeesCommittee, scopeCondition } from '../auth/scope.js';
 import { shanghaiDate } from '../calendar/office-hours.js';
 import { parseInput } from '../cases/case-input.js';
@@ -37,8 +37,13 @@ export function recordDto(r: ServiceRecordTable, now: Date) {
 }
 
 /** Whether the actor serves at the point (listed staff), or runs its subdistrict's desk. */
-export async function assertServesAt(db: Db, actor: Actor, point: { id: string; subdistrict_id: string; committee_id: string | null }) {
-  assertCan(actor, 'services.serve');
+export async function assertServesAt(
+  db: Db,
+  actor: Actor,
+  point: { id: string; subdistrict_id: string; committee_id: string | null },
+  permission: Extract<Permission, 'services.serve' | 'services.queue'> = 'services.serve',
+) {
+  assertCan(actor, permission);
   assertSeesCommittee(actor, point.subdistrict_id, point.committee_id, 'Service point');
   if (actor.role === 'operator' || actor.role === 'admin') return;
   const staff = await db.selectFrom('service_point_staff').select('user_id').where('point_id', '=', point.id).where('user_id', '=', actor.userId).executeTakeFirst();

@@ -23,6 +23,8 @@ import * as spotChecks from './spot-checks.js';
 import * as services from './services.js';
 import * as servicesPublic from './services-public.js';
 import * as terminals from './terminals.js';
+import * as serviceQueue from './service-queue.js';
+import * as serviceQueuePublic from './service-queue-public.js';
 import * as open311 from './open311.js';
 import * as open311Keys from './open311-keys.js';
 import * as publicReports from './public-reports.js';
@@ -221,6 +223,19 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/public/rate/:token', 'public', servicesPublic.ratingPage);
   r('POST', '/api/public/rate/:token', 'public', servicesPublic.rate);
   r('POST', '/api/public/rate/:token/feedback', 'public', servicesPublic.feedback);
+  r('GET', '/api/services/appointments', 'services.records.read', serviceQueue.appointments);
+  r('POST', '/api/services/appointments/:id/check-in', 'services.queue', serviceQueue.checkInRoute);
+  r('GET', '/api/services/queue/tickets', 'services.records.read', serviceQueue.tickets);
+  r('POST', '/api/services/queue/tickets', 'services.queue', serviceQueue.walkIn);
+  r('POST', '/api/services/queue/call-next', 'services.queue', serviceQueue.callNextRoute);
+  r('POST', '/api/services/queue/tickets/:id/start', 'services.queue', serviceQueue.startTicket);
+  r('POST', '/api/services/queue/tickets/:id/finish', 'services.queue', serviceQueue.finishTicket);
+  r('POST', '/api/services/queue/tickets/:id/skip', 'services.queue', serviceQueue.skipTicket);
+  r('GET', '/api/services/reports/waiting-times', 'services.read', serviceQueue.figures);
+  r('GET', '/api/public/slots', 'public', serviceQueuePublic.slots);
+  r('POST', '/api/public/appointments', 'public', serviceQueuePublic.book);
+  r('GET', '/api/public/appointments/:token', 'public', serviceQueuePublic.appointment);
+  r('POST', '/api/public/appointments/:token/cancel', 'public', serviceQueuePublic.cancel);
   // Open311 integration keys (issue 14, item 3): administrators only, every change audited
   r('GET', '/api/open311/keys', 'open311.keys', open311Keys.list);
   r('POST', '/api/open311/keys', 'open311.keys', open311Keys.issue);

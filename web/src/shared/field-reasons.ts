@@ -6,6 +6,7 @@
  * has a Chinese sentence, so a new rule cannot reach a Chinese screen in English.
  */
 import { SERVICE_REASONS_ZH } from './field-reasons-services.js';
+import { QUEUE_REASONS_ZH } from './field-reasons-queue.js';
 import { ACCOUNT_REASONS_ZH } from './field-reasons-accounts.js';
 import { PUBLIC_REPORT_REASONS_ZH } from './field-reasons-public.js';
 import { IMPORT_REASONS_ZH } from './field-reasons-import.js';
@@ -23,6 +24,7 @@ const status = (s: string) => STATUS[s] ?? s;
 export const REASONS_ZH: Pattern[] = [
   ...PUBLIC_REPORT_REASONS_ZH,
   ...SERVICE_REASONS_ZH,
+  ...QUEUE_REASONS_ZH,
   ...ACCOUNT_REASONS_ZH,
   ...IMPORT_REASONS_ZH,
   // A year's holiday schedule (calendar import): "line N: …"

@@ -1,0 +1,77 @@
+/** 一网通办 front desk: appointments (预约), slot counters and queue tickets (取号). */
+
+export const APPOINTMENT_STATUSES = ['booked', 'checked_in', 'cancelled', 'no_show'] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+export const TICKET_STATUSES = ['waiting', 'called', 'serving', 'done', 'skipped'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const TICKET_SOURCES = ['walk_in', 'appointment'] as const;
+export type TicketSource = (typeof TICKET_SOURCES)[number];
+
+export interface ServiceSlotBookingTable {
+  point_id: string;
+  /** 'YYYY-MM-DD' (Asia/Shanghai) */
+  day: string;
+  /** 'HH:MM' the session starts */
+  starts: string;
+  booked: number;
+}
+
+export interface ServiceAppointmentTable {
+  id: string;
+  /** Short code the citizen shows at the window (not a secret). */
+  code: string;
+  /** sha256 of the link token that views or cancels the booking. */
+  token_hash: string;
+  subdistrict_id: string;
+  committee_id: string | null;
+  point_id: string;
+  item_id: string;
+  day: string;
+  starts: string;
+  ends: string;
+  slot_start_at: string;
+  name: string;
+  /** Stored whole (the window may call the citizen back), shown masked. */
+  phone: string;
+  status: AppointmentStatus;
+  booked_at: string;
+  cancelled_at: string | null;
+  checked_in_at: string | null;
+  checked_in_by: string | null;
+  no_show_at: string | null;
+  ticket_id: string | null;
+}
+
+export interface ServiceTicketCounterTable {
+  point_id: string;
+  day: string;
+  prefix: string;
+  last: number;
+}
+
+export interface ServiceTicketTable {
+  id: string;
+  subdistrict_id: string;
+  committee_id: string | null;
+  point_id: string;
+  item_id: string;
+  day: string;
+  /** Order of issue at the point that day (1, 2, …). */
+  seq: number;
+  prefix: string;
+  /** As printed: prefix + per-prefix number, e.g. A007. */
+  number: string;
+  source: TicketSource;
+  appointment_id: string | null;
+  slot_start_at: string | null;
+  status: TicketStatus;
+  issued_at: string;
+  issued_by: string | null;
+  called_at: string | null;
+  called_by: string | null;
+  window: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  skipped_at: string | null;
+  record_id: string | null;
+}

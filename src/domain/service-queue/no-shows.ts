@@ -1,0 +1,43 @@
+import type { Db } from '../../db/index.js';
+import { assertLease, type HeldLease } from '../jobs/lease.js';
+import { serviceSettings } from '../service-ratings/settings.js';
+import type { Clock } from '../shared/clock.js';
+
+/** At most this many appointments are marked per round (the next round takes the rest). */
+const BATCH = 2000;
+
+/**
+ * Marks as no-show every booked appointment whose slot started more than the subdistrict's grace
+ * (service_settings.no_show_grace_minutes, 15 minutes by default) ago and that nobody checked in.
+ * Run by the job under its lease: the marks commit only while the lease is still ours. A check-in
+ * racing the job wins or loses as a whole (both are conditional updates on status = 'booked').
+ */
+export async function markNoShows(db: Db, clock: Clock, opts: { lease?: { held: HeldLease; ttlMs: number } } = {}): Promise<number> {
+  const now = clock.now();
+  const nowIso = now.toISOString();
+  return db.transaction().execute(async (trx) => {
+    if (opts.lease) await assertLease(trx, clock, opts.lease.held, opts.lease.ttlMs);
+    const due = await trx
+      .selectFrom('service_appointments')
+      .select(['id', 'subdistrict_id', 'slot_start_at'])
+      .where('status', '=', 'booked')
+      .where('slot_start_at', '<=', nowIso)
+      .orderBy('slot_start_at')
+      .limit(BATCH)
+      .execute();
+    const grace = new Map<string, number>();
+    for (const sub of new Set(due.map((a) => a.subdistrict_id))) grace.set(sub, (await serviceSettings(trx, sub)).noShowGraceMinutes * 60_000);
+    const ids = due.filter((a) => Date.parse(a.slot_start_at) + grace.get(a.subdistrict_id)! <= now.getTime()).map((a) => a.id);
+    let n = 0;
+    for (let i = 0; i < ids.length; i += 500) {
+      const res = await trx
+        .updateTable('service_appointments')
+        .set({ status: 'no_show', no_show_at: nowIso })
+        .where('id', 'in', ids.slice(i, i + 500))
+        .where('status', '=', 'booked')
+        .executeTakeFirst();
+      n += Number(res.numUpdatedRows);
+    }
+    return n;
+  });
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+const id = z.string().min(1).max(64);
+export const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+/** A mainland mobile number: 11 digits starting 13–19 (spaces and dashes people type are dropped). */
+export const MobilePhone = z
+  .string()
+  .transform((s) => s.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^1[3-9]\d{9}$/, 'not a mobile number (11 digits starting with 1)'));
+
+/** A booking from the public page: phone first, no account. */
+export const BookingInput = z.strictObject({
+  pointId: id,
+  itemId: id,
+  day: Day,
+  starts: HHMM,
+  phone: MobilePhone,
+  name: z.string().trim().min(1).max(40),
+});
+export type BookingInput = z.input<typeof BookingInput>;
+
+export const WalkInInput = z.strictObject({ pointId: id, itemId: id });
+export type WalkInInput = z.input<typeof WalkInInput>;
+
+export const CallNextInput = z.strictObject({
+  pointId: id,
+  /** The window calling, as shown on the hall's screen (e.g. "2号窗口"). */
+  window: z.string().trim().min(1).max(20).optional(),
+  /** Call only tickets of these prefixes (a window serving some categories only). */
+  prefixes: z.array(z.string().regex(/^[A-Z]{1,2}$/, 'a ticket prefix is one or two capital letters')).min(1).max(20).optional(),
+});
+export type CallNextInput = z.input<typeof CallNextInput>;
+
+export const FinishInput = z.strictObject({ recordId: id.optional() });
+export type FinishInput = z.input<typeof FinishInput>;

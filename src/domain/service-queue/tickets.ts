@@ -1,0 +1,195 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import type { ServicePointTable, ServiceTicketTable, TicketStatus } from '../../db/schema.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { assertSeesCommittee, scopeCondition } from '../auth/scope.js';
+import { shanghaiDate } from '../calendar/office-hours.js';
+import { parseInput } from '../cases/case-input.js';
+import { assertServesAt } from '../service-records/records.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError, invalidField, notFound } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import { CallNextInput, FinishInput, WalkInInput } from './queue-input.js';
+import { loadBookablePoint } from './slots.js';
+
+export const ticketDto = (t: ServiceTicketTable) => ({
+  id: t.id, pointId: t.point_id, itemId: t.item_id, day: t.day, seq: t.seq, number: t.number, prefix: t.prefix, source: t.source,
+  appointmentId: t.appointment_id, slotStartAt: t.slot_start_at, status: t.status, issuedAt: t.issued_at, calledAt: t.called_at,
+  calledBy: t.called_by, window: t.window, startedAt: t.started_at, finishedAt: t.finished_at, skippedAt: t.skipped_at, recordId: t.record_id,
+});
+export type TicketDto = ReturnType<typeof ticketDto>;
+
+/**
+ * The ticket order rule. Among the waiting tickets of a point, the next one called is:
+ *  1. a checked-in appointment whose slot has begun (slot start ≤ now), earliest slot first, then
+ *     in order of issue — a booking keeps its time, but only once that time has come;
+ *  2. otherwise every other ticket (walk-ins, and appointments checked in before their slot) in
+ *     strict order of issue (the point's running number of the day).
+ * No ticket is skipped over for any other reason; a window may restrict itself to some prefixes.
+ */
+export function queueRank(t: Pick<ServiceTicketTable, 'source' | 'slot_start_at' | 'seq'>, nowIso: string): [number, string, number] {
+  const due = t.source === 'appointment' && t.slot_start_at !== null && t.slot_start_at <= nowIso;
+  return due ? [0, t.slot_start_at!, t.seq] : [1, '', t.seq];
+}
+
+export function compareQueue(nowIso: string) {
+  return (a: Pick<ServiceTicketTable, 'source' | 'slot_start_at' | 'seq'>, b: Pick<ServiceTicketTable, 'source' | 'slot_start_at' | 'seq'>) => {
+    const [a0, a1, a2] = queueRank(a, nowIso);
+    const [b0, b1, b2] = queueRank(b, nowIso);
+    return a0 - b0 || (a1 < b1 ? -1 : a1 > b1 ? 1 : 0) || a2 - b2;
+  };
+}
+
+async function bump(db: Db, pointId: string, day: string, prefix: string): Promise<number> {
+  const row = await db
+    .insertInto('service_ticket_counters')
+    .values({ point_id: pointId, day, prefix, last: 1 })
+    .onConflict((oc) => oc.columns(['point_id', 'day', 'prefix']).doUpdateSet({ last: sql`service_ticket_counters.last + 1` }))
+    .returning('last')
+    .executeTakeFirstOrThrow();
+  return Number(row.last);
+}
+
+/**
+ * Issues a ticket at a point for an item: the category's prefix and its next number of the day
+ * (A001, A002, … B001), and the point's running sequence, which fixes the order of issue.
+ * The caller owns the transaction.
+ */
+export async function issueTicket(
+  db: Db,
+  now: Date,
+  point: Pick<ServicePointTable, 'id' | 'subdistrict_id' | 'committee_id'>,
+  itemId: string,
+  by: { userId: string | null; appointmentId?: string; slotStartAt?: string },
+): Promise<ServiceTicketTable> {
+  const cat = await db
+    .selectFrom('service_items')
+    .innerJoin('service_categories', 'service_categories.id', 'service_items.category_id')
+    .select('service_categories.ticket_prefix')
+    .where('service_items.id', '=', itemId)
+    .executeTakeFirst();
+  if (!cat) throw invalidField('itemId', 'unknown item');
+  const day = shanghaiDate(now);
+  const seq = await bump(db, point.id, day, '');
+  const n = await bump(db, point.id, day, cat.ticket_prefix);
+  const row: ServiceTicketTable = {
+    id: newId(), subdistrict_id: point.subdistrict_id, committee_id: point.committee_id, point_id: point.id, item_id: itemId, day, seq,
+    prefix: cat.ticket_prefix, number: `${cat.ticket_prefix}${String(n).padStart(3, '0')}`, source: by.appointmentId ? 'appointment' : 'walk_in',
+    appointment_id: by.appointmentId ?? null, slot_start_at: by.slotStartAt ?? null, status: 'waiting', issued_at: now.toISOString(),
+    issued_by: by.userId, called_at: null, called_by: null, window: null, started_at: null, finished_at: null, skipped_at: null, record_id: null,
+  };
+  await db.insertInto('service_tickets').values(row).execute();
+  return row;
+}
+
+/** A walk-in takes a ticket at the window (the staff or the hall's ticket machine issues it). */
+export async function issueWalkIn(db: Db, clock: Clock, actor: Actor, raw: WalkInInput) {
+  const input = parseInput(WalkInInput, raw);
+  await pointFor(db, actor, input.pointId);
+  const point = await loadBookablePoint(db, input.pointId, input.itemId);
+  return ticketDto(await issueTicket(db, clock.now(), point, input.itemId, { userId: actor.userId }));
+}
+
+async function pointFor(db: Db, actor: Actor, pointId: string, field = 'pointId') {
+  const point = await db.selectFrom('service_points').select(['id', 'subdistrict_id', 'committee_id']).where('id', '=', pointId).executeTakeFirst();
+  if (!point) throw invalidField(field, 'unknown point');
+  await assertServesAt(db, actor, point, 'services.queue');
+  return point;
+}
+
+/** How many times call-next retries when a concurrent caller took the ticket it chose. */
+const CALL_RETRIES = 20;
+
+/**
+ * Calls the next ticket of the point by the order rule ({@link queueRank}). Two windows calling at
+ * once never get the same ticket: the chosen ticket is taken with a conditional update (still
+ * waiting), and a caller that lost the race chooses again. Answers null when nobody waits.
+ */
+export async function callNext(db: Db, clock: Clock, actor: Actor, raw: CallNextInput): Promise<TicketDto | null> {
+  const input = parseInput(CallNextInput, raw);
+  const point = await pointFor(db, actor, input.pointId);
+  for (let attempt = 0; attempt < CALL_RETRIES; attempt++) {
+    const now = clock.now();
+    const nowIso = now.toISOString();
+    let q = db
+      .selectFrom('service_tickets')
+      .select(['id', 'source', 'slot_start_at', 'seq'])
+      .where('point_id', '=', point.id)
+      .where('day', '=', shanghaiDate(now))
+      .where('status', '=', 'waiting');
+    if (input.prefixes) q = q.where('prefix', 'in', input.prefixes);
+    const waiting = await q.orderBy('seq').limit(2000).execute();
+    if (!waiting.length) return null;
+    const next = waiting.sort(compareQueue(nowIso))[0]!;
+    const res = await db
+      .updateTable('service_tickets')
+      .set({ status: 'called', called_at: nowIso, called_by: actor.userId, window: input.window ?? null })
+      .where('id', '=', next.id)
+      .where('status', '=', 'waiting')
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 1) {
+      return ticketDto(await db.selectFrom('service_tickets').selectAll().where('id', '=', next.id).executeTakeFirstOrThrow());
+    }
+  }
+  throw new DomainError('conflict', 'The queue is being called from many windows at once; try again');
+}
+
+async function loadTicket(db: Db, actor: Actor, id: string) {
+  const t = await db.selectFrom('service_tickets').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!t) throw notFound('Ticket', id);
+  assertSeesCommittee(actor, t.subdistrict_id, t.committee_id, 'Ticket');
+  await assertServesAt(db, actor, { id: t.point_id, subdistrict_id: t.subdistrict_id, committee_id: t.committee_id }, 'services.queue');
+  return t;
+}
+
+const STEPS = {
+  start: { from: ['called'], to: 'serving', stamp: 'started_at' },
+  finish: { from: ['serving'], to: 'done', stamp: 'finished_at' },
+  skip: { from: ['called'], to: 'skipped', stamp: 'skipped_at' },
+} as const satisfies Record<string, { from: readonly TicketStatus[]; to: TicketStatus; stamp: keyof ServiceTicketTable }>;
+export type TicketStep = keyof typeof STEPS;
+
+/**
+ * A called ticket starts being served (or is skipped: nobody came to the window); a served one
+ * finishes, optionally naming the service record (办件) made for it. Each step records its instant
+ * and happens once (a conditional update on the status).
+ */
+export async function stepTicket(db: Db, clock: Clock, actor: Actor, id: string, step: TicketStep, raw: FinishInput = {}) {
+  const input = parseInput(FinishInput, raw);
+  const t = await loadTicket(db, actor, id);
+  const rule = STEPS[step];
+  if (!(rule.from as readonly string[]).includes(t.status)) {
+    throw new DomainError('transition_not_allowed', `${step}: the ticket is ${t.status}`, { action: step, status: t.status });
+  }
+  const at = clock.now().toISOString();
+  const set: Partial<ServiceTicketTable> = { status: rule.to, [rule.stamp]: at };
+  if (input.recordId) {
+    if (step !== 'finish') throw invalidField('recordId', 'a record is linked when the service finishes');
+    const rec = await db.selectFrom('service_records').select(['id', 'point_id', 'ticket_id']).where('id', '=', input.recordId).executeTakeFirst();
+    if (!rec || rec.point_id !== t.point_id) throw invalidField('recordId', 'no such record at this point');
+    if (rec.ticket_id && rec.ticket_id !== t.id) throw invalidField('recordId', 'the record belongs to another ticket');
+    await db.updateTable('service_records').set({ ticket_id: t.id, appointment_id: t.appointment_id }).where('id', '=', rec.id).where('ticket_id', 'is', null).execute();
+    set.record_id = rec.id;
+  }
+  const res = await db.updateTable('service_tickets').set(set).where('id', '=', id).where('status', '=', t.status).executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw new DomainError('conflict', `${step}: the ticket was changed by someone else; reload it`);
+  return ticketDto({ ...t, ...set } as ServiceTicketTable);
+}
+
+/** A point's tickets of a day (default today), in queue order for the waiting ones. */
+export async function listTickets(db: Db, clock: Clock, actor: Actor, f: { pointId?: string; day?: string; status?: TicketStatus }) {
+  assertCan(actor, 'services.records.read');
+  const now = clock.now();
+  let q = db
+    .selectFrom('service_tickets')
+    .selectAll()
+    .where(scopeCondition(actor, 'service_tickets.subdistrict_id', 'service_tickets.committee_id'))
+    .where('day', '=', f.day ?? shanghaiDate(now));
+  if (f.pointId) q = q.where('point_id', '=', f.pointId);
+  if (f.status) q = q.where('status', '=', f.status);
+  const rows = await q.orderBy('point_id').orderBy('seq').limit(2000).execute();
+  const cmp = compareQueue(now.toISOString());
+  const waiting = rows.filter((r) => r.status === 'waiting').sort(cmp);
+  return { waiting: waiting.map(ticketDto), others: rows.filter((r) => r.status !== 'waiting').map(ticketDto) };
+}

@@ -1,0 +1,139 @@
+import type { Db } from '../../db/index.js';
+import type { Actor } from '../auth/actor.js';
+import { assertCan } from '../auth/permissions.js';
+import { scopeCondition } from '../auth/scope.js';
+import { addDays, shanghaiDate } from '../calendar/office-hours.js';
+import type { Clock } from '../shared/clock.js';
+import { invalidField } from '../shared/errors.js';
+
+/** The longest range one query of the figures covers. */
+export const FIGURES_MAX_DAYS = 93;
+
+/** Median: the middle value of the sorted values, the mean of the two middle ones for an even count. */
+export function median(xs: readonly number[]): number | null {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Nearest-rank percentile: the smallest value with at least p % of the values at or below it. */
+export function percentile(xs: readonly number[], p: number): number | null {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
+
+interface Acc {
+  pointId: string;
+  itemId: string | null;
+  day: string;
+  tickets: number;
+  walkIns: number;
+  called: number;
+  served: number;
+  skipped: number;
+  waits: number[];
+  services: number[];
+  appointments: number;
+  checkedIn: number;
+  noShows: number;
+  cancelled: number;
+}
+
+const blank = (pointId: string, itemId: string | null, day: string): Acc => ({
+  pointId, itemId, day, tickets: 0, walkIns: 0, called: 0, served: 0, skipped: 0, waits: [], services: [], appointments: 0, checkedIn: 0, noShows: 0, cancelled: 0,
+});
+
+const out = (a: Acc) => ({
+  pointId: a.pointId, itemId: a.itemId, day: a.day, tickets: a.tickets, walkIns: a.walkIns, called: a.called, served: a.served, skipped: a.skipped,
+  waitMedianS: median(a.waits), waitP90S: percentile(a.waits, 90), serviceMedianS: median(a.services), serviceP90S: percentile(a.services, 90),
+  appointments: a.appointments, checkedIn: a.checkedIn, noShows: a.noShows, cancelled: a.cancelled,
+});
+
+export interface FiguresQuery {
+  from?: string;
+  to?: string;
+  pointId?: string;
+  itemId?: string;
+  subdistrictId?: string;
+}
+
+/**
+ * Waiting and service times per point, item and day (the day a ticket was issued, Shanghai time),
+ * and per point and day over all items:
+ *  - wait = called − issued, over the tickets that were called (served or skipped afterwards);
+ *  - service = finished − started, over the tickets served to the end;
+ *  - median and p90 (nearest rank) in seconds; counts of tickets, walk-ins, calls, services,
+ *    skips; appointments booked for the day (cancelled ones counted apart), checked in, no-shows.
+ * Scope as everywhere: a committee's staff see their windows, a subdistrict its network.
+ */
+export async function waitingFigures(db: Db, clock: Clock, actor: Actor, q: FiguresQuery = {}) {
+  assertCan(actor, 'services.read');
+  const today = shanghaiDate(clock.now());
+  const to = q.to ?? today;
+  const from = q.from ?? addDays(to, -6);
+  if (from > to) throw invalidField('from', 'must not be after to');
+  if (addDays(from, FIGURES_MAX_DAYS - 1) < to) throw invalidField('to', `at most ${FIGURES_MAX_DAYS} days`);
+  let tq = db
+    .selectFrom('service_tickets')
+    .select(['point_id', 'item_id', 'day', 'source', 'status', 'issued_at', 'called_at', 'started_at', 'finished_at'])
+    .where(scopeCondition(actor, 'service_tickets.subdistrict_id', 'service_tickets.committee_id'))
+    .where('day', '>=', from)
+    .where('day', '<=', to);
+  let aq = db
+    .selectFrom('service_appointments')
+    .select(['point_id', 'item_id', 'day', 'status'])
+    .where(scopeCondition(actor, 'service_appointments.subdistrict_id', 'service_appointments.committee_id'))
+    .where('day', '>=', from)
+    .where('day', '<=', to);
+  if (q.pointId) {
+    tq = tq.where('point_id', '=', q.pointId);
+    aq = aq.where('point_id', '=', q.pointId);
+  }
+  if (q.itemId) {
+    tq = tq.where('item_id', '=', q.itemId);
+    aq = aq.where('item_id', '=', q.itemId);
+  }
+  if (q.subdistrictId) {
+    tq = tq.where('subdistrict_id', '=', q.subdistrictId);
+    aq = aq.where('subdistrict_id', '=', q.subdistrictId);
+  }
+  const [tickets, appointments] = await Promise.all([tq.execute(), aq.execute()]);
+  const byItem = new Map<string, Acc>();
+  const byPoint = new Map<string, Acc>();
+  const accs = (pointId: string, itemId: string, day: string) => {
+    const k1 = `${pointId}|${itemId}|${day}`;
+    const k2 = `${pointId}|${day}`;
+    if (!byItem.has(k1)) byItem.set(k1, blank(pointId, itemId, day));
+    if (!byPoint.has(k2)) byPoint.set(k2, blank(pointId, null, day));
+    return [byItem.get(k1)!, byPoint.get(k2)!];
+  };
+  for (const t of tickets) {
+    for (const a of accs(t.point_id, t.item_id, t.day)) {
+      a.tickets++;
+      if (t.source === 'walk_in') a.walkIns++;
+      if (t.called_at) {
+        a.called++;
+        a.waits.push(seconds(t.issued_at, t.called_at));
+      }
+      if (t.status === 'skipped') a.skipped++;
+      if (t.status === 'done' && t.started_at && t.finished_at) {
+        a.served++;
+        a.services.push(seconds(t.started_at, t.finished_at));
+      }
+    }
+  }
+  for (const ap of appointments) {
+    for (const a of accs(ap.point_id, ap.item_id, ap.day)) {
+      if (ap.status === 'cancelled') a.cancelled++;
+      else a.appointments++;
+      if (ap.status === 'checked_in') a.checkedIn++;
+      if (ap.status === 'no_show') a.noShows++;
+    }
+  }
+  const order = (x: Acc, y: Acc) => x.day.localeCompare(y.day) || x.pointId.localeCompare(y.pointId) || (x.itemId ?? '').localeCompare(y.itemId ?? '');
+  return { from, to, byItem: [...byItem.values()].sort(order).map(out), byPoint: [...byPoint.values()].sort(order).map(out) };
+}

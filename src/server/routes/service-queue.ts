@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { APPOINTMENT_STATUSES, TICKET_STATUSES } from '../../db/schema.js';
+import { checkIn, listAppointments } from '../../domain/service-queue/appointments.js';
+import { CallNextInput, Day, FinishInput, WalkInInput } from '../../domain/service-queue/queue-input.js';
+import { callNext, issueWalkIn, listTickets, stepTicket } from '../../domain/service-queue/tickets.js';
+import { waitingFigures } from '../../domain/service-queue/waiting-figures.js';
+import { def } from '../route.js';
+
+const Id = z.string().min(1).max(64);
+const tags = ['services'];
+
+export const appointments = def({
+  schema: {
+    tags, summary: 'Appointments of a day (default today) in my scope, in slot order; or the one with a booking code',
+    querystring: z.strictObject({ pointId: Id.optional(), day: Day.optional(), status: z.enum(APPOINTMENT_STATUSES).optional(), code: z.string().trim().regex(/^[A-Za-z0-9]{4,12}$/, 'not a booking code').optional() }),
+  },
+  handler: async ({ req, deps, actor }) => ({ items: await listAppointments(deps.db, deps.clock, actor, req.query) }),
+});
+export const checkInRoute = def({
+  schema: { tags, summary: 'Check a booked citizen in (window staff of the point); issues the queue ticket', params: z.strictObject({ id: Id }) },
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => checkIn(trx, deps.clock, actor, req.params.id)),
+});
+export const tickets = def({
+  schema: {
+    tags, summary: 'Queue tickets of a day (default today) in my scope: the waiting ones in the order they will be called, then the others',
+    querystring: z.strictObject({ pointId: Id.optional(), day: Day.optional(), status: z.enum(TICKET_STATUSES).optional() }),
+  },
+  handler: async ({ req, deps, actor }) => listTickets(deps.db, deps.clock, actor, req.query),
+});
+export const walkIn = def({
+  schema: { tags, summary: 'Issue a walk-in ticket for an item at a point (prefix by the item\'s category)', body: WalkInInput },
+  handler: async ({ req, reply, deps, actor }) => {
+    const out = await deps.db.transaction().execute((trx) => issueWalkIn(trx, deps.clock, actor, req.body));
+    reply.status(201);
+    return out;
+  },
+});
+export const callNextRoute = def({
+  schema: { tags, summary: 'Call the next ticket by the queue order rule (null when nobody waits)', body: CallNextInput },
+  handler: async ({ req, deps, actor }) => ({ ticket: await deps.db.transaction().execute((trx) => callNext(trx, deps.clock, actor, req.body)) }),
+});
+export const startTicket = def({
+  schema: { tags, summary: 'Start serving a called ticket', params: z.strictObject({ id: Id }) },
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => stepTicket(trx, deps.clock, actor, req.params.id, 'start')),
+});
+export const finishTicket = def({
+  schema: { tags, summary: 'Finish serving a ticket, optionally naming the service record made for it', params: z.strictObject({ id: Id }), body: FinishInput.optional() },
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => stepTicket(trx, deps.clock, actor, req.params.id, 'finish', req.body ?? {})),
+});
+export const skipTicket = def({
+  schema: { tags, summary: 'Skip a called ticket nobody answered (no-show at the window)', params: z.strictObject({ id: Id }) },
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => stepTicket(trx, deps.clock, actor, req.params.id, 'skip')),
+});
+export const figures = def({
+  schema: {
+    tags, summary: 'Waiting (called − issued) and service (finished − started) times per point, item and day: median, p90, counts',
+    querystring: z.strictObject({ from: Day.optional(), to: Day.optional(), pointId: Id.optional(), itemId: Id.optional(), subdistrictId: Id.optional() }),
+  },
+  handler: async ({ req, deps, actor }) => waitingFigures(deps.db, deps.clock, actor, req.query),
+});

@@ -90,6 +90,11 @@ for (const dialect of DIALECTS) {
       expect(sugg.suggestions[0]).toMatchObject({ reason: 'responsible_party', kind: 'property_company' });
       const party = await ctx.handle.db.selectFrom('handling_units').select('name').where('id', '=', sugg.suggestions[0].unitId).executeTakeFirstOrThrow();
       expect(party.name).toBe(sugg.responsibleParty.name);
+      // Every active member of the subdistrict's units is offered under their unit, by name only.
+      const members = await ctx.handle.db.selectFrom('users as u').innerJoin('handling_units as h', 'h.id', 'u.handling_unit_id')
+        .select(['u.id', 'u.handling_unit_id']).where('h.subdistrict_id', '=', c.subdistrictId).where('h.status', '=', 'active').where('u.status', '=', 'active').execute();
+      expect(new Set(sugg.people.map((p: { userId: string; unitId: string }) => `${p.userId}|${p.unitId}`))).toEqual(new Set(members.map((m) => `${m.id}|${m.handling_unit_id}`)));
+      expect(Object.keys(sugg.people[0]).sort()).toEqual(['name', 'unitId', 'userId']);
       c = (await act('operator', c.id, { action: 'dispatch', version: c.version, unitId: unit1 })).json();
       expect((await get('handler1', '/api/me/tasks')).json().items.map((x: { id: string }) => x.id)).toContain(c.id);
       expect((await get('handler2', '/api/me/tasks')).json().items.map((x: { id: string }) => x.id)).not.toContain(c.id);

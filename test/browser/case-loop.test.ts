@@ -96,7 +96,13 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     expect((await post).status()).toBe(200);
     await eventually(() => desk.getByTestId('case-detail').getAttribute('data-status')).toBe('filed');
     await desk.getByTestId('action-dispatch').click();
-    await eventually(() => desk.getByTestId('dispatch-unit').inputValue()).toBe(s.unitId);
+    await eventually(() => desk.getByTestId('dispatch-unit').inputValue()).toBe(`unit:${s.unitId}`);
+    // The picker groups people under their unit: the suggested unit's staff are offered by name.
+    const staff = await suite.server.db.selectFrom('users').select(['id', 'display_name']).where('handling_unit_id', '=', s.unitId).where('status', '=', 'active').execute();
+    const offeredPeople = await desk.locator(`[data-testid=dispatch-unit] optgroup[data-unit-id="${s.unitId}"] option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(offeredPeople[0]).toBe(`unit:${s.unitId}`);
+    expect(new Set(offeredPeople.slice(1))).toEqual(new Set(staff.map((u) => `user:${u.id}`)));
+    expect(staff.length).toBeGreaterThan(0);
     post = nextPost(desk, new RegExp(`^/api/cases/${caseId}/transitions$`));
     await desk.getByTestId('action-submit-dispatch').click();
     expect((await post).status()).toBe(200);

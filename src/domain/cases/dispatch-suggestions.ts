@@ -10,9 +10,17 @@ export interface Suggestion {
   reason: 'responsible_party' | 'committee' | 'category_default';
 }
 
+export interface UnitPerson {
+  userId: string;
+  name: string;
+  unitId: string;
+}
+
 /**
  * Where to dispatch: the site's responsible party when it is a handling unit (property
- * companies), the committee's own unit, and units of the category's default kind.
+ * companies), the committee's own unit, and units of the category's default kind; and every
+ * active member of the subdistrict's handling units (name only), so the picker can offer a named
+ * person under their unit.
  */
 export async function dispatchSuggestions(db: Db, actor: Actor, caseId: string) {
   const c = await loadVisibleCase(db, actor, caseId);
@@ -40,5 +48,14 @@ export async function dispatchSuggestions(db: Db, actor: Actor, caseId: string) 
   const kind = category.default_unit_kind;
   if (kind === 'committee') for (const u of units.filter((x) => x.kind === 'committee' && x.committee_id === c.committee_id)) add(u, 'committee');
   else if (kind) for (const u of units.filter((x) => x.kind === kind)) add(u, 'category_default');
-  return { caseId: c.id, defaultUnitKind: kind, responsibleParty: party ? { ...party, contactPhone: phoneFor(actor, 'party', party.contactPhone) } : null, suggestions: out };
+  const people: UnitPerson[] = units.length
+    ? (await db
+        .selectFrom('users')
+        .select(['id', 'display_name', 'handling_unit_id'])
+        .where('handling_unit_id', 'in', units.map((u) => u.id))
+        .where('status', '=', 'active')
+        .orderBy('display_name')
+        .execute()).map((u) => ({ userId: u.id, name: u.display_name, unitId: u.handling_unit_id! }))
+    : [];
+  return { caseId: c.id, defaultUnitKind: kind, people, responsibleParty: party ? { ...party, contactPhone: phoneFor(actor, 'party', party.contactPhone) } : null, suggestions: out };
 }

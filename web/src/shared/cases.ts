@@ -112,6 +112,8 @@ export interface CaseDetail {
 export interface DispatchSuggestions {
   caseId: string;
   suggestions: { unitId: string; name: string; kind: string; reason: 'responsible_party' | 'committee' | 'category_default' }[];
+  /** Active members of the subdistrict's handling units, offered under their unit. */
+  people?: { userId: string; name: string; unitId: string }[];
 }
 
 export interface CategoryNode {

@@ -30,7 +30,13 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
     [c.id, a.action],
   );
   const suggested = sugg.data?.suggestions ?? [];
-  const chosenUnit = unitId || suggested[0]?.unitId || '';
+  const people = sugg.data?.people ?? [];
+  // The picker's value: "unit:<id>" (the whole unit) or "user:<id>" (a named person of a unit).
+  const chosen = unitId || (suggested[0] ? `unit:${suggested[0].unitId}` : '');
+  const ordered = [
+    ...suggested.map((s) => ({ id: s.unitId, name: s.name, reason: s.reason as string | null })),
+    ...units.filter((u) => !suggested.some((s) => s.unitId === u.id)).map((u) => ({ id: u.id, name: u.name, reason: null })),
+  ];
 
   async function resolveTarget(): Promise<string> {
     const v = target.trim();
@@ -46,7 +52,11 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
       if (needs('reason')) body.reason = reason;
       if (needs('note') || note.trim()) body.note = note || undefined;
       if (needs('photoIds')) body.photoIds = photoIds;
-      if (needs('assignee')) body.unitId = chosenUnit;
+      if (needs('assignee')) {
+        const [kind, id] = chosen.split(':');
+        if (kind === 'user') body.userId = id;
+        else body.unitId = id || undefined;
+      }
       if (needs('dueAt')) body.dueAt = dueAt ? new Date(dueAt).toISOString() : undefined;
       if (needs('targetCaseId')) body.targetCaseId = await resolveTarget();
       await postWithKey(`/api/cases/${c.id}/transitions`, body, `${key}-${c.version}`);
@@ -72,12 +82,18 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
       {needs('assignee') ? (
         <label className="field">
           <span>{t('cases.action.unit')}</span>
-          <select value={chosenUnit} onChange={(e) => setUnitId(e.target.value)} data-testid="dispatch-unit" required>
+          <select value={chosen} onChange={(e) => setUnitId(e.target.value)} data-testid="dispatch-unit" required>
             <option value="">{t('cases.desk.choose')}</option>
-            {suggested.map((s) => (
-              <option key={`s-${s.unitId}`} value={s.unitId}>★ {s.name} · {t('cases.action.suggested')}（{t(`cases.action.reasons.${s.reason}`)}）</option>
+            {ordered.map((u) => (
+              <optgroup key={u.id} label={u.reason ? `★ ${u.name}（${t(`cases.action.reasons.${u.reason}`)}）` : u.name} data-unit-id={u.id}>
+                <option value={`unit:${u.id}`}>
+                  {u.reason ? '★ ' : ''}{u.name} · {t('ux.dispatch.wholeUnit')}{u.reason ? ` · ${t('cases.action.suggested')}（${t(`cases.action.reasons.${u.reason}`)}）` : ''}
+                </option>
+                {people.filter((p) => p.unitId === u.id).map((p) => (
+                  <option key={p.userId} value={`user:${p.userId}`}>{p.name}（{u.name}）</option>
+                ))}
+              </optgroup>
             ))}
-            {units.filter((u) => !suggested.some((s) => s.unitId === u.id)).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
           </select>
         </label>
       ) : null}
@@ -126,7 +142,7 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
         </label>
       ) : null}
       {error ? <p className="alert alert-error" data-testid="action-error">{error}</p> : null}
-      <SubmitWithReason className="btn" busy={busy} why={[needs('assignee') && !chosenUnit && t('ux.why.chooseUnit')]} testId={`action-submit-${a.action}`}>
+      <SubmitWithReason className="btn" busy={busy} why={[needs('assignee') && !chosen && t('ux.why.chooseUnit')]} testId={`action-submit-${a.action}`}>
         {t('cases.action.submit')}
       </SubmitWithReason>
     </form>

@@ -5,6 +5,7 @@ import i18n from 'i18next';
  * Merged into the one "translation" namespace under "ux".
  */
 const zh = {
+  dispatch: { wholeUnit: '派给整个单位' },
   menu: {
     label: '主菜单', overview: '总览', cases: '案件', field: '巡查', registry: '台账', services: '一网通办', system: '系统',
   },
@@ -37,6 +38,7 @@ const zh = {
 };
 
 const en: typeof zh = {
+  dispatch: { wholeUnit: 'the whole unit' },
   menu: {
     label: 'Main menu', overview: 'Overview', cases: 'Cases', field: 'Patrols', registry: 'Registry', services: 'Services', system: 'System',
   },

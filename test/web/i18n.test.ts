@@ -7,6 +7,7 @@ import { ENFORCEMENT_STRINGS } from '../../web/src/shared/i18n/enforcement.js';
 import { FIELD_APP_STRINGS } from '../../web/src/shared/i18n/field-app.js';
 import { OUTBOX_STRINGS } from '../../web/src/shared/i18n/outbox.js';
 import { PATROL_STRINGS } from '../../web/src/shared/i18n/patrol.js';
+import { OPEN311_ADMIN_STRINGS } from '../../web/src/shared/i18n/open311-admin.js';
 import { PUBLIC_REPORT_STRINGS } from '../../web/src/shared/i18n/public-report.js';
 import { PUBLIC_POINT_STRINGS } from '../../web/src/shared/i18n/public-point.js';
 import { UX_STRINGS } from '../../web/src/shared/i18n/ux.js';
@@ -43,6 +44,7 @@ const DICTIONARIES: [string, { zh: object; en: object }, string[]][] = [
   ['role homes', HOMES_STRINGS, ['setup.title', 'today.title']],
   ['public report page', PUBLIC_REPORT_STRINGS, ['title', 'submit', 'track.confirm', 'stage.fixed']],
   ['一网通办 public pages', PUBLIC_POINT_STRINGS, ['brand', 'book', 'rate.submit', 'level.1', 'kind.committee_window']],
+  ['Open311 integrations', OPEN311_ADMIN_STRINGS, ['title', 'issue', 'log.retry', 'kinds.hotline']],
 ];
 
 describe.each(DICTIONARIES)('%s translations', (_name, strings, chineseKeys) => {

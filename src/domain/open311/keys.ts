@@ -96,6 +96,63 @@ export async function revokeKey(db: Db, clock: Clock, actor: Actor, id: string) 
   return { ...view, revokedAt: at };
 }
 
+/** An administrator's change to a live key; `webhookUrl: null` removes the webhook. */
+export const KeyPatch = z.strictObject({
+  name: KeyInput.shape.name.optional(),
+  subdistrictIds: z.array(z.string().min(1).max(64)).min(1).max(50).optional(),
+  ratePerMinute: z.number().int().min(1).max(100_000).optional(),
+  webhookUrl: z.union([z.url({ protocol: /^https?$/ }).max(2000), z.null()]).optional(),
+  webhookScope: z.enum(WEBHOOK_SCOPES).optional(),
+});
+export type KeyPatch = z.input<typeof KeyPatch>;
+
+/** A key the actor may change: it exists, reaches only into the actor's subdistricts, and is not revoked. */
+async function keyToChange(db: Db, actor: Actor, id: string): Promise<Open311KeyTable> {
+  assertCan(actor, 'open311.keys');
+  const row = await db.selectFrom('open311_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  const mine = fullSubdistricts(actor);
+  const subs = row ? (JSON.parse(row.subdistrict_ids) as string[]) : [];
+  if (!row || !subs.some((s) => mine.includes(s))) throw notFound('Open311 key', id);
+  if (!subs.every((s) => mine.includes(s))) throw new DomainError('forbidden', 'This key also serves subdistricts outside your scope');
+  if (row.revoked_at) throw new DomainError('conflict', 'This key is revoked; issue a new one');
+  return row;
+}
+
+/**
+ * Changes a key's name, subdistricts, rate or webhook. A webhook added to a key without one gets a
+ * new secret, returned this once as `webhookSecret`; removing the webhook drops the secret.
+ */
+export async function updateKey(db: Db, actor: Actor, id: string, raw: KeyPatch, policy: OutboundPolicy = STRICT_OUTBOUND) {
+  const input = parseInput(KeyPatch, raw);
+  const row = await keyToChange(db, actor, id);
+  for (const s of input.subdistrictIds ?? []) {
+    if (!fullSubdistricts(actor).includes(s)) throw invalidField('subdistrictIds', `not one of your subdistricts: ${s}`);
+  }
+  if (input.webhookUrl) checkOutboundUrl(input.webhookUrl, policy, 'webhookUrl');
+  const set: Partial<Open311KeyTable> = {};
+  if (input.name !== undefined) set.name = input.name;
+  if (input.subdistrictIds) set.subdistrict_ids = JSON.stringify([...new Set(input.subdistrictIds)]);
+  if (input.ratePerMinute !== undefined) set.rate_per_minute = input.ratePerMinute;
+  if (input.webhookScope !== undefined) set.webhook_scope = input.webhookScope;
+  let webhookSecret: string | null = null;
+  if (input.webhookUrl === null) Object.assign(set, { webhook_url: null, webhook_secret: null });
+  else if (input.webhookUrl !== undefined) {
+    set.webhook_url = input.webhookUrl;
+    if (!row.webhook_secret) set.webhook_secret = webhookSecret = randomBytes(32).toString('base64url');
+  }
+  if (Object.keys(set).length) await db.updateTable('open311_keys').set(set).where('id', '=', id).execute();
+  return { ...keyView({ ...row, ...set }), webhookSecret };
+}
+
+/** A new webhook secret for a key, returned this once; the old one stops verifying at once. */
+export async function rotateWebhookSecret(db: Db, actor: Actor, id: string) {
+  const row = await keyToChange(db, actor, id);
+  if (!row.webhook_url) throw invalidField('webhookUrl', 'the key has no webhook');
+  const webhookSecret = randomBytes(32).toString('base64url');
+  await db.updateTable('open311_keys').set({ webhook_secret: webhookSecret }).where('id', '=', id).execute();
+  return { ...keyView(row), webhookSecret };
+}
+
 /** The live key behind an api_key value, or 403 naming what is wrong. */
 export async function verifyKey(db: Db, apiKey: string | undefined): Promise<VerifiedKey> {
   const key = apiKey?.trim();

@@ -5,10 +5,11 @@ import type { CaseStatus, DeliveryStatus } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { fullSubdistricts } from '../auth/scope.js';
-import { DomainError, notFound } from '../shared/errors.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { PUBLIC_ACTIONS } from './public-stage.js';
-import type { UpdateFacts } from './updates.js';
+import { toUpdate, type UpdateFacts } from './updates.js';
 
 /**
  * Signed webhooks per Open311 integration. Every public change of a case (a case event of
@@ -103,9 +104,13 @@ export async function deliveryTarget(db: Db, deliveryId: string) {
 }
 
 export interface DeliveryView {
+  /** The delivery id, sent as X-Closeloop-Delivery (the same on every retry). */
   id: string;
   serviceRequestId: string;
   updateId: string;
+  /** The update sent: its Open311 status and public description. */
+  eventStatus: string;
+  eventDescription: string;
   status: DeliveryStatus;
   attempts: number;
   responseCode: number | null;
@@ -115,29 +120,28 @@ export interface DeliveryView {
   createdAt: string;
 }
 
-/**
- * A key's delivery log for an administrator: newest first, only deliveries about the
- * administrator's own subdistricts.
- */
-export async function listDeliveries(db: Db, actor: Actor, keyId: string, f: { status?: DeliveryStatus; limit?: number } = {}): Promise<DeliveryView[]> {
+/** The key's row when the administrator may see it (it reaches into one of their subdistricts), and those subdistricts. */
+async function keyInScope(db: Db, actor: Actor, keyId: string) {
   assertCan(actor, 'open311.keys');
-  const key = await db.selectFrom('open311_keys').select(['id', 'subdistrict_ids']).where('id', '=', keyId).executeTakeFirst();
+  const key = await db.selectFrom('open311_keys').select(['id', 'subdistrict_ids', 'revoked_at']).where('id', '=', keyId).executeTakeFirst();
   const mine = fullSubdistricts(actor);
   if (!key || !(JSON.parse(key.subdistrict_ids) as string[]).some((s) => mine.includes(s))) throw notFound('Open311 key', keyId);
-  const limit = Math.min(500, Math.max(1, Math.trunc(f.limit ?? 100)));
-  if (!mine.length) throw new DomainError('forbidden', 'No subdistrict in your scope');
-  let q = db
-    .selectFrom('open311_deliveries as d')
-    .innerJoin('cases as c', 'c.id', 'd.case_id')
-    .select(['d.id', 'c.number', 'd.event_id', 'd.status', 'd.attempts', 'd.response_code', 'd.last_error', 'd.next_attempt_at', 'd.sent_at', 'd.created_at'])
-    .where('d.key_id', '=', keyId)
-    .where('d.subdistrict_id', 'in', mine);
-  if (f.status) q = q.where('d.status', '=', f.status);
-  const rows = await q.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(limit).execute();
-  return rows.map((r) => ({
+  return { key, mine };
+}
+
+const deliveryColumns = ['d.id', 'c.number', 'd.event_id', 'd.payload', 'd.status', 'd.attempts', 'd.response_code', 'd.last_error', 'd.next_attempt_at', 'd.sent_at', 'd.created_at'] as const;
+
+function deliveryView(r: {
+  id: string; number: string; event_id: string; payload: string; status: DeliveryStatus; attempts: number; response_code: number | null;
+  last_error: string | null; next_attempt_at: string; sent_at: string | null; created_at: string;
+}): DeliveryView {
+  const update = toUpdate(JSON.parse(r.payload) as UpdateFacts, null);
+  return {
     id: r.id,
     serviceRequestId: r.number,
     updateId: r.event_id,
+    eventStatus: update.status,
+    eventDescription: update.description,
     status: r.status,
     attempts: Number(r.attempts),
     responseCode: r.response_code === null ? null : Number(r.response_code),
@@ -145,5 +149,54 @@ export async function listDeliveries(db: Db, actor: Actor, keyId: string, f: { s
     nextAttemptAt: r.status === 'pending' || r.status === 'sending' ? new Date(r.next_attempt_at).toISOString() : null,
     sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
     createdAt: new Date(r.created_at).toISOString(),
-  }));
+  };
+}
+
+/**
+ * A key's delivery log for an administrator: newest first, only deliveries about the
+ * administrator's own subdistricts.
+ */
+export async function listDeliveries(db: Db, actor: Actor, keyId: string, f: { status?: DeliveryStatus; limit?: number } = {}): Promise<DeliveryView[]> {
+  const { mine } = await keyInScope(db, actor, keyId);
+  const limit = Math.min(500, Math.max(1, Math.trunc(f.limit ?? 100)));
+  if (!mine.length) throw new DomainError('forbidden', 'No subdistrict in your scope');
+  let q = db
+    .selectFrom('open311_deliveries as d')
+    .innerJoin('cases as c', 'c.id', 'd.case_id')
+    .select(deliveryColumns)
+    .where('d.key_id', '=', keyId)
+    .where('d.subdistrict_id', 'in', mine);
+  if (f.status) q = q.where('d.status', '=', f.status);
+  const rows = await q.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(limit).execute();
+  return rows.map(deliveryView);
+}
+
+/**
+ * Queues a failed delivery again, due now with a fresh round of attempts (the receiver was down
+ * longer than the backoff lasted). Only failed deliveries of a live key, about the
+ * administrator's own subdistricts.
+ */
+export async function retryKeyDelivery(db: Db, clock: Clock, actor: Actor, keyId: string, deliveryId: string): Promise<DeliveryView> {
+  const { key, mine } = await keyInScope(db, actor, keyId);
+  const find = () =>
+    db
+      .selectFrom('open311_deliveries as d')
+      .innerJoin('cases as c', 'c.id', 'd.case_id')
+      .select(deliveryColumns)
+      .where('d.id', '=', deliveryId)
+      .where('d.key_id', '=', keyId)
+      .where('d.subdistrict_id', 'in', mine.length ? mine : [''])
+      .executeTakeFirst();
+  const row = await find();
+  if (!row) throw notFound('Delivery', deliveryId);
+  if (key.revoked_at) throw new DomainError('conflict', 'This key is revoked: its deliveries are not sent');
+  if (row.status !== 'failed') throw invalidField('status', `only failed deliveries can be retried (this one is ${row.status})`);
+  const now = clock.now().toISOString();
+  await db
+    .updateTable('open311_deliveries')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: now, claim_token: null, claimed_until: null, updated_at: now })
+    .where('id', '=', deliveryId)
+    .where('status', '=', 'failed')
+    .execute();
+  return deliveryView((await find())!);
 }

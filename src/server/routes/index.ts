@@ -240,6 +240,8 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/open311/keys', 'open311.keys', open311Keys.list);
   r('POST', '/api/open311/keys', 'open311.keys', open311Keys.issue);
   r('DELETE', '/api/open311/keys/:id', 'open311.keys', open311Keys.revoke);
+  r('PATCH', '/api/open311/keys/:id', 'open311.keys', open311Keys.update);
+  r('POST', '/api/open311/keys/:id/webhook-secret', 'open311.keys', open311Keys.rotateSecret);
   // The citizens' report-and-track page (/report): no account, proof of work, the tracking token as key
   r('GET', '/api/public/reports/challenge', 'public', publicReports.challenge);
   r('GET', '/api/public/reports/categories', 'public', publicReports.categories);
@@ -250,6 +252,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/cases/:id/public-report', 'cases.read', publicReports.side);
   r('POST', '/api/cases/:id/abusive', 'open311.moderate', publicReports.abusive);
   r('GET', '/api/open311/keys/:id/deliveries', 'open311.keys', open311Keys.deliveries);
+  r('POST', '/api/open311/keys/:id/deliveries/:deliveryId/retry', 'open311.keys', open311Keys.retryDelivery);
 
   // Open311 GeoReport v2 (issue 14): key-authenticated (never by cookie), form-encoded posts, the spec's error bodies.
   app.register(async (scope) => {

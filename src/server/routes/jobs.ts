@@ -9,7 +9,7 @@ export const run = def({
   schema: {
     tags: ['operations'],
     summary: 'Run one round of a background job now (administrators; recorded in the audit log)',
-    params: z.strictObject({ name: z.string().regex(/^[a-z][a-z-]{1,40}$/, 'a job name such as case-deadlines') }),
+    params: z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'a job name such as case-deadlines') }),
   },
   handler: async ({ req, deps, actor }) => {
     assertCan(actor, 'jobs.run');

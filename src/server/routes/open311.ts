@@ -87,7 +87,7 @@ function discovery(format: Format) {
       return send(reply, format, 'discovery', {
         changeset,
         contact: `closeloop 城运中心 Open311 接口；辖区 jurisdiction_id：${jurisdictions.map((j) => `${j.jurisdictionId}（${j.name}）`).join('、')}`,
-        key_service: '向所在街道城运中心管理员申请 API key（控制台 → 系统设置 → Open311 接入）',
+        key_service: '向所在街道城运中心管理员申请 API key（控制台 → 系统 → Open311 接入）',
         endpoints: [{ specification: SPECIFICATION, url: baseUrl(req), changeset, type: 'production', formats: ['text/xml', 'application/json'] }],
       });
     },

@@ -28,6 +28,7 @@ import { CataloguePage, canOpenCatalogue } from './catalogue/CataloguePage';
 import { InboxPage } from './inbox/InboxPage';
 import { NotificationsAdminPage } from './inbox/NotificationsAdminPage';
 import { TokensPage } from './tokens/TokensPage';
+import { Open311KeysPage } from './open311/Open311KeysPage';
 import { AuditLogPage } from './audit/AuditLogPage';
 import { CalendarPage } from './calendar/CalendarPage';
 import { JobsPage } from './ops/JobsPage';
@@ -101,6 +102,7 @@ export function App() {
         <Route path="setup" element={<Allow permission="setup.read"><SetupChecklistPage /></Allow>} />
         <Route path="today" element={<Allow permission="coverage.read"><CommitteeTodayPage /></Allow>} />
         <Route path="tokens" element={<Allow permission="tokens.manage"><TokensPage /></Allow>} />
+        <Route path="open311" element={<Allow permission="open311.keys"><Open311KeysPage /></Allow>} />
         <Route path="audit" element={<Allow permission="audit.read"><AuditLogPage /></Allow>} />
         <Route path="calendar" element={<Allow permission="calendar.write"><CalendarPage /></Allow>} />
         <Route path="jobs" element={<Allow permission="jobs.run"><JobsPage /></Allow>} />

@@ -150,6 +150,7 @@ export const REASONS_ZH: Pattern[] = [
   [/^must be between 0 and (\d+)$/, (m) => `须在 0 至 ${m[1]} 之间`],
   [/^must lie within ([\d.]+)–([\d.]+)$/, (m) => `须在 ${m[1]}–${m[2]} 之间`],
   [/^only a re-inspection has a result$/, '只有复查才有结果'],
+  [/^the key has no webhook$/, '该密钥未配置推送地址（Webhook）'],
   [/^only failed deliveries can be retried \(this one is (\w+)\)$/, (m) => `只有发送失败的消息可以重发（当前：${status(m[1]!)}）`],
   [/^required for (\w+)$/, '此操作必填'],
   [/^required/, '必填'],

@@ -51,6 +51,7 @@ export const MENU: MenuEntry[] = [
   { group: 'system', to: '/audit', label: 'account.audit.nav', permission: 'audit.read', testId: 'nav-audit', when: ({ role }) => role === 'admin' },
   { group: 'system', to: '/jobs', label: 'console.jobs.nav', permission: 'jobs.run', testId: 'nav-jobs' },
   { group: 'system', to: '/tokens', label: 'console.nav.tokens', permission: 'tokens.manage', testId: 'nav-tokens' },
+  { group: 'system', to: '/open311', label: 'o311.nav', permission: 'open311.keys', testId: 'nav-open311' },
 ];
 
 /** The entries a person sees, grouped in menu order; empty groups left out. */

@@ -2,6 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
 import { clickNav } from './helpers/nav.js';
 import { ensureServicesDemo } from './helpers/services.js';
+import { saveShot } from './helpers/shots.js';
 import { browserSuite } from './helpers/suite.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 900 } };
@@ -71,6 +72,7 @@ describeBrowser('console: 一网通办 catalogue and network', () => {
     expect(await page.getByTestId('guide-fee').textContent()).toContain('不收费（第二版）');
     await page.getByTestId('guide-versions').getByTestId('guide-version-2').waitFor();
     expect(await page.getByTestId('guide-version-1').textContent()).toContain('现行');
+    await saveShot(page, 'yw-catalogue-guide');
     await ctx.close();
   });
 
@@ -108,6 +110,7 @@ describeBrowser('console: 一网通办 catalogue and network', () => {
     expect(out.length + body.uncoveredSites.length).toBeGreaterThan(0);
     await eventually(() => page.locator('[data-testid^="yw-lc-committee-"]').count()).toBe(out.length);
     await eventually(() => page.locator('.yw-dot[data-layer="out-of-reach"]').count()).toBe(out.length + body.uncoveredSites.length);
+    await saveShot(page, 'yw-network-life-circle');
     await ctx.close();
   });
 

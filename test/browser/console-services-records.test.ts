@@ -3,6 +3,7 @@ import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
 import { clickNav } from './helpers/nav.js';
 import { ensureServicesDemo, recordAtWindow } from './helpers/services.js';
+import { saveShot } from './helpers/shots.js';
 import { browserSuite } from './helpers/suite.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 900 } };
@@ -41,6 +42,7 @@ describeBrowser('console: 一网通办 records', () => {
     await eventually(() => page.getByTestId('yw-id-applicant-value').textContent()).toBe(ID);
     await eventually(() => page.getByTestId('yw-reveal-row').count()).toBe(1);
     expect(await page.getByTestId('yw-reveal-row').textContent()).toContain('核对申请人身份');
+    await saveShot(page, 'yw-record-revealed');
     const logged = await db.selectFrom('service_id_reveals').innerJoin('users', 'users.id', 'service_id_reveals.user_id').select(['users.username', 'reason', 'field']).where('record_id', '=', rec.record.id).execute();
     expect(logged).toEqual([{ username: 'operator', reason: '核对申请人身份', field: 'applicant' }]);
     const audit = await db.selectFrom('audit_log').select(['action', 'after_json']).where('entity_id', '=', rec.record.id).where('action', '=', 'reveal.id_number').execute();

@@ -5,6 +5,10 @@ import { type BulkSink, openBulkSink } from '../db/bulk-sink.js';
 import { seedHistory } from '../domain/dashboard/seed/history.js';
 import { isSeeded, seedDemo } from '../domain/demo/seed-demo.js';
 import { openContext } from './context.js';
+import { DEMO_PASSWORD } from '../domain/demo/seed-demo.js';
+import { seedServicesDemo } from '../domain/demo/seed-services.js';
+import { ACTIVITY_TABLES, seedServiceActivity } from '../domain/service-activity/seed-activity.js';
+import { filesFor } from '../domain/storage/index.js';
 import { progressBar } from './progress.js';
 
 export const SCALES = ['subdistrict', 'city'] as const;
@@ -16,7 +20,23 @@ export interface ScaleOptions {
   casesPerDay: number;
   days: number;
   seed?: number;
+  /** Also the 一网通办 front office: every subdistrict's network and `days` of its records and ratings. */
+  services?: boolean;
+  /** Only the front office: no case or check-in years (the services benchmark). */
+  servicesOnly?: boolean;
+  /** Records a working day per subdistrict (Shanghai's ~215 community centres and their windows) */
+  recordsPerDay?: number;
 }
+
+/** Synthetic subdistricts of a city get two building windows and three police grids each. */
+const SYNTHETIC_NETWORK = { buildings: 2, grids: 3 };
+
+/**
+ * A year of the front office per subdistrict: about 60 records a working day over its centre and
+ * windows (≈ 3 million a year over 215 subdistricts); 差评 are rare (0.05 % of ratings).
+ */
+const SCALE_RECORDS_PER_DAY = 60;
+const SCALE_BAD_SHARE = 0.0005;
 
 /** A Shanghai-size city's registry (issue 6), spread over the synthetic subdistricts. */
 const CITY = { binRooms: 21_000, shops: 250_000, units: 20_000 };
@@ -53,16 +73,38 @@ export async function seedScale(o: ScaleOptions) {
     const registrySeconds = (performance.now() - started) / 1000;
     const subs = await db.selectFrom('subdistricts').select(['id', 'code', 'district_id']).orderBy('code').execute();
     const chosen = o.scale === 'city' ? subs : subs.filter((s) => s.code === '008');
-    sink = openBulkSink(cfg, db);
-    await sink.deferIndexes(BULK_TABLES);
-    const bar = progressBar('Case and check-in years');
-    const total = await seedHistory(db, sink, chosen, {
-      days: o.days, casesPerDay: o.casesPerDay, seed: o.seed ?? 2026, now: ctx.deps.clock.now(), onProgress: (d, t) => bar.update(d, t),
-    });
-    bar.stop();
+    const total = { cases: 0, events: 0, checkins: 0, rollupRows: 0 };
+    if (!o.servicesOnly) {
+      sink = openBulkSink(cfg, db);
+      await sink.deferIndexes(BULK_TABLES);
+      const bar = progressBar('Case and check-in years');
+      Object.assign(total, await seedHistory(db, sink, chosen, {
+        days: o.days, casesPerDay: o.casesPerDay, seed: o.seed ?? 2026, now: ctx.deps.clock.now(), onProgress: (d, t) => bar.update(d, t),
+      }));
+      bar.stop();
+    }
     const loaded = performance.now();
-    await sink.finish((name) => process.stderr.write(`indexing ${name}\n`));
+    if (sink) await sink.finish((name) => process.stderr.write(`indexing ${name}\n`));
     sink = null;
+    if (o.services || o.servicesOnly) {
+      const t = performance.now();
+      const network = await seedServicesDemo(db, ctx.deps.clock, { password: DEMO_PASSWORD, synthetic: o.scale === 'city' ? SYNTHETIC_NETWORK : undefined });
+      sink = openBulkSink(cfg, db);
+      await sink.deferIndexes(ACTIVITY_TABLES);
+      const bar = progressBar('Front-office years');
+      const activity = await seedServiceActivity(db, sink, filesFor(ctx.config), {
+        days: o.days, recordsPerDay: o.recordsPerDay ?? SCALE_RECORDS_PER_DAY, badShare: SCALE_BAD_SHARE, seed: o.seed ?? 2026, now: ctx.deps.clock.now(),
+        subdistrictIds: chosen.map((c) => c.id), onProgress: (d, n) => bar.update(d, n),
+      });
+      bar.stop();
+      await sink.finish((name) => process.stderr.write(`indexing ${name}\n`));
+      sink = null;
+      const points = await db.selectFrom('service_points').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      console.log(
+        `Front office: ${network.networks.length} subdistrict networks, ${Number(points.n)} points, ${activity.records} records, ` +
+          `${activity.ratings + activity.bad} ratings (${activity.bad} 差评, ${activity.closed} closed) in ${Math.round((performance.now() - t) / 1000)} s.`,
+      );
+    }
     const [sites] = await Promise.all([db.selectFrom('sites').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()]);
     console.log(
       `Seeded ${chosen.length} subdistrict-years (${ctx.handle.kind}): ${Number(sites.n)} sites, ${total.cases} cases, ${total.events} events, ` +

@@ -132,9 +132,15 @@ program
   .addOption(new Option('--city-subdistricts <n>', 'subdistricts in --scale city').argParser((v) => Number.parseInt(v, 10)).default(215))
   .addOption(new Option('--cases-per-day <n>', 'cases a day per subdistrict for --scale').argParser((v) => Number.parseInt(v, 10)).default(51))
   .addOption(new Option('--days <n>', 'days of history for --scale').argParser((v) => Number.parseInt(v, 10)).default(365))
-  .action(async (opts: { demo?: boolean; subdistricts: number; seed?: number; scale?: (typeof SCALES)[number]; citySubdistricts: number; casesPerDay: number; days: number }) => {
+  .option('--services', 'with --scale: also the 一网通办 network and its records and ratings')
+  .option('--services-only', 'with --scale: the 一网通办 network and its records, without the case and check-in years')
+  .addOption(new Option('--records-per-day <n>', 'service records a working day per subdistrict for --services').argParser((v) => Number.parseInt(v, 10)).default(60))
+  .action(async (opts: { demo?: boolean; subdistricts: number; seed?: number; scale?: (typeof SCALES)[number]; citySubdistricts: number; casesPerDay: number; days: number; services?: boolean; servicesOnly?: boolean; recordsPerDay: number }) => {
     if (opts.scale) {
-      await seedScale({ scale: opts.scale, citySubdistricts: opts.citySubdistricts, casesPerDay: opts.casesPerDay, days: opts.days, seed: opts.seed });
+      await seedScale({
+        scale: opts.scale, citySubdistricts: opts.citySubdistricts, casesPerDay: opts.casesPerDay, days: opts.days, seed: opts.seed,
+        services: opts.services, servicesOnly: opts.servicesOnly, recordsPerDay: opts.recordsPerDay,
+      });
       return;
     }
     if (!opts.demo) {

@@ -12,7 +12,11 @@ import { versionInEffect } from '../../src/domain/services-catalogue/versions.js
 import { seededRandom } from '../../src/domain/shared/random.js';
 import { filesFor } from '../../src/domain/storage/index.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
-import { DIALECTS } from '../helpers/db.js';
+import { DIALECTS, testDatabase } from '../helpers/db.js';
+import { readConfig } from '../../src/config.js';
+import { DEMO_PASSWORD, seedDemo } from '../../src/domain/demo/seed-demo.js';
+import { seedServicesDemo } from '../../src/domain/demo/seed-services.js';
+import { ManualClock } from '../../src/domain/shared/clock.js';
 import type { TestContext } from '../helpers/app.js';
 import { actorOf, pointByCode, servicesContext } from './helpers.js';
 
@@ -167,4 +171,35 @@ describe.each(DIALECTS)('front-office activity generator (%s)', (kind) => {
     expect(strip(planSubdistrict(seededRandom(3), net, o))).toEqual(strip(planSubdistrict(seededRandom(3), net, o)));
     expect(strip(planSubdistrict(seededRandom(4), net, o)).records).not.toEqual(strip(planSubdistrict(seededRandom(3), net, o)).records);
   });
+});
+
+describe.each(DIALECTS)('the scale network (%s)', (kind) => {
+  it('every synthetic subdistrict gets its centre, committee and building windows, terminals and police grids, and records at its counters', async () => {
+    const handle = await testDatabase(kind);
+    try {
+      const db = handle.db;
+      const clock = new ManualClock('2026-05-26T02:30:00Z');
+      await seedDemo(db, clock, { extraSubdistricts: 2, extraCounts: { binRooms: 32, units: 2, shops: 4 } });
+      await seedServicesDemo(db, clock, { password: DEMO_PASSWORD, synthetic: { buildings: 2, grids: 3 } });
+      const synthetic = await db.selectFrom('subdistricts').select(['id', 'code']).where('name', 'like', '示例街道%').execute();
+      expect(synthetic).toHaveLength(2);
+      for (const s of synthetic) {
+        const points = await db.selectFrom('service_points').select(['kind', 'status', 'grid_id']).where('subdistrict_id', '=', s.id).execute();
+        const kinds = (k: string) => points.filter((p) => p.kind === k);
+        expect(kinds('centre')).toHaveLength(1);
+        expect(kinds('committee_window')).toHaveLength(16);
+        expect(kinds('building_window')).toHaveLength(2);
+        expect(kinds('terminal')).toHaveLength(2);
+        expect(kinds('self_service_zone').map((z) => z.status).sort()).toEqual(['built', 'planned']);
+        expect(await db.selectFrom('service_grids').select('id').where('subdistrict_id', '=', s.id).execute()).toHaveLength(3);
+      }
+      const files = filesFor(readConfig({ DATA_DIR: '/tmp/closeloop-test' }));
+      const totals = await seedServiceActivity(db, kyselySink(db), files, { days: 5, recordsPerDay: 20, badShare: 0, seed: 1, now: clock.now(), subdistrictIds: synthetic.map((s) => s.id) });
+      const bySub = await db.selectFrom('service_records').select(['subdistrict_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('subdistrict_id').execute();
+      expect(bySub.map((b) => b.subdistrict_id).sort()).toEqual(synthetic.map((s) => s.id).sort());
+      expect(bySub.reduce((a, b) => a + Number(b.n), 0)).toBe(totals.records);
+    } finally {
+      await handle.destroy();
+    }
+  }, 120_000);
 });

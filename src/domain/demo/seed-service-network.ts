@@ -155,7 +155,7 @@ export async function seedSubdistrictNetwork(
   db: Db,
   clock: Clock,
   subdistrictId: string,
-  o: { prefix: string; code: string; name: string; buildings?: typeof HONGQIAO_BUILDINGS; passwordHash?: string; seed?: number },
+  o: { prefix: string; code: string; name: string; buildings?: typeof HONGQIAO_BUILDINGS; syntheticBuildings?: number; passwordHash?: string; seed?: number },
 ) {
   const at = clock.now().toISOString();
   const r = seededRandom(o.seed ?? 1204);
@@ -170,7 +170,15 @@ export async function seedSubdistrictNetwork(
     .where('user_scopes.subdistrict_id', '=', subdistrictId)
     .execute();
   const operator = await db.selectFrom('users').select('id').where('username', '=', `${o.prefix}operator`).executeTakeFirst();
-  const buildings = o.buildings ?? [];
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+  const placed = committees.filter((c) => c.lng !== null);
+  const centreLng = mean(placed.map((c) => Number(c.lng)));
+  const centreLat = mean(placed.map((c) => Number(c.lat)));
+  // A benchmark's synthetic subdistricts get office buildings of their own near the centre.
+  const buildings = o.buildings ?? Array.from({ length: o.syntheticBuildings ?? 0 }, (_, i) => ({
+    name: `${o.name}商务楼宇${i + 1} 楼宇服务窗口`, building: `${o.name}商务楼宇${i + 1}`, address: `${o.name}商务楼宇${i + 1}`,
+    lng: +(centreLng + (r.next() - 0.5) * 0.01).toFixed(6), lat: +(centreLat + (r.next() - 0.5) * 0.01).toFixed(6),
+  }));
   const windowStaff: { id: string }[] = [];
   {
     // One window clerk for the centre and one per building window.
@@ -184,10 +192,6 @@ export async function seedSubdistrictNetwork(
     await db.insertInto('user_scopes').values(rows.map((u) => ({ id: newId(), user_id: u.id, subdistrict_id: subdistrictId, committee_id: null }))).execute();
     windowStaff.push(...rows);
   }
-  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
-  const placed = committees.filter((c) => c.lng !== null);
-  const centreLng = mean(placed.map((c) => Number(c.lng)));
-  const centreLat = mean(placed.map((c) => Number(c.lat)));
   const specs: PointSpec[] = [
     {
       kind: 'centre', code: `YW${o.code}-CTR`, name: `${o.name}社区事务受理服务中心`, committeeId: null, gridId: null, address: `${o.name}社区事务受理服务中心`,
@@ -210,4 +214,32 @@ export async function seedSubdistrictNetwork(
   ];
   const rows = await insertPoints(db, subdistrictId, specs, at);
   return { points: rows.length, committeeWindows: placed.length, buildingWindows: buildings.length };
+}
+
+/**
+ * Police grids for a subdistrict outside Changning's plan (the benchmark's synthetic city): `n`
+ * grids around its centre, the first with a built zone, the second with one planned.
+ */
+export async function seedSubdistrictGrids(db: Db, clock: Clock, sub: { id: string; code: string; name: string }, n: number, seed: number) {
+  if (await db.selectFrom('service_grids').select('id').where('subdistrict_id', '=', sub.id).executeTakeFirst()) return 0;
+  const r = seededRandom(seed);
+  const at = clock.now().toISOString();
+  const district = await db.selectFrom('subdistricts').select('district_id').where('id', '=', sub.id).executeTakeFirstOrThrow();
+  const centre = await db.selectFrom('service_points').select(['lng', 'lat']).where('subdistrict_id', '=', sub.id).where('kind', '=', 'centre').executeTakeFirst();
+  if (!centre) return 0;
+  const terminalItems = await selfServiceItemIds(db);
+  for (let g = 0; g < n; g++) {
+    const id = newId();
+    const lng = +(Number(centre.lng) + (r.next() - 0.5) * 0.012).toFixed(6);
+    const lat = +(Number(centre.lat) + (r.next() - 0.5) * 0.010).toFixed(6);
+    const name = `${sub.name.replace(/街道|镇/, '')}${g + 1}号警务网格`;
+    await db.insertInto('service_grids').values({ id, district_id: district.district_id, subdistrict_id: sub.id, code: `SG${sub.code}${String(g + 1).padStart(2, '0')}`, name, lng, lat, created_at: at }).execute();
+    if (g > 1) continue;
+    const status: PointStatus = g === 0 ? 'built' : 'planned';
+    await insertPoints(db, sub.id, [{
+      kind: 'self_service_zone', code: `ZONE-${sub.code}-${g + 1}`, name: `${name}政务服务自助办理专区`, committeeId: null, gridId: id, address: `${name}党群服务站`,
+      lng, lat, status, builtOn: status === 'built' ? '2026-03-01' : null, targetOn: status === 'planned' ? '2026-12-31' : null, itemIds: terminalItems, staffIds: [],
+    }], at);
+  }
+  return n;
 }

@@ -15,7 +15,7 @@ import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingU
 import type { AuditChainHeadTable, AuditLogTable } from './schema/audit.js';
 import type { ServiceAppointmentTable, ServiceSlotBookingTable, ServiceTicketCounterTable, ServiceTicketTable } from './schema/service-queue.js';
 import type { ServiceCategoryTable, ServiceGridTable, ServiceIdRevealTable, ServiceItemTable, ServiceItemVersionTable, ServicePointItemTable, ServicePointSessionTable, ServicePointStaffTable, ServicePointTable, ServiceRatingFollowupTable, ServiceRatingTable, ServiceRecordCounterTable, ServiceRecordTable, ServiceSettingsTable, ServiceTerminalOutageTable, ServiceTerminalTable } from './schema/services.js';
-import type { Open311DeliveryTable, Open311IdempotencyTable, Open311KeyTable, Open311RequestTable, PublicPowSpentTable, PublicReportSecretTable } from './schema/open311.js';
+import type { Open311DeliveryTable, Open311IdempotencyTable, Open311VersionTable, Open311KeyTable, Open311RequestTable, PublicPowSpentTable, PublicReportSecretTable } from './schema/open311.js';
 
 export * from './schema/registry.js';
 export * from './schema/notifications.js';
@@ -125,5 +125,6 @@ export interface Database {
   public_report_secrets: PublicReportSecretTable;
   public_pow_spent: PublicPowSpentTable;
   open311_deliveries: Open311DeliveryTable;
+  open311_versions: Open311VersionTable;
 }
 

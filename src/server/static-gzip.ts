@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { FastifyReply } from 'fastify';
+import { acceptsGzip } from './http-cache.js';
 
 /** Gzipped bytes of built JS/CSS assets, made once per file (assets are content-hashed, immutable). */
 const cache = new Map<string, Buffer>();
@@ -14,8 +15,7 @@ const COMPRESSIBLE = /\.(js|css)$/;
  */
 export function gzippedAsset(webDir: string, rel: string, acceptEncoding: string | string[] | undefined): Buffer | null {
   if (!COMPRESSIBLE.test(rel)) return null;
-  const accepts = Array.isArray(acceptEncoding) ? acceptEncoding.join(',') : (acceptEncoding ?? '');
-  if (!/\bgzip\b/.test(accepts)) return null;
+  if (!acceptsGzip(acceptEncoding)) return null;
   const file = path.join(webDir, rel);
   let hit = cache.get(file);
   if (!hit) {

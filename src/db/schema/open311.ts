@@ -109,3 +109,9 @@ export interface Open311DeliveryTable {
   created_at: string;
   updated_at: string;
 }
+
+/** A change counter of what Open311 caches per process (scope: a subdistrict id, or `keys`). */
+export interface Open311VersionTable {
+  scope: string;
+  version: number;
+}

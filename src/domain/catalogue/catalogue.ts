@@ -3,6 +3,7 @@ import type { CaseCategoryTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { assertOwnsSubdistrict, subdistrictCondition } from '../auth/scope.js';
+import { bumpVersions } from '../open311/versions.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -130,5 +131,7 @@ export async function updateCategory(db: Db, clock: Clock, actor: Actor, id: str
     .where('version', '=', patch.version)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw new DomainError('stale_version', 'The category was changed by someone else');
+  // Its code, name and limits are public in Open311 answers.
+  await bumpVersions(db, [current.subdistrictId]);
   return getCategory(db, actor, id);
 }

@@ -131,20 +131,55 @@ function toRequest(r: Row, mediaBase: string): Open311Request {
   };
 }
 
-/** GET requests: the spec's filters and defaults over one jurisdiction, newest first. */
-export async function queryRequests(db: Db, j: Jurisdiction, now: Date, f: RequestFilter, mediaBase: string): Promise<Open311Request[]> {
-  let q = baseQuery(db, j.id);
+/** A request GET requests lists, and the position of its case's last event: its fields change only when that moves. */
+export interface PageEntry {
+  id: string;
+  seq: string;
+}
+
+/**
+ * GET requests: which requests the spec's filters and defaults select over one jurisdiction,
+ * newest first — ids only, read from the (subdistrict, reported time) index, each with the
+ * position of its case's last event (every change of a case appends one).
+ */
+export async function requestPage(db: Db, j: Jurisdiction, now: Date, f: RequestFilter): Promise<PageEntry[]> {
+  let q = db
+    .selectFrom('cases as c')
+    .leftJoin('open311_requests as o', 'o.case_id', 'c.id')
+    .where('c.subdistrict_id', '=', j.id)
+    .where((eb) => eb.or([eb('o.abusive', 'is', null), eb('o.abusive', '=', 0)]))
+    .select((eb) => ['c.id', eb.selectFrom('case_events as e').select((x) => x.fn.max('e.seq').as('s')).whereRef('e.case_id', '=', 'c.id').as('seq')]);
   if (f.ids?.length) {
     // service_request_id overrides all other arguments.
     q = q.where('c.number', 'in', f.ids);
   } else {
     const w = requestWindow(now, f.start, f.end);
     q = q.where('c.reported_at', '>=', w.from).where('c.reported_at', '<=', w.to);
-    if (f.serviceCodes?.length) q = q.where('cat.code', 'in', f.serviceCodes);
+    if (f.serviceCodes?.length) {
+      const codes = f.serviceCodes;
+      q = q.where('c.category_id', 'in', (eb) => eb.selectFrom('case_categories').select('id').where('subdistrict_id', '=', j.id).where('code', 'in', codes));
+    }
     if (f.statuses?.length === 1) q = q.where('c.status', 'in', f.statuses[0] === 'open' ? [...OPEN_CASE_STATUSES] : [...CLOSED_STATUSES]);
   }
   const rows = await q.orderBy('c.reported_at', 'desc').orderBy('c.id', 'desc').limit(MAX_REQUESTS).execute();
-  return rows.map((r) => toRequest(r, mediaBase));
+  return rows.map((r) => ({ id: r.id, seq: String(r.seq ?? '') }));
+}
+
+/** The requests of the jurisdiction with these case ids (any order; abusive reports are left out). */
+export async function requestsByIds(db: Db, j: Jurisdiction, ids: string[], mediaBase: string): Promise<Map<string, Open311Request>> {
+  const out = new Map<string, Open311Request>();
+  for (let i = 0; i < ids.length; i += MAX_REQUESTS) {
+    const rows = await baseQuery(db, j.id).where('c.id', 'in', ids.slice(i, i + MAX_REQUESTS)).execute();
+    for (const r of rows) out.set(r.id, toRequest(r, mediaBase));
+  }
+  return out;
+}
+
+/** GET requests: the spec's filters and defaults over one jurisdiction, newest first. */
+export async function queryRequests(db: Db, j: Jurisdiction, now: Date, f: RequestFilter, mediaBase: string): Promise<Open311Request[]> {
+  const page = await requestPage(db, j, now, f);
+  const byId = await requestsByIds(db, j, page.map((p) => p.id), mediaBase);
+  return page.flatMap((p) => byId.get(p.id) ?? []);
 }
 
 /** GET requests/{id}: one request of the jurisdiction, or 404. */

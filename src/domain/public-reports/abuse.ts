@@ -5,6 +5,7 @@ import { assertCan } from '../auth/permissions.js';
 import { loadVisibleCase } from '../cases/case-scope.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField } from '../shared/errors.js';
+import { bumpVersions } from '../open311/versions.js';
 import { serverSecret } from './proof-of-work.js';
 
 /**
@@ -89,5 +90,7 @@ export async function markAbusive(db: Db, clock: Clock, actor: Actor, caseId: st
   if (before.abusive) throw invalidField('reason', 'the report is already marked abusive');
   const at = clock.now().toISOString();
   await db.updateTable('open311_requests').set({ abusive: 1, abusive_reason: why, abusive_at: at, abusive_by: actor.userId }).where('case_id', '=', caseId).execute();
+  // The report leaves the public lists without a case event: its subdistrict's public version moves.
+  await bumpVersions(db, [before.subdistrictId]);
   return { ...before, abusive: true, abusiveReason: why, abusiveAt: at };
 }

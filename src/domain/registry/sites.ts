@@ -13,6 +13,7 @@ import { upsertResponsibleParty } from './responsible-parties.js';
 import type { SiteInput, SitePatch } from './site-input.js';
 import { coverageChanged } from '../coverage/coverage-memo.js';
 import { inTransaction } from '../shared/in-transaction.js';
+import { bumpVersions } from '../open311/versions.js';
 
 export interface SiteFilter {
   subdistrictId?: string;
@@ -219,6 +220,8 @@ export async function updateSite(db: Db, clock: Clock, actor: Actor, id: string,
       throw new DomainError('stale_version', 'The site was changed by someone else');
     coverageChanged(current.subdistrictId);
     coverageChanged(place.subdistrictId);
+    // A site's name and address are part of its requests' public address in Open311 answers.
+    await bumpVersions(trx, [current.subdistrictId, place.subdistrictId]);
     return getSite(trx, actor, id);
   });
 }

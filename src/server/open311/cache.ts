@@ -1,58 +1,145 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import type { Db } from '../../db/index.js';
+import type { Jurisdiction } from '../../domain/open311/jurisdictions.js';
+import { type RequestFilter, requestPage, requestsByIds } from '../../domain/open311/requests.js';
+import { publicVersion } from '../../domain/open311/versions.js';
+import { type Format, renderItem, renderList, type Value } from './render.js';
 
 /**
- * GET requests answers, cached per jurisdiction and query. Every public change of a case appends
- * to its subdistrict's hash chain, so the chain head's sequence number tells whether anything
- * changed: an entry is reused only while the head has not moved. Windows relative to "now" (no
- * start/end given) also expire after a few seconds, as their edge moves with the clock.
+ * GET requests answers, cached per process at two levels, both checked against the database on
+ * every request so that no instance ever serves an answer older than the last public change:
+ *
+ * - whole answers, per jurisdiction and normalised query, with their entity tag and (on demand)
+ *   their gzipped bytes; an answer is reused while the subdistrict's public version
+ *   (domain/open311/versions.ts: its chain head and its change counter — one indexed statement)
+ *   is the one it was built at. Windows relative to "now" (no start/end given) also expire after
+ *   a few seconds, as their edge moves with the clock;
+ * - the rendered bytes of each request, reused while its case's last event and the subdistrict's
+ *   change counter are unchanged. An answer that is not cached reads only the page of ids (and each
+ *   case's last event) and renders just the requests that changed since they were last rendered.
  */
 const RELATIVE_TTL_MS = 5_000;
 const MAX_ENTRIES = 500;
-/** An answer of 1,000 requests is ~0.5 MB: the cache is bounded by size too (oldest dropped first). */
+/** An answer of 1,000 requests is ~0.65 MB: the caches are bounded by size (oldest dropped first). */
 export const MAX_CACHE_BYTES = 32 * 1024 * 1024;
+export const MAX_FRAGMENT_BYTES = 48 * 1024 * 1024;
+/** What a cached request costs besides its bytes (key, map entry, buffer header). */
+const FRAGMENT_OVERHEAD = 200;
 
-interface Entry {
-  seq: number;
+export interface Answer {
+  version: string;
   at: number;
-  body: string;
+  body: Buffer;
+  etag: string;
+  gzip?: Promise<Buffer>;
+}
+interface Fragment {
+  stamp: string;
+  bytes: Buffer;
 }
 interface Cache {
-  entries: Map<string, Entry>;
-  bytes: number;
+  answers: Map<string, Answer>;
+  answerBytes: number;
+  fragments: Map<string, Fragment>;
+  fragmentBytes: number;
 }
 const caches = new WeakMap<Db, Cache>();
 
-export async function cachedRead(db: Db, subdistrictId: string, key: string, build: () => Promise<string>, relative: boolean): Promise<string> {
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = { entries: new Map(), bytes: 0 }));
-  const head = await db.selectFrom('chain_heads').select('seq').where('subdistrict_id', '=', subdistrictId).executeTakeFirst();
-  const seq = Number(head?.seq ?? 0);
-  const k = `${subdistrictId}|${key}`;
-  const hit = cache.entries.get(k);
-  if (hit && hit.seq === seq && (!relative || Date.now() - hit.at < RELATIVE_TTL_MS)) return hit.body;
-  const body = await build();
+function cacheOf(db: Db): Cache {
+  let c = caches.get(db);
+  if (!c) caches.set(db, (c = { answers: new Map(), answerBytes: 0, fragments: new Map(), fragmentBytes: 0 }));
+  return c;
+}
+
+const gzip = promisify(zlib.gzip);
+const etagOf = (body: Buffer) => `"${createHash('sha1').update(body).digest('base64url')}"`;
+
+export interface ListQuery {
+  format: Format;
+  /** The URL the answer's media links start with. */
+  mediaBase: string;
+  filter: RequestFilter;
+  now: Date;
+}
+
+/** The GET requests answer for `q` over jurisdiction `j`, from the cache when nothing public changed since. */
+export async function cachedList(db: Db, j: Jurisdiction, q: ListQuery): Promise<Answer> {
+  const cache = cacheOf(db);
+  const version = await publicVersion(db, j.id);
+  const relative = !q.filter.start && !q.filter.end && !q.filter.ids?.length;
+  const key = `${j.id}|${q.format}|${q.mediaBase}|${JSON.stringify(q.filter)}`;
+  const hit = cache.answers.get(key);
+  if (hit && hit.version === version.key && (!relative || Date.now() - hit.at < RELATIVE_TTL_MS)) return hit;
+
+  const page = await requestPage(db, j, q.now, q.filter);
+  const items = await renderRequests(db, cache, j, q, page, version.counter);
+  const body = renderList(q.format, 'service_requests', items);
+  const answer: Answer = { version: version.key, at: Date.now(), body, etag: etagOf(body) };
   if (hit) {
-    cache.entries.delete(k);
-    cache.bytes -= hit.body.length;
+    cache.answers.delete(key);
+    cache.answerBytes -= hit.body.length;
   }
-  if (body.length > MAX_CACHE_BYTES / 4) return body;
-  while (cache.entries.size && (cache.entries.size >= MAX_ENTRIES || cache.bytes + body.length > MAX_CACHE_BYTES)) {
-    const [oldest, e] = cache.entries.entries().next().value!;
-    cache.entries.delete(oldest);
-    cache.bytes -= e.body.length;
+  if (body.length > MAX_CACHE_BYTES / 4) return answer;
+  while (cache.answers.size && (cache.answers.size >= MAX_ENTRIES || cache.answerBytes + body.length > MAX_CACHE_BYTES)) {
+    const [oldest, e] = cache.answers.entries().next().value!;
+    cache.answers.delete(oldest);
+    cache.answerBytes -= e.body.length;
   }
-  cache.entries.set(k, { seq, at: Date.now(), body });
-  cache.bytes += body.length;
-  return body;
+  cache.answers.set(key, answer);
+  cache.answerBytes += body.length;
+  return answer;
 }
 
-/** How many answers and characters a database's cache holds (for tests and metrics). */
-export function cacheSize(db: Db): { entries: number; chars: number } {
+/** The page's requests rendered, from the fragment cache where their stamp still holds. */
+async function renderRequests(db: Db, cache: Cache, j: Jurisdiction, q: ListQuery, page: { id: string; seq: string }[], counter: string): Promise<Buffer[]> {
+  const keyOf = (id: string) => `${q.format}|${q.mediaBase}|${id}`;
+  const stampOf = (seq: string) => `${seq}.${counter}`;
+  const out: (Buffer | undefined)[] = page.map((p) => {
+    const f = cache.fragments.get(keyOf(p.id));
+    return f && f.stamp === stampOf(p.seq) ? f.bytes : undefined;
+  });
+  const missing = page.filter((_, i) => !out[i]);
+  if (missing.length) {
+    const fresh = await requestsByIds(db, j, missing.map((p) => p.id), q.mediaBase);
+    page.forEach((p, i) => {
+      if (out[i]) return;
+      const r = fresh.get(p.id);
+      // Gone between the two reads (marked abusive meanwhile): left out, as a fresh read would.
+      if (!r) return;
+      const bytes = Buffer.from(renderItem(q.format, 'service_requests', r as unknown as Value));
+      out[i] = bytes;
+      putFragment(cache, keyOf(p.id), { stamp: stampOf(p.seq), bytes });
+    });
+  }
+  return out.filter((b): b is Buffer => !!b);
+}
+
+function putFragment(cache: Cache, key: string, f: Fragment) {
+  const old = cache.fragments.get(key);
+  if (old) {
+    cache.fragments.delete(key);
+    cache.fragmentBytes -= old.bytes.length + FRAGMENT_OVERHEAD;
+  }
+  const size = f.bytes.length + FRAGMENT_OVERHEAD;
+  while (cache.fragments.size && cache.fragmentBytes + size > MAX_FRAGMENT_BYTES) {
+    const [oldest, e] = cache.fragments.entries().next().value!;
+    cache.fragments.delete(oldest);
+    cache.fragmentBytes -= e.bytes.length + FRAGMENT_OVERHEAD;
+  }
+  cache.fragments.set(key, f);
+  cache.fragmentBytes += size;
+}
+
+/** The answer gzipped (compressed off the event loop, once per cached answer). */
+export function gzipped(answer: Answer): Promise<Buffer> {
+  answer.gzip ??= gzip(answer.body);
+  return answer.gzip;
+}
+
+/** How many answers and bytes a database's cache holds (for tests and metrics). */
+export function cacheSize(db: Db): { entries: number; bytes: number; fragments: number; fragmentBytes: number } {
   const c = caches.get(db);
-  return { entries: c?.entries.size ?? 0, chars: c?.bytes ?? 0 };
-}
-
-/** Drops a database's cached answers (after a change that appends no case event, e.g. marking a report abusive). */
-export function invalidateOpen311Cache(db: Db) {
-  caches.delete(db);
+  return { entries: c?.answers.size ?? 0, bytes: c?.answerBytes ?? 0, fragments: c?.fragments.size ?? 0, fragmentBytes: c?.fragmentBytes ?? 0 };
 }

@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
  * always an array (even of one), and a list resource's JSON is the bare array.
  */
 export type Format = 'xml' | 'json';
+const XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>';
 export const CONTENT_TYPE: Record<Format, string> = { xml: 'text/xml; charset=utf-8', json: 'application/json; charset=utf-8' };
 
 /** Container element → the name of each child (the XML side of a JSON array). */
@@ -50,7 +51,7 @@ function xmlElement(tag: string, v: Value, out: string[]): void {
 }
 
 export function toXml(rootTag: string, v: Value): string {
-  const out: string[] = ['<?xml version="1.0" encoding="utf-8"?>'];
+  const out: string[] = [XML_DECLARATION];
   xmlElement(rootTag, v, out);
   return out.join('');
 }
@@ -65,6 +66,32 @@ function jsonValue(v: Value): Value {
 
 export function render(format: Format, rootTag: string, v: Value): string {
   return format === 'xml' ? toXml(rootTag, v) : JSON.stringify(jsonValue(v));
+}
+
+/** One item of a list resource as render() writes it inside the list (its XML element or its JSON value). */
+export function renderItem(format: Format, rootTag: string, v: Value): string {
+  if (format === 'json') return JSON.stringify(jsonValue(v));
+  const out: string[] = [];
+  xmlElement(ITEM_TAG[rootTag]!, v, out);
+  return out.join('');
+}
+
+const COMMA = Buffer.from(',');
+
+/** A list resource from items rendered by renderItem, as UTF-8: the same bytes render() gives for the list. */
+export function renderList(format: Format, rootTag: string, items: Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  if (format === 'json') {
+    parts.push(Buffer.from('['));
+    items.forEach((b, i) => {
+      if (i) parts.push(COMMA);
+      parts.push(b);
+    });
+    parts.push(Buffer.from(']'));
+  } else {
+    parts.push(Buffer.from(`${XML_DECLARATION}<${rootTag}>`), ...items, Buffer.from(`</${rootTag}>`));
+  }
+  return Buffer.concat(parts);
 }
 
 export function send(reply: FastifyReply, format: Format, rootTag: string, v: Value, status = 200) {
@@ -86,6 +113,6 @@ export function splitFormat(file: string): [string, Format] | null {
   return [decodeURIComponent(file.slice(0, i)), f];
 }
 
-export function sendRaw(reply: FastifyReply, format: Format, body: string, status = 200) {
+export function sendRaw(reply: FastifyReply, format: Format, body: string | Buffer, status = 200) {
   return reply.status(status).header('content-type', CONTENT_TYPE[format]).send(body);
 }

@@ -5,7 +5,7 @@ import { intakeActor } from '../../domain/open311/intake-actor.js';
 import { type Jurisdiction, listJurisdictions, resolveJurisdiction } from '../../domain/open311/jurisdictions.js';
 import { touchKey, type VerifiedKey, verifyKey } from '../../domain/open311/keys.js';
 import { type Open311Status } from '../../domain/open311/public-stage.js';
-import { getRequest, publicPhoto, queryRequests } from '../../domain/open311/requests.js';
+import { getRequest, publicPhoto } from '../../domain/open311/requests.js';
 import { findServiceCategory, serviceAttributes, serviceCategories, toService } from '../../domain/open311/services.js';
 import { requestUpdates } from '../../domain/open311/updates.js';
 import { placeholderThumb } from '../../domain/photos/images.js';
@@ -13,10 +13,11 @@ import { filesFor } from '../../domain/storage/index.js';
 import { savePhoto } from '../../domain/photos/upload.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
-import { cachedRead } from '../open311/cache.js';
+import { acceptsGzip, etagMatches } from '../http-cache.js';
+import { cachedList, gzipped } from '../open311/cache.js';
 import { parseForm, parseMultipart, queryParam } from '../open311/form.js';
 import { perMinute, RATE } from '../open311/rate-limit.js';
-import { type Format, render, send, sendRaw, splitFormat } from '../open311/render.js';
+import { type Format, send, sendRaw, splitFormat } from '../open311/render.js';
 import { def } from '../route.js';
 
 /**
@@ -146,12 +147,12 @@ function requestsList(format: Format) {
         end: w3cParam(req, 'end_date'),
         statuses: statuses as Open311Status[] | undefined,
       };
-      const base = baseUrl(req);
-      const body = await cachedRead(deps.db, j.id, `${format}|${base}|${JSON.stringify(filter)}`, async () => {
-        const list = await queryRequests(deps.db, j, deps.clock.now(), filter, base);
-        return render(format, 'service_requests', list as never);
-      }, !filter.start && !filter.end);
-      return sendRaw(reply, format, body);
+      const answer = await cachedList(deps.db, j, { format, mediaBase: baseUrl(req), filter, now: deps.clock.now() });
+      reply.header('etag', answer.etag).header('vary', 'accept-encoding');
+      if (etagMatches(req.headers['if-none-match'], answer.etag)) return reply.status(304).send();
+      if (!acceptsGzip(req.headers['accept-encoding'])) return sendRaw(reply, format, answer.body);
+      const gz = await gzipped(answer);
+      return sendRaw(reply.header('content-encoding', 'gzip'), format, gz);
     },
   });
 }

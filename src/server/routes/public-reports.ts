@@ -12,7 +12,6 @@ import { savePhoto } from '../../domain/photos/upload.js';
 import { DomainError, invalidField } from '../../domain/shared/errors.js';
 import { inTransaction } from '../../domain/shared/in-transaction.js';
 import { filesFor } from '../../domain/storage/index.js';
-import { invalidateOpen311Cache } from '../open311/cache.js';
 import { perMinute } from '../open311/rate-limit.js';
 import { audited } from '../audited.js';
 import { def } from '../route.js';
@@ -161,7 +160,7 @@ export const abusive = def({
   schema: { tags: ['public-reports'], summary: 'Mark a public or Open311 report abusive (operators; audited)', params: IdParams, body: z.strictObject({ reason: z.string().max(500) }) },
   handler: async (c) => {
     const id = c.req.params.id;
-    const r = await audited(
+    return audited(
       c,
       {
         action: 'public_report.mark_abusive', entity: 'public_report', entityId: id,
@@ -170,8 +169,5 @@ export const abusive = def({
       },
       (trx) => markAbusive(trx, c.deps.clock, c.actor, id, c.req.body.reason),
     );
-    // Open311 answers are cached by chain head; marking abuse appends no case event.
-    invalidateOpen311Cache(c.deps.db);
-    return r;
   },
 });

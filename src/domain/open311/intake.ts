@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/index.js';
+import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { CaseSource, CaseTable, Open311Channel } from '../../db/schema.js';
 import { insideChina } from '../cases/case-input.js';
 import { nextCaseNumber } from '../cases/case-number.js';
@@ -48,6 +49,19 @@ export interface IntakeResult {
   serviceNotice: string;
   replayed: boolean;
 }
+
+const insertCase = preparedInsert('cases');
+const priorFiling = prepared((db: Db, scope: string, idemKey: string) =>
+  db
+    .selectFrom('open311_idempotency as i')
+    .innerJoin('open311_requests as o', 'o.case_id', 'i.case_id')
+    .innerJoin('cases as c', 'c.id', 'i.case_id')
+    .select(['i.case_id', 'i.request_hash', 'i.created_at', 'o.token', 'c.number'])
+    .where('i.scope', '=', scope)
+    .where('i.idem_key', '=', idemKey),
+);
+const insertRequest = preparedInsert('open311_requests');
+const insertIdempotency = preparedInsert('open311_idempotency');
 
 /** A retry within this window returns the first filing instead of filing again. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600_000;
@@ -111,8 +125,7 @@ export async function fileRequest(
   const idemKey = opts.clientToken ? `token:${opts.clientToken}` : deviceId ? `device:${deviceId}:${hash}` : null;
   const now = clock.now();
   if (idemKey) {
-    const prior = await db.selectFrom('open311_idempotency as i').innerJoin('open311_requests as o', 'o.case_id', 'i.case_id').innerJoin('cases as c', 'c.id', 'i.case_id')
-      .select(['i.case_id', 'i.request_hash', 'i.created_at', 'o.token', 'c.number']).where('i.scope', '=', scope).where('i.idem_key', '=', idemKey).executeTakeFirst();
+    const prior = await priorFiling.first(db, scope, idemKey);
     if (prior && now.getTime() - Date.parse(prior.created_at) < IDEMPOTENCY_WINDOW_MS) {
       if (prior.request_hash !== hash) throw new DomainError('idempotency_mismatch', 'This client token was already used for a different request', { field: 'token' });
       return { caseId: prior.case_id, serviceRequestId: prior.number, token: prior.token, serviceNotice: '', replayed: true };
@@ -154,7 +167,7 @@ export async function fileRequest(
     dispatched_at: null, handled_at: null, closed_at: null, cancelled_at: null, ...stage, handle_due_at: null, handled_on_time: null,
     closed_on_time: null, updated_at: at,
   };
-  await db.insertInto('cases').values(row).execute();
+  await insertCase.run(db, row);
 
   const duplicates = await nearbyOpen(db, row, opts.duplicateRadiusM ?? DUPLICATE_DEFAULTS.radiusM, opts.duplicateWindowHours ?? DUPLICATE_DEFAULTS.windowHours, now);
   const via = caller.kind === 'web' ? '市民随手拍' : caller.key.kind === 'hotline' ? '12345 热线' : `Open311（${caller.key.name}）`;
@@ -168,12 +181,12 @@ export async function fileRequest(
   }
   // The Open311 side first: the report event's webhooks look up which key filed the case.
   const token = randomBytes(18).toString('base64url');
-  await db.insertInto('open311_requests').values({
+  await insertRequest.run(db, {
     case_id: row.id, subdistrict_id: j.id, key_id: caller.kind === 'key' ? caller.key.id : null, channel, token, service_code: category.code,
     address_string: optional(input.address_string) ?? null, address_id: place.siteId, attributes: JSON.stringify(attributes),
     media_url: optional(input.media_url) ?? null, contact: JSON.stringify(contact), abusive: 0, abusive_reason: null,
     abusive_at: null, abusive_by: null, client_hash: opts.clientHash ?? null, feedback: null, feedback_at: null, created_at: at,
-  }).execute();
+  });
   const event = await appendCaseEvent(db, clock, {
     subdistrictId: j.id, caseId: row.id, action: 'report', fromStatus: null, toStatus: 'reported',
     actor: { userId: null, role: reporterRole }, gps: { lng: place.lng, lat: place.lat, accuracy: null },
@@ -182,7 +195,7 @@ export async function fileRequest(
   if (input.photoIds?.length) await linkPhotos(db, row, event.id, input.photoIds, 'before');
 
   if (idemKey) {
-    await db.insertInto('open311_idempotency').values({ scope, idem_key: idemKey, case_id: row.id, request_hash: hash, created_at: at }).execute();
+    await insertIdempotency.run(db, { scope, idem_key: idemKey, case_id: row.id, request_hash: hash, created_at: at });
   }
   return { caseId: row.id, serviceRequestId: number_, token, serviceNotice: serviceNotice(Number(category.handle_hours)), replayed: false };
 }
@@ -190,24 +203,27 @@ export async function fileRequest(
 export const serviceNotice = (handleHours: number) =>
   `已受理。城运中心核实立案后派遣处置，处置时限 ${handleHours} 小时；整改经独立核查通过方可结案`;
 
+const openNear = prepared((db: Db, subdistrictId: string, categoryId: string, id: string, since: string, lngLo: number, lngHi: number, latLo: number, latHi: number) =>
+  db
+    .selectFrom('cases')
+    .select(['id', 'number', 'lng', 'lat'])
+    .where('subdistrict_id', '=', subdistrictId)
+    .where('category_id', '=', categoryId)
+    .where('status', 'in', OPEN_STATUSES)
+    .where('id', '!=', id)
+    .where('reported_at', '>=', since)
+    .where('lng', '>=', lngLo)
+    .where('lng', '<=', lngHi)
+    .where('lat', '>=', latLo)
+    .where('lat', '<=', latHi)
+    .limit(20),
+);
+
 /** Open cases of the same category within the duplicate radius and window. */
 async function nearbyOpen(db: Db, c: CaseTable, radiusM: number, windowHours: number, now: Date) {
   const since = new Date(now.getTime() - windowHours * 3600_000).toISOString();
   const dLat = radiusM / 111_320;
   const dLng = radiusM / (111_320 * Math.cos((c.lat * Math.PI) / 180));
-  const rows = await db
-    .selectFrom('cases')
-    .select(['id', 'number', 'lng', 'lat'])
-    .where('subdistrict_id', '=', c.subdistrict_id)
-    .where('category_id', '=', c.category_id)
-    .where('status', 'in', OPEN_STATUSES)
-    .where('id', '!=', c.id)
-    .where('reported_at', '>=', since)
-    .where('lng', '>=', c.lng - dLng)
-    .where('lng', '<=', c.lng + dLng)
-    .where('lat', '>=', c.lat - dLat)
-    .where('lat', '<=', c.lat + dLat)
-    .limit(20)
-    .execute();
+  const rows = await openNear.all(db, c.subdistrict_id, c.category_id, c.id, since, c.lng - dLng, c.lng + dLng, c.lat - dLat, c.lat + dLat);
   return rows.filter((r) => distanceM(c.lng, c.lat, Number(r.lng), Number(r.lat)) <= radiusM);
 }

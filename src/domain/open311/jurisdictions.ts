@@ -24,13 +24,30 @@ export async function listJurisdictions(db: Db): Promise<Jurisdiction[]> {
 }
 
 /**
+ * Jurisdictions already resolved, per database (keyed on its adapter, which its transactions
+ * share). A subdistrict's id and code never change once created, so a code found once stays
+ * right; one not found yet is looked up again, so a new subdistrict is found at once.
+ */
+const resolved = new WeakMap<object, Map<string, Jurisdiction>>();
+
+function remember(db: Db, all: Jurisdiction[]) {
+  const key = db.getExecutor().adapter;
+  let m = resolved.get(key);
+  if (!m) resolved.set(key, (m = new Map()));
+  for (const j of all) m.set(j.jurisdictionId, j);
+}
+
+/**
  * The jurisdiction a request names. The spec makes jurisdiction_id optional only where one
  * jurisdiction is served: with several, a missing one is 400 and an unknown one 404. An empty
  * parameter counts as not given (the spec's rule for optional arguments).
  */
 export async function resolveJurisdiction(db: Db, jurisdictionId: string | undefined): Promise<Jurisdiction> {
-  const all = await listJurisdictions(db);
   const wanted = jurisdictionId?.trim();
+  const known = wanted ? resolved.get(db.getExecutor().adapter)?.get(wanted) : undefined;
+  if (known) return known;
+  const all = await listJurisdictions(db);
+  remember(db, all);
   if (!wanted) {
     if (all.length === 1) return all[0]!;
     throw new DomainError('validation_failed', 'jurisdiction_id was not provided; this endpoint serves several jurisdictions', { field: 'jurisdiction_id' });

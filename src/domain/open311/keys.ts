@@ -10,6 +10,8 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { checkOutboundUrl, type OutboundPolicy, STRICT_OUTBOUND } from '../shared/outbound-policy.js';
+import { keyByHash } from './key-cache.js';
+import { bumpVersions, KEYS_SCOPE } from './versions.js';
 
 /**
  * Open311 API keys, one per integration. The key is 32 random bytes shown once; only its SHA-256
@@ -73,6 +75,7 @@ export async function issueKey(db: Db, clock: Clock, actor: Actor, raw: KeyInput
     revoked_at: null, revoked_by: null, last_used_at: null,
   };
   await db.insertInto('open311_keys').values(row).execute();
+  await bumpVersions(db, [KEYS_SCOPE]);
   return { ...keyView(row), key, webhookSecret };
 }
 
@@ -93,6 +96,8 @@ export async function revokeKey(db: Db, clock: Clock, actor: Actor, id: string) 
   if (row.revoked_at) return view;
   const at = clock.now().toISOString();
   await db.updateTable('open311_keys').set({ revoked_at: at, revoked_by: actor.userId }).where('id', '=', id).execute();
+  // Every instance's cached copy of the key is dropped before its next request (key-cache.ts).
+  await bumpVersions(db, [KEYS_SCOPE]);
   return { ...view, revokedAt: at };
 }
 
@@ -157,7 +162,7 @@ export async function rotateWebhookSecret(db: Db, actor: Actor, id: string) {
 export async function verifyKey(db: Db, apiKey: string | undefined): Promise<VerifiedKey> {
   const key = apiKey?.trim();
   if (!key) throw new DomainError('forbidden', 'api_key is missing -- this method requires an API key', { field: 'api_key' });
-  const row = await db.selectFrom('open311_keys').selectAll().where('key_hash', '=', hashKey(key)).executeTakeFirst();
+  const row = await keyByHash(db, hashKey(key));
   if (!row) throw new DomainError('forbidden', 'Invalid api_key received', { field: 'api_key' });
   if (row.revoked_at) throw new DomainError('forbidden', 'This api_key has been revoked', { field: 'api_key' });
   return { id: row.id, name: row.name, kind: row.kind, subdistrictIds: JSON.parse(row.subdistrict_ids), ratePerMinute: Number(row.rate_per_minute) };
@@ -166,9 +171,23 @@ export async function verifyKey(db: Db, apiKey: string | undefined): Promise<Ver
 /** How finely "last used" is kept: one write a minute per key at most, however busy the key. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** Records that a key was just used (a conditional update: nothing is written within a minute of the last). */
+/** When this process last wrote "last used" of a key, per database (keyed on its adapter). */
+const touched = new WeakMap<object, Map<string, number>>();
+
+/**
+ * Records that a key was just used (a conditional update: nothing is written within a minute of
+ * the last). A process that wrote it less than half that ago does not ask again, so "last used"
+ * is at most 1.5 minutes old.
+ */
 export async function touchKey(db: Db, clock: Clock, keyId: string): Promise<void> {
   const now = clock.now();
+  const adapter = db.getExecutor().adapter;
+  let mine = touched.get(adapter);
+  if (!mine) touched.set(adapter, (mine = new Map()));
+  const last = mine.get(keyId);
+  if (last !== undefined && now.getTime() - last >= 0 && now.getTime() - last < LAST_USED_RESOLUTION_MS / 2) return;
+  if (mine.size > 10_000) mine.clear();
+  mine.set(keyId, now.getTime());
   const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
   await db
     .updateTable('open311_keys')

@@ -15,7 +15,7 @@ export interface Place {
   siteKind: string | null;
 }
 
-interface SiteRow {
+export interface SiteRow {
   id: string;
   committee_id: string;
   kind: string;
@@ -29,6 +29,26 @@ interface SiteRow {
 export const JURISDICTION_MARGIN_M = 1500;
 const CACHE_MS = 60_000;
 const cache = new WeakMap<object, Map<string, { at: number; sites: SiteRow[] }>>();
+
+/** Sites bucketed by a grid of CELL degrees, so the nearest one is found among a few cells. */
+const CELL = 0.005;
+const grids = new WeakMap<SiteRow[], Map<string, SiteRow[]>>();
+const cellOf = (lng: number, lat: number) => `${Math.floor(lng / CELL)}:${Math.floor(lat / CELL)}`;
+
+function gridOf(sites: SiteRow[]): Map<string, SiteRow[]> {
+  let g = grids.get(sites);
+  if (!g) {
+    g = new Map();
+    for (const s of sites) {
+      const k = cellOf(s.lng, s.lat);
+      const cell = g.get(k);
+      if (cell) cell.push(s);
+      else g.set(k, [s]);
+    }
+    grids.set(sites, g);
+  }
+  return g;
+}
 
 /**
  * The active sites of a subdistrict, cached for a minute (intake runs hundreds of times a second).
@@ -52,13 +72,29 @@ async function sitesOf(db: Db, subdistrictId: string): Promise<SiteRow[]> {
   return sites;
 }
 
-function nearest(sites: SiteRow[], lng: number, lat: number): { site: SiteRow; d: number } | null {
+function nearestOf(sites: Iterable<SiteRow>, lng: number, lat: number): { site: SiteRow; d: number } | null {
   let best: { site: SiteRow; d: number } | null = null;
   for (const s of sites) {
     const d = distanceM(lng, lat, s.lng, s.lat);
     if (!best || d < best.d) best = { site: s, d };
   }
   return best;
+}
+
+/**
+ * The nearest site. The 3×3 cells around the point hold every site closer than one cell's width
+ * (shortened here for the narrowing of longitude away from the equator); a site found within that
+ * is the nearest, otherwise every site is compared.
+ */
+export function nearest(sites: SiteRow[], lng: number, lat: number): { site: SiteRow; d: number } | null {
+  const grid = gridOf(sites);
+  const cx = Math.floor(lng / CELL);
+  const cy = Math.floor(lat / CELL);
+  const around: SiteRow[] = [];
+  for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) around.push(...(grid.get(`${cx + dx}:${cy + dy}`) ?? []));
+  const best = nearestOf(around, lng, lat);
+  const sure = 0.9 * CELL * 111_320 * Math.cos(((Math.min(89, Math.abs(lat) + 1)) * Math.PI) / 180);
+  return best && best.d <= sure ? best : nearestOf(sites, lng, lat);
 }
 
 export async function locate(

@@ -8,6 +8,7 @@ import { fullSubdistricts } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { liveWebhookKeys } from './key-cache.js';
 import { PUBLIC_ACTIONS } from './public-stage.js';
 import { toUpdate, type UpdateFacts } from './updates.js';
 
@@ -44,9 +45,6 @@ export function verifyWebhook(secret: string, timestamp: string, body: string, s
 
 const PUBLIC = new Set<string>(PUBLIC_ACTIONS);
 
-const liveWebhookKeys = prepared((db: Db) =>
-  db.selectFrom('open311_keys').select(['id', 'subdistrict_ids', 'webhook_scope']).where('webhook_url', 'is not', null).where('revoked_at', 'is', null),
-);
 const requestOf = prepared((db: Db, caseId: string) => db.selectFrom('open311_requests').select(['key_id', 'abusive']).where('case_id', '=', caseId));
 const numberOf = prepared((db: Db, caseId: string) => db.selectFrom('cases').select('number').where('id', '=', caseId));
 
@@ -67,11 +65,11 @@ export interface PublicChange {
  */
 export async function enqueueWebhooks(trx: Db, e: PublicChange): Promise<number> {
   if (!PUBLIC.has(e.action)) return 0;
-  const keys = (await liveWebhookKeys.all(trx)).filter((k) => (JSON.parse(k.subdistrict_ids) as string[]).includes(e.subdistrictId));
+  const keys = (await liveWebhookKeys(trx)).filter((k) => k.subdistrictIds.includes(e.subdistrictId));
   if (!keys.length) return 0;
   const req = await requestOf.first(trx, e.caseId);
   if (req && Number(req.abusive) === 1) return 0;
-  const targets = keys.filter((k) => k.webhook_scope === 'readable' || (req && k.id === req.key_id));
+  const targets = keys.filter((k) => k.scope === 'readable' || (req && k.id === req.key_id));
   if (!targets.length) return 0;
   const c = await numberOf.first(trx, e.caseId);
   if (!c) return 0;

@@ -30,8 +30,7 @@ export function gzippedAsset(webDir: string, rel: string, acceptEncoding: string
  * hundred items: ~30 KB of JSON, ~4 KB gzipped on a phone's slow link); plain JSON otherwise.
  */
 export function jsonMaybeGzipped(acceptEncoding: string | string[] | undefined, reply: FastifyReply, body: unknown): unknown {
-  const accepts = Array.isArray(acceptEncoding) ? acceptEncoding.join(',') : (acceptEncoding ?? '');
   const text = JSON.stringify(body);
-  if (text.length < 1024 || !/\bgzip\b/.test(accepts)) return body;
+  if (text.length < 1024 || !acceptsGzip(acceptEncoding)) return body;
   return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').type('application/json; charset=utf-8').send(zlib.gzipSync(text));
 }

@@ -145,7 +145,11 @@ export async function updateKey(db: Db, actor: Actor, id: string, raw: KeyPatch,
     set.webhook_url = input.webhookUrl;
     if (!row.webhook_secret) set.webhook_secret = webhookSecret = randomBytes(32).toString('base64url');
   }
-  if (Object.keys(set).length) await db.updateTable('open311_keys').set(set).where('id', '=', id).execute();
+  if (Object.keys(set).length) {
+    await db.updateTable('open311_keys').set(set).where('id', '=', id).execute();
+    // Its rate, subdistricts and webhook are held in every instance's key cache (key-cache.ts).
+    await bumpVersions(db, [KEYS_SCOPE]);
+  }
   return { ...keyView({ ...row, ...set }), webhookSecret };
 }
 
@@ -155,6 +159,7 @@ export async function rotateWebhookSecret(db: Db, actor: Actor, id: string) {
   if (!row.webhook_url) throw invalidField('webhookUrl', 'the key has no webhook');
   const webhookSecret = randomBytes(32).toString('base64url');
   await db.updateTable('open311_keys').set({ webhook_secret: webhookSecret }).where('id', '=', id).execute();
+  await bumpVersions(db, [KEYS_SCOPE]);
   return { ...keyView(row), webhookSecret };
 }
 

@@ -27,16 +27,16 @@ export default defineConfig({
         point: path.join(root, 'point.html'),
       },
       output: {
-        // Readable chunk names; Leaflet and the map module stay in their lazy chunk.
+        // Readable chunk names; Leaflet, supercluster and the map module stay in their lazy chunk.
         manualChunks(id) {
-          if (id.includes('/node_modules/leaflet/') || id.includes('/shared/map/leaflet-view') || id.includes('/shared/map/basemap-data')) return undefined;
+          if (id.includes('/node_modules/leaflet/') || id.includes('/node_modules/supercluster/') || id.includes('/node_modules/kdbush/') || id.includes('/shared/map/leaflet-view') || id.includes('/shared/map/clusters') || id.includes('/shared/map/basemap-data')) return undefined;
           // ECharts (and its renderer zrender) load with the dashboard only.
           if (id.includes('/node_modules/echarts/') || id.includes('/node_modules/zrender/') || id.includes('/console/dashboard/echarts-setup')) return undefined;
           // Only the core every page needs goes to "vendor"; other libraries are left to Rollup,
           // which keeps a dynamically imported one (Leaflet, ECharts, …) out of the initial JS.
           if (VENDOR.test(id)) return 'vendor';
           // Strings only the console shows stay with the console's code (not in the field app's JS).
-          if (/\/web\/src\/shared\/i18n\/(console|dashboard|public-point)\./.test(id)) return undefined;
+          if (/\/web\/src\/shared\/i18n\/(console|dashboard|public-point|enforcement|field-map)\./.test(id)) return undefined;
           // The QR code drawer is for the 一网通办 pages only (its encoder is a lazy chunk of its own).
           if (id.includes('/web/src/shared/QrCode')) return undefined;
           if (id.includes('/web/src/shared/')) return 'shared';

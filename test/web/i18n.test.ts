@@ -5,6 +5,7 @@ import { DASHBOARD_STRINGS } from '../../web/src/shared/i18n/dashboard.js';
 import en from '../../web/src/shared/i18n/en.js';
 import { ENFORCEMENT_STRINGS } from '../../web/src/shared/i18n/enforcement.js';
 import { FIELD_APP_STRINGS } from '../../web/src/shared/i18n/field-app.js';
+import { FIELD_MAP_STRINGS } from '../../web/src/shared/i18n/field-map.js';
 import { OUTBOX_STRINGS } from '../../web/src/shared/i18n/outbox.js';
 import { PATROL_STRINGS } from '../../web/src/shared/i18n/patrol.js';
 import { OPEN311_ADMIN_STRINGS } from '../../web/src/shared/i18n/open311-admin.js';
@@ -34,6 +35,7 @@ const DICTIONARIES: [string, { zh: object; en: object }, string[]][] = [
   ['cases', CASE_STRINGS, ['nav', 'queues.to_file', 'field.report', 'action.conflict']],
   ['console pages', CONSOLE_STRINGS, ['nav.catalogue', 'catalogue.title', 'inbox.title', 'webhook.title', 'newCase.title', 'history.title', 'coverage.intervals', 'tokens.title']],
   ['field app', FIELD_APP_STRINGS, []],
+  ['field map', FIELD_MAP_STRINGS, ['tile', 'nav.title', 'route.grade.yellow', 'checkin.willCount']],
   ['patrols', PATROL_STRINGS, ['flags.synced_late', 'flags.device_time_far']],
   ['outbox', OUTBOX_STRINGS, []],
   ['enforcement', ENFORCEMENT_STRINGS, []],

@@ -32,5 +32,6 @@ export const readyz = def({
 export const clientConfig = def({
   access: 'public',
   schema: { tags: ['meta'], summary: 'Settings the web apps need before sign-in', querystring: z.strictObject({}) },
-  handler: async ({ deps }) => ({ map: deps.config.map }),
+  // The geofence lets the phone say whether a check-in will count before it is sent.
+  handler: async ({ deps }) => ({ map: deps.config.map, checkin: { geofenceM: deps.config.patrol.geofenceM, maxAccuracyM: deps.config.patrol.maxAccuracyM } }),
 });

@@ -8,6 +8,8 @@ import type { Site } from '../shared/types';
 import { useApi } from '../shared/use-api';
 import { TopBar } from './TopBar';
 import { MaskedPhone } from '../shared/MaskedPhone';
+import { NavigateLinks } from './NavigateLinks';
+import '../shared/i18n/field-map';
 
 export function FieldSitePage() {
   const { id = '' } = useParams();
@@ -29,6 +31,8 @@ export function FieldSitePage() {
           <span className={`badge badge-${site.status}`}>{t(`statuses.${site.status}`)}</span>
         </p>
         <p className="m-address">{site.address}</p>
+        <NavigateLinks at={site} name={site.name} />
+        <Link className="m-btn m-btn-block" to={`/map?site=${encodeURIComponent(site.id)}`} data-testid="site-on-map">{t('fmap.showOnMap')}</Link>
         <dl className="facts m-facts">
           <dt>{t('site.committee')}</dt>
           <dd>{en ? site.committeeNameEn : site.committeeName}</dd>

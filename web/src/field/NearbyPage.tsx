@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../shared/api';
 import { errorText } from '../shared/errors';
+import { formatDistance } from '../shared/geo/format-distance';
 import { KIND_COLORS } from '../shared/map/kind-colors';
 import type { Marker } from '../shared/types';
 import { useApi } from '../shared/use-api';
@@ -21,8 +22,7 @@ export function NearbyPage() {
   const sorted = useMemo(() => sortNearby(markers.data?.items ?? [], position, i18n.language), [markers.data, position, i18n.language]);
   const shown = sorted.filter((s) => !filter.trim() || s.name.includes(filter.trim())).slice(0, SHOWN);
 
-  const fmt = (m: number) =>
-    m < 1000 ? t('field.distanceM', { value: Math.round(m) }) : t('field.distanceKm', { value: (m / 1000).toFixed(1) });
+  const fmt = (m: number) => formatDistance(m, i18n.language);
 
   return (
     <div className="m-page">

@@ -1,6 +1,6 @@
-import { distanceMeters } from '../shared/geo/distance';
-import type { LngLat } from '../shared/geo/gcj02';
-import type { Marker } from '../shared/types';
+import { distanceMeters } from '../shared/geo/distance.js';
+import type { LngLat } from '../shared/geo/gcj02.js';
+import type { Marker } from '../shared/types.js';
 
 export interface NearbySite extends Marker {
   distance: number | null;

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ComponentType, lazy, type ReactNode, Suspense } from 'react';
 import { FieldSitePage } from './FieldSitePage';
 import { InboxPage } from './inbox/InboxPage';
 import { NearbyPage } from './NearbyPage';
@@ -6,12 +6,23 @@ import { OutboxPage } from './offline/OutboxPage';
 import { CheckinPage } from './patrol/CheckinPage';
 import { InspectPage } from './patrol/InspectPage';
 import { TodayPage } from './patrol/TodayPage';
-import { EnforcementHomePage } from './enforcement/EnforcementHomePage';
-import { LadderStepPage } from './enforcement/LadderStepPage';
-import { OpenLadderPage } from './enforcement/OpenLadderPage';
 import { ReportPage } from './cases/ReportPage';
 import { TaskPage } from './cases/TaskPage';
 import { TasksPage } from './cases/TasksPage';
+
+/**
+ * A page loaded on first use, to keep the field app's first load within its budget (the map
+ * brings Leaflet; the enforcement pages are for one role). The service worker precaches these
+ * chunks, so they open offline too.
+ */
+function lazyPage(load: () => Promise<ComponentType>): ReactNode {
+  const Page = lazy(() => load().then((c) => ({ default: c })));
+  return (
+    <Suspense fallback={<p className="m-loading">…</p>}>
+      <Page />
+    </Suspense>
+  );
+}
 
 /**
  * The field app's pages. A page with a `tile` also appears as a big tile on the home screen,
@@ -30,6 +41,11 @@ export const FIELD_ROUTES: FieldRoute[] = [
     element: <NearbyPage />,
     tile: { label: 'field.nearby', hint: 'field.nearbyHint', icon: '◎', permission: 'registry.read', testId: 'tile-nearby' },
   },
+  {
+    path: 'map',
+    element: lazyPage(() => import('./FieldMapPage').then((m) => m.FieldMapPage)),
+    tile: { label: 'fmap.tile', hint: 'fmap.tileHint', icon: '⌖', permission: 'registry.read', testId: 'tile-map' },
+  },
   { path: 'sites/:id', element: <FieldSitePage /> },
   { path: 'outbox', element: <OutboxPage /> },
   { path: 'inbox', element: <InboxPage /> },
@@ -42,11 +58,11 @@ export const FIELD_ROUTES: FieldRoute[] = [
   { path: 'inspect/:id', element: <InspectPage /> },
   {
     path: 'enforcement',
-    element: <EnforcementHomePage />,
+    element: lazyPage(() => import('./enforcement/EnforcementHomePage').then((m) => m.EnforcementHomePage)),
     tile: { label: 'enforcement.field.tile', hint: 'enforcement.field.tileHint', icon: '⚖', permission: 'enforcement.act', testId: 'tile-enforcement' },
   },
-  { path: 'enforcement/new', element: <OpenLadderPage /> },
-  { path: 'enforcement/:id', element: <LadderStepPage /> },
+  { path: 'enforcement/new', element: lazyPage(() => import('./enforcement/OpenLadderPage').then((m) => m.OpenLadderPage)) },
+  { path: 'enforcement/:id', element: lazyPage(() => import('./enforcement/LadderStepPage').then((m) => m.LadderStepPage)) },
   {
     path: 'report',
     element: <ReportPage />,

@@ -124,6 +124,8 @@ export interface CategoryNode {
   nameZh: string;
   nameEn: string;
   active: boolean;
+  /** Site kinds the category is meant for; empty = every kind. */
+  siteKinds?: string[];
   children: CategoryNode[];
 }
 

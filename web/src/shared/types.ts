@@ -80,4 +80,6 @@ export interface Staff {
 }
 export interface ClientConfig {
   map: { tileUrl: string; tileCrs: 'wgs84' | 'gcj02' };
+  /** The check-in geofence (CHECKIN_GEOFENCE_M, CHECKIN_MAX_ACCURACY_M); absent from an older server. */
+  checkin?: { geofenceM: number; maxAccuracyM: number };
 }

@@ -116,7 +116,11 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
     </section>
   );
 
-  const openSites = (map.data?.sites ?? []).filter((s) => s.openProblems > 0);
+  const openSites = useMemo(() => (map.data?.sites ?? []).filter((s) => s.openProblems > 0), [map.data]);
+  const mapMarkers = useMemo(
+    () => openSites.map((s) => ({ id: s.id, kind: s.kind, name: `${s.name} · ${t('dash.map.open', { n: s.openProblems })}`, lng: s.lng, lat: s.lat, status: 'active' as const, committeeId: s.committeeId })),
+    [openSites, t],
+  );
   return (
     <div className={wall ? 'dash dash-wall' : 'dash'} data-testid="dashboard">
       <header className="dash-head">
@@ -146,13 +150,14 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
           </div>
         ))}
       </section>
-      <div className="dash-grid">
-        <section className="dash-panel"><h3>{t('dash.trend.daily')}</h3><Chart option={dailyOption} theme={theme} testId="chart-daily" /></section>
-        <section className="dash-panel"><h3>{t('dash.trend.hourly')}</h3><Chart option={hourlyOption} theme={theme} testId="chart-hourly" /></section>
-        <section className="dash-panel"><h3>{t('dash.trend.categories')}</h3><Chart option={catOption} theme={theme} height={300} testId="chart-categories" /></section>
-        <SourcesPanel window={win} tick={tick} />
-        {ranking(committees.data, committees.data?.level === 'subdistrict' ? t('dash.ranks.subdistrict') : t('dash.ranks.committee'))}
-        {ranking(units.data, t('dash.ranks.unit'))}
+      <div className="dash-top">
+        {mapSub && (
+          <section className="dash-panel dash-map" data-testid="dash-map">
+            <h3>{t('dash.map.title')} ({openSites.length})</h3>
+            {openSites.length ? null : <p className="dash-empty">{t('dash.map.none')}</p>}
+            <SiteMap markers={mapMarkers} />
+          </section>
+        )}
         <section className="dash-panel dash-feed">
           <h3>{t('dash.feed.title')}</h3>
           <ul data-testid="dash-feed">
@@ -169,14 +174,14 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
             {feed.data && !feed.data.cases.length && <li className="dash-empty">{t('dash.feed.empty')}</li>}
           </ul>
         </section>
-        {mapSub && (
-          <section className="dash-panel dash-map">
-            <h3>{t('dash.map.title')} ({openSites.length})</h3>
-            {openSites.length ? (
-              <SiteMap markers={openSites.map((s) => ({ id: s.id, kind: s.kind, name: `${s.name} · ${t('dash.map.open', { n: s.openProblems })}`, lng: s.lng, lat: s.lat, status: 'active', committeeId: s.committeeId }))} />
-            ) : <p className="dash-empty">{t('dash.map.none')}</p>}
-          </section>
-        )}
+      </div>
+      <div className="dash-grid">
+        <section className="dash-panel"><h3>{t('dash.trend.daily')}</h3><Chart option={dailyOption} theme={theme} testId="chart-daily" /></section>
+        <section className="dash-panel"><h3>{t('dash.trend.hourly')}</h3><Chart option={hourlyOption} theme={theme} testId="chart-hourly" /></section>
+        <section className="dash-panel"><h3>{t('dash.trend.categories')}</h3><Chart option={catOption} theme={theme} height={300} testId="chart-categories" /></section>
+        <SourcesPanel window={win} tick={tick} />
+        {ranking(committees.data, committees.data?.level === 'subdistrict' ? t('dash.ranks.subdistrict') : t('dash.ranks.committee'))}
+        {ranking(units.data, t('dash.ranks.unit'))}
       </div>
     </div>
   );

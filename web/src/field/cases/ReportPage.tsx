@@ -9,6 +9,10 @@ import { type CategoryNode, type DuplicateCandidate, idemKey, leafCategories } f
 import { errorText } from '../../shared/errors';
 import { sendOrQueue } from '../../shared/outbox/send-or-queue';
 import type { Site } from '../../shared/types';
+import { useClientConfig } from '../../shared/client-config';
+import { formatDistance } from '../../shared/geo/format-distance';
+import '../../shared/i18n/field-map';
+import { categoriesFor, countCategoryUse, readCategoryUses } from './report-defaults';
 import { useApi } from '../../shared/use-api';
 import { PhotoInput, type UploadedPhoto } from '../patrol/PhotoInput';
 import { useWatchPosition } from '../patrol/use-watch-position';
@@ -20,6 +24,9 @@ import '../../shared/i18n/ux';
 
 /** Roles that may report with source "checkin" (server rule: src/domain/cases/lifecycle.ts); others report as "patrol". */
 const CHECKIN_SOURCE_ROLES = ['cadre'];
+
+/** The nearest site within this distance is preselected when the server does not say its geofence. */
+const DEFAULT_PRESELECT_M = 50;
 
 /** The duplicates offer is a convenience: offline or on a network/server failure the report goes on without it. */
 const unreachable = (e: unknown) => e instanceof ApiError && (e.status === 0 || e.status >= 500);
@@ -39,6 +46,7 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
   const preset = useApi(() => (presetId ? api.get<Site>(`/api/sites/${encodeURIComponent(presetId)}`) : Promise.resolve(null)), [presetId]);
   const gps = useWatchPosition();
   const catalogue = useApi(() => api.get<{ items: CategoryNode[] }>('/api/catalogue'), []);
+  const config = useClientConfig();
   const leaves = useMemo(() => leafCategories(catalogue.data?.items ?? []), [catalogue.data]);
   const [before, setBefore] = useState<UploadedPhoto | null>(null);
   const [after, setAfter] = useState<UploadedPhoto | null>(null);
@@ -54,8 +62,15 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
   const [dupSkipped, setDupSkipped] = useState(false);
   useEffect(() => {
     const s = preset.data;
-    if (s) setSite({ id: s.id, name: s.name, lng: s.lng, lat: s.lat, committeeId: s.committeeId });
+    if (s) setSite({ id: s.id, name: s.name, lng: s.lng, lat: s.lat, committeeId: s.committeeId, kind: s.kind });
   }, [preset.data]);
+  const [uses] = useState(readCategoryUses);
+  const siteKind = site?.kind ?? null;
+  const offered = useMemo(() => categoriesFor(leaves, siteKind, uses), [leaves, siteKind, uses]);
+  // A category that does not fit the newly chosen site is dropped rather than sent.
+  useEffect(() => {
+    if (categoryId && catalogue.data && !offered.some((l) => l.node.id === categoryId)) setCategoryId('');
+  }, [offered, categoryId, catalogue.data]);
   const source = selfResolved ? 'self_resolved' : fromCheckin && CHECKIN_SOURCE_ROLES.includes(me.user.role) ? 'checkin' : 'patrol';
   const fix = gps.status === 'ok' ? gps.fix : null;
   const position = fix ?? (site ? { lng: site.lng, lat: site.lat } : null);
@@ -91,6 +106,7 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
         afterPhotoIds: selfResolved && after ? [after.id] : [],
       };
       const sent = await sendOrQueue<{ number: string }>({ label: t(selfResolved ? 'cases.field.selfResolve' : 'cases.field.report'), path: '/api/cases', body, key });
+      countCategoryUse(categoryId);
       setDone(sent.queued ? { queued: true } : { queued: false, number: sent.value.number });
     } catch (e) {
       setError(errorText(t, e));
@@ -124,21 +140,10 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
       >
         <PhotoInput label={t(selfResolved ? 'cases.field.before' : 'cases.field.photo')} testId="report-photo" onUploaded={setBefore} offline />
         {selfResolved ? <PhotoInput label={t('cases.field.after')} testId="report-after" onUploaded={setAfter} offline /> : null}
-        <label className="field">
-          <span>{t('cases.field.category')}</span>
-          <select className="m-input" value={categoryId} onChange={(e) => setCategoryId(e.target.value)} data-testid="report-category" required>
-            <option value="">{t('cases.desk.choose')}</option>
-            {leaves.map(({ node, path }) => (
-              <option key={node.id} value={node.id} data-code={node.code}>
-                {[...path.map(name), name(node)].join(' › ')}
-              </option>
-            ))}
-          </select>
-        </label>
         <p className="hint" data-testid="report-gps">
-          {gps.status === 'ok' ? `±${gps.fix.accuracyM} m` : gps.status === 'locating' ? t('cases.field.locating') : t('cases.field.noGps')}
+          {gps.status === 'ok' ? `±${formatDistance(gps.fix.accuracyM, lang)}` : gps.status === 'locating' ? t('cases.field.locating') : t('cases.field.noGps')}
         </p>
-        <SitePicker position={fix} value={site} onChange={setSite} />
+        <SitePicker position={fix} value={site} onChange={setSite} preselectWithinM={config ? (config.checkin?.geofenceM ?? DEFAULT_PRESELECT_M) : null} />
         {!site ? (
           <label className="field">
             <span>{t('cases.filter.committee')}</span>
@@ -149,6 +154,18 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
           </label>
         ) : null}
         <label className="field">
+          <span>{t('cases.field.category')}</span>
+          <select className="m-input" value={categoryId} onChange={(e) => setCategoryId(e.target.value)} data-testid="report-category" required>
+            <option value="">{t('cases.desk.choose')}</option>
+            {offered.map(({ node, path }) => (
+              <option key={node.id} value={node.id} data-code={node.code}>
+                {[...path.map(name), name(node)].join(' › ')}
+              </option>
+            ))}
+          </select>
+          {siteKind ? <small className="hint" data-testid="report-category-kind">{t('fmap.report.categoriesFor', { kind: t(`kinds.${siteKind}`) })}</small> : null}
+        </label>
+        <label className="field">
           <span>{t('cases.field.note')}</span>
           <textarea className="m-input" value={note} onChange={(e) => setNote(e.target.value)} data-testid="report-note" required />
         </label>
@@ -158,7 +175,7 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
             <ul>
               {dups.map((d) => (
                 <li key={d.id}>
-                  <Link to={`/cases/${d.id}`}>{d.number}</Link> · {t(`cases.status.${d.status}`)} · {d.distanceM} m · {d.description}
+                  <Link to={`/cases/${d.id}`}>{d.number}</Link> · {t(`cases.status.${d.status}`)} · {formatDistance(d.distanceM, lang)} · {d.description}
                 </li>
               ))}
             </ul>

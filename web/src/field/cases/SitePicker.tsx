@@ -1,10 +1,13 @@
-import { useMemo, useState } from 'react';
+import '../../shared/i18n/field-map';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
 import { errorText } from '../../shared/errors';
-import type { Marker, Page, Site } from '../../shared/types';
+import { formatDistance } from '../../shared/geo/format-distance';
+import type { Marker, Page, Site, SiteKind } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
 import { sortNearby } from '../nearby-sort';
+import { nearestWithin } from './report-defaults';
 
 export interface PickedSite {
   id: string;
@@ -12,14 +15,35 @@ export interface PickedSite {
   lng: number;
   lat: number;
   committeeId: string;
+  kind: SiteKind;
 }
 
-/** The nearest sites by GPS as big choices, or a site found by its QR / plate code. */
-export function SitePicker({ position, value, onChange }: { position: { lng: number; lat: number } | null; value: PickedSite | null; onChange(s: PickedSite | null): void }) {
+const pick = (s: { id: string; name: string; lng: number; lat: number; committeeId: string; kind: SiteKind }): PickedSite => ({ id: s.id, name: s.name, lng: s.lng, lat: s.lat, committeeId: s.committeeId, kind: s.kind });
+
+/**
+ * The nearest sites by GPS as big choices, or a site found by its QR / plate code. The nearest
+ * site within `preselectWithinM` is chosen for the reporter once, until they choose themselves.
+ */
+export function SitePicker({ position, value, onChange, preselectWithinM }: { position: { lng: number; lat: number } | null; value: PickedSite | null; onChange(s: PickedSite | null): void; preselectWithinM: number | null }) {
   const { t, i18n } = useTranslation();
   const markers = useApi(() => api.get<{ items: Marker[] }>('/api/sites/markers'), []);
   const [code, setCode] = useState('');
   const [note, setNote] = useState('');
+  const [auto, setAuto] = useState<{ id: string; distance: number } | null>(null);
+  const touched = useRef(false);
+  const choose = (s: PickedSite | null) => {
+    touched.current = true;
+    setAuto(null);
+    onChange(s);
+  };
+  useEffect(() => {
+    if (touched.current || value || preselectWithinM === null || !markers.data) return;
+    const near = nearestWithin(markers.data.items, position, preselectWithinM);
+    if (!near) return;
+    touched.current = true;
+    setAuto({ id: near.id, distance: near.distance! });
+    onChange(pick(near));
+  }, [markers.data, position?.lng, position?.lat, preselectWithinM, value]);
   const nearby = useMemo(
     () => (position ? sortNearby((markers.data?.items ?? []).filter((m) => m.status === 'active'), position, i18n.language).slice(0, 5) : []),
     [markers.data, position?.lng, position?.lat, i18n.language],
@@ -37,15 +61,15 @@ export function SitePicker({ position, value, onChange }: { position: { lng: num
                 name="site"
                 checked={value?.id === s.id}
                 data-testid={`site-${s.id}`}
-                onChange={() => onChange({ id: s.id, name: s.name, lng: s.lng, lat: s.lat, committeeId: s.committeeId })}
+                onChange={() => choose(pick(s))}
               />{' '}
-              {s.name} {s.distance !== null ? <small className="hint">{Math.round(s.distance)} m</small> : null}
+              {s.name} {s.distance !== null ? <small className="hint m-item-dist" data-distance={Math.round(s.distance)}>{formatDistance(s.distance, i18n.language)}</small> : null}
             </label>
           </li>
         ))}
         <li>
           <label className="m-choice">
-            <input type="radio" name="site" checked={!value} onChange={() => onChange(null)} data-testid="site-none" /> {t('cases.field.noSite')}
+            <input type="radio" name="site" checked={!value} onChange={() => choose(null)} data-testid="site-none" /> {t('cases.field.noSite')}
           </label>
         </li>
       </ul>
@@ -66,13 +90,14 @@ export function SitePicker({ position, value, onChange }: { position: { lng: num
             if (!page) return;
             const s = page.items.find((x) => x.qrCode === v) ?? page.items[0];
             setNote(s ? '' : t('cases.field.qrNotFound'));
-            if (s) onChange({ id: s.id, name: s.name, lng: s.lng, lat: s.lat, committeeId: s.committeeId });
+            if (s) choose(pick(s));
           }}
         >
           {t('cases.field.qrFind')}
         </button>
       </div>
       {note ? <small className="field-error" data-testid="site-qr-note">{note}</small> : null}
+      {auto && value?.id === auto.id ? <small className="hint" data-testid="site-preselected">{t('fmap.report.preselected', { distance: formatDistance(auto.distance, i18n.language) })}</small> : null}
     </fieldset>
   );
 }

@@ -1,5 +1,5 @@
 import '../../shared/i18n/cases';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError } from '../../shared/api';
@@ -11,6 +11,9 @@ import { useApi } from '../../shared/use-api';
 import { PhotoInput, type UploadedPhoto } from '../patrol/PhotoInput';
 import { useWatchPosition } from '../patrol/use-watch-position';
 import { TopBar } from '../TopBar';
+import { NavigateLinks } from '../NavigateLinks';
+import { SiteMap } from '../../shared/map/SiteMap';
+import type { SiteKind } from '../../shared/types';
 import './cases.css';
 import { SubmitWithReason } from '../../shared/WhyDisabled';
 import '../../shared/i18n/ux';
@@ -80,6 +83,8 @@ export function TaskPage() {
       <p><strong>{lang === 'en' ? c.category.nameEn : c.category.nameZh}</strong> · {label(c.statusLabel, lang)}</p>
       <p>{c.site ? `${c.site.name} · ${c.site.address}` : ''}</p>
       <p>{c.description}</p>
+      <PlaceMap c={c} />
+      <NavigateLinks at={c} name={c.site?.name ?? c.number} />
       <p className={c.overdueAt ? 'field-error' : 'hint'}>{t('cases.detail.stageDue')} {formatTime(c.stageDueAt, lang)}</p>
       <div className="m-row" style={{ flexWrap: 'wrap', gap: 6 }}>
         {c.photos.map((p) => (
@@ -157,4 +162,13 @@ export function TaskPage() {
       {error ? <p className="field-error" data-testid="task-error">{error}</p> : null}
     </div>
   );
+}
+
+/** Where the task is (the report's position), as one marker on a small map. */
+function PlaceMap({ c }: { c: CaseDetail }) {
+  const markers = useMemo(
+    () => [{ id: c.siteId ?? c.id, kind: (c.site?.kind ?? 'shop') as SiteKind, name: c.site?.name ?? c.number, lng: c.lng, lat: c.lat, status: 'active' as const, committeeId: c.committeeId }],
+    [c.siteId, c.id, c.site?.kind, c.site?.name, c.number, c.lng, c.lat, c.committeeId],
+  );
+  return <SiteMap className="m-map m-map-small" markers={markers} />;
 }

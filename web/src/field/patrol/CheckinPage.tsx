@@ -14,6 +14,10 @@ import { type ManualChoice, manualBody, ManualPosition, manualReady, NO_MANUAL }
 import { PhotoInput, type UploadedPhoto } from './PhotoInput';
 import { canScanQr, scanQrFromFile } from './qr-scan';
 import { useWatchPosition } from './use-watch-position';
+import { useClientConfig } from '../../shared/client-config';
+import { formatDistance } from '../../shared/geo/format-distance';
+import '../../shared/i18n/field-map';
+import { checkinVerdict } from './checkin-verdict';
 import { SubmitWithReason } from '../../shared/WhyDisabled';
 import '../../shared/i18n/ux';
 
@@ -36,16 +40,17 @@ interface Geofence {
 /** 打卡: camera photo + GPS (accuracy shown), or the bin room's QR plate, or (no position) a manual position with a reason; off-site needs a reason. */
 export function CheckinPage() {
   const { id = '' } = useParams();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const site = useApi(() => api.get<Site>(`/api/sites/${encodeURIComponent(id)}`), [id]);
   const gps = useWatchPosition();
+  const fence = useClientConfig()?.checkin;
   const [photo, setPhoto] = useState<UploadedPhoto | null>(null);
   const [qr, setQr] = useState('');
   const [qrNote, setQrNote] = useState('');
   const [reason, setReason] = useState('');
   const [manualOn, setManualOn] = useState(false);
   const [manual, setManual] = useState<ManualChoice>(NO_MANUAL);
-  const [fence, setFence] = useState<Geofence | null>(null);
+  const [refusal, setRefusal] = useState<Geofence | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<CheckinResult | null>(null);
@@ -69,7 +74,7 @@ export function CheckinPage() {
       if (sent.queued) setQueued(true);
       else setDone(sent.value);
     } catch (e) {
-      if (e instanceof ApiError && e.fields[0]?.field === 'offSiteReason') setFence((e.details as { geofence: Geofence }).geofence);
+      if (e instanceof ApiError && e.fields[0]?.field === 'offSiteReason') setRefusal((e.details as { geofence: Geofence }).geofence);
       else setError(errorText(t, e));
     } finally {
       setBusy(false);
@@ -77,6 +82,10 @@ export function CheckinPage() {
   }
 
   const reportHere = `/report?from=checkin&site=${encodeURIComponent(id)}`;
+  // Before sending: how far the bin room is and whether a GPS check-in would count (the server's rule).
+  const verdict = gps.status === 'ok' && site.data && fence ? checkinVerdict(site.data, gps.fix, fence) : null;
+  const fixAcc = gps.status === 'ok' ? gps.fix.accuracyM : 0;
+  const dist = (m: number) => formatDistance(m, i18n.language);
   if (queued) return <QueuedScreen title={t('patrol.checkin.title')} testId="checkin-queued" />;
   if (done) {
     return (
@@ -103,6 +112,18 @@ export function CheckinPage() {
         {t('patrol.checkin.gps')}：
         {gps.status === 'ok' ? <strong data-testid="gps-accuracy">{t('patrol.checkin.accuracy', { m: gps.fix.accuracyM })}</strong> : gps.status === 'locating' ? t('patrol.checkin.locating') : t('patrol.checkin.noGps')}
       </p>
+      {verdict && fence ? (
+        <div className={`m-notice ${verdict.counts ? 'm-verdict-ok' : 'm-verdict-no'}`} data-testid="checkin-verdict" data-counts={verdict.counts ? 'yes' : 'no'} data-distance={Math.round(verdict.distanceM)} aria-live="polite">
+          <strong data-testid="checkin-distance">{t('fmap.checkin.distance', { distance: dist(verdict.distanceM) })}</strong>
+          <p>
+            {verdict.counts
+              ? t('fmap.checkin.willCount', { radius: dist(fence.geofenceM), accuracy: dist(fixAcc) })
+              : verdict.reason === 'accuracy_too_poor'
+                ? t('fmap.checkin.wontCountAccuracy', { accuracy: dist(fixAcc), max: dist(fence.maxAccuracyM) })
+                : t('fmap.checkin.wontCountFar', { radius: dist(fence.geofenceM), accuracy: dist(fixAcc) })}
+          </p>
+        </div>
+      ) : null}
       <PhotoInput label={t('patrol.checkin.photo')} testId="checkin-photo" onUploaded={setPhoto} offline />
       <div className="field">
         <span>{t('patrol.checkin.qr')}</span>
@@ -134,13 +155,13 @@ export function CheckinPage() {
         </button>
       ) : null}
       {manualOn ? <ManualPosition siteName={site.data?.name ?? id} value={manual} onChange={setManual} /> : null}
-      {fence ? (
+      {refusal ? (
         <div className="alert alert-error" data-testid="off-site">
           <strong>{t('patrol.checkin.offSiteTitle')}</strong>
           <p>
-            {fence.reason === 'accuracy_too_poor'
-              ? t('patrol.checkin.poorAccuracy', { accuracy: fence.accuracyM, max: fence.maxAccuracyM })
-              : t('patrol.checkin.offSiteText', { distance: fence.distanceM, accuracy: fence.accuracyM, radius: fence.radiusM })}
+            {refusal.reason === 'accuracy_too_poor'
+              ? t('patrol.checkin.poorAccuracy', { accuracy: refusal.accuracyM, max: refusal.maxAccuracyM })
+              : t('patrol.checkin.offSiteText', { distance: refusal.distanceM, accuracy: refusal.accuracyM, radius: refusal.radiusM })}
           </p>
           <input className="m-input" data-testid="checkin-reason" placeholder={t('patrol.checkin.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
         </div>

@@ -1,34 +1,18 @@
 import '../../shared/i18n/patrol';
+import '../../shared/i18n/field-map';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api } from '../../shared/api';
 import { errorText } from '../../shared/errors';
+import { formatDistance } from '../../shared/geo/format-distance';
 import { KIND_COLORS } from '../../shared/map/kind-colors';
-import { useApi } from '../../shared/use-api';
 import { TopBar } from '../TopBar';
-import { usePosition } from '../use-position';
+import { RouteLegend } from './RouteLegend';
+import { gradeOf, useTodaysRoute } from './use-todays-route';
 
-interface DueSite {
-  id: string;
-  kind: 'bin_room' | 'institution' | 'shop';
-  name: string;
-  address: string;
-  reason: string;
-  window: string | null;
-  distanceM: number | null;
-}
-
-/** Sites still due today in my scope, nearest first (the server sorts by distance from here). */
+/** Sites still due today in my scope, in walking order from where I am, every colour explained. */
 export function TodayPage() {
-  const { t } = useTranslation();
-  const pos = usePosition();
-  const here = pos.status === 'ok' ? pos.position : null;
-  const ready = pos.status !== 'locating';
-  const list = useApi(
-    () => (ready ? api.get<{ total: number; items: DueSite[] }>('/api/coverage/today', { lat: here?.lat, lng: here?.lng, limit: 100 }) : new Promise<never>(() => {})),
-    [ready, here?.lat, here?.lng],
-  );
-  const fmt = (m: number) => (m < 1000 ? t('field.distanceM', { value: m }) : t('field.distanceKm', { value: (m / 1000).toFixed(1) }));
+  const { t, i18n } = useTranslation();
+  const { pos, here, list, stops } = useTodaysRoute();
   return (
     <div className="m-page">
       <TopBar title={t('patrol.today.title')} />
@@ -36,26 +20,34 @@ export function TodayPage() {
       {pos.status === 'unavailable' ? <p className="m-notice m-notice-warn">{t('field.locationDenied')}</p> : null}
       {list.error ? <p className="alert alert-error">{errorText(t, list.error)}</p> : null}
       {list.data && !list.data.items.length ? <p className="m-note">{t('patrol.today.empty')}</p> : null}
-      {list.data ? <p className="m-count">{t('field.sitesCount', { count: list.data.total })}</p> : null}
-      <ul className="m-list" data-testid="today-list">
-        {(list.data?.items ?? []).map((s) => {
-          const grade = s.reason.startsWith('inspection:') ? s.reason.slice('inspection:'.length) : null;
+      {list.data ? (
+        <>
+          <p className="m-count">{t('field.sitesCount', { count: list.data.total })}</p>
+          <p className="hint" data-testid="route-order-note">{here ? t('fmap.route.order') : t('fmap.route.orderNoGps')}</p>
+          <Link className="m-btn m-btn-block" to="/map?show=route" data-testid="route-map">{t('fmap.showOnMap')}</Link>
+          <RouteLegend />
+        </>
+      ) : null}
+      <ol className="m-list" data-testid="today-list" data-order={here ? 'walk' : 'server'}>
+        {stops.map((s, i) => {
+          const grade = gradeOf(s);
           return (
             <li key={s.id}>
-              <Link to={s.kind === 'bin_room' ? `/checkin/${s.id}` : `/inspect/${s.id}`} className="m-item" data-site-id={s.id} data-kind={s.kind}>
+              <Link to={s.kind === 'bin_room' ? `/checkin/${s.id}` : `/inspect/${s.id}`} className="m-item m-item-stop" data-site-id={s.id} data-kind={s.kind} aria-label={`${t('fmap.route.stop', { n: i + 1 })} ${s.name}`}>
+                <span className="m-stop">{i + 1}</span>
                 <span className="m-item-kind" style={{ background: KIND_COLORS[s.kind] }}>{t(`patrol.kinds.${s.kind}`)}</span>
                 <span className="m-item-name">
                   {s.name}
                   <small className="hint" style={{ display: 'block' }}>
-                    {s.window ? t('patrol.today.window', { window: s.window }) : grade ? t(`patrol.today.grade.${grade}`) : ''}
+                    {s.window ? t('patrol.today.window', { window: s.window }) : grade ? <span className={`m-grade m-grade-${grade}`} data-grade={grade}>{t(`patrol.today.grade.${grade}`)}</span> : null}
                   </small>
                 </span>
-                {s.distanceM !== null ? <span className="m-item-dist" data-distance={s.distanceM}>{fmt(s.distanceM)}</span> : null}
+                {s.distanceM !== null ? <span className="m-item-dist" data-distance={s.distanceM}>{formatDistance(s.distanceM, i18n.language)}</span> : null}
               </Link>
             </li>
           );
         })}
-      </ul>
+      </ol>
     </div>
   );
 }

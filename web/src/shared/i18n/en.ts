@@ -172,6 +172,7 @@ const en: Shape<typeof zh> = {
     failed: 'The map failed to load.',
     openDetail: 'Open details',
     offlineBasemap: 'Offline basemap',
+    cluster: '{{count}} sites, tap to zoom in',
   },
   field: {
     hello: 'Hello, {{name}}',
@@ -180,8 +181,6 @@ const en: Shape<typeof zh> = {
     sitesCount: '{{count}} sites',
     locating: 'Finding your location…',
     locationDenied: 'Your location is unavailable; sorted by name instead.',
-    distanceM: '{{value}} m',
-    distanceKm: '{{value}} km',
     filterPlaceholder: 'Filter by name',
     call: 'Call',
     home: 'Home',

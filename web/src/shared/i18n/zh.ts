@@ -168,6 +168,7 @@ const zh = {
     failed: '地图加载失败。',
     openDetail: '查看详情',
     offlineBasemap: '离线底图',
+    cluster: '{{count}} 个点位，点击放大',
   },
   field: {
     hello: '您好，{{name}}',
@@ -176,8 +177,6 @@ const zh = {
     sitesCount: '共 {{count}} 个点位',
     locating: '正在获取您的位置…',
     locationDenied: '无法获取您的位置，已改为按名称排序。',
-    distanceM: '{{value}} 米',
-    distanceKm: '{{value}} 公里',
     filterPlaceholder: '按名称筛选',
     call: '拨打电话',
     home: '首页',

@@ -4,15 +4,21 @@ import { api } from '../api';
 import { loadClientConfig } from '../client-config';
 import type { LngLat } from '../geo/gcj02';
 import type { Marker, Site } from '../types';
-import type { SiteMapController } from './leaflet-view';
+import type { MapMarker, SiteMapController } from './leaflet-view';
 
 export interface SiteMapProps {
-  markers: Marker[];
+  markers: MapMarker[];
   /** Fit the view to the markers whenever they change. */
   fit?: boolean;
   focusId?: string | null;
   pin?: LngLat | null;
+  /** Open the map on the pin, close up (the field map around me). */
+  centerOnPin?: boolean;
+  /** A line through these positions in order (today's route). */
+  route?: LngLat[] | null;
   onPick?(p: LngLat): void;
+  /** More links for a marker's popup (the field app's "navigate there"). */
+  popupExtra?(m: Marker): HTMLElement | null;
   /** Called when the popup's "open details" link is used. */
   onOpen?(id: string): void;
   detailHref?(id: string): string;
@@ -24,13 +30,13 @@ export interface SiteMapProps {
 const OFFLINE_CONFIG = { map: { tileUrl: '', tileCrs: 'wgs84' as const } };
 
 /** The map, with Leaflet fetched on first use so it never weighs on the initial page. */
-export function SiteMap({ markers, fit = true, focusId, pin, onPick, onOpen, detailHref, className = 'site-map', offlineOnly = false }: SiteMapProps) {
+export function SiteMap({ markers, fit = true, focusId, pin, centerOnPin = false, route, onPick, onOpen, detailHref, popupExtra, className = 'site-map', offlineOnly = false }: SiteMapProps) {
   const { t, i18n } = useTranslation();
   const el = useRef<HTMLDivElement>(null);
   const ctl = useRef<SiteMapController | null>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'failed'>('loading');
-  const handlers = useRef({ onPick, onOpen, detailHref, t });
-  handlers.current = { onPick, onOpen, detailHref, t };
+  const handlers = useRef({ onPick, onOpen, detailHref, popupExtra, t });
+  handlers.current = { onPick, onOpen, detailHref, popupExtra, t };
   const lang = i18n.language;
 
   useEffect(() => {
@@ -44,6 +50,7 @@ export function SiteMap({ markers, fit = true, focusId, pin, onPick, onOpen, det
           lang,
           offlineLabel: handlers.current.t('map.offlineBasemap'),
           renderPopup: (m) => popupElement(m, handlers.current),
+          clusterTitle: (count) => handlers.current.t('map.cluster', { count }),
           onPick: handlers.current.onPick ? (p) => handlers.current.onPick?.(p) : undefined,
         });
         setState('ready');
@@ -66,8 +73,11 @@ export function SiteMap({ markers, fit = true, focusId, pin, onPick, onOpen, det
     if (state === 'ready' && focusId) ctl.current?.focus(focusId);
   }, [state, focusId, markers]);
   useEffect(() => {
-    if (state === 'ready') ctl.current?.setPin(pin ?? null);
-  }, [state, pin]);
+    if (state === 'ready') ctl.current?.setPin(pin ?? null, centerOnPin);
+  }, [state, pin, centerOnPin]);
+  useEffect(() => {
+    if (state === 'ready') ctl.current?.setRoute(route ?? null);
+  }, [state, route]);
 
   return (
     <div className={`${className} map-frame`} data-testid="site-map" data-state={state}>
@@ -77,7 +87,7 @@ export function SiteMap({ markers, fit = true, focusId, pin, onPick, onOpen, det
   );
 }
 
-function popupElement(m: Marker, h: { onOpen?(id: string): void; detailHref?(id: string): string; t: (k: string) => string }): HTMLElement {
+function popupElement(m: Marker, h: { onOpen?(id: string): void; detailHref?(id: string): string; popupExtra?(m: Marker): HTMLElement | null; t: (k: string) => string }): HTMLElement {
   const root = document.createElement('div');
   root.dataset.siteId = m.id;
   const title = document.createElement('strong');
@@ -110,5 +120,7 @@ function popupElement(m: Marker, h: { onOpen?(id: string): void; detailHref?(id:
     });
     root.append(a);
   }
+  const extra = h.popupExtra?.(m);
+  if (extra) root.append(extra);
   return root;
 }

@@ -8,7 +8,11 @@ import 'leaflet/dist/leaflet.css';
 import { gcj02ToWgs84, type LngLat, wgs84ToGcj02 } from '../geo/gcj02';
 import type { ClientConfig, Marker } from '../types';
 import { BASE_AREAS, BASE_ROADS, DEFAULT_VIEW } from './basemap-data';
+import { CLUSTER_MAX_ZOOM, clusterIndex, type ClusterIndex, clusterSize, type ViewPoint } from './clusters';
 import { KIND_COLORS } from './kind-colors';
+
+/** A marker with an optional short label drawn beside it (a stop's number on today's route). */
+export type MapMarker = Marker & { label?: string };
 
 export interface SiteMapOptions {
   config: ClientConfig;
@@ -16,12 +20,17 @@ export interface SiteMapOptions {
   offlineLabel: string;
   renderPopup(marker: Marker): HTMLElement;
   onPick?(p: LngLat): void;
+  /** Text of a cluster's title (for screen readers and a long press): "N sites, tap to zoom in". */
+  clusterTitle(count: number): string;
 }
 
 export interface SiteMapController {
-  setMarkers(markers: Marker[], fit: boolean): void;
+  setMarkers(markers: MapMarker[], fit: boolean): void;
   focus(id: string): void;
-  setPin(p: LngLat | null): void;
+  /** Marks a position (the phone's, a picked point); `center` opens the map on it, close up. */
+  setPin(p: LngLat | null, center?: boolean): void;
+  /** A line through the positions in order (today's route), or none. */
+  setRoute(points: LngLat[] | null): void;
   destroy(): void;
 }
 
@@ -97,58 +106,113 @@ export function createSiteMap(el: HTMLElement, opts: SiteMapOptions): SiteMapCon
   const layer = L.featureGroup().addTo(map);
   const byId = new Map<string, L.CircleMarker>();
   let pin: L.CircleMarker | null = null;
+  let route: L.Polyline | null = null;
+  let index: ClusterIndex<MapMarker> = clusterIndex<MapMarker>([]);
+  let points: ViewPoint<MapMarker>[] = [];
 
   if (opts.onPick) {
     const onPick = opts.onPick;
     map.on('click', (e: L.LeafletMouseEvent) => onPick(fromView(e.latlng)));
   }
 
+  function drawPoint(m: MapMarker, at: L.LatLngTuple) {
+    const cm = L.circleMarker(at, {
+      radius: 6,
+      color: '#ffffff',
+      weight: 2,
+      fillColor: KIND_COLORS[m.kind],
+      fillOpacity: m.status === 'retired' ? 0.35 : 0.95,
+      className: `site-marker site-marker-${m.kind}`,
+    });
+    cm.bindPopup(() => opts.renderPopup(m), { className: 'site-popup' });
+    cm.addTo(layer);
+    if (m.label) {
+      // A plain label beside the dot (not a tooltip: those break when their layer is redrawn mid-move).
+      const label = document.createElement('span');
+      label.textContent = m.label;
+      L.marker(at, { icon: L.divIcon({ className: 'stop-label', html: label, iconSize: undefined, iconAnchor: [-8, 10] }), interactive: false, keyboard: false }).addTo(layer);
+    }
+    const el = cm.getElement();
+    if (el) {
+      // Where the marker is drawn (GCJ-02 when the tiles are); lets a test see the shift.
+      el.setAttribute('data-site-id', m.id);
+      el.setAttribute('data-view', `${at[1].toFixed(6)},${at[0].toFixed(6)}`);
+    }
+    byId.set(m.id, cm);
+  }
+
+  function drawCluster(id: number, at: L.LatLngTuple, count: number) {
+    const title = opts.clusterTitle(count);
+    const icon = L.divIcon({ className: `site-cluster site-cluster-${clusterSize(count)}`, html: `<span>${count}</span>`, iconSize: [40, 40] });
+    const mk = L.marker(at, { icon, title, alt: title, keyboard: true, riseOnHover: true });
+    mk.on('click', () => map.setView(at, Math.min(index.expansionZoom(id), CLUSTER_MAX_ZOOM + 1)));
+    mk.addTo(layer);
+    const el = mk.getElement();
+    if (el) {
+      el.setAttribute('data-count', String(count));
+      el.setAttribute('aria-label', title);
+    }
+  }
+
+  /** Draws what the current view shows: clusters and single sites (an open popup stays open). */
+  function redraw() {
+    const open = [...byId.entries()].find(([, cm]) => cm.isPopupOpen())?.[0];
+    layer.clearLayers();
+    byId.clear();
+    const b = map.getBounds().pad(0.25);
+    for (const d of index.at([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], map.getZoom())) {
+      if (d.kind === 'point') drawPoint(d.point.item, [d.point.lat, d.point.lng]);
+      else drawCluster(d.id, [d.lat, d.lng], d.count);
+    }
+    if (open) byId.get(open)?.openPopup();
+  }
+  let pendingRedraw = 0;
+  map.on('moveend', () => {
+    // After the move has finished its own work: redrawing inside it would remove layers Leaflet is still updating.
+    if (!pendingRedraw) pendingRedraw = requestAnimationFrame(() => {
+      pendingRedraw = 0;
+      redraw();
+    });
+  });
+
   return {
     setMarkers(markers, fit) {
-      layer.clearLayers();
-      byId.clear();
-      for (const m of markers) {
-        const color = KIND_COLORS[m.kind];
-        const cm = L.circleMarker(toView(m), {
-          radius: 6,
-          color: '#ffffff',
-          weight: 2,
-          fillColor: color,
-          fillOpacity: m.status === 'retired' ? 0.35 : 0.95,
-          className: `site-marker site-marker-${m.kind}`,
-        });
-        cm.bindPopup(() => opts.renderPopup(m), { className: 'site-popup' });
-        cm.addTo(layer);
-        const el = cm.getElement();
-        if (el) {
-          // Where the marker is drawn (GCJ-02 when the tiles are); lets a test see the shift.
-          const [vLat, vLng] = toView(m);
-          el.setAttribute('data-site-id', m.id);
-          el.setAttribute('data-view', `${vLng.toFixed(6)},${vLat.toFixed(6)}`);
-        }
-        byId.set(m.id, cm);
-      }
+      map.closePopup();
+      points = markers.map((m) => {
+        const [lat, lng] = toView(m);
+        return { lng, lat, item: m };
+      });
+      index = clusterIndex(points);
       // A new set of markers jumps to its extent without animating: a marker is where it is drawn
       // as soon as it is drawn, so a tap right after a search lands on it rather than on the
       // moving map behind it.
-      if (fit && markers.length === 1) map.setView(toView(markers[0]!), 17, { animate: false });
-      else if (fit && markers.length > 1) map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 17, animate: false });
+      if (fit && points.length === 1) map.setView([points[0]!.lat, points[0]!.lng], 17, { animate: false });
+      else if (fit && points.length > 1) map.fitBounds(L.latLngBounds(points.map((p) => [p.lat, p.lng] as L.LatLngTuple)), { padding: [24, 24], maxZoom: 17, animate: false });
+      redraw();
     },
     focus(id) {
-      const cm = byId.get(id);
-      if (!cm) return;
-      map.setView(cm.getLatLng(), Math.max(map.getZoom(), 17));
-      cm.openPopup();
+      const p = points.find((x) => x.item.id === id);
+      if (!p) return;
+      // Close enough that no cluster hides it.
+      map.setView([p.lat, p.lng], Math.max(map.getZoom(), CLUSTER_MAX_ZOOM + 1), { animate: false });
+      redraw();
+      byId.get(id)?.openPopup();
     },
-    setPin(p) {
+    setRoute(line) {
+      route?.remove();
+      route = line && line.length > 1 ? L.polyline(line.map(toView), { color: '#1d4ed8', weight: 3, opacity: 0.7, dashArray: '6 6', interactive: false, className: 'route-line' }).addTo(map) : null;
+    },
+    setPin(p, center = false) {
       pin?.remove();
       pin = null;
       if (!p) return;
-      pin = L.circleMarker(toView(p), { radius: 9, color: '#111827', weight: 3, fillColor: '#facc15', fillOpacity: 1, className: 'site-pin' }).addTo(map);
+      pin = L.circleMarker(toView(p), { radius: 9, color: '#111827', weight: 3, fillColor: '#facc15', fillOpacity: 1, className: 'site-pin', interactive: false }).addTo(map);
+      if (center) map.setView(toView(p), CLUSTER_MAX_ZOOM + 1, { animate: false });
       // A pin placed from outside (the phone's position) may lie off the view: bring it in.
-      if (!map.getBounds().contains(toView(p))) map.panTo(toView(p));
+      else if (!map.getBounds().contains(toView(p))) map.panTo(toView(p));
     },
     destroy() {
+      cancelAnimationFrame(pendingRedraw);
       map.remove();
     },
   };

@@ -35,8 +35,8 @@ export default defineConfig({
           // Only the core every page needs goes to "vendor"; other libraries are left to Rollup,
           // which keeps a dynamically imported one (Leaflet, ECharts, …) out of the initial JS.
           if (VENDOR.test(id)) return 'vendor';
-          // Strings only the console shows stay with the console's code (not in the field app's JS).
-          if (/\/web\/src\/shared\/i18n\/(console|dashboard|public-point|enforcement|field-map)\./.test(id)) return undefined;
+          // Strings only one app shows (or only lazily loaded pages) stay with that code, not in every app's first load.
+          if (/\/web\/src\/shared\/i18n\/(console|dashboard|public-point|enforcement|field-map|services-console|homes|sources|public-report)\./.test(id)) return undefined;
           // The QR code drawer is for the 一网通办 pages only (its encoder is a lazy chunk of its own).
           if (id.includes('/web/src/shared/QrCode')) return undefined;
           if (id.includes('/web/src/shared/')) return 'shared';

@@ -10,6 +10,7 @@ import { exportStaff } from '../domain/staff/export-staff.js';
 import { importStaff } from '../domain/staff/import-staff.js';
 import { type CliContext, openContext } from './context.js';
 import { progressBar } from './progress.js';
+import { registerCatalogueCommands } from './catalogue-commands.js';
 
 /** Files smaller than this import too fast for a progress bar to be worth drawing. */
 const PROGRESS_MIN_BYTES = 64 * 1024;
@@ -91,4 +92,5 @@ export function registerLedgerCommands(program: Command) {
       .requiredOption('--as <username>', 'act as this staff member (their role and scope apply)')
       .action((file: string, opts: { as: string }) => runExport(what, file, opts));
   }
+  registerCatalogueCommands(imp, exp);
 }

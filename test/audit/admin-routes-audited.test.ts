@@ -69,6 +69,7 @@ const AUDITED_ELSEWHERE: Record<string, { file: string; action: string }> = {
   'POST /api/reveal/phone': { file: 'test/api/personal-data.test.ts', action: 'reveal.phone' },
   'POST /api/cases/{id}/abusive': { file: 'test/public-reports/public-reports.test.ts', action: 'public_report.mark_abusive' },
   'POST /api/open311/keys': { file: 'test/open311/keys.test.ts', action: 'open311_key' },
+  'POST /api/services/catalogue/import': { file: 'test/services/catalogue-xlsx.test.ts', action: 'import.service_catalogue' },
   'DELETE /api/open311/keys/{id}': { file: 'test/open311/keys.test.ts', action: 'open311_key' },
   'PATCH /api/open311/keys/{id}': { file: 'test/open311/keys-admin.test.ts', action: 'open311_key.update' },
   'POST /api/open311/keys/{id}/webhook-secret': { file: 'test/open311/keys-admin.test.ts', action: 'open311_key.rotate_webhook_secret' },

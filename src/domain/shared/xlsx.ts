@@ -89,6 +89,7 @@ export async function readLedger<K extends string>(
   bytes: Uint8Array,
   columns: readonly LedgerColumn<K>[],
   required: readonly K[],
+  opts: { allowEmpty?: boolean } = {},
 ): Promise<Ledger<K>> {
   if (!looksLikeXlsx(bytes)) throw new DomainError('unsupported_media_type', 'Expected an .xlsx workbook');
   const wb = await openWorkbook(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -120,7 +121,7 @@ export async function readLedger<K extends string>(
       const found = header.found;
       const headerOf = (key: K) => found.get(key)?.text ?? columns.find((c) => c.key === key)?.header ?? key;
       if (problems.length) throw importFailed(problems, 'The file has cells that cannot be read; nothing was imported');
-      if (!rows.length) {
+      if (!rows.length && !opts.allowEmpty) {
         const first = required[0] ?? columns[0]!.key;
         throw importFailed([{ row: header.row + 1, column: headerOf(first), reason: 'the sheet has no data rows' }], 'The sheet has no data rows');
       }
@@ -139,17 +140,30 @@ export async function readLedger<K extends string>(
   }
 }
 
-/** Writes one sheet: a bold, frozen header row and the rows below. Text stays text (grid codes, phones). */
-export async function writeLedger<K extends string>(
+export interface LedgerSheet<K extends string = string> {
+  name: string;
+  columns: readonly LedgerColumn<K>[];
+  rows: Iterable<Partial<Record<K, string | number | null>>>;
+}
+
+/** Writes a workbook of ledger sheets: each a bold, frozen header row and the rows below. Text stays text (grid codes, phones). */
+export async function writeLedgerSheets(sheets: readonly LedgerSheet<any>[]): Promise<Buffer> {
+  const wb = new (await loadExcel()).Workbook();
+  wb.creator = 'closeloop';
+  for (const s of sheets) {
+    const sheet = wb.addWorksheet(s.name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = s.columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? 14 }));
+    sheet.getRow(1).font = { bold: true };
+    for (const r of s.rows) sheet.addRow(s.columns.map((c) => r[c.key] ?? null));
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** Writes one ledger sheet. */
+export function writeLedger<K extends string>(
   sheetName: string,
   columns: readonly LedgerColumn<K>[],
   rows: Iterable<Partial<Record<K, string | number | null>>>,
 ): Promise<Buffer> {
-  const wb = new (await loadExcel()).Workbook();
-  wb.creator = 'closeloop';
-  const sheet = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? 14 }));
-  sheet.getRow(1).font = { bold: true };
-  for (const r of rows) sheet.addRow(columns.map((c) => r[c.key] ?? null));
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return writeLedgerSheets([{ name: sheetName, columns, rows }]);
 }

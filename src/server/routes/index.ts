@@ -25,6 +25,7 @@ import * as servicesPublic from './services-public.js';
 import * as terminals from './terminals.js';
 import * as serviceQueue from './service-queue.js';
 import * as serviceQueuePublic from './service-queue-public.js';
+import * as catalogueXlsx from './services-catalogue-xlsx.js';
 import * as open311 from './open311.js';
 import * as open311Keys from './open311-keys.js';
 import * as publicReports from './public-reports.js';
@@ -186,6 +187,8 @@ export function registerRoutes(app: App, deps: Deps) {
   // 一网通办: catalogue, network, records, ratings (issue 15)
   r('GET', '/api/services/catalogue', 'services.read', services.catalogue);
   r('GET', '/api/services/items/:id', 'services.read', services.item);
+  r('GET', '/api/services/catalogue/export.xlsx', 'services.read', catalogueXlsx.exportRoute);
+  r('POST', '/api/services/catalogue/import', 'services.catalogue.write', catalogueXlsx.importRoute);
   r('POST', '/api/services/items', 'services.catalogue.write', services.createItemRoute);
   r('POST', '/api/services/items/:id/versions', 'services.catalogue.write', services.publishVersionRoute);
   r('GET', '/api/services/points', 'services.read', services.points);

@@ -27,7 +27,7 @@ const ImportResult = z.object({ imported: z.number().int(), dryRun: z.boolean() 
  * The upload, checked before anything parses it: multipart, a `file` part, within
  * UPLOAD_MAX_BYTES (a truncated file is refused, never half-read), and zip bytes.
  */
-async function readUpload(req: FastifyRequest): Promise<Buffer> {
+export async function readUpload(req: FastifyRequest): Promise<Buffer> {
   if (!req.isMultipart()) throw new DomainError('unsupported_media_type', 'Send the .xlsx as multipart/form-data in the field "file"');
   const tooLarge = () => new DomainError('payload_too_large', 'The file is larger than allowed');
   let bytes: Buffer;
@@ -59,7 +59,7 @@ export function attachment(asciiName: string, utf8Name: string): string {
 /** Today in Asia/Shanghai, for file names: 2026-05-26. */
 const shanghaiDate = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(d);
 
-function sendXlsx(reply: FastifyReply, deps: Deps, base: { ascii: string; zh: string }, bytes: Buffer, count: number) {
+export function sendXlsx(reply: FastifyReply, deps: Deps, base: { ascii: string; zh: string }, bytes: Buffer, count: number) {
   const day = shanghaiDate(deps.clock.now());
   reply
     .header('content-type', XLSX_TYPE)

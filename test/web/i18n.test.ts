@@ -11,6 +11,7 @@ import { PATROL_STRINGS } from '../../web/src/shared/i18n/patrol.js';
 import { OPEN311_ADMIN_STRINGS } from '../../web/src/shared/i18n/open311-admin.js';
 import { PUBLIC_REPORT_STRINGS } from '../../web/src/shared/i18n/public-report.js';
 import { PUBLIC_POINT_STRINGS } from '../../web/src/shared/i18n/public-point.js';
+import { SERVICES_WINDOW_STRINGS } from '../../web/src/shared/i18n/services-window.js';
 import { UX_STRINGS } from '../../web/src/shared/i18n/ux.js';
 import { HOMES_STRINGS } from '../../web/src/shared/i18n/homes.js';
 import { SOURCES_STRINGS } from '../../web/src/shared/i18n/sources.js';
@@ -47,6 +48,7 @@ const DICTIONARIES: [string, { zh: object; en: object }, string[]][] = [
   ['public report page', PUBLIC_REPORT_STRINGS, ['title', 'submit', 'track.confirm', 'stage.fixed']],
   ['一网通办 public pages', PUBLIC_POINT_STRINGS, ['brand', 'book', 'rate.submit', 'level.1', 'kind.committee_window']],
   ['Open311 integrations', OPEN311_ADMIN_STRINGS, ['title', 'issue', 'log.retry', 'kinds.hotline']],
+  ['window-staff screen', SERVICES_WINDOW_STRINGS, ['nav', 'queue.callNext', 'record.submit', 'serving.rateTitle']],
 ];
 
 describe.each(DICTIONARIES)('%s translations', (_name, strings, chineseKeys) => {

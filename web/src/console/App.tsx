@@ -33,6 +33,7 @@ import { AuditLogPage } from './audit/AuditLogPage';
 import { CalendarPage } from './calendar/CalendarPage';
 import { JobsPage } from './ops/JobsPage';
 import { SpotChecksPage } from './spot-checks/SpotChecksPage';
+import { WindowPage } from './window/WindowPage';
 import { NetworkPage } from './services/NetworkPage';
 import { RecordDetailPage } from './services/RecordDetailPage';
 import { RecordsPage } from './services/RecordsPage';
@@ -113,6 +114,7 @@ export function App() {
         <Route path="services/records" element={<Allow permission="services.records.read"><RecordsPage /></Allow>} />
         <Route path="services/records/:id" element={<Allow permission="services.records.read"><RecordDetailPage /></Allow>} />
         <Route path="services/ratings" element={<Allow permission="services.records.read"><RatingsPage /></Allow>} />
+        <Route path="services/window" element={<Allow permission="services.serve"><WindowPage /></Allow>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

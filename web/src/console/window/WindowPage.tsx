@@ -1,0 +1,211 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../shared/api';
+import { useMe } from '../../shared/auth';
+import { errorText } from '../../shared/errors';
+import '../../shared/i18n/services-window';
+import { QrCode } from '../../shared/QrCode';
+import { RecordForm } from './RecordForm';
+import type { Appointment, CatalogueItem, ServiceRecord, Ticket, WindowPoint } from './types';
+import './window.css';
+
+const POLL_MS = 8000;
+const POINT_KEY = 'closeloop.window.point';
+
+/**
+ * The window-staff screen (tablet, landscape): today's appointments with check-in, the queue with
+ * 叫号 / start / skip / finish, the 办件 of the person served, and the rating QR code once done.
+ * The queue and appointments refresh every few seconds (other windows call from the same queue).
+ */
+export function WindowPage() {
+  const { t, i18n } = useTranslation();
+  const en = i18n.language === 'en';
+  const me = useMe();
+  const [points, setPoints] = useState<WindowPoint[] | null>(null);
+  const [pointId, setPointId] = useState('');
+  const [windowName, setWindowName] = useState('');
+  const [items, setItems] = useState<CatalogueItem[]>([]);
+  const [queue, setQueue] = useState<{ waiting: Ticket[]; others: Ticket[] }>({ waiting: [], others: [] });
+  const [appointments, setAppointments] = useState<Appointment[]>([]);
+  const [walkInItem, setWalkInItem] = useState('');
+  const [rating, setRating] = useState<{ ticket: Ticket; token: string; record: ServiceRecord | null } | null>(null);
+  const [finished, setFinished] = useState<Ticket | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [notice, setNotice] = useState('');
+
+  useEffect(() => {
+    void api.get<{ items: WindowPoint[] }>('/api/services/window/points').then((r) => {
+      setPoints(r.items);
+      const saved = localStorage.getItem(POINT_KEY);
+      setPointId(r.items.find((p) => p.id === saved)?.id ?? r.items[0]?.id ?? '');
+    }, (e: unknown) => setError(errorText(t, e)));
+  }, [t]);
+
+  useEffect(() => {
+    if (!pointId) return;
+    localStorage.setItem(POINT_KEY, pointId);
+    void Promise.all([
+      api.get<{ itemIds: string[] }>(`/api/services/points/${pointId}`),
+      api.get<{ categories: { items: CatalogueItem[] }[] }>('/api/services/catalogue'),
+    ]).then(([p, cat]) => {
+      const offered = new Set(p.itemIds);
+      setItems(cat.categories.flatMap((c) => c.items).filter((i) => offered.has(i.id) && i.current));
+    }, (e: unknown) => setError(errorText(t, e)));
+  }, [pointId, t]);
+
+  const refresh = useCallback(async () => {
+    if (!pointId) return;
+    try {
+      const [q, a] = await Promise.all([
+        api.get<{ waiting: Ticket[]; others: Ticket[] }>('/api/services/queue/tickets', { pointId }),
+        api.get<{ items: Appointment[] }>('/api/services/appointments', { pointId }),
+      ]);
+      setQueue(q);
+      setAppointments(a.items);
+    } catch (e) {
+      setError(errorText(t, e));
+    }
+  }, [pointId, t]);
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(() => void refresh(), POLL_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  const itemName = useCallback((id: string) => {
+    const v = items.find((i) => i.id === id)?.current;
+    return v ? (en && v.nameEn ? v.nameEn : v.nameZh) : '';
+  }, [items, en]);
+  const current = useMemo(() => queue.others.find((x) => x.calledBy === me.user.id && (x.status === 'called' || x.status === 'serving')) ?? null, [queue, me.user.id]);
+  const applicantOf = (ticket: Ticket) => appointments.find((a) => a.id === ticket.appointmentId)?.name ?? '';
+
+  async function act(fn: () => Promise<unknown>) {
+    setBusy(true);
+    setError('');
+    setNotice('');
+    try {
+      await fn();
+      await refresh();
+    } catch (e) {
+      setError(errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const callNext = () => act(async () => {
+    setFinished(null);
+    setRating(null);
+    const r = await api.post<{ ticket: Ticket | null }>('/api/services/queue/call-next', { pointId, ...(windowName.trim() ? { window: windowName.trim() } : {}) });
+    if (!r.ticket) setNotice(t('ywWin.queue.nobody'));
+  });
+  const finish = (ticket: Ticket) => act(async () => {
+    const done = await api.post<Ticket>(`/api/services/queue/tickets/${ticket.id}/finish`, rating?.record ? { recordId: rating.record.id } : {});
+    setFinished(done);
+  });
+
+  if (points && points.length === 0) return <div className="page"><p className="alert alert-info" data-testid="window-no-points">{t('ywWin.noPoints')}</p></div>;
+  return (
+    <div className="win-page" data-testid="window-page">
+      <header className="win-head">
+        <h1>{t('ywWin.title')}</h1>
+        <label className="field win-inline">
+          <span>{t('ywWin.point')}</span>
+          <select value={pointId} onChange={(e) => setPointId(e.target.value)} data-testid="window-point">
+            {(points ?? []).map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+          </select>
+        </label>
+        <label className="field win-inline">
+          <span>{t('ywWin.window')}</span>
+          <input type="text" value={windowName} maxLength={20} placeholder={t('ywWin.windowHint')} onChange={(e) => setWindowName(e.target.value)} />
+        </label>
+      </header>
+      {error ? <p className="alert alert-error" role="alert" data-testid="window-error">{error}</p> : null}
+      {notice ? <p className="alert alert-info">{notice}</p> : null}
+      <div className="win-grid">
+        <section className="win-main card" data-testid="serving">
+          <h2>{t('ywWin.serving.title')}</h2>
+          {current ? (
+            <div data-testid="current-ticket" data-number={current.number} data-status={current.status}>
+              <p className="win-number">{current.number}</p>
+              <p>{itemName(current.itemId)} {current.source === 'appointment' ? `· ${t('ywWin.queue.appointment')} ${applicantOf(current)}` : ''}</p>
+              {current.status === 'called' ? (
+                <div className="win-row">
+                  <button type="button" className="btn btn-primary win-big" disabled={busy} onClick={() => void act(() => api.post(`/api/services/queue/tickets/${current.id}/start`))} data-testid="ticket-start">{t('ywWin.serving.start')}</button>
+                  <button type="button" className="btn win-big" disabled={busy} onClick={() => void act(() => api.post(`/api/services/queue/tickets/${current.id}/skip`))} data-testid="ticket-skip">{t('ywWin.serving.skip')}</button>
+                </div>
+              ) : (
+                <>
+                  <RecordForm key={current.id} pointId={pointId} ticket={current} items={items} applicantName={applicantOf(current)}
+                    onRecorded={(record, token) => setRating({ ticket: current, token, record })}
+                    onDecided={(record) => setRating((r) => (r ? { ...r, record } : r))} />
+                  <button type="button" className="btn btn-primary win-big" disabled={busy || !rating?.record || rating.record.status === 'accepted'} onClick={() => void finish(current)} data-testid="ticket-finish">
+                    {t('ywWin.serving.finish')}
+                  </button>
+                </>
+              )}
+            </div>
+          ) : finished && rating ? (
+            <div className="win-rate" data-testid="rating-qr-card">
+              <p className="alert alert-ok">{t('ywWin.serving.finished', { number: finished.number })}</p>
+              <h3>{t('ywWin.serving.rateTitle')}</h3>
+              <QrCode text={`${window.location.origin}/rate/${rating.token}`} size={260} label={t('ywWin.serving.rateTitle')} testId="rating-qr" />
+              <p className="hint">{t('ywWin.serving.rateHint', { days: 7 })}</p>
+              <p><a href={`/rate/${rating.token}`} target="_blank" rel="noreferrer" data-testid="rating-link">{t('ywWin.serving.rateLink')}</a></p>
+              <button type="button" className="btn btn-primary win-big" disabled={busy} onClick={() => void callNext()} data-testid="call-next">{t('ywWin.serving.next')}</button>
+            </div>
+          ) : (
+            <>
+              <p className="hint">{t('ywWin.serving.none')}</p>
+              <button type="button" className="btn btn-primary win-huge" disabled={busy || !pointId} onClick={() => void callNext()} data-testid="call-next">{t('ywWin.queue.callNext')}</button>
+            </>
+          )}
+        </section>
+        <aside className="win-side">
+          <section className="card" data-testid="queue">
+            <h2>{t('ywWin.queue.title', { count: queue.waiting.length })}</h2>
+            {queue.waiting.length === 0 ? <p className="hint">{t('ywWin.queue.empty')}</p> : null}
+            <ol className="win-list">
+              {queue.waiting.map((x) => (
+                <li key={x.id} data-testid="waiting-ticket" data-number={x.number}>
+                  <strong>{x.number}</strong> {itemName(x.itemId)} <span className="badge">{t(`ywWin.queue.${x.source}`)}</span>
+                </li>
+              ))}
+            </ol>
+            <div className="win-row">
+              <select value={walkInItem} onChange={(e) => setWalkInItem(e.target.value)} aria-label={t('ywWin.queue.item')} data-testid="walk-in-item">
+                <option value="">{t('ywWin.queue.choose')}</option>
+                {items.map((i) => <option key={i.id} value={i.id}>{itemName(i.id)}</option>)}
+              </select>
+              <button type="button" className="btn win-big" disabled={busy || !walkInItem} data-testid="walk-in"
+                onClick={() => void act(async () => {
+                  const tk = await api.post<Ticket>('/api/services/queue/tickets', { pointId, itemId: walkInItem });
+                  setNotice(t('ywWin.queue.issued', { number: tk.number }));
+                })}>
+                {t('ywWin.queue.issue')}
+              </button>
+            </div>
+          </section>
+          <section className="card" data-testid="appointments">
+            <h2>{t('ywWin.appointments.title', { count: appointments.length })}</h2>
+            {appointments.length === 0 ? <p className="hint">{t('ywWin.appointments.empty')}</p> : null}
+            <ul className="win-list">
+              {appointments.map((a) => (
+                <li key={a.id} data-testid="appointment" data-code={a.code} data-status={a.status}>
+                  <span>{a.starts}–{a.ends} <strong>{a.name}</strong> {itemName(a.itemId)} <span className="hint">{t('ywWin.appointments.code')} {a.code}</span></span>
+                  {a.status === 'booked' ? (
+                    <button type="button" className="btn btn-primary win-big" disabled={busy} onClick={() => void act(() => api.post(`/api/services/appointments/${a.id}/check-in`))} data-testid="check-in">
+                      {t('ywWin.appointments.checkIn')}
+                    </button>
+                  ) : (
+                    <span className="badge">{t(`ywWin.appointments.status.${a.status}`)}</span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </section>
+        </aside>
+      </div>
+    </div>
+  );
+}

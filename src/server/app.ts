@@ -128,6 +128,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
     // 一网通办 public pages: a service point's page, a booking's link and the 好差评 page a QR code opens.
     app.get('/point/*', { schema: { hide: true } }, sendShell('point.html'));
     app.get('/rate/*', { schema: { hide: true } }, sendShell('point.html'));
+    app.get('/booking/*', { schema: { hide: true } }, sendShell('point.html'));
     app.get('/*', { schema: { hide: true } }, async (req, reply) => {
       const rel = decodeURIComponent(req.url.split('?')[0] ?? '/').replace(/^\/+/, '');
       const file = path.join(webDir, rel);

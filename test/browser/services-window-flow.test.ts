@@ -1,0 +1,119 @@
+/// <reference lib="dom" />
+import { beforeAll, expect, it } from 'vitest';
+import { withCheckDigit } from '../../src/domain/service-records/masking.js';
+import { newId } from '../../src/domain/shared/ids.js';
+import { describeBrowser, newContext, pageProblems, PHONE, signInThroughForm } from './helpers/browser.js';
+import { readSvgQr } from './helpers/qr.js';
+import { ensureServicesDemo } from './helpers/services.js';
+import { browserSuite } from './helpers/suite.js';
+
+const TABLET = { viewport: { width: 1280, height: 800 }, hasTouch: true };
+const ID = withCheckDigit('31010519790305002');
+
+/** Shanghai's date, ISO weekday and a wall-clock time some minutes from now. */
+function shanghaiNow(plusMinutes: number) {
+  const at = new Date(Date.now() + 8 * 3600_000 + plusMinutes * 60_000);
+  const day = at.toISOString().slice(0, 10);
+  const weekday = at.getUTCDay() === 0 ? 7 : at.getUTCDay();
+  return { day, weekday, hhmm: at.toISOString().slice(11, 16) };
+}
+
+describeBrowser('一网通办 at the window: a citizen books on a phone, the window serves and records, the citizen rates', () => {
+  const suite = browserSuite();
+  beforeAll(async () => {
+    await ensureServicesDemo(suite.server);
+  });
+
+  it('book → check in → call → record (materials, masked ID) → 办结 → finish → rating QR → rated on the phone', async () => {
+    const db = suite.server.db;
+    const point = await db.selectFrom('service_points').select(['id', 'name']).where('code', '=', 'YW008-CW01').executeTakeFirstOrThrow();
+    // A session later today, whatever the time of the run (the demo's sessions are office hours).
+    const later = shanghaiNow(10);
+    expect(later.day, 'this test books a session later today: it cannot run in the last minutes of a Shanghai day').toBe(shanghaiNow(0).day);
+    await db.insertInto('service_point_sessions').values({ id: newId(), point_id: point.id, weekday: later.weekday, starts: later.hhmm, ends: '23:59', capacity: 3 }).execute();
+    const item = await db.selectFrom('service_items').innerJoin('service_item_versions as v', 'v.item_id', 'service_items.id')
+      .select(['service_items.id', 'v.materials']).where('v.name_zh', '=', '居住证签注').executeTakeFirstOrThrow();
+
+    // 1. The citizen books on a phone.
+    const phone = await newContext(suite.browser, suite.server.url, PHONE);
+    const citizen = await phone.newPage();
+    const citizenProblems = pageProblems(citizen);
+    await citizen.goto('/point/YW008-CW01');
+    await citizen.getByTestId('book').tap();
+    await citizen.getByTestId('booking-item').selectOption(item.id);
+    const slot = citizen.locator(`[data-testid=slot][data-day="${later.day}"][data-starts="${later.hhmm}"]`);
+    await slot.tap();
+    await citizen.getByTestId('booking-name').fill('王芳');
+    await citizen.getByTestId('booking-phone').fill('13912345678');
+    await citizen.getByTestId('booking-submit').tap();
+    const booked = citizen.getByTestId('booked');
+    await booked.waitFor();
+    const code = (await booked.getAttribute('data-code'))!;
+    await citizen.getByTestId('booking-link').tap();
+    await citizen.getByTestId('booking-view').waitFor();
+    expect(await citizen.getByTestId('booking-view').getAttribute('data-status')).toBe('booked');
+    expect(await citizen.getByTestId('booking-code').textContent()).toBe(code);
+    expect(await citizen.locator('body').textContent()).not.toContain('13912345678');
+
+    // 2. The committee's window (a tablet, landscape): check in, call, start.
+    const tablet = await newContext(suite.browser, suite.server.url, TABLET);
+    const staff = await tablet.newPage();
+    const staffProblems = pageProblems(staff);
+    await signInThroughForm(staff, 'cadre01');
+    await staff.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    await staff.goto('/services/window');
+    const appt = staff.locator(`[data-testid=appointment][data-code="${code}"]`);
+    await appt.getByTestId('check-in').tap();
+    await staff.locator(`[data-testid=appointment][data-code="${code}"][data-status=checked_in]`).waitFor();
+    await staff.getByTestId('waiting-ticket').first().waitFor();
+    await staff.getByTestId('call-next').tap();
+    const current = staff.getByTestId('current-ticket');
+    await current.waitFor();
+    const ticketNumber = (await current.getAttribute('data-number'))!;
+    expect(ticketNumber).toMatch(/^A\d{3}$/);
+    await staff.getByTestId('ticket-start').tap();
+
+    // 3. The 办件: the booked item and its guide version, the applicant's name from the booking, every material received.
+    await staff.getByTestId('record-form').waitFor();
+    expect(await staff.getByTestId('record-item').inputValue()).toBe(item.id);
+    expect(await staff.getByTestId('record-name').inputValue()).toBe('王芳');
+    await staff.getByTestId('record-id').fill(ID);
+    const materials = staff.getByTestId('material');
+    for (let i = 0; i < (await materials.count()); i++) await materials.nth(i).getByTestId('material-received').tap();
+    await staff.getByTestId('record-submit').tap();
+    const record = staff.getByTestId('record');
+    await record.waitFor();
+    const number = (await record.getAttribute('data-number'))!;
+    expect(await staff.getByTestId('record-id-masked').textContent()).toContain(`${ID.slice(0, 3)}`);
+    expect(await staff.locator('body').textContent()).not.toContain(ID);
+    await staff.getByTestId('record-complete').tap();
+    await staff.locator('[data-testid=record][data-status=completed]').waitFor();
+    await staff.getByTestId('ticket-finish').tap();
+
+    // 4. The rating QR for the finished service: it opens this record's rating page.
+    const qr = staff.getByTestId('rating-qr');
+    await qr.waitFor();
+    const rateUrl = await readSvgQr(qr);
+    expect(rateUrl).toMatch(new RegExp(`^${suite.server.url}/rate/[A-Za-z0-9_-]{16,}$`));
+    const row = await db.selectFrom('service_records').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ point_id: point.id, item_id: item.id, status: 'completed', applicant_name: '王芳' });
+    const ticket = await db.selectFrom('service_tickets').selectAll().where('id', '=', row.ticket_id!).executeTakeFirstOrThrow();
+    expect(ticket).toMatchObject({ number: ticketNumber, status: 'done', record_id: row.id, source: 'appointment' });
+    expect(ticket.called_at && ticket.started_at && ticket.finished_at).toBeTruthy();
+
+    // 5. The citizen scans it and rates the service.
+    await citizen.goto(rateUrl!);
+    expect(await citizen.getByTestId('rate-number').textContent()).toBe(number);
+    await citizen.getByTestId('level-5').tap();
+    await citizen.getByTestId('skill-5').tap();
+    await citizen.getByTestId('rate-submit').tap();
+    await citizen.getByTestId('rate-sent').waitFor();
+    const rating = await db.selectFrom('service_ratings').selectAll().where('record_id', '=', row.id).executeTakeFirstOrThrow();
+    expect(rating).toMatchObject({ level: 5, channel: 'qr', staff_id: row.staff_id });
+
+    expect(citizenProblems, citizenProblems.join('\n')).toEqual([]);
+    expect(staffProblems, staffProblems.join('\n')).toEqual([]);
+    await phone.close();
+    await tablet.close();
+  });
+});

@@ -1,0 +1,195 @@
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, request } from '../../shared/api';
+import { errorText } from '../../shared/errors';
+import { rememberBooking } from './my-bookings';
+import type { BookingView, PublicItem, PublicPoint, Slot } from './types';
+
+const DAYS = 7;
+
+/**
+ * Booking from the point's page, no account: the item → a day and session with free places →
+ * name and mobile number → the booking code and the link that views or cancels it.
+ */
+export function BookingPanel({ point, initialItem, onClose }: { point: PublicPoint; initialItem: PublicItem | null; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const en = i18n.language === 'en';
+  const weekdayOf = useMemo(() => new Map(point.days.map((d) => [d.date, d.weekday])), [point]);
+  const [itemId, setItemId] = useState(initialItem?.id ?? '');
+  const [slots, setSlots] = useState<Slot[] | null>(null);
+  const [slotsError, setSlotsError] = useState('');
+  const [slot, setSlot] = useState<Slot | null>(null);
+  const [name, setName] = useState('');
+  const [phone, setPhone] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [done, setDone] = useState<{ booking: BookingView; path: string } | null>(null);
+
+  useEffect(() => setItemId(initialItem?.id ?? ''), [initialItem]);
+  useEffect(() => {
+    setSlot(null);
+    setSlots(null);
+    setSlotsError('');
+    if (!itemId) return;
+    let live = true;
+    api
+      .get<{ slots: Slot[] }>('/api/public/slots', { pointId: point.id, itemId, days: DAYS })
+      .then((r) => live && setSlots(r.slots))
+      .catch((e: unknown) => live && setSlotsError(errorText(t, e)));
+    return () => {
+      live = false;
+    };
+  }, [itemId, point.id, t]);
+
+  const missing = !itemId ? 'needItem' : !slot ? 'needSlot' : !name.trim() ? 'needName' : !phone.trim() ? 'needPhone' : '';
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (missing || !slot) return;
+    setBusy(true);
+    setError('');
+    try {
+      const out = await request<{ appointment: BookingView; token: string }>('POST', '/api/public/appointments', {
+        pointId: point.id, itemId, day: slot.day, starts: slot.starts, name: name.trim(), phone: phone.trim(),
+      });
+      const path = `/booking/${out.token}`;
+      rememberBooking({ code: out.appointment.code, path, pointName: point.name, day: out.appointment.day, starts: out.appointment.starts });
+      setDone({ booking: out.appointment, path });
+    } catch (err) {
+      setError(errorText(t, err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (done) {
+    return (
+      <div data-testid="booked" data-code={done.booking.code}>
+        <h2>{t('ywPub.booking.done')}</h2>
+        <p>{t('ywPub.booking.code')}</p>
+        <p className="pp-code" data-testid="booking-code">{done.booking.code}</p>
+        <p>{done.booking.day} {done.booking.starts}–{done.booking.ends} · {en && done.booking.itemNameEn ? done.booking.itemNameEn : done.booking.itemName}</p>
+        <p className="p-sub">{t('ywPub.booking.codeHint')}</p>
+        <a className="p-btn p-btn-primary" href={done.path} data-testid="booking-link">{t('ywPub.booking.link')}</a>
+      </div>
+    );
+  }
+
+  const byDay = new Map<string, Slot[]>();
+  for (const s of slots ?? []) byDay.set(s.day, [...(byDay.get(s.day) ?? []), s]);
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate data-testid="booking-form">
+      <h2>{t('ywPub.booking.title')}</h2>
+      <label className="field">
+        <span>{t('ywPub.booking.item')}</span>
+        <select className="p-input" value={itemId} onChange={(e) => setItemId(e.target.value)} data-testid="booking-item">
+          <option value="">{t('ywPub.booking.choose')}</option>
+          {point.categories.map((c) => (
+            <optgroup key={c.id} label={en ? c.nameEn : c.nameZh}>
+              {c.items.map((i) => <option key={i.id} value={i.id}>{en && i.nameEn ? i.nameEn : i.nameZh}</option>)}
+            </optgroup>
+          ))}
+        </select>
+      </label>
+      {itemId ? (
+        <fieldset className="pp-sub" data-testid="booking-slots">
+          <legend>{t('ywPub.booking.slot')}</legend>
+          {slotsError ? <p className="p-error">{slotsError}</p> : null}
+          {!slots && !slotsError ? <p className="hint">{t('ywPub.booking.slotsLoading')}</p> : null}
+          {slots && slots.length === 0 ? <p className="hint">{t('ywPub.booking.noSlots')}</p> : null}
+          {[...byDay].map(([day, list]) => (
+            <div key={day} className="pp-slot-day">
+              <p className="pp-slot-date">{weekdayOf.has(day) ? t(`ywPub.weekday.${weekdayOf.get(day)}`) : ''} {day.slice(5)}</p>
+              <div className="pp-slots">
+                {list.map((s) => (
+                  <button key={s.starts} type="button" className="pp-slot" aria-pressed={slot === s} disabled={s.left === 0} onClick={() => setSlot(s)}
+                    data-testid="slot" data-day={s.day} data-starts={s.starts} data-left={s.left}>
+                    {s.starts}–{s.ends}
+                    <small>{s.left === 0 ? t('ywPub.booking.full') : t('ywPub.booking.left', { count: s.left })}</small>
+                  </button>
+                ))}
+              </div>
+            </div>
+          ))}
+        </fieldset>
+      ) : null}
+      {slot ? (
+        <fieldset className="pp-sub">
+          <legend>{t('ywPub.booking.who')}</legend>
+          <label className="field">
+            <span>{t('ywPub.booking.name')}</span>
+            <input className="p-input" autoComplete="name" maxLength={40} value={name} onChange={(e) => setName(e.target.value)} data-testid="booking-name" />
+          </label>
+          <label className="field">
+            <span>{t('ywPub.booking.phone')}</span>
+            <input className="p-input" type="tel" inputMode="numeric" autoComplete="tel" maxLength={20} value={phone} onChange={(e) => setPhone(e.target.value)} data-testid="booking-phone" />
+            <span className="hint">{t('ywPub.booking.phoneHint')}</span>
+          </label>
+        </fieldset>
+      ) : null}
+      {error ? <p className="p-error" role="alert" data-testid="booking-error">{error}</p> : null}
+      <button type="submit" className="p-btn p-btn-primary" disabled={busy || !!missing} data-testid="booking-submit">
+        {busy ? t('ywPub.booking.sending') : t('ywPub.booking.submit')}
+      </button>
+      {missing ? <span className="why-disabled">{t(`ywPub.booking.${missing}`)}</span> : null}
+      <button type="button" className="p-btn" onClick={onClose}>{t('ywPub.booking.cancelForm')}</button>
+    </form>
+  );
+}
+
+/** A booking seen through its link (/booking/{token}): code, when, where, status; cancel before it starts. */
+export function BookingViewPage({ token }: { token: string }) {
+  const { t, i18n } = useTranslation();
+  const en = i18n.language === 'en';
+  const [view, setView] = useState<BookingView | null>(null);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState('');
+
+  useEffect(() => {
+    document.title = `${t('ywPub.booking.viewTitle')} · ${t('ywPub.brand')}`;
+    request<BookingView>('GET', `/api/public/appointments/${encodeURIComponent(token)}`)
+      .then(setView)
+      .catch((e: unknown) => setError(errorText(t, e)));
+  }, [token, t]);
+
+  async function cancel() {
+    if (!window.confirm(t('ywPub.booking.cancelConfirm'))) return;
+    setBusy(true);
+    setActionError('');
+    try {
+      setView(await request<BookingView>('POST', `/api/public/appointments/${encodeURIComponent(token)}/cancel`));
+    } catch (e) {
+      setActionError(errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (error) return <main><p className="p-error" data-testid="booking-view-error">{error}</p></main>;
+  if (!view) return <main><p className="hint">{t('ywPub.loading')}</p></main>;
+  return (
+    <main data-testid="booking-view" data-status={view.status}>
+      <h1>{t('ywPub.booking.viewTitle')}</h1>
+      <p className="pp-code" data-testid="booking-code">{view.code}</p>
+      <p><span className="p-badge" data-testid="booking-status">{t(`ywPub.booking.status.${view.status}`)}</span></p>
+      <dl className="p-facts">
+        <dt>{t('ywPub.booking.when')}</dt>
+        <dd>{view.day} {view.starts}–{view.ends}</dd>
+        <dt>{t('ywPub.rate.item')}</dt>
+        <dd>{en && view.itemNameEn ? view.itemNameEn : view.itemName}</dd>
+        <dt>{t('ywPub.rate.point')}</dt>
+        <dd>{view.pointName}</dd>
+        <dt>{t('ywPub.address')}</dt>
+        <dd>{view.address}</dd>
+        <dt>{t('ywPub.booking.name')}</dt>
+        <dd>{view.name} {view.phone}</dd>
+      </dl>
+      {view.status === 'cancelled' ? <p className="p-ok">{t('ywPub.booking.cancelled')}</p> : null}
+      {view.cancellable ? (
+        <button type="button" className="p-btn" disabled={busy} onClick={() => void cancel()} data-testid="booking-cancel">{t('ywPub.booking.cancel')}</button>
+      ) : null}
+      {actionError ? <p className="p-error" role="alert">{actionError}</p> : null}
+    </main>
+  );
+}

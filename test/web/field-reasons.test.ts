@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reasonZh } from '../../web/src/shared/field-reasons.js';
+import { importReasonZh } from '../../web/src/shared/field-reasons-import.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -68,16 +69,16 @@ describe('the server\'s field reasons in Chinese', () => {
   });
 
   it.each(rowReasons)('import row reason "%s" has a Chinese sentence', (reason) => {
-    const zh = reasonZh(reason);
+    const zh = importReasonZh(reason);
     expect(zh, reason).toBeTruthy();
     expect(zh).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('translates zod\'s own column checks and a cell\'s problem, keeping the figures', () => {
-    expect(reasonZh('Too big: expected string to have <=100 characters')).toBe('不能超过 100 个字符');
-    expect(reasonZh('Invalid option: expected one of "bin_room"|"shop"')).toBe('应为以下之一：bin_room、shop');
-    expect(reasonZh('C7: the cell holds the error #REF!')).toBe('单元格 C7：单元格中是错误值 #REF!');
-    expect(reasonZh('unknown kind "仓库"; expected 箱房, 社区单位 or 沿街商铺')).toBe('无法识别的类型“仓库”，应为 箱房、社区单位、沿街商铺');
+    expect(importReasonZh('Too big: expected string to have <=100 characters')).toBe('不能超过 100 个字符');
+    expect(importReasonZh('Invalid option: expected one of "bin_room"|"shop"')).toBe('应为以下之一：bin_room、shop');
+    expect(importReasonZh('C7: the cell holds the error #REF!')).toBe('单元格 C7：单元格中是错误值 #REF!');
+    expect(importReasonZh('unknown kind "仓库"; expected 箱房, 社区单位 or 沿街商铺')).toBe('无法识别的类型“仓库”，应为 箱房、社区单位、沿街商铺');
   });
 
   it('keeps the figures and translates the words', () => {

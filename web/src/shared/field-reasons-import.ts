@@ -1,9 +1,11 @@
 /**
  * Excel ledger import reasons in Chinese (src/domain/registry/import-sites.ts, staff/import-staff.ts,
  * shared/xlsx.ts and xlsx-reader.ts), and zod's own messages for the ledger columns' checks, so a
- * Chinese screen lists every bad row in Chinese.
+ * Chinese screen lists every bad row in Chinese. Kept apart from field-reasons.ts (which every app
+ * loads first) because only the console imports ledgers.
  */
 import { reasonOfCell } from './field-reasons-cells.js';
+import { reasonZh } from './field-reasons.js';
 
 type Pattern = [RegExp, string | ((m: RegExpExecArray) => string)];
 
@@ -49,8 +51,6 @@ export const IMPORT_REASONS_ZH: Pattern[] = [
   [/^no item with this implementation code on the items sheet$/, '办事指南表中没有该实施编码的事项'],
   [/^the basic code differs from the catalogue's \((.+)\); an import does not change codes$/, (m) => `基本编码与目录中的（${m[1]}）不一致；导入不会修改编码`],
   [/^letters, digits and dashes only$/, '只能包含字母、数字和连字符'],
-  [/^expected YYYY-MM-DD$/, '日期格式应为 年-月-日（YYYY-MM-DD）'],
-  [/^the preview is out of date$/, '预览已过期，请重新预览'],
   // zod's own messages (a column's length, range, choice or type)
   [/^Too big: expected string to have <=(\d+) characters$/, (m) => `不能超过 ${m[1]} 个字符`],
   [/^Too small: expected string to have >=1 characters$/, '必填'],
@@ -61,3 +61,12 @@ export const IMPORT_REASONS_ZH: Pattern[] = [
   [/^Invalid option: expected one of (.+)$/, (m) => `应为以下之一：${m[1]!.replace(/"/g, '').replace(/\|/g, '、')}`],
   [/^Invalid input: expected (\w+), received (\w+)$/, '格式不正确'],
 ];
+
+/** The Chinese sentence for an import row's reason (or any domain reason), or null when no pattern knows it. */
+export function importReasonZh(reason: string): string | null {
+  for (const [re, out] of IMPORT_REASONS_ZH) {
+    const m = re.exec(reason);
+    if (m) return typeof out === 'string' ? out : out(m);
+  }
+  return reasonZh(reason);
+}

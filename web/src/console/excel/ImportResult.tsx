@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { RowError } from '../../shared/api';
 import { errorText } from '../../shared/errors';
-import { reasonZh } from '../../shared/field-reasons';
+import { importReasonZh } from '../../shared/field-reasons-import';
 
 export type ImportOutcome =
   | { kind: 'preview'; file: File; count: number }
@@ -11,7 +11,7 @@ export type ImportOutcome =
 
 /** A row's reason in the current language: the server writes it in English, Chinese screens translate it. */
 export function rowReasonText(lang: string, reason: string): string {
-  return lang.startsWith('zh') ? (reasonZh(reason) ?? reason) : reason;
+  return lang.startsWith('zh') ? (importReasonZh(reason) ?? reason) : reason;
 }
 
 /** The answer of an import, as a dialog: the preview to confirm, a count, a table of bad rows, or a message. */

@@ -24,7 +24,13 @@ export function jobNames(deps: JobDeps): string[] {
 export async function runJobNow(deps: JobDeps, name: string, actor: AuditActor, ip: string | null = null): Promise<JobRunResult> {
   const job = createJobs({ ...deps, holder: `run-now:${actor.username}:${Date.now()}` }).find((j) => j.name === name);
   if (!job) throw invalidField('name', `unknown job; one of ${jobNames(deps).join(', ')}`);
-  const handled = await job.runOnce();
+  let handled: number;
+  try {
+    handled = await job.runOnce();
+  } finally {
+    // A one-off round lets go of the lease at once, so the next round (here or on a serving instance) need not wait out its TTL.
+    await job.destroy();
+  }
   const result: JobRunResult = { job: name, ran: job.stats.rounds > 0, handled, error: job.stats.lastError };
   await inTransaction(deps.db, (trx) =>
     recordAudit(trx, deps.clock, { actor, action: 'job.run', entity: 'job', entityId: name, after: result, ip }),

@@ -49,7 +49,7 @@ describeBrowser('field app (/m) at phone size', () => {
     await eventually(() => list.locator('a').count()).toBeGreaterThan(5);
     const ids = await list.locator('a').evaluateAll((as) => as.slice(0, 5).map((a) => a.getAttribute('data-site-id')));
     expect(ids).toEqual(expected);
-    expect(await list.locator('a').first().locator('.m-item-dist').textContent()).toMatch(/^\d+ 米$/);
+    expect(await list.locator('a').first().locator('.m-item-dist').textContent()).toMatch(/^\d+\s米$/);
     const item = await list.locator('a').first().boundingBox();
     expect(item!.height).toBeGreaterThanOrEqual(MIN_TOUCH_PX);
     expect(await page.getByTestId('location-denied').count()).toBe(0);

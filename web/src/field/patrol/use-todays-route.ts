@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { api } from '../../shared/api';
+import { useAuth } from '../../shared/auth';
 import { useApi } from '../../shared/use-api';
 import { usePosition } from '../use-position';
 import { routeOrder } from './route-order';
@@ -25,9 +26,11 @@ export function useTodaysRoute() {
   const pos = usePosition();
   const here = pos.status === 'ok' ? pos.position : null;
   const ready = pos.status !== 'locating';
+  // Roles without patrol duties (handlers) have no route: the map shows nearby sites only.
+  const allowed = useAuth().can('patrols.read');
   const list = useApi(
-    () => (ready ? api.get<{ total: number; items: DueSite[] }>('/api/coverage/today', { lat: here?.lat, lng: here?.lng, limit: ROUTE_LIMIT }) : new Promise<never>(() => {})),
-    [ready, here?.lat, here?.lng],
+    () => (!allowed ? Promise.resolve({ total: 0, items: [] as DueSite[] }) : ready ? api.get<{ total: number; items: DueSite[] }>('/api/coverage/today', { lat: here?.lat, lng: here?.lng, limit: ROUTE_LIMIT }) : new Promise<never>(() => {})),
+    [allowed, ready, here?.lat, here?.lng],
   );
   const stops = useMemo(() => routeOrder(list.data?.items ?? [], here), [list.data, here]);
   return { pos, here, list, stops };

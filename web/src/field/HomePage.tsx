@@ -5,12 +5,16 @@ import { LangSwitch } from '../shared/LangSwitch';
 import { InboxBadge } from './inbox/InboxBadge';
 import { FIELD_ROUTES } from './routes';
 
+/** The page each role's day starts with on the phone: its tile comes first and stands out. */
+const ROLE_FIRST: Record<string, string> = { patrol: 'today', cadre: 'today', handler: 'tasks', enforcement: 'enforcement' };
+
 export function HomePage() {
   const { t } = useTranslation();
   const { can, signOut } = useAuth();
   const me = useMe();
   const navigate = useNavigate();
-  const tiles = FIELD_ROUTES.filter((r) => r.tile && can(r.tile.permission));
+  const first = ROLE_FIRST[me.user.role];
+  const tiles = FIELD_ROUTES.filter((r) => r.tile && can(r.tile.permission)).sort((a, b) => Number(b.path === first) - Number(a.path === first));
   return (
     <div className="m-page">
       <div className="m-top">
@@ -25,7 +29,7 @@ export function HomePage() {
       </div>
       <nav className="m-tiles">
         {tiles.map((r) => (
-          <Link key={r.path} to={`/${r.path}`} className="m-tile" data-testid={r.tile!.testId}>
+          <Link key={r.path} to={`/${r.path}`} className={r.path === first ? 'm-tile m-tile-first' : 'm-tile'} data-testid={r.tile!.testId}>
             <span className="m-tile-icon" aria-hidden>
               {r.tile!.icon}
             </span>

@@ -44,7 +44,7 @@ export const FIELD_ROUTES: FieldRoute[] = [
   {
     path: 'map',
     element: lazyPage(() => import('./FieldMapPage').then((m) => m.FieldMapPage)),
-    tile: { label: 'fmap.tile', hint: 'fmap.tileHint', icon: '⌖', permission: 'registry.read', testId: 'tile-map' },
+    tile: { label: 'fmap.tile', hint: 'fmap.tileHint', icon: '◈', permission: 'registry.read', testId: 'tile-map' },
   },
   { path: 'sites/:id', element: <FieldSitePage /> },
   { path: 'outbox', element: <OutboxPage /> },

@@ -1,13 +1,11 @@
 import type { Places } from './types';
 
-/** Times are stored UTC and shown in Shanghai time. */
-export function formatTime(iso: string | null | undefined, lang: string): string {
-  if (!iso) return '';
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(new Date(iso));
+/**
+ * Times are stored UTC and shown in Shanghai time as yyyy-MM-dd HH:mm, in both languages and
+ * whatever the browser's locale (never 12/04/2026 or 4 Dec 2026).
+ */
+export function formatTime(iso: string | null | undefined, _lang?: string): string {
+  return formatStamp(iso);
 }
 
 export function committeeName(places: Places, id: string | null | undefined, lang: string): string {

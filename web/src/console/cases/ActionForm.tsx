@@ -20,7 +20,7 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
   const [dueAt, setDueAt] = useState('');
   const [target, setTarget] = useState('');
   const [photoIds, setPhotoIds] = useState<string[]>([]);
-  const [unitId, setUnitId] = useState('');
+  const [unitId, setUnitId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [key] = useState(idemKey);
@@ -32,7 +32,8 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
   const suggested = sugg.data?.suggestions ?? [];
   const people = sugg.data?.people ?? [];
   // The picker's value: "unit:<id>" (the whole unit) or "user:<id>" (a named person of a unit).
-  const chosen = unitId || (suggested[0] ? `unit:${suggested[0].unitId}` : '');
+  // Until the operator picks, the first suggestion; choosing 请选择 again is respected.
+  const chosen = unitId ?? (suggested[0] ? `unit:${suggested[0].unitId}` : '');
   const ordered = [
     ...suggested.map((s) => ({ id: s.unitId, name: s.name, reason: s.reason as string | null })),
     ...units.filter((u) => !suggested.some((s) => s.unitId === u.id)).map((u) => ({ id: u.id, name: u.name, reason: null })),

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, withQuery } from '../../shared/api';
 import { useMe } from '../../shared/auth';
+import { formatStamp } from '../../shared/format';
 import '../../shared/i18n/dashboard';
 import { SiteMap } from '../../shared/map/SiteMap';
 import { useApi } from '../../shared/use-api';
@@ -167,7 +168,7 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
                 <div>
                   <b>{c.number}</b> <em>{t(`dash.status.${c.status}`)}</em>
                   <p>{en ? c.category.en : c.category.zh} · {c.description}</p>
-                  <small>{new Date(c.reportedAt).toLocaleString(en ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai' })}</small>
+                  <small>{formatStamp(c.reportedAt)}</small>
                 </div>
               </li>
             ))}

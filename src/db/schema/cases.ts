@@ -126,6 +126,8 @@ export interface CaseEventTable {
   to_status: CaseStatus;
   actor_user_id: string | null;
   actor_role: string;
+  /** The actor's handling unit when the event was recorded (null for earlier events and people of no unit). */
+  actor_unit_id?: string | null;
   at: string;
   device_at: string | null;
   lng: number | null;

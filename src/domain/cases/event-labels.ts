@@ -24,7 +24,32 @@ const OTHER: Record<string, EventLabel> = {
   terminal_recovered: { kind: 'system', zh: '终端恢复正常，自动结案', en: 'Terminal back in service: closed automatically' },
 };
 
-const BY_ACTION = new Map<string, EventLabel>(TRANSITIONS.map((t) => [t.action, { kind: 'case', zh: t.zh, en: t.en }]));
+/**
+ * The lifecycle table names actions as buttons ("处置反馈", "Dispatch"); a timeline tells what was
+ * done, so a few read as finished deeds here ("整改完成", "Dispatched").
+ */
+const AS_DONE: Partial<Record<string, { zh?: string; en: string }>> = {
+  file: { en: 'Filed' },
+  cancel: { en: 'Cancelled' },
+  dispatch: { en: 'Dispatched' },
+  redispatch: { en: 'Re-dispatched' },
+  handle: { zh: '整改完成', en: 'Rectified' },
+  check_pass: { en: 'Check passed' },
+  check_fail: { en: 'Check failed (rework)' },
+  request_hold: { en: 'Hold requested' },
+  approve_hold: { en: 'Hold approved' },
+  refuse_hold: { en: 'Hold refused' },
+  release_hold: { en: 'Hold released' },
+  request_extension: { en: 'Extension requested' },
+  approve_extension: { en: 'Extension approved' },
+  refuse_extension: { en: 'Extension refused' },
+  reopen: { en: 'Reopened' },
+  merge: { en: 'Merged as a duplicate' },
+};
+
+const BY_ACTION = new Map<string, EventLabel>(
+  TRANSITIONS.map((t) => [t.action, { kind: 'case', zh: AS_DONE[t.action]?.zh ?? t.zh, en: AS_DONE[t.action]?.en ?? t.en }]),
+);
 
 export function caseEventLabel(action: string): EventLabel | null {
   return enforcementLabel(action) ?? BY_ACTION.get(action) ?? OTHER[action] ?? null;

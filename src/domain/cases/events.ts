@@ -11,7 +11,12 @@ export interface EventActor {
   /** null for the system (deadline job) */
   userId: string | null;
   role: string;
+  /** The actor's handling unit at the time, recorded with the event (the timeline names it). */
+  unitId?: string | null;
 }
+
+/** A signed-in person as the actor of an event: who, in which role, of which handling unit. */
+export const eventActor = (a: { userId: string; role: string; handlingUnitId: string | null }): EventActor => ({ userId: a.userId, role: a.role, unitId: a.handlingUnitId });
 
 export interface Gps {
   lng: number;
@@ -70,7 +75,7 @@ async function lockHead(trx: Db, subdistrictId: string, at: string) {
 }
 
 const EVENT_COLUMNS = [
-  'id', 'subdistrict_id', 'seq', 'case_id', 'action', 'from_status', 'to_status', 'actor_user_id', 'actor_role', 'at', 'device_at',
+  'id', 'subdistrict_id', 'seq', 'case_id', 'action', 'from_status', 'to_status', 'actor_user_id', 'actor_role', 'actor_unit_id', 'at', 'device_at',
   'lng', 'lat', 'accuracy_m', 'note', 'photo_ids', 'changes', 'prev_hash', 'hash',
 ] as const satisfies readonly (keyof CaseEventTable)[];
 const PHOTO_COLUMNS = ['id', 'case_id', 'event_id', 'photo_id', 'subdistrict_id', 'committee_id', 'purpose'] as const;
@@ -120,6 +125,7 @@ export async function appendCaseEvent(trx: Db, clock: Clock, e: NewCaseEvent) {
     to_status: e.toStatus,
     actor_user_id: e.actor.userId,
     actor_role: e.actor.role,
+    actor_unit_id: e.actor.unitId ?? null,
     at,
     device_at: e.deviceAt ? new Date(e.deviceAt).toISOString() : null,
     lng: e.gps ? e.gps.lng : null,

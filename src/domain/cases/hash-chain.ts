@@ -35,6 +35,8 @@ function chainedView(e: ChainedEvent) {
     to_status: e.to_status,
     actor_user_id: e.actor_user_id,
     actor_role: e.actor_role,
+    // Covered only when set: events recorded before the column existed hash as they always did.
+    actor_unit_id: e.actor_unit_id ?? undefined,
     at: e.at,
     device_at: e.device_at,
     lng: e.lng === null ? null : Number(e.lng),

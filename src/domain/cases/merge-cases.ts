@@ -5,7 +5,7 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField } from '../shared/errors.js';
 import { loadVisibleCase } from './case-scope.js';
 import type { TransitionInput } from './case-input.js';
-import { appendCaseEvent } from './events.js';
+import { appendCaseEvent, eventActor } from './events.js';
 import { OPEN_STATUSES } from './lifecycle.js';
 
 /**
@@ -28,7 +28,7 @@ export async function mergeInto(db: Db, clock: Clock, actor: Actor, dup: CaseTab
   await db.updateTable('cases').set({ version: target.version + 1, updated_at: at }).where('id', '=', target.id).execute();
   await appendCaseEvent(db, clock, {
     subdistrictId: target.subdistrict_id, caseId: target.id, action: 'merge_in', fromStatus: target.status, toStatus: target.status,
-    actor: { userId: actor.userId, role: actor.role }, deviceAt: input.deviceAt ?? null, gps: input.gps ?? null,
+    actor: eventActor(actor), deviceAt: input.deviceAt ?? null, gps: input.gps ?? null,
     note: input.note ?? input.reason ?? `合并重复案件 ${dup.number}`, changes: { merged_case: [null, dup.id] },
   });
   return target;

@@ -14,7 +14,7 @@ import { newId } from '../shared/ids.js';
 import { caseDto } from './case-dto.js';
 import { ReportInput, insideChina, parseInput } from './case-input.js';
 import { nextCaseNumber } from './case-number.js';
-import { appendCaseEvent } from './events.js';
+import { appendCaseEvent, eventActor } from './events.js';
 import { categoryById, subdistrictPrefix } from './hot-queries.js';
 import { sourceRule } from './lifecycle.js';
 import { inSpotCheckSample, spotCheckPercent } from './spot-checks.js';
@@ -136,7 +136,7 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
   }
   await appendCaseEvent(db, clock, {
     subdistrictId: row.subdistrict_id, caseId: row.id, action: selfResolved ? 'self_resolve' : 'report', fromStatus: null, toStatus: status,
-    actor: { userId: actor.userId, role: actor.role }, deviceAt: input.deviceAt ?? null,
+    actor: eventActor(actor), deviceAt: input.deviceAt ?? null,
     gps: { lng: input.lng, lat: input.lat, accuracy: input.accuracy ?? null }, note: input.description,
     photoIds: [...input.photoIds, ...input.afterPhotoIds],
     changes: { status: [null, status], ...(row.spot_check ? { spot_check: [null, row.spot_check] } : {}) },

@@ -12,7 +12,7 @@ import { caseDto } from './case-dto.js';
 import { parseInput } from './case-input.js';
 import { linkPhotos } from './case-photos.js';
 import { caseVisibility, loadVisibleCase } from './case-scope.js';
-import { appendCaseEvent } from './events.js';
+import { appendCaseEvent, eventActor } from './events.js';
 import { checkConflict } from './independent-check.js';
 import { updateCaseColumns } from './hot-queries.js';
 
@@ -79,7 +79,7 @@ export async function recordSpotCheck(db: Db, clock: Clock, actor: Actor, caseId
   if ((await updateCaseColumns(db, c.id, c.version, set)) !== 1) throw new DomainError('stale_version', 'The case was changed by someone else; reload it');
   const event = await appendCaseEvent(db, clock, {
     subdistrictId: c.subdistrict_id, caseId: c.id, action: 'spot_check', fromStatus: c.status, toStatus: c.status,
-    actor: { userId: actor.userId, role: actor.role }, note: input.note ?? null, photoIds: input.photoIds,
+    actor: eventActor(actor), note: input.note ?? null, photoIds: input.photoIds,
     changes: { spot_check: ['pending', input.result] },
   });
   await linkPhotos(db, c, event.id, input.photoIds, 'evidence');

@@ -9,7 +9,7 @@ import { caseDto } from './case-dto.js';
 import { TransitionInput, parseInput } from './case-input.js';
 import { loadVisibleCaseWithCategory } from './case-scope.js';
 import { updateCaseColumns } from './hot-queries.js';
-import { appendCaseEvent } from './events.js';
+import { appendCaseEvent, eventActor } from './events.js';
 import { type CaseAction, actionsFrom, ruleFor } from './lifecycle.js';
 import { mergeInto } from './merge-cases.js';
 import { notifyTransition } from './transition-notices.js';
@@ -182,12 +182,18 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
 
   const changes: Record<string, [unknown, unknown]> = {};
   for (const k of TRACKED) if (c[k] !== next[k]) changes[k] = [c[k], next[k]];
+  // A dispatch names its unit and person even when one of them stays (改派 within the same unit):
+  // the event alone tells an auditor where the case went.
+  if (input.action === 'dispatch' || input.action === 'redispatch') {
+    changes.assigned_unit_id = [c.assigned_unit_id, next.assigned_unit_id];
+    changes.assigned_user_id = [c.assigned_user_id, next.assigned_user_id];
+  }
   // Notifications first: the event below locks the subdistrict's chain head (FOR UPDATE on
   // PostgreSQL) until commit, so nothing follows it (its photo links are written with it).
   await notifyTransition(db, clock, input.action, next, input.reason ?? input.note ?? null);
   await appendCaseEvent(db, clock, {
     subdistrictId: c.subdistrict_id, caseId: c.id, action: input.action, fromStatus: c.status, toStatus: next.status,
-    actor: { userId: actor.userId, role: actor.role }, deviceAt: input.deviceAt ?? null, gps: input.gps ?? null,
+    actor: eventActor(actor), deviceAt: input.deviceAt ?? null, gps: input.gps ?? null,
     note, photoIds, changes,
     links: { committeeId: c.committee_id, photos: photoIds.map((photoId) => ({ photoId, purpose: input.action === 'handle' ? 'after' : 'evidence' })) },
   });

@@ -3,7 +3,7 @@ import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { parseInput } from '../cases/case-input.js';
-import { appendCaseEvent } from '../cases/events.js';
+import { appendCaseEvent, eventActor } from '../cases/events.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, notFound } from '../shared/errors.js';
 import type { DocumentContent } from './document-content.js';
@@ -44,7 +44,7 @@ export async function correctDocument(db: Db, clock: Clock, env: StepEnv, actor:
     const linked = await trx.selectFrom('cases').select(['id', 'status']).where('id', '=', ec.case_id).executeTakeFirstOrThrow();
     await appendCaseEvent(trx, clock, {
       subdistrictId: ec.subdistrict_id, caseId: linked.id, action: 'enforcement_correction', fromStatus: linked.status, toStatus: linked.status,
-      actor: { userId: actor.userId, role: actor.role }, note: i.reason,
+      actor: eventActor(actor), note: i.reason,
       changes: { document: [{ id: old.id, revision: Number(old.revision), contentSha256: old.content_sha256 }, { id: doc.id, revision: doc.revision, contentSha256: doc.content_sha256 }] },
     });
     return documentDto(doc);

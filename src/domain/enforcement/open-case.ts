@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
 import { GpsInput, parseInput } from '../cases/case-input.js';
-import { appendCaseEvent } from '../cases/events.js';
+import { appendCaseEvent, eventActor } from '../cases/events.js';
 import { FINAL_STATUSES } from '../cases/lifecycle.js';
 import { reportCase } from '../cases/report-case.js';
 import type { Clock } from '../shared/clock.js';
@@ -138,7 +138,7 @@ export async function openEnforcementCase(db: Db, clock: Clock, actor: Actor, ra
     await trx.insertInto('enforcement_cases').values(row).execute();
     await appendCaseEvent(trx, clock, {
       subdistrictId: linked.subdistrict_id, caseId: linked.id, action: 'enforcement_open', fromStatus: linked.status, toStatus: linked.status,
-      actor: { userId: actor.userId, role: actor.role }, deviceAt: i.deviceAt ?? null, gps: i.gps ?? null, note: i.facts,
+      actor: eventActor(actor), deviceAt: i.deviceAt ?? null, gps: i.gps ?? null, note: i.facts,
       changes: { enforcement: [null, { id: row.id, stage: 'opened', partyId, legalBasisId: row.legal_basis_id, priorViolations: prior }] },
     });
     return enforcementCaseDto(row, settings.repeatStartsAtNotice && prior > 0);

@@ -6,7 +6,7 @@ import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
 import { parseInput } from '../cases/case-input.js';
 import { linkPhotos } from '../cases/case-photos.js';
-import { appendCaseEvent } from '../cases/events.js';
+import { appendCaseEvent, eventActor } from '../cases/events.js';
 import { assertPhotosUsable } from '../photos/usable.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
@@ -246,7 +246,7 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
     }
     const event = await appendCaseEvent(trx, clock, {
       subdistrictId: ec.subdistrict_id, caseId: linked.id, action: `enforcement_${rule.kind}`, fromStatus: linked.status, toStatus: linked.status,
-      actor: { userId: actor.userId, role: actor.role }, deviceAt: i.deviceAt ?? null, gps: i.gps ?? null, note: i.note ?? null, photoIds: i.photoIds,
+      actor: eventActor(actor), deviceAt: i.deviceAt ?? null, gps: i.gps ?? null, note: i.note ?? null, photoIds: i.photoIds,
       changes: {
         step: [null, { kind: rule.kind, zh: rule.zh, en: rule.en }],
         enforcementStage: [ec.stage, to],

@@ -36,9 +36,11 @@ export default defineConfig({
           // which keeps a dynamically imported one (Leaflet, ECharts, …) out of the initial JS.
           if (VENDOR.test(id)) return 'vendor';
           // Strings only one app shows (or only lazily loaded pages) stay with that code, not in every app's first load.
-          if (/\/web\/src\/shared\/i18n\/(console|dashboard|public-point|enforcement|field-map|services-console|services-window|homes|sources|public-report)\./.test(id)) return undefined;
+          if (/\/web\/src\/shared\/i18n\/(console|dashboard|public-point|enforcement|field-map|services-console|services-window|homes|sources|public-report|timeline)\./.test(id)) return undefined;
           // The QR code drawer is for the 一网通办 pages only (its encoder is a lazy chunk of its own).
           if (id.includes('/web/src/shared/QrCode')) return undefined;
+          // The case timeline and before/after photos: the console's case detail and the field app's lazy task page.
+          if (id.includes('/web/src/shared/case-timeline/')) return undefined;
           // Excel import reasons are the console's only.
           if (id.includes('/web/src/shared/field-reasons-import') || id.includes('/web/src/shared/field-reasons-cells')) return undefined;
           if (id.includes('/web/src/shared/')) return 'shared';

@@ -5,15 +5,31 @@ import { offsetMetres } from '../../src/domain/geo/haversine.js';
 import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
 import { clickNav } from './helpers/nav.js';
+import { saveShot } from './helpers/shots.js';
 
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1400, height: 900 } };
 
 const jpeg = (r: number, g: number, b: number) => solidJpeg(r, g, b, 640, 480);
 
+/** The report's photo and the rectification's photo shown side by side (same row, before on the left), both loaded. */
+async function expectSideBySide(page: Page) {
+  const before = page.getByTestId('photo-before').first();
+  const after = page.getByTestId('photo-after').first();
+  await before.scrollIntoViewIfNeeded();
+  for (const l of [before, after]) await l.locator('img').evaluate((img: HTMLImageElement) => img.decode());
+  const [b, a] = [await before.boundingBox(), await after.boundingBox()];
+  expect(b && a).toBeTruthy();
+  expect(b!.x + b!.width).toBeLessThanOrEqual(a!.x);
+  expect(Math.abs(b!.y - a!.y)).toBeLessThan(4);
+  for (const l of [before, after]) expect(await l.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  expect(await page.getByTestId('photo-before').count()).toBe(1);
+  expect(await page.getByTestId('photo-after').count()).toBe(1);
+}
+
 /** Waits for the next answer of a POST to a path matching `re` and returns its status. */
 const nextPost = (page: Page, re: RegExp) => page.waitForResponse((res) => res.request().method() === 'POST' && re.test(new URL(res.url()).pathname));
 
-describeBrowser('the case loop across people: patrol reports on the phone, operator files and dispatches, handler handles, patrol checks', () => {
+describeBrowser('the case loop across people: patrol reports on the phone, operator files and dispatches to a person of a unit, handler rectifies, patrol checks', () => {
   const suite = browserSuite();
 
 
@@ -25,7 +41,7 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
       .innerJoin('responsible_parties as rp', (j) => j.onRef('rp.name', '=', 'hu.name').onRef('rp.subdistrict_id', '=', 'hu.subdistrict_id'))
       .innerJoin('sites as s', 's.responsible_party_id', 'rp.id')
       .innerJoin('subdistricts as sd', 'sd.id', 's.subdistrict_id')
-      .select(['u.username', 'hu.id as unitId', 'hu.name as unitName', 's.id as siteId', 's.lng', 's.lat', 's.subdistrict_id as subdistrictId'])
+      .select(['u.username', 'u.id as userId', 'u.display_name as userName', 'hu.id as unitId', 'hu.name as unitName', 's.id as siteId', 's.lng', 's.lat', 's.subdistrict_id as subdistrictId'])
       .where('u.role', '=', 'handler')
       .where('u.username', 'like', 'handler%')
       .where('hu.kind', '=', 'property_company')
@@ -46,7 +62,7 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     return { ...row, category };
   }
 
-  it('closes a reported problem through five people-steps, every one on the timeline', async () => {
+  it('closes a reported problem through five people-steps; the timeline names each action, actor and unit, the distance to the site, and shows before/after side by side', async () => {
     const s = await scenario();
     const here = offsetMetres({ lat: s.lat, lng: s.lng }, 3, 45);
 
@@ -103,6 +119,8 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     expect(offeredPeople[0]).toBe(`unit:${s.unitId}`);
     expect(new Set(offeredPeople.slice(1))).toEqual(new Set(staff.map((u) => `user:${u.id}`)));
     expect(staff.length).toBeGreaterThan(0);
+    // Dispatched to the person of that unit who will handle it.
+    await desk.getByTestId('dispatch-unit').selectOption(`user:${s.userId}`);
     post = nextPost(desk, new RegExp(`^/api/cases/${caseId}/transitions$`));
     await desk.getByTestId('action-submit-dispatch').click();
     expect((await post).status()).toBe(200);
@@ -126,11 +144,18 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     expect((await post).status()).toBe(200);
     await hphone.getByTestId('task-done').waitFor();
 
-    // 4. patrol1 finds it under "to check" in my tasks and passes it.
+    // 4. patrol1 finds it under "to check" in my tasks, sees before and after side by side and the timeline, and passes it.
     await phone.goto('/m/');
     await phone.getByTestId('tile-tasks').click();
     await phone.locator(`[data-testid=tasks-toCheck] a[data-case-id="${caseId}"]`).click();
     await phone.getByTestId('check-form').waitFor();
+    await expectSideBySide(phone);
+    const field = phone.locator('[data-testid=case-timeline] > li');
+    expect(await phone.locator('[data-testid=case-timeline] [data-testid=event-label]').allTextContents()).toEqual(['上报', '立案', '派遣', '整改完成']);
+    expect(await field.nth(2).getByTestId('event-target').textContent()).toBe(` → ${s.unitName} ${s.userName}`);
+    expect(await field.nth(3).getByTestId('event-actor').textContent()).toBe(`${s.userName}（${s.unitName}）`);
+    expect(await field.nth(3).getByTestId('event-place').textContent()).toBe(' · 距点位 3\u00a0米 · 在电子围栏内');
+    await saveShot(phone, 'case-task-timeline-phone', true);
     await phone.getByTestId('check-note').fill('现场已整洁');
     post = nextPost(phone, new RegExp(`^/api/cases/${caseId}/transitions$`));
     await phone.getByTestId('check-pass').click();
@@ -144,18 +169,44 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     const steps = desk.locator('[data-testid=case-timeline] > li');
     expect(await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).toEqual(['report', 'file', 'dispatch', 'handle', 'check_pass']);
     expect(await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-to')))).toEqual(['reported', 'filed', 'dispatched', 'handled', 'closed']);
-    // Each entry says what was done (not the status it produced), then the status it led to.
-    expect(await desk.locator('[data-testid=case-timeline] [data-testid=event-label]').allTextContents()).toEqual(['上报', '立案', '派遣', '处置反馈', '核查通过']);
+    // Each entry says what was done (not the status it produced), by whom (with unit or role), then the status it led to.
+    expect(await desk.locator('[data-testid=case-timeline] [data-testid=event-label]').allTextContents()).toEqual(['上报', '立案', '派遣', '整改完成', '核查通过']);
     expect(await steps.nth(3).getByTestId('event-status').textContent()).toContain('待核查');
-    const roleNames = await steps.evaluateAll((els) => els.map((e) => e.textContent ?? ''));
-    expect(roleNames[0]).toContain('市容辅助');
-    expect(roleNames[1]).toContain('城运中心值班员');
-    expect(roleNames[3]).toContain('已清运落地垃圾');
-    expect(roleNames[4]).toContain('现场已整洁');
+    const operatorName = (await suite.server.db.selectFrom('users').select('display_name').where('username', '=', 'operator').executeTakeFirstOrThrow()).display_name;
+    const patrolName = (await suite.server.db.selectFrom('users').select('display_name').where('username', '=', 'patrol1').executeTakeFirstOrThrow()).display_name;
+    // "派遣 → 上海古北物业 孙秀英 · 王值班（城运中心值班员）", "整改完成 · 孙秀英（上海古北物业）"
+    expect(await steps.nth(2).locator('.tl-head').textContent()).toBe(`派遣 → ${s.unitName} ${s.userName} · ${operatorName}（城运中心值班员）`);
+    expect(await steps.nth(3).locator('.tl-head').textContent()).toBe(`整改完成 · ${s.userName}（${s.unitName}）`);
+    expect(await steps.nth(0).getByTestId('event-actor').textContent()).toBe(`${patrolName}（市容辅助力量）`);
+    const texts = await steps.evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    expect(texts[3]).toContain('已清运落地垃圾');
+    expect(texts[4]).toContain('现场已整洁');
     expect(await steps.nth(0).getByTestId('event-gps').textContent()).toContain('±9');
+    // Reported and rectified 3 m from the bin room (its 50 m geofence); the phones' clocks agree with the server's.
+    for (const i of [0, 3, 4]) {
+      expect(await steps.nth(i).getByTestId('event-place').textContent()).toBe(' · 距点位 3\u00a0米 · 在电子围栏内');
+      expect(await steps.nth(i).getByTestId('event-place').getAttribute('data-within')).toBe('true');
+    }
+    expect(await desk.getByTestId('event-device-time').count()).toBe(0);
     expect(await desk.locator('[data-testid=case-timeline] [data-testid=event-photo]').count()).toBe(2);
     const thumb = await desk.locator('[data-testid=event-photo] img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
     expect(thumb).toBe(true);
+    await expectSideBySide(desk);
+    await saveShot(desk, 'case-detail-timeline', true);
+    // The after photo opens at full size.
+    const [full] = await Promise.all([desk.waitForEvent('popup'), desk.getByTestId('photo-after').first().click()]);
+    await full.waitForLoadState();
+    expect(new URL(full.url()).pathname).toMatch(/^\/api\/photos\/[^/]+$/);
+    expect(await full.evaluate(() => document.images[0]?.naturalWidth ?? 0)).toBe(640);
+    await full.close();
+
+    // The same timeline in English.
+    await desk.getByTestId('lang-switch').click();
+    await eventually(() => desk.locator('[data-testid=case-timeline] [data-testid=event-label]').allTextContents()).toEqual(['Reported', 'Filed', 'Dispatched', 'Rectified', 'Check passed']);
+    expect(await steps.nth(2).locator('.tl-head').textContent()).toBe(`Dispatched → ${s.unitName}, ${s.userName} · ${operatorName} (Operations centre operator)`);
+    expect(await steps.nth(3).getByTestId('event-place').textContent()).toBe(' · 3\u00a0m from the site · inside the geofence');
+    expect(await desk.getByTestId('photos-before').locator('figcaption').textContent()).toBe('Before');
+    await desk.getByTestId('lang-switch').click();
     expect(await desk.getByTestId('case-actions').locator('.actions button').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).toEqual(['action-reopen']);
     const final = await suite.server.db.selectFrom('cases').select(['status', 'assigned_unit_id', 'version']).where('id', '=', caseId).executeTakeFirstOrThrow();
     expect(final).toMatchObject({ status: 'closed', assigned_unit_id: s.unitId });

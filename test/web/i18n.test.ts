@@ -16,6 +16,7 @@ import { UX_STRINGS } from '../../web/src/shared/i18n/ux.js';
 import { HOMES_STRINGS } from '../../web/src/shared/i18n/homes.js';
 import { SOURCES_STRINGS } from '../../web/src/shared/i18n/sources.js';
 import { SERVICES_CONSOLE_STRINGS } from '../../web/src/shared/i18n/services-console.js';
+import { TIMELINE_STRINGS } from '../../web/src/shared/i18n/timeline.js';
 import zh from '../../web/src/shared/i18n/zh.js';
 
 type Tree = { [k: string]: string | Tree };
@@ -48,6 +49,7 @@ const DICTIONARIES: [string, { zh: object; en: object }, string[]][] = [
   ['public report page', PUBLIC_REPORT_STRINGS, ['title', 'submit', 'track.confirm', 'stage.fixed']],
   ['一网通办 public pages', PUBLIC_POINT_STRINGS, ['brand', 'book', 'rate.submit', 'level.1', 'kind.committee_window']],
   ['Open311 integrations', OPEN311_ADMIN_STRINGS, ['title', 'issue', 'log.retry', 'kinds.hotline']],
+  ['case timeline', TIMELINE_STRINGS, ['status', 'place.site', 'place.inside', 'photos.before', 'photos.after']],
   ['window-staff screen', SERVICES_WINDOW_STRINGS, ['nav', 'queue.callNext', 'record.submit', 'serving.rateTitle']],
 ];
 

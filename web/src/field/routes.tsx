@@ -7,7 +7,6 @@ import { CheckinPage } from './patrol/CheckinPage';
 import { InspectPage } from './patrol/InspectPage';
 import { TodayPage } from './patrol/TodayPage';
 import { ReportPage } from './cases/ReportPage';
-import { TaskPage } from './cases/TaskPage';
 import { TasksPage } from './cases/TasksPage';
 
 /**
@@ -78,5 +77,6 @@ export const FIELD_ROUTES: FieldRoute[] = [
     element: <TasksPage />,
     tile: { label: 'cases.field.tasks', hint: 'cases.field.tasksHint', icon: '☰', permission: 'cases.read', testId: 'tile-tasks' },
   },
-  { path: 'cases/:id', element: <TaskPage /> },
+  // The task page carries the case's timeline and before/after photos: loaded when a task is opened.
+  { path: 'cases/:id', element: lazyPage(() => import('./cases/TaskPage').then((m) => m.TaskPage)) },
 ];

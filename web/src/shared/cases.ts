@@ -63,8 +63,21 @@ export interface TimelineEvent {
   note: string | null;
   photoIds: string[];
   changes: Record<string, [unknown, unknown]>;
-  /** Set for enforcement-ladder events: the step's own name (the status does not change). */
+  /** The action's own name (立案, 派遣, 整改完成 …), never the status it led to. */
   label: { kind: 'case' | 'system' | 'enforcement'; zh: string; en: string } | null;
+  /** The actor's handling unit when the event was recorded (null for earlier events). */
+  actorUnit?: NamedRef | null;
+  /** Where a dispatching event sent the case. */
+  target?: { unit: NamedRef | null; person: NamedRef | null } | null;
+  /** How far a located event was from the site (or the reported position) and the geofence verdict. */
+  place?: { distanceM: number; withinFence: boolean | null; reference: 'site' | 'case' } | null;
+  /** Device time minus server time, set only when beyond a small tolerance. */
+  deviceOffsetMs?: number | null;
+}
+
+export interface NamedRef {
+  id: string;
+  name: string | null;
 }
 
 export interface AllowedAction {

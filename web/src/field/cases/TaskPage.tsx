@@ -3,7 +3,8 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError } from '../../shared/api';
-import { type CaseDetail, idemKey, label, photoUrl, thumbUrl } from '../../shared/cases';
+import { type CaseDetail, idemKey, label } from '../../shared/cases';
+import { BeforeAfterPhotos, TimelineList } from '../../shared/case-timeline/CaseEvents';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
 import { sendOrQueue } from '../../shared/outbox/send-or-queue';
@@ -86,11 +87,7 @@ export function TaskPage() {
       <PlaceMap c={c} />
       <NavigateLinks at={c} name={c.site?.name ?? c.number} />
       <p className={c.overdueAt ? 'field-error' : 'hint'}>{t('cases.detail.stageDue')} {formatTime(c.stageDueAt, lang)}</p>
-      <div className="m-row" style={{ flexWrap: 'wrap', gap: 6 }}>
-        {c.photos.map((p) => (
-          <a key={p.id} href={photoUrl(p.id)} target="_blank" rel="noreferrer"><img src={thumbUrl(p.id)} alt="" className="m-thumb" style={{ maxWidth: 96, borderRadius: 6 }} /></a>
-        ))}
-      </div>
+      <BeforeAfterPhotos c={c} />
       {last?.note && last.note !== c.description ? <p className="m-note">{last.actorName}：{last.note}</p> : null}
       {can('handle') ? (
         <form
@@ -160,6 +157,8 @@ export function TaskPage() {
         </div>
       ) : null}
       {error ? <p className="field-error" data-testid="task-error">{error}</p> : null}
+      <h2>{t('cases.detail.timeline')}</h2>
+      <TimelineList c={c} />
     </div>
   );
 }

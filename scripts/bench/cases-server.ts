@@ -1,4 +1,5 @@
 // Child process for `npm run bench:cases`: serves the API over the bench database.
+import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { readConfig } from '../../src/config.js';
 import { createDatabase } from '../../src/db/index.js';
@@ -24,6 +25,32 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 } as typeof query;
 process.on('message', () => process.send?.({ statements }));
 
+// BENCH_SQLITE_TIME=1: time each SQLite statement (by its text), the slowest in total printed to
+// stderr when the server stops — where a SQLite bench's server time goes, statement by statement.
+type Timed = Record<'run' | 'all' | 'get', (...a: unknown[]) => unknown>;
+const sqlTime = process.env.BENCH_SQLITE_TIME ? new Map<string, { n: number; ms: number }>() : null;
+if (sqlTime) {
+  const prepare = SQLite.prototype.prepare;
+  SQLite.prototype.prepare = function (this: SQLite.Database, text: string) {
+    const st = prepare.call(this, text) as unknown as Timed;
+    for (const m of ['run', 'all', 'get'] as const) {
+      const f = st[m].bind(st);
+      st[m] = (...a: unknown[]) => {
+        const t = process.hrtime.bigint();
+        try {
+          return f(...a);
+        } finally {
+          const e = sqlTime.get(text) ?? { n: 0, ms: 0 };
+          e.n++;
+          e.ms += Number(process.hrtime.bigint() - t) / 1e6;
+          sqlTime.set(text, e);
+        }
+      };
+    }
+    return st as unknown as SQLite.Statement;
+  } as typeof prepare;
+}
+
 const config = readConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DATA_DIR: process.env.BENCH_DATA_DIR ?? '/tmp/closeloop-bench' });
 const db = config.database.kind === 'postgres' ? { ...config.database, schema } : config.database;
 const handle = createDatabase(db);
@@ -33,6 +60,7 @@ await app.listen({ host: '127.0.0.1', port: Number(port) });
 console.log('READY');
 process.on('SIGTERM', async () => {
   if (tally) for (const [text, n] of [...tally].sort((a, b) => b[1] - a[1]).slice(0, 60)) console.error(String(n).padStart(7), text.slice(0, 220));
+  if (sqlTime) for (const [text, { n, ms }] of [...sqlTime].sort((a, b) => b[1].ms - a[1].ms).slice(0, 40)) console.error(String(n).padStart(7), `${ms.toFixed(0)} ms`.padStart(9), text.replace(/\s+/g, ' ').slice(0, 300));
   await stopJobs?.();
   await app.close();
   await handle.destroy();

@@ -41,7 +41,11 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     sqlite.pragma('journal_mode = WAL');
     // FULL: every commit is fsynced before it is acknowledged, so an answered write survives a
     // power cut, not only a killed process (docs/operations.md, "Durability"). NORMAL is opt-in.
-    sqlite.pragma(`synchronous = ${config.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    // On a file, FULL's sync of the WAL is done by the driver off the event loop (syncWalFile):
+    // the connection itself then runs OFF and every acknowledged commit is still fdatasynced.
+    const full = config.synchronous !== 'normal';
+    const syncWalFile = full && config.file !== ':memory:' ? `${config.file}-wal` : undefined;
+    sqlite.pragma(`synchronous = ${syncWalFile ? 'OFF' : full ? 'FULL' : 'NORMAL'}`);
     sqlite.pragma('foreign_keys = ON');
     // How long a writer waits for another process's lock before SQLITE_BUSY (answered 503 Retry-After).
     sqlite.pragma(`busy_timeout = ${Math.trunc(config.busyTimeoutMs ?? 5000)}`);
@@ -49,7 +53,7 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     // no longer fit and each insert re-reads pages from the OS. 16 MB keeps them in memory (64 MB
     // measured no faster in bench:cases, and counts against the dashboard's RSS budget).
     sqlite.pragma('cache_size = -16384');
-    const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite) });
+    const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, { syncWalFile }) });
     if (config.file === ':memory:') return { db, kind: 'sqlite', destroy: () => db.destroy() };
     sqlite.pragma('wal_autocheckpoint = 0');
     const checkpointer = startWalCheckpointer(config.file);

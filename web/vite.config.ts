@@ -43,6 +43,8 @@ export default defineConfig({
           if (id.includes('/web/src/shared/case-timeline/')) return undefined;
           // Excel import reasons are the console's only.
           if (id.includes('/web/src/shared/field-reasons-import') || id.includes('/web/src/shared/field-reasons-cells')) return undefined;
+          // The date and time inputs go with the pages that use them (the field app loads them lazily), their picker on first use.
+          if (id.includes('/web/src/shared/date-input/') || id.includes('/web/src/shared/i18n/dates')) return undefined;
           if (id.includes('/web/src/shared/')) return 'shared';
           return undefined;
         },

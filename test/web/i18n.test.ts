@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CASE_STRINGS } from '../../web/src/shared/i18n/cases.js';
 import { CONSOLE_STRINGS } from '../../web/src/shared/i18n/console.js';
 import { DASHBOARD_STRINGS } from '../../web/src/shared/i18n/dashboard.js';
+import { DATES_STRINGS } from '../../web/src/shared/i18n/dates.js';
 import en from '../../web/src/shared/i18n/en.js';
 import { ENFORCEMENT_STRINGS } from '../../web/src/shared/i18n/enforcement.js';
 import { FIELD_APP_STRINGS } from '../../web/src/shared/i18n/field-app.js';
@@ -43,6 +44,7 @@ const DICTIONARIES: [string, { zh: object; en: object }, string[]][] = [
   ['enforcement', ENFORCEMENT_STRINGS, []],
   ['dashboard', DASHBOARD_STRINGS, ['title', 'wall']],
   ['everyday use', UX_STRINGS, ['menu.cases', 'menu.registry']],
+  ['date and time inputs', DATES_STRINGS, ['placeholder.date', 'invalid.datetime', 'open.date', 'weekdays.mon', 'clear']],
   ['newspaper figures', SOURCES_STRINGS, ['title', 'patrolSelf', 'cadreCheckins']],
   ['一网通办 console pages', SERVICES_CONSOLE_STRINGS, ['nav.catalogue', 'catalogue.title', 'network.title', 'records.title', 'ratings.kpi', 'record.reveal']],
   ['role homes', HOMES_STRINGS, ['setup.title', 'today.title']],

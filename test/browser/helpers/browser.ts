@@ -22,8 +22,9 @@ export function describeBrowser(name: string, fn: () => void) {
   (available ? describe : describe.skip)(name, { timeout: BROWSER_TEST_TIMEOUT_MS }, fn);
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
+/** Chromium as the tests run it; `extraArgs` such as `--lang=en-US` set the browser's own UI locale. */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...ARGS, ...extraArgs] });
 }
 
 export async function newContext(browser: Browser, baseURL: string, opts: BrowserContextOptions = {}): Promise<BrowserContext> {

@@ -1,4 +1,7 @@
+import { formatStamp } from './dates';
 import type { Places } from './types';
+
+export { formatStamp };
 
 /**
  * Times are stored UTC and shown in Shanghai time as yyyy-MM-dd HH:mm, in both languages and
@@ -35,17 +38,4 @@ export function parseHours(text: string): [string, string][] | null {
     out.push([pad(m[1]!), pad(m[2]!)]);
   }
   return out;
-}
-
-const STAMP = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-});
-
-/** An instant as Shanghai wall time, yyyy-MM-dd HH:mm (the front office's registers use this form). */
-export function formatStamp(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const p = Object.fromEntries(STAMP.formatToParts(d).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }

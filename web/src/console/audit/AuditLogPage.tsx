@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
+import { DateInput } from '../../shared/date-input/DateInput';
 
 interface AuditItem {
   seq: number;
@@ -77,10 +78,16 @@ export function AuditLogPage() {
     e.preventDefault();
     setFilter(draft);
   };
-  const input = (name: keyof Filter, label: string, type = 'text') => (
+  const input = (name: keyof Filter, label: string) => (
     <label className="field">
       <span>{label}</span>
-      <input name={name} type={type} value={draft[name]} onChange={(e) => set({ [name]: e.target.value })} />
+      <input name={name} value={draft[name]} onChange={(e) => set({ [name]: e.target.value })} />
+    </label>
+  );
+  const day = (name: 'fromDay' | 'toDay', label: string) => (
+    <label className="field">
+      <span>{label}</span>
+      <DateInput name={name} value={draft[name]} onChange={(v) => set({ [name]: v })} />
     </label>
   );
 
@@ -92,8 +99,8 @@ export function AuditLogPage() {
         {input('action', t('account.audit.action'))}
         {input('entity', t('account.audit.entity'))}
         {input('entityId', t('account.audit.entityId'))}
-        {input('fromDay', t('account.audit.from'), 'date')}
-        {input('toDay', t('account.audit.to'), 'date')}
+        {day('fromDay', t('account.audit.from'))}
+        {day('toDay', t('account.audit.to'))}
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" data-testid="audit-search">{t('account.audit.search')}</button>
           <a className="btn" data-testid="audit-export" href={`/api/audit/export.csv?${auditQuery(filter)}`} download>

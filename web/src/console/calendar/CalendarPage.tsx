@@ -7,8 +7,10 @@ import { api, ApiError, type FieldError, request } from '../../shared/api';
 import { useMe } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { Field } from '../../shared/FieldErrors';
+import { shanghaiToday } from '../../shared/dates';
 import { formatTime, subdistrictName } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
+import { DateInput } from '../../shared/date-input/DateInput';
 
 interface Override { id: string; date: string; kind: 'holiday' | 'workday'; note: string; subdistrictId: string | null }
 interface Retimed { examined: number; moved: number; cases: { caseId: string; number: string; dueBefore: string; dueAfter: string }[] }
@@ -24,7 +26,7 @@ export function CalendarPage() {
   const lang = i18n.language;
   const me = useMe();
   const subs = useMemo(() => [...new Set(me.user.scope.map((s) => s.subdistrictId))], [me]);
-  const [year, setYear] = useState(() => new Date().getFullYear() + 1);
+  const [year, setYear] = useState(() => Number(shanghaiToday().slice(0, 4)) + 1);
   const [scope, setScope] = useState<string>(subs.length === 1 ? subs[0]! : '');
   const [schedule, setSchedule] = useState('');
   const [previewed, setPreviewed] = useState<{ text: string; result: YearImport } | null>(null);
@@ -154,7 +156,7 @@ export function CalendarPage() {
         <h2>{t('console.calendar.dayTitle')}</h2>
         <div className="calendar-row">
           <Field label={t('console.calendar.date')} name="date" errors={errors}>
-            <input type="date" value={day.date} onChange={(e) => setDay({ ...day, date: e.target.value })} data-testid="calendar-day-date" />
+            <DateInput value={day.date} onChange={(v) => setDay({ ...day, date: v })} data-testid="calendar-day-date" />
           </Field>
           <Field label={t('console.calendar.kind')} name="kind" errors={errors}>
             <select value={day.kind} onChange={(e) => setDay({ ...day, kind: e.target.value as Override['kind'] })} data-testid="calendar-day-kind">

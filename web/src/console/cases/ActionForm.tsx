@@ -8,6 +8,8 @@ import { useApi } from '../../shared/use-api';
 import { useUnits } from './use-units';
 import { SubmitWithReason } from '../../shared/WhyDisabled';
 import '../../shared/i18n/ux';
+import { DateTimeInput } from '../../shared/date-input/DateInput';
+import { wallToIso } from '../../shared/dates';
 
 export type ActionOutcome = { ok: true; action: AllowedAction } | { ok: false; conflict: boolean; text: string };
 
@@ -58,7 +60,7 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
         if (kind === 'user') body.userId = id;
         else body.unitId = id || undefined;
       }
-      if (needs('dueAt')) body.dueAt = dueAt ? new Date(dueAt).toISOString() : undefined;
+      if (needs('dueAt')) body.dueAt = dueAt ? wallToIso(dueAt) : undefined;
       if (needs('targetCaseId')) body.targetCaseId = await resolveTarget();
       await postWithKey(`/api/cases/${c.id}/transitions`, body, `${key}-${c.version}`);
       onOutcome({ ok: true, action: a });
@@ -113,7 +115,7 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
       {needs('dueAt') ? (
         <label className="field">
           <span>{t('cases.action.dueAt')}</span>
-          <input type="datetime-local" value={dueAt} onChange={(e) => setDueAt(e.target.value)} required data-testid={`due-${a.action}`} />
+          <DateTimeInput value={dueAt} onChange={setDueAt} required data-testid={`due-${a.action}`} />
         </label>
       ) : null}
       {needs('targetCaseId') ? (

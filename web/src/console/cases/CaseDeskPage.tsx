@@ -13,6 +13,7 @@ import { useKeysetList } from '../../shared/use-keyset-list';
 import { useUrlState } from '../../shared/use-url-state';
 import { BulkDispatch } from './BulkDispatch';
 import './cases.css';
+import { DateInput } from '../../shared/date-input/DateInput';
 
 type Counts = Record<string, { count: number; capped: boolean }>;
 
@@ -144,11 +145,11 @@ export function CaseDeskPage() {
         </label>
         <label className="field">
           <span>{t('cases.filter.from')}</span>
-          <input type="date" value={f.from} onChange={(e) => set('from', e.target.value)} data-testid="filter-from" />
+          <DateInput value={f.from} onChange={(v) => set('from', v)} data-testid="filter-from" />
         </label>
         <label className="field">
           <span>{t('cases.filter.to')}</span>
-          <input type="date" value={f.to} onChange={(e) => set('to', e.target.value)} data-testid="filter-to" />
+          <DateInput value={f.to} onChange={(v) => set('to', v)} data-testid="filter-to" />
         </label>
         <label className="field">
           <span>{t('cases.desk.search')}</span>

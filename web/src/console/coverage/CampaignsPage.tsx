@@ -5,6 +5,7 @@ import { api } from '../../shared/api';
 import { useAuth, useMe } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { useApi } from '../../shared/use-api';
+import { DateInput } from '../../shared/date-input/DateInput';
 
 interface Campaign { id: string; name: string; siteKinds: string[]; startDate: string; endDate: string; sites: number; inspected: number; progress: number }
 
@@ -49,8 +50,8 @@ export function CampaignsPage() {
             {['bin_room', 'shop', 'institution'].map((k) => (
               <label key={k}><input type="checkbox" checked={form.kinds.includes(k)} onChange={(e) => setForm({ ...form, kinds: e.target.checked ? [...form.kinds, k] : form.kinds.filter((x) => x !== k) })} /> {t(`patrol.kinds.${k}`)}</label>
             ))}
-            <label>{t('patrol.campaigns.start')} <input type="date" data-testid="campaign-start" value={form.startDate} onChange={(e) => setForm({ ...form, startDate: e.target.value })} /></label>
-            <label>{t('patrol.campaigns.end')} <input type="date" data-testid="campaign-end" value={form.endDate} onChange={(e) => setForm({ ...form, endDate: e.target.value })} /></label>
+            <label>{t('patrol.campaigns.start')} <DateInput data-testid="campaign-start" value={form.startDate} onChange={(v) => setForm({ ...form, startDate: v })} /></label>
+            <label>{t('patrol.campaigns.end')} <DateInput data-testid="campaign-end" value={form.endDate} onChange={(v) => setForm({ ...form, endDate: v })} /></label>
           </div>
           {err ? <p className="alert alert-error">{err}</p> : null}
           <button type="button" className="btn btn-primary" data-testid="campaign-create" onClick={create}>{t('patrol.campaigns.create')}</button>

@@ -9,6 +9,8 @@ import '../sites/site-history.css';
 import { CadreMisses } from './CadreMisses';
 import { FlaggedInspections } from './FlaggedInspections';
 import { IntervalsForm } from './IntervalsForm';
+import { DateInput } from '../../shared/date-input/DateInput';
+import { shanghaiToday } from '../../shared/dates';
 
 interface Row { committeeId: string; committeeName: string; kind: string; sites: number; due: number; covered: number; missed: number; pending: number }
 interface Board { from: string; to: string; items: Row[]; totals: Record<string, Omit<Row, 'committeeId' | 'committeeName' | 'kind'>> }
@@ -24,7 +26,6 @@ function flagText(c: Flagged, t: (k: string, o?: Record<string, unknown>) => str
   return [manual, ...c.evidenceFlags.map((f) => t(`patrol.flags.${f.code}`, { ...f.detail }))].filter(Boolean).join('、');
 }
 
-const shanghaiToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '—');
 
 /** 巡查点位全覆盖 + 人员力量全纳入: coverage per committee and kind, missed check-ins, staff activity, flagged evidence. */
@@ -44,8 +45,8 @@ export function CoveragePage() {
         <h1>{t('patrol.board.title')}</h1>
       </div>
       <div className="filters">
-        <label>{t('patrol.board.date')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="board-from" /></label>
-        <label>{t('patrol.board.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="board-to" /></label>
+        <label>{t('patrol.board.date')} <DateInput value={from} onChange={setFrom} data-testid="board-from" /></label>
+        <label>{t('patrol.board.to')} <DateInput value={to} onChange={setTo} data-testid="board-to" /></label>
         <select value={kind} onChange={(e) => setKind(e.target.value)} aria-label={t('patrol.board.kind')}>
           <option value="">—</option>
           {kinds.map((k) => <option key={k} value={k}>{t(`patrol.kinds.${k}`)}</option>)}

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { GridCoverage } from './types';
+import { DateInput } from '../../shared/date-input/DateInput';
 
 /** "6 built, 20 planned, every grid by year end" — the grid plan as the report computes it. */
 export function GridCoverageReport({ data, asOf, by, onDates }: { data: GridCoverage | null; asOf: string; by: string; onDates(asOf: string, by: string): void }) {
@@ -10,11 +11,11 @@ export function GridCoverageReport({ data, asOf, by, onDates }: { data: GridCove
       <div className="filters">
         <label className="field">
           <span>{t('yw.coverage.asOf')}</span>
-          <input type="date" value={asOf} onChange={(e) => onDates(e.target.value, by)} data-testid="yw-cov-asof" />
+          <DateInput value={asOf} onChange={(v) => onDates(v, by)} data-testid="yw-cov-asof" />
         </label>
         <label className="field">
           <span>{t('yw.coverage.by')}</span>
-          <input type="date" value={by} onChange={(e) => onDates(asOf, e.target.value)} data-testid="yw-cov-by" />
+          <DateInput value={by} onChange={(v) => onDates(asOf, v)} data-testid="yw-cov-by" />
         </label>
       </div>
       {data ? (

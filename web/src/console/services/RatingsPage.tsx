@@ -13,6 +13,7 @@ import { ServiceSettingsPanel } from './ServiceSettingsPanel';
 import { isBadRating, type Rating, type RatingKpi } from './types';
 import { useServiceNames } from './use-service-names';
 import './services.css';
+import { DateInput } from '../../shared/date-input/DateInput';
 
 /** A Shanghai calendar day's start as an instant with its offset (the API's from/to). */
 const dayStart = (day: string) => `${day}T00:00:00+08:00`;
@@ -60,8 +61,8 @@ export function RatingsPage() {
       <div className="page-head"><h1>{t('yw.ratings.title')}</h1></div>
       <p className="muted">{t('yw.ratings.hint')}</p>
       <div className="filters">
-        <label className="field"><span>{t('yw.ratings.from')}</span><input type="date" value={from} onChange={(e) => setParam('from', e.target.value || null)} data-testid="yw-rat-from" /></label>
-        <label className="field"><span>{t('yw.ratings.to')}</span><input type="date" value={to} onChange={(e) => setParam('to', e.target.value || null)} data-testid="yw-rat-to" /></label>
+        <label className="field"><span>{t('yw.ratings.from')}</span><DateInput value={from} onChange={(v) => setParam('from', v || null)} data-testid="yw-rat-from" /></label>
+        <label className="field"><span>{t('yw.ratings.to')}</span><DateInput value={to} onChange={(v) => setParam('to', v || null)} data-testid="yw-rat-to" /></label>
         <select value={pointId} onChange={(e) => setParam('point', e.target.value || null)} aria-label={t('yw.ratings.point')} data-testid="yw-rat-point">
           <option value="">{t('yw.records.allPoints')}</option>
           {names.points.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}

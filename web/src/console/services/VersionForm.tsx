@@ -5,6 +5,7 @@ import { errorText } from '../../shared/errors';
 import { Field, OtherFieldErrors } from '../../shared/FieldErrors';
 import { bodyOf, formOf, type GuideForm, LONG_FIELDS, shanghaiToday, TEXT_FIELDS } from './guide-form';
 import { ITEM_CHANNELS, ITEM_MODES, MATERIAL_FORMS, type ServiceItemDetail } from './types';
+import { DateInput } from '../../shared/date-input/DateInput';
 
 const SHOWN = [
   ...TEXT_FIELDS, ...LONG_FIELDS, 'legalLimitDays', 'promisedLimitDays', 'visits', 'citywide', 'mode', 'channels',
@@ -75,7 +76,7 @@ export function VersionForm({ item, onPublished, onStale, onCancel }: {
       {errors.length ? <p className="alert alert-error" data-testid="vf-fix">{t('yw.catalogue.fixErrors')}</p> : null}
       <div className="form-grid">
         <Field label={t('yw.guide.effectiveFrom')} name={g('effectiveFrom')} errors={errors}>
-          <input type="date" value={form.effectiveFrom} onChange={(e) => set({ effectiveFrom: e.target.value })} data-testid="vf-effectiveFrom" />
+          <DateInput value={form.effectiveFrom} onChange={(v) => set({ effectiveFrom: v })} data-testid="vf-effectiveFrom" />
         </Field>
         {TEXT_FIELDS.map(text)}
         <Field label={t('yw.guide.legalLimitDays')} name={g('legalLimitDays')} errors={errors}>

@@ -60,6 +60,4 @@ export function bodyOf(f: GuideForm, baseVersion: number) {
 }
 
 /** Today in Shanghai, yyyy-MM-dd. */
-export function shanghaiToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
+export { shanghaiToday } from '../../shared/dates';

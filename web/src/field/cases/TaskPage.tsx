@@ -18,6 +18,8 @@ import type { SiteKind } from '../../shared/types';
 import './cases.css';
 import { SubmitWithReason } from '../../shared/WhyDisabled';
 import '../../shared/i18n/ux';
+import { LazyDateTimeInput } from '../../shared/date-input/lazy';
+import { wallToIso } from '../../shared/dates';
 
 /** One case on the phone: handle it (after-photo and note) or check it (pass / fail with a note), as the API allows. */
 export function TaskPage() {
@@ -50,7 +52,7 @@ export function TaskPage() {
         version: c.version,
         ...(note.trim() && !action.startsWith('request_') ? { note: note.trim() } : {}),
         ...(action.startsWith('request_') ? { reason: reason.trim() } : {}),
-        ...(action === 'request_extension' && dueAt ? { dueAt: new Date(dueAt).toISOString() } : {}),
+        ...(action === 'request_extension' && dueAt ? { dueAt: wallToIso(dueAt) } : {}),
         ...(action === 'handle' ? { photoIds: photos.map((p) => p.id) } : {}),
         ...(gps.status === 'ok' ? { gps: { lng: gps.fix.lng, lat: gps.fix.lat, accuracy: gps.fix.accuracyM } } : {}),
       };
@@ -127,7 +129,7 @@ export function TaskPage() {
               {request === 'request_extension' ? (
                 <label className="field">
                   <span>{t('cases.field.extendTo')}</span>
-                  <input className="m-input" type="datetime-local" value={dueAt} onChange={(e) => setDueAt(e.target.value)} required />
+                  <LazyDateTimeInput className="m-input" value={dueAt} onChange={setDueAt} required data-testid="request-due" />
                 </label>
               ) : null}
               <label className="field">

@@ -5,6 +5,8 @@ import { useParams } from 'react-router-dom';
 import type { LadderDetail, StepKind } from '../../shared/enforcement-types';
 import { api } from '../../shared/api';
 import { errorText } from '../../shared/errors';
+import { DateTimeInput } from '../../shared/date-input/DateInput';
+import { isoToWall, wallToIso } from '../../shared/dates';
 import { formatTime } from '../../shared/format';
 import { sendOrQueue } from '../../shared/outbox/send-or-queue';
 import { useApi } from '../../shared/use-api';
@@ -13,12 +15,6 @@ import { TopBar } from '../TopBar';
 import { usePosition } from '../use-position';
 
 interface Officer { id: string; name: string; username: string; me: boolean }
-
-/** datetime-local value (Shanghai wall time as the phone shows it) of an ISO instant. */
-const localInput = (iso: string) => {
-  const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-};
 
 /** The officer's flow on the phone: photos, education, the document with its deadline or fine, the subject's acknowledgement. */
 export function LadderStepPage() {
@@ -78,7 +74,7 @@ function StepForm({ ladder: d, step, officers, onDone }: { ladder: LadderDetail;
   const needs = (f: string) => step.requires.includes(f);
   const [photoId, setPhotoId] = useState<string | null>(null);
   const [education, setEducation] = useState(true);
-  const [deadline, setDeadline] = useState(d.suggestedDeadlineAt ? localInput(d.suggestedDeadlineAt) : '');
+  const [deadline, setDeadline] = useState(d.suggestedDeadlineAt ? isoToWall(d.suggestedDeadlineAt) : '');
   const [deadlineReason, setDeadlineReason] = useState('');
   const [co, setCo] = useState('');
   const [ack, setAck] = useState<'signed' | 'refused' | 'absent'>('signed');
@@ -111,13 +107,13 @@ function StepForm({ ladder: d, step, officers, onDone }: { ladder: LadderDetail;
           const sent = await sendOrQueue<{ document: { number: string } | null }>({ label: `${t(`enforcement.steps.${chosen}`)} · ${d.party.name}`, path: `/api/enforcement/cases/${d.id}/steps`, body: {
             kind: chosen, version: d.version, gps, photoIds: photoId ? [photoId] : [],
             ...(chosen === 'order' && { educationGiven: education }),
-            ...(needs('deadlineAt') && { deadlineAt: deadline ? new Date(deadline).toISOString() : undefined, deadlineReason: deadlineReason || undefined }),
+            ...(needs('deadlineAt') && { deadlineAt: deadline ? wallToIso(deadline) : undefined, deadlineReason: deadlineReason || undefined }),
             ...(step.twoOfficers && { coOfficerId: co || undefined, acknowledgement: ack }),
             ...(needs('result') && { result }),
             ...((chosen === 'order' || chosen === 'notice' || chosen === 'reinspection') && facts.length ? { findings: facts } : {}),
             ...(needs('fineAmount') && { fineAmount: fine ? Number(fine) : undefined, fineReason: fineReason || undefined }),
             ...(chosen === 'statement' && { statement: { kind: statementKind, form: statementForm, text: statementText || undefined } }),
-            ...(chosen === 'hearing' && { hearing: { hostId: host, heldAt: heldAt ? new Date(heldAt).toISOString() : undefined, summary: hearingSummary } }),
+            ...(chosen === 'hearing' && { hearing: { hostId: host, heldAt: heldAt ? wallToIso(heldAt) : undefined, summary: hearingSummary } }),
             ...(chosen === 'decision' && defence ? { defence, defenceReason: defenceReason || undefined } : {}),
             ...(note && { note }),
           } });
@@ -145,9 +141,9 @@ function StepForm({ ladder: d, step, officers, onDone }: { ladder: LadderDetail;
       ) : null}
       {needs('deadlineAt') ? (
         <>
-          <label className="field"><span>{t('enforcement.field.deadline')}</span><input type="datetime-local" className="m-input" value={deadline} onChange={(e) => setDeadline(e.target.value)} data-testid="enf-deadline" /></label>
+          <label className="field"><span>{t('enforcement.field.deadline')}</span><DateTimeInput className="m-input" value={deadline} onChange={setDeadline} data-testid="enf-deadline" /></label>
           {d.suggestedDeadlineAt ? <p className="m-note" data-testid="enf-suggested">{t('enforcement.field.suggested', { time: formatTime(d.suggestedDeadlineAt, i18n.language) })}</p> : null}
-          {d.suggestedDeadlineAt && deadline !== localInput(d.suggestedDeadlineAt) ? (
+          {d.suggestedDeadlineAt && deadline !== isoToWall(d.suggestedDeadlineAt) ? (
             <label className="field"><span>{t('enforcement.field.deadlineReason')}</span><input className="m-input" value={deadlineReason} onChange={(e) => setDeadlineReason(e.target.value)} data-testid="enf-deadline-reason" /></label>
           ) : null}
         </>
@@ -182,7 +178,7 @@ function StepForm({ ladder: d, step, officers, onDone }: { ladder: LadderDetail;
               {officers.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
             </select>
           </label>
-          <label className="field"><span>{t('enforcement.field.hearingAt')}</span><input type="datetime-local" className="m-input" value={heldAt} onChange={(e) => setHeldAt(e.target.value)} /></label>
+          <label className="field"><span>{t('enforcement.field.hearingAt')}</span><DateTimeInput className="m-input" value={heldAt} onChange={setHeldAt} data-testid="enf-hearing-at" /></label>
           <label className="field"><span>{t('enforcement.field.hearingSummary')}</span><textarea className="m-input" rows={4} value={hearingSummary} onChange={(e) => setHearingSummary(e.target.value)} /></label>
         </>
       ) : null}

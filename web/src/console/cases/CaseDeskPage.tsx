@@ -155,6 +155,8 @@ export function CaseDeskPage() {
           <span>{t('cases.desk.search')}</span>
           <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="case-search" />
         </label>
+        {/* Enter searches: with the date fields the form has several text fields, and then browsers submit on Enter only through a submit button. */}
+        <button type="submit" className="visually-hidden" tabIndex={-1} aria-hidden="true">{t('cases.desk.search')}</button>
       </form>
       {error ? <p className="alert alert-error">{errorText(t, error)}</p> : null}
       {isDesk && selected.size ? (

@@ -18,7 +18,7 @@ import type { SiteKind } from '../../shared/types';
 import './cases.css';
 import { SubmitWithReason } from '../../shared/WhyDisabled';
 import '../../shared/i18n/ux';
-import { LazyDateTimeInput } from '../../shared/date-input/lazy';
+import { DateTimeInput } from '../../shared/date-input/DateInput';
 import { wallToIso } from '../../shared/dates';
 
 /** One case on the phone: handle it (after-photo and note) or check it (pass / fail with a note), as the API allows. */
@@ -129,7 +129,7 @@ export function TaskPage() {
               {request === 'request_extension' ? (
                 <label className="field">
                   <span>{t('cases.field.extendTo')}</span>
-                  <LazyDateTimeInput className="m-input" value={dueAt} onChange={setDueAt} required data-testid="request-due" />
+                  <DateTimeInput className="m-input" value={dueAt} onChange={setDueAt} required data-testid="request-due" />
                 </label>
               ) : null}
               <label className="field">

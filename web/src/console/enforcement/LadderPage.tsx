@@ -70,7 +70,7 @@ export function LadderPage() {
             {s.gps ? <small className="muted"> · GPS {s.gps.lat.toFixed(5)}, {s.gps.lng.toFixed(5)}</small> : null}
             {s.note ? <div className="muted">{s.note}</div> : null}
             {s.photoIds.length ? (
-              <div>{s.photoIds.map((pid) => <a key={pid} href={`/api/photos/${pid}`} target="_blank" rel="noreferrer"><img src={`/api/photos/${pid}/thumb`} alt="" style={{ maxWidth: 80, marginRight: 6, borderRadius: 4 }} /></a>)}</div>
+              <div>{s.photoIds.map((pid, i) => <a key={pid} href={`/api/photos/${pid}`} target="_blank" rel="noreferrer"><img src={`/api/photos/${pid}/thumb`} alt={t('console.a11y.photo', { n: i + 1 })} style={{ maxWidth: 80, marginRight: 6, borderRadius: 4 }} /></a>)}</div>
             ) : null}
           </li>
         ))}

@@ -12,6 +12,7 @@ import { ImportResult, type ImportOutcome } from './ImportResult';
 export function ImportButton({ endpoint, testId, onImported }: { endpoint: string; testId: string; onImported(): void }) {
   const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
   const [busy, setBusy] = useState<'checking' | 'importing' | null>(null);
   const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
 
@@ -51,7 +52,7 @@ export function ImportButton({ endpoint, testId, onImported }: { endpoint: strin
 
   return (
     <>
-      <button type="button" className="btn" data-testid={testId} disabled={busy !== null} onClick={() => input.current?.click()}>
+      <button ref={button} type="button" className="btn" data-testid={testId} disabled={busy !== null} onClick={() => input.current?.click()}>
         {busy === 'checking' ? t('excel.checking') : busy === 'importing' ? t('excel.uploading') : t('excel.import')}
       </button>
       <input
@@ -62,7 +63,7 @@ export function ImportButton({ endpoint, testId, onImported }: { endpoint: strin
         accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         onChange={(e) => void chosen(e)}
       />
-      {outcome ? <ImportResult outcome={outcome} busy={busy === 'importing'} onConfirm={(f) => void confirm(f)} onClose={() => setOutcome(null)} /> : null}
+      {outcome ? <ImportResult outcome={outcome} busy={busy === 'importing'} onConfirm={(f) => void confirm(f)} onClose={() => setOutcome(null)} returnFocusTo={button} /> : null}
     </>
   );
 }

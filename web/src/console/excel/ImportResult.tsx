@@ -1,7 +1,9 @@
+import { type RefObject, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RowError } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { importReasonZh } from '../../shared/field-reasons-import';
+import { useDialogFocus } from './dialog-focus';
 
 export type ImportOutcome =
   | { kind: 'preview'; file: File; count: number }
@@ -15,11 +17,13 @@ export function rowReasonText(lang: string, reason: string): string {
 }
 
 /** The answer of an import, as a dialog: the preview to confirm, a count, a table of bad rows, or a message. */
-export function ImportResult({ outcome, busy = false, onConfirm, onClose }: { outcome: ImportOutcome; busy?: boolean; onConfirm?(file: File): void; onClose(): void }) {
+export function ImportResult({ outcome, busy = false, onConfirm, onClose, returnFocusTo }: { outcome: ImportOutcome; busy?: boolean; onConfirm?(file: File): void; onClose(): void; returnFocusTo: RefObject<HTMLElement | null> }) {
   const { t, i18n } = useTranslation();
+  const dialog = useRef<HTMLDivElement>(null);
+  useDialogFocus(dialog, { step: `${outcome.kind}${busy ? '-busy' : ''}`, canClose: !busy, onClose, returnTo: returnFocusTo });
   return (
     <div className="dialog-backdrop" role="presentation">
-      <div className="dialog card" role="dialog" aria-modal="true" aria-labelledby="import-result-title" data-testid="import-result">
+      <div ref={dialog} tabIndex={-1} className="dialog card" role="dialog" aria-modal="true" aria-labelledby="import-result-title" data-testid="import-result">
         <h2 id="import-result-title" className="visually-hidden">{t('excel.import')}</h2>
         {outcome.kind === 'preview' ? (
           <p className="alert alert-info" data-testid="import-preview">
@@ -59,7 +63,7 @@ export function ImportResult({ outcome, busy = false, onConfirm, onClose }: { ou
               {busy ? t('excel.uploading') : t('excel.confirm')}
             </button>
           ) : null}
-          <button type="button" className={outcome.kind === 'preview' && outcome.count > 0 ? 'btn' : 'btn btn-primary'} disabled={busy} onClick={onClose}>
+          <button type="button" className={outcome.kind === 'preview' && outcome.count > 0 ? 'btn' : 'btn btn-primary'} disabled={busy} onClick={onClose} data-testid="import-close">
             {outcome.kind === 'preview' ? t('excel.cancel') : t('common.close')}
           </button>
         </div>

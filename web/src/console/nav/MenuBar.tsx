@@ -27,7 +27,11 @@ export function MenuBar() {
       if (ref.current && !ref.current.contains(e.target as Node)) setOpen(null);
     };
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setOpen(null);
+      if (e.key !== 'Escape') return;
+      // Focus on a link of the list would be lost when the list hides: it goes back to the group's button.
+      const group = ref.current?.querySelector<HTMLElement>(`[data-testid="navgroup-${open}"]`);
+      if (group?.parentElement?.contains(document.activeElement)) group.focus();
+      setOpen(null);
     };
     document.addEventListener('mousedown', onDown);
     document.addEventListener('keydown', onKey);

@@ -80,11 +80,11 @@ export function NetworkPage() {
       </div>
       <p className="muted">{t('yw.network.hint')}</p>
       <div className="filters">
-        <select value={kind} onChange={(e) => setParam('kind', e.target.value || null)} data-testid="yw-net-kind">
+        <select value={kind} onChange={(e) => setParam('kind', e.target.value || null)} data-testid="yw-net-kind" aria-label={t('yw.network.kind')}>
           <option value="">{t('yw.network.allKinds')}</option>
           {POINT_KINDS.map((k) => <option key={k} value={k}>{t(`yw.kinds.${k}`)}</option>)}
         </select>
-        <select value={status} onChange={(e) => setParam('status', e.target.value || null)} data-testid="yw-net-status">
+        <select value={status} onChange={(e) => setParam('status', e.target.value || null)} data-testid="yw-net-status" aria-label={t('yw.network.status')}>
           <option value="">{t('yw.network.allStatuses')}</option>
           {POINT_STATUSES.map((s) => <option key={s} value={s}>{t(`yw.pointStatus.${s}`)}</option>)}
         </select>

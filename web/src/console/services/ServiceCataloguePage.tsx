@@ -42,9 +42,9 @@ export function ServiceCataloguePage() {
       </div>
       <p className="muted">{t('yw.catalogue.hint')}</p>
       <form className="filters" onSubmit={(e) => { e.preventDefault(); setParam('q', typed.trim() || null); }}>
-        <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder={t('yw.catalogue.search')} data-testid="yw-cat-search" />
+        <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder={t('yw.catalogue.search')} aria-label={t('yw.catalogue.search')} data-testid="yw-cat-search" />
         <button type="submit" className="btn">{t('common.search')}</button>
-        <select value={categoryId} onChange={(e) => setParam('category', e.target.value || null)} data-testid="yw-cat-category">
+        <select value={categoryId} onChange={(e) => setParam('category', e.target.value || null)} data-testid="yw-cat-category" aria-label={t('yw.catalogue.category')}>
           <option value="">{t('yw.catalogue.allCategories')}</option>
           {categories.map((c) => <option key={c.id} value={c.id}>{en ? c.nameEn : c.nameZh}（{c.items.length}）</option>)}
         </select>

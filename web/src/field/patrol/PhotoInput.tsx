@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import '../../shared/i18n/outbox';
 import { ApiError } from '../../shared/api';
@@ -23,10 +23,12 @@ export function PhotoInput({ label, testId, onUploaded, offline = false }: { lab
   const [thumb, setThumb] = useState<string | null>(null);
   const [error, setError] = useState('');
   const [pending, setPending] = useState(false);
+  const labelId = useId();
   return (
     <div className="field" data-testid={`${testId}-wrap`}>
-      <span>{label}</span>
+      <span id={labelId}>{label}</span>
       <input
+        aria-labelledby={labelId}
         type="file"
         accept="image/*"
         capture="environment"

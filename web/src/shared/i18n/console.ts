@@ -7,6 +7,7 @@ import i18n from 'i18next';
  */
 const zh = {
   nav: { catalogue: '问题类别', inbox: '消息', notifications: '消息推送', tokens: '接口令牌' },
+  a11y: { photo: '照片 {{n}}（在新窗口打开）' },
   catalogue: {
     title: '问题类别目录', hint: '大类 → 小类 → 立案标准，各环节时限在这里维护。修改时限只影响之后的案件。',
     readOnly: '仅管理员可修改问题类别。', subdistrict: '街道', showInactive: '显示已停用',
@@ -104,6 +105,7 @@ const zh = {
 
 const en: typeof zh = {
   nav: { catalogue: 'Catalogue', inbox: 'Inbox', notifications: 'Notifications', tokens: 'API tokens' },
+  a11y: { photo: 'Photo {{n}} (opens in a new window)' },
   catalogue: {
     title: 'Problem catalogue', hint: 'Class → sub-class → working standard, with the time limit of each stage. New limits apply to cases created afterwards.',
     readOnly: 'Only administrators can change the catalogue.', subdistrict: 'Subdistrict', showInactive: 'Show inactive',

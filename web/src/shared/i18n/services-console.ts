@@ -22,7 +22,7 @@ const zh = {
   weekdays: { d1: '周一', d2: '周二', d3: '周三', d4: '周四', d5: '周五', d6: '周六', d7: '周日' },
   catalogue: {
     title: '事项目录（办事指南）', hint: '大类 → 事项，每个事项按版本发布办事指南；办件保留受理时所用的版本。',
-    search: '事项名称或编码', allCategories: '全部大类', itemCount: '共 {{count}} 项事项', count: '{{count}} 项',
+    search: '事项名称或编码', category: '大类', allCategories: '全部大类', itemCount: '共 {{count}} 项事项', count: '{{count}} 项',
     select: '在左侧选择一个事项查看办事指南。', noGuide: '尚无生效的办事指南', basicCode: '基本编码', implCode: '实施编码',
     version: '第 {{n}} 版', effectiveFrom: '生效日期', current: '现行', upcoming: '待生效', past: '已替代', versions: '版本记录',
     guide: '办事指南', prefix: '取号前缀', publish: '发布新版本', publishTitle: '发布「{{name}}」第 {{n}} 版',
@@ -133,7 +133,7 @@ const en: typeof zh = {
   weekdays: { d1: 'Mon', d2: 'Tue', d3: 'Wed', d4: 'Thu', d5: 'Fri', d6: 'Sat', d7: 'Sun' },
   catalogue: {
     title: 'Service items (guides)', hint: 'Categories → items; each item publishes its guide in versions, and a record keeps the version it was accepted under.',
-    search: 'Item name or code', allCategories: 'All categories', itemCount: '{{count}} items', count: '{{count}}',
+    search: 'Item name or code', category: 'Category', allCategories: 'All categories', itemCount: '{{count}} items', count: '{{count}}',
     select: 'Choose an item on the left to read its guide.', noGuide: 'No guide in effect yet', basicCode: 'Basic code', implCode: 'Implementation code',
     version: 'Version {{n}}', effectiveFrom: 'Effective from', current: 'Current', upcoming: 'Upcoming', past: 'Superseded', versions: 'Versions',
     guide: 'Guide', prefix: 'Ticket prefix', publish: 'Publish a new version', publishTitle: 'Publish version {{n}} of “{{name}}”',

@@ -1,0 +1,69 @@
+/// <reference lib="dom" />
+import { afterAll, beforeAll, it } from 'vitest';
+import { expectAccessible } from './helpers/axe.js';
+import { describeBrowser, newContext } from './helpers/browser.js';
+import { caseInLoop } from './helpers/demo-cases.js';
+import { ensureServicesDemo } from './helpers/services.js';
+import { LANGS, roleSessions } from './helpers/sessions.js';
+import { browserSuite, subdistrictOf } from './helpers/suite.js';
+
+describeBrowser('accessibility of the console: the main pages of each role have no serious axe violations, in Chinese and English', () => {
+  const suite = browserSuite();
+  const sessions = roleSessions(suite, { signInPath: '/sign-in', context: { viewport: { width: 1366, height: 900 } } });
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    await ensureServicesDemo(suite.server);
+    const sd = await subdistrictOf(suite.server, 'operator');
+    ids.case = await caseInLoop(suite, sd, 'handled');
+  });
+  afterAll(async () => {
+    await sessions.close();
+  });
+
+  for (const lang of LANGS) {
+    it(`sign-in (${lang})`, async () => {
+      const ctx = await newContext(suite.browser, suite.server.url, { viewport: { width: 1366, height: 900 } });
+      await ctx.addInitScript((l) => localStorage.setItem('closeloop.lang', l), lang);
+      const page = await ctx.newPage();
+      await page.goto('/sign-in');
+      await page.locator('form.sign-in-form').waitFor();
+      await expectAccessible(page, `sign-in ${lang}`);
+      // A failed sign-in shows its error; that state too.
+      await page.locator('input[name=username]').fill('operator');
+      await page.locator('input[name=password]').fill('wrong-password');
+      await page.locator('form.sign-in-form button[type=submit]').click();
+      await page.locator('form.sign-in-form [role=alert], form.sign-in-form .alert').first().waitFor();
+      await expectAccessible(page, `sign-in error ${lang}`);
+      await ctx.close();
+    });
+
+    const PAGES: { name: string; user: string; path: () => string }[] = [
+      { name: 'dashboard', user: 'operator', path: () => '/dashboard' },
+      { name: 'dashboard wall mode', user: 'leader', path: () => '/dashboard/wall' },
+      { name: 'cases desk', user: 'operator', path: () => '/cases' },
+      { name: 'case detail', user: 'operator', path: () => `/cases/${ids.case}` },
+      { name: 'new case', user: 'operator', path: () => '/cases/new' },
+      { name: 'sites (map and list)', user: 'operator', path: () => '/sites' },
+      { name: 'enforcement desk', user: 'enforcer1', path: () => '/enforcement' },
+      { name: 'inbox', user: 'operator', path: () => '/inbox' },
+      { name: 'staff', user: 'admin', path: () => '/staff' },
+      { name: 'calendar', user: 'admin', path: () => '/calendar' },
+      { name: 'setup checklist', user: 'admin', path: () => '/setup' },
+      { name: 'open311 keys', user: 'admin', path: () => '/open311' },
+      { name: 'cadre home', user: 'cadre01', path: () => '/today' },
+      { name: 'services catalogue', user: 'operator', path: () => '/services/catalogue' },
+      { name: 'service network', user: 'operator', path: () => '/services/network' },
+      { name: 'service records', user: 'operator', path: () => '/services/records' },
+      { name: 'ratings', user: 'operator', path: () => '/services/ratings' },
+      { name: 'window screen', user: 'cadre01', path: () => '/services/window' },
+      { name: 'handler tasks', user: 'handler1', path: () => '/cases?queue=mine' },
+    ];
+    for (const p of PAGES) {
+      it(`${p.name} as ${p.user} (${lang})`, async () => {
+        const page = await sessions.visit(p.user, lang, p.path());
+        await expectAccessible(page, `${p.name} ${lang}`);
+      });
+    }
+  }
+});

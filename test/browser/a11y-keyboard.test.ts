@@ -135,6 +135,10 @@ describeBrowser('keyboard: the console is used without a mouse, the focus always
   it("the import dialog takes the focus, keeps Tab inside, closes on Escape and gives the focus back to the button that opened it", async () => {
     const ctx = await newContext(suite.browser, suite.server.url, { viewport: { width: 1366, height: 900 } });
     const page = await ctx.newPage();
+    // The file chooser is answered by the test with a workbook; listening from the start makes
+    // Playwright intercept the chooser before any key is pressed.
+    const file = { name: 'ledger.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await siteWorkbook() };
+    const chosen = new Promise<void>((resolve) => page.once('filechooser', (fc) => void fc.setFiles(file).then(resolve)));
     await page.goto('/sign-in');
     await page.locator('input[name=username]').fill('admin');
     await page.locator('input[name=password]').fill(DEMO_PASSWORD);
@@ -145,9 +149,7 @@ describeBrowser('keyboard: the console is used without a mouse, the focus always
     await importButton.waitFor();
     await importButton.focus();
     expect((await focusStop(page)).id).toBe('site-import');
-    // Enter on the button opens the file chooser (the test answers it with a workbook).
-    const file = { name: 'ledger.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await siteWorkbook() };
-    const chosen = new Promise<void>((resolve) => page.once('filechooser', (fc) => void fc.setFiles(file).then(resolve)));
+    // Enter on the button opens the file chooser.
     await page.keyboard.press('Enter');
     await chosen;
     await page.getByTestId('import-preview').waitFor();

@@ -1,4 +1,6 @@
 /// <reference lib="dom" />
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
@@ -24,6 +26,20 @@ async function expectSideBySide(page: Page) {
   for (const l of [before, after]) expect(await l.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   expect(await page.getByTestId('photo-before').count()).toBe(1);
   expect(await page.getByTestId('photo-after').count()).toBe(1);
+}
+
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Serious or critical axe-core violations inside the given parts of the page (labels, contrast, names). */
+async function seriousViolations(page: Page, selectors: string[]): Promise<string[]> {
+  // Evaluated through the protocol, so the app's Content-Security-Policy does not refuse it.
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (include) => {
+    type Result = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<Result> } }).axe;
+    const r = await axe.run({ include: include.map((s) => [s]) }, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }, selectors);
 }
 
 /** Waits for the next answer of a POST to a path matching `re` and returns its status. */
@@ -156,6 +172,7 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     expect(await field.nth(3).getByTestId('event-actor').textContent()).toBe(`${s.userName}（${s.unitName}）`);
     expect(await field.nth(3).getByTestId('event-place').textContent()).toBe(' · 距点位 3\u00a0米 · 在电子围栏内');
     await saveShot(phone, 'case-task-timeline-phone', true);
+    expect(await seriousViolations(phone, ['[data-testid=before-after]', '[data-testid=case-timeline]'])).toEqual([]);
     await phone.getByTestId('check-note').fill('现场已整洁');
     post = nextPost(phone, new RegExp(`^/api/cases/${caseId}/transitions$`));
     await phone.getByTestId('check-pass').click();
@@ -193,6 +210,7 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     expect(thumb).toBe(true);
     await expectSideBySide(desk);
     await saveShot(desk, 'case-detail-timeline', true);
+    expect(await seriousViolations(desk, ['[data-testid=before-after]', '[data-testid=case-timeline]'])).toEqual([]);
     // The after photo opens at full size.
     const [full] = await Promise.all([desk.waitForEvent('popup'), desk.getByTestId('photo-after').first().click()]);
     await full.waitForLoadState();

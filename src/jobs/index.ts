@@ -15,6 +15,7 @@ import { INTERVAL_MS as PARTITIONS_INTERVAL_MS, partitionsPoller } from './parti
 import { INTERVAL_MS as NEW_REPORTS_INTERVAL_MS, newReportsPoller } from './new-reports.js';
 import { INTERVAL_MS as TERMINAL_HEALTH_INTERVAL_MS, terminalHealthPoller } from './terminal-health.js';
 import { INTERVAL_MS as SERVICE_NO_SHOWS_INTERVAL_MS, serviceNoShowsPoller } from './service-no-shows.js';
+import { INTERVAL_MS as SERVICE_OVERDUE_INTERVAL_MS, serviceOverduePoller } from './service-overdue.js';
 
 /** Each job's polling interval (job lag counts beyond it). */
 export const JOB_INTERVALS_MS: Record<string, number> = {
@@ -30,6 +31,7 @@ export const JOB_INTERVALS_MS: Record<string, number> = {
   'new-reports': NEW_REPORTS_INTERVAL_MS,
   'terminal-health': TERMINAL_HEALTH_INTERVAL_MS,
   'service-no-shows': SERVICE_NO_SHOWS_INTERVAL_MS,
+  'service-overdue': SERVICE_OVERDUE_INTERVAL_MS,
 };
 
 /** Seconds each job is behind (oldest due item not processed), for a metrics gauge per job. */
@@ -48,7 +50,7 @@ export interface JobDeps {
 
 /** Every background job of `closeloop serve`. Add a job: create its poller here. */
 export function createJobs(deps: JobDeps): Poller[] {
-  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), open311WebhookPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps), retentionPoller(deps), partitionsPoller(deps), newReportsPoller(deps), terminalHealthPoller(deps), serviceNoShowsPoller(deps)];
+  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), open311WebhookPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps), retentionPoller(deps), partitionsPoller(deps), newReportsPoller(deps), terminalHealthPoller(deps), serviceNoShowsPoller(deps), serviceOverduePoller(deps)];
 }
 
 /** Starts every job; the returned function stops them and waits for running rounds (`.jobs` lists them for /metrics). */

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Db } from '../db/index.js';
 import { FEED_CHANNEL_PREFIX, foldedEventsBetween } from '../domain/dashboard/fold-events.js';
 import type { DashboardHub } from '../domain/dashboard/hub.js';
+import { SERVICES_CHANNEL_PREFIX, parseServiceChange } from '../domain/dashboard/service-changes.js';
 
 export interface LiveFeedOptions {
   url: string;
@@ -36,9 +37,15 @@ interface Notice {
  * what this instance last delivered per subdistrict, so a batch arriving twice is shown once
  * and, after a dropped connection, a catch-up against the rollup cursors delivers what was
  * folded meanwhile: nothing is lost. (SQLite is single-process: the job publishes directly.)
+ *
+ * Front-office changes (records, tickets, appointments, ratings, terminals) travel the same
+ * connection on a second channel, NOTIFYed by the change's own transaction at commit
+ * (src/domain/dashboard/service-changes.ts); after a reconnect every front-office viewer re-reads,
+ * since what changed meanwhile is not kept.
  */
 export function startLiveFeed(o: LiveFeedOptions): LiveFeed {
   const channel = `${FEED_CHANNEL_PREFIX}${o.schema ?? 'public'}`;
+  const servicesChannel = `${SERVICES_CHANNEL_PREFIX}${o.schema ?? 'public'}`;
   let client: pg.Client | null = null;
   let stopped = false;
   let reconnects = 0;
@@ -59,6 +66,7 @@ export function startLiveFeed(o: LiveFeedOptions): LiveFeed {
   /** After (re)connecting: whatever was folded while we were not listening. */
   const catchUp = async () => {
     const first = !initialized;
+    if (!first) o.hub.resyncServices();
     const cursors = await o.db.selectFrom('rollup_cursors').select(['subdistrict_id', 'seq']).execute();
     for (const c of cursors) {
       // On start-up we deliver only what is folded from now on.
@@ -75,6 +83,12 @@ export function startLiveFeed(o: LiveFeedOptions): LiveFeed {
     if (stopped) return;
     const c = new pg.Client({ connectionString: o.url, ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}) });
     c.on('notification', (msg) => {
+      if (msg.channel === servicesChannel && msg.payload) {
+        const change = parseServiceChange(msg.payload);
+        // Through the queue: a reconnect's resync is never overtaken by an older notice.
+        if (change) enqueue(async () => o.hub.announceServices([change]));
+        return;
+      }
       if (msg.channel !== channel || !msg.payload) return;
       let n: Notice;
       try {
@@ -100,6 +114,7 @@ export function startLiveFeed(o: LiveFeedOptions): LiveFeed {
     try {
       await c.connect();
       await c.query(`LISTEN "${channel}"`);
+      await c.query(`LISTEN "${servicesChannel}"`);
       client = c;
       backoff = 250;
       // Listening first, then catching up: a batch committed in between is seen by both, and

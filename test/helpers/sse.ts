@@ -14,12 +14,12 @@ export interface SseStream {
   close(): void;
 }
 
-/** Opens the dashboard stream at a server URL; resolves once the server said `ready`. */
-export function openDashboardStream(baseUrl: string, cookie: string, headers: Record<string, string> = {}): Promise<SseStream> {
+/** Opens the dashboard stream (or another SSE path) at a server URL; resolves once the server said `ready`. */
+export function openDashboardStream(baseUrl: string, cookie: string, headers: Record<string, string> = {}, path = '/api/dashboard/stream'): Promise<SseStream> {
   return new Promise((resolve, reject) => {
     const events: SseEvent[] = [];
     const waiters: { pred: (e: SseEvent) => boolean; done: (e: SseEvent) => void }[] = [];
-    const req = http.get(`${baseUrl}/api/dashboard/stream`, { headers: { cookie, ...headers } }, (res) => {
+    const req = http.get(`${baseUrl}${path}`, { headers: { cookie, ...headers } }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`stream ${res.statusCode}`));
       let buf = '';
       res.setEncoding('utf8');

@@ -4,6 +4,8 @@ import { recordFault } from '../../src/domain/service-terminals/health.js';
 import { issueTerminalToken } from '../../src/domain/service-terminals/terminals.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { createRecord, stepRecord } from '../../src/domain/service-records/records.js';
+import { callNext, issueTicket, stepTicket } from '../../src/domain/service-queue/tickets.js';
+import { waitingFigures } from '../../src/domain/service-queue/waiting-figures.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type TestContext, signInAs } from '../helpers/app.js';
 import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
@@ -30,6 +32,11 @@ const NOW = '2026-05-26T02:30:00Z'; // 10:30 in Shanghai
  *   ratings 4 (R1 R3 R5 R8), 好评 2 → 好评率 0.5; 差评 open 2 (R3 R6), past deadline 1 (R6);
  *   terminals monitored 2 (T1, T2), down 1 (T1 reported a fault);
  *   grids 4 (the district plan's first four): built 2, planned 2, none uncovered.
+ *
+ * Today's queue at YW008-CW01 (and none elsewhere): tickets issued 09:00, 09:01, 09:02; the first
+ * called 09:05 (wait 300 s) and served 09:05–09:08 (180 s), the second called 09:11 (wait 600 s)
+ * and served 09:11–09:21 (600 s), the third still waiting; yesterday's ticket does not count.
+ *   waits 300, 600 → median 450, p90 (nearest rank) 600; services 180, 600 → median 390, p90 600.
  */
 describe.each(DIALECTS)('一网通办 board (%s)', (kind) => {
   let ctx: TestContext;
@@ -87,6 +94,25 @@ describe.each(DIALECTS)('一网通办 board (%s)', (kind) => {
     await db.updateTable('service_ratings').set({ voided_at: '2026-05-26T02:04:00.000Z' }).where('id', '=', v.id).execute();
     const c8 = await rate(r8.token, '2026-05-26T02:05:00Z', 2);
     await db.updateTable('cases').set({ status: 'closed', closed_at: '2026-05-26T02:06:00.000Z' }).where('id', '=', c8.caseId!).execute();
+    {
+      const cadre = await actorOf(ctx, 'cadre01');
+      const point = await pointByCode(ctx, 'YW008-CW01');
+      const item = (await itemByName(ctx, '居住证签注')).id;
+      const tx = <T>(f: (trx: typeof db) => Promise<T>) => db.transaction().execute(f);
+      at('2026-05-25T01:00:00Z');
+      await tx((trx) => issueTicket(trx, ctx.clock.now(), point, item, { userId: cadre.userId }));
+      for (const t of ['2026-05-26T01:00:00Z', '2026-05-26T01:01:00Z', '2026-05-26T01:02:00Z']) {
+        at(t);
+        await tx((trx) => issueTicket(trx, ctx.clock.now(), point, item, { userId: cadre.userId }));
+      }
+      for (const [called, done] of [['2026-05-26T01:05:00Z', '2026-05-26T01:08:00Z'], ['2026-05-26T01:11:00Z', '2026-05-26T01:21:00Z']] as const) {
+        at(called);
+        const c = (await tx((trx) => callNext(trx, ctx.clock, cadre, { pointId: point.id })))!;
+        await tx((trx) => stepTicket(trx, ctx.clock, cadre, c.id, 'start'));
+        at(done);
+        await tx((trx) => stepTicket(trx, ctx.clock, cadre, c.id, 'finish'));
+      }
+    }
     at(NOW);
     const admin = await actorOf(ctx, 'district-admin');
     for (const code of ['YW008-T1', 'YW008-T2']) {
@@ -117,7 +143,14 @@ describe.each(DIALECTS)('一网通办 board (%s)', (kind) => {
     expect(row.zones.perGrid).toHaveLength(4);
     expect(row.zones.perGrid.map((g: { state: string }) => g.state).sort()).toEqual(['built', 'built', 'planned', 'planned']);
     expect(body.totals.records).toEqual(row.records);
-    expect('waiting' in row).toBe(false);
+    const point = await pointByCode(ctx, 'YW008-CW01');
+    expect(row.waits).toEqual([{
+      pointId: point.id, name: point.name, kind: point.kind, tickets: 3, called: 2, served: 2, waitMedianS: 450, waitP90S: 600, serviceMedianS: 390, serviceP90S: 600,
+    }]);
+    // The same figures as the waiting-times report (one computation).
+    const report = await waitingFigures(ctx.handle.db, ctx.clock, await actorOf(ctx, 'operator'), { from: '2026-05-26', to: '2026-05-26' });
+    expect(report.byPoint).toHaveLength(1);
+    expect(report.byPoint[0]).toMatchObject({ tickets: 3, waitMedianS: 450, waitP90S: 600, serviceMedianS: 390, serviceP90S: 600 });
   });
 
   it('is scoped like the dashboard: a district sees every subdistrict, a committee its windows, others are refused', async () => {
@@ -134,8 +167,12 @@ describe.each(DIALECTS)('一网通办 board (%s)', (kind) => {
     expect(mine.subdistricts).toHaveLength(1);
     expect(mine.subdistricts[0]!.records).toEqual({ acceptedToday: 5, finishedToday: 4, overdue: 1 });
     expect(mine.subdistricts[0]!.terminals).toEqual({ monitored: 0, down: 0 });
+    expect(mine.subdistricts[0]!.waits.map((w) => w.tickets)).toEqual([3]);
+    expect(xx.waits).toEqual([]);
     const cadre2 = await actorOf(ctx, 'cadre02');
-    expect((await servicesBoard(ctx.handle.db, ctx.clock, cadre2)).subdistricts[0]!.records).toEqual({ acceptedToday: 0, finishedToday: 0, overdue: 0 });
+    const theirs = (await servicesBoard(ctx.handle.db, ctx.clock, cadre2)).subdistricts[0]!;
+    expect(theirs.records).toEqual({ acceptedToday: 0, finishedToday: 0, overdue: 0 });
+    expect(theirs.waits).toEqual([]);
     // Another subdistrict's figures are not found; a patrol officer may not read the dashboard.
     const operator = await signInAs(ctx.app, 'xx-operator');
     const res = await ctx.app.inject({ method: 'GET', url: `/api/dashboard/services?subdistrictId=${(await hq()).id}`, headers: { cookie: operator } });

@@ -2,11 +2,17 @@ import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import { canSeeCommittee } from '../auth/scope.js';
 import type { FeedEvent, FoldedBatch } from './fold-events.js';
+import type { ServiceChange } from './service-changes.js';
 
 export interface HubSubscriber {
   actor: Actor;
-  /** events this viewer may see, in chain order; called once per published round */
-  deliver(events: FeedEvent[]): void;
+  /** events this viewer may see, in chain order; called once per published round (dashboards only) */
+  deliver?(events: FeedEvent[]): void;
+  /**
+   * front-office changes this viewer may see (一网通办 board, window screens); null: anything may
+   * have changed (the cross-instance feed was disconnected for a while)
+   */
+  services?(changes: ServiceChange[] | null): void;
   /** ends the viewer's connection (server shutting down) */
   close(): void;
 }
@@ -58,6 +64,7 @@ export class DashboardHub {
     }
     if (!events.length || !this.subs.size) return;
     for (const s of this.subs) {
+      if (!s.deliver) continue;
       const mine = events.filter((e) => canSeeCommittee(s.actor, e.subdistrictId, e.committeeId));
       if (!mine.length) continue;
       try {
@@ -67,16 +74,43 @@ export class DashboardHub {
       }
     }
   }
+
+  /** Front-office changes to the viewers whose scope covers them (a committee's point: that committee's and the subdistrict's viewers). */
+  announceServices(changes: ServiceChange[]) {
+    for (const s of this.subs) {
+      if (!s.services) continue;
+      const mine = changes.filter((c) => canSeeCommittee(s.actor, c.subdistrictId, c.committeeId));
+      if (!mine.length) continue;
+      try {
+        s.services(mine);
+      } catch {
+        this.subs.delete(s);
+      }
+    }
+  }
+
+  /** Every front-office viewer refreshes (changes may have been missed while the feed was down). */
+  resyncServices() {
+    for (const s of this.subs) {
+      try {
+        s.services?.(null);
+      } catch {
+        this.subs.delete(s);
+      }
+    }
+  }
 }
 
-const hubs = new WeakMap<Db, DashboardHub>();
+/** Keyed by the handle's adapter, which a transaction shares with its database: hubFor(trx) is hubFor(db). */
+const hubs = new WeakMap<object, DashboardHub>();
 
-/** The hub of a database handle (the job and the stream route share it within one process). */
+/** The hub of a database handle (the job, the stream routes and SQLite's change announcements share it within one process). */
 export function hubFor(db: Db): DashboardHub {
-  let h = hubs.get(db);
+  const key = db.getExecutor().adapter;
+  let h = hubs.get(key);
   if (!h) {
     h = new DashboardHub();
-    hubs.set(db, h);
+    hubs.set(key, h);
   }
   return h;
 }

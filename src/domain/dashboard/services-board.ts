@@ -7,6 +7,7 @@ import { addDays, shanghaiDate, shanghaiMidnight } from '../calendar/office-hour
 import { OPEN_STATUSES } from '../cases/lifecycle.js';
 import { BAD_RATING_MAX_LEVEL } from '../service-ratings/rating-input.js';
 import { gridCoverage, type GridState } from '../service-network/grid-coverage.js';
+import { figuresInScope } from '../service-queue/waiting-figures.js';
 import type { Clock } from '../shared/clock.js';
 
 export const DEFAULT_RATING_DAYS = 30;
@@ -19,10 +20,25 @@ export interface ServicesBoardRow {
   ratings: { total: number; good: number; bad: number; goodRate: number | null };
   badRatings: { open: number; pastDue: number };
   terminals: { monitored: number; down: number };
+  /** Today's queue per point that issued tickets (waiting-figures.ts): wait = called − issued, service = finished − started, in seconds. */
+  waits: PointWaits[];
   zones: {
     grids: number; builtGrids: number; plannedGrids: number; uncoveredGrids: number; builtZones: number; plannedZones: number;
     perGrid: { gridId: string; code: string; name: string; state: GridState; builtZones: number; plannedZones: number; plannedTarget: string | null }[];
   };
+}
+
+export interface PointWaits {
+  pointId: string;
+  name: string;
+  kind: string;
+  tickets: number;
+  called: number;
+  served: number;
+  waitMedianS: number | null;
+  waitP90S: number | null;
+  serviceMedianS: number | null;
+  serviceP90S: number | null;
 }
 
 type Counts = Map<string, Record<string, number>>;
@@ -124,6 +140,22 @@ export async function servicesBoard(db: Db, clock: Clock, actor: Actor, f: { sub
       .execute(),
   );
 
+  const figures = await figuresInScope(db, clock, actor, { from: today, to: today, ...(f.subdistrictId ? { subdistrictId: f.subdistrictId } : {}) });
+  const pointIds = figures.byPoint.filter((p) => p.tickets > 0).map((p) => p.pointId);
+  const points = new Map<string, { name: string; kind: string; subdistrict_id: string }>();
+  for (let i = 0; i < pointIds.length; i += 500) {
+    const rows = await db.selectFrom('service_points').select(['id', 'name', 'kind', 'subdistrict_id']).where('id', 'in', pointIds.slice(i, i + 500)).execute();
+    for (const p of rows) points.set(p.id, p);
+  }
+  const waitsOf = (subdistrictId: string): PointWaits[] =>
+    figures.byPoint
+      .filter((w) => w.tickets > 0 && points.get(w.pointId)?.subdistrict_id === subdistrictId)
+      .map((w) => ({
+        pointId: w.pointId, name: points.get(w.pointId)!.name, kind: points.get(w.pointId)!.kind, tickets: w.tickets, called: w.called, served: w.served,
+        waitMedianS: w.waitMedianS, waitP90S: w.waitP90S, serviceMedianS: w.serviceMedianS, serviceP90S: w.serviceP90S,
+      }))
+      .sort((a, b) => b.tickets - a.tickets || a.name.localeCompare(b.name));
+
   const coverage = await gridCoverage(db, clock, actor, { asOf: today, ...(f.subdistrictId ? { subdistrictId: f.subdistrictId } : {}) });
 
   const rows: ServicesBoardRow[] = names.map(({ id, name }) => {
@@ -141,6 +173,7 @@ export async function servicesBoard(db: Db, clock: Clock, actor: Actor, f: { sub
       ratings: { total, good, bad: total - good, goodRate: total ? good / total : null },
       badRatings: { open: n(b.open), pastDue: n(b.past_due) },
       terminals: { monitored: n(term.monitored), down: n(term.down) },
+      waits: waitsOf(id),
       zones: {
         grids: grids.length,
         builtGrids: grids.filter((g) => g.state === 'built').length,

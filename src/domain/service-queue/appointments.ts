@@ -17,6 +17,7 @@ import { BookingInput } from './queue-input.js';
 import { BOOKING_HORIZON_DAYS, loadBookablePoint, pointSessions, sessionsOn, slotInstant } from './slots.js';
 import { issueTicket, ticketDto } from './tickets.js';
 import { loadOverrides } from '../calendar/working-days.js';
+import { announceServiceChange } from '../dashboard/service-changes.js';
 
 /** Booking codes avoid letters and digits people confuse (0/O, 1/I). */
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -103,6 +104,7 @@ export async function bookAppointment(db: Db, clock: Clock, raw: BookingInput) {
     no_show_at: null, ticket_id: null,
   };
   await db.insertInto('service_appointments').values(row).execute();
+  await announceServiceChange(db, { subdistrictId: row.subdistrict_id, committeeId: row.committee_id, pointId: row.point_id, kind: 'appointment' });
   return { appointment: await publicView(db, row, now), token };
 }
 
@@ -132,6 +134,7 @@ export async function cancelAppointment(db: Db, clock: Clock, token: string) {
     .where('starts', '=', a.starts)
     .where('booked', '>', 0)
     .execute();
+  await announceServiceChange(db, { subdistrictId: a.subdistrict_id, committeeId: a.committee_id, pointId: a.point_id, kind: 'appointment' });
   return publicView(db, { ...a, status: 'cancelled', cancelled_at: now.toISOString() }, now);
 }
 
@@ -182,6 +185,7 @@ export async function checkIn(db: Db, clock: Clock, actor: Actor, id: string) {
     .where('status', '=', 'booked')
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw new DomainError('conflict', 'check_in: the appointment was changed meanwhile; reload it');
+  await announceServiceChange(db, { subdistrictId: a.subdistrict_id, committeeId: a.committee_id, pointId: a.point_id, kind: 'appointment' });
   const after = await db.selectFrom('service_appointments').selectAll().where('id', '=', a.id).executeTakeFirstOrThrow();
   return { appointment: appointmentDto(after), ticket: ticketDto(ticket) };
 }

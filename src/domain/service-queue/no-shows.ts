@@ -2,6 +2,7 @@ import type { Db } from '../../db/index.js';
 import { assertLease, type HeldLease } from '../jobs/lease.js';
 import { serviceSettings } from '../service-ratings/settings.js';
 import type { Clock } from '../shared/clock.js';
+import { announceServiceChange } from '../dashboard/service-changes.js';
 
 /** At most this many appointments are marked per round (the next round takes the rest). */
 const BATCH = 2000;
@@ -19,7 +20,7 @@ export async function markNoShows(db: Db, clock: Clock, opts: { lease?: { held: 
     if (opts.lease) await assertLease(trx, clock, opts.lease.held, opts.lease.ttlMs);
     const due = await trx
       .selectFrom('service_appointments')
-      .select(['id', 'subdistrict_id', 'slot_start_at'])
+      .select(['id', 'subdistrict_id', 'committee_id', 'point_id', 'slot_start_at'])
       .where('status', '=', 'booked')
       .where('slot_start_at', '<=', nowIso)
       .orderBy('slot_start_at')
@@ -27,7 +28,8 @@ export async function markNoShows(db: Db, clock: Clock, opts: { lease?: { held: 
       .execute();
     const grace = new Map<string, number>();
     for (const sub of new Set(due.map((a) => a.subdistrict_id))) grace.set(sub, (await serviceSettings(trx, sub)).noShowGraceMinutes * 60_000);
-    const ids = due.filter((a) => Date.parse(a.slot_start_at) + grace.get(a.subdistrict_id)! <= now.getTime()).map((a) => a.id);
+    const marked = due.filter((a) => Date.parse(a.slot_start_at) + grace.get(a.subdistrict_id)! <= now.getTime());
+    const ids = marked.map((a) => a.id);
     let n = 0;
     for (let i = 0; i < ids.length; i += 500) {
       const res = await trx
@@ -38,6 +40,8 @@ export async function markNoShows(db: Db, clock: Clock, opts: { lease?: { held: 
         .executeTakeFirst();
       n += Number(res.numUpdatedRows);
     }
+    const points = new Map(marked.map((a) => [a.point_id, a]));
+    for (const a of points.values()) await announceServiceChange(trx, { subdistrictId: a.subdistrict_id, committeeId: a.committee_id, pointId: a.point_id, kind: 'appointment' });
     return n;
   });
 }

@@ -12,6 +12,7 @@ import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { CallNextInput, FinishInput, WalkInInput } from './queue-input.js';
 import { loadBookablePoint } from './slots.js';
+import { announceServiceChange } from '../dashboard/service-changes.js';
 
 export const ticketDto = (t: ServiceTicketTable) => ({
   id: t.id, pointId: t.point_id, itemId: t.item_id, day: t.day, seq: t.seq, number: t.number, prefix: t.prefix, source: t.source,
@@ -80,6 +81,7 @@ export async function issueTicket(
     issued_by: by.userId, called_at: null, called_by: null, window: null, started_at: null, finished_at: null, skipped_at: null, record_id: null,
   };
   await db.insertInto('service_tickets').values(row).execute();
+  await announceServiceChange(db, { subdistrictId: row.subdistrict_id, committeeId: row.committee_id, pointId: row.point_id, kind: 'ticket' });
   return row;
 }
 
@@ -129,6 +131,7 @@ export async function callNext(db: Db, clock: Clock, actor: Actor, raw: CallNext
       .where('status', '=', 'waiting')
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) === 1) {
+      await announceServiceChange(db, { subdistrictId: point.subdistrict_id, committeeId: point.committee_id, pointId: point.id, kind: 'ticket' });
       return ticketDto(await db.selectFrom('service_tickets').selectAll().where('id', '=', next.id).executeTakeFirstOrThrow());
     }
   }
@@ -174,6 +177,7 @@ export async function stepTicket(db: Db, clock: Clock, actor: Actor, id: string,
   }
   const res = await db.updateTable('service_tickets').set(set).where('id', '=', id).where('status', '=', t.status).executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw new DomainError('conflict', `${step}: the ticket was changed by someone else; reload it`);
+  await announceServiceChange(db, { subdistrictId: t.subdistrict_id, committeeId: t.committee_id, pointId: t.point_id, kind: input.recordId ? 'record' : 'ticket' });
   return ticketDto({ ...t, ...set } as ServiceTicketTable);
 }
 

@@ -10,6 +10,7 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { AppealDecisionInput, AppealInput, CallbackInput, FeedbackInput, ResolveInput } from './rating-input.js';
 import type { z } from 'zod';
+import { announceServiceChange } from '../dashboard/service-changes.js';
 
 async function loadFollowup(db: Db, actor: Actor, ratingId: string) {
   const f = await db
@@ -26,6 +27,12 @@ async function loadFollowup(db: Db, actor: Actor, ratingId: string) {
 }
 
 const isDesk = (actor: Actor) => actor.role === 'operator' || actor.role === 'admin';
+
+/** The board counts open and late 差评 and 好评率: a resolution or an upheld appeal changes them. */
+async function announceRating(db: Db, ratingId: string) {
+  const r = await db.selectFrom('service_ratings').select(['subdistrict_id', 'committee_id', 'point_id']).where('id', '=', ratingId).executeTakeFirstOrThrow();
+  await announceServiceChange(db, { subdistrictId: r.subdistrict_id, committeeId: r.committee_id, pointId: r.point_id, kind: 'rating' });
+}
 
 async function update(db: Db, id: string, set: Partial<ServiceRatingFollowupTable>, at: string) {
   await db.updateTable('service_rating_followups').set({ ...set, updated_at: at }).where('id', '=', id).execute();
@@ -55,6 +62,7 @@ export async function resolveBadRating(db: Db, clock: Clock, actor: Actor, ratin
   const c = await transitionCase(db, clock, actor, f.case_id, { action: 'handle', version: input.version, note: `${prefix}：${input.note}`, photoIds: input.photoIds });
   const at = clock.now().toISOString();
   await update(db, f.id, { resolution: input.resolution, resolved_at: at, on_time: at <= f.due_at && f.callback_at <= f.due_at ? 1 : 0 }, at);
+  await announceRating(db, ratingId);
   return { case: c, followup: await followupOf(db, actor, ratingId) };
 }
 
@@ -81,7 +89,10 @@ export async function decideAppeal(db: Db, clock: Clock, actor: Actor, ratingId:
   }
   const at = clock.now().toISOString();
   await update(db, f.id, { appeal_decided_by: actor.userId, appeal_decided_at: at, appeal_upheld: input.upheld ? 1 : 0 }, at);
-  if (input.upheld) await db.updateTable('service_ratings').set({ voided_at: at }).where('id', '=', ratingId).execute();
+  if (input.upheld) {
+    await db.updateTable('service_ratings').set({ voided_at: at }).where('id', '=', ratingId).execute();
+    await announceRating(db, ratingId);
+  }
   return followupOf(db, actor, ratingId);
 }
 

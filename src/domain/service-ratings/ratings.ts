@@ -12,6 +12,7 @@ import { newId } from '../shared/ids.js';
 import { RatingInput, isBadRating } from './rating-input.js';
 import { serviceSettings } from './settings.js';
 import { fallbackCommittee, openSystemCase } from './system-case.js';
+import { announceServiceChange } from '../dashboard/service-changes.js';
 
 const DAY_MS = 86_400_000;
 
@@ -84,6 +85,7 @@ export async function submitRating(db: Db, clock: Clock, token: string, raw: Rat
   } else {
     await db.insertInto('service_ratings').values(rating).execute();
   }
+  await announceServiceChange(db, { subdistrictId: r.subdistrict_id, committeeId: r.committee_id, pointId: r.point_id, kind: 'rating' });
   return { id: rating.id, level: rating.level, bad: isBadRating(rating.level), caseId: rating.case_id, feedbackToken };
 }
 

@@ -17,6 +17,7 @@ import { dueAfterWorkingDays } from './due-dates.js';
 import { maskIdNumber, maskName, maskPhone } from './masking.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { RecordInput, RecordStepInput, RevealInput } from './record-input.js';
+import { announceServiceChange } from '../dashboard/service-changes.js';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 export const newToken = () => randomBytes(18).toString('base64url');
@@ -126,6 +127,7 @@ export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: Reco
     version: 1, updated_at: at,
   };
   await db.insertInto('service_records').values(row).execute();
+  await announceServiceChange(db, { subdistrictId: row.subdistrict_id, committeeId: row.committee_id, pointId: row.point_id, kind: 'record' });
   return { record: recordDto(row, now), ratingToken: token };
 }
 
@@ -216,6 +218,7 @@ export async function stepRecord(db: Db, clock: Clock, actor: Actor, id: string,
     .where('version', '=', input.version)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw new DomainError('stale_version', 'The record was changed by someone else; reload it');
+  await announceServiceChange(db, { subdistrictId: r.subdistrict_id, committeeId: r.committee_id, pointId: r.point_id, kind: 'record' });
   return getRecord(db, clock, actor, id);
 }
 

@@ -11,6 +11,7 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { FaultInput, HeartbeatInput } from './terminal-input.js';
+import { announceServiceChange } from '../dashboard/service-changes.js';
 
 /**
  * A self-service terminal is a site like a bin room: when it goes quiet or reports a fault, a
@@ -31,12 +32,16 @@ async function terminalByToken(db: Db, token: string) {
   const row = await db
     .selectFrom('service_points as p')
     .innerJoin('service_terminals as t', 't.point_id', 'p.id')
-    .select(['p.id', 'p.subdistrict_id', 'p.status'])
+    .select(['p.id', 'p.subdistrict_id', 'p.committee_id', 'p.status', 't.state'])
     .where('p.terminal_token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (!row || row.status === 'closed') throw new DomainError('unauthenticated', 'Unknown or revoked terminal token: send the device token as Authorization: Bearer …');
   return row;
 }
+
+/** The board counts terminals down: a terminal going down or coming back up changes it. */
+const announceTerminal = (trx: Db, p: { id: string; subdistrict_id: string; committee_id: string | null }) =>
+  announceServiceChange(trx, { subdistrictId: p.subdistrict_id, committeeId: p.committee_id, pointId: p.id, kind: 'terminal' });
 
 /** Opens an outage and its maintenance case, unless the terminal already has an open one. */
 async function openOutage(trx: Db, clock: Clock, pointId: string, reason: OutageReason, detail: { code?: string; text?: string; silentMs?: number }) {
@@ -84,6 +89,7 @@ export async function recordHeartbeat(trx: Db, clock: Clock, token: string, raw:
       if (ev) closedCaseId = open.case_id;
     }
   }
+  if (t.state === 'down') await announceTerminal(trx, t);
   return { state: 'up' as const, recovered: open !== undefined, closedCaseId, at };
 }
 
@@ -106,6 +112,7 @@ export async function recordFault(trx: Db, clock: Clock, token: string, raw: Fau
   // Already down (gone quiet, now back with a fault): the same outage goes on, its cause now known.
   if (Number(wentDown.numUpdatedRows) !== 1) await trx.updateTable('service_terminals').set({ down_reason: 'fault' }).where('point_id', '=', t.id).execute();
   const opened = Number(wentDown.numUpdatedRows) === 1 ? await openOutage(trx, clock, t.id, 'fault', { code: input.code, text: input.text }) : null;
+  if (Number(wentDown.numUpdatedRows) === 1) await announceTerminal(trx, t);
   const open = await trx.selectFrom('service_terminal_outages').select(['id', 'case_id']).where('open_point_id', '=', t.id).executeTakeFirst();
   return { state: 'down' as const, opened: opened !== null, caseId: open?.case_id ?? null, at };
 }
@@ -151,6 +158,8 @@ export async function detectSilentTerminals(db: Db, clock: Clock, opts: SilenceO
         .where(sql<boolean>`coalesce(last_seen_at, token_issued_at) < ${cutoff}`)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) return false;
+      const p = await trx.selectFrom('service_points').select(['id', 'subdistrict_id', 'committee_id']).where('id', '=', s.point_id).executeTakeFirstOrThrow();
+      await announceTerminal(trx, p);
       return (await openOutage(trx, clock, s.point_id, 'silence', { silentMs: now.getTime() - Date.parse(s.last_word) })) !== null;
     });
     if (did) opened++;

@@ -6,8 +6,9 @@ import { scopeCondition } from '../../domain/auth/scope.js';
 import type { FeedEvent } from '../../domain/dashboard/fold-events.js';
 import { hubFor } from '../../domain/dashboard/hub.js';
 import { resolveSlice, resolveWindow } from '../../domain/dashboard/slice.js';
+import { servicesBoard } from '../../domain/dashboard/services-board.js';
 import { kpisFor } from '../../domain/dashboard/summary.js';
-import type { Deps } from '../deps.js';
+import { type Deps, reader } from '../deps.js';
 import { def } from '../route.js';
 
 export const HEARTBEAT_MS = 15_000;
@@ -26,6 +27,20 @@ function sharedKpis(deps: Deps, actor: Actor, slice: Awaited<ReturnType<typeof r
   const value = kpisFor(deps.db, slice, resolveWindow(deps.clock, { window: 'today' }));
   kpiCache.set(key, { at: Date.now(), value });
   if (kpiCache.size > 10_000) kpiCache.clear();
+  return value;
+}
+
+/** The 一网通办 board per scope, shared like the KPIs. */
+const boardCache = new Map<string, { at: number; value: Promise<unknown> }>();
+/** A board read before the last change this process heard of is not shared any more. */
+let boardChangedAt = 0;
+function sharedBoard(deps: Deps, actor: Actor) {
+  const key = JSON.stringify(actor.scope);
+  const hit = boardCache.get(key);
+  if (hit && hit.at > boardChangedAt && Date.now() - hit.at < KPI_MIN_INTERVAL_MS / 2) return hit.value;
+  const value = servicesBoard(reader(deps), deps.clock, actor);
+  boardCache.set(key, { at: Date.now(), value });
+  if (boardCache.size > 10_000) boardCache.clear();
   return value;
 }
 
@@ -48,12 +63,14 @@ async function missedEvents(deps: Deps, actor: Actor, lastId: string): Promise<F
 /**
  * Server-sent events for open dashboards: `event: case` for every folded case event the viewer may
  * see (id = the event id, so a reconnect resumes with Last-Event-ID), `event: kpis` with today's
- * KPIs of the viewer's scope after a change, and a comment heartbeat.
+ * KPIs of the viewer's scope after a change, `event: services` with the 一网通办 board of the
+ * viewer's scope after a front-office change (a record, ticket, appointment, rating or terminal in
+ * that scope; src/domain/dashboard/service-changes.ts), and a comment heartbeat.
  */
 export const stream = def({
   schema: {
     tags: ['dashboard'],
-    summary: 'Live stream (SSE) of case events and changed KPIs in the viewer\'s scope',
+    summary: 'Live stream (SSE) of case events, changed KPIs and the changed 一网通办 board in the viewer\'s scope',
     querystring: z.strictObject({ lastEventId: z.string().max(64).optional() }),
   },
   handler: async ({ req, reply, deps, actor }) => {
@@ -98,7 +115,24 @@ export const stream = def({
       if (kpiTimer || closed) return;
       kpiTimer = setTimeout(() => void pushKpis(), Math.max(0, lastKpiAt + KPI_MIN_INTERVAL_MS - Date.now()));
     };
-    const unsubscribe = hubFor(deps.db).subscribe({ actor, deliver: send, close: () => close() });
+    let boardTimer: NodeJS.Timeout | null = null;
+    let lastBoardAt = 0;
+    const pushBoard = async () => {
+      boardTimer = null;
+      lastBoardAt = Date.now();
+      try {
+        const board = await sharedBoard(deps, actor);
+        write(`event: services\ndata: ${JSON.stringify(board)}\n\n`);
+      } catch {
+        /* the next change retries */
+      }
+    };
+    const scheduleBoard = () => {
+      boardChangedAt = Date.now();
+      if (boardTimer || closed) return;
+      boardTimer = setTimeout(() => void pushBoard(), Math.max(0, lastBoardAt + KPI_MIN_INTERVAL_MS - Date.now()));
+    };
+    const unsubscribe = hubFor(deps.db).subscribe({ actor, deliver: send, services: scheduleBoard, close: () => close() });
     const heartbeat = setInterval(() => write(`: ping ${Date.now()}\n\n`), HEARTBEAT_MS);
     function close() {
       if (closed) return;
@@ -106,6 +140,7 @@ export const stream = def({
       unsubscribe();
       clearInterval(heartbeat);
       if (kpiTimer) clearTimeout(kpiTimer);
+      if (boardTimer) clearTimeout(boardTimer);
       raw.end();
     }
     raw.on('close', close);

@@ -46,7 +46,7 @@ export const sources = def({
 export const services = def({
   schema: {
     tags: ['dashboard'],
-    summary: "一网通办 board per subdistrict in my scope: today's records accepted / finished, overdue records, 好评率 over ratingDays (default 30), open 差评 and those past their deadline, terminals down, self-service zones per grid (docs/services.md)",
+    summary: "一网通办 board per subdistrict in my scope: today's records accepted / finished, overdue records, 好评率 over ratingDays (default 30), open 差评 and those past their deadline, terminals down, today's waiting and service times per point (median, p90), self-service zones per grid; live through the dashboard stream's `services` event (docs/dashboard.md)",
     querystring: z.strictObject({ subdistrictId: id.optional(), ratingDays: z.coerce.number().int().min(1).max(366).optional() }),
   },
   handler: async ({ req, deps, actor }) => servicesBoard(reader(deps), deps.clock, actor, req.query),

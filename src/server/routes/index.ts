@@ -25,6 +25,7 @@ import * as servicesPublic from './services-public.js';
 import * as terminals from './terminals.js';
 import * as serviceQueue from './service-queue.js';
 import * as serviceQueuePublic from './service-queue-public.js';
+import * as servicesStream from './services-stream.js';
 import * as catalogueXlsx from './services-catalogue-xlsx.js';
 import * as open311 from './open311.js';
 import * as open311Keys from './open311-keys.js';
@@ -229,6 +230,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/services/appointments', 'services.records.read', serviceQueue.appointments);
   r('POST', '/api/services/appointments/:id/check-in', 'services.queue', serviceQueue.checkInRoute);
   r('GET', '/api/services/queue/tickets', 'services.records.read', serviceQueue.tickets);
+  r('GET', '/api/services/stream', 'services.records.read', servicesStream.stream);
   r('POST', '/api/services/queue/tickets', 'services.queue', serviceQueue.walkIn);
   r('POST', '/api/services/queue/call-next', 'services.queue', serviceQueue.callNextRoute);
   r('POST', '/api/services/queue/tickets/:id/start', 'services.queue', serviceQueue.startTicket);

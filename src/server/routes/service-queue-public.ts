@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BookingInput } from '../../domain/service-queue/queue-input.js';
 import { bookAppointment, cancelAppointment, viewAppointment } from '../../domain/service-queue/appointments.js';
 import { BOOKING_HORIZON_DAYS, listSlots } from '../../domain/service-queue/slots.js';
-import { publicReads, publicWrites } from '../public-rate-limit.js';
+import { servicesLimit } from '../services-rate-limit.js';
 import { def } from '../route.js';
 
 const Id = z.string().min(1).max(64);
@@ -16,7 +16,7 @@ export const slots = def({
     querystring: z.strictObject({ pointId: Id, itemId: Id, days: z.coerce.number().int().min(1).max(BOOKING_HORIZON_DAYS).optional() }),
   },
   handler: async ({ req, deps }) => {
-    publicReads.check(req, 'slots');
+    await servicesLimit(deps, req, 'slots');
     return listSlots(deps.db, deps.clock, req.query);
   },
 });
@@ -24,7 +24,7 @@ export const book = def({
   access: 'public',
   schema: { tags, summary: 'Book a slot (no account, phone first); answers the booking code and, once, the link token to view or cancel it', body: BookingInput },
   handler: async ({ req, reply, deps }) => {
-    publicWrites.check(req, 'book');
+    await servicesLimit(deps, req, 'book');
     const out = await deps.db.transaction().execute((trx) => bookAppointment(trx, deps.clock, req.body));
     reply.status(201);
     return out;
@@ -34,7 +34,7 @@ export const appointment = def({
   access: 'public',
   schema: { tags, summary: 'A booking seen through its link (name and phone masked)', params: z.strictObject({ token: Token }) },
   handler: async ({ req, deps }) => {
-    publicReads.check(req, 'appointment');
+    await servicesLimit(deps, req, 'appointment');
     return viewAppointment(deps.db, deps.clock, req.params.token);
   },
 });
@@ -42,7 +42,7 @@ export const cancel = def({
   access: 'public',
   schema: { tags, summary: 'Cancel a booking through its link, before its session begins', params: z.strictObject({ token: Token }) },
   handler: async ({ req, deps }) => {
-    publicWrites.check(req, 'cancel');
+    await servicesLimit(deps, req, 'cancel');
     return deps.db.transaction().execute((trx) => cancelAppointment(trx, deps.clock, req.params.token));
   },
 });

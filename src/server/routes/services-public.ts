@@ -3,7 +3,7 @@ import { FeedbackInput, RatingInput } from '../../domain/service-ratings/rating-
 import { ratingTarget, submitRating } from '../../domain/service-ratings/ratings.js';
 import { submitFeedback } from '../../domain/service-ratings/followups.js';
 import { publicPoint, publicPointItem } from '../../domain/service-network/public-point.js';
-import { publicReads, publicWrites } from '../public-rate-limit.js';
+import { servicesLimit } from '../services-rate-limit.js';
 import { def } from '../route.js';
 import { jsonMaybeGzipped } from '../static-gzip.js';
 
@@ -15,7 +15,7 @@ export const pointPage = def({
   access: 'public',
   schema: { tags, summary: "A service point's public page: hours today and this week, the items it offers with each guide's summary", params: z.strictObject({ code: PointCode }) },
   handler: async ({ req, reply, deps }) => {
-    publicReads.check(req, 'point');
+    await servicesLimit(deps, req, 'point');
     return jsonMaybeGzipped(req.headers['accept-encoding'], reply, await publicPoint(deps.db, deps.clock, req.params.code));
   },
 });
@@ -26,7 +26,7 @@ export const pointItem = def({
     params: z.strictObject({ code: PointCode, itemId: z.string().min(1).max(64) }),
   },
   handler: async ({ req, deps }) => {
-    publicReads.check(req, 'point');
+    await servicesLimit(deps, req, 'point');
     return publicPointItem(deps.db, deps.clock, req.params.code, req.params.itemId);
   },
 });
@@ -35,7 +35,7 @@ export const ratingPage = def({
   access: 'public',
   schema: { tags, summary: 'What a rating link is about (no account; no personal data)', params: z.strictObject({ token: Token }) },
   handler: async ({ req, deps }) => {
-    publicReads.check(req, 'rating');
+    await servicesLimit(deps, req, 'rating');
     return ratingTarget(deps.db, deps.clock, req.params.token);
   },
 });
@@ -43,7 +43,7 @@ export const rate = def({
   access: 'public',
   schema: { tags, summary: 'Rate a service once (好差评), within the rating window', params: z.strictObject({ token: Token }), body: RatingInput },
   handler: async ({ req, reply, deps }) => {
-    publicWrites.check(req, 'rate');
+    await servicesLimit(deps, req, 'rate');
     const out = await deps.db.transaction().execute((trx) => submitRating(trx, deps.clock, req.params.token, req.body));
     reply.status(201);
     return out;
@@ -53,7 +53,7 @@ export const feedback = def({
   access: 'public',
   schema: { tags, summary: 'The rater judges how a 差评 was followed up', params: z.strictObject({ token: Token }), body: FeedbackInput },
   handler: async ({ req, deps }) => {
-    publicWrites.check(req, 'feedback');
+    await servicesLimit(deps, req, 'feedback');
     return deps.db.transaction().execute((trx) => submitFeedback(trx, deps.clock, req.params.token, req.body));
   },
 });

@@ -7,14 +7,11 @@ import { FaultInput, HeartbeatInput } from '../../domain/service-terminals/termi
 import { issueTerminalToken, listTerminals } from '../../domain/service-terminals/terminals.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { audited } from '../audited.js';
-import { PublicRateLimit } from '../public-rate-limit.js';
+import { servicesLimit } from '../services-rate-limit.js';
 import { def } from '../route.js';
 
 const Id = z.string().min(1).max(64);
 const tags = ['services'];
-
-/** Terminals of a centre share one address; a heartbeat a minute each leaves room for dozens. */
-const terminalCalls = new PublicRateLimit(600, 60_000);
 
 function deviceToken(req: FastifyRequest): string {
   const header = req.headers.authorization;
@@ -30,7 +27,7 @@ export const heartbeat = def({
     body: HeartbeatInput,
   },
   handler: async ({ req, deps }) => {
-    terminalCalls.check(req, 'terminal');
+    await servicesLimit(deps, req, 'terminal');
     const token = deviceToken(req);
     return deps.db.transaction().execute((trx) => recordHeartbeat(trx, deps.clock, token, req.body));
   },
@@ -43,7 +40,7 @@ export const fault = def({
     body: FaultInput,
   },
   handler: async ({ req, deps }) => {
-    terminalCalls.check(req, 'terminal');
+    await servicesLimit(deps, req, 'terminal');
     const token = deviceToken(req);
     return deps.db.transaction().execute((trx) => recordFault(trx, deps.clock, token, req.body));
   },

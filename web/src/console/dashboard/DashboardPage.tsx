@@ -8,8 +8,9 @@ import '../../shared/i18n/dashboard';
 import { SiteMap } from '../../shared/map/SiteMap';
 import { useApi } from '../../shared/use-api';
 import { Chart } from './Chart';
+import { ServicesBoard } from './ServicesBoard';
 import { SourcesPanel } from './SourcesPanel';
-import type { CategoryRow, DailyPoint, FeedCase, HourPoint, Kpis, MapSite, Rankings, Summary } from './types';
+import type { CategoryRow, DailyPoint, FeedCase, HourPoint, Kpis, MapSite, Rankings, ServicesBoard as Board, Summary } from './types';
 import { useDashboardStream } from './use-stream';
 import './dashboard.css';
 
@@ -38,7 +39,8 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
   const [win, setWin] = useState<Win>('today');
   const [tick, bump] = useLiveTick();
   const [liveKpis, setLiveKpis] = useState<Partial<Kpis> | null>(null);
-  const live = useDashboardStream(bump, (k) => setLiveKpis(k as Partial<Kpis>));
+  const [liveBoard, setLiveBoard] = useState<Board | null>(null);
+  const live = useDashboardStream({ onCase: bump, onKpis: (k) => setLiveKpis(k as Partial<Kpis>), onServices: setLiveBoard, onReconnect: bump });
   const q = { window: win };
   const summary = useApi(() => api.get<Summary>('/api/dashboard/summary', q), [win, tick]);
   const committees = useApi(() => api.get<Rankings>('/api/dashboard/rankings', { ...q, of: 'committee' }), [win, tick]);
@@ -50,6 +52,9 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
   const mapSub = subdistricts.length === 1 ? subdistricts[0] : null;
   const map = useApi(() => (mapSub ? api.get<{ sites: MapSite[] }>('/api/dashboard/map', { subdistrictId: mapSub }) : Promise.resolve({ sites: [] })), [mapSub, tick]);
   const feed = useApi(() => api.get<{ cases: FeedCase[] }>('/api/dashboard/feed', { limit: wall ? 12 : 20 }), [tick]);
+  // Read on load and after case events (a 差评's case closing changes the open count); pushed by the stream on front-office changes.
+  const fetchedBoard = useApi(() => api.get<Board>('/api/dashboard/services'), [tick]);
+  const board = [fetchedBoard.data, liveBoard].reduce<Board | null>((a, b) => (b && (!a || b.at >= a.at) ? b : a), null);
 
   const k: Partial<Kpis> = { ...(summary.data?.kpis ?? {}), ...(win === 'today' && liveKpis ? liveKpis : {}) };
   const en = i18n.language === 'en';
@@ -151,6 +156,7 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
           </div>
         ))}
       </section>
+      <ServicesBoard board={board} wall={wall} />
       <div className="dash-top">
         {mapSub && (
           <section className="dash-panel dash-map" data-testid="dash-map">

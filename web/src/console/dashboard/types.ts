@@ -20,3 +20,16 @@ export interface FeedCase {
   id: string; number: string; status: string; description: string; reportedAt: string; committeeId: string;
   category: { zh: string; en: string }; thumbUrl: string | null;
 }
+export interface PointWaits {
+  pointId: string; name: string; kind: string; tickets: number; called: number; served: number;
+  waitMedianS: number | null; waitP90S: number | null; serviceMedianS: number | null; serviceP90S: number | null;
+}
+export interface ServicesFigures {
+  records: { acceptedToday: number; finishedToday: number; overdue: number };
+  ratings: { total: number; good: number; bad: number; goodRate: Rate };
+  badRatings: { open: number; pastDue: number };
+  terminals: { monitored: number; down: number };
+  zones: { grids: number; builtGrids: number; plannedGrids: number; uncoveredGrids: number; builtZones: number; plannedZones: number };
+}
+export interface ServicesBoardRow extends ServicesFigures { subdistrictId: string; name: string; waits: PointWaits[] }
+export interface ServicesBoard { date: string; at: string; ratingWindow: { days: number }; totals: ServicesFigures | null; subdistricts: ServicesBoardRow[] }

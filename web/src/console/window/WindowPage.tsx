@@ -7,15 +7,16 @@ import '../../shared/i18n/services-window';
 import { QrCode } from '../../shared/QrCode';
 import { RecordForm } from './RecordForm';
 import type { Appointment, CatalogueItem, ServiceRecord, Ticket, WindowPoint } from './types';
+import { useServiceChanges } from './use-service-changes';
 import './window.css';
 
-const POLL_MS = 8000;
 const POINT_KEY = 'closeloop.window.point';
 
 /**
  * The window-staff screen (tablet, landscape): today's appointments with check-in, the queue with
  * 叫号 / start / skip / finish, the 办件 of the person served, and the rating QR code once done.
- * The queue and appointments refresh every few seconds (other windows call from the same queue).
+ * The queue and appointments are re-read whenever the point changes elsewhere (other windows call
+ * from the same queue; citizens book and cancel), through the front-office live stream.
  */
 export function WindowPage() {
   const { t, i18n } = useTranslation();
@@ -69,9 +70,8 @@ export function WindowPage() {
   }, [pointId, t]);
   useEffect(() => {
     void refresh();
-    const timer = setInterval(() => void refresh(), POLL_MS);
-    return () => clearInterval(timer);
   }, [refresh]);
+  const live = useServiceChanges(pointId, () => void refresh());
 
   const itemName = useCallback((id: string) => {
     const v = items.find((i) => i.id === id)?.current;
@@ -109,6 +109,7 @@ export function WindowPage() {
     <div className="win-page" data-testid="window-page">
       <header className="win-head">
         <h1>{t('ywWin.title')}</h1>
+        <span className={live ? 'win-live on' : 'win-live'} data-testid="window-live" data-live={live ? 'on' : 'off'}>{live ? t('ywWin.live') : t('ywWin.offline')}</span>
         <label className="field win-inline">
           <span>{t('ywWin.point')}</span>
           <select value={pointId} onChange={(e) => setPointId(e.target.value)} data-testid="window-point">

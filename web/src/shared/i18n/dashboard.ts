@@ -21,6 +21,13 @@ const zh = {
   map: { title: '点位地图（有在办问题的点位）', none: '当前没有在办问题的点位。', open: '在办 {{n}}' },
   feed: { title: '实时案件', empty: '暂无案件。' },
   export: { xlsx: '导出 Excel', weekly: '周报 PDF', monthly: '月报 PDF' },
+  svc: {
+    title: '一网通办', acceptedToday: '今日受理', finishedToday: '今日办结', overdue: '超期办件', goodRate: '好评率', badOpen: '在办差评',
+    terminalsDown: '终端故障', zones: '自助专区', subdistrict: '街道', point: '服务点', tickets: '取号', waits: '今日等候时间（按服务点）',
+    waitMedian: '等候中位数', waitP90: '等候 P90', serviceMedian: '办理中位数', noQueue: '今天还没有取号。',
+    goodNote: '近 {{days}} 天 {{total}} 条评价中好评 {{good}} 条', badLate: '逾期未整改 {{n}} 条', zonesValue: '已建 {{built}} · 计划 {{planned}} / {{grids}} 网格',
+    seconds: '{{n}} 秒', minutesShort: '{{n}} 分钟',
+  },
   status: { reported: '待立案', filed: '待派遣', dispatched: '处置中', handled: '待核查', closed: '已结案', cancelled: '已注销', on_hold: '挂账', merged: '已合并' },
 };
 const en: typeof zh = {
@@ -43,6 +50,13 @@ const en: typeof zh = {
   map: { title: 'Sites with open problems', none: 'No site has an open problem now.', open: '{{n}} open' },
   feed: { title: 'Live cases', empty: 'No cases yet.' },
   export: { xlsx: 'Export Excel', weekly: 'Weekly PDF', monthly: 'Monthly PDF' },
+  svc: {
+    title: 'One-stop services', acceptedToday: 'Accepted today', finishedToday: 'Finished today', overdue: 'Overdue records', goodRate: 'Good ratings', badOpen: 'Open bad ratings',
+    terminalsDown: 'Terminals down', zones: 'Self-service zones', subdistrict: 'Subdistrict', point: 'Service point', tickets: 'Tickets', waits: "Today's waiting times by point",
+    waitMedian: 'Median wait', waitP90: 'Wait p90', serviceMedian: 'Median service', noQueue: 'No tickets taken today yet.',
+    goodNote: '{{good}} good of {{total}} in {{days}} days', badLate: '{{n}} past the deadline', zonesValue: '{{built}} built · {{planned}} planned / {{grids}} grids',
+    seconds: '{{n}} s', minutesShort: '{{n}} min',
+  },
   status: { reported: 'Reported', filed: 'Filed', dispatched: 'Dispatched', handled: 'Handled', closed: 'Closed', cancelled: 'Cancelled', on_hold: 'On hold', merged: 'Merged' },
 };
 

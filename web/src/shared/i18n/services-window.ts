@@ -4,6 +4,8 @@ import i18n from 'i18next';
 const zh = {
   nav: '窗口工作台',
   title: '窗口工作台',
+  live: '实时',
+  offline: '连接中断，定时刷新',
   point: '服务点',
   window: '窗口号',
   windowHint: '例如：1号窗口',
@@ -89,6 +91,8 @@ const zh = {
 const en: typeof zh = {
   nav: 'Window desk',
   title: 'Window desk',
+  live: 'Live',
+  offline: 'Disconnected, refreshing now and then',
   point: 'Service point',
   window: 'Window',
   windowHint: 'e.g. Window 1',

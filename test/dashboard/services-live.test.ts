@@ -1,0 +1,140 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hubFor } from '../../src/domain/dashboard/hub.js';
+import { announceNewlyOverdue } from '../../src/domain/service-records/overdue-notices.js';
+import { withCheckDigit } from '../../src/domain/service-records/masking.js';
+import { createRecord } from '../../src/domain/service-records/records.js';
+import { recordFault, recordHeartbeat } from '../../src/domain/service-terminals/health.js';
+import { issueTerminalToken } from '../../src/domain/service-terminals/terminals.js';
+import { type LiveFeed, startLiveFeed } from '../../src/server/live-feed.js';
+import { type TestContext, signInAs } from '../helpers/app.js';
+import { DIALECTS } from '../helpers/db.js';
+import { type SseEvent, type SseStream, openDashboardStream } from '../helpers/sse.js';
+import { actorOf, itemByName, pointByCode, servicesContext } from '../services/helpers.js';
+
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ID = withCheckDigit('31010519900101005');
+
+type Board = { totals: { records: { acceptedToday: number; overdue: number }; ratings: { bad: number }; badRatings: { open: number }; terminals: { down: number } } };
+const board = (e: SseEvent) => e.data as Board;
+const isBoard = (pred: (b: Board) => boolean) => (e: SseEvent) => e.event === 'services' && pred(board(e));
+
+/**
+ * Front-office changes reach open dashboards (event `services`: the viewer's board) and window
+ * screens (event `change`: the point) without a reload, each viewer only within its scope. On
+ * PostgreSQL through the instance's live feed (LISTEN), as the case events do; SQLite is one process.
+ */
+for (const dialect of DIALECTS) {
+  describe(`一网通办 live on the dashboard stream [${dialect}]`, () => {
+    let ctx: TestContext;
+    let port: number;
+    let feed: LiveFeed | null = null;
+    const streams: SseStream[] = [];
+    const cookies: Record<string, string> = {};
+    const open = async (who: string, path?: string) => {
+      const s = await openDashboardStream(`http://127.0.0.1:${port}`, cookies[who]!, {}, path);
+      streams.push(s);
+      return s;
+    };
+
+    beforeAll(async () => {
+      ctx = await servicesContext(dialect);
+      for (const u of ['operator', 'cadre01', 'cadre02', 'xx-operator']) cookies[u] = await signInAs(ctx.app, u);
+      await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+      port = (ctx.app.server.address() as AddressInfo).port;
+      if (dialect === 'postgres') {
+        feed = startLiveFeed({ url: PG_URL, schema: ctx.handle.schema, db: ctx.handle.db, hub: hubFor(ctx.handle.db), maxBackoffMs: 200 });
+        await feed.ready;
+      }
+    }, 60_000);
+    afterAll(async () => {
+      for (const s of streams) s.close();
+      await feed?.stop();
+      await ctx?.close();
+    });
+
+    const record = async (who: string, pointCode: string) => {
+      const actor = await actorOf(ctx, who);
+      const point = await pointByCode(ctx, pointCode);
+      const item = await itemByName(ctx, '居住证签注');
+      return ctx.handle.db.transaction().execute((trx) =>
+        createRecord(trx, ctx.clock, actor, { pointId: point.id, itemId: item.id, applicant: { name: '吴娟', idNumber: ID, phone: null }, materials: [] }),
+      );
+    };
+
+    it("a service recorded at a committee's window reaches that committee's and the subdistrict's dashboards and window screens, no one else's", async () => {
+      const [op, c1, c2, xx] = [await open('operator'), await open('cadre01'), await open('cadre02'), await open('xx-operator')];
+      const win1 = await open('cadre01', '/api/services/stream');
+      const cw01 = await pointByCode(ctx, 'YW008-CW01');
+      await record('cadre01', 'YW008-CW01');
+      await op.waitFor(isBoard((b) => b.totals.records.acceptedToday === 1));
+      await c1.waitFor(isBoard((b) => b.totals.records.acceptedToday === 1));
+      expect((await win1.waitFor((e) => e.event === 'change')).data).toEqual({ pointId: cw01.id, kind: 'record' });
+      // Markers in another committee and another subdistrict: each viewer's first board is its own.
+      await record('cadre02', 'YW008-CW02');
+      await record('xx-cadre01', 'YW010-CW01');
+      await c2.waitFor((e) => e.event === 'services');
+      await xx.waitFor((e) => e.event === 'services');
+      for (const s of [c2, xx]) {
+        const boards = s.events.filter((e) => e.event === 'services').map((e) => board(e).totals.records.acceptedToday);
+        expect(boards.every((n) => n === 1), JSON.stringify(boards)).toBe(true);
+      }
+      await op.waitFor(isBoard((b) => b.totals.records.acceptedToday === 2));
+      // The window screen of CW01 hears only of changes it may see (its committee).
+      await c1.waitFor((e) => e.event === 'services');
+      expect(win1.events.filter((e) => e.event === 'change').every((e) => e.data.pointId === cw01.id)).toBe(true);
+    });
+
+    it('a 差评 from the public rating page moves 好评率 and the open 差评 live', async () => {
+      const op = await open('operator');
+      const before = (await ctx.app.inject({ url: '/api/dashboard/services', headers: { cookie: cookies.operator! } })).json() as Board;
+      const { ratingToken } = await record('cadre01', 'YW008-CW01');
+      const res = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1, comment: '等了很久' } });
+      expect(res.statusCode, res.body).toBe(201);
+      await op.waitFor(isBoard((b) => b.totals.badRatings.open === before.totals.badRatings.open + 1 && b.totals.ratings.bad === before.totals.ratings.bad + 1));
+    });
+
+    it('a terminal going down and coming back up shows on the board both times', async () => {
+      const op = await open('operator');
+      const admin = await actorOf(ctx, 'district-admin');
+      const t1 = await pointByCode(ctx, 'YW008-T1');
+      const { token } = await ctx.handle.db.transaction().execute((trx) => issueTerminalToken(trx, ctx.clock, admin, t1.id));
+      await ctx.handle.db.transaction().execute((trx) => recordFault(trx, ctx.clock, token, { code: 'E-PRINTER', text: '打印机缺纸' }));
+      await op.waitFor(isBoard((b) => b.totals.terminals.down === 1));
+      await ctx.handle.db.transaction().execute((trx) => recordHeartbeat(trx, ctx.clock, token, {}));
+      const up = await op.waitFor((e) => e.event === 'services' && board(e).totals.terminals.down === 0 && op.events.some((x) => x.event === 'services' && board(x).totals.terminals.down === 1 && x.at < e.at));
+      expect(up).toBeTruthy();
+    });
+
+    it('a record whose promised limit passes is announced by the overdue round, once', async () => {
+      const op = await open('operator');
+      const { record: r } = await record('cadre01', 'YW008-CW01');
+      await ctx.handle.db.updateTable('service_records').set({ due_at: new Date(ctx.clock.now().getTime() + 60_000).toISOString() }).where('id', '=', r.id).execute();
+      const overdueNow = async () => ((await ctx.app.inject({ url: '/api/dashboard/services', headers: { cookie: cookies.operator! } })).json() as Board).totals.records.overdue;
+      expect(await announceNewlyOverdue(ctx.handle.db, ctx.clock)).toBe(0); // the first round starts the cursor
+      const before = await overdueNow();
+      ctx.clock.set(new Date(ctx.clock.now().getTime() + 120_000).toISOString());
+      expect(await announceNewlyOverdue(ctx.handle.db, ctx.clock)).toBe(1);
+      await op.waitFor(isBoard((b) => b.totals.records.overdue === before + 1));
+      expect(await announceNewlyOverdue(ctx.handle.db, ctx.clock)).toBe(0);
+    });
+
+    it.runIf(dialect === 'postgres')('a rolled-back change tells no one; after the feed reconnects, every window screen re-reads', async () => {
+      const win = await open('cadre01', '/api/services/stream');
+      await expect(ctx.handle.db.transaction().execute(async (trx) => {
+        const actor = await actorOf(ctx, 'cadre01');
+        const point = await pointByCode(ctx, 'YW008-CW01');
+        const item = await itemByName(ctx, '居住证签注');
+        await createRecord(trx, ctx.clock, actor, { pointId: point.id, itemId: item.id, applicant: { name: '吴娟', idNumber: ID, phone: null }, materials: [] });
+        throw new Error('rolled back');
+      })).rejects.toThrow('rolled back');
+      const before = feed!.reconnects;
+      feed!.dropConnection();
+      const resync = await win.waitFor((e) => e.event === 'change');
+      expect(resync.data).toEqual({ pointId: null, kind: null });
+      expect(feed!.reconnects).toBeGreaterThan(before);
+      // Nothing of the rolled-back record arrived before the resync.
+      expect(win.events.filter((e) => e.event === 'change')).toHaveLength(1);
+    });
+  });
+}

@@ -16,7 +16,7 @@ describe.each(DIALECTS)('per-client limits on the public 一网通办 endpoints 
   }, 60_000);
   afterAll(async () => ctx?.close());
 
-  type Call = { method: 'GET' | 'POST'; url: string; payload?: unknown; headers?: Record<string, string> };
+  type Call = { method: 'GET' | 'POST'; url: string; payload?: Record<string, unknown>; headers?: Record<string, string> };
   const send = (c: Call, ip: string) => ctx.app.inject({ ...c, remoteAddress: ip });
 
   /**

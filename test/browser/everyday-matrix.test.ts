@@ -9,7 +9,7 @@ import { CONSOLE_STRINGS } from '../../web/src/shared/i18n/console.js';
 import { FIELD_MAP_STRINGS } from '../../web/src/shared/i18n/field-map.js';
 import { PUBLIC_REPORT_STRINGS } from '../../web/src/shared/i18n/public-report.js';
 import { UX_STRINGS } from '../../web/src/shared/i18n/ux.js';
-import { describeBrowser, eventually, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
+import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
 import { saveShot, SHOTS_DIR } from './helpers/shots.js';
 import { browserSuite } from './helpers/suite.js';
 
@@ -306,6 +306,18 @@ describeBrowser('everyday use in both languages, at 1366 and 1920 px and on the 
       expect(await page.getByTestId('report-submit-why').textContent()).toBe(UX_STRINGS[lang].why.beforePhoto);
       await expectShippedFont(page, `report ${cell}`, ['[data-testid=report-note]', '[data-testid=report-category]', '[data-testid=report-submit]', 'input[type=text], input:not([type])']);
       await checkPage(page, `report ${cell}`, { console: false });
+      // A description the server refuses: its reason, for that field, in the current language.
+      await page.getByTestId('report-photo').setInputFiles(await solidJpeg(120, 90, 60));
+      await page.getByTestId('report-photo-done').waitFor();
+      await page.getByTestId('report-category').selectOption({ index: 1 });
+      await page.getByTestId('report-note').fill('垃'.repeat(2001));
+      await page.getByTestId('report-submit').click();
+      await page.getByTestId('report-error').or(page.getByTestId('report-duplicates')).waitFor();
+      if (await page.getByTestId('report-duplicates').isVisible()) await page.getByTestId('report-anyway').click();
+      const refused = page.getByTestId('report-error');
+      await refused.waitFor();
+      expect(await refused.textContent()).toContain(UX_STRINGS[lang].fields.description);
+      expect(await refused.textContent()).toContain(UX_STRINGS[lang].rules.too_big_string.replace('{{maximum}}', '2000'));
 
       // The map: nearby sites with 高德/百度 navigate links, and today's route as a line.
       await page.goto(`/m/map?site=${shop.id}`);
@@ -317,11 +329,25 @@ describeBrowser('everyday use in both languages, at 1366 and 1920 px and on the 
       await expectShippedFont(page, `map ${cell}`, ['.leaflet-popup-content', '.leaflet-popup-content a', 'button']);
       await checkPage(page, `map ${cell}`, { console: false });
       await saveShot(page, `matrix-${cell}-map-nearby`);
+      await page.locator('.leaflet-popup-close-button').click();
+      await eventually(() => page.locator('.leaflet-popup').count()).toBe(0);
       await page.getByTestId('map-tab-route').click();
       await eventually(() => page.locator('.stop-label').count()).toBeGreaterThan(1);
       expect(await page.locator('path.route-line').count()).toBe(1);
-      await expectShippedFont(page, `route ${cell}`, ['.stop-label']);
       await saveShot(page, `matrix-${cell}-map-route`);
+      // The map opens on the next stops: the first three numbers are inside the map and no other number overlaps them.
+      await eventually(() => page.evaluate(() => {
+        const labels = [...document.querySelectorAll<HTMLElement>('.stop-label')].map((el) => ({ n: el.textContent, r: el.getBoundingClientRect() }));
+        const box = document.querySelector('[data-testid=site-map]')!.getBoundingClientRect();
+        const meets = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        return ['1', '2', '3'].map((n) => {
+          const me = labels.find((l) => l.n === n);
+          if (!me || !meets(me.r, box)) return `${n} not in view`;
+          const over = labels.filter((l) => l.n !== n && meets(l.r, me.r)).map((l) => l.n);
+          return over.length ? `${n} under ${over.join(',')}` : 'ok';
+        });
+      })).toEqual(['ok', 'ok', 'ok']);
+      await expectShippedFont(page, `route ${cell}`, ['.stop-label']);
     });
 
     it(`phone ${lang}: the cadre's check-in shows distance and whether it will count; handler and enforcement homes`, async () => {

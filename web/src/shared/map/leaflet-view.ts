@@ -100,6 +100,9 @@ export function createBaseMap(el: HTMLElement, opts: Pick<SiteMapOptions, 'confi
   return { map, toView, fromView };
 }
 
+/** How many of a route's first stops the map opens on. */
+const ROUTE_FIT_STOPS = 6;
+
 export function createSiteMap(el: HTMLElement, opts: SiteMapOptions): SiteMapController {
   const { map, toView, fromView } = createBaseMap(el, opts);
 
@@ -186,8 +189,11 @@ export function createSiteMap(el: HTMLElement, opts: SiteMapOptions): SiteMapCon
       // A new set of markers jumps to its extent without animating: a marker is where it is drawn
       // as soon as it is drawn, so a tap right after a search lands on it rather than on the
       // moving map behind it.
-      if (fit && points.length === 1) map.setView([points[0]!.lat, points[0]!.lng], 17, { animate: false });
-      else if (fit && points.length > 1) map.fitBounds(L.latLngBounds(points.map((p) => [p.lat, p.lng] as L.LatLngTuple)), { padding: [24, 24], maxZoom: 17, animate: false });
+      // A route (numbered stops, in order) opens on its next stops, where the numbers can be read
+      // on a phone; a hundred stops fitted at once draw their numbers on top of each other.
+      const shown = markers.some((m) => m.label) ? points.slice(0, ROUTE_FIT_STOPS) : points;
+      if (fit && shown.length === 1) map.setView([shown[0]!.lat, shown[0]!.lng], 17, { animate: false });
+      else if (fit && shown.length > 1) map.fitBounds(L.latLngBounds(shown.map((p) => [p.lat, p.lng] as L.LatLngTuple)), { padding: [24, 24], maxZoom: 17, animate: false });
       redraw();
     },
     focus(id) {

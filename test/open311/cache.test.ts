@@ -109,6 +109,9 @@ for (const dialect of DIALECTS) {
       }
     }
 
+    /** Every entity tag seen in the run, with the body it was given for: one tag, one body (tags are made from stamps, not bytes). */
+    const bodyOfTag = new Map<string, string>();
+
     /** Both instances answer every query exactly as an instance with an empty cache would. */
     async function expectFresh(format: 'json' | 'xml') {
       const j = await resolveJurisdiction(ctx.handle.db, HQ);
@@ -128,6 +131,9 @@ for (const dialect of DIALECTS) {
         expect(a.body, url).toBe(fresh.body.toString('utf8'));
         expect(b.body, url).toBe(fresh.body.toString('utf8'));
         expect(a.headers.etag).toBe(fresh.etag);
+        const body = fresh.body.toString('utf8');
+        if (bodyOfTag.has(fresh.etag)) expect(bodyOfTag.get(fresh.etag), `${url}: one entity tag for two bodies`).toBe(body);
+        bodyOfTag.set(fresh.etag, body);
       }
     }
 

@@ -38,6 +38,7 @@ import * as m20261204T2020 from './2026-12-04T2020-terminal-health.js';
 import * as mServiceQueue from './2026-12-04T2010-service-appointments-and-tickets.js';
 import * as m20261204T2040 from './2026-12-04T2040-open311-versions.js';
 import * as m20261205T0030 from './2026-12-05T0030-duplicate-search-index.js';
+import * as m20261205T0031 from './2026-12-05T0031-case-report-order-index.js';
 import * as m20261205T0040 from './2026-12-05T0040-case-event-actor-unit.js';
 
 /**
@@ -84,5 +85,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T2010-service-appointments-and-tickets': mServiceQueue,
   '2026-12-04T2040-open311-versions': m20261204T2040,
   '2026-12-05T0030-duplicate-search-index': m20261205T0030,
+  '2026-12-05T0031-case-report-order-index': m20261205T0031,
   '2026-12-05T0040-case-event-actor-unit': m20261205T0040,
 };

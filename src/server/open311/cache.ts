@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Db } from '../../db/index.js';
 import type { Jurisdiction } from '../../domain/open311/jurisdictions.js';
-import { type RequestFilter, requestPage, requestsByIds } from '../../domain/open311/requests.js';
+import { type PageEntry, type RequestFilter, requestPage, requestsByIds } from '../../domain/open311/requests.js';
 import { publicVersion } from '../../domain/open311/versions.js';
 import { type Format, renderItem, renderList, type Value } from './render.js';
 
@@ -54,7 +54,17 @@ function cacheOf(db: Db): Cache {
 }
 
 const gzip = promisify(zlib.gzip);
-const etagOf = (body: Buffer) => `"${createHash('sha1').update(body).digest('base64url')}"`;
+/**
+ * An answer's entity tag, from what its bytes are made of rather than from the bytes (hashing an
+ * answer of ~0.65 MB cost more than assembling it): its format and media base, the subdistrict's
+ * change counter and each request in order with the position of its case's last event — the very
+ * stamps under which the fragment cache holds each request's bytes, so equal tags mean equal bytes.
+ */
+const etagOf = (q: ListQuery, counter: string, parts: PageEntry[]) => {
+  const h = createHash('sha1').update(`${q.format}|${q.mediaBase}|${counter}`);
+  for (const p of parts) h.update(`|${p.id}.${p.seq}`);
+  return `"${h.digest('base64url')}"`;
+};
 
 export interface ListQuery {
   format: Format;
@@ -74,9 +84,9 @@ export async function cachedList(db: Db, j: Jurisdiction, q: ListQuery): Promise
   if (hit && hit.version === version.key && (!relative || Date.now() - hit.at < RELATIVE_TTL_MS)) return hit;
 
   const page = await requestPage(db, j, q.now, q.filter);
-  const items = await renderRequests(db, cache, j, q, page, version.counter);
+  const { items, included } = await renderRequests(db, cache, j, q, page, version.counter);
   const body = renderList(q.format, 'service_requests', items);
-  const answer: Answer = { version: version.key, at: Date.now(), body, etag: etagOf(body) };
+  const answer: Answer = { version: version.key, at: Date.now(), body, etag: etagOf(q, version.counter, included) };
   if (hit) {
     cache.answers.delete(key);
     cache.answerBytes -= hit.body.length;
@@ -93,7 +103,7 @@ export async function cachedList(db: Db, j: Jurisdiction, q: ListQuery): Promise
 }
 
 /** The page's requests rendered, from the fragment cache where their stamp still holds. */
-async function renderRequests(db: Db, cache: Cache, j: Jurisdiction, q: ListQuery, page: { id: string; seq: string }[], counter: string): Promise<Buffer[]> {
+async function renderRequests(db: Db, cache: Cache, j: Jurisdiction, q: ListQuery, page: PageEntry[], counter: string): Promise<{ items: Buffer[]; included: PageEntry[] }> {
   const keyOf = (id: string) => `${q.format}|${q.mediaBase}|${id}`;
   const stampOf = (seq: string) => `${seq}.${counter}`;
   const out: (Buffer | undefined)[] = page.map((p) => {
@@ -113,7 +123,14 @@ async function renderRequests(db: Db, cache: Cache, j: Jurisdiction, q: ListQuer
       putFragment(cache, keyOf(p.id), { stamp: stampOf(p.seq), bytes });
     });
   }
-  return out.filter((b): b is Buffer => !!b);
+  const items: Buffer[] = [];
+  const included: PageEntry[] = [];
+  page.forEach((p, i) => {
+    if (!out[i]) return;
+    items.push(out[i]);
+    included.push(p);
+  });
+  return { items, included };
 }
 
 function putFragment(cache: Cache, key: string, f: Fragment) {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import type { APIRequestContext, Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
@@ -36,6 +38,21 @@ const DESKTOP = { viewport: { width: 1366, height: 900 } };
 const shanghaiDay = (plus = 0) => new Date(Date.now() + 8 * 3600_000 + plus * 86_400_000).toISOString().slice(0, 10);
 /** The instant a Shanghai wall time names. */
 const shanghaiInstant = (day: string, clock = '00:00', plusDays = 0) => new Date(Date.parse(`${day}T${clock}:00+08:00`) + plusDays * 86_400_000).toISOString();
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Serious and critical axe-core findings (WCAG 2 A/AA) inside the elements matching `selector`. */
+async function axeFindings(page: Page, selector: string): Promise<string[]> {
+  // Evaluated through the DevTools protocol, so the page's Content-Security-Policy does not stop it.
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (sel) => {
+    const w = window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } };
+    const scope = [...document.querySelectorAll(sel)];
+    if (!scope.length) return [`nothing matches ${sel}`];
+    const r = await w.axe.run({ include: scope }, { runOnly: ['wcag2a', 'wcag2aa'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }, selector);
+}
+
 const TWELVE_HOUR_OR_MONTH_FIRST = /\b(AM|PM)\b|上午|下午|\d{1,2}\/\d{1,2}\/\d{2,4}/;
 
 describeBrowser('date and time inputs: Chinese conventions whatever the browser locale', () => {
@@ -211,8 +228,12 @@ describeBrowser('date and time inputs: Chinese conventions whatever the browser 
     await eventually(() => page.getByTestId('calendar-day-date-error').textContent()).toMatch(/^请按“年-月-日”/);
     expect(await page.getByTestId('calendar-day-save').isDisabled()).toBe(true);
 
+    // The field with its error, and the open picker: labelled, keyboard-reachable, enough contrast.
+    expect(await axeFindings(page, '.card:has([data-testid=calendar-day-date])')).toEqual([]);
     await page.getByTestId('calendar-day-date-pick').click();
     const picker = page.getByTestId('date-picker');
+    await picker.waitFor();
+    expect(await axeFindings(page, '[data-testid=date-picker]')).toEqual([]);
     expect(await picker.getByTestId('date-picker-month').textContent()).toBe(shanghaiDay().slice(0, 7));
     await picker.getByTestId('date-picker-prev').click();
     const shown = (await picker.getByTestId('date-picker-month').textContent())!;

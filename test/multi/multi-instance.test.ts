@@ -4,6 +4,8 @@ import { readConfig } from '../../src/config.js';
 import { createFileStore } from '../../src/domain/storage/index.js';
 import { originalKey } from '../../src/domain/storage/keys.js';
 import { createDatabase, type DatabaseHandle } from '../../src/db/index.js';
+import { DEMO_PASSWORD } from '../../src/domain/demo/seed-demo.js';
+import { seedServicesDemo } from '../../src/domain/demo/seed-services.js';
 import { notify } from '../../src/domain/notifications/notify.js';
 import { systemClock } from '../../src/domain/shared/clock.js';
 import { DIALECTS } from '../helpers/db.js';
@@ -172,6 +174,32 @@ describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL d
       expect(xx.events.filter((e) => e.event === 'case')).toHaveLength(0);
     } finally {
       for (const s of [...ops, xx]) s.close();
+    }
+  });
+
+  it("a ticket issued through one instance reaches the other's window screens and dashboards (the 一网通办 board), each within its scope", async () => {
+    // The 一网通办 network (the cluster's database has the case demo only).
+    await seedServicesDemo(db.db, systemClock, { password: DEMO_PASSWORD });
+    const point = await db.db.selectFrom('service_points').select('id').where('code', '=', 'YW008-CW01').executeTakeFirstOrThrow();
+    const item = await db.db.selectFrom('service_point_items').select('item_id').where('point_id', '=', point.id).orderBy('item_id').executeTakeFirstOrThrow();
+    const window1 = await openDashboardStream(api(1), await signInOver(api(1), 'cadre01'), {}, '/api/services/stream');
+    const op1 = await openDashboardStream(api(1), await signInOver(api(1), 'operator'));
+    const xx = await openDashboardStream(api(1), await signInOver(api(1), 'xx-operator'));
+    try {
+      const res = await fetch(`${api(0)}/api/services/queue/tickets`, {
+        method: 'POST',
+        headers: { cookie: await signInOver(api(0), 'cadre01'), 'content-type': 'application/json' },
+        body: JSON.stringify({ pointId: point.id, itemId: item.item_id }),
+      });
+      expect(res.status).toBe(201);
+      const change = await window1.waitFor((e) => e.event === 'change', 5000);
+      expect(change.data).toEqual({ pointId: point.id, kind: 'ticket' });
+      const board = await op1.waitFor((e) => e.event === 'services', 5000);
+      const cw01 = (board.data.subdistricts as { waits: { pointId: string; tickets: number }[] }[]).flatMap((s) => s.waits).find((w) => w.pointId === point.id);
+      expect(cw01?.tickets).toBeGreaterThanOrEqual(1);
+      expect(xx.events.filter((e) => e.event === 'services')).toHaveLength(0);
+    } finally {
+      for (const s of [window1, op1, xx]) s.close();
     }
   });
 });

@@ -51,11 +51,19 @@ if (sqlTime) {
   } as typeof prepare;
 }
 
-const config = readConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DATA_DIR: process.env.BENCH_DATA_DIR ?? '/tmp/closeloop-bench' });
+// BENCH_TRUSTED_PROXIES: the addresses whose X-Forwarded-For the server believes (a bench playing
+// many citizens behind one proxy). BENCH_CLOCK_START=<instant>: the server's clock starts there
+// and runs at real speed (a bench that needs office hours on a working day runs at any hour).
+const config = readConfig({
+  DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DATA_DIR: process.env.BENCH_DATA_DIR ?? '/tmp/closeloop-bench', TRUSTED_PROXIES: process.env.BENCH_TRUSTED_PROXIES ?? '',
+});
+const offsetMs = process.env.BENCH_CLOCK_START ? Date.parse(process.env.BENCH_CLOCK_START) - Date.now() : 0;
+if (Number.isNaN(offsetMs)) throw new Error(`BENCH_CLOCK_START is not an instant: ${process.env.BENCH_CLOCK_START}`);
+const clock = offsetMs ? { now: () => new Date(Date.now() + offsetMs) } : systemClock;
 const db = config.database.kind === 'postgres' ? { ...config.database, schema } : config.database;
 const handle = createDatabase(db);
-const app = await buildApp({ db: handle.db, dbKind: handle.kind, config, clock: systemClock });
-const stopJobs = process.env.BENCH_JOBS ? startJobs({ db: handle.db, config, clock: systemClock }) : null;
+const app = await buildApp({ db: handle.db, dbKind: handle.kind, config, clock });
+const stopJobs = process.env.BENCH_JOBS ? startJobs({ db: handle.db, config, clock }) : null;
 await app.listen({ host: '127.0.0.1', port: Number(port) });
 console.log('READY');
 process.on('SIGTERM', async () => {

@@ -7,9 +7,9 @@ import http from 'node:http';
  */
 export function httpClient(base: string, maxSockets = 64) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
-  function request(method: string, url: string, opts: { cookie?: string; body?: unknown } = {}): Promise<{ status: number; json: any }> {
+  function request(method: string, url: string, opts: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; json: any }> {
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    const headers: Record<string, string | number> = {};
+    const headers: Record<string, string | number> = { ...opts.headers };
     if (opts.cookie) headers.cookie = opts.cookie;
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';

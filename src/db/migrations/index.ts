@@ -3,6 +3,7 @@ import * as m0900 from './2026-11-26T0900-registry-and-auth.js';
 import * as m1215 from './2026-11-26T1215-patrols-and-coverage.js';
 import * as m1216 from './2026-11-26T1216-coverage-indexes.js';
 import * as m1610 from './2026-11-26T1610-bin-room-board-index.js';
+import * as m20261205T0010 from './2026-12-05T0010-front-office-read-paths.js';
 import * as m1000 from './2026-11-26T1000-case-catalogue.js';
 import * as m1010 from './2026-11-26T1010-cases.js';
 import * as m1020 from './2026-11-26T1020-case-desk-indexes.js';
@@ -87,4 +88,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T0030-duplicate-search-index': m20261205T0030,
   '2026-12-05T0031-case-report-order-index': m20261205T0031,
   '2026-12-05T0040-case-event-actor-unit': m20261205T0040,
+  '2026-12-05T0010-front-office-read-paths': m20261205T0010,
 };

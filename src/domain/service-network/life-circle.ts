@@ -2,24 +2,38 @@ import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
+import { around } from 'geokdbush';
+import KDBush from 'kdbush';
 import { type LatLng, distanceMetres } from '../geo/haversine.js';
 import { invalidField } from '../shared/errors.js';
 
 /** Shanghai's 15-minute life circle: a 15-minute walk, 800–1,000 m in the main city. */
 export const DEFAULT_LIFE_CIRCLE_M = 1000;
 export const MAX_LIFE_CIRCLE_M = 5000;
+/** The uncovered sites a report lists by name (the counts cover them all). */
+const MAX_UNCOVERED_LISTED = 5000;
 
 const M_PER_DEG_LAT = 111_320;
 
 /**
- * Buckets points into cells one radius wide, so "is any point within r?" looks at 3×3 cells
- * instead of every point (a city has tens of thousands of residential sites and thousands of points).
+ * Where the points offering the item are, for the two questions the report asks:
+ *  - is any point within r of this site? — points bucketed into cells one radius wide, so a site
+ *    looks at the 3×5 cells around it and stops at the first point close enough (tens of
+ *    thousands of sites; where the network is dense the first point it looks at usually answers);
+ *  - how far is the nearest point (a committee's centre)? — a static k-d tree (kdbush) searched
+ *    nearest-first along great circles by geokdbush, which stops at the first point it reaches
+ *    (looking at every point nearby took seconds for a city's committees).
+ * Distances are ours (haversine.ts) in both, so a point exactly at the radius counts the same here
+ * as everywhere else in closeloop.
  */
-class RadiusIndex {
-  private cells = new Map<string, LatLng[]>();
+const NEIGHBOURS: [number, number][] = [[0, 0], ...[-1, 0, 1].flatMap((di) => [-2, -1, 0, 1, 2].map((dj): [number, number] => [di, dj])).filter(([di, dj]) => di || dj)];
+
+class PointIndex {
+  private cells = new Map<number, LatLng[]>();
   private dLat: number;
   private dLng: number;
-  constructor(points: LatLng[], private radius: number, refLat: number) {
+  private tree: KDBush | null = null;
+  constructor(private points: LatLng[], private radius: number, refLat: number) {
     this.dLat = radius / M_PER_DEG_LAT;
     this.dLng = radius / (M_PER_DEG_LAT * Math.cos((refLat * Math.PI) / 180));
     for (const p of points) {
@@ -28,25 +42,38 @@ class RadiusIndex {
       if (cell) cell.push(p);
       else this.cells.set(k, [p]);
     }
+    if (!points.length) return;
+    this.tree = new KDBush(points.length);
+    for (const p of points) this.tree.add(p.lng, p.lat);
+    this.tree.finish();
   }
+  /** A cell's number (|j| stays far below 10⁶ for any radius allowed). */
   private key(i: number, j: number) {
-    return `${i}:${j}`;
+    return i * 1_000_000 + j;
   }
-  /** Distance to the nearest point within the radius, or null when none is that close. */
-  nearestWithin(q: LatLng): number | null {
+  /** Whether some point lies within the radius. */
+  anyWithin(q: LatLng): boolean {
     const i0 = Math.floor(q.lat / this.dLat);
     const j0 = Math.floor(q.lng / this.dLng);
-    let best: number | null = null;
-    // Longitude cells shrink away from refLat: two cells either side stay safe across a city.
-    for (let i = i0 - 1; i <= i0 + 1; i++) {
-      for (let j = j0 - 2; j <= j0 + 2; j++) {
-        for (const p of this.cells.get(this.key(i, j)) ?? []) {
-          const d = distanceMetres(q, p);
-          if (d <= this.radius && (best === null || d < best)) best = d;
-        }
-      }
+    // The site's own cell first (the likeliest to answer), then the others around it. Longitude
+    // cells shrink away from refLat: two cells either side stay safe across a city.
+    for (const [di, dj] of NEIGHBOURS) {
+      const cell = this.cells.get(this.key(i0 + di, j0 + dj));
+      if (cell) for (const p of cell) if (distanceMetres(q, p) <= this.radius) return true;
     }
-    return best;
+    return false;
+  }
+  /**
+   * Distance to the nearest point, or null when none is within the radius. geokdbush orders by
+   * the same great-circle angle as distanceMetres; its limit (on a sphere 8.8 m smaller) lets a
+   * hair more through, and our own distance decides.
+   */
+  nearestWithin(q: LatLng): number | null {
+    if (!this.tree) return null;
+    const [id] = around(this.tree, q.lng, q.lat, 1, (this.radius / 1000) * (1 + 1e-9));
+    if (id === undefined) return null;
+    const d = distanceMetres(q, this.points[id]!);
+    return d <= this.radius ? d : null;
   }
 }
 
@@ -65,7 +92,7 @@ export async function lifeCircle(db: Db, actor: Actor, opts: { itemId: string; d
 
   let sq = db
     .selectFrom('sites')
-    .select(['id', 'name', 'committee_id', 'subdistrict_id', 'lng', 'lat'])
+    .select(['id', 'committee_id', 'lng', 'lat'])
     .where('kind', '=', 'bin_room')
     .where('status', '=', 'active')
     .where(scopeCondition(actor, 'sites.subdistrict_id', 'sites.committee_id'));
@@ -73,25 +100,31 @@ export async function lifeCircle(db: Db, actor: Actor, opts: { itemId: string; d
   const sites = await sq.execute();
   if (!sites.length) return { itemId: opts.itemId, distanceM, points: [], sites: { total: 0, covered: 0, share: null }, committees: [], uncoveredSites: [] };
 
-  const lats = sites.map((s) => s.lat);
-  const lngs = sites.map((s) => s.lng);
+  // The sites' bounding box, padded by the distance (a loop: spreading a city's sites as arguments overflows the stack).
+  const box = { minLat: Infinity, maxLat: -Infinity, minLng: Infinity, maxLng: -Infinity };
+  for (const s of sites) {
+    box.minLat = Math.min(box.minLat, s.lat);
+    box.maxLat = Math.max(box.maxLat, s.lat);
+    box.minLng = Math.min(box.minLng, s.lng);
+    box.maxLng = Math.max(box.maxLng, s.lng);
+  }
   const pad = distanceM / M_PER_DEG_LAT;
-  const padLng = distanceM / (M_PER_DEG_LAT * Math.cos((Math.max(...lats.map(Math.abs)) * Math.PI) / 180));
+  const padLng = distanceM / (M_PER_DEG_LAT * Math.cos((Math.max(Math.abs(box.minLat), Math.abs(box.maxLat)) * Math.PI) / 180));
   const points = await db
     .selectFrom('service_points')
     .innerJoin('service_point_items', 'service_point_items.point_id', 'service_points.id')
     .select(['service_points.id', 'service_points.name', 'service_points.kind', 'service_points.lng', 'service_points.lat'])
     .where('service_point_items.item_id', '=', opts.itemId)
     .where('service_points.status', '=', 'built')
-    .where('service_points.lat', '>=', Math.min(...lats) - pad)
-    .where('service_points.lat', '<=', Math.max(...lats) + pad)
-    .where('service_points.lng', '>=', Math.min(...lngs) - padLng)
-    .where('service_points.lng', '<=', Math.max(...lngs) + padLng)
+    .where('service_points.lat', '>=', box.minLat - pad)
+    .where('service_points.lat', '<=', box.maxLat + pad)
+    .where('service_points.lng', '>=', box.minLng - padLng)
+    .where('service_points.lng', '<=', box.maxLng + padLng)
     .execute();
-  const index = new RadiusIndex(points, distanceM, lats[0] as number);
+  const index = new PointIndex(points, distanceM, (box.minLat + box.maxLat) / 2);
 
   const committees = new Map<string, { id: string; sites: number; covered: number; sumLng: number; sumLat: number }>();
-  const uncoveredSites: { id: string; name: string; committeeId: string; lng: number; lat: number }[] = [];
+  const uncovered: typeof sites = [];
   let covered = 0;
   for (const s of sites) {
     const c = committees.get(s.committee_id) ?? { id: s.committee_id, sites: 0, covered: 0, sumLng: 0, sumLat: 0 };
@@ -99,16 +132,25 @@ export async function lifeCircle(db: Db, actor: Actor, opts: { itemId: string; d
     c.sites++;
     c.sumLng += s.lng;
     c.sumLat += s.lat;
-    if (index.nearestWithin(s) !== null) {
+    if (index.anyWithin(s)) {
       covered++;
       c.covered++;
     } else {
-      uncoveredSites.push({ id: s.id, name: s.name, committeeId: s.committee_id, lng: s.lng, lat: s.lat });
+      uncovered.push(s);
     }
+  }
+  // Names only for what the report lists (the positions come from an index without the table).
+  const listed = uncovered.slice(0, MAX_UNCOVERED_LISTED);
+  const siteNames = new Map<string, string>();
+  for (let i = 0; i < listed.length; i += 1000) {
+    const ids = listed.slice(i, i + 1000).map((s) => s.id);
+    for (const r of await db.selectFrom('sites').select(['id', 'name']).where('id', 'in', ids).execute()) siteNames.set(r.id, r.name);
   }
   const names = new Map(
     (await db.selectFrom('committees').select(['id', 'name']).where('id', 'in', [...committees.keys()]).execute()).map((c) => [c.id, c.name]),
   );
+  // One collator for the sort (String#localeCompare builds one per call: seconds for a city's committees).
+  const byName = new Intl.Collator();
   const committeeRows = [...committees.values()]
     .map((c) => {
       const centre = { lng: c.sumLng / c.sites, lat: c.sumLat / c.sites };
@@ -118,13 +160,13 @@ export async function lifeCircle(db: Db, actor: Actor, opts: { itemId: string; d
         nearestM: nearest === null ? null : Math.round(nearest), covered: nearest !== null,
       };
     })
-    .sort((a, b) => Number(a.covered) - Number(b.covered) || a.name.localeCompare(b.name));
+    .sort((a, b) => Number(a.covered) - Number(b.covered) || byName.compare(a.name, b.name));
   return {
     itemId: opts.itemId,
     distanceM,
     points: points.map((p) => ({ id: p.id, name: p.name, kind: p.kind, lng: p.lng, lat: p.lat })),
     sites: { total: sites.length, covered, share: covered / sites.length },
     committees: committeeRows,
-    uncoveredSites: uncoveredSites.slice(0, 5000),
+    uncoveredSites: listed.map((s) => ({ id: s.id, name: siteNames.get(s.id) ?? '', committeeId: s.committee_id, lng: s.lng, lat: s.lat })),
   };
 }

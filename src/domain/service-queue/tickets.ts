@@ -104,6 +104,29 @@ async function pointFor(db: Db, actor: Actor, pointId: string, field = 'pointId'
 const CALL_RETRIES = 20;
 
 /**
+ * The first waiting ticket of a point and day by the order rule ({@link queueRank}), read from the
+ * database as the rule's two orders, each an index range read with LIMIT 1 (a hall may have
+ * hundreds waiting): a checked-in appointment whose slot has begun, earliest slot then issue;
+ * otherwise the first ticket in order of issue.
+ */
+async function firstWaiting(db: Db, pointId: string, day: string, nowIso: string, prefixes: string[] | undefined) {
+  const waiting = () => {
+    let q = db.selectFrom('service_tickets').select(['id', 'source', 'slot_start_at', 'seq']).where('point_id', '=', pointId).where('day', '=', day).where('status', '=', 'waiting');
+    if (prefixes) q = q.where('prefix', 'in', prefixes);
+    return q;
+  };
+  const due = await waiting()
+    .where('source', '=', 'appointment')
+    .where('slot_start_at', 'is not', null)
+    .where('slot_start_at', '<=', nowIso)
+    .orderBy('slot_start_at')
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+  return due ?? (await waiting().orderBy('seq').limit(1).executeTakeFirst());
+}
+
+/**
  * Calls the next ticket of the point by the order rule ({@link queueRank}). Two windows calling at
  * once never get the same ticket: the chosen ticket is taken with a conditional update (still
  * waiting), and a caller that lost the race chooses again. Answers null when nobody waits.
@@ -114,25 +137,13 @@ export async function callNext(db: Db, clock: Clock, actor: Actor, raw: CallNext
   for (let attempt = 0; attempt < CALL_RETRIES; attempt++) {
     const now = clock.now();
     const nowIso = now.toISOString();
-    let q = db
-      .selectFrom('service_tickets')
-      .select(['id', 'source', 'slot_start_at', 'seq'])
-      .where('point_id', '=', point.id)
-      .where('day', '=', shanghaiDate(now))
-      .where('status', '=', 'waiting');
-    if (input.prefixes) q = q.where('prefix', 'in', input.prefixes);
-    const waiting = await q.orderBy('seq').limit(2000).execute();
-    if (!waiting.length) return null;
-    const next = waiting.sort(compareQueue(nowIso))[0]!;
-    const res = await db
-      .updateTable('service_tickets')
-      .set({ status: 'called', called_at: nowIso, called_by: actor.userId, window: input.window ?? null })
-      .where('id', '=', next.id)
-      .where('status', '=', 'waiting')
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 1) {
+    const next = await firstWaiting(db, point.id, shanghaiDate(now), nowIso, input.prefixes);
+    if (!next) return null;
+    const set = { status: 'called' as const, called_at: nowIso, called_by: actor.userId, window: input.window ?? null };
+    const called = await db.updateTable('service_tickets').set(set).where('id', '=', next.id).where('status', '=', 'waiting').returningAll().executeTakeFirst();
+    if (called) {
       await announceServiceChange(db, { subdistrictId: point.subdistrict_id, committeeId: point.committee_id, pointId: point.id, kind: 'ticket' });
-      return ticketDto(await db.selectFrom('service_tickets').selectAll().where('id', '=', next.id).executeTakeFirstOrThrow());
+      return ticketDto(called);
     }
   }
   throw new DomainError('conflict', 'The queue is being called from many windows at once; try again');

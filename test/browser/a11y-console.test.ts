@@ -2,8 +2,9 @@
 import { afterAll, beforeAll, it } from 'vitest';
 import { expectAccessible } from './helpers/axe.js';
 import { describeBrowser, newContext } from './helpers/browser.js';
-import { caseInLoop } from './helpers/demo-cases.js';
-import { ensureServicesDemo } from './helpers/services.js';
+import { withCheckDigit } from '../../src/domain/service-records/masking.js';
+import { caseInLoop, ladderAtShop } from './helpers/demo-cases.js';
+import { ensureServicesDemo, recordAtWindow } from './helpers/services.js';
 import { LANGS, roleSessions } from './helpers/sessions.js';
 import { browserSuite, subdistrictOf } from './helpers/suite.js';
 
@@ -16,6 +17,14 @@ describeBrowser('accessibility of the console: the main pages of each role have 
     await ensureServicesDemo(suite.server);
     const sd = await subdistrictOf(suite.server, 'operator');
     ids.case = await caseInLoop(suite, sd, 'handled');
+    Object.assign(ids, await ladderAtShop(suite, sd));
+    // A service recorded at a committee window and rated by its applicant: records, ratings, a record.
+    const rec = await recordAtWindow(suite.server, suite.browser, 'cadre01', { name: '陈静', idNumber: withCheckDigit('31010519851212003'), phone: null });
+    ids.record = rec.record.id;
+    const citizen = await newContext(suite.browser, suite.server.url);
+    const rated = await citizen.request.post(`/api/public/rate/${rec.ratingToken}`, { data: { level: 2, comment: '等候时间太长', channel: 'qr' } });
+    if (rated.status() >= 300) throw new Error(`rating: ${rated.status()} ${await rated.text()}`);
+    await citizen.close();
   });
   afterAll(async () => {
     await sessions.close();
@@ -45,7 +54,9 @@ describeBrowser('accessibility of the console: the main pages of each role have 
       { name: 'case detail', user: 'operator', path: () => `/cases/${ids.case}` },
       { name: 'new case', user: 'operator', path: () => '/cases/new' },
       { name: 'sites (map and list)', user: 'operator', path: () => '/sites' },
+      { name: 'site detail with its history', user: 'operator', path: () => `/sites/${ids.shopId}` },
       { name: 'enforcement desk', user: 'enforcer1', path: () => '/enforcement' },
+      { name: 'enforcement ladder', user: 'enforcer1', path: () => `/enforcement/${ids.ladderId}` },
       { name: 'inbox', user: 'operator', path: () => '/inbox' },
       { name: 'staff', user: 'admin', path: () => '/staff' },
       { name: 'calendar', user: 'admin', path: () => '/calendar' },
@@ -55,6 +66,7 @@ describeBrowser('accessibility of the console: the main pages of each role have 
       { name: 'services catalogue', user: 'operator', path: () => '/services/catalogue' },
       { name: 'service network', user: 'operator', path: () => '/services/network' },
       { name: 'service records', user: 'operator', path: () => '/services/records' },
+      { name: 'a service record', user: 'operator', path: () => `/services/records/${ids.record}` },
       { name: 'ratings', user: 'operator', path: () => '/services/ratings' },
       { name: 'window screen', user: 'cadre01', path: () => '/services/window' },
       { name: 'handler tasks', user: 'handler1', path: () => '/cases?queue=mine' },

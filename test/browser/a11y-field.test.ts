@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, it } from 'vitest';
 import { expectAccessible } from './helpers/axe.js';
 import { describeBrowser, newContext, PHONE } from './helpers/browser.js';
-import { caseInLoop } from './helpers/demo-cases.js';
+import { caseInLoop, ladderAtShop } from './helpers/demo-cases.js';
 import { LANGS, roleSessions } from './helpers/sessions.js';
 import { browserSuite, subdistrictOf } from './helpers/suite.js';
 
@@ -31,6 +31,8 @@ describeBrowser('accessibility of the field app on a phone: the main pages have 
     ids.room = room.id;
     // A case waiting for handler1's unit: the task page with its rectification form, and an inbox message.
     ids.task = await caseInLoop(suite, await subdistrictOf(suite.server, 'handler1'), 'dispatched', '市民反映：箱房破损，门关不上');
+    // A ladder at a shop with its first order: the officer's step page.
+    ids.ladder = (await ladderAtShop(suite, patrol.subdistrict_id!)).ladderId;
   });
   afterAll(async () => {
     await sessions.close();
@@ -58,6 +60,7 @@ describeBrowser('accessibility of the field app on a phone: the main pages have 
       { name: 'a task', user: 'handler1', path: () => `/m/cases/${ids.task}` },
       { name: 'check-in', user: 'cadre01', path: () => `/m/checkin/${ids.room}` },
       { name: 'enforcement home', user: 'enforcer1', path: () => '/m/enforcement' },
+      { name: 'an enforcement step', user: 'enforcer1', path: () => `/m/enforcement/${ids.ladder}` },
     ];
     for (const p of PAGES) {
       it(`${p.name} as ${p.user} (${lang})`, async () => {

@@ -38,3 +38,26 @@ export async function caseInLoop(suite: BrowserSuite, subdistrictId: string, unt
   }
   return c.id;
 }
+
+/**
+ * An enforcement ladder at the subdistrict's first shop, opened by enforcer1 with evidence and a
+ * rectification order co-signed by enforcer2. Answers the ladder's and the shop's ids.
+ */
+export async function ladderAtShop(suite: BrowserSuite, subdistrictId: string): Promise<{ ladderId: string; shopId: string }> {
+  const db = suite.server.db;
+  const shop = await db.selectFrom('sites').select(['id', 'address', 'lng', 'lat']).where('subdistrict_id', '=', subdistrictId).where('kind', '=', 'shop').where('status', '=', 'active').orderBy('id').executeTakeFirstOrThrow();
+  const basis = await db.selectFrom('legal_bases').select('id').where('subdistrict_id', '=', subdistrictId).where('code', '=', 'SH-DWMR-26-1').executeTakeFirstOrThrow();
+  const cat = await db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', subdistrictId).where('code', '=', 'B0401').executeTakeFirstOrThrow();
+  const co = await db.selectFrom('users').select('id').where('username', '=', 'enforcer2').executeTakeFirstOrThrow();
+  const enforcer = await apiAs(suite, 'enforcer1');
+  const up = await enforcer.post('/api/photos', { multipart: { file: await solidJpeg(90, 120, 110, 640, 480) } });
+  if (up.status() >= 300) throw new Error(`photo: ${up.status()}`);
+  const evidence = ((await up.json()) as { id: string }).id;
+  const gps = { lng: Number(shop.lng), lat: Number(shop.lat), accuracy: 8 };
+  const opened = await post(enforcer, '/api/enforcement/cases', { siteId: shop.id, categoryId: cat.id, gps, photoIds: [evidence], legalBasisId: basis.id, facts: '未设置生活垃圾分类收集容器' });
+  await post(enforcer, `/api/enforcement/cases/${opened.id}/steps`, {
+    kind: 'order', version: opened.version, coOfficerId: co.id, gps, photoIds: [evidence], educationGiven: true, acknowledgement: 'signed',
+    deadlineAt: new Date(Date.now() + 2 * 86_400_000).toISOString(), deadlineReason: '与店主约定', place: shop.address,
+  });
+  return { ladderId: opened.id, shopId: shop.id };
+}

@@ -2,7 +2,6 @@ import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
-import { around } from 'geokdbush';
 import KDBush from 'kdbush';
 import { type LatLng, distanceMetres } from '../geo/haversine.js';
 import { invalidField } from '../shared/errors.js';
@@ -20,9 +19,10 @@ const M_PER_DEG_LAT = 111_320;
  *  - is any point within r of this site? — points bucketed into cells one radius wide, so a site
  *    looks at the 3×5 cells around it and stops at the first point close enough (tens of
  *    thousands of sites; where the network is dense the first point it looks at usually answers);
- *  - how far is the nearest point (a committee's centre)? — a static k-d tree (kdbush) searched
- *    nearest-first along great circles by geokdbush, which stops at the first point it reaches
- *    (looking at every point nearby took seconds for a city's committees).
+ *  - how far is the nearest point (a committee's centre)? — a static k-d tree (kdbush) asked for
+ *    the points in a box around the centre, the box growing from r/32 to r until it holds a point
+ *    within its own half-width: that point is the nearest (looking at every point within r took
+ *    seconds for a city's committees where the network is dense).
  * Distances are ours (haversine.ts) in both, so a point exactly at the radius counts the same here
  * as everywhere else in closeloop.
  */
@@ -63,17 +63,20 @@ class PointIndex {
     }
     return false;
   }
-  /**
-   * Distance to the nearest point, or null when none is within the radius. geokdbush orders by
-   * the same great-circle angle as distanceMetres; its limit (on a sphere 8.8 m smaller) lets a
-   * hair more through, and our own distance decides.
-   */
+  /** Distance to the nearest point, or null when none is within the radius. */
   nearestWithin(q: LatLng): number | null {
     if (!this.tree) return null;
-    const [id] = around(this.tree, q.lng, q.lat, 1, (this.radius / 1000) * (1 + 1e-9));
-    if (id === undefined) return null;
-    const d = distanceMetres(q, this.points[id]!);
-    return d <= this.radius ? d : null;
+    for (let reach = this.radius / 32; ; reach = Math.min(this.radius, reach * 2)) {
+      // A box that holds every point within `reach` (metres per degree of latitude rounded down,
+      // longitude degrees widened at the box's edge nearer the pole).
+      const dLat = reach / 111_000;
+      const dLng = dLat / Math.cos((Math.min(89, Math.abs(q.lat) + dLat) * Math.PI) / 180);
+      let best = Infinity;
+      for (const id of this.tree.range(q.lng - dLng, q.lat - dLat, q.lng + dLng, q.lat + dLat)) best = Math.min(best, distanceMetres(q, this.points[id]!));
+      // Any point nearer than `best` would be within `reach`, so inside the box: `best` is the nearest.
+      if (best <= reach) return best;
+      if (reach >= this.radius) return null;
+    }
   }
 }
 

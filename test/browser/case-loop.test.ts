@@ -229,6 +229,16 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     const final = await suite.server.db.selectFrom('cases').select(['status', 'assigned_unit_id', 'version']).where('id', '=', caseId).executeTakeFirstOrThrow();
     expect(final).toMatchObject({ status: 'closed', assigned_unit_id: s.unitId });
 
+    // A report sent from a phone whose clock was 3 h 5 min behind the server's: its device time is shown, with the difference.
+    const skewed = await desk.request.post('/api/cases', {
+      data: { source: 'citizen', categoryId: s.category.id, siteId: s.siteId, lng: Number(s.lng), lat: Number(s.lat), accuracy: 8, description: '箱房门口纸箱堆放', deviceAt: new Date(Date.now() - (3 * 60 + 5) * 60_000).toISOString() },
+    });
+    expect(skewed.status(), await skewed.text()).toBe(201);
+    await desk.goto(`/cases/${((await skewed.json()) as { id: string }).id}`);
+    await desk.getByTestId('case-timeline').waitFor();
+    expect(await desk.getByTestId('event-device-time').textContent()).toMatch(/^ · 设备时间 .+（与服务器相差 3 小时 5 分钟）$/);
+    expect(await desk.getByTestId('event-place').textContent()).toBe(' · 距点位 0\u00a0米 · 在电子围栏内');
+
     expect(pageErrors).toEqual([]);
     await Promise.all([patrolCtx.close(), opCtx.close(), handlerCtx.close()]);
   });

@@ -10,6 +10,7 @@ import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 import type { Database } from './schema.js';
 
+export { NO_DURABILITY_WAIT } from './sqlite-group-commit.js';
 export type Db = Kysely<Database>;
 export type DialectKind = 'sqlite' | 'postgres';
 

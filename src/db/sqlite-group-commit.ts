@@ -51,6 +51,13 @@ export interface GroupCommitOptions {
   syncWalFile?: string;
 }
 
+/**
+ * Ends a write outside a transaction whose loss in a power cut harms nothing (a rate-limit counter):
+ * it is answered at once instead of waiting for the commit and WAL sync that make it durable.
+ * Append it with `.modifyEnd(sql.raw(NO_DURABILITY_WAIT))`; on PostgreSQL it is a comment.
+ */
+export const NO_DURABILITY_WAIT = '/* closeloop: no durability wait */';
+
 interface Deferred {
   resolve: () => void;
   reject: (e: unknown) => void;
@@ -93,13 +100,14 @@ class GroupConnection implements DatabaseConnection {
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const stmt = this.prepare(compiled.sql);
     const params = compiled.parameters as unknown[];
+    const waits = !stmt.readonly && !compiled.sql.endsWith(NO_DURABILITY_WAIT);
     if (stmt.reader) {
       const rows = stmt.all(params) as R[];
-      if (!stmt.readonly) this.onWrite(); // INSERT … RETURNING
+      if (waits) this.onWrite(); // INSERT … RETURNING
       return { rows };
     }
     const { changes, lastInsertRowid } = stmt.run(params);
-    if (!stmt.readonly) this.onWrite();
+    if (waits) this.onWrite();
     return {
       numAffectedRows: changes !== undefined && changes !== null ? BigInt(changes) : undefined,
       insertId: lastInsertRowid !== undefined && lastInsertRowid !== null ? BigInt(lastInsertRowid) : undefined,
@@ -128,6 +136,8 @@ export class GroupCommitSqliteDriver implements Driver {
   #flushScheduled = false;
   /** Set while the current holder of the connection must wait for the next COMMIT on release. */
   #holderWaits = false;
+  /** Set while the holder made an autocommit write outside any group: it waits for the next WAL sync. */
+  #autocommitWaits = false;
   #inLogical = false;
   readonly #walFile?: string;
   #walFd?: number;
@@ -150,12 +160,16 @@ export class GroupCommitSqliteDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     await this.#mutex.lock();
     this.#holderWaits = false;
+    this.#autocommitWaits = false;
     return this.#connection;
   }
 
   #onWrite() {
-    // An autocommit write inside an open group becomes durable only with the group's COMMIT.
-    if (this.#open && !this.#inLogical) this.#holderWaits = true;
+    if (this.#inLogical) return;
+    // An autocommit write inside an open group becomes durable only with the group's COMMIT; one
+    // outside any group committed by itself, and (synchronous = OFF) only the next WAL sync makes it durable.
+    if (this.#open) this.#holderWaits = true;
+    else if (this.#walFile) this.#autocommitWaits = true;
   }
 
   async beginTransaction(): Promise<void> {
@@ -199,6 +213,13 @@ export class GroupCommitSqliteDriver implements Driver {
   }
 
   async releaseConnection(): Promise<void> {
+    if (this.#autocommitWaits) {
+      this.#autocommitWaits = false;
+      this.#holderWaits = false;
+      const synced = new Promise<void>((resolve, reject) => this.#afterCommit([{ resolve, reject }]));
+      this.#mutex.unlock();
+      return synced;
+    }
     if (!this.#holderWaits || !this.#open) {
       this.#holderWaits = false;
       this.#mutex.unlock();

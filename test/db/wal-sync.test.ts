@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDatabase, type DatabaseHandle } from '../../src/db/index.js';
+import { createDatabase, type DatabaseHandle, NO_DURABILITY_WAIT } from '../../src/db/index.js';
 
 /**
  * synchronous = FULL on a file: the WAL is fdatasynced off the event loop by the group-commit
@@ -115,6 +115,23 @@ describe('SQLite FULL durability with the WAL synced off the event loop', () => 
       }),
       { numRuns: 15 },
     );
+  });
+
+  it('a write outside any transaction is acknowledged only after a WAL sync; one marked NO_DURABILITY_WAIT at once', async () => {
+    hold = true;
+    let done = false;
+    const p = handle.db.insertInto('t' as never).values({ id: 7 } as never).execute().then(() => (done = true));
+    await until(() => held.length === 1);
+    expect(held[0]!.committed).toEqual([7]);
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(done).toBe(false);
+    // A rate-limit count: answered while the sync is still held.
+    await handle.db.insertInto('t' as never).values({ id: 8 } as never).modifyEnd(sql.raw(NO_DURABILITY_WAIT)).execute();
+    expect(committed()).toEqual([7, 8]);
+    expect(done).toBe(false);
+    hold = false;
+    held.shift()!.cb(null);
+    await p;
   });
 
   it('a failed sync rejects its transactions and every later one', async () => {

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { Db } from '../../db/index.js';
+import { sql } from 'kysely';
+import { type Db, NO_DURABILITY_WAIT } from '../../db/index.js';
 import { serverSecret } from '../public-reports/proof-of-work.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
@@ -55,6 +56,8 @@ export async function takeHit(db: Db, clock: Clock, rule: LimitRule, client: str
         .where('rate_limit_hits.hits', '<', rule.limit),
     )
     .returning('hits')
+    // A count lost in a power cut harms nothing: the answer does not wait for it to be on disk.
+    .modifyEnd(sql.raw(NO_DURABILITY_WAIT))
     .executeTakeFirst();
   const retryAfterSeconds = Math.max(1, Math.ceil((end - now) / 1000));
   return row ? { allowed: true, hits: Number(row.hits), retryAfterSeconds } : { allowed: false, hits: rule.limit, retryAfterSeconds };

@@ -30,7 +30,7 @@ export function ServicesBoard({ board, wall }: { board: Board | null; wall: bool
     ['goodRate', pct(k?.ratings.goodRate), undefined, k ? t('dash.svc.goodNote', { good: k.ratings.good, total: k.ratings.total, days: board!.ratingWindow.days }) : undefined],
     ['badOpen', String(k?.badRatings.open ?? '—'), k?.badRatings.pastDue ? 'warn' : undefined, k ? t('dash.svc.badLate', { n: k.badRatings.pastDue }) : undefined],
     ['terminalsDown', k ? `${k.terminals.down} / ${k.terminals.monitored}` : '—', k?.terminals.down ? 'warn' : undefined],
-    ['zones', k ? t('dash.svc.zonesValue', { built: k.zones.builtGrids, planned: k.zones.plannedGrids, grids: k.zones.grids }) : '—'],
+    ['zones', k ? `${k.zones.builtGrids} / ${k.zones.grids}` : '—', undefined, k ? t('dash.svc.zonesNote', { planned: k.zones.plannedGrids }) : undefined],
   ];
   return (
     <section className="dash-panel dash-svc" data-testid="svc-board" data-at={board?.at ?? ''}>

@@ -156,7 +156,6 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
           </div>
         ))}
       </section>
-      <ServicesBoard board={board} wall={wall} />
       <div className="dash-top">
         {mapSub && (
           <section className="dash-panel dash-map" data-testid="dash-map">
@@ -182,6 +181,8 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
           </ul>
         </section>
       </div>
+      {/* Below the map: the case map stays above the fold at 1366 × 768. */}
+      <ServicesBoard board={board} wall={wall} />
       <div className="dash-grid">
         <section className="dash-panel"><h3>{t('dash.trend.daily')}</h3><Chart option={dailyOption} theme={theme} testId="chart-daily" /></section>
         <section className="dash-panel"><h3>{t('dash.trend.hourly')}</h3><Chart option={hourlyOption} theme={theme} testId="chart-hourly" /></section>

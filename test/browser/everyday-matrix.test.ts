@@ -10,6 +10,7 @@ import { FIELD_MAP_STRINGS } from '../../web/src/shared/i18n/field-map.js';
 import { PUBLIC_REPORT_STRINGS } from '../../web/src/shared/i18n/public-report.js';
 import { UX_STRINGS } from '../../web/src/shared/i18n/ux.js';
 import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { ensureServicesDemo } from './helpers/services.js';
 import { saveShot, SHOTS_DIR } from './helpers/shots.js';
 import { browserSuite } from './helpers/suite.js';
 
@@ -406,6 +407,26 @@ describeBrowser('everyday use in both languages, at 1366 and 1920 px and on the 
       await expectShippedFont(page, `public report ${cell}`, ['textarea', 'input[type=tel]', 'select', 'button', '.leaflet-control-attribution']);
       await checkPage(page, `public report ${cell}`, { console: false });
       await saveShot(page, `matrix-${cell}-map-public-report`, true);
+      await ctx.close();
+    });
+
+    it(`phone ${lang}: the public 一网通办 point page, with a service guide open, fits the phone in the shipped font`, async () => {
+      const cell = `${lang}-phone`;
+      await ensureServicesDemo(suite.server);
+      const ctx = await newContext(suite.browser, suite.server.url, PHONE);
+      await setLang(ctx, await ctx.newPage(), lang);
+      const page = ctx.pages()[0]!;
+      await page.goto('/point/YW008-CW01');
+      await page.getByTestId('point-name').waitFor();
+      await eventually(() => page.evaluate(() => document.documentElement.lang)).toBe(lang === 'zh' ? 'zh-CN' : 'en');
+      const category = page.getByTestId('point-category').first();
+      await category.locator('summary').tap();
+      const item = category.getByTestId('point-item').first();
+      await item.getByTestId('item-toggle').tap();
+      await item.getByTestId('item-guide').locator('.pp-materials, .p-facts').first().waitFor();
+      await expectShippedFont(page, `point ${cell}`, ['button', 'h1']);
+      await checkPage(page, `point ${cell}`, { console: false });
+      await saveShot(page, `matrix-${cell}-point`, true);
       await ctx.close();
     });
   }

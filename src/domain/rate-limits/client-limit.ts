@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { type Db, NO_DURABILITY_WAIT } from '../../db/index.js';
+import { prepared } from '../../db/prepared.js';
 import { serverSecret } from '../public-reports/proof-of-work.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
@@ -40,25 +41,29 @@ export async function clientKeyHash(db: Db, clock: Clock, client: string): Promi
   return createHmac('sha256', await serverSecret(db, clock)).update(`rate:${client}`).digest('base64url');
 }
 
+/** The conditional upsert (see above), built once: it runs on every public request. */
+const hit = prepared((db: Db, bucket: string, clientHash: string, windowStart: number, expires: number, limit: number) =>
+  db
+    .insertInto('rate_limit_hits')
+    .values({ bucket, client_hash: clientHash, window_start_ms: windowStart, hits: 1, expires_ms: expires })
+    .onConflict((oc) =>
+      oc
+        .columns(['bucket', 'client_hash', 'window_start_ms'])
+        .doUpdateSet((eb) => ({ hits: eb('rate_limit_hits.hits', '+', 1) }))
+        .where('rate_limit_hits.hits', '<', limit),
+    )
+    .returning('hits')
+    // A count lost in a power cut harms nothing: the answer does not wait for it to be on disk.
+    .modifyEnd(sql.raw(NO_DURABILITY_WAIT)),
+);
+
 /** Counts one request of `client` against `rule`; `allowed` is false (and nothing counted) once the window is full. */
 export async function takeHit(db: Db, clock: Clock, rule: LimitRule, client: string): Promise<LimitAnswer> {
   if (!Number.isInteger(rule.limit) || rule.limit < 1) throw new Error(`rate limit of ${rule.bucket} must be a positive integer`);
   const now = clock.now().getTime();
   const windowStart = Math.floor(now / rule.windowMs) * rule.windowMs;
   const end = windowStart + rule.windowMs;
-  const row = await db
-    .insertInto('rate_limit_hits')
-    .values({ bucket: rule.bucket, client_hash: await clientKeyHash(db, clock, client), window_start_ms: windowStart, hits: 1, expires_ms: end })
-    .onConflict((oc) =>
-      oc
-        .columns(['bucket', 'client_hash', 'window_start_ms'])
-        .doUpdateSet((eb) => ({ hits: eb('rate_limit_hits.hits', '+', 1) }))
-        .where('rate_limit_hits.hits', '<', rule.limit),
-    )
-    .returning('hits')
-    // A count lost in a power cut harms nothing: the answer does not wait for it to be on disk.
-    .modifyEnd(sql.raw(NO_DURABILITY_WAIT))
-    .executeTakeFirst();
+  const row = await hit.first(db, rule.bucket, await clientKeyHash(db, clock, client), windowStart, end, rule.limit);
   const retryAfterSeconds = Math.max(1, Math.ceil((end - now) / 1000));
   return row ? { allowed: true, hits: Number(row.hits), retryAfterSeconds } : { allowed: false, hits: rule.limit, retryAfterSeconds };
 }

@@ -36,20 +36,24 @@ export interface Answer {
   gzip?: Promise<Buffer>;
 }
 interface Fragment {
-  stamp: string;
+  /** The position of its case's last event and the subdistrict's change counter it was rendered at. */
+  seq: string;
+  counter: string;
   bytes: Buffer;
 }
 interface Cache {
   answers: Map<string, Answer>;
   answerBytes: number;
-  fragments: Map<string, Fragment>;
+  /** Per variant (format and media base), per case id: the lookup of every request of a page costs no key building. */
+  fragments: Map<string, Map<string, Fragment>>;
+  fragmentCount: number;
   fragmentBytes: number;
 }
 const caches = new WeakMap<Db, Cache>();
 
 function cacheOf(db: Db): Cache {
   let c = caches.get(db);
-  if (!c) caches.set(db, (c = { answers: new Map(), answerBytes: 0, fragments: new Map(), fragmentBytes: 0 }));
+  if (!c) caches.set(db, (c = { answers: new Map(), answerBytes: 0, fragments: new Map(), fragmentCount: 0, fragmentBytes: 0 }));
   return c;
 }
 
@@ -104,11 +108,12 @@ export async function cachedList(db: Db, j: Jurisdiction, q: ListQuery): Promise
 
 /** The page's requests rendered, from the fragment cache where their stamp still holds. */
 async function renderRequests(db: Db, cache: Cache, j: Jurisdiction, q: ListQuery, page: PageEntry[], counter: string): Promise<{ items: Buffer[]; included: PageEntry[] }> {
-  const keyOf = (id: string) => `${q.format}|${q.mediaBase}|${id}`;
-  const stampOf = (seq: string) => `${seq}.${counter}`;
+  const variant = `${q.format}|${q.mediaBase}`;
+  let rendered = cache.fragments.get(variant);
+  if (!rendered) cache.fragments.set(variant, (rendered = new Map()));
   const out: (Buffer | undefined)[] = page.map((p) => {
-    const f = cache.fragments.get(keyOf(p.id));
-    return f && f.stamp === stampOf(p.seq) ? f.bytes : undefined;
+    const f = rendered.get(p.id);
+    return f && f.seq === p.seq && f.counter === counter ? f.bytes : undefined;
   });
   const missing = page.filter((_, i) => !out[i]);
   if (missing.length) {
@@ -120,7 +125,7 @@ async function renderRequests(db: Db, cache: Cache, j: Jurisdiction, q: ListQuer
       if (!r) return;
       const bytes = Buffer.from(renderItem(q.format, 'service_requests', r as unknown as Value));
       out[i] = bytes;
-      putFragment(cache, keyOf(p.id), { stamp: stampOf(p.seq), bytes });
+      putFragment(cache, rendered, p.id, { seq: p.seq, counter, bytes });
     });
   }
   const items: Buffer[] = [];
@@ -133,19 +138,24 @@ async function renderRequests(db: Db, cache: Cache, j: Jurisdiction, q: ListQuer
   return { items, included };
 }
 
-function putFragment(cache: Cache, key: string, f: Fragment) {
-  const old = cache.fragments.get(key);
-  if (old) {
-    cache.fragments.delete(key);
-    cache.fragmentBytes -= old.bytes.length + FRAGMENT_OVERHEAD;
-  }
-  const size = f.bytes.length + FRAGMENT_OVERHEAD;
-  while (cache.fragments.size && cache.fragmentBytes + size > MAX_FRAGMENT_BYTES) {
-    const [oldest, e] = cache.fragments.entries().next().value!;
-    cache.fragments.delete(oldest);
+function putFragment(cache: Cache, rendered: Map<string, Fragment>, id: string, f: Fragment) {
+  const drop = (from: Map<string, Fragment>, key: string, e: Fragment) => {
+    from.delete(key);
+    cache.fragmentCount--;
     cache.fragmentBytes -= e.bytes.length + FRAGMENT_OVERHEAD;
+  };
+  const old = rendered.get(id);
+  if (old) drop(rendered, id, old);
+  const size = f.bytes.length + FRAGMENT_OVERHEAD;
+  // Oldest first: of this variant, then of the others (a size bound over all of them).
+  for (const from of [rendered, ...cache.fragments.values()]) {
+    while (from.size && cache.fragmentBytes + size > MAX_FRAGMENT_BYTES) {
+      const [oldest, e] = from.entries().next().value!;
+      drop(from, oldest, e);
+    }
   }
-  cache.fragments.set(key, f);
+  rendered.set(id, f);
+  cache.fragmentCount++;
   cache.fragmentBytes += size;
 }
 
@@ -158,5 +168,5 @@ export function gzipped(answer: Answer): Promise<Buffer> {
 /** How many answers and bytes a database's cache holds (for tests and metrics). */
 export function cacheSize(db: Db): { entries: number; bytes: number; fragments: number; fragmentBytes: number } {
   const c = caches.get(db);
-  return { entries: c?.answers.size ?? 0, bytes: c?.answerBytes ?? 0, fragments: c?.fragments.size ?? 0, fragmentBytes: c?.fragmentBytes ?? 0 };
+  return { entries: c?.answers.size ?? 0, bytes: c?.answerBytes ?? 0, fragments: c?.fragmentCount ?? 0, fragmentBytes: c?.fragmentBytes ?? 0 };
 }

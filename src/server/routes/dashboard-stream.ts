@@ -9,11 +9,9 @@ import { resolveSlice, resolveWindow } from '../../domain/dashboard/slice.js';
 import { servicesBoard } from '../../domain/dashboard/services-board.js';
 import { kpisFor } from '../../domain/dashboard/summary.js';
 import { type Deps, reader } from '../deps.js';
+import { openEventStream } from '../event-stream.js';
 import { def } from '../route.js';
 
-export const HEARTBEAT_MS = 15_000;
-/** A viewer whose socket holds more than this unsent is dropped; its EventSource reconnects with Last-Event-ID. */
-export const MAX_BUFFERED_BYTES = 256 * 1024;
 const RESUME_LIMIT = 500;
 /** KPIs are recomputed at most this often per scope, however busy the event stream. */
 const KPI_MIN_INTERVAL_MS = 1000;
@@ -76,25 +74,8 @@ export const stream = def({
   handler: async ({ req, reply, deps, actor }) => {
     assertCan(actor, 'dashboard.read');
     const slice = await resolveSlice(deps.db, actor, {});
-    const raw = reply.raw;
-    reply.hijack();
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    raw.write('retry: 2000\n\n');
-    let closed = false;
-    const write = (chunk: string) => {
-      if (closed) return;
-      if (raw.writableLength > MAX_BUFFERED_BYTES) {
-        // Backpressure: a slow client is dropped rather than buffered without bound.
-        close();
-        return;
-      }
-      raw.write(chunk);
-    };
+    const stream = openEventStream(reply);
+    const { write, close, onClose } = stream;
     const send = (events: FeedEvent[]) => {
       for (const e of events) write(`id: ${e.id}\nevent: case\ndata: ${JSON.stringify(e)}\n\n`);
       scheduleKpis();
@@ -112,7 +93,7 @@ export const stream = def({
       }
     };
     const scheduleKpis = () => {
-      if (kpiTimer || closed) return;
+      if (kpiTimer || stream.closed) return;
       kpiTimer = setTimeout(() => void pushKpis(), Math.max(0, lastKpiAt + KPI_MIN_INTERVAL_MS - Date.now()));
     };
     let boardTimer: NodeJS.Timeout | null = null;
@@ -129,21 +110,14 @@ export const stream = def({
     };
     const scheduleBoard = () => {
       boardChangedAt = Date.now();
-      if (boardTimer || closed) return;
+      if (boardTimer || stream.closed) return;
       boardTimer = setTimeout(() => void pushBoard(), Math.max(0, lastBoardAt + KPI_MIN_INTERVAL_MS - Date.now()));
     };
-    const unsubscribe = hubFor(deps.db).subscribe({ actor, deliver: send, services: scheduleBoard, close: () => close() });
-    const heartbeat = setInterval(() => write(`: ping ${Date.now()}\n\n`), HEARTBEAT_MS);
-    function close() {
-      if (closed) return;
-      closed = true;
-      unsubscribe();
-      clearInterval(heartbeat);
+    onClose(hubFor(deps.db).subscribe({ actor, deliver: send, services: scheduleBoard, close }));
+    onClose(() => {
       if (kpiTimer) clearTimeout(kpiTimer);
       if (boardTimer) clearTimeout(boardTimer);
-      raw.end();
-    }
-    raw.on('close', close);
+    });
     const lastId = (req.headers['last-event-id'] as string | undefined) ?? req.query.lastEventId;
     if (lastId) {
       const missed = await missedEvents(deps, actor, lastId);

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { assertCan } from '../../domain/auth/permissions.js';
 import { hubFor } from '../../domain/dashboard/hub.js';
 import type { ServiceChange } from '../../domain/dashboard/service-changes.js';
+import { openEventStream } from '../event-stream.js';
 import { def } from '../route.js';
-import { HEARTBEAT_MS, MAX_BUFFERED_BYTES } from './dashboard-stream.js';
 
 /**
  * Server-sent events for window screens: `event: change` with `{ pointId, kind }` for every
@@ -20,24 +20,7 @@ export const stream = def({
   },
   handler: async ({ reply, deps, actor }) => {
     assertCan(actor, 'services.records.read');
-    const raw = reply.raw;
-    reply.hijack();
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    raw.write('retry: 2000\n\n');
-    let closed = false;
-    const write = (chunk: string) => {
-      if (closed) return;
-      if (raw.writableLength > MAX_BUFFERED_BYTES) {
-        close();
-        return;
-      }
-      raw.write(chunk);
-    };
+    const { write, close, onClose } = openEventStream(reply);
     const send = (changes: ServiceChange[] | null) => {
       if (!changes) {
         write(`event: change\ndata: ${JSON.stringify({ pointId: null, kind: null })}\n\n`);
@@ -51,16 +34,7 @@ export const stream = def({
         write(`event: change\ndata: ${JSON.stringify({ pointId: c.pointId, kind: c.kind })}\n\n`);
       }
     };
-    const unsubscribe = hubFor(deps.db).subscribe({ actor, services: send, close: () => close() });
-    const heartbeat = setInterval(() => write(`: ping ${Date.now()}\n\n`), HEARTBEAT_MS);
-    function close() {
-      if (closed) return;
-      closed = true;
-      unsubscribe();
-      clearInterval(heartbeat);
-      raw.end();
-    }
-    raw.on('close', close);
+    onClose(hubFor(deps.db).subscribe({ actor, services: send, close }));
     write(`event: ready\ndata: {}\n\n`);
   },
 });

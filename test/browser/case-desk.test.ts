@@ -3,7 +3,7 @@ import type { APIRequestContext } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { DEMO_PASSWORD, describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg, fieldHome } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
 import { clickNav } from './helpers/nav.js';
 
@@ -97,6 +97,7 @@ describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versio
     const ctx = await newContext(suite.browser, suite.server.url, PHONE);
     const phone = await ctx.newPage();
     await signInThroughForm(phone, 'handler1', '/m/sign-in');
+    await fieldHome(phone);
     await phone.getByTestId('tile-tasks').click();
     await phone.locator(`[data-testid=tasks-toHandle] a[data-case-id="${c.id}"]`).click();
     await phone.getByTestId('request_hold').click();
@@ -124,6 +125,7 @@ describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versio
     const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 6 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'patrol3', '/m/sign-in');
+    await fieldHome(page);
     await page.getByTestId('tile-self-resolve').click();
     await page.getByTestId('report-photo').setInputFiles(await jpeg(200, 40, 40));
     await page.getByTestId('report-photo-done').waitFor();

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg, fieldHome } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
 import { clickNav } from './helpers/nav.js';
 import { saveShot } from './helpers/shots.js';
@@ -88,6 +88,7 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     const pageErrors: string[] = [];
     phone.on('pageerror', (e) => pageErrors.push(e.message));
     await signInThroughForm(phone, 'patrol1', '/m/sign-in');
+    await fieldHome(phone);
     await phone.getByTestId('tile-report').click();
     await phone.getByTestId('report-photo').setInputFiles(await jpeg(180, 60, 40));
     await phone.getByTestId('report-photo-done').waitFor();
@@ -149,6 +150,7 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     const hphone = await handlerCtx.newPage();
     hphone.on('pageerror', (e) => pageErrors.push(e.message));
     await signInThroughForm(hphone, s.username, '/m/sign-in');
+    await fieldHome(hphone);
     await hphone.getByTestId('tile-tasks').click();
     await hphone.locator(`[data-testid=tasks-toHandle] a[data-case-id="${caseId}"]`).click();
     await hphone.getByTestId('handle-form').waitFor();
@@ -162,6 +164,7 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
 
     // 4. patrol1 finds it under "to check" in my tasks, sees before and after side by side and the timeline, and passes it.
     await phone.goto('/m/');
+    await fieldHome(phone);
     await phone.getByTestId('tile-tasks').click();
     await phone.locator(`[data-testid=tasks-toCheck] a[data-case-id="${caseId}"]`).click();
     await phone.getByTestId('check-form').waitFor();

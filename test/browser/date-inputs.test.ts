@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { APIRequestContext, Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm, fieldHome } from './helpers/browser.js';
 import { clickNav } from './helpers/nav.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
@@ -161,6 +161,7 @@ describeBrowser('date and time inputs: Chinese conventions whatever the browser 
       const ctx = await open(p, PHONE);
       const phone = await ctx.newPage();
       await signInThroughForm(phone, 'handler1', '/m/sign-in');
+      await fieldHome(phone);
       await phone.getByTestId('tile-tasks').waitFor();
       await phone.goto(`/m/cases/${c.id}`);
       await phone.getByTestId('request_extension').click();

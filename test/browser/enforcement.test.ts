@@ -2,7 +2,7 @@
 import sharp from 'sharp';
 import { expect, it } from 'vitest';
 import { pdfText } from '../helpers/pdf-text.js';
-import { describeBrowser, eventually, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
+import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, fieldHome } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
 import { clickNav } from './helpers/nav.js';
 
@@ -16,6 +16,7 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
     const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 10 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'enforcer1', '/m/sign-in');
+    await fieldHome(page);
     await page.getByTestId('tile-enforcement').click();
     await page.getByTestId('enf-new').click();
     await page.getByTestId('enf-site-search').fill(shop.name.slice(0, 6));
@@ -73,6 +74,7 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
     const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 10 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'enforcer2', '/m/sign-in');
+    await fieldHome(page);
     await page.getByTestId('tile-enforcement').click();
     await page.getByTestId('enf-new').click();
     await page.getByTestId('enf-site-search').fill(shop.name.slice(0, 6));

@@ -9,7 +9,7 @@ import { CONSOLE_STRINGS } from '../../web/src/shared/i18n/console.js';
 import { FIELD_MAP_STRINGS } from '../../web/src/shared/i18n/field-map.js';
 import { PUBLIC_REPORT_STRINGS } from '../../web/src/shared/i18n/public-report.js';
 import { UX_STRINGS } from '../../web/src/shared/i18n/ux.js';
-import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg, fieldHome } from './helpers/browser.js';
 import { ensureServicesDemo } from './helpers/services.js';
 import { saveShot, SHOTS_DIR } from './helpers/shots.js';
 import { browserSuite } from './helpers/suite.js';
@@ -131,7 +131,7 @@ describeBrowser('everyday use in both languages, at 1366 and 1920 px and on the 
     page.on('pageerror', (e) => pageErrors.push(`${key}: ${e.message}`));
     await signInThroughForm(page, username, app === 'console' ? '/sign-in' : '/m/sign-in');
     if (app === 'console') await page.getByTestId('who').waitFor();
-    else await page.locator('.m-tiles').waitFor();
+    else await fieldHome(page);
     const p = { ctx, page };
     people.set(key, p);
     return p;
@@ -281,6 +281,7 @@ describeBrowser('everyday use in both languages, at 1366 and 1920 px and on the 
 
       // Home: today's route is the patrol officer's first tile.
       await page.goto('/m');
+      await fieldHome(page);
       await page.locator('.m-tiles').waitFor();
       await eventually(() => page.evaluate(() => document.documentElement.lang)).toBe(lang === 'zh' ? 'zh-CN' : 'en');
       expect(await page.locator('.m-tiles a').first().getAttribute('data-testid')).toBe('tile-today');
@@ -359,6 +360,7 @@ describeBrowser('everyday use in both languages, at 1366 and 1920 px and on the 
       const cadre = await personOn('phone', 'cadre01', { geolocation: { latitude: near.lat, longitude: near.lng, accuracy: 10 }, permissions: ['geolocation'] });
       await setLang(cadre.ctx, cadre.page, lang);
       await cadre.page.goto('/m');
+      await fieldHome(cadre.page);
       await cadre.page.locator('.m-tiles').waitFor();
       expect(await cadre.page.locator('.m-tiles a').first().getAttribute('data-testid')).toBe('tile-today');
       await checkPage(cadre.page, `cadre home ${cell}`, { console: false });
@@ -374,6 +376,7 @@ describeBrowser('everyday use in both languages, at 1366 and 1920 px and on the 
       const handler = await personOn('phone', 'handler1');
       await setLang(handler.ctx, handler.page, lang);
       await handler.page.goto('/m');
+      await fieldHome(handler.page);
       await handler.page.locator('.m-tiles').waitFor();
       expect(await handler.page.locator('.m-tiles a').first().getAttribute('data-testid')).toBe('tile-tasks');
       await saveShot(handler.page, `matrix-${cell}-home-handler1`);
@@ -384,6 +387,7 @@ describeBrowser('everyday use in both languages, at 1366 and 1920 px and on the 
       const enforcer = await personOn('phone', 'enforcer1');
       await setLang(enforcer.ctx, enforcer.page, lang);
       await enforcer.page.goto('/m');
+      await fieldHome(enforcer.page);
       await enforcer.page.locator('.m-tiles').waitFor();
       expect(await enforcer.page.locator('.m-tiles a').first().getAttribute('data-testid')).toBe('tile-enforcement');
       await checkPage(enforcer.page, `enforcement home ${cell}`, { console: false });

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { expect, it } from 'vitest';
 import { distanceMeters } from '../../web/src/shared/geo/distance.js';
-import { describeBrowser, eventually, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
+import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, fieldHome } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
 
 const MIN_TOUCH_PX = 48;
@@ -36,6 +36,7 @@ describeBrowser('field app (/m) at phone size', () => {
     await page.goto('/m');
     await page.waitForURL(/\/m\/sign-in$/);
     await signInThroughForm(page, 'patrol1', '/m/sign-in');
+    await fieldHome(page);
     await page.getByTestId('tile-nearby').waitFor();
     expect(await page.getByTestId('m-hello').textContent()).toMatch(/^您好，市容辅助/);
     const tile = await page.getByTestId('tile-nearby').boundingBox();
@@ -68,6 +69,7 @@ describeBrowser('field app (/m) at phone size', () => {
     await ctx.clearPermissions();
     const page = await ctx.newPage();
     await signInThroughForm(page, 'cadre01', '/m/sign-in');
+    await fieldHome(page);
     await page.getByTestId('tile-nearby').waitFor();
     await page.goto('/m/nearby');
     await page.getByTestId('location-denied').waitFor({ timeout: 15_000 });
@@ -92,6 +94,7 @@ describeBrowser('field app (/m) at phone size', () => {
     const ctx = await newContext(suite.browser, suite.server.url, PHONE);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'cadre01', '/m/sign-in');
+    await fieldHome(page);
     await page.getByTestId('tile-nearby').waitFor();
     expect(await page.getByTestId('tile-nearby').locator('strong').textContent()).toBe('附近点位');
     await page.getByTestId('lang-switch').tap();

@@ -57,7 +57,8 @@ describeBrowser('field app without a position: manual position with a reason, of
   it("geolocation denied: the bin room tapped on today's route is checked in by manual position with a reason, stored once and flagged on the console", async () => {
     const room = rooms[0]!;
     const { ctx, page } = await deniedPhone();
-    await page.getByTestId('tile-today').click();
+    // Signing in opens the cadre's own page: today's route.
+    await eventually(() => new URL(page.url()).pathname).toBe('/m/today');
     await page.locator(`[data-testid=today-list] a[data-site-id="${room.id}"]`).click();
     await page.getByTestId('checkin-site').waitFor();
     await manualCheckin(page, 20, '地下室箱房');

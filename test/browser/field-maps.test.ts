@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
 import { wgs84ToBd09 } from '../../web/src/shared/geo/bd09.js';
 import { wgs84ToGcj02 } from '../../web/src/shared/geo/gcj02.js';
-import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
+import { describeBrowser, eventually, newContext, signInThroughForm, fieldHome } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
 
 /** The small phone the issue names: 360 × 740. */
@@ -36,6 +36,7 @@ describeBrowser('maps and fast reporting on the phone (360 px) and the console',
     const ctx = await newContext(suite.browser, suite.server.url, { ...SMALL_PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 8 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'patrol1', '/m/sign-in');
+    await fieldHome(page);
     await page.getByTestId('tile-report').click();
     await eventually(() => page.getByTestId(`site-${shop.id}`).isChecked()).toBe(true);
     expect(await page.getByTestId('site-preselected').textContent()).toContain('0\u00a0米');
@@ -72,6 +73,7 @@ describeBrowser('maps and fast reporting on the phone (360 px) and the console',
     const ctx = await newContext(suite.browser, suite.server.url, { ...SMALL_PHONE, geolocation: at(inside), permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'cadre01', '/m/sign-in');
+    await fieldHome(page);
     await page.getByTestId('tile-today').waitFor();
     await page.goto(`/m/checkin/${room.id}`);
     const verdict = page.getByTestId('checkin-verdict');
@@ -97,6 +99,7 @@ describeBrowser('maps and fast reporting on the phone (360 px) and the console',
     const ctx = await newContext(suite.browser, suite.server.url, { ...SMALL_PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 8 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'patrol1', '/m/sign-in');
+    await fieldHome(page);
     await page.getByTestId('tile-today').click();
     await eventually(() => page.getByTestId('today-list').getAttribute('data-order')).toBe('walk');
     await eventually(() => page.locator('[data-testid=today-list] a').count()).toBeGreaterThan(1);

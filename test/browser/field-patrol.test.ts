@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg, fieldHome } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
 
 
@@ -23,6 +23,7 @@ describeBrowser('field app: check-in and a failed inspection on the phone layout
     const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 12 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'cadre01', '/m/sign-in');
+    await fieldHome(page);
     await page.getByTestId('tile-today').click();
     const item = page.locator(`[data-testid=today-list] a[data-site-id="${room.id}"]`);
     await item.waitFor();
@@ -46,6 +47,7 @@ describeBrowser('field app: check-in and a failed inspection on the phone layout
     const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: far.lat, longitude: far.lng, accuracy: 20 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'cadre01', '/m/sign-in');
+    await fieldHome(page);
     await page.getByTestId('tile-today').waitFor();
     await page.goto(`/m/checkin/${room.id}`);
     await eventually(() => page.getByTestId('gps-accuracy').textContent()).toContain('20');
@@ -66,6 +68,7 @@ describeBrowser('field app: check-in and a failed inspection on the phone layout
     const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 8 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();
     await signInThroughForm(page, 'patrol1', '/m/sign-in');
+    await fieldHome(page);
     await page.getByTestId('tile-today').waitFor();
     await page.goto(`/m/inspect/${shop.id}`);
     const containers = page.getByTestId('item-SH-CONTAINERS');

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { PHONE, describeBrowser, newContext, signInThroughForm, pageProblems } from './helpers/browser.js';
+import { PHONE, describeBrowser, newContext, signInThroughForm, pageProblems, fieldHome } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
 
 /**
@@ -15,6 +15,7 @@ describeBrowser('field app smoke: every home tile of every field role opens clea
       const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: 31.1955, longitude: 121.3986, accuracy: 15 }, permissions: ['geolocation'] });
       const page = await ctx.newPage();
       await signInThroughForm(page, username, '/m/sign-in');
+      await fieldHome(page);
       await page.getByTestId('m-hello').waitFor();
       const problems = pageProblems(page);
       const tiles = await page.locator('.m-tiles [data-testid^="tile-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!));
@@ -25,11 +26,13 @@ describeBrowser('field app smoke: every home tile of every field role opens clea
           await page.waitForLoadState('networkidle');
           expect(await page.locator('#root').textContent(), `${id} (${lang})`).not.toBe('');
           await page.goto('/m/');
+          await fieldHome(page);
           await page.getByTestId('m-hello').waitFor();
         }
         if (lang === 'zh') {
           await page.evaluate(() => localStorage.setItem('closeloop.lang', 'en'));
           await page.reload();
+          await fieldHome(page);
           await page.getByTestId('m-hello').waitFor();
         }
       }

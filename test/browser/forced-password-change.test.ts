@@ -54,7 +54,7 @@ describeBrowser('the first sign-in of an account an administrator created', () =
     await ctx.close();
   });
 
-  it('field app: the same form on the phone, then the home page', async () => {
+  it("field app: the same form on the phone, then the role's own page", async () => {
     await createAccount('field.newbie', 'patrol');
     const ctx = await newContext(suite.browser, suite.server.url, PHONE);
     const page = await ctx.newPage();
@@ -64,7 +64,7 @@ describeBrowser('the first sign-in of an account an administrator created', () =
     await page.locator('input[name=newPassword]').fill('Xun-Cha-Yuan-Mi-Ma-3');
     await page.locator('input[name=repeatPassword]').fill('Xun-Cha-Yuan-Mi-Ma-3');
     await page.getByTestId('change-password-submit').click();
-    await page.getByTestId('m-hello').waitFor();
+    await page.waitForURL(/\/m\/today$/);
     expect(await page.getByTestId('change-password-form').count()).toBe(0);
     expect((await page.request.get('/api/me/tasks')).status()).toBe(200);
     await ctx.close();

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
 import { saveShot } from './helpers/shots.js';
 import { browserSuite } from './helpers/suite.js';
 
@@ -61,6 +61,75 @@ describeBrowser('a home per role: signing in to the console opens the role\'s ow
     const total = Number(/（(\d+)）/.exec((await checkins.locator('h2').textContent())!)![1]);
     expect(await page.getByTestId('today-checkin').count()).toBe(Math.min(total, 200));
     await eventually(async () => /\d/.test((await page.getByTestId('today-queue-overdue').textContent()) ?? '')).toBe(true);
+    await ctx.close();
+  });
+
+  // The phone app opens on the role's own page; other roles stay on the tile home.
+  const PHONE_HOMES = [
+    { username: 'patrol1', path: '/m/today', tile: 'tile-today' },
+    { username: 'cadre01', path: '/m/today', tile: 'tile-today' },
+    { username: 'handler1', path: '/m/tasks', tile: 'tile-tasks' },
+    { username: 'enforcer1', path: '/m/enforcement', tile: 'tile-enforcement' },
+    { username: 'operator', path: '/m', tile: null },
+  ] as const;
+  const BACK = { zh: '返回', en: 'Back' } as const;
+
+  for (const h of PHONE_HOMES) {
+    for (const lang of ['zh', 'en'] as const) {
+      it(`phone: ${h.username} (${lang}) signs in to ${h.path}; back reaches the tile home and stays there`, async () => {
+        const ctx = await newContext(suite.browser, suite.server.url, PHONE);
+        await ctx.addInitScript((l) => localStorage.setItem('closeloop.lang', l), lang);
+        const page = await ctx.newPage();
+        await signInThroughForm(page, h.username, '/m/sign-in');
+        await eventually(() => new URL(page.url()).pathname).toBe(h.path);
+        if (h.tile === null) {
+          await page.getByTestId('m-hello').waitFor();
+        } else {
+          const back = page.locator('.m-back');
+          await back.waitFor();
+          expect(((await back.textContent()) ?? '').trim()).toContain(BACK[lang]);
+          expect(await page.getByTestId('m-hello').count()).toBe(0);
+          await saveShot(page, `phone-home-${h.username}-${lang}`);
+          await back.click();
+          await page.getByTestId('m-hello').waitFor();
+          expect(new URL(page.url()).pathname).toBe('/m');
+          // The role's tile comes first on the home, and the home does not jump back to the role's page.
+          expect(await page.locator('.m-tiles a').first().getAttribute('data-testid')).toBe(h.tile);
+          await page.getByTestId('lang-switch').click();
+          await page.getByTestId('lang-switch').click();
+          await page.waitForLoadState('networkidle');
+          expect(new URL(page.url()).pathname).toBe('/m');
+          expect(await page.getByTestId('m-hello').isVisible()).toBe(true);
+          // Into the role's page and back again: home again.
+          await page.getByTestId(h.tile).click();
+          await eventually(() => new URL(page.url()).pathname).toBe(h.path);
+          await page.locator('.m-back').click();
+          await page.getByTestId('m-hello').waitFor();
+          expect(new URL(page.url()).pathname).toBe('/m');
+          // Opening the app at /m again (a fresh start with the session) opens the role's page.
+          await page.goto('/m');
+          await eventually(() => new URL(page.url()).pathname).toBe(h.path);
+        }
+        await ctx.close();
+      });
+    }
+  }
+
+  it('phone: a deep link asked for before signing in is kept, and so is one opened with a session', async () => {
+    const room = await suite.server.db.selectFrom('sites').select('id').where('kind', '=', 'bin_room').executeTakeFirstOrThrow();
+    const ctx = await newContext(suite.browser, suite.server.url, PHONE);
+    const page = await ctx.newPage();
+    await page.goto('/m/report');
+    await page.waitForURL(/\/m\/sign-in$/);
+    await page.locator('input[name=username]').fill('patrol1');
+    await page.locator('input[name=password]').fill(DEMO_PASSWORD);
+    await page.locator('form.sign-in-form button[type=submit]').click();
+    await eventually(() => new URL(page.url()).pathname).toBe('/m/report');
+    await page.locator('.m-back').waitFor();
+    await page.goto(`/m/checkin/${room.id}`);
+    await page.locator('.m-back').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(new URL(page.url()).pathname).toBe(`/m/checkin/${room.id}`);
     await ctx.close();
   });
 });

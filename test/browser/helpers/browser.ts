@@ -41,6 +41,16 @@ export async function signInThroughForm(page: Page, username: string, path = '/s
   await page.locator('form.sign-in-form button[type=submit]').click();
 }
 
+/**
+ * Brings a field page to the tile home: signing in or opening /m lands on the role's own page
+ * (today's route, my tasks, enforcement), whose back link leads home; other roles are home already.
+ */
+export async function fieldHome(page: Page) {
+  await page.locator('[data-testid=m-hello], .m-back').first().waitFor();
+  if (!(await page.getByTestId('m-hello').isVisible())) await page.locator('.m-back').click();
+  await page.getByTestId('m-hello').waitFor();
+}
+
 const POLL_TIMEOUT_MS = 10_000;
 /** expect.poll with a timeout fit for a loaded CI machine (the default 1 s is too short). */
 export const eventually = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: POLL_TIMEOUT_MS, interval: 50 });

@@ -1,15 +1,22 @@
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from '../shared/auth';
 import { ChangePasswordForm } from '../shared/ChangePasswordForm';
 import { FieldSignIn } from './FieldSignIn';
 import { HomePage } from './HomePage';
-import { FIELD_ROUTES } from './routes';
+import { FIELD_ROUTES, ROLE_HOME } from './routes';
 
 export function FieldApp() {
-  const { status, me } = useAuth();
+  const { status, me, can } = useAuth();
   const { t } = useTranslation();
   const location = useLocation();
+  // Arriving home — the app opened at /m, or signed in with no page asked for — opens the role's
+  // own page instead; once any page has shown, home stays home (back from the role page, deep links).
+  const landing = useRef(true);
+  if (location.pathname === '/sign-in') landing.current = true;
+  else if (status === 'signedIn' && location.pathname !== '/') landing.current = false;
+  const roleHome = me ? FIELD_ROUTES.find((r) => r.path === ROLE_HOME[me.user.role] && r.tile && can(r.tile.permission)) : undefined;
   if (status === 'loading') return <p className="m-loading">{t('common.loading')}</p>;
   if (status === 'signedOut' && location.pathname !== '/sign-in')
     return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
@@ -17,7 +24,7 @@ export function FieldApp() {
   return (
     <Routes>
       <Route path="/sign-in" element={<FieldSignIn />} />
-      <Route index element={<HomePage />} />
+      <Route index element={landing.current && roleHome ? <Navigate to={`/${roleHome.path}`} replace state={{ landed: true }} /> : <HomePage />} />
       {FIELD_ROUTES.map((r) => (
         <Route key={r.path} path={r.path} element={r.element} />
       ))}

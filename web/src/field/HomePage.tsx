@@ -3,17 +3,14 @@ import { Link, useNavigate } from 'react-router-dom';
 import { useAuth, useMe } from '../shared/auth';
 import { LangSwitch } from '../shared/LangSwitch';
 import { InboxBadge } from './inbox/InboxBadge';
-import { FIELD_ROUTES } from './routes';
-
-/** The page each role's day starts with on the phone: its tile comes first and stands out. */
-const ROLE_FIRST: Record<string, string> = { patrol: 'today', cadre: 'today', handler: 'tasks', enforcement: 'enforcement' };
+import { FIELD_ROUTES, ROLE_HOME } from './routes';
 
 export function HomePage() {
   const { t } = useTranslation();
   const { can, signOut } = useAuth();
   const me = useMe();
   const navigate = useNavigate();
-  const first = ROLE_FIRST[me.user.role];
+  const first = ROLE_HOME[me.user.role];
   const tiles = FIELD_ROUTES.filter((r) => r.tile && can(r.tile.permission)).sort((a, b) => Number(b.path === first) - Number(a.path === first));
   return (
     <div className="m-page">

@@ -34,6 +34,9 @@ export interface FieldRoute {
   tile?: { label: string; hint: string; icon: string; permission: string; testId: string };
 }
 
+/** The page each role's day starts with on the phone: opened on arrival, its tile first on the home. */
+export const ROLE_HOME: Record<string, string> = { patrol: 'today', cadre: 'today', handler: 'tasks', enforcement: 'enforcement' };
+
 export const FIELD_ROUTES: FieldRoute[] = [
   {
     path: 'nearby',

@@ -107,6 +107,7 @@ describeBrowser('field app (/m) at phone size', () => {
     await page.getByTestId('not-found').waitFor();
 
     await page.goto('/m');
+    await fieldHome(page);
     await page.getByTestId('m-sign-out').tap();
     await page.waitForURL(/\/m\/sign-in$/);
     const me = await page.evaluate(() => fetch('/api/me').then((r) => r.status));

@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { DEMO_PASSWORD, describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg, fieldHome } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
 
 type Room = { id: string; lat: number; lng: number; qr_code: string | null; name: string; subdistrict_id: string };
@@ -117,7 +117,7 @@ describeBrowser('field app: QR decoded in JS, report from a check-in, inbox', ()
     const ctx = await newContext(suite.browser, suite.server.url, PHONE);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'handler1', '/m/sign-in');
-    await page.waitForURL((u) => !u.pathname.endsWith('/sign-in'));
+    await fieldHome(page);
     await page.getByTestId('inbox-badge').waitFor();
     await eventually(() => page.getByTestId('inbox-badge').getAttribute('data-n')).toBe('0');
 

@@ -106,6 +106,11 @@ describeBrowser('a home per role: signing in to the console opens the role\'s ow
           await page.locator('.m-back').click();
           await page.getByTestId('m-hello').waitFor();
           expect(new URL(page.url()).pathname).toBe('/m');
+          // Reloading the home screen keeps it.
+          await page.reload();
+          await page.getByTestId('m-hello').waitFor();
+          await page.waitForLoadState('networkidle');
+          expect(new URL(page.url()).pathname).toBe('/m');
           // Opening the app at /m again (a fresh start with the session) opens the role's page.
           await page.goto('/m');
           await eventually(() => new URL(page.url()).pathname).toBe(h.path);

@@ -7,13 +7,16 @@ import { FieldSignIn } from './FieldSignIn';
 import { HomePage } from './HomePage';
 import { FIELD_ROUTES, ROLE_HOME } from './routes';
 
+const RELOADED = (performance.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined)?.type === 'reload';
+
 export function FieldApp() {
   const { status, me, can } = useAuth();
   const { t } = useTranslation();
   const location = useLocation();
   // Arriving home — the app opened at /m, or signed in with no page asked for — opens the role's
-  // own page instead; once any page has shown, home stays home (back from the role page, deep links).
-  const landing = useRef(true);
+  // own page instead; once any page has shown, home stays home (back from the role page, deep links,
+  // reloading the home screen).
+  const landing = useRef(!RELOADED);
   if (location.pathname === '/sign-in') landing.current = true;
   else if (status === 'signedIn' && location.pathname !== '/') landing.current = false;
   const roleHome = me ? FIELD_ROUTES.find((r) => r.path === ROLE_HOME[me.user.role] && r.tile && can(r.tile.permission)) : undefined;

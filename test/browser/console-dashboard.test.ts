@@ -27,6 +27,9 @@ describeBrowser('console dashboard: live without reload', () => {
     await clickNav(page, 'nav-dashboard');
     await eventually(() => page.getByTestId('dash-live').getAttribute('class')).toContain('on');
     await eventually(() => page.getByTestId('kpi-found').locator('b').textContent()).toBe('0');
+    // Nothing is overdue: the overdue card shows 0 without the alarm colour.
+    await eventually(() => page.getByTestId('kpi-overdueNow').locator('b').textContent()).toBe('0');
+    expect(await page.getByTestId('kpi-overdueNow').getAttribute('class')).not.toContain('warn');
     // ECharts arrives in its own chunk and draws.
     await eventually(() => page.locator('[data-testid=chart-daily] canvas').count()).toBeGreaterThan(0);
 

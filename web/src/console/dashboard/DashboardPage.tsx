@@ -67,7 +67,8 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
     ['closureRate', pct(k.closureRate), undefined, k.dueForClosure ? t('dash.kpi.closureNote', { closed: k.dueClosed ?? 0, due: k.dueForClosure }) : undefined],
     ['onTimeHandlingRate', pct(k.onTimeHandlingRate)],
     ['reworkRate', pct(k.reworkRate)],
-    ['overdueNow', String(summary.data?.open.overdueNow ?? '—'), 'warn'],
+    // Red only when something is overdue: a red 0 reads as an alarm.
+    ['overdueNow', String(summary.data?.open.overdueNow ?? '—'), summary.data?.open.overdueNow ? 'warn' : undefined],
     ['open', String(summary.data?.open.open ?? '—')],
     ['onHold', String(summary.data?.open.onHold ?? '—')],
     ['median', k.medianCloseMinutes === null || k.medianCloseMinutes === undefined ? '—' : t('dash.kpi.minutes', { n: k.medianCloseMinutes })],

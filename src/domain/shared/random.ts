@@ -10,9 +10,16 @@ export function seededRandom(seed: number) {
   };
   return {
     next,
+    /** A copy that continues from here, leaving this stream as it is. */
+    fork: () => seededRandom(0).restart(a),
     int: (min: number, maxInclusive: number) => min + Math.floor(next() * (maxInclusive - min + 1)),
     pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T,
     chance: (p: number) => next() < p,
+    /** Continues from a saved state (for fork). */
+    restart(state: number) {
+      a = state >>> 0;
+      return this;
+    },
   };
 }
 export type Random = ReturnType<typeof seededRandom>;

@@ -306,16 +306,33 @@ export function generateCases(r: Random, ctx: Ctx, sub: string, prefix: string, 
   const today = shanghaiDate(o.now);
   const cases: CaseTable[] = [];
   const events: Ev[] = [];
+  let last: { at: number; from: Random; number: string; t0: number } | undefined;
   for (let d = o.days; d >= 0; d--) {
     const date = addDays(today, -d);
     const start = shanghaiInstant(date, '07:00').getTime();
     const n = Math.max(0, Math.round(o.casesPerDay * (0.7 + r.next() * 0.6)));
     const times = Array.from({ length: n }, () => start + Math.floor(r.next() * 13 * HOUR)).filter((t) => t <= now).sort((a, b) => a - b);
     times.forEach((t0, i) => {
-      const lc = lifecycle(r, ctx, sub, `${prefix}-${shanghaiDay(new Date(t0))}-${String(i + 1).padStart(4, '0')}`, t0, now);
+      const number = `${prefix}-${shanghaiDay(new Date(t0))}-${String(i + 1).padStart(4, '0')}`;
+      const from = r.fork();
+      const lc = lifecycle(r, ctx, sub, number, t0, now);
       cases.push(lc.row);
       for (const e of lc.events) events.push(e);
+      if (lc.row.source !== 'self_resolved' && lc.row.status !== 'cancelled') last = { at: cases.length - 1, from, number, t0 };
     });
+  }
+  // A desk opened at any hour shows work in progress. On the rare day when everything reported is
+  // already closed (a quiet morning after a day of mostly on-the-spot fixes), the latest reported
+  // case is replayed from the same random draws and stopped halfway to its close: it stalled there.
+  if (last && !cases.some((c) => c.status !== 'closed' && c.status !== 'cancelled')) {
+    const c = cases[last.at]!;
+    const cut = last.t0 + Math.floor((Date.parse(c.closed_at!) - last.t0) / 2);
+    const lc = lifecycle(last.from, ctx, sub, last.number, last.t0, cut);
+    cases[last.at] = lc.row;
+    const kept = events.filter((e) => e.case_id !== c.id);
+    events.length = 0;
+    for (const e of kept) events.push(e);
+    for (const e of lc.events) events.push(e);
   }
   return { cases, events };
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/index.js';
 import { distanceM } from '../cases/duplicates.js';
 import { DomainError } from '../shared/errors.js';
+import { versionOf } from './versions.js';
 
 /**
  * Where an Open311 request is: a point (lat/long, WGS-84), a closeloop site (address_id), or
@@ -27,8 +28,7 @@ export interface SiteRow {
 
 /** How far outside its sites a point still belongs to a jurisdiction. */
 export const JURISDICTION_MARGIN_M = 1500;
-const CACHE_MS = 60_000;
-const cache = new WeakMap<object, Map<string, { at: number; sites: SiteRow[] }>>();
+const cache = new WeakMap<object, Map<string, { version: string; sites: SiteRow[] }>>();
 
 /** Sites bucketed by a grid of CELL degrees, so the nearest one is found among a few cells. */
 const CELL = 0.005;
@@ -51,16 +51,20 @@ function gridOf(sites: SiteRow[]): Map<string, SiteRow[]> {
 }
 
 /**
- * The active sites of a subdistrict, cached for a minute (intake runs hundreds of times a second).
- * Keyed on the database's adapter, which its transactions share (each transaction is a new Db
- * object, so keying on the Db itself never hit inside one).
+ * The active sites of a subdistrict, kept in memory while the subdistrict's change counter stays
+ * where it was (intake runs hundreds of times a second). Every change of a site's existence, place,
+ * name or status moves the counter in its own transaction (`bumpVersions`), so a site added,
+ * moved or retired through any instance is seen by the next report on every instance; checking the
+ * counter is one indexed read. Keyed on the database's adapter, which its transactions share (each
+ * transaction is a new Db object, so keying on the Db itself never hit inside one).
  */
 async function sitesOf(db: Db, subdistrictId: string): Promise<SiteRow[]> {
   const dbKey = db.getExecutor().adapter;
   let perDb = cache.get(dbKey);
   if (!perDb) cache.set(dbKey, (perDb = new Map()));
+  const version = await versionOf(db, subdistrictId);
   const hit = perDb.get(subdistrictId);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.sites;
+  if (hit && hit.version === version) return hit.sites;
   const rows = await db
     .selectFrom('sites')
     .select(['id', 'committee_id', 'kind', 'name', 'address', 'lng', 'lat'])
@@ -68,7 +72,7 @@ async function sitesOf(db: Db, subdistrictId: string): Promise<SiteRow[]> {
     .where('status', '=', 'active')
     .execute();
   const sites = rows.map((r) => ({ ...r, lng: Number(r.lng), lat: Number(r.lat) }));
-  perDb.set(subdistrictId, { at: Date.now(), sites });
+  perDb.set(subdistrictId, { version, sites });
   return sites;
 }
 

@@ -8,6 +8,7 @@ import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { SiteInput } from './site-input.js';
 import { coverageChanged } from '../coverage/coverage-memo.js';
+import { bumpVersions } from '../open311/versions.js';
 
 /**
  * Creating sites, one or thousands: the rules behind POST /api/sites and the ledger import.
@@ -170,5 +171,7 @@ export async function createSites(
     done += part.length;
     onProgress?.(done, rows.length);
   }
+  // Open311 intake locates reports among the active sites (open311/locate.ts).
+  await bumpVersions(db, rows.map((r) => r.subdistrict_id));
   return placed.map((p) => (p instanceof DomainError ? { error: p } : { id: ids.get(p)! }));
 }

@@ -244,6 +244,8 @@ export async function setSiteStatus(db: Db, clock: Clock, actor: Actor, id: stri
       .where('id', '=', id)
       .execute();
     coverageChanged(current.subdistrictId);
+    // Open311 intake locates reports among the active sites (open311/locate.ts).
+    await bumpVersions(trx, [current.subdistrictId]);
     return getSite(trx, actor, id);
   });
 }

@@ -56,6 +56,7 @@ describeBrowser('accessibility of the console: the main pages of each role have 
       { name: 'sites (map and list)', user: 'operator', path: () => '/sites' },
       { name: 'site detail with its history', user: 'operator', path: () => `/sites/${ids.shopId}` },
       { name: 'enforcement desk', user: 'enforcer1', path: () => '/enforcement' },
+      { name: 'enforcement: open from a case', user: 'enforcer1', path: () => `/enforcement/new?caseId=${ids.case}` },
       { name: 'enforcement ladder', user: 'enforcer1', path: () => `/enforcement/${ids.ladderId}` },
       { name: 'inbox', user: 'operator', path: () => '/inbox' },
       { name: 'staff', user: 'admin', path: () => '/staff' },

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { expect, it } from 'vitest';
 import { pdfText } from '../helpers/pdf-text.js';
 import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, fieldHome } from './helpers/browser.js';
-import { browserSuite } from './helpers/suite.js';
+import { browserSuite, subdistrictOf } from './helpers/suite.js';
 import { clickNav } from './helpers/nav.js';
 
 
@@ -110,5 +110,72 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
     const docs = await suite.server.db.selectFrom('enforcement_documents').select('number').where('enforcement_case_id', '=', ladder.id).execute();
     expect(docs).toHaveLength(1);
     await ctx.close();
+  });
+
+  it('at the console desk the officer refers a case still open at a shop to enforcement, once; others see no such button', async () => {
+    const db = suite.server.db;
+    const sub = await subdistrictOf(suite.server, 'enforcer1');
+    const shop = await db
+      .selectFrom('sites as s')
+      .select(['s.id', 's.lng', 's.lat'])
+      .where('s.subdistrict_id', '=', sub)
+      .where('s.kind', '=', 'shop')
+      .where('s.responsible_party_id', 'is not', null)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('enforcement_cases as e').select('e.id').whereRef('e.site_id', '=', 's.id'))))
+      .orderBy('s.id', 'desc')
+      .executeTakeFirstOrThrow();
+    const category = await db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', sub).where('code', '=', 'B0401').executeTakeFirstOrThrow();
+
+    // The operations centre takes a citizen's call about the shop; it reads enforcement but opens no ladders.
+    const op = await newContext(suite.browser, suite.server.url);
+    const p2 = await op.newPage();
+    await signInThroughForm(p2, 'operator');
+    await p2.waitForURL((u) => !u.pathname.includes('sign-in'));
+    const reported = await p2.request.post('/api/cases', {
+      data: { source: 'citizen', categoryId: category.id, siteId: shop.id, lng: shop.lng, lat: shop.lat, description: '市民反映：店门口一直没有分类标识，劝了几次都不改' },
+    });
+    expect(reported.status(), await reported.text()).toBe(201);
+    const c = await db.selectFrom('cases').select(['id', 'number', 'description']).where('id', '=', (await reported.json()).id).executeTakeFirstOrThrow();
+    await p2.goto(`/cases/${c.id}`);
+    await p2.getByTestId('case-detail').waitFor();
+    expect(await p2.getByTestId('case-to-enforcement').count()).toBe(0);
+    await p2.goto('/enforcement');
+    await p2.getByTestId('ladder-table').waitFor();
+    expect(await p2.getByTestId('enf-open-from-case').count()).toBe(0);
+    await op.close();
+
+    const ctx = await newContext(suite.browser, suite.server.url);
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'enforcer1');
+    await page.waitForURL((u) => !u.pathname.includes('sign-in'));
+    await page.goto(`/cases/${c.id}`);
+    await page.getByTestId('case-to-enforcement').click();
+    await eventually(() => page.getByTestId('enf-case-number').textContent()).toContain(c.number);
+    // The facts start from the case's description; the legal basis must be chosen.
+    expect(await page.getByTestId('enf-facts').inputValue()).toBe(c.description);
+    await page.getByTestId('enf-open-submit').click();
+    await eventually(() => page.getByTestId('enf-error').textContent()).toContain('法律依据');
+    await page.getByTestId('enf-facts').fill('多次督促仍未设置分类标识，拒不整改');
+    await page.getByTestId('enf-basis').selectOption({ index: 1 });
+    await page.getByTestId('enf-open-submit').click();
+    await eventually(() => page.getByTestId('ladder-stage').textContent()).toContain('已立案待检查');
+    const ladderUrl = new URL(page.url()).pathname;
+    const ladder = await db.selectFrom('enforcement_cases').select(['id', 'origin', 'facts', 'opened_by']).where('case_id', '=', c.id).execute();
+    expect(ladder).toHaveLength(1);
+    expect(ladder[0]).toMatchObject({ origin: 'case', facts: '多次督促仍未设置分类标识，拒不整改' });
+    expect(ladderUrl).toBe(`/enforcement/${ladder[0]!.id}`);
+
+    // From the desk, the same case found by its number: refused, with the way to the ladder under way.
+    await page.goto('/enforcement');
+    await page.getByTestId('enf-open-from-case').click();
+    await page.getByTestId('enf-case-search').fill(c.number);
+    await page.locator('[data-testid=enf-case-hit]', { hasText: c.number }).click();
+    await page.getByTestId('enf-basis').selectOption({ index: 1 });
+    await page.getByTestId('enf-open-submit').click();
+    await page.getByTestId('enf-existing').click();
+    await eventually(() => new URL(page.url()).pathname).toBe(ladderUrl);
+    expect(await db.selectFrom('enforcement_cases').select('id').where('case_id', '=', c.id).execute()).toHaveLength(1);
+    await ctx.close();
+
   });
 });

@@ -20,6 +20,7 @@ import { CoveragePage } from './coverage/CoveragePage';
 import { DashboardPage, WallPage } from './dashboard/DashboardPage';
 import { DeskPage } from './enforcement/DeskPage';
 import { LadderPage } from './enforcement/LadderPage';
+import { OpenFromCasePage } from './enforcement/OpenFromCasePage';
 import { SubjectHistoryPage } from './enforcement/SubjectHistoryPage';
 import { CaseDeskPage } from './cases/CaseDeskPage';
 import { CaseDetailPage } from './cases/CaseDetailPage';
@@ -93,6 +94,7 @@ export function App() {
         <Route path="campaigns" element={<Allow permission="coverage.read"><CampaignsPage /></Allow>} />
         <Route path="dashboard" element={<Allow permission="dashboard.read"><DashboardPage /></Allow>} />
         <Route path="enforcement" element={<Allow permission="enforcement.read"><DeskPage /></Allow>} />
+        <Route path="enforcement/new" element={<Allow permission="enforcement.act"><OpenFromCasePage /></Allow>} />
         <Route path="enforcement/subjects/:id" element={<Allow permission="enforcement.read"><SubjectHistoryPage /></Allow>} />
         <Route path="enforcement/:id" element={<Allow permission="enforcement.read"><LadderPage /></Allow>} />
         <Route path="cases" element={<Allow permission="cases.read"><CaseDeskPage /></Allow>} />

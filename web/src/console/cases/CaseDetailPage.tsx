@@ -1,9 +1,11 @@
 import '../../shared/i18n/cases';
 import '../../shared/i18n/console';
+import '../../shared/i18n/enforcement';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import { api } from '../../shared/api';
+import { useAuth } from '../../shared/auth';
 import { type CaseDetail, label } from '../../shared/cases';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
@@ -23,6 +25,7 @@ export function CaseDetailPage() {
   const lang = i18n.language;
   const r = useApi(() => api.get<CaseDetail>(`/api/cases/${encodeURIComponent(id)}`), [id]);
   const created = (useLocation().state as { created?: string } | null)?.created;
+  const { can } = useAuth();
   const [open, setOpen] = useState<string | null>(null);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const c = r.data;
@@ -86,6 +89,9 @@ export function CaseDetailPage() {
               </button>
             ))}
           </div>
+          {can('enforcement.act') && c.site && !['closed', 'cancelled', 'merged'].includes(c.status) ? (
+            <p><Link to={`/enforcement/new?caseId=${encodeURIComponent(c.id)}`} className="btn btn-ghost" data-testid="case-to-enforcement">{t('enforcement.open.fromCase')}</Link></p>
+          ) : null}
           {c.allowedActions.filter((a) => a.action === open).map((a) => <ActionForm key={`${a.action}-${c.version}`} c={c} a={a} onOutcome={onOutcome} />)}
         </div>
         {['citizen', 'open311', 'hotline'].includes(c.source) ? <PublicReportPanel caseId={c.id} /> : null}

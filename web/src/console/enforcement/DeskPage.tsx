@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../shared/api';
+import { useAuth } from '../../shared/auth';
 import type { DueTask, LadderSummary, Stage } from '../../shared/enforcement-types';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
@@ -14,6 +15,7 @@ const STAGES: Stage[] = ['opened', 'ordered', 'order_failed', 'noticed', 'notice
 /** The enforcement desk: re-inspections due today, overdue fines, and ladders by stage. */
 export function DeskPage() {
   const { t, i18n } = useTranslation();
+  const { can } = useAuth();
   const lang = i18n.language;
   const [stage, setStage] = useState<Stage | ''>('');
   const due = useApi(() => api.get<{ items: DueTask[] }>('/api/enforcement/reinspections/due-today'), []);
@@ -24,6 +26,7 @@ export function DeskPage() {
     <section className="enforcement-desk">
       <div className="page-head">
         <h1>{t('enforcement.desk.title')}</h1>
+        {can('enforcement.act') ? <Link to="/enforcement/new" className="btn" data-testid="enf-open-from-case">{t('enforcement.open.title')}</Link> : null}
       </div>
       {err ? <p className="alert alert-error">{errorText(t, err)}</p> : null}
       <div className="detail-grid">

@@ -17,6 +17,11 @@ const zh = {
     first: '首次违法', repeat: '再次违法', prior: '12个月内违法 {{n}} 次', next: '下一步', system: '系统',
     statementEnds: '陈述申辩期至 {{time}}', hearingEnds: '听证申请期至 {{time}}',
   },
+  open: {
+    title: '转执法立案', fromCase: '转执法立案', back: '返回执法工作台', hint: '对问题案件中拒不整改的商铺、单位立执法案件。没有问题案件时，请在现场用手机“新建执法检查”（需定位和照片）。',
+    search: '查找问题案件', searchHint: '输入案件编号或描述中的文字', basisRequired: '请选择法律依据。', existing: '查看该执法案件', other: '换一个案件',
+    final: '该案件已办结，不能再转执法。', noSite: '该案件没有点位，无法确定当事人。',
+  },
   history: { title: '当事人违法记录', ladders: '执法案件', cases: '问题案件', repeat: '屡犯：12个月内 {{n}} 次', none: '无违法记录' },
   verify: { title: '文书核验', code: '核验码', check: '核验', valid: '核验通过：与平台存档一致', invalid: '核验未通过', superseded: '该文书已被更正，请以最新版本为准' },
   field: {
@@ -46,6 +51,11 @@ const en: typeof zh = {
     verifyCode: 'Verification code', revision: 'revision {{n}}', superseded: 'Superseded', proposal: 'Proposed fine: {{amount}} RMB ({{offence}}, legal range {{min}}–{{max}} RMB)',
     first: 'first offence', repeat: 'repeat offence', prior: '{{n}} violation(s) in 12 months', next: 'Next', system: 'System',
     statementEnds: 'Statement period until {{time}}', hearingEnds: 'Hearing requests until {{time}}',
+  },
+  open: {
+    title: 'Open from a case', fromCase: 'Refer to enforcement', back: 'Back to the enforcement desk', hint: 'Open an enforcement case against a shop or unit that does not rectify a case in the loop. With no case, open it on site with the phone ("New enforcement inspection": position and photos).',
+    search: 'Find the case', searchHint: 'Case number or words of its description', basisRequired: 'Choose the legal basis.', existing: 'Open that enforcement case', other: 'Another case',
+    final: 'The case is finished: it cannot be referred.', noSite: 'The case has no site, so there is no party to act against.',
   },
   history: { title: 'Subject history', ladders: 'Enforcement cases', cases: 'Cases', repeat: 'Repeat offender: {{n}} in 12 months', none: 'No violations on record' },
   verify: { title: 'Verify a document', code: 'Verification code', check: 'Verify', valid: 'Valid: matches the platform record', invalid: 'Not valid', superseded: 'This document was corrected; the latest revision applies' },

@@ -154,6 +154,12 @@ describeBrowser('the case loop across people: patrol reports on the phone, opera
     await hphone.getByTestId('tile-tasks').click();
     await hphone.locator(`[data-testid=tasks-toHandle] a[data-case-id="${caseId}"]`).click();
     await hphone.getByTestId('handle-form').waitFor();
+    // What to do is on the first screen of the phone, with the before photo: no scrolling to find the form.
+    const fold = hphone.viewportSize()!.height;
+    const top = async (testId: string) => (await hphone.getByTestId(testId).boundingBox())!.y;
+    expect(await hphone.evaluate(() => window.scrollY)).toBe(0);
+    expect(await top('handle-form')).toBeLessThan(fold - 150);
+    expect((await hphone.locator('[data-testid=before-after] img').first().boundingBox())!.y).toBeLessThan(fold);
     await hphone.getByTestId('handle-photo').setInputFiles(await jpeg(40, 160, 60));
     await hphone.getByTestId('handle-photo-done').waitFor();
     await hphone.getByTestId('handle-note').fill('已清运落地垃圾，桶已更换');

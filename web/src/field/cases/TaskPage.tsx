@@ -85,9 +85,8 @@ export function TaskPage() {
       <TopBar title={c.number} />
       <p><strong>{lang === 'en' ? c.category.nameEn : c.category.nameZh}</strong> · {label(c.statusLabel, lang)}</p>
       <p>{c.site ? `${c.site.name} · ${c.site.address}` : ''}</p>
-      <p>{c.description}</p>
-      <PlaceMap c={c} />
       <NavigateLinks at={c} name={c.site?.name ?? c.number} />
+      <p>{c.description}</p>
       <p className={c.overdueAt ? 'field-error' : 'hint'}>{t('cases.detail.stageDue')} {formatTime(c.stageDueAt, lang)}</p>
       <BeforeAfterPhotos c={c} />
       {last?.note && last.note !== c.description ? <p className="m-note">{last.actorName}：{last.note}</p> : null}
@@ -159,6 +158,8 @@ export function TaskPage() {
         </div>
       ) : null}
       {error ? <p className="field-error" data-testid="task-error">{error}</p> : null}
+      {/* The map below the forms: what to do comes first on a phone; the navigation links are at the top. */}
+      <PlaceMap c={c} />
       <h2>{t('cases.detail.timeline')}</h2>
       <TimelineList c={c} />
     </div>

@@ -31,6 +31,12 @@ function start(m: Start) {
     const mine = seen[i]!;
     let counted = false;
     const req = http.get({ port: m.port, host: '127.0.0.1', path: '/api/dashboard/stream', headers: { cookie: m.cookie }, agent }, (res) => {
+      // An answer that is not a stream (401, 503 …) is reported, not waited on for ever.
+      if (res.statusCode !== 200) {
+        process.send!({ kind: 'error', message: `client ${i}: the stream answered ${res.statusCode}` });
+        res.resume();
+        return;
+      }
       let tail = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
@@ -44,7 +50,7 @@ function start(m: Start) {
         tail = text.slice(-200);
       });
     });
-    req.on('error', (e) => process.send!({ kind: 'error', message: String(e) }));
+    req.on('error', (e) => process.send!({ kind: 'error', message: `client ${i}: ${String(e)}` }));
     reqs.push(req);
   }
 }

@@ -9,6 +9,7 @@ import { DEMO_PASSWORD } from '../domain/demo/seed-demo.js';
 import { seedServicesDemo } from '../domain/demo/seed-services.js';
 import { ACTIVITY_TABLES, seedServiceActivity } from '../domain/service-activity/seed-activity.js';
 import { filesFor } from '../domain/storage/index.js';
+import { ensurePartitions, MONTHS_AHEAD } from '../domain/ops/partitions.js';
 import { progressBar } from './progress.js';
 
 export const SCALES = ['subdistrict', 'city'] as const;
@@ -75,6 +76,10 @@ export async function seedScale(o: ScaleOptions) {
     const chosen = o.scale === 'city' ? subs : subs.filter((s) => s.code === '008');
     const total = { cases: 0, events: 0, checkins: 0, rollupRows: 0 };
     if (!o.servicesOnly) {
+      // PostgreSQL: the months the history spans get their partitions before the load (a day of
+      // margin before the first day), so the year lands in monthly partitions, not in DEFAULT.
+      const now = ctx.deps.clock.now();
+      await ensurePartitions(db, ctx.deps.clock, MONTHS_AHEAD, new Date(now.getTime() - (o.days + 1) * 86_400_000));
       sink = openBulkSink(cfg, db);
       await sink.deferIndexes(BULK_TABLES);
       const bar = progressBar('Case and check-in years');

@@ -10,6 +10,7 @@ import { seedDemoData } from '../../src/cli/demo-seed.js';
 import { readConfig } from '../../src/config.js';
 import { createDatabase, type DatabaseHandle, type Db } from '../../src/db/index.js';
 import { verifyChain } from '../../src/domain/cases/verify-chain.js';
+import { listPartitions } from '../../src/domain/ops/partitions.js';
 import { rebuildRollups } from '../../src/domain/dashboard/fold-events.js';
 import { ROLLUP_TABLES } from '../../src/domain/dashboard/grains.js';
 import { copyValue } from '../../src/db/pg-copy-sink.js';
@@ -34,6 +35,28 @@ async function indexNames(h: DatabaseHandle): Promise<string[]> {
   return (await q.execute(h.db)).rows.map((r) => r.name).sort();
 }
 
+/**
+ * Index names with the month partitions' own indexes folded together: per partitioned table, the
+ * distinct sets of index-name suffixes its month partitions carry (one set when every month has
+ * every index). A seeded history has more months than a fresh migration, each with the same indexes.
+ */
+function indexShape(names: string[]) {
+  const plain: string[] = [];
+  const perMonth = new Map<string, { table: string; suffixes: string[] }>();
+  for (const n of names) {
+    const m = /^((case_events|checkins)_y\d{4}m\d{2})_(.+)$/.exec(n);
+    if (!m) plain.push(n);
+    else {
+      const p = perMonth.get(m[1]!) ?? { table: m[2]!, suffixes: [] };
+      p.suffixes.push(m[3]!);
+      perMonth.set(m[1]!, p);
+    }
+  }
+  const months: Record<string, string[]> = {};
+  for (const p of perMonth.values()) months[p.table] = [...new Set([...(months[p.table] ?? []), JSON.stringify(p.suffixes.sort())])].sort();
+  return { plain, months };
+}
+
 describe('COPY text values', () => {
   it('escapes what COPY treats specially and writes null as \\N', () => {
     expect(copyValue(null)).toBe('\\N');
@@ -47,7 +70,8 @@ describe('COPY text values', () => {
 });
 
 // `closeloop seed --scale subdistrict`, on a file database of each engine, as the command runs it
-// (SQLite: its own bulk connection; PostgreSQL: COPY). A short history keeps it quick.
+// (SQLite: its own bulk connection; PostgreSQL: COPY). A short history keeps it quick: 70 days
+// with few cases a day, so it spans at least three months whatever today is.
 for (const dialect of DIALECTS) {
   describe(`closeloop seed --scale subdistrict [${dialect}]`, () => {
     let scratch: Awaited<ReturnType<typeof scratchCliDatabase>>;
@@ -59,7 +83,7 @@ for (const dialect of DIALECTS) {
       const log = vi.spyOn(console, 'log').mockImplementation((...a) => void (printed += `${a.join(' ')}\n`));
       const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
       try {
-        await seedScale({ scale: 'subdistrict', citySubdistricts: 215, casesPerDay: 40, days: 4, seed: 7 });
+        await seedScale({ scale: 'subdistrict', citySubdistricts: 215, casesPerDay: 3, days: 70, seed: 7 });
       } finally {
         log.mockRestore();
         err.mockRestore();
@@ -90,11 +114,33 @@ for (const dialect of DIALECTS) {
       expect(chain.events).toBe(events);
     });
 
+    if (dialect === 'postgres') {
+      it('loads the history into its monthly partitions, none of it into DEFAULT', async () => {
+        // Each row in the partition of its month (Asia/Shanghai), and that is never the DEFAULT one.
+        const placed = async (table: 'case_events' | 'checkins', month: string) => {
+          const { rows } = await sql<{ part: string; expected: string; n: number }>`
+            select tableoid::regclass::text as part, ${sql.raw(month)} as expected, count(*)::int as n
+            from ${sql.table(table)} group by 1, 2 order by 2`.execute(h.db);
+          return rows;
+        };
+        for (const [table, month] of [
+          ['case_events', `'case_events_y' || to_char(at at time zone 'Asia/Shanghai', 'YYYY"m"MM')`],
+          ['checkins', `'checkins_y' || substr(local_date, 1, 4) || 'm' || substr(local_date, 6, 2)`],
+        ] as const) {
+          const rows = await placed(table, month);
+          expect(rows.filter((r) => r.part !== r.expected), table).toEqual([]);
+          expect(rows.some((r) => r.part.endsWith('_default')), table).toBe(false);
+          expect(new Set(rows.map((r) => r.part)).size, table).toBeGreaterThanOrEqual(3);
+          expect((await listPartitions(h.db, table)).map((p) => p.name)).toContain(`${table}_default`);
+        }
+      });
+    }
+
     it('leaves every index in place, and its rollups equal a rebuild from the events', async () => {
       // The load drops the big tables' secondary indexes; all of them are back, as a fresh migration has them.
       const fresh = await testDatabase(dialect);
       try {
-        expect(await indexNames(h)).toEqual(await indexNames(fresh));
+        expect(indexShape(await indexNames(h))).toEqual(indexShape(await indexNames(fresh)));
       } finally {
         await fresh.destroy();
       }

@@ -61,14 +61,19 @@ export async function listPartitions(db: Db, table: string): Promise<PartitionIn
 
 /**
  * Creates the partitions of the current month and MONTHS_AHEAD months after it for every
- * partitioned table; idempotent. Resolves with the names it created and the rows it moved out
- * of the DEFAULT partitions.
+ * partitioned table; idempotent. With `since`, also every month from the one holding `since` on
+ * (a bulk load of past history creates its months before it writes, so the rows land in them
+ * rather than in DEFAULT). Resolves with the names it created and the rows it moved out of the
+ * DEFAULT partitions.
  */
-export async function ensurePartitions(db: Db, clock: Clock, monthsAhead = MONTHS_AHEAD): Promise<{ created: string[]; moved: number }> {
+export async function ensurePartitions(db: Db, clock: Clock, monthsAhead = MONTHS_AHEAD, since?: Date): Promise<{ created: string[]; moved: number }> {
   const out = { created: [] as string[], moved: 0 };
   if (!isPostgres(db)) return out;
   const months: string[] = [];
-  for (let m = shanghaiMonth(clock.now()), i = 0; i <= monthsAhead; i++, m = nextMonth(m)) months.push(m);
+  const current = shanghaiMonth(clock.now());
+  const first = since && shanghaiMonth(since) < current ? shanghaiMonth(since) : current;
+  for (let m = first; m < current; m = nextMonth(m)) months.push(m);
+  for (let m = current, i = 0; i <= monthsAhead; i++, m = nextMonth(m)) months.push(m);
   for (const t of PARTITIONED) {
     const existing = new Set((await listPartitions(db, t.table)).map((p) => p.name));
     if (!existing.size) continue; // not partitioned (an older schema)

@@ -107,5 +107,38 @@ for (const dialect of DIALECTS) {
       const d = route.items.map((s: { distanceM: number }) => s.distanceM);
       expect(d).toEqual([...d].sort((a, b) => a - b));
     });
+    it('marks bin rooms whose window opens more than half an hour later as later and counts what can be done now; shops and units are due at any hour', async () => {
+      type Item = { id: string; kind: string; later: boolean; startsAt: string | null; distanceM: number };
+      const here = rooms[3]!;
+      try {
+        for (const at of ['2026-05-27T02:00:00Z', '2026-05-27T09:10:00Z', '2026-05-27T09:40:00Z', '2026-05-26T22:50:00Z']) {
+          ctx.clock.set(at);
+          const now = Date.parse(at);
+          // A session left idle overnight has ended: sign in again at that hour.
+          const res = await get(await signInAs(ctx.app, 'cadre01'), `/api/coverage/today?lat=${here.lat}&lng=${here.lng}&limit=500`);
+          expect(res.statusCode, res.body).toBe(200);
+          const route = res.json() as { total: number; dueNow: number; nextWindowAt: string | null; items: Item[] };
+          expect(route.items.length).toBe(route.total);
+          for (const s of route.items) {
+            if (s.kind === 'bin_room') {
+              expect(s.later, `${s.id} at ${at}`).toBe(Date.parse(s.startsAt!) - now > 30 * 60_000);
+            } else expect(s.later).toBe(false);
+          }
+          const nowPart = route.items.filter((s) => !s.later);
+          expect(route.dueNow).toBe(nowPart.length);
+          const d = route.items.map((s) => s.distanceM);
+          expect(d).toEqual([...d].sort((a, b) => a - b));
+          const starts = route.items.filter((s) => s.later).map((s) => s.startsAt!).sort();
+          expect(route.nextWindowAt).toBe(starts[0] ?? null);
+          // Mid-morning the rooms wait for their evening window while the shops and units are the route.
+          if (at === '2026-05-27T02:00:00Z') {
+            expect(route.items.filter((s) => s.kind === 'bin_room').every((s) => s.later)).toBe(true);
+            expect(nowPart.length).toBeGreaterThan(0);
+          }
+        }
+      } finally {
+        ctx.clock.set(EVENING);
+      }
+    });
   });
 }

@@ -49,7 +49,7 @@ export const activity = def({
 export const today = def({
   schema: {
     tags: ['coverage'],
-    summary: "Today's route for the field app: sites still due today in my scope, nearest first",
+    summary: "Today's route for the field app: sites still due today in my scope, nearest first; bin rooms whose window opens later are marked later, with the count due now",
     querystring: z.strictObject({
       lat: z.coerce.number().min(-90).max(90).optional(),
       lng: z.coerce.number().min(-180).max(180).optional(),

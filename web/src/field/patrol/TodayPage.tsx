@@ -22,7 +22,10 @@ export function TodayPage() {
       {list.data && !list.data.items.length ? <p className="m-note">{t('patrol.today.empty')}</p> : null}
       {list.data ? (
         <>
-          <p className="m-count">{t('field.sitesCount', { count: list.data.total })}</p>
+          <p className="m-count" data-testid="route-count">
+            {t('field.sitesCount', { count: list.data.total })}
+            {list.data.dueNow !== undefined && list.data.dueNow < list.data.total ? <> · {t('patrol.today.dueNow', { count: list.data.dueNow })}</> : null}
+          </p>
           <p className="hint" data-testid="route-order-note">{here ? t('fmap.route.order') : t('fmap.route.orderNoGps')}</p>
           <Link className="m-btn m-btn-block" to="/map?show=route" data-testid="route-map">{t('fmap.showOnMap')}</Link>
           <RouteLegend />
@@ -33,7 +36,7 @@ export function TodayPage() {
           const grade = gradeOf(s);
           return (
             <li key={s.id}>
-              <Link to={s.kind === 'bin_room' ? `/checkin/${s.id}` : `/inspect/${s.id}`} className="m-item m-item-stop" data-site-id={s.id} data-kind={s.kind}>
+              <Link to={s.kind === 'bin_room' ? `/checkin/${s.id}` : `/inspect/${s.id}`} className="m-item m-item-stop" data-site-id={s.id} data-kind={s.kind} data-later={s.later ? '' : undefined}>
                 {/* The link is named by what it shows (WCAG 2.5.3), the stop's number read out in words. */}
                 <span className="m-stop" aria-hidden="true">{i + 1}</span>
                 <span className="visually-hidden">{t('fmap.route.stop', { n: i + 1 })}</span>
@@ -41,7 +44,7 @@ export function TodayPage() {
                 <span className="m-item-name">
                   {s.name}
                   <small className="hint" style={{ display: 'block' }}>
-                    {s.window ? t('patrol.today.window', { window: s.window }) : grade ? <span className={`m-grade m-grade-${grade}`} data-grade={grade}>{t(`patrol.today.grade.${grade}`)}</span> : null}
+                    {s.window ? t(s.later ? 'patrol.today.windowLater' : 'patrol.today.window', { window: s.window }) : grade ? <span className={`m-grade m-grade-${grade}`} data-grade={grade}>{t(`patrol.today.grade.${grade}`)}</span> : null}
                   </small>
                 </span>
                 {s.distanceM !== null ? <span className="m-item-dist" data-distance={s.distanceM}>{formatDistance(s.distanceM, i18n.language)}</span> : null}

@@ -15,8 +15,12 @@ export interface DueSite {
   /** 'checkin' (a bin room's window) or 'inspection:<grade>' ('inspection:new' before the first). */
   reason: string;
   window: string | null;
+  /** A bin room whose disposal window opens more than half an hour from now. */
+  later?: boolean;
   distanceM: number | null;
 }
+
+interface TodaysRoute { total: number; dueNow?: number; items: DueSite[] }
 
 /** How many due sites the route takes (the nearest ones, from the server). */
 const ROUTE_LIMIT = 100;
@@ -29,7 +33,7 @@ export function useTodaysRoute() {
   // Roles without patrol duties (handlers) have no route: the map shows nearby sites only.
   const allowed = useAuth().can('patrols.read');
   const list = useApi(
-    () => (!allowed ? Promise.resolve({ total: 0, items: [] as DueSite[] }) : ready ? api.get<{ total: number; items: DueSite[] }>('/api/coverage/today', { lat: here?.lat, lng: here?.lng, limit: ROUTE_LIMIT }) : new Promise<never>(() => {})),
+    () => (!allowed ? Promise.resolve<TodaysRoute>({ total: 0, items: [] }) : ready ? api.get<TodaysRoute>('/api/coverage/today', { lat: here?.lat, lng: here?.lng, limit: ROUTE_LIMIT }) : new Promise<never>(() => {})),
     [allowed, ready, here?.lat, here?.lng],
   );
   const stops = useMemo(() => routeOrder(list.data?.items ?? [], here), [list.data, here]);

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubFor } from '../../src/domain/dashboard/hub.js';
 import { announceNewlyOverdue } from '../../src/domain/service-records/overdue-notices.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
+import { transitionCase } from '../../src/domain/cases/transition-case.js';
+import { appealRating, decideAppeal, recordCallback, resolveBadRating } from '../../src/domain/service-ratings/followups.js';
+import { newId } from '../../src/domain/shared/ids.js';
 import { createRecord } from '../../src/domain/service-records/records.js';
 import { recordFault, recordHeartbeat } from '../../src/domain/service-terminals/health.js';
 import { issueTerminalToken } from '../../src/domain/service-terminals/terminals.js';
@@ -92,6 +95,49 @@ for (const dialect of DIALECTS) {
       const res = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1, comment: '等了很久' } });
       expect(res.statusCode, res.body).toBe(201);
       await op.waitFor(isBoard((b) => b.totals.badRatings.open === before.totals.badRatings.open + 1 && b.totals.ratings.bad === before.totals.ratings.bad + 1));
+    });
+
+    it("a 差评's case closing after its check, and a 差评 voided on appeal, take it off the open 差评 live", async () => {
+      const db = ctx.handle.db;
+      const op = await open('operator');
+      const cadre = await actorOf(ctx, 'cadre01');
+      const operator = await actorOf(ctx, 'operator');
+      const boardNow = async () => ((await ctx.app.inject({ url: '/api/dashboard/services', headers: { cookie: cookies.operator! } })).json() as Board).totals;
+      const rateBadly = async () => {
+        const { ratingToken } = await record('cadre01', 'YW008-CW01');
+        const res = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1, comment: '等了很久' } });
+        expect(res.statusCode, res.body).toBe(201);
+        return res.json() as { id: string; caseId: string };
+      };
+      const base = (await boardNow()).badRatings.open;
+      const bad = await rateBadly();
+      await op.waitFor(isBoard((b) => b.totals.badRatings.open === base + 1));
+      // 回访 and rectification: the case is handled, still open.
+      const photoId = newId();
+      await db.insertInto('photos').values({
+        id: photoId, subdistrict_id: cadre.subdistrictId, uploaded_by: cadre.userId, sha256: photoId.replace(/-/g, '').padEnd(64, '0'), mime: 'image/jpeg', bytes: 1000,
+        width: 10, height: 10, storage_key: `test/${photoId}`, thumb_key: null, exif_taken_at: null, exif_lat: null, exif_lng: null, created_at: ctx.clock.now().toISOString(),
+      } as never).execute();
+      await db.transaction().execute((trx) => recordCallback(trx, ctx.clock, cadre, bad.id, { note: '已电话回访评价人' }));
+      const c = await db.selectFrom('cases').select('version').where('id', '=', bad.caseId).executeTakeFirstOrThrow();
+      await db.transaction().execute((trx) => resolveBadRating(trx, ctx.clock, cadre, bad.id, { version: c.version, resolution: 'rectify', note: '增设午间窗口', photoIds: [photoId] }));
+      // A marker: once the dashboard has it, every earlier notice has been read.
+      const accepted = (await boardNow()).records.acceptedToday;
+      await record('cadre01', 'YW008-CW01');
+      await op.waitFor(isBoard((b) => b.totals.records.acceptedToday === accepted + 1 && b.totals.badRatings.open === base + 1));
+      // A dashboard opened now hears of the check closing the case, through the front office's notices.
+      const fresh = await open('operator');
+      await fresh.waitFor((e) => e.event === 'ready');
+      const handled = await db.selectFrom('cases').select('version').where('id', '=', bad.caseId).executeTakeFirstOrThrow();
+      await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, operator, bad.caseId, { action: 'check_pass', version: handled.version, note: '已核实整改到位' }));
+      await fresh.waitFor(isBoard((b) => b.totals.badRatings.open === base));
+      // Voided on appeal (a second person upholds it): off the count while its case is still open.
+      const other = await rateBadly();
+      await fresh.waitFor(isBoard((b) => b.totals.badRatings.open === base + 1));
+      await db.transaction().execute((trx) => appealRating(trx, ctx.clock, cadre, other.id, { reason: '评价人当日并未到窗口办理，疑为误评' }));
+      await db.transaction().execute((trx) => decideAppeal(trx, ctx.clock, operator, other.id, { upheld: true, note: '核实监控，申诉成立' }));
+      await fresh.waitFor(isBoard((b) => b.totals.badRatings.open === base && fresh.events.filter((e) => e.event === 'services' && board(e).totals.badRatings.open === base + 1).length > 0));
+      expect((await boardNow()).badRatings.open).toBe(base);
     });
 
     it('a terminal going down and coming back up shows on the board both times', async () => {

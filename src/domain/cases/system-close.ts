@@ -3,6 +3,7 @@ import type { CaseTable } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { appendCaseEvent, type EventActor } from './events.js';
 import { OPEN_STATUSES } from './lifecycle.js';
+import { announceBadRatingCase } from '../dashboard/service-changes.js';
 
 /**
  * Closes an open case because the thing it was about resolved itself outside the desk's steps
@@ -19,6 +20,7 @@ export async function closeCaseOutsideDesk(trx: Db, clock: Clock, caseId: string
     stage_started_at: null, stage_due_at: null, remind_at: null, version: c.version + 1, updated_at: at,
   };
   await trx.updateTable('cases').set(next).where('id', '=', c.id).execute();
+  await announceBadRatingCase(trx, c.id);
   return appendCaseEvent(trx, clock, {
     subdistrictId: c.subdistrict_id, caseId: c.id, action: opts.action, fromStatus: c.status, toStatus: 'closed', actor: opts.actor,
     note: opts.reason, changes: { status: [c.status, 'closed'] },

@@ -10,7 +10,8 @@ import { TransitionInput, parseInput } from './case-input.js';
 import { loadVisibleCaseWithCategory } from './case-scope.js';
 import { updateCaseColumns } from './hot-queries.js';
 import { appendCaseEvent, eventActor } from './events.js';
-import { type CaseAction, actionsFrom, ruleFor } from './lifecycle.js';
+import { type CaseAction, OPEN_STATUSES, actionsFrom, ruleFor } from './lifecycle.js';
+import { announceBadRatingCase } from '../dashboard/service-changes.js';
 import { mergeInto } from './merge-cases.js';
 import { notifyTransition } from './transition-notices.js';
 import { checkConflict, defaultChecker } from './independent-check.js';
@@ -197,5 +198,7 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
     note, photoIds, changes,
     links: { committeeId: c.committee_id, photos: photoIds.map((photoId) => ({ photoId, purpose: input.action === 'handle' ? 'after' : 'evidence' })) },
   });
+  // The 一网通办 board counts open 差评 cases: it hears of one closing (or reopening) at once.
+  if (OPEN_STATUSES.includes(c.status) !== OPEN_STATUSES.includes(next.status)) await announceBadRatingCase(db, c.id);
   return caseDto(next);
 }

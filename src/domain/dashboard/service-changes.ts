@@ -39,6 +39,21 @@ export async function announceServiceChange(trx: Db, change: ServiceChange): Pro
   }
 }
 
+/**
+ * A case opened for a 差评 left the open states (closed after its check, cancelled, merged) or came
+ * back to them (reopened): the board's open 差评 count changes, so the front office hears of it as
+ * of any other rating change. Cases that are not a 差评's follow-up announce nothing.
+ */
+export async function announceBadRatingCase(trx: Db, caseId: string): Promise<void> {
+  const r = await trx
+    .selectFrom('service_rating_followups as f')
+    .innerJoin('service_ratings as r', 'r.id', 'f.rating_id')
+    .select(['r.subdistrict_id', 'r.committee_id', 'r.point_id'])
+    .where('f.case_id', '=', caseId)
+    .executeTakeFirst();
+  if (r) await announceServiceChange(trx, { subdistrictId: r.subdistrict_id, committeeId: r.committee_id, pointId: r.point_id, kind: 'rating' });
+}
+
 /** Reads a notice's payload back (null for anything malformed: a NOTIFY channel is not an API). */
 export function parseServiceChange(payload: string): ServiceChange | null {
   try {

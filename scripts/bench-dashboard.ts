@@ -204,7 +204,8 @@ if (phase) {
   // A child: serve one database and send the figures back.
   const r = await benchDb(arg('url')!, phase, phase === 'city-year');
   // Exit only once the figures are handed over (a send is asynchronous).
-  process.send!(r, () => process.exit(0));
+  await new Promise<void>((resolve) => process.send!(r, () => resolve()));
+  process.exit(0);
 }
 
 const subUrl = arg('sub');

@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { DEMO_PASSWORD, describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
+import { describeBrowser, eventually, solidJpeg } from './helpers/browser.js';
+import { apiSession, installedPhone, outboxCount } from './helpers/field-phone.js';
 import { browserSuite } from './helpers/suite.js';
 
 type Room = { id: string; lat: number; lng: number; qr_code: string | null; name: string; subdistrict_id: string };
@@ -21,31 +22,8 @@ describeBrowser('field app offline: report + check-in exactly once, today and ta
     rooms = await suite.server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'qr_code', 'name', 'subdistrict_id']).where('committee_id', '=', c.committee_id!).where('kind', '=', 'bin_room').orderBy('id').execute();
   });
 
-  /** Signed in on a phone standing ~10 m from `at`, with the service worker controlling the page. */
-  async function phone(username: string, at: Room, opts: BrowserContextOptions = {}) {
-    const here = offsetMetres({ lat: at.lat, lng: at.lng }, 10, 90);
-    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 10 }, permissions: ['geolocation'], ...opts });
-    const page = await ctx.newPage();
-    await signInThroughForm(page, username, '/m/sign-in');
-    await page.waitForURL((u) => !u.pathname.endsWith('/sign-in'));
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
-    await page.reload();
-    await eventually(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-    return { ctx, page };
-  }
-  const outboxCount = (page: Page) => page.getByTestId('outbox-count').getAttribute('data-n').catch(() => null);
-
-  async function apiAs(username: string) {
-    const res = await fetch(`${suite.server.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
-    expect(res.status).toBe(200);
-    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-    return async (method: string, url: string, body?: unknown) => {
-      const r = await fetch(`${suite.server.url}${url}`, { method, headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-      return { status: r.status, json: (await r.json()) as any };
-    };
-  }
+  const phone = (username: string, at: Room, opts: BrowserContextOptions = {}) => installedPhone(suite.browser, suite.server.url, username, at, opts);
+  const apiAs = (username: string) => apiSession(suite.server.url, username);
 
   it('offline: a check-in and a report with a photo are queued, survive a reload offline, and are each stored exactly once when back online', async () => {
     const room = rooms[0]!;

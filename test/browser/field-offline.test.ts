@@ -2,17 +2,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.js';
 import { createDatabase, type Db, migrateToLatest } from '../../src/db/index.js';
 import { seedDemo } from '../../src/domain/demo/seed-demo.js';
-import { offsetMetres } from '../../src/domain/geo/haversine.js';
 import { systemClock } from '../../src/domain/shared/clock.js';
 import { buildApp } from '../../src/server/app.js';
 import type { Deps } from '../../src/server/deps.js';
 import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
+import { apiSession, installedPhone, outboxCount } from './helpers/field-phone.js';
 import { ensureWebBuiltForTests } from './helpers/web-build.js';
 import { testLogOptions } from '../helpers/test-logs.js';
 
@@ -90,22 +90,7 @@ describeBrowser('field app offline: outbox, exactly-once sync, service worker', 
     await server.close();
   });
 
-  async function phone(opts: BrowserContextOptions = {}, username = 'patrol1', at = room) {
-    const here = offsetMetres({ lat: at.lat, lng: at.lng }, 10, 90);
-    const ctx = await newContext(browser, server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 10 }, permissions: ['geolocation'], ...opts });
-    const page = await ctx.newPage();
-    await signInThroughForm(page, username, '/m/sign-in');
-    await page.waitForURL((u) => !u.pathname.endsWith('/sign-in'));
-    // The service worker is installed and controls the page (it precached the shell).
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
-    await page.reload();
-    await eventually(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-    return { ctx, page };
-  }
-
-  const outboxCount = (page: Page) => page.getByTestId('outbox-count').getAttribute('data-n').catch(() => null);
+  const phone = (opts: BrowserContextOptions = {}, username = 'patrol1', at = room) => installedPhone(browser, server.url, username, at, opts);
 
   it('offline: a check-in and an inspection with a reported failure (photo) are kept, survive a reload, and are stored exactly once when back online', async () => {
     const { ctx, page } = await phone();
@@ -167,16 +152,7 @@ describeBrowser('field app offline: outbox, exactly-once sync, service worker', 
     await ctx.close();
   });
 
-  /** A session on the real API (as the console would act), for the other side of a conflict. */
-  async function apiAs(username: string) {
-    const res = await fetch(`${server.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
-    expect(res.status).toBe(200);
-    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-    return async (method: string, url: string, body?: unknown) => {
-      const r = await fetch(`${server.url}${url}`, { method, headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-      return { status: r.status, json: (await r.json()) as any };
-    };
-  }
+  const apiAs = (username: string) => apiSession(server.url, username);
 
   it('the server dies after storing the first check-in of a batch, before answering; after a restart on the same port and DB the sync completes exactly once', async () => {
     const a = rooms[1]!;

@@ -3,7 +3,8 @@ import QRCode from 'qrcode';
 import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
-import { DEMO_PASSWORD, describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg, fieldHome } from './helpers/browser.js';
+import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg, fieldHome } from './helpers/browser.js';
+import { apiSession } from './helpers/field-phone.js';
 import { browserSuite } from './helpers/suite.js';
 
 type Room = { id: string; lat: number; lng: number; qr_code: string | null; name: string; subdistrict_id: string };
@@ -28,15 +29,7 @@ describeBrowser('field app: QR decoded in JS, report from a check-in, inbox', ()
     rooms = await suite.server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'qr_code', 'name', 'subdistrict_id']).where('committee_id', '=', c.committee_id!).where('kind', '=', 'bin_room').orderBy('id').execute();
   });
 
-  async function apiAs(username: string) {
-    const res = await fetch(`${suite.server.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
-    expect(res.status).toBe(200);
-    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-    return async (method: string, url: string, body?: unknown) => {
-      const r = await fetch(`${suite.server.url}${url}`, { method, headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-      return { status: r.status, json: (await r.json()) as any };
-    };
-  }
+  const apiAs = (username: string) => apiSession(suite.server.url, username);
 
   it('geolocation denied and no BarcodeDetector: a photo of the QR plate is decoded and the check-in completes by QR', async () => {
     const room = rooms.find((r) => r.qr_code)!;

@@ -4,11 +4,10 @@ import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { DEMO_PASSWORD, describeBrowser, eventually, newContext, pageProblems, PHONE, signInThroughForm } from './helpers/browser.js';
 import { readSvgQr } from './helpers/qr.js';
 import { saveShot } from './helpers/shots.js';
-import { ensureServicesDemo, windowService } from './helpers/services.js';
+import { ensureServicesDemo, windowScreen, windowService } from './helpers/services.js';
 import { browserSuite } from './helpers/suite.js';
 import type { Page } from 'playwright-core';
 
-const TABLET = { viewport: { width: 1280, height: 800 }, hasTouch: true };
 const ID = withCheckDigit('31010519850607003');
 /** "Within a couple of seconds" on a shared, loaded test machine. */
 const LIVE_MS = 5_000;
@@ -38,12 +37,7 @@ describeBrowser('一网通办 live: the operations centre sees the window work a
     await dash.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
 
     // 2. The window screen on a tablet, listening.
-    const tablet = await newContext(suite.browser, suite.server.url, TABLET);
-    const staff = await tablet.newPage();
-    const staffProblems = pageProblems(staff);
-    await signInThroughForm(staff, 'cadre01');
-    await staff.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-    await staff.goto('/services/window');
+    const { tablet, staff, staffProblems } = await windowScreen(suite.browser, suite.server.url);
     await eventually(() => staff.getByTestId('window-live').getAttribute('data-live')).toBe('on');
     if ((await staff.getByTestId('window-point').inputValue()) !== point.id) await staff.getByTestId('window-point').selectOption(point.id);
 

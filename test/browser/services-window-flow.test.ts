@@ -2,12 +2,11 @@
 import { beforeAll, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { newId } from '../../src/domain/shared/ids.js';
-import { describeBrowser, newContext, pageProblems, PHONE, signInThroughForm } from './helpers/browser.js';
+import { describeBrowser, newContext, pageProblems, PHONE } from './helpers/browser.js';
 import { readSvgQr } from './helpers/qr.js';
-import { ensureServicesDemo } from './helpers/services.js';
+import { ensureServicesDemo, windowScreen } from './helpers/services.js';
 import { browserSuite } from './helpers/suite.js';
 
-const TABLET = { viewport: { width: 1280, height: 800 }, hasTouch: true };
 const ID = withCheckDigit('31010519790305002');
 
 /** Shanghai's date, ISO weekday and a wall-clock time some minutes from now. */
@@ -56,12 +55,7 @@ describeBrowser('一网通办 at the window: a citizen books on a phone, the win
     expect(await citizen.locator('body').textContent()).not.toContain('13912345678');
 
     // 2. The committee's window (a tablet, landscape): check in, call, start.
-    const tablet = await newContext(suite.browser, suite.server.url, TABLET);
-    const staff = await tablet.newPage();
-    const staffProblems = pageProblems(staff);
-    await signInThroughForm(staff, 'cadre01');
-    await staff.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-    await staff.goto('/services/window');
+    const { tablet, staff, staffProblems } = await windowScreen(suite.browser, suite.server.url);
     const appt = staff.locator(`[data-testid=appointment][data-code="${code}"]`);
     await appt.getByTestId('check-in').tap();
     await staff.locator(`[data-testid=appointment][data-code="${code}"][data-status=checked_in]`).waitFor();

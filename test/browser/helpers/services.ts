@@ -1,7 +1,7 @@
 import { seedServicesDemo } from '../../../src/domain/demo/seed-services.js';
 import { systemClock } from '../../../src/domain/shared/clock.js';
 import type { Browser } from 'playwright-core';
-import { DEMO_PASSWORD, newContext } from './browser.js';
+import { DEMO_PASSWORD, newContext, pageProblems, signInThroughForm } from './browser.js';
 import type { RunningServer } from './server.js';
 
 /** The 一网通办 demo (catalogue, grids, network, window staff) on the browser server, once. */
@@ -53,4 +53,18 @@ export async function recordAtWindow(
   } finally {
     await ctx.close();
   }
+}
+
+/** A window tablet, landscape with touch, as the committee's window staff hold it. */
+export const TABLET = { viewport: { width: 1280, height: 800 }, hasTouch: true };
+
+/** The window screen on a tablet, signed in as `username` (the page's console problems collected). */
+export async function windowScreen(browser: Browser, baseUrl: string, username = 'cadre01') {
+  const tablet = await newContext(browser, baseUrl, TABLET);
+  const staff = await tablet.newPage();
+  const staffProblems = pageProblems(staff);
+  await signInThroughForm(staff, username);
+  await staff.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+  await staff.goto('/services/window');
+  return { tablet, staff, staffProblems };
 }

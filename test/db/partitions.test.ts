@@ -125,6 +125,34 @@ for (const dialect of DIALECTS) {
       await chainsOk(ctx);
     });
 
+    it('given where a history starts, it also creates the past months the history spans and moves their DEFAULT rows in', async () => {
+      const db = ctx.handle.db;
+      const n = async (t: string) => Number((await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t)}`.execute(db)).rows[0]!.n);
+      // A row of a month long past (history loaded, or written while no partition existed) sits in DEFAULT.
+      const kase = await db.selectFrom('cases').select(['id', 'subdistrict_id', 'status']).orderBy('id').executeTakeFirstOrThrow();
+      const past = await db.transaction().execute((trx) => appendCaseEvent(trx, new ManualClock('2025-11-15T03:00:00Z'), {
+        subdistrictId: kase.subdistrict_id, caseId: kase.id, action: 'note', fromStatus: kase.status as never, toStatus: kase.status as never, actor: SYSTEM_ACTOR, note: 'past month',
+      }));
+      expect(await partitionOf(ctx, 'case_events', past.id)).toBe('case_events_default');
+      const stray = (await n('case_events_default')) + (await n('checkins_default'));
+      const totals = { events: await count(ctx, 'case_events'), checkins: await count(ctx, 'checkins') };
+
+      const r = await ensurePartitions(db, ctx.clock, MONTHS_AHEAD, new Date('2025-11-15T03:00:00Z'));
+      // Every month from November 2025 to the clock's (May 2026), both tables.
+      for (const m of ['2025-11-01', '2025-12-01', '2026-01-01', '2026-04-01']) {
+        expect(r.created).toEqual(expect.arrayContaining([partitionName('case_events', m), partitionName('checkins', m)]));
+      }
+      expect(r.created).not.toContain(partitionName('case_events', '2025-10-01'));
+      expect(r.moved).toBe(stray);
+      expect(await partitionOf(ctx, 'case_events', past.id)).toBe('case_events_y2025m11');
+      expect((await n('case_events_default')) + (await n('checkins_default'))).toBe(0);
+      expect({ events: await count(ctx, 'case_events'), checkins: await count(ctx, 'checkins') }).toEqual(totals);
+      // Idempotent, and a start date after the current month adds nothing before it.
+      expect(await ensurePartitions(db, ctx.clock, MONTHS_AHEAD, new Date('2025-11-15T03:00:00Z'))).toEqual({ created: [], moved: 0 });
+      expect(await ensurePartitions(db, ctx.clock, MONTHS_AHEAD, new Date('2031-01-01T00:00:00Z'))).toEqual({ created: [], moved: 0 });
+      await chainsOk(ctx);
+    });
+
     it('new rows land in their month partition, or in DEFAULT when none exists yet; the chain still verifies', async () => {
       const db = ctx.handle.db;
       const kase = await db.selectFrom('cases').select(['id', 'subdistrict_id', 'status']).orderBy('id').executeTakeFirstOrThrow();

@@ -25,6 +25,8 @@ const PLACEHOLDER_RE = /^\u0000closeloop-arg:(\d+)\u0000$/;
 type Slot = number | { value: unknown };
 
 export interface Prepared<A extends unknown[], O> {
+  /** The SQL and its parameter values, not run (to embed in a larger statement). */
+  compile(db: Db, ...args: A): { sql: string; parameters: unknown[] };
   run(db: Db, ...args: A): Promise<QueryResult<O>>;
   all(db: Db, ...args: A): Promise<O[]>;
   first(db: Db, ...args: A): Promise<O | undefined>;
@@ -51,12 +53,16 @@ export function prepared<A extends unknown[], O>(build: (db: Db, ...args: A) => 
     }
     return c;
   };
-  const run = (db: Db, ...args: A) => {
+  const compile = (db: Db, ...args: A) => {
     const c = compiled(db);
-    const params = c.slots.map((s) => (typeof s === 'number' ? args[s] : s.value));
-    return db.executeQuery(CompiledQuery.raw(c.sql, params)) as Promise<QueryResult<O>>;
+    return { sql: c.sql, parameters: c.slots.map((s) => (typeof s === 'number' ? args[s] : s.value)) };
+  };
+  const run = (db: Db, ...args: A) => {
+    const c = compile(db, ...args);
+    return db.executeQuery(CompiledQuery.raw(c.sql, c.parameters)) as Promise<QueryResult<O>>;
   };
   return {
+    compile,
     run,
     all: async (db, ...args) => (await run(db, ...args)).rows,
     first: async (db, ...args) => (await run(db, ...args)).rows[0],

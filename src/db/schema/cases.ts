@@ -145,6 +145,8 @@ export interface CaseEventTable {
 export interface ChainHeadTable {
   subdistrict_id: string;
   seq: number;
+  /** The hash before the last move (null on heads written before it was kept, and by bulk loaders). */
+  prev_hash?: string | null;
   hash: string;
   updated_at: string;
 }

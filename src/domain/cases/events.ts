@@ -1,11 +1,13 @@
-import { PostgresAdapter } from 'kysely';
+import { CompiledQuery, PostgresAdapter } from 'kysely';
 import type { Db } from '../../db/index.js';
-import { prepared, preparedFamily, preparedInsert } from '../../db/prepared.js';
+import { nameStatement } from '../../db/pg-named-statements.js';
+import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { CASE_PHOTO_PURPOSES, CaseEventTable, CaseStatus } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import { enqueueWebhooks } from '../open311/webhooks.js';
-import { canonicalJson, GENESIS_HASH, eventHash } from './hash-chain.js';
+import { DomainError } from '../shared/errors.js';
+import { canonicalJson, GENESIS_HASH, eventHash, eventHashParts } from './hash-chain.js';
 
 export interface EventActor {
   /** null for the system (deadline job) */
@@ -37,6 +39,8 @@ export interface NewCaseEvent {
   photoIds?: string[];
   /** field → [from, to] */
   changes?: Record<string, [unknown, unknown]>;
+  /** The open311 `keys` counter if this transaction read it already (saves the webhook enqueue a read). */
+  keysVersion?: string;
   /** Photos linked to the case by this event (case_photos rows, written with the event). */
   links?: { committeeId: string; photos: { photoId: string; purpose: (typeof CASE_PHOTO_PURPOSES)[number] }[] };
 }
@@ -45,62 +49,78 @@ export const SYSTEM_ACTOR: EventActor = { userId: null, role: 'system' };
 
 const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
 
-/**
- * Locks the subdistrict's chain head for this transaction: SELECT … FOR UPDATE on PostgreSQL;
- * SQLite has a single writer, and Kysely runs one SQLite transaction at a time.
- */
 const headOf = prepared((db: Db, subdistrictId: string) => db.selectFrom('chain_heads').select(['seq', 'hash']).where('subdistrict_id', '=', subdistrictId));
-const lockedHeadOf = prepared((db: Db, subdistrictId: string) =>
-  db.selectFrom('chain_heads').select(['seq', 'hash']).where('subdistrict_id', '=', subdistrictId).forUpdate(),
-);
 const insertEvent = preparedInsert('case_events');
 const insertCasePhoto = preparedInsert('case_photos');
-const moveHead = prepared((db: Db, seq: number, hash: string, at: string, subdistrictId: string) =>
-  db.updateTable('chain_heads').set({ seq, hash, updated_at: at }).where('subdistrict_id', '=', subdistrictId),
+const moveHead = prepared((db: Db, seq: number, prevHash: string, hash: string, at: string, subdistrictId: string) =>
+  db.updateTable('chain_heads').set({ seq, prev_hash: prevHash, hash, updated_at: at }).where('subdistrict_id', '=', subdistrictId),
 );
 
-async function lockHead(trx: Db, subdistrictId: string, at: string) {
-  const select = () => (isPostgres(trx) ? lockedHeadOf : headOf).first(trx, subdistrictId);
-  let head = await select();
+/** SQLite: the head (created at genesis when missing); the single writer holds it until commit. */
+async function sqliteHead(trx: Db, subdistrictId: string, at: string) {
+  let head = await headOf.first(trx, subdistrictId);
   if (!head) {
     await trx
       .insertInto('chain_heads')
       .values({ subdistrict_id: subdistrictId, seq: 0, hash: GENESIS_HASH, updated_at: at })
       .onConflict((oc) => oc.column('subdistrict_id').doNothing())
       .execute();
-    head = await select();
+    head = await headOf.first(trx, subdistrictId);
   }
   if (!head) throw new Error('chain head missing after insert');
   return { seq: Number(head.seq), hash: head.hash };
 }
 
-const EVENT_COLUMNS = [
-  'id', 'subdistrict_id', 'seq', 'case_id', 'action', 'from_status', 'to_status', 'actor_user_id', 'actor_role', 'actor_unit_id', 'at', 'device_at',
-  'lng', 'lat', 'accuracy_m', 'note', 'photo_ids', 'changes', 'prev_hash', 'hash',
+/** Event columns the PostgreSQL append binds (seq, prev_hash and hash come from the head). */
+const BOUND_EVENT_COLUMNS = [
+  'id', 'subdistrict_id', 'case_id', 'action', 'from_status', 'to_status', 'actor_user_id', 'actor_role', 'actor_unit_id', 'at', 'device_at',
+  'lng', 'lat', 'accuracy_m', 'note', 'photo_ids', 'changes',
 ] as const satisfies readonly (keyof CaseEventTable)[];
+const PG_TYPE: Partial<Record<keyof CaseEventTable, string>> = { at: 'timestamptz', device_at: 'timestamptz', lng: 'float8', lat: 'float8', accuracy_m: 'float8' };
 const PHOTO_COLUMNS = ['id', 'case_id', 'event_id', 'photo_id', 'subdistrict_id', 'committee_id', 'purpose'] as const;
 
+/** A write of the case row that the event records, made in the event's statement (RETURNING a row when it applied). */
+export interface CaseWrite {
+  sql: string;
+  parameters: unknown[];
+}
+
 /**
- * PostgreSQL: the event, its photo links and the new chain head in ONE statement (data-modifying
- * CTEs), so the head's row lock taken just before is held for one round trip and the commit.
- * Prepared per number of photo links.
+ * PostgreSQL: the case write, the move of the chain head, the event and its photo links in ONE
+ * statement. The head is moved by an upsert whose conflict branch locks the subdistrict's row and
+ * computes the new hash from the locked (latest) row: prev_hash and seq are the only parts of the
+ * hashed text the database fills in (eventHashParts). The head row is therefore locked for this
+ * statement and the commit only. The head moves (and the event exists) only if the case write
+ * returned its row: a stale version leaves the statement without effect.
+ * Keyed by the case write's SQL (or none) and the number of photo links.
  */
-const appendStatement = preparedFamily((key: string) => {
-  const photos = Number(key);
-  return {
-    arity: EVENT_COLUMNS.length + photos * PHOTO_COLUMNS.length + 4,
-    build: (db: Db, ...v: unknown[]) => {
-      const event = Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, v[i]])) as unknown as CaseEventTable;
-      const linkRows = Array.from({ length: photos }, (_, k) =>
-        Object.fromEntries(PHOTO_COLUMNS.map((c, i) => [c, v[EVENT_COLUMNS.length + k * PHOTO_COLUMNS.length + i]])),
-      );
-      const [seq, hash, at, subdistrictId] = v.slice(EVENT_COLUMNS.length + photos * PHOTO_COLUMNS.length) as [number, string, string, string];
-      let q = db.with('ev', (d) => d.insertInto('case_events').values(event).returning('id'));
-      if (photos) q = q.with('ph', (d) => d.insertInto('case_photos').values(linkRows as never).returning('id')) as unknown as typeof q;
-      return q.updateTable('chain_heads').set({ seq, hash, updated_at: at }).where('subdistrict_id', '=', subdistrictId);
-    },
-  };
-});
+const pgAppendSql = new Map<string, string>();
+function pgAppend(caseSql: string | null, offset: number, photos: number): string {
+  const key = `${photos}\u0000${caseSql ?? ''}`;
+  let text = pgAppendSql.get(key);
+  if (text) return text;
+  let n = offset;
+  const p = (type = 'text') => `$${++n}::${type}`;
+  const [sd, genesis, head, tail, at] = [p(), p(), p(), p(), p('timestamptz')];
+  const hashOf = (prev: string, seq: string) => `encode(sha256(convert_to(${prev} || E'\\n' || ${head} || ${prev} || '","seq":' || (${seq})::text || ${tail}, 'UTF8')), 'hex')`;
+  const values = BOUND_EVENT_COLUMNS.map((c) => (c === 'subdistrict_id' ? sd : c === 'at' ? at : p(PG_TYPE[c])));
+  const eventId = values[0]!;
+  const links = Array.from({ length: photos }, () => `(${PHOTO_COLUMNS.map((c) => (c === 'event_id' ? 'ev.id' : p())).join(', ')})`);
+  text = [
+    'with ',
+    caseSql ? `c as (${caseSql}), ` : '',
+    `h as (insert into chain_heads as t (subdistrict_id, seq, prev_hash, hash, updated_at) select ${sd}, 1, ${genesis}, ${hashOf(genesis, '1')}, ${at}${caseSql ? ' from c' : ''}`,
+    ` on conflict (subdistrict_id) do update set seq = t.seq + 1, prev_hash = t.hash, hash = ${hashOf('t.hash', 't.seq + 1')}, updated_at = excluded.updated_at`,
+    ' returning seq, prev_hash, hash), ',
+    `ev as (insert into case_events (${BOUND_EVENT_COLUMNS.join(', ')}, seq, prev_hash, hash) select ${values.join(', ')}, h.seq, h.prev_hash, h.hash from h returning id)`,
+    photos ? `, ph as (insert into case_photos (${PHOTO_COLUMNS.join(', ')}) select x.* from ev cross join lateral (values ${links.join(', ')}) as x(${PHOTO_COLUMNS.join(', ')}))` : '',
+    ' select h.seq, h.hash from h',
+  ].join('');
+  if (!text.includes(eventId)) throw new Error('append statement without its event id');
+  nameStatement(text);
+  if (pgAppendSql.size < 1000) pgAppendSql.set(key, text);
+  return text;
+}
 
 /**
  * Appends an event to the case history and to the subdistrict's hash chain, with its photo links.
@@ -108,17 +128,15 @@ const appendStatement = preparedFamily((key: string) => {
  * deleted. Call it LAST in the transaction: on PostgreSQL it locks the subdistrict's chain head
  * until commit, and every other transition of the subdistrict waits for that lock.
  */
-export async function appendCaseEvent(trx: Db, clock: Clock, e: NewCaseEvent) {
+export async function appendCaseEvent(trx: Db, clock: Clock, e: NewCaseEvent, caseWrite?: CaseWrite) {
   const at = clock.now().toISOString();
   const id = newId();
   // Integrations' webhooks hear of a public change in its own transaction (before the chain head
   // is locked, so the head is held no longer than before).
-  await enqueueWebhooks(trx, { eventId: id, subdistrictId: e.subdistrictId, caseId: e.caseId, action: e.action, toStatus: e.toStatus, at, photoIds: e.photoIds ?? [] });
-  const head = await lockHead(trx, e.subdistrictId, at);
-  const row = {
+  await enqueueWebhooks(trx, { eventId: id, subdistrictId: e.subdistrictId, caseId: e.caseId, action: e.action, toStatus: e.toStatus, at, photoIds: e.photoIds ?? [], keysVersion: e.keysVersion });
+  const fields = {
     id,
     subdistrict_id: e.subdistrictId,
-    seq: head.seq + 1,
     case_id: e.caseId,
     action: e.action,
     from_status: e.fromStatus,
@@ -134,21 +152,33 @@ export async function appendCaseEvent(trx: Db, clock: Clock, e: NewCaseEvent) {
     note: e.note ?? null,
     photo_ids: JSON.stringify(e.photoIds ?? []),
     changes: canonicalJson(e.changes ?? {}),
-    prev_hash: head.hash,
   };
-  const hash = eventHash(row);
-  const event = { ...row, hash };
   const links = (e.links?.photos ?? []).map((p) => ({
-    id: newId(), case_id: e.caseId, event_id: row.id, photo_id: p.photoId, subdistrict_id: e.subdistrictId, committee_id: e.links!.committeeId, purpose: p.purpose,
+    id: newId(), case_id: e.caseId, event_id: id, photo_id: p.photoId, subdistrict_id: e.subdistrictId, committee_id: e.links!.committeeId, purpose: p.purpose,
   }));
+  const stale = () => new DomainError('stale_version', 'The case was changed by someone else; reload it');
   if (isPostgres(trx)) {
-    const args = [...EVENT_COLUMNS.map((c) => event[c]), ...links.flatMap((l) => PHOTO_COLUMNS.map((c) => l[c])), row.seq, hash, at, e.subdistrictId];
-    const moved = await appendStatement(String(links.length)).run(trx, ...args);
-    if (Number(moved.numAffectedRows ?? 0) !== 1) throw new Error(`chain head of ${e.subdistrictId} did not move`);
-  } else {
-    await insertEvent.run(trx, event);
-    for (const l of links) await insertCasePhoto.run(trx, l);
-    await moveHead.run(trx, row.seq, hash, at, e.subdistrictId);
+    const parts = eventHashParts(fields);
+    const before = caseWrite?.parameters ?? [];
+    const text = pgAppend(caseWrite?.sql ?? null, before.length, links.length);
+    const args = [
+      ...before, e.subdistrictId, GENESIS_HASH, parts.head, parts.tail, at,
+      ...BOUND_EVENT_COLUMNS.filter((c) => c !== 'subdistrict_id' && c !== 'at').map((c) => fields[c]),
+      ...links.flatMap((l) => PHOTO_COLUMNS.filter((c) => c !== 'event_id').map((c) => l[c])),
+    ];
+    const head = (await trx.executeQuery<{ seq: number; hash: string }>(CompiledQuery.raw(text, args))).rows[0];
+    if (!head) {
+      if (caseWrite) throw stale();
+      throw new Error(`chain head of ${e.subdistrictId} did not move`);
+    }
+    return { id, seq: Number(head.seq), hash: head.hash, at };
   }
-  return { id: row.id, seq: row.seq, hash, at };
+  if (caseWrite && (await trx.executeQuery(CompiledQuery.raw(caseWrite.sql, caseWrite.parameters))).rows.length !== 1) throw stale();
+  const head = await sqliteHead(trx, e.subdistrictId, at);
+  const row = { ...fields, seq: head.seq + 1, prev_hash: head.hash };
+  const hash = eventHash(row);
+  await insertEvent.run(trx, { ...row, hash });
+  for (const l of links) await insertCasePhoto.run(trx, l);
+  await moveHead.run(trx, row.seq, head.hash, hash, at, e.subdistrictId);
+  return { id, seq: row.seq, hash, at };
 }

@@ -53,3 +53,20 @@ function chainedView(e: ChainedEvent) {
 export function eventHash(e: ChainedEvent): string {
   return createHash('sha256').update(`${e.prev_hash}\n${canonicalJson(chainedView(e))}`).digest('hex');
 }
+
+/** Where prev_hash and seq sit in an event's canonical JSON (adjacent keys, in this order). */
+const AROUND_HEAD = ['"prev_hash":"', '","seq":0,"subdistrict_id":'] as const;
+
+/**
+ * An event's canonical JSON split around its prev_hash and seq, for a database that computes the
+ * hash where the chain head is locked: with `prev` and `seq` of the head,
+ *   hash = SHA-256(prev + "\n" + head + prev + '","seq":' + seq + tail)
+ * equals eventHash of the event with that prev_hash and seq (seq written as JSON writes an integer).
+ */
+export function eventHashParts(e: Omit<ChainedEvent, 'seq' | 'prev_hash'>): { head: string; tail: string } {
+  const json = canonicalJson(chainedView({ ...e, seq: 0, prev_hash: '' }));
+  // Inside a JSON string every quote is escaped, so the unescaped key sequence occurs once.
+  const i = json.indexOf(AROUND_HEAD[0] + AROUND_HEAD[1]);
+  if (i < 0 || json.indexOf(AROUND_HEAD[0] + AROUND_HEAD[1], i + 1) >= 0) throw new Error('chained event JSON without one prev_hash/seq pair');
+  return { head: json.slice(0, i + AROUND_HEAD[0].length), tail: json.slice(i + AROUND_HEAD[0].length + AROUND_HEAD[1].length - ',"subdistrict_id":'.length) };
+}

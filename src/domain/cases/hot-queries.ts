@@ -2,6 +2,8 @@ import type { Db } from '../../db/index.js';
 import { prepared, preparedFamily } from '../../db/prepared.js';
 import type { CaseCategoryTable, CaseTable } from '../../db/schema.js';
 import { overridesColumn, preloadedOverrides } from '../calendar/preload.js';
+import { KEYS_SCOPE } from '../open311/versions.js';
+import type { CaseWrite } from './events.js';
 
 /** Case queries that run on every report and transition, compiled once (see db/prepared.ts). */
 export const caseById = prepared((db: Db, id: string) => db.selectFrom('cases').selectAll().where('id', '=', id));
@@ -21,6 +23,8 @@ const caseAndCategory = prepared((db: Db, id: string, from: string, to: string) 
     .selectAll('c')
     .select(CATEGORY_FIELDS.map((f) => `cat.${f} as cat_${f}` as const))
     .select(overridesColumn(db, 'c.subdistrict_id', from, to).as('cal_overrides'))
+    // The integrations' keys counter, read here for the webhook enqueue of the event (key-cache.ts).
+    .select((eb) => eb.selectFrom('open311_versions').select('version').where('scope', '=', KEYS_SCOPE).as('keys_version'))
     .where('c.id', '=', id),
 );
 
@@ -37,8 +41,10 @@ export async function caseWithCategory(db: Db, id: string, window: { from: strin
     delete row[`cat_${f}`];
   }
   const preloaded = preloadedOverrides(row.cal_overrides, window);
+  const keysVersion = String(row.keys_version ?? 0);
   delete row.cal_overrides;
-  return { c: row as unknown as CaseTable, category: category as CaseCategoryLimits, preloaded };
+  delete row.keys_version;
+  return { c: row as unknown as CaseTable, category: category as CaseCategoryLimits, preloaded, keysVersion };
 }
 
 export const categoryById = prepared((db: Db, id: string) => db.selectFrom('case_categories').selectAll().where('id', '=', id));
@@ -48,21 +54,32 @@ export const subdistrictPrefix = prepared((db: Db, id: string) =>
 );
 
 const updateFamily = preparedFamily((key: string) => {
-  const cols = key.split(',') as (keyof CaseTable)[];
+  const [returning, ...cols] = key.split(',') as ['r' | '', ...(keyof CaseTable)[]];
   return {
     arity: cols.length + 2,
-    build: (db: Db, ...v: unknown[]) =>
-      db
+    build: (db: Db, ...v: unknown[]) => {
+      const q = db
         .updateTable('cases')
         .set(Object.fromEntries(cols.map((c, i) => [c, v[i]])) as Partial<CaseTable>)
         .where('id', '=', v[cols.length] as string)
-        .where('version', '=', v[cols.length + 1] as number),
+        .where('version', '=', v[cols.length + 1] as number);
+      return returning ? q.returning('id') : q;
+    },
   };
 });
 
 /** UPDATE cases SET <only the given columns> WHERE id AND version (optimistic lock); rows changed. */
 export async function updateCaseColumns(db: Db, id: string, version: number, set: Partial<CaseTable>): Promise<number> {
   const cols = Object.keys(set).sort() as (keyof CaseTable)[];
-  const res = await updateFamily(cols.join(',')).run(db, ...cols.map((c) => set[c]), id, version);
+  const res = await updateFamily(['', ...cols].join(',')).run(db, ...cols.map((c) => set[c]), id, version);
   return Number(res.numAffectedRows ?? 0);
+}
+
+/**
+ * The same UPDATE with RETURNING id, not run: the case write that appendCaseEvent makes in the
+ * event's statement (it applies only at the expected version).
+ */
+export function caseUpdate(db: Db, id: string, version: number, set: Partial<CaseTable>): CaseWrite {
+  const cols = Object.keys(set).sort() as (keyof CaseTable)[];
+  return updateFamily(['r', ...cols].join(',')).compile(db, ...cols.map((c) => set[c]), id, version);
 }

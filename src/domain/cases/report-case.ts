@@ -14,6 +14,7 @@ import { newId } from '../shared/ids.js';
 import { caseDto } from './case-dto.js';
 import { ReportInput, insideChina, parseInput } from './case-input.js';
 import { nextCaseNumber } from './case-number.js';
+import { KEYS_SCOPE } from '../open311/versions.js';
 import { appendCaseEvent, eventActor } from './events.js';
 import { categoryById, subdistrictPrefix } from './hot-queries.js';
 import { sourceRule } from './lifecycle.js';
@@ -39,6 +40,8 @@ const siteAndCategory = prepared((db: Db, id: string, categoryId: string, from: 
     .select(['s.id', 's.subdistrict_id', 's.committee_id', 's.grid_id', 's.kind', 's.status', 'd.code as sub_code', 'd.case_prefix as sub_case_prefix'])
     .select(CATEGORY_FIELDS.map((f) => `cat.${f} as cat_${f}` as const))
     .select(overridesColumn(db, 's.subdistrict_id', from, to).as('cal_overrides'))
+    // The integrations' keys counter, for the webhook enqueue of the report's event (key-cache.ts).
+    .select((eb) => eb.selectFrom('open311_versions').select('version').where('scope', '=', KEYS_SCOPE).as('keys_version'))
     .where('s.id', '=', id);
 });
 const insertCase = preparedInsert('cases');
@@ -50,7 +53,7 @@ interface Place {
   siteId: string | null;
   siteKind: string | null;
   /** Read with the site (undefined = read separately). */
-  prefetched?: { category: ReportCategory | undefined; sub: { code: string; case_prefix: string | null }; preloaded: PreloadedOverrides };
+  prefetched?: { category: ReportCategory | undefined; sub: { code: string; case_prefix: string | null }; preloaded: PreloadedOverrides; keysVersion: string };
 }
 
 async function placeOf(db: Db, actor: Actor, input: ReportInput, now: Date): Promise<Place> {
@@ -62,7 +65,7 @@ async function placeOf(db: Db, actor: Actor, input: ReportInput, now: Date): Pro
     // SQLite hands the JSON back as text, PostgreSQL parsed.
     return {
       subdistrictId: site.subdistrict_id as string, committeeId: site.committee_id as string, gridId: site.grid_id as string | null, siteId: site.id as string, siteKind: site.kind as string,
-      prefetched: { category, sub: { code: site.sub_code as string, case_prefix: site.sub_case_prefix as string | null }, preloaded: preloadedOverrides(site.cal_overrides, window) },
+      prefetched: { category, sub: { code: site.sub_code as string, case_prefix: site.sub_case_prefix as string | null }, preloaded: preloadedOverrides(site.cal_overrides, window), keysVersion: String(site.keys_version ?? 0) },
     };
   }
   if (!input.committeeId) throw invalidField('committeeId', 'required when no siteId is given');
@@ -136,7 +139,7 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
   }
   await appendCaseEvent(db, clock, {
     subdistrictId: row.subdistrict_id, caseId: row.id, action: selfResolved ? 'self_resolve' : 'report', fromStatus: null, toStatus: status,
-    actor: eventActor(actor), deviceAt: input.deviceAt ?? null,
+    actor: eventActor(actor), deviceAt: input.deviceAt ?? null, keysVersion: place.prefetched?.keysVersion,
     gps: { lng: input.lng, lat: input.lat, accuracy: input.accuracy ?? null }, note: input.description,
     photoIds: [...input.photoIds, ...input.afterPhotoIds],
     changes: { status: [null, status], ...(row.spot_check ? { spot_check: [null, row.spot_check] } : {}) },

@@ -8,7 +8,7 @@ import { isAssignee, resolveAssignee } from './assignees.js';
 import { caseDto } from './case-dto.js';
 import { TransitionInput, parseInput } from './case-input.js';
 import { loadVisibleCaseWithCategory } from './case-scope.js';
-import { updateCaseColumns } from './hot-queries.js';
+import { caseUpdate } from './hot-queries.js';
 import { appendCaseEvent, eventActor } from './events.js';
 import { type CaseAction, OPEN_STATUSES, actionsFrom, ruleFor } from './lifecycle.js';
 import { announceBadRatingCase } from '../dashboard/service-changes.js';
@@ -46,7 +46,7 @@ export const notAllowed = (action: CaseAction, c: CaseTable, actor: Actor, why: 
 export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId: string, raw: TransitionInput) {
   const input = parseInput(TransitionInput, raw);
   const now = clock.now();
-  const { c, category, preloaded } = await loadVisibleCaseWithCategory(db, actor, caseId, now);
+  const { c, category, preloaded, keysVersion } = await loadVisibleCaseWithCategory(db, actor, caseId, now);
   if (c.version !== input.version) {
     throw new DomainError('stale_version', 'The case was changed by someone else; reload it', { current: caseDto(c) });
   }
@@ -179,7 +179,6 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
   // Only the changed columns: SQLite then leaves untouched indexes alone.
   const set: Partial<CaseTable> = {};
   for (const k of Object.keys(next) as (keyof CaseTable)[]) if (next[k] !== c[k]) (set as Record<string, unknown>)[k] = next[k];
-  if ((await updateCaseColumns(db, c.id, c.version, set)) !== 1) throw new DomainError('stale_version', 'The case was changed by someone else; reload it');
 
   const changes: Record<string, [unknown, unknown]> = {};
   for (const k of TRACKED) if (c[k] !== next[k]) changes[k] = [c[k], next[k]];
@@ -189,16 +188,17 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
     changes.assigned_unit_id = [c.assigned_unit_id, next.assigned_unit_id];
     changes.assigned_user_id = [c.assigned_user_id, next.assigned_user_id];
   }
-  // Notifications first: the event below locks the subdistrict's chain head (FOR UPDATE on
-  // PostgreSQL) until commit, so nothing follows it (its photo links are written with it).
+  // Notifications first: the event below locks the subdistrict's chain head until commit, so
+  // nothing follows it. The case update (at the version read, else stale_version), the event and
+  // its photo links are written with it, in one statement on PostgreSQL.
   await notifyTransition(db, clock, input.action, next, input.reason ?? input.note ?? null);
+  // The 一网通办 board counts open 差评 cases: it hears of one closing (or reopening) at once.
+  if (OPEN_STATUSES.includes(c.status) !== OPEN_STATUSES.includes(next.status)) await announceBadRatingCase(db, c.id);
   await appendCaseEvent(db, clock, {
     subdistrictId: c.subdistrict_id, caseId: c.id, action: input.action, fromStatus: c.status, toStatus: next.status,
     actor: eventActor(actor), deviceAt: input.deviceAt ?? null, gps: input.gps ?? null,
-    note, photoIds, changes,
+    note, photoIds, changes, keysVersion,
     links: { committeeId: c.committee_id, photos: photoIds.map((photoId) => ({ photoId, purpose: input.action === 'handle' ? 'after' : 'evidence' })) },
-  });
-  // The 一网通办 board counts open 差评 cases: it hears of one closing (or reopening) at once.
-  if (OPEN_STATUSES.includes(c.status) !== OPEN_STATUSES.includes(next.status)) await announceBadRatingCase(db, c.id);
+  }, caseUpdate(db, c.id, c.version, set));
   return caseDto(next);
 }

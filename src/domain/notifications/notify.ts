@@ -1,4 +1,6 @@
+import { CompiledQuery, PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
+import { nameStatement } from '../../db/pg-named-statements.js';
 import { prepared, preparedFamily, preparedInsert } from '../../db/prepared.js';
 import type { Role } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
@@ -36,9 +38,6 @@ const insertInboxItems = preparedFamily((n: string) => ({
     ),
 }));
 const insertDelivery = preparedInsert('webhook_deliveries');
-const webhookOf = prepared((db: Db, subdistrictId: string) =>
-  db.selectFrom('notification_webhooks').select('url').where('subdistrict_id', '=', subdistrictId).where('enabled', '=', 1),
-);
 const unitStaff = prepared((db: Db, unitId: string, subdistrictId: string) =>
   db
     .selectFrom('users')
@@ -84,49 +83,128 @@ const roleHolders = preparedFamily((key: string) => {
 });
 
 /**
+ * The recipients spec's users (as resolveRecipients) and the subdistrict's webhook address, in ONE
+ * statement: rows tagged 'u' (id, phone) and at most one tagged 'h' (the url in id). Prepared per
+ * (number of user ids, unit or not, number of roles, committee or not).
+ */
+const recipientsAndHook = preparedFamily((key: string) => {
+  const [n, unit, roles, committee] = key.split(':').map(Number) as [number, number, number, number];
+  return {
+    arity: 1 + n + unit + committee + roles,
+    build: (db: Db, subdistrictId: unknown, ...rest: unknown[]) => {
+      const ids = rest.slice(0, n) as string[];
+      const unitId = rest[n] as string;
+      const committeeId = rest[n + unit] as string;
+      const roleList = rest.slice(n + unit + committee) as Role[];
+      const tag = (k: 'u' | 'h') => sql<string>`${sql.lit(k)}`.as('k');
+      let q = db
+        .selectFrom('notification_webhooks')
+        .select([tag('h'), 'url as id', sql<string | null>`null`.as('phone')])
+        .where('subdistrict_id', '=', subdistrictId as string)
+        .where('enabled', '=', 1);
+      if (n) {
+        q = q.unionAll(
+          db
+            .selectFrom('users')
+            .select([tag('u'), 'id', 'phone'])
+            .where('id', 'in', ids)
+            .where('status', '=', 'active')
+            .where((eb) => eb.or([eb('subdistrict_id', '=', subdistrictId as string), eb('id', 'in', usersScopedTo(db, subdistrictId as string))])),
+        );
+      }
+      if (unit) {
+        q = q.unionAll(
+          db
+            .selectFrom('users')
+            .innerJoin('handling_units', 'handling_units.id', 'users.handling_unit_id')
+            .select([tag('u'), 'users.id', 'users.phone'])
+            .where('users.handling_unit_id', '=', unitId)
+            .where('handling_units.subdistrict_id', '=', subdistrictId as string)
+            .where('users.status', '=', 'active'),
+        );
+      }
+      if (roles) {
+        let scoped = usersScopedTo(db, subdistrictId as string);
+        if (committee) scoped = scoped.where((eb) => eb.or([eb('user_scopes.committee_id', 'is', null), eb('user_scopes.committee_id', '=', committeeId)]));
+        q = q.unionAll(db.selectFrom('users').select([tag('u'), 'id', 'phone']).where('role', 'in', roleList).where('status', '=', 'active').where('id', 'in', scoped));
+      }
+      return q;
+    },
+  };
+});
+
+const NOTIFICATION_COLUMNS = ['id', 'subdistrict_id', 'kind', 'title', 'body', 'case_id', 'dedupe_key'] as const;
+const DELIVERY_COLUMNS = ['id', 'subdistrict_id', 'url', 'payload'] as const;
+
+/**
+ * PostgreSQL: the notification, its inbox rows and its outbox row in ONE statement; the inbox and
+ * outbox rows are written only if the notification was (a repeated dedupe key writes nothing).
+ * Keyed by the number of inbox rows.
+ */
+const pgNoticeSql = new Map<number, string>();
+function pgNotice(inbox: number): string {
+  let text = pgNoticeSql.get(inbox);
+  if (text) return text;
+  let k = 0;
+  const p = (type = 'text') => `$${++k}::${type}`;
+  const at = p('timestamptz');
+  const notification = NOTIFICATION_COLUMNS.map(() => p());
+  const delivery = DELIVERY_COLUMNS.map(() => p());
+  const rows = Array.from({ length: inbox }, () => `(${p()}, ${p()})`);
+  text = [
+    `with n as (insert into notifications (${NOTIFICATION_COLUMNS.join(', ')}, created_at) values (${notification.join(', ')}, ${at})`,
+    ' on conflict (subdistrict_id, dedupe_key) do nothing returning id)',
+    inbox ? `, i as (insert into inbox_items (id, notification_id, user_id, created_at, read_at) select x.id, n.id, x.user_id, ${at}, null from n cross join (values ${rows.join(', ')}) as x(id, user_id))` : '',
+    `, d as (insert into webhook_deliveries (${DELIVERY_COLUMNS.join(', ')}, notification_id, status, attempts, next_attempt_at, claim_token, claimed_until, last_error, sent_at, created_at, updated_at)`,
+    ` select ${delivery.join(', ')}, n.id, 'pending', 0, ${at}, null, null, null, null, ${at}, ${at} from n)`,
+    ' select id from n',
+  ].join('');
+  nameStatement(text);
+  pgNoticeSql.set(inbox, text);
+  return text;
+}
+
+/**
  * Records a notification inside the CALLER's transaction: one inbox row per recipient and one
  * webhook outbox row, delivered later by the webhook job (jobs/webhook-deliveries.ts), so a
  * delivery problem never blocks or undoes the caller's work. Only database errors throw.
+ * Two statements on PostgreSQL (who and where, then the writes); SQLite writes row by row.
  */
 export async function notify(db: Db, clock: Clock, n: Notification): Promise<void> {
   const now = clock.now().toISOString();
-  const inserted = (await insertNotification.run(db, {
-      id: newId(),
-      subdistrict_id: n.subdistrictId,
-      kind: n.kind,
-      title: n.title,
-      body: n.body,
-      case_id: n.caseId ?? null,
-      dedupe_key: n.dedupeKey ?? null,
-      created_at: now,
-    })).rows[0] as { id: string } | undefined;
-  if (!inserted) return;
+  const id = newId();
+  const r = n.recipients;
+  const userIds = r.userIds ?? [];
+  const roles = r.roles ?? [];
+  const found = await recipientsAndHook(`${userIds.length}:${r.handlingUnitId ? 1 : 0}:${roles.length}:${roles.length && r.committeeId ? 1 : 0}`).all(
+    db, n.subdistrictId, ...userIds, ...(r.handlingUnitId ? [r.handlingUnitId] : []), ...(roles.length && r.committeeId ? [r.committeeId] : []), ...roles,
+  );
+  const people = new Map<string, string | null>();
+  for (const row of found) if (row.k === 'u') people.set(row.id, row.phone);
+  const recipients = [...people].map(([userId, phone]) => ({ userId, phone }));
+  const hook = found.find((row) => row.k === 'h')?.id ?? null;
+  const message = JSON.stringify(wecomText(n.title, n.body, recipients.map((x) => x.phone ?? '').filter(Boolean)));
+  const notification = { id, subdistrict_id: n.subdistrictId, kind: n.kind, title: n.title, body: n.body, case_id: n.caseId ?? null, dedupe_key: n.dedupeKey ?? null };
+  const delivery = { id: newId(), subdistrict_id: n.subdistrictId, url: hook, payload: message };
 
-  const recipients = await resolveRecipients(db, n.subdistrictId, n.recipients);
-  // One statement for every recipient's inbox row (in chunks, far below either engine's parameter limit).
-  for (let i = 0; i < recipients.length; i += 100) {
-    const chunk = recipients.slice(i, i + 100);
-    await insertInboxItems(String(chunk.length)).run(db, ...chunk.flatMap((r) => [newId(), inserted.id, r.id, now, null]));
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    // One statement for every recipient's inbox row (in chunks, far below the parameter limit).
+    const first = recipients.slice(0, 100);
+    const args = [now, ...NOTIFICATION_COLUMNS.map((c) => notification[c]), ...DELIVERY_COLUMNS.map((c) => delivery[c]), ...first.flatMap((x) => [newId(), x.userId])];
+    const inserted = (await db.executeQuery(CompiledQuery.raw(pgNotice(first.length), args))).rows.length > 0;
+    for (let i = 100; inserted && i < recipients.length; i += 100) await insertInbox(db, id, recipients.slice(i, i + 100), now);
+    return;
   }
-
-  const hook = await webhookOf.first(db, n.subdistrictId);
-  const message = wecomText(n.title, n.body, recipients.map((r) => r.phone ?? '').filter(Boolean));
+  const inserted = (await insertNotification.run(db, { ...notification, created_at: now })).rows[0] as { id: string } | undefined;
+  if (!inserted) return;
+  for (let i = 0; i < recipients.length; i += 100) await insertInbox(db, id, recipients.slice(i, i + 100), now);
   await insertDelivery.run(db, {
-      id: newId(),
-      notification_id: inserted.id,
-      subdistrict_id: n.subdistrictId,
-      url: hook?.url ?? null,
-      payload: JSON.stringify(message),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      claim_token: null,
-      claimed_until: null,
-      last_error: null,
-      sent_at: null,
-      created_at: now,
-      updated_at: now,
-    });
+    ...delivery, notification_id: id, status: 'pending', attempts: 0, next_attempt_at: now, claim_token: null, claimed_until: null, last_error: null, sent_at: null, created_at: now, updated_at: now,
+  });
+}
+
+function insertInbox(db: Db, notificationId: string, chunk: { userId: string }[], now: string) {
+  return insertInboxItems(String(chunk.length)).run(db, ...chunk.flatMap((x) => [newId(), notificationId, x.userId, now, null]));
 }
 
 /** Active users named by the recipients spec, all within the subdistrict, each once. */

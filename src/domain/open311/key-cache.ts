@@ -27,9 +27,9 @@ const caches = new WeakMap<object, KeyCache>();
 /** Keys held per process at most (unknown hashes are never held). */
 const MAX_KEYS = 10_000;
 
-async function current(db: Db): Promise<KeyCache> {
+async function current(db: Db, known?: string): Promise<KeyCache> {
   // The counter is read before the rows, so rows read after a change are never held under the counter before it.
-  const version = await versionOf(db, KEYS_SCOPE);
+  const version = known ?? (await versionOf(db, KEYS_SCOPE));
   const adapter = db.getExecutor().adapter;
   let c = caches.get(adapter);
   if (!c || c.version !== version) caches.set(adapter, (c = { version, byHash: new Map() }));
@@ -51,9 +51,12 @@ export async function keyByHash(db: Db, hash: string): Promise<Open311KeyTable |
   return row;
 }
 
-/** The live keys that have a webhook. */
-export async function liveWebhookKeys(db: Db): Promise<WebhookKey[]> {
-  const c = await current(db);
+/**
+ * The live keys that have a webhook. `keysVersion`: the `keys` counter as this transaction already
+ * read it (with another statement), saving the read.
+ */
+export async function liveWebhookKeys(db: Db, keysVersion?: string): Promise<WebhookKey[]> {
+  const c = await current(db, keysVersion);
   c.webhookKeys ??= (await liveWithWebhook.all(db)).map((k) => ({ id: k.id, subdistrictIds: JSON.parse(k.subdistrict_ids) as string[], scope: k.webhook_scope }));
   return c.webhookKeys;
 }

@@ -56,6 +56,8 @@ export interface PublicChange {
   toStatus: CaseStatus;
   at: string;
   photoIds: string[];
+  /** The `keys` counter if the transaction read it already (liveWebhookKeys). */
+  keysVersion?: string;
 }
 
 /**
@@ -65,7 +67,7 @@ export interface PublicChange {
  */
 export async function enqueueWebhooks(trx: Db, e: PublicChange): Promise<number> {
   if (!PUBLIC.has(e.action)) return 0;
-  const keys = (await liveWebhookKeys(trx)).filter((k) => k.subdistrictIds.includes(e.subdistrictId));
+  const keys = (await liveWebhookKeys(trx, e.keysVersion)).filter((k) => k.subdistrictIds.includes(e.subdistrictId));
   if (!keys.length) return 0;
   const req = await requestOf.first(trx, e.caseId);
   if (req && Number(req.abusive) === 1) return 0;

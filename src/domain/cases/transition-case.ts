@@ -1,3 +1,4 @@
+import { PostgresAdapter } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { CaseTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
@@ -192,13 +193,18 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
   // nothing follows it. The case update (at the version read, else stale_version), the event and
   // its photo links are written with it, in one statement on PostgreSQL.
   await notifyTransition(db, clock, input.action, next, input.reason ?? input.note ?? null);
-  // The 一网通办 board counts open 差评 cases: it hears of one closing (or reopening) at once.
-  if (OPEN_STATUSES.includes(c.status) !== OPEN_STATUSES.includes(next.status)) await announceBadRatingCase(db, c.id);
+  // The 一网通办 board counts open 差评 cases: it hears of one closing (or reopening) at once. On
+  // PostgreSQL the notice goes out at commit, so it is queued before the chain head is locked;
+  // SQLite tells its hub at once, so only after the writes.
+  const announce = OPEN_STATUSES.includes(c.status) !== OPEN_STATUSES.includes(next.status);
+  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+  if (announce && pg) await announceBadRatingCase(db, c.id);
   await appendCaseEvent(db, clock, {
     subdistrictId: c.subdistrict_id, caseId: c.id, action: input.action, fromStatus: c.status, toStatus: next.status,
     actor: eventActor(actor), deviceAt: input.deviceAt ?? null, gps: input.gps ?? null,
     note, photoIds, changes, keysVersion,
     links: { committeeId: c.committee_id, photos: photoIds.map((photoId) => ({ photoId, purpose: input.action === 'handle' ? 'after' : 'evidence' })) },
   }, caseUpdate(db, c.id, c.version, set));
+  if (announce && !pg) await announceBadRatingCase(db, c.id);
   return caseDto(next);
 }

@@ -1,4 +1,4 @@
-import helmet from '@fastify/helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { Config } from '../config.js';
 import type { App } from './route.js';
 
@@ -39,9 +39,9 @@ export function tileSource(tileUrl: string): string | null {
   return `${m[1]!.toLowerCase()}://${host}`;
 }
 
-export async function registerSecurityHeaders(app: App, config: Config) {
-  await app.register(helmet, {
-    global: true,
+/** Helmet's options: the strict policy above and the frame, referrer and resource policies. */
+function helmetOptions(config: Config): HelmetOptions {
+  return {
     contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(config) },
     // HSTS only when served over HTTPS (HSTS=true, by default COOKIE_SECURE): over HTTP it is ignored at
     // best, and a browser that once saw it over a proxy's HTTPS would refuse the plain LAN address.
@@ -50,5 +50,31 @@ export async function registerSecurityHeaders(app: App, config: Config) {
     referrerPolicy: { policy: 'same-origin' },
     crossOriginEmbedderPolicy: false,
     crossOriginResourcePolicy: { policy: 'same-origin' },
+  };
+}
+
+/**
+ * The headers helmet sets with these options, worked out once: they depend on the configuration
+ * only, so every answer gets the same list without running helmet's middleware (which rebuilds its
+ * policies from the options on every request) each time.
+ */
+export function securityHeaders(config: Config): [string, string][] {
+  const headers: [string, string][] = [];
+  const res = {
+    setHeader: (name: string, value: string) => void headers.push([name, value]),
+    removeHeader: () => {},
+  };
+  helmet(helmetOptions(config))({} as never, res as never, (e?: unknown) => {
+    if (e) throw e;
+  });
+  return headers;
+}
+
+export async function registerSecurityHeaders(app: App, config: Config) {
+  const headers = securityHeaders(config);
+  app.addHook('onRequest', (_req, reply, done) => {
+    const res = reply.raw;
+    for (const [name, value] of headers) res.setHeader(name, value);
+    done();
   });
 }

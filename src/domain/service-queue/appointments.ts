@@ -1,15 +1,17 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
+import { prepared } from '../../db/prepared.js';
 import type { AppointmentStatus, ServiceAppointmentTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { assertSeesCommittee, scopeCondition } from '../auth/scope.js';
 import { addDays, shanghaiDate } from '../calendar/office-hours.js';
 import { parseInput } from '../cases/case-input.js';
-import { assertServesAt, hashToken, newToken } from '../service-records/records.js';
+import { hashToken, newToken } from '../service-records/records.js';
+import { assertServesAtKnown } from '../service-records/point-access.js';
 import { maskName, maskPhone } from '../service-records/masking.js';
-import { serviceSettings } from '../service-ratings/settings.js';
+import { DEFAULT_SERVICE_SETTINGS } from '../service-ratings/settings.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -24,21 +26,64 @@ const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 8;
 export const newBookingCode = () => Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
 
-const itemName = (db: Db, itemId: string) =>
-  db.selectFrom('service_item_versions').select(['name_zh', 'name_en']).where('item_id', '=', itemId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+/** The item's name (its latest guide version's). */
+const itemNames = prepared((db: Db, itemId: string) =>
+  db.selectFrom('service_item_versions').select(['name_zh', 'name_en']).where('item_id', '=', itemId).orderBy('version', 'desc').limit(1),
+);
+/** The point's name and address and the item's name, for the citizen's link: one statement. */
+const pointAndItemNames = prepared((db: Db, pointId: string, itemId: string) =>
+  db
+    .selectFrom('service_points as p')
+    .select(['p.name', 'p.address'])
+    .select((eb) => [
+      eb.selectFrom('service_item_versions as v').select('v.name_zh').where('v.item_id', '=', itemId).orderBy('v.version', 'desc').limit(1).as('name_zh'),
+      eb.selectFrom('service_item_versions as v').select('v.name_en').where('v.item_id', '=', itemId).orderBy('v.version', 'desc').limit(1).as('name_en'),
+    ])
+    .where('p.id', '=', pointId),
+);
 
-/** What the citizen's link shows: the booking, name and phone masked. */
-async function publicView(db: Db, a: ServiceAppointmentTable, now: Date) {
-  const [point, item] = await Promise.all([
-    db.selectFrom('service_points').select(['name', 'address']).where('id', '=', a.point_id).executeTakeFirstOrThrow(),
-    itemName(db, a.item_id),
-  ]);
+/** What the citizen's link shows: the booking, name and phone masked. The point's name and address are read unless given. */
+async function publicView(db: Db, a: ServiceAppointmentTable, now: Date, known?: { point: { name: string; address: string | null } }) {
+  let point: { name: string; address: string | null };
+  let item: { name_zh: string | null; name_en: string | null } | undefined;
+  if (known) {
+    point = known.point;
+    item = await itemNames.first(db, a.item_id);
+  } else {
+    const row = await pointAndItemNames.first(db, a.point_id, a.item_id);
+    if (!row) throw notFound('Service point');
+    point = row;
+    item = row;
+  }
   return {
     code: a.code, status: a.status, pointId: a.point_id, pointName: point.name, address: point.address, itemId: a.item_id,
     itemName: item?.name_zh ?? null, itemNameEn: item?.name_en ?? null, day: a.day, starts: a.starts, ends: a.ends, slotStartAt: a.slot_start_at,
     name: maskName(a.name), phone: maskPhone(a.phone), cancellable: a.status === 'booked' && now.toISOString() < a.slot_start_at,
   };
 }
+
+const activeBookingOf = prepared((db: Db, pointId: string, day: string, phone: string) =>
+  db.selectFrom('service_appointments').select('id').where('point_id', '=', pointId).where('day', '=', day).where('phone', '=', phone).where('status', '=', 'booked'),
+);
+
+/**
+ * Takes a place in a session: the slot's counter is created at 1 or raised by one while below the
+ * capacity, in one conditional upsert; no row comes back when the session is full. Atomic on both
+ * engines (PostgreSQL locks the conflicting row and re-checks the condition on its latest version;
+ * SQLite serialises writers), so concurrent bookings never pass the capacity. Capacity ≥ 1.
+ */
+const takePlace = prepared((db: Db, pointId: string, day: string, starts: string, capacity: number) =>
+  db
+    .insertInto('service_slot_bookings')
+    .values({ point_id: pointId, day, starts, booked: 1 })
+    .onConflict((oc) =>
+      oc
+        .columns(['point_id', 'day', 'starts'])
+        .doUpdateSet((eb) => ({ booked: eb('service_slot_bookings.booked', '+', 1) }))
+        .where('service_slot_bookings.booked', '<', capacity),
+    )
+    .returning('booked'),
+);
 
 /** An appointment as window staff see it: the name (to greet), the phone masked. */
 export const appointmentDto = (a: ServiceAppointmentTable) => ({
@@ -70,30 +115,11 @@ export async function bookAppointment(db: Db, clock: Clock, raw: BookingInput) {
   if (session.capacity === 0) throw invalidField('starts', 'this session takes no bookings');
   const startAt = slotInstant(input.day, session.starts);
   if (startAt <= now) throw invalidField('starts', 'the session has begun');
-  const mine = await db
-    .selectFrom('service_appointments')
-    .select('id')
-    .where('point_id', '=', point.id)
-    .where('day', '=', input.day)
-    .where('phone', '=', input.phone)
-    .where('status', '=', 'booked')
-    .executeTakeFirst();
+  const mine = await activeBookingOf.first(db, point.id, input.day, input.phone);
   if (mine) throw new DomainError('duplicate', 'phone: already booked at this point on this day', { fields: [{ field: 'phone', reason: 'already booked at this point on this day' }] });
 
-  await db
-    .insertInto('service_slot_bookings')
-    .values({ point_id: point.id, day: input.day, starts: session.starts, booked: 0 })
-    .onConflict((oc) => oc.columns(['point_id', 'day', 'starts']).doNothing())
-    .execute();
-  const taken = await db
-    .updateTable('service_slot_bookings')
-    .set({ booked: sql`booked + 1` })
-    .where('point_id', '=', point.id)
-    .where('day', '=', input.day)
-    .where('starts', '=', session.starts)
-    .where('booked', '<', session.capacity)
-    .executeTakeFirst();
-  if (Number(taken.numUpdatedRows) !== 1) {
+  const taken = await takePlace.first(db, point.id, input.day, session.starts, session.capacity);
+  if (!taken) {
     throw new DomainError('conflict', 'starts: the session is fully booked', { fields: [{ field: 'starts', reason: 'the session is fully booked' }] });
   }
   const token = newToken();
@@ -105,11 +131,13 @@ export async function bookAppointment(db: Db, clock: Clock, raw: BookingInput) {
   };
   await db.insertInto('service_appointments').values(row).execute();
   await announceServiceChange(db, { subdistrictId: row.subdistrict_id, committeeId: row.committee_id, pointId: row.point_id, kind: 'appointment' });
-  return { appointment: await publicView(db, row, now), token };
+  return { appointment: await publicView(db, row, now, { point }), token };
 }
 
+const appointmentByTokenHash = prepared((db: Db, tokenHash: string) => db.selectFrom('service_appointments').selectAll().where('token_hash', '=', tokenHash));
+
 async function byToken(db: Db, token: string) {
-  const a = await db.selectFrom('service_appointments').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+  const a = await appointmentByTokenHash.first(db, hashToken(token));
   if (!a) throw notFound('Appointment');
   return a;
 }
@@ -118,22 +146,22 @@ export async function viewAppointment(db: Db, clock: Clock, token: string) {
   return publicView(db, await byToken(db, token), clock.now());
 }
 
+const cancelUpdate = prepared((db: Db, at: string, id: string) =>
+  db.updateTable('service_appointments').set({ status: 'cancelled', cancelled_at: at }).where('id', '=', id).where('status', '=', 'booked'),
+);
+const givePlaceBack = prepared((db: Db, pointId: string, day: string, starts: string) =>
+  db.updateTable('service_slot_bookings').set({ booked: sql`booked - 1` }).where('point_id', '=', pointId).where('day', '=', day).where('starts', '=', starts).where('booked', '>', 0),
+);
+
 /** The citizen cancels by the link, before the slot starts; the place returns to the session. */
 export async function cancelAppointment(db: Db, clock: Clock, token: string) {
   const a = await byToken(db, token);
   const now = clock.now();
   if (a.status !== 'booked') throw new DomainError('transition_not_allowed', `cancel: the appointment is ${a.status}`, { action: 'cancel', status: a.status });
   if (now.toISOString() >= a.slot_start_at) throw new DomainError('transition_not_allowed', 'cancel: the session has begun', { action: 'cancel', status: a.status });
-  const res = await db.updateTable('service_appointments').set({ status: 'cancelled', cancelled_at: now.toISOString() }).where('id', '=', a.id).where('status', '=', 'booked').executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw new DomainError('conflict', 'cancel: the appointment was changed meanwhile; reload it');
-  await db
-    .updateTable('service_slot_bookings')
-    .set({ booked: sql`booked - 1` })
-    .where('point_id', '=', a.point_id)
-    .where('day', '=', a.day)
-    .where('starts', '=', a.starts)
-    .where('booked', '>', 0)
-    .execute();
+  const res = await cancelUpdate.run(db, now.toISOString(), a.id);
+  if (Number(res.numAffectedRows) !== 1) throw new DomainError('conflict', 'cancel: the appointment was changed meanwhile; reload it');
+  await givePlaceBack.run(db, a.point_id, a.day, a.starts);
   await announceServiceChange(db, { subdistrictId: a.subdistrict_id, committeeId: a.committee_id, pointId: a.point_id, kind: 'appointment' });
   return publicView(db, { ...a, status: 'cancelled', cancelled_at: now.toISOString() }, now);
 }
@@ -166,26 +194,49 @@ export async function listAppointments(db: Db, clock: Clock, actor: Actor, f: Ap
  * slot has begun). The caller owns the transaction.
  */
 export async function checkIn(db: Db, clock: Clock, actor: Actor, id: string) {
-  const a = await db.selectFrom('service_appointments').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!a) throw notFound('Appointment', id);
+  const row = await appointmentForCheckIn.first(db, id, actor.userId);
+  if (!row) throw notFound('Appointment', id);
+  const { on_staff, no_show_grace_minutes, ticket_prefix, ...a } = row;
   assertSeesCommittee(actor, a.subdistrict_id, a.committee_id, 'Appointment');
   const point = { id: a.point_id, subdistrict_id: a.subdistrict_id, committee_id: a.committee_id };
-  await assertServesAt(db, actor, point, 'services.queue');
+  assertServesAtKnown(actor, point, Boolean(Number(on_staff)), 'services.queue');
   const now = clock.now();
   const refuse = (why: string) => new DomainError('transition_not_allowed', `check_in: ${why}`, { action: 'check_in', status: a.status });
   if (a.status !== 'booked') throw refuse(`the appointment is ${a.status}`);
   if (a.day !== shanghaiDate(now)) throw refuse(`the appointment is for ${a.day}`);
-  const { noShowGraceMinutes } = await serviceSettings(db, a.subdistrict_id);
-  if (now.getTime() > Date.parse(a.slot_start_at) + noShowGraceMinutes * 60_000) throw refuse('the grace period after the slot has passed');
-  const ticket = await issueTicket(db, now, point, a.item_id, { userId: actor.userId, appointmentId: a.id, slotStartAt: a.slot_start_at });
-  const res = await db
-    .updateTable('service_appointments')
-    .set({ status: 'checked_in', checked_in_at: now.toISOString(), checked_in_by: actor.userId, ticket_id: ticket.id })
-    .where('id', '=', a.id)
-    .where('status', '=', 'booked')
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw new DomainError('conflict', 'check_in: the appointment was changed meanwhile; reload it');
+  const noShowGraceMinutes = no_show_grace_minutes ?? DEFAULT_SERVICE_SETTINGS.noShowGraceMinutes;
+  if (now.getTime() > Date.parse(a.slot_start_at) + Number(noShowGraceMinutes) * 60_000) throw refuse('the grace period after the slot has passed');
+  const ticket = await issueTicket(db, now, point, a.item_id, { userId: actor.userId, appointmentId: a.id, slotStartAt: a.slot_start_at }, ticket_prefix);
+  const set = { status: 'checked_in' as const, checked_in_at: now.toISOString(), checked_in_by: actor.userId, ticket_id: ticket.id };
+  const res = await checkInUpdate.run(db, set.checked_in_at, set.checked_in_by, set.ticket_id, a.id);
+  if (Number(res.numAffectedRows) !== 1) throw new DomainError('conflict', 'check_in: the appointment was changed meanwhile; reload it');
   await announceServiceChange(db, { subdistrictId: a.subdistrict_id, committeeId: a.committee_id, pointId: a.point_id, kind: 'appointment' });
-  const after = await db.selectFrom('service_appointments').selectAll().where('id', '=', a.id).executeTakeFirstOrThrow();
-  return { appointment: appointmentDto(after), ticket: ticketDto(ticket) };
+  // The row as written: the one read, under the conditional update that found it still booked.
+  return { appointment: appointmentDto({ ...a, ...set }), ticket: ticketDto(ticket) };
 }
+
+/**
+ * An appointment with what check-in needs besides: whether the user is on its point's staff, the
+ * subdistrict's no-show grace (null: the default) and the item's ticket prefix. One statement.
+ */
+const appointmentForCheckIn = prepared((db: Db, id: string, userId: string) =>
+  db
+    .selectFrom('service_appointments as a')
+    .leftJoin('service_settings as st', 'st.subdistrict_id', 'a.subdistrict_id')
+    .selectAll('a')
+    .select('st.no_show_grace_minutes')
+    .select((eb) => [
+      eb.exists(eb.selectFrom('service_point_staff as s').select('s.user_id').whereRef('s.point_id', '=', 'a.point_id').where('s.user_id', '=', userId)).as('on_staff'),
+      eb
+        .selectFrom('service_items as i')
+        .innerJoin('service_categories as c', 'c.id', 'i.category_id')
+        .select('c.ticket_prefix')
+        .whereRef('i.id', '=', 'a.item_id')
+        .as('ticket_prefix'),
+    ])
+    .where('a.id', '=', id),
+);
+
+const checkInUpdate = prepared((db: Db, at: string, by: string, ticketId: string, id: string) =>
+  db.updateTable('service_appointments').set({ status: 'checked_in', checked_in_at: at, checked_in_by: by, ticket_id: ticketId }).where('id', '=', id).where('status', '=', 'booked'),
+);

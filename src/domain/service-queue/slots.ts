@@ -1,5 +1,7 @@
 import type { Db } from '../../db/index.js';
+import { prepared } from '../../db/prepared.js';
 import type { ServicePointTable } from '../../db/schema.js';
+import { type PointAccess, pointAccess } from '../service-records/point-access.js';
 import { addDays, shanghaiDate, shanghaiMidnight } from '../calendar/office-hours.js';
 import { type OverrideMap, isPublicHoliday, isWorkingDay, loadOverrides } from '../calendar/working-days.js';
 import type { Clock } from '../shared/clock.js';
@@ -59,20 +61,31 @@ export function sessionsOn(date: string, sessions: readonly Session[], overrides
   return [];
 }
 
+const sessionsOfPoint = prepared((db: Db, pointId: string) =>
+  db.selectFrom('service_point_sessions').select(['weekday', 'starts', 'ends', 'capacity']).where('point_id', '=', pointId).orderBy('weekday').orderBy('starts'),
+);
+
 export async function pointSessions(db: Db, pointId: string): Promise<Session[]> {
-  return db.selectFrom('service_point_sessions').select(['weekday', 'starts', 'ends', 'capacity']).where('point_id', '=', pointId).orderBy('weekday').orderBy('starts').execute();
+  return sessionsOfPoint.all(db, pointId);
 }
 
-/** A point that takes bookings and tickets for an item: built, staffed and offering it. */
-export async function loadBookablePoint(db: Db, pointId: string, itemId: string): Promise<ServicePointTable> {
-  const point = await db.selectFrom('service_points').selectAll().where('id', '=', pointId).executeTakeFirst();
+/** The rule of {@link loadBookablePoint} on a point already read (undefined: no such point). */
+export function assertBookable(point: PointAccess | undefined): PointAccess {
   if (!point) throw invalidField('pointId', 'unknown point');
   if (point.status !== 'built') throw invalidField('pointId', `the point is ${point.status}`);
   if (point.staffed !== 1) throw invalidField('pointId', 'a self-service point takes no appointments');
-  const offered = await db.selectFrom('service_point_items').select('item_id').where('point_id', '=', point.id).where('item_id', '=', itemId).executeTakeFirst();
-  if (!offered) throw invalidField('itemId', 'this point does not offer the item');
+  if (!point.offered) throw invalidField('itemId', 'this point does not offer the item');
   return point;
 }
+
+/** A point that takes bookings and tickets for an item: built, staffed and offering it (one statement). */
+export async function loadBookablePoint(db: Db, pointId: string, itemId: string): Promise<PointAccess> {
+  return assertBookable(await pointAccess(db, pointId, itemId, null));
+}
+
+const bookedOf = prepared((db: Db, pointId: string, from: string, to: string) =>
+  db.selectFrom('service_slot_bookings').select(['day', 'starts', 'booked']).where('point_id', '=', pointId).where('day', '>=', from).where('day', '<=', to),
+);
 
 /**
  * The slots of a point from `from` for `days` days: every session the booking rule offers, with
@@ -83,7 +96,7 @@ export async function slotsOf(db: Db, point: Pick<ServicePointTable, 'id' | 'sub
   const [sessions, overrides, booked] = await Promise.all([
     pointSessions(db, point.id),
     loadOverrides(db, from, to, point.subdistrict_id),
-    db.selectFrom('service_slot_bookings').select(['day', 'starts', 'booked']).where('point_id', '=', point.id).where('day', '>=', from).where('day', '<=', to).execute(),
+    bookedOf.all(db, point.id, from, to),
   ]);
   const count = new Map(booked.map((b) => [`${b.day} ${b.starts}`, Number(b.booked)]));
   const out: Slot[] = [];

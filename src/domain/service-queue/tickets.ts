@@ -1,17 +1,18 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
+import { prepared, preparedFamily } from '../../db/prepared.js';
 import type { ServicePointTable, ServiceTicketTable, TicketStatus } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { assertSeesCommittee, scopeCondition } from '../auth/scope.js';
 import { shanghaiDate } from '../calendar/office-hours.js';
 import { parseInput } from '../cases/case-input.js';
-import { assertServesAt } from '../service-records/records.js';
+import { assertServesAtKnown, pointAccess } from '../service-records/point-access.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { CallNextInput, FinishInput, WalkInInput } from './queue-input.js';
-import { loadBookablePoint } from './slots.js';
+import { assertBookable } from './slots.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
 
 export const ticketDto = (t: ServiceTicketTable) => ({
@@ -42,15 +43,27 @@ export function compareQueue(nowIso: string) {
   };
 }
 
-async function bump(db: Db, pointId: string, day: string, prefix: string): Promise<number> {
-  const row = await db
+const counter = prepared((db: Db, pointId: string, day: string, prefix: string) =>
+  db
     .insertInto('service_ticket_counters')
     .values({ point_id: pointId, day, prefix, last: 1 })
     .onConflict((oc) => oc.columns(['point_id', 'day', 'prefix']).doUpdateSet({ last: sql`service_ticket_counters.last + 1` }))
-    .returning('last')
-    .executeTakeFirstOrThrow();
-  return Number(row.last);
+    .returning('last'),
+);
+
+async function bump(db: Db, pointId: string, day: string, prefix: string): Promise<number> {
+  const row = await counter.first(db, pointId, day, prefix);
+  return Number(row!.last);
 }
+
+/** The ticket prefix of an item's category (undefined: no such item). */
+export const ticketPrefixOf = prepared((db: Db, itemId: string) =>
+  db
+    .selectFrom('service_items')
+    .innerJoin('service_categories', 'service_categories.id', 'service_items.category_id')
+    .select('service_categories.ticket_prefix')
+    .where('service_items.id', '=', itemId),
+);
 
 /**
  * Issues a ticket at a point for an item: the category's prefix and its next number of the day
@@ -63,13 +76,10 @@ export async function issueTicket(
   point: Pick<ServicePointTable, 'id' | 'subdistrict_id' | 'committee_id'>,
   itemId: string,
   by: { userId: string | null; appointmentId?: string; slotStartAt?: string },
+  /** The item's category prefix when the caller read it already (read here otherwise). */
+  knownPrefix?: string | null,
 ): Promise<ServiceTicketTable> {
-  const cat = await db
-    .selectFrom('service_items')
-    .innerJoin('service_categories', 'service_categories.id', 'service_items.category_id')
-    .select('service_categories.ticket_prefix')
-    .where('service_items.id', '=', itemId)
-    .executeTakeFirst();
+  const cat = knownPrefix != null ? { ticket_prefix: knownPrefix } : await ticketPrefixOf.first(db, itemId);
   if (!cat) throw invalidField('itemId', 'unknown item');
   const day = shanghaiDate(now);
   const seq = await bump(db, point.id, day, '');
@@ -88,15 +98,18 @@ export async function issueTicket(
 /** A walk-in takes a ticket at the window (the staff or the hall's ticket machine issues it). */
 export async function issueWalkIn(db: Db, clock: Clock, actor: Actor, raw: WalkInInput) {
   const input = parseInput(WalkInInput, raw);
-  await pointFor(db, actor, input.pointId);
-  const point = await loadBookablePoint(db, input.pointId, input.itemId);
+  // One read: the point, whether it offers the item, whether the actor is on its staff.
+  const point = await pointAccess(db, input.pointId, input.itemId, actor.userId);
+  if (!point) throw invalidField('pointId', 'unknown point');
+  assertServesAtKnown(actor, point, point.onStaff, 'services.queue');
+  assertBookable(point);
   return ticketDto(await issueTicket(db, clock.now(), point, input.itemId, { userId: actor.userId }));
 }
 
 async function pointFor(db: Db, actor: Actor, pointId: string, field = 'pointId') {
-  const point = await db.selectFrom('service_points').select(['id', 'subdistrict_id', 'committee_id']).where('id', '=', pointId).executeTakeFirst();
+  const point = await pointAccess(db, pointId, null, actor.userId);
   if (!point) throw invalidField(field, 'unknown point');
-  await assertServesAt(db, actor, point, 'services.queue');
+  assertServesAtKnown(actor, point, point.onStaff, 'services.queue');
   return point;
 }
 
@@ -109,7 +122,26 @@ const CALL_RETRIES = 20;
  * hundreds waiting): a checked-in appointment whose slot has begun, earliest slot then issue;
  * otherwise the first ticket in order of issue.
  */
+const firstDue = prepared((db: Db, pointId: string, day: string, nowIso: string) =>
+  db
+    .selectFrom('service_tickets')
+    .select(['id', 'source', 'slot_start_at', 'seq'])
+    .where('point_id', '=', pointId)
+    .where('day', '=', day)
+    .where('status', '=', 'waiting')
+    .where('source', '=', 'appointment')
+    .where('slot_start_at', 'is not', null)
+    .where('slot_start_at', '<=', nowIso)
+    .orderBy('slot_start_at')
+    .orderBy('seq')
+    .limit(1),
+);
+const firstIssued = prepared((db: Db, pointId: string, day: string) =>
+  db.selectFrom('service_tickets').select(['id', 'source', 'slot_start_at', 'seq']).where('point_id', '=', pointId).where('day', '=', day).where('status', '=', 'waiting').orderBy('seq').limit(1),
+);
+
 async function firstWaiting(db: Db, pointId: string, day: string, nowIso: string, prefixes: string[] | undefined) {
+  if (!prefixes) return (await firstDue.first(db, pointId, day, nowIso)) ?? (await firstIssued.first(db, pointId, day));
   const waiting = () => {
     let q = db.selectFrom('service_tickets').select(['id', 'source', 'slot_start_at', 'seq']).where('point_id', '=', pointId).where('day', '=', day).where('status', '=', 'waiting');
     if (prefixes) q = q.where('prefix', 'in', prefixes);
@@ -139,8 +171,7 @@ export async function callNext(db: Db, clock: Clock, actor: Actor, raw: CallNext
     const nowIso = now.toISOString();
     const next = await firstWaiting(db, point.id, shanghaiDate(now), nowIso, input.prefixes);
     if (!next) return null;
-    const set = { status: 'called' as const, called_at: nowIso, called_by: actor.userId, window: input.window ?? null };
-    const called = await db.updateTable('service_tickets').set(set).where('id', '=', next.id).where('status', '=', 'waiting').returningAll().executeTakeFirst();
+    const called = await takeCalled.first(db, nowIso, actor.userId, input.window ?? null, next.id);
     if (called) {
       await announceServiceChange(db, { subdistrictId: point.subdistrict_id, committeeId: point.committee_id, pointId: point.id, kind: 'ticket' });
       return ticketDto(called);
@@ -149,13 +180,43 @@ export async function callNext(db: Db, clock: Clock, actor: Actor, raw: CallNext
   throw new DomainError('conflict', 'The queue is being called from many windows at once; try again');
 }
 
-async function loadTicket(db: Db, actor: Actor, id: string) {
-  const t = await db.selectFrom('service_tickets').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!t) throw notFound('Ticket', id);
+/** The chosen ticket, taken only while it still waits. */
+const takeCalled = prepared((db: Db, nowIso: string, userId: string, window: string | null, id: string) =>
+  db.updateTable('service_tickets').set({ status: 'called', called_at: nowIso, called_by: userId, window }).where('id', '=', id).where('status', '=', 'waiting').returningAll(),
+);
+
+/** A ticket and whether a user is on its point's staff: one statement. */
+const ticketWithStaff = prepared((db: Db, id: string, userId: string) =>
+  db
+    .selectFrom('service_tickets as t')
+    .selectAll('t')
+    .select((eb) =>
+      eb.exists(eb.selectFrom('service_point_staff as s').select('s.user_id').whereRef('s.point_id', '=', 't.point_id').where('s.user_id', '=', userId)).as('on_staff'),
+    )
+    .where('t.id', '=', id),
+);
+
+async function loadTicket(db: Db, actor: Actor, id: string): Promise<ServiceTicketTable> {
+  const row = await ticketWithStaff.first(db, id, actor.userId);
+  if (!row) throw notFound('Ticket', id);
+  const { on_staff, ...t } = row;
   assertSeesCommittee(actor, t.subdistrict_id, t.committee_id, 'Ticket');
-  await assertServesAt(db, actor, { id: t.point_id, subdistrict_id: t.subdistrict_id, committee_id: t.committee_id }, 'services.queue');
+  assertServesAtKnown(actor, t, Boolean(Number(on_staff)), 'services.queue');
   return t;
 }
+
+/** A ticket's step as one conditional update on its status, built once per step. */
+const stepUpdate = preparedFamily((step: TicketStep) => ({
+  arity: 3,
+  build: (db: Db, at: string, id: string, from: TicketStatus) =>
+    db.updateTable('service_tickets').set({ status: STEPS[step].to, [STEPS[step].stamp]: at }).where('id', '=', id).where('status', '=', from),
+}));
+/** The same, naming the service record made for the ticket. */
+const stepUpdateWithRecord = preparedFamily((step: TicketStep) => ({
+  arity: 4,
+  build: (db: Db, at: string, id: string, from: TicketStatus, recordId: string) =>
+    db.updateTable('service_tickets').set({ status: STEPS[step].to, [STEPS[step].stamp]: at, record_id: recordId }).where('id', '=', id).where('status', '=', from),
+}));
 
 const STEPS = {
   start: { from: ['called'], to: 'serving', stamp: 'started_at' },
@@ -186,8 +247,8 @@ export async function stepTicket(db: Db, clock: Clock, actor: Actor, id: string,
     await db.updateTable('service_records').set({ ticket_id: t.id, appointment_id: t.appointment_id }).where('id', '=', rec.id).where('ticket_id', 'is', null).execute();
     set.record_id = rec.id;
   }
-  const res = await db.updateTable('service_tickets').set(set).where('id', '=', id).where('status', '=', t.status).executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw new DomainError('conflict', `${step}: the ticket was changed by someone else; reload it`);
+  const res = set.record_id ? await stepUpdateWithRecord(step).run(db, at, id, t.status, set.record_id) : await stepUpdate(step).run(db, at, id, t.status);
+  if (Number(res.numAffectedRows) !== 1) throw new DomainError('conflict', `${step}: the ticket was changed by someone else; reload it`);
   await announceServiceChange(db, { subdistrictId: t.subdistrict_id, committeeId: t.committee_id, pointId: t.point_id, kind: input.recordId ? 'record' : 'ticket' });
   return ticketDto({ ...t, ...set } as ServiceTicketTable);
 }

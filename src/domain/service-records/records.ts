@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
+import { prepared } from '../../db/prepared.js';
 import type { ServiceRecordTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan, can, type Permission } from '../auth/permissions.js';
@@ -8,7 +9,6 @@ import { assertSeesCommittee, scopeCondition } from '../auth/scope.js';
 import { shanghaiDate } from '../calendar/office-hours.js';
 import { parseInput } from '../cases/case-input.js';
 import { shanghaiDay } from '../cases/case-number.js';
-import { versionInEffect } from '../services-catalogue/versions.js';
 import type { MaterialSpec } from '../services-catalogue/item-input.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
@@ -18,6 +18,7 @@ import { maskIdNumber, maskName, maskPhone } from './masking.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { RecordInput, RecordStepInput, RevealInput } from './record-input.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
+import { assertServesAtKnown, pointAccess } from './point-access.js';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 export const newToken = () => randomBytes(18).toString('base64url');
@@ -37,6 +38,10 @@ export function recordDto(r: ServiceRecordTable, now: Date) {
   };
 }
 
+const staffRow = prepared((db: Db, pointId: string, userId: string) =>
+  db.selectFrom('service_point_staff').select('user_id').where('point_id', '=', pointId).where('user_id', '=', userId),
+);
+
 /** Whether the actor serves at the point (listed staff), or runs its subdistrict's desk. */
 export async function assertServesAt(
   db: Db,
@@ -47,21 +52,34 @@ export async function assertServesAt(
   assertCan(actor, permission);
   assertSeesCommittee(actor, point.subdistrict_id, point.committee_id, 'Service point');
   if (actor.role === 'operator' || actor.role === 'admin') return;
-  const staff = await db.selectFrom('service_point_staff').select('user_id').where('point_id', '=', point.id).where('user_id', '=', actor.userId).executeTakeFirst();
-  if (!staff) throw new DomainError('forbidden', 'You are not on the staff of this point', { fields: [{ field: 'pointId', reason: 'not your point' }] });
+  assertServesAtKnown(actor, point, Boolean(await staffRow.first(db, point.id, actor.userId)), permission);
 }
 
-async function nextRecordNumber(db: Db, subdistrictId: string, at: Date) {
-  const day = shanghaiDay(at);
-  const row = await db
+const recordCounter = prepared((db: Db, subdistrictId: string, day: string) =>
+  db
     .insertInto('service_record_counters')
     .values({ subdistrict_id: subdistrictId, day, last: 1 })
     .onConflict((oc) => oc.columns(['subdistrict_id', 'day']).doUpdateSet({ last: sql`service_record_counters.last + 1` }))
-    .returning('last')
-    .executeTakeFirstOrThrow();
-  const sub = await db.selectFrom('subdistricts').select(['case_prefix', 'code']).where('id', '=', subdistrictId).executeTakeFirstOrThrow();
-  return `${sub.case_prefix ?? `S${sub.code}`}-YW-${day}-${String(row.last).padStart(4, '0')}`;
+    .returning('last'),
+);
+
+async function nextRecordNumber(db: Db, sub: { id: string; casePrefix: string | null; code: string }, at: Date) {
+  const day = shanghaiDay(at);
+  const row = await recordCounter.first(db, sub.id, day);
+  return `${sub.casePrefix ?? `S${sub.code}`}-YW-${day}-${String(row!.last).padStart(4, '0')}`;
 }
+
+/** What a record takes from the item's guide version in effect on a date (versionInEffect's rule). */
+const versionForRecord = prepared((db: Db, itemId: string, date: string) =>
+  db
+    .selectFrom('service_item_versions')
+    .select(['id', 'materials', 'promised_limit_days', 'mode', 'proxy_allowed', 'assist_allowed'])
+    .where('item_id', '=', itemId)
+    .where('effective_from', '<=', date)
+    .orderBy('effective_from', 'desc')
+    .orderBy('version', 'desc')
+    .limit(1),
+);
 
 /** Checks the materials received against the version's checklist; returns how many were deferred (容缺). */
 export function checkMaterials(specs: MaterialSpec[], receipts: { index: number; received: boolean; deferred: boolean }[], o: { proxy: boolean } = { proxy: false }) {
@@ -95,14 +113,13 @@ export function checkMaterials(specs: MaterialSpec[], receipts: { index: number;
  */
 export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: RecordInput) {
   const input = parseInput(RecordInput, raw);
-  const point = await db.selectFrom('service_points').selectAll().where('id', '=', input.pointId).executeTakeFirst();
+  const point = await pointAccess(db, input.pointId, input.itemId, actor.userId);
   if (!point) throw invalidField('pointId', 'unknown point');
-  await assertServesAt(db, actor, point);
+  assertServesAtKnown(actor, point, point.onStaff);
   if (point.status !== 'built') throw invalidField('pointId', `the point is ${point.status}`);
-  const offered = await db.selectFrom('service_point_items').select('item_id').where('point_id', '=', point.id).where('item_id', '=', input.itemId).executeTakeFirst();
-  if (!offered) throw invalidField('itemId', 'this point does not offer the item');
+  if (!point.offered) throw invalidField('itemId', 'this point does not offer the item');
   const now = clock.now();
-  const version = await versionInEffect(db, input.itemId, shanghaiDate(now));
+  const version = await versionForRecord.first(db, input.itemId, shanghaiDate(now));
   if (!version) throw invalidField('itemId', 'the item has no guide in effect today');
   if (input.assistRole === 'proxy') {
     if (version.proxy_allowed !== 1) throw invalidField('assistRole', '代办 is not allowed for this item');
@@ -117,7 +134,7 @@ export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: Reco
   const token = newToken();
   const at = now.toISOString();
   const row: ServiceRecordTable = {
-    id: newId(), number: await nextRecordNumber(db, point.subdistrict_id, now), subdistrict_id: point.subdistrict_id, committee_id: point.committee_id,
+    id: newId(), number: await nextRecordNumber(db, { id: point.subdistrict_id, casePrefix: point.casePrefix, code: point.subdistrictCode }, now), subdistrict_id: point.subdistrict_id, committee_id: point.committee_id,
     point_id: point.id, item_id: input.itemId, item_version_id: version.id, staff_id: actor.userId, applicant_name: input.applicant.name,
     applicant_id_number: input.applicant.idNumber, applicant_phone: input.applicant.phone, agent_name: input.agent?.name ?? null,
     agent_id_number: input.agent?.idNumber ?? null, authorization_ref: input.authorizationRef, assist_role: input.assistRole,
@@ -178,9 +195,12 @@ export async function overdueRecords(db: Db, clock: Clock, actor: Actor, limit =
  */
 export async function stepRecord(db: Db, clock: Clock, actor: Actor, id: string, raw: RecordStepInput) {
   const input = parseInput(RecordStepInput, raw);
-  const r = await loadVisibleRecord(db, actor, id);
-  const point = await db.selectFrom('service_points').select(['id', 'subdistrict_id', 'committee_id']).where('id', '=', r.point_id).executeTakeFirstOrThrow();
-  await assertServesAt(db, actor, point);
+  assertCan(actor, 'services.records.read');
+  const row = await recordWithPoint.first(db, id, actor.userId);
+  if (!row) throw notFound('Service record', id);
+  const { point_subdistrict_id, point_committee_id, on_staff, ...r } = row;
+  assertSeesCommittee(actor, r.subdistrict_id, r.committee_id, 'Service record');
+  assertServesAtKnown(actor, { subdistrict_id: point_subdistrict_id, committee_id: point_committee_id }, Boolean(Number(on_staff)));
   if (r.version !== input.version) throw new DomainError('stale_version', 'The record was changed by someone else; reload it');
   const now = clock.now();
   const at = now.toISOString();
@@ -211,16 +231,26 @@ export async function stepRecord(db: Db, clock: Clock, actor: Actor, id: string,
       Object.assign(set, { status: input.action === 'not_accept' ? 'not_accepted' : 'sent_back', decided_at: at, decided_by: actor.userId, on_time: at <= r.due_at ? 1 : 0, result_reason: input.reason });
       break;
   }
-  const res = await db
-    .updateTable('service_records')
-    .set({ ...set, version: r.version + 1, updated_at: at })
-    .where('id', '=', id)
-    .where('version', '=', input.version)
-    .executeTakeFirst();
+  const changed = { ...set, version: r.version + 1, updated_at: at };
+  const res = await db.updateTable('service_records').set(changed).where('id', '=', id).where('version', '=', input.version).executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw new DomainError('stale_version', 'The record was changed by someone else; reload it');
   await announceServiceChange(db, { subdistrictId: r.subdistrict_id, committeeId: r.committee_id, pointId: r.point_id, kind: 'record' });
-  return getRecord(db, clock, actor, id);
+  // The row as written: the one read, under the conditional update that kept its version.
+  return recordDto({ ...r, ...changed }, now);
 }
+
+/** A record, its point's subdistrict and committee, and whether a user is on the point's staff: one statement. */
+const recordWithPoint = prepared((db: Db, id: string, userId: string) =>
+  db
+    .selectFrom('service_records as r')
+    .innerJoin('service_points as p', 'p.id', 'r.point_id')
+    .selectAll('r')
+    .select(['p.subdistrict_id as point_subdistrict_id', 'p.committee_id as point_committee_id'])
+    .select((eb) =>
+      eb.exists(eb.selectFrom('service_point_staff as s').select('s.user_id').whereRef('s.point_id', '=', 'r.point_id').where('s.user_id', '=', userId)).as('on_staff'),
+    )
+    .where('r.id', '=', id),
+);
 
 /** Shows a full ID number to a role that needs it, and logs who, when, which and why. */
 export async function revealId(db: Db, clock: Clock, actor: Actor, id: string, raw: RevealInput, ip: string | null = null) {

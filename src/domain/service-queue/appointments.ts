@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
-import { prepared } from '../../db/prepared.js';
+import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { AppointmentStatus, ServiceAppointmentTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
@@ -61,6 +61,8 @@ async function publicView(db: Db, a: ServiceAppointmentTable, now: Date, known?:
     name: maskName(a.name), phone: maskPhone(a.phone), cancellable: a.status === 'booked' && now.toISOString() < a.slot_start_at,
   };
 }
+
+const insertAppointment = preparedInsert('service_appointments');
 
 const activeBookingOf = prepared((db: Db, pointId: string, day: string, phone: string) =>
   db.selectFrom('service_appointments').select('id').where('point_id', '=', pointId).where('day', '=', day).where('phone', '=', phone).where('status', '=', 'booked'),
@@ -129,7 +131,7 @@ export async function bookAppointment(db: Db, clock: Clock, raw: BookingInput) {
     name: input.name, phone: input.phone, status: 'booked', booked_at: now.toISOString(), cancelled_at: null, checked_in_at: null, checked_in_by: null,
     no_show_at: null, ticket_id: null,
   };
-  await db.insertInto('service_appointments').values(row).execute();
+  await insertAppointment.run(db, row);
   await announceServiceChange(db, { subdistrictId: row.subdistrict_id, committeeId: row.committee_id, pointId: row.point_id, kind: 'appointment' });
   return { appointment: await publicView(db, row, now, { point }), token };
 }

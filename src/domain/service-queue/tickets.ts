@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
-import { prepared, preparedFamily } from '../../db/prepared.js';
+import { prepared, preparedFamily, preparedInsert } from '../../db/prepared.js';
 import type { ServicePointTable, ServiceTicketTable, TicketStatus } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
@@ -42,6 +42,8 @@ export function compareQueue(nowIso: string) {
     return a0 - b0 || (a1 < b1 ? -1 : a1 > b1 ? 1 : 0) || a2 - b2;
   };
 }
+
+const insertTicket = preparedInsert('service_tickets');
 
 const counter = prepared((db: Db, pointId: string, day: string, prefix: string) =>
   db
@@ -90,7 +92,7 @@ export async function issueTicket(
     appointment_id: by.appointmentId ?? null, slot_start_at: by.slotStartAt ?? null, status: 'waiting', issued_at: now.toISOString(),
     issued_by: by.userId, called_at: null, called_by: null, window: null, started_at: null, finished_at: null, skipped_at: null, record_id: null,
   };
-  await db.insertInto('service_tickets').values(row).execute();
+  await insertTicket.run(db, row);
   await announceServiceChange(db, { subdistrictId: row.subdistrict_id, committeeId: row.committee_id, pointId: row.point_id, kind: 'ticket' });
   return row;
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
-import { prepared } from '../../db/prepared.js';
+import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { ServiceRecordTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan, can, type Permission } from '../auth/permissions.js';
@@ -54,6 +54,8 @@ export async function assertServesAt(
   if (actor.role === 'operator' || actor.role === 'admin') return;
   assertServesAtKnown(actor, point, Boolean(await staffRow.first(db, point.id, actor.userId)), permission);
 }
+
+const insertRecord = preparedInsert('service_records');
 
 const recordCounter = prepared((db: Db, subdistrictId: string, day: string) =>
   db
@@ -143,7 +145,7 @@ export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: Reco
     delivery: null, delivered_at: null, appointment_id: input.appointmentId, ticket_id: input.ticketId, rating_token_hash: hashToken(token),
     version: 1, updated_at: at,
   };
-  await db.insertInto('service_records').values(row).execute();
+  await insertRecord.run(db, row);
   await announceServiceChange(db, { subdistrictId: row.subdistrict_id, committeeId: row.committee_id, pointId: row.point_id, kind: 'record' });
   return { record: recordDto(row, now), ratingToken: token };
 }

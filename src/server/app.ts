@@ -84,8 +84,9 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionToken', null);
   app.decorateRequest('tokenScopes', null);
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
   app.addHook('onRequest', csrfHook);
   app.addHook('onRequest', authHook(deps));

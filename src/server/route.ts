@@ -57,6 +57,7 @@ export function mount(app: App, deps: Deps, method: 'GET' | 'POST' | 'PATCH' | '
   if ((access === 'public') !== (d.access === 'public')) {
     throw new Error(`${method} ${url}: the route says access ${d.access ?? 'signed-in'}, the route list says ${access}`);
   }
+  const checksPasswordChange = d.access !== 'public' && !d.beforePasswordChange;
   app.route({
     method,
     url,
@@ -67,15 +68,22 @@ export function mount(app: App, deps: Deps, method: 'GET' | 'POST' | 'PATCH' | '
       ...(access === 'public' ? {} : { 'x-roles': [...PERMISSIONS[access]], 'x-token-scopes': [...TOKEN_GRANTS[access]] }),
     },
     config: { access },
-    onRequest: async (req) => {
-      if (access === 'public') return;
-      assertMay(requireActor(req), access, req.tokenScopes);
+    // Callback-style hooks: no promise per request.
+    onRequest: (req, _reply, done) => {
+      if (access === 'public') return done();
+      try {
+        assertMay(requireActor(req), access, req.tokenScopes);
+      } catch (e) {
+        return done(e as Error);
+      }
+      done();
     },
     // Before the body is validated: "change your password first" whatever was sent.
-    preValidation: async (req) => {
-      if (d.access !== 'public' && req.actor?.mustChangePassword && !d.beforePasswordChange) {
-        throw new DomainError('password_change_required', 'Choose your own password first: POST /api/me/password');
+    preValidation: (req, _reply, done) => {
+      if (checksPasswordChange && req.actor?.mustChangePassword) {
+        return done(new DomainError('password_change_required', 'Choose your own password first: POST /api/me/password'));
       }
+      done();
     },
     handler: async (req, reply) => {
       const actor = d.access === 'public' ? (req.actor as Actor) : requireActor(req);

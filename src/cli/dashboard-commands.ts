@@ -106,7 +106,7 @@ export async function seedScale(o: ScaleOptions) {
       sink = null;
       const points = await db.selectFrom('service_points').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       console.log(
-        `Front office: ${network.networks.length} subdistrict networks, ${Number(points.n)} points, ${activity.records} records, ` +
+        `Front office: ${network.networks.length} subdistrict networks, ${Number(points.n)} points, ${activity.records} records, ${activity.tickets} tickets, ${activity.appointments} appointments, ` +
           `${activity.ratings + activity.bad} ratings (${activity.bad} 差评, ${activity.closed} closed) in ${Math.round((performance.now() - t) / 1000)} s.`,
       );
     }

@@ -15,6 +15,7 @@ import { rebuildRollups } from '../../src/domain/dashboard/fold-events.js';
 import { ROLLUP_TABLES } from '../../src/domain/dashboard/grains.js';
 import { copyValue } from '../../src/db/pg-copy-sink.js';
 import { systemClock } from '../../src/domain/shared/clock.js';
+import { waitingFigures } from '../../src/domain/service-queue/waiting-figures.js';
 import { DIALECTS, scratchCliDatabase, testDatabase } from '../helpers/db.js';
 
 /** Every rollup row, as sorted text: equal snapshots mean equal tables. */
@@ -249,6 +250,39 @@ for (const dialect of DIALECTS) {
       const loops = await db.selectFrom('service_rating_followups as f').innerJoin('cases as c', 'c.id', 'f.case_id').select(['c.status', 'f.callback_at']).execute();
       expect(loops.length).toBeGreaterThanOrEqual(3);
       expect(loops.some((l) => l.status === 'closed')).toBe(true);
+    });
+
+    it('opens on four weeks of the queue: bookings and tickets in plausible proportions, every record served from a ticket, figures to show', async () => {
+      const db = ctx.handle.db;
+      const hq = await db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow();
+      const today = shanghaiDate(new Date());
+      const records = await db.selectFrom('service_records').select(['ticket_id']).where('subdistrict_id', '=', hq.id).execute();
+      const tickets = await db.selectFrom('service_tickets as t').innerJoin('service_points as p', 'p.id', 't.point_id')
+        .select(['t.source', 't.status', 't.record_id', 'p.kind']).where('t.subdistrict_id', '=', hq.id).execute();
+      const appointments = await db.selectFrom('service_appointments').select(['day', 'status']).where('subdistrict_id', '=', hq.id).execute();
+      expect(records.every((r) => r.ticket_id !== null)).toBe(true);
+      // Some visits are only a question (咨询): more tickets than records, not many more.
+      expect(tickets.length).toBeGreaterThan(records.length);
+      expect(tickets.length).toBeLessThan(records.length * 1.4);
+      expect(tickets.filter((t) => t.record_id !== null).length / tickets.length).toBeGreaterThan(0.75);
+      expect(new Set(tickets.map((t) => t.kind))).toEqual(new Set(['centre', 'committee_window', 'building_window']));
+      const booked = tickets.filter((t) => t.source === 'appointment').length / tickets.length;
+      expect(booked).toBeGreaterThan(0.08);
+      expect(booked).toBeLessThan(0.35);
+      expect(tickets.filter((t) => t.status === 'skipped').length / tickets.length).toBeLessThan(0.06);
+      // Past bookings: most came, some did not, some cancelled; the coming days are being booked.
+      const past = appointments.filter((a) => a.day < today);
+      const share = (s: string) => past.filter((a) => a.status === s).length / past.length;
+      expect(share('checked_in')).toBeGreaterThan(0.65);
+      expect(share('no_show')).toBeGreaterThan(0.02);
+      expect(share('no_show')).toBeLessThan(0.15);
+      expect(share('cancelled')).toBeGreaterThan(0.03);
+      expect(share('cancelled')).toBeLessThan(0.2);
+      expect(appointments.filter((a) => a.day > today && a.status === 'booked').length).toBeGreaterThan(50);
+      // The waiting and service figures of the last week are there for the board and the console.
+      const op = await db.selectFrom('users').select('id').where('username', '=', 'operator').executeTakeFirstOrThrow();
+      const figures = await waitingFigures(db, systemClock, (await loadActor(db, op.id))!, {});
+      expect(figures.byPoint.filter((f) => f.waitMedianS !== null && f.serviceMedianS !== null).length).toBeGreaterThan(10);
     });
 
     it('counts no more closures among the due than handlings, on every row of every daily grain, and equals a rebuild', async () => {

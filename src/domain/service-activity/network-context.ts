@@ -12,12 +12,14 @@ export interface ServedPoint {
   /** Staff who serve there (cadres, window clerks), not the desk's operators. */
   staff: string[];
   /** weekday (1 = Monday … 7 = Sunday) → sessions */
-  sessions: Map<number, { starts: string; ends: string }[]>;
+  sessions: Map<number, { starts: string; ends: string; capacity: number }[]>;
   itemIds: string[];
 }
 
 export interface ItemGuide {
   itemId: string;
+  /** The category's ticket prefix (A, B, …) */
+  prefix: string;
   versions: (Pick<ServiceItemVersionTable, 'id' | 'effective_from' | 'version' | 'mode' | 'promised_limit_days' | 'proxy_allowed' | 'assist_allowed' | 'name_zh'> & {
     materials: MaterialSpec[];
     terminal: boolean;
@@ -40,6 +42,10 @@ export const COUNTER_KINDS: readonly PointKind[] = ['centre', 'branch', 'committ
 
 /** The item guides of the catalogue, every version (read once for all subdistricts). */
 export async function loadItemGuides(db: Db): Promise<Map<string, ItemGuide>> {
+  const prefixes = new Map(
+    (await db.selectFrom('service_items').innerJoin('service_categories as c', 'c.id', 'service_items.category_id').select(['service_items.id', 'c.ticket_prefix']).execute())
+      .map((i) => [i.id, i.ticket_prefix]),
+  );
   const rows = await db
     .selectFrom('service_item_versions')
     .select(['id', 'item_id', 'effective_from', 'version', 'mode', 'promised_limit_days', 'proxy_allowed', 'assist_allowed', 'name_zh', 'materials', 'channels'])
@@ -49,7 +55,7 @@ export async function loadItemGuides(db: Db): Promise<Map<string, ItemGuide>> {
     .execute();
   const out = new Map<string, ItemGuide>();
   for (const r of rows) {
-    const g = out.get(r.item_id) ?? { itemId: r.item_id, versions: [] };
+    const g = out.get(r.item_id) ?? { itemId: r.item_id, prefix: prefixes.get(r.item_id) ?? 'A', versions: [] };
     out.set(r.item_id, g);
     const channels = JSON.parse(r.channels) as string[];
     g.versions.push({ ...r, materials: JSON.parse(r.materials) as MaterialSpec[], terminal: channels.includes('terminal') });
@@ -70,7 +76,7 @@ export async function loadNetworkContext(db: Db, subdistrictId: string, items: M
     db.selectFrom('service_points').select(['id', 'kind', 'committee_id']).where('subdistrict_id', '=', subdistrictId).where('status', '=', 'built')
       .where('kind', 'in', [...COUNTER_KINDS]).orderBy('code').execute(),
     db.selectFrom('service_point_sessions').innerJoin('service_points as p', 'p.id', 'service_point_sessions.point_id')
-      .select(['point_id', 'weekday', 'starts', 'ends']).where('p.subdistrict_id', '=', subdistrictId).orderBy('starts').execute(),
+      .select(['point_id', 'weekday', 'starts', 'ends', 'capacity']).where('p.subdistrict_id', '=', subdistrictId).orderBy('starts').execute(),
     db.selectFrom('service_point_items').innerJoin('service_points as p', 'p.id', 'service_point_items.point_id')
       .select(['point_id', 'item_id']).where('p.subdistrict_id', '=', subdistrictId).orderBy('item_id').execute(),
     db.selectFrom('service_point_staff').innerJoin('service_points as p', 'p.id', 'service_point_staff.point_id').innerJoin('users as u', 'u.id', 'service_point_staff.user_id')
@@ -83,7 +89,7 @@ export async function loadNetworkContext(db: Db, subdistrictId: string, items: M
     const p = byId.get(s.point_id);
     if (!p) continue;
     const list = p.sessions.get(s.weekday) ?? [];
-    list.push({ starts: s.starts, ends: s.ends });
+    list.push({ starts: s.starts, ends: s.ends, capacity: s.capacity });
     p.sessions.set(s.weekday, list);
   }
   for (const o of offers) if (items.has(o.item_id)) byId.get(o.point_id)?.itemIds.push(o.item_id);

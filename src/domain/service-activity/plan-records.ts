@@ -10,6 +10,8 @@ import { withCheckDigit } from '../service-records/masking.js';
 import { checkMaterials, hashToken, newToken } from '../service-records/records.js';
 import type { Random } from '../shared/random.js';
 import { type NetworkContext, type ServedPoint, guideOn } from './network-context.js';
+import { type Session, sessionsOn as sessionsByRule } from '../service-queue/slots.js';
+import { type QueueEnv, type QueueRows, type Visit, bookingCodes, emptyQueueRows, planBookingsAhead, planPointDay } from './plan-queue.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -21,7 +23,7 @@ const DAY = 24 * HOUR;
  * windows. Of what is rated (about 60 %, mostly by QR code at the window), nearly all is 好评.
  */
 export const ACTIVITY_RATES = {
-  share: { centre: 0.62, branch: 0.62, committee_window: 0.28, building_window: 0.1 } as Record<string, number>,
+  share: { centre: 0.58, branch: 0.58, committee_window: 0.26, building_window: 0.16 } as Record<string, number>,
   rated: 0.6,
   named: 0.85,
   proxy: 0.05,
@@ -44,6 +46,10 @@ export interface ActivityPlanOptions {
   badShare: number;
   ratingWindowDays: number;
   now: Date;
+  /** The subdistrict's no-show grace (service_settings; 15 minutes by default) */
+  noShowGraceMinutes?: number;
+  /** The subdistrict's place in the run: keeps booking codes unique across subdistricts */
+  ordinal?: number;
 }
 
 /** A 差评 to be given through submitRating, with the record's rating link. */
@@ -63,23 +69,28 @@ export interface SubdistrictPlan {
   ratings: ServiceRatingTable[];
   bad: BadRatingPlan[];
   counters: { subdistrict_id: string; day: string; last: number }[];
+  /** Appointments, queue tickets and their counters (plan-queue.ts) */
+  queue: QueueRows;
 }
 
 const personName = (r: Random) => r.pick(SURNAMES) + r.pick(GIVEN);
 const idNumber = (r: Random) =>
   withCheckDigit(`3101${r.pick(['05', '04', '12', '14'])}${r.int(1950, 2004)}${String(r.int(1, 12)).padStart(2, '0')}${String(r.int(1, 28)).padStart(2, '0')}${String(r.int(0, 999)).padStart(3, '0')}`);
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
-/** ISO weekday of a YYYY-MM-DD: 1 = Monday … 7 = Sunday. */
-const weekday = (date: string) => ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
 
 const BAD_COMMENTS = ['等候时间过长，窗口只开一个', '工作人员态度生硬', '材料要求没有一次性告知，跑了两趟', '预约时段到了还要排队', '办理进度无人告知'];
 const NOT_ACCEPTED = ['不符合受理条件：非本市户籍且无有效居住证', '不符合受理条件：已在其他街道受理', '申请事项不属于本窗口受理范围'];
 const SENT_BACK = ['材料不全，申请人未在限期内补正', '后台审核不通过：收入核对不符合条件'];
 
-/** Sessions of a point on a day: its own for the weekday, Monday's on a make-up workday. */
-function sessionsOn(p: ServedPoint, date: string) {
-  return p.sessions.get(weekday(date)) ?? (weekday(date) > 5 ? p.sessions.get(1) : undefined) ?? [];
+/** Sessions of a point on a day by the booking rule (slots.ts): a centre's Saturday morning, Monday's on a make-up workday, none on a holiday. */
+const weekly = new WeakMap<ServedPoint, Session[]>();
+function sessionsOn(ctx: NetworkContext, p: ServedPoint, date: string) {
+  let all = weekly.get(p);
+  if (!all) {
+    all = [...p.sessions].flatMap(([weekday, list]) => list.map((s) => ({ weekday, ...s })));
+    weekly.set(p, all);
+  }
+  return sessionsByRule(date, all, ctx.overrides);
 }
 
 /**
@@ -109,7 +120,10 @@ function workingInstant(r: Random, ctx: NetworkContext, from: number, end: numbe
 export function planSubdistrict(r: Random, ctx: NetworkContext, o: ActivityPlanOptions): SubdistrictPlan {
   const now = o.now.getTime();
   const today = shanghaiDate(o.now);
-  const out: SubdistrictPlan = { records: [], ratings: [], bad: [], counters: [] };
+  const out: SubdistrictPlan = { records: [], ratings: [], bad: [], counters: [], queue: emptyQueueRows() };
+  const env: QueueEnv = {
+    now, graceMs: (o.noShowGraceMinutes ?? 15) * MIN, pickItem: (p) => r.pick(itemsOf(ctx, p)), code: bookingCodes(o.ordinal ?? 0), rows: out.queue,
+  };
   const counters = ctx.points.filter((p) => p.kind !== 'building_window' && p.kind !== 'committee_window');
   const windows = (kind: string) => ctx.points.filter((p) => p.kind === kind).length;
   const meanAt = (p: ServedPoint) => {
@@ -118,18 +132,21 @@ export function planSubdistrict(r: Random, ctx: NetworkContext, o: ActivityPlanO
   };
   for (let d = o.days - 1; d >= 0; d--) {
     const date = addDays(today, -d);
-    if (!isWorkingDay(date, ctx.overrides)) continue;
     const day: ServiceRecordTable[] = [];
+    // A weekend session (the centre's Saturday morning) is quieter than a working day.
+    const quiet = isWorkingDay(date, ctx.overrides) ? 1 : 0.4;
     for (const p of ctx.points) {
-      const sessions = sessionsOn(p, date);
+      const sessions = sessionsOn(ctx, p, date);
       if (!sessions.length) continue;
-      const n = Math.round(meanAt(p) * (0.6 + 0.8 * r.next()));
-      for (let i = 0; i < n; i++) {
-        const s = r.pick(sessions);
-        const at = shanghaiInstant(date, hhmm(r.int(minutes(s.starts), minutes(s.ends) - 1))).getTime() + r.int(0, 59) * 1000;
-        if (at > now) continue;
-        const rec = planRecord(r, ctx, p, at, now);
-        if (rec) day.push(rec);
+      const n = Math.round(meanAt(p) * quiet * (0.6 + 0.8 * r.next()));
+      // The records come from the queue: each is made while its ticket is served.
+      for (const v of planPointDay(r, ctx, p, date, sessions, n, env)) {
+        const rec = planRecord(r, ctx, p, v.acceptedAt, now, v);
+        if (!rec) continue;
+        rec.ticket_id = v.ticket.id;
+        rec.appointment_id = v.ticket.appointment_id;
+        if (v.ticket.status === 'done') v.ticket.record_id = rec.id;
+        day.push(rec);
       }
     }
     day.sort((a, b) => a.accepted_at.localeCompare(b.accepted_at));
@@ -143,6 +160,7 @@ export function planSubdistrict(r: Random, ctx: NetworkContext, o: ActivityPlanO
       planRating(r, rec, o, now, out);
     }
   }
+  for (const p of ctx.points) planBookingsAhead(r, ctx, p, today, (date) => sessionsOn(ctx, p, date), env);
   return out;
 }
 
@@ -157,8 +175,8 @@ function itemsOf(ctx: NetworkContext, p: ServedPoint) {
   return list;
 }
 
-function planRecord(r: Random, ctx: NetworkContext, p: ServedPoint, t0: number, now: number): ServiceRecordTable | null {
-  const itemId = r.pick(itemsOf(ctx, p));
+function planRecord(r: Random, ctx: NetworkContext, p: ServedPoint, t0: number, now: number, served: Pick<Visit, 'staffId' | 'doneBy'> & { ticket: { item_id: string } }): ServiceRecordTable | null {
+  const itemId = served.ticket.item_id;
   const guide = ctx.items.get(itemId)!;
   const date = shanghaiDate(t0);
   const v = guideOn(guide, date);
@@ -175,7 +193,7 @@ function planRecord(r: Random, ctx: NetworkContext, p: ServedPoint, t0: number, 
   // The same rule as a record made at the window.
   const deferredCount = checkMaterials(v.materials, receipts, { proxy });
   const due = dueWithOverrides(new Date(t0), v.promised_limit_days, ctx.overrides).getTime();
-  const staff = r.pick(p.staff);
+  const staff = served.staffId;
   const iso = (t: number) => new Date(t).toISOString();
   const applicantName = personName(r);
   const rec: ServiceRecordTable = {
@@ -200,7 +218,7 @@ function planRecord(r: Random, ctx: NetworkContext, p: ServedPoint, t0: number, 
   const supplied = deferredCount > 0 ? '容缺材料已按期补交' : null;
   const roll = r.next();
   if (roll < ACTIVITY_RATES.notAccepted) {
-    const at = t0 + r.int(5, 20) * MIN;
+    const at = Math.max(t0, served.doneBy);
     if (at <= now) decide(at, 'not_accepted', r.pick(NOT_ACCEPTED));
     return rec;
   }
@@ -208,7 +226,8 @@ function planRecord(r: Random, ctx: NetworkContext, p: ServedPoint, t0: number, 
   // When the work is done: before the due time, or (late) a few working days after it.
   const doneAt = (from: number) => (late ? workingInstant(r, ctx, due + HOUR, due + 3 * DAY) : workingInstant(r, ctx, from, Math.max(from + MIN, due - 30 * MIN)));
   if (v.mode === 'direct') {
-    const at = v.promised_limit_days === 0 && !late ? Math.min(due, t0 + r.int(4, 25) * MIN) : doneAt(t0 + HOUR);
+    // 即办: the result is given at the window, just before the ticket finishes.
+    const at = v.promised_limit_days === 0 && !late ? Math.min(due, Math.max(t0, served.doneBy)) : doneAt(t0 + HOUR);
     if (at === null || at > now) return rec;
     if (roll < ACTIVITY_RATES.notAccepted + ACTIVITY_RATES.sentBack) decide(at, 'sent_back', r.pick(SENT_BACK));
     else decide(at, 'completed', supplied);

@@ -28,21 +28,25 @@ export interface ActivityOptions {
 export interface ActivityTotals extends LoopTotals {
   records: number;
   ratings: number;
+  appointments: number;
+  tickets: number;
 }
 
 /** Tables the activity fills in bulk; their secondary indexes may be built once after the load. */
-export const ACTIVITY_TABLES = ['service_records', 'service_ratings'];
+export const ACTIVITY_TABLES = ['service_records', 'service_ratings', 'service_appointments', 'service_tickets'];
 
 /**
  * The front office's recent past (or a year of it, for the benchmark), for each subdistrict with a
- * service network: records and ratings planned by planSubdistrict and written through the sink,
+ * service network: the queue (appointments booked ahead, walk-in tickets, the windows calling and
+ * serving, today up to `now` and the coming days' bookings), the records made at the windows and
+ * their ratings, planned by planSubdistrict and written through the sink,
  * one transaction per subdistrict; then every 差评 through the domain's own rating, case and
  * follow-up functions. Used by the demo (`npm start`) and by `closeloop seed --scale … --services`.
  * Run once, on a network without records.
  */
 export async function seedServiceActivity(db: Db, sink: BulkSink, files: FileStore, o: ActivityOptions): Promise<ActivityTotals> {
   if (await db.selectFrom('service_records').select('id').limit(1).executeTakeFirst()) throw new Error('the network already has service records; seed a fresh database');
-  const totals: ActivityTotals = { records: 0, ratings: 0, bad: 0, calledBack: 0, resolved: 0, closed: 0, feedback: 0, appealed: 0, late: 0 };
+  const totals: ActivityTotals = { records: 0, ratings: 0, appointments: 0, tickets: 0, bad: 0, calledBack: 0, resolved: 0, closed: 0, feedback: 0, appealed: 0, late: 0 };
   const subs = o.subdistrictIds ?? (
     await db.selectFrom('service_points').select('subdistrict_id').distinct().where('kind', 'in', ['centre', 'committee_window', 'building_window']).execute()
   ).map((s) => s.subdistrict_id);
@@ -56,12 +60,21 @@ export async function seedServiceActivity(db: Db, sink: BulkSink, files: FileSto
     const settings = await serviceSettings(db, s.id);
     const plan = planSubdistrict(seededRandom(o.seed * 31 + Number.parseInt(s.code, 10)), ctx, {
       days: o.days, recordsPerDay: o.recordsPerDay, badShare: o.badShare, ratingWindowDays: settings.ratingWindowDays, now: o.now,
+      noShowGraceMinutes: settings.noShowGraceMinutes, ordinal: i,
     });
+    const q = plan.queue;
     await sink.transaction(async () => {
       await sink.insert('service_records', plan.records as unknown as Record<string, unknown>[]);
       await sink.insert('service_ratings', plan.ratings as unknown as Record<string, unknown>[]);
       await sink.insert('service_record_counters', plan.counters);
+      // Tickets name their appointment and record: those first.
+      await sink.insert('service_appointments', q.appointments as unknown as Record<string, unknown>[]);
+      await sink.insert('service_tickets', q.tickets as unknown as Record<string, unknown>[]);
+      await sink.insert('service_ticket_counters', q.ticketCounters as unknown as Record<string, unknown>[]);
+      await sink.insert('service_slot_bookings', q.slotBookings as unknown as Record<string, unknown>[]);
     });
+    totals.appointments += q.appointments.length;
+    totals.tickets += q.tickets.length;
     totals.records += plan.records.length;
     totals.ratings += plan.ratings.length;
     loops.push({ bad: plan.bad, operatorId: ctx.operatorId, adminId: ctx.adminId, seed: o.seed + i });

@@ -22,8 +22,8 @@ import { loadOverrides } from '../calendar/working-days.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
 
 /** Booking codes avoid letters and digits people confuse (0/O, 1/I). */
-const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-const CODE_LENGTH = 8;
+export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+export const CODE_LENGTH = 8;
 export const newBookingCode = () => Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
 
 /** The item's name (its latest guide version's). */

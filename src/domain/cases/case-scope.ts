@@ -42,9 +42,9 @@ export async function loadVisibleCase(db: Db, actor: Actor, id: string) {
  * loadVisibleCase with the limits of the case's category and the calendar overrides for a
  * deadline started at `at`, in one round trip (transitions).
  */
-export async function loadVisibleCaseWithCategory(db: Db, actor: Actor, id: string, at: Date) {
+export async function loadVisibleCaseWithCategory(db: Db, actor: Actor, id: string, at: Date, opts: { handlers?: boolean } = {}) {
   assertCan(actor, 'cases.read');
-  const found = await caseWithCategory(db, id, firstOverrideWindow(at));
+  const found = await caseWithCategory(db, id, firstOverrideWindow(at), opts);
   if (!found || !caseVisibleTo(actor, found.c)) throw notFound('Case', id);
   return found;
 }

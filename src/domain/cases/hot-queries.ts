@@ -1,3 +1,4 @@
+import { PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { prepared, preparedFamily } from '../../db/prepared.js';
 import type { CaseCategoryTable, CaseTable } from '../../db/schema.js';
@@ -14,26 +15,39 @@ export type CaseCategoryLimits = Pick<CaseCategoryTable, (typeof CATEGORY_FIELDS
 
 /**
  * The case, its category's limits and the calendar overrides (of its subdistrict and global) for
- * the dates [from, to]: everything a transition reads before it writes, in one statement.
+ * the dates [from, to]: everything a transition reads before it writes, in one statement. Also the
+ * open311 keys counter, whether the case follows up a 差评, and (key 'h') who handled it so far.
  */
-const caseAndCategory = prepared((db: Db, id: string, from: string, to: string) =>
-  db
-    .selectFrom('cases as c')
-    .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
-    .selectAll('c')
-    .select(CATEGORY_FIELDS.map((f) => `cat.${f} as cat_${f}` as const))
-    .select(overridesColumn(db, 'c.subdistrict_id', from, to).as('cal_overrides'))
-    // The integrations' keys counter, read here for the webhook enqueue of the event (key-cache.ts).
-    .select((eb) => eb.selectFrom('open311_versions').select('version').where('scope', '=', KEYS_SCOPE).as('keys_version'))
-    .where('c.id', '=', id),
-);
+const caseAndCategory = preparedFamily((key: 'h' | '') => ({
+  arity: 3,
+  build: (db: Db, id: string, from: string, to: string) => {
+    let q = db
+      .selectFrom('cases as c')
+      .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
+      .selectAll('c')
+      .select(CATEGORY_FIELDS.map((f) => `cat.${f} as cat_${f}` as const))
+      .select(overridesColumn(db, 'c.subdistrict_id', from, to).as('cal_overrides'))
+      // The integrations' keys counter, read here for the webhook enqueue of the event (key-cache.ts).
+      .select((eb) => eb.selectFrom('open311_versions').select('version').where('scope', '=', KEYS_SCOPE).as('keys_version'))
+      .select((eb) => eb.exists(eb.selectFrom('service_rating_followups as f').select('f.id').whereRef('f.case_id', '=', 'c.id')).as('bad_rating'))
+      .where('c.id', '=', id);
+    if (key === 'h') {
+      const agg = db.getExecutor().adapter instanceof PostgresAdapter ? sql<string>`string_agg(e.actor_user_id, ',')` : sql<string>`group_concat(e.actor_user_id, ',')`;
+      q = q.select((eb) =>
+        eb.selectFrom('case_events as e').select(agg.as('h')).whereRef('e.case_id', '=', 'c.id').where('e.action', '=', 'handle').where('e.actor_user_id', 'is not', null).as('handlers'),
+      ) as unknown as typeof q;
+    }
+    return q;
+  },
+}));
 
 /**
  * A case, its category's limits and the effective calendar overrides for [window.from, window.to]
- * in one round trip (undefined when there is no such case).
+ * in one round trip (undefined when there is no such case); with `handlers`, also who handled it
+ * (the actors of its 'handle' events, as handlersOf reads them).
  */
-export async function caseWithCategory(db: Db, id: string, window: { from: string; to: string }) {
-  const row = (await caseAndCategory.first(db, id, window.from, window.to)) as Record<string, unknown> | undefined;
+export async function caseWithCategory(db: Db, id: string, window: { from: string; to: string }, opts: { handlers?: boolean } = {}) {
+  const row = (await caseAndCategory(opts.handlers ? 'h' : '').first(db, id, window.from, window.to)) as Record<string, unknown> | undefined;
   if (!row) return undefined;
   const category: Record<string, unknown> = {};
   for (const f of CATEGORY_FIELDS) {
@@ -42,9 +56,10 @@ export async function caseWithCategory(db: Db, id: string, window: { from: strin
   }
   const preloaded = preloadedOverrides(row.cal_overrides, window);
   const keysVersion = String(row.keys_version ?? 0);
-  delete row.cal_overrides;
-  delete row.keys_version;
-  return { c: row as unknown as CaseTable, category: category as CaseCategoryLimits, preloaded, keysVersion };
+  const badRating = Boolean(Number(row.bad_rating));
+  const handlers = opts.handlers ? new Set(typeof row.handlers === 'string' && row.handlers ? row.handlers.split(',') : []) : undefined;
+  for (const k of ['cal_overrides', 'keys_version', 'bad_rating', 'handlers']) delete row[k];
+  return { c: row as unknown as CaseTable, category: category as CaseCategoryLimits, preloaded, keysVersion, badRating, handlers };
 }
 
 export const categoryById = prepared((db: Db, id: string) => db.selectFrom('case_categories').selectAll().where('id', '=', id));

@@ -88,12 +88,12 @@ async function committeeChecker(db: Db, c: CaseRef, handlers: Set<string>): Prom
  *   the handling; else as 'committee';
  * - 'committee': a cadre (else a patrol officer) of the case's committee, independent of the handling;
  * - 'operations': nobody by name: the operations centre's desk checks.
- * null = the desk.
+ * null = the desk. `known`: the handlers as the caller read them already (handlersOf).
  */
-export async function defaultChecker(db: Db, c: CaseRef, category: Pick<CaseCategoryTable, 'check_by'>, handlingNow?: string): Promise<string | null> {
+export async function defaultChecker(db: Db, c: CaseRef, category: Pick<CaseCategoryTable, 'check_by'>, handlingNow?: string, known?: Set<string>): Promise<string | null> {
   const policy: CheckBy = category.check_by ?? 'reporter';
   if (policy === 'operations') return null;
-  const handlers = await handlersOf(db, c.id);
+  const handlers = new Set(known ?? (await handlersOf(db, c.id)));
   // The handling being recorded is not an event yet.
   if (handlingNow) handlers.add(handlingNow);
   if (policy === 'reporter') {

@@ -47,11 +47,14 @@ export const notAllowed = (action: CaseAction, c: CaseTable, actor: Actor, why: 
 export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId: string, raw: TransitionInput) {
   const input = parseInput(TransitionInput, raw);
   const now = clock.now();
-  const { c, category, preloaded, keysVersion } = await loadVisibleCaseWithCategory(db, actor, caseId, now);
+  const rule = ruleFor(input.action);
+  // Who handled the case is read with it when the transition needs it (independence, the default checker).
+  const { c, category, preloaded, keysVersion, badRating, handlers } = await loadVisibleCaseWithCategory(db, actor, caseId, now, {
+    handlers: rule.independent || input.action === 'handle',
+  });
   if (c.version !== input.version) {
     throw new DomainError('stale_version', 'The case was changed by someone else; reload it', { current: caseDto(c) });
   }
-  const rule = ruleFor(input.action);
   if (!rule.from.includes(c.status)) throw notAllowed(input.action, c, actor, `the case is ${c.status}`);
   if (rule.pending !== undefined && rule.pending !== c.pending_request) {
     throw notAllowed(input.action, c, actor, rule.pending ? `no ${rule.pending} request is pending` : `a ${c.pending_request} request is pending`);
@@ -59,7 +62,7 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
   if (!rule.roles.includes(actor.role)) throw notAllowed(input.action, c, actor, `role ${actor.role} may not ${input.action}`);
   if (rule.who === 'assignee' && !(await isAssignee(db, actor, c))) throw notAllowed(input.action, c, actor, 'the case is not assigned to you');
   if (rule.independent) {
-    const conflict = await checkConflict(db, actor, c);
+    const conflict = await checkConflict(db, actor, c, handlers);
     if (conflict) throw notAllowed(input.action, c, actor, CONFLICT_WHY[conflict]);
   }
   for (const f of rule.requires) {
@@ -113,7 +116,7 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
         next.rework_count = c.rework_count + 1;
         next.rework_pending = 0;
       }
-      next.checker_user_id = await defaultChecker(db, c, category, actor.userId);
+      next.checker_user_id = await defaultChecker(db, c, category, actor.userId, handlers);
       break;
     case 'check_pass':
       next.closed_at = at;
@@ -196,7 +199,7 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
   // The 一网通办 board counts open 差评 cases: it hears of one closing (or reopening) at once. On
   // PostgreSQL the notice goes out at commit, so it is queued before the chain head is locked;
   // SQLite tells its hub at once, so only after the writes.
-  const announce = OPEN_STATUSES.includes(c.status) !== OPEN_STATUSES.includes(next.status);
+  const announce = badRating && OPEN_STATUSES.includes(c.status) !== OPEN_STATUSES.includes(next.status);
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
   if (announce && pg) await announceBadRatingCase(db, c.id);
   await appendCaseEvent(db, clock, {

@@ -14,7 +14,7 @@ import type { JobLeaseTable, RateBudgetTable, RateLimitHitTable } from './schema
 import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingUnitTable, ResponsiblePartyTable, SessionTable, SignInEventTable, SignInThrottleTable, SiteTable, SubdistrictTable, SystemSettingTable, UserScopeTable, UserTable } from './schema/registry.js';
 import type { AuditChainHeadTable, AuditLogTable } from './schema/audit.js';
 import type { ServiceAppointmentTable, ServiceSlotBookingTable, ServiceTicketCounterTable, ServiceTicketTable } from './schema/service-queue.js';
-import type { ServiceCategoryTable, ServiceGridTable, ServiceIdRevealTable, ServiceItemTable, ServiceItemVersionTable, ServicePointItemTable, ServicePointSessionTable, ServicePointStaffTable, ServicePointTable, ServiceRatingFollowupTable, ServiceRatingTable, ServiceRecordCounterTable, ServiceRecordTable, ServiceSettingsTable, ServiceTerminalOutageTable, ServiceTerminalTable } from './schema/services.js';
+import type { ServiceCategoryTable, ServiceGridTable, ServiceIdRevealTable, ServiceItemTable, ServiceItemVersionTable, ServicePointItemTable, ServicePointSessionTable, ServicePointStaffTable, ServicePointTable, ServiceRatingFollowupTable, ServiceRatingTable, ServiceRecordCounterTable, ServiceRecordTable, ServiceSettingsTable, ServiceTerminalOutageTable, ServiceTerminalSessionTable, ServiceTerminalTable } from './schema/services.js';
 import type { Open311DeliveryTable, Open311IdempotencyTable, Open311VersionTable, Open311KeyTable, Open311RequestTable, PublicPowSpentTable, PublicReportSecretTable } from './schema/open311.js';
 
 export * from './schema/registry.js';
@@ -115,6 +115,7 @@ export interface Database {
   service_rating_followups: ServiceRatingFollowupTable;
   service_terminals: ServiceTerminalTable;
   service_terminal_outages: ServiceTerminalOutageTable;
+  service_terminal_sessions: ServiceTerminalSessionTable;
   service_slot_bookings: ServiceSlotBookingTable;
   service_appointments: ServiceAppointmentTable;
   service_ticket_counters: ServiceTicketCounterTable;

@@ -283,6 +283,20 @@ for (const dialect of DIALECTS) {
       const op = await db.selectFrom('users').select('id').where('username', '=', 'operator').executeTakeFirstOrThrow();
       const figures = await waitingFigures(db, systemClock, (await loadActor(db, op.id))!, {});
       expect(figures.byPoint.filter((f) => f.waitMedianS !== null && f.serviceMedianS !== null).length).toBeGreaterThan(10);
+      // The built terminals report their sessions: about three minutes each, some walked away from.
+      const terminals = await db.selectFrom('service_points').select('id').where('subdistrict_id', '=', hq.id).where('kind', 'in', ['terminal', 'self_service_zone']).where('built_on', 'is not', null).execute();
+      const atTerminals = figures.byPoint.filter((f) => terminals.some((t) => t.id === f.pointId) && f.selfService > 0);
+      expect(atTerminals.length).toBeGreaterThan(0);
+      for (const f of atTerminals) {
+        expect(f.tickets).toBe(0);
+        expect(f.serviceMedianS!).toBeGreaterThan(120);
+        expect(f.serviceMedianS!).toBeLessThan(300);
+      }
+      const sessions = await db.selectFrom('service_terminal_sessions').select(['outcome', 'started_at', 'finished_at']).where('subdistrict_id', '=', hq.id).execute();
+      const walkedAway = sessions.filter((x) => x.outcome === 'abandoned').length / sessions.length;
+      expect(walkedAway).toBeGreaterThan(0.02);
+      expect(walkedAway).toBeLessThan(0.2);
+      expect(sessions.every((x) => x.started_at <= x.finished_at && Date.parse(x.finished_at) <= Date.now())).toBe(true);
     });
 
     it('counts no more closures among the due than handlings, on every row of every daily grain, and equals a rebuild', async () => {

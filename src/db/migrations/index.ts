@@ -42,6 +42,7 @@ import * as m20261205T0030 from './2026-12-05T0030-duplicate-search-index.js';
 import * as m20261205T0031 from './2026-12-05T0031-case-report-order-index.js';
 import * as m20261205T0040 from './2026-12-05T0040-case-event-actor-unit.js';
 import * as m20261206T0200 from './2026-12-06T0200-chain-head-prev-hash.js';
+import * as m20261206T0500 from './2026-12-06T0500-terminal-sessions.js';
 
 /**
  * Every migration, listed by hand in order. Names are ISO-date prefixed; a migration, once
@@ -90,5 +91,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T0031-case-report-order-index': m20261205T0031,
   '2026-12-05T0040-case-event-actor-unit': m20261205T0040,
   '2026-12-06T0200-chain-head-prev-hash': m20261206T0200,
+  '2026-12-06T0500-terminal-sessions': m20261206T0500,
   '2026-12-05T0010-front-office-read-paths': m20261205T0010,
 };

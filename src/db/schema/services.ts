@@ -276,3 +276,20 @@ export interface ServiceTerminalOutageTable {
   ended_at: string | null;
   case_id: string | null;
 }
+
+/** A session a resident ran on a self-service terminal, as the terminal reported it. */
+export interface ServiceTerminalSessionTable {
+  id: string;
+  point_id: string;
+  subdistrict_id: string;
+  committee_id: string | null;
+  /** The terminal's own id for the session: a report sent twice is stored once. */
+  client_id: string;
+  item_id: string;
+  /** The Shanghai date the session began. */
+  day: string;
+  started_at: string;
+  finished_at: string;
+  outcome: 'done' | 'abandoned';
+  received_at: string;
+}

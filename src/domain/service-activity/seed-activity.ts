@@ -8,6 +8,7 @@ import type { FileStore } from '../storage/file-store.js';
 import { type LoopTotals, runBadRatingLoops } from './bad-rating-loops.js';
 import { loadItemGuides, loadNetworkContext } from './network-context.js';
 import { type BadRatingPlan, planSubdistrict } from './plan-records.js';
+import { loadTerminalPoints, planTerminalSessions } from './plan-terminal-sessions.js';
 
 /** The demo's four weeks: about 120 records a working day per subdistrict, a few 差评 among them. */
 export const DEMO_SERVICE_ACTIVITY = { days: 28, recordsPerDay: 120, badShare: 0.004 };
@@ -30,6 +31,7 @@ export interface ActivityTotals extends LoopTotals {
   ratings: number;
   appointments: number;
   tickets: number;
+  terminalSessions: number;
 }
 
 /** Tables the activity fills in bulk; their secondary indexes may be built once after the load. */
@@ -46,7 +48,7 @@ export const ACTIVITY_TABLES = ['service_records', 'service_ratings', 'service_a
  */
 export async function seedServiceActivity(db: Db, sink: BulkSink, files: FileStore, o: ActivityOptions): Promise<ActivityTotals> {
   if (await db.selectFrom('service_records').select('id').limit(1).executeTakeFirst()) throw new Error('the network already has service records; seed a fresh database');
-  const totals: ActivityTotals = { records: 0, ratings: 0, appointments: 0, tickets: 0, bad: 0, calledBack: 0, resolved: 0, closed: 0, feedback: 0, appealed: 0, late: 0 };
+  const totals: ActivityTotals = { records: 0, ratings: 0, appointments: 0, tickets: 0, terminalSessions: 0, bad: 0, calledBack: 0, resolved: 0, closed: 0, feedback: 0, appealed: 0, late: 0 };
   const subs = o.subdistrictIds ?? (
     await db.selectFrom('service_points').select('subdistrict_id').distinct().where('kind', 'in', ['centre', 'committee_window', 'building_window']).execute()
   ).map((s) => s.subdistrict_id);
@@ -63,6 +65,8 @@ export async function seedServiceActivity(db: Db, sink: BulkSink, files: FileSto
       noShowGraceMinutes: settings.noShowGraceMinutes, ordinal: i,
     });
     const q = plan.queue;
+    // The terminals' sessions from a stream of their own, so the windows' plan stays as it was.
+    const sessions = planTerminalSessions(seededRandom(o.seed * 37 + Number.parseInt(s.code, 10)), await loadTerminalPoints(db, s.id), { from, today, now: o.now });
     await sink.transaction(async () => {
       await sink.insert('service_records', plan.records as unknown as Record<string, unknown>[]);
       await sink.insert('service_ratings', plan.ratings as unknown as Record<string, unknown>[]);
@@ -72,7 +76,9 @@ export async function seedServiceActivity(db: Db, sink: BulkSink, files: FileSto
       await sink.insert('service_tickets', q.tickets as unknown as Record<string, unknown>[]);
       await sink.insert('service_ticket_counters', q.ticketCounters as unknown as Record<string, unknown>[]);
       await sink.insert('service_slot_bookings', q.slotBookings as unknown as Record<string, unknown>[]);
+      await sink.insert('service_terminal_sessions', sessions as unknown as Record<string, unknown>[]);
     });
+    totals.terminalSessions += sessions.length;
     totals.appointments += q.appointments.length;
     totals.tickets += q.tickets.length;
     totals.records += plan.records.length;

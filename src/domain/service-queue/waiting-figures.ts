@@ -41,16 +41,18 @@ interface Acc {
   checkedIn: number;
   noShows: number;
   cancelled: number;
+  /** Sessions completed on a self-service terminal (their lengths are among `services`). */
+  selfService: number;
 }
 
 const blank = (pointId: string, itemId: string | null, day: string): Acc => ({
-  pointId, itemId, day, tickets: 0, walkIns: 0, called: 0, served: 0, skipped: 0, waits: [], services: [], appointments: 0, checkedIn: 0, noShows: 0, cancelled: 0,
+  pointId, itemId, day, tickets: 0, walkIns: 0, called: 0, served: 0, skipped: 0, waits: [], services: [], appointments: 0, checkedIn: 0, noShows: 0, cancelled: 0, selfService: 0,
 });
 
 const out = (a: Acc) => ({
   pointId: a.pointId, itemId: a.itemId, day: a.day, tickets: a.tickets, walkIns: a.walkIns, called: a.called, served: a.served, skipped: a.skipped,
   waitMedianS: median(a.waits), waitP90S: percentile(a.waits, 90), serviceMedianS: median(a.services), serviceP90S: percentile(a.services, 90),
-  appointments: a.appointments, checkedIn: a.checkedIn, noShows: a.noShows, cancelled: a.cancelled,
+  appointments: a.appointments, checkedIn: a.checkedIn, noShows: a.noShows, cancelled: a.cancelled, selfService: a.selfService,
 });
 
 export interface FiguresQuery {
@@ -66,6 +68,8 @@ export interface FiguresQuery {
  * and per point and day over all items:
  *  - wait = called − issued, over the tickets that were called (served or skipped afterwards);
  *  - service = finished − started, over the tickets served to the end;
+ *  - a session completed on a self-service terminal is a service too: its length (finished −
+ *    started, as the terminal reported it) joins the service times, counted as self-service;
  *  - median and p90 (nearest rank) in seconds; counts of tickets, walk-ins, calls, services,
  *    skips; appointments booked for the day (cancelled ones counted apart), checked in, no-shows.
  * Scope as everywhere: a committee's staff see their windows, a subdistrict its network.
@@ -97,19 +101,29 @@ export async function figuresInScope(db: Db, clock: Clock, actor: Actor, q: Figu
     .where(scopeCondition(actor, 'service_appointments.subdistrict_id', 'service_appointments.committee_id'))
     .where('day', '>=', from)
     .where('day', '<=', to);
+  let sq = db
+    .selectFrom('service_terminal_sessions')
+    .select(['point_id', 'item_id', 'day', 'started_at', 'finished_at'])
+    .where(scopeCondition(actor, 'service_terminal_sessions.subdistrict_id', 'service_terminal_sessions.committee_id'))
+    .where('outcome', '=', 'done')
+    .where('day', '>=', from)
+    .where('day', '<=', to);
   if (q.pointId) {
     tq = tq.where('point_id', '=', q.pointId);
     aq = aq.where('point_id', '=', q.pointId);
+    sq = sq.where('point_id', '=', q.pointId);
   }
   if (q.itemId) {
     tq = tq.where('item_id', '=', q.itemId);
     aq = aq.where('item_id', '=', q.itemId);
+    sq = sq.where('item_id', '=', q.itemId);
   }
   if (q.subdistrictId) {
     tq = tq.where('subdistrict_id', '=', q.subdistrictId);
     aq = aq.where('subdistrict_id', '=', q.subdistrictId);
+    sq = sq.where('subdistrict_id', '=', q.subdistrictId);
   }
-  const [tickets, appointments] = await Promise.all([tq.execute(), aq.execute()]);
+  const [tickets, appointments, sessions] = await Promise.all([tq.execute(), aq.execute(), sq.execute()]);
   const byItem = new Map<string, Acc>();
   const byPoint = new Map<string, Acc>();
   const accs = (pointId: string, itemId: string, day: string) => {
@@ -132,6 +146,13 @@ export async function figuresInScope(db: Db, clock: Clock, actor: Actor, q: Figu
         a.served++;
         a.services.push(seconds(t.started_at, t.finished_at));
       }
+    }
+  }
+  for (const x of sessions) {
+    for (const a of accs(x.point_id, x.item_id, x.day)) {
+      a.served++;
+      a.selfService++;
+      a.services.push(seconds(x.started_at, x.finished_at));
     }
   }
   for (const ap of appointments) {

@@ -28,7 +28,7 @@ import { announceServiceChange } from '../dashboard/service-changes.js';
 export const RECOVERED_REASON = '自助终端恢复正常（收到心跳），系统自动结案';
 
 /** The terminal a device token belongs to, if it is current and the point is still in service. */
-async function terminalByToken(db: Db, token: string) {
+export async function terminalByToken(db: Db, token: string) {
   const row = await db
     .selectFrom('service_points as p')
     .innerJoin('service_terminals as t', 't.point_id', 'p.id')

@@ -14,3 +14,15 @@ export const FaultInput = z.strictObject({
   appVersion: z.string().trim().min(1).max(40).optional(),
 });
 export type FaultInput = z.input<typeof FaultInput>;
+
+/** A session a resident ran on the terminal, reported when it ends (or is abandoned). */
+export const SessionInput = z.strictObject({
+  /** The terminal's own id for the session, so a report it sends again is stored once. */
+  sessionId: z.string().trim().min(8).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, dots, colons, dashes and underscores only'),
+  /** The item's implementation code (or basic code), as in the catalogue. */
+  itemCode: z.string().trim().min(1).max(64),
+  startedAt: z.iso.datetime({ offset: true }),
+  finishedAt: z.iso.datetime({ offset: true }),
+  outcome: z.enum(['done', 'abandoned']).default('done'),
+});
+export type SessionInput = z.input<typeof SessionInput>;

@@ -222,6 +222,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/services/points/:id/terminal-token', 'services.network.write', terminals.issueToken);
   r('POST', '/api/terminals/heartbeat', 'public', terminals.heartbeat);
   r('POST', '/api/terminals/fault', 'public', terminals.fault);
+  r('POST', '/api/terminals/sessions', 'public', terminals.session);
   r('GET', '/api/public/points/:code', 'public', servicesPublic.pointPage);
   r('GET', '/api/public/points/:code/items/:itemId', 'public', servicesPublic.pointItem);
   r('GET', '/api/public/rate/:token', 'public', servicesPublic.ratingPage);

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { TERMINAL_STATES } from '../../db/schema.js';
 import type { Db } from '../../db/index.js';
 import { recordFault, recordHeartbeat } from '../../domain/service-terminals/health.js';
-import { FaultInput, HeartbeatInput } from '../../domain/service-terminals/terminal-input.js';
+import { recordTerminalSession } from '../../domain/service-terminals/sessions.js';
+import { FaultInput, HeartbeatInput, SessionInput } from '../../domain/service-terminals/terminal-input.js';
 import { issueTerminalToken, listTerminals } from '../../domain/service-terminals/terminals.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { audited } from '../audited.js';
@@ -43,6 +44,19 @@ export const fault = def({
     await servicesLimit(deps, req, 'terminal');
     const token = deviceToken(req);
     return deps.db.transaction().execute((trx) => recordFault(trx, deps.clock, token, req.body));
+  },
+});
+
+export const session = def({
+  access: 'public',
+  schema: {
+    tags, summary: 'A self-service terminal reports a session a resident ran on it (item, start, end, completed or abandoned); a session id sent again is stored once',
+    body: SessionInput,
+  },
+  handler: async ({ req, deps }) => {
+    await servicesLimit(deps, req, 'terminal');
+    const token = deviceToken(req);
+    return deps.db.transaction().execute((trx) => recordTerminalSession(trx, deps.clock, token, req.body));
   },
 });
 

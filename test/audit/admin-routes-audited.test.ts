@@ -46,6 +46,7 @@ const NOT_ADMINISTRATIVE: Record<string, string> = {
   'POST /api/public/rate/{token}': 'a citizen\'s rating, no account',
   'POST /api/terminals/heartbeat': 'a device\'s health report: the terminal\'s status and its maintenance case\'s events',
   'POST /api/terminals/fault': 'a device\'s fault report: the terminal\'s status and its maintenance case\'s events',
+  'POST /api/terminals/sessions': 'a device\'s report of a session a resident ran on it: operational data, not an administrative change',
   'POST /api/public/appointments': 'a citizen\'s booking, no account',
   'POST /api/public/appointments/{token}/cancel': 'a citizen cancels their own booking',
   'POST /api/services/appointments/{id}/check-in': 'front-office queue: the appointment and its ticket record who and when',

@@ -51,4 +51,9 @@ export const SERVICE_REASONS_ZH: Pattern[] = [
   [/^must be after starts$/, '结束时间须晚于开始时间'],
   [/^rating window/, '评价期限已过'],
   [/^only a terminal or a self-service zone reports its health$/, '只有自助终端或自助办理专区可以上报运行状态'],
+  [/^must not be before startedAt$/, '结束时间不能早于开始时间'],
+  [/^a session lasts at most 4 hours$/, '一次自助办理最长 4 小时'],
+  [/^is in the future: check the terminal's clock$/, '时间晚于当前时间，请检查终端时钟'],
+  [/^is more than 7 days ago$/, '时间早于 7 天前，不再接收'],
+  [/^is not an item this terminal offers$/, '该终端不提供此事项'],
 ];

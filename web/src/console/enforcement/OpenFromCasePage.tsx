@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, request } from '../../shared/api';
-import { type CaseDetail, type CaseListItem, label } from '../../shared/cases';
+import { type CaseDetail, type CaseListItem, idemKey, label } from '../../shared/cases';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
@@ -38,7 +38,7 @@ export function OpenFromCasePage() {
   const [error, setError] = useState('');
   const [sending, setSending] = useState(false);
   // One key per form: a second click or a retry after a lost answer opens the ladder once.
-  const key = useMemo(() => crypto.randomUUID(), [caseId]);
+  const key = useMemo(idemKey, [caseId]);
   const candidates = (found.data?.items ?? []).filter((x) => !FINAL.includes(x.status));
   const reason = c ? (FINAL.includes(c.status) ? t('enforcement.open.final') : !c.site ? t('enforcement.open.noSite') : '') : '';
   const [existing, setExisting] = useState<string | null>(null);

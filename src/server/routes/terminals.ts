@@ -10,6 +10,7 @@ import { DomainError } from '../../domain/shared/errors.js';
 import { audited } from '../audited.js';
 import { servicesLimit } from '../services-rate-limit.js';
 import { def } from '../route.js';
+import type { Deps } from '../deps.js';
 
 const Id = z.string().min(1).max(64);
 const tags = ['services'];
@@ -21,17 +22,20 @@ function deviceToken(req: FastifyRequest): string {
   return token;
 }
 
+/** A terminal's call: the shared per-address limit, its device token, then the write in one transaction. */
+async function deviceCall<T>(req: FastifyRequest, deps: Deps, write: (trx: Db, token: string) => Promise<T>): Promise<T> {
+  await servicesLimit(deps, req, 'terminal');
+  const token = deviceToken(req);
+  return deps.db.transaction().execute((trx) => write(trx, token));
+}
+
 export const heartbeat = def({
   access: 'public',
   schema: {
     tags, summary: "A self-service terminal's heartbeat (device token as Authorization: Bearer …); ends an outage and closes its maintenance case",
     body: HeartbeatInput,
   },
-  handler: async ({ req, deps }) => {
-    await servicesLimit(deps, req, 'terminal');
-    const token = deviceToken(req);
-    return deps.db.transaction().execute((trx) => recordHeartbeat(trx, deps.clock, token, req.body));
-  },
+  handler: ({ req, deps }) => deviceCall(req, deps, (trx, token) => recordHeartbeat(trx, deps.clock, token, req.body)),
 });
 
 export const fault = def({
@@ -40,11 +44,7 @@ export const fault = def({
     tags, summary: 'A self-service terminal reports a fault (code + text); opens a maintenance case once per outage',
     body: FaultInput,
   },
-  handler: async ({ req, deps }) => {
-    await servicesLimit(deps, req, 'terminal');
-    const token = deviceToken(req);
-    return deps.db.transaction().execute((trx) => recordFault(trx, deps.clock, token, req.body));
-  },
+  handler: ({ req, deps }) => deviceCall(req, deps, (trx, token) => recordFault(trx, deps.clock, token, req.body)),
 });
 
 export const session = def({
@@ -53,11 +53,7 @@ export const session = def({
     tags, summary: 'A self-service terminal reports a session a resident ran on it (item, start, end, completed or abandoned); a session id sent again is stored once',
     body: SessionInput,
   },
-  handler: async ({ req, deps }) => {
-    await servicesLimit(deps, req, 'terminal');
-    const token = deviceToken(req);
-    return deps.db.transaction().execute((trx) => recordTerminalSession(trx, deps.clock, token, req.body));
-  },
+  handler: ({ req, deps }) => deviceCall(req, deps, (trx, token) => recordTerminalSession(trx, deps.clock, token, req.body)),
 });
 
 export const list = def({

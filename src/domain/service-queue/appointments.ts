@@ -64,7 +64,7 @@ async function publicView(db: Db, a: ServiceAppointmentTable, now: Date, known?:
 
 const insertAppointment = preparedInsert('service_appointments');
 
-const activeBookingOf = prepared((db: Db, pointId: string, day: string, phone: string) =>
+export const activeBookingOf = prepared((db: Db, pointId: string, day: string, phone: string) =>
   db.selectFrom('service_appointments').select('id').where('point_id', '=', pointId).where('day', '=', day).where('phone', '=', phone).where('status', '=', 'booked'),
 );
 

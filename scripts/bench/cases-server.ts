@@ -1,4 +1,5 @@
 // Child process for `npm run bench:cases`: serves the API over the bench database.
+import { PerformanceObserver } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { readConfig } from '../../src/config.js';
@@ -51,6 +52,22 @@ if (sqlTime) {
   } as typeof prepare;
 }
 
+// BENCH_GC=1: garbage collections by kind (count, total pause, heap used at the end), printed to
+// stderr when the server stops — whether a bench's server CPU goes to collecting its garbage.
+const gcTally = process.env.BENCH_GC ? new Map<string, { n: number; ms: number }>() : null;
+if (gcTally) {
+  const KINDS: Record<number, string> = { 1: 'minor (scavenge)', 2: 'major (mark-compact)', 4: 'incremental marking', 8: 'weak callbacks' };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = KINDS[(e as unknown as { detail: { kind: number } }).detail.kind] ?? 'other';
+      const t = gcTally.get(kind) ?? { n: 0, ms: 0 };
+      t.n++;
+      t.ms += e.duration;
+      gcTally.set(kind, t);
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
+
 // BENCH_TRUSTED_PROXIES: the addresses whose X-Forwarded-For the server believes (a bench playing
 // many citizens behind one proxy). BENCH_CLOCK_START=<instant>: the server's clock starts there
 // and runs at real speed (a bench that needs office hours on a working day runs at any hour).
@@ -68,6 +85,10 @@ await app.listen({ host: '127.0.0.1', port: Number(port) });
 console.log('READY');
 process.on('SIGTERM', async () => {
   if (tally) for (const [text, n] of [...tally].sort((a, b) => b[1] - a[1]).slice(0, 60)) console.error(String(n).padStart(7), text.slice(0, 220));
+  if (gcTally) {
+    for (const [kind, { n, ms }] of gcTally) console.error(`gc ${kind}: ${n} × · ${ms.toFixed(0)} ms`);
+    console.error(`heap used at the end ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+  }
   if (sqlTime) for (const [text, { n, ms }] of [...sqlTime].sort((a, b) => b[1].ms - a[1].ms).slice(0, 40)) console.error(String(n).padStart(7), `${ms.toFixed(0)} ms`.padStart(9), text.replace(/\s+/g, ' ').slice(0, 300));
   await stopJobs?.();
   await app.close();

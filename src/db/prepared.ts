@@ -25,12 +25,18 @@ const PLACEHOLDER_RE = /^\u0000closeloop-arg:(\d+)\u0000$/;
 type Slot = number | { value: unknown };
 
 export interface Prepared<A extends unknown[], O> {
+  /** How many arguments the query binds. */
+  arity: number;
   /** The SQL and its parameter values, not run (to embed in a larger statement). */
   compile(db: Db, ...args: A): { sql: string; parameters: unknown[] };
   run(db: Db, ...args: A): Promise<QueryResult<O>>;
   all(db: Db, ...args: A): Promise<O[]>;
   first(db: Db, ...args: A): Promise<O | undefined>;
 }
+
+/** Every prepared query made so far (those of loaded modules), for the query-plan test. */
+const made: Prepared<unknown[], unknown>[] = [];
+export const preparedQueries = (): readonly Prepared<unknown[], unknown>[] => made;
 
 export function prepared<A extends unknown[], O>(build: (db: Db, ...args: A) => Compilable<O>, arity = build.length - 1): Prepared<A, O> {
   const byEngine = new Map<unknown, { sql: string; slots: Slot[] }>();
@@ -61,12 +67,15 @@ export function prepared<A extends unknown[], O>(build: (db: Db, ...args: A) => 
     const c = compile(db, ...args);
     return db.executeQuery(CompiledQuery.raw(c.sql, c.parameters)) as Promise<QueryResult<O>>;
   };
-  return {
+  const p: Prepared<A, O> = {
+    arity,
     compile,
     run,
     all: async (db, ...args) => (await run(db, ...args)).rows,
     first: async (db, ...args) => (await run(db, ...args)).rows[0],
   };
+  if (made.length < 5000) made.push(p as unknown as Prepared<unknown[], unknown>);
+  return p;
 }
 
 /** A family of prepared queries whose shape is chosen by a key (e.g. the list of columns an UPDATE sets). */

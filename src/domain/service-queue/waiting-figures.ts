@@ -26,6 +26,14 @@ export function percentile(xs: readonly number[], p: number): number | null {
 
 const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
 
+/** Median and p90 of values sorted in place (one sort for both; the same answers as median() and percentile()). */
+function middleAndP90(xs: number[]): [number | null, number | null] {
+  if (!xs.length) return [null, null];
+  xs.sort((a, b) => a - b);
+  const m = xs.length >> 1;
+  return [xs.length % 2 ? xs[m]! : (xs[m - 1]! + xs[m]!) / 2, xs[Math.max(0, Math.ceil(0.9 * xs.length) - 1)]!];
+}
+
 interface Acc {
   pointId: string;
   itemId: string | null;
@@ -49,11 +57,67 @@ const blank = (pointId: string, itemId: string | null, day: string): Acc => ({
   pointId, itemId, day, tickets: 0, walkIns: 0, called: 0, served: 0, skipped: 0, waits: [], services: [], appointments: 0, checkedIn: 0, noShows: 0, cancelled: 0, selfService: 0,
 });
 
-const out = (a: Acc) => ({
-  pointId: a.pointId, itemId: a.itemId, day: a.day, tickets: a.tickets, walkIns: a.walkIns, called: a.called, served: a.served, skipped: a.skipped,
-  waitMedianS: median(a.waits), waitP90S: percentile(a.waits, 90), serviceMedianS: median(a.services), serviceP90S: percentile(a.services, 90),
-  appointments: a.appointments, checkedIn: a.checkedIn, noShows: a.noShows, cancelled: a.cancelled, selfService: a.selfService,
-});
+const out = (a: Acc) => {
+  const [waitMedianS, waitP90S] = middleAndP90(a.waits);
+  const [serviceMedianS, serviceP90S] = middleAndP90(a.services);
+  return {
+    pointId: a.pointId, itemId: a.itemId, day: a.day, tickets: a.tickets, walkIns: a.walkIns, called: a.called, served: a.served, skipped: a.skipped,
+    waitMedianS, waitP90S, serviceMedianS, serviceP90S,
+    appointments: a.appointments, checkedIn: a.checkedIn, noShows: a.noShows, cancelled: a.cancelled, selfService: a.selfService,
+  };
+};
+
+/**
+ * Accumulators by day → point → item (nested maps: no key strings built per row), each row
+ * counted twice, for its item and for the point over all items (item null).
+ */
+class Figures {
+  private days = new Map<string, Map<string, Map<string | null, Acc>>>();
+  /** The accumulators in the order they were first touched. */
+  readonly all: Acc[] = [];
+  private get(pointId: string, itemId: string | null, day: string): Acc {
+    let points = this.days.get(day);
+    if (!points) this.days.set(day, (points = new Map()));
+    let items = points.get(pointId);
+    if (!items) points.set(pointId, (items = new Map()));
+    let a = items.get(itemId);
+    if (!a) {
+      items.set(itemId, (a = blank(pointId, itemId, day)));
+      this.all.push(a);
+    }
+    return a;
+  }
+  /** The accumulator for the item and the one for the point over all items. */
+  pair(pointId: string, itemId: string, day: string): [Acc, Acc] {
+    return [this.get(pointId, itemId, day), this.get(pointId, null, day)];
+  }
+}
+
+/**
+ * Sorts rows by day, point, item as String#localeCompare orders them (itemId null as ''), with
+ * one collator and each distinct value ranked once: comparing rows is then comparing numbers
+ * (localeCompare per comparison took most of a second for a city's week). Ties keep their order.
+ */
+function sortRows(rows: Acc[]): Acc[] {
+  const collator = new Intl.Collator();
+  const rank = (values: Iterable<string>) => {
+    const sorted = [...new Set(values)].sort(collator.compare);
+    const r = new Map<string, number>();
+    let n = 0;
+    sorted.forEach((v, i) => {
+      if (i && collator.compare(sorted[i - 1]!, v) !== 0) n++;
+      r.set(v, n);
+    });
+    return r;
+  };
+  const days = rank(rows.map((a) => a.day));
+  const points = rank(rows.map((a) => a.pointId));
+  const items = rank(rows.map((a) => a.itemId ?? ''));
+  return rows
+    .map((a) => ({ a, d: days.get(a.day)!, p: points.get(a.pointId)!, i: items.get(a.itemId ?? '')! }))
+    .sort((x, y) => x.d - y.d || x.p - y.p || x.i - y.i)
+    .map((x) => x.a);
+}
 
 export interface FiguresQuery {
   from?: string;
@@ -124,45 +188,49 @@ export async function figuresInScope(db: Db, clock: Clock, actor: Actor, q: Figu
     sq = sq.where('subdistrict_id', '=', q.subdistrictId);
   }
   const [tickets, appointments, sessions] = await Promise.all([tq.execute(), aq.execute(), sq.execute()]);
-  const byItem = new Map<string, Acc>();
-  const byPoint = new Map<string, Acc>();
-  const accs = (pointId: string, itemId: string, day: string) => {
-    const k1 = `${pointId}|${itemId}|${day}`;
-    const k2 = `${pointId}|${day}`;
-    if (!byItem.has(k1)) byItem.set(k1, blank(pointId, itemId, day));
-    if (!byPoint.has(k2)) byPoint.set(k2, blank(pointId, null, day));
-    return [byItem.get(k1)!, byPoint.get(k2)!];
-  };
+  return { from, to, ...figuresOf(tickets, sessions, appointments) };
+}
+
+export interface TicketRow { point_id: string; item_id: string; day: string; source: string; status: string; issued_at: string; called_at: string | null; started_at: string | null; finished_at: string | null }
+export interface SessionRow { point_id: string; item_id: string; day: string; started_at: string; finished_at: string }
+export interface AppointmentRow { point_id: string; item_id: string; day: string; status: string }
+
+/** The figures of the rows read (see figuresInScope), ordered by day, point and item. */
+export function figuresOf(tickets: readonly TicketRow[], sessions: readonly SessionRow[], appointments: readonly AppointmentRow[]) {
+  const figures = new Figures();
   for (const t of tickets) {
-    for (const a of accs(t.point_id, t.item_id, t.day)) {
+    const wait = t.called_at ? seconds(t.issued_at, t.called_at) : null;
+    const service = t.status === 'done' && t.started_at && t.finished_at ? seconds(t.started_at, t.finished_at) : null;
+    for (const a of figures.pair(t.point_id, t.item_id, t.day)) {
       a.tickets++;
       if (t.source === 'walk_in') a.walkIns++;
-      if (t.called_at) {
+      if (wait !== null) {
         a.called++;
-        a.waits.push(seconds(t.issued_at, t.called_at));
+        a.waits.push(wait);
       }
       if (t.status === 'skipped') a.skipped++;
-      if (t.status === 'done' && t.started_at && t.finished_at) {
+      if (service !== null) {
         a.served++;
-        a.services.push(seconds(t.started_at, t.finished_at));
+        a.services.push(service);
       }
     }
   }
   for (const x of sessions) {
-    for (const a of accs(x.point_id, x.item_id, x.day)) {
+    const service = seconds(x.started_at, x.finished_at);
+    for (const a of figures.pair(x.point_id, x.item_id, x.day)) {
       a.served++;
       a.selfService++;
-      a.services.push(seconds(x.started_at, x.finished_at));
+      a.services.push(service);
     }
   }
   for (const ap of appointments) {
-    for (const a of accs(ap.point_id, ap.item_id, ap.day)) {
+    for (const a of figures.pair(ap.point_id, ap.item_id, ap.day)) {
       if (ap.status === 'cancelled') a.cancelled++;
       else a.appointments++;
       if (ap.status === 'checked_in') a.checkedIn++;
       if (ap.status === 'no_show') a.noShows++;
     }
   }
-  const order = (x: Acc, y: Acc) => x.day.localeCompare(y.day) || x.pointId.localeCompare(y.pointId) || (x.itemId ?? '').localeCompare(y.itemId ?? '');
-  return { from, to, byItem: [...byItem.values()].sort(order).map(out), byPoint: [...byPoint.values()].sort(order).map(out) };
+  const rows = sortRows(figures.all);
+  return { byItem: rows.filter((a) => a.itemId !== null).map(out), byPoint: rows.filter((a) => a.itemId === null).map(out) };
 }

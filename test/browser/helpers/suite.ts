@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { launchBrowser } from './browser.js';
-import { type RunningServer, startServer } from './server.js';
+import { type RunningServer, type ServerOptions, startServer } from './server.js';
 
 export interface BrowserSuite {
   server: RunningServer;
@@ -12,10 +12,10 @@ export interface BrowserSuite {
  * A browser suite's fixtures: a demo server and Chromium, started before the suite's tests (ahead
  * of the suite's own beforeAll hooks) and closed after them. Read them inside hooks and tests.
  */
-export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
+export function browserSuite(env: Record<string, string> = {}, o: ServerOptions = {}): BrowserSuite {
   const suite = {} as BrowserSuite;
   beforeAll(async () => {
-    [suite.server, suite.browser] = await Promise.all([startServer(env), launchBrowser()]);
+    [suite.server, suite.browser] = await Promise.all([startServer(env, o), launchBrowser()]);
   });
   afterAll(async () => {
     await suite.browser?.close();

@@ -1,0 +1,121 @@
+/// <reference lib="dom" />
+import { expect, it } from 'vitest';
+import type { Db } from '../../src/db/index.js';
+import { addDays, shanghaiDate } from '../../src/domain/calendar/office-hours.js';
+import { isWorkingDay, overrideMap } from '../../src/domain/calendar/working-days.js';
+import { withCheckDigit } from '../../src/domain/service-records/masking.js';
+import { compareQueue } from '../../src/domain/service-queue/tickets.js';
+import { isoWeekday, slotInstant } from '../../src/domain/service-queue/slots.js';
+import type { Clock } from '../../src/domain/shared/clock.js';
+import { describeBrowser } from './helpers/browser.js';
+import { windowScreen } from './helpers/services.js';
+import { browserSuite } from './helpers/suite.js';
+
+/**
+ * The server's clock: 10:30 Shanghai on the next working weekday, running at real speed from
+ * there, so the seeded front office is mid-morning whatever the hour of the run.
+ */
+async function midMorning(db: Db): Promise<Clock> {
+  const overrides = overrideMap(await db.selectFrom('calendar_overrides').select(['date', 'kind', 'subdistrict_id']).where('subdistrict_id', 'is', null).execute());
+  let day = addDays(shanghaiDate(new Date()), 1);
+  while (isoWeekday(day) > 5 || !isWorkingDay(day, overrides)) day = addDays(day, 1);
+  const offset = slotInstant(day, '10:30').getTime() - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
+}
+
+describeBrowser('一网通办 window screen on the seeded demo: today\'s queue and bookings as the database has them, then one ticket called, served and finished', () => {
+  const suite = browserSuite({}, { clock: midMorning, services: true });
+
+  it('shows the seeded queue and bookings of the clerk\'s point; check-in → call → start → record → decide → finish agree with the database', async () => {
+    const db = suite.server.db;
+    const today = shanghaiDate(suite.server.clock.now());
+    const nowIso = () => suite.server.clock.now().toISOString();
+    // A committee window's clerk (the screen opens on their only point) whose point has bookings
+    // still to come today, with no ticket of their own being served.
+    const candidates = await db
+      .selectFrom('service_point_staff as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .innerJoin('service_points as p', 'p.id', 's.point_id')
+      .select(['u.id as userId', 'u.username', 'p.id as pointId'])
+      .where('p.kind', '=', 'committee_window')
+      .where('p.status', '=', 'built')
+      .where('u.status', '=', 'active')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('service_point_staff as o').select('o.point_id').whereRef('o.user_id', '=', 's.user_id').whereRef('o.point_id', '!=', 's.point_id'))))
+      .where((eb) => eb.exists(eb.selectFrom('service_appointments as a').select('a.id').whereRef('a.point_id', '=', 'p.id').where('a.day', '=', today).where('a.status', '=', 'booked').where('a.slot_start_at', '>', nowIso())))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('service_tickets as t').select('t.id').whereRef('t.called_by', '=', 'u.id').where('t.day', '=', today).where('t.status', 'in', ['called', 'serving']))))
+      .orderBy('p.code')
+      .orderBy('u.username')
+      .execute();
+    expect(candidates.length, `the demo seeds committee windows with bookings later on ${today}`).toBeGreaterThan(0);
+    const clerk = candidates[0]!;
+
+    const { tablet, staff, staffProblems } = await windowScreen(suite.browser, suite.server.url, clerk.username);
+    await staff.getByTestId('window-page').waitFor();
+    expect(await staff.getByTestId('window-point').inputValue()).toBe(clerk.pointId);
+
+    // Today's queue and bookings (booked, checked in, no-shows, cancelled), as the database has them.
+    const waitingNow = () => db.selectFrom('service_tickets').selectAll().where('point_id', '=', clerk.pointId).where('day', '=', today).where('status', '=', 'waiting').execute();
+    const inQueueOrder = async () => (await waitingNow()).sort(compareQueue(nowIso())).map((t) => t.number);
+    const tickets = staff.getByTestId('waiting-ticket');
+    const shownQueue = () => tickets.evaluateAll((els) => els.map((e) => e.getAttribute('data-number')));
+    const seededQueue = await inQueueOrder();
+    await expect.poll(shownQueue).toEqual(seededQueue);
+    const appointments = await db.selectFrom('service_appointments').select(['id', 'code', 'status', 'slot_start_at']).where('point_id', '=', clerk.pointId).where('day', '=', today).orderBy('slot_start_at').execute();
+    const booked = staff.getByTestId('appointment');
+    const shownBookings = () => booked.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-code')} ${e.getAttribute('data-status')}`).sort());
+    await expect.poll(shownBookings).toEqual(appointments.map((a) => `${a.code} ${a.status}`).sort());
+
+    // The next booked citizen arrives: checked in from the screen, their ticket joins the queue.
+    const arriving = appointments.find((a) => a.status === 'booked' && a.slot_start_at > nowIso())!;
+    await staff.locator(`[data-testid=appointment][data-code="${arriving.code}"]`).getByTestId('check-in').tap();
+    await staff.locator(`[data-testid=appointment][data-code="${arriving.code}"][data-status=checked_in]`).waitFor();
+    const ticketOf = await db.selectFrom('service_tickets').selectAll().where('appointment_id', '=', arriving.id).executeTakeFirstOrThrow();
+    expect(ticketOf).toMatchObject({ status: 'waiting', source: 'appointment', point_id: clerk.pointId, day: today });
+    const queue = await inQueueOrder();
+    expect([...queue].sort()).toEqual([...seededQueue, ticketOf.number].sort());
+    await expect.poll(shownQueue).toEqual(queue);
+
+    // 叫号: the first of the queue is called by this clerk.
+    await staff.getByTestId('call-next').tap();
+    const current = staff.getByTestId('current-ticket');
+    await current.waitFor();
+    const number = (await current.getAttribute('data-number'))!;
+    expect(number).toBe(queue[0]);
+    const called = await db.selectFrom('service_tickets').selectAll().where('point_id', '=', clerk.pointId).where('day', '=', today).where('number', '=', number).executeTakeFirstOrThrow();
+    expect(called).toMatchObject({ status: 'called', called_by: clerk.userId });
+    await expect.poll(shownQueue).toEqual(queue.slice(1));
+
+    // Start, record the service (every material received), decide it, finish.
+    await staff.getByTestId('ticket-start').tap();
+    await staff.locator('[data-testid=current-ticket][data-status=serving]').waitFor();
+    expect(await db.selectFrom('service_tickets').select(['status', 'started_at']).where('id', '=', called.id).executeTakeFirstOrThrow()).toMatchObject({ status: 'serving', started_at: expect.any(String) });
+    await staff.getByTestId('record-form').waitFor();
+    expect(await staff.getByTestId('record-item').inputValue()).toBe(called.item_id);
+    if (!(await staff.getByTestId('record-name').inputValue())) await staff.getByTestId('record-name').fill('陈建国');
+    await staff.getByTestId('record-id').fill(withCheckDigit('31010519800412003'));
+    const materials = staff.getByTestId('material');
+    for (let i = 0; i < (await materials.count()); i++) await materials.nth(i).getByTestId('material-received').check();
+    await staff.getByTestId('record-submit').tap();
+    const record = staff.getByTestId('record');
+    await record.waitFor();
+    const recordNumber = (await record.getAttribute('data-number'))!;
+    const complete = staff.getByTestId('record-complete');
+    const decided = (await complete.count()) ? 'completed' : 'handed_off';
+    await (decided === 'completed' ? complete : staff.getByTestId('record-hand-off')).tap();
+    await staff.locator(`[data-testid=record][data-status=${decided}]`).waitFor();
+    await staff.getByTestId('ticket-finish').tap();
+    await staff.getByTestId('rating-qr').waitFor();
+
+    const row = await db.selectFrom('service_records').selectAll().where('number', '=', recordNumber).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ point_id: clerk.pointId, item_id: called.item_id, ticket_id: called.id, staff_id: clerk.userId, status: decided });
+    const done = await db.selectFrom('service_tickets').selectAll().where('id', '=', called.id).executeTakeFirstOrThrow();
+    expect(done).toMatchObject({ status: 'done', record_id: row.id });
+    expect(Date.parse(done.finished_at!)).toBeGreaterThanOrEqual(Date.parse(done.started_at!));
+    // The rest of the queue is still waiting, on screen and in the database.
+    expect(await inQueueOrder()).toEqual(queue.slice(1));
+    await expect.poll(shownQueue).toEqual(queue.slice(1));
+
+    expect(staffProblems, staffProblems.join('\n')).toEqual([]);
+    await tablet.close();
+  });
+});

@@ -1,3 +1,4 @@
+import { randomId } from './random-id';
 /** Case shapes the API returns (mirrors src/domain/cases; kept by hand because the web build is separate). */
 export type CaseStatus = 'reported' | 'filed' | 'dispatched' | 'handled' | 'closed' | 'cancelled' | 'on_hold' | 'merged';
 export type CaseSource = 'patrol' | 'self_resolved' | 'checkin' | 'citizen' | 'camera' | 'iot' | 'enforcement';
@@ -156,7 +157,8 @@ export const photoUrl = (id: string) => `/api/photos/${id}`;
 export const thumbUrl = (id: string) => `/api/photos/${id}/thumb`;
 
 /** A fresh Idempotency-Key for one user action (reused if the same action is retried). */
-export const idemKey = () => (typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
+/** A fresh idempotency key for one write (the same key on every retry of that write). */
+export const idemKey = (): string => randomId();
 
 /** Flattens the catalogue to the leaves a reporter picks from (standards, or sub-classes without any). */
 export function leafCategories(tree: CategoryNode[]): { node: CategoryNode; path: CategoryNode[] }[] {

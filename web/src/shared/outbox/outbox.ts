@@ -6,6 +6,7 @@ import { PHOTO_TOKEN_PREFIX, withCaptureTime } from './rules';
 import { isQuotaError } from './storage';
 import { fetchTransport } from './transport';
 import type { OutboxItem, OutboxPhoto, OutboxStore } from './types';
+import { randomId } from '../random-id';
 
 let store: OutboxStore | null = null;
 function getStore(): OutboxStore {
@@ -29,12 +30,12 @@ export function subscribe(fn: (items: OutboxItem[]) => void): () => void {
 }
 
 export function newKey(): string {
-  return `fld-${crypto.randomUUID()}`;
+  return `fld-${randomId()}`;
 }
 
 /** A photo kept on the phone until it can be uploaded; its token stands for its id in a body. */
 export function pendingPhoto(p: Omit<OutboxPhoto, 'token'>): OutboxPhoto {
-  return { ...p, token: `${PHOTO_TOKEN_PREFIX}${crypto.randomUUID()}` };
+  return { ...p, token: `${PHOTO_TOKEN_PREFIX}${randomId()}` };
 }
 
 export interface Capture {

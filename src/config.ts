@@ -67,7 +67,14 @@ export type StorageConfig =
   | { kind: 's3'; endpoint: string; bucket: string; region: string; forcePathStyle: boolean; accessKeyId: string; secretAccessKey: string; prefix: string };
 
 export type DatabaseConfig =
-  | { kind: 'sqlite'; file: string; busyTimeoutMs?: number; synchronous?: SqliteSynchronous }
+  | {
+      kind: 'sqlite';
+      file: string;
+      busyTimeoutMs?: number;
+      synchronous?: SqliteSynchronous;
+      /** With file ':memory:', a serialized database (`db.serialize()`) to start from instead of an empty one. */
+      image?: Buffer;
+    }
   | { kind: 'postgres'; url: string; schema?: string; pool?: PostgresPoolSettings };
 
 /** Connection settings of a PostgreSQL pool (src/db/index.ts applies them to every connection). */

@@ -38,7 +38,8 @@ const DEFAULT_POOL: PostgresPoolSettings = { max: 10, statementTimeoutMs: 0, loc
 export function createDatabase(config: DatabaseConfig): DatabaseHandle {
   if (config.kind === 'sqlite') {
     if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });
-    const sqlite = new SQLite(config.file);
+    if (config.image && config.file !== ':memory:') throw new Error('a serialized image opens only in memory');
+    const sqlite = new SQLite(config.image ?? config.file);
     sqlite.pragma('journal_mode = WAL');
     // FULL: every commit is fsynced before it is acknowledged, so an answered write survives a
     // power cut, not only a killed process (docs/operations.md, "Durability"). NORMAL is opt-in.

@@ -6,7 +6,6 @@ import { type LiveFeed, startLiveFeed } from '../../src/server/live-feed.js';
 import { caseFixture, type CaseFixture } from '../cases/fixtures.js';
 import { DIALECTS } from '../helpers/db.js';
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A viewer on one "instance": what its hub delivered to it, in order. */
 function viewer(hub: DashboardHub, actor: Actor) {
@@ -36,7 +35,7 @@ describe.runIf(DIALECTS.includes('postgres'))('cross-instance live feed over LIS
     const db = f.ctx.handle.db;
     while ((await foldPendingEvents(db, f.ctx.clock)).length);
     committeeB = (await db.selectFrom('committees').select('id').where('subdistrict_id', '=', f.hq).where('code', '=', '002').executeTakeFirstOrThrow()).id;
-    feeds = hubs.map((hub) => startLiveFeed({ url: PG_URL, schema: f.ctx.handle.schema, db, hub, maxBackoffMs: 200 }));
+    feeds = hubs.map((hub) => startLiveFeed({ url: f.ctx.handle.url!, schema: f.ctx.handle.schema, db, hub, maxBackoffMs: 200 }));
     await Promise.all(feeds.map((x) => x.ready));
   });
   afterAll(async () => {

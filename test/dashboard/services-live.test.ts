@@ -15,7 +15,6 @@ import { DIALECTS } from '../helpers/db.js';
 import { type SseEvent, type SseStream, openDashboardStream } from '../helpers/sse.js';
 import { actorOf, itemByName, pointByCode, servicesContext } from '../services/helpers.js';
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ID = withCheckDigit('31010519900101005');
 
 type Board = { totals: { records: { acceptedToday: number; overdue: number }; ratings: { bad: number }; badRatings: { open: number }; terminals: { down: number } } };
@@ -46,7 +45,7 @@ for (const dialect of DIALECTS) {
       await ctx.app.listen({ port: 0, host: '127.0.0.1' });
       port = (ctx.app.server.address() as AddressInfo).port;
       if (dialect === 'postgres') {
-        feed = startLiveFeed({ url: PG_URL, schema: ctx.handle.schema, db: ctx.handle.db, hub: hubFor(ctx.handle.db), maxBackoffMs: 200 });
+        feed = startLiveFeed({ url: ctx.handle.url!, schema: ctx.handle.schema, db: ctx.handle.db, hub: hubFor(ctx.handle.db), maxBackoffMs: 200 });
         await feed.ready;
       }
     }, 60_000);

@@ -1,18 +1,18 @@
 import { readConfig } from '../../src/config.js';
-import type { DatabaseHandle, DialectKind } from '../../src/db/index.js';
+import type { DialectKind } from '../../src/db/index.js';
 import { loadActor } from '../../src/domain/auth/actor.js';
 import { seedDemo } from '../../src/domain/demo/seed-demo.js';
 import { type Clock, ManualClock } from '../../src/domain/shared/clock.js';
 import { buildApp } from '../../src/server/app.js';
 import type { Deps } from '../../src/server/deps.js';
 import type { App } from '../../src/server/route.js';
-import { testDatabase } from './db.js';
+import { type TestDatabaseHandle, testDatabase } from './db.js';
 import { testLogOptions } from './test-logs.js';
 
 export const DEMO_PASSWORD = 'closeloop2026';
 
 export interface TestContext {
-  handle: DatabaseHandle;
+  handle: TestDatabaseHandle;
   deps: Deps;
   clock: ManualClock;
   app: App;

@@ -4,23 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createDatabase, type DatabaseHandle, type DialectKind, migrateToLatest } from '../../src/db/index.js';
+import { adminQuery, databaseUrl, postgresReachable, readTemplates } from './db-templates.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const pgOk = await postgresReachable();
+const pgOk = await postgresReachable(PG_URL);
 if (!pgOk) {
   const msg = `PostgreSQL is not reachable at ${PG_URL}: database tests run on SQLite only.`;
   if (process.env.CI === 'true') throw new Error(`${msg} In CI this is a failure.`);
@@ -33,8 +21,45 @@ export const DIALECTS: DialectKind[] = pgOk ? ['sqlite', 'postgres'] : ['sqlite'
 /** Serialises schema creation/migration and drops across parallel test processes. */
 const SCHEMA_LOCK = 730_105_008;
 
-/** A fresh, migrated database: in-memory SQLite, or a throwaway PostgreSQL schema. */
-export async function testDatabase(kind: DialectKind): Promise<DatabaseHandle> {
+export interface TestDatabaseHandle extends DatabaseHandle {
+  /** PostgreSQL: the connection string of the database the test's schema is in. */
+  url?: string;
+}
+
+const templates = readTemplates();
+const sqliteImages = new Map<string, Buffer>();
+
+/**
+ * A fresh, migrated database: in-memory SQLite, or a PostgreSQL schema of its own. Under vitest each
+ * is a copy of this run's template (test/global/db-templates.ts); elsewhere it is migrated here.
+ */
+export async function testDatabase(kind: DialectKind): Promise<TestDatabaseHandle> {
+  if (kind === 'sqlite' && templates) {
+    const file = templates.sqlite.migrated;
+    let image = sqliteImages.get(file);
+    if (!image) sqliteImages.set(file, (image = fs.readFileSync(file)));
+    return createDatabase({ kind: 'sqlite', file: ':memory:', image });
+  }
+  if (kind === 'postgres' && templates?.postgres) {
+    // A database of its own, copied from the template: no migration, and nothing shared with
+    // other test processes (so none of the schema lock below).
+    const name = `cl_t_${randomBytes(6).toString('hex')}`;
+    await adminQuery(PG_URL, `create database ${name} template ${templates.postgres.migrated}`);
+    const url = databaseUrl(PG_URL, name);
+    const handle = createDatabase({ kind: 'postgres', url, schema: templates.postgres.schema });
+    return {
+      ...handle,
+      url,
+      async destroy() {
+        await handle.destroy();
+        await adminQuery(PG_URL, `drop database if exists ${name} with (force)`);
+      },
+    };
+  }
+  return migratedDatabase(kind);
+}
+
+async function migratedDatabase(kind: DialectKind): Promise<TestDatabaseHandle> {
   if (kind === 'sqlite') {
     const handle = createDatabase({ kind: 'sqlite', file: ':memory:' });
     await migrateToLatest(handle.db);
@@ -57,6 +82,7 @@ export async function testDatabase(kind: DialectKind): Promise<DatabaseHandle> {
   }
   return {
     ...handle,
+    url: PG_URL,
     async destroy() {
       await handle.destroy();
       const c = new pg.Client({ connectionString: PG_URL });

@@ -9,13 +9,13 @@ import { seedDemo } from '../../src/domain/demo/seed-demo.js';
 import { liveWebhookKeys } from '../../src/domain/open311/key-cache.js';
 import { issueKey, revokeKey, verifyKey } from '../../src/domain/open311/keys.js';
 import { ManualClock } from '../../src/domain/shared/clock.js';
-import { DIALECTS, PG_URL, testDatabase } from '../helpers/db.js';
+import { DIALECTS, testDatabase } from '../helpers/db.js';
 
 /** Two instances = two connections (pools) on one database, each with its own per-process key cache. */
 async function twoInstances(kind: DialectKind): Promise<{ a: DatabaseHandle; b: DatabaseHandle; close(): Promise<void> }> {
   if (kind === 'postgres') {
     const a = await testDatabase('postgres');
-    const b = createDatabase({ kind: 'postgres', url: PG_URL, schema: a.schema });
+    const b = createDatabase({ kind: 'postgres', url: a.url!, schema: a.schema });
     return { a, b, close: async () => (await b.destroy(), await a.destroy()) };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-keycache-'));

@@ -10,14 +10,14 @@ import { seedDemo } from '../../src/domain/demo/seed-demo.js';
 import { type Clock, ManualClock } from '../../src/domain/shared/clock.js';
 import { buildApp } from '../../src/server/app.js';
 import type { App } from '../../src/server/route.js';
-import { DIALECTS, PG_URL, testDatabase } from '../helpers/db.js';
+import { DIALECTS, type TestDatabaseHandle, testDatabase } from '../helpers/db.js';
 import { testLogOptions } from '../helpers/test-logs.js';
 
 const LOCK_TIMEOUT_MS = 300;
 
 describe('a busy database answers 503 with Retry-After, never 500 or a long wait', () => {
   describe.runIf(DIALECTS.includes('postgres'))('[postgres] lock_timeout', () => {
-    let base: DatabaseHandle;
+    let base: TestDatabaseHandle;
     let handle: DatabaseHandle;
     let app: App;
     beforeAll(async () => {
@@ -25,7 +25,7 @@ describe('a busy database answers 503 with Retry-After, never 500 or a long wait
       const clock = new ManualClock('2026-05-26T02:30:00Z');
       await seedDemo(base.db, clock);
       // The server's own pool, with the timeouts a deployment configures.
-      handle = createDatabase({ kind: 'postgres', url: PG_URL, schema: base.schema, pool: { max: 4, statementTimeoutMs: 5_000, lockTimeoutMs: LOCK_TIMEOUT_MS, idleInTransactionTimeoutMs: 10_000 } });
+      handle = createDatabase({ kind: 'postgres', url: base.url!, schema: base.schema, pool: { max: 4, statementTimeoutMs: 5_000, lockTimeoutMs: LOCK_TIMEOUT_MS, idleInTransactionTimeoutMs: 10_000 } });
       app = await buildApp({ db: handle.db, dbKind: 'postgres', config: readConfig({ DATA_DIR: '/tmp/closeloop-test' }), clock: clock as Clock }, testLogOptions('busy-database'));
     });
     afterAll(async () => {
@@ -35,7 +35,7 @@ describe('a busy database answers 503 with Retry-After, never 500 or a long wait
     });
 
     it('a table locked by another session gives 503 within about the lock timeout', async () => {
-      const locker = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${base.schema}` });
+      const locker = new pg.Client({ connectionString: base.url, options: `-c search_path=${base.schema}` });
       await locker.connect();
       try {
         await locker.query('begin');

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { createDatabase, migrateToLatest } from '../../src/db/index.js';
+import {
+  adminQuery, databaseUrl, type DbTemplates, postgresReachable, TEMPLATES_ENV,
+} from '../helpers/db-templates.js';
+
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The schema the PostgreSQL templates (and so every copy) keep their tables in. */
+const PG_SCHEMA = 'closeloop_test';
+
+/** A migrated SQLite database, written to `file` in SQLite's file format. */
+async function sqliteTemplate(file: string): Promise<void> {
+  const handle = createDatabase({ kind: 'sqlite', file: ':memory:' });
+  try {
+    await migrateToLatest(handle.db);
+    await sql`vacuum into ${file}`.execute(handle.db);
+  } finally {
+    await handle.destroy();
+  }
+}
+
+async function postgresTemplate(name: string): Promise<void> {
+  await adminQuery(PG_URL, `create database ${name}`);
+  await adminQuery(databaseUrl(PG_URL, name), `create schema ${PG_SCHEMA}`);
+  const handle = createDatabase({ kind: 'postgres', url: databaseUrl(PG_URL, name), schema: PG_SCHEMA });
+  try {
+    await migrateToLatest(handle.db, PG_SCHEMA);
+  } finally {
+    await handle.destroy();
+  }
+}
+
+/** Builds this run's template databases (see test/helpers/db-templates.ts) and drops them after the run. */
+export default async function setup() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-db-templates-'));
+  const templates: DbTemplates = { sqlite: { migrated: path.join(dir, 'migrated.db') } };
+  const pgNames: string[] = [];
+  try {
+    await sqliteTemplate(templates.sqlite.migrated);
+    if (await postgresReachable(PG_URL)) {
+      const name = `cl_tpl_${randomBytes(4).toString('hex')}`;
+      pgNames.push(name);
+      await postgresTemplate(name);
+      templates.postgres = { migrated: name, schema: PG_SCHEMA };
+    }
+  } catch (e) {
+    await teardown();
+    throw e;
+  }
+  process.env[TEMPLATES_ENV] = JSON.stringify(templates);
+
+  async function teardown() {
+    for (const name of pgNames) await adminQuery(PG_URL, `drop database if exists ${name} with (force)`).catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return teardown;
+}

@@ -28,6 +28,7 @@ import { systemClock } from '../src/domain/shared/clock.js';
 import { generateCases } from './bench/cases-data.js';
 import { httpClient } from './bench/http-client.js';
 import { productServerFlags } from './bench/server-flags.js';
+import { freePorts } from './bench/free-port.js';
 
 const PG = process.argv.includes('--pg');
 const argValue = (name: string) => {
@@ -44,8 +45,8 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
 const SUBDISTRICTS = Math.max(2, Number(process.env.BENCH_SUBDISTRICTS ?? 8));
 const WARMUP_SECONDS = 2;
 const QUERY_REPEATS = Number(process.env.BENCH_QUERY_REPEATS ?? 30);
-const PORT = 4000 + Math.floor(Math.random() * 900);
-const ports = Array.from({ length: INSTANCES }, (_, i) => PORT + i);
+const ports = await freePorts(INSTANCES);
+const PORT = ports[0]!;
 const base = `http://127.0.0.1:${PORT}`;
 const log = (s: string) => console.log(s);
 

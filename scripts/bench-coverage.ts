@@ -17,12 +17,13 @@ import { newId } from '../src/domain/shared/ids.js';
 import { type Generated, generate, PASSWORD, SCALE } from './bench/coverage-data.js';
 import { httpClient } from './bench/http-client.js';
 import { productServerFlags } from './bench/server-flags.js';
+import { freePorts } from './bench/free-port.js';
 
 const HISTORY_DAYS = Number(process.env.BENCH_HISTORY_DAYS ?? 6);
 const CLIENTS = 20;
 const PER_CLIENT = Number(process.env.BENCH_CHECKINS_PER_CLIENT ?? 100);
 const WARMUP = 20;
-const PORT = 3900 + Math.floor(Math.random() * 90);
+const [PORT] = await freePorts();
 const base = `http://127.0.0.1:${PORT}`;
 const log = (s: string) => console.log(s);
 

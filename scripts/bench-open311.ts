@@ -31,13 +31,14 @@ import { issueKey } from '../src/domain/open311/keys.js';
 import { systemClock } from '../src/domain/shared/clock.js';
 import { generateCases } from './bench/cases-data.js';
 import { productServerFlags } from './bench/server-flags.js';
+import { freePorts } from './bench/free-port.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 40_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
 const WARMUP_SECONDS = 2;
 const TARGET = { getP95: 50, postRate: 500, postP99: 50 };
-const PORT = 4000 + Math.floor(Math.random() * 900);
+const [PORT] = await freePorts();
 const JURISDICTION = '310105008';
 const log = (s: string) => console.log(s);
 const pct = (xs: number[], p: number) => {

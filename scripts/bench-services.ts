@@ -37,6 +37,7 @@ import { isoWeekday, slotInstant } from '../src/domain/service-queue/slots.js';
 import { httpClient } from './bench/http-client.js';
 import { productServerFlags } from './bench/server-flags.js';
 import { CALLS, type CallName, visit } from './bench/services-visit.js';
+import { freePorts } from './bench/free-port.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -50,7 +51,7 @@ const REPORT_TARGET_MS = 200;
 /** The session the citizens book: the afternoon one, hours after the server's 10:00. */
 const SESSION = '13:30';
 const BENCH_CAPACITY = 1000;
-const PORT = 4900 + Math.floor(Math.random() * 90);
+const [PORT] = await freePorts();
 const base = `http://127.0.0.1:${PORT}`;
 const log = (s: string) => console.log(s);
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');

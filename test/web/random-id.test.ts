@@ -1,9 +1,9 @@
 import { webcrypto } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../web/src/shared/random-id.js';
-import { newKey, pendingPhoto } from '../../web/src/shared/outbox/outbox.js';
-import { idemKey } from '../../web/src/shared/cases.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -39,11 +39,11 @@ describe('random ids on a page that is not a secure context (plain HTTP on a LAN
     );
   });
 
-  it("the field outbox's keys and photo tokens and the console's idempotency keys work there too", () => {
-    insecure();
-    expect(newKey()).toMatch(/^fld-[0-9a-f-]{36}$/);
-    expect(pendingPhoto({ blob: new Blob(['x']), name: 'p.jpg' } as never).token).toMatch(/[0-9a-f-]{36}$/);
-    expect(idemKey()).toMatch(UUID_V4);
-    expect(idemKey()).not.toBe(idemKey());
+  it('is what every web app uses for its ids: no other source calls crypto.randomUUID', () => {
+    const root = path.join(import.meta.dirname, '../../web/src');
+    const callers = (fs.readdirSync(root, { recursive: true }) as string[])
+      .filter((f) => /\.(ts|tsx)$/.test(f) && !f.endsWith('random-id.ts'))
+      .filter((f) => /\brandomUUID\b/.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    expect(callers).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { randomId } from './random-id';
+import { randomId } from './random-id.js';
 /** Case shapes the API returns (mirrors src/domain/cases; kept by hand because the web build is separate). */
 export type CaseStatus = 'reported' | 'filed' | 'dispatched' | 'handled' | 'closed' | 'cancelled' | 'on_hold' | 'merged';
 export type CaseSource = 'patrol' | 'self_resolved' | 'checkin' | 'citizen' | 'camera' | 'iot' | 'enforcement';

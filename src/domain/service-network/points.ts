@@ -32,7 +32,13 @@ export interface ServicePoint {
   version: number;
 }
 
-export const pointDto = (p: ServicePointTable): ServicePoint => ({
+/** The columns a point's DTO reads (not the terminal token's hash, not the row's timestamps). */
+const DTO_COLUMNS = [
+  'id', 'subdistrict_id', 'committee_id', 'grid_id', 'kind', 'code', 'name', 'building', 'address', 'lng', 'lat', 'phone', 'staffed', 'status',
+  'planned_on', 'target_on', 'built_on', 'closed_on', 'version',
+] as const satisfies readonly (keyof ServicePointTable)[];
+
+export const pointDto = (p: Pick<ServicePointTable, (typeof DTO_COLUMNS)[number]>): ServicePoint => ({
   id: p.id, subdistrictId: p.subdistrict_id, committeeId: p.committee_id, gridId: p.grid_id, kind: p.kind, code: p.code, name: p.name,
   building: p.building, address: p.address, lng: p.lng, lat: p.lat, phone: p.phone, staffed: p.staffed === 1, status: p.status,
   plannedOn: p.planned_on, targetOn: p.target_on, builtOn: p.built_on, closedOn: p.closed_on, version: p.version,
@@ -41,7 +47,7 @@ export const pointDto = (p: ServicePointTable): ServicePoint => ({
 /** Points the actor sees: a committee's staff their committee's windows, the subdistrict its whole network. */
 export async function listPoints(db: Db, actor: Actor, filter: { subdistrictId?: string; kind?: string; status?: string; gridId?: string } = {}) {
   assertCan(actor, 'services.read');
-  let q = db.selectFrom('service_points').selectAll().where(scopeCondition(actor, 'service_points.subdistrict_id', 'service_points.committee_id'));
+  let q = db.selectFrom('service_points').select(DTO_COLUMNS).where(scopeCondition(actor, 'service_points.subdistrict_id', 'service_points.committee_id'));
   if (filter.subdistrictId) q = q.where('subdistrict_id', '=', filter.subdistrictId);
   if (filter.kind) q = q.where('kind', '=', filter.kind as ServicePointTable['kind']);
   if (filter.status) q = q.where('status', '=', filter.status as ServicePointTable['status']);

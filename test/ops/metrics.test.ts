@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { foldPendingEvents } from '../../src/domain/dashboard/fold-events.js';
+import { measureBacklog } from '../../src/domain/ops/lag.js';
 import { listenMetrics } from '../../src/server/metrics.js';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
@@ -47,6 +50,33 @@ for (const dialect of DIALECTS) {
       for (const name of ['closeloop_fold_lag_seconds', 'closeloop_fold_backlog_events', 'closeloop_job_lag_seconds{job="case-deadlines"}', 'closeloop_sse_clients', 'closeloop_process_resident_memory_bytes', 'closeloop_nodejs_eventloop_lag_seconds']) {
         expect(text).toContain(name);
       }
+    });
+
+    it('counts the fold backlog as the events past each subdistrict\'s rollup cursor, from the chain heads', async () => {
+      const db = plain.handle.db;
+      const counted = async () =>
+        Number((await db.selectFrom('case_events as e').leftJoin('rollup_cursors as r', 'r.subdistrict_id', 'e.subdistrict_id')
+          .select((eb) => eb.fn.countAll<number>().as('n')).where(sql<boolean>`e.seq > coalesce(r.seq, 0)`).executeTakeFirstOrThrow()).n);
+      // Five new reports: events the fold job has not seen yet.
+      const cookie = await signInAs(plain.app, 'patrol1');
+      const hq = await db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow();
+      const site = await db.selectFrom('sites').select(['id', 'lng', 'lat']).where('subdistrict_id', '=', hq.id).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
+      const category = await db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq.id).where('code', '=', 'A0301').executeTakeFirstOrThrow();
+      for (let i = 0; i < 5; i++) {
+        const res = await plain.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie }, payload: { source: 'patrol', categoryId: category.id, siteId: site.id, lng: Number(site.lng), lat: Number(site.lat), description: `积压 ${i}` } });
+        expect(res.statusCode, res.body).toBe(201);
+      }
+      const before = await counted();
+      expect(before).toBeGreaterThanOrEqual(5);
+      expect((await measureBacklog(db, plain.clock.now())).foldBacklog).toBe(before);
+      // Part of it folded (a few events of one subdistrict), then all of it.
+      await foldPendingEvents(db, plain.clock, 3);
+      const partly = await counted();
+      expect(partly).toBeLessThan(before);
+      expect((await measureBacklog(db, plain.clock.now())).foldBacklog).toBe(partly);
+      while ((await foldPendingEvents(db, plain.clock)).length) {}
+      expect(await counted()).toBe(0);
+      expect((await measureBacklog(db, plain.clock.now())).foldBacklog).toBe(0);
     });
 
     it('can be served on a separate port instead', async () => {

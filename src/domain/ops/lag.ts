@@ -14,16 +14,18 @@ const DAY_MS = 24 * 3600_000;
 
 /**
  * Backlogs of the background work, read from the database (so every instance reports the same
- * figures, whichever runs the job; how late each job is comes from domain/jobs/lag.ts). Each
- * query uses an index: case_events by (subdistrict, seq), webhook_deliveries by (status, due).
+ * figures, whichever runs the job; how late each job is comes from domain/jobs/lag.ts). The fold
+ * backlog is counted from the chain heads: a subdistrict's events are numbered 1, 2, … without gap
+ * (hash-chain.ts), so those past its rollup cursor are the head's seq minus the cursor's — one row
+ * per subdistrict read, not every event of the city. Webhook deliveries by (status, due).
  */
 export async function measureBacklog(db: Db, now: Date): Promise<BacklogFigures> {
   const nowMs = now.getTime();
   const fold = await db
-    .selectFrom('case_events as e')
-    .leftJoin('rollup_cursors as r', 'r.subdistrict_id', 'e.subdistrict_id')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where(sql<boolean>`e.seq > coalesce(r.seq, 0)`)
+    .selectFrom('chain_heads as h')
+    .leftJoin('rollup_cursors as r', 'r.subdistrict_id', 'h.subdistrict_id')
+    .select(sql<number>`coalesce(sum(h.seq - coalesce(r.seq, 0)), 0)`.as('n'))
+    .where(sql<boolean>`h.seq > coalesce(r.seq, 0)`)
     .executeTakeFirstOrThrow();
   const hooks = await db
     .selectFrom('webhook_deliveries')

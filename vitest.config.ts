@@ -7,7 +7,10 @@ export default defineConfig({
     // Template databases every test copies instead of migrating its own (test/helpers/db-templates.ts).
     globalSetup: ['./test/global/log-audit.ts', './test/global/db-templates.ts'],
     pool: 'forks',
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    // Each fork runs file after file with the modules it has loaded: importing the app afresh for every
+    // file cost ~2.5 s a file. So no test may leave process-wide state behind: what a file changes
+    // (environment variables, timers, spies, module-level registries) it puts back.
+    poolOptions: { forks: { maxForks: 2, minForks: 1, isolate: false } },
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ['default', './scripts/summary-reporter.ts'],

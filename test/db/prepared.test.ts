@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { DatabaseHandle, Db } from '../../src/db/index.js';
-import { prepared, preparedInsert } from '../../src/db/prepared.js';
+import { prepared, preparedInsert, preparedQueries } from '../../src/db/prepared.js';
 import { seedDemo } from '../../src/domain/demo/seed-demo.js';
 import { systemClock } from '../../src/domain/shared/clock.js';
 import { DIALECTS, testDatabase } from '../helpers/db.js';
@@ -10,6 +10,15 @@ const roomById = prepared((db: Db, id: string, status: string) =>
   db.selectFrom('case_number_counters').select(['subdistrict_id', 'day', 'last']).where('subdistrict_id', '=', id).where('day', '=', status).orderBy('day'),
 );
 const insertCounter = preparedInsert('case_number_counters', { doNothingOn: ['subdistrict_id', 'day'], returning: 'last' });
+
+/**
+ * Takes this file's deliberately malformed queries out of preparedQueries() again: test files share
+ * a process, and test/db/query-plans.test.ts plans every query in that list.
+ */
+function unlist(...queries: object[]) {
+  const made = preparedQueries() as readonly object[] as object[];
+  for (const q of queries) if (made.includes(q)) made.splice(made.indexOf(q), 1);
+}
 
 describe.each(DIALECTS)('prepared queries [%s]', (kind) => {
   let h: DatabaseHandle;
@@ -47,8 +56,9 @@ describe.each(DIALECTS)('prepared queries [%s]', (kind) => {
 
   it('refuses a build whose SQL would depend on an argument', async () => {
     const inlined = prepared((db: Db, day: string) => db.selectFrom('case_number_counters').select('last').where('day', '=', sql.lit(day)));
-    await expect(inlined.all(h.db, 'x')).rejects.toThrow(/inlines an argument/);
     const ignored = prepared((db: Db, _day: string) => db.selectFrom('case_number_counters').select('last'));
+    onTestFinished(() => unlist(inlined, ignored));
+    await expect(inlined.all(h.db, 'x')).rejects.toThrow(/inlines an argument/);
     await expect(ignored.all(h.db, 'x')).rejects.toThrow(/does not bind argument 0/);
   });
 

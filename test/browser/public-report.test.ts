@@ -170,6 +170,12 @@ describeBrowser('the public report page: a citizen reports on a phone, follows t
     const phone = await citizen.newPage();
     const problems = pageProblems(phone);
     await phone.goto(filed.trackPath);
+    // The photos keep their space (4:3) whether or not they have loaded: the buttons below do not
+    // move under the citizen's finger when they arrive.
+    await phone.getByTestId('contest').waitFor();
+    const boxes = await phone.locator('[data-testid^=photo-] img').evaluateAll((imgs) => imgs.map((i) => i.getBoundingClientRect()).map((r) => [r.width, r.height]));
+    expect(boxes.length).toBeGreaterThan(0);
+    for (const [w, h] of boxes) expect(Math.abs(h! - (w! * 3) / 4)).toBeLessThan(1.5);
     await phone.getByTestId('contest').tap();
     await phone.getByTestId('contest-reason').fill('第二天又堆满了');
     await phone.getByTestId('send-contest').tap();

@@ -106,15 +106,7 @@ export async function scratchCliDatabase(kind: DialectKind): Promise<{ url: stri
   const saved = { DATABASE_URL: process.env.DATABASE_URL, DATA_DIR: process.env.DATA_DIR };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-cli-'));
   let pgName = '';
-  const admin = async (statement: string) => {
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    try {
-      await c.query(statement);
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = (statement: string) => adminQuery(PG_URL, statement);
   let url = `sqlite:${path.join(dir, 'closeloop.db')}`;
   if (kind === 'postgres') {
     pgName = `cl_cli_${randomBytes(5).toString('hex')}`;

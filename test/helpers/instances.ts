@@ -6,10 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { createDatabase } from '../../src/db/index.js';
 import { seedDemo } from '../../src/domain/demo/seed-demo.js';
 import { systemClock } from '../../src/domain/shared/clock.js';
+import { adminQuery } from './db-templates.js';
 import { logChildOutput } from './test-logs.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,15 +29,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function admin(statement: string) {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
-}
+const admin = (statement: string) => adminQuery(PG_URL, statement);
 
 export interface Instance {
   name: string;

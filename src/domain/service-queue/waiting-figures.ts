@@ -9,19 +9,23 @@ import { invalidField } from '../shared/errors.js';
 /** The longest range one query of the figures covers. */
 export const FIGURES_MAX_DAYS = 93;
 
-/** Median: the middle value of the sorted values, the mean of the two middle ones for an even count. */
-export function median(xs: readonly number[]): number | null {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
+/** The median of values already sorted ascending (the mean of the two middle ones for an even count). */
+const medianOfSorted = (s: readonly number[]) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+/** The nearest-rank p-th percentile of values already sorted ascending. */
+const percentileOfSorted = (s: readonly number[], p: number) => s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)]!;
+const ascending = (a: number, b: number) => a - b;
+
+/** Median: the middle value of the sorted values, the mean of the two middle ones for an even count. */
+export function median(xs: readonly number[]): number | null {
+  return xs.length ? medianOfSorted([...xs].sort(ascending)) : null;
 }
 
 /** Nearest-rank percentile: the smallest value with at least p % of the values at or below it. */
 export function percentile(xs: readonly number[], p: number): number | null {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)]!;
+  return xs.length ? percentileOfSorted([...xs].sort(ascending), p) : null;
 }
 
 const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
@@ -29,9 +33,8 @@ const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)
 /** Median and p90 of values sorted in place (one sort for both; the same answers as median() and percentile()). */
 function middleAndP90(xs: number[] | null): [number | null, number | null] {
   if (!xs?.length) return [null, null];
-  xs.sort((a, b) => a - b);
-  const m = xs.length >> 1;
-  return [xs.length % 2 ? xs[m]! : (xs[m - 1]! + xs[m]!) / 2, xs[Math.max(0, Math.ceil(0.9 * xs.length) - 1)]!];
+  xs.sort(ascending);
+  return [medianOfSorted(xs), percentileOfSorted(xs, 90)];
 }
 
 interface Acc {

@@ -8,7 +8,7 @@ import { seedServiceActivity } from '../../src/domain/service-activity/seed-acti
 import { markNoShows } from '../../src/domain/service-queue/no-shows.js';
 import { sessionsOn } from '../../src/domain/service-queue/slots.js';
 import { callNext, listTickets } from '../../src/domain/service-queue/tickets.js';
-import { waitingFigures } from '../../src/domain/service-queue/waiting-figures.js';
+import { figuresInScope, waitingFigures } from '../../src/domain/service-queue/waiting-figures.js';
 import { seededRandom } from '../../src/domain/shared/random.js';
 import { filesFor } from '../../src/domain/storage/index.js';
 import type { TestContext } from '../helpers/app.js';
@@ -133,5 +133,41 @@ describe.each(DIALECTS)('front-office queue generator (%s)', (kind) => {
     const services = quick.byItem.filter((r) => r.serviceMedianS !== null).map((r) => r.serviceMedianS!);
     expect(services.length).toBeGreaterThan(0);
     expect(Math.max(...services)).toBeLessThanOrEqual(450);
+  });
+
+  it('property: the waiting figures walked page by page, at any page size, are the unpaged figures', async () => {
+    const operator = await actorOf(ctx, 'operator');
+    const range = { from: addDays(shanghaiDate(now), -13), to: shanghaiDate(now) };
+    const whole = await figuresInScope(ctx.handle.db, ctx.clock, operator, range);
+    const points = new Set(whole.byPoint.map((r) => r.pointId));
+    expect(points.size).toBeGreaterThan(20);
+    const key = (r: { pointId: string; day: string; itemId: string | null }) => `${r.pointId} ${r.day} ${r.itemId ?? ''}`;
+    const sorted = <T extends { pointId: string; day: string; itemId: string | null }>(rows: T[]) => [...rows].sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: points.size + 2 }), async (limit) => {
+        const byItem = [];
+        const byPoint = [];
+        let after: string | undefined;
+        let pages = 0;
+        let last = '';
+        for (;;) {
+          const page = await waitingFigures(ctx.handle.db, ctx.clock, operator, { ...range, limit, ...(after ? { after } : {}) });
+          pages++;
+          const ids = [...new Set(page.byPoint.map((r) => r.pointId))];
+          expect(ids.length).toBeLessThanOrEqual(limit);
+          // Pages follow each other in point id order, never repeating a point.
+          for (const id of ids) expect(id > last).toBe(true);
+          byItem.push(...page.byItem);
+          byPoint.push(...page.byPoint);
+          if (!page.nextCursor) break;
+          expect(page.nextCursor >= (ids.at(-1) ?? '')).toBe(true);
+          last = after = page.nextCursor;
+        }
+        expect(pages).toBeGreaterThanOrEqual(Math.ceil(points.size / limit));
+        expect(sorted(byItem)).toEqual(sorted(whole.byItem));
+        expect(sorted(byPoint)).toEqual(sorted(whole.byPoint));
+      }),
+      { numRuns: 6, examples: [[1], [points.size]] },
+    );
   });
 });

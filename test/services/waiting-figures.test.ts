@@ -93,6 +93,16 @@ describe.each(DIALECTS)('waiting and service figures (%s)', (kind) => {
     const wide = await ctx.app.inject({ url: '/api/services/reports/waiting-times?from=2026-01-01&to=2026-05-26', headers: { cookie } });
     expect(wide.statusCode).toBe(400);
     expect(wide.json().error.details.fields[0]).toMatchObject({ field: 'to', reason: 'at most 93 days' });
+    // A page of points: one point per page here, the next page after it is empty.
+    const paged = await ctx.app.inject({ url: `/api/services/reports/waiting-times?from=2026-05-26&to=2026-05-26&pointId=${point.id}&limit=1`, headers: { cookie } });
+    expect(paged.json()).toMatchObject({ nextCursor: null, byPoint: [{ pointId: point.id, waitMedianS: 540 }] });
+    const after = await ctx.app.inject({ url: `/api/services/reports/waiting-times?from=2026-05-26&to=2026-05-26&pointId=${point.id}&after=${point.id}`, headers: { cookie } });
+    expect(after.json()).toMatchObject({ nextCursor: null, byItem: [], byPoint: [] });
+    for (const limit of ['0', '1001', 'x']) {
+      const bad = await ctx.app.inject({ url: `/api/services/reports/waiting-times?limit=${limit}`, headers: { cookie } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.details.fields[0].field).toBe('limit');
+    }
     ctx.clock.set('2026-05-26T02:30:00Z');
   });
 });

@@ -8,6 +8,9 @@ import { invalidField } from '../shared/errors.js';
 
 /** The longest range one query of the figures covers. */
 export const FIGURES_MAX_DAYS = 93;
+/** Points per page of the report: the default, and the most one request may ask for. */
+export const FIGURES_PAGE_DEFAULT = 200;
+export const FIGURES_PAGE_MAX = 1000;
 
 /** The median of values already sorted ascending (the mean of the two middle ones for an even count). */
 const medianOfSorted = (s: readonly number[]) => {
@@ -132,6 +135,13 @@ export interface FiguresQuery {
   subdistrictId?: string;
 }
 
+export interface FiguresPage {
+  /** Points per page (1 … FIGURES_PAGE_MAX). */
+  limit?: number;
+  /** The nextCursor of the previous page: this page starts after that point. */
+  after?: string;
+}
+
 /**
  * Waiting and service times per point, item and day (the day a ticket was issued, Shanghai time),
  * and per point and day over all items:
@@ -142,22 +152,52 @@ export interface FiguresQuery {
  *  - median and p90 (nearest rank) in seconds; counts of tickets, walk-ins, calls, services,
  *    skips; appointments booked for the day (cancelled ones counted apart), checked in, no-shows.
  * Scope as everywhere: a committee's staff see their windows, a subdistrict its network.
+ *
+ * Paged by point: a page holds the figures of up to `limit` points (default FIGURES_PAGE_DEFAULT)
+ * in the order of their ids, and `nextCursor` names the last of them when more points follow (a
+ * city's week is some 75,000 rows; one subdistrict's network fits in a page).
  */
-export async function waitingFigures(db: Db, clock: Clock, actor: Actor, q: FiguresQuery = {}) {
+export async function waitingFigures(db: Db, clock: Clock, actor: Actor, q: FiguresQuery & FiguresPage = {}) {
   assertCan(actor, 'services.read');
-  return figuresInScope(db, clock, actor, q);
+  const limit = q.limit ?? FIGURES_PAGE_DEFAULT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > FIGURES_PAGE_MAX) throw invalidField('limit', `must be a whole number from 1 to ${FIGURES_PAGE_MAX}`);
+  const range = figuresRange(clock, q);
+  let pq = db
+    .selectFrom('service_points')
+    .select('id')
+    .where(scopeCondition(actor, 'service_points.subdistrict_id', 'service_points.committee_id'))
+    .orderBy('id')
+    .limit(limit + 1);
+  if (q.pointId) pq = pq.where('id', '=', q.pointId);
+  if (q.subdistrictId) pq = pq.where('subdistrict_id', '=', q.subdistrictId);
+  if (q.after) pq = pq.where('id', '>', q.after);
+  const ids = (await pq.execute()).map((p) => p.id);
+  const page = ids.slice(0, limit);
+  const nextCursor = ids.length > limit ? page[page.length - 1]! : null;
+  if (!page.length) return { ...range, nextCursor, byItem: [], byPoint: [] };
+  return { ...range, nextCursor, ...(await readFigures(db, actor, range, q, page)) };
 }
 
 /**
- * The same figures for a caller that has checked its own permission (the dashboard's 一网通办
- * board, read with dashboard.read): still only the actor's scope.
+ * The same figures, unpaged, for a caller that has checked its own permission (the dashboard's
+ * 一网通办 board, read with dashboard.read, asks for today): still only the actor's scope.
  */
 export async function figuresInScope(db: Db, clock: Clock, actor: Actor, q: FiguresQuery = {}) {
-  const today = shanghaiDate(clock.now());
-  const to = q.to ?? today;
+  const range = figuresRange(clock, q);
+  return { ...range, ...(await readFigures(db, actor, range, q, null)) };
+}
+
+/** The days asked for: default the 7 days to today, at most FIGURES_MAX_DAYS. */
+function figuresRange(clock: Clock, q: FiguresQuery): { from: string; to: string } {
+  const to = q.to ?? shanghaiDate(clock.now());
   const from = q.from ?? addDays(to, -6);
   if (from > to) throw invalidField('from', 'must not be after to');
   if (addDays(from, FIGURES_MAX_DAYS - 1) < to) throw invalidField('to', `at most ${FIGURES_MAX_DAYS} days`);
+  return { from, to };
+}
+
+/** Reads the tickets, bookings and terminal sessions of the range in scope (of `points` only, if named) and figures them. */
+async function readFigures(db: Db, actor: Actor, { from, to }: { from: string; to: string }, q: FiguresQuery, points: string[] | null) {
   let tq = db
     .selectFrom('service_tickets')
     .select(['point_id', 'item_id', 'day', 'source', 'status', 'issued_at', 'called_at', 'started_at', 'finished_at'])
@@ -177,6 +217,11 @@ export async function figuresInScope(db: Db, clock: Clock, actor: Actor, q: Figu
     .where('outcome', '=', 'done')
     .where('day', '>=', from)
     .where('day', '<=', to);
+  if (points) {
+    tq = tq.where('point_id', 'in', points);
+    aq = aq.where('point_id', 'in', points);
+    sq = sq.where('point_id', 'in', points);
+  }
   if (q.pointId) {
     tq = tq.where('point_id', '=', q.pointId);
     aq = aq.where('point_id', '=', q.pointId);
@@ -193,7 +238,7 @@ export async function figuresInScope(db: Db, clock: Clock, actor: Actor, q: Figu
     sq = sq.where('subdistrict_id', '=', q.subdistrictId);
   }
   const [tickets, appointments, sessions] = await Promise.all([tq.execute(), aq.execute(), sq.execute()]);
-  return { from, to, ...figuresOf(tickets, sessions, appointments) };
+  return figuresOf(tickets, sessions, appointments);
 }
 
 export interface TicketRow { point_id: string; item_id: string; day: string; source: string; status: string; issued_at: string; called_at: string | null; started_at: string | null; finished_at: string | null }

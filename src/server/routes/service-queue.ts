@@ -3,7 +3,7 @@ import { APPOINTMENT_STATUSES, TICKET_STATUSES } from '../../db/schema.js';
 import { checkIn, listAppointments } from '../../domain/service-queue/appointments.js';
 import { CallNextInput, Day, FinishInput, WalkInInput } from '../../domain/service-queue/queue-input.js';
 import { callNext, issueWalkIn, listTickets, stepTicket } from '../../domain/service-queue/tickets.js';
-import { waitingFigures } from '../../domain/service-queue/waiting-figures.js';
+import { FIGURES_PAGE_DEFAULT, FIGURES_PAGE_MAX, waitingFigures } from '../../domain/service-queue/waiting-figures.js';
 import { def } from '../route.js';
 
 const Id = z.string().min(1).max(64);
@@ -53,8 +53,11 @@ export const skipTicket = def({
 });
 export const figures = def({
   schema: {
-    tags, summary: 'Waiting (called − issued) and service (finished − started) times per point, item and day: median, p90, counts',
-    querystring: z.strictObject({ from: Day.optional(), to: Day.optional(), pointId: Id.optional(), itemId: Id.optional(), subdistrictId: Id.optional() }),
+    tags, summary: 'Waiting (called − issued) and service (finished − started) times per point, item and day: median, p90, counts; paged by point (`limit` points after the point `after`, `nextCursor` while more follow)',
+    querystring: z.strictObject({
+      from: Day.optional(), to: Day.optional(), pointId: Id.optional(), itemId: Id.optional(), subdistrictId: Id.optional(),
+      after: Id.optional(), limit: z.coerce.number().int().min(1).max(FIGURES_PAGE_MAX).default(FIGURES_PAGE_DEFAULT),
+    }),
   },
   handler: async ({ req, deps, actor }) => waitingFigures(deps.db, deps.clock, actor, req.query),
 });

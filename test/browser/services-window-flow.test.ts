@@ -4,7 +4,7 @@ import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { describeBrowser, newContext, pageProblems, PHONE } from './helpers/browser.js';
 import { readSvgQr } from './helpers/qr.js';
-import { ensureServicesDemo, windowScreen } from './helpers/services.js';
+import { ensureServicesDemo, recordOnWindowScreen, windowScreen } from './helpers/services.js';
 import { browserSuite } from './helpers/suite.js';
 
 const ID = withCheckDigit('31010519790305002');
@@ -71,13 +71,7 @@ describeBrowser('一网通办 at the window: a citizen books on a phone, the win
     await staff.getByTestId('record-form').waitFor();
     expect(await staff.getByTestId('record-item').inputValue()).toBe(item.id);
     expect(await staff.getByTestId('record-name').inputValue()).toBe('王芳');
-    await staff.getByTestId('record-id').fill(ID);
-    const materials = staff.getByTestId('material');
-    for (let i = 0; i < (await materials.count()); i++) await materials.nth(i).getByTestId('material-received').tap();
-    await staff.getByTestId('record-submit').tap();
-    const record = staff.getByTestId('record');
-    await record.waitFor();
-    const number = (await record.getAttribute('data-number'))!;
+    const number = await recordOnWindowScreen(staff, { idNumber: ID });
     expect(await staff.getByTestId('record-id-masked').textContent()).toContain(`${ID.slice(0, 3)}`);
     expect(await staff.locator('body').textContent()).not.toContain(ID);
     await staff.getByTestId('record-complete').tap();

@@ -8,7 +8,7 @@ import { compareQueue } from '../../src/domain/service-queue/tickets.js';
 import { isoWeekday, slotInstant } from '../../src/domain/service-queue/slots.js';
 import type { Clock } from '../../src/domain/shared/clock.js';
 import { describeBrowser } from './helpers/browser.js';
-import { windowScreen } from './helpers/services.js';
+import { recordOnWindowScreen, windowScreen } from './helpers/services.js';
 import { browserSuite } from './helpers/suite.js';
 
 /**
@@ -91,14 +91,7 @@ describeBrowser('一网通办 window screen on the seeded demo: today\'s queue a
     expect(await db.selectFrom('service_tickets').select(['status', 'started_at']).where('id', '=', called.id).executeTakeFirstOrThrow()).toMatchObject({ status: 'serving', started_at: expect.any(String) });
     await staff.getByTestId('record-form').waitFor();
     expect(await staff.getByTestId('record-item').inputValue()).toBe(called.item_id);
-    if (!(await staff.getByTestId('record-name').inputValue())) await staff.getByTestId('record-name').fill('陈建国');
-    await staff.getByTestId('record-id').fill(withCheckDigit('31010519800412003'));
-    const materials = staff.getByTestId('material');
-    for (let i = 0; i < (await materials.count()); i++) await materials.nth(i).getByTestId('material-received').check();
-    await staff.getByTestId('record-submit').tap();
-    const record = staff.getByTestId('record');
-    await record.waitFor();
-    const recordNumber = (await record.getAttribute('data-number'))!;
+    const recordNumber = await recordOnWindowScreen(staff, { idNumber: withCheckDigit('31010519800412003'), nameIfEmpty: '陈建国' });
     const complete = staff.getByTestId('record-complete');
     const decided = (await complete.count()) ? 'completed' : 'handed_off';
     await (decided === 'completed' ? complete : staff.getByTestId('record-hand-off')).tap();

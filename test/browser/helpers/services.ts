@@ -1,6 +1,6 @@
 import { seedServicesDemo } from '../../../src/domain/demo/seed-services.js';
 import { systemClock } from '../../../src/domain/shared/clock.js';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD, newContext, pageProblems, signInThroughForm } from './browser.js';
 import type { RunningServer } from './server.js';
 
@@ -67,4 +67,26 @@ export async function windowScreen(browser: Browser, baseUrl: string, username =
   await staff.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
   await staff.goto('/services/window');
   return { tablet, staff, staffProblems };
+}
+
+/**
+ * On the window screen, the 办件 of the ticket being served: the applicant's name where the booking
+ * gave none, the ID number, every material ticked received (by touch, as on the tablet); then
+ * submitted. Answers the new record's number.
+ */
+export async function recordOnWindowScreen(staff: Page, o: { idNumber: string; nameIfEmpty?: string }): Promise<string> {
+  await staff.getByTestId('record-form').waitFor();
+  const name = staff.getByTestId('record-name');
+  if (o.nameIfEmpty && !(await name.inputValue())) await name.fill(o.nameIfEmpty);
+  await staff.getByTestId('record-id').fill(o.idNumber);
+  const materials = staff.getByTestId('material');
+  for (let i = 0; i < (await materials.count()); i++) {
+    const received = materials.nth(i).getByTestId('material-received');
+    await received.tap();
+    if (!(await received.isChecked())) throw new Error(`material ${i + 1}: not ticked received after a tap`);
+  }
+  await staff.getByTestId('record-submit').tap();
+  const record = staff.getByTestId('record');
+  await record.waitFor();
+  return (await record.getAttribute('data-number'))!;
 }

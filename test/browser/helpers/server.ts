@@ -13,6 +13,7 @@ import { type Clock, systemClock } from '../../../src/domain/shared/clock.js';
 import { buildApp } from '../../../src/server/app.js';
 import type { Deps } from '../../../src/server/deps.js';
 import { ensureWebBuiltForTests } from './web-build.js';
+import { readTemplates } from '../../helpers/db-templates.js';
 import { testLogOptions } from '../../helpers/test-logs.js';
 
 export interface RunningServer {
@@ -35,6 +36,9 @@ export async function startServer(env: Record<string, string> = {}, o: ServerOpt
   const webDir = await ensureWebBuiltForTests();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-browser-'));
   const config = readConfig({ DATA_DIR: dir, LOG_LEVEL: 'info', ...env });
+  // The run's migrated template copied in (migrating a file, each step synced, took ~2 s a server).
+  const template = readTemplates()?.sqlite.migrated;
+  if (template && config.database.kind === 'sqlite') fs.copyFileSync(template, config.database.file);
   const handle = createDatabase(config.database);
   await migrateToLatest(handle.db);
   await seedDemo(handle.db, systemClock);

@@ -51,7 +51,8 @@ describeBrowser('一网通办 window screen on the seeded demo: today\'s queue a
 
     const { tablet, staff, staffProblems } = await windowScreen(suite.browser, suite.server.url, clerk.username);
     await staff.getByTestId('window-page').waitFor();
-    expect(await staff.getByTestId('window-point').inputValue()).toBe(clerk.pointId);
+    // The point is chosen once the clerk's points have loaded (the page shows before they do).
+    await expect.poll(() => staff.getByTestId('window-point').inputValue()).toBe(clerk.pointId);
 
     // Today's queue and bookings (booked, checked in, no-shows, cancelled), as the database has them.
     const waitingNow = () => db.selectFrom('service_tickets').selectAll().where('point_id', '=', clerk.pointId).where('day', '=', today).where('status', '=', 'waiting').execute();

@@ -7,9 +7,7 @@ import { readConfig } from '../config.js';
 import { DB_IMAGE, dumpDatabase, restoreDatabase } from '../db/backup.js';
 import { createDatabase } from '../db/index.js';
 import { sql } from 'kysely';
-import { verifyAuditChain } from '../domain/audit/verify-audit.js';
-import { verifyChain } from '../domain/cases/verify-chain.js';
-import type { Db } from '../db/index.js';
+import { type ChainsReport, verifyAllChains } from '../domain/audit/verify-all.js';
 import { createFileStore, type FileStore } from '../domain/storage/index.js';
 import { openContext } from './context.js';
 
@@ -93,26 +91,6 @@ export async function backup(folder: string): Promise<BackupManifest> {
   return manifest;
 }
 
-export interface VerifyReport {
-  ok: boolean;
-  lines: string[];
-}
-
-/** Every case-event chain and the audit chain, as `closeloop audit verify` checks them. */
-export async function verifyChains(db: Db): Promise<VerifyReport> {
-  const lines: string[] = [];
-  let ok = true;
-  for (const s of await db.selectFrom('subdistricts').select(['id', 'code', 'name']).orderBy('code').execute()) {
-    const r = await verifyChain(db, s.id);
-    ok &&= r.ok;
-    lines.push(r.ok ? `✓ ${s.code} ${s.name}: ${r.events} events, chain intact` : `✗ ${s.code} ${s.name}: first broken link at seq ${r.broken!.seq} — ${r.broken!.problem}`);
-  }
-  const a = await verifyAuditChain(db);
-  ok &&= a.ok;
-  lines.push(a.ok ? `✓ audit log: ${a.entries} entries, chain intact` : `✗ audit log: first broken link at seq ${a.broken!.seq} — ${a.broken!.problem}`);
-  return { ok, lines };
-}
-
 async function isEmpty(): Promise<boolean> {
   const config = readConfig();
   if (config.database.kind === 'sqlite' && !fs.existsSync(config.database.file)) return true;
@@ -132,7 +110,7 @@ async function isEmpty(): Promise<boolean> {
  * configured (empty) database, puts the files back, applies any newer migrations, then verifies
  * every hash chain on the restored copy.
  */
-export async function restore(folder: string): Promise<VerifyReport> {
+export async function restore(folder: string): Promise<ChainsReport> {
   const config = readConfig();
   const manifest = JSON.parse(fs.readFileSync(path.join(folder, MANIFEST), 'utf8')) as BackupManifest;
   if (manifest.format !== FORMAT) throw new Error(`Unknown backup format ${manifest.format}`);
@@ -151,7 +129,7 @@ export async function restore(folder: string): Promise<VerifyReport> {
   if (files.count !== manifest.files.count) throw new Error(`Restored ${files.count} files, the manifest lists ${manifest.files.count}`);
   const ctx = await openContext();
   try {
-    return await verifyChains(ctx.handle.db);
+    return await verifyAllChains(ctx.handle.db);
   } finally {
     await ctx.destroy();
   }

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { verifyAuditChain } from '../domain/audit/verify-audit.js';
-import { verifyChain } from '../domain/cases/verify-chain.js';
+import { verifyAllChains } from '../domain/audit/verify-all.js';
 import { LIFECYCLE_DOC_PATH, renderLifecycleDoc } from '../domain/cases/lifecycle-doc.js';
 import { openContext } from './context.js';
 
@@ -16,32 +15,9 @@ export function registerCaseCommands(program: Command) {
     .action(async (opts: { subdistrict?: string }) => {
       const ctx = await openContext();
       try {
-        let q = ctx.handle.db.selectFrom('subdistricts').select(['id', 'code', 'name']).orderBy('code');
-        if (opts.subdistrict) q = q.where('code', '=', opts.subdistrict);
-        const subs = await q.execute();
-        if (!subs.length) throw new Error(`Unknown subdistrict code ${opts.subdistrict}`);
-        let broken = 0;
-        for (const s of subs) {
-          const r = await verifyChain(ctx.handle.db, s.id);
-          if (r.ok) {
-            console.log(`${pc.green('✓')} ${s.code} ${s.name}: ${r.events} events, chain intact`);
-          } else {
-            broken++;
-            const b = r.broken!;
-            console.log(`${pc.red('✗')} ${s.code} ${s.name}: first broken link at seq ${b.seq}${b.eventId ? ` (event ${b.eventId})` : ''} — ${b.problem}: ${b.detail}`);
-          }
-        }
-        if (!opts.subdistrict) {
-          const a = await verifyAuditChain(ctx.handle.db);
-          if (a.ok) {
-            console.log(`${pc.green('✓')} audit log: ${a.entries} entries, chain intact`);
-          } else {
-            broken++;
-            const b = a.broken!;
-            console.log(`${pc.red('✗')} audit log: first broken link at seq ${b.seq}${b.entryId ? ` (entry ${b.entryId})` : ''} — ${b.problem}: ${b.detail}`);
-          }
-        }
-        if (broken) process.exitCode = 3;
+        const r = await verifyAllChains(ctx.handle.db, { subdistrictCode: opts.subdistrict });
+        for (const l of r.lines) console.log(l.startsWith('✓') ? `${pc.green('✓')}${l.slice(1)}` : `${pc.red('✗')}${l.slice(1)}`);
+        if (!r.ok) process.exitCode = 3;
       } finally {
         await ctx.handle.destroy();
       }

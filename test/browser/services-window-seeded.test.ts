@@ -1,27 +1,11 @@
 /// <reference lib="dom" />
 import { expect, it } from 'vitest';
-import type { Db } from '../../src/db/index.js';
-import { addDays, shanghaiDate } from '../../src/domain/calendar/office-hours.js';
-import { isWorkingDay, overrideMap } from '../../src/domain/calendar/working-days.js';
+import { shanghaiDate } from '../../src/domain/calendar/office-hours.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { compareQueue } from '../../src/domain/service-queue/tickets.js';
-import { isoWeekday, slotInstant } from '../../src/domain/service-queue/slots.js';
-import type { Clock } from '../../src/domain/shared/clock.js';
 import { describeBrowser } from './helpers/browser.js';
-import { recordOnWindowScreen, windowScreen } from './helpers/services.js';
+import { midMorning, recordOnWindowScreen, windowScreen } from './helpers/services.js';
 import { browserSuite } from './helpers/suite.js';
-
-/**
- * The server's clock: 10:30 Shanghai on the next working weekday, running at real speed from
- * there, so the seeded front office is mid-morning whatever the hour of the run.
- */
-async function midMorning(db: Db): Promise<Clock> {
-  const overrides = overrideMap(await db.selectFrom('calendar_overrides').select(['date', 'kind', 'subdistrict_id']).where('subdistrict_id', 'is', null).execute());
-  let day = addDays(shanghaiDate(new Date()), 1);
-  while (isoWeekday(day) > 5 || !isWorkingDay(day, overrides)) day = addDays(day, 1);
-  const offset = slotInstant(day, '10:30').getTime() - Date.now();
-  return { now: () => new Date(Date.now() + offset) };
-}
 
 describeBrowser('一网通办 window screen on the seeded demo: today\'s queue and bookings as the database has them, then one ticket called, served and finished', () => {
   const suite = browserSuite({}, { clock: midMorning, services: true });

@@ -1,13 +1,29 @@
+import type { Db } from '../../../src/db/index.js';
+import { addDays, shanghaiDate } from '../../../src/domain/calendar/office-hours.js';
+import { isWorkingDay, overrideMap } from '../../../src/domain/calendar/working-days.js';
 import { seedServicesDemo } from '../../../src/domain/demo/seed-services.js';
-import { systemClock } from '../../../src/domain/shared/clock.js';
+import { isoWeekday, slotInstant } from '../../../src/domain/service-queue/slots.js';
+import type { Clock } from '../../../src/domain/shared/clock.js';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD, newContext, pageProblems, signInThroughForm } from './browser.js';
 import type { RunningServer } from './server.js';
 
+/**
+ * The server's clock: 10:30 Shanghai on the next working weekday, running at real speed from
+ * there, so the seeded front office is mid-morning whatever the hour of the run.
+ */
+export async function midMorning(db: Db): Promise<Clock> {
+  const overrides = overrideMap(await db.selectFrom('calendar_overrides').select(['date', 'kind', 'subdistrict_id']).where('subdistrict_id', 'is', null).execute());
+  let day = addDays(shanghaiDate(new Date()), 1);
+  while (isoWeekday(day) > 5 || !isWorkingDay(day, overrides)) day = addDays(day, 1);
+  const offset = slotInstant(day, '10:30').getTime() - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
+}
+
 /** The 一网通办 demo (catalogue, grids, network, window staff) on the browser server, once. */
 export async function ensureServicesDemo(server: RunningServer): Promise<void> {
   const seeded = await server.db.selectFrom('service_categories').select('id').limit(1).executeTakeFirst();
-  if (!seeded) await seedServicesDemo(server.db, systemClock, { password: DEMO_PASSWORD });
+  if (!seeded) await seedServicesDemo(server.db, server.clock, { password: DEMO_PASSWORD });
 }
 
 /** The point a window clerk staffs and a direct (直接受理) item it offers, with every material received. */

@@ -15,6 +15,7 @@ export const QUEUE_REASONS_ZH: Pattern[] = [
   [/^the record belongs to another ticket$/, '该办件已关联其他号码'],
   [/^must not be after to$/, '开始日期不能晚于结束日期'],
   [/^at most (\d+) days$/, (m) => `最多 ${m[1]} 天`],
+  [/^must be a whole number from (\d+) to (\d+)$/, (m) => `须为 ${m[1]} 至 ${m[2]} 之间的整数`],
   [/^not a mobile number/, '不是有效的手机号码（1 开头的 11 位数字）'],
   [/^a ticket prefix is one or two capital letters$/, '号码前缀为一至两个大写字母'],
   [/^not a booking code$/, '不是有效的预约码'],

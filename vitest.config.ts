@@ -1,40 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
-const BROWSER = 'test/browser/**/*.test.ts';
-
 export default defineConfig({
   test: {
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     // A log folder per run; its teardown fails the run if any server log names a demo phone or ID number.
     // Template databases every test copies instead of migrating its own (test/helpers/db-templates.ts).
     globalSetup: ['./test/global/log-audit.ts', './test/global/db-templates.ts'],
     pool: 'forks',
     // Each fork runs file after file with the modules it has loaded: importing the app afresh for every
     // file cost ~2.5 s a file. So no test may leave process-wide state behind: what a file changes
-    // (environment variables, timers, spies, module-level registries) it puts back. (Set here: a
-    // project's own poolOptions do not change isolation.)
-    isolate: false,
+    // (environment variables, timers, spies, module-level registries) it puts back.
     poolOptions: { forks: { maxForks: 2, minForks: 1, isolate: false } },
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ['default', './scripts/summary-reporter.ts'],
-    projects: [
-      {
-        extends: true,
-        test: {
-          name: 'node',
-          include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-          exclude: [BROWSER],
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'browser',
-          // A project of its own so that browser files share forks with browser files only: a browser
-          // file that followed the API suites in their fork ran ~20 % slower.
-          include: [BROWSER],
-        },
-      },
-    ],
   },
 });

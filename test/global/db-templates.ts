@@ -8,8 +8,6 @@ import {
   adminQuery, databaseUrl, type DbTemplates, postgresReachable, TEMPLATES_ENV,
 } from '../helpers/db-templates.js';
 
-const RUN_KEY = Symbol.for('closeloop.test.dbTemplates');
-
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** The schema the PostgreSQL templates (and so every copy) keep their tables in. */
 const PG_SCHEMA = 'closeloop_test';
@@ -38,10 +36,6 @@ async function postgresTemplate(name: string): Promise<void> {
 
 /** Builds this run's template databases (see test/helpers/db-templates.ts) and drops them after the run. */
 export default async function setup() {
-  // Once per run, though vitest calls a global setup once per project (see test/global/log-audit.ts).
-  const g = globalThis as { [RUN_KEY]?: true };
-  if (g[RUN_KEY]) return;
-  g[RUN_KEY] = true;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-db-templates-'));
   const templates: DbTemplates = { sqlite: { migrated: path.join(dir, 'migrated.db') } };
   const pgNames: string[] = [];
@@ -60,7 +54,6 @@ export default async function setup() {
   process.env[TEMPLATES_ENV] = JSON.stringify(templates);
 
   async function teardown() {
-    delete g[RUN_KEY];
     for (const name of pgNames) await adminQuery(PG_URL, `drop database if exists ${name} with (force)`).catch(() => {});
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -8,8 +8,6 @@ import { DEMO_PASSWORD } from '../../src/domain/demo/seed-demo.js';
 import { ManualClock } from '../../src/domain/shared/clock.js';
 import { TEST_LOG_DIR_ENV } from '../helpers/test-logs.js';
 
-const RUN_KEY = Symbol.for('closeloop.test.logAudit');
-
 const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
 const ID_NUMBER = /(?<!\d)\d{17}[\dXx](?!\d)/g;
 
@@ -57,15 +55,9 @@ export function findNumbersInLogs(dir: string, numbers: Set<string>): string[] {
  * demo's phone and ID numbers and fails the run on any hit.
  */
 export default function setup() {
-  // vitest runs a global setup once per project (test/browser is a project of its own): the first
-  // makes the run's folder and audits it at the end, the others leave it to that one.
-  const g = globalThis as { [RUN_KEY]?: string };
-  if (g[RUN_KEY]) return;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-test-logs-'));
-  g[RUN_KEY] = dir;
   process.env[TEST_LOG_DIR_ENV] = dir;
   return async () => {
-    delete g[RUN_KEY];
     const files = fs.readdirSync(dir);
     const numbers = await demoPersonalNumbers();
     if (numbers.size === 0) throw new Error('log audit: the demo holds no phone or ID numbers — the audit would prove nothing');

@@ -8,7 +8,8 @@ import '../../src/jobs/index.js';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
 import { uploadPhoto } from '../api/cases-helpers.js';
-import { itemByName, servicesContext } from '../services/helpers.js';
+import { windowPoints } from '../../src/domain/service-network/window-points.js';
+import { actorOf, itemByName, servicesContext } from '../services/helpers.js';
 import { visit } from '../../scripts/bench/services-visit.js';
 
 /**
@@ -151,15 +152,8 @@ describe('the statements of a front-office visit and the per-subdistrict 一网�
     const db = ctx.handle.db;
     const cadre = await signInAs(ctx.app, 'cadre01');
     const leader = await signInAs(ctx.app, 'leader');
-    const staffed = await db
-      .selectFrom('service_point_staff')
-      .innerJoin('users', 'users.id', 'service_point_staff.user_id')
-      .innerJoin('service_points', 'service_points.id', 'service_point_staff.point_id')
-      .select(['service_points.id', 'service_points.subdistrict_id'])
-      .where('users.username', '=', 'cadre01')
-      .where('service_points.status', '=', 'built')
-      .orderBy('service_points.code')
-      .executeTakeFirstOrThrow();
+    const [window] = await windowPoints(db, await actorOf(ctx, 'cadre01'));
+    const staffed = { id: window!.id, subdistrict_id: window!.subdistrictId };
     const item = await itemByName(ctx, '居住证签注');
     // A session with room at the cadre's window, from the public page.
     const slots = await ctx.app.inject({ url: `/api/public/slots?pointId=${staffed.id}&itemId=${item.id}&days=7` });

@@ -1,6 +1,6 @@
 import type { Db } from '../../../src/db/index.js';
 import { addDays, shanghaiDate } from '../../../src/domain/calendar/office-hours.js';
-import { isWorkingDay, overrideMap } from '../../../src/domain/calendar/working-days.js';
+import { isWorkingDay, loadOverrides } from '../../../src/domain/calendar/working-days.js';
 import { seedServicesDemo } from '../../../src/domain/demo/seed-services.js';
 import { isoWeekday, slotInstant } from '../../../src/domain/service-queue/slots.js';
 import type { Clock } from '../../../src/domain/shared/clock.js';
@@ -13,8 +13,8 @@ import type { RunningServer } from './server.js';
  * there, so the seeded front office is mid-morning whatever the hour of the run.
  */
 export async function midMorning(db: Db): Promise<Clock> {
-  const overrides = overrideMap(await db.selectFrom('calendar_overrides').select(['date', 'kind', 'subdistrict_id']).where('subdistrict_id', 'is', null).execute());
   let day = addDays(shanghaiDate(new Date()), 1);
+  const overrides = await loadOverrides(db, day, addDays(day, 60), null);
   while (isoWeekday(day) > 5 || !isWorkingDay(day, overrides)) day = addDays(day, 1);
   const offset = slotInstant(day, '10:30').getTime() - Date.now();
   return { now: () => new Date(Date.now() + offset) };

@@ -4,6 +4,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
 import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
+import { binRoomsOpenAllDay } from './helpers/field-phone.js';
 import { clickNav } from './helpers/nav.js';
 
 type Room = { id: string; lat: number; lng: number; name: string };
@@ -14,10 +15,7 @@ describeBrowser('field app without a position: manual position with a reason, of
 
   beforeAll(async () => {
     const c = await suite.server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
-    rooms = await suite.server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'name']).where('committee_id', '=', c.committee_id!).where('kind', '=', 'bin_room').orderBy('id').execute();
-    // Today's route lists a bin room only while one of its disposal windows is still ahead today:
-    // open the committee's rooms all day, so the tests do not depend on the hour they run at.
-    await suite.server.db.updateTable('sites').set({ disposal_hours: JSON.stringify([['00:00', '23:59']]) }).where('id', 'in', rooms.map((r) => r.id)).execute();
+    rooms = await binRoomsOpenAllDay(suite.server.db, c.committee_id!);
   });
 
   /** A phone as inside WeChat's browser: location refused at once, and no Storage API. */

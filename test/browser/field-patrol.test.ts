@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
 import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg, fieldHome } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
+import { binRoomsOpenAllDay } from './helpers/field-phone.js';
 
 
 const jpeg = (r: number, g: number, b: number) => solidJpeg(r, g, b, 320, 240);
@@ -17,8 +18,7 @@ describeBrowser('field app: check-in and a failed inspection on the phone layout
   }
 
   it("checks in at a bin room from today's route with GPS (accuracy shown) and a camera photo", async () => {
-    const committee = await cadreCommittee();
-    const room = await suite.server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'name']).where('committee_id', '=', committee).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
+    const room = (await binRoomsOpenAllDay(suite.server.db, await cadreCommittee()))[0]!;
     const here = offsetMetres({ lat: room.lat, lng: room.lng }, 15, 90);
     const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: here.lat, longitude: here.lng, accuracy: 12 }, permissions: ['geolocation'] });
     const page = await ctx.newPage();

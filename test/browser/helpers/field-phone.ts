@@ -1,5 +1,6 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { Db } from '../../../src/db/index.js';
 import { offsetMetres } from '../../../src/domain/geo/haversine.js';
 import { DEMO_PASSWORD, eventually, newContext, PHONE, signInThroughForm } from './browser.js';
 
@@ -36,4 +37,15 @@ export async function apiSession(baseUrl: string, username: string) {
     const r = await fetch(`${baseUrl}${url}`, { method, headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
     return { status: r.status, json: (await r.json()) as any };
   };
+}
+
+/**
+ * Today's route lists a bin room only while one of its disposal windows is still ahead today (the
+ * demo's close at 20:00 Shanghai): opens the committee's bin rooms all day, so a test that finds a
+ * room on the route does not depend on the hour it runs at. Returns the rooms, in id order.
+ */
+export async function binRoomsOpenAllDay(db: Db, committeeId: string) {
+  const rooms = await db.selectFrom('sites').select(['id', 'lat', 'lng', 'name']).where('committee_id', '=', committeeId).where('kind', '=', 'bin_room').orderBy('id').execute();
+  await db.updateTable('sites').set({ disposal_hours: JSON.stringify([['00:00', '23:59']]) }).where('id', 'in', rooms.map((r) => r.id)).execute();
+  return rooms;
 }

@@ -289,10 +289,15 @@ for (const dialect of DIALECTS) {
       expect(atTerminals.length).toBeGreaterThan(0);
       for (const f of atTerminals) {
         expect(f.tickets).toBe(0);
-        expect(f.serviceMedianS!).toBeGreaterThan(120);
-        expect(f.serviceMedianS!).toBeLessThan(300);
+        expect(f.serviceMedianS!).toBeGreaterThan(0);
       }
       const sessions = await db.selectFrom('service_terminal_sessions').select(['outcome', 'started_at', 'finished_at']).where('subdistrict_id', '=', hq.id).execute();
+      // About three minutes: the median over all completed sessions. (One terminal's day can hold
+      // two sessions, on a weekend evening; their median says nothing of the terminals.)
+      const lengths = sessions.filter((x) => x.outcome === 'done').map((x) => (Date.parse(x.finished_at) - Date.parse(x.started_at)) / 1000).sort((a, b) => a - b);
+      expect(lengths.length).toBeGreaterThan(100);
+      expect(lengths[Math.floor(lengths.length / 2)]!).toBeGreaterThan(120);
+      expect(lengths[Math.floor(lengths.length / 2)]!).toBeLessThan(300);
       const walkedAway = sessions.filter((x) => x.outcome === 'abandoned').length / sessions.length;
       expect(walkedAway).toBeGreaterThan(0.02);
       expect(walkedAway).toBeLessThan(0.2);

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/index.js';
-import { transactionCommittingWithLast } from '../db/pg-pipelined-transaction.js';
 import { prepared, preparedInsert } from '../db/prepared.js';
 import type { Actor } from '../domain/auth/actor.js';
 import { canonicalJson } from '../domain/cases/hash-chain.js';
@@ -47,15 +46,13 @@ export async function idempotentWrite<T>(
   req: FastifyRequest,
   reply: FastifyReply,
   actor: Actor,
-  opts: { route: string; status?: number; lastStatementCommits?: boolean },
+  opts: { route: string; status?: number },
   work: (trx: Db) => Promise<T>,
 ): Promise<T | unknown> {
   const status = opts.status ?? 200;
   const header = req.headers[IDEMPOTENCY_HEADER];
   if (header === undefined) {
-    // Without a key nothing follows the work in its transaction: where the route says so, the
-    // work's last statement may carry the COMMIT (db/pg-pipelined-transaction.ts).
-    const result = await (opts.lastStatementCommits ? transactionCommittingWithLast(deps.db, work) : deps.db.transaction().execute(work));
+    const result = await deps.db.transaction().execute(work);
     reply.status(status);
     return result;
   }

@@ -5,7 +5,6 @@ import { transitionCase } from '../../src/domain/cases/transition-case.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { actorOf, demoContext, type TestContext } from '../helpers/app.js';
 import type { DialectKind } from '../../src/db/index.js';
-import { transactionCommittingWithLast } from '../../src/db/pg-pipelined-transaction.js';
 
 export interface CaseFixture {
   ctx: TestContext;
@@ -57,9 +56,8 @@ export async function caseFixture(kind: DialectKind): Promise<CaseFixture> {
       } as never).execute();
       return id;
     },
-    // As the routes run them: on PostgreSQL the event's statement carries the COMMIT.
     report(actor, over = {}) {
-      return transactionCommittingWithLast(db, (trx) =>
+      return db.transaction().execute((trx) =>
         reportCase(trx, ctx.clock, actor, {
           source: 'patrol', categoryId: f.categories.A0301 as string, siteId: binRoom.id, lng: f.binRoom.lng, lat: f.binRoom.lat,
           description: '湿垃圾桶内混有塑料袋', ...over,
@@ -67,7 +65,7 @@ export async function caseFixture(kind: DialectKind): Promise<CaseFixture> {
       );
     },
     act(actor, caseId, input) {
-      return transactionCommittingWithLast(db, (trx) => transitionCase(trx, ctx.clock, actor, caseId, input));
+      return db.transaction().execute((trx) => transitionCase(trx, ctx.clock, actor, caseId, input));
     },
   };
   return f;

@@ -2,12 +2,11 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/index.js';
-import { COMMITS_TRANSACTION, transactionCommittingWithLast } from '../../src/db/pg-pipelined-transaction.js';
 import { DIALECTS, testDatabase } from '../helpers/db.js';
 
 /**
  * Transactions on the engines as the product opens them. On PostgreSQL a transaction's BEGIN is
- * pipelined with its first statement when that is a read (src/db/pg-pipelined-transaction.ts): the
+ * pipelined with its first statement when that is a read (src/db/pg-pipelined-begin.ts): the
  * transaction must still hold everything it did, or nothing.
  */
 describe.each(DIALECTS)('transactions [%s]', (kind) => {
@@ -90,48 +89,5 @@ describe.each(DIALECTS)('transactions [%s]', (kind) => {
     };
     expect(await shapeOf('read')).toContain('B');
     expect(await shapeOf('write')).toEqual([]);
-  });
-  describe.runIf(kind === 'postgres')('COMMIT with the last statement', () => {
-    const last = (text: string) => ({ sql: `${text}${COMMITS_TRANSACTION}` });
-
-    it('goes out right behind the statement, before its answer, and the write is committed', async () => {
-      wire.length = 0;
-      await transactionCommittingWithLast(h.db, async (trx) => {
-        await sql`select ${1}::integer as one`.execute(trx);
-        await sql.raw(last(`insert into pipelined_probe (k, n) values ('committed-with-last', 1)`).sql).execute(trx);
-      });
-      const commit = wire.indexOf('Q:commit');
-      const insert = wire.findIndex((w) => w.startsWith('Q:insert'));
-      expect(insert).toBeGreaterThanOrEqual(0);
-      expect(commit).toBeGreaterThan(insert);
-      expect(wire.slice(insert, commit)).not.toContain('received');
-      expect(Number(await count('committed-with-last'))).toBe(1);
-    });
-
-    it('undoes the whole transaction when that statement fails', async () => {
-      await expect(
-        transactionCommittingWithLast(h.db, async (trx) => {
-          await sql`insert into pipelined_probe (k, n) values ('before-failed-last', 1)`.execute(trx);
-          await sql.raw(last(`select 1 / (select count(*) from pipelined_probe where k = 'nothing')::integer`).sql).execute(trx);
-        }),
-      ).rejects.toMatchObject({ code: '22012' });
-      expect(Number(await count('before-failed-last'))).toBe(0);
-    });
-
-    it('refuses a statement after it: that statement never reaches the server', async () => {
-      await expect(
-        transactionCommittingWithLast(h.db, async (trx) => {
-          await sql.raw(last(`insert into pipelined_probe (k, n) values ('last-then-more', 1)`).sql).execute(trx);
-          await sql`insert into pipelined_probe (k, n) values ('after-last', 1)`.execute(trx);
-        }),
-      ).rejects.toThrow(/after the one that commits/);
-      expect(Number(await count('after-last'))).toBe(0);
-      // What the committing statement wrote was committed with it.
-      expect(Number(await count('last-then-more'))).toBe(1);
-      // The connection is clean for the next transaction.
-      await h.db.transaction().execute(async (trx) => {
-        await sql`select ${2}::integer as two`.execute(trx);
-      });
-    });
   });
 });

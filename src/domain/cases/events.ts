@@ -1,7 +1,6 @@
 import { CompiledQuery, PostgresAdapter } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { nameStatement } from '../../db/pg-named-statements.js';
-import { COMMITS_TRANSACTION, mayCommitWithLast } from '../../db/pg-pipelined-transaction.js';
 import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { CASE_PHOTO_PURPOSES, CaseEventTable, CaseStatus } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
@@ -96,8 +95,8 @@ export interface CaseWrite {
  * Keyed by the case write's SQL (or none) and the number of photo links.
  */
 const pgAppendSql = new Map<string, string>();
-function pgAppend(caseSql: string | null, offset: number, photos: number, commits: boolean): string {
-  const key = `${photos}\u0000${commits}\u0000${caseSql ?? ''}`;
+function pgAppend(caseSql: string | null, offset: number, photos: number): string {
+  const key = `${photos}\u0000${caseSql ?? ''}`;
   let text = pgAppendSql.get(key);
   if (text) return text;
   let n = offset;
@@ -115,11 +114,7 @@ function pgAppend(caseSql: string | null, offset: number, photos: number, commit
     ' returning seq, prev_hash, hash), ',
     `ev as (insert into case_events (${BOUND_EVENT_COLUMNS.join(', ')}, seq, prev_hash, hash) select ${values.join(', ')}, h.seq, h.prev_hash, h.hash from h returning id)`,
     photos ? `, ph as (insert into case_photos (${PHOTO_COLUMNS.join(', ')}) select x.* from ev cross join lateral (values ${links.join(', ')}) as x(${PHOTO_COLUMNS.join(', ')}))` : '',
-    // Committing the transaction (COMMITS_TRANSACTION), a stale case write must fail the statement,
-    // not leave it without effect: the COMMIT sent behind it then rolls the whole transaction back.
-    // 1 / 0 raises division_by_zero (22012) exactly when the head did not move.
-    commits ? ' select (select seq from h) as seq, (select hash from h) as hash, 1 / (select count(*) from h)::integer as moved' : ' select h.seq, h.hash from h',
-    commits ? COMMITS_TRANSACTION : '',
+    ' select h.seq, h.hash from h',
   ].join('');
   if (!text.includes(eventId)) throw new Error('append statement without its event id');
   nameStatement(text);
@@ -131,11 +126,9 @@ function pgAppend(caseSql: string | null, offset: number, photos: number, commit
  * Appends an event to the case history and to the subdistrict's hash chain, with its photo links.
  * Must run inside the transaction that makes the change it records; events are never updated or
  * deleted. Call it LAST in the transaction: on PostgreSQL it locks the subdistrict's chain head
- * until commit, and every other transition of the subdistrict waits for that lock. `last`: nothing
- * of the caller follows it in the transaction; where the transaction's owner agrees
- * (transactionCommittingWithLast), the COMMIT goes out with it (db/pg-pipelined-transaction.ts).
+ * until commit, and every other transition of the subdistrict waits for that lock.
  */
-export async function appendCaseEvent(trx: Db, clock: Clock, e: NewCaseEvent, caseWrite?: CaseWrite, opts: { last?: boolean } = {}) {
+export async function appendCaseEvent(trx: Db, clock: Clock, e: NewCaseEvent, caseWrite?: CaseWrite) {
   const at = clock.now().toISOString();
   const id = newId();
   // Integrations' webhooks hear of a public change in its own transaction (before the chain head
@@ -167,22 +160,14 @@ export async function appendCaseEvent(trx: Db, clock: Clock, e: NewCaseEvent, ca
   if (isPostgres(trx)) {
     const parts = eventHashParts(fields);
     const before = caseWrite?.parameters ?? [];
-    // The caller's last statement, in a transaction whose owner lets it commit: COMMIT rides with it.
-    const commits = opts.last === true && mayCommitWithLast(trx);
-    const text = pgAppend(caseWrite?.sql ?? null, before.length, links.length, commits);
+    const text = pgAppend(caseWrite?.sql ?? null, before.length, links.length);
     const args = [
       ...before, e.subdistrictId, GENESIS_HASH, parts.head, parts.tail, at,
       ...BOUND_EVENT_COLUMNS.filter((c) => c !== 'subdistrict_id' && c !== 'at').map((c) => fields[c]),
       ...links.flatMap((l) => PHOTO_COLUMNS.filter((c) => c !== 'event_id').map((c) => l[c])),
     ];
-    let head: { seq: number | null; hash: string | null } | undefined;
-    try {
-      head = (await trx.executeQuery<{ seq: number | null; hash: string | null }>(CompiledQuery.raw(text, args))).rows[0];
-    } catch (err) {
-      if (commits && (err as { code?: string }).code === '22012') throw caseWrite ? stale() : new Error(`chain head of ${e.subdistrictId} did not move`);
-      throw err;
-    }
-    if (!head || head.seq === null || head.hash === null) {
+    const head = (await trx.executeQuery<{ seq: number; hash: string }>(CompiledQuery.raw(text, args))).rows[0];
+    if (!head) {
       if (caseWrite) throw stale();
       throw new Error(`chain head of ${e.subdistrictId} did not move`);
     }

@@ -147,6 +147,6 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
       committeeId: row.committee_id,
       photos: [...input.photoIds.map((photoId) => ({ photoId, purpose: 'before' as const })), ...input.afterPhotoIds.map((photoId) => ({ photoId, purpose: 'after' as const }))],
     },
-  }, undefined, { last: true });
+  });
   return caseDto(row);
 }

@@ -207,7 +207,7 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
     actor: eventActor(actor), deviceAt: input.deviceAt ?? null, gps: input.gps ?? null,
     note, photoIds, changes, keysVersion,
     links: { committeeId: c.committee_id, photos: photoIds.map((photoId) => ({ photoId, purpose: input.action === 'handle' ? 'after' : 'evidence' })) },
-  }, caseUpdate(db, c.id, c.version, set), { last: !(announce && !pg) });
+  }, caseUpdate(db, c.id, c.version, set));
   if (announce && !pg) await announceBadRatingCase(db, c.id);
   return caseDto(next);
 }

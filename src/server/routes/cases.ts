@@ -61,13 +61,13 @@ export const get = def({
 export const report = def({
   schema: { tags: ['cases'], summary: 'Report a problem (any source); Idempotency-Key supported', body: ReportInput },
   handler: async ({ req, reply, deps, actor }) =>
-    idempotentWrite(deps, req, reply, actor, { route: 'POST /api/cases', status: 201, lastStatementCommits: true }, (trx) => reportCase(trx, deps.clock, actor, req.body)),
+    idempotentWrite(deps, req, reply, actor, { route: 'POST /api/cases', status: 201 }, (trx) => reportCase(trx, deps.clock, actor, req.body)),
 });
 
 export const transition = def({
   schema: { tags: ['cases'], summary: 'Apply a lifecycle action; send the case version you read (409 stale_version otherwise)', params: IdParams, body: TransitionInput },
   handler: async ({ req, reply, deps, actor }) =>
-    idempotentWrite(deps, req, reply, actor, { route: 'POST /api/cases/:id/transitions', lastStatementCommits: true }, (trx) =>
+    idempotentWrite(deps, req, reply, actor, { route: 'POST /api/cases/:id/transitions' }, (trx) =>
       transitionCase(trx, deps.clock, actor, req.params.id, req.body),
     ),
 });

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig, PostgresPoolSettings } from '../config.js';
 import { migrations } from './migrations/index.js';
 import { NamedStatementClient } from './pg-named-statements.js';
-import { PipelinedBeginDialect } from './pg-pipelined-begin.js';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 import type { Database } from './schema.js';
@@ -75,8 +74,6 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     max: settings.max,
     // Hot-path queries (db/prepared.ts) as named statements: parsed and planned once per connection.
     Client: NamedStatementClient,
-    // Pipeline mode: a transaction's BEGIN goes out with its first statement (pg-pipelined-begin.ts).
-    pipeline: true,
     // Set on every connection at start-up: a query stuck behind a lock or running away fails fast
     // (answered 503 Retry-After by the server) instead of holding a request and a connection.
     statement_timeout: settings.statementTimeoutMs || undefined,
@@ -86,7 +83,7 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
   });
   // An idle pooled connection the server dropped (restart, failover) must not crash the process.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PipelinedBeginDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', schema: config.schema, pool, destroy: () => db.destroy() };
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendCaseEvent } from '../../src/domain/cases/events.js';
+import { caseUpdate } from '../../src/domain/cases/hot-queries.js';
 import { type ChainedEvent, eventHash, eventHashParts, GENESIS_HASH } from '../../src/domain/cases/hash-chain.js';
 import { verifyChain } from '../../src/domain/cases/verify-chain.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
@@ -66,6 +67,26 @@ for (const dialect of DIALECTS) {
         { numRuns: 40 },
       );
       expect(await verifyChain(db(), sub)).toMatchObject({ ok: true, events: 40, broken: null });
+    });
+
+    it('a stale case write undoes the whole transaction: what it wrote before, the event, the head', async () => {
+      const c = await f.report(f.actors.patrol1);
+      const headBefore = await db().selectFrom('chain_heads').selectAll().where('subdistrict_id', '=', f.hq).executeTakeFirstOrThrow();
+      const day = `stale-${c.id}`;
+      await expect(
+        db().transaction().execute(async (trx) => {
+          // A write earlier in the same transaction (as a transition's notification is).
+          await trx.insertInto('case_number_counters').values({ subdistrict_id: f.hq, day, last: 1 }).execute();
+          // The case is at version 1: a write at version 7 is stale.
+          await appendCaseEvent(trx, f.ctx.clock, {
+            subdistrictId: f.hq, caseId: c.id, action: 'file', fromStatus: 'reported', toStatus: 'filed', actor: { userId: f.actors.operator.userId, role: 'operator' },
+          }, caseUpdate(trx, c.id, 7, { status: 'filed' }));
+        }),
+      ).rejects.toMatchObject({ code: 'stale_version' });
+      expect(await db().selectFrom('case_number_counters').select('last').where('day', '=', day).execute()).toEqual([]);
+      expect((await db().selectFrom('case_events').select('action').where('case_id', '=', c.id).execute()).map((e) => e.action)).toEqual(['report']);
+      expect(await db().selectFrom('chain_heads').selectAll().where('subdistrict_id', '=', f.hq).executeTakeFirstOrThrow()).toEqual(headBefore);
+      expect(await verifyChain(db(), f.hq)).toMatchObject({ ok: true, broken: null });
     });
 
     it('a transition at a version already moved on writes nothing: no event, no move of the head, the case as the winner left it', async () => {

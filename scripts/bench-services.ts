@@ -6,7 +6,7 @@
  * seeding is skipped; BENCH_KEEP=1 keeps the temp dir of a fresh one).
  * 1. Booking and ticket calls over HTTP against a real server on 127.0.0.1: BENCH_CLIENTS (50)
  *    concurrent clients, each the window of a committee in a subdistrict of its own (spread over
- *    the city), for BENCH_SECONDS (10) after a 2 s warm-up that is not counted, each playing
+ *    the city), for BENCH_SECONDS (10) after a 5 s warm-up (BENCH_WARMUP_SECONDS) that is not counted, each playing
  *    visits back to back (scripts/bench/services-visit.ts): the citizen lists the slots, books,
  *    cancels by the link and books again from the public page (each citizen from an address of
  *    its own behind a trusted proxy, as the public rate limit sees them); the window finds the
@@ -41,7 +41,10 @@ import { freePorts } from './bench/free-port.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const WARMUP_SECONDS = 2;
+// Steady state, as a server that has run for a while: V8 is still tiering up the hot paths (and the
+// heap still sizing itself) over the first seconds; measured from 2 s on, the server's CPU per
+// request came out about a tenth higher than from 8 s on. BENCH_WARMUP_SECONDS overrides.
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const REPEATS = Number(process.env.BENCH_REPORT_REPEATS ?? 20);
 const SUBDISTRICTS = Number(process.env.BENCH_SUBDISTRICTS ?? 215);
 const RECORDS_PER_DAY = Number(process.env.BENCH_RECORDS_PER_DAY ?? 20);

@@ -38,6 +38,10 @@ export class NamedStatementClient extends pg.Client {
           const query = new pg.Query(text, values, (err: Error | undefined, res: unknown) => (err ? reject(err) : resolve(res)));
           (query as unknown as { name: string }).name = name;
           super.query(query);
+        }).catch((err: Error) => {
+          // As pg's own promise does: a stack that leads back to the caller, not to the socket's read.
+          Error.captureStackTrace(err);
+          throw err;
         });
       }
     }

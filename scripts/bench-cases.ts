@@ -29,6 +29,7 @@ import { generateCases } from './bench/cases-data.js';
 import { httpClient } from './bench/http-client.js';
 import { productServerFlags } from './bench/server-flags.js';
 import { freePorts } from './bench/free-port.js';
+import { WARMUP_SECONDS } from './bench/warm-up.js';
 
 const PG = process.argv.includes('--pg');
 const argValue = (name: string) => {
@@ -43,10 +44,6 @@ const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
 const SUBDISTRICTS = Math.max(2, Number(process.env.BENCH_SUBDISTRICTS ?? 8));
-// Steady state, as a server that has run for a while: V8 is still tiering up the hot paths (and the
-// heap still sizing itself) over the first seconds; measured from 2 s on, the server's CPU per
-// request came out about a tenth higher than from 8 s on. BENCH_WARMUP_SECONDS overrides.
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const QUERY_REPEATS = Number(process.env.BENCH_QUERY_REPEATS ?? 30);
 const ports = await freePorts(INSTANCES);
 const PORT = ports[0]!;

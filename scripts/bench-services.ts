@@ -38,13 +38,10 @@ import { httpClient } from './bench/http-client.js';
 import { productServerFlags } from './bench/server-flags.js';
 import { CALLS, type CallName, visit } from './bench/services-visit.js';
 import { freePorts } from './bench/free-port.js';
+import { WARMUP_SECONDS } from './bench/warm-up.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-// Steady state, as a server that has run for a while: V8 is still tiering up the hot paths (and the
-// heap still sizing itself) over the first seconds; measured from 2 s on, the server's CPU per
-// request came out about a tenth higher than from 8 s on. BENCH_WARMUP_SECONDS overrides.
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const REPEATS = Number(process.env.BENCH_REPORT_REPEATS ?? 20);
 const SUBDISTRICTS = Number(process.env.BENCH_SUBDISTRICTS ?? 215);
 const RECORDS_PER_DAY = Number(process.env.BENCH_RECORDS_PER_DAY ?? 20);

@@ -27,6 +27,9 @@ describe.runIf(DIALECTS.includes('postgres') && replicaToolsAvailable)('DATABASE
     primary = createDatabase(config.database);
     await migrateToLatest(primary.db);
     await seedDemo(primary.db, systemClock);
+    // The replica answers only once it has replayed the schema and the demo (under a loaded
+    // machine that takes a while): every test starts from a caught-up replica.
+    await cluster.caughtUp();
     replica = createDatabase(config.readDatabase!);
     app = await buildApp({ db: primary.db, readDb: replica.db, dbKind: 'postgres', config, clock: systemClock as Clock }, testLogOptions('read-replica'));
     cookie = await signInAs(app, 'operator');

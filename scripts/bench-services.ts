@@ -175,10 +175,16 @@ async function callsPhase() {
     const f = fs.readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks of 10 ms
   };
+  const generatorMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   let cpuFrom = 0;
   let cpuTo = 0;
-  setTimeout(() => (cpuFrom = cpuMs()), WARMUP_SECONDS * 1000);
-  setTimeout(() => (cpuTo = cpuMs()), (WARMUP_SECONDS + SECONDS) * 1000);
+  let genFrom = 0;
+  let genTo = 0;
+  setTimeout(() => ((cpuFrom = cpuMs()), (genFrom = generatorMs())), WARMUP_SECONDS * 1000);
+  setTimeout(() => ((cpuTo = cpuMs()), (genTo = generatorMs())), (WARMUP_SECONDS + SECONDS) * 1000);
   await Promise.all(windows.map(async (w, i) => {
     while (performance.now() < until) {
       await visit({ client, cookie: cookies[i]!, pointId: w.pointId, itemId: item.id, day, starts: SESSION, measure }, seq++);
@@ -193,7 +199,7 @@ async function callsPhase() {
     log(`  ${CALLS[k]}: n=${xs.length} · p50 ${ms(pct(xs, 50))} · p95 ${ms(pct(xs, 95))} · p99 ${ms(p99)} (${ratio(p99, CALL_TARGET_MS)})`);
   }
   log(`  all calls: ${(all.length / SECONDS).toFixed(0)} calls/s, p99 ${ms(pct(all, 99))} — target ≤ ${CALL_TARGET_MS} ms: ${ratio(pct(all, 99), CALL_TARGET_MS)}; ${errors} errors`);
-  log(`  server CPU per call ${((cpuTo - cpuFrom) / Math.max(1, all.length)).toFixed(2)} ms (${CLIENTS} clients calling back to back wait, on average, for ${CLIENTS} calls' worth of it)`);
+  log(`  server CPU per call ${((cpuTo - cpuFrom) / Math.max(1, all.length)).toFixed(2)} ms (${CLIENTS} clients calling back to back wait, on average, for ${CLIENTS} calls' worth of it); the load generator's ${((genTo - genFrom) / Math.max(1, all.length)).toFixed(2)} ms`);
   if (errors) missed.push(`${errors} failed calls`);
 }
 

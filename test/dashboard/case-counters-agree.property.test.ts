@@ -2,13 +2,11 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.js';
-import type { Actor } from '../../src/domain/auth/actor.js';
 import { sweepCaseDeadlines } from '../../src/domain/cases/deadline-sweep.js';
-import { TRANSITIONS } from '../../src/domain/cases/lifecycle.js';
 import { foldPendingEvents } from '../../src/domain/dashboard/fold-events.js';
-import { DomainError } from '../../src/domain/shared/errors.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type CaseFixture, caseFixture } from '../cases/fixtures.js';
+import { randomAction } from '../cases/random-action.js';
 
 // Random walks of the lifecycle through the real transitions; afterwards the dashboard's rollups
 // and the cases' own counters must say the same thing (DOMAIN.md §4 "KPIs count cases").
@@ -76,7 +74,6 @@ for (const dialect of DIALECTS) {
       const db = f.ctx.handle.db;
       const clock = f.ctx.clock;
       const ids: string[] = [];
-      const handlerOf = (unit: string | null): Actor => (unit === f.units.handler2 ? f.actors.handler2 : f.actors.handler1);
       const seen = new Set<string>();
       await fc.assert(
         fc.asyncProperty(fc.array(cmd, { minLength: 10, maxLength: 60 }), async (cmds) => {
@@ -91,31 +88,8 @@ for (const dialect of DIALECTS) {
             } else if (ids.length) {
               // Mostly the latest few cases, so that walks go deep (rework after rework, reopen after close).
               const id = ids[ids.length - 1 - (k.pick % Math.min(3, ids.length))]!;
-              const c = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-              const rules = TRANSITIONS.filter((t) => t.from.includes(c.status) && (t.pending === undefined || t.pending === c.pending_request));
-              if (!rules.length) continue;
-              const rule = rules[k.choice % rules.length]!;
-              const who = rule.who === 'assignee' ? handlerOf(c.assigned_unit_id) : rule.roles.includes('operator') ? f.actors.operator : f.actors.patrol1;
-              const input: Record<string, unknown> = { action: rule.action, version: c.version };
-              if (rule.requires.includes('reason')) input.reason = '原因';
-              if (rule.requires.includes('note')) input.note = '说明';
-              if (rule.requires.includes('assignee')) {
-                const other = c.assigned_unit_id === f.units.handler1 ? f.units.handler2 : f.units.handler1;
-                input.unitId = rule.action === 'redispatch' ? other : k.unit ? f.units.handler2 : f.units.handler1;
-              }
-              if (rule.requires.includes('dueAt')) input.dueAt = new Date(clock.now().getTime() + 5 * 86400_000).toISOString();
-              if (rule.requires.includes('photoIds')) input.photoIds = [await f.photo(who)];
-              if (rule.requires.includes('targetCaseId')) {
-                const target = ids.find((x) => x !== id);
-                if (!target) continue;
-                input.targetCaseId = target;
-              }
-              try {
-                await f.act(who, id, input as never);
-                seen.add(rule.action);
-              } catch (e) {
-                if (!(e instanceof DomainError)) throw e;
-              }
+              const action = await randomAction(f, id, k, ids);
+              if (action) seen.add(action);
             }
           }
           while ((await foldPendingEvents(db, clock)).length);

@@ -2,14 +2,12 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.js';
-import type { Actor } from '../../src/domain/auth/actor.js';
 import { sweepCaseDeadlines } from '../../src/domain/cases/deadline-sweep.js';
-import { TRANSITIONS } from '../../src/domain/cases/lifecycle.js';
 import { foldPendingEvents, rebuildRollups } from '../../src/domain/dashboard/fold-events.js';
 import { ROLLUP_TABLES } from '../../src/domain/dashboard/grains.js';
-import { DomainError } from '../../src/domain/shared/errors.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type CaseFixture, caseFixture } from '../cases/fixtures.js';
+import { randomAction } from '../cases/random-action.js';
 
 type Cmd =
   | { kind: 'report'; self: boolean }
@@ -45,7 +43,6 @@ for (const dialect of DIALECTS) {
       const db = f.ctx.handle.db;
       const clock = f.ctx.clock;
       const ids: string[] = [];
-      const handlerOf = (unit: string | null): Actor => (unit === f.units.handler2 ? f.actors.handler2 : f.actors.handler1);
       await fc.assert(
         fc.asyncProperty(fc.array(cmd, { minLength: 5, maxLength: 40 }), async (cmds) => {
           for (const k of cmds) {
@@ -63,22 +60,7 @@ for (const dialect of DIALECTS) {
               await foldPendingEvents(db, clock, k.batch);
             } else if (ids.length) {
               const id = ids[k.pick % ids.length]!;
-              const c = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-              const rules = TRANSITIONS.filter((t) => t.from.includes(c.status) && (t.pending === undefined || t.pending === c.pending_request) && t.action !== 'merge');
-              if (!rules.length) continue;
-              const rule = rules[k.choice % rules.length]!;
-              const who = rule.who === 'assignee' ? handlerOf(c.assigned_unit_id) : rule.roles.includes('operator') ? f.actors.operator : f.actors.patrol1;
-              const input: Record<string, unknown> = { action: rule.action, version: c.version };
-              if (rule.requires.includes('reason')) input.reason = '原因';
-              if (rule.requires.includes('note')) input.note = '说明';
-              if (rule.requires.includes('assignee')) input.unitId = (k.unit || c.assigned_unit_id === f.units.handler1) && rule.action === 'redispatch' ? (c.assigned_unit_id === f.units.handler1 ? f.units.handler2 : f.units.handler1) : k.unit ? f.units.handler2 : f.units.handler1;
-              if (rule.requires.includes('dueAt')) input.dueAt = new Date(clock.now().getTime() + 5 * 86400_000).toISOString();
-              if (rule.requires.includes('photoIds')) input.photoIds = [await f.photo(who)];
-              try {
-                await f.act(who, id, input as never);
-              } catch (e) {
-                if (!(e instanceof DomainError)) throw e;
-              }
+              await randomAction(f, id, k);
             }
           }
           while ((await foldPendingEvents(db, clock)).length);

@@ -5,6 +5,7 @@ import { describeBrowser, newContext, PHONE } from './helpers/browser.js';
 import { caseInLoop, ladderAtShop } from './helpers/demo-cases.js';
 import { LANGS, roleSessions } from './helpers/sessions.js';
 import { browserSuite, subdistrictOf } from './helpers/suite.js';
+import { scopeOf } from './helpers/scope.js';
 
 describeBrowser('accessibility of the field app on a phone: the main pages have no serious axe violations, in Chinese and English', () => {
   const suite = browserSuite();
@@ -22,7 +23,7 @@ describeBrowser('accessibility of the field app on a phone: the main pages have 
 
   beforeAll(async () => {
     const db = suite.server.db;
-    const scope = (username: string) => db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select(['s.committee_id', 's.subdistrict_id']).where('u.username', '=', username).executeTakeFirstOrThrow();
+    const scope = (username: string) => scopeOf(db, username);
     const patrol = await scope('patrol1');
     where.patrol1 = await db.selectFrom('sites').select(['lat', 'lng']).where('subdistrict_id', '=', patrol.subdistrict_id!).where('kind', '=', 'shop').where('status', '=', 'active').orderBy('id').executeTakeFirstOrThrow();
     const cadre = await scope('cadre01');

@@ -3,6 +3,7 @@ import type { APIRequestContext } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { DEMO_PASSWORD, describeBrowser, eventually, newContext, signInThroughForm, solidJpeg } from './helpers/browser.js';
 import { browserSuite, subdistrictOf } from './helpers/suite.js';
+import { scopeOf } from './helpers/scope.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 1000 } };
 
@@ -90,7 +91,7 @@ describeBrowser('console: site history timeline on the site page', () => {
   });
 
   it('shows a bin room’s check-in with its method, and a handler (no patrol records) does not see the timeline', async () => {
-    const cadre = await suite.server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
+    const cadre = await scopeOf(suite.server.db, 'cadre01');
     const room = await suite.server.db.selectFrom('sites').select(['id', 'qr_code']).where('committee_id', '=', cadre.committee_id).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
     const req = await as('cadre01');
     await post(req, '/api/checkins', { siteId: room.id, photoId: await photo(req, 60), qrCode: room.qr_code });

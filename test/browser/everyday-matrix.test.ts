@@ -13,6 +13,7 @@ import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, soli
 import { ensureServicesDemo } from './helpers/services.js';
 import { saveShot, SHOTS_DIR } from './helpers/shots.js';
 import { browserSuite } from './helpers/suite.js';
+import { scopeOf } from './helpers/scope.js';
 
 /**
  * Issue 13's points in every language × viewport where they show: the console at 1366 × 768 and
@@ -138,7 +139,7 @@ describeBrowser('everyday use in both languages, at 1366 and 1920 px and on the 
   }
 
   async function shopOf(username: string) {
-    const scope = await suite.server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select(['s.committee_id', 's.subdistrict_id']).where('u.username', '=', username).executeTakeFirstOrThrow();
+    const scope = await scopeOf(suite.server.db, username);
     let q = suite.server.db.selectFrom('sites').select(['id', 'name', 'lat', 'lng', 'subdistrict_id']).where('kind', '=', 'shop').where('status', '=', 'active').where('subdistrict_id', '=', scope.subdistrict_id!);
     if (scope.committee_id) q = q.where('committee_id', '=', scope.committee_id);
     return q.orderBy('id').executeTakeFirstOrThrow();
@@ -354,7 +355,7 @@ describeBrowser('everyday use in both languages, at 1366 and 1920 px and on the 
 
     it(`phone ${lang}: the cadre's check-in shows distance and whether it will count; handler and enforcement homes`, async () => {
       const cell = `${lang}-phone`;
-      const committee = await suite.server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
+      const committee = await scopeOf(suite.server.db, 'cadre01');
       const room = await suite.server.db.selectFrom('sites').select(['id', 'lat', 'lng']).where('committee_id', '=', committee.committee_id!).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
       const near = offsetMetres({ lat: room.lat, lng: room.lng }, 12, 90);
       const cadre = await personOn('phone', 'cadre01', { geolocation: { latitude: near.lat, longitude: near.lng, accuracy: 10 }, permissions: ['geolocation'] });

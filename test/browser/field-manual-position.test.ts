@@ -6,6 +6,7 @@ import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, soli
 import { browserSuite } from './helpers/suite.js';
 import { binRoomsOpenAllDay } from './helpers/field-phone.js';
 import { clickNav } from './helpers/nav.js';
+import { scopeOf } from './helpers/scope.js';
 
 type Room = { id: string; lat: number; lng: number; name: string };
 
@@ -14,7 +15,7 @@ describeBrowser('field app without a position: manual position with a reason, of
   let rooms: Room[];
 
   beforeAll(async () => {
-    const c = await suite.server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
+    const c = await scopeOf(suite.server.db, 'cadre01');
     rooms = await binRoomsOpenAllDay(suite.server.db, c.committee_id!);
   });
 

@@ -6,6 +6,7 @@ import { wgs84ToBd09 } from '../../web/src/shared/geo/bd09.js';
 import { wgs84ToGcj02 } from '../../web/src/shared/geo/gcj02.js';
 import { describeBrowser, eventually, newContext, signInThroughForm, fieldHome } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
+import { scopeOf } from './helpers/scope.js';
 
 /** The small phone the issue names: 360 × 740. */
 const SMALL_PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -25,7 +26,7 @@ describeBrowser('maps and fast reporting on the phone (360 px) and the console',
   const suite = browserSuite();
 
   const shopOf = async (username: string) => {
-    const scope = await suite.server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select(['s.committee_id', 's.subdistrict_id']).where('u.username', '=', username).executeTakeFirstOrThrow();
+    const scope = await scopeOf(suite.server.db, username);
     let q = suite.server.db.selectFrom('sites').select(['id', 'name', 'lat', 'lng', 'subdistrict_id']).where('kind', '=', 'shop').where('status', '=', 'active').where('subdistrict_id', '=', scope.subdistrict_id!);
     if (scope.committee_id) q = q.where('committee_id', '=', scope.committee_id);
     return q.orderBy('id').executeTakeFirstOrThrow();
@@ -62,7 +63,7 @@ describeBrowser('maps and fast reporting on the phone (360 px) and the console',
   });
 
   it('the check-in page shows the distance to the bin room and says whether the check-in will count, on either side of the fence', async () => {
-    const committee = await suite.server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
+    const committee = await scopeOf(suite.server.db, 'cadre01');
     const room = await suite.server.db.selectFrom('sites').select(['id', 'lat', 'lng']).where('committee_id', '=', committee.committee_id!).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
     const config = (await (await fetch(`${suite.server.url}/api/config`)).json()) as { checkin: { geofenceM: number; maxAccuracyM: number } };
     const accuracy = 10;

@@ -15,6 +15,7 @@ import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, 
 import { apiSession, installedPhone, outboxCount } from './helpers/field-phone.js';
 import { ensureWebBuiltForTests } from './helpers/web-build.js';
 import { testLogOptions } from '../helpers/test-logs.js';
+import { scopeOf } from './helpers/scope.js';
 
 
 /** A camera-like JPEG (noisy, so it does not compress to nothing). */
@@ -79,7 +80,7 @@ describeBrowser('field app offline: outbox, exactly-once sync, service worker', 
 
   beforeAll(async () => {
     [, browser] = await Promise.all([server.start(), launchBrowser()]);
-    const c = await server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
+    const c = await scopeOf(server.db, 'cadre01');
     const sites = server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'qr_code', 'name']).where('committee_id', '=', c.committee_id!).orderBy('id');
     rooms = await sites.where('kind', '=', 'bin_room').execute();
     room = rooms[0]!;

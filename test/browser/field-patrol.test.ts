@@ -4,6 +4,7 @@ import { offsetMetres } from '../../src/domain/geo/haversine.js';
 import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg, fieldHome } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
 import { binRoomsOpenAllDay } from './helpers/field-phone.js';
+import { scopeOf } from './helpers/scope.js';
 
 
 const jpeg = (r: number, g: number, b: number) => solidJpeg(r, g, b, 320, 240);
@@ -13,7 +14,7 @@ describeBrowser('field app: check-in and a failed inspection on the phone layout
 
 
   async function cadreCommittee() {
-    const r = await suite.server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
+    const r = await scopeOf(suite.server.db, 'cadre01');
     return r.committee_id!;
   }
 

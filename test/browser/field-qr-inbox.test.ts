@@ -6,6 +6,7 @@ import { offsetMetres } from '../../src/domain/geo/haversine.js';
 import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg, fieldHome } from './helpers/browser.js';
 import { apiSession } from './helpers/field-phone.js';
 import { browserSuite } from './helpers/suite.js';
+import { scopeOf } from './helpers/scope.js';
 
 type Room = { id: string; lat: number; lng: number; qr_code: string | null; name: string; subdistrict_id: string };
 
@@ -25,7 +26,7 @@ describeBrowser('field app: QR decoded in JS, report from a check-in, inbox', ()
   let rooms: Room[];
 
   beforeAll(async () => {
-    const c = await suite.server.db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('s.committee_id').where('u.username', '=', 'cadre01').executeTakeFirstOrThrow();
+    const c = await scopeOf(suite.server.db, 'cadre01');
     rooms = await suite.server.db.selectFrom('sites').select(['id', 'lat', 'lng', 'qr_code', 'name', 'subdistrict_id']).where('committee_id', '=', c.committee_id!).where('kind', '=', 'bin_room').orderBy('id').execute();
   });
 

@@ -175,6 +175,10 @@ async function callsPhase() {
     const f = fs.readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks of 10 ms
   };
+  // How often the event loop went to sleep and was woken (voluntary context switches of the main thread).
+  const wakeUps = () => Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(fs.readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]);
+  let wakeFrom = 0;
+  let wakeTo = 0;
   const generatorMs = () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
@@ -183,8 +187,8 @@ async function callsPhase() {
   let cpuTo = 0;
   let genFrom = 0;
   let genTo = 0;
-  setTimeout(() => ((cpuFrom = cpuMs()), (genFrom = generatorMs())), WARMUP_SECONDS * 1000);
-  setTimeout(() => ((cpuTo = cpuMs()), (genTo = generatorMs())), (WARMUP_SECONDS + SECONDS) * 1000);
+  setTimeout(() => ((cpuFrom = cpuMs()), (genFrom = generatorMs()), (wakeFrom = wakeUps())), WARMUP_SECONDS * 1000);
+  setTimeout(() => ((cpuTo = cpuMs()), (genTo = generatorMs()), (wakeTo = wakeUps())), (WARMUP_SECONDS + SECONDS) * 1000);
   await Promise.all(windows.map(async (w, i) => {
     while (performance.now() < until) {
       await visit({ client, cookie: cookies[i]!, pointId: w.pointId, itemId: item.id, day, starts: SESSION, measure }, seq++);
@@ -199,7 +203,7 @@ async function callsPhase() {
     log(`  ${CALLS[k]}: n=${xs.length} · p50 ${ms(pct(xs, 50))} · p95 ${ms(pct(xs, 95))} · p99 ${ms(p99)} (${ratio(p99, CALL_TARGET_MS)})`);
   }
   log(`  all calls: ${(all.length / SECONDS).toFixed(0)} calls/s, p99 ${ms(pct(all, 99))} — target ≤ ${CALL_TARGET_MS} ms: ${ratio(pct(all, 99), CALL_TARGET_MS)}; ${errors} errors`);
-  log(`  server CPU per call ${((cpuTo - cpuFrom) / Math.max(1, all.length)).toFixed(2)} ms (${CLIENTS} clients calling back to back wait, on average, for ${CLIENTS} calls' worth of it); the load generator's ${((genTo - genFrom) / Math.max(1, all.length)).toFixed(2)} ms`);
+  log(`  server CPU per call ${((cpuTo - cpuFrom) / Math.max(1, all.length)).toFixed(2)} ms (${CLIENTS} clients calling back to back wait, on average, for ${CLIENTS} calls' worth of it); the load generator's ${((genTo - genFrom) / Math.max(1, all.length)).toFixed(2)} ms; the server's event loop woke ${((wakeTo - wakeFrom) / Math.max(1, all.length)).toFixed(2)} times per call`);
   if (errors) missed.push(`${errors} failed calls`);
 }
 
@@ -212,12 +216,17 @@ async function reportsPhase() {
   const walk = (json: unknown) => {
     cursor = (json as { nextCursor: string | null }).nextCursor;
   };
+  // So does the citywide point list (a page of 1,000 points by default).
+  let pointCursor: string | null = null;
+  const walkPoints = (json: unknown) => {
+    pointCursor = (json as { nextCursor: string | null }).nextCursor;
+  };
   const reports: [string, (i: number) => string, ((json: unknown) => void)?][] = [
     ['grid coverage, citywide', () => '/api/services/reports/grid-coverage'],
     ['grid coverage, per subdistrict', (i) => `/api/services/reports/grid-coverage?subdistrictId=${subs[i % subs.length]}`],
     ['life circle, citywide', () => `/api/services/reports/life-circle?itemId=${lifeItem.id}`],
     ['life circle, per subdistrict', (i) => `/api/services/reports/life-circle?itemId=${lifeItem.id}&subdistrictId=${subs[i % subs.length]}`],
-    ['points list, citywide', () => '/api/services/points'],
+    ['points list, citywide, page after page of 1,000 points', () => `/api/services/points${pointCursor ? `?after=${pointCursor}` : ''}`, walkPoints],
     ['points list, per subdistrict', (i) => `/api/services/points?subdistrictId=${subs[i % subs.length]}`],
     ['waiting times (7 days), citywide, page after page of 200 points', () => `/api/services/reports/waiting-times${cursor ? `?after=${cursor}` : ''}`, walk],
     ['waiting times (7 days), per subdistrict', (i) => `/api/services/reports/waiting-times?subdistrictId=${subs[i % subs.length]}`],

@@ -127,7 +127,7 @@ export function httpClient(base: string, maxSockets = 64) {
 
   async function request(method: string, url: string, opts: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    let head = `${method} ${url} HTTP/1.1\r\nhost: ${hostname}:${port}\r\n`;
+    let head = `${method} ${url} HTTP/1.1\r\nhost: ${hostname}:${port}\r\nconnection: keep-alive\r\n`;
     if (opts.cookie) head += `cookie: ${opts.cookie}\r\n`;
     for (const [k, v] of Object.entries(opts.headers ?? {})) head += `${k}: ${v}\r\n`;
     if (payload !== undefined) head += `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(payload)}\r\n`;

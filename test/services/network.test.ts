@@ -18,10 +18,43 @@ describe.each(DIALECTS)('service network (%s)', (kind) => {
 
   it('the demo network: 16 committee windows and 3 building windows in Hongqiao', async () => {
     const admin = await actorOf(ctx, 'admin');
-    const pts = await listPoints(ctx.handle.db, admin, {});
+    const pts = (await listPoints(ctx.handle.db, admin, {})).items;
     expect(pts.filter((p) => p.kind === 'committee_window')).toHaveLength(16);
     expect(pts.filter((p) => p.kind === 'building_window')).toHaveLength(3);
     expect(pts.find((p) => p.building === '东银中心')).toBeTruthy();
+  });
+
+  it('the point list comes in pages that together hold every point in scope once, whatever the page size', async () => {
+    const districtAdmin = await signInAs(ctx.app, 'district-admin');
+    const get = (q: string) => ctx.app.inject({ method: 'GET', url: `/api/services/points${q}`, headers: { cookie: districtAdmin } });
+    const whole = await get('');
+    expect(whole.statusCode).toBe(200);
+    const all = whole.json() as { items: { id: string }[]; nextCursor: string | null };
+    expect(all.nextCursor).toBeNull();
+    expect(all.items.length).toBeGreaterThan(30);
+    const ids = all.items.map((p) => p.id);
+    expect(ids).toEqual([...ids].sort());
+    for (const limit of [1, 7, all.items.length - 1, all.items.length]) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let pages = 0; ; pages++) {
+        const res = await get(`?limit=${limit}${after ? `&after=${after}` : ''}`);
+        expect(res.statusCode).toBe(200);
+        const page = res.json() as { items: { id: string }[]; nextCursor: string | null };
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.items.map((p) => p.id));
+        after = page.nextCursor;
+        if (!after) break;
+        expect(after).toBe(page.items.at(-1)!.id);
+        expect(pages).toBeLessThan(all.items.length);
+      }
+      expect(seen).toEqual(ids);
+    }
+    for (const bad of ['0', '2001', '1.5', 'x']) {
+      const res = await get(`?limit=${bad}`);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'limit' }] } });
+    }
   });
 
   it('a committee cadre sees only its own window; the subdistrict sees its network', async () => {
@@ -31,7 +64,7 @@ describe.each(DIALECTS)('service network (%s)', (kind) => {
     const items = res.json().items as { kind: string; committeeId: string }[];
     expect(items).toHaveLength(1);
     expect(items[0]!.kind).toBe('committee_window');
-    const other = (await listPoints(ctx.handle.db, await actorOf(ctx, 'admin'), { kind: 'committee_window' })).find((p) => p.committeeId !== items[0]!.committeeId)!;
+    const other = (await listPoints(ctx.handle.db, await actorOf(ctx, 'admin'), { kind: 'committee_window' })).items.find((p) => p.committeeId !== items[0]!.committeeId)!;
     expect((await ctx.app.inject({ method: 'GET', url: `/api/services/points/${other.id}`, headers: { cookie: cadre } })).statusCode).toBe(404);
   });
 
@@ -56,7 +89,7 @@ describe.each(DIALECTS)('service network (%s)', (kind) => {
     expect(after.totals).toMatchObject({ builtGrids: 6, plannedGrids: 29, uncoveredGrids: 0, everyGridCoveredBy: true });
     expect((await gridCoverage(ctx.handle.db, ctx.clock, districtAdmin, { by: '2026-06-30' })).totals.everyGridCoveredBy).toBe(false);
     // Building one moves it from planned to built; closing a built zone takes it out again.
-    const zone = (await listPoints(ctx.handle.db, districtAdmin, { kind: 'self_service_zone', status: 'planned' })).find((p) => p.code === 'ZT-0')!;
+    const zone = (await listPoints(ctx.handle.db, districtAdmin, { kind: 'self_service_zone', status: 'planned' })).items.find((p) => p.code === 'ZT-0')!;
     await setPointStatus(ctx.handle.db, ctx.clock, districtAdmin, zone.id, { version: zone.version, status: 'built', on: '2026-05-20' });
     expect((await gridCoverage(ctx.handle.db, ctx.clock, districtAdmin, {})).totals).toMatchObject({ builtGrids: 7, plannedGrids: 28 });
     await expect(setPointStatus(ctx.handle.db, ctx.clock, districtAdmin, zone.id, { version: zone.version, status: 'closed', on: '2026-05-25' }))

@@ -44,16 +44,33 @@ export const pointDto = (p: Pick<ServicePointTable, (typeof DTO_COLUMNS)[number]
   plannedOn: p.planned_on, targetOn: p.target_on, builtOn: p.built_on, closedOn: p.closed_on, version: p.version,
 });
 
-/** Points the actor sees: a committee's staff their committee's windows, the subdistrict its whole network. */
-export async function listPoints(db: Db, actor: Actor, filter: { subdistrictId?: string; kind?: string; status?: string; gridId?: string } = {}) {
+/** Points per page of the point list: a subdistrict's network fits in one, a city (some 5,000) in a few. */
+export const POINTS_PAGE_DEFAULT = 1000;
+export const POINTS_PAGE_MAX = 2000;
+
+/**
+ * Points the actor sees: a committee's staff their committee's windows, the subdistrict its whole
+ * network. Paged in the order of their ids: `nextCursor` names the last point of the page when more
+ * follow, and `after` starts the next page there. A page never silently drops points.
+ */
+export async function listPoints(
+  db: Db,
+  actor: Actor,
+  filter: { subdistrictId?: string; kind?: string; status?: string; gridId?: string } = {},
+  page: { after?: string; limit?: number } = {},
+): Promise<{ items: ServicePoint[]; nextCursor: string | null }> {
   assertCan(actor, 'services.read');
+  const limit = page.limit ?? POINTS_PAGE_DEFAULT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > POINTS_PAGE_MAX) throw invalidField('limit', `must be a whole number from 1 to ${POINTS_PAGE_MAX}`);
   let q = db.selectFrom('service_points').select(DTO_COLUMNS).where(scopeCondition(actor, 'service_points.subdistrict_id', 'service_points.committee_id'));
   if (filter.subdistrictId) q = q.where('subdistrict_id', '=', filter.subdistrictId);
   if (filter.kind) q = q.where('kind', '=', filter.kind as ServicePointTable['kind']);
   if (filter.status) q = q.where('status', '=', filter.status as ServicePointTable['status']);
   if (filter.gridId) q = q.where('grid_id', '=', filter.gridId);
-  const rows = await q.orderBy('subdistrict_id').orderBy('code').limit(5000).execute();
-  return rows.map(pointDto);
+  if (page.after) q = q.where('id', '>', page.after);
+  const rows = await q.orderBy('id').limit(limit + 1).execute();
+  const items = rows.slice(0, limit).map(pointDto);
+  return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
 }
 
 export async function loadVisiblePoint(db: Db, actor: Actor, id: string): Promise<ServicePointTable> {

@@ -3,7 +3,7 @@ import { POINT_KINDS, POINT_STATUSES, RECORD_STATUSES } from '../../db/schema.js
 import { ItemInput, VersionInput } from '../../domain/services-catalogue/item-input.js';
 import { createItem, getItem, listCatalogue, publishVersion } from '../../domain/services-catalogue/catalogue.js';
 import { GridInput, PointInput, PointOfferInput, PointStatusInput } from '../../domain/service-network/point-input.js';
-import { createGrid, createPoint, getPoint, listPoints, setPointOffer, setPointStatus } from '../../domain/service-network/points.js';
+import { createGrid, createPoint, getPoint, listPoints, POINTS_PAGE_DEFAULT, POINTS_PAGE_MAX, setPointOffer, setPointStatus } from '../../domain/service-network/points.js';
 import { gridCoverage } from '../../domain/service-network/grid-coverage.js';
 import { lifeCircle } from '../../domain/service-network/life-circle.js';
 import { listServiceGrids } from '../../domain/service-network/grids.js';
@@ -67,10 +67,16 @@ export const publishVersionRoute = def({
 // ── Network ──
 export const points = def({
   schema: {
-    tags, summary: 'Service points in my scope (a committee sees its windows, a subdistrict its network)',
-    querystring: z.strictObject({ subdistrictId: Id.optional(), kind: z.enum(POINT_KINDS).optional(), status: z.enum(POINT_STATUSES).optional(), gridId: Id.optional() }),
+    tags, summary: 'Service points in my scope (a committee sees its windows, a subdistrict its network), in pages in the order of their ids (after → nextCursor)',
+    querystring: z.strictObject({
+      subdistrictId: Id.optional(), kind: z.enum(POINT_KINDS).optional(), status: z.enum(POINT_STATUSES).optional(), gridId: Id.optional(),
+      after: Id.optional(), limit: z.coerce.number().int().min(1).max(POINTS_PAGE_MAX).default(POINTS_PAGE_DEFAULT),
+    }),
   },
-  handler: async ({ req, deps, actor }) => ({ items: await listPoints(deps.db, actor, req.query) }),
+  handler: async ({ req, deps, actor }) => {
+    const { after, limit, ...filter } = req.query;
+    return listPoints(deps.db, actor, filter, { after, limit });
+  },
 });
 export const point = def({
   schema: { tags, summary: 'A service point with its sessions, items and staff', params: z.strictObject({ id: Id }) },

@@ -73,8 +73,24 @@ export async function request<T>(method: string, path: string, body?: unknown, h
   return data as T;
 }
 
+/**
+ * Every item of a keyset-paged list (`after` → `nextCursor`), page after page, for the views that
+ * need the whole set in scope at once (a map of the city's service points, names by id).
+ */
+async function getAll<T>(path: string, query: Query = {}): Promise<{ items: T[] }> {
+  const items: T[] = [];
+  let after: string | null = null;
+  do {
+    const page: { items: T[]; nextCursor: string | null } = await request('GET', withQuery(path, { ...query, after }));
+    items.push(...page.items);
+    after = page.nextCursor;
+  } while (after);
+  return { items };
+}
+
 export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', withQuery(path, query)),
+  getAll,
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   upload: <T>(path: string, file: File) => {

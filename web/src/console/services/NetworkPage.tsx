@@ -14,7 +14,7 @@ import { GRID_COLORS, OUT_OF_REACH, POINT_COLORS, pointColor } from './point-col
 import { PointDetail } from './PointDetail';
 import { PointTable } from './PointTable';
 import { type GridCoverage, type LifeCircle, POINT_KINDS, POINT_STATUSES, type ServicePoint } from './types';
-import { useServiceNames } from './use-service-names';
+import { inPlaceOrder, useServiceNames } from './use-service-names';
 import './services.css';
 
 /** 服务网络: the points on the map and in a list, the police grids, the grid-coverage and life-circle reports. */
@@ -32,7 +32,10 @@ export function NetworkPage() {
   const [by, setBy] = useState(`${today.slice(0, 4)}-12-31`);
   const names = useServiceNames();
 
-  const points = useApi(() => api.get<{ items: ServicePoint[] }>('/api/services/points', { kind: kind || undefined, status: status || undefined }), [kind, status]);
+  const points = useApi(
+    async () => ({ items: inPlaceOrder((await api.getAll<ServicePoint>('/api/services/points', { kind: kind || undefined, status: status || undefined })).items) }),
+    [kind, status],
+  );
   const coverage = useApi(() => api.get<GridCoverage>('/api/services/reports/grid-coverage', { asOf, by: by >= asOf ? by : undefined }), [asOf, by]);
   const list = useMemo(() => points.data?.items ?? [], [points.data]);
 

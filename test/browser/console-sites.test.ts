@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
-import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
+import { describeBrowser, eventually, newContext, openPopup, signInThroughForm } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
 
 describeBrowser('console: language, finding sites on the list and the map, add and edit', () => {
@@ -65,14 +65,13 @@ describeBrowser('console: language, finding sites on the list and the map, add a
     await eventually(() => page.locator('path.site-marker').count()).toBe(1);
     const marker = page.locator(`path.site-marker[data-site-id="${target.id}"]`);
     await marker.click();
-    const popup = page.locator('.leaflet-popup-content');
-    await eventually(() => popup.locator('.popup-title').textContent()).toBe(target.name);
+    const popup = await openPopup(page, target.name);
     await eventually(() => popup.locator('.popup-address').textContent()).toBe(target.address);
     // "Locate" on the list row also opens the marker's popup.
     await page.locator('.leaflet-popup-close-button').click();
     await eventually(() => page.locator('.leaflet-popup').count()).toBe(0);
     await page.locator(`tr[data-site-id="${target.id}"]`).getByRole('button', { name: '定位' }).click();
-    await eventually(() => popup.locator('.popup-title').textContent()).toBe(target.name);
+    await openPopup(page, target.name);
     await popup.locator('.popup-link').click();
     await page.waitForURL(new RegExp(`/sites/${target.id}$`));
     expect(await page.getByTestId('site-name').textContent()).toBe(target.name);

@@ -9,7 +9,7 @@ import { CONSOLE_STRINGS } from '../../web/src/shared/i18n/console.js';
 import { FIELD_MAP_STRINGS } from '../../web/src/shared/i18n/field-map.js';
 import { PUBLIC_REPORT_STRINGS } from '../../web/src/shared/i18n/public-report.js';
 import { UX_STRINGS } from '../../web/src/shared/i18n/ux.js';
-import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg, fieldHome } from './helpers/browser.js';
+import { describeBrowser, eventually, newContext, openPopup, PHONE, signInThroughForm, solidJpeg, fieldHome } from './helpers/browser.js';
 import { ensureServicesDemo } from './helpers/services.js';
 import { saveShot, SHOTS_DIR } from './helpers/shots.js';
 import { browserSuite } from './helpers/suite.js';
@@ -325,8 +325,7 @@ describeBrowser('everyday use in both languages, at 1366 and 1920 px and on the 
       // The map: nearby sites with 高德/百度 navigate links, and today's route as a line.
       await page.goto(`/m/map?site=${shop.id}`);
       await page.locator('[data-testid=site-map][data-state=ready]').waitFor();
-      const popup = page.locator('.leaflet-popup-content');
-      await eventually(() => popup.locator('.popup-title').textContent()).toBe(shop.name);
+      const popup = await openPopup(page, shop.name);
       expect(await popup.getByTestId('nav-amap').getAttribute('href')).toMatch(/^amapuri:\/\//);
       expect(await popup.getByTestId('nav-baidu').getAttribute('href')).toMatch(/^baidumap:\/\//);
       await expectShippedFont(page, `map ${cell}`, ['.leaflet-popup-content', '.leaflet-popup-content a', 'button']);

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
 import { wgs84ToBd09 } from '../../web/src/shared/geo/bd09.js';
 import { wgs84ToGcj02 } from '../../web/src/shared/geo/gcj02.js';
-import { describeBrowser, eventually, newContext, signInThroughForm, fieldHome } from './helpers/browser.js';
+import { describeBrowser, eventually, newContext, openPopup, signInThroughForm, fieldHome } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
 import { scopeOf } from './helpers/scope.js';
 
@@ -112,8 +112,7 @@ describeBrowser('maps and fast reporting on the phone (360 px) and the console',
 
     await page.goto(`/m/map?site=${shop.id}`);
     await page.locator('[data-testid=site-map][data-state=ready]').waitFor();
-    const popup = page.locator('.leaflet-popup-content');
-    await eventually(() => popup.locator('.popup-title').textContent()).toBe(shop.name);
+    const popup = await openPopup(page, shop.name);
     const amap = new URL((await popup.getByTestId('nav-amap').getAttribute('href'))!.replace('amapuri://', 'https://amapuri/'));
     const gcj = wgs84ToGcj02({ lng: shop.lng, lat: shop.lat });
     expect([Number(amap.searchParams.get('dlon')), Number(amap.searchParams.get('dlat'))]).toEqual([Number(gcj.lng.toFixed(6)), Number(gcj.lat.toFixed(6))]);

@@ -41,8 +41,11 @@ describeBrowser('field app: EXIF kept through phone compression; installable (ma
     await page.getByTestId('checkin-site').waitFor();
     const original = await exifCameraJpeg();
     expect(original.buffer.length).toBeGreaterThan(1024 * 1024);
-    const uploaded = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/photos' && r.request().method() === 'POST');
-    await page.getByTestId('checkin-photo').setInputFiles(original);
+    // A camera-sized file crosses to the browser in chunks over the DevTools pipe and is then
+    // decoded and shrunk on the page: on a loaded 2-core machine that can take longer than a
+    // click's 10 s.
+    const uploaded = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/photos' && r.request().method() === 'POST', { timeout: 60_000 });
+    await page.getByTestId('checkin-photo').setInputFiles(original, { timeout: 60_000 });
     const res = await uploaded;
     expect(res.status()).toBe(201);
     const { id } = (await res.json()) as { id: string };

@@ -55,6 +55,18 @@ const POLL_TIMEOUT_MS = 10_000;
 /** expect.poll with a timeout fit for a loaded CI machine (the default 1 s is too short). */
 export const eventually = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: POLL_TIMEOUT_MS, interval: 50 });
 
+/**
+ * The map's open popup once it shows `title`. A map redraw reopens the popup on the redrawn marker
+ * and Leaflet fades the old one out over 200 ms, so for a moment there are two: this waits until
+ * only the open one is left, so that reading a link from it is not ambiguous.
+ */
+export async function openPopup(page: Page, title: string) {
+  const popup = page.locator('.leaflet-popup-content');
+  await eventually(() => popup.locator('.popup-title').textContent()).toBe(title);
+  await eventually(() => popup.count()).toBe(1);
+  return popup;
+}
+
 /** A mid-range phone in portrait, for the field app. */
 export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 

@@ -7,6 +7,7 @@ import { parseInput } from '../cases/case-input.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { keysetPage, pageLimit } from '../shared/keyset-page.js';
 import { GridInput, PointInput, PointOfferInput, PointStatusInput } from './point-input.js';
 import type { z } from 'zod';
 
@@ -60,17 +61,15 @@ export async function listPoints(
   page: { after?: string; limit?: number } = {},
 ): Promise<{ items: ServicePoint[]; nextCursor: string | null }> {
   assertCan(actor, 'services.read');
-  const limit = page.limit ?? POINTS_PAGE_DEFAULT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > POINTS_PAGE_MAX) throw invalidField('limit', `must be a whole number from 1 to ${POINTS_PAGE_MAX}`);
+  const limit = pageLimit(page.limit, POINTS_PAGE_DEFAULT, POINTS_PAGE_MAX);
   let q = db.selectFrom('service_points').select(DTO_COLUMNS).where(scopeCondition(actor, 'service_points.subdistrict_id', 'service_points.committee_id'));
   if (filter.subdistrictId) q = q.where('subdistrict_id', '=', filter.subdistrictId);
   if (filter.kind) q = q.where('kind', '=', filter.kind as ServicePointTable['kind']);
   if (filter.status) q = q.where('status', '=', filter.status as ServicePointTable['status']);
   if (filter.gridId) q = q.where('grid_id', '=', filter.gridId);
   if (page.after) q = q.where('id', '>', page.after);
-  const rows = await q.orderBy('id').limit(limit + 1).execute();
-  const items = rows.slice(0, limit).map(pointDto);
-  return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
+  const { page: rows, nextCursor } = keysetPage(await q.orderBy('id').limit(limit + 1).execute(), limit, (p) => p.id);
+  return { items: rows.map(pointDto), nextCursor };
 }
 
 export async function loadVisiblePoint(db: Db, actor: Actor, id: string): Promise<ServicePointTable> {

@@ -5,6 +5,7 @@ import { scopeCondition } from '../auth/scope.js';
 import { addDays, shanghaiDate } from '../calendar/office-hours.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidField } from '../shared/errors.js';
+import { keysetPage, pageLimit } from '../shared/keyset-page.js';
 
 /** The longest range one query of the figures covers. */
 export const FIGURES_MAX_DAYS = 93;
@@ -159,8 +160,7 @@ export interface FiguresPage {
  */
 export async function waitingFigures(db: Db, clock: Clock, actor: Actor, q: FiguresQuery & FiguresPage = {}) {
   assertCan(actor, 'services.read');
-  const limit = q.limit ?? FIGURES_PAGE_DEFAULT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > FIGURES_PAGE_MAX) throw invalidField('limit', `must be a whole number from 1 to ${FIGURES_PAGE_MAX}`);
+  const limit = pageLimit(q.limit, FIGURES_PAGE_DEFAULT, FIGURES_PAGE_MAX);
   const range = figuresRange(clock, q);
   let pq = db
     .selectFrom('service_points')
@@ -171,9 +171,7 @@ export async function waitingFigures(db: Db, clock: Clock, actor: Actor, q: Figu
   if (q.pointId) pq = pq.where('id', '=', q.pointId);
   if (q.subdistrictId) pq = pq.where('subdistrict_id', '=', q.subdistrictId);
   if (q.after) pq = pq.where('id', '>', q.after);
-  const ids = (await pq.execute()).map((p) => p.id);
-  const page = ids.slice(0, limit);
-  const nextCursor = ids.length > limit ? page[page.length - 1]! : null;
+  const { page, nextCursor } = keysetPage((await pq.execute()).map((p) => p.id), limit, (id) => id);
   if (!page.length) return { ...range, nextCursor, byItem: [], byPoint: [] };
   return { ...range, nextCursor, ...(await readFigures(db, actor, range, q, page)) };
 }

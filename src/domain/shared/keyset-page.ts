@@ -1,0 +1,17 @@
+import { invalidField } from './errors.js';
+
+/** A page size the caller asked for, checked against the list's maximum (400 naming `limit` otherwise). */
+export function pageLimit(limit: number | undefined, fallback: number, max: number): number {
+  const n = limit ?? fallback;
+  if (!Number.isInteger(n) || n < 1 || n > max) throw invalidField('limit', `must be a whole number from 1 to ${max}`);
+  return n;
+}
+
+/**
+ * A keyset page from rows read with `limit + 1`: the first `limit` of them, and `nextCursor`
+ * naming the last of those when more follow (the next page starts after it).
+ */
+export function keysetPage<T>(rows: T[], limit: number, cursorOf: (row: T) => string): { page: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  return { page, nextCursor: rows.length > limit ? cursorOf(page[page.length - 1]!) : null };
+}

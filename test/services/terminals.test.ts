@@ -159,6 +159,51 @@ describe.each(DIALECTS)('self-service terminals as sites (%s)', (kind) => {
     await beat(t.token);
   });
 
+  it('the list comes in pages, down ones first then by code, with totals over the whole scope', async () => {
+    const a = await issue('YW008-T1');
+    const b = await issue('YW010-T1');
+    await beat(a.token);
+    await beat(b.token);
+    await fault(b.token, 'E-NET', '网络中断');
+    const districtAdmin = await signInAs(ctx.app, 'district-admin');
+    const get = async (query: string) => ctx.app.inject({ method: 'GET', url: `/api/services/terminals?${query}`, headers: { cookie: districtAdmin } });
+    type Row = { code: string; state: string };
+    type Page = { items: Row[]; totals: Record<string, number>; nextCursor: string | null };
+    const whole: Page = (await get('limit=2000')).json();
+    expect(whole.nextCursor).toBeNull();
+    const n = whole.items.length;
+    expect(n).toBeGreaterThan(3);
+    const rank = (r: Row) => (r.state === 'down' ? 0 : 1);
+    const inOrder = [...whole.items].sort((x, y) => rank(x) - rank(y) || (x.code < y.code ? -1 : x.code > y.code ? 1 : 0));
+    expect(whole.items.map((r) => r.code)).toEqual(inOrder.map((r) => r.code));
+    expect(whole.items[0]!.state).toBe('down');
+    expect(whole.items.find((r) => r.code === 'YW010-T1')).toMatchObject({ state: 'down' });
+    const byState = (s: string) => whole.items.filter((r) => r.state === s).length;
+    expect(whole.totals).toEqual({ points: n, up: byState('up'), down: byState('down'), unmonitored: byState('unmonitored') });
+    for (const size of [1, 2, n - 1, n]) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let guard = 0; guard <= n; guard++) {
+        const page: Page = (await get(`limit=${size}${after ? `&after=${encodeURIComponent(after)}` : ''}`)).json();
+        expect(page.items.length).toBeLessThanOrEqual(size);
+        expect(page.totals).toEqual(whole.totals);
+        seen.push(...page.items.map((r) => r.code));
+        after = page.nextCursor;
+        if (!after) break;
+      }
+      expect(seen).toEqual(whole.items.map((r) => r.code));
+    }
+    const down = (await get('state=down')).json();
+    expect(down.items.map((r: Row) => r.code)).toEqual(whole.items.filter((r) => r.state === 'down').map((r) => r.code));
+    expect(down.totals).toEqual(whole.totals);
+    for (const [query, field] of [['after=nonsense', 'after'], ['limit=0', 'limit'], ['limit=2001', 'limit']]) {
+      const bad = await get(query!);
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.details.fields[0]).toMatchObject({ field });
+    }
+    await beat(b.token);
+  });
+
   it('property: over random heartbeats, faults, silences and checks a terminal has at most one open case, open exactly when it is down', async () => {
     const t = await issue('YW010-T2');
     const Step = fc.oneof(

@@ -46,7 +46,7 @@ const DICTIONARIES: [string, { zh: object; en: object }, string[]][] = [
   ['everyday use', UX_STRINGS, ['menu.cases', 'menu.registry']],
   ['date and time inputs', DATES_STRINGS, ['placeholder.date', 'invalid.datetime', 'open.date', 'weekdays.mon', 'clear']],
   ['newspaper figures', SOURCES_STRINGS, ['title', 'patrolSelf', 'cadreCheckins']],
-  ['一网通办 console pages', SERVICES_CONSOLE_STRINGS, ['nav.catalogue', 'catalogue.title', 'network.title', 'records.title', 'ratings.kpi', 'record.reveal']],
+  ['一网通办 console pages', SERVICES_CONSOLE_STRINGS, ['nav.catalogue', 'catalogue.title', 'network.title', 'records.title', 'ratings.kpi', 'record.reveal', 'terminals.title', 'terminals.states.down']],
   ['role homes', HOMES_STRINGS, ['setup.title', 'today.title']],
   ['public report page', PUBLIC_REPORT_STRINGS, ['title', 'submit', 'track.confirm', 'stage.fixed']],
   ['一网通办 public pages', PUBLIC_POINT_STRINGS, ['brand', 'book', 'rate.submit', 'level.1', 'kind.committee_window']],

@@ -9,6 +9,7 @@ import { loadVisiblePoint } from '../service-network/points.js';
 import { hashToken } from '../service-records/records.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidField } from '../shared/errors.js';
+import { keysetPage, pageLimit } from '../shared/keyset-page.js';
 
 /** Points that report their own health: single terminals and self-service zones. */
 export const MONITORED_KINDS: readonly PointKind[] = ['terminal', 'self_service_zone'];
@@ -64,34 +65,70 @@ export async function issueTerminalToken(db: Db, clock: Clock, actor: Actor, poi
   return { pointId: p.id, token, issuedAt: at };
 }
 
-/** Terminals and zones in the actor's scope with their health, down ones first. */
-export async function listTerminals(db: Db, actor: Actor, filter: { subdistrictId?: string; state?: TerminalState | 'unmonitored'; pointId?: string } = {}) {
+export const TERMINALS_PAGE_DEFAULT = 1000;
+export const TERMINALS_PAGE_MAX = 2000;
+
+export interface TerminalFilter {
+  subdistrictId?: string;
+  state?: TerminalState | 'unmonitored';
+  pointId?: string;
+}
+
+/** The state a listing shows: a point without a device token (or never set up) is unmonitored. */
+const shownState = sql<string>`case when t.point_id is null or p.terminal_token_hash is null then 'unmonitored' else t.state end`;
+/** Down ones first: the order's first key. */
+const downRank = sql<number>`case when t.point_id is not null and p.terminal_token_hash is not null and t.state = 'down' then 0 else 1 end`;
+
+/** A page cursor: the rank (0 down, 1 otherwise) and the code of the page's last terminal. */
+function parseCursor(after: string): { rank: number; code: string } {
+  const m = /^([01]):(.+)$/s.exec(after);
+  if (!m) throw invalidField('after', 'not a cursor this list gave (nextCursor)');
+  return { rank: Number(m[1]), code: m[2]! };
+}
+
+/**
+ * Terminals and zones in the actor's scope with their health, in pages: down ones first, then by
+ * code (`after` → `nextCursor`). The totals count every terminal in scope (and subdistrict), not
+ * just the page nor only the state asked for.
+ */
+export async function listTerminals(db: Db, actor: Actor, filter: TerminalFilter = {}, page: { after?: string; limit?: number } = {}) {
   assertCan(actor, 'services.read');
-  let q = db
+  const limit = pageLimit(page.limit, TERMINALS_PAGE_DEFAULT, TERMINALS_PAGE_MAX);
+  let base = db
     .selectFrom('service_points as p')
     .leftJoin('service_terminals as t', 't.point_id', 'p.id')
-    .leftJoin('service_terminal_outages as o', 'o.open_point_id', 'p.id')
-    .leftJoin('cases as c', 'c.id', 'o.case_id')
-    .select([
-      'p.id', 'p.code', 'p.name', 'p.kind', 'p.subdistrict_id', 'p.committee_id', 'p.terminal_token_hash', 't.state', 't.down_reason', 't.down_since',
-      't.token_issued_at', 't.last_seen_at', 't.last_heartbeat_at', 't.last_fault_at', 't.fault_code', 't.fault_text', 't.app_version',
-      'c.id as case_id', 'c.number as case_number', 'c.status as case_status',
-    ])
     .where('p.kind', 'in', MONITORED_KINDS)
     .where('p.status', '=', 'built')
     .where(scopeCondition(actor, 'p.subdistrict_id', 'p.committee_id'));
-  if (filter.subdistrictId) q = q.where('p.subdistrict_id', '=', filter.subdistrictId);
-  if (filter.pointId) q = q.where('p.id', '=', filter.pointId);
-  if (filter.state === 'unmonitored') q = q.where((eb) => eb.or([eb('t.point_id', 'is', null), eb('p.terminal_token_hash', 'is', null)]));
-  else if (filter.state) q = q.where('t.state', '=', filter.state).where('p.terminal_token_hash', 'is not', null);
-  const rows = await q.orderBy(sql`case when t.state = 'down' then 0 else 1 end`).orderBy('p.code').limit(5000).execute();
-  const items: TerminalStatus[] = rows.map((r) => ({
+  if (filter.subdistrictId) base = base.where('p.subdistrict_id', '=', filter.subdistrictId);
+  if (filter.pointId) base = base.where('p.id', '=', filter.pointId);
+  let q = base
+    .leftJoin('service_terminal_outages as o', 'o.open_point_id', 'p.id')
+    .leftJoin('cases as c', 'c.id', 'o.case_id')
+    .select([
+      'p.id', 'p.code', 'p.name', 'p.kind', 'p.subdistrict_id', 'p.committee_id', 't.down_reason', 't.down_since',
+      't.token_issued_at', 't.last_seen_at', 't.last_heartbeat_at', 't.last_fault_at', 't.fault_code', 't.fault_text', 't.app_version',
+      'c.id as case_id', 'c.number as case_number', 'c.status as case_status',
+    ])
+    .select([shownState.as('shown_state'), downRank.as('down_rank')]);
+  if (filter.state) q = q.where(shownState, '=', filter.state);
+  if (page.after) {
+    const c = parseCursor(page.after);
+    q = q.where((eb) => eb.or([eb(downRank, '>', c.rank), eb.and([eb(downRank, '=', c.rank), eb('p.code', '>', c.code)])]));
+  }
+  const [rows, counts] = await Promise.all([
+    q.orderBy(downRank).orderBy('p.code').limit(limit + 1).execute(),
+    base.select([shownState.as('state'), sql<number>`count(*)`.as('n')]).groupBy(shownState).execute(),
+  ]);
+  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => `${Number(r.down_rank)}:${r.code}`);
+  const items: TerminalStatus[] = shown.map((r) => ({
     pointId: r.id, code: r.code, name: r.name, kind: r.kind, subdistrictId: r.subdistrict_id, committeeId: r.committee_id,
-    state: r.state && r.terminal_token_hash ? r.state : 'unmonitored', downReason: r.down_reason ?? null, downSince: r.down_since ?? null,
+    state: r.shown_state as TerminalStatus['state'], downReason: r.down_reason ?? null, downSince: r.down_since ?? null,
     tokenIssuedAt: r.token_issued_at ?? null, lastSeenAt: r.last_seen_at ?? null, lastHeartbeatAt: r.last_heartbeat_at ?? null,
     lastFaultAt: r.last_fault_at ?? null, faultCode: r.fault_code ?? null, faultText: r.fault_text ?? null, appVersion: r.app_version ?? null,
     openCase: r.case_id ? { id: r.case_id, number: r.case_number!, status: r.case_status! } : null,
   }));
-  const count = (s: TerminalStatus['state']) => items.filter((i) => i.state === s).length;
-  return { totals: { points: items.length, up: count('up'), down: count('down'), unmonitored: count('unmonitored') }, items };
+  const count = (s: TerminalStatus['state']) => Number(counts.find((c) => c.state === s)?.n ?? 0);
+  const totals = { up: count('up'), down: count('down'), unmonitored: count('unmonitored') };
+  return { totals: { points: totals.up + totals.down + totals.unmonitored, ...totals }, items, nextCursor };
 }

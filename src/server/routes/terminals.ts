@@ -5,7 +5,7 @@ import type { Db } from '../../db/index.js';
 import { recordFault, recordHeartbeat } from '../../domain/service-terminals/health.js';
 import { recordTerminalSession } from '../../domain/service-terminals/sessions.js';
 import { FaultInput, HeartbeatInput, SessionInput } from '../../domain/service-terminals/terminal-input.js';
-import { issueTerminalToken, listTerminals } from '../../domain/service-terminals/terminals.js';
+import { issueTerminalToken, listTerminals, TERMINALS_PAGE_DEFAULT, TERMINALS_PAGE_MAX } from '../../domain/service-terminals/terminals.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { audited } from '../audited.js';
 import { servicesLimit } from '../services-rate-limit.js';
@@ -58,10 +58,18 @@ export const session = def({
 
 export const list = def({
   schema: {
-    tags, summary: 'Self-service terminals and zones in my scope: up or down, last heartbeat and fault, the open maintenance case',
-    querystring: z.strictObject({ subdistrictId: Id.optional(), state: z.enum([...TERMINAL_STATES, 'unmonitored']).optional() }),
+    tags,
+    summary: 'Self-service terminals and zones in my scope: up or down, last heartbeat and fault, the open maintenance case; '
+      + 'in pages, down ones first then by code (after → nextCursor); the totals count the whole scope',
+    querystring: z.strictObject({
+      subdistrictId: Id.optional(), state: z.enum([...TERMINAL_STATES, 'unmonitored']).optional(),
+      after: z.string().min(1).max(200).optional(), limit: z.coerce.number().int().min(1).max(TERMINALS_PAGE_MAX).default(TERMINALS_PAGE_DEFAULT),
+    }),
   },
-  handler: async ({ req, deps, actor }) => listTerminals(deps.db, actor, req.query),
+  handler: async ({ req, deps, actor }) => {
+    const { after, limit, ...filter } = req.query;
+    return listTerminals(deps.db, actor, filter, { after, limit });
+  },
 });
 
 export const issueToken = def({

@@ -56,4 +56,5 @@ export const SERVICE_REASONS_ZH: Pattern[] = [
   [/^is in the future: check the terminal's clock$/, '时间晚于当前时间，请检查终端时钟'],
   [/^is more than 7 days ago$/, '时间早于 7 天前，不再接收'],
   [/^is not an item this terminal offers$/, '该终端不提供此事项'],
+  [/^not a cursor this list gave \(nextCursor\)$/, '翻页标记无效，请从第一页重新加载'],
 ];

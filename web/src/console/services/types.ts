@@ -252,3 +252,31 @@ export interface ServiceSettings {
 }
 
 export const isBadRating = (level: number) => level <= 2;
+
+export const TERMINAL_LIST_STATES = ['down', 'up', 'unmonitored'] as const;
+export type TerminalListState = (typeof TERMINAL_LIST_STATES)[number];
+/** A self-service terminal or zone with its health, as `GET /api/services/terminals` lists it. */
+export interface TerminalStatus {
+  pointId: string;
+  code: string;
+  name: string;
+  kind: PointKind;
+  subdistrictId: string;
+  committeeId: string | null;
+  state: TerminalListState;
+  downReason: 'silence' | 'fault' | null;
+  downSince: string | null;
+  tokenIssuedAt: string | null;
+  lastSeenAt: string | null;
+  lastHeartbeatAt: string | null;
+  lastFaultAt: string | null;
+  faultCode: string | null;
+  faultText: string | null;
+  appVersion: string | null;
+  openCase: { id: string; number: string; status: string } | null;
+}
+export interface TerminalPage {
+  totals: { points: number; up: number; down: number; unmonitored: number };
+  items: TerminalStatus[];
+  nextCursor: string | null;
+}

@@ -5,7 +5,7 @@ import i18n from 'i18next';
  * coverage and life circle, records (办件) and ratings (好差评). Merged under "yw".
  */
 const zh = {
-  nav: { catalogue: '事项目录', network: '服务网络', records: '办件', ratings: '好差评' },
+  nav: { catalogue: '事项目录', network: '服务网络', records: '办件', ratings: '好差评', terminals: '自助终端' },
   all: '全部',
   yes: '是',
   no: '否',
@@ -98,6 +98,13 @@ const zh = {
     feedback: '评价人对整改结果的评价', feedbacks: { satisfied: '满意', basic: '基本满意', unsatisfied: '不满意' }, noFeedback: '尚未评价',
     onTime: '按时', late: '超时', saved: '已保存。',
   },
+  terminals: {
+    title: '自助终端', hint: '自助终端和自助办理专区的运行状态：停止上报心跳或报告故障即自动生成一张维修案件，恢复后案件自动关闭。终端凭设备令牌上报，令牌只显示一次。',
+    state: '状态', allStates: '全部状态', states: { up: '正常', down: '停用', unmonitored: '未接入' }, down: { silence: '失联', fault: '故障' },
+    since: '自 {{at}}', name: '终端', lastSeen: '最近上报', fault: '故障', case: '维修案件', issue: '发放令牌', replace: '更换令牌',
+    replaceConfirm: '更换 {{code}} 的设备令牌？旧令牌将立即失效，终端需重新设置。', issued: '{{code}} 的设备令牌（只显示这一次，请填入终端设置）：', copy: '复制',
+    totals: '共 {{points}} 台：正常 {{up}}，停用 {{down}}，未接入 {{unmonitored}}。', empty: '没有符合条件的终端。', more: '加载更多',
+  },
   settings: {
     title: '街道设置', subdistrict: '街道', badRatingDays: '差评整改期限（工作日）', ratingWindowDays: '评价期限（天）',
     noShowGraceMinutes: '预约爽约宽限（分钟）', save: '保存', saved: '已保存设置。',
@@ -116,7 +123,7 @@ const zh = {
 };
 
 const en: typeof zh = {
-  nav: { catalogue: 'Service items', network: 'Service network', records: 'Service records', ratings: 'Ratings' },
+  nav: { catalogue: 'Service items', network: 'Service network', records: 'Service records', ratings: 'Ratings', terminals: 'Terminals' },
   all: 'All',
   yes: 'Yes',
   no: 'No',
@@ -208,6 +215,13 @@ const en: typeof zh = {
     decide: 'Decide the appeal (a second person)', uphold: 'Uphold: void the rating', reject: 'Reject the appeal', upheld: 'Appeal upheld; the rating is void.', rejected: 'Appeal rejected.',
     feedback: 'The rater’s view of the outcome', feedbacks: { satisfied: 'Satisfied', basic: 'Fairly satisfied', unsatisfied: 'Dissatisfied' }, noFeedback: 'Not given yet',
     onTime: 'On time', late: 'Late', saved: 'Saved.',
+  },
+  terminals: {
+    title: 'Self-service terminals', hint: 'Health of the self-service terminals and zones: one that stops sending heartbeats or reports a fault opens a maintenance case, which closes when it is back. A terminal reports with its device token, shown only once.',
+    state: 'State', allStates: 'All states', states: { up: 'Up', down: 'Down', unmonitored: 'Not set up' }, down: { silence: 'Silent', fault: 'Fault' },
+    since: 'since {{at}}', name: 'Terminal', lastSeen: 'Last report', fault: 'Fault', case: 'Maintenance case', issue: 'Issue token', replace: 'Replace token',
+    replaceConfirm: 'Replace the device token of {{code}}? The old token stops working at once and the terminal must be set up again.', issued: 'Device token of {{code}} (shown this once; enter it in the terminal’s settings):', copy: 'Copy',
+    totals: '{{points}} in all: {{up}} up, {{down}} down, {{unmonitored}} not set up.', empty: 'No terminal matches.', more: 'Load more',
   },
   settings: {
     title: 'Subdistrict settings', subdistrict: 'Subdistrict', badRatingDays: 'Bad-rating deadline (working days)', ratingWindowDays: 'Rating window (days)',

@@ -5,6 +5,7 @@ import { addDays, shanghaiDate } from '../../src/domain/calendar/office-hours.js
 import { type NetworkContext, loadItemGuides, loadNetworkContext } from '../../src/domain/service-activity/network-context.js';
 import { planSubdistrict } from '../../src/domain/service-activity/plan-records.js';
 import { seedServiceActivity } from '../../src/domain/service-activity/seed-activity.js';
+import { listAppointments } from '../../src/domain/service-queue/appointments.js';
 import { markNoShows } from '../../src/domain/service-queue/no-shows.js';
 import { sessionsOn } from '../../src/domain/service-queue/slots.js';
 import { callNext, listTickets } from '../../src/domain/service-queue/tickets.js';
@@ -169,5 +170,50 @@ describe.each(DIALECTS)('front-office queue generator (%s)', (kind) => {
       }),
       { numRuns: 6, examples: [[1], [points.size]] },
     );
+  });
+  it('property: a day\'s appointments and tickets walked page by page, at any page size, are the whole day once, in order', async () => {
+    const operator = await actorOf(ctx, 'operator');
+    const day = addDays(shanghaiDate(now), -1);
+    const wholeA = await listAppointments(ctx.handle.db, ctx.clock, operator, { day }, { limit: 2000 });
+    const wholeT = await listTickets(ctx.handle.db, ctx.clock, operator, { day }, { limit: 2000 });
+    expect(wholeA.nextCursor).toBeNull();
+    expect(wholeT.nextCursor).toBeNull();
+    const apptKey = (a: { slotStartAt: string; bookedAt: string; id: string }) => `${a.slotStartAt} ${a.bookedAt} ${a.id}`;
+    const ticketKey = (t: { pointId: string; seq: number }) => `${t.pointId} ${String(t.seq).padStart(6, '0')}`;
+    const tickets = [...wholeT.waiting, ...wholeT.others];
+    expect(wholeA.items.length).toBeGreaterThan(10);
+    expect(tickets.length).toBeGreaterThan(10);
+    // The unpaged day is in slot order (then booking order), no appointment twice.
+    const keysA = wholeA.items.map(apptKey);
+    expect(keysA).toEqual([...keysA].sort());
+    expect(new Set(keysA).size).toBe(keysA.length);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: Math.max(wholeA.items.length, tickets.length) + 2 }), async (limit) => {
+        const seenA: string[] = [];
+        let after: string | null = null;
+        do {
+          const page: Awaited<ReturnType<typeof listAppointments>> = await listAppointments(ctx.handle.db, ctx.clock, operator, { day }, { limit, ...(after ? { after } : {}) });
+          expect(page.items.length).toBeLessThanOrEqual(limit);
+          seenA.push(...page.items.map(apptKey));
+          after = page.nextCursor;
+        } while (after);
+        expect(seenA).toEqual(keysA);
+        const seenT: string[] = [];
+        after = null;
+        do {
+          const page: Awaited<ReturnType<typeof listTickets>> = await listTickets(ctx.handle.db, ctx.clock, operator, { day }, { limit, ...(after ? { after } : {}) });
+          const keys = [...page.waiting, ...page.others].map(ticketKey).sort();
+          expect(keys.length).toBeLessThanOrEqual(limit);
+          // Pages follow each other by point and order of issue.
+          if (seenT.length && keys.length) expect(keys[0]! > seenT.at(-1)!).toBe(true);
+          seenT.push(...keys);
+          after = page.nextCursor;
+        } while (after);
+        expect(seenT).toEqual(tickets.map(ticketKey).sort());
+      }),
+      { numRuns: 5, examples: [[1], [wholeA.items.length], [tickets.length - 1]] },
+    );
+    await expect(listAppointments(ctx.handle.db, ctx.clock, operator, { day }, { after: 'bm9wZQ' })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(listTickets(ctx.handle.db, ctx.clock, operator, { day }, { limit: 2001 })).rejects.toMatchObject({ code: 'validation_failed' });
   });
 });

@@ -15,6 +15,7 @@ import { DEFAULT_SERVICE_SETTINGS } from '../service-ratings/settings.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
 import { BookingInput } from './queue-input.js';
 import { BOOKING_HORIZON_DAYS, loadBookablePoint, pointSessions, sessionsOn, slotInstant } from './slots.js';
 import { issueTicket, ticketDto } from './tickets.js';
@@ -175,9 +176,16 @@ export interface AppointmentFilter {
   code?: string;
 }
 
-/** Appointments of a day (default today) in the actor's scope, in slot order. */
-export async function listAppointments(db: Db, clock: Clock, actor: Actor, f: AppointmentFilter = {}) {
+export const APPOINTMENTS_PAGE_DEFAULT = 1000;
+export const APPOINTMENTS_PAGE_MAX = 2000;
+
+/**
+ * Appointments of a day (default today) in the actor's scope, in slot order and, within a slot,
+ * booking order; in pages (`after` → `nextCursor`).
+ */
+export async function listAppointments(db: Db, clock: Clock, actor: Actor, f: AppointmentFilter = {}, page: { after?: string; limit?: number } = {}) {
   assertCan(actor, 'services.records.read');
+  const limit = pageLimit(page.limit, APPOINTMENTS_PAGE_DEFAULT, APPOINTMENTS_PAGE_MAX);
   let q = db
     .selectFrom('service_appointments')
     .selectAll()
@@ -186,8 +194,17 @@ export async function listAppointments(db: Db, clock: Clock, actor: Actor, f: Ap
   else q = q.where('day', '=', f.day ?? shanghaiDate(clock.now()));
   if (f.pointId) q = q.where('point_id', '=', f.pointId);
   if (f.status) q = q.where('status', '=', f.status);
-  const rows = await q.orderBy('slot_start_at').orderBy('booked_at').limit(2000).execute();
-  return rows.map(appointmentDto);
+  if (page.after) {
+    const [slot, booked, id] = readTupleCursor(page.after, ['string', 'string', 'string']) as string[];
+    q = q.where((eb) => eb.or([
+      eb('slot_start_at', '>', slot!),
+      eb.and([eb('slot_start_at', '=', slot!), eb('booked_at', '>', booked!)]),
+      eb.and([eb('slot_start_at', '=', slot!), eb('booked_at', '=', booked!), eb('id', '>', id!)]),
+    ]));
+  }
+  const rows = await q.orderBy('slot_start_at').orderBy('booked_at').orderBy('id').limit(limit + 1).execute();
+  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.slot_start_at, r.booked_at, r.id]));
+  return { items: shown.map(appointmentDto), nextCursor };
 }
 
 /**

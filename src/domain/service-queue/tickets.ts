@@ -11,6 +11,7 @@ import { assertServesAtKnown, pointAccess } from '../service-records/point-acces
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
 import { CallNextInput, FinishInput, WalkInInput } from './queue-input.js';
 import { assertBookable } from './slots.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
@@ -255,9 +256,17 @@ export async function stepTicket(db: Db, clock: Clock, actor: Actor, id: string,
   return ticketDto({ ...t, ...set } as ServiceTicketTable);
 }
 
-/** A point's tickets of a day (default today), in queue order for the waiting ones. */
-export async function listTickets(db: Db, clock: Clock, actor: Actor, f: { pointId?: string; day?: string; status?: TicketStatus }) {
+export const TICKETS_PAGE_DEFAULT = 1000;
+export const TICKETS_PAGE_MAX = 2000;
+
+/**
+ * Tickets of a day (default today) in the actor's scope, in pages by point and order of issue
+ * (`after` → `nextCursor`); each page splits them into the waiting ones, in queue order, and the
+ * others. One point's queue is whole when asked for with `pointId` in one page.
+ */
+export async function listTickets(db: Db, clock: Clock, actor: Actor, f: { pointId?: string; day?: string; status?: TicketStatus }, page: { after?: string; limit?: number } = {}) {
   assertCan(actor, 'services.records.read');
+  const limit = pageLimit(page.limit, TICKETS_PAGE_DEFAULT, TICKETS_PAGE_MAX);
   const now = clock.now();
   let q = db
     .selectFrom('service_tickets')
@@ -266,8 +275,13 @@ export async function listTickets(db: Db, clock: Clock, actor: Actor, f: { point
     .where('day', '=', f.day ?? shanghaiDate(now));
   if (f.pointId) q = q.where('point_id', '=', f.pointId);
   if (f.status) q = q.where('status', '=', f.status);
-  const rows = await q.orderBy('point_id').orderBy('seq').limit(2000).execute();
+  if (page.after) {
+    const [point, seq] = readTupleCursor(page.after, ['string', 'number']) as [string, number];
+    q = q.where((eb) => eb.or([eb('point_id', '>', point), eb.and([eb('point_id', '=', point), eb('seq', '>', seq)])]));
+  }
+  const all = await q.orderBy('point_id').orderBy('seq').limit(limit + 1).execute();
+  const { page: rows, nextCursor } = keysetPage(all, limit, (r) => tupleCursor([r.point_id, r.seq]));
   const cmp = compareQueue(now.toISOString());
   const waiting = rows.filter((r) => r.status === 'waiting').sort(cmp);
-  return { waiting: waiting.map(ticketDto), others: rows.filter((r) => r.status !== 'waiting').map(ticketDto) };
+  return { waiting: waiting.map(ticketDto), others: rows.filter((r) => r.status !== 'waiting').map(ticketDto), nextCursor };
 }

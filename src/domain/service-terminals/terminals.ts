@@ -9,7 +9,7 @@ import { loadVisiblePoint } from '../service-network/points.js';
 import { hashToken } from '../service-records/records.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidField } from '../shared/errors.js';
-import { keysetPage, pageLimit } from '../shared/keyset-page.js';
+import { keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
 
 /** Points that report their own health: single terminals and self-service zones. */
 export const MONITORED_KINDS: readonly PointKind[] = ['terminal', 'self_service_zone'];
@@ -79,13 +79,6 @@ const shownState = sql<string>`case when t.point_id is null or p.terminal_token_
 /** Down ones first: the order's first key. */
 const downRank = sql<number>`case when t.point_id is not null and p.terminal_token_hash is not null and t.state = 'down' then 0 else 1 end`;
 
-/** A page cursor: the rank (0 down, 1 otherwise) and the code of the page's last terminal. */
-function parseCursor(after: string): { rank: number; code: string } {
-  const m = /^([01]):(.+)$/s.exec(after);
-  if (!m) throw invalidField('after', 'not a cursor this list gave (nextCursor)');
-  return { rank: Number(m[1]), code: m[2]! };
-}
-
 /**
  * Terminals and zones in the actor's scope with their health, in pages: down ones first, then by
  * code (`after` → `nextCursor`). The totals count every terminal in scope (and subdistrict), not
@@ -113,14 +106,14 @@ export async function listTerminals(db: Db, actor: Actor, filter: TerminalFilter
     .select([shownState.as('shown_state'), downRank.as('down_rank')]);
   if (filter.state) q = q.where(shownState, '=', filter.state);
   if (page.after) {
-    const c = parseCursor(page.after);
-    q = q.where((eb) => eb.or([eb(downRank, '>', c.rank), eb.and([eb(downRank, '=', c.rank), eb('p.code', '>', c.code)])]));
+    const [rank, code] = readTupleCursor(page.after, ['number', 'string']) as [number, string];
+    q = q.where((eb) => eb.or([eb(downRank, '>', rank), eb.and([eb(downRank, '=', rank), eb('p.code', '>', code)])]));
   }
   const [rows, counts] = await Promise.all([
     q.orderBy(downRank).orderBy('p.code').limit(limit + 1).execute(),
     base.select([shownState.as('state'), sql<number>`count(*)`.as('n')]).groupBy(shownState).execute(),
   ]);
-  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => `${Number(r.down_rank)}:${r.code}`);
+  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([Number(r.down_rank), r.code]));
   const items: TerminalStatus[] = shown.map((r) => ({
     pointId: r.id, code: r.code, name: r.name, kind: r.kind, subdistrictId: r.subdistrict_id, committeeId: r.committee_id,
     state: r.shown_state as TerminalStatus['state'], downReason: r.down_reason ?? null, downSince: r.down_since ?? null,

@@ -15,3 +15,27 @@ export function keysetPage<T>(rows: T[], limit: number, cursorOf: (row: T) => st
   const page = rows.slice(0, limit);
   return { page, nextCursor: rows.length > limit ? cursorOf(page[page.length - 1]!) : null };
 }
+
+type Key = string | number;
+
+/** An opaque cursor for an order of several keys: the last row's keys, as base64url JSON. */
+export function tupleCursor(keys: Key[]): string {
+  return Buffer.from(JSON.stringify(keys)).toString('base64url');
+}
+
+/**
+ * The keys of a cursor `tupleCursor` made, checked against the kinds the order expects; any other
+ * `after` is a 400 naming the field.
+ */
+export function readTupleCursor(after: string, kinds: ('string' | 'number')[]): Key[] {
+  let keys: unknown;
+  try {
+    keys = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+  } catch {
+    keys = null;
+  }
+  if (!Array.isArray(keys) || keys.length !== kinds.length || keys.some((k, i) => typeof k !== kinds[i])) {
+    throw invalidField('after', 'not a cursor this list gave (nextCursor)');
+  }
+  return keys as Key[];
+}

@@ -1,20 +1,28 @@
 import { z } from 'zod';
 import { APPOINTMENT_STATUSES, TICKET_STATUSES } from '../../db/schema.js';
-import { checkIn, listAppointments } from '../../domain/service-queue/appointments.js';
+import { APPOINTMENTS_PAGE_DEFAULT, APPOINTMENTS_PAGE_MAX, checkIn, listAppointments } from '../../domain/service-queue/appointments.js';
 import { CallNextInput, Day, FinishInput, WalkInInput } from '../../domain/service-queue/queue-input.js';
-import { callNext, issueWalkIn, listTickets, stepTicket } from '../../domain/service-queue/tickets.js';
+import { callNext, issueWalkIn, listTickets, stepTicket, TICKETS_PAGE_DEFAULT, TICKETS_PAGE_MAX } from '../../domain/service-queue/tickets.js';
 import { FIGURES_PAGE_DEFAULT, FIGURES_PAGE_MAX, waitingFigures } from '../../domain/service-queue/waiting-figures.js';
 import { def } from '../route.js';
 
 const Id = z.string().min(1).max(64);
+const Cursor = z.string().min(1).max(400);
 const tags = ['services'];
 
 export const appointments = def({
   schema: {
-    tags, summary: 'Appointments of a day (default today) in my scope, in slot order; or the one with a booking code',
-    querystring: z.strictObject({ pointId: Id.optional(), day: Day.optional(), status: z.enum(APPOINTMENT_STATUSES).optional(), code: z.string().trim().regex(/^[A-Za-z0-9]{4,12}$/, 'not a booking code').optional() }),
+    tags, summary: 'Appointments of a day (default today) in my scope, in slot order, in pages (after → nextCursor); or the one with a booking code',
+    querystring: z.strictObject({
+      pointId: Id.optional(), day: Day.optional(), status: z.enum(APPOINTMENT_STATUSES).optional(),
+      code: z.string().trim().regex(/^[A-Za-z0-9]{4,12}$/, 'not a booking code').optional(),
+      after: Cursor.optional(), limit: z.coerce.number().int().min(1).max(APPOINTMENTS_PAGE_MAX).default(APPOINTMENTS_PAGE_DEFAULT),
+    }),
   },
-  handler: async ({ req, deps, actor }) => ({ items: await listAppointments(deps.db, deps.clock, actor, req.query) }),
+  handler: async ({ req, deps, actor }) => {
+    const { after, limit, ...filter } = req.query;
+    return listAppointments(deps.db, deps.clock, actor, filter, { after, limit });
+  },
 });
 export const checkInRoute = def({
   schema: { tags, summary: 'Check a booked citizen in (window staff of the point); issues the queue ticket', params: z.strictObject({ id: Id }) },
@@ -22,10 +30,18 @@ export const checkInRoute = def({
 });
 export const tickets = def({
   schema: {
-    tags, summary: 'Queue tickets of a day (default today) in my scope: the waiting ones in the order they will be called, then the others',
-    querystring: z.strictObject({ pointId: Id.optional(), day: Day.optional(), status: z.enum(TICKET_STATUSES).optional() }),
+    tags,
+    summary: 'Queue tickets of a day (default today) in my scope, in pages by point and order of issue (after → nextCursor): '
+      + 'the waiting ones in the order they will be called, then the others',
+    querystring: z.strictObject({
+      pointId: Id.optional(), day: Day.optional(), status: z.enum(TICKET_STATUSES).optional(),
+      after: Cursor.optional(), limit: z.coerce.number().int().min(1).max(TICKETS_PAGE_MAX).default(TICKETS_PAGE_DEFAULT),
+    }),
   },
-  handler: async ({ req, deps, actor }) => listTickets(deps.db, deps.clock, actor, req.query),
+  handler: async ({ req, deps, actor }) => {
+    const { after, limit, ...filter } = req.query;
+    return listTickets(deps.db, deps.clock, actor, filter, { after, limit });
+  },
 });
 export const walkIn = def({
   schema: { tags, summary: 'Issue a walk-in ticket for an item at a point (prefix by the item\'s category)', body: WalkInInput },

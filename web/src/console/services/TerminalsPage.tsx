@@ -1,11 +1,12 @@
 import '../../shared/i18n/services-console';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../shared/api';
 import { useAuth } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
+import { useKeysetList } from '../../shared/use-keyset-list';
 import { useUrlState } from '../../shared/use-url-state';
 import { TERMINAL_LIST_STATES, type TerminalPage, type TerminalStatus } from './types';
 import './services.css';
@@ -22,37 +23,14 @@ export function TerminalsPage() {
   const { can } = useAuth();
   const [params, setParams] = useUrlState();
   const state = params.get('state') ?? '';
-  const [pages, setPages] = useState<TerminalPage[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const [reloads, setReloads] = useState(0);
+  const [totals, setTotals] = useState<TerminalPage['totals'] | null>(null);
   const [issued, setIssued] = useState<{ code: string; token: string } | null>(null);
+  const { items, cursor, loading, error, setError, reload, loadMore } = useKeysetList<TerminalStatus, TerminalPage>(
+    (after) => api.get<TerminalPage>('/api/services/terminals', { state: state || undefined, limit: PAGE, after }),
+    [state],
+    (page) => setTotals(page.totals),
+  );
 
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    setError(null);
-    api.get<TerminalPage>('/api/services/terminals', { state: state || undefined, limit: PAGE })
-      .then((p) => { if (live) setPages([p]); })
-      .catch((e: unknown) => { if (live) setError(e); })
-      .finally(() => { if (live) setLoading(false); });
-    return () => { live = false; };
-  }, [state, reloads]);
-
-  const last = pages[pages.length - 1];
-  const items = pages.flatMap((p) => p.items);
-  async function more() {
-    if (!last?.nextCursor) return;
-    setLoading(true);
-    try {
-      const next = await api.get<TerminalPage>('/api/services/terminals', { state: state || undefined, limit: PAGE, after: last.nextCursor });
-      setPages((cur) => [...cur, next]);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoading(false);
-    }
-  }
   async function issue(tm: TerminalStatus) {
     if (tm.tokenIssuedAt && !window.confirm(t('yw.terminals.replaceConfirm', { code: tm.code }))) return;
     setError(null);
@@ -60,13 +38,12 @@ export function TerminalsPage() {
     try {
       const r = await api.post<{ token: string }>(`/api/services/points/${encodeURIComponent(tm.pointId)}/terminal-token`);
       setIssued({ code: tm.code, token: r.token });
-      setReloads((n) => n + 1);
+      reload();
     } catch (e) {
       setError(e);
     }
   }
 
-  const totals = last?.totals;
   return (
     <section className="yw-page" data-testid="yw-terminals-page">
       <div className="page-head">
@@ -125,8 +102,8 @@ export function TerminalsPage() {
           </tbody>
         </table>
       ) : null}
-      {last?.nextCursor ? (
-        <button type="button" className="btn" disabled={loading} onClick={() => void more()} data-testid="yw-term-more">{t('yw.terminals.more')}</button>
+      {cursor ? (
+        <button type="button" className="btn" disabled={loading} onClick={loadMore} data-testid="yw-term-more">{t('common.loadMore')}</button>
       ) : null}
       {loading ? <p className="muted">{t('common.loading')}</p> : null}
     </section>

@@ -103,7 +103,7 @@ const zh = {
     state: '状态', allStates: '全部状态', states: { up: '正常', down: '停用', unmonitored: '未接入' }, down: { silence: '失联', fault: '故障' },
     since: '自 {{at}}', name: '终端', lastSeen: '最近上报', fault: '故障', case: '维修案件', issue: '发放令牌', replace: '更换令牌',
     replaceConfirm: '更换 {{code}} 的设备令牌？旧令牌将立即失效，终端需重新设置。', issued: '{{code}} 的设备令牌（只显示这一次，请填入终端设置）：', copy: '复制',
-    totals: '共 {{points}} 台：正常 {{up}}，停用 {{down}}，未接入 {{unmonitored}}。', empty: '没有符合条件的终端。', more: '加载更多',
+    totals: '共 {{points}} 台：正常 {{up}}，停用 {{down}}，未接入 {{unmonitored}}。', empty: '没有符合条件的终端。',
   },
   settings: {
     title: '街道设置', subdistrict: '街道', badRatingDays: '差评整改期限（工作日）', ratingWindowDays: '评价期限（天）',
@@ -221,7 +221,7 @@ const en: typeof zh = {
     state: 'State', allStates: 'All states', states: { up: 'Up', down: 'Down', unmonitored: 'Not set up' }, down: { silence: 'Silent', fault: 'Fault' },
     since: 'since {{at}}', name: 'Terminal', lastSeen: 'Last report', fault: 'Fault', case: 'Maintenance case', issue: 'Issue token', replace: 'Replace token',
     replaceConfirm: 'Replace the device token of {{code}}? The old token stops working at once and the terminal must be set up again.', issued: 'Device token of {{code}} (shown this once; enter it in the terminal’s settings):', copy: 'Copy',
-    totals: '{{points}} in all: {{up}} up, {{down}} down, {{unmonitored}} not set up.', empty: 'No terminal matches.', more: 'Load more',
+    totals: '{{points}} in all: {{up}} up, {{down}} down, {{unmonitored}} not set up.', empty: 'No terminal matches.',
   },
   settings: {
     title: 'Subdistrict settings', subdistrict: 'Subdistrict', badRatingDays: 'Bad-rating deadline (working days)', ratingWindowDays: 'Rating window (days)',

@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
 import { clickNav } from './helpers/nav.js';
 import { saveShot } from './helpers/shots.js';
+import { ensureServicesDemo } from './helpers/services.js';
 import { browserSuite } from './helpers/suite.js';
 
 const WIDTHS = [1366, 1920];
@@ -66,4 +67,53 @@ describeBrowser('console menu: grouped, one line at 1366 and 1920 px in both lan
     await eventually(() => new URL(page.url()).pathname).toBe('/staff');
     await ctx.close();
   });
+
+  const NARROW: [string, string[]][] = [
+    ['window1', ['/services/window', '/services/records', '/cases']],
+    ['admin', ['/dashboard', '/staff', '/services/terminals', '/services/ratings']],
+    ['cadre01', ['/cases', '/today']],
+  ];
+  for (const [username, paths] of NARROW) {
+    it(`${username} on a tablet (768 px) and a phone (390 px): nothing in the top bar overlaps, no page scrolls sideways, the menu still opens`, async () => {
+      await ensureServicesDemo(suite.server);
+      const ctx = await newContext(suite.browser, suite.server.url, { viewport: { width: 768, height: 1024 } });
+      const page = await ctx.newPage();
+      await signInThroughForm(page, username);
+      await page.getByTestId('who').waitFor();
+      for (const lang of ['zh', 'en']) {
+        await page.evaluate((l) => localStorage.setItem('closeloop.lang', l), lang);
+        for (const width of [768, 390]) {
+          await page.setViewportSize({ width, height: 900 });
+          for (const path of paths) {
+            await page.goto(path);
+            await page.getByTestId('who').waitFor();
+            await page.locator('main.content > *').first().waitFor();
+            const layout = await page.evaluate(() => {
+              const boxes = [...document.querySelectorAll('.topbar .brand, .topbar .menu-top, .topbar .who > *')]
+                .map((e) => e.getBoundingClientRect())
+                .filter((r) => r.width > 0 && r.height > 0);
+              let overlaps = 0;
+              for (let i = 0; i < boxes.length; i++) {
+                for (let j = i + 1; j < boxes.length; j++) {
+                  const a = boxes[i]!;
+                  const b = boxes[j]!;
+                  const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+                  const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+                  if (w > 1 && h > 1) overlaps++;
+                }
+              }
+              const outside = boxes.filter((r) => r.right > window.innerWidth + 1).length;
+              return { overlaps, outside, sideways: document.documentElement.scrollWidth - window.innerWidth };
+            });
+            expect(layout, `${lang} ${width}px ${path}`).toEqual({ overlaps: 0, outside: 0, sideways: 0 });
+          }
+        }
+      }
+      // The grouped menu still works at phone width: an entry opens from its group and lands on its page.
+      const [id, href] = (await page.locator('.mainnav [data-testid^="nav-"]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-testid')!, e.getAttribute('href')!])))[0]!;
+      await clickNav(page, id!);
+      await eventually(() => new URL(page.url()).pathname).toBe(href);
+      await ctx.close();
+    });
+  }
 });

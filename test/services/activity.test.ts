@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kyselySink } from '../../src/db/bulk-sink.js';
 import { addDays, shanghaiDate } from '../../src/domain/calendar/office-hours.js';
@@ -8,7 +9,8 @@ import { loadItemGuides, loadNetworkContext } from '../../src/domain/service-act
 import { planSubdistrict } from '../../src/domain/service-activity/plan-records.js';
 import { type ActivityTotals, seedServiceActivity } from '../../src/domain/service-activity/seed-activity.js';
 import { dueAfterWorkingDays } from '../../src/domain/service-records/due-dates.js';
-import { checkMaterials, createRecord } from '../../src/domain/service-records/records.js';
+import { checkMaterials, createRecord, listRecords, overdueRecords } from '../../src/domain/service-records/records.js';
+import { listRatings } from '../../src/domain/service-ratings/ratings.js';
 import { versionInEffect } from '../../src/domain/services-catalogue/versions.js';
 import { seededRandom } from '../../src/domain/shared/random.js';
 import { filesFor } from '../../src/domain/storage/index.js';
@@ -159,6 +161,42 @@ describe.each(DIALECTS)('front-office activity generator (%s)', (kind) => {
     // The cases went through the hash chain like any other.
     const subs = await db.selectFrom('subdistricts').select('id').execute();
     for (const s of subs) expect((await verifyChain(db, s.id)).ok).toBe(true);
+  });
+
+  it('property: records, overdue records and ratings walked page by page, at any page size, are every one in scope once, in order', async () => {
+    const db = ctx.handle.db;
+    const operator = await actorOf(ctx, 'operator');
+    const byKey = <T,>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+    const nowIso = ctx.clock.now().toISOString();
+    const records = await db.selectFrom('service_records').select(['id', 'accepted_at', 'due_at', 'decided_at']).where('subdistrict_id', '=', operator.subdistrictId!).execute();
+    const newestFirst = records.sort(byKey((r) => `${r.accepted_at} ${r.id}`)).reverse().map((r) => r.id);
+    const overdue = records.filter((r) => r.decided_at === null && r.due_at < nowIso).sort(byKey((r) => `${r.due_at} ${r.id}`)).map((r) => r.id);
+    const ratings = (await db.selectFrom('service_ratings').select(['id', 'rated_at']).where('subdistrict_id', '=', operator.subdistrictId!).execute())
+      .sort(byKey((r) => `${r.rated_at} ${r.id}`)).reverse().map((r) => r.id);
+    expect(newestFirst.length).toBeGreaterThan(500);
+    expect(overdue.length).toBeGreaterThan(0);
+    expect(ratings.length).toBeGreaterThan(100);
+    async function walk(fetch: (after?: string) => Promise<{ items: { id: string }[]; nextCursor: string | null }>, limit: number) {
+      const ids: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await fetch(after);
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        ids.push(...page.items.map((r) => r.id));
+        if (!page.nextCursor) return ids;
+        after = page.nextCursor;
+      }
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 40, max: 500 }), async (limit) => {
+        expect(await walk((after) => listRecords(db, ctx.clock, operator, {}, { after, limit }), limit)).toEqual(newestFirst);
+        expect(await walk((after) => listRatings(db, operator, {}, { after, limit }), limit)).toEqual(ratings);
+        expect(await walk((after) => overdueRecords(db, ctx.clock, operator, { after, limit: Math.max(1, limit >> 5) }), Math.max(1, limit >> 5))).toEqual(overdue);
+      }),
+      { numRuns: 3, examples: [[500], [ratings.length], [ratings.length - 1]] },
+    );
+    await expect(listRecords(db, ctx.clock, operator, {}, { after: 'bm9wZQ' })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(listRatings(db, operator, {}, { limit: 501 })).rejects.toMatchObject({ code: 'validation_failed' });
   });
 
   it('is deterministic: the same seed plans the same records', async () => {

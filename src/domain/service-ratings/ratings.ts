@@ -9,6 +9,7 @@ import { dueAfterWorkingDays } from '../service-records/due-dates.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
 import { RatingInput, isBadRating } from './rating-input.js';
 import { serviceSettings } from './settings.js';
 import { fallbackCommittee, openSystemCase } from './system-case.js';
@@ -89,9 +90,15 @@ export async function submitRating(db: Db, clock: Clock, token: string, raw: Rat
   return { id: rating.id, level: rating.level, bad: isBadRating(rating.level), caseId: rating.case_id, feedbackToken };
 }
 
-/** Building windows belong to no committee; their cases sit with the subdistrict's first committee. */
-export async function listRatings(db: Db, actor: Actor, f: { pointId?: string; bad?: boolean; from?: string; to?: string; limit?: number } = {}) {
+export const RATINGS_PAGE_DEFAULT = 100;
+export const RATINGS_PAGE_MAX = 500;
+
+/** Ratings in scope with the follow-up of each 差评, newest first, in pages (`after` → `nextCursor`). */
+export async function listRatings(
+  db: Db, actor: Actor, f: { pointId?: string; bad?: boolean; from?: string; to?: string } = {}, page: { after?: string; limit?: number } = {},
+) {
   assertCan(actor, 'services.records.read');
+  const limit = pageLimit(page.limit, RATINGS_PAGE_DEFAULT, RATINGS_PAGE_MAX);
   let q = db
     .selectFrom('service_ratings')
     .leftJoin('service_rating_followups as f', 'f.rating_id', 'service_ratings.id')
@@ -108,6 +115,14 @@ export async function listRatings(db: Db, actor: Actor, f: { pointId?: string; b
   if (f.bad !== undefined) q = q.where('service_ratings.level', f.bad ? '<=' : '>', 2);
   if (f.from) q = q.where('service_ratings.rated_at', '>=', f.from);
   if (f.to) q = q.where('service_ratings.rated_at', '<', f.to);
-  const rows = await q.orderBy('service_ratings.rated_at', 'desc').limit(Math.min(f.limit ?? 100, 500)).execute();
-  return rows.map((r) => ({ ...r, scores: JSON.parse(r.scores), named: r.named === 1, onTime: r.onTime === null ? null : r.onTime === 1, appealUpheld: r.appealUpheld === null ? null : r.appealUpheld === 1 }));
+  if (page.after) {
+    const [at, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
+    q = q.where((eb) => eb.or([eb('service_ratings.rated_at', '<', at), eb.and([eb('service_ratings.rated_at', '=', at), eb('service_ratings.id', '<', id)])]));
+  }
+  const rows = await q.orderBy('service_ratings.rated_at', 'desc').orderBy('service_ratings.id', 'desc').limit(limit + 1).execute();
+  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.ratedAt, r.id]));
+  const items = shown.map((r) => ({
+    ...r, scores: JSON.parse(r.scores), named: r.named === 1, onTime: r.onTime === null ? null : r.onTime === 1, appealUpheld: r.appealUpheld === null ? null : r.appealUpheld === 1,
+  }));
+  return { items, nextCursor };
 }

@@ -13,6 +13,7 @@ import type { MaterialSpec } from '../services-catalogue/item-input.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
 import { dueAfterWorkingDays } from './due-dates.js';
 import { maskIdNumber, maskName, maskPhone } from './masking.js';
 import { recordAudit } from '../audit/record-audit.js';
@@ -169,26 +170,49 @@ export interface RecordFilter {
   overdue?: boolean;
   from?: string;
   to?: string;
-  limit?: number;
 }
 
-export async function listRecords(db: Db, clock: Clock, actor: Actor, f: RecordFilter = {}) {
+export const RECORDS_PAGE_DEFAULT = 100;
+export const RECORDS_PAGE_MAX = 500;
+
+function recordsInScope(db: Db, actor: Actor, f: RecordFilter, nowIso: string) {
   assertCan(actor, 'services.records.read');
-  const now = clock.now();
   let q = db.selectFrom('service_records').selectAll().where(scopeCondition(actor, 'service_records.subdistrict_id', 'service_records.committee_id'));
   if (f.pointId) q = q.where('point_id', '=', f.pointId);
   if (f.itemId) q = q.where('item_id', '=', f.itemId);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.from) q = q.where('accepted_at', '>=', f.from);
   if (f.to) q = q.where('accepted_at', '<', f.to);
-  if (f.overdue) q = q.where('decided_at', 'is', null).where('due_at', '<', now.toISOString());
-  const rows = await q.orderBy('accepted_at', 'desc').limit(Math.min(f.limit ?? 100, 500)).execute();
-  return rows.map((r) => recordDto(r, now));
+  if (f.overdue) q = q.where('decided_at', 'is', null).where('due_at', '<', nowIso);
+  return q;
 }
 
-/** Open records past their promised limit, oldest due first (the operations centre's list). */
-export async function overdueRecords(db: Db, clock: Clock, actor: Actor, limit = 50) {
-  return listRecords(db, clock, actor, { overdue: true, limit }).then((rows) => rows.sort((a, b) => a.dueAt.localeCompare(b.dueAt)));
+/** Records in scope, newest accepted first, in pages (`after` → `nextCursor`). */
+export async function listRecords(db: Db, clock: Clock, actor: Actor, f: RecordFilter = {}, page: { after?: string; limit?: number } = {}) {
+  const now = clock.now();
+  const limit = pageLimit(page.limit, RECORDS_PAGE_DEFAULT, RECORDS_PAGE_MAX);
+  let q = recordsInScope(db, actor, f, now.toISOString());
+  if (page.after) {
+    const [at, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
+    q = q.where((eb) => eb.or([eb('accepted_at', '<', at), eb.and([eb('accepted_at', '=', at), eb('id', '<', id)])]));
+  }
+  const rows = await q.orderBy('accepted_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.accepted_at, r.id]));
+  return { items: shown.map((r) => recordDto(r, now)), nextCursor };
+}
+
+/** Open records past their promised limit, oldest due first (the operations centre's list), in pages. */
+export async function overdueRecords(db: Db, clock: Clock, actor: Actor, page: { after?: string; limit?: number } = {}) {
+  const now = clock.now();
+  const limit = pageLimit(page.limit, 50, RECORDS_PAGE_MAX);
+  let q = recordsInScope(db, actor, { overdue: true }, now.toISOString());
+  if (page.after) {
+    const [due, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
+    q = q.where((eb) => eb.or([eb('due_at', '>', due), eb.and([eb('due_at', '=', due), eb('id', '>', id)])]));
+  }
+  const rows = await q.orderBy('due_at').orderBy('id').limit(limit + 1).execute();
+  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.due_at, r.id]));
+  return { items: shown.map((r) => recordDto(r, now)), nextCursor };
 }
 
 /**

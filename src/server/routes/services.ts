@@ -9,9 +9,9 @@ import { lifeCircle } from '../../domain/service-network/life-circle.js';
 import { listServiceGrids } from '../../domain/service-network/grids.js';
 import { windowPoints } from '../../domain/service-network/window-points.js';
 import { RecordInput, RecordStepInput, RevealInput } from '../../domain/service-records/record-input.js';
-import { createRecord, getRecord, listRecords, listReveals, overdueRecords, revealId, stepRecord } from '../../domain/service-records/records.js';
+import { createRecord, getRecord, listRecords, listReveals, overdueRecords, RECORDS_PAGE_MAX, revealId, stepRecord } from '../../domain/service-records/records.js';
 import { AppealDecisionInput, AppealInput, CallbackInput, ResolveInput } from '../../domain/service-ratings/rating-input.js';
-import { listRatings } from '../../domain/service-ratings/ratings.js';
+import { listRatings, RATINGS_PAGE_MAX } from '../../domain/service-ratings/ratings.js';
 import { appealRating, badRatingKpi, decideAppeal, followupOf, recordCallback, resolveBadRating } from '../../domain/service-ratings/followups.js';
 import { SettingsInput, putServiceSettings, readServiceSettings } from '../../domain/service-ratings/settings.js';
 import type { Db } from '../../db/index.js';
@@ -20,6 +20,7 @@ import { audited } from '../audited.js';
 import { def } from '../route.js';
 
 const Id = z.string().min(1).max(64);
+const Cursor = z.string().min(1).max(400);
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const Instant = z.iso.datetime({ offset: true });
 const tags = ['services'];
@@ -150,17 +151,23 @@ export const lifeCircleRoute = def({
 // ── Records (办件) ──
 export const records = def({
   schema: {
-    tags, summary: 'Service records in my scope, ID numbers masked',
+    tags, summary: 'Service records in my scope, ID numbers masked, newest accepted first, in pages (after → nextCursor)',
     querystring: z.strictObject({
       pointId: Id.optional(), itemId: Id.optional(), status: z.enum(RECORD_STATUSES).optional(), overdue: z.enum(['true', 'false']).optional(),
-      from: Instant.optional(), to: Instant.optional(), limit: z.coerce.number().int().min(1).max(500).optional(),
+      from: Instant.optional(), to: Instant.optional(), after: Cursor.optional(), limit: z.coerce.number().int().min(1).max(RECORDS_PAGE_MAX).optional(),
     }),
   },
-  handler: async ({ req, deps, actor }) => ({ items: await listRecords(deps.db, deps.clock, actor, { ...req.query, overdue: req.query.overdue === 'true' }) }),
+  handler: async ({ req, deps, actor }) => {
+    const { after, limit, overdue: late, ...filter } = req.query;
+    return listRecords(deps.db, deps.clock, actor, { ...filter, overdue: late === 'true' }, { after, limit });
+  },
 });
 export const overdue = def({
-  schema: { tags, summary: 'Open records past their promised limit (operations centre)', querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).optional() }) },
-  handler: async ({ req, deps, actor }) => ({ items: await overdueRecords(deps.db, deps.clock, actor, req.query.limit) }),
+  schema: {
+    tags, summary: 'Open records past their promised limit (operations centre), oldest due first, in pages (after → nextCursor)',
+    querystring: z.strictObject({ after: Cursor.optional(), limit: z.coerce.number().int().min(1).max(RECORDS_PAGE_MAX).optional() }),
+  },
+  handler: async ({ req, deps, actor }) => overdueRecords(deps.db, deps.clock, actor, req.query),
 });
 export const record = def({
   schema: { tags, summary: 'A service record, ID numbers masked', params: z.strictObject({ id: Id }) },
@@ -190,12 +197,16 @@ export const reveals = def({
 // ── Ratings (好差评) ──
 export const ratings = def({
   schema: {
-    tags, summary: 'Ratings in my scope with the follow-up of each 差评',
-    querystring: z.strictObject({ pointId: Id.optional(), bad: z.enum(['true', 'false']).optional(), from: Instant.optional(), to: Instant.optional(), limit: z.coerce.number().int().min(1).max(500).optional() }),
+    tags, summary: 'Ratings in my scope with the follow-up of each 差评, newest first, in pages (after → nextCursor)',
+    querystring: z.strictObject({
+      pointId: Id.optional(), bad: z.enum(['true', 'false']).optional(), from: Instant.optional(), to: Instant.optional(),
+      after: Cursor.optional(), limit: z.coerce.number().int().min(1).max(RATINGS_PAGE_MAX).optional(),
+    }),
   },
-  handler: async ({ req, deps, actor }) => ({
-    items: await listRatings(deps.db, actor, { ...req.query, bad: req.query.bad === undefined ? undefined : req.query.bad === 'true' }),
-  }),
+  handler: async ({ req, deps, actor }) => {
+    const { after, limit, bad, ...filter } = req.query;
+    return listRatings(deps.db, actor, { ...filter, bad: bad === undefined ? undefined : bad === 'true' }, { after, limit });
+  },
 });
 export const followup = def({
   schema: { tags, summary: 'The follow-up of a 差评', params: z.strictObject({ id: Id }) },

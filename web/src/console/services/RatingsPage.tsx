@@ -6,6 +6,7 @@ import { useAuth } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { formatStamp } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
+import { useKeysetList } from '../../shared/use-keyset-list';
 import { useUrlState } from '../../shared/use-url-state';
 import { FollowupPanel } from './FollowupPanel';
 import { shanghaiToday } from './guide-form';
@@ -16,6 +17,7 @@ import './services.css';
 import { DateInput } from '../../shared/date-input/DateInput';
 
 /** A Shanghai calendar day's start as an instant with its offset (the API's from/to). */
+const PAGE = 200;
 const dayStart = (day: string) => `${day}T00:00:00+08:00`;
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
@@ -47,11 +49,11 @@ export function RatingsPage() {
   const names = useServiceNames();
   const range = { from: dayStart(from), to: dayStart(nextDay(to >= from ? to : from)) };
   const kpi = useApi(() => api.get<RatingKpi>('/api/services/ratings/kpi', range), [from, to]);
-  const ratings = useApi(
-    () => api.get<{ items: Rating[] }>('/api/services/ratings', { ...range, bad: badOnly ? 'true' : undefined, pointId: pointId || undefined, limit: 300 }),
+  const ratings = useKeysetList<Rating>(
+    (after) => api.get('/api/services/ratings', { ...range, bad: badOnly ? 'true' : undefined, pointId: pointId || undefined, limit: PAGE, after }),
     [from, to, badOnly, pointId],
   );
-  const items = ratings.data?.items ?? [];
+  const items = ratings.items;
   const chosen = items.find((r) => r.id === selected) ?? null;
   const reload = () => { kpi.reload(); ratings.reload(); };
   const pct = kpi.data?.rate === null || kpi.data?.rate === undefined ? '—' : `${Math.round(kpi.data.rate * 1000) / 10}%`;
@@ -83,7 +85,7 @@ export function RatingsPage() {
       {ratings.error ? <p className="alert alert-error">{errorText(t, ratings.error)}</p> : null}
       <div className="yw-split">
         <div className="yw-list">
-          {ratings.data && !items.length ? <p className="muted">{t('yw.ratings.empty')}</p> : null}
+          {!ratings.loading && !ratings.error && !items.length ? <p className="muted">{t('yw.ratings.empty')}</p> : null}
           {items.length ? (
             <table className="table" data-testid="yw-ratings">
               <thead>
@@ -109,6 +111,9 @@ export function RatingsPage() {
                 ))}
               </tbody>
             </table>
+          ) : null}
+          {ratings.cursor ? (
+            <button type="button" className="btn" disabled={ratings.loading} onClick={ratings.loadMore} data-testid="yw-rat-more">{t('common.loadMore')}</button>
           ) : null}
         </div>
         <div>{chosen && isBadRating(chosen.level) ? <FollowupPanel key={chosen.id} rating={chosen} onChanged={reload} /> : null}</div>

@@ -4,13 +4,13 @@ import { Link } from 'react-router-dom';
 import { api } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { formatStamp } from '../../shared/format';
-import { useApi } from '../../shared/use-api';
+import { useKeysetList } from '../../shared/use-keyset-list';
 import { useUrlState } from '../../shared/use-url-state';
 import { RECORD_STATUSES, type ServiceRecord } from './types';
 import { useServiceNames } from './use-service-names';
 import './services.css';
 
-const LIMIT = 200;
+const PAGE = 200;
 
 /** 办件: the records of the points in scope, filtered by point, item, status and overdue; ID numbers masked. */
 export function RecordsPage() {
@@ -22,13 +22,12 @@ export function RecordsPage() {
   const overdue = params.get('overdue') === '1';
   const setParam = (k: string, v: string | null) => setParams((p) => { if (v) p.set(k, v); else p.delete(k); return p; });
   const names = useServiceNames();
-  const records = useApi(
-    () => api.get<{ items: ServiceRecord[] }>('/api/services/records', {
-      pointId: pointId || undefined, itemId: itemId || undefined, status: status || undefined, overdue: overdue ? 'true' : undefined, limit: LIMIT,
+  const { items, cursor, loading, error, loadMore } = useKeysetList<ServiceRecord>(
+    (after) => api.get('/api/services/records', {
+      pointId: pointId || undefined, itemId: itemId || undefined, status: status || undefined, overdue: overdue ? 'true' : undefined, limit: PAGE, after,
     }),
     [pointId, itemId, status, overdue],
   );
-  const items = records.data?.items ?? [];
 
   return (
     <section className="yw-page" data-testid="yw-records-page">
@@ -51,9 +50,11 @@ export function RecordsPage() {
           <input type="checkbox" checked={overdue} onChange={(e) => setParam('overdue', e.target.checked ? '1' : null)} data-testid="yw-rec-overdue" /> {t('yw.records.overdueOnly')}
         </label>
       </div>
-      {records.error ? <p className="alert alert-error">{errorText(t, records.error)}</p> : null}
-      <p className="muted" data-testid="yw-rec-count">{records.data ? t('common.total', { count: items.length }) : t('common.loading')}</p>
-      {records.data && !items.length ? <p className="muted">{t('yw.records.empty')}</p> : null}
+      {error ? <p className="alert alert-error">{errorText(t, error)}</p> : null}
+      <p className="muted" data-testid="yw-rec-count">
+        {loading && !items.length ? t('common.loading') : cursor ? t('yw.records.shownMore', { count: items.length }) : t('common.total', { count: items.length })}
+      </p>
+      {!loading && !error && !items.length ? <p className="muted">{t('yw.records.empty')}</p> : null}
       {items.length ? (
         <table className="table" data-testid="yw-records">
           <thead>
@@ -77,6 +78,7 @@ export function RecordsPage() {
           </tbody>
         </table>
       ) : null}
+      {cursor ? <button type="button" className="btn" disabled={loading} onClick={loadMore} data-testid="yw-rec-more">{t('common.loadMore')}</button> : null}
     </section>
   );
 }

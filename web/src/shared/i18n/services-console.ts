@@ -64,7 +64,7 @@ const zh = {
   records: {
     title: '办件', hint: '各服务点受理的办件；证件号码脱敏显示，查看完整号码须说明原因并留痕。',
     point: '服务点', allPoints: '全部服务点', item: '事项', allItems: '全部事项', status: '状态', allStatuses: '全部状态', overdueOnly: '只看超期',
-    number: '办件编号', applicant: '申请人', acceptedAt: '受理时间', dueAt: '承诺办结', overdue: '超期', empty: '没有符合条件的办件。',
+    number: '办件编号', applicant: '申请人', acceptedAt: '受理时间', dueAt: '承诺办结', overdue: '超期', empty: '没有符合条件的办件。', shownMore: '已显示 {{count}} 条，还有更多',
     statuses: { accepted: '已受理', handed_off: '已流转后台', returned: '后台已返回', completed: '办结', not_accepted: '不予受理', sent_back: '退件' },
   },
   record: {
@@ -182,7 +182,7 @@ const en: typeof zh = {
   records: {
     title: 'Service records', hint: 'Records accepted at the points; ID numbers are masked, and showing one in full needs a reason and is logged.',
     point: 'Point', allPoints: 'All points', item: 'Item', allItems: 'All items', status: 'Status', allStatuses: 'All statuses', overdueOnly: 'Overdue only',
-    number: 'Record no.', applicant: 'Applicant', acceptedAt: 'Accepted', dueAt: 'Promised by', overdue: 'Overdue', empty: 'No record matches.',
+    number: 'Record no.', applicant: 'Applicant', acceptedAt: 'Accepted', dueAt: 'Promised by', overdue: 'Overdue', empty: 'No record matches.', shownMore: '{{count}} shown, more to load',
     statuses: { accepted: 'Accepted', handed_off: 'With the back office', returned: 'Back from the back office', completed: 'Completed', not_accepted: 'Not accepted', sent_back: 'Sent back' },
   },
   record: {

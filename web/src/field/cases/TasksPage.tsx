@@ -2,18 +2,18 @@ import '../../shared/i18n/cases';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../shared/api';
-import { type CasePage, label } from '../../shared/cases';
+import { type CaseListItem, type CasePage, label } from '../../shared/cases';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
-import { useApi } from '../../shared/use-api';
+import { useKeysetList } from '../../shared/use-keyset-list';
 import { TopBar } from '../TopBar';
 
 /** My tasks: cases waiting on me or my unit (to handle) and handled cases I reported (to check). */
 export function TasksPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const r = useApi(() => api.get<CasePage>('/api/me/tasks', { limit: 100 }), []);
-  const items = r.data?.items ?? [];
+  const r = useKeysetList<CaseListItem, CasePage>((after) => api.get<CasePage>('/api/me/tasks', { limit: 100, after }), []);
+  const items = r.items;
   const groups = [
     { key: 'toHandle', list: items.filter((c) => c.status === 'dispatched') },
     { key: 'toCheck', list: items.filter((c) => c.status === 'handled') },
@@ -22,7 +22,7 @@ export function TasksPage() {
     <div className="m-page">
       <TopBar title={t('cases.field.tasks')} />
       {r.error ? <p className="field-error">{errorText(t, r.error)}</p> : null}
-      {r.data && !items.length ? <p className="m-note" data-testid="tasks-empty">{t('cases.field.empty')}</p> : null}
+      {!r.loading && !r.error && !items.length ? <p className="m-note" data-testid="tasks-empty">{t('cases.field.empty')}</p> : null}
       {groups.filter((g) => g.list.length).map((g) => (
         <section key={g.key}>
           <h2>{t(`cases.field.${g.key}`)}</h2>
@@ -39,6 +39,9 @@ export function TasksPage() {
           </ul>
         </section>
       ))}
+      {r.cursor ? (
+        <button type="button" className="m-btn m-btn-block" disabled={r.loading} onClick={r.loadMore} data-testid="tasks-more">{t('common.loadMore')}</button>
+      ) : null}
     </div>
   );
 }

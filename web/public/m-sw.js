@@ -114,7 +114,8 @@ async function networkFirst(event) {
     const res = await fetch(request);
     if (res.ok) {
       await cache.put(request, res.clone());
-      if (anyQuery) await cache.put(bareKey(url), res.clone());
+      // A next page (after=…) is not the list's last answer: only a first page stands for it offline.
+      if (anyQuery && !url.searchParams.has('after')) await cache.put(bareKey(url), res.clone());
       if (url.pathname === '/api/coverage/today') event.waitUntil(warmForToday(cache, res.clone()));
       if (url.pathname === '/api/me/tasks') event.waitUntil(warmTasks(cache, res.clone()));
     } else if (res.status === 401) await caches.delete(DATA);

@@ -11,7 +11,10 @@ export default defineConfig({
     // file cost ~2.5 s a file. So no test may leave process-wide state behind: what a file changes
     // (environment variables, timers, spies, module-level registries) it puts back.
     poolOptions: { forks: { maxForks: 2, minForks: 1, isolate: false } },
-    testTimeout: 30_000,
+    // A test's own time on a 2-core machine shared with PostgreSQL and Chromium: the slowest take
+    // 25–35 s on a slow one (a property test generating weeks of history, a browser walk of every
+    // role), so a failure by timeout says the machine, not the code.
+    testTimeout: 90_000,
     hookTimeout: 120_000,
     reporters: ['default', './scripts/summary-reporter.ts'],
   },

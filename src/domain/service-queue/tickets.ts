@@ -11,7 +11,7 @@ import { assertServesAtKnown, pointAccess } from '../service-records/point-acces
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
 import { CallNextInput, FinishInput, WalkInInput } from './queue-input.js';
 import { assertBookable } from './slots.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
@@ -277,7 +277,7 @@ export async function listTickets(db: Db, clock: Clock, actor: Actor, f: { point
   if (f.status) q = q.where('status', '=', f.status);
   if (page.after) {
     const [point, seq] = readTupleCursor(page.after, ['string', 'number']) as [string, number];
-    q = q.where((eb) => eb.or([eb('point_id', '>', point), eb.and([eb('point_id', '=', point), eb('seq', '>', seq)])]));
+    q = q.where(afterPosition([[sql.ref('point_id'), point], [sql.ref('seq'), seq]], 'asc'));
   }
   const all = await q.orderBy('point_id').orderBy('seq').limit(limit + 1).execute();
   const { page: rows, nextCursor } = keysetPage(all, limit, (r) => tupleCursor([r.point_id, r.seq]));

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { ServiceRatingTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
@@ -9,7 +10,7 @@ import { dueAfterWorkingDays } from '../service-records/due-dates.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
 import { RatingInput, isBadRating } from './rating-input.js';
 import { serviceSettings } from './settings.js';
 import { fallbackCommittee, openSystemCase } from './system-case.js';
@@ -117,7 +118,7 @@ export async function listRatings(
   if (f.to) q = q.where('service_ratings.rated_at', '<', f.to);
   if (page.after) {
     const [at, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
-    q = q.where((eb) => eb.or([eb('service_ratings.rated_at', '<', at), eb.and([eb('service_ratings.rated_at', '=', at), eb('service_ratings.id', '<', id)])]));
+    q = q.where(afterPosition([[sql.ref('service_ratings.rated_at'), at], [sql.ref('service_ratings.id'), id]], 'desc'));
   }
   const rows = await q.orderBy('service_ratings.rated_at', 'desc').orderBy('service_ratings.id', 'desc').limit(limit + 1).execute();
   const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.ratedAt, r.id]));

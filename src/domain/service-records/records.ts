@@ -13,7 +13,7 @@ import type { MaterialSpec } from '../services-catalogue/item-input.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
 import { dueAfterWorkingDays } from './due-dates.js';
 import { maskIdNumber, maskName, maskPhone } from './masking.js';
 import { recordAudit } from '../audit/record-audit.js';
@@ -194,7 +194,7 @@ export async function listRecords(db: Db, clock: Clock, actor: Actor, f: RecordF
   let q = recordsInScope(db, actor, f, now.toISOString());
   if (page.after) {
     const [at, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
-    q = q.where((eb) => eb.or([eb('accepted_at', '<', at), eb.and([eb('accepted_at', '=', at), eb('id', '<', id)])]));
+    q = q.where(afterPosition([[sql.ref('accepted_at'), at], [sql.ref('id'), id]], 'desc'));
   }
   const rows = await q.orderBy('accepted_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
   const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.accepted_at, r.id]));
@@ -208,7 +208,7 @@ export async function overdueRecords(db: Db, clock: Clock, actor: Actor, page: {
   let q = recordsInScope(db, actor, { overdue: true }, now.toISOString());
   if (page.after) {
     const [due, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
-    q = q.where((eb) => eb.or([eb('due_at', '>', due), eb.and([eb('due_at', '=', due), eb('id', '>', id)])]));
+    q = q.where(afterPosition([[sql.ref('due_at'), due], [sql.ref('id'), id]], 'asc'));
   }
   const rows = await q.orderBy('due_at').orderBy('id').limit(limit + 1).execute();
   const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.due_at, r.id]));

@@ -9,7 +9,7 @@ import { loadVisiblePoint } from '../service-network/points.js';
 import { hashToken } from '../service-records/records.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidField } from '../shared/errors.js';
-import { keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
 
 /** Points that report their own health: single terminals and self-service zones. */
 export const MONITORED_KINDS: readonly PointKind[] = ['terminal', 'self_service_zone'];
@@ -107,7 +107,7 @@ export async function listTerminals(db: Db, actor: Actor, filter: TerminalFilter
   if (filter.state) q = q.where(shownState, '=', filter.state);
   if (page.after) {
     const [rank, code] = readTupleCursor(page.after, ['number', 'string']) as [number, string];
-    q = q.where((eb) => eb.or([eb(downRank, '>', rank), eb.and([eb(downRank, '=', rank), eb('p.code', '>', code)])]));
+    q = q.where(afterPosition([[downRank, rank], [sql.ref('p.code'), code]], 'asc'));
   }
   const [rows, counts] = await Promise.all([
     q.orderBy(downRank).orderBy('p.code').limit(limit + 1).execute(),

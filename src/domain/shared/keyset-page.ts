@@ -1,3 +1,4 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
 import { invalidField } from './errors.js';
 
 /** A page size the caller asked for, checked against the list's maximum (400 naming `limit` otherwise). */
@@ -38,4 +39,16 @@ export function readTupleCursor(after: string, kinds: ('string' | 'number')[]): 
     throw invalidField('after', 'not a cursor this list gave (nextCursor)');
   }
   return keys as Key[];
+}
+
+/**
+ * The rows after a keyset position in an order of several keys: `(k1 > v1) or (k1 = v1 and k2 >
+ * v2) or …` (`<` for a descending order), each key a column (`sql.ref`) or an expression.
+ */
+export function afterPosition(keys: [Expression<unknown>, Key][], order: 'asc' | 'desc'): Expression<SqlBool> {
+  const op = order === 'asc' ? sql.raw('>') : sql.raw('<');
+  const parts = keys.map(([key, value], i) =>
+    sql`(${sql.join([...keys.slice(0, i).map(([k, v]) => sql`${k} = ${v}`), sql`${key} ${op} ${value}`], sql` and `)})`,
+  );
+  return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }

@@ -1,9 +1,22 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { CheckinMethod, CheckinStatus } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
 import { parseFlags } from '../evidence/photo-checks.js';
+import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+
+export const CHECKINS_PAGE_DEFAULT = 200;
+export const CHECKINS_PAGE_MAX = 1000;
+export const MISSES_PAGE_DEFAULT = 500;
+export const MISSES_PAGE_MAX = 5000;
+
+export interface Page {
+  /** The `nextCursor` of the page before. */
+  after?: string;
+  limit?: number;
+}
 
 export interface CheckinFilter {
   date?: string;
@@ -16,9 +29,10 @@ export interface CheckinFilter {
   flagged?: boolean;
 }
 
-/** Check-ins in the actor's scope, newest first (a day at a time by default). */
-export async function listCheckins(db: Db, actor: Actor, f: CheckinFilter, limit = 200) {
+/** Check-ins in the actor's scope, newest first, in pages (`after` → `nextCursor`). */
+export async function listCheckins(db: Db, actor: Actor, f: CheckinFilter, page: Page = {}) {
   assertCan(actor, 'patrols.read');
+  const limit = pageLimit(page.limit, CHECKINS_PAGE_DEFAULT, CHECKINS_PAGE_MAX);
   let q = db
     .selectFrom('checkins as k')
     .innerJoin('sites as s', 's.id', 'k.site_id')
@@ -40,19 +54,29 @@ export async function listCheckins(db: Db, actor: Actor, f: CheckinFilter, limit
   if (f.status) q = q.where('k.status', '=', f.status);
   if (f.method) q = q.where('k.method', '=', f.method);
   if (f.flagged) q = q.where((eb) => eb.or([eb('k.evidence_flags', '!=', '[]'), eb('k.method', '=', 'manual')]));
-  const rows = await q.orderBy('k.first_at', 'desc').limit(limit).execute();
-  return rows.map(({ flags, inWindow, ...r }) => ({
+  if (page.after) {
+    const [at, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
+    q = q.where(afterPosition([[sql.ref('k.first_at'), at], [sql.ref('k.id'), id]], 'desc'));
+  }
+  const rows = await q.orderBy('k.first_at', 'desc').orderBy('k.id', 'desc').limit(limit + 1).execute();
+  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.firstAt, r.id]));
+  const items = shown.map(({ flags, inWindow, ...r }) => ({
     ...r,
     inWindow: inWindow === 1,
     lat: r.lat == null ? null : Number(r.lat),
     lng: r.lng == null ? null : Number(r.lng),
     evidenceFlags: parseFlags(flags),
   }));
+  return { items, nextCursor };
 }
 
-/** Missed windows: one row per bin room (subject 'site') and per responsible cadre. */
-export async function listMisses(db: Db, actor: Actor, f: { date?: string; committeeId?: string; userId?: string; subject?: 'site' | 'cadre' }, limit = 500) {
+/**
+ * Missed windows: one row per bin room (subject 'site') and per responsible cadre, the latest window
+ * first, in pages (`after` → `nextCursor`).
+ */
+export async function listMisses(db: Db, actor: Actor, f: { date?: string; committeeId?: string; userId?: string; subject?: 'site' | 'cadre' }, page: Page = {}) {
   assertCan(actor, 'patrols.read');
+  const limit = pageLimit(page.limit, MISSES_PAGE_DEFAULT, MISSES_PAGE_MAX);
   let q = db
     .selectFrom('checkin_misses as m')
     .innerJoin('sites as s', 's.id', 'm.site_id')
@@ -67,5 +91,11 @@ export async function listMisses(db: Db, actor: Actor, f: { date?: string; commi
   if (f.userId) q = q.where('m.user_id', '=', f.userId);
   if (f.subject === 'site') q = q.where('m.subject', '=', 'site');
   if (f.subject === 'cadre') q = q.where('m.subject', '!=', 'site');
-  return q.orderBy('m.window_end_at', 'desc').orderBy('m.site_id').limit(limit).execute();
+  if (page.after) {
+    const [at, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
+    q = q.where(afterPosition([[sql.ref('m.window_end_at'), at], [sql.ref('m.id'), id]], 'desc'));
+  }
+  const rows = await q.orderBy('m.window_end_at', 'desc').orderBy('m.id', 'desc').limit(limit + 1).execute();
+  const { page: items, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.windowEndAt, r.id]));
+  return { items, nextCursor };
 }

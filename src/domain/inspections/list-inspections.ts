@@ -1,9 +1,14 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
 import { parseFlags } from '../evidence/photo-checks.js';
 import { notFound } from '../shared/errors.js';
+import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+
+export const INSPECTIONS_PAGE_DEFAULT = 200;
+export const INSPECTIONS_PAGE_MAX = 1000;
 
 const summaryColumns = [
   'i.id', 'i.site_id as siteId', 's.name as siteName', 'i.site_kind as siteKind', 'i.committee_id as committeeId',
@@ -21,13 +26,15 @@ function base(db: Db, actor: Actor) {
     .where(scopeCondition(actor, 'i.subdistrict_id', 'i.committee_id'));
 }
 
+/** Inspections in the actor's scope, newest first, in pages (`after` → `nextCursor`). */
 export async function listInspections(
   db: Db,
   actor: Actor,
   f: { date?: string; siteId?: string; inspectorId?: string; committeeId?: string; caseId?: string; flagged?: boolean },
-  limit = 200,
+  page: { after?: string; limit?: number } = {},
 ) {
   assertCan(actor, 'patrols.read');
+  const limit = pageLimit(page.limit, INSPECTIONS_PAGE_DEFAULT, INSPECTIONS_PAGE_MAX);
   let q = base(db, actor).select(summaryColumns);
   if (f.date) q = q.where('i.local_date', '=', f.date);
   if (f.siteId) q = q.where('i.site_id', '=', f.siteId);
@@ -35,8 +42,13 @@ export async function listInspections(
   if (f.committeeId) q = q.where('i.committee_id', '=', f.committeeId);
   if (f.flagged) q = q.where('i.evidence_flags', '!=', '[]');
   if (f.caseId) q = q.where('i.id', 'in', db.selectFrom('inspection_cases').select('inspection_id').where('case_id', '=', f.caseId));
-  const rows = await q.orderBy('i.recorded_at', 'desc').limit(limit).execute();
-  return rows.map(({ flags, ...r }) => ({ ...r, evidenceFlags: parseFlags(flags) }));
+  if (page.after) {
+    const [at, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
+    q = q.where(afterPosition([[sql.ref('i.recorded_at'), at], [sql.ref('i.id'), id]], 'desc'));
+  }
+  const rows = await q.orderBy('i.recorded_at', 'desc').orderBy('i.id', 'desc').limit(limit + 1).execute();
+  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.recordedAt, r.id]));
+  return { items: shown.map(({ flags, ...r }) => ({ ...r, evidenceFlags: parseFlags(flags) })), nextCursor };
 }
 
 /** One inspection with its answers (as the version's items read) and the cases it raised. */

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { CHECKIN_METHODS, CHECKIN_STATUSES } from '../../db/schema.js';
 import { CheckinInput } from '../../domain/checkins/checkin-input.js';
-import { listCheckins, listMisses } from '../../domain/checkins/list-checkins.js';
+import { CHECKINS_PAGE_DEFAULT, CHECKINS_PAGE_MAX, listCheckins, listMisses, MISSES_PAGE_DEFAULT, MISSES_PAGE_MAX } from '../../domain/checkins/list-checkins.js';
 import { recordCheckin } from '../../domain/checkins/record-checkin.js';
 import { idempotentWrite } from '../idempotency.js';
 import { def } from '../route.js';
+import { pageQuery } from './paging.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
@@ -28,7 +29,7 @@ export const create = def({
 export const list = def({
   schema: {
     tags: ['patrols'],
-    summary: 'Check-ins in my scope, newest first (flagged=true: photo evidence flags or a manual position)',
+    summary: 'Check-ins in my scope, newest first, in pages (after → nextCursor; flagged=true: photo evidence flags or a manual position)',
     querystring: z.strictObject({
       date: date.optional(),
       committeeId: z.string().optional(),
@@ -37,29 +38,29 @@ export const list = def({
       status: z.enum(CHECKIN_STATUSES).optional(),
       method: z.enum(CHECKIN_METHODS).optional(),
       flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-      limit: z.coerce.number().int().min(1).max(1000).default(200),
+      ...pageQuery(CHECKINS_PAGE_MAX, CHECKINS_PAGE_DEFAULT),
     }),
   },
   handler: async ({ req, deps, actor }) => {
-    const { limit, ...f } = req.query;
-    return { items: await listCheckins(deps.db, actor, f, limit) };
+    const { after, limit, ...f } = req.query;
+    return listCheckins(deps.db, actor, f, { after, limit });
   },
 });
 
 export const misses = def({
   schema: {
     tags: ['patrols'],
-    summary: 'Missed check-ins (per bin room and per responsible cadre) in my scope',
+    summary: 'Missed check-ins (per bin room and per responsible cadre) in my scope, the latest window first, in pages (after → nextCursor)',
     querystring: z.strictObject({
       date: date.optional(),
       committeeId: z.string().optional(),
       userId: z.string().optional(),
       subject: z.enum(['site', 'cadre']).optional(),
-      limit: z.coerce.number().int().min(1).max(5000).default(500),
+      ...pageQuery(MISSES_PAGE_MAX, MISSES_PAGE_DEFAULT),
     }),
   },
   handler: async ({ req, deps, actor }) => {
-    const { limit, ...f } = req.query;
-    return { items: await listMisses(deps.db, actor, f, limit) };
+    const { after, limit, ...f } = req.query;
+    return listMisses(deps.db, actor, f, { after, limit });
   },
 });

@@ -4,12 +4,13 @@ import { SITE_KINDS } from '../../db/schema.js';
 import { ChecklistInput } from '../../domain/inspections/checklist-input.js';
 import { getChecklist, listChecklists, publishChecklist } from '../../domain/inspections/checklists.js';
 import { InspectionInput } from '../../domain/inspections/inspection-input.js';
-import { getInspection, listInspections } from '../../domain/inspections/list-inspections.js';
+import { getInspection, INSPECTIONS_PAGE_DEFAULT, INSPECTIONS_PAGE_MAX, listInspections } from '../../domain/inspections/list-inspections.js';
 import { recordInspection } from '../../domain/inspections/record-inspection.js';
 import { idempotentWrite } from '../idempotency.js';
 import { snapshotRow } from '../../domain/audit/snapshot.js';
 import { audited } from '../audited.js';
 import { def } from '../route.js';
+import { pageQuery } from './paging.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
 
@@ -59,7 +60,7 @@ export const record = def({
 export const list = def({
   schema: {
     tags: ['inspections'],
-    summary: 'Inspections in my scope, newest first (caseId finds the inspection a case came from)',
+    summary: 'Inspections in my scope, newest first, in pages (after → nextCursor; caseId finds the inspection a case came from)',
     querystring: z.strictObject({
       date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
       siteId: z.string().optional(),
@@ -67,12 +68,12 @@ export const list = def({
       committeeId: z.string().optional(),
       caseId: z.string().optional(),
       flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-      limit: z.coerce.number().int().min(1).max(1000).default(200),
+      ...pageQuery(INSPECTIONS_PAGE_MAX, INSPECTIONS_PAGE_DEFAULT),
     }),
   },
   handler: async ({ req, deps, actor }) => {
-    const { limit, ...f } = req.query;
-    return { items: await listInspections(deps.db, actor, f, limit) };
+    const { after, limit, ...f } = req.query;
+    return listInspections(deps.db, actor, f, { after, limit });
   },
 });
 

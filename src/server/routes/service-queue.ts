@@ -5,9 +5,9 @@ import { CallNextInput, Day, FinishInput, WalkInInput } from '../../domain/servi
 import { callNext, issueWalkIn, listTickets, stepTicket, TICKETS_PAGE_DEFAULT, TICKETS_PAGE_MAX } from '../../domain/service-queue/tickets.js';
 import { FIGURES_PAGE_DEFAULT, FIGURES_PAGE_MAX, waitingFigures } from '../../domain/service-queue/waiting-figures.js';
 import { def } from '../route.js';
+import { pageQuery } from './paging.js';
 
 const Id = z.string().min(1).max(64);
-const Cursor = z.string().min(1).max(400);
 const tags = ['services'];
 
 export const appointments = def({
@@ -16,7 +16,7 @@ export const appointments = def({
     querystring: z.strictObject({
       pointId: Id.optional(), day: Day.optional(), status: z.enum(APPOINTMENT_STATUSES).optional(),
       code: z.string().trim().regex(/^[A-Za-z0-9]{4,12}$/, 'not a booking code').optional(),
-      after: Cursor.optional(), limit: z.coerce.number().int().min(1).max(APPOINTMENTS_PAGE_MAX).default(APPOINTMENTS_PAGE_DEFAULT),
+      ...pageQuery(APPOINTMENTS_PAGE_MAX, APPOINTMENTS_PAGE_DEFAULT),
     }),
   },
   handler: async ({ req, deps, actor }) => {
@@ -35,7 +35,7 @@ export const tickets = def({
       + 'the waiting ones in the order they will be called, then the others',
     querystring: z.strictObject({
       pointId: Id.optional(), day: Day.optional(), status: z.enum(TICKET_STATUSES).optional(),
-      after: Cursor.optional(), limit: z.coerce.number().int().min(1).max(TICKETS_PAGE_MAX).default(TICKETS_PAGE_DEFAULT),
+      ...pageQuery(TICKETS_PAGE_MAX, TICKETS_PAGE_DEFAULT),
     }),
   },
   handler: async ({ req, deps, actor }) => {

@@ -18,9 +18,9 @@ import type { Db } from '../../db/index.js';
 import { snapshotRow } from '../../domain/audit/snapshot.js';
 import { audited } from '../audited.js';
 import { def } from '../route.js';
+import { Cursor } from './paging.js';
 
 const Id = z.string().min(1).max(64);
-const Cursor = z.string().min(1).max(400);
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const Instant = z.iso.datetime({ offset: true });
 const tags = ['services'];

@@ -10,6 +10,7 @@ import { DomainError } from '../../domain/shared/errors.js';
 import { audited } from '../audited.js';
 import { servicesLimit } from '../services-rate-limit.js';
 import { def } from '../route.js';
+import { pageQuery } from './paging.js';
 import type { Deps } from '../deps.js';
 
 const Id = z.string().min(1).max(64);
@@ -63,7 +64,7 @@ export const list = def({
       + 'in pages, down ones first then by code (after → nextCursor); the totals count the whole scope',
     querystring: z.strictObject({
       subdistrictId: Id.optional(), state: z.enum([...TERMINAL_STATES, 'unmonitored']).optional(),
-      after: z.string().min(1).max(200).optional(), limit: z.coerce.number().int().min(1).max(TERMINALS_PAGE_MAX).default(TERMINALS_PAGE_DEFAULT),
+      ...pageQuery(TERMINALS_PAGE_MAX, TERMINALS_PAGE_DEFAULT),
     }),
   },
   handler: async ({ req, deps, actor }) => {

@@ -9,7 +9,8 @@ interface Miss { id: string; siteId: string; siteName: string; userId: string | 
 /** Missed check-ins per responsible cadre for a day: one row per cadre with the bin rooms and windows missed. */
 export function CadreMisses({ date }: { date: string }) {
   const { t } = useTranslation();
-  const r = useApi(() => api.get<{ items: Miss[] }>('/api/checkins/misses', { date, subject: 'cadre', limit: 5000 }), [date]);
+  // Grouped per cadre, so the whole day is read (page after page).
+  const r = useApi(() => api.getAll<Miss>('/api/checkins/misses', { date, subject: 'cadre', limit: 5000 }), [date]);
   const byCadre = new Map<string, { name: string; misses: Miss[] }>();
   for (const m of r.data?.items ?? []) {
     const k = m.userId ?? '';

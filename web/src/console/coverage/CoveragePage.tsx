@@ -5,6 +5,7 @@ import { api } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
+import { type KeysetPage, useKeysetList } from '../../shared/use-keyset-list';
 import '../sites/site-history.css';
 import { CadreMisses } from './CadreMisses';
 import { FlaggedInspections } from './FlaggedInspections';
@@ -35,9 +36,9 @@ export function CoveragePage() {
   const [to, setTo] = useState(shanghaiToday());
   const [kind, setKind] = useState('');
   const board = useApi(() => api.get<Board>('/api/coverage/board', { from, to, kind }), [from, to, kind]);
-  const misses = useApi(() => api.get<{ items: Miss[] }>('/api/checkins/misses', { date: to, subject: 'site', limit: 200 }), [to]);
+  const misses = useKeysetList<Miss>((after) => api.get<KeysetPage<Miss>>('/api/checkins/misses', { date: to, subject: 'site', limit: 200, after }), [to]);
   const activity = useApi(() => api.get<{ items: Person[] }>('/api/coverage/activity', { date: to }), [to]);
-  const flagged = useApi(() => api.get<{ items: Flagged[] }>('/api/checkins', { flagged: 'true', limit: 100 }), []);
+  const flagged = useKeysetList<Flagged>((after) => api.get<KeysetPage<Flagged>>('/api/checkins', { flagged: 'true', limit: 100, after }), []);
   const kinds = ['bin_room', 'shop', 'institution'];
   return (
     <section data-testid="coverage-page">
@@ -99,15 +100,19 @@ export function CoveragePage() {
       <table className="table" data-testid="misses-table">
         <thead><tr><th>{t('patrol.board.site')}</th><th>{t('patrol.board.window')}</th></tr></thead>
         <tbody>
-          {(misses.data?.items ?? []).map((m) => <tr key={m.id}><td>{m.siteName}</td><td>{m.windowKey.replace('@', ' ')}</td></tr>)}
+          {misses.items.map((m) => <tr key={m.id} data-testid="miss-row"><td>{m.siteName}</td><td>{m.windowKey.replace('@', ' ')}</td></tr>)}
         </tbody>
       </table>
+      {misses.error ? <p className="alert alert-error">{errorText(t, misses.error)}</p> : null}
+      {misses.cursor ? (
+        <button type="button" className="btn" disabled={misses.loading} onClick={misses.loadMore} data-testid="misses-more">{t('common.loadMore')}</button>
+      ) : null}
       <CadreMisses date={to} />
       <h2>{t('patrol.board.flagged')}</h2>
       <table className="table" data-testid="flagged-table">
         <thead><tr><th>{t('patrol.board.when')}</th><th>{t('patrol.board.site')}</th><th>{t('patrol.board.person')}</th><th>{t('patrol.board.flag')}</th></tr></thead>
         <tbody>
-          {(flagged.data?.items ?? []).map((c) => (
+          {flagged.items.map((c) => (
             <tr key={c.id} data-testid="flagged-row" data-method={c.method}>
               <td>{formatTime(c.firstAt, i18n.language)}</td><td>{c.siteName}</td><td>{c.userName}</td>
               <td>{flagText(c, t)}</td>
@@ -115,6 +120,10 @@ export function CoveragePage() {
           ))}
         </tbody>
       </table>
+      {flagged.error ? <p className="alert alert-error">{errorText(t, flagged.error)}</p> : null}
+      {flagged.cursor ? (
+        <button type="button" className="btn" disabled={flagged.loading} onClick={flagged.loadMore} data-testid="flagged-more">{t('common.loadMore')}</button>
+      ) : null}
       <FlaggedInspections />
       <IntervalsForm />
     </section>

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
-import { useApi } from '../../shared/use-api';
+import { type KeysetPage, useKeysetList } from '../../shared/use-keyset-list';
 
 interface Flagged {
   id: string; siteId: string; siteName: string; inspectorName: string; outcome: 'pass' | 'fail'; failedCount: number; recordedAt: string;
@@ -13,7 +13,7 @@ interface Flagged {
 /** Inspections whose photos failed an evidence check (reused, far in time or place), for the operator to review. */
 export function FlaggedInspections() {
   const { t, i18n } = useTranslation();
-  const r = useApi(() => api.get<{ items: Flagged[] }>('/api/inspections', { flagged: 'true', limit: 100 }), []);
+  const r = useKeysetList<Flagged>((after) => api.get<KeysetPage<Flagged>>('/api/inspections', { flagged: 'true', limit: 100, after }), []);
   return (
     <>
       <h2>{t('console.coverage.flaggedInspections')}</h2>
@@ -26,7 +26,7 @@ export function FlaggedInspections() {
           </tr>
         </thead>
         <tbody>
-          {(r.data?.items ?? []).map((i) => (
+          {r.items.map((i) => (
             <tr key={i.id} data-testid="flagged-inspection" data-id={i.id}>
               <td>{formatTime(i.recordedAt, i18n.language)}</td>
               <td>{i.siteName}</td>
@@ -37,7 +37,10 @@ export function FlaggedInspections() {
           ))}
         </tbody>
       </table>
-      {r.data && !r.data.items.length ? <p className="muted">{t('patrol.board.none')}</p> : null}
+      {r.cursor ? (
+        <button type="button" className="btn" disabled={r.loading} onClick={r.loadMore} data-testid="flagged-inspections-more">{t('common.loadMore')}</button>
+      ) : null}
+      {!r.loading && !r.error && !r.items.length ? <p className="muted">{t('patrol.board.none')}</p> : null}
     </>
   );
 }

@@ -90,7 +90,7 @@ for (const dialect of DIALECTS) {
     }
 
     const lists = [
-      { name: 'check-ins', url: '/api/checkins', rows: () => rows.checkins, query: {} },
+      { name: 'check-ins', url: '/api/checkins', rows: () => rows.checkins, query: {} as Record<string, string> },
       { name: 'flagged check-ins', url: '/api/checkins', rows: () => rows.checkins.filter((r) => r.flagged), query: { flagged: 'true' } },
       { name: 'missed windows', url: '/api/checkins/misses', rows: () => rows.misses, query: { subject: 'site' } },
       { name: 'inspections', url: '/api/inspections', rows: () => rows.inspections, query: {} },
@@ -116,8 +116,43 @@ for (const dialect of DIALECTS) {
       });
     }
 
+    it('campaigns: every campaign in scope once, latest start first, and the dashboard shows every running one', async () => {
+      const db = ctx.handle.db;
+      const subs = await db.selectFrom('subdistricts').select('id').orderBy('id').execute();
+      const today = '2026-05-26';
+      const made: { id: string; start: string; sub: string; running: boolean }[] = [];
+      for (let i = 0; i < 80; i++) {
+        const sub = i % 10 === 0 ? subs.find((s) => s.id !== operatorSubdistrict)!.id : operatorSubdistrict;
+        // Starts on a few shared days, so the id decides the order within a day.
+        const start = `2026-05-${String(10 + (i % 12)).padStart(2, '0')}`;
+        const end = i % 9 === 0 ? '2026-05-24' : '2026-06-08';
+        const id = newId();
+        await db.insertInto('campaigns').values({
+          id, subdistrict_id: sub, name: `排查 ${i}`, site_kinds: JSON.stringify(['shop']), committee_ids: null,
+          start_date: start, end_date: end, created_by: null, created_at: new Date().toISOString(),
+        }).execute();
+        made.push({ id, start, sub, running: start <= today && end >= today });
+      }
+      const existing = await db.selectFrom('campaigns').select(['id', 'start_date', 'end_date', 'subdistrict_id']).where('id', 'not in', made.map((m) => m.id)).execute();
+      const all = [...made, ...existing.map((c) => ({ id: c.id, start: c.start_date, sub: c.subdistrict_id, running: c.start_date <= today && c.end_date >= today }))]
+        .filter((c) => c.sub === operatorSubdistrict);
+      const order = newestFirst(all.map((c) => ({ id: c.id, at: c.start, subdistrict: c.sub, committee: '', flagged: false })));
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1, max: 100 }), async (limit) => {
+          expect(await walk(operator, '/api/campaigns', {}, limit)).toEqual(order);
+        }),
+        { numRuns: 2, examples: [[all.length], [all.length - 1], [3]] },
+      );
+      ctx.clock.set('2026-05-26T02:30:00Z');
+      const board = await ctx.app.inject({ method: 'GET', url: '/api/dashboard/coverage', headers: { cookie: operator } });
+      expect(board.statusCode, board.body).toBe(200);
+      const running = all.filter((c) => c.running).map((c) => c.id).sort();
+      expect(running.length).toBeGreaterThan(50);
+      expect((board.json().campaigns as { id: string }[]).map((c) => c.id).sort()).toEqual(running);
+    });
+
     it('answers a cursor it did not give and a page too large with a 400 naming the field', async () => {
-      for (const url of ['/api/checkins', '/api/checkins/misses', '/api/inspections']) {
+      for (const url of ['/api/checkins', '/api/checkins/misses', '/api/inspections', '/api/campaigns']) {
         for (const [query, field] of [['after=bm9wZQ', 'after'], ['limit=0', 'limit'], ['limit=100000', 'limit']]) {
           const bad = await ctx.app.inject({ method: 'GET', url: `${url}?${query}`, headers: { cookie: operator } });
           expect(bad.statusCode, `${url}?${query}`).toBe(400);

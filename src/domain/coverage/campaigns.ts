@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import { SITE_KINDS, type SiteKind } from '../../db/schema.js';
@@ -7,6 +8,10 @@ import { assertOwnsSubdistrict, scopedCommittees, fullSubdistricts, subdistrictC
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+
+export const CAMPAIGNS_PAGE_DEFAULT = 20;
+export const CAMPAIGNS_PAGE_MAX = 100;
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
@@ -92,17 +97,42 @@ export async function campaignProgress(db: Db, actor: Actor, id: string) {
   };
 }
 
-export async function listCampaigns(db: Db, actor: Actor) {
+/**
+ * Campaigns with their progress, the latest start first, in pages (`after` → `nextCursor`). A
+ * campaign limited to committees outside a cadre's scope is not listed, so a cadre's page can hold
+ * fewer than `limit`.
+ */
+export async function listCampaigns(db: Db, actor: Actor, page: { after?: string; limit?: number } = {}) {
   assertCan(actor, 'coverage.read');
-  const rows = await db.selectFrom('campaigns').select('id').where(subdistrictCondition(actor, 'subdistrict_id')).orderBy('start_date', 'desc').limit(50).execute();
-  const out = [];
-  for (const r of rows) {
+  const limit = pageLimit(page.limit, CAMPAIGNS_PAGE_DEFAULT, CAMPAIGNS_PAGE_MAX);
+  let q = db.selectFrom('campaigns').select(['id', 'start_date']).where(subdistrictCondition(actor, 'subdistrict_id'));
+  if (page.after) {
+    const [start, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
+    q = q.where(afterPosition([[sql.ref('start_date'), start], [sql.ref('id'), id]], 'desc'));
+  }
+  const rows = await q.orderBy('start_date', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.start_date, r.id]));
+  return { items: await progressOfVisible(db, actor, shown.map((r) => r.id)), nextCursor };
+}
+
+/** The campaigns in the actor's scope running on a day (all of them: the dashboard shows each). */
+export async function runningCampaigns(db: Db, actor: Actor, day: string, subdistrictId?: string) {
+  assertCan(actor, 'coverage.read');
+  let q = db.selectFrom('campaigns').select('id').where(subdistrictCondition(actor, 'subdistrict_id')).where('start_date', '<=', day).where('end_date', '>=', day);
+  if (subdistrictId) q = q.where('subdistrict_id', '=', subdistrictId);
+  const rows = await q.orderBy('start_date', 'desc').orderBy('id', 'desc').execute();
+  return progressOfVisible(db, actor, rows.map((r) => r.id));
+}
+
+async function progressOfVisible(db: Db, actor: Actor, ids: string[]) {
+  const items = [];
+  for (const id of ids) {
     try {
-      out.push(await campaignProgress(db, actor, r.id));
+      items.push(await campaignProgress(db, actor, id));
     } catch (e) {
       // a campaign limited to committees outside this cadre's scope is simply not listed
       if (!(e instanceof DomainError && e.code === 'not_found')) throw e;
     }
   }
-  return out;
+  return items;
 }

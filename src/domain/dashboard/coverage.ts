@@ -5,7 +5,7 @@ import { shanghaiDate } from '../checkins/local-time.js';
 import { coverageBoard } from '../coverage/board.js';
 import { addTotals, type CoverageTotals, subdistrictTotals } from '../coverage/coverage-memo.js';
 import { fullSubdistricts } from '../auth/scope.js';
-import { listCampaigns } from '../coverage/campaigns.js';
+import { runningCampaigns } from '../coverage/campaigns.js';
 import type { Clock } from '../shared/clock.js';
 import { resolveSlice } from './slice.js';
 
@@ -40,8 +40,6 @@ export async function dashboardCoverage(db: Db, clock: Clock, actor: Actor, f: {
   const today = shanghaiDate(clock.now());
   const totals = await coverageTotals(db, clock, actor, f, today);
   const kinds = Object.fromEntries(Object.entries(totals).map(([kind, t]) => [kind, { ...t, rate: t.due ? t.covered / t.due : null }]));
-  const campaigns = (await listCampaigns(db, actor))
-    .filter((c) => c.startDate <= today && c.endDate >= today && (!f.subdistrictId || c.subdistrictId === f.subdistrictId))
-    .map((c) => ({ id: c.id, name: c.name, sites: c.sites, inspected: c.inspected, progress: c.progress, endDate: c.endDate }));
+  const campaigns = (await runningCampaigns(db, actor, today, f.subdistrictId)).map((c) => ({ id: c.id, name: c.name, sites: c.sites, inspected: c.inspected, progress: c.progress, endDate: c.endDate }));
   return { date: today, kinds, campaigns };
 }

@@ -4,7 +4,7 @@ import { GRADES, SITE_KINDS } from '../../db/schema.js';
 import { shanghaiDate } from '../../domain/checkins/local-time.js';
 import { staffActivity } from '../../domain/coverage/activity.js';
 import { coverageBoard } from '../../domain/coverage/board.js';
-import { CampaignInput, campaignProgress, createCampaign, listCampaigns } from '../../domain/coverage/campaigns.js';
+import { CAMPAIGNS_PAGE_DEFAULT, CAMPAIGNS_PAGE_MAX, CampaignInput, campaignProgress, createCampaign, listCampaigns } from '../../domain/coverage/campaigns.js';
 import { getIntervals } from '../../domain/coverage/intervals.js';
 import { setInterval } from '../../domain/coverage/set-interval.js';
 import { todaysRoute } from '../../domain/coverage/todays-route.js';
@@ -13,6 +13,7 @@ import { audited } from '../audited.js';
 import { intervalOf } from '../../domain/audit/snapshot.js';
 import { snapshotRow } from '../../domain/audit/snapshot.js';
 import { def } from '../route.js';
+import { pageQuery } from './paging.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -64,8 +65,12 @@ export const today = def({
 });
 
 export const campaigns = def({
-  schema: { tags: ['coverage'], summary: 'Sweep campaigns with progress' },
-  handler: async ({ deps, actor }) => ({ items: await listCampaigns(deps.db, actor) }),
+  schema: {
+    tags: ['coverage'],
+    summary: 'Sweep campaigns with progress, the latest start first, in pages (after → nextCursor)',
+    querystring: z.strictObject(pageQuery(CAMPAIGNS_PAGE_MAX, CAMPAIGNS_PAGE_DEFAULT)),
+  },
+  handler: async ({ req, deps, actor }) => listCampaigns(deps.db, actor, req.query),
 });
 
 export const campaign = def({

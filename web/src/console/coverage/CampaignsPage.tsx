@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
 import { useAuth, useMe } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
-import { useApi } from '../../shared/use-api';
+import { type KeysetPage, useKeysetList } from '../../shared/use-keyset-list';
 import { DateInput } from '../../shared/date-input/DateInput';
 
 interface Campaign { id: string; name: string; siteKinds: string[]; startDate: string; endDate: string; sites: number; inspected: number; progress: number }
@@ -14,7 +14,7 @@ export function CampaignsPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
   const { places } = useMe();
-  const list = useApi(() => api.get<{ items: Campaign[] }>('/api/campaigns'), []);
+  const list = useKeysetList<Campaign>((after) => api.get<KeysetPage<Campaign>>('/api/campaigns', { after }), []);
   const [form, setForm] = useState({ name: '', kinds: ['shop', 'institution'], startDate: '', endDate: '' });
   const [err, setErr] = useState('');
   async function create() {
@@ -29,11 +29,12 @@ export function CampaignsPage() {
   return (
     <section data-testid="campaigns-page">
       <div className="page-head"><h1>{t('patrol.campaigns.title')}</h1></div>
-      {list.data && !list.data.items.length ? <p>{t('patrol.campaigns.empty')}</p> : null}
+      {list.error ? <p className="alert alert-error">{errorText(t, list.error)}</p> : null}
+      {!list.loading && !list.error && !list.items.length && !list.cursor ? <p>{t('patrol.campaigns.empty')}</p> : null}
       <table className="table" data-testid="campaigns-table">
         <thead><tr><th>{t('patrol.campaigns.name')}</th><th>{t('patrol.campaigns.kinds')}</th><th>{t('patrol.campaigns.dates')}</th><th>{t('patrol.campaigns.inspected')}</th><th>{t('patrol.campaigns.progress')}</th></tr></thead>
         <tbody>
-          {(list.data?.items ?? []).map((c) => (
+          {list.items.map((c) => (
             <tr key={c.id}>
               <td>{c.name}</td><td>{c.siteKinds.map((k) => t(`patrol.kinds.${k}`)).join('、')}</td><td>{c.startDate} – {c.endDate}</td>
               <td>{c.inspected} / {c.sites}</td>
@@ -42,6 +43,9 @@ export function CampaignsPage() {
           ))}
         </tbody>
       </table>
+      {list.cursor ? (
+        <button type="button" className="btn" disabled={list.loading} onClick={list.loadMore} data-testid="campaigns-more">{t('common.loadMore')}</button>
+      ) : null}
       {can('campaigns.write') ? (
         <div className="card">
           <h2>{t('patrol.campaigns.create')}</h2>

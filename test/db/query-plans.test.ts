@@ -152,7 +152,7 @@ describe('the statements of a front-office visit and the per-subdistrict 一网�
     const db = ctx.handle.db;
     const cadre = await signInAs(ctx.app, 'cadre01');
     const leader = await signInAs(ctx.app, 'leader');
-    const [window] = await windowPoints(db, await actorOf(ctx, 'cadre01'));
+    const [window] = (await windowPoints(db, await actorOf(ctx, 'cadre01'))).items;
     const staffed = { id: window!.id, subdistrict_id: window!.subdistrictId };
     const item = await itemByName(ctx, '居住证签注');
     // A session with room at the cadre's window, from the public page.

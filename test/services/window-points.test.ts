@@ -33,4 +33,28 @@ describe.each(DIALECTS)('the window screen: the points I serve at (%s)', (kind) 
     // A patrol officer serves at no window.
     expect((await mine('patrol1')).status).toBe(403);
   });
+
+  it('comes in pages by code: walked at any page size, every point once and in order', async () => {
+    const cookie = await signInAs(ctx.app, 'district-admin');
+    const get = (q: string) => ctx.app.inject({ method: 'GET', url: `/api/services/window/points?${q}`, headers: { cookie } });
+    const whole = (await get('limit=5000')).json() as { items: { code: string }[]; nextCursor: string | null };
+    expect(whole.nextCursor).toBeNull();
+    expect(whole.items.length).toBeGreaterThan(10);
+    for (const limit of [1, 3, 7, whole.items.length - 1]) {
+      const codes: string[] = [];
+      let after: string | null = null;
+      do {
+        const page = (await get(`limit=${limit}${after ? `&after=${encodeURIComponent(after)}` : ''}`)).json() as typeof whole;
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        codes.push(...page.items.map((p) => p.code));
+        after = page.nextCursor;
+      } while (after);
+      expect(codes).toEqual(whole.items.map((p) => p.code));
+    }
+    for (const q of ['limit=0', 'limit=5001']) {
+      const bad = await get(q);
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.details.fields[0]).toMatchObject({ field: 'limit' });
+    }
+  });
 });

@@ -7,7 +7,7 @@ import { createGrid, createPoint, getPoint, listPoints, POINTS_PAGE_DEFAULT, POI
 import { gridCoverage } from '../../domain/service-network/grid-coverage.js';
 import { lifeCircle } from '../../domain/service-network/life-circle.js';
 import { listServiceGrids } from '../../domain/service-network/grids.js';
-import { windowPoints } from '../../domain/service-network/window-points.js';
+import { WINDOW_POINTS_PAGE_DEFAULT, WINDOW_POINTS_PAGE_MAX, windowPoints } from '../../domain/service-network/window-points.js';
 import { RecordInput, RecordStepInput, RevealInput } from '../../domain/service-records/record-input.js';
 import { createRecord, getRecord, listRecords, listReveals, overdueRecords, RECORDS_PAGE_MAX, revealId, stepRecord } from '../../domain/service-records/records.js';
 import { AppealDecisionInput, AppealInput, CallbackInput, ResolveInput } from '../../domain/service-ratings/rating-input.js';
@@ -18,7 +18,7 @@ import type { Db } from '../../db/index.js';
 import { snapshotRow } from '../../domain/audit/snapshot.js';
 import { audited } from '../audited.js';
 import { def } from '../route.js';
-import { Cursor } from './paging.js';
+import { Cursor, pageQuery } from './paging.js';
 
 const Id = z.string().min(1).max(64);
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -114,8 +114,11 @@ export const pointOffer = def({
     ),
 });
 export const myWindowPoints = def({
-  schema: { tags, summary: 'The points I serve at (the window screen): staff their own points, the desk every staffed point in scope' },
-  handler: async ({ deps, actor }) => ({ items: await windowPoints(deps.db, actor) }),
+  schema: {
+    tags, summary: 'The points I serve at (the window screen): staff their own points, the desk every staffed point in scope; by code, in pages (after → nextCursor)',
+    querystring: z.strictObject(pageQuery(WINDOW_POINTS_PAGE_MAX, WINDOW_POINTS_PAGE_DEFAULT)),
+  },
+  handler: async ({ req, deps, actor }) => windowPoints(deps.db, actor, req.query),
 });
 export const grids = def({
   schema: { tags, summary: 'Police grids (警务网格) of my subdistricts', querystring: z.strictObject({ subdistrictId: Id.optional() }) },

@@ -36,7 +36,7 @@ export function WindowPage() {
   const [notice, setNotice] = useState('');
 
   useEffect(() => {
-    void api.get<{ items: WindowPoint[] }>('/api/services/window/points').then((r) => {
+    void api.getAll<WindowPoint>('/api/services/window/points').then((r) => {
       setPoints(r.items);
       const saved = localStorage.getItem(POINT_KEY);
       setPointId(r.items.find((p) => p.id === saved)?.id ?? r.items[0]?.id ?? '');

@@ -88,6 +88,44 @@ for (const dialect of DIALECTS) {
       expect((await post(district, '/api/calendar/years/1999', { schedule })).statusCode).toBe(400);
     });
 
+    it("pages a year's overrides by date, the global one of a day first: every override once, in order, at any page size", async () => {
+      const db = ctx.handle.db;
+      const subs = (await db.selectFrom('subdistricts').select('id').execute()).map((r) => r.id);
+      const rows = [];
+      for (let d = 1; d <= 40; d++) {
+        const date = `2031-${String(1 + Math.floor((d - 1) / 28)).padStart(2, '0')}-${String(1 + ((d - 1) % 28)).padStart(2, '0')}`;
+        for (const sub of d % 3 ? [null, ...subs] : subs.slice(0, 1)) {
+          rows.push({ id: `ovp-${d}-${sub ?? 'g'}`, subdistrict_id: sub, date, kind: 'holiday' as const, note: '', created_by: null, created_at: '2026-05-26T00:00:00Z', updated_at: '2026-05-26T00:00:00Z' });
+        }
+      }
+      await db.insertInto('calendar_overrides').values(rows).execute();
+      const expected = rows.map((r) => `${r.date}|${r.subdistrict_id ?? ''}`).sort();
+      const get = (q: string) => call(district, 'GET', `/api/calendar/overrides?from=2031-01-01&to=2031-12-31&${q}`);
+      for (const limit of [1, 2, 7, 50, rows.length - 1, rows.length]) {
+        const seen: string[] = [];
+        let after: string | null = null;
+        do {
+          const res = await get(`limit=${limit}${after ? `&after=${after}` : ''}`);
+          expect(res.statusCode, res.body).toBe(200);
+          const page = res.json() as { items: { date: string; subdistrictId: string | null }[]; nextCursor: string | null };
+          expect(page.items.length).toBeLessThanOrEqual(limit);
+          seen.push(...page.items.map((o) => `${o.date}|${o.subdistrictId ?? ''}`));
+          after = page.nextCursor;
+        } while (after);
+        expect(seen).toEqual(expected);
+      }
+      // A subdistrict administrator's pages hold the global days and their own only.
+      const own = (await call(admin, 'GET', '/api/calendar/overrides?from=2031-01-01&to=2031-12-31&limit=5000')).json().items as { subdistrictId: string | null }[];
+      expect(own.length).toBeGreaterThan(0);
+      expect(own.every((o) => o.subdistrictId === null || o.subdistrictId === hq)).toBe(true);
+      for (const [q, field] of [['after=bm9wZQ', 'after'], ['limit=0', 'limit'], ['limit=5001', 'limit']]) {
+        const bad = await get(q!);
+        expect(bad.statusCode).toBe(400);
+        expect(bad.json().error.details.fields[0]).toMatchObject({ field });
+      }
+      await db.deleteFrom('calendar_overrides').where('date', '>=', '2031-01-01').where('date', '<=', '2031-12-31').execute();
+    });
+
     it('rejects bad input with a code naming the field, and non-admins', async () => {
       const bad = await call(admin, 'PUT', '/api/calendar/overrides', { date: '2026-02-30', kind: 'holiday', subdistrictId: hq });
       expect(bad.statusCode).toBe(400);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { CalendarOverrideKind, CalendarOverrideTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
@@ -6,6 +7,7 @@ import { assertOwnsSubdistrict, touchedSubdistricts } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
 import { packageCoversYear } from './working-days.js';
 import { isRealDate } from './office-hours.js';
 import { inTransaction } from '../shared/in-transaction.js';
@@ -42,11 +44,19 @@ export function assertCalendarDate(date: string, field = 'date'): void {
   if (y < 2000 || y > 2100) throw invalidField(field, 'year must be between 2000 and 2100');
 }
 
+export const OVERRIDES_PAGE_DEFAULT = 1000;
+export const OVERRIDES_PAGE_MAX = 5000;
+
+/**
+ * The overrides that apply to the actor (global and their subdistricts) by date, the global one
+ * of a day first, in pages (`after` → `nextCursor`), with the holiday-data coverage of the years.
+ */
 export async function listOverrides(
   db: Db,
   actor: Actor,
-  q: { from?: string; to?: string; subdistrictId?: string },
-): Promise<{ items: OverrideDto[]; coverage: { year: number; packageHasData: boolean }[] }> {
+  q: { from?: string; to?: string; subdistrictId?: string; after?: string; limit?: number },
+): Promise<{ items: OverrideDto[]; nextCursor: string | null; coverage: { year: number; packageHasData: boolean }[] }> {
+  const limit = pageLimit(q.limit, OVERRIDES_PAGE_DEFAULT, OVERRIDES_PAGE_MAX);
   if (q.from) assertCalendarDate(q.from, 'from');
   if (q.to) assertCalendarDate(q.to, 'to');
   const subs = q.subdistrictId ? [q.subdistrictId] : touchedSubdistricts(actor);
@@ -57,12 +67,19 @@ export async function listOverrides(
     .where((eb) => (subs.length ? eb.or([eb('subdistrict_id', 'is', null), eb('subdistrict_id', 'in', subs)]) : eb('subdistrict_id', 'is', null)));
   if (q.from) query = query.where('date', '>=', q.from);
   if (q.to) query = query.where('date', '<=', q.to);
-  const rows = await query.orderBy('date').orderBy('subdistrict_id').limit(2000).execute();
+  // A day has at most one override per scope (the unique index on coalesce(subdistrict_id, ''), date).
+  const scopeKey = sql<string>`coalesce(subdistrict_id, '')`;
+  if (q.after) {
+    const [date, sub] = readTupleCursor(q.after, ['string', 'string']) as [string, string];
+    query = query.where(afterPosition([[sql.ref('date'), date], [scopeKey, sub]], 'asc'));
+  }
+  const read = await query.orderBy('date').orderBy(scopeKey).limit(limit + 1).execute();
+  const { page: rows, nextCursor } = keysetPage(read, limit, (r) => tupleCursor([r.date, r.subdistrict_id ?? '']));
   const first = Number((q.from ?? '2026').slice(0, 4));
   const last = Math.max(first, Number((q.to ?? String(first + 1)).slice(0, 4)));
   const coverage = [];
   for (let y = first; y <= Math.min(last, first + 10); y++) coverage.push({ year: y, packageHasData: packageCoversYear(y) });
-  return { items: rows.map(dto), coverage };
+  return { items: rows.map(dto), nextCursor, coverage };
 }
 
 function assertMayWrite(actor: Actor, subdistrictId: string | null) {

@@ -3,21 +3,24 @@ import { z } from 'zod';
 import { CALENDAR_OVERRIDE_KINDS } from '../../db/schema.js';
 import { computeDueAt } from '../../domain/calendar/deadlines.js';
 import { OFFICE_PERIODS } from '../../domain/calendar/office-hours.js';
-import { deleteOverride, importYearSchedule, listOverrides, putOverride, yearOverrides } from '../../domain/calendar/overrides.js';
+import { deleteOverride, importYearSchedule, listOverrides, OVERRIDES_PAGE_DEFAULT, OVERRIDES_PAGE_MAX, putOverride, yearOverrides } from '../../domain/calendar/overrides.js';
 import { touchedSubdistricts } from '../../domain/auth/scope.js';
 import { notFound } from '../../domain/shared/errors.js';
 import { snapshotRow } from '../../domain/audit/snapshot.js';
 import { audited } from '../audited.js';
 import { overrideOn } from '../../domain/audit/snapshot.js';
 import { def } from '../route.js';
+import { pageQuery } from './paging.js';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 export const list = def({
   schema: {
     tags: ['calendar'],
-    summary: 'Working-day calendar overrides that apply to me (global and my subdistricts), and holiday-data coverage',
-    querystring: z.strictObject({ from: Day.optional(), to: Day.optional(), subdistrictId: z.string().max(64).optional() }),
+    summary: 'Working-day calendar overrides that apply to me (global and my subdistricts) by date, in pages (after → nextCursor), and holiday-data coverage',
+    querystring: z.strictObject({
+      from: Day.optional(), to: Day.optional(), subdistrictId: z.string().max(64).optional(), ...pageQuery(OVERRIDES_PAGE_MAX, OVERRIDES_PAGE_DEFAULT),
+    }),
   },
   handler: async ({ req, deps, actor }) => ({ ...(await listOverrides(deps.db, actor, req.query)), officeHours: OFFICE_PERIODS }),
 });

@@ -36,7 +36,7 @@ export function CalendarPage() {
   const [busy, setBusy] = useState(false);
   const [day, setDay] = useState({ date: '', kind: 'holiday' as Override['kind'], note: '' });
   const [dayMsg, setDayMsg] = useState<string | null>(null);
-  const list = useApi(() => api.get<{ items: Override[] }>(`/api/calendar/overrides?from=${year}-01-01&to=${year}-12-31`), [year]);
+  const list = useApi(() => api.getAll<Override>('/api/calendar/overrides', { from: `${year}-01-01`, to: `${year}-12-31` }), [year]);
   const subdistrictId = scope || null;
 
   const fail = (err: unknown) => {

@@ -6,13 +6,14 @@ import type { DueTask, LadderSummary } from '../../shared/enforcement-types';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
+import { type KeysetPage, useKeysetList } from '../../shared/use-keyset-list';
 import { TopBar } from '../TopBar';
 
 /** The officer's enforcement home: re-inspections the platform dispatched for today, and open ladders. */
 export function EnforcementHomePage() {
   const { t, i18n } = useTranslation();
   const due = useApi(() => api.get<{ items: DueTask[] }>('/api/enforcement/reinspections/due-today'), []);
-  const open = useApi(() => api.get<{ items: LadderSummary[] }>('/api/enforcement/cases', { view: 'open', limit: 100 }), []);
+  const open = useKeysetList<LadderSummary>((after) => api.get<KeysetPage<LadderSummary>>('/api/enforcement/cases', { view: 'open', limit: 100, after }), []);
   return (
     <div className="m-page">
       <TopBar title={t('enforcement.field.tile')} />
@@ -28,9 +29,9 @@ export function EnforcementHomePage() {
           </li>
         ))}
       </ul>
-      <h2 className="m-count">{t('enforcement.field.mine')} ({open.data?.items.length ?? 0})</h2>
+      <h2 className="m-count">{t('enforcement.field.mine')} ({open.items.length}{open.cursor ? '+' : ''})</h2>
       <ul className="m-list" data-testid="enf-open">
-        {(open.data?.items ?? []).map((l) => (
+        {open.items.map((l) => (
           <li key={l.id}>
             <Link to={`/enforcement/${l.id}`} className="m-item">
               <span className="m-item-name">{l.siteName ?? l.partyName}<small className="hint" style={{ display: 'block' }}>{t(`enforcement.stages.${l.stage}`)}{l.deadlineAt ? ` · ${formatTime(l.deadlineAt, i18n.language)}` : ''}</small></span>
@@ -38,6 +39,9 @@ export function EnforcementHomePage() {
           </li>
         ))}
       </ul>
+      {open.cursor ? (
+        <button type="button" className="m-btn m-btn-block" disabled={open.loading} onClick={open.loadMore} data-testid="enf-open-more">{t('common.loadMore')}</button>
+      ) : null}
     </div>
   );
 }

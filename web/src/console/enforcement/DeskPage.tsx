@@ -8,6 +8,7 @@ import type { DueTask, LadderSummary, Stage } from '../../shared/enforcement-typ
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
+import { type KeysetPage, useKeysetList } from '../../shared/use-keyset-list';
 import { VerifyBox } from './VerifyBox';
 
 const STAGES: Stage[] = ['opened', 'ordered', 'order_failed', 'noticed', 'notice_failed', 'decided', 'closed'];
@@ -19,8 +20,11 @@ export function DeskPage() {
   const lang = i18n.language;
   const [stage, setStage] = useState<Stage | ''>('');
   const due = useApi(() => api.get<{ items: DueTask[] }>('/api/enforcement/reinspections/due-today'), []);
-  const overdue = useApi(() => api.get<{ items: LadderSummary[] }>('/api/enforcement/cases', { view: 'overdue_fines' }), []);
-  const ladders = useApi(() => api.get<{ items: LadderSummary[] }>('/api/enforcement/cases', { view: stage ? 'all' : 'open', stage: stage || undefined, limit: 100 }), [stage]);
+  const overdue = useKeysetList<LadderSummary>((after) => api.get<KeysetPage<LadderSummary>>('/api/enforcement/cases', { view: 'overdue_fines', limit: 50, after }), []);
+  const ladders = useKeysetList<LadderSummary>(
+    (after) => api.get<KeysetPage<LadderSummary>>('/api/enforcement/cases', { view: stage ? 'all' : 'open', stage: stage || undefined, limit: 100, after }),
+    [stage],
+  );
   const err = due.error ?? overdue.error ?? ladders.error;
   return (
     <section className="enforcement-desk">
@@ -43,15 +47,18 @@ export function DeskPage() {
           </ul>
         </div>
         <div className="card">
-          <h2>{t('enforcement.desk.overdueFines')} <span className="badge" data-testid="overdue-count">{overdue.data?.items.length ?? 0}</span></h2>
-          {overdue.data && !overdue.data.items.length ? <p className="muted">{t('enforcement.desk.empty')}</p> : null}
+          <h2>{t('enforcement.desk.overdueFines')} <span className="badge" data-testid="overdue-count">{overdue.items.length}{overdue.cursor ? '+' : ''}</span></h2>
+          {!overdue.loading && !overdue.error && !overdue.items.length ? <p className="muted">{t('enforcement.desk.empty')}</p> : null}
           <ul>
-            {(overdue.data?.items ?? []).map((l) => (
+            {overdue.items.map((l) => (
               <li key={l.id}>
                 <Link to={`/enforcement/${l.id}`}>{l.partyName}</Link> · {l.fineAmount} 元 · {t('enforcement.col.paymentDue')} {formatTime(l.paymentDueAt, lang)}
               </li>
             ))}
           </ul>
+          {overdue.cursor ? (
+            <button type="button" className="btn" disabled={overdue.loading} onClick={overdue.loadMore} data-testid="overdue-more">{t('common.loadMore')}</button>
+          ) : null}
         </div>
         <VerifyBox />
       </div>
@@ -73,7 +80,7 @@ export function DeskPage() {
           </tr>
         </thead>
         <tbody>
-          {(ladders.data?.items ?? []).map((l) => (
+          {ladders.items.map((l) => (
             <tr key={l.id} data-id={l.id}>
               <td>
                 <Link to={`/enforcement/${l.id}`}>{l.partyName}</Link>
@@ -89,7 +96,10 @@ export function DeskPage() {
           ))}
         </tbody>
       </table>
-      {ladders.data && !ladders.data.items.length ? <p className="muted">{t('enforcement.desk.empty')}</p> : null}
+      {!ladders.loading && !ladders.error && !ladders.items.length ? <p className="muted">{t('enforcement.desk.empty')}</p> : null}
+      {ladders.cursor ? (
+        <button type="button" className="btn" disabled={ladders.loading} onClick={ladders.loadMore} data-testid="ladders-more">{t('common.loadMore')}</button>
+      ) : null}
     </section>
   );
 }

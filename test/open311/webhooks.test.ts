@@ -148,6 +148,23 @@ for (const dialect of DIALECTS) {
       expect(log.statusCode, log.body).toBe(200);
       expect(log.json().items).toHaveLength(3);
       expect(log.json().items[0]).toMatchObject({ serviceRequestId: number, status: 'sent', attempts: 1, responseCode: 200, nextAttemptAt: null });
+      // In pages (after → nextCursor): a page at a time, the same deliveries in the same order.
+      for (const limit of [1, 2]) {
+        const ids: string[] = [];
+        let after: string | null = null;
+        do {
+          const page = (await ctx.app.inject({ method: 'GET', url: `/api/open311/keys/${keys.a!.id}/deliveries?limit=${limit}${after ? `&after=${after}` : ''}`, headers: { cookie: admin } })).json();
+          expect(page.items.length).toBeLessThanOrEqual(limit);
+          ids.push(...page.items.map((d: { id: string }) => d.id));
+          after = page.nextCursor;
+        } while (after);
+        expect(ids).toEqual(log.json().items.map((d: { id: string }) => d.id));
+      }
+      for (const [q, field] of [['after=bm9wZQ', 'after'], ['limit=501', 'limit']]) {
+        const bad = await ctx.app.inject({ method: 'GET', url: `/api/open311/keys/${keys.a!.id}/deliveries?${q}`, headers: { cookie: admin } });
+        expect(bad.statusCode).toBe(400);
+        expect(bad.json().error.details.fields[0]).toMatchObject({ field });
+      }
     });
 
     it('a 500 is retried after the backoff, then delivered; the log shows attempts, answer code and next attempt', async () => {

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { prepared } from '../../db/prepared.js';
 import type { CaseStatus, DeliveryStatus } from '../../db/schema.js';
@@ -8,6 +9,7 @@ import { fullSubdistricts } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
 import { liveWebhookKeys } from './key-cache.js';
 import { PUBLIC_ACTIONS } from './public-stage.js';
 import { toUpdate, type UpdateFacts } from './updates.js';
@@ -156,9 +158,18 @@ function deliveryView(r: {
  * A key's delivery log for an administrator: newest first, only deliveries about the
  * administrator's own subdistricts.
  */
-export async function listDeliveries(db: Db, actor: Actor, keyId: string, f: { status?: DeliveryStatus; limit?: number } = {}): Promise<DeliveryView[]> {
+export const KEY_DELIVERIES_PAGE_DEFAULT = 100;
+export const KEY_DELIVERIES_PAGE_MAX = 500;
+
+/** A key's webhook deliveries about the actor's subdistricts, newest first, in pages (`after` → `nextCursor`). */
+export async function listDeliveries(
+  db: Db,
+  actor: Actor,
+  keyId: string,
+  f: { status?: DeliveryStatus; after?: string; limit?: number } = {},
+): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
   const { mine } = await keyInScope(db, actor, keyId);
-  const limit = Math.min(500, Math.max(1, Math.trunc(f.limit ?? 100)));
+  const limit = pageLimit(f.limit, KEY_DELIVERIES_PAGE_DEFAULT, KEY_DELIVERIES_PAGE_MAX);
   if (!mine.length) throw new DomainError('forbidden', 'No subdistrict in your scope');
   let q = db
     .selectFrom('open311_deliveries as d')
@@ -167,8 +178,13 @@ export async function listDeliveries(db: Db, actor: Actor, keyId: string, f: { s
     .where('d.key_id', '=', keyId)
     .where('d.subdistrict_id', 'in', mine);
   if (f.status) q = q.where('d.status', '=', f.status);
-  const rows = await q.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(limit).execute();
-  return rows.map(deliveryView);
+  if (f.after) {
+    const [at, id] = readTupleCursor(f.after, ['string', 'string']) as [string, string];
+    q = q.where(afterPosition([[sql.ref('d.created_at'), at], [sql.ref('d.id'), id]], 'desc'));
+  }
+  const rows = await q.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(limit + 1).execute();
+  const { page, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.created_at, r.id]));
+  return { items: page.map(deliveryView), nextCursor };
 }
 
 /**

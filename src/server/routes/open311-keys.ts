@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { KeyInput, KeyPatch, issueKey, keyView, listKeys, revokeKey, rotateWebhookSecret, updateKey } from '../../domain/open311/keys.js';
-import { listDeliveries, retryKeyDelivery } from '../../domain/open311/webhooks.js';
+import { KEY_DELIVERIES_PAGE_DEFAULT, KEY_DELIVERIES_PAGE_MAX, listDeliveries, retryKeyDelivery } from '../../domain/open311/webhooks.js';
 import type { Db } from '../../db/index.js';
 import { DELIVERY_STATUSES } from '../../db/schema.js';
 import { audited } from '../audited.js';
 import { def } from '../route.js';
+import { pageQuery } from './paging.js';
 
 /** Administrators' Open311 keys: issued (the key shown once), listed by prefix, revoked; each change audited. */
 export const list = def({
@@ -98,9 +99,9 @@ export const revoke = def({
 export const deliveries = def({
   schema: {
     tags: ['open311'],
-    summary: "A key's webhook delivery log, newest first: attempts, status, last answer code and error, next attempt (deliveries about my subdistricts)",
+    summary: "A key's webhook delivery log, newest first, in pages (after → nextCursor): attempts, status, last answer code and error, next attempt (deliveries about my subdistricts)",
     params: z.strictObject({ id: z.string().min(1).max(64) }),
-    querystring: z.strictObject({ status: z.enum(DELIVERY_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }),
+    querystring: z.strictObject({ status: z.enum(DELIVERY_STATUSES).optional(), ...pageQuery(KEY_DELIVERIES_PAGE_MAX, KEY_DELIVERIES_PAGE_DEFAULT) }),
   },
-  handler: async ({ deps, actor, req }) => ({ items: await listDeliveries(deps.db, actor, req.params.id, req.query) }),
+  handler: async ({ deps, actor, req }) => listDeliveries(deps.db, actor, req.params.id, req.query),
 });

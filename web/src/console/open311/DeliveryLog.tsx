@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { formatStamp } from '../../shared/format';
-import { useApi } from '../../shared/use-api';
+import { type KeysetPage, useKeysetList } from '../../shared/use-keyset-list';
 import { type Delivery, DELIVERY_STATUSES, type DeliveryStatus } from './types';
 
 /** One key's webhook deliveries, newest first, filtered by state; a failed one can be sent again (audited). */
@@ -12,7 +12,10 @@ export function DeliveryLog({ keyId, name, live }: { keyId: string; name: string
   const [state, setState] = useState<DeliveryStatus | ''>('');
   const [info, setInfo] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const list = useApi(() => api.get<{ items: Delivery[] }>(`/api/open311/keys/${encodeURIComponent(keyId)}/deliveries`, { status: state || undefined, limit: 100 }), [keyId, state]);
+  const list = useKeysetList<Delivery>(
+    (after) => api.get<KeysetPage<Delivery>>(`/api/open311/keys/${encodeURIComponent(keyId)}/deliveries`, { status: state || undefined, limit: 100, after }),
+    [keyId, state],
+  );
 
   async function retry(id: string) {
     setInfo('');
@@ -25,7 +28,7 @@ export function DeliveryLog({ keyId, name, live }: { keyId: string; name: string
       setError(e);
     }
   }
-  const items = list.data?.items ?? [];
+  const items = list.items;
   return (
     <div className="card o311-log stack-gap" data-testid="o311-deliveries" data-key-id={keyId}>
       <h3>{t('o311.log.title', { name })}</h3>
@@ -73,7 +76,10 @@ export function DeliveryLog({ keyId, name, live }: { keyId: string; name: string
           </tbody>
         </table>
       </div>
-      {list.data && !items.length ? <p className="muted" data-testid="o311-delivery-empty">{t('o311.log.empty')}</p> : null}
+      {list.cursor ? (
+        <button type="button" className="btn btn-small" disabled={list.loading} onClick={list.loadMore} data-testid="o311-delivery-more">{t('common.loadMore')}</button>
+      ) : null}
+      {!list.loading && !list.error && !items.length ? <p className="muted" data-testid="o311-delivery-empty">{t('o311.log.empty')}</p> : null}
     </div>
   );
 }

@@ -153,9 +153,9 @@ for (const dialect of DIALECTS) {
         const ids: string[] = [];
         let after: string | null = null;
         do {
-          const page = (await ctx.app.inject({ method: 'GET', url: `/api/open311/keys/${keys.a!.id}/deliveries?limit=${limit}${after ? `&after=${after}` : ''}`, headers: { cookie: admin } })).json();
+          const page: { items: { id: string }[]; nextCursor: string | null } = (await ctx.app.inject({ method: 'GET', url: `/api/open311/keys/${keys.a!.id}/deliveries?limit=${limit}${after ? `&after=${after}` : ''}`, headers: { cookie: admin } })).json();
           expect(page.items.length).toBeLessThanOrEqual(limit);
-          ids.push(...page.items.map((d: { id: string }) => d.id));
+          ids.push(...page.items.map((d) => d.id));
           after = page.nextCursor;
         } while (after);
         expect(ids).toEqual(log.json().items.map((d: { id: string }) => d.id));

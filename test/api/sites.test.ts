@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { siteMarkers } from '../../src/domain/registry/sites.js';
+import { actorOf, demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 
 for (const dialect of DIALECTS) {
@@ -62,6 +63,16 @@ for (const dialect of DIALECTS) {
       const markers = (await get(cadre01, '/api/sites/markers')).json().items;
       expect(markers.every((m: { committeeId: string }) => m.committeeId === committeeA)).toBe(true);
       expect((await get(cadre01, `/api/sites?committeeId=${committeeB}`)).json().total).toBe(0);
+    });
+
+    it('says when the map markers stop at their cap, and not before', async () => {
+      const actor = await actorOf(ctx, 'operator');
+      const all = await siteMarkers(ctx.handle.db, actor, {});
+      expect(all.capped).toBe(false);
+      expect(all.items.length).toBeGreaterThan(10);
+      expect(await siteMarkers(ctx.handle.db, actor, {}, all.items.length)).toMatchObject({ capped: false, items: all.items });
+      const cut = await siteMarkers(ctx.handle.db, actor, {}, 7);
+      expect(cut).toEqual({ items: all.items.slice(0, 7), capped: true });
     });
 
     // Every route that names a site answers 404 for another committee's site, and changes nothing.

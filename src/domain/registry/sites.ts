@@ -120,15 +120,20 @@ export async function listSites(db: Db, actor: Actor, f: SiteFilter, page: { aft
   };
 }
 
-/** Every matching site as a light marker, for the map (capped). */
-export async function siteMarkers(db: Db, actor: Actor, f: SiteFilter, cap = 20000) {
+export const MARKERS_CAP = 20_000;
+
+/**
+ * Every matching site as a light marker, for the map, up to `cap` of them: `capped` says the
+ * filter matched more (a subdistrict has a few thousand; a whole city's registry is narrowed first).
+ */
+export async function siteMarkers(db: Db, actor: Actor, f: SiteFilter, cap = MARKERS_CAP) {
   assertCan(actor, 'registry.read');
   const rows = await baseQuery(db, actor, f)
     .select(['s.id', 's.kind', 's.name', 's.lng', 's.lat', 's.status', 's.committee_id as committeeId'])
     .orderBy('s.id')
-    .limit(cap)
+    .limit(cap + 1)
     .execute();
-  return rows.map((r) => ({ ...r, lng: Number(r.lng), lat: Number(r.lat) }));
+  return { items: rows.slice(0, cap).map((r) => ({ ...r, lng: Number(r.lng), lat: Number(r.lat) })), capped: rows.length > cap };
 }
 
 export async function getSite(db: Db, actor: Actor, id: string): Promise<Site> {

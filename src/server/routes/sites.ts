@@ -41,8 +41,8 @@ export const list = def({
 });
 
 export const markers = def({
-  schema: { tags: ['sites'], summary: 'All matching sites as light map markers', querystring: SiteFilterQuery },
-  handler: async ({ req, deps, actor }) => ({ items: await siteMarkers(deps.db, actor, req.query) }),
+  schema: { tags: ['sites'], summary: 'All matching sites as light map markers, up to 20,000 (capped: true when the filter matches more)', querystring: SiteFilterQuery },
+  handler: async ({ req, deps, actor }) => siteMarkers(deps.db, actor, req.query),
 });
 
 export const get = def({

@@ -28,7 +28,7 @@ export function SitesPage() {
   const [focusId, setFocusId] = useState<string | null>(null);
 
   const list = useApi(() => api.get<Page<Site>>('/api/sites', { ...query, limit: PAGE_SIZE }), [key]);
-  const markers = useApi(() => api.get<{ items: Marker[] }>('/api/sites/markers', query), [key]);
+  const markers = useApi(() => api.get<{ items: Marker[]; capped: boolean }>('/api/sites/markers', query), [key]);
   useEffect(() => {
     setExtra([]);
     setCursor(list.data?.nextCursor ?? null);
@@ -71,6 +71,9 @@ export function SitesPage() {
           <p className="muted" data-testid="site-total">
             {list.data ? t('common.total', { count: list.data.total ?? items.length }) : t('common.loading')}
           </p>
+          {markers.data?.capped ? (
+            <p className="alert" role="status" data-testid="markers-capped">{t('sites.markersCapped', { count: markers.data.items.length })}</p>
+          ) : null}
           <SiteTable items={items} onLocate={setFocusId} />
           {cursor ? (
             <button type="button" className="btn" onClick={() => void loadMore()}>

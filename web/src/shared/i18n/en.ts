@@ -69,6 +69,7 @@ const en: Shape<typeof zh> = {
   userStatuses: { active: 'Active', disabled: 'Disabled' },
   nav: { sites: 'Sites', staff: 'Staff' },
   sites: {
+    markersCapped: 'The map shows the first {{count}} sites only: narrow it by committee, kind or search',
     title: 'Sites',
     add: 'Add site',
     searchPlaceholder: 'Name, address, QR code or responsible party',

@@ -65,6 +65,7 @@ const zh = {
   userStatuses: { active: '启用', disabled: '停用' },
   nav: { sites: '点位', staff: '人员' },
   sites: {
+    markersCapped: '地图仅显示前 {{count}} 个点位，请按居委会、类型或关键词缩小范围',
     title: '点位管理',
     add: '新增点位',
     searchPlaceholder: '名称、地址、二维码或责任人',

@@ -5,6 +5,7 @@ import { DEMO_PASSWORD } from '../domain/demo/seed-demo.js';
 import { seedServicesDemo } from '../domain/demo/seed-services.js';
 import type { CliContext } from './context.js';
 import { seedDemoSweeps } from '../domain/demo/seed-demo-sweeps.js';
+import { seedDemoEnforcement } from '../domain/demo/seed-demo-enforcement.js';
 import { progressBar } from './progress.js';
 import { DEMO_SERVICE_ACTIVITY, seedServiceActivity } from '../domain/service-activity/seed-activity.js';
 import { filesFor } from '../domain/storage/index.js';
@@ -20,6 +21,8 @@ export async function seedDemoData(ctx: CliContext, o: { extraSubdistricts?: num
   try {
     const totals = await seedDemoHistory(db, sink, ctx.deps.clock.now(), { seed: o.seed, onProgress: (d, t) => history.update(d, t) });
     await seedDemoSweeps(db, ctx.deps.clock, o.seed);
+    // Two shops on their way up the enforcement ladder, for the desk and the officers' phones.
+    await seedDemoEnforcement(db, filesFor(ctx.config), ctx.deps.clock.now());
     // After the case history: it walks every subdistrict, and the other Changning towns the grid
     // layer adds have no sites of their own.
     const services = await seedServicesDemo(db, ctx.deps.clock, { password: DEMO_PASSWORD });

@@ -189,8 +189,10 @@ for (const dialect of DIALECTS) {
       expect([...statuses].some((s) => ['reported', 'filed', 'dispatched', 'handled', 'on_hold'].includes(s))).toBe(true);
       const passed = await db.selectFrom('case_events').select('to_status').distinct().execute();
       for (const s of ['reported', 'filed', 'dispatched', 'handled', 'closed']) expect(passed.map((e) => e.to_status)).toContain(s);
-      // …and the 差评 cases of the front office's four weeks.
-      expect(byStatus.reduce((a, r) => a + Number(r.n), 0)).toBe(history.cases + badRatingCases);
+      // …and the 差评 cases of the front office's four weeks, and the cases of the two shops on the enforcement ladder.
+      const ladders = await db.selectFrom('enforcement_cases').select(['stage', 'case_id']).execute();
+      expect(ladders.map((l) => l.stage).sort()).toEqual(['noticed', 'ordered']);
+      expect(byStatus.reduce((a, r) => a + Number(r.n), 0)).toBe(history.cases + badRatingCases + ladders.length);
       for (const s of await db.selectFrom('subdistricts').select('id').execute()) expect((await verifyChain(db, s.id)).ok).toBe(true);
       // One case-number series per subdistrict: the history's numbers are the live series, and each
       // day's counter stands at the day's last number, so a report made today continues it.

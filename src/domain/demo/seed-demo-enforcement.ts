@@ -44,23 +44,23 @@ export async function seedDemoEnforcement(db: Db, files: FileStore, now: Date): 
   const gps = (s: { lng: unknown; lat: unknown }) => ({ lng: Number(s.lng), lat: Number(s.lat), accuracy: 8 });
 
   // 1. Three days ago: no signage at all → education and an order due the next afternoon.
-  const [salon, other] = shops as [(typeof shops)[number], (typeof shops)[number]];
+  const [shop1, other] = shops as [(typeof shops)[number], (typeof shops)[number]];
   const first = await photo();
   const opened = await openEnforcementCase(db, clock, officer, {
-    siteId: salon.id, categoryId: category.id, gps: gps(salon), photoIds: [first], legalBasisId: basis.id, facts: '现场检查发现该店未设置任何生活垃圾分类标识',
+    siteId: shop1.id, categoryId: category.id, gps: gps(shop1), photoIds: [first], legalBasisId: basis.id, facts: '现场检查发现该店未设置任何生活垃圾分类标识',
   });
   let version = (await recordStep(db, clock, env, officer, opened.id, {
-    kind: 'order', version: opened.version, coOfficerId: second.userId, gps: gps(salon), photoIds: [first], educationGiven: true, acknowledgement: 'signed',
-    deadlineAt: at(2, '16:00').toISOString(), deadlineReason: '店主承诺次日下午完成张贴', place: salon.address ?? undefined,
+    kind: 'order', version: opened.version, coOfficerId: second.userId, gps: gps(shop1), photoIds: [first], educationGiven: true, acknowledgement: 'signed',
+    deadlineAt: at(2, '16:00').toISOString(), deadlineReason: '店主承诺次日下午完成张贴', place: shop1.address ?? undefined,
   })).case.version;
   // Yesterday: containers still missing → a rectification notice, warning of a fine, due tomorrow.
   clock.set(at(1, '10:00'));
   const again = await photo();
   version = (await recordStep(db, clock, env, officer, opened.id, {
-    kind: 'reinspection', version, gps: gps(salon), photoIds: [again], result: 'not_rectified', findings: ['分类收集容器缺失', '容器设置不规范'],
+    kind: 'reinspection', version, gps: gps(shop1), photoIds: [again], result: 'not_rectified', findings: ['分类收集容器缺失', '容器设置不规范'],
   })).case.version;
   await recordStep(db, clock, env, officer, opened.id, {
-    kind: 'notice', version, coOfficerId: second.userId, gps: gps(salon), photoIds: [again],
+    kind: 'notice', version, coOfficerId: second.userId, gps: gps(shop1), photoIds: [again],
     deadlineAt: shanghaiInstant(addDays(today, 1), '16:00').toISOString(), deadlineReason: '容器到货需一天', acknowledgement: 'signed',
   });
 

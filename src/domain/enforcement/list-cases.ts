@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import { ENFORCEMENT_STAGES } from '../../db/schema.js';
@@ -7,6 +8,7 @@ import { scopeCondition } from '../auth/scope.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../checkins/local-time.js';
 import { parseInput } from '../cases/case-input.js';
 import { notFound } from '../shared/errors.js';
+import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
 import { documentDto } from './documents.js';
 import { enforcementCaseDto, loadSteps } from './enforcement-dto.js';
 import { priorViolations, proposeFine, subjectClassOf } from './history.js';
@@ -53,11 +55,18 @@ export async function listEnforcementCases(db: Db, actor: Actor, raw: ListQuery)
   };
 }
 
-/** Re-inspection tasks still open and due by the end of today (Asia/Shanghai), overdue ones included. */
-export async function reinspectionsDueToday(db: Db, actor: Actor, now: Date) {
+export const DUE_PAGE_DEFAULT = 200;
+export const DUE_PAGE_MAX = 1000;
+
+/**
+ * Re-inspection tasks still open and due by the end of today (Asia/Shanghai), overdue ones
+ * included, the earliest due first, in pages (`after` → `nextCursor`).
+ */
+export async function reinspectionsDueToday(db: Db, actor: Actor, now: Date, page: { after?: string; limit?: number } = {}) {
   assertCan(actor, 'enforcement.read');
+  const limit = pageLimit(page.limit, DUE_PAGE_DEFAULT, DUE_PAGE_MAX);
   const endOfToday = shanghaiInstant(addDays(shanghaiDate(now), 1)).toISOString();
-  const rows = await db
+  let q = db
     .selectFrom('enforcement_tasks as t')
     .innerJoin('enforcement_cases as e', 'e.id', 't.enforcement_case_id')
     .innerJoin('responsible_parties as p', 'p.id', 'e.party_id')
@@ -66,15 +75,19 @@ export async function reinspectionsDueToday(db: Db, actor: Actor, now: Date) {
     .select(['t.id', 't.enforcement_case_id', 't.stage', 't.deadline_at', 't.due_at', 't.dispatched_at', 't.assigned_unit_id', 'p.name as party_name', 's.name as site_name', 's.address as site_address', 's.lat', 's.lng', 'c.number as case_number'])
     .where(scopeCondition(actor, 'e.subdistrict_id', 'e.committee_id'))
     .where('t.status', '=', 'open')
-    .where('t.due_at', '<', endOfToday)
-    .orderBy('t.due_at')
-    .limit(500)
-    .execute();
-  return rows.map((r) => ({
+    .where('t.due_at', '<', endOfToday);
+  if (page.after) {
+    const [at, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
+    q = q.where(afterPosition([[sql.ref('t.due_at'), at], [sql.ref('t.id'), id]], 'asc'));
+  }
+  const rows = await q.orderBy('t.due_at').orderBy('t.id').limit(limit + 1).execute();
+  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.due_at, r.id]));
+  const items = shown.map((r) => ({
     id: r.id, enforcementCaseId: r.enforcement_case_id, stage: r.stage, deadlineAt: r.deadline_at, dueAt: r.due_at, dispatchedAt: r.dispatched_at,
     assignedUnitId: r.assigned_unit_id, partyName: r.party_name, siteName: r.site_name, siteAddress: r.site_address, caseNumber: r.case_number,
     overdue: r.due_at < now.toISOString(), lat: r.lat === null ? null : Number(r.lat), lng: r.lng === null ? null : Number(r.lng),
   }));
+  return { items, nextCursor };
 }
 
 /** One ladder with its steps, documents, subject, legal basis, open tasks and the fine the system proposes. */

@@ -7,7 +7,7 @@ import { getDocument, getDocumentPdf, verifyDocument } from '../../domain/enforc
 import { subjectHistory } from '../../domain/enforcement/history.js';
 import { LADDER, STAGE_LABELS } from '../../domain/enforcement/ladder.js';
 import { createLegalBasis, editLegalBasis, LegalBasisEdit, LegalBasisInput, listLegalBases } from '../../domain/enforcement/legal-basis.js';
-import { getEnforcementCase, ListQuery, listEnforcementCases, reinspectionsDueToday } from '../../domain/enforcement/list-cases.js';
+import { DUE_PAGE_DEFAULT, DUE_PAGE_MAX, getEnforcementCase, ListQuery, listEnforcementCases, reinspectionsDueToday } from '../../domain/enforcement/list-cases.js';
 import { listOfficers } from '../../domain/enforcement/officers.js';
 import { OpenInput, openEnforcementCase } from '../../domain/enforcement/open-case.js';
 import { recordStep } from '../../domain/enforcement/record-step.js';
@@ -18,6 +18,7 @@ import { snapshotRow } from '../../domain/audit/snapshot.js';
 import { audited } from '../audited.js';
 import { currentLegalBasis } from '../../domain/audit/snapshot.js';
 import { def } from '../route.js';
+import { pageQuery } from './paging.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
 const SubParams = z.strictObject({ subdistrictId: z.string().min(1).max(64) });
@@ -96,8 +97,11 @@ export const list = def({
 });
 
 export const dueToday = def({
-  schema: { tags, summary: 'Re-inspections due today (dispatched by the platform), overdue ones included' },
-  handler: async ({ deps, actor }) => ({ items: await reinspectionsDueToday(deps.db, actor, deps.clock.now()) }),
+  schema: {
+    tags, summary: 'Re-inspections due today (dispatched by the platform), overdue ones included, the earliest due first, in pages (after → nextCursor)',
+    querystring: z.strictObject(pageQuery(DUE_PAGE_MAX, DUE_PAGE_DEFAULT)),
+  },
+  handler: async ({ req, deps, actor }) => reinspectionsDueToday(deps.db, actor, deps.clock.now(), req.query),
 });
 
 export const counts = def({

@@ -19,7 +19,7 @@ export function DeskPage() {
   const { can } = useAuth();
   const lang = i18n.language;
   const [stage, setStage] = useState<Stage | ''>('');
-  const due = useApi(() => api.get<{ items: DueTask[] }>('/api/enforcement/reinspections/due-today'), []);
+  const due = useApi(() => api.getAll<DueTask>('/api/enforcement/reinspections/due-today'), []);
   const overdue = useKeysetList<LadderSummary>((after) => api.get<KeysetPage<LadderSummary>>('/api/enforcement/cases', { view: 'overdue_fines', limit: 50, after }), []);
   const ladders = useKeysetList<LadderSummary>(
     (after) => api.get<KeysetPage<LadderSummary>>('/api/enforcement/cases', { view: stage ? 'all' : 'open', stage: stage || undefined, limit: 100, after }),

@@ -12,7 +12,7 @@ import { TopBar } from '../TopBar';
 /** The officer's enforcement home: re-inspections the platform dispatched for today, and open ladders. */
 export function EnforcementHomePage() {
   const { t, i18n } = useTranslation();
-  const due = useApi(() => api.get<{ items: DueTask[] }>('/api/enforcement/reinspections/due-today'), []);
+  const due = useApi(() => api.getAll<DueTask>('/api/enforcement/reinspections/due-today'), []);
   const open = useKeysetList<LadderSummary>((after) => api.get<KeysetPage<LadderSummary>>('/api/enforcement/cases', { view: 'open', limit: 100, after }), []);
   return (
     <div className="m-page">

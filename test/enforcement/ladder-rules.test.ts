@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/domain/cases/verify-chain.js';
 import { runEnforcementClocks } from '../../src/domain/enforcement/clocks.js';
-import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { subjectHistory } from '../../src/domain/enforcement/history.js';
+import { actorOf, demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { HQ_GPS, hongqiao, shopOn, tableCounts, uploadPhoto, walkToDecision } from './helpers.js';
@@ -155,6 +156,14 @@ for (const dialect of DIALECTS) {
       if (other) expect(other.priorViolations).toBe(0);
       const hist = (await get(e1, `/api/enforcement/subjects/${site.responsible_party_id}/history`)).json();
       expect(hist).toMatchObject({ repeatOffender: true, violationsInWindow: 1 });
+      // The lists hold the newest; the totals count every ladder and case of the party.
+      expect(hist.laddersTotal).toBe(hist.ladders.length);
+      expect(hist.casesTotal).toBe(hist.cases.length);
+      expect(hist.ladders.length).toBeGreaterThan(1);
+      const newest = await subjectHistory(ctx.handle.db, await actorOf(ctx, 'enforcer1'), site.responsible_party_id!, ctx.clock.now(), 1);
+      expect(newest).toMatchObject({ laddersTotal: hist.ladders.length, casesTotal: hist.cases.length });
+      expect(newest.ladders.map((l) => l.id)).toEqual([hist.ladders[0].id]);
+      expect(newest.cases.map((c) => c.id)).toEqual([hist.cases[0].id]);
       // The subdistrict turns on "repeat offenders start at the notice".
       const admin = await signInAs(ctx.app, 'admin');
       const set = await ctx.app.inject({ method: 'PATCH', url: `/api/enforcement/settings/${hq.subdistrictId}`, headers: { cookie: admin }, payload: { repeatStartsAtNotice: true } });

@@ -64,8 +64,11 @@ export function proposeFine(basis: LegalBasisVersionDto, subjectClass: SubjectCl
   return { subjectClass, offence, priorViolations: prior, band, proposed: band?.proposed ?? legalMin, legalMin, legalMax };
 }
 
+/** The newest ladders and cases a subject's history lists; the totals count them all. */
+export const HISTORY_SHOWN = 200;
+
 /** A subject's history across cases in the loop and enforcement ladders, for every screen showing it. */
-export async function subjectHistory(db: Db, actor: Actor, partyId: string, at: Date) {
+export async function subjectHistory(db: Db, actor: Actor, partyId: string, at: Date, shown = HISTORY_SHOWN) {
   assertCan(actor, 'enforcement.read');
   const party = await db
     .selectFrom('responsible_parties')
@@ -83,7 +86,8 @@ export async function subjectHistory(db: Db, actor: Actor, partyId: string, at: 
     .select(['e.id', 'e.stage', 'e.outcome', 'e.fine_amount', 'e.opened_at', 'e.closed_at', 'e.facts', 'c.number as case_number', 's.name as site_name'])
     .where('e.party_id', '=', partyId)
     .orderBy('e.opened_at', 'desc')
-    .limit(200)
+    .orderBy('e.id', 'desc')
+    .limit(shown)
     .execute();
   const docs = ladders.length
     ? await db
@@ -99,8 +103,17 @@ export async function subjectHistory(db: Db, actor: Actor, partyId: string, at: 
     .select(['c.id', 'c.number', 'c.status', 'c.source', 'c.description', 'c.reported_at', 'c.closed_at', 's.name as site_name'])
     .where('s.responsible_party_id', '=', partyId)
     .orderBy('c.reported_at', 'desc')
-    .limit(200)
+    .orderBy('c.id', 'desc')
+    .limit(shown)
     .execute();
+  // How many there are in all, so a long record says it shows the newest only.
+  const [laddersTotal, casesTotal] = await Promise.all([
+    ladders.length < shown ? ladders.length
+      : db.selectFrom('enforcement_cases').select((eb) => eb.fn.countAll<string | number>().as('n')).where('party_id', '=', partyId).executeTakeFirstOrThrow().then((r) => Number(r.n)),
+    cases.length < shown ? cases.length
+      : db.selectFrom('cases as c').innerJoin('sites as s', 's.id', 'c.site_id').select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where('s.responsible_party_id', '=', partyId).executeTakeFirstOrThrow().then((r) => Number(r.n)),
+  ]);
   const prior = await priorViolations(db, partyId, null, at, windowDays);
   return {
     party: { id: party.id, name: party.name, kind: party.kind, contactName: party.contact_name, contactPhone: phoneFor(actor, 'party', party.contact_phone) },
@@ -114,5 +127,8 @@ export async function subjectHistory(db: Db, actor: Actor, partyId: string, at: 
       documents: docs.filter((d) => d.enforcement_case_id === l.id).map((d) => ({ id: d.id, kind: d.kind, number: d.number, revision: Number(d.revision), issuedAt: d.issued_at })),
     })),
     cases: cases.map((c) => ({ id: c.id, number: c.number, status: c.status, source: c.source, description: c.description, reportedAt: c.reported_at, closedAt: c.closed_at, siteName: c.site_name })),
+    /** All of the party's ladders and cases; the lists above hold the newest `shown` of each. */
+    laddersTotal,
+    casesTotal,
   };
 }

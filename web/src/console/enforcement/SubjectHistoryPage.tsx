@@ -13,6 +13,8 @@ interface History {
   repeatOffender: boolean;
   ladders: { id: string; stage: Stage; outcome: 'rectified' | 'paid' | null; fineAmount: number | null; openedAt: string; siteName: string | null; documents: { id: string; number: string; kind: string }[] }[];
   cases: { id: string; number: string; status: string; description: string; reportedAt: string; siteName: string }[];
+  laddersTotal: number;
+  casesTotal: number;
 }
 
 /** A responsible party's record across enforcement ladders and cases in the loop. */
@@ -30,6 +32,7 @@ export function SubjectHistoryPage() {
         <span className={`badge ${h.repeatOffender ? 'badge-retired' : ''}`}>{h.repeatOffender ? t('enforcement.history.repeat', { n: h.violationsInWindow }) : t('enforcement.history.none')}</span>
       </div>
       <h2>{t('enforcement.history.ladders')}</h2>
+      {h.laddersTotal > h.ladders.length ? <p className="muted" data-testid="ladders-newest">{t('enforcement.history.newest', { n: h.ladders.length, total: h.laddersTotal })}</p> : null}
       <table className="table">
         <tbody>
           {h.ladders.map((l) => (
@@ -44,6 +47,7 @@ export function SubjectHistoryPage() {
         </tbody>
       </table>
       <h2>{t('enforcement.history.cases')}</h2>
+      {h.casesTotal > h.cases.length ? <p className="muted" data-testid="cases-newest">{t('enforcement.history.newest', { n: h.cases.length, total: h.casesTotal })}</p> : null}
       <table className="table">
         <tbody>
           {h.cases.map((c) => (

@@ -22,7 +22,7 @@ const zh = {
     search: '查找问题案件', searchHint: '输入案件编号或描述中的文字', basisRequired: '请选择法律依据。', existing: '查看该执法案件', other: '换一个案件',
     final: '该案件已办结，不能再转执法。', noSite: '该案件没有点位，无法确定当事人。',
   },
-  history: { title: '当事人违法记录', ladders: '执法案件', cases: '问题案件', repeat: '屡犯：12个月内 {{n}} 次', none: '无违法记录' },
+  history: { title: '当事人违法记录', ladders: '执法案件', cases: '问题案件', repeat: '屡犯：12个月内 {{n}} 次', none: '无违法记录', newest: '显示最近 {{n}} 件，共 {{total}} 件' },
   verify: { title: '文书核验', code: '核验码', check: '核验', valid: '核验通过：与平台存档一致', invalid: '核验未通过', superseded: '该文书已被更正，请以最新版本为准' },
   field: {
     tile: '执法检查', tileHint: '今日复查、责令改正、告知、处罚', dueToday: '今日待复查', mine: '进行中的执法案件', open: '新建执法检查', searchSite: '搜索商铺/单位名称或地址',
@@ -57,7 +57,7 @@ const en: typeof zh = {
     search: 'Find the case', searchHint: 'Case number or words of its description', basisRequired: 'Choose the legal basis.', existing: 'Open that enforcement case', other: 'Another case',
     final: 'The case is finished: it cannot be referred.', noSite: 'The case has no site, so there is no party to act against.',
   },
-  history: { title: 'Subject history', ladders: 'Enforcement cases', cases: 'Cases', repeat: 'Repeat offender: {{n}} in 12 months', none: 'No violations on record' },
+  history: { title: 'Subject history', ladders: 'Enforcement cases', cases: 'Cases', repeat: 'Repeat offender: {{n}} in 12 months', none: 'No violations on record', newest: 'The newest {{n}} of {{total}}' },
   verify: { title: 'Verify a document', code: 'Verification code', check: 'Verify', valid: 'Valid: matches the platform record', invalid: 'Not valid', superseded: 'This document was corrected; the latest revision applies' },
   field: {
     tile: 'Enforcement', tileHint: 'Re-inspections, orders, notices, penalties', dueToday: 'Re-inspections due today', mine: 'Open enforcement cases', open: 'New enforcement inspection', searchSite: 'Search a shop or unit by name or address',

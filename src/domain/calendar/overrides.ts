@@ -7,7 +7,7 @@ import { assertOwnsSubdistrict, touchedSubdistricts } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+import { pageLimit, readKeysetPage } from '../shared/keyset-page.js';
 import { packageCoversYear } from './working-days.js';
 import { isRealDate } from './office-hours.js';
 import { inTransaction } from '../shared/in-transaction.js';
@@ -69,12 +69,9 @@ export async function listOverrides(
   if (q.to) query = query.where('date', '<=', q.to);
   // A day has at most one override per scope (the unique index on coalesce(subdistrict_id, ''), date).
   const scopeKey = sql<string>`coalesce(subdistrict_id, '')`;
-  if (q.after) {
-    const [date, sub] = readTupleCursor(q.after, ['string', 'string']) as [string, string];
-    query = query.where(afterPosition([[sql.ref('date'), date], [scopeKey, sub]], 'asc'));
-  }
-  const read = await query.orderBy('date').orderBy(scopeKey).limit(limit + 1).execute();
-  const { page: rows, nextCursor } = keysetPage(read, limit, (r) => tupleCursor([r.date, r.subdistrict_id ?? '']));
+  const { page: rows, nextCursor } = await readKeysetPage(
+    query, { keys: ['date', scopeKey], kinds: ['string', 'string'], order: 'asc' }, { after: q.after, limit }, (r) => [r.date, r.subdistrict_id ?? ''],
+  );
   const first = Number((q.from ?? '2026').slice(0, 4));
   const last = Math.max(first, Number((q.to ?? String(first + 1)).slice(0, 4)));
   const coverage = [];

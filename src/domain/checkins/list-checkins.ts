@@ -1,11 +1,10 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { CheckinMethod, CheckinStatus } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
 import { parseFlags } from '../evidence/photo-checks.js';
-import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+import { pageLimit, readKeysetPage } from '../shared/keyset-page.js';
 
 export const CHECKINS_PAGE_DEFAULT = 200;
 export const CHECKINS_PAGE_MAX = 1000;
@@ -54,12 +53,9 @@ export async function listCheckins(db: Db, actor: Actor, f: CheckinFilter, page:
   if (f.status) q = q.where('k.status', '=', f.status);
   if (f.method) q = q.where('k.method', '=', f.method);
   if (f.flagged) q = q.where((eb) => eb.or([eb('k.evidence_flags', '!=', '[]'), eb('k.method', '=', 'manual')]));
-  if (page.after) {
-    const [at, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
-    q = q.where(afterPosition([[sql.ref('k.first_at'), at], [sql.ref('k.id'), id]], 'desc'));
-  }
-  const rows = await q.orderBy('k.first_at', 'desc').orderBy('k.id', 'desc').limit(limit + 1).execute();
-  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.firstAt, r.id]));
+  const { page: shown, nextCursor } = await readKeysetPage(
+    q, { keys: ['k.first_at', 'k.id'], kinds: ['string', 'string'], order: 'desc' }, { after: page.after, limit }, (r) => [r.firstAt, r.id],
+  );
   const items = shown.map(({ flags, inWindow, ...r }) => ({
     ...r,
     inWindow: inWindow === 1,
@@ -91,11 +87,8 @@ export async function listMisses(db: Db, actor: Actor, f: { date?: string; commi
   if (f.userId) q = q.where('m.user_id', '=', f.userId);
   if (f.subject === 'site') q = q.where('m.subject', '=', 'site');
   if (f.subject === 'cadre') q = q.where('m.subject', '!=', 'site');
-  if (page.after) {
-    const [at, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
-    q = q.where(afterPosition([[sql.ref('m.window_end_at'), at], [sql.ref('m.id'), id]], 'desc'));
-  }
-  const rows = await q.orderBy('m.window_end_at', 'desc').orderBy('m.id', 'desc').limit(limit + 1).execute();
-  const { page: items, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.windowEndAt, r.id]));
+  const { page: items, nextCursor } = await readKeysetPage(
+    q, { keys: ['m.window_end_at', 'm.id'], kinds: ['string', 'string'], order: 'desc' }, { after: page.after, limit }, (r) => [r.windowEndAt, r.id],
+  );
   return { items, nextCursor };
 }

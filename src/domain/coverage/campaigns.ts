@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import { SITE_KINDS, type SiteKind } from '../../db/schema.js';
@@ -8,7 +7,7 @@ import { assertOwnsSubdistrict, scopedCommittees, fullSubdistricts, subdistrictC
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+import { pageLimit, readKeysetPage } from '../shared/keyset-page.js';
 
 export const CAMPAIGNS_PAGE_DEFAULT = 20;
 export const CAMPAIGNS_PAGE_MAX = 100;
@@ -106,12 +105,9 @@ export async function listCampaigns(db: Db, actor: Actor, page: { after?: string
   assertCan(actor, 'coverage.read');
   const limit = pageLimit(page.limit, CAMPAIGNS_PAGE_DEFAULT, CAMPAIGNS_PAGE_MAX);
   let q = db.selectFrom('campaigns').select(['id', 'start_date']).where(subdistrictCondition(actor, 'subdistrict_id'));
-  if (page.after) {
-    const [start, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
-    q = q.where(afterPosition([[sql.ref('start_date'), start], [sql.ref('id'), id]], 'desc'));
-  }
-  const rows = await q.orderBy('start_date', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.start_date, r.id]));
+  const { page: shown, nextCursor } = await readKeysetPage(
+    q, { keys: ['start_date', 'id'], kinds: ['string', 'string'], order: 'desc' }, { after: page.after, limit }, (r) => [r.start_date, r.id],
+  );
   return { items: await progressOfVisible(db, actor, shown.map((r) => r.id)), nextCursor };
 }
 

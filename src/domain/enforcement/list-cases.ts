@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import { ENFORCEMENT_STAGES } from '../../db/schema.js';
@@ -8,7 +7,7 @@ import { scopeCondition } from '../auth/scope.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../checkins/local-time.js';
 import { parseInput } from '../cases/case-input.js';
 import { notFound } from '../shared/errors.js';
-import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+import { pageLimit, readKeysetPage } from '../shared/keyset-page.js';
 import { documentDto } from './documents.js';
 import { enforcementCaseDto, loadSteps } from './enforcement-dto.js';
 import { priorViolations, proposeFine, subjectClassOf } from './history.js';
@@ -76,12 +75,9 @@ export async function reinspectionsDueToday(db: Db, actor: Actor, now: Date, pag
     .where(scopeCondition(actor, 'e.subdistrict_id', 'e.committee_id'))
     .where('t.status', '=', 'open')
     .where('t.due_at', '<', endOfToday);
-  if (page.after) {
-    const [at, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
-    q = q.where(afterPosition([[sql.ref('t.due_at'), at], [sql.ref('t.id'), id]], 'asc'));
-  }
-  const rows = await q.orderBy('t.due_at').orderBy('t.id').limit(limit + 1).execute();
-  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.due_at, r.id]));
+  const { page: shown, nextCursor } = await readKeysetPage(
+    q, { keys: ['t.due_at', 't.id'], kinds: ['string', 'string'], order: 'asc' }, { after: page.after, limit }, (r) => [r.due_at, r.id],
+  );
   const items = shown.map((r) => ({
     id: r.id, enforcementCaseId: r.enforcement_case_id, stage: r.stage, deadlineAt: r.deadline_at, dueAt: r.due_at, dispatchedAt: r.dispatched_at,
     assignedUnitId: r.assigned_unit_id, partyName: r.party_name, siteName: r.site_name, siteAddress: r.site_address, caseNumber: r.case_number,

@@ -1,11 +1,10 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
 import { parseFlags } from '../evidence/photo-checks.js';
 import { notFound } from '../shared/errors.js';
-import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+import { pageLimit, readKeysetPage } from '../shared/keyset-page.js';
 
 export const INSPECTIONS_PAGE_DEFAULT = 200;
 export const INSPECTIONS_PAGE_MAX = 1000;
@@ -42,12 +41,9 @@ export async function listInspections(
   if (f.committeeId) q = q.where('i.committee_id', '=', f.committeeId);
   if (f.flagged) q = q.where('i.evidence_flags', '!=', '[]');
   if (f.caseId) q = q.where('i.id', 'in', db.selectFrom('inspection_cases').select('inspection_id').where('case_id', '=', f.caseId));
-  if (page.after) {
-    const [at, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
-    q = q.where(afterPosition([[sql.ref('i.recorded_at'), at], [sql.ref('i.id'), id]], 'desc'));
-  }
-  const rows = await q.orderBy('i.recorded_at', 'desc').orderBy('i.id', 'desc').limit(limit + 1).execute();
-  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.recordedAt, r.id]));
+  const { page: shown, nextCursor } = await readKeysetPage(
+    q, { keys: ['i.recorded_at', 'i.id'], kinds: ['string', 'string'], order: 'desc' }, { after: page.after, limit }, (r) => [r.recordedAt, r.id],
+  );
   return { items: shown.map(({ flags, ...r }) => ({ ...r, evidenceFlags: parseFlags(flags) })), nextCursor };
 }
 

@@ -1,5 +1,4 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { prepared } from '../../db/prepared.js';
 import type { CaseStatus, DeliveryStatus } from '../../db/schema.js';
@@ -9,7 +8,7 @@ import { fullSubdistricts } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+import { pageLimit, readKeysetPage } from '../shared/keyset-page.js';
 import { liveWebhookKeys } from './key-cache.js';
 import { PUBLIC_ACTIONS } from './public-stage.js';
 import { toUpdate, type UpdateFacts } from './updates.js';
@@ -178,12 +177,9 @@ export async function listDeliveries(
     .where('d.key_id', '=', keyId)
     .where('d.subdistrict_id', 'in', mine);
   if (f.status) q = q.where('d.status', '=', f.status);
-  if (f.after) {
-    const [at, id] = readTupleCursor(f.after, ['string', 'string']) as [string, string];
-    q = q.where(afterPosition([[sql.ref('d.created_at'), at], [sql.ref('d.id'), id]], 'desc'));
-  }
-  const rows = await q.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(limit + 1).execute();
-  const { page, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.created_at, r.id]));
+  const { page, nextCursor } = await readKeysetPage(
+    q, { keys: ['d.created_at', 'd.id'], kinds: ['string', 'string'], order: 'desc' }, { after: f.after, limit }, (r) => [r.created_at, r.id],
+  );
   return { items: page.map(deliveryView), nextCursor };
 }
 

@@ -15,7 +15,7 @@ import { DEFAULT_SERVICE_SETTINGS } from '../service-ratings/settings.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+import { pageLimit, readKeysetPage } from '../shared/keyset-page.js';
 import { BookingInput } from './queue-input.js';
 import { BOOKING_HORIZON_DAYS, loadBookablePoint, pointSessions, sessionsOn, slotInstant } from './slots.js';
 import { issueTicket, ticketDto } from './tickets.js';
@@ -194,12 +194,9 @@ export async function listAppointments(db: Db, clock: Clock, actor: Actor, f: Ap
   else q = q.where('day', '=', f.day ?? shanghaiDate(clock.now()));
   if (f.pointId) q = q.where('point_id', '=', f.pointId);
   if (f.status) q = q.where('status', '=', f.status);
-  if (page.after) {
-    const [slot, booked, id] = readTupleCursor(page.after, ['string', 'string', 'string']) as string[];
-    q = q.where(afterPosition([[sql.ref('slot_start_at'), slot!], [sql.ref('booked_at'), booked!], [sql.ref('id'), id!]], 'asc'));
-  }
-  const rows = await q.orderBy('slot_start_at').orderBy('booked_at').orderBy('id').limit(limit + 1).execute();
-  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.slot_start_at, r.booked_at, r.id]));
+  const { page: shown, nextCursor } = await readKeysetPage(
+    q, { keys: ['slot_start_at', 'booked_at', 'id'], kinds: ['string', 'string', 'string'], order: 'asc' }, { after: page.after, limit }, (r) => [r.slot_start_at, r.booked_at, r.id],
+  );
   return { items: shown.map(appointmentDto), nextCursor };
 }
 

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { ServiceRatingTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
@@ -10,7 +9,7 @@ import { dueAfterWorkingDays } from '../service-records/due-dates.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+import { pageLimit, readKeysetPage } from '../shared/keyset-page.js';
 import { RatingInput, isBadRating } from './rating-input.js';
 import { serviceSettings } from './settings.js';
 import { fallbackCommittee, openSystemCase } from './system-case.js';
@@ -116,12 +115,9 @@ export async function listRatings(
   if (f.bad !== undefined) q = q.where('service_ratings.level', f.bad ? '<=' : '>', 2);
   if (f.from) q = q.where('service_ratings.rated_at', '>=', f.from);
   if (f.to) q = q.where('service_ratings.rated_at', '<', f.to);
-  if (page.after) {
-    const [at, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
-    q = q.where(afterPosition([[sql.ref('service_ratings.rated_at'), at], [sql.ref('service_ratings.id'), id]], 'desc'));
-  }
-  const rows = await q.orderBy('service_ratings.rated_at', 'desc').orderBy('service_ratings.id', 'desc').limit(limit + 1).execute();
-  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.ratedAt, r.id]));
+  const { page: shown, nextCursor } = await readKeysetPage(
+    q, { keys: ['service_ratings.rated_at', 'service_ratings.id'], kinds: ['string', 'string'], order: 'desc' }, { after: page.after, limit }, (r) => [r.ratedAt, r.id],
+  );
   const items = shown.map((r) => ({
     ...r, scores: JSON.parse(r.scores), named: r.named === 1, onTime: r.onTime === null ? null : r.onTime === 1, appealUpheld: r.appealUpheld === null ? null : r.appealUpheld === 1,
   }));

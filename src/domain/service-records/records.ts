@@ -13,7 +13,7 @@ import type { MaterialSpec } from '../services-catalogue/item-input.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { afterPosition, keysetPage, pageLimit, readTupleCursor, tupleCursor } from '../shared/keyset-page.js';
+import { pageLimit, readKeysetPage } from '../shared/keyset-page.js';
 import { dueAfterWorkingDays } from './due-dates.js';
 import { maskIdNumber, maskName, maskPhone } from './masking.js';
 import { recordAudit } from '../audit/record-audit.js';
@@ -192,12 +192,9 @@ export async function listRecords(db: Db, clock: Clock, actor: Actor, f: RecordF
   const now = clock.now();
   const limit = pageLimit(page.limit, RECORDS_PAGE_DEFAULT, RECORDS_PAGE_MAX);
   let q = recordsInScope(db, actor, f, now.toISOString());
-  if (page.after) {
-    const [at, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
-    q = q.where(afterPosition([[sql.ref('accepted_at'), at], [sql.ref('id'), id]], 'desc'));
-  }
-  const rows = await q.orderBy('accepted_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.accepted_at, r.id]));
+  const { page: shown, nextCursor } = await readKeysetPage(
+    q, { keys: ['accepted_at', 'id'], kinds: ['string', 'string'], order: 'desc' }, { after: page.after, limit }, (r) => [r.accepted_at, r.id],
+  );
   return { items: shown.map((r) => recordDto(r, now)), nextCursor };
 }
 
@@ -206,12 +203,9 @@ export async function overdueRecords(db: Db, clock: Clock, actor: Actor, page: {
   const now = clock.now();
   const limit = pageLimit(page.limit, 50, RECORDS_PAGE_MAX);
   let q = recordsInScope(db, actor, { overdue: true }, now.toISOString());
-  if (page.after) {
-    const [due, id] = readTupleCursor(page.after, ['string', 'string']) as [string, string];
-    q = q.where(afterPosition([[sql.ref('due_at'), due], [sql.ref('id'), id]], 'asc'));
-  }
-  const rows = await q.orderBy('due_at').orderBy('id').limit(limit + 1).execute();
-  const { page: shown, nextCursor } = keysetPage(rows, limit, (r) => tupleCursor([r.due_at, r.id]));
+  const { page: shown, nextCursor } = await readKeysetPage(
+    q, { keys: ['due_at', 'id'], kinds: ['string', 'string'], order: 'asc' }, { after: page.after, limit }, (r) => [r.due_at, r.id],
+  );
   return { items: shown.map((r) => recordDto(r, now)), nextCursor };
 }
 

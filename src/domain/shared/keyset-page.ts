@@ -1,4 +1,4 @@
-import { type Expression, type SqlBool, sql } from 'kysely';
+import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { invalidField } from './errors.js';
 
 /** A page size the caller asked for, checked against the list's maximum (400 naming `limit` otherwise). */
@@ -51,4 +51,26 @@ export function afterPosition(keys: [Expression<unknown>, Key][], order: 'asc' |
     sql`(${sql.join([...keys.slice(0, i).map(([k, v]) => sql`${k} = ${v}`), sql`${key} ${op} ${value}`], sql` and `)})`,
   );
   return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+}
+
+/**
+ * One keyset page of a query ordered by `keys` (columns or expressions, all in `order`): the rows
+ * after the `after` cursor (checked against `kinds`), `limit` of them, and the `nextCursor` naming
+ * the last one by `cursorOf` while more follow. The last key must make the order total (an id).
+ */
+export async function readKeysetPage<O>(
+  // biome-ignore lint/suspicious/noExplicitAny: any query's tables
+  q: SelectQueryBuilder<any, any, O>,
+  sort: { keys: (string | Expression<unknown>)[]; kinds: ('string' | 'number')[]; order: 'asc' | 'desc' },
+  page: { after?: string; limit: number },
+  cursorOf: (row: O) => Key[],
+): Promise<{ page: O[]; nextCursor: string | null }> {
+  const exprs = sort.keys.map((k) => (typeof k === 'string' ? sql.ref(k) : k));
+  if (page.after) {
+    const values = readTupleCursor(page.after, sort.kinds);
+    q = q.where(afterPosition(exprs.map((e, i) => [e, values[i]!]), sort.order));
+  }
+  for (const e of exprs) q = q.orderBy(e, sort.order);
+  const rows = await q.limit(page.limit + 1).execute();
+  return keysetPage(rows, page.limit, (r) => tupleCursor(cursorOf(r)));
 }

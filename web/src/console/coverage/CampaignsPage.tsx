@@ -6,6 +6,7 @@ import { useAuth, useMe } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { type KeysetPage, useKeysetList } from '../../shared/use-keyset-list';
 import { DateInput } from '../../shared/date-input/DateInput';
+import { LoadMore } from '../../shared/LoadMore';
 
 interface Campaign { id: string; name: string; siteKinds: string[]; startDate: string; endDate: string; sites: number; inspected: number; progress: number }
 
@@ -43,9 +44,7 @@ export function CampaignsPage() {
           ))}
         </tbody>
       </table>
-      {list.cursor ? (
-        <button type="button" className="btn" disabled={list.loading} onClick={list.loadMore} data-testid="campaigns-more">{t('common.loadMore')}</button>
-      ) : null}
+      <LoadMore list={list} testId="campaigns-more" />
       {can('campaigns.write') ? (
         <div className="card">
           <h2>{t('patrol.campaigns.create')}</h2>

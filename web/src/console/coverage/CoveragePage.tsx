@@ -12,6 +12,7 @@ import { FlaggedInspections } from './FlaggedInspections';
 import { IntervalsForm } from './IntervalsForm';
 import { DateInput } from '../../shared/date-input/DateInput';
 import { shanghaiToday } from '../../shared/dates';
+import { LoadMore } from '../../shared/LoadMore';
 
 interface Row { committeeId: string; committeeName: string; kind: string; sites: number; due: number; covered: number; missed: number; pending: number }
 interface Board { from: string; to: string; items: Row[]; totals: Record<string, Omit<Row, 'committeeId' | 'committeeName' | 'kind'>> }
@@ -104,9 +105,7 @@ export function CoveragePage() {
         </tbody>
       </table>
       {misses.error ? <p className="alert alert-error">{errorText(t, misses.error)}</p> : null}
-      {misses.cursor ? (
-        <button type="button" className="btn" disabled={misses.loading} onClick={misses.loadMore} data-testid="misses-more">{t('common.loadMore')}</button>
-      ) : null}
+      <LoadMore list={misses} testId="misses-more" />
       <CadreMisses date={to} />
       <h2>{t('patrol.board.flagged')}</h2>
       <table className="table" data-testid="flagged-table">
@@ -121,9 +120,7 @@ export function CoveragePage() {
         </tbody>
       </table>
       {flagged.error ? <p className="alert alert-error">{errorText(t, flagged.error)}</p> : null}
-      {flagged.cursor ? (
-        <button type="button" className="btn" disabled={flagged.loading} onClick={flagged.loadMore} data-testid="flagged-more">{t('common.loadMore')}</button>
-      ) : null}
+      <LoadMore list={flagged} testId="flagged-more" />
       <FlaggedInspections />
       <IntervalsForm />
     </section>

@@ -4,6 +4,7 @@ import { api } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
 import { type KeysetPage, useKeysetList } from '../../shared/use-keyset-list';
+import { LoadMore } from '../../shared/LoadMore';
 
 interface Flagged {
   id: string; siteId: string; siteName: string; inspectorName: string; outcome: 'pass' | 'fail'; failedCount: number; recordedAt: string;
@@ -37,9 +38,7 @@ export function FlaggedInspections() {
           ))}
         </tbody>
       </table>
-      {r.cursor ? (
-        <button type="button" className="btn" disabled={r.loading} onClick={r.loadMore} data-testid="flagged-inspections-more">{t('common.loadMore')}</button>
-      ) : null}
+      <LoadMore list={r} testId="flagged-inspections-more" />
       {!r.loading && !r.error && !r.items.length ? <p className="muted">{t('patrol.board.none')}</p> : null}
     </>
   );

@@ -10,6 +10,7 @@ import { formatTime } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
 import { type KeysetPage, useKeysetList } from '../../shared/use-keyset-list';
 import { VerifyBox } from './VerifyBox';
+import { LoadMore } from '../../shared/LoadMore';
 
 const STAGES: Stage[] = ['opened', 'ordered', 'order_failed', 'noticed', 'notice_failed', 'decided', 'closed'];
 
@@ -56,9 +57,7 @@ export function DeskPage() {
               </li>
             ))}
           </ul>
-          {overdue.cursor ? (
-            <button type="button" className="btn" disabled={overdue.loading} onClick={overdue.loadMore} data-testid="overdue-more">{t('common.loadMore')}</button>
-          ) : null}
+          <LoadMore list={overdue} testId="overdue-more" />
         </div>
         <VerifyBox />
       </div>
@@ -97,9 +96,7 @@ export function DeskPage() {
         </tbody>
       </table>
       {!ladders.loading && !ladders.error && !ladders.items.length ? <p className="muted">{t('enforcement.desk.empty')}</p> : null}
-      {ladders.cursor ? (
-        <button type="button" className="btn" disabled={ladders.loading} onClick={ladders.loadMore} data-testid="ladders-more">{t('common.loadMore')}</button>
-      ) : null}
+      <LoadMore list={ladders} testId="ladders-more" />
     </section>
   );
 }

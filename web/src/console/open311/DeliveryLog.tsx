@@ -5,6 +5,7 @@ import { errorText } from '../../shared/errors';
 import { formatStamp } from '../../shared/format';
 import { type KeysetPage, useKeysetList } from '../../shared/use-keyset-list';
 import { type Delivery, DELIVERY_STATUSES, type DeliveryStatus } from './types';
+import { LoadMore } from '../../shared/LoadMore';
 
 /** One key's webhook deliveries, newest first, filtered by state; a failed one can be sent again (audited). */
 export function DeliveryLog({ keyId, name, live }: { keyId: string; name: string; live: boolean }) {
@@ -76,9 +77,7 @@ export function DeliveryLog({ keyId, name, live }: { keyId: string; name: string
           </tbody>
         </table>
       </div>
-      {list.cursor ? (
-        <button type="button" className="btn btn-small" disabled={list.loading} onClick={list.loadMore} data-testid="o311-delivery-more">{t('common.loadMore')}</button>
-      ) : null}
+      <LoadMore list={list} testId="o311-delivery-more" className="btn btn-small" />
       {!list.loading && !list.error && !items.length ? <p className="muted" data-testid="o311-delivery-empty">{t('o311.log.empty')}</p> : null}
     </div>
   );

@@ -15,6 +15,7 @@ import { isBadRating, type Rating, type RatingKpi } from './types';
 import { useServiceNames } from './use-service-names';
 import './services.css';
 import { DateInput } from '../../shared/date-input/DateInput';
+import { LoadMore } from '../../shared/LoadMore';
 
 /** A Shanghai calendar day's start as an instant with its offset (the API's from/to). */
 const PAGE = 200;
@@ -112,9 +113,7 @@ export function RatingsPage() {
               </tbody>
             </table>
           ) : null}
-          {ratings.cursor ? (
-            <button type="button" className="btn" disabled={ratings.loading} onClick={ratings.loadMore} data-testid="yw-rat-more">{t('common.loadMore')}</button>
-          ) : null}
+          <LoadMore list={ratings} testId="yw-rat-more" />
         </div>
         <div>{chosen && isBadRating(chosen.level) ? <FollowupPanel key={chosen.id} rating={chosen} onChanged={reload} /> : null}</div>
       </div>

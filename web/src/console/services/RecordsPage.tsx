@@ -9,6 +9,7 @@ import { useUrlState } from '../../shared/use-url-state';
 import { RECORD_STATUSES, type ServiceRecord } from './types';
 import { useServiceNames } from './use-service-names';
 import './services.css';
+import { LoadMore } from '../../shared/LoadMore';
 
 const PAGE = 200;
 
@@ -78,7 +79,7 @@ export function RecordsPage() {
           </tbody>
         </table>
       ) : null}
-      {cursor ? <button type="button" className="btn" disabled={loading} onClick={loadMore} data-testid="yw-rec-more">{t('common.loadMore')}</button> : null}
+      <LoadMore list={{ cursor, loading, loadMore }} testId="yw-rec-more" />
     </section>
   );
 }

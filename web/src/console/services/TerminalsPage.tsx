@@ -10,6 +10,7 @@ import { useKeysetList } from '../../shared/use-keyset-list';
 import { useUrlState } from '../../shared/use-url-state';
 import { TERMINAL_LIST_STATES, type TerminalPage, type TerminalStatus } from './types';
 import './services.css';
+import { LoadMore } from '../../shared/LoadMore';
 
 const PAGE = 200;
 
@@ -102,9 +103,7 @@ export function TerminalsPage() {
           </tbody>
         </table>
       ) : null}
-      {cursor ? (
-        <button type="button" className="btn" disabled={loading} onClick={loadMore} data-testid="yw-term-more">{t('common.loadMore')}</button>
-      ) : null}
+      <LoadMore list={{ cursor, loading, loadMore }} testId="yw-term-more" />
       {loading ? <p className="muted">{t('common.loading')}</p> : null}
     </section>
   );

@@ -7,6 +7,7 @@ import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
 import { useKeysetList } from '../../shared/use-keyset-list';
 import { TopBar } from '../TopBar';
+import { LoadMore } from '../../shared/LoadMore';
 
 /** My tasks: cases waiting on me or my unit (to handle) and handled cases I reported (to check). */
 export function TasksPage() {
@@ -39,9 +40,7 @@ export function TasksPage() {
           </ul>
         </section>
       ))}
-      {r.cursor ? (
-        <button type="button" className="m-btn m-btn-block" disabled={r.loading} onClick={r.loadMore} data-testid="tasks-more">{t('common.loadMore')}</button>
-      ) : null}
+      <LoadMore list={r} testId="tasks-more" className="m-btn m-btn-block" />
     </div>
   );
 }

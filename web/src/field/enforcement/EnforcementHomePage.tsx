@@ -8,6 +8,7 @@ import { formatTime } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
 import { type KeysetPage, useKeysetList } from '../../shared/use-keyset-list';
 import { TopBar } from '../TopBar';
+import { LoadMore } from '../../shared/LoadMore';
 
 /** The officer's enforcement home: re-inspections the platform dispatched for today, and open ladders. */
 export function EnforcementHomePage() {
@@ -39,9 +40,7 @@ export function EnforcementHomePage() {
           </li>
         ))}
       </ul>
-      {open.cursor ? (
-        <button type="button" className="m-btn m-btn-block" disabled={open.loading} onClick={open.loadMore} data-testid="enf-open-more">{t('common.loadMore')}</button>
-      ) : null}
+      <LoadMore list={open} testId="enf-open-more" className="m-btn m-btn-block" />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig, PostgresPoolSettings } from '../config.js';
 import { migrations } from './migrations/index.js';
@@ -13,6 +13,9 @@ import type { Database } from './schema.js';
 export { NO_DURABILITY_WAIT } from './sqlite-group-commit.js';
 export type Db = Kysely<Database>;
 export type DialectKind = 'sqlite' | 'postgres';
+
+/** Whether `db` (or a transaction of it) runs on PostgreSQL, for the few statements the engines spell differently. */
+export const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 export interface DatabaseHandle {
   db: Db;

@@ -1,5 +1,4 @@
-import { PostgresAdapter } from 'kysely';
-import type { Db } from '../../db/index.js';
+import { type Db, isPostgres } from '../../db/index.js';
 import { canonicalJson } from '../cases/hash-chain.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
@@ -61,7 +60,6 @@ function withoutSecrets(value: unknown): unknown {
 
 const json = (v: unknown) => (v === undefined || v === null ? null : canonicalJson(withoutSecrets(v)));
 
-const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 async function lockHead(trx: Db) {
   let q = trx.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 'audit');

@@ -78,6 +78,8 @@ export const PERMISSIONS = {
   // 差评 follow-up: the person it is assigned to (or the desk) calls back, resolves, appeals.
   'services.followup': WORKERS,
   'services.ratings.review': ['admin', 'operator'],
+  // The monthly ranking of points, staff and items by their ratings: the people who manage the network.
+  'services.ratings.ranking': ['admin', 'operator', 'leader'],
   'services.settings': ['admin'],
   // Phone numbers of responsible parties, units and staff: shown whole to those who call them (personal-data.ts).
   'contacts.reveal': ['admin', 'operator', 'enforcement', 'cadre', 'handler', 'patrol'],
@@ -158,6 +160,7 @@ export const TOKEN_GRANTS = {
   'services.reveals.read': READ,
   'services.followup': FIELD,
   'services.ratings.review': FIELD,
+  'services.ratings.ranking': READ,
   'services.settings': ADMIN,
   'contacts.reveal': SESSION_ONLY,
   'open311.keys': SESSION_ONLY,

@@ -1,5 +1,5 @@
-import { CompiledQuery, PostgresAdapter } from 'kysely';
-import type { Db } from '../../db/index.js';
+import { CompiledQuery } from 'kysely';
+import { type Db, isPostgres } from '../../db/index.js';
 import { nameStatement } from '../../db/pg-named-statements.js';
 import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { CASE_PHOTO_PURPOSES, CaseEventTable, CaseStatus } from '../../db/schema.js';
@@ -47,7 +47,6 @@ export interface NewCaseEvent {
 
 export const SYSTEM_ACTOR: EventActor = { userId: null, role: 'system' };
 
-const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 const headOf = prepared((db: Db, subdistrictId: string) => db.selectFrom('chain_heads').select(['seq', 'hash']).where('subdistrict_id', '=', subdistrictId));
 const insertEvent = preparedInsert('case_events');

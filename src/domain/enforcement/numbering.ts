@@ -1,6 +1,5 @@
-import { PostgresAdapter } from 'kysely';
 import { z } from 'zod';
-import type { Db } from '../../db/index.js';
+import { type Db, isPostgres } from '../../db/index.js';
 import type { EnforcementDocKind } from '../../db/schema.js';
 
 /**
@@ -33,7 +32,6 @@ export function formatNumber(pattern: string, office: string, year: number, seq:
     .replaceAll('{seq}', String(seq));
 }
 
-const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /**
  * Takes the next number. On PostgreSQL the UPDATE locks the counter row until the transaction

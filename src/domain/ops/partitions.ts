@@ -1,5 +1,5 @@
-import { PostgresAdapter, sql } from 'kysely';
-import type { Db } from '../../db/index.js';
+import { sql } from 'kysely';
+import { type Db, isPostgres } from '../../db/index.js';
 import type { Clock } from '../shared/clock.js';
 import { inTransaction } from '../shared/in-transaction.js';
 
@@ -41,7 +41,6 @@ export function shanghaiMonth(at: Date): string {
   return `${ymd.slice(0, 7)}-01`;
 }
 
-const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 export interface PartitionInfo {
   name: string;

@@ -39,6 +39,7 @@ import { NetworkPage } from './services/NetworkPage';
 import { RecordDetailPage } from './services/RecordDetailPage';
 import { RecordsPage } from './services/RecordsPage';
 import { RatingsPage } from './services/RatingsPage';
+import { RankingPage } from './services/RankingPage';
 import { TerminalsPage } from './services/TerminalsPage';
 import { ServiceCataloguePage } from './services/ServiceCataloguePage';
 
@@ -117,6 +118,7 @@ export function App() {
         <Route path="services/records" element={<Allow permission="services.records.read"><RecordsPage /></Allow>} />
         <Route path="services/records/:id" element={<Allow permission="services.records.read"><RecordDetailPage /></Allow>} />
         <Route path="services/ratings" element={<Allow permission="services.records.read"><RatingsPage /></Allow>} />
+        <Route path="services/ranking" element={<Allow permission="services.ratings.ranking"><RankingPage /></Allow>} />
         <Route path="services/terminals" element={<Allow permission="services.read"><TerminalsPage /></Allow>} />
         <Route path="services/window" element={<Allow permission="services.serve"><WindowPage /></Allow>} />
         <Route path="*" element={<NotFound />} />

@@ -6,6 +6,7 @@ const POINT_STATUS: Record<string, string> = { planned: '规划中', built: '已
 export const SERVICE_REASONS_ZH: Pattern[] = [
   // Catalogue import's API fields (effectiveFrom, digest)
   [/^expected YYYY-MM-DD$/, '日期格式应为 年-月-日（YYYY-MM-DD）'],
+  [/^must be YYYY-MM$/, '月份格式应为 年-月（YYYY-MM）'],
   [/^the preview is out of date$/, '预览已过期，请重新预览'],
   [/^must not be before asOf$/, '不能早于统计日期'],
   [/^must be between 100 and (\d+)$/, (m) => `须在 100 至 ${m[1]} 米之间`],

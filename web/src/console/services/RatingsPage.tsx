@@ -1,6 +1,7 @@
 import '../../shared/i18n/services-console';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { api } from '../../shared/api';
 import { useAuth } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
@@ -61,15 +62,21 @@ export function RatingsPage() {
 
   return (
     <section className="yw-page" data-testid="yw-ratings-page">
-      <div className="page-head"><h1>{t('yw.ratings.title')}</h1></div>
+      <div className="page-head">
+        <h1>{t('yw.ratings.title')}</h1>
+        {can('services.ratings.ranking') ? <Link to="/services/ranking" className="btn" data-testid="yw-rat-ranking">{t('yw.ranking.title')}</Link> : null}
+      </div>
       <p className="muted">{t('yw.ratings.hint')}</p>
-      <div className="filters">
+      <div className="filters yw-filters-end">
         <label className="field"><span>{t('yw.ratings.from')}</span><DateInput value={from} onChange={(v) => setParam('from', v || null)} data-testid="yw-rat-from" /></label>
         <label className="field"><span>{t('yw.ratings.to')}</span><DateInput value={to} onChange={(v) => setParam('to', v || null)} data-testid="yw-rat-to" /></label>
-        <select value={pointId} onChange={(e) => setParam('point', e.target.value || null)} aria-label={t('yw.ratings.point')} data-testid="yw-rat-point">
-          <option value="">{t('yw.records.allPoints')}</option>
-          {names.points.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-        </select>
+        <label className="field">
+          <span>{t('yw.ratings.point')}</span>
+          <select value={pointId} onChange={(e) => setParam('point', e.target.value || null)} data-testid="yw-rat-point">
+            <option value="">{t('yw.records.allPoints')}</option>
+            {names.points.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+          </select>
+        </label>
         <label><input type="checkbox" checked={badOnly} onChange={(e) => setParam('bad', e.target.checked ? '1' : null)} data-testid="yw-rat-bad" /> {t('yw.ratings.badOnly')}</label>
       </div>
       <div className="yw-kpis">

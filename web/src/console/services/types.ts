@@ -245,6 +245,35 @@ export interface RatingKpi {
   open: number;
   target: number;
 }
+
+/** GET /api/services/ratings/ranking (src/domain/service-ratings/ranking.ts). */
+export const RANKING_DIMENSIONS = ['point', 'staff', 'item'] as const;
+export type RankingDimension = (typeof RANKING_DIMENSIONS)[number];
+export interface RankingEntry {
+  id: string;
+  name: string;
+  nameEn: string | null;
+  ratings: number;
+  good: number;
+  bad: number;
+  goodRate: number | null;
+  averageLevel: number | null;
+  scores: { efficiency: number | null; skill: number | null; attitude: number | null };
+  badOpen: number;
+  rank: number | null;
+  bottom: boolean;
+  bottomLastMonth: boolean;
+  talk: boolean;
+}
+export interface RatingRanking {
+  month: string;
+  previousMonth: string;
+  by: RankingDimension;
+  from: string;
+  to: string;
+  minRatings: number;
+  entries: RankingEntry[];
+}
 export interface ServiceSettings {
   badRatingDays: number;
   ratingWindowDays: number;

@@ -5,7 +5,7 @@ import i18n from 'i18next';
  * coverage and life circle, records (办件) and ratings (好差评). Merged under "yw".
  */
 const zh = {
-  nav: { catalogue: '事项目录', network: '服务网络', records: '办件', ratings: '好差评', terminals: '自助终端' },
+  nav: { catalogue: '事项目录', network: '服务网络', records: '办件', ratings: '好差评', ranking: '好差评排名', terminals: '自助终端' },
   all: '全部',
   yes: '是',
   no: '否',
@@ -88,6 +88,14 @@ const zh = {
     open2: '查看跟进', stateLabel: '进度', states: { waiting_callback: '待回访', waiting_resolution: '待整改', resolved: '已整改', closed: '已结案' },
     scores: { efficiency: '服务效率', skill: '服务水平', attitude: '服务态度' },
   },
+  ranking: {
+    title: '好差评月度排名', nav: '好差评排名', toRatings: '评价明细',
+    hint: '按当月好评率排名，好评率相同时比平均星级；当月评价不足 {{min}} 条的列出但不参加排名。申诉成立作废的评价不计入。连续两个月排名末位的，应当约谈。',
+    month: '月份', by: '排名对象', dims: { point: '服务点', staff: '工作人员', item: '事项' },
+    rank: '名次', ratings: '评价数', goodRate: '好评率', bad: '差评', badOpen: '未整改差评', average: '平均星级', mark: '标记',
+    unranked: '不参评', bottom: '末位', talk: '连续两月末位 · 约谈', bottomBefore: '上月末位',
+    talks: '连续两个月（{{previous}} 及本月）排名末位，应当约谈：{{names}}', empty: '这个月没有评价。',
+  },
   followup: {
     title: '差评跟进', dueAt: '整改期限', case: '案件 {{number}}', caseStatus: '案件状态', openCase: '查看案件',
     callback: '回访', callbackNote: '回访记录', callbackSubmit: '登记回访', callbackDone: '已于 {{time}} 回访：{{note}}',
@@ -123,7 +131,7 @@ const zh = {
 };
 
 const en: typeof zh = {
-  nav: { catalogue: 'Service items', network: 'Service network', records: 'Service records', ratings: 'Ratings', terminals: 'Terminals' },
+  nav: { catalogue: 'Service items', network: 'Service network', records: 'Service records', ratings: 'Ratings', ranking: 'Ranking by ratings', terminals: 'Terminals' },
   all: 'All',
   yes: 'Yes',
   no: 'No',
@@ -205,6 +213,14 @@ const en: typeof zh = {
     anonymous: 'Anonymous', named: 'Named', case: 'Case', followup: 'Follow-up', dueAt: 'Due', voided: 'Voided (appeal upheld)', empty: 'No ratings.',
     open2: 'Open follow-up', stateLabel: 'Progress', states: { waiting_callback: 'To call back', waiting_resolution: 'To rectify', resolved: 'Rectified', closed: 'Closed' },
     scores: { efficiency: 'Efficiency', skill: 'Competence', attitude: 'Attitude' },
+  },
+  ranking: {
+    title: 'Monthly ranking by ratings', nav: 'Ranking by ratings', toRatings: 'All ratings',
+    hint: 'Ranked by the month\'s share of good ratings, ties by the average rating; fewer than {{min}} ratings in the month and an entry is listed but not ranked. Ratings voided on appeal do not count. Last two months running means a talk is due.',
+    month: 'Month', by: 'Rank', dims: { point: 'Points', staff: 'Staff', item: 'Items' },
+    rank: 'Rank', ratings: 'Ratings', goodRate: 'Good', bad: 'Bad', badOpen: 'Bad, open', average: 'Average', mark: 'Mark',
+    unranked: 'Not ranked', bottom: 'Last', talk: 'Last two months · talk due', bottomBefore: 'Last the month before',
+    talks: 'Last two months running ({{previous}} and this month), a talk is due: {{names}}', empty: 'No ratings this month.',
   },
   followup: {
     title: 'Bad-rating follow-up', dueAt: 'Due', case: 'Case {{number}}', caseStatus: 'Case status', openCase: 'Open the case',

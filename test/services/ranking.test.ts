@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
@@ -237,6 +238,23 @@ for (const kind of DIALECTS) {
       const resolved = await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${ratingId}/resolve`, headers: { cookie }, payload: { version: c.version, resolution: 'explain', note: '该事项须本人到场，已向申请人说明依据', photoIds: [photoId] } });
       expect(resolved.statusCode).toBe(200);
       expect(await read()).toMatchObject({ ratings: 1, bad: 1, badOpen: 0 });
+    });
+
+    it('exports the month as a workbook with the page\'s figures, a sheet per dimension', async () => {
+      const cookie = await signInAs(ctx.app, 'leader');
+      const x = await ctx.app.inject({ method: 'GET', url: '/api/services/ratings/ranking.xlsx?month=2026-05', headers: { cookie } });
+      expect(x.statusCode).toBe(200);
+      expect(x.headers['content-disposition']).toContain('ratings-ranking-2026-05.xlsx');
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(x.rawPayload as never);
+      expect(wb.worksheets.map((w) => w.name)).toEqual(['服务点排名', '工作人员排名', '事项排名']);
+      for (const [i, by] of (['point', 'staff', 'item'] as const).entries()) {
+        const json = (await ctx.app.inject({ method: 'GET', url: `/api/services/ratings/ranking?month=2026-05&by=${by}`, headers: { cookie } })).json();
+        const ws = wb.worksheets[i]!;
+        const rows = json.entries.map((_: unknown, r: number) => ws.getRow(r + 2).values as unknown[]);
+        expect(rows.map((v: unknown[]) => [v[2], v[3], v[5]])).toEqual(json.entries.map((e: { name: string; ratings: number; bad: number }) => [e.name, e.ratings, e.bad]));
+      }
+      expect((await ctx.app.inject({ method: 'GET', url: '/api/services/ratings/ranking.xlsx?month=2026-5', headers: { cookie } })).statusCode).toBe(400);
     });
 
     it('is for the people who manage the network, names a bad month or dimension, and keeps to scope', async () => {

@@ -5,6 +5,7 @@ import { assertCan } from '../auth/permissions.js';
 import { assertSeesSubdistrict, scopeCondition } from '../auth/scope.js';
 import { shanghaiMidnight } from '../calendar/office-hours.js';
 import { DomainError } from '../shared/errors.js';
+import { loadExcel } from '../shared/lazy-modules.js';
 import { BAD_RATING_MAX_LEVEL, SUB_SCORES } from './rating-input.js';
 
 /**
@@ -183,4 +184,33 @@ export async function ratingRanking(db: Db, actor: Actor, f: { month: string; by
     talk: bottom && lastBefore.has(e.key),
   }));
   return { month: f.month, previousMonth: before, by: f.by, ...window, minRatings: RANKING_MIN_RATINGS, entries };
+}
+
+const DIMENSION_ZH: Record<RankingDimension, string> = { point: '服务点', staff: '工作人员', item: '事项' };
+
+/**
+ * The month's ranking as a workbook to circulate: one sheet each for points, staff and items, in
+ * rank order, with 末位 and 约谈 marked — the same figures as the page.
+ */
+export async function rankingWorkbook(db: Db, actor: Actor, f: { month: string; subdistrictId?: string }) {
+  const wb = new (await loadExcel()).Workbook();
+  wb.creator = 'closeloop';
+  for (const by of RANKING_DIMENSIONS) {
+    const r = await ratingRanking(db, actor, { ...f, by });
+    const ws = wb.addWorksheet(`${DIMENSION_ZH[by]}排名`);
+    ws.addRow(['名次', DIMENSION_ZH[by], '评价数', '好评', '差评', '好评率', '未整改差评', '平均星级', '服务效率', '服务水平', '服务态度', '标记']).font = { bold: true };
+    for (const e of r.entries) {
+      ws.addRow([
+        e.rank ?? '不参评', e.name, e.ratings, e.good, e.bad, e.goodRate, e.badOpen, e.averageLevel, e.scores.efficiency, e.scores.skill, e.scores.attitude,
+        e.talk ? '连续两月末位·约谈' : e.bottom ? '末位' : '',
+      ]);
+    }
+    ws.getColumn(6).numFmt = '0.0%';
+    ws.columns.forEach((c) => (c.width = 12));
+    ws.getColumn(2).width = 32;
+    ws.views = [{ state: 'frozen', ySplit: 1 }];
+    ws.addRow([]);
+    ws.addRow([`${f.month}（${r.previousMonth} 为上月）；当月评价不足 ${r.minRatings} 条不参评；申诉成立作废的评价不计入。`]);
+  }
+  return { buffer: Buffer.from(await wb.xlsx.writeBuffer()), filename: `ratings-ranking-${f.month}.xlsx` };
 }

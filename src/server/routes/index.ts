@@ -212,6 +212,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/services/ratings', 'services.records.read', services.ratings);
   r('GET', '/api/services/ratings/kpi', 'services.records.read', services.kpi);
   r('GET', '/api/services/ratings/ranking', 'services.ratings.ranking', services.ranking);
+  r('GET', '/api/services/ratings/ranking.xlsx', 'services.ratings.ranking', services.rankingXlsx);
   r('GET', '/api/services/ratings/:id/followup', 'services.records.read', services.followup);
   r('POST', '/api/services/ratings/:id/callback', 'services.followup', services.callback);
   r('POST', '/api/services/ratings/:id/resolve', 'services.followup', services.resolve);

@@ -12,7 +12,7 @@ import { RecordInput, RecordStepInput, RevealInput } from '../../domain/service-
 import { createRecord, getRecord, listRecords, listReveals, overdueRecords, RECORDS_PAGE_MAX, revealId, stepRecord } from '../../domain/service-records/records.js';
 import { AppealDecisionInput, AppealInput, CallbackInput, ResolveInput } from '../../domain/service-ratings/rating-input.js';
 import { listRatings, RATINGS_PAGE_MAX } from '../../domain/service-ratings/ratings.js';
-import { RANKING_DIMENSIONS, ratingRanking } from '../../domain/service-ratings/ranking.js';
+import { RANKING_DIMENSIONS, rankingWorkbook, ratingRanking } from '../../domain/service-ratings/ranking.js';
 import { appealRating, badRatingKpi, decideAppeal, followupOf, recordCallback, resolveBadRating } from '../../domain/service-ratings/followups.js';
 import { SettingsInput, putServiceSettings, readServiceSettings } from '../../domain/service-ratings/settings.js';
 import type { Db } from '../../db/index.js';
@@ -236,14 +236,29 @@ export const kpi = def({
   schema: { tags, summary: 'Named 差评 followed up on time (target 100 %)', querystring: z.strictObject({ from: Instant, to: Instant, subdistrictId: Id.optional() }) },
   handler: async ({ req, deps, actor }) => badRatingKpi(deps.db, deps.clock, actor, req.query),
 });
+/** A Shanghai calendar month, 'YYYY-MM'. */
+const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM');
 export const ranking = def({
   schema: {
     tags, summary: 'The monthly ranking of points, staff or items by their ratings (好评率), with who is last two months running (约谈)',
     querystring: z.strictObject({
-      month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM'), by: z.enum(RANKING_DIMENSIONS).default('point'), subdistrictId: Id.optional(),
+      month: Month, by: z.enum(RANKING_DIMENSIONS).default('point'), subdistrictId: Id.optional(),
     }),
   },
   handler: async ({ req, deps, actor }) => ratingRanking(deps.db, actor, req.query),
+});
+export const rankingXlsx = def({
+  schema: {
+    tags, summary: 'The monthly ranking as .xlsx: a sheet each for points, staff and items',
+    querystring: z.strictObject({ month: Month, subdistrictId: Id.optional() }),
+  },
+  handler: async ({ req, reply, deps, actor }) => {
+    const { buffer, filename } = await rankingWorkbook(deps.db, actor, req.query);
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="${filename}"`)
+      .send(buffer);
+  },
 });
 export const settings = def({
   schema: { tags, summary: 'Front-office settings of a subdistrict (差评 rectification days, rating window, no-show grace)', params: z.strictObject({ subdistrictId: Id }) },

@@ -1,7 +1,7 @@
 import '../../shared/i18n/services-console';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api } from '../../shared/api';
+import { api, withQuery } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { useApi } from '../../shared/use-api';
 import { useUrlState } from '../../shared/use-url-state';
@@ -41,7 +41,10 @@ export function RankingPage() {
     <section className="yw-page" data-testid="yw-ranking-page">
       <div className="page-head">
         <h1>{t('yw.ranking.title')}</h1>
-        <Link to="/services/ratings" className="btn">{t('yw.ranking.toRatings')}</Link>
+        <div className="yw-segmented">
+          <a className="btn" href={withQuery('/api/services/ratings/ranking.xlsx', { month })} data-testid="yw-rank-xlsx">{t('yw.ranking.xlsx')}</a>
+          <Link to="/services/ratings" className="btn">{t('yw.ranking.toRatings')}</Link>
+        </div>
       </div>
       <p className="muted">{t('yw.ranking.hint', { min: data?.minRatings ?? 10 })}</p>
       <div className="filters yw-filters-end">

@@ -89,7 +89,7 @@ const zh = {
     scores: { efficiency: '服务效率', skill: '服务水平', attitude: '服务态度' },
   },
   ranking: {
-    title: '好差评月度排名', nav: '好差评排名', toRatings: '评价明细',
+    title: '好差评月度排名', nav: '好差评排名', toRatings: '评价明细', xlsx: '导出 Excel',
     hint: '按当月好评率排名，好评率相同时比平均星级；当月评价不足 {{min}} 条的列出但不参加排名。申诉成立作废的评价不计入。连续两个月排名末位的，应当约谈。',
     month: '月份', by: '排名对象', dims: { point: '服务点', staff: '工作人员', item: '事项' },
     rank: '名次', ratings: '评价数', goodRate: '好评率', bad: '差评', badOpen: '未整改差评', average: '平均星级', mark: '标记',
@@ -215,7 +215,7 @@ const en: typeof zh = {
     scores: { efficiency: 'Efficiency', skill: 'Competence', attitude: 'Attitude' },
   },
   ranking: {
-    title: 'Monthly ranking by ratings', nav: 'Ranking by ratings', toRatings: 'All ratings',
+    title: 'Monthly ranking by ratings', nav: 'Ranking by ratings', toRatings: 'All ratings', xlsx: 'Export Excel',
     hint: 'Ranked by the month\'s share of good ratings, ties by the average rating; fewer than {{min}} ratings in the month and an entry is listed but not ranked. Ratings voided on appeal do not count. Last two months running means a talk is due.',
     month: 'Month', by: 'Rank', dims: { point: 'Points', staff: 'Staff', item: 'Items' },
     rank: 'Rank', ratings: 'Ratings', goodRate: 'Good', bad: 'Bad', badOpen: 'Bad, open', average: 'Average', mark: 'Mark',

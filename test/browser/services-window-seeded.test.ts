@@ -3,7 +3,8 @@ import { expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/domain/calendar/office-hours.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { compareQueue } from '../../src/domain/service-queue/tickets.js';
-import { describeBrowser } from './helpers/browser.js';
+import { describeBrowser, newContext, signInThroughForm } from './helpers/browser.js';
+import { clickNav } from './helpers/nav.js';
 import { midMorning, recordOnWindowScreen, windowScreen } from './helpers/services.js';
 import { browserSuite } from './helpers/suite.js';
 
@@ -95,5 +96,45 @@ describeBrowser('一网通办 window screen on the seeded demo: today\'s queue a
 
     expect(staffProblems, staffProblems.join('\n')).toEqual([]);
     await tablet.close();
+  });
+
+  it('the console\'s queue and service times show the seeded figures as the API answers them: a day across points, a point across days, by item', async () => {
+    const ctx = await newContext(suite.browser, suite.server.url, { viewport: { width: 1400, height: 900 } });
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'operator');
+    await clickNav(page, 'nav-yw-figures');
+    await page.getByTestId('yw-figures').waitFor();
+    const day = await page.getByTestId('yw-fig-day').inputValue();
+    type Row = { pointId: string; itemId: string | null; day: string; tickets: number; served: number; waitMedianS: number | null };
+    const figures = async (q: string) => (await (await page.request.get(`/api/services/reports/waiting-times?limit=1000&${q}`)).json()) as { byPoint: Row[]; byItem: Row[] };
+    const rows = page.locator('[data-testid=yw-figures] tbody tr');
+    const cells = async (id: string) => (await page.getByTestId(id).locator('td').allTextContents()).map((c) => c.trim());
+
+    // A day across the points: one row per point the API names, tickets and served as it counts them.
+    const ofDay = (await figures(`from=${day}&to=${day}`)).byPoint;
+    expect(ofDay.length, `the seed has a queue on ${day}`).toBeGreaterThan(3);
+    await expect.poll(() => rows.count()).toBe(ofDay.length);
+    for (const r of ofDay) {
+      const c = await cells(`yw-fig-${r.pointId}-${r.day}`);
+      expect(Number.parseInt(c[1]!, 10)).toBe(r.tickets);
+      expect(Number.parseInt(c[2]!, 10)).toBe(r.served);
+      expect(c[4] === '—').toBe(r.waitMedianS === null);
+    }
+
+    // One point (the busiest of the day) across the last seven days, then by item.
+    const busiest = [...ofDay].sort((a, b) => b.tickets - a.tickets)[0]!;
+    await page.getByTestId('yw-fig-point').selectOption(busiest.pointId);
+    const from = await page.getByTestId('yw-fig-from').inputValue();
+    const to = await page.getByTestId('yw-fig-to').inputValue();
+    const week = await figures(`from=${from}&to=${to}&pointId=${busiest.pointId}`);
+    await expect.poll(() => rows.count()).toBe(week.byPoint.length);
+    expect((await rows.first().locator('td').first().textContent())?.trim()).toBe([...week.byPoint].sort((a, b) => (a.day < b.day ? 1 : -1))[0]!.day);
+    await page.getByTestId('yw-fig-by-item').check();
+    await expect.poll(() => rows.count()).toBe(week.byItem.length);
+    const item = week.byItem[0]!;
+    const c = await cells(`yw-fig-${item.pointId}-${item.day}-${item.itemId}`);
+    expect(c[1]).not.toBe(item.itemId);
+    expect(c[1]!.length).toBeGreaterThan(1);
+    await ctx.close();
   });
 });

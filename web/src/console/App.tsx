@@ -40,6 +40,7 @@ import { RecordDetailPage } from './services/RecordDetailPage';
 import { RecordsPage } from './services/RecordsPage';
 import { RatingsPage } from './services/RatingsPage';
 import { RankingPage } from './services/RankingPage';
+import { FiguresPage } from './services/FiguresPage';
 import { TerminalsPage } from './services/TerminalsPage';
 import { ServiceCataloguePage } from './services/ServiceCataloguePage';
 
@@ -119,6 +120,7 @@ export function App() {
         <Route path="services/records/:id" element={<Allow permission="services.records.read"><RecordDetailPage /></Allow>} />
         <Route path="services/ratings" element={<Allow permission="services.records.read"><RatingsPage /></Allow>} />
         <Route path="services/ranking" element={<Allow permission="services.ratings.ranking"><RankingPage /></Allow>} />
+        <Route path="services/figures" element={<Allow permission="services.read"><FiguresPage /></Allow>} />
         <Route path="services/terminals" element={<Allow permission="services.read"><TerminalsPage /></Allow>} />
         <Route path="services/window" element={<Allow permission="services.serve"><WindowPage /></Allow>} />
         <Route path="*" element={<NotFound />} />

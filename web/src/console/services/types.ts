@@ -246,6 +246,34 @@ export interface RatingKpi {
   target: number;
 }
 
+/** A row of GET /api/services/reports/waiting-times (src/domain/service-queue/waiting-figures.ts): a point's day, over all items (itemId null) or one. */
+export interface WaitingFigure {
+  pointId: string;
+  itemId: string | null;
+  day: string;
+  tickets: number;
+  walkIns: number;
+  called: number;
+  served: number;
+  skipped: number;
+  waitMedianS: number | null;
+  waitP90S: number | null;
+  serviceMedianS: number | null;
+  serviceP90S: number | null;
+  appointments: number;
+  checkedIn: number;
+  noShows: number;
+  cancelled: number;
+  selfService: number;
+}
+export interface WaitingFigures {
+  from: string;
+  to: string;
+  nextCursor: string | null;
+  byItem: WaitingFigure[];
+  byPoint: WaitingFigure[];
+}
+
 /** GET /api/services/ratings/ranking (src/domain/service-ratings/ranking.ts). */
 export const RANKING_DIMENSIONS = ['point', 'staff', 'item'] as const;
 export type RankingDimension = (typeof RANKING_DIMENSIONS)[number];

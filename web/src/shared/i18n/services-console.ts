@@ -5,7 +5,7 @@ import i18n from 'i18next';
  * coverage and life circle, records (办件) and ratings (好差评). Merged under "yw".
  */
 const zh = {
-  nav: { catalogue: '事项目录', network: '服务网络', records: '办件', ratings: '好差评', ranking: '好差评排名', terminals: '自助终端' },
+  nav: { catalogue: '事项目录', network: '服务网络', records: '办件', ratings: '好差评', ranking: '好差评排名', figures: '排队与办理时长', terminals: '自助终端' },
   all: '全部',
   yes: '是',
   no: '否',
@@ -88,6 +88,14 @@ const zh = {
     open2: '查看跟进', stateLabel: '进度', states: { waiting_callback: '待回访', waiting_resolution: '待整改', resolved: '已整改', closed: '已结案' },
     scores: { efficiency: '服务效率', skill: '服务水平', attitude: '服务态度' },
   },
+  figures: {
+    title: '排队与办理时长', hint: '各服务点每天的取号、叫号、办结和预约，以及等候时间（叫号 − 取号）和办理时间（办结 − 开始办理）的中位数和 P90。选全部服务点看某一天，选一个服务点看一段日期。',
+    day: '日期', dayCol: '日期', item: '事项', byItem: '按事项分列', empty: '这段时间没有取号和预约。',
+    tickets: '取号', served: '办结', skipped: '过号', waitMedian: '等候中位数', waitP90: '等候 P90', serviceMedian: '办理中位数', serviceP90: '办理 P90',
+    appointments: '预约', checkedIn: '签到', noShows: '爽约', walkIns: '现场 {{n}}', selfService: '自助 {{n}}', cancelled: '另取消 {{n}}',
+    sec: '{{s}} 秒', minSec: '{{m}} 分 {{s}} 秒', hourMin: '{{h}} 小时 {{m}} 分',
+    definitions: '中位数：排在中间的值；P90：九成不超过的值。自助终端没有取号，办结数含终端上报完成的自助办理。日期为取号日（预约为预约日）。',
+  },
   ranking: {
     title: '好差评月度排名', nav: '好差评排名', toRatings: '评价明细', xlsx: '导出 Excel',
     hint: '按当月好评率排名，好评率相同时比平均星级；当月评价不足 {{min}} 条的列出但不参加排名。申诉成立作废的评价不计入。连续两个月排名末位的，应当约谈。',
@@ -131,7 +139,7 @@ const zh = {
 };
 
 const en: typeof zh = {
-  nav: { catalogue: 'Service items', network: 'Service network', records: 'Service records', ratings: 'Ratings', ranking: 'Ranking by ratings', terminals: 'Terminals' },
+  nav: { catalogue: 'Service items', network: 'Service network', records: 'Service records', ratings: 'Ratings', ranking: 'Ranking by ratings', figures: 'Queue and service times', terminals: 'Terminals' },
   all: 'All',
   yes: 'Yes',
   no: 'No',
@@ -213,6 +221,14 @@ const en: typeof zh = {
     anonymous: 'Anonymous', named: 'Named', case: 'Case', followup: 'Follow-up', dueAt: 'Due', voided: 'Voided (appeal upheld)', empty: 'No ratings.',
     open2: 'Open follow-up', stateLabel: 'Progress', states: { waiting_callback: 'To call back', waiting_resolution: 'To rectify', resolved: 'Rectified', closed: 'Closed' },
     scores: { efficiency: 'Efficiency', skill: 'Competence', attitude: 'Attitude' },
+  },
+  figures: {
+    title: 'Queue and service times', hint: "Each point's day: tickets, calls, services finished and bookings, with the median and p90 of the wait (called − issued) and of the service (finished − started). All points shows one day; one point shows a range of days.",
+    day: 'Day', dayCol: 'Day', item: 'Item', byItem: 'By item', empty: 'No tickets or bookings in this period.',
+    tickets: 'Tickets', served: 'Served', skipped: 'Skipped', waitMedian: 'Median wait', waitP90: 'Wait p90', serviceMedian: 'Median service', serviceP90: 'Service p90',
+    appointments: 'Bookings', checkedIn: 'Checked in', noShows: 'No-shows', walkIns: '{{n}} walk-in', selfService: '{{n}} self-service', cancelled: '{{n}} cancelled',
+    sec: '{{s}} s', minSec: '{{m}} min {{s}} s', hourMin: '{{h}} h {{m}} min',
+    definitions: 'Median: the middle value; p90: the value nine in ten stay within. Terminals issue no tickets; served includes the self-service sessions they report. The day is the day a ticket was issued (for bookings, the day booked).',
   },
   ranking: {
     title: 'Monthly ranking by ratings', nav: 'Ranking by ratings', toRatings: 'All ratings', xlsx: 'Export Excel',

@@ -71,6 +71,7 @@ describeBrowser('accessibility of the console: the main pages of each role have 
       { name: 'ratings', user: 'operator', path: () => '/services/ratings' },
       { name: 'ratings ranking', user: 'leader', path: () => '/services/ranking' },
       { name: 'queue and service times', user: 'operator', path: () => '/services/figures' },
+      { name: 'appointments', user: 'operator', path: () => '/services/appointments' },
       { name: 'self-service terminals', user: 'admin', path: () => '/services/terminals' },
       { name: 'window screen', user: 'cadre01', path: () => '/services/window' },
       { name: 'handler tasks', user: 'handler1', path: () => '/cases?queue=mine' },

@@ -137,4 +137,35 @@ describeBrowser('一网通办 window screen on the seeded demo: today\'s queue a
     expect(c[1]!.length).toBeGreaterThan(1);
     await ctx.close();
   });
+
+  it('the console\'s appointments: a day\'s bookings across the points as the API lists them, by status, and one found by its code', async () => {
+    const ctx = await newContext(suite.browser, suite.server.url, { viewport: { width: 1400, height: 900 } });
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'operator');
+    await clickNav(page, 'nav-yw-appointments');
+    await page.getByTestId('yw-appointments-page').waitFor();
+    // The last working day before the server's clock: every booking of it is settled (checked in, no-show or cancelled).
+    const seededDay = await suite.server.db.selectFrom('service_appointments').select('day').where('status', '=', 'no_show').orderBy('day', 'desc').limit(1).executeTakeFirstOrThrow();
+    await page.getByTestId('yw-appt-day').fill(seededDay.day);
+    await page.getByTestId('yw-appt-day').press('Enter');
+    type Booking = { code: string; status: string };
+    const listed = async (q: string) => ((await (await page.request.get(`/api/services/appointments?limit=2000&${q}`)).json()) as { items: Booking[] }).items;
+    const all = await listed(`day=${seededDay.day}`);
+    expect(all.length).toBeGreaterThan(3);
+    const rows = page.locator('[data-testid=yw-appointments] tbody tr');
+    await expect.poll(() => rows.count()).toBe(all.length);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-testid')))).toEqual(all.map((a) => `yw-appt-${a.code}`));
+    await page.getByTestId('yw-appt-status').selectOption('no_show');
+    const noShows = all.filter((a) => a.status === 'no_show');
+    await expect.poll(() => rows.count()).toBe(noShows.length);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))).toEqual(noShows.map(() => 'no_show'));
+    // A booking code finds that one booking, whatever the day and status chosen.
+    const one = all.find((a) => a.status === 'checked_in') ?? all[0]!;
+    await page.getByTestId('yw-appt-code').fill(one.code.toLowerCase());
+    await page.getByTestId('yw-appt-code').press('Enter');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-testid')).toBe(`yw-appt-${one.code}`);
+    expect(await rows.first().textContent()).toMatch(/\d{3}\*{4}\d{4}/);
+    await ctx.close();
+  });
 });

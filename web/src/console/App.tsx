@@ -41,6 +41,7 @@ import { RecordsPage } from './services/RecordsPage';
 import { RatingsPage } from './services/RatingsPage';
 import { RankingPage } from './services/RankingPage';
 import { FiguresPage } from './services/FiguresPage';
+import { AppointmentsPage } from './services/AppointmentsPage';
 import { TerminalsPage } from './services/TerminalsPage';
 import { ServiceCataloguePage } from './services/ServiceCataloguePage';
 
@@ -121,6 +122,7 @@ export function App() {
         <Route path="services/ratings" element={<Allow permission="services.records.read"><RatingsPage /></Allow>} />
         <Route path="services/ranking" element={<Allow permission="services.ratings.ranking"><RankingPage /></Allow>} />
         <Route path="services/figures" element={<Allow permission="services.read"><FiguresPage /></Allow>} />
+        <Route path="services/appointments" element={<Allow permission="services.records.read"><AppointmentsPage /></Allow>} />
         <Route path="services/terminals" element={<Allow permission="services.read"><TerminalsPage /></Allow>} />
         <Route path="services/window" element={<Allow permission="services.serve"><WindowPage /></Allow>} />
         <Route path="*" element={<NotFound />} />

@@ -48,6 +48,7 @@ export const MENU: MenuEntry[] = [
   { group: 'services', to: '/services/records', label: 'yw.nav.records', permission: 'services.records.read', testId: 'nav-yw-records' },
   { group: 'services', to: '/services/ratings', label: 'yw.nav.ratings', permission: 'services.records.read', testId: 'nav-yw-ratings' },
   { group: 'services', to: '/services/ranking', label: 'yw.nav.ranking', permission: 'services.ratings.ranking', testId: 'nav-yw-ranking' },
+  { group: 'services', to: '/services/appointments', label: 'yw.nav.appointments', permission: 'services.records.read', testId: 'nav-yw-appointments' },
   { group: 'services', to: '/services/figures', label: 'yw.nav.figures', permission: 'services.read', testId: 'nav-yw-figures' },
   { group: 'services', to: '/services/terminals', label: 'yw.nav.terminals', permission: 'services.read', testId: 'nav-yw-terminals' },
   { group: 'services', to: '/services/window', label: 'ywWin.nav', permission: 'services.serve', testId: 'nav-yw-window' },

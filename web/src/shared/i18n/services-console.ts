@@ -5,7 +5,7 @@ import i18n from 'i18next';
  * coverage and life circle, records (办件) and ratings (好差评). Merged under "yw".
  */
 const zh = {
-  nav: { catalogue: '事项目录', network: '服务网络', records: '办件', ratings: '好差评', ranking: '好差评排名', figures: '排队与办理时长', terminals: '自助终端' },
+  nav: { catalogue: '事项目录', network: '服务网络', records: '办件', ratings: '好差评', ranking: '好差评排名', appointments: '预约', figures: '排队与办理时长', terminals: '自助终端' },
   all: '全部',
   yes: '是',
   no: '否',
@@ -88,6 +88,10 @@ const zh = {
     open2: '查看跟进', stateLabel: '进度', states: { waiting_callback: '待回访', waiting_resolution: '待整改', resolved: '已整改', closed: '已结案' },
     scores: { efficiency: '服务效率', skill: '服务水平', attitude: '服务态度' },
   },
+  appointments: {
+    title: '预约', hint: '某一天各服务点的预约，按时段排列：谁、几点、办什么、结果如何（待签到、已签到、未到、已取消）。输入预约码可直接查到那一条。签到在窗口工作台办理。',
+    status: '状态', codeHint: '输入后回车', slot: '时段', who: '预约人', bookedAt: '预约时间', empty: '这一天没有符合条件的预约。', more: '还有更多，见页末',
+  },
   figures: {
     title: '排队与办理时长', hint: '各服务点每天的取号、叫号、办结和预约，以及等候时间（叫号 − 取号）和办理时间（办结 − 开始办理）的中位数和 P90。选全部服务点看某一天，选一个服务点看一段日期。',
     day: '日期', dayCol: '日期', item: '事项', byItem: '按事项分列', empty: '这段时间没有取号和预约。',
@@ -139,7 +143,7 @@ const zh = {
 };
 
 const en: typeof zh = {
-  nav: { catalogue: 'Service items', network: 'Service network', records: 'Service records', ratings: 'Ratings', ranking: 'Ranking by ratings', figures: 'Queue and service times', terminals: 'Terminals' },
+  nav: { catalogue: 'Service items', network: 'Service network', records: 'Service records', ratings: 'Ratings', ranking: 'Ranking by ratings', appointments: 'Appointments', figures: 'Queue and service times', terminals: 'Terminals' },
   all: 'All',
   yes: 'Yes',
   no: 'No',
@@ -221,6 +225,10 @@ const en: typeof zh = {
     anonymous: 'Anonymous', named: 'Named', case: 'Case', followup: 'Follow-up', dueAt: 'Due', voided: 'Voided (appeal upheld)', empty: 'No ratings.',
     open2: 'Open follow-up', stateLabel: 'Progress', states: { waiting_callback: 'To call back', waiting_resolution: 'To rectify', resolved: 'Rectified', closed: 'Closed' },
     scores: { efficiency: 'Efficiency', skill: 'Competence', attitude: 'Attitude' },
+  },
+  appointments: {
+    title: 'Appointments', hint: 'The bookings of a day across the points, in slot order: who, when, for what, and what became of each (booked, checked in, no-show, cancelled). A booking code finds that one booking. Check-in is on the window screen.',
+    status: 'Status', codeHint: 'then press Enter', slot: 'Slot', who: 'Booked by', bookedAt: 'Booked at', empty: 'No bookings match on this day.', more: 'more below',
   },
   figures: {
     title: 'Queue and service times', hint: "Each point's day: tickets, calls, services finished and bookings, with the median and p90 of the wait (called − issued) and of the service (finished − started). All points shows one day; one point shows a range of days.",

@@ -16,6 +16,7 @@ import { INTERVAL_MS as NEW_REPORTS_INTERVAL_MS, newReportsPoller } from './new-
 import { INTERVAL_MS as TERMINAL_HEALTH_INTERVAL_MS, terminalHealthPoller } from './terminal-health.js';
 import { INTERVAL_MS as SERVICE_NO_SHOWS_INTERVAL_MS, serviceNoShowsPoller } from './service-no-shows.js';
 import { INTERVAL_MS as SERVICE_OVERDUE_INTERVAL_MS, serviceOverduePoller } from './service-overdue.js';
+import { INTERVAL_MS as RATING_RANKING_NOTICES_INTERVAL_MS, ratingRankingNoticesPoller } from './rating-ranking-notices.js';
 
 /** Each job's polling interval (job lag counts beyond it). */
 export const JOB_INTERVALS_MS: Record<string, number> = {
@@ -32,6 +33,7 @@ export const JOB_INTERVALS_MS: Record<string, number> = {
   'terminal-health': TERMINAL_HEALTH_INTERVAL_MS,
   'service-no-shows': SERVICE_NO_SHOWS_INTERVAL_MS,
   'service-overdue': SERVICE_OVERDUE_INTERVAL_MS,
+  'rating-ranking-notices': RATING_RANKING_NOTICES_INTERVAL_MS,
 };
 
 /** Seconds each job is behind (oldest due item not processed), for a metrics gauge per job. */
@@ -50,7 +52,7 @@ export interface JobDeps {
 
 /** Every background job of `closeloop serve`. Add a job: create its poller here. */
 export function createJobs(deps: JobDeps): Poller[] {
-  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), open311WebhookPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps), retentionPoller(deps), partitionsPoller(deps), newReportsPoller(deps), terminalHealthPoller(deps), serviceNoShowsPoller(deps), serviceOverduePoller(deps)];
+  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), open311WebhookPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps), retentionPoller(deps), partitionsPoller(deps), newReportsPoller(deps), terminalHealthPoller(deps), serviceNoShowsPoller(deps), serviceOverduePoller(deps), ratingRankingNoticesPoller(deps)];
 }
 
 /** Starts every job; the returned function stops them and waits for running rounds (`.jobs` lists them for /metrics). */

@@ -2,6 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { shanghaiMidnight } from '../../src/domain/calendar/office-hours.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { newId } from '../../src/domain/shared/ids.js';
+import { noticeRankingTalks, RANKING_NOTICES_CURSOR } from '../../src/domain/service-ratings/ranking-notices.js';
 import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
 import { clickNav } from './helpers/nav.js';
 import { ensureServicesDemo, recordAtWindow } from './helpers/services.js';
@@ -73,6 +74,19 @@ describeBrowser('console: 一网通办 monthly ranking by ratings', () => {
     await eventually(() => staffRow.isVisible()).toBe(true);
     expect(Number(await staffRow.locator('td').nth(2).textContent())).toBeGreaterThanOrEqual(30);
     expect(new URL(page.url()).searchParams.get('by')).toBe('staff');
+
+    // The month's notice (the job's round; its cursor cleared, as the server's first round found no ratings yet)
+    // reaches the leader's inbox and opens the month's ranking.
+    await db.deleteFrom('patrol_job_cursors').where('name', '=', RANKING_NOTICES_CURSOR).execute();
+    expect(await noticeRankingTalks(db, suite.server.clock)).toBeGreaterThanOrEqual(1);
+    await page.goto('/inbox');
+    const notice = page.getByTestId('inbox-item').filter({ hasText: `${shown} 好差评排名` });
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain(own.name);
+    await notice.getByTestId('inbox-open-ranking').click();
+    await page.getByTestId('yw-ranking-page').waitFor();
+    expect(await page.getByTestId('yw-rank-month').inputValue()).toBe(shown);
+    await eventually(() => page.getByTestId(`yw-rank-${own.id}`).getAttribute('data-talk')).toBe('true');
     await ctx.close();
   });
 });

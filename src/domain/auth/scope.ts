@@ -3,11 +3,11 @@ import { notFound } from '../shared/errors.js';
 import type { Actor } from './actor.js';
 
 /** Subdistricts the actor sees in full. */
-export const fullSubdistricts = (actor: Actor) =>
+export const fullSubdistricts = (actor: Pick<Actor, 'scope'>) =>
   actor.scope.filter((s) => s.committeeId === null).map((s) => s.subdistrictId);
 
 /** Single committees the actor sees. */
-export const scopedCommittees = (actor: Actor) =>
+export const scopedCommittees = (actor: Pick<Actor, 'scope'>) =>
   actor.scope.filter((s) => s.committeeId !== null).map((s) => s.committeeId as string);
 
 /** Every subdistrict the actor touches at all (whole or via a committee). */
@@ -18,7 +18,7 @@ export const touchedSubdistricts = (actor: Actor) => [...new Set(actor.scope.map
  * subdistrict and committee columns. Applied inside every domain query.
  */
 export function scopeCondition(
-  actor: Actor,
+  actor: Pick<Actor, 'scope'>,
   subdistrictColumn: string,
   committeeColumn: string | null,
 ): Expression<SqlBool> {

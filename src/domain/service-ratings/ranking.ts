@@ -102,7 +102,7 @@ interface MonthTally extends RankingTally {
   scores: Record<(typeof SUB_SCORES)[number], number | null>;
 }
 
-async function tallyMonth(db: Db, actor: Actor, by: RankingDimension, month: string, subdistrictId?: string): Promise<MonthTally[]> {
+async function tallyMonth(db: Db, viewer: Pick<Actor, 'scope'>, by: RankingDimension, month: string, subdistrictId?: string): Promise<MonthTally[]> {
   const { from, to } = monthWindow(month);
   const key = KEY_COLUMN[by];
   let q = db
@@ -119,7 +119,7 @@ async function tallyMonth(db: Db, actor: Actor, by: RankingDimension, month: str
     .where('r.voided_at', 'is', null)
     .where('r.rated_at', '>=', from)
     .where('r.rated_at', '<', to)
-    .where(scopeCondition(actor, 'r.subdistrict_id', 'r.committee_id'))
+    .where(scopeCondition(viewer, 'r.subdistrict_id', 'r.committee_id'))
     .groupBy(key);
   if (subdistrictId) q = q.where('r.subdistrict_id', '=', subdistrictId);
   const rows = (await q.execute()) as unknown as Record<string, unknown>[];
@@ -161,10 +161,16 @@ async function namesOf(db: Db, by: RankingDimension, keys: string[]): Promise<Ma
  */
 export async function ratingRanking(db: Db, actor: Actor, f: { month: string; by: RankingDimension; subdistrictId?: string }) {
   assertCan(actor, 'services.ratings.ranking');
-  const window = monthWindow(f.month);
+  monthWindow(f.month);
   if (f.subdistrictId) assertSeesSubdistrict(actor, f.subdistrictId, 'subdistrict');
+  return monthRanking(db, actor, f);
+}
+
+/** The ranking over the ratings `viewer`'s scope covers (no permission check: callers check, or are jobs). */
+export async function monthRanking(db: Db, viewer: Pick<Actor, 'scope'>, f: { month: string; by: RankingDimension; subdistrictId?: string }) {
+  const window = monthWindow(f.month);
   const before = previousMonth(f.month);
-  const [now, prev] = await Promise.all([tallyMonth(db, actor, f.by, f.month, f.subdistrictId), tallyMonth(db, actor, f.by, before, f.subdistrictId)]);
+  const [now, prev] = await Promise.all([tallyMonth(db, viewer, f.by, f.month, f.subdistrictId), tallyMonth(db, viewer, f.by, before, f.subdistrictId)]);
   const lastBefore = new Set(rankTallies(prev).filter((r) => r.bottom).map((r) => r.entry.key));
   const names = await namesOf(db, f.by, now.map((e) => e.key));
   const entries = rankTallies(now).map(({ entry: e, rank, bottom }) => ({

@@ -71,6 +71,11 @@ export function InboxPage() {
                 <Link to="/cases?status=reported" onClick={() => { if (!m.readAt) void markRead(m.id); }} data-testid="inbox-open-reported">
                   {t('console.inbox.openReported')}
                 </Link>
+              ) : m.kind === 'rating_talk' && /^\d{4}-\d{2}/.test(m.title) ? (
+                // The notice's title starts with its month (src/domain/service-ratings/ranking-notices.ts).
+                <Link to={`/services/ranking?month=${m.title.slice(0, 7)}`} onClick={() => { if (!m.readAt) void markRead(m.id); }} data-testid="inbox-open-ranking">
+                  {t('console.inbox.openRanking')}
+                </Link>
               ) : null}
               {m.readAt ? (
                 <span className="muted">{t('console.inbox.read')}</span>

@@ -24,7 +24,7 @@ const zh = {
   },
   inbox: {
     title: '消息', unreadOnly: '只看未读', readAll: '全部标为已读', markRead: '标为已读', read: '已读', empty: '没有消息。',
-    openCase: '查看案件', openReported: '查看待立案', loadMore: '加载更多', unreadBadge: '{{n}} 条未读',
+    openCase: '查看案件', openReported: '查看待立案', openRanking: '查看好差评排名', loadMore: '加载更多', unreadBadge: '{{n}} 条未读',
   },
   webhook: {
     title: '消息推送', hint: '政务微信 / 企业微信群机器人：案件超期、待审批等提醒推送到街道工作群。',
@@ -122,7 +122,7 @@ const en: typeof zh = {
   },
   inbox: {
     title: 'Inbox', unreadOnly: 'Unread only', readAll: 'Mark all read', markRead: 'Mark read', read: 'Read', empty: 'No messages.',
-    openCase: 'Open case', openReported: 'Open the reports to file', loadMore: 'Load more', unreadBadge: '{{n}} unread',
+    openCase: 'Open case', openReported: 'Open the reports to file', openRanking: 'Open the ranking', loadMore: 'Load more', unreadBadge: '{{n}} unread',
   },
   webhook: {
     title: 'Notifications', hint: 'WeCom / Zhengwu WeChat group robot: overdue and approval reminders are posted to the subdistrict work group.',

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shanghaiMidnight } from '../../src/domain/calendar/office-hours.js';
+import { withCheckDigit } from '../../src/domain/service-records/masking.js';
+import { createRecord } from '../../src/domain/service-records/records.js';
+import { noticeRankingTalks, RANKING_NOTICES_CURSOR, RANKING_TALK_KIND } from '../../src/domain/service-ratings/ranking-notices.js';
+import { newId } from '../../src/domain/shared/ids.js';
+import { DIALECTS } from '../helpers/db.js';
+import type { TestContext } from '../helpers/app.js';
+import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
+
+// Once a month is over, the desk hears who came last in the 好差评 ranking two months running —
+// once, however often the job runs — and nobody hears anything when nobody is due a talk.
+for (const kind of DIALECTS) {
+  describe(`好差评 ranking notices [${kind}]`, () => {
+    let ctx: TestContext;
+    let hongqiao = '';
+    let record: Record<string, unknown>;
+    const points: { id: string; name: string; committee_id: string | null }[] = [];
+    const staff: { id: string; display_name: string }[] = [];
+
+    beforeAll(async () => {
+      ctx = await servicesContext(kind);
+      const db = ctx.handle.db;
+      const cadre = await actorOf(ctx, 'cadre01');
+      hongqiao = cadre.subdistrictId as string;
+      const point = await pointByCode(ctx, 'YW008-CW01');
+      const item = await itemByName(ctx, '居住证签注');
+      const first = await db.transaction().execute((trx) =>
+        createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: item.id, applicant: { name: '吴娟', idNumber: withCheckDigit('31010519900101005') }, materials: [] }),
+      );
+      record = await db.selectFrom('service_records').selectAll().where('id', '=', first.record.id).executeTakeFirstOrThrow();
+      points.push(...(await db.selectFrom('service_points').select(['id', 'name', 'committee_id']).where('subdistrict_id', '=', hongqiao).where('kind', '=', 'committee_window').orderBy('code').limit(3).execute()));
+      staff.push(...(await db.selectFrom('users').select(['id', 'display_name']).where('username', 'in', ['cadre01', 'cadre02']).orderBy('username').execute()));
+    }, 120_000);
+    afterAll(async () => ctx?.close());
+
+    /** 12 ratings a point in a month; the weak point's (served by the first person) has `bad` 差评 among them, the others' none. */
+    async function rate(month: string, bad: number) {
+      const db = ctx.handle.db;
+      const start = shanghaiMidnight(`${month}-01`);
+      for (const [p, point] of points.entries()) {
+        for (let i = 0; i < 12; i++) {
+          const id = newId();
+          await db.insertInto('service_records').values({ ...record, id, number: `${record.number}-${month}-${p}-${i}`, rating_token_hash: newId() } as never).execute();
+          await db.insertInto('service_ratings').values({
+            id: newId(), record_id: id, subdistrict_id: hongqiao, committee_id: point.committee_id, point_id: point.id, item_id: record.item_id as string,
+            staff_id: staff[p === 0 ? 0 : 1]!.id, level: p === 0 && i < bad ? 1 : 5, scores: '{}', comment: null, named: 1, channel: 'qr',
+            rated_at: new Date(start + (i + 1) * 86_400_000).toISOString(), voided_at: null, case_id: null,
+          }).execute();
+        }
+      }
+    }
+    const notices = () => ctx.handle.db.selectFrom('notifications').select(['id', 'title', 'body']).where('kind', '=', RANKING_TALK_KIND).execute();
+    const inboxOf = async (username: string) =>
+      ctx.handle.db.selectFrom('inbox_items as i').innerJoin('notifications as n', 'n.id', 'i.notification_id').innerJoin('users as u', 'u.id', 'i.user_id')
+        .select('n.title').where('u.username', '=', username).where('n.kind', '=', RANKING_TALK_KIND).execute();
+
+    it('after a month, names the point and the person last two months running to operators and leaders, once', async () => {
+      // Clock: 2026-05-26. March and April both have the weak point last; the notice is April's.
+      await rate('2026-03', 2);
+      await rate('2026-04', 3);
+      expect(await noticeRankingTalks(ctx.handle.db, ctx.clock)).toBe(1);
+      const [n, ...more] = await notices();
+      expect(more).toEqual([]);
+      expect(n!.title).toBe('2026-04 好差评排名：连续两个月末位');
+      expect(n!.body).toContain(`服务点：${points[0]!.name}`);
+      expect(n!.body).toContain(`工作人员：${staff[0]!.display_name}`);
+      expect(n!.body).not.toContain(points[1]!.name);
+      expect((await inboxOf('operator')).length).toBe(1);
+      expect((await inboxOf('leader')).length).toBe(1);
+      expect((await inboxOf('cadre01')).length).toBe(0);
+      // Again in the same month: the cursor says April is done. Without the cursor, the dedupe key holds.
+      expect(await noticeRankingTalks(ctx.handle.db, ctx.clock)).toBe(0);
+      await ctx.handle.db.deleteFrom('patrol_job_cursors').where('name', '=', RANKING_NOTICES_CURSOR).execute();
+      await noticeRankingTalks(ctx.handle.db, ctx.clock);
+      expect((await notices()).length).toBe(1);
+      expect((await inboxOf('operator')).length).toBe(1);
+    });
+
+    it('tells nobody when nobody is last twice, and moves on to the next month', async () => {
+      // May: the weak point recovers (no 差评; everyone at 100 % and ★5: nobody is last).
+      await rate('2026-05', 0);
+      ctx.clock.set(new Date('2026-06-01T01:00:00Z')); // 09:00 on 1 June, Shanghai
+      expect(await noticeRankingTalks(ctx.handle.db, ctx.clock)).toBe(0);
+      expect((await notices()).length).toBe(1);
+      const cur = await ctx.handle.db.selectFrom('patrol_job_cursors').select('cursor_at').where('name', '=', RANKING_NOTICES_CURSOR).executeTakeFirstOrThrow();
+      expect(cur.cursor_at).toBe(new Date(shanghaiMidnight('2026-05-01')).toISOString());
+    });
+  });
+}

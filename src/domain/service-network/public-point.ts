@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { ServicePointTable } from '../../db/schema.js';
 import { addDays, shanghaiDate } from '../calendar/office-hours.js';
@@ -7,6 +8,7 @@ import type { MaterialSpec } from '../services-catalogue/item-input.js';
 import { versionInEffect } from '../services-catalogue/versions.js';
 import type { Clock } from '../shared/clock.js';
 import { notFound } from '../shared/errors.js';
+import { BAD_RATING_MAX_LEVEL } from '../service-ratings/rating-input.js';
 
 /**
  * What a point's public page (no account) shows: name, kind, address, opening sessions today and
@@ -48,12 +50,13 @@ export async function publicPoint(db: Db, clock: Clock, code: string) {
   const today = shanghaiDate(clock.now());
   const last = addDays(today, 6);
   const open = p.status === 'built';
-  const [sessions, overrides, subdistrict, categories, items] = await Promise.all([
+  const [sessions, overrides, subdistrict, categories, items, ratings] = await Promise.all([
     db.selectFrom('service_point_sessions').select(['weekday', 'starts', 'ends']).where('point_id', '=', p.id).orderBy('weekday').orderBy('starts').execute(),
     loadOverrides(db, today, last, p.subdistrict_id),
     db.selectFrom('subdistricts').select(['name', 'name_en']).where('id', '=', p.subdistrict_id).executeTakeFirstOrThrow(),
     listCategories(db),
     open ? offeredItems(db, p.id, today) : Promise.resolve([]),
+    publicRatings(db, p.id, clock.now()),
   ]);
   const days: PublicDay[] = [];
   for (let i = 0; i < 7; i++) {
@@ -72,8 +75,30 @@ export async function publicPoint(db: Db, clock: Clock, code: string) {
     id: p.id, code: p.code, name: p.name, kind: p.kind, status: p.status, building: p.building, address: p.address, lng: p.lng, lat: p.lat,
     phone: p.phone, staffed: p.staffed === 1, builtOn: p.built_on, targetOn: p.target_on, closedOn: p.closed_on,
     subdistrict: { name: subdistrict.name, nameEn: subdistrict.name_en },
-    today, days, weekly: sessions, categories: grouped, itemCount: items.length,
+    today, days, weekly: sessions, categories: grouped, itemCount: items.length, ratings,
   };
+}
+
+/** The days of ratings a point's public page sums up. */
+export const PUBLIC_RATING_DAYS = 90;
+
+/**
+ * 好差评 made public (国办发〔2019〕51号: results are published): a point's ratings of the last
+ * `PUBLIC_RATING_DAYS` days and its 好评率 — counts only, never a rater, a comment or a person.
+ * Ratings voided on appeal are left out.
+ */
+async function publicRatings(db: Db, pointId: string, now: Date) {
+  const from = new Date(now.getTime() - PUBLIC_RATING_DAYS * 86_400_000).toISOString();
+  const row = await db
+    .selectFrom('service_ratings')
+    .select((eb) => [eb.fn.countAll<number>().as('total'), sql<number>`sum(case when level > ${BAD_RATING_MAX_LEVEL} then 1 else 0 end)`.as('good')])
+    .where('point_id', '=', pointId)
+    .where('rated_at', '>=', from)
+    .where('voided_at', 'is', null)
+    .executeTakeFirst();
+  const total = Number(row?.total ?? 0);
+  const good = Number(row?.good ?? 0);
+  return { days: PUBLIC_RATING_DAYS, total, good, goodRate: total ? good / total : null };
 }
 
 /** The items a point offers with the guide in effect on `date` (items without one yet are left out). */

@@ -50,6 +50,14 @@ export function PointPage({ code, renderBooking }: { code: string; renderBooking
         <dt>{t('ywPub.address')}</dt>
         <dd data-testid="point-address">{point.address}</dd>
         {point.phone ? (<><dt>{t('ywPub.phone')}</dt><dd><a href={`tel:${point.phone}`}>{point.phone}</a></dd></>) : null}
+        {point.ratings.total && point.ratings.goodRate !== null ? (
+          <>
+            <dt>{t('ywPub.goodRate')}</dt>
+            <dd data-testid="point-good-rate">
+              {`${(Math.floor(point.ratings.goodRate * 1000) / 10).toFixed(1)}%`} <small className="p-sub">{t('ywPub.goodRateOf', { days: point.ratings.days, total: point.ratings.total })}</small>
+            </dd>
+          </>
+        ) : null}
       </dl>
 
       {built ? (

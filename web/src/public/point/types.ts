@@ -30,6 +30,8 @@ export interface PublicPoint {
   days: { date: string; weekday: number; holiday: boolean; sessions: { starts: string; ends: string }[] }[];
   categories: { id: string; code: string; nameZh: string; nameEn: string; items: PublicItem[] }[];
   itemCount: number;
+  /** 好差评 of the last `days` days (voided ones left out); goodRate null without ratings. */
+  ratings: { days: number; total: number; good: number; goodRate: number | null };
 }
 
 export interface PublicGuide {

@@ -26,7 +26,8 @@ export function TodayPage() {
             {t('field.sitesCount', { count: list.data.total })}
             {list.data.dueNow !== undefined && list.data.dueNow < list.data.total ? <> · {t('patrol.today.dueNow', { count: list.data.dueNow })}</> : null}
           </p>
-          <p className="hint" data-testid="route-order-note">{here ? t('fmap.route.order') : t('fmap.route.orderNoGps')}</p>
+          {/* Without a position the warning above already says the list is in name order. */}
+          {pos.status !== 'unavailable' ? <p className="hint" data-testid="route-order-note">{here ? t('fmap.route.order') : t('fmap.route.orderNoGps')}</p> : null}
           <Link className="m-btn m-btn-block" to="/map?show=route" data-testid="route-map">{t('fmap.showOnMap')}</Link>
           <RouteLegend />
         </>

@@ -76,6 +76,13 @@ function keysUsed(): Map<string, string> {
 }
 
 describe('translation keys the web apps use', () => {
+  it('every background job has a name on the jobs page, in both languages', async () => {
+    const { JOB_INTERVALS_MS } = await import('../../src/jobs/index.js');
+    const dict = await merged();
+    const missing = Object.keys(JOB_INTERVALS_MS).flatMap((job) => (['zh', 'en'] as const).filter((l) => !(job in (((dict[l].console as Tree).jobs as Tree).names as Tree))).map((l) => `${l}: ${job}`));
+    expect(missing).toEqual([]);
+  });
+
   it('finds the keys the pages ask for', () => {
     expect(keysUsed().size).toBeGreaterThan(500);
   });

@@ -89,6 +89,7 @@ export function pageProblems(page: Page): string[] {
   page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) problems.push(`CSP: ${m.text().slice(0, 300)}`);
+    if (m.type() === 'error' && m.text().startsWith('[i18n] missing translation')) problems.push(m.text());
   });
   page.on('response', (r) => {
     const url = new URL(r.url());

@@ -27,6 +27,12 @@ export function initI18n() {
     fallbackLng: 'zh',
     initAsync: false,
     interpolation: { escapeValue: false },
+    // A key missing in every language would show on screen as itself ("patrol.today.dueNow"): say so
+    // on the console, where the browser tests look (keys given a defaultValue fall back on purpose).
+    saveMissing: true,
+    missingKeyHandler: (_lngs, _ns, key, _fallback, _update, options) => {
+      if ((options as { defaultValue?: unknown } | undefined)?.defaultValue === undefined) console.error(`[i18n] missing translation: ${key}`);
+    },
   });
   applyHtmlLang(lng);
   return i18n;

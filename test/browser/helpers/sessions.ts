@@ -12,12 +12,19 @@ export const LANGS: Lang[] = ['zh', 'en'];
  */
 export function roleSessions(suite: BrowserSuite, opts: { signInPath: string; context: BrowserContextOptions | ((username: string) => BrowserContextOptions | Promise<BrowserContextOptions>) }) {
   const contexts = new Map<string, BrowserContext>();
+  // Translation keys the page reported missing (src: web/src/shared/i18n/index.ts), per page.
+  const missingKeys = new WeakMap<Page, string[]>();
 
   async function pageAs(username: string, lang: Lang): Promise<Page> {
     let ctx = contexts.get(username);
     if (!ctx) {
       ctx = await newContext(suite.browser, suite.server.url, typeof opts.context === 'function' ? await opts.context(username) : opts.context);
       const page = await ctx.newPage();
+      const missing: string[] = [];
+      missingKeys.set(page, missing);
+      page.on('console', (m) => {
+        if (m.type() === 'error' && m.text().startsWith('[i18n] missing translation')) missing.push(m.text());
+      });
       await signInThroughForm(page, username, opts.signInPath);
       await eventually(() => new URL(page.url()).pathname).not.toBe(opts.signInPath);
       contexts.set(username, ctx);
@@ -32,9 +39,13 @@ export function roleSessions(suite: BrowserSuite, opts: { signInPath: string; co
     /** Opens `path` as the user in the language and waits for it to settle, <html lang> following the UI. */
     async visit(username: string, lang: Lang, path: string): Promise<Page> {
       const page = await pageAs(username, lang);
+      const missing = missingKeys.get(page) ?? [];
+      missing.length = 0;
       await page.goto(path);
       await settle(page);
       await eventually(() => page.evaluate(() => document.documentElement.lang)).toBe(lang === 'zh' ? 'zh-CN' : 'en');
+      // A key missing in every language shows on screen as itself.
+      if (missing.length) throw new Error(`${path} as ${username} (${lang}): ${[...new Set(missing)].join('; ')}`);
       return page;
     },
     async close() {

@@ -1,3 +1,4 @@
+import '../shared/i18n/field-app';
 import { type ComponentType, lazy, type ReactNode, Suspense } from 'react';
 import { FieldSitePage } from './FieldSitePage';
 import { InboxPage } from './inbox/InboxPage';
@@ -61,7 +62,7 @@ export const FIELD_ROUTES: FieldRoute[] = [
   {
     path: 'enforcement',
     element: lazyPage(() => import('./enforcement/EnforcementHomePage').then((m) => m.EnforcementHomePage)),
-    tile: { label: 'enforcement.field.tile', hint: 'enforcement.field.tileHint', icon: '⚖', permission: 'enforcement.act', testId: 'tile-enforcement' },
+    tile: { label: 'fieldx.tiles.enforcement', hint: 'fieldx.tiles.enforcementHint', icon: '⚖', permission: 'enforcement.act', testId: 'tile-enforcement' },
   },
   { path: 'enforcement/new', element: lazyPage(() => import('./enforcement/OpenLadderPage').then((m) => m.OpenLadderPage)) },
   { path: 'enforcement/:id', element: lazyPage(() => import('./enforcement/LadderStepPage').then((m) => m.LadderStepPage)) },

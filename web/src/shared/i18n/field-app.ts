@@ -18,6 +18,8 @@ const zh = {
   qr: {
     scanning: '正在识别二维码…',
   },
+  /** Home tiles of pages whose own strings load with them (the enforcement pages are one role's). */
+  tiles: { enforcement: '执法检查', enforcementHint: '今日复查、责令改正、告知、处罚' },
 };
 const en: typeof zh = {
   inbox: {
@@ -36,6 +38,7 @@ const en: typeof zh = {
   qr: {
     scanning: 'Reading the QR code…',
   },
+  tiles: { enforcement: 'Enforcement', enforcementHint: 'Re-inspections, orders, notices, penalties' },
 };
 
 /** Both languages, for the parity test. */

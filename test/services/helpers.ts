@@ -1,5 +1,8 @@
 import type { DialectKind } from '../../src/db/index.js';
 import { seedServicesDemo } from '../../src/domain/demo/seed-services.js';
+import { createRecord } from '../../src/domain/service-records/records.js';
+import { withCheckDigit } from '../../src/domain/service-records/masking.js';
+import { newId } from '../../src/domain/shared/ids.js';
 import { DEMO_PASSWORD, type TestContext, actorOf, demoContext } from '../helpers/app.js';
 
 /** The Hongqiao demo plus its 一网通办 catalogue, grids and network; the clock at 2026-05-26 10:30 Shanghai. */
@@ -24,3 +27,27 @@ export async function pointByCode(ctx: TestContext, code: string) {
 }
 
 export { actorOf };
+
+/**
+ * A service record served by cadre01 at 安顺's window (居住证签注), to clone: each rating needs a record of
+ * its own (one rating per record). `clone(n)` inserts n copies and answers their ids.
+ */
+export async function recordToClone(ctx: TestContext) {
+  const db = ctx.handle.db;
+  const cadre = await actorOf(ctx, 'cadre01');
+  const point = await pointByCode(ctx, 'YW008-CW01');
+  const item = await itemByName(ctx, '居住证签注');
+  const first = await db.transaction().execute((trx) =>
+    createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: item.id, applicant: { name: '吴娟', idNumber: withCheckDigit('31010519900101005') }, materials: [] }),
+  );
+  const row = await db.selectFrom('service_records').selectAll().where('id', '=', first.record.id).executeTakeFirstOrThrow();
+  let copies = 0;
+  return {
+    row,
+    async clone(n: number): Promise<string[]> {
+      const rows = Array.from({ length: n }, () => ({ ...row, id: newId(), number: `${row.number}-${copies++}`, rating_token_hash: newId() }));
+      for (let i = 0; i < rows.length; i += 50) await db.insertInto('service_records').values(rows.slice(i, i + 50)).execute();
+      return rows.map((r) => r.id);
+    },
+  };
+}

@@ -4,9 +4,7 @@ import { isoWeekday, sessionsRunOn } from '../../src/domain/service-network/publ
 import { newId } from '../../src/domain/shared/ids.js';
 import { DIALECTS } from '../helpers/db.js';
 import type { TestContext } from '../helpers/app.js';
-import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
-import { createRecord } from '../../src/domain/service-records/records.js';
-import { withCheckDigit } from '../../src/domain/service-records/masking.js';
+import { itemByName, pointByCode, recordToClone, servicesContext } from './helpers.js';
 
 describe('which days a point opens', () => {
   it('weekdays by the ISO calendar; a weekday holiday closes, a weekend opens as its sessions say', () => {
@@ -98,26 +96,18 @@ describe.each(DIALECTS)("a point's public page (%s)", (kind) => {
     expect(before).toMatchObject({ days: 90 });
     const item = await itemByName(ctx, '居住证签注');
     const staff = await db.selectFrom('users').select('id').where('username', '=', 'cadre02').executeTakeFirstOrThrow();
-    // One real record, cloned: each rating needs a record of its own.
-    const cadre = await actorOf(ctx, 'cadre01');
-    const cw01 = await pointByCode(ctx, 'YW008-CW01');
-    const first = await db.transaction().execute((trx) =>
-      createRecord(trx, ctx.clock, cadre, { pointId: cw01.id, itemId: item.id, applicant: { name: '吴娟', idNumber: withCheckDigit('31010519900101005') }, materials: [] }),
-    );
-    const base = await db.selectFrom('service_records').selectAll().where('id', '=', first.record.id).executeTakeFirstOrThrow();
+    const source = await recordToClone(ctx);
     const now = ctx.clock.now().getTime();
     const cases: [string, number, number | null, boolean][] = [
       // point, level, days ago, voided
       [point.id, 5, 1, false], [point.id, 4, 30, false], [point.id, 3, 89, false], [point.id, 1, 2, false],
       [point.id, 2, 3, true], [point.id, 5, 91, false], [other.id, 1, 1, false],
     ];
-    let n = 0;
     for (const [pointId, level, daysAgo, voided] of cases) {
-      const recordId = newId();
-      await db.insertInto('service_records').values({ ...base, id: recordId, number: `${base.number}-pub-${n++}`, rating_token_hash: newId() }).execute();
+      const [recordId] = await source.clone(1);
       const at = new Date(now - (daysAgo as number) * 86_400_000).toISOString();
       await db.insertInto('service_ratings').values({
-        id: newId(), record_id: recordId, subdistrict_id: point.subdistrict_id, committee_id: point.committee_id, point_id: pointId, item_id: item.id, staff_id: staff.id,
+        id: newId(), record_id: recordId!, subdistrict_id: point.subdistrict_id, committee_id: point.committee_id, point_id: pointId, item_id: item.id, staff_id: staff.id,
         level, scores: '{}', comment: '评价内容不应出现在公开页', named: 1, channel: 'qr', rated_at: at, voided_at: voided ? at : null, case_id: null,
       }).execute();
     }

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiMidnight } from '../../src/domain/calendar/office-hours.js';
-import { withCheckDigit } from '../../src/domain/service-records/masking.js';
-import { createRecord } from '../../src/domain/service-records/records.js';
 import { noticeRankingTalks, RANKING_NOTICES_CURSOR, RANKING_TALK_KIND } from '../../src/domain/service-ratings/ranking-notices.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { DIALECTS } from '../helpers/db.js';
 import type { TestContext } from '../helpers/app.js';
-import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
+import { actorOf, recordToClone, servicesContext } from './helpers.js';
 
 // Once a month is over, the desk hears who came last in the 好差评 ranking two months running —
 // once, however often the job runs — and nobody hears anything when nobody is due a talk.
@@ -14,7 +12,8 @@ for (const kind of DIALECTS) {
   describe(`好差评 ranking notices [${kind}]`, () => {
     let ctx: TestContext;
     let hongqiao = '';
-    let record: Record<string, unknown>;
+    let clone: (n: number) => Promise<string[]>;
+    let itemId = '';
     const points: { id: string; name: string; committee_id: string | null }[] = [];
     const staff: { id: string; display_name: string }[] = [];
 
@@ -23,12 +22,9 @@ for (const kind of DIALECTS) {
       const db = ctx.handle.db;
       const cadre = await actorOf(ctx, 'cadre01');
       hongqiao = cadre.subdistrictId as string;
-      const point = await pointByCode(ctx, 'YW008-CW01');
-      const item = await itemByName(ctx, '居住证签注');
-      const first = await db.transaction().execute((trx) =>
-        createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: item.id, applicant: { name: '吴娟', idNumber: withCheckDigit('31010519900101005') }, materials: [] }),
-      );
-      record = await db.selectFrom('service_records').selectAll().where('id', '=', first.record.id).executeTakeFirstOrThrow();
+      const source = await recordToClone(ctx);
+      clone = source.clone;
+      itemId = source.row.item_id;
       points.push(...(await db.selectFrom('service_points').select(['id', 'name', 'committee_id']).where('subdistrict_id', '=', hongqiao).where('kind', '=', 'committee_window').orderBy('code').limit(3).execute()));
       staff.push(...(await db.selectFrom('users').select(['id', 'display_name']).where('username', 'in', ['cadre01', 'cadre02']).orderBy('username').execute()));
     }, 120_000);
@@ -40,10 +36,9 @@ for (const kind of DIALECTS) {
       const start = shanghaiMidnight(`${month}-01`);
       for (const [p, point] of points.entries()) {
         for (let i = 0; i < 12; i++) {
-          const id = newId();
-          await db.insertInto('service_records').values({ ...record, id, number: `${record.number}-${month}-${p}-${i}`, rating_token_hash: newId() } as never).execute();
+          const [id] = await clone(1);
           await db.insertInto('service_ratings').values({
-            id: newId(), record_id: id, subdistrict_id: hongqiao, committee_id: point.committee_id, point_id: point.id, item_id: record.item_id as string,
+            id: newId(), record_id: id!, subdistrict_id: hongqiao, committee_id: point.committee_id, point_id: point.id, item_id: itemId,
             staff_id: staff[p === 0 ? 0 : 1]!.id, level: p === 0 && i < bad ? 1 : 5, scores: '{}', comment: null, named: 1, channel: 'qr',
             rated_at: new Date(start + (i + 1) * 86_400_000).toISOString(), voided_at: null, case_id: null,
           }).execute();

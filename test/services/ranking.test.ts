@@ -7,7 +7,7 @@ import { RANKING_MIN_RATINGS, rankTallies, type RankingTally } from '../../src/d
 import { newId } from '../../src/domain/shared/ids.js';
 import { DIALECTS } from '../helpers/db.js';
 import { signInAs, type TestContext } from '../helpers/app.js';
-import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
+import { actorOf, itemByName, pointByCode, recordToClone, servicesContext } from './helpers.js';
 
 // The monthly 好差评 ranking (YIWANGTONGBAN.md R17): entries with enough ratings ranked by 好评率,
 // then by the average level; equal entries share a rank; the last rank is the bottom unless every
@@ -89,16 +89,8 @@ for (const kind of DIALECTS) {
       const db = ctx.handle.db;
       const cadre = await actorOf(ctx, 'cadre01');
       hongqiao = cadre.subdistrictId as string;
-      const point = await pointByCode(ctx, 'YW008-CW01');
-      const item = await itemByName(ctx, '居住证签注');
-      // One real record, cloned: a rating needs a record of its own (one rating per record).
-      const first = await db.transaction().execute((trx) =>
-        createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: item.id, applicant: { name: '吴娟', idNumber: withCheckDigit('31010519900101005') }, materials: [] }),
-      );
-      const row = await db.selectFrom('service_records').selectAll().where('id', '=', first.record.id).executeTakeFirstOrThrow();
-      const clones = Array.from({ length: RECORDS - 1 }, (_, i) => ({ ...row, id: newId(), number: `${row.number}-${i}`, rating_token_hash: newId() }));
-      for (let i = 0; i < clones.length; i += 50) await db.insertInto('service_records').values(clones.slice(i, i + 50)).execute();
-      recordIds = [row.id, ...clones.map((c) => c.id)];
+      const source = await recordToClone(ctx);
+      recordIds = [source.row.id, ...(await source.clone(RECORDS - 1))];
       // Three Hongqiao points (two with a committee) and one point of another subdistrict the operator does not see.
       const hq = await db.selectFrom('service_points').select(['id', 'subdistrict_id', 'committee_id']).where('subdistrict_id', '=', hongqiao).orderBy('code').execute();
       const other = await db.selectFrom('service_points').select(['id', 'subdistrict_id', 'committee_id']).where('subdistrict_id', '<>', hongqiao).orderBy('code').limit(1).execute();

@@ -11,6 +11,7 @@ import { useKeysetList } from '../../shared/use-keyset-list';
 import { useUrlState } from '../../shared/use-url-state';
 import type { Appointment } from '../window/types';
 import { useServiceNames } from './use-service-names';
+import { PointFilter } from './PointFilter';
 import './services.css';
 
 const PAGE = 500;
@@ -49,13 +50,7 @@ export function AppointmentsPage() {
       <p className="muted">{t('yw.appointments.hint')}</p>
       <div className="filters yw-filters-end">
         <label className="field"><span>{t('yw.figures.day')}</span><DateInput value={day} onChange={(v) => setParam('day', v || null)} data-testid="yw-appt-day" /></label>
-        <label className="field">
-          <span>{t('yw.ratings.point')}</span>
-          <select value={pointId} onChange={(e) => setParam('point', e.target.value || null)} data-testid="yw-appt-point">
-            <option value="">{t('yw.records.allPoints')}</option>
-            {names.points.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-          </select>
-        </label>
+        <PointFilter value={pointId} points={names.points} onChange={(v) => setParam('point', v)} testId="yw-appt-point" />
         <label className="field">
           <span>{t('yw.appointments.status')}</span>
           <select value={status} onChange={(e) => setParam('status', e.target.value || null)} data-testid="yw-appt-status">

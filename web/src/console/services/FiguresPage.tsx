@@ -10,6 +10,7 @@ import { useKeysetList } from '../../shared/use-keyset-list';
 import { useUrlState } from '../../shared/use-url-state';
 import type { WaitingFigure, WaitingFigures } from './types';
 import { useServiceNames } from './use-service-names';
+import { PointFilter } from './PointFilter';
 import './services.css';
 
 const PAGE = 200;
@@ -61,13 +62,7 @@ export function FiguresPage() {
       <div className="page-head"><h1>{t('yw.figures.title')}</h1></div>
       <p className="muted">{t('yw.figures.hint')}</p>
       <div className="filters yw-filters-end">
-        <label className="field">
-          <span>{t('yw.ratings.point')}</span>
-          <select value={pointId} onChange={(e) => setParam('point', e.target.value || null)} data-testid="yw-fig-point">
-            <option value="">{t('yw.records.allPoints')}</option>
-            {names.points.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-          </select>
-        </label>
+        <PointFilter value={pointId} points={names.points} onChange={(v) => setParam('point', v)} testId="yw-fig-point" />
         {pointId ? (
           <>
             <label className="field"><span>{t('yw.ratings.from')}</span><DateInput value={from} onChange={(v) => setParam('from', v || null)} data-testid="yw-fig-from" /></label>

@@ -14,6 +14,7 @@ import { shanghaiToday } from './guide-form';
 import { ServiceSettingsPanel } from './ServiceSettingsPanel';
 import { isBadRating, type Rating, type RatingKpi } from './types';
 import { useServiceNames } from './use-service-names';
+import { PointFilter } from './PointFilter';
 import './services.css';
 import { DateInput } from '../../shared/date-input/DateInput';
 import { LoadMore } from '../../shared/LoadMore';
@@ -70,13 +71,7 @@ export function RatingsPage() {
       <div className="filters yw-filters-end">
         <label className="field"><span>{t('yw.ratings.from')}</span><DateInput value={from} onChange={(v) => setParam('from', v || null)} data-testid="yw-rat-from" /></label>
         <label className="field"><span>{t('yw.ratings.to')}</span><DateInput value={to} onChange={(v) => setParam('to', v || null)} data-testid="yw-rat-to" /></label>
-        <label className="field">
-          <span>{t('yw.ratings.point')}</span>
-          <select value={pointId} onChange={(e) => setParam('point', e.target.value || null)} data-testid="yw-rat-point">
-            <option value="">{t('yw.records.allPoints')}</option>
-            {names.points.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-          </select>
-        </label>
+        <PointFilter value={pointId} points={names.points} onChange={(v) => setParam('point', v)} testId="yw-rat-point" />
         <label><input type="checkbox" checked={badOnly} onChange={(e) => setParam('bad', e.target.checked ? '1' : null)} data-testid="yw-rat-bad" /> {t('yw.ratings.badOnly')}</label>
       </div>
       <div className="yw-kpis">

@@ -1,5 +1,6 @@
 import type { DialectKind } from '../../src/db/index.js';
 import { seedServicesDemo } from '../../src/domain/demo/seed-services.js';
+import type { ServiceRatingTable } from '../../src/db/schema.js';
 import { createRecord } from '../../src/domain/service-records/records.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { newId } from '../../src/domain/shared/ids.js';
@@ -49,5 +50,17 @@ export async function recordToClone(ctx: TestContext) {
       for (let i = 0; i < rows.length; i += 50) await db.insertInto('service_records').values(rows.slice(i, i + 50)).execute();
       return rows.map((r) => r.id);
     },
+  };
+}
+
+/** A service_ratings row for `recordId` at `point` (its subdistrict and committee), rated at `at`; voided then too if asked. */
+export function ratingRow(o: {
+  recordId: string; point: { id: string; subdistrict_id: string; committee_id: string | null }; itemId: string; staffId: string; level: number; at: string;
+  voided?: boolean; scores?: Record<string, number>; comment?: string | null;
+}): ServiceRatingTable {
+  return {
+    id: newId(), record_id: o.recordId, subdistrict_id: o.point.subdistrict_id, committee_id: o.point.committee_id, point_id: o.point.id, item_id: o.itemId,
+    staff_id: o.staffId, level: o.level, scores: JSON.stringify(o.scores ?? {}), comment: o.comment ?? null, named: 1, channel: 'qr', rated_at: o.at,
+    voided_at: o.voided ? o.at : null, case_id: null,
   };
 }

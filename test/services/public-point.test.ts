@@ -4,7 +4,7 @@ import { isoWeekday, sessionsRunOn } from '../../src/domain/service-network/publ
 import { newId } from '../../src/domain/shared/ids.js';
 import { DIALECTS } from '../helpers/db.js';
 import type { TestContext } from '../helpers/app.js';
-import { itemByName, pointByCode, recordToClone, servicesContext } from './helpers.js';
+import { itemByName, pointByCode, ratingRow, recordToClone, servicesContext } from './helpers.js';
 
 describe('which days a point opens', () => {
   it('weekdays by the ISO calendar; a weekday holiday closes, a weekend opens as its sessions say', () => {
@@ -98,18 +98,15 @@ describe.each(DIALECTS)("a point's public page (%s)", (kind) => {
     const staff = await db.selectFrom('users').select('id').where('username', '=', 'cadre02').executeTakeFirstOrThrow();
     const source = await recordToClone(ctx);
     const now = ctx.clock.now().getTime();
-    const cases: [string, number, number | null, boolean][] = [
+    const cases: [typeof point, number, number, boolean][] = [
       // point, level, days ago, voided
-      [point.id, 5, 1, false], [point.id, 4, 30, false], [point.id, 3, 89, false], [point.id, 1, 2, false],
-      [point.id, 2, 3, true], [point.id, 5, 91, false], [other.id, 1, 1, false],
+      [point, 5, 1, false], [point, 4, 30, false], [point, 3, 89, false], [point, 1, 2, false],
+      [point, 2, 3, true], [point, 5, 91, false], [other, 1, 1, false],
     ];
-    for (const [pointId, level, daysAgo, voided] of cases) {
+    for (const [ratedPoint, level, daysAgo, voided] of cases) {
       const [recordId] = await source.clone(1);
-      const at = new Date(now - (daysAgo as number) * 86_400_000).toISOString();
-      await db.insertInto('service_ratings').values({
-        id: newId(), record_id: recordId!, subdistrict_id: point.subdistrict_id, committee_id: point.committee_id, point_id: pointId, item_id: item.id, staff_id: staff.id,
-        level, scores: '{}', comment: '评价内容不应出现在公开页', named: 1, channel: 'qr', rated_at: at, voided_at: voided ? at : null, case_id: null,
-      }).execute();
+      const at = new Date(now - daysAgo * 86_400_000).toISOString();
+      await db.insertInto('service_ratings').values(ratingRow({ recordId: recordId!, point: ratedPoint, itemId: item.id, staffId: staff.id, level, at, voided, comment: '评价内容不应出现在公开页' })).execute();
     }
     const res = await get('/api/public/points/YW008-CW02');
     const after = res.json().ratings;

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiMidnight } from '../../src/domain/calendar/office-hours.js';
 import { noticeRankingTalks, RANKING_NOTICES_CURSOR, RANKING_TALK_KIND } from '../../src/domain/service-ratings/ranking-notices.js';
-import { newId } from '../../src/domain/shared/ids.js';
 import { DIALECTS } from '../helpers/db.js';
 import type { TestContext } from '../helpers/app.js';
-import { actorOf, recordToClone, servicesContext } from './helpers.js';
+import { actorOf, ratingRow, recordToClone, servicesContext } from './helpers.js';
 
 // Once a month is over, the desk hears who came last in the 好差评 ranking two months running —
 // once, however often the job runs — and nobody hears anything when nobody is due a talk.
@@ -14,7 +13,7 @@ for (const kind of DIALECTS) {
     let hongqiao = '';
     let clone: (n: number) => Promise<string[]>;
     let itemId = '';
-    const points: { id: string; name: string; committee_id: string | null }[] = [];
+    const points: { id: string; name: string; subdistrict_id: string; committee_id: string | null }[] = [];
     const staff: { id: string; display_name: string }[] = [];
 
     beforeAll(async () => {
@@ -25,7 +24,7 @@ for (const kind of DIALECTS) {
       const source = await recordToClone(ctx);
       clone = source.clone;
       itemId = source.row.item_id;
-      points.push(...(await db.selectFrom('service_points').select(['id', 'name', 'committee_id']).where('subdistrict_id', '=', hongqiao).where('kind', '=', 'committee_window').orderBy('code').limit(3).execute()));
+      points.push(...(await db.selectFrom('service_points').select(['id', 'name', 'subdistrict_id', 'committee_id']).where('subdistrict_id', '=', hongqiao).where('kind', '=', 'committee_window').orderBy('code').limit(3).execute()));
       staff.push(...(await db.selectFrom('users').select(['id', 'display_name']).where('username', 'in', ['cadre01', 'cadre02']).orderBy('username').execute()));
     }, 120_000);
     afterAll(async () => ctx?.close());
@@ -37,11 +36,9 @@ for (const kind of DIALECTS) {
       for (const [p, point] of points.entries()) {
         for (let i = 0; i < 12; i++) {
           const [id] = await clone(1);
-          await db.insertInto('service_ratings').values({
-            id: newId(), record_id: id!, subdistrict_id: hongqiao, committee_id: point.committee_id, point_id: point.id, item_id: itemId,
-            staff_id: staff[p === 0 ? 0 : 1]!.id, level: p === 0 && i < bad ? 1 : 5, scores: '{}', comment: null, named: 1, channel: 'qr',
-            rated_at: new Date(start + (i + 1) * 86_400_000).toISOString(), voided_at: null, case_id: null,
-          }).execute();
+          await db.insertInto('service_ratings').values(ratingRow({
+            recordId: id!, point, itemId, staffId: staff[p === 0 ? 0 : 1]!.id, level: p === 0 && i < bad ? 1 : 5, at: new Date(start + (i + 1) * 86_400_000).toISOString(),
+          })).execute();
         }
       }
     }

@@ -7,7 +7,7 @@ import { RANKING_MIN_RATINGS, rankTallies, type RankingTally } from '../../src/d
 import { newId } from '../../src/domain/shared/ids.js';
 import { DIALECTS } from '../helpers/db.js';
 import { signInAs, type TestContext } from '../helpers/app.js';
-import { actorOf, itemByName, pointByCode, recordToClone, servicesContext } from './helpers.js';
+import { actorOf, itemByName, pointByCode, ratingRow, recordToClone, servicesContext } from './helpers.js';
 
 // The monthly 好差评 ranking (YIWANGTONGBAN.md R17): entries with enough ratings ranked by 好评率,
 // then by the average level; equal entries share a rank; the last rank is the bottom unless every
@@ -125,14 +125,9 @@ for (const kind of DIALECTS) {
       const db = ctx.handle.db;
       await db.deleteFrom('service_rating_followups').execute();
       await db.deleteFrom('service_ratings').execute();
-      const rows = gen.map((g) => {
-        const p = points[g.point % points.length]!;
-        return {
-          id: newId(), record_id: recordIds[g.record]!, subdistrict_id: p.subdistrict_id, committee_id: p.committee_id, point_id: p.id, item_id: items[g.item]!,
-          staff_id: staff[g.staff]!, level: g.level, scores: JSON.stringify(g.scores), comment: null, named: 1, channel: 'qr' as const, rated_at: g.at,
-          voided_at: g.voided ? g.at : null, case_id: null,
-        };
-      });
+      const rows = gen.map((g) => ratingRow({
+        recordId: recordIds[g.record]!, point: points[g.point % points.length]!, itemId: items[g.item]!, staffId: staff[g.staff]!, level: g.level, at: g.at, voided: g.voided, scores: g.scores,
+      }));
       for (let i = 0; i < rows.length; i += 50) await db.insertInto('service_ratings').values(rows.slice(i, i + 50)).execute();
       return rows;
     }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type ConsoleMessage, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { describe, expect } from 'vitest';
 
@@ -84,12 +84,15 @@ export async function solidJpeg(r: number, g: number, b: number, width = 320, he
  * Policy blocked, and API calls the server refused or failed (4xx/5xx; /api/me is the app's own
  * "am I signed in?" probe).
  */
+/** A console message of the web apps saying a translation key is missing in every language (web/src/shared/i18n/index.ts). */
+export const isMissingTranslation = (m: ConsoleMessage) => m.type() === 'error' && m.text().startsWith('[i18n] missing translation');
+
 export function pageProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) problems.push(`CSP: ${m.text().slice(0, 300)}`);
-    if (m.type() === 'error' && m.text().startsWith('[i18n] missing translation')) problems.push(m.text());
+    if (isMissingTranslation(m)) problems.push(m.text());
   });
   page.on('response', (r) => {
     const url = new URL(r.url());

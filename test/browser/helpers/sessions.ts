@@ -1,6 +1,6 @@
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { settle } from './axe.js';
-import { eventually, newContext, signInThroughForm } from './browser.js';
+import { eventually, isMissingTranslation, newContext, signInThroughForm } from './browser.js';
 import type { BrowserSuite } from './suite.js';
 
 export type Lang = 'zh' | 'en';
@@ -23,7 +23,7 @@ export function roleSessions(suite: BrowserSuite, opts: { signInPath: string; co
       const missing: string[] = [];
       missingKeys.set(page, missing);
       page.on('console', (m) => {
-        if (m.type() === 'error' && m.text().startsWith('[i18n] missing translation')) missing.push(m.text());
+        if (isMissingTranslation(m)) missing.push(m.text());
       });
       await signInThroughForm(page, username, opts.signInPath);
       await eventually(() => new URL(page.url()).pathname).not.toBe(opts.signInPath);

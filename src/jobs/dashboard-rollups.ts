@@ -1,7 +1,7 @@
 import { foldPendingEvents } from '../domain/dashboard/fold-events.js';
 import { hubFor } from '../domain/dashboard/hub.js';
 import type { JobDeps } from './index.js';
-import { createPoller, leaseFor } from './poller.js';
+import { leasedPoller } from './poller.js';
 
 /**
  * Short on purpose: open dashboards hear of an event within one interval (+ the fold), and a round
@@ -11,16 +11,9 @@ export const DASHBOARD_ROLLUP_INTERVAL_MS = 250;
 
 /** Folds new case events into the dashboard rollups (durable cursor), then pushes them to open dashboards. */
 export function dashboardRollupsPoller(deps: JobDeps) {
-  return createPoller({
-    name: 'dashboard-rollups',
-    intervalMs: DASHBOARD_ROLLUP_INTERVAL_MS,
-    clock: deps.clock,
-    logger: deps.logger,
-    lease: leaseFor(deps),
-    poll: async () => {
-      const batches = await foldPendingEvents(deps.db, deps.clock);
-      hubFor(deps.db).publish(batches);
-      return batches.reduce((n, b) => n + b.events.length, 0);
-    },
+  return leasedPoller(deps, 'dashboard-rollups', DASHBOARD_ROLLUP_INTERVAL_MS, async () => {
+    const batches = await foldPendingEvents(deps.db, deps.clock);
+    hubFor(deps.db).publish(batches);
+    return batches.reduce((n, b) => n + b.events.length, 0);
   });
 }

@@ -1,4 +1,4 @@
-import { assertLease } from '../domain/jobs/lease.js';
+import { assertUnderLease } from '../domain/jobs/lease.js';
 import {
   type ClaimedDelivery,
   claimDueDeliveries,
@@ -10,7 +10,7 @@ import { toUpdate, type UpdateFacts } from '../domain/open311/updates.js';
 import { DELIVERY_HEADER, deliveryTarget, JURISDICTION_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from '../domain/open311/webhooks.js';
 import type { JobDeps } from './index.js';
 import { OutboundError, postOutbound } from './outbound-http.js';
-import { createPoller, leaseFor, type Poller } from './poller.js';
+import { leasedPoller, type Poller } from './poller.js';
 
 export const OPEN311_WEBHOOKS_INTERVAL_MS = 5000;
 const TABLE = 'open311_deliveries';
@@ -68,25 +68,17 @@ export function open311WebhookPoller(deps: JobDeps, o: Open311WebhookOptions = {
     }
   };
 
-  const poller: Poller = createPoller({
-    name: 'open311-webhooks',
-    intervalMs: o.intervalMs ?? OPEN311_WEBHOOKS_INTERVAL_MS,
-    clock: deps.clock,
-    logger: deps.logger,
-    lease: leaseFor(deps),
-    poll: async (lease) => {
-      const underLease = <T>(fn: (trx: typeof deps.db) => Promise<T>) =>
-        deps.db.transaction().execute(async (trx) => {
-          if (lease) await assertLease(trx, deps.clock, lease, poller.leaseTtlMs!);
-          return fn(trx);
-        });
-      const rows = await underLease((trx) => claimDueDeliveries(trx, deps.clock, batch, claimMs, TABLE));
-      for (const row of rows) {
-        const outcome = await attempt(row);
-        await underLease((trx) => finishDelivery(trx, deps.clock, row, outcome, retry, o.random, TABLE));
-      }
-      return rows.length;
-    },
+  return leasedPoller(deps, 'open311-webhooks', o.intervalMs ?? OPEN311_WEBHOOKS_INTERVAL_MS, async ({ lease }) => {
+    const underLease = <T>(fn: (trx: typeof deps.db) => Promise<T>) =>
+      deps.db.transaction().execute(async (trx) => {
+        await assertUnderLease(trx, deps.clock, lease);
+        return fn(trx);
+      });
+    const rows = await underLease((trx) => claimDueDeliveries(trx, deps.clock, batch, claimMs, TABLE));
+    for (const row of rows) {
+      const outcome = await attempt(row);
+      await underLease((trx) => finishDelivery(trx, deps.clock, row, outcome, retry, o.random, TABLE));
+    }
+    return rows.length;
   });
-  return poller;
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.js';
-import { acquireLease, type HeldLease, newHolderId, recordLeaseSuccess, releaseLease } from '../domain/jobs/lease.js';
+import { acquireLease, type HeldLease, newHolderId, recordLeaseSuccess, releaseLease, type UnderLease } from '../domain/jobs/lease.js';
 import type { Clock } from '../domain/shared/clock.js';
 
 export interface PollerLogger {
@@ -29,6 +29,27 @@ const processHolder = newHolderId();
 /** The lease options of a job run by this process (tests give each simulated instance its own holder). */
 export function leaseFor(deps: { db: Db; holder?: string }): { db: Db; holder: string } {
   return { db: deps.db, holder: deps.holder ?? processHolder };
+}
+
+/**
+ * A job run under its lease on this process: `work` is the domain function, given the lease it
+ * holds (`{}` when the round runs unleased) so the writes it makes assert it.
+ */
+export function leasedPoller(
+  deps: { db: Db; clock: Clock; logger?: PollerLogger; holder?: string },
+  name: string,
+  intervalMs: number,
+  work: (opts: { lease?: UnderLease }) => Promise<number>,
+): Poller {
+  const poller: Poller = createPoller({
+    name,
+    intervalMs,
+    clock: deps.clock,
+    logger: deps.logger,
+    lease: leaseFor(deps),
+    poll: (held) => work(held ? { lease: { held, ttlMs: poller.leaseTtlMs! } } : {}),
+  });
+  return poller;
 }
 
 /** The lease outlives the interval between two rounds of its holder, plus this margin. */

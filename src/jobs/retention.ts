@@ -1,20 +1,13 @@
 import { purgeExpired } from '../domain/retention/purge.js';
 import type { JobDeps } from './index.js';
-import { createPoller, leaseFor } from './poller.js';
+import { leasedPoller } from './poller.js';
 
 export const INTERVAL_MS = 10 * 60_000;
 
 /** Purges expired sessions and old operational rows (src/domain/retention/purge.ts). */
 export function retentionPoller(deps: JobDeps) {
-  return createPoller({
-    name: 'retention',
-    intervalMs: INTERVAL_MS,
-    clock: deps.clock,
-    logger: deps.logger,
-    lease: leaseFor(deps),
-    poll: async () => {
-      const n = await purgeExpired(deps.db, deps.clock, { signInEventsDays: deps.config.retention.signInEventsDays });
-      return n.sessions + n.signInEvents + n.signInThrottle + n.webhookDeliveries + n.open311Deliveries + n.open311Idempotency + n.rateLimitWindows;
-    },
+  return leasedPoller(deps, 'retention', INTERVAL_MS, async () => {
+    const n = await purgeExpired(deps.db, deps.clock, { signInEventsDays: deps.config.retention.signInEventsDays });
+    return n.sessions + n.signInEvents + n.signInThrottle + n.webhookDeliveries + n.open311Deliveries + n.open311Idempotency + n.rateLimitWindows;
   });
 }

@@ -112,7 +112,7 @@ describeBrowser("一网通办 public pages on a phone: a point's page and the �
     const ratings = await db.selectFrom('service_ratings').select(['level']).where('point_id', '=', point.id).where('voided_at', 'is', null).execute();
     await page.goto('/point/YW008-CW01');
     const good = ratings.filter((r) => r.level >= 3).length;
-    await expect(page.getByTestId('point-good-rate').textContent()).resolves.toContain(`${(Math.floor((good / ratings.length) * 1000) / 10).toFixed(1)}%`);
+    await expect(page.getByTestId('point-good-rate').textContent()).resolves.toContain(`${Math.floor(Math.floor((good * 1000) / ratings.length) / 10)}.${Math.floor((good * 1000) / ratings.length) % 10}%`);
     expect(await page.getByTestId('point-good-rate').textContent()).toContain(`${ratings.length} 条评价`);
     expect(await page.locator('body').textContent()).not.toContain('材料一次讲清楚');
     expect(problems, problems.join('\n')).toEqual([]);

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/index.js';
-import { assertLease, type HeldLease } from '../jobs/lease.js';
+import { assertUnderLease, type UnderLease } from '../jobs/lease.js';
 import { notify, resolveRecipients } from '../notifications/notify.js';
 import type { Clock } from '../shared/clock.js';
 
@@ -14,7 +14,7 @@ const LISTED = 5;
 export interface NewReportsOptions {
   /** How far back the very first round looks (later rounds resume from the stored cursor). */
   firstRunLookbackMs?: number;
-  lease?: { held: HeldLease; ttlMs: number };
+  lease?: UnderLease;
 }
 
 /**
@@ -50,7 +50,7 @@ export async function notifyNewReports(db: Db, clock: Clock, opts: NewReportsOpt
   const now = clock.now();
   const to = new Date(now.getTime() - COMMIT_SKEW_MS);
   return db.transaction().execute(async (trx) => {
-    if (opts.lease) await assertLease(trx, clock, opts.lease.held, opts.lease.ttlMs);
+    await assertUnderLease(trx, clock, opts.lease);
     const cur = await trx.selectFrom('patrol_job_cursors').select('cursor_at').where('name', '=', NEW_REPORTS_CURSOR).executeTakeFirst();
     const from = cur ? new Date(cur.cursor_at) : new Date(to.getTime() - (opts.firstRunLookbackMs ?? 3600_000));
     if (to <= from) return 0;

@@ -4,7 +4,7 @@ import { newId } from '../shared/ids.js';
 import { datesBetween, shanghaiDate } from './local-time.js';
 import { parseDisposalHours, windowsOn } from './windows.js';
 import { coverageChanged } from '../coverage/coverage-memo.js';
-import { assertLease, type HeldLease } from '../jobs/lease.js';
+import { assertUnderLease, type UnderLease } from '../jobs/lease.js';
 
 export const MISSED_CHECKINS_CURSOR = 'missed-checkins';
 const CHUNK = 400;
@@ -13,7 +13,7 @@ export interface MissedOptions {
   /** How far back the very first run looks (later runs resume from the stored cursor). */
   firstRunLookbackMs?: number;
   /** Run by the job under its lease: the cursor is written only while the lease is still ours. */
-  lease?: { held: HeldLease; ttlMs: number };
+  lease?: UnderLease;
   /** Filled in for observability: how many bin rooms this round read. */
   stats?: { roomsRead: number };
 }
@@ -44,7 +44,7 @@ export async function detectMissedCheckins(db: Db, clock: Clock, opts: MissedOpt
   return db.transaction().execute(async (trx) => {
     // First statement of the round: a takeover by another instance now waits for our commit,
     // and a runner that lost its lease rolls back instead of moving the cursor.
-    if (opts.lease) await assertLease(trx, clock, opts.lease.held, opts.lease.ttlMs);
+    await assertUnderLease(trx, clock, opts.lease);
     const cur = await trx.selectFrom('patrol_job_cursors').select('cursor_at').where('name', '=', MISSED_CHECKINS_CURSOR).executeTakeFirst();
     const from = cur ? new Date(cur.cursor_at) : new Date(now.getTime() - (opts.firstRunLookbackMs ?? 24 * 3600_000));
     if (now <= from) return 0;

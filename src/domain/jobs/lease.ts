@@ -21,6 +21,12 @@ export interface HeldLease {
   fence: number;
 }
 
+/** What a job hands the domain function it runs: the lease it holds and the ttl to extend it by. */
+export interface UnderLease {
+  held: HeldLease;
+  ttlMs: number;
+}
+
 export class LeaseLostError extends Error {
   constructor(readonly lease: HeldLease) {
     super(`job ${lease.name}: lease (fence ${lease.fence}) was taken over by another instance`);
@@ -70,6 +76,11 @@ export async function assertLease(trx: Db, clock: Clock, lease: HeldLease, ttlMs
     .where('fence', '=', lease.fence)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw new LeaseLostError(lease);
+}
+
+/** {@link assertLease} when run by a job under its lease; nothing when called directly (a test, a command). */
+export async function assertUnderLease(trx: Db, clock: Clock, under: UnderLease | undefined): Promise<void> {
+  if (under) await assertLease(trx, clock, under.held, under.ttlMs);
 }
 
 /** Remembers a finished round (job lag counts from it). */

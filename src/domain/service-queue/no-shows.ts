@@ -1,5 +1,5 @@
 import type { Db } from '../../db/index.js';
-import { assertLease, type HeldLease } from '../jobs/lease.js';
+import { assertUnderLease, type UnderLease } from '../jobs/lease.js';
 import { serviceSettings } from '../service-ratings/settings.js';
 import type { Clock } from '../shared/clock.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
@@ -13,11 +13,11 @@ const BATCH = 2000;
  * Run by the job under its lease: the marks commit only while the lease is still ours. A check-in
  * racing the job wins or loses as a whole (both are conditional updates on status = 'booked').
  */
-export async function markNoShows(db: Db, clock: Clock, opts: { lease?: { held: HeldLease; ttlMs: number } } = {}): Promise<number> {
+export async function markNoShows(db: Db, clock: Clock, opts: { lease?: UnderLease } = {}): Promise<number> {
   const now = clock.now();
   const nowIso = now.toISOString();
   return db.transaction().execute(async (trx) => {
-    if (opts.lease) await assertLease(trx, clock, opts.lease.held, opts.lease.ttlMs);
+    await assertUnderLease(trx, clock, opts.lease);
     const due = await trx
       .selectFrom('service_appointments')
       .select(['id', 'subdistrict_id', 'committee_id', 'point_id', 'slot_start_at'])

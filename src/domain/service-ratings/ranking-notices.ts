@@ -1,6 +1,6 @@
 import type { Db } from '../../db/index.js';
 import { shanghaiDate } from '../calendar/office-hours.js';
-import { assertLease, type HeldLease } from '../jobs/lease.js';
+import { assertUnderLease, type UnderLease } from '../jobs/lease.js';
 import { notify } from '../notifications/notify.js';
 import type { Clock } from '../shared/clock.js';
 import { monthRanking, monthWindow, previousMonth } from './ranking.js';
@@ -18,7 +18,7 @@ export const RANKING_TALK_KIND = 'rating_talk';
  * short and run again tells nobody twice. Subdistricts with nobody due get no notice. Returns the
  * number of notices sent.
  */
-export async function noticeRankingTalks(db: Db, clock: Clock, opts: { lease?: { held: HeldLease; ttlMs: number } } = {}): Promise<number> {
+export async function noticeRankingTalks(db: Db, clock: Clock, opts: { lease?: UnderLease } = {}): Promise<number> {
   const now = clock.now();
   const month = previousMonth(shanghaiDate(now).slice(0, 7));
   const { from } = monthWindow(month);
@@ -34,7 +34,7 @@ export async function noticeRankingTalks(db: Db, clock: Clock, opts: { lease?: {
     if (!talkPoints.length && !talkStaff.length) continue;
     const lines = [talkPoints.length ? `服务点：${talkPoints.join('、')}` : '', talkStaff.length ? `工作人员：${talkStaff.join('、')}` : ''].filter(Boolean);
     await db.transaction().execute(async (trx) => {
-      if (opts.lease) await assertLease(trx, clock, opts.lease.held, opts.lease.ttlMs);
+      await assertUnderLease(trx, clock, opts.lease);
       await notify(trx, clock, {
         subdistrictId: id, recipients: { roles: ['operator', 'leader', 'admin'] }, kind: RANKING_TALK_KIND,
         title: `${month} 好差评排名：连续两个月末位`,
@@ -46,7 +46,7 @@ export async function noticeRankingTalks(db: Db, clock: Clock, opts: { lease?: {
   }
   const at = now.toISOString();
   await db.transaction().execute(async (trx) => {
-    if (opts.lease) await assertLease(trx, clock, opts.lease.held, opts.lease.ttlMs);
+    await assertUnderLease(trx, clock, opts.lease);
     if (cur) await trx.updateTable('patrol_job_cursors').set({ cursor_at: from, updated_at: at }).where('name', '=', RANKING_NOTICES_CURSOR).execute();
     else await trx.insertInto('patrol_job_cursors').values({ name: RANKING_NOTICES_CURSOR, cursor_at: from, updated_at: at }).execute();
   });

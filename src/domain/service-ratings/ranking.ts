@@ -207,11 +207,11 @@ export async function rankingWorkbook(db: Db, actor: Actor, f: { month: string; 
     ws.addRow(['名次', DIMENSION_ZH[by], '评价数', '好评', '差评', '好评率', '未整改差评', '平均星级', '服务效率', '服务水平', '服务态度', '标记']).font = { bold: true };
     for (const e of r.entries) {
       ws.addRow([
-        e.rank ?? '不参评', e.name, e.ratings, e.good, e.bad, e.goodRate, e.badOpen, e.averageLevel, e.scores.efficiency, e.scores.skill, e.scores.attitude,
+        e.rank ?? '不参评', e.name, e.ratings, e.good, e.bad, e.ratings ? Math.floor((e.good * 1000) / e.ratings) / 1000 : null, e.badOpen, e.averageLevel, e.scores.efficiency, e.scores.skill, e.scores.attitude,
         e.talk ? '连续两月末位·约谈' : e.bottom ? '末位' : '',
       ]);
     }
-    ws.getColumn(6).numFmt = '0.0%';
+    ws.getColumn(6).numFmt = '0.0%'; // rounded down to the tenth, as the page shows it
     ws.columns.forEach((c) => (c.width = 12));
     ws.getColumn(2).width = 32;
     ws.views = [{ state: 'frozen', ySplit: 1 }];

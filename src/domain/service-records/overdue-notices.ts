@@ -1,6 +1,6 @@
 import type { Db } from '../../db/index.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
-import { assertLease, type HeldLease } from '../jobs/lease.js';
+import { assertUnderLease, type UnderLease } from '../jobs/lease.js';
 import type { Clock } from '../shared/clock.js';
 
 export const SERVICE_OVERDUE_CURSOR = 'service-overdue';
@@ -12,10 +12,10 @@ export const SERVICE_OVERDUE_CURSOR = 'service-overdue';
  * transaction, under the job's lease; a first round starts from now (nothing to catch up: a
  * dashboard opened later reads the count itself). Returns the number of records that went overdue.
  */
-export async function announceNewlyOverdue(db: Db, clock: Clock, opts: { lease?: { held: HeldLease; ttlMs: number } } = {}): Promise<number> {
+export async function announceNewlyOverdue(db: Db, clock: Clock, opts: { lease?: UnderLease } = {}): Promise<number> {
   const now = clock.now().toISOString();
   return db.transaction().execute(async (trx) => {
-    if (opts.lease) await assertLease(trx, clock, opts.lease.held, opts.lease.ttlMs);
+    await assertUnderLease(trx, clock, opts.lease);
     const cur = await trx.selectFrom('patrol_job_cursors').select('cursor_at').where('name', '=', SERVICE_OVERDUE_CURSOR).executeTakeFirst();
     if (!cur) {
       await trx.insertInto('patrol_job_cursors').values({ name: SERVICE_OVERDUE_CURSOR, cursor_at: now, updated_at: now }).execute();

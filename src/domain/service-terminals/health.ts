@@ -3,7 +3,7 @@ import type { Db } from '../../db/index.js';
 import type { OutageReason } from '../../db/schema.js';
 import { SYSTEM_ACTOR } from '../cases/events.js';
 import { closeCaseOutsideDesk } from '../cases/system-close.js';
-import { assertLease, type HeldLease } from '../jobs/lease.js';
+import { assertUnderLease, type UnderLease } from '../jobs/lease.js';
 import { parseInput } from '../cases/case-input.js';
 import { hashToken } from '../service-records/records.js';
 import { fallbackCommittee, openSystemCase } from '../service-ratings/system-case.js';
@@ -120,7 +120,7 @@ export async function recordFault(trx: Db, clock: Clock, token: string, raw: Fau
 export interface SilenceOptions {
   silenceMs: number;
   /** Run by the job under its lease: each terminal's change commits only while the lease is ours. */
-  lease?: { held: HeldLease; ttlMs: number };
+  lease?: UnderLease;
   /** At most this many terminals per round (the rest wait for the next). */
   limit?: number;
 }
@@ -148,7 +148,7 @@ export async function detectSilentTerminals(db: Db, clock: Clock, opts: SilenceO
   let opened = 0;
   for (const s of silent) {
     const did = await db.transaction().execute(async (trx) => {
-      if (opts.lease) await assertLease(trx, clock, opts.lease.held, opts.lease.ttlMs);
+      await assertUnderLease(trx, clock, opts.lease);
       // Re-checked under the row's lock: a heartbeat that came in since the read above wins.
       const res = await trx
         .updateTable('service_terminals as t')

@@ -8,6 +8,7 @@ import { useUrlState } from '../../shared/use-url-state';
 import { shanghaiToday } from './guide-form';
 import { RANKING_DIMENSIONS, type RankingDimension, type RatingRanking } from './types';
 import './services.css';
+import { floorPercent } from '../../shared/percent';
 
 /** The last `n` Shanghai calendar months, newest first ('YYYY-MM'). */
 function recentMonths(today: string, n: number): string[] {
@@ -18,7 +19,6 @@ function recentMonths(today: string, n: number): string[] {
   });
 }
 
-const pct = (x: number | null) => (x === null ? '—' : `${(Math.floor(x * 1000) / 10).toFixed(1)}%`);
 const num = (x: number | null) => (x === null ? '—' : x.toFixed(2));
 
 /**
@@ -88,7 +88,7 @@ export function RankingPage() {
                   <td>{e.rank ?? <span className="muted">{t('yw.ranking.unranked')}</span>}</td>
                   <td>{en && e.nameEn ? e.nameEn : e.name}</td>
                   <td className="num">{e.ratings}</td>
-                  <td className="num">{pct(e.goodRate)}</td>
+                  <td className="num">{floorPercent(e.good, e.ratings)}</td>
                   <td className={`num${e.bad ? ' yw-overdue' : ''}`}>{e.bad}</td>
                   <td className={`num${e.badOpen ? ' yw-overdue' : ''}`}>{e.badOpen}</td>
                   <td className="num">{num(e.averageLevel)}</td>

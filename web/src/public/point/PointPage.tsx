@@ -5,6 +5,7 @@ import { errorText } from '../../shared/errors';
 import { QrCode } from '../../shared/QrCode';
 import { ItemRow } from './ItemRow';
 import type { PublicItem, PublicPoint } from './types';
+import { floorPercent } from '../../shared/percent';
 
 const sessionsText = (s: { starts: string; ends: string }[]) => s.map((x) => `${x.starts}–${x.ends}`).join('，');
 
@@ -54,7 +55,7 @@ export function PointPage({ code, renderBooking }: { code: string; renderBooking
           <>
             <dt>{t('ywPub.goodRate')}</dt>
             <dd data-testid="point-good-rate">
-              {`${(Math.floor(point.ratings.goodRate * 1000) / 10).toFixed(1)}%`} <small className="p-sub">{t('ywPub.goodRateOf', { days: point.ratings.days, total: point.ratings.total })}</small>
+              {floorPercent(point.ratings.good, point.ratings.total)} <small className="p-sub">{t('ywPub.goodRateOf', { days: point.ratings.days, total: point.ratings.total })}</small>
             </dd>
           </>
         ) : null}

@@ -13,6 +13,20 @@ const ID_NUMBER = /(?<!\d)\d{17}[\dXx](?!\d)/g;
 const PLAIN_SEGMENT = /^[A-Za-z0-9._~-]{1,64}$/;
 const QUERY_KEY = /^[A-Za-z0-9_.[\]-]{1,40}$/;
 const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$/;
+/**
+ * Paths whose next segment is a bearer secret (a citizen's link to rate a service, manage a
+ * booking or follow a report): whoever reads it may act on it, so it is never logged. The API's
+ * and the public pages' own paths, each with the route names that may follow it instead.
+ */
+const SECRET_AFTER: [prefix: string, routes: string[]][] = [
+  ['/api/public/rate/', []],
+  ['/api/public/appointments/', []],
+  ['/api/public/reports/', ['challenge', 'categories']],
+  ['/rate/', ['feedback']],
+  ['/rate/feedback/', []],
+  ['/booking/', []],
+  ['/report/t/', []],
+];
 
 /** Masks phone numbers and resident ID numbers in free text. */
 export function redactText(text: string): string {
@@ -24,10 +38,13 @@ export function redactUrl(url: string): string {
   const q = url.indexOf('?');
   const pathPart = q === -1 ? url : url.slice(0, q);
   const query = q === -1 ? '' : url.slice(q + 1);
-  const path = pathPart
-    .split('/')
-    .map((seg) => (seg === '' || (PLAIN_SEGMENT.test(seg) && redactText(seg) === seg) ? seg : '[redacted]'))
-    .join('/');
+  let path = '';
+  for (const [i, seg] of pathPart.split('/').entries()) {
+    if (i > 0) path += '/';
+    if (seg === '') continue;
+    if (SECRET_AFTER.some(([prefix, routes]) => path === prefix && !routes.includes(seg))) path += '[token]';
+    else path += PLAIN_SEGMENT.test(seg) && redactText(seg) === seg ? seg : '[redacted]';
+  }
   if (!query) return path;
   const keys = query
     .split('&')

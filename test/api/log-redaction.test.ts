@@ -28,6 +28,27 @@ describe('log redaction rules', () => {
     expect(redactUrl('/api/sites/01a24182-cafb-7866-974d-03b27b27f9f9?q=%E7%90%86%E5%8F%91')).toBe('/api/sites/01a24182-cafb-7866-974d-03b27b27f9f9?q');
     expect(redactUrl('/api/sites/理发店')).toBe('/api/sites/[redacted]');
   });
+
+  it('never logs a citizen\'s link secret (rating, booking, report tracking), in the API or the page path', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{16,43}$/), (token) => {
+        for (const [url, logged] of [
+          [`/api/public/rate/${token}`, '/api/public/rate/[token]'],
+          [`/api/public/rate/${token}/feedback`, '/api/public/rate/[token]/feedback'],
+          [`/api/public/appointments/${token}/cancel?lang=zh`, '/api/public/appointments/[token]/cancel?lang'],
+          [`/api/public/reports/${token}/contest`, '/api/public/reports/[token]/contest'],
+          [`/rate/${token}`, '/rate/[token]'],
+          [`/rate/feedback/${token}/`, '/rate/feedback/[token]/'],
+          [`/booking/${token}`, '/booking/[token]'],
+          [`/report/t/${token}`, '/report/t/[token]'],
+        ]) expect(redactUrl(url!)).toBe(logged);
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+    // The routes beside them keep their names.
+    for (const url of ['/api/public/reports/challenge', '/api/public/reports/categories', '/api/public/appointments', '/api/public/slots', '/rate/feedback'])
+      expect(redactUrl(url)).toBe(url);
+  });
 });
 
 describe('log format setting', () => {

@@ -8,11 +8,11 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { pageLimit, readKeysetPage } from '../shared/keyset-page.js';
+import { CalendarDay } from '../calendar/day-schema.js';
 
 export const CAMPAIGNS_PAGE_DEFAULT = 20;
 export const CAMPAIGNS_PAGE_MAX = 100;
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 /** A sweep campaign (集中排查), e.g. the seed's two-week sweep of all 71 units and 788 shops. */
 export const CampaignInput = z
@@ -22,8 +22,8 @@ export const CampaignInput = z
     siteKinds: z.array(z.enum(SITE_KINDS)).min(1).max(3),
     /** Omit for the whole subdistrict. */
     committeeIds: z.array(z.string().min(1)).min(1).max(100).optional(),
-    startDate: date,
-    endDate: date,
+    startDate: CalendarDay,
+    endDate: CalendarDay,
   })
   .refine((c) => c.startDate <= c.endDate, { path: ['endDate'], message: 'must not be before startDate' });
 export type CampaignInput = z.infer<typeof CampaignInput>;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { POINT_KINDS, POINT_STATUSES } from '../../db/schema.js';
 import { CHINA_BOUNDS } from '../cases/case-input.js';
+import { CalendarDay } from '../calendar/day-schema.js';
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 const id = z.string().min(1).max(64);
 
@@ -25,10 +25,10 @@ export const PointInput = z.strictObject({
   phone: z.string().trim().max(40).nullable().default(null),
   staffed: z.boolean(),
   status: z.enum(POINT_STATUSES).default('planned'),
-  plannedOn: Day.nullable().default(null),
+  plannedOn: CalendarDay.nullable().default(null),
   /** When a planned point is due to open (e.g. the year's end for the grid plan). */
-  targetOn: Day.nullable().default(null),
-  builtOn: Day.nullable().default(null),
+  targetOn: CalendarDay.nullable().default(null),
+  builtOn: CalendarDay.nullable().default(null),
   sessions: z.array(SessionInput).max(50).default([]),
   itemIds: z.array(id).max(500).default([]),
   staffIds: z.array(id).max(100).default([]),
@@ -38,7 +38,7 @@ export type PointInput = z.input<typeof PointInput>;
 export const PointStatusInput = z.strictObject({
   version: z.number().int().positive(),
   status: z.enum(['built', 'closed']),
-  on: Day,
+  on: CalendarDay,
 });
 export type PointStatusInput = z.input<typeof PointStatusInput>;
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { CalendarDay } from '../calendar/day-schema.js';
 
 const id = z.string().min(1).max(64);
-export const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+export const Day = CalendarDay;
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 /** A mainland mobile number: 11 digits starting 13–19 (spaces and dashes people type are dropped). */
 export const MobilePhone = z

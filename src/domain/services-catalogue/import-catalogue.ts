@@ -18,8 +18,8 @@ import {
 import { GuideInput, MaterialSpec } from './item-input.js';
 import { latestCatalogue } from './export-catalogue.js';
 import { guideOf } from './versions.js';
+import { CalendarDay } from '../calendar/day-schema.js';
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const CategoryRow = z.strictObject({
   code: z.string().trim().min(1).max(20),
   nameZh: z.string().trim().min(1).max(100),
@@ -230,7 +230,8 @@ export async function importCatalogue(db: Db, clock: Clock, actor: Actor, bytes:
   assertCan(actor, 'services.catalogue.write');
   const today = shanghaiDate(clock.now());
   const effectiveFrom = opts.effectiveFrom ?? today;
-  if (!Day.safeParse(effectiveFrom).success) throw invalidField('effectiveFrom', 'expected YYYY-MM-DD');
+  const day = CalendarDay.safeParse(effectiveFrom);
+  if (!day.success) throw invalidField('effectiveFrom', day.error.issues[0]?.message ?? 'expected YYYY-MM-DD');
   if (effectiveFrom < today) throw invalidField('effectiveFrom', 'must be today or later: a published version is never backdated');
   const file = await readCatalogueWorkbook(bytes, effectiveFrom);
   const errors = [...file.errors];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ITEM_CHANNELS, ITEM_MODES } from '../../db/schema.js';
+import { CalendarDay } from '../calendar/day-schema.js';
 
 /** A required material of a guide (申请材料): original or copy, how many, exempt via 电子证照, 容缺 allowed. */
 export const MaterialSpec = z.strictObject({
@@ -24,7 +25,6 @@ export const StepSpec = z.strictObject({
 });
 export type StepSpec = z.output<typeof StepSpec>;
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const text = (max: number) => z.string().trim().max(max);
 
 /** The fields of a published 办事指南 that change from version to version. */
@@ -53,7 +53,7 @@ export const GuideInput = z
     complaintPhone: text(40).default(''),
     faq: text(4000).default(''),
     /** From this date (Asia/Shanghai) on, new records use this version. */
-    effectiveFrom: Day,
+    effectiveFrom: CalendarDay,
   })
   .refine((g) => g.promisedLimitDays <= g.legalLimitDays, { path: ['promisedLimitDays'], message: 'must not exceed the statutory limit' });
 export type GuideInput = z.input<typeof GuideInput>;

@@ -25,8 +25,9 @@ export function tupleCursor(keys: Key[]): string {
 }
 
 /**
- * The keys of a cursor `tupleCursor` made, checked against the kinds the order expects; any other
- * `after` is a 400 naming the field.
+ * The keys of a cursor `tupleCursor` made, checked against the kinds the order expects (`number`
+ * keys are whole numbers: ranks, sequence numbers); any other `after` is a 400 naming the field —
+ * `1.5` for an integer column would otherwise reach PostgreSQL and come back as a 500.
  */
 export function readTupleCursor(after: string, kinds: ('string' | 'number')[]): Key[] {
   let keys: unknown;
@@ -35,7 +36,7 @@ export function readTupleCursor(after: string, kinds: ('string' | 'number')[]): 
   } catch {
     keys = null;
   }
-  if (!Array.isArray(keys) || keys.length !== kinds.length || keys.some((k, i) => typeof k !== kinds[i])) {
+  if (!Array.isArray(keys) || keys.length !== kinds.length || keys.some((k, i) => typeof k !== kinds[i] || (typeof k === 'number' && !Number.isSafeInteger(k)))) {
     throw invalidField('after', 'not a cursor this list gave (nextCursor)');
   }
   return keys as Key[];

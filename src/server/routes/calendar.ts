@@ -11,15 +11,15 @@ import { audited } from '../audited.js';
 import { overrideOn } from '../../domain/audit/snapshot.js';
 import { def } from '../route.js';
 import { pageQuery } from './paging.js';
+import { CalendarDay } from '../../domain/calendar/day-schema.js';
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 export const list = def({
   schema: {
     tags: ['calendar'],
     summary: 'Working-day calendar overrides that apply to me (global and my subdistricts) by date, in pages (after → nextCursor), and holiday-data coverage',
     querystring: z.strictObject({
-      from: Day.optional(), to: Day.optional(), subdistrictId: z.string().max(64).optional(), ...pageQuery(OVERRIDES_PAGE_MAX, OVERRIDES_PAGE_DEFAULT),
+      from: CalendarDay.optional(), to: CalendarDay.optional(), subdistrictId: z.string().max(64).optional(), ...pageQuery(OVERRIDES_PAGE_MAX, OVERRIDES_PAGE_DEFAULT),
     }),
   },
   handler: async ({ req, deps, actor }) => ({ ...(await listOverrides(deps.db, actor, req.query)), officeHours: OFFICE_PERIODS }),
@@ -30,7 +30,7 @@ export const put = def({
     tags: ['calendar'],
     summary: 'Make a date a workday or a holiday (subdistrictId omitted = everywhere; district administrators only)',
     body: z.strictObject({
-      date: Day,
+      date: CalendarDay,
       kind: z.enum(CALENDAR_OVERRIDE_KINDS),
       note: z.string().trim().max(200).optional(),
       subdistrictId: z.string().max(64).nullable().optional(),

@@ -6,8 +6,8 @@ import { recordCheckin } from '../../domain/checkins/record-checkin.js';
 import { idempotentWrite } from '../idempotency.js';
 import { def } from '../route.js';
 import { pageQuery } from './paging.js';
+import { CalendarDay } from '../../domain/calendar/day-schema.js';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 export const create = def({
   schema: {
@@ -31,7 +31,7 @@ export const list = def({
     tags: ['patrols'],
     summary: 'Check-ins in my scope, newest first, in pages (after → nextCursor; flagged=true: photo evidence flags or a manual position)',
     querystring: z.strictObject({
-      date: date.optional(),
+      date: CalendarDay.optional(),
       committeeId: z.string().optional(),
       siteId: z.string().optional(),
       userId: z.string().optional(),
@@ -52,7 +52,7 @@ export const misses = def({
     tags: ['patrols'],
     summary: 'Missed check-ins (per bin room and per responsible cadre) in my scope, the latest window first, in pages (after → nextCursor)',
     querystring: z.strictObject({
-      date: date.optional(),
+      date: CalendarDay.optional(),
       committeeId: z.string().optional(),
       userId: z.string().optional(),
       subject: z.enum(['site', 'cadre']).optional(),

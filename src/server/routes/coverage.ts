@@ -14,8 +14,8 @@ import { intervalOf } from '../../domain/audit/snapshot.js';
 import { snapshotRow } from '../../domain/audit/snapshot.js';
 import { def } from '../route.js';
 import { pageQuery } from './paging.js';
+import { CalendarDay } from '../../domain/calendar/day-schema.js';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
 
 export const board = def({
@@ -26,8 +26,8 @@ export const board = def({
       subdistrictId: z.string().optional(),
       committeeId: z.string().optional(),
       kind: z.enum(SITE_KINDS).optional(),
-      from: date.optional(),
-      to: date.optional(),
+      from: CalendarDay.optional(),
+      to: CalendarDay.optional(),
     }),
   },
   handler: async ({ req, deps, actor }) => {
@@ -41,7 +41,7 @@ export const activity = def({
   schema: {
     tags: ['coverage'],
     summary: 'Staff activity per person for a day (default today)',
-    querystring: z.strictObject({ date: date.optional(), committeeId: z.string().optional() }),
+    querystring: z.strictObject({ date: CalendarDay.optional(), committeeId: z.string().optional() }),
   },
   handler: async ({ req, deps, actor }) =>
     staffActivity(deps.db, actor, { date: req.query.date ?? shanghaiDate(deps.clock.now()), committeeId: req.query.committeeId }),

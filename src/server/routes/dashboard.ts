@@ -13,8 +13,8 @@ import { servicesBoard } from '../../domain/dashboard/services-board.js';
 import { categoryBreakdown, dailyTrend, hourlyTrend } from '../../domain/dashboard/trends.js';
 import { reader } from '../deps.js';
 import { def } from '../route.js';
+import { CalendarDay } from '../../domain/calendar/day-schema.js';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const id = z.string().min(1).max(64);
 const SliceQuery = {
   subdistrictId: id.optional(),
@@ -25,14 +25,14 @@ const SliceQuery = {
   unitId: id.optional(),
   userId: id.optional(),
   window: z.enum(WINDOWS).default('today'),
-  from: date.optional(),
-  to: date.optional(),
+  from: CalendarDay.optional(),
+  to: CalendarDay.optional(),
 };
 const Slice = z.strictObject(SliceQuery);
 type SliceQ = z.infer<typeof Slice>;
 const filter = (q: SliceQ) => ({ ...q, source: q.source as any });
 
-const SourcesQuery = z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional(), window: z.enum(WINDOWS).default('30d'), from: date.optional(), to: date.optional() });
+const SourcesQuery = z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional(), window: z.enum(WINDOWS).default('30d'), from: CalendarDay.optional(), to: CalendarDay.optional() });
 
 export const sources = def({
   schema: {
@@ -72,7 +72,7 @@ export const daily = def({
 });
 
 export const hourly = def({
-  schema: { tags: ['dashboard'], summary: 'Hourly lines for one Shanghai day (default today)', querystring: z.strictObject({ ...SliceQuery, date: date.optional() }) },
+  schema: { tags: ['dashboard'], summary: 'Hourly lines for one Shanghai day (default today)', querystring: z.strictObject({ ...SliceQuery, date: CalendarDay.optional() }) },
   handler: async ({ req, deps, actor }) => hourlyTrend(reader(deps), deps.clock, actor, filter(req.query)),
 });
 
@@ -86,7 +86,7 @@ export const compare = def({
     tags: ['dashboard'],
     summary: 'Before/after: KPIs of the same slice over two periods and their change',
     querystring: z.strictObject({
-      ...SliceQuery, beforeFrom: date, beforeTo: date, afterFrom: date, afterTo: date,
+      ...SliceQuery, beforeFrom: CalendarDay, beforeTo: CalendarDay, afterFrom: CalendarDay, afterTo: CalendarDay,
     }),
   },
   handler: async ({ req, deps, actor }) => compareWindows(reader(deps), deps.clock, actor, filter(req.query) as any),
@@ -137,7 +137,7 @@ export const report = def({
   schema: {
     tags: ['dashboard'],
     summary: 'Weekly or monthly report (Chinese PDF with charts) for the period ending on a date (default yesterday)',
-    querystring: z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional(), period: z.enum(REPORT_PERIODS).default('weekly'), end: date.optional() }),
+    querystring: z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional(), period: z.enum(REPORT_PERIODS).default('weekly'), end: CalendarDay.optional() }),
   },
   handler: async ({ req, reply, deps, actor }) => {
     const { buffer, filename } = await renderPeriodReport(reader(deps), deps.clock, actor, req.query);

@@ -11,6 +11,7 @@ import { snapshotRow } from '../../domain/audit/snapshot.js';
 import { audited } from '../audited.js';
 import { def } from '../route.js';
 import { pageQuery } from './paging.js';
+import { CalendarDay } from '../../domain/calendar/day-schema.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
 
@@ -62,7 +63,7 @@ export const list = def({
     tags: ['inspections'],
     summary: 'Inspections in my scope, newest first, in pages (after → nextCursor; caseId finds the inspection a case came from)',
     querystring: z.strictObject({
-      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
+      date: CalendarDay.optional(),
       siteId: z.string().optional(),
       inspectorId: z.string().optional(),
       committeeId: z.string().optional(),

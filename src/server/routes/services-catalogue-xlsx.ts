@@ -5,6 +5,7 @@ import { exportCatalogue } from '../../domain/services-catalogue/export-catalogu
 import { importCatalogue } from '../../domain/services-catalogue/import-catalogue.js';
 import { def } from '../route.js';
 import { readUpload, sendXlsx } from './ledgers.js';
+import { CalendarDay } from '../../domain/calendar/day-schema.js';
 
 const tags = ['services'];
 
@@ -26,7 +27,7 @@ export const importRoute = def({
     consumes: ['multipart/form-data'],
     querystring: z.strictObject({
       dryRun: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
-      effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
+      effectiveFrom: CalendarDay.optional(),
       digest: z.string().regex(/^[0-9a-f]{64}$/, 'the digest of a preview').optional(),
     }),
   },

@@ -20,9 +20,9 @@ import { snapshotRow } from '../../domain/audit/snapshot.js';
 import { audited } from '../audited.js';
 import { def } from '../route.js';
 import { Cursor, pageQuery } from './paging.js';
+import { CalendarDay } from '../../domain/calendar/day-schema.js';
 
 const Id = z.string().min(1).max(64);
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const Instant = z.iso.datetime({ offset: true });
 const tags = ['services'];
 
@@ -30,7 +30,7 @@ const tags = ['services'];
 export const catalogue = def({
   schema: {
     tags, summary: 'The service-item catalogue as it reads on a date (default today): categories, items, the guide version in effect',
-    querystring: z.strictObject({ date: Day.optional(), categoryId: Id.optional(), q: z.string().trim().max(100).optional() }),
+    querystring: z.strictObject({ date: CalendarDay.optional(), categoryId: Id.optional(), q: z.string().trim().max(100).optional() }),
   },
   handler: async ({ req, deps }) => listCatalogue(deps.db, deps.clock, req.query),
 });
@@ -140,7 +140,7 @@ export const createGridRoute = def({
 export const coverage = def({
   schema: {
     tags, summary: 'Self-service zones per grid: built / planned / none on asOf, and whether every grid is covered by `by` (default year end)',
-    querystring: z.strictObject({ asOf: Day.optional(), by: Day.optional(), subdistrictId: Id.optional() }),
+    querystring: z.strictObject({ asOf: CalendarDay.optional(), by: CalendarDay.optional(), subdistrictId: Id.optional() }),
   },
   handler: async ({ req, deps, actor }) => gridCoverage(deps.db, deps.clock, actor, req.query),
 });

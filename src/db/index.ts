@@ -17,6 +17,12 @@ export type DialectKind = 'sqlite' | 'postgres';
 /** Whether `db` (or a transaction of it) runs on PostgreSQL, for the few statements the engines spell differently. */
 export const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
 
+/** Whether a statement failed on a unique or primary key, on either engine (a concurrent writer got there first). */
+export function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
 export interface DatabaseHandle {
   db: Db;
   kind: DialectKind;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from '../db/index.js';
+import { type Db, isUniqueViolation } from '../db/index.js';
 import { prepared, preparedInsert } from '../db/prepared.js';
 import type { Actor } from '../domain/auth/actor.js';
 import { canonicalJson } from '../domain/cases/hash-chain.js';
@@ -17,11 +17,6 @@ const claimKey = preparedInsert('idempotency_keys');
 const storeResponse = prepared((db: Db, status: number, response: string, userId: string, key: string) =>
   db.updateTable('idempotency_keys').set({ status_code: status, response }).where('user_id', '=', userId).where('key', '=', key),
 );
-
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string };
-  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 async function replay(deps: Deps, reply: FastifyReply, actor: Actor, key: string, route: string, hash: string) {
   const row = await storedKey.first(deps.db, actor.userId, key);

@@ -99,11 +99,45 @@ describe.each(DIALECTS)('好差评 closing the loop (%s)', (kind) => {
     expect(decided.json()).toMatchObject({ appealUpheld: true });
     const r = await ctx.handle.db.selectFrom('service_ratings').select('voided_at').where('id', '=', bad.id).executeTakeFirstOrThrow();
     expect(r.voided_at).not.toBeNull();
+    // Voiding changes public figures and the ranking: the decision is in the audit log, with its reason.
+    const audit = await ctx.handle.db.selectFrom('audit_log').selectAll().where('action', '=', 'service_rating.appeal_decision').where('entity_id', '=', bad.id).execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_username: 'operator', entity: 'service_rating' });
+    expect(JSON.parse(audit[0]!.before_json!)).toMatchObject({ voided_at: null });
+    expect(JSON.parse(audit[0]!.after_json!)).toMatchObject({ voided_at: r.voided_at, decision: { upheld: true, note: '核实监控，申诉成立' } });
+    // Decided once: a second decision is a conflict and changes nothing.
+    const again = await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${bad.id}/appeal-decision`, headers: { cookie: await signInAs(ctx.app, 'admin') }, payload: { upheld: false } });
+    expect(again.statusCode).toBe(409);
     // Past its deadline, the voided rating is not counted as a missed follow-up.
     ctx.clock.set('2026-06-10T02:00:00Z');
     const kpi = await badRatingKpi(ctx.handle.db, ctx.clock, await actorOf(ctx, 'operator'), { from: '2026-05-01T00:00:00Z', to: '2026-07-01T00:00:00Z' });
     expect(kpi).toMatchObject({ due: 1, onTime: 1 });
     ctx.clock.set('2026-05-26T02:30:00Z');
+  });
+
+  it('one rating per service and one decision per appeal, even when two arrive at once', async () => {
+    const { ratingToken } = await servedRecord('居住证申领');
+    const rates = await Promise.all([1, 2, 1].map((level) => ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level, comment: '同时提交' } })));
+    expect(rates.map((x) => x.statusCode).sort()).toEqual([201, 409, 409]);
+    const won = rates.find((x) => x.statusCode === 201)!.json();
+    for (const lost of rates.filter((x) => x.statusCode === 409)) expect(lost.json().error).toMatchObject({ code: 'duplicate', details: { fields: [{ field: 'token' }] } });
+    // Only the one that got in opened a 差评 case.
+    const cases = await ctx.handle.db.selectFrom('service_ratings').select('case_id').where('record_id', '=', (await ctx.handle.db.selectFrom('service_ratings').select('record_id').where('id', '=', won.id).executeTakeFirstOrThrow()).record_id).execute();
+    expect(cases).toHaveLength(1);
+    expect(await ctx.handle.db.selectFrom('cases').select('id').where('description', 'like', '%同时提交%').execute()).toHaveLength(1);
+
+    const cadre = await signInAs(ctx.app, 'cadre01');
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${won.id}/appeal`, headers: { cookie: cadre }, payload: { reason: '评价人并未到窗口办理' } })).statusCode).toBe(200);
+    const [operator, admin] = [await signInAs(ctx.app, 'operator'), await signInAs(ctx.app, 'admin')];
+    const decisions = await Promise.all([
+      ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${won.id}/appeal-decision`, headers: { cookie: operator }, payload: { upheld: true } }),
+      ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${won.id}/appeal-decision`, headers: { cookie: admin }, payload: { upheld: false } }),
+    ]);
+    expect(decisions.map((x) => x.statusCode).sort()).toEqual([200, 409]);
+    // The rating is voided exactly when the decision that got in upheld the appeal.
+    const upheld = decisions.find((x) => x.statusCode === 200)!.json().appealUpheld as boolean;
+    const row = await ctx.handle.db.selectFrom('service_ratings').select('voided_at').where('id', '=', won.id).executeTakeFirstOrThrow();
+    expect(row.voided_at !== null).toBe(upheld);
   });
 
   it('good ratings open no case; the rating window closes; bad input names the field', async () => {

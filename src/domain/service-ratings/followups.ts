@@ -2,7 +2,7 @@ import type { Db } from '../../db/index.js';
 import type { ServiceRatingFollowupTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
-import { assertSeesCommittee, subdistrictCondition } from '../auth/scope.js';
+import { assertSeesCommittee, scopeCondition } from '../auth/scope.js';
 import { parseInput } from '../cases/case-input.js';
 import { transitionCase } from '../cases/transition-case.js';
 import { hashToken } from '../service-records/records.js';
@@ -38,6 +38,16 @@ async function update(db: Db, id: string, set: Partial<ServiceRatingFollowupTabl
   await db.updateTable('service_rating_followups').set({ ...set, updated_at: at }).where('id', '=', id).execute();
 }
 
+/**
+ * A step that may happen once (the appeal, its decision, the rater's feedback), written only while
+ * `column` is still empty: of two at once, one writes and the other is answered `error`, as if it
+ * had come second — the check before it alone lets both through on PostgreSQL.
+ */
+async function updateOnce(db: Db, id: string, column: 'appeal_at' | 'appeal_decided_at' | 'feedback', set: Partial<ServiceRatingFollowupTable>, at: string, error: () => DomainError) {
+  const res = await db.updateTable('service_rating_followups').set({ ...set, updated_at: at }).where('id', '=', id).where(column, 'is', null).executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw error();
+}
+
 /** 回访: whoever the case is assigned to (or the desk) contacts the rater and notes what was said. */
 export async function recordCallback(db: Db, clock: Clock, actor: Actor, ratingId: string, raw: z.input<typeof CallbackInput>) {
   const input = parseInput(CallbackInput, raw);
@@ -71,9 +81,10 @@ export async function appealRating(db: Db, clock: Clock, actor: Actor, ratingId:
   const input = parseInput(AppealInput, raw);
   const f = await loadFollowup(db, actor, ratingId);
   if (f.assigned_user_id !== actor.userId && f.staff_id !== actor.userId) throw new DomainError('forbidden', 'Only the person rated may appeal');
-  if (f.appeal_at) throw new DomainError('conflict', 'An appeal was already made', { fields: [{ field: 'reason', reason: 'already appealed' }] });
+  const appealed = () => new DomainError('conflict', 'An appeal was already made', { fields: [{ field: 'reason', reason: 'already appealed' }] });
+  if (f.appeal_at) throw appealed();
   const at = clock.now().toISOString();
-  await update(db, f.id, { appeal_reason: input.reason, appeal_by: actor.userId, appeal_at: at }, at);
+  await updateOnce(db, f.id, 'appeal_at', { appeal_reason: input.reason, appeal_by: actor.userId, appeal_at: at }, at, appealed);
   return followupOf(db, actor, ratingId);
 }
 
@@ -83,12 +94,13 @@ export async function decideAppeal(db: Db, clock: Clock, actor: Actor, ratingId:
   assertCan(actor, 'services.ratings.review');
   const f = await loadFollowup(db, actor, ratingId);
   if (!f.appeal_at) throw new DomainError('transition_not_allowed', 'There is no appeal to decide');
-  if (f.appeal_decided_at) throw new DomainError('conflict', 'The appeal was already decided');
+  const decided = () => new DomainError('conflict', 'The appeal was already decided');
+  if (f.appeal_decided_at) throw decided();
   if (f.appeal_by === actor.userId || f.staff_id === actor.userId) {
     throw new DomainError('forbidden', 'An appeal is decided by a second person, not the appellant or the person rated', { fields: [{ field: 'upheld', reason: 'second person required' }] });
   }
   const at = clock.now().toISOString();
-  await update(db, f.id, { appeal_decided_by: actor.userId, appeal_decided_at: at, appeal_upheld: input.upheld ? 1 : 0 }, at);
+  await updateOnce(db, f.id, 'appeal_decided_at', { appeal_decided_by: actor.userId, appeal_decided_at: at, appeal_upheld: input.upheld ? 1 : 0 }, at, decided);
   if (input.upheld) {
     await db.updateTable('service_ratings').set({ voided_at: at }).where('id', '=', ratingId).execute();
     await announceRating(db, ratingId);
@@ -107,9 +119,10 @@ export async function submitFeedback(db: Db, clock: Clock, token: string, raw: z
     .executeTakeFirst();
   if (!f) throw notFound('Feedback link');
   if (f.status !== 'closed') throw new DomainError('transition_not_allowed', 'The follow-up is not finished yet; you will be able to judge it once it is', { fields: [{ field: 'token', reason: 'not closed yet' }] });
-  if (f.feedback) throw new DomainError('duplicate', 'Feedback was already given', { fields: [{ field: 'token', reason: 'already given' }] });
+  const given = () => new DomainError('duplicate', 'Feedback was already given', { fields: [{ field: 'token', reason: 'already given' }] });
+  if (f.feedback) throw given();
   const at = clock.now().toISOString();
-  await update(db, f.id, { feedback: input.feedback, feedback_at: at }, at);
+  await updateOnce(db, f.id, 'feedback', { feedback: input.feedback, feedback_at: at }, at, given);
   return { feedback: input.feedback };
 }
 
@@ -140,7 +153,7 @@ export async function badRatingKpi(db: Db, clock: Clock, actor: Actor, opts: { f
     .where('r.voided_at', 'is', null)
     .where('f.due_at', '>=', opts.from)
     .where('f.due_at', '<', opts.to)
-    .where(subdistrictCondition(actor, 'f.subdistrict_id'));
+    .where(scopeCondition(actor, 'f.subdistrict_id', 'r.committee_id'));
   if (opts.subdistrictId) q = q.where('f.subdistrict_id', '=', opts.subdistrictId);
   const rows = await q.execute();
   // Due = its deadline has passed, or it was resolved already (counted once, like 应结案).

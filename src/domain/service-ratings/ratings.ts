@@ -1,4 +1,4 @@
-import type { Db } from '../../db/index.js';
+import { type Db, isUniqueViolation } from '../../db/index.js';
 import type { ServiceRatingTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
@@ -52,8 +52,18 @@ export async function submitRating(db: Db, clock: Clock, token: string, raw: Rat
   const now = clock.now();
   const closesAt = Date.parse(r.decided_at ?? r.accepted_at) + settings.ratingWindowDays * DAY_MS;
   if (now.getTime() > closesAt) throw new DomainError('conflict', 'The rating window of this service has closed', { fields: [{ field: 'token', reason: 'rating window closed' }] });
+  const alreadyRated = () => new DomainError('duplicate', 'This service has already been rated', { fields: [{ field: 'token', reason: 'already rated' }] });
   const existing = await db.selectFrom('service_ratings').select('id').where('record_id', '=', r.id).executeTakeFirst();
-  if (existing) throw new DomainError('duplicate', 'This service has already been rated', { fields: [{ field: 'token', reason: 'already rated' }] });
+  if (existing) throw alreadyRated();
+  // Two submissions at once both pass the check above; the unique record_id lets one in and the
+  // other is told the service is rated (its transaction, case included, rolls back).
+  const insertRating = async () => {
+    try {
+      await db.insertInto('service_ratings').values(rating).execute();
+    } catch (e) {
+      throw isUniqueViolation(e) ? alreadyRated() : e;
+    }
+  };
   const at = now.toISOString();
   const rating: ServiceRatingTable = {
     id: newId(), record_id: r.id, subdistrict_id: r.subdistrict_id, committee_id: r.committee_id, point_id: r.point_id, item_id: r.item_id,
@@ -72,7 +82,7 @@ export async function submitRating(db: Db, clock: Clock, token: string, raw: Rat
       lng: point.lng, lat: point.lat, assignUserId: r.staff_id, handleDueAt: dueAt, dedupeKey: `bad_rating:${rating.id}`,
     });
     rating.case_id = c.id;
-    await db.insertInto('service_ratings').values(rating).execute();
+    await insertRating();
     feedbackToken = newToken();
     await db
       .insertInto('service_rating_followups')
@@ -84,7 +94,7 @@ export async function submitRating(db: Db, clock: Clock, token: string, raw: Rat
       })
       .execute();
   } else {
-    await db.insertInto('service_ratings').values(rating).execute();
+    await insertRating();
   }
   await announceServiceChange(db, { subdistrictId: r.subdistrict_id, committeeId: r.committee_id, pointId: r.point_id, kind: 'rating' });
   return { id: rating.id, level: rating.level, bad: isBadRating(rating.level), caseId: rating.case_id, feedbackToken };

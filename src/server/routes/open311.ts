@@ -19,6 +19,7 @@ import { parseForm, parseMultipart, queryParam } from '../open311/form.js';
 import { perMinute, RATE } from '../open311/rate-limit.js';
 import { type Format, send, sendRaw, splitFormat } from '../open311/render.js';
 import { def } from '../route.js';
+import { isUniqueViolation } from '../../db/index.js';
 
 /**
  * Open311 GeoReport v2 at /open311/v2 (http://wiki.open311.org/GeoReport_v2): every resource in
@@ -239,11 +240,6 @@ export async function postRequest(deps: Deps, req: FastifyRequest, caller: 'key'
     if (!isUniqueViolation(e)) throw e;
     return file();
   }
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  const code = (e as { code?: string })?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 async function codeOf(deps: Deps, subdistrictId: string) {

@@ -230,7 +230,18 @@ export const appeal = def({
 });
 export const appealDecision = def({
   schema: { tags, summary: 'Decide an appeal (a second person); upheld voids the rating', params: z.strictObject({ id: Id }), body: AppealDecisionInput },
-  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => decideAppeal(trx, deps.clock, actor, req.params.id, req.body)),
+  // Voiding a rating changes a point's public 好评率 and the monthly ranking that decides who is
+  // called in for a talk: who decided, from where, why and with what outcome is audited.
+  handler: async ({ req, deps, actor }) =>
+    audited(
+      { req, deps, actor },
+      {
+        action: 'service_rating.appeal_decision', entity: 'service_rating', entityId: req.params.id,
+        before: (trx) => snapshotRow(trx, 'service_ratings', 'id', req.params.id),
+        after: async (trx, r) => ({ ...(await snapshotRow(trx, 'service_ratings', 'id', req.params.id)), decision: { upheld: r.appealUpheld, note: req.body.note ?? null } }),
+      },
+      (trx: Db) => decideAppeal(trx, deps.clock, actor, req.params.id, req.body),
+    ),
 });
 export const kpi = def({
   schema: { tags, summary: 'Named 差评 followed up on time (target 100 %)', querystring: z.strictObject({ from: Instant, to: Instant, subdistrictId: Id.optional() }) },

@@ -307,9 +307,12 @@ describeBrowser('field app offline: outbox, exactly-once sync, service worker', 
     // The phone's handle was not applied: one handle event on the case.
     const events = await server.db.selectFrom('case_events').select('action').where('case_id', '=', caseId).execute();
     expect(events.filter((e) => e.action === 'handle')).toHaveLength(1);
-    // Discarding is the person's choice, and only then is it gone.
+    // Discarding is the person's choice, confirmed, and only then is it gone.
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); void d.accept(); });
     await item.getByTestId('outbox-discard').click();
     await page.getByTestId('outbox-empty').waitFor();
+    expect(asked).toContain('放弃这条记录');
     await ctx.close();
   });
 });

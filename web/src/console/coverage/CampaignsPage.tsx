@@ -7,6 +7,9 @@ import { errorText } from '../../shared/errors';
 import { type KeysetPage, useKeysetList } from '../../shared/use-keyset-list';
 import { DateInput } from '../../shared/date-input/DateInput';
 import { LoadMore } from '../../shared/LoadMore';
+import { floorPercent } from '../../shared/percent';
+
+const EMPTY_FORM = { name: '', kinds: ['shop', 'institution'], startDate: '', endDate: '' };
 
 interface Campaign { id: string; name: string; siteKinds: string[]; startDate: string; endDate: string; sites: number; inspected: number; progress: number }
 
@@ -16,15 +19,21 @@ export function CampaignsPage() {
   const { can } = useAuth();
   const { places } = useMe();
   const list = useKeysetList<Campaign>((after) => api.get<KeysetPage<Campaign>>('/api/campaigns', { after }), []);
-  const [form, setForm] = useState({ name: '', kinds: ['shop', 'institution'], startDate: '', endDate: '' });
+  const [form, setForm] = useState(EMPTY_FORM);
   const [err, setErr] = useState('');
+  const [busy, setBusy] = useState(false);
   async function create() {
+    if (busy) return;
+    setBusy(true);
     setErr('');
     try {
       await api.post('/api/campaigns', { subdistrictId: places.subdistricts[0]?.id, name: form.name, siteKinds: form.kinds, startDate: form.startDate, endDate: form.endDate });
+      setForm(EMPTY_FORM);
       list.reload();
     } catch (e) {
       setErr(errorText(t, e));
+    } finally {
+      setBusy(false);
     }
   }
   return (
@@ -39,7 +48,7 @@ export function CampaignsPage() {
             <tr key={c.id}>
               <td>{c.name}</td><td>{c.siteKinds.map((k) => t(`patrol.kinds.${k}`)).join('、')}</td><td>{c.startDate} – {c.endDate}</td>
               <td>{c.inspected} / {c.sites}</td>
-              <td><progress max={1} value={c.progress} /> {Math.round(c.progress * 100)}%</td>
+              <td><progress max={1} value={c.progress} /> {floorPercent(c.inspected, c.sites)}</td>
             </tr>
           ))}
         </tbody>
@@ -57,7 +66,7 @@ export function CampaignsPage() {
             <label>{t('patrol.campaigns.end')} <DateInput data-testid="campaign-end" value={form.endDate} onChange={(v) => setForm({ ...form, endDate: v })} /></label>
           </div>
           {err ? <p className="alert alert-error">{err}</p> : null}
-          <button type="button" className="btn btn-primary" data-testid="campaign-create" onClick={create}>{t('patrol.campaigns.create')}</button>
+          <button type="button" className="btn btn-primary" data-testid="campaign-create" disabled={busy} onClick={create}>{t('patrol.campaigns.create')}</button>
         </div>
       ) : null}
     </section>

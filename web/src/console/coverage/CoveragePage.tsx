@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
+import { floorPercent } from '../../shared/percent';
 import { useApi } from '../../shared/use-api';
 import { type KeysetPage, useKeysetList } from '../../shared/use-keyset-list';
 import '../sites/site-history.css';
@@ -27,8 +28,6 @@ function flagText(c: Flagged, t: (k: string, o?: Record<string, unknown>) => str
     : null;
   return [manual, ...c.evidenceFlags.map((f) => t(`patrol.flags.${f.code}`, { ...f.detail }))].filter(Boolean).join('、');
 }
-
-const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '—');
 
 /** 巡查点位全覆盖 + 人员力量全纳入: coverage per committee and kind, missed check-ins, staff activity, flagged evidence. */
 export function CoveragePage() {
@@ -67,13 +66,13 @@ export function CoveragePage() {
             {Object.entries(board.data.totals).map(([k, r]) => (
               <tr key={`total-${k}`} data-testid={`board-total-${k}`}>
                 <th>{t('patrol.board.total')}</th><td>{t(`patrol.kinds.${k}`)}</td><td>{r.sites}</td><td>{r.due}</td>
-                <td data-col="covered">{r.covered}</td><td data-col="missed">{r.missed}</td><td>{r.pending}</td><td>{pct(r.covered, r.due)}</td>
+                <td data-col="covered">{r.covered}</td><td data-col="missed">{r.missed}</td><td>{r.pending}</td><td>{floorPercent(r.covered, r.due)}</td>
               </tr>
             ))}
             {board.data.items.map((r) => (
               <tr key={`${r.committeeId}-${r.kind}`}>
                 <td>{r.committeeName}</td><td>{t(`patrol.kinds.${r.kind}`)}</td><td>{r.sites}</td><td>{r.due}</td>
-                <td>{r.covered}</td><td>{r.missed}</td><td>{r.pending}</td><td>{pct(r.covered, r.due)}</td>
+                <td>{r.covered}</td><td>{r.missed}</td><td>{r.pending}</td><td>{floorPercent(r.covered, r.due)}</td>
               </tr>
             ))}
           </tbody>

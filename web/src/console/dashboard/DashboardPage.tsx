@@ -15,7 +15,8 @@ import { useDashboardStream } from './use-stream';
 import './dashboard.css';
 
 type Win = 'today' | '7d' | '30d';
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
+/** A ratio to a tenth of a percent, rounded down (with a nudge for float error): 999 of 1,000 never reads 100.0 %. */
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(Math.floor(v * 1000 + 1e-9) / 10).toFixed(1)}%`);
 /** Refetch at most this often while events stream in. */
 const REFRESH_DEBOUNCE_MS = 800;
 

@@ -1,8 +1,7 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { floorPercent } from '../../shared/percent';
 import type { PointWaits, ServicesBoard as Board } from './types';
-
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
 
 /** Seconds as the board shows them: under two minutes in seconds, else whole minutes. */
 function duration(t: TFunction, s: number | null): string {
@@ -27,7 +26,7 @@ export function ServicesBoard({ board, wall }: { board: Board | null; wall: bool
     ['acceptedToday', String(k?.records.acceptedToday ?? '—')],
     ['finishedToday', String(k?.records.finishedToday ?? '—')],
     ['overdue', String(k?.records.overdue ?? '—'), k?.records.overdue ? 'warn' : undefined],
-    ['goodRate', pct(k?.ratings.goodRate), undefined, k ? t('dash.svc.goodNote', { good: k.ratings.good, total: k.ratings.total, days: board!.ratingWindow.days }) : undefined],
+    ['goodRate', k ? floorPercent(k.ratings.good, k.ratings.total) : '—', undefined, k ? t('dash.svc.goodNote', { good: k.ratings.good, total: k.ratings.total, days: board!.ratingWindow.days }) : undefined],
     ['badOpen', String(k?.badRatings.open ?? '—'), k?.badRatings.pastDue ? 'warn' : undefined, k ? t('dash.svc.badLate', { n: k.badRatings.pastDue }) : undefined],
     ['terminalsDown', k ? `${k.terminals.down} / ${k.terminals.monitored}` : '—', k?.terminals.down ? 'warn' : undefined],
     ['zones', k ? `${k.zones.builtGrids} / ${k.zones.grids}` : '—', undefined, k ? t('dash.svc.zonesNote', { planned: k.zones.plannedGrids }) : undefined],
@@ -49,7 +48,7 @@ export function ServicesBoard({ board, wall }: { board: Board | null; wall: bool
           <thead><tr><th>{t('dash.svc.subdistrict')}</th><th>{t('dash.svc.acceptedToday')}</th><th>{t('dash.svc.overdue')}</th><th>{t('dash.svc.goodRate')}</th><th>{t('dash.svc.badOpen')}</th><th>{t('dash.svc.terminalsDown')}</th></tr></thead>
           <tbody>
             {board!.subdistricts.map((s) => (
-              <tr key={s.subdistrictId}><td>{s.name}</td><td>{s.records.acceptedToday}</td><td>{s.records.overdue}</td><td>{pct(s.ratings.goodRate)}</td><td>{s.badRatings.open}</td><td>{s.terminals.down}</td></tr>
+              <tr key={s.subdistrictId}><td>{s.name}</td><td>{s.records.acceptedToday}</td><td>{s.records.overdue}</td><td>{floorPercent(s.ratings.good, s.ratings.total)}</td><td>{s.badRatings.open}</td><td>{s.terminals.down}</td></tr>
             ))}
           </tbody>
         </table>

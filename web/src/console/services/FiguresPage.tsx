@@ -23,7 +23,8 @@ export function duration(t: TFunction, s: number | null): string {
   const r = Math.round(s);
   if (r < 60) return t('yw.figures.sec', { s: r });
   if (r < 3600) return t('yw.figures.minSec', { m: Math.floor(r / 60), s: r % 60 });
-  return t('yw.figures.hourMin', { h: Math.floor(r / 3600), m: Math.round((r % 3600) / 60) });
+  const m = Math.round(r / 60); // whole minutes first: 7170 s is 2 小时 0 分, not 1 小时 60 分
+  return t('yw.figures.hourMin', { h: Math.floor(m / 60), m: m % 60 });
 }
 
 /**

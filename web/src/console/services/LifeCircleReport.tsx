@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError, type FieldError } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { Field } from '../../shared/FieldErrors';
+import { floorPercent } from '../../shared/percent';
 import type { LifeCircle, ServiceItem } from './types';
 
 export const DEFAULT_DISTANCE_M = 1000;
@@ -38,7 +39,7 @@ export function LifeCircleReport({ items, itemName, result, onResult }: {
   }
 
   const out = result?.committees.filter((c) => !c.covered) ?? [];
-  const pct = result?.sites.share === null || result?.sites.share === undefined ? '' : `${Math.round(result.sites.share * 1000) / 10}%`;
+  const pct = result ? floorPercent(result.sites.covered, result.sites.total) : '';
   return (
     <section className="card yw-panel" data-testid="yw-life-circle">
       <h2>{t('yw.lifeCircle.title')}</h2>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../shared/api';
+import { floorPercent } from '../../shared/percent';
 import { useAuth } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { formatStamp } from '../../shared/format';
@@ -59,7 +60,7 @@ export function RatingsPage() {
   const items = ratings.items;
   const chosen = items.find((r) => r.id === selected) ?? null;
   const reload = () => { kpi.reload(); ratings.reload(); };
-  const pct = kpi.data?.rate === null || kpi.data?.rate === undefined ? '—' : `${Math.round(kpi.data.rate * 1000) / 10}%`;
+  const pct = kpi.data ? floorPercent(kpi.data.onTime, kpi.data.due) : '—';
 
   return (
     <section className="yw-page" data-testid="yw-ratings-page">

@@ -6,6 +6,7 @@ import { api, ApiError, request } from '../../shared/api';
 import { useMe } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
+import { floorPercent } from '../../shared/percent';
 import { useApi } from '../../shared/use-api';
 
 type State = 'pending' | 'passed' | 'failed';
@@ -14,8 +15,6 @@ interface Item {
   categoryZh: string; categoryEn: string; committeeName: string; finderName: string | null;
 }
 interface Kpi { selfResolved: number; sampled: number; pending: number; passed: number; failed: number; sampleRate: number | null; passRate: number | null }
-
-const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
 /** The operations centre's spot checks (抽查) of self-resolved cases: KPI, the queue, pass or fail with a note. */
 export function SpotChecksPage() {
@@ -32,8 +31,11 @@ export function SpotChecksPage() {
   const canSet = me.permissions.includes('cases.settings') && subdistrictId !== null && new Set(me.user.scope.map((s) => s.subdistrictId)).size === 1;
   const settings = useApi(() => (canSet ? api.get<{ spotCheckPercent: number }>(`/api/case-settings/${subdistrictId}`) : Promise.resolve(null)), [canSet, subdistrictId]);
   const [percent, setPercent] = useState('');
+  const [busy, setBusy] = useState(false);
 
   async function record(item: Item, result: 'passed' | 'failed') {
+    if (busy) return;
+    setBusy(true);
     setError(null);
     setMessage(null);
     try {
@@ -44,6 +46,8 @@ export function SpotChecksPage() {
       kpi.reload();
     } catch (err) {
       setError(err);
+    } finally {
+      setBusy(false);
     }
   }
   async function savePercent() {
@@ -65,7 +69,7 @@ export function SpotChecksPage() {
         <h1>{t('console.spotChecks.title')}</h1>
       </div>
       <p className="muted">{t('console.spotChecks.hint')}</p>
-      {k ? <p data-testid="spot-check-kpi">{t('console.spotChecks.kpi', { ...k, sampleRate: pct(k.sampleRate), passRate: pct(k.passRate) })}</p> : null}
+      {k ? <p data-testid="spot-check-kpi">{t('console.spotChecks.kpi', { ...k, sampleRate: floorPercent(k.sampled, k.selfResolved), passRate: floorPercent(k.passed, k.passed + k.failed) })}</p> : null}
       {canSet ? (
         <p className="row">
           <label className="field">
@@ -106,8 +110,8 @@ export function SpotChecksPage() {
                   <>
                     <input aria-label={t('console.spotChecks.note')} placeholder={t('console.spotChecks.note')} value={notes[c.id] ?? ''} maxLength={2000}
                       onChange={(e) => setNotes({ ...notes, [c.id]: e.target.value })} data-testid="spot-check-note" />{' '}
-                    <button type="button" className="btn btn-small btn-primary" onClick={() => void record(c, 'passed')} data-testid="spot-check-pass">{t('console.spotChecks.pass')}</button>{' '}
-                    <button type="button" className="btn btn-small btn-danger" onClick={() => void record(c, 'failed')} data-testid="spot-check-fail">{t('console.spotChecks.fail')}</button>
+                    <button type="button" className="btn btn-small btn-primary" disabled={busy} onClick={() => void record(c, 'passed')} data-testid="spot-check-pass">{t('console.spotChecks.pass')}</button>{' '}
+                    <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => void record(c, 'failed')} data-testid="spot-check-fail">{t('console.spotChecks.fail')}</button>
                   </>
                 ) : <span>{t(`console.spotChecks.${c.spotCheck}`)} {c.spotCheckedAt ? formatTime(c.spotCheckedAt, lang) : ''}</span>}
               </td>

@@ -33,6 +33,8 @@ export function WindowPage() {
   const [finished, setFinished] = useState<Ticket | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  // A failed live refresh, kept apart from an action's error so the next good refresh clears it.
+  const [refreshError, setRefreshError] = useState('');
   const [notice, setNotice] = useState('');
 
   useEffect(() => {
@@ -64,8 +66,9 @@ export function WindowPage() {
       ]);
       setQueue(q);
       setAppointments(a.items);
+      setRefreshError('');
     } catch (e) {
-      setError(errorText(t, e));
+      setRefreshError(errorText(t, e));
     }
   }, [pointId, t]);
   useEffect(() => {
@@ -121,7 +124,7 @@ export function WindowPage() {
           <input type="text" value={windowName} maxLength={20} placeholder={t('ywWin.windowHint')} onChange={(e) => setWindowName(e.target.value)} />
         </label>
       </header>
-      {error ? <p className="alert alert-error" role="alert" data-testid="window-error">{error}</p> : null}
+      {error || refreshError ? <p className="alert alert-error" role="alert" data-testid="window-error">{error || refreshError}</p> : null}
       {notice ? <p className="alert alert-info">{notice}</p> : null}
       <div className="win-grid">
         <section className="win-main card" data-testid="serving">

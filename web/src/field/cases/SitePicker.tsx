@@ -83,12 +83,14 @@ export function SitePicker({ position, value, onChange, preselectWithinM }: { po
             const v = code.trim();
             if (!v) return;
             // Offline (or no answer): say so instead of failing silently; the site can still be picked from the list.
-            const page = await api.get<Page<Site>>('/api/sites', { q: v, limit: 5 }).catch((e: unknown) => {
+            // The search also matches names and addresses: ask for enough rows that the exact code is among them.
+            const page = await api.get<Page<Site>>('/api/sites', { q: v, limit: 100 }).catch((e: unknown) => {
               setNote(errorText(t, e));
               return null;
             });
             if (!page) return;
-            const s = page.items.find((x) => x.qrCode === v) ?? page.items[0];
+            // Only the site with exactly this code: a name or address that merely contains it is not a match.
+            const s = page.items.find((x) => x.qrCode === v);
             setNote(s ? '' : t('cases.field.qrNotFound'));
             if (s) choose(pick(s));
           }}

@@ -71,7 +71,7 @@ function ItemCard({ item }: { item: OutboxItem }) {
           {item.state === 'attention' ? (
             <button type="button" className="m-btn" onClick={() => retry(item.seq as number)}>{t('outbox.retry')}</button>
           ) : null}
-          <button type="button" className="m-btn" data-testid="outbox-discard" onClick={() => discard(item.seq as number)}>{t('outbox.discard')}</button>
+          <button type="button" className="m-btn" data-testid="outbox-discard" onClick={() => { if (window.confirm(t('outbox.discardConfirm'))) void discard(item.seq as number); }}>{t('outbox.discard')}</button>
         </div>
       ) : null}
     </li>

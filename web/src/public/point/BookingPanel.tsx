@@ -57,6 +57,12 @@ export function BookingPanel({ point, initialItem, onClose }: { point: PublicPoi
       setDone({ booking: out.appointment, path });
     } catch (err) {
       setError(errorText(t, err));
+      // The session may have just filled: re-read the places, and keep the choice only while it has one left.
+      const chosen = slot;
+      api.get<{ slots: Slot[] }>('/api/public/slots', { pointId: point.id, itemId, days: DAYS }).then((r) => {
+        setSlots(r.slots);
+        setSlot(r.slots.find((s) => s.day === chosen.day && s.starts === chosen.starts && s.left > 0) ?? null);
+      }, () => undefined);
     } finally {
       setBusy(false);
     }

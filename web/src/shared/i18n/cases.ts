@@ -21,7 +21,7 @@ const zh = {
   },
   field: {
     report: '上报问题', reportHint: '拍照上报发现的问题', selfResolve: '自发自处', selfResolveHint: '当场整改，前后对比拍照', tasks: '我的任务', tasksHint: '待处置、待核查的案件',
-    photo: '问题照片', before: '整改前照片', after: '整改后照片', category: '问题类别', site: '点位', nearby: '附近点位', qr: '或输入点位二维码/铭牌', qrFind: '查找', qrNotFound: '未找到该点位。',
+    photo: '问题照片', before: '整改前照片', after: '整改后照片', category: '问题类别', site: '点位', nearby: '附近点位', qr: '或输入点位二维码/铭牌', qrFind: '查找', qrNotFound: '没有点位使用这个二维码/铭牌编号。',
     noSite: '不选点位', locating: '正在定位…', noGps: '无法定位：请开启定位后重试。', note: '描述', submit: '提交上报', submitResolved: '提交自发自处',
     duplicates: '附近已有同类案件未结，可能是同一问题：', sendAnyway: '仍然上报', sent: '已上报，案件编号 {{number}}', resolvedSent: '已记录自发自处，编号 {{number}}', queued: '已保存在手机上，联网后自动发送。',
     requestHold: '申请挂账', requestExtension: '申请延期', requested: '申请已提交，等待值班员审批', extendTo: '延期至', reason: '原因',
@@ -48,7 +48,7 @@ const en: typeof zh = {
   },
   field: {
     report: 'Report a problem', reportHint: 'Photograph a problem you found', selfResolve: 'Self-resolve', selfResolveHint: 'Fixed on the spot: before and after', tasks: 'My tasks', tasksHint: 'Cases to handle or check',
-    photo: 'Problem photo', before: 'Before photo', after: 'After photo', category: 'Category', site: 'Site', nearby: 'Nearby sites', qr: 'or type the site QR / plate code', qrFind: 'Find', qrNotFound: 'No such site.',
+    photo: 'Problem photo', before: 'Before photo', after: 'After photo', category: 'Category', site: 'Site', nearby: 'Nearby sites', qr: 'or type the site QR / plate code', qrFind: 'Find', qrNotFound: 'No site has this QR / plate code.',
     noSite: 'No site', locating: 'Locating…', noGps: 'No position: turn on location and retry.', note: 'Description', submit: 'Send report', submitResolved: 'Record self-resolved',
     duplicates: 'Open cases of the same kind nearby may be the same problem:', sendAnyway: 'Report anyway', sent: 'Reported as case {{number}}', resolvedSent: 'Self-resolved case {{number}} recorded', queued: 'Saved on the phone; it is sent when back online.',
     requestHold: 'Request hold', requestExtension: 'Request extension', requested: 'Request sent; the desk will approve or refuse it', extendTo: 'Extend to', reason: 'Reason',

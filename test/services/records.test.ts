@@ -4,6 +4,7 @@ import { addDays, shanghaiDate } from '../../src/domain/calendar/office-hours.js
 import { isWorkingDay, loadOverrides } from '../../src/domain/calendar/working-days.js';
 import { dueAfterWorkingDays } from '../../src/domain/service-records/due-dates.js';
 import { isResidentIdNumber, maskIdNumber, withCheckDigit } from '../../src/domain/service-records/masking.js';
+import { issueTicket } from '../../src/domain/service-queue/tickets.js';
 import { createRecord, stepRecord } from '../../src/domain/service-records/records.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { DIALECTS } from '../helpers/db.js';
@@ -108,6 +109,35 @@ describe.each(DIALECTS)('service records (%s)', (kind) => {
     expect(r).toMatchObject({ status: 'completed', onTime: true });
     const back = await stepRecord(db, ctx.clock, cadre, proxy.record.id, { version: 1, action: 'send_back', reason: '申请人户籍不在本市' });
     expect(back).toMatchObject({ status: 'sent_back', resultReason: '申请人户籍不在本市' });
+  });
+
+  it('a record may name only a ticket or booking of its own point, and a ticket not yet recorded; it says how long rating stays open', async () => {
+    const db = ctx.handle.db;
+    const cadre = await actorOf(ctx, 'cadre01');
+    const point = await pointByCode(ctx, 'YW008-CW01');
+    const item = await itemByName(ctx, '居住证签注');
+    const create = (over: Record<string, unknown>) =>
+      db.transaction().execute((trx) => createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: item.id, applicant: { name: '赵敏', idNumber: ID, phone: '13912345678' }, materials: allReceived(item.materials), ...over }));
+    const elsewhere = await db.selectFrom('service_points').selectAll().where('id', '<>', point.id).where('status', '=', 'built').executeTakeFirstOrThrow();
+    const other = await db.transaction().execute((trx) => issueTicket(trx, ctx.clock.now(), elsewhere, item.id, { userId: null }));
+    const otherBooking = { id: newId() };
+    await db.insertInto('service_appointments').values({
+      id: otherBooking.id, subdistrict_id: elsewhere.subdistrict_id, committee_id: elsewhere.committee_id, point_id: elsewhere.id, item_id: item.id, day: '2026-05-27',
+      starts: '09:00', ends: '10:00', slot_start_at: '2026-05-27T01:00:00.000Z', name: '赵敏', phone: '13912345678', code: 'ELSEWH01', token_hash: newId(), status: 'booked',
+      booked_at: ctx.clock.now().toISOString(), cancelled_at: null, checked_in_at: null, checked_in_by: null, no_show_at: null, ticket_id: null,
+    } as never).execute();
+    await expect(create({ ticketId: other.id })).rejects.toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'ticketId', reason: 'not a ticket of this point' }] } });
+    await expect(create({ ticketId: '0190a0a0-0000-7000-8000-000000000000' })).rejects.toMatchObject({ details: { fields: [{ field: 'ticketId' }] } });
+    await expect(create({ appointmentId: otherBooking.id })).rejects.toMatchObject({ details: { fields: [{ field: 'appointmentId', reason: 'not a booking at this point' }] } });
+    const ticket = await db.transaction().execute((trx) => issueTicket(trx, ctx.clock.now(), point, item.id, { userId: cadre.userId }));
+    const first = await create({ ticketId: ticket.id });
+    await db.updateTable('service_tickets').set({ record_id: first.record.id }).where('id', '=', ticket.id).execute();
+    await expect(create({ ticketId: ticket.id })).rejects.toMatchObject({ details: { fields: [{ field: 'ticketId', reason: 'the ticket already has its record' }] } });
+    // The rating window is the subdistrict's setting, not a constant.
+    expect(first.ratingWindowDays).toBe((await db.selectFrom('service_settings').select('rating_window_days').where('subdistrict_id', '=', point.subdistrict_id).executeTakeFirst())?.rating_window_days ?? 7);
+    await db.insertInto('service_settings').values({ subdistrict_id: point.subdistrict_id, bad_rating_days: 5, rating_window_days: 12, no_show_grace_minutes: 15, updated_at: ctx.clock.now().toISOString() } as never)
+      .onConflict((oc) => oc.column('subdistrict_id').doUpdateSet({ rating_window_days: 12 })).execute();
+    expect((await create({})).ratingWindowDays).toBe(12);
   });
 
   it('ID numbers are masked; only the back office sees them in full, and each reveal is logged', async () => {

@@ -20,6 +20,7 @@ import { recordAudit } from '../audit/record-audit.js';
 import { RecordInput, RecordStepInput, RevealInput } from './record-input.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
 import { assertServesAtKnown, pointAccess } from './point-access.js';
+import { serviceSettings } from '../service-ratings/settings.js';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 export const newToken = () => randomBytes(18).toString('base64url');
@@ -133,6 +134,7 @@ export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: Reco
   }
   if (input.assistRole === 'assist' && version.assist_allowed !== 1) throw invalidField('assistRole', '帮办 is not offered for this item');
   const deferred = checkMaterials(JSON.parse(version.materials), input.materials, { proxy: input.assistRole === 'proxy' });
+  await assertLinksAtPoint(db, point.id, input);
   const dueAt = await dueAfterWorkingDays(db, now, version.promised_limit_days, point.subdistrict_id);
   const token = newToken();
   const at = now.toISOString();
@@ -148,7 +150,25 @@ export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: Reco
   };
   await insertRecord.run(db, row);
   await announceServiceChange(db, { subdistrictId: row.subdistrict_id, committeeId: row.committee_id, pointId: row.point_id, kind: 'record' });
-  return { record: recordDto(row, now), ratingToken: token };
+  // How long the link stays open (from the decision): the window screen tells the applicant.
+  const { ratingWindowDays } = await serviceSettings(db, row.subdistrict_id);
+  return { record: recordDto(row, now), ratingToken: token, ratingWindowDays };
+}
+
+/**
+ * The ticket and the booking a record names must be of its point, and the ticket not yet another
+ * record's: a record claiming another point's (or subdistrict's) ticket would block the real one.
+ */
+async function assertLinksAtPoint(db: Db, pointId: string, input: { ticketId: string | null; appointmentId: string | null }) {
+  if (input.ticketId) {
+    const t = await db.selectFrom('service_tickets').select(['point_id', 'record_id']).where('id', '=', input.ticketId).executeTakeFirst();
+    if (!t || t.point_id !== pointId) throw invalidField('ticketId', 'not a ticket of this point');
+    if (t.record_id) throw invalidField('ticketId', 'the ticket already has its record');
+  }
+  if (input.appointmentId) {
+    const a = await db.selectFrom('service_appointments').select('point_id').where('id', '=', input.appointmentId).executeTakeFirst();
+    if (!a || a.point_id !== pointId) throw invalidField('appointmentId', 'not a booking at this point');
+  }
 }
 
 export async function loadVisibleRecord(db: Db, actor: Actor, id: string) {

@@ -19,7 +19,7 @@ export function RecordForm({ pointId, ticket, items, applicantName, onRecorded, 
   ticket: Ticket;
   items: CatalogueItem[];
   applicantName: string;
-  onRecorded: (record: ServiceRecord, ratingToken: string) => void;
+  onRecorded: (record: ServiceRecord, ratingToken: string, ratingWindowDays: number) => void;
   onDecided: (record: ServiceRecord) => void;
 }) {
   const { t, i18n } = useTranslation();
@@ -51,7 +51,7 @@ export function RecordForm({ pointId, ticket, items, applicantName, onRecorded, 
     setBusy(true);
     setError('');
     try {
-      const out = await api.post<{ record: ServiceRecord; ratingToken: string }>('/api/services/records', {
+      const out = await api.post<{ record: ServiceRecord; ratingToken: string; ratingWindowDays: number }>('/api/services/records', {
         pointId, itemId, ticketId: ticket.id, appointmentId: ticket.appointmentId,
         applicant: { name: name.trim(), idNumber: idNumber.trim(), phone: phone.trim() || null },
         assistRole: assist,
@@ -62,7 +62,7 @@ export function RecordForm({ pointId, ticket, items, applicantName, onRecorded, 
       setIdNumber('');
       setAgentId('');
       setRecord(out.record);
-      onRecorded(out.record, out.ratingToken);
+      onRecorded(out.record, out.ratingToken, out.ratingWindowDays);
     } catch (err) {
       setError(errorText(t, err));
     } finally {

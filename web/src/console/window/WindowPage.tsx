@@ -29,7 +29,7 @@ export function WindowPage() {
   const [queue, setQueue] = useState<{ waiting: Ticket[]; others: Ticket[] }>({ waiting: [], others: [] });
   const [appointments, setAppointments] = useState<Appointment[]>([]);
   const [walkInItem, setWalkInItem] = useState('');
-  const [rating, setRating] = useState<{ ticket: Ticket; token: string; record: ServiceRecord | null } | null>(null);
+  const [rating, setRating] = useState<{ ticket: Ticket; token: string; windowDays: number; record: ServiceRecord | null } | null>(null);
   const [finished, setFinished] = useState<Ticket | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -141,7 +141,7 @@ export function WindowPage() {
               ) : (
                 <>
                   <RecordForm key={current.id} pointId={pointId} ticket={current} items={items} applicantName={applicantOf(current)}
-                    onRecorded={(record, token) => setRating({ ticket: current, token, record })}
+                    onRecorded={(record, token, windowDays) => setRating({ ticket: current, token, windowDays, record })}
                     onDecided={(record) => setRating((r) => (r ? { ...r, record } : r))} />
                   <button type="button" className="btn btn-primary win-big" disabled={busy || !rating?.record || rating.record.status === 'accepted'} onClick={() => void finish(current)} data-testid="ticket-finish">
                     {t('ywWin.serving.finish')}
@@ -154,7 +154,7 @@ export function WindowPage() {
               <p className="alert alert-ok">{t('ywWin.serving.finished', { number: finished.number })}</p>
               <h3>{t('ywWin.serving.rateTitle')}</h3>
               <QrCode text={`${window.location.origin}/rate/${rating.token}`} size={260} label={t('ywWin.serving.rateTitle')} testId="rating-qr" />
-              <p className="hint">{t('ywWin.serving.rateHint', { days: 7 })}</p>
+              <p className="hint">{t('ywWin.serving.rateHint', { days: rating.windowDays })}</p>
               <p><a href={`/rate/${rating.token}`} target="_blank" rel="noreferrer" data-testid="rating-link">{t('ywWin.serving.rateLink')}</a></p>
               <button type="button" className="btn btn-primary win-big" disabled={busy} onClick={() => void callNext()} data-testid="call-next">{t('ywWin.serving.next')}</button>
             </div>

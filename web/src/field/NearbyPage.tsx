@@ -36,6 +36,7 @@ export function NearbyPage() {
       <input
         type="search"
         className="m-input"
+        aria-label={t('field.filterPlaceholder')}
         placeholder={t('field.filterPlaceholder')}
         value={filter}
         onChange={(e) => setFilter(e.target.value)}

@@ -53,7 +53,7 @@ export function DeskPage() {
           <ul>
             {overdue.items.map((l) => (
               <li key={l.id}>
-                <Link to={`/enforcement/${l.id}`}>{l.partyName}</Link> · {l.fineAmount} 元 · {t('enforcement.col.paymentDue')} {formatTime(l.paymentDueAt, lang)}
+                <Link to={`/enforcement/${l.id}`}>{l.partyName}</Link> · {t('enforcement.amount', { amount: l.fineAmount })} · {t('enforcement.col.paymentDue')} {formatTime(l.paymentDueAt, lang)}
               </li>
             ))}
           </ul>

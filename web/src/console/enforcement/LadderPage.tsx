@@ -65,7 +65,7 @@ export function LadderPage() {
             <strong>{t(`enforcement.steps.${s.kind}`)}</strong>{s.result ? ` · ${t(`enforcement.result.${s.result}`)}` : ''} · {formatTime(s.at, lang)} ·{' '}
             {s.actor ? [s.actor.name, s.coOfficer?.name].filter(Boolean).join('、') : t('enforcement.detail.system')}
             {s.deadlineAt ? ` · ${t(s.kind === 'dispatch' ? 'enforcement.col.due' : 'enforcement.col.deadline')} ${formatTime(s.deadlineAt, lang)}` : ''}
-            {s.fineAmount !== null ? ` · ${s.fineAmount} 元` : ''}
+            {s.fineAmount !== null ? ` · ${t('enforcement.amount', { amount: s.fineAmount })}` : ''}
             {s.acknowledgement ? ` · ${t(`enforcement.ack.${s.acknowledgement}`)}` : ''}
             {s.gps ? <small className="muted"> · GPS {s.gps.lat.toFixed(5)}, {s.gps.lng.toFixed(5)}</small> : null}
             {s.note ? <div className="muted">{s.note}</div> : null}

@@ -77,8 +77,8 @@ export function FollowupPanel({ rating, onChanged }: { rating: Rating; onChanged
       <h2>{t('yw.followup.title')}</h2>
       <p>
         {rating.caseNumber ? <Link to={`/cases/${d.caseId}`}>{t('yw.followup.case', { number: rating.caseNumber })}</Link> : null} ·{' '}
-        {t('yw.followup.caseStatus')}：<span data-testid="fu-case-status">{t(`cases.status.${d.caseStatus}`, { defaultValue: d.caseStatus })}</span> ·{' '}
-        {t('yw.followup.dueAt')}：{formatStamp(d.dueAt)}
+        {t('common.labelled', { label: t('yw.followup.caseStatus') })}<span data-testid="fu-case-status">{t(`cases.status.${d.caseStatus}`, { defaultValue: d.caseStatus })}</span> ·{' '}
+        {t('common.labelled', { label: t('yw.followup.dueAt') })}{formatStamp(d.dueAt)}
         {d.onTime !== null ? ` · ${t(d.onTime ? 'yw.followup.onTime' : 'yw.followup.late')}` : ''}
       </p>
       {section(t('yw.followup.callback'), d.callbackAt ? (

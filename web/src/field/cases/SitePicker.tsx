@@ -74,7 +74,7 @@ export function SitePicker({ position, value, onChange, preselectWithinM }: { po
         </li>
       </ul>
       <div className="m-row">
-        <input className="m-input" placeholder={t('cases.field.qr')} value={code} onChange={(e) => setCode(e.target.value)} data-testid="site-qr" />
+        <input className="m-input" aria-label={t('cases.field.qr')} placeholder={t('cases.field.qr')} value={code} onChange={(e) => setCode(e.target.value)} data-testid="site-qr" />
         <button
           type="button"
           className="m-btn"

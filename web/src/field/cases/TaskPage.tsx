@@ -89,7 +89,7 @@ export function TaskPage() {
       <p>{c.description}</p>
       <p className={c.overdueAt ? 'field-error' : 'hint'}>{t('cases.detail.stageDue')} {formatTime(c.stageDueAt, lang)}</p>
       <BeforeAfterPhotos c={c} />
-      {last?.note && last.note !== c.description ? <p className="m-note">{last.actorName}：{last.note}</p> : null}
+      {last?.note && last.note !== c.description ? <p className="m-note">{t('common.labelled', { label: last.actorName })}{last.note}</p> : null}
       {can('handle') ? (
         <form
           data-testid="handle-form"

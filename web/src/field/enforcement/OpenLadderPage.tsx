@@ -37,7 +37,7 @@ export function OpenLadderPage() {
       <TopBar title={t('enforcement.field.open')} />
       {!site ? (
         <>
-          <input className="m-input" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('enforcement.field.searchSite')} data-testid="enf-site-search" />
+          <input className="m-input" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('enforcement.field.searchSite')} aria-label={t('enforcement.field.searchSite')} data-testid="enf-site-search" />
           <ul className="m-list">
             {(sites.data?.items ?? []).map((s) => (
               <li key={s.id}><button type="button" className="m-item" onClick={() => setSite(s)} data-testid="enf-site-hit"><span className="m-item-name">{s.name}<small className="hint" style={{ display: 'block' }}>{s.address}</small></span></button></li>

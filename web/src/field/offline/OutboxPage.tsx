@@ -28,7 +28,7 @@ function OffSiteFix({ item }: { item: OutboxItem }) {
         {t('outbox.fixOffSite')}
         {fence?.distanceM != null ? ` ${t('outbox.offSiteDistance', { distance: fence.distanceM, accuracy: fence.accuracyM, radius: fence.radiusM })}` : ''}
       </p>
-      <input className="m-input" data-testid="outbox-reason" placeholder={t('outbox.offSiteReason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+      <input className="m-input" data-testid="outbox-reason" aria-label={t('outbox.offSiteReason')} placeholder={t('outbox.offSiteReason')} value={reason} onChange={(e) => setReason(e.target.value)} />
       <button
         type="button"
         className="m-btn m-btn-primary m-btn-block"

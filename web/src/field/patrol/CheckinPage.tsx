@@ -109,7 +109,7 @@ export function CheckinPage() {
       {site.error ? <p className="alert alert-error">{errorText(t, site.error)}</p> : null}
       {site.data ? <h2 data-testid="checkin-site">{site.data.name}</h2> : null}
       <p className="m-notice" data-testid="gps-status">
-        {t('patrol.checkin.gps')}：
+        {t('common.labelled', { label: t('patrol.checkin.gps') })}
         {gps.status === 'ok' ? <strong data-testid="gps-accuracy">{t('patrol.checkin.accuracy', { m: gps.fix.accuracyM })}</strong> : gps.status === 'locating' ? t('patrol.checkin.locating') : t('patrol.checkin.noGps')}
       </p>
       {verdict && fence ? (
@@ -146,7 +146,7 @@ export function CheckinPage() {
         ) : (
           <small className="hint">{t('patrol.checkin.qrUnsupported')}</small>
         )}
-        <input className="m-input" data-testid="checkin-qr" placeholder={t('patrol.checkin.qrManual')} value={qr} onChange={(e) => setQr(e.target.value)} />
+        <input className="m-input" data-testid="checkin-qr" aria-label={t('patrol.checkin.qrManual')} placeholder={t('patrol.checkin.qrManual')} value={qr} onChange={(e) => setQr(e.target.value)} />
         {qrNote ? <small className="field-error" data-testid="checkin-qr-note">{qrNote}</small> : null}
       </div>
       {gps.status === 'unavailable' && !manualOn ? (
@@ -163,7 +163,7 @@ export function CheckinPage() {
               ? t('patrol.checkin.poorAccuracy', { accuracy: refusal.accuracyM, max: refusal.maxAccuracyM })
               : t('patrol.checkin.offSiteText', { distance: refusal.distanceM, accuracy: refusal.accuracyM, radius: refusal.radiusM })}
           </p>
-          <input className="m-input" data-testid="checkin-reason" placeholder={t('patrol.checkin.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+          <input className="m-input" data-testid="checkin-reason" aria-label={t('patrol.checkin.reason')} placeholder={t('patrol.checkin.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
         </div>
       ) : null}
       {error ? <p className="alert alert-error" data-testid="checkin-error">{error}</p> : null}

@@ -115,7 +115,7 @@ export function InspectPage() {
                   </label>
                 ))}
                 {a.resolution === 'fixed' ? <PhotoInput label={t('patrol.inspect.after')} testId={`after-${it.code}`} onUploaded={(p) => set(it.id, { afterPhotoIds: p ? [p.id] : [] })} offline /> : null}
-                <input className="m-input" placeholder={t('patrol.inspect.note')} value={a.note ?? ''} onChange={(e) => set(it.id, { note: e.target.value })} />
+                <input className="m-input" aria-label={t('patrol.inspect.note')} placeholder={t('patrol.inspect.note')} value={a.note ?? ''} onChange={(e) => set(it.id, { note: e.target.value })} />
               </div>
             ) : null}
           </div>

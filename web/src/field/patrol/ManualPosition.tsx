@@ -48,6 +48,7 @@ export function ManualPosition({ siteName, value, onChange }: { siteName: string
         className="m-input"
         data-testid="manual-note"
         maxLength={200}
+        aria-label={t(value.reason === 'other' ? 'patrol.checkin.manual.noteRequired' : 'patrol.checkin.manual.note')}
         placeholder={t(value.reason === 'other' ? 'patrol.checkin.manual.noteRequired' : 'patrol.checkin.manual.note')}
         value={value.note}
         onChange={(e) => onChange({ ...value, note: e.target.value })}

@@ -55,7 +55,7 @@ export function ItemRow({ code, item, onBook }: { code: string; item: PublicItem
                 <ol className="pp-materials">
                   {guide.materials.map((m, i) => (
                     <li key={i}>
-                      {m.name}（{t(`ywPub.form.${m.form}`)}{m.copies > 1 ? `，${t('ywPub.copies', { count: m.copies })}` : ''}）
+                      {m.name}{t('ywPub.paren', { text: `${t(`ywPub.form.${m.form}`)}${m.copies > 1 ? `${t('ywPub.sep')}${t('ywPub.copies', { count: m.copies })}` : ''}` })}
                       {m.eLicenceExempt ? <span className="p-badge pp-tag">{t('ywPub.exempt')}</span> : null}
                       {m.deferrable ? <span className="p-badge pp-tag">{t('ywPub.deferrable')}</span> : null}
                       {m.note ? <span className="hint"> {m.note}</span> : null}
@@ -67,7 +67,7 @@ export function ItemRow({ code, item, onBook }: { code: string; item: PublicItem
               )}
               <dl className="p-facts">
                 <dt>{t('ywPub.limit')}</dt>
-                <dd>{limitText(t, guide.promisedLimitDays)}（{t('ywPub.legalLimit')} {limitText(t, guide.legalLimitDays)}）</dd>
+                <dd>{limitText(t, guide.promisedLimitDays)}{t('ywPub.paren', { text: `${t('ywPub.legalLimit')} ${limitText(t, guide.legalLimitDays)}` })}</dd>
                 <dt>{t('ywPub.fee')}</dt>
                 <dd>{guide.fee}</dd>
                 <dt>{t('ywPub.department')}</dt>

@@ -7,7 +7,7 @@ import { ItemRow } from './ItemRow';
 import type { PublicItem, PublicPoint } from './types';
 import { floorPercent } from '../../shared/percent';
 
-const sessionsText = (s: { starts: string; ends: string }[]) => s.map((x) => `${x.starts}–${x.ends}`).join('，');
+const sessionsText = (s: { starts: string; ends: string }[], sep: string) => s.map((x) => `${x.starts}–${x.ends}`).join(sep);
 
 /**
  * A service point's public page (/point/{code}): what it is, where, when it opens today and this
@@ -65,7 +65,7 @@ export function PointPage({ code, renderBooking }: { code: string; renderBooking
         <section className="pp-today" data-testid="point-today">
           <h2>{t('ywPub.today')}</h2>
           <p className="p-number">
-            {today.holiday ? t('ywPub.holiday') : today.sessions.length ? sessionsText(today.sessions) : t('ywPub.todayClosed')}
+            {today.holiday ? t('ywPub.holiday') : today.sessions.length ? sessionsText(today.sessions, t('ywPub.sep')) : t('ywPub.todayClosed')}
           </p>
           {!point.staffed ? <p className="hint">{t('ywPub.selfService')}</p> : null}
           {canBook ? <button type="button" className="p-btn p-btn-primary" onClick={() => startBooking(null)} data-testid="book">{t('ywPub.book')}</button> : null}
@@ -82,7 +82,7 @@ export function PointPage({ code, renderBooking }: { code: string; renderBooking
               {point.days.map((d) => (
                 <tr key={d.date} data-date={d.date} className={d.date === point.today ? 'pp-now' : ''}>
                   <th scope="row">{t(`ywPub.weekday.${d.weekday}`)} {d.date.slice(5)}</th>
-                  <td>{d.holiday ? t('ywPub.holiday') : d.sessions.length ? sessionsText(d.sessions) : t('ywPub.noSessions')}</td>
+                  <td>{d.holiday ? t('ywPub.holiday') : d.sessions.length ? sessionsText(d.sessions, t('ywPub.sep')) : t('ywPub.noSessions')}</td>
                 </tr>
               ))}
             </tbody>

@@ -26,6 +26,7 @@ const en: Shape<typeof zh> = {
     notFound: 'Not found, or you may not see it.',
     retry: 'Retry',
     close: 'Close',
+    labelled: '{{label}}: ',
   },
   errors: {
     invalid_credentials: 'Wrong username or password.',
@@ -180,6 +181,7 @@ const en: Shape<typeof zh> = {
     nearby: 'Nearby sites',
     nearbyHint: 'Sites sorted by distance',
     sitesCount: '{{count}} sites',
+    sitesCount_one: '{{count}} site',
     locating: 'Finding your location…',
     locationDenied: 'Your location is unavailable; sorted by name instead.',
     filterPlaceholder: 'Filter by name',

@@ -3,6 +3,7 @@ import i18n from 'i18next';
 /** Strings for the enforcement ladder (管执联动), merged under "enforcement" in the one namespace. */
 const zh = {
   nav: '执法联动',
+  amount: '{{amount}} 元',
   desk: { title: '执法联动工作台', dueToday: '今日待复查', overdueFines: '逾期未缴罚款', ladders: '执法案件', stage: '环节', all: '全部', empty: '暂无。', counts: '本月统计', verify: '文书核验' },
   stages: { opened: '已立案待检查', ordered: '已责令改正', order_failed: '复查未整改', noticed: '已发告知单', notice_failed: '再次复查未整改', prior_noticed: '已事先告知·陈述申辩期', hearing_requested: '已申请听证', heard: '已听证', decided: '已作出处罚决定', closed: '已结案' },
   outcome: { rectified: '已整改', paid: '已缴款' },
@@ -38,6 +39,7 @@ const zh = {
 
 const en: typeof zh = {
   nav: 'Enforcement',
+  amount: '{{amount}} RMB',
   desk: { title: 'Enforcement desk', dueToday: 'Re-inspections due today', overdueFines: 'Overdue fines', ladders: 'Enforcement cases', stage: 'Stage', all: 'All', empty: 'Nothing.', counts: 'This month', verify: 'Verify a document' },
   stages: { opened: 'Opened', ordered: 'Order issued', order_failed: 'Not rectified after order', noticed: 'Notice issued', notice_failed: 'Not rectified after notice', prior_noticed: 'Prior notice served; statement period', hearing_requested: 'Hearing requested', heard: 'Hearing held', decided: 'Penalty decided', closed: 'Closed' },
   outcome: { rectified: 'Rectified', paid: 'Paid' },

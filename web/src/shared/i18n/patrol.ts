@@ -7,7 +7,7 @@ import i18n from 'i18next';
 const zh = {
   nav: { coverage: '巡查覆盖', checklists: '检查表', campaigns: '专项排查' },
   kinds: { bin_room: '箱房', institution: '社区单位', shop: '沿街商铺' },
-  today: { title: '今日巡查', hint: '今天待打卡、待检查的点位', empty: '今天没有待办点位。', nothingNow: '现在没有可办的点位，稍后时段见下。', later: '稍后时段：{{count}} 处箱房（{{from}} 起）', checkin: '打卡', inspect: '检查', window: '投放时段 {{window}}', windowLater: '稍后时段 {{window}}', dueNow: '其中 {{count}} 处现在可办', grade: { red: '红', yellow: '黄', green: '绿', new: '未检查' } },
+  today: { title: '今日巡查', hint: '今天待打卡、待检查的点位', empty: '今天没有待办点位。', nothingNow: '现在没有可办的点位，稍后时段见下。', later: '稍后时段：{{count}} 处箱房（{{from}} 起）', later_one: '稍后时段：{{count}} 处箱房（{{from}} 起）', checkin: '打卡', inspect: '检查', window: '投放时段 {{window}}', windowLater: '稍后时段 {{window}}', dueNow: '其中 {{count}} 处现在可办', grade: { red: '红', yellow: '黄', green: '绿', new: '未检查' } },
   checkin: {
     title: '箱房打卡', gps: '定位', accuracy: '精度 ±{{m}} 米', locating: '正在定位…', noGps: '无法定位：请扫描箱房二维码、手动确认位置，或开启定位。',
     photo: '现场照片', takePhoto: '拍照', uploading: '上传中…', uploaded: '照片已上传', qr: '箱房二维码', scanQr: '扫码', qrManual: '或输入铭牌编号',
@@ -47,7 +47,7 @@ const zh = {
 const en: typeof zh = {
   nav: { coverage: 'Coverage', checklists: 'Checklists', campaigns: 'Sweeps' },
   kinds: { bin_room: 'Bin room', institution: 'Unit', shop: 'Shop' },
-  today: { title: "Today's route", hint: 'Sites still due today', empty: 'Nothing due today.', nothingNow: 'Nothing to do right now; later windows below.', later: 'Later today: {{count}} bin rooms (from {{from}})', checkin: 'Check in', inspect: 'Inspect', window: 'Window {{window}}', windowLater: 'Later window {{window}}', dueNow: '{{count}} due now', grade: { red: 'Red', yellow: 'Yellow', green: 'Green', new: 'Not inspected' } },
+  today: { title: "Today's route", hint: 'Sites still due today', empty: 'Nothing due today.', nothingNow: 'Nothing to do right now; later windows below.', later: 'Later today: {{count}} bin rooms (from {{from}})', later_one: 'Later today: {{count}} bin room (from {{from}})', checkin: 'Check in', inspect: 'Inspect', window: 'Window {{window}}', windowLater: 'Later window {{window}}', dueNow: '{{count}} due now', grade: { red: 'Red', yellow: 'Yellow', green: 'Green', new: 'Not inspected' } },
   checkin: {
     title: 'Bin-room check-in', gps: 'Position', accuracy: 'Accuracy ±{{m}} m', locating: 'Locating…', noGps: 'No position: scan the QR plate, confirm the position by hand, or turn on location.',
     photo: 'Photo', takePhoto: 'Take photo', uploading: 'Uploading…', uploaded: 'Photo uploaded', qr: 'QR plate', scanQr: 'Scan', qrManual: 'or type the plate code',

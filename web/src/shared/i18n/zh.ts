@@ -22,6 +22,7 @@ const zh = {
     notFound: '未找到该记录，或您无权查看。',
     retry: '重试',
     close: '关闭',
+    labelled: '{{label}}：',
   },
   errors: {
     invalid_credentials: '用户名或密码错误。',
@@ -176,6 +177,7 @@ const zh = {
     nearby: '附近点位',
     nearbyHint: '按距离排序的点位',
     sitesCount: '共 {{count}} 个点位',
+    sitesCount_one: '共 {{count}} 个点位',
     locating: '正在获取您的位置…',
     locationDenied: '无法获取您的位置，已改为按名称排序。',
     filterPlaceholder: '按名称筛选',

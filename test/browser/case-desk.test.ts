@@ -65,6 +65,8 @@ describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versio
     await page.getByTestId('bulk-submit').click();
     expect((await bulk).status()).toBe(200);
     await eventually(() => page.getByTestId('case-empty').isVisible()).toBe(true);
+    // The batch's result stays on screen after the selection (and the form with it) is cleared.
+    expect(await page.getByTestId('bulk-result').textContent()).toBe('已派遣 2 件');
     const rows = await suite.server.db.selectFrom('cases').select(['status', 'assigned_unit_id']).where('id', 'in', made.slice(0, 2).map((c) => c.id)).execute();
     expect(rows).toEqual([{ status: 'dispatched', assigned_unit_id: unit.id }, { status: 'dispatched', assigned_unit_id: unit.id }]);
 

@@ -32,6 +32,9 @@ describeBrowser('console: the administrator searches and exports the audit log',
     const row = await page.locator('[data-testid=audit-table] tbody tr').first().textContent();
     expect(row).toContain('handling_unit.create');
     expect(row).toContain('审计页物业');
+    // The actor's role in words, not its id.
+    expect(row).toContain('(管理员)');
+    expect(row).not.toContain('(admin)');
 
     const href = await page.getByTestId('audit-export').getAttribute('href');
     const csv = await (await page.request.get(href!)).text();

@@ -44,6 +44,9 @@ describeBrowser('console: spot checks of self-resolved cases, and background job
     await eventually(() => page.getByTestId('spot-check-kpi').textContent()).toContain('待查 1 件');
     const row = page.locator(`[data-testid=spot-check-row][data-id="${made.id}"]`);
     expect(await row.textContent()).toContain('湿垃圾桶内混有塑料袋');
+    // Failing without a note is refused, in Chinese.
+    await row.getByTestId('spot-check-fail').click();
+    await eventually(() => page.getByTestId('spot-check-error').textContent()).toBe('说明：必填');
     await row.getByTestId('spot-check-note').fill('现场复核，分拣到位');
     await row.getByTestId('spot-check-pass').click();
     await eventually(() => page.getByTestId('spot-check-result').textContent()).toContain(`${made.number} 合格`);

@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
+import { newId } from '../../src/domain/shared/ids.js';
 import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, solidJpeg, fieldHome } from './helpers/browser.js';
 import { apiSession } from './helpers/field-phone.js';
 import { browserSuite } from './helpers/suite.js';
@@ -151,6 +152,27 @@ describeBrowser('field app: QR decoded in JS, report from a check-in, inbox', ()
     await eventually(() => p2.getByTestId('inbox-list').getAttribute('data-unread')).not.toBe('');
     expect(await p2.locator(`[data-testid=inbox-item][data-case-id="${caseId}"]`).count()).toBe(0);
     await other.close();
+    await ctx.close();
+  });
+
+  it('the inbox pages: past the first 50 messages, 加载更多 brings the older ones', async () => {
+    const db = suite.server.db;
+    const user = await db.selectFrom('users').select('id').where('username', '=', 'patrol1').executeTakeFirstOrThrow();
+    const at = new Date().toISOString();
+    for (let n = 0; n < 51; n++) {
+      const notificationId = newId();
+      await db.insertInto('notifications').values({ id: notificationId, subdistrict_id: rooms[0]!.subdistrict_id, kind: 'reminder', title: `分页测试 ${n}`, body: '', case_id: null, dedupe_key: null, created_at: at }).execute();
+      await db.insertInto('inbox_items').values({ id: newId(), notification_id: notificationId, user_id: user.id, created_at: at, read_at: null }).execute();
+    }
+    const ctx = await newContext(suite.browser, suite.server.url, PHONE);
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'patrol1', '/m/sign-in');
+    await page.waitForURL((u) => !u.pathname.endsWith('/sign-in'));
+    await page.goto('/m/inbox');
+    const items = page.getByTestId('inbox-item');
+    await eventually(() => items.count()).toBe(50);
+    await page.getByTestId('inbox-more').click();
+    await eventually(() => items.filter({ hasText: '分页测试' }).count()).toBe(51);
     await ctx.close();
   });
 });

@@ -166,6 +166,9 @@ describeBrowser('一网通办 window screen on the seeded demo: today\'s queue a
     await page.getByTestId('yw-appt-code').press('Enter');
     // (the no-show list may hold one row too: wait for the booking itself)
     await expect.poll(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-testid')))).toEqual([`yw-appt-${one.code}`]);
+    // With a code the day, point and status do not apply: they are off, and the page says why.
+    for (const id of ['yw-appt-day', 'yw-appt-point', 'yw-appt-status']) expect(await page.getByTestId(id).isDisabled()).toBe(true);
+    await page.getByTestId('yw-appt-code-why').waitFor();
     expect(await rows.first().textContent()).toMatch(/\d{3}\*{4}\d{4}/);
     await ctx.close();
   });

@@ -125,7 +125,7 @@ export function AuditLogPage() {
           {items.map((e) => (
             <tr key={e.seq} data-seq={e.seq}>
               <td>{formatTime(e.at, i18n.language)}</td>
-              <td>{e.actorUsername} <span className="muted">({e.actorRole})</span></td>
+              <td>{e.actorUsername} <span className="muted">({t(`roles.${e.actorRole}`, { defaultValue: e.actorRole })})</span></td>
               <td>{e.ip ?? '—'}</td>
               <td><code>{e.action}</code></td>
               <td>{e.entity}{e.entityId ? <span className="muted"> {e.entityId}</span> : null}</td>

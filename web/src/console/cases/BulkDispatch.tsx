@@ -5,13 +5,15 @@ import { type CaseListItem, idemKey } from '../../shared/cases';
 import { errorText } from '../../shared/errors';
 import { useUnits } from './use-units';
 
+/** A batch's outcome, shown by the page: the selection (and this form with it) is cleared when a batch ends. */
+export interface BulkResult { ok: boolean; text: string }
+
 /** Dispatches the selected filed cases to one unit, all or nothing (one Idempotency-Key per attempt). */
-export function BulkDispatch({ cases, onDone }: { cases: CaseListItem[]; onDone(): void }) {
+export function BulkDispatch({ cases, onDone }: { cases: CaseListItem[]; onDone(result: BulkResult): void }) {
   const { t } = useTranslation();
   const units = useUnits();
   const [unitId, setUnitId] = useState('');
   const [busy, setBusy] = useState(false);
-  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   // One Idempotency-Key per batch (same cases, same unit): a retried click cannot dispatch twice.
   const keys = useRef(new Map<string, string>());
   const keyFor = (sig: string) => {
@@ -26,18 +28,15 @@ export function BulkDispatch({ cases, onDone }: { cases: CaseListItem[]; onDone(
         e.preventDefault();
         if (!unitId) return;
         setBusy(true);
-        setMsg(null);
         try {
           const r = await postWithKey<{ dispatched: number }>(
             '/api/cases/bulk-dispatch',
             { items: cases.map((c) => ({ caseId: c.id, version: c.version })), unitId },
             keyFor(`${cases.map((c) => `${c.id}@${c.version}`).join(',')}>${unitId}`),
           );
-          setMsg({ ok: true, text: t('cases.desk.bulkDone', { n: r.dispatched }) });
-          onDone();
+          onDone({ ok: true, text: t('cases.desk.bulkDone', { n: r.dispatched }) });
         } catch (err) {
-          setMsg({ ok: false, text: errorText(t, err) });
-          onDone();
+          onDone({ ok: false, text: errorText(t, err) });
         } finally {
           setBusy(false);
         }
@@ -52,7 +51,6 @@ export function BulkDispatch({ cases, onDone }: { cases: CaseListItem[]; onDone(
         </select>
       </label>
       <button type="submit" className="btn" disabled={busy || !unitId} data-testid="bulk-submit">{t('cases.desk.bulkDispatch')}</button>
-      {msg ? <p className={msg.ok ? 'alert alert-info' : 'alert alert-error'} data-testid="bulk-result">{msg.text}</p> : null}
     </form>
   );
 }

@@ -11,7 +11,7 @@ import { formatTime } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
 import { useKeysetList } from '../../shared/use-keyset-list';
 import { useUrlState } from '../../shared/use-url-state';
-import { BulkDispatch } from './BulkDispatch';
+import { BulkDispatch, type BulkResult } from './BulkDispatch';
 import './cases.css';
 import { DateInput } from '../../shared/date-input/DateInput';
 
@@ -74,20 +74,24 @@ export function CaseDeskPage() {
   const key = JSON.stringify(query);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [tick, setTick] = useState(0);
+  const [bulkResult, setBulkResult] = useState<BulkResult | null>(null);
   const { items, cursor, loading, error, loadMore } = useKeysetList<CaseListItem>(
     (after) => api.get<CasePage>('/api/cases', { ...query, after, limit: 50 }),
     [key, tick],
   );
   useEffect(() => setSelected(new Set()), [key, tick]);
+  useEffect(() => setBulkResult(null), [key]);
 
   const selectable = (c: CaseListItem) => isDesk && c.status === 'filed';
-  const toggle = (id: string) =>
+  const toggle = (id: string) => {
+    setBulkResult(null);
     setSelected((s) => {
       const n = new Set(s);
       if (n.has(id)) n.delete(id);
       else n.add(id);
       return n;
     });
+  };
   const count = (q: CaseQueue) => {
     const c = counts.data?.[q];
     return c ? `${c.count}${c.capped ? '+' : ''}` : '';
@@ -162,12 +166,14 @@ export function CaseDeskPage() {
       {isDesk && selected.size ? (
         <BulkDispatch
           cases={items.filter((c) => selected.has(c.id))}
-          onDone={() => {
+          onDone={(result) => {
+            setBulkResult(result);
             counts.reload();
             setTick((n) => n + 1);
           }}
         />
       ) : null}
+      {bulkResult ? <p className={bulkResult.ok ? 'alert alert-info' : 'alert alert-error'} data-testid="bulk-result">{bulkResult.text}</p> : null}
       <table className="table" data-testid="case-table">
         <thead>
           <tr>

@@ -49,11 +49,11 @@ export function AppointmentsPage() {
       <div className="page-head"><h1>{t('yw.appointments.title')}</h1></div>
       <p className="muted">{t('yw.appointments.hint')}</p>
       <div className="filters yw-filters-end">
-        <label className="field"><span>{t('yw.figures.day')}</span><DateInput value={day} onChange={(v) => setParam('day', v || null)} data-testid="yw-appt-day" /></label>
-        <PointFilter value={pointId} points={names.points} onChange={(v) => setParam('point', v)} testId="yw-appt-point" />
+        <label className="field"><span>{t('yw.figures.day')}</span><DateInput value={day} onChange={(v) => setParam('day', v || null)} disabled={!!code} data-testid="yw-appt-day" /></label>
+        <PointFilter value={pointId} points={names.points} onChange={(v) => setParam('point', v)} disabled={!!code} testId="yw-appt-point" />
         <label className="field">
           <span>{t('yw.appointments.status')}</span>
-          <select value={status} onChange={(e) => setParam('status', e.target.value || null)} data-testid="yw-appt-status">
+          <select value={status} onChange={(e) => setParam('status', e.target.value || null)} disabled={!!code} data-testid="yw-appt-status">
             <option value="">{t('yw.all')}</option>
             {STATUSES.map((s) => <option key={s} value={s}>{t(`ywWin.appointments.status.${s}`)}</option>)}
           </select>
@@ -65,6 +65,7 @@ export function AppointmentsPage() {
             onKeyDown={(e) => { if (e.key === 'Enter') setParam('code', e.currentTarget.value.trim() || null); }}
             onBlur={(e) => setParam('code', e.currentTarget.value.trim() || null)}
           />
+          {code ? <small className="why-disabled" data-testid="yw-appt-code-why">{t('yw.appointments.codeOnly')}</small> : null}
         </label>
       </div>
       {list.error ? <p className="alert alert-error">{errorText(t, list.error)}</p> : null}

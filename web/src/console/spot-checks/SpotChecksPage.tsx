@@ -2,7 +2,7 @@ import '../../shared/i18n/console';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, ApiError, request } from '../../shared/api';
+import { api, request } from '../../shared/api';
 import { useMe } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
@@ -88,7 +88,7 @@ export function SpotChecksPage() {
         </label>
       </p>
       {message ? <p className="alert alert-ok" data-testid="spot-check-result">{message}</p> : null}
-      {error ? <p className="alert alert-error" data-testid="spot-check-error">{error instanceof ApiError && error.fields.length ? error.fields.map((f) => f.reason).join('；') : errorText(t, error)}</p> : null}
+      {error ? <p className="alert alert-error" data-testid="spot-check-error">{errorText(t, error)}</p> : null}
       <table className="table" data-testid="spot-check-table">
         <thead>
           <tr>

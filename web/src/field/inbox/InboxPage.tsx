@@ -4,20 +4,22 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
-import { useApi } from '../../shared/use-api';
+import { LoadMore } from '../../shared/LoadMore';
+import { useKeysetList } from '../../shared/use-keyset-list';
 import { useOnline } from '../offline/use-outbox';
 import { TopBar } from '../TopBar';
-import { type InboxItem, inboxApi } from './inbox-api';
+import { type InboxItem, type InboxPage as InboxListPage, inboxApi } from './inbox-api';
 import './inbox.css';
 
 /** My messages (dispatches, reminders, approvals), newest first; opening one marks it read and goes to its case. */
 export function InboxPage() {
   const { t, i18n } = useTranslation();
   const online = useOnline();
-  const list = useApi(() => inboxApi.list(), []);
+  const [loaded, setLoaded] = useState(false);
+  const list = useKeysetList<InboxItem, InboxListPage>((after) => inboxApi.list(after), [], () => setLoaded(true));
   const [readIds, setReadIds] = useState<Set<string>>(new Set());
   const [error, setError] = useState('');
-  const items = list.data?.items ?? [];
+  const items = list.items;
   const isRead = (i: InboxItem) => !!i.readAt || readIds.has(i.id);
   const unread = items.filter((i) => !isRead(i)).length;
 
@@ -47,13 +49,13 @@ export function InboxPage() {
       {!online ? <p className="m-notice m-notice-warn">{t('fieldx.inbox.offline')}</p> : null}
       {list.error ? <p className="alert alert-error">{errorText(t, list.error)}</p> : null}
       {error ? <p className="alert alert-error" data-testid="inbox-error">{error}</p> : null}
-      {list.data && !items.length ? <p className="m-note" data-testid="inbox-empty">{t('fieldx.inbox.empty')}</p> : null}
+      {loaded && !items.length ? <p className="m-note" data-testid="inbox-empty">{t('fieldx.inbox.empty')}</p> : null}
       {unread && online ? (
         <button type="button" className="m-btn m-btn-block" data-testid="inbox-read-all" onClick={() => void readAll()}>
           {t('fieldx.inbox.readAll')}
         </button>
       ) : null}
-      <ul className="m-list" data-testid="inbox-list" data-unread={list.data ? unread : ''}>
+      <ul className="m-list" data-testid="inbox-list" data-unread={loaded ? unread : ''}>
         {items.map((i) => (
           <li key={i.id} className="m-inbox-item" data-testid="inbox-item" data-id={i.id} data-case-id={i.caseId ?? ''} data-read={isRead(i) ? '1' : '0'}>
             {i.caseId ? (
@@ -75,6 +77,7 @@ export function InboxPage() {
           </li>
         ))}
       </ul>
+      <LoadMore list={list} testId="inbox-more" className="m-btn m-btn-block" />
     </div>
   );
 }

@@ -91,6 +91,7 @@ const zh = {
   appointments: {
     title: '预约', hint: '某一天各服务点的预约，按时段排列：谁、几点、办什么、结果如何（待签到、已签到、未到、已取消）。输入预约码可直接查到那一条。签到在窗口工作台办理。',
     status: '状态', codeHint: '输入后回车', slot: '时段', who: '预约人', bookedAt: '预约时间', empty: '这一天没有符合条件的预约。', more: '还有更多，见页末',
+    codeOnly: '按预约码查询时不看日期、服务点和状态；清空预约码即可按它们筛选。',
   },
   figures: {
     title: '排队与办理时长', hint: '各服务点每天的取号、叫号、办结和预约，以及等候时间（叫号 − 取号）和办理时间（办结 − 开始办理）的中位数和 P90。选全部服务点看某一天，选一个服务点看一段日期。',
@@ -229,6 +230,7 @@ const en: typeof zh = {
   appointments: {
     title: 'Appointments', hint: 'The bookings of a day across the points, in slot order: who, when, for what, and what became of each (booked, checked in, no-show, cancelled). A booking code finds that one booking. Check-in is on the window screen.',
     status: 'Status', codeHint: 'then press Enter', slot: 'Slot', who: 'Booked by', bookedAt: 'Booked at', empty: 'No bookings match on this day.', more: 'more below',
+    codeOnly: 'A booking code ignores the day, point and status; clear the code to filter by them.',
   },
   figures: {
     title: 'Queue and service times', hint: "Each point's day: tickets, calls, services finished and bookings, with the median and p90 of the wait (called − issued) and of the service (finished − started). All points shows one day; one point shows a range of days.",

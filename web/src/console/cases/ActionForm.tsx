@@ -141,7 +141,7 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
               }
             }}
           />
-          <small className="muted">{photoIds.length}</small>
+          <small className="muted">{t('console.newCase.uploaded', { n: photoIds.length })}</small>
         </label>
       ) : null}
       {error ? <p className="alert alert-error" data-testid="action-error">{error}</p> : null}

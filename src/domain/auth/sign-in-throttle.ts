@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
+import { rateClient } from '../rate-limits/client-address.js';
 
 /**
  * Claims one sign-in attempt for a key (`u:<username>` or `ip:<address>`) in one conditional
@@ -48,4 +49,5 @@ export async function releaseAttempt(db: Db, key: string): Promise<void> {
 }
 
 export const usernameKey = (username: string) => `u:${username.slice(0, 200)}`;
-export const addressKey = (ip: string) => `ip:${ip}`;
+/** An address's key: an IPv6 client by its /64, as every per-address budget counts it (rate-limits/client-address.ts). */
+export const addressKey = (ip: string) => `ip:${rateClient(ip)}`;

@@ -5,6 +5,7 @@ import { prepared } from '../../db/prepared.js';
 import { serverSecret } from '../public-reports/proof-of-work.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
+import { rateClient } from './client-address.js';
 
 /**
  * Per-client request budgets shared by every instance on the database: a fixed window per
@@ -63,7 +64,7 @@ export async function takeHit(db: Db, clock: Clock, rule: LimitRule, client: str
   const now = clock.now().getTime();
   const windowStart = Math.floor(now / rule.windowMs) * rule.windowMs;
   const end = windowStart + rule.windowMs;
-  const row = await hit.first(db, rule.bucket, await clientKeyHash(db, clock, client), windowStart, end, rule.limit);
+  const row = await hit.first(db, rule.bucket, await clientKeyHash(db, clock, rateClient(client)), windowStart, end, rule.limit);
   const retryAfterSeconds = Math.max(1, Math.ceil((end - now) / 1000));
   return row ? { allowed: true, hits: Number(row.hits), retryAfterSeconds } : { allowed: false, hits: rule.limit, retryAfterSeconds };
 }

@@ -53,6 +53,13 @@ describeBrowser('the public report page: a citizen reports on a phone, follows t
     await eventually(() => page.locator('[data-testid=site-map]').getAttribute('data-state')).toBe('ready');
     const options = await page.locator('[data-testid=category] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
     expect(options.length).toBeGreaterThan(0);
+    // The category groups (the catalogue's classes) follow the UI language.
+    const firstGroup = () => page.locator('[data-testid=category] optgroup').first().getAttribute('label');
+    expect(await firstGroup()).toBe('箱房问题');
+    await page.getByTestId('lang-switch').tap();
+    await eventually(firstGroup).toBe('Bin-room problems');
+    await page.getByTestId('lang-switch').tap();
+    await eventually(firstGroup).toBe('箱房问题');
     await page.getByTestId('category').selectOption(options[0]!);
     const photo = await cameraPhoto();
     await page.getByTestId('photo').setInputFiles(photo);

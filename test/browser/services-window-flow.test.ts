@@ -2,7 +2,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { newId } from '../../src/domain/shared/ids.js';
-import { describeBrowser, newContext, pageProblems, PHONE } from './helpers/browser.js';
+import { describeBrowser, eventually, newContext, pageProblems, PHONE } from './helpers/browser.js';
 import { readSvgQr } from './helpers/qr.js';
 import { ensureServicesDemo, recordOnWindowScreen, windowScreen } from './helpers/services.js';
 import { browserSuite } from './helpers/suite.js';
@@ -53,6 +53,38 @@ describeBrowser('一网通办 at the window: a citizen books on a phone, the win
     expect(await citizen.getByTestId('booking-view').getAttribute('data-status')).toBe('booked');
     expect(await citizen.getByTestId('booking-code').textContent()).toBe(code);
     expect(await citizen.locator('body').textContent()).not.toContain('13912345678');
+    // Back on the point's page later, the booking is listed from this phone, with its link; a past one is not.
+    const link = new URL(citizen.url()).pathname;
+    await citizen.evaluate(() => {
+      const kept = JSON.parse(localStorage.getItem('closeloop.public.bookings') ?? '[]') as unknown[];
+      const past = { code: 'PAST01', path: '/booking/past-token', pointName: 'x', day: '2020-01-02', starts: '09:00' };
+      localStorage.setItem('closeloop.public.bookings', JSON.stringify([...kept, past]));
+    });
+    await citizen.goto('/point/YW008-CW01');
+    const mine = citizen.locator(`[data-testid=my-booking][data-code="${code}"]`);
+    await mine.waitFor();
+    expect(await mine.locator('a').getAttribute('href')).toBe(link);
+    expect(await mine.textContent()).toContain(`${later.day} ${later.hhmm} · 居住证签注`);
+    expect(await citizen.getByTestId('my-booking').count()).toBe(1);
+    await mine.locator('a').tap();
+    await citizen.getByTestId('booking-view').waitFor();
+    expect(await citizen.getByTestId('booking-code').textContent()).toBe(code);
+    // A second booking, cancelled from this phone, leaves the phone's list; the first stays.
+    const second = await citizen.evaluate(async (b) => {
+      const res = await fetch('/api/public/appointments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+      return (await res.json()) as { token: string; appointment: { code: string } };
+    }, { pointId: point.id, itemId: item.id, day: later.day, starts: later.hhmm, name: '王芳', phone: '13912340000' });
+    await citizen.evaluate((b) => {
+      const kept = JSON.parse(localStorage.getItem('closeloop.public.bookings') ?? '[]') as unknown[];
+      localStorage.setItem('closeloop.public.bookings', JSON.stringify([b, ...kept]));
+    }, { code: second.appointment.code, path: `/booking/${second.token}`, pointName: point.name, day: later.day, starts: later.hhmm });
+    await citizen.goto(`/booking/${second.token}`);
+    citizen.once('dialog', (d) => void d.accept());
+    await citizen.getByTestId('booking-cancel').tap();
+    await eventually(() => citizen.getByTestId('booking-view').getAttribute('data-status')).toBe('cancelled');
+    await citizen.goto('/point/YW008-CW01');
+    await mine.waitFor();
+    expect(await citizen.locator(`[data-testid=my-booking][data-code="${second.appointment.code}"]`).count()).toBe(0);
 
     // 2. The committee's window (a tablet, landscape): check in, call, start.
     const { tablet, staff, staffProblems } = await windowScreen(suite.browser, suite.server.url);

@@ -74,6 +74,10 @@ for (const dialect of DIALECTS) {
         const kinds = kindsOf.get(c.code)!;
         expect(kinds.length === 0 || kinds.includes('bin_room'), c.code).toBe(true);
       }
+      // The class above each category comes in both languages (the page shows it by the UI language).
+      const binRoom = body.categories.find((c: { code: string }) => c.code.startsWith('A'));
+      expect(binRoom).toMatchObject({ group: '箱房问题', groupEn: 'Bin-room problems' });
+      for (const c of body.categories) expect(c.groupEn, c.code).not.toMatch(/[\u4e00-\u9fff]/);
       const shopOnly = [...kindsOf].filter(([, k]) => k.length && !k.includes('bin_room')).map(([c]) => c);
       expect(shopOnly.length).toBeGreaterThan(0);
       for (const c of shopOnly) expect(body.categories.map((x: { code: string }) => x.code)).not.toContain(c);

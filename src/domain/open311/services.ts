@@ -34,6 +34,8 @@ export interface Open311Attribute {
 export interface ServiceCategory {
   category: CaseCategoryTable;
   group: string;
+  /** The class's English name (the public report page shows it in English). */
+  groupEn: string;
   subclass: string;
 }
 
@@ -61,7 +63,8 @@ export async function serviceCategories(db: Db, subdistrictId: string): Promise<
     .map((category) => {
       const sub = category.parent_id ? byId.get(category.parent_id) : undefined;
       const cls = sub?.parent_id ? byId.get(sub.parent_id) : undefined;
-      return { category, subclass: sub?.name_zh ?? '', group: cls?.name_zh ?? sub?.name_zh ?? '' };
+      const top = cls ?? sub;
+      return { category, subclass: sub?.name_zh ?? '', group: top?.name_zh ?? '', groupEn: top?.name_en || top?.name_zh || '' };
     })
     .filter((s) => s.group !== '');
 }
@@ -93,12 +96,13 @@ export async function findServiceCategory(db: Db, subdistrictId: string, service
   const category = await db.selectFrom('case_categories').selectAll().where('subdistrict_id', '=', subdistrictId).where('code', '=', code).executeTakeFirst();
   if (!category || Number(category.active) !== 1 || category.level !== 'standard') throw missing();
   const activeById = async (id: string | null) =>
-    id ? db.selectFrom('case_categories').select(['name_zh', 'parent_id']).where('id', '=', id).where('subdistrict_id', '=', subdistrictId).where('active', '=', 1).executeTakeFirst() : undefined;
+    id ? db.selectFrom('case_categories').select(['name_zh', 'name_en', 'parent_id']).where('id', '=', id).where('subdistrict_id', '=', subdistrictId).where('active', '=', 1).executeTakeFirst() : undefined;
   const sub = await activeById(category.parent_id);
   const cls = sub ? await activeById(sub.parent_id) : undefined;
-  const group = cls?.name_zh ?? sub?.name_zh ?? '';
+  const top = cls ?? sub;
+  const group = top?.name_zh ?? '';
   if (group === '') throw missing();
-  return { category, subclass: sub?.name_zh ?? '', group };
+  return { category, subclass: sub?.name_zh ?? '', group, groupEn: top?.name_en || group };
 }
 
 /** The attributes of a service, ordered 1…n; bin rooms of the subdistrict are offered by name. */

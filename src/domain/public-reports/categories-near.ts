@@ -16,6 +16,7 @@ export interface PublicCategory {
   nameZh: string;
   nameEn: string;
   group: string;
+  groupEn: string;
 }
 
 export interface CategoriesNear {
@@ -55,7 +56,7 @@ export async function categoriesNear(db: Db, lng: number, lat: number): Promise<
       const kinds = JSON.parse(category.site_kinds) as string[];
       return !kinds.length || kinds.includes(kind);
     })
-    .map(({ category, group }) => ({ code: category.code, nameZh: category.name_zh, nameEn: category.name_en, group }));
+    .map(({ category, group, groupEn }) => ({ code: category.code, nameZh: category.name_zh, nameEn: category.name_en, group, groupEn }));
   return {
     jurisdictionId: j.jurisdictionId, subdistrict: j.name, subdistrictEn: j.nameEn, siteKind: kind, siteKindName: SITE_KIND_NAMES[kind],
     nearestSite: best.s.name, distanceM: Math.round(best.d), categories,

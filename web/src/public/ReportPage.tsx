@@ -15,7 +15,7 @@ interface Near {
   siteKind: string;
   nearestSite: string;
   distanceM: number;
-  categories: { code: string; nameZh: string; nameEn: string; group: string }[];
+  categories: { code: string; nameZh: string; nameEn: string; group: string; groupEn: string }[];
 }
 
 interface Filed {
@@ -102,9 +102,12 @@ export function ReportPage() {
 
   const groups = useMemo(() => {
     const out = new Map<string, Near['categories']>();
-    for (const c of near?.categories ?? []) out.set(c.group, [...(out.get(c.group) ?? []), c]);
+    for (const c of near?.categories ?? []) {
+      const g = en && c.groupEn ? c.groupEn : c.group;
+      out.set(g, [...(out.get(g) ?? []), c]);
+    }
     return [...out];
-  }, [near]);
+  }, [near, en]);
 
   const missing = !point || !near ? t('pub.needPoint') : !code ? t('pub.needCategory') : !photo ? t('pub.needPhoto') : !description.trim() ? t('pub.needDescription') : '';
 

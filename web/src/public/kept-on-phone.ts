@@ -18,5 +18,13 @@ export function keptOnPhone<T>(key: string, valid: (x: T) => boolean, same: (a: 
       /* private mode: the link on screen is all there is */
     }
   };
-  return { all, remember };
+  /** Drops the entries matching `drop` (a cancelled booking no longer belongs in the list). */
+  const forget = (drop: (x: T) => boolean) => {
+    try {
+      localStorage.setItem(key, JSON.stringify(all().filter((y) => !drop(y))));
+    } catch {
+      /* private mode: nothing was kept */
+    }
+  };
+  return { all, remember, forget };
 }

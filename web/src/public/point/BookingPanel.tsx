@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, request } from '../../shared/api';
 import { errorText } from '../../shared/errors';
-import { rememberBooking } from './my-bookings';
+import { forgetBooking, rememberBooking } from './my-bookings';
 import type { BookingView, PublicItem, PublicPoint, Slot } from './types';
 
 const DAYS = 7;
@@ -53,7 +53,8 @@ export function BookingPanel({ point, initialItem, onClose }: { point: PublicPoi
         pointId: point.id, itemId, day: slot.day, starts: slot.starts, name: name.trim(), phone: phone.trim(),
       });
       const path = `/booking/${out.token}`;
-      rememberBooking({ code: out.appointment.code, path, pointName: point.name, day: out.appointment.day, starts: out.appointment.starts });
+      const a = out.appointment;
+      rememberBooking({ code: a.code, path, pointName: point.name, day: a.day, starts: a.starts, itemName: a.itemName, itemNameEn: a.itemNameEn });
       setDone({ booking: out.appointment, path });
     } catch (err) {
       setError(errorText(t, err));
@@ -165,6 +166,7 @@ export function BookingViewPage({ token }: { token: string }) {
     setActionError('');
     try {
       setView(await request<BookingView>('POST', `/api/public/appointments/${encodeURIComponent(token)}/cancel`));
+      forgetBooking(`/booking/${token}`);
     } catch (e) {
       setActionError(errorText(t, e));
     } finally {

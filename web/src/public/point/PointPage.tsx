@@ -4,6 +4,7 @@ import { ApiError, request } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { QrCode } from '../../shared/QrCode';
 import { ItemRow } from './ItemRow';
+import { myBookings } from './my-bookings';
 import type { PublicItem, PublicPoint } from './types';
 import { floorPercent } from '../../shared/percent';
 
@@ -74,6 +75,8 @@ export function PointPage({ code, renderBooking }: { code: string; renderBooking
 
       {booking && renderBooking ? <section id="booking" className="pp-booking">{renderBooking(point, booking.item, () => setBooking(null))}</section> : null}
 
+      <MyBookings point={point} en={en} />
+
       {built ? (
         <section>
           <h2>{t('ywPub.week')}</h2>
@@ -120,5 +123,31 @@ export function PointPage({ code, renderBooking }: { code: string; renderBooking
         ) : null}
       </section>
     </main>
+  );
+}
+
+/**
+ * The bookings made from this phone (kept only in its localStorage), today's and later ones,
+ * soonest first, each linking to its page, where it is viewed or cancelled.
+ */
+function MyBookings({ point, en }: { point: PublicPoint; en: boolean }) {
+  const { t } = useTranslation();
+  const list = myBookings().filter((b) => b.day >= point.today).sort((a, b) => (a.day + a.starts).localeCompare(b.day + b.starts));
+  if (!list.length) return null;
+  return (
+    <section className="p-mine" data-testid="my-bookings">
+      <h2>{t('ywPub.booking.mine')}</h2>
+      <ul>
+        {list.map((b) => {
+          const item = en && b.itemNameEn ? b.itemNameEn : b.itemName;
+          return (
+            <li key={b.code} data-testid="my-booking" data-code={b.code}>
+              <a href={b.path}>{b.day} {b.starts}{item ? ` · ${item}` : ''}</a>
+              <small className="p-sub"> {b.code}{b.pointName !== point.name ? ` · ${b.pointName}` : ''}</small>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transitionCase } from '../../src/domain/cases/transition-case.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { createRecord, stepRecord } from '../../src/domain/service-records/records.js';
 import { RANKING_MIN_RATINGS, rankTallies, type RankingTally } from '../../src/domain/service-ratings/ranking.js';
@@ -225,6 +226,11 @@ for (const kind of DIALECTS) {
       const resolved = await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${ratingId}/resolve`, headers: { cookie }, payload: { version: c.version, resolution: 'explain', note: '该事项须本人到场，已向申请人说明依据', photoIds: [photoId] } });
       expect(resolved.statusCode).toBe(200);
       expect(await read()).toMatchObject({ ratings: 1, bad: 1, badOpen: 0 });
+      // The case desk's check fails it: back to the window, open again — the ranking reads the case.
+      const handled = await ctx.handle.db.selectFrom('cases').select('version').where('id', '=', rated.json().caseId).executeTakeFirstOrThrow();
+      const operatorActor = await actorOf(ctx, 'operator');
+      await ctx.handle.db.transaction().execute((trx) => transitionCase(trx, ctx.clock, operatorActor, rated.json().caseId, { action: 'check_fail', version: handled.version, note: '说明不充分，请补充依据' }));
+      expect(await read()).toMatchObject({ ratings: 1, bad: 1, badOpen: 1 });
     });
 
     it('exports the month as a workbook with the page\'s figures, a sheet per dimension', async () => {

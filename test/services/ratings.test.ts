@@ -115,6 +115,43 @@ describe.each(DIALECTS)('好差评 closing the loop (%s)', (kind) => {
     ctx.clock.set('2026-05-26T02:30:00Z');
   });
 
+  it('the follow-up KPI reads the case: handled on the case desk counts, a failed check reopens it, an extension moves its deadline', async () => {
+    const db = ctx.handle.db;
+    const { ratingToken } = await servedRecord('居住证签注');
+    const bad = (await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 2, comment: '排队太久' } })).json();
+    const cadre = await actorOf(ctx, 'cadre01');
+    const operator = await actorOf(ctx, 'operator');
+    const caseRow = () => db.selectFrom('cases').select(['version', 'handle_due_at']).where('id', '=', bad.caseId).executeTakeFirstOrThrow();
+    const window = { from: '2026-05-01T00:00:00Z', to: '2026-08-01T00:00:00Z' };
+    const mine = () => badRatingKpi(db, ctx.clock, operator, window);
+    const before = await mine();
+    // The desk extends the case: the follow-up's deadline is the case's.
+    const c0 = await caseRow();
+    const later = new Date(Date.parse(c0.handle_due_at!) + 3 * 86_400_000).toISOString();
+    await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, cadre, bad.caseId, { action: 'request_extension', version: c0.version, dueAt: later, reason: '需协调后台' }));
+    const v1 = (await caseRow()).version;
+    await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, operator, bad.caseId, { action: 'approve_extension', version: v1 }));
+    const extended = await caseRow();
+    expect(extended.handle_due_at).not.toBe(c0.handle_due_at);
+    const f = await ctx.app.inject({ method: 'GET', url: `/api/services/ratings/${bad.id}/followup`, headers: { cookie: await signInAs(ctx.app, 'operator') } });
+    expect(f.json().dueAt).toBe(extended.handle_due_at);
+    // Called back, then handled on the case desk (not through the follow-up page): on time.
+    ctx.clock.advance(3600_000);
+    const cookie = await signInAs(ctx.app, 'cadre01');
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${bad.id}/callback`, headers: { cookie }, payload: { note: '已回访致歉' } })).statusCode).toBe(200);
+    const [v2, p2] = [(await caseRow()).version, await photo(cadre)];
+    await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, cadre, bad.caseId, { action: 'handle', version: v2, note: '已增设午间窗口', photoIds: [p2] }));
+    const handled = await mine();
+    expect(handled).toMatchObject({ due: before.due + 1, onTime: before.onTime + 1, open: before.open - 1 });
+    // The check fails: open again, and no longer counted as followed up.
+    const v3 = (await caseRow()).version;
+    await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, operator, bad.caseId, { action: 'check_fail', version: v3, note: '整改不到位' }));
+    const reopened = await mine();
+    expect(reopened.open).toBe(before.open);
+    expect(reopened.onTime).toBe(before.onTime);
+    ctx.clock.set('2026-05-26T02:30:00Z');
+  });
+
   it('one rating per service and one decision per appeal, even when two arrive at once', async () => {
     const { ratingToken } = await servedRecord('居住证申领');
     const rates = await Promise.all([1, 2, 1].map((level) => ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level, comment: '同时提交' } })));

@@ -18,7 +18,7 @@ async function loadFollowup(db: Db, actor: Actor, ratingId: string) {
     .innerJoin('service_ratings as r', 'r.id', 'f.rating_id')
     .innerJoin('cases as c', 'c.id', 'f.case_id')
     .selectAll('f')
-    .select(['r.committee_id', 'r.staff_id', 'c.assigned_user_id', 'c.status as case_status', 'c.version as case_version'])
+    .select(['r.committee_id', 'r.staff_id', 'c.assigned_user_id', 'c.status as case_status', 'c.version as case_version', 'c.handle_due_at', 'c.handled_on_time'])
     .where('f.rating_id', '=', ratingId)
     .executeTakeFirst();
   if (!f) throw notFound('Bad rating', ratingId);
@@ -129,18 +129,29 @@ export async function submitFeedback(db: Db, clock: Clock, token: string, raw: z
 export async function followupOf(db: Db, actor: Actor, ratingId: string) {
   const f = await loadFollowup(db, actor, ratingId);
   return {
-    ratingId: f.rating_id, caseId: f.case_id, caseStatus: f.case_status, caseVersion: f.case_version, named: f.named === 1, dueAt: f.due_at,
+    ratingId: f.rating_id, caseId: f.case_id, caseStatus: f.case_status, caseVersion: f.case_version, named: f.named === 1,
+    // The case's own deadline and handling (extensions, holds, calendar changes and failed checks move them).
+    dueAt: f.handle_due_at ?? f.due_at,
     callbackAt: f.callback_at, callbackNote: f.callback_note, resolution: f.resolution, resolvedAt: f.resolved_at,
-    onTime: f.on_time === null ? null : f.on_time === 1, appealReason: f.appeal_reason, appealAt: f.appeal_at,
+    onTime: f.handled_on_time === null ? null : followedUpOnTime(f), appealReason: f.appeal_reason, appealAt: f.appeal_at,
     appealDecidedAt: f.appeal_decided_at, appealUpheld: f.appeal_upheld === null ? null : f.appeal_upheld === 1,
     feedback: f.feedback, feedbackAt: f.feedback_at,
   };
 }
 
 /**
- * KPI 实名差评回访(整改)率: of the named 差评 (not voided on appeal) whose deadline fell in
- * [from, to) or that were resolved in it, the share called back and resolved by the deadline.
- * Target 100 %.
+ * A 差评 is followed up on time when its case was handled by the case's handling deadline (as it
+ * stands: extended, held or re-timed by a calendar change) and the rater was called back by then.
+ */
+function followedUpOnTime(f: { handled_on_time: number | null; callback_at: string | null; handle_due_at: string | null }): boolean {
+  return f.handled_on_time === 1 && f.callback_at !== null && (f.handle_due_at === null || f.callback_at <= f.handle_due_at);
+}
+
+/**
+ * KPI 实名差评回访(整改)率: of the named 差评 (not voided on appeal) whose case's handling deadline
+ * falls in [from, to), those due (handled, or past the deadline) and the share of them followed
+ * up on time. Read from the cases themselves, so the KPI and the case desk always agree: a case
+ * handled on the desk counts, one sent back by a failed check is open again. Target 100 %.
  */
 export async function badRatingKpi(db: Db, clock: Clock, actor: Actor, opts: { from: string; to: string; subdistrictId?: string }) {
   assertCan(actor, 'services.records.read');
@@ -148,16 +159,17 @@ export async function badRatingKpi(db: Db, clock: Clock, actor: Actor, opts: { f
   let q = db
     .selectFrom('service_rating_followups as f')
     .innerJoin('service_ratings as r', 'r.id', 'f.rating_id')
-    .select(['f.due_at', 'f.on_time', 'f.resolved_at'])
+    .innerJoin('cases as c', 'c.id', 'f.case_id')
+    .select(['c.handle_due_at', 'c.handled_on_time', 'f.callback_at'])
     .where('f.named', '=', 1)
     .where('r.voided_at', 'is', null)
-    .where('f.due_at', '>=', opts.from)
-    .where('f.due_at', '<', opts.to)
+    .where('c.handle_due_at', '>=', opts.from)
+    .where('c.handle_due_at', '<', opts.to)
     .where(scopeCondition(actor, 'f.subdistrict_id', 'r.committee_id'));
   if (opts.subdistrictId) q = q.where('f.subdistrict_id', '=', opts.subdistrictId);
   const rows = await q.execute();
-  // Due = its deadline has passed, or it was resolved already (counted once, like 应结案).
-  const due = rows.filter((r) => r.resolved_at !== null || r.due_at <= now);
-  const onTime = due.filter((r) => r.on_time === 1).length;
-  return { due: due.length, onTime, rate: due.length ? onTime / due.length : null, open: rows.filter((r) => r.resolved_at === null).length, target: 1 };
+  // Due = handled already, or its deadline has passed (counted once, like 应结案).
+  const due = rows.filter((r) => r.handled_on_time !== null || (r.handle_due_at !== null && r.handle_due_at <= now));
+  const onTime = due.filter(followedUpOnTime).length;
+  return { due: due.length, onTime, rate: due.length ? onTime / due.length : null, open: rows.filter((r) => r.handled_on_time === null).length, target: 1 };
 }

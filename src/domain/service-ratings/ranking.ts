@@ -107,13 +107,14 @@ async function tallyMonth(db: Db, viewer: Pick<Actor, 'scope'>, by: RankingDimen
   const key = KEY_COLUMN[by];
   let q = db
     .selectFrom('service_ratings as r')
-    .leftJoin('service_rating_followups as f', 'f.rating_id', 'r.id')
+    .leftJoin('cases as c', 'c.id', 'r.case_id')
     .select((eb) => [
       `${key} as key` as `${typeof key} as key`,
       eb.fn.countAll<number>().as('ratings'),
       sql<number>`sum(case when r.level > ${BAD_RATING_MAX_LEVEL} then 1 else 0 end)`.as('good'),
       eb.fn.sum<number>('r.level').as('level_sum'),
-      sql<number>`sum(case when r.level <= ${BAD_RATING_MAX_LEVEL} and f.resolved_at is null then 1 else 0 end)`.as('bad_open'),
+      // Not yet rectified: its case not handled (or sent back by a failed check), as the case desk says.
+      sql<number>`sum(case when r.level <= ${BAD_RATING_MAX_LEVEL} and c.handled_on_time is null then 1 else 0 end)`.as('bad_open'),
       ...SUB_SCORES.map((k) => sql<number | null>`avg(${subScore(db, k)})`.as(`score_${k}`)),
     ])
     .where('r.voided_at', 'is', null)

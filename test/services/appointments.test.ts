@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOverrides } from '../../src/domain/calendar/working-days.js';
@@ -97,6 +98,49 @@ describe.each(DIALECTS)('appointments (%s)', (kind) => {
     await cancelAppointment(ctx.handle.db, ctx.clock, (ok[0] as PromiseFulfilledResult<{ token: string }>).value.token);
     await book({ day: '2026-05-28', starts: '09:00' });
     await expect(book({ day: '2026-05-28', starts: '09:00' })).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('one phone, one booking a day at a point, even when its bookings arrive at once', async () => {
+    await setCapacity(4, '09:00', 20);
+    await setCapacity(4, '13:30', 20);
+    const same = '13600001111';
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 4 }, () => book({ day: '2026-05-28', starts: '09:00', phone: same })),
+      ...Array.from({ length: 4 }, () => book({ day: '2026-05-28', starts: '13:30', phone: same })),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'duplicate', details: { fields: [{ field: 'phone' }] } });
+    const rows = await ctx.handle.db.selectFrom('service_appointments').select('id').where('point_id', '=', point.id).where('day', '=', '2026-05-28').where('phone', '=', same).where('status', '=', 'booked').execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  // PostgreSQL only: there a second booking's check runs while the first's transaction is still open
+  // (SQLite runs one writer at a time, so the interleaving cannot happen). The first booking holds
+  // its transaction open; the second must wait for it, then be told the phone is booked.
+  it.runIf(kind === 'postgres')('one phone, one booking: a second booking waits for the first one\'s transaction, then is refused', async () => {
+    const db = ctx.handle.db;
+    const same = '13600002222';
+    let booked!: () => void;
+    let release!: () => void;
+    const firstBooked = new Promise<void>((r) => (booked = r));
+    const gate = new Promise<void>((r) => (release = r));
+    const first = db.transaction().execute(async (trx) => {
+      const out = await bookAppointment(trx, ctx.clock, { pointId: point.id, itemId, day: '2026-05-28', starts: '09:00', name: '李娜', phone: same });
+      booked();
+      await gate;
+      return out;
+    });
+    await firstBooked;
+    let settled = false;
+    const second = book({ day: '2026-05-28', starts: '13:30', phone: same }).finally(() => (settled = true));
+    second.catch(() => undefined);
+    // Until the second has either finished (the race lost) or is waiting on the first's lock.
+    const waiting = async () =>
+      (await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(db)).rows[0]!.n > 0;
+    while (!settled && !(await waiting())) await new Promise((r) => setTimeout(r, 10));
+    release();
+    await first;
+    await expect(second).rejects.toMatchObject({ code: 'duplicate', details: { fields: [{ field: 'phone' }] } });
   });
 
   it('never overbooks: concurrent bookings and cancellations, any capacity (property)', async () => {

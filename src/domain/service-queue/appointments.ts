@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../../db/index.js';
+import { type Db, isPostgres } from '../../db/index.js';
 import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { AppointmentStatus, ServiceAppointmentTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
@@ -118,6 +118,10 @@ export async function bookAppointment(db: Db, clock: Clock, raw: BookingInput) {
   if (session.capacity === 0) throw invalidField('starts', 'this session takes no bookings');
   const startAt = slotInstant(input.day, session.starts);
   if (startAt <= now) throw invalidField('starts', 'the session has begun');
+  // One booking per phone, point and day: on PostgreSQL two bookings with one phone at once would
+  // both pass the check below (read committed), so they queue on a lock of that phone, point and
+  // day until the first commits (SQLite runs one writer at a time).
+  if (isPostgres(db)) await sql`select pg_advisory_xact_lock(hashtext(${`booking:${point.id}:${input.day}:${input.phone}`}))`.execute(db);
   const mine = await activeBookingOf.first(db, point.id, input.day, input.phone);
   if (mine) throw new DomainError('duplicate', 'phone: already booked at this point on this day', { fields: [{ field: 'phone', reason: 'already booked at this point on this day' }] });
 

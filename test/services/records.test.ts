@@ -41,6 +41,8 @@ describe.each(DIALECTS)('service records (%s)', (kind) => {
     const fri = new Date('2026-05-29T02:00:00Z'); // Friday 10:00 in Shanghai
     expect((await dueAfterWorkingDays(db, fri, 3, hq)).toISOString()).toBe('2026-06-03T09:30:00.000Z');
     expect((await dueAfterWorkingDays(db, fri, 0, hq)).toISOString()).toBe('2026-05-29T09:30:00.000Z');
+    // 即办 at an evening session (18:00) is due by the end of that day, not late at acceptance.
+    expect((await dueAfterWorkingDays(db, new Date('2026-05-29T10:00:00Z'), 0, hq)).toISOString()).toBe('2026-05-29T15:59:59.999Z');
     await db.insertInto('calendar_overrides').values({ id: newId(), subdistrict_id: hq, date: '2026-06-01', kind: 'holiday', note: '测试假日', created_by: null, created_at: fri.toISOString(), updated_at: fri.toISOString() }).execute();
     expect((await dueAfterWorkingDays(db, fri, 3, hq)).toISOString()).toBe('2026-06-04T09:30:00.000Z');
     // The record takes it: a 3-working-day item accepted on Friday is due Thursday.
@@ -64,7 +66,11 @@ describe.each(DIALECTS)('service records (%s)', (kind) => {
         const dueDay = shanghaiDate(due);
         const overrides = await loadOverrides(db, from, dueDay, null);
         if (days === 0) {
+          // The same day, never before the acceptance: by 17:30, or by midnight after it.
           expect(dueDay).toBe(from);
+          expect(due.getTime()).toBeGreaterThanOrEqual(at.getTime());
+          const close = Date.parse(`${from}T17:30:00+08:00`);
+          expect(due.getTime()).toBe(at.getTime() <= close ? close : Date.parse(`${from}T23:59:59.999+08:00`));
           return;
         }
         expect(isWorkingDay(dueDay, overrides)).toBe(true);

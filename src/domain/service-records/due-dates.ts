@@ -9,8 +9,8 @@ const CLOSE_MS = OFFICE_PERIODS_MS[OFFICE_PERIODS_MS.length - 1]![1];
  * When a promised limit of `days` working days (承诺办结时限) runs out for a record accepted at
  * `acceptedAt`: the close of office on the `days`-th working day after the day of acceptance,
  * counted on the working-day calendar (holidays, make-up workdays and the subdistrict's
- * overrides). 即办 (0 days) is due at the close of the day it was accepted (or at acceptance,
- * when that is later).
+ * overrides). 即办 (0 days) is due at the close of the day it was accepted, or at the end of that
+ * day when it was accepted after the close.
  */
 export async function dueAfterWorkingDays(db: Db, acceptedAt: Date, days: number, subdistrictId: string | null): Promise<Date> {
   const date = shanghaiDate(acceptedAt);
@@ -25,7 +25,13 @@ export async function dueAfterWorkingDays(db: Db, acceptedAt: Date, days: number
  */
 export function dueWithOverrides(acceptedAt: Date, days: number, overrides: OverrideMap): Date {
   let date = shanghaiDate(acceptedAt);
-  if (days === 0) return new Date(Math.max(acceptedAt.getTime(), shanghaiMidnight(date) + CLOSE_MS));
+  if (days === 0) {
+    // 即办 is done the same day: by the close of office, or — accepted after it, at an evening or
+    // weekend session — by the end of that day (due at the moment of acceptance would make every
+    // such record late by construction).
+    const close = shanghaiMidnight(date) + CLOSE_MS;
+    return new Date(acceptedAt.getTime() <= close ? close : shanghaiMidnight(addDays(date, 1)) - 1);
+  }
   let left = days;
   for (let i = 0; i < 2000; i++) {
     date = addDays(date, 1);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../src/domain/calendar/office-hours.js';
 import { isWorkingDay, loadOverrides } from '../../src/domain/calendar/working-days.js';
+import { putOverride } from '../../src/domain/calendar/overrides.js';
 import { dueAfterWorkingDays } from '../../src/domain/service-records/due-dates.js';
 import { isResidentIdNumber, maskIdNumber, withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { issueTicket } from '../../src/domain/service-queue/tickets.js';
@@ -53,6 +54,27 @@ describe.each(DIALECTS)('service records (%s)', (kind) => {
     ctx.clock.set(fri);
     const out = await db.transaction().execute((trx) => createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: item.id, applicant: { name: '王芳', idNumber: ID, phone: null }, materials: allReceived(item.materials) }));
     expect(out.record.dueAt).toBe('2026-06-04T09:30:00.000Z');
+    ctx.clock.set('2026-05-26T02:30:00Z');
+  });
+
+  it('a holiday entered while a record is open moves its due time, as it moves a case\'s', async () => {
+    const db = ctx.handle.db;
+    const operator = await actorOf(ctx, 'admin');
+    const cadre = await actorOf(ctx, 'cadre01');
+    const item = await db.selectFrom('service_item_versions').select(['item_id as id', 'materials']).where('promised_limit_days', '=', 3).where('version', '=', 1).executeTakeFirstOrThrow();
+    const point = await pointByCode(ctx, 'YW008-CW01');
+    ctx.clock.set('2026-07-07T02:00:00Z'); // Tuesday 10:00 in Shanghai
+    const out = await db.transaction().execute((trx) => createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: item.id, applicant: { name: '王芳', idNumber: ID, phone: null }, materials: allReceived(item.materials) }));
+    expect(out.record.dueAt).toBe('2026-07-10T09:30:00.000Z'); // Friday 17:30
+    const put = await putOverride(db, ctx.clock, operator, { date: '2026-07-08', kind: 'holiday', note: '测试假日', subdistrictId: operator.subdistrictId });
+    expect(put.retimed.records).toBeGreaterThanOrEqual(1);
+    const moved = await db.selectFrom('service_records').select('due_at').where('id', '=', out.record.id).executeTakeFirstOrThrow();
+    expect(moved.due_at).toBe('2026-07-13T09:30:00.000Z'); // Monday 17:30: one working day more
+    // A decided record keeps its figures.
+    await db.updateTable('service_records').set({ decided_at: ctx.clock.now().toISOString() }).where('id', '=', out.record.id).execute();
+    const again = await putOverride(db, ctx.clock, operator, { date: '2026-07-09', kind: 'holiday', note: '测试假日', subdistrictId: operator.subdistrictId });
+    expect((await db.selectFrom('service_records').select('due_at').where('id', '=', out.record.id).executeTakeFirstOrThrow()).due_at).toBe('2026-07-13T09:30:00.000Z');
+    expect(again.retimed).toHaveProperty('records');
     ctx.clock.set('2026-05-26T02:30:00Z');
   });
 

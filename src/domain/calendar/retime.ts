@@ -8,6 +8,7 @@ import { remindAtFor } from '../cases/stage-deadlines.js';
 import type { Clock } from '../shared/clock.js';
 import { computeDueAt, remainingLimitMs } from './deadlines.js';
 import { shanghaiMidnight } from './office-hours.js';
+import { dueAfterWorkingDays } from '../service-records/due-dates.js';
 
 /**
  * Running deadlines follow the calendar (DOMAIN.md §4): when working days change, every open stage
@@ -31,6 +32,8 @@ export interface RetimeSummary {
   moved: number;
   /** The first moved cases, by their old due time */
   cases: MovedCase[];
+  /** Open service records whose promised limit (办结时限) moved with the calendar */
+  records: number;
 }
 
 const SHOWN = 200;
@@ -40,14 +43,21 @@ interface Pending {
   leftMs: number;
 }
 
+/** What `measure` found, for `apply`: the open case stages, and from when open service records may move. */
+export interface Measured {
+  cases: Pending[];
+  recordsFrom: string | null;
+  subdistrictId: string | null;
+}
+
 /**
  * Call inside the transaction that changes the calendar, in two steps: `measure` before the
  * overrides are written (what is left on the old calendar), then `apply` after (re-time on the
  * new one). `subdistrictId` null = a global change (every subdistrict without its own override
  * on those days is affected; the limit is computed with each case's own overrides either way).
  */
-export async function measureOpenDeadlines(trx: Db, clock: Clock, changedDates: string[], subdistrictId: string | null): Promise<Pending[]> {
-  if (!changedDates.length) return [];
+export async function measureOpenDeadlines(trx: Db, clock: Clock, changedDates: string[], subdistrictId: string | null): Promise<Measured> {
+  if (!changedDates.length) return { cases: [], recordsFrom: null, subdistrictId };
   const now = clock.now();
   const first = [...changedDates].sort()[0]!;
   const from = new Date(Math.max(now.getTime(), shanghaiMidnight(first))).toISOString();
@@ -69,12 +79,13 @@ export async function measureOpenDeadlines(trx: Db, clock: Clock, changedDates: 
     const leftMs = await remainingLimitMs(trx, now, new Date(c.stage_due_at as string), 'working', { subdistrictId: c.subdistrict_id });
     out.push({ c, leftMs });
   }
-  return out;
+  return { cases: out, recordsFrom: from, subdistrictId };
 }
 
-export async function applyOpenDeadlines(trx: Db, clock: Clock, pending: Pending[], reason: string): Promise<RetimeSummary> {
+export async function applyOpenDeadlines(trx: Db, clock: Clock, measured: Measured, reason: string): Promise<RetimeSummary> {
   const now = clock.now();
   const moved: MovedCase[] = [];
+  const pending = measured.cases;
   for (const { c, leftMs } of pending) {
     const before = c.stage_due_at as string;
     const due = (await computeDueAt(trx, now, leftMs / 3600_000, 'working', { subdistrictId: c.subdistrict_id })).toISOString();
@@ -94,5 +105,29 @@ export async function applyOpenDeadlines(trx: Db, clock: Clock, pending: Pending
     });
     moved.push({ caseId: c.id, number: c.number, subdistrictId: c.subdistrict_id, status: c.status, dueBefore: before, dueAfter: due });
   }
-  return { examined: pending.length, moved: moved.length, cases: moved.slice(0, SHOWN) };
+  const records = measured.recordsFrom ? await retimeOpenRecords(trx, now, measured.recordsFrom, measured.subdistrictId) : 0;
+  return { examined: pending.length, moved: moved.length, cases: moved.slice(0, SHOWN), records };
+}
+
+/**
+ * Open service records (not decided) whose promised limit runs past `from`: their due time is the
+ * rule's again on the new calendar (n working days after the day of acceptance, in the guide
+ * version the record keeps), so a holiday entered now gives them their day.
+ */
+async function retimeOpenRecords(trx: Db, now: Date, from: string, subdistrictId: string | null): Promise<number> {
+  let q = trx
+    .selectFrom('service_records as r')
+    .innerJoin('service_item_versions as v', 'v.id', 'r.item_version_id')
+    .select(['r.id', 'r.subdistrict_id', 'r.accepted_at', 'r.due_at', 'v.promised_limit_days'])
+    .where('r.decided_at', 'is', null)
+    .where(instantCompare(trx, 'r.due_at', '>', from));
+  if (subdistrictId) q = q.where('r.subdistrict_id', '=', subdistrictId);
+  let n = 0;
+  for (const r of await q.execute()) {
+    const due = (await dueAfterWorkingDays(trx, new Date(r.accepted_at), r.promised_limit_days, r.subdistrict_id)).toISOString();
+    if (Date.parse(due) === Date.parse(r.due_at)) continue;
+    await trx.updateTable('service_records').set({ due_at: due, updated_at: now.toISOString() }).where('id', '=', r.id).execute();
+    n++;
+  }
+  return n;
 }

@@ -229,13 +229,15 @@ describe.each(DIALECTS)('appointments (%s)', (kind) => {
     const id = (await db.selectFrom('service_appointments').select('id').where('code', '=', late.appointment.code).executeTakeFirstOrThrow()).id;
     ctx.clock.set('2026-05-26T05:44:00Z'); // 13:44, 14 minutes after the slot began
     expect(await markNoShows(db, ctx.clock)).toBe(0);
-    ctx.clock.set('2026-05-26T05:45:00Z'); // the default grace of 15 minutes has passed
+    ctx.clock.set('2026-05-26T05:45:00Z'); // the last instant of the default grace of 15 minutes: the window may still check in
+    expect(await markNoShows(db, ctx.clock)).toBe(0);
+    ctx.clock.set('2026-05-26T05:45:01Z'); // the grace has passed
     const job = serviceNoShowsPoller({ db, config: ctx.deps.config, clock: ctx.clock, logger: { error: () => {} } });
     expect(await job.runOnce()).toBeGreaterThanOrEqual(1);
     const lease = await db.selectFrom('job_leases').select(['name']).where('name', '=', 'service-no-shows').executeTakeFirst();
     expect(lease).toBeDefined();
     const row = await db.selectFrom('service_appointments').select(['status', 'no_show_at']).where('id', '=', id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: 'no_show', no_show_at: '2026-05-26T05:45:00.000Z' });
+    expect(row).toMatchObject({ status: 'no_show', no_show_at: '2026-05-26T05:45:01.000Z' });
     const cadreActor = await actorOf(ctx, 'cadre01');
     await expect(db.transaction().execute((trx) => checkIn(trx, ctx.clock, cadreActor, id))).rejects.toMatchObject({ code: 'transition_not_allowed' });
     // A subdistrict's own grace: 30 minutes.
@@ -244,7 +246,7 @@ describe.each(DIALECTS)('appointments (%s)', (kind) => {
     await db.insertInto('service_settings').values({ subdistrict_id: point.subdistrict_id, bad_rating_days: 5, rating_window_days: 7, no_show_grace_minutes: 30, updated_at: '2026-05-26T02:30:00Z' }).execute();
     ctx.clock.set('2026-05-26T05:50:00Z');
     expect(await markNoShows(db, ctx.clock)).toBe(0);
-    ctx.clock.set('2026-05-26T06:00:00Z');
+    ctx.clock.set('2026-05-26T06:00:01Z');
     expect(await markNoShows(db, ctx.clock)).toBe(1);
     expect((await db.selectFrom('service_appointments').select('status').where('code', '=', later.appointment.code).executeTakeFirstOrThrow()).status).toBe('no_show');
     await db.deleteFrom('service_settings').where('subdistrict_id', '=', point.subdistrict_id).execute();

@@ -28,7 +28,8 @@ export async function markNoShows(db: Db, clock: Clock, opts: { lease?: UnderLea
       .execute();
     const grace = new Map<string, number>();
     for (const sub of new Set(due.map((a) => a.subdistrict_id))) grace.set(sub, (await serviceSettings(trx, sub)).noShowGraceMinutes * 60_000);
-    const marked = due.filter((a) => Date.parse(a.slot_start_at) + grace.get(a.subdistrict_id)! <= now.getTime());
+    // Strictly after the grace: at its last instant the window may still check the citizen in.
+    const marked = due.filter((a) => Date.parse(a.slot_start_at) + grace.get(a.subdistrict_id)! < now.getTime());
     const ids = marked.map((a) => a.id);
     let n = 0;
     for (let i = 0; i < ids.length; i += 500) {

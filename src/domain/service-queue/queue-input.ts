@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { CalendarDay } from '../calendar/day-schema.js';
 
 const id = z.string().min(1).max(64);
-export const Day = CalendarDay;
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 /** A mainland mobile number: 11 digits starting 13–19 (spaces and dashes people type are dropped). */
 export const MobilePhone = z
@@ -14,7 +13,7 @@ export const MobilePhone = z
 export const BookingInput = z.strictObject({
   pointId: id,
   itemId: id,
-  day: Day,
+  day: CalendarDay,
   starts: HHMM,
   phone: MobilePhone,
   name: z.string().trim().min(1).max(40),

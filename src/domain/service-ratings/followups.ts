@@ -71,7 +71,8 @@ export async function resolveBadRating(db: Db, clock: Clock, actor: Actor, ratin
   const prefix = input.resolution === 'rectify' ? '整改' : '解释说明';
   const c = await transitionCase(db, clock, actor, f.case_id, { action: 'handle', version: input.version, note: `${prefix}：${input.note}`, photoIds: input.photoIds });
   const at = clock.now().toISOString();
-  await update(db, f.id, { resolution: input.resolution, resolved_at: at, on_time: at <= f.due_at && f.callback_at <= f.due_at ? 1 : 0 }, at);
+  // Whether it was on time is the case's (followedUpOnTime): extensions, holds and failed checks move it.
+  await update(db, f.id, { resolution: input.resolution, resolved_at: at }, at);
   await announceRating(db, ratingId);
   return { case: c, followup: await followupOf(db, actor, ratingId) };
 }
@@ -143,7 +144,7 @@ export async function followupOf(db: Db, actor: Actor, ratingId: string) {
  * A 差评 is followed up on time when its case was handled by the case's handling deadline (as it
  * stands: extended, held or re-timed by a calendar change) and the rater was called back by then.
  */
-function followedUpOnTime(f: { handled_on_time: number | null; callback_at: string | null; handle_due_at: string | null }): boolean {
+export function followedUpOnTime(f: { handled_on_time: number | null; callback_at: string | null; handle_due_at: string | null }): boolean {
   return f.handled_on_time === 1 && f.callback_at !== null && (f.handle_due_at === null || f.callback_at <= f.handle_due_at);
 }
 

@@ -1,4 +1,5 @@
 import { type Db, isUniqueViolation } from '../../db/index.js';
+import { followedUpOnTime } from './followups.js';
 import type { ServiceRatingTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
@@ -117,8 +118,8 @@ export async function listRatings(
       'service_ratings.id', 'service_ratings.record_id as recordId', 'service_ratings.point_id as pointId', 'service_ratings.item_id as itemId',
       'service_ratings.staff_id as staffId', 'service_ratings.level', 'service_ratings.scores', 'service_ratings.comment', 'service_ratings.named',
       'service_ratings.channel', 'service_ratings.rated_at as ratedAt', 'service_ratings.voided_at as voidedAt', 'service_ratings.case_id as caseId',
-      'cases.number as caseNumber', 'cases.status as caseStatus', 'f.due_at as dueAt', 'f.callback_at as callbackAt', 'f.resolution',
-      'f.on_time as onTime', 'f.appeal_at as appealAt', 'f.appeal_upheld as appealUpheld', 'f.feedback',
+      'cases.number as caseNumber', 'cases.status as caseStatus', 'f.due_at', 'cases.handle_due_at', 'cases.handled_on_time', 'f.callback_at as callbackAt', 'f.resolution',
+      'f.appeal_at as appealAt', 'f.appeal_upheld as appealUpheld', 'f.feedback',
     ])
     .where(scopeCondition(actor, 'service_ratings.subdistrict_id', 'service_ratings.committee_id'));
   if (f.pointId) q = q.where('service_ratings.point_id', '=', f.pointId);
@@ -128,8 +129,11 @@ export async function listRatings(
   const { page: shown, nextCursor } = await readKeysetPage(
     q, { keys: ['service_ratings.rated_at', 'service_ratings.id'], kinds: ['string', 'string'], order: 'desc' }, { after: page.after, limit }, (r) => [r.ratedAt, r.id],
   );
-  const items = shown.map((r) => ({
-    ...r, scores: JSON.parse(r.scores), named: r.named === 1, onTime: r.onTime === null ? null : r.onTime === 1, appealUpheld: r.appealUpheld === null ? null : r.appealUpheld === 1,
+  // Deadline and on-time are the case's, as on the follow-up (followupOf).
+  const items = shown.map(({ due_at, handle_due_at, handled_on_time, ...r }) => ({
+    ...r, dueAt: r.caseId ? (handle_due_at ?? due_at) : null, scores: JSON.parse(r.scores), named: r.named === 1,
+    onTime: handled_on_time === null || due_at === null ? null : followedUpOnTime({ handled_on_time, callback_at: r.callbackAt, handle_due_at }),
+    appealUpheld: r.appealUpheld === null ? null : r.appealUpheld === 1,
   }));
   return { items, nextCursor };
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { APPOINTMENT_STATUSES, TICKET_STATUSES } from '../../db/schema.js';
 import { APPOINTMENTS_PAGE_DEFAULT, APPOINTMENTS_PAGE_MAX, checkIn, listAppointments } from '../../domain/service-queue/appointments.js';
-import { CallNextInput, Day, FinishInput, WalkInInput } from '../../domain/service-queue/queue-input.js';
+import { CalendarDay } from '../../domain/calendar/day-schema.js';
+import { CallNextInput, FinishInput, WalkInInput } from '../../domain/service-queue/queue-input.js';
 import { callNext, issueWalkIn, listTickets, stepTicket, TICKETS_PAGE_DEFAULT, TICKETS_PAGE_MAX } from '../../domain/service-queue/tickets.js';
 import { FIGURES_PAGE_DEFAULT, FIGURES_PAGE_MAX, waitingFigures } from '../../domain/service-queue/waiting-figures.js';
 import { def } from '../route.js';
@@ -14,7 +15,7 @@ export const appointments = def({
   schema: {
     tags, summary: 'Appointments of a day (default today) in my scope, in slot order, in pages (after → nextCursor); or the one with a booking code',
     querystring: z.strictObject({
-      pointId: Id.optional(), day: Day.optional(), status: z.enum(APPOINTMENT_STATUSES).optional(),
+      pointId: Id.optional(), day: CalendarDay.optional(), status: z.enum(APPOINTMENT_STATUSES).optional(),
       code: z.string().trim().regex(/^[A-Za-z0-9]{4,12}$/, 'not a booking code').optional(),
       ...pageQuery(APPOINTMENTS_PAGE_MAX, APPOINTMENTS_PAGE_DEFAULT),
     }),
@@ -34,7 +35,7 @@ export const tickets = def({
     summary: 'Queue tickets of a day (default today) in my scope, in pages by point and order of issue (after → nextCursor): '
       + 'the waiting ones in the order they will be called, then the others',
     querystring: z.strictObject({
-      pointId: Id.optional(), day: Day.optional(), status: z.enum(TICKET_STATUSES).optional(),
+      pointId: Id.optional(), day: CalendarDay.optional(), status: z.enum(TICKET_STATUSES).optional(),
       ...pageQuery(TICKETS_PAGE_MAX, TICKETS_PAGE_DEFAULT),
     }),
   },
@@ -71,7 +72,7 @@ export const figures = def({
   schema: {
     tags, summary: 'Waiting (called − issued) and service (finished − started) times per point, item and day: median, p90, counts; paged by point (`limit` points after the point `after`, `nextCursor` while more follow)',
     querystring: z.strictObject({
-      from: Day.optional(), to: Day.optional(), pointId: Id.optional(), itemId: Id.optional(), subdistrictId: Id.optional(),
+      from: CalendarDay.optional(), to: CalendarDay.optional(), pointId: Id.optional(), itemId: Id.optional(), subdistrictId: Id.optional(),
       after: Id.optional(), limit: z.coerce.number().int().min(1).max(FIGURES_PAGE_MAX).default(FIGURES_PAGE_DEFAULT),
     }),
   },

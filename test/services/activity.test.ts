@@ -153,6 +153,8 @@ describe.each(DIALECTS)('front-office activity generator (%s)', (kind) => {
       if (c!.status === 'closed') expect(f.resolution).not.toBeNull();
       if (f.feedback) expect(c!.status).toBe('closed');
       if (b.voided_at) expect(f.appeal_upheld).toBe(1);
+      // A 差评 voided on appeal leaves no case running; a rejected or pending appeal does.
+      expect(c!.status === 'cancelled').toBe(b.voided_at !== null);
     }
     expect(totals.closed).toBeGreaterThan(0);
     expect(totals.feedback).toBeGreaterThan(0);

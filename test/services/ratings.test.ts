@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transitionCase } from '../../src/domain/cases/transition-case.js';
+import { verifyChain } from '../../src/domain/cases/verify-chain.js';
 import { badRatingKpi } from '../../src/domain/service-ratings/followups.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { createRecord, stepRecord } from '../../src/domain/service-records/records.js';
@@ -99,6 +100,16 @@ describe.each(DIALECTS)('好差评 closing the loop (%s)', (kind) => {
     expect(decided.json()).toMatchObject({ appealUpheld: true });
     const r = await ctx.handle.db.selectFrom('service_ratings').select('voided_at').where('id', '=', bad.id).executeTakeFirstOrThrow();
     expect(r.voided_at).not.toBeNull();
+    // The voided 差评 leaves no case running overdue: it is cancelled (注销) by the reviewer, on the hash chain.
+    const c = await ctx.handle.db.selectFrom('cases').select(['status', 'cancelled_at', 'handle_due_at', 'stage_due_at', 'subdistrict_id']).where('id', '=', bad.caseId).executeTakeFirstOrThrow();
+    expect(c).toMatchObject({ status: 'cancelled', cancelled_at: r.voided_at, stage_due_at: null });
+    const last = await ctx.handle.db.selectFrom('case_events').select(['action', 'to_status', 'actor_role', 'note']).where('case_id', '=', bad.caseId).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(last).toMatchObject({ action: 'appeal_upheld', to_status: 'cancelled', actor_role: 'operator', note: '申诉复核成立，差评作废：核实监控，申诉成立' });
+    expect((await verifyChain(ctx.handle.db, c.subdistrict_id)).ok).toBe(true);
+    // Nothing is left for the rater to judge.
+    const fb = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${bad.feedbackToken}/feedback`, payload: { feedback: 'unsatisfied' } });
+    expect(fb.statusCode).toBe(409);
+    expect(fb.json().error.details.fields[0]).toEqual({ field: 'token', reason: 'voided on appeal' });
     // Voiding changes public figures and the ranking: the decision is in the audit log, with its reason.
     const audit = await ctx.handle.db.selectFrom('audit_log').selectAll().where('action', '=', 'service_rating.appeal_decision').where('entity_id', '=', bad.id).execute();
     expect(audit).toHaveLength(1);

@@ -21,6 +21,8 @@ const OTHER: Record<string, EventLabel> = {
   // The reporter's answer on the public tracking page (a contest is a reopen by the public).
   public_confirm: { kind: 'case', zh: '市民确认整改到位', en: 'Reporter confirmed the fix' },
   // A self-service terminal that reported again after its outage (service-terminals/health.ts).
+  // A 差评 voided on appeal by a second person (service-ratings/followups.ts): its case is cancelled.
+  appeal_upheld: { kind: 'case', zh: '申诉复核成立，差评作废，注销', en: 'Appeal upheld: rating voided, case cancelled' },
   terminal_recovered: { kind: 'system', zh: '终端恢复正常，自动结案', en: 'Terminal back in service: closed automatically' },
 };
 

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/index.js';
 import type { EventActor } from '../cases/events.js';
-import { closeCaseOutsideDesk } from '../cases/system-close.js';
+import { endCaseOutsideDesk } from '../cases/system-close.js';
 import type { Clock } from '../shared/clock.js';
 
 /**
@@ -11,5 +11,5 @@ import type { Clock } from '../shared/clock.js';
  */
 export async function closeLinkedCase(trx: Db, clock: Clock, caseId: string, actor: EventActor, outcome: 'rectified' | 'paid') {
   const reason = outcome === 'rectified' ? '执法复查已整改，结案' : '行政处罚罚款已缴纳，结案';
-  return closeCaseOutsideDesk(trx, clock, caseId, { actor, action: 'enforcement_close', reason });
+  return endCaseOutsideDesk(trx, clock, caseId, { actor, action: 'enforcement_close', reason });
 }

@@ -93,7 +93,11 @@ export async function runBadRatingLoops(
       const admin = await actor(o.adminId!);
       await db.transaction().execute((trx) => decideAppeal(trx, clock, admin, ratingId, { upheld: true, note: '经调取窗口记录并回访核实，申诉成立' }));
       totals.appealed++;
+      // Voided: its case is cancelled, nothing is left to rectify or judge.
+      continue;
     }
+    // Some ask for what has no legal basis: explained (解释说明) rather than rectified.
+    const explain = r.chance(0.15);
     // One in eight is put right only after its deadline (the KPI shows it).
     const slow = r.chance(0.125);
     t += slow ? r.int(6, 9) * 24 * HOUR : r.int(3, 40) * HOUR;
@@ -102,7 +106,7 @@ export async function runBadRatingLoops(
     const c = await db.selectFrom('cases').select('version').where('id', '=', caseId).executeTakeFirstOrThrow();
     const res = await db.transaction().execute((trx) =>
       resolveBadRating(trx, clock, staff, ratingId, {
-        version: c.version, resolution: appeal ? 'explain' : 'rectify', note: appeal ? r.pick(EXPLAIN) : r.pick(RECTIFY), photoIds: [photo.id],
+        version: c.version, resolution: explain ? 'explain' : 'rectify', note: explain ? r.pick(EXPLAIN) : r.pick(RECTIFY), photoIds: [photo.id],
       }),
     );
     totals.resolved++;

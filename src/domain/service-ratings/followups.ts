@@ -5,6 +5,8 @@ import { assertCan } from '../auth/permissions.js';
 import { assertSeesCommittee, scopeCondition } from '../auth/scope.js';
 import { parseInput } from '../cases/case-input.js';
 import { transitionCase } from '../cases/transition-case.js';
+import { eventActor } from '../cases/events.js';
+import { endCaseOutsideDesk } from '../cases/system-close.js';
 import { hashToken } from '../service-records/records.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
@@ -104,6 +106,10 @@ export async function decideAppeal(db: Db, clock: Clock, actor: Actor, ratingId:
   await updateOnce(db, f.id, 'appeal_decided_at', { appeal_decided_by: actor.userId, appeal_decided_at: at, appeal_upheld: input.upheld ? 1 : 0 }, at, decided);
   if (input.upheld) {
     await db.updateTable('service_ratings').set({ voided_at: at }).where('id', '=', ratingId).execute();
+    // The 差评 should never have been one: its case is cancelled (注销), not left to run overdue,
+    // with the decision on the hash chain. A case already closed keeps its history.
+    const reason = input.note ? `申诉复核成立，差评作废：${input.note}` : '申诉复核成立，差评作废';
+    await endCaseOutsideDesk(db, clock, f.case_id, { actor: eventActor(actor), action: 'appeal_upheld', reason, to: 'cancelled' });
     await announceRating(db, ratingId);
   }
   return followupOf(db, actor, ratingId);
@@ -115,10 +121,12 @@ export async function submitFeedback(db: Db, clock: Clock, token: string, raw: z
   const f = await db
     .selectFrom('service_rating_followups as f')
     .innerJoin('cases as c', 'c.id', 'f.case_id')
-    .select(['f.id', 'f.feedback', 'c.status'])
+    .innerJoin('service_ratings as r', 'r.id', 'f.rating_id')
+    .select(['f.id', 'f.feedback', 'c.status', 'r.voided_at'])
     .where('f.feedback_token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (!f) throw notFound('Feedback link');
+  if (f.voided_at) throw new DomainError('conflict', 'The rating was voided on appeal; there is nothing to judge', { fields: [{ field: 'token', reason: 'voided on appeal' }] });
   if (f.status !== 'closed') throw new DomainError('transition_not_allowed', 'The follow-up is not finished yet; you will be able to judge it once it is', { fields: [{ field: 'token', reason: 'not closed yet' }] });
   const given = () => new DomainError('duplicate', 'Feedback was already given', { fields: [{ field: 'token', reason: 'already given' }] });
   if (f.feedback) throw given();

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { OutageReason } from '../../db/schema.js';
 import { SYSTEM_ACTOR } from '../cases/events.js';
-import { closeCaseOutsideDesk } from '../cases/system-close.js';
+import { endCaseOutsideDesk } from '../cases/system-close.js';
 import { assertUnderLease, type UnderLease } from '../jobs/lease.js';
 import { parseInput } from '../cases/case-input.js';
 import { hashToken } from '../service-records/records.js';
@@ -85,7 +85,7 @@ export async function recordHeartbeat(trx: Db, clock: Clock, token: string, raw:
   if (open) {
     await trx.updateTable('service_terminal_outages').set({ ended_at: at, open_point_id: null }).where('id', '=', open.id).execute();
     if (open.case_id) {
-      const ev = await closeCaseOutsideDesk(trx, clock, open.case_id, { actor: SYSTEM_ACTOR, action: 'terminal_recovered', reason: RECOVERED_REASON });
+      const ev = await endCaseOutsideDesk(trx, clock, open.case_id, { actor: SYSTEM_ACTOR, action: 'terminal_recovered', reason: RECOVERED_REASON });
       if (ev) closedCaseId = open.case_id;
     }
   }

@@ -27,6 +27,7 @@ export const SERVICE_REASONS_ZH: Pattern[] = [
   [/^second person required$/, '申诉须由另一人复核'],
   [/^not closed yet$/, '整改尚未完成，完成后可评价'],
   [/^already given$/, '已评价过整改结果'],
+  [/^voided on appeal$/, '该差评经申诉复核已作废，无需评价整改结果'],
   [/^rating window closed$/, '评价期限已过'],
   [/^not a ticket of this point$/, '不是本服务点的排队号'],
   [/^the ticket already has its record$/, '该排队号已有办件'],

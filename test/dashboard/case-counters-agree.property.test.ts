@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.js';
 import { sweepCaseDeadlines } from '../../src/domain/cases/deadline-sweep.js';
+import { SYSTEM_ACTOR } from '../../src/domain/cases/events.js';
+import { endCaseOutsideDesk } from '../../src/domain/cases/system-close.js';
 import { foldPendingEvents } from '../../src/domain/dashboard/fold-events.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type CaseFixture, caseFixture } from '../cases/fixtures.js';
@@ -14,12 +16,21 @@ import { randomAction } from '../cases/random-action.js';
 type Cmd =
   | { kind: 'report' }
   | { kind: 'act'; pick: number; choice: number; unit: 0 | 1 }
-  | { kind: 'tick'; hours: number };
+  | { kind: 'tick'; hours: number }
+  | { kind: 'end'; pick: number; how: 0 | 1 | 2 };
+
+/** Endings outside the desk's steps (cases/system-close.ts), each with its own event. */
+const ENDINGS = [
+  { action: 'terminal_recovered', to: 'closed' },
+  { action: 'enforcement_close', to: 'closed' },
+  { action: 'appeal_upheld', to: 'cancelled' },
+] as const;
 
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('report' as const) }) },
   { weight: 12, arbitrary: fc.record({ kind: fc.constant('act' as const), pick: fc.nat(), choice: fc.nat(), unit: fc.constantFrom(0 as const, 1 as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), hours: fc.integer({ min: 1, max: 60 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('end' as const), pick: fc.nat(), how: fc.constantFrom(0 as const, 1 as const, 2 as const) }) },
 );
 
 async function rollupTotals(db: Db, sub: string) {
@@ -85,6 +96,12 @@ for (const dialect of DIALECTS) {
             } else if (k.kind === 'tick') {
               clock.advance(k.hours * 3600_000);
               await sweepCaseDeadlines(db, clock);
+            } else if (k.kind === 'end') {
+              if (!ids.length) continue;
+              const id = ids[ids.length - 1 - (k.pick % Math.min(3, ids.length))]!;
+              const { action, to } = ENDINGS[k.how];
+              const ev = await db.transaction().execute((trx) => endCaseOutsideDesk(trx, clock, id, { actor: SYSTEM_ACTOR, action, reason: 'ended outside the desk', to }));
+              if (ev) seen.add(action);
             } else if (ids.length) {
               // Mostly the latest few cases, so that walks go deep (rework after rework, reopen after close).
               const id = ids[ids.length - 1 - (k.pick % Math.min(3, ids.length))]!;
@@ -104,7 +121,7 @@ for (const dialect of DIALECTS) {
         { numRuns: dialect === 'sqlite' ? 30 : 20, seed: Number(process.env.FC_SEED ?? 20261204) }, // fixed: CI fails on a change, not a draw; FC_SEED=<n> explores
       );
       // The walks reached the paths the rules are about.
-      for (const action of ['handle', 'check_fail', 'redispatch', 'reopen', 'cancel']) expect(seen).toContain(action);
+      for (const action of ['handle', 'check_fail', 'redispatch', 'reopen', 'cancel', ...ENDINGS.map((x) => x.action)]) expect(seen).toContain(action);
       expect(seen.size).toBeGreaterThanOrEqual(10);
     }, 300_000);
   });

@@ -137,6 +137,8 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
       d.filed = 1;
       break;
     case 'cancel':
+    // A 差评 voided on appeal: its case is cancelled by the reviewer (cases/system-close.ts).
+    case 'appeal_upheld':
       d.cancelled = 1;
       // Cancelled cases are out of 应结案 (a reopened case handled before can be cancelled).
       uncountHandling();
@@ -180,9 +182,11 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
       countDueClosed(d.closed_on_time === 1);
       break;
     case 'enforcement_close':
-      // 流转结案 after the enforcement ladder: closed, not counted on time (cases.closed_on_time stays unset).
+    // A self-service terminal back in service closes its maintenance case (service-terminals/health.ts).
+    case 'terminal_recovered':
+      // Closed outside the desk's check: not counted on time (cases.closed_on_time stays unset).
       closing(attrs, e.at, d);
-      d.enforcement_closed = 1;
+      if (e.action === 'enforcement_close') d.enforcement_closed = 1; // 流转结案 after the enforcement ladder
       countDueClosed(false);
       break;
     case 'check_fail':

@@ -44,11 +44,12 @@ async function rollupTotals(db: Db, sub: string) {
 
 async function caseTotals(db: Db, sub: string) {
   // What each case row says: its counters, and whether it has a handling that counts (not a self-resolved
-  // case, not cancelled or merged) and whether it is closed after one.
+  // case, not cancelled or merged), whether that case was reworked, and whether it is closed after one.
   const r = await sql<Record<string, number>>`
     select
       coalesce(sum(case when handled_at is not null and source <> 'self_resolved' then 1 else 0 end), 0) as handled,
-      coalesce(sum(rework_count), 0) as rework, coalesce(sum(redispatch_count), 0) as redispatched,
+      coalesce(sum(case when handled_at is not null and source <> 'self_resolved' and rework_count > 0 then 1 else 0 end), 0) as rework,
+      coalesce(sum(redispatch_count), 0) as redispatched,
       coalesce(sum(reopen_count), 0) as reopened, coalesce(sum(extension_count), 0) as extensions, coalesce(sum(overdue_count), 0) as overdue,
       coalesce(sum(case when status = 'closed' and handled_at is not null and source <> 'self_resolved' then 1 else 0 end), 0) as due_closed,
       coalesce(sum(case when status = 'closed' and handled_at is not null and source <> 'self_resolved' and closed_on_time = 1 then 1 else 0 end), 0) as due_closed_on_time
@@ -111,6 +112,11 @@ for (const dialect of DIALECTS) {
           }
           while ((await foldPendingEvents(db, clock)).length);
           expect(await rollupTotals(db, f.hq)).toEqual(await caseTotals(db, f.hq));
+          // 返工率 and 结案率 are shares of the handled cases in every period and unit: never above 100 %.
+          for (const t of ['case_rollups_subdistrict_daily', 'case_rollups_unit_daily', 'case_rollups_committee_daily', 'case_rollups_hourly'] as const) {
+            const over = await db.selectFrom(t).selectAll().where((eb) => eb.or([eb('rework', '>', eb.ref('handled')), eb('due_closed', '>', eb.ref('handled'))])).execute();
+            expect(over, t).toEqual([]);
+          }
           const { a, b, pending } = await unitAgreement(db, f.hq);
           // Cases handled or closed are credited to the unit that holds them; the rest (waiting on
           // another unit after 改派 or a reopen) are credited somewhere, once.

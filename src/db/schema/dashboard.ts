@@ -28,5 +28,6 @@ export interface CaseRollupStateTable {
   failed_unit_id: string | null; handled_on_time: number; overdue_ever: number;
   handled_at: string | null; due_closed_at: string | null; due_closed_on_time: number;
   handled_unit_id: string | null; handled_counted_on_time: number;
+  reworked: number; handled_counted_rework: number;
 }
 export interface DashboardSettingsTable { subdistrict_id: string; weights: string; updated_at: string }

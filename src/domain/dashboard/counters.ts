@@ -67,11 +67,16 @@ export interface FoldState {
   /** Where `due_closed` was counted (undone by a reopen), and whether on time. */
   due_closed_at: string | null;
   due_closed_on_time: number;
+  /** The case was sent back by a failed check and handled again by the same unit (返工), at least once. */
+  reworked: number;
+  /** Whether the counted handling carries the case's `rework` (taken back and moved with it). */
+  handled_counted_rework: number;
 }
 
 export const initialState = (): FoldState => ({
   unit_id: '', handle_due_at: null, check_due_at: null, failed_unit_id: null, handled_on_time: 0, overdue_ever: 0,
   handled_at: null, handled_unit_id: null, handled_counted_on_time: 0, due_closed_at: null, due_closed_on_time: 0,
+  reworked: 0, handled_counted_rework: 0,
 });
 
 export interface FoldResult {
@@ -110,17 +115,20 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
   const dated: FoldResult['dated'] = [];
   const countDueClosed = (onTime: boolean) => {
     if (!s.handled_at) return;
-    dated.push({ at: s.handled_at, delta: { due_closed: 1, ...(onTime ? { due_closed_on_time: 1 } : {}) } });
+    // On the unit credited with the handling, so a unit's closed are among its own due.
+    dated.push({ at: s.handled_at, unitId: s.handled_unit_id ?? '', delta: { due_closed: 1, ...(onTime ? { due_closed_on_time: 1 } : {}) } });
     s.due_closed_at = s.handled_at;
     s.due_closed_on_time = onTime ? 1 : 0;
   };
   /** Takes the counted handling back from the day and unit it was counted on. */
   const uncountHandling = () => {
     if (!s.handled_at) return;
-    dated.push({ at: s.handled_at, unitId: s.handled_unit_id ?? '', delta: { handled: -1, ...(s.handled_counted_on_time ? { handled_on_time: -1 } : {}) } });
+    const delta: Partial<Counters> = { handled: -1, ...(s.handled_counted_on_time ? { handled_on_time: -1 } : {}), ...(s.handled_counted_rework ? { rework: -1 } : {}) };
+    dated.push({ at: s.handled_at, unitId: s.handled_unit_id ?? '', delta });
     s.handled_at = null;
     s.handled_unit_id = null;
     s.handled_counted_on_time = 0;
+    s.handled_counted_rework = 0;
   };
   const newStageDue = changes.stage_due_at ? toIso(changes.stage_due_at[1]) : undefined;
   switch (e.action) {
@@ -147,10 +155,12 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
     case 'redispatch':
       d[e.action === 'dispatch' ? 'dispatched' : 'redispatched'] = 1;
       if (changes.assigned_unit_id) {
-        s.unit_id = (changes.assigned_unit_id[1] as string | null) ?? '';
+        const to = (changes.assigned_unit_id[1] as string | null) ?? '';
         // 改派 to another unit drops a pending rework with the old unit (as cases.rework_pending
-        // does): sent back there later, its handling is not rework.
-        s.failed_unit_id = null;
+        // does): sent back there later, its handling is not rework. Within the same unit (another
+        // person of it) the rework stays pending.
+        if (to !== s.unit_id) s.failed_unit_id = null;
+        s.unit_id = to;
       }
       if (newStageDue !== undefined) s.handle_due_at = newStageDue;
       break;
@@ -158,7 +168,7 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
       const onTime = !s.handle_due_at || e.at <= s.handle_due_at;
       // 返工: handled again by the unit a failed check sent it back to. Handled by another unit
       // after a re-dispatch (改派), it is not rework.
-      if (s.failed_unit_id !== null && s.failed_unit_id === s.unit_id) d.rework = 1;
+      if (s.failed_unit_id !== null && s.failed_unit_id === s.unit_id) s.reworked = 1;
       // A case counts once among the handled (应结案 / 应处置): at its first handling. Handled
       // again by the same unit (rework, or after a reopen) it stays where it was counted; handled
       // by another unit after 改派, the count moves to that unit and this handling.
@@ -169,6 +179,13 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
         s.handled_at = e.at;
         s.handled_unit_id = s.unit_id;
         s.handled_counted_on_time = onTime ? 1 : 0;
+      }
+      // A reworked case counts once among the reworked, with its counted handling (day and unit),
+      // so that 返工率 is a share of the handled cases of any period: never above 100 %.
+      if (s.reworked && !s.handled_counted_rework) {
+        if (d.handled === 1) d.rework = 1;
+        else dated.push({ at: s.handled_at!, unitId: s.handled_unit_id ?? '', delta: { rework: 1 } });
+        s.handled_counted_rework = 1;
       }
       s.handled_on_time = onTime ? 1 : 0;
       s.failed_unit_id = null;
@@ -211,11 +228,13 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
     case 'retime':
       // A calendar change moved the running limit (no figure changes; the on-time test uses the new due).
       if (e.to_status === 'dispatched' && newStageDue !== undefined) s.handle_due_at = newStageDue;
+      // …and the check's, which closed-on-time is measured against.
+      if (e.to_status === 'handled' && newStageDue !== undefined) s.check_due_at = newStageDue;
       break;
     case 'reopen':
       d.reopened = 1;
       // Open again: no longer closed among the due; counted again when it closes again.
-      if (s.due_closed_at) dated.push({ at: s.due_closed_at, delta: { due_closed: -1, ...(s.due_closed_on_time ? { due_closed_on_time: -1 } : {}) } });
+      if (s.due_closed_at) dated.push({ at: s.due_closed_at, unitId: s.handled_unit_id ?? '', delta: { due_closed: -1, ...(s.due_closed_on_time ? { due_closed_on_time: -1 } : {}) } });
       s.due_closed_at = null;
       s.due_closed_on_time = 0;
       break;

@@ -8,8 +8,9 @@ import { CLOSE_BUCKETS_MIN, COUNTERS, type Counters } from './counters.js';
  * - 结案率 closure rate = closed / due for closure;
  * - 按期结案率 on-time closure rate = closed on time / due for closure;
  * - 按期处置率 on-time handling rate = handled by the deadline / due for handling;
- * - 返工率 rework rate = rework / handled, where rework means a failed check sent the case back to
- *   the SAME handling unit and that unit handled it again (re-dispatched elsewhere = not rework);
+ * - 返工率 rework rate = rework / handled, where rework counts the cases a failed check sent back to
+ *   the SAME handling unit and that unit handled again (re-dispatched elsewhere = not rework), each
+ *   once, with its counted handling: a share of the handled, never above 100 %;
  * - cases on hold (挂账) are left out: an on-hold case is never "overdue and not handled";
  * - KPIs count cases, not handlings (DOMAIN.md §4): `handled` holds each case once, where the fold
  *   (counters.ts) placed it — its first handling, moved to the new unit's handling after 改派,

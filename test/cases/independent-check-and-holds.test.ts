@@ -62,6 +62,16 @@ for (const dialect of DIALECTS) {
       expect(closed.status).toBe('closed');
     });
 
+    it('never lets the finder who fixed a case on the spot check it after it is reopened and handled again', async () => {
+      const a = f.actors;
+      let c = await f.report(a.patrol1, { source: 'self_resolved', photoIds: [await f.photo(a.patrol1)], afterPhotoIds: [await f.photo(a.patrol1)] });
+      c = await f.act(a.operator, c.id, { action: 'reopen', version: c.version, reason: '市民反映仍有垃圾' });
+      c = await f.act(a.operator, c.id, { action: 'dispatch', version: c.version, unitId: f.units.handler1 });
+      c = await f.act(a.handler1, c.id, { action: 'handle', version: c.version, note: '已清理', photoIds: [await f.photo(a.handler1)] });
+      expect(c.checkerUserId).not.toBe(a.patrol1.userId);
+      await refused(f.act(a.patrol1, c.id, { action: 'check_pass', version: c.version }), /independent check/);
+    });
+
     it('never lets a member of the handling unit check, even one who did not handle it', async () => {
       const a = f.actors;
       const c = await toHandled(a.patrol1, a.cadre01, { unitId: committeeUnit });

@@ -180,6 +180,13 @@ for (const dialect of DIALECTS) {
       expect((await events(c.id)).map((e) => e.action)).toEqual(['self_resolve']);
     });
 
+    it('refuses a fix on the spot proved by the same picture before and after', async () => {
+      const { actors: a } = f;
+      const before = await f.photo(a.patrol1);
+      await rejects(f.report(a.patrol1, { source: 'self_resolved', photoIds: [before], afterPhotoIds: [await f.photo(a.patrol1), before] }), 'validation_failed', 'afterPhotoIds.1');
+      await rejects(f.report(a.patrol1, { source: 'self_resolved', photoIds: [before], afterPhotoIds: [before] }), 'validation_failed', 'afterPhotoIds.0');
+    });
+
     it('refuses a stale version with the current state, and transitions the role may not make', async () => {
       const { actors: a } = f;
       const c = await f.report(a.patrol1);

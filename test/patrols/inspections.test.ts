@@ -59,6 +59,14 @@ for (const dialect of DIALECTS) {
       const r3 = await post(patrol, { siteId: shopId, checklistId: checklist.id, answers: fixedNoAfter });
       expect(r3.json().error.details.fields[0].field).toBe(`answers.${needsPhoto}.afterPhotoIds`);
 
+      // A fix on the spot is not proved by the same picture before and after.
+      const samePicture = allPass();
+      const shot = await insertPhoto(ctx.handle.db, 'patrol1');
+      samePicture[needsPhoto] = { itemId: checklist.items[needsPhoto]!.id, result: 'fail', resolution: 'fixed', photoIds: [shot], afterPhotoIds: [shot] } as never;
+      const r3b = await post(patrol, { siteId: shopId, checklistId: checklist.id, answers: samePicture });
+      expect(r3b.statusCode).toBe(400);
+      expect(r3b.json().error.details.fields[0]).toMatchObject({ field: `answers.${needsPhoto}.afterPhotoIds.0`, reason: 'the same picture as a before photo' });
+
       const r4 = await post(patrol, { siteId: shopId, checklistId: checklist.id, answers: allPass().slice(1) });
       expect(r4.json().error.details.fields[0].field).toBe('answers');
       const r5 = await post(patrol, { siteId: shopId, checklistId: bin.id, answers: allPass() });

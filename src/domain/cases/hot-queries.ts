@@ -5,6 +5,7 @@ import type { CaseCategoryTable, CaseTable } from '../../db/schema.js';
 import { overridesColumn, preloadedOverrides } from '../calendar/preload.js';
 import { KEYS_SCOPE } from '../open311/versions.js';
 import type { CaseWrite } from './events.js';
+import { HANDLING_ACTIONS } from './lifecycle.js';
 
 /** Case queries that run on every report and transition, compiled once (see db/prepared.ts). */
 export const caseById = prepared((db: Db, id: string) => db.selectFrom('cases').selectAll().where('id', '=', id));
@@ -34,7 +35,7 @@ const caseAndCategory = preparedFamily((key: 'h' | '') => ({
     if (key === 'h') {
       const agg = db.getExecutor().adapter instanceof PostgresAdapter ? sql<string>`string_agg(e.actor_user_id, ',')` : sql<string>`group_concat(e.actor_user_id, ',')`;
       q = q.select((eb) =>
-        eb.selectFrom('case_events as e').select(agg.as('h')).whereRef('e.case_id', '=', 'c.id').where('e.action', '=', 'handle').where('e.actor_user_id', 'is not', null).as('handlers'),
+        eb.selectFrom('case_events as e').select(agg.as('h')).whereRef('e.case_id', '=', 'c.id').where('e.action', 'in', HANDLING_ACTIONS).where('e.actor_user_id', 'is not', null).as('handlers'),
       ) as unknown as typeof q;
     }
     return q;

@@ -3,6 +3,7 @@ import type { Db } from '../../db/index.js';
 import type { CaseCategoryTable, CaseTable, CheckBy } from '../../db/schema.js';
 import { type Actor, loadActor } from '../auth/actor.js';
 import { canSeeCommittee } from '../auth/scope.js';
+import { HANDLING_ACTIONS } from './lifecycle.js';
 
 /**
  * Separation of duties (DOMAIN.md §4, "Independent check"): 核查 is never done by a person who
@@ -13,13 +14,16 @@ import { canSeeCommittee } from '../auth/scope.js';
 
 type CaseRef = Pick<CaseTable, 'id' | 'subdistrict_id' | 'committee_id' | 'assigned_unit_id' | 'assigned_user_id' | 'reporter_id'>;
 
-/** Who handled the case at any time (the actors of its 'handle' events). */
+/**
+ * Who handled the case at any time: the actors of its 'handle' events, and the finder who fixed it
+ * on the spot (自发自处, 'self_resolve') — reopened and handled again, it is not theirs to check.
+ */
 export async function handlersOf(db: Db, caseId: string): Promise<Set<string>> {
   const rows = await db
     .selectFrom('case_events')
     .select('actor_user_id')
     .where('case_id', '=', caseId)
-    .where('action', '=', 'handle')
+    .where('action', 'in', HANDLING_ACTIONS)
     .where('actor_user_id', 'is not', null)
     .execute();
   return new Set(rows.map((r) => r.actor_user_id as string));

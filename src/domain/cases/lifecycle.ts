@@ -112,6 +112,9 @@ export const STAGE_OF: Partial<Record<CaseStatus, Stage>> = {
 };
 
 export const OPEN_STATUSES: readonly CaseStatus[] = ['reported', 'filed', 'dispatched', 'handled', 'on_hold'];
+/** The events whose actor handled the case (independent-check.ts): a handling, or a fix on the spot (自发自处). */
+export const HANDLING_ACTIONS = ['handle', 'self_resolve'] as const;
+
 export const FINAL_STATUSES: readonly CaseStatus[] = ['closed', 'cancelled', 'merged'];
 
 export const STATUS_LABELS: Record<CaseStatus, { zh: string; en: string }> = {

@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { canSeeCommittee } from '../auth/scope.js';
 import { notify } from '../notifications/notify.js';
-import { assertPhotosUsable } from '../photos/usable.js';
+import { assertBeforeAfterDiffer, assertPhotosUsable } from '../photos/usable.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -109,7 +109,10 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
     throw invalidField('afterPhotoIds', 'only self-resolved cases carry after photos');
   }
   if (input.photoIds.length) await assertPhotosUsable(db, actor, input.photoIds, 'photoIds');
-  if (input.afterPhotoIds.length) await assertPhotosUsable(db, actor, input.afterPhotoIds, 'afterPhotoIds');
+  if (input.afterPhotoIds.length) {
+    await assertPhotosUsable(db, actor, input.afterPhotoIds, 'afterPhotoIds');
+    await assertBeforeAfterDiffer(db, input.photoIds, input.afterPhotoIds);
+  }
 
   const at = now.toISOString();
   const sub = place.prefetched?.sub ?? (await subdistrictPrefix.first(db, place.subdistrictId));

@@ -6,7 +6,7 @@ import { reportCase } from '../cases/report-case.js';
 import { shanghaiDate } from '../checkins/local-time.js';
 import { regradeSite } from '../compliance/regrade.js';
 import { checkPhotos, type EvidenceSettings, recordPhotoUses } from '../evidence/photo-checks.js';
-import { assertPhotosUsable } from '../photos/usable.js';
+import { assertBeforeAfterDiffer, assertPhotosUsable } from '../photos/usable.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -67,6 +67,7 @@ export async function recordInspection(db: Db, clock: Clock, settings: EvidenceS
   for (const [i, a] of input.answers.entries()) {
     await assertPhotosUsable(db, actor, a.photoIds, `answers.${i}.photoIds`);
     await assertPhotosUsable(db, actor, a.afterPhotoIds, `answers.${i}.afterPhotoIds`);
+    await assertBeforeAfterDiffer(db, a.photoIds, a.afterPhotoIds, `answers.${i}.afterPhotoIds`);
   }
   const categoryIds = await resolveCategories(db, site.subdistrict_id, input.answers, items);
 

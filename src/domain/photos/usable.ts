@@ -39,3 +39,21 @@ export async function assertPhotosUsable(db: Db, actor: Actor, photoIds: string[
   const bad = photoIds.findIndex((id) => !ok.has(id));
   if (bad >= 0) throw invalidField(`${field}.${bad}`, 'no such photo, or not uploaded by you');
 }
+
+/**
+ * A fix on the spot (自发自处) is proved by a before and an after photo: the same picture as both
+ * proves nothing, so an after photo may be neither one of the before photos nor the same content
+ * (sha256) uploaded again. Throws validation_failed naming `<afterField>.<index>`.
+ */
+export async function assertBeforeAfterDiffer(db: Db, beforeIds: string[], afterIds: string[], afterField = 'afterPhotoIds'): Promise<void> {
+  if (!beforeIds.length || !afterIds.length) return;
+  const same = 'the same picture as a before photo';
+  const before = new Set(beforeIds);
+  const shared = afterIds.findIndex((id) => before.has(id));
+  if (shared >= 0) throw invalidField(`${afterField}.${shared}`, same);
+  const rows = await db.selectFrom('photos').select(['id', 'sha256']).where('id', 'in', [...beforeIds, ...afterIds]).execute();
+  const hash = new Map(rows.map((r) => [r.id, r.sha256]));
+  const beforeHashes = new Set(beforeIds.map((id) => hash.get(id)));
+  const copy = afterIds.findIndex((id) => hash.has(id) && beforeHashes.has(hash.get(id)));
+  if (copy >= 0) throw invalidField(`${afterField}.${copy}`, same);
+}

@@ -89,6 +89,7 @@ export const REASONS_ZH: Pattern[] = [
   [/^outside your scope$/, '超出您的管辖范围'],
   [/^committee outside your scope$/, '该居委会超出您的管辖范围'],
   [/^photo listed twice$/, '同一张照片重复'],
+  [/^the same picture as a before photo$/, '整改后照片不能与整改前照片相同'],
   [/^rectified or not_rectified$/, '请选择“已整改”或“未整改”'],
   [/^required \(e\.g\. the payment receipt number\)$/, '必填（例如缴款收据编号）'],
   [/^required for a custom window$/, '自定义时段时必填'],

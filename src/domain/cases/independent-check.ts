@@ -47,6 +47,13 @@ export async function belongsToUnit(db: Db, person: Actor, unitId: string | null
 export type CheckConflict = 'handled_it' | 'assignee' | 'handling_unit';
 
 /** Why a person may not check the case, or null when the check would be independent. */
+/** Why a person may not make the check, as the refusal says it. */
+export const CONFLICT_WHY = {
+  handled_it: 'independent check: you handled this case',
+  assignee: 'independent check: the case is assigned to you',
+  handling_unit: 'independent check: you belong to the handling unit',
+} as const;
+
 export async function checkConflict(db: Db, person: Actor, c: CaseRef, handlers?: Set<string>): Promise<CheckConflict | null> {
   const who = handlers ?? (await handlersOf(db, c.id));
   if (who.has(person.userId)) return 'handled_it';

@@ -15,7 +15,7 @@ import { type CaseAction, OPEN_STATUSES, actionsFrom, ruleFor } from './lifecycl
 import { announceBadRatingCase } from '../dashboard/service-changes.js';
 import { mergeInto } from './merge-cases.js';
 import { notifyTransition } from './transition-notices.js';
-import { checkConflict, defaultChecker } from './independent-check.js';
+import { CONFLICT_WHY, checkConflict, defaultChecker } from './independent-check.js';
 import { extensionReason, pausedStage, resumedStage } from './paused-clock.js';
 import { remindAtFor, stageColumns } from './stage-deadlines.js';
 
@@ -24,12 +24,6 @@ const TRACKED: (keyof CaseTable)[] = [
   'status', 'pending_request', 'requested_due_at', 'assigned_unit_id', 'assigned_user_id', 'merged_into_id', 'status_reason',
   'rework_count', 'redispatch_count', 'reopen_count', 'extension_count', 'stage_due_at', 'checker_user_id', 'held_remaining_ms',
 ];
-
-const CONFLICT_WHY = {
-  handled_it: 'independent check: you handled this case',
-  assignee: 'independent check: the case is assigned to you',
-  handling_unit: 'independent check: you belong to the handling unit',
-} as const;
 
 export const notAllowed = (action: CaseAction, c: CaseTable, actor: Actor, why: string) =>
   new DomainError('transition_not_allowed', `${action} is not allowed: ${why}`, {

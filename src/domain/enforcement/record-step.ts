@@ -7,6 +7,7 @@ import { scopeCondition } from '../auth/scope.js';
 import { parseInput } from '../cases/case-input.js';
 import { linkPhotos } from '../cases/case-photos.js';
 import { appendCaseEvent, eventActor } from '../cases/events.js';
+import { CONFLICT_WHY, checkConflict } from '../cases/independent-check.js';
 import { assertPhotosUsable } from '../photos/usable.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
@@ -182,6 +183,12 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
       .executeTakeFirst();
     if (Number(guard.numUpdatedRows) !== 1) throw new DomainError('stale_version', 'The enforcement case changed meanwhile; reload it');
     const linked = await trx.selectFrom('cases').selectAll().where('id', '=', ec.case_id).executeTakeFirstOrThrow();
+    // A re-inspection that finds it rectified closes the linked case: when that case was handled
+    // and waits for its 核查, this is that check, and the handler may not make it (DOMAIN.md §4).
+    if (to === 'closed' && rule.kind !== 'payment' && linked.status === 'handled') {
+      const conflict = await checkConflict(trx, actor, linked);
+      if (conflict) throw new DomainError('transition_not_allowed', `${CONFLICT_WHY[conflict]}; another officer re-inspects`);
+    }
     const step: EnforcementStepTable = {
       id: newId(), enforcement_case_id: ec.id, subdistrict_id: ec.subdistrict_id, kind: rule.kind, from_stage: ec.stage, to_stage: to,
       result: i.result ?? null, actor_user_id: actor.userId, co_officer_id: i.coOfficerId ?? null, at,

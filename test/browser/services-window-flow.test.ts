@@ -97,6 +97,14 @@ describeBrowser('一网通办 at the window: a citizen books on a phone, the win
     await current.waitFor();
     const ticketNumber = (await current.getAttribute('data-number'))!;
     expect(ticketNumber).toMatch(/^A\d{3}$/);
+    // Nobody answers: 过号. The citizen comes back and the window recalls the ticket (过号重呼).
+    await staff.getByTestId('ticket-skip').tap();
+    const skippedTicket = staff.locator(`[data-testid=skipped-ticket][data-number="${ticketNumber}"]`);
+    await skippedTicket.waitFor();
+    expect(await current.count()).toBe(0);
+    await skippedTicket.getByTestId('ticket-recall').tap();
+    await staff.locator(`[data-testid=current-ticket][data-number="${ticketNumber}"][data-status=called]`).waitFor();
+    expect(await staff.getByTestId('skipped-ticket').count()).toBe(0);
     await staff.getByTestId('ticket-start').tap();
 
     // 3. The 办件: the booked item and its guide version, the applicant's name from the booking, every material received.

@@ -80,6 +80,27 @@ describe.each(DIALECTS)('queue tickets (%s)', (kind) => {
     expect(list.others.map((t: { number: string; status: string }) => `${t.number} ${t.status}`)).toEqual(['A001 done', 'A002 skipped']);
     // Nobody else waits for A: null, not an error.
     expect((await ctx.app.inject({ method: 'POST', url: '/api/services/queue/call-next', headers: { cookie }, payload: { pointId: point.id, prefixes: ['A'] } })).json()).toEqual({ ticket: null });
+
+    // 过号重呼: the holder of A002 comes back; the window calls it again. Only a skipped ticket, only
+    // by the point's staff, only the same day; the first call's instant stays (the wait is to it).
+    const recall = (id: string, c = cookie, payload: object = {}) => ctx.app.inject({ method: 'POST', url: `/api/services/queue/tickets/${id}/recall`, headers: { cookie: c }, payload });
+    expect((await recall(t1.id)).json().error.code).toBe('transition_not_allowed');
+    expect((await recall(next.id, other)).statusCode).toBe(404);
+    expect((await recall(next.id, cookie, { window: '' })).json().error.details.fields[0].field).toBe('window');
+    ctx.clock.set('2026-05-26T02:45:00Z');
+    const recalled = await recall(next.id, cookie, { window: '2号窗口' });
+    expect(recalled.statusCode).toBe(200);
+    expect(recalled.json()).toMatchObject({ status: 'called', calledAt: next.calledAt, recalledAt: '2026-05-26T02:45:00.000Z', skippedAt: '2026-05-26T02:41:00.000Z', window: '2号窗口' });
+    expect((await recall(next.id)).statusCode).toBe(409);
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/services/queue/tickets/${next.id}/start`, headers: { cookie } })).json()).toMatchObject({ status: 'serving' });
+    // A ticket skipped one day is not recalled the next: the holder takes a new one.
+    const b1 = (await ctx.app.inject({ method: 'POST', url: '/api/services/queue/call-next', headers: { cookie }, payload: { pointId: point.id } })).json().ticket;
+    expect(b1.number).toBe('B001');
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/services/queue/tickets/${b1.id}/skip`, headers: { cookie } })).statusCode).toBe(200);
+    ctx.clock.set('2026-05-27T01:00:00Z');
+    const late = await recall(b1.id, await signInAs(ctx.app, 'cadre01'));
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error.code).toBe('transition_not_allowed');
     ctx.clock.set('2026-05-26T02:30:00Z');
   });
 

@@ -8,6 +8,7 @@ import * as m20261207T0100 from './2026-12-07T0100-appointment-phone-index.js';
 import * as m20261207T0110 from './2026-12-07T0110-user-lookup-indexes.js';
 import * as m20261207T0200 from './2026-12-07T0200-endings-outside-the-desk.js';
 import * as m20261207T0210 from './2026-12-07T0210-rework-counts-cases.js';
+import * as m20261207T0220 from './2026-12-07T0220-ticket-recall.js';
 import * as m1000 from './2026-11-26T1000-case-catalogue.js';
 import * as m1010 from './2026-11-26T1010-cases.js';
 import * as m1020 from './2026-11-26T1020-case-desk-indexes.js';
@@ -101,4 +102,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T0110-user-lookup-indexes': m20261207T0110,
   '2026-12-07T0200-endings-outside-the-desk': m20261207T0200,
   '2026-12-07T0210-rework-counts-cases': m20261207T0210,
+  '2026-12-07T0220-ticket-recall': m20261207T0220,
 };

@@ -73,5 +73,7 @@ export interface ServiceTicketTable {
   started_at: string | null;
   finished_at: string | null;
   skipped_at: string | null;
+  /** 过号重呼: when a skipped ticket was called again (its holder came back); called_at stays the first call. */
+  recalled_at?: string | null;
   record_id: string | null;
 }

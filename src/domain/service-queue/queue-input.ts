@@ -33,4 +33,8 @@ export const CallNextInput = z.strictObject({
 export type CallNextInput = z.input<typeof CallNextInput>;
 
 export const FinishInput = z.strictObject({ recordId: id.optional() });
+
+/** 过号重呼: the window recalling a skipped ticket whose holder came back. */
+export const RecallInput = z.strictObject({ window: z.string().trim().min(1).max(20).optional() });
+export type RecallInput = z.input<typeof RecallInput>;
 export type FinishInput = z.input<typeof FinishInput>;

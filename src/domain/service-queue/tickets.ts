@@ -19,7 +19,7 @@ import { announceServiceChange } from '../dashboard/service-changes.js';
 export const ticketDto = (t: ServiceTicketTable) => ({
   id: t.id, pointId: t.point_id, itemId: t.item_id, day: t.day, seq: t.seq, number: t.number, prefix: t.prefix, source: t.source,
   appointmentId: t.appointment_id, slotStartAt: t.slot_start_at, status: t.status, issuedAt: t.issued_at, calledAt: t.called_at,
-  calledBy: t.called_by, window: t.window, startedAt: t.started_at, finishedAt: t.finished_at, skippedAt: t.skipped_at, recordId: t.record_id,
+  calledBy: t.called_by, window: t.window, startedAt: t.started_at, finishedAt: t.finished_at, skippedAt: t.skipped_at, recalledAt: t.recalled_at ?? null, recordId: t.record_id,
 });
 export type TicketDto = ReturnType<typeof ticketDto>;
 
@@ -199,7 +199,7 @@ const ticketWithStaff = prepared((db: Db, id: string, userId: string) =>
     .where('t.id', '=', id),
 );
 
-async function loadTicket(db: Db, actor: Actor, id: string): Promise<ServiceTicketTable> {
+export async function loadTicket(db: Db, actor: Actor, id: string): Promise<ServiceTicketTable> {
   const row = await ticketWithStaff.first(db, id, actor.userId);
   if (!row) throw notFound('Ticket', id);
   const { on_staff, ...t } = row;

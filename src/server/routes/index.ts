@@ -239,6 +239,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/services/queue/tickets/:id/start', 'services.queue', serviceQueue.startTicket);
   r('POST', '/api/services/queue/tickets/:id/finish', 'services.queue', serviceQueue.finishTicket);
   r('POST', '/api/services/queue/tickets/:id/skip', 'services.queue', serviceQueue.skipTicket);
+  r('POST', '/api/services/queue/tickets/:id/recall', 'services.queue', serviceQueue.recallTicket);
   r('GET', '/api/services/reports/waiting-times', 'services.read', serviceQueue.figures);
   r('GET', '/api/public/slots', 'public', serviceQueuePublic.slots);
   r('POST', '/api/public/appointments', 'public', serviceQueuePublic.book);

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { APPOINTMENT_STATUSES, TICKET_STATUSES } from '../../db/schema.js';
 import { APPOINTMENTS_PAGE_DEFAULT, APPOINTMENTS_PAGE_MAX, checkIn, listAppointments } from '../../domain/service-queue/appointments.js';
 import { CalendarDay } from '../../domain/calendar/day-schema.js';
-import { CallNextInput, FinishInput, WalkInInput } from '../../domain/service-queue/queue-input.js';
+import { CallNextInput, FinishInput, RecallInput, WalkInInput } from '../../domain/service-queue/queue-input.js';
+import { recallTicket as recall } from '../../domain/service-queue/recall.js';
 import { callNext, issueWalkIn, listTickets, stepTicket, TICKETS_PAGE_DEFAULT, TICKETS_PAGE_MAX } from '../../domain/service-queue/tickets.js';
 import { FIGURES_PAGE_DEFAULT, FIGURES_PAGE_MAX, waitingFigures } from '../../domain/service-queue/waiting-figures.js';
 import { def } from '../route.js';
@@ -67,6 +68,10 @@ export const finishTicket = def({
 export const skipTicket = def({
   schema: { tags, summary: 'Skip a called ticket nobody answered (no-show at the window)', params: z.strictObject({ id: Id }) },
   handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => stepTicket(trx, deps.clock, actor, req.params.id, 'skip')),
+});
+export const recallTicket = def({
+  schema: { tags, summary: 'Call a skipped ticket again, the same day, when its holder comes back (过号重呼); it becomes this window\'s current ticket', params: z.strictObject({ id: Id }), body: RecallInput.optional() },
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => recall(trx, deps.clock, actor, req.params.id, req.body ?? {})),
 });
 export const figures = def({
   schema: {

@@ -81,6 +81,7 @@ export function WindowPage() {
     return v ? (en && v.nameEn ? v.nameEn : v.nameZh) : '';
   }, [items, en]);
   const current = useMemo(() => queue.others.find((x) => x.calledBy === me.user.id && (x.status === 'called' || x.status === 'serving')) ?? null, [queue, me.user.id]);
+  const skipped = useMemo(() => queue.others.filter((x) => x.status === 'skipped'), [queue]);
   const applicantOf = (ticket: Ticket) => appointments.find((a) => a.id === ticket.appointmentId)?.name ?? '';
 
   async function act(fn: () => Promise<unknown>) {
@@ -190,6 +191,29 @@ export function WindowPage() {
               </button>
             </div>
           </section>
+          {skipped.length ? (
+            <section className="card" data-testid="skipped">
+              <h2>{t('ywWin.queue.skippedTitle', { count: skipped.length })}</h2>
+              <p className="hint">{t('ywWin.queue.skippedHint')}</p>
+              <ul className="win-list">
+                {skipped.map((x) => (
+                  <li key={x.id} data-testid="skipped-ticket" data-number={x.number}>
+                    <span><strong>{x.number}</strong> {itemName(x.itemId)}</span>
+                    <button type="button" className="btn" disabled={busy || current !== null} data-testid="ticket-recall"
+                      aria-label={`${t('ywWin.queue.recall')} ${x.number}`}
+                      onClick={() => void act(async () => {
+                        setFinished(null);
+                        setRating(null);
+                        const tk = await api.post<Ticket>(`/api/services/queue/tickets/${x.id}/recall`, windowName.trim() ? { window: windowName.trim() } : {});
+                        setNotice(t('ywWin.queue.recalled', { number: tk.number }));
+                      })}>
+                      {t('ywWin.queue.recall')}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
           <section className="card" data-testid="appointments">
             <h2>{t('ywWin.appointments.title', { count: appointments.length })}</h2>
             {appointments.length === 0 ? <p className="hint">{t('ywWin.appointments.empty')}</p> : null}

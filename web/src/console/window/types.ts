@@ -18,6 +18,8 @@ export interface Ticket {
   status: 'waiting' | 'called' | 'serving' | 'done' | 'skipped';
   issuedAt: string;
   calledAt: string | null;
+  /** 过号重呼: when a skipped ticket was called again. */
+  recalledAt?: string | null;
   calledBy: string | null;
   window: string | null;
   startedAt: string | null;

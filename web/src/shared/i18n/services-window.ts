@@ -23,6 +23,10 @@ const zh = {
     issued: '已取号：{{number}}',
     appointment: '预约',
     walk_in: '现场',
+    skippedTitle: '已过号（{{count}}）',
+    skippedHint: '办事人回来时可重呼，成为本窗口当前办理',
+    recall: '重呼',
+    recalled: '已重呼：请 {{number}} 号到窗口',
   },
   appointments: {
     title: '今日预约（{{count}}）',
@@ -110,6 +114,10 @@ const en: typeof zh = {
     issued: 'Ticket issued: {{number}}',
     appointment: 'Booked',
     walk_in: 'Walk-in',
+    skippedTitle: 'Skipped ({{count}})',
+    skippedHint: 'When the holder comes back, recall the ticket: it becomes this window\'s current one',
+    recall: 'Recall',
+    recalled: 'Recalled: number {{number}} to the window',
   },
   appointments: {
     title: "Today's appointments ({{count}})",

@@ -9,13 +9,15 @@ import type { Clock } from '../shared/clock.js';
 import { computeDueAt, remainingLimitMs } from './deadlines.js';
 import { shanghaiMidnight } from './office-hours.js';
 import { dueAfterWorkingDays } from '../service-records/due-dates.js';
+import { type PendingLadder, applyRunningPeriods, measureRunningPeriods } from '../enforcement/retime-periods.js';
 
 /**
  * Running deadlines follow the calendar (DOMAIN.md §4): when working days change, every open stage
  * whose working-time limit runs over a changed day keeps exactly the working time it had left at
  * the moment of the change, counted on the new calendar. Each moved case gets a system event with
  * the due time before and after and the reason. Calendar-hour limits and cases on hold (their
- * clock is paused as a remainder) do not move; an overdue stage stays overdue.
+ * clock is paused as a remainder) do not move; an overdue stage stays overdue. The same change
+ * re-times the penalty procedure's running periods (enforcement/retime-periods.ts).
  */
 export interface MovedCase {
   caseId: string;
@@ -34,6 +36,8 @@ export interface RetimeSummary {
   cases: MovedCase[];
   /** Open service records whose promised limit (办结时限) moved with the calendar */
   records: number;
+  /** Enforcement ladders whose running statement, hearing-request or payment period moved */
+  enforcement: number;
 }
 
 const SHOWN = 200;
@@ -48,6 +52,8 @@ export interface Measured {
   cases: Pending[];
   recordsFrom: string | null;
   subdistrictId: string | null;
+  /** Enforcement ladders with a period running over a changed day, with the days it was served with */
+  periods: PendingLadder[];
 }
 
 /**
@@ -57,10 +63,12 @@ export interface Measured {
  * on those days is affected; the limit is computed with each case's own overrides either way).
  */
 export async function measureOpenDeadlines(trx: Db, clock: Clock, changedDates: string[], subdistrictId: string | null): Promise<Measured> {
-  if (!changedDates.length) return { cases: [], recordsFrom: null, subdistrictId };
+  if (!changedDates.length) return { cases: [], recordsFrom: null, subdistrictId, periods: [] };
   const now = clock.now();
   const first = [...changedDates].sort()[0]!;
   const from = new Date(Math.max(now.getTime(), shanghaiMidnight(first))).toISOString();
+  // Ladders first: a step locks its ladder's row before the linked case, so the same order here.
+  const periods = await measureRunningPeriods(trx, from, subdistrictId);
   let q = trx
     .selectFrom('cases')
     .innerJoin('case_categories as k', 'k.id', 'cases.category_id')
@@ -79,7 +87,7 @@ export async function measureOpenDeadlines(trx: Db, clock: Clock, changedDates: 
     const leftMs = await remainingLimitMs(trx, now, new Date(c.stage_due_at as string), 'working', { subdistrictId: c.subdistrict_id });
     out.push({ c, leftMs });
   }
-  return { cases: out, recordsFrom: from, subdistrictId };
+  return { cases: out, recordsFrom: from, subdistrictId, periods };
 }
 
 export async function applyOpenDeadlines(trx: Db, clock: Clock, measured: Measured, reason: string): Promise<RetimeSummary> {
@@ -106,7 +114,8 @@ export async function applyOpenDeadlines(trx: Db, clock: Clock, measured: Measur
     moved.push({ caseId: c.id, number: c.number, subdistrictId: c.subdistrict_id, status: c.status, dueBefore: before, dueAfter: due });
   }
   const records = measured.recordsFrom ? await retimeOpenRecords(trx, now, measured.recordsFrom, measured.subdistrictId) : 0;
-  return { examined: pending.length, moved: moved.length, cases: moved.slice(0, SHOWN), records };
+  const enforcement = await applyRunningPeriods(trx, clock, measured.periods, reason);
+  return { examined: pending.length, moved: moved.length, cases: moved.slice(0, SHOWN), records, enforcement };
 }
 
 /**

@@ -13,7 +13,7 @@ import { useApi } from '../../shared/use-api';
 import { DateInput } from '../../shared/date-input/DateInput';
 
 interface Override { id: string; date: string; kind: 'holiday' | 'workday'; note: string; subdistrictId: string | null }
-interface Retimed { examined: number; moved: number; cases: { caseId: string; number: string; dueBefore: string; dueAfter: string }[] }
+interface Retimed { examined: number; moved: number; records: number; enforcement: number; cases: { caseId: string; number: string; dueBefore: string; dueAfter: string }[] }
 interface YearImport { year: number; listed: number; holidays: number; workdays: number; written: number; replaced: number; applied: boolean; retimed: Retimed }
 
 /**
@@ -23,6 +23,8 @@ interface YearImport { year: number; listed: number; holidays: number; workdays:
  */
 export function CalendarPage() {
   const { t, i18n } = useTranslation();
+  // Service records and enforcement periods follow the same calendar; said only when some moved.
+  const alsoMoved = (r: Retimed) => (r.records || r.enforcement ? ` ${t('console.calendar.alsoMoved', { records: r.records ?? 0, enforcement: r.enforcement ?? 0 })}` : '');
   const lang = i18n.language;
   const me = useMe();
   const subs = useMemo(() => [...new Set(me.user.scope.map((s) => s.subdistrictId))], [me]);
@@ -73,7 +75,7 @@ export function CalendarPage() {
     setDayMsg(null);
     try {
       const r = await request<{ retimed: Retimed }>('PUT', '/api/calendar/overrides', { date: day.date, kind: day.kind, ...(day.note.trim() ? { note: day.note.trim() } : {}), subdistrictId });
-      setDayMsg(t('console.calendar.daySaved', { moved: r.retimed.moved }));
+      setDayMsg(`${t('console.calendar.daySaved', { moved: r.retimed.moved })}${alsoMoved(r.retimed)}`);
       list.reload();
     } catch (err) {
       fail(err);
@@ -84,7 +86,7 @@ export function CalendarPage() {
     setDayMsg(null);
     try {
       const r = await request<{ retimed: Retimed }>('DELETE', `/api/calendar/overrides/${encodeURIComponent(id)}`);
-      setDayMsg(t('console.calendar.dayRemoved', { moved: r.retimed.moved }));
+      setDayMsg(`${t('console.calendar.dayRemoved', { moved: r.retimed.moved })}${alsoMoved(r.retimed)}`);
       list.reload();
     } catch (err) {
       fail(err);
@@ -132,7 +134,7 @@ export function CalendarPage() {
           <div data-testid={shown.applied ? 'calendar-imported' : 'calendar-previewed'}>
             <h3>{t(shown.applied ? 'console.calendar.importedTitle' : 'console.calendar.previewTitle', { year: shown.year })}</h3>
             <p>{t('console.calendar.summary', { listed: shown.listed, holidays: shown.holidays, workdays: shown.workdays, written: shown.written, replaced: shown.replaced })}</p>
-            <p data-testid="calendar-moved">{t(shown.applied ? 'console.calendar.movedApplied' : 'console.calendar.moved', { examined: shown.retimed.examined, moved: shown.retimed.moved })}</p>
+            <p data-testid="calendar-moved">{t(shown.applied ? 'console.calendar.movedApplied' : 'console.calendar.moved', { examined: shown.retimed.examined, moved: shown.retimed.moved })}{alsoMoved(shown.retimed)}</p>
             {shown.retimed.cases.length ? (
               <table className="table" data-testid="calendar-moved-table">
                 <thead>

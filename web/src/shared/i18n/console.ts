@@ -82,6 +82,7 @@ const zh = {
     caseNumber: '案件编号', dueBefore: '原时限', dueAfter: '新时限', noneMoved: '没有在办案件的时限受影响。',
     dayTitle: '单日调整', date: '日期', kind: '类型', holiday: '休息日', workday: '工作日', note: '说明', save: '保存',
     daySaved: '已保存，{{moved}} 件在办案件时限已调整。', dayRemoved: '已恢复法定安排，{{moved}} 件在办案件时限已调整。',
+    alsoMoved: '另有 {{records}} 件在办办件的承诺时限、{{enforcement}} 件执法案件的法定期间随之调整。',
     overrides: '{{year}} 年的调整', remove: '恢复', empty: '该年没有调整。', global: '全区', local: '本街道',
   },
   jobs: {
@@ -181,6 +182,7 @@ const en: typeof zh = {
     caseNumber: 'Case number', dueBefore: 'Due before', dueAfter: 'Due after', noneMoved: 'No open deadline is affected.',
     dayTitle: 'One day', date: 'Date', kind: 'Kind', holiday: 'Holiday', workday: 'Workday', note: 'Note', save: 'Save',
     daySaved: 'Saved; {{moved}} open deadlines moved.', dayRemoved: 'Back to the official schedule; {{moved}} open deadlines moved.',
+    alsoMoved: 'Also moved: the promised limits of {{records}} open service records and the periods of {{enforcement}} enforcement cases.',
     overrides: 'Changes in {{year}}', remove: 'Remove', empty: 'No changes in this year.', global: 'Everywhere', local: 'This subdistrict',
   },
   jobs: {

@@ -49,6 +49,10 @@ for (const dialect of DIALECTS) {
       expect(put.retimed.cases.map((m) => m.caseId)).toContain(c.id);
       expect(put.retimed.cases.find((m) => m.caseId === c.id)).toMatchObject({ dueBefore: '2026-05-27T02:30:00.000Z', dueAfter: '2026-05-28T02:30:00.000Z' });
       expect((await row(calendarCase.id)).stage_due_at).toBe(calendarDue);
+      // A desk step that read the case before the change cannot write the old deadline back.
+      expect(after.version).toBe(c.version + 1);
+      const stale = await f.act(f.actors.handler1, c.id, { action: 'request_hold', version: c.version, reason: '需业委会决议' }).then(() => null, (e: { code?: string }) => e.code);
+      expect(stale).toBe('stale_version');
       const ev = (await events(c.id)).at(-1)!;
       expect(ev).toMatchObject({ action: 'retime', actor_role: 'system', from_status: 'dispatched', to_status: 'dispatched' });
       expect(JSON.parse(ev.changes).stage_due_at).toEqual(['2026-05-27T02:30:00.000Z', '2026-05-28T02:30:00.000Z']);

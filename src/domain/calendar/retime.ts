@@ -103,7 +103,9 @@ export async function applyOpenDeadlines(trx: Db, clock: Clock, measured: Measur
     const handle = c.status === 'dispatched';
     await trx
       .updateTable('cases')
-      .set({ stage_due_at: due, remind_at: remind, ...(handle && { handle_due_at: due }), updated_at: now.toISOString() })
+      // A new version: a desk step that read the case before the change (and its deadline on the
+      // old calendar) is answered stale_version instead of writing the old deadline back.
+      .set((eb) => ({ stage_due_at: due, remind_at: remind, ...(handle && { handle_due_at: due }), updated_at: now.toISOString(), version: eb('version', '+', 1) }))
       .where('id', '=', c.id)
       .execute();
     await appendCaseEvent(trx, clock, {

@@ -33,6 +33,6 @@ export async function endCaseOutsideDesk(
   await announceBadRatingCase(trx, c.id);
   return appendCaseEvent(trx, clock, {
     subdistrictId: c.subdistrict_id, caseId: c.id, action: opts.action, fromStatus: c.status, toStatus: to, actor: opts.actor,
-    note: opts.reason, changes: { status: [c.status, to] },
+    note: opts.reason, changes: { status: [c.status, to], ...(c.stage_due_at && { stage_due_at: [c.stage_due_at, null] }) },
   });
 }

@@ -49,17 +49,9 @@ async function saveFiles(store: FileStore, to: string): Promise<{ count: number;
   return { count, bytes };
 }
 
-/** The backup's files back into the configured file store (objects already there are kept). */
-async function loadFiles(store: FileStore, from: string): Promise<{ count: number; bytes: number }> {
-  let count = 0;
-  let bytes = 0;
-  for (const f of walk(from)) {
-    const body = fs.readFileSync(f);
-    await store.putOnce(path.relative(from, f).split(path.sep).join('/'), body);
-    count++;
-    bytes += body.length;
-  }
-  return { count, bytes };
+/** The backup's files (under `from`) back into the configured file store (objects already there are kept). */
+async function loadFiles(store: FileStore, from: string, files: string[]): Promise<void> {
+  for (const f of files) await store.putOnce(path.relative(from, f).split(path.sep).join('/'), fs.readFileSync(f));
 }
 
 /**
@@ -106,9 +98,14 @@ async function isEmpty(): Promise<boolean> {
 }
 
 /**
- * `closeloop restore <folder>`: checks the image against the manifest, restores it into the
- * configured (empty) database, puts the files back, applies any newer migrations, then verifies
- * every hash chain on the restored copy.
+ * `closeloop restore <folder>`: checks the image and the files against the manifest, puts the
+ * files back, restores the image into the configured (empty) database, applies any newer
+ * migrations, then verifies every hash chain on the restored copy.
+ *
+ * Files before the database: a file store can fail half-way (bad mount, full disk, S3 error), and
+ * putting files back is idempotent (content-addressed, objects already there are kept), so a
+ * failure there leaves the database empty and the same restore can simply be run again. Restored
+ * first, the database would be left non-empty and a second restore refused.
  */
 export async function restore(folder: string): Promise<ChainsReport> {
   const config = readConfig();
@@ -117,16 +114,20 @@ export async function restore(folder: string): Promise<ChainsReport> {
   if (manifest.engine !== config.database.kind) throw new Error(`This backup is of a ${manifest.engine} database; DATABASE_URL points at ${config.database.kind}`);
   const image = path.join(folder, manifest.database.file);
   if (sha256File(image) !== manifest.database.sha256) throw new Error(`${image} does not match the manifest's SHA-256: the backup is damaged`);
+  const filesDir = path.join(folder, manifest.files.folder);
+  const found = walk(filesDir);
+  const foundBytes = found.reduce((n, f) => n + fs.statSync(f).size, 0);
+  if (found.length !== manifest.files.count || foundBytes !== manifest.files.bytes) {
+    throw new Error(`${filesDir} holds ${found.length} files (${foundBytes} bytes), the manifest lists ${manifest.files.count} (${manifest.files.bytes} bytes): the backup is incomplete`);
+  }
   if (!(await isEmpty())) throw new Error('The configured database is not empty; restore into a new database');
-  await restoreDatabase(config.database, image);
   const store = createFileStore(config.storage);
-  let files: { count: number; bytes: number };
   try {
-    files = await loadFiles(store, path.join(folder, manifest.files.folder));
+    await loadFiles(store, filesDir, found);
   } finally {
     await store.close();
   }
-  if (files.count !== manifest.files.count) throw new Error(`Restored ${files.count} files, the manifest lists ${manifest.files.count}`);
+  await restoreDatabase(config.database, image);
   const ctx = await openContext();
   try {
     return await verifyAllChains(ctx.handle.db);

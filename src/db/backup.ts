@@ -11,16 +11,29 @@ const run = promisify(execFile);
 export const DB_IMAGE = { sqlite: 'closeloop.db', postgres: 'closeloop.pgdump' } as const;
 
 /**
+ * better-sqlite3 passes this to sqlite3_backup_step as the page count of every step after its
+ * first (its own cap): the rest of the database is copied in one step.
+ */
+const ALL_REMAINING_PAGES = 0x7fffffff;
+
+/**
  * A consistent copy of the live database into `file`:
- * - SQLite: the online backup API (pages copied while the server keeps writing; the copy is one
- *   committed state of the file, WAL included);
+ * - SQLite: the online backup API, in one step (see below); the copy is one committed state of
+ *   the file, WAL included;
  * - PostgreSQL: `pg_dump --format=custom` (one snapshot transaction; restorable with pg_restore).
  */
 export async function dumpDatabase(db: DatabaseConfig, file: string): Promise<void> {
   if (db.kind === 'sqlite') {
     const src = new SQLite(db.file, { readonly: true, fileMustExist: true });
     try {
-      await src.backup(file);
+      // By default better-sqlite3 copies 100 pages a step and yields between steps, and SQLite
+      // restarts an online backup from page 1 whenever another connection writes to the source
+      // between two steps. A running server writes every few hundred ms (job lease renewals), so
+      // a database that takes longer than that to copy never finished. One step copies every page
+      // under one read snapshot; in WAL mode the server's writes go on meanwhile (they are not in
+      // the copy). Chosen over `VACUUM INTO`, which rebuilds every table and index (far slower on
+      // a large database) instead of copying the pages as they are.
+      await src.backup(file, { progress: () => ALL_REMAINING_PAGES });
     } finally {
       src.close();
     }
@@ -40,12 +53,22 @@ export async function restoreDatabase(db: DatabaseConfig, file: string): Promise
     if (fs.existsSync(db.file) && fs.statSync(db.file).size > 0 && hasTables(db.file)) {
       throw new Error(`${db.file} already holds a database; restore into a new, empty location`);
     }
-    fs.mkdirSync(path.dirname(db.file), { recursive: true });
+    const dir = path.dirname(db.file);
+    fs.mkdirSync(dir, { recursive: true });
     for (const suffix of ['-wal', '-shm']) fs.rmSync(db.file + suffix, { force: true });
-    // Through the backup API again, so the restored file is written page by page and fsynced.
+    // Through the backup API again, so the restored file is written page by page and fsynced;
+    // into a scratch name renamed into place, so a failed restore leaves no half database behind
+    // (the location stays empty and the restore can be run again).
+    const partial = `${db.file}.restoring`;
+    for (const suffix of ['', '-journal']) fs.rmSync(partial + suffix, { force: true });
     const src = new SQLite(file, { readonly: true, fileMustExist: true });
     try {
-      await src.backup(db.file);
+      await src.backup(partial);
+      fs.renameSync(partial, db.file);
+      fsyncDir(dir);
+    } catch (err) {
+      fs.rmSync(partial, { force: true });
+      throw err;
     } finally {
       src.close();
     }
@@ -61,5 +84,15 @@ function hasTables(file: string): boolean {
     return row.n > 0;
   } finally {
     db.close();
+  }
+}
+
+/** Makes a rename in `dir` durable. */
+function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
   }
 }

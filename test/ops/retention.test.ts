@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeExpired } from '../../src/domain/retention/purge.js';
 import { newId } from '../../src/domain/shared/ids.js';
-import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { retentionPoller } from '../../src/jobs/retention.js';
+import { DEMO_PASSWORD, demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 
-const DAY = 24 * 3600_000;
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
 
 for (const dialect of DIALECTS) {
   describe(`retention of operational tables [${dialect}]`, () => {
@@ -50,6 +52,45 @@ for (const dialect of DIALECTS) {
       expect(Number(eventsAfter.n)).toBe(Number(eventsBefore.n));
       // A live session still works after the purge.
       expect(await signInAs(ctx.app, 'operator')).toMatch(/^cl_session=/);
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`retention with a sign-in lock longer than a day [${dialect}]`, () => {
+    let ctx: TestContext;
+    beforeAll(async () => {
+      ctx = await demoContext(dialect, { LOGIN_LOCK_MINUTES: String(48 * 60) });
+    });
+    afterAll(async () => ctx.close());
+
+    it('the retention job keeps a 48-hour lock for its 48 hours', async () => {
+      const db = ctx.handle.db;
+      const attempt = (password: string, ip: string) =>
+        ctx.app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { username: 'patrol1', password }, remoteAddress: ip });
+      for (let i = 0; i < 5; i++) expect((await attempt('wrong-password', `10.9.0.${i + 1}`)).statusCode).toBe(401);
+      expect((await attempt(DEMO_PASSWORD, '10.9.1.1')).statusCode).toBe(423);
+      // A row whose window ended long ago: its purge shows the round ran.
+      await db.insertInto('sign_in_throttle').values({ key: 'u:long-gone', window_start: new Date(ctx.clock.now().getTime() - 49 * HOUR).toISOString(), attempts: 5 }).execute();
+
+      ctx.clock.advance(25 * HOUR);
+      const job = retentionPoller(ctx.deps);
+      try {
+        await job.runOnce();
+        expect(job.stats.errors, job.stats.lastError ?? '').toBe(0);
+      } finally {
+        await job.destroy();
+      }
+      const keys = (await db.selectFrom('sign_in_throttle').select('key').execute()).map((r) => r.key);
+      expect(keys).not.toContain('u:long-gone');
+      expect(keys).toContain('u:patrol1');
+      const stillLocked = await attempt(DEMO_PASSWORD, '10.9.1.2');
+      expect(stillLocked.statusCode).toBe(423);
+      expect(stillLocked.json().error.code).toBe('account_locked');
+
+      // And the lock does end with its 48 hours.
+      ctx.clock.advance(24 * HOUR);
+      expect(await signInAs(ctx.app, 'patrol1')).toMatch(/^cl_session=/);
     });
   });
 }

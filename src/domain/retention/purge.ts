@@ -1,4 +1,5 @@
 import type { Db } from '../../db/index.js';
+import type { LoginPolicy } from '../auth/sign-in.js';
 import { IDEMPOTENCY_WINDOW_MS as OPEN311_IDEMPOTENCY_WINDOW_MS } from '../open311/intake.js';
 import { purgeEndedWindows } from '../rate-limits/client-limit.js';
 import type { Clock } from '../shared/clock.js';
@@ -11,12 +12,21 @@ import type { Clock } from '../shared/clock.js';
  */
 export interface RetentionPolicy {
   signInEventsDays: number;
+  /**
+   * The sign-in limits (config.login): a throttle row is what keeps a username locked for
+   * `lockMs` and counts an address's failures for `windowMs`, so it is kept at least that long.
+   * Without it, rows are kept a day (enough for the default 15-minute lock only).
+   */
+  signInThrottle?: Pick<LoginPolicy, 'lockMs' | 'windowMs'>;
 }
 
 /** Webhook deliveries that ended (sent or given up) are kept this long for the delivery log. */
 export const WEBHOOK_DELIVERY_RETENTION_DAYS = 90;
-/** A throttle window ends after at most the lock time; a day later its row carries nothing. */
-const THROTTLE_STALE_MS = 24 * 3600_000;
+/**
+ * A throttle row counts for the lock time (a username) or the counting window (an address) from
+ * its window_start; it is purged only once both have passed, and never sooner than this.
+ */
+const THROTTLE_MIN_KEEP_MS = 24 * 3600_000;
 /** Rows deleted per table per round, so a large backlog never holds a long lock. */
 export const PURGE_BATCH = 5_000;
 
@@ -36,6 +46,9 @@ export async function purgeExpired(db: Db, clock: Clock, policy: RetentionPolicy
   const now = clock.now().getTime();
   const iso = (msAgo: number) => new Date(now - msAgo).toISOString();
   const nowIso = new Date(now).toISOString();
+  // LOGIN_LOCK_MINUTES has no upper bound: a 48-hour lock's row purged after a day would hand
+  // an attacker a fresh set of guesses.
+  const throttleStaleMs = Math.max(THROTTLE_MIN_KEEP_MS, policy.signInThrottle?.lockMs ?? 0, policy.signInThrottle?.windowMs ?? 0);
   const sessions = await db
     .deleteFrom('sessions')
     .where('id', 'in', (eb) => eb.selectFrom('sessions').select('id').where('expires_at', '<=', nowIso).limit(PURGE_BATCH))
@@ -46,7 +59,7 @@ export async function purgeExpired(db: Db, clock: Clock, policy: RetentionPolicy
     .executeTakeFirst();
   const signInThrottle = await db
     .deleteFrom('sign_in_throttle')
-    .where('key', 'in', (eb) => eb.selectFrom('sign_in_throttle').select('key').where('window_start', '<', iso(THROTTLE_STALE_MS)).limit(PURGE_BATCH))
+    .where('key', 'in', (eb) => eb.selectFrom('sign_in_throttle').select('key').where('window_start', '<', iso(throttleStaleMs)).limit(PURGE_BATCH))
     .executeTakeFirst();
   const webhookDeliveries = await db
     .deleteFrom('webhook_deliveries')

@@ -150,5 +150,30 @@ for (const dialect of DIALECTS) {
       expect(lines.length - 1).toBe(Number(csv.headers['x-row-count']));
       expect(lines.slice(1).every((l) => l.includes(',user,'))).toBe(true);
     });
+
+    it('keeps credentials and personal data out of the log: the key in a robot URL, the URL and payload of a delivery', async () => {
+      const key = 'f3a1c9e2-0b7d-4e55-9a1f-5c2d7e8b9a10';
+      expect((await call(admin, 'PUT', `/api/notifications/webhooks/${hq}`, { url: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${key}` })).statusCode).toBe(200);
+      const now = ctx.clock.now().toISOString();
+      await ctx.handle.db.insertInto('notifications').values({ id: 'secret-n1', subdistrict_id: hq, kind: 'test', title: 't', body: 'b', case_id: null, dedupe_key: null, created_at: now }).execute();
+      await ctx.handle.db.insertInto('webhook_deliveries').values({
+        id: 'secret-d1', notification_id: 'secret-n1', subdistrict_id: hq, url: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${key}`,
+        payload: JSON.stringify({ msgtype: 'text', text: { content: '请处理', mentioned_mobile_list: ['13912345678'] } }), status: 'failed', attempts: 8,
+        next_attempt_at: now, claim_token: null, claimed_until: null, last_error: 'HTTP 500', response_code: 500, sent_at: null, created_at: now, updated_at: now,
+      }).execute();
+      expect((await call(admin, 'POST', '/api/notifications/deliveries/secret-d1/retry')).statusCode).toBe(204);
+      const logged = await ctx.handle.db.selectFrom('audit_log').select(['action', 'before_json', 'after_json']).where('action', 'in', ['webhook.put', 'webhook_delivery.retry']).execute();
+      expect(new Set(logged.map((e) => e.action))).toEqual(new Set(['webhook.put', 'webhook_delivery.retry']));
+      const text = JSON.stringify(logged);
+      expect(text).not.toContain(key);
+      expect(text).not.toContain('13912345678');
+      expect(text).toContain('key=[redacted]');
+      // What a leader reads through the API says the same.
+      const read = await call(leader, 'GET', '/api/audit?action=webhook');
+      expect(read.statusCode).toBe(200);
+      expect(read.body).not.toContain(key);
+      expect(read.body).not.toContain('13912345678');
+      expect((await verifyAuditChain(ctx.handle.db)).ok).toBe(true);
+    });
   });
 }

@@ -45,7 +45,14 @@ export const AUDIT_ENTITIES = [
 /** Keys whose values never enter the audit log (they would turn it into a credential store). */
 const SECRET_KEYS = /^(password|password_hash|passwordHash|token|token_hash|tokenHash|secret|secret_hash)$/;
 
+/**
+ * Credentials carried in a URL's query (a WeCom robot's `key=`, an `access_token=` …): kept out
+ * of the log whatever the field is called, as everywhere else the API shows such a URL.
+ */
+const URL_CREDENTIAL = /([?&](?:key|access_token|token|secret|sign|signature)=)[^&#\s"]+/gi;
+
 function withoutSecrets(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(URL_CREDENTIAL, '$1[redacted]');
   if (Array.isArray(value)) return value.map(withoutSecrets);
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     const out: Record<string, unknown> = {};

@@ -59,8 +59,9 @@ export const retry = def({
         action: 'webhook_delivery.retry',
         entity: 'webhook_delivery',
         entityId: req.params.id,
-        before: (trx) => snapshotRow(trx, 'webhook_deliveries', 'id', req.params.id),
-        after: (trx) => snapshotRow(trx, 'webhook_deliveries', 'id', req.params.id),
+        // The delivery's state only: its URL holds the robot's key and its payload the staff's phones.
+        before: (trx) => deliveryState(trx, req.params.id),
+        after: (trx) => deliveryState(trx, req.params.id),
       },
       (trx: Db) => retryDelivery(trx, deps.clock, actor, req.params.id),
     );
@@ -68,6 +69,9 @@ export const retry = def({
     return null;
   },
 });
+
+const deliveryState = async (db: Db, id: string) =>
+  (await db.selectFrom('webhook_deliveries').select(['id', 'subdistrict_id', 'status', 'attempts', 'next_attempt_at', 'response_code', 'sent_at']).where('id', '=', id).executeTakeFirst()) ?? null;
 
 const SubParams = z.strictObject({ subdistrictId: z.string().min(1).max(64) });
 

@@ -4,7 +4,7 @@ import { invalidField } from '../shared/errors.js';
 import type { Actor } from './actor.js';
 import { assertAcceptablePassword } from './password-policy.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { endSessionsOf, renewSession } from './session-lifecycle.js';
+import { endSessionsOf, renewSession, revokeTokensOf } from './session-lifecycle.js';
 
 /**
  * A person sets their own password (the first sign-in after an administrator created the account
@@ -28,6 +28,8 @@ export async function changeOwnPassword(
     .where('id', '=', actor.userId)
     .execute();
   const endedSessions = await endSessionsOf(db, actor.userId, sessionToken);
+  // A token minted by whoever had the old password goes with it.
+  await revokeTokensOf(db, clock.now().toISOString(), actor.userId);
   const renewed = sessionToken ? await renewSession(db, clock, sessionToken) : null;
   return { endedSessions, renewed };
 }

@@ -85,6 +85,15 @@ export async function endSessionsOf(db: Db, userId: string, exceptToken?: string
   return Number(res.numDeletedRows);
 }
 
+/**
+ * Revokes every personal API token of the user (a password reset or change, sign-out everywhere,
+ * disabling): a token minted from a stolen session must not outlive the session. Returns how many.
+ */
+export async function revokeTokensOf(db: Db, at: string, userId: string): Promise<number> {
+  const res = await db.updateTable('api_tokens').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
 /** Gives the caller's own session a new id (after a password change); the new token, or null. */
 export async function renewSession(db: Db, clock: Clock, token: string): Promise<{ token: string; expiresAt: string } | null> {
   const next = newSecret('cls');

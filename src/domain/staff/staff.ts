@@ -4,9 +4,9 @@ import type { Role } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { hashPassword } from '../auth/passwords.js';
 import { assertAcceptablePassword } from '../auth/password-policy.js';
-import { endSessionsOf, rotateSessionsOf } from '../auth/session-lifecycle.js';
+import { endSessionsOf, revokeTokensOf, rotateSessionsOf } from '../auth/session-lifecycle.js';
 import { assertCan } from '../auth/permissions.js';
-import { assertSeesCommittee, fullSubdistricts, scopedCommittees } from '../auth/scope.js';
+import { assertSeesCommittee, canSeeCommittee, fullSubdistricts, scopedCommittees } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -111,6 +111,19 @@ export async function getStaff(db: Db, actor: Actor, id: string) {
   return { ...u, phone: phoneFor(actor, 'staff', u.phone), scopes: scopes.get(u.id) ?? [] };
 }
 
+/**
+ * A person the actor may change (edit, disable, reset, sign out everywhere): every one of their
+ * scopes lies inside the actor's — a whole subdistrict only for an actor with that whole
+ * subdistrict, a committee for one who sees it. Seeing a person (one shared subdistrict) is not
+ * enough: the admin of one subdistrict would otherwise edit, promote or strip the other scopes of
+ * someone who also works in another. Answers the person as getStaff does; not_found otherwise.
+ */
+async function getManagedStaff(db: Db, actor: Actor, id: string) {
+  const person = await getStaff(db, actor, id);
+  if (!person.scopes.every((s) => canSeeCommittee(actor, s.subdistrictId, s.committeeId))) throw notFound('Staff member', id);
+  return person;
+}
+
 async function checkScopes(db: Db, actor: Actor, scopes: StaffInput['scopes']) {
   for (const [i, s] of scopes.entries()) {
     if (s.committeeId) {
@@ -180,16 +193,17 @@ function sameScopes(next: StaffInput['scopes'], current: { subdistrictId: string
  * An administrator signs a person out everywhere (a lost phone, a leaver): every browser session
  * of the person ends. Returns how many ended. The caller owns the transaction and the audit entry.
  */
-export async function signOutEverywhere(db: Db, actor: Actor, id: string): Promise<number> {
+export async function signOutEverywhere(db: Db, clock: Clock, actor: Actor, id: string): Promise<number> {
   assertCan(actor, 'staff.write');
-  await getStaff(db, actor, id);
+  await getManagedStaff(db, actor, id);
+  await revokeTokensOf(db, clock.now().toISOString(), id);
   return endSessionsOf(db, id);
 }
 
 export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string, patch: StaffPatch) {
   assertCan(actor, 'staff.write');
   return inTransaction(db, async (trx) => {
-    const current = await getStaff(trx, actor, id);
+    const current = await getManagedStaff(trx, actor, id);
     const role = patch.role ?? current.role;
     if (patch.scopes) await checkScopes(trx, actor, patch.scopes);
     const unitId = patch.handlingUnitId === undefined ? current.handlingUnitId : patch.handlingUnitId;
@@ -221,6 +235,7 @@ export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string
     }
     if (patch.status === 'disabled' || patch.password !== undefined) {
       await endSessionsOf(trx, id);
+      await revokeTokensOf(trx, clock.now().toISOString(), id);
     } else if (role !== current.role || (unitId ?? null) !== current.handlingUnitId || (patch.scopes && !sameScopes(patch.scopes, current.scopes))) {
       // New privileges, new session id (the person's next request gets it).
       await rotateSessionsOf(trx, id);

@@ -104,7 +104,7 @@ export const signOutAll = def({
         before: async (trx) => ({ subdistrictId: (await getStaff(trx, actor, req.params.id)).subdistrictId, sessions: await countSessionsOf(trx, req.params.id) }),
         after: async (trx) => ({ sessions: await countSessionsOf(trx, req.params.id) }),
       },
-      (trx: Db) => signOutEverywhere(trx, actor, req.params.id),
+      (trx: Db) => signOutEverywhere(trx, deps.clock, actor, req.params.id),
     );
     return { ended };
   },

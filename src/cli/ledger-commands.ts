@@ -1,4 +1,7 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Db } from '../db/index.js';
+import { recordAudit } from '../domain/audit/record-audit.js';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { type Actor, loadActor } from '../domain/auth/actor.js';
@@ -40,9 +43,16 @@ async function runImport(what: 'sites' | 'staff', file: string, opts: { as: stri
     const bytes = await fs.readFile(file);
     const bar = bytes.length >= PROGRESS_MIN_BYTES ? progressBar(`Importing ${what}`) : null;
     const started = performance.now();
-    const run = what === 'sites' ? importSites : importStaff;
     try {
-      const res = await run(ctx.handle.db, ctx.deps.clock, actor, bytes, { dryRun: opts.dryRun, onProgress: bar ? (d, t) => bar.update(d, t) : undefined });
+      // Audited as over HTTP (docs/audit.md): the import itself, and each account it creates.
+      const common = {
+        dryRun: opts.dryRun, onProgress: bar ? (d: number, t: number) => bar.update(d, t) : undefined,
+        beforeCommit: (trx: Db, imported: number) =>
+          recordAudit(trx, ctx.deps.clock, { actor, action: `import.${what}`, entity: 'import', entityId: what, after: { imported, bytes: bytes.length, file: path.basename(file) }, ip: null }),
+      };
+      const res = what === 'sites'
+        ? await importSites(ctx.handle.db, ctx.deps.clock, actor, bytes, common)
+        : await importStaff(ctx.handle.db, ctx.deps.clock, actor, bytes, { ...common, audit: { ip: null } });
       bar?.stop();
       const ms = Math.round(performance.now() - started);
       console.log(res.dryRun ? `Dry run: all ${res.imported} rows are valid; nothing written (${ms} ms).` : `Imported ${res.imported} ${what} in ${ms} ms.`);

@@ -127,6 +127,25 @@ for (const dialect of DIALECTS) {
       expect(await count('sites')).toBe(before);
     });
 
+    it('refuses a bin room whose disposal windows overlap, naming the column, and writes nothing', async () => {
+      const before = { sites: await count('sites'), parties: await count('responsible_parties') };
+      const binRoom = (n: number, hours: string): Cell[] => [`导入时段测试${n}号箱房`, '箱房', `安顺路${n}弄`, '安顺居民区', null, 121.4215, 31.2001, hours, `IMP-HRS-${n}`, '导入时段测试物业', '物业公司', null, null];
+      const file = await sitesFile([
+        binRoom(1, '07:00-09:00,18:00-20:00'),
+        binRoom(2, '07:00-09:00,08:00-10:00'),
+        binRoom(3, '18:00-20:00,18:00-20:00'),
+      ]);
+      const res = await upload(admin, '/api/import/sites', file);
+      expect(res.statusCode).toBe(422);
+      expect(res.json().error.code).toBe('import_failed');
+      const overlap = 'windows must not overlap: each starts at or after the end of the one before';
+      expect(res.json().error.details.rows).toEqual([
+        { row: 3, column: '投放时段', reason: overlap },
+        { row: 4, column: '投放时段', reason: overlap },
+      ]);
+      expect({ sites: await count('sites'), parties: await count('responsible_parties') }).toEqual(before);
+    });
+
     it('names a missing column, and refuses a sheet without data rows', async () => {
       const noLat = await workbook([SITE_HEADER.filter((h) => h !== '纬度'), ['某店', '沿街商铺', '安顺路1号', '安顺居民区', null, 121.42]]);
       const res = await upload(admin, '/api/import/sites', noLat);
@@ -270,6 +289,12 @@ for (const dialect of DIALECTS) {
       const res = await upload(admin, '/api/import/staff', file);
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ imported: 3, dryRun: false });
+      // Each account created is in the audit log as one made on the staff page would be, with its role.
+      const made = await ctx.handle.db.selectFrom('users').select(['id', 'username']).where('username', 'in', ['imp-cadre', 'imp-handler', 'imp-patrol']).execute();
+      const audited = await ctx.handle.db.selectFrom('audit_log').select(['entity_id', 'actor_username', 'after_json']).where('action', '=', 'user.create').where('entity_id', 'in', made.map((u) => u.id)).execute();
+      expect(audited.map((a) => a.entity_id).sort()).toEqual(made.map((u) => u.id).sort());
+      expect(audited.every((a) => a.actor_username === 'admin')).toBe(true);
+      expect(JSON.parse(audited.find((a) => a.entity_id === made.find((u) => u.username === 'imp-cadre')!.id)!.after_json!)).toMatchObject({ username: 'imp-cadre', role: 'cadre' });
 
       // Accounts an administrator imports choose their own password first (test/api/accounts.test.ts).
       const first = await signInAs(ctx.app, 'imp-cadre', NEW_PASSWORD);

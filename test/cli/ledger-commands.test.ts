@@ -7,7 +7,7 @@ import { registerLedgerCommands } from '../../src/cli/ledger-commands.js';
 import { createDatabase, migrateToLatest } from '../../src/db/index.js';
 import { seedDemo } from '../../src/domain/demo/seed-demo.js';
 import { ManualClock } from '../../src/domain/shared/clock.js';
-import { SITE_HEADER, sheetRows, workbook } from '../helpers/xlsx.js';
+import { SITE_HEADER, STAFF_HEADER, sheetRows, workbook } from '../helpers/xlsx.js';
 
 // The CLI opens the database named by the environment, as `closeloop` does; here a temporary SQLite file.
 describe('closeloop import / export', () => {
@@ -58,6 +58,22 @@ describe('closeloop import / export', () => {
     const exported = path.join(dir, 'after.xlsx');
     await run('export', 'sites', exported, '--as', 'admin');
     expect((await sheetRows(fs.readFileSync(exported))).filter((r) => r[0]?.startsWith('命令行测试店'))).toHaveLength(1);
+  });
+
+  it('audits an import from the command line as over HTTP: the import, and each account it creates', async () => {
+    const file = path.join(dir, 'staff.xlsx');
+    fs.writeFileSync(file, await workbook([STAFF_HEADER, ['cli-admin', '命令行管理员', null, '管理员', '虹桥街道', null, null, 'Ming-Ling-Hang-2026']]));
+    expect((await run('import', 'staff', file, '--as', 'admin')).out).toMatch(/^Imported 1 staff/);
+    const handle = createDatabase({ kind: 'sqlite', file: path.join(dir, 'closeloop.db') });
+    try {
+      const user = await handle.db.selectFrom('users').select('id').where('username', '=', 'cli-admin').executeTakeFirstOrThrow();
+      const entries = await handle.db.selectFrom('audit_log').select(['action', 'entity_id', 'actor_username', 'ip', 'after_json']).where('action', 'in', ['import.staff', 'user.create']).execute();
+      expect(entries.find((e) => e.action === 'user.create' && e.entity_id === user.id)).toMatchObject({ actor_username: 'admin', ip: null });
+      expect(JSON.parse(entries.find((e) => e.action === 'user.create' && e.entity_id === user.id)!.after_json!)).toMatchObject({ role: 'admin' });
+      expect(entries.find((e) => e.action === 'import.staff')).toMatchObject({ actor_username: 'admin', entity_id: 'staff' });
+    } finally {
+      await handle.destroy();
+    }
   });
 
   it('refuses an unknown user and a role that may not import', async () => {

@@ -8,7 +8,8 @@ import { errorField, errorReason, type ImportOptions, type ImportResult, oneByOn
 import { type LedgerRow, readLedger, type RowError } from '../shared/xlsx.js';
 import { committeeKey } from '../registry/import-sites.js';
 import { fromLabel } from '../registry/site-ledger-columns.js';
-import { createStaff } from './staff.js';
+import { createStaff, getStaff } from './staff.js';
+import { recordAudit } from '../audit/record-audit.js';
 import { StaffInput } from './staff-input.js';
 import { REQUIRED_STAFF_COLUMNS, ROLE_LABELS, STAFF_COLUMNS, type StaffColumnKey, splitList } from './staff-ledger-columns.js';
 
@@ -108,7 +109,16 @@ function toCandidate(r: LedgerRow<StaffColumnKey>, actor: Actor, places: Places,
  * Imports a staff ledger (.xlsx) as `actor`: rows validated with the API's StaffInput and created
  * with createStaff in one transaction; any bad row → import_failed and nothing is written.
  */
-export async function importStaff(db: Db, clock: Clock, actor: Actor, bytes: Uint8Array, opts: ImportOptions = {}): Promise<ImportResult> {
+export interface ImportStaffOptions extends ImportOptions {
+  /**
+   * Each account the import creates gets its own `user.create` audit entry (who, role, scopes), in
+   * the import's transaction, as one made on the staff page would: `ip` is the request's address,
+   * null from the command line.
+   */
+  audit?: { ip: string | null };
+}
+
+export async function importStaff(db: Db, clock: Clock, actor: Actor, bytes: Uint8Array, opts: ImportStaffOptions = {}): Promise<ImportResult> {
   assertCan(actor, 'registry.import');
   assertCan(actor, 'staff.write');
   const ledger = await readLedger(bytes, STAFF_COLUMNS, REQUIRED_STAFF_COLUMNS);
@@ -148,5 +158,13 @@ export async function importStaff(db: Db, clock: Clock, actor: Actor, bytes: Uin
     const field = errorField(err);
     return { row, column: ledger.headerOf(field ? columnOfField(field) : 'username'), reason: errorReason(err) };
   };
-  return runImportBatch(db, items, errors, oneByOne((trx, input: StaffInput) => createStaff(trx, clock, actor, input)), toRowError, opts);
+  const create = async (trx: Db, input: StaffInput) => {
+    const id = await createStaff(trx, clock, actor, input);
+    if (opts.audit) {
+      const after = await getStaff(trx, actor, id);
+      await recordAudit(trx, clock, { actor, action: 'user.create', entity: 'user', entityId: id, subdistrictId: after.subdistrictId, after, ip: opts.audit.ip });
+    }
+    return id;
+  };
+  return runImportBatch(db, items, errors, oneByOne(create), toRowError, opts);
 }

@@ -108,6 +108,7 @@ export const importStaffRoute = def({
     const bytes = await readUpload(req);
     return importStaff(deps.db, deps.clock, actor, bytes, {
       dryRun: req.query.dryRun,
+      audit: { ip: req.ip },
       beforeCommit: (trx, imported) =>
         recordAudit(trx, deps.clock, { actor, action: 'import.staff', entity: 'import', entityId: 'staff', after: { imported, bytes: bytes.length }, ip: req.ip }),
     });

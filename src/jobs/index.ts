@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { Clock } from '../domain/shared/clock.js';
-import type { Poller, PollerLogger } from './poller.js';
+import { leaseFor, type Poller, type PollerLogger } from './poller.js';
 import { INTERVAL_MS as MISSED_CHECKINS_INTERVAL_MS, missedCheckinsPoller } from './missed-checkins.js';
 import { INTERVAL_MS as SITE_GRADES_INTERVAL_MS, siteGradesPoller } from './site-grades.js';
 import { CASE_DEADLINES_INTERVAL_MS, caseDeadlinesPoller } from './case-deadlines.js';
@@ -48,6 +48,8 @@ export interface JobDeps {
   logger?: PollerLogger;
   /** Lease holder id of this instance (default: one per process). */
   holder?: string;
+  /** A one-off round ("run now"): takes a job's lease from an instance that keeps it between rounds. */
+  takeOver?: boolean;
 }
 
 /** Every background job of `closeloop serve`. Add a job: create its poller here. */
@@ -55,11 +57,27 @@ export function createJobs(deps: JobDeps): Poller[] {
   return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), open311WebhookPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps), retentionPoller(deps), partitionsPoller(deps), newReportsPoller(deps), terminalHealthPoller(deps), serviceNoShowsPoller(deps), serviceOverduePoller(deps), ratingRankingNoticesPoller(deps)];
 }
 
+/**
+ * The jobs started in this process, by database and lease holder: "run now" in a serving process
+ * runs the round on the instance's own poller (same holder, never beside its own round).
+ */
+const started = new WeakMap<Db, Map<string, Poller[]>>();
+
+/** The started poller of job `name` in this process for this database and holder, if any. */
+export function startedJob(deps: Pick<JobDeps, 'db' | 'holder'>, name: string): Poller | undefined {
+  return started.get(deps.db)?.get(leaseFor(deps).holder)?.find((j) => j.name === name);
+}
+
 /** Starts every job; the returned function stops them and waits for running rounds (`.jobs` lists them for /metrics). */
 export function startJobs(deps: JobDeps): (() => Promise<void>) & { jobs: Poller[] } {
   const jobs = createJobs(deps);
+  const holder = leaseFor(deps).holder;
+  let byHolder = started.get(deps.db);
+  if (!byHolder) started.set(deps.db, (byHolder = new Map()));
+  byHolder.set(holder, jobs);
   for (const j of jobs) j.start();
   const stop = async () => {
+    if (byHolder.get(holder) === jobs) byHolder.delete(holder);
     await Promise.all(jobs.map((j) => j.destroy()));
   };
   return Object.assign(stop, { jobs });

@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.js';
-import { acquireLease, type HeldLease, newHolderId, recordLeaseSuccess, releaseLease, type UnderLease } from '../domain/jobs/lease.js';
+import { acquireLease, type HeldLease, newHolderId, recordLeaseSuccess, releaseLease, roundMarkerName, takeOverLease, type UnderLease } from '../domain/jobs/lease.js';
 import type { Clock } from '../domain/shared/clock.js';
 
 export interface PollerLogger {
@@ -19,16 +19,25 @@ export interface PollerOptions {
   logger?: PollerLogger;
   /**
    * One runner across instances: a round runs only while this process holds the job's lease
-   * (taken or renewed at the start of each round, renewed while a long round runs).
+   * (taken or renewed at the start of each round, renewed while a long round runs) and the
+   * job's round marker (held while the round runs). With `takeOver` (a one-off "run now" round)
+   * the round takes the marker first and then the lease from whoever keeps it between rounds.
    */
-  lease?: { db: Db; holder: string; ttlMs?: number };
+  lease?: { db: Db; holder: string; ttlMs?: number; takeOver?: boolean };
+}
+
+/** What one round did: whether it ran (it may be skipped for another runner), its count and error. */
+export interface RoundResult {
+  ran: boolean;
+  handled: number;
+  error: string | null;
 }
 
 const processHolder = newHolderId();
 
 /** The lease options of a job run by this process (tests give each simulated instance its own holder). */
-export function leaseFor(deps: { db: Db; holder?: string }): { db: Db; holder: string } {
-  return { db: deps.db, holder: deps.holder ?? processHolder };
+export function leaseFor(deps: { db: Db; holder?: string; takeOver?: boolean }): { db: Db; holder: string; takeOver?: boolean } {
+  return { db: deps.db, holder: deps.holder ?? processHolder, ...(deps.takeOver ? { takeOver: true } : {}) };
 }
 
 /**
@@ -36,7 +45,7 @@ export function leaseFor(deps: { db: Db; holder?: string }): { db: Db; holder: s
  * holds (`{}` when the round runs unleased) so the writes it makes assert it.
  */
 export function leasedPoller(
-  deps: { db: Db; clock: Clock; logger?: PollerLogger; holder?: string },
+  deps: { db: Db; clock: Clock; logger?: PollerLogger; holder?: string; takeOver?: boolean },
   name: string,
   intervalMs: number,
   work: (opts: { lease?: UnderLease }) => Promise<number>,
@@ -56,6 +65,12 @@ export function leasedPoller(
 export const LEASE_MARGIN_MS = 15_000;
 /** How often a running round renews its lease. */
 const LEASE_HEARTBEAT_MS = 5_000;
+/**
+ * A round marker's lease (and a one-off round's lease of its job): six heartbeats, so it outlives
+ * a missed heartbeat or two yet lapses soon after its process dies (a killed `jobs run` or a
+ * crashed instance does not block the job, or "run now", for the job's whole interval).
+ */
+export const ROUND_MARKER_TTL_MS = 30_000;
 
 export interface Poller {
   readonly name: string;
@@ -66,6 +81,11 @@ export interface Poller {
    * overlapping. Errors are logged and reported as 0; they never escape.
    */
   runOnce(): Promise<number>;
+  /**
+   * One round now for an operator ("run now"): waits for a round running here to finish, then
+   * runs a new one (never overlapping it) and says whether it ran and how it ended.
+   */
+  runNow(): Promise<RoundResult>;
   /** Stops the timer and waits for a running round to finish. */
   destroy(): Promise<void>;
   readonly stats: { rounds: number; handled: number; errors: number; lastError: string | null; lastRunAt: Date | null; skipped: number };
@@ -83,40 +103,75 @@ const consoleLogger: PollerLogger = { error: (obj, msg) => console.error(`[jobs]
 export function createPoller(opts: PollerOptions): Poller {
   const logger = opts.logger ?? consoleLogger;
   let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
   let stopped = false;
   const stats: Poller['stats'] = { rounds: 0, handled: 0, errors: 0, lastError: null, lastRunAt: null, skipped: 0 };
-  const leaseTtlMs = opts.lease ? (opts.lease.ttlMs ?? opts.intervalMs + LEASE_MARGIN_MS) : null;
+  const leaseTtlMs = opts.lease ? (opts.lease.ttlMs ?? (opts.lease.takeOver ? ROUND_MARKER_TTL_MS : opts.intervalMs + LEASE_MARGIN_MS)) : null;
   let held = false;
 
-  const round = async (): Promise<number> => {
+  const skip = (): RoundResult => {
+    stats.skipped++;
+    return { ran: false, handled: 0, error: null };
+  };
+
+  const round = async (): Promise<RoundResult> => {
     let heartbeat: NodeJS.Timeout | null = null;
+    let marker: string | null = null;
+    let ran = false;
     try {
       let lease: HeldLease | null = null;
       if (opts.lease) {
-        const { db, holder } = opts.lease;
-        lease = await acquireLease(db, opts.clock, opts.name, holder, leaseTtlMs!);
-        held = lease !== null;
-        if (!lease) {
-          stats.skipped++;
-          return 0;
+        const { db, holder, takeOver } = opts.lease;
+        const ttl = leaseTtlMs!;
+        const markerName = roundMarkerName(opts.name);
+        if (takeOver) {
+          // The marker first: free unless a round runs somewhere; then the lease, from whoever keeps it.
+          if (!(await acquireLease(db, opts.clock, markerName, holder, ROUND_MARKER_TTL_MS))) return skip();
+          marker = markerName;
+          lease = await takeOverLease(db, opts.clock, opts.name, holder, ttl);
+          held = true;
+        } else {
+          lease = await acquireLease(db, opts.clock, opts.name, holder, ttl);
+          held = lease !== null;
+          if (!lease) return skip();
+          // Taken after the lease: a one-off round holding the marker takes the lease next, and this round yields to it.
+          if (!(await acquireLease(db, opts.clock, markerName, holder, ROUND_MARKER_TTL_MS))) return skip();
+          marker = markerName;
         }
-        heartbeat = setInterval(() => void acquireLease(db, opts.clock, opts.name, holder, leaseTtlMs!).catch(() => null), LEASE_HEARTBEAT_MS);
+        heartbeat = setInterval(() => {
+          void acquireLease(db, opts.clock, opts.name, holder, ttl).catch(() => null);
+          void acquireLease(db, opts.clock, markerName, holder, ROUND_MARKER_TTL_MS).catch(() => null);
+        }, LEASE_HEARTBEAT_MS);
         heartbeat.unref?.();
       }
+      ran = true;
       stats.rounds++;
       stats.lastRunAt = opts.clock.now();
       const n = await opts.poll(lease);
       stats.handled += n;
       if (lease && opts.lease) await recordLeaseSuccess(opts.lease.db, opts.clock, lease);
-      return n;
+      return { ran: true, handled: n, error: null };
     } catch (err) {
       stats.errors++;
       stats.lastError = err instanceof Error ? err.message : String(err);
       logger.error({ err, job: opts.name }, `job ${opts.name} failed; will retry next round`);
-      return 0;
+      return { ran, handled: 0, error: stats.lastError };
     } finally {
       if (heartbeat) clearInterval(heartbeat);
+      // The job's lease stays with its holder between rounds; the marker says no round runs now.
+      if (marker && opts.lease) await releaseLease(opts.lease.db, marker, opts.lease.holder).catch(() => undefined);
+    }
+  };
+
+  let running: Promise<RoundResult> | null = null;
+  /** Runs a round once no round of this poller runs, so two never overlap in this process. */
+  const exclusive = async (): Promise<RoundResult> => {
+    while (running) await running;
+    const current = round();
+    running = current;
+    try {
+      return await current;
+    } finally {
+      if (running === current) running = null;
     }
   };
 
@@ -125,12 +180,7 @@ export function createPoller(opts: PollerOptions): Poller {
       await running;
       return 0;
     }
-    running = round();
-    try {
-      return await running;
-    } finally {
-      running = null;
-    }
+    return (await exclusive()).handled;
   };
 
   let started = false;
@@ -153,6 +203,7 @@ export function createPoller(opts: PollerOptions): Poller {
       void runOnce().then(schedule);
     },
     runOnce,
+    runNow: exclusive,
     async destroy() {
       stopped = true;
       if (timer) clearTimeout(timer);

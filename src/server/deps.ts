@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
-import type { Db, DialectKind } from '../db/index.js';
+import { type Db, type DialectKind, isPostgres } from '../db/index.js';
 import type { Clock } from '../domain/shared/clock.js';
+import { ReplicaReads } from './read-replica.js';
 
 /** What route handlers and jobs are given; built once in the CLI or in a test. */
 export interface Deps {
@@ -27,9 +28,20 @@ export interface Lifecycle {
   closing: boolean;
 }
 
+const replicas = new WeakMap<Db, ReplicaReads>();
+
+/** The replica reads of `deps` (with their fallback to the primary), when a replica is configured. */
+export function replicaReads(deps: Pick<Deps, 'db' | 'readDb'>): ReplicaReads | null {
+  if (!deps.readDb || deps.readDb === deps.db || !isPostgres(deps.readDb)) return null;
+  let reads = replicas.get(deps.readDb);
+  if (!reads || reads.primary !== deps.db) replicas.set(deps.readDb, (reads = new ReplicaReads(deps.readDb, deps.db)));
+  return reads;
+}
+
 /**
  * The database for dashboard and list reads: the streaming replica when one is configured
- * (DATABASE_READ_URL), else the primary. Only for reads that may lag the primary by the
- * replica's replay delay (a second or less); never inside a write's read-modify-write.
+ * (DATABASE_READ_URL), else the primary; while the replica cannot be reached, the primary
+ * (read-replica.ts). Only for reads that may lag the primary by the replica's replay delay
+ * (a second or less); never inside a write's read-modify-write.
  */
-export const reader = (deps: Deps): Db => deps.readDb ?? deps.db;
+export const reader = (deps: Deps): Db => replicaReads(deps)?.db ?? deps.readDb ?? deps.db;

@@ -140,6 +140,13 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
     reply.header('retry-after', String(BUSY_RETRY_AFTER_S));
     return send(reply, 503, 'database_busy', 'The database is busy; retry in a moment');
   }
+  if (isConnectionError(error)) {
+    // The database cannot be reached (down, restarting, failing over, a network fault): nothing
+    // was done that the client must know of; it may retry shortly. Logged for the operator.
+    request.log.error({ err: error }, 'database unavailable; answered 503');
+    reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));
+    return send(reply, 503, 'database_unavailable', 'The database cannot be reached; retry in a moment');
+  }
   request.log.error({ err: error }, 'unhandled error');
   return send(reply, 500, 'internal_error', 'Something went wrong on our side; it has been logged');
 }
@@ -172,4 +179,27 @@ const BUSY_CODES = new Set(['55P03', '57014', '40001', '40P01', 'SQLITE_BUSY', '
 export function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && BUSY_CODES.has(code);
+}
+
+/** Seconds a client is told to wait when the database cannot be reached. */
+export const UNAVAILABLE_RETRY_AFTER_S = 5;
+
+/** Socket errors of a connection that could not be made or was lost (with the message pg gives them). */
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/**
+ * PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now (57P01-03) and class 08
+ * (connection exceptions); pg's own messages for a connection closed under it or not made in time.
+ */
+const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03']);
+const CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly)/;
+
+/** Whether `error` means the database could not be reached or the connection was lost (not a fault of the query). */
+export function isConnectionError(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (CONNECTION_ERRNOS.has(code) || CONNECTION_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === 'string' && CONNECTION_MESSAGES.test(message)) return true;
+  // Node reports a refused connection to every address of a host as one AggregateError.
+  return error instanceof AggregateError && error.errors.some(isConnectionError);
 }

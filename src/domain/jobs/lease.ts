@@ -94,6 +94,39 @@ export async function recordLeaseSuccess(db: Db, clock: Clock, lease: HeldLease)
     .execute();
 }
 
+/**
+ * A job's round marker: a second lease row, held only while a round of the job runs (the job's
+ * own lease stays with its holder between rounds too, so one instance keeps running the job).
+ * "Run now" needs the difference: it may run when no round is in progress anywhere, even though
+ * a serving instance keeps the job's lease. `#` cannot occur in a job name.
+ */
+export const roundMarkerName = (name: string): string => `${name}#round`;
+
+/** Whether a job_leases row is a round marker rather than a job's lease. */
+export const isRoundMarker = (name: string): boolean => name.endsWith('#round');
+
+/**
+ * Takes the lease of `name` whoever keeps it, bumping the fence (unless it is ours already). Only
+ * for a one-off round that holds the job's round marker: then no round of the job runs anywhere,
+ * and a holder's next round finds the lease gone (and the fence guards any write of a holder
+ * paused past its marker's expiry).
+ */
+export async function takeOverLease(db: Db, clock: Clock, name: string, holder: string, ttlMs: number): Promise<HeldLease> {
+  const got = await acquireLease(db, clock, name, holder, ttlMs);
+  if (got) return got;
+  const row = await db
+    .updateTable('job_leases')
+    .set((eb) => ({
+      fence: eb.case().when('holder', '=', holder).then(eb.ref('fence')).else(eb('fence', '+', 1)).end(),
+      holder,
+      expires_ms: clock.now().getTime() + ttlMs,
+    }))
+    .where('name', '=', name)
+    .returning('fence')
+    .executeTakeFirstOrThrow();
+  return { name, holder, fence: Number(row.fence) };
+}
+
 /** Gives the lease up at once (clean shutdown), so another instance takes over without waiting. */
 export async function releaseLease(db: Db, name: string, holder: string): Promise<void> {
   await db.updateTable('job_leases').set({ expires_ms: 0 }).where('name', '=', name).where('holder', '=', holder).execute();

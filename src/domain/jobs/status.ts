@@ -1,6 +1,7 @@
 import type { Db } from '../../db/index.js';
 import type { Clock } from '../shared/clock.js';
 import { jobLagSeconds } from './lag.js';
+import { isRoundMarker } from './lease.js';
 
 export interface JobStatus {
   name: string;
@@ -15,7 +16,7 @@ export interface JobStatus {
 export async function jobStatuses(db: Db, clock: Clock, names: string[]): Promise<JobStatus[]> {
   const [leases, lag] = await Promise.all([db.selectFrom('job_leases').selectAll().execute(), jobLagSeconds(db, clock)]);
   const now = clock.now().getTime();
-  const all = [...new Set([...names, ...leases.map((l) => l.name)])].sort();
+  const all = [...new Set([...names, ...leases.map((l) => l.name).filter((n) => !isRoundMarker(n))])].sort();
   return all.map((name) => {
     const lease = leases.find((l) => l.name === name);
     return {

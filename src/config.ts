@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   DUPLICATE_RADIUS_M: z.coerce.number().int().min(1).max(2000).default(100),
   DUPLICATE_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
   TERMINAL_SILENCE_MINUTES: z.coerce.number().int().min(2).max(24 * 60).default(15),
+  LIVE_STREAM_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(15),
+  LIVE_STREAM_MAX_MINUTES: z.coerce.number().positive().max(24 * 60).default(60),
   // Operations (docs/operations.md)
   DATABASE_READ_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://…').optional(),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
@@ -126,6 +128,12 @@ export interface Config {
   retention: { signInEventsDays: number };
   /** Self-service terminals: a terminal silent this long (no heartbeat, no fault report) is down. */
   terminals: { silenceMs: number };
+  /**
+   * Open live streams (SSE): the viewer's session and grant are re-checked this often, and before
+   * data is sent when the last check is older; a stream ends after maxLifetimeMs (EventSource
+   * reconnects and signs in anew).
+   */
+  liveStream: { recheckMs: number; maxLifetimeMs: number };
 }
 
 /**
@@ -224,5 +232,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTty = B
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT },
     retention: { signInEventsDays: e.SIGN_IN_EVENTS_RETENTION_DAYS },
     terminals: { silenceMs: e.TERMINAL_SILENCE_MINUTES * 60_000 },
+    liveStream: { recheckMs: e.LIVE_STREAM_RECHECK_SECONDS * 1000, maxLifetimeMs: e.LIVE_STREAM_MAX_MINUTES * 60_000 },
   };
 }

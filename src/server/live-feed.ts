@@ -13,6 +13,39 @@ export interface LiveFeedOptions {
   log?: { warn(obj: unknown, msg?: string): void };
   /** Longest wait between reconnect attempts. */
   maxBackoffMs?: number;
+  /** How often the idle LISTEN connection is probed with `SELECT 1` (default PING_MS). */
+  pingMs?: number;
+  /** A probe not answered within this long counts the connection lost (default PING_TIMEOUT_MS). */
+  pingTimeoutMs?: number;
+}
+
+/**
+ * A LISTEN-only connection never writes, so a path that silently drops packets (a NAT or load
+ * balancer idle timeout, a partition) would go unnoticed forever: no error, no end, no reconnect.
+ * TCP keepalive probes the socket from the kernel; an application ping proves the server answers.
+ */
+export const PING_MS = 10_000;
+export const PING_TIMEOUT_MS = 5_000;
+const KEEPALIVE_INITIAL_DELAY_MS = 10_000;
+/** A (re)connect through a path that swallows packets must fail too, or it would wait for ever. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** What a broken network looks like to the client: the socket goes away. */
+function destroySocket(c: pg.Client) {
+  (c as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
+/** Ends a client politely, or drops its socket when the server does not answer in time (a dead path would never). */
+async function endWithin(c: pg.Client, ms: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      destroySocket(c);
+      resolve();
+    }, ms);
+  });
+  await Promise.race([c.end().catch(() => {}), late]);
+  clearTimeout(timer);
 }
 
 export interface LiveFeed {
@@ -81,7 +114,16 @@ export function startLiveFeed(o: LiveFeedOptions): LiveFeed {
 
   const connect = async (): Promise<void> => {
     if (stopped) return;
-    const c = new pg.Client({ connectionString: o.url, ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}) });
+    const c = new pg.Client({
+      connectionString: o.url,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // Bounds the LISTENs and the pings alike: a statement unanswered this long fails.
+      query_timeout: o.pingTimeoutMs ?? PING_TIMEOUT_MS,
+      ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}),
+    });
+    let ping: NodeJS.Timeout | null = null;
     c.on('notification', (msg) => {
       if (msg.channel === servicesChannel && msg.payload) {
         const change = parseServiceChange(msg.payload);
@@ -99,6 +141,8 @@ export function startLiveFeed(o: LiveFeedOptions): LiveFeed {
       enqueue(() => deliverUpTo(n.s, n.t, n.f));
     });
     const lost = () => {
+      if (ping) clearInterval(ping);
+      ping = null;
       if (client !== c) return;
       client = null;
       c.removeAllListeners('error');
@@ -106,22 +150,52 @@ export function startLiveFeed(o: LiveFeedOptions): LiveFeed {
       void c.end().catch(() => {});
       if (stopped) return;
       reconnects++;
-      setTimeout(() => void connect(), backoff).unref?.();
+      setTimeout(() => (attempt = connect()), backoff).unref?.();
       backoff = Math.min(backoff * 2, o.maxBackoffMs ?? 5000);
     };
     c.on('error', lost);
     c.on('end', lost);
+    /** One `SELECT 1`: unanswered within query_timeout, the socket is destroyed and the usual reconnect and catch-up run. */
+    let probing = false;
+    const probe = async () => {
+      if (client !== c || probing) return;
+      probing = true;
+      try {
+        await c.query('SELECT 1');
+      } catch (err) {
+        if (client === c) {
+          o.log?.warn({ err }, 'live feed: the LISTEN connection did not answer a ping; reconnecting');
+          destroySocket(c);
+          // A socket whose peer vanished may never report its end: do not wait for it.
+          lost();
+        }
+      } finally {
+        probing = false;
+      }
+    };
     try {
       await c.connect();
       await c.query(`LISTEN "${channel}"`);
       await c.query(`LISTEN "${servicesChannel}"`);
+      if (stopped) {
+        // stop() ran while this attempt was connecting: it saw no client to close.
+        c.removeAllListeners('error');
+        c.on('error', () => {});
+        await endWithin(c, o.pingTimeoutMs ?? PING_TIMEOUT_MS);
+        return;
+      }
       client = c;
       backoff = 250;
+      ping = setInterval(() => void probe(), o.pingMs ?? PING_MS);
+      ping.unref?.();
       // Listening first, then catching up: a batch committed in between is seen by both, and
       // delivered once.
       await new Promise<void>((resolve) => enqueue(async () => {
-        await catchUp();
-        resolve();
+        try {
+          await catchUp();
+        } finally {
+          resolve();
+        }
       }));
       if (!initialized) {
         initialized = true;
@@ -133,7 +207,7 @@ export function startLiveFeed(o: LiveFeedOptions): LiveFeed {
       lost();
     }
   };
-  void connect();
+  let attempt = connect();
 
   return {
     ready,
@@ -141,14 +215,15 @@ export function startLiveFeed(o: LiveFeedOptions): LiveFeed {
       return reconnects;
     },
     dropConnection() {
-      // What a broken network looks like to the client: the socket goes away.
-      (client as unknown as { connection?: { stream?: { destroy(): void } } } | null)?.connection?.stream?.destroy();
+      if (client) destroySocket(client);
     },
     async stop() {
       stopped = true;
       const c = client;
       client = null;
-      if (c) await c.end().catch(() => {});
+      if (c) await endWithin(c, o.pingTimeoutMs ?? PING_TIMEOUT_MS);
+      // An attempt under way closes its own connection once it sees `stopped`.
+      await attempt;
       await queue;
     },
   };

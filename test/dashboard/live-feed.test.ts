@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/auth/actor.js';
 import { foldPendingEvents, type FeedEvent } from '../../src/domain/dashboard/fold-events.js';
@@ -22,6 +23,83 @@ function viewer(hub: DashboardHub, actor: Actor) {
       }
     },
   };
+}
+
+/**
+ * A TCP proxy to PostgreSQL that can fail the way a NAT or load balancer that forgot a connection
+ * does: `blackhole()` stops forwarding on the connections open now while keeping their sockets
+ * open (no FIN, no RST: neither end learns anything), new connections are forwarded as before.
+ * `hold()` parks new connections until `release()` (a reconnect that is slow to get through).
+ */
+async function tcpProxy(target: { host: string; port: number }) {
+  const pairs = new Set<{ client: net.Socket; upstream: net.Socket | null }>();
+  let holding = false;
+  const held: net.Socket[] = [];
+  const forward = (client: net.Socket) => {
+    const upstream = net.connect(target.port, target.host);
+    const pair = { client, upstream };
+    pairs.add(pair);
+    const end = () => {
+      pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const s of [client, upstream]) {
+      s.on('error', end);
+      s.on('close', end);
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.resume();
+  };
+  const server = net.createServer({ pauseOnConnect: true }, (client) => {
+    client.on('error', () => client.destroy());
+    if (holding) held.push(client);
+    else forward(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    /** Connections forwarded and still open (both ends). */
+    get open() {
+      return [...pairs].filter((p) => !p.client.destroyed).length;
+    },
+    get held() {
+      return held.length;
+    },
+    blackhole() {
+      for (const { client, upstream } of pairs) {
+        client.unpipe();
+        upstream?.unpipe();
+        client.pause();
+        upstream?.pause();
+      }
+    },
+    hold() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+      for (const c of held.splice(0)) if (!c.destroyed) forward(c);
+    },
+    async close() {
+      for (const { client, upstream } of pairs) {
+        client.destroy();
+        upstream?.destroy();
+      }
+      for (const c of held) c.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Waits for a condition with a deadline, re-checking every few milliseconds. */
+async function until(what: string, pred: () => boolean, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 describe.runIf(DIALECTS.includes('postgres'))('cross-instance live feed over LISTEN/NOTIFY [postgres]', () => {
@@ -79,5 +157,59 @@ describe.runIf(DIALECTS.includes('postgres'))('cross-instance live feed over LIS
     await foldPendingEvents(f.ctx.handle.db, f.ctx.clock);
     await op.until(() => op.got.some((e) => e.caseId === after.id));
     expect(op.got.map((e) => e.caseId)).toEqual([...missed.map((c) => c.id), after.id]);
+  });
+
+  /** PostgreSQL's address, and a proxy to it with the feed's URL through it (same database and credentials). */
+  const proxied = async () => {
+    const direct = new URL(f.ctx.handle.url!);
+    const proxy = await tcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const url = new URL(f.ctx.handle.url!);
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    return { proxy, url: url.toString() };
+  };
+
+  it('a connection whose path silently stops carrying packets is noticed by its ping and replaced: notices flow again, with catch-up', async () => {
+    const { proxy, url } = await proxied();
+    const hub = new DashboardHub();
+    const feed = startLiveFeed({ url, schema: f.ctx.handle.schema, db: f.ctx.handle.db, hub, maxBackoffMs: 200, pingMs: 200, pingTimeoutMs: 500 });
+    try {
+      await feed.ready;
+      const op = viewer(hub, f.actors.operator);
+      const heard = await f.report(f.actors.patrol1);
+      await foldPendingEvents(f.ctx.handle.db, f.ctx.clock);
+      await op.until(() => op.got.some((e) => e.caseId === heard.id));
+      expect(feed.reconnects).toBe(0);
+
+      proxy.blackhole();
+      // Folded (and NOTIFYed straight to PostgreSQL) while the feed's socket leads nowhere.
+      const during = await f.report(f.actors.patrol1);
+      await foldPendingEvents(f.ctx.handle.db, f.ctx.clock);
+      await op.until(() => op.got.some((e) => e.caseId === during.id), 10_000);
+      expect(feed.reconnects).toBeGreaterThanOrEqual(1);
+      expect(op.got.map((e) => e.caseId)).toEqual([heard.id, during.id]);
+    } finally {
+      await feed.stop();
+      await proxy.close();
+    }
+  });
+
+  it('stop() during a reconnect attempt closes the connection that attempt opens', async () => {
+    const { proxy, url } = await proxied();
+    const feed = startLiveFeed({ url, schema: f.ctx.handle.schema, db: f.ctx.handle.db, hub: new DashboardHub(), maxBackoffMs: 200 });
+    try {
+      await feed.ready;
+      expect(proxy.open).toBe(1);
+      proxy.hold();
+      feed.dropConnection();
+      await until('the reconnect attempt reaches the proxy', () => proxy.held === 1);
+      const stopping = feed.stop();
+      proxy.release();
+      await stopping;
+      await until('the attempt\'s connection is closed', () => proxy.open === 0);
+    } finally {
+      await feed.stop();
+      await proxy.close();
+    }
   });
 });

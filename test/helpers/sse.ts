@@ -10,7 +10,11 @@ export interface SseEvent {
 
 export interface SseStream {
   events: SseEvent[];
+  /** The response's headers. */
+  headers: http.IncomingHttpHeaders;
   waitFor(pred: (e: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>;
+  /** Resolves when the server ends the stream; rejects if it has not within timeoutMs. */
+  ended(timeoutMs?: number): Promise<void>;
   close(): void;
 }
 
@@ -19,10 +23,14 @@ export function openDashboardStream(baseUrl: string, cookie: string, headers: Re
   return new Promise((resolve, reject) => {
     const events: SseEvent[] = [];
     const waiters: { pred: (e: SseEvent) => boolean; done: (e: SseEvent) => void }[] = [];
+    let markEnded!: () => void;
+    const endedByServer = new Promise<void>((r) => (markEnded = r));
     const req = http.get(`${baseUrl}${path}`, { headers: { cookie, ...headers } }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`stream ${res.statusCode}`));
       let buf = '';
       res.setEncoding('utf8');
+      res.on('end', markEnded);
+      stream.headers = res.headers;
       res.on('data', (chunk: string) => {
         buf += chunk;
         let i;
@@ -48,6 +56,7 @@ export function openDashboardStream(baseUrl: string, cookie: string, headers: Re
     req.on('error', reject);
     const stream: SseStream = {
       events,
+      headers: {},
       waitFor: (pred, timeoutMs = 10_000) => {
         const found = events.find(pred);
         if (found) return Promise.resolve(found);
@@ -55,6 +64,13 @@ export function openDashboardStream(baseUrl: string, cookie: string, headers: Re
           const timer = setTimeout(() => fail(new Error(`no matching event within ${timeoutMs} ms`)), timeoutMs);
           waiters.push({ pred, done: (e) => { clearTimeout(timer); done(e); } });
         });
+      },
+      ended: (timeoutMs = 10_000) => {
+        let timer: NodeJS.Timeout | undefined;
+        return Promise.race([
+          endedByServer,
+          new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error(`the stream did not end within ${timeoutMs} ms`)), timeoutMs))),
+        ]).finally(() => clearTimeout(timer));
       },
       close: () => req.destroy(),
     };

@@ -9,7 +9,7 @@ import { resolveSlice, resolveWindow } from '../../domain/dashboard/slice.js';
 import { servicesBoard } from '../../domain/dashboard/services-board.js';
 import { kpisFor } from '../../domain/dashboard/summary.js';
 import { type Deps, reader } from '../deps.js';
-import { openEventStream } from '../event-stream.js';
+import { openEventStream, viewerStreamOptions } from '../event-stream.js';
 import { def } from '../route.js';
 
 const RESUME_LIMIT = 500;
@@ -74,10 +74,10 @@ export const stream = def({
   handler: async ({ req, reply, deps, actor }) => {
     assertCan(actor, 'dashboard.read');
     const slice = await resolveSlice(deps.db, actor, {});
-    const stream = openEventStream(reply);
-    const { write, close, onClose } = stream;
+    const stream = openEventStream(reply, await viewerStreamOptions(deps, req, reply, actor));
+    const { send: emit, close, onClose } = stream;
     const send = (events: FeedEvent[]) => {
-      for (const e of events) write(`id: ${e.id}\nevent: case\ndata: ${JSON.stringify(e)}\n\n`);
+      emit(events.map((e) => `id: ${e.id}\nevent: case\ndata: ${JSON.stringify(e)}\n\n`).join(''));
       scheduleKpis();
     };
     let kpiTimer: NodeJS.Timeout | null = null;
@@ -87,7 +87,7 @@ export const stream = def({
       lastKpiAt = Date.now();
       try {
         const kpis = await sharedKpis(deps, actor, slice);
-        write(`event: kpis\ndata: ${JSON.stringify(kpis)}\n\n`);
+        emit(`event: kpis\ndata: ${JSON.stringify(kpis)}\n\n`);
       } catch {
         /* the next change retries */
       }
@@ -103,7 +103,7 @@ export const stream = def({
       lastBoardAt = Date.now();
       try {
         const board = await sharedBoard(deps, actor);
-        write(`event: services\ndata: ${JSON.stringify(board)}\n\n`);
+        emit(`event: services\ndata: ${JSON.stringify(board)}\n\n`);
       } catch {
         /* the next change retries */
       }
@@ -123,6 +123,6 @@ export const stream = def({
       const missed = await missedEvents(deps, actor, lastId);
       if (missed.length) send(missed);
     }
-    write(`event: ready\ndata: {}\n\n`);
+    emit(`event: ready\ndata: {}\n\n`);
   },
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { assertCan } from '../../domain/auth/permissions.js';
 import { hubFor } from '../../domain/dashboard/hub.js';
 import type { ServiceChange } from '../../domain/dashboard/service-changes.js';
-import { openEventStream } from '../event-stream.js';
+import { openEventStream, viewerStreamOptions } from '../event-stream.js';
 import { def } from '../route.js';
 
 /**
@@ -18,12 +18,12 @@ export const stream = def({
     summary: 'Live stream (SSE) of front-office changes (point and kind) in my scope, for the window screen',
     querystring: z.strictObject({}),
   },
-  handler: async ({ reply, deps, actor }) => {
+  handler: async ({ req, reply, deps, actor }) => {
     assertCan(actor, 'services.records.read');
-    const { write, close, onClose } = openEventStream(reply);
+    const { send: emit, close, onClose } = openEventStream(reply, await viewerStreamOptions(deps, req, reply, actor));
     const send = (changes: ServiceChange[] | null) => {
       if (!changes) {
-        write(`event: change\ndata: ${JSON.stringify({ pointId: null, kind: null })}\n\n`);
+        emit(`event: change\ndata: ${JSON.stringify({ pointId: null, kind: null })}\n\n`);
         return;
       }
       const seen = new Set<string>();
@@ -31,10 +31,10 @@ export const stream = def({
         const key = `${c.pointId}|${c.kind}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        write(`event: change\ndata: ${JSON.stringify({ pointId: c.pointId, kind: c.kind })}\n\n`);
+        emit(`event: change\ndata: ${JSON.stringify({ pointId: c.pointId, kind: c.kind })}\n\n`);
       }
     };
     onClose(hubFor(deps.db).subscribe({ actor, services: send, close }));
-    write(`event: ready\ndata: {}\n\n`);
+    emit(`event: ready\ndata: {}\n\n`);
   },
 });

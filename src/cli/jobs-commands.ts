@@ -25,7 +25,7 @@ export function registerJobsCommands(program: Command) {
       const ctx = await openContext();
       try {
         const r = await runJobNow(ctx.deps, name, CLI_AUDIT_ACTOR);
-        if (!r.ran) console.log(`${pc.yellow('!')} ${name}: another instance holds the job's lease; its own round runs`);
+        if (!r.ran) console.log(`${pc.yellow('!')} ${name}: a round of the job is running (here or on another instance); try again when it ends`);
         else if (r.error) {
           console.log(`${pc.red('✗')} ${name}: ${r.error}`);
           process.exitCode = 1;

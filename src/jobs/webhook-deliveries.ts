@@ -4,6 +4,7 @@ import {
   DEFAULT_RETRY,
   finishDelivery,
   type RetryPolicy,
+  robotFor,
   skipRowsWithoutUrl,
   unclaimDelivery,
 } from '../domain/notifications/deliveries.js';
@@ -67,7 +68,7 @@ export function webhookDeliveryPoller(deps: JobDeps, o: WebhookJobOptions = {}):
   const leaseMs = timeoutMs * batch + 60_000;
 
   const deliver = async (row: ClaimedDelivery) => {
-    const url = row.url ?? deps.config.wecomWebhookUrl;
+    const url = await robotFor(deps.db, row.id, deps.config.wecomWebhookUrl);
     if (!url) return finishDelivery(deps.db, deps.clock, row, { status: 'skipped' }, retry, o.random);
     if (!(await takeToken(deps.db, deps.clock, robotBudgetKey(url), o.rate ?? WECOM_ROBOT_RATE))) {
       await unclaimDelivery(deps.db, deps.clock, row);

@@ -292,6 +292,29 @@ for (const dialect of DIALECTS) {
       expect((await ctx.app.inject({ method: 'DELETE', url: `/api/notifications/webhooks/${hq}`, headers: { cookie: admin } })).statusCode).toBe(204);
     });
 
+    it('a robot disabled or removed after a message was queued receives nothing more, retries included', async () => {
+      await job().runOnce();
+      const admin = await signInAs(ctx.app, 'admin');
+      const subRobot = `${robot.url}&group=hq-old`;
+      expect((await ctx.app.inject({ method: 'PUT', url: `/api/notifications/webhooks/${hq}`, headers: { cookie: admin }, payload: { url: subRobot } })).statusCode).toBe(200);
+      await send('queued-then-disabled');
+      expect((await deliveryOf('queued-then-disabled')).url).toBe(subRobot);
+      // The administrator switches the robot off (the wrong group, a leaked key) before the job runs.
+      expect((await ctx.app.inject({ method: 'PUT', url: `/api/notifications/webhooks/${hq}`, headers: { cookie: admin }, payload: { url: subRobot, enabled: false } })).statusCode).toBe(200);
+      const before = robot.received.length;
+      // Without an instance robot it is skipped; with one it goes there, never to the old robot.
+      const noGlobal = webhookDeliveryPoller({ db, clock: ctx.clock, config: { ...ctx.deps.config, wecomWebhookUrl: '' }, logger: { error: () => {} } });
+      pollers.push(noGlobal);
+      await noGlobal.runOnce();
+      expect(await deliveryOf('queued-then-disabled')).toMatchObject({ status: 'skipped' });
+      expect(robot.received.slice(before).filter((r) => r.url.includes('group=hq-old'))).toHaveLength(0);
+      await send('queued-then-removed');
+      expect((await ctx.app.inject({ method: 'DELETE', url: `/api/notifications/webhooks/${hq}`, headers: { cookie: admin } })).statusCode).toBe(204);
+      await job().runOnce();
+      expect(await deliveryOf('queued-then-removed')).toMatchObject({ status: 'sent' });
+      expect(robot.received.slice(before).filter((r) => r.url.includes('group=hq-old'))).toHaveLength(0);
+    });
+
     it('inbox API: unread list with keyset pages, read one, read all, only my own items', async () => {
       const cookie = await signInAs(ctx.app, 'patrol2');
       for (let i = 0; i < 5; i++) await send(`inbox-${i}`, { recipients: { userIds: [ids.patrol2!] } });

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface Received {
   method: string;
+  /** The path and query it was sent to (which robot). */
+  url: string;
   contentType: string | undefined;
   body: string;
 }
@@ -20,7 +22,7 @@ export async function robotReceiver(fallback: Reply = { status: 200, body: '{"er
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      received.push({ method: req.method ?? '', contentType: req.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') });
+      received.push({ method: req.method ?? '', url: req.url ?? '', contentType: req.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') });
       const r = queue.shift() ?? fallback;
       const send = () => {
         if (res.destroyed) return;

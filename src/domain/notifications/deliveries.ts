@@ -166,11 +166,28 @@ export async function finishDelivery(
 /** With no global robot URL configured, rows meant for it are skipped in one statement. */
 export async function skipRowsWithoutUrl(db: Db, clock: Clock): Promise<number> {
   const now = clock.now().toISOString();
+  // Whether a robot is configured now, not when the message was queued (robotFor).
   const r = await db
     .updateTable('webhook_deliveries')
     .set({ status: 'skipped', last_error: 'no webhook URL configured', updated_at: now })
     .where('status', '=', 'pending')
-    .where('url', 'is', null)
+    .where('subdistrict_id', 'not in', (eb) => eb.selectFrom('notification_webhooks').select('subdistrict_id').where('enabled', '=', 1))
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
+}
+
+/**
+ * The robot a queued message goes to when it is sent: its subdistrict's robot if enabled now,
+ * else the instance's (`fallback`), else none. Resolved at send time, not copied when queued: a
+ * robot an administrator disabled or removed (the wrong group, a leaked key) receives nothing
+ * more, retries included.
+ */
+export async function robotFor(db: Db, deliveryId: string, fallback: string | null): Promise<string | null> {
+  const row = await db
+    .selectFrom('webhook_deliveries as d')
+    .leftJoin('notification_webhooks as h', (j) => j.onRef('h.subdistrict_id', '=', 'd.subdistrict_id').on('h.enabled', '=', 1))
+    .select('h.url')
+    .where('d.id', '=', deliveryId)
+    .executeTakeFirst();
+  return row?.url ?? (fallback || null);
 }

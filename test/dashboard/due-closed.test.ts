@@ -71,8 +71,8 @@ describe('结案数 counted among 应结案数 (closure on the day of handling)'
   });
 });
 
-/** Folds events into the unit grain: handled per [day, unit]. */
-function foldUnits(events: [action: string, at: string, changes?: Record<string, [unknown, unknown]>][]) {
+/** Folds events into the unit grain: the given counters per [day, unit] (rows where any is non-zero). */
+function foldUnits(events: [action: string, at: string, changes?: Record<string, [unknown, unknown]>][], counters = ['handled', 'handled_on_time', 'rework']) {
   const acc = new RollupAccumulator('D');
   let s: FoldState = initialState();
   events.forEach(([action, at, changes], i) => {
@@ -82,21 +82,8 @@ function foldUnits(events: [action: string, at: string, changes?: Record<string,
     for (const x of r.dated) acc.addEvent(attrs, x.unitId ?? r.unitId, 'u', x.at, x.delta);
   });
   const rows = grainRows(acc).get('case_rollups_unit_daily') ?? [];
-  return Object.fromEntries(rows.filter((r) => Number(r.handled) || Number(r.rework)).map((r) => [`${r.day} ${r.unit_id}`, [Number(r.handled), Number(r.handled_on_time), Number(r.rework)]]));
-}
-
-/** Folds events into the unit grain: [handled, due_closed] per [day, unit]. */
-function foldUnitsDue(events: [action: string, at: string, changes?: Record<string, [unknown, unknown]>][]) {
-  const acc = new RollupAccumulator('D');
-  let s: FoldState = initialState();
-  events.forEach(([action, at, changes], i) => {
-    const r = foldEvent({ seq: i + 1, action, from_status: null, to_status: '', actor_user_id: 'u', at, changes: JSON.stringify(changes ?? {}) }, attrs, s);
-    s = r.state;
-    acc.addEvent(attrs, r.unitId, 'u', at, r.delta);
-    for (const x of r.dated) acc.addEvent(attrs, x.unitId ?? r.unitId, 'u', x.at, x.delta);
-  });
-  const rows = grainRows(acc).get('case_rollups_unit_daily') ?? [];
-  return Object.fromEntries(rows.filter((r) => Number(r.handled) || Number(r.due_closed)).map((r) => [`${r.day} ${r.unit_id}`, [Number(r.handled), Number(r.due_closed)]]));
+  const values = (r: Record<string, unknown>) => counters.map((c) => Number(r[c]));
+  return Object.fromEntries(rows.filter((r) => values(r).some(Boolean)).map((r) => [`${r.day} ${r.unit_id}`, values(r)]));
 }
 
 describe('a case counts once among the handled (应结案), wherever it is handled', () => {
@@ -147,14 +134,14 @@ describe('a case counts once among the handled (应结案), wherever it is handl
   });
 
   it('closed among the due on the unit credited with the handling, not the unit holding the case when it closes', () => {
-    const byUnit = foldUnitsDue([
+    const byUnit = foldUnits([
       ['report', '2026-06-01T01:00:00.000Z'], ['file', '2026-06-01T01:30:00.000Z'], DISPATCH,
       ['handle', '2026-06-01T03:00:00.000Z'], ['check_fail', '2026-06-01T05:00:00.000Z'],
       ['redispatch', '2026-06-01T06:00:00.000Z', { assigned_unit_id: ['unit', 'team'] }],
       ['enforcement_close', '2026-06-02T06:00:00.000Z'],
       ['reopen', '2026-06-03T02:00:00.000Z'],
       ['enforcement_close', '2026-06-03T06:00:00.000Z'],
-    ]);
+    ], ['handled', 'due_closed']);
     // [handled, due_closed] per day and unit: the team never handled it, so it has nothing due.
     expect(byUnit).toEqual({ '2026-06-01 unit': [1, 1] });
   });

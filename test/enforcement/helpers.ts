@@ -1,4 +1,5 @@
-import type { TestContext } from '../helpers/app.js';
+import { expect } from 'vitest';
+import { signInAs, type TestContext } from '../helpers/app.js';
 import { jpegWithExif, multipart } from '../helpers/images.js';
 
 export const HQ_GPS = { lng: 121.4215, lat: 31.2001, accuracy: 8 };
@@ -81,4 +82,43 @@ export async function walkToDecision(ctx: TestContext, ecId: string, fineAmount:
   r = await step(officers.first, { kind: 'prior_notice', version: r.case.version, coOfficerId: officers.secondId, fineAmount, fineReason: '依裁量基准' });
   ctx.clock.set(new Date(new Date(r.case.hearingRequestEndsAt ?? r.case.statementEndsAt).getTime() + HOUR));
   return step(officers.first, { kind: 'decision', version: r.case.version, coOfficerId: officers.secondId, fineAmount, fineReason: '依裁量基准' });
+}
+
+/**
+ * Opens a ladder at a fresh shop (the `shopIndex`-th new one) by enforcer1 and walks it, with
+ * enforcer2 (`e2Id`) co-signing, through order, failed re-inspection, notice and failed
+ * re-inspection to the prior notice, 50 hours of the test clock later. Answers the ladder's id and
+ * the prior notice's answer and the shop.
+ */
+export async function walkToPriorNotice(
+  ctx: TestContext,
+  hq: { subdistrictId: string; categoryId: string; art26: string },
+  e2Id: string,
+  shopIndex: number,
+  prior: { fineAmount: number } & Record<string, unknown>,
+) {
+  const HOUR = 3600_000;
+  // Signed in for each call: the walk moves the clock past the session's idle limit.
+  const cookie = () => signInAs(ctx.app, 'enforcer1');
+  const post = async (url: string, payload: object) => ctx.app.inject({ method: 'POST', url, headers: { cookie: await cookie() }, payload });
+  const deadline = () => new Date(ctx.clock.now().getTime() + 24 * HOUR).toISOString();
+  const later = (h: number) => ctx.clock.set(new Date(ctx.clock.now().getTime() + h * HOUR));
+  const site = await shopOn(ctx, hq.subdistrictId, '', '', shopIndex);
+  const opened = await post('/api/enforcement/cases', { siteId: site.id, categoryId: hq.categoryId, gps: HQ_GPS, legalBasisId: hq.art26, facts: '未设置分类标识' });
+  expect(opened.statusCode, opened.body).toBe(201);
+  const id = opened.json().id as string;
+  const ok = async (body: object) => {
+    const r = await post(`/api/enforcement/cases/${id}/steps`, body);
+    expect(r.statusCode, r.body).toBe(201);
+    return r.json();
+  };
+  const photo = async () => uploadPhoto(ctx, await cookie());
+  let r = await ok({ kind: 'order', version: 1, coOfficerId: e2Id, gps: HQ_GPS, photoIds: [await photo()], deadlineAt: deadline(), deadlineReason: '约定' });
+  later(25);
+  r = await ok({ kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await photo()], result: 'not_rectified', findings: ['仍未设置分类标识'] });
+  r = await ok({ kind: 'notice', version: r.case.version, coOfficerId: e2Id, deadlineAt: deadline(), deadlineReason: '约定' });
+  later(25);
+  r = await ok({ kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await photo()], result: 'not_rectified', findings: ['仍未设置分类标识'] });
+  r = await ok({ kind: 'prior_notice', version: r.case.version, coOfficerId: e2Id, fineReason: '依裁量基准', ...prior });
+  return { id, r, site };
 }

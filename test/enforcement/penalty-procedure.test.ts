@@ -11,7 +11,7 @@ import { newId } from '../../src/domain/shared/ids.js';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 import { pdfText } from '../helpers/pdf-text.js';
-import { HQ_GPS, hongqiao, shopOn, uploadPhoto } from './helpers.js';
+import { HQ_GPS, hongqiao, shopOn, uploadPhoto, walkToPriorNotice } from './helpers.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20261204);
 const HOUR = 3600_000;
@@ -110,26 +110,7 @@ for (const dialect of DIALECTS) {
     const deadline = () => new Date(ctx.clock.now().getTime() + 24 * HOUR).toISOString();
 
     /** Opens a ladder at a fresh shop and walks it to the prior notice. */
-    async function toPriorNotice(fineAmount: number, extra: object = {}) {
-      const site = await shopOn(ctx, hq.subdistrictId, '', '', shopIndex++);
-      const opened = await post('enforcer1', '/api/enforcement/cases', { siteId: site.id, categoryId: hq.categoryId, gps: HQ_GPS, legalBasisId: hq.art26, facts: '未设置分类标识' });
-      expect(opened.statusCode, opened.body).toBe(201);
-      const id = opened.json().id;
-      const ok = async (body: object) => {
-        const r = await step(id, body);
-        expect(r.statusCode, r.body).toBe(201);
-        return r.json();
-      };
-      const photo = async () => uploadPhoto(ctx, await as('enforcer1'));
-      let r = await ok({ kind: 'order', version: 1, coOfficerId: e2Id, gps: HQ_GPS, photoIds: [await photo()], deadlineAt: deadline(), deadlineReason: '约定' });
-      later(25);
-      r = await ok({ kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await photo()], result: 'not_rectified', findings: ['仍未设置分类标识'] });
-      r = await ok({ kind: 'notice', version: r.case.version, coOfficerId: e2Id, deadlineAt: deadline(), deadlineReason: '约定' });
-      later(25);
-      r = await ok({ kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await photo()], result: 'not_rectified', findings: ['仍未设置分类标识'] });
-      r = await ok({ kind: 'prior_notice', version: r.case.version, coOfficerId: e2Id, fineAmount, fineReason: '依裁量基准', ...extra });
-      return { id, r, site };
-    }
+    const toPriorNotice = (fineAmount: number, extra: object = {}) => walkToPriorNotice(ctx, hq, e2Id, shopIndex++, { fineAmount, ...extra });
 
     it('refuses a decision at any time up to the end of the statement period, and only then', async () => {
       const { id, r } = await toPriorNotice(500);

@@ -6,7 +6,7 @@ import { verifyChain } from '../../src/domain/cases/verify-chain.js';
 import { importYearSchedule } from '../../src/domain/calendar/overrides.js';
 import { actorOf, demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
-import { HQ_GPS, hongqiao, shopOn, uploadPhoto } from './helpers.js';
+import { HQ_GPS, hongqiao, shopOn, uploadPhoto, walkToPriorNotice } from './helpers.js';
 
 const HOUR = 3600_000;
 
@@ -52,24 +52,7 @@ for (const dialect of DIALECTS) {
     /** Opens a ladder at a fresh shop at `start` and walks it to the prior notice (served 50 hours later). */
     async function toPriorNotice(start: string, fineAmount = 500) {
       ctx.clock.set(start);
-      const site = await shopOn(ctx, hq.subdistrictId, '', '', shopIndex++);
-      const opened = await post('enforcer1', '/api/enforcement/cases', { siteId: site.id, categoryId: hq.categoryId, gps: HQ_GPS, legalBasisId: hq.art26, facts: '未设置分类标识' });
-      expect(opened.statusCode, opened.body).toBe(201);
-      const id = opened.json().id as string;
-      const ok = async (body: object) => {
-        const r = await step(id, body);
-        expect(r.statusCode, r.body).toBe(201);
-        return r.json();
-      };
-      const photo = async () => uploadPhoto(ctx, await as('enforcer1'));
-      let r = await ok({ kind: 'order', version: 1, coOfficerId: e2Id, gps: HQ_GPS, photoIds: [await photo()], deadlineAt: deadline(), deadlineReason: '约定' });
-      later(25);
-      r = await ok({ kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await photo()], result: 'not_rectified', findings: ['仍未设置分类标识'] });
-      r = await ok({ kind: 'notice', version: r.case.version, coOfficerId: e2Id, deadlineAt: deadline(), deadlineReason: '约定' });
-      later(25);
-      r = await ok({ kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await photo()], result: 'not_rectified', findings: ['仍未设置分类标识'] });
-      r = await ok({ kind: 'prior_notice', version: r.case.version, coOfficerId: e2Id, fineAmount, fineReason: '依裁量基准' });
-      return { id, r };
+      return walkToPriorNotice(ctx, hq, e2Id, shopIndex++, { fineAmount });
     }
 
     let served: { id: string; version: number };

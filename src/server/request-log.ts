@@ -26,6 +26,8 @@ const SECRET_AFTER: [prefix: string, routes: string[]][] = [
   ['/rate/feedback/', []],
   ['/booking/', []],
   ['/report/t/', []],
+  // Open311's token look-up (tokens/{token}.json): the same tracking token as /report/t/.
+  ['/open311/v2/tokens/', []],
 ];
 
 /** Masks phone numbers and resident ID numbers in free text. */

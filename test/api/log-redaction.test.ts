@@ -41,12 +41,14 @@ describe('log redaction rules', () => {
           [`/rate/feedback/${token}/`, '/rate/feedback/[token]/'],
           [`/booking/${token}`, '/booking/[token]'],
           [`/report/t/${token}`, '/report/t/[token]'],
+          [`/open311/v2/tokens/${token}.json?jurisdiction_id=310105008`, '/open311/v2/tokens/[token]?jurisdiction_id'],
+          [`/open311/v2/tokens/${token}.xml`, '/open311/v2/tokens/[token]'],
         ]) expect(redactUrl(url!)).toBe(logged);
       }),
       { seed: SEED, numRuns: 200 },
     );
     // The routes beside them keep their names.
-    for (const url of ['/api/public/reports/challenge', '/api/public/reports/categories', '/api/public/appointments', '/api/public/slots', '/rate/feedback'])
+    for (const url of ['/api/public/reports/challenge', '/api/public/reports/categories', '/api/public/appointments', '/api/public/slots', '/rate/feedback', '/open311/v2/requests/HQ-20260526-0001.json'])
       expect(redactUrl(url)).toBe(url);
   });
 });

@@ -169,6 +169,38 @@ for (const dialect of DIALECTS) {
       expect(phone.json().error.details.field).toBe('phone');
     });
 
+    it('a NUL character in a text field is 400 naming the field (not a database error), nothing filed', async () => {
+      const before = await count();
+      for (const field of ['description', 'phone', 'site_kind']) {
+        const res = await submitReport(ctx.app, fields({ [field]: 'a\u0000b' }), await photo(), { ip: newIp() });
+        expect(res.statusCode, res.body).toBe(400);
+        expect(res.json().error).toMatchObject({ code: 'validation_failed', details: { fields: [{ field, reason: 'contains a NUL character' }] } });
+      }
+      expect(await count()).toBe(before);
+    });
+
+    it('a refused report stores no photo: unknown category (404), no description (400), a replayed challenge (409)', async () => {
+      const photos = async () => Number((await ctx.handle.db.selectFrom('photos').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const before = await photos();
+      const ip = newIp();
+      const pow = await solvedChallenge(ctx.app, ip);
+      expect((await submitReport(ctx.app, fields({ service_code: 'NOPE' }), await photo(), { ip, pow })).statusCode).toBe(404);
+      expect((await submitReport(ctx.app, fields({ description: '' }), await photo(), { ip, pow })).statusCode).toBe(400);
+      expect((await submitReport(ctx.app, fields({ lat: '39.9', lng: '116.4' }), await photo(), { ip, pow })).statusCode).toBe(400);
+      expect(await photos()).toBe(before);
+      const filed = await submitReport(ctx.app, fields(), await photo(), { ip, pow });
+      expect(filed.statusCode, filed.body).toBe(201);
+      expect(await photos()).toBe(before + 1);
+      const replay = await submitReport(ctx.app, fields(), await photo(), { ip: newIp(), pow });
+      expect(replay.statusCode).toBe(409);
+      expect(await photos()).toBe(before + 1);
+      // One challenge sent twice at once: one report, one photo (the loser's transaction takes its photo row with it).
+      const once = await solvedChallenge(ctx.app, ip);
+      const both = await Promise.all([newIp(), newIp()].map(async (from) => submitReport(ctx.app, fields(), await photo(), { ip: from, pow: once })));
+      expect(both.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+      expect(await photos()).toBe(before + 2);
+    });
+
     it('limits reports per client address per minute (429), other clients unaffected', async () => {
       const ip = newIp();
       const codes: number[] = [];

@@ -12,9 +12,11 @@ import { subdistrictPrefix } from '../cases/hot-queries.js';
 import { OPEN_STATUSES } from '../cases/lifecycle.js';
 import { stageColumns } from '../cases/stage-deadlines.js';
 import { notify } from '../notifications/notify.js';
+import { recordPhoto, type StoredPhotoFiles } from '../photos/upload.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { intakeActor } from './intake-actor.js';
 import type { Jurisdiction } from './jurisdictions.js';
 import type { VerifiedKey } from './keys.js';
 import { locate } from './locate.js';
@@ -36,7 +38,7 @@ export interface IntakeInput {
   description?: string;
   media_url?: string;
   attribute: AttributeValues;
-  /** Uploaded photos (already stored and checked like staff uploads). */
+  /** Photos already recorded (uploads waiting for the filing go in IntakeOptions.photos). */
   photoIds?: string[];
 }
 
@@ -102,20 +104,29 @@ function checkContact(input: IntakeInput) {
   };
 }
 
-/**
- * POST requests: files a service request as a case (reported → the operations centre files it
- * like any other). Idempotent on a client token, or on device_id + the request's hash, within a
- * day: a retry returns the first filing. Nearby open cases of the same service are offered to the
- * operators as possible duplicates — never merged here. The caller owns the transaction.
- */
-export async function fileRequest(
-  db: Db,
-  clock: Clock,
-  caller: IntakeCaller,
-  j: Jurisdiction,
-  input: IntakeInput,
-  opts: { clientToken?: string; duplicateRadiusM?: number; duplicateWindowHours?: number; clientHash?: string } = {},
-): Promise<IntakeResult> {
+export interface IntakeOptions {
+  clientToken?: string;
+  duplicateRadiusM?: number;
+  duplicateWindowHours?: number;
+  clientHash?: string;
+  /**
+   * Uploaded photos whose files are stored but not yet recorded: recorded (as the intake
+   * account's) in the filing's transaction once the request is accepted, so a refused request,
+   * a replayed retry or a rolled-back filing leaves no photo row behind.
+   */
+  photos?: StoredPhotoFiles[];
+}
+
+type Checked =
+  | { replay: IntakeResult }
+  | {
+      replay: null; hash: string; scope: string; idemKey: string | null; staleIdem: boolean; now: Date;
+      service: Awaited<ReturnType<typeof findServiceCategory>>; attributes: AttributeValues; contact: ReturnType<typeof checkContact>;
+      place: Awaited<ReturnType<typeof locate>>; description: string;
+    };
+
+/** Every check of a filing, in order, writing nothing: the earlier filing of a retry, or what to file. */
+async function check(db: Db, clock: Clock, caller: IntakeCaller, j: Jurisdiction, input: IntakeInput, opts: IntakeOptions): Promise<Checked> {
   if (caller.kind === 'key' && !caller.key.subdistrictIds.includes(j.id)) {
     throw new DomainError('forbidden', `This api_key may not file into jurisdiction ${j.jurisdictionId}`, { field: 'api_key' });
   }
@@ -124,13 +135,14 @@ export async function fileRequest(
   const deviceId = optional(input.device_id);
   const idemKey = opts.clientToken ? `token:${opts.clientToken}` : deviceId ? `device:${deviceId}:${hash}` : null;
   const now = clock.now();
+  let staleIdem = false;
   if (idemKey) {
     const prior = await priorFiling.first(db, scope, idemKey);
     if (prior && now.getTime() - Date.parse(prior.created_at) < IDEMPOTENCY_WINDOW_MS) {
       if (prior.request_hash !== hash) throw new DomainError('idempotency_mismatch', 'This client token was already used for a different request', { field: 'token' });
-      return { caseId: prior.case_id, serviceRequestId: prior.number, token: prior.token, serviceNotice: '', replayed: true };
+      return { replay: { caseId: prior.case_id, serviceRequestId: prior.number, token: prior.token, serviceNotice: '', replayed: true } };
     }
-    if (prior) await db.deleteFrom('open311_idempotency').where('scope', '=', scope).where('idem_key', '=', idemKey).execute();
+    staleIdem = !!prior;
   }
 
   const service = await findServiceCategory(db, j.id, input.service_code);
@@ -149,6 +161,36 @@ export async function fileRequest(
   const description = optional(input.description) ?? service.category.name_zh;
   if (description.length > DESCRIPTION_MAX) throw new DomainError('validation_failed', `description is limited to ${DESCRIPTION_MAX} characters`, { field: 'description' });
   if (/<\s*\/?\s*[a-z!]/i.test(description)) throw new DomainError('validation_failed', 'description may not contain HTML or code', { field: 'description' });
+  return { replay: null, hash, scope, idemKey, staleIdem, now, service, attributes, contact, place, description };
+}
+
+/**
+ * The checks of fileRequest without its writes (run before a caller does costly work such as
+ * storing photos): the earlier filing when the request is a retry within the idempotency window,
+ * null when it would be filed; a refusal throws exactly what fileRequest would throw. fileRequest
+ * checks again in its transaction: this is a look ahead, not a reservation.
+ */
+export async function checkRequest(db: Db, clock: Clock, caller: IntakeCaller, j: Jurisdiction, input: IntakeInput, opts: IntakeOptions = {}): Promise<IntakeResult | null> {
+  return (await check(db, clock, caller, j, input, opts)).replay;
+}
+
+/**
+ * POST requests: files a service request as a case (reported → the operations centre files it
+ * like any other). Idempotent on a client token, or on device_id + the request's hash, within a
+ * day: a retry returns the first filing. Nearby open cases of the same service are offered to the
+ * operators as possible duplicates — never merged here. The caller owns the transaction.
+ */
+export async function fileRequest(db: Db, clock: Clock, caller: IntakeCaller, j: Jurisdiction, input: IntakeInput, opts: IntakeOptions = {}): Promise<IntakeResult> {
+  const checked = await check(db, clock, caller, j, input, opts);
+  if (checked.replay) return checked.replay;
+  const { hash, scope, idemKey, now, service, attributes, contact, place, description } = checked;
+  if (checked.staleIdem && idemKey) await db.deleteFrom('open311_idempotency').where('scope', '=', scope).where('idem_key', '=', idemKey).execute();
+
+  const photoIds = [...(input.photoIds ?? [])];
+  if (opts.photos?.length) {
+    const uploader = await intakeActor(db, clock, j.id);
+    for (const p of opts.photos) photoIds.push((await recordPhoto(db, clock, uploader, p)).id);
+  }
 
   const category = service.category;
   const at = now.toISOString();
@@ -190,9 +232,9 @@ export async function fileRequest(
   const event = await appendCaseEvent(db, clock, {
     subdistrictId: j.id, caseId: row.id, action: 'report', fromStatus: null, toStatus: 'reported',
     actor: { userId: null, role: reporterRole }, gps: { lng: place.lng, lat: place.lat, accuracy: null },
-    note: `${via}：${description}`, photoIds: input.photoIds ?? [], changes: { status: [null, 'reported'] },
+    note: `${via}：${description}`, photoIds, changes: { status: [null, 'reported'] },
   });
-  if (input.photoIds?.length) await linkPhotos(db, row, event.id, input.photoIds, 'before');
+  if (photoIds.length) await linkPhotos(db, row, event.id, photoIds, 'before');
 
   if (idemKey) {
     await insertIdempotency.run(db, { scope, idem_key: idemKey, case_id: row.id, request_hash: hash, created_at: at });

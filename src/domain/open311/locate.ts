@@ -115,8 +115,14 @@ export async function locate(
       const field = loc.addressId ? 'address_id' : 'attribute[bin_room]';
       throw new DomainError('validation_failed', `${field} ${named} is not a site of this jurisdiction`, { field });
     }
-    const at = loc.lat !== undefined && loc.long !== undefined ? { lng: loc.long, lat: loc.lat } : { lng: site.lng, lat: site.lat };
-    return { ...at, committeeId: site.committee_id, siteId: site.id, siteKind: site.kind };
+    if (loc.lat === undefined || loc.long === undefined) return { lng: site.lng, lat: site.lat, committeeId: site.committee_id, siteId: site.id, siteKind: site.kind };
+    // A point sent with a named site must be by that site: otherwise a site of this jurisdiction
+    // would carry a case filed anywhere (the point is what the map and the duplicate check use).
+    if (distanceM(loc.long, loc.lat, site.lng, site.lat) > JURISDICTION_MARGIN_M) {
+      const field = loc.addressId ? 'address_id' : 'attribute[bin_room]';
+      throw new DomainError('validation_failed', `lat/long lies more than ${JURISDICTION_MARGIN_M} m from the site named by ${field}`, { field: 'lat' });
+    }
+    return { lng: loc.long, lat: loc.lat, committeeId: site.committee_id, siteId: site.id, siteKind: site.kind };
   }
   if (loc.lat !== undefined && loc.long !== undefined) {
     const n = nearest(sites, loc.long, loc.lat)!;

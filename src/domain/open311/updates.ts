@@ -37,6 +37,8 @@ export const ACTION_TEXT: Record<(typeof PUBLIC_ACTIONS)[number], string> = {
 const DEFAULT_SPAN_MS = 24 * 3600_000;
 const MAX_SPAN_MS = 90 * 24 * 3600_000;
 export const MAX_UPDATES = 1000;
+/** Stable id of the refusal of a window holding more than MAX_UPDATES updates (docs/integrations.md). */
+export const TOO_MANY_UPDATES = 'too_many_updates';
 
 export async function requestUpdates(db: Db, j: Jurisdiction, now: Date, f: { start?: string; end?: string }, mediaBase: string): Promise<RequestUpdate[]> {
   const end = f.end ? Date.parse(f.end) : now.getTime();
@@ -55,8 +57,15 @@ export async function requestUpdates(db: Db, j: Jurisdiction, now: Date, f: { st
     .where((eb) => eb.or([eb('o.abusive', 'is', null), eb('o.abusive', '=', 0)]))
     .orderBy('e.at')
     .orderBy('e.seq')
-    .limit(MAX_UPDATES)
+    // One more than allowed tells a full window from one cut short: never drop the newest silently.
+    .limit(MAX_UPDATES + 1)
     .execute();
+  if (rows.length > MAX_UPDATES) {
+    // Open311's error code is the HTTP status; the description's leading id is the stable part a client matches.
+    throw new DomainError('validation_failed', `${TOO_MANY_UPDATES}: more than ${MAX_UPDATES} updates between start_date and end_date; narrow start_date/end_date and ask again`, {
+      field: 'start_date', limit: MAX_UPDATES,
+    });
+  }
   return rows.map((r) => toUpdate(r, mediaBase));
 }
 

@@ -93,6 +93,15 @@ export async function verifyChallenge(db: Db, clock: Clock, challenge: string | 
   return { id, expiresAt: new Date(Number(expText)).toISOString() };
 }
 
+const replayed = () =>
+  new DomainError('challenge_replayed', 'proof of work: this challenge was already used; ask for a new one', { fields: [{ field: 'challenge', reason: 'this challenge was already used' }] });
+
+/** Refuses a challenge already spent, writing nothing (a look ahead: spendChallenge decides). */
+export async function assertChallengeUnspent(db: Db, c: VerifiedChallenge): Promise<void> {
+  const spent = await db.selectFrom('public_pow_spent').select('challenge_id').where('challenge_id', '=', c.id).executeTakeFirst();
+  if (spent) throw replayed();
+}
+
 /** Marks a challenge used, in the filing's transaction; a second use is refused. */
 export async function spendChallenge(db: Db, clock: Clock, c: VerifiedChallenge): Promise<void> {
   const inserted = await db
@@ -100,9 +109,7 @@ export async function spendChallenge(db: Db, clock: Clock, c: VerifiedChallenge)
     .values({ challenge_id: c.id, expires_at: c.expiresAt })
     .onConflict((oc) => oc.column('challenge_id').doNothing())
     .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) {
-    throw new DomainError('challenge_replayed', 'proof of work: this challenge was already used; ask for a new one', { fields: [{ field: 'challenge', reason: 'this challenge was already used' }] });
-  }
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) throw replayed();
   // Spent challenges are needed only until they expire.
   await db.deleteFrom('public_pow_spent').where('expires_at', '<', clock.now().toISOString()).execute();
 }

@@ -1,10 +1,11 @@
 import type { Db } from '../../db/index.js';
+import type { StoredPhotoFiles } from '../photos/upload.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidField } from '../shared/errors.js';
-import { type IntakeInput, type IntakeResult, fileRequest } from '../open311/intake.js';
+import { type IntakeInput, type IntakeOptions, type IntakeResult, checkRequest, fileRequest } from '../open311/intake.js';
 import type { Jurisdiction } from '../open311/jurisdictions.js';
 import { assertClientMayReport } from './abuse.js';
-import { type VerifiedChallenge, spendChallenge } from './proof-of-work.js';
+import { assertChallengeUnspent, type VerifiedChallenge, spendChallenge } from './proof-of-work.js';
 
 /** What the public page sends: the spec's fields a citizen fills, nothing more. */
 export interface PublicReportInput {
@@ -14,36 +15,64 @@ export interface PublicReportInput {
   siteKind?: string;
   description?: string;
   phone?: string;
-  photoIds: string[];
 }
 
 export interface PublicReportResult extends IntakeResult {
   trackPath: string;
 }
 
+export interface PublicReportOptions {
+  challenge: VerifiedChallenge;
+  clientHash: string;
+  duplicateRadiusM?: number;
+  duplicateWindowHours?: number;
+}
+
+function required(input: PublicReportInput) {
+  if (!input.description?.trim()) throw invalidField('description', 'required: describe the problem');
+  if (!input.lat?.trim() || !input.lng?.trim()) throw invalidField('lat', 'required: a point on the map or your location');
+}
+
+const intakeOf = (input: PublicReportInput): IntakeInput => ({
+  service_code: input.serviceCode, lat: input.lat, long: input.lng, description: input.description, phone: input.phone,
+  attribute: input.siteKind ? { site_kind: input.siteKind } : {},
+});
+
+const intakeOptions = (opts: PublicReportOptions): IntakeOptions => ({
+  clientHash: opts.clientHash, duplicateRadiusM: opts.duplicateRadiusM, duplicateWindowHours: opts.duplicateWindowHours,
+});
+
+/**
+ * Every check of submitPublicReport, writing nothing: run before the photo is rendered and
+ * stored, so a report that would be refused (bad input, a spent challenge, a client limited for
+ * abuse) costs no image work and leaves nothing in the store or the photos table.
+ */
+export async function checkPublicReport(db: Db, clock: Clock, j: Jurisdiction, input: PublicReportInput, opts: PublicReportOptions): Promise<void> {
+  // The photo itself is required by the caller (it has the body) and checked by storePhotoFiles.
+  required(input);
+  await assertClientMayReport(db, clock.now(), opts.clientHash);
+  await assertChallengeUnspent(db, opts.challenge);
+  await checkRequest(db, clock, { kind: 'web' }, j, intakeOf(input), intakeOptions(opts));
+}
+
 /**
  * Files a report from the public page as a citizen case (source citizen, channel web): the
- * proof-of-work challenge is spent and the client's abuse record checked in the same transaction
- * (the caller owns it), so a replayed challenge files nothing and a refused report spends nothing.
+ * proof-of-work challenge is spent, the client's abuse record checked and the photo recorded in
+ * the same transaction (the caller owns it), so a replayed challenge files nothing and a refused
+ * report spends nothing and records no photo.
  */
 export async function submitPublicReport(
   db: Db,
   clock: Clock,
   j: Jurisdiction,
   input: PublicReportInput,
-  opts: { challenge: VerifiedChallenge; clientHash: string; duplicateRadiusM?: number; duplicateWindowHours?: number },
+  photos: StoredPhotoFiles[],
+  opts: PublicReportOptions,
 ): Promise<PublicReportResult> {
-  if (!input.photoIds.length) throw invalidField('photo', 'required: a photo of the problem');
-  if (!input.description?.trim()) throw invalidField('description', 'required: describe the problem');
-  if (!input.lat?.trim() || !input.lng?.trim()) throw invalidField('lat', 'required: a point on the map or your location');
+  if (!photos.length) throw invalidField('photo', 'required: a photo of the problem');
+  required(input);
   await assertClientMayReport(db, clock.now(), opts.clientHash);
   await spendChallenge(db, clock, opts.challenge);
-  const intake: IntakeInput = {
-    service_code: input.serviceCode, lat: input.lat, long: input.lng, description: input.description, phone: input.phone,
-    attribute: input.siteKind ? { site_kind: input.siteKind } : {}, photoIds: input.photoIds,
-  };
-  const r = await fileRequest(db, clock, { kind: 'web' }, j, intake, {
-    clientHash: opts.clientHash, duplicateRadiusM: opts.duplicateRadiusM, duplicateWindowHours: opts.duplicateWindowHours,
-  });
+  const r = await fileRequest(db, clock, { kind: 'web' }, j, intakeOf(input), { ...intakeOptions(opts), photos });
   return { ...r, trackPath: `/report/t/${r.token}` };
 }

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { IntakeInput } from '../../domain/open311/intake.js';
-import { DomainError } from '../../domain/shared/errors.js';
+import { DomainError, invalidField } from '../../domain/shared/errors.js';
 
 /** A POST requests body decoded into the spec's fields, from a form or a multipart body. */
 export interface ParsedPost {
@@ -18,6 +18,16 @@ const FILE_FIELDS = new Set(['media', 'file', 'photo']);
 const ATTRIBUTE_RE = /^attribute\[([^\]]+)\](\[\])?$/;
 export const MAX_FILES = 3;
 
+/**
+ * A form or multipart body is a string to the app-wide NUL check (src/server/nul-characters.ts),
+ * which sees only parsed objects: its fields are checked here as they are decoded, with the same
+ * 400 naming the field (PostgreSQL refuses U+0000 in text columns).
+ */
+export function rejectNul(name: string, value: string): void {
+  if (name.includes('\u0000')) throw invalidField('body', 'contains a NUL character');
+  if (value.includes('\u0000')) throw invalidField(name, 'contains a NUL character');
+}
+
 class Collector {
   input: IntakeInput = { attribute: {} };
   apiKey?: string;
@@ -25,6 +35,7 @@ class Collector {
   files: Buffer[] = [];
 
   field(name: string, value: string) {
+    rejectNul(name, value);
     if (name === 'api_key') this.apiKey = value;
     else if (name === 'jurisdiction_id') this.jurisdictionId = value;
     else if ((SCALARS as readonly string[]).includes(name)) {

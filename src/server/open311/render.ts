@@ -104,13 +104,17 @@ export function formatOf(url: string): Format {
   return path.endsWith('.json') ? 'json' : 'xml';
 }
 
-/** "name.fmt" → [name, fmt]; a name without a known format suffix is null. */
+/**
+ * "name.fmt" → [name, fmt]; a name without a known format suffix is null. The router has already
+ * percent-decoded the path parameter: decoding again would turn a name holding `%` (sent as %25)
+ * into a URIError, or into a different name.
+ */
 export function splitFormat(file: string): [string, Format] | null {
   const i = file.lastIndexOf('.');
   if (i <= 0) return null;
   const f = file.slice(i + 1);
   if (f !== 'xml' && f !== 'json') return null;
-  return [decodeURIComponent(file.slice(0, i)), f];
+  return [file.slice(0, i), f];
 }
 
 export function sendRaw(reply: FastifyReply, format: Format, body: string | Buffer, status = 200) {

@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type IntakeCaller, fileRequest } from '../../domain/open311/intake.js';
-import { intakeActor } from '../../domain/open311/intake-actor.js';
+import { checkRequest, type IntakeCaller, type IntakeOptions, fileRequest } from '../../domain/open311/intake.js';
 import { type Jurisdiction, listJurisdictions, resolveJurisdiction } from '../../domain/open311/jurisdictions.js';
 import { touchKey, type VerifiedKey, verifyKey } from '../../domain/open311/keys.js';
 import { type Open311Status } from '../../domain/open311/public-stage.js';
@@ -10,7 +9,7 @@ import { findServiceCategory, serviceAttributes, serviceCategories, toService } 
 import { requestUpdates } from '../../domain/open311/updates.js';
 import { placeholderThumb } from '../../domain/photos/images.js';
 import { filesFor } from '../../domain/storage/index.js';
-import { savePhoto } from '../../domain/photos/upload.js';
+import { storePhotoFiles } from '../../domain/photos/upload.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
 import { acceptsGzip, etagMatches } from '../http-cache.js';
@@ -40,11 +39,25 @@ async function limitKey(deps: Deps, key: VerifiedKey): Promise<void> {
   await touchKey(deps.db, deps.clock, key.id);
 }
 
+/**
+ * The api_key a request sends, verified. A missing, wrong or revoked key is counted against the
+ * client address's budget (the one an anonymous read uses) before the 403: each costs a look-up,
+ * and adding api_key=junk must not step around the per-address limit — over it, 429 with Retry-After.
+ */
+async function verifiedKey(deps: Deps, req: FastifyRequest, apiKey: string | undefined): Promise<VerifiedKey> {
+  try {
+    return await verifyKey(deps.db, apiKey);
+  } catch (e) {
+    if (e instanceof DomainError && e.code === 'forbidden') await perMinute(deps, 'open311.get', req.ip, RATE.publicGet);
+    throw e;
+  }
+}
+
 /** A GET's client budget: its key's rate when it sends a valid api_key, else the per-address one. */
 async function limitRead(deps: Deps, req: FastifyRequest): Promise<VerifiedKey | null> {
   const apiKey = queryParam(req, 'api_key');
   if (apiKey) {
-    const key = await verifyKey(deps.db, apiKey);
+    const key = await verifiedKey(deps, req, apiKey);
     await limitKey(deps, key);
     return key;
   }
@@ -206,7 +219,7 @@ export async function postRequest(deps: Deps, req: FastifyRequest, caller: 'key'
   let j: Jurisdiction;
   const jurisdictionId = parsed.jurisdictionId ?? queryParam(req, 'jurisdiction_id');
   if (caller === 'key') {
-    const key = await verifyKey(deps.db, apiKey);
+    const key = await verifiedKey(deps, req, apiKey);
     await limitKey(deps, key);
     who = { kind: 'key', key };
     // A key serving one subdistrict names its jurisdiction by itself.
@@ -217,21 +230,21 @@ export async function postRequest(deps: Deps, req: FastifyRequest, caller: 'key'
     await perMinute(deps, 'open311.web-post-jurisdiction', j.id, RATE.publicPostPerJurisdiction, 'this jurisdiction');
     who = { kind: 'web' };
   }
-  if (parsed.files.length) {
-    const actor = await intakeActor(deps.db, deps.clock, j.id);
-    const ids: string[] = [];
-    for (const bytes of parsed.files) ids.push((await savePhoto(deps.db, deps.clock, actor, filesFor(deps.config), bytes)).id);
-    parsed.input.photoIds = ids;
-  }
   const header = req.headers['idempotency-key'];
   const clientToken = (Array.isArray(header) ? header[0] : header)?.trim() || undefined;
   if (clientToken && !/^[A-Za-z0-9._:-]{8,128}$/.test(clientToken)) throw new DomainError('validation_failed', 'Idempotency-Key: use 8–128 letters, digits, . _ : -', { field: 'Idempotency-Key' });
-  const file = () =>
-    deps.db.transaction().execute((trx) =>
-      fileRequest(trx, deps.clock, who, j, parsed.input, {
-        clientToken, duplicateRadiusM: deps.config.duplicates.radiusM, duplicateWindowHours: deps.config.duplicates.windowHours,
-      }),
-    );
+  const opts: IntakeOptions = { clientToken, duplicateRadiusM: deps.config.duplicates.radiusM, duplicateWindowHours: deps.config.duplicates.windowHours };
+  if (parsed.files.length) {
+    // Photos are rendered and stored only for a request that would be filed: a refused one or a
+    // replayed retry answers first. The rows are written in the filing's transaction (a rolled-back
+    // filing leaves at most unreferenced content-addressed files in the store, which are harmless).
+    const replay = await checkRequest(deps.db, deps.clock, who, j, parsed.input, opts);
+    if (replay) return replay;
+    const store = filesFor(deps.config);
+    opts.photos = [];
+    for (const bytes of parsed.files) opts.photos.push(await storePhotoFiles(store, bytes));
+  }
+  const file = () => deps.db.transaction().execute((trx) => fileRequest(trx, deps.clock, who, j, parsed.input, opts));
   try {
     return await file();
   } catch (e) {
@@ -267,7 +280,7 @@ function updatesList(format: Format) {
     access: 'public',
     schema: { tags: ['open311'], summary: `servicerequestupdates (${format.toUpperCase()}): public changes between start_date and end_date; api_key required`, querystring: AnyQuery },
     handler: async ({ req, reply, deps }) => {
-      const key = await verifyKey(deps.db, queryParam(req, 'api_key'));
+      const key = await verifiedKey(deps, req, queryParam(req, 'api_key'));
       await limitKey(deps, key);
       const j = await resolveJurisdiction(deps.db, queryParam(req, 'jurisdiction_id') ?? (key.subdistrictIds.length === 1 ? await codeOf(deps, key.subdistrictIds[0]!) : undefined));
       if (!key.subdistrictIds.includes(j.id)) throw new DomainError('forbidden', `This api_key may not read updates of jurisdiction ${j.jurisdictionId}`, { field: 'api_key' });

@@ -1,17 +1,17 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { intakeActor } from '../../domain/open311/intake-actor.js';
 import { resolveJurisdiction } from '../../domain/open311/jurisdictions.js';
 import { clientHash, markAbusive, publicSide } from '../../domain/public-reports/abuse.js';
 import { categoriesNear } from '../../domain/public-reports/categories-near.js';
 import { confirmFix, contestFix } from '../../domain/public-reports/feedback.js';
 import { issueChallenge, verifyChallenge } from '../../domain/public-reports/proof-of-work.js';
-import { type PublicReportInput, submitPublicReport } from '../../domain/public-reports/submit.js';
+import { checkPublicReport, type PublicReportInput, submitPublicReport } from '../../domain/public-reports/submit.js';
 import { publicReport } from '../../domain/public-reports/tracking.js';
-import { savePhoto } from '../../domain/photos/upload.js';
+import { storePhotoFiles } from '../../domain/photos/upload.js';
 import { DomainError, invalidField } from '../../domain/shared/errors.js';
 import { inTransaction } from '../../domain/shared/in-transaction.js';
 import { filesFor } from '../../domain/storage/index.js';
+import { rejectNul } from '../open311/form.js';
 import { perMinute } from '../open311/rate-limit.js';
 import { audited } from '../audited.js';
 import { def } from '../route.js';
@@ -67,6 +67,7 @@ async function readReport(req: FastifyRequest) {
       if (part.type === 'field') {
         if (!FIELDS.has(part.fieldname)) throw invalidField(part.fieldname, 'unknown field');
         const v = String(part.value);
+        rejectNul(part.fieldname, v);
         if (v.length > MAX_FIELD) throw invalidField(part.fieldname, `at most ${MAX_FIELD} characters`);
         f[part.fieldname] = v;
         continue;
@@ -107,17 +108,16 @@ export const submit = def({
     await perMinute(deps, 'public-report.submit-jurisdiction', j.id, PUBLIC_REPORT_RATE.submitPerJurisdiction, 'this jurisdiction');
     if (!photo) throw invalidField('photo', 'required: a photo of the problem');
     const hash = await clientHash(deps.db, deps.clock, req.ip);
-    // Checked like a staff upload (type sniffed, decoded, EXIF read; the original's EXIF kept when re-encoding on the phone dropped it).
-    const actor = await intakeActor(deps.db, deps.clock, j.id);
-    const saved = await savePhoto(deps.db, deps.clock, actor, filesFor(deps.config), photo, exif);
-    const input: PublicReportInput = {
-      serviceCode: f.service_code, lat: f.lat, lng: f.lng, siteKind: f.site_kind, description: f.description, phone: f.phone, photoIds: [saved.id],
-    };
-    const r = await inTransaction(deps.db, (trx) =>
-      submitPublicReport(trx, deps.clock, j, input, {
-        challenge: pow, clientHash: hash, duplicateRadiusM: deps.config.duplicates.radiusM, duplicateWindowHours: deps.config.duplicates.windowHours,
-      }),
-    );
+    const input: PublicReportInput = { serviceCode: f.service_code, lat: f.lat, lng: f.lng, siteKind: f.site_kind, description: f.description, phone: f.phone };
+    const opts = { challenge: pow, clientHash: hash, duplicateRadiusM: deps.config.duplicates.radiusM, duplicateWindowHours: deps.config.duplicates.windowHours };
+    // Everything that can refuse the report is checked before the photo is rendered and stored;
+    // the filing's transaction checks again and records the photo only if it files the report.
+    await checkPublicReport(deps.db, deps.clock, j, input, opts);
+    // Checked like a staff upload (type sniffed, decoded, EXIF read; the original's EXIF kept when
+    // re-encoding on the phone dropped it). Should the filing then fail, the content-addressed
+    // files stay in the store unreferenced (harmless; the same bytes again reuse them).
+    const stored = await storePhotoFiles(filesFor(deps.config), photo, exif);
+    const r = await inTransaction(deps.db, (trx) => submitPublicReport(trx, deps.clock, j, input, [stored], opts));
     reply.status(201);
     return { number: r.serviceRequestId, token: r.token, trackPath: r.trackPath, notice: r.serviceNotice };
   },

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
@@ -142,6 +143,56 @@ for (const dialect of DIALECTS) {
       expect(res.json().error.details.rows).toEqual([
         { row: 3, column: '投放时段', reason: overlap },
         { row: 4, column: '投放时段', reason: overlap },
+      ]);
+      expect({ sites: await count('sites'), parties: await count('responsible_parties') }).toEqual(before);
+    });
+
+    /** A site ledger below a title row merged across the sheet, with the given ranges merged. */
+    const mergedFile = async (rows: Cell[][], ranges: string[]) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('点位台账');
+      ws.addRow(['安顺居民区沿街商铺台账']);
+      ws.mergeCells('A1:M1');
+      ws.addRow(SITE_HEADER);
+      for (const r of rows) ws.addRow(r);
+      for (const range of ranges) ws.mergeCells(range);
+      return Buffer.from(await wb.xlsx.writeBuffer());
+    };
+    const party = (n: number, first: boolean): Cell[] => [
+      `合并单元格测试商铺${n}`, '沿街商铺', `安顺路${n}号`, first ? '安顺居民区' : null, null, 121.4215, 31.2001, null, null,
+      first ? '合并测试物业公司' : null, first ? '物业公司' : null, first ? '王师傅' : null, first ? '13900000009' : null,
+    ];
+
+    it('fills a value merged down a column into every row of its range, as the sheet shows it', async () => {
+      const own: Cell[] = ['合并单元格测试商铺4', '沿街商铺', '安顺路4号', '虹储居民区', null, 121.4215, 31.2001, null, null, null, null, null, null];
+      const file = await mergedFile([party(1, true), party(2, false), party(3, false), own], ['D3:D5', 'J3:J5', 'K3:K5', 'L3:L5', 'M3:M5']);
+      const res = await upload(admin, '/api/import/sites', file);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual({ imported: 4, dryRun: false });
+      const list = (await ctx.app.inject({ method: 'GET', url: `/api/sites?q=${encodeURIComponent('合并单元格测试商铺')}&limit=10`, headers: { cookie: admin } })).json();
+      const byName = Object.fromEntries(list.items.map((x: { name: string }) => [x.name, x]));
+      for (const n of [1, 2, 3]) {
+        expect(byName[`合并单元格测试商铺${n}`]).toMatchObject({
+          committeeName: '安顺居民区',
+          responsibleParty: { name: '合并测试物业公司', kind: 'property_company', contactName: '王师傅', contactPhone: '13900000009' },
+        });
+      }
+      // The row below the merged ranges keeps its own cells.
+      expect(byName['合并单元格测试商铺4']).toMatchObject({ committeeName: '虹储居民区', responsibleParty: null });
+    });
+
+    it('refuses cells merged across columns, or joining the header to the rows below, naming the range; writes nothing', async () => {
+      const before = { sites: await count('sites'), parties: await count('responsible_parties') };
+      const across = await upload(admin, '/api/import/sites', await mergedFile([party(11, true), party(12, false)], ['L3:M3', 'J3:J4']));
+      expect(across.statusCode).toBe(422);
+      expect(across.json().error.code).toBe('import_failed');
+      expect(across.json().error.details.rows).toEqual([
+        { row: 3, column: '联系人', reason: 'merged cells L3:M3 span several columns; unmerge them and fill in each cell' },
+      ]);
+      const intoHeader = await upload(admin, '/api/import/sites', await mergedFile([party(13, true), party(14, true)], ['I2:I4']));
+      expect(intoHeader.statusCode).toBe(422);
+      expect(intoHeader.json().error.details.rows).toEqual([
+        { row: 3, column: '二维码', reason: 'merged cells I2:I4 join the header to the rows below; unmerge them and fill in each cell' },
       ]);
       expect({ sites: await count('sites'), parties: await count('responsible_parties') }).toEqual(before);
     });

@@ -127,6 +127,33 @@ for (const dialect of DIALECTS) {
       expect((await get(admin, '/api/sites?limit=1&status=all')).json().total).toBe(before);
     });
 
+    it('refuses overlapping or repeated disposal windows naming disposalHours, writes nothing, and keeps touching windows in the order of the day', async () => {
+      const db = ctx.handle.db;
+      const room = await db.selectFrom('sites').select(['id', 'disposal_hours']).where('committee_id', '=', committeeA).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
+      const patch = (version: number, disposalHours: [string, string][]) =>
+        ctx.app.inject({ method: 'PATCH', url: `/api/sites/${room.id}`, headers: { cookie: admin }, payload: { version, disposalHours } });
+      const { version } = (await get(admin, `/api/sites/${room.id}`)).json();
+      const overlapping: [string, string][][] = [
+        [['07:00', '09:00'], ['08:00', '10:00']],
+        [['18:00', '20:00'], ['07:00', '09:00'], ['19:30', '21:00']],
+        [['07:00', '09:00'], ['07:00', '09:00']],
+        [['07:00', '12:00'], ['08:00', '09:00']],
+      ];
+      for (const hours of overlapping) {
+        const res = await patch(version, hours);
+        expect(res.statusCode, JSON.stringify(hours)).toBe(400);
+        expect(res.json().error.code).toBe('validation_failed');
+        expect(res.json().error.details.fields).toEqual([
+          expect.objectContaining({ field: 'disposalHours', reason: 'windows must not overlap: each starts at or after the end of the one before' }),
+        ]);
+      }
+      expect((await db.selectFrom('sites').select(['disposal_hours', 'version']).where('id', '=', room.id).executeTakeFirstOrThrow())).toEqual({ disposal_hours: room.disposal_hours, version });
+
+      const touching = await patch(version, [['09:00', '11:00'], ['07:00', '09:00']]);
+      expect(touching.statusCode, touching.body).toBe(200);
+      expect(touching.json().disposalHours).toEqual([['07:00', '09:00'], ['09:00', '11:00']]);
+    });
+
     it('refuses writes by roles that may only read', async () => {
       const cadreWrite = await ctx.app.inject({
         method: 'POST', url: '/api/sites', headers: { cookie: cadre01 },

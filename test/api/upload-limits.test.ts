@@ -5,6 +5,7 @@ import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UPLOAD_LIMITS } from '../../src/domain/shared/upload-limits.js';
+import { MAX_MERGED_RANGES } from '../../src/domain/shared/xlsx-reader.js';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 import { rowXml, SITE_HEADER_ROW, workbookParts, writeBigLedger, writeRawSheet, writeZip, writeZipBomb } from '../helpers/hostile-xlsx.js';
@@ -42,6 +43,19 @@ beforeAll(async () => {
   await writeRawSheet(file('formula-error.xlsx'), [SHOP(2), `<row r="3"><c r="A3" t="e"><f>#REF!+1</f><v>#REF!</v></c></row>`]);
   await writeRawSheet(file('long-cell.xlsx'), [rowXml(2, ['长'.repeat(UPLOAD_LIMITS.cell_chars + 1)])]);
   await writeRawSheet(file('wide.xlsx'), [`<row r="2"><c r="A2"><v>1</v></c><c r="JA2"><v>2</v></c></row>`]);
+  // Merged ranges follow the rows and are held until the rows are read: one past their cap.
+  const merges = Array.from({ length: MAX_MERGED_RANGES + 1 }, (_, i) => `<mergeCell ref="N${i + 2}:O${i + 2}"/>`).join('');
+  await writeZip(file('merges.xlsx'), workbookParts([
+    `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rowXml(1, SITE_HEADER_ROW)}${SHOP(2)}</sheetData>` +
+      `<mergeCells count="${MAX_MERGED_RANGES + 1}">${merges}</mergeCells></worksheet>`,
+  ]));
+  // The committee (required) is written on row 2 only and merged down.
+  const shopOf = (r: number, committee: string | null) => rowXml(r, [`合并测试商铺${r}`, '沿街商铺', `安顺路${r}号`, committee, null, 121.4215, 31.2001]);
+  const mergedSheet = (ranges: string[]) =>
+    `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rowXml(1, SITE_HEADER_ROW)}${shopOf(2, '安顺居民区')}${shopOf(3, null)}${shopOf(4, null)}</sheetData>` +
+    `<mergeCells count="${ranges.length}">${ranges.map((r) => `<mergeCell ref="${r}"/>`).join('')}</mergeCells></worksheet>`;
+  await writeZip(file('merge-to-the-last-row.xlsx'), workbookParts([mergedSheet(['D2:D1048576'])]));
+  await writeZip(file('merges-overlap.xlsx'), workbookParts([mergedSheet(['D2:D3', 'D3:D4'])]));
   const strings = Array.from({ length: UPLOAD_LIMITS.shared_strings + 1 }, (_, i) => String(i));
   await writeZip(file('strings.xlsx'), workbookParts([`<worksheet><sheetData>${rowXml(1, SITE_HEADER_ROW)}</sheetData></worksheet>`], strings));
 }, 120_000);
@@ -120,6 +134,21 @@ for (const dialect of DIALECTS) {
       expectLimit(wide, 'sheet_columns');
       expect(wide.json().error.details).toMatchObject({ row: 2, column: 'JA' });
       expectLimit(await importSites('strings.xlsx'), 'shared_strings');
+      const merges = await importSites('merges.xlsx');
+      expect(merges.statusCode).toBe(413);
+      expect(merges.json().error).toMatchObject({ code: 'upload_limit_exceeded', details: { field: 'file', limit: 'merged_ranges', max: MAX_MERGED_RANGES } });
+      await stillAnswers();
+    });
+
+    it('fills a value merged down to the sheet\'s last row over the rows the sheet has, and refuses overlapping merged ranges', async () => {
+      const tall = await importSites('merge-to-the-last-row.xlsx');
+      expect(tall.statusCode, tall.body).toBe(200);
+      expect(tall.json()).toEqual({ imported: 3, dryRun: true });
+      const overlap = await importSites('merges-overlap.xlsx');
+      expect(overlap.statusCode).toBe(422);
+      expect(overlap.json().error.details.rows).toEqual([
+        { row: 3, column: '居委会', reason: 'merged cells D3:D4 overlap D2:D3; unmerge them and fill in each cell' },
+      ]);
       await stillAnswers();
     });
 

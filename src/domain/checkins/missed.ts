@@ -1,3 +1,4 @@
+import { PostgresAdapter } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
@@ -8,6 +9,14 @@ import { assertUnderLease, type UnderLease } from '../jobs/lease.js';
 
 export const MISSED_CHECKINS_CURSOR = 'missed-checkins';
 const CHUNK = 400;
+/**
+ * A check-in whose window ends within this much of the server's time may meet a round of the job
+ * that has already closed that window (the job's instance keeps its own clock): such a check-in
+ * waits for a running round (missesSettled) before it clears the window's misses.
+ */
+export const ROUND_CLOCK_DRIFT_MS = 60_000;
+
+const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 export interface MissedOptions {
   /** How far back the very first run looks (later runs resume from the stored cursor). */
@@ -45,7 +54,15 @@ export async function detectMissedCheckins(db: Db, clock: Clock, opts: MissedOpt
     // First statement of the round: a takeover by another instance now waits for our commit,
     // and a runner that lost its lease rolls back instead of moving the cursor.
     await assertUnderLease(trx, clock, opts.lease);
-    const cur = await trx.selectFrom('patrol_job_cursors').select('cursor_at').where('name', '=', MISSED_CHECKINS_CURSOR).executeTakeFirst();
+    // PostgreSQL: the cursor row is held for the round, so a late check-in into a window this round
+    // closes waits for its commit and then clears the misses it wrote (missesSettled). SQLite runs
+    // one write transaction at a time, so the two cannot interleave there.
+    const cur = await trx
+      .selectFrom('patrol_job_cursors')
+      .select('cursor_at')
+      .where('name', '=', MISSED_CHECKINS_CURSOR)
+      .$if(isPostgres(trx), (q) => q.forUpdate())
+      .executeTakeFirst();
     const from = cur ? new Date(cur.cursor_at) : new Date(now.getTime() - (opts.firstRunLookbackMs ?? 24 * 3600_000));
     if (now <= from) return 0;
 
@@ -132,4 +149,33 @@ export async function detectMissedCheckins(db: Db, clock: Clock, opts: MissedOpt
       .execute();
     return inserted;
   });
+}
+
+/**
+ * Call first in the transaction of an on-site check-in into a window that has ended (or is about
+ * to): on PostgreSQL it waits for a round of the job that is recording this window's misses to
+ * commit, and keeps a round from starting until the check-in commits, so the round either sees the
+ * check-in or its misses are visible to clearMisses. Check-ins share the lock and do not wait for
+ * one another.
+ */
+export async function missesSettled(trx: Db): Promise<void> {
+  if (!isPostgres(trx)) return;
+  await trx.selectFrom('patrol_job_cursors').select('name').where('name', '=', MISSED_CHECKINS_CURSOR).forShare().execute();
+}
+
+/**
+ * An on-site check-in covers its window even when it arrives after the job recorded the window as
+ * missed (a phone offline at the bin room syncs later, timed at capture): the misses of that window
+ * — the bin room's and its cadres', as the job would not have written any had the check-in been
+ * there — are removed in the check-in's transaction. Coverage, staff activity, the misses list and
+ * the site timeline all read these rows, so they agree with the check-in again.
+ */
+export async function clearMisses(trx: Db, siteId: string, localDate: string, windowKey: string): Promise<number> {
+  const res = await trx
+    .deleteFrom('checkin_misses')
+    .where('site_id', '=', siteId)
+    .where('window_key', '=', windowKey)
+    .where('local_date', '=', localDate)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows ?? 0);
 }

@@ -15,6 +15,7 @@ import { type GeofenceSettings, judgePosition } from './geofence.js';
 import { keepsExistingProof, MANUAL_COUNTS_AS_COVERED } from './manual-position.js';
 import { parseDisposalHours, windowAt } from './windows.js';
 import { captureTime } from './capture-time.js';
+import { clearMisses, missesSettled, ROUND_CLOCK_DRIFT_MS } from './missed.js';
 import { inTransaction } from '../shared/in-transaction.js';
 import { coverageChanged } from '../coverage/coverage-memo.js';
 
@@ -108,7 +109,11 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
   const when = captureTime(serverNow, input.deviceTime, settings.maxDeviceAgeMs);
   const at = when.at.toISOString();
   const win = windowAt(when.at, parseDisposalHours(site.disposal_hours));
+  // An on-site check-in into a window the missed-check-in job may already have closed (synced
+  // late, or made in its last moments) undoes the misses recorded for it (missed.ts).
+  const mayBeRecordedMissed = status === 'on_site' && win.endAt !== null && win.endAt.getTime() <= serverNow.getTime() + ROUND_CLOCK_DRIFT_MS;
   return inTransaction(db, async (trx) => {
+    if (mayBeRecordedMissed) await missesSettled(trx);
     const row = (await upsertCheckin.run(trx, {
         id: newId(), subdistrict_id: site.subdistrict_id, committee_id: site.committee_id, site_id: site.id, user_id: actor.userId,
         local_date: win.date, window_key: win.key, in_window: win.inWindow ? 1 : 0, method, status,
@@ -120,6 +125,7 @@ export async function recordCheckin(db: Db, clock: Clock, settings: PatrolSettin
         first_at: at, last_at: at, received_at: serverNow.toISOString(), repeat_count: 0, last_photo_id: null, evidence_flags: '[]',
       })).rows[0];
     if (!row) throw new Error('check-in upsert returned no row');
+    if (mayBeRecordedMissed && row.status === 'on_site') await clearMisses(trx, site.id, win.date, row.window_key);
     coverageChanged(site.subdistrict_id);
     const newFlags = await checkPhotos(trx, clock, settings, { photoIds: [input.photoId], site: sitePos, recordId: row.id, at: when.at });
     if (when.refusedSkewMinutes !== null) newFlags.push({ code: 'device_time_far', photoId: input.photoId, detail: { minutes: when.refusedSkewMinutes } });

@@ -40,8 +40,10 @@ export function windowsOn(date: string, hours: WindowPair[]): DisposalWindow[] {
  * The window an instant falls in: start inclusive, end exclusive. Check-ins outside every window
  * fold into one "outside" bucket per day; they are kept but do not cover a window.
  */
-export function windowAt(at: Date, hours: WindowPair[]): { key: string; date: string; inWindow: boolean } {
+export function windowAt(at: Date, hours: WindowPair[]): { key: string; date: string; inWindow: boolean; endAt: Date | null } {
   const { date, hhmm } = shanghaiParts(at);
   const hit = hours.find(([start, end]) => hhmm >= start && hhmm < end);
-  return hit ? { key: windowKey(date, hit[0], hit[1]), date, inWindow: true } : { key: outsideKey(date), date, inWindow: false };
+  return hit
+    ? { key: windowKey(date, hit[0], hit[1]), date, inWindow: true, endAt: shanghaiInstant(date, hit[1]) }
+    : { key: outsideKey(date), date, inWindow: false, endAt: null };
 }

@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
 import { reportCase } from '../cases/report-case.js';
+import { captureTime } from '../checkins/capture-time.js';
 import { shanghaiDate } from '../checkins/local-time.js';
 import { regradeSite } from '../compliance/regrade.js';
 import { checkPhotos, type EvidenceSettings, recordPhotoUses } from '../evidence/photo-checks.js';
@@ -24,13 +25,18 @@ function prefixed(err: unknown, prefix: string): unknown {
   return new DomainError('validation_failed', `${fields[0]?.field ?? prefix}: ${fields[0]?.reason ?? err.message}`, { fields });
 }
 
+export interface InspectionSettings extends EvidenceSettings {
+  /** How old an offline capture's device time may be and still date the inspection (capture-time.ts); default 24 h. */
+  maxDeviceAgeMs?: number;
+}
+
 /**
  * A visit fills one checklist version. Every item is answered pass / fail / not applicable.
  * A failed item is fixed on the spot (a closed self-resolved case with before and after photos)
  * or reported (a case into the loop); inspection and cases link both ways (inspection_cases).
  * Everything — inspection, answers, cases, grade — is written in one transaction, or nothing.
  */
-export async function recordInspection(db: Db, clock: Clock, settings: EvidenceSettings, actor: Actor, raw: InspectionInput) {
+export async function recordInspection(db: Db, clock: Clock, settings: InspectionSettings, actor: Actor, raw: InspectionInput) {
   assertCan(actor, 'inspections.record');
   const input = InspectionInput.parse(raw);
   const site = await db
@@ -71,8 +77,11 @@ export async function recordInspection(db: Db, clock: Clock, settings: EvidenceS
   }
   const categoryIds = await resolveCategories(db, site.subdistrict_id, input.answers, items);
 
-  const now = clock.now();
-  const at = now.toISOString();
+  // Timed at capture, as check-ins are (capture-time.ts): an inspection made offline at 23:50 and
+  // sent after midnight belongs to the day it was made — for coverage (local_date), the sweep and
+  // the grade schedule (recorded_at) — unless the phone's clock is not believable.
+  const when = captureTime(clock.now(), input.deviceTime, settings.maxDeviceAgeMs);
+  const at = when.at.toISOString();
   const failed = input.answers.filter((a) => a.result === 'fail');
   const pos = input.position ?? { lat: Number(site.lat), lng: Number(site.lng), accuracyM: undefined };
   const allPhotos = [...new Set(input.answers.flatMap((a) => [...a.photoIds, ...a.afterPhotoIds]))];
@@ -80,7 +89,7 @@ export async function recordInspection(db: Db, clock: Clock, settings: EvidenceS
   return inTransaction(db, async (trx) => {
     coverageChanged(site.subdistrict_id);
     const id = newId();
-    const flags = await checkPhotos(trx, clock, settings, { photoIds: allPhotos, site: { lat: Number(site.lat), lng: Number(site.lng) }, recordId: id });
+    const flags = await checkPhotos(trx, clock, settings, { photoIds: allPhotos, site: { lat: Number(site.lat), lng: Number(site.lng) }, recordId: id, at: when.at });
     await trx
       .insertInto('inspections')
       .values({
@@ -88,7 +97,7 @@ export async function recordInspection(db: Db, clock: Clock, settings: EvidenceS
         checklist_id: checklist.id, inspector_id: actor.userId, outcome: failed.length ? 'fail' : 'pass', failed_count: failed.length,
         unresolved_count: failed.filter((a) => a.resolution === 'reported').length,
         lat: input.position?.lat ?? null, lng: input.position?.lng ?? null, accuracy_m: input.position?.accuracyM ?? null,
-        note: input.note ?? null, local_date: shanghaiDate(now), recorded_at: at, evidence_flags: JSON.stringify(flags),
+        note: input.note ?? null, local_date: shanghaiDate(when.at), recorded_at: at, evidence_flags: JSON.stringify(flags),
       })
       .execute();
     const cases: { answerIndex: number; caseId: string; number: string; resolution: 'fixed' | 'reported' }[] = [];

@@ -6,10 +6,19 @@ export const CHINA_BOUNDS = { minLng: 73.4, maxLng: 135.1, minLat: 18.1, maxLat:
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 
+const byStart = (xs: [string, string][]) => [...xs].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+
+/**
+ * A bin room's disposal windows (定时定点), stored in the order of the day. They may touch
+ * (07:00–09:00, 09:00–11:00) but not overlap or repeat: a check-in belongs to exactly one window
+ * (windowAt takes the first that holds it), so an overlap would leave the other window missed.
+ */
 export const DisposalHours = z
   .array(z.tuple([hhmm, hhmm]))
   .max(6)
-  .refine((xs) => xs.every(([a, b]) => a < b), 'each window must start before it ends');
+  .refine((xs) => xs.every(([a, b]) => a < b), 'each window must start before it ends')
+  .overwrite(byStart)
+  .refine((xs) => xs.some(([a, b]) => a >= b) || xs.every(([start], i) => i === 0 || start >= xs[i - 1]![1]), 'windows must not overlap: each starts at or after the end of the one before');
 
 export const ResponsiblePartyInput = z.strictObject({
   name: z.string().trim().min(1).max(100),

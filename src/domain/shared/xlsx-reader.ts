@@ -32,9 +32,30 @@ export interface SheetRow {
   cells: CellValue[];
 }
 
+/** A range of merged cells (`<mergeCell ref="J2:J4"/>`): 1-based rows and columns, inclusive. */
+export interface MergedRange {
+  ref: string;
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+/**
+ * Merged ranges one sheet may declare. Each is held until the rows are read (they follow the rows
+ * in the sheet XML); a ledger merges a few cells per property company, never more than it has rows.
+ */
+export const MAX_MERGED_RANGES = 20_000;
+
 export interface WorkbookReader {
   sheets: { name: string; part: string }[];
-  rows(sheet: { name: string; part: string }): AsyncGenerator<SheetRow>;
+  /**
+   * The sheet's rows, one at a time. With `merged`, the sheet's merged ranges are pushed into it as
+   * the parse reaches them: `<mergeCells>` comes after the rows in the sheet XML, so the list is
+   * complete once the last row has been read (Excel keeps a merged range's value in its top-left
+   * cell only; the other cells read as empty).
+   */
+  rows(sheet: { name: string; part: string }, merged?: MergedRange[]): AsyncGenerator<SheetRow>;
   close(): void;
 }
 
@@ -282,7 +303,7 @@ export async function openWorkbook(bytes: Buffer): Promise<WorkbookReader> {
     if (!sheets.length) throw noSheets();
     const sstRel = rels.find((r) => r.type.endsWith('/sharedStrings'));
     const strings = await readSharedStrings(reader, sstRel ? resolveTarget(workbookPart, sstRel.target) : 'xl/sharedStrings.xml');
-    return { sheets, rows: (sheet) => sheetRows(reader, sheet.part, strings), close: () => zip.close() };
+    return { sheets, rows: (sheet, merged) => sheetRows(reader, sheet.part, strings, merged), close: () => zip.close() };
   } catch (err) {
     zip.close();
     throw err;
@@ -310,7 +331,27 @@ function cellValue(type: string, raw: string | null, inline: string | null, hasF
   return trimmed === '' ? null : trimmed;
 }
 
-async function* sheetRows(reader: PartReader, part: string, strings: string[]): AsyncGenerator<SheetRow> {
+const RANGE = /^\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$/;
+
+/** "J2:J4" (or a single cell "J2") as a range; null when it cannot be read. */
+export function parseRange(ref: string): MergedRange | null {
+  const m = RANGE.exec(ref.trim());
+  if (!m) return null;
+  const [c1, r1] = [columnNumber(m[1]!), Number(m[2])];
+  const [c2, r2] = m[3] ? [columnNumber(m[3]), Number(m[4])] : [c1, r1];
+  const [top, bottom] = [Math.min(r1, r2), Math.max(r1, r2)];
+  const [left, right] = [Math.min(c1, c2), Math.max(c1, c2)];
+  if (top < 1) return null;
+  return { ref: `${columnLetters(left)}${top}:${columnLetters(right)}${bottom}`, top, left, bottom, right };
+}
+
+function tooManyMergedRanges(): DomainError {
+  return new DomainError('upload_limit_exceeded', `file: exceeds the limit merged_ranges (at most ${MAX_MERGED_RANGES})`, {
+    field: 'file', limit: 'merged_ranges', max: MAX_MERGED_RANGES,
+  });
+}
+
+async function* sheetRows(reader: PartReader, part: string, strings: string[], merged?: MergedRange[]): AsyncGenerator<SheetRow> {
   let rowNumber = 0;
   let cells: CellValue[] = [];
   let col = 0;
@@ -359,6 +400,14 @@ async function* sheetRows(reader: PartReader, part: string, strings: string[]): 
         case 't':
           inInlineText = inInline && !tag.isSelfClosing;
           break;
+        case 'mergeCell': {
+          if (!merged) break;
+          const range = parseRange(attr(tag, 'ref') ?? '');
+          if (!range || (range.top === range.bottom && range.left === range.right)) break;
+          if (merged.length >= MAX_MERGED_RANGES) throw tooManyMergedRanges();
+          merged.push(range);
+          break;
+        }
       }
     });
     const onText = (t: string) => {

@@ -1,7 +1,7 @@
 import { loadExcel } from './lazy-modules.js';
 import { DomainError } from './errors.js';
 import { limitExceeded, UPLOAD_LIMITS } from './upload-limits.js';
-import { columnLetters, isProblem, openWorkbook } from './xlsx-reader.js';
+import { columnLetters, isProblem, type MergedRange, openWorkbook } from './xlsx-reader.js';
 
 /**
  * Reading and writing the .xlsx ledgers offices keep. Knows nothing about sites or staff:
@@ -84,6 +84,7 @@ function matchHeaders<K extends string>(values: (string | null)[], columns: read
  * are checked while reading, so an oversized or hostile file is refused before it costs memory.
  * Missing required columns or a sheet without data rows fail the import naming the column; a
  * formula without a saved result or an error cell in a ledger column fails it naming the cell.
+ * A value merged down a column fills each row of its range (fillMergedDown).
  */
 export async function readLedger<K extends string>(
   bytes: Uint8Array,
@@ -97,9 +98,10 @@ export async function readLedger<K extends string>(
     let best: { headerRow: number; found: Map<K, { index: number; text: string }> } | null = null;
     for (const sheet of wb.sheets) {
       let header: { row: number; found: Map<K, { index: number; text: string }> } | null = null;
-      const rows: LedgerRow<K>[] = [];
+      const data: { row: number; values: (string | null)[] }[] = [];
       const problems: RowError[] = [];
-      for await (const { row, cells } of wb.rows(sheet)) {
+      const merged: MergedRange[] = [];
+      for await (const { row, cells } of wb.rows(sheet, merged)) {
         if (!header) {
           if (row > HEADER_SEARCH_ROWS) break;
           const found = matchHeaders(cells.map((c) => (isProblem(c) ? null : c)), columns);
@@ -114,12 +116,14 @@ export async function readLedger<K extends string>(
           else values[index] = cell;
         }
         if (!cells.some((c) => c !== null)) continue;
-        if (rows.length >= UPLOAD_LIMITS.sheet_rows) throw limitExceeded('sheet_rows', { row });
-        rows.push({ row, get: (key: K) => values[header!.found.get(key)?.index ?? -1] ?? null });
+        if (data.length >= UPLOAD_LIMITS.sheet_rows) throw limitExceeded('sheet_rows', { row });
+        data.push({ row, values });
       }
       if (!header) continue;
       const found = header.found;
       const headerOf = (key: K) => found.get(key)?.text ?? columns.find((c) => c.key === key)?.header ?? key;
+      problems.push(...fillMergedDown(data, merged, header.row, [...found.values()]));
+      const rows = data.map(({ row, values }): LedgerRow<K> => ({ row, get: (key: K) => values[found.get(key)?.index ?? -1] ?? null }));
       if (problems.length) throw importFailed(problems, 'The file has cells that cannot be read; nothing was imported');
       if (!rows.length && !opts.allowEmpty) {
         const first = required[0] ?? columns[0]!.key;
@@ -138,6 +142,68 @@ export async function readLedger<K extends string>(
   } finally {
     wb.close();
   }
+}
+
+/**
+ * Merged cells in the data rows. Offices merge a value down a column over the rows it applies to
+ * (one property company's 管理责任人, 联系人 and 电话 over its bin rooms); Excel keeps the value in
+ * the top cell only, so each row of such a range gets the top cell's value, as the sheet shows it.
+ * A range across several ledger columns, or joining the header to the rows below, has no one
+ * reading: it is refused naming the range, to be unmerged and filled in. Ranges above the data
+ * (a title row) or outside the ledger's columns are left alone.
+ */
+function fillMergedDown(
+  data: { row: number; values: (string | null)[] }[],
+  merged: readonly MergedRange[],
+  headerRow: number,
+  ledgerColumns: readonly { index: number; text: string }[],
+): RowError[] {
+  if (!merged.length) return [];
+  const errors: RowError[] = [];
+  // Data rows come in sheet order; a range's rows are found by binary search and only the rows
+  // the sheet has are visited, so a range down to row 1,048,576 costs no more than the data.
+  const firstAtOrAfter = (row: number) => {
+    let lo = 0;
+    let hi = data.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (data[mid]!.row < row) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const fills: (MergedRange & { index: number; column: string })[] = [];
+  for (const m of merged) {
+    if (m.bottom <= headerRow) continue;
+    const cols = ledgerColumns.filter((c) => c.index + 1 >= m.left && c.index + 1 <= m.right).sort((a, b) => a.index - b.index);
+    if (!cols.length) continue;
+    const row = Math.max(m.top, headerRow + 1);
+    const column = cols[0]!.text;
+    if (m.left !== m.right) {
+      errors.push({ row, column, reason: `merged cells ${m.ref} span several columns; unmerge them and fill in each cell` });
+    } else if (m.top <= headerRow) {
+      errors.push({ row, column, reason: `merged cells ${m.ref} join the header to the rows below; unmerge them and fill in each cell` });
+    } else {
+      fills.push({ ...m, index: cols[0]!.index, column });
+    }
+  }
+  // Excel never overlaps merged ranges; a file that does has no one reading either (and each
+  // cell is then filled at most once: the work stays within rows × columns).
+  fills.sort((a, b) => a.index - b.index || a.top - b.top);
+  for (let i = 0; i < fills.length; i++) {
+    const m = fills[i]!;
+    const prev = fills[i - 1];
+    if (prev && prev.index === m.index && m.top <= prev.bottom) {
+      errors.push({ row: m.top, column: m.column, reason: `merged cells ${m.ref} overlap ${prev.ref}; unmerge them and fill in each cell` });
+      continue;
+    }
+    const start = firstAtOrAfter(m.top);
+    const top = data[start];
+    if (!top) continue;
+    const value = top.row === m.top ? (top.values[m.index] ?? null) : null;
+    for (let k = start; k < data.length && data[k]!.row <= m.bottom; k++) data[k]!.values[m.index] = value;
+  }
+  return errors;
 }
 
 export interface LedgerSheet<K extends string = string> {

@@ -81,6 +81,8 @@ export const REASONS_ZH: Pattern[] = [
   [/^not an active enforcement officer of this subdistrict$/, '不是本街道在岗的执法队员'],
   [/^not an item of this checklist version$/, '不是该版本检查表中的项目'],
   [/^only bin rooms have disposal hours$/, '只有箱房有投放时段'],
+  [/^each window must start before it ends$/, '每个时段的开始时间须早于结束时间'],
+  [/^windows must not overlap: each starts at or after the end of the one before$/, '投放时段不能重叠或重复：每个时段须在上一个时段结束后（或结束时）开始'],
   [/^only failed items are resolved$/, '只有不合格项需要处理'],
   [/^only items fixed on the spot carry after photos$/, '只有当场整改的项目需要整改后照片'],
   [/^only self-resolved cases carry after photos$/, '只有自发自处案件附整改后照片'],

@@ -138,13 +138,15 @@ describeBrowser('field app offline: outbox, exactly-once sync, service worker', 
     expect(checkins[0]!.repeat_count).toBe(0);
     const inspections = await server.db.selectFrom('inspections').select(['id', 'lat', 'lng', 'accuracy_m', 'recorded_at']).where('site_id', '=', shop.id).execute();
     expect(inspections).toHaveLength(1);
-    // The inspection carried the phone's GPS and capture time: the reported case's event keeps the device time.
+    // The inspection carried the phone's GPS and capture time: it is timed at capture (not when it
+    // reached the server), and the reported case's event keeps the same device time.
     expect(inspections[0]!.lat).not.toBeNull();
     expect(Number(inspections[0]!.accuracy_m)).toBe(10);
     const ic = await server.db.selectFrom('inspection_cases as ic').innerJoin('case_events as e', 'e.case_id', 'ic.case_id').select('e.device_at').where('ic.inspection_id', '=', inspections[0]!.id).execute();
     expect(ic.length).toBeGreaterThan(0);
     expect(ic[0]!.device_at).toBeTruthy();
-    expect(ic[0]!.device_at! < inspections[0]!.recorded_at).toBe(true);
+    expect(Date.parse(inspections[0]!.recorded_at)).toBe(Date.parse(ic[0]!.device_at!));
+    expect(Date.parse(inspections[0]!.recorded_at)).toBeLessThan(Date.now());
     // The photo was re-encoded on the phone: ≤ 1600 px, ≤ 400 KB.
     const photo = await server.db.selectFrom('photos').selectAll().where('id', '=', checkins[0]!.photo_id!).executeTakeFirstOrThrow();
     expect(Number(photo.bytes)).toBeLessThanOrEqual(400 * 1024);

@@ -114,6 +114,21 @@ for (const dialect of DIALECTS) {
       expect(await countOf('cases')).toBe(before);
     });
 
+    it('a field the spec names once, sent twice, is 400 naming it (not one of the values taken), nothing filed', async () => {
+      const before = await countOf('cases');
+      for (const [field, value] of [['service_code', 'A0101'], ['jurisdiction_id', 'elsewhere'], ['lat', '31.3'], ['api_key', 'other']] as const) {
+        const res = await post([...base(), [field, value], ['description', '桶满溢']]);
+        expect(res.statusCode, res.body).toBe(400);
+        expect(res.json()[0].description).toBe(`${field}: given more than once`);
+      }
+      const mp = await postMultipart([...base(), ['service_code', 'A0101']], []);
+      expect(mp.statusCode, mp.body).toBe(400);
+      expect(mp.json()[0].description).toBe('service_code: given more than once');
+      // Attributes may repeat (multivaluelist): still accepted.
+      expect((await post([...base(), ['attribute[landmark]', '东门'], ['description', '桶满溢']])).statusCode).toBe(200);
+      expect(await countOf('cases')).toBe(before + 1);
+    });
+
     it(`servicerequestupdates answers up to ${MAX_UPDATES} updates; a window holding more is 400 ${TOO_MANY_UPDATES}, never silently cut short`, async () => {
       ctx.clock.advance(2 * 86_400_000);
       const start = new Date(ctx.clock.now().getTime() - 1000).toISOString();

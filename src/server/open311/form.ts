@@ -34,8 +34,14 @@ class Collector {
   jurisdictionId?: string;
   files: Buffer[] = [];
 
+  #seen = new Set<string>();
+
   field(name: string, value: string) {
     rejectNul(name, value);
+    const scalar = name === 'api_key' || name === 'jurisdiction_id' || (SCALARS as readonly string[]).includes(name);
+    // A field the spec names once, sent twice, has no one meaning: refused rather than one value taken.
+    if (scalar && this.#seen.has(name)) throw invalidField(name, 'given more than once');
+    if (scalar) this.#seen.add(name);
     if (name === 'api_key') this.apiKey = value;
     else if (name === 'jurisdiction_id') this.jurisdictionId = value;
     else if ((SCALARS as readonly string[]).includes(name)) {

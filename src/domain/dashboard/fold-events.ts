@@ -142,12 +142,22 @@ export async function subdistrictsBehind(db: Db): Promise<string[]> {
   return rows.map((r) => r.subdistrict_id);
 }
 
-/** One round of the rollup job: folds one batch per subdistrict that is behind. */
-export async function foldPendingEvents(db: Db, clock: Clock, limit = FOLD_BATCH): Promise<FoldedBatch[]> {
+/**
+ * One round of the rollup job: folds one batch per subdistrict that is behind, each in its own
+ * transaction. With `onError`, a subdistrict whose batch fails is reported and skipped, and the
+ * others still fold (one bad event must not stop the city's dashboards, nor lose the live publish
+ * of the batches already committed); without it the first failure is thrown.
+ */
+export async function foldPendingEvents(db: Db, clock: Clock, limit = FOLD_BATCH, onError?: (subdistrictId: string, err: unknown) => void): Promise<FoldedBatch[]> {
   const out: FoldedBatch[] = [];
   for (const sub of await subdistrictsBehind(db)) {
-    const events = await db.transaction().execute((trx) => foldSubdistrictBatch(trx, clock, sub, limit));
-    if (events.length) out.push({ subdistrictId: sub, events });
+    try {
+      const events = await db.transaction().execute((trx) => foldSubdistrictBatch(trx, clock, sub, limit));
+      if (events.length) out.push({ subdistrictId: sub, events });
+    } catch (err) {
+      if (!onError) throw err;
+      onError(sub, err);
+    }
   }
   return out;
 }

@@ -38,6 +38,8 @@ for (const dialect of DIALECTS) {
       return res.json();
     };
     const row = (id: string) => ctx.handle.db.selectFrom('inspections').select(['local_date', 'recorded_at']).where('id', '=', id).executeTakeFirstOrThrow();
+    const flagsOf = async (id: string) =>
+      JSON.parse((await ctx.handle.db.selectFrom('inspections').select('evidence_flags').where('id', '=', id).executeTakeFirstOrThrow()).evidence_flags ?? '[]').map((f: { code: string; detail: { minutes?: number } }) => [f.code, f.detail.minutes]);
     const inspectionsOn = async (date: string) => {
       const cookie = await signInAs(ctx.app, 'operator');
       const act = (await ctx.app.inject({ method: 'GET', url: `/api/coverage/activity?date=${date}&committeeId=${committee}`, headers: { cookie } })).json();
@@ -51,6 +53,14 @@ for (const dialect of DIALECTS) {
       expect(r.nextDueAt).toBe('2026-06-25T15:50:00.000Z'); // green: 30 days after the visit
       expect(await inspectionsOn('2026-05-26')).toBe(1);
       expect(await inspectionsOn('2026-05-27')).toBe(0);
+      // Twenty minutes between capture and arrival: no flag.
+      expect(await flagsOf(r.id)).toEqual([]);
+    });
+
+    it('a capture sent long after is flagged synced_late with the delay, as a check-in is', async () => {
+      const late = await inspect(shops[4]!, SENT, '2026-05-26T21:10:00+08:00');
+      expect(await row(late.id)).toEqual({ local_date: '2026-05-26', recorded_at: new Date('2026-05-26T21:10:00+08:00').toISOString() });
+      expect(await flagsOf(late.id)).toEqual([['synced_late', 180]]);
     });
 
     it('a phone clock that is not believable (over 24 h old, or ahead) leaves the server\'s time deciding', async () => {
@@ -60,6 +70,10 @@ for (const dialect of DIALECTS) {
       expect(await row(ahead.id)).toEqual({ local_date: '2026-05-27', recorded_at: new Date(SENT).toISOString() });
       const none = await inspect(shops[3]!, SENT);
       expect(await row(none.id)).toEqual({ local_date: '2026-05-27', recorded_at: new Date(SENT).toISOString() });
+      // The refused phone clocks are flagged for review with how far off they were; no device time, no flag.
+      expect((await flagsOf(old.id)).map((f: [string, number]) => f[0])).toEqual(['device_time_far']);
+      expect(await flagsOf(ahead.id)).toEqual([['device_time_far', 530]]);
+      expect(await flagsOf(none.id)).toEqual([]);
     });
   });
 }

@@ -90,6 +90,11 @@ export async function recordInspection(db: Db, clock: Clock, settings: Inspectio
     coverageChanged(site.subdistrict_id);
     const id = newId();
     const flags = await checkPhotos(trx, clock, settings, { photoIds: allPhotos, site: { lat: Number(site.lat), lng: Number(site.lng) }, recordId: id, at: when.at });
+    // As a check-in is: a phone clock not believed, or a capture sent long after, is flagged for
+    // review (the inspection is timed at capture, so a backdated one must not pass unseen).
+    const shot = allPhotos[0] ?? '';
+    if (when.refusedSkewMinutes !== null) flags.push({ code: 'device_time_far', photoId: shot, detail: { minutes: when.refusedSkewMinutes } });
+    if (when.lateMinutes !== null) flags.push({ code: 'synced_late', photoId: shot, detail: { minutes: when.lateMinutes } });
     await trx
       .insertInto('inspections')
       .values({

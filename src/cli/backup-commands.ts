@@ -79,7 +79,18 @@ export async function backup(folder: string): Promise<BackupManifest> {
     database: { file: path.basename(image), sha256: sha256File(image), bytes: fs.statSync(image).size },
     files: { folder: 'files', ...files },
   };
-  fs.writeFileSync(path.join(folder, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  // Written last and atomically (a temporary file synced, then renamed): a manifest is there only
+  // for a whole backup, never half-written by a crash.
+  const target = path.join(folder, MANIFEST);
+  const tmp = `${target}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, `${JSON.stringify(manifest, null, 2)}\n`);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, target);
   return manifest;
 }
 

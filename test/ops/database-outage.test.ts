@@ -145,6 +145,11 @@ describe('a database that cannot be reached', () => {
         expect(res.json().error.code).toBe('database_unavailable');
         expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
       }
+      // Open311 clients get the same in the spec's error shape.
+      const o311 = await deadApp.inject({ method: 'GET', url: '/open311/v2/services.json' });
+      expect(o311.statusCode, o311.body.slice(0, 200)).toBe(503);
+      expect(o311.json()).toEqual([{ code: 503, description: 'The database cannot be reached; retry in a moment' }]);
+      expect(Number(o311.headers['retry-after'])).toBeGreaterThan(0);
     });
 
     it('/readyz answers 503 with a generic reason, not the database error', async () => {

@@ -1,11 +1,12 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/shared/errors.js';
+import { BUSY_RETRY_AFTER_S, isBusy, isConnectionError, UNAVAILABLE_RETRY_AFTER_S } from '../error-handler.js';
 import { formatOf, send } from './render.js';
 
 /**
  * Open311 errors, as the spec assigns them: 404 for what does not exist, 403 for a missing or
- * wrong api_key, 400 for every other failure (429 when a client exceeds its rate, with
- * Retry-After). The body is <errors><error><code/><description/></error></errors> (a JSON array
+ * wrong api_key, 400 for every other failure (429 when a client exceeds its rate, 503 when the
+ * database is busy or cannot be reached, both with Retry-After). The body is <errors><error><code/><description/></error></errors> (a JSON array
  * of {code, description}); the code is the HTTP status, as the spec advises.
  */
 export function open311Status(err: unknown): number {
@@ -17,6 +18,8 @@ export function open311Status(err: unknown): number {
   }
   const fe = err as FastifyError;
   if (fe?.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return fe.statusCode === 404 ? 404 : 400;
+  // A busy or unreachable database: the request did not happen; retry shortly (as the rest of the API says).
+  if (isBusy(err) || isConnectionError(err)) return 503;
   return 500;
 }
 
@@ -26,6 +29,12 @@ export function sendOpen311Error(req: FastifyRequest, reply: FastifyReply, err: 
   if (status === 500) {
     req.log.error({ err }, 'unhandled error in open311');
     description = 'Something went wrong on our side; it has been logged';
+  } else if (status === 503) {
+    const busy = isBusy(err);
+    if (busy) req.log.warn({ code: (err as { code?: string }).code }, 'database busy; answered 503');
+    else req.log.error({ err }, 'database unavailable; answered 503');
+    reply.header('retry-after', String(busy ? BUSY_RETRY_AFTER_S : UNAVAILABLE_RETRY_AFTER_S));
+    description = busy ? 'The database is busy; retry in a moment' : 'The database cannot be reached; retry in a moment';
   } else {
     description = (err as Error).message || 'The request is invalid';
   }

@@ -112,6 +112,43 @@ for (const dialect of DIALECTS) {
     /** Opens a ladder at a fresh shop and walks it to the prior notice. */
     const toPriorNotice = (fineAmount: number, extra: object = {}) => walkToPriorNotice(ctx, hq, e2Id, shopIndex++, { fineAmount, ...extra });
 
+    it('records a statement within its period only; after it the party is taken to have waived it', async () => {
+      const { id, r } = await toPriorNotice(500);
+      ctx.clock.set(new Date(new Date(r.case.statementEndsAt).getTime() + HOUR));
+      const late = await step(id, { kind: 'statement', version: r.case.version, statement: { kind: 'statement', form: 'written', text: '已整改，请求免罚' } });
+      expect(late.statusCode, late.body).toBe(409);
+      expect(late.json().error.code).toBe('transition_not_allowed');
+      // The decision then says no statement was made in the period, which is true.
+      const decided = await step(id, { kind: 'decision', version: r.case.version, coOfficerId: e2Id, fineAmount: 500, fineReason: '依裁量基准' });
+      expect(decided.statusCode, decided.body).toBe(201);
+      const pdf = await ctx.app.inject({ method: 'GET', url: `/api/enforcement/documents/${decided.json().document.id}/pdf`, headers: { cookie: await as('enforcer1') } });
+      const text = await pdfText(pdf.rawPayload);
+      expect(text).toContain('当事人在规定期限内未提出陈述、申辩');
+      expect(text).toContain('十五日内');
+    });
+
+    it('prints the payment period and the repeat-offence window the subdistrict set, as the dates it gives', async () => {
+      const set = async (payload: object) => ctx.app.inject({ method: 'PATCH', url: `/api/enforcement/settings/${hq.subdistrictId}`, headers: { cookie: await as('admin') }, payload });
+      expect((await set({ paymentDays: 30 })).statusCode).toBe(200);
+      try {
+        const { id, r } = await toPriorNotice(500);
+        ctx.clock.set(new Date(new Date(r.case.statementEndsAt).getTime() + HOUR));
+        const decided = await step(id, { kind: 'decision', version: r.case.version, coOfficerId: e2Id, fineAmount: 500, fineReason: '依裁量基准' });
+        expect(decided.statusCode, decided.body).toBe(201);
+        const pdf = await ctx.app.inject({ method: 'GET', url: `/api/enforcement/documents/${decided.json().document.id}/pdf`, headers: { cookie: await as('enforcer1') } });
+        const text = await pdfText(pdf.rawPayload);
+        expect(text).toContain('之日起30日内');
+        expect(text).not.toContain('十五日内');
+      } finally {
+        expect((await set({ paymentDays: 15 })).statusCode).toBe(200);
+      }
+      // Two kinds of document numbered alike would give two documents one number: refused.
+      const same = '{office}字〔{year}〕第{seq4}号';
+      const clash = await set({ patterns: { order: same, notice: same, decision: '{office}罚决字〔{year}〕第{seq4}号' } });
+      expect(clash.statusCode).toBe(400);
+      expect(clash.json().error.details.fields[0]).toMatchObject({ field: 'patterns.notice', reason: 'must differ from the pattern of another kind of document' });
+    });
+
     it('refuses a decision at any time up to the end of the statement period, and only then', async () => {
       const { id, r } = await toPriorNotice(500);
       const end = new Date(r.case.statementEndsAt).getTime();
@@ -181,6 +218,10 @@ for (const dialect of DIALECTS) {
       const byInvestigator = await step(big.id, { kind: 'hearing', version: req.json().case.version, hearing: { ...hearing, hostId: e2Id } });
       expect(byInvestigator.statusCode).toBe(400);
       expect(byInvestigator.json().error.details.fields[0].field).toBe('hearing.hostId');
+      // A hearing is held after it was requested: a date before the request is refused (the decision prints it).
+      const backdated = await step(big.id, { kind: 'hearing', version: req.json().case.version, hearing: { ...hearing, heldAt: '2020-01-01T02:00:00.000Z', hostId: await hq.userId('leader') } });
+      expect(backdated.statusCode).toBe(400);
+      expect(backdated.json().error.details.fields[0]).toMatchObject({ field: 'hearing.heldAt', reason: 'the hearing is held after it was requested' });
       const held = await step(big.id, { kind: 'hearing', version: req.json().case.version, hearing: { ...hearing, hostId: await hq.userId('leader') } });
       expect(held.statusCode, held.body).toBe(201);
       expect(held.json().case.stage).toBe('heard');

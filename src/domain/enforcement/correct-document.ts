@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Db } from '../../db/index.js';
+import { type Db, isUniqueViolation } from '../../db/index.js';
+import type { EnforcementDocumentTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { parseInput } from '../cases/case-input.js';
@@ -31,9 +32,18 @@ export async function correctDocument(db: Db, clock: Clock, env: StepEnv, actor:
     throw notFound('Document', documentId);
   });
   const { settings, signingKey } = await loadSettings(db, ec.subdistrict_id);
+  const corrected = (latestId: string | null) => new DomainError('conflict', 'This document was already corrected; correct the latest revision', { latestId });
   return db.transaction().execute(async (trx) => {
     const later = await trx.selectFrom('enforcement_documents').select('id').where('supersedes_id', '=', old.id).executeTakeFirst();
-    if (later) throw new DomainError('conflict', 'This document was already corrected; correct the latest revision', { latestId: later.id });
+    if (later) throw corrected(later.id);
+    return correctInside(trx, old, ec, settings, signingKey).catch((err: unknown) => {
+      // Two corrections at once both pass the check above (PostgreSQL); the unique revision of the
+      // number lets one in, and the other is told it came second.
+      throw isUniqueViolation(err) ? corrected(null) : err;
+    });
+  });
+
+  async function correctInside(trx: Db, old: EnforcementDocumentTable, ec: Awaited<ReturnType<typeof loadScopedCase>>, settings: Awaited<ReturnType<typeof loadSettings>>['settings'], signingKey: Awaited<ReturnType<typeof loadSettings>>['signingKey']) {
     const was = JSON.parse(old.content) as DocumentContent;
     const { number: _n, title: _t, photos, revision: _r, supersedesNumber: _s, correctionReason: _c, office: _o, ...rest } = was;
     const doc = await issueDocument(trx, { settings, signingKey, files: env.files }, {
@@ -48,5 +58,5 @@ export async function correctDocument(db: Db, clock: Clock, env: StepEnv, actor:
       changes: { document: [{ id: old.id, revision: Number(old.revision), contentSha256: old.content_sha256 }, { id: doc.id, revision: doc.revision, contentSha256: doc.content_sha256 }] },
     });
     return documentDto(doc);
-  });
+  }
 }

@@ -35,8 +35,11 @@ export interface DocumentContent {
   };
   education: boolean | null;
   deadlineAt: string | null;
-  fine: { amount: number; proposed: number; offence: 'first' | 'repeat'; priorViolations: number; legalMin: number; legalMax: number; reason: string | null } | null;
+  /** `repeatWindowDays`: the look-back of a repeat offence in force (documents issued before it carried it: one year). */
+  fine: { amount: number; proposed: number; offence: 'first' | 'repeat'; priorViolations: number; legalMin: number; legalMax: number; reason: string | null; repeatWindowDays?: number } | null;
   paymentDueAt: string | null;
+  /** The payment period in days the decision gives (documents issued before it carried it: fifteen). */
+  paymentDays?: number;
   /** Signing officers with their law-enforcement certificate numbers (执法证号); documents issued before the field carried the username. */
   officers: { userId: string; name: string; certNumber?: string | null; username?: string }[];
   /** Prior notice: the proposed fine and the party's rights with their periods. */

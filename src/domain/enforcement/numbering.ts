@@ -22,7 +22,21 @@ export const Pattern = z
   .max(80)
   .refine((p) => p.includes('{seq}') || p.includes('{seq4}'), 'must contain {seq} or {seq4}')
   .refine((p) => p.includes('{year}'), 'must contain {year}');
-export const Patterns = z.strictObject({ order: Pattern, notice: Pattern, prior_notice: Pattern.optional(), decision: Pattern });
+/**
+ * Each kind counts its own numbers, so two kinds with one pattern would give two documents the
+ * same number: the patterns (with the prior notice's default when it is not given) must differ.
+ */
+export const Patterns = z
+  .strictObject({ order: Pattern, notice: Pattern, prior_notice: Pattern.optional(), decision: Pattern })
+  .superRefine((p, ctx) => {
+    const seen = new Map<string, string>();
+    for (const [kind, pattern] of Object.entries({ ...p, prior_notice: p.prior_notice ?? DEFAULT_PATTERNS.prior_notice })) {
+      const key = pattern.replaceAll('{seq4}', '{seq}');
+      const other = seen.get(key);
+      if (other) ctx.addIssue({ code: 'custom', path: [kind], message: 'must differ from the pattern of another kind of document' });
+      else seen.set(key, kind);
+    }
+  });
 
 export function formatNumber(pattern: string, office: string, year: number, seq: number): string {
   return pattern

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../../db/index.js';
+import { type Db, isPostgres } from '../../db/index.js';
 import type { EnforcementCaseTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
@@ -123,7 +123,11 @@ export async function openEnforcementCase(db: Db, clock: Clock, actor: Actor, ra
       caseId = created.id;
       await fileToEnforcementTeam(trx, clock, caseId, actor.userId);
     }
-    const linked = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
+    // The linked case's row is held until commit (PostgreSQL): two officers escalating it at once
+    // queue here, and the second sees the first one's ladder (SQLite writes one at a time).
+    let byId = trx.selectFrom('cases').selectAll().where('id', '=', caseId);
+    if (isPostgres(trx)) byId = byId.forUpdate();
+    const linked = await byId.executeTakeFirstOrThrow();
     const open = await trx.selectFrom('enforcement_cases').select('id').where('case_id', '=', caseId).where('stage', '!=', 'closed').executeTakeFirst();
     if (open) throw new DomainError('conflict', 'This case already has an open enforcement ladder', { enforcementCaseId: open.id });
     const now = clock.now();

@@ -48,7 +48,7 @@ export function checkDeadlineChoice(i: Parsed, suggestedAt: string) {
   }
 }
 
-interface StepRow { kind: string; details: string; actor_user_id: string | null; co_officer_id: string | null }
+interface StepRow { kind: string; at: string; details: string; actor_user_id: string | null; co_officer_id: string | null }
 
 /**
  * The decision's preconditions (行政处罚法 arts. 44–45, 62–65): the statement period has run; if
@@ -78,6 +78,17 @@ export function checkDecision(i: Parsed, ec: EnforcementCaseTable, steps: StepRo
   if (!defended && i.defence) throw invalidField('defence', 'the party made no statement or defence');
 }
 
+/**
+ * A statement and defence (陈述申辩) is recorded within its period; after it the party is taken to
+ * have waived it (the decision says the statement was made "在规定期限内"). Where a hearing was
+ * requested the hearing's own procedure governs, and statements follow it.
+ */
+export function checkStatement(ec: EnforcementCaseTable, now: Date) {
+  if (ec.stage === 'prior_noticed' && ec.statement_ends_at && now.toISOString() > ec.statement_ends_at) {
+    throw new DomainError('transition_not_allowed', `The statement period ended ${zhDateTime(ec.statement_ends_at)}; a later statement is not recorded as one`, { field: 'kind' });
+  }
+}
+
 /** A hearing request is possible only where the fine reaches the threshold, within its period. */
 export function checkHearingRequest(ec: EnforcementCaseTable, now: Date) {
   if (ec.hearing_eligible !== 1) throw new DomainError('hearing_not_available', 'The proposed fine does not reach the hearing threshold of this legal basis', { field: 'kind' });
@@ -91,6 +102,9 @@ export async function checkHearing(db: Db, i: Parsed, ec: EnforcementCaseTable, 
   const h = i.hearing;
   if (!h) throw invalidField('hearing', 'required: the host, time and record of the hearing');
   if (new Date(h.heldAt).getTime() > now.getTime()) throw invalidField('hearing.heldAt', 'the hearing record is entered after the hearing');
+  // Held after it was requested: the decision prints the hearing's date as a fact of the procedure.
+  const requested = steps.filter((s) => s.kind === 'hearing_request').at(-1);
+  if (requested && new Date(h.heldAt).getTime() < Date.parse(requested.at)) throw invalidField('hearing.heldAt', 'the hearing is held after it was requested');
   const investigators = new Set(steps.flatMap((s) => [s.actor_user_id, s.co_officer_id]).filter(Boolean));
   investigators.add(ec.opened_by);
   if (investigators.has(h.hostId)) throw invalidField('hearing.hostId', 'the hearing is presided over by someone who did not investigate the case');

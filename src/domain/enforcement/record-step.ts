@@ -22,7 +22,7 @@ import { priorViolations, proposeFine, subjectClassOf } from './history.js';
 import { rulesFrom, targetStage, type LadderRule } from './ladder.js';
 import { citation, currentVersion } from './legal-basis.js';
 import { periodEnd } from './periods.js';
-import { checkDeadlineChoice, checkDecision, checkFine, checkHearing, checkHearingRequest, decisionProcedure, hearingEligible, suggestedDeadline } from './procedure.js';
+import { checkDeadlineChoice, checkDecision, checkFine, checkHearing, checkHearingRequest, checkStatement, decisionProcedure, hearingEligible, suggestedDeadline } from './procedure.js';
 import { loadSettings } from './settings.js';
 import { StepInput } from './step-input.js';
 
@@ -145,6 +145,7 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
   const suggestion = rule.clock === 'deadline' ? await suggestedDeadline(db, settings, category?.code ?? null, now) : null;
   if (suggestion) checkDeadlineChoice(i, suggestion.at);
   if (rule.kind === 'hearing_request') checkHearingRequest(ec, now);
+  if (rule.kind === 'statement') checkStatement(ec, now);
   const host = rule.kind === 'hearing' ? await checkHearing(db, i, ec, priorSteps, now) : null;
   const co = rule.twoOfficers ? await checkCoOfficer(db, actor, ec, i.coOfficerId) : null;
   if (!rule.twoOfficers && i.coOfficerId) await checkCoOfficer(db, actor, ec, i.coOfficerId);
@@ -236,9 +237,10 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
           education: rule.kind === 'order' ? (i.educationGiven ?? false) : null,
           deadlineAt: step.deadline_at,
           fine: rule.kind === 'decision' || rule.kind === 'prior_notice'
-            ? { amount: i.fineAmount!, proposed: proposal.proposed, offence: proposal.offence, priorViolations: proposal.priorViolations, legalMin: proposal.legalMin, legalMax: proposal.legalMax, reason: i.fineReason ?? null }
+            ? { amount: i.fineAmount!, proposed: proposal.proposed, offence: proposal.offence, priorViolations: proposal.priorViolations, legalMin: proposal.legalMin, legalMax: proposal.legalMax, reason: i.fineReason ?? null, repeatWindowDays: settings.repeatWindowDays }
             : null,
           paymentDueAt: (next.payment_due_at as string | undefined) ?? null,
+          ...(rule.kind === 'decision' && { paymentDays: settings.paymentDays }),
           officers: [me, ...(co ? [co] : [])].map((o) => ({ userId: o.id, name: o.display_name, certNumber: o.cert_number })),
           acknowledgement: i.acknowledgement ?? null,
           rights,

@@ -73,7 +73,7 @@ function body(c: DocumentContent): string[] {
   }
   const f = c.fine!;
   const offence = f.offence === 'repeat'
-    ? `当事人在${f.priorViolations}次行政处罚决定作出后一年内再次违反同一规定，属再次违法。`
+    ? `当事人在${f.priorViolations}次行政处罚决定作出后${periodZh(f.repeatWindowDays ?? 365, 365, '一年')}内再次违反同一规定，属再次违法。`
     : '当事人属首次违法。';
   if (c.kind === 'prior_notice') {
     const r = c.rights!;
@@ -101,7 +101,7 @@ function body(c: DocumentContent): string[] {
     `当事人经责令改正并告知后，逾期仍未改正。${offence}`,
     ...heard,
     `根据${c.legalBasis.citation}：${c.legalBasis.penaltyZh}本机关决定对当事人处以罚款人民币${yuan(f.amount)}${f.reason ? `（裁量说明：${f.reason}）` : ''}。`,
-    `当事人应当自收到本决定书之日起十五日内，于${zhDate(c.paymentDueAt!)}前缴纳罚款（期限最后一日为法定节假日的，顺延至节假日后的第一个工作日）。到期不缴纳的，每日按罚款数额的百分之三加处罚款。`,
+    `当事人应当自收到本决定书之日起${periodZh(c.paymentDays ?? 15, 15, '十五日')}内，于${zhDate(c.paymentDueAt!)}前缴纳罚款（期限最后一日为法定节假日的，顺延至节假日后的第一个工作日）。到期不缴纳的，每日按罚款数额的百分之三加处罚款。`,
     '当事人如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。'];
 }
 
@@ -109,6 +109,14 @@ function body(c: DocumentContent): string[] {
  * Renders a document as an A4 PDF in Chinese. Deterministic for the same content and photos
  * (the PDF dates are the issue time), so the stored bytes' hash identifies the document.
  */
+/**
+ * A period as the documents say it: the wording documents always used for the usual length
+ * (一年, 十五日), the configured number of days otherwise, so the text matches the dates it gives.
+ */
+function periodZh(days: number, usual: number, usualZh: string): string {
+  return days === usual ? usualZh : `${days}日`;
+}
+
 export async function renderDocumentPdf(c: DocumentContent, verifyCode: string, thumbs: Buffer[]): Promise<Buffer> {
   const issued = new Date(c.issuedAt);
   const doc = new (await loadPdfKit())({ size: 'A4', margin: 56, info: { Title: `${c.title} ${c.number}`, Author: c.agency, CreationDate: issued, ModDate: issued } });

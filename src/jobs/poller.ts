@@ -166,6 +166,8 @@ export function createPoller(opts: PollerOptions): Poller {
   /** Runs a round once no round of this poller runs, so two never overlap in this process. */
   const exclusive = async (): Promise<RoundResult> => {
     while (running) await running;
+    // Stopped while it waited: a round now would take the lease back after destroy() released it.
+    if (stopped) return { ran: false, handled: 0, error: null };
     const current = round();
     running = current;
     try {
@@ -208,7 +210,7 @@ export function createPoller(opts: PollerOptions): Poller {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
-      if (running) await running.catch(() => 0);
+      while (running) await running.catch(() => 0);
       // Hand the job over at once instead of letting the lease run out.
       if (opts.lease && held) await releaseLease(opts.lease.db, opts.name, opts.lease.holder).catch(() => undefined);
     },

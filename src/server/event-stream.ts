@@ -103,9 +103,24 @@ export function openEventStream(reply: FastifyReply, o: EventStreamOptions = {})
   };
   const fresh = () => (closed ? Promise.resolve(false) : now() - checkedAt < recheckMs ? Promise.resolve(true) : check());
   let queue: Promise<void> = Promise.resolve();
+  // What waits behind a re-check counts against the same bound as the socket's buffer: a check
+  // that hangs (the database failing over, the pool exhausted) must not let a viewer's stream
+  // pile up without limit; past it the stream closes and the browser reconnects.
+  let queued = 0;
   const send = (chunk: string | (() => string)) => {
+    if (closed) return;
+    const size = typeof chunk === 'string' ? chunk.length : 1024;
+    if (queued + size + raw.writableLength > MAX_BUFFERED_BYTES) {
+      close();
+      return;
+    }
+    queued += size;
     queue = queue.then(async () => {
-      if (await fresh()) write(typeof chunk === 'string' ? chunk : chunk());
+      try {
+        if (await fresh()) write(typeof chunk === 'string' ? chunk : chunk());
+      } finally {
+        queued -= size;
+      }
     });
   };
 

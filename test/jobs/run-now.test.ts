@@ -146,5 +146,37 @@ for (const dialect of DIALECTS) {
       expect(events).toEqual(['start 0', 'end 0', 'start 1', 'end 1']);
       await p.destroy();
     });
+
+    it('a run-now queued behind a round does not run once the poller is stopped, and the lease is handed over', async () => {
+      const clock = new ManualClock('2026-12-06T02:00:00Z');
+      const events: string[] = [];
+      const first = gate();
+      let n = 0;
+      const p = createPoller({
+        name: 'stopping-job',
+        intervalMs: 600_000,
+        clock,
+        logger: quiet,
+        lease: { db: handle.db, holder: 'serve-E' },
+        poll: async () => {
+          const i = n++;
+          events.push(`start ${i}`);
+          if (i === 0) await first.opened;
+          events.push(`end ${i}`);
+          return 1;
+        },
+      });
+      const round = p.runOnce();
+      const queued = p.runNow();
+      const stopping = p.destroy();
+      first.open();
+      await round;
+      await stopping;
+      expect(await queued).toEqual({ ran: false, handled: 0, error: null });
+      expect(events).toEqual(['start 0', 'end 0']);
+      const lease = await handle.db.selectFrom('job_leases').select(['holder', 'expires_ms']).where('name', '=', 'stopping-job').executeTakeFirst();
+      // Released by destroy(): expired or gone, not held for the job's interval.
+      expect(lease === undefined || Number(lease.expires_ms) <= clock.now().getTime()).toBe(true);
+    });
   });
 }

@@ -41,6 +41,12 @@ export class ReplicaReads {
   #downUntil = 0;
   #lastError: unknown = null;
   #logged = true;
+  /**
+   * Replica connections handed out and not yet returned. While one is, the replica is answering:
+   * a read that waited out the timeout for another was queued behind a full pool (busy), not
+   * refused by a replica that is down, and goes to the primary without tripping the breaker.
+   */
+  inUse = 0;
 
   constructor(
     readonly replica: Db,
@@ -136,7 +142,7 @@ class RoutedConnection implements DatabaseConnection {
   constructor(
     readonly borrowed: Borrowed,
     private readonly reads: ReplicaReads,
-    private readonly onReplica: boolean,
+    readonly onReplica: boolean,
   ) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
@@ -163,10 +169,12 @@ class FallbackDriver implements Driver {
       try {
         const borrowed = await borrow(this.reads.replica, REPLICA_CONNECT_TIMEOUT_MS);
         this.reads.healthy();
+        this.reads.inUse++;
         return new RoutedConnection(borrowed, this.reads, true);
       } catch (err) {
-        // No query ran: the read may go to the primary instead.
-        this.reads.trip(err);
+        // No query ran: the read may go to the primary instead. Only a replica that cannot be
+        // reached trips the breaker; one whose pool is merely full (busy) keeps taking reads.
+        if (!(err instanceof ReplicaConnectTimeout && this.reads.inUse > 0)) this.reads.trip(err);
       }
     }
     return new RoutedConnection(await borrow(this.reads.primary, null), this.reads, false);
@@ -191,7 +199,9 @@ class FallbackDriver implements Driver {
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    (connection as RoutedConnection).borrowed.release();
+    const routed = connection as RoutedConnection;
+    routed.borrowed.release();
+    if (routed.onReplica) this.reads.inUse--;
   }
 
   /** The replica's and the primary's pools belong to their handles, which close them. */

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.js';
 import { createDatabase, type DatabaseHandle } from '../../src/db/index.js';
@@ -109,6 +110,42 @@ describe('a database that cannot be reached', () => {
       expect(sockets).toHaveLength(1); // the breaker is open: no new attempt on the replica
       expect(replicaReads({ db: base.db, readDb: replica.db })!.tryReplica).toBe(false);
     });
+  });
+
+  describe.runIf(DIALECTS.includes('postgres'))('[postgres] a busy replica is not a replica that is down', () => {
+    let base: TestDatabaseHandle;
+    let replica: DatabaseHandle;
+    beforeAll(async () => {
+      base = await testDatabase('postgres');
+      // The "replica": the same database through a pool of one connection, kept busy below.
+      replica = createDatabase({ kind: 'postgres', url: base.url!, pool: { max: 1, statementTimeoutMs: 0, lockTimeoutMs: 0, idleInTransactionTimeoutMs: 0 } });
+    });
+    afterAll(async () => {
+      await replica?.destroy();
+      await base?.destroy();
+    });
+
+    it('a read queued behind a full replica pool goes to the primary without opening the breaker', async () => {
+      const reads = replicaReads({ db: base.db, readDb: replica.db })!;
+      // A long read holds the replica's only connection.
+      const long = sql`select pg_sleep(${(REPLICA_CONNECT_TIMEOUT_MS + 1500) / 1000})`.execute(reads.db);
+      try {
+        // Until the long read runs on the replica's connection (a condition with a deadline, not a sleep).
+        const sleeping = async () =>
+          Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = current_database() and state = 'active' and query like 'select pg_sleep%'`.execute(base.db)).rows[0]!.n);
+        for (const deadline = Date.now() + 5000; (await sleeping()) < 1 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+        expect(await sleeping()).toBe(1);
+        const started = performance.now();
+        const quick = await sql<{ n: number }>`select 1 as n`.execute(reads.db);
+        expect(quick.rows[0]!.n).toBe(1);
+        expect(performance.now() - started).toBeGreaterThanOrEqual(REPLICA_CONNECT_TIMEOUT_MS - 50);
+        // Busy, not down: the replica keeps taking reads.
+        expect(reads.tryReplica).toBe(true);
+        expect(reads.status().readsFrom).toBe('replica');
+      } finally {
+        await long;
+      }
+    }, 20_000);
   });
 
   describe.runIf(DIALECTS.includes('postgres'))('[postgres] a primary that cannot be reached', () => {

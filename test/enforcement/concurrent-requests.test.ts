@@ -1,11 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportCase } from '../../src/domain/cases/report-case.js';
-import { actorOf, demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { actorOf, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
-import { HQ_GPS, hongqiao, shopOn, uploadPhoto } from './helpers.js';
+import { enforcementContext, HQ_GPS, type hongqiao, shopOn, uploadPhoto } from './helpers.js';
 
 /**
  * Two officers (or two phones' outboxes, each with its own idempotency key) acting on the same
@@ -14,20 +11,15 @@ import { HQ_GPS, hongqiao, shopOn, uploadPhoto } from './helpers.js';
  */
 for (const dialect of DIALECTS) {
   describe(`enforcement under concurrent requests [${dialect}]`, { timeout: 120_000 }, () => {
+    let env: Awaited<ReturnType<typeof enforcementContext>>;
     let ctx: TestContext;
-    let photoDir: string;
     let hq: Awaited<ReturnType<typeof hongqiao>>;
     let e2Id: string;
     beforeAll(async () => {
-      photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-enf-race-'));
-      ctx = await demoContext(dialect, { PHOTO_DIR: photoDir });
-      hq = await hongqiao(ctx);
-      e2Id = await hq.userId('enforcer2');
+      env = await enforcementContext(dialect, 'closeloop-enf-race-');
+      ({ ctx, hq, e2Id } = env);
     });
-    afterAll(async () => {
-      await ctx.close();
-      fs.rmSync(photoDir, { recursive: true, force: true });
-    });
+    afterAll(async () => env?.close());
 
     it('escalating one case from two places at once opens one ladder', async () => {
       const db = ctx.handle.db;

@@ -1,5 +1,8 @@
 import { expect } from 'vitest';
-import { signInAs, type TestContext } from '../helpers/app.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { jpegWithExif, multipart } from '../helpers/images.js';
 
 export const HQ_GPS = { lng: 121.4215, lat: 31.2001, accuracy: 8 };
@@ -121,4 +124,22 @@ export async function walkToPriorNotice(
   r = await ok({ kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await photo()], result: 'not_rectified', findings: ['仍未设置分类标识'] });
   r = await ok({ kind: 'prior_notice', version: r.case.version, coOfficerId: e2Id, fineReason: '依裁量基准', ...prior });
   return { id, r, site };
+}
+
+/**
+ * The demo with its own photo folder, Hongqiao's enforcement fixtures and enforcer2 (the usual
+ * co-signing officer); `close` removes the folder too.
+ */
+export async function enforcementContext(dialect: Parameters<typeof demoContext>[0], folderPrefix: string) {
+  const photoDir = fs.mkdtempSync(path.join(os.tmpdir(), folderPrefix));
+  const ctx = await demoContext(dialect, { PHOTO_DIR: photoDir });
+  const hq = await hongqiao(ctx);
+  const e2Id = await hq.userId('enforcer2');
+  return {
+    ctx, hq, e2Id,
+    async close() {
+      await ctx.close();
+      fs.rmSync(photoDir, { recursive: true, force: true });
+    },
+  };
 }

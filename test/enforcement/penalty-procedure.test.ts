@@ -11,7 +11,7 @@ import { newId } from '../../src/domain/shared/ids.js';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 import { pdfText } from '../helpers/pdf-text.js';
-import { HQ_GPS, hongqiao, shopOn, uploadPhoto, walkToPriorNotice } from './helpers.js';
+import { hongqiao, shopOn, walkToPriorNotice } from './helpers.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20261204);
 const HOUR = 3600_000;

@@ -1,12 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/domain/cases/verify-chain.js';
 import { importYearSchedule } from '../../src/domain/calendar/overrides.js';
-import { actorOf, demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { actorOf, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
-import { HQ_GPS, hongqiao, shopOn, uploadPhoto, walkToPriorNotice } from './helpers.js';
+import { enforcementContext, type hongqiao, walkToPriorNotice } from './helpers.js';
 
 const HOUR = 3600_000;
 
@@ -15,22 +12,17 @@ const HOUR = 3600_000;
 // closes on the calendar in force; a period already over stays over.
 for (const dialect of DIALECTS) {
   describe(`enforcement periods follow calendar changes [${dialect}]`, { timeout: 180_000 }, () => {
+    let env: Awaited<ReturnType<typeof enforcementContext>>;
     let ctx: TestContext;
-    let photoDir: string;
     let hq: Awaited<ReturnType<typeof hongqiao>>;
     let e2Id: string;
     let shopIndex = 500;
 
     beforeAll(async () => {
-      photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-enf-cal-'));
-      ctx = await demoContext(dialect, { PHOTO_DIR: photoDir });
-      hq = await hongqiao(ctx);
-      e2Id = await hq.userId('enforcer2');
+      env = await enforcementContext(dialect, 'closeloop-enf-cal-');
+      ({ ctx, hq, e2Id } = env);
     });
-    afterAll(async () => {
-      await ctx.close();
-      fs.rmSync(photoDir, { recursive: true, force: true });
-    });
+    afterAll(async () => env?.close());
 
     const db = () => ctx.handle.db;
     const as = async (username: string) => signInAs(ctx.app, username);

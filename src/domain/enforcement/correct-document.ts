@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { type Db, isUniqueViolation } from '../../db/index.js';
-import type { EnforcementDocumentTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { parseInput } from '../cases/case-input.js';
@@ -36,20 +35,16 @@ export async function correctDocument(db: Db, clock: Clock, env: StepEnv, actor:
   return db.transaction().execute(async (trx) => {
     const later = await trx.selectFrom('enforcement_documents').select('id').where('supersedes_id', '=', old.id).executeTakeFirst();
     if (later) throw corrected(later.id);
-    return correctInside(trx, old, ec, settings, signingKey).catch((err: unknown) => {
-      // Two corrections at once both pass the check above (PostgreSQL); the unique revision of the
-      // number lets one in, and the other is told it came second.
-      throw isUniqueViolation(err) ? corrected(null) : err;
-    });
-  });
-
-  async function correctInside(trx: Db, old: EnforcementDocumentTable, ec: Awaited<ReturnType<typeof loadScopedCase>>, settings: Awaited<ReturnType<typeof loadSettings>>['settings'], signingKey: Awaited<ReturnType<typeof loadSettings>>['signingKey']) {
     const was = JSON.parse(old.content) as DocumentContent;
     const { number: _n, title: _t, photos, revision: _r, supersedesNumber: _s, correctionReason: _c, office: _o, ...rest } = was;
     const doc = await issueDocument(trx, { settings, signingKey, files: env.files }, {
       subdistrictId: old.subdistrict_id, enforcementCaseId: old.enforcement_case_id, stepId: old.step_id, kind: old.kind, issuedBy: actor.userId,
       photoIds: photos.map((p) => p.id), supersedes: old, correctionReason: i.reason,
       content: { ...rest, facts: i.facts ?? was.facts, issuedAt: clock.now().toISOString() },
+    }).catch((err: unknown) => {
+      // Two corrections at once both pass the check above (PostgreSQL); the unique revision of the
+      // number lets one in, and the other is told it came second.
+      throw isUniqueViolation(err) ? corrected(null) : err;
     });
     const linked = await trx.selectFrom('cases').select(['id', 'status']).where('id', '=', ec.case_id).executeTakeFirstOrThrow();
     await appendCaseEvent(trx, clock, {
@@ -58,5 +53,5 @@ export async function correctDocument(db: Db, clock: Clock, env: StepEnv, actor:
       changes: { document: [{ id: old.id, revision: Number(old.revision), contentSha256: old.content_sha256 }, { id: doc.id, revision: doc.revision, contentSha256: doc.content_sha256 }] },
     });
     return documentDto(doc);
-  }
+  });
 }

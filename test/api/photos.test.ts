@@ -184,6 +184,26 @@ for (const dialect of DIALECTS) {
       expect(t.headers['x-photo-placeholder']).toBe('1');
     });
 
+    it('HEIC: a file with a HEIF brand but no primary image with a size (a page, a cut-off photo) is refused, 415, nothing stored', async () => {
+      const ftyp = Buffer.alloc(24);
+      ftyp.writeUInt32BE(24, 0);
+      ftyp.write('ftypheic', 4, 'latin1');
+      ftyp.write('mif1heic', 16, 'latin1');
+      const { hevc } = await heicSamples();
+      const metaAt = hevc.indexOf('meta', 0, 'latin1') - 4;
+      const before = (await photoRows()).length;
+      for (const bytes of [
+        Buffer.concat([ftyp, Buffer.from('<html><script>alert(1)</script> ispe not a picture</html>')]),
+        hevc.subarray(0, metaAt + 40),
+      ]) {
+        const r = await upload(patrol, bytes, 'x.heic', 'image/heic');
+        expect(r.statusCode).toBe(415);
+        expect(r.json().error).toMatchObject({ code: 'unsupported_media_type' });
+        expect(JSON.stringify(r.json().error)).toContain('file');
+      }
+      expect(await photoRows()).toHaveLength(before);
+    });
+
     it('serves a photo only to its uploader, whole-subdistrict staff, or (later) via a case in scope: others get 404', async () => {
       const p = (await upload(patrol, await jpegWithExif({ seed: 21 }))).json();
       expect((await get(operator, p.url)).statusCode).toBe(200);

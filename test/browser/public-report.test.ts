@@ -69,6 +69,20 @@ describeBrowser('the public report page: a citizen reports on a phone, follows t
     // The Noto Sans SC subset is on every element, inputs included.
     const fonts = await page.evaluate(() => ['textarea', 'input[type=tel]', 'select', 'button[type=submit]', 'h2'].map((s) => getComputedStyle(document.querySelector(s)!).fontFamily));
     for (const f of fonts) expect(f).toContain('Noto Sans SC');
+    // The first answer is lost on its way back (the report was filed): the page shows an error, and
+    // sending again answers with that filing (the draft's client token), not a second case.
+    const cases = async () => Number((await db.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const casesBefore = await cases();
+    let lost = false;
+    await page.route('**/api/public/reports', async (route) => {
+      if (route.request().method() !== 'POST' || lost) return route.fallback();
+      lost = true;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.getByTestId('submit').tap();
+    await page.getByTestId('report-error').waitFor();
+    expect(await cases()).toBe(casesBefore + 1);
     const sent = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/public/reports');
     await page.getByTestId('submit').tap();
     const res = await sent;
@@ -77,6 +91,7 @@ describeBrowser('the public report page: a citizen reports on a phone, follows t
     await filed.waitFor();
     const number = (await filed.getAttribute('data-number'))!;
     expect(number).toBeTruthy();
+    expect(await cases()).toBe(casesBefore + 1);
 
     // The case: a citizen report, the photo compressed on the phone and its EXIF time and GPS kept.
     const c = await db.selectFrom('cases').selectAll().where('number', '=', number).executeTakeFirstOrThrow();

@@ -110,6 +110,10 @@ for (const dialect of DIALECTS) {
         [{ exifLat: '91', exifLng: '121' }, 'exifLat'],
         [{ exifLat: '31.2' }, 'exifLng'],
         [{ exifTakenAt: 'yesterday' }, 'exifTakenAt'],
+        [{ exifTakenAt: '0000-01-01T00:00:00Z' }, 'exifTakenAt'],
+        [{ exifTakenAt: '0001-01-01T00:00:00Z' }, 'exifTakenAt'],
+        [{ exifTakenAt: '9999-12-31T23:59:59+00:00' }, 'exifTakenAt'],
+        [{ exifLat: '1e300', exifLng: '121' }, 'exifLat'],
         [{ takenAt: '2026-05-26T10:20:00Z' }, 'takenAt'],
       ] as const) {
         const res = await up(fields as Record<string, string>, other);

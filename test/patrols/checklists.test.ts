@@ -47,6 +47,16 @@ for (const dialect of DIALECTS) {
       expect((await get(admin, `/api/checklists/${v1.id}`)).json().items).toEqual(v1Items);
     });
 
+    it('administrators publishing one kind at the same moment each get their own next version, never 500', async () => {
+      const versions = async () => ((await get(admin, '/api/checklists?siteKind=institution')).json().items as { version: number }[]).map((c) => c.version);
+      const top = Math.max(...(await versions()));
+      const body = (n: string) => ({ subdistrictId: hqId, siteKind: 'institution', name: `单位检查表${n}`, nameEn: `Institution ${n}`, items: [{ code: 'IN-SIGN', text: '分类标识', textEn: 'Signage' }] });
+      const rs = await Promise.all(['a', 'b', 'c'].map((n) => ctx.app.inject({ method: 'POST', url: '/api/checklists', headers: { cookie: admin }, payload: body(n) })));
+      expect(rs.map((r) => r.statusCode), rs.map((r) => r.body).join('\n')).toEqual([201, 201, 201]);
+      expect(rs.map((r) => r.json().version).sort()).toEqual([top + 1, top + 2, top + 3]);
+      expect((await versions()).sort()).toEqual([...Array(top + 3).keys()].map((i) => i + 1));
+    });
+
     it('refuses cadres, other subdistricts and malformed items; nothing is written', async () => {
       const count = async () => (await get(admin, '/api/checklists')).json().items.length;
       const before = await count();

@@ -169,6 +169,53 @@ for (const dialect of DIALECTS) {
       expect(phone.json().error.details.field).toBe('phone');
     });
 
+    it('the original photo\'s EXIF sent beside it is bounded: a time outside 2000…now+1 day, a forged year or a number beyond the globe is 400 naming the field, nothing filed', async () => {
+      const before = await count();
+      for (const [over, field] of [
+        [{ exif_taken_at: '+275760-09-13T00:00:00Z' }, 'exif_taken_at'],
+        [{ exif_taken_at: '-000001-01-01T00:00:00Z' }, 'exif_taken_at'],
+        [{ exif_taken_at: '0000-01-01T00:00:00Z' }, 'exif_taken_at'],
+        [{ exif_taken_at: '1999-12-31T23:59:59Z' }, 'exif_taken_at'],
+        [{ exif_taken_at: '12' }, 'exif_taken_at'],
+        [{ exif_taken_at: new Date(ctx.clock.now().getTime() + 2 * 86_400_000).toISOString() }, 'exif_taken_at'],
+        [{ exif_lat: '1e300', exif_lng: '121.4' }, 'exif_lat'],
+        [{ exif_lat: '31.2', exif_lng: '-5000' }, 'exif_lng'],
+        [{ exif_lat: '31.2' }, 'exif_lng'],
+      ] as const) {
+        const res = await submitReport(ctx.app, fields(over), await photo(), { ip: newIp() });
+        expect(res.statusCode, `${JSON.stringify(over)} ${res.body}`).toBe(400);
+        expect(res.json().error.details.fields[0].field).toBe(field);
+      }
+      expect(await count()).toBe(before);
+      const ok = await submitReport(ctx.app, fields({ exif_taken_at: '2026-05-26T18:20:00+08:00', exif_lat: '31.2001', exif_lng: '121.4002' }), await photo(), { ip: newIp() });
+      expect(ok.statusCode, ok.body).toBe(201);
+    });
+
+    it('a retry with the client token of a filed report (answer lost, fresh challenge) files nothing new and answers with the first case and its tracking token', async () => {
+      const photos = async () => Number((await ctx.handle.db.selectFrom('photos').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const [cases0, photos0] = [await count(), await photos()];
+      const ip = newIp();
+      const draft = fields({ description: '箱房旁堆放装修垃圾', client_token: `draft-${dialect}-0001` });
+      const img = await photo();
+      const a = await submitReport(ctx.app, draft, img, { ip });
+      expect(a.statusCode, a.body).toBe(201);
+      const b = await submitReport(ctx.app, draft, img, { ip });
+      expect(b.statusCode, b.body).toBe(201);
+      expect(b.json()).toMatchObject({ number: a.json().number, token: a.json().token, trackPath: a.json().trackPath });
+      expect([await count(), await photos()]).toEqual([cases0 + 1, photos0 + 1]);
+      expect((await track(a.json().token)).statusCode).toBe(200);
+      // Another draft, another token: another case. Two first attempts sent at once: one case.
+      const twice = fields({ description: '箱房门口污水外溢', client_token: `draft-${dialect}-0002` });
+      const both = await Promise.all([newIp(), newIp()].map(async (from) => submitReport(ctx.app, twice, await photo(), { ip: from })));
+      expect(both.map((r) => r.statusCode), both.map((r) => r.body).join('\n')).toEqual([201, 201]);
+      expect(both[1]!.json().token).toBe(both[0]!.json().token);
+      expect(both[0]!.json().number).not.toBe(a.json().number);
+      expect(await count()).toBe(cases0 + 2);
+      const bad = await submitReport(ctx.app, fields({ client_token: 'x y' }), await photo(), { ip: newIp() });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.details.fields[0].field).toBe('client_token');
+    });
+
     it('a NUL character in a text field is 400 naming the field (not a database error), nothing filed', async () => {
       const before = await count();
       for (const field of ['description', 'phone', 'site_kind']) {
@@ -344,6 +391,23 @@ for (const dialect of DIALECTS) {
       expect((await submitReport(ctx.app, fields(), await photo(), { ip })).statusCode).toBe(429);
       // Another client is not affected.
       expect((await submitReport(ctx.app, fields(), await photo(), { ip: newIp() })).statusCode).toBe(201);
+    });
+
+    it('an IPv6 client limited for abuse is its /64: the next address of the prefix is limited too, another prefix is not', async () => {
+      const net = `2001:db8:${dialect === 'sqlite' ? 1 : 2}:7`;
+      const operator = await signInAs(ctx.app, 'operator');
+      for (const d of ['垃圾1', '垃圾2']) {
+        const r = await submitReport(ctx.app, fields({ description: d }), await photo(), { ip: `${net}::1` });
+        expect(r.statusCode, r.body).toBe(201);
+        const c = await caseOf(r.json().number);
+        const m = await ctx.app.inject({ method: 'POST', url: `/api/cases/${c.id}/abusive`, headers: { cookie: operator }, payload: { reason: '恶意' } });
+        expect(m.statusCode, m.body).toBe(200);
+      }
+      const next = await submitReport(ctx.app, fields({ description: '垃圾3' }), await photo(), { ip: `${net}::2` });
+      expect(next.statusCode, next.body).toBe(429);
+      expect(next.json().error.details.fields[0].field).toBe('client');
+      const other = await submitReport(ctx.app, fields({ description: '垃圾4' }), await photo(), { ip: `2001:db8:${dialect === 'sqlite' ? 1 : 2}:8::1` });
+      expect(other.statusCode, other.body).toBe(201);
     });
   });
 }

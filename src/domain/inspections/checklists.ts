@@ -1,4 +1,5 @@
-import type { Db } from '../../db/index.js';
+import { sql } from 'kysely';
+import { type Db, isPostgres } from '../../db/index.js';
 import type { SiteKind } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
@@ -86,13 +87,18 @@ export async function listChecklists(db: Db, actor: Actor, f: { siteKind?: SiteK
   return rows.map((r) => toChecklist(r, []));
 }
 
-/** Inserts the next version; the caller owns the transaction. */
+/**
+ * Inserts the next version; the caller owns the transaction. Two publishers of one subdistrict and
+ * kind of site take turns (on PostgreSQL a transaction lock; SQLite runs one writer at a time), so
+ * each gets its own next version instead of colliding on it.
+ */
 export async function insertChecklistVersion(
   db: Db,
   clock: Clock,
   createdBy: string | null,
   input: ChecklistInput,
 ): Promise<string> {
+  if (isPostgres(db)) await sql`select pg_advisory_xact_lock(hashtext(${`checklist:${input.subdistrictId}:${input.siteKind}`}))`.execute(db);
   const last = await db
     .selectFrom('checklists')
     .select((eb) => eb.fn.max('version').as('v'))

@@ -79,7 +79,10 @@ export async function renderPhoto(bytes: Buffer, mime: PhotoMime): Promise<Rende
     return { width: (swap ? meta?.height : meta?.width) ?? null, height: (swap ? meta?.width : meta?.height) ?? null, thumb };
   } catch (err) {
     if (isHeif(mime)) {
+      // Kept undecoded only when its structure holds a primary image with a size: a file that
+      // merely starts with a HEIF brand (a page, a script) is not a photo.
       const size = heifSize(bytes);
+      if (size.width === null || size.height === null) throw undecodable(mime, new Error('no primary image with a size (pitm, iloc, ispe) in its meta box'));
       checkImageLimits(mime, size.width, size.height, 1);
       return { ...size, thumb: null };
     }
@@ -87,19 +90,55 @@ export async function renderPhoto(bytes: Buffer, mime: PhotoMime): Promise<Rende
   }
 }
 
-/** Largest `ispe` (image spatial extent) box of a HEIF file: the full picture, not a tile. */
-export function heifSize(bytes: Buffer): { width: number | null; height: number | null } {
-  let best: { width: number; height: number } | null = null;
-  let i = bytes.indexOf('ispe', 0, 'latin1');
-  while (i >= 4 && i + 16 <= bytes.length) {
-    const width = bytes.readUInt32BE(i + 8);
-    const height = bytes.readUInt32BE(i + 12);
-    if (width > 0 && height > 0 && width < 100_000 && height < 100_000 && (!best || width * height > best.width * best.height)) {
-      best = { width, height };
-    }
-    i = bytes.indexOf('ispe', i + 4, 'latin1');
+interface Box {
+  type: string;
+  body: number;
+  end: number;
+}
+
+/** The boxes between from and to; null when one overruns its parent (a truncated or forged file). */
+function boxes(bytes: Buffer, from: number, to: number): Box[] | null {
+  const out: Box[] = [];
+  let i = from;
+  while (i + 8 <= to) {
+    let size = bytes.readUInt32BE(i);
+    let body = i + 8;
+    if (size === 1) {
+      if (i + 16 > to) return null;
+      const large = bytes.readBigUInt64BE(i + 8);
+      if (large > BigInt(to - i)) return null;
+      size = Number(large);
+      body = i + 16;
+    } else if (size === 0) size = to - i;
+    if (size < body - i || i + size > to) return null;
+    out.push({ type: bytes.toString('latin1', i + 4, i + 8), body, end: i + size });
+    i += size;
   }
-  return best ?? { width: null, height: null };
+  return out;
+}
+
+/**
+ * Size of a HEIF file's picture from its structure: the top-level `meta` box must name a primary
+ * item (`pitm`) and locate items (`iloc`); the size is its largest `ispe` (image spatial extent)
+ * property, the full picture rather than a tile. Nulls when the structure is not there.
+ */
+export function heifSize(bytes: Buffer): { width: number | null; height: number | null } {
+  const none = { width: null, height: null };
+  const meta = boxes(bytes, 0, bytes.length)?.find((b) => b.type === 'meta');
+  // meta is a full box: version and flags before its children.
+  const children = meta && boxes(bytes, meta.body + 4, meta.end);
+  if (!children || !children.some((b) => b.type === 'pitm') || !children.some((b) => b.type === 'iloc')) return none;
+  const iprp = children.find((b) => b.type === 'iprp');
+  const ipco = iprp && boxes(bytes, iprp.body, iprp.end)?.find((b) => b.type === 'ipco');
+  const props = ipco && boxes(bytes, ipco.body, ipco.end);
+  let best: { width: number; height: number } | null = null;
+  for (const b of props ?? []) {
+    if (b.type !== 'ispe' || b.body + 12 > b.end) continue;
+    const width = bytes.readUInt32BE(b.body + 4);
+    const height = bytes.readUInt32BE(b.body + 8);
+    if (width > 0 && height > 0 && (!best || width * height > best.width * best.height)) best = { width, height };
+  }
+  return best ?? none;
 }
 
 let placeholder: Promise<Buffer> | null = null;

@@ -6,6 +6,7 @@ import { loadVisibleCase } from '../cases/case-scope.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField } from '../shared/errors.js';
 import { bumpVersions } from '../open311/versions.js';
+import { rateClient } from '../rate-limits/client-address.js';
 import { serverSecret } from './proof-of-work.js';
 
 /**
@@ -19,9 +20,12 @@ export const ABUSE_REPEAT = 2;
 export const LIMITED_PER_DAY = 1;
 const DAY_MS = 86_400_000;
 
-/** A keyed hash of the client address: the same client is recognised, the address is never stored. */
+/**
+ * A keyed hash of the client address: the same client is recognised, the address is never stored.
+ * An IPv6 client is its /64, as for the rate limits: one line hands out a whole /64.
+ */
 export async function clientHash(db: Db, clock: Clock, ip: string): Promise<string> {
-  return createHmac('sha256', await serverSecret(db, clock)).update(`client:${ip}`).digest('base64url');
+  return createHmac('sha256', await serverSecret(db, clock)).update(`client:${rateClient(ip)}`).digest('base64url');
 }
 
 export async function assertClientMayReport(db: Db, now: Date, hash: string): Promise<void> {

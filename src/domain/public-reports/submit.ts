@@ -24,6 +24,8 @@ export interface PublicReportResult extends IntakeResult {
 export interface PublicReportOptions {
   challenge: VerifiedChallenge;
   clientHash: string;
+  /** Fixed by the page for one draft: a retry of a filed report answers with that filing. */
+  clientToken?: string;
   duplicateRadiusM?: number;
   duplicateWindowHours?: number;
 }
@@ -39,20 +41,33 @@ const intakeOf = (input: PublicReportInput): IntakeInput => ({
 });
 
 const intakeOptions = (opts: PublicReportOptions): IntakeOptions => ({
-  clientHash: opts.clientHash, duplicateRadiusM: opts.duplicateRadiusM, duplicateWindowHours: opts.duplicateWindowHours,
+  clientHash: opts.clientHash, clientToken: opts.clientToken, duplicateRadiusM: opts.duplicateRadiusM, duplicateWindowHours: opts.duplicateWindowHours,
 });
+
+const trackPathOf = (token: string) => `/report/t/${token}`;
 
 /**
  * Every check of submitPublicReport, writing nothing: run before the photo is rendered and
  * stored, so a report that would be refused (bad input, a spent challenge, a client limited for
- * abuse) costs no image work and leaves nothing in the store or the photos table.
+ * abuse) costs no image work and leaves nothing in the store or the photos table. A retry of a
+ * report already filed with the same client token returns that filing (the caller answers with
+ * it and stores nothing); otherwise null.
  */
-export async function checkPublicReport(db: Db, clock: Clock, j: Jurisdiction, input: PublicReportInput, opts: PublicReportOptions): Promise<void> {
+export async function checkPublicReport(db: Db, clock: Clock, j: Jurisdiction, input: PublicReportInput, opts: PublicReportOptions): Promise<PublicReportResult | null> {
   // The photo itself is required by the caller (it has the body) and checked by storePhotoFiles.
   required(input);
+  const replay = async () => {
+    const r = await checkRequest(db, clock, { kind: 'web' }, j, intakeOf(input), intakeOptions(opts));
+    return r && { ...r, trackPath: trackPathOf(r.token) };
+  };
+  // The answer to a filing was lost and the page sends it again: the first filing, whatever since.
+  if (opts.clientToken) {
+    const first = await replay();
+    if (first) return first;
+  }
   await assertClientMayReport(db, clock.now(), opts.clientHash);
   await assertChallengeUnspent(db, opts.challenge);
-  await checkRequest(db, clock, { kind: 'web' }, j, intakeOf(input), intakeOptions(opts));
+  return replay();
 }
 
 /**
@@ -74,5 +89,5 @@ export async function submitPublicReport(
   await assertClientMayReport(db, clock.now(), opts.clientHash);
   await spendChallenge(db, clock, opts.challenge);
   const r = await fileRequest(db, clock, { kind: 'web' }, j, intakeOf(input), { ...intakeOptions(opts), photos });
-  return { ...r, trackPath: `/report/t/${r.token}` };
+  return { ...r, trackPath: trackPathOf(r.token) };
 }

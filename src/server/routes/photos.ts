@@ -7,6 +7,7 @@ import { type FileStore, filesFor } from '../../domain/storage/index.js';
 import { photoDto, savePhoto } from '../../domain/photos/upload.js';
 import { DomainError, invalidField, notFound } from '../../domain/shared/errors.js';
 import { def } from '../route.js';
+import { parseCaptureExif } from './capture-fields.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
 
@@ -14,15 +15,9 @@ const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
  * Optional fields sent BEFORE `file` by the field app, which re-encodes phone photos (dropping
  * their EXIF): the original's capture time and GPS, stored only when the file has none.
  */
-const ExifFallback = z
-  .strictObject({
-    exifTakenAt: z.iso.datetime({ offset: true }).optional(),
-    exifLat: z.coerce.number().min(-90).max(90).optional(),
-    exifLng: z.coerce.number().min(-180).max(180).optional(),
-  })
-  .refine((f) => (f.exifLat === undefined) === (f.exifLng === undefined), { message: 'send exifLat and exifLng together', path: ['exifLng'] });
+const EXIF_FIELDS = { takenAt: 'exifTakenAt', lat: 'exifLat', lng: 'exifLng' };
 
-function exifFallback(fields: Record<string, unknown>) {
+function exifFallback(fields: Record<string, unknown>, now: Date) {
   const plain: Record<string, string> = {};
   for (const [name, f] of Object.entries(fields)) {
     if (name === 'file') continue;
@@ -30,23 +25,17 @@ function exifFallback(fields: Record<string, unknown>) {
     if (v?.type !== 'field') throw invalidField(name, 'unknown file field; send the photo as field file');
     plain[name] = String(v.value);
   }
-  const parsed = ExifFallback.safeParse(plain);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalidField(String(issue.path[0] ?? 'exif'), issue.code === 'unrecognized_keys' ? `unknown field ${(issue as { keys?: string[] }).keys?.join(', ')}` : issue.message);
-  }
-  const f = parsed.data;
-  return { takenAt: f.exifTakenAt ? new Date(f.exifTakenAt).toISOString() : null, lat: f.exifLat ?? null, lng: f.exifLng ?? null };
+  return parseCaptureExif(now, EXIF_FIELDS, plain);
 }
 
 /** The bytes of the one `file` part, within the size limit; malformed bodies are 400, never 500. */
-async function readFilePart(req: FastifyRequest): Promise<{ bytes: Buffer; fallback: ReturnType<typeof exifFallback> }> {
+async function readFilePart(req: FastifyRequest, now: Date): Promise<{ bytes: Buffer; fallback: ReturnType<typeof exifFallback> }> {
   let bytes: Buffer;
   let fallback: ReturnType<typeof exifFallback>;
   try {
     const part = await req.file();
     if (!part) throw invalidField('file', 'required');
-    fallback = exifFallback(part.fields as Record<string, unknown>);
+    fallback = exifFallback(part.fields as Record<string, unknown>, now);
     if (part.fieldname !== 'file') throw invalidField(part.fieldname, 'unknown field; send the photo as field file');
     // Throws FST_REQ_FILE_TOO_LARGE past the limit; nothing has been stored yet.
     bytes = await part.toBuffer();
@@ -73,7 +62,7 @@ export const upload = def({
     if (!req.isMultipart()) {
       throw new DomainError('unsupported_media_type', 'Send the photo as multipart/form-data with a field named file', { field: 'file' });
     }
-    const { bytes, fallback } = await readFilePart(req);
+    const { bytes, fallback } = await readFilePart(req, deps.clock.now());
     const photo = await savePhoto(deps.db, deps.clock, actor, filesFor(deps.config), bytes, fallback);
     reply.status(201);
     return photo;

@@ -13,8 +13,10 @@ import { inTransaction } from '../../domain/shared/in-transaction.js';
 import { filesFor } from '../../domain/storage/index.js';
 import { rejectNul } from '../open311/form.js';
 import { perMinute } from '../open311/rate-limit.js';
+import { isUniqueViolation } from '../../db/index.js';
 import { audited } from '../audited.js';
 import { def } from '../route.js';
+import { parseCaptureExif } from './capture-fields.js';
 
 /**
  * The citizens' report-and-track page (/report): no account. A report needs a solved
@@ -54,11 +56,12 @@ export const categories = def({
   },
 });
 
-const FIELDS = new Set(['jurisdiction_id', 'service_code', 'lat', 'lng', 'site_kind', 'description', 'phone', 'exif_taken_at', 'exif_lat', 'exif_lng']);
+const FIELDS = new Set(['jurisdiction_id', 'service_code', 'lat', 'lng', 'site_kind', 'description', 'phone', 'exif_taken_at', 'exif_lat', 'exif_lng', 'client_token']);
 const MAX_FIELD = 4000;
+const EXIF_FIELDS = { takenAt: 'exif_taken_at', lat: 'exif_lat', lng: 'exif_lng' };
 
 /** The page's multipart body: known text fields, then one photo (field `photo`). */
-async function readReport(req: FastifyRequest) {
+async function readReport(req: FastifyRequest, now: Date) {
   if (!req.isMultipart()) throw invalidField('body', 'send the report as multipart/form-data');
   const f: Record<string, string> = {};
   let photo: Buffer | null = null;
@@ -86,38 +89,47 @@ async function readReport(req: FastifyRequest) {
     if (e.code === 'FST_REQ_FILE_TOO_LARGE' || e.statusCode === 413) throw new DomainError('payload_too_large', 'The photo is larger than allowed', { field: 'photo' });
     throw invalidField('body', `malformed or incomplete multipart body (${String(e.message ?? err).slice(0, 100)})`);
   }
-  const num = (k: string) => (f[k] !== undefined && f[k] !== '' && Number.isFinite(Number(f[k])) ? Number(f[k]) : null);
-  const taken = f.exif_taken_at && !Number.isNaN(Date.parse(f.exif_taken_at)) ? new Date(f.exif_taken_at).toISOString() : null;
-  const exif = { takenAt: taken, lat: num('exif_lat'), lng: num('exif_lng') };
-  if ((exif.lat === null) !== (exif.lng === null)) throw invalidField('exif_lng', 'send exif_lat and exif_lng together');
-  return { f, photo, exif };
+  const exif = parseCaptureExif(now, EXIF_FIELDS, { exif_taken_at: f.exif_taken_at, exif_lat: f.exif_lat, exif_lng: f.exif_lng });
+  const clientToken = f.client_token?.trim() || undefined;
+  if (clientToken && !/^[A-Za-z0-9._:-]{8,128}$/.test(clientToken)) throw invalidField('client_token', 'use 8–128 letters, digits, . _ : -');
+  return { f, photo, exif, clientToken };
 }
 
 export const submit = def({
   access: 'public',
   schema: {
     tags: ['public-reports'],
-    summary: 'File a report from the public page (multipart: jurisdiction_id, service_code, lat, lng, site_kind, description, phone?, photo; headers X-Pow-Challenge and X-Pow-Nonce)',
+    summary: 'File a report from the public page (multipart: jurisdiction_id, service_code, lat, lng, site_kind, description, phone?, exif_taken_at?, exif_lat?, exif_lng?, client_token?, photo; headers X-Pow-Challenge and X-Pow-Nonce); a retry with the client_token of a filed report answers with that filing',
   },
   handler: async ({ req, reply, deps }) => {
     await perMinute(deps, 'public-report.submit', req.ip, PUBLIC_REPORT_RATE.submit);
     // The work is checked before the body is read: an unsolved challenge costs the server nothing.
     const pow = await verifyChallenge(deps.db, deps.clock, header(req, 'x-pow-challenge'), header(req, 'x-pow-nonce'));
-    const { f, photo, exif } = await readReport(req);
+    const { f, photo, exif, clientToken } = await readReport(req, deps.clock.now());
     const j = await resolveJurisdiction(deps.db, f.jurisdiction_id);
     await perMinute(deps, 'public-report.submit-jurisdiction', j.id, PUBLIC_REPORT_RATE.submitPerJurisdiction, 'this jurisdiction');
     if (!photo) throw invalidField('photo', 'required: a photo of the problem');
     const hash = await clientHash(deps.db, deps.clock, req.ip);
     const input: PublicReportInput = { serviceCode: f.service_code, lat: f.lat, lng: f.lng, siteKind: f.site_kind, description: f.description, phone: f.phone };
-    const opts = { challenge: pow, clientHash: hash, duplicateRadiusM: deps.config.duplicates.radiusM, duplicateWindowHours: deps.config.duplicates.windowHours };
+    const opts = { challenge: pow, clientHash: hash, clientToken, duplicateRadiusM: deps.config.duplicates.radiusM, duplicateWindowHours: deps.config.duplicates.windowHours };
     // Everything that can refuse the report is checked before the photo is rendered and stored;
     // the filing's transaction checks again and records the photo only if it files the report.
-    await checkPublicReport(deps.db, deps.clock, j, input, opts);
+    const first = await checkPublicReport(deps.db, deps.clock, j, input, opts);
+    if (first) {
+      reply.status(201);
+      return { number: first.serviceRequestId, token: first.token, trackPath: first.trackPath, notice: first.serviceNotice };
+    }
     // Checked like a staff upload (type sniffed, decoded, EXIF read; the original's EXIF kept when
     // re-encoding on the phone dropped it). Should the filing then fail, the content-addressed
     // files stay in the store unreferenced (harmless; the same bytes again reuse them).
     const stored = await storePhotoFiles(filesFor(deps.config), photo, exif);
-    const r = await inTransaction(deps.db, (trx) => submitPublicReport(trx, deps.clock, j, input, [stored], opts));
+    const file = () => inTransaction(deps.db, (trx) => submitPublicReport(trx, deps.clock, j, input, [stored], opts));
+    // Two first attempts with one client token collide on it: the loser, run again, answers with
+    // the winner's filing.
+    const r = await file().catch((e: unknown) => {
+      if (clientToken && isUniqueViolation(e)) return file();
+      throw e;
+    });
     reply.status(201);
     return { number: r.serviceRequestId, token: r.token, trackPath: r.trackPath, notice: r.serviceNotice };
   },

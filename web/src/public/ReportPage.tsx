@@ -1,10 +1,11 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, request } from '../shared/api';
 import { errorText } from '../shared/errors';
 import type { LngLat } from '../shared/geo/gcj02';
 import { SiteMap } from '../shared/map/SiteMap';
 import { type PreparedPhoto, preparePhoto } from '../shared/photos/compress';
+import { newDraftToken, plausibleTakenAt } from './draft-token';
 import { myReports, rememberReport } from './my-reports';
 import { solvedChallenge } from './solve-challenge';
 
@@ -45,6 +46,8 @@ export function ReportPage() {
   const [error, setError] = useState('');
   const [filed, setFiled] = useState<Filed | null>(null);
   const mine = useMemo(myReports, [filed]);
+  /** The draft last sent and its client token: kept across retries of that draft. */
+  const draft = useRef<{ key: string; photo: PreparedPhoto; token: string } | null>(null);
 
   useEffect(() => {
     if (!point) return;
@@ -130,13 +133,18 @@ export function ReportPage() {
       form.append('site_kind', near.siteKind);
       form.append('description', description.trim());
       if (phone.trim()) form.append('phone', phone.trim());
-      if (photo.takenAt) form.append('exif_taken_at', photo.takenAt);
+      const takenAt = plausibleTakenAt(photo.takenAt);
+      if (takenAt) form.append('exif_taken_at', takenAt);
       if (photo.lat !== null && photo.lng !== null) {
         form.append('exif_lat', String(photo.lat));
         form.append('exif_lng', String(photo.lng));
       }
+      const key = JSON.stringify([near.jurisdictionId, code, point.lat.toFixed(7), point.lng.toFixed(7), near.siteKind, description.trim(), phone.trim()]);
+      if (draft.current?.key !== key || draft.current.photo !== photo) draft.current = { key, photo, token: newDraftToken() };
+      form.append('client_token', draft.current.token);
       form.append('photo', photo.blob, photo.name.endsWith('.jpg') ? photo.name : `${photo.name}.jpg`);
       const r = await request<Filed>('POST', '/api/public/reports', form, { 'x-pow-challenge': pow.challenge, 'x-pow-nonce': pow.nonce });
+      draft.current = null;
       rememberReport({ number: r.number, trackPath: r.trackPath, at: new Date().toISOString() });
       setFiled(r);
     } catch (err) {

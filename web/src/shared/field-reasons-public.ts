@@ -27,4 +27,9 @@ export const PUBLIC_REPORT_REASONS_ZH: Pattern[] = [
   [/^send one photo as field photo$/, '请以 photo 字段上传一张照片'],
   [/^empty file$/, '文件为空'],
   [/^send exif_lat and exif_lng together$/, 'exif_lat 与 exif_lng 须同时提供'],
+  [/^send (\w+) and (\w+) together$/, (m) => `${m[1]} 与 ${m[2]} 须同时提供`],
+  [/^must be an ISO 8601 time with an offset, from 2000 to a day from now$/, '须为带时区的 ISO 8601 时间，且在 2000 年至今（最多晚一天）之间'],
+  [/^must be a latitude from -90 to 90$/, '纬度须在 -90 至 90 之间'],
+  [/^must be a longitude from -180 to 180$/, '经度须在 -180 至 180 之间'],
+  [/^use 8–128 letters, digits, \. _ : -$/, '须为 8–128 位字母、数字或 . _ : -'],
 ];

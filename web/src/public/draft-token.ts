@@ -1,0 +1,16 @@
+/**
+ * The client token of one draft report, sent with every attempt to file it: a retry after a lost
+ * answer gets the first filing back instead of filing the report twice. A changed draft is another
+ * report and gets another token.
+ */
+export function newDraftToken(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return `r-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** The capture time of the photo's original, when the server would take it (2000 to a day from now). */
+export function plausibleTakenAt(takenAt: string | null, now = Date.now()): string | null {
+  const t = takenAt ? Date.parse(takenAt) : Number.NaN;
+  return t >= Date.UTC(2000, 0, 1) && t <= now + 86_400_000 ? takenAt : null;
+}

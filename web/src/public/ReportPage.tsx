@@ -5,7 +5,8 @@ import { errorText } from '../shared/errors';
 import type { LngLat } from '../shared/geo/gcj02';
 import { SiteMap } from '../shared/map/SiteMap';
 import { type PreparedPhoto, preparePhoto } from '../shared/photos/compress';
-import { newDraftToken, plausibleTakenAt } from './draft-token';
+import { newDraftToken } from './draft-token';
+import { plausiblePoint, plausibleTakenAt } from '../shared/capture-exif';
 import { myReports, rememberReport } from './my-reports';
 import { solvedChallenge } from './solve-challenge';
 
@@ -135,9 +136,10 @@ export function ReportPage() {
       if (phone.trim()) form.append('phone', phone.trim());
       const takenAt = plausibleTakenAt(photo.takenAt);
       if (takenAt) form.append('exif_taken_at', takenAt);
-      if (photo.lat !== null && photo.lng !== null) {
-        form.append('exif_lat', String(photo.lat));
-        form.append('exif_lng', String(photo.lng));
+      const at = plausiblePoint(photo.lat, photo.lng);
+      if (at) {
+        form.append('exif_lat', String(at.lat));
+        form.append('exif_lng', String(at.lng));
       }
       const key = JSON.stringify([near.jurisdictionId, code, point.lat.toFixed(7), point.lng.toFixed(7), near.siteKind, description.trim(), phone.trim()]);
       if (draft.current?.key !== key || draft.current.photo !== photo) draft.current = { key, photo, token: newDraftToken() };

@@ -8,9 +8,3 @@ export function newDraftToken(): string {
   crypto.getRandomValues(bytes);
   return `r-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
-
-/** The capture time of the photo's original, when the server would take it (2000 to a day from now). */
-export function plausibleTakenAt(takenAt: string | null, now = Date.now()): string | null {
-  const t = takenAt ? Date.parse(takenAt) : Number.NaN;
-  return t >= Date.UTC(2000, 0, 1) && t <= now + 86_400_000 ? takenAt : null;
-}

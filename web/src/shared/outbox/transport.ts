@@ -1,3 +1,4 @@
+import { plausiblePoint, plausibleTakenAt } from '../capture-exif';
 import type { OutboxItem, OutboxPhoto, OutboxTransport, SendResult } from './types';
 
 async function answer(res: Response): Promise<SendResult> {
@@ -22,10 +23,12 @@ async function call(path: string, init: RequestInit): Promise<SendResult> {
 /** Photo form: the (re-encoded) file plus the ORIGINAL EXIF time/GPS as fallbacks. */
 export function photoForm(p: Pick<OutboxPhoto, 'blob' | 'name' | 'takenAt' | 'lat' | 'lng'>): FormData {
   const form = new FormData();
-  if (p.takenAt) form.append('exifTakenAt', p.takenAt);
-  if (p.lat != null && p.lng != null) {
-    form.append('exifLat', String(p.lat));
-    form.append('exifLng', String(p.lng));
+  const takenAt = plausibleTakenAt(p.takenAt);
+  if (takenAt) form.append('exifTakenAt', takenAt);
+  const at = plausiblePoint(p.lat, p.lng);
+  if (at) {
+    form.append('exifLat', String(at.lat));
+    form.append('exifLng', String(at.lng));
   }
   form.append('file', p.blob, p.name);
   return form;

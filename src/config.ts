@@ -38,6 +38,7 @@ const EnvSchema = z.object({
   DUPLICATE_RADIUS_M: z.coerce.number().int().min(1).max(2000).default(100),
   DUPLICATE_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
   TERMINAL_SILENCE_MINUTES: z.coerce.number().int().min(2).max(24 * 60).default(15),
+  TERMINAL_RECOVERY_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(30),
   LIVE_STREAM_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(15),
   LIVE_STREAM_MAX_MINUTES: z.coerce.number().positive().max(24 * 60).default(60),
   // Operations (docs/operations.md)
@@ -46,6 +47,7 @@ const EnvSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+  DB_POOL_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
   TRUSTED_PROXIES: z.string().default(''),
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(5_000),
@@ -85,6 +87,8 @@ export interface PostgresPoolSettings {
   statementTimeoutMs: number;
   lockTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
+  /** How long a query waits for a connection of a full pool (or for a new one to connect) before failing; 0 or absent = no limit. */
+  acquireTimeoutMs?: number;
 }
 
 export interface Config {
@@ -126,8 +130,11 @@ export interface Config {
   shutdown: { drainMs: number; timeoutMs: number };
   metrics: { token: string | null; port: number };
   retention: { signInEventsDays: number };
-  /** Self-service terminals: a terminal silent this long (no heartbeat, no fault report) is down. */
-  terminals: { silenceMs: number };
+  /**
+   * Self-service terminals: a terminal silent this long (no heartbeat, no fault report) is down;
+   * back up, its outage ends at once and its maintenance case once it has stayed up for recoveryMs.
+   */
+  terminals: { silenceMs: number; recoveryMs: number };
   /**
    * Open live streams (SSE): the viewer's session and grant are re-checked this often, and before
    * data is sent when the last check is older; a stream ends after maxLifetimeMs (EventSource
@@ -159,6 +166,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTty = B
     statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     lockTimeoutMs: e.DB_LOCK_TIMEOUT_MS,
     idleInTransactionTimeoutMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    acquireTimeoutMs: e.DB_POOL_ACQUIRE_TIMEOUT_MS,
   };
   if (e.DATABASE_URL && /^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
     database = { kind: 'postgres', url: e.DATABASE_URL, pool };
@@ -231,7 +239,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTty = B
     shutdown: { drainMs: e.SHUTDOWN_DRAIN_MS, timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT },
     retention: { signInEventsDays: e.SIGN_IN_EVENTS_RETENTION_DAYS },
-    terminals: { silenceMs: e.TERMINAL_SILENCE_MINUTES * 60_000 },
+    terminals: { silenceMs: e.TERMINAL_SILENCE_MINUTES * 60_000, recoveryMs: e.TERMINAL_RECOVERY_MINUTES * 60_000 },
     liveStream: { recheckMs: e.LIVE_STREAM_RECHECK_SECONDS * 1000, maxLifetimeMs: e.LIVE_STREAM_MAX_MINUTES * 60_000 },
   };
 }

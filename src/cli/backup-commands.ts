@@ -9,6 +9,7 @@ import { createDatabase } from '../db/index.js';
 import { sql } from 'kysely';
 import { type ChainsReport, verifyAllChains } from '../domain/audit/verify-all.js';
 import { createFileStore, type FileStore } from '../domain/storage/index.js';
+import { expectedSha256 } from '../domain/storage/keys.js';
 import { openContext } from './context.js';
 
 export const MANIFEST = 'manifest.json';
@@ -19,10 +20,22 @@ export interface BackupManifest {
   engine: 'sqlite' | 'postgres';
   createdAt: string;
   database: { file: string; sha256: string; bytes: number };
-  files: { folder: string; count: number; bytes: number };
+  /**
+   * `sha256`: the SHA-256 of every file whose key is not its own hash (thumbnails), by key; an
+   * original's key is its SHA-256. Absent from older backups (their thumbnails are then checked by
+   * count and size only).
+   */
+  files: { folder: string; count: number; bytes: number; sha256?: Record<string, string> };
 }
 
-const sha256File = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Streamed: a database image can be tens of GB, beyond any single Buffer. */
+async function sha256File(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
 
 function walk(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -33,9 +46,10 @@ function walk(dir: string): string[] {
 }
 
 /** Every object of the file store (local folder or S3 bucket) into a folder of the backup. */
-async function saveFiles(store: FileStore, to: string): Promise<{ count: number; bytes: number }> {
+async function saveFiles(store: FileStore, to: string): Promise<{ count: number; bytes: number; sha256: Record<string, string> }> {
   let count = 0;
   let bytes = 0;
+  const hashes: Record<string, string> = {};
   for await (const key of store.list()) {
     const dest = path.resolve(to, key);
     if (!dest.startsWith(path.resolve(to) + path.sep)) throw new Error(`Unsafe storage key ${key}`);
@@ -43,15 +57,34 @@ async function saveFiles(store: FileStore, to: string): Promise<{ count: number;
     if (!body) continue;
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.writeFileSync(dest, body);
+    if (!expectedSha256(key)) hashes[key] = sha256(body);
     count++;
     bytes += body.length;
   }
-  return { count, bytes };
+  return { count, bytes, sha256: hashes };
+}
+
+const keyOf = (from: string, f: string) => path.relative(from, f).split(path.sep).join('/');
+
+/**
+ * Every file of the backup (under `from`) against its SHA-256: an original's key, or the manifest's
+ * record (thumbnails). Throws naming the first file that does not match, before anything is written.
+ */
+function verifyFiles(from: string, files: string[], recorded: Record<string, string> | undefined): void {
+  for (const f of files) {
+    const key = keyOf(from, f);
+    const expected = expectedSha256(key) ?? recorded?.[key];
+    if (!expected) {
+      if (recorded) throw new Error(`${f} is not listed in the manifest: the backup is damaged`);
+      continue;
+    }
+    if (sha256(fs.readFileSync(f)) !== expected) throw new Error(`${f} does not match its SHA-256: the backup is damaged`);
+  }
 }
 
 /** The backup's files (under `from`) back into the configured file store (objects already there are kept). */
 async function loadFiles(store: FileStore, from: string, files: string[]): Promise<void> {
-  for (const f of files) await store.putOnce(path.relative(from, f).split(path.sep).join('/'), fs.readFileSync(f));
+  for (const f of files) await store.putOnce(keyOf(from, f), fs.readFileSync(f));
 }
 
 /**
@@ -76,7 +109,7 @@ export async function backup(folder: string): Promise<BackupManifest> {
     format: FORMAT,
     engine: config.database.kind,
     createdAt: new Date().toISOString(),
-    database: { file: path.basename(image), sha256: sha256File(image), bytes: fs.statSync(image).size },
+    database: { file: path.basename(image), sha256: await sha256File(image), bytes: fs.statSync(image).size },
     files: { folder: 'files', ...files },
   };
   // Written last and atomically (a temporary file synced, then renamed): a manifest is there only
@@ -109,7 +142,7 @@ async function isEmpty(): Promise<boolean> {
 }
 
 /**
- * `closeloop restore <folder>`: checks the image and the files against the manifest, puts the
+ * `closeloop restore <folder>`: checks the image and every file (its SHA-256) against the manifest, puts the
  * files back, restores the image into the configured (empty) database, applies any newer
  * migrations, then verifies every hash chain on the restored copy.
  *
@@ -124,13 +157,14 @@ export async function restore(folder: string): Promise<ChainsReport> {
   if (manifest.format !== FORMAT) throw new Error(`Unknown backup format ${manifest.format}`);
   if (manifest.engine !== config.database.kind) throw new Error(`This backup is of a ${manifest.engine} database; DATABASE_URL points at ${config.database.kind}`);
   const image = path.join(folder, manifest.database.file);
-  if (sha256File(image) !== manifest.database.sha256) throw new Error(`${image} does not match the manifest's SHA-256: the backup is damaged`);
+  if ((await sha256File(image)) !== manifest.database.sha256) throw new Error(`${image} does not match the manifest's SHA-256: the backup is damaged`);
   const filesDir = path.join(folder, manifest.files.folder);
   const found = walk(filesDir);
   const foundBytes = found.reduce((n, f) => n + fs.statSync(f).size, 0);
   if (found.length !== manifest.files.count || foundBytes !== manifest.files.bytes) {
     throw new Error(`${filesDir} holds ${found.length} files (${foundBytes} bytes), the manifest lists ${manifest.files.count} (${manifest.files.bytes} bytes): the backup is incomplete`);
   }
+  verifyFiles(filesDir, found, manifest.files.sha256);
   if (!(await isEmpty())) throw new Error('The configured database is not empty; restore into a new database');
   const store = createFileStore(config.storage);
   try {

@@ -1,17 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 
 /** Advisory-lock key of "migrating or seeding" (any constant unique to closeloop). */
 const STARTUP_LOCK_KEY = 730_105_016;
 const LOCK_FILE_POLL_MS = 200;
+/** Connections holding a start-up lock, referenced so that garbage collection cannot close one (and release the lock). */
+const held = new Set<SQLite.Database>();
 
 /**
  * Runs `fn` while holding the database's start-up lock: a PostgreSQL session advisory lock on its
- * own connection, or a lock file beside the SQLite file (one holder per machine; a holder that died
- * is detected by its process id). Two instances started together therefore migrate and seed once:
- * the second waits, then finds the work done.
+ * own connection, or an exclusive SQLite transaction on a side file beside the SQLite file (one
+ * holder per machine). Both are released by the operating system or the server when their holder
+ * dies, however it dies (a lock file naming a process id would outlive a killed holder and, once
+ * that id is reused after a restart, block every start). Two instances started together therefore
+ * migrate and seed once: the second waits, then finds the work done.
  */
 export async function withStartupLock<T>(db: DatabaseConfig, fn: () => Promise<T>): Promise<T> {
   if (db.kind === 'postgres') {
@@ -26,38 +31,38 @@ export async function withStartupLock<T>(db: DatabaseConfig, fn: () => Promise<T
     }
   }
   if (db.file === ':memory:') return fn();
-  const lockFile = `${db.file}.startup-lock`;
-  await acquireLockFile(lockFile);
+  const lock = await acquireLockDatabase(`${db.file}.startup-lock.db`);
+  held.add(lock);
   try {
     return await fn();
   } finally {
-    fs.rmSync(lockFile, { force: true });
+    held.delete(lock);
+    lock.close();
   }
 }
 
-async function acquireLockFile(file: string): Promise<void> {
+/**
+ * An open connection holding `BEGIN EXCLUSIVE` on `file` (an otherwise empty SQLite database): the
+ * lock is the file lock SQLite takes, released on close or by the operating system when the process
+ * dies. Polled without a busy timeout, which would block the event loop (and so a holder in this
+ * same process).
+ */
+async function acquireLockDatabase(file: string): Promise<SQLite.Database> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  for (;;) {
-    try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const holder = Number.parseInt(fs.readFileSync(file, 'utf8') || '0', 10);
-    if (!holder || !alive(holder)) {
-      fs.rmSync(file, { force: true });
-      continue;
-    }
-    await new Promise((r) => setTimeout(r, LOCK_FILE_POLL_MS));
-  }
-}
-
-function alive(pid: number): boolean {
+  const conn = new SQLite(file);
   try {
-    process.kill(pid, 0);
-    return true;
+    conn.pragma('busy_timeout = 0');
+    for (;;) {
+      try {
+        conn.exec('begin exclusive');
+        return conn;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+      }
+      await new Promise((r) => setTimeout(r, LOCK_FILE_POLL_MS));
+    }
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    conn.close();
+    throw err;
   }
 }

@@ -88,6 +88,10 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     statement_timeout: settings.statementTimeoutMs || undefined,
     lock_timeout: settings.lockTimeoutMs || undefined,
     idle_in_transaction_session_timeout: settings.idleInTransactionTimeoutMs || undefined,
+    // A request waits this long for a connection of a full pool (or for a new one to connect),
+    // then fails ("timeout exceeded when trying to connect": 503 database_unavailable, Retry-After)
+    // instead of queueing without limit.
+    connectionTimeoutMillis: settings.acquireTimeoutMs || undefined,
     ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
   });
   // An idle pooled connection the server dropped (restart, failover) must not crash the process.

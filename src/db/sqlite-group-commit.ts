@@ -222,6 +222,9 @@ export class GroupCommitSqliteDriver implements Driver {
     }
     if (!this.#holderWaits || !this.#open) {
       this.#holderWaits = false;
+      // A transaction that rolled back leaves the group (and SQLite's write lock) open with nothing
+      // to commit it: commit it as a member's release would (a no-op when a flush is scheduled).
+      if (this.#open) this.#scheduleFlush();
       this.#mutex.unlock();
       return;
     }
@@ -265,6 +268,9 @@ export class GroupCommitSqliteDriver implements Driver {
   }
 
   #afterCommit(members: Deferred[]) {
+    // Nothing waits (a group left open by a rollback): no sync, and no loop that would end before
+    // `#syncing` is set and then stand for one forever.
+    if (!members.length) return;
     if (this.#syncError) {
       for (const m of members) m.reject(this.#syncError);
       return;

@@ -52,7 +52,7 @@ export function redactUrl(url: string): string {
     .split('&')
     .filter(Boolean)
     .map((pair) => decodeSafe(pair.split('=')[0] ?? ''))
-    .map((k) => (QUERY_KEY.test(k) ? k : '[key]'));
+    .map((k) => (QUERY_KEY.test(k) && redactText(k) === k ? k : '[key]'));
   return `${path}?${keys.join('&')}`;
 }
 

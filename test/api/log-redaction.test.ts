@@ -21,6 +21,9 @@ describe('log redaction rules', () => {
       fc.property(around, fc.oneof(mobile, idNo), around, (a, secret, b) => {
         expect(redactText(`${a}${secret}${b}`)).not.toContain(secret);
         expect(redactUrl(`/api/staff?q=${secret}&limit=5`)).toBe('/api/staff?q&limit');
+        // In a query key too (`?13812345678`, a value with no key).
+        expect(redactUrl(`/api/cases?${secret}`)).toBe('/api/cases?[key]');
+        expect(redactUrl(`/api/staff?${secret}=&q=1`)).toBe('/api/staff?[key]&q');
         expect(redactUrl(`/api/x/${encodeURIComponent(a + secret)}`)).not.toContain(secret);
       }),
       { seed: SEED, numRuns: 500 },

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimAttempt } from '../../src/domain/auth/sign-in-throttle.js';
-import { demoContext, type TestContext } from '../helpers/app.js';
+import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 
 const MAX = 5;
@@ -52,6 +52,24 @@ for (const dialect of DIALECTS) {
       expect((await attempt('patrol3', 'closeloop2026', '192.0.2.32')).statusCode).toBe(423);
       ctx.clock.advance(16 * 60_000);
       expect((await attempt('patrol3', 'closeloop2026', '192.0.2.32')).statusCode).toBe(200);
+    });
+
+    it('an administrator\'s password reset, or re-enabling the account, unlocks a locked-out account', async () => {
+      const admin = await signInAs(ctx.app, 'admin');
+      const idOf = async (username: string) => (await ctx.handle.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
+      const patch = async (username: string, payload: object) => {
+        const res = await ctx.app.inject({ method: 'PATCH', url: `/api/staff/${await idOf(username)}`, headers: { cookie: admin }, payload });
+        expect(res.statusCode, res.body).toBe(200);
+      };
+      for (let i = 0; i < MAX; i++) expect((await attempt('enforcer1', 'wrong-password', '192.0.2.41')).statusCode).toBe(401);
+      expect((await attempt('enforcer1', 'closeloop2026', '192.0.2.41')).statusCode).toBe(423);
+      await patch('enforcer1', { password: 'Reset-By-Admin-2026' });
+      expect((await attempt('enforcer1', 'Reset-By-Admin-2026', '192.0.2.42')).statusCode).toBe(200);
+
+      for (let i = 0; i < MAX; i++) expect((await attempt('enforcer2', 'wrong-password', '192.0.2.43')).statusCode).toBe(401);
+      await patch('enforcer2', { status: 'disabled' });
+      await patch('enforcer2', { status: 'active' });
+      expect((await attempt('enforcer2', 'closeloop2026', '192.0.2.44')).statusCode).toBe(200);
     });
 
     it('claims never exceed the limit in any window, whatever the interleaving of times (property)', async () => {

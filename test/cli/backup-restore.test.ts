@@ -13,7 +13,7 @@ import { readConfig } from '../../src/config.js';
 import { createDatabase } from '../../src/db/index.js';
 import { seedDemo } from '../../src/domain/demo/seed-demo.js';
 import { createFileStore } from '../../src/domain/storage/index.js';
-import { originalKey } from '../../src/domain/storage/keys.js';
+import { originalKey, thumbKey } from '../../src/domain/storage/keys.js';
 import { buildApp } from '../../src/server/app.js';
 import { uploadPhoto } from '../api/cases-helpers.js';
 import { signInAs } from '../helpers/app.js';
@@ -248,4 +248,117 @@ describe('closeloop backup of a SQLite database another process keeps writing to
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+for (const dialect of DIALECTS) {
+  describe(`closeloop restore checks every file's SHA-256 [${dialect}]`, () => {
+    it('refuses a damaged original or thumbnail, naming it, and changes nothing; an older manifest still restores', async () => {
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-restore-hash-'));
+      const folder = path.join(tmp, 'b1');
+      const photo = Buffer.from(`evidence ${Math.random()}`);
+      const hash = createHash('sha256').update(photo).digest('hex');
+      const key = originalKey(hash);
+      const thumb = thumbKey(hash);
+      try {
+        const source = await scratchCliDatabase(dialect);
+        try {
+          const ctx = await openContext();
+          try {
+            await seedDemo(ctx.handle.db, ctx.deps.clock);
+            const store = createFileStore(ctx.config.storage);
+            await store.putOnce(key, photo);
+            await store.putOnce(thumb, Buffer.from(`thumbnail ${Math.random()}`));
+            await store.close();
+          } finally {
+            await ctx.destroy();
+          }
+          const manifest = await backup(folder);
+          expect(Object.keys(manifest.files.sha256 ?? {})).toEqual([thumb]);
+        } finally {
+          await source.release();
+        }
+        const flip = (f: string) => {
+          const b = fs.readFileSync(f);
+          b[0] = (b[0] ?? 0) ^ 0xff;
+          fs.writeFileSync(f, b);
+        };
+        const target = await scratchCliDatabase(dialect);
+        try {
+          const storeFiles = () => {
+            const dir = readConfig().storage;
+            if (dir.kind !== 'local') throw new Error('expected a local file store');
+            return fs.existsSync(dir.dir) ? fs.readdirSync(dir.dir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(dir.dir, f)).isFile()) : [];
+          };
+          for (const damaged of [key, thumb]) {
+            const file = path.join(folder, 'files', damaged);
+            flip(file);
+            await expect(restore(folder)).rejects.toThrow(new RegExp(`${damaged.split('/').pop()!.replace(/\./g, '\\.')} does not match its SHA-256`));
+            expect(await tableCount()).toBe(0);
+            expect(storeFiles()).toEqual([]);
+            flip(file);
+          }
+          // A backup written before per-file hashes: originals still checked by their key.
+          const manifestFile = path.join(folder, 'manifest.json');
+          const m = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { files: { sha256?: unknown } };
+          delete m.files.sha256;
+          fs.writeFileSync(manifestFile, JSON.stringify(m));
+          flip(path.join(folder, 'files', key));
+          await expect(restore(folder)).rejects.toThrow(/does not match its SHA-256/);
+          expect(await tableCount()).toBe(0);
+          flip(path.join(folder, 'files', key));
+          const report = await restore(folder);
+          expect(report.ok, report.lines.join('\n')).toBe(true);
+          expect(storeFiles().length).toBe(2);
+        } finally {
+          await target.release();
+        }
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
+    }, 120_000);
+
+    it('restores a database not yet set up (no subdistricts): just the audit chain is verified', async () => {
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-restore-empty-'));
+      const folder = path.join(tmp, 'b1');
+      try {
+        const source = await scratchCliDatabase(dialect);
+        try {
+          await (await openContext()).destroy();
+          await backup(folder);
+        } finally {
+          await source.release();
+        }
+        const target = await scratchCliDatabase(dialect);
+        try {
+          const report = await restore(folder);
+          expect(report.ok, report.lines.join('\n')).toBe(true);
+          expect(report.lines).toEqual([expect.stringMatching(/^✓ audit log: 0 entries, chain intact$/)]);
+        } finally {
+          await target.release();
+        }
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
+    }, 120_000);
+  });
+}
+
+describe('closeloop restore of a database image over 2 GiB', () => {
+  it('hashes the image as a stream (no single Buffer), so a damaged large image is reported as damaged', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-restore-big-'));
+    const folder = path.join(tmp, 'b1');
+    const target = await scratchCliDatabase('sqlite');
+    try {
+      fs.mkdirSync(path.join(folder, 'files'), { recursive: true });
+      const image = path.join(folder, 'closeloop.db');
+      const fd = fs.openSync(image, 'w'); // sparse: no disk used
+      fs.ftruncateSync(fd, 2 ** 31 + 4096);
+      fs.closeSync(fd);
+      fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify({ format: 1, engine: 'sqlite', createdAt: new Date().toISOString(), database: { file: 'closeloop.db', sha256: '0'.repeat(64), bytes: fs.statSync(image).size }, files: { folder: 'files', count: 0, bytes: 0 } }));
+      await expect(restore(folder)).rejects.toThrow(/does not match the manifest's SHA-256: the backup is damaged/);
+    } finally {
+      await target.release();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

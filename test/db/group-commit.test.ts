@@ -108,6 +108,44 @@ describe('SQLite group commit driver', () => {
     expect(onDisk()).toEqual([1, 2]);
   });
 
+  it('a transaction that rolls back alone does not keep the write lock: another connection can write soon after', async () => {
+    await insert(1);
+    await expect(db.transaction().execute(async (trx) => {
+      await trx.insertInto('items').values({ id: 2, v: 'b' }).execute();
+      throw new Error('validation failed');
+    })).rejects.toThrow(/validation failed/);
+    await new Promise((r) => setTimeout(r, 50));
+    const writer = new SQLite(file, { timeout: 0 });
+    try {
+      expect(() => writer.exec('begin immediate')).not.toThrow();
+      writer.exec('rollback');
+    } finally {
+      writer.close();
+    }
+    expect(onDisk()).toEqual([1]);
+  });
+
+  it('with the WAL synced off the event loop, writes after a lone rolled-back transaction still resolve', async () => {
+    const walFile = path.join(dir, 'w.db');
+    const sqlite = new SQLite(walFile);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = OFF');
+    const wdb = new Kysely<T>({ dialect: new GroupCommitSqliteDialect(sqlite, { syncWalFile: `${walFile}-wal` }) });
+    try {
+      await sql`create table items (id integer primary key, v text not null unique)`.execute(wdb);
+      await expect(wdb.transaction().execute(async () => {
+        throw new Error('validation failed');
+      })).rejects.toThrow(/validation failed/);
+      await new Promise((r) => setTimeout(r, 50));
+      const write = wdb.transaction().execute((trx) => trx.insertInto('items').values({ id: 1, v: 'a' }).execute());
+      const outcome = await Promise.race([write.then(() => 'written'), new Promise((r) => setTimeout(() => r('still waiting after 3 s'), 3000))]);
+      expect(outcome).toBe('written');
+      await wdb.insertInto('items').values({ id: 2, v: 'b' }).execute();
+    } finally {
+      await wdb.destroy();
+    }
+  });
+
   it('caps a group at maxGroup transactions', async () => {
     await Promise.all(Array.from({ length: 150 }, (_, i) => insert(i + 1)));
     expect(onDisk()).toHaveLength(150);

@@ -56,6 +56,44 @@ describe('a busy database answers 503 with Retry-After, never 500 or a long wait
     });
   });
 
+  describe.runIf(DIALECTS.includes('postgres'))('[postgres] a pool with every connection busy', () => {
+    it('a request waits at most DB_POOL_ACQUIRE_TIMEOUT_MS for a connection, then gets 503 Retry-After', async () => {
+      expect(readConfig({ DATA_DIR: '/tmp/closeloop-test', DATABASE_URL: 'postgres://x/y' }).database).toMatchObject({ pool: { acquireTimeoutMs: 10_000 } });
+      const base = await testDatabase('postgres');
+      const clock = new ManualClock('2026-05-26T02:30:00Z');
+      const config = readConfig({ DATA_DIR: '/tmp/closeloop-test', DATABASE_URL: base.url!, DB_POOL_MAX: '1', DB_POOL_ACQUIRE_TIMEOUT_MS: String(LOCK_TIMEOUT_MS) });
+      if (config.database.kind !== 'postgres') throw new Error('expected a PostgreSQL configuration');
+      const handle = createDatabase({ ...config.database, schema: base.schema });
+      const app = await buildApp({ db: handle.db, dbKind: 'postgres', config, clock: clock as Clock }, testLogOptions('busy-database'));
+      let free!: () => void;
+      const held = new Promise<void>((r) => (free = r));
+      let holding!: () => void;
+      const taken = new Promise<void>((r) => (holding = r));
+      const holder = handle.db.connection().execute(async () => {
+        holding();
+        await held;
+      });
+      try {
+        await taken;
+        const started = performance.now();
+        const res = await Promise.race([
+          app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { username: 'admin', password: 'closeloop2026' }, remoteAddress: '192.0.2.10' }),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still queued for a connection after 5 s')), 5_000)),
+        ]);
+        expect(res.statusCode, res.body).toBe(503);
+        expect(res.headers['retry-after']).toBeDefined();
+        expect(['database_unavailable', 'database_busy']).toContain(res.json().error.code);
+        expect(performance.now() - started).toBeLessThan(LOCK_TIMEOUT_MS * 10);
+      } finally {
+        free();
+        await holder;
+        await app.close();
+        await handle.destroy();
+        await base.destroy();
+      }
+    }, 30_000);
+  });
+
   describe('[sqlite] busy timeout', () => {
     let dir: string;
     let handle: DatabaseHandle;

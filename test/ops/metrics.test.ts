@@ -27,6 +27,9 @@ for (const dialect of DIALECTS) {
       expect(none.headers['www-authenticate']).toMatch(/Bearer/);
       const wrong = await ctx.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN.slice(1)}x` } });
       expect(wrong.statusCode).toBe(401);
+      // Same string length, more UTF-8 bytes.
+      const nonAscii = await ctx.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN.slice(1)}\u00e9` } });
+      expect(nonAscii.statusCode).toBe(401);
       const off = await plain.app.inject({ method: 'GET', url: '/metrics' });
       expect(off.statusCode).toBe(404);
       expect(off.json().error.code).toBe('not_found');

@@ -6,6 +6,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { assertAcceptablePassword } from '../auth/password-policy.js';
 import { endSessionsOf, revokeTokensOf, rotateSessionsOf } from '../auth/session-lifecycle.js';
 import { assertCan } from '../auth/permissions.js';
+import { clearAttempts, usernameKey } from '../auth/sign-in-throttle.js';
 import { assertSeesCommittee, canSeeCommittee, fullSubdistricts, scopedCommittees } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
@@ -218,6 +219,7 @@ export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string
         ...(patch.phone !== undefined && { phone: patch.phone ?? null }),
         ...(patch.certNumber !== undefined && { cert_number: patch.certNumber ?? null }),
         ...(patch.status !== undefined && { status: patch.status }),
+        ...(patch.status === 'active' && current.status !== 'active' && { failed_logins: 0, locked_until: null }),
         ...(patch.password !== undefined && { password_hash: await hashPassword(patch.password), failed_logins: 0, locked_until: null, must_change_password: 1 }),
         ...(patch.scopes && { subdistrict_id: patch.scopes[0]?.subdistrictId ?? null }),
         role,
@@ -226,6 +228,9 @@ export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string
       })
       .where('id', '=', id)
       .execute();
+    // A reset password or a re-enabled account unlocks it: the lock that sign-in checks is the
+    // username's throttle row, not the users columns.
+    if (patch.password !== undefined || (patch.status === 'active' && current.status !== 'active')) await clearAttempts(trx, usernameKey(current.username));
     if (patch.scopes) {
       await trx.deleteFrom('user_scopes').where('user_id', '=', id).execute();
       await trx

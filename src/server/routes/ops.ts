@@ -1,8 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../../domain/shared/errors.js';
 import { def } from '../route.js';
 
-const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const digest = (s: string) => createHash('sha256').update(s).digest();
+/** Constant-time over equal-length digests (a token's string length says nothing of its UTF-8 bytes). */
+const same = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 
 /**
  * Prometheus scrape endpoint on the app's port, only when METRICS_TOKEN is set (bearer token);

@@ -87,5 +87,50 @@ for (const dialect of DIALECTS) {
       });
       expect(res.statusCode).toBe(404);
     });
+
+    it('dispatches to a named person only if they could then open the case: else 400 on userId; the picker offers only them', async () => {
+      const db = ctx.handle.db;
+      const user = (name: string) => db.selectFrom('users').select(['id', 'handling_unit_id']).where('username', '=', name).executeTakeFirstOrThrow();
+      const [cadre02, handler3, sanitation] = [await user('cadre02'), await user('handler3'), await user('sanitation')];
+      const committeeB = (await db.selectFrom('cases').select('committee_id').where('id', '=', caseB.id).executeTakeFirstOrThrow()).committee_id;
+      // handler3 now covers committee B only; sanitation has lost its unit.
+      await db.updateTable('user_scopes').set({ committee_id: committeeB }).where('user_id', '=', handler3.id).execute();
+      await db.updateTable('users').set({ handling_unit_id: null }).where('id', '=', sanitation.id).execute();
+      try {
+        const dispatch = (payload: object) =>
+          ctx.app.inject({ method: 'POST', url: `/api/cases/${caseA.id}/transitions`, headers: { cookie: cookies.operator! }, payload: { action: 'dispatch', version: 2, ...payload } });
+        for (const [payload, reason] of [
+          [{ userId: cadre02.id }, 'this person cannot see cases of this committee'],
+          [{ userId: handler3.id }, 'this person cannot see cases of this committee'],
+          [{ userId: sanitation.id, unitId: unit1 }, 'this person belongs to another handling unit'],
+        ] as const) {
+          const res = await dispatch(payload);
+          expect(res.statusCode, res.body).toBe(400);
+          expect(res.json().error.details.fields).toEqual([{ field: 'userId', reason }]);
+        }
+        const bulk = await ctx.app.inject({
+          method: 'POST', url: '/api/cases/bulk-dispatch', headers: { cookie: cookies.operator! }, payload: { userId: cadre02.id, items: [{ caseId: caseA.id, version: 2 }] },
+        });
+        expect(bulk.statusCode, bulk.body).toBe(400);
+        expect(bulk.json().error.details.fields).toEqual([{ field: 'userId', reason: 'this person cannot see cases of this committee' }]);
+        expect(await db.selectFrom('cases').select(['status', 'version']).where('id', '=', caseA.id).executeTakeFirstOrThrow()).toEqual({ status: 'filed', version: 2 });
+        expect(await db.selectFrom('inbox_items').select('id').where('user_id', 'in', [cadre02.id, handler3.id]).execute()).toEqual([]);
+
+        const people = async (id: string) =>
+          (await ctx.app.inject({ url: `/api/cases/${id}/dispatch-suggestions`, headers: { cookie: cookies.operator! } })).json().people.map((p: { userId: string }) => p.userId);
+        const offeredA = await people(caseA.id);
+        expect(offeredA).not.toContain(handler3.id);
+        expect(offeredA).toContain((await user('handler1')).id);
+        expect(await people(caseB.id)).toContain(handler3.id);
+
+        // Someone who covers the committee is taken as before.
+        const ok = await dispatch({ userId: (await user('handler1')).id });
+        expect(ok.statusCode, ok.body).toBe(200);
+        expect(ok.json()).toMatchObject({ status: 'dispatched', assignedUnitId: unit1 });
+      } finally {
+        await db.updateTable('user_scopes').set({ committee_id: null }).where('user_id', '=', handler3.id).execute();
+        await db.updateTable('users').set({ handling_unit_id: sanitation.handling_unit_id }).where('id', '=', sanitation.id).execute();
+      }
+    });
   });
 }

@@ -68,6 +68,17 @@ for (const dialect of DIALECTS) {
       expect(unknown.statusCode).toBe(400);
     });
 
+    it('two administrators writing the same code at once: one wins, the other is told the code is taken (409, not 500)', async () => {
+      const body = { subdistrictId: hqId, level: 'class', code: 'RACE1', nameZh: '并发', nameEn: 'Race', fileHours: 1, dispatchHours: 1, handleHours: 1, checkHours: 1, limitMode: 'working', severity: 'low' };
+      const created = await Promise.all([0, 1, 2].map(() => ctx.app.inject({ method: 'POST', url: '/api/catalogue', headers: { cookie: admin }, payload: body })));
+      expect(created.map((r) => r.statusCode).sort(), created.map((r) => r.body.slice(0, 160)).join(' | ')).toEqual([201, 409, 409]);
+      for (const r of created.filter((x) => x.statusCode === 409)) expect(r.json().error).toMatchObject({ code: 'duplicate', details: { fields: [{ field: 'code' }] } });
+      const [x, y] = await Promise.all(['RACE2', 'RACE3'].map(async (code) => (await ctx.app.inject({ method: 'POST', url: '/api/catalogue', headers: { cookie: admin }, payload: { ...body, code } })).json()));
+      const renamed = await Promise.all([x, y].map((c) => ctx.app.inject({ method: 'PATCH', url: `/api/catalogue/${c.id}`, headers: { cookie: admin }, payload: { code: 'RACE4', version: c.version } })));
+      expect(renamed.map((r) => r.statusCode).sort(), renamed.map((r) => r.body.slice(0, 160)).join(' | ')).toEqual([200, 409]);
+      expect(renamed.find((r) => r.statusCode === 409)!.json().error).toMatchObject({ code: 'duplicate', details: { fields: [{ field: 'code' }] } });
+    });
+
     it('allows only administrators to write, and only in their own subdistrict', async () => {
       const tree = (await get(admin, '/api/catalogue')).json().items;
       const entry = tree[1];

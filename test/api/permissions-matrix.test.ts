@@ -152,11 +152,20 @@ for (const kind of DIALECTS) {
     });
 
     it('caps token lifetime at the administrator’s maximum (audited), applied to tokens already issued', async () => {
-      const admin = { cookie: cookies.admin };
-      expect((await ctx.app.inject({ url: '/api/settings/tokens', headers: admin })).json()).toEqual({ maxDays: 90 });
+      // One setting for every subdistrict: a subdistrict's administrator reads it, only a district-level one changes it.
+      const sub = { cookie: cookies.admin };
+      expect((await ctx.app.inject({ url: '/api/settings/tokens', headers: sub })).json()).toEqual({ maxDays: 90 });
+      const refused = await ctx.app.inject({ method: 'PUT', url: '/api/settings/tokens', headers: sub, payload: { maxDays: 1 } });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error).toMatchObject({ code: 'forbidden', details: { field: 'maxDays' } });
+      expect((await ctx.app.inject({ url: '/api/settings/tokens', headers: sub })).json()).toEqual({ maxDays: 90 });
+      const admin = { cookie: await signInAs(ctx.app, 'district-admin') };
       const set = await ctx.app.inject({ method: 'PUT', url: '/api/settings/tokens', headers: admin, payload: { maxDays: 30 } });
       expect(set.statusCode).toBe(200);
       const entry = await ctx.handle.db.selectFrom('audit_log').selectAll().where('action', '=', 'settings.token_lifetime').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      // Audited as a global setting (no subdistrict), once: the refused change left no entry.
+      expect(entry.subdistrict_id).toBeNull();
+      expect(await ctx.handle.db.selectFrom('audit_log').select('seq').where('action', '=', 'settings.token_lifetime').execute()).toHaveLength(1);
       expect(JSON.parse(entry.before_json as string)).toEqual({ maxDays: 90 });
       expect(JSON.parse(entry.after_json as string)).toEqual({ maxDays: 30 });
 
@@ -172,7 +181,7 @@ for (const kind of DIALECTS) {
       const bearer = { authorization: `Bearer ${dflt.token}` };
       ctx.clock.advance(20 * 86400_000);
       expect((await ctx.app.inject({ url: '/api/me', headers: bearer })).statusCode).toBe(200);
-      const later = { cookie: await signInAs(ctx.app, PERSON.admin) };
+      const later = { cookie: await signInAs(ctx.app, 'district-admin') };
       expect((await ctx.app.inject({ method: 'PUT', url: '/api/settings/tokens', headers: later, payload: { maxDays: 10 } })).statusCode).toBe(200);
       expect((await ctx.app.inject({ url: '/api/me', headers: bearer })).statusCode).toBe(401);
       const bad = await ctx.app.inject({ method: 'PUT', url: '/api/settings/tokens', headers: later, payload: { maxDays: 0 } });

@@ -70,7 +70,12 @@ const AUDITED_ELSEWHERE: Record<string, { file: string; action: string }> = {
   'POST /api/reveal/phone': { file: 'test/api/personal-data.test.ts', action: 'reveal.phone' },
   'POST /api/cases/{id}/abusive': { file: 'test/public-reports/public-reports.test.ts', action: 'public_report.mark_abusive' },
   'POST /api/open311/keys': { file: 'test/open311/keys.test.ts', action: 'open311_key' },
+  // A global setting, changed by a district-level administrator, not this suite's subdistrict one.
+  'PUT /api/settings/tokens': { file: 'test/api/permissions-matrix.test.ts', action: 'settings.token_lifetime' },
   'POST /api/services/catalogue/import': { file: 'test/services/catalogue-xlsx.test.ts', action: 'import.service_catalogue' },
+  // The district-wide catalogue is written by a district-level administrator, not this suite's subdistrict one.
+  'POST /api/services/items': { file: 'test/services/catalogue.test.ts', action: 'service_item.create' },
+  'POST /api/services/items/{id}/versions': { file: 'test/services/catalogue.test.ts', action: 'service_item.publish_version' },
   'POST /api/services/ratings/{id}/appeal-decision': { file: 'test/services/ratings.test.ts', action: 'service_rating.appeal_decision' },
   'DELETE /api/open311/keys/{id}': { file: 'test/open311/keys.test.ts', action: 'open311_key' },
   'PATCH /api/open311/keys/{id}': { file: 'test/open311/keys-admin.test.ts', action: 'open311_key.update' },
@@ -152,7 +157,6 @@ for (const dialect of DIALECTS) {
       'DELETE /api/notifications/webhooks/{subdistrictId}': { action: 'webhook.delete', call: (i) => ({ method: 'DELETE', url: `/api/notifications/webhooks/${i.hq}` }) },
       'PATCH /api/enforcement/settings/{subdistrictId}': { action: 'enforcement_settings.update', call: (i) => ({ method: 'PATCH', url: `/api/enforcement/settings/${i.hq}`, body: { paymentDays: 21 } }) },
       'POST /api/me/tokens': { action: 'token.create', call: () => ({ method: 'POST', url: '/api/me/tokens', body: { name: '审计对接', ttlDays: 30 } }), keep: (r, i) => (i.token = r.id) },
-      'PUT /api/settings/tokens': { action: 'settings.token_lifetime', call: () => ({ method: 'PUT', url: '/api/settings/tokens', body: { maxDays: 365 } }) },
       'DELETE /api/me/tokens/{id}': { action: 'token.revoke', call: (i) => ({ method: 'DELETE', url: `/api/me/tokens/${i.token}` }) },
       'POST /api/services/grids': {
         action: 'service_grid.create',
@@ -170,21 +174,6 @@ for (const dialect of DIALECTS) {
         call: (i) => ({ method: 'POST', url: `/api/services/points/${i.terminal}/terminal-token` }),
       },
       'PATCH /api/services/settings/{subdistrictId}': { action: 'service_settings.update', call: (i) => ({ method: 'PATCH', url: `/api/services/settings/${i.hq}`, body: { badRatingDays: 4 } }) },
-      'POST /api/services/items': {
-        action: 'service_item.create',
-        call: (i) => ({
-          method: 'POST', url: '/api/services/items',
-          body: { categoryId: i.serviceCategory!, basicCode: 'AUD1234', implCode: 'AUD1234-01', guide: { nameZh: '审计事项', itemType: '公共服务', department: '区民政局', legalLimitDays: 5, promisedLimitDays: 3, visits: 1, channels: ['counter'], effectiveFrom: '2026-06-01' } },
-        }),
-        keep: (r, i) => (i.item = r.id),
-      },
-      'POST /api/services/items/{id}/versions': {
-        action: 'service_item.publish_version',
-        call: (i) => ({
-          method: 'POST', url: `/api/services/items/${i.item}/versions`,
-          body: { baseVersion: 1, guide: { nameZh: '审计事项（新版）', itemType: '公共服务', department: '区民政局', legalLimitDays: 5, promisedLimitDays: 2, visits: 1, channels: ['counter'], effectiveFrom: '2026-07-01' } },
-        }),
-      },
       'POST /api/enforcement/legal-bases/{subdistrictId}': {
         action: 'legal_basis.create',
         call: (i) => ({ method: 'POST', url: `/api/enforcement/legal-bases/${i.hq}`, body: { ...JSON.parse(i.basisFields!), article: '第九十九条', code: 'AUD-99' } }),
@@ -205,7 +194,6 @@ for (const dialect of DIALECTS) {
       const tree = (await ctx.app.inject({ method: 'GET', url: '/api/catalogue', headers: { cookie: admin } })).json().items;
       ids.catalogueSub = tree[0].children[0].id;
       ids.terminal = (await db.selectFrom('service_points').select('id').where('code', '=', 'YW008-T1').executeTakeFirstOrThrow()).id;
-      ids.serviceCategory = (await ctx.app.inject({ method: 'GET', url: '/api/services/catalogue', headers: { cookie: admin } })).json().categories[0].id;
       const basis = (await ctx.app.inject({ method: 'GET', url: `/api/enforcement/legal-bases?subdistrictId=${ids.hq}`, headers: { cookie: admin } })).json();
       const first = (basis.items ?? basis)[0];
       const keys = Object.keys(LegalBasisInput.shape).filter((k) => k !== 'code');

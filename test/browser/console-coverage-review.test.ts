@@ -24,7 +24,8 @@ describeBrowser('console coverage: flagged inspections, missed check-ins per cad
     expect((await ctx.request.post('/api/auth/sign-in', { data: { username, password: DEMO_PASSWORD } })).status()).toBe(200);
     return ctx.request;
   }
-  async function inspectWithFailure(req: APIRequestContext, siteId: string, shade: number) {
+  async function inspectWithFailure(req: APIRequestContext, site: { id: string; lat: unknown; lng: unknown }, shade: number) {
+    const siteId = site.id;
     const cl = (await (await req.get('/api/checklists?siteKind=shop')).json()).items[0];
     const items = (await (await req.get(`/api/checklists/${cl.id}`)).json()).items as { id: string; photoRequiredOnFail: boolean }[];
     const up = await req.post('/api/photos', { multipart: { file: await solidJpeg(shade, shade, 40) } });
@@ -32,17 +33,18 @@ describeBrowser('console coverage: flagged inspections, missed check-ins per cad
     const failing = items.findIndex((i) => i.photoRequiredOnFail);
     const answers: object[] = items.map((i) => ({ itemId: i.id, result: 'pass' }));
     answers[failing] = { itemId: items[failing]!.id, result: 'fail', resolution: 'reported', photoIds: [(await up.json()).id] };
-    const res = await req.post('/api/inspections', { data: { siteId, checklistId: cl.id, answers }, headers: { 'idempotency-key': randomUUID() } });
+    const position = { lat: Number(site.lat), lng: Number(site.lng), accuracyM: 8 }; // on site: only the photo is in question
+    const res = await req.post('/api/inspections', { data: { siteId, checklistId: cl.id, answers, position }, headers: { 'idempotency-key': randomUUID() } });
     expect(res.status(), await res.text()).toBe(201);
     return res.json() as Promise<{ id: string }>;
   }
 
   it('lists an inspection whose photo was used before for review, and each cadre’s missed check-ins of a day', async () => {
-    const shops = await suite.server.db.selectFrom('sites').select(['id', 'name']).where('subdistrict_id', '=', hq).where('kind', '=', 'shop').where('status', '=', 'active').orderBy('id').limit(2).execute();
+    const shops = await suite.server.db.selectFrom('sites').select(['id', 'name', 'lat', 'lng']).where('subdistrict_id', '=', hq).where('kind', '=', 'shop').where('status', '=', 'active').orderBy('id').limit(2).execute();
     const patrol = await as('patrol1');
-    const first = await inspectWithFailure(patrol, shops[0]!.id, 200);
+    const first = await inspectWithFailure(patrol, shops[0]!, 200);
     // the same picture again, at another shop: flagged as a reused photo
-    const second = await inspectWithFailure(patrol, shops[1]!.id, 200);
+    const second = await inspectWithFailure(patrol, shops[1]!, 200);
 
     // the missed-check-in job runs at the end of tomorrow's evening window (20:00 Shanghai)
     const day = shanghaiDate(1);

@@ -73,7 +73,11 @@ describeBrowser('console: 一网通办 self-service terminals', () => {
     const replaced = (await page.getByTestId('yw-term-token').textContent())!.trim();
     expect(replaced).toMatch(/^clt_/);
     expect((await device.request.post('/api/terminals/heartbeat', { headers: auth, data: {} })).status()).toBe(401);
-    // The new token brings it back up, which closes the maintenance case.
+    // The new token brings it back up; once up for the recovery time (the outage ended 31 minutes
+    // ago, as if), the next heartbeat closes the maintenance case.
+    expect((await device.request.post('/api/terminals/heartbeat', { headers: { authorization: `Bearer ${replaced}` }, data: {} })).status()).toBe(200);
+    const outage = await db.selectFrom('service_terminal_outages').select(['id', 'ended_at']).where('case_id', '=', stored.id).executeTakeFirstOrThrow();
+    await db.updateTable('service_terminal_outages').set({ ended_at: new Date(Date.parse(outage.ended_at!) - 31 * 60_000).toISOString() }).where('id', '=', outage.id).execute();
     expect((await device.request.post('/api/terminals/heartbeat', { headers: { authorization: `Bearer ${replaced}` }, data: {} })).status()).toBe(200);
     await device.close();
     await eventually(async () => (await db.selectFrom('cases').select('status').where('id', '=', stored.id).executeTakeFirstOrThrow()).status).toBe('closed');

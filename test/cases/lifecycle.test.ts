@@ -187,6 +187,23 @@ for (const dialect of DIALECTS) {
       await rejects(f.report(a.patrol1, { source: 'self_resolved', photoIds: [before], afterPhotoIds: [before] }), 'validation_failed', 'afterPhotoIds.0');
     });
 
+    it('refuses a handling proved by the case\'s before photo uploaded again (same sha256)', async () => {
+      const { actors: a } = f;
+      const before = await f.photo(a.patrol1);
+      let c = await f.report(a.patrol1, { photoIds: [before] });
+      c = await f.act(a.operator, c.id, { action: 'file', version: c.version });
+      c = await f.act(a.operator, c.id, { action: 'dispatch', version: c.version, unitId: f.units.handler1 });
+      const db = f.ctx.handle.db;
+      const { sha256 } = await db.selectFrom('photos').select('sha256').where('id', '=', before).executeTakeFirstOrThrow();
+      const copy = await f.photo(a.handler1);
+      await db.updateTable('photos').set({ sha256 }).where('id', '=', copy).execute();
+      const handle = (photoIds: string[]) => f.act(a.handler1, c.id, { action: 'handle', version: c.version, note: '已整改', photoIds });
+      await rejects(handle([copy]), 'validation_failed', 'photoIds.0');
+      await rejects(handle([await f.photo(a.handler1), copy]), 'validation_failed', 'photoIds.1');
+      const done = await handle([await f.photo(a.handler1)]);
+      expect(done.status).toBe('handled');
+    });
+
     it('refuses a stale version with the current state, and transitions the role may not make', async () => {
       const { actors: a } = f;
       const c = await f.report(a.patrol1);

@@ -60,5 +60,34 @@ for (const dialect of DIALECTS) {
       expect(kpi).toMatchObject({ selfResolved: 3, sampled: 2, pending: 0, passed: 1, failed: 1, passRate: 0.5 });
       expect(kpi.sampleRate).toBeCloseTo(2 / 3);
     });
+
+    it('sends to the spot check, whatever the share, a self-resolved case proved by pictures that already back another record', async () => {
+      const db = f.ctx.handle.db;
+      const { admin, patrol1, cadre01 } = f.actors;
+      await setSpotCheckPercent(db, f.ctx.clock, admin, f.hq, { spotCheckPercent: 0 });
+      const [before, after] = [await f.photo(patrol1), await f.photo(patrol1)];
+      const first = await f.report(patrol1, { source: 'self_resolved', photoIds: [before], afterPhotoIds: [after] });
+      expect(first.spotCheck).toBeNull();
+      const uses = await db.selectFrom('evidence_photo_uses').select(['photo_id', 'record_kind', 'record_id']).where('record_id', '=', first.id).execute();
+      expect(uses.map((u) => `${u.record_kind}:${u.photo_id}`).sort()).toEqual([`case:${before}`, `case:${after}`].sort());
+      // The same pair a day later, for another case: flagged, with the record it came from.
+      f.ctx.clock.advance(86_400_000);
+      const second = await f.report(patrol1, { source: 'self_resolved', photoIds: [before], afterPhotoIds: [after] });
+      expect(second.spotCheck).toBe('pending');
+      const ev = await db.selectFrom('case_events').select('changes').where('case_id', '=', second.id).executeTakeFirstOrThrow();
+      expect(JSON.parse(ev.changes).reusedPhotos[1]).toEqual([
+        { photoId: before, recordKind: 'case', recordId: first.id },
+        { photoId: after, recordKind: 'case', recordId: first.id },
+      ]);
+      // Someone else's upload of the same picture (same sha256) is caught too.
+      const { sha256 } = await db.selectFrom('photos').select('sha256').where('id', '=', after).executeTakeFirstOrThrow();
+      const copy = await f.photo(cadre01);
+      await db.updateTable('photos').set({ sha256 }).where('id', '=', copy).execute();
+      const third = await f.report(cadre01, { source: 'self_resolved', photoIds: [await f.photo(cadre01)], afterPhotoIds: [copy] });
+      expect(third.spotCheck).toBe('pending');
+      // Fresh pictures: the share decides (0 %).
+      const fresh = await f.report(patrol1, { source: 'self_resolved', photoIds: [await f.photo(patrol1)], afterPhotoIds: [await f.photo(patrol1)] });
+      expect(fresh.spotCheck).toBeNull();
+    });
   });
 }

@@ -278,5 +278,37 @@ for (const dialect of DIALECTS) {
       expect(bad.statusCode).toBe(400);
       expect(bad.body).toContain('deviceAt');
     });
+
+    it('refuses as proof of a re-inspection a photo the ladder already cited (by id or content) or one uploaded before the deadline', async () => {
+      const start = ctx.clock.now();
+      const ec = await openLadder();
+      const stepUrl = `/api/enforcement/cases/${ec.id}/steps`;
+      const order = await post(e1, stepUrl, await orderBody(1));
+      expect(order.statusCode, order.body).toBe(201);
+      const cited = order.json().step.photoIds[0] as string;
+      const early = await uploadPhoto(ctx, e1); // before the deadline, cited by nothing
+      ctx.clock.set(new Date(start.getTime() + 25 * 3600_000));
+      const cookie = await signInAs(ctx.app, 'enforcer1');
+      const db = ctx.handle.db;
+      const original = await db.selectFrom('photos').selectAll().where('id', '=', cited).executeTakeFirstOrThrow();
+      const copyId = `copy-${ec.id}`.slice(0, 60);
+      await db.insertInto('photos').values({ ...original, id: copyId, uploaded_by: e2Id, created_at: ctx.clock.now().toISOString() }).execute();
+      const second = await signInAs(ctx.app, 'enforcer2'); // the co-officer re-uploads the order's picture
+      const reinspect = (photoIds: string[]) => post(photoIds[0] === copyId ? second : cookie, stepUrl, { kind: 'reinspection', version: 2, gps: HQ_GPS, result: 'not_rectified', findings: ['仍未设置分类标识'], photoIds });
+      for (const [what, photoIds, reason] of [
+        ['the order\'s own photo', [cited], 'already cited'],
+        ['the order\'s photo uploaded again', [copyId], 'already cited'],
+        ['a photo uploaded before the deadline', [early], 'before the rectification deadline'],
+      ] as const) {
+        const res = await reinspect([...photoIds]);
+        expect(res.statusCode, `${what}: ${res.body}`).toBe(400);
+        expect(res.json().error.code, what).toBe('validation_failed');
+        expect(res.json().error.details.fields[0].field, what).toBe('photoIds.0');
+        expect(res.json().error.details.fields[0].reason, what).toContain(reason);
+      }
+      const fresh = await post(cookie, stepUrl, { kind: 'reinspection', version: 2, gps: HQ_GPS, result: 'not_rectified', findings: ['仍未设置分类标识'], photoIds: [await uploadPhoto(ctx, cookie)] });
+      expect(fresh.statusCode, fresh.body).toBe(201);
+      ctx.clock.set(start);
+    });
   });
 }

@@ -122,5 +122,19 @@ for (const dialect of DIALECTS) {
       const mine = (await ctx.app.inject({ method: 'GET', url: '/api/checkins?date=2026-05-26', headers: { cookie: cadre } })).json().items;
       expect(mine.length).toBeGreaterThanOrEqual(4);
     });
+
+    it('flags one photo sent at once for two check-ins: the later of the two sees the first', async () => {
+      const db = ctx.handle.db;
+      for (let round = 0; round < 3; round++) {
+        ctx.clock.set(new Date(Date.parse(EVENING) + (round + 1) * 86_400_000)); // a day each: fresh check-in rows
+        const cookie = await signInAs(ctx.app, 'cadre01');
+        const photo = await insertPhoto(db, 'cadre01');
+        const sent = await Promise.all([rooms[0]!, rooms[1]!].map((room) => post(cookie, { siteId: room.id, photoId: photo, position: near(room, 5, 5) })));
+        expect(sent.map((r) => r.statusCode), `round ${round}`).toEqual([201, 201]);
+        const flagged = sent.filter((r) => r.json().evidenceFlags.some((f: { code: string }) => f.code === 'reused_photo'));
+        expect(flagged.length, `round ${round}`).toBe(1);
+      }
+      ctx.clock.set(EVENING);
+    });
   });
 }

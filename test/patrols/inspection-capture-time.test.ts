@@ -30,9 +30,11 @@ for (const dialect of DIALECTS) {
     const inspect = async (siteId: string, sentAt: string, deviceTime?: string) => {
       ctx.clock.set(sentAt);
       const cookie = await signInAs(ctx.app, 'patrol1');
+      const at = await ctx.handle.db.selectFrom('sites').select(['lat', 'lng']).where('id', '=', siteId).executeTakeFirstOrThrow(); // on site: no position flag
+      const position = { lat: Number(at.lat), lng: Number(at.lng), accuracyM: 8 };
       const res = await ctx.app.inject({
         method: 'POST', url: '/api/inspections', headers: { cookie },
-        payload: { siteId, checklistId: checklist.id, answers: checklist.items.map((i) => ({ itemId: i.id, result: 'pass' })), ...(deviceTime && { deviceTime }) },
+        payload: { siteId, checklistId: checklist.id, answers: checklist.items.map((i) => ({ itemId: i.id, result: 'pass' })), position, ...(deviceTime && { deviceTime }) },
       });
       expect(res.statusCode, res.body).toBe(201);
       return res.json();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
+import { offsetMetres } from '../../src/domain/geo/haversine.js';
 import { committeeOf, count, insertPhoto } from './factories.js';
 
 const EVENING = '2026-05-26T10:35:00Z';
@@ -146,6 +147,48 @@ for (const dialect of DIALECTS) {
       expect(history.items.filter((e: { type: string }) => e.type === 'inspection')).toHaveLength(2);
       expect(history.items.filter((e: { type: string }) => e.type === 'case')).toHaveLength(2);
       expect((await ctx.app.inject({ method: 'GET', url: `/api/sites/${shopId}/history`, headers: { cookie: xxPatrol } })).statusCode).toBe(404);
+    });
+
+    it('flags for review a visit with no position, or with one outside the check-ins\' geofence (it counts as coverage)', async () => {
+      const db = ctx.handle.db;
+      const com = await committeeOf(db, 'cadre01');
+      const shops = await db.selectFrom('sites').select(['id', 'lat', 'lng']).where('committee_id', '=', com).where('kind', '=', 'shop').where('id', '!=', shopId).orderBy('id').limit(3).execute();
+      const me = await signInAs(ctx.app, 'patrol1');
+      const visit = async (site: (typeof shops)[number], metres: number | null) => {
+        const position = metres === null ? undefined : { ...offsetMetres({ lat: Number(site.lat), lng: Number(site.lng) }, metres, 90), accuracyM: 8 };
+        const res = await post(me, { siteId: site.id, checklistId: checklist.id, answers: allPass(), ...(position && { position }) });
+        expect(res.statusCode, res.body).toBe(201);
+        return res.json() as { id: string; evidenceFlags: { code: string; detail: { metres?: number; accuracyM?: number } }[] };
+      };
+      const none = await visit(shops[0]!, null);
+      const far = await visit(shops[1]!, 500);
+      const near = await visit(shops[2]!, 5);
+      expect(none.evidenceFlags.map((f) => f.code)).toEqual(['no_position']);
+      expect(far.evidenceFlags.map((f) => [f.code, f.detail.accuracyM])).toEqual([['outside_site', 8]]);
+      expect(far.evidenceFlags[0]!.detail.metres).toBeGreaterThanOrEqual(499);
+      expect(near.evidenceFlags).toEqual([]);
+      const flagged = (await ctx.app.inject({ method: 'GET', url: '/api/inspections?flagged=true', headers: { cookie: await signInAs(ctx.app, 'operator') } })).json().items.map((i: { id: string }) => i.id);
+      expect(flagged).toEqual(expect.arrayContaining([none.id, far.id]));
+      expect(flagged).not.toContain(near.id);
+    });
+
+    it('refuses an after photo that is another item\'s before photo; nothing is written', async () => {
+      const db = ctx.handle.db;
+      const me = await signInAs(ctx.app, 'patrol1');
+      const [a, b] = checklist.items.filter((it) => it.photoRequiredOnFail);
+      const [ia, ib] = [checklist.items.indexOf(a!), checklist.items.indexOf(b!)];
+      const [A, B] = [await insertPhoto(db, 'patrol1'), await insertPhoto(db, 'patrol1')];
+      const answers = (after2: string) => {
+        const list = allPass();
+        list[ia] = { itemId: a!.id, result: 'fail', resolution: 'fixed', photoIds: [A], afterPhotoIds: [B] } as never;
+        list[ib] = { itemId: b!.id, result: 'fail', resolution: 'fixed', photoIds: [B], afterPhotoIds: [after2] } as never;
+        return list;
+      };
+      const before = await written();
+      const res = await post(me, { siteId: shopId, checklistId: checklist.id, answers: answers(A) });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error.details.fields[0].field).toBe(`answers.${Math.min(ia, ib)}.afterPhotoIds.0`);
+      expect(await written()).toEqual(before);
     });
   });
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOverrides } from '../../src/domain/calendar/working-days.js';
 import { bookAppointment, cancelAppointment, checkIn } from '../../src/domain/service-queue/appointments.js';
 import { markNoShows } from '../../src/domain/service-queue/no-shows.js';
+import { issueWalkIn } from '../../src/domain/service-queue/tickets.js';
 import { type Session, listSlots, sessionsOn } from '../../src/domain/service-queue/slots.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { serviceNoShowsPoller } from '../../src/jobs/service-no-shows.js';
@@ -251,5 +252,152 @@ describe.each(DIALECTS)('appointments (%s)', (kind) => {
     expect((await db.selectFrom('service_appointments').select('status').where('code', '=', later.appointment.code).executeTakeFirstOrThrow()).status).toBe('no_show');
     await db.deleteFrom('service_settings').where('subdistrict_id', '=', point.subdistrict_id).execute();
     ctx.clock.set('2026-05-26T02:30:00Z');
+  });
+
+  it('the office cancels the bookings a holiday, a closed point, a removed session or a withdrawn item leaves unserved: the link says why, the place is freed, never a no-show', async () => {
+    const db = ctx.handle.db;
+    const admin = await signInAs(ctx.app, 'admin');
+    const bookApi = (pointId: string, day: string, at: string, tel: string) =>
+      ctx.app.inject({ method: 'POST', url: '/api/public/appointments', payload: { pointId, itemId, day, starts: at, name: '孙丽', phone: tel } });
+    const link = async (token: string) => (await ctx.app.inject({ url: `/api/public/appointments/${token}` })).json();
+    // A holiday the subdistrict enters on a booked day.
+    const onHoliday = await bookApi(point.id, '2026-05-29', '09:00', phone());
+    expect(onHoliday.statusCode).toBe(201);
+    const otherDay = await bookApi(point.id, '2026-05-28', '09:00', phone());
+    expect(await active('2026-05-29', '09:00')).toEqual({ rows: 1, counter: 1 });
+    const put = await ctx.app.inject({ method: 'PUT', url: '/api/calendar/overrides', headers: { cookie: admin }, payload: { date: '2026-05-29', kind: 'holiday', note: '台风停办', subdistrictId: point.subdistrict_id } });
+    expect(put.statusCode).toBe(200);
+    expect(await link(onHoliday.json().token)).toMatchObject({ status: 'cancelled', cancellable: false, cancelledBy: 'office', cancelReason: 'holiday' });
+    expect(await link(otherDay.json().token)).toMatchObject({ status: 'booked', cancelledBy: null, cancelReason: null });
+    expect(await active('2026-05-29', '09:00')).toEqual({ rows: 0, counter: 0 });
+    ctx.clock.set('2026-05-29T03:00:00Z');
+    await markNoShows(db, ctx.clock);
+    expect((await link(onHoliday.json().token)).status).toBe('cancelled');
+    ctx.clock.set('2026-05-26T02:30:00Z');
+    await db.deleteFrom('calendar_overrides').where('date', '=', '2026-05-29').execute();
+    // A session removed from the point's week: Thursday's afternoon.
+    const thursday = await bookApi(point.id, '2026-05-28', '13:30', phone());
+    const morning = await bookApi(point.id, '2026-05-28', '09:00', phone());
+    const offer = (await ctx.app.inject({ url: `/api/services/points/${point.id}`, headers: { cookie: admin } })).json();
+    const week = offer.sessions.map((x: Record<string, unknown>) => ({ weekday: x.weekday, starts: x.starts, ends: x.ends, capacity: x.capacity }));
+    const cut = await ctx.app.inject({ method: 'PUT', url: `/api/services/points/${point.id}/offer`, headers: { cookie: admin }, payload: {
+      version: offer.version, sessions: week.filter((x: { weekday: number; starts: string }) => !(x.weekday === 4 && x.starts === '13:30')) } });
+    expect(cut.statusCode).toBe(200);
+    expect(await link(thursday.json().token)).toMatchObject({ status: 'cancelled', cancelledBy: 'office', cancelReason: 'session_removed' });
+    expect(await link(morning.json().token)).toMatchObject({ status: 'booked' });
+    expect(await active('2026-05-28', '13:30')).toEqual({ rows: 0, counter: 0 });
+    const back = await ctx.app.inject({ method: 'PUT', url: `/api/services/points/${point.id}/offer`, headers: { cookie: admin }, payload: { version: cut.json().version, sessions: week } });
+    expect(back.statusCode).toBe(200);
+    // An item withdrawn from the point's offer: its bookings are cancelled (check-in would refuse them), the others stay.
+    const ofItem = await bookApi(point.id, '2026-05-28', '13:30', phone());
+    expect(ofItem.statusCode).toBe(201);
+    const others = offer.itemIds.filter((x: string) => x !== itemId);
+    const withdraw = await ctx.app.inject({ method: 'PUT', url: `/api/services/points/${point.id}/offer`, headers: { cookie: admin }, payload: { version: back.json().version, itemIds: others } });
+    expect(withdraw.statusCode).toBe(200);
+    expect(await link(ofItem.json().token)).toMatchObject({ status: 'cancelled', cancelledBy: 'office', cancelReason: 'item_withdrawn' });
+    expect(await link(morning.json().token)).toMatchObject({ status: 'cancelled', cancelReason: 'item_withdrawn' });
+    expect(await active('2026-05-28', '13:30')).toEqual({ rows: 0, counter: 0 });
+    const restored = await ctx.app.inject({ method: 'PUT', url: `/api/services/points/${point.id}/offer`, headers: { cookie: admin }, payload: { version: withdraw.json().version, itemIds: offer.itemIds } });
+    expect(restored.statusCode).toBe(200);
+    // A citizen's own cancellation says so.
+    const own = await bookApi(point.id, '2026-05-28', '13:30', phone());
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/public/appointments/${own.json().token}/cancel` })).json()).toMatchObject({ status: 'cancelled', cancelledBy: 'citizen', cancelReason: null });
+    // A point that no longer takes tickets refuses check-in as it refuses walk-ins; closing it cancels its bookings.
+    const other = await pointByCode(ctx, 'YW008-CW02');
+    const today = await bookApi(other.id, '2026-05-26', '13:30', phone());
+    const later = await bookApi(other.id, '2026-06-01', '09:00', phone());
+    const desk = await actorOf(ctx, 'operator');
+    const todayId = (await db.selectFrom('service_appointments').select('id').where('code', '=', today.json().appointment.code).executeTakeFirstOrThrow()).id;
+    await db.updateTable('service_points').set({ status: 'closed', closed_on: '2026-05-26' }).where('id', '=', other.id).execute();
+    ctx.clock.set('2026-05-26T05:25:00Z');
+    await expect(db.transaction().execute((trx) => checkIn(trx, ctx.clock, desk, todayId))).rejects.toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'pointId' }] } });
+    expect(await db.selectFrom('service_tickets').select('id').where('point_id', '=', other.id).execute()).toEqual([]);
+    await db.updateTable('service_points').set({ status: 'built', closed_on: null }).where('id', '=', other.id).execute();
+    const p2 = (await ctx.app.inject({ url: `/api/services/points/${other.id}`, headers: { cookie: admin } })).json();
+    const close = await ctx.app.inject({ method: 'POST', url: `/api/services/points/${other.id}/status`, headers: { cookie: admin }, payload: { version: p2.version, status: 'closed', on: '2026-05-26' } });
+    expect(close.statusCode).toBe(200);
+    for (const b of [today, later]) expect(await link(b.json().token)).toMatchObject({ status: 'cancelled', cancelledBy: 'office', cancelReason: 'point_closed' });
+    const left = await db.selectFrom('service_slot_bookings').select('booked').where('point_id', '=', other.id).execute();
+    expect(left.every((r) => Number(r.booked) === 0)).toBe(true);
+    ctx.clock.set('2026-05-26T02:30:00Z');
+  });
+
+  it('a point\'s week refuses two sessions of one weekday at one start or overlapping (400 naming sessions.N); back-to-back sessions are fine', async () => {
+    const admin = await signInAs(ctx.app, 'admin');
+    const before = (await ctx.app.inject({ url: `/api/services/points/${point.id}`, headers: { cookie: admin } })).json();
+    const put = (sessions: unknown[]) => ctx.app.inject({ method: 'PUT', url: `/api/services/points/${point.id}/offer`, headers: { cookie: admin }, payload: { version: before.version, sessions } });
+    for (const second of [{ weekday: 3, starts: '09:00', ends: '10:00', capacity: 5 }, { weekday: 3, starts: '10:00', ends: '12:00', capacity: 5 }, { weekday: 3, starts: '08:00', ends: '09:30', capacity: 5 }]) {
+      const res = await put([{ weekday: 3, starts: '09:00', ends: '11:30', capacity: 2 }, { weekday: 1, starts: '09:00', ends: '11:30', capacity: 2 }, second]);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.details.fields).toHaveLength(1);
+      expect(res.json().error.details.fields[0]).toMatchObject({ field: 'sessions.2', reason: 'overlaps another session of the same weekday' });
+    }
+    const created = await ctx.app.inject({ method: 'POST', url: '/api/services/points', headers: { cookie: admin }, payload: {
+      subdistrictId: point.subdistrict_id, kind: 'building_window', code: 'YW008-BWX', name: '测试楼宇窗口', building: '测试楼宇', address: '测试路1号', lng: 121.41, lat: 31.2, staffed: true,
+      sessions: [{ weekday: 2, starts: '09:00', ends: '11:00', capacity: 2 }, { weekday: 2, starts: '09:00', ends: '11:00', capacity: 2 }] } });
+    expect(created.statusCode).toBe(400);
+    expect(created.json().error.details.fields[0]).toMatchObject({ field: 'sessions.1' });
+    // Back to back: one ends as the next starts.
+    const ok = await put([{ weekday: 3, starts: '09:00', ends: '10:00', capacity: 2 }, { weekday: 3, starts: '10:00', ends: '11:30', capacity: 2 }]);
+    expect(ok.statusCode).toBe(200);
+    const restore = await ctx.app.inject({ method: 'PUT', url: `/api/services/points/${point.id}/offer`, headers: { cookie: admin }, payload: {
+      version: ok.json().version, sessions: before.sessions.map((x: Record<string, unknown>) => ({ weekday: x.weekday, starts: x.starts, ends: x.ends, capacity: x.capacity })) } });
+    expect(restore.statusCode).toBe(200);
+  });
+
+  it('no-shows: each subdistrict\'s grace applies before the batch, so a long grace elsewhere never holds back due no-shows', async () => {
+    const db = ctx.handle.db;
+    const centres = await db.selectFrom('service_points').select(['id', 'subdistrict_id', 'committee_id']).where('kind', '=', 'centre').orderBy('code').execute();
+    const a = centres.find((c) => c.subdistrict_id !== point.subdistrict_id)!;
+    expect(a).toBeDefined();
+    const at = ctx.clock.now();
+    await db.insertInto('service_settings').values({ subdistrict_id: a.subdistrict_id, bad_rating_days: 5, rating_window_days: 7, no_show_grace_minutes: 240, updated_at: at.toISOString() }).execute();
+    const row = (p: { id: string; subdistrict_id: string; committee_id: string | null }, minutesAgo: number, i: number) => ({
+      id: newId(), code: `NS${String(i).padStart(6, '0')}`, token_hash: newId(), subdistrict_id: p.subdistrict_id, committee_id: p.committee_id, point_id: p.id, item_id: itemId,
+      day: '2026-05-26', starts: '09:00', ends: '12:00', slot_start_at: new Date(at.getTime() - minutesAgo * 60_000).toISOString(), name: '测试', phone: '13800000000',
+      status: 'booked' as const, booked_at: '2026-05-20T00:00:00.000Z', cancelled_at: null, checked_in_at: null, checked_in_by: null, no_show_at: null, ticket_id: null,
+    });
+    // More long-grace bookings than one round marks, each older than the due one but inside its grace.
+    const held = Array.from({ length: 2001 }, (_, i) => row(a, 90, i));
+    for (let i = 0; i < held.length; i += 200) await db.insertInto('service_appointments').values(held.slice(i, i + 200)).execute();
+    const due = row(point, 30, 999_999);
+    await db.insertInto('service_appointments').values(due).execute();
+    expect(await markNoShows(db, ctx.clock)).toBe(1);
+    expect((await db.selectFrom('service_appointments').select('status').where('id', '=', due.id).executeTakeFirstOrThrow()).status).toBe('no_show');
+    const still = await db.selectFrom('service_appointments').select((eb) => eb.fn.countAll<number>().as('n')).where('code', 'like', 'NS%').where('status', '=', 'booked').executeTakeFirstOrThrow();
+    expect(Number(still.n)).toBe(2001);
+    await db.deleteFrom('service_appointments').where('code', 'like', 'NS%').execute();
+    await db.deleteFrom('service_settings').where('subdistrict_id', '=', a.subdistrict_id).execute();
+  });
+
+  it('window clerks of a whole subdistrict list the bookings and tickets of their own points; the desk and the managers the network', async () => {
+    const centre = await pointByCode(ctx, 'YW008-CTR');
+    const building = await pointByCode(ctx, 'YW008-BW1');
+    const day = '2026-06-02';
+    const atCentre = await ctx.app.inject({ method: 'POST', url: '/api/public/appointments', payload: { pointId: centre.id, itemId, day, starts: '09:00', name: '周敏', phone: phone() } });
+    const atBuilding = await ctx.app.inject({ method: 'POST', url: '/api/public/appointments', payload: { pointId: building.id, itemId, day, starts: '11:30', name: '吴刚', phone: phone() } });
+    const atCommittee = await ctx.app.inject({ method: 'POST', url: '/api/public/appointments', payload: { pointId: point.id, itemId, day, starts: '09:00', name: '郑洁', phone: phone() } });
+    for (const r of [atCentre, atBuilding, atCommittee]) expect(r.statusCode).toBe(201);
+    const codes = { centre: atCentre.json().appointment.code, building: atBuilding.json().appointment.code, committee: atCommittee.json().appointment.code };
+    const window2 = await actorOf(ctx, 'window2');
+    await ctx.handle.db.transaction().execute((trx) => issueWalkIn(trx, ctx.clock, window2, { pointId: building.id, itemId }));
+    const operatorActor = await actorOf(ctx, 'operator');
+    await ctx.handle.db.transaction().execute((trx) => issueWalkIn(trx, ctx.clock, operatorActor, { pointId: centre.id, itemId }));
+    const seen = async (username: string) => {
+      const cookie = await signInAs(ctx.app, username);
+      const list = (await ctx.app.inject({ url: `/api/services/appointments?day=${day}`, headers: { cookie } })).json().items as { code: string }[];
+      const tickets = (await ctx.app.inject({ url: '/api/services/queue/tickets', headers: { cookie } })).json() as { waiting: { pointId: string }[]; others: { pointId: string }[] };
+      const mine = Object.entries(codes).filter(([, c]) => list.some((a) => a.code === c)).map(([k]) => k);
+      const ticketPoints = [...new Set([...tickets.waiting, ...tickets.others].map((t) => t.pointId))].map((id) => (id === centre.id ? 'centre' : id === building.id ? 'building' : id === point.id ? 'committee' : id)).sort();
+      return { bookings: mine, tickets: ticketPoints };
+    };
+    expect(await seen('window1')).toEqual({ bookings: ['centre'], tickets: ['centre'] });
+    expect(await seen('window2')).toEqual({ bookings: ['building'], tickets: ['building'] });
+    expect(await seen('window3')).toEqual({ bookings: [], tickets: [] });
+    expect((await seen('cadre01')).bookings).toEqual(['committee']);
+    expect((await seen('operator')).bookings).toEqual(['centre', 'building', 'committee']);
+    const leader = await seen('leader');
+    expect(leader.bookings).toEqual(['centre', 'building', 'committee']);
+    expect(leader.tickets).toEqual(expect.arrayContaining(['building', 'centre']));
   });
 });

@@ -33,7 +33,8 @@ describe.each(DIALECTS)('catalogue Excel import and export (%s)', (kind) => {
   let admin: string;
   beforeAll(async () => {
     ctx = await servicesContext(kind);
-    admin = await signInAs(ctx.app, 'admin');
+    // The catalogue is district-wide: its administrator has no home subdistrict.
+    admin = await signInAs(ctx.app, 'district-admin');
   }, 60_000);
   afterAll(async () => ctx?.close());
 
@@ -73,7 +74,7 @@ describe.each(DIALECTS)('catalogue Excel import and export (%s)', (kind) => {
   });
 
   it('preview lists new items, new versions and bad rows (Chinese-readable reasons); apply equals the preview; a stale digest is refused', async () => {
-    const actor = await actorOf(ctx, 'admin');
+    const actor = await actorOf(ctx, 'district-admin');
     const { bytes } = await exportCatalogue(ctx.handle.db, actor);
     const edited = await edit(bytes, (wb) => {
       const items = wb.getWorksheet('办事指南')!;
@@ -128,6 +129,11 @@ describe.each(DIALECTS)('catalogue Excel import and export (%s)', (kind) => {
     const body = multipart(bytes);
     const operator = await signInAs(ctx.app, 'operator');
     expect((await ctx.app.inject({ method: 'POST', url: '/api/services/catalogue/import?dryRun=true', headers: { cookie: operator, ...body.headers }, payload: body.payload })).statusCode).toBe(403);
+    // A subdistrict's administrator does not change the district's catalogue either.
+    const local = await ctx.app.inject({ method: 'POST', url: '/api/services/catalogue/import?dryRun=true', headers: { cookie: await signInAs(ctx.app, 'admin'), ...body.headers }, payload: body.payload });
+    expect(local.statusCode).toBe(403);
+    expect(local.json().error).toMatchObject({ code: 'forbidden', details: { scope: 'district' } });
+    await expect(importCatalogue(ctx.handle.db, ctx.clock, await actorOf(ctx, 'admin'), bytes, { dryRun: true })).rejects.toMatchObject({ code: 'forbidden' });
     const back = await ctx.app.inject({ method: 'POST', url: '/api/services/catalogue/import?dryRun=true&effectiveFrom=2026-01-01', headers: { cookie: admin, ...body.headers }, payload: body.payload });
     expect(back.statusCode).toBe(400);
     expect(back.body).toContain('effectiveFrom');
@@ -140,5 +146,43 @@ describe.each(DIALECTS)('catalogue Excel import and export (%s)', (kind) => {
     expect(apply.statusCode).toBe(200);
     const audit = await ctx.handle.db.selectFrom('audit_log').select(['action', 'entity_id']).where('action', '=', 'import.service_catalogue').execute();
     expect(audit.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('two applies at once adding the same category: the second reads what the first committed (no 500)', async () => {
+    const actor = await actorOf(ctx, 'district-admin');
+    const { bytes } = await exportCatalogue(ctx.handle.db, actor);
+    const withCategory = await edit(bytes, (wb) => wb.getWorksheet('事项类别')!.addRow(['RC99', '并发类别', 'Concurrent', 'Q', 99]));
+    // The first apply has written everything and waits to commit when the second starts.
+    let reached!: () => void;
+    const atCommit = new Promise<void>((resolve) => (reached = resolve));
+    const first = importCatalogue(ctx.handle.db, ctx.clock, actor, withCategory, { beforeCommit: async () => { reached(); await new Promise((r) => setTimeout(r, 300)); } });
+    await atCommit;
+    const second = importCatalogue(ctx.handle.db, ctx.clock, actor, withCategory);
+    const [a, b] = await Promise.all([first, second]);
+    expect([a.counts.categoriesNew, b.counts.categoriesNew]).toEqual([1, 0]);
+    expect(b.applied).toBe(true);
+    expect(await ctx.handle.db.selectFrom('service_categories').select('id').where('code', '=', 'RC99').execute()).toHaveLength(1);
+  });
+
+  it('export → import is lossless: text that a cell cannot carry is refused at input, an empty fee stays empty', async () => {
+    const categoryId = (await ctx.app.inject({ method: 'GET', url: '/api/services/catalogue', headers: { cookie: admin } })).json().categories[0].id;
+    const guide = { nameZh: '往返测试', itemType: '公共服务', department: '区民政局', legalLimitDays: 5, promisedLimitDays: 3, visits: 1, channels: ['counter'], effectiveFrom: '2026-05-26' };
+    const post = (code: string, over: object) => ctx.app.inject({ method: 'POST', url: '/api/services/items', headers: { cookie: admin }, payload: { categoryId, basicCode: `RT${code}`, implCode: `RT${code}-01`, guide: { ...guide, ...over } } });
+    for (const [code, over, field] of [
+      ['1001', { steps: [{ name: '受理|审核', days: 1 }] }, 'guide.steps.0.name'],
+      ['1002', { steps: [{ name: '受理\n审核', days: 1 }] }, 'guide.steps.0.name'],
+      ['1003', { faq: 'a\u0001b' }, 'guide.faq'],
+      ['1004', { materials: [{ name: '身份证\u0007', form: 'original' }] }, 'guide.materials.0.name'],
+    ] as const) {
+      const res = await post(code, over);
+      expect(res.statusCode, code).toBe(400);
+      expect(res.json().error.details.fields.map((f: { field: string }) => f.field), code).toContain(field);
+    }
+    expect((await post('2001', { fee: '', faq: '第一行\n第二行' })).statusCode).toBe(201);
+    const { bytes } = await exportCatalogue(ctx.handle.db, await actorOf(ctx, 'district-admin'));
+    const plan = await importCatalogue(ctx.handle.db, ctx.clock, await actorOf(ctx, 'district-admin'), bytes, { dryRun: true });
+    expect(plan.errors).toEqual([]);
+    expect(plan.items.find((i) => i.implCode === 'RT2001-01')).toMatchObject({ kind: 'unchanged', changes: [] });
+    expect(plan.counts.new_version).toBe(0);
   });
 });

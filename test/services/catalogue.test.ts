@@ -24,10 +24,15 @@ describe.each(DIALECTS)('service catalogue (%s)', (kind) => {
     expect(permit.current!.channels).toContain('terminal');
     expect(permit.current!.promisedLimitDays).toBe(0);
     for (const i of items) expect(i.current!.promisedLimitDays).toBeLessThanOrEqual(i.current!.legalLimitDays);
+    // Every item and category reads in English too (the public pages and the window switch language).
+    expect(permit.current!.nameEn).toBe('Residence permit application');
+    expect(items.filter((i) => !i.current!.nameEn.trim()).map((i) => i.current!.nameZh)).toEqual([]);
+    expect(new Set(items.map((i) => i.current!.nameEn)).size).toBe(101);
+    expect(cat.categories.filter((c) => !c.nameEn.trim())).toEqual([]);
   });
 
   it('an edit is a new version from a date; records keep the version they used', async () => {
-    const admin = await actorOf(ctx, 'admin');
+    const admin = await actorOf(ctx, 'district-admin');
     const item = await itemByName(ctx, '住房租赁合同网签备案');
     const before = await getItem(ctx.handle.db, ctx.clock, item.id);
     const g = { ...guideOf(before.current!), promisedLimitDays: 1, legalLimitDays: 3, effectiveFrom: '2026-06-01' };
@@ -60,7 +65,7 @@ describe.each(DIALECTS)('service catalogue (%s)', (kind) => {
   });
 
   it('the API refuses a bad item naming the field, and non-admins', async () => {
-    const admin = await signInAs(ctx.app, 'admin');
+    const admin = await signInAs(ctx.app, 'district-admin');
     const cats = (await ctx.app.inject({ method: 'GET', url: '/api/services/catalogue', headers: { cookie: admin } })).json();
     const categoryId = cats.categories[0].id;
     const bad = await ctx.app.inject({
@@ -81,5 +86,37 @@ describe.each(DIALECTS)('service catalogue (%s)', (kind) => {
     });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error.details.fields[0].field).toBe('implCode');
+  });
+
+  const guide = { nameZh: '测试', itemType: '公共服务', department: '区民政局', legalLimitDays: 5, promisedLimitDays: 3, visits: 1 as const, channels: ['counter' as const], effectiveFrom: '2026-06-01' };
+
+  it('the catalogue is district-wide: a subdistrict administrator may not add items or publish versions; each change is audited', async () => {
+    const local = await signInAs(ctx.app, 'admin');
+    const district = await signInAs(ctx.app, 'district-admin');
+    const categoryId = (await ctx.app.inject({ method: 'GET', url: '/api/services/catalogue', headers: { cookie: district } })).json().categories[0].id;
+    const post = (cookie: string, url: string, payload: object) => ctx.app.inject({ method: 'POST', url, headers: { cookie }, payload });
+    const refused = await post(local, '/api/services/items', { categoryId, basicCode: 'DW1234', implCode: 'DW1234-01', guide });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toMatchObject({ code: 'forbidden', details: { permission: 'services.catalogue.write', scope: 'district' } });
+    const created = await post(district, '/api/services/items', { categoryId, basicCode: 'DW1234', implCode: 'DW1234-01', guide });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    const later = { baseVersion: 1, guide: { ...guide, promisedLimitDays: 1, effectiveFrom: '2026-07-01' } };
+    expect((await post(local, `/api/services/items/${id}/versions`, later)).statusCode).toBe(403);
+    await expect(publishVersion(ctx.handle.db, ctx.clock, await actorOf(ctx, 'admin'), id, later)).rejects.toMatchObject({ code: 'forbidden' });
+    expect((await post(district, `/api/services/items/${id}/versions`, later)).statusCode).toBe(201);
+    const audit = await ctx.handle.db.selectFrom('audit_log').select(['action', 'actor_username', 'ip']).where('entity_id', '=', id).orderBy('seq').execute();
+    expect(audit.map((a) => [a.action, a.actor_username])).toEqual([['service_item.create', 'district-admin'], ['service_item.publish_version', 'district-admin']]);
+  });
+
+  it('administrators adding the same codes at once: one item is created, the others are told which code is taken', async () => {
+    const district = await signInAs(ctx.app, 'district-admin');
+    const categoryId = (await ctx.app.inject({ method: 'GET', url: '/api/services/catalogue', headers: { cookie: district } })).json().categories[0].id;
+    for (const n of [1, 2]) {
+      const payload = { categoryId, basicCode: `RACE${n}000`, implCode: `RACE${n}000-01`, guide };
+      const out = await Promise.all([0, 1, 2].map(() => ctx.app.inject({ method: 'POST', url: '/api/services/items', headers: { cookie: district }, payload })));
+      expect(out.map((r) => r.statusCode).sort(), out.map((r) => r.body.slice(0, 160)).join(' | ')).toEqual([201, 409, 409]);
+      for (const r of out.filter((x) => x.statusCode === 409)) expect(r.json().error).toMatchObject({ code: 'duplicate', details: { fields: [{ field: 'basicCode' }] } });
+    }
   });
 });

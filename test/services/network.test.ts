@@ -143,4 +143,55 @@ describe.each(DIALECTS)('service network (%s)', (kind) => {
     expect((await lifeCircle(db, admin, { itemId: item.id, distanceM: 1200 })).sites.covered).toBe(3);
     await expect(lifeCircle(db, admin, { itemId: item.id, distanceM: 50 })).rejects.toMatchObject({ details: { fields: [{ field: 'distanceM' }] } });
   });
+  it('the life circle counts a point just inside the radius, wherever it falls against the index cells', async () => {
+    const db = ctx.handle.db;
+    const op = await actorOf(ctx, 'operator');
+    const site = await db.selectFrom('sites').selectAll().where('kind', '=', 'bin_room').where('subdistrict_id', '=', op.subdistrictId!).limit(1).executeTakeFirstOrThrow();
+    const r = 1000;
+    // A lonely site at the very bottom of a cell one radius (at 111,320 m per degree) high, and a
+    // point 999.5 m (haversine) due south of it.
+    const dLat = r / 111_320;
+    const sLat = (Math.floor(30.5 / dLat) + 1e-6) * dLat;
+    const pLat = offsetMetres({ lng: 121, lat: sLat }, r - 0.5, 180).lat;
+    const siteId = newId();
+    await db.insertInto('sites').values({ ...site, id: siteId, name: '半径边缘箱房', lng: 121, lat: sLat, qr_code: `edge-${siteId}` }).execute();
+    const base = await db.selectFrom('service_points').selectAll().where('status', '=', 'built').where('kind', '=', 'terminal').limit(1).executeTakeFirstOrThrow();
+    const item = await db.selectFrom('service_point_items').select('item_id').where('point_id', '=', base.id).limit(1).executeTakeFirstOrThrow();
+    const pid = newId();
+    await db.insertInto('service_points').values({ ...base, id: pid, code: `EDGE-${pid.slice(0, 8)}`, lng: 121, lat: pLat, terminal_token_hash: null }).execute();
+    await db.insertInto('service_point_items').values({ point_id: pid, item_id: item.item_id }).execute();
+    const rep = await lifeCircle(db, op, { itemId: item.item_id, distanceM: r });
+    expect(rep.points.some((p) => p.id === pid)).toBe(true);
+    expect(rep.uncoveredSites.some((s) => s.id === siteId)).toBe(false);
+  });
+  it('a grid whose only zone closes before the target date is not covered by then', async () => {
+    const db = ctx.handle.db;
+    const a = await actorOf(ctx, 'district-admin');
+    const zones = await db.selectFrom('service_points').selectAll().where('kind', '=', 'self_service_zone').where('status', '=', 'built').where('grid_id', 'is not', null).orderBy('code').execute();
+    const z = zones.find((x) => zones.filter((y) => y.grid_id === x.grid_id).length === 1)!;
+    const others = await db.selectFrom('service_points').select('id').where('grid_id', '=', z.grid_id).where('kind', '=', 'self_service_zone').execute();
+    expect(others).toHaveLength(1);
+    const row = async (asOf: string) => (await gridCoverage(db, ctx.clock, a, { asOf, by: '2026-12-31' })).grids.find((g) => g.id === z.grid_id)!;
+    expect(await row('2026-05-26')).toMatchObject({ state: 'built', coveredBy: true });
+    await db.transaction().execute((trx) => setPointStatus(trx, ctx.clock, a, z.id, { version: z.version, status: 'closed', on: '2026-09-30' }));
+    // Built today, gone by the year's end: the plan does not cover it then, whichever day it is asked.
+    expect(await row('2026-05-26')).toMatchObject({ state: 'built', coveredBy: false });
+    expect(await row('2026-12-31')).toMatchObject({ state: 'uncovered', coveredBy: false });
+  });
+
+  it('the same new point or grid code created at once by several administrators: one is created, the others are 409 naming code', async () => {
+    const admin = await signInAs(ctx.app, 'admin');
+    const base = await ctx.handle.db.selectFrom('service_points').selectAll().where('code', '=', 'YW008-CW01').executeTakeFirstOrThrow();
+    const post = (url: string, payload: object) => ctx.app.inject({ method: 'POST', url, headers: { cookie: admin }, payload });
+    const point = (n: number) => ({ subdistrictId: base.subdistrict_id, committeeId: base.committee_id, kind: 'committee_window', code: 'RACE-PT-01', name: `race ${n}`,
+      address: 'x', lng: base.lng, lat: base.lat, staffed: true, status: 'planned' });
+    const grid = (n: number) => ({ subdistrictId: base.subdistrict_id, code: 'RACE-GRID-01', name: `g${n}`, lng: base.lng, lat: base.lat });
+    for (const res of [
+      await Promise.all([1, 2, 3].map((n) => post('/api/services/points', point(n)))),
+      await Promise.all([1, 2, 3].map((n) => post('/api/services/grids', grid(n)))),
+    ]) {
+      expect(res.map((r) => r.statusCode).sort(), res.map((r) => r.body).join('\n')).toEqual([201, 409, 409]);
+      for (const r of res.filter((x) => x.statusCode === 409)) expect(r.json().error).toMatchObject({ code: 'duplicate', details: { fields: [{ field: 'code' }] } });
+    }
+  });
 });

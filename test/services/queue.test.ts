@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/auth/actor.js';
-import { callNext, issueTicket } from '../../src/domain/service-queue/tickets.js';
+import { callNext, issueTicket, issueWalkIn, stepTicket, ticketNumber } from '../../src/domain/service-queue/tickets.js';
+import { createRecord } from '../../src/domain/service-records/records.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { DIALECTS } from '../helpers/db.js';
@@ -171,5 +172,73 @@ describe.each(DIALECTS)('queue tickets (%s)', (kind) => {
     const call = (await ctx.app.inject({ method: 'POST', url: '/api/services/queue/call-next', headers: { cookie }, payload: { pointId: point.id } })).json();
     expect(call.ticket).toMatchObject({ id: checked.ticket.id, source: 'appointment' });
     ctx.clock.set('2026-05-26T02:30:00Z');
+  });
+
+  it('one record closes one ticket: a second ticket finishing with it is refused, even when both finish at once', async () => {
+    await clearQueue();
+    const db = ctx.handle.db;
+    const served = async () => {
+      const t = await db.transaction().execute((trx) => issueWalkIn(trx, ctx.clock, cadre, { pointId: point.id, itemId: itemA }));
+      const c = await db.transaction().execute((trx) => callNext(trx, ctx.clock, cadre, { pointId: point.id }));
+      expect(c?.id).toBe(t.id);
+      await db.transaction().execute((trx) => stepTicket(trx, ctx.clock, cadre, t.id, 'start'));
+      return t;
+    };
+    const newRecord = async () => (await db.transaction().execute((trx) =>
+      createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: itemA, applicant: { name: '吴娟', idNumber: withCheckDigit('31010519900101005') }, materials: [] }))).record.id;
+    const finish = (id: string, recordId: string) => db.transaction().execute((trx) => stepTicket(trx, ctx.clock, cadre, id, 'finish', { recordId }));
+    const naming = async (recordId: string) => (await db.selectFrom('service_tickets').select('id').where('record_id', '=', recordId).execute()).map((r) => r.id);
+    // What two finishes at once leave behind without the record's guard: one ticket names the record,
+    // the record names no ticket yet. The second ticket is refused by the unique index.
+    const [t1, t2] = [await served(), await served()];
+    const rec = await newRecord();
+    await db.updateTable('service_tickets').set({ record_id: rec }).where('id', '=', t1.id).execute();
+    await expect(finish(t2.id, rec)).rejects.toMatchObject({ code: 'conflict', details: { fields: [{ field: 'recordId' }] } });
+    expect(await naming(rec)).toEqual([t1.id]);
+    await db.updateTable('service_tickets').set({ record_id: null }).where('id', '=', t1.id).execute();
+    // One after the other.
+    expect((await finish(t1.id, rec)).recordId).toBe(rec);
+    await expect(finish(t2.id, rec)).rejects.toMatchObject({ details: { fields: [{ field: 'recordId' }] } });
+    expect(await naming(rec)).toEqual([t1.id]);
+    if (kind !== 'postgres') return;
+    // At once (PostgreSQL: the second waits on the record's row, then finds it taken).
+    const [t3, t4] = [await served(), await served()];
+    const rec2 = await newRecord();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let firstIn!: () => void;
+    const entered = new Promise<void>((r) => (firstIn = r));
+    const first = db.transaction().execute(async (trx) => {
+      const out = await stepTicket(trx, ctx.clock, cadre, t3.id, 'finish', { recordId: rec2 });
+      firstIn();
+      await gate;
+      return out;
+    });
+    await entered;
+    const second = finish(t4.id, rec2);
+    await new Promise((r) => setTimeout(r, 200));
+    release();
+    const [a, b] = await Promise.allSettled([first, second]);
+    expect(a.status).toBe('fulfilled');
+    expect(b).toMatchObject({ status: 'rejected', reason: { code: 'conflict' } });
+    expect(await naming(rec2)).toEqual([t3.id]);
+    expect((await db.selectFrom('service_records').select('ticket_id').where('id', '=', rec2).executeTakeFirstOrThrow()).ticket_id).toBe(t3.id);
+  });
+});
+
+describe('ticket numbers', () => {
+  it('a prefix ending in a digit or a dash is set apart, so no two prefixes\' numbers meet', () => {
+    expect(ticketNumber('A', 7)).toBe('A007');
+    expect(ticketNumber('A', 1001)).toBe('A1001');
+    expect(ticketNumber('A1', 1)).toBe('A1-001');
+    expect(ticketNumber('1', 1)).toBe('1-001');
+    expect(ticketNumber('1-', 1)).toBe('1--001');
+    const seen = new Map<string, string>();
+    for (const prefix of ['A', 'A1', 'AB', '1', '1-', '-', '-1', 'A-'])
+      for (let n = 1; n <= 1200; n++) {
+        const number = ticketNumber(prefix, n);
+        expect(seen.get(number) ?? `${prefix}${n}`).toBe(`${prefix}${n}`);
+        seen.set(number, `${prefix}${n}`);
+      }
   });
 });

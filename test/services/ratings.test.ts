@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transitionCase } from '../../src/domain/cases/transition-case.js';
 import { verifyChain } from '../../src/domain/cases/verify-chain.js';
+import { servicesBoard } from '../../src/domain/dashboard/services-board.js';
 import { badRatingKpi } from '../../src/domain/service-ratings/followups.js';
+import { ratingRanking } from '../../src/domain/service-ratings/ranking.js';
+import { putServiceSettings } from '../../src/domain/service-ratings/settings.js';
+import { dueAfterWorkingDays } from '../../src/domain/service-records/due-dates.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { createRecord, stepRecord } from '../../src/domain/service-records/records.js';
 import { newId } from '../../src/domain/shared/ids.js';
@@ -19,8 +23,8 @@ describe.each(DIALECTS)('好差评 closing the loop (%s)', (kind) => {
   }, 60_000);
   afterAll(async () => ctx?.close());
 
-  async function servedRecord(name = '居住证签注') {
-    const cadre = await actorOf(ctx, 'cadre01');
+  async function servedRecord(name = '居住证签注', username = 'cadre01') {
+    const cadre = await actorOf(ctx, username);
     const point = await pointByCode(ctx, 'YW008-CW01');
     const item = await itemByName(ctx, name);
     return ctx.handle.db.transaction().execute(async (trx) => {
@@ -74,11 +78,17 @@ describe.each(DIALECTS)('好差评 closing the loop (%s)', (kind) => {
     expect(resolved.json().case.status).toBe('handled');
     // Not closed yet: the rater cannot judge it yet.
     expect((await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${feedbackToken}/feedback`, payload: { feedback: 'satisfied' } })).statusCode).toBe(409);
+    // The feedback page reads as much on load, without an account.
+    const stateOf = async (token: string) => (await ctx.app.inject({ method: 'GET', url: `/api/public/rate/${token}/feedback` })).json();
+    expect(await stateOf(feedbackToken)).toEqual({ state: 'open', feedback: null });
     // The check is the case desk's, as for any case.
     const handled = await ctx.handle.db.selectFrom('cases').select('version').where('id', '=', caseId).executeTakeFirstOrThrow();
     await ctx.handle.db.transaction().execute((trx) => transitionCase(trx, ctx.clock, operator, caseId, { action: 'check_pass', version: handled.version }));
+    expect(await stateOf(feedbackToken)).toEqual({ state: 'ready', feedback: null });
     const fb = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${feedbackToken}/feedback`, payload: { feedback: 'satisfied' } });
     expect(fb.statusCode).toBe(200);
+    expect(await stateOf(feedbackToken)).toEqual({ state: 'given', feedback: 'satisfied' });
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/public/rate/${'x'.repeat(24)}/feedback` })).statusCode).toBe(404);
     expect((await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${feedbackToken}/feedback`, payload: { feedback: 'unsatisfied' } })).statusCode).toBe(409);
     const f = await ctx.app.inject({ method: 'GET', url: `/api/services/ratings/${ratingId}/followup`, headers: { cookie: await signInAs(ctx.app, 'operator') } });
     expect(f.json()).toMatchObject({ caseStatus: 'closed', resolution: 'rectify', onTime: true, feedback: 'satisfied', named: true });
@@ -110,6 +120,7 @@ describe.each(DIALECTS)('好差评 closing the loop (%s)', (kind) => {
     const fb = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${bad.feedbackToken}/feedback`, payload: { feedback: 'unsatisfied' } });
     expect(fb.statusCode).toBe(409);
     expect(fb.json().error.details.fields[0]).toEqual({ field: 'token', reason: 'voided on appeal' });
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/public/rate/${bad.feedbackToken}/feedback` })).json()).toEqual({ state: 'voided', feedback: null });
     // Voiding changes public figures and the ranking: the decision is in the audit log, with its reason.
     const audit = await ctx.handle.db.selectFrom('audit_log').selectAll().where('action', '=', 'service_rating.appeal_decision').where('entity_id', '=', bad.id).execute();
     expect(audit).toHaveLength(1);
@@ -160,6 +171,118 @@ describe.each(DIALECTS)('好差评 closing the loop (%s)', (kind) => {
     const reopened = await mine();
     expect(reopened.open).toBe(before.open);
     expect(reopened.onTime).toBe(before.onTime);
+    ctx.clock.set('2026-05-26T02:30:00Z');
+  });
+
+  it('a 差评 of a service the desk gave goes to the desk undispatched, still naming who served', async () => {
+    const db = ctx.handle.db;
+    const operator = await actorOf(ctx, 'operator');
+    const window = { from: '2026-05-01T00:00:00Z', to: '2026-08-01T00:00:00Z' };
+    const ranked = async () => (await ratingRanking(db, operator, { month: '2026-05', by: 'staff' })).entries.find((e) => e.id === operator.userId);
+    const [kpi0, staff0] = [await badRatingKpi(db, ctx.clock, operator, window), await ranked()];
+    const { ratingToken } = await servedRecord('居住登记', 'operator');
+    const bad = (await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1, comment: '窗口态度差' } })).json();
+    // Operators never handle cases: the case waits on the desk (reported, nobody named), the operators are told.
+    const c = await db.selectFrom('cases').selectAll().where('id', '=', bad.caseId).executeTakeFirstOrThrow();
+    expect(c).toMatchObject({ status: 'reported', assigned_user_id: null, handle_due_at: null });
+    const told = await db.selectFrom('inbox_items as i').innerJoin('notifications as n', 'n.id', 'i.notification_id').select('i.user_id').where('n.case_id', '=', bad.caseId).execute();
+    expect(told.map((t) => t.user_id)).toContain(operator.userId);
+    // The rating names who served (谁办理谁负责): the staff ranking counts it, the KPI holds it at the rating's deadline.
+    expect((await db.selectFrom('service_ratings').select('staff_id').where('id', '=', bad.id).executeTakeFirstOrThrow()).staff_id).toBe(operator.userId);
+    expect((await ranked())!.bad).toBe((staff0?.bad ?? 0) + 1);
+    expect((await badRatingKpi(db, ctx.clock, operator, window)).open).toBe(kpi0.open + 1);
+    // The desk files and dispatches it to someone who handles cases, who can then handle it.
+    const cadre = await actorOf(ctx, 'cadre01');
+    await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, operator, bad.caseId, { action: 'file', version: c.version }));
+    await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, operator, bad.caseId, { action: 'dispatch', version: c.version + 1, userId: cadre.userId }));
+    const cookie = await signInAs(ctx.app, 'cadre01');
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${bad.id}/callback`, headers: { cookie }, payload: { note: '已回访' } })).statusCode).toBe(200);
+    const res = await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${bad.id}/resolve`, headers: { cookie }, payload: { version: c.version + 2, resolution: 'explain', note: '已说明', photoIds: [await photo(cadre)] } });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('a 差评 case on hold is not late: the services board and the KPI stop its clock like the case desk', async () => {
+    const db = ctx.handle.db;
+    const { ratingToken } = await servedRecord('居住登记');
+    const bad = (await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 2, comment: '材料反复退回' } })).json();
+    const [cadre, operator] = [await actorOf(ctx, 'cadre01'), await actorOf(ctx, 'operator')];
+    const version = async () => (await db.selectFrom('cases').select('version').where('id', '=', bad.caseId).executeTakeFirstOrThrow()).version;
+    const window = { from: '2026-05-01T00:00:00Z', to: '2026-08-01T00:00:00Z' };
+    const look = async () => [(await servicesBoard(db, ctx.clock, operator, {})).totals!.badRatings, await badRatingKpi(db, ctx.clock, operator, window)] as const;
+    const step = async (who: Actor, t: Omit<Parameters<typeof transitionCase>[4], 'version'>) => {
+      const v = await version();
+      await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, who, bad.caseId, { ...t, version: v } as Parameters<typeof transitionCase>[4]));
+    };
+    await step(cadre, { action: 'request_hold', reason: '等待后台系统升级' });
+    await step(operator, { action: 'approve_hold' });
+    ctx.clock.set('2026-06-20T02:30:00Z'); // long past the case's deadline, still on hold
+    const [held, heldKpi] = await look();
+    // Released, it resumes with the working time it had left: not late. Counted the same either way.
+    await step(operator, { action: 'release_hold' });
+    const [released, releasedKpi] = await look();
+    expect(held).toEqual(released);
+    expect(heldKpi).toEqual(releasedKpi);
+    ctx.clock.set('2026-05-26T02:30:00Z');
+  });
+
+  it('a 差评 case keeps the subdistrict\'s 差评 limit when re-dispatched or sent back by a failed check', async () => {
+    const db = ctx.handle.db;
+    const [admin, operator] = [await actorOf(ctx, 'admin'), await actorOf(ctx, 'operator')];
+    await db.transaction().execute((trx) => putServiceSettings(trx, ctx.clock, admin, admin.subdistrictId!, { badRatingDays: 15 }));
+    try {
+      const { ratingToken } = await servedRecord('居住证签注');
+      const bad = (await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1 } })).json();
+      const row = () => db.selectFrom('cases').select(['version', 'handle_due_at', 'stage_due_at']).where('id', '=', bad.caseId).executeTakeFirstOrThrow();
+      const fifteenDays = async () => (await dueAfterWorkingDays(db, ctx.clock.now(), 15, admin.subdistrictId!)).toISOString();
+      expect((await row()).handle_due_at).toBe(await fifteenDays());
+      // 改派 a day later: 15 working days from then, not the category's 40 working hours.
+      ctx.clock.advance(86_400_000);
+      const other = await actorOf(ctx, 'handler1');
+      let v = (await row()).version;
+      await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, operator, bad.caseId, { action: 'redispatch', version: v, userId: other.userId, reason: '改派' }));
+      expect(await row()).toMatchObject({ handle_due_at: await fifteenDays(), stage_due_at: await fifteenDays() });
+      // Handled, the check fails: back with a fresh 15 working days.
+      const p = await photo(other);
+      v = (await row()).version;
+      await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, other, bad.caseId, { action: 'handle', version: v, note: '已整改', photoIds: [p] }));
+      ctx.clock.advance(86_400_000);
+      v = (await row()).version;
+      await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, operator, bad.caseId, { action: 'check_fail', version: v, note: '整改不到位' }));
+      expect(await row()).toMatchObject({ handle_due_at: await fifteenDays(), stage_due_at: await fifteenDays() });
+    } finally {
+      await db.transaction().execute((trx) => putServiceSettings(trx, ctx.clock, admin, admin.subdistrictId!, { badRatingDays: 5 }));
+      ctx.clock.set('2026-05-26T02:30:00Z');
+    }
+  });
+
+  it('a reopened 差评 case is open again on the board, in the KPI and the ranking, until handled again', async () => {
+    const db = ctx.handle.db;
+    const [cadre, operator] = [await actorOf(ctx, 'cadre01'), await actorOf(ctx, 'operator')];
+    const window = { from: '2026-05-01T00:00:00Z', to: '2026-08-01T00:00:00Z' };
+    const point = await pointByCode(ctx, 'YW008-CW01');
+    const look = async () => ({
+      board: (await servicesBoard(db, ctx.clock, operator, {})).totals!.badRatings.open,
+      kpi: await badRatingKpi(db, ctx.clock, operator, window),
+      badOpen: (await ratingRanking(db, operator, { month: '2026-05', by: 'point' })).entries.find((e) => e.id === point.id)?.badOpen ?? 0,
+    });
+    const before = await look();
+    const { ratingToken } = await servedRecord('居住证签注');
+    const bad = (await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1 } })).json();
+    const cookie = await signInAs(ctx.app, 'cadre01');
+    await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${bad.id}/callback`, headers: { cookie }, payload: { note: '已回访' } });
+    const v = async () => (await db.selectFrom('cases').select('version').where('id', '=', bad.caseId).executeTakeFirstOrThrow()).version;
+    const res = await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${bad.id}/resolve`, headers: { cookie }, payload: { version: await v(), resolution: 'rectify', note: '已整改', photoIds: [await photo(cadre)] } });
+    expect(res.statusCode).toBe(200);
+    const v1 = await v();
+    await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, operator, bad.caseId, { action: 'check_pass', version: v1 }));
+    const closed = await look();
+    expect(closed).toMatchObject({ board: before.board, badOpen: before.badOpen, kpi: { open: before.kpi.open, onTime: before.kpi.onTime + 1 } });
+    ctx.clock.advance(86_400_000);
+    const v2 = await v();
+    await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, operator, bad.caseId, { action: 'reopen', version: v2, reason: '评价人反映整改未落实' }));
+    const reopened = await look();
+    expect(reopened).toMatchObject({ board: before.board + 1, badOpen: before.badOpen + 1, kpi: { open: before.kpi.open + 1, onTime: before.kpi.onTime } });
+    expect((await db.selectFrom('cases').select('handled_on_time').where('id', '=', bad.caseId).executeTakeFirstOrThrow()).handled_on_time).toBeNull();
     ctx.clock.set('2026-05-26T02:30:00Z');
   });
 

@@ -4,7 +4,7 @@ import { addDays, shanghaiDate } from '../../src/domain/calendar/office-hours.js
 import { isWorkingDay, loadOverrides } from '../../src/domain/calendar/working-days.js';
 import { putOverride } from '../../src/domain/calendar/overrides.js';
 import { dueAfterWorkingDays } from '../../src/domain/service-records/due-dates.js';
-import { isResidentIdNumber, maskIdNumber, withCheckDigit } from '../../src/domain/service-records/masking.js';
+import { isResidentIdNumber, maskIdNumber, maskPhone, withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { issueTicket } from '../../src/domain/service-queue/tickets.js';
 import { createRecord, stepRecord } from '../../src/domain/service-records/records.js';
 import { newId } from '../../src/domain/shared/ids.js';
@@ -15,8 +15,9 @@ import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js'
 const ID = withCheckDigit('31010519850312002');
 
 describe('ID masking', () => {
-  it('shows the first 3 and last 4 characters only', () => {
-    fc.assert(fc.property(fc.stringMatching(/^[0-9X]{8,30}$/), (id) => {
+  const visible = (m: string) => [...m].filter((c) => c !== '*').length;
+  it('a mainland ID number shows its first 3 and last 4 characters only', () => {
+    fc.assert(fc.property(fc.stringMatching(/^[0-9X]{15,30}$/), (id) => {
       const m = maskIdNumber(id)!;
       expect(m).toHaveLength(id.length);
       expect(m.slice(0, 3)).toBe(id.slice(0, 3));
@@ -24,6 +25,27 @@ describe('ID masking', () => {
       expect(m.slice(3, -4)).toMatch(/^\*+$/);
     }));
     expect(isResidentIdNumber(ID)).toBe(true);
+  });
+
+  it('a shorter document number (passport, permit) never shows half of itself', () => {
+    fc.assert(fc.property(fc.stringMatching(/^[0-9A-Z]{1,14}$/), (id) => {
+      const m = maskIdNumber(id)!;
+      expect(m).toHaveLength(id.length);
+      expect(visible(m)).toBeLessThan(id.length / 2);
+      for (let i = 0; i < m.length; i++) if (m[i] !== '*') expect(m[i]).toBe(id[i]);
+    }));
+    expect(maskIdNumber('E12345678')).toBe('E******78');
+  });
+
+  it('a phone number: a mobile shows 3 + 4, a shorter number its last 4 at most, never more than half', () => {
+    fc.assert(fc.property(fc.stringMatching(/^[0-9]{1,20}$/), (phone) => {
+      const m = maskPhone(phone)!;
+      expect(m).toHaveLength(phone.length);
+      if (phone.length >= 11) expect(visible(m)).toBe(7);
+      else expect(visible(m)).toBeLessThanOrEqual(phone.length / 2);
+    }));
+    expect(maskPhone('13812345678')).toBe('138****5678');
+    expect(maskPhone('62345678')).toBe('****5678');
   });
 });
 
@@ -241,5 +263,172 @@ describe.each(DIALECTS)('service records (%s)', (kind) => {
     expect(byB).not.toContain(ra.record.id);
     expect(await list(`itemId=${b.id}&status=completed`)).not.toContain(rb.record.id);
     expect(await list(`itemId=${b.id}&overdue=true`)).not.toContain(rb.record.id);
+    // from/to are instants: given in Shanghai time (+08:00) they mean the same as in UTC.
+    const around = (from: string, to: string) => list(`itemId=${b.id}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+    expect(rb.record.acceptedAt).toBe('2026-05-26T02:30:00.000Z');
+    expect(await around('2026-05-26T10:00:00+08:00', '2026-05-26T11:00:00+08:00')).toContain(rb.record.id);
+    expect(await around('2026-05-26T02:00:00Z', '2026-05-26T03:00:00Z')).toContain(rb.record.id);
+    expect(await around('2026-05-26T10:31:00+08:00', '2026-05-26T11:00:00+08:00')).not.toContain(rb.record.id);
+  });
+
+  it('handling-unit staff read only the records of the points whose staff lists them (a property or sanitation company sees none)', async () => {
+    const db = ctx.handle.db;
+    const cadre = await actorOf(ctx, 'cadre01');
+    const point = await pointByCode(ctx, 'YW008-CW01');
+    const centre = await pointByCode(ctx, 'YW008-CTR');
+    const item = await itemByName(ctx, '居住证签注');
+    const create = (actor: Awaited<ReturnType<typeof actorOf>>, pointId: string) =>
+      db.transaction().execute((trx) => createRecord(trx, ctx.clock, actor, { pointId, itemId: item.id, applicant: { name: '赵敏', idNumber: ID, phone: '13912345678' }, materials: allReceived(item.materials) }));
+    const atWindow = await create(cadre, point.id);
+    const atCentre = await create(await actorOf(ctx, 'window1'), centre.id);
+    const seen = async (username: string) => {
+      const cookie = await signInAs(ctx.app, username);
+      const list = await ctx.app.inject({ method: 'GET', url: '/api/services/records?limit=500', headers: { cookie } });
+      expect(list.statusCode).toBe(200);
+      const ids = list.json().items.map((r: { id: string; pointId: string }) => r.id) as string[];
+      const one = async (id: string) => (await ctx.app.inject({ method: 'GET', url: `/api/services/records/${id}`, headers: { cookie } })).statusCode;
+      ctx.clock.set(new Date(Date.parse(atCentre.record.dueAt) + 60_000));
+      const overdue = await ctx.app.inject({ method: 'GET', url: '/api/services/records/overdue?limit=500', headers: { cookie } });
+      ctx.clock.set('2026-05-26T02:30:00Z');
+      const late = overdue.json().items.map((r: { id: string }) => r.id) as string[];
+      return { window: [ids.includes(atWindow.record.id), late.includes(atWindow.record.id), await one(atWindow.record.id)], centre: [ids.includes(atCentre.record.id), late.includes(atCentre.record.id), await one(atCentre.record.id)], all: ids };
+    };
+    for (const company of ['handler1', 'sanitation']) {
+      const s = await seen(company);
+      expect(s, company).toMatchObject({ window: [false, false, 404], centre: [false, false, 404], all: [] });
+    }
+    // The centre's clerk (a handler on the centre's staff) reads the centre's records, not the committee window's.
+    expect(await seen('window1')).toMatchObject({ window: [false, false, 404], centre: [true, true, 200] });
+    expect(await seen('operator')).toMatchObject({ window: [true, true, 200], centre: [true, true, 200] });
+  });
+
+  it('one ticket, one record: a second record naming it (even at the same moment) is refused naming ticketId; a skipped ticket or another item\'s too', async () => {
+    const db = ctx.handle.db;
+    const cadre = await actorOf(ctx, 'cadre01');
+    const point = await pointByCode(ctx, 'YW008-CW01');
+    const item = await itemByName(ctx, '居住证签注');
+    const other = await itemByName(ctx, '临时救助申请');
+    const input = (ticketId: string, itemId = item.id, materials = item.materials) =>
+      ({ pointId: point.id, itemId, applicant: { name: '赵敏', idNumber: ID, phone: null }, materials: allReceived(materials), ticketId });
+    const ticket = await db.transaction().execute((trx) => issueTicket(trx, ctx.clock.now(), point, item.id, { userId: cadre.userId }));
+    // The first window has written its record and not yet committed when the second checks the ticket.
+    let reached!: () => void;
+    const written = new Promise<void>((resolve) => (reached = resolve));
+    const first = db.transaction().execute(async (trx) => {
+      const out = await createRecord(trx, ctx.clock, cadre, input(ticket.id));
+      reached();
+      await new Promise((r) => setTimeout(r, 300));
+      return out;
+    });
+    await written;
+    const second = db.transaction().execute((trx) => createRecord(trx, ctx.clock, cadre, input(ticket.id))).then(() => 'created', (e: { code?: string; details?: unknown }) => e);
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.record.ticketId).toBe(ticket.id);
+    expect(b).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'ticketId', reason: 'the ticket already has its record' }] } });
+    expect(await db.selectFrom('service_records').select('id').where('ticket_id', '=', ticket.id).execute()).toHaveLength(1);
+    // A ticket for another item, or one whose holder did not come (skipped), is not this record's.
+    const another = await db.transaction().execute((trx) => issueTicket(trx, ctx.clock.now(), point, item.id, { userId: cadre.userId }));
+    await expect(db.transaction().execute((trx) => createRecord(trx, ctx.clock, cadre, input(another.id, other.id, other.materials))))
+      .rejects.toMatchObject({ details: { fields: [{ field: 'ticketId', reason: 'the ticket is for another item' }] } });
+    await db.updateTable('service_tickets').set({ status: 'skipped', skipped_at: ctx.clock.now().toISOString() }).where('id', '=', another.id).execute();
+    await expect(db.transaction().execute((trx) => createRecord(trx, ctx.clock, cadre, input(another.id))))
+      .rejects.toMatchObject({ details: { fields: [{ field: 'ticketId', reason: 'the ticket was skipped' }] } });
+  });
+
+  it('a calendar change that moves a record\'s due time gives it a new version and leaves before, after and the reason in the change\'s audit entry', async () => {
+    const db = ctx.handle.db;
+    const admin = await actorOf(ctx, 'admin');
+    const cadre = await actorOf(ctx, 'cadre01');
+    const item = await db.selectFrom('service_item_versions').select(['item_id as id', 'materials']).where('promised_limit_days', '=', 3).where('version', '=', 1).executeTakeFirstOrThrow();
+    const point = await pointByCode(ctx, 'YW008-CW01');
+    ctx.clock.set('2026-09-08T02:00:00Z'); // Tuesday 10:00 in Shanghai
+    const out = await db.transaction().execute((trx) => createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: item.id, applicant: { name: '王芳', idNumber: ID, phone: null }, materials: allReceived(item.materials) }));
+    expect(out.record).toMatchObject({ dueAt: '2026-09-11T09:30:00.000Z', version: 1 });
+    const put = await ctx.app.inject({
+      method: 'PUT', url: '/api/calendar/overrides', headers: { cookie: await signInAs(ctx.app, 'admin') },
+      payload: { date: '2026-09-09', kind: 'holiday', note: '台风停工', subdistrictId: admin.subdistrictId },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const moved = { recordId: out.record.id, number: out.record.number, before: '2026-09-11T09:30:00.000Z', after: '2026-09-14T09:30:00.000Z' };
+    expect(put.json().retimed.recordChanges).toContainEqual(moved);
+    const row = await db.selectFrom('service_records').select(['due_at', 'version']).where('id', '=', out.record.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ version: 2 });
+    expect(new Date(row.due_at).toISOString()).toBe(moved.after);
+    // A window step that read the old due time is stale.
+    await expect(db.transaction().execute((trx) => stepRecord(trx, ctx.clock, cadre, out.record.id, { version: 1, action: 'complete', delivery: 'on_site' }))).rejects.toMatchObject({ code: 'stale_version' });
+    const entry = await db.selectFrom('audit_log').selectAll().where('action', '=', 'calendar.put').where('entity_id', '=', '2026-09-09').executeTakeFirstOrThrow();
+    const after = JSON.parse(entry.after_json!);
+    expect(after).toMatchObject({ kind: 'holiday', note: '台风停工', serviceRecordsRetimed: expect.arrayContaining([moved]) });
+    ctx.clock.set('2026-05-26T02:30:00Z');
+  });
+
+  it('a closure longer than the first window of overrides read still pushes the due date past it', async () => {
+    const db = ctx.handle.db;
+    const hq = (await actorOf(ctx, 'operator')).subdistrictId!;
+    const at = new Date().toISOString();
+    const ids: string[] = [];
+    let d = '2026-11-02';
+    for (let i = 0; i < 60; i++, d = addDays(d, 1)) {
+      const id = newId();
+      ids.push(id);
+      await db.insertInto('calendar_overrides').values({ id, subdistrict_id: hq, date: d, kind: 'holiday', note: '闭馆', created_by: null, created_at: at, updated_at: at }).execute();
+    }
+    try {
+      // 3 working days after Friday 30 October: the closure runs 2 November – 31 December.
+      const due = await dueAfterWorkingDays(db, new Date('2026-10-30T02:00:00Z'), 3, hq);
+      expect(shanghaiDate(due) > '2026-12-31').toBe(true);
+      expect(isWorkingDay(shanghaiDate(due), await loadOverrides(db, '2026-10-30', '2027-03-01', hq))).toBe(true);
+    } finally {
+      await db.deleteFrom('calendar_overrides').where('id', 'in', ids).execute();
+    }
+  });
+
+  it('a 收受分离 record is decided at the window only once the back office has returned the file', async () => {
+    const db = ctx.handle.db;
+    const cadre = await actorOf(ctx, 'cadre01');
+    const point = await pointByCode(ctx, 'YW008-CW01');
+    const sep = await db.selectFrom('service_item_versions as v').innerJoin('service_point_items as pi', 'pi.item_id', 'v.item_id')
+      .select(['v.item_id', 'v.materials']).where('v.mode', '=', 'separated').where('pi.point_id', '=', point.id).executeTakeFirstOrThrow();
+    const r = await db.transaction().execute((trx) => createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: sep.item_id, applicant: { name: '赵敏', idNumber: ID, phone: null }, materials: allReceived(sep.materials) }));
+    const step = (version: number, action: 'hand_off' | 'return' | 'not_accept' | 'send_back', reason?: string) =>
+      db.transaction().execute((trx) => stepRecord(trx, ctx.clock, cadre, r.record.id, { version, action, reason }));
+    const handed = await step(1, 'hand_off');
+    for (const action of ['not_accept', 'send_back'] as const) {
+      await expect(step(handed.version, action, '材料不全')).rejects.toMatchObject({ code: 'transition_not_allowed', details: { action, status: 'handed_off' } });
+    }
+    const back = await step(handed.version, 'return');
+    expect(await step(back.version, 'send_back', '材料不全')).toMatchObject({ status: 'sent_back', returnedAt: back.returnedAt });
+  });
+
+  it('a result sent by post is marked delivered once, when it arrives', async () => {
+    const db = ctx.handle.db;
+    const cadre = await signInAs(ctx.app, 'cadre01');
+    const cadreActor = await actorOf(ctx, 'cadre01');
+    const point = await pointByCode(ctx, 'YW008-CW01');
+    const direct = await db.selectFrom('service_item_versions as v').innerJoin('service_point_items as pi', 'pi.item_id', 'v.item_id')
+      .select(['v.item_id', 'v.materials']).where('v.mode', '=', 'direct').where('pi.point_id', '=', point.id).executeTakeFirstOrThrow();
+    const make = () => db.transaction().execute((trx) => createRecord(trx, ctx.clock, cadreActor, { pointId: point.id, itemId: direct.item_id, applicant: { name: '赵敏', idNumber: ID, phone: null }, materials: allReceived(direct.materials) }));
+    let cookie = cadre;
+    const step = (id: string, payload: object) => ctx.app.inject({ method: 'POST', url: `/api/services/records/${id}/steps`, headers: { cookie }, payload });
+    const posted = await make();
+    const early = await step(posted.record.id, { version: 1, action: 'deliver' });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error.code).toBe('transition_not_allowed');
+    const done = (await step(posted.record.id, { version: 1, action: 'complete', delivery: 'post' })).json();
+    expect(done).toMatchObject({ status: 'completed', delivery: 'post', deliveredAt: null });
+    ctx.clock.set('2026-05-28T03:00:00Z');
+    cookie = await signInAs(ctx.app, 'cadre01');
+    const delivered = await step(posted.record.id, { version: done.version, action: 'deliver' });
+    expect(delivered.statusCode, delivered.body).toBe(200);
+    expect(delivered.json()).toMatchObject({ status: 'completed', deliveredAt: '2026-05-28T03:00:00.000Z', decidedAt: done.decidedAt, version: done.version + 1 });
+    const again = await step(posted.record.id, { version: done.version + 1, action: 'deliver' });
+    expect(again.statusCode).toBe(409);
+    ctx.clock.set('2026-05-26T02:30:00Z');
+    cookie = await signInAs(ctx.app, 'cadre01');
+    // A result handed over at the window was delivered then.
+    const onSite = await make();
+    const handed = (await step(onSite.record.id, { version: 1, action: 'complete', delivery: 'on_site' })).json();
+    expect((await step(onSite.record.id, { version: handed.version, action: 'deliver' })).statusCode).toBe(409);
   });
 });
+

@@ -10,6 +10,7 @@ import { actorOf, pointByCode, servicesContext } from './helpers.js';
 
 const SILENCE_MS = 15 * 60_000;
 const MINUTE = 60_000;
+const RECOVERY_MS = 30 * MINUTE;
 
 describe.each(DIALECTS)('self-service terminals as sites (%s)', (kind) => {
   let ctx: TestContext;
@@ -29,9 +30,9 @@ describe.each(DIALECTS)('self-service terminals as sites (%s)', (kind) => {
     const a = await actorOf(ctx, 'district-admin');
     return { point: p, ...(await db().transaction().execute((trx) => issueTerminalToken(trx, ctx.clock, a, p.id))) };
   }
-  /** The maintenance cases ever opened for a terminal, oldest first. */
+  /** The maintenance cases ever opened for a terminal, oldest first, each with its latest outage. */
   async function casesOf(pointId: string) {
-    return db()
+    const rows = await db()
       .selectFrom('service_terminal_outages as o')
       .innerJoin('cases as c', 'c.id', 'o.case_id')
       .innerJoin('case_categories as k', 'k.id', 'c.category_id')
@@ -40,6 +41,7 @@ describe.each(DIALECTS)('self-service terminals as sites (%s)', (kind) => {
       .orderBy('o.started_at')
       .orderBy('c.number')
       .execute();
+    return [...new Map(rows.map((r) => [r.id, r])).values()];
   }
   const openCases = async (pointId: string) => (await casesOf(pointId)).filter((c) => OPEN_STATUSES.includes(c.status));
   const stateOf = async (pointId: string) => (await db().selectFrom('service_terminals').select('state').where('point_id', '=', pointId).executeTakeFirstOrThrow()).state;
@@ -53,6 +55,11 @@ describe.each(DIALECTS)('self-service terminals as sites (%s)', (kind) => {
     const wrongKind = await ctx.app.inject({ method: 'POST', url: `/api/services/points/${window.id}/terminal-token`, headers: { cookie: admin } });
     expect(wrongKind.statusCode).toBe(400);
     expect(wrongKind.json().error.details.fields[0]).toMatchObject({ field: 'kind' });
+    // A planned zone has no device yet: no token (nothing would list or check it).
+    const planned = await db().selectFrom('service_points').select('id').where('kind', '=', 'self_service_zone').where('status', '=', 'planned').orderBy('code').executeTakeFirstOrThrow();
+    const notBuilt = await ctx.app.inject({ method: 'POST', url: `/api/services/points/${planned.id}/terminal-token`, headers: { cookie: await signInAs(ctx.app, 'district-admin') } });
+    expect(notBuilt.statusCode).toBe(400);
+    expect(notBuilt.json().error.details.fields[0]).toMatchObject({ field: 'status', reason: 'the point is not built yet' });
     const res = await ctx.app.inject({ method: 'POST', url: `/api/services/points/${p.id}/terminal-token`, headers: { cookie: admin } });
     expect(res.statusCode).toBe(201);
     const { token } = res.json();
@@ -102,13 +109,16 @@ describe.each(DIALECTS)('self-service terminals as sites (%s)', (kind) => {
     // The desk was told.
     const note = await db().selectFrom('notifications').select('kind').where('case_id', '=', cases[0]!.id).execute();
     expect(note.map((n) => n.kind)).toEqual(['service_terminal_fault']);
-    // Back: the case is closed, saying why.
+    // Back: up at once, and once it has stayed up for the recovery time the case is closed, saying why.
     ctx.clock.advance(30 * MINUTE);
+    const backAt = ctx.clock.now().toISOString();
     const back = await beat(t.token);
-    expect(back).toMatchObject({ recovered: true, closedCaseId: cases[0]!.id });
+    expect(back).toMatchObject({ recovered: true, closedCaseId: null });
+    expect(await openCases(t.point.id)).toHaveLength(1);
+    ctx.clock.advance(RECOVERY_MS);
+    expect(await beat(t.token)).toMatchObject({ recovered: false, closedCaseId: cases[0]!.id });
     const after = await casesOf(t.point.id);
-    expect(after[0]).toMatchObject({ status: 'closed' });
-    expect(after[0]!.ended_at).not.toBeNull();
+    expect(after[0]).toMatchObject({ status: 'closed', ended_at: backAt });
     const events = await db().selectFrom('case_events').select(['action', 'to_status', 'note', 'actor_role']).where('case_id', '=', cases[0]!.id).orderBy('seq').execute();
     expect(events.at(-1)).toMatchObject({ action: 'terminal_recovered', to_status: 'closed', actor_role: 'system' });
     expect(events.at(-1)!.note).toContain('恢复正常');
@@ -131,12 +141,45 @@ describe.each(DIALECTS)('self-service terminals as sites (%s)', (kind) => {
     const c = await db().selectFrom('cases').select('description').where('id', '=', first.caseId!).executeTakeFirstOrThrow();
     expect(c.description).toContain('E-PRINTER');
     await beat(t.token);
+    ctx.clock.advance(RECOVERY_MS);
+    await beat(t.token);
     expect(await openCases(t.point.id)).toHaveLength(0);
     // The next outage is a new case.
     await fault(t.token);
     expect(await casesOf(t.point.id)).toHaveLength(2);
     expect(await openCases(t.point.id)).toHaveLength(1);
     await beat(t.token);
+  });
+
+  it('a flapping terminal keeps one outage and one case until it has stayed up for the recovery time', async () => {
+    const t = await issue('YW010-T2');
+    await beat(t.token);
+    ctx.clock.advance(RECOVERY_MS);
+    await beat(t.token);
+    const before = (await casesOf(t.point.id)).length;
+    const told = () => db().selectFrom('notifications').select('id').where('kind', '=', 'service_terminal_fault').execute();
+    const toldBefore = (await told()).length;
+    // A fault and a heartbeat every 30 s for 10 minutes, then silent past the threshold while recovering.
+    for (let i = 0; i < 10; i++) {
+      expect(await fault(t.token, 'E-NET', '网络抖动')).toMatchObject({ state: 'down' });
+      ctx.clock.advance(MINUTE / 2);
+      expect(await beat(t.token)).toMatchObject({ state: 'up', closedCaseId: null });
+      ctx.clock.advance(MINUTE / 2);
+    }
+    ctx.clock.advance(SILENCE_MS + MINUTE);
+    await check();
+    expect(await stateOf(t.point.id)).toBe('down');
+    const cases = (await casesOf(t.point.id)).slice(before);
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ status: 'reported', ended_at: null });
+    expect((await told()).length).toBe(toldBefore + 1);
+    // Back for good: up at once, closed once up for the recovery time (not before).
+    await beat(t.token);
+    ctx.clock.advance(RECOVERY_MS - MINUTE);
+    expect(await beat(t.token)).toMatchObject({ closedCaseId: null });
+    ctx.clock.advance(MINUTE);
+    expect(await beat(t.token)).toMatchObject({ closedCaseId: cases[0]!.id });
+    expect(await openCases(t.point.id)).toHaveLength(0);
   });
 
   it('status is readable in scope: the subdistrict sees its terminals up or down, another subdistrict does not', async () => {
@@ -204,7 +247,7 @@ describe.each(DIALECTS)('self-service terminals as sites (%s)', (kind) => {
     await beat(b.token);
   });
 
-  it('property: over random heartbeats, faults, silences and checks a terminal has at most one open case, open exactly when it is down', async () => {
+  it('property: over random heartbeats, faults, silences and checks a terminal has at most one open case, open exactly when it is down or not yet up for the recovery time', async () => {
     const t = await issue('YW010-T2');
     const Step = fc.oneof(
       fc.constant({ kind: 'beat' as const }),
@@ -215,26 +258,37 @@ describe.each(DIALECTS)('self-service terminals as sites (%s)', (kind) => {
     await fc.assert(
       fc.asyncProperty(fc.array(Step, { minLength: 1, maxLength: 14 }), async (steps) => {
         await beat(t.token);
+        ctx.clock.advance(RECOVERY_MS);
+        await beat(t.token);
         let down = false;
+        // Up again after an outage since then, its case open until it has stayed up RECOVERY_MS.
+        let upSince: number | null = null;
         let lastSeen = ctx.clock.now().getTime();
         for (const s of steps) {
+          const now = ctx.clock.now().getTime();
           if (s.kind === 'beat') {
             await beat(t.token);
+            if (down) upSince = now;
+            else if (upSince !== null && now - upSince >= RECOVERY_MS) upSince = null;
             down = false;
-            lastSeen = ctx.clock.now().getTime();
+            lastSeen = now;
           } else if (s.kind === 'fault') {
             await fault(t.token);
             down = true;
-            lastSeen = ctx.clock.now().getTime();
+            upSince = null;
+            lastSeen = now;
           } else if (s.kind === 'wait') {
             ctx.clock.advance(s.minutes * MINUTE);
           } else {
             await check();
-            if (ctx.clock.now().getTime() - lastSeen > SILENCE_MS) down = true;
+            if (now - lastSeen > SILENCE_MS) {
+              down = true;
+              upSince = null;
+            }
           }
           const open = await openCases(t.point.id);
           expect(open.length).toBeLessThanOrEqual(1);
-          expect(open.length === 1).toBe(down);
+          expect(open.length === 1).toBe(down || upSince !== null);
           expect(await stateOf(t.point.id)).toBe(down ? 'down' : 'up');
         }
       }),

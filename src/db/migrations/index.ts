@@ -9,6 +9,10 @@ import * as m20261207T0110 from './2026-12-07T0110-user-lookup-indexes.js';
 import * as m20261207T0200 from './2026-12-07T0200-endings-outside-the-desk.js';
 import * as m20261207T0210 from './2026-12-07T0210-rework-counts-cases.js';
 import * as m20261207T0220 from './2026-12-07T0220-ticket-recall.js';
+import * as m20261208T0100 from './2026-12-08T0100-record-ticket-unique.js';
+import * as m20261208T0200 from './2026-12-08T0200-ticket-record-unique.js';
+import * as m20261208T0210 from './2026-12-08T0210-appointment-cancel-reason.js';
+import * as m20261208T0400 from './2026-12-08T0400-case-photo-uses.js';
 import * as m1000 from './2026-11-26T1000-case-catalogue.js';
 import * as m1010 from './2026-11-26T1010-cases.js';
 import * as m1020 from './2026-11-26T1020-case-desk-indexes.js';
@@ -103,4 +107,8 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T0200-endings-outside-the-desk': m20261207T0200,
   '2026-12-07T0210-rework-counts-cases': m20261207T0210,
   '2026-12-07T0220-ticket-recall': m20261207T0220,
+  '2026-12-08T0100-record-ticket-unique': m20261208T0100,
+  '2026-12-08T0200-ticket-record-unique': m20261208T0200,
+  '2026-12-08T0210-appointment-cancel-reason': m20261208T0210,
+  '2026-12-08T0400-case-photo-uses': m20261208T0400,
 };

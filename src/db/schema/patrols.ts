@@ -182,7 +182,7 @@ export interface EvidencePhotoUseTable {
   subdistrict_id: string;
   photo_id: string;
   sha256: string;
-  record_kind: 'checkin' | 'inspection';
+  record_kind: 'checkin' | 'inspection' | 'case';
   record_id: string;
   used_at: string;
 }

@@ -2,6 +2,9 @@
 
 export const APPOINTMENT_STATUSES = ['booked', 'checked_in', 'cancelled', 'no_show'] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+/** Why the office cancelled a booking: a holiday entered on its day, its point closed, its session removed, its item no longer offered there. */
+export const APPOINTMENT_CANCEL_REASONS = ['holiday', 'point_closed', 'session_removed', 'item_withdrawn'] as const;
+export type AppointmentCancelReason = (typeof APPOINTMENT_CANCEL_REASONS)[number];
 export const TICKET_STATUSES = ['waiting', 'called', 'serving', 'done', 'skipped'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const TICKET_SOURCES = ['walk_in', 'appointment'] as const;
@@ -40,6 +43,8 @@ export interface ServiceAppointmentTable {
   checked_in_by: string | null;
   no_show_at: string | null;
   ticket_id: string | null;
+  /** Why the office cancelled the booking; null: the citizen cancelled it (or it is not cancelled). */
+  cancel_reason?: AppointmentCancelReason | null;
 }
 
 export interface ServiceTicketCounterTable {

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/index.js';
 import type { Clock } from '../shared/clock.js';
-import { invalidField } from '../shared/errors.js';
+import { DomainError, invalidField } from '../shared/errors.js';
 import type { Actor } from './actor.js';
 import { assertCan } from './permissions.js';
 
@@ -24,9 +24,13 @@ export async function tokenSettings(db: Db, actor: Actor) {
 /**
  * Sets the longest token lifetime. It applies to tokens already issued too: a token older than
  * the new maximum stops working at once (actorForApiToken), so lowering it is a real control.
+ * One setting for every subdistrict: only a district-level administrator may change it.
  */
 export async function setTokenMaxDays(db: Db, clock: Clock, actor: Actor, maxDays: number) {
   assertCan(actor, 'tokens.settings');
+  if (actor.subdistrictId !== null) {
+    throw new DomainError('forbidden', 'The token lifetime applies to every subdistrict: it needs a district-level administrator', { field: 'maxDays' });
+  }
   if (!Number.isInteger(maxDays) || maxDays < 1 || maxDays > TOKEN_MAX_DAYS_LIMIT) {
     throw invalidField('maxDays', `must be a whole number of days from 1 to ${TOKEN_MAX_DAYS_LIMIT}`);
   }

@@ -13,6 +13,7 @@ import { isRealDate } from './office-hours.js';
 import { inTransaction } from '../shared/in-transaction.js';
 import { type RetimeSummary, applyOpenDeadlines, measureOpenDeadlines } from './retime.js';
 import { overridesForYear, parseYearSchedule } from './year-schedule.js';
+import { cancelUnservedBookings } from '../service-queue/office-cancel.js';
 
 /**
  * Calendar overrides. Global rows (subdistrict null) correct the national calendar for
@@ -137,6 +138,8 @@ export async function putOverride(
       out = dto(row);
     }
     const retimed = await applyOpenDeadlines(trx, clock, pending, `${scopeLabel(subdistrictId)} ${input.date} 设为${KIND_ZH[input.kind]}`);
+    // Bookings on a day that no longer offers their session are cancelled by the office.
+    await cancelUnservedBookings(trx, clock.now(), { subdistrictId: subdistrictId ?? undefined, days: [input.date] }, 'holiday');
     return { ...out, retimed };
   });
 }
@@ -211,6 +214,7 @@ export async function importYearSchedule(
         .execute();
     }
     const retimed = await applyOpenDeadlines(trx, clock, pending, `导入${input.year}年节假日安排`);
+    await cancelUnservedBookings(trx, clock.now(), { subdistrictId: subdistrictId ?? undefined, days: changed }, 'holiday');
     return {
       year: input.year, subdistrictId, listed: listed.length,
       holidays: listed.filter((d) => d.kind === 'holiday').length, workdays: listed.filter((d) => d.kind === 'workday').length,

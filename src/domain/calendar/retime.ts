@@ -36,8 +36,20 @@ export interface RetimeSummary {
   cases: MovedCase[];
   /** Open service records whose promised limit (办结时限) moved with the calendar */
   records: number;
+  /**
+   * Each moved record with its due time before and after (service records keep no event log of
+   * their own: the calendar change's audit entry carries this list, with the change as the reason).
+   */
+  recordChanges: MovedRecord[];
   /** Enforcement ladders whose running statement, hearing-request or payment period moved */
   enforcement: number;
+}
+
+export interface MovedRecord {
+  recordId: string;
+  number: string;
+  before: string;
+  after: string;
 }
 
 const SHOWN = 200;
@@ -115,30 +127,41 @@ export async function applyOpenDeadlines(trx: Db, clock: Clock, measured: Measur
     });
     moved.push({ caseId: c.id, number: c.number, subdistrictId: c.subdistrict_id, status: c.status, dueBefore: before, dueAfter: due });
   }
-  const records = measured.recordsFrom ? await retimeOpenRecords(trx, now, measured.recordsFrom, measured.subdistrictId) : 0;
+  const recordChanges = measured.recordsFrom ? await retimeOpenRecords(trx, now, measured.recordsFrom, measured.subdistrictId) : [];
   const enforcement = await applyRunningPeriods(trx, clock, measured.periods, reason);
-  return { examined: pending.length, moved: moved.length, cases: moved.slice(0, SHOWN), records, enforcement };
+  return { examined: pending.length, moved: moved.length, cases: moved.slice(0, SHOWN), records: recordChanges.length, recordChanges, enforcement };
 }
 
 /**
  * Open service records (not decided) whose promised limit runs past `from`: their due time is the
  * rule's again on the new calendar (n working days after the day of acceptance, in the guide
- * version the record keeps), so a holiday entered now gives them their day.
+ * version the record keeps), so a holiday entered now gives them their day. Each moved record gets
+ * a new version (a window step that read the old due time is answered stale_version) and is
+ * listed with its due time before and after.
  */
-async function retimeOpenRecords(trx: Db, now: Date, from: string, subdistrictId: string | null): Promise<number> {
+async function retimeOpenRecords(trx: Db, now: Date, from: string, subdistrictId: string | null): Promise<MovedRecord[]> {
   let q = trx
     .selectFrom('service_records as r')
     .innerJoin('service_item_versions as v', 'v.id', 'r.item_version_id')
-    .select(['r.id', 'r.subdistrict_id', 'r.accepted_at', 'r.due_at', 'v.promised_limit_days'])
+    .select(['r.id', 'r.number', 'r.subdistrict_id', 'r.accepted_at', 'r.due_at', 'v.promised_limit_days'])
     .where('r.decided_at', 'is', null)
-    .where(instantCompare(trx, 'r.due_at', '>', from));
+    .where(instantCompare(trx, 'r.due_at', '>', from))
+    .orderBy('r.due_at')
+    .orderBy('r.id');
   if (subdistrictId) q = q.where('r.subdistrict_id', '=', subdistrictId);
-  let n = 0;
+  const moved: MovedRecord[] = [];
   for (const r of await q.execute()) {
     const due = (await dueAfterWorkingDays(trx, new Date(r.accepted_at), r.promised_limit_days, r.subdistrict_id)).toISOString();
     if (Date.parse(due) === Date.parse(r.due_at)) continue;
-    await trx.updateTable('service_records').set({ due_at: due, updated_at: now.toISOString() }).where('id', '=', r.id).execute();
-    n++;
+    const res = await trx
+      .updateTable('service_records')
+      .set((eb) => ({ due_at: due, updated_at: now.toISOString(), version: eb('version', '+', 1) }))
+      .where('id', '=', r.id)
+      .where('decided_at', 'is', null)
+      .executeTakeFirst();
+    // Decided in the meantime: it keeps its figures.
+    if (Number(res.numUpdatedRows) !== 1) continue;
+    moved.push({ recordId: r.id, number: r.number, before: new Date(r.due_at).toISOString(), after: due });
   }
-  return n;
+  return moved;
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/index.js';
 import { prepared } from '../../db/prepared.js';
 import type { CaseTable } from '../../db/schema.js';
-import type { Actor } from '../auth/actor.js';
+import { type Actor, loadActor } from '../auth/actor.js';
 import { canSeeCommittee } from '../auth/scope.js';
 import { invalidField } from '../shared/errors.js';
 
@@ -10,30 +10,34 @@ const activeUnit = prepared((db: Db, id: string, subdistrictId: string) =>
 );
 const unitKind = prepared((db: Db, id: string) => db.selectFrom('handling_units').select(['kind', 'committee_id']).where('id', '=', id));
 
-const ASSIGNABLE_ROLES = ['handler', 'enforcement', 'cadre'] as const;
+export const ASSIGNABLE_ROLES = ['handler', 'enforcement', 'cadre'] as const;
 
-/** The handling unit and/or named person a case is dispatched to, checked against the case's subdistrict. */
-export async function resolveAssignee(db: Db, c: Pick<CaseTable, 'subdistrict_id'>, unitId?: string, userId?: string) {
+/**
+ * The handling unit and/or named person a case is dispatched to, checked against the case: the
+ * person is an active handler, enforcement officer or cadre of its subdistrict whose scope covers
+ * its committee (else, once dispatched, they could not open it); a handler named with a unit is
+ * staff of that unit. committee_id is left out only where no case exists yet.
+ */
+export async function resolveAssignee(db: Db, c: Pick<CaseTable, 'subdistrict_id'> & { committee_id?: string }, unitId?: string, userId?: string) {
   if (!unitId && !userId) throw invalidField('unitId', 'give a handling unit or a named person');
   let unit: { id: string } | undefined;
   if (unitId) {
     unit = await activeUnit.first(db, unitId, c.subdistrict_id);
     if (!unit) throw invalidField('unitId', 'unknown handling unit');
   }
-  let user: { id: string; handling_unit_id: string | null } | undefined;
+  let person: Actor | null = null;
   if (userId) {
-    user = await db
-      .selectFrom('users')
-      .select(['id', 'handling_unit_id', 'role'])
-      .where('id', '=', userId)
-      .where('subdistrict_id', '=', c.subdistrict_id)
-      .where('status', '=', 'active')
-      .where('role', 'in', ASSIGNABLE_ROLES)
-      .executeTakeFirst();
-    if (!user) throw invalidField('userId', 'unknown person, or not someone who handles cases');
-    if (unit && user.handling_unit_id && user.handling_unit_id !== unit.id) throw invalidField('userId', 'this person belongs to another handling unit');
+    person = await loadActor(db, userId);
+    if (!person || person.subdistrictId !== c.subdistrict_id || !(ASSIGNABLE_ROLES as readonly string[]).includes(person.role)) {
+      throw invalidField('userId', 'unknown person, or not someone who handles cases');
+    }
+    const otherUnit = person.role === 'handler' ? person.handlingUnitId !== unit?.id : person.handlingUnitId && person.handlingUnitId !== unit?.id;
+    if (unit && otherUnit) throw invalidField('userId', 'this person belongs to another handling unit');
+    if (c.committee_id !== undefined && !canSeeCommittee(person, c.subdistrict_id, c.committee_id)) {
+      throw invalidField('userId', 'this person cannot see cases of this committee');
+    }
   }
-  return { unitId: unit?.id ?? user?.handling_unit_id ?? null, userId: user?.id ?? null };
+  return { unitId: unit?.id ?? person?.handlingUnitId ?? null, userId: person?.userId ?? null };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
+import { ASSIGNABLE_ROLES } from './assignees.js';
 import { loadVisibleCase } from './case-scope.js';
 import { phoneFor } from '../auth/personal-data.js';
 
@@ -19,8 +20,8 @@ export interface UnitPerson {
 /**
  * Where to dispatch: the site's responsible party when it is a handling unit (property
  * companies), the committee's own unit, and units of the category's default kind; and every
- * active member of the subdistrict's handling units (name only), so the picker can offer a named
- * person under their unit.
+ * active member of the subdistrict's handling units who may be named on the case (name only), so the
+ * picker can offer a named person under their unit.
  */
 export async function dispatchSuggestions(db: Db, actor: Actor, caseId: string) {
   const c = await loadVisibleCase(db, actor, caseId);
@@ -48,12 +49,24 @@ export async function dispatchSuggestions(db: Db, actor: Actor, caseId: string) 
   const kind = category.default_unit_kind;
   if (kind === 'committee') for (const u of units.filter((x) => x.kind === 'committee' && x.committee_id === c.committee_id)) add(u, 'committee');
   else if (kind) for (const u of units.filter((x) => x.kind === kind)) add(u, 'category_default');
+  // Only whom dispatch would take (resolveAssignee): someone of the subdistrict who handles cases and whose scope covers the case's committee.
   const people: UnitPerson[] = units.length
     ? (await db
         .selectFrom('users')
         .select(['id', 'display_name', 'handling_unit_id'])
         .where('handling_unit_id', 'in', units.map((u) => u.id))
         .where('status', '=', 'active')
+        .where('subdistrict_id', '=', c.subdistrict_id)
+        .where('role', 'in', ASSIGNABLE_ROLES)
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('user_scopes as us')
+              .select('us.user_id')
+              .whereRef('us.user_id', '=', 'users.id')
+              .where('us.subdistrict_id', '=', c.subdistrict_id)
+              .where((x) => x.or([x('us.committee_id', 'is', null), x('us.committee_id', '=', c.committee_id)])),
+          ),
+        )
         .orderBy('display_name')
         .execute()).map((u) => ({ userId: u.id, name: u.display_name, unitId: u.handling_unit_id! }))
     : [];

@@ -54,7 +54,10 @@ export function renderLifecycleDoc(): string {
     '- `rework_count` counts a failed check only once the same unit handles the case again; a re-dispatch to',
     '  another unit (改派) is not rework.',
     '- Self-resolved cases (自发自处) are closed by their finder with before and after photos; a share of them',
-    '  (default 10 %, per subdistrict) is sampled for a spot check (抽查) by the operations centre.',
+    '  (default 10 %, per subdistrict) is sampled for a spot check (抽查) by the operations centre, and every one',
+    '  whose picture (same SHA-256) already backs another record (`evidence_photo_uses`) goes there too.',
+    '- An after photo (self-resolved, `handle`, an inspection item fixed on the spot) may not be a before photo of',
+    '  the case (or of any item of the inspection), by id or the same picture uploaded again: `400 validation_failed`.',
     '',
   );
   return lines.join('\n');

@@ -6,6 +6,7 @@ import { overridesColumn, preloadedOverrides } from '../calendar/preload.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { canSeeCommittee } from '../auth/scope.js';
+import { recordPhotoUses, reusedPhotos } from '../evidence/photo-checks.js';
 import { notify } from '../notifications/notify.js';
 import { assertBeforeAfterDiffer, assertPhotosUsable } from '../photos/usable.js';
 import type { Clock } from '../shared/clock.js';
@@ -130,9 +131,13 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
     cancelled_at: null, ...stage, handle_due_at: null, handled_on_time: selfResolved ? 1 : null, closed_on_time: selfResolved ? 1 : null,
     updated_at: at,
   };
-  // 抽查: a share of self-resolved cases waits for the operations centre's spot check.
-  if (selfResolved && inSpotCheckSample(row.id, await spotCheckPercent(db, row.subdistrict_id))) row.spot_check = 'pending';
+  // 抽查: a share of self-resolved cases waits for the operations centre's spot check, and so does
+  // every one whose before or after picture (same sha256) already backs another record — another
+  // case's proof, a check-in, an inspection: flagged for review, as those are, not refused.
+  const reused: Awaited<ReturnType<typeof reusedPhotos>> = selfResolved ? await reusedPhotos(db, [...input.photoIds, ...input.afterPhotoIds]) : [];
+  if (selfResolved && (reused.length || inSpotCheckSample(row.id, await spotCheckPercent(db, row.subdistrict_id)))) row.spot_check = 'pending';
   await insertCase.run(db, row);
+  if (selfResolved) await recordPhotoUses(db, clock, row.subdistrict_id, 'case', row.id, [...input.photoIds, ...input.afterPhotoIds], reused.photos);
   // Notify before the event: appending it locks the chain head until commit (see transition-case.ts).
   if (!selfResolved && category.severity === 'urgent') {
     await notify(db, clock, {
@@ -145,7 +150,10 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
     actor: eventActor(actor), deviceAt: input.deviceAt ?? null, keysVersion: place.prefetched?.keysVersion,
     gps: { lng: input.lng, lat: input.lat, accuracy: input.accuracy ?? null }, note: input.description,
     photoIds: [...input.photoIds, ...input.afterPhotoIds],
-    changes: { status: [null, status], ...(row.spot_check ? { spot_check: [null, row.spot_check] } : {}) },
+    changes: {
+      status: [null, status], ...(row.spot_check ? { spot_check: [null, row.spot_check] } : {}),
+      ...(reused.length ? { reusedPhotos: [null, reused.map((f) => ({ photoId: f.photoId, ...f.detail }))] } : {}),
+    },
     links: {
       committeeId: row.committee_id,
       photos: [...input.photoIds.map((photoId) => ({ photoId, purpose: 'before' as const })), ...input.afterPhotoIds.map((photoId) => ({ photoId, purpose: 'after' as const }))],

@@ -2,7 +2,7 @@ import { PostgresAdapter } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { CaseTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
-import { assertPhotosUsable } from '../photos/usable.js';
+import { assertBeforeAfterDiffer, assertPhotosUsable } from '../photos/usable.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField } from '../shared/errors.js';
 import { isAssignee, resolveAssignee } from './assignees.js';
@@ -13,6 +13,7 @@ import { caseUpdate } from './hot-queries.js';
 import { appendCaseEvent, eventActor } from './events.js';
 import { type CaseAction, OPEN_STATUSES, actionsFrom, ruleFor } from './lifecycle.js';
 import { announceBadRatingCase } from '../dashboard/service-changes.js';
+import { badRatingCaseColumns } from '../service-ratings/case-rules.js';
 import { mergeInto } from './merge-cases.js';
 import { notifyTransition } from './transition-notices.js';
 import { CONFLICT_WHY, checkConflict, defaultChecker } from './independent-check.js';
@@ -65,6 +66,12 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
   }
   const photoIds = input.photoIds ?? [];
   if (photoIds.length) await assertPhotosUsable(db, actor, photoIds, 'photoIds');
+  // The rectification photo proves the fix: the reporter's before photo, even downloaded and
+  // uploaded again (same sha256), proves nothing (as for a fix on the spot, usable.ts).
+  if (input.action === 'handle' && photoIds.length) {
+    const before = await db.selectFrom('case_photos').select('photo_id').where('case_id', '=', c.id).where('purpose', '=', 'before').execute();
+    await assertBeforeAfterDiffer(db, before.map((p) => p.photo_id), photoIds, 'photoIds');
+  }
 
   const at = now.toISOString();
   const next: CaseTable = { ...c, status: rule.to, pending_request: rule.setsPending ?? null, version: c.version + 1, updated_at: at };
@@ -77,6 +84,8 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
     Object.assign(next, await stageColumns(db, c.subdistrict_id, category, rule.to, now, preloaded));
     if (rule.to === 'dispatched') next.handle_due_at = next.stage_due_at;
   }
+  // A 差评 follow-up keeps the subdistrict's 差评 limit, and a reopen takes back its on-time mark.
+  if (badRating) Object.assign(next, await badRatingCaseColumns(db, c, input.action, rule, now));
 
   switch (input.action) {
     case 'file':

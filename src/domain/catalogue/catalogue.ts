@@ -1,4 +1,4 @@
-import type { Db } from '../../db/index.js';
+import { type Db, isUniqueViolation } from '../../db/index.js';
 import type { CaseCategoryTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
@@ -66,12 +66,18 @@ export async function getCategory(db: Db, actor: Actor, id: string): Promise<Cat
   return toCategory(row);
 }
 
+const codeTaken = () => new DomainError('duplicate', 'code: already used in this catalogue', { fields: [{ field: 'code', reason: 'already used' }] });
+
 async function assertCodeFree(db: Db, subdistrictId: string, code: string, exceptId?: string) {
   let q = db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', subdistrictId).where('code', '=', code);
   if (exceptId) q = q.where('id', '!=', exceptId);
-  if (await q.executeTakeFirst())
-    throw new DomainError('duplicate', 'code: already used in this catalogue', { fields: [{ field: 'code', reason: 'already used' }] });
+  if (await q.executeTakeFirst()) throw codeTaken();
 }
+
+/** Two writers past assertCodeFree at once: the unique (subdistrict, code) lets one in, the other is told the code is taken. */
+const codeCollision = (e: unknown): never => {
+  throw isUniqueViolation(e) ? codeTaken() : e;
+};
 
 export async function createCategory(db: Db, clock: Clock, actor: Actor, input: CategoryInput): Promise<Category> {
   assertCan(actor, 'catalogue.write');
@@ -96,7 +102,8 @@ export async function createCategory(db: Db, clock: Clock, actor: Actor, input: 
       limit_mode: input.limitMode, severity: input.severity, site_kinds: JSON.stringify(input.siteKinds),
       check_by: input.checkBy, sort_order: input.sortOrder, active: 1, version: 1, created_at: now, updated_at: now,
     })
-    .execute();
+    .execute()
+    .catch(codeCollision);
   return getCategory(db, actor, id);
 }
 
@@ -129,7 +136,8 @@ export async function updateCategory(db: Db, clock: Clock, actor: Actor, id: str
     })
     .where('id', '=', id)
     .where('version', '=', patch.version)
-    .executeTakeFirst();
+    .executeTakeFirst()
+    .catch(codeCollision);
   if (Number(res.numUpdatedRows) !== 1) throw new DomainError('stale_version', 'The category was changed by someone else');
   // Its code, name and limits are public in Open311 answers.
   await bumpVersions(db, [current.subdistrictId]);

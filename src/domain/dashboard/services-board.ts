@@ -117,7 +117,8 @@ export async function servicesBoard(db: Db, clock: Clock, actor: Actor, f: { sub
       .select([
         'fu.subdistrict_id',
         sql<number>`count(*)`.as('open'),
-        sql<number>`sum(case when c.handled_on_time is null and c.handle_due_at < ${nowIso} then 1 else 0 end)`.as('past_due'),
+        // Not while on hold (挂账 stops the clock); before its dispatch, the rating's deadline.
+        sql<number>`sum(case when c.handled_on_time is null and c.status <> 'on_hold' and coalesce(c.handle_due_at, fu.due_at) < ${nowIso} then 1 else 0 end)`.as('past_due'),
       ])
       .where(inSubs('fu.subdistrict_id'))
       .where(scopeCondition(actor, 'r.subdistrict_id', 'r.committee_id'))

@@ -17,6 +17,7 @@ import { closeLinkedCase } from './close-loop-case.js';
 import { composeFacts, type StepDetails } from './compose-facts.js';
 import type { DocumentContent } from './document-content.js';
 import { documentDto, issueDocument } from './documents.js';
+import { assertFreshEvidence } from './fresh-evidence.js';
 import { enforcementCaseDto, stepDto } from './enforcement-dto.js';
 import { priorViolations, proposeFine, subjectClassOf } from './history.js';
 import { rulesFrom, targetStage, type LadderRule } from './ladder.js';
@@ -152,6 +153,7 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
   const me = await db.selectFrom('users').select(['id', 'display_name', 'cert_number']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
   if (rule.document) assertCertified([me, ...(co ? [co] : [])], actor.userId);
   await assertPhotosUsable(db, actor, i.photoIds, 'photoIds');
+  if (rule.kind === 'reinspection') await assertFreshEvidence(db, ec, priorSteps, i.photoIds, i.result);
   const basis = await currentVersion(db, ec.subdistrict_id, ec.legal_basis_id, 'legalBasisId');
   const party = await db.selectFrom('responsible_parties').selectAll().where('id', '=', ec.party_id).executeTakeFirstOrThrow();
   const subjectClass = subjectClassOf(party.kind);

@@ -4,6 +4,7 @@ import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
 import { reportCase } from '../cases/report-case.js';
 import { captureTime } from '../checkins/capture-time.js';
+import { judgePosition } from '../checkins/geofence.js';
 import { shanghaiDate } from '../checkins/local-time.js';
 import { regradeSite } from '../compliance/regrade.js';
 import { checkPhotos, type EvidenceSettings, recordPhotoUses } from '../evidence/photo-checks.js';
@@ -28,6 +29,9 @@ function prefixed(err: unknown, prefix: string): unknown {
 export interface InspectionSettings extends EvidenceSettings {
   /** How old an offline capture's device time may be and still date the inspection (capture-time.ts); default 24 h. */
   maxDeviceAgeMs?: number;
+  /** The check-ins' geofence (geofence.ts): an inspection's position outside it is flagged. */
+  geofenceM: number;
+  maxAccuracyM: number;
 }
 
 /**
@@ -70,10 +74,13 @@ export async function recordInspection(db: Db, clock: Clock, settings: Inspectio
   });
   const missing = checklist.items.filter((it) => !seen.has(it.id));
   if (missing.length) throw invalidField('answers', `every item must be answered; missing ${missing.map((m) => m.code).join(', ')}`);
+  // An after photo may be no item's before photo: item 1's "fixed" picture is no proof of the
+  // problem of item 2 (nor the other way round), by id or the same picture uploaded again.
+  const allBefore = [...new Set(input.answers.flatMap((a) => a.photoIds))];
   for (const [i, a] of input.answers.entries()) {
     await assertPhotosUsable(db, actor, a.photoIds, `answers.${i}.photoIds`);
     await assertPhotosUsable(db, actor, a.afterPhotoIds, `answers.${i}.afterPhotoIds`);
-    await assertBeforeAfterDiffer(db, a.photoIds, a.afterPhotoIds, `answers.${i}.afterPhotoIds`);
+    await assertBeforeAfterDiffer(db, allBefore, a.afterPhotoIds, `answers.${i}.afterPhotoIds`);
   }
   const categoryIds = await resolveCategories(db, site.subdistrict_id, input.answers, items);
 
@@ -95,6 +102,13 @@ export async function recordInspection(db: Db, clock: Clock, settings: Inspectio
     const shot = allPhotos[0] ?? '';
     if (when.refusedSkewMinutes !== null) flags.push({ code: 'device_time_far', photoId: shot, detail: { minutes: when.refusedSkewMinutes } });
     if (when.lateMinutes !== null) flags.push({ code: 'synced_late', photoId: shot, detail: { minutes: when.lateMinutes } });
+    // It counts as coverage, so the visit is judged by the check-ins' geofence — flagged for review,
+    // not refused (an inspection covers a whole site, and a phone may have no fix indoors).
+    if (!input.position) flags.push({ code: 'no_position', photoId: shot, detail: {} });
+    else {
+      const verdict = judgePosition({ lat: Number(site.lat), lng: Number(site.lng) }, input.position, { radiusM: settings.geofenceM, maxAccuracyM: settings.maxAccuracyM });
+      if (!verdict.accepted) flags.push({ code: 'outside_site', photoId: shot, detail: { metres: Math.round(verdict.distanceM), accuracyM: input.position.accuracyM } });
+    }
     await trx
       .insertInto('inspections')
       .values({

@@ -1,5 +1,7 @@
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { CaseStatus } from '../../db/schema.js';
+import { SERVICE_CASE_STANDARDS } from '../service-ratings/system-case.js';
 import { DomainError } from '../shared/errors.js';
 import type { Jurisdiction } from './jurisdictions.js';
 import { CLOSED_STATUSES, OPEN_CASE_STATUSES, type Open311Status, open311Status, PUBLIC_ACTIONS, statusNotes, w3cDate } from './public-stage.js';
@@ -63,6 +65,20 @@ export function requestWindow(now: Date, start?: string, end?: string): { from: 
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
 }
 
+/**
+ * A case born from a 差评 (the follow-up of a bad service rating): its description holds the rater's
+ * words and the service record's number, and rater data is protected, so Open311 never shows it
+ * (lists, single requests, updates, webhooks, media). Known by the follow-up beside it or — while the
+ * rating's transaction is still opening it — as the system's case in the 差评整改 standard.
+ */
+export function ratingCase(alias = 'c'): RawBuilder<SqlBool> {
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
+  return sql<SqlBool>`(exists (select 1 from service_rating_followups rf where rf.case_id = ${col('id')}) or (${col('reporter_role')} = ${'system'} and exists (select 1 from case_categories rc where rc.id = ${col('category_id')} and rc.code = ${SERVICE_CASE_STANDARDS.bad_rating.code})))`;
+}
+
+/** What Open311 may show of the cases of alias: not a report marked abusive (joined as o), not a case born from a 差评. */
+export const publicCase = (alias = 'c'): RawBuilder<SqlBool> => sql<SqlBool>`not ${ratingCase(alias)}`;
+
 function baseQuery(db: Db, subdistrictId: string) {
   return db
     .selectFrom('cases as c')
@@ -75,13 +91,16 @@ function baseQuery(db: Db, subdistrictId: string) {
     .leftJoin('cases as m', 'm.id', 'c.merged_into_id')
     .where('c.subdistrict_id', '=', subdistrictId)
     .where((eb) => eb.or([eb('o.abusive', 'is', null), eb('o.abusive', '=', 0)]))
+    .where(publicCase('c'))
     .select((eb) => [
       'c.id', 'c.number', 'c.status', 'c.description', 'c.lng', 'c.lat', 'c.reported_at', 'c.filed_at', 'c.dispatched_at', 'c.handled_at',
       'c.closed_at', 'c.cancelled_at', 'c.updated_at', 'c.stage_due_at', 'c.rework_count', 'c.rework_pending', 'c.reopen_count',
       'cat.code as service_code', 'cat.name_zh as service_name', 'cat.handle_hours',
       's.name as subdistrict_name', 'com.name as committee_name', 'u.name as unit_name',
       'site.id as site_id', 'site.name as site_name', 'site.address as site_address',
-      'o.address_string', 'o.media_url as client_media_url', 'm.number as merged_into_number',
+      'o.address_string', 'o.media_url as client_media_url',
+      // A 差评's case is never named, not even as the case another was merged into.
+      sql<string | null>`case when ${ratingCase('m')} then null else m.number end`.as('merged_into_number'),
       eb
         .selectFrom('case_photos as p')
         .select('p.photo_id')
@@ -148,6 +167,7 @@ export async function requestPage(db: Db, j: Jurisdiction, now: Date, f: Request
     .leftJoin('open311_requests as o', 'o.case_id', 'c.id')
     .where('c.subdistrict_id', '=', j.id)
     .where((eb) => eb.or([eb('o.abusive', 'is', null), eb('o.abusive', '=', 0)]))
+    .where(publicCase('c'))
     .select((eb) => ['c.id', eb.selectFrom('case_events as e').select((x) => x.fn.max('e.seq').as('s')).whereRef('e.case_id', '=', 'c.id').as('seq')]);
   if (f.ids?.length) {
     // service_request_id overrides all other arguments.
@@ -189,12 +209,14 @@ export async function getRequest(db: Db, j: Jurisdiction, number: string, mediaB
   return toRequest(row, mediaBase);
 }
 
-/** A photo attached to a non-abusive case as before/after evidence: the only photos Open311 shows. */
+/** A photo attached to a non-abusive case (not a 差评's) as before/after evidence: the only photos Open311 shows. */
 export async function publicPhoto(db: Db, photoId: string) {
   return db
     .selectFrom('case_photos as p')
     .innerJoin('photos as ph', 'ph.id', 'p.photo_id')
+    .innerJoin('cases as c', 'c.id', 'p.case_id')
     .leftJoin('open311_requests as o', 'o.case_id', 'p.case_id')
+    .where(publicCase('c'))
     .select(['ph.id', 'ph.storage_key', 'ph.thumb_key', 'ph.mime'])
     .where('p.photo_id', '=', photoId)
     .where('p.purpose', 'in', ['before', 'after'])

@@ -2,6 +2,7 @@ import type { Db } from '../../db/index.js';
 import type { CaseStatus } from '../../db/schema.js';
 import { DomainError } from '../shared/errors.js';
 import type { Jurisdiction } from './jurisdictions.js';
+import { publicCase } from './requests.js';
 import { PUBLIC_ACTIONS, type UpdateStatus, updateStatus, w3cDate } from './public-stage.js';
 
 /**
@@ -55,6 +56,7 @@ export async function requestUpdates(db: Db, j: Jurisdiction, now: Date, f: { st
     .where('e.at', '<=', new Date(end).toISOString())
     .where('e.action', 'in', [...PUBLIC_ACTIONS])
     .where((eb) => eb.or([eb('o.abusive', 'is', null), eb('o.abusive', '=', 0)]))
+    .where(publicCase('c'))
     .orderBy('e.at')
     .orderBy('e.seq')
     // One more than allowed tells a full window from one cut short: never drop the newest silently.

@@ -11,6 +11,7 @@ import { newId } from '../shared/ids.js';
 import { pageLimit, readKeysetPage } from '../shared/keyset-page.js';
 import { liveWebhookKeys } from './key-cache.js';
 import { PUBLIC_ACTIONS } from './public-stage.js';
+import { ratingCase } from './requests.js';
 import { toUpdate, type UpdateFacts } from './updates.js';
 
 /**
@@ -47,7 +48,9 @@ export function verifyWebhook(secret: string, timestamp: string, body: string, s
 const PUBLIC = new Set<string>(PUBLIC_ACTIONS);
 
 const requestOf = prepared((db: Db, caseId: string) => db.selectFrom('open311_requests').select(['key_id', 'abusive']).where('case_id', '=', caseId));
-const numberOf = prepared((db: Db, caseId: string) => db.selectFrom('cases').select('number').where('id', '=', caseId));
+const numberOf = prepared((db: Db, caseId: string) =>
+  db.selectFrom('cases as c').select(['c.number', ratingCase('c').as('from_rating')]).where('c.id', '=', caseId),
+);
 
 export interface PublicChange {
   eventId: string;
@@ -64,7 +67,8 @@ export interface PublicChange {
 /**
  * Inside the transaction of the change: one pending delivery per key that may hear of it. The
  * payload holds only public facts of the update (never the reporter's data, never the staff's
- * note). A report marked abusive sends nothing more. Returns how many were enqueued.
+ * note). A report marked abusive sends nothing more, a case born from a 差评 nothing at all.
+ * Returns how many were enqueued.
  */
 export async function enqueueWebhooks(trx: Db, e: PublicChange): Promise<number> {
   if (!PUBLIC.has(e.action)) return 0;
@@ -75,7 +79,8 @@ export async function enqueueWebhooks(trx: Db, e: PublicChange): Promise<number>
   const targets = keys.filter((k) => k.scope === 'readable' || (req && k.id === req.key_id));
   if (!targets.length) return 0;
   const c = await numberOf.first(trx, e.caseId);
-  if (!c) return 0;
+  // A 差评's case is never public (requests.ts ratingCase): no integration hears of it.
+  if (!c || Number(c.from_rating)) return 0;
   const facts: UpdateFacts = { id: e.eventId, action: e.action, to_status: e.toStatus, at: e.at, photo_ids: JSON.stringify(e.photoIds), number: c.number };
   const payload = JSON.stringify(facts);
   await trx

@@ -69,7 +69,8 @@ export async function gridCoverage(db: Db, clock: Clock, actor: Actor, opts: { a
       builtZones: built,
       plannedZones: planned,
       plannedTarget: target,
-      coveredBy: built > 0 || Number(z?.built_by ?? 0) > 0 || (target !== null && target <= by),
+      // The state at `by`, not today's: a zone built now but closed by then covers nothing then.
+      coveredBy: Number(z?.built_by ?? 0) > 0 || (target !== null && target <= by),
     };
   });
   const count = (s: GridState) => rows.filter((r) => r.state === s).length;

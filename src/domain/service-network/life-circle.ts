@@ -12,7 +12,12 @@ export const MAX_LIFE_CIRCLE_M = 5000;
 /** The uncovered sites a report lists by name (the counts cover them all). */
 const MAX_UNCOVERED_LISTED = 5000;
 
-const M_PER_DEG_LAT = 111_320;
+/**
+ * Metres per degree of latitude for the index cells and the SQL box, rounded down from haversine.ts's
+ * 111,195 (as the k-d tree's box below): a degree taken shorter makes cells and box a little wider,
+ * so a point just inside the radius is never left outside them.
+ */
+const M_PER_DEG_LAT = 111_000;
 
 /**
  * Where the points offering the item are, for the two questions the report asks:

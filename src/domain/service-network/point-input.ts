@@ -11,6 +11,20 @@ export const SessionInput = z
   .refine((s) => s.starts < s.ends, { path: ['ends'], message: 'must be after starts' });
 export type SessionInput = z.input<typeof SessionInput>;
 
+/**
+ * A point's week: the sessions of one weekday neither share a start nor overlap (a booking names
+ * its session by weekday and start, so a second session at one start could never be booked).
+ */
+const Sessions = z
+  .array(SessionInput)
+  .max(50)
+  .superRefine((list, ctx) => {
+    list.forEach((s, j) => {
+      const clash = list.findIndex((o, i) => i < j && o.weekday === s.weekday && o.starts < s.ends && s.starts < o.ends);
+      if (clash >= 0) ctx.addIssue({ code: 'custom', path: [j], message: 'overlaps another session of the same weekday' });
+    });
+  });
+
 export const PointInput = z.strictObject({
   subdistrictId: id,
   committeeId: id.nullable().default(null),
@@ -29,7 +43,7 @@ export const PointInput = z.strictObject({
   /** When a planned point is due to open (e.g. the year's end for the grid plan). */
   targetOn: CalendarDay.nullable().default(null),
   builtOn: CalendarDay.nullable().default(null),
-  sessions: z.array(SessionInput).max(50).default([]),
+  sessions: Sessions.default([]),
   itemIds: z.array(id).max(500).default([]),
   staffIds: z.array(id).max(100).default([]),
 });
@@ -44,7 +58,7 @@ export type PointStatusInput = z.input<typeof PointStatusInput>;
 
 export const PointOfferInput = z.strictObject({
   version: z.number().int().positive(),
-  sessions: z.array(SessionInput).max(50).optional(),
+  sessions: Sessions.optional(),
   itemIds: z.array(id).max(500).optional(),
   staffIds: z.array(id).max(100).optional(),
 });

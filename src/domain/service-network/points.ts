@@ -1,4 +1,4 @@
-import type { Db } from '../../db/index.js';
+import { type Db, isUniqueViolation } from '../../db/index.js';
 import type { ServicePointTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
@@ -9,6 +9,7 @@ import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { keysetPage, pageLimit } from '../shared/keyset-page.js';
 import { GridInput, PointInput, PointOfferInput, PointStatusInput } from './point-input.js';
+import { cancelUnservedBookings } from '../service-queue/office-cancel.js';
 import type { z } from 'zod';
 
 export interface ServicePoint {
@@ -154,10 +155,12 @@ export async function createPoint(db: Db, clock: Clock, actor: Actor, raw: Point
   assertCan(actor, 'services.network.write');
   const input = parseInput(PointInput, raw);
   await checkPlace(db, actor, input);
+  const duplicate = () => new DomainError('duplicate', 'code: already used by another point', { fields: [{ field: 'code', reason: 'already used' }] });
   const dup = await db.selectFrom('service_points').select('id').where('code', '=', input.code).executeTakeFirst();
-  if (dup) throw new DomainError('duplicate', 'code: already used by another point', { fields: [{ field: 'code', reason: 'already used' }] });
+  if (dup) throw duplicate();
   const at = clock.now().toISOString();
   const id = newId();
+  // A concurrent creation of the same code gets past the check: the unique index answers it.
   await db
     .insertInto('service_points')
     .values({
@@ -166,7 +169,10 @@ export async function createPoint(db: Db, clock: Clock, actor: Actor, raw: Point
       staffed: input.staffed ? 1 : 0, status: input.status, planned_on: input.plannedOn, target_on: input.targetOn,
       built_on: input.status === 'built' ? input.builtOn : null, closed_on: null, terminal_token_hash: null, version: 1, created_at: at, updated_at: at,
     })
-    .execute();
+    .execute()
+    .catch((e: unknown) => {
+      throw isUniqueViolation(e) ? duplicate() : e;
+    });
   await writeOffer(db, id, input.subdistrictId, input);
   return getPoint(db, actor, id);
 }
@@ -197,6 +203,8 @@ export async function setPointStatus(db: Db, clock: Clock, actor: Actor, id: str
     set.closed_on = input.on;
   }
   await bumpVersion(db, p, input.version, set, clock.now().toISOString());
+  // A closed point serves nobody: its bookings are cancelled by the office.
+  if (input.status === 'closed') await cancelUnservedBookings(db, clock.now(), { pointId: id }, 'point_closed');
   return getPoint(db, actor, id);
 }
 
@@ -208,6 +216,8 @@ export async function setPointOffer(db: Db, clock: Clock, actor: Actor, id: stri
   assertOwnsSubdistrict(actor, p.subdistrict_id, 'Service point');
   await bumpVersion(db, p, input.version, {}, clock.now().toISOString());
   await writeOffer(db, id, p.subdistrict_id, input);
+  // Bookings of a session the week no longer has, or of an item no longer offered, are cancelled by the office.
+  if (input.sessions) await cancelUnservedBookings(db, clock.now(), { pointId: id }, 'session_removed');
   return getPoint(db, actor, id);
 }
 
@@ -217,12 +227,16 @@ export async function createGrid(db: Db, clock: Clock, actor: Actor, raw: GridIn
   const sub = await db.selectFrom('subdistricts').select(['id', 'district_id']).where('id', '=', input.subdistrictId).executeTakeFirst();
   if (!sub) throw invalidField('subdistrictId', 'unknown subdistrict');
   assertOwnsSubdistrict(actor, sub.id, 'Subdistrict');
+  const duplicate = () => new DomainError('duplicate', 'code: already used by another grid', { fields: [{ field: 'code', reason: 'already used' }] });
   const dup = await db.selectFrom('service_grids').select('id').where('code', '=', input.code).executeTakeFirst();
-  if (dup) throw new DomainError('duplicate', 'code: already used by another grid', { fields: [{ field: 'code', reason: 'already used' }] });
+  if (dup) throw duplicate();
   const id = newId();
   await db
     .insertInto('service_grids')
     .values({ id, district_id: sub.district_id, subdistrict_id: sub.id, code: input.code, name: input.name, lng: input.lng, lat: input.lat, created_at: clock.now().toISOString() })
-    .execute();
+    .execute()
+    .catch((e: unknown) => {
+      throw isUniqueViolation(e) ? duplicate() : e;
+    });
   return { id, ...input };
 }

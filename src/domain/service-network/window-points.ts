@@ -1,11 +1,38 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
-import { scopeCondition } from '../auth/scope.js';
+import { fullSubdistricts, scopeCondition, scopedCommittees } from '../auth/scope.js';
 import { keysetPage, pageLimit } from '../shared/keyset-page.js';
 
 export const WINDOW_POINTS_PAGE_DEFAULT = 1000;
 export const WINDOW_POINTS_PAGE_MAX = 5000;
+
+/**
+ * Whether the actor works at every point of their scope: the desk (operators, administrators) and
+ * the subdistrict's managers (leaders). Everyone else (committee cadres, centre and building window
+ * clerks) is window staff: they work at the points whose staff list names them
+ * (service-records/point-access.ts assertServesAtKnown, the same rule on one point).
+ */
+export const worksEverywhere = (actor: Pick<Actor, 'role'>) => actor.role === 'operator' || actor.role === 'admin' || actor.role === 'leader';
+
+/**
+ * The front-office rows (bookings, tickets) an actor reads, as an SQL condition: their scope, and
+ * for window staff whose scope is a whole subdistrict only the points whose staff list names them
+ * (a committee-scoped cadre keeps the committee's points).
+ */
+export function frontOfficeCondition(actor: Pick<Actor, 'role' | 'scope' | 'userId'>, cols: { subdistrict: string; committee: string; point: string }): Expression<SqlBool> {
+  if (worksEverywhere(actor)) return scopeCondition(actor, cols.subdistrict, cols.committee);
+  const subs = fullSubdistricts(actor);
+  const coms = scopedCommittees(actor);
+  const parts: Expression<SqlBool>[] = [];
+  if (subs.length) {
+    parts.push(sql<SqlBool>`(${sql.ref(cols.subdistrict)} in (${sql.join(subs)}) and ${sql.ref(cols.point)} in (select s.point_id from service_point_staff s where s.user_id = ${actor.userId}))`);
+  }
+  if (coms.length) parts.push(sql<SqlBool>`${sql.ref(cols.committee)} in (${sql.join(coms)})`);
+  if (!parts.length) return sql<SqlBool>`1 = 0`;
+  return parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+}
 
 /**
  * The points a person serves at, for the window screen: window staff (committee cadres, centre

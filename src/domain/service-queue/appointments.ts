@@ -5,7 +5,8 @@ import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { AppointmentStatus, ServiceAppointmentTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
-import { assertSeesCommittee, scopeCondition } from '../auth/scope.js';
+import { assertSeesCommittee } from '../auth/scope.js';
+import { frontOfficeCondition } from '../service-network/window-points.js';
 import { addDays, shanghaiDate } from '../calendar/office-hours.js';
 import { parseInput } from '../cases/case-input.js';
 import { hashToken, newToken } from '../service-records/records.js';
@@ -17,7 +18,7 @@ import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { pageLimit, readKeysetPage } from '../shared/keyset-page.js';
 import { BookingInput } from './queue-input.js';
-import { BOOKING_HORIZON_DAYS, loadBookablePoint, pointSessions, sessionsOn, slotInstant } from './slots.js';
+import { BOOKING_HORIZON_DAYS, assertBookable, loadBookablePoint, pointSessions, sessionsOn, slotInstant } from './slots.js';
 import { issueTicket, ticketDto } from './tickets.js';
 import { loadOverrides } from '../calendar/working-days.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
@@ -26,6 +27,8 @@ import { announceServiceChange } from '../dashboard/service-changes.js';
 export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const CODE_LENGTH = 8;
 export const newBookingCode = () => Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+/** Where bookings draw their codes from (a test makes them collide by replacing `draw`, and puts it back). */
+export const bookingCodes = { draw: newBookingCode };
 
 /** The item's name (its latest guide version's). */
 const itemNames = prepared((db: Db, itemId: string) =>
@@ -60,10 +63,15 @@ async function publicView(db: Db, a: ServiceAppointmentTable, now: Date, known?:
     code: a.code, status: a.status, pointId: a.point_id, pointName: point.name, address: point.address, itemId: a.item_id,
     itemName: item?.name_zh ?? null, itemNameEn: item?.name_en ?? null, day: a.day, starts: a.starts, ends: a.ends, slotStartAt: a.slot_start_at,
     name: maskName(a.name), phone: maskPhone(a.phone), cancellable: a.status === 'booked' && now.toISOString() < a.slot_start_at,
+    // Who cancelled (the citizen by the link, or the office) and, for the office, why.
+    cancelledBy: a.status !== 'cancelled' ? null : a.cancel_reason ? ('office' as const) : ('citizen' as const), cancelReason: a.cancel_reason ?? null,
   };
 }
 
-const insertAppointment = preparedInsert('service_appointments');
+/** Inserts a booking unless its code is taken (no row comes back then: draw another code). */
+const insertAppointment = preparedInsert('service_appointments', { doNothingOn: ['code'], returning: 'id' });
+/** How many codes a booking draws before giving up (32⁸ codes: a second draw is already rare). */
+const CODE_DRAWS = 5;
 
 export const activeBookingOf = prepared((db: Db, pointId: string, day: string, phone: string) =>
   db.selectFrom('service_appointments').select('id').where('point_id', '=', pointId).where('day', '=', day).where('phone', '=', phone).where('status', '=', 'booked'),
@@ -92,7 +100,7 @@ const takePlace = prepared((db: Db, pointId: string, day: string, starts: string
 export const appointmentDto = (a: ServiceAppointmentTable) => ({
   id: a.id, code: a.code, pointId: a.point_id, itemId: a.item_id, day: a.day, starts: a.starts, ends: a.ends, slotStartAt: a.slot_start_at,
   name: a.name, phone: maskPhone(a.phone), status: a.status, bookedAt: a.booked_at, cancelledAt: a.cancelled_at, checkedInAt: a.checked_in_at,
-  noShowAt: a.no_show_at, ticketId: a.ticket_id,
+  noShowAt: a.no_show_at, ticketId: a.ticket_id, cancelReason: a.cancel_reason ?? null,
 });
 
 /**
@@ -130,13 +138,17 @@ export async function bookAppointment(db: Db, clock: Clock, raw: BookingInput) {
     throw new DomainError('conflict', 'starts: the session is fully booked', { fields: [{ field: 'starts', reason: 'the session is fully booked' }] });
   }
   const token = newToken();
-  const row: ServiceAppointmentTable = {
-    id: newId(), code: newBookingCode(), token_hash: hashToken(token), subdistrict_id: point.subdistrict_id, committee_id: point.committee_id,
+  let row: ServiceAppointmentTable = {
+    id: newId(), code: bookingCodes.draw(), token_hash: hashToken(token), subdistrict_id: point.subdistrict_id, committee_id: point.committee_id,
     point_id: point.id, item_id: input.itemId, day: input.day, starts: session.starts, ends: session.ends, slot_start_at: startAt.toISOString(),
     name: input.name, phone: input.phone, status: 'booked', booked_at: now.toISOString(), cancelled_at: null, checked_in_at: null, checked_in_by: null,
     no_show_at: null, ticket_id: null,
   };
-  await insertAppointment.run(db, row);
+  // A code already in use is drawn again (the unique index refuses it; nothing else conflicts).
+  for (let draw = 1; (await insertAppointment.run(db, row)).rows.length === 0; draw++) {
+    if (draw >= CODE_DRAWS) throw new DomainError('conflict', 'No free booking code was drawn; try again');
+    row = { ...row, code: bookingCodes.draw() };
+  }
   await announceServiceChange(db, { subdistrictId: row.subdistrict_id, committeeId: row.committee_id, pointId: row.point_id, kind: 'appointment' });
   return { appointment: await publicView(db, row, now, { point }), token };
 }
@@ -184,8 +196,8 @@ export const APPOINTMENTS_PAGE_DEFAULT = 1000;
 export const APPOINTMENTS_PAGE_MAX = 2000;
 
 /**
- * Appointments of a day (default today) in the actor's scope, in slot order and, within a slot,
- * booking order; in pages (`after` → `nextCursor`).
+ * Appointments of a day (default today) in the actor's scope (window staff: at their points), in
+ * slot order and, within a slot, booking order; in pages (`after` → `nextCursor`).
  */
 export async function listAppointments(db: Db, clock: Clock, actor: Actor, f: AppointmentFilter = {}, page: { after?: string; limit?: number } = {}) {
   assertCan(actor, 'services.records.read');
@@ -193,7 +205,7 @@ export async function listAppointments(db: Db, clock: Clock, actor: Actor, f: Ap
   let q = db
     .selectFrom('service_appointments')
     .selectAll()
-    .where(scopeCondition(actor, 'service_appointments.subdistrict_id', 'service_appointments.committee_id'));
+    .where(frontOfficeCondition(actor, { subdistrict: 'service_appointments.subdistrict_id', committee: 'service_appointments.committee_id', point: 'service_appointments.point_id' }));
   if (f.code) q = q.where('code', '=', f.code.toUpperCase());
   else q = q.where('day', '=', f.day ?? shanghaiDate(clock.now()));
   if (f.pointId) q = q.where('point_id', '=', f.pointId);
@@ -212,7 +224,7 @@ export async function listAppointments(db: Db, clock: Clock, actor: Actor, f: Ap
 export async function checkIn(db: Db, clock: Clock, actor: Actor, id: string) {
   const row = await appointmentForCheckIn.first(db, id, actor.userId);
   if (!row) throw notFound('Appointment', id);
-  const { on_staff, no_show_grace_minutes, ticket_prefix, ...a } = row;
+  const { on_staff, no_show_grace_minutes, ticket_prefix, point_status, point_staffed, offered, ...a } = row;
   assertSeesCommittee(actor, a.subdistrict_id, a.committee_id, 'Appointment');
   const point = { id: a.point_id, subdistrict_id: a.subdistrict_id, committee_id: a.committee_id };
   assertServesAtKnown(actor, point, Boolean(Number(on_staff)), 'services.queue');
@@ -220,6 +232,8 @@ export async function checkIn(db: Db, clock: Clock, actor: Actor, id: string) {
   const refuse = (why: string) => new DomainError('transition_not_allowed', `check_in: ${why}`, { action: 'check_in', status: a.status });
   if (a.status !== 'booked') throw refuse(`the appointment is ${a.status}`);
   if (a.day !== shanghaiDate(now)) throw refuse(`the appointment is for ${a.day}`);
+  // The point still takes tickets for the item, as for a walk-in.
+  assertBookable({ status: point_status, staffed: Number(point_staffed), offered: Boolean(Number(offered)) });
   const noShowGraceMinutes = no_show_grace_minutes ?? DEFAULT_SERVICE_SETTINGS.noShowGraceMinutes;
   if (now.getTime() > Date.parse(a.slot_start_at) + Number(noShowGraceMinutes) * 60_000) throw refuse('the grace period after the slot has passed');
   const ticket = await issueTicket(db, now, point, a.item_id, { userId: actor.userId, appointmentId: a.id, slotStartAt: a.slot_start_at }, ticket_prefix);
@@ -238,10 +252,12 @@ export async function checkIn(db: Db, clock: Clock, actor: Actor, id: string) {
 const appointmentForCheckIn = prepared((db: Db, id: string, userId: string) =>
   db
     .selectFrom('service_appointments as a')
+    .innerJoin('service_points as p', 'p.id', 'a.point_id')
     .leftJoin('service_settings as st', 'st.subdistrict_id', 'a.subdistrict_id')
     .selectAll('a')
-    .select('st.no_show_grace_minutes')
+    .select(['st.no_show_grace_minutes', 'p.status as point_status', 'p.staffed as point_staffed'])
     .select((eb) => [
+      eb.exists(eb.selectFrom('service_point_items as i').select('i.item_id').whereRef('i.point_id', '=', 'a.point_id').whereRef('i.item_id', '=', 'a.item_id')).as('offered'),
       eb.exists(eb.selectFrom('service_point_staff as s').select('s.user_id').whereRef('s.point_id', '=', 'a.point_id').where('s.user_id', '=', userId)).as('on_staff'),
       eb
         .selectFrom('service_items as i')

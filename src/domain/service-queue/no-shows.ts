@@ -1,6 +1,6 @@
 import type { Db } from '../../db/index.js';
 import { assertUnderLease, type UnderLease } from '../jobs/lease.js';
-import { serviceSettings } from '../service-ratings/settings.js';
+import { DEFAULT_SERVICE_SETTINGS } from '../service-ratings/settings.js';
 import type { Clock } from '../shared/clock.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
 
@@ -18,18 +18,26 @@ export async function markNoShows(db: Db, clock: Clock, opts: { lease?: UnderLea
   const nowIso = now.toISOString();
   return db.transaction().execute(async (trx) => {
     await assertUnderLease(trx, clock, opts.lease);
-    const due = await trx
+    // Each subdistrict's grace applies in the query, before the batch's limit: a subdistrict with a
+    // long grace never holds the batch while another's no-shows are due. Strictly after the grace: at
+    // its last instant the window may still check the citizen in (start + grace < now ⇔ start < now − grace).
+    const cutoff = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
+    const own = (await trx.selectFrom('service_settings').select(['subdistrict_id', 'no_show_grace_minutes']).execute())
+      .filter((s) => s.no_show_grace_minutes != null && Number(s.no_show_grace_minutes) !== DEFAULT_SERVICE_SETTINGS.noShowGraceMinutes);
+    const marked = await trx
       .selectFrom('service_appointments')
       .select(['id', 'subdistrict_id', 'committee_id', 'point_id', 'slot_start_at'])
       .where('status', '=', 'booked')
-      .where('slot_start_at', '<=', nowIso)
+      .where((eb) => eb.or([
+        ...own.map((s) => eb.and([eb('subdistrict_id', '=', s.subdistrict_id), eb('slot_start_at', '<', cutoff(Number(s.no_show_grace_minutes)))])),
+        eb.and([
+          ...(own.length ? [eb('subdistrict_id', 'not in', own.map((s) => s.subdistrict_id))] : []),
+          eb('slot_start_at', '<', cutoff(DEFAULT_SERVICE_SETTINGS.noShowGraceMinutes)),
+        ]),
+      ]))
       .orderBy('slot_start_at')
       .limit(BATCH)
       .execute();
-    const grace = new Map<string, number>();
-    for (const sub of new Set(due.map((a) => a.subdistrict_id))) grace.set(sub, (await serviceSettings(trx, sub)).noShowGraceMinutes * 60_000);
-    // Strictly after the grace: at its last instant the window may still check the citizen in.
-    const marked = due.filter((a) => Date.parse(a.slot_start_at) + grace.get(a.subdistrict_id)! < now.getTime());
     const ids = marked.map((a) => a.id);
     let n = 0;
     for (let i = 0; i < ids.length; i += 500) {

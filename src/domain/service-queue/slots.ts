@@ -70,7 +70,7 @@ export async function pointSessions(db: Db, pointId: string): Promise<Session[]>
 }
 
 /** The rule of {@link loadBookablePoint} on a point already read (undefined: no such point). */
-export function assertBookable(point: PointAccess | undefined): PointAccess {
+export function assertBookable<P extends Pick<PointAccess, 'status' | 'staffed' | 'offered'>>(point: P | undefined): P {
   if (!point) throw invalidField('pointId', 'unknown point');
   if (point.status !== 'built') throw invalidField('pointId', `the point is ${point.status}`);
   if (point.staffed !== 1) throw invalidField('pointId', 'a self-service point takes no appointments');

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/index.js';
+import { type Db, isUniqueViolation } from '../../db/index.js';
 import { prepared, preparedFamily, preparedInsert } from '../../db/prepared.js';
 import type { ServicePointTable, ServiceTicketTable, TicketStatus } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
-import { assertSeesCommittee, scopeCondition } from '../auth/scope.js';
+import { assertSeesCommittee } from '../auth/scope.js';
+import { frontOfficeCondition } from '../service-network/window-points.js';
 import { shanghaiDate } from '../calendar/office-hours.js';
 import { parseInput } from '../cases/case-input.js';
 import { assertServesAtKnown, pointAccess } from '../service-records/point-access.js';
@@ -69,6 +70,15 @@ export const ticketPrefixOf = prepared((db: Db, itemId: string) =>
 );
 
 /**
+ * The number printed on a ticket: the prefix and the day's count, at least 3 digits (A001 … A1000).
+ * A prefix ending in a digit or a dash (the catalogue allows any two characters) is set apart by a
+ * dash (A1-001), so no two prefixes' numbers meet (A1 + 001 would be A's 1,001st ticket).
+ */
+export function ticketNumber(prefix: string, n: number): string {
+  return `${prefix}${/[\d-]$/.test(prefix) ? '-' : ''}${String(n).padStart(3, '0')}`;
+}
+
+/**
  * Issues a ticket at a point for an item: the category's prefix and its next number of the day
  * (A001, A002, … B001), and the point's running sequence, which fixes the order of issue.
  * The caller owns the transaction.
@@ -89,7 +99,7 @@ export async function issueTicket(
   const n = await bump(db, point.id, day, cat.ticket_prefix);
   const row: ServiceTicketTable = {
     id: newId(), subdistrict_id: point.subdistrict_id, committee_id: point.committee_id, point_id: point.id, item_id: itemId, day, seq,
-    prefix: cat.ticket_prefix, number: `${cat.ticket_prefix}${String(n).padStart(3, '0')}`, source: by.appointmentId ? 'appointment' : 'walk_in',
+    prefix: cat.ticket_prefix, number: ticketNumber(cat.ticket_prefix, n), source: by.appointmentId ? 'appointment' : 'walk_in',
     appointment_id: by.appointmentId ?? null, slot_start_at: by.slotStartAt ?? null, status: 'waiting', issued_at: now.toISOString(),
     issued_by: by.userId, called_at: null, called_by: null, window: null, started_at: null, finished_at: null, skipped_at: null, record_id: null,
   };
@@ -247,20 +257,34 @@ export async function stepTicket(db: Db, clock: Clock, actor: Actor, id: string,
     const rec = await db.selectFrom('service_records').select(['id', 'point_id', 'ticket_id']).where('id', '=', input.recordId).executeTakeFirst();
     if (!rec || rec.point_id !== t.point_id) throw invalidField('recordId', 'no such record at this point');
     if (rec.ticket_id && rec.ticket_id !== t.id) throw invalidField('recordId', 'the record belongs to another ticket');
-    await db.updateTable('service_records').set({ ticket_id: t.id, appointment_id: t.appointment_id }).where('id', '=', rec.id).where('ticket_id', 'is', null).execute();
+    if (rec.ticket_id !== t.id) {
+      // Taken only while the record has no ticket: of two windows finishing with one record at once,
+      // the second finds it taken (and the unique index on service_tickets.record_id stands behind).
+      const linked = await db.updateTable('service_records').set({ ticket_id: t.id, appointment_id: t.appointment_id }).where('id', '=', rec.id).where('ticket_id', 'is', null).executeTakeFirst();
+      if (Number(linked.numUpdatedRows) !== 1) throw recordTaken();
+    }
     set.record_id = rec.id;
   }
-  const res = set.record_id ? await stepUpdateWithRecord(step).run(db, at, id, t.status, set.record_id) : await stepUpdate(step).run(db, at, id, t.status);
+  let res: { numAffectedRows?: bigint };
+  try {
+    res = set.record_id ? await stepUpdateWithRecord(step).run(db, at, id, t.status, set.record_id) : await stepUpdate(step).run(db, at, id, t.status);
+  } catch (e) {
+    if (set.record_id && isUniqueViolation(e)) throw recordTaken();
+    throw e;
+  }
   if (Number(res.numAffectedRows) !== 1) throw new DomainError('conflict', `${step}: the ticket was changed by someone else; reload it`);
   await announceServiceChange(db, { subdistrictId: t.subdistrict_id, committeeId: t.committee_id, pointId: t.point_id, kind: input.recordId ? 'record' : 'ticket' });
   return ticketDto({ ...t, ...set } as ServiceTicketTable);
 }
 
+const recordTaken = () =>
+  new DomainError('conflict', 'recordId: the record belongs to another ticket', { fields: [{ field: 'recordId', reason: 'the record belongs to another ticket' }] });
+
 export const TICKETS_PAGE_DEFAULT = 1000;
 export const TICKETS_PAGE_MAX = 2000;
 
 /**
- * Tickets of a day (default today) in the actor's scope, in pages by point and order of issue
+ * Tickets of a day (default today) in the actor's scope (window staff: at their points), in pages by point and order of issue
  * (`after` → `nextCursor`); each page splits them into the waiting ones, in queue order, and the
  * others. One point's queue is whole when asked for with `pointId` in one page.
  */
@@ -271,7 +295,7 @@ export async function listTickets(db: Db, clock: Clock, actor: Actor, f: { point
   let q = db
     .selectFrom('service_tickets')
     .selectAll()
-    .where(scopeCondition(actor, 'service_tickets.subdistrict_id', 'service_tickets.committee_id'))
+    .where(frontOfficeCondition(actor, { subdistrict: 'service_tickets.subdistrict_id', committee: 'service_tickets.committee_id', point: 'service_tickets.point_id' }))
     .where('day', '=', f.day ?? shanghaiDate(now));
   if (f.pointId) q = q.where('point_id', '=', f.pointId);
   if (f.status) q = q.where('status', '=', f.status);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { ServiceRatingFollowupTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
@@ -158,27 +159,49 @@ export function followedUpOnTime(f: { handled_on_time: number | null; callback_a
 
 /**
  * KPI 实名差评回访(整改)率: of the named 差评 (not voided on appeal) whose case's handling deadline
- * falls in [from, to), those due (handled, or past the deadline) and the share of them followed
- * up on time. Read from the cases themselves, so the KPI and the case desk always agree: a case
- * handled on the desk counts, one sent back by a failed check is open again. Target 100 %.
+ * (or, before its dispatch, the rating's) falls in [from, to), those due (handled, or past the
+ * deadline and not on hold) and the share of them followed up on time. Read from the cases
+ * themselves, so the KPI and the case desk always agree: a case handled on the desk counts, one
+ * sent back by a failed check or reopened is open again. Target 100 %.
  */
 export async function badRatingKpi(db: Db, clock: Clock, actor: Actor, opts: { from: string; to: string; subdistrictId?: string }) {
   assertCan(actor, 'services.records.read');
   const now = clock.now().toISOString();
+  // A case the desk has yet to dispatch has no handling deadline: the rating's own counts.
+  const dueAt = sql<string>`coalesce(c.handle_due_at, f.due_at)`;
   let q = db
     .selectFrom('service_rating_followups as f')
     .innerJoin('service_ratings as r', 'r.id', 'f.rating_id')
     .innerJoin('cases as c', 'c.id', 'f.case_id')
-    .select(['c.handle_due_at', 'c.handled_on_time', 'f.callback_at'])
+    .select([dueAt.as('handle_due_at'), 'c.handled_on_time', 'c.status', 'f.callback_at'])
     .where('f.named', '=', 1)
     .where('r.voided_at', 'is', null)
-    .where('c.handle_due_at', '>=', opts.from)
-    .where('c.handle_due_at', '<', opts.to)
+    .where(dueAt, '>=', opts.from)
+    .where(dueAt, '<', opts.to)
     .where(scopeCondition(actor, 'f.subdistrict_id', 'r.committee_id'));
   if (opts.subdistrictId) q = q.where('f.subdistrict_id', '=', opts.subdistrictId);
   const rows = await q.execute();
-  // Due = handled already, or its deadline has passed (counted once, like 应结案).
-  const due = rows.filter((r) => r.handled_on_time !== null || (r.handle_due_at !== null && r.handle_due_at <= now));
+  // Due = handled already, or its deadline has passed (counted once, like 应结案); not while on
+  // hold (挂账 stops the clock, as on the case desk: the release moves the deadline on).
+  const due = rows.filter((r) => r.handled_on_time !== null || (r.status !== 'on_hold' && r.handle_due_at !== null && r.handle_due_at <= now));
   const onTime = due.filter(followedUpOnTime).length;
   return { due: due.length, onTime, rate: due.length ? onTime / due.length : null, open: rows.filter((r) => r.handled_on_time === null).length, target: 1 };
+}
+
+/**
+ * What the rater's outcome-feedback link shows on load: `open` while the 差评's case is still being
+ * followed up (nothing to judge yet), `ready` once it is closed, `given` after the judgement,
+ * `voided` when an appeal voided the rating. No personal data.
+ */
+export async function feedbackState(db: Db, token: string) {
+  const f = await db
+    .selectFrom('service_rating_followups as f')
+    .innerJoin('cases as c', 'c.id', 'f.case_id')
+    .innerJoin('service_ratings as r', 'r.id', 'f.rating_id')
+    .select(['f.feedback', 'c.status', 'r.voided_at'])
+    .where('f.feedback_token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  if (!f) throw notFound('Feedback link');
+  const state = f.voided_at ? 'voided' : f.feedback ? 'given' : f.status === 'closed' ? 'ready' : 'open';
+  return { state, feedback: f.feedback };
 }

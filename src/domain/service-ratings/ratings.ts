@@ -4,6 +4,7 @@ import type { ServiceRatingTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
+import { resolveAssignee } from '../cases/assignees.js';
 import { parseInput } from '../cases/case-input.js';
 import { hashToken, newToken } from '../service-records/records.js';
 import { dueAfterWorkingDays } from '../service-records/due-dates.js';
@@ -42,9 +43,24 @@ export async function ratingTarget(db: Db, clock: Clock, token: string) {
 }
 
 /**
+ * Who served, when dispatch would take them as the case's assignee (resolveAssignee: an active
+ * handler, enforcement officer or cadre of the subdistrict who sees the case's committee); else
+ * null and the 差评 case goes to the desk to file and dispatch. The rating still names who served (staff_id) either way.
+ */
+async function assignableOrNull(db: Db, c: { subdistrict_id: string; committee_id: string }, userId: string): Promise<string | null> {
+  try {
+    return (await resolveAssignee(db, c, undefined, userId)).userId;
+  } catch (e) {
+    if (e instanceof DomainError) return null;
+    throw e;
+  }
+}
+
+/**
  * The applicant rates a service once (一次一评), through the link or QR code of its record,
- * within the subdistrict's rating window. A 差评 opens a case dispatched to whoever served,
- * due after the subdistrict's rectification days; the rater gets a link to judge the outcome.
+ * within the subdistrict's rating window. A 差评 opens a case dispatched to whoever served (left
+ * to the desk when they do not handle cases: an operator, an administrator), due after the
+ * subdistrict's rectification days; the rater gets a link to judge the outcome.
  */
 export async function submitRating(db: Db, clock: Clock, token: string, raw: RatingInput) {
   const input = parseInput(RatingInput, raw);
@@ -80,7 +96,7 @@ export async function submitRating(db: Db, clock: Clock, token: string, raw: Rat
     const c = await openSystemCase(db, clock, {
       subdistrictId: r.subdistrict_id, committeeId, kind: 'bad_rating', source: 'citizen',
       description: `差评（${input.level}星）：${point.name}·${item.name_zh}·办件${r.number}${input.comment ? `。评价内容：${input.comment}` : ''}`,
-      lng: point.lng, lat: point.lat, assignUserId: r.staff_id, handleDueAt: dueAt, dedupeKey: `bad_rating:${rating.id}`,
+      lng: point.lng, lat: point.lat, assignUserId: await assignableOrNull(db, { subdistrict_id: r.subdistrict_id, committee_id: committeeId }, r.staff_id), handleDueAt: dueAt, dedupeKey: `bad_rating:${rating.id}`,
     });
     rating.case_id = c.id;
     await insertRating();

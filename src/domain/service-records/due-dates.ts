@@ -15,8 +15,13 @@ const CLOSE_MS = OFFICE_PERIODS_MS[OFFICE_PERIODS_MS.length - 1]![1];
 export async function dueAfterWorkingDays(db: Db, acceptedAt: Date, days: number, subdistrictId: string | null): Promise<Date> {
   const date = shanghaiDate(acceptedAt);
   if (days === 0) return dueWithOverrides(acceptedAt, 0, new Map());
-  // Generous window: 365 working days fit in well under three calendar years of overrides.
-  return dueWithOverrides(acceptedAt, days, await loadOverrides(db, date, addDays(date, Math.ceil(days * 2) + 40), subdistrictId));
+  // A generous window first (365 working days fit in well under three calendar years); a long
+  // closure (a run of holiday overrides) can still outlast it, and then a window twice as long is read.
+  for (let span = Math.ceil(days * 2) + 40; ; span *= 2) {
+    const until = addDays(date, span);
+    const due = countWorkingDays(acceptedAt, days, await loadOverrides(db, date, until, subdistrictId), until);
+    if (due) return due;
+  }
 }
 
 /**
@@ -24,6 +29,11 @@ export async function dueAfterWorkingDays(db: Db, acceptedAt: Date, days: number
  * generator loads a subdistrict's calendar once for a year of records.
  */
 export function dueWithOverrides(acceptedAt: Date, days: number, overrides: OverrideMap): Date {
+  return countWorkingDays(acceptedAt, days, overrides, null)!;
+}
+
+/** dueWithOverrides, or null when the count runs past `until` (the last day the overrides cover). */
+function countWorkingDays(acceptedAt: Date, days: number, overrides: OverrideMap, until: string | null): Date | null {
   let date = shanghaiDate(acceptedAt);
   if (days === 0) {
     // 即办 is done the same day: by the close of office, or — accepted after it, at an evening or
@@ -35,6 +45,7 @@ export function dueWithOverrides(acceptedAt: Date, days: number, overrides: Over
   let left = days;
   for (let i = 0; i < 2000; i++) {
     date = addDays(date, 1);
+    if (until !== null && date > until) return null;
     if (isWorkingDay(date, overrides)) left--;
     if (left === 0) return new Date(shanghaiMidnight(date) + CLOSE_MS);
   }

@@ -1,18 +1,27 @@
 /**
- * Personal data on screen: an ID number shows its first 3 and last 4 characters (the region
- * prefix and check digits people use to recognise their own card), a phone its first 3 and last 4.
+ * Personal data on screen: a mainland ID number (15 or 18 characters) shows its first 3 and last 4
+ * characters (the region prefix and check digits people use to recognise their own card); a
+ * shorter document number (passport, 港澳/台湾通行证, a Hong Kong ID) its first and last 2 only,
+ * never half of it; a mobile number its first 3 and last 4, any other phone number its last 4.
  * The full value leaves the server only through revealId(), which logs who saw it and why.
  */
 export function maskIdNumber(id: string | null): string | null {
   if (!id) return id;
-  if (id.length <= 7) return '*'.repeat(id.length);
-  return `${id.slice(0, 3)}${'*'.repeat(id.length - 7)}${id.slice(-4)}`;
+  if (id.length >= 15) return keep(id, 3, 4);
+  if (id.length >= 8) return keep(id, 1, 2);
+  if (id.length >= 6) return keep(id, 0, 2);
+  return '*'.repeat(id.length);
 }
 
 export function maskPhone(phone: string | null): string | null {
   if (!phone) return phone;
-  if (phone.length <= 7) return '*'.repeat(phone.length);
-  return `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;
+  if (phone.length >= 11) return keep(phone, 3, 4);
+  if (phone.length >= 8) return keep(phone, 0, 4);
+  return '*'.repeat(phone.length);
+}
+
+function keep(value: string, head: number, tail: number): string {
+  return `${value.slice(0, head)}${'*'.repeat(value.length - head - tail)}${value.slice(-tail)}`;
 }
 
 /** A name shows its surname only (张**), as on published 好差评 lists. */

@@ -35,7 +35,7 @@ export type RecordInput = z.input<typeof RecordInput>;
 
 export const RecordStepInput = z.strictObject({
   version: z.number().int().positive(),
-  action: z.enum(['hand_off', 'return', 'complete', 'not_accept', 'send_back']),
+  action: z.enum(['hand_off', 'return', 'complete', 'not_accept', 'send_back', 'deliver']),
   reason: z.string().trim().min(1).max(1000).optional(),
   delivery: z.enum(DELIVERIES).optional(),
 });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../../db/index.js';
+import { type Db, isUniqueViolation } from '../../db/index.js';
 import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { ServiceRecordTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
@@ -148,22 +148,37 @@ export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: Reco
     delivery: null, delivered_at: null, appointment_id: input.appointmentId, ticket_id: input.ticketId, rating_token_hash: hashToken(token),
     version: 1, updated_at: at,
   };
-  await insertRecord.run(db, row);
+  try {
+    await insertRecord.run(db, row);
+  } catch (e) {
+    // Two windows recording the same ticket at once both pass the check above; the unique
+    // ticket_id lets one in and tells the other (its transaction rolls back).
+    throw isUniqueViolation(e) && row.ticket_id && /ticket/.test(String((e as { constraint?: string }).constraint ?? (e as Error).message))
+      ? ticketTaken()
+      : e;
+  }
   await announceServiceChange(db, { subdistrictId: row.subdistrict_id, committeeId: row.committee_id, pointId: row.point_id, kind: 'record' });
   // How long the link stays open (from the decision): the window screen tells the applicant.
   const { ratingWindowDays } = await serviceSettings(db, row.subdistrict_id);
   return { record: recordDto(row, now), ratingToken: token, ratingWindowDays };
 }
 
+const ticketTaken = () => invalidField('ticketId', 'the ticket already has its record');
+
 /**
  * The ticket and the booking a record names must be of its point, and the ticket not yet another
  * record's: a record claiming another point's (or subdistrict's) ticket would block the real one.
+ * The ticket is for the record's item and its holder came to the window (not skipped).
  */
-async function assertLinksAtPoint(db: Db, pointId: string, input: { ticketId: string | null; appointmentId: string | null }) {
+async function assertLinksAtPoint(db: Db, pointId: string, input: { itemId: string; ticketId: string | null; appointmentId: string | null }) {
   if (input.ticketId) {
-    const t = await db.selectFrom('service_tickets').select(['point_id', 'record_id']).where('id', '=', input.ticketId).executeTakeFirst();
+    const t = await db.selectFrom('service_tickets').select(['point_id', 'item_id', 'status', 'record_id']).where('id', '=', input.ticketId).executeTakeFirst();
     if (!t || t.point_id !== pointId) throw invalidField('ticketId', 'not a ticket of this point');
-    if (t.record_id) throw invalidField('ticketId', 'the ticket already has its record');
+    if (t.record_id) throw ticketTaken();
+    if (t.status === 'skipped') throw invalidField('ticketId', 'the ticket was skipped');
+    if (t.item_id !== input.itemId) throw invalidField('ticketId', 'the ticket is for another item');
+    const other = await db.selectFrom('service_records').select('id').where('ticket_id', '=', input.ticketId).executeTakeFirst();
+    if (other) throw ticketTaken();
   }
   if (input.appointmentId) {
     const a = await db.selectFrom('service_appointments').select('point_id').where('id', '=', input.appointmentId).executeTakeFirst();
@@ -171,11 +186,18 @@ async function assertLinksAtPoint(db: Db, pointId: string, input: { ticketId: st
   }
 }
 
+/**
+ * Handling-unit staff (handler) serve at a centre's or a building's window, or work for a property
+ * or sanitation company: they read only the records of the points whose staff lists them.
+ */
+const readsOnlyOwnPoints = (actor: Actor) => actor.role === 'handler';
+
 export async function loadVisibleRecord(db: Db, actor: Actor, id: string) {
   assertCan(actor, 'services.records.read');
   const r = await db.selectFrom('service_records').selectAll().where('id', '=', id).executeTakeFirst();
   if (!r) throw notFound('Service record', id);
   assertSeesCommittee(actor, r.subdistrict_id, r.committee_id, 'Service record');
+  if (readsOnlyOwnPoints(actor) && !(await staffRow.first(db, r.point_id, actor.userId))) throw notFound('Service record', id);
   return r;
 }
 
@@ -198,11 +220,17 @@ export const RECORDS_PAGE_MAX = 500;
 function recordsInScope(db: Db, actor: Actor, f: RecordFilter, nowIso: string) {
   assertCan(actor, 'services.records.read');
   let q = db.selectFrom('service_records').selectAll().where(scopeCondition(actor, 'service_records.subdistrict_id', 'service_records.committee_id'));
+  if (readsOnlyOwnPoints(actor)) {
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom('service_point_staff as s').select('s.user_id').whereRef('s.point_id', '=', 'service_records.point_id').where('s.user_id', '=', actor.userId)),
+    );
+  }
   if (f.pointId) q = q.where('point_id', '=', f.pointId);
   if (f.itemId) q = q.where('item_id', '=', f.itemId);
   if (f.status) q = q.where('status', '=', f.status);
-  if (f.from) q = q.where('accepted_at', '>=', f.from);
-  if (f.to) q = q.where('accepted_at', '<', f.to);
+  // Instants are stored as UTC ISO text: a bound given with another offset is compared as one too.
+  if (f.from) q = q.where('accepted_at', '>=', new Date(f.from).toISOString());
+  if (f.to) q = q.where('accepted_at', '<', new Date(f.to).toISOString());
   if (f.overdue) q = q.where('decided_at', 'is', null).where('due_at', '<', nowIso);
   return q;
 }
@@ -267,8 +295,16 @@ export async function stepRecord(db: Db, clock: Clock, actor: Actor, id: string,
     case 'not_accept':
     case 'send_back':
       if (r.decided_at) throw refuse(`the record is already ${r.status}`);
+      // The file is with the back office: it comes back (return) before the window decides.
+      if (r.status === 'handed_off') throw refuse('the file is at the back office; return it first');
       if (!input.reason) throw invalidField('reason', 'required');
       Object.assign(set, { status: input.action === 'not_accept' ? 'not_accepted' : 'sent_back', decided_at: at, decided_by: actor.userId, on_time: at <= r.due_at ? 1 : 0, result_reason: input.reason });
+      break;
+    case 'deliver':
+      // A result sent by post (邮寄送达) is delivered when it reaches the applicant: recorded once.
+      if (r.status !== 'completed' || r.delivery !== 'post') throw refuse(r.status === 'completed' ? 'only a result sent by post is delivered later' : `the record is ${r.status}`);
+      if (r.delivered_at) throw refuse('the result is already delivered');
+      Object.assign(set, { delivered_at: at });
       break;
   }
   const changed = { ...set, version: r.version + 1, updated_at: at };

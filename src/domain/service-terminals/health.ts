@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { OutageReason } from '../../db/schema.js';
 import { SYSTEM_ACTOR } from '../cases/events.js';
+import { OPEN_STATUSES } from '../cases/lifecycle.js';
 import { endCaseOutsideDesk } from '../cases/system-close.js';
 import { assertUnderLease, type UnderLease } from '../jobs/lease.js';
 import { parseInput } from '../cases/case-input.js';
@@ -16,8 +17,11 @@ import { announceServiceChange } from '../dashboard/service-changes.js';
 /**
  * A self-service terminal is a site like a bin room: when it goes quiet or reports a fault, a
  * maintenance case opens in its subdistrict (自助终端故障维修, reported by the system to the
- * desk, which dispatches it like any other), once per outage; when it reports a heartbeat again
- * the outage ends and the case is closed with a timeline entry saying so.
+ * desk, which dispatches it like any other); when it reports a heartbeat again the outage ends,
+ * and once it has stayed up for the recovery time (default 30 minutes) the case is closed with a
+ * timeline entry saying so. A terminal that goes down again meanwhile (a flapping network, a
+ * printer that jams every few minutes) opens a new outage under the same case: the desk gets one
+ * case to send someone to, not one per flap.
  *
  * Exactly once: the terminal's status row is the point every writer serialises on (each first
  * UPDATEs it, which takes its row lock on PostgreSQL; SQLite has one writer), the change to
@@ -26,6 +30,22 @@ import { announceServiceChange } from '../dashboard/service-changes.js';
  */
 
 export const RECOVERED_REASON = '自助终端恢复正常（收到心跳），系统自动结案';
+
+/** How long a terminal must stay up after an outage before its maintenance case is closed. */
+export const DEFAULT_RECOVERY_MS = 30 * 60_000;
+
+/** The terminal's latest ended outage whose maintenance case is still open (the terminal not yet up for the recovery time). */
+const recovering = (trx: Db, pointId: string) =>
+  trx
+    .selectFrom('service_terminal_outages as o')
+    .innerJoin('cases as c', 'c.id', 'o.case_id')
+    .select(['o.case_id', 'o.ended_at', 'c.status'])
+    .where('o.point_id', '=', pointId)
+    .where('o.ended_at', 'is not', null)
+    .orderBy('o.started_at', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+    .then((o) => (o && OPEN_STATUSES.includes(o.status) ? { caseId: o.case_id as string, endedAt: o.ended_at as string } : null));
 
 /** The terminal a device token belongs to, if it is current and the point is still in service. */
 export async function terminalByToken(db: Db, token: string) {
@@ -43,7 +63,10 @@ export async function terminalByToken(db: Db, token: string) {
 const announceTerminal = (trx: Db, p: { id: string; subdistrict_id: string; committee_id: string | null }) =>
   announceServiceChange(trx, { subdistrictId: p.subdistrict_id, committeeId: p.committee_id, pointId: p.id, kind: 'terminal' });
 
-/** Opens an outage and its maintenance case, unless the terminal already has an open one. */
+/**
+ * Opens an outage and its maintenance case, unless the terminal already has an open one; an outage
+ * while the last one's case is still open (not up for the recovery time since) goes under that case.
+ */
 async function openOutage(trx: Db, clock: Clock, pointId: string, reason: OutageReason, detail: { code?: string; text?: string; silentMs?: number }) {
   const p = await trx.selectFrom('service_points').select(['subdistrict_id', 'committee_id', 'code', 'name', 'lng', 'lat']).where('id', '=', pointId).executeTakeFirstOrThrow();
   const at = clock.now().toISOString();
@@ -57,6 +80,11 @@ async function openOutage(trx: Db, clock: Clock, pointId: string, reason: Outage
     .onConflict((oc) => oc.column('open_point_id').doNothing())
     .executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return null;
+  const last = await recovering(trx, pointId);
+  if (last) {
+    await trx.updateTable('service_terminal_outages').set({ case_id: last.caseId }).where('id', '=', id).execute();
+    return null;
+  }
   const why =
     reason === 'silence'
       ? `已 ${Math.round((detail.silentMs ?? 0) / 60_000)} 分钟未收到心跳`
@@ -70,8 +98,11 @@ async function openOutage(trx: Db, clock: Clock, pointId: string, reason: Outage
   return { outageId: id, caseId: c.id, caseNumber: c.number };
 }
 
-/** A heartbeat: the terminal is up. An open outage ends and its case is closed. The caller owns the transaction. */
-export async function recordHeartbeat(trx: Db, clock: Clock, token: string, raw: HeartbeatInput) {
+/**
+ * A heartbeat: the terminal is up and an open outage ends. Its case is closed by the first heartbeat
+ * once the terminal has been up `recoveryMs` since (at once when 0). The caller owns the transaction.
+ */
+export async function recordHeartbeat(trx: Db, clock: Clock, token: string, raw: HeartbeatInput, opts: { recoveryMs?: number } = {}) {
   const input = parseInput(HeartbeatInput, raw);
   const t = await terminalByToken(trx, token);
   const at = clock.now().toISOString();
@@ -82,12 +113,11 @@ export async function recordHeartbeat(trx: Db, clock: Clock, token: string, raw:
     .execute();
   const open = await trx.selectFrom('service_terminal_outages').select(['id', 'case_id']).where('open_point_id', '=', t.id).executeTakeFirst();
   let closedCaseId: string | null = null;
-  if (open) {
-    await trx.updateTable('service_terminal_outages').set({ ended_at: at, open_point_id: null }).where('id', '=', open.id).execute();
-    if (open.case_id) {
-      const ev = await endCaseOutsideDesk(trx, clock, open.case_id, { actor: SYSTEM_ACTOR, action: 'terminal_recovered', reason: RECOVERED_REASON });
-      if (ev) closedCaseId = open.case_id;
-    }
+  if (open) await trx.updateTable('service_terminal_outages').set({ ended_at: at, open_point_id: null }).where('id', '=', open.id).execute();
+  const settled = await recovering(trx, t.id);
+  if (settled && Date.parse(at) - Date.parse(settled.endedAt) >= (opts.recoveryMs ?? DEFAULT_RECOVERY_MS)) {
+    const ev = await endCaseOutsideDesk(trx, clock, settled.caseId, { actor: SYSTEM_ACTOR, action: 'terminal_recovered', reason: RECOVERED_REASON });
+    if (ev) closedCaseId = settled.caseId;
   }
   if (t.state === 'down') await announceTerminal(trx, t);
   return { state: 'up' as const, recovered: open !== undefined, closedCaseId, at };

@@ -49,7 +49,8 @@ export async function issueTerminalToken(db: Db, clock: Clock, actor: Actor, poi
   const p = await loadVisiblePoint(db, actor, pointId);
   assertOwnsSubdistrict(actor, p.subdistrict_id, 'Service point');
   if (!MONITORED_KINDS.includes(p.kind)) throw invalidField('kind', 'only a terminal or a self-service zone reports its health');
-  if (p.status === 'closed') throw invalidField('status', 'the point is closed');
+  // Only a built point is monitored (the health job, the status list): a planned one has no device yet.
+  if (p.status !== 'built') throw invalidField('status', p.status === 'closed' ? 'the point is closed' : 'the point is not built yet');
   const token = newDeviceToken();
   const at = clock.now().toISOString();
   await db.updateTable('service_points').set({ terminal_token_hash: hashToken(token), updated_at: at }).where('id', '=', p.id).execute();

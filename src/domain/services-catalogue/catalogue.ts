@@ -1,4 +1,5 @@
-import type { Db } from '../../db/index.js';
+import { sql } from 'kysely';
+import { type Db, isPostgres, isUniqueViolation } from '../../db/index.js';
 import type { ServiceItemTable, ServiceItemVersionTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
@@ -88,29 +89,60 @@ export async function getItem(db: Db, clock: Clock, id: string) {
   return { ...itemDto(item, current), versions: versions.map(versionDto) };
 }
 
+/**
+ * The catalogue is municipal, one for the whole district: only a district-level administrator (no
+ * home subdistrict) adds items or publishes versions — a subdistrict's administrator would change
+ * the guides and promised limits of every other subdistrict. (Global calendar overrides: the same rule.)
+ */
+export function assertMayWriteCatalogue(actor: Actor) {
+  assertCan(actor, 'services.catalogue.write');
+  if (actor.subdistrictId !== null) {
+    throw new DomainError('forbidden', 'The service catalogue is district-wide: it is changed by a district-level administrator only', {
+      permission: 'services.catalogue.write', scope: 'district',
+    });
+  }
+}
+
+/**
+ * Serialises the writers of the catalogue (PostgreSQL; SQLite writes one at a time): the code
+ * checks and the import's plan then read what the one before committed.
+ */
+export async function lockCatalogue(db: Db) {
+  if (isPostgres(db)) await sql`select pg_advisory_xact_lock(hashtext('service_catalogue'))`.execute(db);
+}
+
+const codeTaken = (field: 'basicCode' | 'implCode') =>
+  new DomainError('duplicate', `${field}: already used by another item`, { fields: [{ field, reason: 'already used' }] });
+
 async function assertCodesFree(db: Db, basicCode: string, implCode: string) {
   const clash = await db
     .selectFrom('service_items')
     .select(['basic_code', 'impl_code'])
     .where((eb) => eb.or([eb('basic_code', '=', basicCode), eb('impl_code', '=', implCode)]))
     .executeTakeFirst();
-  if (clash?.basic_code === basicCode) throw new DomainError('duplicate', 'basicCode: already used by another item', { fields: [{ field: 'basicCode', reason: 'already used' }] });
-  if (clash) throw new DomainError('duplicate', 'implCode: already used by another item', { fields: [{ field: 'implCode', reason: 'already used' }] });
+  if (clash?.basic_code === basicCode) throw codeTaken('basicCode');
+  if (clash) throw codeTaken('implCode');
 }
 
 /** Creates an item with its first guide version. The caller owns the transaction. */
 export async function createItem(db: Db, clock: Clock, actor: Actor, raw: ItemInput) {
-  assertCan(actor, 'services.catalogue.write');
+  assertMayWriteCatalogue(actor);
   const input = parseInput(ItemInput, raw);
   const category = await db.selectFrom('service_categories').select('id').where('id', '=', input.categoryId).executeTakeFirst();
   if (!category) throw invalidField('categoryId', 'unknown category');
+  await lockCatalogue(db);
   await assertCodesFree(db, input.basicCode, input.implCode);
   const at = clock.now().toISOString();
   const id = newId();
   await db
     .insertInto('service_items')
     .values({ id, category_id: input.categoryId, basic_code: input.basicCode, impl_code: input.implCode, latest_version: 1, active: 1, sort_order: input.sortOrder, created_at: at, updated_at: at })
-    .execute();
+    .execute()
+    .catch((e: unknown) => {
+      // A writer that got past the check at the same time (the unique codes let one in).
+      if (!isUniqueViolation(e)) throw e;
+      throw codeTaken(/basic_code/.test(String((e as { constraint?: string }).constraint ?? (e as Error).message)) ? 'basicCode' : 'implCode');
+    });
   await db.insertInto('service_item_versions').values(versionRow(newId(), id, 1, input.guide, actor.userId, at)).execute();
   return getItem(db, clock, id);
 }
@@ -120,7 +152,7 @@ export async function createItem(db: Db, clock: Clock, actor: Actor, raw: ItemIn
  * used). It starts today or later, and not before the latest version's start.
  */
 export async function publishVersion(db: Db, clock: Clock, actor: Actor, itemId: string, raw: VersionInput) {
-  assertCan(actor, 'services.catalogue.write');
+  assertMayWriteCatalogue(actor);
   const input = parseInput(VersionInput, raw);
   const item = await db.selectFrom('service_items').selectAll().where('id', '=', itemId).executeTakeFirst();
   if (!item) throw notFound('Service item', itemId);

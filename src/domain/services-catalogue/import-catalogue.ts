@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
-import { assertCan } from '../auth/permissions.js';
 import { shanghaiDate } from '../calendar/office-hours.js';
 import { canonicalJson } from '../cases/hash-chain.js';
 import type { Clock } from '../shared/clock.js';
@@ -10,7 +9,7 @@ import { DomainError, invalidField } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { errorField, errorReason } from '../shared/import-batch.js';
 import { importFailed, type LedgerRow, readLedger, type RowError } from '../shared/xlsx.js';
-import { createItem, publishVersion } from './catalogue.js';
+import { assertMayWriteCatalogue, createItem, lockCatalogue, publishVersion } from './catalogue.js';
 import {
   CATEGORY_COLUMNS, CHANNEL_LABELS, type CategoryColumnKey, FORM_LABELS, ITEM_COLUMNS, type ItemColumnKey, MATERIAL_COLUMNS, MODE_LABELS,
   type MaterialColumnKey, REQUIRED_CATEGORY_COLUMNS, REQUIRED_ITEM_COLUMNS, REQUIRED_MATERIAL_COLUMNS, fromLabels, parseSteps, parseYesNo,
@@ -148,7 +147,7 @@ async function readCatalogueWorkbook(bytes: Uint8Array, effectiveFrom: string) {
     materialRows.push({ row: r.row, implCode });
   }
 
-  const items: { row: number; category: string; fields: z.output<typeof ItemFields>; guide: z.output<typeof GuideInput> }[] = [];
+  const items: { row: number; category: string; fields: z.output<typeof ItemFields>; guide: z.output<typeof GuideInput>; feeEmpty: boolean }[] = [];
   const implRows = new Map<string, number>();
   const basicRows = new Map<string, number>();
   for (const r of itemSheet.rows) {
@@ -196,7 +195,7 @@ async function readCatalogueWorkbook(bytes: Uint8Array, effectiveFrom: string) {
     else {
       implRows.set(fields.data.implCode, r.row);
       basicRows.set(fields.data.basicCode, r.row);
-      items.push({ row: r.row, category, fields: fields.data, guide: guide.data });
+      items.push({ row: r.row, category, fields: fields.data, guide: guide.data, feeEmpty: r.get('fee') === null });
     }
   }
   for (const m of materialRows) {
@@ -227,7 +226,7 @@ function guideChanges(a: Record<string, unknown>, stored: Record<string, unknown
  * preview's, then commits all of it or, on any bad row, nothing.
  */
 export async function importCatalogue(db: Db, clock: Clock, actor: Actor, bytes: Uint8Array, opts: CatalogueImportOptions = {}): Promise<CataloguePlan> {
-  assertCan(actor, 'services.catalogue.write');
+  assertMayWriteCatalogue(actor);
   const today = shanghaiDate(clock.now());
   const effectiveFrom = opts.effectiveFrom ?? today;
   const day = CalendarDay.safeParse(effectiveFrom);
@@ -237,6 +236,9 @@ export async function importCatalogue(db: Db, clock: Clock, actor: Actor, bytes:
   const errors = [...file.errors];
   try {
     return await db.transaction().execute(async (trx) => {
+      // One catalogue writer at a time: a concurrent import or new item adding the same code would
+      // otherwise fail this transaction's insert (and leave it aborted on PostgreSQL).
+      await lockCatalogue(trx);
       const current = await latestCatalogue(trx);
       const catByCode = new Map(current.categories.map((c) => [c.code, c]));
       const at = clock.now().toISOString();
@@ -276,6 +278,8 @@ export async function importCatalogue(db: Db, clock: Clock, actor: Actor, bytes:
             fail('basicCode', `the basic code differs from the catalogue's (${existing.item.basic_code}); an import does not change codes`);
             continue;
           }
+          // An empty fee cell is the default (不收费) for a new item, and an empty fee ('') for one that has it.
+          if (it.feeEmpty && existing.version.fee === '') it.guide = { ...it.guide, fee: '' };
           const changes = guideChanges(it.guide, guideOf(existing.version));
           const moved = existing.item.category_id !== category.id || existing.item.sort_order !== it.fields.sortOrder;
           if (moved) {

@@ -2,16 +2,23 @@ import { z } from 'zod';
 import { ITEM_CHANNELS, ITEM_MODES } from '../../db/schema.js';
 import { CalendarDay } from '../calendar/day-schema.js';
 
+/**
+ * Control characters (tab and line breaks aside) cannot be written to a workbook cell and read back:
+ * the catalogue's text refuses them, so export → import changes nothing.
+ */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const noControl = (t: z.ZodString) => t.refine((v) => !CONTROL.test(v), 'control characters are not allowed');
+
 /** A required material of a guide (申请材料): original or copy, how many, exempt via 电子证照, 容缺 allowed. */
 export const MaterialSpec = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: noControl(z.string().trim().min(1).max(200)),
   form: z.enum(['original', 'copy', 'original_and_copy']),
   copies: z.number().int().min(0).max(20).default(1),
   /** May be skipped when the 电子证照 library holds it. */
   eLicenceExempt: z.boolean().default(false),
   /** 容缺受理: the office may accept without it and take it later. */
   deferrable: z.boolean().default(false),
-  note: z.string().trim().max(500).default(''),
+  note: noControl(z.string().trim().max(500)).default(''),
   /** Asked for only when an agent files (代办): the authorisation and the agent's ID. */
   proxyOnly: z.boolean().optional(),
 });
@@ -19,21 +26,22 @@ export type MaterialSpec = z.output<typeof MaterialSpec>;
 
 /** A step of the procedure (办理流程) and whether its time counts toward the statutory limit. */
 export const StepSpec = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  // The workbook writes a step as one line, `name|days|计入`: a name keeps to one line without a bar.
+  name: noControl(z.string().trim().min(1).max(100)).refine((v) => !/[|｜\r\n\t]/.test(v), 'no | or line breaks in a step name'),
   days: z.number().int().min(0).max(365),
   countsTowardLimit: z.boolean().default(true),
 });
 export type StepSpec = z.output<typeof StepSpec>;
 
-const text = (max: number) => z.string().trim().max(max);
+const text = (max: number) => noControl(z.string().trim().max(max));
 
 /** The fields of a published 办事指南 that change from version to version. */
 export const GuideInput = z
   .strictObject({
-    nameZh: z.string().trim().min(1).max(200),
+    nameZh: noControl(z.string().trim().min(1).max(200)),
     nameEn: text(300).default(''),
-    itemType: z.string().trim().min(1).max(40),
-    department: z.string().trim().min(1).max(100),
+    itemType: noControl(z.string().trim().min(1).max(40)),
+    department: noControl(z.string().trim().min(1).max(100)),
     legalBasis: text(4000).default(''),
     conditions: text(4000).default(''),
     materials: z.array(MaterialSpec).max(60).default([]),

@@ -59,6 +59,8 @@ export const me = def({
       displayName: actor.displayName,
       role: actor.role,
       handlingUnitId: actor.handlingUnitId,
+      // null: a district-level person (global settings are theirs to change).
+      subdistrictId: actor.subdistrictId,
       scope: actor.scope,
       mustChangePassword: actor.mustChangePassword === true,
     },
@@ -101,7 +103,7 @@ export const getTokenSettings = def({
 export const putTokenSettings = def({
   schema: {
     tags: ['auth'],
-    summary: 'Set the longest lifetime an API token may have, in days (administrators; audited). Tokens older than it stop working.',
+    summary: 'Set the longest lifetime an API token may have, in days (district-level administrators; audited). Tokens older than it stop working.',
     body: z.strictObject({ maxDays: z.number().int().min(1).max(TOKEN_MAX_DAYS_LIMIT) }),
   },
   handler: async ({ req, deps, actor }) => {

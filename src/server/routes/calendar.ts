@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CALENDAR_OVERRIDE_KINDS } from '../../db/schema.js';
 import { computeDueAt } from '../../domain/calendar/deadlines.js';
 import { OFFICE_PERIODS } from '../../domain/calendar/office-hours.js';
+import type { RetimeSummary } from '../../domain/calendar/retime.js';
 import { deleteOverride, importYearSchedule, listOverrides, OVERRIDES_PAGE_DEFAULT, OVERRIDES_PAGE_MAX, putOverride, yearOverrides } from '../../domain/calendar/overrides.js';
 import { touchedSubdistricts } from '../../domain/auth/scope.js';
 import { notFound } from '../../domain/shared/errors.js';
@@ -13,6 +14,15 @@ import { def } from '../route.js';
 import { pageQuery } from './paging.js';
 import { CalendarDay } from '../../domain/calendar/day-schema.js';
 
+/**
+ * A calendar change's audit state after, with the service records whose due time it moved (before,
+ * after): records keep no event log of their own, so this entry is their trace.
+ */
+function withMovedRecords(state: unknown, retimed: RetimeSummary) {
+  if (!retimed.recordChanges.length) return state;
+  const base = Array.isArray(state) ? { overrides: state } : state && typeof state === 'object' ? state : {};
+  return { ...base, serviceRecordsRetimed: retimed.recordChanges };
+}
 
 export const list = def({
   schema: {
@@ -45,7 +55,7 @@ export const put = def({
         entityId: req.body.date,
         subdistrictId: req.body.subdistrictId ?? null,
         before: (trx) => overrideOn(trx, req.body.date, req.body.subdistrictId ?? null),
-        after: (trx) => overrideOn(trx, req.body.date, req.body.subdistrictId ?? null),
+        after: async (trx, r) => withMovedRecords(await overrideOn(trx, req.body.date, req.body.subdistrictId ?? null), r.retimed),
       },
       (trx: Db) => putOverride(trx, deps.clock, actor, req.body),
     ),
@@ -56,7 +66,10 @@ export const remove = def({
   handler: async ({ req, deps, actor }) =>
     audited(
       { req, deps, actor },
-      { action: 'calendar.remove', entity: 'calendar', entityId: req.params.id, before: (trx) => snapshotRow(trx, 'calendar_overrides', 'id', req.params.id) },
+      {
+        action: 'calendar.remove', entity: 'calendar', entityId: req.params.id, before: (trx) => snapshotRow(trx, 'calendar_overrides', 'id', req.params.id),
+        after: (_trx, r) => withMovedRecords(undefined, r.retimed),
+      },
       (trx: Db) => deleteOverride(trx, deps.clock, actor, req.params.id),
     ),
 });
@@ -116,7 +129,7 @@ export const importYear = def({
         entityId: String(req.params.year),
         subdistrictId,
         before: (trx) => yearOverrides(trx, req.params.year, subdistrictId),
-        after: (trx) => yearOverrides(trx, req.params.year, subdistrictId),
+        after: async (trx, r) => withMovedRecords(await yearOverrides(trx, req.params.year, subdistrictId), r.retimed),
       },
       (trx: Db) => importYearSchedule(trx, deps.clock, actor, { year: req.params.year, schedule: req.body.schedule, subdistrictId }),
     );

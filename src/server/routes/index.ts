@@ -229,6 +229,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/public/points/:code/items/:itemId', 'public', servicesPublic.pointItem);
   r('GET', '/api/public/rate/:token', 'public', servicesPublic.ratingPage);
   r('POST', '/api/public/rate/:token', 'public', servicesPublic.rate);
+  r('GET', '/api/public/rate/:token/feedback', 'public', servicesPublic.feedbackStateRoute);
   r('POST', '/api/public/rate/:token/feedback', 'public', servicesPublic.feedback);
   r('GET', '/api/services/appointments', 'services.records.read', serviceQueue.appointments);
   r('POST', '/api/services/appointments/:id/check-in', 'services.queue', serviceQueue.checkInRoute);

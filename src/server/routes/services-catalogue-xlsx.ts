@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { recordAudit } from '../../domain/audit/record-audit.js';
-import { assertCan } from '../../domain/auth/permissions.js';
 import { exportCatalogue } from '../../domain/services-catalogue/export-catalogue.js';
 import { importCatalogue } from '../../domain/services-catalogue/import-catalogue.js';
+import { assertMayWriteCatalogue } from '../../domain/services-catalogue/catalogue.js';
 import { def } from '../route.js';
 import { readUpload, sendXlsx } from './ledgers.js';
 import { CalendarDay } from '../../domain/calendar/day-schema.js';
@@ -32,7 +32,7 @@ export const importRoute = def({
     }),
   },
   handler: async ({ req, deps, actor }) => {
-    assertCan(actor, 'services.catalogue.write');
+    assertMayWriteCatalogue(actor);
     const bytes = await readUpload(req);
     return importCatalogue(deps.db, deps.clock, actor, bytes, {
       dryRun: req.query.dryRun,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { assertCan } from '../../domain/auth/permissions.js';
+import { scopedCommittees } from '../../domain/auth/scope.js';
+import { worksEverywhere } from '../../domain/service-network/window-points.js';
 import { hubFor } from '../../domain/dashboard/hub.js';
 import type { ServiceChange } from '../../domain/dashboard/service-changes.js';
 import { openEventStream, viewerStreamOptions } from '../event-stream.js';
@@ -20,8 +22,15 @@ export const stream = def({
   },
   handler: async ({ req, reply, deps, actor }) => {
     assertCan(actor, 'services.records.read');
+    // Window staff hear of the points whose staff list names them (and a cadre of the committee's), as they list them.
+    const coms = new Set(scopedCommittees(actor));
+    const staffed = worksEverywhere(actor)
+      ? null
+      : new Set((await deps.db.selectFrom('service_point_staff').select('point_id').where('user_id', '=', actor.userId).execute()).map((r) => r.point_id));
     const { send: emit, close, onClose } = openEventStream(reply, await viewerStreamOptions(deps, req, reply, actor));
-    const send = (changes: ServiceChange[] | null) => {
+    const send = (all: ServiceChange[] | null) => {
+      const changes = all && staffed ? all.filter((c) => c.pointId === null || staffed.has(c.pointId) || (c.committeeId !== null && coms.has(c.committeeId))) : all;
+      if (changes && !changes.length) return;
       if (!changes) {
         emit(`event: change\ndata: ${JSON.stringify({ pointId: null, kind: null })}\n\n`);
         return;

@@ -186,7 +186,7 @@ export const createRecordRoute = def({
   },
 });
 export const stepRecordRoute = def({
-  schema: { tags, summary: 'Hand off / return (收受分离), complete (办结), not accept (不予受理) or send back (退件)', params: z.strictObject({ id: Id }), body: RecordStepInput },
+  schema: { tags, summary: 'Hand off / return (收受分离), complete (办结), not accept (不予受理), send back (退件), or mark a posted result delivered (deliver)', params: z.strictObject({ id: Id }), body: RecordStepInput },
   handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => stepRecord(trx, deps.clock, actor, req.params.id, req.body)),
 });
 export const reveal = def({

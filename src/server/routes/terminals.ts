@@ -33,10 +33,10 @@ async function deviceCall<T>(req: FastifyRequest, deps: Deps, write: (trx: Db, t
 export const heartbeat = def({
   access: 'public',
   schema: {
-    tags, summary: "A self-service terminal's heartbeat (device token as Authorization: Bearer …); ends an outage and closes its maintenance case",
+    tags, summary: "A self-service terminal's heartbeat (device token as Authorization: Bearer …); once up for the recovery time (TERMINAL_RECOVERY_MINUTES), ends its outage and closes its maintenance case",
     body: HeartbeatInput,
   },
-  handler: ({ req, deps }) => deviceCall(req, deps, (trx, token) => recordHeartbeat(trx, deps.clock, token, req.body)),
+  handler: ({ req, deps }) => deviceCall(req, deps, (trx, token) => recordHeartbeat(trx, deps.clock, token, req.body, { recoveryMs: deps.config.terminals.recoveryMs })),
 });
 
 export const fault = def({

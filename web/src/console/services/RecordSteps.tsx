@@ -6,13 +6,16 @@ import { Field } from '../../shared/FieldErrors';
 import { SubmitWithReason } from '../../shared/WhyDisabled';
 import { DELIVERIES, type Delivery, type ServiceRecord } from './types';
 
-type Action = 'hand_off' | 'return' | 'complete' | 'not_accept' | 'send_back';
+type Action = 'hand_off' | 'return' | 'complete' | 'not_accept' | 'send_back' | 'deliver';
 
 /** What the record may do next (the server decides; this only offers what can succeed). */
 export function nextActions(r: ServiceRecord): Action[] {
+  // A result sent by post is marked delivered when it arrives.
+  if (r.status === 'completed' && r.delivery === 'post' && !r.deliveredAt) return ['deliver'];
   if (r.decidedAt) return [];
   if (r.status === 'accepted') return r.mode === 'separated' ? ['hand_off', 'not_accept', 'send_back'] : ['complete', 'not_accept', 'send_back'];
-  if (r.status === 'handed_off') return ['return', 'not_accept', 'send_back'];
+  // The back office has the file: it comes back before the window decides.
+  if (r.status === 'handed_off') return ['return'];
   if (r.status === 'returned') return ['complete', 'not_accept', 'send_back'];
   return [];
 }

@@ -16,8 +16,10 @@ interface Token { id: string; name: string; created_at: string; expires_at: stri
 /** My API tokens for integrations (cameras, IoT gateways): create (the secret is shown once), list, revoke. */
 export function TokensPage() {
   const { t, i18n } = useTranslation();
-  const { can } = useAuth();
+  const { can, me } = useAuth();
   const lang = i18n.language;
+  // The lifetime is one setting for every subdistrict: only a district-level administrator (no home subdistrict) changes it.
+  const districtLevel = (me?.user as { subdistrictId?: string | null } | undefined)?.subdistrictId === null;
   const list = useApi(() => api.get<{ items: Token[] }>('/api/me/tokens'), []);
   const [name, setName] = useState('');
   const [ttl, setTtl] = useState('');
@@ -123,7 +125,7 @@ export function TokensPage() {
         </tbody>
       </table>
       {list.data && !list.data.items.length ? <p className="muted">{t('console.tokens.empty')}</p> : null}
-      {can('tokens.settings') ? <MaxLifetime /> : null}
+      {can('tokens.settings') && districtLevel ? <MaxLifetime /> : null}
     </section>
   );
 }

@@ -28,7 +28,7 @@ const zh = {
     done: '检查已记录', result: '结论：{{outcome}}，不合格 {{failed}} 项', outcome: { pass: '合格', fail: '不合格' }, caseNo: '案件 {{number}}',
     gradeNow: '当前等级：{{grade}}，下次检查 {{due}}',
   },
-  flags: { reused_photo: '照片重复使用', exif_time_far: '拍摄时间与提交时间相差过大', exif_gps_far: '拍摄地点远离点位', device_time_far: '手机时间不可信（按服务器时间计）', synced_late: '离线补传：拍摄后 {{minutes}} 分钟才送达', manual: '手动定位：{{reason}}' },
+  flags: { reused_photo: '照片重复使用', exif_time_far: '拍摄时间与提交时间相差过大', exif_gps_far: '拍摄地点远离点位', device_time_far: '手机时间不可信（按服务器时间计）', synced_late: '离线补传：拍摄后 {{minutes}} 分钟才送达', no_position: '检查未附定位', outside_site: '检查定位不在点位范围内（距点位约 {{metres}} 米，精度 ±{{accuracyM}} 米）', manual: '手动定位：{{reason}}' },
   board: {
     title: '巡查点位覆盖', date: '日期', to: '至', committee: '居委会', kind: '类型', sites: '点位', due: '应巡', covered: '已覆盖', missed: '漏巡', pending: '待巡',
     rate: '覆盖率', total: '合计', misses: '漏打卡', activity: '人员工作量', person: '人员', role: '角色', checkins: '打卡', offSite: '非现场', manual: '手动定位',
@@ -68,7 +68,7 @@ const en: typeof zh = {
     done: 'Inspection recorded', result: 'Result: {{outcome}}, {{failed}} failed', outcome: { pass: 'pass', fail: 'fail' }, caseNo: 'Case {{number}}',
     gradeNow: 'Grade now {{grade}}, next inspection {{due}}',
   },
-  flags: { reused_photo: 'Photo used before', exif_time_far: 'Photo time far from now', exif_gps_far: 'Photo taken far from the site', device_time_far: 'Phone clock not believable (server time used)', synced_late: 'Sent late from offline: arrived {{minutes}} min after capture', manual: 'Manual position: {{reason}}' },
+  flags: { reused_photo: 'Photo used before', exif_time_far: 'Photo time far from now', exif_gps_far: 'Photo taken far from the site', device_time_far: 'Phone clock not believable (server time used)', synced_late: 'Sent late from offline: arrived {{minutes}} min after capture', no_position: 'Inspection without a position', outside_site: 'Inspection position outside the site (about {{metres}} m away, accuracy ±{{accuracyM}} m)', manual: 'Manual position: {{reason}}' },
   board: {
     title: 'Coverage', date: 'Date', to: 'to', committee: 'Committee', kind: 'Kind', sites: 'Sites', due: 'Due', covered: 'Covered', missed: 'Missed', pending: 'Pending',
     rate: 'Coverage', total: 'Total', misses: 'Missed check-ins', activity: 'Staff activity', person: 'Person', role: 'Role', checkins: 'Check-ins', offSite: 'Off-site', manual: 'Manual position',

@@ -75,7 +75,7 @@ const zh = {
     deliveries: { on_site: '现场领取', post: '邮寄', electronic: '电子证照' }, onTime: '按时', late: '超时',
     reveal: '显示完整号码', revealReason: '查看原因（必填，将被记录）', revealSubmit: '显示', revealLog: '证件号码查看记录',
     revealLogEmpty: '尚无人查看过完整号码。', who: '查看人', when: '时间', why: '原因', fields: { applicant: '申请人', agent: '代办人' },
-    steps: '办理环节', actions: { hand_off: '流转后台（收受分离）', return: '后台返回', complete: '办结', not_accept: '不予受理', send_back: '退件' },
+    steps: '办理环节', actions: { hand_off: '流转后台（收受分离）', return: '后台返回', complete: '办结', not_accept: '不予受理', send_back: '退件', deliver: '已送达（邮寄）' },
     submit: '确认', done: '已更新办件状态。', reasonHint: '有容缺材料时，请说明补交情况', finished: '该办件已办结。', timeline: '时间线',
   },
   ratings: {
@@ -214,7 +214,7 @@ const en: typeof zh = {
     deliveries: { on_site: 'Collected on site', post: 'By post', electronic: 'E-licence' }, onTime: 'On time', late: 'Late',
     reveal: 'Show the full number', revealReason: 'Why you need it (required, logged)', revealSubmit: 'Show', revealLog: 'Who saw the full ID numbers',
     revealLogEmpty: 'Nobody has seen the full numbers yet.', who: 'Who', when: 'When', why: 'Why', fields: { applicant: 'Applicant', agent: 'Agent' },
-    steps: 'Steps', actions: { hand_off: 'Hand to the back office', return: 'Returned by the back office', complete: 'Complete', not_accept: 'Not accept', send_back: 'Send back' },
+    steps: 'Steps', actions: { hand_off: 'Hand to the back office', return: 'Returned by the back office', complete: 'Complete', not_accept: 'Not accept', send_back: 'Send back', deliver: 'Delivered (by post)' },
     submit: 'Confirm', done: 'The record was updated.', reasonHint: 'With deferred materials, say how they were supplied', finished: 'The record is decided.', timeline: 'Timeline',
   },
   ratings: {

@@ -1,5 +1,5 @@
-import { plausiblePoint, plausibleTakenAt } from '../capture-exif';
-import type { OutboxItem, OutboxPhoto, OutboxTransport, SendResult } from './types';
+import { plausiblePoint, plausibleTakenAt } from '../capture-exif.js';
+import type { OutboxItem, OutboxPhoto, OutboxTransport, SendResult } from './types.js';
 
 async function answer(res: Response): Promise<SendResult> {
   const text = await res.text();

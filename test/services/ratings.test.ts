@@ -286,6 +286,31 @@ describe.each(DIALECTS)('好差评 closing the loop (%s)', (kind) => {
     ctx.clock.set('2026-05-26T02:30:00Z');
   });
 
+  it('a property or sanitation company reads no rating, follow-up or KPI of a window it does not staff; the window\'s own staff and the desk do', async () => {
+    const kpiOpen = async (username: string) => {
+      const cookie = await signInAs(ctx.app, username);
+      const kpi = await ctx.app.inject({ method: 'GET', url: '/api/services/ratings/kpi?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z', headers: { cookie } });
+      expect(kpi.statusCode).toBe(200);
+      return kpi.json().open as number;
+    };
+    const users = ['handler1', 'sanitation', 'cadre01', 'operator'];
+    const before = Object.fromEntries(await Promise.all(users.map(async (u) => [u, await kpiOpen(u)] as const)));
+    const { ratingToken } = await servedRecord('居住证申领');
+    const bad = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1, comment: '窗口无人' } });
+    expect(bad.statusCode).toBe(201);
+    const ratingId = bad.json().id as string;
+    const seen = async (username: string) => {
+      const cookie = await signInAs(ctx.app, username);
+      const list = await ctx.app.inject({ method: 'GET', url: '/api/services/ratings?limit=500', headers: { cookie } });
+      expect(list.statusCode).toBe(200);
+      const followup = await ctx.app.inject({ method: 'GET', url: `/api/services/ratings/${ratingId}/followup`, headers: { cookie } });
+      return { listed: (list.json().items as { id: string }[]).some((r) => r.id === ratingId), comment: list.body.includes('窗口无人'), followup: followup.statusCode, kpiCounts: (await kpiOpen(username)) - before[username]! };
+    };
+    for (const company of ['handler1', 'sanitation']) expect(await seen(company), company).toEqual({ listed: false, comment: false, followup: 404, kpiCounts: 0 });
+    expect(await seen('cadre01')).toEqual({ listed: true, comment: true, followup: 200, kpiCounts: 1 });
+    expect(await seen('operator')).toEqual({ listed: true, comment: true, followup: 200, kpiCounts: 1 });
+  });
+
   it('one rating per service and one decision per appeal, even when two arrive at once', async () => {
     const { ratingToken } = await servedRecord('居住证申领');
     const rates = await Promise.all([1, 2, 1].map((level) => ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level, comment: '同时提交' } })));

@@ -35,6 +35,19 @@ export function frontOfficeCondition(actor: Pick<Actor, 'role' | 'scope' | 'user
 }
 
 /**
+ * The same rule on one row already within the actor's scope: the desk and managers, a
+ * committee-scoped cadre for their committee, anyone else only at a point whose staff list names
+ * them.
+ */
+export async function seesFrontOfficeRow(db: Db, actor: Pick<Actor, 'role' | 'scope' | 'userId'>, row: { subdistrictId: string; committeeId: string | null; pointId: string }): Promise<boolean> {
+  if (worksEverywhere(actor)) return true;
+  if (row.committeeId !== null && scopedCommittees(actor).includes(row.committeeId)) return true;
+  if (!fullSubdistricts(actor).includes(row.subdistrictId)) return false;
+  const staff = await db.selectFrom('service_point_staff').select('user_id').where('point_id', '=', row.pointId).where('user_id', '=', actor.userId).executeTakeFirst();
+  return staff !== undefined;
+}
+
+/**
  * The points a person serves at, for the window screen: window staff (committee cadres, centre
  * clerks) the built, staffed points whose staff list names them; the desk (operators,
  * administrators) every built, staffed point in their scope. By code, in pages (`after` the last

@@ -4,6 +4,8 @@ import type { ServiceRatingFollowupTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { assertSeesCommittee, scopeCondition } from '../auth/scope.js';
+import { notFound } from '../shared/errors.js';
+import { frontOfficeCondition, seesFrontOfficeRow } from '../service-network/window-points.js';
 import { parseInput } from '../cases/case-input.js';
 import { transitionCase } from '../cases/transition-case.js';
 import { eventActor } from '../cases/events.js';
@@ -21,11 +23,14 @@ async function loadFollowup(db: Db, actor: Actor, ratingId: string) {
     .innerJoin('service_ratings as r', 'r.id', 'f.rating_id')
     .innerJoin('cases as c', 'c.id', 'f.case_id')
     .selectAll('f')
-    .select(['r.committee_id', 'r.staff_id', 'c.assigned_user_id', 'c.status as case_status', 'c.version as case_version', 'c.handle_due_at', 'c.handled_on_time'])
+    .select(['r.committee_id', 'r.point_id', 'r.staff_id', 'c.assigned_user_id', 'c.status as case_status', 'c.version as case_version', 'c.handle_due_at', 'c.handled_on_time'])
     .where('f.rating_id', '=', ratingId)
     .executeTakeFirst();
   if (!f) throw notFound('Bad rating', ratingId);
   assertSeesCommittee(actor, f.subdistrict_id, f.committee_id, 'Bad rating');
+  // Window staff follow up the 差评 of the points they serve at; the case's assignee and whoever served theirs.
+  const own = f.assigned_user_id === actor.userId || f.staff_id === actor.userId;
+  if (!own && !(await seesFrontOfficeRow(db, actor, { subdistrictId: f.subdistrict_id, committeeId: f.committee_id, pointId: f.point_id }))) throw notFound('Bad rating', ratingId);
   return f;
 }
 
@@ -178,7 +183,10 @@ export async function badRatingKpi(db: Db, clock: Clock, actor: Actor, opts: { f
     .where('r.voided_at', 'is', null)
     .where(dueAt, '>=', opts.from)
     .where(dueAt, '<', opts.to)
-    .where(scopeCondition(actor, 'f.subdistrict_id', 'r.committee_id'));
+    .where((eb) => eb.or([
+      frontOfficeCondition(actor, { subdistrict: 'f.subdistrict_id', committee: 'r.committee_id', point: 'r.point_id' }),
+      eb.and([scopeCondition(actor, 'f.subdistrict_id', 'r.committee_id'), eb('c.assigned_user_id', '=', actor.userId)]),
+    ]));
   if (opts.subdistrictId) q = q.where('f.subdistrict_id', '=', opts.subdistrictId);
   const rows = await q.execute();
   // Due = handled already, or its deadline has passed (counted once, like 应结案); not while on

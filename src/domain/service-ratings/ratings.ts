@@ -4,6 +4,7 @@ import type { ServiceRatingTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
+import { frontOfficeCondition } from '../service-network/window-points.js';
 import { resolveAssignee } from '../cases/assignees.js';
 import { parseInput } from '../cases/case-input.js';
 import { hashToken, newToken } from '../service-records/records.js';
@@ -137,7 +138,11 @@ export async function listRatings(
       'cases.number as caseNumber', 'cases.status as caseStatus', 'f.due_at', 'cases.handle_due_at', 'cases.handled_on_time', 'f.callback_at as callbackAt', 'f.resolution',
       'f.appeal_at as appealAt', 'f.appeal_upheld as appealUpheld', 'f.feedback',
     ])
-    .where(scopeCondition(actor, 'service_ratings.subdistrict_id', 'service_ratings.committee_id'));
+    // Window staff read the ratings of the points they serve at; whoever a 差评's case is assigned to, its rating.
+    .where((eb) => eb.or([
+      frontOfficeCondition(actor, { subdistrict: 'service_ratings.subdistrict_id', committee: 'service_ratings.committee_id', point: 'service_ratings.point_id' }),
+      eb.and([scopeCondition(actor, 'service_ratings.subdistrict_id', 'service_ratings.committee_id'), eb('cases.assigned_user_id', '=', actor.userId)]),
+    ]));
   if (f.pointId) q = q.where('service_ratings.point_id', '=', f.pointId);
   if (f.bad !== undefined) q = q.where('service_ratings.level', f.bad ? '<=' : '>', 2);
   if (f.from) q = q.where('service_ratings.rated_at', '>=', f.from);

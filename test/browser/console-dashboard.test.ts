@@ -6,6 +6,7 @@ import type { Poller } from '../../src/jobs/poller.js';
 import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
 import { browserSuite } from './helpers/suite.js';
 import { clickNav } from './helpers/nav.js';
+import { ensureServicesDemo } from './helpers/services.js';
 
 describeBrowser('console dashboard: live without reload', () => {
   const suite = browserSuite();
@@ -57,5 +58,33 @@ describeBrowser('console dashboard: live without reload', () => {
     await eventually(() => page.getByTestId('dash-feed').textContent()).toContain(number);
     await desk.close();
     await field.close();
+  });
+
+  it('wall mode at 1920 × 1080 shows every panel on the one screen, in Chinese and in English', async () => {
+    await ensureServicesDemo(suite.server);
+    const wall = await newContext(suite.browser, suite.server.url, { viewport: { width: 1920, height: 1080 } });
+    const page = await wall.newPage();
+    await signInThroughForm(page, 'operator');
+    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    await page.goto('/dashboard/wall');
+    for (const lang of ['zh', 'en'] as const) {
+      if (lang === 'en') {
+        await page.evaluate(() => localStorage.setItem('closeloop.lang', 'en'));
+        await page.reload();
+      }
+      await page.getByTestId('dashboard').waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('dashboard').getAttribute('class')).toContain('dash-wall');
+      await eventually(() => page.locator('[data-testid=chart-categories] canvas').count()).toBeGreaterThan(0);
+      await page.locator('[data-testid=svc-board]:not([data-at=""])').waitFor();
+      const titles = { zh: ['每日趋势', '今日分时', '问题类别', '发现来源', '红黑榜', '一网通办', '实时案件'], en: ['Daily trend', 'Today by hour', 'Problem categories', 'Who found it', 'red & black list', 'One-stop services', 'Live cases'] }[lang];
+      const boxes = await page.locator('[data-testid=dashboard] section, [data-testid=dashboard] > header').evaluateAll((els) => els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { title: e.querySelector('h2, h3')?.textContent ?? e.getAttribute('data-testid') ?? '', top: r.top, bottom: r.bottom, left: r.left, right: r.right };
+      }));
+      for (const title of titles) expect(boxes.some((b) => b.title.includes(title)), `${lang}: ${title}`).toBe(true);
+      const outside = boxes.filter((b) => b.top < 0 || b.left < 0 || b.bottom > 1080 || b.right > 1920);
+      expect(outside, `${lang}: panels outside the 1920 × 1080 screen`).toEqual([]);
+    }
+    await wall.close();
   });
 });

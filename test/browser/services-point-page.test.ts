@@ -118,4 +118,46 @@ describeBrowser("一网通办 public pages on a phone: a point's page and the �
     expect(problems, problems.join('\n')).toEqual([]);
     await ctx.close();
   });
+
+  it('a 差评 from the phone keeps its outcome-feedback link through a reload; the feedback page waits for the follow-up and says why; a bad link names "链接"', async () => {
+    const db = suite.server.db;
+    const point = await db.selectFrom('service_points').select('id').where('code', '=', 'YW008-CW01').executeTakeFirstOrThrow();
+    const item = await db.selectFrom('service_items').innerJoin('service_item_versions as v', 'v.item_id', 'service_items.id')
+      .select(['service_items.id', 'v.materials']).where('v.name_zh', '=', '居住证签注').executeTakeFirstOrThrow();
+    const cadre = (await newContext(suite.browser, suite.server.url)).request;
+    expect((await cadre.post('/api/auth/sign-in', { data: { username: 'cadre01', password: DEMO_PASSWORD } })).status()).toBe(200);
+    const materials = (JSON.parse(item.materials) as unknown[]).map((_, index) => ({ index, received: true }));
+    const created = await cadre.post('/api/services/records', { data: { pointId: point.id, itemId: item.id, applicant: { name: '陈静', idNumber: withCheckDigit('31010519870303004'), phone: null }, materials } });
+    expect(created.status(), await created.text()).toBe(201);
+    const { record, ratingToken } = await created.json();
+    expect((await cadre.post(`/api/services/records/${record.id}/steps`, { data: { version: record.version, action: 'complete', delivery: 'on_site' } })).status()).toBe(200);
+
+    const ctx = await newContext(suite.browser, suite.server.url, PHONE);
+    const page = await ctx.newPage();
+    const problems = pageProblems(page);
+    await page.goto(`/rate/${ratingToken}`);
+    await page.getByTestId('level-1').tap();
+    await page.getByTestId('rate-comment').fill('排队太久');
+    await page.getByTestId('rate-submit').tap();
+    await page.getByTestId('rate-sent').waitFor();
+    const link = (await page.getByTestId('feedback-link').getAttribute('href'))!;
+    expect(link).toMatch(/^\/rate\/feedback\/[A-Za-z0-9_-]{16,}$/);
+    // Reloaded (or opened again from the QR code): rated already, and the feedback link is still there.
+    await page.reload();
+    await page.getByTestId('rate-done').waitFor();
+    expect(await page.getByTestId('feedback-link').getAttribute('href')).toBe(link);
+    // The follow-up is still open: nothing to judge yet, and the page says so on load.
+    await page.getByTestId('feedback-link').tap();
+    await page.getByTestId('feedback-open').waitFor();
+    expect(await page.getByTestId('feedback').getAttribute('data-state')).toBe('open');
+    expect(await page.getByTestId('feedback-satisfied').count()).toBe(0);
+    // A mistyped booking link names the link, not the API's field.
+    await page.goto('/booking/badtoken123');
+    const bad = page.getByTestId('booking-view-error');
+    await bad.waitFor();
+    expect(await bad.textContent()).toContain('链接');
+    expect(await bad.textContent()).not.toContain('token');
+    expect(problems.filter((p) => !/\b(404|400)\b/.test(p)), problems.join('\n')).toEqual([]);
+    await ctx.close();
+  });
 });

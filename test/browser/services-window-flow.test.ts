@@ -144,4 +144,50 @@ describeBrowser('一网通办 at the window: a citizen books on a phone, the win
     await phone.close();
     await tablet.close();
   });
+
+  it('a reload mid-service shows the record already made for the ticket: it is decided and the service finished, not recorded twice', async () => {
+    const db = suite.server.db;
+    const { tablet, staff, staffProblems } = await windowScreen(suite.browser, suite.server.url);
+    // A walk-in, called and started.
+    const walkIn = staff.getByTestId('walk-in-item');
+    await eventually(() => walkIn.locator('option').count()).toBeGreaterThan(1);
+    await walkIn.selectOption({ index: 1 });
+    await staff.getByTestId('walk-in').tap();
+    await staff.getByTestId('waiting-ticket').first().waitFor();
+    await staff.getByTestId('call-next').tap();
+    await staff.getByTestId('ticket-start').tap();
+    await staff.locator('[data-testid=current-ticket][data-status=serving]').waitFor();
+    const ticketNumber = (await staff.getByTestId('current-ticket').getAttribute('data-number'))!;
+    // Nothing recorded yet: 完成服务 says why it cannot be pressed.
+    await staff.getByTestId('record-form').waitFor();
+    expect(await staff.getByTestId('ticket-finish').isDisabled()).toBe(true);
+    expect(await staff.getByTestId('ticket-finish-why').textContent()).toBe('先登记办件');
+    const number = await recordOnWindowScreen(staff, { idNumber: withCheckDigit('31010519820714003'), nameIfEmpty: '周敏' });
+    expect(await staff.getByTestId('ticket-finish-why').textContent()).toBe('先办结或移交后台');
+
+    // The tablet reloads: the same ticket, its record (not an empty form), still to be decided.
+    await staff.reload();
+    await staff.locator(`[data-testid=current-ticket][data-number="${ticketNumber}"][data-status=serving]`).waitFor();
+    await staff.locator(`[data-testid=record][data-number="${number}"][data-status=accepted]`).waitFor();
+    expect(await staff.getByTestId('record-form').count()).toBe(0);
+    expect(await staff.getByTestId('ticket-finish').isDisabled()).toBe(true);
+    expect(await staff.getByTestId('ticket-finish-why').textContent()).toBe('先办结或移交后台');
+    await staff.getByTestId('record-complete').tap();
+    await staff.locator('[data-testid=record][data-status=completed]').waitFor();
+    expect(await staff.getByTestId('ticket-finish-why').count()).toBe(0);
+    await staff.getByTestId('ticket-finish').tap();
+    // The rating QR code of this record, kept through the reload.
+    const rateUrl = await readSvgQr(staff.getByTestId('rating-qr'));
+    expect(rateUrl).toMatch(new RegExp(`^${suite.server.url}/rate/[A-Za-z0-9_-]{16,}$`));
+
+    const record = await db.selectFrom('service_records').select(['id', 'status', 'ticket_id']).where('number', '=', number).executeTakeFirstOrThrow();
+    expect(record.status).toBe('completed');
+    const ticket = await db.selectFrom('service_tickets').select(['number', 'status', 'record_id']).where('id', '=', record.ticket_id!).executeTakeFirstOrThrow();
+    expect(ticket).toEqual({ number: ticketNumber, status: 'done', record_id: record.id });
+    expect(await db.selectFrom('service_records').select('id').where('ticket_id', '=', record.ticket_id!).execute()).toHaveLength(1);
+    const rating = await (await tablet.request.get(rateUrl!.replace('/rate/', '/api/public/rate/'))).json() as { number: string };
+    expect(rating.number).toBe(number);
+    expect(staffProblems, staffProblems.join('\n')).toEqual([]);
+    await tablet.close();
+  });
 });

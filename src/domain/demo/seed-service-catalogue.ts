@@ -3,7 +3,7 @@ import type { ItemChannel, ServiceItemVersionTable } from '../../db/schema.js';
 import type { MaterialSpec } from '../services-catalogue/item-input.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
-import { DEPARTMENTS, ITEM_TYPES, type ItemLine, SERVICE_CATEGORIES } from './service-catalogue-data.js';
+import { DEPARTMENTS, ITEM_NAMES_EN, ITEM_TYPES, type ItemLine, SERVICE_CATEGORIES } from './service-catalogue-data.js';
 
 /** Changning's division code and the 2-letter department codes build the 实施编码 (`31010500GA-QR-0001`). */
 const DIVISION = '31010500';
@@ -31,7 +31,7 @@ export function guideRow(line: ItemLine, itemId: string, effectiveFrom: string, 
     ? [{ name: '受理', days: 0, countsTowardLimit: true }, { name: '审查（后台）', days: Math.max(0, promised - 1), countsTowardLimit: true }, { name: '决定', days: 1, countsTowardLimit: true }, { name: '送达', days: 0, countsTowardLimit: false }]
     : [{ name: '受理', days: 0, countsTowardLimit: true }, { name: '办结', days: promised, countsTowardLimit: true }];
   return {
-    id: newId(), item_id: itemId, version: 1, effective_from: effectiveFrom, name_zh: name, name_en: '', item_type: ITEM_TYPES[type],
+    id: newId(), item_id: itemId, version: 1, effective_from: effectiveFrom, name_zh: name, name_en: ITEM_NAMES_EN[name] ?? '', item_type: ITEM_TYPES[type],
     department: DEPARTMENTS[dept], legal_basis: `《${name.includes('居住证') ? '上海市居住证管理办法' : name.includes('公积金') ? '住房公积金管理条例' : `上海市${ITEM_TYPES[type]}事项实施规定`}》及相关规定`,
     conditions: `符合${name}相关政策规定的本市户籍居民或持有效居住证的来沪人员。`,
     materials: JSON.stringify(materials), steps: JSON.stringify(steps), legal_limit_days: legal, promised_limit_days: promised, fee: '不收费',

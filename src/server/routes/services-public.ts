@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FeedbackInput, RatingInput } from '../../domain/service-ratings/rating-input.js';
 import { ratingTarget, submitRating } from '../../domain/service-ratings/ratings.js';
-import { submitFeedback } from '../../domain/service-ratings/followups.js';
+import { feedbackState, submitFeedback } from '../../domain/service-ratings/followups.js';
 import { publicPoint, publicPointItem } from '../../domain/service-network/public-point.js';
 import { servicesLimit } from '../services-rate-limit.js';
 import { def } from '../route.js';
@@ -47,6 +47,14 @@ export const rate = def({
     const out = await deps.db.transaction().execute((trx) => submitRating(trx, deps.clock, req.params.token, req.body));
     reply.status(201);
     return out;
+  },
+});
+export const feedbackStateRoute = def({
+  access: 'public',
+  schema: { tags, summary: 'Whether the outcome of a 差评 can be judged yet (open, ready, given, voided)', params: z.strictObject({ token: Token }) },
+  handler: async ({ req, deps }) => {
+    await servicesLimit(deps, req, 'rating');
+    return feedbackState(deps.db, req.params.token);
   },
 });
 export const feedback = def({

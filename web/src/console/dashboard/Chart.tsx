@@ -16,14 +16,18 @@ export function Chart({ option, height = 260, theme, testId }: { option: unknown
   useEffect(() => {
     let disposed = false;
     const onResize = () => chart.current?.resize();
+    // The box, not only the window: on the wall a chart fills its panel, which moves as the figures above it load.
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(onResize);
     void import('./echarts-setup').then(({ echarts }) => {
       if (disposed || !el.current) return;
       chart.current = echarts.init(el.current, theme) as unknown as ECharts;
       draw(latest.current);
       window.addEventListener('resize', onResize);
+      observer?.observe(el.current);
     });
     return () => {
       disposed = true;
+      observer?.disconnect();
       window.removeEventListener('resize', onResize);
       chart.current?.dispose();
       chart.current = null;

@@ -14,11 +14,13 @@ type Assist = 'none' | 'assist' | 'proxy';
  * accepted), the materials checklist with 容缺 where the guide allows it, 帮办/代办, then the result:
  * 办结 (with delivery), 收受分离's hand-off, 不予受理 or 退件 with a reason.
  */
-export function RecordForm({ pointId, ticket, items, applicantName, onRecorded, onDecided }: {
+export function RecordForm({ pointId, ticket, items, applicantName, initialRecord = null, onRecorded, onDecided }: {
   pointId: string;
   ticket: Ticket;
   items: CatalogueItem[];
   applicantName: string;
+  /** The record already made for this ticket (read back after a reload): shown to be stepped, not recorded again. */
+  initialRecord?: ServiceRecord | null;
   onRecorded: (record: ServiceRecord, ratingToken: string, ratingWindowDays: number) => void;
   onDecided: (record: ServiceRecord) => void;
 }) {
@@ -34,7 +36,7 @@ export function RecordForm({ pointId, ticket, items, applicantName, onRecorded, 
   const [agentId, setAgentId] = useState('');
   const [authRef, setAuthRef] = useState('');
   const [receipts, setReceipts] = useState<Receipt[]>([]);
-  const [record, setRecord] = useState<ServiceRecord | null>(null);
+  const [record, setRecord] = useState<ServiceRecord | null>(initialRecord);
   const [delivery, setDelivery] = useState<'on_site' | 'post' | 'electronic'>('on_site');
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);

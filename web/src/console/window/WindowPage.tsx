@@ -5,18 +5,40 @@ import { useMe } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import '../../shared/i18n/services-window';
 import { QrCode } from '../../shared/QrCode';
+import { SubmitWithReason } from '../../shared/WhyDisabled';
 import { RecordForm } from './RecordForm';
 import type { Appointment, CatalogueItem, ServiceRecord, Ticket, WindowPoint } from './types';
 import { useServiceChanges } from './use-service-changes';
 import './window.css';
 
 const POINT_KEY = 'closeloop.window.point';
+/** The rating link of a record, answered once when it is made: kept for this tab so a reload still shows the QR code. */
+const RATING_KEY = (recordId: string) => `closeloop.window.rating.${recordId}`;
+
+function keepRating(recordId: string, token: string, windowDays: number) {
+  try {
+    sessionStorage.setItem(RATING_KEY(recordId), JSON.stringify({ token, windowDays }));
+  } catch {
+    // storage full or blocked: the QR code is shown until the page is reloaded
+  }
+}
+
+function keptRating(recordId: string): { token: string; windowDays: number } | null {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(RATING_KEY(recordId)) ?? 'null') as { token?: unknown; windowDays?: unknown } | null;
+    return v && typeof v.token === 'string' && typeof v.windowDays === 'number' ? { token: v.token, windowDays: v.windowDays } : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * The window-staff screen (tablet, landscape): today's appointments with check-in, the queue with
  * 叫号 / start / skip / finish, the 办件 of the person served, and the rating QR code once done.
  * The queue and appointments are re-read whenever the point changes elsewhere (other windows call
  * from the same queue; citizens book and cancel), through the front-office live stream.
+ * After a reload the record already made for the ticket being served is read back (one record per
+ * ticket), so it is stepped and the service finished rather than recorded twice.
  */
 export function WindowPage() {
   const { t, i18n } = useTranslation();
@@ -29,7 +51,9 @@ export function WindowPage() {
   const [queue, setQueue] = useState<{ waiting: Ticket[]; others: Ticket[] }>({ waiting: [], others: [] });
   const [appointments, setAppointments] = useState<Appointment[]>([]);
   const [walkInItem, setWalkInItem] = useState('');
-  const [rating, setRating] = useState<{ ticket: Ticket; token: string; windowDays: number; record: ServiceRecord | null } | null>(null);
+  const [rating, setRating] = useState<{ ticket: Ticket; token: string | null; windowDays: number; record: ServiceRecord | null } | null>(null);
+  // The ticket whose existing record has been looked for (after a reload, or a ticket served on another device).
+  const [lookedUp, setLookedUp] = useState('');
   const [finished, setFinished] = useState<Ticket | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -81,6 +105,33 @@ export function WindowPage() {
     return v ? (en && v.nameEn ? v.nameEn : v.nameZh) : '';
   }, [items, en]);
   const current = useMemo(() => queue.others.find((x) => x.calledBy === me.user.id && (x.status === 'called' || x.status === 'serving')) ?? null, [queue, me.user.id]);
+  const currentId = current?.status === 'serving' ? current.id : '';
+  const currentIssuedAt = current?.issuedAt ?? '';
+  useEffect(() => {
+    if (!currentId || lookedUp === currentId) return;
+    if (rating?.ticket.id === currentId) {
+      setLookedUp(currentId);
+      return;
+    }
+    // No "record of ticket X" query: the point's records since the ticket was issued, matched by ticket.
+    let stale = false;
+    api.getAll<ServiceRecord>('/api/services/records', { pointId, from: currentIssuedAt }).then((r) => {
+      if (stale) return;
+      const record = r.items.find((x) => x.ticketId === currentId) ?? null;
+      const ticket = queue.others.find((x) => x.id === currentId);
+      if (record && ticket) {
+        const kept = keptRating(record.id);
+        setRating({ ticket, token: kept?.token ?? null, windowDays: kept?.windowDays ?? 0, record });
+      }
+      setLookedUp(currentId);
+    }, (e: unknown) => {
+      if (!stale) setError(errorText(t, e));
+    });
+    return () => {
+      stale = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- looked up once per ticket, not on every queue refresh
+  }, [currentId, currentIssuedAt, pointId, lookedUp, t]);
   const skipped = useMemo(() => queue.others.filter((x) => x.status === 'skipped'), [queue]);
   const applicantOf = (ticket: Ticket) => appointments.find((a) => a.id === ticket.appointmentId)?.name ?? '';
 
@@ -98,6 +149,7 @@ export function WindowPage() {
     }
   }
   const callNext = () => act(async () => {
+    if (rating?.record) sessionStorage.removeItem(RATING_KEY(rating.record.id));
     setFinished(null);
     setRating(null);
     const r = await api.post<{ ticket: Ticket | null }>('/api/services/queue/call-next', { pointId, ...(windowName.trim() ? { window: windowName.trim() } : {}) });
@@ -141,22 +193,35 @@ export function WindowPage() {
                 </div>
               ) : (
                 <>
-                  <RecordForm key={current.id} pointId={pointId} ticket={current} items={items} applicantName={applicantOf(current)}
-                    onRecorded={(record, token, windowDays) => setRating({ ticket: current, token, windowDays, record })}
-                    onDecided={(record) => setRating((r) => (r ? { ...r, record } : r))} />
-                  <button type="button" className="btn btn-primary win-big" disabled={busy || !rating?.record || rating.record.status === 'accepted'} onClick={() => void finish(current)} data-testid="ticket-finish">
-                    {t('ywWin.serving.finish')}
-                  </button>
+                  {lookedUp === current.id ? (
+                    <RecordForm key={current.id} pointId={pointId} ticket={current} items={items} applicantName={applicantOf(current)}
+                      initialRecord={rating?.ticket.id === current.id ? rating.record : null}
+                      onRecorded={(record, token, windowDays) => {
+                        keepRating(record.id, token, windowDays);
+                        setRating({ ticket: current, token, windowDays, record });
+                      }}
+                      onDecided={(record) => setRating((r) => (r ? { ...r, record } : r))} />
+                  ) : <p className="hint" data-testid="record-loading">{t('ywWin.serving.loadingRecord')}</p>}
+                  <div className="win-finish">
+                    <SubmitWithReason type="button" className="btn btn-primary win-big" busy={busy} testId="ticket-finish" onClick={() => void finish(current)}
+                      why={[!rating?.record && t('ywWin.serving.whyFinish.needRecord'), rating?.record?.status === 'accepted' && t('ywWin.serving.whyFinish.needDecision')]}>
+                      {t('ywWin.serving.finish')}
+                    </SubmitWithReason>
+                  </div>
                 </>
               )}
             </div>
           ) : finished && rating ? (
             <div className="win-rate" data-testid="rating-qr-card">
               <p className="alert alert-ok">{t('ywWin.serving.finished', { number: finished.number })}</p>
-              <h3>{t('ywWin.serving.rateTitle')}</h3>
-              <QrCode text={`${window.location.origin}/rate/${rating.token}`} size={260} label={t('ywWin.serving.rateTitle')} testId="rating-qr" />
-              <p className="hint">{t('ywWin.serving.rateHint', { days: rating.windowDays })}</p>
-              <p><a href={`/rate/${rating.token}`} target="_blank" rel="noreferrer" data-testid="rating-link">{t('ywWin.serving.rateLink')}</a></p>
+              {rating.token ? (
+                <>
+                  <h3>{t('ywWin.serving.rateTitle')}</h3>
+                  <QrCode text={`${window.location.origin}/rate/${rating.token}`} size={260} label={t('ywWin.serving.rateTitle')} testId="rating-qr" />
+                  <p className="hint">{t('ywWin.serving.rateHint', { days: rating.windowDays })}</p>
+                  <p><a href={`/rate/${rating.token}`} target="_blank" rel="noreferrer" data-testid="rating-link">{t('ywWin.serving.rateLink')}</a></p>
+                </>
+              ) : <p className="hint" data-testid="rating-not-kept">{t('ywWin.serving.rateNotKept')}</p>}
               <button type="button" className="btn btn-primary win-big" disabled={busy} onClick={() => void callNext()} data-testid="call-next">{t('ywWin.serving.next')}</button>
             </div>
           ) : (

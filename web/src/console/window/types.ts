@@ -76,5 +76,7 @@ export interface ServiceRecord {
   status: 'accepted' | 'handed_off' | 'returned' | 'completed' | 'not_accepted' | 'sent_back';
   deferredCount: number;
   dueAt: string;
+  /** The queue ticket the record serves (null for a record made without one). */
+  ticketId: string | null;
   version: number;
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, request } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
+import { feedbackPathOf, rememberRating } from './my-ratings';
 import type { RatingTarget } from './types';
 
 const LEVELS = [5, 4, 3, 2, 1] as const;
@@ -58,6 +59,7 @@ export function RatePage({ token }: { token: string }) {
       const out = await request<{ bad: boolean; feedbackToken: string | null }>('POST', `/api/public/rate/${encodeURIComponent(token)}`, {
         level, scores, comment: comment.trim() || null, channel: 'qr', anonymous,
       });
+      if (out.feedbackToken) rememberRating({ rateToken: token, feedbackPath: `/rate/feedback/${out.feedbackToken}` });
       setSent(out);
     } catch (err) {
       setSendError(errorText(t, err));
@@ -68,6 +70,8 @@ export function RatePage({ token }: { token: string }) {
 
   if (error) return <main><p className="p-error" data-testid="rate-error">{error}</p></main>;
   if (!target) return <main><p className="hint">{t('ywPub.loading')}</p></main>;
+  // A 差评 given from this phone: its outcome-feedback link, kept here since the server answers it once.
+  const keptFeedback = target.rated ? feedbackPathOf(token) : null;
   return (
     <main data-testid="rate" data-open={String(target.open && !sent)}>
       <h1>{t('ywPub.rate.title')}</h1>
@@ -94,7 +98,15 @@ export function RatePage({ token }: { token: string }) {
           ) : null}
         </div>
       ) : target.rated ? (
-        <p className="p-ok" data-testid="rate-done">{t('ywPub.rate.done', { level: t(`ywPub.level.${target.rated.level}`) })}</p>
+        <div className="p-ok" data-testid="rate-done">
+          <p>{t('ywPub.rate.done', { level: t(`ywPub.level.${target.rated.level}`) })}</p>
+          {keptFeedback ? (
+            <p>
+              {t('ywPub.rate.feedbackKeep')}{' '}
+              <a className="p-link" href={keptFeedback} data-testid="feedback-link">{t('ywPub.rate.feedbackLink')}</a>
+            </p>
+          ) : null}
+        </div>
       ) : !target.open ? (
         <p className="p-error" data-testid="rate-closed">{t('ywPub.rate.closed')}</p>
       ) : (
@@ -127,13 +139,22 @@ export function RatePage({ token }: { token: string }) {
   );
 }
 
-/** The rater judges how a 差评 was followed up (/rate/feedback/{token}), once the case is closed. */
+/** The rater judges how a 差评 was followed up (/rate/feedback/{token}), once the case is closed: until then the page says why not. */
 export function FeedbackPage({ token }: { token: string }) {
   const { t } = useTranslation();
+  type Feedback = 'satisfied' | 'basic' | 'unsatisfied';
+  const [state, setState] = useState<{ state: 'open' | 'ready' | 'given' | 'voided'; feedback: Feedback | null } | null>(null);
+  const [loadError, setLoadError] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [done, setDone] = useState(false);
-  async function send(feedback: 'satisfied' | 'basic' | 'unsatisfied') {
+  useEffect(() => {
+    document.title = `${t('ywPub.feedback.title')} · ${t('ywPub.brand')}`;
+    request<{ state: 'open' | 'ready' | 'given' | 'voided'; feedback: Feedback | null }>('GET', `/api/public/rate/${encodeURIComponent(token)}/feedback`)
+      .then(setState)
+      .catch((e: unknown) => setLoadError(e instanceof ApiError && (e.status === 404 || e.status === 400) ? t('ywPub.feedback.notFound') : errorText(t, e)));
+  }, [token, t]);
+  async function send(feedback: Feedback) {
     setBusy(true);
     setError('');
     try {
@@ -146,10 +167,20 @@ export function FeedbackPage({ token }: { token: string }) {
     }
   }
   return (
-    <main data-testid="feedback">
+    <main data-testid="feedback" data-state={done ? 'given' : state?.state ?? ''}>
       <h1>{t('ywPub.feedback.title')}</h1>
-      {done ? (
+      {loadError ? (
+        <p className="p-error" data-testid="feedback-error">{loadError}</p>
+      ) : !state ? (
+        <p className="hint">{t('ywPub.loading')}</p>
+      ) : done ? (
         <p className="p-ok" data-testid="feedback-done">{t('ywPub.feedback.done')}</p>
+      ) : state.state === 'open' ? (
+        <p className="p-sub" data-testid="feedback-open">{t('ywPub.feedback.open')}</p>
+      ) : state.state === 'given' ? (
+        <p className="p-ok" data-testid="feedback-given">{t('ywPub.feedback.given', { feedback: state.feedback ? t(`ywPub.feedback.${state.feedback}`) : '' })}</p>
+      ) : state.state === 'voided' ? (
+        <p className="p-sub" data-testid="feedback-voided">{t('ywPub.feedback.voided')}</p>
       ) : (
         <>
           <p className="p-sub">{t('ywPub.feedback.hint')}</p>

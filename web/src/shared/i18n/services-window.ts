@@ -47,6 +47,9 @@ const zh = {
     rateTitle: '请办事人扫码评价',
     rateHint: '好差评：五级评价，{{days}} 天内有效。也可把链接发给办事人。',
     rateLink: '评价链接',
+    rateNotKept: '本设备未保留此次办件的评价链接，无法显示评价二维码。',
+    loadingRecord: '正在读取本号的办件…',
+    whyFinish: { needRecord: '先登记办件', needDecision: '先办结或移交后台' },
   },
   record: {
     title: '办件登记',
@@ -138,6 +141,9 @@ const en: typeof zh = {
     rateTitle: 'Ask the applicant to scan and rate',
     rateHint: 'Five-level rating, open for {{days}} days. The link can also be sent to the applicant.',
     rateLink: 'Rating link',
+    rateNotKept: 'This device did not keep the rating link of this service, so no rating QR code can be shown.',
+    loadingRecord: 'Reading this ticket\'s service record…',
+    whyFinish: { needRecord: 'Record the service first', needDecision: 'Complete the service or hand it to the back office first' },
   },
   record: {
     title: 'Service record',

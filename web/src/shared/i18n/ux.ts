@@ -23,6 +23,7 @@ const zh = {
     displayName: '姓名', password: '密码', currentPassword: '当前密码', newPassword: '新密码', phone: '手机', role: '角色', name: '名称', address: '地址', kind: '类型', disposalHours: '投放时段',
     code: '编码', file: '文件', answers: '检查项', itemId: '检查项', from: '开始日期', to: '结束日期', hours: '时限', url: '地址', source: '来源',
     action: '操作', version: '版本', items: '案件', deviceAt: '设备时间', deviceTime: '设备时间', body: '请求',
+    token: '链接',
   },
   why: {
     afterPhoto: '请先拍一张整改后照片', handleNote: '请填写整改情况', failNote: '核查不通过时请写明原因', reason: '请填写理由',
@@ -56,6 +57,7 @@ const en: typeof zh = {
     displayName: 'Name', password: 'Password', currentPassword: 'Current password', newPassword: 'New password', phone: 'Phone', role: 'Role', name: 'Name', address: 'Address', kind: 'Kind', disposalHours: 'Disposal hours',
     code: 'Code', file: 'File', answers: 'Checklist items', itemId: 'Checklist item', from: 'From', to: 'To', hours: 'Hours', url: 'URL', source: 'Source',
     action: 'Action', version: 'Version', items: 'Cases', deviceAt: 'Device time', deviceTime: 'Device time', body: 'Request',
+    token: 'Link',
   },
   why: {
     afterPhoto: 'Take an after photo first', handleNote: 'Describe the rectification', failNote: 'Say why the check fails', reason: 'Give a reason',

@@ -326,6 +326,9 @@ describe.each(DIALECTS)('service records (%s)', (kind) => {
     expect(a.record.ticketId).toBe(ticket.id);
     expect(b).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'ticketId', reason: 'the ticket already has its record' }] } });
     expect(await db.selectFrom('service_records').select('id').where('ticket_id', '=', ticket.id).execute()).toHaveLength(1);
+    // The window screen finds the ticket's record again after a reload.
+    const byTicket = await ctx.app.inject({ method: 'GET', url: `/api/services/records?ticketId=${ticket.id}`, headers: { cookie: await signInAs(ctx.app, 'cadre01') } });
+    expect(byTicket.json().items.map((r: { id: string }) => r.id)).toEqual([a.record.id]);
     // A ticket for another item, or one whose holder did not come (skipped), is not this record's.
     const another = await db.transaction().execute((trx) => issueTicket(trx, ctx.clock.now(), point, item.id, { userId: cadre.userId }));
     await expect(db.transaction().execute((trx) => createRecord(trx, ctx.clock, cadre, input(another.id, other.id, other.materials))))

@@ -208,6 +208,8 @@ export async function getRecord(db: Db, clock: Clock, actor: Actor, id: string) 
 export interface RecordFilter {
   pointId?: string;
   itemId?: string;
+  /** The record a queue ticket was served with (one at most). */
+  ticketId?: string;
   status?: ServiceRecordTable['status'];
   overdue?: boolean;
   from?: string;
@@ -227,6 +229,7 @@ function recordsInScope(db: Db, actor: Actor, f: RecordFilter, nowIso: string) {
   }
   if (f.pointId) q = q.where('point_id', '=', f.pointId);
   if (f.itemId) q = q.where('item_id', '=', f.itemId);
+  if (f.ticketId) q = q.where('ticket_id', '=', f.ticketId);
   if (f.status) q = q.where('status', '=', f.status);
   // Instants are stored as UTC ISO text: a bound given with another offset is compared as one too.
   if (f.from) q = q.where('accepted_at', '>=', new Date(f.from).toISOString());

@@ -157,7 +157,7 @@ export const records = def({
   schema: {
     tags, summary: 'Service records in my scope, ID numbers masked, newest accepted first, in pages (after → nextCursor)',
     querystring: z.strictObject({
-      pointId: Id.optional(), itemId: Id.optional(), status: z.enum(RECORD_STATUSES).optional(), overdue: z.enum(['true', 'false']).optional(),
+      pointId: Id.optional(), itemId: Id.optional(), ticketId: Id.optional(), status: z.enum(RECORD_STATUSES).optional(), overdue: z.enum(['true', 'false']).optional(),
       from: Instant.optional(), to: Instant.optional(), after: Cursor.optional(), limit: z.coerce.number().int().min(1).max(RECORDS_PAGE_MAX).optional(),
     }),
   },

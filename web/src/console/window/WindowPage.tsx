@@ -106,16 +106,14 @@ export function WindowPage() {
   }, [items, en]);
   const current = useMemo(() => queue.others.find((x) => x.calledBy === me.user.id && (x.status === 'called' || x.status === 'serving')) ?? null, [queue, me.user.id]);
   const currentId = current?.status === 'serving' ? current.id : '';
-  const currentIssuedAt = current?.issuedAt ?? '';
   useEffect(() => {
     if (!currentId || lookedUp === currentId) return;
     if (rating?.ticket.id === currentId) {
       setLookedUp(currentId);
       return;
     }
-    // No "record of ticket X" query: the point's records since the ticket was issued, matched by ticket.
     let stale = false;
-    api.getAll<ServiceRecord>('/api/services/records', { pointId, from: currentIssuedAt }).then((r) => {
+    api.getAll<ServiceRecord>('/api/services/records', { pointId, ticketId: currentId }).then((r) => {
       if (stale) return;
       const record = r.items.find((x) => x.ticketId === currentId) ?? null;
       const ticket = queue.others.find((x) => x.id === currentId);
@@ -131,7 +129,7 @@ export function WindowPage() {
       stale = true;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- looked up once per ticket, not on every queue refresh
-  }, [currentId, currentIssuedAt, pointId, lookedUp, t]);
+  }, [currentId, pointId, lookedUp, t]);
   const skipped = useMemo(() => queue.others.filter((x) => x.status === 'skipped'), [queue]);
   const applicantOf = (ticket: Ticket) => appointments.find((a) => a.id === ticket.appointmentId)?.name ?? '';
 

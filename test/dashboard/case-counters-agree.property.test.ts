@@ -17,20 +17,21 @@ type Cmd =
   | { kind: 'report' }
   | { kind: 'act'; pick: number; choice: number; unit: 0 | 1 }
   | { kind: 'tick'; hours: number }
-  | { kind: 'end'; pick: number; how: 0 | 1 | 2 };
+  | { kind: 'end'; pick: number; how: 0 | 1 | 2 | 3 };
 
 /** Endings outside the desk's steps (cases/system-close.ts), each with its own event. */
 const ENDINGS = [
   { action: 'terminal_recovered', to: 'closed' },
   { action: 'enforcement_close', to: 'closed' },
   { action: 'appeal_upheld', to: 'cancelled' },
+  { action: 'terminal_retired', to: 'cancelled' },
 ] as const;
 
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('report' as const) }) },
   { weight: 12, arbitrary: fc.record({ kind: fc.constant('act' as const), pick: fc.nat(), choice: fc.nat(), unit: fc.constantFrom(0 as const, 1 as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), hours: fc.integer({ min: 1, max: 60 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('end' as const), pick: fc.nat(), how: fc.constantFrom(0 as const, 1 as const, 2 as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('end' as const), pick: fc.nat(), how: fc.constantFrom(0 as const, 1 as const, 2 as const, 3 as const) }) },
 );
 
 async function rollupTotals(db: Db, sub: string) {

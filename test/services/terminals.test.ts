@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPEN_STATUSES } from '../../src/domain/cases/lifecycle.js';
 import { detectSilentTerminals, recordFault, recordHeartbeat } from '../../src/domain/service-terminals/health.js';
 import { issueTerminalToken } from '../../src/domain/service-terminals/terminals.js';
+import { setPointStatus } from '../../src/domain/service-network/points.js';
 import { terminalHealthPoller } from '../../src/jobs/terminal-health.js';
 import { type TestContext, signInAs } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
@@ -296,4 +297,28 @@ describe.each(DIALECTS)('self-service terminals as sites (%s)', (kind) => {
     );
     await beat(t.token);
   }, 120_000);
+  it('a point closed while its terminal is down: the outage ends and its maintenance case is cancelled with an event; a recovering case too', async () => {
+    const closeIt = async (code: string) => {
+      const p = await pointByCode(ctx, code);
+      const a = await actorOf(ctx, 'district-admin');
+      await db().transaction().execute((trx) => setPointStatus(trx, ctx.clock, a, p.id, { version: p.version, status: 'closed', on: '2026-05-26' }));
+    };
+    // Down with a fault when its point closes.
+    const down = await issue('YW010-T2');
+    const f = await fault(down.token);
+    await closeIt('YW010-T2');
+    const [c] = await casesOf(down.point.id).then((all) => all.filter((x) => x.id === f.caseId));
+    expect(c).toMatchObject({ status: 'cancelled' });
+    expect(c!.ended_at).not.toBeNull();
+    expect(await db().selectFrom('service_terminal_outages').select('id').where('open_point_id', '=', down.point.id).execute()).toHaveLength(0);
+    const last = await db().selectFrom('case_events').select(['action', 'to_status', 'actor_role']).where('case_id', '=', f.caseId!).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(last).toMatchObject({ action: 'terminal_retired', to_status: 'cancelled', actor_role: 'system' });
+    // Back up but not yet for the recovery time when its point closes: the waiting case is cancelled too.
+    const back = await issue('YW008-T2');
+    const g = await fault(back.token);
+    await beat(back.token);
+    expect((await openCases(back.point.id)).map((x) => x.id)).toEqual([g.caseId]);
+    await closeIt('YW008-T2');
+    expect(await openCases(back.point.id)).toHaveLength(0);
+  });
 });

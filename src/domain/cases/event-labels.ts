@@ -24,6 +24,7 @@ const OTHER: Record<string, EventLabel> = {
   // A 差评 voided on appeal by a second person (service-ratings/followups.ts): its case is cancelled.
   appeal_upheld: { kind: 'case', zh: '申诉复核成立，差评作废，注销', en: 'Appeal upheld: rating voided, case cancelled' },
   terminal_recovered: { kind: 'system', zh: '终端恢复正常，自动结案', en: 'Terminal back in service: closed automatically' },
+  terminal_retired: { kind: 'system', zh: '服务点关闭，终端停用，注销', en: 'Service point closed: terminal retired, case cancelled' },
 };
 
 /**

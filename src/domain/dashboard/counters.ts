@@ -147,6 +147,8 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
     case 'cancel':
     // A 差评 voided on appeal: its case is cancelled by the reviewer (cases/system-close.ts).
     case 'appeal_upheld':
+    // A self-service terminal whose point closed: its maintenance case is cancelled (service-terminals/health.ts).
+    case 'terminal_retired':
       d.cancelled = 1;
       // Cancelled cases are out of 应结案 (a reopened case handled before can be cancelled).
       uncountHandling();

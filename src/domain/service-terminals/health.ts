@@ -123,6 +123,24 @@ export async function recordHeartbeat(trx: Db, clock: Clock, token: string, raw:
   return { state: 'up' as const, recovered: open !== undefined, closedCaseId, at };
 }
 
+export const RETIRED_REASON = '服务点已关闭，自助终端停止服务，维修案件注销';
+
+/**
+ * The terminal's point closed (service-network/points.ts): nothing is left to repair. An open
+ * outage ends, and its maintenance case — open, or waiting out the recovery time — is cancelled
+ * (注销) with an event saying why; a closed point's token is refused, so no heartbeat would ever
+ * close it. The caller owns the transaction.
+ */
+export async function retireTerminal(trx: Db, clock: Clock, pointId: string): Promise<string | null> {
+  const at = clock.now().toISOString();
+  const open = await trx.selectFrom('service_terminal_outages').select(['id', 'case_id']).where('open_point_id', '=', pointId).executeTakeFirst();
+  if (open) await trx.updateTable('service_terminal_outages').set({ ended_at: at, open_point_id: null }).where('id', '=', open.id).execute();
+  const caseId = open?.case_id ?? (await recovering(trx, pointId))?.caseId ?? null;
+  if (!caseId) return null;
+  const ev = await endCaseOutsideDesk(trx, clock, caseId, { actor: SYSTEM_ACTOR, action: 'terminal_retired', reason: RETIRED_REASON, to: 'cancelled' });
+  return ev ? caseId : null;
+}
+
 /** A fault report: the terminal is down (it is alive, so its silence clock restarts). The caller owns the transaction. */
 export async function recordFault(trx: Db, clock: Clock, token: string, raw: FaultInput) {
   const input = parseInput(FaultInput, raw);

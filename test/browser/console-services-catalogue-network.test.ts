@@ -17,7 +17,7 @@ describeBrowser('console: 一网通办 catalogue and network', () => {
     await ensureServicesDemo(suite.server);
   });
 
-  it("an administrator reads an item's guide and publishes its next version; a bad field is named and nothing is written", async () => {
+  it("a district administrator reads an item's guide and publishes its next version (a subdistrict's is told the district maintains it); a bad field is named and nothing is written", async () => {
     const db = suite.server.db;
     const item = await db
       .selectFrom('service_items')
@@ -26,10 +26,24 @@ describeBrowser('console: 一网通办 catalogue and network', () => {
       .where('v.name_zh', '=', '居住证申领')
       .executeTakeFirstOrThrow();
     const materials = JSON.parse(item.materials) as { name: string }[];
+    // A subdistrict's administrator reads the guides but is told the district maintains them: no publish button.
+    const sub = await newContext(suite.browser, suite.server.url, DESKTOP);
+    const subPage = await sub.newPage();
+    await signInThroughForm(subPage, 'admin');
+    await clickNav(subPage, 'nav-yw-catalogue');
+    await subPage.getByTestId('yw-cat-district-only').waitFor();
+    await subPage.getByTestId('yw-cat-search').fill('居住证');
+    await subPage.getByTestId('yw-cat-search').press('Enter');
+    await subPage.getByTestId(`yw-item-${item.impl_code}`).click();
+    await subPage.getByTestId('item-guide').waitFor();
+    expect(await subPage.getByTestId('yw-publish').count()).toBe(0);
+    await sub.close();
+
     const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
-    await signInThroughForm(page, 'admin');
+    await signInThroughForm(page, 'district-admin');
     await clickNav(page, 'nav-yw-catalogue');
+    expect(await page.getByTestId('yw-cat-district-only').count()).toBe(0);
     await page.getByTestId('yw-cat-search').fill('居住证');
     await page.getByTestId('yw-cat-search').press('Enter');
     await page.getByTestId(`yw-item-${item.impl_code}`).click();

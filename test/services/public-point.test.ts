@@ -1,17 +1,14 @@
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isoWeekday, sessionsRunOn } from '../../src/domain/service-network/public-point.js';
+import { isoWeekday } from '../../src/domain/service-queue/slots.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { DIALECTS } from '../helpers/db.js';
 import type { TestContext } from '../helpers/app.js';
 import { itemByName, pointByCode, ratingRow, recordToClone, servicesContext } from './helpers.js';
 
 describe('which days a point opens', () => {
-  it('weekdays by the ISO calendar; a weekday holiday closes, a weekend opens as its sessions say', () => {
+  it('weekdays by the ISO calendar', () => {
     expect(['2026-05-25', '2026-05-26', '2026-05-30', '2026-05-31'].map(isoWeekday)).toEqual([1, 2, 6, 7]);
-    expect(sessionsRunOn('2026-05-26', true)).toBe(true);
-    expect(sessionsRunOn('2026-05-26', false)).toBe(false); // a public holiday on a Tuesday
-    expect(sessionsRunOn('2026-05-30', false)).toBe(true); // an ordinary Saturday (a centre's morning)
   });
 });
 
@@ -59,6 +56,36 @@ describe.each(DIALECTS)("a point's public page (%s)", (kind) => {
     for (const s of staff) {
       expect(res.body).not.toContain(s.display_name);
       expect(res.body).not.toContain(s.username);
+    }
+  });
+
+  it('shows the sessions the booking rule offers: Monday\'s on a make-up Saturday (调休), none on a public holiday, a weekend one included', async () => {
+    const before = ctx.clock.now().toISOString();
+    try {
+      for (const [now, code, expected] of [
+        // Wednesday 2026-05-06: Saturday 05-09 is a make-up workday; a committee window opens with Monday's sessions.
+        ['2026-05-06T00:00:00Z', 'YW008-CW01', { '2026-05-09': ['09:00', '13:30'], '2026-05-10': [] }],
+        // Thursday 2026-04-30: 劳动节 from Friday 05-01 to Tuesday 05-05; the centre's Saturday morning is off too.
+        ['2026-04-30T00:00:00Z', 'YW008-CTR', { '2026-05-01': [], '2026-05-02': [] }],
+      ] as const) {
+        ctx.clock.set(now);
+        const page = (await get(`/api/public/points/${code}`)).json();
+        const point = await pointByCode(ctx, code);
+        const item = page.categories[0].items[0];
+        const res = await get(`/api/public/slots?pointId=${point.id}&itemId=${item.id}&days=7`);
+        expect(res.statusCode, res.body).toBe(200);
+        const bookable = new Map<string, string[]>();
+        for (const s of res.json().slots as { day: string; starts: string }[]) bookable.set(s.day, [...(bookable.get(s.day) ?? []), s.starts]);
+        for (const d of page.days as { date: string; holiday: boolean; sessions: { starts: string }[] }[]) {
+          expect(d.sessions.map((s) => s.starts), d.date).toEqual(bookable.get(d.date) ?? []);
+        }
+        const byDate = new Map((page.days as { date: string; holiday: boolean; sessions: { starts: string }[] }[]).map((d) => [d.date, d]));
+        for (const [date, starts] of Object.entries(expected)) expect(byDate.get(date)?.sessions.map((s) => s.starts), date).toEqual(starts);
+        if (code === 'YW008-CTR') expect([byDate.get('2026-05-01')?.holiday, byDate.get('2026-05-02')?.holiday]).toEqual([true, true]);
+        else expect(byDate.get('2026-05-09')?.holiday).toBe(false);
+      }
+    } finally {
+      ctx.clock.set(before);
     }
   });
 

@@ -5,6 +5,7 @@ import { firstOverrideWindow, type PreloadedOverrides } from '../calendar/deadli
 import { overridesColumn, preloadedOverrides } from '../calendar/preload.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
+import { isSystemOnlyCategory } from '../catalogue/system-only.js';
 import { canSeeCommittee } from '../auth/scope.js';
 import { recordPhotoUses, reusedPhotos } from '../evidence/photo-checks.js';
 import { notify } from '../notifications/notify.js';
@@ -24,7 +25,7 @@ import { stageColumns } from './stage-deadlines.js';
 
 /** What a report reads of its category. */
 const CATEGORY_FIELDS = [
-  'id', 'subdistrict_id', 'active', 'level', 'site_kinds', 'severity', 'name_zh', 'file_hours', 'dispatch_hours', 'handle_hours', 'check_hours', 'limit_mode', 'check_by',
+  'id', 'subdistrict_id', 'active', 'level', 'code', 'site_kinds', 'severity', 'name_zh', 'file_hours', 'dispatch_hours', 'handle_hours', 'check_hours', 'limit_mode', 'check_by',
 ] as const;
 type ReportCategory = Pick<CaseCategoryTable, (typeof CATEGORY_FIELDS)[number]>;
 
@@ -98,6 +99,7 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
   const category = place.prefetched ? place.prefetched.category : await categoryById.first(db, input.categoryId);
   if (!category || category.subdistrict_id !== place.subdistrictId || category.active !== 1) throw invalidField('categoryId', 'unknown category');
   if (category.level !== 'standard') throw invalidField('categoryId', 'choose a working standard, not a class or sub-class');
+  if (isSystemOnlyCategory(category)) throw invalidField('categoryId', 'only the system opens cases of this category');
   const kinds = JSON.parse(category.site_kinds) as string[];
   if (place.siteKind && kinds.length && !kinds.includes(place.siteKind)) {
     throw invalidField('categoryId', `this standard applies to ${kinds.join(', ')}, not to a ${place.siteKind}`);

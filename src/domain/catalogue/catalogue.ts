@@ -8,6 +8,7 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { CategoryInput, CategoryPatch } from './catalogue-input.js';
+import { isSystemOnlyCategory } from './system-only.js';
 
 const PARENT_LEVEL = { class: null, subclass: 'class', standard: 'subclass' } as const;
 
@@ -37,13 +38,18 @@ export function toCategory(r: CaseCategoryTable) {
 export type Category = ReturnType<typeof toCategory>;
 export type CategoryNode = Category & { children: CategoryNode[] };
 
-/** The catalogue of the actor's subdistricts as a tree (classes → sub-classes → standards). */
-export async function catalogueTree(db: Db, actor: Actor, opts: { subdistrictId?: string; includeInactive?: boolean } = {}) {
+/**
+ * The catalogue of the actor's subdistricts as a tree (classes → sub-classes → standards).
+ * `filing` is the tree a report picker offers: the system-only standards left out, with the
+ * classes and sub-classes that held nothing else.
+ */
+export async function catalogueTree(db: Db, actor: Actor, opts: { subdistrictId?: string; includeInactive?: boolean; filing?: boolean } = {}) {
   assertCan(actor, 'catalogue.read');
   let q = db.selectFrom('case_categories').selectAll().where(subdistrictCondition(actor, 'subdistrict_id'));
   if (opts.subdistrictId) q = q.where('subdistrict_id', '=', opts.subdistrictId);
   if (!opts.includeInactive) q = q.where('active', '=', 1);
-  const rows = (await q.orderBy('sort_order').orderBy('code').execute()).map(toCategory);
+  const all = (await q.orderBy('sort_order').orderBy('code').execute()).map(toCategory);
+  const rows = opts.filing ? all.filter((r) => !isSystemOnlyCategory(r)) : all;
   const byId = new Map<string, CategoryNode>(rows.map((r) => [r.id, { ...r, children: [] }]));
   const roots: CategoryNode[] = [];
   for (const node of byId.values()) {
@@ -51,7 +57,15 @@ export async function catalogueTree(db: Db, actor: Actor, opts: { subdistrictId?
     if (parent) parent.children.push(node);
     else if (!node.parentId) roots.push(node);
   }
-  return roots;
+  if (!opts.filing) return roots;
+  // A class or sub-class whose only standards are system-only goes too (one that never had any stays).
+  const hadChildren = new Set(all.map((r) => r.parentId));
+  const prune = (nodes: CategoryNode[]): CategoryNode[] =>
+    nodes.filter((n) => {
+      n.children = prune(n.children);
+      return n.children.length > 0 || !hadChildren.has(n.id);
+    });
+  return prune(roots);
 }
 
 /** A category the actor may see, or not_found. */

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/index.js';
 import type { CaseCategoryTable, SiteKind } from '../../db/schema.js';
 import { SITE_KINDS } from '../../db/schema.js';
+import { isSystemOnlyCategory } from '../catalogue/system-only.js';
 import { DomainError } from '../shared/errors.js';
 
 /**
@@ -47,7 +48,10 @@ export const WASTE_TYPES = [
   { key: 'dry', name: '干垃圾' },
 ];
 
-/** The active working standards of a subdistrict, with the class and sub-class names above each. */
+/**
+ * The active working standards of a subdistrict a report may be filed under, with the class and
+ * sub-class names above each (the system-only ones left out).
+ */
 export async function serviceCategories(db: Db, subdistrictId: string): Promise<ServiceCategory[]> {
   const rows = await db
     .selectFrom('case_categories')
@@ -59,7 +63,7 @@ export async function serviceCategories(db: Db, subdistrictId: string): Promise<
     .execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
   return rows
-    .filter((r) => r.level === 'standard')
+    .filter((r) => r.level === 'standard' && !isSystemOnlyCategory(r))
     .map((category) => {
       const sub = category.parent_id ? byId.get(category.parent_id) : undefined;
       const cls = sub?.parent_id ? byId.get(sub.parent_id) : undefined;
@@ -95,6 +99,7 @@ export async function findServiceCategory(db: Db, subdistrictId: string, service
   const missing = () => new DomainError('not_found', `service_code ${code} was not found in this jurisdiction`, { field: 'service_code' });
   const category = await db.selectFrom('case_categories').selectAll().where('subdistrict_id', '=', subdistrictId).where('code', '=', code).executeTakeFirst();
   if (!category || Number(category.active) !== 1 || category.level !== 'standard') throw missing();
+  if (isSystemOnlyCategory(category)) throw new DomainError('validation_failed', `service_code ${code} is for cases the system opens, not for reports`, { field: 'service_code' });
   const activeById = async (id: string | null) =>
     id ? db.selectFrom('case_categories').select(['name_zh', 'name_en', 'parent_id']).where('id', '=', id).where('subdistrict_id', '=', subdistrictId).where('active', '=', 1).executeTakeFirst() : undefined;
   const sub = await activeById(category.parent_id);

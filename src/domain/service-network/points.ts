@@ -10,6 +10,7 @@ import { newId } from '../shared/ids.js';
 import { keysetPage, pageLimit } from '../shared/keyset-page.js';
 import { GridInput, PointInput, PointOfferInput, PointStatusInput } from './point-input.js';
 import { cancelUnservedBookings } from '../service-queue/office-cancel.js';
+import { retireTerminal } from '../service-terminals/health.js';
 import type { z } from 'zod';
 
 export interface ServicePoint {
@@ -204,7 +205,11 @@ export async function setPointStatus(db: Db, clock: Clock, actor: Actor, id: str
   }
   await bumpVersion(db, p, input.version, set, clock.now().toISOString());
   // A closed point serves nobody: its bookings are cancelled by the office.
-  if (input.status === 'closed') await cancelUnservedBookings(db, clock.now(), { pointId: id }, 'point_closed');
+  if (input.status === 'closed') {
+    await cancelUnservedBookings(db, clock.now(), { pointId: id }, 'point_closed');
+    // Its terminal, if down, will never report again: the outage ends and its case is cancelled.
+    await retireTerminal(db, clock, id);
+  }
   return getPoint(db, actor, id);
 }
 
@@ -217,7 +222,7 @@ export async function setPointOffer(db: Db, clock: Clock, actor: Actor, id: stri
   await bumpVersion(db, p, input.version, {}, clock.now().toISOString());
   await writeOffer(db, id, p.subdistrict_id, input);
   // Bookings of a session the week no longer has, or of an item no longer offered, are cancelled by the office.
-  if (input.sessions) await cancelUnservedBookings(db, clock.now(), { pointId: id }, 'session_removed');
+  if (input.sessions || input.itemIds) await cancelUnservedBookings(db, clock.now(), { pointId: id }, 'session_removed');
   return getPoint(db, actor, id);
 }
 

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { ServicePointTable } from '../../db/schema.js';
 import { addDays, shanghaiDate } from '../calendar/office-hours.js';
-import { isWorkingDay, loadOverrides } from '../calendar/working-days.js';
+import { isPublicHoliday, isWorkingDay, loadOverrides } from '../calendar/working-days.js';
+import { isoWeekday, pointSessions, sessionsOn } from '../service-queue/slots.js';
 import { listCategories } from '../services-catalogue/catalogue.js';
 import type { MaterialSpec } from '../services-catalogue/item-input.js';
 import { versionInEffect } from '../services-catalogue/versions.js';
@@ -14,22 +15,10 @@ import { BAD_RATING_MAX_LEVEL } from '../service-ratings/rating-input.js';
  * What a point's public page (no account) shows: name, kind, address, opening sessions today and
  * the next six days, and the items it offers grouped by category with each guide's summary. No
  * staff, no records, no personal data; a point still planned or closed says so and offers nothing.
+ * Its days follow the booking rule ({@link sessionsOn}), so the page shows what can be booked: a
+ * working day its weekday's sessions (a weekend make-up workday, 调休, with none of its own
+ * Monday's), an ordinary weekend day its own, a public holiday none.
  */
-
-/** ISO weekday of a calendar date (1 = Monday … 7 = Sunday). */
-export function isoWeekday(date: string): number {
-  const d = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return d === 0 ? 7 : d;
-}
-
-/**
- * Whether a point's weekly sessions run on a date: a public holiday (a day off on the working-day
- * calendar that falls Monday–Friday) closes the point; weekends open as its sessions say (a
- * centre's Saturday morning). Make-up workdays (调休) on a weekend add no sessions.
- */
-export function sessionsRunOn(date: string, workingDay: boolean): boolean {
-  return workingDay || isoWeekday(date) >= 6;
-}
 
 export interface PublicDay {
   date: string;
@@ -51,7 +40,7 @@ export async function publicPoint(db: Db, clock: Clock, code: string) {
   const last = addDays(today, 6);
   const open = p.status === 'built';
   const [sessions, overrides, subdistrict, categories, items, ratings] = await Promise.all([
-    db.selectFrom('service_point_sessions').select(['weekday', 'starts', 'ends']).where('point_id', '=', p.id).orderBy('weekday').orderBy('starts').execute(),
+    pointSessions(db, p.id),
     loadOverrides(db, today, last, p.subdistrict_id),
     db.selectFrom('subdistricts').select(['name', 'name_en']).where('id', '=', p.subdistrict_id).executeTakeFirstOrThrow(),
     listCategories(db),
@@ -62,10 +51,10 @@ export async function publicPoint(db: Db, clock: Clock, code: string) {
   for (let i = 0; i < 7; i++) {
     const date = addDays(today, i);
     const weekday = isoWeekday(date);
-    const runs = sessionsRunOn(date, isWorkingDay(date, overrides));
+    const holiday = !isWorkingDay(date, overrides) && (weekday < 6 || isPublicHoliday(date, overrides));
     days.push({
-      date, weekday, holiday: !runs,
-      sessions: runs && open ? sessions.filter((s) => s.weekday === weekday).map((s) => ({ starts: s.starts, ends: s.ends })) : [],
+      date, weekday, holiday,
+      sessions: open ? sessionsOn(date, sessions, overrides).map((s) => ({ starts: s.starts, ends: s.ends })) : [],
     });
   }
   const grouped = categories
@@ -75,7 +64,7 @@ export async function publicPoint(db: Db, clock: Clock, code: string) {
     id: p.id, code: p.code, name: p.name, kind: p.kind, status: p.status, building: p.building, address: p.address, lng: p.lng, lat: p.lat,
     phone: p.phone, staffed: p.staffed === 1, builtOn: p.built_on, targetOn: p.target_on, closedOn: p.closed_on,
     subdistrict: { name: subdistrict.name, nameEn: subdistrict.name_en },
-    today, days, weekly: sessions, categories: grouped, itemCount: items.length, ratings,
+    today, days, weekly: sessions.map(({ weekday, starts, ends }) => ({ weekday, starts, ends })), categories: grouped, itemCount: items.length, ratings,
   };
 }
 

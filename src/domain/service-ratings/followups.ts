@@ -4,7 +4,6 @@ import type { ServiceRatingFollowupTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { assertSeesCommittee, scopeCondition } from '../auth/scope.js';
-import { notFound } from '../shared/errors.js';
 import { frontOfficeCondition, seesFrontOfficeRow } from '../service-network/window-points.js';
 import { parseInput } from '../cases/case-input.js';
 import { transitionCase } from '../cases/transition-case.js';

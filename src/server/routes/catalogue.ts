@@ -13,10 +13,12 @@ export const tree = def({
     querystring: z.strictObject({
       subdistrictId: z.string().optional(),
       includeInactive: z.enum(['true', 'false']).optional(),
+      /** true: the tree a report picker offers, without the categories only the system files cases under. */
+      filing: z.enum(['true', 'false']).optional(),
     }),
   },
   handler: async ({ req, deps, actor }) => ({
-    items: await catalogueTree(deps.db, actor, { subdistrictId: req.query.subdistrictId, includeInactive: req.query.includeInactive === 'true' }),
+    items: await catalogueTree(deps.db, actor, { subdistrictId: req.query.subdistrictId, includeInactive: req.query.includeInactive === 'true', filing: req.query.filing === 'true' }),
   }),
 });
 

@@ -116,6 +116,7 @@ export const REASONS_ZH: Pattern[] = [
   [/^this person cannot see cases of this committee$/, '此人的管辖范围不含该案件所在居委会，派遣后无法查看'],
   [/^unknown case$/, '案件不存在'],
   [/^unknown category$/, '问题类别不存在'],
+  [/^only the system opens cases of this category$/, '该类别的案件只由系统自动生成，不能上报'],
   [/^unknown checklist$/, '检查表不存在'],
   [/^unknown committee$/, '居委会不存在'],
   [/^unknown grid for this committee$/, '该居委会没有这个网格'],

@@ -42,7 +42,7 @@ export function NewCasePage() {
   // One key for this case: a retried submit (double click, lost answer) creates one case, not two.
   const [key] = useState(idemKey);
 
-  const catalogue = useApi(() => api.get<{ items: CategoryNode[] }>('/api/catalogue'), []);
+  const catalogue = useApi(() => api.get<{ items: CategoryNode[] }>('/api/catalogue', { filing: 'true' }), []);
   const leaves = useMemo(() => leafCategories(catalogue.data?.items ?? []), [catalogue.data]);
   const sites = useApi(
     () => (committeeId ? api.get<Page<Site>>('/api/sites', { committeeId, q: siteQuery.trim() || undefined, status: 'active', limit: 100 }) : Promise.resolve(null)),

@@ -15,7 +15,9 @@ import './services.css';
 export function ServiceCataloguePage() {
   const { t, i18n } = useTranslation();
   const en = i18n.language === 'en';
-  const { can } = useAuth();
+  const { can, me } = useAuth();
+  // The catalogue is one for the district: only a district-level administrator (no home subdistrict) changes it.
+  const mayWrite = can('services.catalogue.write') && (me?.user as { subdistrictId?: string | null } | undefined)?.subdistrictId === null;
   const [params, setParams] = useUrlState();
   const q = params.get('q') ?? '';
   const categoryId = params.get('category') ?? '';
@@ -41,6 +43,7 @@ export function ServiceCataloguePage() {
         <h1>{t('yw.catalogue.title')}</h1>
       </div>
       <p className="muted">{t('yw.catalogue.hint')}</p>
+      {can('services.catalogue.write') && !mayWrite ? <p className="muted" data-testid="yw-cat-district-only">{t('yw.catalogue.districtOnly')}</p> : null}
       <form className="filters" onSubmit={(e) => { e.preventDefault(); setParam('q', typed.trim() || null); }}>
         <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder={t('yw.catalogue.search')} aria-label={t('yw.catalogue.search')} data-testid="yw-cat-search" />
         <button type="submit" className="btn">{t('common.search')}</button>
@@ -104,7 +107,7 @@ export function ServiceCataloguePage() {
               item={item.data}
               versionId={versionId}
               onVersion={setVersionId}
-              actions={can('services.catalogue.write') ? (
+              actions={mayWrite ? (
                 <button type="button" className="btn btn-primary" onClick={() => { setMsg(null); setEditing(true); }} data-testid="yw-publish">
                   {t('yw.catalogue.publish')}
                 </button>

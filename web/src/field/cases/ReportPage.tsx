@@ -45,7 +45,7 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
   const presetId = params.get('site') ?? '';
   const preset = useApi(() => (presetId ? api.get<Site>(`/api/sites/${encodeURIComponent(presetId)}`) : Promise.resolve(null)), [presetId]);
   const gps = useWatchPosition();
-  const catalogue = useApi(() => api.get<{ items: CategoryNode[] }>('/api/catalogue'), []);
+  const catalogue = useApi(() => api.get<{ items: CategoryNode[] }>('/api/catalogue', { filing: 'true' }), []);
   const config = useClientConfig();
   const leaves = useMemo(() => leafCategories(catalogue.data?.items ?? []), [catalogue.data]);
   const [before, setBefore] = useState<UploadedPhoto | null>(null);

@@ -30,7 +30,7 @@ export function OpenLadderPage() {
   const [error, setError] = useState('');
   const sites = useApi(() => (q.trim().length >= 2 ? api.get<{ items: SiteHit[] }>('/api/sites', { q, limit: 10 }) : Promise.resolve({ items: [] })), [q]);
   const bases = useApi(() => api.get<{ items: Basis[] }>('/api/enforcement/legal-bases'), []);
-  const cats = useApi(() => api.get<{ items: Category[] }>('/api/catalogue'), []);
+  const cats = useApi(() => api.get<{ items: Category[] }>('/api/catalogue', { filing: 'true' }), []);
   const standards = flatten(cats.data?.items ?? []).filter((c) => c.level === 'standard' && (!site || !c.siteKinds.length || c.siteKinds.includes(site.kind)));
   return (
     <div className="m-page">

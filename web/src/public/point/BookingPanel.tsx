@@ -193,7 +193,9 @@ export function BookingViewPage({ token }: { token: string }) {
         <dt>{t('ywPub.booking.name')}</dt>
         <dd>{view.name} {view.phone}</dd>
       </dl>
-      {view.status === 'cancelled' ? <p className="p-ok">{t('ywPub.booking.cancelled')}</p> : null}
+      {view.status === 'cancelled' && view.cancelledBy === 'office' && view.cancelReason ? (
+        <p className="p-warn" data-testid="booking-cancelled-by-office">{t(`ywPub.booking.cancelledByOffice.${view.cancelReason}`)}</p>
+      ) : view.status === 'cancelled' ? <p className="p-ok">{t('ywPub.booking.cancelled')}</p> : null}
       {view.cancellable ? (
         <button type="button" className="p-btn" disabled={busy} onClick={() => void cancel()} data-testid="booking-cancel">{t('ywPub.booking.cancel')}</button>
       ) : null}

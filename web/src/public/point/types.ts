@@ -92,4 +92,7 @@ export interface BookingView {
   name: string | null;
   phone: string | null;
   cancellable: boolean;
+  /** Who cancelled: the citizen by this link, or the office (then `cancelReason` says why). */
+  cancelledBy?: 'citizen' | 'office' | null;
+  cancelReason?: 'holiday' | 'point_closed' | 'session_removed' | 'item_withdrawn' | null;
 }

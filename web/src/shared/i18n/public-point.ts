@@ -115,6 +115,12 @@ const zh = {
     cancel: '取消预约',
     cancelConfirm: '确定取消这次预约吗？',
     cancelled: '预约已取消，名额已释放。',
+    cancelledByOffice: {
+      holiday: '因节假日（临时休息日）停办，服务点已取消此预约，请另约时间。',
+      point_closed: '因服务点关闭，已取消此预约，请另选服务点预约。',
+      session_removed: '因服务点调整办理时段，已取消此预约，请另约时间。',
+      item_withdrawn: '该服务点已不再办理此事项，已取消此预约，请另选服务点预约。',
+    },
     notFound: '没有找到这个预约链接，请核对链接。',
     mine: '本机的预约',
   },
@@ -126,6 +132,10 @@ const zh = {
     basic: '基本满意',
     unsatisfied: '不满意',
     done: '感谢您对整改结果的评价。',
+    open: '工作人员仍在跟进您的差评。跟进办结后，可在此链接评价整改结果，请届时再打开。',
+    given: '您已评价过整改结果：{{feedback}}。',
+    voided: '该差评经申诉复核已作废，无需评价整改结果。',
+    notFound: '没有找到这条链接，请核对链接是否完整。',
   },
 };
 
@@ -243,6 +253,12 @@ const en: typeof zh = {
     cancel: 'Cancel the booking',
     cancelConfirm: 'Cancel this booking?',
     cancelled: 'The booking is cancelled and the place freed.',
+    cancelledByOffice: {
+      holiday: 'The office cancelled this booking: the day became a holiday. Please book another time.',
+      point_closed: 'The office cancelled this booking: the service point has closed. Please book at another point.',
+      session_removed: 'The office cancelled this booking: the point changed its opening hours. Please book another time.',
+      item_withdrawn: 'The office cancelled this booking: the point no longer handles this item. Please book at another point.',
+    },
     notFound: 'No booking found for this link: please check it.',
     mine: 'Bookings on this phone',
   },
@@ -254,6 +270,10 @@ const en: typeof zh = {
     basic: 'Fairly satisfied',
     unsatisfied: 'Dissatisfied',
     done: 'Thank you for judging the outcome.',
+    open: 'Staff are still following up your rating. Once the follow-up is closed you can judge the outcome through this link: please open it again then.',
+    given: 'You have already judged the outcome: {{feedback}}.',
+    voided: 'The rating was voided on appeal: there is no outcome to judge.',
+    notFound: 'This link was not found: please check that it is complete.',
   },
 };
 

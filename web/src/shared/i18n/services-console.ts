@@ -30,6 +30,7 @@ const zh = {
     published: '已发布第 {{n}} 版，{{date}} 起生效。', stale: '该事项已有更新的版本，已重新加载，请核对后再发布。',
     fixErrors: '请修改标红的内容后再发布。', addMaterial: '+ 添加材料', addStep: '+ 添加环节', remove: '删除', submit: '发布', cancel: '取消',
     proxyNote: '代办须提交委托书和代办人身份证件。', none: '无',
+    districtOnly: '事项目录全区统一，由区级管理员维护；如需调整请联系区里。',
   },
   guide: {
     nameZh: '事项名称', nameEn: '英文名称', itemType: '事项类型', department: '受理部门', legalBasis: '设定依据', conditions: '申请条件',
@@ -169,6 +170,7 @@ const en: typeof zh = {
     published: 'Version {{n}} published, effective from {{date}}.', stale: 'The item has a newer version; it was reloaded, check it before publishing.',
     fixErrors: 'Correct the fields marked in red, then publish.', addMaterial: '+ Add material', addStep: '+ Add step', remove: 'Remove', submit: 'Publish', cancel: 'Cancel',
     proxyNote: 'Filing on behalf needs a letter of authorisation and the agent’s ID.', none: 'None',
+    districtOnly: 'The service catalogue is one for the whole district and is maintained by the district; ask the district to change it.',
   },
   guide: {
     nameZh: 'Item name', nameEn: 'English name', itemType: 'Item type', department: 'Accepting department', legalBasis: 'Legal basis', conditions: 'Conditions',

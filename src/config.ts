@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   NODE_ENV: z.string().optional(),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
+  WALL_SESSION_DAYS: z.coerce.number().positive().max(30).default(7),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   HSTS: z.enum(['true', 'false']).optional(),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
@@ -108,6 +109,8 @@ export interface Config {
   sessionTtlMs: number;
   /** … or after this long without a request (SESSION_IDLE_MINUTES), whichever comes first. */
   sessionIdleMs: number;
+  /** A wall display session (no idle limit) ends this long after it was set up (WALL_SESSION_DAYS). */
+  wallSessionMs: number;
   cookieSecure: boolean;
   /** Served over HTTPS: send Strict-Transport-Security (HSTS, by default as COOKIE_SECURE). */
   hsts: boolean;
@@ -210,6 +213,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTty = B
     production: e.NODE_ENV === 'production',
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    wallSessionMs: e.WALL_SESSION_DAYS * 86400_000,
     cookieSecure: e.COOKIE_SECURE === 'true',
     hsts: (e.HSTS ?? e.COOKIE_SECURE) === 'true',
     login: {

@@ -36,6 +36,8 @@ export function authHook(deps: Deps) {
       const session = await resolveSession(deps.db, deps.clock, { idleMs: deps.config.sessionIdleMs }, token);
       req.actor = session?.actor ?? null;
       req.sessionToken = session ? (session.rotatedToken ?? token) : null;
+      // A wall display reads what its owner reads and writes nothing: the read scope of a token.
+      if (session?.wall) req.tokenScopes = ['read'];
       if (session?.rotatedToken) setSessionCookie(reply, deps.config, session.rotatedToken, session.expiresAt);
     }
   };

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, loadActor } from '../domain/auth/actor.js';
+import { sessionLapsed } from '../domain/auth/session-lifecycle.js';
 import { actorForApiToken } from '../domain/auth/sessions.js';
 import { hashSecret } from '../domain/auth/tokens.js';
 import { SESSION_COOKIE, setSessionCookie } from './auth-hook.js';
@@ -151,7 +152,8 @@ export function openEventStream(reply: FastifyReply, o: EventStreamOptions = {})
  * Read-only: a browser session whose role or scope changed is due a new id (rotate_pending); the
  * stream closes without taking it (it could not send the cookie any more), leaving it to the
  * browser's next request, its reconnect included (renewedSessionCookie). And an open stream is not
- * activity, so it does not hold an idle session open.
+ * activity, so it does not hold an idle session open (a wall display session has no idle limit,
+ * so its stream runs until the session expires or is ended).
  */
 export async function viewerStreamOptions(deps: Deps, req: FastifyRequest, reply: FastifyReply, actor: Actor): Promise<EventStreamOptions> {
   const base = { recheckMs: deps.config.liveStream.recheckMs, maxLifetimeMs: deps.config.liveStream.maxLifetimeMs, now: () => deps.clock.now().getTime() };
@@ -177,12 +179,12 @@ export async function viewerStreamOptions(deps: Deps, req: FastifyRequest, reply
     stillAllowed: async () => {
       const s = await deps.db
         .selectFrom('sessions')
-        .select(['user_id', 'expires_at', 'last_seen_at', 'rotate_pending'])
+        .select(['user_id', 'expires_at', 'last_seen_at', 'rotate_pending', 'kind'])
         .where('token_hash', '=', tokenHash)
         .executeTakeFirst();
-      const at = deps.clock.now().getTime();
       if (!s || Number(s.rotate_pending) === 1) return false;
-      if (Date.parse(s.expires_at) <= at || Date.parse(s.last_seen_at) + deps.config.sessionIdleMs <= at) return false;
+      // A wall display's stream stays open past the idle limit (it has none), not past its expiry.
+      if (sessionLapsed(s, deps.config.sessionIdleMs, deps.clock.now().getTime())) return false;
       const current = await loadActor(deps.db, s.user_id);
       return !!current && sameGrant(current, actor);
     },

@@ -178,9 +178,10 @@ for (const kind of DIALECTS) {
       let requests = 0;
       const slow: [number, string][] = [];
       for (const [i, op] of ops.entries()) {
-        // Signing out would end the fuzzing administrator's session; the live stream, once accepted,
-        // never ends by itself (test/dashboard covers it): they are fuzzed anonymously only.
-        const anonymousOnly = op.path === '/api/auth/sign-out' || op.path === '/api/dashboard/stream' || op.path === '/api/services/stream';
+        // Signing out or turning the session into a wall display would end the fuzzing administrator's
+        // session; the live stream, once accepted, never ends by itself (test/dashboard covers it):
+        // they are fuzzed anonymously only.
+        const anonymousOnly = op.path === '/api/auth/sign-out' || op.path === '/api/me/wall-session' || op.path === '/api/dashboard/stream' || op.path === '/api/services/stream';
         const callers: [string | null, number][] = anonymousOnly ? [[null, RUNS.anonymous]] : [[adminCookie, RUNS.admin], [null, RUNS.anonymous]];
         for (const [cookie, runs] of callers) {
           for (const p of probes(op, cookie, runs, SEED + i * 7 + (cookie ? 0 : 3))) {

@@ -111,9 +111,10 @@ for (const kind of DIALECTS) {
         .filter((o) => (PERMISSIONS[o.permission as Permission] as readonly Role[]).includes('leader'))
         .map((o) => `${o.method} ${o.path}`);
       // Marking my inbox read and managing my own API tokens are personal, not business data; revealing
-      // an ID number is not the leader's (services.reveal_id).
+      // an ID number is not the leader's (services.reveal_id). Turning my screen into a read-only wall
+      // display replaces my own session.
       expect(leaderWrites.sort()).toEqual(
-        ['DELETE /api/me/tokens/{id}', 'POST /api/inbox/read-all', 'POST /api/inbox/{id}/read', 'POST /api/me/password', 'POST /api/me/tokens'].sort(),
+        ['DELETE /api/me/tokens/{id}', 'POST /api/inbox/read-all', 'POST /api/inbox/{id}/read', 'POST /api/me/password', 'POST /api/me/tokens', 'POST /api/me/wall-session'].sort(),
       );
     });
 

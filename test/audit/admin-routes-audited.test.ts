@@ -68,6 +68,8 @@ const AUDITED_ELSEWHERE: Record<string, { file: string; action: string }> = {
   'POST /api/calendar/years/{year}': { file: 'test/api/calendar.test.ts', action: 'calendar.import_year' },
   'POST /api/jobs/{name}/run': { file: 'test/cases/deadline-instants.test.ts', action: 'job.run' },
   'POST /api/reveal/phone': { file: 'test/api/personal-data.test.ts', action: 'reveal.phone' },
+  // Setting up a wall display ends the caller's own session: asserted with its own sign-ins.
+  'POST /api/me/wall-session': { file: 'test/api/wall-sessions.test.ts', action: 'session.wall' },
   'POST /api/cases/{id}/abusive': { file: 'test/public-reports/public-reports.test.ts', action: 'public_report.mark_abusive' },
   'POST /api/open311/keys': { file: 'test/open311/keys.test.ts', action: 'open311_key' },
   // A global setting, changed by a district-level administrator, not this suite's subdistrict one.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.js';
+import { hashSecret } from '../../src/domain/auth/tokens.js';
 import { systemClock } from '../../src/domain/shared/clock.js';
 import { dashboardRollupsPoller } from '../../src/jobs/dashboard-rollups.js';
 import type { Poller } from '../../src/jobs/poller.js';
@@ -86,5 +87,23 @@ describeBrowser('console dashboard: live without reload', () => {
       expect(outside, `${lang}: panels outside the 1920 × 1080 screen`).toEqual([]);
     }
     await wall.close();
+  });
+
+  it('「设为大屏」 turns this browser into a wall display session and lands on /dashboard/wall', async () => {
+    const screen = await newContext(suite.browser, suite.server.url);
+    const page = await screen.newPage();
+    await signInThroughForm(page, 'leader');
+    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    await page.goto('/dashboard');
+    await page.getByTestId('wall-setup').click();
+    await page.getByTestId('wall-label').fill('指挥中心大屏1');
+    await page.getByTestId('wall-confirm').click();
+    await page.waitForURL((u) => u.pathname === '/dashboard/wall');
+    await eventually(() => page.getByTestId('dashboard').getAttribute('class')).toContain('dash-wall');
+    await eventually(() => page.getByTestId('dash-live').getAttribute('class')).toContain('on');
+    const cookie = (await screen.cookies()).find((c) => c.name === 'cl_session')!;
+    const row = await suite.server.db.selectFrom('sessions').select('kind').where('token_hash', '=', hashSecret(cookie.value)).executeTakeFirstOrThrow();
+    expect(row.kind).toBe('wall');
+    await screen.close();
   });
 });

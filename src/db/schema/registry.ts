@@ -20,6 +20,10 @@ export type Role = (typeof ROLES)[number];
 export const USER_STATUSES = ['active', 'disabled'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
+/** browser: a person's sign-in; wall: an operations-centre wall display (read-only, no idle limit). */
+export const SESSION_KINDS = ['browser', 'wall'] as const;
+export type SessionKind = (typeof SESSION_KINDS)[number];
+
 export const SIGN_IN_OUTCOMES = ['success', 'bad_credentials', 'locked', 'rate_limited', 'disabled'] as const;
 export type SignInOutcome = (typeof SIGN_IN_OUTCOMES)[number];
 
@@ -143,6 +147,7 @@ export interface SessionTable {
   user_agent: string | null;
   /** 1 = the user's role or scope changed: the next request gets a new session id. */
   rotate_pending: Generated<number>;
+  kind: Generated<SessionKind>;
 }
 
 export interface ApiTokenTable {

@@ -60,6 +60,8 @@ export const PERMISSIONS = {
   // Operations-centre dashboard (三实时): the desk, leaders and committee cadres (scope limits them).
   'dashboard.read': ['admin', 'operator', 'leader', 'cadre'],
   'dashboard.settings': ['admin'],
+  // Turning this screen into a wall display (a read-only session without idle limit) for the dashboard.
+  'dashboard.wall': ['admin', 'operator', 'leader', 'cadre'],
   // Spot checks (抽查) of self-resolved cases are the operations centre's.
   'cases.spot_check': ['admin', 'operator'],
   'cases.settings': ['admin'],
@@ -148,6 +150,8 @@ export const TOKEN_GRANTS = {
   'enforcement.admin': ADMIN,
   'dashboard.read': READ,
   'dashboard.settings': ADMIN,
+  // Set up from a person's browser session only: neither a token nor a wall display mints another.
+  'dashboard.wall': SESSION_ONLY,
   'cases.spot_check': FIELD,
   'cases.settings': ADMIN,
   'services.read': READ,
@@ -188,12 +192,12 @@ export function assertCan(actor: Pick<Actor, 'role'>, permission: Permission): v
 
 /**
  * The route gate: the caller's role must hold the action and, for a bearer token, one of the
- * token's scopes must grant it. `tokenScopes` is null for a browser session.
+ * token's scopes must grant it. `tokenScopes` is null for a browser session (["read"] for a wall display).
  */
 export function assertMay(actor: Pick<Actor, 'role'>, permission: Permission, tokenScopes: readonly TokenScope[] | null): void {
   assertCan(actor, permission);
   if (tokenScopes && !tokenGrants(tokenScopes, permission)) {
-    throw new DomainError('forbidden', `This API token's scopes (${tokenScopes.join(', ') || 'none'}) do not allow ${permission}`, {
+    throw new DomainError('forbidden', `This API token's (or wall display's) scopes (${tokenScopes.join(', ') || 'none'}) do not allow ${permission}`, {
       permission,
       tokenScopes,
     });

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/index.js';
+import type { SessionKind } from '../../db/schema.js';
 import { prepared } from '../../db/prepared.js';
 import type { Clock } from '../shared/clock.js';
 import { type Actor, actorFrom } from './actor.js';
@@ -6,7 +7,8 @@ import { hashSecret, newSecret } from './tokens.js';
 
 /**
  * A browser session's life after sign-in: the absolute limit (SESSION_TTL_HOURS), the idle limit
- * (SESSION_IDLE_MINUTES), and a new session id when the user's role or scope changed.
+ * (SESSION_IDLE_MINUTES), and a new session id when the user's role or scope changed. A wall
+ * display session (createWallSession) has its absolute limit only.
  */
 export interface SessionPolicy {
   /** No request for this long ends the session. */
@@ -22,7 +24,7 @@ const sessionActor = prepared((db: Db, tokenHash: string) =>
     .innerJoin('users as u', 'u.id', 's.user_id')
     .leftJoin('user_scopes as us', 'us.user_id', 'u.id')
     .select([
-      's.id as sessionId', 's.expires_at', 's.last_seen_at', 's.rotate_pending',
+      's.id as sessionId', 's.expires_at', 's.last_seen_at', 's.rotate_pending', 's.kind',
       'u.id', 'u.username', 'u.display_name', 'u.role', 'u.subdistrict_id', 'u.handling_unit_id', 'u.status', 'u.must_change_password',
       'us.subdistrict_id as scopeSubdistrictId', 'us.committee_id as scopeCommitteeId',
     ])
@@ -34,6 +36,13 @@ export interface ResolvedSession {
   /** Set when the session got a new id on this request: the caller sends it as the new cookie. */
   rotatedToken: string | null;
   expiresAt: string;
+  /** A wall display session: read-only, and no idle limit (its absolute expiry only). */
+  wall: boolean;
+}
+
+/** Whether a session of this kind has ended by now: a wall display has no idle limit, only its absolute expiry. */
+export function sessionLapsed(s: { kind: SessionKind; expires_at: string; last_seen_at: string }, idleMs: number, at: number): boolean {
+  return Date.parse(s.expires_at) <= at || (s.kind !== 'wall' && Date.parse(s.last_seen_at) + idleMs <= at);
 }
 
 /**
@@ -48,7 +57,7 @@ export async function resolveSession(db: Db, clock: Clock, policy: SessionPolicy
   const now = clock.now();
   if (!row || row.status !== 'active') return null;
   const lastSeen = Date.parse(row.last_seen_at);
-  if (Date.parse(row.expires_at) <= now.getTime() || lastSeen + policy.idleMs <= now.getTime()) {
+  if (sessionLapsed(row, policy.idleMs, now.getTime())) {
     await db.deleteFrom('sessions').where('id', '=', row.sessionId).execute();
     return null;
   }
@@ -69,7 +78,7 @@ export async function resolveSession(db: Db, clock: Clock, policy: SessionPolicy
     await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', row.sessionId).execute();
   }
   const scope = rows.filter((r) => r.scopeSubdistrictId !== null).map((r) => ({ subdistrictId: r.scopeSubdistrictId as string, committeeId: r.scopeCommitteeId }));
-  return { actor: { ...actorFrom(row, scope), mustChangePassword: Number(row.must_change_password) === 1 }, rotatedToken, expiresAt: row.expires_at };
+  return { actor: { ...actorFrom(row, scope), mustChangePassword: Number(row.must_change_password) === 1 }, rotatedToken, expiresAt: row.expires_at, wall: row.kind === 'wall' };
 }
 
 /** Every session of the user gets a new id on its next request (a role or scope change). */

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/index.js';
+import type { SessionKind } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -13,14 +14,16 @@ export async function createSession(
   userId: string,
   ttlMs: number,
   meta: { ip: string | null; userAgent: string | null },
+  kind: SessionKind = 'browser',
 ) {
   const token = newSecret('cls');
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
+  const id = newId();
   await db
     .insertInto('sessions')
     .values({
-      id: newId(),
+      id,
       user_id: userId,
       token_hash: hashSecret(token),
       created_at: now.toISOString(),
@@ -28,9 +31,32 @@ export async function createSession(
       last_seen_at: now.toISOString(),
       ip: meta.ip,
       user_agent: meta.userAgent?.slice(0, 500) ?? null,
+      kind,
     })
     .execute();
-  return { token, expiresAt, userId };
+  return { id, token, expiresAt, userId };
+}
+
+export type { SessionKind };
+
+/**
+ * Turns the caller's browser session into a wall display session (an operations-centre screen
+ * left on all day): a new session of the same person, read-only (the auth hook gives it the read
+ * scope only) and without idle limit, ending ttlMs from now; the browser session it replaces
+ * ends, so the device holds one session. Run in the caller's transaction (with its audit entry).
+ */
+export async function createWallSession(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  currentToken: string | null,
+  input: { ttlMs: number; ip: string | null; userAgent: string | null },
+) {
+  // The route is session-only; without a browser session there is nothing to turn into a wall.
+  if (!currentToken) throw new DomainError('forbidden', 'A wall display is set up from a browser session');
+  const wall = await createSession(db, clock, actor.userId, input.ttlMs, { ip: input.ip, userAgent: input.userAgent }, 'wall');
+  await endSession(db, currentToken);
+  return wall;
 }
 
 export async function endSession(db: Db, token: string): Promise<void> {

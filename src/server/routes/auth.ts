@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { permissionsOf } from '../../domain/auth/permissions.js';
 import { placeTree } from '../../domain/registry/places.js';
-import { createApiToken, endSession, listApiTokens, revokeApiToken } from '../../domain/auth/sessions.js';
+import { createApiToken, createWallSession, endSession, listApiTokens, revokeApiToken } from '../../domain/auth/sessions.js';
 import { signIn } from '../../domain/auth/sign-in.js';
 import { TOKEN_SCOPES } from '../../domain/auth/permissions.js';
 import { setTokenMaxDays, TOKEN_MAX_DAYS_LIMIT, tokenMaxDays, tokenSettings } from '../../domain/auth/token-settings.js';
@@ -149,5 +149,36 @@ export const changePassword = def({
     );
     if (res.renewed) setSessionCookie(reply, deps.config, res.renewed.token, res.renewed.expiresAt);
     return { ok: true };
+  },
+});
+
+export const createWallSessionRoute = def({
+  schema: {
+    tags: ['auth'],
+    summary:
+      'Use this screen as a wall display: my browser session is replaced by a wall display session (read-only, no idle limit, ending after WALL_SESSION_DAYS; audited with its label). From a browser session only.',
+    body: z.strictObject({ label: z.string().trim().min(1).max(40) }),
+  },
+  handler: async ({ req, reply, deps, actor }) => {
+    const wall = await audited(
+      { req, deps, actor },
+      {
+        action: 'session.wall',
+        entity: 'session',
+        entityId: (w) => w.id,
+        subdistrictId: actor.subdistrictId,
+        // The label and expiry only: never the token.
+        after: (_trx, w) => ({ kind: 'wall', label: req.body.label, expiresAt: w.expiresAt }),
+      },
+      (trx: Db) =>
+        createWallSession(trx, deps.clock, actor, req.sessionToken, {
+          ttlMs: deps.config.wallSessionMs,
+          ip: req.ip,
+          userAgent: req.headers['user-agent'] ?? null,
+        }),
+    );
+    setSessionCookie(reply, deps.config, wall.token, wall.expiresAt);
+    reply.status(201);
+    return { ok: true, expiresAt: wall.expiresAt };
   },
 });

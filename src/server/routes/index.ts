@@ -55,6 +55,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('PUT', '/api/settings/tokens', 'tokens.settings', auth.putTokenSettings);
   r('POST', '/api/reveal/phone', 'contacts.reveal', personalData.revealPhoneRoute);
   r('POST', '/api/me/password', 'self.password', auth.changePassword);
+  r('POST', '/api/me/wall-session', 'dashboard.wall', auth.createWallSessionRoute);
 
   r('GET', '/api/places', 'registry.read', staff.places);
   r('GET', '/api/handling-units', 'registry.read', staff.listUnits);

@@ -1,8 +1,9 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { api, withQuery } from '../../shared/api';
-import { useMe } from '../../shared/auth';
+import { useAuth, useMe } from '../../shared/auth';
+import { errorText } from '../../shared/errors';
 import { formatStamp } from '../../shared/format';
 import '../../shared/i18n/dashboard';
 import { SiteMap } from '../../shared/map/SiteMap';
@@ -37,6 +38,7 @@ function useLiveTick() {
 export function DashboardPage({ wall = false }: { wall?: boolean }) {
   const { t, i18n } = useTranslation();
   const me = useMe();
+  const { can } = useAuth();
   const [win, setWin] = useState<Win>('today');
   const [tick, bump] = useLiveTick();
   const [liveKpis, setLiveKpis] = useState<Partial<Kpis> | null>(null);
@@ -146,6 +148,7 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
             <a className="btn" href={withQuery('/api/dashboard/report.pdf', { period: 'weekly', subdistrictId: mapSub })}>{t('dash.export.weekly')}</a>
             <a className="btn" href={withQuery('/api/dashboard/report.pdf', { period: 'monthly', subdistrictId: mapSub })}>{t('dash.export.monthly')}</a>
             <Link className="btn" to="/dashboard/wall">{t('dash.wall')}</Link>
+            {can('dashboard.wall') ? <WallSetup /> : null}
           </div>
         )}
       </header>
@@ -194,6 +197,46 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
         {ranking(units.data, t('dash.ranks.unit'))}
       </div>
     </div>
+  );
+}
+
+/**
+ * Turns this browser into a wall display: this session is replaced by a read-only one without
+ * idle limit (POST /api/me/wall-session), labelled so the audit log says which screen it is.
+ */
+function WallSetup() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  const [label, setLabel] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (!open) {
+    return <button type="button" className="btn" data-testid="wall-setup" onClick={() => setOpen(true)}>{t('dash.wallSession.button')}</button>;
+  }
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post('/api/me/wall-session', { label: label.trim() });
+      navigate('/dashboard/wall');
+    } catch (err) {
+      setError(errorText(t, err));
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="dash-wall-setup" style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }} onSubmit={submit} data-testid="wall-setup-form">
+      <label>
+        {t('dash.wallSession.label')}{' '}
+        <input value={label} onChange={(e) => setLabel(e.target.value)} maxLength={40} required placeholder={t('dash.wallSession.placeholder')} data-testid="wall-label" autoFocus />
+      </label>
+      <small>{t('dash.wallSession.note')}</small>
+      <button type="submit" className="btn btn-primary" disabled={busy || !label.trim()} data-testid="wall-confirm">{t('dash.wallSession.confirm')}</button>
+      <button type="button" className="btn" onClick={() => { setOpen(false); setError(null); }}>{t('dash.wallSession.cancel')}</button>
+      {error ? <p className="alert alert-error" role="alert" data-testid="wall-error">{error}</p> : null}
+    </form>
   );
 }
 

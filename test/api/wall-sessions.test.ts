@@ -85,6 +85,16 @@ for (const dialect of DIALECTS) {
       expect((await call(wall, 'GET', '/api/dashboard/summary')).statusCode).toBe(401);
     });
 
+    it('is ended by a change of its owner\'s role or scope (a new one must be set up for the new privileges)', async () => {
+      const { wall } = await newWall('leader');
+      const admin = await signInAs(ctx.app, 'admin');
+      const id = await userId('leader');
+      const res = await call(admin, 'PATCH' as 'POST', `/api/staff/${id}`, { role: 'patrol' });
+      expect(res.statusCode, res.body).toBe(200);
+      expect((await call(wall, 'GET', '/api/me')).statusCode).toBe(401);
+      expect((await call(admin, 'PATCH' as 'POST', `/api/staff/${id}`, { role: 'leader' })).statusCode).toBe(200);
+    });
+
     it('its live stream stays open past the idle limit, and closes when the session is ended', async () => {
       const { wall } = await newWall('operator');
       const ordinary = await signInAs(ctx.app, 'operator');

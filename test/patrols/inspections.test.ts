@@ -189,6 +189,15 @@ for (const dialect of DIALECTS) {
       expect(res.statusCode, res.body).toBe(400);
       expect(res.json().error.details.fields[0].field).toBe(`answers.${Math.min(ia, ib)}.afterPhotoIds.0`);
       expect(await written()).toEqual(before);
+      // A passing item's photo shows no problem: the same picture may prove a failed item fixed.
+      const pass = checklist.items.findIndex((_, i) => i !== ia);
+      const C = await insertPhoto(db, 'patrol1');
+      const [D, E] = [await insertPhoto(db, 'patrol1'), await insertPhoto(db, 'patrol1')];
+      const list = allPass();
+      list[pass] = { ...(list[pass] as object), photoIds: [E] } as never;
+      list[ia] = { itemId: a!.id, result: 'fail', resolution: 'fixed', photoIds: [C, D], afterPhotoIds: [E] } as never;
+      const ok = await post(me, { siteId: shopId, checklistId: checklist.id, answers: list });
+      expect(ok.statusCode, ok.body).toBe(201);
     });
   });
 }

@@ -214,6 +214,11 @@ for (const dialect of DIALECTS) {
       const bad = await submitReport(ctx.app, fields({ client_token: 'x y' }), await photo(), { ip: newIp() });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().error.details.fields[0].field).toBe('client_token');
+      // The same token with another report: refused naming client_token, nothing filed.
+      const reused = await submitReport(ctx.app, fields({ description: '另一处问题', client_token: `draft-${dialect}-0001` }), await photo(), { ip: newIp() });
+      expect(reused.statusCode).toBe(422);
+      expect(reused.json().error).toMatchObject({ code: 'idempotency_mismatch', details: { fields: [{ field: 'client_token' }] } });
+      expect(await count()).toBe(cases0 + 2);
     });
 
     it('a NUL character in a text field is 400 naming the field (not a database error), nothing filed', async () => {

@@ -322,6 +322,82 @@ describe.each(DIALECTS)('appointments (%s)', (kind) => {
     ctx.clock.set('2026-05-26T02:30:00Z');
   });
 
+  it('taking back a make-up workday cancels its bookings; a holiday over many bookings cancels them in a bounded number of statements', async () => {
+    const db = ctx.handle.db;
+    const admin = await signInAs(ctx.app, 'admin');
+    const sat = '2026-05-30';
+    const put = await ctx.app.inject({ method: 'PUT', url: '/api/calendar/overrides', headers: { cookie: admin }, payload: { date: sat, kind: 'workday', note: '调休', subdistrictId: point.subdistrict_id } });
+    expect(put.statusCode).toBe(200);
+    const offered = sessionsOn(sat, (await ctx.app.inject({ url: `/api/services/points/${point.id}`, headers: { cookie: admin } })).json().sessions, await loadOverrides(db, sat, sat, point.subdistrict_id));
+    expect(offered.length).toBeGreaterThan(0);
+    const b = await ctx.app.inject({ method: 'POST', url: '/api/public/appointments', payload: { pointId: point.id, itemId, day: sat, starts: offered[0]!.starts, name: '孙丽', phone: phone() } });
+    expect(b.statusCode).toBe(201);
+    const del = await ctx.app.inject({ method: 'DELETE', url: `/api/calendar/overrides/${put.json().id}`, headers: { cookie: admin } });
+    expect(del.statusCode).toBe(200);
+    expect((await ctx.app.inject({ url: `/api/public/appointments/${b.json().token}` })).json()).toMatchObject({ status: 'cancelled', cancelledBy: 'office', cancelReason: 'holiday' });
+    expect(await active(sat, offered[0]!.starts)).toEqual({ rows: 0, counter: 0 });
+
+    // A district-wide holiday on a day with many bookings: statements do not grow with the bookings.
+    const day = '2026-06-02';
+    const week = await db.selectFrom('service_points as p').innerJoin('service_point_sessions as s', 's.point_id', 'p.id')
+      .select(['p.id', 'p.subdistrict_id', 'p.committee_id', 's.starts', 's.ends']).where('p.status', '=', 'built').where('s.weekday', '=', 2).execute();
+    const N = 400;
+    const rows = Array.from({ length: N }, (_, i) => {
+      const p = week[i % week.length]!;
+      return { id: newId(), code: `ZQ${String(i).padStart(6, '0')}`, token_hash: newId(), subdistrict_id: p.subdistrict_id, committee_id: p.committee_id, point_id: p.id, item_id: itemId,
+        day, starts: p.starts, ends: p.ends, slot_start_at: '2026-06-02T01:00:00.000Z', name: '测试', phone: phone(), status: 'booked' as const,
+        booked_at: '2026-05-26T00:00:00.000Z', cancelled_at: null, checked_in_at: null, checked_in_by: null, no_show_at: null, ticket_id: null };
+    });
+    for (let i = 0; i < rows.length; i += 100) await db.insertInto('service_appointments').values(rows.slice(i, i + 100)).execute();
+    let statements = 0;
+    const counting = db.withPlugin({ transformQuery: (a) => { statements++; return a.node; }, transformResult: async (a) => a.result });
+    const { putOverride } = await import('../../src/domain/calendar/overrides.js');
+    await putOverride(counting, ctx.clock, await actorOf(ctx, 'district-admin'), { date: day, kind: 'holiday', note: '全区停办', subdistrictId: null });
+    expect(await db.selectFrom('service_appointments').select('id').where('day', '=', day).where('status', '=', 'booked').execute()).toEqual([]);
+    const slots = new Set(rows.map((r) => `${r.point_id}|${r.starts}`)).size;
+    expect(statements).toBeLessThan(slots + 40);
+    await db.deleteFrom('calendar_overrides').where('date', '=', day).execute();
+  });
+
+  it.runIf(kind === 'postgres')('a booking made while a holiday is being entered waits for it, then sees the holiday (PostgreSQL)', async () => {
+    const db = ctx.handle.db;
+    const admin = await actorOf(ctx, 'admin');
+    const day = '2026-05-29';
+    const { putOverride } = await import('../../src/domain/calendar/overrides.js');
+    const sessions = sessionsOn(day, (await ctx.app.inject({ url: `/api/services/points/${point.id}`, headers: { cookie: await signInAs(ctx.app, 'admin') } })).json().sessions, await loadOverrides(db, day, day, point.subdistrict_id));
+    expect(sessions.length).toBeGreaterThan(1);
+    const bookIt = (starts: string) => ctx.app.inject({ method: 'POST', url: '/api/public/appointments', payload: { pointId: point.id, itemId, day, starts, name: '孙丽', phone: phone() } });
+    // Bookable before the holiday (another session: the racing booking below shares no slot row with it).
+    const before = await bookIt(sessions.at(-1)!.starts);
+    expect(before.statusCode).toBe(201);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    const holiday = db.transaction().execute(async (trx) => {
+      await putOverride(trx, ctx.clock, admin, { date: day, kind: 'holiday', note: '台风', subdistrictId: point.subdistrict_id });
+      entered();
+      await gate;
+    });
+    await inside;
+    let settled = false;
+    const booking = bookIt(sessions[0]!.starts).finally(() => (settled = true));
+    // The booking queues behind the holiday's transaction: it waits for a lock the holiday holds
+    // (without the turn-taking it would be answered 201 meanwhile, on the old calendar).
+    const waiting = async () => Number((await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(db)).rows[0]!.n);
+    for (let i = 0; i < 200 && !settled && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(settled).toBe(false);
+    release();
+    await holiday;
+    // …and then finds no session that day.
+    const b = await booking;
+    expect(b.statusCode).toBe(400);
+    expect(b.json().error.details.fields[0]).toMatchObject({ field: 'starts', reason: 'no session at this time on this day' });
+    // The booking made before it was cancelled by the office.
+    expect((await ctx.app.inject({ url: `/api/public/appointments/${before.json().token}` })).json()).toMatchObject({ status: 'cancelled', cancelReason: 'holiday' });
+    await db.deleteFrom('calendar_overrides').where('date', '=', day).execute();
+  });
+
   it('a point\'s week refuses two sessions of one weekday at one start or overlapping (400 naming sessions.N); back-to-back sessions are fine', async () => {
     const admin = await signInAs(ctx.app, 'admin');
     const before = (await ctx.app.inject({ url: `/api/services/points/${point.id}`, headers: { cookie: admin } })).json();

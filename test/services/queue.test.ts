@@ -200,6 +200,11 @@ describe.each(DIALECTS)('queue tickets (%s)', (kind) => {
     expect((await finish(t1.id, rec)).recordId).toBe(rec);
     await expect(finish(t2.id, rec)).rejects.toMatchObject({ details: { fields: [{ field: 'recordId' }] } });
     expect(await naming(rec)).toEqual([t1.id]);
+    // A ticket whose record was made naming it cannot be finished with another record (400, not 500).
+    const t5 = await served();
+    await db.transaction().execute((trx) =>
+      createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: itemA, applicant: { name: '吴娟', idNumber: withCheckDigit('31010519900101005') }, materials: [], ticketId: t5.id }));
+    await expect(finish(t5.id, await newRecord())).rejects.toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'recordId', reason: 'the ticket already has its record' }] } });
     if (kind !== 'postgres') return;
     // At once (PostgreSQL: the second waits on the record's row, then finds it taken).
     const [t3, t4] = [await served(), await served()];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCaptureExif } from '../../src/server/routes/capture-fields.js';
-import { photoForm } from '../../web/src/shared/outbox/transport.js';
+import { photoForm, uploadWithExifFallback } from '../../web/src/shared/outbox/transport.js';
 
 /**
  * What the field app sends beside a re-encoded photo, the server takes: a camera clock never set
@@ -39,5 +39,29 @@ describe('the field app sends only EXIF the server takes', () => {
   it('a camera clock never set (1980) is left out; the point of a good fix stays', () => {
     const sent = fields(photoForm({ blob: new Blob([new Uint8Array([1])]), name: 'p.jpg', takenAt: '1980-01-01T00:00:00.000Z', lat: 31.2, lng: 121.4 }));
     expect(sent).toEqual({ exifLat: '31.2', exifLng: '121.4' });
+  });
+  it('a photo whose EXIF the server refuses (a phone clock days ahead of the server\'s) is sent again without it, not left stuck', async () => {
+    const serverNow = new Date('2026-05-26T02:30:00Z');
+    const sent: Record<string, string>[] = [];
+    const server = async (form: FormData) => {
+      const f = fields(form);
+      sent.push(f);
+      try {
+        parseCaptureExif(serverNow, NAMES, f);
+        return { status: 201, body: { id: 'p1' } };
+      } catch (e) {
+        const err = e as { code: string; details: unknown };
+        return { status: 400, body: { error: { code: err.code, details: err.details } } };
+      }
+    };
+    // The phone's clock (and so its photo's time) is three days ahead of the server's.
+    const ahead = { blob: new Blob([new Uint8Array([1])]), name: 'p.jpg', takenAt: new Date(Date.now()).toISOString(), lat: 31.2, lng: 121.4 };
+    const r = await uploadWithExifFallback(server, { ...ahead, takenAt: new Date(serverNow.getTime() + 3 * 86_400_000).toISOString() });
+    expect(r.status).toBe(201);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual({});
+    // Any other refusal is the answer as it came.
+    const other = await uploadWithExifFallback(async () => ({ status: 400, body: { error: { code: 'validation_failed', details: { fields: [{ field: 'file' }] } } } }), ahead);
+    expect(other.status).toBe(400);
   });
 });

@@ -81,8 +81,13 @@ export async function resolveSession(db: Db, clock: Clock, policy: SessionPolicy
   return { actor: { ...actorFrom(row, scope), mustChangePassword: Number(row.must_change_password) === 1 }, rotatedToken, expiresAt: row.expires_at, wall: row.kind === 'wall' };
 }
 
-/** Every session of the user gets a new id on its next request (a role or scope change). */
+/**
+ * Every session of the user gets a new id on its next request (a role or scope change). A wall
+ * display ends instead: it was set up for what its owner could read then (and by a role that may
+ * set one up), so a new role or scope needs a new one.
+ */
 export async function rotateSessionsOf(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).where('kind', '=', 'wall').execute();
   await db.updateTable('sessions').set({ rotate_pending: 1 }).where('user_id', '=', userId).execute();
 }
 

@@ -153,7 +153,10 @@ export async function deleteOverride(db: Db, clock: Clock, actor: Actor, id: str
     assertMayWrite(actor, row.subdistrict_id);
     const pending = await measureOpenDeadlines(trx, clock, [row.date], row.subdistrict_id);
     await trx.deleteFrom('calendar_overrides').where('id', '=', id).execute();
-    return { retimed: await applyOpenDeadlines(trx, clock, pending, `${scopeLabel(row.subdistrict_id)} ${row.date} 恢复法定安排`) };
+    const retimed = await applyOpenDeadlines(trx, clock, pending, `${scopeLabel(row.subdistrict_id)} ${row.date} 恢复法定安排`);
+    // A make-up workday taken back leaves its bookings without a session: cancelled by the office.
+    await cancelUnservedBookings(trx, clock.now(), { subdistrictId: row.subdistrict_id ?? undefined, days: [row.date] }, 'holiday');
+    return { retimed };
   });
 }
 

@@ -74,9 +74,10 @@ export async function recordInspection(db: Db, clock: Clock, settings: Inspectio
   });
   const missing = checklist.items.filter((it) => !seen.has(it.id));
   if (missing.length) throw invalidField('answers', `every item must be answered; missing ${missing.map((m) => m.code).join(', ')}`);
-  // An after photo may be no item's before photo: item 1's "fixed" picture is no proof of the
-  // problem of item 2 (nor the other way round), by id or the same picture uploaded again.
-  const allBefore = [...new Set(input.answers.flatMap((a) => a.photoIds))];
+  // An after photo may be no failed item's before photo: item 1's "fixed" picture is no proof of
+  // the problem of item 2 (nor the other way round), by id or the same picture uploaded again. A
+  // passing item's photo shows no problem: the same picture may prove another item fixed.
+  const allBefore = [...new Set(input.answers.filter((a) => a.result === 'fail').flatMap((a) => a.photoIds))];
   for (const [i, a] of input.answers.entries()) {
     await assertPhotosUsable(db, actor, a.photoIds, `answers.${i}.photoIds`);
     await assertPhotosUsable(db, actor, a.afterPhotoIds, `answers.${i}.afterPhotoIds`);

@@ -106,6 +106,8 @@ function checkContact(input: IntakeInput) {
 
 export interface IntakeOptions {
   clientToken?: string;
+  /** The name the caller gave the client token (Open311: the Idempotency-Key header; the public page: client_token). */
+  clientTokenField?: string;
   duplicateRadiusM?: number;
   duplicateWindowHours?: number;
   clientHash?: string;
@@ -139,7 +141,10 @@ async function check(db: Db, clock: Clock, caller: IntakeCaller, j: Jurisdiction
   if (idemKey) {
     const prior = await priorFiling.first(db, scope, idemKey);
     if (prior && now.getTime() - Date.parse(prior.created_at) < IDEMPOTENCY_WINDOW_MS) {
-      if (prior.request_hash !== hash) throw new DomainError('idempotency_mismatch', 'This client token was already used for a different request', { field: 'token' });
+      if (prior.request_hash !== hash) {
+        const field = opts.clientTokenField ?? 'Idempotency-Key';
+        throw new DomainError('idempotency_mismatch', 'This client token was already used for a different request', { field, fields: [{ field, reason: 'already used for a different request' }] });
+      }
       return { replay: { caseId: prior.case_id, serviceRequestId: prior.number, token: prior.token, serviceNotice: '', replayed: true } };
     }
     staleIdem = !!prior;

@@ -41,7 +41,7 @@ const intakeOf = (input: PublicReportInput): IntakeInput => ({
 });
 
 const intakeOptions = (opts: PublicReportOptions): IntakeOptions => ({
-  clientHash: opts.clientHash, clientToken: opts.clientToken, duplicateRadiusM: opts.duplicateRadiusM, duplicateWindowHours: opts.duplicateWindowHours,
+  clientHash: opts.clientHash, clientToken: opts.clientToken, clientTokenField: 'client_token', duplicateRadiusM: opts.duplicateRadiusM, duplicateWindowHours: opts.duplicateWindowHours,
 });
 
 const trackPathOf = (token: string) => `/report/t/${token}`;

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import { type Db, isPostgres } from '../../db/index.js';
+import { BOOKINGS_ALL, bookingsOfPoint, bookingsOfSubdistrict, lockBookings } from './office-cancel.js';
 import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { AppointmentStatus, ServiceAppointmentTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
@@ -114,7 +115,10 @@ export const appointmentDto = (a: ServiceAppointmentTable) => ({
  */
 export async function bookAppointment(db: Db, clock: Clock, raw: BookingInput) {
   const input = parseInput(BookingInput, raw);
+  // In turn with a holiday, a closure or a new week being entered (office-cancel.ts).
+  await lockBookings(db, [BOOKINGS_ALL, bookingsOfPoint(input.pointId)], 'shared');
   const point = await loadBookablePoint(db, input.pointId, input.itemId);
+  await lockBookings(db, [bookingsOfSubdistrict(point.subdistrict_id)], 'shared');
   const now = clock.now();
   const today = shanghaiDate(now);
   const last = addDays(today, BOOKING_HORIZON_DAYS - 1);

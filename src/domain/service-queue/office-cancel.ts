@@ -1,10 +1,29 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/index.js';
+import { type Db, isPostgres } from '../../db/index.js';
 import type { AppointmentCancelReason } from '../../db/schema.js';
 import { shanghaiDate } from '../calendar/office-hours.js';
 import { type OverrideMap, loadOverrides } from '../calendar/working-days.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
 import { pointSessions, sessionsOn } from './slots.js';
+
+/**
+ * Bookings and the changes that cancel them take turns on PostgreSQL (SQLite runs one writer at a
+ * time): a booking holds shared locks on the whole calendar, its point and its subdistrict while it
+ * checks and writes; a change holds the exclusive lock of what it changes before it looks for the
+ * bookings it leaves unserved. So a booking checked against the old calendar or week commits before
+ * the change reads it (and is cancelled), and one made after waits and sees the change.
+ */
+export const BOOKINGS_ALL = 'bookings:all';
+export const bookingsOfPoint = (pointId: string) => `bookings:point:${pointId}`;
+export const bookingsOfSubdistrict = (subdistrictId: string) => `bookings:sub:${subdistrictId}`;
+
+export async function lockBookings(db: Db, keys: string[], mode: 'shared' | 'exclusive'): Promise<void> {
+  if (!isPostgres(db)) return;
+  for (const key of keys) {
+    if (mode === 'shared') await sql`select pg_advisory_xact_lock_shared(hashtext(${key}))`.execute(db);
+    else await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(db);
+  }
+}
 
 /**
  * Cancels, for the office, the bookings from today on that are no longer served: their point is
@@ -22,6 +41,7 @@ export async function cancelUnservedBookings(
   reason: AppointmentCancelReason,
 ): Promise<number> {
   if (where.days && where.days.length === 0) return 0;
+  await lockBookings(db, [where.pointId ? bookingsOfPoint(where.pointId) : where.subdistrictId ? bookingsOfSubdistrict(where.subdistrictId) : BOOKINGS_ALL], 'exclusive');
   let q = db
     .selectFrom('service_appointments as a')
     .innerJoin('service_points as p', 'p.id', 'a.point_id')
@@ -57,25 +77,38 @@ export async function cancelUnservedBookings(
     if (!sessionsOn(a.day, week, calendar).some((s) => s.starts === a.starts)) unserved.push({ ...a, reason });
   }
   const at = now.toISOString();
-  let n = 0;
-  for (const a of unserved) {
-    const res = await db
-      .updateTable('service_appointments')
-      .set({ status: 'cancelled', cancelled_at: at, cancel_reason: a.reason })
-      .where('id', '=', a.id)
-      .where('status', '=', 'booked')
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) continue;
-    n++;
+  // Set-based: one update per reason and chunk, then one counter update per slot (a district-wide
+  // holiday may cancel thousands of bookings in the change's transaction).
+  const cancelled: { point_id: string; day: string; starts: string }[] = [];
+  for (const r of [...new Set(unserved.map((a) => a.reason))]) {
+    const ids = unserved.filter((a) => a.reason === r).map((a) => a.id);
+    for (let i = 0; i < ids.length; i += 500) {
+      cancelled.push(...(await db
+        .updateTable('service_appointments')
+        .set({ status: 'cancelled', cancelled_at: at, cancel_reason: r })
+        .where('id', 'in', ids.slice(i, i + 500))
+        .where('status', '=', 'booked')
+        .returning(['point_id', 'day', 'starts'])
+        .execute()));
+    }
+  }
+  const perSlot = new Map<string, { point_id: string; day: string; starts: string; n: number }>();
+  for (const a of cancelled) {
+    const k = `${a.point_id}|${a.day}|${a.starts}`;
+    const slot = perSlot.get(k) ?? { ...a, n: 0 };
+    slot.n++;
+    perSlot.set(k, slot);
+  }
+  for (const slot of perSlot.values()) {
     await db
       .updateTable('service_slot_bookings')
-      .set({ booked: sql`booked - 1` })
-      .where('point_id', '=', a.point_id)
-      .where('day', '=', a.day)
-      .where('starts', '=', a.starts)
-      .where('booked', '>', 0)
+      .set({ booked: sql`case when booked > ${slot.n} then booked - ${slot.n} else 0 end` })
+      .where('point_id', '=', slot.point_id)
+      .where('day', '=', slot.day)
+      .where('starts', '=', slot.starts)
       .execute();
   }
+  const n = cancelled.length;
   const points = new Map(unserved.map((a) => [a.point_id, a]));
   for (const a of points.values()) await announceServiceChange(db, { subdistrictId: a.subdistrict_id, committeeId: a.committee_id, pointId: a.point_id, kind: 'appointment' });
   return n;

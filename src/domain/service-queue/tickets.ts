@@ -258,9 +258,19 @@ export async function stepTicket(db: Db, clock: Clock, actor: Actor, id: string,
     if (!rec || rec.point_id !== t.point_id) throw invalidField('recordId', 'no such record at this point');
     if (rec.ticket_id && rec.ticket_id !== t.id) throw invalidField('recordId', 'the record belongs to another ticket');
     if (rec.ticket_id !== t.id) {
+      // The ticket already has its own record (made naming it at the window): another cannot close it.
+      const own = await db.selectFrom('service_records').select('id').where('ticket_id', '=', t.id).executeTakeFirst();
+      if (own) throw invalidField('recordId', 'the ticket already has its record');
       // Taken only while the record has no ticket: of two windows finishing with one record at once,
-      // the second finds it taken (and the unique index on service_tickets.record_id stands behind).
-      const linked = await db.updateTable('service_records').set({ ticket_id: t.id, appointment_id: t.appointment_id }).where('id', '=', rec.id).where('ticket_id', 'is', null).executeTakeFirst();
+      // the second finds it taken (and the unique indexes on service_tickets.record_id and
+      // service_records.ticket_id stand behind).
+      let linked: { numUpdatedRows: bigint };
+      try {
+        linked = await db.updateTable('service_records').set({ ticket_id: t.id, appointment_id: t.appointment_id }).where('id', '=', rec.id).where('ticket_id', 'is', null).executeTakeFirst();
+      } catch (e) {
+        if (isUniqueViolation(e)) throw invalidField('recordId', 'the ticket already has its record');
+        throw e;
+      }
       if (Number(linked.numUpdatedRows) !== 1) throw recordTaken();
     }
     set.record_id = rec.id;

@@ -32,4 +32,5 @@ export const PUBLIC_REPORT_REASONS_ZH: Pattern[] = [
   [/^must be a latitude from -90 to 90$/, '纬度须在 -90 至 90 之间'],
   [/^must be a longitude from -180 to 180$/, '经度须在 -180 至 180 之间'],
   [/^use 8–128 letters, digits, \. _ : -$/, '须为 8–128 位字母、数字或 . _ : -'],
+  [/^already used for a different request$/, '该标识已用于另一份上报'],
 ];

@@ -34,9 +34,28 @@ export function photoForm(p: Pick<OutboxPhoto, 'blob' | 'name' | 'takenAt' | 'la
   return form;
 }
 
+const EXIF_FIELDS = ['exifTakenAt', 'exifLat', 'exifLng'];
+
+/** Whether an upload was refused only for the original's EXIF (a phone clock far ahead of the server's). */
+export function refusedForExif(r: SendResult): boolean {
+  if (r.status !== 400) return false;
+  const fields = (r.body as { error?: { details?: { fields?: { field?: string }[] } } } | null)?.error?.details?.fields ?? [];
+  return fields.length > 0 && fields.every((f) => EXIF_FIELDS.includes(f.field ?? ''));
+}
+
+/**
+ * Uploads a photo; refused only for its EXIF fallbacks (the server bounds them by its own clock),
+ * it is sent again without them rather than left stuck in the outbox: the server then keeps its
+ * own receipt time.
+ */
+export async function uploadWithExifFallback(send: (form: FormData) => Promise<SendResult>, p: Pick<OutboxPhoto, 'blob' | 'name' | 'takenAt' | 'lat' | 'lng'>): Promise<SendResult> {
+  const first = await send(photoForm(p));
+  return refusedForExif(first) ? send(photoForm({ ...p, takenAt: null, lat: null, lng: null })) : first;
+}
+
 /** Same-origin fetch; every action carries its capture-time Idempotency-Key. */
 export const fetchTransport: OutboxTransport = {
-  uploadPhoto: (p) => call('/api/photos', { method: 'POST', body: photoForm(p) }),
+  uploadPhoto: (p) => uploadWithExifFallback((body) => call('/api/photos', { method: 'POST', body }), p),
   send: (item, body) =>
     call(item.path, {
       method: item.method,

@@ -18,11 +18,10 @@ export const bookingsOfPoint = (pointId: string) => `bookings:point:${pointId}`;
 export const bookingsOfSubdistrict = (subdistrictId: string) => `bookings:sub:${subdistrictId}`;
 
 export async function lockBookings(db: Db, keys: string[], mode: 'shared' | 'exclusive'): Promise<void> {
-  if (!isPostgres(db)) return;
-  for (const key of keys) {
-    if (mode === 'shared') await sql`select pg_advisory_xact_lock_shared(hashtext(${key}))`.execute(db);
-    else await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(db);
-  }
+  if (!isPostgres(db) || !keys.length) return;
+  // One round trip; the locks are taken in the order given (a select list is evaluated left to right).
+  const calls = keys.map((key) => (mode === 'shared' ? sql`pg_advisory_xact_lock_shared(hashtext(${key}))` : sql`pg_advisory_xact_lock(hashtext(${key}))`));
+  await sql`select ${sql.join(calls)}`.execute(db);
 }
 
 /**

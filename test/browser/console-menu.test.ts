@@ -88,6 +88,8 @@ describeBrowser('console menu: grouped, one line at 1366 and 1920 px in both lan
             await page.goto(path);
             await page.getByTestId('who').waitFor();
             await page.locator('main.content > *').first().waitFor();
+            // The window screen as it is used: its point's services loaded (their English names are long).
+            if (path === '/services/window') await page.locator('[data-testid=walk-in-item] option').nth(1).waitFor({ state: 'attached' });
             const layout = await page.evaluate(() => {
               const boxes = [...document.querySelectorAll('.topbar .brand, .topbar .menu-top, .topbar .who > *')]
                 .map((e) => e.getBoundingClientRect())

@@ -6,7 +6,7 @@ import type { LngLat } from '../shared/geo/gcj02';
 import { SiteMap } from '../shared/map/SiteMap';
 import { type PreparedPhoto, preparePhoto } from '../shared/photos/compress';
 import { newDraftToken } from './draft-token';
-import { plausiblePoint, plausibleTakenAt } from '../shared/capture-exif';
+import { appendCaptureExif } from '../shared/capture-exif';
 import { myReports, rememberReport } from './my-reports';
 import { solvedChallenge } from './solve-challenge';
 
@@ -134,13 +134,7 @@ export function ReportPage() {
       form.append('site_kind', near.siteKind);
       form.append('description', description.trim());
       if (phone.trim()) form.append('phone', phone.trim());
-      const takenAt = plausibleTakenAt(photo.takenAt);
-      if (takenAt) form.append('exif_taken_at', takenAt);
-      const at = plausiblePoint(photo.lat, photo.lng);
-      if (at) {
-        form.append('exif_lat', String(at.lat));
-        form.append('exif_lng', String(at.lng));
-      }
+      appendCaptureExif(form, { takenAt: 'exif_taken_at', lat: 'exif_lat', lng: 'exif_lng' }, photo);
       const key = JSON.stringify([near.jurisdictionId, code, point.lat.toFixed(7), point.lng.toFixed(7), near.siteKind, description.trim(), phone.trim()]);
       if (draft.current?.key !== key || draft.current.photo !== photo) draft.current = { key, photo, token: newDraftToken() };
       form.append('client_token', draft.current.token);

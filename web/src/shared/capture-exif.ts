@@ -14,3 +14,18 @@ export function plausiblePoint(lat: number | null | undefined, lng: number | nul
   if (typeof lat !== 'number' || typeof lng !== 'number' || !Number.isFinite(lat) || !Number.isFinite(lng)) return null;
   return Math.abs(lat) <= 90 && Math.abs(lng) <= 180 ? { lat, lng } : null;
 }
+
+/** Appends the plausible EXIF of a photo's original to an upload form, under the route's field names. */
+export function appendCaptureExif(
+  form: FormData,
+  names: { takenAt: string; lat: string; lng: string },
+  photo: { takenAt?: string | null; lat?: number | null; lng?: number | null },
+): void {
+  const takenAt = plausibleTakenAt(photo.takenAt);
+  if (takenAt) form.append(names.takenAt, takenAt);
+  const at = plausiblePoint(photo.lat, photo.lng);
+  if (at) {
+    form.append(names.lat, String(at.lat));
+    form.append(names.lng, String(at.lng));
+  }
+}

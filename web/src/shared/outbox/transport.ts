@@ -1,4 +1,4 @@
-import { plausiblePoint, plausibleTakenAt } from '../capture-exif.js';
+import { appendCaptureExif } from '../capture-exif.js';
 import type { OutboxItem, OutboxPhoto, OutboxTransport, SendResult } from './types.js';
 
 async function answer(res: Response): Promise<SendResult> {
@@ -23,13 +23,7 @@ async function call(path: string, init: RequestInit): Promise<SendResult> {
 /** Photo form: the (re-encoded) file plus the ORIGINAL EXIF time/GPS as fallbacks. */
 export function photoForm(p: Pick<OutboxPhoto, 'blob' | 'name' | 'takenAt' | 'lat' | 'lng'>): FormData {
   const form = new FormData();
-  const takenAt = plausibleTakenAt(p.takenAt);
-  if (takenAt) form.append('exifTakenAt', takenAt);
-  const at = plausiblePoint(p.lat, p.lng);
-  if (at) {
-    form.append('exifLat', String(at.lat));
-    form.append('exifLng', String(at.lng));
-  }
+  appendCaptureExif(form, { takenAt: 'exifTakenAt', lat: 'exifLat', lng: 'exifLng' }, p);
   form.append('file', p.blob, p.name);
   return form;
 }

@@ -35,19 +35,21 @@ async function replay(deps: Deps, reply: FastifyReply, actor: Actor, key: string
  * stored response (same status) instead of doing the work twice, and the same key with another
  * body gets 422 idempotency_mismatch. Concurrent first attempts collide on the primary key: the
  * loser waits for the winner's commit and replays its response. Failures are not stored.
+ * `selfAtomic`: without a key, the work is given the database itself, as it is atomic on its own
+ * (a case transition: one statement on PostgreSQL, else its own transaction).
  */
 export async function idempotentWrite<T>(
   deps: Deps,
   req: FastifyRequest,
   reply: FastifyReply,
   actor: Actor,
-  opts: { route: string; status?: number },
+  opts: { route: string; status?: number; selfAtomic?: boolean },
   work: (trx: Db) => Promise<T>,
 ): Promise<T | unknown> {
   const status = opts.status ?? 200;
   const header = req.headers[IDEMPOTENCY_HEADER];
   if (header === undefined) {
-    const result = await deps.db.transaction().execute(work);
+    const result = await (opts.selfAtomic ? work(deps.db) : deps.db.transaction().execute(work));
     reply.status(status);
     return result;
   }

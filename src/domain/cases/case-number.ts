@@ -26,3 +26,23 @@ export async function nextCaseNumber(trx: Db, subdistrictId: string, prefix: str
   if (!row) throw new Error('case number counter did not return a value');
   return `${prefix}-${day}-${String(row.last).padStart(4, '0')}`;
 }
+
+/**
+ * PostgreSQL, for a report written in ONE statement (report-case.ts): the bump of the day's
+ * counter as a CTE `n` (parameters `subdistrictId`, `day`) and the number as an SQL expression
+ * over it (parameter `lead`, "<prefix>-<day>-"): the same number nextCaseNumber gives, the
+ * sequence padded to four digits and never cut.
+ */
+export function pgCaseNumber(p: (type?: string) => string) {
+  const [subdistrictId, day, lead] = [p(), p(), p()];
+  return {
+    cte: `n as (insert into case_number_counters (subdistrict_id, day, last) values (${subdistrictId}, ${day}, 1) on conflict (subdistrict_id, day) do update set last = case_number_counters.last + 1 returning last)`,
+    number: `(select ${lead} || lpad(n.last::text, greatest(4, length(n.last::text)), '0') from n)`,
+  };
+}
+
+/** The parameters of pgCaseNumber, in its order. */
+export const caseNumberArgs = (subdistrictId: string, prefix: string, at: Date) => {
+  const day = shanghaiDay(at);
+  return [subdistrictId, day, `${prefix}-${day}-`];
+};

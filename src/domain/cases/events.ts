@@ -5,7 +5,8 @@ import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { CASE_PHOTO_PURPOSES, CaseEventTable, CaseStatus } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
-import { enqueueWebhooks } from '../open311/webhooks.js';
+import { type PlannedNotice, pgNoticeCtes } from '../notifications/notify.js';
+import { webhookDeliveries } from '../open311/webhooks.js';
 import { DomainError } from '../shared/errors.js';
 import { canonicalJson, GENESIS_HASH, eventHash, eventHashParts } from './hash-chain.js';
 
@@ -82,20 +83,36 @@ const PHOTO_COLUMNS = ['id', 'case_id', 'event_id', 'photo_id', 'subdistrict_id'
 export interface CaseWrite {
   sql: string;
   parameters: unknown[];
+  /**
+   * PostgreSQL only: CTEs the case write reads (e.g. the day's case-number counter), placed before
+   * it in the event's statement; `sql` and `ctes` share `parameters`.
+   */
+  ctes?: string;
+}
+
+/**
+ * Thrown (before anything is written) by a write planned as ONE statement outside a transaction
+ * when it turns out to need more than one: the caller runs it again in a transaction.
+ */
+export class NeedsTransaction extends Error {
+  constructor(why: string) {
+    super(`needs a transaction: ${why}`);
+  }
 }
 
 /**
  * PostgreSQL: the case write, the move of the chain head, the event and its photo links in ONE
- * statement. The head is moved by an upsert whose conflict branch locks the subdistrict's row and
+ * statement; with a planned notification (notify.ts pgNoticeCtes), that too, written only if the
+ * case write applied. The head is moved by an upsert whose conflict branch locks the subdistrict's row and
  * computes the new hash from the locked (latest) row: prev_hash and seq are the only parts of the
  * hashed text the database fills in (eventHashParts). The head row is therefore locked for this
  * statement and the commit only. The head moves (and the event exists) only if the case write
  * returned its row: a stale version leaves the statement without effect.
- * Keyed by the case write's SQL (or none) and the number of photo links.
+ * Keyed by the case write's SQL (or none), the number of photo links and of the notice's inbox rows.
  */
 const pgAppendSql = new Map<string, string>();
-function pgAppend(caseSql: string | null, offset: number, photos: number): string {
-  const key = `${photos}\u0000${caseSql ?? ''}`;
+function pgAppend(caseSql: string | null, ctes: string | null, offset: number, photos: number, noticeInbox: number | null): string {
+  const key = `${photos}\u0000${noticeInbox ?? ''}\u0000${ctes ?? ''}\u0000${caseSql ?? ''}`;
   let text = pgAppendSql.get(key);
   if (text) return text;
   let n = offset;
@@ -107,15 +124,19 @@ function pgAppend(caseSql: string | null, offset: number, photos: number): strin
   const links = Array.from({ length: photos }, () => `(${PHOTO_COLUMNS.map((c) => (c === 'event_id' ? 'ev.id' : p())).join(', ')})`);
   text = [
     'with ',
+    ctes ? `${ctes}, ` : '',
     caseSql ? `c as (${caseSql}), ` : '',
     `h as (insert into chain_heads as t (subdistrict_id, seq, prev_hash, hash, updated_at) select ${sd}, 1, ${genesis}, ${hashOf(genesis, '1')}, ${at}${caseSql ? ' from c' : ''}`,
     ` on conflict (subdistrict_id) do update set seq = t.seq + 1, prev_hash = t.hash, hash = ${hashOf('t.hash', 't.seq + 1')}, updated_at = excluded.updated_at`,
     ' returning seq, prev_hash, hash), ',
     `ev as (insert into case_events (${BOUND_EVENT_COLUMNS.join(', ')}, seq, prev_hash, hash) select ${values.join(', ')}, h.seq, h.prev_hash, h.hash from h returning id)`,
     photos ? `, ph as (insert into case_photos (${PHOTO_COLUMNS.join(', ')}) select x.* from ev cross join lateral (values ${links.join(', ')}) as x(${PHOTO_COLUMNS.join(', ')}))` : '',
-    ' select h.seq, h.hash from h',
+    noticeInbox === null ? '' : `, ${pgNoticeCtes(p, noticeInbox, 'c')}`,
+    // What the case write returned comes back with the head (a report's number, say).
+    caseSql ? ' select c.*, h.seq, h.hash from h cross join c' : ' select h.seq, h.hash from h',
   ].join('');
   if (!text.includes(eventId)) throw new Error('append statement without its event id');
+  if ((noticeInbox !== null || ctes) && !caseSql) throw new Error('a notice in the append statement needs a case write to follow');
   nameStatement(text);
   if (pgAppendSql.size < 1000) pgAppendSql.set(key, text);
   return text;
@@ -126,13 +147,24 @@ function pgAppend(caseSql: string | null, offset: number, photos: number): strin
  * Must run inside the transaction that makes the change it records; events are never updated or
  * deleted. Call it LAST in the transaction: on PostgreSQL it locks the subdistrict's chain head
  * until commit, and every other transition of the subdistrict waits for that lock.
+ *
+ * On PostgreSQL it may also run OUTSIDE a transaction, with a case write and optionally a planned
+ * notice: then the whole change is that one statement (atomic by itself, the chain head locked
+ * only while it runs), or NeedsTransaction is thrown before anything is written when it cannot be
+ * (integrations' webhooks to enqueue).
  */
-export async function appendCaseEvent(trx: Db, clock: Clock, e: NewCaseEvent, caseWrite?: CaseWrite) {
+export async function appendCaseEvent(trx: Db, clock: Clock, e: NewCaseEvent, caseWrite?: CaseWrite, alone?: { notice?: PlannedNotice }) {
   const at = clock.now().toISOString();
   const id = newId();
+  if (alone && (trx.isTransaction || !caseWrite || !isPostgres(trx))) throw new Error('an append on its own runs on PostgreSQL, outside a transaction, with a case write');
+  const notice = alone?.notice;
   // Integrations' webhooks hear of a public change in its own transaction (before the chain head
   // is locked, so the head is held no longer than before).
-  await enqueueWebhooks(trx, { eventId: id, subdistrictId: e.subdistrictId, caseId: e.caseId, action: e.action, toStatus: e.toStatus, at, photoIds: e.photoIds ?? [], keysVersion: e.keysVersion });
+  const deliveries = await webhookDeliveries(trx, { eventId: id, subdistrictId: e.subdistrictId, caseId: e.caseId, action: e.action, toStatus: e.toStatus, at, photoIds: e.photoIds ?? [], keysVersion: e.keysVersion });
+  if (deliveries.length) {
+    if (alone) throw new NeedsTransaction('integrations hear of this change');
+    await trx.insertInto('open311_deliveries').values(deliveries).execute();
+  }
   const fields = {
     id,
     subdistrict_id: e.subdistrictId,
@@ -159,19 +191,21 @@ export async function appendCaseEvent(trx: Db, clock: Clock, e: NewCaseEvent, ca
   if (isPostgres(trx)) {
     const parts = eventHashParts(fields);
     const before = caseWrite?.parameters ?? [];
-    const text = pgAppend(caseWrite?.sql ?? null, before.length, links.length);
+    const text = pgAppend(caseWrite?.sql ?? null, caseWrite?.ctes ?? null, before.length, links.length, notice ? notice.inbox : null);
     const args = [
       ...before, e.subdistrictId, GENESIS_HASH, parts.head, parts.tail, at,
       ...BOUND_EVENT_COLUMNS.filter((c) => c !== 'subdistrict_id' && c !== 'at').map((c) => fields[c]),
       ...links.flatMap((l) => PHOTO_COLUMNS.filter((c) => c !== 'event_id').map((c) => l[c])),
+      ...(notice?.args ?? []),
     ];
-    const head = (await trx.executeQuery<{ seq: number; hash: string }>(CompiledQuery.raw(text, args))).rows[0];
+    const head = (await trx.executeQuery<{ seq: number; hash: string } & Record<string, unknown>>(CompiledQuery.raw(text, args))).rows[0];
     if (!head) {
       if (caseWrite) throw stale();
       throw new Error(`chain head of ${e.subdistrictId} did not move`);
     }
-    return { id, seq: Number(head.seq), hash: head.hash, at };
+    return { id, seq: Number(head.seq), hash: head.hash, at, written: head as Record<string, unknown> };
   }
+  if (caseWrite?.ctes) throw new Error('a case write with CTEs is for PostgreSQL');
   if (caseWrite && (await trx.executeQuery(CompiledQuery.raw(caseWrite.sql, caseWrite.parameters))).rows.length !== 1) throw stale();
   const head = await sqliteHead(trx, e.subdistrictId, at);
   const row = { ...fields, seq: head.seq + 1, prev_hash: head.hash };
@@ -179,5 +213,5 @@ export async function appendCaseEvent(trx: Db, clock: Clock, e: NewCaseEvent, ca
   await insertEvent.run(trx, { ...row, hash });
   for (const l of links) await insertCasePhoto.run(trx, l);
   await moveHead.run(trx, row.seq, head.hash, hash, at, e.subdistrictId);
-  return { id, seq: row.seq, hash, at };
+  return { id, seq: row.seq, hash, at, written: undefined as Record<string, unknown> | undefined };
 }

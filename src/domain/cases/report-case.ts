@@ -1,4 +1,4 @@
-import type { Db } from '../../db/index.js';
+import { type Db, isPostgres } from '../../db/index.js';
 import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { CaseCategoryTable, CaseTable } from '../../db/schema.js';
 import { firstOverrideWindow, type PreloadedOverrides } from '../calendar/deadlines.js';
@@ -9,15 +9,16 @@ import { isSystemOnlyCategory } from '../catalogue/system-only.js';
 import { canSeeCommittee } from '../auth/scope.js';
 import { recordPhotoUses, reusedPhotos } from '../evidence/photo-checks.js';
 import { notify } from '../notifications/notify.js';
+import { inTransaction } from '../shared/in-transaction.js';
 import { assertBeforeAfterDiffer, assertPhotosUsable } from '../photos/usable.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { caseDto } from './case-dto.js';
 import { ReportInput, insideChina, parseInput } from './case-input.js';
-import { nextCaseNumber } from './case-number.js';
+import { caseNumberArgs, nextCaseNumber, pgCaseNumber } from './case-number.js';
 import { KEYS_SCOPE } from '../open311/versions.js';
-import { appendCaseEvent, eventActor } from './events.js';
+import { type CaseWrite, NeedsTransaction, appendCaseEvent, eventActor } from './events.js';
 import { categoryById, subdistrictPrefix } from './hot-queries.js';
 import { sourceRule } from './lifecycle.js';
 import { inSpotCheckSample, spotCheckPercent } from './spot-checks.js';
@@ -47,6 +48,27 @@ const siteAndCategory = prepared((db: Db, id: string, categoryId: string, from: 
     .where('s.id', '=', id);
 });
 const insertCase = preparedInsert('cases');
+
+/**
+ * PostgreSQL: the case row with its number taken from the day's counter in the same statement (the
+ * case write of a report in ONE statement, see events.ts), keyed by the row's columns.
+ */
+const pgInsertSql = new Map<string, { ctes: string; sql: string }>();
+function pgReportWrite(row: CaseTable, prefix: string, at: Date): CaseWrite {
+  const r = row as unknown as Record<string, unknown>;
+  const cols = Object.keys(r).filter((k) => k !== 'number' && r[k] !== undefined).sort();
+  const key = cols.join(',');
+  let text = pgInsertSql.get(key);
+  if (!text) {
+    let n = 0;
+    const p = (type?: string) => `$${++n}${type ? `::${type}` : ''}`;
+    const counter = pgCaseNumber((type = 'text') => p(type));
+    const values = cols.map(() => p());
+    text = { ctes: counter.cte, sql: `insert into cases (number, ${cols.join(', ')}) values (${counter.number}, ${values.join(', ')}) returning id, number` };
+    if (pgInsertSql.size < 100) pgInsertSql.set(key, text);
+  }
+  return { ...text, parameters: [...caseNumberArgs(row.subdistrict_id, prefix, at), ...cols.map((c) => r[c])] };
+}
 
 interface Place {
   subdistrictId: string;
@@ -84,15 +106,30 @@ async function placeOf(db: Db, actor: Actor, input: ReportInput, now: Date): Pro
 
 /**
  * Reports a problem (any source). Self-resolved cases are created closed, with before and after
- * photos. The caller owns the transaction.
+ * photos. Atomically: in the caller's transaction, or given the database itself, in ONE statement
+ * on PostgreSQL when it can be (number, case, event, notice), else in a transaction of its own.
  */
 export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: ReportInput) {
+  if (!db.isTransaction && isPostgres(db)) {
+    try {
+      return await fileReport(db, clock, actor, raw, true);
+    } catch (e) {
+      if (!(e instanceof NeedsTransaction)) throw e;
+    }
+  }
+  return inTransaction(db, (trx) => fileReport(trx, clock, actor, raw, false));
+}
+
+/** `alone`: PostgreSQL outside a transaction, every write in the event's statement (NeedsTransaction if not possible). */
+async function fileReport(db: Db, clock: Clock, actor: Actor, raw: ReportInput, alone: boolean) {
   const input = parseInput(ReportInput, raw);
   assertCan(actor, 'cases.read');
   const rule = sourceRule(input.source);
   if (!rule.roles.includes(actor.role)) {
     throw new DomainError('forbidden', `Role ${actor.role} may not report cases from source ${input.source}`, { field: 'source', allowed: rule.roles });
   }
+  // A self-resolved case records its photos' uses: more than one statement.
+  if (alone && rule.startsAs === 'closed') throw new NeedsTransaction('a self-resolved case records its photos');
   if (!insideChina(input.lng, input.lat)) throw invalidField('lng', 'outside China');
   const now = clock.now();
   const place = await placeOf(db, actor, input, now);
@@ -120,7 +157,9 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
   const at = now.toISOString();
   const sub = place.prefetched?.sub ?? (await subdistrictPrefix.first(db, place.subdistrictId));
   if (!sub) throw new Error(`subdistrict ${place.subdistrictId} is missing`);
-  const number = await nextCaseNumber(db, place.subdistrictId, sub.case_prefix ?? `S${sub.code}`, now);
+  const prefix = sub.case_prefix ?? `S${sub.code}`;
+  // On its own, the number is taken in the event's statement (the counter row locked only while it runs).
+  const number = alone ? '' : await nextCaseNumber(db, place.subdistrictId, prefix, now);
   const status = selfResolved ? 'closed' : 'reported';
   const stage = await stageColumns(db, place.subdistrictId, category, status, now, place.prefetched?.preloaded);
   const row: CaseTable = {
@@ -138,16 +177,18 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
   // case's proof, a check-in, an inspection: flagged for review, as those are, not refused.
   const reused: Awaited<ReturnType<typeof reusedPhotos>> = selfResolved ? await reusedPhotos(db, [...input.photoIds, ...input.afterPhotoIds]) : [];
   if (selfResolved && (reused.length || inSpotCheckSample(row.id, await spotCheckPercent(db, row.subdistrict_id)))) row.spot_check = 'pending';
-  await insertCase.run(db, row);
+  if (!alone) await insertCase.run(db, row);
   if (selfResolved) await recordPhotoUses(db, clock, row.subdistrict_id, 'case', row.id, [...input.photoIds, ...input.afterPhotoIds], reused.photos);
   // Notify before the event: appending it locks the chain head until commit (see transition-case.ts).
-  if (!selfResolved && category.severity === 'urgent') {
+  const urgent = !selfResolved && category.severity === 'urgent';
+  if (urgent && alone) throw new NeedsTransaction('the urgent notice names the case number');
+  if (urgent) {
     await notify(db, clock, {
-      subdistrictId: row.subdistrict_id, recipients: { roles: ['operator'] }, kind: 'case_urgent', caseId: row.id,
+      subdistrictId: row.subdistrict_id, recipients: { roles: ['operator'], committeeId: row.committee_id }, kind: 'case_urgent', caseId: row.id,
       title: `紧急案件待立案 ${number}`, body: `${category.name_zh}：${input.description}`, dedupeKey: `urgent:${row.id}`,
     });
   }
-  await appendCaseEvent(db, clock, {
+  const appended = await appendCaseEvent(db, clock, {
     subdistrictId: row.subdistrict_id, caseId: row.id, action: selfResolved ? 'self_resolve' : 'report', fromStatus: null, toStatus: status,
     actor: eventActor(actor), deviceAt: input.deviceAt ?? null, keysVersion: place.prefetched?.keysVersion,
     gps: { lng: input.lng, lat: input.lat, accuracy: input.accuracy ?? null }, note: input.description,
@@ -160,6 +201,7 @@ export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: Report
       committeeId: row.committee_id,
       photos: [...input.photoIds.map((photoId) => ({ photoId, purpose: 'before' as const })), ...input.afterPhotoIds.map((photoId) => ({ photoId, purpose: 'after' as const }))],
     },
-  });
+  }, alone ? pgReportWrite(row, prefix, now) : undefined, alone ? {} : undefined);
+  if (alone) row.number = String(appended.written?.number);
   return caseDto(row);
 }

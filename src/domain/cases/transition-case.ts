@@ -1,5 +1,4 @@
-import { PostgresAdapter } from 'kysely';
-import type { Db } from '../../db/index.js';
+import { type Db, isPostgres } from '../../db/index.js';
 import type { CaseTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertBeforeAfterDiffer, assertPhotosUsable } from '../photos/usable.js';
@@ -10,12 +9,14 @@ import { caseDto } from './case-dto.js';
 import { TransitionInput, parseInput } from './case-input.js';
 import { loadVisibleCaseWithCategory } from './case-scope.js';
 import { caseUpdate } from './hot-queries.js';
-import { appendCaseEvent, eventActor } from './events.js';
+import { NeedsTransaction, appendCaseEvent, eventActor } from './events.js';
+import { plannedNotice } from '../notifications/notify.js';
+import { inTransaction } from '../shared/in-transaction.js';
 import { type CaseAction, OPEN_STATUSES, actionsFrom, ruleFor } from './lifecycle.js';
 import { announceBadRatingCase } from '../dashboard/service-changes.js';
 import { badRatingCaseColumns } from '../service-ratings/case-rules.js';
 import { mergeInto } from './merge-cases.js';
-import { notifyTransition } from './transition-notices.js';
+import { notifyTransition, transitionNotice } from './transition-notices.js';
 import { CONFLICT_WHY, checkConflict, defaultChecker } from './independent-check.js';
 import { extensionReason, pausedStage, resumedStage } from './paused-clock.js';
 import { remindAtFor, stageColumns } from './stage-deadlines.js';
@@ -37,9 +38,24 @@ export const notAllowed = (action: CaseAction, c: CaseTable, actor: Actor, why: 
 /**
  * Applies one lifecycle transition from the table in lifecycle.ts: checks version, role, state,
  * assignee and required input; updates the case with fresh deadlines; appends the hash-chained
- * event; links photos; queues notifications. All in the caller's transaction.
+ * event; links photos; queues notifications. Atomically: in the caller's transaction, or given the
+ * database itself, in ONE statement on PostgreSQL when it can be (the reads before it need no
+ * transaction: the write applies only at the version read, else stale_version), else in a
+ * transaction of its own.
  */
 export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId: string, raw: TransitionInput) {
+  if (!db.isTransaction && isPostgres(db) && (raw as { action?: unknown } | undefined)?.action !== 'merge') {
+    try {
+      return await applyTransition(db, clock, actor, caseId, raw, true);
+    } catch (e) {
+      if (!(e instanceof NeedsTransaction)) throw e;
+    }
+  }
+  return inTransaction(db, (trx) => applyTransition(trx, clock, actor, caseId, raw, false));
+}
+
+/** `alone`: PostgreSQL outside a transaction, every write in the event's statement (NeedsTransaction if not possible). */
+async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: string, raw: TransitionInput, alone: boolean) {
   const input = parseInput(TransitionInput, raw);
   const now = clock.now();
   const rule = ruleFor(input.action);
@@ -198,19 +214,28 @@ export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId:
   // Notifications first: the event below locks the subdistrict's chain head until commit, so
   // nothing follows it. The case update (at the version read, else stale_version), the event and
   // its photo links are written with it, in one statement on PostgreSQL.
-  await notifyTransition(db, clock, input.action, next, input.reason ?? input.note ?? null);
   // The 一网通办 board counts open 差评 cases: it hears of one closing (or reopening) at once. On
   // PostgreSQL the notice goes out at commit, so it is queued before the chain head is locked;
   // SQLite tells its hub at once, so only after the writes.
   const announce = badRating && OPEN_STATUSES.includes(c.status) !== OPEN_STATUSES.includes(next.status);
-  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+  if (announce && alone) throw new NeedsTransaction('the 一网通办 board hears of it');
+  const reason = input.reason ?? input.note ?? null;
+  let notice: Awaited<ReturnType<typeof plannedNotice>>;
+  if (alone) {
+    const n = transitionNotice(input.action, next, reason);
+    notice = n && (await plannedNotice(db, clock, n));
+    if (n && !notice) throw new NeedsTransaction('the notice has too many recipients for one statement');
+  } else {
+    await notifyTransition(db, clock, input.action, next, reason);
+  }
+  const pg = isPostgres(db);
   if (announce && pg) await announceBadRatingCase(db, c.id);
   await appendCaseEvent(db, clock, {
     subdistrictId: c.subdistrict_id, caseId: c.id, action: input.action, fromStatus: c.status, toStatus: next.status,
     actor: eventActor(actor), deviceAt: input.deviceAt ?? null, gps: input.gps ?? null,
     note, photoIds, changes, keysVersion,
     links: { committeeId: c.committee_id, photos: photoIds.map((photoId) => ({ photoId, purpose: input.action === 'handle' ? 'after' : 'evidence' })) },
-  }, caseUpdate(db, c.id, c.version, set));
+  }, caseUpdate(db, c.id, c.version, set), alone ? { notice } : undefined);
   if (announce && !pg) await announceBadRatingCase(db, c.id);
   return caseDto(next);
 }

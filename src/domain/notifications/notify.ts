@@ -11,7 +11,10 @@ export interface NotifyRecipients {
   userIds?: string[];
   /** Every active staff member of this handling unit. */
   handlingUnitId?: string | null;
-  /** Active staff with these roles whose scope covers the subdistrict (or committeeId within it). */
+  /**
+   * Active staff with these roles whose scope covers the whole subdistrict, and with committeeId
+   * also those scoped to that committee: a committee's staff never hear of another committee.
+   */
   roles?: Role[];
   committeeId?: string | null;
 }
@@ -71,6 +74,9 @@ const roleHolders = preparedFamily((key: string) => {
       if (level === 'committee') {
         const committeeId = rest.shift() as string;
         scoped = scoped.where((eb) => eb.or([eb('user_scopes.committee_id', 'is', null), eb('user_scopes.committee_id', '=', committeeId)]));
+      } else {
+        // A holder of the role scoped to one committee hears only of that committee (committeeId).
+        scoped = scoped.where('user_scopes.committee_id', 'is', null);
       }
       return db
         .selectFrom('users')
@@ -125,7 +131,9 @@ const recipientsAndHook = preparedFamily((key: string) => {
       }
       if (roles) {
         let scoped = usersScopedTo(db, subdistrictId as string);
-        if (committee) scoped = scoped.where((eb) => eb.or([eb('user_scopes.committee_id', 'is', null), eb('user_scopes.committee_id', '=', committeeId)]));
+        scoped = committee
+          ? scoped.where((eb) => eb.or([eb('user_scopes.committee_id', 'is', null), eb('user_scopes.committee_id', '=', committeeId)]))
+          : scoped.where('user_scopes.committee_id', 'is', null);
         q = q.unionAll(db.selectFrom('users').select([tag('u'), 'id', 'phone']).where('role', 'in', roleList).where('status', '=', 'active').where('id', 'in', scoped));
       }
       return q;
@@ -137,40 +145,57 @@ const NOTIFICATION_COLUMNS = ['id', 'subdistrict_id', 'kind', 'title', 'body', '
 const DELIVERY_COLUMNS = ['id', 'subdistrict_id', 'url', 'payload'] as const;
 
 /**
- * PostgreSQL: the notification, its inbox rows and its outbox row in ONE statement; the inbox and
- * outbox rows are written only if the notification was (a repeated dedupe key writes nothing).
- * Keyed by the number of inbox rows.
+ * PostgreSQL: the notification, its inbox rows and its outbox row as data-modifying CTEs n, i and d
+ * (parameters from `p`, in the order of PlannedNotice.args); the inbox and outbox rows are written
+ * only if the notification was (a repeated dedupe key writes nothing). With `gate`, the
+ * notification is written only if that CTE returned a row (a transition's case write: a stale
+ * case writes no notification either).
  */
+export function pgNoticeCtes(p: (type?: string) => string, inbox: number, gate: string | null): string {
+  const at = p('timestamptz');
+  const notification = NOTIFICATION_COLUMNS.map(() => p());
+  const delivery = DELIVERY_COLUMNS.map(() => p());
+  const rows = Array.from({ length: inbox }, () => `(${p()}, ${p()})`);
+  const values = `${notification.join(', ')}, ${at}`;
+  return [
+    `n as (insert into notifications (${NOTIFICATION_COLUMNS.join(', ')}, created_at) ${gate ? `select ${values} from ${gate}` : `values (${values})`}`,
+    ' on conflict (subdistrict_id, dedupe_key) do nothing returning id)',
+    inbox ? `, i as (insert into inbox_items (id, notification_id, user_id, created_at, read_at) select x.id, n.id, x.user_id, ${at}, null from n cross join (values ${rows.join(', ')}) as x(id, user_id))` : '',
+    `, d as (insert into webhook_deliveries (${DELIVERY_COLUMNS.join(', ')}, notification_id, status, attempts, next_attempt_at, claim_token, claimed_until, last_error, sent_at, created_at, updated_at)`,
+    ` select ${delivery.join(', ')}, n.id, 'pending', 0, ${at}, null, null, null, null, ${at}, ${at} from n)`,
+  ].join('');
+}
+
+/** The notice in ONE statement on its own (keyed by the number of inbox rows). */
 const pgNoticeSql = new Map<number, string>();
 function pgNotice(inbox: number): string {
   let text = pgNoticeSql.get(inbox);
   if (text) return text;
   let k = 0;
-  const p = (type = 'text') => `$${++k}::${type}`;
-  const at = p('timestamptz');
-  const notification = NOTIFICATION_COLUMNS.map(() => p());
-  const delivery = DELIVERY_COLUMNS.map(() => p());
-  const rows = Array.from({ length: inbox }, () => `(${p()}, ${p()})`);
-  text = [
-    `with n as (insert into notifications (${NOTIFICATION_COLUMNS.join(', ')}, created_at) values (${notification.join(', ')}, ${at})`,
-    ' on conflict (subdistrict_id, dedupe_key) do nothing returning id)',
-    inbox ? `, i as (insert into inbox_items (id, notification_id, user_id, created_at, read_at) select x.id, n.id, x.user_id, ${at}, null from n cross join (values ${rows.join(', ')}) as x(id, user_id))` : '',
-    `, d as (insert into webhook_deliveries (${DELIVERY_COLUMNS.join(', ')}, notification_id, status, attempts, next_attempt_at, claim_token, claimed_until, last_error, sent_at, created_at, updated_at)`,
-    ` select ${delivery.join(', ')}, n.id, 'pending', 0, ${at}, null, null, null, null, ${at}, ${at} from n)`,
-    ' select id from n',
-  ].join('');
+  text = `with ${pgNoticeCtes((type = 'text') => `$${++k}::${type}`, inbox, null)} select id from n`;
   nameStatement(text);
   pgNoticeSql.set(inbox, text);
   return text;
 }
 
+/** At most this many inbox rows go into the notice's own statement; more follow in chunks. */
+const INBOX_CHUNK = 100;
+
 /**
- * Records a notification inside the CALLER's transaction: one inbox row per recipient and one
- * webhook outbox row, delivered later by the webhook job (jobs/webhook-deliveries.ts), so a
- * delivery problem never blocks or undoes the caller's work. Only database errors throw.
- * Two statements on PostgreSQL (who and where, then the writes); SQLite writes row by row.
+ * A notification ready to write on PostgreSQL: its recipients and webhook address are read, its
+ * rows are the parameters of pgNoticeCtes (`inbox` inbox rows); `rest` are recipients beyond the
+ * first chunk, written after it.
  */
-export async function notify(db: Db, clock: Clock, n: Notification): Promise<void> {
+export interface PlannedNotice {
+  id: string;
+  now: string;
+  inbox: number;
+  args: unknown[];
+  rest: { userId: string }[];
+}
+
+/** Reads who hears of `n` and where its webhook goes (one statement), and lays out its rows. */
+async function planNotice(db: Db, clock: Clock, n: Notification) {
   const now = clock.now().toISOString();
   const id = newId();
   const r = n.recipients;
@@ -186,18 +211,38 @@ export async function notify(db: Db, clock: Clock, n: Notification): Promise<voi
   const message = JSON.stringify(wecomText(n.title, n.body, recipients.map((x) => x.phone ?? '').filter(Boolean)));
   const notification = { id, subdistrict_id: n.subdistrictId, kind: n.kind, title: n.title, body: n.body, case_id: n.caseId ?? null, dedupe_key: n.dedupeKey ?? null };
   const delivery = { id: newId(), subdistrict_id: n.subdistrictId, url: hook, payload: message };
+  const first = recipients.slice(0, INBOX_CHUNK);
+  const args = [now, ...NOTIFICATION_COLUMNS.map((c) => notification[c]), ...DELIVERY_COLUMNS.map((c) => delivery[c]), ...first.flatMap((x) => [newId(), x.userId])];
+  return { id, now, inbox: first.length, args, rest: recipients.slice(INBOX_CHUNK), notification, delivery, recipients };
+}
 
+/**
+ * PostgreSQL: a notification planned for a statement that writes it together with other rows
+ * (pgNoticeCtes). undefined when it cannot be one statement (more recipients than one chunk).
+ */
+export async function plannedNotice(db: Db, clock: Clock, n: Notification): Promise<PlannedNotice | undefined> {
+  const plan = await planNotice(db, clock, n);
+  return plan.rest.length ? undefined : { id: plan.id, now: plan.now, inbox: plan.inbox, args: plan.args, rest: plan.rest };
+}
+
+/**
+ * Records a notification inside the CALLER's transaction: one inbox row per recipient and one
+ * webhook outbox row, delivered later by the webhook job (jobs/webhook-deliveries.ts), so a
+ * delivery problem never blocks or undoes the caller's work. Only database errors throw.
+ * Two statements on PostgreSQL (who and where, then the writes); SQLite writes row by row.
+ */
+export async function notify(db: Db, clock: Clock, n: Notification): Promise<void> {
+  const plan = await planNotice(db, clock, n);
+  const { id, now, recipients, notification, delivery } = plan;
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     // One statement for every recipient's inbox row (in chunks, far below the parameter limit).
-    const first = recipients.slice(0, 100);
-    const args = [now, ...NOTIFICATION_COLUMNS.map((c) => notification[c]), ...DELIVERY_COLUMNS.map((c) => delivery[c]), ...first.flatMap((x) => [newId(), x.userId])];
-    const inserted = (await db.executeQuery(CompiledQuery.raw(pgNotice(first.length), args))).rows.length > 0;
-    for (let i = 100; inserted && i < recipients.length; i += 100) await insertInbox(db, id, recipients.slice(i, i + 100), now);
+    const inserted = (await db.executeQuery(CompiledQuery.raw(pgNotice(plan.inbox), plan.args))).rows.length > 0;
+    for (let i = 0; inserted && i < plan.rest.length; i += INBOX_CHUNK) await insertInbox(db, id, plan.rest.slice(i, i + INBOX_CHUNK), now);
     return;
   }
   const inserted = (await insertNotification.run(db, { ...notification, created_at: now })).rows[0] as { id: string } | undefined;
   if (!inserted) return;
-  for (let i = 0; i < recipients.length; i += 100) await insertInbox(db, id, recipients.slice(i, i + 100), now);
+  for (let i = 0; i < recipients.length; i += INBOX_CHUNK) await insertInbox(db, id, recipients.slice(i, i + INBOX_CHUNK), now);
   await insertDelivery.run(db, {
     ...delivery, notification_id: id, status: 'pending', attempts: 0, next_attempt_at: now, claim_token: null, claimed_until: null, last_error: null, sent_at: null, created_at: now, updated_at: now,
   });

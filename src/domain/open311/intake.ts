@@ -221,7 +221,7 @@ export async function fileRequest(db: Db, clock: Clock, caller: IntakeCaller, j:
   if (category.severity === 'urgent' || duplicates.length) {
     // Notify before the event: appending it locks the chain head until commit (see transition-case.ts).
     await notify(db, clock, {
-      subdistrictId: j.id, recipients: { roles: ['operator'] }, kind: duplicates.length ? 'case_possible_duplicate' : 'case_urgent', caseId: row.id,
+      subdistrictId: j.id, recipients: { roles: ['operator'], committeeId: row.committee_id }, kind: duplicates.length ? 'case_possible_duplicate' : 'case_urgent', caseId: row.id,
       title: duplicates.length ? `${via}来件 ${number_} 可能与 ${duplicates.map((d) => d.number).join('、')} 重复` : `紧急案件待立案 ${number_}`,
       body: `${category.name_zh}：${description}`, dedupeKey: `open311:${row.id}`,
     });

@@ -71,29 +71,30 @@ export interface PublicChange {
  * Returns how many were enqueued.
  */
 export async function enqueueWebhooks(trx: Db, e: PublicChange): Promise<number> {
-  if (!PUBLIC.has(e.action)) return 0;
+  const rows = await webhookDeliveries(trx, e);
+  if (rows.length) await trx.insertInto('open311_deliveries').values(rows).execute();
+  return rows.length;
+}
+
+/** The deliveries a public change enqueues (enqueueWebhooks), read but not written: none for most changes. */
+export async function webhookDeliveries(trx: Db, e: PublicChange) {
+  if (!PUBLIC.has(e.action)) return [];
   const keys = (await liveWebhookKeys(trx, e.keysVersion)).filter((k) => k.subdistrictIds.includes(e.subdistrictId));
-  if (!keys.length) return 0;
+  if (!keys.length) return [];
   const req = await requestOf.first(trx, e.caseId);
-  if (req && Number(req.abusive) === 1) return 0;
+  if (req && Number(req.abusive) === 1) return [];
   const targets = keys.filter((k) => k.scope === 'readable' || (req && k.id === req.key_id));
-  if (!targets.length) return 0;
+  if (!targets.length) return [];
   const c = await numberOf.first(trx, e.caseId);
   // A 差评's case is never public (requests.ts ratingCase): no integration hears of it.
-  if (!c || Number(c.from_rating)) return 0;
+  if (!c || Number(c.from_rating)) return [];
   const facts: UpdateFacts = { id: e.eventId, action: e.action, to_status: e.toStatus, at: e.at, photo_ids: JSON.stringify(e.photoIds), number: c.number };
   const payload = JSON.stringify(facts);
-  await trx
-    .insertInto('open311_deliveries')
-    .values(
-      targets.map((k) => ({
-        id: newId(), key_id: k.id, subdistrict_id: e.subdistrictId, case_id: e.caseId, event_id: e.eventId, url: null, payload, status: 'pending' as const,
-        attempts: 0, next_attempt_at: e.at, claim_token: null, claimed_until: null, last_error: null, response_code: null, sent_at: null,
-        created_at: e.at, updated_at: e.at,
-      })),
-    )
-    .execute();
-  return targets.length;
+  return targets.map((k) => ({
+    id: newId(), key_id: k.id, subdistrict_id: e.subdistrictId, case_id: e.caseId, event_id: e.eventId, url: null, payload, status: 'pending' as const,
+    attempts: 0, next_attempt_at: e.at, claim_token: null, claimed_until: null, last_error: null, response_code: null, sent_at: null,
+    created_at: e.at, updated_at: e.at,
+  }));
 }
 
 /** What an attempt needs besides the claimed row: the key's live address and secret, the jurisdiction code. */

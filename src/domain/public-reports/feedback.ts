@@ -85,7 +85,7 @@ export async function contestFix(db: Db, clock: Clock, token: string, reason: st
   await recordAnswer(db, ref, 'contested', at);
   // Notify before the event: appending it locks the chain head until commit (see transition-case.ts).
   await notify(db, clock, {
-    subdistrictId: c.subdistrict_id, recipients: { roles: ['operator'] }, kind: 'case_contested', caseId: c.id,
+    subdistrictId: c.subdistrict_id, recipients: { roles: ['operator'], committeeId: c.committee_id }, kind: 'case_contested', caseId: c.id,
     title: `市民对案件 ${c.number} 的整改结果提出异议，已重新打开`, body: text, dedupeKey: `contest:${c.id}:${c.reopen_count + 1}`,
   });
   await appendCaseEvent(db, clock, {

@@ -61,14 +61,14 @@ export const get = def({
 export const report = def({
   schema: { tags: ['cases'], summary: 'Report a problem (any source); Idempotency-Key supported', body: ReportInput },
   handler: async ({ req, reply, deps, actor }) =>
-    idempotentWrite(deps, req, reply, actor, { route: 'POST /api/cases', status: 201 }, (trx) => reportCase(trx, deps.clock, actor, req.body)),
+    idempotentWrite(deps, req, reply, actor, { route: 'POST /api/cases', status: 201, selfAtomic: true }, (db) => reportCase(db, deps.clock, actor, req.body)),
 });
 
 export const transition = def({
   schema: { tags: ['cases'], summary: 'Apply a lifecycle action; send the case version you read (409 stale_version otherwise)', params: IdParams, body: TransitionInput },
   handler: async ({ req, reply, deps, actor }) =>
-    idempotentWrite(deps, req, reply, actor, { route: 'POST /api/cases/:id/transitions' }, (trx) =>
-      transitionCase(trx, deps.clock, actor, req.params.id, req.body),
+    idempotentWrite(deps, req, reply, actor, { route: 'POST /api/cases/:id/transitions', selfAtomic: true }, (db) =>
+      transitionCase(db, deps.clock, actor, req.params.id, req.body),
     ),
 });
 

@@ -14,6 +14,7 @@ function printImport(r: YearImport) {
   console.log(`Open deadlines: ${r.retimed.examined} run over a changed day, ${r.retimed.moved} ${r.applied ? 'moved' : 'would move'}.`);
   for (const m of r.retimed.cases.slice(0, 20)) console.log(`  ${m.number}  ${shanghaiTime(m.dueBefore)} → ${shanghaiTime(m.dueAfter)}`);
   if (r.retimed.moved > 20) console.log(pc.dim(`  … and ${r.retimed.moved - 20} more`));
+  console.log(`Bookings: ${r.cancelledBookings} ${r.applied ? 'cancelled by the office' : 'would be cancelled by the office'} (their day no longer offers their session).`);
   if (!r.applied) console.log(pc.dim('Nothing written. Run again with --apply to import.'));
 }
 

@@ -22,6 +22,8 @@ describeBrowser('console: the working-day calendar', () => {
     expect(await page.getByTestId('calendar-apply').isDisabled()).toBe(true);
     await page.getByTestId('calendar-preview').click();
     await eventually(() => page.getByTestId('calendar-previewed').textContent()).toContain('列出 9 天（休 8 天、调休上班 1 天）');
+    // The bookings the import would cancel are counted too (none booked in 2031).
+    expect(await page.getByTestId('calendar-bookings').textContent()).toContain('预约：0 个预约');
     expect(await suite.server.db.selectFrom('calendar_overrides').select('id').where('date', '>=', '2031-01-01').execute()).toHaveLength(0);
     // Editing the text after the preview asks for a new preview.
     await page.getByTestId('calendar-schedule').press('End');

@@ -59,17 +59,28 @@ describeBrowser('console: spot checks of self-resolved cases, and background job
     await ctx.close();
   });
 
-  it('the administrator sees every job and runs one now; the run is in the audit log', async () => {
+  it('a subdistrict administrator sees every job but no run control; the district administrator runs one now, in the audit log', async () => {
     const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
     const page = await ctx.newPage();
     await signInThroughForm(page, 'admin');
     await clickNav(page, 'nav-jobs');
     const row = page.locator('[data-testid=job-row][data-name=case-deadlines]');
     await eventually(() => row.textContent()).toContain('案件时限');
-    await row.getByTestId('job-run').click();
-    await eventually(() => page.getByTestId('job-result').textContent()).toMatch(/已运行 案件时限（提醒与超期）：处理 \d+ 项/);
-    const audit = await suite.server.db.selectFrom('audit_log').select(['action', 'entity_id', 'actor_username']).where('action', '=', 'job.run').execute();
-    expect(audit).toContainEqual({ action: 'job.run', entity_id: 'case-deadlines', actor_username: 'admin' });
+    await eventually(() => page.getByTestId('jobs-district-only').textContent()).toContain('仅区级管理员可立即运行');
+    expect(await page.getByTestId('job-run').count()).toBe(0);
     await ctx.close();
+
+    const dctx = await newContext(suite.browser, suite.server.url, DESKTOP);
+    const dpage = await dctx.newPage();
+    await signInThroughForm(dpage, 'district-admin');
+    await clickNav(dpage, 'nav-jobs');
+    const drow = dpage.locator('[data-testid=job-row][data-name=case-deadlines]');
+    await eventually(() => drow.textContent()).toContain('案件时限');
+    expect(await dpage.getByTestId('jobs-district-only').count()).toBe(0);
+    await drow.getByTestId('job-run').click();
+    await eventually(() => dpage.getByTestId('job-result').textContent()).toMatch(/已运行 案件时限（提醒与超期）：处理 \d+ 项/);
+    const audit = await suite.server.db.selectFrom('audit_log').select(['action', 'entity_id', 'actor_username']).where('action', '=', 'job.run').execute();
+    expect(audit).toEqual([{ action: 'job.run', entity_id: 'case-deadlines', actor_username: 'district-admin' }]);
+    await dctx.close();
   });
 });

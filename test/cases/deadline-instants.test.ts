@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepCaseDeadlines } from '../../src/domain/cases/deadline-sweep.js';
 import { STALL_GRACE_MS, stalledJobs } from '../../src/domain/jobs/stalls.js';
-import { runJobNow } from '../../src/jobs/run-now.js';
+import { jobNames, runJobNow } from '../../src/jobs/run-now.js';
+import { buildApp } from '../../src/server/app.js';
+import type { Deps } from '../../src/server/deps.js';
 import { signInAs } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type CaseFixture, caseFixture } from './fixtures.js';
@@ -59,15 +61,47 @@ for (const dialect of DIALECTS) {
       const entry = await db.selectFrom('audit_log').selectAll().where('action', '=', 'job.run').orderBy('seq', 'desc').executeTakeFirstOrThrow();
       expect(entry).toMatchObject({ entity: 'job', entity_id: 'case-deadlines', actor_user_id: admin.userId });
       await expect(runJobNow(f.ctx.deps, 'no-such-job', admin)).rejects.toMatchObject({ code: 'validation_failed' });
-      // Over HTTP: an operator is refused; the test app runs no jobs, so an administrator is told so.
+      // Over HTTP: an operator is refused; the test app runs no jobs, so a district-level administrator is told so.
       const op = await signInAs(f.ctx.app, 'operator');
       const refused = await f.ctx.app.inject({ method: 'POST', url: '/api/jobs/case-deadlines/run', headers: { cookie: op } });
       expect(refused.statusCode).toBe(403);
-      const ad = await signInAs(f.ctx.app, 'admin');
+      const ad = await signInAs(f.ctx.app, 'district-admin');
       const none = await f.ctx.app.inject({ method: 'POST', url: '/api/jobs/case-deadlines/run', headers: { cookie: ad } });
       expect(none.statusCode).toBe(409);
       const bad = await f.ctx.app.inject({ method: 'POST', url: '/api/jobs/Bad_Name/run', headers: { cookie: ad } });
       expect(bad.statusCode).toBe(400);
+    });
+
+    it('every job acts on all subdistricts: over HTTP only a district-level administrator runs one (audited), and the job list says who may', async () => {
+      const db = f.ctx.handle.db;
+      // One signed-in user of each role, with a home subdistrict and without.
+      const users = await db.selectFrom('users').select(['id', 'username', 'role', 'subdistrict_id']).where('status', '=', 'active').orderBy('username').execute();
+      const kinds = new Map<string, (typeof users)[number]>();
+      for (const u of users) if (!kinds.has(`${u.role}|${u.subdistrict_id === null}`)) kinds.set(`${u.role}|${u.subdistrict_id === null}`, u);
+      expect([...kinds.keys()]).toEqual(expect.arrayContaining(['admin|true', 'admin|false']));
+      // An app that runs jobs, as `closeloop serve` does.
+      const deps: Deps = { ...f.ctx.deps };
+      deps.jobNames = () => jobNames(deps);
+      deps.runJob = (name, actor, ip) => runJobNow(deps, name, actor, ip);
+      const app = await buildApp(deps);
+      const since = (await db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirstOrThrow()).seq ?? 0;
+      try {
+        for (const u of kinds.values()) {
+          const cookie = await signInAs(app, u.username);
+          const may = u.role === 'admin' && u.subdistrict_id === null;
+          const run = await app.inject({ method: 'POST', url: '/api/jobs/case-deadlines/run', headers: { cookie } });
+          expect(run.statusCode, u.username).toBe(may ? 200 : 403);
+          if (may) expect(run.json()).toMatchObject({ job: 'case-deadlines', ran: true, error: null });
+          else expect(run.json().error.code, u.username).toBe('forbidden');
+          const list = await app.inject({ url: '/api/jobs', headers: { cookie } });
+          if (u.role === 'admin') expect(list.json(), u.username).toMatchObject({ runsJobs: true, mayRun: may });
+          else expect(list.statusCode, u.username).toBe(403);
+        }
+      } finally {
+        await app.close();
+      }
+      const runs = await db.selectFrom('audit_log').select(['actor_user_id', 'entity_id']).where('action', '=', 'job.run').where('seq', '>', since).execute();
+      expect(runs).toEqual([{ actor_user_id: kinds.get('admin|true')!.id, entity_id: 'case-deadlines' }]);
     });
   });
 }

@@ -172,6 +172,8 @@ export interface YearImport {
   /** override rows of the same scope and year that the import replaced */
   replaced: number;
   retimed: RetimeSummary;
+  /** bookings from today on that the change leaves without their session, cancelled by the office (a preview: would be) */
+  cancelledBookings: number;
   applied: boolean;
 }
 
@@ -184,8 +186,9 @@ class PreviewOnly extends Error {
 /**
  * Imports a whole year's official schedule for one scope (global, or one subdistrict): the year's
  * override rows of that scope are replaced by the schedule, and every open deadline it affects is
- * re-timed, in one transaction. `preview` runs exactly the same change and rolls it back, so what
- * it shows is what applying does.
+ * re-timed, and the bookings left without their session are cancelled by the office, in one
+ * transaction. `preview` runs exactly the same change and rolls it back, so what it shows (the
+ * deadlines moved, the bookings cancelled) is what applying does.
  */
 export async function importYearSchedule(
   db: Db,
@@ -217,11 +220,11 @@ export async function importYearSchedule(
         .execute();
     }
     const retimed = await applyOpenDeadlines(trx, clock, pending, `导入${input.year}年节假日安排`);
-    await cancelUnservedBookings(trx, clock.now(), { subdistrictId: subdistrictId ?? undefined, days: changed }, 'holiday');
+    const cancelledBookings = await cancelUnservedBookings(trx, clock.now(), { subdistrictId: subdistrictId ?? undefined, days: changed }, 'holiday');
     return {
       year: input.year, subdistrictId, listed: listed.length,
       holidays: listed.filter((d) => d.kind === 'holiday').length, workdays: listed.filter((d) => d.kind === 'workday').length,
-      written: rows.length, replaced: existing.length, retimed, applied: !input.preview,
+      written: rows.length, replaced: existing.length, retimed, cancelledBookings, applied: !input.preview,
     };
   };
   if (!input.preview) return inTransaction(db, work);

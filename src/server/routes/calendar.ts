@@ -104,7 +104,7 @@ const YearBody = z.strictObject({
 export const previewYear = def({
   schema: {
     tags: ['calendar'],
-    summary: "Preview importing a year's official holiday schedule: the days it sets and the open deadlines it would move (nothing is written)",
+    summary: "Preview importing a year's official holiday schedule: the days it sets, the open deadlines it would move and the bookings it would cancel (nothing is written)",
     params: YearParams,
     body: YearBody,
   },

@@ -14,12 +14,13 @@ import { DateInput } from '../../shared/date-input/DateInput';
 
 interface Override { id: string; date: string; kind: 'holiday' | 'workday'; note: string; subdistrictId: string | null }
 interface Retimed { examined: number; moved: number; records: number; enforcement: number; cases: { caseId: string; number: string; dueBefore: string; dueAfter: string }[] }
-interface YearImport { year: number; listed: number; holidays: number; workdays: number; written: number; replaced: number; applied: boolean; retimed: Retimed }
+interface YearImport { year: number; listed: number; holidays: number; workdays: number; written: number; replaced: number; applied: boolean; retimed: Retimed; cancelledBookings: number }
 
 /**
  * Working-day calendar (administrators): import a year's official holiday schedule with a preview of
- * every open deadline it moves, and set or remove single days. The server re-times open deadlines
- * in the same transaction as each change (docs/calendar.md).
+ * every open deadline it moves and how many appointments it cancels, and set or remove single days.
+ * The server re-times open deadlines and cancels unserved bookings in the same transaction as each
+ * change (docs/calendar.md).
  */
 export function CalendarPage() {
   const { t, i18n } = useTranslation();
@@ -135,6 +136,7 @@ export function CalendarPage() {
             <h3>{t(shown.applied ? 'console.calendar.importedTitle' : 'console.calendar.previewTitle', { year: shown.year })}</h3>
             <p>{t('console.calendar.summary', { listed: shown.listed, holidays: shown.holidays, workdays: shown.workdays, written: shown.written, replaced: shown.replaced })}</p>
             <p data-testid="calendar-moved">{t(shown.applied ? 'console.calendar.movedApplied' : 'console.calendar.moved', { examined: shown.retimed.examined, moved: shown.retimed.moved })}{alsoMoved(shown.retimed)}</p>
+            <p data-testid="calendar-bookings" data-count={shown.cancelledBookings}>{t(shown.applied ? 'console.calendar.bookingsApplied' : 'console.calendar.bookings', { count: shown.cancelledBookings })}</p>
             {shown.retimed.cases.length ? (
               <table className="table" data-testid="calendar-moved-table">
                 <thead>

@@ -79,6 +79,7 @@ const zh = {
     previewTitle: '预览：{{year}} 年', importedTitle: '已导入：{{year}} 年',
     summary: '列出 {{listed}} 天（休 {{holidays}} 天、调休上班 {{workdays}} 天），写入 {{written}} 条，替换 {{replaced}} 条。',
     moved: '在办案件：{{examined}} 件时限跨越调整日期，{{moved}} 件时限将调整。', movedApplied: '在办案件：{{moved}} 件时限已调整。',
+    bookings: '预约：{{count}} 个预约所在日期不再办理该场次，导入后将由窗口取消并告知群众。', bookingsApplied: '预约：{{count}} 个预约已由窗口取消，群众可在预约链接查看原因。',
     caseNumber: '案件编号', dueBefore: '原时限', dueAfter: '新时限', noneMoved: '没有在办案件的时限受影响。',
     dayTitle: '单日调整', date: '日期', kind: '类型', holiday: '休息日', workday: '工作日', note: '说明', save: '保存',
     daySaved: '已保存，{{moved}} 件在办案件时限已调整。', dayRemoved: '已恢复法定安排，{{moved}} 件在办案件时限已调整。',
@@ -89,6 +90,7 @@ const zh = {
     nav: '后台任务',
     title: '后台任务', hint: '各项定时任务的积压情况与最近一次成功运行。演练或运维时可立即运行一轮，操作记入审计日志。',
     name: '任务', lag: '积压', lastSuccess: '最近成功', running: '运行实例', run: '立即运行', yes: '运行中', no: '无', seconds: '{{n}} 秒', none: '无积压',
+    districtOnly: '后台任务每轮都处理全区所有街道，仅区级管理员可立即运行；此处可查看各任务的运行状况。',
     notServing: '本实例不运行后台任务。', ran: '已运行 {{job}}：处理 {{handled}} 项。', notRan: '{{job}} 正由其他实例运行，本次未重复运行。', failed: '{{job}} 运行出错：{{error}}',
     names: {
       'case-deadlines': '案件时限（提醒与超期）', 'dashboard-rollups': '看板汇总', 'missed-checkins': '漏打卡', 'webhook-deliveries': '消息推送', 'open311-webhooks': 'Open311 推送',
@@ -179,6 +181,7 @@ const en: typeof zh = {
     previewTitle: 'Preview: {{year}}', importedTitle: 'Imported: {{year}}',
     summary: '{{listed}} days listed ({{holidays}} holidays, {{workdays}} make-up workdays); {{written}} rows written, {{replaced}} replaced.',
     moved: 'Open cases: {{examined}} run over a changed day, {{moved}} would move.', movedApplied: 'Open cases: {{moved}} moved.',
+    bookings: 'Appointments: {{count}} fall on a day that no longer offers their session; importing cancels them for the office and tells the citizens.', bookingsApplied: 'Appointments: {{count}} cancelled by the office; the booking link tells the citizen why.',
     caseNumber: 'Case number', dueBefore: 'Due before', dueAfter: 'Due after', noneMoved: 'No open deadline is affected.',
     dayTitle: 'One day', date: 'Date', kind: 'Kind', holiday: 'Holiday', workday: 'Workday', note: 'Note', save: 'Save',
     daySaved: 'Saved; {{moved}} open deadlines moved.', dayRemoved: 'Back to the official schedule; {{moved}} open deadlines moved.',
@@ -189,6 +192,7 @@ const en: typeof zh = {
     nav: 'Background jobs',
     title: 'Background jobs', hint: "Each job's backlog and last successful round. For drills and operations, run a round now; it is recorded in the audit log.",
     name: 'Job', lag: 'Backlog', lastSuccess: 'Last success', running: 'Running', run: 'Run now', yes: 'Running', no: 'No', seconds: '{{n}} s', none: 'None waiting',
+    districtOnly: 'Every round of a job works on all subdistricts, so only a district-level administrator runs one now; here you can see how each job is doing.',
     notServing: 'This instance runs no background jobs.', ran: 'Ran {{job}}: {{handled}} items handled.', notRan: '{{job}} is running on another instance; not run twice.', failed: '{{job}} failed: {{error}}',
     names: {
       'case-deadlines': 'Case deadlines (reminders, overdue)', 'dashboard-rollups': 'Dashboard rollups', 'missed-checkins': 'Missed check-ins', 'webhook-deliveries': 'Robot messages', 'open311-webhooks': 'Open311 webhooks',

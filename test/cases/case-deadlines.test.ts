@@ -50,13 +50,15 @@ for (const dialect of DIALECTS) {
       expect(await poller.runOnce()).toBe(0);
       expect(await job().runOnce()).toBe(0);
       const after = await row(c.id);
-      expect(after).toMatchObject({ overdue_at: '2026-05-26T14:31:00.000Z', overdue_count: 1, status: 'reported' });
+      // The overdue mark (an event) is a new version, the reminder not: a desk step that read the case before the mark is stale.
+      expect(after).toMatchObject({ overdue_at: '2026-05-26T14:31:00.000Z', overdue_count: 1, status: 'reported', version: 2 });
       expect(await inbox('operator', 'case_overdue', c.id)).toBe(1);
       const events = await db().selectFrom('case_events').select(['action', 'actor_role', 'actor_user_id']).where('case_id', '=', c.id).orderBy('seq').execute();
       expect(events.at(-1)).toEqual({ action: 'overdue', actor_role: 'system', actor_user_id: null });
       expect((await verifyChain(db(), f.hq)).ok).toBe(true);
       // Filing starts a fresh stage: the overdue mark is cleared and the dispatch deadline runs.
-      const filed = await f.act(f.actors.operator, c.id, { action: 'file', version: 1 });
+      await expect(f.act(f.actors.operator, c.id, { action: 'file', version: 1 })).rejects.toMatchObject({ code: 'stale_version' });
+      const filed = await f.act(f.actors.operator, c.id, { action: 'file', version: after.version });
       expect(filed.overdueAt).toBeNull();
       expect(filed.overdueCount).toBe(1);
     });
@@ -86,7 +88,7 @@ for (const dialect of DIALECTS) {
       expect(await inbox('handler1', 'case_overdue_assignee', c.id)).toBe(1);
       expect(await inbox('operator', 'case_overdue', c.id)).toBe(1);
       // Handling late is recorded as not on time.
-      const handled = await f.act(f.actors.handler1, c.id, { action: 'handle', version: 3, note: '已补桶', photoIds: [await f.photo(f.actors.handler1)] });
+      const handled = await f.act(f.actors.handler1, c.id, { action: 'handle', version: (await row(c.id)).version, note: '已补桶', photoIds: [await f.photo(f.actors.handler1)] });
       expect(handled.handledOnTime).toBe(false);
     });
 

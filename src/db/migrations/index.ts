@@ -14,6 +14,7 @@ import * as m20261208T0200 from './2026-12-08T0200-ticket-record-unique.js';
 import * as m20261208T0210 from './2026-12-08T0210-appointment-cancel-reason.js';
 import * as m20261208T0400 from './2026-12-08T0400-case-photo-uses.js';
 import * as m20261208T0700 from './2026-12-08T0700-wall-sessions.js';
+import * as m20261208T0800 from './2026-12-08T0800-job-lease-first-taken.js';
 import * as m1000 from './2026-11-26T1000-case-catalogue.js';
 import * as m1010 from './2026-11-26T1010-cases.js';
 import * as m1020 from './2026-11-26T1020-case-desk-indexes.js';
@@ -113,4 +114,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T0210-appointment-cancel-reason': m20261208T0210,
   '2026-12-08T0400-case-photo-uses': m20261208T0400,
   '2026-12-08T0700-wall-sessions': m20261208T0700,
+  '2026-12-08T0800-job-lease-first-taken': m20261208T0800,
 };

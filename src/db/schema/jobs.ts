@@ -6,6 +6,8 @@ export interface JobLeaseTable {
   fence: number;
   expires_ms: number;
   last_success_ms: number | null;
+  /** When the row was first taken: a job that never succeeded counts its lag from it. */
+  first_taken_ms: number | null;
 }
 
 /** A token bucket shared by every instance (e.g. one WeCom robot's messages a minute). */

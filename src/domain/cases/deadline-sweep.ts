@@ -1,6 +1,7 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { instantCompare } from '../../db/instants.js';
-import type { CaseTable } from '../../db/schema.js';
+import type { CaseTable, Database } from '../../db/schema.js';
 import { notify, type NotifyRecipients } from '../notifications/notify.js';
 import type { Clock } from '../shared/clock.js';
 import { SYSTEM_ACTOR, appendCaseEvent } from './events.js';
@@ -14,12 +15,63 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 const STAGE_ZH = { file: '立案', dispatch: '派遣', handle: '处置', check: '核查' } as const;
 const fmt = shanghaiTime;
 
-/** Whom the current stage waits on: the desk for filing/dispatching, the assignee for handling, the independent checker (else the desk) for checking. */
-function waitingOn(c: CaseTable): NotifyRecipients {
+/** A case as the sweep reads it: with whether the people it may wait on can still hear of it. */
+type SweptCase = CaseTable & { assignee_reachable: unknown; checker_reachable: unknown; unit_staffed: unknown };
+
+/**
+ * Whether the person in `column` still hears of the case: active, and of its subdistrict or scoped
+ * into it — the same test notify() applies to named users, which drops anyone else silently.
+ */
+const personReachable = (eb: ExpressionBuilder<Database, 'cases'>, column: 'cases.assigned_user_id' | 'cases.checker_user_id') =>
+  eb.exists(
+    eb
+      .selectFrom('users as u')
+      .select('u.id')
+      .whereRef('u.id', '=', column)
+      .where('u.status', '=', 'active')
+      .where((w) =>
+        w.or([
+          w('u.subdistrict_id', '=', w.ref('cases.subdistrict_id')),
+          w.exists(w.selectFrom('user_scopes as s').select('s.user_id').whereRef('s.user_id', '=', 'u.id').whereRef('s.subdistrict_id', '=', 'cases.subdistrict_id')),
+        ]),
+      ),
+  );
+
+/** The cases columns and, in the same statement, who of those the stage may wait on can still be reached. */
+const sweptColumns = (eb: ExpressionBuilder<Database, 'cases'>) => [
+  personReachable(eb, 'cases.assigned_user_id').as('assignee_reachable'),
+  personReachable(eb, 'cases.checker_user_id').as('checker_reachable'),
+  eb
+    .exists(
+      eb
+        .selectFrom('users as s')
+        .innerJoin('handling_units as h', 'h.id', 's.handling_unit_id')
+        .select('s.id')
+        .whereRef('s.handling_unit_id', '=', 'cases.assigned_unit_id')
+        .whereRef('h.subdistrict_id', '=', 'cases.subdistrict_id')
+        .where('s.status', '=', 'active'),
+    )
+    .as('unit_staffed'),
+];
+
+const OPERATORS: NotifyRecipients = { roles: ['operator'] };
+const yes = (v: unknown) => v === true || Number(v) === 1;
+
+/**
+ * Whom the current stage waits on: the desk for filing/dispatching, the assignee for handling, the
+ * independent checker (else the desk) for checking. A named person who can no longer hear of it
+ * (disabled, moved to another subdistrict) is replaced by the assigned unit's active staff, and a
+ * unit without any by the desk: a reminder or "overdue, please act" always reaches someone.
+ */
+function waitingOn(c: SweptCase): NotifyRecipients {
   const stage = STAGE_OF[c.status];
-  if (stage === 'handle') return c.assigned_user_id ? { userIds: [c.assigned_user_id] } : { handlingUnitId: c.assigned_unit_id };
-  if (stage === 'check' && c.checker_user_id) return { userIds: [c.checker_user_id] };
-  return { roles: ['operator'] };
+  if (stage === 'handle') {
+    if (c.assigned_user_id && yes(c.assignee_reachable)) return { userIds: [c.assigned_user_id] };
+    if (c.assigned_unit_id && yes(c.unit_staffed)) return { handlingUnitId: c.assigned_unit_id };
+    return OPERATORS;
+  }
+  if (stage === 'check' && c.checker_user_id && yes(c.checker_reachable)) return { userIds: [c.checker_user_id] };
+  return OPERATORS;
 }
 
 const stageKey = (c: CaseTable) => `${c.status}:${c.stage_due_at}`;
@@ -36,9 +88,10 @@ export interface SweepStep {
  * another precision or spelling (a DBA's fix) can neither be skipped nor stall the job.
  */
 async function remind(db: Db, clock: Clock, now: string): Promise<SweepStep> {
-  const due = await db
+  const due: SweptCase[] = await db
     .selectFrom('cases')
-    .selectAll()
+    .selectAll('cases')
+    .select(sweptColumns)
     .where(instantCompare(db, 'remind_at', '<=', now))
     .where(instantCompare(db, 'stage_due_at', '>', now))
     .orderBy('remind_at')
@@ -47,7 +100,10 @@ async function remind(db: Db, clock: Clock, now: string): Promise<SweepStep> {
   let n = 0;
   for (const c of due) {
     const fired = await db.transaction().execute(async (trx) => {
-      // The claim re-checks the condition on instants and the stage it read (status, version).
+      // The claim re-checks the condition on instants and the stage it read (status, version). A
+      // reminder is no event and no new version of the case: a desk step that read the case before
+      // it still applies, and one that starts a new stage writes that stage's marks afresh
+      // (transition-case.ts STAGE_MARKS), so this stage's reminded_key never stays on the next.
       const claimed = await trx
         .updateTable('cases')
         .set({ remind_at: null, reminded_key: stageKey(c) })
@@ -72,9 +128,10 @@ async function remind(db: Db, clock: Clock, now: string): Promise<SweepStep> {
 
 /** Marks cases whose stage passed its due time, records a system event and escalates to the operators. */
 async function markOverdue(db: Db, clock: Clock, now: string): Promise<SweepStep> {
-  const late = await db
+  const late: SweptCase[] = await db
     .selectFrom('cases')
-    .selectAll()
+    .selectAll('cases')
+    .select(sweptColumns)
     .where(instantCompare(db, 'stage_due_at', '<=', now))
     .where('overdue_at', 'is', null)
     .orderBy('stage_due_at')
@@ -83,9 +140,12 @@ async function markOverdue(db: Db, clock: Clock, now: string): Promise<SweepStep
   let n = 0;
   for (const c of late) {
     const fired = await db.transaction().execute(async (trx) => {
+      // A new version of the case: a desk step that read it before this mark is answered
+      // stale_version. Else it would commit at the version it read and, writing only the columns
+      // it changed, leave this stage's overdue_at on the next stage — never marked nor escalated.
       const claimed = await trx
         .updateTable('cases')
-        .set({ overdue_at: now, overdue_count: c.overdue_count + 1, escalated_key: stageKey(c), remind_at: null })
+        .set({ overdue_at: now, overdue_count: c.overdue_count + 1, escalated_key: stageKey(c), remind_at: null, version: c.version + 1, updated_at: now })
         .where('id', '=', c.id)
         .where('overdue_at', 'is', null)
         .where('status', '=', c.status)
@@ -100,12 +160,14 @@ async function markOverdue(db: Db, clock: Clock, now: string): Promise<SweepStep
         changes: { overdue_at: [null, now], overdue_count: [c.overdue_count, c.overdue_count + 1] },
       });
       await notify(trx, clock, {
-        subdistrictId: c.subdistrict_id, recipients: { roles: ['operator'] }, kind: 'case_overdue', caseId: c.id,
+        subdistrictId: c.subdistrict_id, recipients: OPERATORS, kind: 'case_overdue', caseId: c.id,
         title: `案件超期 ${c.number}`, body: `${STAGE_ZH[stage]}超期，时限 ${fmt(c.stage_due_at as string)}`, dedupeKey: `overdue:${c.id}:${stageKey(c)}`,
       });
-      if (stage === 'handle') {
+      const handlers = waitingOn(c);
+      // The desk already heard of it just above.
+      if (stage === 'handle' && handlers !== OPERATORS) {
         await notify(trx, clock, {
-          subdistrictId: c.subdistrict_id, recipients: waitingOn(c), kind: 'case_overdue_assignee', caseId: c.id,
+          subdistrictId: c.subdistrict_id, recipients: handlers, kind: 'case_overdue_assignee', caseId: c.id,
           title: `案件已超期 ${c.number}`, body: `处置时限 ${fmt(c.stage_due_at as string)}，请尽快处置`, dedupeKey: `overdue-assignee:${c.id}:${stageKey(c)}`,
         });
       }

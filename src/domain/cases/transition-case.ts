@@ -21,6 +21,9 @@ import { CONFLICT_WHY, checkConflict, defaultChecker } from './independent-check
 import { extensionReason, pausedStage, resumedStage } from './paused-clock.js';
 import { remindAtFor, stageColumns } from './stage-deadlines.js';
 
+/** The deadline job's marks on a stage, written afresh with every new stage. */
+const STAGE_MARKS = ['remind_at', 'reminded_key', 'overdue_at', 'escalated_key'] as const satisfies readonly (keyof CaseTable)[];
+
 /** Columns whose change is written into the event (from → to). */
 const TRACKED: (keyof CaseTable)[] = [
   'status', 'pending_request', 'requested_due_at', 'assigned_unit_id', 'assigned_user_id', 'merged_into_id', 'status_reason',
@@ -202,6 +205,12 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
   // Only the changed columns: SQLite then leaves untouched indexes alone.
   const set: Partial<CaseTable> = {};
   for (const k of Object.keys(next) as (keyof CaseTable)[]) if (next[k] !== c[k]) (set as Record<string, unknown>)[k] = next[k];
+  // A new stage (or a new due time) writes its deadline marks whatever was read: a reminder the
+  // deadline job fired after this transition read the case (not a new version of it) must not
+  // stay on the stage that follows.
+  if (next.stage_due_at !== c.stage_due_at || next.stage_started_at !== c.stage_started_at) {
+    for (const k of STAGE_MARKS) (set as Record<string, unknown>)[k] = next[k];
+  }
 
   const changes: Record<string, [unknown, unknown]> = {};
   for (const k of TRACKED) if (c[k] !== next[k]) changes[k] = [c[k], next[k]];

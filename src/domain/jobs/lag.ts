@@ -1,13 +1,16 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { Clock } from '../shared/clock.js';
+import { isRoundMarker } from './lease.js';
 
 export const MISSED_CHECKINS_CURSOR_NAME = 'missed-checkins';
 
 /**
  * How far behind each background job is, in seconds: the age of the oldest item that is due
  * and not yet processed (0 when nothing waits). For a metrics exporter (a gauge per job).
- * Jobs without a queue of their own count from their last successful round beyond its interval.
+ * Jobs without a queue of their own count from their last successful round beyond its interval,
+ * and one that never succeeded from when its lease was first taken (its first round): a job that
+ * fails every round is the laggiest of all, never left out.
  */
 export async function jobLagSeconds(db: Db, clock: Clock, intervalsMs: Record<string, number> = {}): Promise<Record<string, number>> {
   const now = clock.now();
@@ -41,12 +44,13 @@ export async function jobLagSeconds(db: Db, clock: Clock, intervalsMs: Record<st
   const cursor = await db.selectFrom('patrol_job_cursors').select('cursor_at').where('name', '=', MISSED_CHECKINS_CURSOR_NAME).executeTakeFirst();
   out['missed-checkins'] = cursor ? Math.max(0, age(cursor.cursor_at) - (intervalsMs['missed-checkins'] ?? 60_000) / 1000) : 0;
 
-  // The rest: time since the last successful round, beyond the job's interval.
-  const leases = await db.selectFrom('job_leases').select(['name', 'last_success_ms']).execute();
+  // The rest: time since the last successful round (else the first round), beyond the job's interval.
+  const leases = await db.selectFrom('job_leases').select(['name', 'last_success_ms', 'first_taken_ms']).execute();
   for (const l of leases) {
-    if (l.name in out || l.last_success_ms == null) continue;
+    const since = l.last_success_ms ?? l.first_taken_ms;
+    if (l.name in out || isRoundMarker(l.name) || since == null) continue;
     const interval = intervalsMs[l.name] ?? 0;
-    out[l.name] = Math.max(0, (nowMs - Number(l.last_success_ms) - interval) / 1000);
+    out[l.name] = Math.max(0, (nowMs - Number(since) - interval) / 1000);
   }
   return out;
 }

@@ -44,7 +44,7 @@ export async function acquireLease(db: Db, clock: Clock, name: string, holder: s
   const expires = now + ttlMs;
   const inserted = await db
     .insertInto('job_leases')
-    .values({ name, holder, fence: 1, expires_ms: expires, last_success_ms: null })
+    .values({ name, holder, fence: 1, expires_ms: expires, last_success_ms: null, first_taken_ms: now })
     .onConflict((oc) => oc.column('name').doNothing())
     .executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { name, holder, fence: 1 };

@@ -38,9 +38,20 @@ export async function shopOn(ctx: TestContext, subdistrictId: string, road: stri
   return s;
 }
 
+/** An EXIF time (a wall clock in Asia/Shanghai, as phones here write it). */
+export function exifTime(at: Date): string {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((x) => [x.type, x.value]),
+  );
+  return `${p.year}:${p.month}:${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
 let seed = 1;
-export async function uploadPhoto(ctx: TestContext, cookie: string): Promise<string> {
-  const m = multipart(await jpegWithExif({ seed: seed++ }));
+/** Uploads a new picture taken (EXIF) at the test clock's now, unless `taken` says otherwise. */
+export async function uploadPhoto(ctx: TestContext, cookie: string, taken: string = exifTime(ctx.clock.now())): Promise<string> {
+  const m = multipart(await jpegWithExif({ seed: seed++, taken }));
   const res = await ctx.app.inject({ method: 'POST', url: '/api/photos', payload: m.payload, headers: { ...m.headers, cookie } });
   if (res.statusCode !== 201) throw new Error(`upload failed ${res.statusCode} ${res.body}`);
   return res.json().id;

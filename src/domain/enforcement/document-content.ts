@@ -55,7 +55,26 @@ export interface DocumentContent {
   } | null;
   acknowledgement: 'signed' | 'refused' | 'absent' | null;
   photos: { id: string; sha256: string }[];
+  /**
+   * 检查时间 of an on-site document (ON_SITE_KINDS): when the officers were there — the phone's
+   * time of the step when believable (an outbox step arrives later), else the time it was
+   * recorded. A correction keeps it. Null on office documents; absent on documents issued before
+   * the field (they printed the issue time).
+   */
+  inspectedAt?: string | null;
+  /**
+   * The rungs the ladder actually went through before this notice, prior notice or decision, so
+   * the document states only what happened: an order whose re-inspection failed, a notice whose
+   * re-inspection failed; a repeat offender's notice without an order (the subdistrict's
+   * shortcut) states the repeat offence instead. Absent on documents issued before the field.
+   */
+  course?: { orderFailed: boolean; noticeFailed: boolean; priorViolations: number; repeatWindowDays: number } | null;
+  /** A corrected revision: the officer who issued the correction (its date is `issuedAt`). */
+  correctedBy?: { userId: string; name: string; certNumber: string | null } | null;
 }
+
+/** Documents served on site, which state when and where the officers inspected. */
+export const ON_SITE_KINDS: readonly EnforcementDocKind[] = ['order', 'notice'];
 
 const TZ = 'Asia/Shanghai';
 

@@ -3,13 +3,16 @@ import type { Db } from '../../db/index.js';
 import type { EnforcementDocKind, EnforcementDocumentTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
+import { seesPhone } from '../auth/personal-data.js';
 import { scopeCondition } from '../auth/scope.js';
 import { canonicalJson } from '../cases/hash-chain.js';
+import { captureTime } from '../checkins/capture-time.js';
+import { maskPhone } from '../service-records/masking.js';
 import type { FileStore } from '../storage/file-store.js';
 import { originalKey } from '../storage/keys.js';
 import { invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { DocumentContent } from './document-content.js';
+import { type DocumentContent, ON_SITE_KINDS } from './document-content.js';
 import { DOC_TITLES } from './ladder.js';
 import { formatNumber, takeNextSeq } from './numbering.js';
 import { renderDocumentPdf } from './pdf/render.js';
@@ -49,11 +52,43 @@ export interface IssueParams {
   stepId: string;
   kind: EnforcementDocKind;
   issuedBy: string;
-  content: Omit<DocumentContent, 'number' | 'title' | 'photos' | 'revision' | 'supersedesNumber' | 'correctionReason' | 'office'>;
+  /** `inspectedAt` and `course` are worked out from the step and the ladder when not given (a correction gives the original's inspectedAt). */
+  content: Omit<DocumentContent, 'number' | 'title' | 'photos' | 'revision' | 'supersedesNumber' | 'correctionReason' | 'office' | 'course' | 'correctedBy'>;
   photoIds: string[];
+  /** The phone's time of the step (StepInput.deviceAt, sent later from the outbox): the 检查时间 when believable. */
+  deviceAt?: string | null;
   /** A correction reuses the number of the document it replaces, as the next revision. */
   supersedes?: EnforcementDocumentTable;
   correctionReason?: string;
+  /** The officer issuing a correction, printed with its date. */
+  correctedBy?: DocumentContent['correctedBy'];
+}
+
+/**
+ * When the officers were at the site for this step: the phone's time when believable (not ahead
+ * of the server, not older than a day: capture-time.ts), else when the server recorded the step.
+ */
+async function inspectionTime(trx: Db, stepId: string, deviceAt: string | null | undefined): Promise<string> {
+  const step = await trx.selectFrom('enforcement_steps').select('at').where('id', '=', stepId).executeTakeFirstOrThrow();
+  return captureTime(new Date(step.at), deviceAt ?? undefined).at.toISOString();
+}
+
+/** The rungs the ladder went through before a notice, prior notice or decision (document-content.ts `course`). */
+async function courseOf(trx: Db, enforcementCaseId: string, settings: EnforcementSettings): Promise<NonNullable<DocumentContent['course']>> {
+  const failed = await trx
+    .selectFrom('enforcement_steps')
+    .select('to_stage')
+    .where('enforcement_case_id', '=', enforcementCaseId)
+    .where('kind', '=', 'reinspection')
+    .where('result', '=', 'not_rectified')
+    .execute();
+  const ec = await trx.selectFrom('enforcement_cases').select('prior_violations').where('id', '=', enforcementCaseId).executeTakeFirstOrThrow();
+  return {
+    orderFailed: failed.some((f) => f.to_stage === 'order_failed'),
+    noticeFailed: failed.some((f) => f.to_stage === 'notice_failed'),
+    priorViolations: Number(ec.prior_violations),
+    repeatWindowDays: settings.repeatWindowDays,
+  };
 }
 
 /**
@@ -76,9 +111,13 @@ export async function issueDocument(trx: Db, env: { settings: EnforcementSetting
     number = formatNumber(env.settings.patterns[p.kind], env.settings.officeName, year, seq);
   }
   const { refs, thumbs } = await thumbnails(trx, env.files, p.photoIds);
+  const onSite = ON_SITE_KINDS.includes(p.kind);
   const content: DocumentContent = {
     ...p.content, kind: p.kind, title: DOC_TITLES[p.kind].zh, number, revision, office: env.settings.officeName,
     supersedesNumber: p.supersedes ? p.supersedes.number : null, correctionReason: p.correctionReason ?? null, photos: refs,
+    inspectedAt: onSite ? (p.content.inspectedAt ?? (await inspectionTime(trx, p.stepId, p.deviceAt))) : null,
+    course: p.kind === 'order' ? null : await courseOf(trx, p.enforcementCaseId, env.settings),
+    ...(p.supersedes && { correctedBy: p.correctedBy ?? null }),
   };
   const contentJson = canonicalJson(content);
   const contentSha = sha256(contentJson);
@@ -99,12 +138,21 @@ export async function issueDocument(trx: Db, env: { settings: EnforcementSetting
   return { ...row, pdf };
 }
 
-export function documentDto(d: Omit<EnforcementDocumentTable, 'pdf'>, supersededBy: string | null = null) {
+/**
+ * The party's phone as this viewer may see it (PHONE_FULL, personal-data.ts): the same rule as the
+ * ladder's party, so a document does not show whole what the page beside it masks. No viewer: masked.
+ */
+function contentFor(content: DocumentContent, viewer: Pick<Actor, 'role'> | null): DocumentContent {
+  if (!content.subject.contactPhone || (viewer && seesPhone(viewer, 'party'))) return content;
+  return { ...content, subject: { ...content.subject, contactPhone: maskPhone(content.subject.contactPhone) } };
+}
+
+export function documentDto(d: Omit<EnforcementDocumentTable, 'pdf'>, supersededBy: string | null = null, viewer: Pick<Actor, 'role'> | null = null) {
   return {
     id: d.id, kind: d.kind, title: DOC_TITLES[d.kind], number: d.number, revision: Number(d.revision), seq: Number(d.seq),
     year: Number(d.year), supersedesId: d.supersedes_id, supersededById: supersededBy, enforcementCaseId: d.enforcement_case_id,
     stepId: d.step_id, issuedAt: d.issued_at, issuedBy: d.issued_by, verifyCode: d.verify_code, pdfSha256: d.pdf_sha256,
-    content: JSON.parse(d.content) as DocumentContent, pdfUrl: `/api/enforcement/documents/${d.id}/pdf`,
+    content: contentFor(JSON.parse(d.content) as DocumentContent, viewer), pdfUrl: `/api/enforcement/documents/${d.id}/pdf`,
   };
 }
 
@@ -129,7 +177,7 @@ async function supersededBy(db: Db, id: string) {
 export async function getDocument(db: Db, actor: Actor, id: string) {
   const d = await scopedDocument(db, actor, { id });
   if (!d) throw notFound('Document', id);
-  return documentDto(d, await supersededBy(db, d.id));
+  return documentDto(d, await supersededBy(db, d.id), actor);
 }
 
 /** The bytes of a document's PDF: from the file store, or (issued before the move) from its row. */
@@ -143,7 +191,13 @@ export async function getDocumentPdf(db: Db, files: FileStore, actor: Actor, id:
   if (!d) throw notFound('Document', id);
   const pdf = await pdfBytes(files, d);
   if (!pdf) throw notFound('Document PDF in file storage', id);
-  return { number: d.number, revision: Number(d.revision), pdf };
+  const content = JSON.parse(d.content) as DocumentContent;
+  const shown = contentFor(content, actor);
+  if (shown === content) return { number: d.number, revision: Number(d.revision), pdf };
+  // A viewer who may not see the party's number whole gets a copy rendered from the same frozen
+  // content with the number masked; the stored PDF (and its hash, checked by verification) stays.
+  const { thumbs } = await thumbnails(db, files, content.photos.map((p) => p.id));
+  return { number: d.number, revision: Number(d.revision), pdf: await renderDocumentPdf(shown, d.verify_code, thumbs) };
 }
 
 /**

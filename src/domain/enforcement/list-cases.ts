@@ -119,8 +119,10 @@ export async function getEnforcementCase(db: Db, actor: Actor, id: string, now: 
     legalBasis: basis,
     fineProposal: proposal,
     suggestedDeadlineAt,
+    // When it was computed: the step sends both back, and the suggestion it showed is honoured (procedure.ts).
+    suggestedDeadlineFrom: suggestedDeadlineAt ? now.toISOString() : null,
     steps: await loadSteps(db, ec.id),
-    documents: docs.map((d) => documentDto(d, docs.find((x) => x.supersedes_id === d.id)?.id ?? null)),
+    documents: docs.map((d) => documentDto(d, docs.find((x) => x.supersedes_id === d.id)?.id ?? null, actor)),
     tasks: tasks.map((t) => ({ id: t.id, stage: t.stage, deadlineAt: t.deadline_at, dueAt: t.due_at, status: t.status, dispatchedAt: t.dispatched_at, doneAt: t.done_at, assignedUnitId: t.assigned_unit_id })),
     now: now.toISOString(),
     citedVersions: await Promise.all([...new Set(docs.map((d) => d.legal_basis_version_id))].map((v) => getVersion(db, v))),

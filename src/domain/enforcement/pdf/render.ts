@@ -1,6 +1,6 @@
 import type PDFDocument from 'pdfkit';
 import { loadPdfKit } from '../../shared/lazy-modules.js';
-import { type DocumentContent, yuan, zhDate, zhDateTime } from '../document-content.js';
+import { type DocumentContent, ON_SITE_KINDS, yuan, zhDate, zhDateTime } from '../document-content.js';
 import { runs, sfntOf, type Weight } from './cjk-font.js';
 
 const PARTY_KIND_ZH: Record<string, string> = { shop_operator: '沿街商铺经营者', unit: '社区单位', property_company: '物业服务企业' };
@@ -68,7 +68,7 @@ function body(c: DocumentContent): string[] {
   }
   if (c.kind === 'notice') {
     return [...out, facts, breach,
-      `你（单位）经责令改正后，复查仍未整改到位。现告知你（单位）须于${zhDateTime(c.deadlineAt!)}前整改完毕。`,
+      `${noticeGroundsZh(c)}现告知你（单位）须于${zhDateTime(c.deadlineAt!)}前整改完毕。`,
       `逾期仍不整改的，本机关将依据${c.legalBasis.citation}作出罚款处罚：${c.legalBasis.penaltyZh}`];
   }
   const f = c.fine!;
@@ -77,7 +77,7 @@ function body(c: DocumentContent): string[] {
     : '当事人属首次违法。';
   if (c.kind === 'prior_notice') {
     const r = c.rights!;
-    return [...out, facts, breach, `当事人经责令改正并告知后，逾期仍未改正。${offence}`,
+    return [...out, facts, breach, `${failedZh(c)}${offence}`,
       `根据${c.legalBasis.citation}：${c.legalBasis.penaltyZh}本机关拟对你（单位）处以罚款人民币${yuan(r.proposedFine)}。`,
       `根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你（单位）享有陈述、申辩的权利，可于${zhDate(r.statementEndsAt)}前向本机关提出陈述和申辩；逾期未提出的，视为放弃此权利。本机关不因你（单位）陈述、申辩而给予更重的处罚。`,
       ...(r.hearingRight && r.hearingRequestEndsAt
@@ -98,7 +98,7 @@ function body(c: DocumentContent): string[] {
       ]
     : [];
   return [...out, facts, breach,
-    `当事人经责令改正并告知后，逾期仍未改正。${offence}`,
+    `${failedZh(c)}${offence}`,
     ...heard,
     `根据${c.legalBasis.citation}：${c.legalBasis.penaltyZh}本机关决定对当事人处以罚款人民币${yuan(f.amount)}${f.reason ? `（裁量说明：${f.reason}）` : ''}。`,
     `当事人应当自收到本决定书之日起${periodZh(c.paymentDays ?? 15, 15, '十五日')}内，于${zhDate(c.paymentDueAt!)}前缴纳罚款（期限最后一日为法定节假日的，顺延至节假日后的第一个工作日）。到期不缴纳的，每日按罚款数额的百分之三加处罚款。`,
@@ -106,9 +106,27 @@ function body(c: DocumentContent): string[] {
 }
 
 /**
- * Renders a document as an A4 PDF in Chinese. Deterministic for the same content and photos
- * (the PDF dates are the issue time), so the stored bytes' hash identifies the document.
+ * Why a notice is served: after an order whose re-inspection failed, or — a repeat offender under
+ * the subdistrict's shortcut, with no order before it — the repeat offence. A document states only
+ * the steps the ladder took (documents issued before `course` was kept all followed an order).
  */
+function noticeGroundsZh(c: DocumentContent): string {
+  const k = c.course;
+  if (!k || k.orderFailed) return '你（单位）经责令改正后，复查仍未整改到位。';
+  return k.priorViolations > 0
+    ? `你（单位）在${k.priorViolations}次行政处罚决定作出后${periodZh(k.repeatWindowDays, 365, '一年')}内再次违反同一规定，属再次违法。`
+    : '';
+}
+
+/** The rectification the party failed, as the ladder went: order and notice, or a repeat offender's notice alone. */
+function failedZh(c: DocumentContent): string {
+  const k = c.course;
+  if (!k || (k.orderFailed && k.noticeFailed)) return '当事人经责令改正并告知后，逾期仍未改正。';
+  if (k.noticeFailed) return '当事人经责令整改告知后，逾期仍未改正。';
+  if (k.orderFailed) return '当事人经责令改正后，逾期仍未改正。';
+  return '';
+}
+
 /**
  * A period as the documents say it: the wording documents always used for the usual length
  * (一年, 十五日), the configured number of days otherwise, so the text matches the dates it gives.
@@ -117,6 +135,13 @@ function periodZh(days: number, usual: number, usualZh: string): string {
   return days === usual ? usualZh : `${days}日`;
 }
 
+const THUMB = 110;
+const THUMB_GAP = 10;
+
+/**
+ * Renders a document as an A4 PDF in Chinese. Deterministic for the same content and photos
+ * (the PDF dates are the issue time), so the stored bytes' hash identifies the document.
+ */
 export async function renderDocumentPdf(c: DocumentContent, verifyCode: string, thumbs: Buffer[]): Promise<Buffer> {
   const issued = new Date(c.issuedAt);
   const doc = new (await loadPdfKit())({ size: 'A4', margin: 56, info: { Title: `${c.title} ${c.number}`, Author: c.agency, CreationDate: issued, ModDate: issued } });
@@ -137,21 +162,29 @@ export async function renderDocumentPdf(c: DocumentContent, verifyCode: string, 
   if (c.fine && c.kind === 'decision') para(doc, `罚款金额：人民币${yuan(c.fine.amount)}（法定幅度${yuan(c.fine.legalMin)}至${yuan(c.fine.legalMax)}）`, { weight: 700 });
   para(doc, `法律依据：${c.legalBasis.citation}（法规库 ${c.legalBasis.code} 第${c.legalBasis.version}版）`, { size: 10 });
   para(doc, `执法人员：${c.officers.map((o) => `${o.name}（执法证号：${o.certNumber ?? o.username ?? '—'}）`).join('、')}`);
-  para(doc, `检查时间：${zhDateTime(c.issuedAt)}　地点：${c.place ?? c.subject.address ?? '—'}${c.gps ? `（GPS ${c.gps.lat.toFixed(5)}, ${c.gps.lng.toFixed(5)}）` : ''}`, { size: 10 });
+  const where = `地点：${c.place ?? c.subject.address ?? '—'}${c.gps ? `（GPS ${c.gps.lat.toFixed(5)}, ${c.gps.lng.toFixed(5)}）` : ''}`;
+  // 检查时间 is when the officers were there, on the documents served on site only; documents
+  // issued before inspectedAt was kept printed their issue time, and are re-rendered the same.
+  if (c.inspectedAt === undefined) para(doc, `检查时间：${zhDateTime(c.issuedAt)}　${where}`, { size: 10 });
+  else if (c.inspectedAt && ON_SITE_KINDS.includes(c.kind)) para(doc, `检查时间：${zhDateTime(c.inspectedAt)}　${where}`, { size: 10 });
   if (c.acknowledgement) para(doc, `送达情况：${ACK_ZH[c.acknowledgement]}`, { size: 10 });
+  if (c.revision > 1 && c.correctedBy) {
+    const by = c.correctedBy;
+    para(doc, `更正日期：${zhDateTime(c.issuedAt)}　更正人：${by.name}（执法证号：${by.certNumber ?? '—'}）`, { size: 10 });
+  }
 
   if (thumbs.length) {
     para(doc, `现场照片（${thumbs.length}张）：`, { size: 10, gap: 0.2 });
-    const size = 110;
-    let x = doc.page.margins.left;
-    if (doc.y + size > doc.page.height - doc.page.margins.bottom - 60) doc.addPage();
-    const y = doc.y;
-    for (const t of thumbs.slice(0, 4)) {
-      doc.image(t, x, y, { fit: [size, size] });
-      x += size + 10;
+    // Every cited photo is printed: rows of as many as fit across, a new page when a row does not fit.
+    const left = doc.page.margins.left;
+    const perRow = Math.max(1, Math.floor((doc.page.width - left - doc.page.margins.right + THUMB_GAP) / (THUMB + THUMB_GAP)));
+    for (let i = 0; i < thumbs.length; i += perRow) {
+      if (doc.y + THUMB > doc.page.height - doc.page.margins.bottom - 60) doc.addPage();
+      const y = doc.y;
+      thumbs.slice(i, i + perRow).forEach((t, j) => doc.image(t, left + j * (THUMB + THUMB_GAP), y, { fit: [THUMB, THUMB] }));
+      doc.y = y + THUMB + THUMB_GAP;
     }
-    doc.y = y + size + 10;
-    doc.x = doc.page.margins.left;
+    doc.x = left;
   }
   doc.moveDown(0.8);
   line(doc, c.office, { size: 11, align: 'right' });

@@ -44,14 +44,18 @@ for (const dialect of DIALECTS) {
         recordStep(trx, clock, env, a.enforcer1, ec.id, { kind: 'order', version: ec.version, coOfficerId: e2.userId, gps, photoIds: [photo], educationGiven: true, deadlineAt: '2026-06-03T08:00:00Z', deadlineReason: '当日整改' }),
       );
       clock.advance(10 * 60_000);
+      // Each officer with a photo of the rectification (a rectified re-inspection shows it).
+      const fixedPhoto = async (officer: typeof e2, g: number) =>
+        (await savePhoto(db, clock, officer, env.files, await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 90, g, b: 120 } } }).jpeg().toBuffer())).id;
       // Every officer of the squad belongs to the unit the case was dispatched to: none of them checks it.
-      for (const officer of [a.enforcer1, e2]) {
+      for (const [n, officer] of [a.enforcer1, e2].entries()) {
+        const photoId = await fixedPhoto(officer, 150 + n);
         const refused = await db
           .transaction()
-          .execute((trx) => recordStep(trx, clock, env, officer, ec.id, { kind: 'reinspection', version: order.case.version, gps, result: 'rectified' }))
+          .execute((trx) => recordStep(trx, clock, env, officer, ec.id, { kind: 'reinspection', version: order.case.version, gps, result: 'rectified', photoIds: [photoId] }))
           .then(() => null, (e: unknown) => e);
         expect(refused).toBeInstanceOf(DomainError);
-        expect((refused as DomainError).code).toBe('transition_not_allowed');
+        expect((refused as DomainError).code, (refused as DomainError).message).toBe('transition_not_allowed');
         expect((refused as DomainError).message).toMatch(/independent check/);
       }
       // Nothing was half-written: the ladder and the case are where they were.

@@ -90,15 +90,17 @@ for (const dialect of DIALECTS) {
       expect(ok.statusCode, ok.body).toBe(201);
       expect(ok.json().document.seq).toBe(1);
       // Not rectified cannot be found before the deadline; rectified can, and closes the ladder.
+      // The case was dispatched to the officers' own team: their re-inspection is its handling, and
+      // the case waits for an independent 核查 (DOMAIN.md §4), never closed on the team's word.
       const early = await post(e2, stepUrl, { kind: 'reinspection', version: 2, gps: HQ_GPS, result: 'not_rectified', photoIds: [await uploadPhoto(ctx, e2)] });
       expect(early.statusCode).toBe(400);
       expect(early.json().error.details.fields[0].field).toBe('result');
-      const fixed = await post(e2, stepUrl, { kind: 'reinspection', version: 2, gps: HQ_GPS, result: 'rectified', note: '已张贴分类标识' });
+      const fixed = await post(e2, stepUrl, { kind: 'reinspection', version: 2, gps: HQ_GPS, result: 'rectified', note: '已张贴分类标识', photoIds: [await uploadPhoto(ctx, e2)] });
       expect(fixed.statusCode, fixed.body).toBe(201);
       expect(fixed.json().case).toMatchObject({ stage: 'closed', outcome: 'rectified' });
       expect(fixed.json().case.nextSteps).toEqual([]);
       const linked = await ctx.handle.db.selectFrom('cases').select('status').where('id', '=', ec.caseId).executeTakeFirstOrThrow();
-      expect(linked.status).toBe('closed');
+      expect(linked.status).toBe('handled');
       // Past the deadline, nothing is dispatched for a closed ladder.
       ctx.clock.set('2026-07-03T10:00:00+08:00');
       expect(await runEnforcementClocks(ctx.handle.db, ctx.clock)).toBe(0);
@@ -136,7 +138,7 @@ for (const dialect of DIALECTS) {
       expect(first.priorViolations).toBe(0);
       const o = await post(e1, `/api/enforcement/cases/${first.id}/steps`, await orderBody(1));
       expect(o.statusCode).toBe(201);
-      await post(e2, `/api/enforcement/cases/${first.id}/steps`, { kind: 'reinspection', version: 2, gps: HQ_GPS, result: 'rectified' });
+      await post(e2, `/api/enforcement/cases/${first.id}/steps`, { kind: 'reinspection', version: 2, gps: HQ_GPS, result: 'rectified', photoIds: [await uploadPhoto(ctx, e2)] });
       // Two months later the same shop again: it obeyed the order, so it is not a repeat offender.
       ctx.clock.set('2026-09-01T10:00:00+08:00');
       [e1, e2] = [await signInAs(ctx.app, 'enforcer1'), await signInAs(ctx.app, 'enforcer2')];
@@ -173,6 +175,9 @@ for (const dialect of DIALECTS) {
       const notice = await post(e1, `/api/enforcement/cases/${third.id}/steps`, { ...(await orderBody(1)), kind: 'notice', photoIds: [] });
       expect(notice.statusCode, notice.body).toBe(201);
       expect(notice.json().case.stage).toBe('noticed');
+      // The shop complies: the ladder ends (while it runs, no other ladder on the same provision opens).
+      const complied = await post(e2, `/api/enforcement/cases/${third.id}/steps`, { kind: 'reinspection', version: notice.json().case.version, gps: HQ_GPS, result: 'rectified', photoIds: [await uploadPhoto(ctx, e2)] });
+      expect(complied.statusCode, complied.body).toBe(201);
       // More than 12 months after the decision it no longer counts.
       ctx.clock.set('2027-10-01T10:00:00+08:00');
       e1 = await signInAs(ctx.app, 'enforcer1');

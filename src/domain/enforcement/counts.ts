@@ -3,6 +3,7 @@ import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
+import { invalidField } from '../shared/errors.js';
 
 export interface CountRange {
   /** inclusive, ISO instant */
@@ -18,6 +19,8 @@ export interface CountRange {
  */
 export async function enforcementCounts(db: Db, actor: Actor, range: CountRange) {
   assertCan(actor, 'enforcement.read');
+  // An inverted period counts nothing; answering zeros would read as a quiet month.
+  if (Date.parse(range.from) > Date.parse(range.to)) throw invalidField('from', 'must not be after to');
   const scoped = scopeCondition(actor, 'e.subdistrict_id', 'e.committee_id');
   const opened = await db.selectFrom('enforcement_cases as e').select((eb) => eb.fn.countAll<number>().as('n'))
     .where(scoped).where('e.opened_at', '>=', range.from).where('e.opened_at', '<', range.to).executeTakeFirstOrThrow();

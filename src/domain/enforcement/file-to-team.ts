@@ -8,8 +8,10 @@ import { DomainError } from '../shared/errors.js';
  * for the desk to accept or file. It is filed (立案) and dispatched to the subdistrict's
  * enforcement team at once, by the platform (系统), and waits on no desk deadline: the ladder's
  * own clocks (rectification deadlines, statement periods, payment) govern it until 流转结案.
+ * It is the team's, not the opening officer's: any officer of the team re-inspects, and the one
+ * who finds it rectified records the team's handling (record-step.ts), checked by someone else.
  */
-export async function fileToEnforcementTeam(trx: Db, clock: Clock, caseId: string, officerId: string) {
+export async function fileToEnforcementTeam(trx: Db, clock: Clock, caseId: string) {
   const c = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
   if (c.status !== 'reported') return;
   const team = await trx
@@ -25,7 +27,7 @@ export async function fileToEnforcementTeam(trx: Db, clock: Clock, caseId: strin
   await trx
     .updateTable('cases')
     .set({
-      status: 'dispatched', filed_at: at, dispatched_at: at, assigned_unit_id: team.id, assigned_user_id: officerId,
+      status: 'dispatched', filed_at: at, dispatched_at: at, assigned_unit_id: team.id, assigned_user_id: null,
       stage_started_at: at, stage_due_at: null, remind_at: null, handle_due_at: null, version: c.version + 2, updated_at: at,
     })
     .where('id', '=', c.id)
@@ -37,6 +39,6 @@ export async function fileToEnforcementTeam(trx: Db, clock: Clock, caseId: strin
   await appendCaseEvent(trx, clock, {
     subdistrictId: c.subdistrict_id, caseId: c.id, action: 'dispatch', fromStatus: 'filed', toStatus: 'dispatched', actor: SYSTEM_ACTOR,
     note: `交${team.name}按执法程序办理`,
-    changes: { status: ['filed', 'dispatched'], assigned_unit_id: [null, team.id], assigned_user_id: [null, officerId], stage_due_at: [null, null] },
+    changes: { status: ['filed', 'dispatched'], assigned_unit_id: [null, team.id], stage_due_at: [null, null] },
   });
 }

@@ -65,6 +65,10 @@ async function resolveOrigin(db: Db, actor: Actor, i: z.output<typeof OpenInput>
       .orderBy('case_id')
       .executeTakeFirst();
     if (!linked) throw invalidField('inspectionId', 'the inspection reported no open problem (all fixed on the spot)');
+    // The inspection's problem was settled (closed, cancelled, merged): a ladder on it would enforce
+    // what is already ended (the caseId path refuses the same case for the same reason).
+    const c = await db.selectFrom('cases').select('status').where('id', '=', linked.case_id).executeTakeFirstOrThrow();
+    if (FINAL_STATUSES.includes(c.status)) throw invalidField('inspectionId', `the case the inspection reported is ${c.status}`);
     return { origin: 'inspection', caseId: linked.case_id, siteId: insp.site_id, inspectionId: insp.id };
   }
   if (i.caseId) {
@@ -114,6 +118,27 @@ export async function openEnforcementCase(db: Db, clock: Clock, actor: Actor, ra
   const { settings } = await loadSettings(db, subdistrictId!);
 
   return inTransaction(db, async (trx) => {
+    // One violation, one ladder (行政处罚法 art. 29: no second fine for the same act): while a ladder
+    // on the party and provision runs to its decision, another is refused. The party's
+    // row is held until commit (PostgreSQL) so two officers opening at once queue here and the
+    // second sees the first one's ladder (SQLite writes one at a time).
+    let partyRow = trx.selectFrom('responsible_parties').select('id').where('id', '=', partyId);
+    if (isPostgres(trx)) partyRow = partyRow.forUpdate();
+    await partyRow.executeTakeFirstOrThrow();
+    const running = await trx
+      .selectFrom('enforcement_cases')
+      .select('id')
+      .where('party_id', '=', partyId)
+      .where('legal_basis_id', '=', i.legalBasisId!)
+      // Decided: the act is penalised; a breach found after the decision is a new act (a repeat offence).
+      .where('stage', 'not in', ['decided', 'closed'])
+      .orderBy('opened_at')
+      .executeTakeFirst();
+    if (running) {
+      throw new DomainError('duplicate', `The party already has an open enforcement ladder on this legal basis (${running.id}); record the steps there`, {
+        enforcementCaseId: running.id, fields: [{ field: 'legalBasisId', reason: `an enforcement ladder is already open on this legal basis: ${running.id}` }],
+      });
+    }
     let caseId = o.caseId;
     if (!caseId) {
       const created = await reportCase(trx, clock, actor, {
@@ -121,7 +146,7 @@ export async function openEnforcementCase(db: Db, clock: Clock, actor: Actor, ra
         ...(i.gps!.accuracy !== undefined && { accuracy: i.gps!.accuracy }), description: i.facts, photoIds: i.photoIds,
       });
       caseId = created.id;
-      await fileToEnforcementTeam(trx, clock, caseId, actor.userId);
+      await fileToEnforcementTeam(trx, clock, caseId);
     }
     // The linked case's row is held until commit (PostgreSQL): two officers escalating it at once
     // queue here, and the second sees the first one's ladder (SQLite writes one at a time).

@@ -39,11 +39,31 @@ export async function suggestedDeadline(db: Db, settings: EnforcementSettings, c
   return { days, at: at.toISOString() };
 }
 
+/** How long a suggestion shown on the form is honoured: a form left open, a step waiting in the outbox. */
+export const SUGGESTION_HONOURED_MS = 24 * 3600_000;
+
+/**
+ * The suggestion the officer was shown, when the step says which one it was: honoured only if it
+ * is what the rule gave at the time it says it was computed, within the last 24 hours (a client
+ * cannot make up a "suggestion" to skip the reason). null = none shown, or not one the rule gave;
+ * the deadline is then measured against the suggestion as of now.
+ */
+export async function shownSuggestion(db: Db, settings: EnforcementSettings, categoryCode: string | null, i: Parsed, now: Date): Promise<string | null> {
+  if (!i.suggestedDeadlineAt && !i.suggestedDeadlineFrom) return null;
+  if (!i.suggestedDeadlineAt) throw invalidField('suggestedDeadlineAt', 'give the suggested deadline shown together with suggestedDeadlineFrom');
+  if (!i.suggestedDeadlineFrom) throw invalidField('suggestedDeadlineFrom', 'give when the suggested deadline shown was computed');
+  const from = Date.parse(i.suggestedDeadlineFrom);
+  if (from > now.getTime() || now.getTime() - from > SUGGESTION_HONOURED_MS) return null;
+  const expected = await suggestedDeadline(db, settings, categoryCode, new Date(from));
+  return sameMinute(expected.at, i.suggestedDeadlineAt) ? expected.at : null;
+}
+
+const sameMinute = (a: string, b: string) => Math.abs(Date.parse(a) - Date.parse(b)) < 60_000;
+
 /** A deadline other than the suggested one (to the minute) is accepted with a reason. */
 export function checkDeadlineChoice(i: Parsed, suggestedAt: string) {
   if (!i.deadlineAt) return;
-  const differs = Math.abs(new Date(i.deadlineAt).getTime() - new Date(suggestedAt).getTime()) >= 60_000;
-  if (differs && !i.deadlineReason) {
+  if (!sameMinute(i.deadlineAt, suggestedAt) && !i.deadlineReason) {
     throw invalidField('deadlineReason', `the deadline differs from the one suggested for the category (${zhDateTime(suggestedAt)}); give the reason`);
   }
 }

@@ -7,7 +7,8 @@ import { scopeCondition } from '../auth/scope.js';
 import { parseInput } from '../cases/case-input.js';
 import { linkPhotos } from '../cases/case-photos.js';
 import { appendCaseEvent, eventActor } from '../cases/events.js';
-import { CONFLICT_WHY, checkConflict } from '../cases/independent-check.js';
+import { CONFLICT_WHY, belongsToUnit, checkConflict } from '../cases/independent-check.js';
+import { transitionCase } from '../cases/transition-case.js';
 import { assertPhotosUsable } from '../photos/usable.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
@@ -23,7 +24,7 @@ import { priorViolations, proposeFine, subjectClassOf } from './history.js';
 import { rulesFrom, targetStage, type LadderRule } from './ladder.js';
 import { citation, currentVersion } from './legal-basis.js';
 import { periodEnd } from './periods.js';
-import { checkDeadlineChoice, checkDecision, checkFine, checkHearing, checkHearingRequest, checkStatement, decisionProcedure, hearingEligible, suggestedDeadline } from './procedure.js';
+import { checkDeadlineChoice, checkDecision, checkFine, checkHearing, checkHearingRequest, checkStatement, decisionProcedure, hearingEligible, shownSuggestion, suggestedDeadline } from './procedure.js';
 import { loadSettings } from './settings.js';
 import { StepInput } from './step-input.js';
 
@@ -82,6 +83,8 @@ const FIELD_STEPS: Partial<Record<keyof Parsed, readonly string[]>> = {
   defence: ['decision'],
   defenceReason: ['decision'],
   deadlineReason: ['order', 'notice'],
+  suggestedDeadlineAt: ['order', 'notice'],
+  suggestedDeadlineFrom: ['order', 'notice'],
 };
 
 /** Checks the step's own inputs against its rung of the ladder; throws before anything is written. */
@@ -107,6 +110,8 @@ function checkFields(rule: LadderRule, i: Parsed, ec: EnforcementCaseTable, now:
   }
   if (needs('result')) {
     if (!i.result) throw invalidField('result', 'rectified or not_rectified');
+    // The rectification is shown, not asserted: it closes the ladder (and hands the case to its 核查).
+    if (i.result === 'rectified' && !i.photoIds.length) throw invalidField('photoIds', 'a photo showing the rectification');
     if (i.result === 'not_rectified') {
       if (!i.photoIds.length) throw invalidField('photoIds', 'a photo showing the problem persists');
       if (ec.deadline_at && now.toISOString() < ec.deadline_at) {
@@ -143,7 +148,9 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
   checkFields(rule, i, ec, now);
   const priorSteps = await db.selectFrom('enforcement_steps').selectAll().where('enforcement_case_id', '=', ec.id).orderBy('at').orderBy('id').execute();
   const category = await db.selectFrom('cases as c').innerJoin('case_categories as k', 'k.id', 'c.category_id').select('k.code').where('c.id', '=', ec.case_id).executeTakeFirst();
-  const suggestion = rule.clock === 'deadline' ? await suggestedDeadline(db, settings, category?.code ?? null, now) : null;
+  // The suggestion the form showed (honoured for a day), else the one as of now.
+  const shown = rule.clock === 'deadline' ? await shownSuggestion(db, settings, category?.code ?? null, i, now) : null;
+  const suggestion = rule.clock === 'deadline' ? (shown ? { at: shown } : await suggestedDeadline(db, settings, category?.code ?? null, now)) : null;
   if (suggestion) checkDeadlineChoice(i, suggestion.at);
   if (rule.kind === 'hearing_request') checkHearingRequest(ec, now);
   if (rule.kind === 'statement') checkStatement(ec, now);
@@ -186,9 +193,18 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
       .executeTakeFirst();
     if (Number(guard.numUpdatedRows) !== 1) throw new DomainError('stale_version', 'The enforcement case changed meanwhile; reload it');
     const linked = await trx.selectFrom('cases').selectAll().where('id', '=', ec.case_id).executeTakeFirstOrThrow();
-    // A re-inspection that finds it rectified closes the linked case: when that case was handled
-    // and waits for its 核查, this is that check, and the handler may not make it (DOMAIN.md §4).
-    if (to === 'closed' && rule.kind !== 'payment' && linked.status === 'handled') {
+    // A re-inspection that finds it rectified ends the ladder. What it is for the linked case
+    // depends on who holds that case (DOMAIN.md §4: 核查 is never made by the handler nor by a
+    // member of the unit the case was dispatched to):
+    // - dispatched to the officer's own unit (the enforcement team a ladder opened at a site files
+    //   it to): the re-inspection is that unit's handling; the case goes to 核查 (handled), and an
+    //   independent checker — never the team — closes it;
+    // - handled and waiting for its 核查: this is that check, and the handler's unit may not make it;
+    // - otherwise (e.g. dispatched to a committee that escalated it): the officers are independent
+    //   of its handling, and their finding closes it.
+    const rectified = to === 'closed' && rule.kind === 'reinspection';
+    const handsToCheck = rectified && linked.status === 'dispatched' && (await belongsToUnit(trx, actor, linked.assigned_unit_id, linked.subdistrict_id));
+    if (rectified && linked.status === 'handled') {
       const conflict = await checkConflict(trx, actor, linked);
       if (conflict) throw new DomainError('transition_not_allowed', `${CONFLICT_WHY[conflict]}; another officer re-inspects`);
     }
@@ -229,7 +245,7 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
       const site = ec.site_id ? await trx.selectFrom('sites').select(['name', 'address']).where('id', '=', ec.site_id).executeTakeFirst() : undefined;
       const procedure = rule.kind === 'decision' ? await decisionProcedure(trx, ec.id, priorSteps, details) : null;
       document = await issueDocument(trx, { settings, signingKey, files: env.files }, {
-        subdistrictId: ec.subdistrict_id, enforcementCaseId: ec.id, stepId: step.id, kind: rule.document, issuedBy: actor.userId, photoIds: i.photoIds,
+        subdistrictId: ec.subdistrict_id, enforcementCaseId: ec.id, stepId: step.id, kind: rule.document, issuedBy: actor.userId, photoIds: i.photoIds, deviceAt: i.deviceAt ?? null,
         content: {
           kind: rule.document, agency: basis.agencyZh, issuedAt: at, place: i.place ?? site?.address ?? null, gps: i.gps ? { lng: i.gps.lng, lat: i.gps.lat } : null,
           caseNumber: linked.number, enforcementCaseId: ec.id,
@@ -273,12 +289,20 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
     });
     await linkPhotos(trx, linked, event.id, i.photoIds, 'evidence');
     await trx.updateTable('enforcement_steps').set({ document_id: document?.id ?? null, event_id: event.id }).where('id', '=', step.id).execute();
-    if (to === 'closed') await closeLinkedCase(trx, clock, linked.id, { userId: actor.userId, role: actor.role }, next.outcome as 'rectified' | 'paid');
+    if (handsToCheck) {
+      const current = await trx.selectFrom('cases').select('version').where('id', '=', linked.id).executeTakeFirstOrThrow();
+      await transitionCase(trx, clock, actor, linked.id, {
+        action: 'handle', version: current.version, note: i.note ?? '执法复查已整改，待核查', photoIds: i.photoIds,
+        ...(i.gps && { gps: i.gps }), ...(i.deviceAt && { deviceAt: i.deviceAt }),
+      });
+    } else if (to === 'closed') {
+      await closeLinkedCase(trx, clock, linked.id, { userId: actor.userId, role: actor.role }, next.outcome as 'rectified' | 'paid');
+    }
     const after = await trx.selectFrom('enforcement_cases').selectAll().where('id', '=', ec.id).executeTakeFirstOrThrow();
     return {
       case: enforcementCaseDto(after, shortcut),
       step: stepDto({ ...step, document_id: document?.id ?? null, event_id: event.id }),
-      document: document ? documentDto(document) : null,
+      document: document ? documentDto(document, null, actor) : null,
     };
   });
 }

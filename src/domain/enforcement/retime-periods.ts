@@ -6,7 +6,8 @@ import { addDays, shanghaiDate } from '../calendar/office-hours.js';
 import { isWorkingDay, loadOverrides } from '../calendar/working-days.js';
 import { SYSTEM_ACTOR, appendCaseEvent } from '../cases/events.js';
 import type { Clock } from '../shared/clock.js';
-import type { DocumentContent } from './document-content.js';
+import { computeDueAt, remainingLimitMs } from '../calendar/deadlines.js';
+import { type DocumentContent, zhDateTime } from './document-content.js';
 import { lastDayOf, periodEnd, type PeriodUnit } from './periods.js';
 
 /**
@@ -22,6 +23,11 @@ import { lastDayOf, periodEnd, type PeriodUnit } from './periods.js';
  * the end its document announced (a make-up workday entered later does not shorten a served
  * period), and a running period is never moved to an end already past. A period already over is
  * not moved.
+ *
+ * The rectification deadline of an order or notice (责令改正期限, suggested in working days) is
+ * re-timed the same way a case's stage is: the working time it had left on the old calendar runs
+ * again on the new one, and the re-inspection it triggers (reinspect_at) follows it. It too never
+ * ends before the deadline the document states: the party never gets less time than the paper says.
  */
 type PeriodField = 'statement_ends_at' | 'hearing_request_ends_at' | 'payment_due_at';
 
@@ -41,9 +47,23 @@ interface RunningPeriod {
   announced: string | null;
 }
 
+/** A rectification deadline running over a changed day: the working time it had left after `from`. */
+interface RunningDeadline {
+  from: string;
+  leftMs: number;
+  before: string;
+  announced: string | null;
+  /** The re-inspection is still to be dispatched at the deadline (it moves with it). */
+  reinspect: boolean;
+}
+
+/** Stages in which a rectification deadline runs. */
+const DEADLINE_STAGES = ['ordered', 'noticed'] as const;
+
 export interface PendingLadder {
   ec: Pick<EnforcementCaseTable, 'id' | 'subdistrict_id' | 'case_id' | 'version'>;
   periods: RunningPeriod[];
+  deadline?: RunningDeadline;
 }
 
 /** The number of days of a period that ends on `lastDay`: the configured days when they give that end on `isWorking`, else the days the end itself implies. */
@@ -68,6 +88,7 @@ export async function measureRunningPeriods(trx: Db, from: string, subdistrictId
       eb.or([
         eb.and([eb('stage', 'in', HEARD_STAGES), eb.or([instantCompare(trx, 'statement_ends_at', '>', from), instantCompare(trx, 'hearing_request_ends_at', '>', from)])]),
         eb.and([eb('stage', '=', 'decided'), eb('overdue_at', 'is', null), eb('paid_at', 'is', null), instantCompare(trx, 'payment_due_at', '>', from)]),
+        eb.and([eb('stage', 'in', DEADLINE_STAGES), instantCompare(trx, 'deadline_at', '>', from)]),
       ]),
     )
     .orderBy('id');
@@ -100,13 +121,19 @@ export async function measureRunningPeriods(trx: Db, from: string, subdistrictId
       const announced = p.field === 'payment_due_at' ? served.content?.paymentDueAt : p.field === 'statement_ends_at' ? served.content?.rights?.statementEndsAt : served.content?.rights?.hearingRequestEndsAt;
       periods.push({ field: p.field, servedAt: served.at, days, unit: p.unit, before, announced: announced ?? null });
     }
-    if (periods.length) out.push({ ec: { id: ec.id, subdistrict_id: ec.subdistrict_id, case_id: ec.case_id, version: ec.version }, periods });
+    let deadline: RunningDeadline | undefined;
+    if ((DEADLINE_STAGES as readonly string[]).includes(ec.stage) && runs(ec.deadline_at)) {
+      const served = await servingStep(trx, ec.id, ec.stage === 'ordered' ? 'order' : 'notice');
+      const leftMs = await remainingLimitMs(trx, new Date(from), new Date(ec.deadline_at!), 'working', { subdistrictId: ec.subdistrict_id });
+      deadline = { from, leftMs, before: ec.deadline_at!, announced: served?.content?.deadlineAt ?? null, reinspect: ec.reinspect_at !== null };
+    }
+    if (periods.length || deadline) out.push({ ec: { id: ec.id, subdistrict_id: ec.subdistrict_id, case_id: ec.case_id, version: ec.version }, periods, ...(deadline && { deadline }) });
   }
   return out;
 }
 
 /** The step that served a period (the latest prior notice or decision) and its document's content, latest revision. */
-async function servingStep(trx: Db, enforcementCaseId: string, kind: 'prior_notice' | 'decision') {
+async function servingStep(trx: Db, enforcementCaseId: string, kind: 'order' | 'notice' | 'prior_notice' | 'decision') {
   const step = await trx
     .selectFrom('enforcement_steps')
     .select(['id', 'at'])
@@ -129,8 +156,8 @@ const endLabel = (iso: string) => {
 export async function applyRunningPeriods(trx: Db, clock: Clock, pending: PendingLadder[], reason: string): Promise<number> {
   const now = clock.now();
   let moved = 0;
-  for (const { ec, periods } of pending) {
-    const set: Partial<Record<PeriodField, string>> = {};
+  for (const { ec, periods, deadline } of pending) {
+    const set: Partial<Record<PeriodField | 'deadline_at' | 'reinspect_at', string>> = {};
     const changes: Record<string, [unknown, unknown]> = {};
     const said: string[] = [];
     for (const p of periods) {
@@ -141,6 +168,17 @@ export async function applyRunningPeriods(trx: Db, clock: Clock, pending: Pendin
       set[p.field] = iso;
       changes[CHANGE_KEY[p.field]] = [p.before, iso];
       said.push(`${ZH[p.field]}由 ${endLabel(p.before)} 调整为 ${endLabel(iso)}`);
+    }
+    if (deadline) {
+      let after = (await computeDueAt(trx, new Date(deadline.from), deadline.leftMs / 3600_000, 'working', { subdistrictId: ec.subdistrict_id })).getTime();
+      after = Math.max(after, Date.parse(deadline.before), deadline.announced ? Date.parse(deadline.announced) : 0);
+      if (after > now.getTime() && after !== Date.parse(deadline.before)) {
+        const iso = new Date(after).toISOString();
+        set.deadline_at = iso;
+        if (deadline.reinspect) set.reinspect_at = iso;
+        changes.deadlineAt = [deadline.before, iso];
+        said.push(`整改期限由 ${zhDateTime(deadline.before)} 调整为 ${zhDateTime(iso)}`);
+      }
     }
     if (!said.length) continue;
     // A new version: a step checked against the old periods in a concurrent request is refused (stale_version).

@@ -22,6 +22,13 @@ export const StepInput = z.strictObject({
   /** The subject signed for the document, refused, or was absent. */
   acknowledgement: z.enum(['signed', 'refused', 'absent']).optional(),
   deadlineAt: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * The suggested deadline the form showed, and when the server computed it (the ladder's
+   * `suggestedDeadlineAt` and `suggestedDeadlineFrom`): choosing it needs no reason even when the
+   * step is sent minutes or hours later (a form left open, the outbox).
+   */
+  suggestedDeadlineAt: z.iso.datetime({ offset: true }).optional(),
+  suggestedDeadlineFrom: z.iso.datetime({ offset: true }).optional(),
   /** Why the deadline differs from the one suggested for the category. */
   deadlineReason: text.optional(),
   /** What the officers found (经查), one fact a line: the documents' facts are composed from these. */

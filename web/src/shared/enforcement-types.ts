@@ -48,6 +48,8 @@ export interface StepView {
   fineAmount: number | null;
   photoIds: string[];
   documentId: string | null;
+  /** The step's structured record (the statement's kind: a statement or a waiver). */
+  details?: { statement?: { kind: 'statement' | 'waiver' } };
 }
 
 export interface DocumentView {
@@ -72,6 +74,7 @@ export interface LadderDetail extends Omit<LadderSummary, 'partyName' | 'siteNam
   fineProposal: { offence: 'first' | 'repeat'; proposed: number; legalMin: number; legalMax: number; priorViolations: number; band: { min: number; max: number } | null } | null;
   /** The rectification deadline suggested for the category, when the next step sets one. */
   suggestedDeadlineAt: string | null;
+  suggestedDeadlineFrom?: string | null;
   proposedFine: number | null;
   hearingEligible: boolean | null;
   statementEndsAt: string | null;

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 import type { LadderDetail, StepKind } from '../../shared/enforcement-types';
-import { api } from '../../shared/api';
+import { api, ApiError } from '../../shared/api';
 import { errorText } from '../../shared/errors';
 import { DateTimeInput } from '../../shared/date-input/DateInput';
 import { isoToWall, wallToIso } from '../../shared/dates';
@@ -76,6 +76,8 @@ function StepForm({ ladder: d, step, officers, onDone }: { ladder: LadderDetail;
   const [education, setEducation] = useState(true);
   const [deadline, setDeadline] = useState(d.suggestedDeadlineAt ? isoToWall(d.suggestedDeadlineAt) : '');
   const [deadlineReason, setDeadlineReason] = useState('');
+  // The server decides whether the deadline needs a reason (the suggestion may have moved since the page loaded).
+  const [reasonAsked, setReasonAsked] = useState(false);
   const [co, setCo] = useState('');
   const [ack, setAck] = useState<'signed' | 'refused' | 'absent'>('signed');
   const [result, setResult] = useState<'rectified' | 'not_rectified'>('not_rectified');
@@ -93,7 +95,8 @@ function StepForm({ ladder: d, step, officers, onDone }: { ladder: LadderDetail;
   const [note, setNote] = useState('');
   const [error, setError] = useState('');
   const isDoc = chosen === 'order' || chosen === 'notice' || chosen === 'prior_notice' || chosen === 'decision';
-  const defended = d.steps.some((s) => s.kind === 'statement' || (s.kind as string) === 'hearing');
+  // As the server rules (procedure.ts checkDecision): a statement made, or a hearing held; a waiver is no defence.
+  const defended = d.steps.some((s) => (s.kind as string) === 'hearing' || (s.kind === 'statement' && s.details?.statement?.kind === 'statement'));
   const facts = findings.split('\n').map((x) => x.trim()).filter(Boolean);
   return (
     <form
@@ -108,6 +111,7 @@ function StepForm({ ladder: d, step, officers, onDone }: { ladder: LadderDetail;
             kind: chosen, version: d.version, gps, photoIds: photoId ? [photoId] : [],
             ...(chosen === 'order' && { educationGiven: education }),
             ...(needs('deadlineAt') && { deadlineAt: deadline ? wallToIso(deadline) : undefined, deadlineReason: deadlineReason || undefined }),
+            ...(needs('deadlineAt') && d.suggestedDeadlineAt && d.suggestedDeadlineFrom ? { suggestedDeadlineAt: d.suggestedDeadlineAt, suggestedDeadlineFrom: d.suggestedDeadlineFrom } : {}),
             ...(step.twoOfficers && { coOfficerId: co || undefined, acknowledgement: ack }),
             ...(needs('result') && { result }),
             ...((chosen === 'order' || chosen === 'notice' || chosen === 'reinspection') && facts.length ? { findings: facts } : {}),
@@ -120,6 +124,7 @@ function StepForm({ ladder: d, step, officers, onDone }: { ladder: LadderDetail;
           const r = sent.queued ? null : sent.value;
           onDone(sent.queued ? t('outbox.queued') : r?.document ? t('enforcement.field.docIssued', { number: r.document.number }) : t('enforcement.field.done'));
         } catch (err) {
+          if (err instanceof ApiError && err.fields.some((f) => f.field === 'deadlineReason')) setReasonAsked(true);
           setError(errorText(t, err));
         }
       }}
@@ -143,7 +148,7 @@ function StepForm({ ladder: d, step, officers, onDone }: { ladder: LadderDetail;
         <>
           <label className="field"><span>{t('enforcement.field.deadline')}</span><DateTimeInput className="m-input" value={deadline} onChange={setDeadline} data-testid="enf-deadline" /></label>
           {d.suggestedDeadlineAt ? <p className="m-note" data-testid="enf-suggested">{t('enforcement.field.suggested', { time: formatTime(d.suggestedDeadlineAt, i18n.language) })}</p> : null}
-          {d.suggestedDeadlineAt && deadline !== isoToWall(d.suggestedDeadlineAt) ? (
+          {reasonAsked || (d.suggestedDeadlineAt && deadline !== isoToWall(d.suggestedDeadlineAt)) ? (
             <label className="field"><span>{t('enforcement.field.deadlineReason')}</span><input className="m-input" value={deadlineReason} onChange={(e) => setDeadlineReason(e.target.value)} data-testid="enf-deadline-reason" /></label>
           ) : null}
         </>

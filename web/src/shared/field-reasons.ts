@@ -45,6 +45,8 @@ export const REASONS_ZH: Pattern[] = [
   [/^a photo is required when this item fails$/, '此项不合格时必须拍照'],
   [/^a photo showing the problem persists$/, '请拍照说明问题仍然存在'],
   [/^a photo showing the rectification$/, '请拍照说明已整改的情况'],
+  [/^already cited \(this photo or the same picture\) by a step of another enforcement case; a re-inspection needs a photo taken on that visit$/, '该照片（或同一画面）已被另一执法案件的记录引用，复查须使用本次现场拍摄的照片'],
+  [/^its camera time \(EXIF (.+)\) is before the rectification deadline; not rectified is proved by a photo taken after it$/, (m) => `照片拍摄时间（${fmtInstant(m[1]!)}）早于整改期限，“未整改”须以期限届满后拍摄的照片证明`],
   [/^an enforcement ladder is already open on this legal basis: (.+)$/, (m) => `该当事人依同一法律依据已有未结的执法案件（${m[1]}），请在该案件中继续办理`],
   [/^the case the inspection reported is (\w+)$/, (m) => `该检查上报的案件当前状态为「${status(m[1]!)}」，不能再立执法案件`],
   [/^give the suggested deadline shown together with suggestedDeadlineFrom$/, '请同时提交所显示的建议期限及其计算时间'],

@@ -44,14 +44,14 @@ async function runImport(what: 'sites' | 'staff', file: string, opts: { as: stri
     const bar = bytes.length >= PROGRESS_MIN_BYTES ? progressBar(`Importing ${what}`) : null;
     const started = performance.now();
     try {
-      // Audited as over HTTP (docs/audit.md): the import itself, and each account it creates.
+      // Audited as over HTTP (docs/audit.md): the import itself, and each account or site it creates.
       const common = {
         dryRun: opts.dryRun, onProgress: bar ? (d: number, t: number) => bar.update(d, t) : undefined,
         beforeCommit: (trx: Db, imported: number) =>
           recordAudit(trx, ctx.deps.clock, { actor, action: `import.${what}`, entity: 'import', entityId: what, after: { imported, bytes: bytes.length, file: path.basename(file) }, ip: null }),
       };
       const res = what === 'sites'
-        ? await importSites(ctx.handle.db, ctx.deps.clock, actor, bytes, common)
+        ? await importSites(ctx.handle.db, ctx.deps.clock, actor, bytes, { ...common, audit: { ip: null } })
         : await importStaff(ctx.handle.db, ctx.deps.clock, actor, bytes, { ...common, audit: { ip: null } });
       bar?.stop();
       const ms = Math.round(performance.now() - started);

@@ -33,6 +33,7 @@ export const STATUS: Record<ErrorCode, number> = {
   challenge_replayed: 409,
   password_change_required: 403,
   demo_password_refused: 403,
+  has_open_cases: 409,
 };
 
 export interface FieldError {

@@ -117,6 +117,7 @@ for (const dialect of DIALECTS) {
       'PUT /api/case-settings/{subdistrictId}': { action: 'case_settings.update', call: (i) => ({ method: 'PUT', url: `/api/case-settings/${i.hq}`, body: { spotCheckPercent: 20 } }) },
       'POST /api/import/sites': {
         action: 'import.sites',
+        also: ['site.create'],
         call: (i) => ({ method: 'POST', url: '/api/import/sites', upload: Buffer.from(i.sitesFile!, 'base64') }),
       },
       'POST /api/import/staff': {

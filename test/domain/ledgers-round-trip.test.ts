@@ -102,8 +102,13 @@ for (const dialect of DIALECTS) {
       const admin = await actorOf(ctx, 'admin');
       const before = await ctx.handle.db.selectFrom('sites').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
       const exported = await exportSites(ctx.handle.db, admin, { kind: 'shop' });
-      // Shops carry no QR plate, so the shop ledger re-validates cleanly against the demo itself.
-      const res = await importSites(ctx.handle.db, ctx.clock, admin, exported.bytes, { dryRun: true });
+      // Shops carry no QR plate; as they stand they are the demo's own shops, already registered.
+      await expect(importSites(ctx.handle.db, ctx.clock, admin, exported.bytes, { dryRun: true })).rejects.toMatchObject({ code: 'import_failed', details: { errorCount: 788 } });
+      // Moved next door, the same ledger re-validates cleanly against the demo itself.
+      const rows = await sheetRows(exported.bytes);
+      const address = rows[0]!.indexOf('地址');
+      const moved = rows.map((r, i) => (i === 0 ? r : r.map((v, col) => (col === address && v ? `${v}旁` : v))));
+      const res = await importSites(ctx.handle.db, ctx.clock, admin, await workbook(moved), { dryRun: true });
       expect(res).toEqual({ imported: 788, dryRun: true });
       const after = await ctx.handle.db.selectFrom('sites').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
       expect(Number(after.n)).toBe(Number(before.n));

@@ -189,7 +189,18 @@ export async function seedDemo(db: Db, clock: Clock, opts: DemoOptions = {}) {
         parties.push(party);
         sites.push(base('shop', name, road, pt, party.id));
       }
-      await insertChunked(trx, 'responsible_parties', parties);
+      // One party per kind and name in a subdistrict (the registry's unique key): a name drawn twice
+      // is the same party, and its sites point at the first drawn.
+      const firstOf = new Map<string, string>();
+      const sameAs = new Map<string, string>();
+      const distinctParties = parties.filter((p) => {
+        const first = firstOf.get(`${p.kind}\u0000${p.name}`);
+        if (first) sameAs.set(p.id, first);
+        else firstOf.set(`${p.kind}\u0000${p.name}`, p.id);
+        return !first;
+      });
+      for (const s of sites) s.responsible_party_id = sameAs.get(s.responsible_party_id) ?? s.responsible_party_id;
+      await insertChunked(trx, 'responsible_parties', distinctParties);
       for (let i = 0; i < sites.length; i += CHUNK) {
         await trx.insertInto('sites').values(sites.slice(i, i + CHUNK)).execute();
         done += Math.min(CHUNK, sites.length - i);

@@ -9,6 +9,7 @@ import { newId } from '../shared/ids.js';
 import type { SiteInput } from './site-input.js';
 import { coverageChanged } from '../coverage/coverage-memo.js';
 import { bumpVersions } from '../open311/versions.js';
+import { auditPartyChange, type PartyAudit } from './responsible-parties.js';
 
 /**
  * Creating sites, one or thousands: the rules behind POST /api/sites and the ledger import.
@@ -62,8 +63,7 @@ async function place(db: Db, actor: Actor, inputs: SiteInput[]): Promise<(Placed
         gridId = grid.id;
       }
       if (input.qrCode) {
-        if (usedQr.has(input.qrCode))
-          throw new DomainError('duplicate', 'qrCode: already used by another site', { fields: [{ field: 'qrCode', reason: 'already used' }] });
+        if (usedQr.has(input.qrCode)) throw qrTaken();
         usedQr.add(input.qrCode);
       }
       return { input, subdistrictId: committee.subdistrict_id, committeeId: committee.id, gridId };
@@ -76,9 +76,12 @@ async function place(db: Db, actor: Actor, inputs: SiteInput[]): Promise<(Placed
 
 /**
  * Responsible parties (管理责任人) are shared between sites: matched by name and kind within the
- * subdistrict; a contact given later in the batch refreshes the stored one (as one-by-one would).
+ * subdistrict; a contact given later in the batch refreshes the stored one (as one-by-one would),
+ * and each refresh of a party that existed is audited (when `audit` is given). A party another
+ * request created since the lookup (the unique index on subdistrict, kind and name turns our
+ * insert into nothing) is looked up again and used, never duplicated.
  */
-async function upsertParties(db: Db, clock: Clock, placed: Placed[]): Promise<Map<Placed, string>> {
+async function upsertParties(db: Db, clock: Clock, placed: Placed[], audit?: PartyAudit, retried = false): Promise<Map<Placed, string>> {
   const key = (sub: string, name: string, kind: string) => `${sub}\u0000${kind}\u0000${name}`;
   const withParty = placed.filter((p) => p.input.responsibleParty);
   const existing = await lookup(db, withParty.map((p) => p.input.responsibleParty!.name), (d, names) =>
@@ -89,7 +92,7 @@ async function upsertParties(db: Db, clock: Clock, placed: Placed[]): Promise<Ma
       .where('name', 'in', names)
       .execute(),
   );
-  const parties = new Map(existing.map((p) => [key(p.subdistrict_id, p.name, p.kind), { ...p, isNew: false, changed: false }]));
+  const parties = new Map(existing.map((p) => [key(p.subdistrict_id, p.name, p.kind), { ...p, isNew: false, changed: false, before: { ...p } }]));
   const now = clock.now().toISOString();
   const ids = new Map<Placed, string>();
   for (const p of withParty) {
@@ -97,7 +100,8 @@ async function upsertParties(db: Db, clock: Clock, placed: Placed[]): Promise<Ma
     const k = key(p.subdistrictId, rp.name, rp.kind);
     let party = parties.get(k);
     if (!party) {
-      party = { id: newId(), subdistrict_id: p.subdistrictId, name: rp.name, kind: rp.kind, contact_name: null, contact_phone: null, isNew: true, changed: false };
+      const row = { id: newId(), subdistrict_id: p.subdistrictId, name: rp.name, kind: rp.kind, contact_name: null, contact_phone: null };
+      party = { ...row, isNew: true, changed: false, before: row };
       parties.set(k, party);
     }
     const contactName = rp.contactName ?? party.contact_name;
@@ -110,17 +114,29 @@ async function upsertParties(db: Db, clock: Clock, placed: Placed[]): Promise<Ma
     ids.set(p, party.id);
   }
   const fresh = [...parties.values()].filter((p) => p.isNew);
+  let inserted = 0;
   for (const part of chunks(fresh)) {
-    await db
+    const res = await db
       .insertInto('responsible_parties')
-      .values(part.map(({ isNew: _n, changed: _c, ...p }) => ({ ...p, created_at: now })))
-      .execute();
+      .values(part.map(({ isNew: _n, changed: _c, before: _b, ...p }) => ({ ...p, created_at: now })))
+      .onConflict((oc) => oc.columns(['subdistrict_id', 'kind', 'name']).doNothing())
+      .executeTakeFirst();
+    inserted += Number(res.numInsertedOrUpdatedRows ?? 0);
+  }
+  if (inserted < fresh.length) {
+    // A concurrent request created some of them (and committed: PostgreSQL waits for it). Ours that
+    // did go in are found as existing the second time round, unchanged.
+    if (retried) throw new Error('responsible parties conflict but cannot be read');
+    return upsertParties(db, clock, placed, audit, true);
   }
   for (const p of [...parties.values()].filter((x) => !x.isNew && x.changed)) {
     await db.updateTable('responsible_parties').set({ contact_name: p.contact_name, contact_phone: p.contact_phone }).where('id', '=', p.id).execute();
+    await auditPartyChange(db, clock, audit, p.before, p);
   }
   return ids;
 }
+
+const qrTaken = () => new DomainError('duplicate', 'qrCode: already used by another site', { fields: [{ field: 'qrCode', reason: 'already used' }] });
 
 /**
  * Creates every valid site of the batch and returns one outcome per input, in order: its new id,
@@ -133,11 +149,12 @@ export async function createSites(
   actor: Actor,
   inputs: SiteInput[],
   onProgress?: (done: number, total: number) => void,
+  audit?: { ip: string | null },
 ): Promise<CreateOutcome[]> {
   assertCan(actor, 'registry.write');
   const placed = await place(db, actor, inputs);
   const ok = placed.filter((p): p is Placed => !(p instanceof DomainError));
-  const partyIds = await upsertParties(db, clock, ok);
+  const partyIds = await upsertParties(db, clock, ok, audit && { actor, ip: audit.ip });
   const now = clock.now().toISOString();
   const ids = new Map<Placed, string>();
   const rows = ok.map((p) => {
@@ -165,13 +182,24 @@ export async function createSites(
     };
   });
   let done = 0;
+  const lost = new Set<string>();
   for (const part of chunks(rows)) {
-    await db.insertInto('sites').values(part).execute();
+    // A plate another request took since the lookup: that row goes in as nothing (a statement
+    // error would abort a PostgreSQL transaction) and is reported like any used plate.
+    const res = await db.insertInto('sites').values(part).onConflict((oc) => oc.column('qr_code').doNothing()).executeTakeFirst();
+    if (Number(res.numInsertedOrUpdatedRows ?? part.length) < part.length) {
+      const stored = new Set((await db.selectFrom('sites').select('id').where('id', 'in', part.map((r) => r.id)).execute()).map((r) => r.id));
+      for (const r of part) if (!stored.has(r.id)) lost.add(r.id);
+    }
     for (const r of part) coverageChanged(r.subdistrict_id);
     done += part.length;
     onProgress?.(done, rows.length);
   }
   // Open311 intake locates reports among the active sites (open311/locate.ts).
   await bumpVersions(db, rows.map((r) => r.subdistrict_id));
-  return placed.map((p) => (p instanceof DomainError ? { error: p } : { id: ids.get(p)! }));
+  return placed.map((p) => {
+    if (p instanceof DomainError) return { error: p };
+    const id = ids.get(p)!;
+    return lost.has(id) ? { error: qrTaken() } : { id };
+  });
 }

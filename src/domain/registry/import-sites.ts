@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
-import type { DomainError } from '../shared/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { errorField, errorReason, type ImportOptions, type ImportResult, runImportBatch } from '../shared/import-batch.js';
 import { type LedgerRow, readLedger, type RowError } from '../shared/xlsx.js';
 import {
@@ -18,6 +18,35 @@ import {
 } from './site-ledger-columns.js';
 import { createSites } from './create-sites.js';
 import { SiteInput } from './site-input.js';
+import { recordAudit } from '../audit/record-audit.js';
+import { snapshotRow } from '../audit/snapshot.js';
+
+/**
+ * One place is one site: an active site of the same committee with the same kind, name and
+ * address is the same site (a ledger imported twice must not double the registry).
+ */
+const placeKey = (i: Pick<SiteInput, 'committeeId' | 'kind' | 'name' | 'address'>) => `${i.committeeId}\u0000${i.kind}\u0000${i.name}\u0000${i.address}`;
+const alreadyRegistered = () =>
+  new DomainError('duplicate', 'name: an active site of this committee has the same kind, name and address', {
+    fields: [{ field: 'name', reason: 'already registered: an active site of this committee has the same kind, name and address' }],
+  });
+
+/** The inputs that name an active site already in the registry (same committee, kind, name, address). */
+async function registeredPlaces(db: Db, inputs: SiteInput[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const names = [...new Set(inputs.map((i) => i.name))];
+  for (let i = 0; i < names.length; i += 500) {
+    const rows = await db
+      .selectFrom('sites')
+      .select(['committee_id as committeeId', 'kind', 'name', 'address'])
+      .where('status', '=', 'active')
+      .where('committee_id', 'in', [...new Set(inputs.map((x) => x.committeeId))])
+      .where('name', 'in', names.slice(i, i + 500))
+      .execute();
+    for (const r of rows) found.add(placeKey(r));
+  }
+  return found;
+}
 
 /** Where each SiteInput field lives in the ledger, to put zod and domain errors on the right column. */
 const FIELD_COLUMN: Record<string, SiteColumnKey> = {
@@ -124,13 +153,23 @@ function toCandidate(r: LedgerRow<SiteColumnKey>, committees: Map<string, string
  * created by createSites (the rules behind POST /api/sites), all in one transaction. Any bad row → import_failed listing every
  * bad row, and nothing is written.
  */
-export async function importSites(db: Db, clock: Clock, actor: Actor, bytes: Uint8Array, opts: ImportOptions = {}): Promise<ImportResult> {
+export interface ImportSitesOptions extends ImportOptions {
+  /**
+   * Each site the import creates gets its own `site.create` audit entry, and each change of a
+   * shared responsible party's contact a `responsible_party.update`, in the import's transaction,
+   * as on the site page: `ip` is the request's address, null from the command line.
+   */
+  audit?: { ip: string | null };
+}
+
+export async function importSites(db: Db, clock: Clock, actor: Actor, bytes: Uint8Array, opts: ImportSitesOptions = {}): Promise<ImportResult> {
   assertCan(actor, 'registry.import');
   const ledger = await readLedger(bytes, SITE_COLUMNS, REQUIRED_SITE_COLUMNS);
   const committees = await committeesInScope(db, actor);
   const errors: RowError[] = [];
   const items: { row: number; input: SiteInput }[] = [];
   const qrRows = new Map<string, number>();
+  const placeRows = new Map<string, number>();
 
   for (const r of ledger.rows) {
     const bad = new Set<SiteColumnKey>();
@@ -153,6 +192,12 @@ export async function importSites(db: Db, clock: Clock, actor: Actor, bytes: Uin
       if (first !== undefined) fail('qrCode', `QR code ${qr} is also on row ${first}`);
       else qrRows.set(qr, r.row);
     }
+    if (parsed.success && !bad.size) {
+      const k = placeKey(parsed.data);
+      const first = placeRows.get(k);
+      if (first !== undefined) fail('name', `the same site (committee, kind, name and address) is also on row ${first}`);
+      else placeRows.set(k, r.row);
+    }
     if (parsed.success && !bad.size) items.push({ row: r.row, input: parsed.data });
   }
 
@@ -162,7 +207,25 @@ export async function importSites(db: Db, clock: Clock, actor: Actor, bytes: Uin
     const key = field ? (FIELD_COLUMN[field] ?? 'name') : 'name';
     return { row, column: ledger.headerOf(key), reason: errorReason(err) };
   };
-  const create = async (trx: Db, inputs: SiteInput[], onProgress?: (done: number, total: number) => void) =>
-    (await createSites(trx, clock, actor, inputs, onProgress)).map((o) => ('error' in o ? o.error : null));
+  const create = async (trx: Db, inputs: SiteInput[], onProgress?: (done: number, total: number) => void) => {
+    const registered = await registeredPlaces(trx, inputs);
+    const fresh = inputs.filter((i) => !registered.has(placeKey(i)));
+    const outcomes = await createSites(trx, clock, actor, fresh, onProgress, opts.audit);
+    const byInput = new Map(fresh.map((input, i) => [input, outcomes[i]!]));
+    const out: (DomainError | null)[] = [];
+    for (const input of inputs) {
+      const o = byInput.get(input);
+      if (!o) out.push(alreadyRegistered());
+      else if ('error' in o) out.push(o.error);
+      else {
+        if (opts.audit) {
+          const after = await snapshotRow(trx, 'sites', 'id', o.id);
+          await recordAudit(trx, clock, { actor, action: 'site.create', entity: 'site', entityId: o.id, subdistrictId: (after as { subdistrict_id?: string } | undefined)?.subdistrict_id, after, ip: opts.audit.ip });
+        }
+        out.push(null);
+      }
+    }
+    return out;
+  };
   return runImportBatch(db, items, errors, create, toRowError, opts);
 }

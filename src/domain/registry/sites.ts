@@ -173,14 +173,18 @@ async function assertQrFree(db: Db, qrCode: string | null | undefined, exceptId?
 }
 
 /** Creates a site; the caller owns the transaction. The same rules as a ledger import (createSites). */
-export async function createSite(db: Db, clock: Clock, actor: Actor, input: SiteInput): Promise<string> {
-  const [outcome] = await createSites(db, clock, actor, [input]);
+export async function createSite(db: Db, clock: Clock, actor: Actor, input: SiteInput, audit?: { ip: string | null }): Promise<string> {
+  const [outcome] = await createSites(db, clock, actor, [input], undefined, audit);
   if (!outcome || 'error' in outcome) throw outcome?.error ?? new Error('createSites returned nothing');
   return outcome.id;
 }
 
-/** Optimistic update: a stale version gets stale_version with the current record. */
-export async function updateSite(db: Db, clock: Clock, actor: Actor, id: string, patch: SitePatch) {
+/**
+ * Optimistic update: a stale version gets stale_version with the current record. With `audit`, a
+ * change to the shared responsible party's contact is audited on its own (the site row only
+ * points at the party, so the site's entry would show no change).
+ */
+export async function updateSite(db: Db, clock: Clock, actor: Actor, id: string, patch: SitePatch, audit?: { ip: string | null }) {
   assertCan(actor, 'registry.write');
   return inTransaction(db, async (trx) => {
     const current = await getSite(trx, actor, id);
@@ -198,7 +202,7 @@ export async function updateSite(db: Db, clock: Clock, actor: Actor, id: string,
       patch.responsibleParty === undefined
         ? current.responsibleParty?.id ?? null
         : patch.responsibleParty
-          ? await upsertResponsibleParty(trx, clock, place.subdistrictId, patch.responsibleParty)
+          ? await upsertResponsibleParty(trx, clock, place.subdistrictId, patch.responsibleParty, audit && { actor, ip: audit.ip })
           : null;
     const res = await trx
       .updateTable('sites')
@@ -231,12 +235,38 @@ export async function updateSite(db: Db, clock: Clock, actor: Actor, id: string,
   });
 }
 
-/** Sites are never hard-deleted: evidence and history point at them. */
-export async function setSiteStatus(db: Db, clock: Clock, actor: Actor, id: string, status: SiteStatus) {
+/** Cases still open: neither closed, cancelled nor merged into another. */
+export const OPEN_CASE_EXCLUDED = ['closed', 'cancelled', 'merged'] as const;
+/** How many case numbers a has_open_cases refusal lists (the count says how many there are). */
+export const OPEN_CASES_LISTED = 20;
+
+/**
+ * Sites are never hard-deleted: evidence and history point at them. Retiring a site with open
+ * cases is refused (has_open_cases, listing them) unless the request confirms it knows: the cases
+ * stay open on the retired site and are finished as usual.
+ */
+export async function setSiteStatus(db: Db, clock: Clock, actor: Actor, id: string, status: SiteStatus, opts: { confirmOpenCases?: boolean } = {}) {
   assertCan(actor, 'registry.write');
   return inTransaction(db, async (trx) => {
     const current = await getSite(trx, actor, id);
     if (current.status === status) return current;
+    if (status === 'retired' && !opts.confirmOpenCases) {
+      const open = await trx
+        .selectFrom('cases')
+        .select('number')
+        .where('subdistrict_id', '=', current.subdistrictId)
+        .where('site_id', '=', id)
+        .where('status', 'not in', OPEN_CASE_EXCLUDED)
+        .orderBy('number')
+        .execute();
+      if (open.length) {
+        throw new DomainError('has_open_cases', `The site has ${open.length} open case(s); finish them first or confirm with confirmOpenCases`, {
+          count: open.length,
+          cases: open.slice(0, OPEN_CASES_LISTED).map((c) => c.number),
+          fields: [{ field: 'confirmOpenCases', reason: 'the site has open cases' }],
+        });
+      }
+    }
     const now = clock.now().toISOString();
     await trx
       .updateTable('sites')

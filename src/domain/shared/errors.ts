@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'challenge_replayed',
   'password_change_required',
   'demo_password_refused',
+  'has_open_cases',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

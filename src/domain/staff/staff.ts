@@ -14,6 +14,7 @@ import { newId } from '../shared/ids.js';
 import type { StaffInput, StaffPatch } from './staff-input.js';
 import { inTransaction } from '../shared/in-transaction.js';
 import { phoneFor } from '../auth/personal-data.js';
+import { ASSIGNABLE_ROLES } from '../cases/assignees.js';
 
 /** Staff visible to the actor: those whose scope lies inside the actor's. */
 function visibleUsers(db: Db, actor: Actor) {
@@ -145,17 +146,19 @@ async function checkHandlingUnit(db: Db, actor: Actor, role: Role, unitId: strin
     throw invalidField('handlingUnitId', 'unknown handling unit');
 }
 
+const usernameTaken = () => new DomainError('duplicate', 'username: already taken', { fields: [{ field: 'username', reason: 'already taken' }] });
+
 /** Adds a staff member; the caller owns the transaction. */
 export async function createStaff(db: Db, clock: Clock, actor: Actor, input: StaffInput): Promise<string> {
   assertCan(actor, 'staff.write');
   await checkScopes(db, actor, input.scopes);
   await checkHandlingUnit(db, actor, input.role, input.handlingUnitId);
   const taken = await db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
-  if (taken) throw new DomainError('duplicate', 'username: already taken', { fields: [{ field: 'username', reason: 'already taken' }] });
+  if (taken) throw usernameTaken();
   assertAcceptablePassword('password', input.password, input.username);
   const now = clock.now().toISOString();
   const id = newId();
-  await db
+  const inserted = await db
     .insertInto('users')
     .values({
       id,
@@ -175,7 +178,11 @@ export async function createStaff(db: Db, clock: Clock, actor: Actor, input: Sta
       created_at: now,
       updated_at: now,
     })
-    .execute();
+    // Someone took the name since the check: nothing goes in (a statement error would abort a
+    // PostgreSQL transaction, and an import's other rows with it) and the name is reported taken.
+    .onConflict((oc) => oc.column('username').doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 1) === 0) throw usernameTaken();
   await db
     .insertInto('user_scopes')
     .values(input.scopes.map((s) => ({ id: newId(), user_id: id, subdistrict_id: s.subdistrictId, committee_id: s.committeeId ?? null })))
@@ -201,6 +208,59 @@ export async function signOutEverywhere(db: Db, clock: Clock, actor: Actor, id: 
   return endSessionsOf(db, id);
 }
 
+/** Cases still open: neither closed, cancelled nor merged into another. */
+const CLOSED_CASE_STATUSES = ['closed', 'cancelled', 'merged'] as const;
+/** Roles a named check can be given to (independent-check.ts); the desk checks the rest. */
+const NAMED_CHECKER_ROLES: readonly string[] = ['patrol', 'cadre'];
+/** How many case numbers a has_open_cases refusal lists (details.count says how many there are). */
+const OPEN_CASES_LISTED = 20;
+
+type PersonState = { status: string; role: Role; handlingUnitId: string | null; scope: { subdistrictId: string; committeeId: string | null }[] };
+type WaitingCase = { subdistrict_id: string; committee_id: string; assigned_unit_id: string | null; assigned_user_id: string | null; checker_user_id?: string | null; status: string };
+
+/**
+ * Whether the person can still do what an open case waits on them for — the rules a dispatch
+ * names a person by (resolveAssignee): an active handler, officer or cadre whose scope covers the
+ * case's committee and who is not staff of another unit than the case's; and for a named check
+ * (checker_user_id on a handled case), an active patrol officer or cadre with the committee in scope.
+ */
+function canStillAct(p: PersonState, c: WaitingCase, userId: string): boolean {
+  if (p.status !== 'active') return false;
+  if (!p.scope.some((s) => s.subdistrictId === c.subdistrict_id && (s.committeeId === null || s.committeeId === c.committee_id))) return false;
+  if (c.status === 'handled' && c.checker_user_id === userId && c.assigned_user_id !== userId) return NAMED_CHECKER_ROLES.includes(p.role);
+  if (!(ASSIGNABLE_ROLES as readonly string[]).includes(p.role)) return false;
+  if (c.assigned_unit_id && p.handlingUnitId && p.handlingUnitId !== c.assigned_unit_id) return false;
+  if (p.role === 'handler' && c.assigned_unit_id && p.handlingUnitId !== c.assigned_unit_id) return false;
+  return true;
+}
+
+/**
+ * Disabling, demoting, moving or re-scoping a person must not strand the open cases only they may
+ * act on (assigned to them by name, or theirs to check): refused with has_open_cases listing them,
+ * so they are re-dispatched first. Only cases the change makes unreachable count.
+ */
+async function assertNoStrandedCases(db: Db, actor: Actor, id: string, now: PersonState, next: PersonState, field: string) {
+  const waiting = await db
+    .selectFrom('cases')
+    .select(['number', 'subdistrict_id', 'committee_id', 'assigned_unit_id', 'assigned_user_id', 'checker_user_id', 'status'])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('assigned_user_id', '=', id), eb('status', 'not in', CLOSED_CASE_STATUSES)]),
+        eb.and([eb('checker_user_id', '=', id), eb('status', '=', 'handled')]),
+      ]),
+    )
+    .orderBy('number')
+    .execute();
+  const stranded = waiting.filter((c) => canStillAct(now, c, id) && !canStillAct(next, c, id));
+  if (!stranded.length) return;
+  throw new DomainError('has_open_cases', `${field}: ${stranded.length} open case(s) assigned to this person would be left without anyone to act on them; re-dispatch them first`, {
+    count: stranded.length,
+    // Only numbers the administrator may see are named; the count covers them all.
+    cases: stranded.filter((c) => canSeeCommittee(actor, c.subdistrict_id, c.committee_id)).slice(0, OPEN_CASES_LISTED).map((c) => c.number),
+    fields: [{ field, reason: 'has open cases' }],
+  });
+}
+
 export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string, patch: StaffPatch) {
   assertCan(actor, 'staff.write');
   return inTransaction(db, async (trx) => {
@@ -212,6 +272,17 @@ export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string
     if (id === actor.userId && (patch.status === 'disabled' || (patch.role && patch.role !== 'admin')))
       throw invalidField('status', 'you cannot disable or demote yourself');
     if (patch.password !== undefined) assertAcceptablePassword('password', patch.password, current.username);
+    if (patch.status !== undefined || patch.role !== undefined || patch.handlingUnitId !== undefined || patch.scopes) {
+      const now: PersonState = { status: current.status, role: current.role, handlingUnitId: current.handlingUnitId, scope: current.scopes };
+      const next: PersonState = {
+        status: patch.status ?? current.status,
+        role,
+        handlingUnitId: unitId ?? null,
+        scope: patch.scopes ? patch.scopes.map((s) => ({ subdistrictId: s.subdistrictId, committeeId: s.committeeId ?? null })) : current.scopes,
+      };
+      const field = next.status !== now.status ? 'status' : patch.scopes ? 'scopes' : role !== now.role ? 'role' : 'handlingUnitId';
+      await assertNoStrandedCases(trx, actor, id, now, next, field);
+    }
     await trx
       .updateTable('users')
       .set({

@@ -87,6 +87,7 @@ export const importSitesRoute = def({
     const bytes = await readUpload(req);
     return importSites(deps.db, deps.clock, actor, bytes, {
       dryRun: req.query.dryRun,
+      audit: { ip: req.ip },
       beforeCommit: (trx, imported) =>
         recordAudit(trx, deps.clock, { actor, action: 'import.sites', entity: 'import', entityId: 'sites', after: { imported, bytes: bytes.length }, ip: req.ip }),
     });

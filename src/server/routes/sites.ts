@@ -64,7 +64,7 @@ export const create = def({
     const id = await audited(
       { req, deps, actor },
       { action: 'site.create', entity: 'site', entityId: (id) => id, after: (trx, id) => snapshotRow(trx, 'sites', 'id', id) },
-      (trx: Db) => createSite(trx, deps.clock, actor, req.body),
+      (trx: Db) => createSite(trx, deps.clock, actor, req.body, { ip: req.ip }),
     );
     reply.status(201);
     return getSite(deps.db, actor, id);
@@ -74,13 +74,21 @@ export const create = def({
 export const update = def({
   schema: { tags: ['sites'], summary: 'Edit a site; send the version you read', params: IdParams, body: SitePatch },
   handler: async ({ req, deps, actor }) =>
-    audited({ req, deps, actor }, siteAudit('site.update', req.params.id), (trx) => updateSite(trx, deps.clock, actor, req.params.id, req.body)),
+    audited({ req, deps, actor }, siteAudit('site.update', req.params.id), (trx) => updateSite(trx, deps.clock, actor, req.params.id, req.body, { ip: req.ip })),
 });
 
 export const retire = def({
-  schema: { tags: ['sites'], summary: 'Retire a site (never deleted)', params: IdParams },
+  schema: {
+    tags: ['sites'],
+    summary: 'Retire a site (never deleted)',
+    description: 'A site with open cases → 409 `has_open_cases` (details.cases, details.count) unless the body says `confirmOpenCases: true`.',
+    params: IdParams,
+    body: z.strictObject({ confirmOpenCases: z.boolean().optional() }).nullish(),
+  },
   handler: async ({ req, deps, actor }) =>
-    audited({ req, deps, actor }, siteAudit('site.retire', req.params.id), (trx) => setSiteStatus(trx, deps.clock, actor, req.params.id, 'retired')),
+    audited({ req, deps, actor }, siteAudit('site.retire', req.params.id), (trx) =>
+      setSiteStatus(trx, deps.clock, actor, req.params.id, 'retired', { confirmOpenCases: req.body?.confirmOpenCases }),
+    ),
 });
 
 export const restore = def({

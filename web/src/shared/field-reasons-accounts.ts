@@ -1,4 +1,8 @@
-/** Field reasons of accounts in Chinese: src/domain/auth/password-policy.ts and change-password.ts. */
+/**
+ * Field reasons of accounts in Chinese: src/domain/auth/password-policy.ts and change-password.ts,
+ * the open cases that keep a person (staff/staff.ts) or a site (registry/sites.ts) from changing,
+ * and a site already registered (registry/import-sites.ts).
+ */
 type Pattern = [RegExp, string | ((m: RegExpExecArray) => string)];
 
 export const ACCOUNT_REASONS_ZH: Pattern[] = [
@@ -9,4 +13,7 @@ export const ACCOUNT_REASONS_ZH: Pattern[] = [
   [/^must not contain the username$/, '不能包含用户名'],
   [/^is not your current password$/, '当前密码不正确'],
   [/^must differ from the current password$/, '新密码不能与当前密码相同'],
+  [/^has open cases$/, '此人还有未办结的案件需要其处理或核查'],
+  [/^the site has open cases$/, '该点位还有未办结的案件'],
+  [/^already registered: an active site of this committee has the same kind, name and address$/, '已登记：本居委会已有类型、名称和地址均相同的在用点位'],
 ];

@@ -25,6 +25,7 @@ export const IMPORT_REASONS_ZH: Pattern[] = [
   [/^required when a responsible-party kind or contact is given$/, '填写了责任人类型或联系人时，责任人名称必填'],
   [/^required: you administer several subdistricts$/, '您管理多个街道，请填写街道'],
   [/^QR code (.+) is also on row (\d+)$/, (m) => `二维码 ${m[1]} 与第 ${m[2]} 行重复`],
+  [/^the same site \(committee, kind, name and address\) is also on row (\d+)$/, (m) => `与第 ${m[1]} 行是同一点位（居委会、类型、名称和地址均相同）`],
   [/^username (.+) is also on row (\d+)$/, (m) => `用户名 ${m[1]} 与第 ${m[2]} 行重复`],
   [/^committee outside your scope$/, '居委会不在您的管辖范围内'],
   [/^the sheet has no data rows$/, '工作表中没有数据行'],

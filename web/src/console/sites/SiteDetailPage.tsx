@@ -10,6 +10,7 @@ import { useApi } from '../../shared/use-api';
 import { NotFound } from '../NotFound';
 import { SiteFacts } from './SiteFacts';
 import { SiteHistory } from './SiteHistory';
+import { OpenCasesNotice, openCasesOf } from '../staff/OpenCasesNotice';
 
 export function SiteDetailPage() {
   const { id = '' } = useParams();
@@ -28,11 +29,11 @@ export function SiteDetailPage() {
   if (error) return <p className="alert alert-error">{errorText(t, error)}</p>;
   if (loading || !current) return <p>{t('common.loading')}</p>;
 
-  async function setStatus(action: 'retire' | 'restore') {
-    if (action === 'retire' && !window.confirm(t('site.retireConfirm'))) return;
+  async function setStatus(action: 'retire' | 'restore', confirmOpenCases = false) {
+    if (action === 'retire' && !confirmOpenCases && !window.confirm(t('site.retireConfirm'))) return;
     setActionError(null);
     try {
-      setSite(await api.post<Site>(`/api/sites/${encodeURIComponent(id)}/${action}`));
+      setSite(await api.post<Site>(`/api/sites/${encodeURIComponent(id)}/${action}`, confirmOpenCases ? { confirmOpenCases } : undefined));
     } catch (err) {
       setActionError(err);
     }
@@ -64,7 +65,14 @@ export function SiteDetailPage() {
           ) : null}
         </div>
       </div>
-      {actionError ? <p className="alert alert-error">{errorText(t, actionError)}</p> : null}
+      {openCasesOf(actionError) ? (
+        <>
+          <OpenCasesNotice error={actionError} of="site" />
+          <button type="button" className="btn btn-danger" data-testid="site-retire-anyway" onClick={() => void setStatus('retire', true)}>
+            {t('openCases.retireAnyway')}
+          </button>
+        </>
+      ) : actionError ? <p className="alert alert-error">{errorText(t, actionError)}</p> : null}
       <div className="detail-grid">
         <div className="card">
           <SiteFacts site={current} />

@@ -6,6 +6,7 @@ import { useMe } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
 import { Field, OtherFieldErrors } from '../../shared/FieldErrors';
 import { SignOutEverywhere } from './SignOutEverywhere';
+import { OpenCasesNotice, openCasesOf } from './OpenCasesNotice';
 import { ROLES, type Role, type Staff } from '../../shared/types';
 import { useApi } from '../../shared/use-api';
 
@@ -92,7 +93,7 @@ export function StaffFormPage() {
   return (
     <section className="staff-form">
       <h1>{id ? t('staffForm.titleEdit') : t('staffForm.titleNew')}</h1>
-      {error ? <p className="alert alert-error" role="alert">{errors.length ? t('siteForm.fixErrors') : errorText(t, error)}</p> : null}
+      {openCasesOf(error) ? <OpenCasesNotice error={error} of="staff" /> : error ? <p className="alert alert-error" role="alert">{errors.length ? t('siteForm.fixErrors') : errorText(t, error)}</p> : null}
       <OtherFieldErrors errors={errors} shown={SHOWN} />
       <form className="card narrow" onSubmit={submit} noValidate>
         <Field label={t('staff.username')} name="username" errors={errors}>{input('username', { disabled: !!id, autoComplete: 'off' })}</Field>

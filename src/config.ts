@@ -3,6 +3,51 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /**
+ * Every numeric variable goes through here. An empty (or blank) value counts as unset, so its
+ * default applies: a `PORT=` line in an env file meant "no port given", never port 0, and
+ * `DB_STATEMENT_TIMEOUT_MS=` never "no timeout". Otherwise the value must be plain decimal digits
+ * (a decimal point only where the setting allows fractions) inside the setting's range: `0x50`,
+ * `1e308`, `12abc`, `Infinity` are errors naming the variable, not numbers nobody wrote.
+ */
+interface NumberRule {
+  default: number;
+  /** inclusive lower bound */
+  min?: number;
+  /** exclusive lower bound (a positive duration: `gt: 0`) */
+  gt?: number;
+  max: number;
+  /** fractions allowed (`1.5` hours); default whole numbers only */
+  decimal?: boolean;
+}
+
+function numberVar(rule: NumberRule) {
+  const kind = rule.decimal ? 'a number' : 'a whole number';
+  const range = rule.gt !== undefined ? `above ${rule.gt} and up to ${rule.max}` : `from ${rule.min ?? 0} to ${rule.max}`;
+  const expected = `expected ${kind} ${range}`;
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const v = raw?.trim() ?? '';
+      if (v === '') return rule.default;
+      const n = (rule.decimal ? /^\d+(\.\d+)?$/ : /^\d+$/).test(v) ? Number(v) : Number.NaN;
+      const low = rule.gt !== undefined ? n > rule.gt : n >= (rule.min ?? 0);
+      if (!Number.isFinite(n) || !low || n > rule.max) {
+        ctx.addIssue({ code: 'custom', message: `${expected}, got "${raw}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+}
+
+const int = (def: number, min: number, max: number) => numberVar({ default: def, min, max });
+/** A positive amount (a duration, a distance) that may have a fraction. */
+const positive = (def: number, max: number) => numberVar({ default: def, gt: 0, max, decimal: true });
+
+/** Ceiling of the millisecond timeouts: a day (PostgreSQL's own limit is about 24 days). */
+const DAY_MS = 86_400_000;
+
+/**
  * The only reader of process.env. Everything else receives a Config.
  * Fails fast, naming the variable that is wrong.
  */
@@ -12,50 +57,50 @@ const EnvSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
   PHOTO_DIR: z.string().optional(),
   HOST: z.string().default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: int(3000, 0, 65535),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   NODE_ENV: z.string().optional(),
-  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
-  SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
-  WALL_SESSION_DAYS: z.coerce.number().positive().max(30).default(7),
+  SESSION_TTL_HOURS: positive(12, 24 * 366),
+  SESSION_IDLE_MINUTES: positive(30, 7 * 24 * 60),
+  WALL_SESSION_DAYS: positive(7, 30),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   HSTS: z.enum(['true', 'false']).optional(),
-  LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
-  LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
-  LOGIN_IP_MAX_FAILURES: z.coerce.number().int().positive().default(30),
+  LOGIN_MAX_FAILURES: int(5, 1, 1000),
+  LOGIN_LOCK_MINUTES: positive(15, 7 * 24 * 60),
+  LOGIN_IP_MAX_FAILURES: int(30, 1, 1_000_000),
   MAP_TILE_URL: z.string().default(''),
   MAP_TILE_CRS: z.enum(['wgs84', 'gcj02']).default('gcj02'),
   WECOM_WEBHOOK_URL: z.string().default(''),
   PUBLIC_URL: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'expected the public address, like https://closeloop.example.cn').optional(),
   OUTBOUND_ALLOW_HOSTS: z.string().default(''),
   OUTBOUND_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
-  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
-  CHECKIN_GEOFENCE_M: z.coerce.number().positive().max(1000).default(50),
-  CHECKIN_MAX_ACCURACY_M: z.coerce.number().positive().max(5000).default(100),
-  EVIDENCE_MAX_CLOCK_SKEW_MINUTES: z.coerce.number().positive().default(120),
-  EVIDENCE_MAX_EXIF_DISTANCE_M: z.coerce.number().positive().default(200),
-  CHECKIN_MAX_DEVICE_AGE_HOURS: z.coerce.number().positive().max(24 * 14).default(24),
-  DUPLICATE_RADIUS_M: z.coerce.number().int().min(1).max(2000).default(100),
-  DUPLICATE_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
-  TERMINAL_SILENCE_MINUTES: z.coerce.number().int().min(2).max(24 * 60).default(15),
-  TERMINAL_RECOVERY_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(30),
-  LIVE_STREAM_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(15),
-  LIVE_STREAM_MAX_MINUTES: z.coerce.number().positive().max(24 * 60).default(60),
+  UPLOAD_MAX_BYTES: int(10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+  CHECKIN_GEOFENCE_M: positive(50, 1000),
+  CHECKIN_MAX_ACCURACY_M: positive(100, 5000),
+  EVIDENCE_MAX_CLOCK_SKEW_MINUTES: positive(120, 30 * 24 * 60),
+  EVIDENCE_MAX_EXIF_DISTANCE_M: positive(200, 100_000),
+  CHECKIN_MAX_DEVICE_AGE_HOURS: positive(24, 24 * 14),
+  DUPLICATE_RADIUS_M: int(100, 1, 2000),
+  DUPLICATE_WINDOW_HOURS: int(72, 1, 24 * 30),
+  TERMINAL_SILENCE_MINUTES: int(15, 2, 24 * 60),
+  TERMINAL_RECOVERY_MINUTES: int(30, 0, 24 * 60),
+  LIVE_STREAM_RECHECK_SECONDS: positive(15, 3600),
+  LIVE_STREAM_MAX_MINUTES: positive(60, 24 * 60),
   // Operations (docs/operations.md)
   DATABASE_READ_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://…').optional(),
-  DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
-  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
-  DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
-  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
-  DB_POOL_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
-  SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
+  DB_POOL_MAX: int(10, 1, 500),
+  DB_STATEMENT_TIMEOUT_MS: int(30_000, 0, DAY_MS),
+  DB_LOCK_TIMEOUT_MS: int(5_000, 0, DAY_MS),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(60_000, 0, DAY_MS),
+  DB_POOL_ACQUIRE_TIMEOUT_MS: int(10_000, 0, DAY_MS),
+  SQLITE_BUSY_TIMEOUT_MS: int(5_000, 0, DAY_MS),
   TRUSTED_PROXIES: z.string().default(''),
-  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(5_000),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
+  SHUTDOWN_DRAIN_MS: int(5_000, 0, DAY_MS),
+  SHUTDOWN_TIMEOUT_MS: int(30_000, 1_000, DAY_MS),
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-  SIGN_IN_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
+  METRICS_PORT: int(0, 0, 65535),
+  SIGN_IN_EVENTS_RETENTION_DAYS: int(180, 1, 36_500),
   STORAGE_BACKEND: z.enum(['local', 's3']).default('local'),
   S3_ENDPOINT: z.string().default(''),
   S3_BUCKET: z.string().default(''),

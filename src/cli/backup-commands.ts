@@ -94,8 +94,38 @@ async function loadFiles(store: FileStore, from: string, files: string[]): Promi
  */
 export async function backup(folder: string): Promise<BackupManifest> {
   const config = readConfig();
-  if (fs.existsSync(folder) && fs.readdirSync(folder).length) throw new Error(`${folder} is not empty; back up into a new folder`);
-  fs.mkdirSync(folder, { recursive: true });
+  const dest = path.resolve(folder);
+  if (fs.existsSync(dest) && fs.readdirSync(dest).length) throw new Error(`${folder} is not empty; back up into a new folder`);
+  if (config.database.kind === 'sqlite' && !fs.existsSync(config.database.file)) {
+    throw new Error(`No database at ${config.database.file}: nothing to back up (check DATABASE_URL / DATA_DIR)`);
+  }
+  // Written into <folder>.partial and renamed into place once whole: a failed backup (full disk,
+  // pg_dump error, storage outage) leaves no half folder that blocks the retry or passes for a backup.
+  const work = `${dest}.partial`;
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  try {
+    const manifest = await writeBackup(config, work);
+    if (fs.existsSync(dest)) fs.rmdirSync(dest);
+    fs.renameSync(work, dest);
+    fsyncDir(path.dirname(dest));
+    return manifest;
+  } catch (err) {
+    fs.rmSync(work, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+async function writeBackup(config: ReturnType<typeof readConfig>, folder: string): Promise<BackupManifest> {
   const image = path.join(folder, DB_IMAGE[config.database.kind]);
   await dumpDatabase(config.database, image);
   const store = createFileStore(config.storage);
@@ -153,6 +183,9 @@ async function isEmpty(): Promise<boolean> {
  */
 export async function restore(folder: string): Promise<ChainsReport> {
   const config = readConfig();
+  if (!fs.existsSync(folder)) throw new Error(`No backup at ${folder}: no such folder`);
+  // The manifest is written last: without it the backup never finished (or is not one).
+  if (!fs.existsSync(path.join(folder, MANIFEST))) throw new Error(`${folder} is an incomplete backup: it has no ${MANIFEST} (the backup did not finish); restore from another`);
   const manifest = JSON.parse(fs.readFileSync(path.join(folder, MANIFEST), 'utf8')) as BackupManifest;
   if (manifest.format !== FORMAT) throw new Error(`Unknown backup format ${manifest.format}`);
   if (manifest.engine !== config.database.kind) throw new Error(`This backup is of a ${manifest.engine} database; DATABASE_URL points at ${config.database.kind}`);

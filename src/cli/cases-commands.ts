@@ -13,8 +13,13 @@ export function registerCaseCommands(program: Command) {
     .description('Recompute the case-event hash chains and the administrative audit chain; name the first broken link')
     .option('--subdistrict <code>', 'only this subdistrict (code, e.g. 008)')
     .action(async (opts: { subdistrict?: string }) => {
-      const ctx = await openContext();
+      // Opened as it is: verifying must neither create a database at a mistyped path nor migrate
+      // the one it checks.
+      const ctx = await openContext({ migrate: false });
       try {
+        if (ctx.pendingMigrations.length) {
+          console.error(pc.yellow(`${ctx.pendingMigrations.length} migration(s) not applied (run \`closeloop migrate\`): ${ctx.pendingMigrations.join(', ')}`));
+        }
         const r = await verifyAllChains(ctx.handle.db, { subdistrictCode: opts.subdistrict });
         for (const l of r.lines) console.log(l.startsWith('✓') ? `${pc.green('✓')}${l.slice(1)}` : `${pc.red('✗')}${l.slice(1)}`);
         if (!r.ok) process.exitCode = 3;

@@ -1,9 +1,6 @@
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
-import { ROLES } from '../db/schema.js';
 import { DEMO_PASSWORD, isSeeded } from '../domain/demo/seed-demo.js';
-import { createStaff } from '../domain/staff/staff.js';
-import { StaffInput } from '../domain/staff/staff-input.js';
 import { jobLag, startJobs } from '../jobs/index.js';
 import { buildApp } from '../server/app.js';
 import type { Lifecycle } from '../server/deps.js';
@@ -14,11 +11,13 @@ import { hubFor } from '../domain/dashboard/hub.js';
 import type { Poller } from '../jobs/poller.js';
 import { jobNames, runJobNow } from '../jobs/run-now.js';
 import type { AuditActor } from '../domain/audit/record-audit.js';
-import { openContext } from './context.js';
+import { CliError, openContext } from './context.js';
 import { readConfig } from '../config.js';
 import { accountsWithDemoPassword } from '../domain/auth/demo-password-check.js';
 import { seedDemoData } from './demo-seed.js';
 import { registerCaseCommands } from './cases-commands.js';
+import { registerUserCommands } from './user-commands.js';
+import { intOption } from './int-option.js';
 import { registerBackupCommands } from './backup-commands.js';
 import { registerJobsCommands } from './jobs-commands.js';
 import { registerLedgerCommands } from './ledger-commands.js';
@@ -26,7 +25,6 @@ import { registerStorageCommands } from './storage-commands.js';
 import { registerCalendarCommands } from './calendar-commands.js';
 import { SCALES, registerDashboardCommands, seedScale } from './dashboard-commands.js';
 import { WEB_DIST, ensureWebBuilt } from './web-build.js';
-import type { Actor } from '../domain/auth/actor.js';
 
 const program = new Command('closeloop')
   .description('闭环 closeloop — waste-sorting supervision: registry, cases, patrols, enforcement, dashboard')
@@ -126,15 +124,15 @@ program
   .command('seed')
   .description('Load data')
   .option('--demo', 'the Hongqiao Subdistrict demo (plus Xianxia Xincun)')
-  .addOption(new Option('--subdistricts <n>', 'extra synthetic subdistricts of Hongqiao size').argParser((v) => Number.parseInt(v, 10)).default(0))
-  .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10))
+  .addOption(new Option('--subdistricts <n>', 'extra synthetic subdistricts of Hongqiao size').argParser(intOption(0, 1000)).default(0))
+  .option('--seed <n>', 'random seed', intOption(0))
   .addOption(new Option('--scale <scale>', 'benchmark data: a year of cases for one subdistrict or a whole city').choices([...SCALES]))
-  .addOption(new Option('--city-subdistricts <n>', 'subdistricts in --scale city').argParser((v) => Number.parseInt(v, 10)).default(215))
-  .addOption(new Option('--cases-per-day <n>', 'cases a day per subdistrict for --scale').argParser((v) => Number.parseInt(v, 10)).default(51))
-  .addOption(new Option('--days <n>', 'days of history for --scale').argParser((v) => Number.parseInt(v, 10)).default(365))
+  .addOption(new Option('--city-subdistricts <n>', 'subdistricts in --scale city').argParser(intOption(1, 1000)).default(215))
+  .addOption(new Option('--cases-per-day <n>', 'cases a day per subdistrict for --scale').argParser(intOption(0, 100_000)).default(51))
+  .addOption(new Option('--days <n>', 'days of history for --scale').argParser(intOption(1, 3660)).default(365))
   .option('--services', 'with --scale: also the 一网通办 network and its records and ratings')
   .option('--services-only', 'with --scale: the 一网通办 network and its records, without the case and check-in years')
-  .addOption(new Option('--records-per-day <n>', 'service records a working day per subdistrict for --services').argParser((v) => Number.parseInt(v, 10)).default(60))
+  .addOption(new Option('--records-per-day <n>', 'service records a working day per subdistrict for --services').argParser(intOption(0, 100_000)).default(60))
   .action(async (opts: { demo?: boolean; subdistricts: number; seed?: number; scale?: (typeof SCALES)[number]; citySubdistricts: number; casesPerDay: number; days: number; services?: boolean; servicesOnly?: boolean; recordsPerDay: number }) => {
     if (opts.scale) {
       await seedScale({
@@ -166,44 +164,7 @@ program
     }
   });
 
-const user = program.command('user').description('Manage staff accounts');
-user
-  .command('add')
-  .description('Add a staff member (password from --password or CLOSELOOP_PASSWORD)')
-  .requiredOption('--username <name>')
-  .requiredOption('--name <displayName>')
-  .addOption(new Option('--role <role>').choices([...ROLES]).makeOptionMandatory())
-  .requiredOption('--subdistrict <code>', 'subdistrict code, e.g. 008')
-  .option('--committee <code>', 'limit to one committee (code within the subdistrict)')
-  .option('--password <password>')
-  .action(async (opts) => {
-    const ctx = await openContext();
-    try {
-      const db = ctx.handle.db;
-      const sub = await db.selectFrom('subdistricts').select('id').where('code', '=', opts.subdistrict).executeTakeFirst();
-      if (!sub) throw new Error(`Unknown subdistrict code ${opts.subdistrict}`);
-      let committeeId: string | null = null;
-      if (opts.committee) {
-        const c = await db.selectFrom('committees').select('id').where('subdistrict_id', '=', sub.id).where('code', '=', opts.committee).executeTakeFirst();
-        if (!c) throw new Error(`Unknown committee code ${opts.committee}`);
-        committeeId = c.id;
-      }
-      const input = StaffInput.parse({
-        username: opts.username,
-        displayName: opts.name,
-        role: opts.role,
-        password: opts.password ?? process.env.CLOSELOOP_PASSWORD,
-        scopes: [{ subdistrictId: sub.id, committeeId }],
-      });
-      // The command line acts as a system administrator of that subdistrict.
-      const system: Actor = { userId: 'system', username: 'system', displayName: 'system', role: 'admin', subdistrictId: sub.id, handlingUnitId: null, scope: [{ subdistrictId: sub.id, committeeId: null }] };
-      const id = await db.transaction().execute((trx) => createStaff(trx, ctx.deps.clock, system, input));
-      console.log(`Added ${opts.username} (${opts.role}) id ${id}`);
-    } finally {
-      await ctx.handle.destroy();
-    }
-  });
-
+registerUserCommands(program);
 registerCaseCommands(program);
 registerBackupCommands(program);
 registerJobsCommands(program);
@@ -215,5 +176,5 @@ registerDashboardCommands(program);
 program.parseAsync().catch((err) => {
   console.error(pc.red(err instanceof Error ? err.message : String(err)));
   if (err && typeof err === 'object' && 'details' in err && err.details) console.error(JSON.stringify(err.details));
-  process.exit(1);
+  process.exit(err instanceof CliError ? err.exitCode : 1);
 });

@@ -41,7 +41,7 @@ export async function dumpDatabase(db: DatabaseConfig, file: string): Promise<vo
   }
   const args = ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`];
   if (db.schema) args.push(`--schema=${db.schema}`);
-  await run('pg_dump', [...args, db.url], { maxBuffer: 16 * 1024 * 1024 });
+  await runPg('pg_dump', args, db.url);
 }
 
 /**
@@ -74,7 +74,64 @@ export async function restoreDatabase(db: DatabaseConfig, file: string): Promise
     }
     return;
   }
-  await run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${db.url}`, file], { maxBuffer: 16 * 1024 * 1024 });
+  // pg_restore needs --dbname to restore into a database (without it, it prints a script): the
+  // name only, as a conninfo string, so no password is on the command line (PG* variables carry it).
+  const conn = pgEnv(db.url);
+  const dbname = conn.PGDATABASE ?? conn.PGUSER ?? 'postgres';
+  await runPg('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=dbname='${dbname.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`, file], db.url);
+}
+
+/** libpq's environment variables for the query parameters a DATABASE_URL may carry. */
+const PG_QUERY_ENV: Record<string, string> = {
+  sslmode: 'PGSSLMODE', sslrootcert: 'PGSSLROOTCERT', sslcert: 'PGSSLCERT', sslkey: 'PGSSLKEY',
+  options: 'PGOPTIONS', application_name: 'PGAPPNAME', connect_timeout: 'PGCONNECT_TIMEOUT',
+  host: 'PGHOST', port: 'PGPORT', user: 'PGUSER', password: 'PGPASSWORD', dbname: 'PGDATABASE',
+};
+
+/**
+ * The connection of a postgres:// URL as libpq environment variables (PGHOST, PGPASSWORD, …), so
+ * that the password never reaches a command line: argv is readable by every user of the machine
+ * (`ps`), and execFile's error message repeats it.
+ */
+export function pgEnv(url: string): Record<string, string> {
+  const u = new URL(url);
+  const env: Record<string, string> = {};
+  const dec = (v: string) => decodeURIComponent(v);
+  if (u.hostname) env.PGHOST = dec(u.hostname).replace(/^\[(.*)\]$/, '$1');
+  if (u.port) env.PGPORT = u.port;
+  if (u.username) env.PGUSER = dec(u.username);
+  if (u.password) env.PGPASSWORD = dec(u.password);
+  const dbname = dec(u.pathname.replace(/^\//, ''));
+  if (dbname) env.PGDATABASE = dbname;
+  for (const [k, v] of u.searchParams) {
+    const name = PG_QUERY_ENV[k];
+    if (name) env[name] = v;
+  }
+  return env;
+}
+
+/** `postgres://user:secret@host` → `postgres://user:***@host`, wherever it appears in `text`. */
+export function maskUrlPasswords(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)[^@\s]*@/gi, '$1***@');
+}
+
+/**
+ * Runs pg_dump or pg_restore against `url` through the environment. On failure, rethrows with
+ * the tool's own stderr only (not execFile's message, which holds the command line), any URL
+ * password in it masked.
+ */
+async function runPg(tool: 'pg_dump' | 'pg_restore', args: string[], url: string): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // A PG* variable of the shell must not override (or add to) the configured connection.
+  for (const k of Object.keys(env)) if (/^PG[A-Z_]+$/.test(k)) delete env[k];
+  Object.assign(env, pgEnv(url));
+  try {
+    await run(tool, args, { env, maxBuffer: 16 * 1024 * 1024 });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: string };
+    const detail = e.code === 'ENOENT' ? `${tool} not found on PATH (install the PostgreSQL client tools)` : (e.stderr ?? '').trim() || `exited with code ${String(e.code)}`;
+    throw new Error(`${tool} failed: ${maskUrlPasswords(detail)}`);
+  }
 }
 
 function hasTables(file: string): boolean {

@@ -33,8 +33,9 @@ type Outcome = Parameters<typeof finishDelivery>[3];
  * update signed with its key's secret through the outbound guard (https only unless allowed, no
  * internal address unless allow-listed, no redirects, a timeout and a size cap), and records the
  * outcome: sent on a 2xx, else retried with exponential backoff and jitter, failed after
- * retry.maxAttempts. A revoked key's deliveries are skipped. The secret is never logged or stored
- * outside its key row.
+ * retry.maxAttempts. A revoked key's deliveries are skipped, and so are those the key may no
+ * longer hear of (deliveryTarget: a subdistrict taken off it, its scope narrowed to own). The
+ * secret is never logged or stored outside its key row.
  */
 export function open311WebhookPoller(deps: JobDeps, o: Open311WebhookOptions = {}): Poller {
   const timeoutMs = o.timeoutMs ?? 5000;
@@ -46,6 +47,8 @@ export function open311WebhookPoller(deps: JobDeps, o: Open311WebhookOptions = {
   const attempt = async (row: ClaimedDelivery): Promise<Outcome> => {
     const target = await deliveryTarget(deps.db, row.id);
     if (!target || target.revoked_at || !target.webhook_url || !target.webhook_secret) return { status: 'skipped', reason: 'key revoked or without webhook' };
+    // The key was narrowed after the change was queued (subdistricts, or scope now own): it hears no more of it.
+    if (target.outOfScope) return { status: 'skipped', reason: target.outOfScope };
     // Marked abusive after the change was queued: the public no longer sees it, so neither does the integration.
     if (Number(target.abusive ?? 0) === 1) return { status: 'skipped', reason: 'report marked abusive' };
     const body = JSON.stringify([toUpdate(JSON.parse(row.payload) as UpdateFacts, mediaBase)]);

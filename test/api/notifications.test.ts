@@ -40,7 +40,7 @@ for (const dialect of DIALECTS) {
     const job = (opts: { url?: string; maxAttempts?: number; timeoutMs?: number } = {}) => {
       const p = webhookDeliveryPoller(
         { db, clock: ctx.clock, config: { ...ctx.deps.config, wecomWebhookUrl: opts.url ?? robot.url }, logger: { error: () => {} } },
-        { retry: { ...DEFAULT_RETRY, maxAttempts: opts.maxAttempts ?? DEFAULT_RETRY.maxAttempts }, random: () => 0.5, timeoutMs: opts.timeoutMs ?? 2000, batchSize: 50 },
+        { retry: { ...DEFAULT_RETRY, maxAttempts: opts.maxAttempts ?? DEFAULT_RETRY.maxAttempts }, random: () => 0.5, timeoutMs: opts.timeoutMs ?? 2000, batchSize: 50, perRobot: 50 },
       );
       pollers.push(p);
       return p;
@@ -337,6 +337,47 @@ for (const dialect of DIALECTS) {
       expect((await get('/api/inbox')).json().items.find((x: { title: string }) => x.title === 'inbox-4').readAt).not.toBeNull();
       expect((await post('/api/inbox/read-all')).json()).toEqual({ marked: 4, unread: 0 });
       expect((await get('/api/inbox?unread=true&bogus=1')).statusCode).toBe(400);
+    });
+
+    it('read all marks only what the client was shown: items up to upTo, never one that arrived after the list was loaded', async () => {
+      const cookie = await signInAs(ctx.app, 'patrol2');
+      const get = (url: string, c = cookie) => ctx.app.inject({ method: 'GET', url, headers: { cookie: c } });
+      const readAll = (payload?: object, c = cookie) => ctx.app.inject({ method: 'POST', url: '/api/inbox/read-all', headers: { cookie: c }, ...(payload === undefined ? {} : { payload }) });
+      const unreadTitles = async () => (await get('/api/inbox?unread=true&limit=200')).json().items.map((x: { title: string }) => x.title) as string[];
+      await readAll();
+      // Whichever item the client showed as its newest (a list loaded earlier, a page further down):
+      // everything up to it is marked, everything newer — arrivals since — stays unread.
+      for (let k = 0; k < 4; k++) {
+        for (let i = 0; i < 4; i++) await send(`upto-${k}-${i}`, { recipients: { userIds: [ids.patrol2!] } });
+        const shown = (await get('/api/inbox?limit=4')).json().items as { id: string; title: string }[];
+        ctx.clock.advance(1000);
+        await send(`upto-${k}-late`, { recipients: { userIds: [ids.patrol2!] } });
+        const newest = shown[k]!;
+        const r = await readAll({ upTo: newest.id });
+        expect(r.statusCode, r.body).toBe(200);
+        const stillUnread = [...shown.slice(0, k).map((x) => x.title), `upto-${k}-late`];
+        expect(r.json()).toEqual({ marked: 4 - k, unread: stillUnread.length });
+        expect((await unreadTitles()).sort()).toEqual(stillUnread.sort());
+        await readAll();
+      }
+      // Someone else's item, or one that does not exist: 404 and nothing marked; a malformed upTo: 400 naming it.
+      await send('upto-mine', { recipients: { userIds: [ids.patrol2!] } });
+      await send('upto-theirs', { recipients: { userIds: [ids.patrol3!] } });
+      const other = await signInAs(ctx.app, 'patrol3');
+      const theirs = (await get('/api/inbox?limit=1', other)).json().items[0] as { id: string; title: string };
+      expect(theirs.title).toBe('upto-theirs');
+      expect((await readAll({ upTo: theirs.id })).statusCode).toBe(404);
+      expect((await readAll({ upTo: 'no-such-item' })).statusCode).toBe(404);
+      for (const bad of [{ upTo: '' }, { upTo: 7 }, { upTo: 'x'.repeat(65) }, { upto: 'x' }]) {
+        const res = await readAll(bad);
+        expect(res.statusCode, JSON.stringify(bad)).toBe(400);
+        expect(res.body).toMatch(/upTo|upto/);
+      }
+      expect(await unreadTitles()).toEqual(['upto-mine']);
+      expect((await get('/api/inbox?unread=true', other)).json().items.map((x: { title: string }) => x.title)).toEqual(['upto-theirs']);
+      // Without upTo (older clients) every unread item is marked, as before.
+      expect((await readAll()).json()).toEqual({ marked: 1, unread: 0 });
+      await readAll(undefined, other);
     });
   });
 }

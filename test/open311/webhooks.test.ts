@@ -287,6 +287,33 @@ for (const dialect of DIALECTS) {
       expect(await ctx.handle.db.selectFrom('open311_deliveries').select('id').where('case_id', '=', c.id).execute()).toHaveLength(count);
     });
 
+    it('a key narrowed after a change was queued hears no more of what it may no longer read: skipped with the reason, its other deliveries unaffected', async () => {
+      const db = ctx.handle.db;
+      const xxId = (await db.selectFrom('subdistricts').select('id').where('code', '=', '010').executeTakeFirstOrThrow()).id;
+      const admin = await signInAs(ctx.app, 'district-admin');
+      const changes: { change: Record<string, unknown>; skipped: string | null }[] = [
+        { change: { subdistrictIds: [xxId] }, skipped: "subdistrict no longer in the key's scope" },
+        { change: { webhookScope: 'own' }, skipped: 'case not filed by this key (webhook scope own)' },
+        { change: { subdistrictIds: [xxId], webhookScope: 'own' }, skipped: "subdistrict no longer in the key's scope" },
+        // Changes that leave the case readable to the key: still delivered.
+        { change: { name: 'renamed' }, skipped: null },
+        { change: { subdistrictIds: [HQ_ID] }, skipped: null },
+      ];
+      for (const [i, c] of changes.entries()) {
+        const watcher = await newKey(ctx, { webhookUrl: `${base}/narrowed-${i}`, webhookScope: 'readable', subdistricts: [HQ, '310105010'] });
+        const number = await file(keys.a!.key);
+        expect(await deliveriesOf(watcher.id)).toHaveLength(1);
+        const res = await ctx.app.inject({ method: 'PATCH', url: `/api/open311/keys/${watcher.id}`, headers: { cookie: admin }, payload: c.change });
+        expect(res.statusCode, res.body).toBe(200);
+        await drain();
+        const [d] = await deliveriesOf(watcher.id);
+        expect(at(`/narrowed-${i}`), JSON.stringify(c.change)).toHaveLength(c.skipped ? 0 : 1);
+        expect([d!.status, d!.last_error], JSON.stringify(c.change)).toEqual(c.skipped ? ['skipped', c.skipped] : ['sent', null]);
+        // The filing key (scope own) still hears of its own case.
+        expect(at('/a').filter((r) => r.body.includes(number))).toHaveLength(1);
+      }
+    });
+
     it("an administrator reads only deliveries of keys reaching into their subdistricts; bad filters are 400 naming the field", async () => {
       const xxAdmin = await signInAs(ctx.app, 'xx-admin');
       expect((await ctx.app.inject({ method: 'GET', url: `/api/open311/keys/${keys.a!.id}/deliveries`, headers: { cookie: xxAdmin } })).statusCode).toBe(404);

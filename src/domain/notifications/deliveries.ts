@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresAdapter } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { DeliveryStatus, WebhookDeliveryTable } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
@@ -20,7 +20,8 @@ export function backoffMs(attempts: number, p: RetryPolicy, random: () => number
   return Math.round(raw * (1 + p.jitter * (2 * random() - 1)));
 }
 
-export type ClaimedDelivery = Pick<WebhookDeliveryTable, 'id' | 'url' | 'payload' | 'attempts' | 'claim_token'>;
+export type ClaimedDelivery = Pick<WebhookDeliveryTable, 'id' | 'subdistrict_id' | 'url' | 'payload' | 'attempts' | 'claim_token'>;
+const CLAIMED = ['id', 'subdistrict_id', 'url', 'payload', 'attempts', 'claim_token'] as const;
 
 /**
  * The outboxes that share this claim/retry code: WeCom robot messages, and Open311 integrations'
@@ -37,16 +38,34 @@ const dueCondition = (nowIso: string) => (eb: any) =>
     eb.and([eb('status', '=', 'sending'), eb('claimed_until', '<', nowIso)]),
   ]);
 
-/** Ids of rows due now: pending and due, or left 'sending' by a worker whose lease ran out. */
-export async function dueDeliveryIds(db: Db, clock: Clock, limit: number, table: DeliveryOutbox = 'webhook_deliveries'): Promise<string[]> {
-  const rows = await db
+/**
+ * The ids of the rows due now, oldest due first. With `perSubdistrict`, at most that many of each
+ * subdistrict's (its robot's) oldest: one subdistrict's backlog, however old, cannot fill a claim
+ * and hold back the messages of the others.
+ */
+function dueIdsQuery(db: Db, nowIso: string, limit: number | null, table: DeliveryOutbox, perSubdistrict?: number) {
+  if (!perSubdistrict) {
+    const q = db.selectFrom(outbox(table)).select('id').where(dueCondition(nowIso)).orderBy('next_attempt_at').orderBy('id');
+    return limit === null ? q : q.limit(limit);
+  }
+  const ranked = db
     .selectFrom(outbox(table))
-    .select('id')
-    .where(dueCondition(clock.now().toISOString()))
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+    .select(['id', 'next_attempt_at', sql<number>`row_number() over (partition by subdistrict_id order by next_attempt_at, id)`.as('place')])
+    .where(dueCondition(nowIso))
+    .as('r');
+  const q = db.selectFrom(ranked).select('r.id').where('r.place', '<=', perSubdistrict).orderBy('r.next_attempt_at').orderBy('r.id');
+  return limit === null ? q : q.limit(limit);
+}
+
+/** Ids of rows due now: pending and due, or left 'sending' by a worker whose lease ran out. */
+export async function dueDeliveryIds(
+  db: Db,
+  clock: Clock,
+  limit: number,
+  table: DeliveryOutbox = 'webhook_deliveries',
+  perSubdistrict?: number,
+): Promise<string[]> {
+  const rows = await dueIdsQuery(db, clock.now().toISOString(), limit, table, perSubdistrict).execute();
   return rows.map((r) => r.id);
 }
 
@@ -74,7 +93,7 @@ export async function claimDeliveries(db: Db, clock: Clock, ids: string[], lease
     .execute();
   return db
     .selectFrom(outbox(table))
-    .select(['id', 'url', 'payload', 'attempts', 'claim_token'])
+    .select(CLAIMED)
     .where('claim_token', '=', token)
     .where('status', '=', 'sending')
     .orderBy('id')
@@ -82,12 +101,22 @@ export async function claimDeliveries(db: Db, clock: Clock, ids: string[], lease
 }
 
 /**
- * Claims up to `limit` due rows for this worker. On PostgreSQL, one statement picks them with
- * FOR UPDATE SKIP LOCKED, so workers on several instances each take different rows without
- * waiting on one another; SQLite (one process) selects then claims.
+ * Claims up to `limit` due rows for this worker (with `perSubdistrict`, at most that many of each
+ * subdistrict: dueDeliveryIds). On PostgreSQL, one statement picks them with FOR UPDATE SKIP
+ * LOCKED, so workers on several instances each take different rows without waiting on one
+ * another; SQLite (one process) selects then claims.
  */
-export async function claimDueDeliveries(db: Db, clock: Clock, limit: number, leaseMs: number, table: DeliveryOutbox = 'webhook_deliveries'): Promise<ClaimedDelivery[]> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return claimDeliveries(db, clock, await dueDeliveryIds(db, clock, limit, table), leaseMs, table);
+export async function claimDueDeliveries(
+  db: Db,
+  clock: Clock,
+  limit: number,
+  leaseMs: number,
+  table: DeliveryOutbox = 'webhook_deliveries',
+  perSubdistrict?: number,
+): Promise<ClaimedDelivery[]> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+    return claimDeliveries(db, clock, await dueDeliveryIds(db, clock, limit, table, perSubdistrict), leaseMs, table);
+  }
   const now = clock.now();
   const nowIso = now.toISOString();
   const token = randomUUID();
@@ -100,25 +129,40 @@ export async function claimDueDeliveries(db: Db, clock: Clock, limit: number, le
       attempts: eb('attempts', '+', 1),
       updated_at: nowIso,
     }))
-    .where('id', 'in', (eb) =>
-      eb.selectFrom(outbox(table)).select('id').where(dueCondition(nowIso)).orderBy('next_attempt_at').limit(limit).forUpdate().skipLocked(),
-    )
-    .returning(['id', 'url', 'payload', 'attempts', 'claim_token'])
+    .where('id', 'in', (eb) => {
+      let pick = eb.selectFrom(outbox(table)).select('id').where(dueCondition(nowIso));
+      // The ranking reads without locks and is not cut at `limit`, so a worker skips the rows another
+      // one holds and takes the next; the lock (and its re-check of the due condition) is on the rows picked.
+      if (perSubdistrict) pick = pick.where('id', 'in', dueIdsQuery(db, nowIso, null, table, perSubdistrict));
+      return pick.orderBy('next_attempt_at').limit(limit).forUpdate().skipLocked();
+    })
+    .returning(CLAIMED)
     .execute();
   // RETURNING has no order; ids are time-ordered (UUIDv7), so this is the order rows were written in.
   return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
- * Gives a claimed row back untouched (no attempt made: the shared rate budget was spent), due
- * again at once for whichever instance has budget next.
+ * Gives a claimed row back without an attempt (its robot's shared rate budget is spent) and holds
+ * it until `untilIso`, when the budget has a token again — together with every other pending row
+ * of its subdistrict due before then, which would meet the same empty budget. So the next claims
+ * take other subdistricts' rows rather than these again and again, and the subdistrict's own
+ * messages keep their order (one due time, then the id: the order they were written in).
  */
-export async function unclaimDelivery(db: Db, clock: Clock, row: ClaimedDelivery, table: DeliveryOutbox = 'webhook_deliveries'): Promise<void> {
+export async function deferDelivery(db: Db, clock: Clock, row: ClaimedDelivery, untilIso: string, table: DeliveryOutbox = 'webhook_deliveries'): Promise<void> {
+  const nowIso = clock.now().toISOString();
   await db
     .updateTable(outbox(table))
-    .set((eb) => ({ status: 'pending', claim_token: null, claimed_until: null, attempts: eb('attempts', '-', 1), updated_at: clock.now().toISOString() }))
+    .set((eb) => ({ status: 'pending', claim_token: null, claimed_until: null, attempts: eb('attempts', '-', 1), next_attempt_at: untilIso, updated_at: nowIso }))
     .where('id', '=', row.id)
     .where('claim_token', '=', row.claim_token)
+    .execute();
+  await db
+    .updateTable(outbox(table))
+    .set({ next_attempt_at: untilIso, updated_at: nowIso })
+    .where('subdistrict_id', '=', row.subdistrict_id)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<', untilIso)
     .execute();
 }
 

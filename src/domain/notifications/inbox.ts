@@ -76,12 +76,24 @@ export async function markRead(db: Db, clock: Clock, actor: Actor, id: string): 
   return { unread: await unreadCount(db, actor) };
 }
 
-export async function markAllRead(db: Db, clock: Clock, actor: Actor): Promise<{ marked: number; unread: number }> {
-  const r = await db
+/**
+ * "全部已读": marks my unread items read up to `upTo`, the newest item the client showed (the
+ * first of the list it loaded), and none newer — a dispatch that arrived after the list was
+ * loaded stays unread until it is seen. Item ids are time-ordered, as the list is. `upTo` must be
+ * one of my items (else not found, as for one item). Without `upTo` (older clients), every unread
+ * item is marked, as before.
+ */
+export async function markAllRead(db: Db, clock: Clock, actor: Actor, upTo?: string): Promise<{ marked: number; unread: number }> {
+  if (upTo !== undefined) {
+    const shown = await db.selectFrom('inbox_items').select('id').where('id', '=', upTo).where('user_id', '=', actor.userId).executeTakeFirst();
+    if (!shown) throw notFound('Inbox item', upTo);
+  }
+  let update = db
     .updateTable('inbox_items')
     .set({ read_at: clock.now().toISOString() })
     .where('user_id', '=', actor.userId)
-    .where('read_at', 'is', null)
-    .executeTakeFirst();
+    .where('read_at', 'is', null);
+  if (upTo !== undefined) update = update.where('id', '<=', upTo);
+  const r = await update.executeTakeFirst();
   return { marked: Number(r.numUpdatedRows), unread: await unreadCount(db, actor) };
 }

@@ -97,17 +97,33 @@ export async function webhookDeliveries(trx: Db, e: PublicChange) {
   }));
 }
 
-/** What an attempt needs besides the claimed row: the key's live address and secret, the jurisdiction code. */
+/**
+ * What an attempt needs besides the claimed row: the key's live address and secret, the
+ * jurisdiction code, and `outOfScope` — why the key may no longer hear of this change, read at
+ * the attempt, not when it was queued: an administrator who took the subdistrict off the key, or
+ * narrowed its webhook scope to `own` for a case another key filed, stops what is still queued.
+ */
 export async function deliveryTarget(db: Db, deliveryId: string) {
-  return db
+  const row = await db
     .selectFrom('open311_deliveries as d')
     .innerJoin('open311_keys as k', 'k.id', 'd.key_id')
     .innerJoin('subdistricts as s', 's.id', 'd.subdistrict_id')
     .innerJoin('districts as di', 'di.id', 's.district_id')
     .leftJoin('open311_requests as o', 'o.case_id', 'd.case_id')
-    .select(['k.webhook_url', 'k.webhook_secret', 'k.revoked_at', 's.code', 'di.code as district_code', 'o.abusive'])
+    .select([
+      'k.webhook_url', 'k.webhook_secret', 'k.revoked_at', 'k.subdistrict_ids', 'k.webhook_scope', 'd.key_id', 'd.subdistrict_id',
+      'o.key_id as filed_by', 's.code', 'di.code as district_code', 'o.abusive',
+    ])
     .where('d.id', '=', deliveryId)
     .executeTakeFirst();
+  if (!row) return undefined;
+  const { subdistrict_ids, webhook_scope, key_id, subdistrict_id, filed_by, ...target } = row;
+  const outOfScope = !(JSON.parse(subdistrict_ids) as string[]).includes(subdistrict_id)
+    ? 'subdistrict no longer in the key\'s scope'
+    : webhook_scope !== 'readable' && filed_by !== key_id
+      ? 'case not filed by this key (webhook scope own)'
+      : null;
+  return { ...target, outOfScope };
 }
 
 export interface DeliveryView {

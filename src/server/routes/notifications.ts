@@ -37,8 +37,16 @@ export const readOne = def({
 });
 
 export const readAll = def({
-  schema: { tags: ['notifications'], summary: 'Mark my whole inbox read' },
-  handler: async ({ deps, actor }) => markAllRead(deps.db, deps.clock, actor),
+  schema: {
+    tags: ['notifications'],
+    summary: 'Mark my inbox read up to upTo, the newest item I was shown (without upTo: all of it)',
+    description:
+      'upTo: the id of the newest item the client listed (the first of its page). Items newer than it — arrived after the list was loaded — stay unread. ' +
+      'An id that is not one of my items is 404. Without a body or upTo every unread item is marked (older clients).',
+    // nullish: older clients POST with no body at all.
+    body: z.strictObject({ upTo: z.string().min(1).max(64).optional() }).nullish(),
+  },
+  handler: async ({ req, deps, actor }) => markAllRead(deps.db, deps.clock, actor, req.body?.upTo),
 });
 
 export const deliveries = def({

@@ -33,8 +33,11 @@ export function InboxPage() {
     }
   }
   async function readAll() {
+    // Up to the newest item shown: a message that arrived since the list was loaded stays unread.
+    const newest = items[0];
+    if (!newest) return reload();
     try {
-      const r = await api.post<{ unread: number }>('/api/inbox/read-all');
+      const r = await api.post<{ unread: number }>('/api/inbox/read-all', { upTo: newest.id });
       inboxChanged(r.unread);
       reload();
     } catch (e) {

@@ -34,9 +34,11 @@ export function InboxPage() {
     }
   }
   async function readAll() {
+    const newest = items[0];
+    if (!newest) return;
     setError('');
     try {
-      await inboxApi.readAll();
+      await inboxApi.readAll(newest.id);
       setReadIds(new Set(items.map((i) => i.id)));
     } catch (e) {
       setError(errorText(t, e));

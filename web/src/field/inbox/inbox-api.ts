@@ -28,8 +28,9 @@ export const inboxApi = {
     changed(r.unread);
     return r;
   },
-  async readAll() {
-    const r = await api.post<{ marked: number; unread: number }>('/api/inbox/read-all');
+  /** Marks read the items up to `upTo`, the newest one shown: one that arrived since stays unread. */
+  async readAll(upTo: string) {
+    const r = await api.post<{ marked: number; unread: number }>('/api/inbox/read-all', { upTo });
     changed(r.unread);
     return r;
   },

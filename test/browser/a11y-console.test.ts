@@ -47,7 +47,7 @@ describeBrowser('accessibility of the console: the main pages of each role have 
       await ctx.close();
     });
 
-    const PAGES: { name: string; user: string; path: () => string }[] = [
+    const PAGES: { name: string; user: string; path: () => string; ready?: string }[] = [
       { name: 'dashboard', user: 'operator', path: () => '/dashboard' },
       { name: 'dashboard wall mode', user: 'leader', path: () => '/dashboard/wall' },
       { name: 'cases desk', user: 'operator', path: () => '/cases' },
@@ -75,10 +75,13 @@ describeBrowser('accessibility of the console: the main pages of each role have 
       { name: 'self-service terminals', user: 'admin', path: () => '/services/terminals' },
       { name: 'window screen', user: 'cadre01', path: () => '/services/window' },
       { name: 'handler tasks', user: 'handler1', path: () => '/cases?queue=mine' },
+      // Editable: every cell of the items table is an input, named by its column and row.
+      { name: 'checklists', user: 'admin', path: () => '/checklists', ready: '[data-testid=checklist-items] tbody input' },
     ];
     for (const p of PAGES) {
       it(`${p.name} as ${p.user} (${lang})`, async () => {
         const page = await sessions.visit(p.user, lang, p.path());
+        if (p.ready) await page.locator(p.ready).first().waitFor();
         await expectAccessible(page, `${p.name} ${lang}`);
       });
     }

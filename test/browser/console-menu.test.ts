@@ -72,6 +72,8 @@ describeBrowser('console menu: grouped, one line at 1366 and 1920 px in both lan
     ['window1', ['/services/window', '/services/records', '/cases']],
     ['admin', ['/dashboard', '/staff', '/services/terminals', '/services/ratings']],
     ['cadre01', ['/cases', '/today']],
+    // The new-case form: its category select lists long category paths.
+    ['operator', ['/cases/new']],
   ];
   for (const [username, paths] of NARROW) {
     it(`${username} on a tablet (768 px) and a phone (390 px): nothing in the top bar overlaps, no page scrolls sideways, the menu still opens`, async () => {
@@ -90,6 +92,7 @@ describeBrowser('console menu: grouped, one line at 1366 and 1920 px in both lan
             await page.locator('main.content > *').first().waitFor();
             // The window screen as it is used: its point's services loaded (their English names are long).
             if (path === '/services/window') await page.locator('[data-testid=walk-in-item] option').nth(1).waitFor({ state: 'attached' });
+            if (path === '/cases/new') await page.locator('[data-testid=new-category] option').nth(1).waitFor({ state: 'attached' });
             const layout = await page.evaluate(() => {
               const boxes = [...document.querySelectorAll('.topbar .brand, .topbar .menu-top, .topbar .who > *')]
                 .map((e) => e.getBoundingClientRect())

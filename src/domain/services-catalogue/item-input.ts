@@ -35,6 +35,12 @@ export type StepSpec = z.output<typeof StepSpec>;
 
 const text = (max: number) => noControl(z.string().trim().max(max));
 
+/**
+ * The fee of an item that charges nothing: the catalogue's word for it (what the 办事指南 and its
+ * workbooks write), stored as is; a public page shows it in its reader's language ('Free').
+ */
+export const FEE_FREE = '不收费';
+
 /** The fields of a published 办事指南 that change from version to version. */
 export const GuideInput = z
   .strictObject({
@@ -49,7 +55,7 @@ export const GuideInput = z
     /** Working days; 即办 = 0. */
     legalLimitDays: z.number().int().min(0).max(365),
     promisedLimitDays: z.number().int().min(0).max(365),
-    fee: text(500).default('不收费'),
+    fee: text(500).default(FEE_FREE),
     placesHours: text(1000).default(''),
     visits: z.union([z.literal(0), z.literal(1)]),
     citywide: z.boolean().default(false),

@@ -49,6 +49,11 @@ export function ReportPage() {
   const mine = useMemo(myReports, [filed]);
   /** The draft last sent and its client token: kept across retries of that draft. */
   const draft = useRef<{ key: string; photo: PreparedPhoto; token: string } | null>(null);
+  /** Filed: the result's heading takes the focus (the form and its button are gone). */
+  const filedTitle = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (filed) filedTitle.current?.focus();
+  }, [filed]);
 
   useEffect(() => {
     if (!point) return;
@@ -117,6 +122,7 @@ export function ReportPage() {
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
+    if (step) return;
     if (missing || !point || !near || !photo) {
       setError(missing);
       return;
@@ -154,7 +160,7 @@ export function ReportPage() {
     const url = `${window.location.origin}${filed.trackPath}`;
     return (
       <main data-testid="report-filed" data-number={filed.number}>
-        <h1>{t('pub.done')}</h1>
+        <h1 tabIndex={-1} ref={filedTitle} data-testid="report-filed-title">{t('pub.done')}</h1>
         <p className="p-number">{t('pub.number', { number: filed.number })}</p>
         <p>{t('pub.keepLink')}</p>
         <p className="p-link"><a href={filed.trackPath} data-testid="track-link">{url}</a></p>
@@ -176,11 +182,14 @@ export function ReportPage() {
         <SiteMap markers={NO_MARKERS} fit={false} pin={point} onPick={setPoint} offlineOnly className="p-map" />
         {point && !near && !nearError ? <p className="hint">{t('pub.loadingCategories')}</p> : null}
         {nearError ? <p className="p-warn" data-testid="near-error">{nearError}</p> : null}
-        {near ? (
-          <p className="p-near" data-testid="near" data-jurisdiction={near.jurisdictionId} data-kind={near.siteKind}>
-            {t('pub.pointSet', { subdistrict: en ? near.subdistrictEn : near.subdistrict, site: near.nearestSite, kind: t(`kinds.${near.siteKind}`), m: near.distanceM })}
-          </p>
-        ) : null}
+        {/* A live region that is always there: the point picked from the keyboard is read out. */}
+        <div role="status">
+          {near ? (
+            <p className="p-near" data-testid="near" data-jurisdiction={near.jurisdictionId} data-kind={near.siteKind}>
+              {t('pub.pointSet', { subdistrict: en ? near.subdistrictEn : near.subdistrict, site: near.nearestSite, kind: t(`kinds.${near.siteKind}`), m: near.distanceM })}
+            </p>
+          ) : null}
+        </div>
 
         <h2>{t('pub.what')}</h2>
         <label className="field">
@@ -218,7 +227,8 @@ export function ReportPage() {
         </label>
 
         {error ? <p className="p-error" role="alert" data-testid="report-error">{error}</p> : null}
-        <button type="submit" className="p-btn p-btn-primary" disabled={!!step} data-testid="submit" aria-describedby={missing ? 'p-missing' : undefined}>
+        {/* Busy: aria-disabled, not disabled, so the button pressed keeps the focus while the report is sent. */}
+        <button type="submit" className="p-btn p-btn-primary" aria-disabled={!!step || undefined} data-testid="submit" aria-describedby={missing ? 'p-missing' : undefined}>
           {step === 'solving' ? t('pub.solving') : step === 'sending' ? t('pub.sending') : t('pub.submit')}
         </button>
         {missing ? <p className="hint" id="p-missing">{missing}</p> : null}

@@ -21,3 +21,18 @@ export function errorText(t: TFunction, err: unknown): string {
   if (code === 'demo_password_refused' || code === 'password_change_required') return t(`account.errors.${code}`);
   return codeText(t, code) ?? t('errors.unknown', { code });
 }
+
+/** The last named segment of each field an API error names (items.0.caseId → caseId). */
+export function invalidFieldNames(err: unknown): Set<string> {
+  if (!(err instanceof ApiError)) return new Set();
+  return new Set(err.fields.map((f) => f.field.split('.').filter((p) => !/^\d+$/.test(p)).pop() ?? f.field));
+}
+
+/**
+ * aria-invalid and aria-describedby for an input when the API error names its field, so a screen
+ * reader reads the reason on the field itself: `<select {...invalidProps(err, 'categoryId', errId)}>`.
+ */
+export function invalidProps(err: unknown, field: string | string[], describedBy: string): { 'aria-invalid'?: true; 'aria-describedby'?: string } {
+  const named = invalidFieldNames(err);
+  return (Array.isArray(field) ? field : [field]).some((f) => named.has(f)) ? { 'aria-invalid': true, 'aria-describedby': describedBy } : {};
+}

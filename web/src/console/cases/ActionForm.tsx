@@ -1,9 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
 import { postWithKey } from '../../shared/case-api';
 import { type AllowedAction, type CaseDetail, type CasePage, type DispatchSuggestions, idemKey, label } from '../../shared/cases';
-import { errorText } from '../../shared/errors';
+import { errorText, invalidFieldNames, invalidProps } from '../../shared/errors';
 import { useApi } from '../../shared/use-api';
 import { useUnits } from './use-units';
 import { SubmitWithReason } from '../../shared/WhyDisabled';
@@ -25,7 +25,17 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
   const [unitId, setUnitId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const [failure, setFailure] = useState<unknown>(null);
   const [key] = useState(idemKey);
+  const errorId = useId();
+  const formRef = useRef<HTMLFormElement>(null);
+  const errorRef = useRef<HTMLParagraphElement>(null);
+  // The disabled submit button lost the focus: give it to the first field the server names, else the error.
+  useEffect(() => {
+    if (!error) return;
+    const field = invalidFieldNames(failure).size ? formRef.current?.querySelector<HTMLElement>('[aria-invalid=true]') : null;
+    (field ?? errorRef.current)?.focus();
+  }, [error, failure]);
   const units = useUnits();
   const sugg = useApi(
     () => (needs('assignee') ? api.get<DispatchSuggestions>(`/api/cases/${c.id}/dispatch-suggestions`) : Promise.resolve(null)),
@@ -50,6 +60,7 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
   async function submit() {
     setBusy(true);
     setError('');
+    setFailure(null);
     try {
       const body: Record<string, unknown> = { action: a.action, version: c.version };
       if (needs('reason')) body.reason = reason;
@@ -67,7 +78,10 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
     } catch (err) {
       const conflict = (err as { code?: string }).code === 'stale_version';
       if (conflict) onOutcome({ ok: false, conflict, text: t('cases.action.conflict') });
-      else setError(errorText(t, err));
+      else {
+        setError(errorText(t, err));
+        setFailure(err);
+      }
     } finally {
       setBusy(false);
     }
@@ -75,6 +89,7 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
 
   return (
     <form
+      ref={formRef}
       data-testid={`action-form-${a.action}`}
       onSubmit={(e) => {
         e.preventDefault();
@@ -85,7 +100,7 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
       {needs('assignee') ? (
         <label className="field">
           <span>{t('cases.action.unit')}</span>
-          <select value={chosen} onChange={(e) => setUnitId(e.target.value)} data-testid="dispatch-unit" required>
+          <select value={chosen} onChange={(e) => setUnitId(e.target.value)} data-testid="dispatch-unit" required {...invalidProps(failure, ['unitId', 'userId', 'assignee'], errorId)}>
             <option value="">{t('cases.desk.choose')}</option>
             {ordered.map((u) => (
               <optgroup key={u.id} label={u.reason ? `★ ${u.name}（${t(`cases.action.reasons.${u.reason}`)}）` : u.name} data-unit-id={u.id}>
@@ -103,13 +118,13 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
       {needs('reason') ? (
         <label className="field">
           <span>{t('cases.action.reason')}</span>
-          <textarea value={reason} onChange={(e) => setReason(e.target.value)} required data-testid={`reason-${a.action}`} />
+          <textarea value={reason} onChange={(e) => setReason(e.target.value)} required data-testid={`reason-${a.action}`} {...invalidProps(failure, 'reason', errorId)} />
         </label>
       ) : null}
       {needs('note') || ['check_pass', 'file', 'dispatch', 'approve_hold', 'approve_extension', 'release_hold'].includes(a.action) ? (
         <label className="field">
           <span>{t('cases.action.note')}</span>
-          <textarea value={note} onChange={(e) => setNote(e.target.value)} required={needs('note')} data-testid={`note-${a.action}`} />
+          <textarea value={note} onChange={(e) => setNote(e.target.value)} required={needs('note')} data-testid={`note-${a.action}`} {...invalidProps(failure, 'note', errorId)} />
         </label>
       ) : null}
       {needs('dueAt') ? (
@@ -121,7 +136,7 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
       {needs('targetCaseId') ? (
         <label className="field">
           <span>{t('cases.action.target')}</span>
-          <input value={target} onChange={(e) => setTarget(e.target.value)} required data-testid="merge-target" />
+          <input value={target} onChange={(e) => setTarget(e.target.value)} required data-testid="merge-target" {...invalidProps(failure, 'targetCaseId', errorId)} />
         </label>
       ) : null}
       {needs('photoIds') ? (
@@ -144,7 +159,7 @@ export function ActionForm({ c, a, onOutcome }: { c: CaseDetail; a: AllowedActio
           <small className="muted">{t('console.newCase.uploaded', { n: photoIds.length })}</small>
         </label>
       ) : null}
-      {error ? <p className="alert alert-error" data-testid="action-error">{error}</p> : null}
+      {error ? <p className="alert alert-error" role="alert" id={errorId} tabIndex={-1} ref={errorRef} data-testid="action-error">{error}</p> : null}
       <SubmitWithReason className="btn" busy={busy} why={[needs('assignee') && !chosen && t('ux.why.chooseUnit')]} testId={`action-submit-${a.action}`}>
         {t('cases.action.submit')}
       </SubmitWithReason>

@@ -1,7 +1,7 @@
 import '../../shared/i18n/cases';
 import '../../shared/i18n/console';
 import '../../shared/i18n/enforcement';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import { api } from '../../shared/api';
@@ -28,6 +28,11 @@ export function CaseDetailPage() {
   const { can } = useAuth();
   const [open, setOpen] = useState<string | null>(null);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  // The action's form closes with the button that had the focus: the outcome takes it.
+  const msgRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (msg) msgRef.current?.focus();
+  }, [msg]);
   const c = r.data;
   const markers = useMemo<Marker[]>(
     () => (c ? [{ id: c.site?.id ?? c.id, kind: (c.site?.kind ?? 'bin_room') as Marker['kind'], name: c.site?.name ?? c.number, lng: c.lng, lat: c.lat, status: 'active', committeeId: c.committeeId }] : []),
@@ -50,7 +55,7 @@ export function CaseDetailPage() {
         <Link to="/cases">{t('cases.detail.back')}</Link>
       </div>
       {created && !msg ? <p className="alert alert-ok" data-testid="case-created">{t('console.newCase.created', { number: created })}</p> : null}
-      {msg ? <p className={msg.ok ? 'alert alert-info' : 'alert alert-error'} data-testid={msg.ok ? 'action-done' : 'action-conflict'}>{msg.text}</p> : null}
+      {msg ? <p className={msg.ok ? 'alert alert-info' : 'alert alert-error'} role={msg.ok ? 'status' : 'alert'} tabIndex={-1} ref={msgRef} data-testid={msg.ok ? 'action-done' : 'action-conflict'}>{msg.text}</p> : null}
       <div className="detail-grid">
         <div className="card case-head">
           <dl>

@@ -161,7 +161,7 @@ export function NewCasePage() {
         </div>
         <div className="card">
           <OtherFieldErrors errors={errors} shown={SHOWN} />
-          {error && !errors.length ? <p className="alert alert-error" data-testid="new-error">{errorText(t, error)}</p> : null}
+          {error && !errors.length ? <p className="alert alert-error" role="alert" data-testid="new-error">{errorText(t, error)}</p> : null}
           {duplicates?.length ? (
             <div className="alert alert-info" data-testid="new-duplicates">
               <p>{t('console.newCase.duplicates')}</p>

@@ -1,4 +1,5 @@
 import '../../shared/i18n/patrol';
+import '../../shared/i18n/ux';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
@@ -40,14 +41,16 @@ export function ChecklistsPage() {
     }
   }
   const editable = can('checklists.write');
+  // A cell's input is read by its column and row: "编码（第 2 行）".
+  const cell = (column: string, i: number) => t('ux.rowField', { column: t(`patrol.checklists.${column}`), n: i + 1 });
   return (
     <section data-testid="checklists-page">
       <div className="page-head"><h1>{t('patrol.checklists.title')}</h1></div>
       <div className="filters">
-        <select value={subdistrictId} onChange={(e) => setSubdistrictId(e.target.value)}>
+        <select value={subdistrictId} onChange={(e) => setSubdistrictId(e.target.value)} aria-label={t('sites.subdistrict')}>
           {places.subdistricts.map((s) => <option key={s.id} value={s.id}>{en ? s.nameEn : s.name}</option>)}
         </select>
-        <select value={kind} onChange={(e) => setKind(e.target.value)} data-testid="checklist-kind">
+        <select value={kind} onChange={(e) => setKind(e.target.value)} aria-label={t('sites.kind')} data-testid="checklist-kind">
           {['bin_room', 'shop', 'institution'].map((k) => <option key={k} value={k}>{t(`patrol.kinds.${k}`)}</option>)}
         </select>
         <span className="muted">{t('patrol.checklists.version')}: {(list.data?.items ?? []).map((c) => `v${c.version}`).join(' · ')}</span>
@@ -63,11 +66,11 @@ export function ChecklistsPage() {
             <tbody>
               {draft.items.map((it, i) => (
                 <tr key={i}>
-                  <td><input value={it.code} disabled={!editable} onChange={(e) => setItem(i, { code: e.target.value })} /></td>
-                  <td><input value={it.text} disabled={!editable} onChange={(e) => setItem(i, { text: e.target.value })} /></td>
-                  <td><input value={it.textEn} disabled={!editable} onChange={(e) => setItem(i, { textEn: e.target.value })} /></td>
-                  <td><input type="checkbox" checked={it.photoRequiredOnFail} disabled={!editable} onChange={(e) => setItem(i, { photoRequiredOnFail: e.target.checked })} /></td>
-                  <td>{editable ? <button type="button" className="btn btn-small" onClick={() => setDraft({ ...draft, items: draft.items.filter((_, j) => j !== i) })}>{t('patrol.checklists.remove')}</button> : null}</td>
+                  <td><input aria-label={cell('code', i)} value={it.code} disabled={!editable} onChange={(e) => setItem(i, { code: e.target.value })} /></td>
+                  <td><input aria-label={cell('text', i)} value={it.text} disabled={!editable} onChange={(e) => setItem(i, { text: e.target.value })} /></td>
+                  <td><input aria-label={cell('textEn', i)} value={it.textEn} disabled={!editable} onChange={(e) => setItem(i, { textEn: e.target.value })} /></td>
+                  <td><input type="checkbox" aria-label={cell('photoOnFail', i)} checked={it.photoRequiredOnFail} disabled={!editable} onChange={(e) => setItem(i, { photoRequiredOnFail: e.target.checked })} /></td>
+                  <td>{editable ? <button type="button" className="btn btn-small" aria-label={cell('remove', i)} onClick={() => setDraft({ ...draft, items: draft.items.filter((_, j) => j !== i) })}>{t('patrol.checklists.remove')}</button> : null}</td>
                 </tr>
               ))}
             </tbody>

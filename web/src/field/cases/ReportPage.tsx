@@ -1,12 +1,12 @@
 import '../../shared/i18n/cases';
 import '../../shared/i18n/field-app';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiError } from '../../shared/api';
 import { useMe } from '../../shared/auth';
 import { type CategoryNode, type DuplicateCandidate, idemKey, leafCategories } from '../../shared/cases';
-import { errorText } from '../../shared/errors';
+import { errorText, invalidFieldNames, invalidProps } from '../../shared/errors';
 import { sendOrQueue } from '../../shared/outbox/send-or-queue';
 import type { Site } from '../../shared/types';
 import { useClientConfig } from '../../shared/client-config';
@@ -57,6 +57,7 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
   const [dups, setDups] = useState<DuplicateCandidate[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const [failure, setFailure] = useState<unknown>(null);
   const [done, setDone] = useState<{ number?: string; queued: boolean } | null>(null);
   const [key] = useState(idemKey);
   const [dupSkipped, setDupSkipped] = useState(false);
@@ -80,6 +81,7 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
     if (!position) return;
     setBusy(true);
     setError('');
+    setFailure(null);
     try {
       if (checkDuplicates && !selfResolved && navigator.onLine !== false) {
         const r = await api
@@ -110,17 +112,35 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
       setDone(sent.queued ? { queued: true } : { queued: false, number: sent.value.number });
     } catch (e) {
       setError(errorText(t, e));
+      setFailure(e);
     } finally {
       setBusy(false);
     }
   }
+
+  // The submit button is disabled while sending, which drops the focus to <body>: put it where the
+  // outcome is — the result, the first field the server names, or the error.
+  const doneRef = useRef<HTMLParagraphElement>(null);
+  const errorRef = useRef<HTMLParagraphElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (done) doneRef.current?.focus();
+  }, [done]);
+  useEffect(() => {
+    if (!error) return;
+    const named = invalidFieldNames(failure);
+    const field = formRef.current?.querySelector<HTMLElement>('[aria-invalid=true]');
+    if (named.size && field) field.focus();
+    else errorRef.current?.focus();
+  }, [error, failure]);
+  const errorId = 'report-error';
 
   const title = t(selfResolved ? 'cases.field.selfResolve' : 'cases.field.report');
   if (done) {
     return (
       <div className="m-page">
         <TopBar title={title} />
-        <p className="alert alert-info" data-testid="report-done" data-number={done.number ?? ''} data-queued={done.queued ? '1' : '0'}>
+        <p className="alert alert-info" role="status" tabIndex={-1} ref={doneRef} data-testid="report-done" data-number={done.number ?? ''} data-queued={done.queued ? '1' : '0'}>
           {done.queued ? t('cases.field.queued') : t(selfResolved ? 'cases.field.resolvedSent' : 'cases.field.sent', { number: done.number })}
         </p>
         {dupSkipped ? <p className="hint" data-testid="report-dup-skipped">{t('fieldx.report.dupSkipped')}</p> : null}
@@ -133,6 +153,7 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
       <TopBar title={title} />
       {fromCheckin && site ? <p className="m-notice" data-testid="report-from-checkin" data-source={source}>{t('fieldx.report.fromCheckin', { site: site.name })}</p> : null}
       <form
+        ref={formRef}
         onSubmit={(e) => {
           e.preventDefault();
           void send(true);
@@ -147,7 +168,7 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
         {!site ? (
           <label className="field">
             <span>{t('cases.filter.committee')}</span>
-            <select className="m-input" value={committeeId} onChange={(e) => setCommitteeId(e.target.value)}>
+            <select className="m-input" value={committeeId} onChange={(e) => setCommitteeId(e.target.value)} {...invalidProps(failure, 'committeeId', errorId)}>
               <option value="">{t('cases.desk.choose')}</option>
               {me.places.committees.map((c) => <option key={c.id} value={c.id}>{lang === 'en' ? c.nameEn : c.name}</option>)}
             </select>
@@ -155,7 +176,7 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
         ) : null}
         <label className="field">
           <span>{t('cases.field.category')}</span>
-          <select className="m-input" value={categoryId} onChange={(e) => setCategoryId(e.target.value)} data-testid="report-category" required>
+          <select className="m-input" value={categoryId} onChange={(e) => setCategoryId(e.target.value)} data-testid="report-category" required {...invalidProps(failure, 'categoryId', errorId)}>
             <option value="">{t('cases.desk.choose')}</option>
             {offered.map(({ node, path }) => (
               <option key={node.id} value={node.id} data-code={node.code}>
@@ -167,7 +188,7 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
         </label>
         <label className="field">
           <span>{t('cases.field.note')}</span>
-          <textarea className="m-input" value={note} onChange={(e) => setNote(e.target.value)} data-testid="report-note" required />
+          <textarea className="m-input" value={note} onChange={(e) => setNote(e.target.value)} data-testid="report-note" required {...invalidProps(failure, 'description', errorId)} />
         </label>
         {dups ? (
           <div className="alert alert-info" data-testid="report-duplicates">
@@ -184,7 +205,7 @@ export function ReportPage({ selfResolved = false }: { selfResolved?: boolean })
             </button>
           </div>
         ) : null}
-        {error ? <p className="field-error" data-testid="report-error">{error}</p> : null}
+        {error ? <p className="field-error" role="alert" id={errorId} tabIndex={-1} ref={errorRef} data-testid="report-error">{error}</p> : null}
         <SubmitWithReason
           className="m-btn m-btn-primary m-btn-block"
           busy={busy}

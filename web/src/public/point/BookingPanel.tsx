@@ -1,7 +1,7 @@
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, request } from '../../shared/api';
-import { errorText } from '../../shared/errors';
+import { errorText, invalidFieldNames, invalidProps } from '../../shared/errors';
 import { forgetBooking, rememberBooking } from './my-bookings';
 import type { BookingView, PublicItem, PublicPoint, Slot } from './types';
 
@@ -23,7 +23,26 @@ export function BookingPanel({ point, initialItem, onClose }: { point: PublicPoi
   const [phone, setPhone] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const [failure, setFailure] = useState<unknown>(null);
   const [done, setDone] = useState<{ booking: BookingView; path: string } | null>(null);
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  const doneRef = useRef<HTMLHeadingElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const errorRef = useRef<HTMLParagraphElement>(null);
+  const errorId = 'booking-error';
+
+  // Opened from an item's row or the 预约 button: the keyboard and the screen reader go to the form.
+  useEffect(() => {
+    titleRef.current?.focus();
+  }, [initialItem]);
+  useEffect(() => {
+    if (done) doneRef.current?.focus();
+  }, [done]);
+  useEffect(() => {
+    if (!error) return;
+    const field = invalidFieldNames(failure).size ? formRef.current?.querySelector<HTMLElement>('[aria-invalid=true]') : null;
+    (field ?? errorRef.current)?.focus();
+  }, [error, failure]);
 
   useEffect(() => setItemId(initialItem?.id ?? ''), [initialItem]);
   useEffect(() => {
@@ -45,9 +64,10 @@ export function BookingPanel({ point, initialItem, onClose }: { point: PublicPoi
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (missing || !slot) return;
+    if (missing || !slot || busy) return;
     setBusy(true);
     setError('');
+    setFailure(null);
     try {
       const out = await request<{ appointment: BookingView; token: string }>('POST', '/api/public/appointments', {
         pointId: point.id, itemId, day: slot.day, starts: slot.starts, name: name.trim(), phone: phone.trim(),
@@ -58,6 +78,7 @@ export function BookingPanel({ point, initialItem, onClose }: { point: PublicPoi
       setDone({ booking: out.appointment, path });
     } catch (err) {
       setError(errorText(t, err));
+      setFailure(err);
       // The session may have just filled: re-read the places, and keep the choice only while it has one left.
       const chosen = slot;
       api.get<{ slots: Slot[] }>('/api/public/slots', { pointId: point.id, itemId, days: DAYS }).then((r) => {
@@ -71,8 +92,8 @@ export function BookingPanel({ point, initialItem, onClose }: { point: PublicPoi
 
   if (done) {
     return (
-      <div data-testid="booked" data-code={done.booking.code}>
-        <h2>{t('ywPub.booking.done')}</h2>
+      <div data-testid="booked" data-code={done.booking.code} role="status">
+        <h2 tabIndex={-1} ref={doneRef} data-testid="booked-title">{t('ywPub.booking.done')}</h2>
         <p>{t('ywPub.booking.code')}</p>
         <p className="pp-code" data-testid="booking-code">{done.booking.code}</p>
         <p>{done.booking.day} {done.booking.starts}–{done.booking.ends} · {en && done.booking.itemNameEn ? done.booking.itemNameEn : done.booking.itemName}</p>
@@ -85,8 +106,8 @@ export function BookingPanel({ point, initialItem, onClose }: { point: PublicPoi
   const byDay = new Map<string, Slot[]>();
   for (const s of slots ?? []) byDay.set(s.day, [...(byDay.get(s.day) ?? []), s]);
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate data-testid="booking-form">
-      <h2>{t('ywPub.booking.title')}</h2>
+    <form ref={formRef} onSubmit={(e) => void submit(e)} noValidate data-testid="booking-form">
+      <h2 tabIndex={-1} ref={titleRef} data-testid="booking-title">{t('ywPub.booking.title')}</h2>
       <label className="field">
         <span>{t('ywPub.booking.item')}</span>
         <select className="p-input" value={itemId} onChange={(e) => setItemId(e.target.value)} data-testid="booking-item">
@@ -125,17 +146,18 @@ export function BookingPanel({ point, initialItem, onClose }: { point: PublicPoi
           <legend>{t('ywPub.booking.who')}</legend>
           <label className="field">
             <span>{t('ywPub.booking.name')}</span>
-            <input className="p-input" autoComplete="name" maxLength={40} value={name} onChange={(e) => setName(e.target.value)} data-testid="booking-name" />
+            <input className="p-input" autoComplete="name" maxLength={40} value={name} onChange={(e) => setName(e.target.value)} data-testid="booking-name" {...invalidProps(failure, 'name', errorId)} />
           </label>
           <label className="field">
             <span>{t('ywPub.booking.phone')}</span>
-            <input className="p-input" type="tel" inputMode="numeric" autoComplete="tel" maxLength={20} value={phone} onChange={(e) => setPhone(e.target.value)} data-testid="booking-phone" />
+            <input className="p-input" type="tel" inputMode="numeric" autoComplete="tel" maxLength={20} value={phone} onChange={(e) => setPhone(e.target.value)} data-testid="booking-phone" {...invalidProps(failure, 'phone', errorId)} />
             <span className="hint">{t('ywPub.booking.phoneHint')}</span>
           </label>
         </fieldset>
       ) : null}
-      {error ? <p className="p-error" role="alert" data-testid="booking-error">{error}</p> : null}
-      <button type="submit" className="p-btn p-btn-primary" disabled={busy || !!missing} data-testid="booking-submit">
+      {error ? <p className="p-error" role="alert" id={errorId} tabIndex={-1} ref={errorRef} data-testid="booking-error">{error}</p> : null}
+      {/* Busy: aria-disabled, not disabled, so the button pressed keeps the focus while it sends. */}
+      <button type="submit" className="p-btn p-btn-primary" disabled={!!missing} aria-disabled={busy || undefined} data-testid="booking-submit">
         {busy ? t('ywPub.booking.sending') : t('ywPub.booking.submit')}
       </button>
       {missing ? <span className="why-disabled">{t(`ywPub.booking.${missing}`)}</span> : null}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { request } from '../../shared/api';
 import { errorText } from '../../shared/errors';
+import { feeText } from './fee';
 import type { PublicGuide, PublicItem } from './types';
 
 /** "承诺时限 5 个工作日" / "即办". */
@@ -37,7 +38,7 @@ export function ItemRow({ code, item, onBook }: { code: string; item: PublicItem
       <button type="button" className="pp-item-head" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="item-toggle">
         <span className="pp-item-name">{en && item.nameEn ? item.nameEn : item.nameZh}</span>
         <span className="pp-item-sum">
-          {t('ywPub.limit')} {limitText(t, item.promisedLimitDays)} · {t('ywPub.fee')} {item.fee}
+          {t('ywPub.limit')} {limitText(t, item.promisedLimitDays)} · {t('ywPub.fee')} {feeText(t, item.fee)}
           {' · '}
           {item.noMaterials ? t('ywPub.noMaterials') : t('ywPub.materialCount', { count: item.materialCount })}
           {' · '}
@@ -69,7 +70,7 @@ export function ItemRow({ code, item, onBook }: { code: string; item: PublicItem
                 <dt>{t('ywPub.limit')}</dt>
                 <dd>{limitText(t, guide.promisedLimitDays)}{t('ywPub.paren', { text: `${t('ywPub.legalLimit')} ${limitText(t, guide.legalLimitDays)}` })}</dd>
                 <dt>{t('ywPub.fee')}</dt>
-                <dd>{guide.fee}</dd>
+                <dd>{feeText(t, guide.fee)}</dd>
                 <dt>{t('ywPub.department')}</dt>
                 <dd>{guide.department} · {t(`ywPub.mode.${guide.mode}`)}</dd>
                 {guide.conditions ? (<><dt>{t('ywPub.conditions')}</dt><dd className="p-desc">{guide.conditions}</dd></>) : null}

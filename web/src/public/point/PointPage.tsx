@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, request } from '../../shared/api';
 import { errorText } from '../../shared/errors';
@@ -21,6 +21,8 @@ export function PointPage({ code, renderBooking }: { code: string; renderBooking
   const [error, setError] = useState('');
   const [booking, setBooking] = useState<{ item: PublicItem | null } | null>(null);
   const [share, setShare] = useState(false);
+  /** What opened the booking form (an item's 预约, the 预约 button): the focus goes back there when it closes. */
+  const opener = useRef<HTMLElement | null>(null);
 
   useEffect(() => {
     request<PublicPoint>('GET', `/api/public/points/${encodeURIComponent(code)}`)
@@ -37,8 +39,13 @@ export function PointPage({ code, renderBooking }: { code: string; renderBooking
   const built = point.status === 'built';
   const canBook = built && point.staffed && !!renderBooking;
   const startBooking = (item: PublicItem | null) => {
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     setBooking({ item });
     requestAnimationFrame(() => document.getElementById('booking')?.scrollIntoView({ block: 'start' }));
+  };
+  const closeBooking = () => {
+    setBooking(null);
+    requestAnimationFrame(() => opener.current?.focus());
   };
   return (
     <main data-testid="point" data-code={point.code} data-status={point.status}>
@@ -73,7 +80,7 @@ export function PointPage({ code, renderBooking }: { code: string; renderBooking
         </section>
       ) : null}
 
-      {booking && renderBooking ? <section id="booking" className="pp-booking">{renderBooking(point, booking.item, () => setBooking(null))}</section> : null}
+      {booking && renderBooking ? <section id="booking" className="pp-booking">{renderBooking(point, booking.item, closeBooking)}</section> : null}
 
       <MyBookings point={point} en={en} />
 

@@ -11,10 +11,10 @@ const SUBS = ['efficiency', 'skill', 'attitude'] as const;
 type Sub = (typeof SUBS)[number];
 
 /** Five stars as radio buttons: large enough for a thumb, labelled in words (非常满意 … 非常不满意). */
-function Levels({ name, value, onChange, compact = false }: { name: string; value: number | null; onChange: (v: number) => void; compact?: boolean }) {
+function Levels({ name, value, onChange, compact = false, labelledBy }: { name: string; value: number | null; onChange: (v: number) => void; compact?: boolean; labelledBy?: string }) {
   const { t } = useTranslation();
   return (
-    <div className={`pp-levels ${compact ? 'pp-levels-compact' : ''}`} role="radiogroup" data-testid={`levels-${name}`}>
+    <div className={`pp-levels ${compact ? 'pp-levels-compact' : ''}`} role="radiogroup" aria-labelledby={labelledBy} data-testid={`levels-${name}`}>
       {LEVELS.map((l) => (
         <label key={l} className={`pp-level ${value === l ? 'pp-level-on' : ''} ${l <= 2 ? 'pp-level-bad' : ''}`} data-testid={`${name}-${l}`}>
           <input type="radio" name={name} value={l} checked={value === l} onChange={() => onChange(l)} />
@@ -111,13 +111,13 @@ export function RatePage({ token }: { token: string }) {
         <p className="p-error" data-testid="rate-closed">{t('ywPub.rate.closed')}</p>
       ) : (
         <form onSubmit={(e) => void submit(e)} noValidate>
-          <h2>{t('ywPub.rate.overall')}</h2>
-          <Levels name="level" value={level} onChange={setLevel} />
+          <h2 id="rate-overall">{t('ywPub.rate.overall')}</h2>
+          <Levels name="level" value={level} onChange={setLevel} labelledBy="rate-overall" />
           <h2>{t('ywPub.rate.subScores')}</h2>
           {SUBS.map((s) => (
             <fieldset key={s} className="pp-sub">
-              <legend>{t(`ywPub.rate.${s}`)}</legend>
-              <Levels name={s} value={scores[s] ?? null} onChange={(v) => setScores((o) => ({ ...o, [s]: v }))} compact />
+              <legend id={`rate-${s}`}>{t(`ywPub.rate.${s}`)}</legend>
+              <Levels name={s} value={scores[s] ?? null} onChange={(v) => setScores((o) => ({ ...o, [s]: v }))} compact labelledBy={`rate-${s}`} />
             </fieldset>
           ))}
           <label className="field">

@@ -175,6 +175,7 @@ const en: Shape<typeof zh> = {
     openDetail: 'Open details',
     offlineBasemap: 'Offline basemap',
     cluster: '{{count}} sites, tap to zoom in',
+    pick: 'Map: arrow keys move it, Enter picks the position at the cross',
   },
   field: {
     hello: 'Hello, {{name}}',

@@ -6,6 +6,8 @@ import i18n from 'i18next';
  */
 const zh = {
   dispatch: { wholeUnit: '派给整个单位' },
+  /** A table cell's input named by its column and row: 编码（第 2 行）. */
+  rowField: '{{column}}（第 {{n}} 行）',
   menu: {
     label: '主菜单', overview: '总览', cases: '案件', field: '巡查', registry: '台账', services: '一网通办', system: '系统',
   },
@@ -23,7 +25,7 @@ const zh = {
     displayName: '姓名', password: '密码', currentPassword: '当前密码', newPassword: '新密码', phone: '手机', role: '角色', name: '名称', address: '地址', kind: '类型', disposalHours: '投放时段',
     code: '编码', file: '文件', answers: '检查项', itemId: '检查项', from: '开始日期', to: '结束日期', hours: '时限', url: '地址', source: '来源',
     action: '操作', version: '版本', items: '案件', deviceAt: '设备时间', deviceTime: '设备时间', body: '请求',
-    token: '链接',
+    token: '链接', challenge: '防刷验证', actor: '执法人员', confirmOpenCases: '未办结案件',
   },
   why: {
     afterPhoto: '请先拍一张整改后照片', handleNote: '请填写整改情况', failNote: '核查不通过时请写明原因', reason: '请填写理由',
@@ -35,11 +37,21 @@ const zh = {
     fine_out_of_range: '罚款金额超出法定范围。',
     conflict: '与当前状态冲突，请刷新后重试。',
     idempotency_mismatch: '这条记录已用不同的内容提交过，请重新填写后提交。',
+    csrf_rejected: '请求被拒绝：请从本站页面重新打开后再提交。',
+    upload_limit_exceeded: '上传的文件超出限制（大小、行数或内容过多），请拆分或精简后重试。',
+    procedure_period_open: '当事人陈述申辩期或听证申请期尚未届满，期满前不能作出处罚决定。',
+    fine_exceeds_prior_notice: '罚款金额超过事先告知书中的金额，请先重新送达事先告知书。',
+    hearing_not_available: '本案不能申请听证：拟罚款未达到听证标准，或听证申请期已过。',
+    officer_without_certificate: '未登记执法证号的人员不能签署执法文书，请先登记执法证号。',
+    challenge_failed: '防刷验证未通过，请刷新页面后重新提交。',
+    challenge_replayed: '防刷验证已使用过，请重新提交。',
+    has_open_cases: '仍有未办结的案件，请先办结或改派后再操作。',
   },
 };
 
 const en: typeof zh = {
   dispatch: { wholeUnit: 'the whole unit' },
+  rowField: '{{column}}, row {{n}}',
   menu: {
     label: 'Main menu', overview: 'Overview', cases: 'Cases', field: 'Patrols', registry: 'Registry', services: 'Services', system: 'System',
   },
@@ -57,7 +69,7 @@ const en: typeof zh = {
     displayName: 'Name', password: 'Password', currentPassword: 'Current password', newPassword: 'New password', phone: 'Phone', role: 'Role', name: 'Name', address: 'Address', kind: 'Kind', disposalHours: 'Disposal hours',
     code: 'Code', file: 'File', answers: 'Checklist items', itemId: 'Checklist item', from: 'From', to: 'To', hours: 'Hours', url: 'URL', source: 'Source',
     action: 'Action', version: 'Version', items: 'Cases', deviceAt: 'Device time', deviceTime: 'Device time', body: 'Request',
-    token: 'Link',
+    token: 'Link', challenge: 'Anti-spam check', actor: 'Officer', confirmOpenCases: 'Open cases',
   },
   why: {
     afterPhoto: 'Take an after photo first', handleNote: 'Describe the rectification', failNote: 'Say why the check fails', reason: 'Give a reason',
@@ -69,6 +81,15 @@ const en: typeof zh = {
     fine_out_of_range: 'The fine is outside the legal range.',
     conflict: 'This conflicts with the current state; reload and try again.',
     idempotency_mismatch: 'This record was already sent with different content; fill it in again and submit.',
+    csrf_rejected: 'The request was refused: open this page from the site again and resubmit.',
+    upload_limit_exceeded: 'The file exceeds a limit (size, rows or content); split or trim it and try again.',
+    procedure_period_open: 'The party’s statement or hearing-request period is still open; no decision before it ends.',
+    fine_exceeds_prior_notice: 'The fine exceeds the amount in the prior notice; serve a new prior notice first.',
+    hearing_not_available: 'No hearing for this case: the proposed fine is below the hearing threshold, or the request period has ended.',
+    officer_without_certificate: 'An officer without a law-enforcement certificate number cannot sign documents; record the number first.',
+    challenge_failed: 'The anti-spam check failed; reload the page and submit again.',
+    challenge_replayed: 'The anti-spam check was already used; submit again.',
+    has_open_cases: 'There are open cases; finish or re-dispatch them first.',
   },
 };
 

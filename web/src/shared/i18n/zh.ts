@@ -171,6 +171,7 @@ const zh = {
     openDetail: '查看详情',
     offlineBasemap: '离线底图',
     cluster: '{{count}} 个点位，点击放大',
+    pick: '地图：方向键移动，回车选定位置',
   },
   field: {
     hello: '您好，{{name}}',

@@ -51,6 +51,7 @@ export function SiteMap({ markers, fit = true, focusId, pin, centerOnPin = false
           offlineLabel: handlers.current.t('map.offlineBasemap'),
           renderPopup: (m) => popupElement(m, handlers.current),
           clusterTitle: (count) => handlers.current.t('map.cluster', { count }),
+          pickLabel: handlers.current.t('map.pick'),
           onPick: handlers.current.onPick ? (p) => handlers.current.onPick?.(p) : undefined,
         });
         setState('ready');

@@ -22,6 +22,8 @@ export interface SiteMapOptions {
   onPick?(p: LngLat): void;
   /** Text of a cluster's title (for screen readers and a long press): "N sites, tap to zoom in". */
   clusterTitle(count: number): string;
+  /** The map's accessible name when it picks a point: how to pick one with the keyboard. */
+  pickLabel?: string;
 }
 
 export interface SiteMapController {
@@ -100,6 +102,40 @@ export function createBaseMap(el: HTMLElement, opts: Pick<SiteMapOptions, 'confi
   return { map, toView, fromView };
 }
 
+/**
+ * Picking without a pointer (a keyboard, a screen reader, no GPS): the focused map shows a cross at
+ * its centre, the arrow keys pan it (Leaflet's keyboard handler) and Enter or Space picks the centre.
+ */
+function enableKeyboardPick(map: L.Map, label: string, pickCentre: () => void) {
+  const el = map.getContainer();
+  el.setAttribute('role', 'application');
+  if (label) el.setAttribute('aria-label', label);
+  if (el.tabIndex < 0) el.tabIndex = 0;
+  const cross = document.createElement('div');
+  cross.className = 'map-crosshair';
+  cross.setAttribute('aria-hidden', 'true');
+  // Inline: the map is shared by apps with different stylesheets.
+  Object.assign(cross.style, {
+    position: 'absolute', left: '50%', top: '50%', width: '28px', height: '28px', margin: '-14px 0 0 -14px',
+    zIndex: '650', pointerEvents: 'none', display: 'none',
+    background: 'linear-gradient(#111827, #111827) center / 2px 100% no-repeat, linear-gradient(#111827, #111827) center / 100% 2px no-repeat',
+    filter: 'drop-shadow(0 0 1px #ffffff) drop-shadow(0 0 1px #ffffff)',
+  });
+  el.append(cross);
+  // Only the map itself: Enter on a zoom button or a marker inside it does what that control does.
+  el.addEventListener('focus', (e) => {
+    if (e.target === el) cross.style.display = 'block';
+  });
+  el.addEventListener('blur', (e) => {
+    if (e.target === el) cross.style.display = 'none';
+  });
+  el.addEventListener('keydown', (e) => {
+    if (e.target !== el || (e.key !== 'Enter' && e.key !== ' ')) return;
+    e.preventDefault();
+    pickCentre();
+  });
+}
+
 /** How many of a route's first stops the map opens on. */
 const ROUTE_FIT_STOPS = 6;
 
@@ -116,6 +152,7 @@ export function createSiteMap(el: HTMLElement, opts: SiteMapOptions): SiteMapCon
   if (opts.onPick) {
     const onPick = opts.onPick;
     map.on('click', (e: L.LeafletMouseEvent) => onPick(fromView(e.latlng)));
+    enableKeyboardPick(map, opts.pickLabel ?? '', () => onPick(fromView(map.getCenter())));
   }
 
   function drawPoint(m: MapMarker, at: L.LatLngTuple) {

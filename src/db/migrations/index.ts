@@ -1,4 +1,5 @@
 import type { Migration } from 'kysely';
+import * as m0900 from './2026-11-26T0900-registry-and-auth.js';
 import * as m1215 from './2026-11-26T1215-patrols-and-coverage.js';
 import * as m1216 from './2026-11-26T1216-coverage-indexes.js';
 import * as m1610 from './2026-11-26T1610-bin-room-board-index.js';
@@ -15,6 +16,7 @@ import * as m20261208T0400 from './2026-12-08T0400-case-photo-uses.js';
 import * as m20261208T0700 from './2026-12-08T0700-wall-sessions.js';
 import * as m20261208T0800 from './2026-12-08T0800-job-lease-first-taken.js';
 import * as m20261208T0810 from './2026-12-08T0810-responsible-party-unique.js';
+import * as m20261208T0900 from './2026-12-08T0900-ended-cases-stage-marks.js';
 import * as m1000 from './2026-11-26T1000-case-catalogue.js';
 import * as m1010 from './2026-11-26T1010-cases.js';
 import * as m1020 from './2026-11-26T1020-case-desk-indexes.js';
@@ -60,6 +62,7 @@ import * as m20261206T0500 from './2026-12-06T0500-terminal-sessions.js';
  * shipped, is never edited — add a new one.
  */
 export const migrations: Record<string, Migration> = {
+  '2026-11-26T0900-registry-and-auth': m0900,
   '2026-11-26T1000-case-catalogue': m1000,
   '2026-11-26T1010-cases': m1010,
   '2026-11-26T1020-case-desk-indexes': m1020,
@@ -115,4 +118,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T0700-wall-sessions': m20261208T0700,
   '2026-12-08T0800-job-lease-first-taken': m20261208T0800,
   '2026-12-08T0810-responsible-party-unique': m20261208T0810,
+  '2026-12-08T0900-ended-cases-stage-marks': m20261208T0900,
 };

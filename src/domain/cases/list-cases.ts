@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { fullSubdistricts, scopedCommittees } from '../auth/scope.js';
 import { caseVisibility } from './case-scope.js';
-import { STATUS_LABELS } from './lifecycle.js';
+import { OPEN_STATUSES, STATUS_LABELS } from './lifecycle.js';
 
 export const QUEUES = ['all', 'to_file', 'to_dispatch', 'overdue', 'to_check', 'mine'] as const;
 export type Queue = (typeof QUEUES)[number];
@@ -69,7 +69,8 @@ async function filtered(db: Db, actor: Actor, f: CaseFilter) {
     case 'to_file': q = q.where('c.status', '=', 'reported'); break;
     case 'to_dispatch': q = q.where('c.status', '=', 'filed'); break;
     case 'to_check': q = q.where('c.status', '=', 'handled'); break;
-    case 'overdue': q = q.where('c.overdue_at', 'is not', null); break;
+    // Open cases only, as the dashboard's 当前超期: an ended case waits on nobody, whatever marks it kept.
+    case 'overdue': q = q.where('c.overdue_at', 'is not', null).where('c.status', 'in', OPEN_STATUSES); break;
     case 'mine': q = q.where(mineCondition(actor)); break;
     default: break;
   }

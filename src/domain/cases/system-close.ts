@@ -10,9 +10,9 @@ import { DomainError } from '../shared/errors.js';
  * Ends an open case because the thing it was about was settled outside the desk's steps: closed
  * when it resolved itself (an enforcement ladder that ended, a terminal that came back), cancelled
  * (注销) when it should not have been a case at all (a 差评 voided on appeal). One event named
- * `action` on the hash chain says why, and the deadline columns are cleared so the case-deadline
- * job stops waiting on anyone. A cancelled case keeps no handling that counts, as with the desk's
- * own cancel. A case already closed (or cancelled, merged) is left alone and null returned.
+ * `action` on the hash chain says why, and the deadline columns and the stage's marks (remind_at,
+ * reminded_key, overdue_at, escalated_key) are cleared so the case-deadline job stops waiting on
+ * anyone. A cancelled case keeps no handling that counts, as with the desk's own cancel. A case already closed (or cancelled, merged) is left alone and null returned.
  */
 export async function endCaseOutsideDesk(
   trx: Db, clock: Clock, caseId: string, opts: { actor: EventActor; action: string; reason: string; to?: 'closed' | 'cancelled' },
@@ -23,7 +23,10 @@ export async function endCaseOutsideDesk(
   const at = clock.now().toISOString();
   const next: Partial<CaseTable> = {
     status: to, pending_request: null, requested_due_at: null, status_reason: opts.reason,
-    stage_started_at: null, stage_due_at: null, remind_at: null, version: c.version + 1, updated_at: at,
+    // Every mark of the stage goes with it (as the desk's own endings, stageColumns): an overdue_at
+    // left on an ended case kept it in the 超期 queue for ever. overdue_count and the events keep the history.
+    stage_started_at: null, stage_due_at: null, remind_at: null, reminded_key: null, overdue_at: null, escalated_key: null,
+    version: c.version + 1, updated_at: at,
     ...(to === 'closed' ? { closed_at: at } : { cancelled_at: at, handled_at: null, handled_on_time: null }),
   };
   // At the version read: a desk step racing this one makes it write nothing, and the caller's

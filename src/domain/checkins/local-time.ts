@@ -22,9 +22,32 @@ export function addDays(date: string, days: number): string {
   return new Date(new Date(`${date}T00:00:00Z`).getTime() + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Every date from `from` to `to` inclusive. */
+/**
+ * At most this many days from one call of datesBetween: a century and a third, more than any
+ * window a caller validates (calendar days are kept to 2000–2100), far less than would exhaust memory.
+ */
+export const MAX_DATES_BETWEEN = 50_000;
+
+const dayMs = (date: string): number => {
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : Number.NaN;
+  if (Number.isNaN(t)) throw new RangeError(`datesBetween: not a YYYY-MM-DD day: ${JSON.stringify(date)}`);
+  return t;
+};
+
+/**
+ * Every date from `from` to `to` inclusive (none when `to` is before `from`). Counted on epoch
+ * days, not by comparing strings: past year 9999 a day is written '+010000-01-01', which sorts
+ * before '9999-12-31', and a string loop never ended.
+ */
 export function datesBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
-  return out;
+  const start = dayMs(from);
+  const n = Math.round((dayMs(to) - start) / DAY_MS) + 1;
+  if (n <= 0) return [];
+  if (n > MAX_DATES_BETWEEN) throw new RangeError(`datesBetween: ${from}..${to} spans ${n} days, more than ${MAX_DATES_BETWEEN}`);
+  return Array.from({ length: n }, (_, i) => new Date(start + i * DAY_MS).toISOString().slice(0, 10));
+}
+
+/** Days from `from` to `to` inclusive, without listing them (0 when `to` is before `from`). */
+export function daysBetween(from: string, to: string): number {
+  return Math.max(0, Math.round((dayMs(to) - dayMs(from)) / DAY_MS) + 1);
 }

@@ -70,9 +70,13 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
   const nowMs = clock.now().getTime();
 
   if (!f.kind || f.kind === 'bin_room') {
+    // A room counts for the sessions it was there for: registered before the session (binRoomStateIn)
+    // and not retired before it. Retiring a room today leaves every past period's figures as they were.
+    const startIso = shanghaiInstant(f.from).toISOString();
     const rooms = await scoped(
-      db.selectFrom('sites').select(['id', 'committee_id', 'disposal_hours', 'created_at'])
-        .where('kind', '=', 'bin_room').where('status', '=', 'active'),
+      db.selectFrom('sites').select(['id', 'committee_id', 'disposal_hours', 'created_at', 'status', 'retired_at'])
+        .where('kind', '=', 'bin_room')
+        .where((eb) => eb.or([eb('status', '=', 'active'), eb.and([eb('retired_at', 'is not', null), eb('retired_at', '>', startIso)])])),
       'subdistrict_id', 'committee_id',
     ).execute();
     const checked = new Map<string, Set<string>>();
@@ -106,7 +110,13 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
       const key = r.disposal_hours ?? '';
       if (!sessions.has(key)) sessions.set(key, periodSessions(r.disposal_hours, period));
       const room = { checkedWindows: checked.get(r.id) ?? none, missedWindows: missed.get(r.id) ?? none };
-      tally(br, binRoomStateIn(sessions.get(key)!, Date.parse(r.created_at), room, endMs, nowMs));
+      let own = sessions.get(key)!;
+      // Retired during or after the period: the sessions from its retirement on are not its own.
+      if (r.status !== 'active' && r.retired_at) {
+        const retiredMs = new Date(r.retired_at).getTime();
+        own = own.filter((w) => w.startMs < retiredMs);
+      }
+      tally(br, binRoomStateIn(own, Date.parse(r.created_at), room, endMs, nowMs));
     }
   }
 

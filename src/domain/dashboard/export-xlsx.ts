@@ -4,7 +4,7 @@ import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import type { Clock } from '../shared/clock.js';
 import type { Kpis } from './kpis.js';
-import { dashboardRankings } from './rankings.js';
+import { RANK_LIMIT_MAX, dashboardRankings } from './rankings.js';
 import type { DashboardFilter } from './slice.js';
 import { dashboardSummary } from './summary.js';
 import { categoryBreakdown, dailyTrend } from './trends.js';
@@ -29,11 +29,24 @@ function kpiSheet(wb: ExcelJS.Workbook, name: string, lead: string[], rows: { le
   ws.views = [{ state: 'frozen', ySplit: 1 }];
 }
 
+type Ranking = Awaited<ReturnType<typeof dashboardRankings>>;
+
+/**
+ * A ranking sheet: every ranked row, by rank; a shared rank reads 并列 n. Past RANK_LIMIT_MAX rows
+ * (the API's bound) a last line says how many were left out.
+ */
+function rankingSheet(wb: ExcelJS.Workbook, name: string, levelZh: string, r: Ranking) {
+  const rows = r.rows.slice(0, RANK_LIMIT_MAX);
+  kpiSheet(wb, name, ['排名', '并列', levelZh, '综合得分', '等级'], rows.map((x) => ({ lead: [x.rank, x.tied ? '并列' : null, x.name, x.score, x.grade], kpis: x.kpis })));
+  if (r.total > rows.length) wb.getWorksheet(name)!.addRow([`仅列出前 ${rows.length} 名，共 ${r.total} 名`]);
+}
+
 /** The dashboard's KPI tables as one workbook: summary, committees, units, categories, days. */
 export async function exportKpiWorkbook(db: Db, clock: Clock, actor: Actor, f: DashboardFilter) {
   const summary = await dashboardSummary(db, clock, actor, f);
-  const committees = await dashboardRankings(db, clock, actor, { ...f, of: 'committee' });
-  const units = await dashboardRankings(db, clock, actor, { ...f, of: 'unit' });
+  // The whole ranking, every rank in order (the page's default limit cut out its middle).
+  const committees = await dashboardRankings(db, clock, actor, { ...f, of: 'committee', limit: RANK_LIMIT_MAX });
+  const units = await dashboardRankings(db, clock, actor, { ...f, of: 'unit', limit: RANK_LIMIT_MAX });
   const cats = f.userId ? null : await categoryBreakdown(db, clock, actor, f);
   const days = await dailyTrend(db, clock, actor, f);
   const wb = new (await loadExcel()).Workbook();
@@ -41,8 +54,8 @@ export async function exportKpiWorkbook(db: Db, clock: Clock, actor: Actor, f: D
   const w = summary.window;
   kpiSheet(wb, '汇总', ['统计期', '综合得分', '等级'], [{ lead: [`${w.from} 至 ${w.to}`, summary.score, summary.grade], kpis: summary.kpis }]);
   const levelZh = committees.level === 'subdistrict' ? '街道' : '居委会';
-  kpiSheet(wb, `${levelZh}排名`, ['排名', levelZh, '综合得分', '等级'], committees.rows.map((r) => ({ lead: [r.rank, r.name, r.score, r.grade], kpis: r.kpis })));
-  kpiSheet(wb, '处置单位排名', ['排名', '处置单位', '综合得分', '等级'], units.rows.map((r) => ({ lead: [r.rank, r.name, r.score, r.grade], kpis: r.kpis })));
+  rankingSheet(wb, `${levelZh}排名`, levelZh, committees);
+  rankingSheet(wb, '处置单位排名', '处置单位', units);
   if (cats) {
     const ws = wb.addWorksheet('问题类别');
     ws.addRow(['编码', '类别', '发现', '结案', '超期', '返工']).font = { bold: true };

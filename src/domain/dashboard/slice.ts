@@ -3,8 +3,9 @@ import type { Db } from '../../db/index.js';
 import type { CaseSource } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
-import { assertSeesCommittee, assertSeesSubdistrict, fullSubdistricts, scopeCondition, scopedCommittees } from '../auth/scope.js';
-import { addDays, datesBetween, shanghaiDate, shanghaiInstant } from '../checkins/local-time.js';
+import { assertSeesCommittee, assertSeesSubdistrict, fullSubdistricts, scopeCondition, scopedCommittees, touchedSubdistricts } from '../auth/scope.js';
+import { CALENDAR_DAY_RANGE_REASON, CalendarDay } from '../calendar/day-schema.js';
+import { addDays, datesBetween, daysBetween, shanghaiDate, shanghaiInstant } from '../checkins/local-time.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidField, notFound } from '../shared/errors.js';
 import { COUNTERS } from './counters.js';
@@ -51,8 +52,13 @@ export function resolveWindow(clock: Clock, f: Pick<DashboardFilter, 'window' | 
     if (!f.from) throw invalidField('from', 'required for a custom window');
     from = f.from;
     to = f.to ?? f.from;
+    // The routes check this (CalendarDay); a domain caller is held to it too.
+    for (const [field, day] of [['from', from], ['to', to]] as const) {
+      const ok = CalendarDay.safeParse(day);
+      if (!ok.success) throw invalidField(field, ok.error.issues[0]?.message ?? CALENDAR_DAY_RANGE_REASON);
+    }
     if (to < from) throw invalidField('to', 'must not be before from');
-    if (datesBetween(from, to).length > MAX_WINDOW_DAYS) throw invalidField('to', `at most ${MAX_WINDOW_DAYS} days`);
+    if (daysBetween(from, to) > MAX_WINDOW_DAYS) throw invalidField('to', `at most ${MAX_WINDOW_DAYS} days`);
   }
   return { name, from, to, fromAt: shanghaiInstant(from).toISOString(), toAt: shanghaiInstant(addDays(to, 1)).toISOString(), days: datesBetween(from, to) };
 }
@@ -63,7 +69,11 @@ export interface Slice {
   where: Expression<SqlBool>;
   /** conditions on the cases table for the open-state gauges (same scope and filters) */
   caseWhere: Expression<SqlBool>;
-  /** the one subdistrict asked about, if any (for its score weights) */
+  /**
+   * The one subdistrict every row of the slice belongs to, if there is one: its configured score
+   * weights apply. It follows from the question and the viewer's scope, never from whether the
+   * caller happened to name the subdistrict, so the console, the wall and the PDF agree.
+   */
   subdistrictId: string | null;
   /** true when the viewer sees whole subdistricts only (so subdistrict-level grains are safe) */
   wholeSubdistricts: boolean;
@@ -116,11 +126,13 @@ const and = (parts: Expression<SqlBool>[]) => (parts.length ? sql<SqlBool>`(${sq
 export async function resolveSlice(db: Db, actor: Actor, f: DashboardFilter, opts: { districtGrains?: boolean } = {}): Promise<Slice> {
   assertCan(actor, 'dashboard.read');
   if (f.subdistrictId) assertSeesSubdistrict(actor, f.subdistrictId, 'subdistrict');
+  let committeeSub: string | null = null;
   if (f.committeeId) {
     const c = await db.selectFrom('committees').select(['id', 'subdistrict_id']).where('id', '=', f.committeeId).executeTakeFirst();
     if (!c) throw notFound('committee');
     assertSeesCommittee(actor, c.subdistrict_id, c.id, 'committee');
     if (f.subdistrictId && f.subdistrictId !== c.subdistrict_id) throw notFound('committee');
+    committeeSub = c.subdistrict_id;
   }
   if (f.userId && (f.gridId || f.categoryId || f.source || f.unitId)) {
     throw invalidField('userId', 'a person slice cannot be combined with grid, category, source or unit');
@@ -161,7 +173,14 @@ export async function resolveSlice(db: Db, actor: Actor, f: DashboardFilter, opt
     if (f.source) where.push(sql<SqlBool>`source = ${f.source}`);
     return { table: 'case_rollups_district_source_daily', where: and(where), caseWhere: and(caseParts), subdistrictId: null, wholeSubdistricts: wholeSub, districtIds };
   }
-  return { table, where: and(parts), caseWhere: and(caseParts), subdistrictId: f.subdistrictId ?? null, wholeSubdistricts: wholeSub, districtIds: null };
+  const only = touchedSubdistricts(actor);
+  const scoreSub = f.subdistrictId ?? committeeSub ?? owner ?? (only.length === 1 ? only[0]! : f.userId ? await personSubdistrict(db, f.userId) : null);
+  return { table, where: and(parts), caseWhere: and(caseParts), subdistrictId: scoreSub, wholeSubdistricts: wholeSub, districtIds: null };
+}
+
+/** A person's own subdistrict (null for district-level staff): whose cases a person slice holds. */
+async function personSubdistrict(db: Db, userId: string): Promise<string | null> {
+  return (await db.selectFrom('users').select('subdistrict_id').where('id', '=', userId).executeTakeFirst())?.subdistrict_id ?? null;
 }
 
 /** SELECT list summing every counter. */
@@ -192,4 +211,22 @@ export async function overdueUnhandled(db: Db, s: Pick<Slice, 'caseWhere'>, w: P
       and stage_due_at >= ${w.fromAt} and stage_due_at < ${w.toAt}
     ${g ? sql`group by ${g}` : sql``}`.execute(db);
   return new Map(rows.rows.map((r) => [r.k ?? '', Number(r.n)]));
+}
+
+/**
+ * 超期未处置 of each Shanghai day of the window: the cases `overdueUnhandled` counts, by the day
+ * their handling deadline fell on, so a day's point of the daily line has the same 应处置 (and
+ * 按期处置率) as that day asked alone. Reads the deadlines of those open cases only.
+ */
+export async function overdueUnhandledByDay(db: Db, s: Pick<Slice, 'caseWhere'>, w: Pick<Window, 'fromAt' | 'toAt'>) {
+  const rows = await sql<{ due: string }>`
+    select stage_due_at as due from cases
+    where ${s.caseWhere} and status = 'dispatched' and overdue_at is not null and handled_at is null
+      and stage_due_at >= ${w.fromAt} and stage_due_at < ${w.toAt}`.execute(db);
+  const byDay = new Map<string, number>();
+  for (const r of rows.rows) {
+    const day = shanghaiDate(new Date(r.due));
+    byDay.set(day, (byDay.get(day) ?? 0) + 1);
+  }
+  return byDay;
 }

@@ -9,10 +9,22 @@ import type { Counters } from './counters.js';
 import { DEFAULT_WEIGHTS, type ScoreWeights, compositeScore, computeKpis, sumCounters } from './kpis.js';
 import { type DashboardFilter, type Slice, type Window, overdueUnhandled, resolveSlice, resolveWindow, sumGrain } from './slice.js';
 
+/** The weights configured for these subdistricts (dashboard_settings); a subdistrict without a row is absent. */
+export async function configuredWeights(db: Db, subdistrictIds: string[]): Promise<Map<string, ScoreWeights>> {
+  if (!subdistrictIds.length) return new Map();
+  const rows = await db.selectFrom('dashboard_settings').select(['subdistrict_id', 'weights']).where('subdistrict_id', 'in', subdistrictIds).execute();
+  return new Map(rows.map((r) => [r.subdistrict_id, { ...DEFAULT_WEIGHTS, ...(JSON.parse(r.weights) as Partial<ScoreWeights>) }]));
+}
+
+/**
+ * The weights a figure is scored with: those of the one subdistrict its rows belong to
+ * (`Slice.subdistrictId`, resolved from the question and the viewer's scope), else the default
+ * weighting, which a figure spanning several subdistricts (a district's or the city's) uses on
+ * every surface.
+ */
 export async function weightsFor(db: Db, subdistrictId: string | null): Promise<ScoreWeights> {
   if (!subdistrictId) return DEFAULT_WEIGHTS;
-  const row = await db.selectFrom('dashboard_settings').select('weights').where('subdistrict_id', '=', subdistrictId).executeTakeFirst();
-  return row ? { ...DEFAULT_WEIGHTS, ...(JSON.parse(row.weights) as Partial<ScoreWeights>) } : DEFAULT_WEIGHTS;
+  return (await configuredWeights(db, [subdistrictId])).get(subdistrictId) ?? DEFAULT_WEIGHTS;
 }
 
 /** Open cases now (gauges): by status, overdue now, on hold, extensions pending. Open cases only. */

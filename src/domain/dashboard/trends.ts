@@ -7,26 +7,30 @@ import type { Clock } from '../shared/clock.js';
 import { invalidField } from '../shared/errors.js';
 import type { Counters } from './counters.js';
 import { computeKpis, sumCounters } from './kpis.js';
-import { type DashboardFilter, type Window, resolveSlice, resolveWindow, sumGrain } from './slice.js';
+import { type DashboardFilter, type Window, overdueUnhandledByDay, resolveSlice, resolveWindow, sumGrain } from './slice.js';
 
 const LINE = (c: Counters) => ({
   found: c.found, reported: c.reported, selfResolved: c.self_resolved, dispatched: c.dispatched, handled: c.handled,
   closed: c.closed, overdue: c.overdue, rework: c.rework,
 });
 
-/** Daily lines over the window: one point per Shanghai day (days without events are zeros). */
+/**
+ * Daily lines over the window: one point per Shanghai day (days without events are zeros). A
+ * day's 按期处置率 is the KPI of that day alone: its overdue-unhandled cases (deadline on that day)
+ * count among the due, as in the summary.
+ */
 export async function dailyTrend(db: Db, clock: Clock, actor: Actor, f: DashboardFilter) {
   const w = resolveWindow(clock, f);
   const slice = await resolveSlice(db, actor, f);
-  const rows = await sumGrain(db, slice, w, ['day']);
+  const [rows, overdue] = await Promise.all([sumGrain(db, slice, w, ['day']), overdueUnhandledByDay(db, slice, w)]);
   const byDay = new Map(rows.map((r) => [r.day as string, sumCounters([r as Partial<Counters>])]));
   const zero = sumCounters([]);
   return {
     window: w,
     points: w.days.map((day) => {
       const c = byDay.get(day) ?? zero;
-      const k = computeKpis({ c, overdueUnhandled: 0 });
-      return { day, ...LINE(c), onTimeHandlingRate: k.onTimeHandlingRate };
+      const k = computeKpis({ c, overdueUnhandled: overdue.get(day) ?? 0 });
+      return { day, ...LINE(c), overdueUnhandled: k.overdueUnhandled, onTimeHandlingRate: k.onTimeHandlingRate };
     }),
   };
 }

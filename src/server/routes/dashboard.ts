@@ -4,7 +4,7 @@ import { SOURCES } from '../../domain/cases/lifecycle.js';
 import { dashboardCoverage } from '../../domain/dashboard/coverage.js';
 import { exportKpiWorkbook } from '../../domain/dashboard/export-xlsx.js';
 import { latestCases, siteMapJson } from '../../domain/dashboard/map-and-feed.js';
-import { RANK_LIMIT, RANK_OF, dashboardRankings } from '../../domain/dashboard/rankings.js';
+import { RANK_LIMIT, RANK_LIMIT_MAX, RANK_OF, dashboardRankings } from '../../domain/dashboard/rankings.js';
 import { REPORT_PERIODS, renderPeriodReport } from '../../domain/dashboard/report-pdf.js';
 import { WINDOWS } from '../../domain/dashboard/slice.js';
 import { compareWindows, dashboardSummary } from '../../domain/dashboard/summary.js';
@@ -60,8 +60,8 @@ export const summary = def({
 export const rankings = def({
   schema: {
     tags: ['dashboard'],
-    summary: '红黑榜: committees (subdistricts when citywide) or handling units ranked by composite score; rows = the first `limit` ranks plus the black list, total = every ranked row',
-    querystring: z.strictObject({ ...SliceQuery, of: z.enum(RANK_OF).default('committee'), limit: z.coerce.number().int().min(1).max(10_000).default(RANK_LIMIT) }),
+    summary: '红黑榜: committees (subdistricts when citywide) or handling units ranked by composite score, each with its subdistrict\'s weights; equal scores share a rank (tied); rows = the first `limit` rows plus any red or black row past them, total = every ranked row',
+    querystring: z.strictObject({ ...SliceQuery, of: z.enum(RANK_OF).default('committee'), limit: z.coerce.number().int().min(1).max(RANK_LIMIT_MAX).default(RANK_LIMIT) }),
   },
   handler: async ({ req, deps, actor }) => dashboardRankings(reader(deps), deps.clock, actor, filter(req.query) as any),
 });

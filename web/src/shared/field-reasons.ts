@@ -64,6 +64,7 @@ export const REASONS_ZH: Pattern[] = [
   [/^cite the legal basis$/, '请选择法律依据'],
   [/^documents are issued by two enforcement officers/, '执法文书须由两名执法队员出具，请选择第二名执法队员'],
   [/^expected a real calendar date YYYY-MM-DD$/, '请填写有效日期（年-月-日）'],
+  [/^expected a day from (\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})$/, (m) => `日期须在 ${m[1]} 至 ${m[2]} 之间`],
   [/^give a handling unit or a named person$/, '请选择处置单位或处置人员'],
   [/^give exactly one of inspectionId, caseId or siteId$/, '请从检查记录、案件或点位中选择一项'],
   [/^grid belongs to another committee$/, '该网格属于其他居委会'],

@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useMemo, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, withQuery } from '../../shared/api';
@@ -9,6 +9,7 @@ import '../../shared/i18n/dashboard';
 import { SiteMap } from '../../shared/map/SiteMap';
 import { useApi } from '../../shared/use-api';
 import { Chart } from './Chart';
+import { type LiveKpis, rolloverDelayMs, shownKpis } from './day-rollover';
 import { ServicesBoard } from './ServicesBoard';
 import { SourcesPanel } from './SourcesPanel';
 import type { CategoryRow, DailyPoint, FeedCase, HourPoint, Kpis, MapSite, Rankings, ServicesBoard as Board, Summary } from './types';
@@ -41,11 +42,22 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
   const { can } = useAuth();
   const [win, setWin] = useState<Win>('today');
   const [tick, bump] = useLiveTick();
-  const [liveKpis, setLiveKpis] = useState<Partial<Kpis> | null>(null);
+  const [liveKpis, setLiveKpis] = useState<LiveKpis<Kpis, Summary> | null>(null);
   const [liveBoard, setLiveBoard] = useState<Board | null>(null);
-  const live = useDashboardStream({ onCase: bump, onKpis: (k) => setLiveKpis(k as Partial<Kpis>), onServices: setLiveBoard, onReconnect: bump });
+  // The summary on screen when live KPIs arrive: they are shown over that summary only (day-rollover.ts).
+  const shownSummary = useRef<Summary | null>(null);
+  const live = useDashboardStream({
+    onCase: bump, onKpis: (k) => setLiveKpis({ kpis: k as Partial<Kpis>, base: shownSummary.current }), onServices: setLiveBoard, onReconnect: bump,
+  });
   const q = { window: win };
-  const summary = useApi(() => api.get<Summary>('/api/dashboard/summary', q), [win, tick]);
+  const summary = useApi(() => api.get<Summary & { window?: { to: string } }>('/api/dashboard/summary', q), [win, tick]);
+  shownSummary.current = summary.data;
+  // At Shanghai midnight every figure of the wall is read again for the new day (no event says so).
+  const summaryDay = summary.data?.window?.to ?? null;
+  useEffect(() => {
+    const timer = window.setTimeout(bump, rolloverDelayMs(summaryDay, Date.now()));
+    return () => window.clearTimeout(timer);
+  }, [summary.data, summaryDay, bump]);
   const committees = useApi(() => api.get<Rankings>('/api/dashboard/rankings', { ...q, of: 'committee' }), [win, tick]);
   const units = useApi(() => api.get<Rankings>('/api/dashboard/rankings', { ...q, of: 'unit' }), [win, tick]);
   const daily = useApi(() => api.get<{ points: DailyPoint[] }>('/api/dashboard/trends/daily', { window: win === 'today' ? '7d' : win }), [win, tick]);
@@ -59,7 +71,7 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
   const fetchedBoard = useApi(() => api.get<Board>('/api/dashboard/services'), [tick]);
   const board = [fetchedBoard.data, liveBoard].reduce<Board | null>((a, b) => (b && (!a || b.at >= a.at) ? b : a), null);
 
-  const k: Partial<Kpis> = { ...(summary.data?.kpis ?? {}), ...(win === 'today' && liveKpis ? liveKpis : {}) };
+  const k: Partial<Kpis> = shownKpis(summary.data, liveKpis, win === 'today');
   const en = i18n.language === 'en';
   const theme = wall ? 'dark' : undefined;
   const cards: [string, string, string?, string?][] = [
@@ -171,7 +183,8 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
         )}
         <section className="dash-panel dash-feed">
           <h3>{t('dash.feed.title')}</h3>
-          <ul data-testid="dash-feed">
+          {/* Scrolls on its own: reachable by keyboard, named for screen readers. */}
+          <ul data-testid="dash-feed" tabIndex={0} aria-label={t('dash.feed.label')}>
             {(feed.data?.cases ?? []).map((c) => (
               <li key={c.id} data-testid="feed-item">
                 {c.thumbUrl ? <img src={c.thumbUrl} alt="" loading="lazy" /> : <span className="dash-nothumb" />}

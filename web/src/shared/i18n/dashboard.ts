@@ -27,7 +27,7 @@ const zh = {
   ranks: { committee: '居委会红黑榜', subdistrict: '街道红黑榜', unit: '处置单位红黑榜', red: '红榜', black: '黑榜', rank: '名次', name: '名称', score: '得分' },
   trend: { daily: '每日趋势', hourly: '今日分时', categories: '问题类别', found: '发现', closed: '结案', overdue: '超期' },
   map: { title: '点位地图（有在办问题的点位）', none: '当前没有在办问题的点位。', open: '在办 {{n}}' },
-  feed: { title: '实时案件', empty: '暂无案件。' },
+  feed: { title: '实时案件', empty: '暂无案件。', label: '实时案件列表（可滚动）' },
   export: { xlsx: '导出 Excel', weekly: '周报 PDF', monthly: '月报 PDF' },
   svc: {
     title: '一网通办', acceptedToday: '今日受理', finishedToday: '今日办结', overdue: '超期办件', goodRate: '好评率', badOpen: '在办差评',
@@ -64,7 +64,7 @@ const en: typeof zh = {
   ranks: { committee: 'Committees: red & black list', subdistrict: 'Subdistricts: red & black list', unit: 'Handling units: red & black list', red: 'Red list', black: 'Black list', rank: 'Rank', name: 'Name', score: 'Score' },
   trend: { daily: 'Daily trend', hourly: 'Today by hour', categories: 'Problem categories', found: 'Found', closed: 'Closed', overdue: 'Overdue' },
   map: { title: 'Sites with open problems', none: 'No site has an open problem now.', open: '{{n}} open' },
-  feed: { title: 'Live cases', empty: 'No cases yet.' },
+  feed: { title: 'Live cases', empty: 'No cases yet.', label: 'Live cases list (scrollable)' },
   export: { xlsx: 'Export Excel', weekly: 'Weekly PDF', monthly: 'Monthly PDF' },
   svc: {
     title: 'One-stop services', acceptedToday: 'Accepted today', finishedToday: 'Finished today', overdue: 'Overdue records', goodRate: 'Good ratings', badOpen: 'Open bad ratings',

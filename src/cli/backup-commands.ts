@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { readConfig } from '../config.js';
-import { DB_IMAGE, dumpDatabase, restoreDatabase } from '../db/backup.js';
+import { DB_IMAGE, dumpDatabase, fsyncDir, restoreDatabase } from '../db/backup.js';
 import { createDatabase } from '../db/index.js';
 import { sql } from 'kysely';
 import { type ChainsReport, verifyAllChains } from '../domain/audit/verify-all.js';
@@ -116,14 +116,6 @@ export async function backup(folder: string): Promise<BackupManifest> {
   }
 }
 
-function fsyncDir(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 async function writeBackup(config: ReturnType<typeof readConfig>, folder: string): Promise<BackupManifest> {
   const image = path.join(folder, DB_IMAGE[config.database.kind]);

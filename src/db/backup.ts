@@ -145,7 +145,7 @@ function hasTables(file: string): boolean {
 }
 
 /** Makes a rename in `dir` durable. */
-function fsyncDir(dir: string): void {
+export function fsyncDir(dir: string): void {
   const fd = fs.openSync(dir, 'r');
   try {
     fs.fsyncSync(fd);

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { backup, restore } from '../../src/cli/backup-commands.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type * as BackupCommands from '../../src/cli/backup-commands.js';
 import { openContext } from '../../src/cli/context.js';
 import { maskUrlPasswords, pgEnv } from '../../src/db/backup.js';
 import { DIALECTS, PG_URL, scratchCliDatabase } from '../helpers/db.js';
@@ -28,6 +28,15 @@ vi.mock('../../src/domain/storage/index.js', async (importOriginal) => {
       });
     },
   };
+});
+
+// Test files share their modules (isolate: false): another file may have loaded the backup commands
+// with the real file store already, so they are loaded afresh here, under the mock above.
+let backup: typeof BackupCommands.backup;
+let restore: typeof BackupCommands.restore;
+beforeAll(async () => {
+  vi.resetModules();
+  ({ backup, restore } = await import('../../src/cli/backup-commands.js'));
 });
 
 describe('closeloop backup: failures', () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { request as pwRequest } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/domain/open311/webhooks.js';
-import { describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, newContext, signInThroughForm } from './helpers/browser.js';
 import { clickNav } from './helpers/nav.js';
 import { browserSuite } from './helpers/suite.js';
 
@@ -79,8 +79,13 @@ describeBrowser('console: Open311 integrations (keys, webhooks, delivery log)', 
     await delivery.waitFor();
     expect(await delivery.getAttribute('data-status')).toBe('pending');
     expect(await delivery.locator('[data-col=event]').textContent()).toBe('已受理');
-    const ran = await page.request.post('/api/jobs/open311-webhooks/run', { headers: { 'content-type': 'application/json' }, data: {} });
+    // Jobs act on every subdistrict: a district-level administrator runs one by hand.
+    const district = await pwRequest.newContext({ baseURL: suite.server.url });
+    const signed = await district.post('/api/auth/sign-in', { data: { username: 'district-admin', password: DEMO_PASSWORD } });
+    expect(signed.status(), await signed.text()).toBe(200);
+    const ran = await district.post('/api/jobs/open311-webhooks/run', { headers: { 'content-type': 'application/json' }, data: {} });
     expect(ran.status(), await ran.text()).toBe(200);
+    await district.dispose();
     await log.getByTestId('o311-delivery-refresh').click();
     await eventually(() => delivery.getAttribute('data-status')).toBe('sent');
     expect(await delivery.locator('[data-col=state]').textContent()).toBe('已送达');

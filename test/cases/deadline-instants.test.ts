@@ -7,6 +7,7 @@ import { buildApp } from '../../src/server/app.js';
 import type { Deps } from '../../src/server/deps.js';
 import { signInAs } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
+import { testLogOptions } from '../helpers/test-logs.js';
 import { type CaseFixture, caseFixture } from './fixtures.js';
 
 for (const dialect of DIALECTS) {
@@ -83,7 +84,7 @@ for (const dialect of DIALECTS) {
       const deps: Deps = { ...f.ctx.deps };
       deps.jobNames = () => jobNames(deps);
       deps.runJob = (name, actor, ip) => runJobNow(deps, name, actor, ip);
-      const app = await buildApp(deps);
+      const app = await buildApp(deps, testLogOptions('jobs-run-access'));
       const since = (await db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirstOrThrow()).seq ?? 0;
       try {
         for (const u of kinds.values()) {

@@ -47,7 +47,8 @@ describe.runIf(DIALECTS.includes('postgres'))('run now while two instances serve
     const other = cluster.instances.find((i) => i !== serving)!;
     // The other instance first (it takes the lease over for its round), then the serving one (its own poller).
     for (const inst of [other, serving]) {
-      const cookie = await signInOver(inst.url, 'admin');
+      // Jobs act on every subdistrict: a district-level administrator runs one by hand.
+      const cookie = await signInOver(inst.url, 'district-admin');
       const res = await fetch(`${inst.url}/api/jobs/partitions/run`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
       expect(res.status, await res.clone().text()).toBe(200);
       expect(await res.json()).toMatchObject({ job: 'partitions', ran: true, error: null });

@@ -5,6 +5,7 @@ import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { CASE_PHOTO_PURPOSES, CaseEventTable, CaseStatus } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
+import { inTransaction } from '../shared/in-transaction.js';
 import { type PlannedNotice, pgNoticeCtes } from '../notifications/notify.js';
 import { webhookDeliveries } from '../open311/webhooks.js';
 import { DomainError } from '../shared/errors.js';
@@ -98,6 +99,22 @@ export class NeedsTransaction extends Error {
   constructor(why: string) {
     super(`needs a transaction: ${why}`);
   }
+}
+
+/**
+ * Runs a write atomically: on PostgreSQL outside a transaction as `work(db, true)`, whose writes are
+ * one statement; in a transaction as `work(trx, false)` otherwise — SQLite, the caller's
+ * transaction, `canBeAlone` false, or when the first try threw NeedsTransaction (before writing).
+ */
+export async function oneStatementOrTransaction<T>(db: Db, work: (db: Db, alone: boolean) => Promise<T>, canBeAlone = true): Promise<T> {
+  if (canBeAlone && !db.isTransaction && isPostgres(db)) {
+    try {
+      return await work(db, true);
+    } catch (e) {
+      if (!(e instanceof NeedsTransaction)) throw e;
+    }
+  }
+  return inTransaction(db, (trx) => work(trx, false));
 }
 
 /**

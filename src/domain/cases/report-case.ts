@@ -1,4 +1,4 @@
-import { type Db, isPostgres } from '../../db/index.js';
+import type { Db } from '../../db/index.js';
 import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { CaseCategoryTable, CaseTable } from '../../db/schema.js';
 import { firstOverrideWindow, type PreloadedOverrides } from '../calendar/deadlines.js';
@@ -9,7 +9,6 @@ import { isSystemOnlyCategory } from '../catalogue/system-only.js';
 import { canSeeCommittee } from '../auth/scope.js';
 import { recordPhotoUses, reusedPhotos } from '../evidence/photo-checks.js';
 import { notify } from '../notifications/notify.js';
-import { inTransaction } from '../shared/in-transaction.js';
 import { assertBeforeAfterDiffer, assertPhotosUsable } from '../photos/usable.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField } from '../shared/errors.js';
@@ -18,7 +17,7 @@ import { caseDto } from './case-dto.js';
 import { ReportInput, insideChina, parseInput } from './case-input.js';
 import { caseNumberArgs, nextCaseNumber, pgCaseNumber } from './case-number.js';
 import { KEYS_SCOPE } from '../open311/versions.js';
-import { type CaseWrite, NeedsTransaction, appendCaseEvent, eventActor } from './events.js';
+import { type CaseWrite, NeedsTransaction, appendCaseEvent, eventActor, oneStatementOrTransaction } from './events.js';
 import { categoryById, subdistrictPrefix } from './hot-queries.js';
 import { sourceRule } from './lifecycle.js';
 import { inSpotCheckSample, spotCheckPercent } from './spot-checks.js';
@@ -110,14 +109,7 @@ async function placeOf(db: Db, actor: Actor, input: ReportInput, now: Date): Pro
  * on PostgreSQL when it can be (number, case, event, notice), else in a transaction of its own.
  */
 export async function reportCase(db: Db, clock: Clock, actor: Actor, raw: ReportInput) {
-  if (!db.isTransaction && isPostgres(db)) {
-    try {
-      return await fileReport(db, clock, actor, raw, true);
-    } catch (e) {
-      if (!(e instanceof NeedsTransaction)) throw e;
-    }
-  }
-  return inTransaction(db, (trx) => fileReport(trx, clock, actor, raw, false));
+  return oneStatementOrTransaction(db, (d, alone) => fileReport(d, clock, actor, raw, alone));
 }
 
 /** `alone`: PostgreSQL outside a transaction, every write in the event's statement (NeedsTransaction if not possible). */

@@ -9,9 +9,8 @@ import { caseDto } from './case-dto.js';
 import { TransitionInput, parseInput } from './case-input.js';
 import { loadVisibleCaseWithCategory } from './case-scope.js';
 import { caseUpdate } from './hot-queries.js';
-import { NeedsTransaction, appendCaseEvent, eventActor } from './events.js';
+import { NeedsTransaction, appendCaseEvent, eventActor, oneStatementOrTransaction } from './events.js';
 import { plannedNotice } from '../notifications/notify.js';
-import { inTransaction } from '../shared/in-transaction.js';
 import { type CaseAction, OPEN_STATUSES, actionsFrom, ruleFor } from './lifecycle.js';
 import { announceBadRatingCase } from '../dashboard/service-changes.js';
 import { badRatingCaseColumns } from '../service-ratings/case-rules.js';
@@ -47,14 +46,9 @@ export const notAllowed = (action: CaseAction, c: CaseTable, actor: Actor, why: 
  * transaction of its own.
  */
 export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId: string, raw: TransitionInput) {
-  if (!db.isTransaction && isPostgres(db) && (raw as { action?: unknown } | undefined)?.action !== 'merge') {
-    try {
-      return await applyTransition(db, clock, actor, caseId, raw, true);
-    } catch (e) {
-      if (!(e instanceof NeedsTransaction)) throw e;
-    }
-  }
-  return inTransaction(db, (trx) => applyTransition(trx, clock, actor, caseId, raw, false));
+  // A merge also writes the case it is merged into: never one statement.
+  const mergeAction = (raw as { action?: unknown } | undefined)?.action === 'merge';
+  return oneStatementOrTransaction(db, (d, alone) => applyTransition(d, clock, actor, caseId, raw, alone), !mergeAction);
 }
 
 /** `alone`: PostgreSQL outside a transaction, every write in the event's statement (NeedsTransaction if not possible). */

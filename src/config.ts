@@ -63,6 +63,7 @@ const EnvSchema = z.object({
   NODE_ENV: z.string().optional(),
   SESSION_TTL_HOURS: positive(12, 24 * 366),
   SESSION_IDLE_MINUTES: positive(30, 7 * 24 * 60),
+  SESSION_CACHE_MS: int(2000, 0, 60_000),
   WALL_SESSION_DAYS: positive(7, 30),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   HSTS: z.enum(['true', 'false']).optional(),
@@ -154,6 +155,8 @@ export interface Config {
   sessionTtlMs: number;
   /** … or after this long without a request (SESSION_IDLE_MINUTES), whichever comes first. */
   sessionIdleMs: number;
+  /** How long a resolved session may be reused without reading it again (SESSION_CACHE_MS; 0 = never); any change to it empties the cache sooner (db/auth-writes.ts). */
+  sessionCacheMs: number;
   /** A wall display session (no idle limit) ends this long after it was set up (WALL_SESSION_DAYS). */
   wallSessionMs: number;
   cookieSecure: boolean;
@@ -258,6 +261,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTty = B
     production: e.NODE_ENV === 'production',
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionCacheMs: e.SESSION_CACHE_MS,
     wallSessionMs: e.WALL_SESSION_DAYS * 86400_000,
     cookieSecure: e.COOKIE_SECURE === 'true',
     hsts: (e.HSTS ?? e.COOKIE_SECURE) === 'true',

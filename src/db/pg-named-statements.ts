@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { noteStatement } from './auth-writes.js';
 
 /**
  * Hot-path statements run as NAMED prepared statements on PostgreSQL: each connection parses and
@@ -28,9 +29,12 @@ export const statementName = (sql: string): string | undefined => names.get(sql)
  * its property descriptors on every call, about 2 % of the server's CPU on the case loop.
  */
 export class NamedStatementClient extends pg.Client {
+  /** The open transaction wrote something a cached session depends on (db/auth-writes.ts). */
+  #authDirty = false;
   // biome-ignore lint/suspicious/noExplicitAny: pg's query() has many overloads; only (text[, values]) is rewritten
   override query(...args: any[]): any {
     const [text, values] = args;
+    if (typeof text === 'string') this.#authDirty = noteStatement(text, this.#authDirty);
     if (args.length <= 2 && typeof text === 'string' && (values === undefined || Array.isArray(values))) {
       const name = names.get(text);
       if (name) {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type SQLite from 'better-sqlite3';
+import { authChanged, noteStatement } from './auth-writes.js';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -82,6 +83,8 @@ class Mutex {
 
 class GroupConnection implements DatabaseConnection {
   readonly #cache = new Map<string, SQLite.Statement>();
+  /** The open transaction wrote something a cached session depends on (db/auth-writes.ts). */
+  authDirty = false;
   constructor(
     readonly sqlite: SQLite.Database,
     private readonly cacheSize: number,
@@ -101,6 +104,7 @@ class GroupConnection implements DatabaseConnection {
     const stmt = this.prepare(compiled.sql);
     const params = compiled.parameters as unknown[];
     const waits = !stmt.readonly && !compiled.sql.endsWith(NO_DURABILITY_WAIT);
+    if (!stmt.readonly) this.authDirty = noteStatement(compiled.sql, this.authDirty);
     if (stmt.reader) {
       const rows = stmt.all(params) as R[];
       if (waits) this.onWrite(); // INSERT … RETURNING
@@ -184,12 +188,14 @@ export class GroupCommitSqliteDriver implements Driver {
 
   async commitTransaction(): Promise<void> {
     this.#connection.exec('release closeloop_tx');
+    this.#connection.authDirty = noteStatement('commit', this.#connection.authDirty);
     this.#inLogical = false;
     this.#holderWaits = true;
   }
 
   async rollbackTransaction(): Promise<void> {
     this.#inLogical = false;
+    this.#connection.authDirty = noteStatement('rollback', this.#connection.authDirty);
     if (!this.sqlite.inTransaction) {
       // SQLite rolled the whole physical transaction back itself (I/O error, disk full, …):
       // the other members of the group are lost with it.
@@ -260,6 +266,8 @@ export class GroupCommitSqliteDriver implements Driver {
       this.#connection.exec('commit');
     } catch (e) {
       if (this.sqlite.inTransaction) this.sqlite.exec('rollback');
+      // The group's writes are gone: a session read meanwhile may have seen one of them.
+      authChanged();
       for (const m of members) m.reject(e);
       return;
     }
@@ -303,6 +311,7 @@ export class GroupCommitSqliteDriver implements Driver {
     this.#members = [];
     this.#open = false;
     this.#holderWaits = false;
+    authChanged();
     for (const m of members) m.reject(e);
   }
 

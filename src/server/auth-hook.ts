@@ -19,6 +19,10 @@ export function setSessionCookie(reply: FastifyReply, config: Config, token: str
 
 /** Resolves the caller from the session cookie (browser) or a bearer token (integrations). */
 export function authHook(deps: Deps) {
+  // Resolved sessions are reused for a moment on PostgreSQL only (domain/auth/session-cache.ts):
+  // there the look-up is a round trip to another process; SQLite answers it in microseconds, and
+  // a write by another process on the same file (the CLI) would not be heard.
+  const cacheMs = deps.dbKind === 'postgres' ? deps.config.sessionCacheMs : 0;
   return async (req: FastifyRequest, reply: FastifyReply) => {
     req.actor = null;
     req.sessionToken = null;
@@ -33,7 +37,7 @@ export function authHook(deps: Deps) {
     }
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
-      const session = await resolveSession(deps.db, deps.clock, { idleMs: deps.config.sessionIdleMs }, token);
+      const session = await resolveSession(deps.db, deps.clock, { idleMs: deps.config.sessionIdleMs, cacheMs }, token);
       req.actor = session?.actor ?? null;
       req.sessionToken = session ? (session.rotatedToken ?? token) : null;
       // A wall display reads what its owner reads and writes nothing: the read scope of a token.

@@ -3,6 +3,7 @@ import type { Db } from '../db/index.js';
 import { FEED_CHANNEL_PREFIX, foldedEventsBetween } from '../domain/dashboard/fold-events.js';
 import type { DashboardHub } from '../domain/dashboard/hub.js';
 import { SERVICES_CHANNEL_PREFIX, parseServiceChange } from '../domain/dashboard/service-changes.js';
+import { AUTH_CHANNEL_PREFIX, sessionsChangedElsewhere } from '../domain/auth/session-cache.js';
 
 export interface LiveFeedOptions {
   url: string;
@@ -79,6 +80,7 @@ interface Notice {
 export function startLiveFeed(o: LiveFeedOptions): LiveFeed {
   const channel = `${FEED_CHANNEL_PREFIX}${o.schema ?? 'public'}`;
   const servicesChannel = `${SERVICES_CHANNEL_PREFIX}${o.schema ?? 'public'}`;
+  const authChannel = `${AUTH_CHANNEL_PREFIX}${o.schema ?? 'public'}`;
   let client: pg.Client | null = null;
   let stopped = false;
   let reconnects = 0;
@@ -125,6 +127,10 @@ export function startLiveFeed(o: LiveFeedOptions): LiveFeed {
     });
     let ping: NodeJS.Timeout | null = null;
     c.on('notification', (msg) => {
+      if (msg.channel === authChannel) {
+        sessionsChangedElsewhere();
+        return;
+      }
       if (msg.channel === servicesChannel && msg.payload) {
         const change = parseServiceChange(msg.payload);
         // Through the queue: a reconnect's resync is never overtaken by an older notice.
@@ -177,6 +183,9 @@ export function startLiveFeed(o: LiveFeedOptions): LiveFeed {
       await c.connect();
       await c.query(`LISTEN "${channel}"`);
       await c.query(`LISTEN "${servicesChannel}"`);
+      await c.query(`LISTEN "${authChannel}"`);
+      // Whatever changed while this instance was not listening is unknown: no cached session is kept.
+      sessionsChangedElsewhere();
       if (stopped) {
         // stop() ran while this attempt was connecting: it saw no client to close.
         c.removeAllListeners('error');

@@ -17,6 +17,7 @@ import * as m20261208T0700 from './2026-12-08T0700-wall-sessions.js';
 import * as m20261208T0800 from './2026-12-08T0800-job-lease-first-taken.js';
 import * as m20261208T0810 from './2026-12-08T0810-responsible-party-unique.js';
 import * as m20261208T0900 from './2026-12-08T0900-ended-cases-stage-marks.js';
+import * as m20261209T0100 from './2026-12-09T0100-auth-change-notify.js';
 import * as m1000 from './2026-11-26T1000-case-catalogue.js';
 import * as m1010 from './2026-11-26T1010-cases.js';
 import * as m1020 from './2026-11-26T1020-case-desk-indexes.js';
@@ -119,4 +120,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T0800-job-lease-first-taken': m20261208T0800,
   '2026-12-08T0810-responsible-party-unique': m20261208T0810,
   '2026-12-08T0900-ended-cases-stage-marks': m20261208T0900,
+  '2026-12-09T0100-auth-change-notify': m20261209T0100,
 };

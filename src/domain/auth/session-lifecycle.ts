@@ -1,8 +1,10 @@
 import type { Db } from '../../db/index.js';
 import type { SessionKind } from '../../db/schema.js';
+import { authGeneration } from '../../db/auth-writes.js';
 import { prepared } from '../../db/prepared.js';
 import type { Clock } from '../shared/clock.js';
 import { type Actor, actorFrom } from './actor.js';
+import { cachedRows, keepRows } from './session-cache.js';
 import { hashSecret, newSecret } from './tokens.js';
 
 /**
@@ -13,6 +15,8 @@ import { hashSecret, newSecret } from './tokens.js';
 export interface SessionPolicy {
   /** No request for this long ends the session. */
   idleMs: number;
+  /** A session resolved this recently, with nothing about it changed since, is not read again (session-cache.ts); 0 or absent = always read. */
+  cacheMs?: number;
 }
 
 /** last_seen_at is written at most this often, so a busy session does not write on every request. */
@@ -30,6 +34,8 @@ const sessionActor = prepared((db: Db, tokenHash: string) =>
     ])
     .where('s.token_hash', '=', tokenHash),
 );
+
+type SessionRow = Awaited<ReturnType<typeof sessionActor.all>>[number];
 
 export interface ResolvedSession {
   actor: Actor;
@@ -52,9 +58,15 @@ export function sessionLapsed(s: { kind: SessionKind; expires_at: string; last_s
  */
 export async function resolveSession(db: Db, clock: Clock, policy: SessionPolicy, token: string): Promise<ResolvedSession | null> {
   const tokenHash = hashSecret(token);
-  const rows = await sessionActor.all(db, tokenHash);
-  const row = rows[0];
   const now = clock.now();
+  const cacheMs = policy.cacheMs ?? 0;
+  let rows = cachedRows<SessionRow>(db, tokenHash, cacheMs, now.getTime());
+  if (!rows) {
+    const generation = authGeneration();
+    rows = await sessionActor.all(db, tokenHash);
+    if (rows.length) keepRows(db, tokenHash, rows, generation, now.getTime(), cacheMs);
+  }
+  const row = rows[0];
   if (!row || row.status !== 'active') return null;
   const lastSeen = Date.parse(row.last_seen_at);
   if (sessionLapsed(row, policy.idleMs, now.getTime())) {
@@ -75,7 +87,10 @@ export async function resolveSession(db: Db, clock: Clock, policy: SessionPolicy
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return null;
   } else if (now.getTime() - lastSeen >= SESSION_TOUCH_MS) {
-    await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', row.sessionId).execute();
+    const at = now.toISOString();
+    await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', row.sessionId).execute();
+    // The cached rows are this session's: its idle clock moves with the write.
+    for (const r of rows) r.last_seen_at = at;
   }
   const scope = rows.filter((r) => r.scopeSubdistrictId !== null).map((r) => ({ subdistrictId: r.scopeSubdistrictId as string, committeeId: r.scopeCommitteeId }));
   return { actor: { ...actorFrom(row, scope), mustChangePassword: Number(row.must_change_password) === 1 }, rotatedToken, expiresAt: row.expires_at, wall: row.kind === 'wall' };

@@ -1,7 +1,8 @@
 import { PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { prepared, preparedFamily } from '../../db/prepared.js';
-import type { CaseCategoryTable, CaseTable } from '../../db/schema.js';
+import type { CaseCategoryTable, CaseTable, Role } from '../../db/schema.js';
+import { type Actor, actorFrom } from '../auth/actor.js';
 import { overridesColumn, preloadedOverrides } from '../calendar/preload.js';
 import { KEYS_SCOPE } from '../open311/versions.js';
 import type { CaseWrite } from './events.js';
@@ -33,10 +34,19 @@ const caseAndCategory = preparedFamily((key: 'h' | '') => ({
       .select((eb) => eb.exists(eb.selectFrom('service_rating_followups as f').select('f.id').whereRef('f.case_id', '=', 'c.id')).as('bad_rating'))
       .where('c.id', '=', id);
     if (key === 'h') {
-      const agg = db.getExecutor().adapter instanceof PostgresAdapter ? sql<string>`string_agg(e.actor_user_id, ',')` : sql<string>`group_concat(e.actor_user_id, ',')`;
-      q = q.select((eb) =>
-        eb.selectFrom('case_events as e').select(agg.as('h')).whereRef('e.case_id', '=', 'c.id').where('e.action', 'in', HANDLING_ACTIONS).where('e.actor_user_id', 'is not', null).as('handlers'),
-      ) as unknown as typeof q;
+      const pgAgg = db.getExecutor().adapter instanceof PostgresAdapter;
+      const agg = pgAgg ? sql<string>`string_agg(e.actor_user_id, ',')` : sql<string>`group_concat(e.actor_user_id, ',')`;
+      const scopes = pgAgg
+        ? sql<string>`string_agg(rs.subdistrict_id || '/' || coalesce(rs.committee_id, ''), ',')`
+        : sql<string>`group_concat(rs.subdistrict_id || '/' || coalesce(rs.committee_id, ''), ',')`;
+      q = q
+        .select((eb) =>
+          eb.selectFrom('case_events as e').select(agg.as('h')).whereRef('e.case_id', '=', 'c.id').where('e.action', 'in', HANDLING_ACTIONS).where('e.actor_user_id', 'is not', null).as('handlers'),
+        )
+        // The reporter as an actor, for the default checker (independent-check.ts): their row and scope.
+        .leftJoin('users as ru', 'ru.id', 'c.reporter_id')
+        .select(['ru.id as rep_id', 'ru.username as rep_username', 'ru.display_name as rep_display_name', 'ru.role as rep_role', 'ru.status as rep_status', 'ru.subdistrict_id as rep_subdistrict_id', 'ru.handling_unit_id as rep_handling_unit_id'])
+        .select((eb) => eb.selectFrom('user_scopes as rs').select(scopes.as('s')).whereRef('rs.user_id', '=', 'c.reporter_id').as('rep_scopes')) as unknown as typeof q;
     }
     return q;
   },
@@ -47,6 +57,23 @@ const caseAndCategory = preparedFamily((key: 'h' | '') => ({
  * in one round trip (undefined when there is no such case); with `handlers`, also who handled it
  * (the actors of its 'handle' events, as handlersOf reads them).
  */
+const REPORTER_FIELDS = ['id', 'username', 'display_name', 'role', 'status', 'subdistrict_id', 'handling_unit_id', 'scopes'] as const;
+
+/** The reporter read with the case ('h'): their actor when active (as loadActor gives it), else null. */
+function reporterActor(row: Record<string, unknown>): Actor | null {
+  if (!row.rep_id || row.rep_status !== 'active') return null;
+  const scope = typeof row.rep_scopes === 'string' && row.rep_scopes
+    ? row.rep_scopes.split(',').map((e) => {
+        const [subdistrictId, committeeId] = e.split('/') as [string, string];
+        return { subdistrictId, committeeId: committeeId || null };
+      })
+    : [];
+  return actorFrom(
+    { id: row.rep_id as string, username: row.rep_username as string, display_name: row.rep_display_name as string, role: row.rep_role as Role, subdistrict_id: row.rep_subdistrict_id as string | null, handling_unit_id: row.rep_handling_unit_id as string | null },
+    scope,
+  );
+}
+
 export async function caseWithCategory(db: Db, id: string, window: { from: string; to: string }, opts: { handlers?: boolean } = {}) {
   const row = (await caseAndCategory(opts.handlers ? 'h' : '').first(db, id, window.from, window.to)) as Record<string, unknown> | undefined;
   if (!row) return undefined;
@@ -59,8 +86,10 @@ export async function caseWithCategory(db: Db, id: string, window: { from: strin
   const keysVersion = String(row.keys_version ?? 0);
   const badRating = Boolean(Number(row.bad_rating));
   const handlers = opts.handlers ? new Set(typeof row.handlers === 'string' && row.handlers ? row.handlers.split(',') : []) : undefined;
+  const reporter = opts.handlers ? reporterActor(row) : undefined;
   for (const k of ['cal_overrides', 'keys_version', 'bad_rating', 'handlers']) delete row[k];
-  return { c: row as unknown as CaseTable, category: category as CaseCategoryLimits, preloaded, keysVersion, badRating, handlers };
+  for (const k of REPORTER_FIELDS) delete row[`rep_${k}`];
+  return { c: row as unknown as CaseTable, category: category as CaseCategoryLimits, preloaded, keysVersion, badRating, handlers, reporter };
 }
 
 export const categoryById = prepared((db: Db, id: string) => db.selectFrom('case_categories').selectAll().where('id', '=', id));

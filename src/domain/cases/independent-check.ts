@@ -65,9 +65,9 @@ export async function checkConflict(db: Db, person: Actor, c: CaseRef, handlers?
 /** Field roles a check can be given to by name; the desk (operators) checks everything else. */
 const FIELD_CHECKERS = ['patrol', 'cadre'] as const;
 
-async function eligible(db: Db, userId: string | null, c: CaseRef, handlers: Set<string>): Promise<Actor | null> {
+async function eligible(db: Db, userId: string | null, c: CaseRef, handlers: Set<string>, known?: Actor | null): Promise<Actor | null> {
   if (!userId) return null;
-  const person = await loadActor(db, userId);
+  const person = known !== undefined ? known : await loadActor(db, userId);
   if (!person || !(FIELD_CHECKERS as readonly string[]).includes(person.role)) return null;
   if (!canSeeCommittee(person, c.subdistrict_id, c.committee_id)) return null;
   return (await checkConflict(db, person, c, handlers)) ? null : person;
@@ -101,15 +101,23 @@ async function committeeChecker(db: Db, c: CaseRef, handlers: Set<string>): Prom
  * - 'operations': nobody by name: the operations centre's desk checks.
  * null = the desk. `known`: the handlers as the caller read them already (handlersOf).
  */
-export async function defaultChecker(db: Db, c: CaseRef, category: Pick<CaseCategoryTable, 'check_by'>, handlingNow?: string, known?: Set<string>): Promise<string | null> {
+export async function defaultChecker(
+  db: Db,
+  c: CaseRef,
+  category: Pick<CaseCategoryTable, 'check_by'>,
+  handlingNow?: string,
+  known?: Set<string>,
+  /** The reporter's actor as read with the case (null: not active), when the caller has it. */
+  reporter?: Actor | null,
+): Promise<string | null> {
   const policy: CheckBy = category.check_by ?? 'reporter';
   if (policy === 'operations') return null;
   const handlers = new Set(known ?? (await handlersOf(db, c.id)));
   // The handling being recorded is not an event yet.
   if (handlingNow) handlers.add(handlingNow);
   if (policy === 'reporter') {
-    const reporter = await eligible(db, c.reporter_id, c, handlers);
-    if (reporter) return reporter.userId;
+    const eligibleReporter = await eligible(db, c.reporter_id, c, handlers, reporter);
+    if (eligibleReporter) return eligibleReporter.userId;
   }
   return committeeChecker(db, c, handlers);
 }

@@ -1,7 +1,8 @@
 import { type Db, isPostgres } from '../../db/index.js';
 import type { CaseTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
-import { assertBeforeAfterDiffer, assertPhotosUsable } from '../photos/usable.js';
+import { assertPhotosUsable } from '../photos/usable.js';
+import { assertHandlePhotos } from './handle-photos.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField } from '../shared/errors.js';
 import { isAssignee, resolveAssignee } from './assignees.js';
@@ -57,7 +58,7 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
   const now = clock.now();
   const rule = ruleFor(input.action);
   // Who handled the case is read with it when the transition needs it (independence, the default checker).
-  const { c, category, preloaded, keysVersion, badRating, handlers } = await loadVisibleCaseWithCategory(db, actor, caseId, now, {
+  const { c, category, preloaded, keysVersion, badRating, handlers, reporter } = await loadVisibleCaseWithCategory(db, actor, caseId, now, {
     handlers: rule.independent || input.action === 'handle',
   });
   if (c.version !== input.version) {
@@ -78,13 +79,10 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
     if (missing) throw invalidField(f === 'assignee' ? 'unitId' : f, `required for ${input.action}`);
   }
   const photoIds = input.photoIds ?? [];
-  if (photoIds.length) await assertPhotosUsable(db, actor, photoIds, 'photoIds');
   // The rectification photo proves the fix: the reporter's before photo, even downloaded and
   // uploaded again (same sha256), proves nothing (as for a fix on the spot, usable.ts).
-  if (input.action === 'handle' && photoIds.length) {
-    const before = await db.selectFrom('case_photos').select('photo_id').where('case_id', '=', c.id).where('purpose', '=', 'before').execute();
-    await assertBeforeAfterDiffer(db, before.map((p) => p.photo_id), photoIds, 'photoIds');
-  }
+  if (input.action === 'handle') await assertHandlePhotos(db, actor, c.id, photoIds, 'photoIds');
+  else if (photoIds.length) await assertPhotosUsable(db, actor, photoIds, 'photoIds');
 
   const at = now.toISOString();
   const next: CaseTable = { ...c, status: rule.to, pending_request: rule.setsPending ?? null, version: c.version + 1, updated_at: at };
@@ -132,7 +130,7 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
         next.rework_count = c.rework_count + 1;
         next.rework_pending = 0;
       }
-      next.checker_user_id = await defaultChecker(db, c, category, actor.userId, handlers);
+      next.checker_user_id = await defaultChecker(db, c, category, actor.userId, handlers, reporter);
       break;
     case 'check_pass':
       next.closed_at = at;

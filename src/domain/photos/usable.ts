@@ -28,15 +28,24 @@ const usablePhotos = preparedFamily((key: string) => {
  */
 export async function assertPhotosUsable(db: Db, actor: Actor, photoIds: string[], field = 'photoIds'): Promise<void> {
   if (!photoIds.length) return;
+  assertNoRepeats(photoIds, field);
+  const subs = photoDeskSubdistricts(actor);
+  const rows = await usablePhotos(`${photoIds.length}:${subs.length}`).all(db, actor.userId, ...photoIds, ...subs);
+  assertAllUsable(photoIds, new Set(rows.map((r) => r.id)), field);
+}
+
+/** The rule of assertPhotosUsable without its read: no id twice. */
+export function assertNoRepeats(photoIds: string[], field: string): void {
   const seen = new Set<string>();
   photoIds.forEach((id, i) => {
     if (seen.has(id)) throw invalidField(`${field}.${i}`, 'photo listed twice');
     seen.add(id);
   });
-  const subs = photoDeskSubdistricts(actor);
-  const rows = await usablePhotos(`${photoIds.length}:${subs.length}`).all(db, actor.userId, ...photoIds, ...subs);
-  const ok = new Set(rows.map((r) => r.id));
-  const bad = photoIds.findIndex((id) => !ok.has(id));
+}
+
+/** The rule of assertPhotosUsable without its read: every id among those found usable. */
+export function assertAllUsable(photoIds: string[], usable: ReadonlySet<string>, field: string): void {
+  const bad = photoIds.findIndex((id) => !usable.has(id));
   if (bad >= 0) throw invalidField(`${field}.${bad}`, 'no such photo, or not uploaded by you');
 }
 
@@ -47,13 +56,23 @@ export async function assertPhotosUsable(db: Db, actor: Actor, photoIds: string[
  */
 export async function assertBeforeAfterDiffer(db: Db, beforeIds: string[], afterIds: string[], afterField = 'afterPhotoIds'): Promise<void> {
   if (!beforeIds.length || !afterIds.length) return;
-  const same = 'the same picture as a before photo';
+  assertNotBeforeIds(beforeIds, afterIds, afterField);
+  const rows = await db.selectFrom('photos').select(['id', 'sha256']).where('id', 'in', [...beforeIds, ...afterIds]).execute();
+  assertNotBeforeCopies(beforeIds, afterIds, new Map(rows.map((r) => [r.id, r.sha256])), afterField);
+}
+
+const SAME_PICTURE = 'the same picture as a before photo';
+
+/** The rule of assertBeforeAfterDiffer without its read: no after photo is a before photo. */
+export function assertNotBeforeIds(beforeIds: string[], afterIds: string[], afterField: string): void {
   const before = new Set(beforeIds);
   const shared = afterIds.findIndex((id) => before.has(id));
-  if (shared >= 0) throw invalidField(`${afterField}.${shared}`, same);
-  const rows = await db.selectFrom('photos').select(['id', 'sha256']).where('id', 'in', [...beforeIds, ...afterIds]).execute();
-  const hash = new Map(rows.map((r) => [r.id, r.sha256]));
+  if (shared >= 0) throw invalidField(`${afterField}.${shared}`, SAME_PICTURE);
+}
+
+/** … and none has a before photo's content (sha256, `hash` by photo id). */
+export function assertNotBeforeCopies(beforeIds: string[], afterIds: string[], hash: ReadonlyMap<string, string>, afterField: string): void {
   const beforeHashes = new Set(beforeIds.map((id) => hash.get(id)));
   const copy = afterIds.findIndex((id) => hash.has(id) && beforeHashes.has(hash.get(id)));
-  if (copy >= 0) throw invalidField(`${afterField}.${copy}`, same);
+  if (copy >= 0) throw invalidField(`${afterField}.${copy}`, SAME_PICTURE);
 }

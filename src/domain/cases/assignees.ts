@@ -18,11 +18,18 @@ export const ASSIGNABLE_ROLES = ['handler', 'enforcement', 'cadre'] as const;
  * its committee (else, once dispatched, they could not open it); a handler named with a unit is
  * staff of that unit. committee_id is left out only where no case exists yet.
  */
-export async function resolveAssignee(db: Db, c: Pick<CaseTable, 'subdistrict_id'> & { committee_id?: string }, unitId?: string, userId?: string) {
+export async function resolveAssignee(
+  db: Db,
+  c: Pick<CaseTable, 'subdistrict_id'> & { committee_id?: string },
+  unitId?: string,
+  userId?: string,
+  /** The unit as the caller read it already (the case read of a dispatch, hot-queries.ts): null = not an active unit of the subdistrict. */
+  knownUnit?: { id: string } | null,
+) {
   if (!unitId && !userId) throw invalidField('unitId', 'give a handling unit or a named person');
   let unit: { id: string } | undefined;
   if (unitId) {
-    unit = await activeUnit.first(db, unitId, c.subdistrict_id);
+    unit = knownUnit !== undefined ? (knownUnit ?? undefined) : await activeUnit.first(db, unitId, c.subdistrict_id);
     if (!unit) throw invalidField('unitId', 'unknown handling unit');
   }
   let person: Actor | null = null;

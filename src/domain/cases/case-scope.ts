@@ -42,7 +42,7 @@ export async function loadVisibleCase(db: Db, actor: Actor, id: string) {
  * loadVisibleCase with the limits of the case's category and the calendar overrides for a
  * deadline started at `at`, in one round trip (transitions).
  */
-export async function loadVisibleCaseWithCategory(db: Db, actor: Actor, id: string, at: Date, opts: { handlers?: boolean } = {}) {
+export async function loadVisibleCaseWithCategory(db: Db, actor: Actor, id: string, at: Date, opts: { handlers?: boolean; unitId?: string } = {}) {
   assertCan(actor, 'cases.read');
   const found = await caseWithCategory(db, id, firstOverrideWindow(at), opts);
   if (!found || !caseVisibleTo(actor, found.c)) throw notFound('Case', id);

@@ -20,9 +20,9 @@ export type CaseCategoryLimits = Pick<CaseCategoryTable, (typeof CATEGORY_FIELDS
  * the dates [from, to]: everything a transition reads before it writes, in one statement. Also the
  * open311 keys counter, whether the case follows up a 差评, and (key 'h') who handled it so far.
  */
-const caseAndCategory = preparedFamily((key: 'h' | '') => ({
-  arity: 3,
-  build: (db: Db, id: string, from: string, to: string) => {
+const caseAndCategory = preparedFamily((key: '' | 'h' | 'd' | 'hd') => ({
+  arity: key.includes('d') ? 4 : 3,
+  build: (db: Db, id: string, from: string, to: string, unitId?: string) => {
     let q = db
       .selectFrom('cases as c')
       .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
@@ -33,7 +33,13 @@ const caseAndCategory = preparedFamily((key: 'h' | '') => ({
       .select((eb) => eb.selectFrom('open311_versions').select('version').where('scope', '=', KEYS_SCOPE).as('keys_version'))
       .select((eb) => eb.exists(eb.selectFrom('service_rating_followups as f').select('f.id').whereRef('f.case_id', '=', 'c.id')).as('bad_rating'))
       .where('c.id', '=', id);
-    if (key === 'h') {
+    if (key.includes('d')) {
+      // The unit a dispatch names, if it is an active unit of the case's subdistrict (assignees.ts).
+      q = q.select((eb) =>
+        eb.selectFrom('handling_units as hu').select('hu.id').where('hu.id', '=', unitId as string).whereRef('hu.subdistrict_id', '=', 'c.subdistrict_id').where('hu.status', '=', 'active').as('unit_ok'),
+      ) as unknown as typeof q;
+    }
+    if (key.includes('h')) {
       const pgAgg = db.getExecutor().adapter instanceof PostgresAdapter;
       const agg = pgAgg ? sql<string>`string_agg(e.actor_user_id, ',')` : sql<string>`group_concat(e.actor_user_id, ',')`;
       const scopes = pgAgg
@@ -74,8 +80,11 @@ function reporterActor(row: Record<string, unknown>): Actor | null {
   );
 }
 
-export async function caseWithCategory(db: Db, id: string, window: { from: string; to: string }, opts: { handlers?: boolean } = {}) {
-  const row = (await caseAndCategory(opts.handlers ? 'h' : '').first(db, id, window.from, window.to)) as Record<string, unknown> | undefined;
+export async function caseWithCategory(db: Db, id: string, window: { from: string; to: string }, opts: { handlers?: boolean; unitId?: string } = {}) {
+  const key = `${opts.handlers ? 'h' : ''}${opts.unitId !== undefined ? 'd' : ''}` as '' | 'h' | 'd' | 'hd';
+  const args: [string, string, string, string?] = [id, window.from, window.to];
+  if (opts.unitId !== undefined) args.push(opts.unitId);
+  const row = (await caseAndCategory(key).first(db, ...args)) as Record<string, unknown> | undefined;
   if (!row) return undefined;
   const category: Record<string, unknown> = {};
   for (const f of CATEGORY_FIELDS) {
@@ -87,9 +96,11 @@ export async function caseWithCategory(db: Db, id: string, window: { from: strin
   const badRating = Boolean(Number(row.bad_rating));
   const handlers = opts.handlers ? new Set(typeof row.handlers === 'string' && row.handlers ? row.handlers.split(',') : []) : undefined;
   const reporter = opts.handlers ? reporterActor(row) : undefined;
-  for (const k of ['cal_overrides', 'keys_version', 'bad_rating', 'handlers']) delete row[k];
+  // The named unit when active in the case's subdistrict ({ id }), else null; undefined when not asked.
+  const unit = opts.unitId !== undefined ? (typeof row.unit_ok === 'string' ? { id: row.unit_ok } : null) : undefined;
+  for (const k of ['cal_overrides', 'keys_version', 'bad_rating', 'handlers', 'unit_ok']) delete row[k];
   for (const k of REPORTER_FIELDS) delete row[`rep_${k}`];
-  return { c: row as unknown as CaseTable, category: category as CaseCategoryLimits, preloaded, keysVersion, badRating, handlers, reporter };
+  return { c: row as unknown as CaseTable, category: category as CaseCategoryLimits, preloaded, keysVersion, badRating, handlers, reporter, unit };
 }
 
 export const categoryById = prepared((db: Db, id: string) => db.selectFrom('case_categories').selectAll().where('id', '=', id));

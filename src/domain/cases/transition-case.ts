@@ -58,8 +58,11 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
   const now = clock.now();
   const rule = ruleFor(input.action);
   // Who handled the case is read with it when the transition needs it (independence, the default checker).
-  const { c, category, preloaded, keysVersion, badRating, handlers, reporter } = await loadVisibleCaseWithCategory(db, actor, caseId, now, {
+  const dispatching = (input.action === 'dispatch' || input.action === 'redispatch') && typeof input.unitId === 'string';
+  const { c, category, preloaded, keysVersion, badRating, handlers, reporter, unit } = await loadVisibleCaseWithCategory(db, actor, caseId, now, {
     handlers: rule.independent || input.action === 'handle',
+    // The unit a dispatch names is checked in the same read.
+    ...(dispatching ? { unitId: input.unitId } : {}),
   });
   if (c.version !== input.version) {
     throw new DomainError('stale_version', 'The case was changed by someone else; reload it', { current: caseDto(c) });
@@ -111,7 +114,7 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
       break;
     case 'dispatch':
     case 'redispatch': {
-      const who = await resolveAssignee(db, c, input.unitId, input.userId);
+      const who = await resolveAssignee(db, c, input.unitId, input.userId, unit);
       if (input.action === 'redispatch' && who.unitId === c.assigned_unit_id && who.userId === c.assigned_user_id) {
         throw invalidField('unitId', 'the case is already dispatched there');
       }

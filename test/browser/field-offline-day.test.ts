@@ -142,4 +142,47 @@ describeBrowser('field app offline: report + check-in exactly once, today and ta
     expect(await h.page.getByTestId('task-page').textContent()).toContain(number);
     await h.ctx.close();
   });
+  it('my tasks offline: a task handled in a basement with an after-photo is queued (photo kept on the phone) and stored exactly once when back online', async () => {
+    const room = rooms[2]!;
+    const operator = await apiAs('operator');
+    const patrol = await apiAs('patrol1');
+    const cat = await suite.server.db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', room.subdistrict_id).where('code', '=', 'A0301').executeTakeFirstOrThrow();
+    const unit = (await suite.server.db.selectFrom('users').select('handling_unit_id').where('username', '=', 'handler1').executeTakeFirstOrThrow()).handling_unit_id!;
+    let c = await patrol('POST', '/api/cases', { source: 'patrol', categoryId: cat.id, siteId: room.id, lng: room.lng, lat: room.lat, description: '离线处置' });
+    expect(c.status).toBe(201);
+    c = await operator('POST', `/api/cases/${c.json.id}/transitions`, { action: 'file', version: c.json.version });
+    c = await operator('POST', `/api/cases/${c.json.id}/transitions`, { action: 'dispatch', version: c.json.version, unitId: unit });
+    expect(c.status).toBe(200);
+    const caseId = c.json.id as string;
+
+    // In the morning, online: my tasks (the worker caches each task's case).
+    const { ctx, page } = await phone('handler1', room);
+    await page.goto('/m/tasks');
+    await page.locator(`[data-case-id="${caseId}"]`).waitFor();
+    await eventually(() => page.evaluate(async (id) => !!(await caches.match(`/api/cases/${id}`)), caseId)).toBe(true);
+
+    // In the basement: no signal. The task opens, the after-photo is kept on the phone, the handle is queued.
+    await ctx.setOffline(true);
+    await page.getByTestId('offline-notice').waitFor();
+    await page.locator(`[data-case-id="${caseId}"]`).click();
+    await page.getByTestId('handle-form').waitFor();
+    await page.getByTestId('handle-photo').setInputFiles(await solidJpeg(30, 90, 200));
+    await page.getByTestId('handle-photo-pending').waitFor();
+    await page.getByTestId('handle-note').fill('已清运');
+    await page.getByTestId('handle-submit').click();
+    await page.getByTestId('task-done').waitFor();
+    await eventually(() => outboxCount(page)).toBe('1');
+    expect((await suite.server.db.selectFrom('cases').select('status').where('id', '=', caseId).executeTakeFirstOrThrow()).status).toBe('dispatched');
+
+    await ctx.setOffline(false);
+    await page.getByTestId('outbox-bar').waitFor({ state: 'detached', timeout: 30_000 });
+    expect((await suite.server.db.selectFrom('cases').select('status').where('id', '=', caseId).executeTakeFirstOrThrow()).status).toBe('handled');
+    const events = await suite.server.db.selectFrom('case_events').select(['id', 'action', 'device_at']).where('case_id', '=', caseId).where('action', '=', 'handle').execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.device_at).toBeTruthy();
+    // The photo taken offline went up from the outbox and is the handle's after-photo, once.
+    const photos = await suite.server.db.selectFrom('case_photos').select(['photo_id', 'purpose']).where('event_id', '=', events[0]!.id).execute();
+    expect(photos).toHaveLength(1);
+    await ctx.close();
+  });
 });

@@ -13,6 +13,7 @@ import { buildApp } from '../../src/server/app.js';
 import type { Deps } from '../../src/server/deps.js';
 import { DEMO_PASSWORD, describeBrowser, eventually, launchBrowser, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
 import { apiSession, installedPhone, outboxCount } from './helpers/field-phone.js';
+import { explained } from './helpers/outbox-diagnosis.js';
 import { ensureWebBuiltForTests } from './helpers/web-build.js';
 import { testLogOptions } from '../helpers/test-logs.js';
 import { scopeOf } from './helpers/scope.js';
@@ -299,10 +300,12 @@ describeBrowser('field app offline: outbox, exactly-once sync, service worker', 
     expect(c.json.status).toBe('closed');
 
     await ctx.setOffline(false);
-    await eventually(() => page.getByTestId('outbox-conflicts').getAttribute('data-n')).toBe('1');
+    // Each step says, when it fails, where the phone was and what its outbox held (not only "timeout").
+    await explained(page, 'the queued handle did not show as a conflict', eventually(() => page.getByTestId('outbox-conflicts').getAttribute('data-n')).toBe('1'));
     await page.getByTestId('outbox-link').click();
+    await explained(page, 'tapping the outbox strip did not open the outbox page', page.waitForURL((u) => u.pathname === '/m/outbox'));
     const item = page.getByTestId('outbox-item-conflict');
-    await item.waitFor();
+    await explained(page, 'the outbox page does not list the conflict', item.waitFor());
     expect(await item.getByTestId('outbox-error').getAttribute('data-code')).toMatch(/stale_version|transition_not_allowed/);
     expect(await item.getByTestId('outbox-server-state').textContent()).toContain('已结案');
     await page.getByTestId('outbox-rule').waitFor();

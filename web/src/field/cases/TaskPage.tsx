@@ -99,7 +99,8 @@ export function TaskPage() {
           }}
         >
           <h2>{t('cases.field.handle')}</h2>
-          <PhotoInput label={t('cases.field.after')} testId="handle-photo" onUploaded={(p) => p && setPhotos((ps) => [...ps, p])} />
+          {/* Offline (a basement, a bin room), the after-photo is kept on the phone and goes with the handle through the outbox. */}
+          <PhotoInput label={t('cases.field.after')} testId="handle-photo" onUploaded={(p) => p && setPhotos((ps) => [...ps, p])} offline />
           <label className="field">
             <span>{t('cases.field.handleNote')}</span>
             <textarea className="m-input" value={note} onChange={(e) => setNote(e.target.value)} data-testid="handle-note" required />

@@ -1,6 +1,6 @@
 import '../../shared/i18n/outbox';
 import './offline.css';
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { estimateStorage, outboxBytes, storageWarning, type StorageEstimateLike } from '../../shared/outbox/storage';
@@ -24,9 +24,30 @@ export function OutboxBar() {
   const pending = items.filter((i) => i.state === 'pending').length;
   const conflicts = items.filter((i) => i.state === 'conflict').length;
   const attention = items.filter((i) => i.state === 'attention').length;
-  if (online && !items.length && !warning) return null;
+  const shown = !(online && !items.length && !warning);
+  // The strip sticks to the top of the screen, and so does each page's bar (返回/back): the page's
+  // bar sticks just below the strip (--m-outbox-h, field.css), never under it.
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const root = document.documentElement.style;
+    const el = ref.current;
+    if (!el) {
+      root.setProperty('--m-outbox-h', '0px');
+      return;
+    }
+    const set = () => root.setProperty('--m-outbox-h', `${el.offsetHeight}px`);
+    set();
+    if (typeof ResizeObserver === 'undefined') return;
+    const seen = new ResizeObserver(set);
+    seen.observe(el);
+    return () => {
+      seen.disconnect();
+      root.setProperty('--m-outbox-h', '0px');
+    };
+  }, [shown]);
+  if (!shown) return null;
   return (
-    <div className="m-outbox-bar" data-testid="outbox-bar" data-online={online ? '1' : '0'}>
+    <div className="m-outbox-bar" data-testid="outbox-bar" data-online={online ? '1' : '0'} ref={ref}>
       {!online ? <p className="m-outbox-offline" data-testid="offline-notice">{t('outbox.offline')}</p> : null}
       {items.length ? (
         <Link to="/outbox" className="m-outbox-link" data-testid="outbox-link">

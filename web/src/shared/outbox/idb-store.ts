@@ -1,4 +1,4 @@
-import type { OutboxItem, OutboxStore } from './types';
+import type { OutboxItem, OutboxStore } from './types.js';
 
 const DB_NAME = 'closeloop-outbox';
 const STORE = 'actions';

@@ -1,12 +1,12 @@
-import { ApiError } from '../api';
-import { IdbStore } from './idb-store';
-import { MemoryStore } from './memory-store';
-import { flush, type FlushReport } from './queue';
-import { PHOTO_TOKEN_PREFIX, withCaptureTime } from './rules';
-import { isQuotaError } from './storage';
-import { fetchTransport } from './transport';
-import type { OutboxItem, OutboxPhoto, OutboxStore } from './types';
-import { randomId } from '../random-id';
+import { ApiError } from '../api.js';
+import { IdbStore } from './idb-store.js';
+import { MemoryStore } from './memory-store.js';
+import { flush, type FlushReport } from './queue.js';
+import { PHOTO_TOKEN_PREFIX, withCaptureTime } from './rules.js';
+import { isQuotaError } from './storage.js';
+import { fetchTransport } from './transport.js';
+import type { OutboxItem, OutboxPhoto, OutboxStore } from './types.js';
+import { randomId } from '../random-id.js';
 
 let store: OutboxStore | null = null;
 function getStore(): OutboxStore {
@@ -73,6 +73,11 @@ export async function enqueue(c: Capture): Promise<number> {
   await refresh();
   schedule(0);
   return seq;
+}
+
+/** Whether actions captured earlier still wait to be sent: a new one then queues behind them (capture order). */
+export async function hasPending(): Promise<boolean> {
+  return (await getStore().all()).some((i) => i.state === 'pending');
 }
 
 export async function discard(seq: number) {

@@ -1,5 +1,5 @@
-import { PHOTO_TOKEN_PREFIX } from './rules';
-import type { OutboxPhoto } from './types';
+import { PHOTO_TOKEN_PREFIX } from './rules.js';
+import type { OutboxPhoto } from './types.js';
 
 /** Photos taken while the upload could not happen, by token, until their action is captured. */
 const pending = new Map<string, OutboxPhoto>();

@@ -12,11 +12,25 @@ async function answer(res: Response): Promise<SendResult> {
   return { status: res.status, body };
 }
 
-async function call(path: string, init: RequestInit): Promise<SendResult> {
+/**
+ * How long the outbox waits for one answer. A phone network can take a request and never answer
+ * (a dead cell, a stuck proxy) and fetch has no limit of its own: without one, a single hung
+ * request held the whole outbox (one run at a time) until the app was restarted. Past the limit it
+ * counts as no answer: retried later with the same Idempotency-Key, so an action the server did
+ * store is not stored twice. A photo (≤ 400 KB) gets longer, for a slow link.
+ */
+export const ACTION_TIMEOUT_MS = 45_000;
+export const PHOTO_TIMEOUT_MS = 180_000;
+
+async function call(path: string, init: RequestInit, timeoutMs = ACTION_TIMEOUT_MS): Promise<SendResult> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
-    return await answer(await fetch(path, { credentials: 'same-origin', ...init }));
+    return await answer(await fetch(path, { credentials: 'same-origin', ...init, signal: abort.signal }));
   } catch {
     return { status: 0, body: null };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -49,7 +63,7 @@ export async function uploadWithExifFallback(send: (form: FormData) => Promise<S
 
 /** Same-origin fetch; every action carries its capture-time Idempotency-Key. */
 export const fetchTransport: OutboxTransport = {
-  uploadPhoto: (p) => uploadWithExifFallback((body) => call('/api/photos', { method: 'POST', body }), p),
+  uploadPhoto: (p) => uploadWithExifFallback((body) => call('/api/photos', { method: 'POST', body }, PHOTO_TIMEOUT_MS), p),
   send: (item, body) =>
     call(item.path, {
       method: item.method,

@@ -229,4 +229,44 @@ describeBrowser('the public report page: a citizen reports on a phone, follows t
     await citizen.close();
     await desk.close();
   });
+
+  it('a case on hold (挂账) reads as on hold in English too, not as being fixed', async () => {
+    const db = suite.server.db;
+    const site = await db.selectFrom('sites as s').innerJoin('subdistricts as sd', 'sd.id', 's.subdistrict_id')
+      .select(['s.lng', 's.lat']).where('sd.code', '=', '008').where('s.kind', '=', 'bin_room').where('s.status', '=', 'active').orderBy('s.id').executeTakeFirstOrThrow();
+    const client = (await newContext(suite.browser, suite.server.url)).request;
+    const near = await (await client.get(`/api/public/reports/categories?lat=${site.lat}&lng=${site.lng}`)).json();
+    const ch = await (await client.get('/api/public/reports/challenge')).json();
+    const filedRes = await client.post('/api/public/reports', {
+      headers: { 'x-pow-challenge': ch.challenge, 'x-pow-nonce': solveChallenge(ch.challenge, ch.bits) },
+      multipart: {
+        jurisdiction_id: near.jurisdictionId, service_code: near.categories[0].code, lat: String(site.lat), lng: String(site.lng), site_kind: near.siteKind,
+        description: '箱房顶棚破损漏雨', photo: await solidJpeg(120, 60, 60, 640, 480),
+      },
+    });
+    expect(filedRes.status(), await filedRes.text()).toBe(201);
+    const filed = await filedRes.json();
+    const c = await db.selectFrom('cases').selectAll().where('number', '=', filed.number).executeTakeFirstOrThrow();
+    const unit = await db.selectFrom('users').select('handling_unit_id').where('username', '=', 'handler1').executeTakeFirstOrThrow();
+    const staff: Record<string, APIRequestContext> = {};
+    for (const u of ['operator', 'handler1']) {
+      staff[u] = (await newContext(suite.browser, suite.server.url)).request;
+      await post(staff[u]!, '/api/auth/sign-in', { username: u, password: DEMO_PASSWORD });
+    }
+    let v = await post(staff.operator!, `/api/cases/${c.id}/transitions`, { action: 'file', version: c.version });
+    v = await post(staff.operator!, `/api/cases/${c.id}/transitions`, { action: 'dispatch', version: v.version, unitId: unit.handling_unit_id });
+    v = await post(staff.handler1!, `/api/cases/${c.id}/transitions`, { action: 'request_hold', version: v.version, reason: '箱房整体改建，暂无法处置' });
+    await post(staff.operator!, `/api/cases/${c.id}/transitions`, { action: 'approve_hold', version: v.version });
+
+    const citizen = await newContext(suite.browser, suite.server.url, PHONE);
+    const phone = await citizen.newPage();
+    const problems = pageProblems(phone);
+    await phone.goto(filed.trackPath);
+    await phone.getByTestId('track').waitFor();
+    expect(await phone.getByTestId('track-notes').textContent()).toBe('暂缓处置（挂账），条件具备后继续办理');
+    await phone.getByTestId('lang-switch').tap();
+    await eventually(() => phone.getByTestId('track-notes').textContent()).toBe('On hold; handling resumes when conditions allow');
+    expect(problems, problems.join('\n')).toEqual([]);
+    await citizen.close();
+  });
 });

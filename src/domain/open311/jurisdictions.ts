@@ -1,5 +1,5 @@
 import type { Db } from '../../db/index.js';
-import { DomainError } from '../shared/errors.js';
+import { refused } from './refusal.js';
 
 /**
  * Open311 jurisdictions are subdistricts. A jurisdiction_id is the subdistrict's administrative
@@ -50,9 +50,9 @@ export async function resolveJurisdiction(db: Db, jurisdictionId: string | undef
   remember(db, all);
   if (!wanted) {
     if (all.length === 1) return all[0]!;
-    throw new DomainError('validation_failed', 'jurisdiction_id was not provided; this endpoint serves several jurisdictions', { field: 'jurisdiction_id' });
+    throw refused('jurisdiction_id', 'required: this endpoint serves several jurisdictions', 'jurisdiction_id was not provided; this endpoint serves several jurisdictions');
   }
   const found = all.find((j) => j.jurisdictionId === wanted);
-  if (!found) throw new DomainError('not_found', `jurisdiction_id ${wanted} was not found`, { field: 'jurisdiction_id' });
+  if (!found) throw refused('jurisdiction_id', 'not a jurisdiction served here', `jurisdiction_id ${wanted} was not found`, 'not_found');
   return found;
 }

@@ -2,6 +2,7 @@ import type { Db } from '../../db/index.js';
 import { distanceM } from '../cases/duplicates.js';
 import { DomainError } from '../shared/errors.js';
 import { versionOf } from './versions.js';
+import { refused } from './refusal.js';
 
 /**
  * Where an Open311 request is: a point (lat/long, WGS-84), a closeloop site (address_id), or
@@ -113,24 +114,24 @@ export async function locate(
     const site = sites.find((s) => s.id === named);
     if (!site) {
       const field = loc.addressId ? 'address_id' : 'attribute[bin_room]';
-      throw new DomainError('validation_failed', `${field} ${named} is not a site of this jurisdiction`, { field });
+      throw refused(field, 'not a site of this jurisdiction', `${field} ${named} is not a site of this jurisdiction`);
     }
     if (loc.lat === undefined || loc.long === undefined) return { lng: site.lng, lat: site.lat, committeeId: site.committee_id, siteId: site.id, siteKind: site.kind };
     // A point sent with a named site must be by that site: otherwise a site of this jurisdiction
     // would carry a case filed anywhere (the point is what the map and the duplicate check use).
     if (distanceM(loc.long, loc.lat, site.lng, site.lat) > JURISDICTION_MARGIN_M) {
       const field = loc.addressId ? 'address_id' : 'attribute[bin_room]';
-      throw new DomainError('validation_failed', `lat/long lies more than ${JURISDICTION_MARGIN_M} m from the site named by ${field}`, { field: 'lat' });
+      throw refused('lat', `more than ${JURISDICTION_MARGIN_M} m from the site it names`, `lat/long lies more than ${JURISDICTION_MARGIN_M} m from the site named by ${field}`);
     }
     return { lng: loc.long, lat: loc.lat, committeeId: site.committee_id, siteId: site.id, siteKind: site.kind };
   }
   if (loc.lat !== undefined && loc.long !== undefined) {
     const n = nearest(sites, loc.long, loc.lat)!;
-    if (n.d > JURISDICTION_MARGIN_M) throw new DomainError('validation_failed', 'lat/long lies outside this jurisdiction', { field: 'lat' });
+    if (n.d > JURISDICTION_MARGIN_M) throw refused('lat', 'lies outside this jurisdiction', 'lat/long lies outside this jurisdiction');
     return { lng: loc.long, lat: loc.lat, committeeId: n.site.committee_id, siteId: null, siteKind: null };
   }
   const text = loc.addressString?.trim();
-  if (!text) throw new DomainError('validation_failed', 'A location is required: lat and long, address_string or address_id', { field: 'lat' });
+  if (!text) throw refused('lat', 'required: a point, a site or an address', 'A location is required: lat and long, address_string or address_id');
   // No geocoder runs offline: a site whose name or address the text mentions places it; otherwise
   // the case waits at the centre of the jurisdiction for the operator, who verifies every report
   // before filing (核实) and sees the address text.

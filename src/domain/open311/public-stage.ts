@@ -46,6 +46,24 @@ export function statusNotes(f: StageFacts): string {
 }
 
 /**
+ * The public stage as one word, one per sentence of statusNotes (the tracking page words it in the
+ * reader's language: open311Status and the update status are too coarse — both a dispatched case
+ * and one on hold are action_scheduled).
+ */
+export type PublicStep = 'reported' | 'filed' | 'reopened' | 'dispatched' | 'rework' | 'on_hold' | 'handled' | 'closed' | 'cancelled' | 'merged';
+
+export function publicStep(f: Pick<StageFacts, 'status' | 'reworkCount' | 'reopenCount'>): PublicStep {
+  switch (f.status) {
+    case 'filed':
+      return f.reopenCount > 0 ? 'reopened' : 'filed';
+    case 'dispatched':
+      return f.reworkCount > 0 ? 'rework' : 'dispatched';
+    default:
+      return f.status;
+  }
+}
+
+/**
  * The status word of a servicerequestupdates entry. FixMyStreet (mySociety's Open311 extension)
  * understands these beyond open/closed; fixed is used only once the check has passed.
  */
@@ -76,6 +94,24 @@ export function updateStatus(status: CaseStatus): UpdateStatus {
 export const PUBLIC_ACTIONS = [
   'report', 'file', 'cancel', 'dispatch', 'redispatch', 'handle', 'check_pass', 'check_fail', 'approve_hold', 'release_hold', 'reopen', 'merge',
 ] as const;
+
+const W3C_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The instant of a w3c date-time with a time zone (2026-05-26T10:30:00+08:00, …Z), or null when it
+ * names no moment of the calendar: Date.parse alone would move 30 February to 2 March.
+ */
+export function parseW3cDateTime(v: string): number | null {
+  const m = W3C_DATE_TIME.exec(v);
+  if (!m) return null;
+  const [y, mo, d, h, mi, s, oh, om] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number, number, number];
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!)) return null;
+  if (h > 23 || mi > 59 || s > 59 || oh > 14 || om > 59) return null;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : t;
+}
 
 /** Instants as every Open311 client parses them: UTC with Z, whole seconds. */
 export function w3cDate(iso: string | null | undefined): string | null {

@@ -4,6 +4,7 @@ import type { CaseStatus } from '../../db/schema.js';
 import { SERVICE_CASE_STANDARDS } from '../service-ratings/system-case.js';
 import { DomainError } from '../shared/errors.js';
 import type { Jurisdiction } from './jurisdictions.js';
+import { maskContacts } from './public-text.js';
 import { CLOSED_STATUSES, OPEN_CASE_STATUSES, type Open311Status, open311Status, PUBLIC_ACTIONS, statusNotes, w3cDate } from './public-stage.js';
 
 /** A service request as GET requests returns it, fields in the spec's order. Never any reporter data. */
@@ -135,13 +136,13 @@ function toRequest(r: Row, mediaBase: string): Open311Request {
     status_notes: statusNotes({ status, unitName: r.unit_name, reworkCount: Number(r.rework_count) + Number(r.rework_pending ?? 0), reopenCount: Number(r.reopen_count), mergedIntoNumber: r.merged_into_number }),
     service_name: r.service_name,
     service_code: r.service_code,
-    description: r.description,
+    description: maskContacts(r.description),
     agency_responsible: reached && r.unit_name ? r.unit_name : `${r.subdistrict_name}城运中心`,
     service_notice: `城运中心核实立案后派遣处置，处置时限 ${Number(r.handle_hours)} 小时；整改经独立核查通过方可结案`,
     requested_datetime: w3cDate(r.reported_at)!,
     updated_datetime: w3cDate(lastPublicChange(r))!,
     expected_datetime: CLOSED_STATUSES.includes(status) ? null : w3cDate(r.stage_due_at),
-    address: r.site_address ? `${r.site_name}，${r.site_address}，${r.committee_name}，${r.subdistrict_name}` : r.address_string ? `${r.address_string}，${r.subdistrict_name}` : `${r.committee_name}，${r.subdistrict_name}`,
+    address: r.site_address ? `${r.site_name}，${r.site_address}，${r.committee_name}，${r.subdistrict_name}` : r.address_string ? `${maskContacts(r.address_string)}，${r.subdistrict_name}` : `${r.committee_name}，${r.subdistrict_name}`,
     address_id: r.site_id,
     zipcode: null,
     lat: Number(r.lat),

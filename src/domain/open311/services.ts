@@ -2,7 +2,8 @@ import type { Db } from '../../db/index.js';
 import type { CaseCategoryTable, SiteKind } from '../../db/schema.js';
 import { SITE_KINDS } from '../../db/schema.js';
 import { isSystemOnlyCategory } from '../catalogue/system-only.js';
-import { DomainError } from '../shared/errors.js';
+import { parseW3cDateTime } from './public-stage.js';
+import { refused } from './refusal.js';
 
 /**
  * GeoReport services are the working standards (the leaves) of a subdistrict's case catalogue;
@@ -95,11 +96,11 @@ export function toService(s: ServiceCategory): Open311Service {
  */
 export async function findServiceCategory(db: Db, subdistrictId: string, serviceCode: string | undefined): Promise<ServiceCategory> {
   const code = serviceCode?.trim();
-  if (!code) throw new DomainError('validation_failed', 'service_code was not provided', { field: 'service_code' });
-  const missing = () => new DomainError('not_found', `service_code ${code} was not found in this jurisdiction`, { field: 'service_code' });
+  if (!code) throw refused('service_code', 'required', 'service_code was not provided');
+  const missing = () => refused('service_code', 'not a service of this jurisdiction', `service_code ${code} was not found in this jurisdiction`, 'not_found');
   const category = await db.selectFrom('case_categories').selectAll().where('subdistrict_id', '=', subdistrictId).where('code', '=', code).executeTakeFirst();
   if (!category || Number(category.active) !== 1 || category.level !== 'standard') throw missing();
-  if (isSystemOnlyCategory(category)) throw new DomainError('validation_failed', `service_code ${code} is for cases the system opens, not for reports`, { field: 'service_code' });
+  if (isSystemOnlyCategory(category)) throw refused('service_code', 'for cases the system opens, not for reports', `service_code ${code} is for cases the system opens, not for reports`);
   const activeById = async (id: string | null) =>
     id ? db.selectFrom('case_categories').select(['name_zh', 'name_en', 'parent_id']).where('id', '=', id).where('subdistrict_id', '=', subdistrictId).where('active', '=', 1).executeTakeFirst() : undefined;
   const sub = await activeById(category.parent_id);
@@ -153,43 +154,43 @@ export type AttributeValues = Record<string, string | string[]>;
 export function validateAttributes(defs: Open311Attribute[], raw: AttributeValues): AttributeValues {
   const out: AttributeValues = {};
   for (const code of Object.keys(raw)) {
-    if (!defs.some((d) => d.code === code)) throw new DomainError('validation_failed', `attribute[${code}] is not an attribute of this service`, { field: `attribute[${code}]` });
+    if (!defs.some((d) => d.code === code)) throw refused(`attribute[${code}]`, 'not an attribute of this service', `attribute[${code}] is not an attribute of this service`);
   }
   for (const d of defs) {
     const field = `attribute[${d.code}]`;
     const given = raw[d.code];
     const values = (Array.isArray(given) ? given : given === undefined ? [] : [given]).map((v) => v.trim()).filter((v) => v !== '');
     if (!values.length) {
-      if (d.required) throw new DomainError('validation_failed', `${field} is required for this service`, { field });
+      if (d.required) throw refused(field, 'required for this service', `${field} is required for this service`);
       continue;
     }
-    if (d.datatype !== 'multivaluelist' && values.length > 1) throw new DomainError('validation_failed', `${field} takes one value`, { field });
+    if (d.datatype !== 'multivaluelist' && values.length > 1) throw refused(field, 'takes one value', `${field} takes one value`);
     const v = values[0]!;
     switch (d.datatype) {
       case 'singlevaluelist':
-        if (!d.values!.some((x) => x.key === v)) throw new DomainError('validation_failed', `${field}: ${v} is not one of its values`, { field });
+        if (!d.values!.some((x) => x.key === v)) throw refused(field, 'not one of its values', `${field}: ${v} is not one of its values`);
         out[d.code] = v;
         break;
       case 'multivaluelist':
-        for (const x of values) if (!d.values!.some((y) => y.key === x)) throw new DomainError('validation_failed', `${field}: ${x} is not one of its values`, { field });
+        for (const x of values) if (!d.values!.some((y) => y.key === x)) throw refused(field, 'not one of its values', `${field}: ${x} is not one of its values`);
         out[d.code] = [...new Set(values)];
         break;
       case 'number':
-        if (!/^-?\d+(\.\d+)?$/.test(v)) throw new DomainError('validation_failed', `${field} must be a number`, { field });
+        if (!/^-?\d+(\.\d+)?$/.test(v)) throw refused(field, 'must be a number', `${field} must be a number`);
         out[d.code] = v;
         break;
       case 'datetime':
-        if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) || Number.isNaN(Date.parse(v))) {
-          throw new DomainError('validation_failed', `${field} must be an ISO 8601 date-time with a time zone`, { field });
+        if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) || parseW3cDateTime(v) === null) {
+          throw refused(field, 'must be an ISO 8601 date-time with a time zone', `${field} must be an ISO 8601 date-time with a time zone`);
         }
         out[d.code] = v;
         break;
       case 'string':
-        if (/[\r\n]/.test(v) || v.length > 200) throw new DomainError('validation_failed', `${field} must be one line of at most 200 characters`, { field });
+        if (/[\r\n]/.test(v) || v.length > 200) throw refused(field, 'must be one line of at most 200 characters', `${field} must be one line of at most 200 characters`);
         out[d.code] = v;
         break;
       case 'text':
-        if (v.length > 4000) throw new DomainError('validation_failed', `${field} is limited to 4,000 characters`, { field });
+        if (v.length > 4000) throw refused(field, 'at most 4000 characters', `${field} is limited to 4,000 characters`);
         out[d.code] = v;
         break;
     }

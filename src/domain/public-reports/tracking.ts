@@ -1,8 +1,9 @@
 import type { Db } from '../../db/index.js';
 import type { CaseStatus, PublicFeedback } from '../../db/schema.js';
 import { DomainError } from '../shared/errors.js';
-import { CLOSED_STATUSES, type Open311Status, PUBLIC_ACTIONS, type UpdateStatus, open311Status, statusNotes, updateStatus, w3cDate } from '../open311/public-stage.js';
+import { CLOSED_STATUSES, type Open311Status, PUBLIC_ACTIONS, type PublicStep, publicStep, type UpdateStatus, open311Status, statusNotes, updateStatus, w3cDate } from '../open311/public-stage.js';
 import { ACTION_TEXT } from '../open311/updates.js';
+import { maskContacts } from '../open311/public-text.js';
 
 /**
  * What the holder of a tracking link sees: the public stages in the Open311 wording, the photos
@@ -24,8 +25,10 @@ export interface PublicReportView {
   serviceName: string;
   serviceNameEn: string;
   status: Open311Status;
-  /** The finer public stage (FixMyStreet's update status), for the English wording. */
+  /** FixMyStreet's update status of the case. */
   stage: UpdateStatus;
+  /** The public stage statusNotes words in Chinese, as one word (the page words it in English). */
+  step: PublicStep;
   statusNotes: string;
   agency: string;
   reportedAt: string;
@@ -99,6 +102,7 @@ export async function publicReport(db: Db, token: string, mediaBase: string): Pr
     : await db.selectFrom('case_photos').select(['photo_id', 'purpose']).where('case_id', '=', ref.id).where('purpose', 'in', ['before', 'after']).orderBy('id').execute();
   const url = (id: string) => `${mediaBase}/media/${id}.jpg`;
   const closed = status === 'closed';
+  const facts = { status, unitName: c.unit_name, reworkCount: Number(c.rework_count) + Number(c.rework_pending ?? 0), reopenCount: Number(c.reopen_count), mergedIntoNumber: c.merged_into_number };
   const reached = ['dispatched', 'handled', 'closed', 'on_hold'].includes(status);
   return {
     number: c.number,
@@ -107,13 +111,13 @@ export async function publicReport(db: Db, token: string, mediaBase: string): Pr
     serviceNameEn: c.name_en,
     status: open311Status(status),
     stage: updateStatus(status),
-    statusNotes: abusive
-      ? '该上报经城运中心核实为不实或恶意上报，不予办理'
-      : statusNotes({ status, unitName: c.unit_name, reworkCount: Number(c.rework_count) + Number(c.rework_pending ?? 0), reopenCount: Number(c.reopen_count), mergedIntoNumber: c.merged_into_number }),
+    step: publicStep(facts),
+    statusNotes: abusive ? '该上报经城运中心核实为不实或恶意上报，不予办理' : statusNotes(facts),
     agency: reached && c.unit_name ? c.unit_name : `${c.subdistrict_name}城运中心`,
     reportedAt: w3cDate(c.reported_at)!,
     expectedAt: CLOSED_STATUSES.includes(status) || abusive ? null : w3cDate(c.stage_due_at),
-    description: c.description,
+    // The link may be shared: a number written into the description is masked here too.
+    description: maskContacts(c.description),
     lat: Number(c.lat),
     lng: Number(c.lng),
     stages,

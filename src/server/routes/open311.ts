@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { checkRequest, type IntakeCaller, type IntakeOptions, fileRequest } from '../../domain/open311/intake.js';
 import { type Jurisdiction, listJurisdictions, resolveJurisdiction } from '../../domain/open311/jurisdictions.js';
 import { touchKey, type VerifiedKey, verifyKey } from '../../domain/open311/keys.js';
-import { type Open311Status } from '../../domain/open311/public-stage.js';
+import { type Open311Status, parseW3cDateTime } from '../../domain/open311/public-stage.js';
 import { getRequest, publicPhoto } from '../../domain/open311/requests.js';
 import { findServiceCategory, serviceAttributes, serviceCategories, toService } from '../../domain/open311/services.js';
 import { requestUpdates } from '../../domain/open311/updates.js';
@@ -75,9 +75,12 @@ function fileParam(req: FastifyRequest): [string, Format] {
 const jurisdictionOf = (deps: Deps, req: FastifyRequest) => resolveJurisdiction(deps.db, queryParam(req, 'jurisdiction_id'));
 
 function w3cParam(req: FastifyRequest, name: string): string | undefined {
-  const v = queryParam(req, name);
+  let v = queryParam(req, name);
   if (v === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(v) || Number.isNaN(Date.parse(v))) {
+  // The + of an offset (+08:00, Shanghai's) sent without percent-encoding is decoded as a space.
+  const unencodedPlus = /^(\d{4}-\d{2}-\d{2}T[\d:.]+) (\d{2}:?\d{2})$/.exec(v);
+  if (unencodedPlus) v = `${unencodedPlus[1]}+${unencodedPlus[2]}`;
+  if (parseW3cDateTime(v) === null) {
     throw new DomainError('validation_failed', `${name} must be a w3c date-time with a time zone, e.g. 2010-01-01T00:00:00Z`, { field: name });
   }
   return v;

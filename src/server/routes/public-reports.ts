@@ -95,6 +95,18 @@ async function readReport(req: FastifyRequest, now: Date) {
   return { f, photo, exif, clientToken };
 }
 
+/** The intake's names of the fields the page sends under its own names. */
+const PAGE_FIELD: Record<string, string> = { long: 'lng', 'attribute[site_kind]': 'site_kind' };
+
+/** A refusal of the intake as the page knows its fields (lng, site_kind), so the page can say which one to correct. */
+function asPageFields(e: unknown): unknown {
+  if (!(e instanceof DomainError)) return e;
+  const d = e.details as { field?: unknown; fields?: { field: string; reason: string }[] } | undefined;
+  if (!d || !Array.isArray(d.fields) || !d.fields.some((f) => PAGE_FIELD[f.field])) return e;
+  const rename = (f: string) => PAGE_FIELD[f] ?? f;
+  return new DomainError(e.code, e.message, { ...d, ...(typeof d.field === 'string' ? { field: rename(d.field) } : {}), fields: d.fields.map((f) => ({ ...f, field: rename(f.field) })) });
+}
+
 export const submit = def({
   access: 'public',
   schema: {
@@ -102,36 +114,41 @@ export const submit = def({
     summary: 'File a report from the public page (multipart: jurisdiction_id, service_code, lat, lng, site_kind, description, phone?, exif_taken_at?, exif_lat?, exif_lng?, client_token?, photo; headers X-Pow-Challenge and X-Pow-Nonce); a retry with the client_token of a filed report answers with that filing',
   },
   handler: async ({ req, reply, deps }) => {
-    await perMinute(deps, 'public-report.submit', req.ip, PUBLIC_REPORT_RATE.submit);
-    // The work is checked before the body is read: an unsolved challenge costs the server nothing.
-    const pow = await verifyChallenge(deps.db, deps.clock, header(req, 'x-pow-challenge'), header(req, 'x-pow-nonce'));
-    const { f, photo, exif, clientToken } = await readReport(req, deps.clock.now());
-    const j = await resolveJurisdiction(deps.db, f.jurisdiction_id);
-    await perMinute(deps, 'public-report.submit-jurisdiction', j.id, PUBLIC_REPORT_RATE.submitPerJurisdiction, 'this jurisdiction');
-    if (!photo) throw invalidField('photo', 'required: a photo of the problem');
-    const hash = await clientHash(deps.db, deps.clock, req.ip);
-    const input: PublicReportInput = { serviceCode: f.service_code, lat: f.lat, lng: f.lng, siteKind: f.site_kind, description: f.description, phone: f.phone };
-    const opts = { challenge: pow, clientHash: hash, clientToken, duplicateRadiusM: deps.config.duplicates.radiusM, duplicateWindowHours: deps.config.duplicates.windowHours };
-    // Everything that can refuse the report is checked before the photo is rendered and stored;
-    // the filing's transaction checks again and records the photo only if it files the report.
-    const first = await checkPublicReport(deps.db, deps.clock, j, input, opts);
-    if (first) {
+    try {
+      await perMinute(deps, 'public-report.submit', req.ip, PUBLIC_REPORT_RATE.submit);
+      // The work is checked before the body is read: an unsolved challenge costs the server nothing.
+      const pow = await verifyChallenge(deps.db, deps.clock, header(req, 'x-pow-challenge'), header(req, 'x-pow-nonce'));
+      const { f, photo, exif, clientToken } = await readReport(req, deps.clock.now());
+      const j = await resolveJurisdiction(deps.db, f.jurisdiction_id);
+      await perMinute(deps, 'public-report.submit-jurisdiction', j.id, PUBLIC_REPORT_RATE.submitPerJurisdiction, 'this jurisdiction');
+      if (!photo) throw invalidField('photo', 'required: a photo of the problem');
+      const hash = await clientHash(deps.db, deps.clock, req.ip);
+      const input: PublicReportInput = { serviceCode: f.service_code, lat: f.lat, lng: f.lng, siteKind: f.site_kind, description: f.description, phone: f.phone };
+      const opts = { challenge: pow, clientHash: hash, clientToken, duplicateRadiusM: deps.config.duplicates.radiusM, duplicateWindowHours: deps.config.duplicates.windowHours };
+      // Everything that can refuse the report is checked before the photo is rendered and stored;
+      // the filing's transaction checks again and records the photo only if it files the report.
+      const first = await checkPublicReport(deps.db, deps.clock, j, input, opts);
+      if (first) {
+        reply.status(201);
+        return { number: first.serviceRequestId, token: first.token, trackPath: first.trackPath, notice: first.serviceNotice };
+      }
+      // Checked like a staff upload (type sniffed, decoded, EXIF read; the original's EXIF kept when
+      // re-encoding on the phone dropped it). Should the filing then fail, the content-addressed
+      // files stay in the store unreferenced (harmless; the same bytes again reuse them).
+      const stored = await storePhotoFiles(filesFor(deps.config), photo, exif);
+      const file = () => inTransaction(deps.db, (trx) => submitPublicReport(trx, deps.clock, j, input, [stored], opts));
+      // Two first attempts with one client token collide on it: the loser, run again, answers with
+      // the winner's filing.
+      const r = await file().catch((e: unknown) => {
+        if (clientToken && isUniqueViolation(e)) return file();
+        throw e;
+      });
       reply.status(201);
-      return { number: first.serviceRequestId, token: first.token, trackPath: first.trackPath, notice: first.serviceNotice };
+      return { number: r.serviceRequestId, token: r.token, trackPath: r.trackPath, notice: r.serviceNotice };
+    } catch (e) {
+      // The page names its fields lng and site_kind where the intake says long and attribute[site_kind].
+      throw asPageFields(e);
     }
-    // Checked like a staff upload (type sniffed, decoded, EXIF read; the original's EXIF kept when
-    // re-encoding on the phone dropped it). Should the filing then fail, the content-addressed
-    // files stay in the store unreferenced (harmless; the same bytes again reuse them).
-    const stored = await storePhotoFiles(filesFor(deps.config), photo, exif);
-    const file = () => inTransaction(deps.db, (trx) => submitPublicReport(trx, deps.clock, j, input, [stored], opts));
-    // Two first attempts with one client token collide on it: the loser, run again, answers with
-    // the winner's filing.
-    const r = await file().catch((e: unknown) => {
-      if (clientToken && isUniqueViolation(e)) return file();
-      throw e;
-    });
-    reply.status(201);
-    return { number: r.serviceRequestId, token: r.token, trackPath: r.trackPath, notice: r.serviceNotice };
   },
 });
 

@@ -17,6 +17,8 @@ interface View {
   serviceNameEn: string;
   status: 'open' | 'closed';
   stage: string;
+  /** The public stage as one word (reported, filed, reopened, dispatched, rework, on_hold, handled, closed, cancelled, merged). */
+  step: string;
   statusNotes: string;
   agency: string;
   reportedAt: string;
@@ -77,7 +79,7 @@ export function TrackPage({ token }: { token: string }) {
         <dt>{t('pub.track.status')}</dt>
         <dd>
           <span className={`p-badge ${closed ? 'p-badge-closed' : ''}`}>{t(closed ? 'pub.track.closed' : 'pub.track.open')}</span>{' '}
-          <span data-testid="track-notes">{view.abusive ? '' : en ? t(`pub.stage.${view.stage}`) : view.statusNotes}</span>
+          <span data-testid="track-notes">{view.abusive ? '' : en ? t(`pub.step.${view.step}`) : view.statusNotes}</span>
         </dd>
         <dt>{t('pub.track.agency')}</dt>
         <dd>{view.agency}</dd>

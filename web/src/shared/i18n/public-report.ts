@@ -68,6 +68,19 @@ const zh = {
     duplicate: '与另一案件为同一问题，已合并办理',
     no_further_action: '经核实不予立案，已注销',
   },
+  /** The finer public step (src/domain/open311/public-stage.ts publicStep), as statusNotes words it. */
+  step: {
+    reported: '已受理，等待城运中心核实立案',
+    filed: '已立案，等待派遣处置单位',
+    reopened: '已重新打开，等待派遣处置单位',
+    dispatched: '已派遣处置单位，正在处置',
+    rework: '核查未通过，处置单位正在返工',
+    on_hold: '暂缓处置（挂账），条件具备后继续办理',
+    handled: '处置单位已反馈结果，等待独立核查',
+    closed: '经核查已整改到位，已结案',
+    cancelled: '经核实不予立案，已注销',
+    merged: '与另一案件为同一问题，已合并办理',
+  },
   action: {
     report: '已受理', file: '已立案', cancel: '不予立案，已注销', dispatch: '已派遣处置单位', redispatch: '已改派处置单位', handle: '处置单位已反馈结果',
     check_pass: '核查通过，已结案', check_fail: '核查未通过，返工', approve_hold: '暂缓处置（挂账）', release_hold: '恢复处置', reopen: '已重新打开',
@@ -150,6 +163,18 @@ const en: typeof zh = {
     closed: 'Closed',
     duplicate: 'The same problem as another case; handled together',
     no_further_action: 'Not accepted after verification; cancelled',
+  },
+  step: {
+    reported: 'Received; waiting for the operations centre to verify it',
+    filed: 'Verified; waiting to be dispatched',
+    reopened: 'Reopened; waiting to be dispatched again',
+    dispatched: 'Dispatched; being fixed',
+    rework: 'The check failed; being fixed again (rework)',
+    on_hold: 'On hold; handling resumes when conditions allow',
+    handled: 'Reported fixed; waiting for an independent check',
+    closed: 'Checked and fixed; closed',
+    cancelled: 'Not accepted after verification; cancelled',
+    merged: 'The same problem as another case; handled together',
   },
   action: {
     report: 'Received', file: 'Verified', cancel: 'Not accepted; cancelled', dispatch: 'Dispatched', redispatch: 'Dispatched to another unit', handle: 'Reported fixed',

@@ -15,7 +15,7 @@ describeBrowser('console: 一网通办 ratings', () => {
 
   it('a named 差评 shows in the KPI as open and the desk records the 回访 from its follow-up', async () => {
     const db = suite.server.db;
-    const rec = await recordAtWindow(suite.server, suite.browser, 'window1', { name: '陆建华', idNumber: withCheckDigit('31010519660202005'), phone: null });
+    const rec = await recordAtWindow(suite.server, suite.browser, 'window1', { name: '陆建华', idNumber: withCheckDigit('31010519660202005'), phone: '13912340000' });
     const pub = await newContext(suite.browser, suite.server.url);
     const rated = await pub.request.post(`/api/public/rate/${rec.ratingToken}`, { data: { level: 1, comment: '等候时间太长', channel: 'qr' } });
     expect(rated.status(), await rated.text()).toBeLessThan(300);
@@ -39,6 +39,9 @@ describeBrowser('console: 一网通办 ratings', () => {
     expect(await panel.getAttribute('data-case-status')).toBe('dispatched');
     // the desk is not the person rated: no appeal form; it records the call back
     expect(await page.getByTestId('fu-appeal-reason').count()).toBe(0);
+    // whom to call: the named rater's name and number, whole for the desk
+    expect(await page.getByTestId('fu-rater').getAttribute('data-masked')).toBe('false');
+    expect(await page.getByTestId('fu-rater').textContent()).toMatch(/陆建华.*13912340000/);
     expect(await page.getByTestId('fu-callback-submit').isDisabled()).toBe(true);
     await page.getByTestId('fu-callback-note').fill('已致电评价人，了解到午间排队过久');
     await page.getByTestId('fu-callback-submit').click();

@@ -43,15 +43,21 @@ export async function gridCoverage(db: Db, clock: Clock, actor: Actor, opts: { a
     .where(subdistrictCondition(actor, 'service_grids.subdistrict_id'));
   if (opts.subdistrictId) gq = gq.where('service_grids.subdistrict_id', '=', opts.subdistrictId);
   const grids = await gq.orderBy('service_grids.code').execute();
+  // Planned on asOf: planned by then (a plan made later was not there yet), neither built nor
+  // dropped (closed unbuilt) by then — whatever became of it since.
+  const plannedThen = sql<boolean>`(planned_on is null or planned_on <= ${asOf}) and (built_on is null or built_on > ${asOf}) and (closed_on is null or closed_on > ${asOf})`;
   // One aggregate per grid over its zones, in the database (a city has thousands of points).
   let zq = db
     .selectFrom('service_points')
     .select([
       'grid_id',
       sql<number>`sum(case when built_on is not null and built_on <= ${asOf} and (closed_on is null or closed_on > ${asOf}) then 1 else 0 end)`.as('built'),
-      sql<number>`sum(case when status = 'planned' or (built_on is not null and built_on > ${asOf} and closed_on is null) then 1 else 0 end)`.as('planned'),
-      sql<string | null>`min(case when status = 'planned' then coalesce(target_on, '9999-12-31') when built_on > ${asOf} and closed_on is null then built_on end)`.as('target'),
+      sql<number>`sum(case when ${plannedThen} then 1 else 0 end)`.as('planned'),
+      // When a planned zone opens: the day it was built, else its target; a plan dropped since never opens.
+      sql<string | null>`min(case when ${plannedThen} then case when built_on is not null then built_on when status = 'planned' then coalesce(target_on, '9999-12-31') end end)`.as('target'),
       sql<number>`sum(case when built_on is not null and built_on <= ${by} and (closed_on is null or closed_on > ${by}) then 1 else 0 end)`.as('built_by'),
+      // What still stands to cover the grid by `by`: the target of a plan not yet carried out (one built since is in built_by).
+      sql<string | null>`min(case when ${plannedThen} and status = 'planned' then target_on end)`.as('plan_target'),
     ])
     .where('kind', '=', 'self_service_zone')
     .where('grid_id', 'is not', null)
@@ -70,7 +76,7 @@ export async function gridCoverage(db: Db, clock: Clock, actor: Actor, opts: { a
       plannedZones: planned,
       plannedTarget: target,
       // The state at `by`, not today's: a zone built now but closed by then covers nothing then.
-      coveredBy: Number(z?.built_by ?? 0) > 0 || (target !== null && target <= by),
+      coveredBy: Number(z?.built_by ?? 0) > 0 || (z?.plan_target != null && z.plan_target <= by),
     };
   });
   const count = (s: GridState) => rows.filter((r) => r.state === s).length;

@@ -118,6 +118,7 @@ async function checkPlace(db: Db, actor: Actor, input: z.output<typeof PointInpu
     if (!g || g.subdistrict_id !== sub.id) throw invalidField('gridId', 'not a grid of this subdistrict');
   }
   if (input.status === 'built' && !input.builtOn) throw invalidField('builtOn', 'required when the point is built');
+  if (input.status === 'built' && input.plannedOn && input.builtOn! < input.plannedOn) throw invalidField('builtOn', 'a point is built after it was planned');
   if (input.status === 'closed') throw invalidField('status', 'a new point is planned or built');
 }
 
@@ -198,6 +199,7 @@ export async function setPointStatus(db: Db, clock: Clock, actor: Actor, id: str
   if (p.status === 'closed') throw new DomainError('transition_not_allowed', 'status: the point is closed', { fields: [{ field: 'status', reason: 'the point is closed' }] });
   if (input.status === p.status) throw invalidField('status', `the point is already ${p.status}`);
   const set: Partial<ServicePointTable> = { status: input.status };
+  if (p.planned_on && input.on < p.planned_on) throw invalidField('on', `not before the point was planned (${p.planned_on})`);
   if (input.status === 'built') set.built_on = input.on;
   else {
     if (p.built_on && input.on < p.built_on) throw invalidField('on', 'a point closes after it was built');

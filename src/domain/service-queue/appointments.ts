@@ -35,31 +35,16 @@ export const bookingCodes = { draw: newBookingCode };
 const itemNames = prepared((db: Db, itemId: string) =>
   db.selectFrom('service_item_versions').select(['name_zh', 'name_en']).where('item_id', '=', itemId).orderBy('version', 'desc').limit(1),
 );
-/** The point's name and address and the item's name, for the citizen's link: one statement. */
-const pointAndItemNames = prepared((db: Db, pointId: string, itemId: string) =>
-  db
-    .selectFrom('service_points as p')
-    .select(['p.name', 'p.address'])
-    .select((eb) => [
-      eb.selectFrom('service_item_versions as v').select('v.name_zh').where('v.item_id', '=', itemId).orderBy('v.version', 'desc').limit(1).as('name_zh'),
-      eb.selectFrom('service_item_versions as v').select('v.name_en').where('v.item_id', '=', itemId).orderBy('v.version', 'desc').limit(1).as('name_en'),
-    ])
-    .where('p.id', '=', pointId),
-);
-
-/** What the citizen's link shows: the booking, name and phone masked. The point's name and address are read unless given. */
-async function publicView(db: Db, a: ServiceAppointmentTable, now: Date, known?: { point: { name: string; address: string | null } }) {
-  let point: { name: string; address: string | null };
-  let item: { name_zh: string | null; name_en: string | null } | undefined;
-  if (known) {
-    point = known.point;
-    item = await itemNames.first(db, a.item_id);
-  } else {
-    const row = await pointAndItemNames.first(db, a.point_id, a.item_id);
-    if (!row) throw notFound('Service point');
-    point = row;
-    item = row;
-  }
+/**
+ * What the citizen's link shows: the booking, name and phone masked, with the point's name and
+ * address and the item's names (read here unless given).
+ */
+async function publicView(
+  db: Db, a: ServiceAppointmentTable, now: Date,
+  known: { point: { name: string; address: string | null }; item?: { name_zh: string | null; name_en: string | null } },
+) {
+  const point = known.point;
+  const item = known.item ?? (await itemNames.first(db, a.item_id));
   return {
     code: a.code, status: a.status, pointId: a.point_id, pointName: point.name, address: point.address, itemId: a.item_id,
     itemName: item?.name_zh ?? null, itemNameEn: item?.name_en ?? null, day: a.day, starts: a.starts, ends: a.ends, slotStartAt: a.slot_start_at,
@@ -157,16 +142,32 @@ export async function bookAppointment(db: Db, clock: Clock, raw: BookingInput) {
   return { appointment: await publicView(db, row, now, { point }), token };
 }
 
-const appointmentByTokenHash = prepared((db: Db, tokenHash: string) => db.selectFrom('service_appointments').selectAll().where('token_hash', '=', tokenHash));
+/** A booking by its link, with its point's name and address and its item's names (publicView's): one statement. */
+const appointmentByTokenHash = prepared((db: Db, tokenHash: string) =>
+  db
+    .selectFrom('service_appointments as a')
+    .leftJoin('service_points as p', 'p.id', 'a.point_id')
+    .selectAll('a')
+    .select(['p.name as point_name', 'p.address as point_address'])
+    .select((eb) => [
+      eb.selectFrom('service_item_versions as v').select('v.name_zh').whereRef('v.item_id', '=', 'a.item_id').orderBy('v.version', 'desc').limit(1).as('item_name_zh'),
+      eb.selectFrom('service_item_versions as v').select('v.name_en').whereRef('v.item_id', '=', 'a.item_id').orderBy('v.version', 'desc').limit(1).as('item_name_en'),
+    ])
+    .where('a.token_hash', '=', tokenHash),
+);
 
+/** The booking of a link, and what its public view shows of its point and item. */
 async function byToken(db: Db, token: string) {
-  const a = await appointmentByTokenHash.first(db, hashToken(token));
-  if (!a) throw notFound('Appointment');
-  return a;
+  const row = await appointmentByTokenHash.first(db, hashToken(token));
+  if (!row) throw notFound('Appointment');
+  const { point_name, point_address, item_name_zh, item_name_en, ...a } = row;
+  if (point_name === null) throw notFound('Service point');
+  return { a, known: { point: { name: point_name, address: point_address }, item: { name_zh: item_name_zh, name_en: item_name_en } } };
 }
 
 export async function viewAppointment(db: Db, clock: Clock, token: string) {
-  return publicView(db, await byToken(db, token), clock.now());
+  const { a, known } = await byToken(db, token);
+  return publicView(db, a, clock.now(), known);
 }
 
 const cancelUpdate = prepared((db: Db, at: string, id: string) =>
@@ -178,7 +179,7 @@ const givePlaceBack = prepared((db: Db, pointId: string, day: string, starts: st
 
 /** The citizen cancels by the link, before the slot starts; the place returns to the session. */
 export async function cancelAppointment(db: Db, clock: Clock, token: string) {
-  const a = await byToken(db, token);
+  const { a, known } = await byToken(db, token);
   const now = clock.now();
   if (a.status !== 'booked') throw new DomainError('transition_not_allowed', `cancel: the appointment is ${a.status}`, { action: 'cancel', status: a.status });
   if (now.toISOString() >= a.slot_start_at) throw new DomainError('transition_not_allowed', 'cancel: the session has begun', { action: 'cancel', status: a.status });
@@ -186,7 +187,7 @@ export async function cancelAppointment(db: Db, clock: Clock, token: string) {
   if (Number(res.numAffectedRows) !== 1) throw new DomainError('conflict', 'cancel: the appointment was changed meanwhile; reload it');
   await givePlaceBack.run(db, a.point_id, a.day, a.starts);
   await announceServiceChange(db, { subdistrictId: a.subdistrict_id, committeeId: a.committee_id, pointId: a.point_id, kind: 'appointment' });
-  return publicView(db, { ...a, status: 'cancelled', cancelled_at: now.toISOString() }, now);
+  return publicView(db, { ...a, status: 'cancelled', cancelled_at: now.toISOString() }, now, known);
 }
 
 export interface AppointmentFilter {

@@ -135,7 +135,7 @@ const CALL_RETRIES = 20;
  * hundreds waiting): a checked-in appointment whose slot has begun, earliest slot then issue;
  * otherwise the first ticket in order of issue.
  */
-const firstDue = prepared((db: Db, pointId: string, day: string, nowIso: string) =>
+const firstDueQuery = (db: Db, pointId: string, day: string, nowIso: string) =>
   db
     .selectFrom('service_tickets')
     .select(['id', 'source', 'slot_start_at', 'seq'])
@@ -147,14 +147,22 @@ const firstDue = prepared((db: Db, pointId: string, day: string, nowIso: string)
     .where('slot_start_at', '<=', nowIso)
     .orderBy('slot_start_at')
     .orderBy('seq')
-    .limit(1),
-);
-const firstIssued = prepared((db: Db, pointId: string, day: string) =>
-  db.selectFrom('service_tickets').select(['id', 'source', 'slot_start_at', 'seq']).where('point_id', '=', pointId).where('day', '=', day).where('status', '=', 'waiting').orderBy('seq').limit(1),
+    .limit(1);
+const firstIssuedQuery = (db: Db, pointId: string, day: string) =>
+  db.selectFrom('service_tickets').select(['id', 'source', 'slot_start_at', 'seq']).where('point_id', '=', pointId).where('day', '=', day).where('status', '=', 'waiting').orderBy('seq').limit(1);
+
+/** Both of the rule's reads in one statement: the due ticket if any, else the first issued (only its id: what call-next takes). */
+const firstByRule = prepared((db: Db, pointId: string, day: string, nowIso: string) =>
+  db.selectNoFrom((eb) =>
+    eb.fn.coalesce(firstDueQuery(db, pointId, day, nowIso).clearSelect().select('id'), firstIssuedQuery(db, pointId, day).clearSelect().select('id')).as('id'),
+  ),
 );
 
-async function firstWaiting(db: Db, pointId: string, day: string, nowIso: string, prefixes: string[] | undefined) {
-  if (!prefixes) return (await firstDue.first(db, pointId, day, nowIso)) ?? (await firstIssued.first(db, pointId, day));
+async function firstWaiting(db: Db, pointId: string, day: string, nowIso: string, prefixes: string[] | undefined): Promise<{ id: string } | undefined> {
+  if (!prefixes) {
+    const next = await firstByRule.first(db, pointId, day, nowIso);
+    return next?.id ? { id: next.id } : undefined;
+  }
   const waiting = () => {
     let q = db.selectFrom('service_tickets').select(['id', 'source', 'slot_start_at', 'seq']).where('point_id', '=', pointId).where('day', '=', day).where('status', '=', 'waiting');
     if (prefixes) q = q.where('prefix', 'in', prefixes);
@@ -254,13 +262,12 @@ export async function stepTicket(db: Db, clock: Clock, actor: Actor, id: string,
   const set: Partial<ServiceTicketTable> = { status: rule.to, [rule.stamp]: at };
   if (input.recordId) {
     if (step !== 'finish') throw invalidField('recordId', 'a record is linked when the service finishes');
-    const rec = await db.selectFrom('service_records').select(['id', 'point_id', 'ticket_id']).where('id', '=', input.recordId).executeTakeFirst();
+    const rec = await recordForFinish.first(db, input.recordId, t.id);
     if (!rec || rec.point_id !== t.point_id) throw invalidField('recordId', 'no such record at this point');
     if (rec.ticket_id && rec.ticket_id !== t.id) throw invalidField('recordId', 'the record belongs to another ticket');
     if (rec.ticket_id !== t.id) {
       // The ticket already has its own record (made naming it at the window): another cannot close it.
-      const own = await db.selectFrom('service_records').select('id').where('ticket_id', '=', t.id).executeTakeFirst();
-      if (own) throw invalidField('recordId', 'the ticket already has its record');
+      if (rec.own_record) throw invalidField('recordId', 'the ticket already has its record');
       // Taken only while the record has no ticket: of two windows finishing with one record at once,
       // the second finds it taken (and the unique indexes on service_tickets.record_id and
       // service_records.ticket_id stand behind).
@@ -286,6 +293,15 @@ export async function stepTicket(db: Db, clock: Clock, actor: Actor, id: string,
   await announceServiceChange(db, { subdistrictId: t.subdistrict_id, committeeId: t.committee_id, pointId: t.point_id, kind: input.recordId ? 'record' : 'ticket' });
   return ticketDto({ ...t, ...set } as ServiceTicketTable);
 }
+
+/** The record a finish names, and the record (if any) that names the ticket already: one statement. */
+const recordForFinish = prepared((db: Db, recordId: string, ticketId: string) =>
+  db
+    .selectFrom('service_records as r')
+    .select(['r.id', 'r.point_id', 'r.ticket_id'])
+    .select((eb) => eb.selectFrom('service_records as o').select('o.id').where('o.ticket_id', '=', ticketId).limit(1).as('own_record'))
+    .where('r.id', '=', recordId),
+);
 
 const recordTaken = () =>
   new DomainError('conflict', 'recordId: the record belongs to another ticket', { fields: [{ field: 'recordId', reason: 'the record belongs to another ticket' }] });

@@ -10,6 +10,7 @@ import { transitionCase } from '../cases/transition-case.js';
 import { eventActor } from '../cases/events.js';
 import { endCaseOutsideDesk } from '../cases/system-close.js';
 import { hashToken } from '../service-records/records.js';
+import { maskName, maskPhone } from '../service-records/masking.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { AppealDecisionInput, AppealInput, CallbackInput, FeedbackInput, ResolveInput } from './rating-input.js';
@@ -21,8 +22,10 @@ async function loadFollowup(db: Db, actor: Actor, ratingId: string) {
     .selectFrom('service_rating_followups as f')
     .innerJoin('service_ratings as r', 'r.id', 'f.rating_id')
     .innerJoin('cases as c', 'c.id', 'f.case_id')
+    .innerJoin('service_records as rec', 'rec.id', 'r.record_id')
     .selectAll('f')
     .select(['r.committee_id', 'r.point_id', 'r.staff_id', 'c.assigned_user_id', 'c.status as case_status', 'c.version as case_version', 'c.handle_due_at', 'c.handled_on_time'])
+    .select(['rec.applicant_name', 'rec.applicant_phone'])
     .where('f.rating_id', '=', ratingId)
     .executeTakeFirst();
   if (!f) throw notFound('Bad rating', ratingId);
@@ -74,7 +77,8 @@ export async function recordCallback(db: Db, clock: Clock, actor: Actor, ratingI
 export async function resolveBadRating(db: Db, clock: Clock, actor: Actor, ratingId: string, raw: z.input<typeof ResolveInput>) {
   const input = parseInput(ResolveInput, raw);
   const f = await loadFollowup(db, actor, ratingId);
-  if (!f.callback_at) throw invalidField('resolution', 'record the 回访 (callback) with the rater first');
+  // 回访 is of a named rater (实名差评); an anonymous one is named to nobody, so there is no one to call.
+  if (!f.callback_at && f.named === 1) throw invalidField('resolution', 'record the 回访 (callback) with the rater first');
   const prefix = input.resolution === 'rectify' ? '整改' : '解释说明';
   const c = await transitionCase(db, clock, actor, f.case_id, { action: 'handle', version: input.version, note: `${prefix}：${input.note}`, photoIds: input.photoIds });
   const at = clock.now().toISOString();
@@ -140,9 +144,24 @@ export async function submitFeedback(db: Db, clock: Clock, token: string, raw: z
   return { feedback: input.feedback };
 }
 
+/**
+ * Whom the 回访 calls: the applicant of the rated service. Whoever records the callback (the case's
+ * assignee, the desk) reads a named rater's name and number whole while the follow-up is open —
+ * calling them is the step; everyone else and a finished follow-up masked.
+ */
+function raterContact(actor: Actor, f: { named: number; assigned_user_id: string | null; case_status: string; applicant_name: string; applicant_phone: string | null }) {
+  // An anonymous rater is not named to anyone (no coercion of raters, 国办发〔2019〕51号).
+  if (f.named !== 1) return { named: false, name: null, phone: null, masked: true };
+  const calls = (f.assigned_user_id === actor.userId || isDesk(actor)) && f.case_status !== 'closed' && f.case_status !== 'cancelled';
+  return calls
+    ? { named: true, name: f.applicant_name, phone: f.applicant_phone, masked: false }
+    : { named: true, name: maskName(f.applicant_name), phone: maskPhone(f.applicant_phone), masked: true };
+}
+
 export async function followupOf(db: Db, actor: Actor, ratingId: string) {
   const f = await loadFollowup(db, actor, ratingId);
   return {
+    rater: raterContact(actor, f),
     ratingId: f.rating_id, caseId: f.case_id, caseStatus: f.case_status, caseVersion: f.case_version, named: f.named === 1,
     // The case's own deadline and handling (extensions, holds, calendar changes and failed checks move them).
     dueAt: f.handle_due_at ?? f.due_at,
@@ -157,7 +176,9 @@ export async function followupOf(db: Db, actor: Actor, ratingId: string) {
  * A 差评 is followed up on time when its case was handled by the case's handling deadline (as it
  * stands: extended, held or re-timed by a calendar change) and the rater was called back by then.
  */
-export function followedUpOnTime(f: { handled_on_time: number | null; callback_at: string | null; handle_due_at: string | null }): boolean {
+export function followedUpOnTime(f: { handled_on_time: number | null; callback_at: string | null; handle_due_at: string | null; named?: number }): boolean {
+  // An anonymous rater cannot be called back: handled on time is followed up on time.
+  if (f.named === 0) return f.handled_on_time === 1;
   return f.handled_on_time === 1 && f.callback_at !== null && (f.handle_due_at === null || f.callback_at <= f.handle_due_at);
 }
 
@@ -180,8 +201,9 @@ export async function badRatingKpi(db: Db, clock: Clock, actor: Actor, opts: { f
     .select([dueAt.as('handle_due_at'), 'c.handled_on_time', 'c.status', 'f.callback_at'])
     .where('f.named', '=', 1)
     .where('r.voided_at', 'is', null)
-    .where(dueAt, '>=', opts.from)
-    .where(dueAt, '<', opts.to)
+    // Stored as UTC ISO text: bounds given with another offset (+08:00) are compared as UTC too.
+    .where(dueAt, '>=', new Date(opts.from).toISOString())
+    .where(dueAt, '<', new Date(opts.to).toISOString())
     .where((eb) => eb.or([
       frontOfficeCondition(actor, { subdistrict: 'f.subdistrict_id', committee: 'r.committee_id', point: 'r.point_id' }),
       eb.and([scopeCondition(actor, 'f.subdistrict_id', 'r.committee_id'), eb('c.assigned_user_id', '=', actor.userId)]),

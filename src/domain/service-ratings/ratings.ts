@@ -145,15 +145,16 @@ export async function listRatings(
     ]));
   if (f.pointId) q = q.where('service_ratings.point_id', '=', f.pointId);
   if (f.bad !== undefined) q = q.where('service_ratings.level', f.bad ? '<=' : '>', 2);
-  if (f.from) q = q.where('service_ratings.rated_at', '>=', f.from);
-  if (f.to) q = q.where('service_ratings.rated_at', '<', f.to);
+  // Instants are stored as UTC ISO text: a bound given with another offset (+08:00) is compared as one too.
+  if (f.from) q = q.where('service_ratings.rated_at', '>=', new Date(f.from).toISOString());
+  if (f.to) q = q.where('service_ratings.rated_at', '<', new Date(f.to).toISOString());
   const { page: shown, nextCursor } = await readKeysetPage(
     q, { keys: ['service_ratings.rated_at', 'service_ratings.id'], kinds: ['string', 'string'], order: 'desc' }, { after: page.after, limit }, (r) => [r.ratedAt, r.id],
   );
   // Deadline and on-time are the case's, as on the follow-up (followupOf).
   const items = shown.map(({ due_at, handle_due_at, handled_on_time, ...r }) => ({
     ...r, dueAt: r.caseId ? (handle_due_at ?? due_at) : null, scores: JSON.parse(r.scores), named: r.named === 1,
-    onTime: handled_on_time === null || due_at === null ? null : followedUpOnTime({ handled_on_time, callback_at: r.callbackAt, handle_due_at }),
+    onTime: handled_on_time === null || due_at === null ? null : followedUpOnTime({ handled_on_time, callback_at: r.callbackAt, handle_due_at, named: r.named }),
     appealUpheld: r.appealUpheld === null ? null : r.appealUpheld === 1,
   }));
   return { items, nextCursor };

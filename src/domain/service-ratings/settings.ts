@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
+import { prepared } from '../../db/prepared.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { assertOwnsSubdistrict, assertSeesSubdistrict } from '../auth/scope.js';
@@ -13,8 +14,10 @@ import type { Clock } from '../shared/clock.js';
  */
 export const DEFAULT_SERVICE_SETTINGS = { badRatingDays: 5, ratingWindowDays: 7, noShowGraceMinutes: 15 };
 
+const settingsRow = prepared((db: Db, subdistrictId: string) => db.selectFrom('service_settings').selectAll().where('subdistrict_id', '=', subdistrictId));
+
 export async function serviceSettings(db: Db, subdistrictId: string) {
-  const row = await db.selectFrom('service_settings').selectAll().where('subdistrict_id', '=', subdistrictId).executeTakeFirst();
+  const row = await settingsRow.first(db, subdistrictId);
   if (!row) return { ...DEFAULT_SERVICE_SETTINGS };
   return { badRatingDays: row.bad_rating_days, ratingWindowDays: row.rating_window_days, noShowGraceMinutes: row.no_show_grace_minutes };
 }

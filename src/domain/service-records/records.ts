@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { type Db, isUniqueViolation } from '../../db/index.js';
-import { prepared, preparedInsert } from '../../db/prepared.js';
+import { prepared, preparedFamily, preparedInsert } from '../../db/prepared.js';
 import type { ServiceRecordTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan, can, type Permission } from '../auth/permissions.js';
@@ -20,7 +20,7 @@ import { recordAudit } from '../audit/record-audit.js';
 import { RecordInput, RecordStepInput, RevealInput } from './record-input.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
 import { assertServesAtKnown, pointAccess } from './point-access.js';
-import { serviceSettings } from '../service-ratings/settings.js';
+import { DEFAULT_SERVICE_SETTINGS } from '../service-ratings/settings.js';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 export const newToken = () => randomBytes(18).toString('base64url');
@@ -73,15 +73,38 @@ async function nextRecordNumber(db: Db, sub: { id: string; casePrefix: string | 
   return `${sub.casePrefix ?? `S${sub.code}`}-YW-${day}-${String(row!.last).padStart(4, '0')}`;
 }
 
-/** What a record takes from the item's guide version in effect on a date (versionInEffect's rule). */
-const versionForRecord = prepared((db: Db, itemId: string, date: string) =>
+/**
+ * What a record takes from the item's guide version in effect on a date (versionInEffect's rule),
+ * with, in the same statement, what the record's checks read besides: the ticket it names (and
+ * whether another record names that ticket already), the booking it names (and whether a record
+ * of the point since its booking names it already), and the subdistrict's rating window (null: no
+ * settings row, the default). No row: no version in effect.
+ */
+const versionForRecord = prepared((db: Db, itemId: string, date: string, ticketId: string | null, appointmentId: string | null, subdistrictId: string, pointId: string) =>
   db
-    .selectFrom('service_item_versions')
-    .select(['id', 'materials', 'promised_limit_days', 'mode', 'proxy_allowed', 'assist_allowed'])
-    .where('item_id', '=', itemId)
-    .where('effective_from', '<=', date)
-    .orderBy('effective_from', 'desc')
-    .orderBy('version', 'desc')
+    .selectFrom('service_item_versions as v')
+    .leftJoin('service_tickets as t', (j) => j.on('t.id', '=', ticketId))
+    .leftJoin('service_appointments as a', (j) => j.on('a.id', '=', appointmentId))
+    .leftJoin('service_settings as st', (j) => j.on('st.subdistrict_id', '=', subdistrictId))
+    .select(['v.id', 'v.materials', 'v.promised_limit_days', 'v.mode', 'v.proxy_allowed', 'v.assist_allowed'])
+    .select(['t.point_id as ticket_point_id', 't.item_id as ticket_item_id', 't.status as ticket_status', 't.record_id as ticket_record_id'])
+    .select(['a.point_id as appointment_point_id', 'a.item_id as appointment_item_id', 'a.status as appointment_status', 'st.rating_window_days'])
+    .select((eb) => [
+      eb.selectFrom('service_records as o').select('o.id').where('o.ticket_id', '=', ticketId).limit(1).as('ticket_other_record'),
+      // Index point_id, accepted_at: the point's records since the booking was made.
+      eb
+        .selectFrom('service_records as ob')
+        .select('ob.id')
+        .where('ob.point_id', '=', pointId)
+        .whereRef('ob.accepted_at', '>=', 'a.booked_at')
+        .where('ob.appointment_id', '=', appointmentId)
+        .limit(1)
+        .as('appointment_other_record'),
+    ])
+    .where('v.item_id', '=', itemId)
+    .where('v.effective_from', '<=', date)
+    .orderBy('v.effective_from', 'desc')
+    .orderBy('v.version', 'desc')
     .limit(1),
 );
 
@@ -123,7 +146,7 @@ export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: Reco
   if (point.status !== 'built') throw invalidField('pointId', `the point is ${point.status}`);
   if (!point.offered) throw invalidField('itemId', 'this point does not offer the item');
   const now = clock.now();
-  const version = await versionForRecord.first(db, input.itemId, shanghaiDate(now));
+  const version = await versionForRecord.first(db, input.itemId, shanghaiDate(now), input.ticketId, input.appointmentId, point.subdistrict_id, point.id);
   if (!version) throw invalidField('itemId', 'the item has no guide in effect today');
   if (input.assistRole === 'proxy') {
     if (version.proxy_allowed !== 1) throw invalidField('assistRole', '代办 is not allowed for this item');
@@ -134,7 +157,7 @@ export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: Reco
   }
   if (input.assistRole === 'assist' && version.assist_allowed !== 1) throw invalidField('assistRole', '帮办 is not offered for this item');
   const deferred = checkMaterials(JSON.parse(version.materials), input.materials, { proxy: input.assistRole === 'proxy' });
-  await assertLinksAtPoint(db, point.id, input);
+  assertLinksAtPoint(point.id, input, version);
   const dueAt = await dueAfterWorkingDays(db, now, version.promised_limit_days, point.subdistrict_id);
   const token = newToken();
   const at = now.toISOString();
@@ -159,7 +182,7 @@ export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: Reco
   }
   await announceServiceChange(db, { subdistrictId: row.subdistrict_id, committeeId: row.committee_id, pointId: row.point_id, kind: 'record' });
   // How long the link stays open (from the decision): the window screen tells the applicant.
-  const { ratingWindowDays } = await serviceSettings(db, row.subdistrict_id);
+  const ratingWindowDays = version.rating_window_days ?? DEFAULT_SERVICE_SETTINGS.ratingWindowDays;
   return { record: recordDto(row, now), ratingToken: token, ratingWindowDays };
 }
 
@@ -170,19 +193,30 @@ const ticketTaken = () => invalidField('ticketId', 'the ticket already has its r
  * record's: a record claiming another point's (or subdistrict's) ticket would block the real one.
  * The ticket is for the record's item and its holder came to the window (not skipped).
  */
-async function assertLinksAtPoint(db: Db, pointId: string, input: { itemId: string; ticketId: string | null; appointmentId: string | null }) {
+function assertLinksAtPoint(
+  pointId: string,
+  input: { itemId: string; ticketId: string | null; appointmentId: string | null },
+  /** What versionForRecord read of them (null: no such ticket or booking). */
+  read: {
+    ticket_point_id: string | null; ticket_item_id: string | null; ticket_status: string | null; ticket_record_id: string | null; ticket_other_record: string | null;
+    appointment_point_id: string | null; appointment_item_id: string | null; appointment_status: string | null; appointment_other_record: string | null;
+  },
+) {
   if (input.ticketId) {
-    const t = await db.selectFrom('service_tickets').select(['point_id', 'item_id', 'status', 'record_id']).where('id', '=', input.ticketId).executeTakeFirst();
-    if (!t || t.point_id !== pointId) throw invalidField('ticketId', 'not a ticket of this point');
-    if (t.record_id) throw ticketTaken();
-    if (t.status === 'skipped') throw invalidField('ticketId', 'the ticket was skipped');
-    if (t.item_id !== input.itemId) throw invalidField('ticketId', 'the ticket is for another item');
-    const other = await db.selectFrom('service_records').select('id').where('ticket_id', '=', input.ticketId).executeTakeFirst();
-    if (other) throw ticketTaken();
+    if (read.ticket_point_id === null || read.ticket_point_id !== pointId) throw invalidField('ticketId', 'not a ticket of this point');
+    if (read.ticket_record_id) throw ticketTaken();
+    if (read.ticket_status === 'skipped') throw invalidField('ticketId', 'the ticket was skipped');
+    if (read.ticket_item_id !== input.itemId) throw invalidField('ticketId', 'the ticket is for another item');
+    if (read.ticket_other_record) throw ticketTaken();
   }
   if (input.appointmentId) {
-    const a = await db.selectFrom('service_appointments').select('point_id').where('id', '=', input.appointmentId).executeTakeFirst();
-    if (!a || a.point_id !== pointId) throw invalidField('appointmentId', 'not a booking at this point');
+    if (read.appointment_point_id === null || read.appointment_point_id !== pointId) throw invalidField('appointmentId', 'not a booking at this point');
+    // A cancelled booking served nobody, another item's is another service, and one booking is one
+    // service: a record naming any of them would count a visit the queue figures never had.
+    if (read.appointment_status === 'cancelled') throw invalidField('appointmentId', 'the booking was cancelled');
+    if (read.appointment_item_id !== input.itemId) throw invalidField('appointmentId', 'the booking is for another item');
+    // No record precedes its booking: the point's records since then.
+    if (read.appointment_other_record) throw invalidField('appointmentId', 'the booking already has its record');
   }
 }
 
@@ -311,12 +345,27 @@ export async function stepRecord(db: Db, clock: Clock, actor: Actor, id: string,
       break;
   }
   const changed = { ...set, version: r.version + 1, updated_at: at };
-  const res = await db.updateTable('service_records').set(changed).where('id', '=', id).where('version', '=', input.version).executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw new DomainError('stale_version', 'The record was changed by someone else; reload it');
+  const cols = (Object.keys(changed) as (keyof typeof changed)[]).filter((c) => changed[c] !== undefined).sort();
+  const res = await recordStepUpdate(cols.join(',')).run(db, ...cols.map((c) => changed[c]), id, input.version);
+  if (Number(res.numAffectedRows) !== 1) throw new DomainError('stale_version', 'The record was changed by someone else; reload it');
   await announceServiceChange(db, { subdistrictId: r.subdistrict_id, committeeId: r.committee_id, pointId: r.point_id, kind: 'record' });
   // The row as written: the one read, under the conditional update that kept its version.
   return recordDto({ ...r, ...changed }, now);
 }
+
+/** A record step's update (the columns it sets, by name, then the id and the version read), built once per set of columns. */
+const recordStepUpdate = preparedFamily((key: string) => {
+  const cols = key.split(',');
+  return {
+    arity: cols.length + 2,
+    build: (db: Db, ...v: unknown[]) =>
+      db
+        .updateTable('service_records')
+        .set(Object.fromEntries(cols.map((c, i) => [c, v[i]])) as Partial<ServiceRecordTable>)
+        .where('id', '=', v[cols.length] as string)
+        .where('version', '=', v[cols.length + 1] as number),
+  };
+});
 
 /** A record, its point's subdistrict and committee, and whether a user is on the point's staff: one statement. */
 const recordWithPoint = prepared((db: Db, id: string, userId: string) =>

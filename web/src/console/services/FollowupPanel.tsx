@@ -81,7 +81,11 @@ export function FollowupPanel({ rating, onChanged }: { rating: Rating; onChanged
         {t('common.labelled', { label: t('yw.followup.dueAt') })}{formatStamp(d.dueAt)}
         {d.onTime !== null ? ` · ${t(d.onTime ? 'yw.followup.onTime' : 'yw.followup.late')}` : ''}
       </p>
-      {section(t('yw.followup.callback'), d.callbackAt ? (
+      {section(t('yw.followup.callback'), <>
+        <p data-testid="fu-rater" data-masked={String(d.rater.masked)}>
+          {d.rater.named ? t('yw.followup.rater', { name: d.rater.name ?? '', phone: d.rater.phone ?? t('yw.followup.noPhone') }) : t('yw.followup.raterAnonymous')}
+        </p>
+        {d.callbackAt ? (
         <p data-testid="fu-callback-done">{t('yw.followup.callbackDone', { time: formatStamp(d.callbackAt), note: d.callbackNote ?? '' })}</p>
       ) : can('services.followup') && open ? (
         <form onSubmit={submit(() => void callback.run(`${path}/callback`, { note }))}>
@@ -93,10 +97,11 @@ export function FollowupPanel({ rating, onChanged }: { rating: Rating; onChanged
             {t('yw.followup.callbackSubmit')}
           </SubmitWithReason>
         </form>
-      ) : <p className="muted">—</p>, 'fu-callback')}
+      ) : <p className="muted">—</p>}
+      </>, 'fu-callback')}
       {section(t('yw.followup.resolve'), d.resolution ? (
         <p data-testid="fu-resolved">{t('yw.followup.resolved', { time: formatStamp(d.resolvedAt), how: t(`yw.followup.resolutions.${d.resolution}`) })}</p>
-      ) : can('services.followup') && open && d.callbackAt ? (
+      ) : can('services.followup') && open && (d.callbackAt || !d.rater.named) ? (
         <form onSubmit={submit(() => void resolve.run(`${path}/resolve`, { version: d.caseVersion, resolution, note: resolveNote, photoIds }))}>
           <Field label={t('yw.followup.resolution')} name="resolution" errors={resolve.errors}>
             <select value={resolution} onChange={(e) => setResolution(e.target.value as typeof resolution)} data-testid="fu-resolution">

@@ -220,6 +220,8 @@ export interface Rating {
   feedback: string | null;
 }
 export interface Followup {
+  /** Whom the 回访 calls: whole for the assignee and the desk while it is open, masked otherwise; nothing for an anonymous rater. */
+  rater: { named: boolean; name: string | null; phone: string | null; masked: boolean };
   ratingId: string;
   caseId: string;
   caseStatus: string;

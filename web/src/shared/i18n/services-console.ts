@@ -112,7 +112,7 @@ const zh = {
   },
   followup: {
     title: '差评跟进', dueAt: '整改期限', case: '案件 {{number}}', caseStatus: '案件状态', openCase: '查看案件',
-    callback: '回访', callbackNote: '回访记录', callbackSubmit: '登记回访', callbackDone: '已于 {{time}} 回访：{{note}}',
+    callback: '回访', callbackNote: '回访记录', callbackSubmit: '登记回访', callbackDone: '已于 {{time}} 回访：{{note}}', rater: '评价人：{{name}}，电话 {{phone}}', raterAnonymous: '匿名评价：不显示评价人', noPhone: '未留电话',
     resolve: '整改或解释说明', resolution: '处理方式', resolutions: { rectify: '整改', explain: '解释说明' }, note: '处理说明',
     photos: '佐证照片（至少一张）', photoCount: '已上传 {{n}} 张', resolveSubmit: '提交', resolved: '已于 {{time}} 提交（{{how}}），待核查结案',
     appeal: '申诉（误评、恶意差评）', appealReason: '申诉理由', appealSubmit: '提出申诉', appealed: '已于 {{time}} 申诉：{{reason}}',
@@ -252,7 +252,7 @@ const en: typeof zh = {
   },
   followup: {
     title: 'Bad-rating follow-up', dueAt: 'Due', case: 'Case {{number}}', caseStatus: 'Case status', openCase: 'Open the case',
-    callback: 'Call back', callbackNote: 'What the rater said', callbackSubmit: 'Record the call', callbackDone: 'Called back {{time}}: {{note}}',
+    callback: 'Call back', callbackNote: 'What the rater said', callbackSubmit: 'Record the call', callbackDone: 'Called back {{time}}: {{note}}', rater: 'Rater: {{name}}, phone {{phone}}', raterAnonymous: 'Anonymous rating: the rater is not shown', noPhone: 'no phone given',
     resolve: 'Rectify or explain', resolution: 'Resolution', resolutions: { rectify: 'Rectified', explain: 'Explained' }, note: 'What was done',
     photos: 'Evidence photos (at least one)', photoCount: '{{n}} uploaded', resolveSubmit: 'Submit', resolved: 'Submitted {{time}} ({{how}}); waiting for the check',
     appeal: 'Appeal (mistaken or malicious rating)', appealReason: 'Grounds', appealSubmit: 'Appeal', appealed: 'Appealed {{time}}: {{reason}}',

@@ -1,0 +1,118 @@
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { visit, type CallName } from '../../scripts/bench/services-visit.js';
+import { windowPoints } from '../../src/domain/service-network/window-points.js';
+import { DIALECTS } from '../helpers/db.js';
+import { signInAs, type TestContext } from '../helpers/app.js';
+import { actorOf, itemByName, servicesContext } from './helpers.js';
+
+/**
+ * The window calls run thousands of times a minute citywide (`npm run bench:services`): each sends a
+ * bounded number of statements to the database. Counted at the driver, per call of one whole visit
+ * as the bench plays it: every statement executed, the request's session look-up included; not the
+ * transaction's own (BEGIN, SAVEPOINT, RELEASE, COMMIT: SQLite's group commit sends four, PostgreSQL
+ * two) nor PostgreSQL's change notice, which differ by engine.
+ */
+const BUDGET: Partial<Record<CallName, number>> = {
+  // The public rate limit's count; the booking by its link with its point's and item's names; the
+  // conditional update; the place given back.
+  cancel: 4,
+  // The session look-up; the point with the caller's staff row; the rule's first waiting ticket; the conditional update.
+  callNext: 4,
+  // The session look-up; the point with the caller's staff row and the item; the guide version in
+  // effect with the ticket, the booking and the settings the record needs; the record number; the
+  // insert (the calendar too for an item with a promised limit in working days: not this one, 即办).
+  record: 5,
+  // The session look-up; the record with its point and staff row; the update.
+  complete: 3,
+  // The session look-up; the ticket with the staff row; the record named; the update.
+  finish: 4,
+};
+
+const TRANSACTION_OR_NOTICE = /^\s*(begin|savepoint|release|commit|rollback)\b|\bpg_notify\(/i;
+
+/** Counts every statement the process sends to either engine while `run` runs (see above). */
+async function counting<T>(run: (count: () => number) => Promise<T>): Promise<T> {
+  let n = 0;
+  const seen = (text: unknown) => {
+    if (!TRANSACTION_OR_NOTICE.test(String(text))) n++;
+  };
+  const probe = new SQLite(':memory:');
+  const statement = Object.getPrototypeOf(probe.prepare('select 1')) as Record<'run' | 'all' | 'get' | 'iterate', (...a: unknown[]) => unknown>;
+  probe.close();
+  const originals = { run: statement.run, all: statement.all, get: statement.get, iterate: statement.iterate };
+  for (const m of ['run', 'all', 'get', 'iterate'] as const) {
+    const f = originals[m];
+    statement[m] = function (this: { source: string }, ...a: unknown[]) {
+      seen(this.source);
+      return f.apply(this, a);
+    };
+  }
+  const exec = SQLite.prototype.exec;
+  SQLite.prototype.exec = function (this: SQLite.Database, text: string) {
+    seen(text);
+    return exec.call(this, text);
+  } as typeof exec;
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
+    const q = a[0] as string | { text?: string };
+    seen(typeof q === 'string' ? q : q?.text);
+    return (query as (...x: unknown[]) => unknown).apply(this, a);
+  } as typeof query;
+  try {
+    return await run(() => n);
+  } finally {
+    Object.assign(statement, originals);
+    SQLite.prototype.exec = exec;
+    pg.Client.prototype.query = query;
+  }
+}
+
+describe.each(DIALECTS)('statements per window call of a front-office visit (%s)', (kind) => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await servicesContext(kind);
+  }, 60_000);
+  afterAll(async () => ctx?.close());
+
+  it('cancelling by the link, calling next, recording a service, completing it and finishing its ticket each send a bounded number of statements', async () => {
+    const cadre = await signInAs(ctx.app, 'cadre01');
+    const [window] = (await windowPoints(ctx.handle.db, await actorOf(ctx, 'cadre01'))).items;
+    const item = await itemByName(ctx, '居住证签注');
+    const slots = await ctx.app.inject({ url: `/api/public/slots?pointId=${window!.id}&itemId=${item.id}&days=7` });
+    expect(slots.statusCode, slots.body).toBe(200);
+    const slot = (slots.json().slots as { day: string; starts: string; startAt: string; left: number }[])
+      .find((x) => x.left > 3 && x.day === slots.json().slots[0].day && Date.parse(x.startAt) > ctx.clock.now().getTime());
+    expect(slot, 'a bookable session today at the window').toBeDefined();
+    const client = {
+      request: async (method: string, url: string, o: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
+        const res = await ctx.app.inject({ method: method as 'GET' | 'POST', url, headers: { ...o.headers, ...(o.cookie ? { cookie: o.cookie } : {}) }, ...(o.body === undefined ? {} : { payload: o.body as object }) });
+        return { status: res.statusCode, json: res.body ? res.json() : null };
+      },
+      close: () => {},
+    };
+    // Per call name, the statements of each time it was called.
+    const sent = new Map<CallName, number[]>();
+    await counting(async (count) => {
+      for (const seq of [1, 2]) {
+        await visit({
+          client, cookie: cadre, pointId: window!.id, itemId: item.id, day: slot!.day, starts: slot!.starts,
+          measure: async (name, res, expected) => {
+            const before = count();
+            const r = await res;
+            expect(r.status, `${name}: ${JSON.stringify(r.json)}`).toBe(expected);
+            if (seq === 2) sent.set(name, [...(sent.get(name) ?? []), count() - before]);
+            return r.json;
+          },
+        }, seq);
+      }
+    });
+    // The whole second visit was played.
+    expect([...sent.values()].flat()).toHaveLength(15);
+    for (const [name, budget] of Object.entries(BUDGET) as [CallName, number][]) {
+      const most = Math.max(...sent.get(name)!);
+      expect(most, `${name}: ${JSON.stringify(Object.fromEntries(sent))}`).toBeLessThanOrEqual(budget);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import type { Config, StorageConfig } from '../config.js';
+import { StorageUnavailableError } from '../domain/storage/errors.js';
 import { createFileStore } from '../domain/storage/index.js';
 import { migrateFiles } from '../domain/storage/migrate.js';
 import { openContext } from './context.js';
@@ -40,9 +41,21 @@ export function registerStorageCommands(program: Command) {
       try {
         console.log(`Copying files from ${from.description} to ${to.description}`);
         const bar = progressBar('Files');
-        const r = await migrateFiles(ctx.handle.db, from, to, (d, t) => bar.update(d, t));
+        let r;
+        try {
+          r = await migrateFiles(ctx.handle.db, from, to, (d, t) => bar.update(d, t));
+        } catch (err) {
+          bar.stop();
+          if (!(err instanceof StorageUnavailableError)) throw err;
+          // The operator needs the store's own words (NoSuchBucket, ECONNREFUSED, ENOSPC); nothing is lost.
+          const cause = err.cause as { name?: string; code?: string; message?: string } | undefined;
+          console.error(pc.red(`${err.message}: ${cause?.name ?? ''} ${cause?.code ?? ''} ${cause?.message ?? ''}`.trim()));
+          console.error('Files copied so far are kept; run the same command again to resume.');
+          process.exitCode = 1;
+          return;
+        }
         bar.stop();
-        console.log(`${r.objects} files: ${r.copied} copied, ${r.alreadyThere} already there, ${r.verified} verified by SHA-256.`);
+        console.log(`${r.objects} files: ${r.copied} copied, ${r.alreadyThere} already there, ${r.repaired} replaced (wrong bytes in the target), ${r.verified} verified by SHA-256.`);
         if (r.missing.length) console.error(pc.red(`${r.missing.length} missing from the source: ${r.missing.slice(0, 10).join(', ')}${r.missing.length > 10 ? ', …' : ''}`));
         if (r.mismatched.length) console.error(pc.red(`${r.mismatched.length} do not match their hash: ${r.mismatched.slice(0, 10).join(', ')}${r.mismatched.length > 10 ? ', …' : ''}`));
         if (r.missing.length || r.mismatched.length) process.exitCode = 1;

@@ -4,6 +4,8 @@ import type { Readable } from 'node:stream';
  * Where photo originals and thumbnails live, shared by every instance that serves them.
  * Keys are content-addressed (see keys.ts): the same bytes are stored once, and a stored object
  * never changes. Readers go through the app (scope checks), never to the store directly.
+ * A failure of the store itself (endpoint down, bucket missing, disk full) is thrown as
+ * StorageUnavailableError (errors.ts; answered 503), never as the backend's own error.
  */
 export interface FileStore {
   readonly kind: 'local' | 's3';
@@ -11,6 +13,10 @@ export interface FileStore {
   readonly description: string;
   /** Stores bytes under a key unless already there; resolves to whether a new object was written. */
   putOnce(key: string, bytes: Buffer): Promise<boolean>;
+  /** Stores bytes under a key, replacing what is there (repairing a corrupt copy; see migrate.ts). */
+  put(key: string, bytes: Buffer): Promise<void>;
+  /** Removes an object (no error when there is none): only for files no row refers to any more. */
+  delete(key: string): Promise<void>;
   /** The whole object, or null when there is none. */
   get(key: string): Promise<Buffer | null>;
   /** A stream of the object and its size, or null when there is none. */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { assertStorageKey, isStorageKey } from './keys.js';
+import { StorageUnavailableError } from './errors.js';
 import type { FileStore } from './file-store.js';
 
 /**
@@ -32,13 +33,18 @@ export class LocalFileStore implements FileStore {
   }
 
   async putOnce(key: string, bytes: Buffer): Promise<boolean> {
-    const final = this.pathOf(key);
     if (await this.has(key)) return false;
+    await this.put(key, bytes);
+    return true;
+  }
+
+  async put(key: string, bytes: Buffer): Promise<void> {
+    const final = this.pathOf(key);
     const tmpDir = path.join(this.dir, 'tmp');
-    await fsp.mkdir(tmpDir, { recursive: true });
-    await fsp.mkdir(path.dirname(final), { recursive: true });
     const tmp = path.join(tmpDir, `${randomUUID()}.part`);
     try {
+      await fsp.mkdir(tmpDir, { recursive: true });
+      await fsp.mkdir(path.dirname(final), { recursive: true });
       const fh = await fsp.open(tmp, 'wx');
       try {
         await fh.writeFile(bytes);
@@ -48,19 +54,28 @@ export class LocalFileStore implements FileStore {
       }
       // Same bytes → same name: if another upload won the race, renaming over it is harmless.
       await fsp.rename(tmp, final);
-      return true;
     } catch (err) {
-      await fsp.rm(tmp, { force: true });
-      throw err;
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+      throw new StorageUnavailableError('put', err);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const file = this.pathOf(key);
+    try {
+      await fsp.rm(file, { force: true });
+    } catch (err) {
+      throw new StorageUnavailableError('delete', err);
     }
   }
 
   async get(key: string): Promise<Buffer | null> {
+    const file = this.pathOf(key);
     try {
-      return await fsp.readFile(this.pathOf(key));
+      return await fsp.readFile(file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
+      throw new StorageUnavailableError('get', err);
     }
   }
 
@@ -71,7 +86,7 @@ export class LocalFileStore implements FileStore {
       return { body: fs.createReadStream(file), size };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
+      throw new StorageUnavailableError('open', err);
     }
   }
 

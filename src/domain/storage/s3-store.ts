@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -8,6 +9,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { assertStorageKey, isStorageKey } from './keys.js';
+import { storeCall, StorageUnavailableError } from './errors.js';
 import type { FileStore } from './file-store.js';
 
 export interface S3StoreOptions {
@@ -56,49 +58,68 @@ export class S3FileStore implements FileStore {
     return this.o.prefix ? `${this.o.prefix}/${key}` : key;
   }
 
+  /**
+   * A missing object answers 404 (NoSuchKey, NotFound); any other failure (endpoint down,
+   * AccessDenied, a timeout) is the store's, not the object's. (A HEAD in a missing bucket is a
+   * bare 404 too: the PUT or GET that follows names NoSuchBucket.)
+   */
   async has(key: string): Promise<boolean> {
+    const Key = this.objectKey(key);
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.o.bucket, Key: this.objectKey(key) }));
+      await this.client.send(new HeadObjectCommand({ Bucket: this.o.bucket, Key }));
       return true;
     } catch (err) {
       if (notFound(err)) return false;
-      throw err;
+      throw new StorageUnavailableError('has', err);
     }
   }
 
   async putOnce(key: string, bytes: Buffer): Promise<boolean> {
     if (await this.has(key)) return false;
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.o.bucket, Key: this.objectKey(key), Body: bytes, ContentLength: bytes.length, ContentType: 'application/octet-stream' }),
-    );
+    await this.put(key, bytes);
     return true;
   }
 
+  async put(key: string, bytes: Buffer): Promise<void> {
+    const Key = this.objectKey(key);
+    await storeCall('put', () =>
+      this.client.send(new PutObjectCommand({ Bucket: this.o.bucket, Key, Body: bytes, ContentLength: bytes.length, ContentType: 'application/octet-stream' })),
+    );
+  }
+
+  async delete(key: string): Promise<void> {
+    const Key = this.objectKey(key);
+    await storeCall('delete', () => this.client.send(new DeleteObjectCommand({ Bucket: this.o.bucket, Key })));
+  }
+
   async open(key: string) {
+    const Key = this.objectKey(key);
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.o.bucket, Key: this.objectKey(key) }));
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.o.bucket, Key }));
       const body = res.Body as Readable | undefined;
       if (!body) return null;
       return { body: body instanceof Readable ? body : Readable.from(body as AsyncIterable<Uint8Array>), size: Number(res.ContentLength ?? 0) };
     } catch (err) {
-      if (notFound(err)) return null;
-      throw err;
+      if (notFound(err) && (err as { name?: string }).name !== 'NoSuchBucket') return null;
+      throw new StorageUnavailableError('open', err);
     }
   }
 
   async get(key: string): Promise<Buffer | null> {
     const o = await this.open(key);
     if (!o) return null;
-    const chunks: Buffer[] = [];
-    for await (const c of o.body) chunks.push(Buffer.from(c as Uint8Array));
-    return Buffer.concat(chunks);
+    return storeCall('get', async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of o.body) chunks.push(Buffer.from(c as Uint8Array));
+      return Buffer.concat(chunks);
+    });
   }
 
   async *list(): AsyncIterable<string> {
     let token: string | undefined;
     const strip = this.o.prefix ? `${this.o.prefix}/` : '';
     do {
-      const res = await this.client.send(new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: strip || undefined, ContinuationToken: token }));
+      const res = await storeCall('list', () => this.client.send(new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: strip || undefined, ContinuationToken: token })));
       for (const o of res.Contents ?? []) {
         const k = (o.Key ?? '').slice(strip.length);
         if (isStorageKey(k)) yield k;

@@ -14,6 +14,7 @@ export function open311Status(err: unknown): number {
     if (err.code === 'forbidden') return 403;
     if (err.code === 'not_found') return 404;
     if (err.code === 'rate_limited') return 429;
+    if (err.code === 'storage_unavailable') return 503;
     return 400;
   }
   const fe = err as FastifyError;
@@ -29,6 +30,11 @@ export function sendOpen311Error(req: FastifyRequest, reply: FastifyReply, err: 
   if (status === 500) {
     req.log.error({ err }, 'unhandled error in open311');
     description = 'Something went wrong on our side; it has been logged';
+  } else if (status === 503 && err instanceof DomainError) {
+    // The file store (a photo's bytes), not the database.
+    req.log.error({ err: err.cause }, 'file storage unavailable; answered 503');
+    reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));
+    description = err.message;
   } else if (status === 503) {
     const busy = isBusy(err);
     if (busy) req.log.warn({ code: (err as { code?: string }).code }, 'database busy; answered 503');

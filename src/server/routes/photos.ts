@@ -69,25 +69,40 @@ export const upload = def({
   },
 });
 
-/** Streams a stored file through the app (the caller checked scope), from whichever backend. */
-async function sendFile(reply: FastifyReply, files: FileStore, key: string, mime: string, etag: string) {
-  const file = await files.open(key);
-  if (!file) throw notFound('Photo file');
-  const size = file.size;
-  reply
-    .type(mime)
-    .header('content-length', size)
+/** Whether an If-None-Match header names this entity tag (or is `*`); weak tags compare equal. */
+export function etagMatches(header: string | string[] | undefined, etag: string): boolean {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (!value) return false;
+  return value.split(',').some((t) => {
+    const tag = t.trim().replace(/^W\//, '');
+    return tag === '*' || tag === `"${etag}"`;
+  });
+}
+
+/**
+ * Streams a stored file through the app (the caller checked scope), from whichever backend. The
+ * bytes under an id never change (content-addressed), so the tag is their hash and a browser
+ * that already has them gets 304 without the store being read. Range requests get the whole
+ * file (200), which HTTP allows: photos are small and a thumbnail smaller still.
+ */
+async function sendFile(req: FastifyRequest, reply: FastifyReply, files: FileStore, key: string, mime: string, etag: string) {
+  // Cache headers only on answers that carry the file: a 404 or 503 must not be kept a year.
+  const cacheable = () => reply
     .header('etag', `"${etag}"`)
     .header('cache-control', 'private, max-age=31536000, immutable')
+    .header('accept-ranges', 'none')
     .header('x-content-type-options', 'nosniff');
-  return reply.send(file.body);
+  if (etagMatches(req.headers['if-none-match'], etag)) return cacheable().status(304).send();
+  const file = await files.open(key);
+  if (!file) throw notFound('Photo file');
+  return cacheable().type(mime).header('content-length', file.size).send(file.body);
 }
 
 export const original = def({
   schema: { tags: ['photos'], summary: 'A photo, to those who may see it (uploader, or a case in scope)', params: IdParams },
   handler: async ({ req, reply, deps, actor }) => {
     const p: PhotoTable = await findVisiblePhoto(deps.db, actor, req.params.id);
-    return sendFile(reply, filesFor(deps.config), p.storage_key, p.mime, p.sha256);
+    return sendFile(req, reply, filesFor(deps.config), p.storage_key, p.mime, p.sha256);
   },
 });
 
@@ -95,7 +110,7 @@ export const thumb = def({
   schema: { tags: ['photos'], summary: 'Its JPEG thumbnail (a grey placeholder when none could be made, e.g. HEIC)', params: IdParams },
   handler: async ({ req, reply, deps, actor }) => {
     const p = await findVisiblePhoto(deps.db, actor, req.params.id);
-    if (p.thumb_key) return sendFile(reply, filesFor(deps.config), p.thumb_key, 'image/jpeg', `${p.sha256}-t`);
+    if (p.thumb_key) return sendFile(req, reply, filesFor(deps.config), p.thumb_key, 'image/jpeg', `${p.sha256}-t`);
     reply
       .type('image/jpeg')
       .header('cache-control', 'private, max-age=300')

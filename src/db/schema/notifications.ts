@@ -1,4 +1,5 @@
 /** Working-day calendar overrides, notifications (inbox items) and the WeCom webhook outbox. */
+import type { Generated } from 'kysely';
 
 export const CALENDAR_OVERRIDE_KINDS = ['workday', 'holiday'] as const;
 export type CalendarOverrideKind = (typeof CALENDAR_OVERRIDE_KINDS)[number];
@@ -20,8 +21,13 @@ export interface NotificationTable {
   id: string;
   subdistrict_id: string;
   kind: string;
+  /** The notice in Chinese: rows from before message keys show it; so does any reader of an unknown key. */
   title: string;
   body: string;
+  /** The notice language-neutrally (src/domain/notifications/messages.ts); null on older rows. */
+  message_key: string | null;
+  /** JSON object of the message's parameters. */
+  params: string | null;
   case_id: string | null;
   dedupe_key: string | null;
   created_at: string;
@@ -40,9 +46,14 @@ export interface NotificationWebhookTable {
   subdistrict_id: string;
   url: string;
   enabled: number;
+  /** The language the robot posts in (its group's); 'zh' unless chosen. */
+  language: Generated<NoticeLanguage>;
   created_at: string;
   updated_at: string;
 }
+
+export const NOTICE_LANGUAGES = ['zh', 'en'] as const;
+export type NoticeLanguage = (typeof NOTICE_LANGUAGES)[number];
 
 export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

@@ -2,7 +2,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { instantCompare } from '../../db/instants.js';
 import type { CaseTable, Database } from '../../db/schema.js';
-import { notify, type NotifyRecipients } from '../notifications/notify.js';
+import { notify, type NotifyRecipients, userReachable } from '../notifications/notify.js';
 import type { Clock } from '../shared/clock.js';
 import { SYSTEM_ACTOR, appendCaseEvent } from './events.js';
 import { shanghaiTime } from './format.js';
@@ -18,24 +18,9 @@ const fmt = shanghaiTime;
 /** A case as the sweep reads it: with whether the people it may wait on can still hear of it. */
 type SweptCase = CaseTable & { assignee_reachable: unknown; checker_reachable: unknown; unit_staffed: unknown };
 
-/**
- * Whether the person in `column` still hears of the case: active, and of its subdistrict or scoped
- * into it — the same test notify() applies to named users, which drops anyone else silently.
- */
+/** Whether the person in `column` still hears of the case: notify's own rule (userReachable), which drops anyone else silently. */
 const personReachable = (eb: ExpressionBuilder<Database, 'cases'>, column: 'cases.assigned_user_id' | 'cases.checker_user_id') =>
-  eb.exists(
-    eb
-      .selectFrom('users as u')
-      .select('u.id')
-      .whereRef('u.id', '=', column)
-      .where('u.status', '=', 'active')
-      .where((w) =>
-        w.or([
-          w('u.subdistrict_id', '=', w.ref('cases.subdistrict_id')),
-          w.exists(w.selectFrom('user_scopes as s').select('s.user_id').whereRef('s.user_id', '=', 'u.id').whereRef('s.subdistrict_id', '=', 'cases.subdistrict_id')),
-        ]),
-      ),
-  );
+  userReachable(eb.ref(column), eb.ref('cases.subdistrict_id'));
 
 /** The cases columns and, in the same statement, who of those the stage may wait on can still be reached. */
 const sweptColumns = (eb: ExpressionBuilder<Database, 'cases'>) => [
@@ -54,7 +39,8 @@ const sweptColumns = (eb: ExpressionBuilder<Database, 'cases'>) => [
     .as('unit_staffed'),
 ];
 
-const OPERATORS: NotifyRecipients = { roles: ['operator'] };
+/** The desk of this case's committee, said outright. */
+const operatorsOf = (c: CaseTable): NotifyRecipients => ({ roles: ['operator'], committeeId: c.committee_id });
 const yes = (v: unknown) => v === true || Number(v) === 1;
 
 /**
@@ -68,10 +54,10 @@ function waitingOn(c: SweptCase): NotifyRecipients {
   if (stage === 'handle') {
     if (c.assigned_user_id && yes(c.assignee_reachable)) return { userIds: [c.assigned_user_id] };
     if (c.assigned_unit_id && yes(c.unit_staffed)) return { handlingUnitId: c.assigned_unit_id };
-    return OPERATORS;
+    return operatorsOf(c);
   }
   if (stage === 'check' && c.checker_user_id && yes(c.checker_reachable)) return { userIds: [c.checker_user_id] };
-  return OPERATORS;
+  return operatorsOf(c);
 }
 
 const stageKey = (c: CaseTable) => `${c.status}:${c.stage_due_at}`;
@@ -117,7 +103,7 @@ async function remind(db: Db, clock: Clock, now: string): Promise<SweepStep> {
       const stage = STAGE_OF[c.status] ?? 'handle';
       await notify(trx, clock, {
         subdistrictId: c.subdistrict_id, recipients: waitingOn(c), kind: 'case_due_soon', caseId: c.id,
-        title: `即将超期 ${c.number}`, body: `${STAGE_ZH[stage]}时限 ${fmt(c.stage_due_at as string)}`, dedupeKey: `remind:${c.id}:${stageKey(c)}`,
+        message: { key: 'case_due_soon', params: { number: c.number, stage, dueAt: c.stage_due_at } }, dedupeKey: `remind:${c.id}:${stageKey(c)}`,
       });
       return true;
     });
@@ -160,15 +146,15 @@ async function markOverdue(db: Db, clock: Clock, now: string): Promise<SweepStep
         changes: { overdue_at: [null, now], overdue_count: [c.overdue_count, c.overdue_count + 1] },
       });
       await notify(trx, clock, {
-        subdistrictId: c.subdistrict_id, recipients: OPERATORS, kind: 'case_overdue', caseId: c.id,
-        title: `案件超期 ${c.number}`, body: `${STAGE_ZH[stage]}超期，时限 ${fmt(c.stage_due_at as string)}`, dedupeKey: `overdue:${c.id}:${stageKey(c)}`,
+        subdistrictId: c.subdistrict_id, recipients: operatorsOf(c), kind: 'case_overdue', caseId: c.id,
+        message: { key: 'case_overdue', params: { number: c.number, stage, dueAt: c.stage_due_at } }, dedupeKey: `overdue:${c.id}:${stageKey(c)}`,
       });
       const handlers = waitingOn(c);
       // The desk already heard of it just above.
-      if (stage === 'handle' && handlers !== OPERATORS) {
+      if (stage === 'handle' && !handlers.roles) {
         await notify(trx, clock, {
           subdistrictId: c.subdistrict_id, recipients: handlers, kind: 'case_overdue_assignee', caseId: c.id,
-          title: `案件已超期 ${c.number}`, body: `处置时限 ${fmt(c.stage_due_at as string)}，请尽快处置`, dedupeKey: `overdue-assignee:${c.id}:${stageKey(c)}`,
+          message: { key: 'case_overdue_assignee', params: { number: c.number, dueAt: c.stage_due_at } }, dedupeKey: `overdue-assignee:${c.id}:${stageKey(c)}`,
         });
       }
       return true;

@@ -58,7 +58,7 @@ export async function dispatchDueReinspections(db: Db, clock: Clock): Promise<nu
         .onConflict((oc) => oc.columns(['enforcement_case_id', 'stage']).doNothing())
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 1) === 0) return false;
-      const linked = await trx.selectFrom('cases').select(['id', 'status', 'number']).where('id', '=', ec.case_id).executeTakeFirstOrThrow();
+      const linked = await trx.selectFrom('cases').select(['id', 'status', 'number', 'committee_id']).where('id', '=', ec.case_id).executeTakeFirstOrThrow();
       const event = await appendCaseEvent(trx, clock, {
         subdistrictId: ec.subdistrict_id, caseId: linked.id, action: 'enforcement_dispatch', fromStatus: linked.status, toStatus: linked.status,
         actor: SYSTEM_ACTOR, note: `整改期限已到，派发复查任务（${zhDateTime(taskDue.toISOString())}前完成）`,
@@ -71,10 +71,13 @@ export async function dispatchDueReinspections(db: Db, clock: Clock): Promise<nu
         photo_ids: '[]', document_id: null, event_id: event.id, details: '{}',
       }).execute();
       const site = ec.site_id ? await trx.selectFrom('sites').select('name').where('id', '=', ec.site_id).executeTakeFirst() : undefined;
+      // The case's committee: officers scoped to one committee hear only of its cases.
       await notify(trx, clock, {
-        subdistrictId: ec.subdistrict_id, recipients: { roles: ['enforcement'] }, kind: 'enforcement_reinspection', caseId: linked.id,
-        title: `复查派单：${site?.name ?? linked.number}`,
-        body: `整改期限${zhDateTime(deadline.toISOString())}已到，请于${zhDateTime(taskDue.toISOString())}前复查（案件${linked.number}）。`,
+        subdistrictId: ec.subdistrict_id, recipients: { roles: ['enforcement'], committeeId: linked.committee_id }, kind: 'enforcement_reinspection', caseId: linked.id,
+        message: {
+          key: 'enforcement_reinspection',
+          params: { place: site?.name ?? null, number: linked.number, deadlineAt: deadline.toISOString(), dueAt: taskDue.toISOString() },
+        },
         dedupeKey: `enforcement-reinspect:${ec.id}:${ec.stage}`,
       });
       return true;
@@ -102,7 +105,7 @@ export async function flagOverdueFines(db: Db, clock: Clock): Promise<number> {
       const claim = await trx.updateTable('enforcement_cases').set({ overdue_at: at }).where('id', '=', d.id).where('overdue_at', 'is', null).where('stage', '=', 'decided').executeTakeFirst();
       if (Number(claim.numUpdatedRows) !== 1) return false;
       const ec = await trx.selectFrom('enforcement_cases').selectAll().where('id', '=', d.id).executeTakeFirstOrThrow();
-      const linked = await trx.selectFrom('cases').select(['id', 'status', 'number']).where('id', '=', ec.case_id).executeTakeFirstOrThrow();
+      const linked = await trx.selectFrom('cases').select(['id', 'status', 'number', 'committee_id']).where('id', '=', ec.case_id).executeTakeFirstOrThrow();
       const event = await appendCaseEvent(trx, clock, {
         subdistrictId: ec.subdistrict_id, caseId: linked.id, action: 'enforcement_overdue', fromStatus: linked.status, toStatus: linked.status,
         actor: SYSTEM_ACTOR, note: '罚款逾期未缴纳', changes: { overdueAt: [null, at] },
@@ -113,8 +116,8 @@ export async function flagOverdueFines(db: Db, clock: Clock): Promise<number> {
         education_given: null, acknowledgement: null, deadline_at: ec.payment_due_at, fine_amount: ec.fine_amount, photo_ids: '[]', document_id: null, event_id: event.id, details: '{}',
       }).execute();
       await notify(trx, clock, {
-        subdistrictId: ec.subdistrict_id, recipients: { roles: ['enforcement', 'operator'] }, kind: 'enforcement_fine_overdue', caseId: linked.id,
-        title: `罚款逾期未缴：${linked.number}`, body: `罚款${ec.fine_amount}元已过缴纳期限（${zhDateTime(ec.payment_due_at!)}）。`,
+        subdistrictId: ec.subdistrict_id, recipients: { roles: ['enforcement', 'operator'], committeeId: linked.committee_id }, kind: 'enforcement_fine_overdue', caseId: linked.id,
+        message: { key: 'enforcement_fine_overdue', params: { number: linked.number, amount: ec.fine_amount, paymentDueAt: ec.payment_due_at! } },
         dedupeKey: `enforcement-overdue:${ec.id}`,
       });
       return true;

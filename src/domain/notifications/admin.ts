@@ -1,5 +1,5 @@
 import type { Db } from '../../db/index.js';
-import type { DeliveryStatus } from '../../db/schema.js';
+import type { DeliveryStatus, NoticeLanguage } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { assertOwnsSubdistrict, fullSubdistricts } from '../auth/scope.js';
@@ -78,7 +78,7 @@ export async function getSubdistrictWebhook(db: Db, actor: Actor, subdistrictId:
   assertCan(actor, 'notifications.admin');
   assertOwnsSubdistrict(actor, subdistrictId, 'Subdistrict');
   const row = await db.selectFrom('notification_webhooks').selectAll().where('subdistrict_id', '=', subdistrictId).executeTakeFirst();
-  return row ? { subdistrictId, url: maskUrl(row.url), enabled: row.enabled === 1, updatedAt: row.updated_at } : null;
+  return row ? { subdistrictId, url: maskUrl(row.url), enabled: row.enabled === 1, language: row.language, updatedAt: row.updated_at } : null;
 }
 
 export async function putSubdistrictWebhook(
@@ -86,7 +86,7 @@ export async function putSubdistrictWebhook(
   clock: Clock,
   actor: Actor,
   subdistrictId: string,
-  input: { url: string; enabled: boolean },
+  input: { url: string; enabled: boolean; language?: NoticeLanguage },
   policy: OutboundPolicy = STRICT_OUTBOUND,
 ) {
   assertCan(actor, 'notifications.admin');
@@ -95,8 +95,10 @@ export async function putSubdistrictWebhook(
   const now = clock.now().toISOString();
   await db
     .insertInto('notification_webhooks')
-    .values({ id: newId(), subdistrict_id: subdistrictId, url: input.url, enabled: input.enabled ? 1 : 0, created_at: now, updated_at: now })
-    .onConflict((oc) => oc.column('subdistrict_id').doUpdateSet({ url: input.url, enabled: input.enabled ? 1 : 0, updated_at: now }))
+    .values({ id: newId(), subdistrict_id: subdistrictId, url: input.url, enabled: input.enabled ? 1 : 0, language: input.language ?? 'zh', created_at: now, updated_at: now })
+    .onConflict((oc) =>
+      oc.column('subdistrict_id').doUpdateSet({ url: input.url, enabled: input.enabled ? 1 : 0, ...(input.language ? { language: input.language } : {}), updated_at: now }),
+    )
     .execute();
   return getSubdistrictWebhook(db, actor, subdistrictId);
 }

@@ -2,11 +2,13 @@ import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import type { Clock } from '../shared/clock.js';
 import { notFound } from '../shared/errors.js';
+import { type NoticeLanguage, renderStored } from './messages.js';
 
 /** The signed-in person's in-app inbox: only their own rows, ever. */
 export interface InboxItemDto {
   id: string;
   kind: string;
+  /** In the reader's language (older notices, stored before message keys: as written, in Chinese). */
   title: string;
   body: string;
   caseId: string | null;
@@ -24,11 +26,12 @@ export async function unreadCount(db: Db, actor: Actor): Promise<number> {
   return Number(r.n);
 }
 
-/** Newest first, keyset-paginated on the (time-ordered) item id. */
+/** Newest first, keyset-paginated on the (time-ordered) item id; each notice in `lang`, the reader's language. */
 export async function listInbox(
   db: Db,
   actor: Actor,
   q: { unread?: boolean; after?: string; limit: number },
+  lang: NoticeLanguage = 'zh',
 ): Promise<{ items: InboxItemDto[]; nextCursor: string | null; unread: number }> {
   let query = db
     .selectFrom('inbox_items')
@@ -40,6 +43,8 @@ export async function listInbox(
       'notifications.kind',
       'notifications.title',
       'notifications.body',
+      'notifications.message_key',
+      'notifications.params',
       'notifications.case_id',
     ])
     .where('inbox_items.user_id', '=', actor.userId);
@@ -51,8 +56,7 @@ export async function listInbox(
     items: page.map((r) => ({
       id: r.id,
       kind: r.kind,
-      title: r.title,
-      body: r.body,
+      ...renderStored(r, lang),
       caseId: r.case_id,
       createdAt: r.created_at,
       readAt: r.read_at,

@@ -1,10 +1,11 @@
-import { CompiledQuery, PostgresAdapter, sql } from 'kysely';
+import { CompiledQuery, type Expression, PostgresAdapter, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { nameStatement } from '../../db/pg-named-statements.js';
 import { prepared, preparedFamily, preparedInsert } from '../../db/prepared.js';
 import type { Role } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
+import { type NoticeLanguage, type NoticeMessage, isNoticeLanguage, renderNotice } from './messages.js';
 import { wecomText } from './wecom.js';
 
 export interface NotifyRecipients {
@@ -14,20 +15,59 @@ export interface NotifyRecipients {
   /**
    * Active staff with these roles whose scope covers the whole subdistrict, and with committeeId
    * also those scoped to that committee: a committee's staff never hear of another committee.
+   * Left out (undefined) on a notice about a case, it is the case's committee: whoever names a
+   * role for a case reaches that case's committee staff and no other committee's. null: the
+   * whole-subdistrict staff only.
    */
   roles?: Role[];
   committeeId?: string | null;
 }
 
+/**
+ * A notification: language-neutrally as a `message` (key and parameters, messages.ts), rendered in
+ * each reader's language; or, from call sites not yet keyed, as Chinese `title` and `body`, which
+ * every reader then sees as written. One of the two (a message wins).
+ */
 export interface Notification {
   subdistrictId: string;
   recipients: NotifyRecipients;
   kind: string;
-  title: string;
-  body: string;
+  message?: NoticeMessage;
+  title?: string;
+  body?: string;
   caseId?: string | null;
   /** A repeated key (within the subdistrict) inserts nothing: notifications fire once. */
   dedupeKey?: string;
+}
+
+/** The notice in Chinese, as stored in title and body. */
+function chineseText(n: Notification) {
+  if (n.message) return renderNotice(n.message, 'zh');
+  if (n.title === undefined) throw new Error(`notification ${n.kind} has neither a message nor a title`);
+  return { title: n.title, body: n.body ?? '' };
+}
+
+/**
+ * Who a NAMED user hears notices as — the one rule, for notify's own recipients and for anyone
+ * who must know beforehand whether naming someone reaches them (the deadline sweep): the user
+ * with id `userId` is active and of the subdistrict or scoped into it. Anyone else notify drops
+ * silently. Both arguments may be columns of the outer query (correlated) or values.
+ */
+export function userReachable(userId: Expression<string | null> | string, subdistrictId: Expression<string> | string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from users as ru where ru.id = ${userId} and ${reachableRow('ru', subdistrictId)})`;
+}
+
+/** userReachable's rule on a row of users under `alias`. */
+function reachableRow(alias: string, subdistrictId: Expression<string> | string): RawBuilder<SqlBool> {
+  const col = (c: string) => sql.ref(`${alias}.${c}`);
+  return sql<SqlBool>`(${col('status')} = ${'active'} and (${col('subdistrict_id')} = ${subdistrictId} or ${col('id')} in (select user_scopes.user_id from user_scopes where user_scopes.subdistrict_id = ${subdistrictId})))`;
+}
+
+/** The committee a role notice reaches besides the whole subdistrict's staff: its own, else its case's (NotifyRecipients.roles). */
+function committeeOf(r: NotifyRecipients, caseId: string | null | undefined): { committee: string } | { caseOf: string } | null {
+  if (r.committeeId) return { committee: r.committeeId };
+  if (r.committeeId === undefined && caseId) return { caseOf: caseId };
+  return null;
 }
 
 const insertNotification = preparedInsert('notifications', { doNothingOn: ['subdistrict_id', 'dedupe_key'], returning: 'id' });
@@ -53,6 +93,25 @@ const unitStaff = prepared((db: Db, unitId: string, subdistrictId: string) =>
 
 const usersScopedTo = (db: Db, subdistrictId: string) =>
   db.selectFrom('user_scopes').select('user_scopes.user_id').where('user_scopes.subdistrict_id', '=', subdistrictId);
+/**
+ * Those scoped into the subdistrict as a role notice reaches them: to the whole subdistrict, and
+ * with `committee` (level 'committee': that committee; 'case': the committee of the case with that
+ * id) to that committee — a holder of the role scoped to one committee hears only of it.
+ */
+function roleScoped(db: Db, subdistrictId: string, level: CommitteeLevel, committee: string | undefined) {
+  const scoped = usersScopedTo(db, subdistrictId);
+  if (level === 'committee') return scoped.where((eb) => eb.or([eb('user_scopes.committee_id', 'is', null), eb('user_scopes.committee_id', '=', committee as string)]));
+  if (level === 'case') {
+    return scoped.where((eb) =>
+      eb.or([eb('user_scopes.committee_id', 'is', null), eb('user_scopes.committee_id', '=', eb.selectFrom('cases').select('cases.committee_id').where('cases.id', '=', committee as string))]),
+    );
+  }
+  return scoped.where('user_scopes.committee_id', 'is', null);
+}
+type CommitteeLevel = 'subdistrict' | 'committee' | 'case';
+const levelOf = (c: ReturnType<typeof committeeOf>): CommitteeLevel => (!c ? 'subdistrict' : 'committee' in c ? 'committee' : 'case');
+const committeeArg = (c: ReturnType<typeof committeeOf>) => (!c ? [] : ['committee' in c ? c.committee : c.caseOf]);
+
 /** Active users among n ids who belong to (or are scoped into) the subdistrict. */
 const namedUsers = preparedFamily((n: string) => ({
   arity: 1 + Number(n),
@@ -61,40 +120,34 @@ const namedUsers = preparedFamily((n: string) => ({
       .selectFrom('users')
       .select(['id', 'phone'])
       .where('id', 'in', ids as string[])
-      .where('status', '=', 'active')
-      .where((eb) => eb.or([eb('subdistrict_id', '=', subdistrictId as string), eb('id', 'in', usersScopedTo(db, subdistrictId as string))])),
+      .where(reachableRow('users', subdistrictId as string)),
 }));
-/** Active users with one of n roles scoped to the whole subdistrict or (key ':committee') to it or one committee. */
+/** Active users with one of n roles, as roleScoped reaches them (key `n:level`). */
 const roleHolders = preparedFamily((key: string) => {
-  const [n, level] = key.split(':') as [string, 'committee' | 'subdistrict'];
+  const [n, level] = key.split(':') as [string, CommitteeLevel];
   return {
-    arity: 1 + (level === 'committee' ? 1 : 0) + Number(n),
+    arity: 1 + (level === 'subdistrict' ? 0 : 1) + Number(n),
     build: (db: Db, subdistrictId: unknown, ...rest: unknown[]) => {
-      let scoped = usersScopedTo(db, subdistrictId as string);
-      if (level === 'committee') {
-        const committeeId = rest.shift() as string;
-        scoped = scoped.where((eb) => eb.or([eb('user_scopes.committee_id', 'is', null), eb('user_scopes.committee_id', '=', committeeId)]));
-      } else {
-        // A holder of the role scoped to one committee hears only of that committee (committeeId).
-        scoped = scoped.where('user_scopes.committee_id', 'is', null);
-      }
+      const committee = level === 'subdistrict' ? undefined : (rest.shift() as string);
       return db
         .selectFrom('users')
         .select(['id', 'phone'])
         .where('role', 'in', rest as Role[])
         .where('status', '=', 'active')
-        .where('id', 'in', scoped);
+        .where('id', 'in', roleScoped(db, subdistrictId as string, level, committee));
     },
   };
 });
 
 /**
  * The recipients spec's users (as resolveRecipients) and the subdistrict's webhook address, in ONE
- * statement: rows tagged 'u' (id, phone) and at most one tagged 'h' (the url in id). Prepared per
- * (number of user ids, unit or not, number of roles, committee or not).
+ * statement: rows tagged 'u' (id, phone) and at most one tagged 'h' (the url in id, the robot's
+ * language in phone). Prepared per (number of user ids, unit or not, number of roles, committee level).
  */
 const recipientsAndHook = preparedFamily((key: string) => {
-  const [n, unit, roles, committee] = key.split(':').map(Number) as [number, number, number, number];
+  const [ns, units, roless, level] = key.split(':') as [string, string, string, CommitteeLevel];
+  const [n, unit, roles] = [Number(ns), Number(units), Number(roless)];
+  const committee = level === 'subdistrict' ? 0 : 1;
   return {
     arity: 1 + n + unit + committee + roles,
     build: (db: Db, subdistrictId: unknown, ...rest: unknown[]) => {
@@ -105,7 +158,7 @@ const recipientsAndHook = preparedFamily((key: string) => {
       const tag = (k: 'u' | 'h') => sql<string>`${sql.lit(k)}`.as('k');
       let q = db
         .selectFrom('notification_webhooks')
-        .select([tag('h'), 'url as id', sql<string | null>`null`.as('phone')])
+        .select([tag('h'), 'url as id', sql<string | null>`language`.as('phone')])
         .where('subdistrict_id', '=', subdistrictId as string)
         .where('enabled', '=', 1);
       if (n) {
@@ -114,8 +167,7 @@ const recipientsAndHook = preparedFamily((key: string) => {
             .selectFrom('users')
             .select([tag('u'), 'id', 'phone'])
             .where('id', 'in', ids)
-            .where('status', '=', 'active')
-            .where((eb) => eb.or([eb('subdistrict_id', '=', subdistrictId as string), eb('id', 'in', usersScopedTo(db, subdistrictId as string))])),
+            .where(reachableRow('users', subdistrictId as string)),
         );
       }
       if (unit) {
@@ -130,10 +182,7 @@ const recipientsAndHook = preparedFamily((key: string) => {
         );
       }
       if (roles) {
-        let scoped = usersScopedTo(db, subdistrictId as string);
-        scoped = committee
-          ? scoped.where((eb) => eb.or([eb('user_scopes.committee_id', 'is', null), eb('user_scopes.committee_id', '=', committeeId)]))
-          : scoped.where('user_scopes.committee_id', 'is', null);
+        const scoped = roleScoped(db, subdistrictId as string, level, committee ? committeeId : undefined);
         q = q.unionAll(db.selectFrom('users').select([tag('u'), 'id', 'phone']).where('role', 'in', roleList).where('status', '=', 'active').where('id', 'in', scoped));
       }
       return q;
@@ -141,7 +190,7 @@ const recipientsAndHook = preparedFamily((key: string) => {
   };
 });
 
-const NOTIFICATION_COLUMNS = ['id', 'subdistrict_id', 'kind', 'title', 'body', 'case_id', 'dedupe_key'] as const;
+const NOTIFICATION_COLUMNS = ['id', 'subdistrict_id', 'kind', 'title', 'body', 'message_key', 'params', 'case_id', 'dedupe_key'] as const;
 const DELIVERY_COLUMNS = ['id', 'subdistrict_id', 'url', 'payload'] as const;
 
 /**
@@ -201,15 +250,26 @@ async function planNotice(db: Db, clock: Clock, n: Notification) {
   const r = n.recipients;
   const userIds = r.userIds ?? [];
   const roles = r.roles ?? [];
-  const found = await recipientsAndHook(`${userIds.length}:${r.handlingUnitId ? 1 : 0}:${roles.length}:${roles.length && r.committeeId ? 1 : 0}`).all(
-    db, n.subdistrictId, ...userIds, ...(r.handlingUnitId ? [r.handlingUnitId] : []), ...(roles.length && r.committeeId ? [r.committeeId] : []), ...roles,
+  const committee = roles.length ? committeeOf(r, n.caseId) : null;
+  const found = await recipientsAndHook(`${userIds.length}:${r.handlingUnitId ? 1 : 0}:${roles.length}:${levelOf(committee)}`).all(
+    db, n.subdistrictId, ...userIds, ...(r.handlingUnitId ? [r.handlingUnitId] : []), ...committeeArg(committee), ...roles,
   );
   const people = new Map<string, string | null>();
   for (const row of found) if (row.k === 'u') people.set(row.id, row.phone);
   const recipients = [...people].map(([userId, phone]) => ({ userId, phone }));
-  const hook = found.find((row) => row.k === 'h')?.id ?? null;
-  const message = JSON.stringify(wecomText(n.title, n.body, recipients.map((x) => x.phone ?? '').filter(Boolean)));
-  const notification = { id, subdistrict_id: n.subdistrictId, kind: n.kind, title: n.title, body: n.body, case_id: n.caseId ?? null, dedupe_key: n.dedupeKey ?? null };
+  const hookRow = found.find((row) => row.k === 'h');
+  const hook = hookRow?.id ?? null;
+  // The robot's group reads its own language; the instance's robot (no row) Chinese.
+  const chosen = hookRow?.phone;
+  const hookLanguage: NoticeLanguage = isNoticeLanguage(chosen) ? chosen : 'zh';
+  // Stored in Chinese too (title, body): older rows' readers and unknown keys fall back on it.
+  const zh = chineseText(n);
+  const robotText = n.message && hookLanguage !== 'zh' ? renderNotice(n.message, hookLanguage) : zh;
+  const message = JSON.stringify(wecomText(robotText.title, robotText.body, recipients.map((x) => x.phone ?? '').filter(Boolean), hookLanguage));
+  const notification = {
+    id, subdistrict_id: n.subdistrictId, kind: n.kind, title: zh.title, body: zh.body, message_key: n.message?.key ?? null,
+    params: n.message ? JSON.stringify(n.message.params) : null, case_id: n.caseId ?? null, dedupe_key: n.dedupeKey ?? null,
+  };
   const delivery = { id: newId(), subdistrict_id: n.subdistrictId, url: hook, payload: message };
   const first = recipients.slice(0, INBOX_CHUNK);
   const args = [now, ...NOTIFICATION_COLUMNS.map((c) => notification[c]), ...DELIVERY_COLUMNS.map((c) => delivery[c]), ...first.flatMap((x) => [newId(), x.userId])];
@@ -252,11 +312,12 @@ function insertInbox(db: Db, notificationId: string, chunk: { userId: string }[]
   return insertInboxItems(String(chunk.length)).run(db, ...chunk.flatMap((x) => [newId(), notificationId, x.userId, now, null]));
 }
 
-/** Active users named by the recipients spec, all within the subdistrict, each once. */
+/** Active users named by the recipients spec, all within the subdistrict, each once (for a notice about `caseId`: NotifyRecipients.roles). */
 export async function resolveRecipients(
   db: Db,
   subdistrictId: string,
   r: NotifyRecipients,
+  caseId?: string | null,
 ): Promise<{ id: string; phone: string | null }[]> {
   const found = new Map<string, string | null>();
   if (r.userIds?.length) {
@@ -268,9 +329,8 @@ export async function resolveRecipients(
     for (const u of rows) found.set(u.id, u.phone);
   }
   if (r.roles?.length) {
-    const rows = r.committeeId
-      ? await roleHolders(`${r.roles.length}:committee`).all(db, subdistrictId, r.committeeId, ...r.roles)
-      : await roleHolders(`${r.roles.length}:subdistrict`).all(db, subdistrictId, ...r.roles);
+    const committee = committeeOf(r, caseId);
+    const rows = await roleHolders(`${r.roles.length}:${levelOf(committee)}`).all(db, subdistrictId, ...committeeArg(committee), ...r.roles);
     for (const u of rows) found.set(u.id, u.phone);
   }
   return [...found].map(([id, phone]) => ({ id, phone }));

@@ -26,8 +26,11 @@ export function truncateUtf8(s: string, maxBytes: number): string {
   return out + ellipsis;
 }
 
-export function wecomText(title: string, body: string, mobiles: string[]): WecomTextMessage {
-  const content = truncateUtf8(`【闭环】${title}\n${body}`, WECOM_TEXT_MAX_BYTES);
+/** The product's name heading every robot message, in the robot's language. */
+const HEADING = { zh: '【闭环】', en: '[CloseLoop] ' } as const;
+
+export function wecomText(title: string, body: string, mobiles: string[], lang: keyof typeof HEADING = 'zh'): WecomTextMessage {
+  const content = truncateUtf8(`${HEADING[lang]}${title}\n${body}`, WECOM_TEXT_MAX_BYTES);
   const list = [...new Set(mobiles.filter((m) => /^\+?\d{5,20}$/.test(m)))];
   return { msgtype: 'text', text: list.length ? { content, mentioned_mobile_list: list } : { content } };
 }

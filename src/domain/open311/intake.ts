@@ -20,6 +20,7 @@ import { intakeActor } from './intake-actor.js';
 import type { Jurisdiction } from './jurisdictions.js';
 import type { VerifiedKey } from './keys.js';
 import { locate } from './locate.js';
+import { refused } from './refusal.js';
 import { type AttributeValues, findServiceCategory, serviceAttributes, validateAttributes } from './services.js';
 
 /** A POST requests body, as the spec names its fields (already decoded from form or multipart). */
@@ -58,7 +59,8 @@ const priorFiling = prepared((db: Db, scope: string, idemKey: string) =>
     .selectFrom('open311_idempotency as i')
     .innerJoin('open311_requests as o', 'o.case_id', 'i.case_id')
     .innerJoin('cases as c', 'c.id', 'i.case_id')
-    .select(['i.case_id', 'i.request_hash', 'i.created_at', 'o.token', 'c.number'])
+    .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
+    .select(['i.case_id', 'i.request_hash', 'i.created_at', 'o.token', 'c.number', 'c.subdistrict_id', 'cat.handle_hours'])
     .where('i.scope', '=', scope)
     .where('i.idem_key', '=', idemKey),
 );
@@ -77,7 +79,7 @@ const optional = (v: string | undefined) => {
 function number(field: 'lat' | 'long', v: string | undefined): number | undefined {
   const t = optional(v);
   if (t === undefined) return undefined;
-  if (!/^-?\d+(\.\d+)?$/.test(t)) throw new DomainError('validation_failed', `${field} must be a decimal number (WGS-84)`, { field });
+  if (!/^-?\d+(\.\d+)?$/.test(t)) throw refused(field, 'must be a decimal number (WGS-84)', `${field} must be a decimal number (WGS-84)`);
   return Number(t);
 }
 
@@ -89,15 +91,15 @@ export function requestHash(input: IntakeInput): string {
 
 function checkContact(input: IntakeInput) {
   const email = optional(input.email);
-  if (email && (email.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(email))) throw new DomainError('validation_failed', 'email is not an e-mail address', { field: 'email' });
+  if (email && (email.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(email))) throw refused('email', 'is not an e-mail address', 'email is not an e-mail address');
   const phone = optional(input.phone);
-  if (phone && !/^\+?[0-9 ()-]{3,20}$/.test(phone)) throw new DomainError('validation_failed', 'phone is not a phone number', { field: 'phone' });
+  if (phone && !/^\+?[0-9 ()-]{3,20}$/.test(phone)) throw refused('phone', 'is not a phone number (digits, spaces, brackets and - only)', 'phone is not a phone number');
   for (const f of ['device_id', 'account_id', 'first_name', 'last_name'] as const) {
     const v = optional(input[f]);
-    if (v && v.length > 200) throw new DomainError('validation_failed', `${f} is longer than 200 characters`, { field: f });
+    if (v && v.length > 200) throw refused(f, 'at most 200 characters', `${f} is longer than 200 characters`);
   }
   const media = optional(input.media_url);
-  if (media && (media.length > 2000 || !/^https?:\/\/\S+$/.test(media))) throw new DomainError('validation_failed', 'media_url must be an http(s) URL', { field: 'media_url' });
+  if (media && (media.length > 2000 || !/^https?:\/\/\S+$/.test(media))) throw refused('media_url', 'must be an http(s) URL', 'media_url must be an http(s) URL');
   return {
     email: email ?? null, phone: phone ?? null, device_id: optional(input.device_id) ?? null, account_id: optional(input.account_id) ?? null,
     first_name: optional(input.first_name) ?? null, last_name: optional(input.last_name) ?? null,
@@ -135,17 +137,21 @@ async function check(db: Db, clock: Clock, caller: IntakeCaller, j: Jurisdiction
   const hash = requestHash(input);
   const scope = caller.kind === 'key' ? caller.key.id : 'web';
   const deviceId = optional(input.device_id);
-  const idemKey = opts.clientToken ? `token:${opts.clientToken}` : deviceId ? `device:${deviceId}:${hash}` : null;
+  // The hash is of the body alone: a device's same words filed into another jurisdiction (a key may
+  // serve several) are another request, so the jurisdiction is part of a device's key.
+  const idemKey = opts.clientToken ? `token:${opts.clientToken}` : deviceId ? `device:${deviceId}:${j.id}:${hash}` : null;
   const now = clock.now();
   let staleIdem = false;
   if (idemKey) {
     const prior = await priorFiling.first(db, scope, idemKey);
     if (prior && now.getTime() - Date.parse(prior.created_at) < IDEMPOTENCY_WINDOW_MS) {
-      if (prior.request_hash !== hash) {
+      // A token first used in another jurisdiction names another request: never answer with a case of another jurisdiction.
+      if (prior.request_hash !== hash || prior.subdistrict_id !== j.id) {
         const field = opts.clientTokenField ?? 'Idempotency-Key';
         throw new DomainError('idempotency_mismatch', 'This client token was already used for a different request', { field, fields: [{ field, reason: 'already used for a different request' }] });
       }
-      return { replay: { caseId: prior.case_id, serviceRequestId: prior.number, token: prior.token, serviceNotice: '', replayed: true } };
+      // The retry gets the first answer again, notice included.
+      return { replay: { caseId: prior.case_id, serviceRequestId: prior.number, token: prior.token, serviceNotice: serviceNotice(Number(prior.handle_hours)), replayed: true } };
     }
     staleIdem = !!prior;
   }
@@ -156,16 +162,16 @@ async function check(db: Db, clock: Clock, caller: IntakeCaller, j: Jurisdiction
   const lat = number('lat', input.lat);
   const long = number('long', input.long);
   if ((lat === undefined) !== (long === undefined)) {
-    throw new DomainError('validation_failed', 'lat and long must both be sent', { field: lat === undefined ? 'lat' : 'long' });
+    throw refused(lat === undefined ? 'lat' : 'long', 'send lat and long together', 'lat and long must both be sent');
   }
-  if (lat !== undefined && !insideChina(long!, lat)) throw new DomainError('validation_failed', 'lat/long lies outside this jurisdiction', { field: 'lat' });
+  if (lat !== undefined && !insideChina(long!, lat)) throw refused('lat', 'lies outside this jurisdiction', 'lat/long lies outside this jurisdiction');
   const place = await locate(db, j.id, {
     lat, long, addressId: optional(input.address_id), addressString: optional(input.address_string),
     binRoomId: typeof attributes.bin_room === 'string' ? attributes.bin_room : undefined,
   });
   const description = optional(input.description) ?? service.category.name_zh;
-  if (description.length > DESCRIPTION_MAX) throw new DomainError('validation_failed', `description is limited to ${DESCRIPTION_MAX} characters`, { field: 'description' });
-  if (/<\s*\/?\s*[a-z!]/i.test(description)) throw new DomainError('validation_failed', 'description may not contain HTML or code', { field: 'description' });
+  if (description.length > DESCRIPTION_MAX) throw refused('description', `at most ${DESCRIPTION_MAX} characters`, `description is limited to ${DESCRIPTION_MAX} characters`);
+  if (/<\s*\/?\s*[a-z!]/i.test(description)) throw refused('description', 'may not contain HTML or code', 'description may not contain HTML or code');
   return { replay: null, hash, scope, idemKey, staleIdem, now, service, attributes, contact, place, description };
 }
 
@@ -222,8 +228,15 @@ export async function fileRequest(db: Db, clock: Clock, caller: IntakeCaller, j:
     // Notify before the event: appending it locks the chain head until commit (see transition-case.ts).
     await notify(db, clock, {
       subdistrictId: j.id, recipients: { roles: ['operator'], committeeId: row.committee_id }, kind: duplicates.length ? 'case_possible_duplicate' : 'case_urgent', caseId: row.id,
-      title: duplicates.length ? `${via}来件 ${number_} 可能与 ${duplicates.map((d) => d.number).join('、')} 重复` : `紧急案件待立案 ${number_}`,
-      body: `${category.name_zh}：${description}`, dedupeKey: `open311:${row.id}`,
+      // Stored language-neutrally, read in each reader's language (notifications/messages.ts).
+      message: {
+        key: duplicates.length ? 'case_possible_duplicate' : 'case_urgent',
+        params: {
+          number: number_, categoryZh: category.name_zh, categoryEn: category.name_en, description, duplicates: duplicates.map((d) => d.number).join(','),
+          channel: caller.kind === 'web' ? 'web' : caller.key.kind === 'hotline' ? 'hotline' : 'open311', source: caller.kind === 'web' ? null : caller.key.name,
+        },
+      },
+      dedupeKey: `open311:${row.id}`,
     });
   }
   // The Open311 side first: the report event's webhooks look up which key filed the case.

@@ -9,6 +9,7 @@ import {
   retryDelivery,
 } from '../../domain/notifications/admin.js';
 import { listInbox, markAllRead, markRead, unreadCount } from '../../domain/notifications/inbox.js';
+import { NOTICE_LANGUAGES, languageFromHeader } from '../../domain/notifications/messages.js';
 import { snapshotRow } from '../../domain/audit/snapshot.js';
 import { audited } from '../audited.js';
 import { def } from '../route.js';
@@ -20,10 +21,14 @@ export const inbox = def({
   schema: {
     tags: ['notifications'],
     summary: 'My inbox, newest first (keyset: pass nextCursor as after)',
-    querystring: z.strictObject({ unread: z.enum(['true', 'false']).optional(), ...Page }),
+    description: 'Each notice in the reader\'s language: lang (the language the app is set to), else the Accept-Language header, else Chinese.',
+    querystring: z.strictObject({ unread: z.enum(['true', 'false']).optional(), lang: z.enum(NOTICE_LANGUAGES).optional(), ...Page }),
   },
   handler: async ({ req, deps, actor }) =>
-    listInbox(deps.db, actor, { unread: req.query.unread === 'true', after: req.query.after, limit: req.query.limit }),
+    listInbox(
+      deps.db, actor, { unread: req.query.unread === 'true', after: req.query.after, limit: req.query.limit },
+      req.query.lang ?? languageFromHeader(req.headers['accept-language']),
+    ),
 });
 
 export const inboxCount = def({
@@ -93,7 +98,8 @@ export const putWebhook = def({
     tags: ['notifications'],
     summary: "Set a subdistrict's WeCom / 政务微信 group-robot webhook URL",
     params: SubParams,
-    body: z.strictObject({ url: z.string().min(1).max(500), enabled: z.boolean().default(true) }),
+    // language: the group's, for the robot's messages; left out, the robot keeps its own (new robots: Chinese).
+    body: z.strictObject({ url: z.string().min(1).max(500), enabled: z.boolean().default(true), language: z.enum(NOTICE_LANGUAGES).optional() }),
   },
   handler: async ({ req, deps, actor }) => ({
     webhook: await audited(

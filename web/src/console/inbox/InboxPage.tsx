@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../shared/api';
+import { currentLang } from '../../shared/i18n';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
 import { useKeysetList } from '../../shared/use-keyset-list';
@@ -17,8 +18,9 @@ export function InboxPage() {
   const { t, i18n } = useTranslation();
   const [unreadOnly, setUnreadOnly] = useState(false);
   const { items, setItems, cursor, loading, error, setError, reload, loadMore } = useKeysetList<Item, InboxPage>(
-    (after) => api.get<InboxPage>('/api/inbox', { unread: unreadOnly ? 'true' : undefined, after, limit: 30 }),
-    [unreadOnly],
+    // Notices are worded by the server in the language the app is set to; a switch re-reads them.
+    (after) => api.get<InboxPage>('/api/inbox', { unread: unreadOnly ? 'true' : undefined, after, limit: 30, lang: currentLang() }),
+    [unreadOnly, i18n.language],
     (page) => inboxChanged(page.unread),
   );
 

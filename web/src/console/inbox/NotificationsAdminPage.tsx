@@ -12,7 +12,7 @@ import { useKeysetList } from '../../shared/use-keyset-list';
 
 type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
 const STATUSES: DeliveryStatus[] = ['failed', 'pending', 'sending', 'sent', 'skipped'];
-interface Webhook { subdistrictId: string; url: string; enabled: boolean; updatedAt: string }
+interface Webhook { subdistrictId: string; url: string; enabled: boolean; language: 'zh' | 'en'; updatedAt: string }
 interface Delivery {
   id: string; notificationId: string; subdistrictId: string; title: string; status: DeliveryStatus; attempts: number;
   nextAttemptAt: string; lastError: string | null; sentAt: string | null; createdAt: string;
@@ -24,16 +24,18 @@ function RobotCard({ subdistrictId }: { subdistrictId: string }) {
   const hook = useApi(() => api.get<{ webhook: Webhook | null }>(`/api/notifications/webhooks/${encodeURIComponent(subdistrictId)}`), [subdistrictId]);
   const [url, setUrl] = useState('');
   const [enabled, setEnabled] = useState(true);
+  const [language, setLanguage] = useState<'zh' | 'en'>('zh');
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   useEffect(() => setEnabled(hook.data?.webhook?.enabled ?? true), [hook.data]);
+  useEffect(() => setLanguage(hook.data?.webhook?.language ?? 'zh'), [hook.data]);
 
   async function save(e: FormEvent) {
     e.preventDefault();
     setErrors([]);
     setMsg(null);
     try {
-      await request('PUT', `/api/notifications/webhooks/${encodeURIComponent(subdistrictId)}`, { url: url.trim(), enabled });
+      await request('PUT', `/api/notifications/webhooks/${encodeURIComponent(subdistrictId)}`, { url: url.trim(), enabled, language });
       setUrl('');
       setMsg({ ok: true, text: t('console.webhook.saved') });
       hook.reload();
@@ -66,6 +68,13 @@ function RobotCard({ subdistrictId }: { subdistrictId: string }) {
         </Field>
         <label>
           <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} data-testid="robot-enabled" /> {t('console.webhook.enabled')}
+        </label>
+        <label>
+          {t('console.webhook.language')}{' '}
+          <select value={language} onChange={(e) => setLanguage(e.target.value === 'en' ? 'en' : 'zh')} data-testid="robot-language">
+            <option value="zh">{t('console.webhook.languages.zh')}</option>
+            <option value="en">{t('console.webhook.languages.en')}</option>
+          </select>
         </label>
         <button type="submit" className="btn btn-primary" data-testid="robot-save">{t('console.webhook.save')}</button>
         {w ? <button type="button" className="btn btn-danger" onClick={() => void remove()} data-testid="robot-remove">{t('console.webhook.remove')}</button> : null}

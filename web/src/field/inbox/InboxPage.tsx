@@ -16,7 +16,7 @@ export function InboxPage() {
   const { t, i18n } = useTranslation();
   const online = useOnline();
   const [loaded, setLoaded] = useState(false);
-  const list = useKeysetList<InboxItem, InboxListPage>((after) => inboxApi.list(after), [], () => setLoaded(true));
+  const list = useKeysetList<InboxItem, InboxListPage>((after) => inboxApi.list(after), [i18n.language], () => setLoaded(true));
   const [readIds, setReadIds] = useState<Set<string>>(new Set());
   const [error, setError] = useState('');
   const items = list.items;

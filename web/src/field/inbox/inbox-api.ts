@@ -1,9 +1,11 @@
 import { api } from '../../shared/api';
+import { currentLang } from '../../shared/i18n';
 
 /** One of my inbox items (GET /api/inbox; src/domain/notifications/inbox.ts). */
 export interface InboxItem {
   id: string;
   kind: string;
+  /** In the reader's language (notices from before message keys: in Chinese, as written). */
   title: string;
   body: string;
   caseId: string | null;
@@ -22,7 +24,8 @@ const changed = (unread: number) => window.dispatchEvent(new CustomEvent(INBOX_C
 
 export const inboxApi = {
   count: () => api.get<{ unread: number }>('/api/inbox/count'),
-  list: (after?: string) => api.get<InboxPage>('/api/inbox', { limit: 50, after }),
+  /** Worded by the server in the language the app is set to. */
+  list: (after?: string) => api.get<InboxPage>('/api/inbox', { limit: 50, after, lang: currentLang() }),
   async read(id: string) {
     const r = await api.post<{ unread: number }>(`/api/inbox/${encodeURIComponent(id)}/read`);
     changed(r.unread);

@@ -1,0 +1,176 @@
+import { NOTICE_LANGUAGES, type NoticeLanguage } from '../../db/schema.js';
+
+/**
+ * Notices language-neutrally: a message key and its parameters are stored, and the words are made
+ * when the notice is read, in the reader's language — the inbox in the language the app is set to,
+ * a WeCom robot in its group's. The Chinese is also stored as the row's title and body, for rows
+ * from before keys and for any reader that does not know a key.
+ *
+ * Parameters are plain values. Those named …At are instants (ISO strings), shown as Shanghai time;
+ * `stage` is a stage code (file, dispatch, handle, check). Free text (a description, a reason, a
+ * site's name) is shown as written.
+ */
+export type NoticeParamValue = string | number | null;
+type ParamIn = NoticeParamValue | undefined;
+export type NoticeParams = Record<string, NoticeParamValue>;
+export interface NoticeMessage {
+  key: NoticeKey;
+  params: NoticeParams;
+}
+export interface NoticeText {
+  title: string;
+  body: string;
+}
+export { NOTICE_LANGUAGES, type NoticeLanguage };
+
+// Building an Intl formatter is expensive; one shared instance serves every notice.
+const SHANGHAI = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+});
+const parts = (iso: string) =>
+  Object.fromEntries(SHANGHAI.formatToParts(new Date(iso)).map((x) => [x.type, x.value])) as Record<'year' | 'month' | 'day' | 'hour' | 'minute', string>;
+/** 2026/05/26 18:30 (as the case notices always read). */
+const zhTime = (iso: ParamIn) => {
+  const p = parts(String(iso));
+  return `${p.year}/${p.month}/${p.day} ${p.hour}:${p.minute}`;
+};
+/** 2026年5月26日18时30分 (as enforcement documents read). */
+const zhLongTime = (iso: ParamIn) => {
+  const p = parts(String(iso));
+  return `${p.year}年${Number(p.month)}月${Number(p.day)}日${p.hour}时${p.minute}分`;
+};
+/** 2026-05-26 18:30 (Shanghai time). */
+const enTime = (iso: ParamIn) => {
+  const p = parts(String(iso));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+};
+
+const STAGE = {
+  zh: { file: '立案', dispatch: '派遣', handle: '处置', check: '核查' },
+  en: { file: 'filing', dispatch: 'dispatch', handle: 'handling', check: 'check' },
+} as const;
+const stage = (lang: NoticeLanguage, s: ParamIn) => STAGE[lang][String(s) as keyof (typeof STAGE)['zh']] ?? String(s ?? '');
+const text = (v: ParamIn) => (v === null || v === undefined ? '' : String(v));
+
+/** Where an intake case came from, as the desk reads it. */
+const VIA = {
+  zh: (p: NoticeParams) => (p.channel === 'web' ? '市民随手拍' : p.channel === 'hotline' ? '12345 热线' : `Open311（${text(p.source)}）`),
+  en: (p: NoticeParams) => (p.channel === 'web' ? 'Citizen report' : p.channel === 'hotline' ? '12345 hotline' : `Open311 (${text(p.source)})`),
+};
+
+type Render = (p: NoticeParams) => NoticeText;
+const CATALOGUE = {
+  /** A case dispatched (or re-dispatched, or released from hold) to its assignee. {number, description, dueAt?} */
+  case_dispatched: {
+    zh: (p) => ({ title: `新派单 ${text(p.number)}`, body: `${text(p.description)}${p.dueAt ? `，处置时限 ${zhTime(p.dueAt)}` : ''}` }),
+    en: (p) => ({ title: `New case ${text(p.number)}`, body: `${text(p.description)}${p.dueAt ? `; handle by ${enTime(p.dueAt)}` : ''}` }),
+  },
+  /** A check failed: back to the assignee. {number, reason, dueAt?} */
+  case_rework: {
+    zh: (p) => ({ title: `案件返工 ${text(p.number)}`, body: `核查不通过：${text(p.reason)}${p.dueAt ? `，处置时限 ${zhTime(p.dueAt)}` : ''}` }),
+    en: (p) => ({ title: `Rework ${text(p.number)}`, body: `Check failed: ${text(p.reason)}${p.dueAt ? `; handle by ${enTime(p.dueAt)}` : ''}` }),
+  },
+  /** {number, reason} */
+  hold_requested: {
+    zh: (p) => ({ title: `挂账申请 ${text(p.number)}`, body: text(p.reason) }),
+    en: (p) => ({ title: `Hold requested ${text(p.number)}`, body: text(p.reason) }),
+  },
+  /** {number, reason, requestedDueAt?} */
+  extension_requested: {
+    zh: (p) => ({ title: `延期申请 ${text(p.number)}`, body: `${text(p.reason)}（申请至 ${p.requestedDueAt ? zhTime(p.requestedDueAt) : ''}）` }),
+    en: (p) => ({ title: `Extension requested ${text(p.number)}`, body: `${text(p.reason)} (until ${p.requestedDueAt ? enTime(p.requestedDueAt) : ''})` }),
+  },
+  /** A hold or extension request answered. {number, approved: 1 | 0, reason} */
+  case_request_answered: {
+    zh: (p) => ({ title: `${p.approved ? '申请已同意' : '申请未同意'} ${text(p.number)}`, body: text(p.reason) }),
+    en: (p) => ({ title: `Request ${p.approved ? 'approved' : 'refused'} ${text(p.number)}`, body: text(p.reason) }),
+  },
+  /** {number, description} */
+  case_handled: {
+    zh: (p) => ({ title: `待核查 ${text(p.number)}`, body: text(p.description) }),
+    en: (p) => ({ title: `To check ${text(p.number)}`, body: text(p.description) }),
+  },
+  /** The deadline sweep's reminder. {number, stage, dueAt} */
+  case_due_soon: {
+    zh: (p) => ({ title: `即将超期 ${text(p.number)}`, body: `${stage('zh', p.stage)}时限 ${zhTime(p.dueAt)}` }),
+    en: (p) => ({ title: `Due soon ${text(p.number)}`, body: `${stage('en', p.stage)} due ${enTime(p.dueAt)}` }),
+  },
+  /** The deadline sweep's escalation to the desk. {number, stage, dueAt} */
+  case_overdue: {
+    zh: (p) => ({ title: `案件超期 ${text(p.number)}`, body: `${stage('zh', p.stage)}超期，时限 ${zhTime(p.dueAt)}` }),
+    en: (p) => ({ title: `Overdue ${text(p.number)}`, body: `${stage('en', p.stage)} overdue, was due ${enTime(p.dueAt)}` }),
+  },
+  /** The deadline sweep's "overdue, please act" to the assignee. {number, dueAt} */
+  case_overdue_assignee: {
+    zh: (p) => ({ title: `案件已超期 ${text(p.number)}`, body: `处置时限 ${zhTime(p.dueAt)}，请尽快处置` }),
+    en: (p) => ({ title: `Case overdue ${text(p.number)}`, body: `Was due ${enTime(p.dueAt)}; please handle it as soon as possible` }),
+  },
+  /** An urgent report awaiting filing. {number, categoryZh, categoryEn, description} */
+  case_urgent: {
+    zh: (p) => ({ title: `紧急案件待立案 ${text(p.number)}`, body: `${text(p.categoryZh)}：${text(p.description)}` }),
+    en: (p) => ({ title: `Urgent case to file ${text(p.number)}`, body: `${text(p.categoryEn || p.categoryZh)}: ${text(p.description)}` }),
+  },
+  /** An intake report near open cases. {channel: web | hotline | open311, source, number, duplicates, categoryZh, categoryEn, description} */
+  case_possible_duplicate: {
+    zh: (p) => ({ title: `${VIA.zh(p)}来件 ${text(p.number)} 可能与 ${text(p.duplicates).split(',').join('、')} 重复`, body: `${text(p.categoryZh)}：${text(p.description)}` }),
+    en: (p) => ({ title: `${VIA.en(p)} report ${text(p.number)} may duplicate ${text(p.duplicates).split(',').join(', ')}`, body: `${text(p.categoryEn || p.categoryZh)}: ${text(p.description)}` }),
+  },
+  /** An enforcement re-inspection dispatched. {place (site name, else null), number, deadlineAt, dueAt} */
+  enforcement_reinspection: {
+    zh: (p) => ({ title: `复查派单：${text(p.place ?? p.number)}`, body: `整改期限${zhLongTime(p.deadlineAt)}已到，请于${zhLongTime(p.dueAt)}前复查（案件${text(p.number)}）。` }),
+    en: (p) => ({ title: `Re-inspection: ${text(p.place ?? p.number)}`, body: `The period to comply ended ${enTime(p.deadlineAt)}; re-inspect by ${enTime(p.dueAt)} (case ${text(p.number)}).` }),
+  },
+  /** {number, amount, paymentDueAt} */
+  enforcement_fine_overdue: {
+    zh: (p) => ({ title: `罚款逾期未缴：${text(p.number)}`, body: `罚款${text(p.amount)}元已过缴纳期限（${zhLongTime(p.paymentDueAt)}）。` }),
+    en: (p) => ({ title: `Fine unpaid: ${text(p.number)}`, body: `The fine of ¥${text(p.amount)} is past its payment deadline (${enTime(p.paymentDueAt)}).` }),
+  },
+} satisfies Record<string, Record<NoticeLanguage, Render>>;
+
+export type NoticeKey = keyof typeof CATALOGUE;
+export const NOTICE_KEYS = Object.keys(CATALOGUE) as NoticeKey[];
+
+export const isNoticeLanguage = (v: unknown): v is NoticeLanguage => typeof v === 'string' && (NOTICE_LANGUAGES as readonly string[]).includes(v);
+
+/** The notice in `lang`. */
+export function renderNotice(m: NoticeMessage, lang: NoticeLanguage): NoticeText {
+  return CATALOGUE[m.key][lang](m.params);
+}
+
+/**
+ * A stored notice in `lang`: from its key and parameters when it has them (and the key is known),
+ * else its stored (Chinese) title and body.
+ */
+export function renderStored(row: { title: string; body: string; message_key: string | null; params: string | null }, lang: NoticeLanguage): NoticeText {
+  if (row.message_key && row.message_key in CATALOGUE) {
+    try {
+      const params = JSON.parse(row.params ?? '{}') as unknown;
+      if (params && typeof params === 'object' && !Array.isArray(params)) return renderNotice({ key: row.message_key as NoticeKey, params: params as NoticeParams }, lang);
+    } catch {
+      // Parameters that do not parse (a hand-edited row): the stored words stand.
+    }
+  }
+  return { title: row.title, body: row.body };
+}
+
+/**
+ * The reader's language from an Accept-Language header: English when English comes before
+ * Chinese (or Chinese is not listed), else Chinese, the default.
+ */
+export function languageFromHeader(header: string | undefined): NoticeLanguage {
+  if (!header) return 'zh';
+  const ranked = header
+    .split(',')
+    .map((part, i) => {
+      const [tag = '', ...attrs] = part.trim().toLowerCase().split(';');
+      const q = attrs.map((a) => a.trim()).find((a) => a.startsWith('q='));
+      return { tag, q: q ? Number(q.slice(2)) || 0 : 1, i };
+    })
+    .filter((x) => x.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const { tag } of ranked) {
+    if (tag === 'zh' || tag.startsWith('zh-')) return 'zh';
+    if (tag === 'en' || tag.startsWith('en-')) return 'en';
+  }
+  return 'zh';
+}

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
 import { recordAudit } from '../domain/audit/record-audit.js';
 import { type YearImport, importYearSchedule, yearOverrides } from '../domain/calendar/overrides.js';
@@ -18,13 +18,29 @@ function printImport(r: YearImport) {
   if (!r.applied) console.log(pc.dim('Nothing written. Run again with --apply to import.'));
 }
 
+/** The schedule years the calendar holds (as `invalidField('year')` in calendar/overrides.ts). */
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 2100;
+
+/**
+ * `--year`: four digits and nothing else, from 2000 to 2100 (as the config reads numbers: digits
+ * only). Number.parseInt read `2026abc` as 2026 and `20.5` as 20, so a typo imported a schedule
+ * into a year nobody asked for.
+ */
+export function yearOption(value: string): number {
+  const v = value.trim();
+  const n = /^\d{4}$/.test(v) ? Number(v) : Number.NaN;
+  if (!(n >= FIRST_YEAR && n <= LAST_YEAR)) throw new InvalidArgumentError(`expected a 4-digit year from ${FIRST_YEAR} to ${LAST_YEAR}, got "${value}"`);
+  return n;
+}
+
 /** `closeloop calendar import <file> --year 2027 --as <admin> [--subdistrict <code>] [--apply]` */
 export function registerCalendarCommands(program: Command) {
   const cal = program.command('calendar').description('Working-day calendar: holidays and make-up workdays');
   cal
     .command('import <file>')
     .description("Import a year's official holiday schedule (format: docs/calendar.md); a preview unless --apply")
-    .requiredOption('--year <year>', 'the year the schedule is for', (v) => Number.parseInt(v, 10))
+    .requiredOption('--year <year>', 'the year the schedule is for (2000–2100)', yearOption)
     .requiredOption('--as <username>', 'the administrator making the change (their scope applies)')
     .option('--subdistrict <code>', 'only this subdistrict (default: every subdistrict; needs a district administrator)')
     .option('--apply', 'write it (default: preview only)')

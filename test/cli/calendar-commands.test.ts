@@ -23,6 +23,7 @@ describe('closeloop calendar import', () => {
     await seedDemo(handle.db, new ManualClock('2026-05-26T02:30:00Z'));
     await handle.destroy();
     fs.writeFileSync(path.join(dir, '2029.txt'), '# 2029年部分节假日安排\n2029-01-01 休 元旦\n2029-02-12..2029-02-18 休 春节\n2029-02-10 班 春节调休\n');
+    fs.writeFileSync(path.join(dir, '2031.txt'), '2031-01-01 休 元旦\n');
     fs.writeFileSync(path.join(dir, 'bad.txt'), '2029-01-01 休\n2029-02-30 班\n');
   });
   afterAll(() => {
@@ -62,5 +63,16 @@ describe('closeloop calendar import', () => {
     const global = await run('calendar', 'import', path.join(dir, '2029.txt'), '--year', '2029', '--as', 'admin', '--apply');
     expect(global.failed).toBe(true);
     expect(global.err).toMatch(/district-level administrator/);
+  });
+
+  it('takes --year as four digits from 2000 to 2100 only, naming the option, and writes nothing otherwise', async () => {
+    const before = await rows();
+    for (const year of ['2031abc', '20.5', '2031.0', '1999', '2101', '0x7ef', ' ', '02031']) {
+      const r = run('calendar', 'import', path.join(dir, '2031.txt'), '--year', year, '--as', 'admin', '--subdistrict', '008', '--apply');
+      await expect(r, year).rejects.toThrow(/--year.*expected a 4-digit year from 2000 to 2100/);
+    }
+    expect(await rows()).toEqual(before);
+    const ok = await run('calendar', 'import', path.join(dir, '2031.txt'), '--year', ' 2031 ', '--as', 'admin', '--subdistrict', '008');
+    expect(ok.out).toContain('Preview of the 2031 schedule');
   });
 });

@@ -169,10 +169,16 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
       r.missed += Number(a.missed);
       r.pending += Number(a.due) - Number(a.missed);
     }
+    // The others one by one: active sites that are not quiet, and sites retired after the period
+    // began (they count for the part of it before their retirement, as retired bin rooms do).
     const sites = await scoped(
       db.selectFrom('sites as s').leftJoin('site_compliance as sc', 'sc.site_id', 's.id')
-        .select(['s.id', 's.kind', 's.subdistrict_id', 's.committee_id', 's.created_at', 'sc.grade', 'sc.last_inspected_at'])
-        .where('s.kind', 'in', kinds).where('s.status', '=', 'active').where(sql<SqlBool>`not ${quiet}`),
+        .select(['s.id', 's.kind', 's.subdistrict_id', 's.committee_id', 's.created_at', 's.status', 's.retired_at', 'sc.grade', 'sc.last_inspected_at'])
+        .where('s.kind', 'in', kinds)
+        .where((eb) => eb.or([
+          eb.and([eb('s.status', '=', 'active'), sql<SqlBool>`not ${quiet}`]),
+          eb.and([eb('s.status', '!=', 'active'), eb('s.retired_at', 'is not', null), eb('s.retired_at', '>', startIso)]),
+        ])),
       's.subdistrict_id', 's.committee_id',
     ).execute();
     // The last inspection before the period: the schedule's, unless the site was inspected since
@@ -212,6 +218,7 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
       const site = {
         kind: x.kind, committeeId: x.committee_id, grade: x.grade ?? null, createdMs: new Date(x.created_at).getTime(),
         lastBeforeMs: lastBefore.get(x.id) ?? null, inspectedDates: dates.get(x.id) ?? noDates,
+        retiredMs: x.status !== 'active' && x.retired_at ? new Date(x.retired_at).getTime() : null,
       };
       tally(r, inspectedSiteStateIn(site, periods.get(x.subdistrict_id)!));
     }

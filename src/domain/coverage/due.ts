@@ -138,17 +138,23 @@ export function sitePeriod(p: Period, sweeps: readonly Sweep[], intervals: Inter
 }
 
 export function inspectedSiteStateIn(
-  site: Pick<InspectedSiteInput, 'kind' | 'committeeId' | 'grade' | 'inspectedDates'> & { createdMs: number; lastBeforeMs: number | null },
+  site: Pick<InspectedSiteInput, 'kind' | 'committeeId' | 'grade' | 'inspectedDates'> & { createdMs: number; lastBeforeMs: number | null; retiredMs?: number | null },
   x: SitePeriod,
 ): CoverageState {
   const { p } = x;
+  // A site retired during the period is one of the period until its retirement only (as a bin
+  // room's sessions are): nothing falls due on it from then on.
+  const endMs = site.retiredMs != null ? Math.min(x.endMs, site.retiredMs) : x.endMs;
+  if (site.retiredMs != null && site.retiredMs <= shanghaiInstant(p.from).getTime()) return 'absent';
   // Registered after the period and never inspected before its end: not a site of the period.
-  if (site.createdMs >= x.endMs && site.lastBeforeMs === null && !site.inspectedDates.some((d) => d <= p.to)) return 'absent';
+  if (site.createdMs >= endMs && site.lastBeforeMs === null && !site.inspectedDates.some((d) => d <= p.to)) return 'absent';
   let dueMs = Infinity;
   const byInterval = site.lastBeforeMs === null ? site.createdMs : site.lastBeforeMs + x.intervals[site.kind][site.grade ?? DEFAULT_GRADE] * DAY_MS;
-  if (byInterval < x.endMs) dueMs = byInterval;
+  if (byInterval < endMs) dueMs = byInterval;
   for (const s of x.sweeps) {
     if (!s.kinds.includes(site.kind) || (s.committeeIds && !s.committeeIds.includes(site.committeeId))) continue;
+    // Retired before the sweep's last day: the sweep could no longer ask it.
+    if (s.dueMs > endMs) continue;
     // Already inspected in this sweep before the period: the sweep asks nothing more of it.
     if (site.inspectedDates.some((d) => d >= s.startDate && d < p.from)) continue;
     if (s.dueMs < dueMs) dueMs = s.dueMs;

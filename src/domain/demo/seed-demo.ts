@@ -8,6 +8,7 @@ import { seedChecklists } from '../inspections/seed-checklists.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import { type Random, seededRandom } from '../shared/random.js';
+import { clearPartialDemo, demoSeedState, markDemoStarted } from './seed-state.js';
 import {
   COMPOUNDS, DISTRICT, GIVEN, HONGQIAO_COMMITTEES, HONGQIAO_EXTENT, HONGQIAO_ROAD_COMMITTEES, HONGQIAO_ROADS, PROPERTY_COMPANIES,
   type RoadLine, SHOP_KINDS, SHOP_PREFIXES, SURNAMES, UNIT_TEMPLATES, XIANXIA,
@@ -23,6 +24,11 @@ export interface DemoOptions {
   extraCounts?: { binRooms: number; units: number; shops: number };
   seed?: number;
   onProgress?: (done: number, total: number, label: string) => void;
+  /**
+   * The registry is the first stage of the whole demo (seedDemoData): its transaction marks the
+   * demo started (seed-state.ts), and a demo an interrupted start left half-seeded is emptied first.
+   */
+  firstStageOfDemo?: boolean;
 }
 
 interface SubdistrictSpec {
@@ -78,9 +84,9 @@ function pointOn(r: Random, road: RoadLine): { lng: number; lat: number; number:
 const personName = (r: Random) => r.pick(SURNAMES) + r.pick(GIVEN);
 const phone = (r: Random) => `1${r.pick(['3', '5', '8'])}${String(r.int(100000000, 999999999))}`;
 
+/** The demo is there and complete (a half-seeded one, left by an interrupted start, is not). */
 export async function isSeeded(db: Db): Promise<boolean> {
-  const row = await db.selectFrom('districts').select('id').where('code', '=', DISTRICT.code).executeTakeFirst();
-  return !!row;
+  return (await demoSeedState(db, DISTRICT.code)) === 'complete';
 }
 
 /**
@@ -99,8 +105,10 @@ export async function seedDemo(db: Db, clock: Clock, opts: DemoOptions = {}) {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const users: { username: string; role: Role; displayName: string; subdistrict: string }[] = [];
   let certSerial = 0;
+  if (opts.firstStageOfDemo && (await demoSeedState(db, DISTRICT.code)) === 'partial') await clearPartialDemo(db, DISTRICT.code);
 
   await db.transaction().execute(async (trx) => {
+    if (opts.firstStageOfDemo) await markDemoStarted(trx, now);
     const districtId = newId();
     await trx.insertInto('districts').values({ id: districtId, code: DISTRICT.code, name: DISTRICT.name, name_en: DISTRICT.nameEn, created_at: now }).execute();
     const subIds: string[] = [];

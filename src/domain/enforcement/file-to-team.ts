@@ -22,7 +22,9 @@ export async function fileToEnforcementTeam(trx: Db, clock: Clock, caseId: strin
     .where('status', '=', 'active')
     .orderBy('id')
     .executeTakeFirst();
-  if (!team) throw new DomainError('conflict', 'The subdistrict has no active enforcement team to take the case', { field: 'siteId' });
+  if (!team) throw new DomainError('conflict', 'The subdistrict has no active enforcement team to take the case', {
+    fields: [{ field: 'siteId', reason: 'the subdistrict has no active enforcement team to take the case' }],
+  });
   const at = clock.now().toISOString();
   await trx
     .updateTable('cases')

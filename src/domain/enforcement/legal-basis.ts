@@ -127,7 +127,7 @@ export async function createLegalBasis(db: Db, clock: Clock, actor: Actor, subdi
   checkRanges(input);
   return inTransaction(db, async (trx) => {
     const dup = await trx.selectFrom('legal_bases').select('id').where('subdistrict_id', '=', subdistrictId).where('code', '=', input.code).executeTakeFirst();
-    if (dup) throw new DomainError('duplicate', `Legal basis ${input.code} exists`, { field: 'code' });
+    if (dup) throw new DomainError('duplicate', `Legal basis ${input.code} exists`, { fields: [{ field: 'code', reason: 'already taken' }] });
     const at = clock.now().toISOString();
     const id = newId();
     await trx.insertInto('legal_bases').values({ id, subdistrict_id: subdistrictId, code: input.code, current_version: 1, active: 1, created_at: at, updated_at: at }).execute();

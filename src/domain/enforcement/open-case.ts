@@ -154,7 +154,11 @@ export async function openEnforcementCase(db: Db, clock: Clock, actor: Actor, ra
     if (isPostgres(trx)) byId = byId.forUpdate();
     const linked = await byId.executeTakeFirstOrThrow();
     const open = await trx.selectFrom('enforcement_cases').select('id').where('case_id', '=', caseId).where('stage', '!=', 'closed').executeTakeFirst();
-    if (open) throw new DomainError('conflict', 'This case already has an open enforcement ladder', { enforcementCaseId: open.id });
+    if (open) {
+      throw new DomainError('conflict', 'This case already has an open enforcement ladder', {
+        enforcementCaseId: open.id, fields: [{ field: o.origin === 'inspection' ? 'inspectionId' : 'caseId', reason: 'the case already has an open enforcement ladder' }],
+      });
+    }
     const now = clock.now();
     const at = now.toISOString();
     const prior = await priorViolations(trx, partyId, i.legalBasisId!, now, settings.repeatWindowDays);

@@ -79,12 +79,12 @@ interface StepRow { kind: string; at: string; details: string; actor_user_id: st
 export function checkDecision(i: Parsed, ec: EnforcementCaseTable, steps: StepRow[], now: Date) {
   if (!ec.statement_ends_at || now.toISOString() <= ec.statement_ends_at) {
     throw new DomainError('procedure_period_open', `The party's statement and defence period runs until ${ec.statement_ends_at ? zhDateTime(ec.statement_ends_at) : '—'}; no decision before it closes`, {
-      field: 'kind', period: 'statement', endsAt: ec.statement_ends_at,
+      fields: [{ field: 'kind', reason: 'no decision before the statement and defence period closes' }], period: 'statement', endsAt: ec.statement_ends_at,
     });
   }
   if (ec.stage === 'prior_noticed' && ec.hearing_eligible === 1 && ec.hearing_request_ends_at && now.toISOString() <= ec.hearing_request_ends_at) {
     throw new DomainError('procedure_period_open', `The party may request a hearing until ${zhDateTime(ec.hearing_request_ends_at)}; no decision before it closes`, {
-      field: 'kind', period: 'hearing_request', endsAt: ec.hearing_request_ends_at,
+      fields: [{ field: 'kind', reason: 'no decision before the hearing request period closes' }], period: 'hearing_request', endsAt: ec.hearing_request_ends_at,
     });
   }
   if (i.fineAmount !== undefined && ec.proposed_fine !== null && i.fineAmount > Number(ec.proposed_fine)) {
@@ -105,15 +105,23 @@ export function checkDecision(i: Parsed, ec: EnforcementCaseTable, steps: StepRo
  */
 export function checkStatement(ec: EnforcementCaseTable, now: Date) {
   if (ec.stage === 'prior_noticed' && ec.statement_ends_at && now.toISOString() > ec.statement_ends_at) {
-    throw new DomainError('transition_not_allowed', `The statement period ended ${zhDateTime(ec.statement_ends_at)}; a later statement is not recorded as one`, { field: 'kind' });
+    throw new DomainError('transition_not_allowed', `The statement period ended ${zhDateTime(ec.statement_ends_at)}; a later statement is not recorded as one`, {
+      fields: [{ field: 'kind', reason: 'the statement period has ended; the party is taken to have waived it' }],
+    });
   }
 }
 
 /** A hearing request is possible only where the fine reaches the threshold, within its period. */
 export function checkHearingRequest(ec: EnforcementCaseTable, now: Date) {
-  if (ec.hearing_eligible !== 1) throw new DomainError('hearing_not_available', 'The proposed fine does not reach the hearing threshold of this legal basis', { field: 'kind' });
+  if (ec.hearing_eligible !== 1) {
+    throw new DomainError('hearing_not_available', 'The proposed fine does not reach the hearing threshold of this legal basis', {
+      fields: [{ field: 'kind', reason: 'the proposed fine does not reach the hearing threshold' }],
+    });
+  }
   if (!ec.hearing_request_ends_at || now.toISOString() > ec.hearing_request_ends_at) {
-    throw new DomainError('hearing_not_available', `The hearing request period ended ${ec.hearing_request_ends_at ? zhDateTime(ec.hearing_request_ends_at) : ''}`, { field: 'kind' });
+    throw new DomainError('hearing_not_available', `The hearing request period ended ${ec.hearing_request_ends_at ? zhDateTime(ec.hearing_request_ends_at) : ''}`, {
+      fields: [{ field: 'kind', reason: 'the hearing request period has ended' }],
+    });
   }
 }
 

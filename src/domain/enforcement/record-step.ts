@@ -141,7 +141,7 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
   if (!rule) {
     if (i.kind === 'hearing_request' && ec.stage === 'prior_noticed') checkHearingRequest(ec, now);
     throw new DomainError('step_out_of_order', `A ${i.kind} cannot follow stage ${ec.stage}; next: ${allowed.map((r) => r.kind).join(', ') || 'nothing (closed)'}`, {
-      field: 'kind', stage: ec.stage, allowed: allowed.map((r) => r.kind),
+      fields: [{ field: 'kind', reason: 'this step cannot follow the current stage' }], stage: ec.stage, allowed: allowed.map((r) => r.kind),
     });
   }
   if (Number(ec.version) !== i.version) throw new DomainError('stale_version', 'The enforcement case changed; reload it', { current: Number(ec.version) });

@@ -40,5 +40,11 @@ export const StaffPatch = z.strictObject({
   password: StaffInput.shape.password.optional(),
   handlingUnitId: z.string().min(1).nullish(),
   scopes: StaffInput.shape.scopes.optional(),
+  /**
+   * The handling unit the person's open cases go to when the change would strand them (they are
+   * re-dispatched to it in the same transaction, 改派, each with its event), instead of 409
+   * has_open_cases.
+   */
+  reassignToUnitId: z.string().min(1).max(64).optional(),
 });
 export type StaffPatch = z.infer<typeof StaffPatch>;

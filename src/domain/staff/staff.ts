@@ -15,6 +15,7 @@ import type { StaffInput, StaffPatch } from './staff-input.js';
 import { inTransaction } from '../shared/in-transaction.js';
 import { phoneFor } from '../auth/personal-data.js';
 import { ASSIGNABLE_ROLES } from '../cases/assignees.js';
+import { transitionCase } from '../cases/transition-case.js';
 
 /** Staff visible to the actor: those whose scope lies inside the actor's. */
 function visibleUsers(db: Db, actor: Actor) {
@@ -216,7 +217,7 @@ const NAMED_CHECKER_ROLES: readonly string[] = ['patrol', 'cadre'];
 const OPEN_CASES_LISTED = 20;
 
 type PersonState = { status: string; role: Role; handlingUnitId: string | null; scope: { subdistrictId: string; committeeId: string | null }[] };
-type WaitingCase = { subdistrict_id: string; committee_id: string; assigned_unit_id: string | null; assigned_user_id: string | null; checker_user_id?: string | null; status: string };
+type WaitingCase = { id?: string; version?: number; number?: string; subdistrict_id: string; committee_id: string; assigned_unit_id: string | null; assigned_user_id: string | null; checker_user_id?: string | null; status: string };
 
 /**
  * Whether the person can still do what an open case waits on them for — the rules a dispatch
@@ -236,13 +237,13 @@ function canStillAct(p: PersonState, c: WaitingCase, userId: string): boolean {
 
 /**
  * Disabling, demoting, moving or re-scoping a person must not strand the open cases only they may
- * act on (assigned to them by name, or theirs to check): refused with has_open_cases listing them,
- * so they are re-dispatched first. Only cases the change makes unreachable count.
+ * act on (assigned to them by name, or theirs to check). Only cases the change makes unreachable
+ * count.
  */
-async function assertNoStrandedCases(db: Db, actor: Actor, id: string, now: PersonState, next: PersonState, field: string) {
+async function strandedCases(db: Db, id: string, now: PersonState, next: PersonState) {
   const waiting = await db
     .selectFrom('cases')
-    .select(['number', 'subdistrict_id', 'committee_id', 'assigned_unit_id', 'assigned_user_id', 'checker_user_id', 'status'])
+    .select(['id', 'version', 'number', 'subdistrict_id', 'committee_id', 'assigned_unit_id', 'assigned_user_id', 'checker_user_id', 'status'])
     .where((eb) =>
       eb.or([
         eb.and([eb('assigned_user_id', '=', id), eb('status', 'not in', CLOSED_CASE_STATUSES)]),
@@ -251,14 +252,41 @@ async function assertNoStrandedCases(db: Db, actor: Actor, id: string, now: Pers
     )
     .orderBy('number')
     .execute();
-  const stranded = waiting.filter((c) => canStillAct(now, c, id) && !canStillAct(next, c, id));
-  if (!stranded.length) return;
-  throw new DomainError('has_open_cases', `${field}: ${stranded.length} open case(s) assigned to this person would be left without anyone to act on them; re-dispatch them first`, {
+  return waiting.filter((c) => canStillAct(now, c, id) && !canStillAct(next, c, id));
+}
+
+/** The refusal listing open cases: has_open_cases, so they are re-dispatched first (or handed over with reassignToUnitId). */
+function openCasesRefusal(actor: Actor, stranded: { number: string; subdistrict_id: string; committee_id: string }[], field: string, reason: string) {
+  return new DomainError('has_open_cases', `${field}: ${stranded.length} open case(s) assigned to this person would be left without anyone to act on them; re-dispatch them first, or name reassignToUnitId`, {
     count: stranded.length,
     // Only numbers the administrator may see are named; the count covers them all.
     cases: stranded.filter((c) => canSeeCommittee(actor, c.subdistrict_id, c.committee_id)).slice(0, OPEN_CASES_LISTED).map((c) => c.number),
-    fields: [{ field, reason: 'has open cases' }],
+    fields: [{ field, reason }],
   });
+}
+
+type StrandedCase = Awaited<ReturnType<typeof strandedCases>>[number];
+
+/**
+ * Hands the cases a change would strand to a handling unit, in the caller's transaction: each is
+ * re-dispatched (改派) to the unit as a whole, by the administrator, with its event on the hash
+ * chain and the unit notified. The unit must be one the administrator manages, active, of the
+ * cases' subdistrict (a committee's unit only for its committee's cases); a case that is not
+ * waiting for handling (handled and waiting for this person's check, on hold) cannot be handed
+ * over and refuses the whole change. Answers the case numbers handed over.
+ */
+async function handToUnit(db: Db, clock: Clock, actor: Actor, personId: string, stranded: StrandedCase[], unitId: string) {
+  const unit = await db.selectFrom('handling_units').select(['id', 'name', 'subdistrict_id', 'committee_id', 'status']).where('id', '=', unitId).executeTakeFirst();
+  if (!unit || !canSeeCommittee(actor, unit.subdistrict_id, unit.committee_id)) throw invalidField('reassignToUnitId', 'unknown handling unit');
+  if (unit.status !== 'active') throw invalidField('reassignToUnitId', 'the handling unit is retired');
+  const cannot = stranded.filter(
+    (c) => c.status !== 'dispatched' || c.assigned_user_id !== personId || c.subdistrict_id !== unit.subdistrict_id || (unit.committee_id !== null && unit.committee_id !== c.committee_id),
+  );
+  if (cannot.length) throw openCasesRefusal(actor, cannot, 'reassignToUnitId', 'these open cases cannot be handed to this unit');
+  for (const c of stranded) {
+    await transitionCase(db, clock, actor, c.id, { action: 'redispatch', version: c.version, unitId: unit.id, reason: `人员调整，改派${unit.name}` });
+  }
+  return stranded.map((c) => c.number);
 }
 
 export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string, patch: StaffPatch) {
@@ -272,6 +300,8 @@ export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string
     if (id === actor.userId && (patch.status === 'disabled' || (patch.role && patch.role !== 'admin')))
       throw invalidField('status', 'you cannot disable or demote yourself');
     if (patch.password !== undefined) assertAcceptablePassword('password', patch.password, current.username);
+    // The open cases handed over with the change (reassignToUnitId), for the answer and the audit entry.
+    let reassigned: { unitId: string; cases: string[] } | null = null;
     if (patch.status !== undefined || patch.role !== undefined || patch.handlingUnitId !== undefined || patch.scopes) {
       const now: PersonState = { status: current.status, role: current.role, handlingUnitId: current.handlingUnitId, scope: current.scopes };
       const next: PersonState = {
@@ -281,7 +311,9 @@ export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string
         scope: patch.scopes ? patch.scopes.map((s) => ({ subdistrictId: s.subdistrictId, committeeId: s.committeeId ?? null })) : current.scopes,
       };
       const field = next.status !== now.status ? 'status' : patch.scopes ? 'scopes' : role !== now.role ? 'role' : 'handlingUnitId';
-      await assertNoStrandedCases(trx, actor, id, now, next, field);
+      const stranded = await strandedCases(trx, id, now, next);
+      if (stranded.length && !patch.reassignToUnitId) throw openCasesRefusal(actor, stranded, field, 'has open cases');
+      if (stranded.length) reassigned = { unitId: patch.reassignToUnitId!, cases: await handToUnit(trx, clock, actor, id, stranded, patch.reassignToUnitId!) };
     }
     await trx
       .updateTable('users')
@@ -316,6 +348,7 @@ export async function updateStaff(db: Db, clock: Clock, actor: Actor, id: string
       // New privileges, new session id (the person's next request gets it).
       await rotateSessionsOf(trx, id);
     }
-    return getStaff(trx, actor, id);
+    const staff = await getStaff(trx, actor, id);
+    return reassigned ? { ...staff, reassigned } : staff;
   });
 }

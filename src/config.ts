@@ -102,6 +102,7 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   METRICS_PORT: int(0, 0, 65535),
   SIGN_IN_EVENTS_RETENTION_DAYS: int(180, 1, 36_500),
+  UNATTACHED_PHOTO_RETENTION_DAYS: int(30, 1, 36_500),
   STORAGE_BACKEND: z.enum(['local', 's3']).default('local'),
   S3_ENDPOINT: z.string().default(''),
   S3_BUCKET: z.string().default(''),
@@ -180,7 +181,8 @@ export interface Config {
   trustedProxies: string[];
   shutdown: { drainMs: number; timeoutMs: number };
   metrics: { token: string | null; port: number };
-  retention: { signInEventsDays: number };
+  /** unattachedPhotoDays: a photo no record refers to is purged this long after its upload (src/domain/photos/purge.ts). */
+  retention: { signInEventsDays: number; unattachedPhotoDays: number };
   /**
    * Self-service terminals: a terminal silent this long (no heartbeat, no fault report) is down;
    * back up, its outage ends at once and its maintenance case once it has stayed up for recoveryMs.
@@ -291,7 +293,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTty = B
     trustedProxies,
     shutdown: { drainMs: e.SHUTDOWN_DRAIN_MS, timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT },
-    retention: { signInEventsDays: e.SIGN_IN_EVENTS_RETENTION_DAYS },
+    retention: { signInEventsDays: e.SIGN_IN_EVENTS_RETENTION_DAYS, unattachedPhotoDays: e.UNATTACHED_PHOTO_RETENTION_DAYS },
     terminals: { silenceMs: e.TERMINAL_SILENCE_MINUTES * 60_000, recoveryMs: e.TERMINAL_RECOVERY_MINUTES * 60_000 },
     liveStream: { recheckMs: e.LIVE_STREAM_RECHECK_SECONDS * 1000, maxLifetimeMs: e.LIVE_STREAM_MAX_MINUTES * 60_000 },
   };

@@ -17,6 +17,7 @@ import { INTERVAL_MS as TERMINAL_HEALTH_INTERVAL_MS, terminalHealthPoller } from
 import { INTERVAL_MS as SERVICE_NO_SHOWS_INTERVAL_MS, serviceNoShowsPoller } from './service-no-shows.js';
 import { INTERVAL_MS as SERVICE_OVERDUE_INTERVAL_MS, serviceOverduePoller } from './service-overdue.js';
 import { INTERVAL_MS as RATING_RANKING_NOTICES_INTERVAL_MS, ratingRankingNoticesPoller } from './rating-ranking-notices.js';
+import { INTERVAL_MS as UNATTACHED_PHOTOS_INTERVAL_MS, unattachedPhotosPoller } from './unattached-photos.js';
 
 /** Each job's polling interval (job lag counts beyond it). */
 export const JOB_INTERVALS_MS: Record<string, number> = {
@@ -34,6 +35,7 @@ export const JOB_INTERVALS_MS: Record<string, number> = {
   'service-no-shows': SERVICE_NO_SHOWS_INTERVAL_MS,
   'service-overdue': SERVICE_OVERDUE_INTERVAL_MS,
   'rating-ranking-notices': RATING_RANKING_NOTICES_INTERVAL_MS,
+  'unattached-photos': UNATTACHED_PHOTOS_INTERVAL_MS,
 };
 
 /** Seconds each job is behind (oldest due item not processed), for a metrics gauge per job. */
@@ -54,7 +56,7 @@ export interface JobDeps {
 
 /** Every background job of `closeloop serve`. Add a job: create its poller here. */
 export function createJobs(deps: JobDeps): Poller[] {
-  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), open311WebhookPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps), retentionPoller(deps), partitionsPoller(deps), newReportsPoller(deps), terminalHealthPoller(deps), serviceNoShowsPoller(deps), serviceOverduePoller(deps), ratingRankingNoticesPoller(deps)];
+  return [caseDeadlinesPoller(deps), webhookDeliveryPoller(deps), open311WebhookPoller(deps), missedCheckinsPoller(deps), siteGradesPoller(deps), enforcementReinspectionsPoller(deps), dashboardRollupsPoller(deps), retentionPoller(deps), partitionsPoller(deps), newReportsPoller(deps), terminalHealthPoller(deps), serviceNoShowsPoller(deps), serviceOverduePoller(deps), ratingRankingNoticesPoller(deps), unattachedPhotosPoller(deps)];
 }
 
 /**

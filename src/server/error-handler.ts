@@ -34,6 +34,7 @@ export const STATUS: Record<ErrorCode, number> = {
   password_change_required: 403,
   demo_password_refused: 403,
   has_open_cases: 409,
+  storage_unavailable: 503,
 };
 
 export interface FieldError {
@@ -98,7 +99,9 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   // Open311 clients parse the spec's own error bodies, in the format they asked for.
   if (isOpen311Url(request.url)) return sendOpen311Error(request, reply, error);
   if (error instanceof DomainError) {
-    const retryAfter = error.code === 'rate_limited' ? (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds : undefined;
+    const retryAfter = error.code === 'rate_limited' || error.code === 'storage_unavailable' ? (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds : undefined;
+    // The file store's own fault (endpoint down, bucket missing, disk full): the operator must hear of it.
+    if (error.code === 'storage_unavailable') request.log.error({ err: error.cause }, 'file storage unavailable; answered 503');
     if (typeof retryAfter === 'number' && retryAfter > 0) reply.header('retry-after', String(Math.ceil(retryAfter)));
     return send(reply, STATUS[error.code], error.code, error.message, error.details);
   }

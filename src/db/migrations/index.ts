@@ -18,6 +18,9 @@ import * as m20261208T0800 from './2026-12-08T0800-job-lease-first-taken.js';
 import * as m20261208T0810 from './2026-12-08T0810-responsible-party-unique.js';
 import * as m20261208T0900 from './2026-12-08T0900-ended-cases-stage-marks.js';
 import * as m20261209T0100 from './2026-12-09T0100-auth-change-notify.js';
+import * as m20261208T1130 from './2026-12-08T1130-notice-messages.js';
+import * as m20261209T1800 from './2026-12-09T1800-photos-created-index.js';
+import * as m20261209T1700 from './2026-12-09T1700-enforcement-team-cases-by-unit.js';
 import * as m1000 from './2026-11-26T1000-case-catalogue.js';
 import * as m1010 from './2026-11-26T1010-cases.js';
 import * as m1020 from './2026-11-26T1020-case-desk-indexes.js';
@@ -121,4 +124,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T0810-responsible-party-unique': m20261208T0810,
   '2026-12-08T0900-ended-cases-stage-marks': m20261208T0900,
   '2026-12-09T0100-auth-change-notify': m20261209T0100,
+  '2026-12-08T1130-notice-messages': m20261208T1130,
+  '2026-12-09T1700-enforcement-team-cases-by-unit': m20261209T1700,
+  '2026-12-09T1800-photos-created-index': m20261209T1800,
 };

@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'password_change_required',
   'demo_password_refused',
   'has_open_cases',
+  'storage_unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

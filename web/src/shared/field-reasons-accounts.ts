@@ -15,5 +15,7 @@ export const ACCOUNT_REASONS_ZH: Pattern[] = [
   [/^must differ from the current password$/, '新密码不能与当前密码相同'],
   [/^has open cases$/, '此人还有未办结的案件需要其处理或核查'],
   [/^the site has open cases$/, '该点位还有未办结的案件'],
+  [/^the handling unit is retired$/, '该处置单位已撤销'],
+  [/^these open cases cannot be handed to this unit$/, '这些未办结的案件不能改派给该单位（待核查、挂账中，或不属于该单位的辖区）'],
   [/^already registered: an active site of this committee has the same kind, name and address$/, '已登记：本居委会已有类型、名称和地址均相同的在用点位'],
 ];

@@ -29,7 +29,7 @@ const zh = {
   webhook: {
     title: '消息推送', hint: '政务微信 / 企业微信群机器人：案件超期、待审批等提醒推送到街道工作群。',
     subdistrict: '街道', current: '当前机器人地址', noneSet: '未单独设置（使用系统默认地址，如有）', url: '机器人 Webhook 地址',
-    enabled: '启用推送', save: '保存', remove: '删除（改用系统默认）', saved: '已保存机器人地址', removed: '已删除街道机器人地址',
+    enabled: '启用推送', language: '消息语言', languages: { zh: '中文', en: '英文' }, save: '保存', remove: '删除（改用系统默认）', saved: '已保存机器人地址', removed: '已删除街道机器人地址',
     deliveries: '推送记录', status: '状态', statuses: { pending: '待发送', sending: '发送中', sent: '已送达', failed: '失败', skipped: '未配置地址' },
     any: '全部', title2: '消息', attempts: '尝试次数', lastError: '最近错误', created: '生成时间', sentAt: '送达时间', retry: '重新发送',
     retried: '已重新排队发送', empty: '没有推送记录。', loadMore: '加载更多',
@@ -94,7 +94,7 @@ const zh = {
     notServing: '本实例不运行后台任务。', ran: '已运行 {{job}}：处理 {{handled}} 项。', notRan: '{{job}} 正由其他实例运行，本次未重复运行。', failed: '{{job}} 运行出错：{{error}}',
     names: {
       'case-deadlines': '案件时限（提醒与超期）', 'dashboard-rollups': '看板汇总', 'missed-checkins': '漏打卡', 'webhook-deliveries': '消息推送', 'open311-webhooks': 'Open311 推送',
-      'enforcement-reinspections': '执法复查', 'site-grades': '点位分级', retention: '数据保留清理', partitions: '分区维护', 'terminal-health': '自助终端心跳', 'service-overdue': '办件超期提示',
+      'enforcement-reinspections': '执法复查', 'site-grades': '点位分级', retention: '数据保留清理', partitions: '分区维护', 'terminal-health': '自助终端心跳', 'service-overdue': '办件超期提示', 'unattached-photos': '未关联照片清理',
       'new-reports': '新上报提醒', 'service-no-shows': '预约爽约标记', 'rating-ranking-notices': '好差评月度约谈提醒',
     },
   },
@@ -131,7 +131,7 @@ const en: typeof zh = {
   webhook: {
     title: 'Notifications', hint: 'WeCom / Zhengwu WeChat group robot: overdue and approval reminders are posted to the subdistrict work group.',
     subdistrict: 'Subdistrict', current: 'Current robot URL', noneSet: 'Not set (the system default is used, if any)', url: 'Robot webhook URL',
-    enabled: 'Enabled', save: 'Save', remove: 'Remove (use the system default)', saved: 'Robot URL saved', removed: 'Subdistrict robot URL removed',
+    enabled: 'Enabled', language: 'Message language', languages: { zh: 'Chinese', en: 'English' }, save: 'Save', remove: 'Remove (use the system default)', saved: 'Robot URL saved', removed: 'Subdistrict robot URL removed',
     deliveries: 'Delivery log', status: 'Status', statuses: { pending: 'Pending', sending: 'Sending', sent: 'Delivered', failed: 'Failed', skipped: 'No URL configured' },
     any: 'Any', title2: 'Message', attempts: 'Attempts', lastError: 'Last error', created: 'Created', sentAt: 'Delivered', retry: 'Send again',
     retried: 'Queued again', empty: 'No deliveries.', loadMore: 'Load more',
@@ -196,7 +196,7 @@ const en: typeof zh = {
     notServing: 'This instance runs no background jobs.', ran: 'Ran {{job}}: {{handled}} items handled.', notRan: '{{job}} is running on another instance; not run twice.', failed: '{{job}} failed: {{error}}',
     names: {
       'case-deadlines': 'Case deadlines (reminders, overdue)', 'dashboard-rollups': 'Dashboard rollups', 'missed-checkins': 'Missed check-ins', 'webhook-deliveries': 'Robot messages', 'open311-webhooks': 'Open311 webhooks',
-      'enforcement-reinspections': 'Enforcement re-inspections', 'site-grades': 'Site grades', retention: 'Retention', partitions: 'Partitions', 'terminal-health': 'Terminal heartbeats', 'service-overdue': 'Service records turning overdue',
+      'enforcement-reinspections': 'Enforcement re-inspections', 'site-grades': 'Site grades', retention: 'Retention', partitions: 'Partitions', 'terminal-health': 'Terminal heartbeats', 'service-overdue': 'Service records turning overdue', 'unattached-photos': 'Unattached photos purge',
       'new-reports': 'New reports to file', 'service-no-shows': 'Appointment no-shows', 'rating-ranking-notices': 'Monthly ranking talks (约谈)',
     },
   },

@@ -26,6 +26,7 @@ const zh = {
     code: '编码', file: '文件', answers: '检查项', itemId: '检查项', from: '开始日期', to: '结束日期', hours: '时限', url: '地址', source: '来源',
     action: '操作', version: '版本', items: '案件', deviceAt: '设备时间', deviceTime: '设备时间', body: '请求',
     token: '链接', challenge: '防刷验证', actor: '执法人员', confirmOpenCases: '未办结案件',
+    service_code: '问题类别', site_kind: '地点类型', jurisdiction_id: '街道',
   },
   why: {
     afterPhoto: '请先拍一张整改后照片', handleNote: '请填写整改情况', failNote: '核查不通过时请写明原因', reason: '请填写理由',
@@ -46,6 +47,7 @@ const zh = {
     challenge_failed: '防刷验证未通过，请刷新页面后重新提交。',
     challenge_replayed: '防刷验证已使用过，请重新提交。',
     has_open_cases: '仍有未办结的案件，请先办结或改派后再操作。',
+    storage_unavailable: '文件存储暂时无法访问，请稍后重试。',
   },
 };
 
@@ -70,6 +72,7 @@ const en: typeof zh = {
     code: 'Code', file: 'File', answers: 'Checklist items', itemId: 'Checklist item', from: 'From', to: 'To', hours: 'Hours', url: 'URL', source: 'Source',
     action: 'Action', version: 'Version', items: 'Cases', deviceAt: 'Device time', deviceTime: 'Device time', body: 'Request',
     token: 'Link', challenge: 'Anti-spam check', actor: 'Officer', confirmOpenCases: 'Open cases',
+    service_code: 'Category', site_kind: 'Kind of place', jurisdiction_id: 'Subdistrict',
   },
   why: {
     afterPhoto: 'Take an after photo first', handleNote: 'Describe the rectification', failNote: 'Say why the check fails', reason: 'Give a reason',
@@ -90,6 +93,7 @@ const en: typeof zh = {
     challenge_failed: 'The anti-spam check failed; reload the page and submit again.',
     challenge_replayed: 'The anti-spam check was already used; submit again.',
     has_open_cases: 'There are open cases; finish or re-dispatch them first.',
+    storage_unavailable: 'File storage cannot be reached right now; try again in a moment.',
   },
 };
 

@@ -11,6 +11,7 @@ import { type ChainsReport, verifyAllChains } from '../domain/audit/verify-all.j
 import { createFileStore, type FileStore } from '../domain/storage/index.js';
 import { expectedSha256 } from '../domain/storage/keys.js';
 import { openContext } from './context.js';
+import { StorageUnavailableError } from '../domain/storage/errors.js';
 
 export const MANIFEST = 'manifest.json';
 const FORMAT = 1;
@@ -194,6 +195,12 @@ export async function restore(folder: string): Promise<ChainsReport> {
   const store = createFileStore(config.storage);
   try {
     await loadFiles(store, filesDir, found);
+  } catch (err) {
+    // The operator needs the store's own reason (a path that is not a folder, a missing bucket),
+    // not only the client-facing "unavailable"; nothing is in the database yet.
+    if (!(err instanceof StorageUnavailableError)) throw err;
+    const cause = err.cause as { code?: string; message?: string } | undefined;
+    throw new Error(`${err.message}: ${cause?.message ?? String(cause)}; nothing was restored into the database, run the same restore again once the file store works`, { cause: err });
   } finally {
     await store.close();
   }

@@ -14,6 +14,7 @@ import { NeedsTransaction, appendCaseEvent, eventActor, oneStatementOrTransactio
 import { plannedNotice } from '../notifications/notify.js';
 import { type CaseAction, OPEN_STATUSES, actionsFrom, ruleFor } from './lifecycle.js';
 import { announceBadRatingCase } from '../dashboard/service-changes.js';
+import { ladderClosedByRectification, reopenLadderAfterFailedCheck } from '../enforcement/after-check.js';
 import { badRatingCaseColumns } from '../service-ratings/case-rules.js';
 import { mergeInto } from './merge-cases.js';
 import { notifyTransition, transitionNotice } from './transition-notices.js';
@@ -41,10 +42,11 @@ export const notAllowed = (action: CaseAction, c: CaseTable, actor: Actor, why: 
 /**
  * Applies one lifecycle transition from the table in lifecycle.ts: checks version, role, state,
  * assignee and required input; updates the case with fresh deadlines; appends the hash-chained
- * event; links photos; queues notifications. Atomically: in the caller's transaction, or given the
- * database itself, in ONE statement on PostgreSQL when it can be (the reads before it need no
- * transaction: the write applies only at the version read, else stale_version), else in a
- * transaction of its own.
+ * event; links photos; queues notifications; a failed check of the enforcement team's
+ * rectification reopens the ladder on the case (enforcement/after-check.ts). Atomically: in the
+ * caller's transaction, or given the database itself, in ONE statement on PostgreSQL when it can
+ * be (the reads before it need no transaction: the write applies only at the version read, else
+ * stale_version), else in a transaction of its own.
  */
 export async function transitionCase(db: Db, clock: Clock, actor: Actor, caseId: string, raw: TransitionInput) {
   // A merge also writes the case it is merged into: never one statement.
@@ -82,6 +84,10 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
     if (missing) throw invalidField(f === 'assignee' ? 'unitId' : f, `required for ${input.action}`);
   }
   const photoIds = input.photoIds ?? [];
+  // A failed 核查 of the enforcement team's rectification reopens the ladder on the case, written
+  // with the transition whoever calls it (read after the case: the ladder closed with that version).
+  const ladder = input.action === 'check_fail' ? await ladderClosedByRectification(db, c.id) : undefined;
+  if (ladder && alone) throw new NeedsTransaction('the enforcement ladder reopens with it');
   // The rectification photo proves the fix: the reporter's before photo, even downloaded and
   // uploaded again (same sha256), proves nothing (as for a fix on the spot, usable.ts).
   if (input.action === 'handle') await assertHandlePhotos(db, actor, c.id, photoIds, 'photoIds');
@@ -240,6 +246,7 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
     note, photoIds, changes, keysVersion,
     links: { committeeId: c.committee_id, photos: photoIds.map((photoId) => ({ photoId, purpose: input.action === 'handle' ? 'after' : 'evidence' })) },
   }, caseUpdate(db, c.id, c.version, set), alone ? { notice } : undefined);
+  if (ladder) await reopenLadderAfterFailedCheck(db, clock, actor, next, ladder);
   if (announce && !pg) await announceBadRatingCase(db, c.id);
   return caseDto(next);
 }

@@ -13,7 +13,8 @@ const BATCH = 100;
  * At a rectification deadline, dispatches (派单) a re-inspection task to the subdistrict's
  * enforcement team and notifies its officers. `reinspect_at` is the durable clock: it is cleared
  * by a compare-and-set in the same transaction that creates the task, so a restart loses
- * nothing and two pollers never dispatch twice (the task is also unique per case and stage).
+ * nothing and two pollers never dispatch twice (the task is also unique per case and stage; a
+ * rung reopened after a failed 核查 dispatches its done task again).
  */
 export async function dispatchDueReinspections(db: Db, clock: Clock): Promise<number> {
   const now = clock.now();
@@ -38,8 +39,12 @@ export async function dispatchDueReinspections(db: Db, clock: Clock): Promise<nu
       if (Number(claim.numUpdatedRows) !== 1) return false;
       const ec = await trx.selectFrom('enforcement_cases').selectAll().where('id', '=', d.id).executeTakeFirstOrThrow();
       const { settings } = await loadSettings(trx, ec.subdistrict_id);
-      const deadline = new Date(ec.deadline_at ?? (d.reinspect_at as string));
-      const taskDue = await computeDueAt(trx, deadline, settings.reinspectionHours, 'working', { subdistrictId: ec.subdistrict_id });
+      const clockAt = new Date(d.reinspect_at as string);
+      const deadline = new Date(ec.deadline_at ?? clockAt);
+      // The clock runs from the deadline; a ladder a failed 核查 reopened after it (after-check.ts)
+      // runs it from the reopening, so its task is not overdue before it is dispatched.
+      const from = clockAt.getTime() > deadline.getTime() ? clockAt : deadline;
+      const taskDue = await computeDueAt(trx, from, settings.reinspectionHours, 'working', { subdistrictId: ec.subdistrict_id });
       const team = await trx
         .selectFrom('handling_units')
         .select('id')
@@ -49,19 +54,25 @@ export async function dispatchDueReinspections(db: Db, clock: Clock): Promise<nu
         .orderBy('id')
         .executeTakeFirst();
       const at = now.toISOString();
+      const earlier = await trx.selectFrom('enforcement_tasks').select('status').where('enforcement_case_id', '=', ec.id).where('stage', '=', ec.stage).executeTakeFirst();
       const inserted = await trx
         .insertInto('enforcement_tasks')
         .values({
           id: newId(), enforcement_case_id: ec.id, subdistrict_id: ec.subdistrict_id, stage: ec.stage, deadline_at: deadline.toISOString(),
           due_at: taskDue.toISOString(), assigned_unit_id: team?.id ?? null, status: 'open', dispatched_at: at, done_at: null, done_step_id: null,
         })
-        .onConflict((oc) => oc.columns(['enforcement_case_id', 'stage']).doNothing())
+        // Once per rung: a second poller finds it open and does nothing. A rung a failed 核查
+        // reopened had its task done by the re-inspection that closed it: that task is dispatched again.
+        .onConflict((oc) => oc.columns(['enforcement_case_id', 'stage']).doUpdateSet({
+          deadline_at: deadline.toISOString(), due_at: taskDue.toISOString(), assigned_unit_id: team?.id ?? null, status: 'open',
+          dispatched_at: at, done_at: null, done_step_id: null,
+        }).where('enforcement_tasks.status', '=', 'done'))
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 1) === 0) return false;
       const linked = await trx.selectFrom('cases').select(['id', 'status', 'number', 'committee_id']).where('id', '=', ec.case_id).executeTakeFirstOrThrow();
       const event = await appendCaseEvent(trx, clock, {
         subdistrictId: ec.subdistrict_id, caseId: linked.id, action: 'enforcement_dispatch', fromStatus: linked.status, toStatus: linked.status,
-        actor: SYSTEM_ACTOR, note: `整改期限已到，派发复查任务（${zhDateTime(taskDue.toISOString())}前完成）`,
+        actor: SYSTEM_ACTOR, note: `${earlier ? '核查不通过，再次' : '整改期限已到，'}派发复查任务（${zhDateTime(taskDue.toISOString())}前完成）`,
         changes: { reinspectionDueAt: [null, taskDue.toISOString()], assignedUnitId: [null, team?.id ?? null] },
       });
       await trx.insertInto('enforcement_steps').values({
@@ -78,7 +89,7 @@ export async function dispatchDueReinspections(db: Db, clock: Clock): Promise<nu
           key: 'enforcement_reinspection',
           params: { place: site?.name ?? null, number: linked.number, deadlineAt: deadline.toISOString(), dueAt: taskDue.toISOString() },
         },
-        dedupeKey: `enforcement-reinspect:${ec.id}:${ec.stage}`,
+        dedupeKey: `enforcement-reinspect:${ec.id}:${ec.stage}${earlier ? `:${at}` : ''}`,
       });
       return true;
     });

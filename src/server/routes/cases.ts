@@ -7,7 +7,7 @@ import { findDuplicates } from '../../domain/cases/duplicates.js';
 import { getCase } from '../../domain/cases/get-case.js';
 import { QUEUES, listCases, queueCounts } from '../../domain/cases/list-cases.js';
 import { reportCase } from '../../domain/cases/report-case.js';
-import { transitionKeepingLadder } from '../../domain/enforcement/after-check.js';
+import { transitionCase } from '../../domain/cases/transition-case.js';
 import { idempotentWrite } from '../idempotency.js';
 import { reader } from '../deps.js';
 import { def } from '../route.js';
@@ -68,7 +68,7 @@ export const transition = def({
   schema: { tags: ['cases'], summary: 'Apply a lifecycle action; send the case version you read (409 stale_version otherwise)', params: IdParams, body: TransitionInput },
   handler: async ({ req, reply, deps, actor }) =>
     idempotentWrite(deps, req, reply, actor, { route: 'POST /api/cases/:id/transitions', selfAtomic: true }, (db) =>
-      transitionKeepingLadder(db, deps.clock, actor, req.params.id, req.body),
+      transitionCase(db, deps.clock, actor, req.params.id, req.body),
     ),
 });
 

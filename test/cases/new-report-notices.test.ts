@@ -4,6 +4,7 @@ import { createStaff } from '../../src/domain/staff/staff.js';
 import { newReportsPoller } from '../../src/jobs/new-reports.js';
 import { signInAs } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
+import { englishRobot, expectEnglish, seeNotice } from '../notifications/notice-reading.js';
 import { type CaseFixture, caseFixture } from './fixtures.js';
 
 for (const dialect of DIALECTS) {
@@ -64,6 +65,45 @@ for (const dialect of DIALECTS) {
       const last = (await messagesOf(f.actors.operator.userId)).at(-1)!;
       expect(last).toMatchObject({ title: `新上报待立案 ${single.number}`, case_id: single.id, subdistrict_id: f.hq });
       expect(last.body).not.toContain(filedFirst.number);
+    });
+
+    it("the round and an urgent report's notice read in the reader's language: inbox in English or Chinese, an English robot in English", async () => {
+      const robot = await englishRobot(db(), f.hq);
+      later(60_000);
+      const a = await f.report(f.actors.patrol1, { description: '厨余垃圾混投' });
+      const b = await f.report(f.actors.patrol1, { description: '箱房门未关' });
+      const urgent = await f.report(f.actors.patrol1, { categoryId: f.categories.A0101, description: '湿垃圾桶满溢' });
+      later(COMMIT_SKEW_MS + 1000);
+      expect(await notifyNewReports(db(), f.ctx.clock)).toBe(2);
+      const cookie = await signInAs(f.ctx.app, 'operator');
+      const cats = await db().selectFrom('case_categories').select(['id', 'name_zh', 'name_en']).where('id', 'in', [f.categories.A0101!, (await db().selectFrom('cases').select('category_id').where('id', '=', a.id).executeTakeFirstOrThrow()).category_id]).execute();
+      const cat = (id: string) => cats.find((c) => c.id === id)!;
+      const aCat = cat((await db().selectFrom('cases').select('category_id').where('id', '=', a.id).executeTakeFirstOrThrow()).category_id);
+
+      const round = await seeNotice(f.ctx.app, db(), cookie, 'cases_reported');
+      expect(round.zh).toEqual({ title: '新上报 2 件待立案', body: `${a.number} ${aCat.name_zh}：厨余垃圾混投\n${b.number} ${aCat.name_zh}：箱房门未关` });
+      expect(round.en).toEqual({ title: '2 new reports to file', body: `${a.number} ${aCat.name_en}: 厨余垃圾混投\n${b.number} ${aCat.name_en}: 箱房门未关` });
+      expectEnglish(round.en.title + round.en.body, ['厨余垃圾混投', '箱房门未关']);
+      expect(round.robot).toBe(`[CloseLoop] ${round.en.title}\n${round.en.body}`);
+
+      const u = await seeNotice(f.ctx.app, db(), cookie, 'case_urgent', urgent.id);
+      expect(u.zh).toEqual({ title: `紧急案件待立案 ${urgent.number}`, body: `${cat(f.categories.A0101!).name_zh}：湿垃圾桶满溢` });
+      expect(u.en).toEqual({ title: `Urgent case to file ${urgent.number}`, body: `${cat(f.categories.A0101!).name_en}: 湿垃圾桶满溢` });
+      expect(u.robot).toBe(`[CloseLoop] ${u.en.title}\n${u.en.body}`);
+      await robot.remove();
+
+      // More than are named: the rest are counted, in each language.
+      later(60_000);
+      for (let i = 0; i < 7; i++) await f.report(f.actors.patrol1, { description: `散落${i}` });
+      later(COMMIT_SKEW_MS + 1000);
+      expect(await notifyNewReports(db(), f.ctx.clock)).toBe(7);
+      const many = await seeNotice(f.ctx.app, db(), cookie, 'cases_reported');
+      expect(many.zh.title).toBe('新上报 7 件待立案');
+      expect(many.zh.body.split('\n')).toHaveLength(6);
+      expect(many.zh.body.split('\n').at(-1)).toBe('另有 2 件');
+      expect(many.en.title).toBe('7 new reports to file');
+      expect(many.en.body.split('\n').at(-1)).toBe('and 2 more');
+      expect(many.robot).toBeNull();
     });
   });
 }

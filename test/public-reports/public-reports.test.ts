@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadPhoto } from '../api/cases-helpers.js';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
+import { englishRobot, seeNotice } from '../notifications/notice-reading.js';
 import { jpegWithExif } from '../helpers/images.js';
 import { HQ } from '../open311/helpers.js';
 import { PUBLIC_REPORT_RATE } from '../../src/server/routes/public-reports.js';
@@ -312,6 +313,44 @@ for (const dialect of DIALECTS) {
       expect(other.statusCode).toBe(404);
     });
 
+    it("names who handles the report in the page's language: the unit's English name when registered, else its Chinese one; before dispatch the operations centre", async () => {
+      const db = ctx.handle.db;
+      const sub = await db.selectFrom('subdistricts').select(['id', 'name', 'name_en']).where('code', '=', '008').executeTakeFirstOrThrow();
+      const r = await report();
+      let v = (await track(r.token)).json();
+      expect([v.agency, v.agencyEn]).toEqual([`${sub.name}城运中心`, `${sub.name_en} Operations Centre`]);
+      expect(v.agencyEn).not.toMatch(/[\u4e00-\u9fff]/);
+
+      // An administrator registers a unit with its English name (optional, named when bad).
+      const admin = await signInAs(ctx.app, 'admin');
+      const unit = (nameEn: unknown) => ctx.app.inject({
+        method: 'POST', url: '/api/handling-units', headers: { cookie: admin },
+        payload: { subdistrictId: sub.id, kind: 'property_company', name: '上海虹联物业管理有限公司', nameEn, contactName: null, contactPhone: null },
+      });
+      const bad = await unit('x'.repeat(101));
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.details.fields[0].field).toBe('nameEn');
+      const made = await unit('Shanghai Honglian Property Management Co., Ltd.');
+      expect(made.statusCode, made.body).toBe(201);
+      const listed = (await ctx.app.inject({ method: 'GET', url: `/api/handling-units?subdistrictId=${sub.id}`, headers: { cookie: admin } })).json().items;
+      const named = listed.find((u: { id: string }) => u.id === made.json().id);
+      expect(named).toMatchObject({ name: '上海虹联物业管理有限公司', nameEn: 'Shanghai Honglian Property Management Co., Ltd.' });
+
+      await act('operator', r.number, { action: 'file' });
+      await act('operator', r.number, { action: 'dispatch', unitId: named.id });
+      v = (await track(r.token)).json();
+      expect([v.agency, v.agencyEn]).toEqual(['上海虹联物业管理有限公司', 'Shanghai Honglian Property Management Co., Ltd.']);
+
+      // A unit registered without one: English readers read its Chinese name.
+      const plain = await db.selectFrom('handling_units').select(['name', 'name_en']).where('id', '=', unit1).executeTakeFirstOrThrow();
+      expect(plain.name_en).toBeNull();
+      const other = await report();
+      await act('operator', other.number, { action: 'file' });
+      await act('operator', other.number, { action: 'dispatch', unitId: unit1 });
+      v = (await track(other.token)).json();
+      expect([v.agency, v.agencyEn]).toEqual([plain.name, plain.name]);
+    });
+
     it('a contest reopens the closed case for the operator: an event by the public in the history, the operators told in their inbox, the page says so', async () => {
       const r = await report();
       await closeLoop(r.number);
@@ -319,7 +358,9 @@ for (const dialect of DIALECTS) {
       expect(noReason.statusCode).toBe(400);
       expect(noReason.json().error.details.fields[0].field).toBe('reason');
       ctx.clock.advance(60_000);
+      const robot = await englishRobot(ctx.handle.db, (await caseOf(r.number)).subdistrict_id);
       const res = await ctx.app.inject({ method: 'POST', remoteAddress: newIp(), url: `/api/public/reports/${r.token}/contest`, payload: { reason: '垃圾又堆起来了' } });
+      await robot.remove();
       expect(res.statusCode, res.body).toBe(200);
       const c = await caseOf(r.number);
       expect(c).toMatchObject({ status: 'filed', reopen_count: 1, closed_at: null });
@@ -331,6 +372,11 @@ for (const dialect of DIALECTS) {
       const inbox = await ctx.handle.db.selectFrom('inbox_items as i').innerJoin('notifications as n', 'n.id', 'i.notification_id')
         .select(['n.kind', 'n.title']).where('i.user_id', '=', op.id).where('n.case_id', '=', c.id).execute();
       expect(inbox.map((i) => i.kind)).toContain('case_contested');
+      // Read in the reader's language: the inbox in English or Chinese, an English robot in English.
+      const seen = await seeNotice(ctx.app, ctx.handle.db, cookies.operator!, 'case_contested', c.id);
+      expect(seen.zh).toEqual({ title: `市民对案件 ${r.number} 的整改结果提出异议，已重新打开`, body: '垃圾又堆起来了' });
+      expect(seen.en).toEqual({ title: `A resident contested the fix of case ${r.number}; the case is reopened`, body: '垃圾又堆起来了' });
+      expect(seen.robot).toBe(`[CloseLoop] ${seen.en.title}\n垃圾又堆起来了`);
       const v = (await track(r.token)).json();
       expect(v).toMatchObject({ status: 'open', feedback: 'contested', canRespond: false, statusNotes: '已重新打开，等待派遣处置单位' });
       expect(v.stages.at(-1).action).toBe('public_contest');

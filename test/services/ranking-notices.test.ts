@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiMidnight } from '../../src/domain/calendar/office-hours.js';
 import { noticeRankingTalks, RANKING_NOTICES_CURSOR, RANKING_TALK_KIND } from '../../src/domain/service-ratings/ranking-notices.js';
 import { DIALECTS } from '../helpers/db.js';
-import type { TestContext } from '../helpers/app.js';
+import { signInAs, type TestContext } from '../helpers/app.js';
+import { englishRobot, expectEnglish, seeNotice } from '../notifications/notice-reading.js';
 import { actorOf, ratingRow, recordToClone, servicesContext } from './helpers.js';
 
 // Once a month is over, the desk hears who came last in the 好差评 ranking two months running —
@@ -51,7 +52,9 @@ for (const kind of DIALECTS) {
       // Clock: 2026-05-26. March and April both have the weak point last; the notice is April's.
       await rate('2026-03', 2);
       await rate('2026-04', 3);
+      const robot = await englishRobot(ctx.handle.db, hongqiao);
       expect(await noticeRankingTalks(ctx.handle.db, ctx.clock)).toBe(1);
+      await robot.remove();
       const [n, ...more] = await notices();
       expect(more).toEqual([]);
       expect(n!.title).toBe('2026-04 好差评排名：连续两个月末位');
@@ -61,6 +64,16 @@ for (const kind of DIALECTS) {
       expect((await inboxOf('operator')).length).toBe(1);
       expect((await inboxOf('leader')).length).toBe(1);
       expect((await inboxOf('cadre01')).length).toBe(0);
+      // In the reader's language; the title starts with the month in both (the inbox links it to that month's ranking).
+      const seen = await seeNotice(ctx.app, ctx.handle.db, await signInAs(ctx.app, 'operator'), RANKING_TALK_KIND);
+      expect(seen.zh).toEqual({ title: n!.title, body: n!.body });
+      expect(seen.zh.body).toBe(`服务点：${points[0]!.name}；工作人员：${staff[0]!.display_name}。2026-03 和 2026-04 好差评排名均为末位，应当约谈。`);
+      expect(seen.en).toEqual({
+        title: '2026-04 service ratings: last two months running',
+        body: `Service points: ${points[0]!.name}; Staff: ${staff[0]!.display_name}. Last in the service-rating ranking in both 2026-03 and 2026-04: a formal talk is due.`,
+      });
+      expectEnglish(seen.en.body, [points[0]!.name, staff[0]!.display_name]);
+      expect(seen.robot).toBe(`[CloseLoop] ${seen.en.title}\n${seen.en.body}`);
       // Again in the same month: the cursor says April is done. Without the cursor, the dedupe key holds.
       expect(await noticeRankingTalks(ctx.handle.db, ctx.clock)).toBe(0);
       await ctx.handle.db.deleteFrom('patrol_job_cursors').where('name', '=', RANKING_NOTICES_CURSOR).execute();

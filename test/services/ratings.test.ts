@@ -11,6 +11,7 @@ import { createRecord, stepRecord } from '../../src/domain/service-records/recor
 import { newId } from '../../src/domain/shared/ids.js';
 import type { Actor } from '../../src/domain/auth/actor.js';
 import { DIALECTS } from '../helpers/db.js';
+import { englishRobot, expectEnglish, seeNotice } from '../notifications/notice-reading.js';
 import { type TestContext, signInAs } from '../helpers/app.js';
 import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
 
@@ -48,7 +49,10 @@ describe.each(DIALECTS)('好差评 closing the loop (%s)', (kind) => {
     expect(page.statusCode).toBe(200);
     expect(page.json()).toMatchObject({ itemName: '居住证签注', open: true, rated: null });
     expect(page.body).not.toContain(ID);
+    const point = await pointByCode(ctx, 'YW008-CW01');
+    const robot = await englishRobot(ctx.handle.db, point.subdistrict_id);
     const bad = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 2, scores: { attitude: 1 }, comment: '等候时间过长，态度生硬', channel: 'qr' } });
+    await robot.remove();
     expect(bad.statusCode).toBe(201);
     const { id: ratingId, caseId, feedbackToken } = bad.json();
     expect(caseId).toBeTruthy();
@@ -67,6 +71,15 @@ describe.each(DIALECTS)('好差评 closing the loop (%s)', (kind) => {
     expect(inbox.length).toBeGreaterThan(0);
 
     const cookie = await signInAs(ctx.app, 'cadre01');
+    // The notice in the reader's language: the inbox in English or Chinese, the English robot in English.
+    const seen = await seeNotice(ctx.app, ctx.handle.db, cookie, 'service_bad_rating', caseId);
+    const cat = await ctx.handle.db.selectFrom('case_categories').select(['name_zh', 'name_en']).where('id', '=', c.category_id).executeTakeFirstOrThrow();
+    const item = await ctx.handle.db.selectFrom('service_records as r').innerJoin('service_item_versions as v', 'v.id', 'r.item_version_id')
+      .select(['r.number', 'v.name_zh', 'v.name_en']).where('r.id', '=', (await ctx.handle.db.selectFrom('service_ratings').select('record_id').where('id', '=', ratingId).executeTakeFirstOrThrow()).record_id).executeTakeFirstOrThrow();
+    expect(seen.zh).toEqual({ title: `${cat.name_zh} ${c.number}`, body: `差评（2星）：${point.name}·居住证签注·办件${item.number}。评价内容：等候时间过长，态度生硬` });
+    expect(seen.en).toEqual({ title: `${cat.name_en} ${c.number}`, body: `Bad rating (2 of 5 stars): ${point.name} · ${item.name_en} · service record ${item.number}. Comment: 等候时间过长，态度生硬` });
+    expectEnglish(seen.en.title + seen.en.body, [point.name, '等候时间过长，态度生硬']);
+    expect(seen.robot).toBe(`[CloseLoop] ${seen.en.title}\n${seen.en.body}`);
     const p = await photo(cadre);
     const early = await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${ratingId}/resolve`, headers: { cookie }, payload: { version: c.version, resolution: 'rectify', note: '已整改', photoIds: [p] } });
     expect(early.statusCode).toBe(400);

@@ -7,6 +7,7 @@ import { setPointStatus } from '../../src/domain/service-network/points.js';
 import { terminalHealthPoller } from '../../src/jobs/terminal-health.js';
 import { type TestContext, signInAs } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
+import { englishRobot, expectEnglish, seeNotice } from '../notifications/notice-reading.js';
 import { actorOf, pointByCode, servicesContext } from './helpers.js';
 
 const SILENCE_MS = 15 * 60_000;
@@ -45,6 +46,13 @@ describe.each(DIALECTS)('self-service terminals as sites (%s)', (kind) => {
     return [...new Map(rows.map((r) => [r.id, r])).values()];
   }
   const openCases = async (pointId: string) => (await casesOf(pointId)).filter((c) => OPEN_STATUSES.includes(c.status));
+  /** The terminal fault notice about a case as one of its recipients reads it. */
+  async function noticeSeen(caseId: string) {
+    const to = await db().selectFrom('inbox_items as i').innerJoin('notifications as n', 'n.id', 'i.notification_id').innerJoin('users as u', 'u.id', 'i.user_id')
+      .select('u.username').where('n.case_id', '=', caseId).where('u.role', '=', 'operator').orderBy('u.username').executeTakeFirstOrThrow();
+    return seeNotice(ctx.app, db(), await signInAs(ctx.app, to.username), 'service_terminal_fault', caseId);
+  }
+  const terminalCategory = () => db().selectFrom('case_categories').select(['name_zh', 'name_en']).where('code', '=', 'YW0201').executeTakeFirstOrThrow();
   const stateOf = async (pointId: string) => (await db().selectFrom('service_terminals').select('state').where('point_id', '=', pointId).executeTakeFirstOrThrow()).state;
 
   it('an administrator issues a device token: shown once, stored hashed, audited; others are refused', async () => {
@@ -98,9 +106,11 @@ describe.each(DIALECTS)('self-service terminals as sites (%s)', (kind) => {
     // Two instances run the job at once, then both again, then a bare check: one case.
     const make = (holder: string) => terminalHealthPoller({ db: db(), config: ctx.deps.config, clock: ctx.clock, holder });
     const [a, b] = [make('instance-a'), make('instance-b')];
+    const robot = await englishRobot(db(), t.point.subdistrict_id);
     await Promise.all([a.runOnce(), b.runOnce(), check()]);
     await Promise.all([a.runOnce(), b.runOnce()]);
     expect(await check()).toBe(0);
+    await robot.remove();
     await a.destroy();
     await b.destroy();
     const cases = await casesOf(t.point.id);
@@ -110,6 +120,14 @@ describe.each(DIALECTS)('self-service terminals as sites (%s)', (kind) => {
     // The desk was told.
     const note = await db().selectFrom('notifications').select('kind').where('case_id', '=', cases[0]!.id).execute();
     expect(note.map((n) => n.kind)).toEqual(['service_terminal_fault']);
+    // In the reader's language: the inbox in English or Chinese, the English robot in English.
+    const seen = await noticeSeen(cases[0]!.id);
+    const number = (await db().selectFrom('cases').select('number').where('id', '=', cases[0]!.id).executeTakeFirstOrThrow()).number;
+    const cat = await terminalCategory();
+    expect(seen.zh).toEqual({ title: `${cat.name_zh} ${number}`, body: `自助终端故障：${t.point.name}（${t.point.code}）已 16 分钟未收到心跳` });
+    expect(seen.en).toEqual({ title: `${cat.name_en} ${number}`, body: `Self-service terminal ${t.point.name} (${t.point.code}): no heartbeat for 16 minutes` });
+    expectEnglish(seen.en.title + seen.en.body, [t.point.name]);
+    expect(seen.robot).toBe(`[CloseLoop] ${seen.en.title}\n${seen.en.body}`);
     // Back: up at once, and once it has stayed up for the recovery time the case is closed, saying why.
     ctx.clock.advance(30 * MINUTE);
     const backAt = ctx.clock.now().toISOString();
@@ -141,6 +159,10 @@ describe.each(DIALECTS)('self-service terminals as sites (%s)', (kind) => {
     expect(cases[0]).toMatchObject({ reason: 'fault', status: 'reported', code: 'YW0201' });
     const c = await db().selectFrom('cases').select('description').where('id', '=', first.caseId!).executeTakeFirstOrThrow();
     expect(c.description).toContain('E-PRINTER');
+    const seen = await noticeSeen(first.caseId!);
+    expect(seen.zh.body).toBe(`自助终端故障：${t.point.name}（${t.point.code}）终端报告故障 E-PRINTER：打印机缺纸`);
+    expect(seen.en.body).toBe(`Self-service terminal ${t.point.name} (${t.point.code}): reported fault E-PRINTER: 打印机缺纸`);
+    expect(seen.en.title.startsWith((await terminalCategory()).name_en)).toBe(true);
     await beat(t.token);
     ctx.clock.advance(RECOVERY_MS);
     await beat(t.token);

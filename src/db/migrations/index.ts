@@ -21,6 +21,7 @@ import * as m20261209T0100 from './2026-12-09T0100-auth-change-notify.js';
 import * as m20261208T1130 from './2026-12-08T1130-notice-messages.js';
 import * as m20261209T1800 from './2026-12-09T1800-photos-created-index.js';
 import * as m20261210T0400 from './2026-12-10T0400-event-reference-check-by-month.js';
+import * as m20261210T0520 from './2026-12-10T0520-handling-unit-english-name.js';
 import * as m20261209T1700 from './2026-12-09T1700-enforcement-team-cases-by-unit.js';
 import * as m1000 from './2026-11-26T1000-case-catalogue.js';
 import * as m1010 from './2026-11-26T1010-cases.js';
@@ -129,4 +130,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-09T1700-enforcement-team-cases-by-unit': m20261209T1700,
   '2026-12-09T1800-photos-created-index': m20261209T1800,
   '2026-12-10T0400-event-reference-check-by-month': m20261210T0400,
+  '2026-12-10T0520-handling-unit-english-name': m20261210T0520,
 };

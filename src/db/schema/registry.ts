@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Registry, staff and sign-in: districts → subdistricts → committees → grids, sites and their responsible parties, handling units, users, scopes, sessions, API tokens. */
 
@@ -101,6 +101,8 @@ export interface HandlingUnitTable {
   committee_id: string | null;
   kind: HandlingUnitKind;
   name: string;
+  /** The name in English, for English readers (the public tracking page); null: read the Chinese name. */
+  name_en: ColumnType<string | null, string | null | undefined, string | null>;
   contact_name: string | null;
   contact_phone: string | null;
   status: SiteStatus;

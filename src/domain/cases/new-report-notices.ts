@@ -60,7 +60,7 @@ export async function notifyNewReports(db: Db, clock: Clock, opts: NewReportsOpt
       .selectFrom('subdistricts as s')
       .innerJoin('cases', (j) => j.onRef('cases.subdistrict_id', '=', 's.id').on('cases.status', '=', 'reported'))
       .innerJoin('case_categories as cat', 'cat.id', 'cases.category_id')
-      .select(['cases.id', 'cases.subdistrict_id', 'cases.number', 'cases.description', 'cat.name_zh as category'])
+      .select(['cases.id', 'cases.subdistrict_id', 'cases.number', 'cases.description', 'cat.name_zh as categoryZh', 'cat.name_en as categoryEn'])
       .where('cases.reported_at', '>', from.toISOString())
       .where('cases.reported_at', '<=', to.toISOString())
       .where('cat.severity', '!=', 'urgent')
@@ -87,14 +87,13 @@ export async function notifyNewReports(db: Db, clock: Clock, opts: NewReportsOpt
     for (const [subdistrictId, list] of bySubdistrict) {
       const userIds = await operatorsOnDuty(trx, clock, subdistrictId);
       if (!userIds.length) continue;
-      const lines = list.slice(0, LISTED).map((r) => `${r.number} ${r.category}：${r.description.slice(0, 40)}`);
-      if (list.length > LISTED) lines.push(`另有 ${list.length - LISTED} 件`);
+      // Stored language-neutrally (notifications/messages.ts), read in each reader's language.
+      const reports = list.slice(0, LISTED).map((r) => ({ number: r.number, categoryZh: r.categoryZh, categoryEn: r.categoryEn, description: r.description.slice(0, 40) }));
       await notify(trx, clock, {
         subdistrictId,
         recipients: { userIds },
         kind: 'cases_reported',
-        title: list.length === 1 ? `新上报待立案 ${list[0]!.number}` : `新上报 ${list.length} 件待立案`,
-        body: lines.join('\n'),
+        message: { key: 'cases_reported', params: { count: list.length, number: list.length === 1 ? list[0]!.number : null, reports } },
         caseId: list.length === 1 ? list[0]!.id : null,
         dedupeKey: `new-reports:${to.toISOString()}`,
       });

@@ -25,7 +25,7 @@ import { stageColumns } from './stage-deadlines.js';
 
 /** What a report reads of its category. */
 const CATEGORY_FIELDS = [
-  'id', 'subdistrict_id', 'active', 'level', 'code', 'site_kinds', 'severity', 'name_zh', 'file_hours', 'dispatch_hours', 'handle_hours', 'check_hours', 'limit_mode', 'check_by',
+  'id', 'subdistrict_id', 'active', 'level', 'code', 'site_kinds', 'severity', 'name_zh', 'name_en', 'file_hours', 'dispatch_hours', 'handle_hours', 'check_hours', 'limit_mode', 'check_by',
 ] as const;
 type ReportCategory = Pick<CaseCategoryTable, (typeof CATEGORY_FIELDS)[number]>;
 
@@ -177,7 +177,7 @@ async function fileReport(db: Db, clock: Clock, actor: Actor, raw: ReportInput, 
   if (urgent) {
     await notify(db, clock, {
       subdistrictId: row.subdistrict_id, recipients: { roles: ['operator'], committeeId: row.committee_id }, kind: 'case_urgent', caseId: row.id,
-      title: `紧急案件待立案 ${number}`, body: `${category.name_zh}：${input.description}`, dedupeKey: `urgent:${row.id}`,
+      message: { key: 'case_urgent', params: { number, categoryZh: category.name_zh, categoryEn: category.name_en, description: input.description } }, dedupeKey: `urgent:${row.id}`,
     });
   }
   const appended = await appendCaseEvent(db, clock, {

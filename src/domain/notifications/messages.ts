@@ -6,11 +6,12 @@ import { NOTICE_LANGUAGES, type NoticeLanguage } from '../../db/schema.js';
  * a WeCom robot in its group's. The Chinese is also stored as the row's title and body, for rows
  * from before keys and for any reader that does not know a key.
  *
- * Parameters are plain values. Those named …At are instants (ISO strings), shown as Shanghai time;
- * `stage` is a stage code (file, dispatch, handle, check). Free text (a description, a reason, a
- * site's name) is shown as written.
+ * Parameters are plain values, or lists of them (names; reports, each a record of plain values).
+ * Those named …At are instants (ISO strings), shown as Shanghai time; `stage` is a stage code (file,
+ * dispatch, handle, check). Free text (a description, a reason, a site's name) is shown as written.
  */
-export type NoticeParamValue = string | number | null;
+type NoticeScalar = string | number | null;
+export type NoticeParamValue = NoticeScalar | NoticeScalar[] | Record<string, NoticeScalar>[];
 type ParamIn = NoticeParamValue | undefined;
 export type NoticeParams = Record<string, NoticeParamValue>;
 export interface NoticeMessage {
@@ -51,6 +52,21 @@ const STAGE = {
 } as const;
 const stage = (lang: NoticeLanguage, s: ParamIn) => STAGE[lang][String(s) as keyof (typeof STAGE)['zh']] ?? String(s ?? '');
 const text = (v: ParamIn) => (v === null || v === undefined ? '' : String(v));
+/** A list parameter's items (a stored row that holds something else reads as an empty list). */
+const list = (v: ParamIn): NoticeScalar[] => (Array.isArray(v) ? v.filter((x): x is NoticeScalar => x === null || typeof x !== 'object') : []);
+const records = (v: ParamIn): Record<string, NoticeScalar>[] =>
+  Array.isArray(v) ? v.filter((x): x is Record<string, NoticeScalar> => !!x && typeof x === 'object' && !Array.isArray(x)) : [];
+/** The English name when there is one, else the Chinese. */
+const enName = (en: ParamIn, zh: ParamIn) => text(en) || text(zh);
+
+/** The new-reports round's lines: one per report named (its number, category, start of its description), then how many more. */
+const reportLines = (lang: NoticeLanguage, p: NoticeParams) => {
+  const named = records(p.reports);
+  const lines = named.map((r) => (lang === 'zh' ? `${text(r.number)} ${text(r.categoryZh)}：${text(r.description)}` : `${text(r.number)} ${enName(r.categoryEn, r.categoryZh)}: ${text(r.description)}`));
+  const more = Number(p.count) - named.length;
+  if (more > 0) lines.push(lang === 'zh' ? `另有 ${more} 件` : `and ${more} more`);
+  return lines.join('\n');
+};
 
 /** Where an intake case came from, as the desk reads it. */
 const VIA = {
@@ -125,6 +141,69 @@ const CATALOGUE = {
     zh: (p) => ({ title: `罚款逾期未缴：${text(p.number)}`, body: `罚款${text(p.amount)}元已过缴纳期限（${zhLongTime(p.paymentDueAt)}）。` }),
     en: (p) => ({ title: `Fine unpaid: ${text(p.number)}`, body: `The fine of ¥${text(p.amount)} is past its payment deadline (${enTime(p.paymentDueAt)}).` }),
   },
+  /**
+   * The new-reports round: reports waiting to be filed. {count, number (the report's when count is 1,
+   * else null), reports: [{number, categoryZh, categoryEn, description}] (the first few)}
+   */
+  cases_reported: {
+    zh: (p) => ({ title: Number(p.count) === 1 ? `新上报待立案 ${text(p.number)}` : `新上报 ${text(p.count)} 件待立案`, body: reportLines('zh', p) }),
+    en: (p) => ({ title: Number(p.count) === 1 ? `New report to file ${text(p.number)}` : `${text(p.count)} new reports to file`, body: reportLines('en', p) }),
+  },
+  /** A resident contested the fix of a closed case through the tracking link; the case is reopened. {number, reason} */
+  case_contested: {
+    zh: (p) => ({ title: `市民对案件 ${text(p.number)} 的整改结果提出异议，已重新打开`, body: text(p.reason) }),
+    en: (p) => ({ title: `A resident contested the fix of case ${text(p.number)}; the case is reopened`, body: text(p.reason) }),
+  },
+  /** A bad 好差评 rating opened a case. {number, categoryZh, categoryEn, level (stars), point, itemZh, itemEn, record (the service record's number), comment} */
+  service_bad_rating: {
+    zh: (p) => ({
+      title: `${text(p.categoryZh)} ${text(p.number)}`,
+      body: `差评（${text(p.level)}星）：${text(p.point)}·${text(p.itemZh)}·办件${text(p.record)}${p.comment ? `。评价内容：${text(p.comment)}` : ''}`,
+    }),
+    en: (p) => ({
+      title: `${enName(p.categoryEn, p.categoryZh)} ${text(p.number)}`,
+      body: `Bad rating (${text(p.level)} of 5 stars): ${text(p.point)} · ${enName(p.itemEn, p.itemZh)} · service record ${text(p.record)}${p.comment ? `. Comment: ${text(p.comment)}` : ''}`,
+    }),
+  },
+  /**
+   * A self-service terminal went silent or reported a fault, and a case was opened.
+   * {number, categoryZh, categoryEn, terminal (its name), code, silentMinutes (silence) | faultCode and faultText (a reported fault)}
+   */
+  service_terminal_fault: {
+    zh: (p) => ({
+      title: `${text(p.categoryZh)} ${text(p.number)}`,
+      body: `自助终端故障：${text(p.terminal)}（${text(p.code)}）${p.silentMinutes !== null && p.silentMinutes !== undefined ? `已 ${text(p.silentMinutes)} 分钟未收到心跳` : `终端报告故障 ${text(p.faultCode)}：${text(p.faultText)}`}`,
+    }),
+    en: (p) => ({
+      title: `${enName(p.categoryEn, p.categoryZh)} ${text(p.number)}`,
+      body: `Self-service terminal ${text(p.terminal)} (${text(p.code)}): ${p.silentMinutes !== null && p.silentMinutes !== undefined ? `no heartbeat for ${text(p.silentMinutes)} minutes` : `reported fault ${text(p.faultCode)}: ${text(p.faultText)}`}`,
+    }),
+  },
+  /**
+   * Last in the 好差评 ranking two months running: a talk (约谈) is due. The title starts with the
+   * month ('YYYY-MM …') in every language: the inbox links it to that month's ranking.
+   * {month, previousMonth, points: [names], staff: [names]}
+   */
+  rating_talk: {
+    zh: (p) => {
+      const lines = [list(p.points).length ? `服务点：${list(p.points).map(text).join('、')}` : '', list(p.staff).length ? `工作人员：${list(p.staff).map(text).join('、')}` : ''].filter(Boolean);
+      return { title: `${text(p.month)} 好差评排名：连续两个月末位`, body: `${lines.join('；')}。${text(p.previousMonth)} 和 ${text(p.month)} 好差评排名均为末位，应当约谈。` };
+    },
+    en: (p) => {
+      const lines = [list(p.points).length ? `Service points: ${list(p.points).map(text).join(', ')}` : '', list(p.staff).length ? `Staff: ${list(p.staff).map(text).join(', ')}` : ''].filter(Boolean);
+      return {
+        title: `${text(p.month)} service ratings: last two months running`,
+        body: `${lines.join('; ')}. Last in the service-rating ranking in both ${text(p.previousMonth)} and ${text(p.month)}: a formal talk is due.`,
+      };
+    },
+  },
+  // ── 一网通办 service records (办件) overdue: begin ──
+  /** A service record past its promised due time, to its clerk and the point's leaders. {number, itemZh, itemEn, point, dueAt} */
+  service_record_overdue: {
+    zh: (p) => ({ title: `办件超期 ${text(p.number)}`, body: `${text(p.point)}受理的「${text(p.itemZh)}」已超过承诺办结时限（${zhTime(p.dueAt)}），请尽快办结。` }),
+    en: (p) => ({ title: `Service record overdue ${text(p.number)}`, body: `"${text(p.itemEn || p.itemZh)}" taken at ${text(p.point)} is past its promised time limit (${enTime(p.dueAt)}); please finish it as soon as possible.` }),
+  },
+  // ── 一网通办 service records (办件) overdue: end ──
 } satisfies Record<string, Record<NoticeLanguage, Render>>;
 
 export type NoticeKey = keyof typeof CATALOGUE;

@@ -86,7 +86,7 @@ export async function contestFix(db: Db, clock: Clock, token: string, reason: st
   // Notify before the event: appending it locks the chain head until commit (see transition-case.ts).
   await notify(db, clock, {
     subdistrictId: c.subdistrict_id, recipients: { roles: ['operator'], committeeId: c.committee_id }, kind: 'case_contested', caseId: c.id,
-    title: `市民对案件 ${c.number} 的整改结果提出异议，已重新打开`, body: text, dedupeKey: `contest:${c.id}:${c.reopen_count + 1}`,
+    message: { key: 'case_contested', params: { number: c.number, reason: text } }, dedupeKey: `contest:${c.id}:${c.reopen_count + 1}`,
   });
   await appendCaseEvent(db, clock, {
     subdistrictId: c.subdistrict_id, caseId: c.id, action: 'reopen', fromStatus: 'closed', toStatus: 'filed',

@@ -30,7 +30,10 @@ export interface PublicReportView {
   /** The public stage statusNotes words in Chinese, as one word (the page words it in English). */
   step: PublicStep;
   statusNotes: string;
+  /** Who handles the report: the unit it was dispatched to, else the subdistrict's operations centre. */
   agency: string;
+  /** The same in English: the unit's English name (its Chinese one when it has none), or "<subdistrict> Operations Centre". */
+  agencyEn: string;
   reportedAt: string;
   expectedAt: string | null;
   description: string;
@@ -76,7 +79,7 @@ export async function publicReport(db: Db, token: string, mediaBase: string): Pr
     .leftJoin('cases as m', 'm.id', 'c.merged_into_id')
     .select([
       'c.number', 'c.status', 'c.description', 'c.lng', 'c.lat', 'c.reported_at', 'c.stage_due_at', 'c.rework_count', 'c.rework_pending', 'c.reopen_count',
-      'cat.code', 'cat.name_zh', 'cat.name_en', 's.name as subdistrict_name', 'u.name as unit_name', 'm.number as merged_into_number',
+      'cat.code', 'cat.name_zh', 'cat.name_en', 's.name as subdistrict_name', 's.name_en as subdistrict_name_en', 'u.name as unit_name', 'u.name_en as unit_name_en', 'm.number as merged_into_number',
     ])
     .where('c.id', '=', ref.id)
     .executeTakeFirstOrThrow();
@@ -104,6 +107,7 @@ export async function publicReport(db: Db, token: string, mediaBase: string): Pr
   const closed = status === 'closed';
   const facts = { status, unitName: c.unit_name, reworkCount: Number(c.rework_count) + Number(c.rework_pending ?? 0), reopenCount: Number(c.reopen_count), mergedIntoNumber: c.merged_into_number };
   const reached = ['dispatched', 'handled', 'closed', 'on_hold'].includes(status);
+  const byUnit = reached && !!c.unit_name;
   return {
     number: c.number,
     serviceCode: c.code,
@@ -113,7 +117,8 @@ export async function publicReport(db: Db, token: string, mediaBase: string): Pr
     stage: updateStatus(status),
     step: publicStep(facts),
     statusNotes: abusive ? '该上报经城运中心核实为不实或恶意上报，不予办理' : statusNotes(facts),
-    agency: reached && c.unit_name ? c.unit_name : `${c.subdistrict_name}城运中心`,
+    agency: byUnit ? c.unit_name! : `${c.subdistrict_name}城运中心`,
+    agencyEn: byUnit ? c.unit_name_en || c.unit_name! : `${c.subdistrict_name_en || c.subdistrict_name} Operations Centre`,
     reportedAt: w3cDate(c.reported_at)!,
     expectedAt: CLOSED_STATUSES.includes(status) || abusive ? null : w3cDate(c.stage_due_at),
     // The link may be shared: a number written into the description is masked here too.

@@ -14,6 +14,8 @@ export const HandlingUnitInput = z.strictObject({
   committeeId: z.string().min(1).nullish(),
   kind: z.enum(HANDLING_UNIT_KINDS),
   name: z.string().trim().min(1).max(100),
+  /** Optional: without it English readers read the Chinese name. */
+  nameEn: z.string().trim().min(1).max(100).nullish(),
   contactName: z.string().trim().max(50).nullish(),
   contactPhone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, 'expected a phone number').nullish(),
 });
@@ -29,6 +31,7 @@ export async function listHandlingUnits(db: Db, actor: Actor, f: { kind?: Handli
       'committee_id as committeeId',
       'kind',
       'name',
+      'name_en as nameEn',
       'contact_name as contactName',
       'contact_phone as contactPhone',
       'status',
@@ -56,6 +59,7 @@ export async function createHandlingUnit(db: Db, clock: Clock, actor: Actor, inp
       committee_id: input.committeeId ?? null,
       kind: input.kind,
       name: input.name,
+      name_en: input.nameEn ?? null,
       contact_name: input.contactName ?? null,
       contact_phone: input.contactPhone ?? null,
       status: 'active',

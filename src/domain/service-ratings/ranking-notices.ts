@@ -7,7 +7,7 @@ import { monthRanking, monthWindow, previousMonth } from './ranking.js';
 
 export const RANKING_NOTICES_CURSOR = 'rating-ranking-notices';
 
-/** The notice's kind; its title starts with the month ('YYYY-MM …'), which the inbox links to. */
+/** The notice's kind; its title starts with the month ('YYYY-MM …') in every language, which the inbox links to. */
 export const RANKING_TALK_KIND = 'rating_talk';
 
 /**
@@ -32,13 +32,12 @@ export async function noticeRankingTalks(db: Db, clock: Clock, opts: { lease?: U
     const talkPoints = points.entries.filter((e) => e.talk).map((e) => e.name);
     const talkStaff = staff.entries.filter((e) => e.talk).map((e) => e.name);
     if (!talkPoints.length && !talkStaff.length) continue;
-    const lines = [talkPoints.length ? `服务点：${talkPoints.join('、')}` : '', talkStaff.length ? `工作人员：${talkStaff.join('、')}` : ''].filter(Boolean);
     await db.transaction().execute(async (trx) => {
       await assertUnderLease(trx, clock, opts.lease);
       await notify(trx, clock, {
         subdistrictId: id, recipients: { roles: ['operator', 'leader', 'admin'] }, kind: RANKING_TALK_KIND,
-        title: `${month} 好差评排名：连续两个月末位`,
-        body: `${lines.join('；')}。${points.previousMonth} 和 ${month} 好差评排名均为末位，应当约谈。`,
+        // Stored language-neutrally (notifications/messages.ts), read in each reader's language.
+        message: { key: 'rating_talk', params: { month, previousMonth: points.previousMonth, points: talkPoints, staff: talkStaff } },
         dedupeKey: `${RANKING_TALK_KIND}:${month}`,
       });
     });

@@ -93,10 +93,11 @@ export async function submitRating(db: Db, clock: Clock, token: string, raw: Rat
     const point = await db.selectFrom('service_points').select(['name', 'committee_id', 'lng', 'lat']).where('id', '=', r.point_id).executeTakeFirstOrThrow();
     const committeeId = point.committee_id ?? (await fallbackCommittee(db, r.subdistrict_id));
     const dueAt = await dueAfterWorkingDays(db, now, settings.badRatingDays, r.subdistrict_id);
-    const item = await db.selectFrom('service_item_versions').select('name_zh').where('id', '=', r.item_version_id).executeTakeFirstOrThrow();
+    const item = await db.selectFrom('service_item_versions').select(['name_zh', 'name_en']).where('id', '=', r.item_version_id).executeTakeFirstOrThrow();
     const c = await openSystemCase(db, clock, {
       subdistrictId: r.subdistrict_id, committeeId, kind: 'bad_rating', source: 'citizen',
       description: `差评（${input.level}星）：${point.name}·${item.name_zh}·办件${r.number}${input.comment ? `。评价内容：${input.comment}` : ''}`,
+      notice: { level: input.level, point: point.name, itemZh: item.name_zh, itemEn: item.name_en, record: r.number, comment: input.comment ?? null },
       lng: point.lng, lat: point.lat, assignUserId: await assignableOrNull(db, { subdistrict_id: r.subdistrict_id, committee_id: committeeId }, r.staff_id), handleDueAt: dueAt, dedupeKey: `bad_rating:${rating.id}`,
     });
     rating.case_id = c.id;

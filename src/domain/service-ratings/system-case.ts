@@ -4,6 +4,7 @@ import { caseDto } from '../cases/case-dto.js';
 import { nextCaseNumber } from '../cases/case-number.js';
 import { SYSTEM_ACTOR, appendCaseEvent } from '../cases/events.js';
 import { stageColumns } from '../cases/stage-deadlines.js';
+import type { NoticeParams } from '../notifications/messages.js';
 import { notify } from '../notifications/notify.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
@@ -52,6 +53,11 @@ export interface SystemCaseInput {
   lat: number;
   /** Who the case goes to at once (谁办理谁负责); null leaves it for the desk to file and dispatch. */
   assignUserId: string | null;
+  /**
+   * What the notice about the case says, as parameters of its message (`service_<kind>`,
+   * notifications/messages.ts) besides the case number and category, which are added here.
+   */
+  notice: NoticeParams;
   /** Overrides the handling limit (e.g. the subdistrict's 差评 rectification days). */
   handleDueAt?: Date;
   dedupeKey: string;
@@ -88,7 +94,9 @@ export async function openSystemCase(db: Db, clock: Clock, input: SystemCaseInpu
   await notify(db, clock, {
     subdistrictId: input.subdistrictId,
     recipients: dispatched ? { userIds: [input.assignUserId as string] } : { roles: ['operator'] },
-    kind: `service_${input.kind}`, caseId: row.id, title: `${category.name_zh} ${number}`, body: input.description, dedupeKey: input.dedupeKey,
+    kind: `service_${input.kind}`, caseId: row.id, dedupeKey: input.dedupeKey,
+    // Stored language-neutrally, read in each reader's language.
+    message: { key: `service_${input.kind}` as const, params: { ...input.notice, number, categoryZh: category.name_zh, categoryEn: category.name_en } },
   });
   await appendCaseEvent(db, clock, {
     subdistrictId: row.subdistrict_id, caseId: row.id, action: 'report', fromStatus: null, toStatus: 'reported', actor: SYSTEM_ACTOR,

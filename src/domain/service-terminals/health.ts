@@ -85,13 +85,12 @@ async function openOutage(trx: Db, clock: Clock, pointId: string, reason: Outage
     await trx.updateTable('service_terminal_outages').set({ case_id: last.caseId }).where('id', '=', id).execute();
     return null;
   }
-  const why =
-    reason === 'silence'
-      ? `已 ${Math.round((detail.silentMs ?? 0) / 60_000)} 分钟未收到心跳`
-      : `终端报告故障 ${detail.code}：${detail.text}`;
+  const silentMinutes = reason === 'silence' ? Math.round((detail.silentMs ?? 0) / 60_000) : null;
+  const why = silentMinutes !== null ? `已 ${silentMinutes} 分钟未收到心跳` : `终端报告故障 ${detail.code}：${detail.text}`;
   const c = await openSystemCase(trx, clock, {
     subdistrictId: p.subdistrict_id, committeeId: p.committee_id ?? (await fallbackCommittee(trx, p.subdistrict_id)), kind: 'terminal_fault',
     source: 'iot', description: `自助终端故障：${p.name}（${p.code}）${why}`, lng: p.lng, lat: p.lat, assignUserId: null,
+    notice: { terminal: p.name, code: p.code, silentMinutes, faultCode: silentMinutes === null ? (detail.code ?? null) : null, faultText: silentMinutes === null ? (detail.text ?? null) : null },
     dedupeKey: `terminal_outage:${id}`,
   });
   await trx.updateTable('service_terminal_outages').set({ case_id: c.id }).where('id', '=', id).execute();

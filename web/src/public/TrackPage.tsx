@@ -21,6 +21,7 @@ interface View {
   step: string;
   statusNotes: string;
   agency: string;
+  agencyEn: string;
   reportedAt: string;
   expectedAt: string | null;
   description: string;
@@ -82,7 +83,7 @@ export function TrackPage({ token }: { token: string }) {
           <span data-testid="track-notes">{view.abusive ? '' : en ? t(`pub.step.${view.step}`) : view.statusNotes}</span>
         </dd>
         <dt>{t('pub.track.agency')}</dt>
-        <dd>{view.agency}</dd>
+        <dd data-testid="track-agency">{en ? view.agencyEn : view.agency}</dd>
         {view.expectedAt ? (
           <>
             <dt>{t('pub.track.expected')}</dt>

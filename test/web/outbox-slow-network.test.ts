@@ -81,9 +81,10 @@ describe('sending at once on a network that never answers', () => {
   it('the person is not kept waiting: after 20 s the action goes to the outbox with the key of the attempt', async () => {
     vi.useFakeTimers();
     const { sendOrQueue } = await import('../../web/src/shared/outbox/send-or-queue.js');
-    const { discard, subscribe } = await import('../../web/src/shared/outbox/outbox.js');
+    const { discard, setOutboxOwner, subscribe } = await import('../../web/src/shared/outbox/outbox.js');
     const nav = { onLine: true };
     vi.stubGlobal('navigator', nav);
+    await setOutboxOwner('user-1');
     const keys: string[] = [];
     vi.stubGlobal('fetch', (_url: string, init?: RequestInit) => {
       keys.push((init?.headers as Record<string, string>)['idempotency-key']!);
@@ -124,9 +125,10 @@ describe('capture order when back online', () => {
   it('an action captured while older ones still wait in the outbox queues behind them: it never overtakes them', async () => {
     vi.useFakeTimers();
     const { sendOrQueue } = await import('../../web/src/shared/outbox/send-or-queue.js');
-    const { discard, enqueue, subscribe, syncNow } = await import('../../web/src/shared/outbox/outbox.js');
+    const { discard, enqueue, setOutboxOwner, subscribe, syncNow } = await import('../../web/src/shared/outbox/outbox.js');
     const nav = { onLine: false };
     vi.stubGlobal('navigator', nav);
+    await setOutboxOwner('user-1');
     const calls: string[] = [];
     vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
       calls.push(`${url} ${(init?.headers as Record<string, string>)['idempotency-key']}`);

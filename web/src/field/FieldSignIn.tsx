@@ -3,6 +3,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from '../shared/auth';
 import { LangSwitch } from '../shared/LangSwitch';
 import { SignInForm } from '../shared/SignInForm';
+import { SavedWorkNotice } from './offline/SavedWorkNotice';
 
 export function FieldSignIn() {
   const { t } = useTranslation();
@@ -17,6 +18,7 @@ export function FieldSignIn() {
         <LangSwitch className="m-btn m-btn-ghost" />
       </div>
       <h2>{t('signIn.title')}</h2>
+      <SavedWorkNotice />
       <SignInForm onDone={() => navigate(from, { replace: true })} />
     </div>
   );

@@ -16,7 +16,7 @@ registerFieldServiceWorker();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <BrowserRouter basename="/m">
-      <AuthProvider>
+      <AuthProvider offlineAware>
         <OutboxBar />
         <FieldApp />
       </AuthProvider>

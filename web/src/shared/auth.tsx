@@ -2,34 +2,86 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useM
 import { api, ApiError, SESSION_ENDED_EVENT } from './api';
 import type { Me } from './types';
 
+/** The last person the server confirmed signed in on this device: whose saved work the field app's outbox shows when nobody is. */
+export interface LastUser {
+  id: string;
+  displayName: string;
+}
+
 interface AuthState {
-  status: 'loading' | 'signedOut' | 'signedIn';
+  /**
+   * `unreachable`: the session could not be checked (no network, the server down): NOT signed out.
+   * Only with `offlineAware` (the field app); otherwise that counts as signed out.
+   */
+  status: 'loading' | 'signedOut' | 'signedIn' | 'unreachable';
   me: Me | null;
+  /** Kept across signing out, so the field app can say whose saved actions still wait on the phone. */
+  lastUser: LastUser | null;
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
-  /** Reads GET /api/me again (after the person changed their password). */
+  /** Reads GET /api/me again (after the person changed their password, or to check again when unreachable). */
   reload(): Promise<void>;
   can(permission: string): boolean;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
 
-/** Who is signed in, from GET /api/me; the UI offers only what `permissions` allow. */
-export function AuthProvider({ children }: { children: ReactNode }) {
+const LAST_USER_KEY = 'closeloop:last-user';
+/** While the session cannot be checked, how often it is checked again (also on reconnecting and on reopening the app). */
+export const UNREACHABLE_RECHECK_MS = 15_000;
+
+function readLastUser(): LastUser | null {
+  try {
+    const v = JSON.parse(localStorage.getItem(LAST_USER_KEY) ?? 'null') as LastUser | null;
+    return v && typeof v.id === 'string' && typeof v.displayName === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeLastUser(u: LastUser) {
+  try {
+    localStorage.setItem(LAST_USER_KEY, JSON.stringify(u));
+  } catch {
+    /* storage refused (private mode, full): the outbox then shows nothing while signed out */
+  }
+}
+
+/** A failure that says nothing about the session: no answer, or the server (or the service worker offline) could not give one. */
+function noAnswer(err: unknown): boolean {
+  if (!(err instanceof ApiError)) return true;
+  return err.status === 0 || err.status === 408 || err.status === 429 || err.status >= 500;
+}
+
+/**
+ * Who is signed in, from GET /api/me; the UI offers only what `permissions` allow. With
+ * `offlineAware` (the field app), a check that got no answer is `unreachable`, not signed out:
+ * a phone out of signal must not lose sight of the work saved on it. Only the server's 401 (or
+ * signing out) signs out.
+ */
+export function AuthProvider({ children, offlineAware = false }: { children: ReactNode; offlineAware?: boolean }) {
   const [me, setMe] = useState<Me | null>(null);
   const [status, setStatus] = useState<AuthState['status']>('loading');
+  const [lastUser, setLastUser] = useState<LastUser | null>(readLastUser);
 
   const load = useCallback(async () => {
     try {
       const m = await api.get<Me>('/api/me');
+      const last = { id: m.user.id, displayName: m.user.displayName };
+      writeLastUser(last);
+      setLastUser(last);
       setMe(m);
       setStatus('signedIn');
     } catch (err) {
-      if (err instanceof ApiError && err.status !== 401) console.error(err);
       setMe(null);
+      if (offlineAware && noAnswer(err)) {
+        setStatus('unreachable');
+        return;
+      }
+      if (err instanceof ApiError && err.status !== 401) console.error(err);
       setStatus('signedOut');
     }
-  }, []);
+  }, [offlineAware]);
 
   useEffect(() => {
     void load();
@@ -44,10 +96,43 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => window.removeEventListener(SESSION_ENDED_EVENT, ended);
   }, []);
 
+  // Out of reach: check again when the connection returns, the app is reopened, and now and then.
+  useEffect(() => {
+    if (status !== 'unreachable') return;
+    const again = () => void load();
+    const visible = () => document.visibilityState === 'visible' && again();
+    window.addEventListener('online', again);
+    document.addEventListener('visibilitychange', visible);
+    const timer = setInterval(again, UNREACHABLE_RECHECK_MS);
+    return () => {
+      window.removeEventListener('online', again);
+      document.removeEventListener('visibilitychange', visible);
+      clearInterval(timer);
+    };
+  }, [status, load]);
+
+  // The cookie is the browser's, not the tab's: someone signing in as another person in another tab
+  // changes whose session this tab sends with. Until it is checked again, this tab is nobody's.
+  useEffect(() => {
+    const changed = (e: StorageEvent) => {
+      if (e.key !== LAST_USER_KEY) return;
+      const next = readLastUser();
+      setLastUser(next);
+      if (me && next?.id !== me.user.id) {
+        setMe(null);
+        setStatus('loading');
+        void load();
+      }
+    };
+    window.addEventListener('storage', changed);
+    return () => window.removeEventListener('storage', changed);
+  }, [me, load]);
+
   const value = useMemo<AuthState>(
     () => ({
       status,
       me,
+      lastUser,
       async signIn(username, password) {
         await api.post('/api/auth/sign-in', { username, password });
         await load();
@@ -60,7 +145,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       reload: load,
       can: (p) => !!me?.permissions.includes(p),
     }),
-    [status, me, load],
+    [status, me, lastUser, load],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -4,12 +4,16 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { estimateStorage, outboxBytes, storageWarning, type StorageEstimateLike } from '../../shared/outbox/storage';
-import { useOnline, useOutbox } from './use-outbox';
+import { useOnline, useOutboxView } from './use-outbox';
 
-/** Always-visible strip: offline notice, "N 条待发送", conflicts and needs-attention counts, storage warning. */
+/**
+ * Always-visible strip: offline notice, "N 条待发送", conflicts and needs-attention counts, storage
+ * warning. The counts are the signed-in person's (signed out: the last signed-in person's), as the
+ * ownership rule says; the storage warning is about the whole phone.
+ */
 export function OutboxBar() {
   const { t } = useTranslation();
-  const items = useOutbox();
+  const { items, all } = useOutboxView();
   const online = useOnline();
   const [estimate, setEstimate] = useState<StorageEstimateLike | null>(null);
   useEffect(() => {
@@ -19,8 +23,8 @@ export function OutboxBar() {
     return () => {
       live = false;
     };
-  }, [items.length]);
-  const warning = storageWarning(estimate, { items: items.length, bytes: outboxBytes(items) });
+  }, [all.length]);
+  const warning = storageWarning(estimate, { items: all.length, bytes: outboxBytes(all) });
   const pending = items.filter((i) => i.state === 'pending').length;
   const conflicts = items.filter((i) => i.state === 'conflict').length;
   const attention = items.filter((i) => i.state === 'attention').length;

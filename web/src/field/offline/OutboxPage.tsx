@@ -6,7 +6,7 @@ import { formatTime } from '../../shared/format';
 import { amend, discard, retry, syncNow } from '../../shared/outbox/outbox';
 import type { OutboxItem } from '../../shared/outbox/types';
 import { TopBar } from '../TopBar';
-import { useOnline, useOutbox } from './use-outbox';
+import { useOnline, useOutboxView } from './use-outbox';
 import type { TFunction } from 'i18next';
 import { ApiError } from '../../shared/api';
 import { errorText } from '../../shared/errors';
@@ -48,7 +48,7 @@ function outboxErrorText(t: TFunction, e: NonNullable<OutboxItem['lastError']>):
   return errorText(t, new ApiError(e.status, e.code, e.message, { ...details, ...(e.fields ? { fields: e.fields } : {}) }));
 }
 
-function ItemCard({ item }: { item: OutboxItem }) {
+function ItemCard({ item, readOnly }: { item: OutboxItem; readOnly: boolean }) {
   const { t, i18n } = useTranslation();
   const server = item.serverState as { status?: string } | null;
   return (
@@ -64,9 +64,9 @@ function ItemCard({ item }: { item: OutboxItem }) {
           {outboxErrorText(t, item.lastError)}
         </p>
       ) : null}
-      {item.state === 'attention' && item.lastError?.fields?.[0]?.field === 'offSiteReason' ? <OffSiteFix item={item} /> : null}
+      {!readOnly && item.state === 'attention' && item.lastError?.fields?.[0]?.field === 'offSiteReason' ? <OffSiteFix item={item} /> : null}
       {server?.status ? <p className="m-notice" data-testid="outbox-server-state">{t('outbox.serverState', { status: t(`outbox.status.${server.status}`, { defaultValue: server.status }) })}</p> : null}
-      {item.state !== 'pending' ? (
+      {!readOnly && item.state !== 'pending' ? (
         <div className="m-row">
           {item.state === 'attention' ? (
             <button type="button" className="m-btn" onClick={() => retry(item.seq as number)}>{t('outbox.retry')}</button>
@@ -78,15 +78,22 @@ function ItemCard({ item }: { item: OutboxItem }) {
   );
 }
 
-/** 待发送: what waits on the phone, what conflicted and what needs attention — with the rule. */
+/**
+ * 待发送: what waits on the phone, what conflicted and what needs attention — with the rule. Only
+ * the signed-in person's actions; signed out (or the server out of reach), the last signed-in
+ * person's, read-only (shared/outbox/owner.ts).
+ */
 export function OutboxPage() {
   const { t } = useTranslation();
-  const items = useOutbox();
+  const { items, others, readOnly, ownerName } = useOutboxView();
   const online = useOnline();
   const groups: [OutboxItem['state'], string][] = [['conflict', 'outbox.conflicts'], ['attention', 'outbox.attention'], ['pending', 'outbox.pending']];
   return (
     <div className="m-page">
       <TopBar title={t('outbox.title')} />
+      {readOnly && items.length ? (
+        <p className="alert alert-info" data-testid="outbox-readonly">{t('outbox.owner.readOnly', { name: ownerName ?? '' })}</p>
+      ) : null}
       {!items.length ? <p className="m-notice" data-testid="outbox-empty">{t('outbox.empty')}</p> : null}
       {groups.map(([state, label]) => {
         const list = items.filter((i) => i.state === state);
@@ -94,11 +101,12 @@ export function OutboxPage() {
         return (
           <section key={state} data-testid={`outbox-${state}`}>
             <h3>{t(label)} ({list.length})</h3>
-            <ul className="m-list">{list.map((i) => <ItemCard key={i.seq} item={i} />)}</ul>
+            <ul className="m-list">{list.map((i) => <ItemCard key={i.seq} item={i} readOnly={readOnly} />)}</ul>
           </section>
         );
       })}
-      {items.some((i) => i.state === 'pending') ? (
+      {others ? <p className="m-notice" data-testid="outbox-others" data-n={others}>{t('outbox.owner.others', { n: others })}</p> : null}
+      {!readOnly && items.some((i) => i.state === 'pending') ? (
         <button type="button" className="m-btn m-btn-primary m-btn-block" disabled={!online} data-testid="outbox-send" onClick={() => void syncNow(true)}>
           {t('outbox.sendNow')}
         </button>

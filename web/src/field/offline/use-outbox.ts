@@ -1,15 +1,49 @@
 import { useEffect, useState } from 'react';
-import { startOutbox, subscribe } from '../../shared/outbox/outbox';
+import { useAuth } from '../../shared/auth';
+import { setOutboxOwner, startOutbox, subscribe } from '../../shared/outbox/outbox';
+import { outboxView } from '../../shared/outbox/owner';
 import type { OutboxItem } from '../../shared/outbox/types';
 
-/** The outbox's items, live; starts automatic sending on first use. */
-export function useOutbox(): OutboxItem[] {
+/** Every action kept on the phone, whoever's, live; starts automatic sending on first use. */
+export function useOutboxItems(): OutboxItem[] {
   const [items, setItems] = useState<OutboxItem[]>([]);
   useEffect(() => {
     startOutbox();
     return subscribe(setItems);
   }, []);
   return items;
+}
+
+export interface OutboxViewState {
+  /** The actions this phone may show: the signed-in person's, else the last signed-in person's. */
+  items: OutboxItem[];
+  /** How many actions of someone else also wait here (never shown, never sent in this session). */
+  others: number;
+  /** Nobody's session is confirmed: the actions are shown, not changed or sent. */
+  readOnly: boolean;
+  /** Whose actions `items` are. */
+  ownerName: string | null;
+  /** Every action on the phone (the storage warning is about the phone, not the person). */
+  all: OutboxItem[];
+}
+
+/** The outbox as the ownership rule (shared/outbox/owner.ts) lets this phone show it now. */
+export function useOutboxView(): OutboxViewState {
+  const all = useOutboxItems();
+  const { status, me, lastUser } = useAuth();
+  const signedIn = status === 'signedIn' && !!me;
+  const viewer = signedIn ? me.user.id : (lastUser?.id ?? null);
+  const { mine, others } = outboxView(all, viewer);
+  return { items: mine, others, readOnly: !signedIn, ownerName: signedIn ? me.user.displayName : (lastUser?.displayName ?? null), all };
+}
+
+/** Tells the outbox whose session is confirmed; mounted once, in the field app's shell. */
+export function useOutboxOwner() {
+  const { status, me } = useAuth();
+  const id = status === 'signedIn' && me ? me.user.id : null;
+  useEffect(() => {
+    void setOutboxOwner(id);
+  }, [id]);
 }
 
 export function useOnline(): boolean {

@@ -31,6 +31,17 @@ const zh = {
   offSiteDistance: '距箱房约 {{distance}} 米（定位精度 ±{{accuracy}} 米，允许范围 {{radius}} 米）。',
   sendWithReason: '补充原因并重新发送',
   status: { reported: '待立案', filed: '待派遣', dispatched: '处置中', handled: '待核查', closed: '已结案', cancelled: '已注销', on_hold: '挂账', merged: '已合并' },
+  owner: {
+    readOnly: '当前未登录或无法连接服务器：以下是 {{name}} 保存在本手机上的记录，仅供查看。{{name}} 本人登录后才会发送，也才能修改或放弃。',
+    others: '本手机上还有 {{n}} 条其他人保存的记录，仅其本人登录后可以查看和发送。',
+    waiting: '本手机上有 {{n}} 条 {{name}} 保存的记录尚未发送，不会丢失。',
+    signInToSend: '{{name}} 本人登录后会自动发送；其他人登录既看不到也不会发送这些记录。',
+    view: '查看待发送记录（只读）',
+    unreachableTitle: '无法连接服务器',
+    unreachable: '暂时无法确认登录状态（没有网络或服务器无响应）。这不是退出登录：手机上保存的记录不会丢失，恢复连接后会自动核对身份并发送。',
+    checkAgain: '重新连接',
+    signIn: '登录',
+  },
 };
 const en: typeof zh = {
   title: 'Waiting to send',
@@ -62,6 +73,17 @@ const en: typeof zh = {
   offSiteDistance: 'About {{distance}} m away (accuracy ±{{accuracy}} m, allowed {{radius}} m).',
   sendWithReason: 'Add reason and send again',
   status: { reported: 'Reported', filed: 'Filed', dispatched: 'Being handled', handled: 'Awaiting check', closed: 'Closed', cancelled: 'Cancelled', on_hold: 'On hold', merged: 'Merged' },
+  owner: {
+    readOnly: 'Not signed in, or the server cannot be reached: these are the records {{name}} saved on this phone, shown read-only. They are sent, changed or discarded only once {{name}} signs in.',
+    others: '{{n}} more records saved by someone else wait on this phone; only that person can see and send them, once signed in.',
+    waiting: '{{n}} records saved by {{name}} on this phone have not been sent yet. They are not lost.',
+    signInToSend: 'They are sent automatically when {{name}} signs in; anyone else signing in neither sees nor sends them.',
+    view: 'View waiting records (read-only)',
+    unreachableTitle: 'Cannot reach the server',
+    unreachable: 'Your sign-in cannot be checked right now (no network, or the server does not answer). You are not signed out: records saved on this phone are not lost, and are sent once the connection returns and your sign-in is confirmed.',
+    checkAgain: 'Try again',
+    signIn: 'Sign in',
+  },
 };
 
 /** Both languages, for the parity test. */

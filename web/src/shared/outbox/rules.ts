@@ -12,7 +12,7 @@ import type { OutboxError } from './types.js';
  *   the app can fix it (a queued check-in that turned out off-site: add the reason), the person
  *   amends it on the outbox page and it is sent again with the SAME key (the server stores no
  *   answer for a refused request, so the amended body is accepted once).
- * - 401 → stays queued (sign in again, then it is sent).
+ * - 401 → stays queued (its owner signs in again, then it is sent: owner.ts).
  * - 5xx, 408, 429, no answer (offline, server down) → stays queued, retried with backoff.
  */
 export type Outcome = 'sent' | 'conflict' | 'attention' | 'retry';

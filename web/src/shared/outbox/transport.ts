@@ -1,3 +1,4 @@
+import { SESSION_ENDED_EVENT } from '../api.js';
 import { appendCaptureExif } from '../capture-exif.js';
 import type { OutboxItem, OutboxPhoto, OutboxTransport, SendResult } from './types.js';
 
@@ -26,7 +27,11 @@ async function call(path: string, init: RequestInit, timeoutMs = ACTION_TIMEOUT_
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
-    return await answer(await fetch(path, { credentials: 'same-origin', ...init, signal: abort.signal }));
+    const res = await answer(await fetch(path, { credentials: 'same-origin', ...init, signal: abort.signal }));
+    // The session ended while actions waited: the app goes to sign-in, which shows whose they are.
+    const code = (res.body as { error?: { code?: string } } | null)?.error?.code;
+    if (res.status === 401 && code === 'unauthenticated' && typeof window !== 'undefined') window.dispatchEvent(new Event(SESSION_ENDED_EVENT));
+    return res;
   } catch {
     return { status: 0, body: null };
   } finally {

@@ -28,6 +28,11 @@ export interface OutboxError {
 export interface OutboxItem {
   /** Auto-increment: the order of capture, which is the order of sending. */
   seq?: number;
+  /**
+   * The user id of the person signed in when it was captured: only their session sends it, only
+   * they see it (owner.ts). Absent on actions kept by an app version from before owners.
+   */
+  owner?: string | null;
   /** Stable Idempotency-Key generated at capture; every retry sends the same key. */
   key: string;
   /** Short human label ("打卡 · 虹桥一居 3号垃圾房"). */

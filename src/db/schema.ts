@@ -13,8 +13,8 @@ import type { PhotoTable } from './schema/photos.js';
 import type { JobLeaseTable, RateBudgetTable, RateLimitHitTable } from './schema/jobs.js';
 import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingUnitTable, ResponsiblePartyTable, SessionTable, SignInEventTable, SignInThrottleTable, SiteTable, SubdistrictTable, SystemSettingTable, UserScopeTable, UserTable } from './schema/registry.js';
 import type { AuditChainHeadTable, AuditLogTable } from './schema/audit.js';
-import type { ServiceAppointmentTable, ServiceSlotBookingTable, ServiceTicketCounterTable, ServiceTicketTable } from './schema/service-queue.js';
-import type { ServiceCategoryTable, ServiceGridTable, ServiceIdRevealTable, ServiceItemTable, ServiceItemVersionTable, ServicePointItemTable, ServicePointSessionTable, ServicePointStaffTable, ServicePointTable, ServiceRatingFollowupTable, ServiceRatingTable, ServiceRecordCounterTable, ServiceRecordTable, ServiceSettingsTable, ServiceTerminalOutageTable, ServiceTerminalSessionTable, ServiceTerminalTable } from './schema/services.js';
+import type { ServiceAppointmentTable, ServiceSlotBookingTable, ServiceTicketCounterTable, ServiceTicketItemChangeTable, ServiceTicketTable } from './schema/service-queue.js';
+import type { ServiceCategoryTable, ServiceGridTable, ServiceIdRevealTable, ServiceItemTable, ServiceItemVersionTable, ServicePointItemTable, ServicePointSessionTable, ServicePointStaffTable, ServicePointTable, ServiceRatingContactTable, ServiceRatingFollowupTable, ServiceRatingTable, ServiceRecordCounterTable, ServiceRecordTable, ServiceSettingsTable, ServiceTerminalOutageTable, ServiceTerminalSessionTable, ServiceTerminalTable } from './schema/services.js';
 import type { Open311DeliveryTable, Open311IdempotencyTable, Open311VersionTable, Open311KeyTable, Open311RequestTable, PublicPowSpentTable, PublicReportSecretTable } from './schema/open311.js';
 
 export * from './schema/registry.js';
@@ -113,6 +113,7 @@ export interface Database {
   service_id_reveals: ServiceIdRevealTable;
   service_ratings: ServiceRatingTable;
   service_rating_followups: ServiceRatingFollowupTable;
+  service_rating_contacts: ServiceRatingContactTable;
   service_terminals: ServiceTerminalTable;
   service_terminal_outages: ServiceTerminalOutageTable;
   service_terminal_sessions: ServiceTerminalSessionTable;
@@ -120,6 +121,7 @@ export interface Database {
   service_appointments: ServiceAppointmentTable;
   service_ticket_counters: ServiceTicketCounterTable;
   service_tickets: ServiceTicketTable;
+  service_ticket_item_changes: ServiceTicketItemChangeTable;
   open311_keys: Open311KeyTable;
   open311_requests: Open311RequestTable;
   open311_idempotency: Open311IdempotencyTable;

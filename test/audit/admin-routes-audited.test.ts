@@ -55,6 +55,7 @@ const NOT_ADMINISTRATIVE: Record<string, string> = {
   'POST /api/services/queue/tickets/{id}/finish': 'front-office queue: the ticket\'s own timestamps',
   'POST /api/services/queue/tickets/{id}/skip': 'front-office queue: the ticket\'s own timestamps',
   'POST /api/services/queue/tickets/{id}/recall': 'front-office queue: the ticket\'s own timestamps',
+  'POST /api/services/queue/tickets/{id}/switch-item': 'front-office queue: each switch is an event on the ticket (who, when, from, to)',
   'POST /api/public/rate/{token}/feedback': 'a citizen\'s rating, no account',
   'POST /api/public/reports': 'a citizen\'s report, no account: case events',
   'POST /api/public/reports/{token}/confirm': 'a citizen\'s confirmation: case events',

@@ -54,6 +54,16 @@ describeBrowser('console: 一网通办 ratings', () => {
       .where('r.record_id', '=', rec.record.id)
       .executeTakeFirstOrThrow();
     expect(f.callback_note).toBe('已致电评价人，了解到午间排队过久');
+    // A second contact is added to the history, in order; the first stays the 回访 the KPI counts.
+    await page.getByTestId('fu-callback-channel').selectOption('sms');
+    await page.getByTestId('fu-callback-outcome').selectOption('unreachable');
+    await page.getByTestId('fu-callback-note').fill('短信告知整改安排，未回复');
+    await page.getByTestId('fu-callback-submit').click();
+    await eventually(() => page.getByTestId('fu-contact').count()).toBe(2);
+    expect(await page.getByTestId('fu-contact').nth(0).textContent()).toContain('午间排队过久');
+    expect(await page.getByTestId('fu-contact').nth(1).getAttribute('data-channel')).toBe('sms');
+    expect(await page.getByTestId('fu-contact').nth(1).textContent()).toMatch(/短信.*未联系上.*未回复/);
+    expect(await page.getByTestId('fu-callback-done').textContent()).toContain('午间排队过久');
     await eventually(() => page.getByTestId(`yw-rating-open-${rec.record.id}`).textContent()).toBe('待整改');
     await ctx.close();
   });

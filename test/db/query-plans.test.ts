@@ -192,7 +192,8 @@ describe('the statements of a front-office visit and the per-subdistrict 一网�
     // The whole visit was played: every call of it answered as expected.
     expect(calls).toHaveLength(15);
     const { bad, checked } = await planProblems(ctx.handle, seen);
-    expect(checked).toBeGreaterThan(30);
+    // The visit's reads merged into fewer statements (window-call-statements.test.ts); the reports add theirs.
+    expect(checked).toBeGreaterThan(25);
     expect(bad).toEqual([]);
   });
 });

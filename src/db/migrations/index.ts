@@ -22,6 +22,9 @@ import * as m20261208T1130 from './2026-12-08T1130-notice-messages.js';
 import * as m20261209T1800 from './2026-12-09T1800-photos-created-index.js';
 import * as m20261210T0400 from './2026-12-10T0400-event-reference-check-by-month.js';
 import * as m20261210T0520 from './2026-12-10T0520-handling-unit-english-name.js';
+import * as m20261210T0100 from './2026-12-10T0100-ticket-item-changes.js';
+import * as m20261210T0110 from './2026-12-10T0110-rating-contacts.js';
+import * as m20261210T0300 from './2026-12-10T0300-record-appointment-index.js';
 import * as m20261209T1700 from './2026-12-09T1700-enforcement-team-cases-by-unit.js';
 import * as m1000 from './2026-11-26T1000-case-catalogue.js';
 import * as m1010 from './2026-11-26T1010-cases.js';
@@ -131,4 +134,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-09T1800-photos-created-index': m20261209T1800,
   '2026-12-10T0400-event-reference-check-by-month': m20261210T0400,
   '2026-12-10T0520-handling-unit-english-name': m20261210T0520,
+  '2026-12-10T0100-ticket-item-changes': m20261210T0100,
+  '2026-12-10T0110-rating-contacts': m20261210T0110,
+  '2026-12-10T0300-record-appointment-index': m20261210T0300,
 };

@@ -81,4 +81,22 @@ export interface ServiceTicketTable {
   /** 过号重呼: when a skipped ticket was called again (its holder came back); called_at stays the first call. */
   recalled_at?: string | null;
   record_id: string | null;
+  /** The item the ticket was issued for when the window switched it to another (item_id: the item served); null: never switched. */
+  issued_item_id?: string | null;
+}
+
+/** Ticket statuses in which the window may switch the ticket's item (the applicant is at the window). */
+export const ITEM_SWITCH_STATUSES = ['called', 'serving'] as const satisfies readonly TicketStatus[];
+
+/** A switch of a ticket's item at the window: who, when, from, to. */
+export interface ServiceTicketItemChangeTable {
+  id: string;
+  ticket_id: string;
+  subdistrict_id: string;
+  point_id: string;
+  from_item_id: string;
+  to_item_id: string;
+  ticket_status: (typeof ITEM_SWITCH_STATUSES)[number];
+  changed_by: string;
+  changed_at: string;
 }

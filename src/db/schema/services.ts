@@ -18,6 +18,11 @@ export const RATING_CHANNELS = ['qr', 'terminal', 'link', 'sms', 'hotline'] as c
 export type RatingChannel = (typeof RATING_CHANNELS)[number];
 export const RESOLUTIONS = ['rectify', 'explain'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
+/** How the rater of a 差评 was contacted (回访), and whether they were reached. */
+export const CONTACT_CHANNELS = ['phone', 'sms', 'visit', 'wechat'] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+export const CONTACT_OUTCOMES = ['reached', 'unreachable', 'declined'] as const;
+export type ContactOutcome = (typeof CONTACT_OUTCOMES)[number];
 export const FEEDBACK_LEVELS = ['satisfied', 'basic', 'unsatisfied'] as const;
 export type FeedbackLevel = (typeof FEEDBACK_LEVELS)[number];
 
@@ -220,6 +225,7 @@ export interface ServiceRatingFollowupTable {
   subdistrict_id: string;
   named: number;
   due_at: string;
+  /** The FIRST 回访 contact (the on-time KPI reads it); every contact is in service_rating_contacts. */
   callback_at: string | null;
   callback_by: string | null;
   callback_note: string | null;
@@ -236,6 +242,19 @@ export interface ServiceRatingFollowupTable {
   feedback: FeedbackLevel | null;
   feedback_at: string | null;
   updated_at: string;
+}
+
+/** One 回访 contact with the rater of a 差评 (every one kept, in order). */
+export interface ServiceRatingContactTable {
+  id: string;
+  followup_id: string;
+  rating_id: string;
+  subdistrict_id: string;
+  contacted_at: string;
+  contacted_by: string | null;
+  channel: ContactChannel;
+  outcome: ContactOutcome;
+  note: string;
 }
 
 export const TERMINAL_STATES = ['up', 'down'] as const;

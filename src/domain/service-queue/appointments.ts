@@ -59,8 +59,20 @@ const insertAppointment = preparedInsert('service_appointments', { doNothingOn: 
 /** How many codes a booking draws before giving up (32⁸ codes: a second draw is already rare). */
 const CODE_DRAWS = 5;
 
-export const activeBookingOf = prepared((db: Db, pointId: string, day: string, phone: string) =>
-  db.selectFrom('service_appointments').select('id').where('point_id', '=', pointId).where('day', '=', day).where('phone', '=', phone).where('status', '=', 'booked'),
+const activeBookingQuery = (db: Db, pointId: string, day: string, phone: string) =>
+  db.selectFrom('service_appointments').select('id').where('point_id', '=', pointId).where('day', '=', day).where('phone', '=', phone).where('status', '=', 'booked');
+export const activeBookingOf = prepared(activeBookingQuery);
+
+/**
+ * What a booking reads once its locks are held, in one statement: the phone's live booking at the
+ * point that day (if any) and the item's names (its latest guide version's) for the answer.
+ */
+const bookingChecks = prepared((db: Db, pointId: string, day: string, phone: string, itemId: string) =>
+  db.selectNoFrom((eb) => [
+    activeBookingQuery(db, pointId, day, phone).limit(1).as('mine'),
+    eb.selectFrom('service_item_versions as v').select('v.name_zh').where('v.item_id', '=', itemId).orderBy('v.version', 'desc').limit(1).as('item_name_zh'),
+    eb.selectFrom('service_item_versions as v').select('v.name_en').where('v.item_id', '=', itemId).orderBy('v.version', 'desc').limit(1).as('item_name_en'),
+  ]),
 );
 
 /**
@@ -103,7 +115,11 @@ export async function bookAppointment(db: Db, clock: Clock, raw: BookingInput) {
   // In turn with a holiday, a closure or a new week being entered (office-cancel.ts).
   await lockBookings(db, [BOOKINGS_ALL, bookingsOfPoint(input.pointId)], 'shared');
   const point = await loadBookablePoint(db, input.pointId, input.itemId);
-  await lockBookings(db, [bookingsOfSubdistrict(point.subdistrict_id)], 'shared');
+  // The subdistrict's shared lock (as lockBookings takes it) and, in the same round trip, the lock
+  // of this phone, point and day (see the check below); in this order.
+  if (isPostgres(db)) {
+    await sql`select pg_advisory_xact_lock_shared(hashtext(${bookingsOfSubdistrict(point.subdistrict_id)})), pg_advisory_xact_lock(hashtext(${`booking:${point.id}:${input.day}:${input.phone}`}))`.execute(db);
+  }
   const now = clock.now();
   const today = shanghaiDate(now);
   const last = addDays(today, BOOKING_HORIZON_DAYS - 1);
@@ -116,11 +132,10 @@ export async function bookAppointment(db: Db, clock: Clock, raw: BookingInput) {
   const startAt = slotInstant(input.day, session.starts);
   if (startAt <= now) throw invalidField('starts', 'the session has begun');
   // One booking per phone, point and day: on PostgreSQL two bookings with one phone at once would
-  // both pass the check below (read committed), so they queue on a lock of that phone, point and
-  // day until the first commits (SQLite runs one writer at a time).
-  if (isPostgres(db)) await sql`select pg_advisory_xact_lock(hashtext(${`booking:${point.id}:${input.day}:${input.phone}`}))`.execute(db);
-  const mine = await activeBookingOf.first(db, point.id, input.day, input.phone);
-  if (mine) throw new DomainError('duplicate', 'phone: already booked at this point on this day', { fields: [{ field: 'phone', reason: 'already booked at this point on this day' }] });
+  // both pass the check below (read committed), so they queue on the lock of that phone, point and
+  // day taken above until the first commits (SQLite runs one writer at a time).
+  const checks = (await bookingChecks.first(db, point.id, input.day, input.phone, input.itemId))!;
+  if (checks.mine) throw new DomainError('duplicate', 'phone: already booked at this point on this day', { fields: [{ field: 'phone', reason: 'already booked at this point on this day' }] });
 
   const taken = await takePlace.first(db, point.id, input.day, session.starts, session.capacity);
   if (!taken) {
@@ -139,7 +154,8 @@ export async function bookAppointment(db: Db, clock: Clock, raw: BookingInput) {
     row = { ...row, code: bookingCodes.draw() };
   }
   await announceServiceChange(db, { subdistrictId: row.subdistrict_id, committeeId: row.committee_id, pointId: row.point_id, kind: 'appointment' });
-  return { appointment: await publicView(db, row, now, { point }), token };
+  const item = { name_zh: checks.item_name_zh, name_en: checks.item_name_en };
+  return { appointment: await publicView(db, row, now, { point, item }), token };
 }
 
 /** A booking by its link, with its point's name and address and its item's names (publicView's): one statement. */

@@ -34,6 +34,10 @@ export type CallNextInput = z.input<typeof CallNextInput>;
 
 export const FinishInput = z.strictObject({ recordId: id.optional() });
 
+/** The applicant at the window needs another item than the ticket was taken for. */
+export const SwitchItemInput = z.strictObject({ itemId: id });
+export type SwitchItemInput = z.input<typeof SwitchItemInput>;
+
 /** 过号重呼: the window recalling a skipped ticket whose holder came back. */
 export const RecallInput = z.strictObject({ window: z.string().trim().min(1).max(20).optional() });
 export type RecallInput = z.input<typeof RecallInput>;

@@ -21,6 +21,8 @@ export const ticketDto = (t: ServiceTicketTable) => ({
   id: t.id, pointId: t.point_id, itemId: t.item_id, day: t.day, seq: t.seq, number: t.number, prefix: t.prefix, source: t.source,
   appointmentId: t.appointment_id, slotStartAt: t.slot_start_at, status: t.status, issuedAt: t.issued_at, calledAt: t.called_at,
   calledBy: t.called_by, window: t.window, startedAt: t.started_at, finishedAt: t.finished_at, skippedAt: t.skipped_at, recalledAt: t.recalled_at ?? null, recordId: t.record_id,
+  /** The item the ticket was taken for (itemId: the item served, once the window switched it). */
+  issuedItemId: t.issued_item_id ?? t.item_id,
 });
 export type TicketDto = ReturnType<typeof ticketDto>;
 
@@ -47,17 +49,24 @@ export function compareQueue(nowIso: string) {
 
 const insertTicket = preparedInsert('service_tickets');
 
-const counter = prepared((db: Db, pointId: string, day: string, prefix: string) =>
+/**
+ * Both counters a ticket takes, raised in one upsert: the point's running sequence of the day
+ * (prefix '', which no category has: prefixes are 1–2 characters) and the prefix's own number.
+ * The rows are locked in the same order by every issuer ('' first), as two statements did.
+ */
+const counters = prepared((db: Db, pointId: string, day: string, prefix: string) =>
   db
     .insertInto('service_ticket_counters')
-    .values({ point_id: pointId, day, prefix, last: 1 })
+    .values([{ point_id: pointId, day, prefix: '', last: 1 }, { point_id: pointId, day, prefix, last: 1 }])
     .onConflict((oc) => oc.columns(['point_id', 'day', 'prefix']).doUpdateSet({ last: sql`service_ticket_counters.last + 1` }))
-    .returning('last'),
+    .returning(['prefix', 'last']),
 );
 
-async function bump(db: Db, pointId: string, day: string, prefix: string): Promise<number> {
-  const row = await counter.first(db, pointId, day, prefix);
-  return Number(row!.last);
+/** The point's next running sequence of the day and the prefix's next number. */
+async function bump(db: Db, pointId: string, day: string, prefix: string): Promise<{ seq: number; n: number }> {
+  const rows = await counters.all(db, pointId, day, prefix);
+  const last = (p: string) => Number(rows.find((r) => r.prefix === p)!.last);
+  return { seq: last(''), n: last(prefix) };
 }
 
 /** The ticket prefix of an item's category (undefined: no such item). */
@@ -95,13 +104,12 @@ export async function issueTicket(
   const cat = knownPrefix != null ? { ticket_prefix: knownPrefix } : await ticketPrefixOf.first(db, itemId);
   if (!cat) throw invalidField('itemId', 'unknown item');
   const day = shanghaiDate(now);
-  const seq = await bump(db, point.id, day, '');
-  const n = await bump(db, point.id, day, cat.ticket_prefix);
+  const { seq, n } = await bump(db, point.id, day, cat.ticket_prefix);
   const row: ServiceTicketTable = {
     id: newId(), subdistrict_id: point.subdistrict_id, committee_id: point.committee_id, point_id: point.id, item_id: itemId, day, seq,
     prefix: cat.ticket_prefix, number: ticketNumber(cat.ticket_prefix, n), source: by.appointmentId ? 'appointment' : 'walk_in',
     appointment_id: by.appointmentId ?? null, slot_start_at: by.slotStartAt ?? null, status: 'waiting', issued_at: now.toISOString(),
-    issued_by: by.userId, called_at: null, called_by: null, window: null, started_at: null, finished_at: null, skipped_at: null, record_id: null,
+    issued_by: by.userId, called_at: null, called_by: null, window: null, started_at: null, finished_at: null, skipped_at: null, record_id: null, issued_item_id: null,
   };
   await insertTicket.run(db, row);
   await announceServiceChange(db, { subdistrictId: row.subdistrict_id, committeeId: row.committee_id, pointId: row.point_id, kind: 'ticket' });
@@ -116,7 +124,7 @@ export async function issueWalkIn(db: Db, clock: Clock, actor: Actor, raw: WalkI
   if (!point) throw invalidField('pointId', 'unknown point');
   assertServesAtKnown(actor, point, point.onStaff, 'services.queue');
   assertBookable(point);
-  return ticketDto(await issueTicket(db, clock.now(), point, input.itemId, { userId: actor.userId }));
+  return ticketDto(await issueTicket(db, clock.now(), point, input.itemId, { userId: actor.userId }, point.ticketPrefix));
 }
 
 async function pointFor(db: Db, actor: Actor, pointId: string, field = 'pointId') {
@@ -190,9 +198,17 @@ export async function callNext(db: Db, clock: Clock, actor: Actor, raw: CallNext
   for (let attempt = 0; attempt < CALL_RETRIES; attempt++) {
     const now = clock.now();
     const nowIso = now.toISOString();
-    const next = await firstWaiting(db, point.id, shanghaiDate(now), nowIso, input.prefixes);
-    if (!next) return null;
-    const called = await takeCalled.first(db, nowIso, actor.userId, input.window ?? null, next.id);
+    const day = shanghaiDate(now);
+    let called: ServiceTicketTable | undefined;
+    if (attempt === 0 && !input.prefixes) {
+      // First try: the rule's choice and the conditional take in one statement. Nothing taken
+      // (nobody waits, or a concurrent caller took the chosen ticket): the next round tells which.
+      called = await takeFirstByRule.first(db, nowIso, actor.userId, input.window ?? null, point.id, day);
+    } else {
+      const next = await firstWaiting(db, point.id, day, nowIso, input.prefixes);
+      if (!next) return null;
+      called = await takeCalled.first(db, nowIso, actor.userId, input.window ?? null, next.id);
+    }
     if (called) {
       await announceServiceChange(db, { subdistrictId: point.subdistrict_id, committeeId: point.committee_id, pointId: point.id, kind: 'ticket' });
       return ticketDto(called);
@@ -204,6 +220,16 @@ export async function callNext(db: Db, clock: Clock, actor: Actor, raw: CallNext
 /** The chosen ticket, taken only while it still waits. */
 const takeCalled = prepared((db: Db, nowIso: string, userId: string, window: string | null, id: string) =>
   db.updateTable('service_tickets').set({ status: 'called', called_at: nowIso, called_by: userId, window }).where('id', '=', id).where('status', '=', 'waiting').returningAll(),
+);
+
+/** takeCalled of the ticket {@link firstByRule} chooses, in one statement. */
+const takeFirstByRule = prepared((db: Db, nowIso: string, userId: string, window: string | null, pointId: string, day: string) =>
+  db
+    .updateTable('service_tickets')
+    .set({ status: 'called', called_at: nowIso, called_by: userId, window })
+    .where('id', '=', (eb) => eb.fn.coalesce(firstDueQuery(db, pointId, day, nowIso).clearSelect().select('id'), firstIssuedQuery(db, pointId, day).clearSelect().select('id')))
+    .where('status', '=', 'waiting')
+    .returningAll(),
 );
 
 /** A ticket and whether a user is on its point's staff: one statement. */

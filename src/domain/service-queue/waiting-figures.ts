@@ -148,6 +148,8 @@ export interface FiguresPage {
  * and per point and day over all items:
  *  - wait = called − issued, over the tickets that were called (served or skipped afterwards);
  *  - service = finished − started, over the tickets served to the end;
+ *  - a ticket switched to another item at the window counts as a ticket (and its wait, its skip)
+ *    of the item it was taken for, and as a service of the item it was served for;
  *  - a session completed on a self-service terminal is a service too: its length (finished −
  *    started, as the terminal reported it) joins the service times, counted as self-service;
  *  - median and p90 (nearest rank) in seconds; counts of tickets, walk-ins, calls, services,
@@ -198,7 +200,7 @@ function figuresRange(clock: Clock, q: FiguresQuery): { from: string; to: string
 async function readFigures(db: Db, actor: Actor, { from, to }: { from: string; to: string }, q: FiguresQuery, points: string[] | null) {
   let tq = db
     .selectFrom('service_tickets')
-    .select(['point_id', 'item_id', 'day', 'source', 'status', 'issued_at', 'called_at', 'started_at', 'finished_at'])
+    .select(['point_id', 'item_id', 'issued_item_id', 'day', 'source', 'status', 'issued_at', 'called_at', 'started_at', 'finished_at'])
     .where(scopeCondition(actor, 'service_tickets.subdistrict_id', 'service_tickets.committee_id'))
     .where('day', '>=', from)
     .where('day', '<=', to);
@@ -239,7 +241,8 @@ async function readFigures(db: Db, actor: Actor, { from, to }: { from: string; t
   return figuresOf(tickets, sessions, appointments);
 }
 
-export interface TicketRow { point_id: string; item_id: string; day: string; source: string; status: string; issued_at: string; called_at: string | null; started_at: string | null; finished_at: string | null }
+/** A ticket as figured: item_id the item served, issued_item_id the one it was taken for when the window switched it (null: the same). */
+export interface TicketRow { point_id: string; item_id: string; issued_item_id?: string | null; day: string; source: string; status: string; issued_at: string; called_at: string | null; started_at: string | null; finished_at: string | null }
 export interface SessionRow { point_id: string; item_id: string; day: string; started_at: string; finished_at: string }
 export interface AppointmentRow { point_id: string; item_id: string; day: string; status: string }
 
@@ -249,7 +252,12 @@ export function figuresOf(tickets: readonly TicketRow[], sessions: readonly Sess
   for (const t of tickets) {
     const wait = t.called_at ? seconds(t.issued_at, t.called_at) : null;
     const service = t.status === 'done' && t.started_at && t.finished_at ? seconds(t.started_at, t.finished_at) : null;
-    for (const a of figures.pair(t.point_id, t.item_id, t.day)) {
+    // A ticket the window switched to another item stood in the queue of the item it was taken
+    // for (ticket, wait, skip count there) and was served for the other (service counts there);
+    // the point's own row counts it once either way.
+    const queued = t.issued_item_id ?? t.item_id;
+    const [queueItem, pointAll] = figures.pair(t.point_id, queued, t.day);
+    for (const a of [queueItem, pointAll]) {
       a.tickets++;
       if (t.source === 'walk_in') a.walkIns++;
       if (wait !== null) {
@@ -257,7 +265,10 @@ export function figuresOf(tickets: readonly TicketRow[], sessions: readonly Sess
         (a.waits ??= []).push(wait);
       }
       if (t.status === 'skipped') a.skipped++;
-      if (service !== null) {
+    }
+    if (service !== null) {
+      const serviceItem = queued === t.item_id ? queueItem : figures.pair(t.point_id, t.item_id, t.day)[0];
+      for (const a of [serviceItem, pointAll]) {
         a.served++;
         (a.services ??= []).push(service);
       }

@@ -13,6 +13,7 @@ import { hashToken } from '../service-records/records.js';
 import { maskName, maskPhone } from '../service-records/masking.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
 import { AppealDecisionInput, AppealInput, CallbackInput, FeedbackInput, ResolveInput } from './rating-input.js';
 import type { z } from 'zod';
 import { announceServiceChange } from '../dashboard/service-changes.js';
@@ -58,15 +59,42 @@ async function updateOnce(db: Db, id: string, column: 'appeal_at' | 'appeal_deci
   if (Number(res.numUpdatedRows) !== 1) throw error();
 }
 
-/** 回访: whoever the case is assigned to (or the desk) contacts the rater and notes what was said. */
+/**
+ * 回访: whoever the case is assigned to (or the desk) contacts the rater and notes how, whether they
+ * were reached and what was said. Every contact is kept, in order; the follow-up's callback_at/by/note
+ * stay the FIRST contact's (written only while empty), which the on-time KPI reads — a later call
+ * never moves it past the deadline, nor an earlier one's record away.
+ */
 export async function recordCallback(db: Db, clock: Clock, actor: Actor, ratingId: string, raw: z.input<typeof CallbackInput>) {
   const input = parseInput(CallbackInput, raw);
   const f = await loadFollowup(db, actor, ratingId);
   if (f.assigned_user_id !== actor.userId && !isDesk(actor)) throw new DomainError('forbidden', 'The follow-up is assigned to someone else');
   if (f.case_status !== 'dispatched') throw new DomainError('transition_not_allowed', `callback: the case is ${f.case_status}`);
   const at = clock.now().toISOString();
-  await update(db, f.id, { callback_at: at, callback_by: actor.userId, callback_note: input.note }, at);
+  await db
+    .insertInto('service_rating_contacts')
+    .values({ id: newId(), followup_id: f.id, rating_id: f.rating_id, subdistrict_id: f.subdistrict_id, contacted_at: at, contacted_by: actor.userId, channel: input.channel, outcome: input.outcome, note: input.note })
+    .execute();
+  await db
+    .updateTable('service_rating_followups')
+    .set({ callback_at: at, callback_by: actor.userId, callback_note: input.note, updated_at: at })
+    .where('id', '=', f.id)
+    .where('callback_at', 'is', null)
+    .execute();
   return followupOf(db, actor, ratingId);
+}
+
+/** The follow-up's 回访 contacts, in order, with who made each. */
+async function contactsOf(db: Db, followupId: string) {
+  const rows = await db
+    .selectFrom('service_rating_contacts as k')
+    .leftJoin('users as u', 'u.id', 'k.contacted_by')
+    .select(['k.id', 'k.contacted_at', 'k.contacted_by', 'u.display_name', 'k.channel', 'k.outcome', 'k.note'])
+    .where('k.followup_id', '=', followupId)
+    .orderBy('k.contacted_at')
+    .orderBy('k.id')
+    .execute();
+  return rows.map((k) => ({ id: k.id, at: k.contacted_at, by: k.contacted_by, byName: k.display_name ?? null, channel: k.channel, outcome: k.outcome, note: k.note }));
 }
 
 /**
@@ -165,7 +193,8 @@ export async function followupOf(db: Db, actor: Actor, ratingId: string) {
     ratingId: f.rating_id, caseId: f.case_id, caseStatus: f.case_status, caseVersion: f.case_version, named: f.named === 1,
     // The case's own deadline and handling (extensions, holds, calendar changes and failed checks move them).
     dueAt: f.handle_due_at ?? f.due_at,
-    callbackAt: f.callback_at, callbackNote: f.callback_note, resolution: f.resolution, resolvedAt: f.resolved_at,
+    // The first 回访 (the KPI's), and every contact in order.
+    callbackAt: f.callback_at, callbackNote: f.callback_note, contacts: await contactsOf(db, f.id), resolution: f.resolution, resolvedAt: f.resolved_at,
     onTime: f.handled_on_time === null ? null : followedUpOnTime(f), appealReason: f.appeal_reason, appealAt: f.appeal_at,
     appealDecidedAt: f.appeal_decided_at, appealUpheld: f.appeal_upheld === null ? null : f.appeal_upheld === 1,
     feedback: f.feedback, feedbackAt: f.feedback_at,
@@ -174,7 +203,8 @@ export async function followupOf(db: Db, actor: Actor, ratingId: string) {
 
 /**
  * A 差评 is followed up on time when its case was handled by the case's handling deadline (as it
- * stands: extended, held or re-timed by a calendar change) and the rater was called back by then.
+ * stands: extended, held or re-timed by a calendar change) and the rater was called back by then:
+ * `callback_at` is the FIRST 回访 contact, so later contacts never change the answer.
  */
 export function followedUpOnTime(f: { handled_on_time: number | null; callback_at: string | null; handle_due_at: string | null; named?: number }): boolean {
   // An anonymous rater cannot be called back: handled on time is followed up on time.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FEEDBACK_LEVELS, RATING_CHANNELS, RESOLUTIONS } from '../../db/schema.js';
+import { CONTACT_CHANNELS, CONTACT_OUTCOMES, FEEDBACK_LEVELS, RATING_CHANNELS, RESOLUTIONS } from '../../db/schema.js';
 
 /** 国办发〔2019〕51号: five levels, ★5 非常满意 … ★1 非常不满意; ★1 and ★2 are 差评. */
 export const RATING_LEVELS = [
@@ -27,7 +27,12 @@ export const RatingInput = z.strictObject({
 });
 export type RatingInput = z.input<typeof RatingInput>;
 
-export const CallbackInput = z.strictObject({ note: z.string().trim().min(2).max(2000) });
+/** One 回访 contact with the rater: how (default a call), whether they were reached, what was said. */
+export const CallbackInput = z.strictObject({
+  note: z.string().trim().min(2).max(2000),
+  channel: z.enum(CONTACT_CHANNELS).default('phone'),
+  outcome: z.enum(CONTACT_OUTCOMES).default('reached'),
+});
 export const ResolveInput = z.strictObject({
   version: z.number().int().positive(),
   resolution: z.enum(RESOLUTIONS),

@@ -77,29 +77,22 @@ async function nextRecordNumber(db: Db, sub: { id: string; casePrefix: string | 
  * What a record takes from the item's guide version in effect on a date (versionInEffect's rule),
  * with, in the same statement, what the record's checks read besides: the ticket it names (and
  * whether another record names that ticket already), the booking it names (and whether a record
- * of the point since its booking names it already), and the subdistrict's rating window (null: no
- * settings row, the default). No row: no version in effect.
+ * names it already), and the subdistrict's rating window (null: no settings row, the default).
+ * No row: no version in effect.
  */
-const versionForRecord = prepared((db: Db, itemId: string, date: string, ticketId: string | null, appointmentId: string | null, subdistrictId: string, pointId: string) =>
+const versionForRecord = prepared((db: Db, itemId: string, date: string, ticketId: string | null, appointmentId: string | null, subdistrictId: string) =>
   db
     .selectFrom('service_item_versions as v')
     .leftJoin('service_tickets as t', (j) => j.on('t.id', '=', ticketId))
     .leftJoin('service_appointments as a', (j) => j.on('a.id', '=', appointmentId))
     .leftJoin('service_settings as st', (j) => j.on('st.subdistrict_id', '=', subdistrictId))
     .select(['v.id', 'v.materials', 'v.promised_limit_days', 'v.mode', 'v.proxy_allowed', 'v.assist_allowed'])
-    .select(['t.point_id as ticket_point_id', 't.item_id as ticket_item_id', 't.status as ticket_status', 't.record_id as ticket_record_id'])
+    .select(['t.point_id as ticket_point_id', 't.item_id as ticket_item_id', 't.status as ticket_status', 't.record_id as ticket_record_id', 't.appointment_id as ticket_appointment_id'])
     .select(['a.point_id as appointment_point_id', 'a.item_id as appointment_item_id', 'a.status as appointment_status', 'st.rating_window_days'])
     .select((eb) => [
       eb.selectFrom('service_records as o').select('o.id').where('o.ticket_id', '=', ticketId).limit(1).as('ticket_other_record'),
-      // Index point_id, accepted_at: the point's records since the booking was made.
-      eb
-        .selectFrom('service_records as ob')
-        .select('ob.id')
-        .where('ob.point_id', '=', pointId)
-        .whereRef('ob.accepted_at', '>=', 'a.booked_at')
-        .where('ob.appointment_id', '=', appointmentId)
-        .limit(1)
-        .as('appointment_other_record'),
+      // Index service_records_appointment_ix: any record naming the booking (all are of its point, made since it).
+      eb.selectFrom('service_records as ob').select('ob.id').where('ob.appointment_id', '=', appointmentId).limit(1).as('appointment_other_record'),
     ])
     .where('v.item_id', '=', itemId)
     .where('v.effective_from', '<=', date)
@@ -146,7 +139,7 @@ export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: Reco
   if (point.status !== 'built') throw invalidField('pointId', `the point is ${point.status}`);
   if (!point.offered) throw invalidField('itemId', 'this point does not offer the item');
   const now = clock.now();
-  const version = await versionForRecord.first(db, input.itemId, shanghaiDate(now), input.ticketId, input.appointmentId, point.subdistrict_id, point.id);
+  const version = await versionForRecord.first(db, input.itemId, shanghaiDate(now), input.ticketId, input.appointmentId, point.subdistrict_id);
   if (!version) throw invalidField('itemId', 'the item has no guide in effect today');
   if (input.assistRole === 'proxy') {
     if (version.proxy_allowed !== 1) throw invalidField('assistRole', '代办 is not allowed for this item');
@@ -199,6 +192,7 @@ function assertLinksAtPoint(
   /** What versionForRecord read of them (null: no such ticket or booking). */
   read: {
     ticket_point_id: string | null; ticket_item_id: string | null; ticket_status: string | null; ticket_record_id: string | null; ticket_other_record: string | null;
+    ticket_appointment_id: string | null;
     appointment_point_id: string | null; appointment_item_id: string | null; appointment_status: string | null; appointment_other_record: string | null;
   },
 ) {
@@ -214,8 +208,10 @@ function assertLinksAtPoint(
     // A cancelled booking served nobody, another item's is another service, and one booking is one
     // service: a record naming any of them would count a visit the queue figures never had.
     if (read.appointment_status === 'cancelled') throw invalidField('appointmentId', 'the booking was cancelled');
-    if (read.appointment_item_id !== input.itemId) throw invalidField('appointmentId', 'the booking is for another item');
-    // No record precedes its booking: the point's records since then.
+    // The booking's ticket switched to the item served at the window (switchTicketItem) is that service.
+    const switchedTicket = input.ticketId !== null && read.ticket_appointment_id === input.appointmentId && read.ticket_item_id === input.itemId;
+    if (read.appointment_item_id !== input.itemId && !switchedTicket) throw invalidField('appointmentId', 'the booking is for another item');
+    // One booking is one record (any record naming it).
     if (read.appointment_other_record) throw invalidField('appointmentId', 'the booking already has its record');
   }
 }

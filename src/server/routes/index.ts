@@ -242,6 +242,8 @@ export function registerRoutes(app: App, deps: Deps) {
   r('POST', '/api/services/queue/tickets/:id/finish', 'services.queue', serviceQueue.finishTicket);
   r('POST', '/api/services/queue/tickets/:id/skip', 'services.queue', serviceQueue.skipTicket);
   r('POST', '/api/services/queue/tickets/:id/recall', 'services.queue', serviceQueue.recallTicket);
+  r('POST', '/api/services/queue/tickets/:id/switch-item', 'services.queue', serviceQueue.switchItem);
+  r('GET', '/api/services/queue/tickets/:id/item-changes', 'services.queue', serviceQueue.itemChanges);
   r('GET', '/api/services/reports/waiting-times', 'services.read', serviceQueue.figures);
   r('GET', '/api/public/slots', 'public', serviceQueuePublic.slots);
   r('POST', '/api/public/appointments', 'public', serviceQueuePublic.book);

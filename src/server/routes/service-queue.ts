@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { APPOINTMENT_STATUSES, TICKET_STATUSES } from '../../db/schema.js';
 import { APPOINTMENTS_PAGE_DEFAULT, APPOINTMENTS_PAGE_MAX, checkIn, listAppointments } from '../../domain/service-queue/appointments.js';
 import { CalendarDay } from '../../domain/calendar/day-schema.js';
-import { CallNextInput, FinishInput, RecallInput, WalkInInput } from '../../domain/service-queue/queue-input.js';
+import { CallNextInput, FinishInput, RecallInput, SwitchItemInput, WalkInInput } from '../../domain/service-queue/queue-input.js';
+import { switchTicketItem, ticketItemChanges } from '../../domain/service-queue/switch-item.js';
 import { recallTicket as recall } from '../../domain/service-queue/recall.js';
 import { callNext, issueWalkIn, listTickets, stepTicket, TICKETS_PAGE_DEFAULT, TICKETS_PAGE_MAX } from '../../domain/service-queue/tickets.js';
 import { FIGURES_PAGE_DEFAULT, FIGURES_PAGE_MAX, waitingFigures } from '../../domain/service-queue/waiting-figures.js';
@@ -72,6 +73,17 @@ export const skipTicket = def({
 export const recallTicket = def({
   schema: { tags, summary: 'Call a skipped ticket again, the same day, when its holder comes back (过号重呼); it becomes this window\'s current ticket', params: z.strictObject({ id: Id }), body: RecallInput.optional() },
   handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => recall(trx, deps.clock, actor, req.params.id, req.body ?? {})),
+});
+export const switchItem = def({
+  schema: {
+    tags, summary: 'Switch a called or started ticket to another item the point offers (the applicant needs another one); the switch is kept as an event on the ticket',
+    params: z.strictObject({ id: Id }), body: SwitchItemInput,
+  },
+  handler: async ({ req, deps, actor }) => deps.db.transaction().execute((trx) => switchTicketItem(trx, deps.clock, actor, req.params.id, req.body)),
+});
+export const itemChanges = def({
+  schema: { tags, summary: 'The switches of a ticket\'s item, in order: who, when, from, to', params: z.strictObject({ id: Id }) },
+  handler: async ({ req, deps, actor }) => ticketItemChanges(deps.db, actor, req.params.id),
 });
 export const figures = def({
   schema: {

@@ -36,6 +36,8 @@ export const SERVICE_REASONS_ZH: Pattern[] = [
   [/^the ticket already has its record$/, '该排队号已有办件'],
   [/^the ticket was skipped$/, '该排队号已过号，不能用于办件'],
   [/^the ticket is for another item$/, '该排队号取的是其他事项'],
+  [/^the ticket is already for this item$/, '该排队号已是此事项'],
+  [/^only a called or started ticket switches item$/, '只有已叫号或办理中的排队号可以改办事项'],
   [/^not a booking at this point$/, '不是本服务点的预约'],
   [/^the booking was cancelled$/, '该预约已取消'],
   [/^the booking is for another item$/, '该预约办理的是其他事项'],

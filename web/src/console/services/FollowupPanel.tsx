@@ -9,7 +9,7 @@ import { Field } from '../../shared/FieldErrors';
 import { formatStamp } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
 import { SubmitWithReason } from '../../shared/WhyDisabled';
-import { type Followup, type Rating, RESOLUTIONS } from './types';
+import { CONTACT_CHANNELS, CONTACT_OUTCOMES, type Followup, type Rating, RESOLUTIONS } from './types';
 
 /** One write of the follow-up: posts, shows the server's field reasons, reloads on success. */
 function useStep(onDone: () => void) {
@@ -52,11 +52,13 @@ export function FollowupPanel({ rating, onChanged }: { rating: Rating; onChanged
   const path = `/api/services/ratings/${encodeURIComponent(rating.id)}`;
   const f = useApi(() => api.get<Followup>(`${path}/followup`), [rating.id]);
   const reload = () => { f.reload(); onChanged(); };
-  const callback = useStep(reload);
+  const callback = useStep(() => { setNote(''); reload(); });
   const resolve = useStep(reload);
   const appeal = useStep(reload);
   const decide = useStep(reload);
   const [note, setNote] = useState('');
+  const [channel, setChannel] = useState<(typeof CONTACT_CHANNELS)[number]>('phone');
+  const [outcome, setOutcome] = useState<(typeof CONTACT_OUTCOMES)[number]>('reached');
   const [resolution, setResolution] = useState<(typeof RESOLUTIONS)[number]>('rectify');
   const [resolveNote, setResolveNote] = useState('');
   const [photoIds, setPhotoIds] = useState<string[]>([]);
@@ -86,18 +88,44 @@ export function FollowupPanel({ rating, onChanged }: { rating: Rating; onChanged
           {d.rater.named ? t('yw.followup.rater', { name: d.rater.name ?? '', phone: d.rater.phone ?? t('yw.followup.noPhone') }) : t('yw.followup.raterAnonymous')}
         </p>
         {d.callbackAt ? (
-        <p data-testid="fu-callback-done">{t('yw.followup.callbackDone', { time: formatStamp(d.callbackAt), note: d.callbackNote ?? '' })}</p>
-      ) : can('services.followup') && open ? (
-        <form onSubmit={submit(() => void callback.run(`${path}/callback`, { note }))}>
-          <Field label={t('yw.followup.callbackNote')} name="note" errors={callback.errors}>
-            <textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} data-testid="fu-callback-note" />
-          </Field>
-          <StepError step={callback} />
-          <SubmitWithReason className="btn btn-primary" busy={callback.busy} why={[note.trim().length < 2 && t('yw.why.note')]} testId="fu-callback-submit">
-            {t('yw.followup.callbackSubmit')}
-          </SubmitWithReason>
-        </form>
-      ) : <p className="muted">—</p>}
+          <p data-testid="fu-callback-done">{t('yw.followup.callbackDone', { time: formatStamp(d.callbackAt), note: d.callbackNote ?? '' })} <span className="muted">（{t('yw.followup.firstContact')}）</span></p>
+        ) : null}
+        {d.contacts?.length ? (
+          <>
+            <h4>{t('yw.followup.contacts', { count: d.contacts.length })}</h4>
+            <ol className="yw-fu-contacts" data-testid="fu-contacts">
+              {d.contacts.map((c) => (
+                <li key={c.id} data-testid="fu-contact" data-channel={c.channel} data-outcome={c.outcome}>
+                  {t('yw.followup.contactLine', {
+                    time: formatStamp(c.at), who: c.byName ?? '—', channel: t(`yw.followup.channels.${c.channel}`), outcome: t(`yw.followup.outcomes.${c.outcome}`), note: c.note,
+                  })}
+                </li>
+              ))}
+            </ol>
+          </>
+        ) : null}
+        {can('services.followup') && open ? (
+          <form onSubmit={submit(() => void callback.run(`${path}/callback`, { note, channel, outcome }))}>
+            {d.callbackAt ? <h4>{t('yw.followup.contactAgain')}</h4> : null}
+            <Field label={t('yw.followup.channelLabel')} name="channel" errors={callback.errors}>
+              <select value={channel} onChange={(e) => setChannel(e.target.value as typeof channel)} data-testid="fu-callback-channel">
+                {CONTACT_CHANNELS.map((c) => <option key={c} value={c}>{t(`yw.followup.channels.${c}`)}</option>)}
+              </select>
+            </Field>
+            <Field label={t('yw.followup.outcomeLabel')} name="outcome" errors={callback.errors}>
+              <select value={outcome} onChange={(e) => setOutcome(e.target.value as typeof outcome)} data-testid="fu-callback-outcome">
+                {CONTACT_OUTCOMES.map((o) => <option key={o} value={o}>{t(`yw.followup.outcomes.${o}`)}</option>)}
+              </select>
+            </Field>
+            <Field label={t('yw.followup.callbackNote')} name="note" errors={callback.errors}>
+              <textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} data-testid="fu-callback-note" />
+            </Field>
+            <StepError step={callback} />
+            <SubmitWithReason className="btn btn-primary" busy={callback.busy} why={[note.trim().length < 2 && t('yw.why.note')]} testId="fu-callback-submit">
+              {t('yw.followup.callbackSubmit')}
+            </SubmitWithReason>
+          </form>
+        ) : !d.callbackAt ? <p className="muted">—</p> : null}
       </>, 'fu-callback')}
       {section(t('yw.followup.resolve'), d.resolution ? (
         <p data-testid="fu-resolved">{t('yw.followup.resolved', { time: formatStamp(d.resolvedAt), how: t(`yw.followup.resolutions.${d.resolution}`) })}</p>

@@ -219,6 +219,17 @@ export interface Rating {
   appealUpheld: boolean | null;
   feedback: string | null;
 }
+export const CONTACT_CHANNELS = ['phone', 'sms', 'visit', 'wechat'] as const;
+export const CONTACT_OUTCOMES = ['reached', 'unreachable', 'declined'] as const;
+export interface FollowupContact {
+  id: string;
+  at: string;
+  by: string | null;
+  byName: string | null;
+  channel: (typeof CONTACT_CHANNELS)[number];
+  outcome: (typeof CONTACT_OUTCOMES)[number];
+  note: string;
+}
 export interface Followup {
   /** Whom the 回访 calls: whole for the assignee and the desk while it is open, masked otherwise; nothing for an anonymous rater. */
   rater: { named: boolean; name: string | null; phone: string | null; masked: boolean };
@@ -230,6 +241,8 @@ export interface Followup {
   dueAt: string;
   callbackAt: string | null;
   callbackNote: string | null;
+  /** Every 回访 contact, in order (callbackAt is the first's). */
+  contacts?: FollowupContact[];
   resolution: 'rectify' | 'explain' | null;
   resolvedAt: string | null;
   onTime: boolean | null;

@@ -51,6 +51,7 @@ export function WindowPage() {
   const [queue, setQueue] = useState<{ waiting: Ticket[]; others: Ticket[] }>({ waiting: [], others: [] });
   const [appointments, setAppointments] = useState<Appointment[]>([]);
   const [walkInItem, setWalkInItem] = useState('');
+  const [switchItem, setSwitchItem] = useState('');
   const [rating, setRating] = useState<{ ticket: Ticket; token: string | null; windowDays: number; record: ServiceRecord | null } | null>(null);
   // The ticket whose existing record has been looked for (after a reload, or a ticket served on another device).
   const [lookedUp, setLookedUp] = useState('');
@@ -183,7 +184,28 @@ export function WindowPage() {
           {current ? (
             <div data-testid="current-ticket" data-number={current.number} data-status={current.status}>
               <p className="win-number">{current.number}</p>
-              <p>{itemName(current.itemId)} {current.source === 'appointment' ? `· ${t('ywWin.queue.appointment')} ${applicantOf(current)}` : ''}</p>
+              <p data-testid="current-item" data-item={current.itemId}>{itemName(current.itemId)} {current.source === 'appointment' ? `· ${t('ywWin.queue.appointment')} ${applicantOf(current)}` : ''}</p>
+              {current.issuedItemId && current.issuedItemId !== current.itemId ? <p className="hint" data-testid="issued-item">{t('ywWin.serving.issuedFor', { item: itemName(current.issuedItemId) })}</p> : null}
+              {/* The applicant needs another item than the ticket was taken for: switched before the record is made. */}
+              {!(rating?.ticket.id === current.id && rating.record) ? (
+                <details className="win-switch" data-testid="switch-item">
+                  <summary>{t('ywWin.serving.switchItem')}</summary>
+                  <div className="win-row">
+                    <select value={switchItem} onChange={(e) => setSwitchItem(e.target.value)} aria-label={t('ywWin.serving.switchTo')} data-testid="switch-item-select">
+                      <option value="">{t('ywWin.queue.choose')}</option>
+                      {items.filter((i) => i.id !== current.itemId).map((i) => <option key={i.id} value={i.id}>{itemName(i.id)}</option>)}
+                    </select>
+                    <SubmitWithReason type="button" className="btn" busy={busy} testId="switch-item-submit" why={[!switchItem && t('ywWin.serving.whySwitch.choose')]}
+                      onClick={() => void act(async () => {
+                        const r = await api.post<{ ticket: Ticket }>(`/api/services/queue/tickets/${current.id}/switch-item`, { itemId: switchItem });
+                        setSwitchItem('');
+                        setNotice(t('ywWin.serving.switched', { item: itemName(r.ticket.itemId) }));
+                      })}>
+                      {t('ywWin.serving.switchSubmit')}
+                    </SubmitWithReason>
+                  </div>
+                </details>
+              ) : null}
               {current.status === 'called' ? (
                 <div className="win-row">
                   <button type="button" className="btn btn-primary win-big" disabled={busy} onClick={() => void act(() => api.post(`/api/services/queue/tickets/${current.id}/start`))} data-testid="ticket-start">{t('ywWin.serving.start')}</button>
@@ -192,7 +214,7 @@ export function WindowPage() {
               ) : (
                 <>
                   {lookedUp === current.id ? (
-                    <RecordForm key={current.id} pointId={pointId} ticket={current} items={items} applicantName={applicantOf(current)}
+                    <RecordForm key={`${current.id}:${current.itemId}`} pointId={pointId} ticket={current} items={items} applicantName={applicantOf(current)}
                       initialRecord={rating?.ticket.id === current.id ? rating.record : null}
                       onRecorded={(record, token, windowDays) => {
                         keepRating(record.id, token, windowDays);

@@ -25,6 +25,8 @@ export interface Ticket {
   startedAt: string | null;
   finishedAt: string | null;
   recordId: string | null;
+  /** The item the ticket was taken for (itemId: the item served, once switched at the window). */
+  issuedItemId?: string;
 }
 
 export interface Appointment {

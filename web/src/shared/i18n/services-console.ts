@@ -113,6 +113,9 @@ const zh = {
   followup: {
     title: '差评跟进', dueAt: '整改期限', case: '案件 {{number}}', caseStatus: '案件状态', openCase: '查看案件',
     callback: '回访', callbackNote: '回访记录', callbackSubmit: '登记回访', callbackDone: '已于 {{time}} 回访：{{note}}', rater: '评价人：{{name}}，电话 {{phone}}', raterAnonymous: '匿名评价：不显示评价人', noPhone: '未留电话',
+    contacts: '回访经过（{{count}} 次）', contactAgain: '再次回访', channelLabel: '回访方式', outcomeLabel: '回访结果', firstContact: '首次回访（计入按时回访考核）',
+    contactLine: '{{time}} · {{who}} · {{channel}} · {{outcome}}：{{note}}',
+    channels: { phone: '电话', sms: '短信', visit: '上门', wechat: '微信' }, outcomes: { reached: '已联系上', unreachable: '未联系上', declined: '拒绝回访' },
     resolve: '整改或解释说明', resolution: '处理方式', resolutions: { rectify: '整改', explain: '解释说明' }, note: '处理说明',
     photos: '佐证照片（至少一张）', photoCount: '已上传 {{n}} 张', resolveSubmit: '提交', resolved: '已于 {{time}} 提交（{{how}}），待核查结案',
     appeal: '申诉（误评、恶意差评）', appealReason: '申诉理由', appealSubmit: '提出申诉', appealed: '已于 {{time}} 申诉：{{reason}}',
@@ -253,6 +256,9 @@ const en: typeof zh = {
   followup: {
     title: 'Bad-rating follow-up', dueAt: 'Due', case: 'Case {{number}}', caseStatus: 'Case status', openCase: 'Open the case',
     callback: 'Call back', callbackNote: 'What the rater said', callbackSubmit: 'Record the call', callbackDone: 'Called back {{time}}: {{note}}', rater: 'Rater: {{name}}, phone {{phone}}', raterAnonymous: 'Anonymous rating: the rater is not shown', noPhone: 'no phone given',
+    contacts: 'Contacts with the rater ({{count}})', contactAgain: 'Contact again', channelLabel: 'How', outcomeLabel: 'Outcome', firstContact: 'First contact (counts for the on-time KPI)',
+    contactLine: '{{time}} · {{who}} · {{channel}} · {{outcome}}: {{note}}',
+    channels: { phone: 'Phone', sms: 'SMS', visit: 'Visit', wechat: 'WeChat' }, outcomes: { reached: 'Reached', unreachable: 'Not reached', declined: 'Declined' },
     resolve: 'Rectify or explain', resolution: 'Resolution', resolutions: { rectify: 'Rectified', explain: 'Explained' }, note: 'What was done',
     photos: 'Evidence photos (at least one)', photoCount: '{{n}} uploaded', resolveSubmit: 'Submit', resolved: 'Submitted {{time}} ({{how}}); waiting for the check',
     appeal: 'Appeal (mistaken or malicious rating)', appealReason: 'Grounds', appealSubmit: 'Appeal', appealed: 'Appealed {{time}}: {{reason}}',

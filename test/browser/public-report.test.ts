@@ -258,7 +258,7 @@ describeBrowser('the public report page: a citizen reports on a phone, follows t
     v = await post(staff.handler1!, `/api/cases/${c.id}/transitions`, { action: 'request_hold', version: v.version, reason: '箱房整体改建，暂无法处置' });
     await post(staff.operator!, `/api/cases/${c.id}/transitions`, { action: 'approve_hold', version: v.version });
     // The unit's English name, as an administrator registers it (optional: without it English readers read the Chinese).
-    const unitName = (await db.selectFrom('handling_units').select('name').where('id', '=', unit.handling_unit_id!).executeTakeFirstOrThrow()).name;
+    const { name: unitName, name_en: seededEn } = await db.selectFrom('handling_units').select(['name', 'name_en']).where('id', '=', unit.handling_unit_id!).executeTakeFirstOrThrow();
     await db.updateTable('handling_units').set({ name_en: 'Hongqiao Property Services Co.' }).where('id', '=', unit.handling_unit_id!).execute();
 
     const citizen = await newContext(suite.browser, suite.server.url, PHONE);
@@ -271,7 +271,7 @@ describeBrowser('the public report page: a citizen reports on a phone, follows t
     await phone.getByTestId('lang-switch').tap();
     await eventually(() => phone.getByTestId('track-notes').textContent()).toBe('On hold; handling resumes when conditions allow');
     expect(await phone.getByTestId('track-agency').textContent()).toBe('Hongqiao Property Services Co.');
-    await db.updateTable('handling_units').set({ name_en: null }).where('id', '=', unit.handling_unit_id!).execute();
+    await db.updateTable('handling_units').set({ name_en: seededEn }).where('id', '=', unit.handling_unit_id!).execute();
     expect(problems, problems.join('\n')).toEqual([]);
     await citizen.close();
   });

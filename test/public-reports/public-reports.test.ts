@@ -342,13 +342,34 @@ for (const dialect of DIALECTS) {
       expect([v.agency, v.agencyEn]).toEqual(['上海虹联物业管理有限公司', 'Shanghai Honglian Property Management Co., Ltd.']);
 
       // A unit registered without one: English readers read its Chinese name.
-      const plain = await db.selectFrom('handling_units').select(['name', 'name_en']).where('id', '=', unit1).executeTakeFirstOrThrow();
+      const plainMade = await unit(undefined);
+      expect(plainMade.statusCode, plainMade.body).toBe(201);
+      const plain = await db.selectFrom('handling_units').select(['id', 'name', 'name_en']).where('id', '=', plainMade.json().id).executeTakeFirstOrThrow();
       expect(plain.name_en).toBeNull();
       const other = await report();
       await act('operator', other.number, { action: 'file' });
-      await act('operator', other.number, { action: 'dispatch', unitId: unit1 });
+      await act('operator', other.number, { action: 'dispatch', unitId: plain.id });
       v = (await track(other.token)).json();
       expect([v.agency, v.agencyEn]).toEqual([plain.name, plain.name]);
+    });
+
+    it("the demo's handling units come with English names: the English page names a demo unit in English out of the box", async () => {
+      const db = ctx.handle.db;
+      const sub = await db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow();
+      const units = await db.selectFrom('handling_units').select(['name', 'name_en', 'kind']).where('subdistrict_id', '=', sub.id).execute();
+      const seeded = units.filter((u) => u.name !== '上海虹联物业管理有限公司'); // registered by the test above
+      expect(new Set(seeded.map((u) => u.kind))).toEqual(new Set(['property_company', 'sanitation_company', 'committee', 'enforcement_team']));
+      for (const u of seeded) expect(u.name_en ?? '', u.name).toMatch(/^[^\u4e00-\u9fff（）]+$/);
+      const sanitation = seeded.find((u) => u.kind === 'sanitation_company')!;
+      expect(sanitation.name_en).toBe('Shanghai Changning Environmental Development Co., Ltd. (Hongqiao Subdistrict)');
+
+      const demoUnit = await db.selectFrom('handling_units').select(['name', 'name_en']).where('id', '=', unit1).executeTakeFirstOrThrow();
+      const r = await report();
+      await act('operator', r.number, { action: 'file' });
+      await act('operator', r.number, { action: 'dispatch', unitId: unit1 });
+      const v = (await track(r.token)).json();
+      expect([v.agency, v.agencyEn]).toEqual([demoUnit.name, demoUnit.name_en]);
+      expect(v.agencyEn).toMatch(/^Shanghai .+ Co\., Ltd\.$/);
     });
 
     it('a contest reopens the closed case for the operator: an event by the public in the history, the operators told in their inbox, the page says so', async () => {

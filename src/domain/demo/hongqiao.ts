@@ -70,10 +70,17 @@ export const COMPOUNDS = [
   '长虹坊', '宁苑小区', '虹桥花苑', '金古公寓', '黄金城公寓', '古北华庭', '中华园', '罗马花园',
 ];
 
+/** Property companies, each with the English name the English tracking page shows. */
 export const PROPERTY_COMPANIES = [
-  '上海古北物业管理有限公司', '上海虹桥物业管理有限公司', '上海长宁房地产物业有限公司', '上海锦江物业管理有限公司',
-  '上海陆家嘴物业管理有限公司', '上海东湖物业管理有限公司', '上海中房物业管理有限公司', '上海新长宁物业有限公司',
-];
+  ['上海古北物业管理有限公司', 'Shanghai Gubei Property Management Co., Ltd.'],
+  ['上海虹桥物业管理有限公司', 'Shanghai Hongqiao Property Management Co., Ltd.'],
+  ['上海长宁房地产物业有限公司', 'Shanghai Changning Real Estate Property Co., Ltd.'],
+  ['上海锦江物业管理有限公司', 'Shanghai Jinjiang Property Management Co., Ltd.'],
+  ['上海陆家嘴物业管理有限公司', 'Shanghai Lujiazui Property Management Co., Ltd.'],
+  ['上海东湖物业管理有限公司', 'Shanghai Donghu Property Management Co., Ltd.'],
+  ['上海中房物业管理有限公司', 'Shanghai Zhongfang Property Management Co., Ltd.'],
+  ['上海新长宁物业有限公司', 'Shanghai New Changning Property Co., Ltd.'],
+] as const;
 
 export const UNIT_TEMPLATES = [
   '长宁区{road}小学', '上海市{road}中学', '{road}幼儿园', '虹桥街道社区卫生服务中心{n}站', '{road}{n}号大厦',

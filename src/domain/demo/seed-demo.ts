@@ -133,11 +133,13 @@ export async function seedDemo(db: Db, clock: Clock, opts: DemoOptions = {}) {
       await insertChunked(trx, 'grids', grids);
 
       // Handling units: property companies, the sanitation company, each committee, the enforcement squad.
-      const units: { id: string; kind: HandlingUnitKind; name: string; committee_id: string | null }[] = [
-        ...PROPERTY_COMPANIES.slice(0, spec === XIANXIA_SPEC ? 3 : 8).map((n) => ({ id: newId(), kind: 'property_company' as const, name: n, committee_id: null })),
-        { id: newId(), kind: 'sanitation_company', name: `上海长宁环境发展有限公司（${spec.name}）`, committee_id: null },
-        ...committees.map((c) => ({ id: newId(), kind: 'committee' as const, name: `${c.name}居委会`, committee_id: c.id })),
-        { id: newId(), kind: 'enforcement_team', name: `长宁区城管执法局${spec.name.replace('街道', '')}中队`, committee_id: null },
+      // Each with its English name, so the English tracking page names them out of the box.
+      const area = spec.nameEn.replace(/ Subdistrict$/, '');
+      const units: { id: string; kind: HandlingUnitKind; name: string; name_en: string; committee_id: string | null }[] = [
+        ...PROPERTY_COMPANIES.slice(0, spec === XIANXIA_SPEC ? 3 : 8).map(([zh, en]) => ({ id: newId(), kind: 'property_company' as const, name: zh, name_en: en, committee_id: null })),
+        { id: newId(), kind: 'sanitation_company', name: `上海长宁环境发展有限公司（${spec.name}）`, name_en: `Shanghai Changning Environmental Development Co., Ltd. (${spec.nameEn})`, committee_id: null },
+        ...committees.map((c) => ({ id: newId(), kind: 'committee' as const, name: `${c.name}居委会`, name_en: c.name_en, committee_id: c.id })),
+        { id: newId(), kind: 'enforcement_team', name: `长宁区城管执法局${spec.name.replace('街道', '')}中队`, name_en: `Changning Urban Management Law Enforcement Bureau, ${area} Squad`, committee_id: null },
       ];
       await trx.insertInto('handling_units').values(units.map((u) => ({
         ...u, subdistrict_id: subId, contact_name: personName(r), contact_phone: phone(r), status: 'active' as const, created_at: now,

@@ -9,7 +9,7 @@ import type { CaseRollupCategoryDailyTable, CaseRollupCommitteeDailyTable, CaseR
 import type { EnforcementCaseTable, EnforcementDocumentCounterTable, EnforcementDocumentTable, EnforcementSettingsTable, EnforcementStepTable, EnforcementTaskTable, LegalBasisTable, LegalBasisVersionTable } from './schema/enforcement.js';
 import type { CalendarOverrideTable, InboxItemTable, NotificationTable, NotificationWebhookTable, WebhookDeliveryTable } from './schema/notifications.js';
 import type { CampaignTable, CheckinMissTable, CheckinTable, ChecklistItemTable, ChecklistTable, EvidencePhotoUseTable, InspectionAnswerTable, InspectionCaseTable, InspectionIntervalTable, InspectionTable, PatrolJobCursorTable, SiteComplianceTable, SiteGradeChangeTable } from './schema/patrols.js';
-import type { PhotoTable } from './schema/photos.js';
+import type { PhotoCitationTable, PhotoTable } from './schema/photos.js';
 import type { JobLeaseTable, RateBudgetTable, RateLimitHitTable } from './schema/jobs.js';
 import type { ApiTokenTable, CommitteeTable, DistrictTable, GridTable, HandlingUnitTable, ResponsiblePartyTable, SessionTable, SignInEventTable, SignInThrottleTable, SiteTable, SubdistrictTable, SystemSettingTable, UserScopeTable, UserTable } from './schema/registry.js';
 import type { AuditChainHeadTable, AuditLogTable } from './schema/audit.js';
@@ -75,6 +75,7 @@ export interface Database {
   notification_webhooks: NotificationWebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
   photos: PhotoTable;
+  photo_citations: PhotoCitationTable;
   enforcement_settings: EnforcementSettingsTable;
   legal_bases: LegalBasisTable;
   legal_basis_versions: LegalBasisVersionTable;

@@ -8,6 +8,8 @@ import { freePort } from './instances.js';
 export interface TestS3 {
   endpoint: string;
   bucket: string;
+  /** s3rver's folder (an object's LastModified is its file's modification time there). */
+  directory: string;
   /** The environment that points closeloop at this store. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -23,6 +25,7 @@ export async function startS3(bucket = 'closeloop-test'): Promise<TestS3> {
   return {
     endpoint,
     bucket,
+    directory,
     env: {
       STORAGE_BACKEND: 's3', S3_ENDPOINT: endpoint, S3_BUCKET: bucket, S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: 'true',
       S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER',

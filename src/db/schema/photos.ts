@@ -16,3 +16,16 @@ export interface PhotoTable {
   exif_lng: number | null;
   created_at: string;
 }
+
+/** A list that cites photos, by table and column (CHECK constraint). */
+export type PhotoCitationList = 'case_events.photo_ids' | 'enforcement_steps.photo_ids' | 'inspection_answers.photo_ids' | 'inspection_answers.after_photo_ids';
+
+/**
+ * One photo id named by a record's JSON photo list, kept by triggers (migration
+ * 2026-12-10T0610-photo-citations); photo_id null: the list is not a readable JSON array.
+ */
+export interface PhotoCitationTable {
+  photo_id: string | null;
+  list: PhotoCitationList;
+  record_id: string;
+}

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
+import type { PhotoCitationList } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import type { FileStore } from '../storage/file-store.js';
 
@@ -26,35 +27,49 @@ function citedIn(json: string | null | undefined, ids: Set<string>, out: Set<str
   }
 }
 
+/** The record lists photo_citations mirrors (one row per photo id, kept by triggers in the same statement). */
+const LIST_COLUMNS: Record<PhotoCitationList, { table: 'case_events' | 'enforcement_steps' | 'inspection_answers'; column: 'photo_ids' | 'after_photo_ids' }> = {
+  'case_events.photo_ids': { table: 'case_events', column: 'photo_ids' },
+  'enforcement_steps.photo_ids': { table: 'enforcement_steps', column: 'photo_ids' },
+  'inspection_answers.photo_ids': { table: 'inspection_answers', column: 'photo_ids' },
+  'inspection_answers.after_photo_ids': { table: 'inspection_answers', column: 'after_photo_ids' },
+};
+
+/**
+ * The look-ups `referenced` runs for a batch of photo ids, each answered by an index (checkins'
+ * photo columns, photo_citations' photo_id): exported so a test can show their plans.
+ */
+export function citationLookups(db: Db, ids: string[]) {
+  return {
+    checkins: db.selectFrom('checkins').select(['photo_id', 'last_photo_id']).where((eb) => eb.or([eb('photo_id', 'in', ids), eb('last_photo_id', 'in', ids)])),
+    lists: db.selectFrom('photo_citations').select('photo_id').distinct().where('photo_id', 'in', ids),
+    unreadable: db.selectFrom('photo_citations').select(['list', 'record_id']).distinct().where('photo_id', 'is', null),
+  };
+}
+
 /**
  * The candidates some record refers to, beyond case_photos and evidence_photo_uses (checked in
  * SQL): a check-in's photo, and the JSON photo lists of case events, enforcement steps and
  * inspection answers. Those lists are mirrored into case_photos / evidence_photo_uses when the
  * record is written; they are read here as well so that a purge never rests on that mirror alone.
- * A record cites a photo only after its upload: events and steps are read from the batch's
- * oldest upload on.
+ * The lists are found through photo_citations, which the database itself keeps in step with each
+ * list (triggers): an index look-up per batch instead of a LIKE scan of every table. A list that
+ * is not a readable JSON array is read and judged here, as before.
  */
 async function referenced(db: Db, batch: Candidate[]): Promise<Set<string>> {
   const ids = batch.map((c) => c.id);
   const idSet = new Set(ids);
-  const since = batch.reduce((m, c) => (c.created_at < m ? c.created_at : m), batch[0]!.created_at);
   const out = new Set<string>();
-  const checkins = await db.selectFrom('checkins').select(['photo_id', 'last_photo_id'])
-    .where((eb) => eb.or([eb('photo_id', 'in', ids), eb('last_photo_id', 'in', ids)])).execute();
-  for (const c of checkins) {
+  const q = citationLookups(db, ids);
+  for (const c of await q.checkins.execute()) {
     if (idSet.has(c.photo_id)) out.add(c.photo_id);
     if (c.last_photo_id && idSet.has(c.last_photo_id)) out.add(c.last_photo_id);
   }
-  const likeAny = (col: string) => sql<boolean>`(${sql.join(ids.map((id) => sql`${sql.ref(col)} like ${`%${id}%`}`), sql` or `)})`;
-  const events = await db.selectFrom('case_events').select('photo_ids').where('at', '>=', since).where('photo_ids', '!=', '[]').where(likeAny('photo_ids')).execute();
-  for (const e of events) citedIn(e.photo_ids, idSet, out);
-  const steps = await db.selectFrom('enforcement_steps').select('photo_ids').where('at', '>=', since).where('photo_ids', '!=', '[]').where(likeAny('photo_ids')).execute();
-  for (const s of steps) citedIn(s.photo_ids, idSet, out);
-  const answers = await db.selectFrom('inspection_answers').select(['photo_ids', 'after_photo_ids'])
-    .where((eb) => eb.or([likeAny('photo_ids'), likeAny('after_photo_ids')])).execute();
-  for (const a of answers) {
-    citedIn(a.photo_ids, idSet, out);
-    citedIn(a.after_photo_ids, idSet, out);
+  for (const r of await q.lists.execute()) if (r.photo_id) out.add(r.photo_id);
+  for (const u of await q.unreadable.execute()) {
+    const { table, column } = LIST_COLUMNS[u.list];
+    const row = await db.selectFrom(table).select(sql<string>`${sql.ref(column)}`.as('list')).where('id', '=', u.record_id).executeTakeFirst();
+    citedIn(row?.list, idSet, out);
   }
   return out;
 }

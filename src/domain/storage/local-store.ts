@@ -4,7 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { assertStorageKey, isStorageKey } from './keys.js';
 import { StorageUnavailableError } from './errors.js';
-import type { FileStore } from './file-store.js';
+import type { ByteRange, FileStore, StoredObject } from './file-store.js';
 
 /**
  * A folder on this machine (the single-machine default). Files are written to `tmp/` first and
@@ -33,7 +33,16 @@ export class LocalFileStore implements FileStore {
   }
 
   async putOnce(key: string, bytes: Buffer): Promise<boolean> {
-    if (await this.has(key)) return false;
+    if (await this.has(key)) {
+      const now = new Date();
+      try {
+        await fsp.utimes(this.pathOf(key), now, now);
+        return false;
+      } catch (err) {
+        // Removed (by the sweep) since has(): write it again.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new StorageUnavailableError('put', err);
+      }
+    }
     await this.put(key, bytes);
     return true;
   }
@@ -79,14 +88,32 @@ export class LocalFileStore implements FileStore {
     }
   }
 
-  async open(key: string) {
+  async open(key: string, range?: ByteRange) {
     const file = this.pathOf(key);
     try {
       const { size } = await fsp.stat(file);
-      return { body: fs.createReadStream(file), size };
+      return { body: fs.createReadStream(file, range ? { start: range.start, end: range.end } : {}), size };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new StorageUnavailableError('open', err);
+    }
+  }
+
+  async stat(key: string): Promise<StoredObject | null> {
+    const file = this.pathOf(key);
+    try {
+      const st = await fsp.stat(file);
+      return { size: st.size, modifiedAt: st.mtime };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new StorageUnavailableError('stat', err);
+    }
+  }
+
+  async *entries(): AsyncIterable<{ key: string; modifiedAt: Date }> {
+    for await (const key of this.list()) {
+      const st = await this.stat(key);
+      if (st) yield { key, modifiedAt: st.modifiedAt };
     }
   }
 

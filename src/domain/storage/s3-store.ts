@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { assertStorageKey, isStorageKey } from './keys.js';
 import { storeCall, StorageUnavailableError } from './errors.js';
-import type { FileStore } from './file-store.js';
+import type { ByteRange, FileStore, StoredObject } from './file-store.js';
 
 export interface S3StoreOptions {
   /** e.g. https://oss-cn-shanghai.aliyuncs.com, http://minio:9000; empty for AWS itself. */
@@ -24,6 +24,9 @@ export interface S3StoreOptions {
   /** Optional folder inside the bucket (no leading or trailing slash). */
   prefix: string;
 }
+
+/** An existing object older than this is written again by putOnce, renewing its age for the orphan sweep. */
+export const RENEW_AFTER_MS = 3600_000;
 
 const notFound = (err: unknown) =>
   err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey' || err.name === 'NotFound');
@@ -64,20 +67,30 @@ export class S3FileStore implements FileStore {
    * bare 404 too: the PUT or GET that follows names NoSuchBucket.)
    */
   async has(key: string): Promise<boolean> {
+    return (await this.stat(key)) !== null;
+  }
+
+  async stat(key: string): Promise<StoredObject | null> {
     const Key = this.objectKey(key);
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.o.bucket, Key }));
-      return true;
+      const res = await this.client.send(new HeadObjectCommand({ Bucket: this.o.bucket, Key }));
+      return { size: Number(res.ContentLength ?? 0), modifiedAt: res.LastModified ?? new Date() };
     } catch (err) {
-      if (notFound(err)) return false;
+      if (notFound(err)) return null;
       throw new StorageUnavailableError('has', err);
     }
   }
 
+  /**
+   * An object already there is renewed when it is older than RENEW_AFTER_MS, by writing the same
+   * bytes again: S3 cannot touch an object, and a copy onto itself does not renew LastModified on
+   * every S3-compatible store. Younger objects are left as they are (the sweep's grace is far longer).
+   */
   async putOnce(key: string, bytes: Buffer): Promise<boolean> {
-    if (await this.has(key)) return false;
+    const there = await this.stat(key);
+    if (there && Date.now() - there.modifiedAt.getTime() < RENEW_AFTER_MS) return false;
     await this.put(key, bytes);
-    return true;
+    return !there;
   }
 
   async put(key: string, bytes: Buffer): Promise<void> {
@@ -92,13 +105,15 @@ export class S3FileStore implements FileStore {
     await storeCall('delete', () => this.client.send(new DeleteObjectCommand({ Bucket: this.o.bucket, Key })));
   }
 
-  async open(key: string) {
+  async open(key: string, range?: ByteRange) {
     const Key = this.objectKey(key);
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.o.bucket, Key }));
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.o.bucket, Key, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }));
       const body = res.Body as Readable | undefined;
       if (!body) return null;
-      return { body: body instanceof Readable ? body : Readable.from(body as AsyncIterable<Uint8Array>), size: Number(res.ContentLength ?? 0) };
+      // A ranged answer's ContentLength is the part's; the whole's size is after the slash of Content-Range.
+      const whole = range ? Number(/\/(\d+)$/.exec(res.ContentRange ?? '')?.[1] ?? Number.NaN) : Number(res.ContentLength ?? 0);
+      return { body: body instanceof Readable ? body : Readable.from(body as AsyncIterable<Uint8Array>), size: whole };
     } catch (err) {
       if (notFound(err) && (err as { name?: string }).name !== 'NoSuchBucket') return null;
       throw new StorageUnavailableError('open', err);
@@ -116,13 +131,18 @@ export class S3FileStore implements FileStore {
   }
 
   async *list(): AsyncIterable<string> {
+    for await (const e of this.entries()) yield e.key;
+  }
+
+  /** A store that gives no modification time counts it as just written: the sweep leaves it. */
+  async *entries(): AsyncIterable<{ key: string; modifiedAt: Date }> {
     let token: string | undefined;
     const strip = this.o.prefix ? `${this.o.prefix}/` : '';
     do {
       const res = await storeCall('list', () => this.client.send(new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: strip || undefined, ContinuationToken: token })));
       for (const o of res.Contents ?? []) {
         const k = (o.Key ?? '').slice(strip.length);
-        if (isStorageKey(k)) yield k;
+        if (isStorageKey(k)) yield { key: k, modifiedAt: o.LastModified ?? new Date() };
       }
       token = res.IsTruncated ? res.NextContinuationToken : undefined;
     } while (token);

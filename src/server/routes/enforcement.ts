@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../../db/index.js';
 import { filesFor } from '../../domain/storage/index.js';
 import { z } from 'zod';
@@ -19,6 +20,7 @@ import { audited } from '../audited.js';
 import { currentLegalBasis } from '../../domain/audit/snapshot.js';
 import { def } from '../route.js';
 import { pageQuery } from './paging.js';
+import { partialHeaders, requestedRange, sendUnsatisfiable } from './byte-range.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
 const SubParams = z.strictObject({ subdistrictId: z.string().min(1).max(64) });
@@ -142,12 +144,20 @@ export const pdf = def({
   schema: { tags, summary: 'The stored PDF of a document (immutable bytes)', params: IdParams },
   handler: async ({ req, reply, deps, actor }) => {
     const d = await getDocumentPdf(deps.db, filesFor(deps.config), actor, req.params.id);
-    return reply
+    // The tag is the hash of the bytes this viewer gets (a masked copy differs from the stored
+    // PDF), so a range asked with If-Range of another copy gets the whole file.
+    const etag = createHash('sha256').update(d.pdf).digest('hex');
+    const range = requestedRange(req, d.pdf.length, etag);
+    if (range === 'unsatisfiable') return sendUnsatisfiable(reply, d.pdf.length);
+    reply
       .header('content-type', 'application/pdf')
       .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(`${d.number}-r${d.revision}.pdf`)}`)
       .header('cache-control', 'private, max-age=31536000, immutable')
-      .header('x-content-type-options', 'nosniff')
-      .send(d.pdf);
+      .header('etag', `"${etag}"`)
+      .header('accept-ranges', 'bytes')
+      .header('x-content-type-options', 'nosniff');
+    if (range) return partialHeaders(reply, range, d.pdf.length).send(d.pdf.subarray(range.start, range.end + 1));
+    return reply.send(d.pdf);
   },
 });
 

@@ -7,6 +7,7 @@ import { type FileStore, filesFor } from '../../domain/storage/index.js';
 import { photoDto, savePhoto } from '../../domain/photos/upload.js';
 import { DomainError, invalidField, notFound } from '../../domain/shared/errors.js';
 import { def } from '../route.js';
+import { partialHeaders, requestedRange, sendUnsatisfiable } from './byte-range.js';
 import { parseCaptureExif } from './capture-fields.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -82,17 +83,28 @@ export function etagMatches(header: string | string[] | undefined, etag: string)
 /**
  * Streams a stored file through the app (the caller checked scope), from whichever backend. The
  * bytes under an id never change (content-addressed), so the tag is their hash and a browser
- * that already has them gets 304 without the store being read. Range requests get the whole
- * file (200), which HTTP allows: photos are small and a thumbnail smaller still.
+ * that already has them gets 304 without the store being read. One byte range is served as 206
+ * (read as a range from the store), one past the end is 416; several ranges get the whole file.
  */
 async function sendFile(req: FastifyRequest, reply: FastifyReply, files: FileStore, key: string, mime: string, etag: string) {
   // Cache headers only on answers that carry the file: a 404 or 503 must not be kept a year.
   const cacheable = () => reply
     .header('etag', `"${etag}"`)
     .header('cache-control', 'private, max-age=31536000, immutable')
-    .header('accept-ranges', 'none')
+    .header('accept-ranges', 'bytes')
     .header('x-content-type-options', 'nosniff');
   if (etagMatches(req.headers['if-none-match'], etag)) return cacheable().status(304).send();
+  if (typeof req.headers.range === 'string') {
+    const st = await files.stat(key);
+    if (!st) throw notFound('Photo file');
+    const range = requestedRange(req, st.size, etag);
+    if (range === 'unsatisfiable') return sendUnsatisfiable(reply, st.size);
+    if (range) {
+      const part = await files.open(key, range);
+      if (!part) throw notFound('Photo file');
+      return partialHeaders(cacheable().type(mime), range, st.size).send(part.body);
+    }
+  }
   const file = await files.open(key);
   if (!file) throw notFound('Photo file');
   return cacheable().type(mime).header('content-length', file.size).send(file.body);

@@ -1,10 +1,9 @@
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { visit, type CallName } from '../../scripts/bench/services-visit.js';
 import { windowPoints } from '../../src/domain/service-network/window-points.js';
 import type { DialectKind } from '../../src/db/index.js';
 import { DIALECTS } from '../helpers/db.js';
+import { recordingStatements } from '../helpers/statements.js';
 import { signInAs, type TestContext } from '../helpers/app.js';
 import { actorOf, itemByName, servicesContext } from './helpers.js';
 
@@ -52,44 +51,9 @@ const BUDGET: Record<CallName, number | Record<DialectKind, number>> = {
   finish: { sqlite: 4, postgres: 3 },
 };
 
-const TRANSACTION_OR_NOTICE = /^\s*(begin|savepoint|release|commit|rollback)\b|\bpg_notify\(/i;
-
 /** Counts every statement the process sends to either engine while `run` runs (see above). */
-async function counting<T>(run: (count: () => number) => Promise<T>): Promise<T> {
-  let n = 0;
-  const seen = (text: unknown) => {
-    if (!TRANSACTION_OR_NOTICE.test(String(text))) n++;
-  };
-  const probe = new SQLite(':memory:');
-  const statement = Object.getPrototypeOf(probe.prepare('select 1')) as Record<'run' | 'all' | 'get' | 'iterate', (...a: unknown[]) => unknown>;
-  probe.close();
-  const originals = { run: statement.run, all: statement.all, get: statement.get, iterate: statement.iterate };
-  for (const m of ['run', 'all', 'get', 'iterate'] as const) {
-    const f = originals[m];
-    statement[m] = function (this: { source: string }, ...a: unknown[]) {
-      seen(this.source);
-      return f.apply(this, a);
-    };
-  }
-  const exec = SQLite.prototype.exec;
-  SQLite.prototype.exec = function (this: SQLite.Database, text: string) {
-    seen(text);
-    return exec.call(this, text);
-  } as typeof exec;
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
-    const q = a[0] as string | { text?: string };
-    seen(typeof q === 'string' ? q : q?.text);
-    return (query as (...x: unknown[]) => unknown).apply(this, a);
-  } as typeof query;
-  try {
-    return await run(() => n);
-  } finally {
-    Object.assign(statement, originals);
-    SQLite.prototype.exec = exec;
-    pg.Client.prototype.query = query;
-  }
-}
+const counting = <T>(run: (count: () => number) => Promise<T>): Promise<T> =>
+  recordingStatements((sent) => run(() => sent().filter((s) => !s.transaction && !s.notice).length));
 
 describe.each(DIALECTS)('statements per window call of a front-office visit (%s)', (kind) => {
   let ctx: TestContext;

@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.js';
 import { migrations } from '../../src/db/migrations/index.js';
 import { citationLookups, purgeUnattachedPhotos } from '../../src/domain/photos/purge.js';
+import { appendCaseEvent, SYSTEM_ACTOR } from '../../src/domain/cases/events.js';
+import { ensurePartitions } from '../../src/domain/ops/partitions.js';
+import { ManualClock } from '../../src/domain/shared/clock.js';
 import { filesFor } from '../../src/domain/storage/index.js';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
@@ -156,6 +159,40 @@ for (const dialect of DIALECTS) {
       );
       await db.updateTable('inspection_answers').set({ photo_ids: '[]' }).where('id', '=', answer).execute();
     });
+
+    if (dialect === 'postgres') {
+      it('keeps the citations of case events the partitions job moves out of the DEFAULT partition into a new month', async () => {
+        const db = ctx.handle.db;
+        const patrol = await signInAs(ctx.app, 'patrol1');
+        const hq = (await db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow()).id;
+        const site = await db.selectFrom('sites').select(['id', 'lng', 'lat']).where('subdistrict_id', '=', hq).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
+        const category = await db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'A0301').executeTakeFirstOrThrow();
+        const reported = await ctx.app.inject({
+          method: 'POST', url: '/api/cases', headers: { cookie: patrol },
+          payload: { source: 'patrol', categoryId: category.id, siteId: site.id, lng: Number(site.lng), lat: Number(site.lat), description: '满溢' },
+        });
+        expect(reported.statusCode, reported.body).toBe(201);
+        const kase = await db.selectFrom('cases').select(['id', 'subdistrict_id', 'status']).where('id', '=', reported.json().id).executeTakeFirstOrThrow();
+        // A month no partition covers yet: the event lands in case_events_default.
+        const e = await db.transaction().execute((trx) =>
+          appendCaseEvent(trx, new ManualClock('2033-05-10T03:00:00Z'), { subdistrictId: kase.subdistrict_id, caseId: kase.id, action: 'note', fromStatus: kase.status as never, toStatus: kase.status as never, actor: SYSTEM_ACTOR, note: 'moved' }),
+        );
+        await db.updateTable('case_events').set({ photo_ids: JSON.stringify(['moved-1', 'moved-2']) }).where('id', '=', e.id).execute();
+        const where = async () => (await sql<{ t: string }>`select tableoid::regclass::text as t from case_events where id = ${e.id}`.execute(db)).rows[0]!.t;
+        expect(await where()).toBe('case_events_default');
+        const { created, moved } = await ensurePartitions(db, new ManualClock('2033-05-15T00:00:00Z'), 0);
+        expect(created).toContain('case_events_y2033m05');
+        expect(moved).toBeGreaterThan(0);
+        expect(await where()).toBe('case_events_y2033m05');
+        expect(await citations(e.id)).toEqual([
+          { photo_id: 'moved-1', list: 'case_events.photo_ids' },
+          { photo_id: 'moved-2', list: 'case_events.photo_ids' },
+        ]);
+        // And the moved partition keeps the rule for what is written there later.
+        await db.updateTable('case_events').set({ photo_ids: JSON.stringify(['moved-3']) }).where('id', '=', e.id).execute();
+        expect(await citations(e.id)).toEqual([{ photo_id: 'moved-3', list: 'case_events.photo_ids' }]);
+      });
+    }
 
     it('copies the lists already written when the migration runs', async () => {
       const db = ctx.handle.db;

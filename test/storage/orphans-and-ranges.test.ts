@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storePhotoFiles, recordPhoto, savePhoto } from '../../src/domain/photos/upload.js';
+import { purgeUnattachedPhotos } from '../../src/domain/photos/purge.js';
 import { filesFor } from '../../src/domain/storage/index.js';
 import { originalKey, thumbKey } from '../../src/domain/storage/keys.js';
 import { LocalFileStore } from '../../src/domain/storage/local-store.js';
@@ -178,6 +179,34 @@ for (const dialect of DIALECTS) {
         const served = await get(photo.url, await signInAs(ctx.app, 'patrol1'));
         expect(served.statusCode).toBe(200);
         expect(served.rawPayload.equals(bytes)).toBe(true);
+      });
+
+      it('the unattached-photo purge leaves the file of a photo it deletes while another user\'s upload of the same bytes is in flight', async () => {
+        const db = ctx.handle.db;
+        const days = (n: number) => ({ now: () => new Date(Date.now() - n * 24 * HOUR) });
+        const bytes = await jpegWithExif({ seed: 405 });
+        const key = originalKey(sha(bytes));
+        // Patrol 1's photo, uploaded 40 days ago and never used.
+        const old = await recordPhoto(db, days(40), await actorOf(ctx, 'patrol1'), await storePhotoFiles(files(), bytes));
+        for (const k of [key, thumbKey(sha(bytes))]) age(k, 40 * 24 * HOUR);
+        // Patrol 2 uploads the same bytes: files found there (and renewed), row not yet recorded.
+        const stored = await storePhotoFiles(files(), bytes);
+        const purged = await purgeUnattachedPhotos(db, days(0), files(), { olderThanDays: 30 });
+        expect(purged.photos).toBeGreaterThan(0);
+        expect(await db.selectFrom('photos').select('id').where('id', '=', old.id).executeTakeFirst()).toBeUndefined();
+        expect(await files().has(key)).toBe(true);
+        const photo = await recordPhoto(db, ctx.clock, await actorOf(ctx, 'patrol2'), stored);
+        const served = await get(photo.url, await signInAs(ctx.app, 'patrol2'));
+        expect(served.statusCode).toBe(200);
+        expect(served.rawPayload.equals(bytes)).toBe(true);
+        // With no upload in flight, the purge still takes the files of a photo it deletes.
+        const alone = await jpegWithExif({ seed: 406 });
+        const gone = await recordPhoto(db, days(40), await actorOf(ctx, 'patrol1'), await storePhotoFiles(files(), alone));
+        for (const k of [originalKey(sha(alone)), thumbKey(sha(alone))]) age(k, 40 * 24 * HOUR);
+        await purgeUnattachedPhotos(db, days(0), files(), { olderThanDays: 30 });
+        expect(await db.selectFrom('photos').select('id').where('id', '=', gone.id).executeTakeFirst()).toBeUndefined();
+        expect(await files().has(originalKey(sha(alone)))).toBe(false);
+        expect(await files().has(thumbKey(sha(alone)))).toBe(false);
       });
     });
   }

@@ -104,6 +104,12 @@ async function createMonth(db: Db, t: PartitionedTable, month: string, name: str
     await sql.raw(`create table ${name} (like ${t.table} including defaults including constraints)`).execute(trx);
     const moved = await sql.raw(`with m as (delete from ${t.table}_default where ${range} returning *) insert into ${name} select * from m`).execute(trx);
     await sql.raw(`alter table ${t.table} attach partition ${name} for values from (${lo}) to (${hi})`).execute(trx);
+    // The delete from DEFAULT fired case_events' photo_citations trigger (forgetting the moved
+    // events' photos), while the insert into the table not yet attached fired none: cite them again
+    // (2026-12-10T0610-photo-citations), or the unattached-photo purge would take them for unused.
+    if (t.table === 'case_events' && (await sql<{ f: string | null }>`select to_regprocedure('photo_citations_add(text,text,text)')::text as f`.execute(trx)).rows[0]?.f) {
+      await sql.raw(`select photo_citations_add('case_events.photo_ids', id, photo_ids) from ${name} where photo_ids <> '[]'`).execute(trx);
+    }
     return Number(moved.numAffectedRows ?? 0);
   });
 }

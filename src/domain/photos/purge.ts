@@ -3,6 +3,7 @@ import type { Db } from '../../db/index.js';
 import type { PhotoCitationList } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import type { FileStore } from '../storage/file-store.js';
+import { ORPHAN_FILE_GRACE_MS } from '../storage/orphans.js';
 
 /** Photos examined per round trip: the reference checks below read each table once per batch. */
 export const PURGE_BATCH = 500;
@@ -122,15 +123,21 @@ export async function purgeUnattachedPhotos(
         .returning(['sha256', 'storage_key', 'thumb_key'])
         .execute();
       result.photos += deleted.length;
-      result.files += await deleteOrphanFiles(db, files, deleted);
+      result.files += await deleteOrphanFiles(db, clock, files, deleted);
     }
     if (batch.length < size) break;
   }
   return result;
 }
 
-/** Deletes the files of deleted photo rows whose content no remaining row (photo or document) has. */
-async function deleteOrphanFiles(db: Db, files: FileStore, deleted: { sha256: string; storage_key: string; thumb_key: string | null }[]): Promise<number> {
+/**
+ * Deletes the files of deleted photo rows whose content no remaining row (photo or document) has.
+ * A file written or renewed within ORPHAN_FILE_GRACE_MS is left (to the orphan sweep): an upload
+ * of the same bytes by someone else may have found it there (putOnce renews it) and not yet
+ * committed its row.
+ */
+async function deleteOrphanFiles(db: Db, clock: Clock, files: FileStore, deleted: { sha256: string; storage_key: string; thumb_key: string | null }[]): Promise<number> {
+  const cutoff = clock.now().getTime() - ORPHAN_FILE_GRACE_MS;
   const shas = [...new Set(deleted.map((d) => d.sha256))];
   if (!shas.length) return 0;
   const kept = new Set((await db.selectFrom('photos').select('sha256').where('sha256', 'in', shas).execute()).map((r) => r.sha256));
@@ -142,6 +149,8 @@ async function deleteOrphanFiles(db: Db, files: FileStore, deleted: { sha256: st
     done.add(d.sha256);
     for (const key of [d.storage_key, d.thumb_key]) {
       if (!key) continue;
+      const st = await files.stat(key);
+      if (!st || st.modifiedAt.getTime() >= cutoff) continue;
       await files.delete(key);
       n++;
     }

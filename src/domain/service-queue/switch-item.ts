@@ -39,8 +39,7 @@ export async function switchTicketItem(db: Db, clock: Clock, actor: Actor, id: s
   ]);
   if (!point?.offered || !item || Number(item.active) !== 1) throw invalidField('itemId', 'this point does not offer the item');
   // A record made for the ticket fixed its item: the record is of that item, so is the ticket.
-  const own = await db.selectFrom('service_records').select('id').where('ticket_id', '=', t.id).executeTakeFirst();
-  if (own || t.record_id) throw invalidField('itemId', 'the ticket already has its record');
+  if (t.record_id) throw invalidField('itemId', 'the ticket already has its record');
   const issued = t.issued_item_id ?? t.item_id;
   const res = await db
     .updateTable('service_tickets')
@@ -51,6 +50,10 @@ export async function switchTicketItem(db: Db, clock: Clock, actor: Actor, id: s
     .where('record_id', 'is', null)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw new DomainError('conflict', 'switch item: the ticket was changed by someone else; reload it');
+  // Read after the update: a record being made for the ticket at another window holds a share
+  // lock on it (records.ts) until it commits, so the update waited for it and this read sees it.
+  const own = await db.selectFrom('service_records').select('id').where('ticket_id', '=', t.id).executeTakeFirst();
+  if (own) throw invalidField('itemId', 'the ticket already has its record');
   const change: ServiceTicketItemChangeTable = {
     id: newId(), ticket_id: t.id, subdistrict_id: t.subdistrict_id, point_id: t.point_id, from_item_id: t.item_id, to_item_id: input.itemId,
     ticket_status: t.status, changed_by: actor.userId, changed_at: clock.now().toISOString(),

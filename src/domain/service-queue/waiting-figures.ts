@@ -228,7 +228,9 @@ async function readFigures(db: Db, actor: Actor, { from, to }: { from: string; t
     sq = sq.where('point_id', '=', q.pointId);
   }
   if (q.itemId) {
-    tq = tq.where('item_id', '=', q.itemId);
+    // A ticket switched at the window counts for the item it was taken for and the one served.
+    const itemId = q.itemId;
+    tq = tq.where((eb) => eb.or([eb('item_id', '=', itemId), eb('issued_item_id', '=', itemId)]));
     aq = aq.where('item_id', '=', q.itemId);
     sq = sq.where('item_id', '=', q.itemId);
   }
@@ -238,7 +240,7 @@ async function readFigures(db: Db, actor: Actor, { from, to }: { from: string; t
     sq = sq.where('subdistrict_id', '=', q.subdistrictId);
   }
   const [tickets, appointments, sessions] = await Promise.all([tq.execute(), aq.execute(), sq.execute()]);
-  return figuresOf(tickets, sessions, appointments);
+  return figuresOf(tickets, sessions, appointments, q.itemId);
 }
 
 /** A ticket as figured: item_id the item served, issued_item_id the one it was taken for when the window switched it (null: the same). */
@@ -246,8 +248,11 @@ export interface TicketRow { point_id: string; item_id: string; issued_item_id?:
 export interface SessionRow { point_id: string; item_id: string; day: string; started_at: string; finished_at: string }
 export interface AppointmentRow { point_id: string; item_id: string; day: string; status: string }
 
-/** The figures of the rows read (see figuresInScope), ordered by day, point and item. */
-export function figuresOf(tickets: readonly TicketRow[], sessions: readonly SessionRow[], appointments: readonly AppointmentRow[]) {
+/**
+ * The figures of the rows read (see figuresInScope), ordered by day, point and item. `onlyItem`:
+ * the figures of that item alone (a switched ticket counts only the part that is that item's).
+ */
+export function figuresOf(tickets: readonly TicketRow[], sessions: readonly SessionRow[], appointments: readonly AppointmentRow[], onlyItem?: string) {
   const figures = new Figures();
   for (const t of tickets) {
     const wait = t.called_at ? seconds(t.issued_at, t.called_at) : null;
@@ -256,8 +261,11 @@ export function figuresOf(tickets: readonly TicketRow[], sessions: readonly Sess
     // for (ticket, wait, skip count there) and was served for the other (service counts there);
     // the point's own row counts it once either way.
     const queued = t.issued_item_id ?? t.item_id;
-    const [queueItem, pointAll] = figures.pair(t.point_id, queued, t.day);
-    for (const a of [queueItem, pointAll]) {
+    const queueCounts = onlyItem === undefined || queued === onlyItem;
+    const serviceCounts = service !== null && (onlyItem === undefined || t.item_id === onlyItem);
+    if (!queueCounts && !serviceCounts) continue;
+    const [queueItem, pointAll] = figures.pair(t.point_id, queueCounts ? queued : t.item_id, t.day);
+    if (queueCounts) for (const a of [queueItem, pointAll]) {
       a.tickets++;
       if (t.source === 'walk_in') a.walkIns++;
       if (wait !== null) {
@@ -266,8 +274,8 @@ export function figuresOf(tickets: readonly TicketRow[], sessions: readonly Sess
       }
       if (t.status === 'skipped') a.skipped++;
     }
-    if (service !== null) {
-      const serviceItem = queued === t.item_id ? queueItem : figures.pair(t.point_id, t.item_id, t.day)[0];
+    if (serviceCounts) {
+      const serviceItem = queueCounts && queued !== t.item_id ? figures.pair(t.point_id, t.item_id, t.day)[0] : queueItem;
       for (const a of [serviceItem, pointAll]) {
         a.served++;
         (a.services ??= []).push(service);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { type Db, isUniqueViolation } from '../../db/index.js';
+import { type Db, isPostgres, isUniqueViolation } from '../../db/index.js';
 import { prepared, preparedFamily, preparedInsert } from '../../db/prepared.js';
 import type { ServiceRecordTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
@@ -87,7 +87,15 @@ const versionForRecord = prepared((db: Db, itemId: string, date: string, ticketI
     .leftJoin('service_appointments as a', (j) => j.on('a.id', '=', appointmentId))
     .leftJoin('service_settings as st', (j) => j.on('st.subdistrict_id', '=', subdistrictId))
     .select(['v.id', 'v.materials', 'v.promised_limit_days', 'v.mode', 'v.proxy_allowed', 'v.assist_allowed'])
-    .select(['t.point_id as ticket_point_id', 't.item_id as ticket_item_id', 't.status as ticket_status', 't.record_id as ticket_record_id', 't.appointment_id as ticket_appointment_id'])
+    .select(['t.point_id as ticket_point_id', 't.status as ticket_status', 't.record_id as ticket_record_id', 't.appointment_id as ticket_appointment_id'])
+    // The ticket's item, on PostgreSQL read under a share lock held to the commit: a switch of the
+    // item at another window (switch-item.ts) waits for this record, or this read waits for the
+    // switch and reads its item (SQLite runs one writer at a time).
+    .select((eb) =>
+      (isPostgres(db)
+        ? eb.selectFrom('service_tickets as tl').select('tl.item_id').where('tl.id', '=', ticketId).forShare()
+        : eb.selectFrom('service_tickets as tl').select('tl.item_id').where('tl.id', '=', ticketId)
+      ).as('ticket_item_id'))
     .select(['a.point_id as appointment_point_id', 'a.item_id as appointment_item_id', 'a.status as appointment_status', 'st.rating_window_days'])
     .select((eb) => [
       eb.selectFrom('service_records as o').select('o.id').where('o.ticket_id', '=', ticketId).limit(1).as('ticket_other_record'),

@@ -291,6 +291,9 @@ export async function stepTicket(db: Db, clock: Clock, actor: Actor, id: string,
     const rec = await recordForFinish.first(db, input.recordId, t.id);
     if (!rec || rec.point_id !== t.point_id) throw invalidField('recordId', 'no such record at this point');
     if (rec.ticket_id && rec.ticket_id !== t.id) throw invalidField('recordId', 'the record belongs to another ticket');
+    // The record is of the item served (a ticket switched at the window serves its new item): a record
+    // of another item would count a service the figures cannot place (as createRecord refuses).
+    if (rec.item_id !== t.item_id) throw invalidField('recordId', 'the record is for another item');
     if (rec.ticket_id !== t.id) {
       // The ticket already has its own record (made naming it at the window): another cannot close it.
       if (rec.own_record) throw invalidField('recordId', 'the ticket already has its record');
@@ -324,7 +327,7 @@ export async function stepTicket(db: Db, clock: Clock, actor: Actor, id: string,
 const recordForFinish = prepared((db: Db, recordId: string, ticketId: string) =>
   db
     .selectFrom('service_records as r')
-    .select(['r.id', 'r.point_id', 'r.ticket_id'])
+    .select(['r.id', 'r.point_id', 'r.ticket_id', 'r.item_id'])
     .select((eb) => eb.selectFrom('service_records as o').select('o.id').where('o.ticket_id', '=', ticketId).limit(1).as('own_record'))
     .where('r.id', '=', recordId),
 );

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withCheckDigit } from '../../src/domain/service-records/masking.js';
+import { DIALECTS } from '../helpers/db.js';
+import { type TestContext, signInAs } from '../helpers/app.js';
+import { itemByName, pointByCode, servicesContext } from './helpers.js';
+
+/**
+ * A ticket finished with a record made before (without naming the ticket) takes only a record of the
+ * item the ticket serves — the item it was taken for, or the one it was switched to at the window —
+ * as a record naming the ticket must be (createRecord): the waiting figures count the service under
+ * the ticket's item.
+ */
+describe.each(DIALECTS)('finishing a ticket with a record of its item (%s)', (kind) => {
+  let ctx: TestContext;
+  let point: Awaited<ReturnType<typeof pointByCode>>;
+  let itemA: string;
+  let itemB: string;
+  let cookie: string;
+
+  beforeAll(async () => {
+    ctx = await servicesContext(kind);
+    point = await pointByCode(ctx, 'YW008-CW01');
+    itemA = (await itemByName(ctx, '居住证签注')).id;
+    itemB = (await ctx.handle.db.selectFrom('service_point_items').select('item_id').where('point_id', '=', point.id).where('item_id', '!=', itemA).orderBy('item_id').executeTakeFirstOrThrow()).item_id;
+    cookie = await signInAs(ctx.app, 'cadre01');
+  }, 60_000);
+  afterAll(async () => ctx?.close());
+
+  const post = (url: string, payload?: Record<string, unknown>) => ctx.app.inject({ method: 'POST', url, headers: { cookie }, ...(payload === undefined ? {} : { payload }) });
+  const started = async (itemId: string) => {
+    const t = (await post('/api/services/queue/tickets', { pointId: point.id, itemId })).json();
+    let called = (await post('/api/services/queue/call-next', { pointId: point.id })).json().ticket;
+    while (called && called.id !== t.id) {
+      await post(`/api/services/queue/tickets/${called.id}/skip`);
+      called = (await post('/api/services/queue/call-next', { pointId: point.id })).json().ticket;
+    }
+    expect(called?.id).toBe(t.id);
+    expect((await post(`/api/services/queue/tickets/${t.id}/start`)).statusCode).toBe(200);
+    return t.id as string;
+  };
+  const recordOf = async (itemId: string) => {
+    const res = await post('/api/services/records', {
+      pointId: point.id, itemId, ticketId: null, appointmentId: null, applicant: { name: '孙杰', idNumber: withCheckDigit('31010519850312002'), phone: null }, materials: [],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().record.id as string;
+  };
+
+  it('a record of another item is refused naming recordId and nothing is linked; one of the ticket\'s item closes it', async () => {
+    const ticket = await started(itemA);
+    const other = await recordOf(itemB);
+    const refused = await post(`/api/services/queue/tickets/${ticket}/finish`, { recordId: other });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details.fields[0]).toEqual({ field: 'recordId', reason: 'the record is for another item' });
+    const db = ctx.handle.db;
+    expect(await db.selectFrom('service_records').select('ticket_id').where('id', '=', other).executeTakeFirstOrThrow()).toEqual({ ticket_id: null });
+    expect(await db.selectFrom('service_tickets').select(['status', 'record_id']).where('id', '=', ticket).executeTakeFirstOrThrow()).toEqual({ status: 'serving', record_id: null });
+
+    const own = await recordOf(itemA);
+    const done = await post(`/api/services/queue/tickets/${ticket}/finish`, { recordId: own });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ id: ticket, status: 'done', recordId: own });
+  });
+});

@@ -148,4 +148,60 @@ describeBrowser('field app: saved work when the phone is not (or cannot check th
     await eventually(() => kept(page)).toEqual([]);
     await ctx.close();
   });
+
+  it("signed out, the phone says whose saved work waits but shows nobody what it is: not in the app, not reopened offline", async () => {
+    const room = (await roomsOfPatrol())[2]!;
+    const { name } = await suite.server.db.selectFrom('sites').select('name').where('id', '=', room.id).executeTakeFirstOrThrow();
+    const { ctx, page } = await installedPhone(suite.browser, suite.server.url, 'patrol1', room);
+    await checkInOffline(ctx, page, room, 14);
+    // Shown to its owner while signed in: the label names the bin room.
+    await page.getByTestId('outbox-link').click();
+    await page.getByTestId('outbox-item-pending').waitFor();
+    expect(await page.locator('body').textContent()).toContain(name);
+
+    // patrol1 signs out and hands the phone over (still offline).
+    await page.goto('/m/');
+    await page.locator('[data-testid=m-hello], .m-back').first().waitFor();
+    if (!(await page.getByTestId('m-hello').isVisible())) await page.locator('.m-back').click();
+    await page.getByTestId('m-sign-out').click();
+    await page.waitForURL((u) => u.pathname === '/m/sign-in');
+    expect(await page.getByTestId('saved-work-count').getAttribute('data-n')).toBe('1');
+    const shownNothing = async (where: string) => {
+      await page.getByTestId('outbox-link').click();
+      await page.waitForURL((u) => u.pathname === '/m/outbox');
+      await page.getByTestId('outbox-rule').waitFor();
+      expect(await page.locator('body').textContent(), where).not.toContain(name);
+      expect(await page.locator('[data-testid^=outbox-item-]').count(), where).toBe(0);
+      expect(await page.getByTestId('outbox-hidden').count(), where).toBe(1);
+    };
+    await shownNothing('signed out in the app');
+    expect(await page.getByTestId('saved-work-view').count()).toBe(0);
+    // Reopened with no session answer (the sign-out deleted the cached one): still nothing shown.
+    await page.goto('/m/sign-in');
+    await page.getByTestId('saved-work-count').waitFor();
+    await shownNothing('reopened offline after signing out');
+    expect((await kept(page)).length).toBe(1);
+
+    // Out of reach with no network, the session is not asked for every 15 s (the phone's battery):
+    // going back online asks.
+    await page.addInitScript(() => {
+      const w = window as unknown as { meAsked: number };
+      w.meAsked = 0;
+      const real = window.fetch.bind(window);
+      window.fetch = (input, init) => {
+        if (new URL(input instanceof Request ? input.url : String(input), location.href).pathname === '/api/me') w.meAsked++;
+        return real(input, init);
+      };
+    });
+    await page.clock.install();
+    await page.goto('/m/sign-in');
+    await page.getByTestId('saved-work-count').waitFor();
+    const asked = () => page.evaluate(() => (window as unknown as { meAsked: number }).meAsked);
+    const first = await asked();
+    await page.clock.runFor(61_000);
+    expect(await asked()).toBe(first);
+    await ctx.setOffline(false);
+    await eventually(asked).toBeGreaterThan(first);
+    await ctx.close();
+  });
 });

@@ -6,6 +6,11 @@ import type { Me } from './types';
 export interface LastUser {
   id: string;
   displayName: string;
+  /**
+   * Their session was ended (signed out, or the server answered 401): the phone may have changed
+   * hands, so their saved work is only counted and named, never shown, until they sign in again.
+   */
+  ended?: boolean;
 }
 
 interface AuthState {
@@ -33,7 +38,7 @@ export const UNREACHABLE_RECHECK_MS = 15_000;
 function readLastUser(): LastUser | null {
   try {
     const v = JSON.parse(localStorage.getItem(LAST_USER_KEY) ?? 'null') as LastUser | null;
-    return v && typeof v.id === 'string' && typeof v.displayName === 'string' ? v : null;
+    return v && typeof v.id === 'string' && typeof v.displayName === 'string' ? { id: v.id, displayName: v.displayName, ended: v.ended === true } : null;
   } catch {
     return null;
   }
@@ -63,11 +68,19 @@ export function AuthProvider({ children, offlineAware = false }: { children: Rea
   const [me, setMe] = useState<Me | null>(null);
   const [status, setStatus] = useState<AuthState['status']>('loading');
   const [lastUser, setLastUser] = useState<LastUser | null>(readLastUser);
+  /** The last person's session ended: from now on their saved work is not shown (LastUser.ended). */
+  const endLastUser = useCallback(() => {
+    const last = readLastUser();
+    if (!last || last.ended) return;
+    const ended = { ...last, ended: true };
+    writeLastUser(ended);
+    setLastUser(ended);
+  }, []);
 
   const load = useCallback(async () => {
     try {
       const m = await api.get<Me>('/api/me');
-      const last = { id: m.user.id, displayName: m.user.displayName };
+      const last = { id: m.user.id, displayName: m.user.displayName, ended: false };
       writeLastUser(last);
       setLastUser(last);
       setMe(m);
@@ -79,9 +92,10 @@ export function AuthProvider({ children, offlineAware = false }: { children: Rea
         return;
       }
       if (err instanceof ApiError && err.status !== 401) console.error(err);
+      if (err instanceof ApiError && err.status === 401) endLastUser();
       setStatus('signedOut');
     }
-  }, [offlineAware]);
+  }, [offlineAware, endLastUser]);
 
   useEffect(() => {
     void load();
@@ -89,12 +103,13 @@ export function AuthProvider({ children, offlineAware = false }: { children: Rea
 
   useEffect(() => {
     const ended = () => {
+      endLastUser();
       setMe(null);
       setStatus('signedOut');
     };
     window.addEventListener(SESSION_ENDED_EVENT, ended);
     return () => window.removeEventListener(SESSION_ENDED_EVENT, ended);
-  }, []);
+  }, [endLastUser]);
 
   // Out of reach: check again when the connection returns, the app is reopened, and now and then.
   useEffect(() => {
@@ -103,7 +118,9 @@ export function AuthProvider({ children, offlineAware = false }: { children: Rea
     const visible = () => document.visibilityState === 'visible' && again();
     window.addEventListener('online', again);
     document.addEventListener('visibilitychange', visible);
-    const timer = setInterval(again, UNREACHABLE_RECHECK_MS);
+    // Only while someone can see the app and the phone has a network: hidden or offline, the two
+    // events above do the checking, and the phone is not woken every 15 s for nothing.
+    const timer = setInterval(() => document.visibilityState === 'visible' && navigator.onLine !== false && again(), UNREACHABLE_RECHECK_MS);
     return () => {
       window.removeEventListener('online', again);
       document.removeEventListener('visibilitychange', visible);
@@ -139,13 +156,14 @@ export function AuthProvider({ children, offlineAware = false }: { children: Rea
       },
       async signOut() {
         await api.post('/api/auth/sign-out').catch(() => undefined);
+        endLastUser();
         setMe(null);
         setStatus('signedOut');
       },
       reload: load,
       can: (p) => !!me?.permissions.includes(p),
     }),
-    [status, me, lastUser, load],
+    [status, me, lastUser, load, endLastUser],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

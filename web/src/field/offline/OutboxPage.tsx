@@ -85,17 +85,22 @@ function ItemCard({ item, readOnly }: { item: OutboxItem; readOnly: boolean }) {
  */
 export function OutboxPage() {
   const { t } = useTranslation();
-  const { items, others, readOnly, ownerName } = useOutboxView();
+  const { items, others, readOnly, hidden, ownerName } = useOutboxView();
   const online = useOnline();
   const groups: [OutboxItem['state'], string][] = [['conflict', 'outbox.conflicts'], ['attention', 'outbox.attention'], ['pending', 'outbox.pending']];
   return (
     <div className="m-page">
       <TopBar title={t('outbox.title')} />
-      {readOnly && items.length ? (
+      {hidden && items.length ? (
+        <div className="alert alert-info" data-testid="outbox-hidden" data-n={items.length}>
+          <p>{t('outbox.owner.waiting', { n: items.length, name: ownerName ?? '' })}</p>
+          <p>{t('outbox.owner.signInToSend', { name: ownerName ?? '' })}</p>
+        </div>
+      ) : readOnly && items.length ? (
         <p className="alert alert-info" data-testid="outbox-readonly">{t('outbox.owner.readOnly', { name: ownerName ?? '' })}</p>
       ) : null}
       {!items.length ? <p className="m-notice" data-testid="outbox-empty">{t('outbox.empty')}</p> : null}
-      {groups.map(([state, label]) => {
+      {hidden ? null : groups.map(([state, label]) => {
         const list = items.filter((i) => i.state === state);
         if (!list.length) return null;
         return (

@@ -10,7 +10,7 @@ import { useOutboxView } from './use-outbox';
  */
 export function SavedWorkNotice() {
   const { t } = useTranslation();
-  const { items, others, ownerName } = useOutboxView();
+  const { items, others, hidden, ownerName } = useOutboxView();
   if (!items.length && !others) return null;
   return (
     <div className="alert alert-info" data-testid="saved-work">
@@ -18,7 +18,7 @@ export function SavedWorkNotice() {
         <>
           <p data-testid="saved-work-count" data-n={items.length}>{t('outbox.owner.waiting', { n: items.length, name: ownerName ?? '' })}</p>
           <p>{t('outbox.owner.signInToSend', { name: ownerName ?? '' })}</p>
-          <Link className="m-btn m-btn-block" to="/outbox" data-testid="saved-work-view">{t('outbox.owner.view')}</Link>
+          {hidden ? null : <Link className="m-btn m-btn-block" to="/outbox" data-testid="saved-work-view">{t('outbox.owner.view')}</Link>}
         </>
       ) : null}
       {others ? <p data-testid="saved-work-others" data-n={others}>{t('outbox.owner.others', { n: others })}</p> : null}

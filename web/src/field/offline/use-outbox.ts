@@ -21,6 +21,12 @@ export interface OutboxViewState {
   others: number;
   /** Nobody's session is confirmed: the actions are shown, not changed or sent. */
   readOnly: boolean;
+  /**
+   * The last person's session ended (signed out, or refused by the server): the phone may be in
+   * someone else's hands, so `items` are only counted and named, never shown. Shown read-only
+   * only while the server is out of reach of a session nobody ended.
+   */
+  hidden: boolean;
   /** Whose actions `items` are. */
   ownerName: string | null;
   /** Every action on the phone (the storage warning is about the phone, not the person). */
@@ -34,7 +40,8 @@ export function useOutboxView(): OutboxViewState {
   const signedIn = status === 'signedIn' && !!me;
   const viewer = signedIn ? me.user.id : (lastUser?.id ?? null);
   const { mine, others } = outboxView(all, viewer);
-  return { items: mine, others, readOnly: !signedIn, ownerName: signedIn ? me.user.displayName : (lastUser?.displayName ?? null), all };
+  const hidden = !signedIn && !(status === 'unreachable' && lastUser && !lastUser.ended);
+  return { items: mine, others, readOnly: !signedIn, hidden, ownerName: signedIn ? me.user.displayName : (lastUser?.displayName ?? null), all };
 }
 
 /** Tells the outbox whose session is confirmed; mounted once, in the field app's shell. */

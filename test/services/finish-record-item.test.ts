@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type TestContext, signInAs } from '../helpers/app.js';
-import { itemByName, pointByCode, servicesContext } from './helpers.js';
+import { itemByName, pointByCode, postAs, servicesContext, windowRecordBody } from './helpers.js';
 
 /**
  * A ticket finished with a record made before (without naming the ticket) takes only a record of the
@@ -26,7 +25,7 @@ describe.each(DIALECTS)('finishing a ticket with a record of its item (%s)', (ki
   }, 60_000);
   afterAll(async () => ctx?.close());
 
-  const post = (url: string, payload?: Record<string, unknown>) => ctx.app.inject({ method: 'POST', url, headers: { cookie }, ...(payload === undefined ? {} : { payload }) });
+  const post = (url: string, payload?: Record<string, unknown>) => postAs(ctx, cookie)(url, payload);
   const started = async (itemId: string) => {
     const t = (await post('/api/services/queue/tickets', { pointId: point.id, itemId })).json();
     let called = (await post('/api/services/queue/call-next', { pointId: point.id })).json().ticket;
@@ -39,9 +38,7 @@ describe.each(DIALECTS)('finishing a ticket with a record of its item (%s)', (ki
     return t.id as string;
   };
   const recordOf = async (itemId: string) => {
-    const res = await post('/api/services/records', {
-      pointId: point.id, itemId, ticketId: null, appointmentId: null, applicant: { name: '孙杰', idNumber: withCheckDigit('31010519850312002'), phone: null }, materials: [],
-    });
+    const res = await post('/api/services/records', windowRecordBody(point.id, itemId, null));
     expect(res.statusCode, res.body).toBe(201);
     return res.json().record.id as string;
   };

@@ -64,3 +64,19 @@ export function ratingRow(o: {
     voided_at: o.voided ? o.at : null, case_id: null,
   };
 }
+
+/** The first item the point offers whose category takes tickets with `prefix` (by the catalogue's order). */
+export async function offeredItemWithPrefix(ctx: TestContext, pointId: string, prefix: string): Promise<string> {
+  return (await ctx.handle.db
+    .selectFrom('service_items').innerJoin('service_categories as c', 'c.id', 'service_items.category_id').innerJoin('service_point_items as pi', 'pi.item_id', 'service_items.id')
+    .select('service_items.id').where('c.ticket_prefix', '=', prefix).where('pi.point_id', '=', pointId).orderBy('service_items.sort_order').executeTakeFirstOrThrow()).id;
+}
+
+/** A POST as the signed-in clerk of `cookie` (a body only when given). */
+export const postAs = (ctx: TestContext, cookie: string) => (url: string, payload?: Record<string, unknown>) =>
+  ctx.app.inject({ method: 'POST', url, headers: { cookie }, ...(payload === undefined ? {} : { payload }) });
+
+/** The body of a service record at the window for one applicant (孙杰), no materials. */
+export const windowRecordBody = (pointId: string, itemId: string, ticketId: string | null, appointmentId: string | null = null) => ({
+  pointId, itemId, ticketId, appointmentId, applicant: { name: '孙杰', idNumber: withCheckDigit('31010519850312002'), phone: null }, materials: [],
+});

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type TestContext, signInAs } from '../helpers/app.js';
-import { itemByName, pointByCode, servicesContext } from './helpers.js';
+import { itemByName, offeredItemWithPrefix, pointByCode, postAs, servicesContext, windowRecordBody } from './helpers.js';
 
 /**
  * The waiting figures asked for one item (`itemId`) count a ticket switched at the window as the
@@ -21,15 +20,12 @@ describe.each(DIALECTS)('waiting figures of one item with a switched ticket (%s)
     ctx = await servicesContext(kind);
     point = await pointByCode(ctx, 'YW008-CW01');
     itemA = (await itemByName(ctx, '居住证签注')).id;
-    const db = ctx.handle.db;
-    itemB = (await db
-      .selectFrom('service_items').innerJoin('service_categories as c', 'c.id', 'service_items.category_id').innerJoin('service_point_items as pi', 'pi.item_id', 'service_items.id')
-      .select('service_items.id').where('c.ticket_prefix', '=', 'B').where('pi.point_id', '=', point.id).orderBy('service_items.sort_order').executeTakeFirstOrThrow()).id;
+    itemB = await offeredItemWithPrefix(ctx, point.id, 'B');
     cookie = await signInAs(ctx.app, 'cadre01');
   }, 60_000);
   afterAll(async () => ctx?.close());
 
-  const post = (url: string, payload?: Record<string, unknown>) => ctx.app.inject({ method: 'POST', url, headers: { cookie }, ...(payload === undefined ? {} : { payload }) });
+  const post = (url: string, payload?: Record<string, unknown>) => postAs(ctx, cookie)(url, payload);
 
   it('item A alone counts the ticket switched away from A; item B alone counts only its service', async () => {
     ctx.clock.set('2026-05-26T02:30:00Z');
@@ -38,9 +34,7 @@ describe.each(DIALECTS)('waiting figures of one item with a switched ticket (%s)
     expect((await post('/api/services/queue/call-next', { pointId: point.id })).json().ticket.id).toBe(t.id);
     expect((await post(`/api/services/queue/tickets/${t.id}/switch-item`, { itemId: itemB })).statusCode).toBe(200);
     expect((await post(`/api/services/queue/tickets/${t.id}/start`)).statusCode).toBe(200);
-    const rec = await post('/api/services/records', {
-      pointId: point.id, itemId: itemB, ticketId: t.id, appointmentId: null, applicant: { name: '孙杰', idNumber: withCheckDigit('31010519850312002'), phone: null }, materials: [],
-    });
+    const rec = await post('/api/services/records', windowRecordBody(point.id, itemB, t.id));
     expect(rec.statusCode).toBe(201);
     ctx.clock.set('2026-05-26T02:44:00Z');
     expect((await post(`/api/services/queue/tickets/${t.id}/finish`, { recordId: rec.json().record.id })).statusCode).toBe(200);

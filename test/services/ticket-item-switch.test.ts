@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type TestContext, signInAs } from '../helpers/app.js';
-import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
+import { actorOf, itemByName, offeredItemWithPrefix, pointByCode, postAs, servicesContext, windowRecordBody } from './helpers.js';
 
 /**
  * At the window the applicant needs another item than the ticket was taken for: the clerk switches
@@ -24,9 +23,7 @@ describe.each(DIALECTS)('switching a ticket\'s item at the window (%s)', (kind) 
     point = await pointByCode(ctx, 'YW008-CW01');
     itemA = (await itemByName(ctx, '居住证签注')).id;
     const db = ctx.handle.db;
-    itemB = (await db
-      .selectFrom('service_items').innerJoin('service_categories as c', 'c.id', 'service_items.category_id').innerJoin('service_point_items as pi', 'pi.item_id', 'service_items.id')
-      .select('service_items.id').where('c.ticket_prefix', '=', 'B').where('pi.point_id', '=', point.id).orderBy('service_items.sort_order').executeTakeFirstOrThrow()).id;
+    itemB = await offeredItemWithPrefix(ctx, point.id, 'B');
     // The window offers every item of the demo: one is taken off its offer.
     notOffered = (await db
       .selectFrom('service_point_items').select('item_id').where('point_id', '=', point.id).where('item_id', 'not in', [itemA, itemB])
@@ -37,14 +34,12 @@ describe.each(DIALECTS)('switching a ticket\'s item at the window (%s)', (kind) 
   }, 60_000);
   afterAll(async () => ctx?.close());
 
-  const post = (url: string, payload?: Record<string, unknown>) => ctx.app.inject({ method: 'POST', url, headers: { cookie }, ...(payload === undefined ? {} : { payload }) });
+  const post = (url: string, payload?: Record<string, unknown>) => postAs(ctx, cookie)(url, payload);
   const walkIn = async (itemId: string) => (await post('/api/services/queue/tickets', { pointId: point.id, itemId })).json();
   const callNext = async () => (await post('/api/services/queue/call-next', { pointId: point.id })).json().ticket;
   const switchTo = (ticketId: string, itemId: string) => post(`/api/services/queue/tickets/${ticketId}/switch-item`, { itemId });
   const recordFor = (itemId: string, ticketId: string, appointmentId: string | null = null) =>
-    post('/api/services/records', {
-      pointId: point.id, itemId, ticketId, appointmentId, applicant: { name: '孙杰', idNumber: withCheckDigit('31010519850312002'), phone: null }, materials: [],
-    });
+    post('/api/services/records', windowRecordBody(point.id, itemId, ticketId, appointmentId));
   const clearQueue = async () => {
     const db = ctx.handle.db;
     await db.deleteFrom('service_ticket_item_changes').where('point_id', '=', point.id).execute();

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from '../shared/auth';
-import { LangSwitch } from '../shared/LangSwitch';
+import { SignedOutTop } from './SignedOutTop';
 import { SignInForm } from '../shared/SignInForm';
 import { SavedWorkNotice } from './offline/SavedWorkNotice';
 
@@ -13,10 +13,7 @@ export function FieldSignIn() {
   if (status === 'signedIn') return <Navigate to={from} replace />;
   return (
     <div className="m-page m-sign-in">
-      <div className="m-top">
-        <h1>{t('common.fieldTitle')}</h1>
-        <LangSwitch className="m-btn m-btn-ghost" />
-      </div>
+      <SignedOutTop />
       <h2>{t('signIn.title')}</h2>
       <SavedWorkNotice />
       <SignInForm onDone={() => navigate(from, { replace: true })} />

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { useAuth } from '../../shared/auth';
-import { LangSwitch } from '../../shared/LangSwitch';
+import { SignedOutTop } from '../SignedOutTop';
 import { SavedWorkNotice } from './SavedWorkNotice';
 
 /**
@@ -16,10 +16,7 @@ export function UnreachablePage() {
   const [busy, setBusy] = useState(false);
   return (
     <div className="m-page m-sign-in">
-      <div className="m-top">
-        <h1>{t('common.fieldTitle')}</h1>
-        <LangSwitch className="m-btn m-btn-ghost" />
-      </div>
+      <SignedOutTop />
       <h2>{t('outbox.owner.unreachableTitle')}</h2>
       <p className="alert alert-error" data-testid="auth-unreachable">{t('outbox.owner.unreachable')}</p>
       <SavedWorkNotice />

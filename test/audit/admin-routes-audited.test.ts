@@ -106,6 +106,11 @@ for (const dialect of DIALECTS) {
       'POST /api/handling-units': {
         action: 'handling_unit.create',
         call: (i) => ({ method: 'POST', url: '/api/handling-units', body: { subdistrictId: i.hq!, kind: 'property_company', name: '审计物业二' } }),
+        keep: (r, i) => (i.unit = r.id),
+      },
+      'PATCH /api/handling-units/{id}': {
+        action: 'handling_unit.update',
+        call: (i) => ({ method: 'PATCH', url: `/api/handling-units/${i.unit}`, body: { name: '审计物业二（改）', contactPhone: '021-62340000' } }),
       },
       'POST /api/sites': {
         action: 'site.create',

@@ -60,6 +60,8 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/places', 'registry.read', staff.places);
   r('GET', '/api/handling-units', 'registry.read', staff.listUnits);
   r('POST', '/api/handling-units', 'registry.write', staff.createUnit);
+  r('GET', '/api/handling-units/:id', 'registry.read', staff.getUnit);
+  r('PATCH', '/api/handling-units/:id', 'registry.write', staff.updateUnit);
 
   r('GET', '/api/sites', 'registry.read', sites.list);
   r('GET', '/api/sites/markers', 'registry.read', sites.markers);

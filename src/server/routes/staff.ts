@@ -1,7 +1,7 @@
 import type { Db } from '../../db/index.js';
 import { z } from 'zod';
 import { HANDLING_UNIT_KINDS, ROLES } from '../../db/schema.js';
-import { HandlingUnitInput, createHandlingUnit, listHandlingUnits } from '../../domain/registry/handling-units.js';
+import { HandlingUnitInput, HandlingUnitPatch, createHandlingUnit, getHandlingUnit, listHandlingUnits, updateHandlingUnit } from '../../domain/registry/handling-units.js';
 import { placeTree } from '../../domain/registry/places.js';
 import { StaffInput, StaffPatch } from '../../domain/staff/staff-input.js';
 import { createStaff, getStaff, listStaff, signOutEverywhere, updateStaff } from '../../domain/staff/staff.js';
@@ -37,6 +37,32 @@ export const createUnit = def({
     reply.status(201);
     return { id };
   },
+});
+
+export const getUnit = def({
+  schema: { tags: ['registry'], summary: 'One handling unit of my subdistricts', params: IdParams },
+  handler: async ({ req, deps, actor }) => getHandlingUnit(deps.db, actor, req.params.id),
+});
+
+export const updateUnit = def({
+  schema: {
+    tags: ['registry'],
+    summary: 'Edit, retire or reactivate a handling unit (administrators of its subdistrict; audited)',
+    params: IdParams,
+    body: HandlingUnitPatch,
+  },
+  handler: async ({ req, deps, actor }) =>
+    audited(
+      { req, deps, actor },
+      {
+        action: 'handling_unit.update',
+        entity: 'handling_unit',
+        entityId: req.params.id,
+        before: (trx) => snapshotRow(trx, 'handling_units', 'id', req.params.id),
+        after: (trx) => snapshotRow(trx, 'handling_units', 'id', req.params.id),
+      },
+      (trx: Db) => updateHandlingUnit(trx, actor, req.params.id, req.body),
+    ),
 });
 
 export const list = def({

@@ -14,6 +14,8 @@ import { SiteFormPage } from './sites/SiteFormPage';
 import { SitesPage } from './sites/SitesPage';
 import { StaffFormPage } from './staff/StaffFormPage';
 import { StaffPage } from './staff/StaffPage';
+import { HandlingUnitFormPage } from './units/HandlingUnitFormPage';
+import { HandlingUnitsPage } from './units/HandlingUnitsPage';
 import { CampaignsPage } from './coverage/CampaignsPage';
 import { ChecklistsPage } from './coverage/ChecklistsPage';
 import { CoveragePage } from './coverage/CoveragePage';
@@ -93,6 +95,9 @@ export function App() {
         <Route path="staff" element={<Allow permission="staff.read"><StaffPage /></Allow>} />
         <Route path="staff/new" element={<Allow permission="staff.write"><StaffFormPage /></Allow>} />
         <Route path="staff/:id/edit" element={<Allow permission="staff.write"><StaffFormPage /></Allow>} />
+        <Route path="handling-units" element={<Allow permission="registry.write"><HandlingUnitsPage /></Allow>} />
+        <Route path="handling-units/new" element={<Allow permission="registry.write"><HandlingUnitFormPage /></Allow>} />
+        <Route path="handling-units/:id/edit" element={<Allow permission="registry.write"><HandlingUnitFormPage /></Allow>} />
         <Route path="coverage" element={<Allow permission="coverage.read"><CoveragePage /></Allow>} />
         <Route path="checklists" element={<Allow permission="patrols.read"><ChecklistsPage /></Allow>} />
         <Route path="campaigns" element={<Allow permission="coverage.read"><CampaignsPage /></Allow>} />

@@ -7,6 +7,7 @@
 import '../../shared/i18n/services-console';
 import '../../shared/i18n/services-window';
 import '../../shared/i18n/homes';
+import '../../shared/i18n/handling-units';
 import { canOpenCatalogue } from '../catalogue/CataloguePage';
 
 export type MenuGroupId = 'overview' | 'cases' | 'field' | 'registry' | 'services' | 'system';
@@ -39,6 +40,7 @@ export const MENU: MenuEntry[] = [
   { group: 'field', to: '/checklists', label: 'patrol.nav.checklists', permission: 'checklists.write', testId: 'nav-checklists' },
   { group: 'registry', to: '/sites', label: 'nav.sites', permission: 'registry.read', testId: 'nav-sites' },
   { group: 'registry', to: '/staff', label: 'nav.staff', permission: 'staff.read', testId: 'nav-staff' },
+  { group: 'registry', to: '/handling-units', label: 'units.nav', permission: 'registry.write', testId: 'nav-handling-units' },
   {
     group: 'registry', to: '/catalogue', label: 'console.nav.catalogue', permission: 'catalogue.read', testId: 'nav-catalogue',
     when: ({ role, can }) => canOpenCatalogue(can, role),

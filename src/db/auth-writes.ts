@@ -56,3 +56,29 @@ export function noteStatement(sql: string, dirty: boolean): boolean {
   }
   return dirty;
 }
+
+/**
+ * Writes of other connections on the same SQLite file (the command line, a restore, a second
+ * process): this process's driver never sees their SQL. SQLite's `PRAGMA data_version` changes on a
+ * connection whenever another connection has committed since it was last read, so a change of it
+ * moves the generation on (any write at all: nothing cached is assumed to have survived it).
+ * PostgreSQL's other connections are heard through the auth trigger's NOTIFY instead.
+ */
+const otherWriters = new WeakMap<object, () => void>();
+
+/** Registers how to ask a SQLite handle's connection whether another connection wrote since last asked. */
+export function watchOtherWriters(db: object, dataVersion: () => unknown): void {
+  let seen = dataVersion();
+  otherWriters.set(db, () => {
+    const now = dataVersion();
+    if (now !== seen) {
+      seen = now;
+      generation++;
+    }
+  });
+}
+
+/** Moves the generation on if another connection wrote to `db`'s SQLite file since the last call (a no-op elsewhere). */
+export function noticeOtherWriters(db: object): void {
+  otherWriters.get(db)?.();
+}

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { DatabaseConfig, PostgresPoolSettings } from '../config.js';
 import { migrations } from './migrations/index.js';
 import { NamedStatementClient } from './pg-named-statements.js';
+import { watchOtherWriters } from './auth-writes.js';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 import type { Database } from './schema.js';
@@ -67,6 +68,9 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, { syncWalFile }) });
     if (config.file === ':memory:') return { db, kind: 'sqlite', destroy: () => db.destroy() };
     sqlite.pragma('wal_autocheckpoint = 0');
+    // Another process writing the file (the command line) is noticed by the session cache.
+    const dataVersion = sqlite.prepare('pragma data_version').pluck();
+    watchOtherWriters(db, () => dataVersion.get());
     const checkpointer = startWalCheckpointer(config.file);
     return {
       db,

@@ -19,10 +19,10 @@ export function setSessionCookie(reply: FastifyReply, config: Config, token: str
 
 /** Resolves the caller from the session cookie (browser) or a bearer token (integrations). */
 export function authHook(deps: Deps) {
-  // Resolved sessions are reused for a moment on PostgreSQL only (domain/auth/session-cache.ts):
-  // there the look-up is a round trip to another process; SQLite answers it in microseconds, and
-  // a write by another process on the same file (the CLI) would not be heard.
-  const cacheMs = deps.dbKind === 'postgres' ? deps.config.sessionCacheMs : 0;
+  // Resolved sessions are reused for a moment (domain/auth/session-cache.ts): every request of a
+  // signed-in client read its session. A write by another connection is heard through PostgreSQL's
+  // NOTIFY, or on SQLite through the file's data version (db/auth-writes.ts).
+  const cacheMs = deps.config.sessionCacheMs;
   return async (req: FastifyRequest, reply: FastifyReply) => {
     req.actor = null;
     req.sessionToken = null;

@@ -1,5 +1,18 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../src/config.js';
+import { createDatabase, type DatabaseHandle, migrateToLatest } from '../../src/db/index.js';
+import { seedDemo } from '../../src/domain/demo/seed-demo.js';
+import { systemClock } from '../../src/domain/shared/clock.js';
+import { buildApp } from '../../src/server/app.js';
+import type { App } from '../../src/server/route.js';
+import { readTemplates } from '../helpers/db-templates.js';
+import { recordingStatements } from '../helpers/statements.js';
+import { testLogOptions } from '../helpers/test-logs.js';
 import { isAuthWrite } from '../../src/db/auth-writes.js';
 import { hashSecret } from '../../src/domain/auth/tokens.js';
 import { DashboardHub } from '../../src/domain/dashboard/hub.js';
@@ -8,10 +21,11 @@ import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 
 /**
- * Resolved sessions are reused for a moment on PostgreSQL (domain/auth/session-cache.ts). These
- * tests pin what makes that safe: the writes that must empty the cache are recognised in the SQL
- * Kysely really sends, a read between a change and its commit is not kept, and another instance's
- * change (here: a connection of another process) is heard through the trigger's NOTIFY.
+ * Resolved sessions are reused for a moment (domain/auth/session-cache.ts). These tests pin what
+ * makes that safe: the writes that must empty the cache are recognised in the SQL Kysely really
+ * sends, a read between a change and its commit is not kept, and another instance's change (here:
+ * a connection of another process) is heard — through the trigger's NOTIFY on PostgreSQL, through
+ * the file's data version on SQLite.
  * (test/api/session-revocation.test.ts checks every change made through the app, on both engines.)
  */
 for (const dialect of DIALECTS) {
@@ -115,5 +129,52 @@ describe.runIf(DIALECTS.includes('postgres'))('another instance ends a session: 
     const before = (await me(second)).json().user;
     await other.query(`delete from user_scopes where id = $1`, [scopes.rows[0].id]);
     expect(await until(async () => JSON.stringify((await me(second)).json().user) !== JSON.stringify(before), 1000)).toBe(true);
+  });
+});
+
+describe('another process writes the SQLite file: this one notices before reusing a session [sqlite]', () => {
+  let dir: string;
+  let handle: DatabaseHandle;
+  let app: App;
+  let other: SQLite.Database;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-session-cache-'));
+    const file = path.join(dir, 'closeloop.db');
+    const template = readTemplates()?.sqlite.migrated;
+    if (template) fs.copyFileSync(template, file);
+    handle = createDatabase({ kind: 'sqlite', file });
+    await migrateToLatest(handle.db);
+    await seedDemo(handle.db, systemClock);
+    // A long reuse, so that only noticing the other connection (not the age limit) ends a kept session.
+    const config = readConfig({ DATA_DIR: dir, SESSION_CACHE_MS: '60000' });
+    app = await buildApp({ db: handle.db, dbKind: handle.kind, config, clock: systemClock }, testLogOptions('app'));
+    // As the command line (`closeloop user disable`, a restore) would: its own connection to the file.
+    other = new SQLite(file);
+  });
+  afterAll(async () => {
+    other?.close();
+    await app?.close();
+    await handle?.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a kept session is not read again while nothing changed; a change by another connection counts from the next request', async () => {
+    const cookie = await signInAs(app, 'operator');
+    const me = () => app.inject({ method: 'GET', url: '/api/me', headers: { cookie } });
+    expect((await me()).statusCode).toBe(200);
+    // Kept: the next request reads no session.
+    const reads = await recordingStatements(async (sent) => {
+      expect((await me()).statusCode).toBe(200);
+      return sent().filter((s) => /from "sessions"/.test(s.text));
+    });
+    expect(reads).toEqual([]);
+
+    other.prepare(`update users set status = 'disabled' where username = 'operator'`).run();
+    expect((await me()).statusCode).toBe(401);
+    other.prepare(`update users set status = 'active' where username = 'operator'`).run();
+    expect((await me()).statusCode).toBe(200);
+    // A session ended from outside (its row deleted) is ended here too.
+    other.prepare(`delete from sessions where token_hash = ?`).run(hashSecret(cookie.slice('cl_session='.length)));
+    expect((await me()).statusCode).toBe(401);
   });
 });

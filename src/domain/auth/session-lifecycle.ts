@@ -1,6 +1,6 @@
 import type { Db } from '../../db/index.js';
 import type { SessionKind } from '../../db/schema.js';
-import { authGeneration } from '../../db/auth-writes.js';
+import { authGeneration, noticeOtherWriters } from '../../db/auth-writes.js';
 import { prepared } from '../../db/prepared.js';
 import type { Clock } from '../shared/clock.js';
 import { type Actor, actorFrom } from './actor.js';
@@ -60,6 +60,7 @@ export async function resolveSession(db: Db, clock: Clock, policy: SessionPolicy
   const tokenHash = hashSecret(token);
   const now = clock.now();
   const cacheMs = policy.cacheMs ?? 0;
+  if (cacheMs > 0) noticeOtherWriters(db);
   let rows = cachedRows<SessionRow>(db, tokenHash, cacheMs, now.getTime());
   if (!rows) {
     const generation = authGeneration();

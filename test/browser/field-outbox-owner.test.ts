@@ -202,6 +202,12 @@ describeBrowser('field app: saved work when the phone is not (or cannot check th
     expect(await asked()).toBe(first);
     await ctx.setOffline(false);
     await eventually(asked).toBeGreaterThan(first);
+    // The sign-out that got no answer offline was sent first: patrol1's session has ended on the
+    // server, so the check does not sign patrol1 back in on a phone handed to someone else.
+    expect(await page.evaluate(() => fetch('/api/me').then((r) => r.status))).toBe(401);
+    await page.getByTestId('saved-work-count').waitFor();
+    expect(page.url()).toMatch(/\/m\/sign-in$/);
+    await shownNothing('back online after signing out offline');
     await ctx.close();
   });
 });

@@ -32,6 +32,13 @@ interface AuthState {
 const AuthContext = createContext<AuthState | null>(null);
 
 const LAST_USER_KEY = 'closeloop:last-user';
+/**
+ * Set when signing out got no answer (the phone offline): the session cookie is httpOnly, so only
+ * the server can end it. Until it has, this device counts as signed out, and the sign-out is sent
+ * again before anything else asks who is signed in (otherwise the next check would sign the same
+ * person back in, on a phone they may have handed over).
+ */
+const PENDING_SIGN_OUT_KEY = 'closeloop:sign-out-pending';
 /** While the session cannot be checked, how often it is checked again (also on reconnecting and on reopening the app). */
 export const UNREACHABLE_RECHECK_MS = 15_000;
 
@@ -49,6 +56,23 @@ function writeLastUser(u: LastUser) {
     localStorage.setItem(LAST_USER_KEY, JSON.stringify(u));
   } catch {
     /* storage refused (private mode, full): the outbox then shows nothing while signed out */
+  }
+}
+
+function pendingSignOut(): boolean {
+  try {
+    return localStorage.getItem(PENDING_SIGN_OUT_KEY) !== null;
+  } catch {
+    return false;
+  }
+}
+
+function setPendingSignOut(on: boolean) {
+  try {
+    if (on) localStorage.setItem(PENDING_SIGN_OUT_KEY, '1');
+    else localStorage.removeItem(PENDING_SIGN_OUT_KEY);
+  } catch {
+    /* storage refused: the sign-out is then only as good as its one attempt */
   }
 }
 
@@ -78,6 +102,20 @@ export function AuthProvider({ children, offlineAware = false }: { children: Rea
   }, []);
 
   const load = useCallback(async () => {
+    // A sign-out that never reached the server goes first: asked before it, /api/me would answer
+    // with the session that was meant to end.
+    if (pendingSignOut()) {
+      try {
+        await api.post('/api/auth/sign-out');
+      } catch (err) {
+        if (noAnswer(err)) {
+          setMe(null);
+          setStatus(offlineAware ? 'unreachable' : 'signedOut');
+          return;
+        }
+      }
+      setPendingSignOut(false);
+    }
     try {
       const m = await api.get<Me>('/api/me');
       const last = { id: m.user.id, displayName: m.user.displayName, ended: false };
@@ -151,11 +189,16 @@ export function AuthProvider({ children, offlineAware = false }: { children: Rea
       me,
       lastUser,
       async signIn(username, password) {
+        if (pendingSignOut()) await api.post('/api/auth/sign-out').catch(() => undefined);
         await api.post('/api/auth/sign-in', { username, password });
+        // The new session replaced the cookie: a sign-out still pending would end it, not the old one.
+        setPendingSignOut(false);
         await load();
       },
       async signOut() {
-        await api.post('/api/auth/sign-out').catch(() => undefined);
+        await api.post('/api/auth/sign-out').catch((err: unknown) => {
+          if (noAnswer(err)) setPendingSignOut(true);
+        });
         endLastUser();
         setMe(null);
         setStatus('signedOut');

@@ -10,7 +10,8 @@ import { authChanged, authGeneration } from '../../db/auth-writes.js';
  * ends (db/auth-writes.ts), so on one instance a sign-out, a disabled user or a new scope counts
  * from the next request. Other instances hear of it through PostgreSQL at commit (a trigger's
  * NOTIFY, server/live-feed.ts); if that connection is lost the whole cache is dropped, and the
- * age limit bounds what a missed notice could leave.
+ * age limit bounds what a missed notice could leave. On SQLite, another process's write to the
+ * file (the command line) is noticed through its data version before an entry is reused.
  *
  * Kept per database handle (each app or test its own), at most MAX_ENTRIES, oldest dropped first.
  */

@@ -124,6 +124,9 @@ describeBrowser('field app: saved work when the phone is not (or cannot check th
     await checkInOffline(ctx, page, room, 13);
     await ctx.setOffline(false);
     await explained(page, "patrol2's own check-in was not sent", eventually(async () => (await checkinsAt(room.id)).map((c) => c.username)).toEqual(['patrol2']));
+    // The phone drops its copy once it has read the server's answer, a moment after the server
+    // stored it: until then patrol2's own action is (rightly) still listed.
+    await eventually(() => kept(page)).toEqual([waiting]);
     // patrol1's check-in went nowhere with patrol2's session, is not shown to patrol2 — only that
     // one more action of someone else waits — and is still on the phone as patrol1's.
     expect(writes.slice(before).filter((w) => w.key === waiting!.key)).toEqual([]);

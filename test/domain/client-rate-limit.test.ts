@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/index.js';
-import { clientKeyHash, enforceLimit, purgeEndedWindows, takeHit } from '../../src/domain/rate-limits/client-limit.js';
+import { clientKeyHash, enforceLimit, inProcessWindowCount, purgeEndedWindows, takeHit } from '../../src/domain/rate-limits/client-limit.js';
 import { ManualClock } from '../../src/domain/shared/clock.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
 import { DIALECTS, testDatabase } from '../helpers/db.js';
@@ -9,6 +9,10 @@ import { DIALECTS, testDatabase } from '../helpers/db.js';
 const SEED = Number(process.env.FC_SEED ?? 20261204);
 const WINDOW = 60_000;
 
+/**
+ * The per-client budgets: counted in `rate_limit_hits` on PostgreSQL (one budget for every
+ * instance), in the server process's memory on SQLite (one process). The same rule on both.
+ */
 for (const dialect of DIALECTS) {
   describe(`shared per-client rate limits [${dialect}]`, () => {
     let handle: DatabaseHandle;
@@ -30,8 +34,10 @@ for (const dialect of DIALECTS) {
           // Each allowed call saw a distinct count 1..n: no two were counted as the same hit.
           expect(allowed.map((a) => a.hits).sort((a, b) => a - b)).toEqual(Array.from({ length: allowed.length }, (_, i) => i + 1));
           for (const a of answers) expect(a.retryAfterSeconds).toBe(Math.ceil((WINDOW - offset) / 1000) || 1);
-          const row = await db().selectFrom('rate_limit_hits').select('hits').where('bucket', '=', rule.bucket).executeTakeFirstOrThrow();
-          expect(Number(row.hits)).toBe(Math.min(limit, calls));
+          if (dialect === 'postgres') {
+            const row = await db().selectFrom('rate_limit_hits').select('hits').where('bucket', '=', rule.bucket).executeTakeFirstOrThrow();
+            expect(Number(row.hits)).toBe(Math.min(limit, calls));
+          }
         }),
         { numRuns: 25, seed: SEED },
       );
@@ -62,7 +68,9 @@ for (const dialect of DIALECTS) {
       );
     });
 
-    it('stores no client address, only a keyed hash; over budget is rate_limited with the seconds left; ended windows are purged', async () => {
+    it(dialect === 'postgres'
+      ? 'stores no client address, only a keyed hash; over budget is rate_limited with the seconds left; ended windows are purged'
+      : 'writes nothing to the database; over budget is rate_limited with the seconds left; ended windows are dropped', async () => {
       const clock = new ManualClock('2026-12-04T08:00:10Z');
       const rule = { bucket: 'plain', limit: 2, windowMs: WINDOW };
       const ip = '198.51.100.23';
@@ -73,16 +81,33 @@ for (const dialect of DIALECTS) {
       expect((err as DomainError).code).toBe('rate_limited');
       expect((err as DomainError).details).toEqual({ retryAfterSeconds: 50 });
       const rows = await db().selectFrom('rate_limit_hits').selectAll().where('bucket', '=', 'plain').execute();
-      expect(rows).toHaveLength(1);
-      expect(JSON.stringify(rows)).not.toContain(ip);
-      expect(rows[0]!.client_hash).toBe(await clientKeyHash(db(), clock, ip));
+      if (dialect === 'postgres') {
+        expect(rows).toHaveLength(1);
+        expect(JSON.stringify(rows)).not.toContain(ip);
+        expect(rows[0]!.client_hash).toBe(await clientKeyHash(db(), clock, ip));
+      } else {
+        expect(rows).toEqual([]);
+        expect(inProcessWindowCount(db())).toBeGreaterThanOrEqual(1);
+      }
 
       clock.advance(50_000); // the window ended
       await enforceLimit(db(), clock, rule, ip);
-      const purged = await purgeEndedWindows(db(), clock);
-      expect(purged).toBeGreaterThanOrEqual(1);
-      const left = await db().selectFrom('rate_limit_hits').select('window_start_ms').where('bucket', '=', 'plain').execute();
-      expect(left.map((r) => Number(r.window_start_ms))).toEqual([Date.parse('2026-12-04T08:01:00Z')]);
+      if (dialect === 'postgres') {
+        const purged = await purgeEndedWindows(db(), clock);
+        expect(purged).toBeGreaterThanOrEqual(1);
+        const left = await db().selectFrom('rate_limit_hits').select('window_start_ms').where('bucket', '=', 'plain').execute();
+        expect(left.map((r) => Number(r.window_start_ms))).toEqual([Date.parse('2026-12-04T08:01:00Z')]);
+      } else {
+        // The count passing into a new minute dropped every ended window: the new one (08:01) is left,
+        // and it counts afresh: one more of the limit of 2, then over budget.
+        expect(inProcessWindowCount(db())).toBe(1);
+        await enforceLimit(db(), clock, rule, ip);
+        expect(((await enforceLimit(db(), clock, rule, ip).catch((e: unknown) => e)) as DomainError).code).toBe('rate_limited');
+        // The retention job's purge drops it once it has ended too.
+        clock.advance(60_000);
+        expect(await purgeEndedWindows(db(), clock)).toBe(1);
+        expect(inProcessWindowCount(db())).toBe(0);
+      }
     });
   });
 }

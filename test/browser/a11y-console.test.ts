@@ -10,7 +10,7 @@ import { browserSuite, subdistrictOf } from './helpers/suite.js';
 
 describeBrowser('accessibility of the console: the main pages of each role have no serious axe violations, in Chinese and English', () => {
   const suite = browserSuite();
-  const sessions = roleSessions(suite, { signInPath: '/sign-in', context: { viewport: { width: 1366, height: 900 } } });
+  const sessions = roleSessions(suite, { context: { viewport: { width: 1366, height: 900 } } });
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {

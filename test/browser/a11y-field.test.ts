@@ -14,7 +14,6 @@ describeBrowser('accessibility of the field app on a phone: the main pages have 
 
   /** Each user stands where their work is: the patrol at a shop of their beat, the cadre at their first bin room. */
   const sessions = roleSessions(suite, {
-    signInPath: '/m/sign-in',
     context: (username) => {
       const at = where[username];
       return at ? { ...PHONE, geolocation: { latitude: at.lat, longitude: at.lng, accuracy: 10 }, permissions: ['geolocation'] } : PHONE;

@@ -2,7 +2,7 @@
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import sharp from 'sharp';
 import { expect, it } from 'vitest';
-import { describeBrowser, eventually, signInThroughForm } from './helpers/browser.js';
+import { DEMO_PASSWORD, describeBrowser, eventually, newContext, PHONE, signInThroughForm } from './helpers/browser.js';
 import { installedPhone, outboxCount } from './helpers/field-phone.js';
 import { explained } from './helpers/outbox-diagnosis.js';
 import { scopeOf } from './helpers/scope.js';
@@ -149,6 +149,22 @@ describeBrowser('field app: saved work when the phone is not (or cannot check th
     await page.waitForURL((u) => !u.pathname.endsWith('/sign-in'));
     await explained(page, 'patrol1 signed in again, the check-in was not sent', eventually(async () => (await checkinsAt(room.id)).map((c) => c.username).sort()).toEqual(['patrol1', 'patrol2']));
     await eventually(() => kept(page)).toEqual([]);
+    await ctx.close();
+  });
+
+  it('a session check that never gets an answer (a dying connection) ends as "cannot reach the server" instead of loading for ever', async () => {
+    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, serviceWorkers: 'block' });
+    expect((await ctx.request.post('/api/auth/sign-in', { data: { username: 'patrol1', password: DEMO_PASSWORD } })).status()).toBe(200);
+    // The request leaves, and nothing ever comes back.
+    await ctx.route('**/api/me', () => {});
+    const page = await ctx.newPage();
+    await page.clock.install();
+    const asked = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/me');
+    await page.goto('/m/');
+    await asked;
+    expect(await page.getByTestId('auth-unreachable').count()).toBe(0);
+    await page.clock.runFor(60_000);
+    await page.getByTestId('auth-unreachable').waitFor();
     await ctx.close();
   });
 

@@ -43,21 +43,36 @@ export function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
+export interface RequestOptions {
+  /**
+   * Give up after this long (status 0, code `timeout`, as a request that got no answer): a phone
+   * on a dying connection can otherwise wait minutes for the network stack to give up.
+   */
+  timeoutMs?: number;
+}
+
 /** One request in the API's conventions: JSON in and out, the one error shape thrown as ApiError. */
-export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, opts: RequestOptions = {}): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { ...headers } };
   if (body instanceof FormData) init.body = body;
   else if (body !== undefined) {
     init.body = JSON.stringify(body);
     (init.headers as Record<string, string>)['content-type'] = 'application/json';
   }
+  const abort = opts.timeoutMs ? new AbortController() : null;
+  const timer = abort ? setTimeout(() => abort.abort(), opts.timeoutMs) : undefined;
+  if (abort) init.signal = abort.signal;
   let res: Response;
+  let text: string;
   try {
     res = await fetch(path, init);
+    text = await res.text();
   } catch (err) {
+    if (abort?.signal.aborted) throw new ApiError(0, 'timeout', `no answer within ${opts.timeoutMs} ms`, null);
     throw new ApiError(0, 'network_error', String((err as Error).message), null);
+  } finally {
+    clearTimeout(timer);
   }
-  const text = await res.text();
   let data: unknown = null;
   try {
     data = text ? JSON.parse(text) : null;
@@ -89,9 +104,9 @@ async function getAll<T>(path: string, query: Query = {}): Promise<{ items: T[] 
 }
 
 export const api = {
-  get: <T>(path: string, query?: Query) => request<T>('GET', withQuery(path, query)),
+  get: <T>(path: string, query?: Query, opts?: RequestOptions) => request<T>('GET', withQuery(path, query), undefined, {}, opts),
   getAll,
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, body ?? {}, {}, opts),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   upload: <T>(path: string, file: File) => {
     const form = new FormData();

@@ -41,6 +41,9 @@ const LAST_USER_KEY = 'closeloop:last-user';
 const PENDING_SIGN_OUT_KEY = 'closeloop:sign-out-pending';
 /** While the session cannot be checked, how often it is checked again (also on reconnecting and on reopening the app). */
 export const UNREACHABLE_RECHECK_MS = 15_000;
+/** A session check (or a sign-out) with no answer by then counts as no answer: unreachable, not stuck loading. */
+export const SESSION_CHECK_TIMEOUT_MS = 15_000;
+const CHECK = { timeoutMs: SESSION_CHECK_TIMEOUT_MS };
 
 function readLastUser(): LastUser | null {
   try {
@@ -106,7 +109,7 @@ export function AuthProvider({ children, offlineAware = false }: { children: Rea
     // with the session that was meant to end.
     if (pendingSignOut()) {
       try {
-        await api.post('/api/auth/sign-out');
+        await api.post('/api/auth/sign-out', undefined, CHECK);
       } catch (err) {
         if (noAnswer(err)) {
           setMe(null);
@@ -117,7 +120,7 @@ export function AuthProvider({ children, offlineAware = false }: { children: Rea
       setPendingSignOut(false);
     }
     try {
-      const m = await api.get<Me>('/api/me');
+      const m = await api.get<Me>('/api/me', undefined, CHECK);
       const last = { id: m.user.id, displayName: m.user.displayName, ended: false };
       writeLastUser(last);
       setLastUser(last);
@@ -196,7 +199,7 @@ export function AuthProvider({ children, offlineAware = false }: { children: Rea
         await load();
       },
       async signOut() {
-        await api.post('/api/auth/sign-out').catch((err: unknown) => {
+        await api.post('/api/auth/sign-out', undefined, CHECK).catch((err: unknown) => {
           if (noAnswer(err)) setPendingSignOut(true);
         });
         endLastUser();

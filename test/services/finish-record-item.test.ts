@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/db.js';
-import { type TestContext, signInAs } from '../helpers/app.js';
-import { itemByName, pointByCode, postAs, servicesContext, windowRecordBody } from './helpers.js';
+import type { TestContext } from '../helpers/app.js';
+import { cadreWindow, postAs, servicesContext, windowRecordBody } from './helpers.js';
 
 /**
  * A ticket finished with a record made before (without naming the ticket) takes only a record of the
@@ -11,21 +11,18 @@ import { itemByName, pointByCode, postAs, servicesContext, windowRecordBody } fr
  */
 describe.each(DIALECTS)('finishing a ticket with a record of its item (%s)', (kind) => {
   let ctx: TestContext;
-  let point: Awaited<ReturnType<typeof pointByCode>>;
+  let point: Awaited<ReturnType<typeof cadreWindow>>['point'];
   let itemA: string;
   let itemB: string;
-  let cookie: string;
+  let post: ReturnType<typeof postAs>;
 
   beforeAll(async () => {
     ctx = await servicesContext(kind);
-    point = await pointByCode(ctx, 'YW008-CW01');
-    itemA = (await itemByName(ctx, '居住证签注')).id;
+    ({ point, itemA, post } = await cadreWindow(ctx));
     itemB = (await ctx.handle.db.selectFrom('service_point_items').select('item_id').where('point_id', '=', point.id).where('item_id', '!=', itemA).orderBy('item_id').executeTakeFirstOrThrow()).item_id;
-    cookie = await signInAs(ctx.app, 'cadre01');
   }, 60_000);
   afterAll(async () => ctx?.close());
 
-  const post = (url: string, payload?: Record<string, unknown>) => postAs(ctx, cookie)(url, payload);
   const started = async (itemId: string) => {
     const t = (await post('/api/services/queue/tickets', { pointId: point.id, itemId })).json();
     let called = (await post('/api/services/queue/call-next', { pointId: point.id })).json().ticket;

@@ -4,7 +4,7 @@ import type { ServiceRatingTable } from '../../src/db/schema.js';
 import { createRecord } from '../../src/domain/service-records/records.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { newId } from '../../src/domain/shared/ids.js';
-import { DEMO_PASSWORD, type TestContext, actorOf, demoContext } from '../helpers/app.js';
+import { DEMO_PASSWORD, type TestContext, actorOf, demoContext, signInAs } from '../helpers/app.js';
 
 /** The Hongqiao demo plus its 一网通办 catalogue, grids and network; the clock at 2026-05-26 10:30 Shanghai. */
 export async function servicesContext(kind: DialectKind): Promise<TestContext> {
@@ -80,3 +80,14 @@ export const postAs = (ctx: TestContext, cookie: string) => (url: string, payloa
 export const windowRecordBody = (pointId: string, itemId: string, ticketId: string | null, appointmentId: string | null = null) => ({
   pointId, itemId, ticketId, appointmentId, applicant: { name: '孙杰', idNumber: withCheckDigit('31010519850312002'), phone: null }, materials: [],
 });
+
+/**
+ * The window the queue tests work at: 安顺's committee window (YW008-CW01), its clerk cadre01
+ * signed in, 居住证签注 as the item its tickets are taken for (item A), and a POST as that clerk.
+ */
+export async function cadreWindow(ctx: TestContext) {
+  const point = await pointByCode(ctx, 'YW008-CW01');
+  const itemA = (await itemByName(ctx, '居住证签注')).id;
+  const cookie = await signInAs(ctx.app, 'cadre01');
+  return { point, itemA, cookie, post: postAs(ctx, cookie) };
+}

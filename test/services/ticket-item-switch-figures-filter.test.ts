@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/db.js';
 import { type TestContext, signInAs } from '../helpers/app.js';
-import { itemByName, offeredItemWithPrefix, pointByCode, postAs, servicesContext, windowRecordBody } from './helpers.js';
+import { cadreWindow, offeredItemWithPrefix, postAs, servicesContext, windowRecordBody } from './helpers.js';
 
 /**
  * The waiting figures asked for one item (`itemId`) count a ticket switched at the window as the
@@ -11,21 +11,18 @@ import { itemByName, offeredItemWithPrefix, pointByCode, postAs, servicesContext
  */
 describe.each(DIALECTS)('waiting figures of one item with a switched ticket (%s)', (kind) => {
   let ctx: TestContext;
-  let point: Awaited<ReturnType<typeof pointByCode>>;
+  let point: Awaited<ReturnType<typeof cadreWindow>>['point'];
   let itemA: string;
   let itemB: string;
-  let cookie: string;
+  let post: ReturnType<typeof postAs>;
 
   beforeAll(async () => {
     ctx = await servicesContext(kind);
-    point = await pointByCode(ctx, 'YW008-CW01');
-    itemA = (await itemByName(ctx, '居住证签注')).id;
+    ({ point, itemA, post } = await cadreWindow(ctx));
     itemB = await offeredItemWithPrefix(ctx, point.id, 'B');
-    cookie = await signInAs(ctx.app, 'cadre01');
   }, 60_000);
   afterAll(async () => ctx?.close());
 
-  const post = (url: string, payload?: Record<string, unknown>) => postAs(ctx, cookie)(url, payload);
 
   it('item A alone counts the ticket switched away from A; item B alone counts only its service', async () => {
     ctx.clock.set('2026-05-26T02:30:00Z');

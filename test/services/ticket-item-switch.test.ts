@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/db.js';
 import { type TestContext, signInAs } from '../helpers/app.js';
-import { actorOf, itemByName, offeredItemWithPrefix, pointByCode, postAs, servicesContext, windowRecordBody } from './helpers.js';
+import { actorOf, cadreWindow, offeredItemWithPrefix, postAs, servicesContext, windowRecordBody } from './helpers.js';
 
 /**
  * At the window the applicant needs another item than the ticket was taken for: the clerk switches
@@ -11,17 +11,17 @@ import { actorOf, itemByName, offeredItemWithPrefix, pointByCode, postAs, servic
  */
 describe.each(DIALECTS)('switching a ticket\'s item at the window (%s)', (kind) => {
   let ctx: TestContext;
-  let point: Awaited<ReturnType<typeof pointByCode>>;
+  let point: Awaited<ReturnType<typeof cadreWindow>>['point'];
   let itemA: string;
   let itemB: string;
   let notOffered: string;
   let cookie: string;
+  let post: ReturnType<typeof postAs>;
   let cadreId: string;
 
   beforeAll(async () => {
     ctx = await servicesContext(kind);
-    point = await pointByCode(ctx, 'YW008-CW01');
-    itemA = (await itemByName(ctx, '居住证签注')).id;
+    ({ point, itemA, cookie, post } = await cadreWindow(ctx));
     const db = ctx.handle.db;
     itemB = await offeredItemWithPrefix(ctx, point.id, 'B');
     // The window offers every item of the demo: one is taken off its offer.
@@ -29,12 +29,10 @@ describe.each(DIALECTS)('switching a ticket\'s item at the window (%s)', (kind) 
       .selectFrom('service_point_items').select('item_id').where('point_id', '=', point.id).where('item_id', 'not in', [itemA, itemB])
       .orderBy('item_id').executeTakeFirstOrThrow()).item_id;
     await db.deleteFrom('service_point_items').where('point_id', '=', point.id).where('item_id', '=', notOffered).execute();
-    cookie = await signInAs(ctx.app, 'cadre01');
     cadreId = (await actorOf(ctx, 'cadre01')).userId;
   }, 60_000);
   afterAll(async () => ctx?.close());
 
-  const post = (url: string, payload?: Record<string, unknown>) => postAs(ctx, cookie)(url, payload);
   const walkIn = async (itemId: string) => (await post('/api/services/queue/tickets', { pointId: point.id, itemId })).json();
   const callNext = async () => (await post('/api/services/queue/call-next', { pointId: point.id })).json().ticket;
   const switchTo = (ticketId: string, itemId: string) => post(`/api/services/queue/tickets/${ticketId}/switch-item`, { itemId });

@@ -21,6 +21,76 @@ export function nameStatement(sql: string): void {
 /** The statement name of a registered SQL text, if any. */
 export const statementName = (sql: string): string | undefined => names.get(sql);
 
+/** What pg keeps of a statement's RowDescription to read its rows (pg's Result fields). */
+interface RowShape {
+  fields: unknown[];
+  parsers: unknown[];
+  empty: Record<string, null>;
+}
+/** pg's internals this file relies on (pg 8: lib/query.js and lib/result.js). */
+interface PgQueryInternals {
+  name: string;
+  portal: string;
+  values: unknown[] | undefined;
+  binary: boolean | undefined;
+  rows: number | undefined;
+  _accumulateRows: boolean;
+  _result: { fields: unknown[]; _parsers: unknown[]; _prebuiltEmptyResultObject: Record<string, null> };
+  _getRows(connection: unknown, rows: number | undefined): void;
+  hasBeenParsed(connection: unknown): boolean;
+  handleError(err: unknown, connection: unknown): void;
+}
+/** pg's own mapping of a bound value to its wire text (what its Query.prepare uses). */
+const prepareValue = (pg as unknown as { utils: { prepareValue: (v: unknown) => unknown } }).utils.prepareValue;
+/** Per pg connection (each has its own prepared statements): the row shape of each named statement. */
+const rowShapes = new WeakMap<object, Map<string, RowShape>>();
+
+/**
+ * A named statement's run that skips the Describe message once its connection has seen the
+ * statement's row description: pg sends Bind, Describe, Execute and Sync on every run, and
+ * PostgreSQL answers the Describe with the same RowDescription each time, which pg then parses and
+ * turns into its row readers again (about 4 % of the server's CPU on the case loop). The shape is
+ * kept per connection, as the prepared statement itself is: a statement's result columns cannot
+ * change under it (PostgreSQL refuses to run it if they do: "cached plan must not change result
+ * type", and the connection is then dropped with its cache).
+ */
+class DescribedOnceQuery extends pg.Query {
+  #connection: object | undefined;
+
+  prepare(connection: object): void {
+    const q = this as unknown as PgQueryInternals;
+    const shape = q.hasBeenParsed(connection) ? rowShapes.get(connection)?.get(q.name) : undefined;
+    this.#connection = connection;
+    // biome-ignore lint/suspicious/noExplicitAny: pg's prepare is not in its type declarations
+    if (!shape) return (pg.Query.prototype as any).prepare.call(this, connection);
+    const c = connection as { bind(o: object): void; close(o: object): void; sync(): void };
+    try {
+      c.bind({ portal: q.portal, statement: q.name, values: q.values, binary: q.binary, valueMapper: prepareValue });
+    } catch (err) {
+      // As pg does: close the statement's portal and hand the error to the caller.
+      c.close({ type: 'S', name: q.name });
+      c.sync();
+      q.handleError(err, connection);
+      return;
+    }
+    q._result.fields = shape.fields;
+    q._result._parsers = shape.parsers;
+    q._result._prebuiltEmptyResultObject = shape.empty;
+    q._accumulateRows = true;
+    q._getRows(connection, q.rows);
+  }
+
+  handleRowDescription(msg: unknown): void {
+    // biome-ignore lint/suspicious/noExplicitAny: pg's handleRowDescription is not in its type declarations
+    (pg.Query.prototype as any).handleRowDescription.call(this, msg);
+    const q = this as unknown as PgQueryInternals;
+    if (!this.#connection || !q.name) return;
+    let shapes = rowShapes.get(this.#connection);
+    if (!shapes) rowShapes.set(this.#connection, (shapes = new Map()));
+    shapes.set(q.name, { fields: q._result.fields, parsers: q._result._parsers, empty: q._result._prebuiltEmptyResultObject });
+  }
+}
+
 /**
  * pg.Client that sends registered SQL as named statements (pg.Pool's `Client` option).
  *
@@ -39,7 +109,7 @@ export class NamedStatementClient extends pg.Client {
       const name = names.get(text);
       if (name) {
         return new Promise((resolve, reject) => {
-          const query = new pg.Query(text, values, (err: Error | undefined, res: unknown) => (err ? reject(err) : resolve(res)));
+          const query = new DescribedOnceQuery(text, values, (err: Error | undefined, res: unknown) => (err ? reject(err) : resolve(res)));
           (query as unknown as { name: string }).name = name;
           super.query(query);
         }).catch((err: Error) => {

@@ -49,9 +49,10 @@ describeBrowser('the main flows work from the keyboard and tell a screen reader 
     await page.keyboard.press('ArrowDown');
     expect(await page.getByTestId('category').inputValue()).not.toBe('');
     await tabTo(page, (el) => el.getAttribute('data-testid') === 'photo');
-    const chooser = page.waitForEvent('filechooser');
-    await page.keyboard.press('Space');
-    await (await chooser).setFiles(await solidJpeg(120, 90, 60, 640, 480));
+    // Space opens the chooser on its key-up; a loaded machine can take longer than the usual 10 s
+    // to pass that through the renderer, so this one wait gets 30 s.
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 30_000 }), page.keyboard.press('Space')]);
+    await chooser.setFiles(await solidJpeg(120, 90, 60, 640, 480));
     await page.getByTestId('photo-ready').waitFor();
     await tabTo(page, (el) => el.getAttribute('data-testid') === 'description');
     await page.keyboard.type('箱房门口垃圾满溢');

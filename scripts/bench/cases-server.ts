@@ -1,4 +1,6 @@
 // Child process for `npm run bench:cases`: serves the API over the bench database.
+import fs from 'node:fs';
+import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -72,14 +74,19 @@ if (gcTally) {
 // many citizens behind one proxy). BENCH_CLOCK_START=<instant>: the server's clock starts there
 // and runs at real speed (a bench that needs office hours on a working day runs at any hour).
 const config = readConfig({
-  DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DATA_DIR: process.env.BENCH_DATA_DIR ?? '/tmp/closeloop-bench', TRUSTED_PROXIES: process.env.BENCH_TRUSTED_PROXIES ?? '',
+  DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', LOG_FORMAT: 'json', DATA_DIR: process.env.BENCH_DATA_DIR ?? '/tmp/closeloop-bench', TRUSTED_PROXIES: process.env.BENCH_TRUSTED_PROXIES ?? '',
 });
+// The request log, as `closeloop serve` writes it (JSON, a record per request, written before the
+// next one as stdout to a file is), into a file of the data folder: the bench pays for it too.
+fs.mkdirSync(config.dataDir, { recursive: true });
+const logFd = fs.openSync(path.join(config.dataDir, `server-${port}.log`), 'w');
+const logStream = { write: (line: string) => void fs.writeSync(logFd, line) };
 const offsetMs = process.env.BENCH_CLOCK_START ? Date.parse(process.env.BENCH_CLOCK_START) - Date.now() : 0;
 if (Number.isNaN(offsetMs)) throw new Error(`BENCH_CLOCK_START is not an instant: ${process.env.BENCH_CLOCK_START}`);
 const clock = offsetMs ? { now: () => new Date(Date.now() + offsetMs) } : systemClock;
 const db = config.database.kind === 'postgres' ? { ...config.database, schema } : config.database;
 const handle = createDatabase(db);
-const app = await buildApp({ db: handle.db, dbKind: handle.kind, config, clock });
+const app = await buildApp({ db: handle.db, dbKind: handle.kind, config, clock }, { logger: true, logStream });
 const stopJobs = process.env.BENCH_JOBS ? startJobs({ db: handle.db, config, clock }) : null;
 await app.listen({ host: '127.0.0.1', port: Number(port) });
 console.log('READY');

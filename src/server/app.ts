@@ -40,8 +40,9 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   const stream = pretty ? prettyLogStream(opts.logStream ?? process.stdout) : opts.logStream;
   const app = Fastify({
     logger: opts.logger ? { level: deps.config.logLevel, serializers: logSerializers, ...(stream ? { stream } : {}) } : false,
-    // The terminal form writes one line per request (after the answer), not an incoming/completed pair.
-    ...(pretty ? { logController: new OneLinePerRequest() } : {}),
+    // One record per request, written after the answer (method, route, status, time, request id),
+    // not Fastify's incoming/completed pair: half the lines to write and to store, in both forms.
+    logController: new OneLinePerRequest(),
     genReqId: requestId,
     requestIdHeader: false,
     bodyLimit: JSON_BODY_LIMIT,

@@ -129,6 +129,12 @@ for (const dialect of DIALECTS) {
         if (format === 'json') {
           expect(log).toContain('/api/staff?q');
           for (const line of lines.json) expect(() => JSON.parse(line)).not.toThrow();
+          // One record per request, written with its answer: the route, the status and the time.
+          const records = log.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; route?: string; req?: { method: string }; res?: { statusCode: number }; responseTime?: number });
+          expect(records.filter((r) => r.msg === 'incoming request')).toEqual([]);
+          const staff = records.filter((r) => r.route === '/api/staff');
+          expect(staff).toHaveLength(Math.min(20, phones.length));
+          for (const r of staff) expect(r).toMatchObject({ msg: 'request completed', req: { method: 'GET' }, res: { statusCode: 200 }, responseTime: expect.any(Number) });
         } else {
           const requestLines = log.split('\n').filter(Boolean);
           // One line per request, none of it JSON, no query string anywhere.

@@ -17,3 +17,13 @@ export function useUrlState(): [URLSearchParams, (update: (prev: URLSearchParams
   }, [state]);
   return [state, update];
 }
+
+/** An update for useUrlState's setter: one filter set to a value, or dropped from the URL when empty. */
+export function withParam(key: string, value: string) {
+  return (prev: URLSearchParams) => {
+    const p = new URLSearchParams(prev);
+    if (value) p.set(key, value);
+    else p.delete(key);
+    return p;
+  };
+}

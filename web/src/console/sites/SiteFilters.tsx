@@ -2,13 +2,13 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMe } from '../../shared/auth';
 import { SITE_KINDS } from '../../shared/types';
+import { PlaceOptions } from '../registry/PlaceOptions';
 import type { SiteFilterValues } from './site-filter';
 
 /** Reports changes as patches, so two quick changes never overwrite each other. */
 export function SiteFilters({ value, onChange }: { value: SiteFilterValues; onChange(patch: Partial<SiteFilterValues>): void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { places } = useMe();
-  const en = i18n.language === 'en';
   const [q, setQ] = useState(value.q);
   useEffect(() => setQ(value.q), [value.q]);
   const committees = places.committees.filter((c) => !value.subdistrictId || c.subdistrictId === value.subdistrictId);
@@ -36,20 +36,12 @@ export function SiteFilters({ value, onChange }: { value: SiteFilterValues; onCh
       {places.subdistricts.length > 1 ? (
         <select aria-label={t('sites.subdistrict')} value={value.subdistrictId} onChange={(e) => set({ subdistrictId: e.target.value, committeeId: '' })}>
           <option value="">{t('sites.allSubdistricts')}</option>
-          {places.subdistricts.map((s) => (
-            <option key={s.id} value={s.id}>
-              {en ? s.nameEn : s.name}
-            </option>
-          ))}
+          <PlaceOptions places={places.subdistricts} />
         </select>
       ) : null}
       <select aria-label={t('sites.committee')} data-testid="filter-committee" value={value.committeeId} onChange={(e) => set({ committeeId: e.target.value })}>
         <option value="">{t('sites.allCommittees')}</option>
-        {committees.map((c) => (
-          <option key={c.id} value={c.id}>
-            {en ? c.nameEn : c.name}
-          </option>
-        ))}
+        <PlaceOptions places={committees} />
       </select>
       <select aria-label={t('sites.kind')} data-testid="filter-kind" value={value.kind} onChange={(e) => set({ kind: e.target.value })}>
         <option value="">{t('sites.allKinds')}</option>

@@ -1,41 +1,33 @@
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
-import { api, ApiError, type FieldError } from '../../shared/api';
+import { api } from '../../shared/api';
 import { useMe } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
-import { Field, OtherFieldErrors } from '../../shared/FieldErrors';
+import { Field } from '../../shared/FieldErrors';
 import { SiteMap } from '../../shared/map/SiteMap';
 import { PARTY_KINDS, SITE_KINDS, type Site } from '../../shared/types';
+import { PlaceOptions } from '../registry/PlaceOptions';
+import { FormActions, SaveErrors } from '../registry/RegisterForm';
+import { useRecordToEdit, useRegisterForm } from '../registry/use-register-form';
 import { EMPTY_SITE, fromSite, type SiteFormState, toBody } from './site-form-state';
 
 const SHOWN = ['kind', 'name', 'address', 'committeeId', 'gridCode', 'lng', 'lat', 'disposalHours', 'qrCode', 'responsibleParty'];
 
 export function SiteFormPage() {
   const { id } = useParams();
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { places } = useMe();
   const navigate = useNavigate();
-  const en = i18n.language === 'en';
-  const [form, setForm] = useState<SiteFormState>(EMPTY_SITE);
+  const { form, setForm, set, input, errors, error, busy, save, refuse } = useRegisterForm<SiteFormState>(EMPTY_SITE);
   const [version, setVersion] = useState<number | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    if (!id) return;
-    api.get<Site>(`/api/sites/${encodeURIComponent(id)}`).then(
-      (s) => {
-        setForm(fromSite(s));
-        setVersion(s.version);
-      },
-      setLoadError,
-    );
-  }, [id]);
+  useRecordToEdit<Site>(id, (id) => `/api/sites/${encodeURIComponent(id)}`, (s) => {
+    setForm(fromSite(s));
+    setVersion(s.version);
+  }, setLoadError);
 
-  const set = (patch: Partial<SiteFormState>) => setForm((f) => ({ ...f, ...patch }));
   const grids = places.grids.filter((g) => g.committeeId === form.committeeId);
   const pin = useMemo(() => {
     const lng = Number(form.lng);
@@ -43,42 +35,23 @@ export function SiteFormPage() {
     return form.lng && form.lat && Number.isFinite(lng) && Number.isFinite(lat) ? { lng, lat } : null;
   }, [form.lng, form.lat]);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setErrors([]);
-    setError(null);
+  function submit(e: FormEvent) {
     const built = toBody(form, id ? version : null);
-    if ('badField' in built) {
-      setErrors([{ field: 'disposalHours', reason: t('siteForm.badHours') }]);
-      return;
-    }
-    setBusy(true);
-    try {
+    if ('badField' in built) return refuse(e, [{ field: 'disposalHours', reason: t('siteForm.badHours') }]);
+    return save(e, async () => {
       const saved = id
         ? await api.patch<Site>(`/api/sites/${encodeURIComponent(id)}`, built.body)
         : await api.post<Site>('/api/sites', built.body);
       navigate(`/sites/${saved.id}`);
-    } catch (err) {
-      setError(err);
-      if (err instanceof ApiError) setErrors(err.fields);
-      setBusy(false);
-    }
+    });
   }
 
   if (loadError) return <p className="alert alert-error" data-testid="not-found">{errorText(t, loadError)}</p>;
-  const input = (name: keyof SiteFormState, extra: Record<string, unknown> = {}) => (
-    <input name={name} value={form[name]} onChange={(e) => set({ [name]: e.target.value } as Partial<SiteFormState>)} {...extra} />
-  );
 
   return (
     <section className="site-form">
       <h1>{id ? t('siteForm.titleEdit') : t('siteForm.titleNew')}</h1>
-      {error ? (
-        <p className="alert alert-error" role="alert">
-          {errors.length ? t('siteForm.fixErrors') : errorText(t, error)}
-        </p>
-      ) : null}
-      <OtherFieldErrors errors={errors} shown={SHOWN} />
+      <SaveErrors error={error} errors={errors} shown={SHOWN} />
       <form className="form-grid" onSubmit={submit} noValidate>
         <div className="card">
           {!id ? (
@@ -93,7 +66,7 @@ export function SiteFormPage() {
           <Field label={t('siteForm.committee')} name="committeeId" errors={errors}>
             <select name="committeeId" value={form.committeeId} onChange={(e) => set({ committeeId: e.target.value, gridCode: '' })}>
               <option value="">{t('siteForm.chooseCommittee')}</option>
-              {places.committees.map((c) => <option key={c.id} value={c.id}>{en ? c.nameEn : c.name}</option>)}
+              <PlaceOptions places={places.committees} />
             </select>
           </Field>
           <Field label={t('siteForm.grid')} name="gridCode" errors={errors}>
@@ -125,14 +98,7 @@ export function SiteFormPage() {
           <p className="hint">{t('siteForm.pickOnMap')}</p>
           <SiteMap className="form-map" markers={[]} fit={false} pin={pin} onPick={(p) => set({ lng: p.lng.toFixed(6), lat: p.lat.toFixed(6) })} />
         </div>
-        <div className="form-actions">
-          <button type="submit" className="btn btn-primary" data-testid="site-save" disabled={busy}>
-            {busy ? t('common.saving') : t('common.save')}
-          </button>
-          <button type="button" className="btn" onClick={() => navigate(-1)}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <FormActions busy={busy} saveTestId="site-save" onCancel={() => navigate(-1)} />
       </form>
     </section>
   );

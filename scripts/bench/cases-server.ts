@@ -78,15 +78,20 @@ const config = readConfig({
 });
 // The request log, as `closeloop serve` writes it (JSON, a record per request, written before the
 // next one as stdout to a file is), into a file of the data folder: the bench pays for it too.
-fs.mkdirSync(config.dataDir, { recursive: true });
-const logFd = fs.openSync(path.join(config.dataDir, `server-${port}.log`), 'w');
-const logStream = { write: (line: string) => void fs.writeSync(logFd, line) };
+// BENCH_REQUEST_LOG=0 leaves it out (to measure what it costs).
+const requestLog = process.env.BENCH_REQUEST_LOG !== '0';
+let logStream: { write(line: string): void } | undefined;
+if (requestLog) {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const logFd = fs.openSync(path.join(config.dataDir, `server-${port}.log`), 'w');
+  logStream = { write: (line: string) => void fs.writeSync(logFd, line) };
+}
 const offsetMs = process.env.BENCH_CLOCK_START ? Date.parse(process.env.BENCH_CLOCK_START) - Date.now() : 0;
 if (Number.isNaN(offsetMs)) throw new Error(`BENCH_CLOCK_START is not an instant: ${process.env.BENCH_CLOCK_START}`);
 const clock = offsetMs ? { now: () => new Date(Date.now() + offsetMs) } : systemClock;
 const db = config.database.kind === 'postgres' ? { ...config.database, schema } : config.database;
 const handle = createDatabase(db);
-const app = await buildApp({ db: handle.db, dbKind: handle.kind, config, clock }, { logger: true, logStream });
+const app = await buildApp({ db: handle.db, dbKind: handle.kind, config, clock }, { logger: requestLog, logStream });
 const stopJobs = process.env.BENCH_JOBS ? startJobs({ db: handle.db, config, clock }) : null;
 await app.listen({ host: '127.0.0.1', port: Number(port) });
 console.log('READY');

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { demoSignedInAs, type TestContext } from '../helpers/app.js';
 
 describe('HTTP contract', () => {
   let ctx: TestContext;
   let admin: string;
   beforeAll(async () => {
-    ctx = await demoContext('sqlite');
-    admin = await signInAs(ctx.app, 'admin');
+    ({ ctx, cookie: admin } = await demoSignedInAs('sqlite', 'admin'));
   });
   afterAll(async () => ctx.close());
 

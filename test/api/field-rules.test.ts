@@ -2,14 +2,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fieldsFromZod } from '../../src/server/error-handler.js';
-import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { demoSignedInAs, type TestContext } from '../helpers/app.js';
 
 describe('field errors carry a translatable rule with its figures', () => {
   let ctx: TestContext;
   let admin: string;
   beforeAll(async () => {
-    ctx = await demoContext('sqlite');
-    admin = await signInAs(ctx.app, 'admin');
+    ({ ctx, cookie: admin } = await demoSignedInAs('sqlite', 'admin'));
   });
   afterAll(async () => ctx.close());
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveRecipients } from '../../src/domain/notifications/notify.js';
-import { newId } from '../../src/domain/shared/ids.js';
+import { usersScopedToCommittees } from '../helpers/committee-scoped-users.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type CaseFixture, caseFixture } from './fixtures.js';
 
@@ -9,19 +9,11 @@ import { type CaseFixture, caseFixture } from './fixtures.js';
 for (const dialect of DIALECTS) {
   describe(`case notices by role keep to the committee [${dialect}]`, () => {
     let f: CaseFixture;
-    const op = { own: '', other: '' };
+    let op: { own: string; other: string };
     beforeAll(async () => {
       f = await caseFixture(dialect);
-      const db = f.ctx.handle.db;
-      const at = f.ctx.clock.now().toISOString();
-      const template = await db.selectFrom('users').selectAll().where('id', '=', f.actors.operator.userId).executeTakeFirstOrThrow();
-      const other = await db.selectFrom('committees').select('id').where('subdistrict_id', '=', f.hq).where('id', '!=', f.binRoom.committeeId).orderBy('code').executeTakeFirstOrThrow();
-      for (const [k, committeeId] of [['own', f.binRoom.committeeId], ['other', other.id]] as const) {
-        const id = newId();
-        await db.insertInto('users').values({ ...template, id, username: `scoped-op-${k}`, display_name: `居委值班员${k}`, phone: null, created_at: at, updated_at: at } as never).execute();
-        await db.insertInto('user_scopes').values({ id: newId(), user_id: id, subdistrict_id: f.hq, committee_id: committeeId } as never).execute();
-        op[k] = id;
-      }
+      const like = { userId: f.actors.operator.userId, subdistrictId: f.hq, committeeId: f.binRoom.committeeId, at: f.ctx.clock.now() };
+      op = await usersScopedToCommittees(f.ctx.handle.db, like, 'scoped-op', (k) => `居委值班员${k}`);
     });
     afterAll(async () => f.ctx.close());
     const inboxOf = async (userId: string, caseId: string) =>

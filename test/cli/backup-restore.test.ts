@@ -96,6 +96,19 @@ for (const dialect of DIALECTS) {
   });
 }
 
+/** Seeds the demo into the configured (scratch) database and writes `files` (key, bytes) to its file store. */
+async function seedDemoWithFiles(files: [key: string, bytes: Buffer][]): Promise<void> {
+  const ctx = await openContext();
+  try {
+    await seedDemo(ctx.handle.db, ctx.deps.clock);
+    const store = createFileStore(ctx.config.storage);
+    for (const [key, bytes] of files) await store.putOnce(key, bytes);
+    await store.close();
+  } finally {
+    await ctx.destroy();
+  }
+}
+
 /** Tables in the configured database (what `restore` requires to be none). */
 async function tableCount(): Promise<number> {
   const config = readConfig();
@@ -122,15 +135,7 @@ for (const dialect of DIALECTS) {
       try {
         const source = await scratchCliDatabase(dialect);
         try {
-          const ctx = await openContext();
-          try {
-            await seedDemo(ctx.handle.db, ctx.deps.clock);
-            const store = createFileStore(ctx.config.storage);
-            await store.putOnce(key, photo);
-            await store.close();
-          } finally {
-            await ctx.destroy();
-          }
+          await seedDemoWithFiles([[key, photo]]);
           expect((await backup(folder)).files.count).toBe(1);
         } finally {
           await source.release();
@@ -262,16 +267,7 @@ for (const dialect of DIALECTS) {
       try {
         const source = await scratchCliDatabase(dialect);
         try {
-          const ctx = await openContext();
-          try {
-            await seedDemo(ctx.handle.db, ctx.deps.clock);
-            const store = createFileStore(ctx.config.storage);
-            await store.putOnce(key, photo);
-            await store.putOnce(thumb, Buffer.from(`thumbnail ${Math.random()}`));
-            await store.close();
-          } finally {
-            await ctx.destroy();
-          }
+          await seedDemoWithFiles([[key, photo], [thumb, Buffer.from(`thumbnail ${Math.random()}`)]]);
           const manifest = await backup(folder);
           expect(Object.keys(manifest.files.sha256 ?? {})).toEqual([thumb]);
         } finally {

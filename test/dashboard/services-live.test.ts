@@ -1,6 +1,4 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hubFor } from '../../src/domain/dashboard/hub.js';
 import { announceNewlyOverdue } from '../../src/domain/service-records/overdue-notices.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { transitionCase } from '../../src/domain/cases/transition-case.js';
@@ -9,11 +7,10 @@ import { newId } from '../../src/domain/shared/ids.js';
 import { createRecord } from '../../src/domain/service-records/records.js';
 import { recordFault, recordHeartbeat } from '../../src/domain/service-terminals/health.js';
 import { issueTerminalToken } from '../../src/domain/service-terminals/terminals.js';
-import { type LiveFeed, startLiveFeed } from '../../src/server/live-feed.js';
 import { type TestContext, signInAs } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
-import { type SseEvent, type SseStream, openDashboardStream } from '../helpers/sse.js';
-import { actorOf, itemByName, pointByCode, servicesContext } from '../services/helpers.js';
+import type { SseEvent } from '../helpers/sse.js';
+import { actorOf, itemByName, pointByCode, servicesLiveServer } from '../services/helpers.js';
 
 const ID = withCheckDigit('31010519900101005');
 
@@ -28,32 +25,17 @@ const isBoard = (pred: (b: Board) => boolean) => (e: SseEvent) => e.event === 's
  */
 for (const dialect of DIALECTS) {
   describe(`一网通办 live on the dashboard stream [${dialect}]`, () => {
+    let server: Awaited<ReturnType<typeof servicesLiveServer>>;
     let ctx: TestContext;
-    let port: number;
-    let feed: LiveFeed | null = null;
-    const streams: SseStream[] = [];
     const cookies: Record<string, string> = {};
-    const open = async (who: string, path?: string) => {
-      const s = await openDashboardStream(`http://127.0.0.1:${port}`, cookies[who]!, {}, path);
-      streams.push(s);
-      return s;
-    };
+    const open = async (who: string, path?: string) => server.open(cookies[who]!, path);
 
     beforeAll(async () => {
-      ctx = await servicesContext(dialect);
+      server = await servicesLiveServer(dialect);
+      ctx = server.ctx;
       for (const u of ['operator', 'cadre01', 'cadre02', 'xx-operator']) cookies[u] = await signInAs(ctx.app, u);
-      await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-      port = (ctx.app.server.address() as AddressInfo).port;
-      if (dialect === 'postgres') {
-        feed = startLiveFeed({ url: ctx.handle.url!, schema: ctx.handle.schema, db: ctx.handle.db, hub: hubFor(ctx.handle.db), maxBackoffMs: 200 });
-        await feed.ready;
-      }
     }, 60_000);
-    afterAll(async () => {
-      for (const s of streams) s.close();
-      await feed?.stop();
-      await ctx?.close();
-    });
+    afterAll(async () => server?.close());
 
     const record = async (who: string, pointCode: string) => {
       const actor = await actorOf(ctx, who);
@@ -173,11 +155,11 @@ for (const dialect of DIALECTS) {
         await createRecord(trx, ctx.clock, actor, { pointId: point.id, itemId: item.id, applicant: { name: '吴娟', idNumber: ID, phone: null }, materials: [] });
         throw new Error('rolled back');
       })).rejects.toThrow('rolled back');
-      const before = feed!.reconnects;
-      feed!.dropConnection();
+      const before = server.feed!.reconnects;
+      server.feed!.dropConnection();
       const resync = await win.waitFor((e) => e.event === 'change');
       expect(resync.data).toEqual({ pointId: null, kind: null });
-      expect(feed!.reconnects).toBeGreaterThan(before);
+      expect(server.feed!.reconnects).toBeGreaterThan(before);
       // Nothing of the rolled-back record arrived before the resync.
       expect(win.events.filter((e) => e.event === 'change')).toHaveLength(1);
     });

@@ -1,48 +1,31 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enforcementCounts } from '../../src/domain/enforcement/counts.js';
 import { enforcementReinspectionsPoller } from '../../src/jobs/enforcement-reinspections.js';
-import { actorOf, demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { actorOf, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
-import { HQ_GPS, hongqiao, shopOn, uploadPhoto } from './helpers.js';
+import { enforcementContext, HQ_GPS, type hongqiao, ladderFromFailedInspection, uploadPhoto } from './helpers.js';
 
 for (const dialect of DIALECTS) {
   describe(`enforcement clocks and origins [${dialect}]`, { timeout: 120_000 }, () => {
+    let env: Awaited<ReturnType<typeof enforcementContext>>;
     let ctx: TestContext;
-    let photoDir: string;
     let hq: Awaited<ReturnType<typeof hongqiao>>;
+    let e2Id: string;
 
     beforeAll(async () => {
-      photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-enf-'));
-      ctx = await demoContext(dialect, { PHOTO_DIR: photoDir });
+      env = await enforcementContext(dialect, 'closeloop-enf-');
+      ({ ctx, hq, e2Id } = env);
       ctx.clock.set('2026-08-03T09:00:00+08:00');
-      hq = await hongqiao(ctx);
     });
-    afterAll(async () => {
-      await ctx.close();
-      fs.rmSync(photoDir, { recursive: true, force: true });
-    });
+    afterAll(async () => env?.close());
     const post = (cookie: string, url: string, payload: unknown) => ctx.app.inject({ method: 'POST', url, headers: { cookie }, payload: payload as object });
 
     it('opens from a failed inspection, dispatches once across two pollers and a restart, and flags an unpaid fine once', async () => {
       const e1 = await signInAs(ctx.app, 'enforcer1');
-      const e2Id = await hq.userId('enforcer2');
-      const site = await shopOn(ctx, hq.subdistrictId, '', '', 200);
       // The officer's inspection fails an item and reports it into the loop.
-      const list = (await ctx.app.inject({ method: 'GET', url: '/api/checklists?siteKind=shop', headers: { cookie: e1 } })).json().items;
-      const checklist = (await ctx.app.inject({ method: 'GET', url: `/api/checklists/${list[0].id}`, headers: { cookie: e1 } })).json();
-      const photo = await uploadPhoto(ctx, e1);
-      const answers = checklist.items.map((it: { id: string }, i: number) =>
-        i === 0 ? { itemId: it.id, result: 'fail', resolution: 'reported', photoIds: [photo] } : { itemId: it.id, result: 'pass' });
-      const insp = await post(e1, '/api/inspections', { siteId: site.id, checklistId: checklist.id, answers });
-      expect(insp.statusCode, insp.body).toBe(201);
-      expect(insp.json().outcome).toBe('fail');
-      const opened = await post(e1, '/api/enforcement/cases', { inspectionId: insp.json().id, legalBasisId: hq.art26, facts: '检查不合格' });
-      expect(opened.statusCode, opened.body).toBe(201);
-      const ec = opened.json();
-      expect(ec).toMatchObject({ origin: 'inspection', inspectionId: insp.json().id, caseId: insp.json().cases[0].caseId, partyId: site.responsible_party_id });
+      const { site, photo, inspection, ec } = await ladderFromFailedInspection(ctx, hq, e1, 200);
+      expect(inspection.outcome).toBe('fail');
+      expect(ec).toMatchObject({ origin: 'inspection', inspectionId: inspection.id, caseId: inspection.cases[0].caseId, partyId: site.responsible_party_id });
 
       const step = (body: object) => post(e1, `/api/enforcement/cases/${ec.id}/steps`, body);
       const o = await step({ kind: 'order', version: 1, coOfficerId: e2Id, gps: HQ_GPS, photoIds: [photo], deadlineAt: '2026-08-04T12:00:00+08:00', deadlineReason: '约定次日中午前' });

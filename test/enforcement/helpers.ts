@@ -154,3 +154,44 @@ export async function enforcementContext(dialect: Parameters<typeof demoContext>
     },
   };
 }
+
+/**
+ * Opens a ladder from a failed inspection: the officer (`cookie`) inspects the `shopIndex`-th
+ * shop, fails the first item of the shop checklist with a new photo and reports it into the loop,
+ * then opens a ladder from that inspection under art. 26. Answers the shop, the photo, the
+ * inspection and the opened ladder.
+ */
+export async function ladderFromFailedInspection(ctx: TestContext, hq: { subdistrictId: string; art26: string }, cookie: string, shopIndex: number) {
+  const get = async (url: string) => (await ctx.app.inject({ method: 'GET', url, headers: { cookie } })).json();
+  const post = (url: string, payload: object) => ctx.app.inject({ method: 'POST', url, headers: { cookie }, payload });
+  const site = await shopOn(ctx, hq.subdistrictId, '', '', shopIndex);
+  const list = (await get('/api/checklists?siteKind=shop')).items;
+  const checklist = await get(`/api/checklists/${list[0].id}`);
+  const photo = await uploadPhoto(ctx, cookie);
+  const answers = checklist.items.map((it: { id: string }, i: number) =>
+    i === 0 ? { itemId: it.id, result: 'fail', resolution: 'reported', photoIds: [photo] } : { itemId: it.id, result: 'pass' });
+  const insp = await post('/api/inspections', { siteId: site.id, checklistId: checklist.id, answers });
+  expect(insp.statusCode, insp.body).toBe(201);
+  const opened = await post('/api/enforcement/cases', { inspectionId: insp.json().id, legalBasisId: hq.art26, facts: '检查不合格' });
+  expect(opened.statusCode, opened.body).toBe(201);
+  return { site, photo, inspection: insp.json(), ec: opened.json() };
+}
+
+/**
+ * The officer (`cookie`, enforcer1) opens a ladder at Hongqiao's first shop and issues the order
+ * to rectify (责令改正通知书) with enforcer2 co-signing, which writes the ladder's first document.
+ * Answers that document.
+ */
+export async function orderDocument(ctx: TestContext, cookie: string) {
+  const hq = await hongqiao(ctx);
+  const shop = await ctx.handle.db.selectFrom('sites').select('id').where('subdistrict_id', '=', hq.subdistrictId).where('kind', '=', 'shop').orderBy('id').executeTakeFirstOrThrow();
+  const post = (url: string, payload: object) => ctx.app.inject({ method: 'POST', url, payload, headers: { cookie } });
+  const opened = await post('/api/enforcement/cases', { siteId: shop.id, categoryId: hq.categoryId, gps: HQ_GPS, legalBasisId: hq.art26, facts: '未设置分类标识' });
+  expect(opened.statusCode, opened.body).toBe(201);
+  const step = await post(`/api/enforcement/cases/${opened.json().id}/steps`, {
+    kind: 'order', version: 1, coOfficerId: await hq.userId('enforcer2'), gps: HQ_GPS, photoIds: [await uploadPhoto(ctx, cookie)], educationGiven: true,
+    deadlineAt: new Date(Date.now() + 24 * HOUR).toISOString(), deadlineReason: '店主承诺次日完成整改',
+  });
+  expect(step.statusCode, step.body).toBe(201);
+  return step.json().document as { id: string; pdfSha256: string; verifyCode: string; pdfUrl: string };
+}

@@ -50,6 +50,12 @@ export async function signInAs(app: App, username: string, password = DEMO_PASSW
   return `cl_session=${cookie.value}`;
 }
 
+/** The demo (demoContext) with `username` signed in: the context and the cookie header to send. */
+export async function demoSignedInAs(kind: DialectKind, username: string, env: Record<string, string> = {}): Promise<{ ctx: TestContext; cookie: string }> {
+  const ctx = await demoContext(kind, env);
+  return { ctx, cookie: await signInAs(ctx.app, username) };
+}
+
 export async function actorOf(ctx: TestContext, username: string) {
   const u = await ctx.handle.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
   const actor = await loadActor(ctx.handle.db, u.id);

@@ -18,6 +18,31 @@ function gate() {
   return { opened, open };
 }
 
+/**
+ * A poller keeping its lease in `handle`'s database whose n-th round logs `start n` to `events`,
+ * waits for `gates[n]` if there is one, logs `end n` and answers n + 1 handled.
+ */
+function gatedPoller(handle: DatabaseHandle, o: { name: string; intervalMs: number; holder: string; clock: ManualClock }, gates: { opened: Promise<void> }[]) {
+  const events: string[] = [];
+  let n = 0;
+  const poller = createPoller({
+    name: o.name,
+    intervalMs: o.intervalMs,
+    clock: o.clock,
+    logger: quiet,
+    lease: { db: handle.db, holder: o.holder },
+    poll: async () => {
+      const i = n++;
+      events.push(`start ${i}`);
+      const g = gates[i];
+      if (g) await g.opened;
+      events.push(`end ${i}`);
+      return i + 1;
+    },
+  });
+  return { poller, events };
+}
+
 for (const dialect of DIALECTS) {
   describe(`run now while instances serve [${dialect}]`, () => {
     let handle: DatabaseHandle;
@@ -120,23 +145,8 @@ for (const dialect of DIALECTS) {
 
     it('waits for the round in progress, then runs a round of its own', async () => {
       const clock = new ManualClock('2026-12-06T02:00:00Z');
-      const events: string[] = [];
       const gates = [gate(), gate()];
-      let n = 0;
-      const p = createPoller({
-        name: 'own-job',
-        intervalMs: 60_000,
-        clock,
-        logger: quiet,
-        lease: { db: handle.db, holder: 'serve-D' },
-        poll: async () => {
-          const i = n++;
-          events.push(`start ${i}`);
-          await gates[i]!.opened;
-          events.push(`end ${i}`);
-          return i + 1;
-        },
-      });
+      const { poller: p, events } = gatedPoller(handle, { name: 'own-job', intervalMs: 60_000, holder: 'serve-D', clock }, gates);
       const first = p.runOnce();
       const now = p.runNow();
       gates[0]!.open();
@@ -149,23 +159,8 @@ for (const dialect of DIALECTS) {
 
     it('a run-now queued behind a round does not run once the poller is stopped, and the lease is handed over', async () => {
       const clock = new ManualClock('2026-12-06T02:00:00Z');
-      const events: string[] = [];
       const first = gate();
-      let n = 0;
-      const p = createPoller({
-        name: 'stopping-job',
-        intervalMs: 600_000,
-        clock,
-        logger: quiet,
-        lease: { db: handle.db, holder: 'serve-E' },
-        poll: async () => {
-          const i = n++;
-          events.push(`start ${i}`);
-          if (i === 0) await first.opened;
-          events.push(`end ${i}`);
-          return 1;
-        },
-      });
+      const { poller: p, events } = gatedPoller(handle, { name: 'stopping-job', intervalMs: 600_000, holder: 'serve-E', clock }, [first]);
       const round = p.runOnce();
       const queued = p.runNow();
       const stopping = p.destroy();

@@ -4,25 +4,18 @@ import { sweepCaseDeadlines } from '../../src/domain/cases/deadline-sweep.js';
 import { notify, userReachable } from '../../src/domain/notifications/notify.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { signInAs } from '../helpers/app.js';
+import { usersScopedToCommittees } from '../helpers/committee-scoped-users.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type CaseFixture, caseFixture } from '../cases/fixtures.js';
 
 for (const dialect of DIALECTS) {
   describe(`notices in the reader's language, role notices within the case's committee [${dialect}]`, () => {
     let f: CaseFixture;
-    const op = { own: '', other: '' };
+    let op: { own: string; other: string };
     beforeAll(async () => {
       f = await caseFixture(dialect);
-      const db = f.ctx.handle.db;
-      const at = f.ctx.clock.now().toISOString();
-      const template = await db.selectFrom('users').selectAll().where('id', '=', f.actors.operator.userId).executeTakeFirstOrThrow();
-      const other = await db.selectFrom('committees').select('id').where('subdistrict_id', '=', f.hq).where('id', '!=', f.binRoom.committeeId).orderBy('code').executeTakeFirstOrThrow();
-      for (const [k, committeeId] of [['own', f.binRoom.committeeId], ['other', other.id]] as const) {
-        const id = newId();
-        await db.insertInto('users').values({ ...template, id, username: `lang-op-${k}`, display_name: `居委值班员${k}`, phone: null, created_at: at, updated_at: at } as never).execute();
-        await db.insertInto('user_scopes').values({ id: newId(), user_id: id, subdistrict_id: f.hq, committee_id: committeeId } as never).execute();
-        op[k] = id;
-      }
+      const like = { userId: f.actors.operator.userId, subdistrictId: f.hq, committeeId: f.binRoom.committeeId, at: f.ctx.clock.now() };
+      op = await usersScopedToCommittees(f.ctx.handle.db, like, 'lang-op', (k) => `居委值班员${k}`);
     });
     afterAll(async () => f.ctx.close());
     const db = () => f.ctx.handle.db;

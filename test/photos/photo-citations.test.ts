@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { CompiledQuery, sql } from 'kysely';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,11 +8,11 @@ import { appendCaseEvent, SYSTEM_ACTOR } from '../../src/domain/cases/events.js'
 import { ensurePartitions } from '../../src/domain/ops/partitions.js';
 import { ManualClock } from '../../src/domain/shared/clock.js';
 import { filesFor } from '../../src/domain/storage/index.js';
-import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
-import { jpegWithExif, multipart } from '../helpers/images.js';
+import { jpegWithExif } from '../helpers/images.js';
+import { passedInspectionAnswer, photoPurgeContext, reportAtBinRoom } from './helpers.js';
 
-const DAY = 86_400_000;
 const MIGRATION = '2026-12-10T0610-photo-citations';
 
 /** The plan lines of a query: SQLite's query plan, or PostgreSQL's with sequential scans priced out (an index that exists is then used). */
@@ -33,27 +30,19 @@ async function planOf(db: Db, dialect: string, q: { compile(): { sql: string; pa
 
 for (const dialect of DIALECTS) {
   describe(`the unattached-photo purge finds citations by index, not by scanning lists [${dialect}]`, () => {
+    let env: Awaited<ReturnType<typeof photoPurgeContext>>;
     let ctx: TestContext;
-    let photoDir: string;
     beforeAll(async () => {
-      photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-cite-'));
-      ctx = await demoContext(dialect, { PHOTO_DIR: photoDir });
+      env = await photoPurgeContext(dialect, 'closeloop-cite-');
+      ctx = env.ctx;
     });
-    afterAll(async () => {
-      await ctx.close();
-      fs.rmSync(photoDir, { recursive: true, force: true });
-    });
+    afterAll(async () => env?.close());
 
-    const upload = async (cookie: string, bytes: Buffer) => {
-      const m = multipart(bytes);
-      const res = await ctx.app.inject({ method: 'POST', url: '/api/photos', payload: m.payload, headers: { ...m.headers, cookie } });
-      expect(res.statusCode, res.body).toBe(201);
-      return res.json() as { id: string; sha256: string };
-    };
-    const later = (days: number) => ({ now: () => new Date(ctx.clock.now().getTime() + days * DAY) });
+    const upload = (cookie: string, bytes: Buffer) => env.upload(cookie, bytes);
+    const later = (days: number) => env.later(days);
     const citations = async (recordId: string) =>
       (await ctx.handle.db.selectFrom('photo_citations').select(['photo_id', 'list']).where('record_id', '=', recordId).orderBy('list').orderBy('photo_id').execute());
-    const exists = async (id: string) => !!(await ctx.handle.db.selectFrom('photos').select('id').where('id', '=', id).executeTakeFirst());
+    const exists = (id: string) => env.exists(id);
 
     it('answers every look-up of a batch from an index: no whole-table read of check-ins or of the photo lists', async () => {
       const q = citationLookups(ctx.handle.db, ['p1', 'p2', 'p3']);
@@ -77,27 +66,12 @@ for (const dialect of DIALECTS) {
       const patrol = await signInAs(ctx.app, 'patrol1');
       const [a, b, c] = [await upload(patrol, await jpegWithExif({ seed: 301 })), await upload(patrol, await jpegWithExif({ seed: 302 })), await upload(patrol, await jpegWithExif({ seed: 303 }))];
       // Insert: a case report's event names its photos.
-      const hq = (await db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow()).id;
-      const site = await db.selectFrom('sites').select(['id', 'lng', 'lat']).where('subdistrict_id', '=', hq).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
-      const category = await db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'A0301').executeTakeFirstOrThrow();
-      const reported = await ctx.app.inject({
-        method: 'POST', url: '/api/cases', headers: { cookie: patrol },
-        payload: { source: 'patrol', categoryId: category.id, siteId: site.id, lng: Number(site.lng), lat: Number(site.lat), description: '满溢', photoIds: [a.id] },
-      });
-      expect(reported.statusCode, reported.body).toBe(201);
-      const event = await db.selectFrom('case_events').select('id').where('case_id', '=', reported.json().id).where('photo_ids', '!=', '[]').executeTakeFirstOrThrow();
+      const caseId = await reportAtBinRoom(ctx, patrol, [a.id]);
+      const event = await db.selectFrom('case_events').select('id').where('case_id', '=', caseId).where('photo_ids', '!=', '[]').executeTakeFirstOrThrow();
       expect(await citations(event.id)).toEqual([{ photo_id: a.id, list: 'case_events.photo_ids' }]);
 
       // Update: an inspection answer's lists change.
-      const shop = await db.selectFrom('sites').select('id').where('subdistrict_id', '=', hq).where('kind', '=', 'shop').orderBy('id').executeTakeFirstOrThrow();
-      const list = (await ctx.app.inject({ method: 'GET', url: '/api/checklists?siteKind=shop', headers: { cookie: patrol } })).json().items;
-      const checklist = (await ctx.app.inject({ method: 'GET', url: `/api/checklists/${list[0].id}`, headers: { cookie: patrol } })).json() as { id: string; items: { id: string }[] };
-      const inspected = await ctx.app.inject({
-        method: 'POST', url: '/api/inspections', headers: { cookie: patrol },
-        payload: { siteId: shop.id, checklistId: checklist.id, answers: checklist.items.map((i) => ({ itemId: i.id, result: 'pass' })) },
-      });
-      expect(inspected.statusCode, inspected.body).toBe(201);
-      const answer = (await db.selectFrom('inspection_answers').select('id').where('inspection_id', '=', inspected.json().id).orderBy('id').executeTakeFirstOrThrow()).id;
+      const answer = await passedInspectionAnswer(ctx, patrol);
       expect(await citations(answer)).toEqual([]);
       await db.updateTable('inspection_answers').set({ photo_ids: JSON.stringify([b.id, b.id, 7]), after_photo_ids: JSON.stringify([c.id]) }).where('id', '=', answer).execute();
       expect(await citations(answer)).toEqual([
@@ -164,15 +138,7 @@ for (const dialect of DIALECTS) {
       it('keeps the citations of case events the partitions job moves out of the DEFAULT partition into a new month', async () => {
         const db = ctx.handle.db;
         const patrol = await signInAs(ctx.app, 'patrol1');
-        const hq = (await db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow()).id;
-        const site = await db.selectFrom('sites').select(['id', 'lng', 'lat']).where('subdistrict_id', '=', hq).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
-        const category = await db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'A0301').executeTakeFirstOrThrow();
-        const reported = await ctx.app.inject({
-          method: 'POST', url: '/api/cases', headers: { cookie: patrol },
-          payload: { source: 'patrol', categoryId: category.id, siteId: site.id, lng: Number(site.lng), lat: Number(site.lat), description: '满溢' },
-        });
-        expect(reported.statusCode, reported.body).toBe(201);
-        const kase = await db.selectFrom('cases').select(['id', 'subdistrict_id', 'status']).where('id', '=', reported.json().id).executeTakeFirstOrThrow();
+        const kase = await db.selectFrom('cases').select(['id', 'subdistrict_id', 'status']).where('id', '=', await reportAtBinRoom(ctx, patrol)).executeTakeFirstOrThrow();
         // A month no partition covers yet: the event lands in case_events_default.
         const e = await db.transaction().execute((trx) =>
           appendCaseEvent(trx, new ManualClock('2033-05-10T03:00:00Z'), { subdistrictId: kase.subdistrict_id, caseId: kase.id, action: 'note', fromStatus: kase.status as never, toStatus: kase.status as never, actor: SYSTEM_ACTOR, note: 'moved' }),

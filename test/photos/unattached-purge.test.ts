@@ -1,40 +1,32 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeUnattachedPhotos } from '../../src/domain/photos/purge.js';
 import { filesFor } from '../../src/domain/storage/index.js';
 import { originalKey, thumbKey } from '../../src/domain/storage/keys.js';
 import { createJobs } from '../../src/jobs/index.js';
-import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
+import { signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
-import { jpegWithExif, multipart } from '../helpers/images.js';
+import { jpegWithExif } from '../helpers/images.js';
+import { hongqiaoId, passedInspectionAnswer, photoPurgeContext, reportAtBinRoom } from './helpers.js';
 
-const DAY = 86_400_000;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 for (const dialect of DIALECTS) {
   describe(`photos no record refers to are purged after UNATTACHED_PHOTO_RETENTION_DAYS [${dialect}]`, () => {
+    let env: Awaited<ReturnType<typeof photoPurgeContext>>;
     let ctx: TestContext;
     let photoDir: string;
     beforeAll(async () => {
-      photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-purge-'));
-      ctx = await demoContext(dialect, { PHOTO_DIR: photoDir, UNATTACHED_PHOTO_RETENTION_DAYS: '30' });
+      env = await photoPurgeContext(dialect, 'closeloop-purge-', { UNATTACHED_PHOTO_RETENTION_DAYS: '30' });
+      ({ ctx, photoDir } = env);
     });
-    afterAll(async () => {
-      await ctx.close();
-      fs.rmSync(photoDir, { recursive: true, force: true });
-    });
+    afterAll(async () => env?.close());
 
-    const upload = async (cookie: string, bytes: Buffer) => {
-      const m = multipart(bytes);
-      const res = await ctx.app.inject({ method: 'POST', url: '/api/photos', payload: m.payload, headers: { ...m.headers, cookie } });
-      expect(res.statusCode, res.body).toBe(201);
-      return res.json() as { id: string; sha256: string; url: string };
-    };
-    const exists = async (id: string) => !!(await ctx.handle.db.selectFrom('photos').select('id').where('id', '=', id).executeTakeFirst());
-    const later = (days: number) => ({ now: () => new Date(ctx.clock.now().getTime() + days * DAY) });
+    const upload = (cookie: string, bytes: Buffer) => env.upload(cookie, bytes);
+    const exists = (id: string) => env.exists(id);
+    const later = (days: number) => env.later(days);
 
     it('deletes the rows and files of old unattached photos only; keeps every photo a record cites, recent ones, and content another row still has', async () => {
       const db = ctx.handle.db;
@@ -49,28 +41,13 @@ for (const dialect of DIALECTS) {
       const sharedKept = await upload(patrol, sharedBytes);
 
       // A case cites onCase (case_photos and its event's photo list).
-      const hq = (await db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow()).id;
-      const site = await db.selectFrom('sites').select(['id', 'lng', 'lat']).where('subdistrict_id', '=', hq).where('kind', '=', 'bin_room').orderBy('id').executeTakeFirstOrThrow();
-      const category = await db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'A0301').executeTakeFirstOrThrow();
-      const reported = await ctx.app.inject({
-        method: 'POST', url: '/api/cases', headers: { cookie: patrol },
-        payload: { source: 'patrol', categoryId: category.id, siteId: site.id, lng: Number(site.lng), lat: Number(site.lat), description: '满溢', photoIds: [onCase.id, sharedKept.id] },
-      });
-      expect(reported.statusCode, reported.body).toBe(201);
+      await reportAtBinRoom(ctx, patrol, [onCase.id, sharedKept.id]);
       // An inspection answer's photo list names one, and nothing else does (no evidence use): it is still cited.
-      const shop = await db.selectFrom('sites').select('id').where('subdistrict_id', '=', hq).where('kind', '=', 'shop').orderBy('id').executeTakeFirstOrThrow();
-      const list = (await ctx.app.inject({ method: 'GET', url: '/api/checklists?siteKind=shop', headers: { cookie: patrol } })).json().items;
-      const checklist = (await ctx.app.inject({ method: 'GET', url: `/api/checklists/${list[0].id}`, headers: { cookie: patrol } })).json() as { id: string; items: { id: string }[] };
-      const inspected = await ctx.app.inject({
-        method: 'POST', url: '/api/inspections', headers: { cookie: patrol },
-        payload: { siteId: shop.id, checklistId: checklist.id, answers: checklist.items.map((i) => ({ itemId: i.id, result: 'pass' })) },
-      });
-      expect(inspected.statusCode, inspected.body).toBe(201);
-      const answer = await db.selectFrom('inspection_answers').select('id').where('inspection_id', '=', inspected.json().id).orderBy('id').executeTakeFirstOrThrow();
-      await db.updateTable('inspection_answers').set({ photo_ids: JSON.stringify([onlyInAnswerJson.id]) }).where('id', '=', answer.id).execute();
+      const answer = await passedInspectionAnswer(ctx, patrol);
+      await db.updateTable('inspection_answers').set({ photo_ids: JSON.stringify([onlyInAnswerJson.id]) }).where('id', '=', answer).execute();
       // An evidence use (a check-in's photo) names one.
       await db.insertInto('evidence_photo_uses').values({
-        id: `use-${dialect}`, subdistrict_id: hq, photo_id: evidenceUse.id, sha256: evidenceUse.sha256, record_kind: 'checkin', record_id: 'some-checkin', used_at: ctx.clock.now().toISOString(),
+        id: `use-${dialect}`, subdistrict_id: await hongqiaoId(ctx), photo_id: evidenceUse.id, sha256: evidenceUse.sha256, record_kind: 'checkin', record_id: 'some-checkin', used_at: ctx.clock.now().toISOString(),
       }).execute();
 
       const files = filesFor(ctx.deps.config);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/db.js';
-import type { TestContext } from '../helpers/app.js';
-import { cadreWindow, postAs, servicesContext, windowRecordBody } from './helpers.js';
+import { cadreWindowContext, windowRecordBody } from './helpers.js';
 
 /**
  * A ticket finished with a record made before (without naming the ticket) takes only a record of the
@@ -10,48 +9,44 @@ import { cadreWindow, postAs, servicesContext, windowRecordBody } from './helper
  * the ticket's item.
  */
 describe.each(DIALECTS)('finishing a ticket with a record of its item (%s)', (kind) => {
-  let ctx: TestContext;
-  let point: Awaited<ReturnType<typeof cadreWindow>>['point'];
-  let itemA: string;
+  let w: Awaited<ReturnType<typeof cadreWindowContext>>;
   let itemB: string;
-  let post: ReturnType<typeof postAs>;
 
   beforeAll(async () => {
-    ctx = await servicesContext(kind);
-    ({ point, itemA, post } = await cadreWindow(ctx));
-    itemB = (await ctx.handle.db.selectFrom('service_point_items').select('item_id').where('point_id', '=', point.id).where('item_id', '!=', itemA).orderBy('item_id').executeTakeFirstOrThrow()).item_id;
+    w = await cadreWindowContext(kind);
+    itemB = (await w.ctx.handle.db.selectFrom('service_point_items').select('item_id').where('point_id', '=', w.point.id).where('item_id', '!=', w.itemA).orderBy('item_id').executeTakeFirstOrThrow()).item_id;
   }, 60_000);
-  afterAll(async () => ctx?.close());
+  afterAll(async () => w?.ctx.close());
 
   const started = async (itemId: string) => {
-    const t = (await post('/api/services/queue/tickets', { pointId: point.id, itemId })).json();
-    let called = (await post('/api/services/queue/call-next', { pointId: point.id })).json().ticket;
+    const t = (await w.post('/api/services/queue/tickets', { pointId: w.point.id, itemId })).json();
+    let called = (await w.post('/api/services/queue/call-next', { pointId: w.point.id })).json().ticket;
     while (called && called.id !== t.id) {
-      await post(`/api/services/queue/tickets/${called.id}/skip`);
-      called = (await post('/api/services/queue/call-next', { pointId: point.id })).json().ticket;
+      await w.post(`/api/services/queue/tickets/${called.id}/skip`);
+      called = (await w.post('/api/services/queue/call-next', { pointId: w.point.id })).json().ticket;
     }
     expect(called?.id).toBe(t.id);
-    expect((await post(`/api/services/queue/tickets/${t.id}/start`)).statusCode).toBe(200);
+    expect((await w.post(`/api/services/queue/tickets/${t.id}/start`)).statusCode).toBe(200);
     return t.id as string;
   };
   const recordOf = async (itemId: string) => {
-    const res = await post('/api/services/records', windowRecordBody(point.id, itemId, null));
+    const res = await w.post('/api/services/records', windowRecordBody(w.point.id, itemId, null));
     expect(res.statusCode, res.body).toBe(201);
     return res.json().record.id as string;
   };
 
   it('a record of another item is refused naming recordId and nothing is linked; one of the ticket\'s item closes it', async () => {
-    const ticket = await started(itemA);
+    const ticket = await started(w.itemA);
     const other = await recordOf(itemB);
-    const refused = await post(`/api/services/queue/tickets/${ticket}/finish`, { recordId: other });
+    const refused = await w.post(`/api/services/queue/tickets/${ticket}/finish`, { recordId: other });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error.details.fields[0]).toEqual({ field: 'recordId', reason: 'the record is for another item' });
-    const db = ctx.handle.db;
+    const db = w.ctx.handle.db;
     expect(await db.selectFrom('service_records').select('ticket_id').where('id', '=', other).executeTakeFirstOrThrow()).toEqual({ ticket_id: null });
     expect(await db.selectFrom('service_tickets').select(['status', 'record_id']).where('id', '=', ticket).executeTakeFirstOrThrow()).toEqual({ status: 'serving', record_id: null });
 
-    const own = await recordOf(itemA);
-    const done = await post(`/api/services/queue/tickets/${ticket}/finish`, { recordId: own });
+    const own = await recordOf(w.itemA);
+    const done = await w.post(`/api/services/queue/tickets/${ticket}/finish`, { recordId: own });
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json()).toMatchObject({ id: ticket, status: 'done', recordId: own });
   });

@@ -5,6 +5,7 @@ import { createRecord } from '../../src/domain/service-records/records.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { DEMO_PASSWORD, type TestContext, actorOf, demoContext, signInAs } from '../helpers/app.js';
+import { liveServer } from '../helpers/live-server.js';
 
 /** The Hongqiao demo plus its 一网通办 catalogue, grids and network; the clock at 2026-05-26 10:30 Shanghai. */
 export async function servicesContext(kind: DialectKind): Promise<TestContext> {
@@ -90,4 +91,22 @@ export async function cadreWindow(ctx: TestContext) {
   const itemA = (await itemByName(ctx, '居住证签注')).id;
   const cookie = await signInAs(ctx.app, 'cadre01');
   return { point, itemA, cookie, post: postAs(ctx, cookie) };
+}
+
+/** The services demo with the queue tests' window in it (cadreWindow): for a describe's beforeAll; close with `ctx.close()`. */
+export async function cadreWindowContext(kind: DialectKind) {
+  const ctx = await servicesContext(kind);
+  return { ctx, ...(await cadreWindow(ctx)) };
+}
+
+/** The services demo served with its live feed for stream tests (liveServer); `close` closes the streams, the feed and the context. */
+export async function servicesLiveServer(kind: DialectKind) {
+  const ctx = await servicesContext(kind);
+  try {
+    const server = await liveServer(ctx);
+    return { ctx, open: server.open, feed: server.feed, async close() { await server.close(); await ctx.close(); } };
+  } catch (e) {
+    await ctx.close();
+    throw e;
+  }
 }

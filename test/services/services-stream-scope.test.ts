@@ -1,40 +1,21 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hubFor } from '../../src/domain/dashboard/hub.js';
 import { issueWalkIn } from '../../src/domain/service-queue/tickets.js';
-import { type LiveFeed, startLiveFeed } from '../../src/server/live-feed.js';
 import { type TestContext, signInAs } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
-import { type SseStream, openDashboardStream } from '../helpers/sse.js';
-import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
+import { actorOf, itemByName, pointByCode, servicesLiveServer } from './helpers.js';
 
 /** The window screen's stream tells a window clerk of the subdistrict only of the points whose staff list names them. */
 for (const dialect of DIALECTS) {
   describe(`the services stream of a window clerk [${dialect}]`, () => {
+    let server: Awaited<ReturnType<typeof servicesLiveServer>>;
     let ctx: TestContext;
-    let port: number;
-    let feed: LiveFeed | null = null;
-    const streams: SseStream[] = [];
-    const open = async (who: string) => {
-      const s = await openDashboardStream(`http://127.0.0.1:${port}`, await signInAs(ctx.app, who), {}, '/api/services/stream');
-      streams.push(s);
-      return s;
-    };
+    const open = async (who: string) => server.open(await signInAs(ctx.app, who), '/api/services/stream');
 
     beforeAll(async () => {
-      ctx = await servicesContext(dialect);
-      await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-      port = (ctx.app.server.address() as AddressInfo).port;
-      if (dialect === 'postgres') {
-        feed = startLiveFeed({ url: ctx.handle.url!, schema: ctx.handle.schema, db: ctx.handle.db, hub: hubFor(ctx.handle.db), maxBackoffMs: 200 });
-        await feed.ready;
-      }
+      server = await servicesLiveServer(dialect);
+      ctx = server.ctx;
     }, 60_000);
-    afterAll(async () => {
-      for (const s of streams) s.close();
-      await feed?.stop();
-      await ctx?.close();
-    });
+    afterAll(async () => server?.close());
 
     it("hears of its own point's tickets, not of the centre's; the desk hears of both", async () => {
       const centre = await pointByCode(ctx, 'YW008-CTR');

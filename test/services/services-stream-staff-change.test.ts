@@ -1,12 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hubFor } from '../../src/domain/dashboard/hub.js';
 import { issueWalkIn } from '../../src/domain/service-queue/tickets.js';
-import { type LiveFeed, startLiveFeed } from '../../src/server/live-feed.js';
 import { type TestContext, signInAs } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
-import { type SseStream, openDashboardStream } from '../helpers/sse.js';
-import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
+import { actorOf, itemByName, pointByCode, servicesLiveServer } from './helpers.js';
 
 /**
  * A window clerk's open stream follows the point's staff list as it is now: put on a point's
@@ -15,25 +11,14 @@ import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js'
  */
 for (const dialect of DIALECTS) {
   describe(`the services stream follows staff changes [${dialect}]`, () => {
+    let server: Awaited<ReturnType<typeof servicesLiveServer>>;
     let ctx: TestContext;
-    let port: number;
-    let feed: LiveFeed | null = null;
-    const streams: SseStream[] = [];
 
     beforeAll(async () => {
-      ctx = await servicesContext(dialect);
-      await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-      port = (ctx.app.server.address() as AddressInfo).port;
-      if (dialect === 'postgres') {
-        feed = startLiveFeed({ url: ctx.handle.url!, schema: ctx.handle.schema, db: ctx.handle.db, hub: hubFor(ctx.handle.db), maxBackoffMs: 200 });
-        await feed.ready;
-      }
+      server = await servicesLiveServer(dialect);
+      ctx = server.ctx;
     }, 60_000);
-    afterAll(async () => {
-      for (const s of streams) s.close();
-      await feed?.stop();
-      await ctx?.close();
-    });
+    afterAll(async () => server?.close());
 
     it('a clerk added to a point hears of it, and one taken off stops hearing, on the same stream', async () => {
       const db = ctx.handle.db;
@@ -43,8 +28,7 @@ for (const dialect of DIALECTS) {
       const clerk = await actorOf(ctx, 'window2');
       const desk = await actorOf(ctx, 'operator');
       const walkIn = (pointId: string) => db.transaction().execute((trx) => issueWalkIn(trx, ctx.clock, desk, { pointId, itemId }));
-      const win2 = await openDashboardStream(`http://127.0.0.1:${port}`, await signInAs(ctx.app, 'window2'), {}, '/api/services/stream');
-      streams.push(win2);
+      const win2 = await server.open(await signInAs(ctx.app, 'window2'), '/api/services/stream');
       const changes = () => win2.events.filter((e) => e.event === 'change').map((e) => e.data.pointId as string);
 
       // Not yet on the centre's staff: a centre ticket, then one of the clerk's own point (the marker).

@@ -15,7 +15,7 @@ import { DIALECTS } from '../helpers/db.js';
 import { jpegWithExif, multipart } from '../helpers/images.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
 import { pdfText } from '../helpers/pdf-text.js';
-import { HQ_GPS, hongqiao, uploadPhoto } from '../enforcement/helpers.js';
+import { orderDocument } from '../enforcement/helpers.js';
 import { testLogOptions } from '../helpers/test-logs.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -125,17 +125,7 @@ for (const dialect of DIALECTS) {
     let documentSha = '';
     it('enforcement documents go to the bucket too and are served and verified through the app with the same scope checks', async () => {
       const e1 = await signInAs(ctx.app, 'enforcer1');
-      const hq = await hongqiao(ctx);
-      const shop = await ctx.handle.db.selectFrom('sites').select('id').where('subdistrict_id', '=', hq.subdistrictId).where('kind', '=', 'shop').orderBy('id').executeTakeFirstOrThrow();
-      const post = (url: string, payload: object) => ctx.app.inject({ method: 'POST', url, payload, headers: { cookie: e1 } });
-      const opened = await post('/api/enforcement/cases', { siteId: shop.id, categoryId: hq.categoryId, gps: HQ_GPS, legalBasisId: hq.art26, facts: '未设置分类标识' });
-      expect(opened.statusCode, opened.body).toBe(201);
-      const step = await post(`/api/enforcement/cases/${opened.json().id}/steps`, {
-        kind: 'order', version: 1, coOfficerId: await hq.userId('enforcer2'), gps: HQ_GPS, photoIds: [await uploadPhoto(ctx, e1)], educationGiven: true,
-        deadlineAt: new Date(Date.now() + 24 * 3600_000).toISOString(), deadlineReason: '店主承诺次日完成整改',
-      });
-      expect(step.statusCode, step.body).toBe(201);
-      const doc = step.json().document as { id: string; pdfSha256: string; verifyCode: string; pdfUrl: string };
+      const doc = await orderDocument(ctx, e1);
       documentSha = doc.pdfSha256;
 
       // The bytes are an object of the shared store named by their hash, not a column, not a local file.

@@ -13,7 +13,7 @@ import { actorOf, demoContext, signInAs, type TestContext } from '../helpers/app
 import { DIALECTS } from '../helpers/db.js';
 import { jpegWithExif, multipart } from '../helpers/images.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
-import { HQ_GPS, hongqiao, uploadPhoto } from '../enforcement/helpers.js';
+import { orderDocument } from '../enforcement/helpers.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const HOUR = 3600_000;
@@ -103,17 +103,7 @@ for (const dialect of DIALECTS) {
       let documentSha = '';
       it('serves one byte range of an enforcement document PDF as 206 and a range past the end as 416; scope first', async () => {
         const e1 = await signInAs(ctx.app, 'enforcer1');
-        const hq = await hongqiao(ctx);
-        const shop = await ctx.handle.db.selectFrom('sites').select('id').where('subdistrict_id', '=', hq.subdistrictId).where('kind', '=', 'shop').orderBy('id').executeTakeFirstOrThrow();
-        const post = (url: string, payload: object) => ctx.app.inject({ method: 'POST', url, payload, headers: { cookie: e1 } });
-        const opened = await post('/api/enforcement/cases', { siteId: shop.id, categoryId: hq.categoryId, gps: HQ_GPS, legalBasisId: hq.art26, facts: '未设置分类标识' });
-        expect(opened.statusCode, opened.body).toBe(201);
-        const step = await post(`/api/enforcement/cases/${opened.json().id}/steps`, {
-          kind: 'order', version: 1, coOfficerId: await hq.userId('enforcer2'), gps: HQ_GPS, photoIds: [await uploadPhoto(ctx, e1)], educationGiven: true,
-          deadlineAt: new Date(Date.now() + 24 * HOUR).toISOString(), deadlineReason: '店主承诺次日完成整改',
-        });
-        expect(step.statusCode, step.body).toBe(201);
-        const doc = step.json().document as { pdfSha256: string; pdfUrl: string };
+        const doc = await orderDocument(ctx, e1);
         documentSha = doc.pdfSha256;
         const whole = await get(doc.pdfUrl, e1);
         expect(whole.statusCode).toBe(200);

@@ -2,9 +2,10 @@
 import { beforeAll, it } from 'vitest';
 import { solveChallenge } from '../../src/domain/public-reports/proof-of-work.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
-import { expectAccessible, settle } from './helpers/axe.js';
+import { expectAccessible } from './helpers/axe.js';
 import { describeBrowser, eventually, newContext, PHONE, solidJpeg } from './helpers/browser.js';
 import { recordAtWindow, ensureServicesDemo } from './helpers/services.js';
+import { settle, trackRequests } from './helpers/requests.js';
 import { LANGS } from './helpers/sessions.js';
 import { browserSuite } from './helpers/suite.js';
 
@@ -40,7 +41,9 @@ describeBrowser("accessibility of the public pages on a phone: report, tracking,
     async function phonePage(geolocated = false) {
       const ctx = await newContext(suite.browser, suite.server.url, geolocated ? { ...PHONE, geolocation: { latitude: site.lat, longitude: site.lng, accuracy: 12 }, permissions: ['geolocation'] } : PHONE);
       await ctx.addInitScript((l) => localStorage.setItem('closeloop.lang', l), lang);
-      return { ctx, page: await ctx.newPage() };
+      const page = await ctx.newPage();
+      trackRequests(page);
+      return { ctx, page };
     }
     const htmlLang = lang === 'zh' ? 'zh-CN' : 'en';
 

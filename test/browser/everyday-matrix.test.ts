@@ -10,6 +10,7 @@ import { FIELD_MAP_STRINGS } from '../../web/src/shared/i18n/field-map.js';
 import { PUBLIC_REPORT_STRINGS } from '../../web/src/shared/i18n/public-report.js';
 import { UX_STRINGS } from '../../web/src/shared/i18n/ux.js';
 import { DEMO_PASSWORD, describeBrowser, eventually, newContext, openPopup, PHONE, solidJpeg, fieldHome } from './helpers/browser.js';
+import { openInApp } from './helpers/in-app.js';
 import { ensureServicesDemo } from './helpers/services.js';
 import { saveShot, SHOTS, SHOTS_DIR } from './helpers/shots.js';
 import { browserSuite } from './helpers/suite.js';
@@ -18,7 +19,8 @@ import { scopeOf } from './helpers/scope.js';
 /**
  * Issue 13's points in every language × viewport where they show: the console at 1366 × 768 and
  * 1920 × 1080, the field app and the public report page on the phone profile, each in Chinese and
- * English. One server, one browser, one signed-in context per person reused across the matrix.
+ * English. One server, one browser, one signed-in context per person reused across the matrix;
+ * within a cell, the console's further pages open inside the app, started once in the cell's language.
  * With SHOTS=1, screenshots of every role home and every map: test-output/screenshots/matrix-<lang>-<viewport>-….
  */
 
@@ -221,7 +223,7 @@ describeBrowser('everyday use in both languages, at 1366 and 1920 px and on the 
 
         // A QR code another site carries: the server's reason shows on the QR field, in the current language.
         const [a, b] = await suite.server.db.selectFrom('sites').select(['id', 'qr_code']).where('qr_code', 'is not', null).orderBy('id').limit(2).execute();
-        await page.goto(`/sites/${a!.id}/edit`);
+        await openInApp(page, `/sites/${a!.id}/edit`);
         const qr = page.locator('input[name=qrCode]');
         await eventually(() => qr.inputValue()).toBe(a!.qr_code);
         await qr.fill(b!.qr_code!);
@@ -232,7 +234,7 @@ describeBrowser('everyday use in both languages, at 1366 and 1920 px and on the 
 
         // The staff page and the audit log: wide tables stay inside the page; dates read yyyy-MM-dd.
         for (const [route, ready] of [['/staff', '[data-testid=staff-table] tbody tr'], ['/audit', '[data-testid=audit-table]']] as const) {
-          await page.goto(route);
+          await openInApp(page, route);
           await page.locator(ready).first().waitFor();
           await checkPage(page, `${route} ${cell}`, { console: true });
         }
@@ -251,7 +253,7 @@ describeBrowser('everyday use in both languages, at 1366 and 1920 px and on the 
         await checkPage(page, `new case ${cell}`, { console: true });
 
         const id = await filedCaseId(page);
-        await page.goto(`/cases/${id}`);
+        await openInApp(page, `/cases/${id}`);
         await page.getByTestId('action-dispatch').click();
         const picker = page.getByTestId('dispatch-unit');
         await eventually(() => picker.locator('optgroup').count()).toBeGreaterThan(1);
@@ -269,7 +271,7 @@ describeBrowser('everyday use in both languages, at 1366 and 1920 px and on the 
         const l = await checkPage(page, `case ${cell}`, { console: true });
         expect(l.text, `case ${cell}: report time`).toMatch(ISO_DATE);
 
-        await page.goto('/cases?queue=all');
+        await openInApp(page, '/cases?queue=all');
         await page.locator('[data-testid=case-table] tbody tr').first().waitFor();
         const desk = await checkPage(page, `case desk ${cell}`, { console: true });
         expect(desk.text, `case desk ${cell}`).toMatch(ISO_DATE);

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AxeResults, RunOptions } from 'axe-core';
 import type { Page } from 'playwright-core';
-import { eventually } from './browser.js';
 
 /**
  * axe-core's own bundle, evaluated in the page through the DevTools protocol (page.evaluate): a
@@ -60,12 +59,3 @@ export async function expectAccessible(page: Page, label: string, options: { inc
   const violations = await seriousViolations(page, options);
   if (violations.length > 0) throw new Error(`${label}: ${violations.length} serious/critical accessibility violation(s)\n  ${describeViolations(violations).replace(/\n/g, '\n  ')}`);
 }
-
-/** Waits until the page has settled: no request in flight, no "loading…" placeholder, the menu or page drawn. */
-export async function settle(page: Page) {
-  await page.waitForLoadState('networkidle');
-  await eventually(() =>
-    page.evaluate(() => !document.querySelector('.page-loading, .m-loading, [aria-busy=true]') && (document.querySelector('main, #root')?.textContent ?? '').trim().length > 0),
-  ).toBe(true);
-}
-

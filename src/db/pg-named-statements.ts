@@ -51,8 +51,8 @@ const rowShapes = new WeakMap<object, Map<string, RowShape>>();
  * PostgreSQL answers the Describe with the same RowDescription each time, which pg then parses and
  * turns into its row readers again (about 4 % of the server's CPU on the case loop). The shape is
  * kept per connection, as the prepared statement itself is: a statement's result columns cannot
- * change under it (PostgreSQL refuses to run it if they do: "cached plan must not change result
- * type", and the connection is then dropped with its cache).
+ * change under it (after a schema change that would alter them, PostgreSQL refuses to run it:
+ * "cached plan must not change result type"), so a kept shape is never read with other columns.
  */
 class DescribedOnceQuery extends pg.Query {
   #connection: object | undefined;
@@ -67,7 +67,7 @@ class DescribedOnceQuery extends pg.Query {
     try {
       c.bind({ portal: q.portal, statement: q.name, values: q.values, binary: q.binary, valueMapper: prepareValue });
     } catch (err) {
-      // As pg does: close the statement's portal and hand the error to the caller.
+      // As pg's own prepare does when a value cannot be bound: close the statement, sync, hand the error on.
       c.close({ type: 'S', name: q.name });
       c.sync();
       q.handleError(err, connection);

@@ -6,7 +6,7 @@ import { isWorkingDay, loadOverrides } from '../../src/domain/calendar/working-d
 import { sessionsOn } from '../../src/domain/service-queue/slots.js';
 import { verifyChain } from '../../src/domain/cases/verify-chain.js';
 import { loadItemGuides, loadNetworkContext } from '../../src/domain/service-activity/network-context.js';
-import { planSubdistrict } from '../../src/domain/service-activity/plan-records.js';
+import { badQuota, planSubdistrict } from '../../src/domain/service-activity/plan-records.js';
 import { type ActivityTotals, seedServiceActivity } from '../../src/domain/service-activity/seed-activity.js';
 import { dueAfterWorkingDays } from '../../src/domain/service-records/due-dates.js';
 import { checkMaterials, createRecord, listRecords, overdueRecords } from '../../src/domain/service-records/records.js';
@@ -215,6 +215,24 @@ describe.each(DIALECTS)('front-office activity generator (%s)', (kind) => {
     expect(strip(planSubdistrict(seededRandom(3), net, o))).toEqual(strip(planSubdistrict(seededRandom(3), net, o)));
     expect(strip(planSubdistrict(seededRandom(4), net, o)).records).not.toEqual(strip(planSubdistrict(seededRandom(3), net, o)).records);
   });
+
+  it('gives every plan its share of 差评, whatever the seed and the moment of seeding', async () => {
+    const db = ctx.handle.db;
+    const hq = (await actorOf(ctx, 'operator')).subdistrictId!;
+    const items = await loadItemGuides(db);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 }), fc.integer({ min: 0, max: 7 * 24 * 60 }), fc.constantFrom(0.004, 0.01, 0.05), async (seed, minutes, badShare) => {
+        const at = new Date(now.getTime() + minutes * 60_000);
+        const net = await loadNetworkContext(db, hq, items, addDays(shanghaiDate(at), -10), shanghaiDate(at));
+        const plan = planSubdistrict(seededRandom(seed), net, { days: 10, recordsPerDay: 60, badShare, ratingWindowDays: 7, now: at });
+        const rated = plan.ratings.length + plan.bad.length;
+        expect(plan.bad.length).toBeGreaterThanOrEqual(Math.floor(rated * badShare));
+        expect(plan.bad.length).toBeLessThanOrEqual(Math.floor(rated * badShare) + 1);
+        expect(plan.ratings.every((g) => g.level > 2)).toBe(true);
+      }),
+      { numRuns: 8 },
+    );
+  });
 });
 
 describe.each(DIALECTS)('the scale network (%s)', (kind) => {
@@ -247,3 +265,19 @@ describe.each(DIALECTS)('the scale network (%s)', (kind) => {
     }
   }, 120_000);
 });
+
+describe('the 差评 quota', () => {
+  it('marks floor(offset + n × share) of the first n ratings, so any run of n holds floor(n × share) or one more', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.double({ min: 0.0001, max: 1, noNaN: true }), fc.integer({ min: 1, max: 3000 }), fc.nat(3000), (offset, share, n, from) => {
+        const isBad = badQuota(offset, share);
+        const marks = Array.from({ length: from + n }, () => isBad());
+        expect(marks.filter(Boolean).length).toBe(Math.floor(offset + (from + n) * share));
+        const run = marks.slice(from).filter(Boolean).length;
+        expect(run).toBeGreaterThanOrEqual(Math.floor(n * share));
+        expect(run).toBeLessThanOrEqual(Math.floor(n * share) + 1);
+      }),
+    );
+  });
+});
+

@@ -121,6 +121,7 @@ export function planSubdistrict(r: Random, ctx: NetworkContext, o: ActivityPlanO
   const now = o.now.getTime();
   const today = shanghaiDate(o.now);
   const out: SubdistrictPlan = { records: [], ratings: [], bad: [], counters: [], queue: emptyQueueRows() };
+  const isBad = badQuota(r.next(), o.badShare);
   const env: QueueEnv = {
     now, graceMs: (o.noShowGraceMinutes ?? 15) * MIN, pickItem: (p) => r.pick(itemsOf(ctx, p)), code: bookingCodes(o.ordinal ?? 0), rows: out.queue,
   };
@@ -157,7 +158,7 @@ export function planSubdistrict(r: Random, ctx: NetworkContext, o: ActivityPlanO
     if (day.length) out.counters.push({ subdistrict_id: ctx.subdistrictId, day: dayKey, last: day.length });
     for (const rec of day) {
       out.records.push(rec);
-      planRating(r, rec, o, now, out);
+      planRating(r, rec, o, now, out, isBad);
     }
   }
   for (const p of ctx.points) planBookingsAhead(r, ctx, p, today, (date) => sessionsOn(ctx, p, date), env);
@@ -251,7 +252,23 @@ function planRecord(r: Random, ctx: NetworkContext, p: ServedPoint, t0: number, 
   return rec;
 }
 
-function planRating(r: Random, rec: ServiceRecordTable, o: ActivityPlanOptions, now: number, out: SubdistrictPlan) {
+/**
+ * Which ratings are 差评: by quota, not by chance. The first n ratings hold floor(offset + n × share)
+ * of them, so any n ratings in a row hold floor(n × share) or one more (a chance of 0.4 % could give
+ * a small office none at all); `offset`, in [0, 1), places the first at random.
+ */
+export function badQuota(offset: number, share: number): () => boolean {
+  let n = 0;
+  let given = 0;
+  return () => {
+    n += 1;
+    if (Math.floor(offset + n * share) <= given) return false;
+    given += 1;
+    return true;
+  };
+}
+
+function planRating(r: Random, rec: ServiceRecordTable, o: ActivityPlanOptions, now: number, out: SubdistrictPlan, isBad: () => boolean) {
   if (!rec.decided_at || rec.status === 'not_accepted' || !r.chance(ACTIVITY_RATES.rated)) return;
   const decided = Date.parse(rec.decided_at);
   // Most rate at the window right away, the rest through the link within the rating window.
@@ -259,7 +276,7 @@ function planRating(r: Random, rec: ServiceRecordTable, o: ActivityPlanOptions, 
   if (ratedAt > now) return;
   const channel: RatingChannel = ratedAt - decided < 15 * MIN ? 'qr' : r.chance(0.8) ? 'sms' : 'link';
   const named = r.chance(ACTIVITY_RATES.named);
-  if (r.chance(o.badShare)) {
+  if (isBad()) {
     const token = newToken();
     rec.rating_token_hash = hashToken(token);
     out.bad.push({ recordId: rec.id, token, level: r.int(1, BAD_RATING_MAX_LEVEL), ratedAt, comment: r.pick(BAD_COMMENTS), named, channel, staffId: rec.staff_id });

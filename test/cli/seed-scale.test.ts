@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { loadActor } from '../../src/domain/auth/actor.js';
 import { addDays, shanghaiDate } from '../../src/domain/checkins/local-time.js';
+import { latestCases } from '../../src/domain/dashboard/map-and-feed.js';
 import { sourceSlices } from '../../src/domain/dashboard/source-slices.js';
 import { coverageBoard } from '../../src/domain/coverage/board.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -249,6 +250,14 @@ for (const dialect of DIALECTS) {
       expect(ratings.filter((r) => r.level >= 4).length / ratings.length).toBeGreaterThan(0.9);
       expect(bad.length).toBeGreaterThan(0);
       expect(bad.every((r) => r.case_id !== null)).toBe(true);
+      // The 差评 cases were made on a clock set back to their day: their ids carry that time, so the
+      // live feed (newest id first) shows the newest report first, not the four weeks' 差评 on top.
+      const badCases = await db.selectFrom('cases').select(['id', 'reported_at']).where('id', 'in', bad.map((r) => r.case_id!)).execute();
+      for (const c of badCases) expect(Number.parseInt(c.id.replace(/-/g, '').slice(0, 12), 16), c.id).toBe(Date.parse(c.reported_at));
+      const operator = await db.selectFrom('users').select('id').where('username', '=', 'operator').executeTakeFirstOrThrow();
+      const reported = (await latestCases(db, (await loadActor(db, operator.id))!, { limit: 50 })).cases.map((c) => c.reportedAt);
+      expect(reported.length).toBeGreaterThan(bad.length);
+      expect(reported).toEqual([...reported].sort().reverse());
       const loops = await db.selectFrom('service_rating_followups as f').innerJoin('cases as c', 'c.id', 'f.case_id').select(['c.status', 'f.callback_at']).execute();
       expect(loops.length).toBeGreaterThanOrEqual(3);
       expect(loops.some((l) => l.status === 'closed')).toBe(true);

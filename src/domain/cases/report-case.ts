@@ -12,7 +12,7 @@ import { notify } from '../notifications/notify.js';
 import { assertBeforeAfterDiffer, assertPhotosUsable } from '../photos/usable.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField } from '../shared/errors.js';
-import { newId } from '../shared/ids.js';
+import { newIdFor } from '../shared/ids.js';
 import { caseDto } from './case-dto.js';
 import { ReportInput, insideChina, parseInput } from './case-input.js';
 import { caseNumberArgs, nextCaseNumber, pgCaseNumber } from './case-number.js';
@@ -155,7 +155,7 @@ async function fileReport(db: Db, clock: Clock, actor: Actor, raw: ReportInput, 
   const status = selfResolved ? 'closed' : 'reported';
   const stage = await stageColumns(db, place.subdistrictId, category, status, now, place.prefetched?.preloaded);
   const row: CaseTable = {
-    id: newId(), subdistrict_id: place.subdistrictId, committee_id: place.committeeId, grid_id: place.gridId, site_id: place.siteId,
+    id: newIdFor(clock), subdistrict_id: place.subdistrictId, committee_id: place.committeeId, grid_id: place.gridId, site_id: place.siteId,
     category_id: category.id, number, source: input.source, status, pending_request: null, requested_due_at: null,
     description: input.description, lng: input.lng, lat: input.lat, reporter_id: actor.userId, reporter_role: actor.role,
     assigned_unit_id: null, assigned_user_id: selfResolved ? actor.userId : null, merged_into_id: null, status_reason: null,

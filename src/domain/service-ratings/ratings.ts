@@ -11,7 +11,7 @@ import { hashToken, newToken } from '../service-records/records.js';
 import { dueAfterWorkingDays } from '../service-records/due-dates.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, notFound } from '../shared/errors.js';
-import { newId } from '../shared/ids.js';
+import { newId, newIdFor } from '../shared/ids.js';
 import { pageLimit, readKeysetPage } from '../shared/keyset-page.js';
 import { RatingInput, isBadRating } from './rating-input.js';
 import { serviceSettings } from './settings.js';
@@ -84,7 +84,7 @@ export async function submitRating(db: Db, clock: Clock, token: string, raw: Rat
   };
   const at = now.toISOString();
   const rating: ServiceRatingTable = {
-    id: newId(), record_id: r.id, subdistrict_id: r.subdistrict_id, committee_id: r.committee_id, point_id: r.point_id, item_id: r.item_id,
+    id: newIdFor(clock), record_id: r.id, subdistrict_id: r.subdistrict_id, committee_id: r.committee_id, point_id: r.point_id, item_id: r.item_id,
     staff_id: r.staff_id, level: input.level, scores: JSON.stringify(input.scores), comment: input.comment, named: input.anonymous ? 0 : 1,
     channel: input.channel, rated_at: at, voided_at: null, case_id: null,
   };

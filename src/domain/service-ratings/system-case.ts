@@ -7,7 +7,7 @@ import { stageColumns } from '../cases/stage-deadlines.js';
 import type { NoticeParams } from '../notifications/messages.js';
 import { notify } from '../notifications/notify.js';
 import type { Clock } from '../shared/clock.js';
-import { newId } from '../shared/ids.js';
+import { newId, newIdFor } from '../shared/ids.js';
 
 /** The 一网通办 branch of each subdistrict's problem catalogue, created on first use. */
 export const SERVICE_CASE_STANDARDS = {
@@ -82,7 +82,7 @@ export async function openSystemCase(db: Db, clock: Clock, input: SystemCaseInpu
     stage.remind_at = new Date(Math.max(now.getTime(), input.handleDueAt.getTime() - 2 * 3600_000)).toISOString();
   }
   const row: CaseTable = {
-    id: newId(), subdistrict_id: input.subdistrictId, committee_id: input.committeeId, grid_id: null, site_id: null, category_id: category.id,
+    id: newIdFor(clock), subdistrict_id: input.subdistrictId, committee_id: input.committeeId, grid_id: null, site_id: null, category_id: category.id,
     number, source: input.source, status, pending_request: null, requested_due_at: null, description: input.description, lng: input.lng,
     lat: input.lat, reporter_id: null, reporter_role: 'system', assigned_unit_id: null, assigned_user_id: input.assignUserId,
     merged_into_id: null, status_reason: null, rework_count: 0, redispatch_count: 0, reopen_count: 0, extension_count: 0, overdue_count: 0,

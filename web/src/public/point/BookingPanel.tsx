@@ -17,12 +17,15 @@ export function BookingPanel({ point, initialItem, onClose }: { point: PublicPoi
   const weekdayOf = useMemo(() => new Map(point.days.map((d) => [d.date, d.weekday])), [point]);
   const [itemId, setItemId] = useState(initialItem?.id ?? '');
   const [slots, setSlots] = useState<Slot[] | null>(null);
-  const [slotsError, setSlotsError] = useState('');
+  /** Why the sessions could not be read (put in words when shown, so in the language of the moment). */
+  const [slotsFailure, setSlotsFailure] = useState<unknown>(null);
+  /** Bumped by 重试: reads the sessions again after a failure. */
+  const [slotsAttempt, setSlotsAttempt] = useState(0);
   const [slot, setSlot] = useState<Slot | null>(null);
   const [name, setName] = useState('');
   const [phone, setPhone] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  /** Why the booking was refused (put in words when shown, so in the language of the moment). */
   const [failure, setFailure] = useState<unknown>(null);
   const [done, setDone] = useState<{ booking: BookingView; path: string } | null>(null);
   const titleRef = useRef<HTMLHeadingElement>(null);
@@ -39,34 +42,37 @@ export function BookingPanel({ point, initialItem, onClose }: { point: PublicPoi
     if (done) doneRef.current?.focus();
   }, [done]);
   useEffect(() => {
-    if (!error) return;
+    if (!failure) return;
     const field = invalidFieldNames(failure).size ? formRef.current?.querySelector<HTMLElement>('[aria-invalid=true]') : null;
     (field ?? errorRef.current)?.focus();
-  }, [error, failure]);
+  }, [failure]);
 
   useEffect(() => setItemId(initialItem?.id ?? ''), [initialItem]);
   useEffect(() => {
     setSlot(null);
     setSlots(null);
-    setSlotsError('');
+    setSlotsFailure(null);
     if (!itemId) return;
     let live = true;
     api
       .get<{ slots: Slot[] }>('/api/public/slots', { pointId: point.id, itemId, days: DAYS })
       .then((r) => live && setSlots(r.slots))
-      .catch((e: unknown) => live && setSlotsError(errorText(t, e)));
+      .catch((e: unknown) => live && setSlotsFailure(e ?? new Error('slots')));
     return () => {
       live = false;
     };
-  }, [itemId, point.id, t]);
+    // Not on `t`: switching the language must not drop the session chosen (nor re-read the sessions).
+  }, [itemId, point.id, slotsAttempt]);
 
+  // "手机：格式不正确" does not say what is right: a wrong number is told the format expected.
+  const named = invalidFieldNames(failure);
+  const error = !failure ? '' : named.size === 1 && named.has('phone') ? t('ywPub.booking.phoneInvalid') : errorText(t, failure);
   const missing = !itemId ? 'needItem' : !slot ? 'needSlot' : !name.trim() ? 'needName' : !phone.trim() ? 'needPhone' : '';
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (missing || !slot || busy) return;
     setBusy(true);
-    setError('');
     setFailure(null);
     try {
       const out = await request<{ appointment: BookingView; token: string }>('POST', '/api/public/appointments', {
@@ -77,8 +83,7 @@ export function BookingPanel({ point, initialItem, onClose }: { point: PublicPoi
       rememberBooking({ code: a.code, path, pointName: point.name, day: a.day, starts: a.starts, itemName: a.itemName, itemNameEn: a.itemNameEn });
       setDone({ booking: out.appointment, path });
     } catch (err) {
-      setError(errorText(t, err));
-      setFailure(err);
+      setFailure(err ?? new Error('booking'));
       // The session may have just filled: re-read the places, and keep the choice only while it has one left.
       const chosen = slot;
       api.get<{ slots: Slot[] }>('/api/public/slots', { pointId: point.id, itemId, days: DAYS }).then((r) => {
@@ -122,8 +127,13 @@ export function BookingPanel({ point, initialItem, onClose }: { point: PublicPoi
       {itemId ? (
         <fieldset className="pp-sub" data-testid="booking-slots">
           <legend>{t('ywPub.booking.slot')}</legend>
-          {slotsError ? <p className="p-error">{slotsError}</p> : null}
-          {!slots && !slotsError ? <p className="hint">{t('ywPub.booking.slotsLoading')}</p> : null}
+          {slotsFailure ? (
+            <>
+              <p className="p-error" role="alert" data-testid="slots-error">{errorText(t, slotsFailure)}</p>
+              <button type="button" className="p-btn" onClick={() => setSlotsAttempt((n) => n + 1)} data-testid="slots-retry">{t('ywPub.retry')}</button>
+            </>
+          ) : null}
+          {!slots && !slotsFailure ? <p className="hint">{t('ywPub.booking.slotsLoading')}</p> : null}
           {slots && slots.length === 0 ? <p className="hint">{t('ywPub.booking.noSlots')}</p> : null}
           {[...byDay].map(([day, list]) => (
             <div key={day} className="pp-slot-day">

@@ -21,17 +21,21 @@ export function ItemRow({ code, item, onBook }: { code: string; item: PublicItem
   const [open, setOpen] = useState(false);
   const [guide, setGuide] = useState<PublicGuide | null>(null);
   const [error, setError] = useState('');
+  /** Bumped by 重试: fetches the guide again after a failure. */
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     if (!open || guide) return;
     let live = true;
+    // A failure of an earlier try is not this one's: it would stay above the guide once it loads.
+    setError('');
     request<PublicGuide>('GET', `/api/public/points/${encodeURIComponent(code)}/items/${encodeURIComponent(item.id)}`)
       .then((g) => live && setGuide(g))
       .catch((e: unknown) => live && setError(errorText(t, e)));
     return () => {
       live = false;
     };
-  }, [open, guide, code, item.id, t]);
+  }, [open, guide, code, item.id, t, attempt]);
 
   return (
     <li className="pp-item" data-testid="point-item" data-item-id={item.id}>
@@ -47,7 +51,12 @@ export function ItemRow({ code, item, onBook }: { code: string; item: PublicItem
       </button>
       {open ? (
         <div className="pp-guide" data-testid="item-guide">
-          {error ? <p className="p-error">{error}</p> : null}
+          {error ? (
+            <>
+              <p className="p-error" role="alert" data-testid="item-guide-error">{error}</p>
+              <button type="button" className="p-btn" onClick={() => setAttempt((n) => n + 1)} data-testid="item-guide-retry">{t('ywPub.retry')}</button>
+            </>
+          ) : null}
           {!guide && !error ? <p className="hint">{t('ywPub.guideLoading')}</p> : null}
           {guide ? (
             <>

@@ -138,6 +138,8 @@ function enableKeyboardPick(map: L.Map, label: string, pickCentre: () => void) {
 
 /** How many of a route's first stops the map opens on. */
 const ROUTE_FIT_STOPS = 6;
+/** How far inside the view a pin placed from outside must stand (a share of the view from each side), else the map pans to it. */
+const PIN_MARGIN = 0.2;
 
 export function createSiteMap(el: HTMLElement, opts: SiteMapOptions): SiteMapController {
   const { map, toView, fromView } = createBaseMap(el, opts);
@@ -207,11 +209,14 @@ export function createSiteMap(el: HTMLElement, opts: SiteMapOptions): SiteMapCon
     if (open) byId.get(open)?.openPopup();
   }
   let pendingRedraw = 0;
+  // Set before the map is removed: a pan it stops on the way out still ends with a moveend, whose
+  // redraw would then read a removed pane ("_leaflet_pos" of undefined).
+  let destroyed = false;
   map.on('moveend', () => {
     // After the move has finished its own work: redrawing inside it would remove layers Leaflet is still updating.
-    if (!pendingRedraw) pendingRedraw = requestAnimationFrame(() => {
+    if (!pendingRedraw && !destroyed) pendingRedraw = requestAnimationFrame(() => {
       pendingRedraw = 0;
-      redraw();
+      if (!destroyed) redraw();
     });
   });
 
@@ -251,10 +256,12 @@ export function createSiteMap(el: HTMLElement, opts: SiteMapOptions): SiteMapCon
       if (!p) return;
       pin = L.circleMarker(toView(p), { radius: 9, color: '#111827', weight: 3, fillColor: '#facc15', fillOpacity: 1, className: 'site-pin', interactive: false }).addTo(map);
       if (center) map.setView(toView(p), CLUSTER_MAX_ZOOM + 1, { animate: false });
-      // A pin placed from outside (the phone's position) may lie off the view: bring it in.
-      else if (!map.getBounds().contains(toView(p))) map.panTo(toView(p));
+      // A pin placed from outside (the phone's position) may lie off the view, or at its very edge
+      // under the controls: bring it well inside (a fifth of the view in from each side).
+      else if (!map.getBounds().pad(-PIN_MARGIN).contains(toView(p))) map.panTo(toView(p));
     },
     destroy() {
+      destroyed = true;
       cancelAnimationFrame(pendingRedraw);
       map.remove();
     },

@@ -128,7 +128,7 @@ export function FollowupPanel({ rating, onChanged }: { rating: Rating; onChanged
         ) : !d.callbackAt ? <p className="muted">—</p> : null}
       </>, 'fu-callback')}
       {section(t('yw.followup.resolve'), d.resolution ? (
-        <p data-testid="fu-resolved">{t('yw.followup.resolved', { time: formatStamp(d.resolvedAt), how: t(`yw.followup.resolutions.${d.resolution}`) })}</p>
+        <p data-testid="fu-resolved">{t(d.caseStatus === 'closed' ? 'yw.followup.resolvedClosed' : 'yw.followup.resolved', { time: formatStamp(d.resolvedAt), how: t(`yw.followup.resolutions.${d.resolution}`) })}</p>
       ) : can('services.followup') && open && (d.callbackAt || !d.rater.named) ? (
         <form onSubmit={submit(() => void resolve.run(`${path}/resolve`, { version: d.caseVersion, resolution, note: resolveNote, photoIds }))}>
           <Field label={t('yw.followup.resolution')} name="resolution" errors={resolve.errors}>

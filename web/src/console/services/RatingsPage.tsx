@@ -98,7 +98,8 @@ export function RatingsPage() {
               <tbody>
                 {items.map((r) => (
                   <tr key={r.id} className={r.id === selected ? 'selected' : undefined} data-testid={`yw-rating-${r.recordId}`} data-bad={isBadRating(r.level)}>
-                    <td>{formatStamp(r.ratedAt)}</td>
+                    {/* The date and the time each kept whole: a narrow column breaks between them, never inside "2026-12-03". */}
+                    <td data-testid="yw-rating-at"><span className="yw-nowrap">{formatStamp(r.ratedAt).split(' ')[0]}</span> <span className="yw-nowrap">{formatStamp(r.ratedAt).split(' ')[1]}</span></td>
                     <td className={isBadRating(r.level) ? 'yw-overdue' : undefined}>
                       {'★'.repeat(r.level)} {t(`yw.ratings.levels.l${r.level}`)} {r.named ? '' : <small className="muted">{t('yw.ratings.anonymous')}</small>}
                       {r.comment ? <div className="muted">{r.comment}</div> : null}
@@ -118,7 +119,10 @@ export function RatingsPage() {
           ) : null}
           <LoadMore list={ratings} testId="yw-rat-more" />
         </div>
-        <div>{chosen && isBadRating(chosen.level) ? <FollowupPanel key={chosen.id} rating={chosen} onChanged={reload} /> : null}</div>
+        <div>
+          {chosen && isBadRating(chosen.level) ? <FollowupPanel key={chosen.id} rating={chosen} onChanged={reload} />
+            : items.some((r) => isBadRating(r.level) && !r.voidedAt) ? <p className="card yw-panel muted" data-testid="yw-followup-none">{t('yw.ratings.chooseBad')}</p> : null}
+        </div>
       </div>
       {can('services.settings') ? <ServiceSettingsPanel /> : null}
     </section>

@@ -14,19 +14,26 @@ type Assist = 'none' | 'assist' | 'proxy';
  * accepted), the materials checklist with 容缺 where the guide allows it, 帮办/代办, then the result:
  * 办结 (with delivery), 收受分离's hand-off, 不予受理 or 退件 with a reason.
  */
-export function RecordForm({ pointId, ticket, items, applicantName, initialRecord = null, onRecorded, onDecided }: {
+export function RecordForm({ pointId, ticket, items, applicantName, initialRecord = null, switching = false, onSwitchItem, onRecorded, onDecided }: {
   pointId: string;
   ticket: Ticket;
   items: CatalogueItem[];
   applicantName: string;
   /** The record already made for this ticket (read back after a reload): shown to be stepped, not recorded again. */
   initialRecord?: ServiceRecord | null;
+  /** A switch of the ticket's item is under way (the choice waits for it). */
+  switching?: boolean;
+  /**
+   * Another item chosen: the ticket is switched to it (改办), as the server records only the
+   * ticket's own item; what was typed stays, the materials checklist follows the new item.
+   */
+  onSwitchItem: (itemId: string) => void;
   onRecorded: (record: ServiceRecord, ratingToken: string, ratingWindowDays: number) => void;
   onDecided: (record: ServiceRecord) => void;
 }) {
   const { t, i18n } = useTranslation();
   const en = i18n.language === 'en';
-  const [itemId, setItemId] = useState(ticket.itemId);
+  const itemId = ticket.itemId;
   const item = items.find((i) => i.id === itemId)?.current ?? null;
   const [name, setName] = useState(applicantName);
   const [idNumber, setIdNumber] = useState('');
@@ -125,6 +132,7 @@ export function RecordForm({ pointId, ticket, items, applicantName, initialRecor
               <button type="button" className="btn win-big" disabled={busy || !reason.trim()} onClick={() => void step('not_accept')} data-testid="record-not-accept">{t('ywWin.record.notAccept')}</button>
               <button type="button" className="btn win-big" disabled={busy || !reason.trim()} onClick={() => void step('send_back')} data-testid="record-send-back">{t('ywWin.record.sendBack')}</button>
             </div>
+            {!reason.trim() ? <small className="why-disabled" data-testid="record-reason-why">{t('ywWin.record.needReason')}</small> : null}
           </div>
         ) : null}
         {error ? <p className="alert alert-error" role="alert">{error}</p> : null}
@@ -137,7 +145,7 @@ export function RecordForm({ pointId, ticket, items, applicantName, initialRecor
       <h3>{t('ywWin.record.title')}</h3>
       <label className="field">
         <span>{t('ywWin.record.item')}</span>
-        <select value={itemId} onChange={(e) => setItemId(e.target.value)} data-testid="record-item">
+        <select value={itemId} disabled={switching || busy} onChange={(e) => { if (e.target.value !== itemId) onSwitchItem(e.target.value); }} data-testid="record-item">
           {items.map((i) => <option key={i.id} value={i.id}>{en && i.current?.nameEn ? i.current.nameEn : i.current?.nameZh}</option>)}
         </select>
         {item ? (

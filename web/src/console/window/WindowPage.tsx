@@ -154,6 +154,12 @@ export function WindowPage() {
     const r = await api.post<{ ticket: Ticket | null }>('/api/services/queue/call-next', { pointId, ...(windowName.trim() ? { window: windowName.trim() } : {}) });
     if (!r.ticket) setNotice(t('ywWin.queue.nobody'));
   });
+  // 改办: the ticket's item changes, and with it the record form's (the server records the ticket's own item).
+  const switchItemTo = (ticket: Ticket, itemId: string) => act(async () => {
+    const r = await api.post<{ ticket: Ticket }>(`/api/services/queue/tickets/${ticket.id}/switch-item`, { itemId });
+    setSwitchItem('');
+    setNotice(t('ywWin.serving.switched', { item: itemName(r.ticket.itemId) }));
+  });
   const finish = (ticket: Ticket) => act(async () => {
     const done = await api.post<Ticket>(`/api/services/queue/tickets/${ticket.id}/finish`, rating?.record ? { recordId: rating.record.id } : {});
     setFinished(done);
@@ -196,11 +202,7 @@ export function WindowPage() {
                       {items.filter((i) => i.id !== current.itemId).map((i) => <option key={i.id} value={i.id}>{itemName(i.id)}</option>)}
                     </select>
                     <SubmitWithReason type="button" className="btn" busy={busy} testId="switch-item-submit" why={[!switchItem && t('ywWin.serving.whySwitch.choose')]}
-                      onClick={() => void act(async () => {
-                        const r = await api.post<{ ticket: Ticket }>(`/api/services/queue/tickets/${current.id}/switch-item`, { itemId: switchItem });
-                        setSwitchItem('');
-                        setNotice(t('ywWin.serving.switched', { item: itemName(r.ticket.itemId) }));
-                      })}>
+                      onClick={() => void switchItemTo(current, switchItem)}>
                       {t('ywWin.serving.switchSubmit')}
                     </SubmitWithReason>
                   </div>
@@ -214,8 +216,9 @@ export function WindowPage() {
               ) : (
                 <>
                   {lookedUp === current.id ? (
-                    <RecordForm key={`${current.id}:${current.itemId}`} pointId={pointId} ticket={current} items={items} applicantName={applicantOf(current)}
+                    <RecordForm key={current.id} pointId={pointId} ticket={current} items={items} applicantName={applicantOf(current)}
                       initialRecord={rating?.ticket.id === current.id ? rating.record : null}
+                      switching={busy} onSwitchItem={(itemId) => void switchItemTo(current, itemId)}
                       onRecorded={(record, token, windowDays) => {
                         keepRating(record.id, token, windowDays);
                         setRating({ ticket: current, token, windowDays, record });
@@ -258,7 +261,7 @@ export function WindowPage() {
             <ol className="win-list">
               {queue.waiting.map((x) => (
                 <li key={x.id} data-testid="waiting-ticket" data-number={x.number}>
-                  <strong>{x.number}</strong> {itemName(x.itemId)} <span className="badge">{t(`ywWin.queue.${x.source}`)}</span>
+                  <span><strong>{x.number}</strong> <span data-testid="waiting-item">{itemName(x.itemId)}</span></span> <span className="badge">{t(`ywWin.queue.${x.source}`)}</span>
                 </li>
               ))}
             </ol>
@@ -280,6 +283,7 @@ export function WindowPage() {
             <section className="card" data-testid="skipped">
               <h2>{t('ywWin.queue.skippedTitle', { count: skipped.length })}</h2>
               <p className="hint">{t('ywWin.queue.skippedHint')}</p>
+              {current ? <small className="why-disabled" data-testid="ticket-recall-why">{t('ywWin.queue.whyRecall', { number: current.number })}</small> : null}
               <ul className="win-list">
                 {skipped.map((x) => (
                   <li key={x.id} data-testid="skipped-ticket" data-number={x.number}>

@@ -27,6 +27,7 @@ const zh = {
     skippedHint: '办事人回来时可重呼，成为本窗口当前办理',
     recall: '重呼',
     recalled: '已重呼：请 {{number}} 号到窗口',
+    whyRecall: '先完成当前的 {{number}} 号，才能重呼',
   },
   appointments: {
     title: '今日预约（{{count}}）',
@@ -98,6 +99,7 @@ const zh = {
     needName: '请填写申请人姓名',
     needId: '请填写证件号码',
     needAgent: '代办须填写代办人及委托书',
+    needReason: '不予受理或退件须填写原因',
   },
 };
 
@@ -127,6 +129,7 @@ const en: typeof zh = {
     skippedHint: 'When the holder comes back, recall the ticket: it becomes this window\'s current one',
     recall: 'Recall',
     recalled: 'Recalled: number {{number}} to the window',
+    whyRecall: 'Finish number {{number}} first to recall a ticket',
   },
   appointments: {
     title: "Today's appointments ({{count}})",
@@ -198,6 +201,7 @@ const en: typeof zh = {
     needName: "Enter the applicant's name",
     needId: "Enter the applicant's ID number",
     needAgent: 'An agent needs a name, ID number and authorisation',
+    needReason: 'Not accepting or sending back needs a reason',
   },
 };
 

@@ -26,8 +26,8 @@ const generator = new V7Generator(new PooledRandom());
 export const newId = (): string => generator.generate().toString();
 
 const clocked = new V7Generator(new PooledRandom());
-/** A clock stepping back by any amount stamps its new time (the generator starts afresh from it). */
-const ROLLBACK_ALLOWANCE_MS = 0;
+// A clock stepping back by any amount stamps its new time (the generator starts afresh from it).
+clocked.setRollbackAllowance(0);
 
 /**
  * An id stamped with the clock's time. With the system clock it is newId(). A clock set elsewhere
@@ -37,4 +37,4 @@ const ROLLBACK_ALLOWANCE_MS = 0;
  * Ids stamped at one instant still increase.
  */
 export const newIdFor = (clock: Clock): string =>
-  clock === systemClock ? newId() : clocked.generateOrResetCore(clock.now().getTime(), ROLLBACK_ALLOWANCE_MS).toString();
+  clock === systemClock ? newId() : clocked.generateOrResetWithTs(clock.now().getTime()).toString();

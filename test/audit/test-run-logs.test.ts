@@ -4,15 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findNumbersInLogs } from '../global/log-audit.js';
 import { TEST_LOG_DIR_ENV } from '../helpers/test-logs.js';
+import { tsSources } from '../helpers/source-files.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
-  });
-}
-
 /** The run-wide log audit (test/global/log-audit.ts) sees every server the tests start. */
 describe('logs of the whole test run', () => {
   it('this run has a log folder, shared with every test process', () => {
@@ -23,7 +17,7 @@ describe('logs of the whole test run', () => {
 
   it('every app a test builds logs into it, and every server process a test starts copies its output there', () => {
     const missing: string[] = [];
-    for (const file of sources(path.join(ROOT, 'test'))) {
+    for (const file of tsSources(path.join(ROOT, 'test'))) {
       const text = fs.readFileSync(file, 'utf8');
       const rel = path.relative(ROOT, file);
       for (const m of text.matchAll(/await buildApp\(([^;]*?)\);/gs)) {

@@ -2,15 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UX_STRINGS } from '../../web/src/shared/i18n/ux.js';
+import { tsSources } from '../helpers/source-files.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
-  });
-}
 
 /**
  * Every field the domain names in a refusal, `invalidField('…', …)` and `{ field: '…', reason }`,
@@ -18,7 +12,7 @@ function sources(dir: string): string[] {
  */
 function namedFields(): string[] {
   const out = new Set<string>();
-  for (const file of sources(path.join(ROOT, 'src/domain'))) {
+  for (const file of tsSources(path.join(ROOT, 'src/domain'))) {
     const text = fs.readFileSync(file, 'utf8');
     for (const m of text.matchAll(/invalidField\(\s*'([^']+)'/g)) out.add(m[1]!);
     for (const m of text.matchAll(/\{ field: '([^']+)', reason/g)) out.add(m[1]!);

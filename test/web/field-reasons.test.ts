@@ -3,15 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reasonZh } from '../../web/src/shared/field-reasons.js';
 import { importReasonZh } from '../../web/src/shared/field-reasons-import.js';
+import { tsSources } from '../helpers/source-files.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
-  });
-}
 
 /** A string or template literal as a sample reason: every ${…} becomes "1" (patterns accept words and figures). */
 function sample(literal: string): string {
@@ -21,7 +15,7 @@ function sample(literal: string): string {
 /** Every field reason the domain writes: invalidField(field, '…') and { field: …, reason: '…' }. */
 function domainReasons(): string[] {
   const out = new Set<string>();
-  for (const file of sources(path.join(ROOT, 'src/domain'))) {
+  for (const file of tsSources(path.join(ROOT, 'src/domain'))) {
     const text = fs.readFileSync(file, 'utf8');
     for (const m of text.matchAll(/invalidField\(\s*[^,]+,\s*(?:why \? `[^`]*` : )?('[^']*'|"[^"]*"|`[^`]*`)/g)) out.add(sample(m[1]!));
     for (const m of text.matchAll(/\{ field: [^}]*?reason: ('[^']*'|`[^`]*`)/g)) out.add(sample(m[1]!));
@@ -35,7 +29,7 @@ function domainReasons(): string[] {
  */
 function importReasons(): string[] {
   const out = new Set<string>();
-  const files = sources(path.join(ROOT, 'src/domain')).filter((f) => /import-|xlsx|site-input|site-ledger|staff/.test(path.basename(f)));
+  const files = tsSources(path.join(ROOT, 'src/domain')).filter((f) => /import-|xlsx|site-input|site-ledger|staff/.test(path.basename(f)));
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
     for (const m of text.matchAll(/\bfail\(\s*[^,()]+,\s*([^;]*)\);/g)) {

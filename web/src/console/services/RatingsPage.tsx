@@ -1,5 +1,5 @@
 import '../../shared/i18n/services-console';
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../shared/api';
@@ -99,7 +99,7 @@ export function RatingsPage() {
                 {items.map((r) => (
                   <tr key={r.id} className={r.id === selected ? 'selected' : undefined} data-testid={`yw-rating-${r.recordId}`} data-bad={isBadRating(r.level)}>
                     {/* The date and the time each kept whole: a narrow column breaks between them, never inside "2026-12-03". */}
-                    <td data-testid="yw-rating-at"><span className="yw-nowrap">{formatStamp(r.ratedAt).split(' ')[0]}</span> <span className="yw-nowrap">{formatStamp(r.ratedAt).split(' ')[1]}</span></td>
+                    <td data-testid="yw-rating-at">{formatStamp(r.ratedAt).split(' ').map((part, i) => <Fragment key={i}>{i ? ' ' : null}<span className="yw-nowrap">{part}</span></Fragment>)}</td>
                     <td className={isBadRating(r.level) ? 'yw-overdue' : undefined}>
                       {'★'.repeat(r.level)} {t(`yw.ratings.levels.l${r.level}`)} {r.named ? '' : <small className="muted">{t('yw.ratings.anonymous')}</small>}
                       {r.comment ? <div className="muted">{r.comment}</div> : null}

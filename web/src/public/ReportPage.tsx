@@ -150,7 +150,8 @@ export function ReportPage() {
       rememberReport({ number: r.number, trackPath: r.trackPath, at: new Date().toISOString() });
       setFiled(r);
     } catch (err) {
-      setError(errorText(t, err));
+      // A refusal names the fields with this form's words (联系电话, not the console's 手机).
+      setError(errorText(t, err, { service_code: t('pub.category'), description: t('pub.description'), phone: t('pub.phone') }));
     } finally {
       setStep('');
     }
@@ -221,7 +222,7 @@ export function ReportPage() {
           <textarea className="p-input" rows={3} maxLength={1000} value={description} placeholder={t('pub.descriptionHint')} onChange={(e) => setDescription(e.target.value)} data-testid="description" />
         </label>
         <label className="field">
-          <span>{t('pub.phone')}</span>
+          <span>{t('pub.optional', { name: t('pub.phone') })}</span>
           <input className="p-input" type="tel" inputMode="tel" autoComplete="tel" maxLength={20} value={phone} onChange={(e) => setPhone(e.target.value)} data-testid="phone" />
           <small className="hint">{t('pub.phoneHint')}</small>
         </label>

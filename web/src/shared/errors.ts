@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from './api';
-import { codeText, explainFields } from './field-errors';
+import { codeText, explainFields, type OwnLabels } from './field-errors';
 import './i18n/account';
 
 const KNOWN = new Set([
@@ -11,10 +11,11 @@ const KNOWN = new Set([
 
 /**
  * A translated sentence for an API error: the fields it names with their reasons when it names
- * any ("问题类别：必填"), else the sentence for its stable code.
+ * any ("问题类别：必填"), else the sentence for its stable code. `own`: the form's own words for
+ * fields its labels name differently from the shared table.
  */
-export function errorText(t: TFunction, err: unknown): string {
-  const fields = explainFields(t, err);
+export function errorText(t: TFunction, err: unknown, own?: OwnLabels): string {
+  const fields = explainFields(t, err, own);
   if (fields) return fields;
   const code = err instanceof ApiError ? err.code : 'unknown';
   if (KNOWN.has(code)) return t(`errors.${code}`);

@@ -12,11 +12,17 @@ function baseName(field: string): string {
   return parts[parts.length - 1] ?? field;
 }
 
-/** A field's label in the current language (the field id when none is known). */
-export function fieldLabel(t: TFunction, field: string): string {
+/**
+ * A form's own words for fields it sends, by field name, where its labels differ from the shared
+ * table (the public report page's 联系电话 for `phone`, which the console's staff form calls 手机).
+ */
+export type OwnLabels = Readonly<Record<string, string>>;
+
+/** A field's label in the current language: the form's own word, else the shared table's (the field id when none is known). */
+export function fieldLabel(t: TFunction, field: string, own?: OwnLabels): string {
   const name = baseName(field);
   const key = `ux.fields.${name}`;
-  const label = i18n.exists(key) ? t(key) : name;
+  const label = own?.[name] ?? (i18n.exists(key) ? t(key) : name);
   const index = /\.(\d+)(?:\.|$)/.exec(field);
   return index ? `${label}（${Number(index[1]) + 1}）` : label;
 }
@@ -33,10 +39,10 @@ export function fieldReason(t: TFunction, fe: FieldError & { rule?: string; para
 }
 
 /** "问题类别：必填；照片：请至少拍一张现场照片" — every field error of an API error, or null when it names none. */
-export function explainFields(t: TFunction, err: unknown): string | null {
+export function explainFields(t: TFunction, err: unknown, own?: OwnLabels): string | null {
   if (!(err instanceof ApiError) || err.fields.length === 0) return null;
   const sep = isZh() ? '：' : ': ';
-  return err.fields.map((f) => `${fieldLabel(t, f.field)}${sep}${fieldReason(t, f)}`).join(isZh() ? '；' : '; ');
+  return err.fields.map((f) => `${fieldLabel(t, f.field, own)}${sep}${fieldReason(t, f)}`).join(isZh() ? '；' : '; ');
 }
 
 /** Error codes without a sentence in the common bundle, translated in the ux bundle. */

@@ -36,7 +36,7 @@ export const PUBLIC_REPORT_REASONS_ZH: Pattern[] = [
   // The intake shared with Open311 (src/domain/open311: intake, services, locate, jurisdictions).
   [/^must be a decimal number \(WGS-84\)$/, '须为十进制数字（WGS-84 坐标）'],
   [/^is not an e-mail address$/, '不是有效的电子邮箱地址'],
-  [/^is not a phone number \(digits, spaces, brackets and - only\)$/, '不是有效的电话号码（只能填数字、空格、括号和 -）'],
+  [/^is not a phone number \(digits, spaces, brackets and - only\)$/, '格式不正确，只能填数字、空格、括号和 -'],
   [/^must be an http\(s\) URL$/, '须为 http(s) 网址'],
   [/^lies outside this jurisdiction$/, '不在该街道范围内，请重新选择位置'],
   [/^not a service of this jurisdiction$/, '不是该街道的问题类别，请重新选择'],

@@ -21,7 +21,7 @@ export async function seedDemoData(ctx: CliContext, o: { extraSubdistricts?: num
   const history = progressBar('Demo history (4 weeks)');
   let seeded;
   try {
-    const totals = await seedDemoHistory(db, sink, ctx.deps.clock.now(), { seed: o.seed, onProgress: (d, t) => history.update(d, t) });
+    const totals = await seedDemoHistory(db, sink, filesFor(ctx.config), ctx.deps.clock.now(), { seed: o.seed, onProgress: (d, t) => history.update(d, t) });
     await seedDemoSweeps(db, ctx.deps.clock, o.seed);
     // Two shops on their way up the enforcement ladder, for the desk and the officers' phones.
     await seedDemoEnforcement(db, filesFor(ctx.config), ctx.deps.clock.now());

@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import { purgeUnattachedPhotos } from '../../src/domain/photos/purge.js';
+import { filesFor } from '../../src/domain/storage/index.js';
+import { ManualClock } from '../../src/domain/shared/clock.js';
 import { loadActor } from '../../src/domain/auth/actor.js';
 import { addDays, shanghaiDate } from '../../src/domain/checkins/local-time.js';
 import { latestCases } from '../../src/domain/dashboard/map-and-feed.js';
@@ -314,6 +318,55 @@ for (const dialect of DIALECTS) {
       expect(walkedAway).toBeGreaterThan(0.02);
       expect(walkedAway).toBeLessThan(0.2);
       expect(sessions.every((x) => x.started_at <= x.finished_at && Date.parse(x.finished_at) <= Date.now())).toBe(true);
+    });
+
+    it('shows its evidence as the live app requires it: every on-the-spot fix photographed before and after, every handling and check-in with its picture, none of them purgeable', async () => {
+      const db = ctx.handle.db;
+      const files = filesFor(ctx.config);
+      // DOMAIN.md §4: a self-resolved case carries before and after photos (and they differ).
+      const self = await db.selectFrom('cases').select('id').where('source', '=', 'self_resolved').execute();
+      const links = await db.selectFrom('case_photos as l').innerJoin('photos as p', 'p.id', 'l.photo_id')
+        .select(['l.case_id', 'l.event_id', 'l.purpose', 'p.id', 'p.sha256', 'p.storage_key', 'p.thumb_key', 'p.uploaded_by']).execute();
+      const byCase = new Map<string, typeof links>();
+      for (const l of links) byCase.set(l.case_id, [...(byCase.get(l.case_id) ?? []), l]);
+      expect(self.length).toBeGreaterThan(1000);
+      for (const c of self) {
+        const mine = byCase.get(c.id) ?? [];
+        const before = mine.filter((l) => l.purpose === 'before');
+        const after = mine.filter((l) => l.purpose === 'after');
+        expect(before.length, c.id).toBeGreaterThan(0);
+        expect(after.length, c.id).toBeGreaterThan(0);
+        expect(before.some((b) => after.some((a) => a.sha256 === b.sha256))).toBe(false);
+      }
+      // Every handling shows the fix, by its handler; each event names exactly the photos linked to it.
+      const events = await db.selectFrom('case_events').select(['id', 'action', 'actor_user_id', 'photo_ids', 'note']).where('action', 'in', ['self_resolve', 'handle', 'report']).execute();
+      const linked = new Map<string, string[]>();
+      for (const l of links) linked.set(l.event_id, [...(linked.get(l.event_id) ?? []), l.id]);
+      for (const e of events) {
+        const ids = JSON.parse(e.photo_ids) as string[];
+        expect([...(linked.get(e.id) ?? [])].sort(), e.id).toEqual([...ids].sort());
+        if (e.action === 'handle') {
+          expect(ids.length, e.id).toBeGreaterThan(0);
+          expect(e.note, e.id).toBeTruthy();
+          for (const l of links.filter((x) => x.event_id === e.id)) expect(l.uploaded_by).toBe(e.actor_user_id);
+        }
+      }
+      // Every check-in's photo is there, its uploader's; no content backs two records.
+      const checkins = await db.selectFrom('checkins as k').leftJoin('photos as p', 'p.id', 'k.photo_id').select(['k.id', 'k.user_id', 'p.uploaded_by', 'p.id as photo']).execute();
+      expect(checkins.filter((k) => k.photo === null || k.uploaded_by !== k.user_id)).toEqual([]);
+      const reused = await db.selectFrom('evidence_photo_uses').select(['sha256', (eb) => eb.fn.count<number>('record_id').distinct().as('n')]).groupBy('sha256').having((eb) => eb.fn.count('record_id').distinct(), '>', 1).execute();
+      expect(reused).toEqual([]);
+      // The files are in the store, content as named; a sample is enough to show the thumbnails are too.
+      const photos = await db.selectFrom('photos').select(['sha256', 'storage_key', 'thumb_key']).execute();
+      expect(photos.length).toBeGreaterThan(self.length * 2 + checkins.length);
+      for (const [i, p] of photos.entries()) {
+        if (i % 97) continue;
+        const bytes = (await files.get(p.storage_key))!;
+        expect(createHash('sha256').update(bytes).digest('hex')).toBe(p.sha256);
+        expect(await files.has(p.thumb_key!)).toBe(true);
+      }
+      // Nothing of it is an unattached upload the purge would delete.
+      expect(await purgeUnattachedPhotos(db, new ManualClock(new Date(Date.now() + 365 * 86_400_000)), files, { olderThanDays: 1 })).toEqual({ photos: 0, files: 0 });
     });
 
     it('counts no more closures among the due than handlings, on every row of every daily grain, and equals a rebuild', async () => {

@@ -70,6 +70,30 @@ describe('file stores: the same contract on a local folder and on S3', () => {
     });
   }
 
+  for (const [name, make] of backends) {
+    it(`${name}: writes a seed's generated objects in bulk, readable as any other, again without harm, and refuses foreign keys before writing`, async () => {
+      const store = make();
+      try {
+        const objects = Array.from({ length: 40 }, (_, i) => Buffer.from(`generated ${name} ${i}`)).flatMap((b) => [
+          { key: originalKey(sha(b)), bytes: b },
+          { key: thumbKey(sha(b)), bytes: Buffer.from(`thumb of ${sha(b)}`) },
+        ]);
+        await store.putGenerated(objects);
+        await store.putGenerated(objects.slice(0, 4));
+        for (const o of objects) expect((await store.get(o.key))!.equals(o.bytes), o.key).toBe(true);
+        const listed: string[] = [];
+        for await (const k of store.list()) listed.push(k);
+        expect(listed).toEqual(expect.arrayContaining(objects.map((o) => o.key)));
+        const bytes = Buffer.from('not written');
+        await expect(store.putGenerated([{ key: originalKey(sha(bytes)), bytes }, { key: `../${originalKey(sha(bytes))}`, bytes }])).rejects.toThrow(/not a file storage key/);
+        expect(await store.has(originalKey(sha(bytes)))).toBe(false);
+        if (store instanceof LocalFileStore) expect(fs.readdirSync(path.join(store.dir, 'tmp'))).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+  }
+
   it('configuration: STORAGE_BACKEND=s3 needs a bucket; endpoint, region and path style are read from the environment', () => {
     expect(() => readConfig({ STORAGE_BACKEND: 's3' })).toThrow(/S3_BUCKET/);
     expect(() => readConfig({ STORAGE_BACKEND: 'ftp' })).toThrow(/STORAGE_BACKEND/);

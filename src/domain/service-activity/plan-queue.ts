@@ -1,7 +1,7 @@
 import type { PointKind, ServiceAppointmentTable, ServiceSlotBookingTable, ServiceTicketCounterTable, ServiceTicketTable } from '../../db/schema.js';
 import { addDays, shanghaiMidnight } from '../calendar/office-hours.js';
 import { isWorkingDay } from '../calendar/working-days.js';
-import { idAt } from '../dashboard/seed/case-year.js';
+import { idAt } from '../dashboard/seed/synthetic-ids.js';
 import { GIVEN, SURNAMES } from '../demo/hongqiao.js';
 import { CODE_ALPHABET, CODE_LENGTH } from '../service-queue/appointments.js';
 import { BOOKING_HORIZON_DAYS, slotInstant } from '../service-queue/slots.js';

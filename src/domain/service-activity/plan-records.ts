@@ -2,7 +2,7 @@ import type { RatingChannel, ServiceRatingTable, ServiceRecordTable } from '../.
 import { addDays, shanghaiDate } from '../calendar/office-hours.js';
 import { isWorkingDay } from '../calendar/working-days.js';
 import { shanghaiInstant } from '../checkins/local-time.js';
-import { idAt } from '../dashboard/seed/case-year.js';
+import { idAt } from '../dashboard/seed/synthetic-ids.js';
 import { GIVEN, SURNAMES } from '../demo/hongqiao.js';
 import { BAD_RATING_MAX_LEVEL } from '../service-ratings/rating-input.js';
 import { dueWithOverrides } from '../service-records/due-dates.js';

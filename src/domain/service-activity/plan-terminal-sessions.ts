@@ -2,7 +2,7 @@ import type { Db } from '../../db/index.js';
 import type { ServiceTerminalSessionTable } from '../../db/schema/services.js';
 import { addDays } from '../calendar/office-hours.js';
 import { shanghaiInstant } from '../checkins/local-time.js';
-import { idAt } from '../dashboard/seed/case-year.js';
+import { idAt } from '../dashboard/seed/synthetic-ids.js';
 import type { Random } from '../shared/random.js';
 
 const SEC = 1000;

@@ -28,6 +28,12 @@ export interface FileStore {
    * for it counts as recent, so the orphan sweep (orphans.ts) leaves it alone for its grace period.
    */
   putOnce(key: string, bytes: Buffer): Promise<boolean>;
+  /**
+   * Stores many generated objects (a seed's synthetic photos), each as put does. Durable when the
+   * seed's database writes are (they are not flushed row by row either: db/bulk-sink.ts), not
+   * object by object: a local folder writes them without a flush per file.
+   */
+  putGenerated(objects: readonly { key: string; bytes: Buffer }[]): Promise<void>;
   /** Stores bytes under a key, replacing what is there (repairing a corrupt copy; see migrate.ts). */
   put(key: string, bytes: Buffer): Promise<void>;
   /** Removes an object (no error when there is none): only for files no row refers to any more. */

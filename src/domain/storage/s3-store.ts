@@ -100,6 +100,18 @@ export class S3FileStore implements FileStore {
     );
   }
 
+  async putGenerated(objects: readonly { key: string; bytes: Buffer }[]): Promise<void> {
+    for (const o of objects) assertStorageKey(o.key);
+    let next = 0;
+    const worker = async () => {
+      while (next < objects.length) {
+        const o = objects[next++]!;
+        await this.put(o.key, o.bytes);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(16, objects.length) }, worker));
+  }
+
   async delete(key: string): Promise<void> {
     const Key = this.objectKey(key);
     await storeCall('delete', () => this.client.send(new DeleteObjectCommand({ Bucket: this.o.bucket, Key })));

@@ -5,10 +5,13 @@ import { DEFAULT_SPOT_CHECK_PERCENT, inSpotCheckSample } from '../../cases/spot-
 import { GENESIS_HASH, canonicalJson, eventHash } from '../../cases/hash-chain.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../checkins/local-time.js';
 import { type Random, seededRandom } from '../../shared/random.js';
+import { idAt } from './synthetic-ids.js';
 import { COUNTERS, type CaseAttrs, type FoldState, foldEvent, initialState } from '../counters.js';
 import { DISTRICT_GRAINS, GRAINS, type GrainTable, RollupAccumulator } from '../grains.js';
 import { cumRows, unitDeltas } from '../unit-cum.js';
 import type { BulkSink } from '../../../db/bulk-sink.js';
+import type { FileStore } from '../../storage/file-store.js';
+import { dressHistory } from './history-evidence.js';
 
 /**
  * Synthetic history for benchmarks: a year of cases with realistic lifecycles for one subdistrict,
@@ -22,20 +25,12 @@ export interface CaseYearOptions {
   casesPerDay: number;
   seed: number;
   now: Date;
+  /** Where the history's photos are stored; without it the history has none (a benchmark's city-year). */
+  files?: FileStore;
 }
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-
-const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
-/** A UUIDv7 for an instant of the synthetic history, so ids sort by time as live ones do. */
-export function idAt(ms: number, r: Random): string {
-  const t = hex(ms, 12);
-  const a = hex(Math.floor(r.next() * 0x1000), 3);
-  const b = hex(0x8000 | Math.floor(r.next() * 0x4000), 4);
-  const c = hex(Math.floor(r.next() * 0x1000000), 6) + hex(Math.floor(r.next() * 0x1000000), 6);
-  return `${t.slice(0, 8)}-${t.slice(8)}-7${a}-${b}-${c}`;
-}
 
 export interface Ctx {
   committees: { id: string }[];
@@ -356,6 +351,7 @@ export async function seedCaseYear(db: Db, sink: BulkSink, sub: string, o: CaseY
   const prefix = info.case_prefix ?? `S${info.code}`;
   const { cases, events } = generateCases(r, ctx, sub, prefix, o);
   events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const evidence = await dressHistory(events, cases, new Map(ctx.sites.map((s) => [s.id, s])), { seed: o.seed, sub, files: o.files });
   const head = await db.selectFrom('chain_heads').select(['seq', 'hash']).where('subdistrict_id', '=', sub).executeTakeFirst();
   if (head && Number(head.seq) > 0) throw new Error('the subdistrict already has case history; seed a fresh database');
   let prev = GENESIS_HASH;
@@ -381,7 +377,10 @@ export async function seedCaseYear(db: Db, sink: BulkSink, sub: string, o: CaseY
   const grains = grainRows(acc, DISTRICT_GRAINS);
   const cum = cumRows(sub, unitDeltas(acc));
   await sink.insert('cases', cases as unknown as Record<string, unknown>[]);
+  await sink.insert('photos', evidence.photos as unknown as Record<string, unknown>[]);
   await sink.insert('case_events', chained as unknown as Record<string, unknown>[]);
+  await sink.insert('case_photos', evidence.links as unknown as Record<string, unknown>[]);
+  await sink.insert('evidence_photo_uses', evidence.uses as unknown as Record<string, unknown>[]);
   await sink.insert('case_rollup_state', [...states].map(([case_id, s]) => ({ case_id, subdistrict_id: sub, ...s })));
   let rollupRows = cum.length;
   for (const [table, rows] of grains) {

@@ -3,7 +3,10 @@ import { addDays, shanghaiDate, shanghaiInstant } from '../../checkins/local-tim
 import { outsideKey, parseDisposalHours, windowKey } from '../../checkins/windows.js';
 import { seededRandom } from '../../shared/random.js';
 import type { BulkSink } from '../../../db/bulk-sink.js';
-import { idAt } from './case-year.js';
+import { idAt } from './synthetic-ids.js';
+import type { FileStore } from '../../storage/file-store.js';
+import { type PlannedPhoto, storePlanned } from './history-evidence.js';
+import { SCENE_HEIGHT, SCENE_WIDTH } from './scene-photos.js';
 
 export interface CheckinYearOptions {
   days: number;
@@ -11,6 +14,8 @@ export interface CheckinYearOptions {
   now: Date;
   /** share of disposal windows someone checked in at (published coverage is in the high 90s) */
   coverage?: number;
+  /** Where the check-ins' photos are stored; without it they name photos that are not there (a benchmark's city-year). */
+  files?: FileStore;
 }
 
 const MIN = 60_000;
@@ -58,12 +63,36 @@ export async function seedCheckinYear(db: Db, sink: BulkSink, sub: string, o: Ch
           id: idAt(at, r), subdistrict_id: sub, committee_id: room.committee_id, site_id: room.id, user_id: user,
           local_date: date, window_key: outside ? outsideKey(date) : windowKey(date, start, end), in_window: outside ? 0 : 1,
           method: qr ? 'qr' : 'gps', status: off ? 'off_site' : 'on_site', off_site_reason: off ? '定位漂移，人在箱房' : null,
-          lat: Number(room.lat) + (r.next() - 0.5) * 0.0004, lng: Number(room.lng) + (r.next() - 0.5) * 0.0004,
+          lat: Math.round((Number(room.lat) + (r.next() - 0.5) * 0.0004) * 1e7) / 1e7, lng: Math.round((Number(room.lng) + (r.next() - 0.5) * 0.0004) * 1e7) / 1e7,
           accuracy_m: r.int(5, 35), distance_m: distance, photo_id: idAt(at, r), device_time: null,
           first_at: iso, last_at: iso, received_at: iso, repeat_count: 0, last_photo_id: null, evidence_flags: '[]',
         });
       });
     }
+  }
+  if (o.files) {
+    // The picture each check-in names (the live app requires one): the bin room in its window,
+    // now and then with something wrong in it, and its recorded use (the reuse check sees it).
+    const rp = seededRandom((o.seed * 2_246_822_519 + 3) >>> 0);
+    const planned: PlannedPhoto[] = rows.map((k) => {
+      const at = Date.parse(k.first_at as string);
+      const taken = Math.floor(at / 1000) * 1000 - rp.int(10, 180) * 1000;
+      return {
+        kind: 'bin_room', state: rp.chance(0.1) ? 'problem' : 'fixed', variant: rp.int(0, 1_000),
+        row: {
+          id: k.photo_id as string, subdistrict_id: sub, uploaded_by: k.user_id as string, sha256: '', mime: 'image/jpeg', bytes: 0, width: SCENE_WIDTH, height: SCENE_HEIGHT,
+          storage_key: '', thumb_key: null, exif_taken_at: new Date(taken).toISOString(), exif_lat: k.lat as number, exif_lng: k.lng as number,
+          created_at: new Date(at - rp.int(1, 9) * 1000).toISOString(),
+        },
+      };
+    });
+    await storePlanned(o.files, planned);
+    await sink.insert('photos', planned.map((p) => p.row) as unknown as Record<string, unknown>[]);
+    await sink.insert('checkins', rows);
+    await sink.insert('evidence_photo_uses', planned.map((p, i) => ({
+      id: idAt(Date.parse(p.row.created_at), rp), subdistrict_id: sub, photo_id: p.row.id, sha256: p.row.sha256, record_kind: 'checkin', record_id: rows[i]!.id, used_at: rows[i]!.received_at,
+    })));
+    return rows.length;
   }
   await sink.insert('checkins', rows);
   return rows.length;

@@ -1,5 +1,6 @@
 import type { BulkSink } from '../../../db/bulk-sink.js';
 import type { Db } from '../../../db/index.js';
+import type { FileStore } from '../../storage/file-store.js';
 import { RollupAccumulator } from '../grains.js';
 import { grainRows, seedCaseYear } from './case-year.js';
 import { seedCheckinYear } from './checkin-year.js';
@@ -9,6 +10,8 @@ export interface HistoryOptions {
   casesPerDay: number;
   seed: number;
   now: Date;
+  /** Where the cases' photos are stored; without it the history has none (see CaseYearOptions). */
+  files?: FileStore;
   /** After each subdistrict: done, total. */
   onProgress?(done: number, total: number): void;
 }
@@ -31,11 +34,11 @@ export async function seedHistory(db: Db, sink: BulkSink, subs: { id: string; di
   for (const [i, s] of subs.entries()) {
     if (s.district_id !== district.districtId) throw new Error('the seeded history expects one district');
     await sink.transaction(async () => {
-      const res = await seedCaseYear(db, sink, s.id, { days: o.days, casesPerDay: o.casesPerDay, seed: o.seed + i, now: o.now }, district);
+      const res = await seedCaseYear(db, sink, s.id, { days: o.days, casesPerDay: o.casesPerDay, seed: o.seed + i, now: o.now, files: o.files }, district);
       total.cases += res.cases;
       total.events += res.events;
       total.rollupRows += res.rollupRows;
-      total.checkins += await seedCheckinYear(db, sink, s.id, { days: o.days, seed: o.seed * 7 + i, now: o.now });
+      total.checkins += await seedCheckinYear(db, sink, s.id, { days: o.days, seed: o.seed * 7 + i, now: o.now, files: o.files });
     });
     o.onProgress?.(i + 1, subs.length);
   }

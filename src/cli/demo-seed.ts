@@ -22,7 +22,7 @@ export async function seedDemoData(ctx: CliContext, o: { extraSubdistricts?: num
   let seeded;
   try {
     const totals = await seedDemoHistory(db, sink, filesFor(ctx.config), ctx.deps.clock.now(), { seed: o.seed, onProgress: (d, t) => history.update(d, t) });
-    await seedDemoSweeps(db, ctx.deps.clock, o.seed);
+    await seedDemoSweeps(db, ctx.deps.clock, { files: filesFor(ctx.config), settings: ctx.config.patrol }, o.seed);
     // Two shops on their way up the enforcement ladder, for the desk and the officers' phones.
     await seedDemoEnforcement(db, filesFor(ctx.config), ctx.deps.clock.now());
     // After the case history: it walks every subdistrict, and the other Changning towns the grid

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoSweeps } from '../../src/domain/demo/seed-demo-sweeps.js';
+import { filesFor } from '../../src/domain/storage/index.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
@@ -56,7 +57,7 @@ for (const dialect of DIALECTS) {
       for (let i = 0; i < checkins.length; i += 200) await db.insertInto('checkins').values(checkins.slice(i, i + 200) as any).execute();
       for (let i = 0; i < misses.length; i += 200) await db.insertInto('checkin_misses').values(misses.slice(i, i + 200) as any).execute();
       // Inspections from the demo's two-week sweep; a third of them moved onto shared instants.
-      await seedDemoSweeps(db, ctx.clock, 11);
+      await seedDemoSweeps(db, ctx.clock, { files: filesFor(ctx.deps.config), settings: ctx.deps.config.patrol }, 11);
       const inspections = await db.selectFrom('inspections').select(['id', 'subdistrict_id', 'committee_id', 'recorded_at']).orderBy('id').execute();
       for (const [i, r] of inspections.entries()) {
         let at = r.recorded_at;

@@ -22,7 +22,7 @@ const zh = {
     deadlineAt: '整改期限', gps: '定位', position: '定位', lng: '经度', lat: '纬度', qrCode: '二维码', offSiteReason: '不在范围内的原因',
     manual: '手动位置', fineAmount: '罚款金额', fineReason: '调整罚款的理由', wasteType: '垃圾类别', result: '复查结果', coOfficerId: '第二名执法队员',
     legalBasisId: '法律依据', partyId: '当事人', inspectionId: '检查记录', caseId: '案件', targetCaseId: '目标案件', username: '用户名',
-    displayName: '姓名', password: '密码', currentPassword: '当前密码', newPassword: '新密码', phone: '手机', role: '角色', name: '名称', address: '地址', kind: '类型', disposalHours: '投放时段',
+    displayName: '姓名', password: '密码', currentPassword: '当前密码', newPassword: '新密码', phone: '联系电话', role: '角色', name: '名称', address: '地址', kind: '类型', disposalHours: '投放时段',
     code: '编码', file: '文件', answers: '检查项', itemId: '检查项', from: '开始日期', to: '结束日期', hours: '时限', url: '地址', source: '来源',
     action: '操作', version: '版本', items: '案件', deviceAt: '设备时间', deviceTime: '设备时间', body: '请求',
     token: '链接', challenge: '防刷验证', actor: '执法人员', confirmOpenCases: '未办结案件',

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inSpotCheckSample, listSpotChecks, recordSpotCheck, setSpotCheckPercent, spotCheckKpi } from '../../src/domain/cases/spot-checks.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
 import { newId } from '../../src/domain/shared/ids.js';
+import { actorOf } from '../helpers/app.js';
+import { usersScopedToCommittees } from '../helpers/committee-scoped-users.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type CaseFixture, caseFixture } from './fixtures.js';
 
@@ -88,6 +90,41 @@ for (const dialect of DIALECTS) {
       // Fresh pictures: the share decides (0 %).
       const fresh = await f.report(patrol1, { source: 'self_resolved', photoIds: [await f.photo(patrol1)], afterPhotoIds: [await f.photo(patrol1)] });
       expect(fresh.spotCheck).toBeNull();
+    });
+
+    it('lists each sampled case with its before and after photos, and no photo of a case the checker cannot see', async () => {
+      const db = f.ctx.handle.db;
+      const { admin, operator, patrol1 } = f.actors;
+      await setSpotCheckPercent(db, f.ctx.clock, admin, f.hq, { spotCheckPercent: 100 });
+      // Operators scoped to one committee each: the bin room's (001) and another.
+      const scoped = await usersScopedToCommittees(db, { userId: operator.userId, subdistrictId: f.hq, committeeId: f.binRoom.committeeId, at: f.ctx.clock.now() }, 'spot-op');
+      const [ownOp, otherOp] = [await actorOf(f.ctx, 'spot-op-own'), await actorOf(f.ctx, 'spot-op-other')];
+      const { committee_id: otherCommittee } = await db.selectFrom('user_scopes').select('committee_id').where('user_id', '=', scoped.other).executeTakeFirstOrThrow();
+      const otherSite = await db.selectFrom('sites').select(['id', 'lng', 'lat']).where('committee_id', '=', otherCommittee!).orderBy('id').executeTakeFirstOrThrow();
+
+      const photos = { here: [await f.photo(patrol1), await f.photo(patrol1)], there: [await f.photo(patrol1), await f.photo(patrol1)] };
+      const here = await f.report(patrol1, { source: 'self_resolved', photoIds: [photos.here[0]!], afterPhotoIds: [photos.here[1]!] });
+      const there = await f.report(patrol1, {
+        source: 'self_resolved', siteId: otherSite.id, lng: Number(otherSite.lng), lat: Number(otherSite.lat), photoIds: [photos.there[0]!], afterPhotoIds: [photos.there[1]!],
+      });
+      expect([here.spotCheck, there.spotCheck]).toEqual(['pending', 'pending']);
+      const byPurpose = (ps: { id: string; purpose: string }[] | undefined) => [...(ps ?? [])].sort((a, b) => a.purpose.localeCompare(b.purpose));
+      const expected = (p: string[]) => [{ id: p[1], purpose: 'after' }, { id: p[0], purpose: 'before' }];
+
+      // The whole subdistrict's operator: every sampled case, each with exactly its own pair.
+      const all = (await listSpotChecks(db, operator, { state: 'pending' })).items;
+      expect(byPurpose(all.find((x) => x.id === here.id)?.photos)).toEqual(expected(photos.here));
+      expect(byPurpose(all.find((x) => x.id === there.id)?.photos)).toEqual(expected(photos.there));
+
+      // A committee's operator: its own case and photos, nothing of the other committee's.
+      for (const [actor, seen, unseen] of [[ownOp, here, there], [otherOp, there, here]] as const) {
+        const items = (await listSpotChecks(db, actor, { state: 'pending' })).items;
+        expect(items.map((x) => x.id)).toContain(seen.id);
+        expect(items.map((x) => x.id)).not.toContain(unseen.id);
+        const listed = items.flatMap((x) => x.photos.map((p) => p.id));
+        expect(listed).toEqual(expect.arrayContaining(seen.id === here.id ? photos.here : photos.there));
+        for (const id of unseen.id === here.id ? photos.here : photos.there) expect(listed).not.toContain(id);
+      }
     });
   });
 }

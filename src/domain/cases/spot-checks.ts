@@ -110,8 +110,38 @@ export async function listSpotChecks(db: Db, actor: Actor, raw: unknown) {
     .where('c.spot_check', '=', q.state as SpotCheckState);
   if (q.from) query = query.where('c.reported_at', '>=', new Date(q.from).toISOString());
   if (q.to) query = query.where('c.reported_at', '<', new Date(q.to).toISOString());
-  const items = await query.orderBy('c.id', 'desc').limit(q.limit).execute();
-  return { items };
+  const rows = await query.orderBy('c.id', 'desc').limit(q.limit).execute();
+  const photos = await beforeAfterPhotos(db, actor, rows.map((r) => r.id));
+  return { items: rows.map((r) => ({ ...r, photos: photos.get(r.id) ?? [] })) };
+}
+
+export interface SpotCheckPhoto {
+  id: string;
+  purpose: 'before' | 'after';
+}
+
+/**
+ * The before/after photos of the listed cases, in one query for the page, so the checker compares
+ * them in the list. Joined to the cases under the same visibility rule as the list itself.
+ */
+async function beforeAfterPhotos(db: Db, actor: Actor, caseIds: string[]): Promise<Map<string, SpotCheckPhoto[]>> {
+  const byCase = new Map<string, SpotCheckPhoto[]>();
+  if (!caseIds.length) return byCase;
+  const rows = await db
+    .selectFrom('case_photos as cp')
+    .innerJoin('cases as c', 'c.id', 'cp.case_id')
+    .select(['cp.case_id as caseId', 'cp.photo_id as id', 'cp.purpose'])
+    .where('cp.case_id', 'in', caseIds)
+    .where('cp.purpose', 'in', ['before', 'after'])
+    .where(caseVisibility(actor))
+    .orderBy('cp.id')
+    .execute();
+  for (const r of rows) {
+    const list = byCase.get(r.caseId) ?? [];
+    list.push({ id: r.id, purpose: r.purpose as SpotCheckPhoto['purpose'] });
+    byCase.set(r.caseId, list);
+  }
+  return byCase;
 }
 
 export interface SpotCheckKpi {

@@ -4,15 +4,40 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, request } from '../../shared/api';
 import { useMe } from '../../shared/auth';
+import { photoUrl, thumbUrl } from '../../shared/cases';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
 import { floorPercent } from '../../shared/percent';
 import { useApi } from '../../shared/use-api';
+import './spot-checks.css';
 
 type State = 'pending' | 'passed' | 'failed';
+type Purpose = 'before' | 'after';
 interface Item {
   id: string; number: string; version: number; description: string; reportedAt: string; spotCheck: State; spotCheckedAt: string | null;
   categoryZh: string; categoryEn: string; committeeName: string; finderName: string | null;
+  photos: { id: string; purpose: Purpose }[];
+}
+
+/** The case's before and after photos side by side, each thumbnail opening the full photo. */
+function BeforeAfter({ item }: { item: Item }) {
+  const { t } = useTranslation();
+  const group = (purpose: Purpose) => {
+    const photos = item.photos.filter((p) => p.purpose === purpose);
+    const label = t(`console.spotChecks.${purpose}`);
+    return (
+      <figure className="spot-photos-group" data-testid={`spot-check-photos-${purpose}`}>
+        <figcaption>{label}</figcaption>
+        {photos.length ? photos.map((p, i) => (
+          <a key={p.id} href={photoUrl(p.id)} target="_blank" rel="noreferrer" data-testid="spot-check-photo" data-purpose={purpose}
+            aria-label={t(purpose === 'before' ? 'console.spotChecks.openBefore' : 'console.spotChecks.openAfter', { number: item.number, n: i + 1 })}>
+            <img src={thumbUrl(p.id)} alt="" loading="lazy" />
+          </a>
+        )) : <span className="muted">{t('console.spotChecks.noPhoto')}</span>}
+      </figure>
+    );
+  };
+  return <div className="spot-photos">{group('before')}{group('after')}</div>;
 }
 interface Kpi { selfResolved: number; sampled: number; pending: number; passed: number; failed: number; sampleRate: number | null; passRate: number | null }
 
@@ -93,7 +118,7 @@ export function SpotChecksPage() {
         <thead>
           <tr>
             <th>{t('console.spotChecks.number')}</th><th>{t('console.spotChecks.category')}</th><th>{t('console.spotChecks.committee')}</th>
-            <th>{t('console.spotChecks.finder')}</th><th>{t('console.spotChecks.reported')}</th><th>{t('console.spotChecks.description')}</th><th />
+            <th>{t('console.spotChecks.finder')}</th><th>{t('console.spotChecks.reported')}</th><th>{t('console.spotChecks.description')}</th><th>{t('console.spotChecks.photos')}</th><th />
           </tr>
         </thead>
         <tbody>
@@ -105,6 +130,7 @@ export function SpotChecksPage() {
               <td>{c.finderName ?? ''}</td>
               <td>{formatTime(c.reportedAt, lang)}</td>
               <td>{c.description}</td>
+              <td><BeforeAfter item={c} /></td>
               <td>
                 {c.spotCheck === 'pending' ? (
                   <>

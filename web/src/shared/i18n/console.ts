@@ -104,6 +104,7 @@ const zh = {
     kpi: '自发自处 {{selfResolved}} 件，抽取 {{sampled}} 件（{{sampleRate}}），待查 {{pending}} 件，合格 {{passed}} 件，不合格 {{failed}} 件，合格率 {{passRate}}。',
     state: '状态', pending: '待抽查', passed: '合格', failed: '不合格', number: '案件编号', category: '问题类别', committee: '居民区', finder: '发现人', reported: '发现时间', description: '描述',
     note: '抽查说明', pass: '合格', fail: '不合格', empty: '没有案件。', done: '已记录：{{number}} {{result}}', percent: '抽查比例（%）', savePercent: '保存比例', percentSaved: '抽查比例已设为 {{n}}%',
+    photos: '照片', before: '整改前', after: '整改后', noPhoto: '无', openBefore: '案件 {{number}} 整改前照片 {{n}}（新窗口打开原图）', openAfter: '案件 {{number}} 整改后照片 {{n}}（新窗口打开原图）',
   },
 };
 
@@ -206,6 +207,7 @@ const en: typeof zh = {
     kpi: '{{selfResolved}} self-resolved, {{sampled}} sampled ({{sampleRate}}), {{pending}} pending, {{passed}} passed, {{failed}} failed, pass rate {{passRate}}.',
     state: 'State', pending: 'Pending', passed: 'Passed', failed: 'Failed', number: 'Case', category: 'Category', committee: 'Committee', finder: 'Finder', reported: 'Found', description: 'Description',
     note: 'Note', pass: 'Pass', fail: 'Fail', empty: 'No cases.', done: 'Recorded: {{number}} {{result}}', percent: 'Sample share (%)', savePercent: 'Save share', percentSaved: 'Sample share set to {{n}}%',
+    photos: 'Photos', before: 'Before', after: 'After', noPhoto: 'None', openBefore: 'Case {{number}}, photo {{n}} before the fix (opens full size in a new window)', openAfter: 'Case {{number}}, photo {{n}} after the fix (opens full size in a new window)',
   },
 };
 

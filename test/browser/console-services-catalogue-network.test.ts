@@ -117,14 +117,25 @@ describeBrowser('console: 一网通办 catalogue and network', () => {
     await page.getByTestId('yw-lc-distance').fill('300');
     const res = page.waitForResponse((r) => r.url().includes('/api/services/reports/life-circle'));
     await page.getByTestId('yw-lc-run').click();
-    const body = (await (await res).json()) as { committees: { id: string; covered: boolean }[]; uncoveredSites: unknown[]; distanceM: number };
-    expect(body.distanceM).toBe(300);
+    const body = (await (await res).json()) as { committees: { id: string; covered: boolean }[]; uncoveredSites: unknown[]; distanceM: number; citywide: boolean };
+    expect(body).toMatchObject({ distanceM: 300, citywide: true });
     await page.getByTestId('yw-lc-result').waitFor();
+    expect(await page.getByTestId('yw-lc-local-only').count()).toBe(0);
     const out = body.committees.filter((c) => !c.covered);
     expect(out.length + body.uncoveredSites.length).toBeGreaterThan(0);
     await eventually(() => page.locator('[data-testid^="yw-lc-committee-"]').count()).toBe(out.length);
     await eventually(() => page.locator('.yw-dot[data-layer="out-of-reach"]').count()).toBe(out.length + body.uncoveredSites.length);
     await saveShot(page, 'yw-network-life-circle');
+
+    // an item that is not 全市通办: the report says only the subdistrict's own points count
+    const local = await db.selectFrom('service_item_versions').select('item_id').where('name_zh', '=', '居住证签注').executeTakeFirstOrThrow();
+    await db.updateTable('service_item_versions').set({ citywide: 0 }).where('item_id', '=', local.item_id).execute();
+    await page.getByTestId('yw-lc-item').selectOption(local.item_id);
+    const res2 = page.waitForResponse((r) => r.url().includes(`/api/services/reports/life-circle?itemId=${local.item_id}`));
+    await page.getByTestId('yw-lc-run').click();
+    expect(((await (await res2).json()) as { citywide: boolean }).citywide).toBe(false);
+    await eventually(() => page.getByTestId('yw-lc-result').getAttribute('data-citywide')).toBe('false');
+    expect(await page.getByTestId('yw-lc-local-only').textContent()).toContain('非全市通办事项：只计本街道的服务点');
     await ctx.close();
   });
 

@@ -3,6 +3,7 @@ import type { Actor } from '../../src/domain/auth/actor.js';
 import { offsetMetres } from '../../src/domain/geo/haversine.js';
 import { gridCoverage } from '../../src/domain/service-network/grid-coverage.js';
 import { lifeCircle } from '../../src/domain/service-network/life-circle.js';
+import { createItem, publishVersion } from '../../src/domain/services-catalogue/catalogue.js';
 import { createPoint, listPoints, setPointStatus } from '../../src/domain/service-network/points.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { DIALECTS } from '../helpers/db.js';
@@ -133,15 +134,15 @@ describe.each(DIALECTS)('service network (%s)', (kind) => {
     await db.transaction().execute((trx) =>
       createPoint(trx, ctx.clock, admin, { subdistrictId: subId, kind: 'self_service_zone', code: 'LC-2', name: '规划专区', address: 'x', lng: nearB.lng, lat: nearB.lat, staffed: false, status: 'planned', itemIds: [item.id] }),
     );
-    const r = await lifeCircle(db, admin, { itemId: item.id });
+    const r = await lifeCircle(db, ctx.clock, admin, { itemId: item.id });
     expect(r.sites).toEqual({ total: 5, covered: 2, share: 0.4 });
     expect(r.uncoveredSites.map((s) => s.name).sort()).toEqual(['箱房2', '箱房3', '箱房4']);
     const byName = new Map(r.committees.map((c) => [c.name, c]));
     expect(byName.get('甲居民区')).toMatchObject({ sites: 3, coveredSites: 2, covered: true });
     expect(byName.get('乙居民区')).toMatchObject({ sites: 2, coveredSites: 0, covered: false, nearestM: null });
     // A wider circle (1,200 m) takes in the 1,010 m site.
-    expect((await lifeCircle(db, admin, { itemId: item.id, distanceM: 1200 })).sites.covered).toBe(3);
-    await expect(lifeCircle(db, admin, { itemId: item.id, distanceM: 50 })).rejects.toMatchObject({ details: { fields: [{ field: 'distanceM' }] } });
+    expect((await lifeCircle(db, ctx.clock, admin, { itemId: item.id, distanceM: 1200 })).sites.covered).toBe(3);
+    await expect(lifeCircle(db, ctx.clock, admin, { itemId: item.id, distanceM: 50 })).rejects.toMatchObject({ details: { fields: [{ field: 'distanceM' }] } });
   });
   it('the life circle counts a point just inside the radius, wherever it falls against the index cells', async () => {
     const db = ctx.handle.db;
@@ -160,9 +161,93 @@ describe.each(DIALECTS)('service network (%s)', (kind) => {
     const pid = newId();
     await db.insertInto('service_points').values({ ...base, id: pid, code: `EDGE-${pid.slice(0, 8)}`, lng: 121, lat: pLat, terminal_token_hash: null }).execute();
     await db.insertInto('service_point_items').values({ point_id: pid, item_id: item.item_id }).execute();
-    const rep = await lifeCircle(db, op, { itemId: item.item_id, distanceM: r });
+    const rep = await lifeCircle(db, ctx.clock, op, { itemId: item.item_id, distanceM: r });
     expect(rep.points.some((p) => p.id === pid)).toBe(true);
     expect(rep.uncoveredSites.some((s) => s.id === siteId)).toBe(false);
+  });
+  it('an item not 全市通办 is covered only by points of the site\'s own subdistrict; a 全市通办 item by any point', async () => {
+    const db = ctx.handle.db;
+    const at = ctx.clock.now().toISOString();
+    const district = await db.selectFrom('districts').select('id').executeTakeFirstOrThrow();
+    const [subA, subB] = [newId(), newId()];
+    await db.insertInto('subdistricts').values([
+      { id: subA, district_id: district.id, code: '991', name: '甲街道', name_en: 'A', created_at: at },
+      { id: subB, district_id: district.id, code: '992', name: '乙街道', name_en: 'B', created_at: at },
+    ]).execute();
+    const [cA, cB] = [newId(), newId()];
+    await db.insertInto('committees').values([
+      { id: cA, subdistrict_id: subA, code: '001', name: '甲一居民区', name_en: 'A1', created_at: at },
+      { id: cB, subdistrict_id: subB, code: '001', name: '乙一居民区', name_en: 'B1', created_at: at },
+    ]).execute();
+    // B's point at the origin; A's site 500 m east of it; A's own point 1,500 m further east; B's site 100 m west.
+    const origin = { lng: 121.6, lat: 31.35 };
+    const siteA = offsetMetres(origin, 500, 90);
+    const pointA = offsetMetres(siteA, 1500, 90);
+    const siteB = offsetMetres(origin, 100, 270);
+    const site = (subdistrictId: string, committeeId: string, name: string, p: { lng: number; lat: number }) => ({
+      id: newId(), subdistrict_id: subdistrictId, committee_id: committeeId, grid_id: null, kind: 'bin_room' as const, name, address: 'x', lng: p.lng, lat: p.lat,
+      responsible_party_id: null, disposal_hours: null, qr_code: null, status: 'active' as const, retired_at: null, created_at: at, updated_at: at, version: 1,
+    });
+    await db.insertInto('sites').values([site(subA, cA, '甲箱房', siteA), site(subB, cB, '乙箱房', siteB)]).execute();
+
+    const districtAdmin = await actorOf(ctx, 'district-admin');
+    const category = await db.selectFrom('service_categories').select('id').orderBy('code').executeTakeFirstOrThrow();
+    const guide = (citywide: boolean, effectiveFrom: string) => ({
+      nameZh: citywide ? '通办测试事项' : '属地测试事项', itemType: '公共服务', department: '公安', legalLimitDays: 5, promisedLimitDays: 3, visits: 1 as const,
+      citywide, channels: ['counter' as const], effectiveFrom,
+    });
+    const [cityItem, localItem] = await db.transaction().execute(async (trx) => [
+      await createItem(trx, ctx.clock, districtAdmin, { categoryId: category.id, basicCode: 'LCTEST-CITY', implCode: 'LCTEST-CITY-1', guide: guide(true, '2026-05-26') }),
+      await createItem(trx, ctx.clock, districtAdmin, { categoryId: category.id, basicCode: 'LCTEST-LOCAL', implCode: 'LCTEST-LOCAL-1', guide: guide(false, '2026-05-26') }),
+    ]);
+    // From tomorrow the city-wide item is no longer 全市通办: today's version still rules today.
+    await db.transaction().execute((trx) => publishVersion(trx, ctx.clock, districtAdmin, cityItem.id, { baseVersion: 1, guide: guide(false, '2026-05-27') }));
+
+    const admin: Actor = { ...districtAdmin, scope: [{ subdistrictId: subA, committeeId: null }, { subdistrictId: subB, committeeId: null }] };
+    const itemIds = [cityItem.id, localItem.id];
+    const [idA, idB] = await db.transaction().execute(async (trx) => [
+      (await createPoint(trx, ctx.clock, admin, { subdistrictId: subA, kind: 'self_service_zone', code: 'LCS-A', name: '甲专区', address: 'x', ...pointA, staffed: false, status: 'built', builtOn: '2026-05-01', itemIds })).id,
+      (await createPoint(trx, ctx.clock, admin, { subdistrictId: subB, kind: 'self_service_zone', code: 'LCS-B', name: '乙专区', address: 'x', ...origin, staffed: false, status: 'built', builtOn: '2026-05-01', itemIds })).id,
+    ]);
+    const byName = (r: { committees: { name: string }[] }) => new Map(r.committees.map((c) => [c.name, c]));
+
+    // 全市通办: B's point 500 m away covers A's site.
+    const city = await lifeCircle(db, ctx.clock, admin, { itemId: cityItem.id });
+    expect(city).toMatchObject({ citywide: true, sites: { total: 2, covered: 2, share: 1 }, uncoveredSites: [] });
+    expect(byName(city).get('甲一居民区')).toMatchObject({ covered: true, coveredSites: 1, nearestM: 500 });
+    expect(byName(city).get('乙一居民区')).toMatchObject({ covered: true, coveredSites: 1, nearestM: 100 });
+
+    // Not 全市通办: only A's own point counts for A's site, 1,500 m away — out of reach at 1,000 m.
+    const local = await lifeCircle(db, ctx.clock, admin, { itemId: localItem.id });
+    expect(local).toMatchObject({ citywide: false, sites: { total: 2, covered: 1, share: 0.5 } });
+    expect(local.uncoveredSites.map((s) => s.name)).toEqual(['甲箱房']);
+    expect(byName(local).get('甲一居民区')).toMatchObject({ covered: false, coveredSites: 0, nearestM: null });
+    expect(byName(local).get('乙一居民区')).toMatchObject({ covered: true, coveredSites: 1, nearestM: 100 });
+    // At 2,000 m A's own point reaches it: the nearest is 1,500 m, not B's 500 m.
+    const wide = await lifeCircle(db, ctx.clock, admin, { itemId: localItem.id, distanceM: 2000 });
+    expect(wide.sites.covered).toBe(2);
+    expect(byName(wide).get('甲一居民区')).toMatchObject({ covered: true, nearestM: 1500 });
+
+    // The points listed (those within 2,000 m of the sites): for A alone, B's point only when the item is 全市通办.
+    const ids = (r: { points: { id: string }[] }) => r.points.map((p) => p.id).sort();
+    expect(ids(await lifeCircle(db, ctx.clock, admin, { itemId: cityItem.id, distanceM: 2000, subdistrictId: subA }))).toEqual([idA, idB].sort());
+    expect(ids(await lifeCircle(db, ctx.clock, admin, { itemId: localItem.id, distanceM: 2000, subdistrictId: subA }))).toEqual([idA]);
+    expect(ids(wide)).toEqual([idA, idB].sort());
+
+    // An item whose first version starts tomorrow: that version's flag applies already.
+    const upcoming = await db.transaction().execute((trx) =>
+      createItem(trx, ctx.clock, districtAdmin, { categoryId: category.id, basicCode: 'LCTEST-LATE', implCode: 'LCTEST-LATE-1', guide: guide(true, '2026-05-27') }));
+    expect((await lifeCircle(db, ctx.clock, admin, { itemId: upcoming.id })).citywide).toBe(true);
+
+    // Tomorrow the first item's version 2 (not 全市通办) is in force.
+    const today = ctx.clock.now();
+    ctx.clock.advance(24 * 3_600_000);
+    try {
+      const next = await lifeCircle(db, ctx.clock, admin, { itemId: cityItem.id });
+      expect(next).toMatchObject({ citywide: false, sites: { covered: 1 } });
+    } finally {
+      ctx.clock.set(today);
+    }
   });
   it('a grid whose only zone closes before the target date is not covered by then', async () => {
     const db = ctx.handle.db;

@@ -2,6 +2,9 @@ import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
+import { shanghaiDate } from '../calendar/office-hours.js';
+import { versionInEffect } from '../services-catalogue/versions.js';
+import type { Clock } from '../shared/clock.js';
 import KDBush from 'kdbush';
 import { type LatLng, distanceMetres } from '../geo/haversine.js';
 import { invalidField } from '../shared/errors.js';
@@ -86,27 +89,53 @@ class PointIndex {
 }
 
 /**
+ * Whether an item is 全市通办 (any centre in the city accepts it), as its guide version in effect
+ * today says — or, before its first version starts, as that version will say. An item without
+ * the flag is handled only by the points of the resident's own subdistrict.
+ */
+async function isCitywide(db: Db, clock: Clock, itemId: string): Promise<boolean> {
+  const current = await versionInEffect(db, itemId, shanghaiDate(clock.now()));
+  if (current) return current.citywide === 1;
+  const first = await db
+    .selectFrom('service_item_versions')
+    .select('citywide')
+    .where('item_id', '=', itemId)
+    .orderBy('effective_from')
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return first?.citywide === 1;
+}
+
+/**
  * The 15-minute life-circle report for one item: residential sites (bin rooms of the residential
  * compounds) and committees (at the centre of their residential sites) farther than `distanceM`
- * in a straight line from every built, open point offering the item. Points of neighbouring
- * subdistricts count: a resident walks across the boundary.
+ * in a straight line from every built, open point offering the item.
+ *
+ * Which points count depends on the item's 全市通办 flag (its version in effect today):
+ *  - 全市通办: any point counts, those of neighbouring subdistricts included — any centre in the
+ *    city accepts the item, and a resident walks across the boundary;
+ *  - not 全市通办: only the points of the site's (the committee's) own subdistrict count, since
+ *    only they accept the item from its residents. Each subdistrict gets its own index, and
+ *    `points` lists only the points of the subdistricts whose sites are in the report.
  */
-export async function lifeCircle(db: Db, actor: Actor, opts: { itemId: string; distanceM?: number; subdistrictId?: string }) {
+export async function lifeCircle(db: Db, clock: Clock, actor: Actor, opts: { itemId: string; distanceM?: number; subdistrictId?: string }) {
   assertCan(actor, 'services.read');
   const distanceM = opts.distanceM ?? DEFAULT_LIFE_CIRCLE_M;
   if (!(distanceM >= 100 && distanceM <= MAX_LIFE_CIRCLE_M)) throw invalidField('distanceM', `must be between 100 and ${MAX_LIFE_CIRCLE_M}`);
   const item = await db.selectFrom('service_items').select('id').where('id', '=', opts.itemId).executeTakeFirst();
   if (!item) throw invalidField('itemId', 'unknown item');
+  const citywide = await isCitywide(db, clock, opts.itemId);
 
   let sq = db
     .selectFrom('sites')
-    .select(['id', 'committee_id', 'lng', 'lat'])
+    .select(['id', 'subdistrict_id', 'committee_id', 'lng', 'lat'])
     .where('kind', '=', 'bin_room')
     .where('status', '=', 'active')
     .where(scopeCondition(actor, 'sites.subdistrict_id', 'sites.committee_id'));
   if (opts.subdistrictId) sq = sq.where('subdistrict_id', '=', opts.subdistrictId);
   const sites = await sq.execute();
-  if (!sites.length) return { itemId: opts.itemId, distanceM, points: [], sites: { total: 0, covered: 0, share: null }, committees: [], uncoveredSites: [] };
+  if (!sites.length) return { itemId: opts.itemId, distanceM, citywide, points: [], sites: { total: 0, covered: 0, share: null }, committees: [], uncoveredSites: [] };
 
   // The sites' bounding box, padded by the distance (a loop: spreading a city's sites as arguments overflows the stack).
   const box = { minLat: Infinity, maxLat: -Infinity, minLng: Infinity, maxLng: -Infinity };
@@ -118,10 +147,10 @@ export async function lifeCircle(db: Db, actor: Actor, opts: { itemId: string; d
   }
   const pad = distanceM / M_PER_DEG_LAT;
   const padLng = distanceM / (M_PER_DEG_LAT * Math.cos((Math.max(Math.abs(box.minLat), Math.abs(box.maxLat)) * Math.PI) / 180));
-  const points = await db
+  const inBox = await db
     .selectFrom('service_points')
     .innerJoin('service_point_items', 'service_point_items.point_id', 'service_points.id')
-    .select(['service_points.id', 'service_points.name', 'service_points.kind', 'service_points.lng', 'service_points.lat'])
+    .select(['service_points.id', 'service_points.subdistrict_id', 'service_points.name', 'service_points.kind', 'service_points.lng', 'service_points.lat'])
     .where('service_point_items.item_id', '=', opts.itemId)
     .where('service_points.status', '=', 'built')
     .where('service_points.lat', '>=', box.minLat - pad)
@@ -129,18 +158,36 @@ export async function lifeCircle(db: Db, actor: Actor, opts: { itemId: string; d
     .where('service_points.lng', '>=', box.minLng - padLng)
     .where('service_points.lng', '<=', box.maxLng + padLng)
     .execute();
-  const index = new PointIndex(points, distanceM, (box.minLat + box.maxLat) / 2);
+  const refLat = (box.minLat + box.maxLat) / 2;
+  // One index for the city, or one per subdistrict (each site asks only its own: the same cost).
+  let points = inBox;
+  let indexOf: (subdistrictId: string) => PointIndex | undefined;
+  if (citywide) {
+    const all = new PointIndex(points, distanceM, refLat);
+    indexOf = () => all;
+  } else {
+    const reported = new Set(sites.map((s) => s.subdistrict_id));
+    points = inBox.filter((p) => reported.has(p.subdistrict_id));
+    const bySubdistrict = new Map<string, LatLng[]>();
+    for (const p of points) {
+      const list = bySubdistrict.get(p.subdistrict_id);
+      if (list) list.push(p);
+      else bySubdistrict.set(p.subdistrict_id, [p]);
+    }
+    const indexes = new Map([...bySubdistrict].map(([id, list]) => [id, new PointIndex(list, distanceM, refLat)]));
+    indexOf = (id) => indexes.get(id);
+  }
 
-  const committees = new Map<string, { id: string; sites: number; covered: number; sumLng: number; sumLat: number }>();
+  const committees = new Map<string, { id: string; subdistrictId: string; sites: number; covered: number; sumLng: number; sumLat: number }>();
   const uncovered: typeof sites = [];
   let covered = 0;
   for (const s of sites) {
-    const c = committees.get(s.committee_id) ?? { id: s.committee_id, sites: 0, covered: 0, sumLng: 0, sumLat: 0 };
+    const c = committees.get(s.committee_id) ?? { id: s.committee_id, subdistrictId: s.subdistrict_id, sites: 0, covered: 0, sumLng: 0, sumLat: 0 };
     committees.set(s.committee_id, c);
     c.sites++;
     c.sumLng += s.lng;
     c.sumLat += s.lat;
-    if (index.anyWithin(s)) {
+    if (indexOf(s.subdistrict_id)?.anyWithin(s)) {
       covered++;
       c.covered++;
     } else {
@@ -154,17 +201,18 @@ export async function lifeCircle(db: Db, actor: Actor, opts: { itemId: string; d
     const ids = listed.slice(i, i + 1000).map((s) => s.id);
     for (const r of await db.selectFrom('sites').select(['id', 'name']).where('id', 'in', ids).execute()) siteNames.set(r.id, r.name);
   }
-  const names = new Map(
-    (await db.selectFrom('committees').select(['id', 'name']).where('id', 'in', [...committees.keys()]).execute()).map((c) => [c.id, c.name]),
+  const committeeRecords = new Map(
+    (await db.selectFrom('committees').select(['id', 'subdistrict_id', 'name']).where('id', 'in', [...committees.keys()]).execute()).map((c) => [c.id, c]),
   );
   // One collator for the sort (String#localeCompare builds one per call: seconds for a city's committees).
   const byName = new Intl.Collator();
   const committeeRows = [...committees.values()]
     .map((c) => {
       const centre = { lng: c.sumLng / c.sites, lat: c.sumLat / c.sites };
-      const nearest = index.nearestWithin(centre);
+      const record = committeeRecords.get(c.id);
+      const nearest = indexOf(record?.subdistrict_id ?? c.subdistrictId)?.nearestWithin(centre) ?? null;
       return {
-        id: c.id, name: names.get(c.id) ?? '', sites: c.sites, coveredSites: c.covered, lng: centre.lng, lat: centre.lat,
+        id: c.id, name: record?.name ?? '', sites: c.sites, coveredSites: c.covered, lng: centre.lng, lat: centre.lat,
         nearestM: nearest === null ? null : Math.round(nearest), covered: nearest !== null,
       };
     })
@@ -172,6 +220,7 @@ export async function lifeCircle(db: Db, actor: Actor, opts: { itemId: string; d
   return {
     itemId: opts.itemId,
     distanceM,
+    citywide,
     points: points.map((p) => ({ id: p.id, name: p.name, kind: p.kind, lng: p.lng, lat: p.lat })),
     sites: { total: sites.length, covered, share: covered / sites.length },
     committees: committeeRows,

@@ -146,10 +146,10 @@ export const coverage = def({
 });
 export const lifeCircleRoute = def({
   schema: {
-    tags, summary: '15-minute life circle: residential sites and committees farther than distanceM from a built point offering the item',
+    tags, summary: "15-minute life circle: residential sites and committees farther than distanceM from a built point offering the item (for an item not 全市通办, a point of the site's own subdistrict)",
     querystring: z.strictObject({ itemId: Id, distanceM: z.coerce.number().int().optional(), subdistrictId: Id.optional() }),
   },
-  handler: async ({ req, deps, actor }) => lifeCircle(deps.db, actor, req.query),
+  handler: async ({ req, deps, actor }) => lifeCircle(deps.db, deps.clock, actor, req.query),
 });
 
 // ── Records (办件) ──

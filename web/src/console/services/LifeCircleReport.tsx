@@ -58,7 +58,8 @@ export function LifeCircleReport({ items, itemName, result, onResult }: {
       </form>
       {error && !errors.length ? <p className="alert alert-error">{errorText(t, error)}</p> : null}
       {result ? (
-        <div data-testid="yw-lc-result" data-distance={result.distanceM}>
+        <div data-testid="yw-lc-result" data-distance={result.distanceM} data-citywide={String(result.citywide)}>
+          {result.citywide ? null : <p className="muted" data-testid="yw-lc-local-only">{t('yw.lifeCircle.localOnly')}</p>}
           <p>{t('yw.lifeCircle.points', { n: result.points.length })}</p>
           <p data-testid="yw-lc-share">
             {result.sites.total

@@ -148,6 +148,8 @@ export interface GridCoverage {
 export interface LifeCircle {
   itemId: string;
   distanceM: number;
+  /** 全市通办: any point counts; otherwise only those of the site's own subdistrict. */
+  citywide: boolean;
   points: { id: string; name: string; kind: PointKind; lng: number; lat: number }[];
   sites: { total: number; covered: number; share: number | null };
   committees: { id: string; name: string; sites: number; coveredSites: number; lng: number; lat: number; nearestM: number | null; covered: boolean }[];

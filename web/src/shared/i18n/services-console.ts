@@ -61,6 +61,7 @@ const zh = {
     share: '{{covered}}/{{total}} 个居住点位在 {{distance}} 米内（{{pct}}）。', noSites: '范围内没有居住点位。',
     committeesOut: '超出范围的居委会', allCovered: '所有居委会都在范围内。', nearest: '最近 {{m}} 米', noPoint: '范围内无服务点',
     uncoveredSites: '超出范围的居住点位 {{n}} 个（地图上红点）', committee: '居委会', sitesCovered: '覆盖点位', points: '可办理该事项的服务点 {{n}} 个',
+    localOnly: '非全市通办事项：只计本街道的服务点（居民只能在所属街镇办理）。',
   },
   records: {
     title: '办件', hint: '各服务点受理的办件；证件号码脱敏显示，查看完整号码须说明原因并留痕。',
@@ -204,6 +205,7 @@ const en: typeof zh = {
     share: '{{covered}}/{{total}} residential sites within {{distance}} m ({{pct}}).', noSites: 'No residential sites in scope.',
     committeesOut: 'Committees out of reach', allCovered: 'Every committee is within reach.', nearest: 'nearest {{m}} m', noPoint: 'no point within reach',
     uncoveredSites: '{{n}} residential sites out of reach (red dots on the map)', committee: 'Committee', sitesCovered: 'Sites covered', points: '{{n}} points offer the item',
+    localOnly: "Not city-wide: only this subdistrict's points count (residents are served in their own subdistrict only).",
   },
   records: {
     title: 'Service records', hint: 'Records accepted at the points; ID numbers are masked, and showing one in full needs a reason and is logged.',

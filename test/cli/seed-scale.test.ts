@@ -4,6 +4,7 @@ import { purgeUnattachedPhotos } from '../../src/domain/photos/purge.js';
 import { filesFor } from '../../src/domain/storage/index.js';
 import { ManualClock } from '../../src/domain/shared/clock.js';
 import { loadActor } from '../../src/domain/auth/actor.js';
+import { isAssignee } from '../../src/domain/cases/assignees.js';
 import { addDays, shanghaiDate } from '../../src/domain/checkins/local-time.js';
 import { latestCases } from '../../src/domain/dashboard/map-and-feed.js';
 import { sourceSlices } from '../../src/domain/dashboard/source-slices.js';
@@ -369,6 +370,14 @@ for (const dialect of DIALECTS) {
           expect(e.note, e.id).toBeTruthy();
           for (const l of links.filter((x) => x.event_id === e.id)) expect(l.uploaded_by).toBe(e.actor_user_id);
         }
+      }
+      // …and was someone the live app lets handle it (assignees.ts), never the desk that dispatched it.
+      const handled = await db.selectFrom('case_events as e').innerJoin('cases as c', 'c.id', 'e.case_id')
+        .select(['e.actor_user_id', 'c.assigned_user_id', 'c.assigned_unit_id', 'c.subdistrict_id']).where('e.action', '=', 'handle').execute();
+      const actors = new Map<string, Awaited<ReturnType<typeof loadActor>>>();
+      for (const h of handled) {
+        if (!actors.has(h.actor_user_id!)) actors.set(h.actor_user_id!, await loadActor(db, h.actor_user_id!));
+        expect(await isAssignee(db, actors.get(h.actor_user_id!)!, h), `${h.actor_user_id} handling for ${h.assigned_unit_id}`).toBe(true);
       }
       // Every check-in's photo is there, its uploader's; no content backs two records.
       const checkins = await db.selectFrom('checkins as k').leftJoin('photos as p', 'p.id', 'k.photo_id').select(['k.id', 'k.user_id', 'p.uploaded_by', 'p.id as photo']).execute();

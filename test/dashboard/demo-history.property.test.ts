@@ -45,6 +45,28 @@ describe('the synthetic case history', () => {
     );
   });
 
+  it('dispatches as the desk does, and only someone the live app lets handle a unit’s cases handles them', () => {
+    const info = ctx.unitInfo!;
+    fc.assert(
+      fc.property(fc.nat(), anyNow, (seed, now) => {
+        const { cases, events } = generateCases(seededRandom(seed), ctx, 'sub', 'T', { days: 5, casesPerDay: 40, now });
+        const byId = new Map(cases.map((c) => [c.id, c]));
+        for (const e of events.filter((x) => x.action === 'handle')) {
+          const c = byId.get(e.case_id)!;
+          const unit = info.get(c.assigned_unit_id!)!;
+          expect(ctx.handlers.get(c.assigned_unit_id!)).toContain(e.actor_user_id);
+          expect(['handler', 'cadre', 'enforcement']).toContain(e.actor_role);
+          // A committee's unit takes its own committee's problems; containers go to a property company.
+          const site = ctx.sites.find((s) => s.id === c.site_id)!;
+          if (unit.kind === 'committee') expect(unit.committeeId).toBe(site.committee_id);
+          const code = ctx.categories.find((k) => k.id === c.category_id)!.code;
+          if (code.startsWith('A04')) expect(unit.kind).toBe('property_company');
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('handles in the night only when the deadline or lateness forces it', () => {
     fc.assert(
       fc.property(fc.nat(), anyNow, (seed, now) => {

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../src/domain/dashboard/seed/case-year.js';
 
-/** A small subdistrict for the synthetic-history generator: four sites of three kinds, two units, patrols, a cadre, an operator. */
+/** A small subdistrict for the synthetic-history generator: four sites of three kinds, a unit of each kind with who may handle for it, patrols, a cadre, an operator. */
 export const historyCtx: Ctx = {
   committees: [{ id: 'c1' }, { id: 'c2' }],
   sites: [
@@ -15,10 +15,17 @@ export const historyCtx: Ctx = {
     { id: 'k3', code: 'B0401', siteKinds: ['shop'], nameZh: '无分类标识' },
     { id: 'k4', code: 'C0101', siteKinds: ['institution'], nameZh: '未设置分类容器' },
   ],
-  units: ['u1', 'u2'],
-  handlers: new Map([['u1', 'h1'], ['u2', 'h2']]),
+  units: ['u1', 'u2', 'u3', 'u4', 'u5'],
+  handlers: new Map([['u1', ['h1']], ['u2', ['h2']], ['u3', ['cadre1']], ['u4', ['cadre2']], ['u5', ['e1', 'e2']]]),
+  unitInfo: new Map([
+    ['u1', { kind: 'sanitation_company', committeeId: null }],
+    ['u2', { kind: 'property_company', committeeId: null }],
+    ['u3', { kind: 'committee', committeeId: 'c1' }],
+    ['u4', { kind: 'committee', committeeId: 'c2' }],
+    ['u5', { kind: 'enforcement_team', committeeId: null }],
+  ]),
   patrols: ['p1', 'p2', 'cadre1'],
-  roles: new Map([['p1', 'patrol'], ['p2', 'patrol'], ['cadre1', 'cadre'], ['o1', 'operator'], ['h1', 'handler'], ['h2', 'handler']]),
+  roles: new Map([['p1', 'patrol'], ['p2', 'patrol'], ['cadre1', 'cadre'], ['cadre2', 'cadre'], ['o1', 'operator'], ['h1', 'handler'], ['h2', 'handler'], ['e1', 'enforcement'], ['e2', 'enforcement']]),
   checkers: new Set(['p1', 'p2']),
   operators: ['o1'],
 };

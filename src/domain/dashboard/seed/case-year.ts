@@ -37,8 +37,12 @@ export interface Ctx {
   sites: { id: string; committee_id: string; grid_id: string | null; lng: number; lat: number; kind?: string; name?: string }[];
   /** siteKinds: the site kinds a standard fits (empty = any); nameZh for the description */
   categories: { id: string; code: string; siteKinds?: string[]; nameZh?: string }[];
+  /** The handling units someone can handle for (see handlers). */
   units: string[];
-  handlers: Map<string, string>;
+  /** Who may handle each unit's cases (assignees.ts isAssignee): its handlers; a committee unit's cadres; the enforcement team's officers. */
+  handlers: Map<string, string[]>;
+  /** Each unit's kind and committee, to dispatch as the desk does (absent: any unit). */
+  unitInfo?: Map<string, { kind: string; committeeId: string | null }>;
   /** Finders: patrol officers (市容辅助力量) and committee cadres */
   patrols: string[];
   /** The role of each finder (default patrol) */
@@ -49,24 +53,62 @@ export interface Ctx {
 }
 
 async function loadCtx(db: Db, sub: string): Promise<Ctx> {
-  const [committees, sites, categories, units, users] = await Promise.all([
+  const [committees, sites, categories, units, users, scopes] = await Promise.all([
     db.selectFrom('committees').select('id').where('subdistrict_id', '=', sub).execute(),
     db.selectFrom('sites').select(['id', 'committee_id', 'grid_id', 'lng', 'lat', 'kind', 'name']).where('subdistrict_id', '=', sub).where('status', '=', 'active').execute(),
     db.selectFrom('case_categories').select(['id', 'code', 'site_kinds', 'name_zh']).where('subdistrict_id', '=', sub).where('level', '=', 'standard').where('active', '=', 1).execute(),
-    db.selectFrom('handling_units').select('id').where('subdistrict_id', '=', sub).execute(),
-    db.selectFrom('users').select(['id', 'role', 'handling_unit_id']).where('subdistrict_id', '=', sub).execute(),
+    db.selectFrom('handling_units').select(['id', 'kind', 'committee_id']).where('subdistrict_id', '=', sub).where('status', '=', 'active').execute(),
+    db.selectFrom('users').select(['id', 'role', 'handling_unit_id']).where('subdistrict_id', '=', sub).where('status', '=', 'active').execute(),
+    db.selectFrom('user_scopes').select(['user_id', 'committee_id']).where('subdistrict_id', '=', sub).execute(),
   ]);
-  const handlers = new Map<string, string>();
-  for (const u of users) if (u.role === 'handler' && u.handling_unit_id) handlers.set(u.handling_unit_id, u.id);
+  // Who the live app lets handle a unit's cases (assignees.ts): its own handlers; for a committee's
+  // unit, the cadres of that committee; for the enforcement team, the subdistrict's officers.
+  const cadresOf = new Map<string, string[]>();
+  const roleOf = new Map(users.map((u) => [u.id, u]));
+  for (const s of scopes) {
+    const u = roleOf.get(s.user_id);
+    if (u?.role === 'cadre' && !u.handling_unit_id && s.committee_id) cadresOf.set(s.committee_id, [...(cadresOf.get(s.committee_id) ?? []), u.id]);
+  }
+  const handlers = new Map<string, string[]>();
+  for (const unit of units) {
+    const who =
+      unit.kind === 'committee' ? (unit.committee_id ? (cadresOf.get(unit.committee_id) ?? []) : [])
+      : unit.kind === 'enforcement_team' ? users.filter((u) => u.role === 'enforcement' && (!u.handling_unit_id || u.handling_unit_id === unit.id)).map((u) => u.id)
+      : users.filter((u) => u.role === 'handler' && u.handling_unit_id === unit.id).map((u) => u.id);
+    if (who.length) handlers.set(unit.id, who.sort());
+  }
+  const staffed = units.filter((u) => handlers.has(u.id));
   return {
     committees, sites: sites.map((s) => ({ ...s, lng: Number(s.lng), lat: Number(s.lat) })),
     categories: categories.map((c) => ({ id: c.id, code: c.code, nameZh: c.name_zh, siteKinds: JSON.parse(c.site_kinds || '[]') as string[] })),
-    units: units.map((u) => u.id), handlers,
+    units: staffed.map((u) => u.id), handlers,
+    unitInfo: new Map(staffed.map((u) => [u.id, { kind: u.kind, committeeId: u.committee_id }])),
     roles: new Map(users.map((u) => [u.id, u.role])),
     patrols: users.filter((u) => u.role === 'patrol' || u.role === 'cadre').map((u) => u.id),
     checkers: new Set(users.filter((u) => u.role === 'patrol' && !u.handling_unit_id).map((u) => u.id)),
     operators: users.filter((u) => u.role === 'operator' || u.role === 'admin').map((u) => u.id),
   };
+}
+
+/**
+ * The unit the desk dispatches a problem to: clearing and cleaning to the sanitation company or a
+ * property company, containers to a property company, sorting, signage and attendance at a bin room
+ * to the site's committee or a property company, a shop's problem to its committee (now and then
+ * the enforcement team), a unit's to its committee. Any staffed unit when none of those is.
+ */
+function dispatchUnit(r: Random, ctx: Ctx, site: Ctx['sites'][number], code: string): string {
+  const info = ctx.unitInfo;
+  if (!info) return r.pick(ctx.units);
+  const of = (kind: string, committee?: string) => ctx.units.filter((u) => info.get(u)!.kind === kind && (committee === undefined || info.get(u)!.committeeId === committee));
+  const committee = of('committee', site.committee_id);
+  const choices =
+    /^A0[126]/.test(code) ? [of('sanitation_company'), of('property_company')]
+    : /^A04/.test(code) ? [of('property_company')]
+    : /^A/.test(code) ? [committee, of('property_company')]
+    : /^B/.test(code) ? [committee, committee, of('enforcement_team')]
+    : [committee];
+  const pool = choices.filter((c) => c.length);
+  return pool.length ? r.pick(r.pick(pool)) : r.pick(ctx.units);
 }
 
 type Ev = Omit<CaseEventTable, 'seq' | 'prev_hash' | 'hash'>;
@@ -209,11 +251,11 @@ function lifecycle(r: Random, ctx: Ctx, sub: string, number: string, t0: number,
   row.filed_at = iso(t);
   row.stage_due_at = iso(t + 2 * HOUR);
   t += r.int(5, 60) * MIN;
-  const unit = r.pick(ctx.units);
+  const unit = dispatchUnit(r, ctx, site, found.cat.code);
   let handleDue = t + 24 * HOUR;
   if (!push(t, 'dispatch', 'dispatched', operator, { assigned_unit_id: [null, unit], stage_due_at: [row.stage_due_at, iso(handleDue)] })) return { row, events };
   Object.assign(row, { assigned_unit_id: unit, dispatched_at: iso(t), stage_started_at: iso(t), stage_due_at: iso(handleDue), handle_due_at: iso(handleDue) });
-  const handler = ctx.handlers.get(unit) ?? operator;
+  const handler = r.pick(ctx.handlers.get(unit)!);
   if (r.chance(0.005)) {
     t += 2 * HOUR;
     if (!push(t, 'request_extension', 'dispatched', handler, { pending_request: [null, 'extension'] })) return { row, events };

@@ -67,6 +67,10 @@ describeBrowser('console: spot checks of self-resolved cases, and background job
     const [b, a] = [(await shot('before').boundingBox())!, (await shot('after').boundingBox())!];
     expect(b.x + b.width).toBeLessThanOrEqual(a.x);
     expect(Math.abs(b.y - a.y)).toBeLessThan(4);
+    // The verdict: 合格 and 不合格 side by side under the note, never one under the other.
+    const [pass, fail] = [(await row.getByTestId('spot-check-pass').boundingBox())!, (await row.getByTestId('spot-check-fail').boundingBox())!];
+    expect(Math.abs(pass.y - fail.y)).toBeLessThan(2);
+    expect(pass.x + pass.width).toBeLessThanOrEqual(fail.x);
     // The row stays within a 1366 px screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
     await expectAccessible(page, 'spot-check table', { include: '[data-testid=spot-check-table]' });

@@ -133,12 +133,14 @@ export function SpotChecksPage() {
               <td><BeforeAfter item={c} /></td>
               <td>
                 {c.spotCheck === 'pending' ? (
-                  <>
+                  <div className="spot-verdict">
                     <input aria-label={t('console.spotChecks.note')} placeholder={t('console.spotChecks.note')} value={notes[c.id] ?? ''} maxLength={2000}
-                      onChange={(e) => setNotes({ ...notes, [c.id]: e.target.value })} data-testid="spot-check-note" />{' '}
-                    <button type="button" className="btn btn-small btn-primary" disabled={busy} onClick={() => void record(c, 'passed')} data-testid="spot-check-pass">{t('console.spotChecks.pass')}</button>{' '}
-                    <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => void record(c, 'failed')} data-testid="spot-check-fail">{t('console.spotChecks.fail')}</button>
-                  </>
+                      onChange={(e) => setNotes({ ...notes, [c.id]: e.target.value })} data-testid="spot-check-note" />
+                    <span className="spot-verdict-buttons">
+                      <button type="button" className="btn btn-small btn-primary" disabled={busy} onClick={() => void record(c, 'passed')} data-testid="spot-check-pass">{t('console.spotChecks.pass')}</button>
+                      <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => void record(c, 'failed')} data-testid="spot-check-fail">{t('console.spotChecks.fail')}</button>
+                    </span>
+                  </div>
                 ) : <span>{t(`console.spotChecks.${c.spotCheck}`)} {c.spotCheckedAt ? formatTime(c.spotCheckedAt, lang) : ''}</span>}
               </td>
             </tr>

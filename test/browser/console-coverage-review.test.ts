@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { APIRequestContext } from 'playwright-core';
+import type { APIRequestContext, Locator } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { detectMissedCheckins } from '../../src/domain/checkins/missed.js';
 import { ManualClock } from '../../src/domain/shared/clock.js';
+import { expectAccessible } from './helpers/axe.js';
 import { DEMO_PASSWORD, describeBrowser, eventually, newContext, signInThroughForm, solidJpeg } from './helpers/browser.js';
 import { browserSuite, subdistrictOf } from './helpers/suite.js';
 import { clickNav } from './helpers/nav.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 1000 } };
+/** `s` matched literally inside a regular expression. */
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Shanghai calendar date `days` from now. */
 const shanghaiDate = (days = 0) => new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -107,5 +110,89 @@ describeBrowser('console coverage: flagged inspections, missed check-ins per cad
     expect(await opPage.getByTestId('interval-shop-red').isDisabled()).toBe(true);
     expect(await opPage.getByTestId('intervals-save').count()).toBe(0);
     await op.close();
+  });
+  async function upload(req: APIRequestContext, r: number, g: number, b: number): Promise<string> {
+    const up = await req.post('/api/photos', { multipart: { file: await solidJpeg(r, g, b, 320, 240) } });
+    expect(up.status()).toBe(201);
+    return ((await up.json()) as { id: string }).id;
+  }
+  /** A loaded ~64 px thumbnail of `photoId` linking to the full photo, labelled as `label` says. */
+  async function expectThumb(link: Locator, photoId: string, label: RegExp) {
+    expect(await link.getAttribute('href')).toBe(`/api/photos/${photoId}`);
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await link.getAttribute('aria-label')).toMatch(label);
+    const img = link.locator('img');
+    expect(await img.getAttribute('src')).toBe(`/api/photos/${photoId}/thumb`);
+    await link.scrollIntoViewIfNeeded();
+    await eventually(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
+    expect(Math.abs((await img.boundingBox())!.height - 64)).toBeLessThanOrEqual(2);
+  }
+
+  it('flagged check-ins and inspections show their photos, which the operator and the leader open; a photo first used on a case links to it', async () => {
+    const db = suite.server.db;
+    const patrol = await as('patrol1');
+    // Two bin rooms nobody checked in at today: the same picture at both flags the second check-in.
+    const today = shanghaiDate();
+    const rooms = await db.selectFrom('sites').select(['id', 'name', 'lat', 'lng']).where('subdistrict_id', '=', hq).where('kind', '=', 'bin_room').where('status', '=', 'active')
+      .where('id', 'not in', db.selectFrom('checkins').select('site_id').where('local_date', '=', today)).orderBy('id').limit(2).execute();
+    expect(rooms).toHaveLength(2);
+    const checkinPhoto = await upload(patrol, 90, 30, 160);
+    const checkins: string[] = [];
+    for (const room of rooms) {
+      const res = await patrol.post('/api/checkins', {
+        data: { siteId: room.id, photoId: checkinPhoto, position: { lat: Number(room.lat), lng: Number(room.lng), accuracyM: 5 } }, headers: { 'idempotency-key': randomUUID() },
+      });
+      expect(res.status(), await res.text()).toBe(201);
+      checkins.push(((await res.json()) as { id: string }).id);
+    }
+    // A self-resolved case, then an inspection whose problem photo is the case's before picture again.
+    const cat = await db.selectFrom('case_categories').select('id').where('subdistrict_id', '=', hq).where('code', '=', 'A0301').executeTakeFirstOrThrow();
+    const shops = await db.selectFrom('sites').select(['id', 'name', 'lat', 'lng']).where('subdistrict_id', '=', hq).where('kind', '=', 'shop').where('status', '=', 'active').orderBy('id').offset(2).limit(1).execute();
+    const made = await patrol.post('/api/cases', {
+      data: {
+        source: 'self_resolved', categoryId: cat.id, siteId: rooms[0]!.id, lng: Number(rooms[0]!.lng), lat: Number(rooms[0]!.lat), description: '箱房地面散落垃圾，已清扫',
+        photoIds: [await upload(patrol, 150, 150, 40)], afterPhotoIds: [await upload(patrol, 60, 170, 70)],
+      },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(made.status(), await made.text()).toBe(201);
+    const theCase = (await made.json()) as { id: string; number: string };
+    const inspection = await inspectWithFailure(patrol, shops[0]!, 150);
+    const inspectionPhotos = (await db.selectFrom('inspection_answers').select('photo_ids').where('inspection_id', '=', inspection.id).execute())
+      .flatMap((a) => JSON.parse(a.photo_ids) as string[]);
+    expect(inspectionPhotos).toHaveLength(1);
+
+    for (const who of ['operator', 'leader']) {
+      const ctx = await newContext(suite.browser, suite.server.url, DESKTOP);
+      const page = await ctx.newPage();
+      await signInThroughForm(page, who);
+      await clickNav(page, 'nav-coverage');
+      const row = page.locator(`[data-testid=flagged-row][data-id="${checkins[1]}"]`);
+      await row.waitFor();
+      expect(await row.textContent()).toContain('照片重复使用');
+      // A check-in used first by another check-in: no case to link to.
+      expect(await row.getByTestId('reused-case-link').count()).toBe(0);
+      expect(await row.getByTestId('flagged-photo').count()).toBe(1);
+      await expectThumb(row.getByTestId('flagged-photo').first(), checkinPhoto, new RegExp(`^${escapeRe(rooms[1]!.name)} .+ 打卡照片 1（新窗口打开原图）$`));
+      expect(await page.locator(`[data-testid=flagged-row][data-id="${checkins[0]}"]`).count()).toBe(0);
+
+      const irow = page.locator(`[data-testid=flagged-inspection][data-id="${inspection.id}"]`);
+      await irow.waitFor();
+      expect(await irow.textContent()).toContain('照片重复使用');
+      expect(await irow.getByTestId('flagged-photo').count()).toBe(1);
+      await expectThumb(irow.getByTestId('flagged-photo').first(), inspectionPhotos[0]!, new RegExp(`^${escapeRe(shops[0]!.name)} .+ 检查照片 1（新窗口打开原图）$`));
+      const full = await ctx.request.get(`${suite.server.url}/api/photos/${inspectionPhotos[0]}`);
+      expect(full.status()).toBe(200);
+      expect(full.headers()['content-type']).toContain('image/jpeg');
+      const caseLink = irow.getByTestId('reused-case-link');
+      expect(await caseLink.textContent()).toBe('查看先用此照片的案件');
+      expect(await caseLink.getAttribute('href')).toBe(`/cases/${theCase.id}`);
+      if (who === 'operator') {
+        await expectAccessible(page, 'flagged check-ins and inspections', { include: '[data-testid=flagged-table], [data-testid=flagged-inspections]' });
+        await caseLink.click();
+        await eventually(() => page.getByTestId('case-number').textContent()).toBe(theCase.number);
+      }
+      await ctx.close();
+    }
   });
 });

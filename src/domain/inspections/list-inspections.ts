@@ -25,7 +25,7 @@ function base(db: Db, actor: Actor) {
     .where(scopeCondition(actor, 'i.subdistrict_id', 'i.committee_id'));
 }
 
-/** Inspections in the actor's scope, newest first, in pages (`after` → `nextCursor`). */
+/** Inspections in the actor's scope, newest first, in pages (`after` → `nextCursor`), each with its photos' ids. */
 export async function listInspections(
   db: Db,
   actor: Actor,
@@ -44,7 +44,38 @@ export async function listInspections(
   const { page: shown, nextCursor } = await readKeysetPage(
     q, { keys: ['i.recorded_at', 'i.id'], kinds: ['string', 'string'], order: 'desc' }, { after: page.after, limit }, (r) => [r.recordedAt, r.id],
   );
-  return { items: shown.map(({ flags, ...r }) => ({ ...r, evidenceFlags: parseFlags(flags) })), nextCursor };
+  const photos = await photosOf(db, shown.map((r) => r.id));
+  return { items: shown.map(({ flags, ...r }) => ({ ...r, evidenceFlags: parseFlags(flags), photoIds: photos.get(r.id) ?? [] })), nextCursor };
+}
+
+const idList = (json: string): string[] => {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+};
+
+/** Each inspection's photos (before, then after, item by item, each once), for judging flagged evidence. */
+async function photosOf(db: Db, inspectionIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (!inspectionIds.length) return out;
+  const rows = await db
+    .selectFrom('inspection_answers as a')
+    .innerJoin('checklist_items as it', 'it.id', 'a.item_id')
+    .select(['a.inspection_id as inspectionId', 'a.photo_ids as photoIds', 'a.after_photo_ids as afterPhotoIds'])
+    .where('a.inspection_id', 'in', inspectionIds)
+    .where((eb) => eb.or([eb('a.photo_ids', '!=', '[]'), eb('a.after_photo_ids', '!=', '[]')]))
+    .orderBy('a.inspection_id')
+    .orderBy('it.position')
+    .execute();
+  for (const r of rows) {
+    const ids = out.get(r.inspectionId) ?? [];
+    for (const p of [...idList(r.photoIds), ...idList(r.afterPhotoIds)]) if (!ids.includes(p)) ids.push(p);
+    out.set(r.inspectionId, ids);
+  }
+  return out;
 }
 
 /** One inspection with its answers (as the version's items read) and the cases it raised. */

@@ -111,7 +111,7 @@ async function sendFile(req: FastifyRequest, reply: FastifyReply, files: FileSto
 }
 
 export const original = def({
-  schema: { tags: ['photos'], summary: 'A photo, to those who may see it (uploader, or a case in scope)', params: IdParams },
+  schema: { tags: ['photos'], summary: 'A photo, to those who may see it (uploader, or a case, check-in or inspection in scope)', params: IdParams },
   handler: async ({ req, reply, deps, actor }) => {
     const p: PhotoTable = await findVisiblePhoto(deps.db, actor, req.params.id);
     return sendFile(req, reply, filesFor(deps.config), p.storage_key, p.mime, p.sha256);

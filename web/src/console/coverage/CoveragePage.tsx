@@ -1,4 +1,5 @@
 import '../../shared/i18n/patrol';
+import '../../shared/i18n/console';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
@@ -9,6 +10,7 @@ import { useApi } from '../../shared/use-api';
 import { type KeysetPage, useKeysetList } from '../../shared/use-keyset-list';
 import '../sites/site-history.css';
 import { CadreMisses } from './CadreMisses';
+import { distinctIds, type EvidenceFlag, FlagList, FlaggedPhotos } from './FlaggedEvidence';
 import { FlaggedInspections } from './FlaggedInspections';
 import { IntervalsForm } from './IntervalsForm';
 import { DateInput } from '../../shared/date-input/DateInput';
@@ -19,14 +21,16 @@ interface Row { committeeId: string; committeeName: string; kind: string; sites:
 interface Board { from: string; to: string; items: Row[]; totals: Record<string, Omit<Row, 'committeeId' | 'committeeName' | 'kind'>> }
 interface Miss { id: string; siteName: string; windowKey: string; subject: string; userName: string | null }
 interface Person { userId: string; name: string; role: string; checkins: number; offSite: number; manual: number; binRooms: number; inspections: number; failedInspections: number; selfResolved: number; reported: number; missed: number }
-interface Flagged { id: string; siteName: string; userName: string; firstAt: string; method: string; manualReason: string | null; manualNote: string | null; evidenceFlags: { code: string; detail?: Record<string, unknown> }[] }
+interface Flagged {
+  id: string; siteName: string; userName: string; firstAt: string; method: string; manualReason: string | null; manualNote: string | null;
+  photoId: string | null; lastPhotoId: string | null; evidenceFlags: EvidenceFlag[];
+}
 
-/** Why a check-in is listed for review: its manual position (with the reason) and any photo flags. */
-function flagText(c: Flagged, t: (k: string, o?: Record<string, unknown>) => string): string {
-  const manual = c.method === 'manual' && c.manualReason
+/** A manual position (with the reason) is listed for review besides any photo flags. */
+function manualText(c: Flagged, t: (k: string, o?: Record<string, unknown>) => string): string | null {
+  return c.method === 'manual' && c.manualReason
     ? t('patrol.flags.manual', { reason: `${t(`patrol.checkin.manual.reasons.${c.manualReason}`)}${c.manualNote ? ` · ${c.manualNote}` : ''}` })
     : null;
-  return [manual, ...c.evidenceFlags.map((f) => t(`patrol.flags.${f.code}`, { ...f.detail }))].filter(Boolean).join('、');
 }
 
 /** 巡查点位全覆盖 + 人员力量全纳入: coverage per committee and kind, missed check-ins, staff activity, flagged evidence. */
@@ -108,14 +112,26 @@ export function CoveragePage() {
       <CadreMisses date={to} />
       <h2>{t('patrol.board.flagged')}</h2>
       <table className="table" data-testid="flagged-table">
-        <thead><tr><th>{t('patrol.board.when')}</th><th>{t('patrol.board.site')}</th><th>{t('patrol.board.person')}</th><th>{t('patrol.board.flag')}</th></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('patrol.board.when')}</th><th>{t('patrol.board.site')}</th><th>{t('patrol.board.person')}</th><th>{t('patrol.board.flag')}</th>
+            <th>{t('console.spotChecks.photos')}</th>
+          </tr>
+        </thead>
         <tbody>
-          {flagged.items.map((c) => (
-            <tr key={c.id} data-testid="flagged-row" data-method={c.method}>
-              <td>{formatTime(c.firstAt, i18n.language)}</td><td>{c.siteName}</td><td>{c.userName}</td>
-              <td>{flagText(c, t)}</td>
-            </tr>
-          ))}
+          {flagged.items.map((c) => {
+            const when = formatTime(c.firstAt, i18n.language);
+            return (
+              <tr key={c.id} data-testid="flagged-row" data-id={c.id} data-method={c.method}>
+                <td>{when}</td><td>{c.siteName}</td><td>{c.userName}</td>
+                <td><FlagList flags={c.evidenceFlags} lead={manualText(c, t)} /></td>
+                <td>
+                  <FlaggedPhotos ids={distinctIds([c.photoId, c.lastPhotoId])}
+                    label={(n) => t('console.coverage.checkinPhoto', { site: c.siteName, when, n })} />
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       {flagged.error ? <p className="alert alert-error">{errorText(t, flagged.error)}</p> : null}

@@ -60,6 +60,8 @@ const zh = {
     flaggedInspections: '需复核的检查（照片存疑）', cadreMisses: '居委干部漏打卡', cadre: '干部', inspector: '检查人', outcome: '结论',
     intervals: '检查间隔（天，按合规等级）', intervalsHint: '红黄绿等级决定商铺、单位的检查频次；修改后受影响点位的下次检查日期随之调整。',
     kind: '点位类型', save: '保存', saved: '已更新：{{kind}} {{grade}} 级 {{days}} 天，重排 {{n}} 个点位', subdistrict: '街道',
+    checkinPhoto: '{{site}} {{when}} 打卡照片 {{n}}（新窗口打开原图）', inspectionPhoto: '{{site}} {{when}} 检查照片 {{n}}（新窗口打开原图）',
+    reusedCase: '查看先用此照片的案件',
   },
   tokens: {
     title: '接口令牌', hint: '供视频监控、物联设备等系统调用接口。令牌只在创建时显示一次，请妥善保存。',
@@ -163,6 +165,8 @@ const en: typeof zh = {
     flaggedInspections: 'Inspections to review (flagged photos)', cadreMisses: 'Missed check-ins per cadre', cadre: 'Cadre', inspector: 'Inspector', outcome: 'Outcome',
     intervals: 'Inspection intervals (days, by compliance grade)', intervalsHint: 'The red/yellow/green grade sets how often shops and units are inspected; changing a cell reschedules the affected sites.',
     kind: 'Site kind', save: 'Save', saved: 'Updated: {{kind}} grade {{grade}} every {{days}} days; {{n}} sites rescheduled', subdistrict: 'Subdistrict',
+    checkinPhoto: 'Check-in at {{site}}, {{when}}, photo {{n}} (opens full size in a new window)', inspectionPhoto: 'Inspection of {{site}}, {{when}}, photo {{n}} (opens full size in a new window)',
+    reusedCase: 'Open the case that used this photo first',
   },
   tokens: {
     title: 'API tokens', hint: 'For camera, IoT and other systems calling the API. A token is shown once, when it is created.',

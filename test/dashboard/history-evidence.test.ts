@@ -43,6 +43,12 @@ describe('the generated history carries what the live app requires', () => {
           else if (fromStreet) expect(purposes).toEqual(['before']);
           else expect(ids).toEqual([]);
           if (['handle', 'check_fail', 'cancel', 'request_extension', 'request_hold', 'self_resolve'].includes(e.action) || fromStreet) expect(e.note, e.action).toBeTruthy();
+          // Every change of a due time says why (DOMAIN.md §4): an approved extension carries the request's reason.
+          if (e.action === 'approve_extension') {
+            const asked = events.filter((x) => x.case_id === e.case_id && x.action === 'request_extension').at(-1);
+            expect(e.note).toBe(asked?.note);
+            expect(e.note).toBeTruthy();
+          }
           const site = sites.get(caseOf.get(e.case_id)!.site_id!)!;
           for (const id of ids) {
             const p = photo.get(id)!;
@@ -79,6 +85,20 @@ describe('the generated history carries what the live app requires', () => {
       { numRuns: 6 },
     );
   }, 120_000);
+
+  it('says why at every change of a due time: an approved extension carries the request\u2019s reason (DOMAIN.md §4)', async () => {
+    // Extensions are rare (0.5 % of dispatched cases): a long stretch has some.
+    const { cases, events } = generateCases(seededRandom(3), ctx, 'sub', 'T', { days: 120, casesPerDay: 60, now: new Date('2026-12-04T06:00:00Z') });
+    await dressHistory(events, cases, sites, { seed: 3, sub: 'sub' });
+    const approved = events.filter((e) => e.action === 'approve_extension');
+    expect(approved.length).toBeGreaterThan(0);
+    for (const e of approved) {
+      expect(Object.keys(JSON.parse(e.changes) as object)).toContain('stage_due_at');
+      const asked = events.filter((x) => x.case_id === e.case_id && x.action === 'request_extension').at(-1)!;
+      expect(e.note).toBeTruthy();
+      expect(e.note).toBe(asked.note);
+    }
+  });
 
   it('draws from its own stream: the lifecycles are the same with photos or without', async () => {
     const now = new Date('2026-12-04T06:00:00Z');

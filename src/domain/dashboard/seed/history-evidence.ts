@@ -62,12 +62,16 @@ export async function dressHistory(
   const planned: PlannedPhoto[] = [];
   const out: HistoryEvidence = { photos: [], links: [], uses: [] };
   const near = (v: number) => nearBy(r, v);
+  const asked = new Map<string, string | null>();
   for (const e of events) {
     const c = caseOf.get(e.case_id)!;
     const site = sites.get(c.site_id ?? '');
     const at = Date.parse(e.at);
     const notes = NOTES[e.action];
     if (notes) e.note = r.pick(notes);
+    // The approval moves the due time: its event carries the request's reason (as transition-case.ts does).
+    if (e.action === 'request_extension') asked.set(e.case_id, e.note);
+    if (e.action === 'approve_extension') e.note = asked.get(e.case_id) ?? null;
     const inHand = e.action === 'self_resolve' || e.action === 'handle' || (e.action === 'report' && e.actor_role !== 'operator' && e.actor_role !== 'admin');
     if (!inHand || !site) continue;
     if (e.action !== 'handle') e.note = c.description;

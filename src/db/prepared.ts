@@ -1,6 +1,7 @@
-import { type Compilable, CompiledQuery, type Insertable, PostgresAdapter, type QueryResult } from 'kysely';
+import { type Compilable, type Insertable, PostgresAdapter, type QueryResult } from 'kysely';
 import type { Db } from './index.js';
 import { nameStatement } from './pg-named-statements.js';
+import { runStatement } from './run-statement.js';
 import type { Database } from './schema.js';
 
 /**
@@ -16,7 +17,8 @@ import type { Database } from './schema.js';
  * parameter. Both are checked when the query is first compiled.
  *
  * On PostgreSQL the SQL also runs as a named prepared statement (pg-named-statements.ts): parsed
- * and planned once per connection instead of on every run.
+ * and planned once per connection instead of on every run; outside a transaction, on a connection
+ * taken from the pool directly (run-statement.ts).
  */
 const MARK = '\u0000closeloop-arg:';
 const placeholder = (i: number) => `${MARK}${i}\u0000`;
@@ -65,7 +67,7 @@ export function prepared<A extends unknown[], O>(build: (db: Db, ...args: A) => 
   };
   const run = (db: Db, ...args: A) => {
     const c = compile(db, ...args);
-    return db.executeQuery(CompiledQuery.raw(c.sql, c.parameters)) as Promise<QueryResult<O>>;
+    return runStatement<O>(db, c.sql, c.parameters);
   };
   const p: Prepared<A, O> = {
     arity,

@@ -2,6 +2,7 @@ import { CompiledQuery } from 'kysely';
 import { type Db, isPostgres } from '../../db/index.js';
 import { nameStatement } from '../../db/pg-named-statements.js';
 import { prepared, preparedInsert } from '../../db/prepared.js';
+import { runStatement } from '../../db/run-statement.js';
 import type { CASE_PHOTO_PURPOSES, CaseEventTable, CaseStatus } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
@@ -127,10 +128,14 @@ export async function oneStatementOrTransaction<T>(db: Db, work: (db: Db, alone:
  * returned its row: a stale version leaves the statement without effect.
  * Keyed by the case write's SQL (or none), the number of photo links and of the notice's inbox rows.
  */
-const pgAppendSql = new Map<string, string>();
+const pgAppendSql = new Map<string, Map<string, Map<string, string>>>();
+let pgAppendCount = 0;
 function pgAppend(caseSql: string | null, ctes: string | null, offset: number, photos: number, noticeInbox: number | null): string {
-  const key = `${photos}\u0000${noticeInbox ?? ''}\u0000${ctes ?? ''}\u0000${caseSql ?? ''}`;
-  let text = pgAppendSql.get(key);
+  // Looked up by the case write's and the CTEs' texts themselves (the same string objects each
+  // time, their hashes kept), not by a key made of them: that key was 1–2 KB to build and hash.
+  const byCtes = pgAppendSql.get(caseSql ?? '')?.get(ctes ?? '');
+  const key = `${photos}:${noticeInbox ?? ''}`;
+  let text = byCtes?.get(key);
   if (text) return text;
   let n = offset;
   const p = (type = 'text') => `$${++n}::${type}`;
@@ -155,7 +160,14 @@ function pgAppend(caseSql: string | null, ctes: string | null, offset: number, p
   if (!text.includes(eventId)) throw new Error('append statement without its event id');
   if ((noticeInbox !== null || ctes) && !caseSql) throw new Error('a notice in the append statement needs a case write to follow');
   nameStatement(text);
-  if (pgAppendSql.size < 1000) pgAppendSql.set(key, text);
+  if (pgAppendCount < 1000) {
+    pgAppendCount++;
+    let byCase = pgAppendSql.get(caseSql ?? '');
+    if (!byCase) pgAppendSql.set(caseSql ?? '', (byCase = new Map()));
+    let inner = byCase.get(ctes ?? '');
+    if (!inner) byCase.set(ctes ?? '', (inner = new Map()));
+    inner.set(key, text);
+  }
   return text;
 }
 
@@ -215,7 +227,7 @@ export async function appendCaseEvent(trx: Db, clock: Clock, e: NewCaseEvent, ca
       ...links.flatMap((l) => PHOTO_COLUMNS.filter((c) => c !== 'event_id').map((c) => l[c])),
       ...(notice?.args ?? []),
     ];
-    const head = (await trx.executeQuery<{ seq: number; hash: string } & Record<string, unknown>>(CompiledQuery.raw(text, args))).rows[0];
+    const head = (await runStatement<{ seq: number; hash: string } & Record<string, unknown>>(trx, text, args)).rows[0];
     if (!head) {
       if (caseWrite) throw stale();
       throw new Error(`chain head of ${e.subdistrictId} did not move`);

@@ -54,19 +54,37 @@ export function eventHash(e: ChainedEvent): string {
   return createHash('sha256').update(`${e.prev_hash}\n${canonicalJson(chainedView(e))}`).digest('hex');
 }
 
-/** Where prev_hash and seq sit in an event's canonical JSON (adjacent keys, in this order). */
-const AROUND_HEAD = ['"prev_hash":"', '","seq":0,"subdistrict_id":'] as const;
+/** The hashed fields in canonical (sorted) order, as canonicalJson writes them: each key with its `"key":` prefix. */
+const VIEW_KEYS = Object.keys(chainedView({} as ChainedEvent))
+  .sort()
+  .map((k) => [k, `${JSON.stringify(k)}:`] as const);
+/** prev_hash and seq are adjacent keys, in this order: the database fills them in between head and tail. */
+const PREV_AT = VIEW_KEYS.findIndex(([k]) => k === 'prev_hash');
+if (VIEW_KEYS[PREV_AT + 1]?.[0] !== 'seq') throw new Error('prev_hash and seq are not adjacent in the canonical event');
+const BEFORE_PREV = VIEW_KEYS.slice(0, PREV_AT);
+const AFTER_SEQ = VIEW_KEYS.slice(PREV_AT + 2);
 
 /**
  * An event's canonical JSON split around its prev_hash and seq, for a database that computes the
  * hash where the chain head is locked: with `prev` and `seq` of the head,
  *   hash = SHA-256(prev + "\n" + head + prev + '","seq":' + seq + tail)
  * equals eventHash of the event with that prev_hash and seq (seq written as JSON writes an integer).
+ * Written key by key as canonicalJson writes the whole (keys sorted, undefined left out), without
+ * the whole text to search for the split.
  */
 export function eventHashParts(e: Omit<ChainedEvent, 'seq' | 'prev_hash'>): { head: string; tail: string } {
-  const json = canonicalJson(chainedView({ ...e, seq: 0, prev_hash: '' }));
-  // Inside a JSON string every quote is escaped, so the unescaped key sequence occurs once.
-  const i = json.indexOf(AROUND_HEAD[0] + AROUND_HEAD[1]);
-  if (i < 0 || json.indexOf(AROUND_HEAD[0] + AROUND_HEAD[1], i + 1) >= 0) throw new Error('chained event JSON without one prev_hash/seq pair');
-  return { head: json.slice(0, i + AROUND_HEAD[0].length), tail: json.slice(i + AROUND_HEAD[0].length + AROUND_HEAD[1].length - ',"subdistrict_id":'.length) };
+  const view = chainedView(e as ChainedEvent) as Record<string, unknown>;
+  if (view.subdistrict_id === undefined) throw new Error('chained event JSON without one prev_hash/seq pair');
+  let head = '{';
+  for (const [k, prefix] of BEFORE_PREV) {
+    const v = view[k];
+    if (v !== undefined) head += `${head.length > 1 ? ',' : ''}${prefix}${canonicalJson(v)}`;
+  }
+  head += `${head.length > 1 ? ',' : ''}"prev_hash":"`;
+  let tail = '';
+  for (const [k, prefix] of AFTER_SEQ) {
+    const v = view[k];
+    if (v !== undefined) tail += `,${prefix}${canonicalJson(v)}`;
+  }
+  return { head, tail: `${tail}}` };
 }

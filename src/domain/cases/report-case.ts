@@ -50,23 +50,30 @@ const insertCase = preparedInsert('cases');
 
 /**
  * PostgreSQL: the case row with its number taken from the day's counter in the same statement (the
- * case write of a report in ONE statement, see events.ts), keyed by the row's columns.
+ * case write of a report in ONE statement, see events.ts), keyed by the row's columns. The columns
+ * are bound in name order; kept per list of present columns in the row's own order (the same all
+ * day), with where each bound value sits in the row, so a report neither sorts the names nor reads
+ * its 48 columns by computed name again.
  */
-const pgInsertSql = new Map<string, { ctes: string; sql: string }>();
+const pgInserts = new Map<string, { ctes: string; sql: string; order: number[] }>();
 function pgReportWrite(row: CaseTable, prefix: string, at: Date): CaseWrite {
-  const r = row as unknown as Record<string, unknown>;
-  const cols = Object.keys(r).filter((k) => k !== 'number' && r[k] !== undefined).sort();
-  const key = cols.join(',');
-  let text = pgInsertSql.get(key);
-  if (!text) {
+  const keys = Object.keys(row);
+  const values = Object.values(row) as unknown[];
+  const present: number[] = [];
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== 'number' && values[i] !== undefined) present.push(i);
+  const seen = present.map((i) => keys[i]).join(',');
+  let write = pgInserts.get(seen);
+  if (!write) {
+    const order = [...present].sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+    const cols = order.map((i) => keys[i]);
     let n = 0;
     const p = (type?: string) => `$${++n}${type ? `::${type}` : ''}`;
     const counter = pgCaseNumber((type = 'text') => p(type));
-    const values = cols.map(() => p());
-    text = { ctes: counter.cte, sql: `insert into cases (number, ${cols.join(', ')}) values (${counter.number}, ${values.join(', ')}) returning id, number` };
-    if (pgInsertSql.size < 100) pgInsertSql.set(key, text);
+    const placeholders = cols.map(() => p());
+    write = { ctes: counter.cte, sql: `insert into cases (number, ${cols.join(', ')}) values (${counter.number}, ${placeholders.join(', ')}) returning id, number`, order };
+    if (pgInserts.size < 100) pgInserts.set(seen, write);
   }
-  return { ...text, parameters: [...caseNumberArgs(row.subdistrict_id, prefix, at), ...cols.map((c) => r[c])] };
+  return { ctes: write.ctes, sql: write.sql, parameters: [...caseNumberArgs(row.subdistrict_id, prefix, at), ...write.order.map((i) => values[i])] };
 }
 
 interface Place {

@@ -32,7 +32,9 @@ describe('four of the largest uploads at once against a server process', { timeo
     // The largest picture allowed: just under the pixel limit, as PNG (no shrink-on-load).
     const side = Math.floor(Math.sqrt(UPLOAD_LIMITS.image_pixels)) - 8;
     files['photo.png'] = await sharp({ create: { width: side, height: side, channels: 3, background: '#3a7' } }).png().toBuffer();
-    server = await startServerProcess();
+    // Seeded beforehand in its own process (the first `npm start` seeds in the serving process, whose
+    // native memory keeps about 80 MB of that work: docs/operations.md).
+    server = await startServerProcess({}, { seedFirst: true });
     admin = await signInOverHttp(server.url, 'admin');
     patrol = await signInOverHttp(server.url, 'patrol1');
   }, 180_000);

@@ -39,9 +39,20 @@ export interface ServerProcess {
  * A real `closeloop start --no-build` process (a temp-dir SQLite database, the demo seeded, no web
  * build), started with the same heap flags as `npm start`.
  */
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string> = {}, o: { seedFirst?: boolean } = {}): Promise<ServerProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-proc-'));
   const port = await freePort();
+  if (o.seedFirst) {
+    // The demo seeded by `closeloop seed --demo` in a process of its own: the server measured holds
+    // only what serving needs, not what generating four weeks of history and photos left behind.
+    const seed = spawn(process.execPath, [path.join(ROOT, 'bin/closeloop.js'), 'seed', '--demo'], {
+      cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: dir, DATA_DIR: dir, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    seed.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((resolve) => seed.once('exit', resolve));
+    if (code !== 0) throw new Error(`seed --demo exited (${code}): ${err.slice(-2000)}`);
+  }
   let out = '';
   const child = spawn(process.execPath, [...startNodeFlags(), path.join(ROOT, 'bin/closeloop.js'), 'start', '--no-build'], {
     cwd: ROOT,

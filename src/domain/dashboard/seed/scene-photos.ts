@@ -99,6 +99,8 @@ const sceneKey = (kind: SceneKind, state: SceneState, variant: number) => `${kin
 /** Every scene, rendered once per process. */
 function allScenes(): Promise<Map<string, Scene>> {
   scenes ??= (async () => {
+    // Each scene is rendered once: libvips' cache would only hold memory (as in lazy-modules.ts).
+    sharp.cache(false);
     const out = new Map<string, Scene>();
     const jobs: Promise<void>[] = [];
     for (const kind of Object.keys(DRAW) as SceneKind[]) {

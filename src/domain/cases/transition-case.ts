@@ -50,7 +50,8 @@ function changedColumns(c: CaseTable, next: CaseTable): Partial<CaseTable> {
   const was = Object.values(c);
   const now = Object.values(next);
   for (let i = 0; i < keys.length; i++) {
-    if (now[i] !== (i < was.length ? was[i] : c[keys[i] as keyof CaseTable])) set[keys[i]!] = now[i];
+    // A column next added is undefined in c (past the end of was).
+    if (now[i] !== was[i]) set[keys[i]!] = now[i];
   }
   return set;
 }

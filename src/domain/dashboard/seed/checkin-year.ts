@@ -5,8 +5,7 @@ import { seededRandom } from '../../shared/random.js';
 import type { BulkSink } from '../../../db/bulk-sink.js';
 import { idAt } from './synthetic-ids.js';
 import type { FileStore } from '../../storage/file-store.js';
-import { type PlannedPhoto, storePlanned } from './history-evidence.js';
-import { SCENE_HEIGHT, SCENE_WIDTH } from './scene-photos.js';
+import { plannedPhoto, storePlanned } from './history-evidence.js';
 
 export interface CheckinYearOptions {
   days: number;
@@ -70,30 +69,26 @@ export async function seedCheckinYear(db: Db, sink: BulkSink, sub: string, o: Ch
       });
     }
   }
-  if (o.files) {
-    // The picture each check-in names (the live app requires one): the bin room in its window,
-    // now and then with something wrong in it, and its recorded use (the reuse check sees it).
-    const rp = seededRandom((o.seed * 2_246_822_519 + 3) >>> 0);
-    const planned: PlannedPhoto[] = rows.map((k) => {
-      const at = Date.parse(k.first_at as string);
-      const taken = Math.floor(at / 1000) * 1000 - rp.int(10, 180) * 1000;
-      return {
-        kind: 'bin_room', state: rp.chance(0.1) ? 'problem' : 'fixed', variant: rp.int(0, 1_000),
-        row: {
-          id: k.photo_id as string, subdistrict_id: sub, uploaded_by: k.user_id as string, sha256: '', mime: 'image/jpeg', bytes: 0, width: SCENE_WIDTH, height: SCENE_HEIGHT,
-          storage_key: '', thumb_key: null, exif_taken_at: new Date(taken).toISOString(), exif_lat: k.lat as number, exif_lng: k.lng as number,
-          created_at: new Date(at - rp.int(1, 9) * 1000).toISOString(),
-        },
-      };
-    });
-    await storePlanned(o.files, planned);
-    await sink.insert('photos', planned.map((p) => p.row) as unknown as Record<string, unknown>[]);
-    await sink.insert('checkins', rows);
-    await sink.insert('evidence_photo_uses', planned.map((p, i) => ({
-      id: idAt(Date.parse(p.row.created_at), rp), subdistrict_id: sub, photo_id: p.row.id, sha256: p.row.sha256, record_kind: 'checkin', record_id: rows[i]!.id, used_at: rows[i]!.received_at,
-    })));
-    return rows.length;
-  }
+  // The picture each check-in names (the live app requires one): the bin room in its window,
+  // now and then with something wrong in it, and its recorded use (the reuse check sees it).
+  const rp = seededRandom((o.seed * 2_246_822_519 + 3) >>> 0);
+  const planned = o.files
+    ? rows.map((k) => {
+        const at = Date.parse(k.first_at as string);
+        const takenAt = Math.floor(at / 1000) * 1000 - rp.int(10, 180) * 1000;
+        const state = rp.chance(0.1) ? ('problem' as const) : ('fixed' as const);
+        const variant = rp.int(0, 1_000);
+        return plannedPhoto({
+          id: k.photo_id as string, sub, uploadedBy: k.user_id as string, kind: 'bin_room', state, variant, takenAt,
+          lat: k.lat as number, lng: k.lng as number, createdAt: at - rp.int(1, 9) * 1000,
+        });
+      })
+    : [];
+  if (o.files) await storePlanned(o.files, planned);
+  await sink.insert('photos', planned.map((p) => p.row) as unknown as Record<string, unknown>[]);
   await sink.insert('checkins', rows);
+  await sink.insert('evidence_photo_uses', planned.map((p, i) => ({
+    id: idAt(Date.parse(p.row.created_at), rp), subdistrict_id: sub, photo_id: p.row.id, sha256: p.row.sha256, record_kind: 'checkin', record_id: rows[i]!.id, used_at: rows[i]!.received_at,
+  })));
   return rows.length;
 }

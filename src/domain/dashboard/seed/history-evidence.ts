@@ -83,15 +83,10 @@ export async function dressHistory(
       // EXIF keeps whole seconds.
       const taken = Math.floor((at - minutesBefore * MIN) / 1000) * 1000 - rp.int(0, 59) * 1000;
       const id = idAt(taken, rp);
-      planned.push({
-        kind: sceneKind(site.kind), state, variant: rp.int(0, 1_000),
-        row: {
-          id, subdistrict_id: o.sub, uploaded_by: e.actor_user_id!, sha256: '', mime: 'image/jpeg', bytes: 0, width: SCENE_WIDTH, height: SCENE_HEIGHT,
-          storage_key: '', thumb_key: null, exif_taken_at: new Date(taken).toISOString(), exif_lat: nearBy(rp, site.lat), exif_lng: nearBy(rp, site.lng),
-          // Uploaded as the record was sent, a little after it was taken.
-          created_at: new Date(at - rp.int(5, 50) * 1000).toISOString(),
-        },
-      });
+      const variant = rp.int(0, 1_000);
+      const [lat, lng] = [nearBy(rp, site.lat), nearBy(rp, site.lng)];
+      // Uploaded as the record was sent, a little after it was taken.
+      planned.push(plannedPhoto({ id, sub: o.sub, uploadedBy: e.actor_user_id!, kind: sceneKind(site.kind), state, variant, takenAt: taken, lat, lng, createdAt: at - rp.int(5, 50) * 1000 }));
       out.links.push({ id: idAt(at, rp), case_id: c.id, event_id: e.id, photo_id: id, subdistrict_id: o.sub, committee_id: c.committee_id, purpose });
       return id;
     };
@@ -109,6 +104,20 @@ export async function dressHistory(
   const sha = new Map(out.photos.map((p) => [p.id, p.sha256]));
   for (const u of out.uses) u.sha256 = sha.get(u.photo_id)!;
   return out;
+}
+
+/** A photo to make: its scene and its row, whose content fields storePlanned fills in. */
+export function plannedPhoto(p: {
+  id: string; sub: string; uploadedBy: string; kind: SceneKind; state: SceneState; variant: number; takenAt: number; lat: number; lng: number; createdAt: number;
+}): PlannedPhoto {
+  return {
+    kind: p.kind, state: p.state, variant: p.variant,
+    row: {
+      id: p.id, subdistrict_id: p.sub, uploaded_by: p.uploadedBy, sha256: '', mime: 'image/jpeg', bytes: 0, width: SCENE_WIDTH, height: SCENE_HEIGHT,
+      storage_key: '', thumb_key: null, exif_taken_at: new Date(p.takenAt).toISOString(), exif_lat: p.lat, exif_lng: p.lng,
+      created_at: new Date(p.createdAt).toISOString(),
+    },
+  };
 }
 
 /** Objects written to the store at a time (bounds the memory a seed holds). */

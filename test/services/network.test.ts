@@ -165,6 +165,73 @@ describe.each(DIALECTS)('service network (%s)', (kind) => {
     expect(rep.points.some((p) => p.id === pid)).toBe(true);
     expect(rep.uncoveredSites.some((s) => s.id === siteId)).toBe(false);
   });
+  it('the demo catalogue: a handful of items are not 全市通办, each saying where it is handled and why; their life circle counts only the subdistrict\'s own points', async () => {
+    const db = ctx.handle.db;
+    // The demo's guides (created by the seed, by no one).
+    const guides = await db.selectFrom('service_item_versions').select(['item_id', 'name_zh', 'citywide', 'places_hours', 'conditions'])
+      .where('version', '=', 1).where('created_by', 'is', null).execute();
+    expect(guides).toHaveLength(101);
+    const local = guides.filter((g) => g.citywide === 0);
+    const city = guides.filter((g) => g.citywide === 1);
+    expect(local.length).toBeGreaterThanOrEqual(6);
+    expect(local.length).toBeLessThanOrEqual(9);
+    expect(local.length + city.length).toBe(101);
+    const localNamed = (name: string) => local.find((g) => g.name_zh === name);
+    expect(localNamed('直管公房承租人变更')?.places_hours).toMatch(/^房屋所在地街道社区事务受理服务中心/);
+    expect(localNamed('廉租住房申请受理')?.places_hours).toMatch(/^户籍所在地街道社区事务受理服务中心/);
+    expect(localNamed('境外人员临时住宿登记')?.places_hours).toMatch(/^住宿地街道社区事务受理服务中心或住宿地公安派出所/);
+    for (const g of local) {
+      const where = /^(户籍所在地|房屋所在地|住宿地)街道社区事务受理服务中心/.exec(g.places_hours)?.[1];
+      expect(where, g.name_zh).toBeDefined();
+      // The condition says why, naming the same place.
+      expect(g.conditions, g.name_zh).toContain(`本事项非全市通办，在${where}办理：`);
+    }
+    // Every other item keeps the one text of Hongqiao's windows and centre.
+    expect(new Set(city.map((g) => g.places_hours)).size).toBe(1);
+    expect(city[0]!.places_hours).toContain('虹桥街道社区事务受理服务中心');
+    expect(city.filter((g) => g.places_hours.includes('所在地') || g.conditions.includes('非全市通办'))).toEqual([]);
+
+    // The public page of a committee window shows the guide so.
+    const lowRent = localNamed('廉租住房申请受理')!.item_id;
+    const page = await ctx.app.inject({ method: 'GET', url: `/api/public/points/YW008-CW01/items/${lowRent}` });
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.json()).toMatchObject({ citywide: false, placesHours: localNamed('廉租住房申请受理')!.places_hours });
+
+    // Life circle: 廉租住房申请受理 (not 全市通办) against 居住证积分申请受理 (全市通办), offered at the same points.
+    const admin = await actorOf(ctx, 'district-admin');
+    const cityItem = guides.find((g) => g.name_zh === '居住证积分申请受理' && g.citywide === 1)!.item_id;
+    const offeredAt = async (itemId: string) => (await db.selectFrom('service_point_items').select('point_id').where('item_id', '=', itemId).orderBy('point_id').execute()).map((r) => r.point_id);
+    expect(await offeredAt(lowRent)).toEqual(await offeredAt(cityItem));
+    const hongqiao = await db.selectFrom('subdistricts').select('id').where('code', '=', '008').executeTakeFirstOrThrow();
+    const neighbour = await db.selectFrom('subdistricts').select('id').where('id', '!=', hongqiao.id).orderBy('code').executeTakeFirstOrThrow();
+    const opts = { distanceM: 300, subdistrictId: hongqiao.id };
+    const summary = (r: Awaited<ReturnType<typeof lifeCircle>>) => ({
+      citywide: r.citywide, sites: r.sites, uncovered: r.uncoveredSites.map((s) => s.id), committees: r.committees, points: r.points.map((p) => p.id).sort(),
+    });
+    const localBefore = await lifeCircle(db, ctx.clock, admin, { itemId: lowRent, ...opts });
+    const cityBefore = await lifeCircle(db, ctx.clock, admin, { itemId: cityItem, ...opts });
+    expect(localBefore.citywide).toBe(false);
+    expect(cityBefore.citywide).toBe(true);
+    const site = localBefore.uncoveredSites[0];
+    expect(site, 'a Hongqiao site out of reach at 300 m').toBeDefined();
+    // A neighbouring subdistrict's point opens at that site (rolled back afterwards): it reaches the
+    // site for the 全市通办 item, and changes nothing for 廉租住房, which only Hongqiao's points take.
+    const rollback = new Error('rollback');
+    await expect(db.transaction().execute(async (trx) => {
+      const near = await createPoint(trx, ctx.clock, admin, {
+        subdistrictId: neighbour.id, kind: 'self_service_zone', code: 'LC-DEMO-NEAR', name: '邻街道专区', address: 'x', lng: site!.lng, lat: site!.lat,
+        staffed: false, status: 'built', builtOn: '2026-05-01', itemIds: [lowRent, cityItem],
+      });
+      const cityAfter = await lifeCircle(trx, ctx.clock, admin, { itemId: cityItem, ...opts });
+      expect(cityAfter.uncoveredSites.map((s) => s.id)).not.toContain(site!.id);
+      expect(cityAfter.sites.covered).toBeGreaterThan(cityBefore.sites.covered);
+      expect(cityAfter.points.map((p) => p.id)).toContain(near.id);
+      const localAfter = await lifeCircle(trx, ctx.clock, admin, { itemId: lowRent, ...opts });
+      expect(summary(localAfter)).toEqual(summary(localBefore));
+      expect(localAfter.uncoveredSites.map((s) => s.id)).toContain(site!.id);
+      throw rollback;
+    })).rejects.toBe(rollback);
+  });
   it('an item not 全市通办 is covered only by points of the site\'s own subdistrict; a 全市通办 item by any point', async () => {
     const db = ctx.handle.db;
     const at = ctx.clock.now().toISOString();

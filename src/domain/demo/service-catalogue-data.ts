@@ -2,7 +2,8 @@
  * The demo's 12 categories / 101 high-frequency items brought to Hongqiao's mobile windows,
  * modelled on Shanghai's 社区事务受理 list (11 departments: 公安、民政、人社、卫健、住建、粮食、
  * 工会、残联、档案、经信、公积金). Each line: name, department code, type code, promised days,
- * statutory days, mode ('d' direct, 's' 收受分离), terminal-capable, 代办 allowed.
+ * statutory days, mode ('d' direct, 's' 收受分离), terminal-capable, 代办 allowed. Items are 全市通办
+ * unless named in `LOCAL_ITEMS`.
  * Guides are generated from these lines plus per-type wording; content is illustrative.
  */
 export type Dept = 'GA' | 'MZ' | 'RS' | 'WJ' | 'ZJ' | 'LS' | 'GH' | 'CL' | 'DA' | 'JX' | 'GJ';
@@ -13,6 +14,23 @@ export const DEPARTMENTS: Record<Dept, string> = {
   LS: '区粮食和物资储备局', GH: '区总工会', CL: '区残疾人联合会', DA: '区档案馆', JX: '区经济委员会', GJ: '市公积金管理中心长宁分中心',
 };
 export const ITEM_TYPES = { XK: '行政许可', QR: '行政确认', JF: '行政给付', GG: '公共服务', QT: '其他行政权力' } as const;
+
+/**
+ * The items that are not 全市通办 (Shanghai made 161 of its 174 community-affairs items citywide in
+ * 2018): they stay with the subdistrict of the applicant's household registration (户籍), of the
+ * property (房屋) or of the lodging (住宿地), since that subdistrict checks the family, the home or the
+ * stay. By item name: which place ties it, an extra place if any, and why (added to 申请条件). Every
+ * other item is 全市通办.
+ */
+export const LOCAL_ITEMS: Readonly<Record<string, { of: '户籍' | '房屋' | '住宿地'; also?: string; why: string }>> = {
+  境外人员临时住宿登记: { of: '住宿地', also: '住宿地公安派出所', why: '境外人员须在入住后24小时内向住宿地公安机关申报住宿登记。' },
+  廉租住房申请受理: { of: '户籍', why: '家庭住房和经济状况由户籍所在地街道（镇）入户调查、核对和公示。' },
+  廉租住房租金配租年审: { of: '户籍', why: '家庭住房和经济状况由户籍所在地街道（镇）入户调查、核对和公示。' },
+  共有产权保障住房申请受理: { of: '户籍', why: '家庭住房和经济状况由户籍所在地街道（镇）入户调查、核对和公示。' },
+  最低生活保障申请: { of: '户籍', why: '共同生活的家庭成员向户籍所在地街道（镇）提出申请，由其入户调查、核对家庭经济状况。' },
+  直管公房承租人变更: { of: '房屋', also: '房屋所在地公房管理单位', why: '承租人变更由房屋所在地的公房管理单位核实同住人和居住情况。' },
+  适老化改造申请: { of: '房屋', why: '改造的住房由房屋所在地街道（镇）上门评估和验收。' },
+};
 
 export const SERVICE_CATEGORIES: readonly { code: string; zh: string; en: string; prefix: string; items: readonly ItemLine[] }[] = [
   { code: '01', zh: '户籍居住', en: 'Residence and household registration', prefix: 'A', items: [

@@ -263,6 +263,17 @@ for (const kind of DIALECTS) {
         expect(res.statusCode, q).toBe(400);
         expect(res.json().error.details.fields.map((f: { field: string }) => f.field), q).toContain(field);
       }
+      // A month of the right shape outside the calendar's range (2000-01 … 2100-12) is a 400
+      // naming month, never a 500 (9999-12 ends in year 10000, 0000-01 follows year -1's December).
+      for (const month of ['9999-12', '0000-01', '1999-12', '2101-01']) {
+        for (const path of ['ranking', 'ranking.xlsx']) {
+          const res = await get(`/api/services/ratings/${path}?month=${month}`);
+          expect(res.statusCode, `${path} ${month}`).toBe(400);
+          expect(res.json().error.code).toBe('validation_failed');
+          expect(res.json().error.details.fields.map((f: { field: string }) => f.field), `${path} ${month}`).toEqual(['month']);
+        }
+      }
+      for (const month of ['2000-01', '2100-12']) expect((await get(`/api/services/ratings/ranking?month=${month}`)).statusCode, month).toBe(200);
       const other = await ctx.handle.db.selectFrom('subdistricts').select('id').where('id', '<>', hongqiao).executeTakeFirst();
       if (other) expect((await get(`/api/services/ratings/ranking?month=2026-05&subdistrictId=${other.id}`)).statusCode).toBe(404);
     });

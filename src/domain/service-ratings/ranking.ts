@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { assertSeesSubdistrict, scopeCondition } from '../auth/scope.js';
 import { shanghaiMidnight } from '../calendar/office-hours.js';
+import { FIRST_CALENDAR_DAY, LAST_CALENDAR_DAY } from '../calendar/day-schema.js';
 import { DomainError } from '../shared/errors.js';
 import { loadExcel } from '../shared/lazy-modules.js';
 import { BAD_RATING_MAX_LEVEL, SUB_SCORES } from './rating-input.js';
@@ -70,11 +71,26 @@ export function rankTallies<T extends RankingTally>(entries: T[], minRatings = R
 }
 
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const badMonth = () => new DomainError('validation_failed', 'month must be YYYY-MM', { fields: [{ field: 'month', reason: 'must be YYYY-MM' }] });
+const FIRST_MONTH = FIRST_CALENDAR_DAY.slice(0, 7);
+const LAST_MONTH = LAST_CALENDAR_DAY.slice(0, 7);
+
+/**
+ * A month asked for: YYYY-MM within the calendar's days (CalendarDay's range), so that its
+ * boundaries and the month before stay in four-digit years (9999-12 ends in year 10000).
+ */
+function assertRankingMonth(month: string): void {
+  if (!MONTH_RE.test(month)) throw badMonth();
+  if (month < FIRST_MONTH || month > LAST_MONTH) {
+    const reason = `expected a month from ${FIRST_MONTH} to ${LAST_MONTH}`;
+    throw new DomainError('validation_failed', `month: ${reason}`, { fields: [{ field: 'month', reason }] });
+  }
+}
 
 /** 'YYYY-MM' → that Shanghai calendar month as [from, to) instants. */
 export function monthWindow(month: string): { from: string; to: string } {
   const m = MONTH_RE.exec(month);
-  if (!m) throw new DomainError('validation_failed', 'month must be YYYY-MM', { fields: [{ field: 'month', reason: 'must be YYYY-MM' }] });
+  if (!m) throw badMonth();
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const next = mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
@@ -162,7 +178,7 @@ async function namesOf(db: Db, by: RankingDimension, keys: string[]): Promise<Ma
  */
 export async function ratingRanking(db: Db, actor: Actor, f: { month: string; by: RankingDimension; subdistrictId?: string }) {
   assertCan(actor, 'services.ratings.ranking');
-  monthWindow(f.month);
+  assertRankingMonth(f.month);
   if (f.subdistrictId) assertSeesSubdistrict(actor, f.subdistrictId, 'subdistrict');
   return monthRanking(db, actor, f);
 }

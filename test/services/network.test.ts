@@ -25,6 +25,18 @@ describe.each(DIALECTS)('service network (%s)', (kind) => {
     expect(pts.find((p) => p.building === '东银中心')).toBeTruthy();
   });
 
+  it('every seeded point keeps the dates the desk\'s own changes must: planned, then built, then closed; a built point has its day, a planned one none', async () => {
+    const rows = await ctx.handle.db.selectFrom('service_points').select(['code', 'status', 'planned_on', 'built_on', 'target_on', 'closed_on']).execute();
+    expect(rows.length).toBeGreaterThan(30);
+    const wrong = rows.filter((p) =>
+      (p.status === 'built' && p.built_on === null) ||
+      (p.status === 'planned' && (p.built_on !== null || p.target_on === null)) ||
+      (p.status === 'closed') !== (p.closed_on !== null) ||
+      (p.planned_on !== null && p.built_on !== null && p.built_on < p.planned_on) ||
+      (p.built_on !== null && p.closed_on !== null && p.closed_on < p.built_on));
+    expect(wrong).toEqual([]);
+  });
+
   it('the point list comes in pages that together hold every point in scope once, whatever the page size', async () => {
     const districtAdmin = await signInAs(ctx.app, 'district-admin');
     const get = (q: string) => ctx.app.inject({ method: 'GET', url: `/api/services/points${q}`, headers: { cookie: districtAdmin } });

@@ -54,6 +54,8 @@ interface PointSpec {
   lng: number;
   lat: number;
   status: PointStatus;
+  /** When the point was planned (default: this year's plan, 2026-01-15); never after it was built. */
+  plannedOn?: string;
   builtOn?: string | null;
   targetOn?: string | null;
   sessions?: keyof typeof SESSION_PLANS;
@@ -61,11 +63,18 @@ interface PointSpec {
   staffIds: string[];
 }
 
+/** The day this year's plan of mobile windows and self-service zones was adopted. */
+const THIS_YEARS_PLAN = '2026-01-15';
+
 async function insertPoints(db: Db, subdistrictId: string, specs: PointSpec[], at: string) {
+  for (const s of specs) {
+    // The rule createPoint and setPointStatus apply to the desk's points (points.ts).
+    if (s.builtOn && s.builtOn < (s.plannedOn ?? THIS_YEARS_PLAN)) throw new Error(`seed: point ${s.code} built ${s.builtOn}, before it was planned`);
+  }
   const rows: ServicePointTable[] = specs.map((s) => ({
     id: newId(), subdistrict_id: subdistrictId, committee_id: s.committeeId, grid_id: s.gridId, kind: s.kind, code: s.code, name: s.name,
     building: s.building ?? null, address: s.address, lng: s.lng, lat: s.lat, phone: null, staffed: s.staffIds.length ? 1 : 0, status: s.status,
-    planned_on: '2026-01-15', target_on: s.targetOn ?? null, built_on: s.builtOn ?? null, closed_on: null, terminal_token_hash: null, version: 1,
+    planned_on: s.plannedOn ?? THIS_YEARS_PLAN, target_on: s.targetOn ?? null, built_on: s.builtOn ?? null, closed_on: null, terminal_token_hash: null, version: 1,
     created_at: at, updated_at: at,
   }));
   for (let i = 0; i < rows.length; i += 200) await db.insertInto('service_points').values(rows.slice(i, i + 200)).execute();
@@ -195,7 +204,7 @@ export async function seedSubdistrictNetwork(
   const specs: PointSpec[] = [
     {
       kind: 'centre', code: `YW${o.code}-CTR`, name: `${o.name}社区事务受理服务中心`, committeeId: null, gridId: null, address: `${o.name}社区事务受理服务中心`,
-      lng: +centreLng.toFixed(6), lat: +centreLat.toFixed(6), status: 'built', builtOn: '2018-03-01', sessions: 'centre', itemIds: allItems,
+      lng: +centreLng.toFixed(6), lat: +centreLat.toFixed(6), status: 'built', plannedOn: '2017-09-01', builtOn: '2018-03-01', sessions: 'centre', itemIds: allItems,
       staffIds: [windowStaff[0]!.id, ...(operator ? [operator.id] : [])],
     },
     ...placed.map((c, i) => ({

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/auth/actor.js';
+import { isWorkingDay, loadOverrides } from '../../src/domain/calendar/working-days.js';
 import { getCase } from '../../src/domain/cases/get-case.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
 import { newId } from '../../src/domain/shared/ids.js';
@@ -17,6 +19,27 @@ async function refused(p: Promise<unknown>, why: RegExp) {
     return;
   }
   throw new Error('expected the check to be refused');
+}
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+/** Office hours as [start, end) minutes after Shanghai midnight (08:30–12:00, 13:00–17:30). */
+const OFFICE = [[8 * 60 + 30, 12 * 60], [13 * 60, 17 * 60 + 30]] as const;
+const shanghaiDay = (t: number) => new Date(t + 8 * HOUR).toISOString().slice(0, 10);
+
+/**
+ * The office time between two instants on the subdistrict's working days (an oracle written apart
+ * from src/domain/calendar/deadlines.ts: day by day, office period by office period).
+ */
+async function officeMs(f: CaseFixture, from: number, to: number): Promise<number> {
+  if (to <= from) return 0;
+  const overrides = await loadOverrides(f.ctx.handle.db, shanghaiDay(from), shanghaiDay(to), f.hq);
+  let total = 0;
+  for (let midnight = Date.parse(`${shanghaiDay(from)}T00:00:00+08:00`); midnight <= to; midnight += DAY) {
+    if (!isWorkingDay(shanghaiDay(midnight), overrides)) continue;
+    for (const [a, b] of OFFICE) total += Math.max(0, Math.min(to, midnight + b * 60_000) - Math.max(from, midnight + a * 60_000));
+  }
+  return total;
 }
 
 for (const dialect of DIALECTS) {
@@ -139,6 +162,62 @@ for (const dialect of DIALECTS) {
       expect(JSON.parse(ext.changes).stage_due_at).toEqual(['2026-06-05T03:00:00.000Z', '2026-06-08T01:00:00.000Z']);
       expect(ext.note).toMatch(/缺配件/);
     });
+
+    it('property: a hold excludes its time, whenever it begins and ends, over weekends and holidays, in working or calendar hours; both moves of the due time are events', async () => {
+      const a = f.actors;
+      const db = f.ctx.handle.db;
+      const category = f.categories.A0301 as string;
+      const was = await db.selectFrom('case_categories').select(['handle_hours', 'limit_mode']).where('id', '=', category).executeTakeFirstOrThrow();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            mode: fc.constantFrom('working' as const, 'calendar' as const),
+            hours: fc.integer({ min: 1, max: 40 }),
+            // Dispatched at a minute between June and mid-October 2026 (Dragon Boat Festival, National Day).
+            dispatchMin: fc.integer({ min: 0, max: 135 * 24 * 60 }),
+            // The hold approved some minutes later (at times after the limit ran out), released later still.
+            toApproveMin: fc.integer({ min: 1, max: 4 * 24 * 60 }),
+            heldMin: fc.integer({ min: 1, max: 12 * 24 * 60 }),
+          }),
+          async ({ mode, hours, dispatchMin, toApproveMin, heldMin }) => {
+            await db.updateTable('case_categories').set({ handle_hours: hours, limit_mode: mode }).where('id', '=', category).execute();
+            const dispatchAt = Date.parse('2026-06-01T00:00:00+08:00') + dispatchMin * 60_000;
+            const approveAt = dispatchAt + toApproveMin * 60_000;
+            const releaseAt = approveAt + heldMin * 60_000;
+            f.ctx.clock.set(new Date(dispatchAt - 60_000));
+            let c = await f.report(a.patrol1);
+            c = await f.act(a.operator, c.id, { action: 'file', version: c.version });
+            f.ctx.clock.set(new Date(dispatchAt));
+            c = await f.act(a.operator, c.id, { action: 'dispatch', version: c.version, unitId: f.units.handler1 });
+            const due = Date.parse(c.stageDueAt as string);
+            c = await f.act(a.handler1, c.id, { action: 'request_hold', version: c.version, reason: '需业委会决议' });
+            f.ctx.clock.set(new Date(approveAt));
+            c = await f.act(a.operator, c.id, { action: 'approve_hold', version: c.version });
+            f.ctx.clock.set(new Date(releaseAt));
+            c = await f.act(a.operator, c.id, { action: 'release_hold', version: c.version });
+            const after = Date.parse(c.stageDueAt as string);
+            const span = (x: number, y: number) => (mode === 'working' ? officeMs(f, x, y) : Promise.resolve(Math.max(0, y - x)));
+            // What was left when the hold began is what the stage resumes with after it.
+            const left = await span(approveAt, due);
+            expect(await span(releaseAt, after)).toBe(left);
+            // ... and it runs out at the first moment it can: the hold's own time does not count.
+            if (left > 0) expect(await span(releaseAt, after - 60_000)).toBeLessThan(left);
+            else expect(after).toBe(releaseAt);
+            // Before the limit ran out, the time used and the time resumed add up to the whole limit.
+            if (approveAt < due) expect((await span(dispatchAt, approveAt)) + left).toBe(hours * HOUR);
+            expect(c).toMatchObject({ status: 'dispatched', handleDueAt: c.stageDueAt });
+            // Each change of the due time is an event with before, after and a reason.
+            const ev = await db.selectFrom('case_events').select(['action', 'changes', 'note']).where('case_id', '=', c.id).where('action', 'in', ['approve_hold', 'release_hold']).orderBy('seq').execute();
+            expect(ev.map((e) => e.action)).toEqual(['approve_hold', 'release_hold']);
+            expect(JSON.parse(ev[0]!.changes)).toMatchObject({ stage_due_at: [new Date(due).toISOString(), null], held_remaining_ms: [null, left] });
+            expect(JSON.parse(ev[1]!.changes)).toMatchObject({ stage_due_at: [null, new Date(after).toISOString()], held_remaining_ms: [left, null] });
+            expect(ev[1]!.note).toMatch(/解除挂账：恢复剩余时限/);
+          },
+        ),
+        { seed: Number(process.env.FC_SEED ?? 20261207), numRuns: dialect === 'sqlite' ? 30 : 15 },
+      );
+      await db.updateTable('case_categories').set(was).where('id', '=', category).execute();
+    }, 60_000);
 
     it('counts rework when the same unit handles again, not when the desk re-dispatches elsewhere (改派)', async () => {
       const a = f.actors;

@@ -74,6 +74,15 @@ for (const dialect of DIALECTS) {
         expect(res.json().error.code, what).toBe(code);
         if (field) expect(JSON.stringify(res.json().error.details), what).toContain(field);
       }
+      // Officers sign with their 执法证号: without one on file, neither the second officer nor the first signs.
+      for (const [officer, field] of [[e2Id, 'coOfficerId'], [e1Id, 'actor']] as const) {
+        const { cert_number } = await ctx.handle.db.selectFrom('users').select('cert_number').where('id', '=', officer).executeTakeFirstOrThrow();
+        await ctx.handle.db.updateTable('users').set({ cert_number: null }).where('id', '=', officer).execute();
+        const res = await post(e1, stepUrl, await orderBody(1));
+        await ctx.handle.db.updateTable('users').set({ cert_number }).where('id', '=', officer).execute();
+        expect(res.statusCode, res.body).toBe(422);
+        expect(res.json().error).toMatchObject({ code: 'officer_without_certificate', details: { fields: [{ field }] } });
+      }
       // Opening without a legal basis, or with another subdistrict's.
       const site = (await shopOn(ctx, hq.subdistrictId, '', '', 90)).id;
       const noBasis = await post(e1, '/api/enforcement/cases', { siteId: site, categoryId: hq.categoryId, gps: HQ_GPS, facts: 'x' });

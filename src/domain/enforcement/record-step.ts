@@ -8,6 +8,7 @@ import { parseInput } from '../cases/case-input.js';
 import { linkPhotos } from '../cases/case-photos.js';
 import { appendCaseEvent, eventActor } from '../cases/events.js';
 import { CONFLICT_WHY, belongsToUnit, checkConflict } from '../cases/independent-check.js';
+import { OPEN_STATUSES } from '../cases/lifecycle.js';
 import { transitionCase } from '../cases/transition-case.js';
 import { assertPhotosUsable } from '../photos/usable.js';
 import type { Clock } from '../shared/clock.js';
@@ -197,14 +198,15 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
     // depends on who holds that case (DOMAIN.md §4: 核查 is never made by the handler nor by a
     // member of the unit the case was dispatched to):
     // - dispatched to the officer's own unit (the enforcement team a ladder opened at a site files
-    //   it to): the re-inspection is that unit's handling; the case goes to 核查 (handled), and an
-    //   independent checker — never the team — closes it;
-    // - handled and waiting for its 核查: this is that check, and the handler's unit may not make it;
-    // - otherwise (e.g. dispatched to a committee that escalated it): the officers are independent
-    //   of its handling, and their finding closes it.
+    //   it to), or to the officer by name: the re-inspection is that handling; the case goes to
+    //   核查 (handled), and an independent checker — never the team — closes it;
+    // - otherwise the finding closes it, and is its check: an officer who handled the case, is
+    //   named on it or belongs to its unit may not make it (e.g. handled and waiting for its 核查);
+    //   officers independent of its handling (e.g. a committee escalated it) close it.
     const rectified = to === 'closed' && rule.kind === 'reinspection';
-    const handsToCheck = rectified && linked.status === 'dispatched' && (await belongsToUnit(trx, actor, linked.assigned_unit_id, linked.subdistrict_id));
-    if (rectified && linked.status === 'handled') {
+    const handsToCheck = rectified && linked.status === 'dispatched'
+      && (linked.assigned_user_id === actor.userId || (await belongsToUnit(trx, actor, linked.assigned_unit_id, linked.subdistrict_id)));
+    if (rectified && !handsToCheck && OPEN_STATUSES.includes(linked.status)) {
       const conflict = await checkConflict(trx, actor, linked);
       if (conflict) throw new DomainError('transition_not_allowed', `${CONFLICT_WHY[conflict]}; another officer re-inspects`);
     }

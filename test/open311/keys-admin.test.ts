@@ -151,5 +151,27 @@ for (const dialect of DIALECTS) {
       expect(JSON.parse(trail[0]!.before_json!)).toMatchObject({ status: 'failed' });
       expect(JSON.parse(trail[0]!.after_json!)).toMatchObject({ status: 'pending', attempts: 0 });
     });
+
+    it('the key list holds only keys serving a subdistrict in scope; a key wholly outside it is not found, to revoke as to change', async () => {
+      const hqKey = await issue({});
+      const xxOnly = await call('xx-admin', 'POST', '/api/open311/keys', { name: '仙霞 App', subdistrictIds: [xx] });
+      expect(xxOnly.statusCode, xxOnly.body).toBe(201);
+      const ids = async (who: string) => (await call(who, 'GET', '/api/open311/keys')).json().items.map((k: { id: string; subdistrictIds: string[] }) => ({ id: k.id, subs: k.subdistrictIds }));
+      const hqList = await ids('admin');
+      const xxList = await ids('xx-admin');
+      const all = await ids('district-admin');
+      expect(hqList.map((k: { id: string }) => k.id)).toContain(hqKey.id);
+      expect(xxList.map((k: { id: string }) => k.id)).toContain(xxOnly.json().id);
+      for (const k of hqList) expect(k.subs).toContain(hq);
+      for (const k of xxList) expect(k.subs).toContain(xx);
+      expect(hqList.map((k: { id: string }) => k.id)).not.toContain(xxOnly.json().id);
+      expect(all.length).toBeGreaterThanOrEqual(new Set([...hqList, ...xxList].map((k) => k.id)).size);
+      for (const [who, id] of [['xx-admin', hqKey.id], ['admin', xxOnly.json().id]] as const) {
+        const revoke = await call(who, 'DELETE', `/api/open311/keys/${id}`);
+        expect(revoke.statusCode, revoke.body).toBe(404);
+        expect((await call(who, 'PATCH', `/api/open311/keys/${id}`, { ratePerMinute: 5 })).statusCode).toBe(404);
+      }
+      expect((await call('admin', 'DELETE', `/api/open311/keys/${hqKey.id}`)).statusCode).toBe(200);
+    });
   });
 }

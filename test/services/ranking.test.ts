@@ -236,6 +236,7 @@ for (const kind of DIALECTS) {
     it('exports the month as a workbook with the page\'s figures, a sheet per dimension', async () => {
       const cookie = await signInAs(ctx.app, 'leader');
       const x = await ctx.app.inject({ method: 'GET', url: '/api/services/ratings/ranking.xlsx?month=2026-05', headers: { cookie } });
+      expect(x.headers['cache-control']).toBe('no-store');
       expect(x.statusCode).toBe(200);
       expect(x.headers['content-disposition']).toContain('ratings-ranking-2026-05.xlsx');
       const wb = new ExcelJS.Workbook();

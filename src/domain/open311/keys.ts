@@ -82,17 +82,28 @@ export async function issueKey(db: Db, clock: Clock, actor: Actor, raw: KeyInput
 /** Keys reaching into any of the actor's subdistricts. */
 export async function listKeys(db: Db, actor: Actor) {
   assertCan(actor, 'open311.keys');
-  const rows = await db.selectFrom('open311_keys').selectAll().orderBy('created_at', 'desc').execute();
-  return rows.map(keyView).filter((k) => k.subdistrictIds.some((s) => fullSubdistricts(actor).includes(s)));
+  const mine = fullSubdistricts(actor);
+  if (!mine.length) return [];
+  // The scope in the query: a key whose JSON list of subdistricts names one of the actor's. Ids are
+  // plain strings in that list, so `"<id>"` matches exactly one element and nothing else.
+  const rows = await db
+    .selectFrom('open311_keys')
+    .selectAll()
+    .where((eb) => eb.or(mine.map((id) => eb('subdistrict_ids', 'like', `%${JSON.stringify(id)}%`))))
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map(keyView).filter((k) => k.subdistrictIds.some((s) => mine.includes(s)));
 }
 
 export async function revokeKey(db: Db, clock: Clock, actor: Actor, id: string) {
   assertCan(actor, 'open311.keys');
   const row = await db.selectFrom('open311_keys').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('Open311 key', id);
+  const mine = fullSubdistricts(actor);
+  // A key wholly outside the actor's scope is not theirs to know of (as changing one answers).
+  if (!row || !keyView(row).subdistrictIds.some((s) => mine.includes(s))) throw notFound('Open311 key', id);
   const view = keyView(row);
   // Revoking a key that also files elsewhere needs every one of its subdistricts.
-  if (!view.subdistrictIds.every((s) => fullSubdistricts(actor).includes(s))) throw new DomainError('forbidden', 'This key also serves subdistricts outside your scope');
+  if (!view.subdistrictIds.every((s) => mine.includes(s))) throw new DomainError('forbidden', 'This key also serves subdistricts outside your scope');
   if (row.revoked_at) return view;
   const at = clock.now().toISOString();
   await db.updateTable('open311_keys').set({ revoked_at: at, revoked_by: actor.userId }).where('id', '=', id).execute();

@@ -268,6 +268,7 @@ export const rankingXlsx = def({
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename="${filename}"`)
+      .header('cache-control', 'no-store')
       .send(buffer);
   },
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoContext, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
@@ -327,15 +328,25 @@ for (const dialect of DIALECTS) {
       expect(offset.statusCode).toBe(200);
     });
 
-    it('tokens/{token}: returns service_request_id and the token; unknown is 404; another jurisdiction does not see it', async () => {
-      const row = await ctx.handle.db.selectFrom('open311_requests as o').innerJoin('cases as c', 'c.id', 'o.case_id').select(['o.token', 'c.number']).where('c.number', '=', filed).executeTakeFirstOrThrow();
+    it('tokens/{token}: returns service_request_id and the token; unknown is 404; another jurisdiction does not see it; the stored hash is no token', async () => {
+      // The plain token is kept only in the filing's idempotency row (until the retention job), the request holds its hash.
+      const res0 = await post('json', [...base(), ['description', '箱房门口堆放大件垃圾']], { 'idempotency-key': `tokens-${dialect}-0001` });
+      expect(res0.statusCode, res0.body).toBe(200);
+      const number = res0.json()[0].service_request_id;
+      const db = ctx.handle.db;
+      const row = await db.selectFrom('open311_idempotency as i').innerJoin('cases as c', 'c.id', 'i.case_id').innerJoin('open311_requests as o', 'o.case_id', 'i.case_id')
+        .select(['i.token', 'o.token_hash', 'c.number']).where('c.number', '=', number).executeTakeFirstOrThrow();
+      const token = row.token!;
+      expect(token).toMatch(/^[A-Za-z0-9_-]{24}$/);
+      expect(row.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
       for (const fmt of ['xml', 'json']) {
-        const res = await get(`/open311/v2/tokens/${row.token}.${fmt}?jurisdiction_id=${HQ}`);
+        const res = await get(`/open311/v2/tokens/${token}.${fmt}?jurisdiction_id=${HQ}`);
         expect(res.statusCode).toBe(200);
         const body = fmt === 'json' ? asText(res.json()) : (spark(res.body) as any).service_requests;
-        expect(body).toEqual([{ service_request_id: filed, token: row.token }]);
+        expect(body).toEqual([{ service_request_id: number, token }]);
       }
-      expect((await get(`/open311/v2/tokens/${row.token}.json?jurisdiction_id=${XX}`)).statusCode).toBe(404);
+      expect((await get(`/open311/v2/tokens/${token}.json?jurisdiction_id=${XX}`)).statusCode).toBe(404);
+      expect((await get(`/open311/v2/tokens/${row.token_hash}.json?jurisdiction_id=${HQ}`)).statusCode).toBe(404);
     });
 
     it('multipart/form-data POST with an uploaded photo: filed, the photo is the media_url, served without EXIF', async () => {

@@ -26,6 +26,7 @@ import * as m20261210T0100 from './2026-12-10T0100-ticket-item-changes.js';
 import * as m20261210T0110 from './2026-12-10T0110-rating-contacts.js';
 import * as m20261210T0300 from './2026-12-10T0300-record-appointment-index.js';
 import * as m20261210T0610 from './2026-12-10T0610-photo-citations.js';
+import * as m20261210T0700 from './2026-12-10T0700-open311-token-hash.js';
 import * as m20261209T1700 from './2026-12-09T1700-enforcement-team-cases-by-unit.js';
 import * as m1000 from './2026-11-26T1000-case-catalogue.js';
 import * as m1010 from './2026-11-26T1010-cases.js';
@@ -139,4 +140,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-10T0110-rating-contacts': m20261210T0110,
   '2026-12-10T0300-record-appointment-index': m20261210T0300,
   '2026-12-10T0610-photo-citations': m20261210T0610,
+  '2026-12-10T0700-open311-token-hash': m20261210T0700,
 };

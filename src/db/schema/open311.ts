@@ -38,8 +38,12 @@ export interface Open311RequestTable {
   /** null: filed from the public report page. */
   key_id: string | null;
   channel: Open311Channel;
-  /** Unguessable tracking token (tokens/{token}; the reporter's proof on the public page). */
-  token: string;
+  /**
+   * SHA-256 (hex, hashToken) of the unguessable tracking token (tokens/{token}; the reporter's proof
+   * on the public page). The token itself is never stored here: it is handed out once, kept only
+   * in the filing's open311_idempotency row for a retry (see Open311IdempotencyTable.token).
+   */
+  token_hash: string;
   service_code: string;
   address_string: string | null;
   address_id: string | null;
@@ -82,6 +86,13 @@ export interface Open311IdempotencyTable {
   idem_key: string;
   case_id: string;
   request_hash: string;
+  /**
+   * The filing's plain tracking token, so that a retry within the replay window is answered with
+   * the same token (open311_requests keeps only its hash). The retention job deletes the row, and so
+   * the token, once the window is over (src/domain/retention/purge.ts). Null only if no token was
+   * given out (never, since the token hash migration).
+   */
+  token: string | null;
   created_at: string;
 }
 

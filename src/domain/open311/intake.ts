@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Db } from '../../db/index.js';
 import { prepared, preparedInsert } from '../../db/prepared.js';
 import type { CaseSource, CaseTable, Open311Channel } from '../../db/schema.js';
@@ -16,6 +16,7 @@ import { recordPhoto, type StoredPhotoFiles } from '../photos/upload.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { hashToken, newToken } from '../shared/tokens.js';
 import { intakeActor } from './intake-actor.js';
 import type { Jurisdiction } from './jurisdictions.js';
 import type { VerifiedKey } from './keys.js';
@@ -57,10 +58,9 @@ const insertCase = preparedInsert('cases');
 const priorFiling = prepared((db: Db, scope: string, idemKey: string) =>
   db
     .selectFrom('open311_idempotency as i')
-    .innerJoin('open311_requests as o', 'o.case_id', 'i.case_id')
     .innerJoin('cases as c', 'c.id', 'i.case_id')
     .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
-    .select(['i.case_id', 'i.request_hash', 'i.created_at', 'o.token', 'c.number', 'c.subdistrict_id', 'cat.handle_hours'])
+    .select(['i.case_id', 'i.request_hash', 'i.created_at', 'i.token', 'c.number', 'c.subdistrict_id', 'cat.handle_hours'])
     .where('i.scope', '=', scope)
     .where('i.idem_key', '=', idemKey),
 );
@@ -150,7 +150,9 @@ async function check(db: Db, clock: Clock, caller: IntakeCaller, j: Jurisdiction
         const field = opts.clientTokenField ?? 'Idempotency-Key';
         throw new DomainError('idempotency_mismatch', 'This client token was already used for a different request', { field, fields: [{ field, reason: 'already used for a different request' }] });
       }
-      // The retry gets the first answer again, notice included.
+      // The retry gets the first answer again, notice included (the token from the idempotency row:
+      // open311_requests keeps only its hash).
+      if (prior.token === null) throw new Error(`idempotency row ${scope}/${idemKey} has no token`);
       return { replay: { caseId: prior.case_id, serviceRequestId: prior.number, token: prior.token, serviceNotice: serviceNotice(Number(prior.handle_hours)), replayed: true } };
     }
     staleIdem = !!prior;
@@ -240,9 +242,10 @@ export async function fileRequest(db: Db, clock: Clock, caller: IntakeCaller, j:
     });
   }
   // The Open311 side first: the report event's webhooks look up which key filed the case.
-  const token = randomBytes(18).toString('base64url');
+  // Only the token's hash is stored with the request (docs/security.md).
+  const token = newToken();
   await insertRequest.run(db, {
-    case_id: row.id, subdistrict_id: j.id, key_id: caller.kind === 'key' ? caller.key.id : null, channel, token, service_code: category.code,
+    case_id: row.id, subdistrict_id: j.id, key_id: caller.kind === 'key' ? caller.key.id : null, channel, token_hash: hashToken(token), service_code: category.code,
     address_string: optional(input.address_string) ?? null, address_id: place.siteId, attributes: JSON.stringify(attributes),
     media_url: optional(input.media_url) ?? null, contact: JSON.stringify(contact), abusive: 0, abusive_reason: null,
     abusive_at: null, abusive_by: null, client_hash: opts.clientHash ?? null, feedback: null, feedback_at: null, created_at: at,
@@ -255,7 +258,8 @@ export async function fileRequest(db: Db, clock: Clock, caller: IntakeCaller, j:
   if (photoIds.length) await linkPhotos(db, row, event.id, photoIds, 'before');
 
   if (idemKey) {
-    await insertIdempotency.run(db, { scope, idem_key: idemKey, case_id: row.id, request_hash: hash, created_at: at });
+    // The plain token lives here only until the retention job deletes the row after the replay window.
+    await insertIdempotency.run(db, { scope, idem_key: idemKey, case_id: row.id, request_hash: hash, token, created_at: at });
   }
   return { caseId: row.id, serviceRequestId: number_, token, serviceNotice: serviceNotice(Number(category.handle_hours)), replayed: false };
 }

@@ -3,6 +3,7 @@ import type { Db } from '../../db/index.js';
 import type { CaseStatus } from '../../db/schema.js';
 import { SERVICE_CASE_STANDARDS } from '../service-ratings/system-case.js';
 import { DomainError } from '../shared/errors.js';
+import { hashToken } from '../shared/tokens.js';
 import type { Jurisdiction } from './jurisdictions.js';
 import { maskContacts } from './public-text.js';
 import { CLOSED_STATUSES, OPEN_CASE_STATUSES, type Open311Status, open311Status, PUBLIC_ACTIONS, statusNotes, w3cDate } from './public-stage.js';
@@ -201,6 +202,22 @@ export async function queryRequests(db: Db, j: Jurisdiction, now: Date, f: Reque
   const page = await requestPage(db, j, now, f);
   const byId = await requestsByIds(db, j, page.map((p) => p.id), mediaBase);
   return page.flatMap((p) => byId.get(p.id) ?? []);
+}
+
+/**
+ * GET tokens/{token}: the service_request_id of the jurisdiction's request with this tracking
+ * token, or 404. Only the token's hash is stored: the lookup is by the hash.
+ */
+export async function requestNumberByToken(db: Db, j: Jurisdiction, token: string): Promise<string> {
+  const row = await db
+    .selectFrom('open311_requests as o')
+    .innerJoin('cases as c', 'c.id', 'o.case_id')
+    .select('c.number')
+    .where('o.token_hash', '=', hashToken(token))
+    .where('o.subdistrict_id', '=', j.id)
+    .executeTakeFirst();
+  if (!row) throw new DomainError('not_found', `token ${token} was not found`, { field: 'token' });
+  return row.number;
 }
 
 /** GET requests/{id}: one request of the jurisdiction, or 404. */

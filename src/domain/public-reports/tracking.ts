@@ -1,6 +1,7 @@
 import type { Db } from '../../db/index.js';
 import type { CaseStatus, PublicFeedback } from '../../db/schema.js';
 import { DomainError } from '../shared/errors.js';
+import { hashToken } from '../shared/tokens.js';
 import { CLOSED_STATUSES, type Open311Status, PUBLIC_ACTIONS, type PublicStep, publicStep, type UpdateStatus, open311Status, statusNotes, updateStatus, w3cDate } from '../open311/public-stage.js';
 import { ACTION_TEXT } from '../open311/updates.js';
 import { maskContacts } from '../open311/public-text.js';
@@ -51,14 +52,14 @@ export interface PublicReportView {
 const CONFIRM_TEXT = '市民确认已整改到位';
 const CONTEST_TEXT = '市民对整改结果提出异议，已重新打开，等待城运中心处理';
 
-/** The case behind a tracking token (tokens of every channel work; the token is the proof). */
+/** The case behind a tracking token (tokens of every channel work; the token is the proof; only its hash is stored). */
 export async function caseByToken(db: Db, token: string) {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) throw new DomainError('not_found', 'No report has this tracking link');
   const row = await db
     .selectFrom('open311_requests as o')
     .innerJoin('cases as c', 'c.id', 'o.case_id')
     .select(['c.id', 'c.status', 'c.closed_at', 'c.version', 'o.abusive', 'o.feedback', 'o.feedback_at', 'o.subdistrict_id'])
-    .where('o.token', '=', token)
+    .where('o.token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (!row) throw new DomainError('not_found', 'No report has this tracking link');
   return row;

@@ -84,6 +84,7 @@ export async function purgeExpired(db: Db, clock: Clock, policy: RetentionPolicy
     )
     .executeTakeFirst();
   // A key past its window is never replayed (intake.ts replaces it): nothing reads it any more.
+  // Deleting it deletes the filing's plain tracking token too, its only copy (open311_requests keeps the hash).
   const open311Idempotency = await db.deleteFrom('open311_idempotency').where('created_at', '<', iso(OPEN311_IDEMPOTENCY_WINDOW_MS + DAY_MS)).executeTakeFirst();
   const rateLimitWindows = await purgeEndedWindows(db, clock);
   return {

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { type Db, isPostgres, isUniqueViolation } from '../../db/index.js';
 import { prepared, preparedFamily, preparedInsert } from '../../db/prepared.js';
@@ -13,6 +12,7 @@ import type { MaterialSpec } from '../services-catalogue/item-input.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { hashToken, newToken } from '../shared/tokens.js';
 import { pageLimit, readKeysetPage } from '../shared/keyset-page.js';
 import { dueAfterWorkingDays } from './due-dates.js';
 import { maskIdNumber, maskName, maskPhone } from './masking.js';
@@ -22,8 +22,7 @@ import { announceServiceChange } from '../dashboard/service-changes.js';
 import { assertServesAtKnown, pointAccess } from './point-access.js';
 import { DEFAULT_SERVICE_SETTINGS } from '../service-ratings/settings.js';
 
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-export const newToken = () => randomBytes(18).toString('base64url');
+export { hashToken, newToken };
 
 /** A record as shown to staff: ID numbers and phones masked. */
 export function recordDto(r: ServiceRecordTable, now: Date) {

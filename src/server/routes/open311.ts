@@ -4,7 +4,7 @@ import { checkRequest, type IntakeCaller, type IntakeOptions, fileRequest } from
 import { type Jurisdiction, listJurisdictions, resolveJurisdiction } from '../../domain/open311/jurisdictions.js';
 import { touchKey, type VerifiedKey, verifyKey } from '../../domain/open311/keys.js';
 import { type Open311Status, parseW3cDateTime } from '../../domain/open311/public-stage.js';
-import { getRequest, publicPhoto } from '../../domain/open311/requests.js';
+import { getRequest, publicPhoto, requestNumberByToken } from '../../domain/open311/requests.js';
 import { findServiceCategory, serviceAttributes, serviceCategories, toService } from '../../domain/open311/services.js';
 import { requestUpdates } from '../../domain/open311/updates.js';
 import { placeholderThumb } from '../../domain/photos/images.js';
@@ -195,15 +195,8 @@ export const tokenLookup = def({
     const [token, format] = fileParam(req);
     await limitRead(deps, req);
     const j = await jurisdictionOf(deps, req);
-    const row = await deps.db
-      .selectFrom('open311_requests as o')
-      .innerJoin('cases as c', 'c.id', 'o.case_id')
-      .select(['c.number', 'o.token'])
-      .where('o.token', '=', token)
-      .where('o.subdistrict_id', '=', j.id)
-      .executeTakeFirst();
-    if (!row) throw new DomainError('not_found', `token ${token} was not found`, { field: 'token' });
-    return send(reply, format, 'service_requests', [{ service_request_id: row.number, token: row.token }]);
+    const number = await requestNumberByToken(deps.db, j, token);
+    return send(reply, format, 'service_requests', [{ service_request_id: number, token }]);
   },
 });
 

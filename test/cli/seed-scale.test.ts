@@ -23,6 +23,7 @@ import { copyValue } from '../../src/db/pg-copy-sink.js';
 import { systemClock } from '../../src/domain/shared/clock.js';
 import { waitingFigures } from '../../src/domain/service-queue/waiting-figures.js';
 import { DIALECTS, scratchCliDatabase, testDatabase } from '../helpers/db.js';
+import { auditSpan, broken, frontOfficeBreaches, loadAuditNetwork } from '../services/front-office-audit.js';
 
 /** Every rollup row, as sorted text: equal snapshots mean equal tables. */
 async function rollupSnapshot(db: Db) {
@@ -338,6 +339,21 @@ for (const dialect of DIALECTS) {
       expect(walkedAway).toBeGreaterThan(0.02);
       expect(walkedAway).toBeLessThan(0.2);
       expect(sessions.every((x) => x.started_at <= x.finished_at && Date.parse(x.finished_at) <= Date.now())).toBe(true);
+    });
+
+    it('writes every ticket, booking, record, rating and terminal session of its four weeks as the live functions would', async () => {
+      const db = ctx.handle.db;
+      const now = new Date();
+      const span = auditSpan(now, 28);
+      const [records, tickets, appointments, ratings, terminalSessions, recordCounters] = await Promise.all([
+        db.selectFrom('service_records').selectAll().execute(), db.selectFrom('service_tickets').selectAll().execute(),
+        db.selectFrom('service_appointments').selectAll().execute(), db.selectFrom('service_ratings').selectAll().execute(),
+        db.selectFrom('service_terminal_sessions').selectAll().execute(), db.selectFrom('service_record_counters').selectAll().execute(),
+      ]);
+      expect(records.length).toBeGreaterThan(1000);
+      expect(broken(frontOfficeBreaches(await loadAuditNetwork(db, span.from, span.to), {
+        now, records, tickets, appointments, ratings, terminalSessions, recordCounters: recordCounters.map((c) => ({ ...c, last: Number(c.last) })),
+      }))).toEqual({});
     });
 
     it('shows its evidence as the live app requires it: every on-the-spot fix photographed before and after, every handling and check-in with its picture, none of them purgeable', async () => {

@@ -22,6 +22,7 @@ import { seedServicesDemo } from '../../src/domain/demo/seed-services.js';
 import { ManualClock } from '../../src/domain/shared/clock.js';
 import type { TestContext } from '../helpers/app.js';
 import { actorOf, pointByCode, servicesContext } from './helpers.js';
+import { auditSpan, broken, frontOfficeBreaches, loadAuditNetwork } from './front-office-audit.js';
 
 const DAYS = 28;
 const PER_DAY = 40;
@@ -260,6 +261,17 @@ describe.each(DIALECTS)('the scale network (%s)', (kind) => {
       const bySub = await db.selectFrom('service_records').select(['subdistrict_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('subdistrict_id').execute();
       expect(bySub.map((b) => b.subdistrict_id).sort()).toEqual(synthetic.map((s) => s.id).sort());
       expect(bySub.reduce((a, b) => a + Number(b.n), 0)).toBe(totals.records);
+      // Every row the scale run wrote keeps the live rules (front-office-audit.ts).
+      const span = auditSpan(clock.now(), 5);
+      const [records, tickets, appointments, ratings, terminalSessions, recordCounters] = await Promise.all([
+        db.selectFrom('service_records').selectAll().execute(), db.selectFrom('service_tickets').selectAll().execute(),
+        db.selectFrom('service_appointments').selectAll().execute(), db.selectFrom('service_ratings').selectAll().execute(),
+        db.selectFrom('service_terminal_sessions').selectAll().execute(), db.selectFrom('service_record_counters').selectAll().execute(),
+      ]);
+      expect(terminalSessions.length).toBeGreaterThan(0);
+      expect(broken(frontOfficeBreaches(await loadAuditNetwork(db, span.from, span.to), {
+        now: clock.now(), records, tickets, appointments, ratings, terminalSessions, recordCounters: recordCounters.map((c) => ({ ...c, last: Number(c.last) })),
+      }))).toEqual({});
     } finally {
       await handle.destroy();
     }

@@ -9,6 +9,9 @@ export interface ServedPoint {
   id: string;
   kind: PointKind;
   committeeId: string | null;
+  /** The days it serves: from the day it was built, until the day it closed (null: not closed) */
+  builtOn: string | null;
+  closedOn: string | null;
   /** Staff who serve there (cadres, window clerks), not the desk's operators. */
   staff: string[];
   /** weekday (1 = Monday … 7 = Sunday) → sessions */
@@ -73,7 +76,7 @@ export function guideOn(g: ItemGuide, date: string) {
 export async function loadNetworkContext(db: Db, subdistrictId: string, items: Map<string, ItemGuide>, fromDate: string, toDate: string): Promise<NetworkContext> {
   const [sub, points, sessions, offers, staff, desk] = await Promise.all([
     db.selectFrom('subdistricts').select(['code', 'case_prefix']).where('id', '=', subdistrictId).executeTakeFirstOrThrow(),
-    db.selectFrom('service_points').select(['id', 'kind', 'committee_id']).where('subdistrict_id', '=', subdistrictId).where('status', '=', 'built')
+    db.selectFrom('service_points').select(['id', 'kind', 'committee_id', 'built_on', 'closed_on']).where('subdistrict_id', '=', subdistrictId).where('status', '=', 'built')
       .where('kind', 'in', [...COUNTER_KINDS]).orderBy('code').execute(),
     db.selectFrom('service_point_sessions').innerJoin('service_points as p', 'p.id', 'service_point_sessions.point_id')
       .select(['point_id', 'weekday', 'starts', 'ends', 'capacity']).where('p.subdistrict_id', '=', subdistrictId).orderBy('starts').execute(),
@@ -83,7 +86,7 @@ export async function loadNetworkContext(db: Db, subdistrictId: string, items: M
       .select(['point_id', 'user_id']).where('p.subdistrict_id', '=', subdistrictId).where('u.role', 'in', ['cadre', 'handler']).where('u.status', '=', 'active').orderBy('user_id').execute(),
     db.selectFrom('users').select(['id', 'role']).where('subdistrict_id', '=', subdistrictId).where('role', 'in', ['operator', 'admin']).where('status', '=', 'active').orderBy('username').execute(),
   ]);
-  const served: ServedPoint[] = points.map((p) => ({ id: p.id, kind: p.kind, committeeId: p.committee_id, staff: [], sessions: new Map(), itemIds: [] }));
+  const served: ServedPoint[] = points.map((p) => ({ id: p.id, kind: p.kind, committeeId: p.committee_id, builtOn: p.built_on, closedOn: p.closed_on, staff: [], sessions: new Map(), itemIds: [] }));
   const byId = new Map(served.map((p) => [p.id, p]));
   for (const s of sessions) {
     const p = byId.get(s.point_id);

@@ -137,10 +137,13 @@ function appointment(r: Random, ctx: NetworkContext, p: ServedPoint, date: strin
 }
 
 
-/** Booked within the horizon (the day at most BOOKING_HORIZON_DAYS − 1 days after the booking's), at least half an hour ahead. */
-function bookedBefore(r: Random, date: string, s: Span) {
-  const earliest = shanghaiMidnight(addDays(date, -(BOOKING_HORIZON_DAYS - 1))) + 7 * HOUR;
+/** The first moment a point takes bookings: 07:00 of the day it was built (the generator serves only built points). */
+const bookableFrom = (p: ServedPoint) => (p.builtOn ? shanghaiMidnight(p.builtOn) + 7 * HOUR : Number.NEGATIVE_INFINITY);
+
+/** Booked within the horizon (the day at most BOOKING_HORIZON_DAYS − 1 days after the booking's), once the point was built, at least half an hour ahead. */
+function bookedBefore(r: Random, p: ServedPoint, date: string, s: Span) {
   const latest = s.start - 30 * MIN;
+  const earliest = Math.min(latest, Math.max(shanghaiMidnight(addDays(date, -(BOOKING_HORIZON_DAYS - 1))) + 7 * HOUR, bookableFrom(p)));
   return latest - Math.floor((r.next() ** 2 * (latest - earliest)) / SEC) * SEC;
 }
 
@@ -201,14 +204,14 @@ export function planPointDay(r: Random, ctx: NetworkContext, p: ServedPoint, dat
       if (a.consult || booked >= s.capacity || !r.chance(QUEUE_RATES.booked[p.kind] ?? 0.15)) continue;
       booked++;
       a.at = s.start - QUEUE_RATES.earlyMs + r.int(0, Math.floor((QUEUE_RATES.earlyMs + env.graceMs - MIN) / SEC)) * SEC;
-      a.appointment = appointment(r, ctx, p, date, s, a.itemId, bookedBefore(r, date, s), env);
+      a.appointment = appointment(r, ctx, p, date, s, a.itemId, bookedBefore(r, p, date, s), env);
     }
     const extra = (share: number) => Math.round(booked * share * 2 * r.next());
     const noShows = Math.min(extra(QUEUE_RATES.noShow), s.capacity - booked);
     booked += noShows;
     const cancelled = Math.min(extra(QUEUE_RATES.cancelled), s.capacity - booked);
     for (let i = 0; i < noShows + cancelled; i++) {
-      const b = appointment(r, ctx, p, date, s, env.pickItem(p), bookedBefore(r, date, s), env);
+      const b = appointment(r, ctx, p, date, s, env.pickItem(p), bookedBefore(r, p, date, s), env);
       if (i < noShows) {
         const at = s.start + env.graceMs + r.int(10, 120) * SEC;
         if (at <= now) Object.assign(b, { status: 'no_show', no_show_at: iso(at) });
@@ -316,7 +319,7 @@ export function planBookingsAhead(r: Random, ctx: NetworkContext, p: ServedPoint
   for (let k = 1; k < BOOKING_HORIZON_DAYS; k++) {
     const date = addDays(today, k);
     if (!isWorkingDay(date, ctx.overrides)) continue;
-    const earliest = shanghaiMidnight(addDays(date, -(BOOKING_HORIZON_DAYS - 1))) + 7 * HOUR;
+    const earliest = Math.max(shanghaiMidnight(addDays(date, -(BOOKING_HORIZON_DAYS - 1))) + 7 * HOUR, bookableFrom(p));
     const spans: Span[] = sessionsOn(date).map((s) => ({ ...s, start: slotInstant(date, s.starts).getTime(), end: slotInstant(date, s.ends).getTime() }));
     const bookings: ServiceAppointmentTable[] = [];
     for (const s of spans) {

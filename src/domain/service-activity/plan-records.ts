@@ -82,9 +82,14 @@ const BAD_COMMENTS = ['等候时间过长，窗口只开一个', '工作人员�
 const NOT_ACCEPTED = ['不符合受理条件：非本市户籍且无有效居住证', '不符合受理条件：已在其他街道受理', '申请事项不属于本窗口受理范围'];
 const SENT_BACK = ['材料不全，申请人未在限期内补正', '后台审核不通过：收入核对不符合条件'];
 
-/** Sessions of a point on a day by the booking rule (slots.ts): a centre's Saturday morning, Monday's on a make-up workday, none on a holiday. */
+/**
+ * Sessions of a point on a day by the booking rule (slots.ts): a centre's Saturday morning, Monday's
+ * on a make-up workday, none on a holiday; none before the point was built or once it has closed
+ * (a year of the benchmark reaches back before this year's windows opened).
+ */
 const weekly = new WeakMap<ServedPoint, Session[]>();
 function sessionsOn(ctx: NetworkContext, p: ServedPoint, date: string) {
+  if (!p.builtOn || date < p.builtOn || (p.closedOn && date >= p.closedOn)) return [];
   let all = weekly.get(p);
   if (!all) {
     all = [...p.sessions].flatMap(([weekday, list]) => list.map((s) => ({ weekday, ...s })));
@@ -241,11 +246,12 @@ function planRecord(r: Random, ctx: NetworkContext, p: ServedPoint, t0: number, 
   if (r.chance(ACTIVITY_RATES.stalled)) return rec;
   const back = doneAt(handOff + HOUR);
   if (back === null || back > now) return rec;
+  step(back, { status: 'returned', returned_at: iso(back) });
   if (roll < ACTIVITY_RATES.notAccepted + ACTIVITY_RATES.sentBack) {
+    // The back office returns the file it refused; the window sends it back (stepRecord: return first).
     decide(back, 'sent_back', r.pick(SENT_BACK));
     return rec;
   }
-  step(back, { status: 'returned', returned_at: iso(back) });
   const at = Math.min(back + r.int(10, 90) * MIN, Math.max(back, due));
   if (at > now) return rec;
   decide(at, 'completed', supplied);

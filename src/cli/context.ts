@@ -5,6 +5,7 @@ import { readConfig, type Config, type DatabaseConfig } from '../config.js';
 import { maskUrlPasswords } from '../db/backup.js';
 import { createDatabase, migrateToLatest, type DatabaseHandle } from '../db/index.js';
 import { migrations } from '../db/migrations/index.js';
+import { type PackageSync, syncPackageCalendar } from '../domain/calendar/package-sync.js';
 import { systemClock } from '../domain/shared/clock.js';
 import type { Deps } from '../server/deps.js';
 import { withStartupLock } from './startup-lock.js';
@@ -61,6 +62,8 @@ export async function openContext(opts: OpenOptions = {}): Promise<CliContext> {
   try {
     await withStartupLock(config.database, async () => {
       await migrateToLatest(setup.handle.db, setup.handle.schema);
+      // A server starting on a newer calendar package re-times what runs over the days it changed.
+      if (opts.serving) reportPackageSync(await syncPackageCalendar(setup.handle.db, setup.deps.clock));
       await opts.afterMigrate?.(setup);
     });
   } catch (err) {
@@ -72,6 +75,15 @@ export async function openContext(opts: OpenOptions = {}): Promise<CliContext> {
   const handle = createDatabase(config.database);
   const readHandle = config.readDatabase ? createDatabase(config.readDatabase) : null;
   return makeContext(config, handle, readHandle);
+}
+
+function reportPackageSync(sync: PackageSync) {
+  if (!sync.changed.length) return;
+  const r = sync.retimed;
+  console.log(
+    `Calendar package: ${sync.changed.length} day(s) changed (${sync.changed.slice(0, 5).map((d) => `${d.date} ${d.kind}`).join(', ')}${sync.changed.length > 5 ? ', …' : ''}); ` +
+      `re-timed ${r?.moved ?? 0} case(s), ${r?.records ?? 0} service record(s), ${r?.enforcement ?? 0} enforcement period(s); ${sync.cancelledBookings} booking(s) cancelled.`,
+  );
 }
 
 /** Where the database is, for a message (a URL's password masked). */

@@ -7,7 +7,7 @@
 import type { CaseCategoryTable, CaseEventTable, CaseLoopSettingsTable, CaseNumberCounterTable, CasePhotoTable, CaseTable, ChainHeadTable, IdempotencyKeyTable } from './schema/cases.js';
 import type { CaseRollupCategoryDailyTable, CaseRollupCommitteeDailyTable, CaseRollupDailyTable, CaseRollupDistrictCategoryDailyTable, CaseRollupDistrictHourlyTable, CaseRollupDistrictSourceDailyTable, CaseRollupHourlyTable, CaseRollupPersonDailyTable, CaseRollupStateTable, CaseRollupSubdistrictDailyTable, CaseRollupUnitCumTable, CaseRollupUnitDailyTable, DashboardSettingsTable, RollupCursorTable } from './schema/dashboard.js';
 import type { EnforcementCaseTable, EnforcementDocumentCounterTable, EnforcementDocumentTable, EnforcementSettingsTable, EnforcementStepTable, EnforcementTaskTable, LegalBasisTable, LegalBasisVersionTable } from './schema/enforcement.js';
-import type { CalendarOverrideTable, InboxItemTable, NotificationTable, NotificationWebhookTable, WebhookDeliveryTable } from './schema/notifications.js';
+import type { CalendarOverrideTable, CalendarPackageYearTable, InboxItemTable, NotificationTable, NotificationWebhookTable, WebhookDeliveryTable } from './schema/notifications.js';
 import type { CampaignTable, CheckinMissTable, CheckinTable, ChecklistItemTable, ChecklistTable, EvidencePhotoUseTable, InspectionAnswerTable, InspectionCaseTable, InspectionIntervalTable, InspectionTable, PatrolJobCursorTable, SiteComplianceTable, SiteGradeChangeTable } from './schema/patrols.js';
 import type { PhotoCitationTable, PhotoTable } from './schema/photos.js';
 import type { JobLeaseTable, RateBudgetTable, RateLimitHitTable } from './schema/jobs.js';
@@ -70,6 +70,7 @@ export interface Database {
   site_grade_changes: SiteGradeChangeTable;
   evidence_photo_uses: EvidencePhotoUseTable;
   calendar_overrides: CalendarOverrideTable;
+  calendar_package_years: CalendarPackageYearTable;
   notifications: NotificationTable;
   inbox_items: InboxItemTable;
   notification_webhooks: NotificationWebhookTable;

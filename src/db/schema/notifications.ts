@@ -17,6 +17,14 @@ export interface CalendarOverrideTable {
   updated_at: string;
 }
 
+/** The calendar package's arrangement of a year as deadlines were last computed on it (domain/calendar/package-sync.ts). */
+export interface CalendarPackageYearTable {
+  year: number;
+  /** JSON array of 'YYYY-MM-DD:holiday' | 'YYYY-MM-DD:workday': the days that differ from plain Monday–Friday */
+  days: string;
+  recorded_at: string;
+}
+
 export interface NotificationTable {
   id: string;
   subdistrict_id: string;

@@ -10,6 +10,7 @@ import { computeDueAt, remainingLimitMs } from './deadlines.js';
 import { shanghaiMidnight } from './office-hours.js';
 import { dueAfterWorkingDays } from '../service-records/due-dates.js';
 import { type PendingLadder, applyRunningPeriods, measureRunningPeriods } from '../enforcement/retime-periods.js';
+import { type PendingTask, applyOpenTasks, measureOpenTasks } from '../enforcement/retime-tasks.js';
 
 /**
  * Running deadlines follow the calendar (DOMAIN.md §4): when working days change, every open stage
@@ -43,6 +44,8 @@ export interface RetimeSummary {
   recordChanges: MovedRecord[];
   /** Enforcement ladders whose running statement, hearing-request or payment period moved */
   enforcement: number;
+  /** Open re-inspection tasks of the enforcement team whose working-hour due time moved */
+  enforcementTasks: number;
 }
 
 export interface MovedRecord {
@@ -66,6 +69,8 @@ export interface Measured {
   subdistrictId: string | null;
   /** Enforcement ladders with a period running over a changed day, with the days it was served with */
   periods: PendingLadder[];
+  /** Open re-inspection tasks due after the change, with the working time they had left */
+  tasks: PendingTask[];
 }
 
 /**
@@ -75,12 +80,13 @@ export interface Measured {
  * on those days is affected; the limit is computed with each case's own overrides either way).
  */
 export async function measureOpenDeadlines(trx: Db, clock: Clock, changedDates: string[], subdistrictId: string | null): Promise<Measured> {
-  if (!changedDates.length) return { cases: [], recordsFrom: null, subdistrictId, periods: [] };
+  if (!changedDates.length) return { cases: [], recordsFrom: null, subdistrictId, periods: [], tasks: [] };
   const now = clock.now();
   const first = [...changedDates].sort()[0]!;
   const from = new Date(Math.max(now.getTime(), shanghaiMidnight(first))).toISOString();
   // Ladders first: a step locks its ladder's row before the linked case, so the same order here.
   const periods = await measureRunningPeriods(trx, from, subdistrictId);
+  const tasks = await measureOpenTasks(trx, now, from, subdistrictId);
   let q = trx
     .selectFrom('cases')
     .innerJoin('case_categories as k', 'k.id', 'cases.category_id')
@@ -99,7 +105,7 @@ export async function measureOpenDeadlines(trx: Db, clock: Clock, changedDates: 
     const leftMs = await remainingLimitMs(trx, now, new Date(c.stage_due_at as string), 'working', { subdistrictId: c.subdistrict_id });
     out.push({ c, leftMs });
   }
-  return { cases: out, recordsFrom: from, subdistrictId, periods };
+  return { cases: out, recordsFrom: from, subdistrictId, periods, tasks };
 }
 
 export async function applyOpenDeadlines(trx: Db, clock: Clock, measured: Measured, reason: string): Promise<RetimeSummary> {
@@ -129,7 +135,8 @@ export async function applyOpenDeadlines(trx: Db, clock: Clock, measured: Measur
   }
   const recordChanges = measured.recordsFrom ? await retimeOpenRecords(trx, now, measured.recordsFrom, measured.subdistrictId) : [];
   const enforcement = await applyRunningPeriods(trx, clock, measured.periods, reason);
-  return { examined: pending.length, moved: moved.length, cases: moved.slice(0, SHOWN), records: recordChanges.length, recordChanges, enforcement };
+  const enforcementTasks = await applyOpenTasks(trx, clock, measured.tasks, reason);
+  return { examined: pending.length, moved: moved.length, cases: moved.slice(0, SHOWN), records: recordChanges.length, recordChanges, enforcement, enforcementTasks };
 }
 
 /**

@@ -4,6 +4,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { DEMO_PASSWORD, describeBrowser, eventually, newContext, signInThroughForm, solidJpeg } from './helpers/browser.js';
 import { browserSuite, subdistrictOf } from './helpers/suite.js';
 import { scopeOf } from './helpers/scope.js';
+import { workingDeadline } from '../helpers/working-deadline.js';
 
 const DESKTOP = { viewport: { width: 1400, height: 1000 } };
 
@@ -56,7 +57,7 @@ describeBrowser('console: site history timeline on the site page', () => {
     const opened = await post(enforcer, '/api/enforcement/cases', { siteId: shop.id, categoryId: cat.id, gps, photoIds: [evidence], legalBasisId: basis.id, facts: '未设置生活垃圾分类收集容器' });
     await post(enforcer, `/api/enforcement/cases/${opened.id}/steps`, {
       kind: 'order', version: opened.version, coOfficerId: co.id, gps, photoIds: [evidence], educationGiven: true, acknowledgement: 'signed',
-      deadlineAt: new Date(Date.now() + 2 * 86_400_000).toISOString(), deadlineReason: '与店主约定', place: shop.address,
+      deadlineAt: workingDeadline(Date.now(), 48), deadlineReason: '与店主约定', place: shop.address,
     });
     const stepCount = (await suite.server.db.selectFrom('enforcement_steps').select('id').where('enforcement_case_id', '=', opened.id).execute()).length;
     const grades = await suite.server.db.selectFrom('site_grade_changes').select(['to_grade']).where('site_id', '=', shop.id).execute();

@@ -2,6 +2,7 @@
 import sharp from 'sharp';
 import { expect, it } from 'vitest';
 import { pdfText } from '../helpers/pdf-text.js';
+import { workingDeadline } from '../helpers/working-deadline.js';
 import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, fieldHome } from './helpers/browser.js';
 import { browserSuite, subdistrictOf } from './helpers/suite.js';
 import { clickNav } from './helpers/nav.js';
@@ -31,10 +32,10 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
     await page.getByTestId('enf-open-submit').click();
     await eventually(() => page.getByTestId('enf-stage').textContent()).toContain('已立案待检查');
 
-    // The order: photo, education, deadline tomorrow, the second officer, the subject signs.
+    // The order: photo, education, deadline tomorrow (or the next working day), the second officer, the subject signs.
     await page.getByTestId('enf-step-photo').setInputFiles(photo);
     await page.getByTestId('enf-step-photo-done').waitFor();
-    const tomorrow = new Date(Date.now() + 26 * 3600_000);
+    const tomorrow = new Date(workingDeadline(Date.now(), 26));
     const local = new Date(tomorrow.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
     await page.getByTestId('enf-deadline').fill(local);
     // Another deadline than the category's suggestion needs its reason.
@@ -93,7 +94,7 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
     const photo = { name: 'IMG_2.jpg', mimeType: 'image/jpeg', buffer: await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 40, g: 90, b: 200 } } }).jpeg().toBuffer() };
     await page.getByTestId('enf-step-photo').setInputFiles(photo);
     await page.getByTestId('enf-step-photo-pending').waitFor();
-    const local = new Date(Date.now() + 26 * 3600_000 + 8 * 3600_000).toISOString().slice(0, 16);
+    const local = new Date(Date.parse(workingDeadline(Date.now(), 26)) + 8 * 3600_000).toISOString().slice(0, 16);
     await page.getByTestId('enf-deadline').fill(local);
     await page.getByTestId('enf-deadline-reason').fill('与店主约定');
     await page.getByTestId('enf-co').selectOption({ index: 1 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportCase } from '../../src/domain/cases/report-case.js';
 import { actorOf, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
-import { enforcementContext, HQ_GPS, type hongqiao, shopOn, uploadPhoto } from './helpers.js';
+import { enforcementContext, HQ_GPS, shopOn, type hongqiao, uploadPhoto, workingDeadline } from './helpers.js';
 
 /**
  * Two officers (or two phones' outboxes, each with its own idempotency key) acting on the same
@@ -43,7 +43,7 @@ for (const dialect of DIALECTS) {
       expect(opened.statusCode, opened.body).toBe(201);
       const order = await post(`/api/enforcement/cases/${opened.json().id}/steps`, {
         kind: 'order', version: 1, coOfficerId: e2Id, gps: HQ_GPS, photoIds: [await uploadPhoto(ctx, cookie)],
-        deadlineAt: new Date(ctx.clock.now().getTime() + 86_400_000).toISOString(), deadlineReason: '约定',
+        deadlineAt: workingDeadline(ctx.clock.now()), deadlineReason: '约定',
       });
       expect(order.statusCode, order.body).toBe(201);
       const docId = order.json().document.id as string;

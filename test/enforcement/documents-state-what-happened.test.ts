@@ -9,7 +9,7 @@ import { signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 import { jpegWithExif, multipart } from '../helpers/images.js';
 import { pdfText } from '../helpers/pdf-text.js';
-import { enforcementContext, exifTime, HQ_GPS, type hongqiao, shopOn, uploadPhoto, walkToDecision } from './helpers.js';
+import { enforcementContext, exifTime, HQ_GPS, shopOn, type hongqiao, uploadPhoto, walkToDecision, workingDeadline } from './helpers.js';
 
 const HOUR = 3600_000;
 const MINUTE = 60_000;
@@ -39,7 +39,7 @@ for (const dialect of DIALECTS) {
       ctx.app.inject({ method: 'POST', url, headers: { cookie: await signInAs(ctx.app, user) }, payload });
     const get = async (user: string, url: string) => ctx.app.inject({ method: 'GET', url, headers: { cookie: await signInAs(ctx.app, user) } });
     const later = (ms: number) => ctx.clock.set(new Date(ctx.clock.now().getTime() + ms));
-    const deadline = () => new Date(ctx.clock.now().getTime() + 24 * HOUR).toISOString();
+    const deadline = () => workingDeadline(ctx.clock.now());
     const text = async (user: string, pdfUrl: string) => flat(await pdfText((await get(user, pdfUrl)).rawPayload));
     const officers = { first: 'enforcer1', second: 'enforcer2', secondId: '' };
 
@@ -74,7 +74,7 @@ for (const dialect of DIALECTS) {
         const again = await open(site, '再次未设置分类标识');
         expect(again.ec.priorViolations).toBeGreaterThan(0);
         let r = await step(again.ec.id, { kind: 'notice', version: 1, coOfficerId: e2Id, gps: HQ_GPS, deadlineAt: deadline(), deadlineReason: '约定' });
-        later(25 * HOUR);
+        ctx.clock.set(new Date(Date.parse(r.case.deadlineAt) + HOUR));
         r = await step(again.ec.id, { kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await uploadPhoto(ctx, await signInAs(ctx.app, 'enforcer1'))], result: 'not_rectified', findings: ['仍未整改'] });
         r = await step(again.ec.id, { kind: 'prior_notice', version: r.case.version, coOfficerId: e2Id, fineAmount: 1000, fineReason: '再次违法' });
         ctx.clock.set(new Date(new Date(r.case.hearingRequestEndsAt ?? r.case.statementEndsAt).getTime() + HOUR));
@@ -178,7 +178,8 @@ for (const dialect of DIALECTS) {
       const b = await open();
       const oa = await order(a.ec.id);
       const ob = await order(b.ec.id);
-      later(25 * HOUR);
+      // An hour past both deadlines (a day later, or after the rest days a deadline was moved past).
+      ctx.clock.set(new Date(Math.max(Date.parse(oa.case.deadlineAt), Date.parse(ob.case.deadlineAt)) + HOUR));
       const e1 = await signInAs(ctx.app, 'enforcer1');
       const e2 = await signInAs(ctx.app, 'enforcer2');
       const bytes = await jpegWithExif({ seed: 9001, taken: exifTime(ctx.clock.now()) });

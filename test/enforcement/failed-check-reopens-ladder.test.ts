@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/domain/cases/verify-chain.js';
 import { signInAs } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
-import { enforcementContext, HQ_GPS, shopOn, uploadPhoto } from './helpers.js';
+import { enforcementContext, HQ_GPS, shopOn, uploadPhoto, workingDeadline } from './helpers.js';
 
 /**
  * On the enforcement team's own case a rectified re-inspection is the team's handling: it closes
@@ -33,7 +33,7 @@ for (const dialect of DIALECTS) {
       const steps = `/api/enforcement/cases/${id}/steps`;
       const order = await post('enforcer1', steps, {
         kind: 'order', version: 1, coOfficerId: e2Id, gps: HQ_GPS, photoIds: [await uploadPhoto(ctx, await signInAs(ctx.app, 'enforcer1'))], educationGiven: true,
-        deadlineAt: new Date(ctx.clock.now().getTime() + 24 * 3600_000).toISOString(), deadlineReason: '与当事人约定',
+        deadlineAt: workingDeadline(ctx.clock.now()), deadlineReason: '与当事人约定',
       });
       expect(order.statusCode, order.body).toBe(201);
       ctx.clock.set('2026-07-02T12:00:00+08:00');

@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { jpegWithExif, multipart } from '../helpers/images.js';
+import { workingDeadline } from '../helpers/working-deadline.js';
+
+export { workingDeadline };
 
 export const HQ_GPS = { lng: 121.4215, lat: 31.2001, accuracy: 8 };
 
@@ -85,13 +88,14 @@ export async function walkToDecision(ctx: TestContext, ecId: string, fineAmount:
     return res.json();
   };
   const photo = async () => uploadPhoto(ctx, await signInAs(ctx.app, officers.first));
-  const later = (h: number) => ctx.clock.set(new Date(ctx.clock.now().getTime() + h * HOUR));
-  const deadline = () => new Date(ctx.clock.now().getTime() + 24 * HOUR).toISOString();
+  // An hour past the deadline (a day later, or after the rest days it was moved past).
+  const pastDeadline = (r: { case: { deadlineAt: string } }) => ctx.clock.set(new Date(Date.parse(r.case.deadlineAt) + HOUR));
+  const deadline = () => workingDeadline(ctx.clock.now());
   let r = await step(officers.first, { kind: 'order', version: 1, coOfficerId: officers.secondId, gps: HQ_GPS, photoIds: [await photo()], educationGiven: true, deadlineAt: deadline(), deadlineReason: '与当事人约定' });
-  later(25);
+  pastDeadline(r);
   r = await step(officers.first, { kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await photo()], result: 'not_rectified', findings: ['仍未整改'] });
   r = await step(officers.first, { kind: 'notice', version: r.case.version, coOfficerId: officers.secondId, deadlineAt: deadline(), deadlineReason: '与当事人约定' });
-  later(25);
+  pastDeadline(r);
   r = await step(officers.first, { kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await photo()], result: 'not_rectified', findings: ['仍未整改'] });
   r = await step(officers.first, { kind: 'prior_notice', version: r.case.version, coOfficerId: officers.secondId, fineAmount, fineReason: '依裁量基准' });
   ctx.clock.set(new Date(new Date(r.case.hearingRequestEndsAt ?? r.case.statementEndsAt).getTime() + HOUR));
@@ -101,7 +105,8 @@ export async function walkToDecision(ctx: TestContext, ecId: string, fineAmount:
 /**
  * Opens a ladder at a fresh shop (the `shopIndex`-th new one) by enforcer1 and walks it, with
  * enforcer2 (`e2Id`) co-signing, through order, failed re-inspection, notice and failed
- * re-inspection to the prior notice, 50 hours of the test clock later. Answers the ladder's id and
+ * re-inspection to the prior notice, an hour past the notice's deadline (50 hours of the test
+ * clock later when both deadlines fall on working days). Answers the ladder's id and
  * the prior notice's answer and the shop.
  */
 export async function walkToPriorNotice(
@@ -115,8 +120,9 @@ export async function walkToPriorNotice(
   // Signed in for each call: the walk moves the clock past the session's idle limit.
   const cookie = () => signInAs(ctx.app, 'enforcer1');
   const post = async (url: string, payload: object) => ctx.app.inject({ method: 'POST', url, headers: { cookie: await cookie() }, payload });
-  const deadline = () => new Date(ctx.clock.now().getTime() + 24 * HOUR).toISOString();
-  const later = (h: number) => ctx.clock.set(new Date(ctx.clock.now().getTime() + h * HOUR));
+  const deadline = () => workingDeadline(ctx.clock.now());
+  // An hour past the deadline (a day later, or after the rest days it was moved past).
+  const pastDeadline = (r: { case: { deadlineAt: string } }) => ctx.clock.set(new Date(Date.parse(r.case.deadlineAt) + HOUR));
   const site = await shopOn(ctx, hq.subdistrictId, '', '', shopIndex);
   const opened = await post('/api/enforcement/cases', { siteId: site.id, categoryId: hq.categoryId, gps: HQ_GPS, legalBasisId: hq.art26, facts: '未设置分类标识' });
   expect(opened.statusCode, opened.body).toBe(201);
@@ -128,10 +134,10 @@ export async function walkToPriorNotice(
   };
   const photo = async () => uploadPhoto(ctx, await cookie());
   let r = await ok({ kind: 'order', version: 1, coOfficerId: e2Id, gps: HQ_GPS, photoIds: [await photo()], deadlineAt: deadline(), deadlineReason: '约定' });
-  later(25);
+  pastDeadline(r);
   r = await ok({ kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await photo()], result: 'not_rectified', findings: ['仍未设置分类标识'] });
   r = await ok({ kind: 'notice', version: r.case.version, coOfficerId: e2Id, deadlineAt: deadline(), deadlineReason: '约定' });
-  later(25);
+  pastDeadline(r);
   r = await ok({ kind: 'reinspection', version: r.case.version, gps: HQ_GPS, photoIds: [await photo()], result: 'not_rectified', findings: ['仍未设置分类标识'] });
   r = await ok({ kind: 'prior_notice', version: r.case.version, coOfficerId: e2Id, fineReason: '依裁量基准', ...prior });
   return { id, r, site };
@@ -190,7 +196,7 @@ export async function orderDocument(ctx: TestContext, cookie: string) {
   expect(opened.statusCode, opened.body).toBe(201);
   const step = await post(`/api/enforcement/cases/${opened.json().id}/steps`, {
     kind: 'order', version: 1, coOfficerId: await hq.userId('enforcer2'), gps: HQ_GPS, photoIds: [await uploadPhoto(ctx, cookie)], educationGiven: true,
-    deadlineAt: new Date(Date.now() + 24 * HOUR).toISOString(), deadlineReason: '店主承诺次日完成整改',
+    deadlineAt: workingDeadline(Date.now()), deadlineReason: '店主承诺次日完成整改',
   });
   expect(step.statusCode, step.body).toBe(201);
   return step.json().document as { id: string; pdfSha256: string; verifyCode: string; pdfUrl: string };

@@ -11,6 +11,7 @@ import { filesFor } from '../../src/domain/storage/index.js';
 import { type CaseFixture, caseFixture } from '../cases/fixtures.js';
 import { actorOf } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
+import { workingDeadline } from './helpers.js';
 
 // DOMAIN.md §4 "Independent check": a re-inspection that finds the problem rectified closes the
 // linked case; when that case was handled and waits for its 核查, the re-inspection is that check.
@@ -100,7 +101,7 @@ for (const dialect of DIALECTS) {
         );
         const photo = (await savePhoto(db, clock, a.enforcer1, env.files, await jpeg(10 + n))).id;
         const order = await db.transaction().execute((trx) =>
-          recordStep(trx, clock, env, a.enforcer1, ec.id, { kind: 'order', version: ec.version, coOfficerId: e2.userId, gps, photoIds: [photo], educationGiven: true, deadlineAt: new Date(clock.now().getTime() + 86_400_000).toISOString(), deadlineReason: '当日整改' }),
+          recordStep(trx, clock, env, a.enforcer1, ec.id, { kind: 'order', version: ec.version, coOfficerId: e2.userId, gps, photoIds: [photo], educationGiven: true, deadlineAt: workingDeadline(clock.now()), deadlineReason: '当日整改' }),
         );
         clock.advance(10 * 60_000);
         const fixed = (await savePhoto(db, clock, a.enforcer1, env.files, await jpeg(100 + n))).id;
@@ -161,7 +162,7 @@ for (const dialect of DIALECTS) {
           const [officer, second] = e2Reinspects ? [e2, a.enforcer1] : [a.enforcer1, e2];
           const seenOnSite = await photo(officer);
           const order = await db.transaction().execute((trx) =>
-            recordStep(trx, clock, env, officer, ec.id, { kind: 'order', version: ec.version, coOfficerId: second.userId, gps, photoIds: [seenOnSite], educationGiven: true, deadlineAt: new Date(clock.now().getTime() + 86_400_000).toISOString(), deadlineReason: '当日整改' }),
+            recordStep(trx, clock, env, officer, ec.id, { kind: 'order', version: ec.version, coOfficerId: second.userId, gps, photoIds: [seenOnSite], educationGiven: true, deadlineAt: workingDeadline(clock.now()), deadlineReason: '当日整改' }),
           );
           clock.advance(10 * 60_000);
           const before = await db.selectFrom('cases').selectAll().where('id', '=', c.id).executeTakeFirstOrThrow();

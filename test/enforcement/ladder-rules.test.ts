@@ -8,7 +8,7 @@ import { subjectHistory } from '../../src/domain/enforcement/history.js';
 import { actorOf, demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 import { pdfText } from '../helpers/pdf-text.js';
-import { HQ_GPS, hongqiao, shopOn, tableCounts, uploadPhoto, walkToDecision } from './helpers.js';
+import { hongqiao, HQ_GPS, shopOn, tableCounts, uploadPhoto, walkToDecision, workingDeadline } from './helpers.js';
 
 for (const dialect of DIALECTS) {
   describe(`enforcement ladder rules [${dialect}]`, { timeout: 120_000 }, () => {
@@ -48,7 +48,7 @@ for (const dialect of DIALECTS) {
     }
     const orderBody = async (version: number, extra: object = {}) => ({
       kind: 'order', version, coOfficerId: e2Id, gps: HQ_GPS, photoIds: [await uploadPhoto(ctx, e1)], educationGiven: true,
-      deadlineAt: new Date(ctx.clock.now().getTime() + 24 * 3600_000).toISOString(), deadlineReason: '与当事人约定', ...extra,
+      deadlineAt: workingDeadline(ctx.clock.now()), deadlineReason: '与当事人约定', ...extra,
     });
 
     it('refuses bad input with a clear code, writing nothing and consuming no number', async () => {
@@ -262,7 +262,7 @@ for (const dialect of DIALECTS) {
       expect((await get(xx, `/api/enforcement/cases/${id}`)).statusCode).toBe(404);
       expect((await get(xxAdmin, `/api/enforcement/cases/${id}`)).statusCode).toBe(404);
       const before = await tableCounts(ctx);
-      const step = await post(xx, `/api/enforcement/cases/${id}/steps`, { kind: 'order', version: 1, coOfficerId: await hq.userId('xx-enforcer2'), gps: HQ_GPS, photoIds: [await uploadPhoto(ctx, xx)], deadlineAt: '2027-01-01T00:00:00Z' });
+      const step = await post(xx, `/api/enforcement/cases/${id}/steps`, { kind: 'order', version: 1, coOfficerId: await hq.userId('xx-enforcer2'), gps: HQ_GPS, photoIds: [await uploadPhoto(ctx, xx)], deadlineAt: '2027-01-04T08:00:00Z' });
       expect(step.statusCode).toBe(404);
       expect((await post(xx, '/api/enforcement/cases', { caseId: reported.json().id, legalBasisId: hq.art26, facts: 'x' })).statusCode).toBe(400);
       expect((await get(xx, `/api/enforcement/subjects/${site.responsible_party_id}/history`)).statusCode).toBe(404);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
-import { enforcementContext, HQ_GPS, type hongqiao, shopOn, uploadPhoto } from './helpers.js';
+import { enforcementContext, HQ_GPS, shopOn, type hongqiao, uploadPhoto, workingDeadline } from './helpers.js';
 
 const HOUR = 3600_000;
 
@@ -50,7 +50,7 @@ for (const dialect of DIALECTS) {
       const other = await openAt(site.id, hq.art57);
       expect(other.statusCode, other.body).toBe(201);
       // Once the first ladder is closed (rectified), a new breach opens a new ladder.
-      const o = await order(first.json().id, { deadlineAt: new Date(ctx.clock.now().getTime() + 24 * HOUR).toISOString(), deadlineReason: '当日整改' });
+      const o = await order(first.json().id, { deadlineAt: workingDeadline(ctx.clock.now()), deadlineReason: '当日整改' });
       expect(o.statusCode, o.body).toBe(201);
       const fixed = await post('enforcer2', `/api/enforcement/cases/${first.json().id}/steps`, { kind: 'reinspection', version: o.json().case.version, gps: HQ_GPS, result: 'rectified', photoIds: [await photo('enforcer2')] });
       expect(fixed.statusCode, fixed.body).toBe(201);
@@ -137,7 +137,7 @@ for (const dialect of DIALECTS) {
     it("hands a ladder's own case to an independent 核查 on a rectified re-inspection, shown by a photo", async () => {
       ctx.clock.set('2026-08-03T10:00:00+08:00');
       const ec = (await openAt((await shopOn(ctx, hq.subdistrictId, '', '', shop++)).id)).json();
-      const o = await order(ec.id, { deadlineAt: new Date(ctx.clock.now().getTime() + 24 * HOUR).toISOString(), deadlineReason: '当日整改' });
+      const o = await order(ec.id, { deadlineAt: workingDeadline(ctx.clock.now()), deadlineReason: '当日整改' });
       expect(o.statusCode, o.body).toBe(201);
       later(HOUR);
       const url = `/api/enforcement/cases/${ec.id}/steps`;

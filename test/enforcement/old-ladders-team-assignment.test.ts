@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { up } from '../../src/db/migrations/2026-12-09T1700-enforcement-team-cases-by-unit.js';
 import { signInAs } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
-import { enforcementContext, HQ_GPS, shopOn, uploadPhoto } from './helpers.js';
+import { enforcementContext, HQ_GPS, shopOn, uploadPhoto, workingDeadline } from './helpers.js';
 
 /**
  * Ladders opened at a site before the case went to the enforcement team as a unit kept it assigned
@@ -29,7 +29,7 @@ for (const dialect of DIALECTS) {
       const ec = opened.json();
       const order = await post('enforcer1', `/api/enforcement/cases/${ec.id}/steps`, {
         kind: 'order', version: 1, coOfficerId: e2Id, gps: HQ_GPS, photoIds: [await uploadPhoto(ctx, await signInAs(ctx.app, 'enforcer1'))], educationGiven: true,
-        deadlineAt: new Date(ctx.clock.now().getTime() + 24 * 3600_000).toISOString(), deadlineReason: '与当事人约定',
+        deadlineAt: workingDeadline(ctx.clock.now()), deadlineReason: '与当事人约定',
       });
       expect(order.statusCode, order.body).toBe(201);
       return { id: ec.id as string, caseId: ec.caseId as string, version: order.json().case.version as number };

@@ -15,6 +15,7 @@ import { jpegWithExif, multipart } from '../helpers/images.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
 import { openDashboardStream } from '../helpers/sse.js';
+import { workingDeadline } from '../helpers/working-deadline.js';
 
 /** Polls `check` until it returns a value other than undefined, or fails after `ms`. */
 async function eventually<T>(ms: number, check: () => Promise<T | undefined>, what: string): Promise<T> {
@@ -126,7 +127,7 @@ describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL d
     expect(opened.status, await opened.clone().text()).toBe(201);
     const ec = (await opened.json()) as { id: string };
     const step = await post(`/api/enforcement/cases/${ec.id}/steps`, {
-      kind: 'order', version: 1, coOfficerId: e2.id, gps, photoIds: [photo.id], educationGiven: true, deadlineAt: new Date(Date.now() + 24 * 3600_000).toISOString(), deadlineReason: '店主承诺次日完成整改',
+      kind: 'order', version: 1, coOfficerId: e2.id, gps, photoIds: [photo.id], educationGiven: true, deadlineAt: workingDeadline(Date.now()), deadlineReason: '店主承诺次日完成整改',
     });
     expect(step.status, await step.clone().text()).toBe(201);
     const doc = ((await step.json()) as { document: { id: string; pdfSha256: string; verifyCode: string; content: { photos: { sha256: string }[] } } }).document;

@@ -32,6 +32,16 @@ export function lastDayOf(startDate: string, days: number, unit: PeriodUnit, isW
   return date;
 }
 
+/** The first working day after `date` (YYYY-MM-DD): where a period that would end on a rest day ends. */
+export function nextWorkingDay(date: string, isWorking: (date: string) => boolean): string {
+  let d = addDays(date, 1);
+  for (let guard = 0; !isWorking(d); guard++) {
+    if (guard > 60) throw new Error(`no working day within 60 days after ${date}`);
+    d = addDays(d, 1);
+  }
+  return d;
+}
+
 /** The last instant of a day in Asia/Shanghai (24:00 minus one millisecond). */
 export const endOfShanghaiDay = (date: string) => new Date(shanghaiMidnight(addDays(date, 1)) - 1);
 

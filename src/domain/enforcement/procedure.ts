@@ -1,12 +1,14 @@
 import type { Db } from '../../db/index.js';
 import type { EnforcementCaseTable } from '../../db/schema.js';
 import { computeDueAt } from '../calendar/deadlines.js';
-import { WORKING_HOURS_PER_DAY } from '../calendar/office-hours.js';
+import { addDays, shanghaiDate, WORKING_HOURS_PER_DAY } from '../calendar/office-hours.js';
+import { isWorkingDay, loadOverrides } from '../calendar/working-days.js';
 import { DomainError, invalidField } from '../shared/errors.js';
 import { detailsOf } from './compose-facts.js';
 import { zhDateTime } from './document-content.js';
 import type { FineProposal } from './history.js';
 import type { LegalBasisVersionDto, SubjectClass } from './legal-basis.js';
+import { nextWorkingDay } from './periods.js';
 import type { EnforcementSettings } from './settings.js';
 import type { StepInput } from './step-input.js';
 
@@ -59,6 +61,21 @@ export async function shownSuggestion(db: Db, settings: EnforcementSettings, cat
 }
 
 const sameMinute = (a: string, b: string) => Math.abs(Date.parse(a) - Date.parse(b)) < 60_000;
+
+/**
+ * A rectification deadline is a period: it cannot end on a rest day (DOMAIN.md §4 Periods). The
+ * officer's choice is refused when its date in Shanghai is a weekend day or holiday of the
+ * subdistrict's calendar, naming the next working day. (A deadline that a later calendar change
+ * puts on a holiday is re-timed by retime-periods.ts.)
+ */
+export async function checkDeadlineDay(db: Db, subdistrictId: string, deadlineAt: string | undefined) {
+  if (!deadlineAt) return;
+  const day = shanghaiDate(Date.parse(deadlineAt));
+  const overrides = await loadOverrides(db, day, addDays(day, 61), subdistrictId);
+  const isWorking = (d: string) => isWorkingDay(d, overrides);
+  if (isWorking(day)) return;
+  throw invalidField('deadlineAt', `falls on a rest day (${day}); a period cannot end on a rest day: choose ${nextWorkingDay(day, isWorking)} or a later working day`);
+}
 
 /** A deadline other than the suggested one (to the minute) is accepted with a reason. */
 export function checkDeadlineChoice(i: Parsed, suggestedAt: string) {

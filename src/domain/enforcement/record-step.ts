@@ -25,7 +25,7 @@ import { priorViolations, proposeFine, subjectClassOf } from './history.js';
 import { rulesFrom, targetStage, type LadderRule } from './ladder.js';
 import { citation, currentVersion } from './legal-basis.js';
 import { periodEnd } from './periods.js';
-import { checkDeadlineChoice, checkDecision, checkFine, checkHearing, checkHearingRequest, checkStatement, decisionProcedure, hearingEligible, shownSuggestion, suggestedDeadline } from './procedure.js';
+import { checkDeadlineChoice, checkDeadlineDay, checkDecision, checkFine, checkHearing, checkHearingRequest, checkStatement, decisionProcedure, hearingEligible, shownSuggestion, suggestedDeadline } from './procedure.js';
 import { loadSettings } from './settings.js';
 import { StepInput } from './step-input.js';
 
@@ -147,6 +147,7 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
   }
   if (Number(ec.version) !== i.version) throw new DomainError('stale_version', 'The enforcement case changed; reload it', { current: Number(ec.version) });
   checkFields(rule, i, ec, now);
+  if (rule.clock === 'deadline') await checkDeadlineDay(db, ec.subdistrict_id, i.deadlineAt);
   const priorSteps = await db.selectFrom('enforcement_steps').selectAll().where('enforcement_case_id', '=', ec.id).orderBy('at').orderBy('id').execute();
   const category = await db.selectFrom('cases as c').innerJoin('case_categories as k', 'k.id', 'c.category_id').select('k.code').where('c.id', '=', ec.case_id).executeTakeFirst();
   // The suggestion the form showed (honoured for a day), else the one as of now.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIRequestContext } from 'playwright-core';
 import { DEMO_PASSWORD, newContext, solidJpeg } from './browser.js';
 import type { BrowserSuite } from './suite.js';
+import { workingDeadline } from '../../helpers/working-deadline.js';
 
 /** The API as a demo user (a cookie-holding request context of its own). */
 export async function apiAs(suite: BrowserSuite, username: string): Promise<APIRequestContext> {
@@ -57,7 +58,7 @@ export async function ladderAtShop(suite: BrowserSuite, subdistrictId: string): 
   const opened = await post(enforcer, '/api/enforcement/cases', { siteId: shop.id, categoryId: cat.id, gps, photoIds: [evidence], legalBasisId: basis.id, facts: '未设置生活垃圾分类收集容器' });
   await post(enforcer, `/api/enforcement/cases/${opened.id}/steps`, {
     kind: 'order', version: opened.version, coOfficerId: co.id, gps, photoIds: [evidence], educationGiven: true, acknowledgement: 'signed',
-    deadlineAt: new Date(Date.now() + 2 * 86_400_000).toISOString(), deadlineReason: '与店主约定', place: shop.address,
+    deadlineAt: workingDeadline(Date.now(), 48), deadlineReason: '与店主约定', place: shop.address,
   });
   return { ladderId: opened.id, shopId: shop.id };
 }

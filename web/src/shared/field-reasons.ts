@@ -147,6 +147,7 @@ export const REASONS_ZH: Pattern[] = [
   [/^must be a whole number of days from 1 to (\d+)$/, (m) => `须为 1 至 ${m[1]} 之间的整数天`],
   [/^choose at least one scope$/, '请至少选择一个权限范围'],
   [/^contains a NUL character$/, '含有不允许的空字符（NUL）'],
+  [/^falls on a rest day \((\S+)\); a period cannot end on a rest day: choose (\S+) or a later working day$/, (m) => `${m[1]} 是休息日，期限不能在休息日届满，请选择 ${m[2]} 或之后的工作日`],
   [/^the deadline differs from the one suggested for the category \((.+)\); give the reason$/, (m) => `期限与该类别建议的期限（${m[1]}）不同，请说明理由`],
   [/^the party stated a defence: say whether it is adopted$/, '当事人已陈述申辩，请说明是否采纳'],
   [/^give the reasons for adopting or not adopting the defence$/, '请说明采纳或不采纳陈述申辩的理由'],

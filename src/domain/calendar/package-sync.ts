@@ -7,7 +7,7 @@ import { inTransaction } from '../shared/in-transaction.js';
 import { cancelUnservedBookings } from '../service-queue/office-cancel.js';
 import { addDays, shanghaiDate } from './office-hours.js';
 import { type RetimeSummary, applyOpenDeadlines, measureOpenDeadlines } from './retime.js';
-import { packageIsWorkday } from './working-days.js';
+import { isWeekend, packageIsWorkday } from './working-days.js';
 
 /**
  * The bundled calendar package (chinese-days) carries the State Council's arrangements, and a new
@@ -31,17 +31,12 @@ export const PACKAGE_YEARS = (today: string) => {
   return [y - 1, y, y + 1, y + 2];
 };
 
-const weekend = (date: string) => {
-  const w = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return w === 0 || w === 6;
-};
-
 /** The days of a year the package makes differ from plain Monday–Friday, as 'YYYY-MM-DD:kind'. */
 export function packageArrangement(year: number): string[] {
   const out: string[] = [];
   for (let d = `${year}-01-01`; d <= `${year}-12-31`; d = addDays(d, 1)) {
     const working = packageIsWorkday(d);
-    if (working === weekend(d)) out.push(`${d}:${working ? 'workday' : 'holiday'}`);
+    if (working === isWeekend(d)) out.push(`${d}:${working ? 'workday' : 'holiday'}`);
   }
   return out;
 }
@@ -50,7 +45,7 @@ export function packageArrangement(year: number): string[] {
 function workingUnder(arrangement: ReadonlySet<string>, date: string): boolean {
   if (arrangement.has(`${date}:workday`)) return true;
   if (arrangement.has(`${date}:holiday`)) return false;
-  return !weekend(date);
+  return !isWeekend(date);
 }
 
 export interface PackageSync {

@@ -31,6 +31,12 @@ export function packageCoversYear(year: number): boolean {
   return chineseDays.isHoliday(`${year}-10-01`) && chineseDays.getDayDetail(`${year}-10-01`).name.includes('国庆');
 }
 
+/** Saturday or Sunday (a YYYY-MM-DD calendar date). */
+export const isWeekend = (date: string) => {
+  const w = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return w === 0 || w === 6;
+};
+
 export type OverrideMap = Map<string, CalendarOverrideKind>;
 
 const overridesIn = (db: Db, fromDate: string, toDate: string) =>

@@ -1,7 +1,7 @@
 import type { CalendarOverrideKind } from '../../db/schema.js';
 import { invalidField } from '../shared/errors.js';
 import { addDays, isRealDate } from './office-hours.js';
-import { packageIsWorkday } from './working-days.js';
+import { isWeekend, packageIsWorkday } from './working-days.js';
 
 /**
  * A year's official schedule (国务院办公厅关于某年部分节假日安排的通知) in a small text format, one
@@ -58,11 +58,6 @@ export function parseYearSchedule(year: number, text: string): ScheduleDay[] {
   return [...days.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
 }
 
-const weekend = (d: string) => {
-  const w = new Date(`${d}T00:00:00Z`).getUTCDay();
-  return w === 0 || w === 6;
-};
-
 /**
  * The override rows that make the year exactly the schedule: its listed days, and every other day
  * of the year where the bundled calendar disagrees with plain Monday–Friday (a holiday the
@@ -73,7 +68,7 @@ export function overridesForYear(year: number, listed: ScheduleDay[]): ScheduleD
   const rows = [...listed];
   for (let d = `${year}-01-01`; d <= `${year}-12-31`; d = addDays(d, 1)) {
     if (byDate.has(d)) continue;
-    const plain: CalendarOverrideKind = weekend(d) ? 'holiday' : 'workday';
+    const plain: CalendarOverrideKind = isWeekend(d) ? 'holiday' : 'workday';
     if (packageIsWorkday(d) !== (plain === 'workday')) rows.push({ date: d, kind: plain, note: `${year}年安排未列：按${plain === 'workday' ? '工作日' : '周末'}` });
   }
   return rows.sort((a, b) => (a.date < b.date ? -1 : 1));

@@ -25,11 +25,7 @@ export function lastDayOf(startDate: string, days: number, unit: PeriodUnit, isW
     return date;
   }
   date = addDays(startDate, days);
-  for (let guard = 0; !isWorking(date); guard++) {
-    if (guard > 60) throw new Error(`no working day within 60 days after ${date}`);
-    date = addDays(date, 1);
-  }
-  return date;
+  return isWorking(date) ? date : nextWorkingDay(date, isWorking);
 }
 
 /** The first working day after `date` (YYYY-MM-DD): where a period that would end on a rest day ends. */

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/auth/actor.js';
 import { isWorkingDay, loadOverrides } from '../../src/domain/calendar/working-days.js';
+import { sweepCaseDeadlines } from '../../src/domain/cases/deadline-sweep.js';
 import { getCase } from '../../src/domain/cases/get-case.js';
+import { listCases } from '../../src/domain/cases/list-cases.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { actorOf } from '../helpers/app.js';
@@ -178,8 +180,10 @@ for (const dialect of DIALECTS) {
             // The hold approved some minutes later (at times after the limit ran out), released later still.
             toApproveMin: fc.integer({ min: 1, max: 4 * 24 * 60 }),
             heldMin: fc.integer({ min: 1, max: 12 * 24 * 60 }),
+            // Whether the deadline job ran (and marked a stage past its limit) just before the approval.
+            sweptBefore: fc.boolean(),
           }),
-          async ({ mode, hours, dispatchMin, toApproveMin, heldMin }) => {
+          async ({ mode, hours, dispatchMin, toApproveMin, heldMin, sweptBefore }) => {
             await db.updateTable('case_categories').set({ handle_hours: hours, limit_mode: mode }).where('id', '=', category).execute();
             const dispatchAt = Date.parse('2026-06-01T00:00:00+08:00') + dispatchMin * 60_000;
             const approveAt = dispatchAt + toApproveMin * 60_000;
@@ -192,7 +196,17 @@ for (const dialect of DIALECTS) {
             const due = Date.parse(c.stageDueAt as string);
             c = await f.act(a.handler1, c.id, { action: 'request_hold', version: c.version, reason: '需业委会决议' });
             f.ctx.clock.set(new Date(approveAt));
+            if (sweptBefore) {
+              await sweepCaseDeadlines(db, f.ctx.clock);
+              c = await getCase(db, a.operator, c.id);
+              expect(c.overdueCount).toBe(approveAt >= due ? 1 : 0);
+            }
+            const markedBefore = c.overdueAt;
             c = await f.act(a.operator, c.id, { action: 'approve_hold', version: c.version });
+            // Held, a case waits on nobody: not among the overdue now, whatever mark it keeps.
+            expect(c.overdueAt).toBe(markedBefore);
+            const overdueNow = await listCases(db, a.operator, { queue: 'overdue', q: c.number }, { limit: 5 });
+            expect(overdueNow.items.map((x) => x.id)).not.toContain(c.id);
             f.ctx.clock.set(new Date(releaseAt));
             c = await f.act(a.operator, c.id, { action: 'release_hold', version: c.version });
             const after = Date.parse(c.stageDueAt as string);
@@ -211,7 +225,18 @@ for (const dialect of DIALECTS) {
             expect(ev.map((e) => e.action)).toEqual(['approve_hold', 'release_hold']);
             expect(JSON.parse(ev[0]!.changes)).toMatchObject({ stage_due_at: [new Date(due).toISOString(), null], held_remaining_ms: [null, left] });
             expect(JSON.parse(ev[1]!.changes)).toMatchObject({ stage_due_at: [null, new Date(after).toISOString()], held_remaining_ms: [left, null] });
-            expect(ev[1]!.note).toMatch(/解除挂账：恢复剩余时限/);
+            expect(ev[1]!.note).toMatch(markedBefore ? /解除挂账：挂账前已超期/ : /解除挂账：恢复剩余时限/);
+            // Once the resumed limit has run out, the stage is overdue once — marked before the
+            // hold or after the release, never both: one overdue event, one count, one escalation.
+            f.ctx.clock.set(new Date(Math.max(after, releaseAt) + 60_000));
+            await sweepCaseDeadlines(db, f.ctx.clock);
+            c = await getCase(db, a.operator, c.id);
+            expect(c.overdueCount).toBe(1);
+            const marks = await db.selectFrom('case_events').select('seq').where('case_id', '=', c.id).where('action', '=', 'overdue').execute();
+            expect(marks).toHaveLength(1);
+            const escalations = await db.selectFrom('notifications').select('id').where('case_id', '=', c.id).where('kind', '=', 'case_overdue').execute();
+            expect(escalations).toHaveLength(1);
+            expect((await listCases(db, a.operator, { queue: 'overdue', q: c.number }, { limit: 5 })).items.map((x) => x.id)).toContain(c.id);
           },
         ),
         { seed: Number(process.env.FC_SEED ?? 20261207), numRuns: dialect === 'sqlite' ? 30 : 15 },

@@ -69,8 +69,9 @@ async function filtered(db: Db, actor: Actor, f: CaseFilter) {
     case 'to_file': q = q.where('c.status', '=', 'reported'); break;
     case 'to_dispatch': q = q.where('c.status', '=', 'filed'); break;
     case 'to_check': q = q.where('c.status', '=', 'handled'); break;
-    // Open cases only, as the dashboard's 当前超期: an ended case waits on nobody, whatever marks it kept.
-    case 'overdue': q = q.where('c.overdue_at', 'is not', null).where('c.status', 'in', OPEN_STATUSES); break;
+    // Open cases only, as the dashboard's 当前超期: an ended case waits on nobody, whatever marks it
+    // kept, and a held one (挂账, keeping a mark from before its hold) waits on nobody either.
+    case 'overdue': q = q.where('c.overdue_at', 'is not', null).where('c.status', 'in', OPEN_STATUSES.filter((s) => s !== 'on_hold')); break;
     case 'mine': q = q.where(mineCondition(actor)); break;
     default: break;
   }

@@ -28,16 +28,18 @@ export async function resumedStage(db: Db, c: CaseTable, category: CategoryLimit
   }
   const due = await computeDueAt(db, now, Number(left) / HOUR_MS, category.limit_mode, { subdistrictId: c.subdistrict_id, preloaded });
   const minutes = Math.round(Number(left) / 60_000);
+  const stage = { stage_started_at: now.toISOString(), stage_due_at: due.toISOString(), held_remaining_ms: null };
+  // Marked overdue before the hold (nothing was left): it resumes overdue with that same mark, so
+  // the deadline job neither counts nor escalates it a second time.
+  if (c.overdue_at) {
+    const key = `dispatched:${stage.stage_due_at}`;
+    return {
+      columns: { ...stage, remind_at: null, overdue_at: c.overdue_at, reminded_key: key, escalated_key: key },
+      note: `解除挂账：挂账前已超期（${shanghaiTime(c.overdue_at)}），恢复后仍计为该次超期`,
+    };
+  }
   return {
-    columns: {
-      stage_started_at: now.toISOString(),
-      stage_due_at: due.toISOString(),
-      remind_at: remindAtFor(now, due).toISOString(),
-      overdue_at: null,
-      reminded_key: null,
-      escalated_key: null,
-      held_remaining_ms: null,
-    },
+    columns: { ...stage, remind_at: remindAtFor(now, due).toISOString(), overdue_at: null, reminded_key: null, escalated_key: null },
     note: `解除挂账：恢复剩余时限 ${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分，截止 ${shanghaiTime(due.toISOString())}`,
   };
 }

@@ -177,8 +177,12 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
       next.rework_pending = 1;
       break;
     case 'approve_hold':
-      // 挂账 stops the clock: keep the working time that was left for the release.
+      // 挂账 stops the clock: keep the working time that was left for the release. A stage already
+      // marked overdue keeps its mark through the hold (the dashboard does not count a held case as
+      // overdue now): the case was late once, and its release must not make it late a second time.
       Object.assign(next, await pausedStage(db, c, category, now, preloaded));
+      next.overdue_at = c.overdue_at;
+      next.escalated_key = c.overdue_at ? c.escalated_key : null;
       break;
     case 'release_hold': {
       const resumed = await resumedStage(db, c, category, now, preloaded);

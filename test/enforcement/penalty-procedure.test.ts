@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/domain/calendar/office-hours.js';
+import { addDays, shanghaiDate } from '../../src/domain/calendar/office-hours.js';
+import { shanghaiInstant } from '../../src/domain/checkins/local-time.js';
+import { zhDate } from '../../src/domain/enforcement/document-content.js';
 import { priorViolations } from '../../src/domain/enforcement/history.js';
 import { endOfShanghaiDay, lastDayOf, periodEnd } from '../../src/domain/enforcement/periods.js';
 import { hearingEligible } from '../../src/domain/enforcement/procedure.js';
@@ -11,6 +13,7 @@ import { newId } from '../../src/domain/shared/ids.js';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
 import { pdfText } from '../helpers/pdf-text.js';
+import { reasonZh } from '../../web/src/shared/field-reasons.js';
 import { hongqiao, shopOn, walkToPriorNotice } from './helpers.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20261204);
@@ -149,6 +152,44 @@ for (const dialect of DIALECTS) {
       expect(clash.json().error.details.fields[0]).toMatchObject({ field: 'patterns.notice', reason: 'must differ from the pattern of another kind of document' });
     });
 
+    it('refuses a payment period shorter than the fifteen days the law gives the party (行政处罚法 art. 67)', async () => {
+      const set = async (paymentDays: number) => ctx.app.inject({ method: 'PATCH', url: `/api/enforcement/settings/${hq.subdistrictId}`, headers: { cookie: await as('admin') }, payload: { paymentDays } });
+      for (const days of [1, 7, 14]) {
+        const res = await set(days);
+        expect(res.statusCode, res.body).toBe(400);
+        expect(res.json().error.details.fields.map((f: { field: string }) => f.field)).toEqual(['paymentDays']);
+      }
+      expect((await set(15)).statusCode).toBe(200);
+      expect((await ctx.app.inject({ method: 'GET', url: `/api/enforcement/settings/${hq.subdistrictId}`, headers: { cookie: await as('admin') } })).json().paymentDays).toBe(15);
+    });
+
+    it('serves a corrected prior notice again: its statement period runs again from the correction; no correction after the decision', async () => {
+      const { id, r } = await toPriorNotice(500);
+      const firstEnd = Date.parse(r.case.statementEndsAt);
+      // The last evening of the period, the facts on the notice are corrected.
+      ctx.clock.set(new Date(firstEnd - 2 * HOUR));
+      const fix = await post('enforcer1', `/api/enforcement/documents/${r.document.id}/corrections`, { reason: '事实表述有误', facts: '未设置任何生活垃圾分类标识及分类收集容器' });
+      expect(fix.statusCode, fix.body).toBe(201);
+      const newEnd = (await periodEnd(ctx.handle.db, hq.subdistrictId, ctx.clock.now(), 3, 'working')).toISOString();
+      expect(fix.json().content.rights.statementEndsAt).toBe(newEnd);
+      expect(await pdfText((await ctx.app.inject({ method: 'GET', url: fix.json().pdfUrl, headers: { cookie: await as('enforcer1') } })).rawPayload)).toContain(`${zhDate(newEnd)}前向本机关提出陈述和申辩`);
+      const current = async () => (await ctx.app.inject({ method: 'GET', url: `/api/enforcement/cases/${id}`, headers: { cookie: await as('enforcer1') } })).json();
+      expect((await current()).statementEndsAt).toBe(newEnd);
+      // After the first period but inside the one the corrected notice gives: no decision.
+      ctx.clock.set(new Date(firstEnd + HOUR));
+      const early = await step(id, { kind: 'decision', version: (await current()).version, coOfficerId: e2Id, fineAmount: 500, fineReason: '依裁量基准' });
+      expect(early.statusCode, early.body).toBe(409);
+      expect(early.json().error).toMatchObject({ code: 'procedure_period_open', details: { period: 'statement', endsAt: newEnd } });
+      ctx.clock.set(new Date(Date.parse(newEnd) + HOUR));
+      const decided = await step(id, { kind: 'decision', version: (await current()).version, coOfficerId: e2Id, fineAmount: 500, fineReason: '依裁量基准' });
+      expect(decided.statusCode, decided.body).toBe(201);
+      // The decision names the notice the party was heard on, served when it was corrected.
+      expect(decided.json().document.content.procedure.priorNotice.issuedAt).toBe(fix.json().issuedAt);
+      const late = await post('enforcer1', `/api/enforcement/documents/${fix.json().id}/corrections`, { reason: '笔误' });
+      expect(late.statusCode, late.body).toBe(409);
+      expect(late.json().error.code).toBe('transition_not_allowed');
+    });
+
     it('refuses a decision at any time up to the end of the statement period, and only then', async () => {
       const { id, r } = await toPriorNotice(500);
       const end = new Date(r.case.statementEndsAt).getTime();
@@ -213,6 +254,14 @@ for (const dialect of DIALECTS) {
       expect(req.json().case.stage).toBe('hearing_requested');
       const waiting = await step(big.id, { kind: 'decision', version: req.json().case.version, coOfficerId: e2Id, fineAmount: 1000, fineReason: '依裁量基准' });
       expect(waiting.json().error.code).toBe('step_out_of_order');
+      // The party is told of the hearing seven working days before it (art. 64(2), art. 85): not
+      // held before the seventh working day after the request.
+      const noticeLastDay = shanghaiDate(await periodEnd(ctx.handle.db, hq.subdistrictId, new Date(req.json().step.at), 7, 'working'));
+      ctx.clock.set(shanghaiInstant(noticeLastDay, '10:00'));
+      const tooSoon = await step(big.id, { kind: 'hearing', version: req.json().case.version, hearing: { heldAt: shanghaiInstant(addDays(noticeLastDay, -1), '10:00').toISOString(), summary: '当事人到场', hostId: await hq.userId('leader') } });
+      expect(tooSoon.statusCode, tooSoon.body).toBe(400);
+      expect(tooSoon.json().error.details.fields[0]).toMatchObject({ field: 'hearing.heldAt', reason: `the party is told of the hearing seven working days before it: not before ${noticeLastDay}` });
+      expect(reasonZh(tooSoon.json().error.details.fields[0].reason)).toContain(noticeLastDay);
       // The investigating officers may not preside.
       const hearing = { heldAt: ctx.clock.now().toISOString(), summary: '当事人称已购置分类桶，请求减轻处罚' };
       const byInvestigator = await step(big.id, { kind: 'hearing', version: req.json().case.version, hearing: { ...hearing, hostId: e2Id } });
@@ -266,6 +315,51 @@ for (const dialect of DIALECTS) {
         ),
         { seed: SEED, numRuns: dialect === 'sqlite' ? 40 : 20 },
       );
+    });
+
+    it('counts the look-back window in days: a decision on day D counts through day D + window, whatever the hour', async () => {
+      const db = ctx.handle.db;
+      const party = (await shopOn(ctx, hq.subdistrictId, '', '', 401)).responsible_party_id!;
+      const template = await db.selectFrom('enforcement_documents').selectAll().where('kind', '=', 'decision').where('subdistrict_id', '=', hq.subdistrictId).executeTakeFirstOrThrow();
+      const tCase = await db.selectFrom('enforcement_cases').selectAll().where('id', '=', template.enforcement_case_id).executeTakeFirstOrThrow();
+      const tStep = await db.selectFrom('enforcement_steps').selectAll().where('id', '=', template.step_id).executeTakeFirstOrThrow();
+      const hhmm = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+      let seq = 95_000;
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 362, max: 368 }), hhmm, hhmm, async (daysAgo, decidedAt, nowAt) => {
+          const now = shanghaiInstant('2026-12-01', nowAt);
+          const at = shanghaiInstant(addDays('2026-12-01', -daysAgo), decidedAt).toISOString();
+          const ecId = newId();
+          const stepId = newId();
+          await db.insertInto('enforcement_cases').values({ ...tCase, id: ecId, party_id: party, legal_basis_id: hq.art26, opened_at: at }).execute();
+          await db.insertInto('enforcement_steps').values({ ...tStep, id: stepId, enforcement_case_id: ecId, kind: 'decision', at, event_id: null, document_id: null }).execute();
+          await db.insertInto('enforcement_documents').values({ ...template, id: newId(), enforcement_case_id: ecId, step_id: stepId, kind: 'decision', seq: seq++, verify_code: newId(), issued_at: at }).execute();
+          try {
+            expect(await priorViolations(db, party, hq.art26, now, 365)).toBe(daysAgo <= 365 ? 1 : 0);
+          } finally {
+            await db.deleteFrom('enforcement_documents').where('enforcement_case_id', '=', ecId).execute();
+            await db.deleteFrom('enforcement_steps').where('enforcement_case_id', '=', ecId).execute();
+            await db.deleteFrom('enforcement_cases').where('id', '=', ecId).execute();
+          }
+        }),
+        // The edges first: the window's last day, earlier and later in the day than now.
+        { seed: SEED, numRuns: dialect === 'sqlite' ? 40 : 20, examples: [[365, '00:00', '23:59'], [366, '23:59', '00:00'], [365, '23:59', '00:00']] },
+      );
+    });
+
+    it('counts a repeat offence back from the breach the ladder was opened on, not from the later prior notice', async () => {
+      // A decision against the shop; within the year after it, the same breach is found again.
+      const first = await walkToPriorNotice(ctx, hq, e2Id, 470, { fineAmount: 500 });
+      ctx.clock.set(new Date(Date.parse(first.r.case.statementEndsAt) + HOUR));
+      const decided = await step(first.id, { kind: 'decision', version: first.r.case.version, coOfficerId: e2Id, fineAmount: 500, fineReason: '依裁量基准' });
+      expect(decided.statusCode, decided.body).toBe(201);
+      ctx.clock.set(new Date(Date.parse(decided.json().document.issuedAt) + 364 * DAY_MS));
+      const again = await walkToPriorNotice(ctx, hq, e2Id, 470, { fineAmount: 2000 });
+      // The order and notice took the prior notice past the year; the breach was within it.
+      expect(Date.parse(again.r.document.issuedAt) - Date.parse(decided.json().document.issuedAt)).toBeGreaterThan(366 * DAY_MS);
+      expect(again.r.case.priorViolations).toBe(1);
+      expect(again.r.document.content.fine).toMatchObject({ offence: 'repeat', priorViolations: 1, proposed: 2000 });
+      expect(await pdfText((await ctx.app.inject({ method: 'GET', url: again.r.document.pdfUrl, headers: { cookie: await as('enforcer1') } })).rawPayload)).toContain('属再次违法');
     });
   });
 }

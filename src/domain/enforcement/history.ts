@@ -3,20 +3,23 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { subdistrictCondition } from '../auth/scope.js';
 import { notFound } from '../shared/errors.js';
+import { addDays, shanghaiDate, shanghaiMidnight } from '../calendar/office-hours.js';
 import type { Band, LegalBasisVersionDto, SubjectClass } from './legal-basis.js';
 import { STAGE_LABELS } from './ladder.js';
 import { phoneFor } from '../auth/personal-data.js';
-
-const DAY_MS = 86_400_000;
 
 /**
  * Repeat offence (再次违法): the number of the subject's OTHER enforcement cases under the same
  * provision (legal basis) that ended in a penalty decision issued within the look-back window
  * before `at`. An order or notice the party obeyed is not a penalty and does not count.
  * `legalBasisId` null counts decisions under any provision (the subject's history).
+ *
+ * The window is counted in days, as every period is (periods.ts) and as the documents state it
+ * ("在行政处罚决定作出后一年内"): a decision issued on day D (Asia/Shanghai) counts through day
+ * D + windowDays, whatever the hour of either.
  */
 export async function priorViolations(db: Db, partyId: string, legalBasisId: string | null, at: Date, windowDays: number, excludeCaseId: string | null = null) {
-  const since = new Date(at.getTime() - windowDays * DAY_MS).toISOString();
+  const since = new Date(shanghaiMidnight(addDays(shanghaiDate(at), -windowDays))).toISOString();
   let q = db
     .selectFrom('enforcement_cases as e')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -105,8 +105,9 @@ export async function getEnforcementCase(db: Db, actor: Actor, id: string, now: 
     .execute();
   const tasks = await db.selectFrom('enforcement_tasks').selectAll().where('enforcement_case_id', '=', ec.id).orderBy('dispatched_at').execute();
   const shortcut = settings.repeatStartsAtNotice && Number(ec.prior_violations) > 0;
-  // Before the prior notice the repeat count is what it would be now; from then on, the frozen one.
-  const prior = ec.proposed_fine === null ? await priorViolations(db, ec.party_id, ec.legal_basis_id, now, settings.repeatWindowDays, ec.id) : Number(ec.prior_violations);
+  // Before the prior notice the repeat count is what the prior notice would count (back from the
+  // breach the ladder was opened on); from then on, the frozen one.
+  const prior = ec.proposed_fine === null ? await priorViolations(db, ec.party_id, ec.legal_basis_id, new Date(ec.opened_at), settings.repeatWindowDays, ec.id) : Number(ec.prior_violations);
   const proposal = basis ? proposeFine(basis, subjectClassOf(party.kind), prior) : null;
   const category = await db.selectFrom('cases as c').innerJoin('case_categories as k', 'k.id', 'c.category_id').select('k.code').where('c.id', '=', ec.case_id).executeTakeFirst();
   const deadlineNext = ec.stage === 'opened' || ec.stage === 'order_failed';

@@ -1,14 +1,14 @@
 import type { Db } from '../../db/index.js';
 import type { EnforcementCaseTable } from '../../db/schema.js';
 import { computeDueAt } from '../calendar/deadlines.js';
-import { addDays, shanghaiDate, WORKING_HOURS_PER_DAY } from '../calendar/office-hours.js';
+import { addDays, shanghaiDate, shanghaiMidnight, WORKING_HOURS_PER_DAY } from '../calendar/office-hours.js';
 import { isWorkingDay, loadOverrides } from '../calendar/working-days.js';
 import { DomainError, invalidField } from '../shared/errors.js';
 import { detailsOf } from './compose-facts.js';
 import { zhDateTime } from './document-content.js';
 import type { FineProposal } from './history.js';
 import type { LegalBasisVersionDto, SubjectClass } from './legal-basis.js';
-import { nextWorkingDay } from './periods.js';
+import { nextWorkingDay, periodEnd } from './periods.js';
 import type { EnforcementSettings } from './settings.js';
 import type { StepInput } from './step-input.js';
 
@@ -142,6 +142,9 @@ export function checkHearingRequest(ec: EnforcementCaseTable, now: Date) {
   }
 }
 
+/** Working days between the notice of a hearing and the hearing (行政处罚法 arts. 64(2), 85). */
+export const HEARING_NOTICE_WORKING_DAYS = 7;
+
 /** The hearing is presided over by an officer who did not investigate the case (行政处罚法 art. 64(4)). */
 export async function checkHearing(db: Db, i: Parsed, ec: EnforcementCaseTable, steps: StepRow[], now: Date) {
   const h = i.hearing;
@@ -150,6 +153,15 @@ export async function checkHearing(db: Db, i: Parsed, ec: EnforcementCaseTable, 
   // Held after it was requested: the decision prints the hearing's date as a fact of the procedure.
   const requested = steps.filter((s) => s.kind === 'hearing_request').at(-1);
   if (requested && new Date(h.heldAt).getTime() < Date.parse(requested.at)) throw invalidField('hearing.heldAt', 'the hearing is held after it was requested');
+  // The party is told the hearing's time and place seven days before it (行政处罚法 art. 64(2);
+  // working days, art. 85). The notice goes out when the hearing is requested at the earliest: a
+  // hearing before the seventh working day after the request was held without that notice.
+  if (requested) {
+    const lastDay = shanghaiDate(await periodEnd(db, ec.subdistrict_id, new Date(requested.at), HEARING_NOTICE_WORKING_DAYS, 'working'));
+    if (new Date(h.heldAt).getTime() < shanghaiMidnight(lastDay)) {
+      throw invalidField('hearing.heldAt', `the party is told of the hearing seven working days before it: not before ${lastDay}`);
+    }
+  }
   const investigators = new Set(steps.flatMap((s) => [s.actor_user_id, s.co_officer_id]).filter(Boolean));
   investigators.add(ec.opened_by);
   if (investigators.has(h.hostId)) throw invalidField('hearing.hostId', 'the hearing is presided over by someone who did not investigate the case');

@@ -166,8 +166,11 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
   const basis = await currentVersion(db, ec.subdistrict_id, ec.legal_basis_id, 'legalBasisId');
   const party = await db.selectFrom('responsible_parties').selectAll().where('id', '=', ec.party_id).executeTakeFirstOrThrow();
   const subjectClass = subjectClassOf(party.kind);
-  // Repeat offence is established when the penalty is proposed, and frozen with the proposal.
-  const prior = rule.kind === 'prior_notice' ? await priorViolations(db, ec.party_id, ec.legal_basis_id, now, settings.repeatWindowDays, ec.id) : Number(ec.prior_violations);
+  // Repeat offence is established when the penalty is proposed, and frozen with the proposal. The
+  // window runs from an earlier decision to this breach, found when the ladder was opened — not to
+  // the day the fine is proposed, which the rungs between put weeks later (a repeat offender's
+  // notice and its prior notice would otherwise disagree).
+  const prior = rule.kind === 'prior_notice' ? await priorViolations(db, ec.party_id, ec.legal_basis_id, new Date(ec.opened_at), settings.repeatWindowDays, ec.id) : Number(ec.prior_violations);
   const proposal = proposeFine(basis, subjectClass, prior, i.wasteType ?? null);
   if (rule.kind === 'prior_notice') checkFine(i, proposal);
   if (rule.kind === 'decision') {

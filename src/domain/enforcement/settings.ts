@@ -60,7 +60,8 @@ export const SettingsInput = z.strictObject({
   patterns: Patterns.optional(),
   repeatWindowDays: z.number().int().min(1).max(3660).optional(),
   repeatStartsAtNotice: z.boolean().optional(),
-  paymentDays: z.number().int().min(1).max(365).optional(),
+  /** At least the fifteen days of 行政处罚法 art. 67: a shorter period would make a fine overdue (and 加处罚款 run) early. */
+  paymentDays: z.number().int().min(15).max(365).optional(),
   reinspectionHours: z.number().int().min(1).max(240).optional(),
   /** At least three working days: the customary minimum for a statement and defence. */
   statementDays: z.number().int().min(3).max(30).optional(),

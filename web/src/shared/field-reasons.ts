@@ -154,6 +154,7 @@ export const REASONS_ZH: Pattern[] = [
   [/^the party made no statement or defence$/, '当事人未陈述申辩'],
   [/^the hearing record is entered after the hearing$/, '听证笔录须在听证后录入'],
   [/^the hearing is held after it was requested$/, '听证时间不能早于听证申请'],
+  [/^the party is told of the hearing seven working days before it: not before (\S+)$/, (m) => `应当在举行听证七个工作日前通知当事人，听证不得早于${m[1]}`],
   [/^the hearing is presided over by someone who did not investigate the case$/, '听证主持人须为未参与调查本案的人员'],
   [/^no decision before the statement and defence period closes$/, '陈述申辩期限届满前不得作出处罚决定'],
   [/^no decision before the hearing request period closes$/, '听证申请期限届满前不得作出处罚决定'],

@@ -85,6 +85,36 @@ for (const dialect of DIALECTS) {
       await db().transaction().execute((trx) => deleteOverride(trx, f.ctx.clock, a.admin, put.id));
     });
 
+    it('re-times an overdue stage given an extension as any running limit, and it stays overdue once', async () => {
+      f.ctx.clock.set(START);
+      const a = f.actors;
+      let c = await dispatched();
+      f.ctx.clock.set('2026-05-27T03:00:00Z'); // Wed 11:00: past the 10:30 due
+      await sweepCaseDeadlines(db(), f.ctx.clock);
+      c = await f.act(a.handler1, c.id, { action: 'request_extension', version: (await row(c.id)).version, reason: '缺配件', dueAt: '2026-05-29T10:30:00+08:00' });
+      c = await f.act(a.operator, c.id, { action: 'approve_extension', version: c.version });
+      const extended = await row(c.id);
+      expect(extended).toMatchObject({ stage_due_at: '2026-05-29T02:30:00.000Z', overdue_count: 1 });
+      expect(extended.overdue_at).not.toBeNull();
+      const now = f.ctx.clock.now();
+      const left = await remainingLimitMs(db(), now, new Date(extended.stage_due_at!), 'working', { subdistrictId: f.hq });
+      const put = await db().transaction().execute((trx) => putOverride(trx, f.ctx.clock, a.admin, { date: '2026-05-28', kind: 'holiday', subdistrictId: f.hq }));
+      // The extended due time runs into the new holiday: it keeps the working time it had left, with an event.
+      expect(put.retimed.cases.map((m) => m.caseId)).toContain(c.id);
+      const after = await row(c.id);
+      expect(after.stage_due_at).not.toBe(extended.stage_due_at);
+      expect(after.handle_due_at).toBe(after.stage_due_at);
+      expect(await remainingLimitMs(db(), now, new Date(after.stage_due_at!), 'working', { subdistrictId: f.hq })).toBe(left);
+      expect((await events(c.id)).filter((e) => e.action === 'retime')).toHaveLength(1);
+      // ... and it is still the stage that was late once: its mark stays, nothing counts it again.
+      expect(after).toMatchObject({ overdue_at: extended.overdue_at, overdue_count: 1 });
+      f.ctx.clock.set(new Date(Date.parse(after.stage_due_at!) + 60_000));
+      await sweepCaseDeadlines(db(), f.ctx.clock);
+      expect(await row(c.id)).toMatchObject({ overdue_count: 1 });
+      await db().transaction().execute((trx) => deleteOverride(trx, f.ctx.clock, a.admin, put.id));
+      await f.act(a.handler1, c.id, { action: 'handle', version: (await row(c.id)).version, note: '已整改', photoIds: [await f.photo(a.handler1)] });
+    });
+
     it('any change keeps exactly the working time each open stage had left (property)', async () => {
       await fc.assert(
         fc.asyncProperty(

@@ -128,6 +128,17 @@ for (const dialect of DIALECTS) {
             expect(row.reopen_count).toBe(n('reopen'));
             expect(row.extension_count).toBe(n('approve_extension'));
             expect(row.overdue_count).toBe(n('overdue'));
+            // A stage is late once: a hold (paused, resumed) and an extension (a later due time)
+            // keep the stage they interrupt, so one overdue mark at most until a new stage starts.
+            let marks = 0;
+            for (const e of events) {
+              if (e.action === 'overdue') {
+                expect(e.from_status, 'a held case waits on nobody').not.toBe('on_hold');
+                expect(++marks, `stage marked overdue twice: ${events.map((x) => x.action).join(' ')}`).toBe(1);
+              } else if (e.action !== 'approve_hold' && CASE_ACTIONS.includes(e.action as CaseAction) && ruleFor(e.action as CaseAction).restartsStage) {
+                marks = 0;
+              }
+            }
             // Every event bumped the version once, the system's overdue marks included (a desk step
             // that read the case before one is stale); a reminder is no event and bumps nothing.
             expect(row.version).toBe(events.length);

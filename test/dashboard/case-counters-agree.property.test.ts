@@ -118,6 +118,15 @@ for (const dialect of DIALECTS) {
             const over = await db.selectFrom(t).selectAll().where((eb) => eb.or([eb('rework', '>', eb.ref('handled')), eb('due_closed', '>', eb.ref('handled'))])).execute();
             expect(over, t).toEqual([]);
           }
+          // Case by case, the on-time marks: of the last handling, and of the closure among the due.
+          const marks = await sql<{ id: string; row_handled: number | null; row_closed: number | null; fold_handled: number; fold_closed: number }>`
+            select c.id, c.handled_on_time as row_handled, c.closed_on_time as row_closed, s.handled_on_time as fold_handled, s.due_closed_on_time as fold_closed
+            from cases c join case_rollup_state s on s.case_id = c.id
+            where c.subdistrict_id = ${f.hq} and c.source <> 'self_resolved' and c.handled_at is not null and c.status in ('handled', 'closed')`.execute(db);
+          for (const m of marks.rows) {
+            expect(Number(m.fold_handled), m.id).toBe(Number(m.row_handled));
+            expect(Number(m.fold_closed), m.id).toBe(Number(m.row_closed ?? 0));
+          }
           const { a, b, pending } = await unitAgreement(db, f.hq);
           // Cases handled or closed are credited to the unit that holds them; the rest (waiting on
           // another unit after 改派 or a reopen) are credited somewhere, once.
@@ -128,7 +137,10 @@ for (const dialect of DIALECTS) {
         { numRuns: dialect === 'sqlite' ? 30 : 20, seed: Number(process.env.FC_SEED ?? 20261204) }, // fixed: CI fails on a change, not a draw; FC_SEED=<n> explores
       );
       // The walks reached the paths the rules are about.
-      for (const action of ['handle', 'check_fail', 'redispatch', 'reopen', 'cancel', ...ENDINGS.map((x) => x.action)]) expect(seen).toContain(action);
+      // Holds, extensions and their releases move the handling clock the counters are measured by.
+      for (const action of ['handle', 'check_fail', 'redispatch', 'reopen', 'cancel', 'approve_hold', 'release_hold', 'approve_extension', ...ENDINGS.map((x) => x.action)]) expect(seen).toContain(action);
+      // ... and the deadline job marked stages overdue among them.
+      expect(Number((await db.selectFrom('case_events').select((eb) => eb.fn.countAll().as('n')).where('action', '=', 'overdue').executeTakeFirstOrThrow()).n)).toBeGreaterThan(0);
       expect(seen.size).toBeGreaterThanOrEqual(10);
     }, 300_000);
   });

@@ -17,7 +17,8 @@ import { type PendingTask, applyOpenTasks, measureOpenTasks } from '../enforceme
  * whose working-time limit runs over a changed day keeps exactly the working time it had left at
  * the moment of the change, counted on the new calendar. Each moved case gets a system event with
  * the due time before and after and the reason. Calendar-hour limits and cases on hold (their
- * clock is paused as a remainder) do not move; an overdue stage stays overdue. The same change
+ * clock is paused as a remainder) do not move; an overdue stage stays overdue (its mark too, when
+ * an extension runs it to a later due time that moves). The same change
  * re-times the penalty procedure's running periods (enforcement/retime-periods.ts).
  */
 export interface MovedCase {
@@ -93,7 +94,8 @@ export async function measureOpenDeadlines(trx: Db, clock: Clock, changedDates: 
     .select(['cases.id', 'cases.number', 'cases.subdistrict_id', 'cases.status', 'cases.stage_started_at', 'cases.stage_due_at'])
     .where('k.limit_mode', '=', 'working')
     .where('cases.stage_due_at', 'is not', null)
-    .where('cases.overdue_at', 'is', null)
+    // A stage past its due time stays overdue (it is not after `from`); one marked overdue and
+    // then given an extension runs again to the extended due time, which moves like any other.
     .where(instantCompare(trx, 'cases.stage_due_at', '>', from))
     .orderBy('cases.stage_due_at')
     .orderBy('cases.id');

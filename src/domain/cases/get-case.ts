@@ -5,6 +5,7 @@ import { caseDto } from './case-dto.js';
 import { checkConflict } from './independent-check.js';
 import { loadVisibleCase } from './case-scope.js';
 import { actionsFrom } from './lifecycle.js';
+import { badRatingBars } from '../service-ratings/case-rules.js';
 import { phoneFor } from '../auth/personal-data.js';
 import type { GeofenceSettings } from '../checkins/geofence.js';
 import { dispatchTargets, timelineEntries } from './timeline.js';
@@ -42,7 +43,9 @@ export async function getCase(db: Db, actor: Actor, id: string, opts: CaseDetail
   const offered = actionsFrom(c.status, c.pending_request, actor.role).filter((t) => t.who !== 'assignee' || assignee);
   // Separation of duties: a check is not offered to whoever handled the case or belongs to the handling unit.
   const conflict = offered.some((t) => t.independent) ? await checkConflict(db, actor, c) : null;
-  const allowed = offered.filter((t) => !t.independent || !conflict);
+  // A 差评's case is not cancelled or merged away on the desk (case-rules.ts).
+  const barred = await badRatingBars(db, c.id);
+  const allowed = offered.filter((t) => (!t.independent || !conflict) && !barred.has(t.action));
   return {
     ...caseDto(c),
     category: { code: category.code, nameZh: category.name_zh, nameEn: category.name_en, severity: category.severity, limitMode: category.limit_mode },

@@ -12,11 +12,21 @@ import { type CategoryLimits, remindAtFor, stageColumns } from './stage-deadline
 
 const HOUR_MS = 3600_000;
 
-/** The columns a hold's approval writes besides leaving the stage (held_remaining_ms). */
-export async function pausedStage(db: Db, c: CaseTable, category: CategoryLimits, now: Date, preloaded?: PreloadedOverrides): Promise<Pick<CaseTable, 'held_remaining_ms'>> {
-  if (!c.stage_due_at) return { held_remaining_ms: null };
-  const left = await remainingLimitMs(db, now, new Date(c.stage_due_at), category.limit_mode, { subdistrictId: c.subdistrict_id, preloaded });
-  return { held_remaining_ms: Math.round(left) };
+const hoursAndMinutes = (ms: number) => {
+  const minutes = Math.round(ms / 60_000);
+  return `${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分`;
+};
+
+/**
+ * The columns a hold's approval writes besides leaving the stage (held_remaining_ms), and the
+ * reason its event gives for taking the due time away: the unit's, as it asked for the hold
+ * (status_reason), with the time kept for the release.
+ */
+export async function pausedStage(db: Db, c: CaseTable, category: CategoryLimits, now: Date, preloaded?: PreloadedOverrides) {
+  const asked = c.status_reason ? `同意挂账：${c.status_reason}` : '同意挂账';
+  if (!c.stage_due_at) return { columns: { held_remaining_ms: null }, note: asked };
+  const left = Math.round(await remainingLimitMs(db, now, new Date(c.stage_due_at), category.limit_mode, { subdistrictId: c.subdistrict_id, preloaded }));
+  return { columns: { held_remaining_ms: left }, note: `${asked}；暂停计时，剩余时限 ${hoursAndMinutes(left)}` };
 }
 
 /** Stage columns on release: the remaining time resumed from now (a fresh limit only for holds recorded before this rule). */
@@ -27,7 +37,6 @@ export async function resumedStage(db: Db, c: CaseTable, category: CategoryLimit
     return { columns: { ...columns, held_remaining_ms: null }, note: '解除挂账：挂账前未记录剩余时限，重新计时' };
   }
   const due = await computeDueAt(db, now, Number(left) / HOUR_MS, category.limit_mode, { subdistrictId: c.subdistrict_id, preloaded });
-  const minutes = Math.round(Number(left) / 60_000);
   const stage = { stage_started_at: now.toISOString(), stage_due_at: due.toISOString(), held_remaining_ms: null };
   // Marked overdue before the hold (nothing was left): it resumes overdue with that same mark, so
   // the deadline job neither counts nor escalates it a second time.
@@ -40,7 +49,7 @@ export async function resumedStage(db: Db, c: CaseTable, category: CategoryLimit
   }
   return {
     columns: { ...stage, remind_at: remindAtFor(now, due).toISOString(), overdue_at: null, reminded_key: null, escalated_key: null },
-    note: `解除挂账：恢复剩余时限 ${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分，截止 ${shanghaiTime(due.toISOString())}`,
+    note: `解除挂账：恢复剩余时限 ${hoursAndMinutes(Number(left))}，截止 ${shanghaiTime(due.toISOString())}`,
   };
 }
 

@@ -15,7 +15,7 @@ import { plannedNotice } from '../notifications/notify.js';
 import { type CaseAction, OPEN_STATUSES, actionsFrom, ruleFor } from './lifecycle.js';
 import { announceBadRatingCase } from '../dashboard/service-changes.js';
 import { ladderClosedByRectification, reopenLadderAfterFailedCheck } from '../enforcement/after-check.js';
-import { badRatingCaseColumns } from '../service-ratings/case-rules.js';
+import { badRatingBars, badRatingCaseColumns } from '../service-ratings/case-rules.js';
 import { mergeInto } from './merge-cases.js';
 import { notifyTransition, transitionNotice } from './transition-notices.js';
 import { CONFLICT_WHY, checkConflict, defaultChecker } from './independent-check.js';
@@ -100,6 +100,10 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
   }
   if (!rule.roles.includes(actor.role)) throw notAllowed(input.action, c, actor, `role ${actor.role} may not ${input.action}`);
   if (rule.who === 'assignee' && !(await isAssignee(db, actor, c))) throw notAllowed(input.action, c, actor, 'the case is not assigned to you');
+  if (badRating) {
+    const why = (await badRatingBars(db, c.id)).get(input.action);
+    if (why) throw notAllowed(input.action, c, actor, why);
+  }
   if (rule.independent) {
     const conflict = await checkConflict(db, actor, c, handlers);
     if (conflict) throw notAllowed(input.action, c, actor, CONFLICT_WHY[conflict]);
@@ -176,14 +180,18 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
       next.handled_on_time = null;
       next.rework_pending = 1;
       break;
-    case 'approve_hold':
+    case 'approve_hold': {
       // 挂账 stops the clock: keep the working time that was left for the release. A stage already
       // marked overdue keeps its mark through the hold (the dashboard does not count a held case as
       // overdue now): the case was late once, and its release must not make it late a second time.
-      Object.assign(next, await pausedStage(db, c, category, now, preloaded));
+      const paused = await pausedStage(db, c, category, now, preloaded);
+      Object.assign(next, paused.columns);
       next.overdue_at = c.overdue_at;
       next.escalated_key = c.overdue_at ? c.escalated_key : null;
+      // The due time goes: the event says why, the desk's words or else the unit's.
+      note = input.note ?? input.reason ?? paused.note;
       break;
+    }
     case 'release_hold': {
       const resumed = await resumedStage(db, c, category, now, preloaded);
       Object.assign(next, resumed.columns);
@@ -212,8 +220,11 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
       next.handle_due_at = due;
       next.remind_at = remindAtFor(now, new Date(due)).toISOString();
       next.reminded_key = null;
-      next.overdue_at = null;
-      next.escalated_key = null;
+      // An extension moves the due time of the same stage: one already marked overdue keeps its
+      // mark (as through a hold), else the sweep would count and escalate the stage a second time
+      // when the extended due time passes.
+      next.overdue_at = c.overdue_at;
+      next.escalated_key = c.overdue_at ? c.escalated_key : null;
       break;
     }
     case 'reopen':
@@ -243,6 +254,9 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
 
   const changes: Record<string, [unknown, unknown]> = {};
   for (const k of TRACKED) if (c[k] !== next[k]) changes[k] = [c[k], next[k]];
+  // A new stage names its due time even when it equals the last stage's (both limits counted from
+  // the same night or weekend): the dashboard's fold takes each stage's deadline from its event.
+  if (rule.restartsStage && next.stage_due_at !== null && !changes.stage_due_at) changes.stage_due_at = [c.stage_due_at, next.stage_due_at];
   // A dispatch names its unit and person even when one of them stays (改派 within the same unit):
   // the event alone tells an auditor where the case went.
   if (input.action === 'dispatch' || input.action === 'redispatch') {

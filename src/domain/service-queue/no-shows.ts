@@ -1,8 +1,17 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/index.js';
+import type { Database } from '../../db/schema.js';
 import { assertUnderLease, type UnderLease } from '../jobs/lease.js';
 import { DEFAULT_SERVICE_SETTINGS } from '../service-ratings/settings.js';
 import type { Clock } from '../shared/clock.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
+
+/**
+ * A booking a service record names was served (createRecord takes a booking not checked in): it is
+ * not a no-show, or the figures would count one citizen as both. Index service_records_appointment_ix.
+ */
+const servedByNoRecord = (eb: ExpressionBuilder<Database, 'service_appointments'>) =>
+  eb.not(eb.exists(eb.selectFrom('service_records as r').select('r.id').whereRef('r.appointment_id', '=', 'service_appointments.id')));
 
 /** At most this many appointments are marked per round (the next round takes the rest). */
 const BATCH = 2000;
@@ -28,6 +37,7 @@ export async function markNoShows(db: Db, clock: Clock, opts: { lease?: UnderLea
       .selectFrom('service_appointments')
       .select(['id', 'subdistrict_id', 'committee_id', 'point_id', 'slot_start_at'])
       .where('status', '=', 'booked')
+      .where(servedByNoRecord)
       .where((eb) => eb.or([
         ...own.map((s) => eb.and([eb('subdistrict_id', '=', s.subdistrict_id), eb('slot_start_at', '<', cutoff(Number(s.no_show_grace_minutes)))])),
         eb.and([
@@ -46,6 +56,7 @@ export async function markNoShows(db: Db, clock: Clock, opts: { lease?: UnderLea
         .set({ status: 'no_show', no_show_at: nowIso })
         .where('id', 'in', ids.slice(i, i + 500))
         .where('status', '=', 'booked')
+        .where(servedByNoRecord)
         .executeTakeFirst();
       n += Number(res.numUpdatedRows);
     }

@@ -288,7 +288,7 @@ export async function stepTicket(db: Db, clock: Clock, actor: Actor, id: string,
   const set: Partial<ServiceTicketTable> = { status: rule.to, [rule.stamp]: at };
   if (input.recordId) {
     if (step !== 'finish') throw invalidField('recordId', 'a record is linked when the service finishes');
-    const rec = await recordForFinish.first(db, input.recordId, t.id);
+    const rec = await recordForFinish.first(db, input.recordId, t.id, t.appointment_id);
     if (!rec || rec.point_id !== t.point_id) throw invalidField('recordId', 'no such record at this point');
     if (rec.ticket_id && rec.ticket_id !== t.id) throw invalidField('recordId', 'the record belongs to another ticket');
     // The record is of the item served (a ticket switched at the window serves its new item): a record
@@ -297,12 +297,16 @@ export async function stepTicket(db: Db, clock: Clock, actor: Actor, id: string,
     if (rec.ticket_id !== t.id) {
       // The ticket already has its own record (made naming it at the window): another cannot close it.
       if (rec.own_record) throw invalidField('recordId', 'the ticket already has its record');
+      // One booking is one record (as createRecord holds): the record keeps the booking it names,
+      // and takes the ticket's only when it names none and no other record names that one.
+      if (t.appointment_id && rec.appointment_id && rec.appointment_id !== t.appointment_id) throw invalidField('recordId', 'the record is of another booking');
+      if (t.appointment_id && !rec.appointment_id && rec.booking_other_record) throw invalidField('recordId', 'the booking already has its record');
       // Taken only while the record has no ticket: of two windows finishing with one record at once,
       // the second finds it taken (and the unique indexes on service_tickets.record_id and
       // service_records.ticket_id stand behind).
       let linked: { numUpdatedRows: bigint };
       try {
-        linked = await db.updateTable('service_records').set({ ticket_id: t.id, appointment_id: t.appointment_id }).where('id', '=', rec.id).where('ticket_id', 'is', null).executeTakeFirst();
+        linked = await db.updateTable('service_records').set({ ticket_id: t.id, appointment_id: rec.appointment_id ?? t.appointment_id }).where('id', '=', rec.id).where('ticket_id', 'is', null).executeTakeFirst();
       } catch (e) {
         if (isUniqueViolation(e)) throw invalidField('recordId', 'the ticket already has its record');
         throw e;
@@ -323,12 +327,19 @@ export async function stepTicket(db: Db, clock: Clock, actor: Actor, id: string,
   return ticketDto({ ...t, ...set } as ServiceTicketTable);
 }
 
-/** The record a finish names, and the record (if any) that names the ticket already: one statement. */
-const recordForFinish = prepared((db: Db, recordId: string, ticketId: string) =>
+/**
+ * The record a finish names, the record (if any) that names the ticket already and another record
+ * (if any) that names the ticket's booking: one statement.
+ */
+const recordForFinish = prepared((db: Db, recordId: string, ticketId: string, appointmentId: string | null) =>
   db
     .selectFrom('service_records as r')
-    .select(['r.id', 'r.point_id', 'r.ticket_id', 'r.item_id'])
-    .select((eb) => eb.selectFrom('service_records as o').select('o.id').where('o.ticket_id', '=', ticketId).limit(1).as('own_record'))
+    .select(['r.id', 'r.point_id', 'r.ticket_id', 'r.item_id', 'r.appointment_id'])
+    .select((eb) => [
+      eb.selectFrom('service_records as o').select('o.id').where('o.ticket_id', '=', ticketId).limit(1).as('own_record'),
+      // Index service_records_appointment_ix, as createRecord's check.
+      eb.selectFrom('service_records as ob').select('ob.id').where('ob.appointment_id', '=', appointmentId).where('ob.id', '!=', recordId).limit(1).as('booking_other_record'),
+    ])
     .where('r.id', '=', recordId),
 );
 

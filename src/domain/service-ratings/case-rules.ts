@@ -12,6 +12,29 @@ import { serviceSettings } from './settings.js';
  * as when the rating opened it), not the category's hours; a reopen takes back the on-time mark,
  * so the case is open again for the board, the KPI and the ranking until its next handling decides it.
  */
+/**
+ * The desk steps a 差评 follow-up case does not take, each with why (empty: not a 差评's case). A
+ * 差评 leaves the loop by its handling, checked and closed, or voided on appeal by a second person
+ * (decideAppeal): a desk's 注销 or merge alone would end the follow-up without that review, and the
+ * services board (which counts open cases) and the KPI (which counts the named 差评 not followed up)
+ * would part ways over it. A case cancelled because its rating was voided stays cancelled: nothing
+ * would count it again.
+ */
+export async function badRatingBars(db: Db, caseId: string): Promise<Map<CaseAction, string>> {
+  const r = await db
+    .selectFrom('service_rating_followups as f')
+    .innerJoin('service_ratings as r', 'r.id', 'f.rating_id')
+    .select('r.voided_at')
+    .where('f.case_id', '=', caseId)
+    .executeTakeFirst();
+  const bars = new Map<CaseAction, string>();
+  if (!r) return bars;
+  const onAppealOnly = 'a 差评 is voided only on appeal, with a second person\'s review';
+  bars.set('cancel', onAppealOnly).set('merge', onAppealOnly);
+  if (r.voided_at) bars.set('reopen', 'the 差评 was voided on appeal');
+  return bars;
+}
+
 export async function badRatingCaseColumns(
   db: Db, c: Pick<CaseTable, 'subdistrict_id'>, action: CaseAction, rule: { to: CaseStatus; restartsStage: boolean }, now: Date,
 ): Promise<Partial<CaseTable>> {

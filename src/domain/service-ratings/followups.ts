@@ -240,9 +240,10 @@ export async function badRatingKpi(db: Db, clock: Clock, actor: Actor, opts: { f
     ]));
   if (opts.subdistrictId) q = q.where('f.subdistrict_id', '=', opts.subdistrictId);
   const rows = await q.execute();
-  // Due = handled already, or its deadline has passed (counted once, like 应结案); not while on
-  // hold (挂账 stops the clock, as on the case desk: the release moves the deadline on).
-  const due = rows.filter((r) => r.handled_on_time !== null || (r.status !== 'on_hold' && r.handle_due_at !== null && r.handle_due_at <= now));
+  // Due = handled already, or its deadline has passed (counted once, like 应结案): handled at the
+  // deadline's instant is on time (transitionCase), so not before it is over — as the board's past
+  // due. Not while on hold (挂账 stops the clock, as on the case desk: the release moves the deadline on).
+  const due = rows.filter((r) => r.handled_on_time !== null || (r.status !== 'on_hold' && r.handle_due_at !== null && r.handle_due_at < now));
   const onTime = due.filter(followedUpOnTime).length;
   return { due: due.length, onTime, rate: due.length ? onTime / due.length : null, open: rows.filter((r) => r.handled_on_time === null).length, target: 1 };
 }

@@ -215,6 +215,8 @@ function assertLinksAtPoint(
     // A cancelled booking served nobody, another item's is another service, and one booking is one
     // service: a record naming any of them would count a visit the queue figures never had.
     if (read.appointment_status === 'cancelled') throw invalidField('appointmentId', 'the booking was cancelled');
+    // A booking marked a no-show is counted as nobody coming: a late arrival is served as a walk-in.
+    if (read.appointment_status === 'no_show') throw invalidField('appointmentId', 'the booking was marked a no-show');
     // The booking's ticket switched to the item served at the window (switchTicketItem) is that service.
     const switchedTicket = input.ticketId !== null && read.ticket_appointment_id === input.appointmentId && read.ticket_item_id === input.itemId;
     if (read.appointment_item_id !== input.itemId && !switchedTicket) throw invalidField('appointmentId', 'the booking is for another item');

@@ -14,6 +14,8 @@ export const QUEUE_REASONS_ZH: Pattern[] = [
   [/^no such record at this point$/, '该服务点没有这条办件'],
   [/^the record belongs to another ticket$/, '该办件已关联其他号码'],
   [/^the record is for another item$/, '该办件办理的是其他事项'],
+  [/^the record is of another booking$/, '该办件属于另一条预约'],
+  [/^the booking was marked a no-show$/, '该预约已记为爽约，请按现场取号办理'],
   [/^must not be after to$/, '开始日期不能晚于结束日期'],
   [/^at most (\d+) days$/, (m) => `最多 ${m[1]} 天`],
   [/^must be a whole number from (\d+) to (\d+)$/, (m) => `须为 ${m[1]} 至 ${m[2]} 之间的整数`],

@@ -89,10 +89,11 @@ for (const dialect of DIALECTS) {
       f.ctx.clock.set(START);
       const a = f.actors;
       let c = await dispatched();
-      f.ctx.clock.set('2026-05-27T03:00:00Z'); // Wed 11:00: past the 10:30 due
-      await sweepCaseDeadlines(db(), f.ctx.clock);
+      f.ctx.clock.set('2026-05-27T02:00:00Z'); // Wed 10:00: asked for within the 10:30 limit
       c = await f.act(a.handler1, c.id, { action: 'request_extension', version: (await row(c.id)).version, reason: '缺配件', dueAt: '2026-05-29T10:30:00+08:00' });
-      c = await f.act(a.operator, c.id, { action: 'approve_extension', version: c.version });
+      f.ctx.clock.set('2026-05-27T03:00:00Z'); // Wed 11:00: past it, marked before the desk approves
+      await sweepCaseDeadlines(db(), f.ctx.clock);
+      c = await f.act(a.operator, c.id, { action: 'approve_extension', version: (await row(c.id)).version });
       const extended = await row(c.id);
       expect(extended).toMatchObject({ stage_due_at: '2026-05-29T02:30:00.000Z', overdue_count: 1 });
       expect(extended.overdue_at).not.toBeNull();

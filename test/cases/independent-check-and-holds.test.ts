@@ -244,6 +244,41 @@ for (const dialect of DIALECTS) {
       await db.updateTable('case_categories').set(was).where('id', '=', category).execute();
     }, 60_000);
 
+    it('property: an extension is asked for within the handling limit, never after it ran out (marked overdue or not)', async () => {
+      const a = f.actors;
+      const db = f.ctx.handle.db;
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: -24 * 60, max: 24 * 60 }), fc.boolean(), async (offsetMin, swept) => {
+          f.ctx.clock.set('2026-06-01T01:00:00Z');
+          let c = await f.report(a.patrol1);
+          c = await f.act(a.operator, c.id, { action: 'file', version: c.version });
+          c = await f.act(a.operator, c.id, { action: 'dispatch', version: c.version, unitId: f.units.handler1 });
+          const due = Date.parse(c.stageDueAt as string);
+          const at = due + offsetMin * 60_000;
+          f.ctx.clock.set(new Date(at));
+          if (swept) await sweepCaseDeadlines(db, f.ctx.clock);
+          const seen = await getCase(db, a.handler1, c.id);
+          const offered = seen.allowedActions.map((x) => x.action).includes('request_extension');
+          const ask = f.act(a.handler1, c.id, { action: 'request_extension', version: seen.version, reason: '缺配件', dueAt: new Date(at + 3 * DAY).toISOString() });
+          if (at < due) {
+            expect(offered).toBe(true);
+            c = await ask;
+            // Asked in time, it may still be granted after the limit ran out (the desk's delay is not the unit's).
+            f.ctx.clock.set(new Date(Math.max(at, due) + 60_000));
+            c = await f.act(a.operator, c.id, { action: 'approve_extension', version: c.version });
+            expect(c.stageDueAt).toBe(new Date(at + 3 * DAY).toISOString());
+          } else {
+            await refused(ask, /limit has passed/);
+            // Once marked, the desk's and the unit's screens no longer offer it.
+            if (swept) expect(offered).toBe(false);
+            const ev = await db.selectFrom('case_events').select('action').where('case_id', '=', c.id).where('action', '=', 'request_extension').execute();
+            expect(ev).toEqual([]);
+          }
+        }),
+        { seed: Number(process.env.FC_SEED ?? 20261207), numRuns: dialect === 'sqlite' ? 25 : 12, examples: [[0, false], [0, true], [-1, false], [1, true]] },
+      );
+    }, 60_000);
+
     it('counts rework when the same unit handles again, not when the desk re-dispatches elsewhere (改派)', async () => {
       const a = f.actors;
       let c = await toHandled(a.patrol1, a.handler1, { unitId: f.units.handler1 });

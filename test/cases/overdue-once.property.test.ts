@@ -27,7 +27,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 // An extension (延期) moves the due time of the stage it was asked for; it does not start a new
 // one. A stage late once is counted and escalated once (DOMAIN.md §4 "KPIs count cases"), whether
-// the deadline job marked it before the request, between request and approval, or only once the
+// the deadline job marked it between a request made in time and its approval, or only once the
 // extended due time passed.
 for (const dialect of DIALECTS) {
   describe(`a stage is late once, through extensions and holds [${dialect}]`, () => {
@@ -49,7 +49,8 @@ for (const dialect of DIALECTS) {
             mode: fc.constantFrom('working' as const, 'calendar' as const),
             hours: fc.integer({ min: 1, max: 24 }),
             dispatchMin: fc.integer({ min: 0, max: 120 * 24 * 60 }),
-            // The request some time after the dispatch (often after the limit ran out), the approval later.
+            // The request some time after the dispatch, within the limit (one after it is refused:
+            // independent-check-and-holds.test.ts), the approval later (often after the limit ran out).
             toRequestMin: fc.integer({ min: 1, max: 4 * 24 * 60 }),
             toApproveMin: fc.integer({ min: 1, max: 2 * 24 * 60 }),
             // How far past the later of the old due time and the approval the unit asks to be given.
@@ -60,14 +61,14 @@ for (const dialect of DIALECTS) {
           async ({ mode, hours, dispatchMin, toRequestMin, toApproveMin, extraMin, sweptBeforeRequest, sweptBeforeApproval }) => {
             await db.updateTable('case_categories').set({ handle_hours: hours, limit_mode: mode }).where('id', '=', category).execute();
             const dispatchAt = Date.parse('2026-06-01T00:00:00+08:00') + dispatchMin * MIN;
-            const requestAt = dispatchAt + toRequestMin * MIN;
-            const approveAt = requestAt + toApproveMin * MIN;
             f.ctx.clock.set(new Date(dispatchAt - MIN));
             let c = await f.report(a.patrol1);
             c = await f.act(a.operator, c.id, { action: 'file', version: c.version });
             f.ctx.clock.set(new Date(dispatchAt));
             c = await f.act(a.operator, c.id, { action: 'dispatch', version: c.version, unitId: f.units.handler1 });
             const due = Date.parse(c.stageDueAt as string);
+            const requestAt = Math.min(dispatchAt + toRequestMin * MIN, due - MIN);
+            const approveAt = requestAt + toApproveMin * MIN;
             const asked = Math.max(due, approveAt) + extraMin * MIN;
             f.ctx.clock.set(new Date(requestAt));
             if (sweptBeforeRequest) await sweepCaseDeadlines(db, f.ctx.clock);

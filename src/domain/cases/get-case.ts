@@ -45,7 +45,8 @@ export async function getCase(db: Db, actor: Actor, id: string, opts: CaseDetail
   const conflict = offered.some((t) => t.independent) ? await checkConflict(db, actor, c) : null;
   // A 差评's case is not cancelled or merged away on the desk (case-rules.ts).
   const barred = await badRatingBars(db, c.id);
-  const allowed = offered.filter((t) => (!t.independent || !conflict) && !barred.has(t.action));
+  // An extension is asked for within the limit (transition-case.ts): not offered once the stage is marked overdue.
+  const allowed = offered.filter((t) => (!t.independent || !conflict) && !barred.has(t.action) && !(t.action === 'request_extension' && c.overdue_at));
   return {
     ...caseDto(c),
     category: { code: category.code, nameZh: category.name_zh, nameEn: category.name_en, severity: category.severity, limitMode: category.limit_mode },

@@ -206,6 +206,11 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
     case 'refuse_extension':
       break;
     case 'request_extension': {
+      // 延期 is asked for within the limit: after it, a granted extension would turn a late
+      // handling into an on-time one in the unit's ranking (the lateness is the desk's to see).
+      if (c.overdue_at || (c.stage_due_at && Date.parse(c.stage_due_at) <= now.getTime())) {
+        throw notAllowed(input.action, c, actor, 'the handling limit has passed: an extension is asked for before it runs out');
+      }
       const due = new Date(input.dueAt as string);
       if (due.getTime() <= now.getTime()) throw invalidField('dueAt', 'must be in the future');
       if (c.stage_due_at && due.getTime() <= Date.parse(c.stage_due_at)) throw invalidField('dueAt', 'must be later than the current due time');

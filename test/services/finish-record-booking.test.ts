@@ -76,9 +76,9 @@ describe.each(DIALECTS)('finishing a ticket with a record keeps one booking, one
 
   it('a booked ticket whose booking has its record is not finished with another record', async () => {
     const booked = await booking();
+    const ticket = await checkedIn(booked);
     const own = await record(booked);
     const other = await record(null);
-    const ticket = await checkedIn(booked);
     await serve(ticket);
     const refused = await w.post(`/api/services/queue/tickets/${ticket}/finish`, { recordId: other });
     expect(refused.statusCode).toBe(400);

@@ -25,7 +25,7 @@ describe.each(DIALECTS)('a record names a booking it served (%s)', (kind) => {
       const at = ctx.clock.now().toISOString();
       await db.insertInto('service_appointments').values({
         id, subdistrict_id: point.subdistrict_id, committee_id: point.committee_id, point_id: point.id, item_id: itemId, day: '2026-05-26',
-        starts: '09:00', ends: '10:00', slot_start_at: '2026-05-26T01:00:00.000Z', name: '赵敏', phone: '13912345678', code: `LINK${String(n++).padStart(4, '0')}`,
+        starts: '10:30', ends: '11:30', slot_start_at: '2026-05-26T02:30:00.000Z', name: '赵敏', phone: '13912345678', code: `LINK${String(n++).padStart(4, '0')}`,
         token_hash: newId(), status, booked_at: at, cancelled_at: status === 'cancelled' ? at : null, checked_in_at: null, checked_in_by: null, no_show_at: null, ticket_id: null,
       } as never).execute();
       return id;

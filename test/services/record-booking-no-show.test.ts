@@ -48,7 +48,7 @@ describe.each(DIALECTS)('a served booking is not a no-show (%s)', (kind) => {
     ctx.clock.advance(16 * 60_000); // past the default grace of 15 minutes
     await markNoShows(ctx.handle.db, ctx.clock);
     expect(await statusOf(absent)).toBe('no_show');
-    expect(await statusOf(served)).toBe('booked');
+    expect(await statusOf(served)).toBe('checked_in');
     ctx.clock.set('2026-05-26T02:30:00Z');
   });
 

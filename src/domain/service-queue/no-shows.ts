@@ -7,8 +7,9 @@ import type { Clock } from '../shared/clock.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
 
 /**
- * A booking a service record names was served (createRecord takes a booking not checked in): it is
- * not a no-show, or the figures would count one citizen as both. Index service_records_appointment_ix.
+ * A booking a service record names was served: it is not a no-show, or the figures would count one
+ * citizen as both. createRecord checks such a booking in; this holds for records made while it left
+ * the booking booked. Index service_records_appointment_ix.
  */
 const servedByNoRecord = (eb: ExpressionBuilder<Database, 'service_appointments'>) =>
   eb.not(eb.exists(eb.selectFrom('service_records as r').select('r.id').whereRef('r.appointment_id', '=', 'service_appointments.id')));
@@ -20,7 +21,8 @@ const BATCH = 2000;
  * Marks as no-show every booked appointment whose slot started more than the subdistrict's grace
  * (service_settings.no_show_grace_minutes, 15 minutes by default) ago and that nobody checked in.
  * Run by the job under its lease: the marks commit only while the lease is still ours. A check-in
- * racing the job wins or loses as a whole (both are conditional updates on status = 'booked').
+ * racing the job wins or loses as a whole (both are conditional updates on status = 'booked'), and so
+ * does a record naming the booking (record-booking.ts).
  */
 export async function markNoShows(db: Db, clock: Clock, opts: { lease?: UnderLease } = {}): Promise<number> {
   const now = clock.now();

@@ -20,6 +20,7 @@ import { recordAudit } from '../audit/record-audit.js';
 import { RecordInput, RecordStepInput, RevealInput } from './record-input.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
 import { assertServesAtKnown, pointAccess } from './point-access.js';
+import { assertBookingTakenAtWindow, takeBookingAtWindow } from './record-booking.js';
 import { DEFAULT_SERVICE_SETTINGS } from '../service-ratings/settings.js';
 
 export { hashToken, newToken };
@@ -76,7 +77,8 @@ async function nextRecordNumber(db: Db, sub: { id: string; casePrefix: string | 
  * What a record takes from the item's guide version in effect on a date (versionInEffect's rule),
  * with, in the same statement, what the record's checks read besides: the ticket it names (and
  * whether another record names that ticket already), the booking it names (and whether a record
- * names it already), and the subdistrict's rating window (null: no settings row, the default).
+ * names it already), and the subdistrict's rating window and no-show grace (null: no settings row,
+ * the default).
  * No row: no version in effect.
  */
 const versionForRecord = prepared((db: Db, itemId: string, date: string, ticketId: string | null, appointmentId: string | null, subdistrictId: string) =>
@@ -96,6 +98,7 @@ const versionForRecord = prepared((db: Db, itemId: string, date: string, ticketI
         : eb.selectFrom('service_tickets as tl').select('tl.item_id').where('tl.id', '=', ticketId)
       ).as('ticket_item_id'))
     .select(['a.point_id as appointment_point_id', 'a.item_id as appointment_item_id', 'a.status as appointment_status', 'st.rating_window_days'])
+    .select(['a.day as appointment_day', 'a.slot_start_at as appointment_slot_start_at', 'st.no_show_grace_minutes'])
     .select((eb) => [
       eb.selectFrom('service_records as o').select('o.id').where('o.ticket_id', '=', ticketId).limit(1).as('ticket_other_record'),
       // Index service_records_appointment_ix: any record naming the booking (all are of its point, made since it).
@@ -158,6 +161,12 @@ export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: Reco
   if (input.assistRole === 'assist' && version.assist_allowed !== 1) throw invalidField('assistRole', '帮办 is not offered for this item');
   const deferred = checkMaterials(JSON.parse(version.materials), input.materials, { proxy: input.assistRole === 'proxy' });
   assertLinksAtPoint(point.id, input, version);
+  // A booking checked in already stays so (no-show marks and cancellations take booked ones only):
+  // only one nobody checked in is taken here, a statement the usual visit does not send.
+  if (input.appointmentId && version.appointment_status === 'booked') {
+    assertBookingTakenAtWindow(now, version);
+    await takeBookingAtWindow(db, actor, input.appointmentId, now.toISOString());
+  }
   const dueAt = await dueAfterWorkingDays(db, now, version.promised_limit_days, point.subdistrict_id);
   const token = newToken();
   const at = now.toISOString();
@@ -181,6 +190,10 @@ export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: Reco
       : e;
   }
   await announceServiceChange(db, { subdistrictId: row.subdistrict_id, committeeId: row.committee_id, pointId: row.point_id, kind: 'record' });
+  // A booking checked in here leaves the day's booking list as a check-in does.
+  if (version.appointment_status === 'booked') {
+    await announceServiceChange(db, { subdistrictId: row.subdistrict_id, committeeId: row.committee_id, pointId: row.point_id, kind: 'appointment' });
+  }
   // How long the link stays open (from the decision): the window screen tells the applicant.
   const ratingWindowDays = version.rating_window_days ?? DEFAULT_SERVICE_SETTINGS.ratingWindowDays;
   return { record: recordDto(row, now), ratingToken: token, ratingWindowDays };

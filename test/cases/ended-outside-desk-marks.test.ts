@@ -20,8 +20,8 @@ for (const dialect of DIALECTS) {
 
     const db = () => f.ctx.handle.db;
     const row = (id: string) => db().selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    const overdueIds = async () => (await listCases(db(), f.actors.operator, { queue: 'overdue' }, { limit: 500 })).items.map((c) => c.id);
-    const overdueCount = async () => (await queueCounts(db(), f.actors.operator)).overdue!.count;
+    const overdueIds = async () => (await listCases(db(), f.actors.operator, { queue: 'overdue' }, { limit: 500 }, f.ctx.clock.now())).items.map((c) => c.id);
+    const overdueCount = async () => (await queueCounts(db(), f.actors.operator, f.ctx.clock.now())).overdue!.count;
 
     /** A case reported, reminded and marked overdue (and escalated) by the deadline job. */
     const overdueCase = async () => {

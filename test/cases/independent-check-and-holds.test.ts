@@ -205,7 +205,7 @@ for (const dialect of DIALECTS) {
             c = await f.act(a.operator, c.id, { action: 'approve_hold', version: c.version });
             // Held, a case waits on nobody: not among the overdue now, whatever mark it keeps.
             expect(c.overdueAt).toBe(markedBefore);
-            const overdueNow = await listCases(db, a.operator, { queue: 'overdue', q: c.number }, { limit: 5 });
+            const overdueNow = await listCases(db, a.operator, { queue: 'overdue', q: c.number }, { limit: 5 }, f.ctx.clock.now());
             expect(overdueNow.items.map((x) => x.id)).not.toContain(c.id);
             f.ctx.clock.set(new Date(releaseAt));
             c = await f.act(a.operator, c.id, { action: 'release_hold', version: c.version });
@@ -236,7 +236,7 @@ for (const dialect of DIALECTS) {
             expect(marks).toHaveLength(1);
             const escalations = await db.selectFrom('notifications').select('id').where('case_id', '=', c.id).where('kind', '=', 'case_overdue').execute();
             expect(escalations).toHaveLength(1);
-            expect((await listCases(db, a.operator, { queue: 'overdue', q: c.number }, { limit: 5 })).items.map((x) => x.id)).toContain(c.id);
+            expect((await listCases(db, a.operator, { queue: 'overdue', q: c.number }, { limit: 5 }, f.ctx.clock.now())).items.map((x) => x.id)).toContain(c.id);
           },
         ),
         { seed: Number(process.env.FC_SEED ?? 20261207), numRuns: dialect === 'sqlite' ? 30 : 15 },

@@ -9,6 +9,7 @@ import { zhDate } from '../../src/domain/enforcement/document-content.js';
 import { priorViolations } from '../../src/domain/enforcement/history.js';
 import { endOfShanghaiDay, lastDayOf, periodEnd } from '../../src/domain/enforcement/periods.js';
 import { hearingEligible } from '../../src/domain/enforcement/procedure.js';
+import { loadSettings } from '../../src/domain/enforcement/settings.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { demoContext, signInAs, type TestContext } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
@@ -161,6 +162,11 @@ for (const dialect of DIALECTS) {
       }
       expect((await set(15)).statusCode).toBe(200);
       expect((await ctx.app.inject({ method: 'GET', url: `/api/enforcement/settings/${hq.subdistrictId}`, headers: { cookie: await as('admin') } })).json().paymentDays).toBe(15);
+      // A period saved shorter before the rule was enforced is read as the law's fifteen days.
+      await ctx.handle.db.updateTable('enforcement_settings').set({ payment_days: 10 }).where('subdistrict_id', '=', hq.subdistrictId).execute();
+      expect((await loadSettings(ctx.handle.db, hq.subdistrictId)).settings.paymentDays).toBe(15);
+      expect((await ctx.app.inject({ method: 'GET', url: `/api/enforcement/settings/${hq.subdistrictId}`, headers: { cookie: await as('admin') } })).json().paymentDays).toBe(15);
+      expect((await set(30)).statusCode).toBe(200);
     });
 
     it('serves a corrected prior notice again: its statement period runs again from the correction; no correction after the decision', async () => {

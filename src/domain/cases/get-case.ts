@@ -5,7 +5,7 @@ import { caseDto } from './case-dto.js';
 import { checkConflict } from './independent-check.js';
 import { loadVisibleCase } from './case-scope.js';
 import { actionsFrom } from './lifecycle.js';
-import { badRatingBars } from '../service-ratings/case-rules.js';
+import { BAD_RATING_BARRED, badRatingBars } from '../service-ratings/case-rules.js';
 import { phoneFor } from '../auth/personal-data.js';
 import type { GeofenceSettings } from '../checkins/geofence.js';
 import { dispatchTargets, timelineEntries } from './timeline.js';
@@ -43,8 +43,8 @@ export async function getCase(db: Db, actor: Actor, id: string, opts: CaseDetail
   const offered = actionsFrom(c.status, c.pending_request, actor.role).filter((t) => t.who !== 'assignee' || assignee);
   // Separation of duties: a check is not offered to whoever handled the case or belongs to the handling unit.
   const conflict = offered.some((t) => t.independent) ? await checkConflict(db, actor, c) : null;
-  // A 差评's case is not cancelled or merged away on the desk (case-rules.ts).
-  const barred = await badRatingBars(db, c.id);
+  // A 差评's case is not cancelled or merged away on the desk (case-rules.ts): asked only when the desk is offered one of those.
+  const barred = offered.some((t) => BAD_RATING_BARRED.includes(t.action)) ? await badRatingBars(db, c.id) : new Map<string, string>();
   // An extension is asked for within the limit (transition-case.ts): not offered once the stage is marked overdue.
   const allowed = offered.filter((t) => (!t.independent || !conflict) && !barred.has(t.action) && !(t.action === 'request_extension' && c.overdue_at));
   return {

@@ -1,5 +1,6 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
+import { instantCompare } from '../../db/instants.js';
 import type { CaseSource, CaseStatus } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
@@ -57,7 +58,7 @@ async function categoryIds(db: Db, id: string): Promise<string[]> {
   return ids;
 }
 
-async function filtered(db: Db, actor: Actor, f: CaseFilter) {
+async function filtered(db: Db, actor: Actor, f: CaseFilter, now: Date) {
   let q = db
     .selectFrom('cases as c')
     .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
@@ -70,8 +71,12 @@ async function filtered(db: Db, actor: Actor, f: CaseFilter) {
     case 'to_dispatch': q = q.where('c.status', '=', 'filed'); break;
     case 'to_check': q = q.where('c.status', '=', 'handled'); break;
     // Open cases only, as the dashboard's 当前超期: an ended case waits on nobody, whatever marks it
-    // kept, and a held one (挂账, keeping a mark from before its hold) waits on nobody either.
-    case 'overdue': q = q.where('c.overdue_at', 'is not', null).where('c.status', 'in', OPEN_STATUSES.filter((s) => s !== 'on_hold')); break;
+    // kept, and a held one (挂账, keeping a mark from before its hold) waits on nobody either; a
+    // mark kept through an extension counts again once the extended due time has passed.
+    case 'overdue':
+      q = q.where('c.overdue_at', 'is not', null).where('c.status', 'in', OPEN_STATUSES.filter((s) => s !== 'on_hold'))
+        .where(instantCompare(db, 'c.stage_due_at', '<=', now.toISOString()));
+      break;
     case 'mine': q = q.where(mineCondition(actor)); break;
     default: break;
   }
@@ -102,9 +107,9 @@ async function filtered(db: Db, actor: Actor, f: CaseFilter) {
 }
 
 /** The case desk: a queue with filters and search, newest first, keyset-paginated on id. */
-export async function listCases(db: Db, actor: Actor, f: CaseFilter, page: { after?: string; limit: number }) {
+export async function listCases(db: Db, actor: Actor, f: CaseFilter, page: { after?: string; limit: number }, now: Date) {
   assertCan(actor, 'cases.read');
-  let q = (await filtered(db, actor, f)).select([
+  let q = (await filtered(db, actor, f, now)).select([
     'c.id', 'c.number', 'c.status', 'c.pending_request as pendingRequest', 'c.source', 'c.description', 'c.lng', 'c.lat',
     'c.committee_id as committeeId', 'com.name as committeeName', 'c.site_id as siteId', 's.name as siteName',
     'c.category_id as categoryId', 'cat.code as categoryCode', 'cat.name_zh as categoryNameZh', 'cat.name_en as categoryNameEn', 'cat.severity',
@@ -122,11 +127,11 @@ export async function listCases(db: Db, actor: Actor, f: CaseFilter, page: { aft
 }
 
 /** Queue sizes for the desk's tabs, counted up to a cap so a huge backlog stays cheap ("9999+"). */
-export async function queueCounts(db: Db, actor: Actor, cap = 10_000) {
+export async function queueCounts(db: Db, actor: Actor, now: Date, cap = 10_000) {
   assertCan(actor, 'cases.read');
   const out: Record<string, { count: number; capped: boolean }> = {};
   for (const queue of QUEUES.filter((x) => x !== 'all')) {
-    const inner = (await filtered(db, actor, { queue })).select('c.id').limit(cap);
+    const inner = (await filtered(db, actor, { queue }, now)).select('c.id').limit(cap);
     const row = await db.selectFrom(inner.as('x')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     out[queue] = { count: Number(row.n), capped: Number(row.n) >= cap };
   }

@@ -38,13 +38,21 @@ export async function resumedStage(db: Db, c: CaseTable, category: CategoryLimit
   }
   const due = await computeDueAt(db, now, Number(left) / HOUR_MS, category.limit_mode, { subdistrictId: c.subdistrict_id, preloaded });
   const stage = { stage_started_at: now.toISOString(), stage_due_at: due.toISOString(), held_remaining_ms: null };
-  // Marked overdue before the hold (nothing was left): it resumes overdue with that same mark, so
-  // the deadline job neither counts nor escalates it a second time.
+  // A stage marked overdue before its hold resumes with that same mark, so the deadline job neither
+  // counts nor escalates it a second time. Nothing was left, unless an extension granted after the
+  // mark gave it time: then that time resumes, with its reminder.
   if (c.overdue_at) {
     const key = `dispatched:${stage.stage_due_at}`;
+    const late = `挂账前已超期（${shanghaiTime(c.overdue_at)}），不再重复计超期`;
+    if (Number(left) > 0) {
+      return {
+        columns: { ...stage, remind_at: remindAtFor(now, due).toISOString(), overdue_at: c.overdue_at, reminded_key: null, escalated_key: key },
+        note: `解除挂账：恢复剩余时限 ${hoursAndMinutes(Number(left))}，截止 ${shanghaiTime(due.toISOString())}；${late}`,
+      };
+    }
     return {
       columns: { ...stage, remind_at: null, overdue_at: c.overdue_at, reminded_key: key, escalated_key: key },
-      note: `解除挂账：挂账前已超期（${shanghaiTime(c.overdue_at)}），恢复后仍计为该次超期`,
+      note: `解除挂账：${late}`,
     };
   }
   return {

@@ -15,7 +15,7 @@ import { plannedNotice } from '../notifications/notify.js';
 import { type CaseAction, OPEN_STATUSES, actionsFrom, ruleFor } from './lifecycle.js';
 import { announceBadRatingCase } from '../dashboard/service-changes.js';
 import { ladderClosedByRectification, reopenLadderAfterFailedCheck } from '../enforcement/after-check.js';
-import { badRatingBars, badRatingCaseColumns } from '../service-ratings/case-rules.js';
+import { BAD_RATING_BARRED, badRatingBars, badRatingCaseColumns } from '../service-ratings/case-rules.js';
 import { mergeInto } from './merge-cases.js';
 import { notifyTransition, transitionNotice } from './transition-notices.js';
 import { CONFLICT_WHY, checkConflict, defaultChecker } from './independent-check.js';
@@ -100,7 +100,7 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
   }
   if (!rule.roles.includes(actor.role)) throw notAllowed(input.action, c, actor, `role ${actor.role} may not ${input.action}`);
   if (rule.who === 'assignee' && !(await isAssignee(db, actor, c))) throw notAllowed(input.action, c, actor, 'the case is not assigned to you');
-  if (badRating) {
+  if (badRating && BAD_RATING_BARRED.includes(input.action)) {
     const why = (await badRatingBars(db, c.id)).get(input.action);
     if (why) throw notAllowed(input.action, c, actor, why);
   }

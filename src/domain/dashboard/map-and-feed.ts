@@ -1,5 +1,6 @@
 import { PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
+import { instantCompare } from '../../db/instants.js';
 import type { SiteKind } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
@@ -17,7 +18,7 @@ import { resolveSlice } from './slice.js';
  * json_agg on PostgreSQL): a subdistrict has ~1,000–1,500 sites, and building them as rows, then
  * objects, then text made the map the dashboard's biggest source of garbage.
  */
-export async function siteMapJson(db: Db, actor: Actor, f: { subdistrictId?: string; committeeId?: string; kind?: SiteKind }): Promise<string> {
+export async function siteMapJson(db: Db, actor: Actor, f: { subdistrictId?: string; committeeId?: string; kind?: SiteKind }, now: Date): Promise<string> {
   assertCan(actor, 'dashboard.read');
   const subs = touchedSubdistricts(actor);
   if (!f.subdistrictId && !f.committeeId && subs.length > 1) throw invalidField('subdistrictId', 'choose a subdistrict for the map');
@@ -40,7 +41,7 @@ export async function siteMapJson(db: Db, actor: Actor, f: { subdistrictId?: str
   const body = pg
     ? sql`json_build_object('sites', coalesce(json_agg(json_build_object(${fields})), '[]'::json))::text`
     : sql`json_object('sites', json_group_array(json_object(${fields})))`;
-  const open = sql`(select c.site_id, count(*) as n, sum(case when c.overdue_at is not null and c.status <> 'on_hold' then 1 else 0 end) as overdue
+  const open = sql`(select c.site_id, count(*) as n, sum(case when c.overdue_at is not null and c.status <> 'on_hold' and ${instantCompare(db, 'c.stage_due_at', '<=', now.toISOString())} then 1 else 0 end) as overdue
     from cases c where ${where('c.subdistrict_id', 'c.committee_id')} and c.status in (${sql.join([...OPEN_STATUSES])}) and c.site_id is not null
     group by c.site_id)`;
   const kind = f.kind ? sql` and s.kind = ${f.kind}` : sql``;

@@ -1,5 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
+import { instantCompare } from '../../db/instants.js';
 import type { CaseSource } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
@@ -37,6 +38,8 @@ export interface Window {
   /** UTC instants: [fromAt, toAt) */
   fromAt: string;
   toAt: string;
+  /** The instant the question was asked: a case is overdue now only once its due time has passed. */
+  nowAt: string;
   days: string[];
 }
 
@@ -60,7 +63,7 @@ export function resolveWindow(clock: Clock, f: Pick<DashboardFilter, 'window' | 
     if (to < from) throw invalidField('to', 'must not be before from');
     if (daysBetween(from, to) > MAX_WINDOW_DAYS) throw invalidField('to', `at most ${MAX_WINDOW_DAYS} days`);
   }
-  return { name, from, to, fromAt: shanghaiInstant(from).toISOString(), toAt: shanghaiInstant(addDays(to, 1)).toISOString(), days: datesBetween(from, to) };
+  return { name, from, to, fromAt: shanghaiInstant(from).toISOString(), toAt: shanghaiInstant(addDays(to, 1)).toISOString(), nowAt: clock.now().toISOString(), days: datesBetween(from, to) };
 }
 
 /** The grain a question is answered from, and the WHERE that scopes it. */
@@ -201,14 +204,16 @@ export async function sumGrain(db: Db, s: Pick<Slice, 'table' | 'where'>, w: Pic
  * 超期未处置: open now in the handling stage (status dispatched; on hold is excluded by status),
  * past its handling deadline, whose deadline fell inside the window, and never handled: a case
  * handled before (back after a failed check, re-dispatched or reopened) is already counted once
- * among the handled. An indexed query on open cases, never on history.
+ * among the handled. An indexed query on open cases, never on history. Past its deadline means
+ * marked overdue and the due time passed: a stage marked before an extension keeps its mark
+ * (counted once), but is not overdue again until the extended due time has passed.
  */
-export async function overdueUnhandled(db: Db, s: Pick<Slice, 'caseWhere'>, w: Pick<Window, 'fromAt' | 'toAt'>, groupBy?: string) {
+export async function overdueUnhandled(db: Db, s: Pick<Slice, 'caseWhere'>, w: Pick<Window, 'fromAt' | 'toAt' | 'nowAt'>, groupBy?: string) {
   const g = groupBy ? sql.ref(groupBy) : null;
   const rows = await sql<{ k: string | null; n: number }>`
     select ${g ?? sql`null`} as k, count(*) as n from cases
     where ${s.caseWhere} and status = 'dispatched' and overdue_at is not null and handled_at is null
-      and stage_due_at >= ${w.fromAt} and stage_due_at < ${w.toAt}
+      and stage_due_at >= ${w.fromAt} and stage_due_at < ${w.toAt} and ${instantCompare(db, 'stage_due_at', '<=', w.nowAt)}
     ${g ? sql`group by ${g}` : sql``}`.execute(db);
   return new Map(rows.rows.map((r) => [r.k ?? '', Number(r.n)]));
 }
@@ -218,11 +223,11 @@ export async function overdueUnhandled(db: Db, s: Pick<Slice, 'caseWhere'>, w: P
  * their handling deadline fell on, so a day's point of the daily line has the same 应处置 (and
  * 按期处置率) as that day asked alone. Reads the deadlines of those open cases only.
  */
-export async function overdueUnhandledByDay(db: Db, s: Pick<Slice, 'caseWhere'>, w: Pick<Window, 'fromAt' | 'toAt'>) {
+export async function overdueUnhandledByDay(db: Db, s: Pick<Slice, 'caseWhere'>, w: Pick<Window, 'fromAt' | 'toAt' | 'nowAt'>) {
   const rows = await sql<{ due: string }>`
     select stage_due_at as due from cases
     where ${s.caseWhere} and status = 'dispatched' and overdue_at is not null and handled_at is null
-      and stage_due_at >= ${w.fromAt} and stage_due_at < ${w.toAt}`.execute(db);
+      and stage_due_at >= ${w.fromAt} and stage_due_at < ${w.toAt} and ${instantCompare(db, 'stage_due_at', '<=', w.nowAt)}`.execute(db);
   const byDay = new Map<string, number>();
   for (const r of rows.rows) {
     const day = shanghaiDate(new Date(r.due));

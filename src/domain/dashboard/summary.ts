@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
+import { instantCompare } from '../../db/instants.js';
 import type { Actor } from '../auth/actor.js';
 import { can } from '../auth/permissions.js';
 import { enforcementCounts } from '../enforcement/counts.js';
@@ -27,11 +28,15 @@ export async function weightsFor(db: Db, subdistrictId: string | null): Promise<
   return (await configuredWeights(db, [subdistrictId])).get(subdistrictId) ?? DEFAULT_WEIGHTS;
 }
 
-/** Open cases now (gauges): by status, overdue now, on hold, extensions pending. Open cases only. */
-export async function openGauges(db: Db, s: Pick<Slice, 'caseWhere'>) {
+/**
+ * Open cases now (gauges): by status, overdue now, on hold, extensions pending. Open cases only.
+ * Overdue now: marked and its due time passed (a mark kept through an extension waits for the
+ * extended due time; overdueUnhandled).
+ */
+export async function openGauges(db: Db, s: Pick<Slice, 'caseWhere'>, nowAt: string) {
   const rows = await sql<{ status: string; n: number; overdue: number; ext: number }>`
     select status, count(*) as n,
-      sum(case when overdue_at is not null then 1 else 0 end) as overdue,
+      sum(case when overdue_at is not null and ${instantCompare(db, 'stage_due_at', '<=', nowAt)} then 1 else 0 end) as overdue,
       sum(case when pending_request = 'extension' then 1 else 0 end) as ext
     from cases where ${s.caseWhere} and status in ('reported', 'filed', 'dispatched', 'handled', 'on_hold')
     group by status`.execute(db);
@@ -62,7 +67,7 @@ export async function kpisFor(db: Db, slice: Slice, w: Window) {
 export async function dashboardSummary(db: Db, clock: Clock, actor: Actor, f: DashboardFilter) {
   const w = resolveWindow(clock, f);
   const slice = await resolveSlice(db, actor, f);
-  const [kpis, open, weights] = await Promise.all([kpisFor(db, slice, w), openGauges(db, slice), weightsFor(db, slice.subdistrictId)]);
+  const [kpis, open, weights] = await Promise.all([kpisFor(db, slice, w), openGauges(db, slice, w.nowAt), weightsFor(db, slice.subdistrictId)]);
   const enforcement = can(actor, 'enforcement.read') && !f.gridId && !f.categoryId && !f.source && !f.unitId && !f.userId
     ? await enforcementCounts(db, actor, { from: w.fromAt, to: w.toAt })
     : null;

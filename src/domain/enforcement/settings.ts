@@ -9,6 +9,9 @@ import type { Clock } from '../shared/clock.js';
 import { notFound } from '../shared/errors.js';
 import { DEFAULT_PATTERNS, Patterns } from './numbering.js';
 
+/** 行政处罚法 art. 67: a fine is paid within fifteen days of the decision's service. */
+export const MIN_PAYMENT_DAYS = 15;
+
 export interface EnforcementSettings {
   subdistrictId: string;
   officeName: string;
@@ -41,7 +44,8 @@ export async function loadSettings(db: Db, subdistrictId: string) {
   const settings: EnforcementSettings = {
     subdistrictId, officeName: s.office_name, agencyName: s.agency_name, patterns: { ...DEFAULT_PATTERNS, ...JSON.parse(s.number_patterns) },
     repeatWindowDays: Number(s.repeat_window_days), repeatStartsAtNotice: s.repeat_starts_at_notice === 1,
-    paymentDays: Number(s.payment_days), reinspectionHours: Number(s.reinspection_hours),
+    // 行政处罚法 art. 67: fifteen days at least, whatever a row saved before the rule was enforced says.
+    paymentDays: Math.max(MIN_PAYMENT_DAYS, Number(s.payment_days)), reinspectionHours: Number(s.reinspection_hours),
     statementDays: Number(s.statement_days), hearingRequestDays: Number(s.hearing_request_days),
     rectifyWorkingDays: RectifyDays.parse(JSON.parse(s.rectify_working_days)),
   };
@@ -61,7 +65,7 @@ export const SettingsInput = z.strictObject({
   repeatWindowDays: z.number().int().min(1).max(3660).optional(),
   repeatStartsAtNotice: z.boolean().optional(),
   /** At least the fifteen days of 行政处罚法 art. 67: a shorter period would make a fine overdue (and 加处罚款 run) early. */
-  paymentDays: z.number().int().min(15).max(365).optional(),
+  paymentDays: z.number().int().min(MIN_PAYMENT_DAYS).max(365).optional(),
   reinspectionHours: z.number().int().min(1).max(240).optional(),
   /** At least three working days: the customary minimum for a statement and defence. */
   statementDays: z.number().int().min(3).max(30).optional(),

@@ -5,13 +5,9 @@ import { remindAtFor } from '../cases/stage-deadlines.js';
 import { dueAfterWorkingDays } from '../service-records/due-dates.js';
 import { serviceSettings } from './settings.js';
 
-/**
- * What a lifecycle step changes on a 差评 follow-up case beyond the common rules (transitionCase
- * applies it after them): each time its handling stage starts again — a dispatch after a reopen,
- * 改派, a failed check — the deadline is the subdistrict's 差评 limit (badRatingDays working days,
- * as when the rating opened it), not the category's hours; a reopen takes back the on-time mark,
- * so the case is open again for the board, the KPI and the ranking until its next handling decides it.
- */
+/** The desk steps badRatingBars may bar: any other step of a 差评's case needs no look. */
+export const BAD_RATING_BARRED: readonly CaseAction[] = ['cancel', 'merge', 'reopen'];
+
 /**
  * The desk steps a 差评 follow-up case does not take, each with why (empty: not a 差评's case). A
  * 差评 leaves the loop by its handling, checked and closed, or voided on appeal by a second person
@@ -35,6 +31,13 @@ export async function badRatingBars(db: Db, caseId: string): Promise<Map<CaseAct
   return bars;
 }
 
+/**
+ * What a lifecycle step changes on a 差评 follow-up case beyond the common rules (transitionCase
+ * applies it after them): each time its handling stage starts again — a dispatch after a reopen,
+ * 改派, a failed check — the deadline is the subdistrict's 差评 limit (badRatingDays working days,
+ * as when the rating opened it), not the category's hours; a reopen takes back the on-time mark,
+ * so the case is open again for the board, the KPI and the ranking until its next handling decides it.
+ */
 export async function badRatingCaseColumns(
   db: Db, c: Pick<CaseTable, 'subdistrict_id'>, action: CaseAction, rule: { to: CaseStatus; restartsStage: boolean }, now: Date,
 ): Promise<Partial<CaseTable>> {

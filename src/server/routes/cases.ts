@@ -34,13 +34,13 @@ export const list = def({
   schema: { tags: ['cases'], summary: 'Case desk: queue (to_file, to_dispatch, overdue, to_check, mine), filters, search; keyset-paginated', querystring: CaseListQuery },
   handler: async ({ req, deps, actor }) => {
     const { after, limit, ...filter } = req.query;
-    return listCases(reader(deps), actor, filter, { after, limit });
+    return listCases(reader(deps), actor, filter, { after, limit }, deps.clock.now());
   },
 });
 
 export const queues = def({
   schema: { tags: ['cases'], summary: 'Size of each case-desk queue (capped)' },
-  handler: async ({ deps, actor }) => queueCounts(deps.db, actor),
+  handler: async ({ deps, actor }) => queueCounts(deps.db, actor, deps.clock.now()),
 });
 
 export const myTasks = def({
@@ -49,7 +49,7 @@ export const myTasks = def({
     summary: 'My tasks: cases waiting on me or my handling unit, and handled cases I reported that wait for my check',
     querystring: z.strictObject({ after: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
   },
-  handler: async ({ req, deps, actor }) => listCases(deps.db, actor, { queue: 'mine' }, req.query),
+  handler: async ({ req, deps, actor }) => listCases(deps.db, actor, { queue: 'mine' }, req.query, deps.clock.now()),
 });
 
 export const get = def({

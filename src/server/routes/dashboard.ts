@@ -99,7 +99,7 @@ export const map = def({
     querystring: z.strictObject({ subdistrictId: id.optional(), committeeId: id.optional(), kind: z.enum(SITE_KINDS).optional() }),
   },
   handler: async ({ req, reply, deps, actor }) => {
-    const json = await siteMapJson(reader(deps), actor, req.query);
+    const json = await siteMapJson(reader(deps), actor, req.query, deps.clock.now());
     return reply.type('application/json; charset=utf-8').send(json);
   },
 });

@@ -89,7 +89,7 @@ for (const dialect of DIALECTS) {
     it('a refused or failing change leaves no entry (same transaction)', async () => {
       const before = (await entries()).length;
       expect((await call(operator, 'POST', '/api/staff', { username: 'nope.x', displayName: 'x', role: 'patrol', password: 'Correct-Horse-42!', scopes: [{ subdistrictId: hq }] })).statusCode).toBe(403);
-      expect((await call(xxAdmin, 'PATCH', `/api/enforcement/settings/${hq}`, { paymentDays: 9 })).statusCode).toBe(404);
+      expect((await call(xxAdmin, 'PATCH', `/api/enforcement/settings/${hq}`, { paymentDays: 20 })).statusCode).toBe(404);
       // a duplicate username fails inside the transaction, after the before-snapshot
       expect((await call(admin, 'POST', '/api/staff', { username: 'operator', displayName: 'x', role: 'patrol', password: 'Correct-Horse-42!', scopes: [{ subdistrictId: hq }] })).statusCode).toBe(409);
       expect((await entries()).length).toBe(before);

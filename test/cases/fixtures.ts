@@ -71,3 +71,12 @@ export async function caseFixture(kind: DialectKind): Promise<CaseFixture> {
   };
   return f;
 }
+
+/** A case's overdue marks as the row, the events and the escalations record them: [count, marks, escalations]. */
+export async function overdueMarks(f: CaseFixture, caseId: string): Promise<[number, number, number]> {
+  const db = f.ctx.handle.db;
+  const row = await db.selectFrom('cases').select('overdue_count').where('id', '=', caseId).executeTakeFirstOrThrow();
+  const marks = await db.selectFrom('case_events').select('seq').where('case_id', '=', caseId).where('action', '=', 'overdue').execute();
+  const escalations = await db.selectFrom('notifications').select('id').where('case_id', '=', caseId).where('kind', '=', 'case_overdue').execute();
+  return [Number(row.overdue_count), marks.length, escalations.length];
+}

@@ -9,7 +9,7 @@ import { DomainError } from '../../src/domain/shared/errors.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { actorOf } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/db.js';
-import { type CaseFixture, caseFixture } from './fixtures.js';
+import { type CaseFixture, caseFixture, overdueMarks } from './fixtures.js';
 
 async function refused(p: Promise<unknown>, why: RegExp) {
   try {
@@ -230,12 +230,7 @@ for (const dialect of DIALECTS) {
             // hold or after the release, never both: one overdue event, one count, one escalation.
             f.ctx.clock.set(new Date(Math.max(after, releaseAt) + 60_000));
             await sweepCaseDeadlines(db, f.ctx.clock);
-            c = await getCase(db, a.operator, c.id);
-            expect(c.overdueCount).toBe(1);
-            const marks = await db.selectFrom('case_events').select('seq').where('case_id', '=', c.id).where('action', '=', 'overdue').execute();
-            expect(marks).toHaveLength(1);
-            const escalations = await db.selectFrom('notifications').select('id').where('case_id', '=', c.id).where('kind', '=', 'case_overdue').execute();
-            expect(escalations).toHaveLength(1);
+            expect(await overdueMarks(f, c.id)).toEqual([1, 1, 1]);
             expect((await listCases(db, a.operator, { queue: 'overdue', q: c.number }, { limit: 5 }, f.ctx.clock.now())).items.map((x) => x.id)).toContain(c.id);
           },
         ),

@@ -10,7 +10,7 @@ import { overdueUnhandled } from '../../src/domain/dashboard/slice.js';
 import { openGauges } from '../../src/domain/dashboard/summary.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
 import { DIALECTS } from '../helpers/db.js';
-import { type CaseFixture, caseFixture } from './fixtures.js';
+import { type CaseFixture, caseFixture, overdueMarks } from './fixtures.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -103,12 +103,7 @@ for (const dialect of DIALECTS) {
             f.ctx.clock.set(new Date(asked + MIN));
             await sweepCaseDeadlines(db, f.ctx.clock);
             await sweepCaseDeadlines(db, f.ctx.clock);
-            c = await getCase(db, a.operator, c.id);
-            expect(c.overdueCount).toBe(1);
-            const marks = await db.selectFrom('case_events').select('seq').where('case_id', '=', c.id).where('action', '=', 'overdue').execute();
-            expect(marks).toHaveLength(1);
-            const escalations = await db.selectFrom('notifications').select('id').where('case_id', '=', c.id).where('kind', '=', 'case_overdue').execute();
-            expect(escalations).toHaveLength(1);
+            expect(await overdueMarks(f, c.id)).toEqual([1, 1, 1]);
             // ... and overdue now, everywhere the desk and the dashboard look.
             expect(await overdueNow()).toEqual([1, 1, 1]);
           },

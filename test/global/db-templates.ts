@@ -3,32 +3,41 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { createDatabase, migrateToLatest } from '../../src/db/index.js';
+import { createDatabase, type Db, migrateToLatest } from '../../src/db/index.js';
+import { seedDemo } from '../../src/domain/demo/seed-demo.js';
+import { ManualClock } from '../../src/domain/shared/clock.js';
 import {
-  adminQuery, databaseUrl, type DbTemplates, postgresReachable, TEMPLATES_ENV,
+  adminQuery, databaseUrl, DEMO_SEEDED_AT, type DbTemplates, postgresReachable, TEMPLATES_ENV, type TemplateKind,
 } from '../helpers/db-templates.js';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** The schema the PostgreSQL templates (and so every copy) keep their tables in. */
 const PG_SCHEMA = 'closeloop_test';
 
+/** What a template holds beyond the migrated schema. */
+async function fill(db: Db, kind: TemplateKind): Promise<void> {
+  if (kind === 'demo') await seedDemo(db, new ManualClock(DEMO_SEEDED_AT));
+}
+
 /** A migrated SQLite database, written to `file` in SQLite's file format. */
-async function sqliteTemplate(file: string): Promise<void> {
+async function sqliteTemplate(file: string, kind: TemplateKind): Promise<void> {
   const handle = createDatabase({ kind: 'sqlite', file: ':memory:' });
   try {
     await migrateToLatest(handle.db);
+    await fill(handle.db, kind);
     await sql`vacuum into ${file}`.execute(handle.db);
   } finally {
     await handle.destroy();
   }
 }
 
-async function postgresTemplate(name: string): Promise<void> {
+async function postgresTemplate(name: string, kind: TemplateKind): Promise<void> {
   await adminQuery(PG_URL, `create database ${name}`);
   await adminQuery(databaseUrl(PG_URL, name), `create schema ${PG_SCHEMA}`);
   const handle = createDatabase({ kind: 'postgres', url: databaseUrl(PG_URL, name), schema: PG_SCHEMA });
   try {
     await migrateToLatest(handle.db, PG_SCHEMA);
+    await fill(handle.db, kind);
   } finally {
     await handle.destroy();
   }
@@ -37,16 +46,19 @@ async function postgresTemplate(name: string): Promise<void> {
 /** Builds this run's template databases (see test/helpers/db-templates.ts) and drops them after the run. */
 export default async function setup() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-db-templates-'));
-  const templates: DbTemplates = { sqlite: { migrated: path.join(dir, 'migrated.db') } };
+  const kinds: TemplateKind[] = ['migrated', 'demo'];
+  const templates: DbTemplates = { sqlite: { migrated: path.join(dir, 'migrated.db'), demo: path.join(dir, 'demo.db') } };
   const pgNames: string[] = [];
   try {
-    await sqliteTemplate(templates.sqlite.migrated);
-    if (await postgresReachable(PG_URL)) {
-      const name = `cl_tpl_${randomBytes(4).toString('hex')}`;
-      pgNames.push(name);
-      await postgresTemplate(name);
-      templates.postgres = { migrated: name, schema: PG_SCHEMA };
-    }
+    const pgOk = await postgresReachable(PG_URL);
+    const names = { migrated: `cl_tpl_${randomBytes(4).toString('hex')}`, demo: `cl_tpl_demo_${randomBytes(4).toString('hex')}` };
+    await Promise.all(
+      kinds.flatMap((kind) => [
+        sqliteTemplate(templates.sqlite[kind], kind),
+        ...(pgOk ? [(pgNames.push(names[kind]), postgresTemplate(names[kind], kind))] : []),
+      ]),
+    );
+    if (pgOk) templates.postgres = { ...names, schema: PG_SCHEMA };
   } catch (e) {
     await teardown();
     throw e;

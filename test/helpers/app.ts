@@ -1,12 +1,12 @@
 import { readConfig } from '../../src/config.js';
 import type { DialectKind } from '../../src/db/index.js';
 import { loadActor } from '../../src/domain/auth/actor.js';
-import { seedDemo } from '../../src/domain/demo/seed-demo.js';
 import { type Clock, ManualClock } from '../../src/domain/shared/clock.js';
 import { buildApp } from '../../src/server/app.js';
 import type { Deps } from '../../src/server/deps.js';
 import type { App } from '../../src/server/route.js';
 import { type TestDatabaseHandle, testDatabase } from './db.js';
+import { DEMO_SEEDED_AT } from './db-templates.js';
 import { testLogOptions } from './test-logs.js';
 
 export const DEMO_PASSWORD = 'closeloop2026';
@@ -21,9 +21,8 @@ export interface TestContext {
 
 /** A migrated database with the Hongqiao demo seeded, and the app over it (no port opened). */
 export async function demoContext(kind: DialectKind, env: Record<string, string> = {}): Promise<TestContext> {
-  const handle = await testDatabase(kind);
-  const clock = new ManualClock('2026-05-26T02:30:00Z');
-  await seedDemo(handle.db, clock);
+  const handle = await testDatabase(kind, 'demo');
+  const clock = new ManualClock(DEMO_SEEDED_AT);
   // Tests move the clock by hours while holding a sign-in; the idle limit is the absolute one here
   // (test/api/accounts.test.ts sets SESSION_IDLE_MINUTES itself to test the idle timeout).
   const config = readConfig({ DATA_DIR: '/tmp/closeloop-test', SESSION_IDLE_MINUTES: '720', ...env });

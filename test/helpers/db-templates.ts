@@ -6,17 +6,24 @@ import pg from 'pg';
  * once per run; test/helpers/db.ts hands every test a copy (a PostgreSQL database created from the
  * template, a SQLite image opened in memory).
  *
- * The templates hold no demo: seeding one would give every test the same ids, and a process-wide
- * cache keyed by id (coverage-memo, the dashboard's KPI cache) could then answer one test from
- * another's database.
+ * Seeding the Hongqiao demo costs about as much again (its staff's password hashes, ~1,000 sites),
+ * and most test files start from it (test/helpers/app.ts, demoContext): so there is a second
+ * template with the demo seeded at DEMO_SEEDED_AT. Its copies share their ids; the process-wide
+ * caches that remember answers by id (coverage-memo, the dashboard's KPIs) therefore keep them per
+ * database, as a process serving more than one database must.
  */
 export const TEMPLATES_ENV = 'CLOSELOOP_TEST_DB_TEMPLATES';
 
+/** The instant the demo template is seeded at (demoContext's clock starts there). */
+export const DEMO_SEEDED_AT = '2026-05-26T02:30:00Z';
+
+export type TemplateKind = 'migrated' | 'demo';
+
 export interface DbTemplates {
   /** Template databases on the PostgreSQL server of PG_URL; their tables live in `schema`. */
-  postgres?: { migrated: string; schema: string };
-  /** A file holding the migrated SQLite database. */
-  sqlite: { migrated: string };
+  postgres?: Record<TemplateKind, string> & { schema: string };
+  /** Files holding the SQLite databases. */
+  sqlite: Record<TemplateKind, string>;
 }
 
 export function readTemplates(): DbTemplates | null {

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createDatabase, type DatabaseHandle, type DialectKind, migrateToLatest } from '../../src/db/index.js';
-import { adminQuery, databaseUrl, postgresReachable, readTemplates } from './db-templates.js';
+import { seedDemo } from '../../src/domain/demo/seed-demo.js';
+import { ManualClock } from '../../src/domain/shared/clock.js';
+import { adminQuery, databaseUrl, DEMO_SEEDED_AT, postgresReachable, readTemplates, type TemplateKind } from './db-templates.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -30,21 +32,27 @@ const templates = readTemplates();
 const sqliteImages = new Map<string, Buffer>();
 
 /**
- * A fresh, migrated database: in-memory SQLite, or a PostgreSQL schema of its own. Under vitest each
- * is a copy of this run's template (test/global/db-templates.ts); elsewhere it is migrated here.
+ * A fresh, migrated database: in-memory SQLite, or a PostgreSQL database of its own; with
+ * `holding: 'demo'`, the Hongqiao demo seeded at DEMO_SEEDED_AT. Under vitest each is a copy of this
+ * run's template (test/global/db-templates.ts); elsewhere it is migrated (and seeded) here.
  */
-export async function testDatabase(kind: DialectKind): Promise<TestDatabaseHandle> {
-  if (kind === 'sqlite' && templates) {
-    const file = templates.sqlite.migrated;
-    let image = sqliteImages.get(file);
-    if (!image) sqliteImages.set(file, (image = fs.readFileSync(file)));
+export async function testDatabase(kind: DialectKind, holding: TemplateKind = 'migrated'): Promise<TestDatabaseHandle> {
+  const template = kind === 'sqlite' ? templates?.sqlite[holding] : templates?.postgres?.[holding];
+  if (!template && holding === 'demo') {
+    const handle = await testDatabase(kind);
+    await seedDemo(handle.db, new ManualClock(DEMO_SEEDED_AT));
+    return handle;
+  }
+  if (kind === 'sqlite' && template) {
+    let image = sqliteImages.get(template);
+    if (!image) sqliteImages.set(template, (image = fs.readFileSync(template)));
     return createDatabase({ kind: 'sqlite', file: ':memory:', image });
   }
-  if (kind === 'postgres' && templates?.postgres) {
+  if (kind === 'postgres' && template && templates?.postgres) {
     // A database of its own, copied from the template: no migration, and nothing shared with
     // other test processes (so none of the schema lock below).
     const name = `cl_t_${randomBytes(6).toString('hex')}`;
-    await adminQuery(PG_URL, `create database ${name} template ${templates.postgres.migrated}`);
+    await adminQuery(PG_URL, `create database ${name} template ${template}`);
     const url = databaseUrl(PG_URL, name);
     const handle = createDatabase({ kind: 'postgres', url, schema: templates.postgres.schema });
     return {

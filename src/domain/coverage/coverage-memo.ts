@@ -1,3 +1,5 @@
+import type { Db } from '../../db/index.js';
+
 /**
  * Today's coverage totals of a whole subdistrict, remembered in this process.
  *
@@ -26,7 +28,8 @@ export type CoverageTotals = Record<string, KindTotals>;
 
 const generations = new Map<string, number>();
 let everything = 0;
-const memo = new Map<string, { generation: string; expiresAt: number; totals: CoverageTotals }>();
+/** Per database: a process may serve more than one (the tests do), whose ids may repeat. */
+const memos = new WeakMap<Db, Map<string, { generation: string; expiresAt: number; totals: CoverageTotals }>>();
 
 const generationOf = (subdistrictId: string) => `${everything}:${generations.get(subdistrictId) ?? 0}`;
 
@@ -37,7 +40,9 @@ export function coverageChanged(subdistrictId?: string | null): void {
 }
 
 /** The subdistrict's totals for `date`, from memory when still current, else from `compute`. */
-export async function subdistrictTotals(subdistrictId: string, date: string, nowMs: number, compute: () => Promise<CoverageTotals>): Promise<CoverageTotals> {
+export async function subdistrictTotals(db: Db, subdistrictId: string, date: string, nowMs: number, compute: () => Promise<CoverageTotals>): Promise<CoverageTotals> {
+  let memo = memos.get(db);
+  if (!memo) memos.set(db, (memo = new Map()));
   const key = `${subdistrictId}|${date}`;
   const generation = generationOf(subdistrictId);
   const hit = memo.get(key);

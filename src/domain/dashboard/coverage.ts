@@ -23,7 +23,7 @@ async function coverageTotals(db: Db, clock: Clock, actor: Actor, f: { subdistri
   }
   const sum: CoverageTotals = {};
   for (const sub of subs) {
-    addTotals(sum, await subdistrictTotals(sub, today, clock.now().getTime(), async () => (await coverageBoard(db, clock, actor, { subdistrictId: sub, from: today, to: today })).totals));
+    addTotals(sum, await subdistrictTotals(db, sub, today, clock.now().getTime(), async () => (await coverageBoard(db, clock, actor, { subdistrictId: sub, from: today, to: today })).totals));
   }
   return sum;
 }

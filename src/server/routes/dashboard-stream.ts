@@ -16,9 +16,17 @@ const RESUME_LIMIT = 500;
 /** KPIs are recomputed at most this often per scope, however busy the event stream. */
 const KPI_MIN_INTERVAL_MS = 1000;
 
+/** Shared answers per database: a process may serve more than one (the tests do), and ids may repeat. */
+type SharedAnswers = WeakMap<Deps['db'], Map<string, { at: number; value: Promise<unknown> }>>;
+function cacheOf(caches: SharedAnswers, db: Deps['db']) {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  return cache;
+}
 /** Today's KPIs per scope, shared by every viewer with that scope for KPI_MIN_INTERVAL_MS. */
-const kpiCache = new Map<string, { at: number; value: Promise<unknown> }>();
+const kpiCaches: SharedAnswers = new WeakMap();
 function sharedKpis(deps: Deps, actor: Actor, slice: Awaited<ReturnType<typeof resolveSlice>>) {
+  const kpiCache = cacheOf(kpiCaches, deps.db);
   const key = JSON.stringify(actor.scope);
   const hit = kpiCache.get(key);
   if (hit && Date.now() - hit.at < KPI_MIN_INTERVAL_MS / 2) return hit.value;
@@ -29,10 +37,11 @@ function sharedKpis(deps: Deps, actor: Actor, slice: Awaited<ReturnType<typeof r
 }
 
 /** The 一网通办 board per scope, shared like the KPIs. */
-const boardCache = new Map<string, { at: number; value: Promise<unknown> }>();
+const boardCaches: SharedAnswers = new WeakMap();
 /** A board read before the last change this process heard of is not shared any more. */
 let boardChangedAt = 0;
 function sharedBoard(deps: Deps, actor: Actor) {
+  const boardCache = cacheOf(boardCaches, deps.db);
   const key = JSON.stringify(actor.scope);
   const hit = boardCache.get(key);
   if (hit && hit.at > boardChangedAt && Date.now() - hit.at < KPI_MIN_INTERVAL_MS / 2) return hit.value;

@@ -4,10 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { createDatabase, type Db, migrateToLatest } from '../../src/db/index.js';
-import { seedDemo } from '../../src/domain/demo/seed-demo.js';
-import { ManualClock } from '../../src/domain/shared/clock.js';
 import {
-  adminQuery, databaseUrl, DEMO_SEEDED_AT, type DbTemplates, postgresReachable, TEMPLATES_ENV, type TemplateKind,
+  adminQuery, databaseUrl, type DbTemplates, postgresReachable, seedDemoAt, TEMPLATE_KINDS, TEMPLATES_ENV, type TemplateKind,
 } from '../helpers/db-templates.js';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -16,7 +14,7 @@ const PG_SCHEMA = 'closeloop_test';
 
 /** What a template holds beyond the migrated schema. */
 async function fill(db: Db, kind: TemplateKind): Promise<void> {
-  if (kind === 'demo') await seedDemo(db, new ManualClock(DEMO_SEEDED_AT));
+  if (kind !== 'migrated') await seedDemoAt(db, kind);
 }
 
 /** A migrated SQLite database, written to `file` in SQLite's file format. */
@@ -46,12 +44,12 @@ async function postgresTemplate(name: string, kind: TemplateKind): Promise<void>
 /** Builds this run's template databases (see test/helpers/db-templates.ts) and drops them after the run. */
 export default async function setup() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-db-templates-'));
-  const kinds: TemplateKind[] = ['migrated', 'demo'];
-  const templates: DbTemplates = { sqlite: { migrated: path.join(dir, 'migrated.db'), demo: path.join(dir, 'demo.db') } };
+  const kinds = TEMPLATE_KINDS;
+  const templates: DbTemplates = { sqlite: Object.fromEntries(kinds.map((k) => [k, path.join(dir, `${k}.db`)])) as DbTemplates['sqlite'] };
   const pgNames: string[] = [];
   try {
     const pgOk = await postgresReachable(PG_URL);
-    const names = { migrated: `cl_tpl_${randomBytes(4).toString('hex')}`, demo: `cl_tpl_demo_${randomBytes(4).toString('hex')}` };
+    const names = Object.fromEntries(kinds.map((k) => [k, `cl_tpl_${k}_${randomBytes(4).toString('hex')}`])) as Record<TemplateKind, string>;
     await Promise.all(
       kinds.flatMap((kind) => [
         sqliteTemplate(templates.sqlite[kind], kind),

@@ -19,9 +19,12 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-/** A migrated database with the Hongqiao demo seeded, and the app over it (no port opened). */
-export async function demoContext(kind: DialectKind, env: Record<string, string> = {}): Promise<TestContext> {
-  const handle = await testDatabase(kind, 'demo');
+/**
+ * A migrated database with the Hongqiao demo seeded (`holding: 'services'`: and its 一网通办
+ * network), and the app over it (no port opened).
+ */
+export async function demoContext(kind: DialectKind, env: Record<string, string> = {}, holding: 'demo' | 'services' = 'demo'): Promise<TestContext> {
+  const handle = await testDatabase(kind, holding);
   const clock = new ManualClock(DEMO_SEEDED_AT);
   // Tests move the clock by hours while holding a sign-in; the idle limit is the absolute one here
   // (test/api/accounts.test.ts sets SESSION_IDLE_MINUTES itself to test the idle timeout).

@@ -4,9 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createDatabase, type DatabaseHandle, type DialectKind, migrateToLatest } from '../../src/db/index.js';
-import { seedDemo } from '../../src/domain/demo/seed-demo.js';
-import { ManualClock } from '../../src/domain/shared/clock.js';
-import { adminQuery, databaseUrl, DEMO_SEEDED_AT, postgresReachable, readTemplates, type TemplateKind } from './db-templates.js';
+import { adminQuery, databaseUrl, postgresReachable, readTemplates, seedDemoAt, type TemplateKind } from './db-templates.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -33,14 +31,14 @@ const sqliteImages = new Map<string, Buffer>();
 
 /**
  * A fresh, migrated database: in-memory SQLite, or a PostgreSQL database of its own; with
- * `holding: 'demo'`, the Hongqiao demo seeded at DEMO_SEEDED_AT. Under vitest each is a copy of this
+ * `holding: 'demo'`, the Hongqiao demo seeded at DEMO_SEEDED_AT (`'services'`: with its 一网通办 network). Under vitest each is a copy of this
  * run's template (test/global/db-templates.ts); elsewhere it is migrated (and seeded) here.
  */
 export async function testDatabase(kind: DialectKind, holding: TemplateKind = 'migrated'): Promise<TestDatabaseHandle> {
   const template = kind === 'sqlite' ? templates?.sqlite[holding] : templates?.postgres?.[holding];
-  if (!template && holding === 'demo') {
+  if (!template && holding !== 'migrated') {
     const handle = await testDatabase(kind);
-    await seedDemo(handle.db, new ManualClock(DEMO_SEEDED_AT));
+    await seedDemoAt(handle.db, holding);
     return handle;
   }
   if (kind === 'sqlite' && template) {

@@ -1,17 +1,14 @@
 import type { DialectKind } from '../../src/db/index.js';
-import { seedServicesDemo } from '../../src/domain/demo/seed-services.js';
 import type { ServiceRatingTable } from '../../src/db/schema.js';
 import { createRecord } from '../../src/domain/service-records/records.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { newId } from '../../src/domain/shared/ids.js';
-import { DEMO_PASSWORD, type TestContext, actorOf, demoContext, signInAs } from '../helpers/app.js';
+import { type TestContext, actorOf, demoContext, signInAs } from '../helpers/app.js';
 import { liveServer } from '../helpers/live-server.js';
 
 /** The Hongqiao demo plus its 一网通办 catalogue, grids and network; the clock at 2026-05-26 10:30 Shanghai. */
 export async function servicesContext(kind: DialectKind): Promise<TestContext> {
-  const ctx = await demoContext(kind);
-  await seedServicesDemo(ctx.handle.db, ctx.clock, { password: DEMO_PASSWORD });
-  return ctx;
+  return demoContext(kind, {}, 'services');
 }
 
 export async function itemByName(ctx: TestContext, name: string) {

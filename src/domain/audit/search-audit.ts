@@ -3,6 +3,7 @@ import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { touchedSubdistricts } from '../auth/scope.js';
+import { maskSnapshot, readsSnapshotsWhole } from './mask-entry.js';
 
 export interface AuditFilter {
   /** the actor's username (exact) */
@@ -61,6 +62,8 @@ export async function searchAudit(db: Db, actor: Actor, filter: AuditFilter, pag
   if (filter.to) q = q.where('at', '<', new Date(filter.to).toISOString());
   if (page.before !== undefined) q = q.where('seq', '<', page.before);
   const rows = await q.orderBy('seq', 'desc').limit(page.limit + 1).execute();
+  // Snapshots hold rows as written (phone numbers whole): masked for a reader who sees them masked everywhere else.
+  const shown = readsSnapshotsWhole(actor) ? (v: unknown) => v : maskSnapshot;
   const items: AuditItem[] = rows.slice(0, page.limit).map((r) => ({
     seq: Number(r.seq),
     id: r.id,
@@ -73,8 +76,8 @@ export async function searchAudit(db: Db, actor: Actor, filter: AuditFilter, pag
     entity: r.entity,
     entityId: r.entity_id,
     subdistrictId: r.subdistrict_id,
-    before: parse(r.before_json),
-    after: parse(r.after_json),
+    before: shown(parse(r.before_json)),
+    after: shown(parse(r.after_json)),
     hash: r.hash,
   }));
   const last = items[items.length - 1];

@@ -47,6 +47,13 @@ export async function seesFrontOfficeRow(db: Db, actor: Pick<Actor, 'role' | 'sc
   return staff !== undefined;
 }
 
+/** seesFrontOfficeRow when whether the actor is on the point's staff is already known (read with the row). */
+export function seesFrontOfficeRowKnown(actor: Pick<Actor, 'role' | 'scope'>, row: { subdistrictId: string; committeeId: string | null }, onStaff: boolean): boolean {
+  if (worksEverywhere(actor)) return true;
+  if (row.committeeId !== null && scopedCommittees(actor).includes(row.committeeId)) return true;
+  return fullSubdistricts(actor).includes(row.subdistrictId) && onStaff;
+}
+
 /**
  * The points a person serves at, for the window screen: window staff (committee cadres, centre
  * clerks) the built, staffed points whose staff list names them; the desk (operators,

@@ -7,7 +7,7 @@ import type { AppointmentStatus, ServiceAppointmentTable } from '../../db/schema
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { assertSeesCommittee } from '../auth/scope.js';
-import { frontOfficeCondition } from '../service-network/window-points.js';
+import { frontOfficeCondition, seesFrontOfficeRowKnown } from '../service-network/window-points.js';
 import { addDays, shanghaiDate } from '../calendar/office-hours.js';
 import { parseInput } from '../cases/case-input.js';
 import { hashToken, newToken } from '../service-records/records.js';
@@ -247,6 +247,8 @@ export async function checkIn(db: Db, clock: Clock, actor: Actor, id: string) {
   if (!row) throw notFound('Appointment', id);
   const { on_staff, no_show_grace_minutes, ticket_prefix, point_status, point_staffed, offered, ...a } = row;
   assertSeesCommittee(actor, a.subdistrict_id, a.committee_id, 'Appointment');
+  // Another point's booking, to window staff who read only their own points' bookings: as if it did not exist (not 403).
+  if (!seesFrontOfficeRowKnown(actor, { subdistrictId: a.subdistrict_id, committeeId: a.committee_id }, Boolean(Number(on_staff)))) throw notFound('Appointment', id);
   const point = { id: a.point_id, subdistrict_id: a.subdistrict_id, committee_id: a.committee_id };
   assertServesAtKnown(actor, point, Boolean(Number(on_staff)), 'services.queue');
   const now = clock.now();

@@ -5,7 +5,7 @@ import type { ServicePointTable, ServiceTicketTable, TicketStatus } from '../../
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { assertSeesCommittee } from '../auth/scope.js';
-import { frontOfficeCondition } from '../service-network/window-points.js';
+import { frontOfficeCondition, seesFrontOfficeRowKnown } from '../service-network/window-points.js';
 import { shanghaiDate } from '../calendar/office-hours.js';
 import { parseInput } from '../cases/case-input.js';
 import { assertServesAtKnown, pointAccess } from '../service-records/point-access.js';
@@ -248,6 +248,8 @@ export async function loadTicket(db: Db, actor: Actor, id: string): Promise<Serv
   if (!row) throw notFound('Ticket', id);
   const { on_staff, ...t } = row;
   assertSeesCommittee(actor, t.subdistrict_id, t.committee_id, 'Ticket');
+  // Another point's ticket, to window staff who read only their own points' queue: as if it did not exist (not 403).
+  if (!seesFrontOfficeRowKnown(actor, { subdistrictId: t.subdistrict_id, committeeId: t.committee_id }, Boolean(Number(on_staff)))) throw notFound('Ticket', id);
   assertServesAtKnown(actor, t, Boolean(Number(on_staff)), 'services.queue');
   return t;
 }

@@ -323,6 +323,8 @@ export async function stepRecord(db: Db, clock: Clock, actor: Actor, id: string,
   if (!row) throw notFound('Service record', id);
   const { point_subdistrict_id, point_committee_id, on_staff, ...r } = row;
   assertSeesCommittee(actor, r.subdistrict_id, r.committee_id, 'Service record');
+  // Another point's record, to window staff who read only their own points' records (loadVisibleRecord): as if it did not exist (not 403).
+  if (readsOnlyOwnPoints(actor) && !Number(on_staff)) throw notFound('Service record', id);
   assertServesAtKnown(actor, { subdistrict_id: point_subdistrict_id, committee_id: point_committee_id }, Boolean(Number(on_staff)));
   if (r.version !== input.version) throw new DomainError('stale_version', 'The record was changed by someone else; reload it');
   const now = clock.now();

@@ -6,6 +6,8 @@ import { type Actor, loadActor } from '../../src/domain/auth/actor.js';
 import { addDays, shanghaiInstant } from '../../src/domain/checkins/local-time.js';
 import { windowKey } from '../../src/domain/checkins/windows.js';
 import { coverageBoard } from '../../src/domain/coverage/board.js';
+import { todaysRoute } from '../../src/domain/coverage/todays-route.js';
+import { updateSite } from '../../src/domain/registry/sites.js';
 import { binRoomState, type CoverageCounts, emptyCounts, inspectedSiteState, type Sweep, tally } from '../../src/domain/coverage/due.js';
 import { type IntervalTable, intervalsFor } from '../../src/domain/coverage/intervals.js';
 import { newId } from '../../src/domain/shared/ids.js';
@@ -32,6 +34,11 @@ interface GenSite {
   checkins: [number, number, boolean][];
   /** inspections: day offsets from the period's start */
   inspections: number[];
+  /**
+   * Moved here from the other committee after its check-ins and inspections were recorded: they
+   * name the committee it was in then. It is a site of the committee it is in now, covered by them.
+   */
+  moved: boolean;
 }
 interface GenSweep {
   kinds: SiteKind[];
@@ -55,6 +62,7 @@ const site: fc.Arbitrary<GenSite> = fc.record({
   grade: fc.constantFrom<Grade | null>(null, 'red', 'yellow', 'green'),
   checkins: fc.array(fc.tuple(fc.integer({ min: -1, max: 4 }), fc.integer({ min: 0, max: 2 }), fc.boolean()), { maxLength: 6 }),
   inspections: fc.array(fc.integer({ min: -45, max: 4 }), { maxLength: 4 }),
+  moved: fc.boolean(),
 });
 const sweep: fc.Arbitrary<GenSweep> = fc.record({
   kinds: fc.subarray(KINDS, { minLength: 1 }),
@@ -103,6 +111,8 @@ async function plant(db: Db, r: Refs, w: World) {
   for (const g of w.sites) {
     const id = newId();
     const committeeId = committees[g.committee]!;
+    // What was recorded before the site moved names the committee it was in then.
+    const recordedIn = g.moved ? committees[1 - g.committee]! : committeeId;
     const created = iso(start + g.createdH * 3600_000);
     const hours = SESSIONS.filter((_, i) => g.sessions[i]);
     await db.insertInto('sites').values({
@@ -134,7 +144,7 @@ async function plant(db: Db, r: Refs, w: World) {
         if (onSite) checked.add(key);
         const at = iso(shanghaiInstant(date, h[0]).getTime() + 10 * 60_000);
         await db.insertInto('checkins').values({
-          id: newId(), subdistrict_id: r.hq, committee_id: committeeId, site_id: id, user_id: r.userId, local_date: date, window_key: key,
+          id: newId(), subdistrict_id: r.hq, committee_id: recordedIn, site_id: id, user_id: r.userId, local_date: date, window_key: key,
           in_window: 1, method: 'gps', status: onSite ? 'on_site' : 'off_site', off_site_reason: onSite ? null : 'too_far',
           manual_reason: null, manual_note: null, lat: 31.2, lng: 121.4, accuracy_m: 10, distance_m: onSite ? 5 : 500, photo_id: r.photoId,
           device_time: null, first_at: at, last_at: at, received_at: at, repeat_count: 0, last_photo_id: null, evidence_flags: '[]',
@@ -144,7 +154,7 @@ async function plant(db: Db, r: Refs, w: World) {
       for (const d of new Set(g.inspections)) {
         const date = addDays(from, d);
         await db.insertInto('inspections').values({
-          id: newId(), subdistrict_id: r.hq, committee_id: committeeId, site_id: id, site_kind: g.kind, checklist_id: r.checklists[g.kind]!,
+          id: newId(), subdistrict_id: r.hq, committee_id: recordedIn, site_id: id, site_kind: g.kind, checklist_id: r.checklists[g.kind]!,
           inspector_id: r.userId, outcome: 'pass', failed_count: 0, unresolved_count: 0, lat: null, lng: null, accuracy_m: null, note: null,
           local_date: date, recorded_at: iso(shanghaiInstant(date, '10:00').getTime()), evidence_flags: '[]',
         }).execute();
@@ -235,6 +245,44 @@ for (const dialect of DIALECTS) {
       for (const r of all.items) assertAddsUp(r);
     }, 300_000);
 
+    it("a bin room moved to another committee keeps today's check-ins: that committee's board and route count them", async () => {
+      const db = ctx.handle.db;
+      const day = '2026-08-03';
+      ctx.clock.set(shanghaiInstant(day, '10:00').toISOString());
+      const [from, to] = await db.selectFrom('committees').select('id').where('subdistrict_id', '=', refs.hq).orderBy('code').limit(2).execute();
+      const cadre = await db.selectFrom('users as u').innerJoin('user_scopes as s', 's.user_id', 'u.id').select('u.id')
+        .where('u.role', '=', 'cadre').where('s.committee_id', '=', to!.id).executeTakeFirstOrThrow();
+      const viewer = (await loadActor(db, cadre.id))!;
+      const id = newId();
+      const created = shanghaiInstant('2026-07-01').toISOString();
+      await db.insertInto('sites').values({
+        id, subdistrict_id: refs.hq, committee_id: from!.id, grid_id: null, kind: 'bin_room', name: '迁移箱房', address: '迁移路1号',
+        lng: 121.4, lat: 31.2, responsible_party_id: null, disposal_hours: JSON.stringify([['07:00', '22:00']]),
+        qr_code: null, status: 'active', retired_at: null, created_at: created, updated_at: created, version: 1,
+      } as never).execute();
+      const at = shanghaiInstant(day, '08:00').toISOString();
+      await db.insertInto('checkins').values({
+        id: newId(), subdistrict_id: refs.hq, committee_id: from!.id, site_id: id, user_id: refs.userId, local_date: day, window_key: windowKey(day, '07:00', '22:00'),
+        in_window: 1, method: 'gps', status: 'on_site', off_site_reason: null, manual_reason: null, manual_note: null, lat: 31.2, lng: 121.4, accuracy_m: 10,
+        distance_m: 5, photo_id: refs.photoId, device_time: null, first_at: at, last_at: at, received_at: at, repeat_count: 0, last_photo_id: null, evidence_flags: '[]',
+      } as never).execute();
+      // The room moves to the other committee at ten, after its morning check-in.
+      await updateSite(db, ctx.clock, admin, id, { version: 1, committeeId: to!.id });
+      const route = await todaysRoute(db, ctx.clock, viewer, { kind: 'bin_room', limit: 1000 });
+      expect(route.items.map((x) => x.id)).not.toContain(id);
+      for (const who of [viewer, admin]) {
+        const board = await coverageBoard(db, ctx.clock, who, { subdistrictId: refs.hq, committeeId: to!.id, kind: 'bin_room', from: day, to: day });
+        assertAddsUp({ kind: 'bin_room', ...board.totals.bin_room! });
+      }
+      // The room counts once, covered, in the committee it is in now, for the committee's viewer and the subdistrict's alike.
+      const mine = await coverageBoard(db, ctx.clock, viewer, { from: day, to: day, kind: 'bin_room' });
+      const all = await coverageBoard(db, ctx.clock, admin, { subdistrictId: refs.hq, committeeId: to!.id, from: day, to: day, kind: 'bin_room' });
+      expect(mine.items.find((r) => r.committeeId === to!.id)).toEqual(all.items.find((r) => r.committeeId === to!.id));
+      await db.deleteFrom('checkins').where('site_id', '=', id).execute();
+      const without = await coverageBoard(db, ctx.clock, admin, { subdistrictId: refs.hq, committeeId: to!.id, from: day, to: day, kind: 'bin_room' });
+      expect(all.totals.bin_room!.covered - without.totals.bin_room!.covered).toBe(1);
+    });
+
     it('the reported figures are impossible: check-ins before a room\'s recorded registration count as due, a sweep\'s inspections as covered', async () => {
       const db = ctx.handle.db;
       const day = '2026-07-01';
@@ -242,11 +290,11 @@ for (const dialect of DIALECTS) {
       // Bin rooms registered this evening (as a demo seeded after its back-dated history) whose
       // morning and evening sessions have check-ins: was "due 0, covered 240, rate —".
       const rooms: GenSite[] = Array.from({ length: 4 }, () => ({
-        kind: 'bin_room', committee: 0, createdH: 20.5, sessions: [true, false, true], grade: null, checkins: [[0, 0, true], [0, 1, true]], inspections: [],
+        kind: 'bin_room', committee: 0, createdH: 20.5, sessions: [true, false, true], grade: null, checkins: [[0, 0, true], [0, 1, true]], inspections: [], moved: false,
       }));
       // Shops in a running sweep, inspected today straight into the table: was "788 due, 0 covered".
       const shops: GenSite[] = Array.from({ length: 5 }, (_, i) => ({
-        kind: 'shop', committee: 0, createdH: -30 * 24, sessions: [false, false, false], grade: 'green', checkins: [], inspections: i < 3 ? [0] : [],
+        kind: 'shop', committee: 0, createdH: -30 * 24, sessions: [false, false, false], grade: 'green', checkins: [], inspections: i < 3 ? [0] : [], moved: false,
       }));
       const { committees } = await plant(db, refs, { startD: 21, days: 1, nowH: 21, sites: [...rooms, ...shops], sweeps: [{ kinds: ['shop'], committees: 0, startD: -3, lenD: 10 }] });
       const board = await coverageBoard(db, ctx.clock, admin, { subdistrictId: refs.hq, committeeId: committees[0]!, from: day, to: day });

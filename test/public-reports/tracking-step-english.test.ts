@@ -71,6 +71,26 @@ for (const dialect of DIALECTS) {
       expect(english(r.step)).toMatch(/again|rework/i);
     });
 
+    it('reads as rework only while the unit a failed check sent it back to is at it again: not after 改派 elsewhere', async () => {
+      const db = ctx.handle.db;
+      const unit2 = (await db.selectFrom('users').select('handling_unit_id').where('username', '=', 'handler2').executeTakeFirstOrThrow()).handling_unit_id!;
+      const r = await report();
+      await act('operator', r.number, { action: 'file' });
+      await act('operator', r.number, { action: 'dispatch', unitId: unit1 });
+      await act('handler1', r.number, { action: 'handle', note: '已清运', photoIds: [(await uploadPhoto(ctx.app, cookies.handler1!)).id] });
+      await act('patrol1', r.number, { action: 'check_fail', note: '仍有散落垃圾' });
+      // Handled again by the same unit: rework, counted once.
+      await act('handler1', r.number, { action: 'handle', note: '再次清运', photoIds: [(await uploadPhoto(ctx.app, cookies.handler1!)).id] });
+      expect((await caseOf(r.number)).rework_count).toBe(1);
+      await act('patrol1', r.number, { action: 'check_fail', note: '仍未清理干净' });
+      expect((await view(r.token)).step).toBe('rework');
+      // The desk re-dispatches it to another unit (改派): that unit is handling it, not reworking it.
+      await act('operator', r.number, { action: 'redispatch', unitId: unit2, reason: '属二号物业' });
+      const v = await view(r.token);
+      expect(v.step).toBe('dispatched');
+      expect(v.statusNotes).not.toContain('返工');
+    });
+
     it('every step has a sentence in Chinese and in English', () => {
       const { zh, en } = PUBLIC_REPORT_STRINGS as unknown as { zh: { step?: Record<string, string> }; en: { step?: Record<string, string> } };
       for (const step of ['reported', 'filed', 'reopened', 'dispatched', 'rework', 'on_hold', 'handled', 'closed', 'cancelled', 'merged']) {

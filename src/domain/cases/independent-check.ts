@@ -54,27 +54,52 @@ export const CONFLICT_WHY = {
   handling_unit: 'independent check: you belong to the handling unit',
 } as const;
 
-export async function checkConflict(db: Db, person: Actor, c: CaseRef, handlers?: Set<string>): Promise<CheckConflict | null> {
+/**
+ * The handling unit a case was dispatched to: its own, or — sent to a person by name and no unit
+ * (a cadre named alone, a 差评 sent to whoever served) — that person's: their handling unit, else
+ * the committee's own unit for a cadre (whose colleagues of the committee belong to it, as
+ * belongsToUnit says) or the enforcement team for an officer. null: no unit (the desk's alone).
+ */
+export async function dispatchedUnitOf(db: Db, c: CaseRef): Promise<string | null> {
+  if (c.assigned_unit_id || !c.assigned_user_id) return c.assigned_unit_id;
+  const person = await db.selectFrom('users').select(['role', 'handling_unit_id']).where('id', '=', c.assigned_user_id).executeTakeFirst();
+  if (!person) return null;
+  if (person.handling_unit_id) return person.handling_unit_id;
+  if (person.role !== 'cadre' && person.role !== 'enforcement') return null;
+  const unit = await db.selectFrom('handling_units').select('id')
+    .where('subdistrict_id', '=', c.subdistrict_id)
+    .$if(person.role === 'cadre', (q) => q.where('kind', '=', 'committee').where('committee_id', '=', c.committee_id))
+    .$if(person.role === 'enforcement', (q) => q.where('kind', '=', 'enforcement_team'))
+    .orderBy('id').executeTakeFirst();
+  return unit?.id ?? null;
+}
+
+/**
+ * `unitId`: the case's dispatched unit (dispatchedUnitOf) when the caller has it already, as the
+ * default checker does for every candidate.
+ */
+export async function checkConflict(db: Db, person: Actor, c: CaseRef, handlers?: Set<string>, unitId?: string | null): Promise<CheckConflict | null> {
   const who = handlers ?? (await handlersOf(db, c.id));
   if (who.has(person.userId)) return 'handled_it';
   if (c.assigned_user_id && c.assigned_user_id === person.userId) return 'assignee';
-  if (await belongsToUnit(db, person, c.assigned_unit_id, c.subdistrict_id)) return 'handling_unit';
+  const unit = unitId !== undefined ? unitId : await dispatchedUnitOf(db, c);
+  if (await belongsToUnit(db, person, unit, c.subdistrict_id)) return 'handling_unit';
   return null;
 }
 
 /** Field roles a check can be given to by name; the desk (operators) checks everything else. */
 const FIELD_CHECKERS = ['patrol', 'cadre'] as const;
 
-async function eligible(db: Db, userId: string | null, c: CaseRef, handlers: Set<string>, known?: Actor | null): Promise<Actor | null> {
+async function eligible(db: Db, userId: string | null, c: CaseRef, handlers: Set<string>, unitId: string | null, known?: Actor | null): Promise<Actor | null> {
   if (!userId) return null;
   const person = known !== undefined ? known : await loadActor(db, userId);
   if (!person || !(FIELD_CHECKERS as readonly string[]).includes(person.role)) return null;
   if (!canSeeCommittee(person, c.subdistrict_id, c.committee_id)) return null;
-  return (await checkConflict(db, person, c, handlers)) ? null : person;
+  return (await checkConflict(db, person, c, handlers, unitId)) ? null : person;
 }
 
 /** A cadre, else a patrol officer, with the case's committee in scope and independent of the handling. */
-async function committeeChecker(db: Db, c: CaseRef, handlers: Set<string>): Promise<string | null> {
+async function committeeChecker(db: Db, c: CaseRef, handlers: Set<string>, unitId: string | null): Promise<string | null> {
   const rows = await db
     .selectFrom('users as u')
     .innerJoin('user_scopes as s', 's.user_id', 'u.id')
@@ -89,7 +114,7 @@ async function committeeChecker(db: Db, c: CaseRef, handlers: Set<string>): Prom
     .orderBy('u.username')
     .limit(20)
     .execute();
-  for (const r of rows) if (await eligible(db, r.id, c, handlers)) return r.id;
+  for (const r of rows) if (await eligible(db, r.id, c, handlers, unitId)) return r.id;
   return null;
 }
 
@@ -115,9 +140,10 @@ export async function defaultChecker(
   const handlers = new Set(known ?? (await handlersOf(db, c.id)));
   // The handling being recorded is not an event yet.
   if (handlingNow) handlers.add(handlingNow);
+  const unitId = await dispatchedUnitOf(db, c);
   if (policy === 'reporter') {
-    const eligibleReporter = await eligible(db, c.reporter_id, c, handlers, reporter);
+    const eligibleReporter = await eligible(db, c.reporter_id, c, handlers, unitId, reporter);
     if (eligibleReporter) return eligibleReporter.userId;
   }
-  return committeeChecker(db, c, handlers);
+  return committeeChecker(db, c, handlers, unitId);
 }

@@ -80,11 +80,14 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
       'subdistrict_id', 'committee_id',
     ).execute();
     const checked = new Map<string, Set<string>>();
+    // Check-ins, misses and inspections are selected by the committee their site is in now (as the
+    // sites are), not the one they were recorded in: a site moved between committees keeps its
+    // record, and a committee's row is judged on the same facts as the subdistrict's.
     const checkins = await scoped(
-      db.selectFrom('checkins').select(['site_id', 'window_key']).distinct()
-        .where('status', '=', 'on_site').where('in_window', '=', 1)
-        .where('local_date', '>=', f.from).where('local_date', '<=', f.to),
-      'subdistrict_id', 'committee_id',
+      db.selectFrom('checkins as k').innerJoin('sites as s', 's.id', 'k.site_id').select(['k.site_id', 'k.window_key']).distinct()
+        .where('k.status', '=', 'on_site').where('k.in_window', '=', 1)
+        .where('k.local_date', '>=', f.from).where('k.local_date', '<=', f.to),
+      's.subdistrict_id', 's.committee_id',
     ).execute();
     for (const c of checkins) {
       if (!checked.has(c.site_id)) checked.set(c.site_id, new Set());
@@ -92,9 +95,9 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
     }
     const missed = new Map<string, Set<string>>();
     const misses = await scoped(
-      db.selectFrom('checkin_misses').select(['site_id', 'window_key'])
-        .where('subject', '=', 'site').where('local_date', '>=', f.from).where('local_date', '<=', f.to),
-      'subdistrict_id', 'committee_id',
+      db.selectFrom('checkin_misses as m').innerJoin('sites as s', 's.id', 'm.site_id').select(['m.site_id', 'm.window_key'])
+        .where('m.subject', '=', 'site').where('m.local_date', '>=', f.from).where('m.local_date', '<=', f.to),
+      's.subdistrict_id', 's.committee_id',
     ).execute();
     for (const m of misses) {
       if (!missed.has(m.site_id)) missed.set(m.site_id, new Set());
@@ -199,9 +202,9 @@ export async function coverageBoard(db: Db, clock: Clock, actor: Actor, f: Board
       for (const r of rows) lastBefore.set(r.site_id, r.at ? new Date(r.at as string).getTime() : null);
     }
     const recent = await scoped(
-      db.selectFrom('inspections').select(['site_id', 'local_date']).distinct()
-        .where('site_kind', 'in', kinds).where('local_date', '>=', since).where('local_date', '<=', f.to),
-      'subdistrict_id', 'committee_id',
+      db.selectFrom('inspections as i').innerJoin('sites as s', 's.id', 'i.site_id').select(['i.site_id', 'i.local_date']).distinct()
+        .where('i.site_kind', 'in', kinds).where('i.local_date', '>=', since).where('i.local_date', '<=', f.to),
+      's.subdistrict_id', 's.committee_id',
     ).execute();
     const dates = new Map<string, string[]>();
     for (const r of recent) {

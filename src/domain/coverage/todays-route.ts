@@ -35,12 +35,14 @@ export async function todaysRoute(db: Db, clock: Clock, actor: Actor, f: { near?
       .where(scopeCondition(actor, 'subdistrict_id', 'committee_id'))
       .execute();
     const covered = new Set(
+      // By the committee the room is in now (as the rooms above): a room moved today keeps its check-ins.
       (await db
-        .selectFrom('checkins')
-        .select(['site_id', 'window_key'])
-        .where('local_date', '=', today)
-        .where('status', '=', 'on_site')
-        .where(scopeCondition(actor, 'subdistrict_id', 'committee_id'))
+        .selectFrom('checkins as k')
+        .innerJoin('sites as s', 's.id', 'k.site_id')
+        .select(['k.site_id', 'k.window_key'])
+        .where('k.local_date', '=', today)
+        .where('k.status', '=', 'on_site')
+        .where(scopeCondition(actor, 's.subdistrict_id', 's.committee_id'))
         .execute()).map((c) => `${c.site_id}|${c.window_key}`),
     );
     for (const r of rooms) {

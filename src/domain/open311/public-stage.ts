@@ -17,7 +17,11 @@ export function open311Status(status: CaseStatus): Open311Status {
 export interface StageFacts {
   status: CaseStatus;
   unitName: string | null;
-  reworkCount: number;
+  /**
+   * A failed check sent the case back to its unit and that unit is at it again (cases.rework_pending):
+   * 返工. Not once the desk re-dispatched it to another unit (改派), nor after a reopen.
+   */
+  reworking: boolean;
   reopenCount: number;
   mergedIntoNumber: string | null;
 }
@@ -30,7 +34,7 @@ export function statusNotes(f: StageFacts): string {
     case 'filed':
       return f.reopenCount > 0 ? '已重新打开，等待派遣处置单位' : '已立案，等待派遣处置单位';
     case 'dispatched':
-      if (f.reworkCount > 0) return `核查未通过，${f.unitName ?? '处置单位'}正在返工`;
+      if (f.reworking) return `核查未通过，${f.unitName ?? '处置单位'}正在返工`;
       return `已派遣至${f.unitName ?? '处置单位'}，正在处置`;
     case 'on_hold':
       return '暂缓处置（挂账），条件具备后继续办理';
@@ -52,12 +56,12 @@ export function statusNotes(f: StageFacts): string {
  */
 export type PublicStep = 'reported' | 'filed' | 'reopened' | 'dispatched' | 'rework' | 'on_hold' | 'handled' | 'closed' | 'cancelled' | 'merged';
 
-export function publicStep(f: Pick<StageFacts, 'status' | 'reworkCount' | 'reopenCount'>): PublicStep {
+export function publicStep(f: Pick<StageFacts, 'status' | 'reworking' | 'reopenCount'>): PublicStep {
   switch (f.status) {
     case 'filed':
       return f.reopenCount > 0 ? 'reopened' : 'filed';
     case 'dispatched':
-      return f.reworkCount > 0 ? 'rework' : 'dispatched';
+      return f.reworking ? 'rework' : 'dispatched';
     default:
       return f.status;
   }

@@ -96,7 +96,7 @@ function baseQuery(db: Db, subdistrictId: string) {
     .where(publicCase('c'))
     .select((eb) => [
       'c.id', 'c.number', 'c.status', 'c.description', 'c.lng', 'c.lat', 'c.reported_at', 'c.filed_at', 'c.dispatched_at', 'c.handled_at',
-      'c.closed_at', 'c.cancelled_at', 'c.updated_at', 'c.stage_due_at', 'c.rework_count', 'c.rework_pending', 'c.reopen_count',
+      'c.closed_at', 'c.cancelled_at', 'c.updated_at', 'c.stage_due_at', 'c.rework_pending', 'c.reopen_count',
       'cat.code as service_code', 'cat.name_zh as service_name', 'cat.handle_hours',
       's.name as subdistrict_name', 'com.name as committee_name', 'u.name as unit_name',
       'site.id as site_id', 'site.name as site_name', 'site.address as site_address',
@@ -134,7 +134,7 @@ function toRequest(r: Row, mediaBase: string): Open311Request {
   return {
     service_request_id: r.number,
     status: open311Status(status),
-    status_notes: statusNotes({ status, unitName: r.unit_name, reworkCount: Number(r.rework_count) + Number(r.rework_pending ?? 0), reopenCount: Number(r.reopen_count), mergedIntoNumber: r.merged_into_number }),
+    status_notes: statusNotes({ status, unitName: r.unit_name, reworking: Number(r.rework_pending ?? 0) === 1, reopenCount: Number(r.reopen_count), mergedIntoNumber: r.merged_into_number }),
     service_name: r.service_name,
     service_code: r.service_code,
     description: maskContacts(r.description),

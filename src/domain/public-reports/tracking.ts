@@ -79,7 +79,7 @@ export async function publicReport(db: Db, token: string, mediaBase: string): Pr
     .leftJoin('handling_units as u', 'u.id', 'c.assigned_unit_id')
     .leftJoin('cases as m', 'm.id', 'c.merged_into_id')
     .select([
-      'c.number', 'c.status', 'c.description', 'c.lng', 'c.lat', 'c.reported_at', 'c.stage_due_at', 'c.rework_count', 'c.rework_pending', 'c.reopen_count',
+      'c.number', 'c.status', 'c.description', 'c.lng', 'c.lat', 'c.reported_at', 'c.stage_due_at', 'c.rework_pending', 'c.reopen_count',
       'cat.code', 'cat.name_zh', 'cat.name_en', 's.name as subdistrict_name', 's.name_en as subdistrict_name_en', 'u.name as unit_name', 'u.name_en as unit_name_en', 'm.number as merged_into_number',
     ])
     .where('c.id', '=', ref.id)
@@ -106,7 +106,7 @@ export async function publicReport(db: Db, token: string, mediaBase: string): Pr
     : await db.selectFrom('case_photos').select(['photo_id', 'purpose']).where('case_id', '=', ref.id).where('purpose', 'in', ['before', 'after']).orderBy('id').execute();
   const url = (id: string) => `${mediaBase}/media/${id}.jpg`;
   const closed = status === 'closed';
-  const facts = { status, unitName: c.unit_name, reworkCount: Number(c.rework_count) + Number(c.rework_pending ?? 0), reopenCount: Number(c.reopen_count), mergedIntoNumber: c.merged_into_number };
+  const facts = { status, unitName: c.unit_name, reworking: Number(c.rework_pending ?? 0) === 1, reopenCount: Number(c.reopen_count), mergedIntoNumber: c.merged_into_number };
   const reached = ['dispatched', 'handled', 'closed', 'on_hold'].includes(status);
   const byUnit = reached && !!c.unit_name;
   return {

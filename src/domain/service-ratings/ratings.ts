@@ -48,11 +48,11 @@ export async function ratingTarget(db: Db, clock: Clock, token: string) {
  * handler, enforcement officer or cadre of the subdistrict who sees the case's committee); else
  * null and the 差评 case goes to the desk to file and dispatch. The rating still names who served (staff_id) either way.
  */
-async function assignableOrNull(db: Db, c: { subdistrict_id: string; committee_id: string }, userId: string): Promise<string | null> {
+async function assignableOrNull(db: Db, c: { subdistrict_id: string; committee_id: string }, userId: string): Promise<{ userId: string | null; unitId: string | null }> {
   try {
-    return (await resolveAssignee(db, c, undefined, userId)).userId;
+    return await resolveAssignee(db, c, undefined, userId);
   } catch (e) {
-    if (e instanceof DomainError) return null;
+    if (e instanceof DomainError) return { userId: null, unitId: null };
     throw e;
   }
 }
@@ -94,11 +94,12 @@ export async function submitRating(db: Db, clock: Clock, token: string, raw: Rat
     const committeeId = point.committee_id ?? (await fallbackCommittee(db, r.subdistrict_id));
     const dueAt = await dueAfterWorkingDays(db, now, settings.badRatingDays, r.subdistrict_id);
     const item = await db.selectFrom('service_item_versions').select(['name_zh', 'name_en']).where('id', '=', r.item_version_id).executeTakeFirstOrThrow();
+    const assignee = await assignableOrNull(db, { subdistrict_id: r.subdistrict_id, committee_id: committeeId }, r.staff_id);
     const c = await openSystemCase(db, clock, {
       subdistrictId: r.subdistrict_id, committeeId, kind: 'bad_rating', source: 'citizen',
       description: `差评（${input.level}星）：${point.name}·${item.name_zh}·办件${r.number}${input.comment ? `。评价内容：${input.comment}` : ''}`,
       notice: { level: input.level, point: point.name, itemZh: item.name_zh, itemEn: item.name_en, record: r.number, comment: input.comment ?? null },
-      lng: point.lng, lat: point.lat, assignUserId: await assignableOrNull(db, { subdistrict_id: r.subdistrict_id, committee_id: committeeId }, r.staff_id), handleDueAt: dueAt, dedupeKey: `bad_rating:${rating.id}`,
+      lng: point.lng, lat: point.lat, assignUserId: assignee.userId, assignUnitId: assignee.unitId, handleDueAt: dueAt, dedupeKey: `bad_rating:${rating.id}`,
     });
     rating.case_id = c.id;
     await insertRating();

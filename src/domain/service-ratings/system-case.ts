@@ -54,6 +54,12 @@ export interface SystemCaseInput {
   /** Who the case goes to at once (谁办理谁负责); null leaves it for the desk to file and dispatch. */
   assignUserId: string | null;
   /**
+   * The handling unit of that person, as a desk's dispatch to them by name records it
+   * (resolveAssignee): their unit is the one a failed check sends the case back to (返工), the one
+   * its handling is credited to, and the one whose members may not make its 核查.
+   */
+  assignUnitId?: string | null;
+  /**
    * What the notice about the case says, as parameters of its message (`service_<kind>`,
    * notifications/messages.ts) besides the case number and category, which are added here.
    */
@@ -84,7 +90,7 @@ export async function openSystemCase(db: Db, clock: Clock, input: SystemCaseInpu
   const row: CaseTable = {
     id: newIdFor(clock), subdistrict_id: input.subdistrictId, committee_id: input.committeeId, grid_id: null, site_id: null, category_id: category.id,
     number, source: input.source, status, pending_request: null, requested_due_at: null, description: input.description, lng: input.lng,
-    lat: input.lat, reporter_id: null, reporter_role: 'system', assigned_unit_id: null, assigned_user_id: input.assignUserId,
+    lat: input.lat, reporter_id: null, reporter_role: 'system', assigned_unit_id: dispatched ? (input.assignUnitId ?? null) : null, assigned_user_id: input.assignUserId,
     merged_into_id: null, status_reason: null, rework_count: 0, redispatch_count: 0, reopen_count: 0, extension_count: 0, overdue_count: 0,
     version: 1, reported_at: at, filed_at: dispatched ? at : null, dispatched_at: dispatched ? at : null, handled_at: null, closed_at: null,
     cancelled_at: null, ...stage, handle_due_at: dispatched ? stage.stage_due_at : null, handled_on_time: null, closed_on_time: null, updated_at: at,
@@ -109,7 +115,10 @@ export async function openSystemCase(db: Db, clock: Clock, input: SystemCaseInpu
     });
     await appendCaseEvent(db, clock, {
       subdistrictId: row.subdistrict_id, caseId: row.id, action: 'dispatch', fromStatus: 'filed', toStatus: 'dispatched', actor: SYSTEM_ACTOR,
-      changes: { status: ['filed', 'dispatched'], assigned_user_id: [null, input.assignUserId], stage_due_at: [null, row.stage_due_at] },
+      changes: {
+        status: ['filed', 'dispatched'], assigned_unit_id: [null, row.assigned_unit_id], assigned_user_id: [null, input.assignUserId],
+        stage_due_at: [null, row.stage_due_at],
+      },
     });
   }
   return caseDto(row);

@@ -78,8 +78,8 @@ for (const dialect of DIALECTS) {
       await refused(f.act(a.cadre01, c.id, { action: 'check_pass', version: c.version }), /independent check/);
       await refused(f.act(a.cadre01, c.id, { action: 'check_fail', version: c.version, note: '未整改' }), /independent check/);
       // The case offers the check to an independent person only.
-      expect((await getCase(f.ctx.handle.db, a.cadre01, c.id)).allowedActions.map((x) => x.action)).not.toContain('check_pass');
-      expect((await getCase(f.ctx.handle.db, a.patrol1, c.id)).allowedActions.map((x) => x.action)).toContain('check_pass');
+      expect((await getCase(f.ctx.handle.db, f.ctx.clock, a.cadre01, c.id)).allowedActions.map((x) => x.action)).not.toContain('check_pass');
+      expect((await getCase(f.ctx.handle.db, f.ctx.clock, a.patrol1, c.id)).allowedActions.map((x) => x.action)).toContain('check_pass');
       // The cadre reported it but handled it too: the check goes to someone else of the committee.
       expect(c.checkerUserId).not.toBe(a.cadre01.userId);
       expect(c.checkerUserId).not.toBeNull();
@@ -198,7 +198,7 @@ for (const dialect of DIALECTS) {
             f.ctx.clock.set(new Date(approveAt));
             if (sweptBefore) {
               await sweepCaseDeadlines(db, f.ctx.clock);
-              c = await getCase(db, a.operator, c.id);
+              c = await getCase(db, f.ctx.clock, a.operator, c.id);
               expect(c.overdueCount).toBe(approveAt >= due ? 1 : 0);
             }
             const markedBefore = c.overdueAt;
@@ -252,7 +252,7 @@ for (const dialect of DIALECTS) {
           const at = due + offsetMin * 60_000;
           f.ctx.clock.set(new Date(at));
           if (swept) await sweepCaseDeadlines(db, f.ctx.clock);
-          const seen = await getCase(db, a.handler1, c.id);
+          const seen = await getCase(db, f.ctx.clock, a.handler1, c.id);
           const offered = seen.allowedActions.map((x) => x.action).includes('request_extension');
           const ask = f.act(a.handler1, c.id, { action: 'request_extension', version: seen.version, reason: '缺配件', dueAt: new Date(at + 3 * DAY).toISOString() });
           if (at < due) {
@@ -264,8 +264,8 @@ for (const dialect of DIALECTS) {
             expect(c.stageDueAt).toBe(new Date(at + 3 * DAY).toISOString());
           } else {
             await refused(ask, /limit has passed/);
-            // Once marked, the desk's and the unit's screens no longer offer it.
-            if (swept) expect(offered).toBe(false);
+            // From the due time on, marked by the deadline job or not, the screens no longer offer it.
+            expect(offered).toBe(false);
             const ev = await db.selectFrom('case_events').select('action').where('case_id', '=', c.id).where('action', '=', 'request_extension').execute();
             expect(ev).toEqual([]);
           }

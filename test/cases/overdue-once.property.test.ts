@@ -75,11 +75,11 @@ for (const dialect of DIALECTS) {
             const asked = Math.max(due, approveAt) + extraMin * MIN;
             f.ctx.clock.set(new Date(requestAt));
             if (sweptBeforeRequest) await sweepCaseDeadlines(db, f.ctx.clock);
-            c = await getCase(db, a.operator, c.id);
+            c = await getCase(db, f.ctx.clock, a.operator, c.id);
             c = await f.act(a.handler1, c.id, { action: 'request_extension', version: c.version, reason: '缺配件', dueAt: new Date(asked).toISOString() });
             f.ctx.clock.set(new Date(approveAt));
             if (sweptBeforeApproval) await sweepCaseDeadlines(db, f.ctx.clock);
-            c = await getCase(db, a.operator, c.id);
+            c = await getCase(db, f.ctx.clock, a.operator, c.id);
             const markedBefore = c.overdueAt;
             if (markedBefore) markedBeforeApproval++;
             c = await f.act(a.operator, c.id, { action: 'approve_extension', version: c.version });
@@ -132,7 +132,7 @@ for (const dialect of DIALECTS) {
             c = await f.act(a.operator, c.id, { action: 'file', version: c.version });
             c = await f.act(a.operator, c.id, { action: 'dispatch', version: c.version, unitId: f.units.handler1 });
             const act = async (who: typeof a.operator, input: Record<string, unknown>) => {
-              const now = await getCase(db, a.operator, c.id);
+              const now = await getCase(db, f.ctx.clock, a.operator, c.id);
               try {
                 c = await f.act(who, c.id, { ...input, version: now.version } as never);
                 seen.add(input.action as string);
@@ -148,7 +148,7 @@ for (const dialect of DIALECTS) {
                 if (s.sweep) await sweepCaseDeadlines(db, f.ctx.clock);
                 continue;
               }
-              const cur = await getCase(db, a.operator, c.id);
+              const cur = await getCase(db, f.ctx.clock, a.operator, c.id);
               const open = TRANSITIONS.filter((t) => CLOCK_STEPS.includes(t.action) && t.from.includes(cur.status) && (t.pending === undefined || t.pending === cur.pendingRequest));
               if (!open.length) continue;
               const action = open[s.choice % open.length]!.action;

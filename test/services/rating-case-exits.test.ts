@@ -43,7 +43,7 @@ describe.each(DIALECTS)('a 差评 case leaves the loop only by handling or an up
     const { version } = await caseOf(caseId);
     return ctx.handle.db.transaction().execute((trx) => transitionCase(trx, ctx.clock, actor, caseId, { ...t, version } as TransitionInput));
   }
-  const offered = async (actor: Actor, caseId: string) => (await getCase(ctx.handle.db, actor, caseId)).allowedActions.map((a) => a.action);
+  const offered = async (actor: Actor, caseId: string) => (await getCase(ctx.handle.db, ctx.clock, actor, caseId)).allowedActions.map((a) => a.action);
   async function counts(operator: Actor) {
     const board = (await servicesBoard(ctx.handle.db, ctx.clock, operator, {})).totals!.badRatings;
     const kpi = await badRatingKpi(ctx.handle.db, ctx.clock, operator, window);

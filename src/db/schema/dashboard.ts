@@ -24,7 +24,7 @@ export interface CaseRollupDistrictSourceDailyTable extends RollupCounterColumns
 export interface CaseRollupDistrictHourlyTable extends RollupCounterColumns { district_id: string; hour: string }
 export interface RollupCursorTable { subdistrict_id: string; seq: number; updated_at: string }
 export interface CaseRollupStateTable {
-  case_id: string; subdistrict_id: string; unit_id: string; handle_due_at: string | null; check_due_at: string | null;
+  case_id: string; subdistrict_id: string; unit_id: string; stage_due_at: string | null; handle_due_at: string | null; check_due_at: string | null;
   failed_unit_id: string | null; handled_on_time: number; overdue_ever: number;
   handled_at: string | null; due_closed_at: string | null; due_closed_on_time: number;
   handled_unit_id: string | null; handled_counted_on_time: number;

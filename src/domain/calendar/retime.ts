@@ -4,7 +4,7 @@ import { instantCompare } from '../../db/instants.js';
 import type { CaseTable } from '../../db/schema.js';
 import { SYSTEM_ACTOR, appendCaseEvent } from '../cases/events.js';
 import { shanghaiTime } from '../cases/format.js';
-import { remindAtFor } from '../cases/stage-deadlines.js';
+import { remindAtAfterMove } from '../cases/stage-deadlines.js';
 import type { Clock } from '../shared/clock.js';
 import { computeDueAt, remainingLimitMs } from './deadlines.js';
 import { shanghaiMidnight } from './office-hours.js';
@@ -59,7 +59,7 @@ export interface MovedRecord {
 const SHOWN = 200;
 
 interface Pending {
-  c: Pick<CaseTable, 'id' | 'number' | 'subdistrict_id' | 'status' | 'stage_started_at' | 'stage_due_at'>;
+  c: Pick<CaseTable, 'id' | 'number' | 'subdistrict_id' | 'status' | 'stage_started_at' | 'stage_due_at' | 'reminded_key'>;
   leftMs: number;
 }
 
@@ -91,7 +91,7 @@ export async function measureOpenDeadlines(trx: Db, clock: Clock, changedDates: 
   let q = trx
     .selectFrom('cases')
     .innerJoin('case_categories as k', 'k.id', 'cases.category_id')
-    .select(['cases.id', 'cases.number', 'cases.subdistrict_id', 'cases.status', 'cases.stage_started_at', 'cases.stage_due_at'])
+    .select(['cases.id', 'cases.number', 'cases.subdistrict_id', 'cases.status', 'cases.stage_started_at', 'cases.stage_due_at', 'cases.reminded_key'])
     .where('k.limit_mode', '=', 'working')
     .where('cases.stage_due_at', 'is not', null)
     // A stage past its due time stays overdue (it is not after `from`); one marked overdue and
@@ -118,8 +118,9 @@ export async function applyOpenDeadlines(trx: Db, clock: Clock, measured: Measur
     const before = c.stage_due_at as string;
     const due = (await computeDueAt(trx, now, leftMs / 3600_000, 'working', { subdistrictId: c.subdistrict_id })).toISOString();
     if (Date.parse(due) === Date.parse(before)) continue;
-    const started = new Date(c.stage_started_at ?? now.toISOString());
-    const remind = remindAtFor(started, new Date(due)).toISOString();
+    // One due-soon reminder a stage: a stage already warned is warned again only if its due time
+    // moved earlier than the one it was warned of (stage-deadlines.ts remindAtAfterMove).
+    const remind = remindAtAfterMove(c, new Date(due), now);
     const handle = c.status === 'dispatched';
     await trx
       .updateTable('cases')

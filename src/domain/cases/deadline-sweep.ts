@@ -7,6 +7,7 @@ import type { Clock } from '../shared/clock.js';
 import { SYSTEM_ACTOR, appendCaseEvent } from './events.js';
 import { shanghaiTime } from './format.js';
 import { STAGE_OF } from './lifecycle.js';
+import { stageKey } from './stage-deadlines.js';
 
 const BATCH = 200;
 /** Idempotency keys are kept a day: long enough for any client retry. */
@@ -60,7 +61,6 @@ function waitingOn(c: SweptCase): NotifyRecipients {
   return operatorsOf(c);
 }
 
-const stageKey = (c: CaseTable) => `${c.status}:${c.stage_due_at}`;
 
 /** What one step of a sweep saw: rows due, and rows it moved on. */
 export interface SweepStep {

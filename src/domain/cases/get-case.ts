@@ -1,6 +1,8 @@
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
+import type { Clock } from '../shared/clock.js';
 import { isAssignee } from './assignees.js';
+import { extensionClosed } from './stage-deadlines.js';
 import { caseDto } from './case-dto.js';
 import { checkConflict } from './independent-check.js';
 import { loadVisibleCase } from './case-scope.js';
@@ -15,8 +17,8 @@ export interface CaseDetailOptions {
   fence?: GeofenceSettings;
 }
 
-/** One case with its names, photos, merged duplicates, event timeline and the actions the actor may take. */
-export async function getCase(db: Db, actor: Actor, id: string, opts: CaseDetailOptions = {}) {
+/** One case with its names, photos, merged duplicates, event timeline and the actions the actor may take (at the clock's now). */
+export async function getCase(db: Db, clock: Clock, actor: Actor, id: string, opts: CaseDetailOptions = {}) {
   const c = await loadVisibleCase(db, actor, id);
   const [category, committee, site, unit, people, events, photos, merged] = await Promise.all([
     db.selectFrom('case_categories').select(['code', 'name_zh', 'name_en', 'severity', 'limit_mode', 'default_unit_kind']).where('id', '=', c.category_id).executeTakeFirstOrThrow(),
@@ -45,8 +47,9 @@ export async function getCase(db: Db, actor: Actor, id: string, opts: CaseDetail
   const conflict = offered.some((t) => t.independent) ? await checkConflict(db, actor, c) : null;
   // A 差评's case is not cancelled or merged away on the desk (case-rules.ts): asked only when the desk is offered one of those.
   const barred = offered.some((t) => BAD_RATING_BARRED.includes(t.action)) ? await badRatingBars(db, c.id) : new Map<string, string>();
-  // An extension is asked for within the limit (transition-case.ts): not offered once the stage is marked overdue.
-  const allowed = offered.filter((t) => (!t.independent || !conflict) && !barred.has(t.action) && !(t.action === 'request_extension' && c.overdue_at));
+  // An extension is asked for within the limit, as the transition judges it: not offered from the due time on, marked or not.
+  const extension = extensionClosed(c, clock.now());
+  const allowed = offered.filter((t) => (!t.independent || !conflict) && !barred.has(t.action) && !(t.action === 'request_extension' && extension));
   return {
     ...caseDto(c),
     category: { code: category.code, nameZh: category.name_zh, nameEn: category.name_en, severity: category.severity, limitMode: category.limit_mode },

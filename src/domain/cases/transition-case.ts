@@ -20,7 +20,7 @@ import { mergeInto } from './merge-cases.js';
 import { notifyTransition, transitionNotice } from './transition-notices.js';
 import { CONFLICT_WHY, checkConflict, defaultChecker } from './independent-check.js';
 import { extensionReason, pausedStage, resumedStage } from './paused-clock.js';
-import { remindAtFor, stageColumns } from './stage-deadlines.js';
+import { extensionClosed, remindAtFor, stageColumns } from './stage-deadlines.js';
 
 /** The deadline job's marks on a stage, written afresh with every new stage. */
 const STAGE_MARKS = ['remind_at', 'reminded_key', 'overdue_at', 'escalated_key'] as const satisfies readonly (keyof CaseTable)[];
@@ -55,6 +55,9 @@ function changedColumns(c: CaseTable, next: CaseTable): Partial<CaseTable> {
   }
   return set;
 }
+
+/** Whether the case's status_reason is a hold's: one asked for (pending) or running (on hold). */
+const holdReasonShown = (c: Pick<CaseTable, 'status' | 'pending_request'>) => c.status === 'on_hold' || c.pending_request === 'hold';
 
 export const notAllowed = (action: CaseAction, c: CaseTable, actor: Actor, why: string) =>
   new DomainError('transition_not_allowed', `${action} is not allowed: ${why}`, {
@@ -200,6 +203,7 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
       break;
     }
     case 'request_hold':
+      // The reason of the hold asked for, shown on the case while it is asked for or running.
       next.status_reason = input.reason ?? null;
       break;
     case 'refuse_hold':
@@ -208,9 +212,8 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
     case 'request_extension': {
       // 延期 is asked for within the limit: after it, a granted extension would turn a late
       // handling into an on-time one in the unit's ranking (the lateness is the desk's to see).
-      if (c.overdue_at || (c.stage_due_at && Date.parse(c.stage_due_at) <= now.getTime())) {
-        throw notAllowed(input.action, c, actor, 'the handling limit has passed: an extension is asked for before it runs out');
-      }
+      const closed = extensionClosed(c, now);
+      if (closed) throw notAllowed(input.action, c, actor, closed);
       const due = new Date(input.dueAt as string);
       if (due.getTime() <= now.getTime()) throw invalidField('dueAt', 'must be in the future');
       if (c.stage_due_at && due.getTime() <= Date.parse(c.stage_due_at)) throw invalidField('dueAt', 'must be later than the current due time');
@@ -247,6 +250,11 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
     default:
       break;
   }
+
+  // A hold's reason is the case's only while the hold is asked for or running: refused, released or
+  // dropped with its stage, it stays in the history (the request's event, and this one's
+  // status_reason [reason, null] beside the refusal's own reason), not on the case.
+  if (holdReasonShown(c) && !holdReasonShown(next) && next.status_reason === c.status_reason) next.status_reason = null;
 
   // Only the changed columns: SQLite then leaves untouched indexes alone.
   const set = changedColumns(c, next);

@@ -34,6 +34,11 @@ export interface FoldEvent {
   at: string;
   /** JSON: field → [from, to] */
   changes: string;
+  /**
+   * The case row's handling due time (cases.handle_due_at), read with the event: the last resort
+   * for a handling whose due time no event of the case names (see foldEvent).
+   */
+  case_handle_due_at?: string | null;
 }
 
 /** What never changes on a case after it is reported. */
@@ -50,6 +55,12 @@ export interface CaseAttrs {
 
 export interface FoldState {
   unit_id: string;
+  /**
+   * The due time of the stage the case is in, as its events named it (null: none, or not named
+   * yet: a report never names its first stage's). Events written before every new stage named its
+   * due time left it out when it equalled the stage before's: the fold carries it over.
+   */
+  stage_due_at: string | null;
   handle_due_at: string | null;
   check_due_at: string | null;
   /** The unit a failed check sent the case back to (rework only if the same unit handles again). */
@@ -74,7 +85,7 @@ export interface FoldState {
 }
 
 export const initialState = (): FoldState => ({
-  unit_id: '', handle_due_at: null, check_due_at: null, failed_unit_id: null, handled_on_time: 0, overdue_ever: 0,
+  unit_id: '', stage_due_at: null, handle_due_at: null, check_due_at: null, failed_unit_id: null, handled_on_time: 0, overdue_ever: 0,
   handled_at: null, handled_unit_id: null, handled_counted_on_time: 0, due_closed_at: null, due_closed_on_time: 0,
   reworked: 0, handled_counted_rework: 0,
 });
@@ -130,7 +141,14 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
     s.handled_counted_on_time = 0;
     s.handled_counted_rework = 0;
   };
-  const newStageDue = changes.stage_due_at ? toIso(changes.stage_due_at[1]) : undefined;
+  // The due time of the stage this event leaves, and of the one it enters. An event naming no due
+  // time left it as it was: events written before every new stage named its due time omitted it
+  // exactly when the new stage's equalled the last one's (both limits counted from the same night
+  // or weekend), so the stage entered runs to the previous stage's due time, as on the case row.
+  const named = changes.stage_due_at;
+  const leftDue = named ? toIso(named[0]) : s.stage_due_at;
+  const newStageDue = named ? toIso(named[1]) : s.stage_due_at;
+  s.stage_due_at = newStageDue;
   switch (e.action) {
     case 'report':
       d.found = 1;
@@ -164,10 +182,13 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
         if (to !== s.unit_id) s.failed_unit_id = null;
         s.unit_id = to;
       }
-      if (newStageDue !== undefined) s.handle_due_at = newStageDue;
+      s.handle_due_at = newStageDue;
       break;
     case 'handle': {
-      const onTime = !s.handle_due_at || e.at <= s.handle_due_at;
+      // The handling's due time as the events named it; an old history naming none before this
+      // event names it as the due time it leaves, else the case row's (cases.handle_due_at).
+      const due = s.handle_due_at ?? leftDue ?? toIso(e.case_handle_due_at);
+      const onTime = !due || e.at <= due;
       // 返工: handled again by the unit a failed check sent it back to. Handled by another unit
       // after a re-dispatch (改派), it is not rework.
       if (s.failed_unit_id !== null && s.failed_unit_id === s.unit_id) s.reworked = 1;
@@ -191,15 +212,19 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
       }
       s.handled_on_time = onTime ? 1 : 0;
       s.failed_unit_id = null;
-      s.check_due_at = newStageDue ?? null;
+      // Not named, the check runs to the handling's due time (an old event left it out as unchanged).
+      s.check_due_at = named ? newStageDue : due;
+      s.stage_due_at = s.check_due_at;
       break;
     }
-    case 'check_pass':
+    case 'check_pass': {
       closing(attrs, e.at, d);
       // Mirrors cases.closed_on_time: handled on time, checked by the check deadline, never overdue.
-      if (s.handled_on_time === 1 && !(s.check_due_at && e.at > s.check_due_at) && s.overdue_ever === 0) d.closed_on_time = 1;
+      const due = s.check_due_at ?? leftDue;
+      if (s.handled_on_time === 1 && !(due && e.at > due) && s.overdue_ever === 0) d.closed_on_time = 1;
       countDueClosed(d.closed_on_time === 1);
       break;
+    }
     case 'enforcement_close':
     // A self-service terminal back in service closes its maintenance case (service-terminals/health.ts).
     case 'terminal_recovered':
@@ -211,27 +236,27 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
     case 'check_fail':
       d.check_failed = 1;
       s.failed_unit_id = s.unit_id;
-      if (newStageDue !== undefined) s.handle_due_at = newStageDue;
+      s.handle_due_at = newStageDue;
       break;
     case 'approve_hold':
       d.holds = 1;
       break;
     case 'release_hold':
       d.hold_released = 1;
-      if (newStageDue !== undefined) s.handle_due_at = newStageDue;
+      if (named) s.handle_due_at = newStageDue;
       break;
     case 'request_extension':
       d.extension_requests = 1;
       break;
     case 'approve_extension':
       d.extensions = 1;
-      if (newStageDue !== undefined) s.handle_due_at = newStageDue;
+      if (named) s.handle_due_at = newStageDue;
       break;
     case 'retime':
       // A calendar change moved the running limit (no figure changes; the on-time test uses the new due).
-      if (e.to_status === 'dispatched' && newStageDue !== undefined) s.handle_due_at = newStageDue;
+      if (e.to_status === 'dispatched' && named) s.handle_due_at = newStageDue;
       // …and the check's, which closed-on-time is measured against.
-      if (e.to_status === 'handled' && newStageDue !== undefined) s.check_due_at = newStageDue;
+      if (e.to_status === 'handled' && named) s.check_due_at = newStageDue;
       break;
     case 'reopen':
       d.reopened = 1;

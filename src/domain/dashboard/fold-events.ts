@@ -101,6 +101,8 @@ function eventsAfter(db: Db, subdistrictId: string, from: number) {
     .select([
       'e.id', 'e.seq', 'e.case_id', 'e.action', 'e.from_status', 'e.to_status', 'e.actor_user_id', 'e.at', 'e.changes',
       'c.committee_id', 'c.grid_id', 'c.category_id', 'c.source', 'c.reported_at', 'c.number', 'cat.code as category_code',
+      // The last resort of an old handling whose due time no event names (counters.ts foldEvent).
+      'c.handle_due_at as case_handle_due_at',
     ])
     .where('e.subdistrict_id', '=', subdistrictId)
     .where('e.seq', '>', from)

@@ -55,7 +55,7 @@ export const myTasks = def({
 export const get = def({
   schema: { tags: ['cases'], summary: 'One case with its timeline (people, roles, photos, GPS) and the actions I may take', params: IdParams },
   handler: async ({ req, deps, actor }) =>
-    getCase(deps.db, actor, req.params.id, { fence: { radiusM: deps.config.patrol.geofenceM, maxAccuracyM: deps.config.patrol.maxAccuracyM } }),
+    getCase(deps.db, deps.clock, actor, req.params.id, { fence: { radiusM: deps.config.patrol.geofenceM, maxAccuracyM: deps.config.patrol.maxAccuracyM } }),
 });
 
 export const report = def({

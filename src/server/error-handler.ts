@@ -28,6 +28,8 @@ export const STATUS: Record<ErrorCode, number> = {
   procedure_period_open: 409,
   fine_exceeds_prior_notice: 422,
   hearing_not_available: 409,
+  document_not_served: 409,
+  document_already_served: 409,
   officer_without_certificate: 422,
   challenge_failed: 403,
   challenge_replayed: 409,

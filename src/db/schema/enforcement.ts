@@ -87,6 +87,8 @@ export interface EnforcementCaseTable {
   /** End of the statement and defence period (the last day's 24:00, next working day if a holiday). */
   statement_ends_at: string | null;
   hearing_request_ends_at: string | null;
+  /** The step whose document is the ladder's current one and is not yet served (the party was absent): its periods have not started. */
+  unserved_step_id?: string | null;
   opened_by: string;
   opened_at: string;
   closed_at: string | null;
@@ -119,7 +121,16 @@ export interface EnforcementStepTable {
   event_id: string | null;
   /** JSON: the step's structured record (findings, statement, hearing, defence adoption). */
   details: string;
+  /** How the document was served (送达); null: no document, not yet served, or a row from before service was kept. */
+  service_method?: ServiceMethod | null;
+  /** When it counts as served: the party's periods run from this day. */
+  served_at?: string | null;
+  /** JSON ServiceRecord (service.ts): method, evidence, who recorded a later service and when. */
+  service?: string | null;
 }
+
+export const SERVICE_METHODS = ['direct', 'left_on_refusal', 'electronic_with_consent', 'post', 'public_notice'] as const;
+export type ServiceMethod = (typeof SERVICE_METHODS)[number];
 
 export interface EnforcementDocumentCounterTable {
   subdistrict_id: string;

@@ -56,6 +56,8 @@ export const PERMISSIONS = {
   // Enforcement ladder (管执联动): officers act; the desk and leaders read; admins keep the legal bases.
   'enforcement.read': ['admin', 'operator', 'leader', 'enforcement'],
   'enforcement.act': ['enforcement'],
+  // Recording the later service (送达) of a document the party was absent for: the officers of the ladder.
+  'enforcement.serve': ['enforcement'],
   'enforcement.admin': ['admin'],
   // Operations-centre dashboard (三实时): the desk, leaders and committee cadres (scope limits them).
   'dashboard.read': ['admin', 'operator', 'leader', 'cadre'],
@@ -147,6 +149,7 @@ export const TOKEN_GRANTS = {
   'grades.write': ADMIN,
   'enforcement.read': READ,
   'enforcement.act': FIELD,
+  'enforcement.serve': FIELD,
   'enforcement.admin': ADMIN,
   'dashboard.read': READ,
   'dashboard.settings': ADMIN,

@@ -93,7 +93,8 @@ export async function correctDocument(db: Db, clock: Clock, env: StepEnv, actor:
     if (later) throw corrected(later.id);
     const was = JSON.parse(old.content) as DocumentContent;
     const { number: _n, title: _t, photos, revision: _r, supersedesNumber: _s, correctionReason: _c, office: _o, course: _k, correctedBy: _b, ...rest } = was;
-    const served = old.kind === 'prior_notice' ? await serveAgain(trx, ec, settings, clock.now()) : null;
+    // A notice not yet served starts its periods when it is (record-service.ts), not at the correction.
+    const served = old.kind === 'prior_notice' && !ec.unserved_step_id ? await serveAgain(trx, ec, settings, clock.now()) : null;
     const rights = served && was.rights
       ? { ...was.rights, statementEndsAt: served.statementEndsAt, hearingRequestEndsAt: was.rights.hearingRight ? served.hearingRequestEndsAt : null }
       : was.rights;

@@ -1,4 +1,5 @@
 import type { EnforcementDocKind } from '../../db/schema.js';
+import type { ServiceRecord } from './service.js';
 
 /** What a document says, frozen when issued; its canonical JSON is hashed and signed. */
 export interface DocumentContent {
@@ -43,7 +44,11 @@ export interface DocumentContent {
   /** Signing officers with their law-enforcement certificate numbers (执法证号); documents issued before the field carried the username. */
   officers: { userId: string; name: string; certNumber?: string | null; username?: string }[];
   /** Prior notice: the proposed fine and the party's rights with their periods. */
-  rights?: { proposedFine: number; statementEndsAt: string; hearingRight: boolean; hearingRequestEndsAt: string | null } | null;
+  /**
+   * Dates are null while the notice is not served (the party was absent): the periods run from
+   * service, in the working days given (documents issued before the days were kept carry dates).
+   */
+  rights?: { proposedFine: number; statementEndsAt: string | null; hearingRight: boolean; hearingRequestEndsAt: string | null; statementDays?: number; hearingRequestDays?: number } | null;
   /** Decision: the prior notice it follows and how the party was heard. */
   procedure?: {
     priorNotice: { number: string; issuedAt: string; proposedFine: number };
@@ -54,6 +59,12 @@ export interface DocumentContent {
     defenceReason: string | null;
   } | null;
   acknowledgement: 'signed' | 'refused' | 'absent' | null;
+  /**
+   * How the document was served (送达), when it was: on site (direct, left on refusal with its
+   * evidence), or — the party absent — by a later service, recorded in a new revision that states
+   * the periods counted from it. Null: not served yet; absent on documents issued before it was kept.
+   */
+  service?: ServiceRecord | null;
   photos: { id: string; sha256: string }[];
   /**
    * 检查时间 of an on-site document (ON_SITE_KINDS): when the officers were there — the phone's

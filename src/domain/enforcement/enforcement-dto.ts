@@ -2,6 +2,7 @@ import type { Db } from '../../db/index.js';
 import type { EnforcementCaseTable, EnforcementStepTable } from '../../db/schema.js';
 import { detailsOf } from './compose-facts.js';
 import { STAGE_LABELS, rulesFrom, stepLabel } from './ladder.js';
+import { serviceOf } from './service.js';
 
 export function stepDto(s: EnforcementStepTable & { actor_name?: string | null; co_officer_name?: string | null }) {
   return {
@@ -12,6 +13,7 @@ export function stepDto(s: EnforcementStepTable & { actor_name?: string | null; 
     place: s.place, note: s.note, educationGiven: s.education_given === null ? null : s.education_given === 1,
     acknowledgement: s.acknowledgement, deadlineAt: s.deadline_at, fineAmount: s.fine_amount === null ? null : Number(s.fine_amount),
     photoIds: JSON.parse(s.photo_ids) as string[], documentId: s.document_id, eventId: s.event_id,
+    service: serviceOf(s),
     label: stepLabel(s.kind), details: detailsOf(s),
   };
 }
@@ -26,6 +28,7 @@ export function enforcementCaseDto(e: EnforcementCaseTable, repeatShortcut: bool
     updatedAt: e.updated_at, version: Number(e.version),
     proposedFine: e.proposed_fine === null ? null : Number(e.proposed_fine), hearingEligible: e.hearing_eligible === null ? null : e.hearing_eligible === 1,
     statementEndsAt: e.statement_ends_at, hearingRequestEndsAt: e.hearing_request_ends_at,
+    unservedStepId: e.unserved_step_id ?? null,
     nextSteps: e.stage === 'closed' ? [] : rulesFrom(e.stage, repeatShortcut, e.hearing_eligible === 1).map((r) => ({ kind: r.kind, zh: r.zh, en: r.en, document: r.document, twoOfficers: r.twoOfficers, requires: r.requires })),
   };
 }

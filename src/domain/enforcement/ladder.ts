@@ -96,6 +96,7 @@ export function stepLabel(kind: string): { zh: string; en: string } {
   if (kind === 'close') return { zh: '执法结案', en: 'Enforcement case closed' };
   if (kind === 'correction') return { zh: '文书更正', en: 'Document corrected' };
   if (kind === 'reopen') return { zh: '核查不通过，恢复执法程序', en: 'Reopened after a failed check' };
+  if (kind === 'service') return { zh: '文书送达', en: 'Document served' };
   if (kind === 'retime') return { zh: '期间随工作日历调整', en: 'Periods re-timed with the calendar' };
   return { zh: kind, en: kind };
 }

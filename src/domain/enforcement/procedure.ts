@@ -9,6 +9,7 @@ import { zhDateTime } from './document-content.js';
 import type { FineProposal } from './history.js';
 import type { LegalBasisVersionDto, SubjectClass } from './legal-basis.js';
 import { nextWorkingDay, periodEnd } from './periods.js';
+import { notServed } from './service.js';
 import type { EnforcementSettings } from './settings.js';
 import type { StepInput } from './step-input.js';
 
@@ -94,6 +95,7 @@ interface StepRow { kind: string; at: string; details: string; actor_user_id: st
  * defence or was heard, the decision says whether the defence was adopted and why.
  */
 export function checkDecision(i: Parsed, ec: EnforcementCaseTable, steps: StepRow[], now: Date) {
+  if (ec.unserved_step_id) throw notServed(ec.unserved_step_id, 'kind', 'no decision before the prior notice is served and its statement period has run');
   if (!ec.statement_ends_at || now.toISOString() <= ec.statement_ends_at) {
     throw new DomainError('procedure_period_open', `The party's statement and defence period runs until ${ec.statement_ends_at ? zhDateTime(ec.statement_ends_at) : '—'}; no decision before it closes`, {
       fields: [{ field: 'kind', reason: 'no decision before the statement and defence period closes' }], period: 'statement', endsAt: ec.statement_ends_at,
@@ -135,6 +137,7 @@ export function checkHearingRequest(ec: EnforcementCaseTable, now: Date) {
       fields: [{ field: 'kind', reason: 'the proposed fine does not reach the hearing threshold' }],
     });
   }
+  if (ec.unserved_step_id) throw notServed(ec.unserved_step_id, 'kind', 'the prior notice is not served; the hearing request period has not started');
   if (!ec.hearing_request_ends_at || now.toISOString() > ec.hearing_request_ends_at) {
     throw new DomainError('hearing_not_available', `The hearing request period ended ${ec.hearing_request_ends_at ? zhDateTime(ec.hearing_request_ends_at) : ''}`, {
       fields: [{ field: 'kind', reason: 'the hearing request period has ended' }],

@@ -24,9 +24,9 @@ import { enforcementCaseDto, stepDto } from './enforcement-dto.js';
 import { priorViolations, proposeFine, subjectClassOf } from './history.js';
 import { rulesFrom, targetStage, type LadderRule } from './ladder.js';
 import { citation, currentVersion } from './legal-basis.js';
-import { periodEnd } from './periods.js';
 import { checkDeadlineChoice, checkDeadlineDay, checkDecision, checkFine, checkHearing, checkHearingRequest, checkStatement, decisionProcedure, hearingEligible, shownSuggestion, suggestedDeadline } from './procedure.js';
 import { loadSettings } from './settings.js';
+import { notServed, onSiteService, startPeriods } from './service.js';
 import { StepInput } from './step-input.js';
 
 export interface StepEnv {
@@ -86,6 +86,7 @@ const FIELD_STEPS: Partial<Record<keyof Parsed, readonly string[]>> = {
   deadlineReason: ['order', 'notice'],
   suggestedDeadlineAt: ['order', 'notice'],
   suggestedDeadlineFrom: ['order', 'notice'],
+  refusal: ['order', 'notice', 'prior_notice', 'decision'],
 };
 
 /** Checks the step's own inputs against its rung of the ladder; throws before anything is written. */
@@ -114,6 +115,8 @@ function checkFields(rule: LadderRule, i: Parsed, ec: EnforcementCaseTable, now:
     // The rectification is shown, not asserted: it closes the ladder (and hands the case to its 核查).
     if (i.result === 'rectified' && !i.photoIds.length) throw invalidField('photoIds', 'a photo showing the rectification');
     if (i.result === 'not_rectified') {
+      // The order or notice was never served: its rectification period has not started.
+      if (ec.unserved_step_id) throw notServed(ec.unserved_step_id, 'result', 'the order or notice is not served; its rectification period has not started');
       if (!i.photoIds.length) throw invalidField('photoIds', 'a photo showing the problem persists');
       if (ec.deadline_at && now.toISOString() < ec.deadline_at) {
         throw invalidField('result', `the deadline (${ec.deadline_at}) has not passed; not rectified can be found only after it`);
@@ -162,6 +165,9 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
   const me = await db.selectFrom('users').select(['id', 'display_name', 'cert_number']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
   if (rule.document) assertCertified([me, ...(co ? [co] : [])], actor.userId);
   await assertPhotosUsable(db, actor, i.photoIds, 'photoIds');
+  if (i.refusal?.photoIds.length) await assertPhotosUsable(db, actor, i.refusal.photoIds, 'refusal.photoIds');
+  // The document's service on site: none when the party was absent (its periods wait for service).
+  const service = rule.document ? onSiteService(i.acknowledgement, i.refusal, now.toISOString()) : null;
   if (rule.kind === 'reinspection') await assertFreshEvidence(db, ec, priorSteps, i.photoIds, i.result);
   const basis = await currentVersion(db, ec.subdistrict_id, ec.legal_basis_id, 'legalBasisId');
   const party = await db.selectFrom('responsible_parties').selectAll().where('id', '=', ec.party_id).executeTakeFirstOrThrow();
@@ -221,27 +227,35 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
       education_given: i.educationGiven === undefined ? null : i.educationGiven ? 1 : 0, acknowledgement: i.acknowledgement ?? null,
       deadline_at: i.deadlineAt ? new Date(i.deadlineAt).toISOString() : null, fine_amount: i.fineAmount ?? null,
       photo_ids: JSON.stringify(i.photoIds), document_id: null, event_id: null, details: JSON.stringify(details),
+      service_method: service?.method ?? null, served_at: service?.servedAt ?? null, service: service ? JSON.stringify(service) : null,
     };
     await trx.insertInto('enforcement_steps').values(step).execute();
 
     const next: Partial<EnforcementCaseTable> = { stage: to };
-    if (rule.clock === 'deadline') Object.assign(next, { deadline_at: step.deadline_at, reinspect_at: step.deadline_at });
+    // A document not served starts none of the party's periods (行政处罚法 arts. 44–45, 64, 67:
+    // counted from receipt): the step waiting on them is refused until it is served.
+    if (rule.document) next.unserved_step_id = service ? null : step.id;
+    const days = { statement: settings.statementDays, hearingRequest: settings.hearingRequestDays, payment: settings.paymentDays };
+    const eligible = rule.clock === 'statement' ? hearingEligible(basis, subjectClass, i.fineAmount!) : false;
+    const started = service ? await startPeriods(trx, { subdistrict_id: ec.subdistrict_id, hearing_eligible: eligible ? 1 : 0 }, step, service.servedAt, days) : {};
+    if (rule.clock === 'deadline') Object.assign(next, { deadline_at: started.deadlineAt ?? null, reinspect_at: started.deadlineAt ?? null });
     else if (rule.kind === 'reinspection') Object.assign(next, { reinspect_at: null });
     let rights: DocumentContent['rights'] = null;
     if (rule.clock === 'statement') {
-      const eligible = hearingEligible(basis, subjectClass, i.fineAmount!);
-      const statementEnds = await periodEnd(trx, ec.subdistrict_id, now, settings.statementDays, 'working');
-      const hearingEnds = eligible ? await periodEnd(trx, ec.subdistrict_id, now, settings.hearingRequestDays, 'working') : null;
+      const statementEnds = started.statementEndsAt ?? null;
+      const hearingEnds = started.hearingRequestEndsAt ?? null;
       Object.assign(next, {
         prior_violations: prior, proposed_fine: i.fineAmount, hearing_eligible: eligible ? 1 : 0, deadline_at: null, reinspect_at: null,
-        statement_ends_at: statementEnds.toISOString(), hearing_request_ends_at: hearingEnds?.toISOString() ?? null,
+        statement_ends_at: statementEnds, hearing_request_ends_at: hearingEnds,
       });
-      rights = { proposedFine: i.fineAmount!, statementEndsAt: statementEnds.toISOString(), hearingRight: eligible, hearingRequestEndsAt: hearingEnds?.toISOString() ?? null };
+      rights = {
+        proposedFine: i.fineAmount!, statementEndsAt: statementEnds, hearingRight: eligible, hearingRequestEndsAt: hearingEnds,
+        statementDays: settings.statementDays, ...(eligible && { hearingRequestDays: settings.hearingRequestDays }),
+      };
     }
     if (rule.clock === 'payment') {
-      // Fifteen days to pay (行政处罚法 art. 67); a last day on a holiday moves to the next working day.
-      const due = await periodEnd(trx, ec.subdistrict_id, now, settings.paymentDays, 'calendar');
-      Object.assign(next, { fine_amount: i.fineAmount, payment_due_at: due.toISOString(), deadline_at: null, reinspect_at: null });
+      // Fifteen days to pay from receipt (行政处罚法 art. 67); a last day on a holiday moves to the next working day.
+      Object.assign(next, { fine_amount: i.fineAmount, payment_due_at: started.paymentDueAt ?? null, deadline_at: null, reinspect_at: null });
     }
     if (rule.kind === 'payment') Object.assign(next, { paid_at: at, outcome: 'paid' });
     if (to === 'closed') Object.assign(next, { closed_at: at, outcome: rule.kind === 'payment' ? 'paid' : 'rectified', reinspect_at: null });
@@ -267,6 +281,7 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
           ...(rule.kind === 'decision' && { paymentDays: settings.paymentDays }),
           officers: [me, ...(co ? [co] : [])].map((o) => ({ userId: o.id, name: o.display_name, certNumber: o.cert_number })),
           acknowledgement: i.acknowledgement ?? null,
+          service,
           rights,
           procedure,
         },
@@ -291,9 +306,10 @@ export async function recordStep(db: Db, clock: Clock, env: StepEnv, actor: Acto
         ...(details.statement && { statement: [null, details.statement.kind] }),
         ...(details.defence && { defence: [null, details.defence] }),
         officers: [null, [actor.userId, ...(co ? [co.id] : [])]],
+        ...(rule.document && { service: [null, service ? { method: service.method, servedAt: service.servedAt } : 'not_served'] }),
       },
     });
-    await linkPhotos(trx, linked, event.id, i.photoIds, 'evidence');
+    await linkPhotos(trx, linked, event.id, [...new Set([...i.photoIds, ...(i.refusal?.photoIds ?? [])])], 'evidence');
     await trx.updateTable('enforcement_steps').set({ document_id: document?.id ?? null, event_id: event.id }).where('id', '=', step.id).execute();
     if (handsToCheck) {
       const current = await trx.selectFrom('cases').select('version').where('id', '=', linked.id).executeTakeFirstOrThrow();

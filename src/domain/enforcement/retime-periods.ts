@@ -9,6 +9,7 @@ import type { Clock } from '../shared/clock.js';
 import { computeDueAt, remainingLimitMs } from '../calendar/deadlines.js';
 import { type DocumentContent, zhDateTime } from './document-content.js';
 import { lastDayOf, periodEnd, type PeriodUnit } from './periods.js';
+import { servedAtOf } from './service.js';
 
 /**
  * The penalty procedure's periods follow the calendar (DOMAIN.md §4): when working days change,
@@ -136,7 +137,7 @@ export async function measureRunningPeriods(trx: Db, from: string, subdistrictId
 async function servingStep(trx: Db, enforcementCaseId: string, kind: 'order' | 'notice' | 'prior_notice' | 'decision') {
   const step = await trx
     .selectFrom('enforcement_steps')
-    .select(['id', 'at'])
+    .select(['id', 'at', 'acknowledgement', 'service', 'service_method', 'served_at'])
     .where('enforcement_case_id', '=', enforcementCaseId)
     .where('kind', '=', kind)
     .orderBy('at', 'desc')
@@ -144,7 +145,10 @@ async function servingStep(trx: Db, enforcementCaseId: string, kind: 'order' | '
     .executeTakeFirst();
   if (!step) return null;
   const doc = await trx.selectFrom('enforcement_documents').select('content').where('step_id', '=', step.id).orderBy('revision', 'desc').executeTakeFirst();
-  return { at: step.at, content: doc ? (JSON.parse(doc.content) as Partial<DocumentContent>) : null };
+  // Periods run from service (service.ts); a document not served runs none.
+  const at = servedAtOf(step);
+  if (!at) return null;
+  return { at, content: doc ? (JSON.parse(doc.content) as Partial<DocumentContent>) : null };
 }
 
 const endLabel = (iso: string) => {

@@ -19,8 +19,19 @@ export const StepInput = z.strictObject({
   photoIds: z.array(id).max(9).default([]),
   /** 普法: the officer explained the rules on site. */
   educationGiven: z.boolean().optional(),
-  /** The subject signed for the document, refused, or was absent. */
+  /**
+   * Service (送达) of the step's document on site: signed = served directly; refused = left on
+   * refusal (留置送达), with `refusal`'s witness or photos; absent = NOT served — the party's periods
+   * wait for a later service (POST /api/enforcement/documents/:id/service). Not said: signed.
+   */
   acknowledgement: z.enum(['signed', 'refused', 'absent']).optional(),
+  /** 留置送达: the witness (基层组织或所在单位的代表) and/or photos recording the service. */
+  refusal: z
+    .strictObject({
+      witness: z.string().trim().min(1).max(100).optional(),
+      photoIds: z.array(id).max(9).default([]),
+    })
+    .optional(),
   deadlineAt: z.iso.datetime({ offset: true }).optional(),
   /**
    * The suggested deadline the form showed, and when the server computed it (the ladder's

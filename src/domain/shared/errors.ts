@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'procedure_period_open',
   'fine_exceeds_prior_notice',
   'hearing_not_available',
+  'document_not_served',
+  'document_already_served',
   'officer_without_certificate',
   'challenge_failed',
   'challenge_replayed',

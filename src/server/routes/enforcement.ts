@@ -12,6 +12,8 @@ import { DUE_PAGE_DEFAULT, DUE_PAGE_MAX, getEnforcementCase, ListQuery, listEnfo
 import { listOfficers } from '../../domain/enforcement/officers.js';
 import { OpenInput, openEnforcementCase } from '../../domain/enforcement/open-case.js';
 import { recordStep } from '../../domain/enforcement/record-step.js';
+import { recordService } from '../../domain/enforcement/record-service.js';
+import { ServiceInput } from '../../domain/enforcement/service.js';
 import { getSettings, SettingsInput, updateSettings } from '../../domain/enforcement/settings.js';
 import { StepInput } from '../../domain/enforcement/step-input.js';
 import { idempotentWrite } from '../idempotency.js';
@@ -166,6 +168,26 @@ export const correct = def({
   handler: async ({ req, reply, deps, actor }) => {
     reply.status(201);
     return correctDocument(deps.db, deps.clock, { files: filesFor(deps.config) }, actor, req.params.id, req.body);
+  },
+});
+
+export const serve = def({
+  schema: {
+    tags, params: IdParams, body: ServiceInput,
+    summary: 'Record the later service (送达) of a document the party was absent for (post, electronic with consent, public notice): the party\'s periods start from it',
+  },
+  handler: async ({ req, reply, deps, actor }) => {
+    reply.status(201);
+    return audited(
+      { req, deps, actor },
+      {
+        action: 'enforcement_document.serve',
+        entity: 'enforcement_document',
+        entityId: req.params.id,
+        after: (_trx, r) => ({ service: r.service, document: { id: r.document.id, number: r.document.number, revision: r.document.revision }, case: r.case.id }),
+      },
+      (trx: Db) => recordService(trx, deps.clock, { files: filesFor(deps.config) }, actor, req.params.id, req.body),
+    );
   },
 });
 

@@ -167,6 +167,7 @@ export function registerRoutes(app: App, deps: Deps) {
   r('GET', '/api/enforcement/documents/:id', 'enforcement.read', enforcement.document);
   r('GET', '/api/enforcement/documents/:id/pdf', 'enforcement.read', enforcement.pdf);
   r('POST', '/api/enforcement/documents/:id/corrections', 'enforcement.act', enforcement.correct);
+  r('POST', '/api/enforcement/documents/:id/service', 'enforcement.serve', enforcement.serve);
 
   // Operations-centre dashboard (issue 6)
   r('GET', '/api/dashboard/summary', 'dashboard.read', dashboard.summary);

@@ -44,6 +44,8 @@ export interface StepView {
   place: string | null;
   note: string | null;
   acknowledgement: 'signed' | 'refused' | 'absent' | null;
+  /** How and when the step's document was served (送达); null: no document, or not served yet. Absent from an older server. */
+  service?: { method: 'direct' | 'left_on_refusal' | 'electronic_with_consent' | 'post' | 'public_notice'; servedAt: string } | null;
   deadlineAt: string | null;
   fineAmount: number | null;
   photoIds: string[];

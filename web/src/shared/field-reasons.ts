@@ -10,6 +10,7 @@ import { QUEUE_REASONS_ZH } from './field-reasons-queue.js';
 import { ACCOUNT_REASONS_ZH } from './field-reasons-accounts.js';
 import { PUBLIC_REPORT_REASONS_ZH } from './field-reasons-public.js';
 import { UNIT_REASONS_ZH } from './field-reasons-units.js';
+import { DELIVERY_REASONS_ZH } from './field-reasons-delivery.js';
 
 type Pattern = [RegExp, string | ((m: RegExpExecArray) => string)];
 
@@ -27,6 +28,7 @@ export const REASONS_ZH: Pattern[] = [
   ...QUEUE_REASONS_ZH,
   ...ACCOUNT_REASONS_ZH,
   ...UNIT_REASONS_ZH,
+  ...DELIVERY_REASONS_ZH,
   // A year's holiday schedule (calendar import): "line N: …"
   [/^line (\d+): expected "YYYY-MM-DD\[\.\.YYYY-MM-DD\] 休\|班 \[note\]"$/, (m) => `第 ${m[1]} 行：格式应为“日期[..日期] 休|班 [说明]”，日期写作 YYYY-MM-DD`],
   [/^line (\d+): kind must be 休 \(holiday\) or 班 \(workday\)$/, (m) => `第 ${m[1]} 行：类型只能是“休”或“班”`],

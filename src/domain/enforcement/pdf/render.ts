@@ -2,9 +2,9 @@ import type PDFDocument from 'pdfkit';
 import { loadPdfKit } from '../../shared/lazy-modules.js';
 import { type DocumentContent, ON_SITE_KINDS, yuan, zhDate, zhDateTime } from '../document-content.js';
 import { runs, sfntOf, type Weight } from './cjk-font.js';
+import { serviceZh } from '../service.js';
 
 const PARTY_KIND_ZH: Record<string, string> = { shop_operator: '沿街商铺经营者', unit: '社区单位', property_company: '物业服务企业' };
-const ACK_ZH = { signed: '当事人已签收', refused: '当事人拒绝签收（执法人员注明并拍照留证）', absent: '当事人不在场（留置送达）' };
 
 type Doc = InstanceType<typeof PDFDocument>;
 
@@ -79,9 +79,9 @@ function body(c: DocumentContent): string[] {
     const r = c.rights!;
     return [...out, facts, breach, `${failedZh(c)}${offence}`,
       `根据${c.legalBasis.citation}：${c.legalBasis.penaltyZh}本机关拟对你（单位）处以罚款人民币${yuan(r.proposedFine)}。`,
-      `根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你（单位）享有陈述、申辩的权利，可于${zhDate(r.statementEndsAt)}前向本机关提出陈述和申辩；逾期未提出的，视为放弃此权利。本机关不因你（单位）陈述、申辩而给予更重的处罚。`,
-      ...(r.hearingRight && r.hearingRequestEndsAt
-        ? [`根据《中华人民共和国行政处罚法》第六十三条、第六十四条的规定，你（单位）有权要求举行听证，应当于${zhDate(r.hearingRequestEndsAt)}前提出；逾期未提出的，视为放弃听证权利。`]
+      `根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你（单位）享有陈述、申辩的权利，可${untilZh(r.statementEndsAt, r.statementDays, '告知书')}向本机关提出陈述和申辩；逾期未提出的，视为放弃此权利。本机关不因你（单位）陈述、申辩而给予更重的处罚。`,
+      ...(r.hearingRight
+        ? [`根据《中华人民共和国行政处罚法》第六十三条、第六十四条的规定，你（单位）有权要求举行听证，应当${untilZh(r.hearingRequestEndsAt, r.hearingRequestDays, '告知书')}提出；逾期未提出的，视为放弃听证权利。`]
         : [])];
   }
   const p = c.procedure;
@@ -101,7 +101,7 @@ function body(c: DocumentContent): string[] {
     `${failedZh(c)}${offence}`,
     ...heard,
     `根据${c.legalBasis.citation}：${c.legalBasis.penaltyZh}本机关决定对当事人处以罚款人民币${yuan(f.amount)}${f.reason ? `（裁量说明：${f.reason}）` : ''}。`,
-    `当事人应当自收到本决定书之日起${periodZh(c.paymentDays ?? 15, 15, '十五日')}内，于${zhDate(c.paymentDueAt!)}前缴纳罚款（期限最后一日为法定节假日的，顺延至节假日后的第一个工作日）。到期不缴纳的，每日按罚款数额的百分之三加处罚款。`,
+    `当事人应当自收到本决定书之日起${periodZh(c.paymentDays ?? 15, 15, '十五日')}内${c.paymentDueAt ? `，于${zhDate(c.paymentDueAt)}前` : ''}缴纳罚款（期限最后一日为法定节假日的，顺延至节假日后的第一个工作日）。到期不缴纳的，每日按罚款数额的百分之三加处罚款。`,
     '当事人如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。'];
 }
 
@@ -125,6 +125,15 @@ function failedZh(c: DocumentContent): string {
   if (k.noticeFailed) return '当事人经责令整改告知后，逾期仍未改正。';
   if (k.orderFailed) return '当事人经责令改正后，逾期仍未改正。';
   return '';
+}
+
+/**
+ * Until when the party may act: the date, counted from service (自收到之日起) — or, the document
+ * not yet served, the working days from the day the party receives it.
+ */
+function untilZh(endsAt: string | null, days: number | undefined, doc: string): string {
+  if (endsAt) return `于${zhDate(endsAt)}前`;
+  return `自收到本${doc}之日起${days ?? 3}个工作日内`;
 }
 
 /**
@@ -155,7 +164,9 @@ export async function renderDocumentPdf(c: DocumentContent, verifyCode: string, 
   line(doc, c.agency, { size: 15, weight: 700, align: 'center' });
   line(doc, c.title, { size: 20, weight: 700, align: 'center' });
   line(doc, c.number, { size: 11, align: 'center' });
-  if (c.revision > 1) para(doc, `（更正第${c.revision}版，替代${c.supersedesNumber ?? c.number}第${c.revision - 1}版。更正理由：${c.correctionReason ?? ''}）`, { size: 10 });
+  if (c.revision > 1 && c.correctionReason === null && c.service?.recordedLater) {
+    para(doc, `（第${c.revision}版：补记送达，替代${c.supersedesNumber ?? c.number}第${c.revision - 1}版；文书内容不变，当事人的期限自送达之日起计算）`, { size: 10 });
+  } else if (c.revision > 1) para(doc, `（更正第${c.revision}版，替代${c.supersedesNumber ?? c.number}第${c.revision - 1}版。更正理由：${c.correctionReason ?? ''}）`, { size: 10 });
   doc.moveDown(0.6);
   for (const p of body(c)) para(doc, p);
   if (c.deadlineAt) para(doc, `整改期限：${zhDateTime(c.deadlineAt)}`, { weight: 700 });
@@ -167,7 +178,8 @@ export async function renderDocumentPdf(c: DocumentContent, verifyCode: string, 
   // issued before inspectedAt was kept printed their issue time, and are re-rendered the same.
   if (c.inspectedAt === undefined) para(doc, `检查时间：${zhDateTime(c.issuedAt)}　${where}`, { size: 10 });
   else if (c.inspectedAt && ON_SITE_KINDS.includes(c.kind)) para(doc, `检查时间：${zhDateTime(c.inspectedAt)}　${where}`, { size: 10 });
-  if (c.acknowledgement) para(doc, `送达情况：${ACK_ZH[c.acknowledgement]}`, { size: 10 });
+  const served = serviceZh(c.acknowledgement, c.service);
+  if (served) para(doc, `送达情况：${served}`, { size: 10 });
   if (c.revision > 1 && c.correctedBy) {
     const by = c.correctedBy;
     para(doc, `更正日期：${zhDateTime(c.issuedAt)}　更正人：${by.name}（执法证号：${by.certNumber ?? '—'}）`, { size: 10 });

@@ -67,6 +67,7 @@ export function LadderPage() {
             {s.deadlineAt ? ` · ${t(s.kind === 'dispatch' ? 'enforcement.col.due' : 'enforcement.col.deadline')} ${formatTime(s.deadlineAt, lang)}` : ''}
             {s.fineAmount !== null ? ` · ${t('enforcement.amount', { amount: s.fineAmount })}` : ''}
             {s.acknowledgement ? ` · ${t(`enforcement.ack.${s.acknowledgement}`)}` : ''}
+            {s.service && s.acknowledgement === 'absent' ? ` · ${t(`enforcement.ack.${s.service.method}`)} ${formatTime(s.service.servedAt, lang)}` : ''}
             {s.gps ? <small className="muted"> · GPS {s.gps.lat.toFixed(5)}, {s.gps.lng.toFixed(5)}</small> : null}
             {s.note ? <div className="muted">{s.note}</div> : null}
             {s.photoIds.length ? (

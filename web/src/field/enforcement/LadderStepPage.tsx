@@ -80,6 +80,8 @@ function StepForm({ ladder: d, step, officers, onDone }: { ladder: LadderDetail;
   const [reasonAsked, setReasonAsked] = useState(false);
   const [co, setCo] = useState('');
   const [ack, setAck] = useState<'signed' | 'refused' | 'absent'>('signed');
+  // 留置送达: the witness of the refusal (the step's photo may record the service instead).
+  const [witness, setWitness] = useState('');
   const [result, setResult] = useState<'rectified' | 'not_rectified'>('not_rectified');
   const [findings, setFindings] = useState('');
   const [fine, setFine] = useState('');
@@ -113,6 +115,7 @@ function StepForm({ ladder: d, step, officers, onDone }: { ladder: LadderDetail;
             ...(needs('deadlineAt') && { deadlineAt: deadline ? wallToIso(deadline) : undefined, deadlineReason: deadlineReason || undefined }),
             ...(needs('deadlineAt') && d.suggestedDeadlineAt && d.suggestedDeadlineFrom ? { suggestedDeadlineAt: d.suggestedDeadlineAt, suggestedDeadlineFrom: d.suggestedDeadlineFrom } : {}),
             ...(step.twoOfficers && { coOfficerId: co || undefined, acknowledgement: ack }),
+            ...(step.twoOfficers && ack === 'refused' && { refusal: { witness: witness.trim() || undefined, photoIds: !witness.trim() && photoId ? [photoId] : [] } }),
             ...(needs('result') && { result }),
             ...((chosen === 'order' || chosen === 'notice' || chosen === 'reinspection') && facts.length ? { findings: facts } : {}),
             ...(needs('fineAmount') && { fineAmount: fine ? Number(fine) : undefined, fineReason: fineReason || undefined }),
@@ -211,6 +214,10 @@ function StepForm({ ladder: d, step, officers, onDone }: { ladder: LadderDetail;
               {(['signed', 'refused', 'absent'] as const).map((a) => <option key={a} value={a}>{t(`enforcement.ack.${a}`)}</option>)}
             </select>
           </label>
+          {ack === 'refused' ? (
+            <label className="field"><span>{t('enforcement.ack.witness')}</span><input className="m-input" value={witness} onChange={(e) => setWitness(e.target.value)} data-testid="enf-witness" /></label>
+          ) : null}
+          {ack === 'absent' ? <p className="hint" data-testid="enf-absent-hint">{t('enforcement.ack.absentHint')}</p> : null}
         </>
       ) : null}
       <label className="field"><span>{chosen === 'payment' ? t('enforcement.field.receipt') : t('enforcement.field.note')}</span><input className="m-input" value={note} onChange={(e) => setNote(e.target.value)} data-testid="enf-note" /></label>

@@ -11,7 +11,7 @@ const zh = {
   docs: { order: '责令改正通知书', notice: '责令整改告知单', prior_notice: '行政处罚事先告知书', decision: '行政处罚决定书' },
   col: { subject: '当事人', site: '点位', caseNo: '案件编号', deadline: '整改期限', due: '复查期限', fine: '罚款', paymentDue: '缴款期限', opened: '立案时间', who: '执法人员', when: '时间', where: '地点', photos: '照片', document: '文书', result: '结果' },
   result: { rectified: '已整改', not_rectified: '未整改' },
-  ack: { label: '送达情况', signed: '当事人签收', refused: '当事人拒签', absent: '当事人不在场' },
+  ack: { label: '送达情况', signed: '当事人签收（直接送达）', refused: '当事人拒签（留置送达）', absent: '当事人不在场（未送达）', witness: '留置送达见证人（基层组织或所在单位代表；无见证人时以照片记录送达过程）', post: '邮寄送达', electronic_with_consent: '电子送达', public_notice: '公告送达', absentHint: '文书未送达，当事人的期限不起算；须另行邮寄、电子或公告送达并登记后，才能进行下一步。' },
   detail: {
     title: '执法案件', subject: '当事人', history: '违法记录', legalBasis: '法律依据', steps: '执法过程', documents: '执法文书', openPdf: '查看/打印 PDF',
     verifyCode: '核验码', revision: '第{{n}}版', superseded: '已被更正', proposal: '系统建议罚款：{{amount}}元（{{offence}}，法定幅度{{min}}–{{max}}元）',
@@ -47,7 +47,7 @@ const en: typeof zh = {
   docs: { order: 'Rectification order', notice: 'Rectification notice', prior_notice: 'Prior notice of penalty', decision: 'Penalty decision' },
   col: { subject: 'Subject', site: 'Site', caseNo: 'Case no.', deadline: 'Deadline', due: 'Due', fine: 'Fine', paymentDue: 'Payment due', opened: 'Opened', who: 'Officers', when: 'When', where: 'Where', photos: 'Photos', document: 'Document', result: 'Result' },
   result: { rectified: 'Rectified', not_rectified: 'Not rectified' },
-  ack: { label: 'Service', signed: 'Signed by the subject', refused: 'Subject refused to sign', absent: 'Subject absent' },
+  ack: { label: 'Service', signed: 'Signed by the subject (direct service)', refused: 'Subject refused to sign (left on refusal)', absent: 'Subject absent (not served)', witness: 'Witness of the refusal (a community or unit representative; without one, the photo records the service)', post: 'Served by post', electronic_with_consent: 'Served electronically', public_notice: 'Served by public notice', absentHint: 'The document is not served and no period runs; serve it by post, electronically or by public notice and record the service before the next step.' },
   detail: {
     title: 'Enforcement case', subject: 'Subject', history: 'History', legalBasis: 'Legal basis', steps: 'Steps', documents: 'Documents', openPdf: 'View / print PDF',
     verifyCode: 'Verification code', revision: 'revision {{n}}', superseded: 'Superseded', proposal: 'Proposed fine: {{amount}} RMB ({{offence}}, legal range {{min}}–{{max}} RMB)',

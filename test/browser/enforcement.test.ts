@@ -113,6 +113,65 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
     await ctx.close();
   });
 
+  it('an order the party was absent for is served later by post from the phone: what is missing and what the server refuses show next to the field', async () => {
+    const db = suite.server.db;
+    const shop = await db.selectFrom('sites').select(['id', 'name', 'lat', 'lng']).where('kind', '=', 'shop').where('status', '=', 'active').where('address', 'like', '安顺路%')
+      .where('responsible_party_id', 'is not', null).where('id', 'not in', db.selectFrom('enforcement_cases').select('site_id').where('site_id', 'is not', null))
+      .orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 10 }, permissions: ['geolocation'] });
+    const page = await ctx.newPage();
+    await signInThroughForm(page, 'enforcer1', '/m/sign-in');
+    await fieldHome(page);
+    await page.getByTestId('tile-enforcement').click();
+    await page.getByTestId('enf-new').click();
+    await page.getByTestId('enf-site-search').fill(shop.name.slice(0, 6));
+    await page.locator('[data-testid=enf-site-hit]', { hasText: shop.name }).first().click();
+    await page.getByTestId('enf-facts').fill('未设置任何生活垃圾分类标识');
+    await page.getByTestId('enf-basis').selectOption({ index: 1 });
+    const cat = await page.getByTestId('enf-category').locator('option', { hasText: 'B0401' }).getAttribute('value');
+    await page.getByTestId('enf-category').selectOption(cat!);
+    await page.getByTestId('enf-open-submit').click();
+    await eventually(() => page.getByTestId('enf-stage').textContent()).toContain('已立案待检查');
+
+    // The order, the shopkeeper away: not served.
+    const photo = { name: 'IMG_3.jpg', mimeType: 'image/jpeg', buffer: await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 90, g: 140, b: 60 } } }).jpeg().toBuffer() };
+    await page.getByTestId('enf-step-photo').setInputFiles(photo);
+    await page.getByTestId('enf-step-photo-done').waitFor();
+    const local = new Date(Date.parse(workingDeadline(Date.now(), 26)) + 8 * 3600_000).toISOString().slice(0, 16);
+    await page.getByTestId('enf-deadline').fill(local);
+    await page.getByTestId('enf-deadline-reason').fill('与店主约定');
+    await page.getByTestId('enf-co').selectOption({ index: 1 });
+    await page.getByTestId('enf-ack').selectOption('absent');
+    await page.getByTestId('enf-submit').click();
+    await eventually(() => page.getByTestId('enf-stage').textContent()).toContain('已责令改正');
+    await eventually(() => page.getByTestId('enf-doc-unserved').textContent()).toContain('未送达');
+
+    // Nothing filled in: each missing field says so, in Chinese, next to it, and nothing is sent.
+    await page.getByTestId('enf-serve').click();
+    await page.getByTestId('svc-submit').click();
+    expect(await page.getByTestId('svc-error-receivedOn').textContent()).toBe('请填写回执上的签收日期');
+    expect(await page.getByTestId('svc-error-trackingNumber').textContent()).toBe('请填写邮件号');
+    // The form's fields are set like the others on the page (the inherited Noto Sans SC stack).
+    const fonts = await page.evaluate(() => [document.querySelector('[data-testid=svc-trackingNumber]'), document.querySelector('[data-testid=enf-note]')].map((el) => getComputedStyle(el!).fontFamily));
+    expect(fonts[0]).toBe(fonts[1]);
+    // A receipt dated before the order was issued: the server's refusal stands next to the date.
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
+    await page.getByTestId('svc-receivedOn').fill(yesterday);
+    await page.getByTestId('svc-trackingNumber').fill('XA123456789CN');
+    await page.getByTestId('svc-submit').click();
+    await eventually(() => page.getByTestId('svc-error-receivedOn').textContent()).toContain('早于文书出具日期');
+    expect(await page.getByTestId('svc-error-trackingNumber').count()).toBe(0);
+    await page.getByTestId('svc-receivedOn').fill(today);
+    await page.getByTestId('svc-submit').click();
+    await eventually(() => page.getByTestId('enf-done').textContent()).toContain('已登记送达');
+    await eventually(() => page.getByTestId('enf-doc-unserved').count()).toBe(0);
+    const ladder = await db.selectFrom('enforcement_cases').select(['unserved_step_id', 'reinspect_at']).where('site_id', '=', shop.id).executeTakeFirstOrThrow();
+    expect(ladder.unserved_step_id).toBeNull();
+    expect(ladder.reinspect_at).not.toBeNull();
+    await ctx.close();
+  });
+
   it('at the console desk the officer refers a case still open at a shop to enforcement, once; others see no such button', async () => {
     const db = suite.server.db;
     const sub = await subdistrictOf(suite.server, 'enforcer1');

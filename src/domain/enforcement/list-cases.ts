@@ -14,21 +14,28 @@ import { priorViolations, proposeFine, subjectClassOf } from './history.js';
 import { suggestedDeadline } from './procedure.js';
 import { currentVersion, getVersion } from './legal-basis.js';
 import { loadScopedCase } from './record-step.js';
+import { serviceLimit, serviceOverdueCondition } from './service-limit.js';
 import { loadSettings } from './settings.js';
 import { phoneFor } from '../auth/personal-data.js';
 
 export const ListQuery = z.strictObject({
   stage: z.enum(ENFORCEMENT_STAGES).optional(),
-  /** open: every stage but closed; overdue_fines: decided and past the payment due date */
-  view: z.enum(['open', 'overdue_fines', 'all']).default('open'),
+  /**
+   * open: every stage but closed; overdue_fines: decided and past the payment due date;
+   * overdue_service: a penalty decision the party was absent for, not served within its seven days (service-limit.ts)
+   */
+  view: z.enum(['open', 'overdue_fines', 'overdue_service', 'all']).default('open'),
   partyId: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   after: z.string().min(1).max(64).optional(),
 });
 export type ListQuery = z.input<typeof ListQuery>;
 
-/** The enforcement desk: ladders by step, newest first, keyset-paginated on id. */
-export async function listEnforcementCases(db: Db, actor: Actor, raw: ListQuery) {
+/**
+ * The enforcement desk: ladders by step, newest first, keyset-paginated on id. Each says by when
+ * its penalty decision must be served, when the party was absent for it, and whether that is past.
+ */
+export async function listEnforcementCases(db: Db, actor: Actor, raw: ListQuery, now: Date) {
   assertCan(actor, 'enforcement.read');
   const q = parseInput(ListQuery, raw);
   let sel = db
@@ -36,20 +43,27 @@ export async function listEnforcementCases(db: Db, actor: Actor, raw: ListQuery)
     .innerJoin('responsible_parties as p', 'p.id', 'e.party_id')
     .innerJoin('cases as c', 'c.id', 'e.case_id')
     .leftJoin('sites as s', 's.id', 'e.site_id')
+    .leftJoin('enforcement_steps as u', 'u.id', 'e.unserved_step_id')
     .selectAll('e')
-    .select(['p.name as party_name', 'c.number as case_number', 's.name as site_name', 's.address as site_address'])
+    .select(['p.name as party_name', 'c.number as case_number', 's.name as site_name', 's.address as site_address', 'u.kind as unserved_kind', 'u.at as unserved_at'])
     .where(scopeCondition(actor, 'e.subdistrict_id', 'e.committee_id'));
   if (q.stage) sel = sel.where('e.stage', '=', q.stage);
   if (q.view === 'open') sel = sel.where('e.stage', '!=', 'closed');
   if (q.view === 'overdue_fines') sel = sel.where('e.stage', '=', 'decided').where('e.overdue_at', 'is not', null);
+  if (q.view === 'overdue_service') {
+    const holding = await db.selectFrom('enforcement_cases as e').select('e.subdistrict_id').distinct()
+      .where(scopeCondition(actor, 'e.subdistrict_id', 'e.committee_id')).where('e.stage', '=', 'decided').where('e.unserved_step_id', 'is not', null).execute();
+    sel = sel.where(await serviceOverdueCondition(db, holding.map((h) => h.subdistrict_id), now));
+  }
   if (q.partyId) sel = sel.where('e.party_id', '=', q.partyId);
   if (q.after) sel = sel.where('e.id', '<', q.after);
   const rows = await sel.orderBy('e.id', 'desc').limit(q.limit + 1).execute();
   const page = rows.slice(0, q.limit);
   return {
-    items: page.map((r) => ({
+    items: await Promise.all(page.map(async (r) => ({
       ...enforcementCaseDto(r, false), partyName: r.party_name, caseNumber: r.case_number, siteName: r.site_name, siteAddress: r.site_address,
-    })),
+      ...(await serviceLimit(db, r, r.unserved_kind && r.unserved_at ? { kind: r.unserved_kind, at: r.unserved_at } : null, now)),
+    }))),
     nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null,
   };
 }
@@ -112,8 +126,10 @@ export async function getEnforcementCase(db: Db, actor: Actor, id: string, now: 
   const category = await db.selectFrom('cases as c').innerJoin('case_categories as k', 'k.id', 'c.category_id').select('k.code').where('c.id', '=', ec.case_id).executeTakeFirst();
   const deadlineNext = ec.stage === 'opened' || ec.stage === 'order_failed';
   const suggestedDeadlineAt = deadlineNext ? (await suggestedDeadline(db, settings, category?.code ?? null, now)).at : null;
+  const unserved = ec.unserved_step_id ? await db.selectFrom('enforcement_steps').select(['kind', 'at']).where('id', '=', ec.unserved_step_id).executeTakeFirst() : null;
   return {
     ...enforcementCaseDto(ec, shortcut),
+    ...(await serviceLimit(db, ec, unserved, now)),
     party: { id: party.id, name: party.name, kind: party.kind, contactName: party.contact_name, contactPhone: phoneFor(actor, 'party', party.contact_phone) },
     site: site ? { id: site.id, name: site.name, address: site.address, kind: site.kind, lat: Number(site.lat), lng: Number(site.lng) } : null,
     linkedCase: { id: linked.id, number: linked.number, status: linked.status },

@@ -96,8 +96,8 @@ export const putSettings = def({
 });
 
 export const list = def({
-  schema: { tags, summary: 'Enforcement desk: ladders by stage; overdue fines', querystring: ListQuery },
-  handler: async ({ req, deps, actor }) => listEnforcementCases(deps.db, actor, req.query),
+  schema: { tags, summary: 'Enforcement desk: ladders by stage; overdue fines; penalty decisions not served within their seven days', querystring: ListQuery },
+  handler: async ({ req, deps, actor }) => listEnforcementCases(deps.db, actor, req.query, deps.clock.now()),
 });
 
 export const dueToday = def({

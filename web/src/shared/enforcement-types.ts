@@ -18,6 +18,11 @@ export interface LadderSummary {
   openedAt: string;
   version: number;
   priorViolations: number;
+  /** The step whose document the party was absent for and has not been served yet. Absent from an older server. */
+  unservedStepId?: string | null;
+  /** A penalty decision not served on the spot: the end of its seven days to serve it (行政处罚法 art. 61), and whether that is past. */
+  serviceDueAt?: string | null;
+  serviceOverdue?: boolean;
 }
 
 export interface DueTask {
@@ -57,6 +62,8 @@ export interface StepView {
 export interface DocumentView {
   id: string;
   kind: 'order' | 'notice' | 'prior_notice' | 'decision';
+  /** The ladder step that issued it (its service is recorded on that step). */
+  stepId: string;
   number: string;
   revision: number;
   supersededById: string | null;

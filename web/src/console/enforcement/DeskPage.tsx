@@ -14,7 +14,7 @@ import { LoadMore } from '../../shared/LoadMore';
 
 const STAGES: Stage[] = ['opened', 'ordered', 'order_failed', 'noticed', 'notice_failed', 'decided', 'closed'];
 
-/** The enforcement desk: re-inspections due today, overdue fines, and ladders by stage. */
+/** The enforcement desk: re-inspections due today, overdue fines, penalty decisions not served in time, and ladders by stage. */
 export function DeskPage() {
   const { t, i18n } = useTranslation();
   const { can } = useAuth();
@@ -22,11 +22,13 @@ export function DeskPage() {
   const [stage, setStage] = useState<Stage | ''>('');
   const due = useApi(() => api.getAll<DueTask>('/api/enforcement/reinspections/due-today'), []);
   const overdue = useKeysetList<LadderSummary>((after) => api.get<KeysetPage<LadderSummary>>('/api/enforcement/cases', { view: 'overdue_fines', limit: 50, after }), []);
+  // Penalty decisions the party was absent for and not served within their seven days (行政处罚法 art. 61).
+  const unserved = useKeysetList<LadderSummary>((after) => api.get<KeysetPage<LadderSummary>>('/api/enforcement/cases', { view: 'overdue_service', limit: 50, after }), []);
   const ladders = useKeysetList<LadderSummary>(
     (after) => api.get<KeysetPage<LadderSummary>>('/api/enforcement/cases', { view: stage ? 'all' : 'open', stage: stage || undefined, limit: 100, after }),
     [stage],
   );
-  const err = due.error ?? overdue.error ?? ladders.error;
+  const err = due.error ?? overdue.error ?? unserved.error ?? ladders.error;
   return (
     <section className="enforcement-desk">
       <div className="page-head">
@@ -58,6 +60,18 @@ export function DeskPage() {
             ))}
           </ul>
           <LoadMore list={overdue} testId="overdue-more" />
+        </div>
+        <div className="card">
+          <h2>{t('enforcement.desk.overdueService')} <span className="badge" data-testid="unserved-count">{unserved.items.length}{unserved.cursor ? '+' : ''}</span></h2>
+          {!unserved.loading && !unserved.error && !unserved.items.length ? <p className="muted">{t('enforcement.desk.empty')}</p> : null}
+          <ul data-testid="unserved-list">
+            {unserved.items.map((l) => (
+              <li key={l.id}>
+                <Link to={`/enforcement/${l.id}`}>{l.partyName}</Link> · {l.caseNumber} · <span className="field-error">{t('enforcement.service.dueCol')} {formatTime(l.serviceDueAt, lang)}</span>
+              </li>
+            ))}
+          </ul>
+          <LoadMore list={unserved} testId="unserved-more" />
         </div>
         <VerifyBox />
       </div>

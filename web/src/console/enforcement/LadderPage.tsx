@@ -50,7 +50,15 @@ export function LadderPage() {
         <tbody>
           {d.documents.map((doc) => (
             <tr key={doc.id}>
-              <td>{t(`enforcement.docs.${doc.kind}`)}<br /><strong>{doc.number}</strong>{doc.revision > 1 ? ` ${t('enforcement.detail.revision', { n: doc.revision })}` : ''}{doc.supersededById ? <span className="badge badge-retired"> {t('enforcement.detail.superseded')}</span> : null}</td>
+              <td>{t(`enforcement.docs.${doc.kind}`)}<br /><strong>{doc.number}</strong>{doc.revision > 1 ? ` ${t('enforcement.detail.revision', { n: doc.revision })}` : ''}{doc.supersededById ? <span className="badge badge-retired"> {t('enforcement.detail.superseded')}</span> : null}
+                {d.unservedStepId && doc.stepId === d.unservedStepId && !doc.supersededById ? (
+                  <div data-testid="doc-unserved">
+                    <span className="badge badge-retired">{t('enforcement.service.unserved')}</span>
+                    {doc.kind === 'decision' && d.serviceDueAt ? (
+                      <small className={d.serviceOverdue ? 'field-error' : 'muted'}> {d.serviceOverdue ? t('enforcement.service.overdue') : t('enforcement.service.dueBy', { time: formatTime(d.serviceDueAt, lang) })}</small>
+                    ) : null}
+                  </div>
+                ) : null}</td>
               <td>{formatTime(doc.issuedAt, lang)}</td>
               <td><code>{doc.verifyCode}</code></td>
               <td><a className="btn btn-small" href={doc.pdfUrl} target="_blank" rel="noreferrer" data-testid="open-pdf">{t('enforcement.detail.openPdf')}</a></td>

@@ -12,6 +12,7 @@ import { sendOrQueue } from '../../shared/outbox/send-or-queue';
 import { useApi } from '../../shared/use-api';
 import { PhotoInput } from '../patrol/PhotoInput';
 import { TopBar } from '../TopBar';
+import { ServiceForm } from './ServiceForm';
 import { usePosition } from '../use-position';
 
 interface Officer { id: string; name: string; username: string; me: boolean }
@@ -24,6 +25,8 @@ export function LadderStepPage() {
   const officers = useApi(() => api.get<{ items: Officer[] }>('/api/enforcement/officers'), []);
   const [kind, setKind] = useState<StepKind | ''>('');
   const [done, setDone] = useState('');
+  // The unserved document whose later service the officer is recording.
+  const [serving, setServing] = useState('');
   const d = ladder.data;
   if (ladder.error) return <p className="alert alert-error">{errorText(t, ladder.error)}</p>;
   if (!d) return <p className="m-loading">{t('common.loading')}</p>;
@@ -61,7 +64,38 @@ export function LadderStepPage() {
         </>
       )}
       <ul className="m-list" data-testid="enf-docs">
-        {d.documents.map((doc) => <li key={doc.id}><a className="m-item" href={doc.pdfUrl} target="_blank" rel="noreferrer"><span className="m-item-name">{doc.number}</span></a></li>)}
+        {d.documents.map((doc) => {
+          // The document the party was absent for, in its latest revision: its service is recorded here.
+          const unserved = !!d.unservedStepId && doc.stepId === d.unservedStepId && !doc.supersededById;
+          return (
+            <li key={doc.id} data-testid={unserved ? 'enf-doc-unserved' : undefined}>
+              <a className="m-item" href={doc.pdfUrl} target="_blank" rel="noreferrer">
+                <span className="m-item-name">{t(`enforcement.docs.${doc.kind}`)} {doc.number}</span>
+                {unserved ? <span className="m-item-flag">{t('enforcement.service.unserved')}</span> : null}
+              </a>
+              {unserved && doc.kind === 'decision' && d.serviceDueAt ? (
+                <p className={d.serviceOverdue ? 'alert alert-error' : 'm-note'} data-testid="enf-service-due">
+                  {d.serviceOverdue ? t('enforcement.service.overdue') : t('enforcement.service.dueBy', { time: formatTime(d.serviceDueAt, i18n.language) })}
+                </p>
+              ) : null}
+              {unserved && serving !== doc.id ? (
+                <button type="button" className="m-btn m-btn-block" onClick={() => setServing(doc.id)} data-testid="enf-serve">{t('enforcement.service.record')}</button>
+              ) : null}
+              {unserved && serving === doc.id ? (
+                <ServiceForm
+                  key={`${d.version}:${doc.id}`}
+                  doc={doc}
+                  version={d.version}
+                  onDone={(message) => {
+                    setDone(message);
+                    setServing('');
+                    ladder.reload();
+                  }}
+                />
+              ) : null}
+            </li>
+          );
+        })}
       </ul>
     </div>
   );

@@ -4,7 +4,7 @@ import i18n from 'i18next';
 const zh = {
   nav: '执法联动',
   amount: '{{amount}} 元',
-  desk: { title: '执法联动工作台', dueToday: '今日待复查', overdueFines: '逾期未缴罚款', ladders: '执法案件', stage: '环节', all: '全部', empty: '暂无。', counts: '本月统计', verify: '文书核验' },
+  desk: { title: '执法联动工作台', dueToday: '今日待复查', overdueFines: '逾期未缴罚款', overdueService: '逾期未送达的处罚决定', ladders: '执法案件', stage: '环节', all: '全部', empty: '暂无。', counts: '本月统计', verify: '文书核验' },
   stages: { opened: '已立案待检查', ordered: '已责令改正', order_failed: '复查未整改', noticed: '已发告知单', notice_failed: '再次复查未整改', prior_noticed: '已事先告知·陈述申辩期', hearing_requested: '已申请听证', heard: '已听证', decided: '已作出处罚决定', closed: '已结案' },
   outcome: { rectified: '已整改', paid: '已缴款' },
   steps: { order: '现场检查·普法·责令改正', reinspection: '复查', notice: '责令整改告知单', prior_notice: '行政处罚事先告知书', statement: '陈述申辩记录', hearing_request: '听证申请', hearing: '听证笔录', decision: '行政处罚决定书', payment: '缴纳罚款', dispatch: '系统派发复查', overdue: '罚款逾期' },
@@ -25,6 +25,19 @@ const zh = {
   },
   history: { title: '当事人违法记录', ladders: '执法案件', cases: '问题案件', repeat: '屡犯：12个月内 {{n}} 次', none: '无违法记录', newest: '显示最近 {{n}} 件，共 {{total}} 件' },
   verify: { title: '文书核验', code: '核验码', check: '核验', valid: '核验通过：与平台存档一致', invalid: '核验未通过', superseded: '该文书已被更正，请以最新版本为准' },
+  service: {
+    unserved: '未送达', record: '登记送达', title: '登记后续送达', method: '送达方式',
+    methods: { post: '邮寄送达', electronic_with_consent: '电子送达（经同意）', public_notice: '公告送达' },
+    receivedOn: '回执签收日期', trackingNumber: '邮件号（挂号信或快递单号）', consent: '当事人同意电子送达的方式（如送达地址确认书）', address: '送达的电子地址或系统',
+    deliveredAt: '到达当事人系统的时间', publishedOn: '公告日期', medium: '公告地点或媒体', reason: '公告送达的原因（下落不明或其他方式无法送达）', note: '说明',
+    publicNoticeHint: '自公告之日起经过三十日视为送达。', submit: '登记送达', cancel: '取消', done: '已登记送达：{{number}}',
+    dueBy: '处罚决定书须于 {{time}} 前送达（7日内）', overdue: '已超过送达期限：处罚决定书未在7日内送达', dueCol: '送达期限',
+    errors: {
+      receivedOn: '请填写回执上的签收日期', trackingNumber: '请填写邮件号', consent: '电子送达须经当事人同意，请写明同意方式', address: '请填写送达的电子地址或系统',
+      deliveredAt: '请填写文书到达的时间', publishedOn: '请填写公告日期', medium: '请填写公告的地点或媒体', reason: '公告送达仅限当事人下落不明或其他方式无法送达，请写明原因',
+      future: '不能晚于现在',
+    },
+  },
   field: {
     tile: '执法检查', tileHint: '今日复查、责令改正、告知、处罚', dueToday: '今日待复查', mine: '进行中的执法案件', open: '新建执法检查', searchSite: '搜索商铺/单位名称或地址',
     facts: '违法事实', category: '问题类别', legalBasis: '法律依据', open2: '立案', step: '执法步骤', photos: '现场照片', education: '已现场普法（宣讲垃圾分类法规）', deadline: '整改期限',
@@ -40,7 +53,7 @@ const zh = {
 const en: typeof zh = {
   nav: 'Enforcement',
   amount: '{{amount}} RMB',
-  desk: { title: 'Enforcement desk', dueToday: 'Re-inspections due today', overdueFines: 'Overdue fines', ladders: 'Enforcement cases', stage: 'Stage', all: 'All', empty: 'Nothing.', counts: 'This month', verify: 'Verify a document' },
+  desk: { title: 'Enforcement desk', dueToday: 'Re-inspections due today', overdueFines: 'Overdue fines', overdueService: 'Penalty decisions not served in time', ladders: 'Enforcement cases', stage: 'Stage', all: 'All', empty: 'Nothing.', counts: 'This month', verify: 'Verify a document' },
   stages: { opened: 'Opened', ordered: 'Order issued', order_failed: 'Not rectified after order', noticed: 'Notice issued', notice_failed: 'Not rectified after notice', prior_noticed: 'Prior notice served; statement period', hearing_requested: 'Hearing requested', heard: 'Hearing held', decided: 'Penalty decided', closed: 'Closed' },
   outcome: { rectified: 'Rectified', paid: 'Paid' },
   steps: { order: 'Inspection, education, rectification order', reinspection: 'Re-inspection', notice: 'Rectification notice', prior_notice: 'Prior notice of penalty', statement: 'Statement and defence', hearing_request: 'Hearing request', hearing: 'Hearing record', decision: 'Penalty decision', payment: 'Fine paid', dispatch: 'Re-inspection dispatched', overdue: 'Fine overdue' },
@@ -61,6 +74,19 @@ const en: typeof zh = {
   },
   history: { title: 'Subject history', ladders: 'Enforcement cases', cases: 'Cases', repeat: 'Repeat offender: {{n}} in 12 months', none: 'No violations on record', newest: 'The newest {{n}} of {{total}}' },
   verify: { title: 'Verify a document', code: 'Verification code', check: 'Verify', valid: 'Valid: matches the platform record', invalid: 'Not valid', superseded: 'This document was corrected; the latest revision applies' },
+  service: {
+    unserved: 'Not served', record: 'Record service', title: 'Record a later service', method: 'Way of service',
+    methods: { post: 'By post', electronic_with_consent: 'Electronically (with consent)', public_notice: 'By public notice' },
+    receivedOn: 'Date on the return receipt', trackingNumber: 'Mail number (registered mail or courier)', consent: 'How the party consented to electronic service', address: 'Address or system it was sent to',
+    deliveredAt: 'When it reached the party', publishedOn: 'Published on', medium: 'Where published', reason: 'Why by public notice (party not found, other ways failed)', note: 'Note',
+    publicNoticeHint: 'Served thirty days after the notice is published.', submit: 'Record service', cancel: 'Cancel', done: 'Service recorded: {{number}}',
+    dueBy: 'The penalty decision must be served by {{time}} (within 7 days)', overdue: 'Overdue: the penalty decision was not served within 7 days', dueCol: 'Serve by',
+    errors: {
+      receivedOn: 'Enter the date on the return receipt', trackingNumber: 'Enter the mail number', consent: 'Electronic service needs the party\'s consent: say how it was given', address: 'Enter the address or system it was sent to',
+      deliveredAt: 'Enter when it reached the party', publishedOn: 'Enter the day it was published', medium: 'Enter where it was published', reason: 'Public notice only when the party cannot be found or other ways failed: say why',
+      future: 'Must not be in the future',
+    },
+  },
   field: {
     tile: 'Enforcement', tileHint: 'Re-inspections, orders, notices, penalties', dueToday: 'Re-inspections due today', mine: 'Open enforcement cases', open: 'New enforcement inspection', searchSite: 'Search a shop or unit by name or address',
     facts: 'Facts found', category: 'Problem category', legalBasis: 'Legal basis', open2: 'Open case', step: 'Step', photos: 'Photos', education: 'Rules explained on site (education)', deadline: 'Deadline',

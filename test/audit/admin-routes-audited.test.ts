@@ -36,6 +36,7 @@ const NOT_ADMINISTRATIVE: Record<string, string> = {
   'POST /api/enforcement/cases': 'casework: enforcement case events',
   'POST /api/enforcement/cases/{id}/steps': 'casework: enforcement case events',
   'POST /api/enforcement/documents/{id}/corrections': 'casework: enforcement case events (enforcement_correction)',
+  'POST /api/enforcement/documents/{id}/service': 'casework: enforcement case events (enforcement_service)',
   'POST /api/services/records': 'front-office casework: the record\'s own steps',
   'POST /api/services/records/{id}/steps': 'front-office casework: the record\'s own steps',
   'POST /api/services/records/{id}/reveal': 'each reveal is kept in the record\'s reveal log (GET …/reveals)',

@@ -12,9 +12,10 @@ import { ManualClock } from '../../src/domain/shared/clock.js';
  *
  * Seeding the Hongqiao demo costs about as much again (its staff's password hashes, ~1,000 sites),
  * and most test files start from it (test/helpers/app.ts, demoContext): so there is a second
- * template with the demo seeded at DEMO_SEEDED_AT, and a third with its 一网通办 network too. Its copies share their ids; the process-wide
- * caches that remember answers by id (coverage-memo, the dashboard's KPIs) therefore keep them per
- * database, as a process serving more than one database must.
+ * template with the demo seeded at DEMO_SEEDED_AT, and a third with its 一网通办 network too.
+ * Their copies share their ids; the process-wide caches that remember answers by id (coverage-memo,
+ * the dashboard's KPIs and board) therefore keep them per database, as a process serving more than
+ * one database must.
  */
 export const TEMPLATES_ENV = 'CLOSELOOP_TEST_DB_TEMPLATES';
 

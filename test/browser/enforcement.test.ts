@@ -1,11 +1,35 @@
 /// <reference lib="dom" />
 import sharp from 'sharp';
+import type { Browser, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { pdfText } from '../helpers/pdf-text.js';
 import { workingDeadline } from '../helpers/working-deadline.js';
 import { describeBrowser, eventually, newContext, PHONE, signInThroughForm, fieldHome } from './helpers/browser.js';
 import { browserSuite, subdistrictOf } from './helpers/suite.js';
 import { clickNav } from './helpers/nav.js';
+
+type Shop = { name: string; lat: number; lng: number };
+
+/** An officer's phone at the shop, signed in, on the enforcement tile. */
+async function officerAt(browser: Browser, url: string, shop: Shop, officer: string) {
+  const ctx = await newContext(browser, url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 10 }, permissions: ['geolocation'] });
+  const page = await ctx.newPage();
+  await signInThroughForm(page, officer, '/m/sign-in');
+  await fieldHome(page);
+  await page.getByTestId('tile-enforcement').click();
+  return { ctx, page };
+}
+
+/** The new-ladder form filled for the shop: its facts, the first legal basis, category B0401. */
+async function fillNewLadder(page: Page, shop: Shop, facts: string) {
+  await page.getByTestId('enf-new').click();
+  await page.getByTestId('enf-site-search').fill(shop.name.slice(0, 6));
+  await page.locator('[data-testid=enf-site-hit]', { hasText: shop.name }).first().click();
+  await page.getByTestId('enf-facts').fill(facts);
+  await page.getByTestId('enf-basis').selectOption({ index: 1 });
+  const cat = await page.getByTestId('enf-category').locator('option', { hasText: 'B0401' }).getAttribute('value');
+  await page.getByTestId('enf-category').selectOption(cat!);
+}
 
 
 describeBrowser('enforcement: the officer on the phone, the desk in the console', () => {
@@ -14,18 +38,8 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
 
   it('opens a ladder at a shop, issues an order with photos and two officers, and the desk shows it with its PDF', async () => {
     const shop = await suite.server.db.selectFrom('sites').select(['id', 'name', 'lat', 'lng']).where('kind', '=', 'shop').where('address', 'like', '安顺路%').orderBy('id').executeTakeFirstOrThrow();
-    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 10 }, permissions: ['geolocation'] });
-    const page = await ctx.newPage();
-    await signInThroughForm(page, 'enforcer1', '/m/sign-in');
-    await fieldHome(page);
-    await page.getByTestId('tile-enforcement').click();
-    await page.getByTestId('enf-new').click();
-    await page.getByTestId('enf-site-search').fill(shop.name.slice(0, 6));
-    await page.locator('[data-testid=enf-site-hit]', { hasText: shop.name }).first().click();
-    await page.getByTestId('enf-facts').fill('未设置任何生活垃圾分类标识');
-    await page.getByTestId('enf-basis').selectOption({ index: 1 });
-    const cat = await page.getByTestId('enf-category').locator('option', { hasText: 'B0401' }).getAttribute('value');
-    await page.getByTestId('enf-category').selectOption(cat!);
+    const { ctx, page } = await officerAt(suite.browser, suite.server.url, shop, 'enforcer1');
+    await fillNewLadder(page, shop, '未设置任何生活垃圾分类标识');
     const photo = { name: 'IMG_1.jpg', mimeType: 'image/jpeg', buffer: await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 200, g: 60, b: 40 } } }).jpeg().toBuffer() };
     await page.getByTestId('enf-photo').setInputFiles(photo);
     await page.getByTestId('enf-photo-done').waitFor();
@@ -72,18 +86,8 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
 
   it('records an order step taken offline in the outbox and issues it exactly once when the phone is back online', async () => {
     const shop = await suite.server.db.selectFrom('sites').select(['id', 'name', 'lat', 'lng']).where('kind', '=', 'shop').where('address', 'like', '古北路%').orderBy('id').executeTakeFirstOrThrow();
-    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 10 }, permissions: ['geolocation'] });
-    const page = await ctx.newPage();
-    await signInThroughForm(page, 'enforcer2', '/m/sign-in');
-    await fieldHome(page);
-    await page.getByTestId('tile-enforcement').click();
-    await page.getByTestId('enf-new').click();
-    await page.getByTestId('enf-site-search').fill(shop.name.slice(0, 6));
-    await page.locator('[data-testid=enf-site-hit]', { hasText: shop.name }).first().click();
-    await page.getByTestId('enf-facts').fill('未设置分类收集容器');
-    await page.getByTestId('enf-basis').selectOption({ index: 1 });
-    const cat = await page.getByTestId('enf-category').locator('option', { hasText: 'B0401' }).getAttribute('value');
-    await page.getByTestId('enf-category').selectOption(cat!);
+    const { ctx, page } = await officerAt(suite.browser, suite.server.url, shop, 'enforcer2');
+    await fillNewLadder(page, shop, '未设置分类收集容器');
     await page.getByTestId('enf-open-submit').click();
     await eventually(() => page.getByTestId('enf-stage').textContent()).toContain('已立案待检查');
     const ladder = await suite.server.db.selectFrom('enforcement_cases').select('id').where('site_id', '=', shop.id).executeTakeFirstOrThrow();
@@ -118,18 +122,8 @@ describeBrowser('enforcement: the officer on the phone, the desk in the console'
     const shop = await db.selectFrom('sites').select(['id', 'name', 'lat', 'lng']).where('kind', '=', 'shop').where('status', '=', 'active').where('address', 'like', '安顺路%')
       .where('responsible_party_id', 'is not', null).where('id', 'not in', db.selectFrom('enforcement_cases').select('site_id').where('site_id', 'is not', null))
       .orderBy('id', 'desc').executeTakeFirstOrThrow();
-    const ctx = await newContext(suite.browser, suite.server.url, { ...PHONE, geolocation: { latitude: shop.lat, longitude: shop.lng, accuracy: 10 }, permissions: ['geolocation'] });
-    const page = await ctx.newPage();
-    await signInThroughForm(page, 'enforcer1', '/m/sign-in');
-    await fieldHome(page);
-    await page.getByTestId('tile-enforcement').click();
-    await page.getByTestId('enf-new').click();
-    await page.getByTestId('enf-site-search').fill(shop.name.slice(0, 6));
-    await page.locator('[data-testid=enf-site-hit]', { hasText: shop.name }).first().click();
-    await page.getByTestId('enf-facts').fill('未设置任何生活垃圾分类标识');
-    await page.getByTestId('enf-basis').selectOption({ index: 1 });
-    const cat = await page.getByTestId('enf-category').locator('option', { hasText: 'B0401' }).getAttribute('value');
-    await page.getByTestId('enf-category').selectOption(cat!);
+    const { ctx, page } = await officerAt(suite.browser, suite.server.url, shop, 'enforcer1');
+    await fillNewLadder(page, shop, '未设置任何生活垃圾分类标识');
     await page.getByTestId('enf-open-submit').click();
     await eventually(() => page.getByTestId('enf-stage').textContent()).toContain('已立案待检查');
 

@@ -52,7 +52,7 @@ for (const dialect of DIALECTS) {
       const enforcer1Id = await hq.userId('enforcer1');
       const leader = await actorOf(ctx, 'leader');
       const may = { from: '2026-05-01T00:00:00+08:00', to: '2026-06-01T00:00:00+08:00' };
-      const countsBefore = await enforcementCounts(db, leader, { from: new Date(may.from).toISOString(), to: new Date(may.to).toISOString() });
+      const countsBefore = await enforcementCounts(db, leader, { from: new Date(may.from).toISOString(), to: new Date(may.to).toISOString() }, ctx.clock.now());
       expect(countsBefore.ordersIssued).toBe(0);
 
       // 26 May 10:30 — the officers find no sorting signage at all.
@@ -270,7 +270,7 @@ for (const dialect of DIALECTS) {
       expect((await get(xx, `/api/enforcement/documents/${d.document.id}/pdf`)).statusCode).toBe(404);
 
       // The dashboard's counts moved.
-      const after = await enforcementCounts(db, leader, { from: new Date(may.from).toISOString(), to: new Date('2026-06-30T00:00:00+08:00').toISOString() });
+      const after = await enforcementCounts(db, leader, { from: new Date(may.from).toISOString(), to: new Date('2026-06-30T00:00:00+08:00').toISOString() }, ctx.clock.now());
       expect(after).toMatchObject({
         opened: 1, ordersIssued: 1, noticesIssued: 1, priorNoticesIssued: 1, decisionsIssued: 1, reinspectionsDispatched: 2, reinspections: 2,
         closedPaid: 1, closedRectified: 0, finesDecidedRmb: 500, finesPaidRmb: 500, overdueFines: 0, openByStage: {},

@@ -74,8 +74,8 @@ for (const dialect of DIALECTS) {
       expect(await Promise.all([a.runOnce(), b.runOnce()]).then((x) => x[0] + x[1])).toBe(1);
       expect(await a.runOnce()).toBe(0);
       const leader = await actorOf(ctx, 'leader');
-      const counts = await enforcementCounts(ctx.handle.db, leader, { from: '2026-08-01T00:00:00.000Z', to: '2026-09-30T00:00:00.000Z' });
-      expect(counts).toMatchObject({ overdueFines: 1, decisionsIssued: 1, finesDecidedRmb: 3000, finesPaidRmb: 0, openByStage: { decided: 1 } });
+      const counts = await enforcementCounts(ctx.handle.db, leader, { from: '2026-08-01T00:00:00.000Z', to: '2026-09-30T00:00:00.000Z' }, ctx.clock.now());
+      expect(counts).toMatchObject({ overdueFines: 1, overdueService: 0, decisionsIssued: 1, finesDecidedRmb: 3000, finesPaidRmb: 0, openByStage: { decided: 1 } });
       const desk = (await ctx.app.inject({ method: 'GET', url: '/api/enforcement/cases?view=overdue_fines', headers: { cookie: await signInAs(ctx.app, 'operator') } })).json();
       expect(desk.items.map((i: { id: string }) => i.id)).toEqual([ec.id]);
       // Paying late still closes the ladder.

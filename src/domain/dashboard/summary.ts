@@ -69,7 +69,7 @@ export async function dashboardSummary(db: Db, clock: Clock, actor: Actor, f: Da
   const slice = await resolveSlice(db, actor, f);
   const [kpis, open, weights] = await Promise.all([kpisFor(db, slice, w), openGauges(db, slice, w.nowAt), weightsFor(db, slice.subdistrictId)]);
   const enforcement = can(actor, 'enforcement.read') && !f.gridId && !f.categoryId && !f.source && !f.unitId && !f.userId
-    ? await enforcementCounts(db, actor, { from: w.fromAt, to: w.toAt })
+    ? await enforcementCounts(db, actor, { from: w.fromAt, to: w.toAt }, clock.now())
     : null;
   return { window: w, grain: slice.table, kpis, ...compositeScore(kpis, weights), weights, open, enforcement };
 }

@@ -5,6 +5,7 @@ import { notify } from '../notifications/notify.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import { zhDateTime } from './document-content.js';
+import { noticeUnservedDecisions } from './service-notices.js';
 import { loadSettings } from './settings.js';
 
 const BATCH = 100;
@@ -138,7 +139,7 @@ export async function flagOverdueFines(db: Db, clock: Clock): Promise<number> {
   return n;
 }
 
-/** One round of the enforcement job. */
+/** One round of the enforcement job: re-inspections due, fines overdue, penalty decisions to serve (service-notices.ts). */
 export async function runEnforcementClocks(db: Db, clock: Clock): Promise<number> {
-  return (await dispatchDueReinspections(db, clock)) + (await flagOverdueFines(db, clock));
+  return (await dispatchDueReinspections(db, clock)) + (await flagOverdueFines(db, clock)) + (await noticeUnservedDecisions(db, clock));
 }

@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
 import { scopeCondition } from '../auth/scope.js';
 import { invalidField } from '../shared/errors.js';
+import { serviceOverdueInScope } from './service-limit.js';
 
 export interface CountRange {
   /** inclusive, ISO instant */
@@ -15,9 +16,10 @@ export interface CountRange {
 /**
  * Enforcement figures for a period, for the dashboard: ladders opened, documents issued by
  * kind, re-inspections dispatched, ladders closed rectified or paid, fines decided and paid;
- * plus what is open now (by stage) and fines overdue now.
+ * plus what is open now (by stage), fines overdue now and penalty decisions overdue for service
+ * at `now` (the desk's overdue_service view, counted).
  */
-export async function enforcementCounts(db: Db, actor: Actor, range: CountRange) {
+export async function enforcementCounts(db: Db, actor: Actor, range: CountRange, now: Date) {
   assertCan(actor, 'enforcement.read');
   // An inverted period counts nothing; answering zeros would read as a quiet month.
   if (Date.parse(range.from) > Date.parse(range.to)) throw invalidField('from', 'must not be after to');
@@ -35,6 +37,8 @@ export async function enforcementCounts(db: Db, actor: Actor, range: CountRange)
     .where(scoped).where('e.stage', '!=', 'closed').groupBy('e.stage').execute();
   const overdue = await db.selectFrom('enforcement_cases as e').select((eb) => eb.fn.countAll<number>().as('n'))
     .where(scoped).where('e.stage', '=', 'decided').where('e.overdue_at', 'is not', null).executeTakeFirstOrThrow();
+  const unserved = await db.selectFrom('enforcement_cases as e').leftJoin('enforcement_steps as u', 'u.id', 'e.unserved_step_id')
+    .select((eb) => eb.fn.countAll<number>().as('n')).where(scoped).where(await serviceOverdueInScope(db, actor, now)).executeTakeFirstOrThrow();
   const stepN = (k: string) => Number(steps.find((s) => s.kind === k)?.n ?? 0);
   return {
     range,
@@ -51,5 +55,6 @@ export async function enforcementCounts(db: Db, actor: Actor, range: CountRange)
     finesPaidRmb: Number(paid.sum),
     openByStage: Object.fromEntries(open.map((o) => [o.stage, Number(o.n)])),
     overdueFines: Number(overdue.n),
+    overdueService: Number(unserved.n),
   };
 }

@@ -14,7 +14,7 @@ import { priorViolations, proposeFine, subjectClassOf } from './history.js';
 import { suggestedDeadline } from './procedure.js';
 import { currentVersion, getVersion } from './legal-basis.js';
 import { loadScopedCase } from './record-step.js';
-import { serviceLimit, serviceOverdueCondition } from './service-limit.js';
+import { serviceLimit, serviceOverdueInScope } from './service-limit.js';
 import { loadSettings } from './settings.js';
 import { phoneFor } from '../auth/personal-data.js';
 
@@ -51,9 +51,7 @@ export async function listEnforcementCases(db: Db, actor: Actor, raw: ListQuery,
   if (q.view === 'open') sel = sel.where('e.stage', '!=', 'closed');
   if (q.view === 'overdue_fines') sel = sel.where('e.stage', '=', 'decided').where('e.overdue_at', 'is not', null);
   if (q.view === 'overdue_service') {
-    const holding = await db.selectFrom('enforcement_cases as e').select('e.subdistrict_id').distinct()
-      .where(scopeCondition(actor, 'e.subdistrict_id', 'e.committee_id')).where('e.stage', '=', 'decided').where('e.unserved_step_id', 'is not', null).execute();
-    sel = sel.where(await serviceOverdueCondition(db, holding.map((h) => h.subdistrict_id), now));
+    sel = sel.where(await serviceOverdueInScope(db, actor, now));
   }
   if (q.partyId) sel = sel.where('e.party_id', '=', q.partyId);
   if (q.after) sel = sel.where('e.id', '<', q.after);

@@ -1,5 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
+import type { Actor } from '../auth/actor.js';
+import { scopeCondition } from '../auth/scope.js';
 import { instantCompare } from '../../db/instants.js';
 import type { EnforcementCaseTable, EnforcementStepTable } from '../../db/schema.js';
 import { addDays, shanghaiDate } from '../calendar/office-hours.js';
@@ -62,4 +64,15 @@ export async function serviceOverdueCondition(db: Db, subdistrictIds: readonly s
   if (!subdistrictIds.length) return sql<SqlBool>`1 = 0`;
   const parts = await Promise.all(subdistrictIds.map(async (s) => sql<SqlBool>`(e.subdistrict_id = ${s} and ${instantCompare(db, 'u.at', '<=', await overdueIssuedBy(db, s, now))})`));
   return sql<SqlBool>`(e.stage = 'decided' and u.kind = 'decision' and (${sql.join(parts, sql` or `)}))`;
+}
+
+/**
+ * serviceOverdueCondition for what `actor` sees: over the subdistricts in its scope that hold a
+ * decided ladder waiting on a service. The desk's overdue_service view and its count both use it,
+ * so the two agree.
+ */
+export async function serviceOverdueInScope(db: Db, actor: Actor, now: Date): Promise<Expression<SqlBool>> {
+  const holding = await db.selectFrom('enforcement_cases as e').select('e.subdistrict_id').distinct()
+    .where(scopeCondition(actor, 'e.subdistrict_id', 'e.committee_id')).where('e.stage', '=', 'decided').where('e.unserved_step_id', 'is not', null).execute();
+  return serviceOverdueCondition(db, holding.map((h) => h.subdistrict_id), now);
 }

@@ -157,6 +157,31 @@ const CATALOGUE = {
     en: (p) => ({ title: `Fine unpaid: ${text(p.number)}`, body: `The fine of ¥${text(p.amount)} is past its payment deadline (${enTime(p.paymentDueAt)}).` }),
   },
   /**
+   * A penalty decision the party was absent for, still unserved on the last day of its seven-day
+   * service limit (行政处罚法 art. 61). {number (the case's), document (the decision's number), party, issuedAt, dueAt}
+   */
+  enforcement_service_due_soon: {
+    zh: (p) => ({
+      title: `处罚决定书今日须送达：${text(p.document ?? p.number)}`,
+      body: `${text(p.party)}的行政处罚决定书（${text(p.document)}）当事人不在场，尚未送达；送达期限（七日）于${zhLongTime(p.dueAt)}届满，请及时邮寄、电子或公告送达并登记（案件${text(p.number)}）。`,
+    }),
+    en: (p) => ({
+      title: `Penalty decision to serve today: ${text(p.document ?? p.number)}`,
+      body: `The penalty decision ${text(p.document)} for ${text(p.party)} (the party was absent) is not served yet; its seven days to serve end ${enTime(p.dueAt)}. Serve it by post, electronically or by public notice and record the service (case ${text(p.number)}).`,
+    }),
+  },
+  /** The same decision past its service limit, still unserved. {number, document, party, issuedAt, dueAt} */
+  enforcement_service_overdue: {
+    zh: (p) => ({
+      title: `处罚决定书逾期未送达：${text(p.document ?? p.number)}`,
+      body: `${text(p.party)}的行政处罚决定书（${text(p.document)}）应于${zhLongTime(p.dueAt)}前送达（行政处罚法第六十一条：七日内送达），至今未登记送达，请尽快送达并登记（案件${text(p.number)}）。`,
+    }),
+    en: (p) => ({
+      title: `Penalty decision not served in time: ${text(p.document ?? p.number)}`,
+      body: `The penalty decision ${text(p.document)} for ${text(p.party)} was due to be served by ${enTime(p.dueAt)} (Administrative Penalty Law art. 61: within seven days) and no service is recorded; serve it and record the service as soon as possible (case ${text(p.number)}).`,
+    }),
+  },
+  /**
    * The new-reports round: reports waiting to be filed. {count, number (the report's when count is 1,
    * else null), reports: [{number, categoryZh, categoryEn, description}] (the first few)}
    */

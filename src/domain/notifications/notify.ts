@@ -290,22 +290,24 @@ export async function plannedNotice(db: Db, clock: Clock, n: Notification): Prom
  * webhook outbox row, delivered later by the webhook job (jobs/webhook-deliveries.ts), so a
  * delivery problem never blocks or undoes the caller's work. Only database errors throw.
  * Two statements on PostgreSQL (who and where, then the writes); SQLite writes row by row.
+ * Answers whether it was written (false: its dedupe key was already used).
  */
-export async function notify(db: Db, clock: Clock, n: Notification): Promise<void> {
+export async function notify(db: Db, clock: Clock, n: Notification): Promise<boolean> {
   const plan = await planNotice(db, clock, n);
   const { id, now, recipients, notification, delivery } = plan;
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     // One statement for every recipient's inbox row (in chunks, far below the parameter limit).
     const inserted = (await db.executeQuery(CompiledQuery.raw(pgNotice(plan.inbox), plan.args))).rows.length > 0;
     for (let i = 0; inserted && i < plan.rest.length; i += INBOX_CHUNK) await insertInbox(db, id, plan.rest.slice(i, i + INBOX_CHUNK), now);
-    return;
+    return inserted;
   }
   const inserted = (await insertNotification.run(db, { ...notification, created_at: now })).rows[0] as { id: string } | undefined;
-  if (!inserted) return;
+  if (!inserted) return false;
   for (let i = 0; i < recipients.length; i += INBOX_CHUNK) await insertInbox(db, id, recipients.slice(i, i + INBOX_CHUNK), now);
   await insertDelivery.run(db, {
     ...delivery, notification_id: id, status: 'pending', attempts: 0, next_attempt_at: now, claim_token: null, claimed_until: null, last_error: null, sent_at: null, created_at: now, updated_at: now,
   });
+  return true;
 }
 
 function insertInbox(db: Db, notificationId: string, chunk: { userId: string }[], now: string) {

@@ -109,8 +109,8 @@ export const dueToday = def({
 });
 
 export const counts = def({
-  schema: { tags, summary: 'Enforcement figures for a period', querystring: z.strictObject({ from: instant, to: instant }) },
-  handler: async ({ req, deps, actor }) => enforcementCounts(deps.db, actor, { from: new Date(req.query.from).toISOString(), to: new Date(req.query.to).toISOString() }),
+  schema: { tags, summary: 'Enforcement figures for a period (and, now: open by stage, fines overdue, penalty decisions overdue for service)', querystring: z.strictObject({ from: instant, to: instant }) },
+  handler: async ({ req, deps, actor }) => enforcementCounts(deps.db, actor, { from: new Date(req.query.from).toISOString(), to: new Date(req.query.to).toISOString() }, deps.clock.now()),
 });
 
 export const open = def({

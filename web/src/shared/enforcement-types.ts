@@ -25,6 +25,14 @@ export interface LadderSummary {
   serviceOverdue?: boolean;
 }
 
+/** GET /api/enforcement/counts, the figures the desk shows (counts.ts). */
+export interface EnforcementCounts {
+  /** Decided ladders past their payment date now (the overdue_fines list). */
+  overdueFines: number;
+  /** Penalty decisions overdue for service now (the overdue_service list). */
+  overdueService: number;
+}
+
 export interface DueTask {
   id: string;
   enforcementCaseId: string;

@@ -89,6 +89,9 @@ export function DashboardPage({ wall = false }: { wall?: boolean }) {
     ['median', k.medianCloseMinutes === null || k.medianCloseMinutes === undefined ? '—' : t('dash.kpi.minutes', { n: k.medianCloseMinutes })],
     ['score', summary.data?.score === null || !summary.data ? '—' : `${summary.data.score} · ${summary.data.grade}`],
   ];
+  // Penalty decisions the party was absent for and not served within seven days (行政处罚法 art. 61), for viewers of enforcement.
+  const unserved = summary.data?.enforcement?.overdueService;
+  if (unserved !== undefined) cards.push(['unservedDecisions', String(unserved), unserved ? 'warn' : undefined]);
 
   const dailyOption = useMemo(() => ({
     tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 40, right: 16, top: 36, bottom: 28 },

@@ -9,6 +9,8 @@ export interface Summary {
   score: number | null;
   grade: string | null;
   open: { open: number; overdueNow: number; onHold: number; extensionsPending: number; byStatus: Record<string, number> };
+  /** The enforcement figures, for viewers who may read them (null otherwise): only those the board shows. */
+  enforcement?: { overdueFines: number; overdueService: number } | null;
 }
 export interface RankRow { id: string; name: string; rank: number; score: number | null; grade: string | null; kpis: Kpis }
 export interface Rankings { level: 'committee' | 'subdistrict' | 'unit'; rows: RankRow[]; red: string[]; black: string[] }

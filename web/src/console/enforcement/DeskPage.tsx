@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../shared/api';
 import { useAuth } from '../../shared/auth';
-import type { DueTask, LadderSummary, Stage } from '../../shared/enforcement-types';
+import type { DueTask, EnforcementCounts, LadderSummary, Stage } from '../../shared/enforcement-types';
 import { errorText } from '../../shared/errors';
 import { formatTime } from '../../shared/format';
 import { useApi } from '../../shared/use-api';
@@ -24,6 +24,12 @@ export function DeskPage() {
   const overdue = useKeysetList<LadderSummary>((after) => api.get<KeysetPage<LadderSummary>>('/api/enforcement/cases', { view: 'overdue_fines', limit: 50, after }), []);
   // Penalty decisions the party was absent for and not served within their seven days (行政处罚法 art. 61).
   const unserved = useKeysetList<LadderSummary>((after) => api.get<KeysetPage<LadderSummary>>('/api/enforcement/cases', { view: 'overdue_service', limit: 50, after }), []);
+  // The desk's figures (their open-now part: the period is this month so far); the badges count
+  // the whole of each list, not only its first page.
+  const counts = useApi(() => {
+    const now = new Date();
+    return api.get<EnforcementCounts>('/api/enforcement/counts', { from: new Date(now.getFullYear(), now.getMonth(), 1).toISOString(), to: now.toISOString() });
+  }, []);
   const ladders = useKeysetList<LadderSummary>(
     (after) => api.get<KeysetPage<LadderSummary>>('/api/enforcement/cases', { view: stage ? 'all' : 'open', stage: stage || undefined, limit: 100, after }),
     [stage],
@@ -50,7 +56,7 @@ export function DeskPage() {
           </ul>
         </div>
         <div className="card">
-          <h2>{t('enforcement.desk.overdueFines')} <span className="badge" data-testid="overdue-count">{overdue.items.length}{overdue.cursor ? '+' : ''}</span></h2>
+          <h2>{t('enforcement.desk.overdueFines')} <span className="badge" data-testid="overdue-count">{counts.data?.overdueFines ?? `${overdue.items.length}${overdue.cursor ? '+' : ''}`}</span></h2>
           {!overdue.loading && !overdue.error && !overdue.items.length ? <p className="muted">{t('enforcement.desk.empty')}</p> : null}
           <ul>
             {overdue.items.map((l) => (
@@ -62,7 +68,7 @@ export function DeskPage() {
           <LoadMore list={overdue} testId="overdue-more" />
         </div>
         <div className="card">
-          <h2>{t('enforcement.desk.overdueService')} <span className="badge" data-testid="unserved-count">{unserved.items.length}{unserved.cursor ? '+' : ''}</span></h2>
+          <h2>{t('enforcement.desk.overdueService')} <span className="badge" data-testid="unserved-count">{counts.data?.overdueService ?? `${unserved.items.length}${unserved.cursor ? '+' : ''}`}</span></h2>
           {!unserved.loading && !unserved.error && !unserved.items.length ? <p className="muted">{t('enforcement.desk.empty')}</p> : null}
           <ul data-testid="unserved-list">
             {unserved.items.map((l) => (

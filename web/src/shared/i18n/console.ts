@@ -96,7 +96,7 @@ const zh = {
     notServing: '本实例不运行后台任务。', ran: '已运行 {{job}}：处理 {{handled}} 项。', notRan: '{{job}} 正由其他实例运行，本次未重复运行。', failed: '{{job}} 运行出错：{{error}}',
     names: {
       'case-deadlines': '案件时限（提醒与超期）', 'dashboard-rollups': '看板汇总', 'missed-checkins': '漏打卡', 'webhook-deliveries': '消息推送', 'open311-webhooks': 'Open311 推送',
-      'enforcement-reinspections': '执法复查', 'site-grades': '点位分级', retention: '数据保留清理', partitions: '分区维护', 'terminal-health': '自助终端心跳', 'service-overdue': '办件超期提示', 'unattached-photos': '未关联照片清理',
+      'enforcement-reinspections': '执法复查与时限提醒', 'site-grades': '点位分级', retention: '数据保留清理', partitions: '分区维护', 'terminal-health': '自助终端心跳', 'service-overdue': '办件超期提示', 'unattached-photos': '未关联照片清理',
       'new-reports': '新上报提醒', 'service-no-shows': '预约爽约标记', 'rating-ranking-notices': '好差评月度约谈提醒',
     },
   },
@@ -201,7 +201,7 @@ const en: typeof zh = {
     notServing: 'This instance runs no background jobs.', ran: 'Ran {{job}}: {{handled}} items handled.', notRan: '{{job}} is running on another instance; not run twice.', failed: '{{job}} failed: {{error}}',
     names: {
       'case-deadlines': 'Case deadlines (reminders, overdue)', 'dashboard-rollups': 'Dashboard rollups', 'missed-checkins': 'Missed check-ins', 'webhook-deliveries': 'Robot messages', 'open311-webhooks': 'Open311 webhooks',
-      'enforcement-reinspections': 'Enforcement re-inspections', 'site-grades': 'Site grades', retention: 'Retention', partitions: 'Partitions', 'terminal-health': 'Terminal heartbeats', 'service-overdue': 'Service records turning overdue', 'unattached-photos': 'Unattached photos purge',
+      'enforcement-reinspections': 'Enforcement re-inspections and time-limit notices', 'site-grades': 'Site grades', retention: 'Retention', partitions: 'Partitions', 'terminal-health': 'Terminal heartbeats', 'service-overdue': 'Service records turning overdue', 'unattached-photos': 'Unattached photos purge',
       'new-reports': 'New reports to file', 'service-no-shows': 'Appointment no-shows', 'rating-ranking-notices': 'Monthly ranking talks (约谈)',
     },
   },

@@ -3,10 +3,13 @@ import { TRANSITIONS } from '../../src/domain/cases/lifecycle.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
 import type { CaseFixture } from './fixtures.js';
 
-/** A drawn lifecycle step: which of the open actions (`choice`), and which unit a dispatch goes to. */
+/**
+ * A drawn lifecycle step: which of the open actions (`choice`), and where a dispatch goes: handler1's
+ * unit (0), handler2's (1), or committee cadre cadre01 named alone, without a unit (2).
+ */
 export interface ActionDraw {
   choice: number;
-  unit: 0 | 1;
+  unit: 0 | 1 | 2;
 }
 
 /**
@@ -23,13 +26,15 @@ export async function randomAction(f: CaseFixture, caseId: string, draw: ActionD
   if (!rules.length) return null;
   const rule = rules[draw.choice % rules.length]!;
   const handlerOf = (unit: string | null): Actor => (unit === f.units.handler2 ? f.actors.handler2 : f.actors.handler1);
-  const who = rule.who === 'assignee' ? handlerOf(c.assigned_unit_id) : rule.roles.includes('operator') ? f.actors.operator : f.actors.patrol1;
+  const assignee = c.assigned_user_id === f.actors.cadre01.userId ? f.actors.cadre01 : handlerOf(c.assigned_unit_id);
+  const who = rule.who === 'assignee' ? assignee : rule.roles.includes('operator') ? f.actors.operator : f.actors.patrol1;
   const input: Record<string, unknown> = { action: rule.action, version: c.version };
   if (rule.requires.includes('reason')) input.reason = '原因';
   if (rule.requires.includes('note')) input.note = '说明';
   if (rule.requires.includes('assignee')) {
     const other = c.assigned_unit_id === f.units.handler1 ? f.units.handler2 : f.units.handler1;
-    input.unitId = rule.action === 'redispatch' ? other : draw.unit ? f.units.handler2 : f.units.handler1;
+    if (draw.unit === 2 && c.assigned_user_id !== f.actors.cadre01.userId) input.userId = f.actors.cadre01.userId;
+    else input.unitId = rule.action === 'redispatch' ? other : draw.unit ? f.units.handler2 : f.units.handler1;
   }
   if (rule.requires.includes('dueAt')) input.dueAt = new Date(f.ctx.clock.now().getTime() + 5 * 86400_000).toISOString();
   if (rule.requires.includes('photoIds')) input.photoIds = [await f.photo(who)];

@@ -15,7 +15,7 @@ import { randomAction } from '../cases/random-action.js';
 
 type Cmd =
   | { kind: 'report' }
-  | { kind: 'act'; pick: number; choice: number; unit: 0 | 1 }
+  | { kind: 'act'; pick: number; choice: number; unit: 0 | 1 | 2 }
   | { kind: 'tick'; hours: number }
   | { kind: 'end'; pick: number; how: 0 | 1 | 2 | 3 };
 
@@ -29,7 +29,7 @@ const ENDINGS = [
 
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('report' as const) }) },
-  { weight: 12, arbitrary: fc.record({ kind: fc.constant('act' as const), pick: fc.nat(), choice: fc.nat(), unit: fc.constantFrom(0 as const, 1 as const) }) },
+  { weight: 12, arbitrary: fc.record({ kind: fc.constant('act' as const), pick: fc.nat(), choice: fc.nat(), unit: fc.constantFrom(0 as const, 1 as const, 2 as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), hours: fc.integer({ min: 1, max: 60 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('end' as const), pick: fc.nat(), how: fc.constantFrom(0 as const, 1 as const, 2 as const, 3 as const) }) },
 );
@@ -63,10 +63,13 @@ async function unitAgreement(db: Db, sub: string) {
   const rolled = await sql<{ unit_id: string; n: number }>`
     select unit_id, sum(handled) as n from case_rollups_unit_daily where subdistrict_id = ${sub} group by unit_id`.execute(db);
   // A case waiting on a new unit after 改派 or a reopen is still counted where it was handled last.
+  // A case named to a committee cadre alone (no unit) is the committee's own unit's.
   const cases = await sql<{ unit_id: string; n: number }>`
-    select assigned_unit_id as unit_id, count(*) as n from cases
-    where subdistrict_id = ${sub} and source <> 'self_resolved' and status in ('handled', 'closed') and handled_at is not null
-    group by assigned_unit_id`.execute(db);
+    select coalesce(c.assigned_unit_id, cu.id) as unit_id, count(*) as n from cases c
+    left join users p on p.id = c.assigned_user_id
+    left join handling_units cu on c.assigned_unit_id is null and p.role = 'cadre' and p.handling_unit_id is null and cu.kind = 'committee' and cu.committee_id = c.committee_id
+    where c.subdistrict_id = ${sub} and c.source <> 'self_resolved' and c.status in ('handled', 'closed') and c.handled_at is not null
+    group by coalesce(c.assigned_unit_id, cu.id)`.execute(db);
   const pending = await sql<{ n: number }>`
     select count(*) as n from cases where subdistrict_id = ${sub} and source <> 'self_resolved' and handled_at is not null
       and status not in ('handled', 'closed')`.execute(db);

@@ -11,13 +11,13 @@ import { randomAction } from '../cases/random-action.js';
 
 type Cmd =
   | { kind: 'report'; self: boolean }
-  | { kind: 'act'; pick: number; choice: number; unit: 0 | 1 }
+  | { kind: 'act'; pick: number; choice: number; unit: 0 | 1 | 2 }
   | { kind: 'tick'; hours: number }
   | { kind: 'fold'; batch: number };
 
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('report' as const), self: fc.boolean() }) },
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('act' as const), pick: fc.nat(), choice: fc.nat(), unit: fc.constantFrom(0 as const, 1 as const) }) },
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant('act' as const), pick: fc.nat(), choice: fc.nat(), unit: fc.constantFrom(0 as const, 1 as const, 2 as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), hours: fc.integer({ min: 1, max: 60 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('fold' as const), batch: fc.integer({ min: 1, max: 7 }) }) },
 );
@@ -78,6 +78,9 @@ for (const dialect of DIALECTS) {
       );
       const reached = await db.selectFrom('case_events').select('action').distinct().execute();
       expect(reached.length).toBeGreaterThanOrEqual(10);
+      // …and cases dispatched to a committee cadre named alone, handled by the cadre (counted against the committee's unit).
+      const byCadre = await db.selectFrom('case_events').select('id').where('action', '=', 'handle').where('actor_user_id', '=', f.actors.cadre01.userId).execute();
+      expect(byCadre.length).toBeGreaterThan(0);
     }, 300_000);
   });
 }

@@ -61,9 +61,10 @@ describe.each(DIALECTS)('a 差评 case leaves the loop only by handling or an up
     // Neither offered on the case page nor taken.
     expect(await offered(operator, bad.caseId)).toEqual(expect.arrayContaining(['file']));
     expect(await offered(operator, bad.caseId)).not.toContain('cancel');
-    await expect(step(operator, bad.caseId, { action: 'cancel', reason: '重复' })).rejects.toMatchObject({ code: 'transition_not_allowed' });
+    // The refusal names what the case page offers, without cancel.
+    await expect(step(operator, bad.caseId, { action: 'cancel', reason: '重复' })).rejects.toMatchObject({ code: 'transition_not_allowed', details: { allowed: await offered(operator, bad.caseId) } });
     await step(operator, bad.caseId, { action: 'file' });
-    await expect(step(operator, bad.caseId, { action: 'cancel', reason: '重复' })).rejects.toMatchObject({ code: 'transition_not_allowed' });
+    await expect(step(operator, bad.caseId, { action: 'cancel', reason: '重复' })).rejects.toMatchObject({ code: 'transition_not_allowed', details: { allowed: await offered(operator, bad.caseId) } });
     expect((await caseOf(bad.caseId)).status).toBe('filed');
     expect(await counts(operator)).toEqual(opened);
   });

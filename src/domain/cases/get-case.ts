@@ -1,13 +1,9 @@
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import type { Clock } from '../shared/clock.js';
-import { isAssignee } from './assignees.js';
-import { extensionClosed } from './stage-deadlines.js';
+import { allowedActions } from './allowed-actions.js';
 import { caseDto } from './case-dto.js';
-import { checkConflict } from './independent-check.js';
 import { loadVisibleCase } from './case-scope.js';
-import { actionsFrom } from './lifecycle.js';
-import { BAD_RATING_BARRED, badRatingBars } from '../service-ratings/case-rules.js';
 import { phoneFor } from '../auth/personal-data.js';
 import type { GeofenceSettings } from '../checkins/geofence.js';
 import { dispatchTargets, timelineEntries } from './timeline.js';
@@ -41,15 +37,7 @@ export async function getCase(db: Db, clock: Clock, actor: Actor, id: string, op
     db.selectFrom('cases').select(['id', 'number', 'reported_at as reportedAt']).where('merged_into_id', '=', c.id).execute(),
   ]);
   const person = (uid: string | null) => (uid ? people.find((p) => p.id === uid) : undefined);
-  const assignee = await isAssignee(db, actor, c);
-  const offered = actionsFrom(c.status, c.pending_request, actor.role).filter((t) => t.who !== 'assignee' || assignee);
-  // Separation of duties: a check is not offered to whoever handled the case or belongs to the handling unit.
-  const conflict = offered.some((t) => t.independent) ? await checkConflict(db, actor, c) : null;
-  // A 差评's case is not cancelled or merged away on the desk (case-rules.ts): asked only when the desk is offered one of those.
-  const barred = offered.some((t) => BAD_RATING_BARRED.includes(t.action)) ? await badRatingBars(db, c.id) : new Map<string, string>();
-  // An extension is asked for within the limit, as the transition judges it: not offered from the due time on, marked or not.
-  const extension = extensionClosed(c, clock.now());
-  const allowed = offered.filter((t) => (!t.independent || !conflict) && !barred.has(t.action) && !(t.action === 'request_extension' && extension));
+  const allowed = await allowedActions(db, actor, c, clock.now());
   return {
     ...caseDto(c),
     category: { code: category.code, nameZh: category.name_zh, nameEn: category.name_en, severity: category.severity, limitMode: category.limit_mode },

@@ -12,13 +12,14 @@ import { loadVisibleCaseWithCategory } from './case-scope.js';
 import { caseUpdate } from './hot-queries.js';
 import { NeedsTransaction, appendCaseEvent, eventActor, oneStatementOrTransaction } from './events.js';
 import { plannedNotice } from '../notifications/notify.js';
-import { type CaseAction, OPEN_STATUSES, actionsFrom, ruleFor } from './lifecycle.js';
+import { type CaseAction, OPEN_STATUSES, ruleFor } from './lifecycle.js';
+import { type KnownOfCase, allowedActions } from './allowed-actions.js';
 import { announceBadRatingCase } from '../dashboard/service-changes.js';
 import { ladderClosedByRectification, reopenLadderAfterFailedCheck } from '../enforcement/after-check.js';
 import { BAD_RATING_BARRED, badRatingBars, badRatingCaseColumns } from '../service-ratings/case-rules.js';
 import { mergeInto } from './merge-cases.js';
 import { notifyTransition, transitionNotice } from './transition-notices.js';
-import { CONFLICT_WHY, checkConflict, defaultChecker } from './independent-check.js';
+import { CONFLICT_WHY, checkConflict, defaultChecker, dispatchedUnitOf } from './independent-check.js';
 import { extensionReason, pausedStage, resumedStage } from './paused-clock.js';
 import { extensionClosed, remindAtFor, stageColumns } from './stage-deadlines.js';
 
@@ -59,12 +60,16 @@ function changedColumns(c: CaseTable, next: CaseTable): Partial<CaseTable> {
 /** Whether the case's status_reason is a hold's: one asked for (pending) or running (on hold). */
 const holdReasonShown = (c: Pick<CaseTable, 'status' | 'pending_request'>) => c.status === 'on_hold' || c.pending_request === 'hold';
 
-export const notAllowed = (action: CaseAction, c: CaseTable, actor: Actor, why: string) =>
+/**
+ * The refusal of an action the actor may not take on the case now: `allowed` names what they may
+ * take instead, exactly as GET /api/cases/:id offers it at that instant (allowed-actions.ts).
+ */
+export const notAllowed = async (db: Db, now: Date, action: CaseAction, c: CaseTable, actor: Actor, why: string, known?: KnownOfCase) =>
   new DomainError('transition_not_allowed', `${action} is not allowed: ${why}`, {
     action,
     status: c.status,
     pendingRequest: c.pending_request,
-    allowed: actionsFrom(c.status, c.pending_request, actor.role).map((t) => t.action),
+    allowed: (await allowedActions(db, actor, c, now, known)).map((t) => t.action),
   });
 
 /**
@@ -94,22 +99,23 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
     // The unit a dispatch names is checked in the same read.
     ...(dispatching ? { unitId: input.unitId } : {}),
   });
+  const refuse = (why: string) => notAllowed(db, now, input.action, c, actor, why, { handlers, badRating });
   if (c.version !== input.version) {
     throw new DomainError('stale_version', 'The case was changed by someone else; reload it', { current: caseDto(c) });
   }
-  if (!rule.from.includes(c.status)) throw notAllowed(input.action, c, actor, `the case is ${c.status}`);
+  if (!rule.from.includes(c.status)) throw await refuse(`the case is ${c.status}`);
   if (rule.pending !== undefined && rule.pending !== c.pending_request) {
-    throw notAllowed(input.action, c, actor, rule.pending ? `no ${rule.pending} request is pending` : `a ${c.pending_request} request is pending`);
+    throw await refuse(rule.pending ? `no ${rule.pending} request is pending` : `a ${c.pending_request} request is pending`);
   }
-  if (!rule.roles.includes(actor.role)) throw notAllowed(input.action, c, actor, `role ${actor.role} may not ${input.action}`);
-  if (rule.who === 'assignee' && !(await isAssignee(db, actor, c))) throw notAllowed(input.action, c, actor, 'the case is not assigned to you');
+  if (!rule.roles.includes(actor.role)) throw await refuse(`role ${actor.role} may not ${input.action}`);
+  if (rule.who === 'assignee' && !(await isAssignee(db, actor, c))) throw await refuse('the case is not assigned to you');
   if (badRating && BAD_RATING_BARRED.includes(input.action)) {
     const why = (await badRatingBars(db, c.id)).get(input.action);
-    if (why) throw notAllowed(input.action, c, actor, why);
+    if (why) throw await refuse(why);
   }
   if (rule.independent) {
     const conflict = await checkConflict(db, actor, c, handlers);
-    if (conflict) throw notAllowed(input.action, c, actor, CONFLICT_WHY[conflict]);
+    if (conflict) throw await refuse(CONFLICT_WHY[conflict]);
   }
   for (const f of rule.requires) {
     const missing = f === 'assignee' ? !input.unitId && !input.userId : f === 'photoIds' ? !input.photoIds?.length : input[f] === undefined;
@@ -156,8 +162,12 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
       if (input.action === 'redispatch' && who.unitId === c.assigned_unit_id && who.userId === c.assigned_user_id) {
         throw invalidField('unitId', 'the case is already dispatched there');
       }
-      // 改派 to another unit is not rework: a pending rework is dropped with the old unit.
-      if (who.unitId !== c.assigned_unit_id) next.rework_pending = 0;
+      // 改派 to another unit is not rework: a pending rework is dropped with the old unit. The units
+      // are those the case went to, a person named alone standing for theirs (dispatchedUnitOf: a
+      // cadre named alone is the committee's own unit), as the dashboard's fold counts them.
+      if (c.rework_pending && (await dispatchedUnitOf(db, { ...c, assigned_unit_id: who.unitId, assigned_user_id: who.userId })) !== (await dispatchedUnitOf(db, c))) {
+        next.rework_pending = 0;
+      }
       next.assigned_unit_id = who.unitId;
       next.assigned_user_id = who.userId;
       next.dispatched_at = at;
@@ -213,7 +223,7 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
       // 延期 is asked for within the limit: after it, a granted extension would turn a late
       // handling into an on-time one in the unit's ranking (the lateness is the desk's to see).
       const closed = extensionClosed(c, now);
-      if (closed) throw notAllowed(input.action, c, actor, closed);
+      if (closed) throw await refuse(closed);
       const due = new Date(input.dueAt as string);
       if (due.getTime() <= now.getTime()) throw invalidField('dueAt', 'must be in the future');
       if (c.stage_due_at && due.getTime() <= Date.parse(c.stage_due_at)) throw invalidField('dueAt', 'must be later than the current due time');

@@ -39,6 +39,12 @@ export interface FoldEvent {
    * for a handling whose due time no event of the case names (see foldEvent).
    */
   case_handle_due_at?: string | null;
+  /**
+   * For a dispatch that names a person and no unit (a cadre named alone, a 差评 sent to whoever
+   * served): that person's unit, as the independent check works it out (dispatchedUnitOf) — the
+   * unit a failed check sends the case back to and the one its figures count against. null: none.
+   */
+  assignee_unit_id?: string | null;
 }
 
 /** What never changes on a case after it is reported. */
@@ -174,8 +180,11 @@ export function foldEvent(e: FoldEvent, attrs: CaseAttrs, prev: FoldState): Fold
     case 'dispatch':
     case 'redispatch':
       d[e.action === 'dispatch' ? 'dispatched' : 'redispatched'] = 1;
-      if (changes.assigned_unit_id) {
-        const to = (changes.assigned_unit_id[1] as string | null) ?? '';
+      if (changes.assigned_unit_id || changes.assigned_user_id) {
+        // The unit named, else (a person named alone) that person's; an old event that named only
+        // the person left the unit out as unchanged: the case stays with the unit it had, if any.
+        const named = changes.assigned_unit_id ? ((changes.assigned_unit_id[1] as string | null) ?? null) : undefined;
+        const to = named ?? (named === null || !s.unit_id ? (e.assignee_unit_id ?? '') : s.unit_id);
         // 改派 to another unit drops a pending rework with the old unit (as cases.rework_pending
         // does): sent back there later, its handling is not rework. Within the same unit (another
         // person of it) the rework stays pending.

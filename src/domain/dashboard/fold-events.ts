@@ -2,6 +2,7 @@ import { PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { CaseRollupStateTable } from '../../db/schema.js';
 import type { Clock } from '../shared/clock.js';
+import { dispatchedUnitOf } from '../cases/independent-check.js';
 import { type CaseAttrs, type FoldState, foldEvent, initialState } from './counters.js';
 import { ROLLUP_TABLES, RollupAccumulator, flushRollups } from './grains.js';
 import { flushUnitCum, unitDeltas } from './unit-cum.js';
@@ -65,12 +66,13 @@ export async function foldSubdistrictBatch(trx: Db, clock: Clock, subdistrictId:
   const known = new Set(states.keys());
   const sub = await trx.selectFrom('subdistricts').select('district_id').where('id', '=', subdistrictId).executeTakeFirstOrThrow();
   const acc = new RollupAccumulator(sub.district_id);
+  const personUnits = await unitsOfPeopleNamedAlone(trx, subdistrictId, events);
   for (const e of events) {
     const attrs: CaseAttrs = {
       case_id: e.case_id, subdistrict_id: subdistrictId, committee_id: e.committee_id, grid_id: e.grid_id,
       category_id: e.category_id, category_code: e.category_code, source: e.source, reported_at: e.reported_at,
     };
-    const r = foldEvent({ ...e, seq: Number(e.seq) }, attrs, states.get(e.case_id) ?? initialState());
+    const r = foldEvent({ ...e, seq: Number(e.seq), assignee_unit_id: personUnits.get(e.id) }, attrs, states.get(e.case_id) ?? initialState());
     states.set(e.case_id, r.state);
     acc.addEvent(attrs, r.unitId, e.actor_user_id, e.at, r.delta);
     // Dated counters belong to the case's figures, not to the day's work of whoever acted (no person grain).
@@ -92,6 +94,31 @@ export async function foldSubdistrictBatch(trx: Db, clock: Clock, subdistrictId:
 }
 
 type EventRow = Awaited<ReturnType<ReturnType<typeof eventsAfter>['execute']>>[number];
+
+/**
+ * For each dispatch of the batch that names a person and no unit (a cadre named alone, a 差评 sent
+ * to whoever served): the unit it went to, worked out from the person as the independent check
+ * does (dispatchedUnitOf: their handling unit, else the committee's own unit for a cadre, the
+ * enforcement team for an officer), so rework and the unit figures count against that unit.
+ */
+async function unitsOfPeopleNamedAlone(db: Db, subdistrictId: string, events: EventRow[]): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  const known = new Map<string, string | null>();
+  for (const e of events) {
+    if (e.action !== 'dispatch' && e.action !== 'redispatch') continue;
+    const changes = JSON.parse(e.changes || '{}') as Record<string, [unknown, unknown] | undefined>;
+    const userId = changes.assigned_user_id?.[1];
+    if (typeof userId !== 'string' || changes.assigned_unit_id?.[1]) continue;
+    const key = `${userId}|${e.committee_id}`;
+    if (!known.has(key)) {
+      known.set(key, await dispatchedUnitOf(db, {
+        id: e.case_id, subdistrict_id: subdistrictId, committee_id: e.committee_id, assigned_unit_id: null, assigned_user_id: userId, reporter_id: null,
+      }));
+    }
+    out.set(e.id, known.get(key)!);
+  }
+  return out;
+}
 
 function eventsAfter(db: Db, subdistrictId: string, from: number) {
   return db

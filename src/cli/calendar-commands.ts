@@ -60,7 +60,7 @@ export function registerCalendarCommands(program: Command) {
               const before = await yearOverrides(trx, opts.year, subdistrictId);
               const r = await importYearSchedule(trx, ctx.deps.clock, actor, input);
               await recordAudit(trx, ctx.deps.clock, {
-                actor, action: 'calendar.import_year', entity: 'calendar', entityId: String(opts.year), subdistrictId,
+                actor, action: 'calendar.import_year', entity: 'calendar', entityId: String(opts.year), subdistrictId, districtId: null,
                 before, after: await yearOverrides(trx, opts.year, subdistrictId), ip: null,
               });
               return r;

@@ -23,7 +23,7 @@ export function registerCatalogueCommands(imp: Command, exp: Command) {
         const plan = await importCatalogue(ctx.handle.db, ctx.deps.clock, actor, bytes, {
           dryRun: opts.dryRun, effectiveFrom: opts.effectiveFrom,
           beforeCommit: (trx, p) =>
-            recordAudit(trx, ctx.deps.clock, { actor, action: 'import.service_catalogue', entity: 'import', entityId: 'service_catalogue', subdistrictId: null, after: { effectiveFrom: p.effectiveFrom, counts: p.counts, digest: p.digest }, ip: null }),
+            recordAudit(trx, ctx.deps.clock, { actor, action: 'import.service_catalogue', entity: 'import', entityId: 'service_catalogue', subdistrictId: null, districtId: null, after: { effectiveFrom: p.effectiveFrom, counts: p.counts, digest: p.digest }, ip: null }),
         });
         const c = plan.counts;
         console.log(`${plan.applied ? 'Imported' : 'Plan'} (from ${plan.effectiveFrom}): ${c.new} new, ${c.new_version} new versions, ${c.changed} moved, ${c.unchanged} unchanged; categories ${c.categoriesNew} new, ${c.categoriesChanged} changed.`);

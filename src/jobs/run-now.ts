@@ -40,7 +40,7 @@ export async function runJobNow(deps: JobDeps, name: string, actor: AuditActor, 
   }
   const result: JobRunResult = { job: name, ran: round.ran, handled: round.handled, error: round.error };
   await inTransaction(deps.db, (trx) =>
-    recordAudit(trx, deps.clock, { actor, action: 'job.run', entity: 'job', entityId: name, after: result, ip }),
+    recordAudit(trx, deps.clock, { actor, action: 'job.run', entity: 'job', entityId: name, districtId: null, after: result, ip }),
   );
   return result;
 }

@@ -11,6 +11,8 @@ export interface AuditSpec<T> {
   /** the changed entity's id; a function when it is known only after the change (a creation) */
   entityId?: string | null | ((result: T) => string | null);
   subdistrictId?: string | null | ((result: T) => string | null | undefined);
+  /** without a subdistrict: the district (null = a change of the whole instance); default: the one district of the snapshot's `scopes`, else the actor's */
+  districtId?: string | null;
   /** the entity's state before the change (omit for a creation) */
   before?: (trx: Db) => Promise<unknown>;
   /** the entity's state after the change (default: nothing, e.g. a deletion) */
@@ -23,6 +25,14 @@ function subdistrictOf(snapshot: unknown): string | undefined {
   const s = snapshot as Record<string, unknown>;
   const v = s.subdistrict_id ?? s.subdistrictId;
   return typeof v === 'string' ? v : undefined;
+}
+
+/** The subdistricts a snapshot's scopes reach (a staff member's), when it lists them. */
+function scopesOf(snapshot: unknown): string[] {
+  if (!snapshot || typeof snapshot !== 'object') return [];
+  const scopes = (snapshot as Record<string, unknown>).scopes;
+  if (!Array.isArray(scopes)) return [];
+  return scopes.flatMap((s) => (s && typeof s === 'object' && typeof (s as Record<string, unknown>).subdistrictId === 'string' ? [(s as { subdistrictId: string }).subdistrictId] : []));
 }
 
 /**
@@ -47,6 +57,8 @@ export function audited<T>(
       entity: spec.entity,
       entityId,
       ...(subdistrictId !== undefined ? { subdistrictId } : {}),
+      ...(spec.districtId !== undefined ? { districtId: spec.districtId } : {}),
+      concerns: [...scopesOf(after), ...scopesOf(before)],
       before,
       after,
       ip: c.req.ip,

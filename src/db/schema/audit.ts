@@ -14,6 +14,12 @@ export interface AuditLogTable {
   entity_id: string | null;
   /** the subdistrict the change belongs to, for scoped search; null for instance-wide changes */
   subdistrict_id: string | null;
+  /**
+   * the district the change belongs to, for scoped search (the subdistrict's district, else the
+   * district of a district-level change); null with a null subdistrict_id = instance-wide. Scoping
+   * metadata derived from hashed fields: not itself in the entry's hash (audit-hash.ts).
+   */
+  district_id: string | null;
   /** canonical JSON of the state before / after; null for a creation / deletion */
   before_json: string | null;
   after_json: string | null;

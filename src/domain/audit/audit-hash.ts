@@ -5,8 +5,13 @@ import { canonicalJson } from '../cases/hash-chain.js';
 /** prev_hash of the first entry of the audit chain (the same genesis as case-event chains). */
 export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 
-/** The fields an audit entry's hash covers: everything except the hash itself. */
-export type ChainedAuditEntry = Omit<AuditLogTable, 'hash'>;
+/**
+ * The fields an audit entry's hash covers: everything except the hash itself and `district_id`.
+ * The district is scoping metadata added after the chain began (migration 2026-12-11T0700),
+ * derived from hashed fields (the subdistrict's district, else the actor's); leaving it out keeps
+ * every entry written before it verifying as written, without rewriting history.
+ */
+export type ChainedAuditEntry = Omit<AuditLogTable, 'hash' | 'district_id'>;
 
 function chainedView(e: ChainedAuditEntry) {
   return {

@@ -14,6 +14,8 @@ export interface AuditActor {
   role: string;
   /** the actor's own subdistrict, used when the entry names none */
   subdistrictId?: string | null;
+  /** the actor's scope (an `Actor`'s): its district is the entry's when the entry names neither subdistrict nor district */
+  scope?: readonly { subdistrictId: string }[];
 }
 
 export const SYSTEM_AUDIT_ACTOR: AuditActor = { userId: null, username: 'system', role: 'system' };
@@ -28,6 +30,15 @@ export interface AuditEntry {
   entityId?: string | null;
   /** the subdistrict the change belongs to (scopes who can search it); default: the actor's */
   subdistrictId?: string | null;
+  /**
+   * For an entry without a subdistrict: the district it belongs to, or null for a change of the
+   * whole instance (a global calendar override, the service catalogue, an instance setting, a job
+   * round). Omitted: the one district of `concerns`, else of the actor's scope (none when several).
+   * An entry with a subdistrict always gets that subdistrict's district.
+   */
+  districtId?: string | null;
+  /** the subdistricts the changed thing reaches (a district-level user's scopes): their one district scopes the entry */
+  concerns?: readonly string[];
   /** state before and after; omit `before` for a creation and `after` for a deletion */
   before?: unknown;
   after?: unknown;
@@ -68,6 +79,33 @@ function withoutSecrets(value: unknown): unknown {
 const json = (v: unknown) => (v === undefined || v === null ? null : canonicalJson(withoutSecrets(v)));
 
 
+/** The one district these subdistricts lie in; null when none or several. */
+async function oneDistrictOf(trx: Db, subdistrictIds: readonly string[]): Promise<string | null> {
+  const ids = [...new Set(subdistrictIds)];
+  if (!ids.length) return null;
+  const rows = await trx.selectFrom('subdistricts').select('district_id').distinct().where('id', 'in', ids).execute();
+  return rows.length === 1 ? rows[0]!.district_id : null;
+}
+
+/**
+ * Which district an entry belongs to (scopes who may search it): the district of its subdistrict;
+ * else the one named (null: the whole instance); else the one district the changed thing reaches,
+ * else the actor's. Entries reaching several districts, or of the system, stay instance-wide.
+ */
+async function districtOf(trx: Db, entry: AuditEntry, subdistrictId: string | null): Promise<string | null> {
+  if (subdistrictId !== null) {
+    const s = await trx.selectFrom('subdistricts').select('district_id').where('id', '=', subdistrictId).executeTakeFirst();
+    return s?.district_id ?? null;
+  }
+  if (entry.districtId !== undefined) return entry.districtId;
+  if (entry.concerns?.length) {
+    const d = await oneDistrictOf(trx, entry.concerns);
+    if (d !== null) return d;
+  }
+  const own = [...(entry.actor.scope ?? []).map((s) => s.subdistrictId), ...(entry.actor.subdistrictId ? [entry.actor.subdistrictId] : [])];
+  return oneDistrictOf(trx, own);
+}
+
 async function lockHead(trx: Db) {
   let q = trx.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 'audit');
   // PostgreSQL: the head row is the chain's lock. SQLite has a single writer.
@@ -94,6 +132,8 @@ async function lockHead(trx: Db) {
 export async function recordAudit(trx: Db, clock: Clock, entry: AuditEntry): Promise<{ id: string; seq: number }> {
   if (!trx.isTransaction) throw new Error('recordAudit must run inside the transaction that makes the change');
   const at = clock.now().toISOString();
+  const subdistrictId = entry.subdistrictId !== undefined ? entry.subdistrictId : (entry.actor.subdistrictId ?? null);
+  const districtId = await districtOf(trx, entry, subdistrictId);
   const head = await lockHead(trx);
   const row = {
     id: newId(),
@@ -106,13 +146,13 @@ export async function recordAudit(trx: Db, clock: Clock, entry: AuditEntry): Pro
     action: entry.action,
     entity: entry.entity,
     entity_id: entry.entityId ?? null,
-    subdistrict_id: entry.subdistrictId !== undefined ? entry.subdistrictId : (entry.actor.subdistrictId ?? null),
+    subdistrict_id: subdistrictId,
     before_json: json(entry.before),
     after_json: json(entry.after),
     prev_hash: head.hash,
   };
   const hash = auditHash(row);
-  await trx.insertInto('audit_log').values({ ...row, hash }).execute();
+  await trx.insertInto('audit_log').values({ ...row, district_id: districtId, hash }).execute();
   const moved = await trx
     .updateTable('audit_chain_head')
     .set({ seq: row.seq, hash, updated_at: at })

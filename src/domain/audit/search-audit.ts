@@ -2,7 +2,7 @@ import { type SqlBool, type Expression, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
-import { touchedSubdistricts } from '../auth/scope.js';
+import { fullSubdistricts, touchedSubdistricts } from '../auth/scope.js';
 import { maskSnapshot, readsSnapshotsWhole } from './mask-entry.js';
 
 export interface AuditFilter {
@@ -36,18 +36,42 @@ export interface AuditItem {
 
 const parse = (text: string | null) => (text === null ? null : JSON.parse(text));
 
-/** Entries of the actor's subdistricts, instance-wide entries, and the actor's own. */
-function visible(actor: Actor): Expression<SqlBool> {
+/**
+ * The districts a reader reads district-level entries of: those whose every subdistrict is in
+ * their scope in full (a district's administrator or leader). A subdistrict's reader does not: a
+ * district-level entry (a district-level user with their scopes and phone, a district setting)
+ * speaks of the district's other subdistricts too.
+ */
+async function wholeDistrictsOf(db: Db, actor: Actor): Promise<string[]> {
+  const full = new Set(fullSubdistricts(actor));
+  if (!full.size) return [];
+  const rows = await db
+    .selectFrom('subdistricts')
+    .select(['id', 'district_id'])
+    .where('district_id', 'in', (eb) => eb.selectFrom('subdistricts').select('district_id').where('id', 'in', [...full]))
+    .execute();
+  const districts = new Set(rows.map((r) => r.district_id));
+  for (const r of rows) if (!full.has(r.id)) districts.delete(r.district_id);
+  return [...districts];
+}
+
+/**
+ * Entries of the actor's subdistricts, district-level entries of the districts they see whole,
+ * instance-wide entries (neither subdistrict nor district), and the actor's own.
+ */
+async function visible(db: Db, actor: Actor): Promise<Expression<SqlBool>> {
   const subs = touchedSubdistricts(actor);
-  const parts = [sql<SqlBool>`subdistrict_id is null`, sql<SqlBool>`actor_user_id = ${actor.userId}`];
+  const districts = await wholeDistrictsOf(db, actor);
+  const parts = [sql<SqlBool>`(subdistrict_id is null and district_id is null)`, sql<SqlBool>`actor_user_id = ${actor.userId}`];
   if (subs.length) parts.push(sql<SqlBool>`subdistrict_id in (${sql.join(subs)})`);
+  if (districts.length) parts.push(sql<SqlBool>`(subdistrict_id is null and district_id in (${sql.join(districts)}))`);
   return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }
 
 /** Newest first, keyset-paginated on seq. */
 export async function searchAudit(db: Db, actor: Actor, filter: AuditFilter, page: { before?: number; limit: number }) {
   assertCan(actor, 'audit.read');
-  let q = db.selectFrom('audit_log').selectAll().where(visible(actor));
+  let q = db.selectFrom('audit_log').selectAll().where(await visible(db, actor));
   if (filter.who) q = q.where('actor_username', '=', filter.who);
   if (filter.action) {
     // A prefix ends in a dot ("user."): a range, not LIKE, so "_" in "handling_unit." is no wildcard.

@@ -115,7 +115,7 @@ export async function syncPackageCalendar(db: Db, clock: Clock, opts: { years?: 
     }
     if (out.changed.length) {
       await recordAudit(trx, clock, {
-        actor: SYSTEM_AUDIT_ACTOR, action: 'calendar.package_update', entity: 'calendar', subdistrictId: null,
+        actor: SYSTEM_AUDIT_ACTOR, action: 'calendar.package_update', entity: 'calendar', subdistrictId: null, districtId: null,
         after: { changed: out.changed, moved: out.retimed?.moved ?? 0, records: out.retimed?.records ?? 0, enforcement: out.retimed?.enforcement ?? 0, cancelledBookings: out.cancelledBookings },
       });
     }

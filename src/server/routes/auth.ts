@@ -110,7 +110,7 @@ export const putTokenSettings = def({
     const snapshot = async (trx: Db) => ({ maxDays: await tokenMaxDays(trx) });
     return audited(
       { req, deps, actor },
-      { action: 'settings.token_lifetime', entity: 'setting', entityId: 'api_tokens.max_days', subdistrictId: null, before: snapshot, after: snapshot },
+      { action: 'settings.token_lifetime', entity: 'setting', entityId: 'api_tokens.max_days', subdistrictId: null, districtId: null, before: snapshot, after: snapshot },
       (trx: Db) => setTokenMaxDays(trx, deps.clock, actor, req.body.maxDays),
     );
   },

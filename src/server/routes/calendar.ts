@@ -54,6 +54,8 @@ export const put = def({
         entity: 'calendar',
         entityId: req.body.date,
         subdistrictId: req.body.subdistrictId ?? null,
+        // without a subdistrict the override holds for every subdistrict of the instance
+        districtId: null,
         before: (trx) => overrideOn(trx, req.body.date, req.body.subdistrictId ?? null),
         after: async (trx, r) => withMovedRecords(await overrideOn(trx, req.body.date, req.body.subdistrictId ?? null), r.retimed),
       },
@@ -67,7 +69,7 @@ export const remove = def({
     audited(
       { req, deps, actor },
       {
-        action: 'calendar.remove', entity: 'calendar', entityId: req.params.id, before: (trx) => snapshotRow(trx, 'calendar_overrides', 'id', req.params.id),
+        action: 'calendar.remove', entity: 'calendar', entityId: req.params.id, districtId: null, before: (trx) => snapshotRow(trx, 'calendar_overrides', 'id', req.params.id),
         after: (_trx, r) => withMovedRecords(undefined, r.retimed),
       },
       (trx: Db) => deleteOverride(trx, deps.clock, actor, req.params.id),
@@ -128,6 +130,7 @@ export const importYear = def({
         entity: 'calendar',
         entityId: String(req.params.year),
         subdistrictId,
+        districtId: null,
         before: (trx) => yearOverrides(trx, req.params.year, subdistrictId),
         after: async (trx, r) => withMovedRecords(await yearOverrides(trx, req.params.year, subdistrictId), r.retimed),
       },

@@ -40,7 +40,7 @@ export const importRoute = def({
       digest: req.query.digest,
       beforeCommit: (trx, plan) =>
         recordAudit(trx, deps.clock, {
-          actor, action: 'import.service_catalogue', entity: 'import', entityId: 'service_catalogue', subdistrictId: null,
+          actor, action: 'import.service_catalogue', entity: 'import', entityId: 'service_catalogue', subdistrictId: null, districtId: null,
           after: { effectiveFrom: plan.effectiveFrom, counts: plan.counts, digest: plan.digest, items: plan.items.filter((i) => i.kind !== 'unchanged'), bytes: bytes.length },
           ip: req.ip,
         }),

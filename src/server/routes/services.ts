@@ -43,7 +43,7 @@ export const createItemRoute = def({
   handler: async ({ req, reply, deps, actor }) => {
     const out = await audited(
       { req, deps, actor },
-      { action: 'service_item.create', entity: 'service_item', entityId: (r) => r.id, subdistrictId: null, after: (_trx, r) => r },
+      { action: 'service_item.create', entity: 'service_item', entityId: (r) => r.id, subdistrictId: null, districtId: null, after: (_trx, r) => r },
       (trx: Db) => createItem(trx, deps.clock, actor, req.body),
     );
     reply.status(201);
@@ -56,7 +56,7 @@ export const publishVersionRoute = def({
     const out = await audited(
       { req, deps, actor },
       {
-        action: 'service_item.publish_version', entity: 'service_item', entityId: req.params.id, subdistrictId: null,
+        action: 'service_item.publish_version', entity: 'service_item', entityId: req.params.id, subdistrictId: null, districtId: null,
         before: (trx) => getItem(trx, deps.clock, req.params.id), after: (_trx, r) => r,
       },
       (trx: Db) => publishVersion(trx, deps.clock, actor, req.params.id, req.body),

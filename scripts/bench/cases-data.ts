@@ -36,14 +36,14 @@ export async function generateCases(db: Db, kind: DialectKind, n: number, subdis
       description, lng, lat, reporter_id, reporter_role, assigned_unit_id, assigned_user_id, merged_into_id, status_reason,
       rework_count, redispatch_count, reopen_count, extension_count, overdue_count, version, reported_at, filed_at, dispatched_at,
       handled_at, closed_at, cancelled_at, stage_started_at, stage_due_at, remind_at, reminded_key, overdue_at, escalated_key,
-      handle_due_at, handled_on_time, closed_on_time, updated_at)
+      handle_due_at, handled_on_time, closed_on_time, updated_at, responsible_unit_id)
     select '00000000-0000-7000-8000-' || ${hex}, '${subdistrictId}', ${caseOf(`i % ${committees.length}`, committees)}, null, null,
       ${caseOf(`(i / 7) % ${standards.length}`, standards)}, '${opts.numberPrefix ?? 'BM'}-' || ${pad}, case when i % 5 = 0 then 'self_resolved' else 'patrol' end, st,
       null, null, '批量生成的案件 ' || i, 121.40 + (i % 300) * 0.0001, 31.195 + (i % 170) * 0.0001, '${reporter}', 'patrol',
       ${assigned}, null, null, null, case when i % 97 = 0 then 1 else 0 end, 0, 0, 0, 0, 1, t, t, t, t,
       case when st = 'closed' then t else null end, case when st = 'cancelled' then t else null end,
       null, case when st in ('reported', 'filed', 'dispatched', 'handled') then t else null end, null, null,
-      case when st in ('reported', 'filed', 'dispatched', 'handled') and i % 40 = 0 then t else null end, null, null, null, null, t
+      case when st in ('reported', 'filed', 'dispatched', 'handled') and i % 40 = 0 then t else null end, null, null, null, null, t, ${assigned}
     from (select i, ${status} as st, ${at} as t ${series}) x`;
   await sql.raw(statement).execute(db);
   await sql.raw(pg ? 'analyze cases' : 'analyze').execute(db);

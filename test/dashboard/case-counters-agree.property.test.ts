@@ -63,13 +63,12 @@ async function unitAgreement(db: Db, sub: string) {
   const rolled = await sql<{ unit_id: string; n: number }>`
     select unit_id, sum(handled) as n from case_rollups_unit_daily where subdistrict_id = ${sub} group by unit_id`.execute(db);
   // A case waiting on a new unit after 改派 or a reopen is still counted where it was handled last.
-  // A case named to a committee cadre alone (no unit) is the committee's own unit's.
+  // A case named to a committee cadre alone (no unit) is the committee's own unit's: the unit the
+  // case row says it is answerable to (responsible_unit_id).
   const cases = await sql<{ unit_id: string; n: number }>`
-    select coalesce(c.assigned_unit_id, cu.id) as unit_id, count(*) as n from cases c
-    left join users p on p.id = c.assigned_user_id
-    left join handling_units cu on c.assigned_unit_id is null and p.role = 'cadre' and p.handling_unit_id is null and cu.kind = 'committee' and cu.committee_id = c.committee_id
+    select c.responsible_unit_id as unit_id, count(*) as n from cases c
     where c.subdistrict_id = ${sub} and c.source <> 'self_resolved' and c.status in ('handled', 'closed') and c.handled_at is not null
-    group by coalesce(c.assigned_unit_id, cu.id)`.execute(db);
+    group by c.responsible_unit_id`.execute(db);
   const pending = await sql<{ n: number }>`
     select count(*) as n from cases where subdistrict_id = ${sub} and source <> 'self_resolved' and handled_at is not null
       and status not in ('handled', 'closed')`.execute(db);
@@ -130,6 +129,12 @@ for (const dialect of DIALECTS) {
             expect(Number(m.fold_handled), m.id).toBe(Number(m.row_handled));
             expect(Number(m.fold_closed), m.id).toBe(Number(m.row_closed ?? 0));
           }
+          // Case by case, the unit: the one the live figures and unit filters read from the row is the
+          // one the fold counts the case against (a cadre named alone: the committee's own unit).
+          const units = await sql<{ id: string; row_unit: string | null; fold_unit: string }>`
+            select c.id, c.responsible_unit_id as row_unit, s.unit_id as fold_unit
+            from cases c join case_rollup_state s on s.case_id = c.id where c.subdistrict_id = ${f.hq}`.execute(db);
+          for (const u of units.rows) expect(u.fold_unit, u.id).toBe(u.row_unit ?? '');
           const { a, b, pending } = await unitAgreement(db, f.hq);
           // Cases handled or closed are credited to the unit that holds them; the rest (waiting on
           // another unit after 改派 or a reopen) are credited somewhere, once.

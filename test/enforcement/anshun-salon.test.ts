@@ -69,8 +69,8 @@ for (const dialect of DIALECTS) {
       expect(ec.nextSteps.map((s: { kind: string }) => s.kind)).toEqual(['order']);
       // Found by the officers themselves: filed and with the enforcement team at once, no desk deadline.
       const team = await db.selectFrom('handling_units').select('id').where('subdistrict_id', '=', hq.subdistrictId).where('kind', '=', 'enforcement_team').executeTakeFirstOrThrow();
-      expect(await db.selectFrom('cases').select(['status', 'assigned_unit_id', 'stage_due_at']).where('id', '=', ec.caseId).executeTakeFirstOrThrow())
-        .toEqual({ status: 'dispatched', assigned_unit_id: team.id, stage_due_at: null });
+      expect(await db.selectFrom('cases').select(['status', 'assigned_unit_id', 'responsible_unit_id', 'stage_due_at']).where('id', '=', ec.caseId).executeTakeFirstOrThrow())
+        .toEqual({ status: 'dispatched', assigned_unit_id: team.id, responsible_unit_id: team.id, stage_due_at: null });
 
       // The category (no signage) suggests one working day; the officers agree 16:00 with the owner, and say so.
       const suggested = (await get(enforcer1, `/api/enforcement/cases/${ec.id}`)).json().suggestedDeadlineAt;

@@ -54,6 +54,8 @@ describe.each(DIALECTS)('a 差评 of a unit\'s staff is that unit\'s case (%s)',
     let c = await db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
     // Dispatched to the person who served, and so to their unit, as the desk would have.
     expect({ unit: c.assigned_unit_id, user: c.assigned_user_id }).toEqual({ unit: staff.handlingUnitId, user: staff.userId });
+    // The unit it is answerable to, which the dashboard's live figures and the unit filters read.
+    expect(c.responsible_unit_id).toBe(staff.handlingUnitId);
 
     let dto = await act(staff, { action: 'handle', version: c.version, note: '已整改', photoIds: [await photo(staff)] });
     dto = await act(operator, { action: 'check_fail', version: dto.version, note: '未整改到位' });

@@ -31,6 +31,7 @@ import * as m20261210T0800 from './2026-12-10T0800-calendar-package-years.js';
 import * as m20261211T0300 from './2026-12-11T0300-fold-carries-stage-due.js';
 import * as m20261211T0400 from './2026-12-11T0400-enforcement-service.js';
 import * as m20261211T0500 from './2026-12-11T0500-fold-units-of-people-named-alone.js';
+import * as m20261211T0600 from './2026-12-11T0600-case-responsible-unit.js';
 import * as m20261211T0700 from './2026-12-11T0700-audit-district-scope.js';
 import * as m20261209T1700 from './2026-12-09T1700-enforcement-team-cases-by-unit.js';
 import * as m1000 from './2026-11-26T1000-case-catalogue.js';
@@ -150,5 +151,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-11T0300-fold-carries-stage-due': m20261211T0300,
   '2026-12-11T0400-enforcement-service': m20261211T0400,
   '2026-12-11T0500-fold-units-of-people-named-alone': m20261211T0500,
+  '2026-12-11T0600-case-responsible-unit': m20261211T0600,
   '2026-12-11T0700-audit-district-scope': m20261211T0700,
 };

@@ -102,6 +102,14 @@ export interface CaseTable {
   spot_check?: SpotCheckState | null;
   spot_checked_at?: string | null;
   spot_checked_by?: string | null;
+  /**
+   * The handling unit the case is answerable to, set with every dispatch (派遣 / 改派): the unit
+   * named, else the unit of the person named alone (dispatchedUnitOf: their handling unit, the
+   * committee's own unit for a cadre, the enforcement team for an officer). null: never dispatched,
+   * or sent to a person with no unit. The dashboard's live figures and the desk's unit filter read it,
+   * so they count a case against the unit the folded figures count it against.
+   */
+  responsible_unit_id?: string | null;
 }
 
 export interface CaseLoopSettingsTable {

@@ -86,7 +86,8 @@ async function filtered(db: Db, actor: Actor, f: CaseFilter, now: Date) {
     q = ids.length === 1 ? q.where('c.category_id', '=', f.categoryId) : q.where('c.category_id', 'in', ids);
   }
   if (f.siteId) q = q.where('c.site_id', '=', f.siteId);
-  if (f.unitId) q = q.where('c.assigned_unit_id', '=', f.unitId);
+  // The unit the case is answerable to: a case sent to a person alone is under theirs (as on the dashboard).
+  if (f.unitId) q = q.where('c.responsible_unit_id', '=', f.unitId);
   if (f.source) q = q.where('c.source', '=', f.source);
   if (f.status) q = q.where('c.status', '=', f.status);
   if (f.from) q = q.where('c.reported_at', '>=', new Date(f.from).toISOString());

@@ -142,7 +142,7 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
     Object.assign(next, await stageColumns(db, c.subdistrict_id, category, rule.to, now, preloaded));
     if (rule.to === 'dispatched') next.handle_due_at = next.stage_due_at;
   }
-  // A 差评 follow-up keeps the subdistrict's 差评 limit, and a reopen takes back its on-time mark.
+  // A 差评 follow-up keeps the deadline its rating set (never restarted), and a reopen takes back its on-time mark.
   if (badRating) Object.assign(next, await badRatingCaseColumns(db, c, input.action, rule, now));
 
   switch (input.action) {
@@ -162,14 +162,15 @@ async function applyTransition(db: Db, clock: Clock, actor: Actor, caseId: strin
       if (input.action === 'redispatch' && who.unitId === c.assigned_unit_id && who.userId === c.assigned_user_id) {
         throw invalidField('unitId', 'the case is already dispatched there');
       }
-      // 改派 to another unit is not rework: a pending rework is dropped with the old unit. The units
-      // are those the case went to, a person named alone standing for theirs (dispatchedUnitOf: a
-      // cadre named alone is the committee's own unit), as the dashboard's fold counts them.
-      if (c.rework_pending && (await dispatchedUnitOf(db, { ...c, assigned_unit_id: who.unitId, assigned_user_id: who.userId })) !== (await dispatchedUnitOf(db, c))) {
-        next.rework_pending = 0;
-      }
+      // The unit the case is now answerable to: the one named, else the person's named alone
+      // (dispatchedUnitOf: a cadre named alone is the committee's own unit), as the dashboard's
+      // fold counts it; the live figures and the unit filters read it from the row.
+      const responsible = await dispatchedUnitOf(db, { ...c, assigned_unit_id: who.unitId, assigned_user_id: who.userId });
+      // 改派 to another unit is not rework: a pending rework is dropped with the old unit.
+      if (c.rework_pending && responsible !== (await dispatchedUnitOf(db, c))) next.rework_pending = 0;
       next.assigned_unit_id = who.unitId;
       next.assigned_user_id = who.userId;
+      next.responsible_unit_id = responsible;
       next.dispatched_at = at;
       break;
     }

@@ -122,7 +122,8 @@ export async function dashboardRankings(db: Db, clock: Clock, actor: Actor, f: D
   if (level === 'unit') {
     table = slice.table === 'case_rollups_subdistrict_daily' ? 'case_rollups_unit_daily' : slice.table === 'case_rollups_committee_daily' ? 'case_rollups_daily' : slice.table;
     key = 'unit_id';
-    caseKey = 'assigned_unit_id';
+    // Against the unit the case is answerable to, as the folded figures count it.
+    caseKey = 'responsible_unit_id';
   } else if (level === 'subdistrict') {
     key = 'subdistrict_id';
     caseKey = 'subdistrict_id';

@@ -164,7 +164,8 @@ export async function resolveSlice(db: Db, actor: Actor, f: DashboardFilter, opt
   eq('grid_id', f.gridId);
   eq('category_id', f.categoryId);
   eq('source', f.source);
-  eq('unit_id', f.unitId, 'assigned_unit_id');
+  // The unit a case is answerable to (a person named alone stands for theirs), as the fold counts it.
+  eq('unit_id', f.unitId, 'responsible_unit_id');
   eq('user_id', f.userId, 'assigned_user_id');
   const owner = await ownerOf(db, f);
   if (owner !== undefined) parts.push(owner === null ? sql<SqlBool>`1 = 0` : sql<SqlBool>`subdistrict_id = ${owner}`);

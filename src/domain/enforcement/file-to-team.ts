@@ -29,7 +29,7 @@ export async function fileToEnforcementTeam(trx: Db, clock: Clock, caseId: strin
   await trx
     .updateTable('cases')
     .set({
-      status: 'dispatched', filed_at: at, dispatched_at: at, assigned_unit_id: team.id, assigned_user_id: null,
+      status: 'dispatched', filed_at: at, dispatched_at: at, assigned_unit_id: team.id, assigned_user_id: null, responsible_unit_id: team.id,
       stage_started_at: at, stage_due_at: null, remind_at: null, handle_due_at: null, version: c.version + 2, updated_at: at,
     })
     .where('id', '=', c.id)

@@ -3,6 +3,7 @@ import type { CaseSource, CaseTable } from '../../db/schema.js';
 import { caseDto } from '../cases/case-dto.js';
 import { nextCaseNumber } from '../cases/case-number.js';
 import { SYSTEM_ACTOR, appendCaseEvent } from '../cases/events.js';
+import { dispatchedUnitOf } from '../cases/independent-check.js';
 import { stageColumns } from '../cases/stage-deadlines.js';
 import type { NoticeParams } from '../notifications/messages.js';
 import { notify } from '../notifications/notify.js';
@@ -95,6 +96,8 @@ export async function openSystemCase(db: Db, clock: Clock, input: SystemCaseInpu
     version: 1, reported_at: at, filed_at: dispatched ? at : null, dispatched_at: dispatched ? at : null, handled_at: null, closed_at: null,
     cancelled_at: null, ...stage, handle_due_at: dispatched ? stage.stage_due_at : null, handled_on_time: null, closed_on_time: null, updated_at: at,
   };
+  // The unit it is answerable to: the one named, else that of the person it is sent to (transition-case.ts).
+  if (dispatched) row.responsible_unit_id = await dispatchedUnitOf(db, row);
   await db.insertInto('cases').values(row).execute();
   // Notify before the events: appending one locks the chain head until commit.
   await notify(db, clock, {

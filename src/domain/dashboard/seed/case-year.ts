@@ -212,7 +212,7 @@ function lifecycle(r: Random, ctx: Ctx, sub: string, number: string, t0: number,
     reported_at: iso(t0), filed_at: null, dispatched_at: null, handled_at: null, closed_at: null, cancelled_at: null,
     stage_started_at: iso(t0), stage_due_at: iso(t0 + 2 * HOUR), remind_at: null, reminded_key: null, overdue_at: null, escalated_key: null,
     handle_due_at: null, handled_on_time: null, closed_on_time: null, updated_at: iso(t0),
-    checker_user_id: null, held_remaining_ms: null, rework_pending: 0, spot_check: null, spot_checked_at: null, spot_checked_by: null,
+    checker_user_id: null, held_remaining_ms: null, rework_pending: 0, spot_check: null, spot_checked_at: null, spot_checked_by: null, responsible_unit_id: null,
   };
   // Independent check (DOMAIN.md §4): the reporter checks when a patrol officer; a cadre reporter
   // may belong to the committee unit that handles, so a patrol officer checks instead.
@@ -254,7 +254,7 @@ function lifecycle(r: Random, ctx: Ctx, sub: string, number: string, t0: number,
   const unit = dispatchUnit(r, ctx, site, found.cat.code);
   let handleDue = t + 24 * HOUR;
   if (!push(t, 'dispatch', 'dispatched', operator, { assigned_unit_id: [null, unit], stage_due_at: [row.stage_due_at, iso(handleDue)] })) return { row, events };
-  Object.assign(row, { assigned_unit_id: unit, dispatched_at: iso(t), stage_started_at: iso(t), stage_due_at: iso(handleDue), handle_due_at: iso(handleDue) });
+  Object.assign(row, { assigned_unit_id: unit, responsible_unit_id: unit, dispatched_at: iso(t), stage_started_at: iso(t), stage_due_at: iso(handleDue), handle_due_at: iso(handleDue) });
   const handler = r.pick(ctx.handlers.get(unit)!);
   if (r.chance(0.005)) {
     t += 2 * HOUR;

@@ -54,7 +54,8 @@ export function registerCalendarCommands(program: Command) {
           : null;
         if (opts.subdistrict && !subdistrictId) throw new Error(`No subdistrict with code ${opts.subdistrict}`);
         const schedule = await fs.readFile(file, 'utf8');
-        const input = { year: opts.year, schedule, subdistrictId };
+        // The CLI runs as the instance operator: it may write global rows (for every district of the instance).
+        const input = { year: opts.year, schedule, subdistrictId, authority: 'operator' as const };
         const result = opts.apply
           ? await db.transaction().execute(async (trx) => {
               const before = await yearOverrides(trx, opts.year, subdistrictId);

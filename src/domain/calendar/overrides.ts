@@ -3,7 +3,7 @@ import type { Db } from '../../db/index.js';
 import type { CalendarOverrideKind, CalendarOverrideTable } from '../../db/schema.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCan } from '../auth/permissions.js';
-import { assertOwnsSubdistrict, touchedSubdistricts } from '../auth/scope.js';
+import { assertOwnsSubdistrict, fullSubdistricts, touchedSubdistricts } from '../auth/scope.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -16,10 +16,13 @@ import { overridesForYear, parseYearSchedule } from './year-schedule.js';
 import { cancelUnservedBookings } from '../service-queue/office-cancel.js';
 
 /**
- * Calendar overrides. Global rows (subdistrict null) correct the national calendar for
- * everyone (e.g. a year the package does not know yet) and need a district-level administrator
- * (no home subdistrict); a subdistrict administrator overrides days for their own subdistrict
- * only (e.g. a local typhoon closure). Everyone may read the rows that apply to them.
+ * Calendar overrides. Global rows (subdistrict null) correct the national calendar for every
+ * district and subdistrict of the instance (e.g. a year the package does not know yet) and need an
+ * administrator whose scope covers every subdistrict of the instance — in a city deployment a
+ * district administrator does not, and writes a district-wide day as one row per subdistrict of
+ * theirs (`putOverrideForMySubdistricts`). A subdistrict administrator overrides days for their
+ * own subdistrict only (e.g. a local typhoon closure). The CLI runs as the instance operator
+ * (`authority: 'operator'`). Everyone may read the rows that apply to them.
  */
 export interface OverrideDto {
   id: string;
@@ -80,17 +83,68 @@ export async function listOverrides(
   return { items: rows.map(dto), nextCursor, coverage };
 }
 
-function assertMayWrite(actor: Actor, subdistrictId: string | null) {
+/**
+ * Whether the actor's scope covers every subdistrict of the instance (whole subdistricts, not
+ * single committees), in one query: no subdistrict of the instance lies outside it.
+ */
+export async function coversInstance(db: Db, actor: Actor): Promise<boolean> {
+  const full = fullSubdistricts(actor);
+  let q = db.selectFrom('subdistricts').select((eb) => eb.fn.countAll<string | number>().as('n'));
+  if (full.length) q = q.where('id', 'not in', full);
+  return Number((await q.executeTakeFirstOrThrow()).n) === 0;
+}
+
+/** Stable reason of the refusal of a global override (details.reason, field subdistrictId). */
+export const GLOBAL_NEEDS_INSTANCE_SCOPE = 'global_needs_instance_scope';
+
+/**
+ * Who may write an override of the scope. `authority: 'operator'` is the instance operator at the
+ * command line (the named administrator is recorded): a global change needs one without a home
+ * subdistrict. Over the API a global change needs a scope covering every subdistrict of the instance.
+ */
+async function assertMayWrite(db: Db, actor: Actor, subdistrictId: string | null, authority: 'scope' | 'operator' = 'scope') {
   assertCan(actor, 'calendar.write');
   if (subdistrictId === null) {
-    if (actor.subdistrictId !== null) {
-      throw new DomainError('forbidden', 'Global calendar overrides need a district-level administrator; set subdistrictId', {
-        field: 'subdistrictId',
-      });
+    if (authority === 'operator') {
+      if (actor.subdistrictId !== null) {
+        throw new DomainError('forbidden', 'Global calendar overrides need a district-level administrator; set subdistrictId', {
+          field: 'subdistrictId',
+        });
+      }
+      return;
+    }
+    if (!(await coversInstance(db, actor))) {
+      throw new DomainError(
+        'forbidden',
+        'A global calendar override applies to every subdistrict of the instance and needs an administrator whose scope covers all of them; set subdistrictId, or scope "my_subdistricts"',
+        { field: 'subdistrictId', reason: GLOBAL_NEEDS_INSTANCE_SCOPE },
+      );
     }
     return;
   }
   assertOwnsSubdistrict(actor, subdistrictId, 'Subdistrict');
+}
+
+/** The subdistricts a "my subdistricts" change writes: those wholly in the actor's scope (refused when none). */
+export function mySubdistricts(actor: Actor): string[] {
+  assertCan(actor, 'calendar.write');
+  const subs = fullSubdistricts(actor);
+  if (!subs.length) throw new DomainError('forbidden', 'No whole subdistrict in your scope', { field: 'scope' });
+  return subs;
+}
+
+/** The retime summaries of several scopes' changes as one. */
+export function mergeRetimed(all: RetimeSummary[]): RetimeSummary {
+  const cases = all.flatMap((r) => r.cases).sort((a, b) => a.dueBefore.localeCompare(b.dueBefore));
+  return {
+    examined: all.reduce((n, r) => n + r.examined, 0),
+    moved: all.reduce((n, r) => n + r.moved, 0),
+    cases: cases.slice(0, 200),
+    records: all.reduce((n, r) => n + r.records, 0),
+    recordChanges: all.flatMap((r) => r.recordChanges),
+    enforcement: all.reduce((n, r) => n + r.enforcement, 0),
+    enforcementTasks: all.reduce((n, r) => n + r.enforcementTasks, 0),
+  };
 }
 
 const scopeLabel = (subdistrictId: string | null) => (subdistrictId ? '本街道' : '全局');
@@ -108,9 +162,9 @@ export async function putOverride(
 ): Promise<OverrideDto & { retimed: RetimeSummary }> {
   assertCalendarDate(input.date);
   const subdistrictId = input.subdistrictId ?? null;
-  assertMayWrite(actor, subdistrictId);
   const now = clock.now().toISOString();
   return inTransaction(db, async (trx) => {
+    await assertMayWrite(trx, actor, subdistrictId);
     const pending = await measureOpenDeadlines(trx, clock, [input.date], subdistrictId);
     let find = trx.selectFrom('calendar_overrides').selectAll().where('date', '=', input.date);
     find = subdistrictId ? find.where('subdistrict_id', '=', subdistrictId) : find.where('subdistrict_id', 'is', null);
@@ -150,7 +204,7 @@ export async function deleteOverride(db: Db, clock: Clock, actor: Actor, id: str
     const row = await trx.selectFrom('calendar_overrides').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('Calendar override', id);
     if (row.subdistrict_id !== null && !touchedSubdistricts(actor).includes(row.subdistrict_id)) throw notFound('Calendar override', id);
-    assertMayWrite(actor, row.subdistrict_id);
+    await assertMayWrite(trx, actor, row.subdistrict_id);
     const pending = await measureOpenDeadlines(trx, clock, [row.date], row.subdistrict_id);
     await trx.deleteFrom('calendar_overrides').where('id', '=', id).execute();
     const retimed = await applyOpenDeadlines(trx, clock, pending, `${scopeLabel(row.subdistrict_id)} ${row.date} 恢复法定安排`);
@@ -194,10 +248,10 @@ export async function importYearSchedule(
   db: Db,
   clock: Clock,
   actor: Actor,
-  input: { year: number; schedule: string; subdistrictId?: string | null; preview?: boolean },
+  input: { year: number; schedule: string; subdistrictId?: string | null; preview?: boolean; authority?: 'scope' | 'operator' },
 ): Promise<YearImport> {
   const subdistrictId = input.subdistrictId ?? null;
-  assertMayWrite(actor, subdistrictId);
+  await assertMayWrite(db, actor, subdistrictId, input.authority);
   const listed = parseYearSchedule(input.year, input.schedule);
   const rows = overridesForYear(input.year, listed);
   const to = `${input.year}-12-31`;

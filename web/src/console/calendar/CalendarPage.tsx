@@ -14,6 +14,11 @@ import { DateInput } from '../../shared/date-input/DateInput';
 
 interface Override { id: string; date: string; kind: 'holiday' | 'workday'; note: string; subdistrictId: string | null }
 interface Retimed { examined: number; moved: number; records: number; enforcement: number; cases: { caseId: string; number: string; dueBefore: string; dueAfter: string }[] }
+/** What the signed-in person may write (GET /api/calendar/overrides): global rows, and their whole subdistricts. */
+interface Writable { global: boolean; subdistricts: string[] }
+/** Scope choices besides one subdistrict (subdistrict ids are never these). */
+const GLOBAL = '*';
+const MINE = 'mine';
 interface YearImport { year: number; listed: number; holidays: number; workdays: number; written: number; replaced: number; applied: boolean; retimed: Retimed; cancelledBookings: number }
 
 /**
@@ -28,9 +33,14 @@ export function CalendarPage() {
   const alsoMoved = (r: Retimed) => (r.records || r.enforcement ? ` ${t('console.calendar.alsoMoved', { records: r.records ?? 0, enforcement: r.enforcement ?? 0 })}` : '');
   const lang = i18n.language;
   const me = useMe();
-  const subs = useMemo(() => [...new Set(me.user.scope.map((s) => s.subdistrictId))], [me]);
+  // The choices this person has: everywhere only when their scope covers every subdistrict of the
+  // instance, "all my subdistricts" (one override each) when they have several, and each of theirs.
+  const writable = useApi(() => api.get<{ writable: Writable }>('/api/calendar/overrides', { limit: 1 }), []);
+  const w = writable.data?.writable ?? null;
+  const choices = useMemo(() => (w ? [...(w.global ? [GLOBAL] : []), ...(w.subdistricts.length > 1 ? [MINE] : []), ...w.subdistricts] : []), [w]);
   const [year, setYear] = useState(() => Number(shanghaiToday().slice(0, 4)) + 1);
-  const [scope, setScope] = useState<string>(subs.length === 1 ? subs[0]! : '');
+  const [chosen, setScope] = useState<string | null>(null);
+  const scope = chosen !== null && choices.includes(chosen) ? chosen : w?.subdistricts.length === 1 ? w.subdistricts[0]! : (choices[0] ?? '');
   const [schedule, setSchedule] = useState('');
   const [previewed, setPreviewed] = useState<{ text: string; result: YearImport } | null>(null);
   const [result, setResult] = useState<YearImport | null>(null);
@@ -40,7 +50,8 @@ export function CalendarPage() {
   const [day, setDay] = useState({ date: '', kind: 'holiday' as Override['kind'], note: '' });
   const [dayMsg, setDayMsg] = useState<string | null>(null);
   const list = useApi(() => api.getAll<Override>('/api/calendar/overrides', { from: `${year}-01-01`, to: `${year}-12-31` }), [year]);
-  const subdistrictId = scope || null;
+  /** The request's scope fields for the chosen scope. */
+  const scopeBody = scope === MINE ? { scope: 'my_subdistricts' as const } : { subdistrictId: scope === GLOBAL ? null : scope };
 
   const fail = (err: unknown) => {
     setError(err);
@@ -51,7 +62,7 @@ export function CalendarPage() {
     setErrors([]);
     setBusy(true);
     try {
-      const r = await api.post<YearImport>(`/api/calendar/years/${year}${apply ? '' : '/preview'}`, { schedule, subdistrictId });
+      const r = await api.post<YearImport>(`/api/calendar/years/${year}${apply ? '' : '/preview'}`, { schedule, ...scopeBody });
       if (apply) {
         setResult(r);
         setPreviewed(null);
@@ -75,7 +86,7 @@ export function CalendarPage() {
     setErrors([]);
     setDayMsg(null);
     try {
-      const r = await request<{ retimed: Retimed }>('PUT', '/api/calendar/overrides', { date: day.date, kind: day.kind, ...(day.note.trim() ? { note: day.note.trim() } : {}), subdistrictId });
+      const r = await request<{ retimed: Retimed }>('PUT', '/api/calendar/overrides', { date: day.date, kind: day.kind, ...(day.note.trim() ? { note: day.note.trim() } : {}), ...scopeBody });
       setDayMsg(`${t('console.calendar.daySaved', { moved: r.retimed.moved })}${alsoMoved(r.retimed)}`);
       list.reload();
     } catch (err) {
@@ -109,9 +120,10 @@ export function CalendarPage() {
           </Field>
           <Field label={t('console.calendar.scope')} name="subdistrictId" errors={errors}>
             <select value={scope} onChange={(e) => setScope(e.target.value)} data-testid="calendar-scope">
-              {subs.length > 1 ? <option value="">{t('console.calendar.everywhere')}</option> : null}
-              {subs.map((s) => (
-                <option key={s} value={s}>{subdistrictName(me.places, s, lang)}</option>
+              {choices.map((s) => (
+                <option key={s} value={s}>
+                  {s === GLOBAL ? t('console.calendar.everywhere') : s === MINE ? t('console.calendar.mySubdistricts') : subdistrictName(me.places, s, lang)}
+                </option>
               ))}
             </select>
           </Field>
@@ -128,7 +140,7 @@ export function CalendarPage() {
           <input type="file" accept=".txt,text/plain" onChange={(e) => void loadFile(e)} data-testid="calendar-file" />
         </label>
         <div className="calendar-row">
-          <button type="button" className="btn" disabled={busy || !schedule.trim()} onClick={() => void run(false)} data-testid="calendar-preview">{t('console.calendar.preview')}</button>
+          <button type="button" className="btn" disabled={busy || !scope || !schedule.trim()} onClick={() => void run(false)} data-testid="calendar-preview">{t('console.calendar.preview')}</button>
           <button type="button" className="btn btn-primary" disabled={busy || !canApply} title={canApply ? undefined : t('console.calendar.applyNeedsPreview')} onClick={() => void run(true)} data-testid="calendar-apply">{t('console.calendar.apply')}</button>
         </div>
         {shown ? (
@@ -171,7 +183,7 @@ export function CalendarPage() {
           <Field label={t('console.calendar.note')} name="note" errors={errors}>
             <input value={day.note} maxLength={200} onChange={(e) => setDay({ ...day, note: e.target.value })} data-testid="calendar-day-note" />
           </Field>
-          <button type="button" className="btn btn-primary" disabled={!day.date} onClick={() => void saveDay()} data-testid="calendar-day-save">{t('console.calendar.save')}</button>
+          <button type="button" className="btn btn-primary" disabled={!day.date || !scope} onClick={() => void saveDay()} data-testid="calendar-day-save">{t('console.calendar.save')}</button>
         </div>
         {dayMsg ? <p className="alert alert-ok" data-testid="calendar-day-result">{dayMsg}</p> : null}
       </div>
@@ -186,7 +198,11 @@ export function CalendarPage() {
                 <td>{t(`console.calendar.${o.kind}`)}</td>
                 <td>{o.subdistrictId ? subdistrictName(me.places, o.subdistrictId, lang) : t('console.calendar.global')}</td>
                 <td>{o.note}</td>
-                <td><button type="button" className="btn btn-small" onClick={() => void removeDay(o.id)} data-testid="calendar-override-remove">{t('console.calendar.remove')}</button></td>
+                <td>
+                  {o.subdistrictId || w?.global ? (
+                    <button type="button" className="btn btn-small" onClick={() => void removeDay(o.id)} data-testid="calendar-override-remove">{t('console.calendar.remove')}</button>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>

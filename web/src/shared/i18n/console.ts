@@ -75,7 +75,7 @@ const zh = {
   calendar: {
     nav: '工作日历',
     title: '工作日历', hint: '按工作时间计算的时限只计工作日的办公时间（8:30–12:00、13:00–17:30）。每次调整日历，受影响的在办案件时限会同步顺延或提前，并在案件记录中留痕。',
-    year: '年份', scope: '适用范围', everywhere: '全区（所有街道）',
+    year: '年份', scope: '适用范围', everywhere: '全局（本实例所有区、所有街道）', mySubdistricts: '我负责的全部街道（每个街道各设一条）',
     importTitle: '导入全年节假日安排', importHint: '每行一天或一个区间：日期[..日期] 休|班 [说明]，例如 “2027-02-06..2027-02-12 休 春节”。',
     schedule: '安排内容', loadFile: '从文件读取', preview: '预览', apply: '导入', applyNeedsPreview: '请先预览，确认无误后再导入',
     previewTitle: '预览：{{year}} 年', importedTitle: '已导入：{{year}} 年',
@@ -86,7 +86,7 @@ const zh = {
     dayTitle: '单日调整', date: '日期', kind: '类型', holiday: '休息日', workday: '工作日', note: '说明', save: '保存',
     daySaved: '已保存，{{moved}} 件在办案件时限已调整。', dayRemoved: '已恢复法定安排，{{moved}} 件在办案件时限已调整。',
     alsoMoved: '另有 {{records}} 件在办办件的承诺时限、{{enforcement}} 件执法案件的法定期间随之调整。',
-    overrides: '{{year}} 年的调整', remove: '恢复', empty: '该年没有调整。', global: '全区', local: '本街道',
+    overrides: '{{year}} 年的调整', remove: '恢复', empty: '该年没有调整。', global: '全局', local: '本街道',
   },
   jobs: {
     nav: '后台任务',
@@ -180,7 +180,7 @@ const en: typeof zh = {
   calendar: {
     nav: 'Working calendar',
     title: 'Working-day calendar', hint: 'Working-hour limits count office hours (8:30–12:00, 13:00–17:30) on working days only. Every calendar change moves the affected open deadlines and records it on each case.',
-    year: 'Year', scope: 'Applies to', everywhere: 'Every subdistrict',
+    year: 'Year', scope: 'Applies to', everywhere: 'Everywhere (every district and subdistrict of this instance)', mySubdistricts: 'All my subdistricts (one change each)',
     importTitle: "Import a year's holiday schedule", importHint: 'One day or range per line: date[..date] 休|班 [note], e.g. "2027-02-06..2027-02-12 休 Spring Festival".',
     schedule: 'Schedule', loadFile: 'Load from file', preview: 'Preview', apply: 'Import', applyNeedsPreview: 'Preview first, then import',
     previewTitle: 'Preview: {{year}}', importedTitle: 'Imported: {{year}}',

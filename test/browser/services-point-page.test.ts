@@ -137,7 +137,15 @@ describeBrowser("一网通办 public pages on a phone: a point's page and the �
     const problems = pageProblems(page);
     await page.goto(`/rate/${ratingToken}`);
     await page.getByTestId('level-1').tap();
+    // A 差评 is sent with its reason: the page says so before sending, blanks are no reason.
+    expect(await page.getByTestId('rate-submit').isDisabled()).toBe(true);
+    expect(await page.getByTestId('rate-need-reason').textContent()).toBe('差评请先填写不满意的原因');
+    expect(await page.getByTestId('rate-comment-hint').textContent()).toContain('差评须说明原因');
+    await page.getByTestId('rate-comment').fill('   ');
+    expect(await page.getByTestId('rate-submit').isDisabled()).toBe(true);
     await page.getByTestId('rate-comment').fill('排队太久');
+    expect(await page.getByTestId('rate-submit').isDisabled()).toBe(false);
+    expect(await page.getByTestId('rate-need-reason').count()).toBe(0);
     await page.getByTestId('rate-submit').tap();
     await page.getByTestId('rate-sent').waitFor();
     const link = (await page.getByTestId('feedback-link').getAttribute('href'))!;

@@ -5,7 +5,7 @@ import { loadOverrides } from '../../src/domain/calendar/working-days.js';
 import { bookAppointment, cancelAppointment, checkIn } from '../../src/domain/service-queue/appointments.js';
 import { markNoShows } from '../../src/domain/service-queue/no-shows.js';
 import { issueWalkIn } from '../../src/domain/service-queue/tickets.js';
-import { type Session, listSlots, sessionsOn } from '../../src/domain/service-queue/slots.js';
+import { type Session, listSlots, sessionsOn, slotInstant } from '../../src/domain/service-queue/slots.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { serviceNoShowsPoller } from '../../src/jobs/service-no-shows.js';
 import { DIALECTS } from '../helpers/db.js';
@@ -224,30 +224,33 @@ describe.each(DIALECTS)('appointments (%s)', (kind) => {
     await expect(ctx.handle.db.transaction().execute((trx) => checkIn(trx, ctx.clock, cadreActor, row.id))).rejects.toMatchObject({ code: 'transition_not_allowed' });
   });
 
-  it('no-show after the grace period, by the job under its lease; a no-show cannot check in', async () => {
+  it('no-show only after the session\'s end plus the grace, by the job under its lease; a no-show cannot check in', async () => {
     const db = ctx.handle.db;
     const late = await book({ day: '2026-05-26', starts: '13:30', name: '赵雷' });
     const id = (await db.selectFrom('service_appointments').select('id').where('code', '=', late.appointment.code).executeTakeFirstOrThrow()).id;
-    ctx.clock.set('2026-05-26T05:44:00Z'); // 13:44, 14 minutes after the slot began
+    // The booking is for the whole session 13:30–16:30: an hour after it began the citizen is still expected.
+    ctx.clock.set('2026-05-26T06:30:00Z'); // 14:30
     expect(await markNoShows(db, ctx.clock)).toBe(0);
-    ctx.clock.set('2026-05-26T05:45:00Z'); // the last instant of the default grace of 15 minutes: the window may still check in
+    ctx.clock.set('2026-05-26T08:44:00Z'); // 16:44, 14 minutes after the session ended
     expect(await markNoShows(db, ctx.clock)).toBe(0);
-    ctx.clock.set('2026-05-26T05:45:01Z'); // the grace has passed
+    ctx.clock.set('2026-05-26T08:45:00Z'); // the last instant of the default grace of 15 minutes: the window may still check in
+    expect(await markNoShows(db, ctx.clock)).toBe(0);
+    ctx.clock.set('2026-05-26T08:45:01Z'); // the grace has passed
     const job = serviceNoShowsPoller({ db, config: ctx.deps.config, clock: ctx.clock, logger: { error: () => {} } });
     expect(await job.runOnce()).toBeGreaterThanOrEqual(1);
     const lease = await db.selectFrom('job_leases').select(['name']).where('name', '=', 'service-no-shows').executeTakeFirst();
     expect(lease).toBeDefined();
     const row = await db.selectFrom('service_appointments').select(['status', 'no_show_at']).where('id', '=', id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: 'no_show', no_show_at: '2026-05-26T05:45:01.000Z' });
+    expect(row).toMatchObject({ status: 'no_show', no_show_at: '2026-05-26T08:45:01.000Z' });
     const cadreActor = await actorOf(ctx, 'cadre01');
     await expect(db.transaction().execute((trx) => checkIn(trx, ctx.clock, cadreActor, id))).rejects.toMatchObject({ code: 'transition_not_allowed' });
     // A subdistrict's own grace: 30 minutes.
     ctx.clock.set('2026-05-26T02:30:00Z');
     const later = await book({ day: '2026-05-26', starts: '13:30', name: '钱芳' });
     await db.insertInto('service_settings').values({ subdistrict_id: point.subdistrict_id, bad_rating_days: 5, rating_window_days: 7, no_show_grace_minutes: 30, updated_at: '2026-05-26T02:30:00Z' }).execute();
-    ctx.clock.set('2026-05-26T05:50:00Z');
+    ctx.clock.set('2026-05-26T08:50:00Z');
     expect(await markNoShows(db, ctx.clock)).toBe(0);
-    ctx.clock.set('2026-05-26T06:00:01Z');
+    ctx.clock.set('2026-05-26T09:00:01Z');
     expect(await markNoShows(db, ctx.clock)).toBe(1);
     expect((await db.selectFrom('service_appointments').select('status').where('code', '=', later.appointment.code).executeTakeFirstOrThrow()).status).toBe('no_show');
     await db.deleteFrom('service_settings').where('subdistrict_id', '=', point.subdistrict_id).execute();
@@ -431,15 +434,17 @@ describe.each(DIALECTS)('appointments (%s)', (kind) => {
     expect(a).toBeDefined();
     const at = ctx.clock.now();
     await db.insertInto('service_settings').values({ subdistrict_id: a.subdistrict_id, bad_rating_days: 5, rating_window_days: 7, no_show_grace_minutes: 240, updated_at: at.toISOString() }).execute();
-    const row = (p: { id: string; subdistrict_id: string; committee_id: string | null }, minutesAgo: number, i: number) => ({
+    // The clock is at 10:30: sessions that ended at 10:00.
+    const row = (p: { id: string; subdistrict_id: string; committee_id: string | null }, startsAt: string, i: number) => ({
       id: newId(), code: `NS${String(i).padStart(6, '0')}`, token_hash: newId(), subdistrict_id: p.subdistrict_id, committee_id: p.committee_id, point_id: p.id, item_id: itemId,
-      day: '2026-05-26', starts: '09:00', ends: '12:00', slot_start_at: new Date(at.getTime() - minutesAgo * 60_000).toISOString(), name: '测试', phone: '13800000000',
+      day: '2026-05-26', starts: startsAt, ends: '10:00', slot_start_at: slotInstant('2026-05-26', startsAt).toISOString(), name: '测试', phone: '13800000000',
       status: 'booked' as const, booked_at: '2026-05-20T00:00:00.000Z', cancelled_at: null, checked_in_at: null, checked_in_by: null, no_show_at: null, ticket_id: null,
     });
     // More long-grace bookings than one round marks, each older than the due one but inside its grace.
-    const held = Array.from({ length: 2001 }, (_, i) => row(a, 90, i));
+    expect(at.toISOString()).toBe('2026-05-26T02:30:00.000Z');
+    const held = Array.from({ length: 2001 }, (_, i) => row(a, '08:00', i));
     for (let i = 0; i < held.length; i += 200) await db.insertInto('service_appointments').values(held.slice(i, i + 200)).execute();
-    const due = row(point, 30, 999_999);
+    const due = row(point, '09:00', 999_999);
     await db.insertInto('service_appointments').values(due).execute();
     expect(await markNoShows(db, ctx.clock)).toBe(1);
     expect((await db.selectFrom('service_appointments').select('status').where('id', '=', due.id).executeTakeFirstOrThrow()).status).toBe('no_show');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getItem, listCatalogue, publishVersion } from '../../src/domain/services-catalogue/catalogue.js';
 import { guideOf } from '../../src/domain/services-catalogue/versions.js';
 import { createRecord } from '../../src/domain/service-records/records.js';
+import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { DIALECTS } from '../helpers/db.js';
 import { type TestContext, signInAs } from '../helpers/app.js';
 import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
@@ -44,7 +45,7 @@ describe.each(DIALECTS)('service catalogue (%s)', (kind) => {
     const point = await pointByCode(ctx, 'YW008-CW01');
     const materials = (JSON.parse(item.materials) as { eLicenceExempt: boolean }[]).map((m, index) => ({ index, received: !m.eLicenceExempt, deferred: false }));
     const rec1 = await ctx.handle.db.transaction().execute((trx) =>
-      createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: item.id, applicant: { name: '张伟', idNumber: '31010519800101001X', phone: '13800000000' }, materials }),
+      createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: item.id, applicant: { name: '张伟', idNumber: withCheckDigit('31010519800101001'), phone: '13800000000' }, materials }),
     );
     const v2 = await publishVersion(ctx.handle.db, ctx.clock, admin, item.id, { baseVersion: 1, guide: g });
     expect(v2.latestVersion).toBe(2);
@@ -55,7 +56,7 @@ describe.each(DIALECTS)('service catalogue (%s)', (kind) => {
     expect((await listCatalogue(ctx.handle.db, ctx.clock, { date: '2026-06-01' })).categories.flatMap((c) => c.items).find((i) => i.id === item.id)!.current!.version).toBe(2);
     ctx.clock.set('2026-06-01T02:00:00Z');
     const rec2 = await ctx.handle.db.transaction().execute((trx) =>
-      createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: item.id, applicant: { name: '李娜', idNumber: '310105198001010021', phone: null }, materials }),
+      createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId: item.id, applicant: { name: '李娜', idNumber: withCheckDigit('31010519800101002'), phone: null }, materials }),
     );
     const versions = await ctx.handle.db.selectFrom('service_item_versions').select(['id', 'version']).where('item_id', '=', item.id).execute();
     const byId = new Map(versions.map((v) => [v.id, v.version]));

@@ -45,7 +45,9 @@ describe.each(DIALECTS)('the seeded front office keeps the live rules (%s)', (ki
     ]);
     // Enough of every kind that a broken rule shows.
     expect(records.length).toBeGreaterThan(2000);
-    expect(records.some((r) => r.mode === 'separated' && r.status === 'sent_back')).toBe(true);
+    // A 收受分离 file decided once the back office returned it, and files sent back (with their reason).
+    expect(records.some((r) => r.mode === 'separated' && r.returned_at !== null && r.decided_at !== null)).toBe(true);
+    expect(records.some((r) => r.status === 'sent_back')).toBe(true);
     expect(appointments.length).toBeGreaterThan(200);
     expect(ratings.some((g) => g.case_id !== null)).toBe(true);
     expect(terminalSessions.length).toBeGreaterThan(100);
@@ -132,7 +134,11 @@ describe.each(DIALECTS)('the seeded front office keeps the live rules (%s)', (ki
         const a = first(w.appointments, (x) => x.status === 'booked');
         w.appointments.push({ ...a, id: `${a.id}x`, code: 'ZZZZZZZZ', booked_at: new Date(Date.parse(a.booked_at) + 1000).toISOString() });
       }],
-      ['appointment: checked in by the grace, a no-show only after it', (w) => { const a = first(w.appointments, (x) => x.status === 'no_show'); a.no_show_at = a.slot_start_at; }],
+      // A no-show marked 20 minutes into its session: past the old start-based grace, inside the session the booking holds.
+      ['appointment: checked in on its day by the session\'s end plus the grace, a no-show only after it', (w) => {
+        const a = first(w.appointments, (x) => x.status === 'no_show');
+        a.no_show_at = new Date(Date.parse(a.slot_start_at) + 20 * 60_000).toISOString();
+      }],
       ['record: made and decided by the point\'s staff', (w) => { first(w.records, () => true).staff_id = 'nobody'; }],
       ['record: at a built point offering the item, on a day it opens', (w) => { first(w.records, () => true).committee_id = 'elsewhere'; }],
       ['record: the guide version in force on its day, its mode', (w) => { first(w.records, () => true).item_version_id = 'another'; }],
@@ -147,6 +153,7 @@ describe.each(DIALECTS)('the seeded front office keeps the live rules (%s)', (ki
       ['rating: once per record, of its record\'s point, item and staff', (w) => { w.ratings.push({ ...first(w.ratings, () => true), id: 'again' }); }],
       ['rating: within the rating window, not after now', (w) => { const g = first(w.ratings, () => true); g.rated_at = new Date(Date.parse(g.rated_at) - 86_400_000).toISOString(); }],
       ['rating: 差评 (★1–2) and only 差评 open a case', (w) => { first(w.ratings, () => true).level = 1; }],
+      ['rating: every 差评 says what went wrong (a comment, not blank)', (w) => { Object.assign(first(w.ratings, () => true), { level: 2, comment: '  ' }); }],
       ['rating: sub-scores of the national scheme, ★1–5', (w) => { first(w.ratings, () => true).scores = JSON.stringify({ speed: 5 }); }],
       ['terminal session: at a built terminal offering the item', (w) => { first(w.terminalSessions, () => true).item_id = 'not-offered'; }],
       ['terminal session: its day, length and report as the terminal endpoint takes them', (w) => { const s = first(w.terminalSessions, () => true); s.finished_at = new Date(Date.parse(s.started_at) - 1000).toISOString(); }],

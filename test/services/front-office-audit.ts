@@ -10,6 +10,7 @@ import { dueWithOverrides } from '../../src/domain/service-records/due-dates.js'
 import { checkMaterials } from '../../src/domain/service-records/records.js';
 import { BAD_RATING_MAX_LEVEL, SUB_SCORES } from '../../src/domain/service-ratings/rating-input.js';
 import { serviceSettings } from '../../src/domain/service-ratings/settings.js';
+import { ratingClosesAt } from '../../src/domain/service-ratings/ratings.js';
 import { SESSION_MAX_AGE_MS, SESSION_MAX_LENGTH_MS } from '../../src/domain/service-terminals/sessions.js';
 import type { MaterialSpec } from '../../src/domain/services-catalogue/item-input.js';
 
@@ -89,9 +90,15 @@ function versionOn(vs: readonly Version[], date: string) {
 }
 
 const MIN = 60_000;
-const DAY = 86_400_000;
 /** How early a citizen who booked may be checked in before the session (the live check-in allows the whole day; the desk opens a little before). */
 const EARLY_MS = 30 * MIN;
+/**
+ * The last instant a booking may be checked in, written apart from the live code (check-in-window.ts):
+ * its session's end plus the grace, and never past its day's last instant.
+ */
+export const lastCheckIn = (a: { day: string; ends: string }, graceMs: number) =>
+  Math.min(slotInstant(a.day, a.ends).getTime() + graceMs, slotInstant(a.day, '00:00').getTime() + 24 * 3600_000 - 1);
+
 const hhmmAt = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(11, 16);
 
 /**
@@ -136,7 +143,7 @@ export function frontOfficeBreaches(net: AuditNetwork, w: AuditRows): Map<string
   {
     const bookable = rule('appointment: at a built, staffed point offering the item, in a session of that day');
     const phone = rule('appointment: one active booking per phone, point and day');
-    const grace = rule('appointment: checked in by the grace, a no-show only after it');
+    const grace = rule('appointment: checked in on its day by the session\'s end plus the grace, a no-show only after it');
     const groups = new Map<string, ServiceAppointmentTable[]>();
     for (const a of w.appointments) {
       const p = net.points.get(a.point_id)!;
@@ -146,11 +153,12 @@ export function frontOfficeBreaches(net: AuditNetwork, w: AuditRows): Map<string
           openOn(p, a.day).some((s) => s.starts === a.starts && s.ends === a.ends && s.capacity > 0) && a.booked_at < a.slot_start_at,
         () => `${a.code} at ${p.kind} for ${a.day} ${a.starts}, booked ${a.booked_at} (built ${p.built_on})`,
       );
-      const graceMs = net.settings.get(a.subdistrict_id)!.noShowGraceMinutes * MIN;
-      const slot = Date.parse(a.slot_start_at);
+      // The booking is for the whole session: check-in until its end plus the grace (within its day).
+      const closes = lastCheckIn(a, net.settings.get(a.subdistrict_id)!.noShowGraceMinutes * MIN);
       grace(
-        (a.checked_in_at === null || Date.parse(a.checked_in_at) <= slot + graceMs) && (a.no_show_at === null || Date.parse(a.no_show_at) > slot + graceMs),
-        () => `${a.code} ${a.status}`,
+        (a.checked_in_at === null || (shanghaiDate(new Date(a.checked_in_at)) === a.day && Date.parse(a.checked_in_at) <= closes)) &&
+          (a.no_show_at === null || Date.parse(a.no_show_at) > closes),
+        () => `${a.code} ${a.status} ${a.starts}–${a.ends} checked in ${a.checked_in_at} no-show ${a.no_show_at}`,
       );
       const k = `${a.point_id}|${a.day}|${a.phone}`;
       groups.set(k, [...(groups.get(k) ?? []), a]);
@@ -248,6 +256,7 @@ export function frontOfficeBreaches(net: AuditNetwork, w: AuditRows): Map<string
     const once = rule('rating: once per record, of its record\'s point, item and staff');
     const window = rule('rating: within the rating window, not after now');
     const bad = rule('rating: 差评 (★1–2) and only 差评 open a case');
+    const reason = rule('rating: every 差评 says what went wrong (a comment, not blank)');
     const subScores = rule('rating: sub-scores of the national scheme, ★1–5');
     const seen = new Set<string>();
     for (const g of w.ratings) {
@@ -259,8 +268,9 @@ export function frontOfficeBreaches(net: AuditNetwork, w: AuditRows): Map<string
       );
       seen.add(g.record_id);
       if (!r) continue;
-      const from = Date.parse(r.decided_at ?? r.accepted_at);
-      window(g.rated_at >= (r.decided_at ?? r.accepted_at) && Date.parse(g.rated_at) <= from + net.settings.get(r.subdistrict_id)!.ratingWindowDays * DAY && g.rated_at <= now, () => `${r.number} rated ${g.rated_at}`);
+      const closes = ratingClosesAt(r.decided_at ?? r.accepted_at, net.settings.get(r.subdistrict_id)!.ratingWindowDays).getTime();
+      window(g.rated_at >= (r.decided_at ?? r.accepted_at) && Date.parse(g.rated_at) <= closes && g.rated_at <= now, () => `${r.number} rated ${g.rated_at}`);
+      if (g.level <= BAD_RATING_MAX_LEVEL) reason((g.comment ?? '').trim() !== '', () => `${r.number} ★${g.level}`);
       bad(g.level >= 1 && g.level <= 5 && (g.case_id !== null) === (g.level <= BAD_RATING_MAX_LEVEL), () => `${r.number} ★${g.level}`);
       const scores = Object.entries(JSON.parse(g.scores) as Record<string, number>);
       subScores(scores.every(([k, v]) => (SUB_SCORES as readonly string[]).includes(k) && Number.isInteger(v) && v >= 1 && v <= 5), () => `${r.number} ${g.scores}`);

@@ -2,6 +2,7 @@ import type { ServiceAppointmentTable, ServiceRecordTable, ServiceSlotBookingTab
 import { addDays, shanghaiDate } from '../../src/domain/calendar/office-hours.js';
 import { BOOKING_HORIZON_DAYS } from '../../src/domain/service-queue/slots.js';
 import { compareQueue } from '../../src/domain/service-queue/tickets.js';
+import { lastCheckIn } from './front-office-audit.js';
 
 export interface QueueWorld {
   appointments: ServiceAppointmentTable[];
@@ -56,13 +57,15 @@ export function brokenQueueRule(w: QueueWorld): string | null {
     if (shanghaiDate(new Date(slot)) !== a.day) return `${a.code}: slot not on its day`;
     const set = { cancelled: a.cancelled_at !== null, checked_in: a.checked_in_at !== null, no_show: a.no_show_at !== null };
     if (Object.entries(set).some(([s, has]) => has !== (a.status === s))) return `${a.code}: ${a.status} with the wrong instants`;
-    if (a.status === 'booked' && nowMs > slot + w.graceMs + 5 * 60_000) return `${a.code}: still booked long after the grace period`;
+    // The booking is for the whole session: check-in until its end plus the grace, a no-show after.
+    const closes = lastCheckIn(a, w.graceMs);
+    if (a.status === 'booked' && nowMs > closes + 5 * 60_000) return `${a.code}: still booked long after the session's end and the grace`;
     if (a.cancelled_at && (a.cancelled_at < a.booked_at || Date.parse(a.cancelled_at) >= slot || a.cancelled_at > now)) return `${a.code}: cancelled at an impossible time`;
-    if (a.no_show_at && (Date.parse(a.no_show_at) < slot + w.graceMs || a.no_show_at > now)) return `${a.code}: no-show before the grace ended`;
+    if (a.no_show_at && (Date.parse(a.no_show_at) <= closes || a.no_show_at > now)) return `${a.code}: no-show before the session's end and the grace`;
     if (a.checked_in_at) {
       const t = tickets.get(a.ticket_id ?? '');
       if (!t || t.appointment_id !== a.id || t.issued_at !== a.checked_in_at || t.source !== 'appointment' || t.slot_start_at !== a.slot_start_at) return `${a.code}: check-in without its ticket`;
-      if (shanghaiDate(new Date(a.checked_in_at)) !== a.day || Date.parse(a.checked_in_at) > slot + w.graceMs || a.checked_in_at > now) return `${a.code}: checked in outside its day or grace`;
+      if (shanghaiDate(new Date(a.checked_in_at)) !== a.day || Date.parse(a.checked_in_at) > closes || a.checked_in_at > now) return `${a.code}: checked in outside its day or after the session's end and the grace`;
       if (t.item_id !== a.item_id || t.point_id !== a.point_id || t.issued_by !== a.checked_in_by) return `${a.code}: ticket of another item, point or clerk`;
     } else if (a.ticket_id) return `${a.code}: a ticket without check-in`;
   }

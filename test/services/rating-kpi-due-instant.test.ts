@@ -29,7 +29,7 @@ describe.each(DIALECTS)('the 差评 KPI and the board agree at the deadline\'s i
       await stepRecord(trx, ctx.clock, cadre, out.record.id, { version: 1, action: 'complete', delivery: 'on_site' });
       return out;
     });
-    const bad = (await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 2 } })).json();
+    const bad = (await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 2, comment: '排队太久' } })).json();
     const { handle_due_at: due } = await db.selectFrom('cases').select('handle_due_at').where('id', '=', bad.caseId).executeTakeFirstOrThrow();
     const at = Date.parse(due!);
     // Only the 差评 due at that instant (the window is one millisecond wide).

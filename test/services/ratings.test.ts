@@ -238,30 +238,30 @@ describe.each(DIALECTS)('好差评 closing the loop (%s)', (kind) => {
     ctx.clock.set('2026-05-26T02:30:00Z');
   });
 
-  it('a 差评 case keeps the subdistrict\'s 差评 limit when re-dispatched or sent back by a failed check', async () => {
+  it('a 差评 case keeps the deadline the rating set (the subdistrict\'s 差评 limit) when re-dispatched or sent back by a failed check', async () => {
     const db = ctx.handle.db;
     const [admin, operator] = [await actorOf(ctx, 'admin'), await actorOf(ctx, 'operator')];
     await db.transaction().execute((trx) => putServiceSettings(trx, ctx.clock, admin, admin.subdistrictId!, { badRatingDays: 15 }));
     try {
       const { ratingToken } = await servedRecord('居住证签注');
-      const bad = (await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1 } })).json();
+      const bad = (await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1, comment: '窗口态度差' } })).json();
       const row = () => db.selectFrom('cases').select(['version', 'handle_due_at', 'stage_due_at']).where('id', '=', bad.caseId).executeTakeFirstOrThrow();
-      const fifteenDays = async () => (await dueAfterWorkingDays(db, ctx.clock.now(), 15, admin.subdistrictId!)).toISOString();
-      expect((await row()).handle_due_at).toBe(await fifteenDays());
-      // 改派 a day later: 15 working days from then, not the category's 40 working hours.
+      const fifteenDays = (await dueAfterWorkingDays(db, ctx.clock.now(), 15, admin.subdistrictId!)).toISOString();
+      expect((await row()).handle_due_at).toBe(fifteenDays);
+      // 改派 a day later: still 15 working days from the rating, not from the 改派, nor the category's 40 working hours.
       ctx.clock.advance(86_400_000);
       const other = await actorOf(ctx, 'handler1');
       let v = (await row()).version;
       await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, operator, bad.caseId, { action: 'redispatch', version: v, userId: other.userId, reason: '改派' }));
-      expect(await row()).toMatchObject({ handle_due_at: await fifteenDays(), stage_due_at: await fifteenDays() });
-      // Handled, the check fails: back with a fresh 15 working days.
+      expect(await row()).toMatchObject({ handle_due_at: fifteenDays, stage_due_at: fifteenDays });
+      // Handled, the check fails: back with the same deadline (a rework buys no time).
       const p = await photo(other);
       v = (await row()).version;
       await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, other, bad.caseId, { action: 'handle', version: v, note: '已整改', photoIds: [p] }));
       ctx.clock.advance(86_400_000);
       v = (await row()).version;
       await db.transaction().execute((trx) => transitionCase(trx, ctx.clock, operator, bad.caseId, { action: 'check_fail', version: v, note: '整改不到位' }));
-      expect(await row()).toMatchObject({ handle_due_at: await fifteenDays(), stage_due_at: await fifteenDays() });
+      expect(await row()).toMatchObject({ handle_due_at: fifteenDays, stage_due_at: fifteenDays });
     } finally {
       await db.transaction().execute((trx) => putServiceSettings(trx, ctx.clock, admin, admin.subdistrictId!, { badRatingDays: 5 }));
       ctx.clock.set('2026-05-26T02:30:00Z');
@@ -280,7 +280,7 @@ describe.each(DIALECTS)('好差评 closing the loop (%s)', (kind) => {
     });
     const before = await look();
     const { ratingToken } = await servedRecord('居住证签注');
-    const bad = (await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1 } })).json();
+    const bad = (await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1, comment: '窗口态度差' } })).json();
     const cookie = await signInAs(ctx.app, 'cadre01');
     await ctx.app.inject({ method: 'POST', url: `/api/services/ratings/${bad.id}/callback`, headers: { cookie }, payload: { note: '已回访' } });
     const v = async () => (await db.selectFrom('cases').select('version').where('id', '=', bad.caseId).executeTakeFirstOrThrow()).version;
@@ -359,7 +359,7 @@ describe.each(DIALECTS)('好差评 closing the loop (%s)', (kind) => {
     expect(good.json()).toMatchObject({ bad: false, caseId: null, feedbackToken: null });
     const late = await servedRecord('居住证申领');
     ctx.clock.advance(8 * 86_400_000);
-    const closed = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${late.ratingToken}`, payload: { level: 1 } });
+    const closed = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${late.ratingToken}`, payload: { level: 1, comment: '评价期限后' } });
     expect(closed.statusCode).toBe(409);
     ctx.clock.set('2026-05-26T02:30:00Z');
     expect((await ctx.app.inject({ method: 'GET', url: '/api/public/rate/not-a-token' })).statusCode).toBe(400);

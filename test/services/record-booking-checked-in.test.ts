@@ -62,8 +62,8 @@ describe.each(DIALECTS)('a record checks its booking in (%s)', (kind) => {
     // No ticket waits in the queue for a citizen already served, and the place stays taken.
     expect(await ticketsOf(id)).toBe(0);
     expect(await slotCounter()).toBe(placesBefore);
-    // Past the grace the no-show round leaves it alone.
-    ctx.clock.set('2026-05-26T06:00:00Z');
+    // Past the session's end and the grace the no-show round leaves it alone.
+    ctx.clock.set('2026-05-26T09:00:00Z');
     await markNoShows(ctx.handle.db, ctx.clock);
     expect((await bookingRow(id)).status).toBe('checked_in');
     ctx.clock.set('2026-05-26T02:30:00Z');
@@ -84,7 +84,7 @@ describe.each(DIALECTS)('a record checks its booking in (%s)', (kind) => {
     await expect(record(tomorrow)).rejects.toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'appointmentId', reason: 'the booking is for another day' }] } });
     expect((await bookingRow(tomorrow)).status).toBe('booked');
     const { id } = await book();
-    ctx.clock.set('2026-05-26T05:45:01Z'); // the default grace of 15 minutes after 13:30 has passed
+    ctx.clock.set('2026-05-26T08:45:01Z'); // the default grace of 15 minutes after the session's end, 16:30, has passed
     await expect(record(id)).rejects.toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'appointmentId', reason: 'the grace period after the booked slot has passed' }] } });
     expect((await bookingRow(id)).status).toBe('booked');
     expect(await recordsOf(id)).toBe(0);
@@ -92,11 +92,11 @@ describe.each(DIALECTS)('a record checks its booking in (%s)', (kind) => {
   });
 
   it('a record and a no-show mark racing for a booking: one outcome, never both', async () => {
-    // The record is made within the grace, the round runs past it (each with its own clock).
-    const withinGrace: Clock = { now: () => new Date('2026-05-26T05:44:00Z') };
+    // The record is made within the grace after the session's end (16:30), the round runs past it (each with its own clock).
+    const withinGrace: Clock = { now: () => new Date('2026-05-26T08:44:00Z') };
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push((await book()).id);
-    ctx.clock.set('2026-05-26T05:46:00Z');
+    ctx.clock.set('2026-05-26T08:46:00Z');
     await Promise.allSettled([markNoShows(ctx.handle.db, ctx.clock), ...ids.map((id) => record(id, withinGrace))]);
     for (const id of ids) {
       const [status, records] = [(await bookingRow(id)).status, await recordsOf(id)];
@@ -111,7 +111,7 @@ describe.each(DIALECTS)('a record checks its booking in (%s)', (kind) => {
     const db = ctx.handle.db;
     const { id } = await book();
     const cadre = await actorOf(ctx, 'cadre01');
-    const withinGrace: Clock = { now: () => new Date('2026-05-26T05:44:00Z') };
+    const withinGrace: Clock = { now: () => new Date('2026-05-26T08:44:00Z') };
     let recorded!: () => void;
     let release!: () => void;
     const madeRecord = new Promise<void>((r) => (recorded = r));
@@ -123,7 +123,7 @@ describe.each(DIALECTS)('a record checks its booking in (%s)', (kind) => {
       return out;
     });
     await madeRecord;
-    ctx.clock.set('2026-05-26T05:46:00Z');
+    ctx.clock.set('2026-05-26T08:46:00Z');
     let settled = false;
     const round = markNoShows(db, ctx.clock).finally(() => (settled = true));
     round.catch(() => undefined);

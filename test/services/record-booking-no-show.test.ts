@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markNoShows } from '../../src/domain/service-queue/no-shows.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { createRecord } from '../../src/domain/service-records/records.js';
+import { slotInstant } from '../../src/domain/service-queue/slots.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { DIALECTS } from '../helpers/db.js';
 import type { TestContext } from '../helpers/app.js';
@@ -20,13 +21,14 @@ describe.each(DIALECTS)('a served booking is not a no-show (%s)', (kind) => {
   afterAll(async () => ctx?.close());
 
   let n = 0;
-  async function booking(slotStartAt: string) {
+  /** A booking of today's session starts–ends (the clock is at 10:30 Shanghai). */
+  async function booking(starts: string, ends: string) {
     const point = await pointByCode(ctx, 'YW008-CW01');
     const item = await itemByName(ctx, '居住证签注');
     const id = newId();
     await ctx.handle.db.insertInto('service_appointments').values({
       id, subdistrict_id: point.subdistrict_id, committee_id: point.committee_id, point_id: point.id, item_id: item.id, day: '2026-05-26',
-      starts: '10:30', ends: '11:30', slot_start_at: slotStartAt, name: '赵敏', phone: `139000000${String(n).padStart(2, '0')}`, code: `RBN${String(n++).padStart(4, '0')}`,
+      starts, ends, slot_start_at: slotInstant('2026-05-26', starts).toISOString(), name: '赵敏', phone: `139000000${String(n).padStart(2, '0')}`, code: `RBN${String(n++).padStart(4, '0')}`,
       token_hash: newId(), status: 'booked', booked_at: '2026-05-25T02:00:00.000Z', cancelled_at: null, checked_in_at: null, checked_in_by: null, no_show_at: null, ticket_id: null,
     } as never).execute();
     return id;
@@ -42,10 +44,9 @@ describe.each(DIALECTS)('a served booking is not a no-show (%s)', (kind) => {
   const statusOf = async (id: string) => (await ctx.handle.db.selectFrom('service_appointments').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 
   it('the no-show round passes over a booking a record names; the others past the grace are marked', async () => {
-    const slot = ctx.clock.now().toISOString();
-    const [served, absent] = [await booking(slot), await booking(slot)];
+    const [served, absent] = [await booking('10:30', '11:30'), await booking('10:30', '11:30')];
     await record(served);
-    ctx.clock.advance(16 * 60_000); // past the default grace of 15 minutes
+    ctx.clock.advance(76 * 60_000); // 11:46: past the session's end and the default grace of 15 minutes
     await markNoShows(ctx.handle.db, ctx.clock);
     expect(await statusOf(absent)).toBe('no_show');
     expect(await statusOf(served)).toBe('checked_in');
@@ -53,7 +54,7 @@ describe.each(DIALECTS)('a served booking is not a no-show (%s)', (kind) => {
   });
 
   it('a record does not name a booking marked a no-show', async () => {
-    const absent = await booking('2026-05-26T01:00:00.000Z');
+    const absent = await booking('09:00', '10:00'); // ended at 10:00, more than the grace ago
     await markNoShows(ctx.handle.db, ctx.clock);
     expect(await statusOf(absent)).toBe('no_show');
     await expect(record(absent)).rejects.toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'appointmentId', reason: 'the booking was marked a no-show' }] } });

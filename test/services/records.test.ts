@@ -57,6 +57,11 @@ describe.each(DIALECTS)('service records (%s)', (kind) => {
   afterAll(async () => ctx?.close());
 
   const allReceived = (materials: string) => (JSON.parse(materials) as unknown[]).map((_, index) => ({ index, received: true, deferred: false }));
+  /** A ticket called to the window and being served (a record names only a ticket its window called). */
+  const serving = async (ticketId: string, userId: string) => {
+    const at = ctx.clock.now().toISOString();
+    await ctx.handle.db.updateTable('service_tickets').set({ status: 'serving', called_at: at, called_by: userId, started_at: at }).where('id', '=', ticketId).execute();
+  };
 
   it('due dates count working days on the calendar, across a holiday the subdistrict enters', async () => {
     const db = ctx.handle.db;
@@ -180,6 +185,9 @@ describe.each(DIALECTS)('service records (%s)', (kind) => {
     await expect(create({ ticketId: '0190a0a0-0000-7000-8000-000000000000' })).rejects.toMatchObject({ details: { fields: [{ field: 'ticketId' }] } });
     await expect(create({ appointmentId: otherBooking.id })).rejects.toMatchObject({ details: { fields: [{ field: 'appointmentId', reason: 'not a booking at this point' }] } });
     const ticket = await db.transaction().execute((trx) => issueTicket(trx, ctx.clock.now(), point, item.id, { userId: cadre.userId }));
+    // Still waiting: its holder has not been called to the window.
+    await expect(create({ ticketId: ticket.id })).rejects.toMatchObject({ details: { fields: [{ field: 'ticketId', reason: 'the ticket has not been called' }] } });
+    await serving(ticket.id, cadre.userId);
     const first = await create({ ticketId: ticket.id });
     await db.updateTable('service_tickets').set({ record_id: first.record.id }).where('id', '=', ticket.id).execute();
     await expect(create({ ticketId: ticket.id })).rejects.toMatchObject({ details: { fields: [{ field: 'ticketId', reason: 'the ticket already has its record' }] } });
@@ -311,6 +319,7 @@ describe.each(DIALECTS)('service records (%s)', (kind) => {
     const input = (ticketId: string, itemId = item.id, materials = item.materials) =>
       ({ pointId: point.id, itemId, applicant: { name: '赵敏', idNumber: ID, phone: null }, materials: allReceived(materials), ticketId });
     const ticket = await db.transaction().execute((trx) => issueTicket(trx, ctx.clock.now(), point, item.id, { userId: cadre.userId }));
+    await serving(ticket.id, cadre.userId);
     // The first window has written its record and not yet committed when the second checks the ticket.
     let reached!: () => void;
     const written = new Promise<void>((resolve) => (reached = resolve));

@@ -62,7 +62,7 @@ describe.each(DIALECTS)('一网通办 board (%s)', (kind) => {
     }
     async function rate(token: string, when: string, level: number) {
       at(when);
-      const res = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${token}`, payload: { level } });
+      const res = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${token}`, payload: { level, comment: level <= 2 ? '等候太久' : null } });
       expect(res.statusCode).toBe(201);
       return res.json() as { id: string; caseId: string | null };
     }

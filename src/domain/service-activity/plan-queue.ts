@@ -4,6 +4,7 @@ import { isWorkingDay } from '../calendar/working-days.js';
 import { idAt } from '../dashboard/seed/synthetic-ids.js';
 import { GIVEN, SURNAMES } from '../demo/hongqiao.js';
 import { CODE_ALPHABET, CODE_LENGTH } from '../service-queue/appointments.js';
+import { checkInClosesAt } from '../service-queue/check-in-window.js';
 import { BOOKING_HORIZON_DAYS, slotInstant } from '../service-queue/slots.js';
 import { compareQueue } from '../service-queue/tickets.js';
 import { hashToken, newToken } from '../service-records/records.js';
@@ -117,6 +118,19 @@ function walkInAt(r: Random, kind: PointKind, s: Span) {
   return s.start + Math.floor(x * (len - 5 * MIN) / SEC) * SEC;
 }
 
+/**
+ * When a citizen who booked the session comes: any time from a little before it opens (the early
+ * check-in) until a few minutes before it ends, more of them early on; office workers at the
+ * building windows, as the walk-ins, in the first half of their lunch break. The booking is for the
+ * whole session, so a citizen coming at 10:00 for 09:00–11:30 checks in (check-in-window.ts); coming
+ * before the end, the ticket is served in the session as every other.
+ */
+function bookerAt(r: Random, kind: PointKind, s: Span) {
+  const len = QUEUE_RATES.earlyMs + (s.end - s.start) - 5 * MIN;
+  const x = kind === 'building_window' ? r.next() ** 1.4 * 0.5 : r.next() ** 1.3;
+  return s.start - QUEUE_RATES.earlyMs + Math.floor((x * len) / SEC) * SEC;
+}
+
 /** Seconds at the window: a terminal-capable 即办 item about three minutes, other 即办 a few more, a file to be reviewed longer, a question short. */
 function serviceMs(r: Random, ctx: NetworkContext, a: Arrival) {
   if (a.consult) return r.int(90, 300) * SEC;
@@ -159,9 +173,9 @@ function slotCounters(env: QueueEnv, p: ServedPoint, date: string, spans: Span[]
 /**
  * One point's day at the front desk, simulated from opening to the last ticket and then cut at
  * `now`: walk-ins take tickets (prefix by category) during the sessions; citizens who booked check
- * in from a little before their session until the grace period ends (the check-in issues their
- * ticket), others do not come (no-show once the grace has passed and the round has run) or have
- * cancelled; the windows call by the live order rule (compareQueue) from the session's start,
+ * in any time from a little before their session until near its end (the check-in issues their
+ * ticket), others do not come (no-show once the session's end and the grace have passed and the
+ * round has run) or have cancelled; the windows call by the live order rule (compareQueue) from the session's start,
  * serve, finish, and keep serving who took a ticket before closing. What lies after `now` is left
  * undone: tickets waiting, called or being served, bookings still booked. The session's capacity
  * bounds every booking made for it, cancelled ones included.
@@ -203,7 +217,7 @@ export function planPointDay(r: Random, ctx: NetworkContext, p: ServedPoint, dat
     for (const a of list) {
       if (a.consult || booked >= s.capacity || !r.chance(QUEUE_RATES.booked[p.kind] ?? 0.15)) continue;
       booked++;
-      a.at = s.start - QUEUE_RATES.earlyMs + r.int(0, Math.floor((QUEUE_RATES.earlyMs + env.graceMs - MIN) / SEC)) * SEC;
+      a.at = bookerAt(r, p.kind, s);
       a.appointment = appointment(r, ctx, p, date, s, a.itemId, bookedBefore(r, p, date, s), env);
     }
     const extra = (share: number) => Math.round(booked * share * 2 * r.next());
@@ -213,7 +227,7 @@ export function planPointDay(r: Random, ctx: NetworkContext, p: ServedPoint, dat
     for (let i = 0; i < noShows + cancelled; i++) {
       const b = appointment(r, ctx, p, date, s, env.pickItem(p), bookedBefore(r, p, date, s), env);
       if (i < noShows) {
-        const at = s.start + env.graceMs + r.int(10, 120) * SEC;
+        const at = checkInClosesAt({ day: date, ends: s.ends }, env.graceMs / MIN) + r.int(10, 120) * SEC;
         if (at <= now) Object.assign(b, { status: 'no_show', no_show_at: iso(at) });
       } else {
         const at = Date.parse(b.booked_at) + Math.floor((r.next() * (s.start - Date.parse(b.booked_at))) / SEC) * SEC;

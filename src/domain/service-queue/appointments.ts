@@ -13,7 +13,7 @@ import { parseInput } from '../cases/case-input.js';
 import { hashToken, newToken } from '../service-records/records.js';
 import { assertServesAtKnown } from '../service-records/point-access.js';
 import { maskName, maskPhone } from '../service-records/masking.js';
-import { DEFAULT_SERVICE_SETTINGS } from '../service-ratings/settings.js';
+import { checkInOpen } from './check-in-window.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidField, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -238,9 +238,10 @@ export async function listAppointments(db: Db, clock: Clock, actor: Actor, f: Ap
 }
 
 /**
- * The window checks a booked citizen in, on the day, until the no-show grace after the slot's
- * start has passed; check-in issues the queue ticket (which the order rule serves first once the
- * slot has begun). The caller owns the transaction.
+ * The window checks a booked citizen in, on the day, until the no-show grace after the session's
+ * end has passed (check-in-window.ts: the booking is for the whole session); check-in issues the
+ * queue ticket (which the order rule serves first once the slot has begun). The caller owns the
+ * transaction.
  */
 export async function checkIn(db: Db, clock: Clock, actor: Actor, id: string) {
   const row = await appointmentForCheckIn.first(db, id, actor.userId);
@@ -257,8 +258,7 @@ export async function checkIn(db: Db, clock: Clock, actor: Actor, id: string) {
   if (a.day !== shanghaiDate(now)) throw refuse(`the appointment is for ${a.day}`);
   // The point still takes tickets for the item, as for a walk-in.
   assertBookable({ status: point_status, staffed: Number(point_staffed), offered: Boolean(Number(offered)) });
-  const noShowGraceMinutes = no_show_grace_minutes ?? DEFAULT_SERVICE_SETTINGS.noShowGraceMinutes;
-  if (now.getTime() > Date.parse(a.slot_start_at) + Number(noShowGraceMinutes) * 60_000) throw refuse('the grace period after the slot has passed');
+  if (!checkInOpen(now, a, no_show_grace_minutes)) throw refuse('the grace period after the slot has passed');
   const ticket = await issueTicket(db, now, point, a.item_id, { userId: actor.userId, appointmentId: a.id, slotStartAt: a.slot_start_at }, ticket_prefix);
   const set = { status: 'checked_in' as const, checked_in_at: now.toISOString(), checked_in_by: actor.userId, ticket_id: ticket.id };
   const res = await checkInUpdate.run(db, set.checked_in_at, set.checked_in_by, set.ticket_id, a.id);

@@ -5,6 +5,7 @@ import { assertUnderLease, type UnderLease } from '../jobs/lease.js';
 import { DEFAULT_SERVICE_SETTINGS } from '../service-ratings/settings.js';
 import type { Clock } from '../shared/clock.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
+import { noShowDueSql } from './check-in-window.js';
 
 /**
  * A booking a service record names was served: it is not a no-show, or the figures would count one
@@ -18,8 +19,9 @@ const servedByNoRecord = (eb: ExpressionBuilder<Database, 'service_appointments'
 const BATCH = 2000;
 
 /**
- * Marks as no-show every booked appointment whose slot started more than the subdistrict's grace
- * (service_settings.no_show_grace_minutes, 15 minutes by default) ago and that nobody checked in.
+ * Marks as no-show every booked appointment nobody checked in whose session ended more than the
+ * subdistrict's grace (service_settings.no_show_grace_minutes, 15 minutes by default) ago, or whose
+ * day has ended: check-in-window.ts, the rule check-in applies.
  * Run by the job under its lease: the marks commit only while the lease is still ours. A check-in
  * racing the job wins or loses as a whole (both are conditional updates on status = 'booked'), and so
  * does a record naming the booking (record-booking.ts).
@@ -31,8 +33,7 @@ export async function markNoShows(db: Db, clock: Clock, opts: { lease?: UnderLea
     await assertUnderLease(trx, clock, opts.lease);
     // Each subdistrict's grace applies in the query, before the batch's limit: a subdistrict with a
     // long grace never holds the batch while another's no-shows are due. Strictly after the grace: at
-    // its last instant the window may still check the citizen in (start + grace < now ⇔ start < now − grace).
-    const cutoff = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
+    // its last instant the window may still check the citizen in (end + grace < now).
     const own = (await trx.selectFrom('service_settings').select(['subdistrict_id', 'no_show_grace_minutes']).execute())
       .filter((s) => s.no_show_grace_minutes != null && Number(s.no_show_grace_minutes) !== DEFAULT_SERVICE_SETTINGS.noShowGraceMinutes);
     const marked = await trx
@@ -41,10 +42,10 @@ export async function markNoShows(db: Db, clock: Clock, opts: { lease?: UnderLea
       .where('status', '=', 'booked')
       .where(servedByNoRecord)
       .where((eb) => eb.or([
-        ...own.map((s) => eb.and([eb('subdistrict_id', '=', s.subdistrict_id), eb('slot_start_at', '<', cutoff(Number(s.no_show_grace_minutes)))])),
+        ...own.map((s) => eb.and([eb('subdistrict_id', '=', s.subdistrict_id), noShowDueSql(eb, now, s.no_show_grace_minutes)])),
         eb.and([
           ...(own.length ? [eb('subdistrict_id', 'not in', own.map((s) => s.subdistrict_id))] : []),
-          eb('slot_start_at', '<', cutoff(DEFAULT_SERVICE_SETTINGS.noShowGraceMinutes)),
+          noShowDueSql(eb, now, DEFAULT_SERVICE_SETTINGS.noShowGraceMinutes),
         ]),
       ]))
       .orderBy('slot_start_at')

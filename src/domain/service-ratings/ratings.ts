@@ -10,7 +10,8 @@ import { parseInput } from '../cases/case-input.js';
 import { hashToken, newToken } from '../service-records/records.js';
 import { dueAfterWorkingDays } from '../service-records/due-dates.js';
 import type { Clock } from '../shared/clock.js';
-import { DomainError, notFound } from '../shared/errors.js';
+import { DomainError, invalidField, notFound } from '../shared/errors.js';
+import { addDays, shanghaiDate, shanghaiMidnight } from '../calendar/office-hours.js';
 import { newId, newIdFor } from '../shared/ids.js';
 import { pageLimit, readKeysetPage } from '../shared/keyset-page.js';
 import { RatingInput, isBadRating } from './rating-input.js';
@@ -18,7 +19,14 @@ import { serviceSettings } from './settings.js';
 import { fallbackCommittee, openSystemCase } from './system-case.js';
 import { announceServiceChange } from '../dashboard/service-changes.js';
 
-const DAY_MS = 86_400_000;
+/**
+ * When the rating window of a service ends: a window of `days` days is whole days (Asia/Shanghai)
+ * — it runs to the end of the `days`-th day after the day the service ended (decided, else
+ * accepted), not to the same hour. The last millisecond of that day, so a rating given then counts.
+ */
+export function ratingClosesAt(serviceEnded: string, days: number): Date {
+  return new Date(shanghaiMidnight(addDays(shanghaiDate(new Date(serviceEnded)), days + 1)) - 1);
+}
 
 async function recordByToken(db: Db, token: string) {
   const r = await db.selectFrom('service_records').selectAll().where('rating_token_hash', '=', hashToken(token)).executeTakeFirst();
@@ -35,7 +43,7 @@ export async function ratingTarget(db: Db, clock: Clock, token: string) {
     db.selectFrom('service_ratings').select(['level', 'rated_at']).where('record_id', '=', r.id).executeTakeFirst(),
     serviceSettings(db, r.subdistrict_id),
   ]);
-  const closesAt = new Date(Date.parse(r.decided_at ?? r.accepted_at) + settings.ratingWindowDays * DAY_MS).toISOString();
+  const closesAt = ratingClosesAt(r.decided_at ?? r.accepted_at, settings.ratingWindowDays).toISOString();
   return {
     number: r.number, itemName: item.name_zh, itemNameEn: item.name_en, pointName: point.name, pointAddress: point.address,
     acceptedAt: r.accepted_at, status: r.status, rated: rating ? { level: rating.level, ratedAt: rating.rated_at } : null,
@@ -59,16 +67,19 @@ async function assignableOrNull(db: Db, c: { subdistrict_id: string; committee_i
 
 /**
  * The applicant rates a service once (一次一评), through the link or QR code of its record,
- * within the subdistrict's rating window. A 差评 opens a case dispatched to whoever served (left
- * to the desk when they do not handle cases: an operator, an administrator), due after the
- * subdistrict's rectification days; the rater gets a link to judge the outcome.
+ * within the subdistrict's rating window (ratingClosesAt). A 差评 must say what went wrong (its
+ * comment); it opens a case dispatched to whoever served (left to the desk when they do not handle
+ * cases: an operator, an administrator), due after the subdistrict's rectification days counted
+ * from the rating (case-rules.ts keeps that deadline); the rater gets a link to judge the outcome.
  */
 export async function submitRating(db: Db, clock: Clock, token: string, raw: RatingInput) {
   const input = parseInput(RatingInput, raw);
+  // A 差评 says what went wrong (国办发〔2019〕51号; 德州 [S3]): its comment, trimmed, not blank.
+  if (isBadRating(input.level) && !input.comment) throw invalidField('comment', 'required for a 差评: say what went wrong');
   const r = await recordByToken(db, token);
   const settings = await serviceSettings(db, r.subdistrict_id);
   const now = clock.now();
-  const closesAt = Date.parse(r.decided_at ?? r.accepted_at) + settings.ratingWindowDays * DAY_MS;
+  const closesAt = ratingClosesAt(r.decided_at ?? r.accepted_at, settings.ratingWindowDays).getTime();
   if (now.getTime() > closesAt) throw new DomainError('conflict', 'The rating window of this service has closed', { fields: [{ field: 'token', reason: 'rating window closed' }] });
   const alreadyRated = () => new DomainError('duplicate', 'This service has already been rated', { fields: [{ field: 'token', reason: 'already rated' }] });
   const existing = await db.selectFrom('service_ratings').select('id').where('record_id', '=', r.id).executeTakeFirst();
@@ -95,10 +106,13 @@ export async function submitRating(db: Db, clock: Clock, token: string, raw: Rat
     const dueAt = await dueAfterWorkingDays(db, now, settings.badRatingDays, r.subdistrict_id);
     const item = await db.selectFrom('service_item_versions').select(['name_zh', 'name_en']).where('id', '=', r.item_version_id).executeTakeFirstOrThrow();
     const assignee = await assignableOrNull(db, { subdistrict_id: r.subdistrict_id, committee_id: committeeId }, r.staff_id);
+    // The case and its notice go to the person rated: an anonymous rater's record is not named there
+    // (its page names the applicant), only its day.
+    const recordNumber = input.anonymous ? anonymousRecordNumber(r.number) : r.number;
     const c = await openSystemCase(db, clock, {
       subdistrictId: r.subdistrict_id, committeeId, kind: 'bad_rating', source: 'citizen',
-      description: `差评（${input.level}星）：${point.name}·${item.name_zh}·办件${r.number}${input.comment ? `。评价内容：${input.comment}` : ''}`,
-      notice: { level: input.level, point: point.name, itemZh: item.name_zh, itemEn: item.name_en, record: r.number, comment: input.comment ?? null },
+      description: `差评（${input.level}星）：${point.name}·${item.name_zh}·办件${recordNumber}${input.comment ? `。评价内容：${input.comment}` : ''}`,
+      notice: { level: input.level, point: point.name, itemZh: item.name_zh, itemEn: item.name_en, record: recordNumber, comment: input.comment ?? null },
       lng: point.lng, lat: point.lat, assignUserId: assignee.userId, assignUnitId: assignee.unitId, handleDueAt: dueAt, dedupeKey: `bad_rating:${rating.id}`,
     });
     rating.case_id = c.id;
@@ -119,6 +133,16 @@ export async function submitRating(db: Db, clock: Clock, token: string, raw: Rat
   await announceServiceChange(db, { subdistrictId: r.subdistrict_id, committeeId: r.committee_id, pointId: r.point_id, kind: 'rating' });
   return { id: rating.id, level: rating.level, bad: isBadRating(rating.level), caseId: rating.case_id, feedbackToken };
 }
+
+/** A record number with its running number of the day hidden (S-YW-20260526-****): what an anonymous 差评 says of its record. */
+export const anonymousRecordNumber = (number: string) => number.replace(/\d+$/, (n) => '*'.repeat(n.length));
+
+/**
+ * Whether the ratings list shows which record an anonymous rating is of: to the desk only, who
+ * reviews appeals (a mistaken rating is checked against the service); window staff and the 差评's
+ * assignee — the person rated among them — would find the rater on the record's page.
+ */
+const seesAnonymousRecord = (actor: Actor) => actor.role === 'operator' || actor.role === 'admin';
 
 export const RATINGS_PAGE_DEFAULT = 100;
 export const RATINGS_PAGE_MAX = 500;
@@ -155,7 +179,7 @@ export async function listRatings(
   );
   // Deadline and on-time are the case's, as on the follow-up (followupOf).
   const items = shown.map(({ due_at, handle_due_at, handled_on_time, ...r }) => ({
-    ...r, dueAt: r.caseId ? (handle_due_at ?? due_at) : null, scores: JSON.parse(r.scores), named: r.named === 1,
+    ...r, recordId: r.named === 1 || seesAnonymousRecord(actor) ? r.recordId : null, dueAt: r.caseId ? (handle_due_at ?? due_at) : null, scores: JSON.parse(r.scores), named: r.named === 1,
     onTime: handled_on_time === null || due_at === null ? null : followedUpOnTime({ handled_on_time, callback_at: r.callbackAt, handle_due_at, named: r.named }),
     appealUpheld: r.appealUpheld === null ? null : r.appealUpheld === 1,
   }));

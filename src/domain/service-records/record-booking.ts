@@ -3,23 +3,23 @@ import type { Db } from '../../db/index.js';
 import { prepared } from '../../db/prepared.js';
 import type { Actor } from '../auth/actor.js';
 import { shanghaiDate } from '../calendar/office-hours.js';
-import { DEFAULT_SERVICE_SETTINGS } from '../service-ratings/settings.js';
+import { checkInOpen } from '../service-queue/check-in-window.js';
 import { invalidField } from '../shared/errors.js';
 
 /**
  * A record naming a booking nobody checked in checks it in at the window, as checkIn would on the
- * day and within the no-show grace (past it the citizen is served as a walk-in), but without a
- * ticket: the citizen is already at the window, a ticket would wait in the queue for nobody. The
+ * day and until the no-show grace after the session's end (check-in-window.ts; past it the citizen
+ * is served as a walk-in), but without a ticket: the citizen is already at the window, a ticket
+ * would wait in the queue for nobody. The
  * booking keeps its place in the session (the slot's counter is unchanged, as for a check-in).
  */
 export function assertBookingTakenAtWindow(
   now: Date,
-  read: { appointment_status: string | null; appointment_day: string | null; appointment_slot_start_at: string | null; no_show_grace_minutes: number | null },
+  read: { appointment_status: string | null; appointment_day: string | null; appointment_ends: string | null; no_show_grace_minutes: number | null },
 ) {
   if (read.appointment_status !== 'booked') return;
   if (read.appointment_day !== shanghaiDate(now)) throw invalidField('appointmentId', 'the booking is for another day');
-  const graceMinutes = Number(read.no_show_grace_minutes ?? DEFAULT_SERVICE_SETTINGS.noShowGraceMinutes);
-  if (now.getTime() > Date.parse(read.appointment_slot_start_at!) + graceMinutes * 60_000) {
+  if (!checkInOpen(now, { day: read.appointment_day!, ends: read.appointment_ends! }, read.no_show_grace_minutes)) {
     throw invalidField('appointmentId', 'the grace period after the booked slot has passed');
   }
 }

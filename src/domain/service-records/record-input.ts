@@ -1,8 +1,22 @@
 import { z } from 'zod';
 import { ASSIST_ROLES, DELIVERIES } from '../../db/schema.js';
+import { isResidentIdNumber } from './masking.js';
 
 const id = z.string().min(1).max(64);
-const idNumber = z.string().trim().toUpperCase().min(6).max(30).regex(/^[0-9A-Z]+$/, 'letters and digits only');
+/**
+ * A document number: letters and digits. Seventeen digits and a check character is a number of the
+ * GB 11643 form (resident ID cards, and the residence permits of Hong Kong, Macao and Taiwan
+ * residents and foreigners' permanent residence cards built on it): its check character must match,
+ * or a number typed wrong at the window would be recorded (and never match the person again).
+ */
+const idNumber = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .min(6)
+  .max(30)
+  .regex(/^[0-9A-Z]+$/, 'letters and digits only')
+  .refine((v) => !/^\d{17}[\dX]$/.test(v) || isResidentIdNumber(v), 'not a valid resident ID number: the check character does not match');
 
 export const PersonInput = z.strictObject({
   name: z.string().trim().min(1).max(60),

@@ -98,7 +98,7 @@ const versionForRecord = prepared((db: Db, itemId: string, date: string, ticketI
         : eb.selectFrom('service_tickets as tl').select('tl.item_id').where('tl.id', '=', ticketId)
       ).as('ticket_item_id'))
     .select(['a.point_id as appointment_point_id', 'a.item_id as appointment_item_id', 'a.status as appointment_status', 'st.rating_window_days'])
-    .select(['a.day as appointment_day', 'a.slot_start_at as appointment_slot_start_at', 'st.no_show_grace_minutes'])
+    .select(['a.day as appointment_day', 'a.ends as appointment_ends', 'st.no_show_grace_minutes'])
     .select((eb) => [
       eb.selectFrom('service_records as o').select('o.id').where('o.ticket_id', '=', ticketId).limit(1).as('ticket_other_record'),
       // Index service_records_appointment_ix: any record naming the booking (all are of its point, made since it).
@@ -155,6 +155,9 @@ export async function createRecord(db: Db, clock: Clock, actor: Actor, raw: Reco
     if (version.proxy_allowed !== 1) throw invalidField('assistRole', '代办 is not allowed for this item');
     if (!input.agent) throw invalidField('agent', 'required for 代办');
     if (!input.authorizationRef) throw invalidField('authorizationRef', 'required for 代办 (委托书)');
+    // 代办 is another person filing with the applicant's authorisation: the applicant's own number
+    // as the agent's would record a 代办 (and its 委托书) where the applicant came in person.
+    if (input.agent.idNumber === input.applicant.idNumber) throw invalidField('agent.idNumber', 'the agent is the applicant: 代办 is filed by another person');
   } else if (input.agent) {
     throw invalidField('agent', 'only a 代办 record names an agent');
   }
@@ -204,7 +207,8 @@ const ticketTaken = () => invalidField('ticketId', 'the ticket already has its r
 /**
  * The ticket and the booking a record names must be of its point, and the ticket not yet another
  * record's: a record claiming another point's (or subdistrict's) ticket would block the real one.
- * The ticket is for the record's item and its holder came to the window (not skipped).
+ * The ticket is for the record's item and its holder came to the window when it was called (not
+ * waiting still, not skipped).
  */
 function assertLinksAtPoint(
   pointId: string,
@@ -221,6 +225,9 @@ function assertLinksAtPoint(
     if (read.ticket_record_id) throw ticketTaken();
     if (read.ticket_status === 'skipped') throw invalidField('ticketId', 'the ticket was skipped');
     if (read.ticket_item_id !== input.itemId) throw invalidField('ticketId', 'the ticket is for another item');
+    // The queue serves tickets in its order (tickets.ts queueRank): one still waiting was never
+    // called, and serving its holder now would jump the queue and leave it to be called again.
+    if (read.ticket_status === 'waiting') throw invalidField('ticketId', 'the ticket has not been called');
     if (read.ticket_other_record) throw ticketTaken();
   }
   if (input.appointmentId) {

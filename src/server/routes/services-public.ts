@@ -41,7 +41,7 @@ export const ratingPage = def({
 });
 export const rate = def({
   access: 'public',
-  schema: { tags, summary: 'Rate a service once (好差评), within the rating window', params: z.strictObject({ token: Token }), body: RatingInput },
+  schema: { tags, summary: 'Rate a service once (好差评), within the rating window; a 差评 (★1–2) needs its reason (comment)', params: z.strictObject({ token: Token }), body: RatingInput },
   handler: async ({ req, reply, deps }) => {
     await servicesLimit(deps, req, 'rate');
     const out = await deps.db.transaction().execute((trx) => submitRating(trx, deps.clock, req.params.token, req.body));

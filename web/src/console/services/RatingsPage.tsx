@@ -97,7 +97,7 @@ export function RatingsPage() {
               </thead>
               <tbody>
                 {items.map((r) => (
-                  <tr key={r.id} className={r.id === selected ? 'selected' : undefined} data-testid={`yw-rating-${r.recordId}`} data-bad={isBadRating(r.level)}>
+                  <tr key={r.id} className={r.id === selected ? 'selected' : undefined} data-testid={`yw-rating-${r.recordId ?? r.id}`} data-bad={isBadRating(r.level)}>
                     {/* The date and the time each kept whole: a narrow column breaks between them, never inside "2026-12-03". */}
                     <td data-testid="yw-rating-at">{formatStamp(r.ratedAt).split(' ').map((part, i) => <Fragment key={i}>{i ? ' ' : null}<span className="yw-nowrap">{part}</span></Fragment>)}</td>
                     <td className={isBadRating(r.level) ? 'yw-overdue' : undefined}>
@@ -107,7 +107,7 @@ export function RatingsPage() {
                     <td>{names.pointName(r.pointId)}<div className="muted">{names.itemName(r.itemId)}</div></td>
                     <td>
                       {r.voidedAt ? t('yw.ratings.voided') : isBadRating(r.level) ? (
-                        <button type="button" className="btn btn-small" onClick={() => setSelected(r.id)} data-testid={`yw-rating-open-${r.recordId}`}>
+                        <button type="button" className="btn btn-small" onClick={() => setSelected(r.id)} data-testid={`yw-rating-open-${r.recordId ?? r.id}`}>
                           {t(`yw.ratings.states.${followupState(r)}`)}
                         </button>
                       ) : null}

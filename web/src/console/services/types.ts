@@ -199,7 +199,8 @@ export interface Reveal {
 
 export interface Rating {
   id: string;
-  recordId: string;
+  /** Null for an anonymous rating, except to the desk (the person rated would find the rater on the record). */
+  recordId: string | null;
   pointId: string;
   itemId: string;
   staffId: string;

@@ -52,7 +52,7 @@ export function RatePage({ token }: { token: string }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!level) return;
+    if (!level || needsReason) return;
     setBusy(true);
     setSendError('');
     try {
@@ -68,6 +68,9 @@ export function RatePage({ token }: { token: string }) {
     }
   }
 
+  // A 差评 (★1–2) is sent only with its reason: the server refuses one without (comment).
+  const bad = level !== null && level <= 2;
+  const needsReason = bad && !comment.trim();
   if (error) return <main><p className="p-error" data-testid="rate-error">{error}</p></main>;
   if (!target) return <main><p className="hint">{t('ywPub.loading')}</p></main>;
   // A 差评 given from this phone: its outcome-feedback link, kept here since the server answers it once.
@@ -121,18 +124,21 @@ export function RatePage({ token }: { token: string }) {
             </fieldset>
           ))}
           <label className="field">
-            <span>{t('ywPub.rate.comment')}</span>
-            <textarea className="p-input" rows={3} maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} data-testid="rate-comment" />
-            {level !== null && level <= 2 ? <span className="hint">{t('ywPub.rate.commentHintBad')}</span> : null}
+            <span>{t(bad ? 'ywPub.rate.commentBad' : 'ywPub.rate.comment')}</span>
+            <textarea
+              className="p-input" rows={3} maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} data-testid="rate-comment"
+              aria-required={bad} aria-describedby={bad ? 'rate-comment-hint' : undefined}
+            />
+            {bad ? <span className="hint" id="rate-comment-hint" data-testid="rate-comment-hint">{t('ywPub.rate.commentHintBad')}</span> : null}
           </label>
           <label className="pp-check">
             <input type="checkbox" checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)} data-testid="rate-anonymous" /> {t('ywPub.rate.anonymous')}
           </label>
           {sendError ? <p className="p-error" role="alert">{sendError}</p> : null}
-          <button type="submit" className="p-btn p-btn-primary" disabled={busy || level === null} data-testid="rate-submit">
+          <button type="submit" className="p-btn p-btn-primary" disabled={busy || level === null || needsReason} data-testid="rate-submit">
             {busy ? t('ywPub.rate.sending') : t('ywPub.rate.submit')}
           </button>
-          {level === null ? <span className="why-disabled">{t('ywPub.rate.needLevel')}</span> : null}
+          {level === null ? <span className="why-disabled">{t('ywPub.rate.needLevel')}</span> : needsReason ? <span className="why-disabled" data-testid="rate-need-reason">{t('ywPub.rate.needReason')}</span> : null}
         </form>
       )}
     </main>

@@ -79,6 +79,8 @@ describeBrowser('一网通办 live: the operations centre sees the window work a
     const citizen = await phone.newPage();
     await citizen.goto(rateUrl!);
     await citizen.getByTestId('level-1').tap();
+    // A 差评 is sent with its reason.
+    await citizen.getByTestId('rate-comment').fill('排队时没有人叫号，等了四十分钟');
     await citizen.getByTestId('rate-submit').tap();
     await citizen.getByTestId('rate-sent').waitFor();
     await live(() => figure(dash, 'badOpen')).toBe(String(before.bad + 1));

@@ -133,7 +133,7 @@ const zh = {
   },
   settings: {
     title: '街道设置', subdistrict: '街道', badRatingDays: '差评整改期限（工作日）', ratingWindowDays: '评价期限（天）',
-    noShowGraceMinutes: '预约爽约宽限（分钟）', save: '保存', saved: '已保存设置。',
+    noShowGraceMinutes: '预约爽约宽限（时段结束后，分钟）', save: '保存', saved: '已保存设置。',
   },
   why: { reason: '请填写原因', note: '请填写说明', photo: '请先上传照片', delivery: '请选择送达方式', item: '请先选择事项' },
   /** Labels of API field names, merged into ux.fields where those do not name them already. */
@@ -277,7 +277,7 @@ const en: typeof zh = {
   },
   settings: {
     title: 'Subdistrict settings', subdistrict: 'Subdistrict', badRatingDays: 'Bad-rating deadline (working days)', ratingWindowDays: 'Rating window (days)',
-    noShowGraceMinutes: 'No-show grace (minutes)', save: 'Save', saved: 'Settings saved.',
+    noShowGraceMinutes: 'No-show grace after the session ends (minutes)', save: 'Save', saved: 'Settings saved.',
   },
   why: { reason: 'Give the reason', note: 'Say what was done', photo: 'Upload a photo first', delivery: 'Choose the delivery', item: 'Choose an item first' },
   fields: {

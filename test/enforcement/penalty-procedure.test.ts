@@ -18,6 +18,12 @@ import { reasonZh } from '../../web/src/shared/field-reasons.js';
 import { hongqiao, shopOn, walkToPriorNotice } from './helpers.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20261204);
+
+/** The id of the version a legal basis currently cites. */
+async function currentVersionId(db: TestContext['handle']['db'], legalBasisId: string) {
+  const b = await db.selectFrom('legal_bases').select('current_version').where('id', '=', legalBasisId).executeTakeFirstOrThrow();
+  return (await db.selectFrom('legal_basis_versions').select('id').where('legal_basis_id', '=', legalBasisId).where('version', '=', Number(b.current_version)).executeTakeFirstOrThrow()).id;
+}
 const HOUR = 3600_000;
 const DAY_MS = 86_400_000;
 
@@ -297,6 +303,8 @@ for (const dialect of DIALECTS) {
       const tCase = await db.selectFrom('enforcement_cases').selectAll().where('id', '=', template.enforcement_case_id).executeTakeFirstOrThrow();
       const tStep = await db.selectFrom('enforcement_steps').selectAll().where('id', '=', template.step_id).executeTakeFirstOrThrow();
       const now = new Date('2026-12-01T10:00:00+08:00');
+      // Each fabricated document cites the current version of its own ladder's basis, as issued ones do.
+      const versionOf = { art26: await currentVersionId(db, hq.art26), art57: await currentVersionId(db, hq.art57) };
       let seq = 90_000;
       await fc.assert(
         fc.asyncProperty(
@@ -310,7 +318,7 @@ for (const dialect of DIALECTS) {
               ids.push(ecId);
               await db.insertInto('enforcement_cases').values({ ...tCase, id: ecId, party_id: party, legal_basis_id: hq[h.basis], opened_at: at }).execute();
               await db.insertInto('enforcement_steps').values({ ...tStep, id: stepId, enforcement_case_id: ecId, kind: h.kind, at, event_id: null, document_id: null }).execute();
-              await db.insertInto('enforcement_documents').values({ ...template, id: newId(), enforcement_case_id: ecId, step_id: stepId, kind: h.kind, seq: seq++, verify_code: newId(), issued_at: at }).execute();
+              await db.insertInto('enforcement_documents').values({ ...template, id: newId(), enforcement_case_id: ecId, step_id: stepId, kind: h.kind, seq: seq++, verify_code: newId(), issued_at: at, legal_basis_version_id: versionOf[h.basis] }).execute();
             }
             const expected = history.filter((h) => h.basis === 'art26' && h.kind === 'decision' && h.daysAgo <= 365).length;
             expect(await priorViolations(db, party, hq.art26, now, 365)).toBe(expected);
@@ -321,6 +329,67 @@ for (const dialect of DIALECTS) {
         ),
         { seed: SEED, numRuns: dialect === 'sqlite' ? 40 : 20 },
       );
+    });
+
+    it('counts a decision on the same provision under another legal-basis row, and none on another clause or article', async () => {
+      const db = ctx.handle.db;
+      const party = (await shopOn(ctx, hq.subdistrictId, '', '', 402)).responsible_party_id!;
+      const template = await db.selectFrom('enforcement_documents').selectAll().where('kind', '=', 'decision').where('subdistrict_id', '=', hq.subdistrictId).executeTakeFirstOrThrow();
+      const tCase = await db.selectFrom('enforcement_cases').selectAll().where('id', '=', template.enforcement_case_id).executeTakeFirstOrThrow();
+      const tStep = await db.selectFrom('enforcement_steps').selectAll().where('id', '=', template.step_id).executeTakeFirstOrThrow();
+      // Rows of the catalogue: art. 26 as seeded; a second row for the same provision (a new code,
+      // amended amounts); a row for another clause of art. 26; art. 57.
+      const a26 = await db.selectFrom('legal_basis_versions').selectAll().where('id', '=', await currentVersionId(db, hq.art26)).executeTakeFirstOrThrow();
+      const copyOf = async (code: string, change: Partial<typeof a26>) => {
+        const id = newId();
+        const at = new Date().toISOString();
+        await db.insertInto('legal_bases').values({ id, subdistrict_id: hq.subdistrictId, code, current_version: 1, active: 1, created_at: at, updated_at: at }).execute();
+        await db.insertInto('legal_basis_versions').values({ ...a26, ...change, id: newId(), legal_basis_id: id, version: 1 }).execute();
+        return id;
+      };
+      const rows = {
+        art26: hq.art26,
+        art26again: await copyOf(`SH-DWMR-26-1-R${dialect}`, { fine_min: 200, fine_max: 60000 }),
+        art26clause2: await copyOf(`SH-DWMR-26-2-${dialect}`, { clause: a26.clause === '第二款' ? '第三款' : '第二款' }),
+        art57: hq.art57,
+      };
+      const sameProvision = (a: keyof typeof rows, b: keyof typeof rows) => (a === 'art26' || a === 'art26again') ? (b === 'art26' || b === 'art26again') : a === b;
+      const versionOf = Object.fromEntries(await Promise.all(Object.entries(rows).map(async ([k, id]) => [k, await currentVersionId(db, id)]))) as Record<keyof typeof rows, string>;
+      const keys = Object.keys(rows) as (keyof typeof rows)[];
+      const now = new Date('2026-12-01T10:00:00+08:00');
+      let seq = 97_000;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ basis: fc.constantFrom(...keys), kind: fc.constantFrom('decision' as const, 'order' as const), daysAgo: fc.integer({ min: 0, max: 800 }) }), { maxLength: 5 }),
+          fc.constantFrom(...keys),
+          async (history, asked) => {
+            const ids: string[] = [];
+            try {
+              for (const h of history) {
+                const at = new Date(now.getTime() - h.daysAgo * DAY_MS).toISOString();
+                const ecId = newId();
+                const stepId = newId();
+                ids.push(ecId);
+                await db.insertInto('enforcement_cases').values({ ...tCase, id: ecId, party_id: party, legal_basis_id: rows[h.basis], opened_at: at }).execute();
+                await db.insertInto('enforcement_steps').values({ ...tStep, id: stepId, enforcement_case_id: ecId, kind: h.kind, at, event_id: null, document_id: null }).execute();
+                await db.insertInto('enforcement_documents').values({ ...template, id: newId(), enforcement_case_id: ecId, step_id: stepId, kind: h.kind, seq: seq++, verify_code: newId(), issued_at: at, legal_basis_version_id: versionOf[h.basis] }).execute();
+              }
+              const expected = history.filter((h) => sameProvision(h.basis, asked) && h.kind === 'decision' && h.daysAgo <= 365).length;
+              expect(await priorViolations(db, party, rows[asked], now, 365)).toBe(expected);
+            } finally {
+              await db.deleteFrom('enforcement_documents').where('enforcement_case_id', 'in', ids.length ? ids : ['-']).execute();
+              await db.deleteFrom('enforcement_steps').where('enforcement_case_id', 'in', ids.length ? ids : ['-']).execute();
+              await db.deleteFrom('enforcement_cases').where('id', 'in', ids.length ? ids : ['-']).execute();
+            }
+          },
+        ),
+        // The case the rule is about first: a decision under the old row, the new row asked.
+        { seed: SEED, numRuns: dialect === 'sqlite' ? 40 : 20, examples: [[[{ basis: 'art26', kind: 'decision', daysAgo: 30 }], 'art26again'], [[{ basis: 'art26again', kind: 'decision', daysAgo: 30 }], 'art26'], [[{ basis: 'art26', kind: 'decision', daysAgo: 30 }], 'art26clause2']] },
+      );
+      for (const k of ['art26again', 'art26clause2'] as const) {
+        await db.deleteFrom('legal_basis_versions').where('legal_basis_id', '=', rows[k]).execute();
+        await db.deleteFrom('legal_bases').where('id', '=', rows[k]).execute();
+      }
     });
 
     it('counts the look-back window in days: a decision on day D counts through day D + window, whatever the hour', async () => {
@@ -366,6 +435,22 @@ for (const dialect of DIALECTS) {
       expect(again.r.case.priorViolations).toBe(1);
       expect(again.r.document.content.fine).toMatchObject({ offence: 'repeat', priorViolations: 1, proposed: 2000 });
       expect(await pdfText((await ctx.app.inject({ method: 'GET', url: again.r.document.pdfUrl, headers: { cookie: await as('enforcer1') } })).rawPayload)).toContain('属再次违法');
+    });
+
+    it('counts a decision under the old catalogue entry when a new entry for the same article and clause is cited', async () => {
+      const admin = await as('admin');
+      const art26 = (await ctx.app.inject({ method: 'GET', url: '/api/enforcement/legal-bases', headers: { cookie: admin } })).json().items.find((b: { id: string }) => b.id === hq.art26);
+      const { id: _i, code: _c, subdistrictId: _s, active: _a, versionId: _v, version: _n, createdAt: _t, ...fields } = art26;
+      const created = await ctx.app.inject({ method: 'POST', url: `/api/enforcement/legal-bases/${hq.subdistrictId}`, headers: { cookie: admin }, payload: { ...fields, code: 'SH-DWMR-26-1-2027' } });
+      expect(created.statusCode, created.body).toBe(201);
+      const first = await walkToPriorNotice(ctx, hq, e2Id, 480, { fineAmount: 500 });
+      ctx.clock.set(new Date(Date.parse(first.r.case.statementEndsAt) + HOUR));
+      const decided = await step(first.id, { kind: 'decision', version: first.r.case.version, coOfficerId: e2Id, fineAmount: 500, fineReason: '依裁量基准' });
+      expect(decided.statusCode, decided.body).toBe(201);
+      ctx.clock.set(new Date(Date.parse(decided.json().document.issuedAt) + 30 * DAY_MS));
+      const again = await walkToPriorNotice(ctx, { ...hq, art26: created.json().id }, e2Id, 480, { fineAmount: 2000 });
+      expect(again.r.case.priorViolations).toBe(1);
+      expect(again.r.document.content.fine).toMatchObject({ offence: 'repeat', priorViolations: 1 });
     });
   });
 }

@@ -9,9 +9,12 @@ import { STAGE_LABELS } from './ladder.js';
 import { phoneFor } from '../auth/personal-data.js';
 
 /**
- * Repeat offence (再次违法): the number of the subject's OTHER enforcement cases under the same
- * provision (legal basis) that ended in a penalty decision issued within the look-back window
- * before `at`. An order or notice the party obeyed is not a penalty and does not count.
+ * Repeat offence (再次违法): the number of the subject's OTHER enforcement cases that ended in a
+ * penalty decision on the same provision issued within the look-back window before `at`. An order
+ * or notice the party obeyed is not a penalty and does not count. The provision is the law and its
+ * article and clause, as the decision cited them (the legal-basis version on the document), matched
+ * against the current version of `legalBasisId`: a second catalogue row for the same provision
+ * (a new code, a replacement for a retired row) counts the decisions under the first.
  * `legalBasisId` null counts decisions under any provision (the subject's history).
  *
  * The window is counted in days, as every period is (periods.ts) and as the documents state it
@@ -20,7 +23,8 @@ import { phoneFor } from '../auth/personal-data.js';
  */
 export async function priorViolations(db: Db, partyId: string, legalBasisId: string | null, at: Date, windowDays: number, excludeCaseId: string | null = null) {
   const since = new Date(shanghaiMidnight(addDays(shanghaiDate(at), -windowDays))).toISOString();
-  let q = db
+  const provision = legalBasisId ? await provisionOf(db, legalBasisId) : null;
+  const q = db
     .selectFrom('enforcement_cases as e')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('e.party_id', '=', partyId)
@@ -32,13 +36,36 @@ export async function priorViolations(db: Db, partyId: string, legalBasisId: str
           .where('d.kind', '=', 'decision')
           .where('d.revision', '=', 1)
           .where('d.issued_at', '>=', since)
-          .where('d.issued_at', '<=', at.toISOString()),
+          .where('d.issued_at', '<=', at.toISOString())
+          .$if(provision !== null, (d) =>
+            d.where((eb2) =>
+              eb2.exists(
+                eb2.selectFrom('legal_basis_versions as v')
+                  .select('v.id')
+                  .whereRef('v.id', '=', 'd.legal_basis_version_id')
+                  .where('v.regulation_zh', '=', provision!.regulation)
+                  .where('v.article', '=', provision!.article)
+                  .where((eb3) => eb3.fn.coalesce('v.clause', eb3.val('')), '=', provision!.clause),
+              ),
+            ),
+          ),
       ),
-    );
-  if (legalBasisId) q = q.where('e.legal_basis_id', '=', legalBasisId);
-  if (excludeCaseId) q = q.where('e.id', '!=', excludeCaseId);
+    )
+    .$if(excludeCaseId !== null, (w) => w.where('e.id', '!=', excludeCaseId!));
   const row = await q.executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The provision a legal basis currently cites: the law, its article and clause (no clause = ''). */
+async function provisionOf(db: Db, legalBasisId: string) {
+  const v = await db
+    .selectFrom('legal_bases as b')
+    .innerJoin('legal_basis_versions as v', (j) => j.onRef('v.legal_basis_id', '=', 'b.id').onRef('v.version', '=', 'b.current_version'))
+    .select(['v.regulation_zh', 'v.article', 'v.clause'])
+    .where('b.id', '=', legalBasisId)
+    .executeTakeFirst();
+  if (!v) throw notFound('Legal basis', legalBasisId);
+  return { regulation: v.regulation_zh.trim(), article: v.article.trim(), clause: (v.clause ?? '').trim() };
 }
 
 /** Responsible parties are shops, units and property companies: the unit bands apply. */

@@ -184,6 +184,27 @@ for (const dialect of DIALECTS) {
       expect(counts.to_file.count).toBeGreaterThanOrEqual(5);
     });
 
+    it('names in the desk list the unit a case sent to a cadre by name answers to, beside the unit assigned', async () => {
+      const db = ctx.handle.db;
+      const cadre = await db.selectFrom('users').select('id').where('username', '=', 'cadre01').executeTakeFirstOrThrow();
+      const dispatchTo = async (target: Record<string, string>) => {
+        let c = (await post('patrol1', '/api/cases', reportBody({ description: '列表单位测试' }))).json();
+        c = (await act('operator', c.id, { action: 'file', version: c.version })).json();
+        const res = await act('operator', c.id, { action: 'dispatch', version: c.version, ...target });
+        expect(res.statusCode, res.body).toBe(200);
+        return c.id as string;
+      };
+      const byName = await dispatchTo({ userId: cadre.id });
+      const toUnit = await dispatchTo({ unitId: unit1 });
+      const row = await db.selectFrom('cases').select(['assigned_unit_id', 'responsible_unit_id']).where('id', '=', byName).executeTakeFirstOrThrow();
+      expect(row.assigned_unit_id).toBeNull();
+      const committeeUnit = await db.selectFrom('handling_units').select('name').where('id', '=', row.responsible_unit_id!).executeTakeFirstOrThrow();
+      const unitName = (await db.selectFrom('handling_units').select('name').where('id', '=', unit1).executeTakeFirstOrThrow()).name;
+      const items = (await get('operator', `/api/cases?q=${encodeURIComponent('列表单位测试')}&limit=200`)).json().items as Record<string, unknown>[];
+      expect(items.find((x) => x.id === byName)).toMatchObject({ assignedUnitId: null, assignedUnitName: null, responsibleUnitId: row.responsible_unit_id, responsibleUnitName: committeeUnit.name });
+      expect(items.find((x) => x.id === toUnit)).toMatchObject({ assignedUnitId: unit1, assignedUnitName: unitName, responsibleUnitId: unit1, responsibleUnitName: unitName });
+    });
+
     it('bulk-dispatches all or nothing', async () => {
       const a = (await post('patrol1', '/api/cases', reportBody())).json();
       const b = (await post('patrol1', '/api/cases', reportBody())).json();

@@ -148,5 +148,28 @@ for (const dialect of DIALECTS) {
       expect(moved.statusCode, moved.body).toBe(200);
       expect(await row(idle)).toMatchObject({ kind: 'committee', committee_id: committeeOfHq });
     });
+
+    it('counts a case sent to a cadre by name as open with the committee unit it answers to (responsible_unit_id)', async () => {
+      const cadre = f.actors.cadre01;
+      let c = await f.report(f.actors.patrol1);
+      c = await f.act(f.actors.operator, c.id, { action: 'file', version: c.version });
+      await f.act(f.actors.operator, c.id, { action: 'dispatch', version: c.version, userId: cadre.userId });
+      const sent = await db().selectFrom('cases').select(['assigned_unit_id', 'assigned_user_id', 'responsible_unit_id']).where('id', '=', c.id).executeTakeFirstOrThrow();
+      expect(sent).toMatchObject({ assigned_unit_id: null, assigned_user_id: cadre.userId });
+      // The committee's own unit, which the case answers to.
+      const unit = sent.responsible_unit_id!;
+      const before = await row(unit);
+      expect(before.kind).toBe('committee');
+      // No open case carries the unit as its assigned unit: only the one sent by name can stop the edit.
+      const assigned = await db().selectFrom('cases').select('id').where('assigned_unit_id', '=', unit).where('status', 'in', ['reported', 'filed', 'dispatched', 'handled', 'on_hold']).execute();
+      expect(assigned).toEqual([]);
+      const otherCommittee = (await db().selectFrom('committees').select('id').where('subdistrict_id', '=', f.hq).where('id', '!=', before.committee_id!).executeTakeFirstOrThrow()).id;
+      for (const [payload, field] of [[{ kind: 'property_company' }, 'kind'], [{ committeeId: otherCommittee }, 'committeeId']] as const) {
+        const res = await patch(admin, unit, payload);
+        expect(res.statusCode, res.body).toBe(409);
+        expect(res.json().error).toMatchObject({ code: 'has_open_cases', details: { fields: [{ field }] } });
+      }
+      expect(await row(unit)).toMatchObject({ kind: 'committee', committee_id: before.committee_id });
+    });
   });
 }

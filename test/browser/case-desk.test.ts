@@ -86,6 +86,28 @@ describeBrowser('case desk: queues, search, filters, bulk dispatch, stale versio
     await ctx.close();
   });
 
+  it('shows in the unit column the committee unit a case sent to a cadre by name answers to', async () => {
+    const db = suite.server.db;
+    const { cats } = await hongqiao();
+    const sub = await db.selectFrom('users').select('subdistrict_id').where('username', '=', 'operator').executeTakeFirstOrThrow();
+    const c001 = await db.selectFrom('committees').select('id').where('subdistrict_id', '=', sub.subdistrict_id!).where('code', '=', '001').executeTakeFirstOrThrow();
+    const site = await db.selectFrom('sites').select(['id', 'lng', 'lat']).where('committee_id', '=', c001.id).where('kind', '=', 'bin_room').where('status', '=', 'active').orderBy('id').executeTakeFirstOrThrow();
+    const cadre = await db.selectFrom('users').select('id').where('username', '=', 'cadre01').executeTakeFirstOrThrow();
+    const ctx = await newContext(suite.browser, suite.server.url, { viewport: { width: 1400, height: 900 } });
+    await post(ctx.request, '/api/auth/sign-in', { username: 'operator', password: DEMO_PASSWORD });
+    let c = await post(ctx.request, '/api/cases', { source: 'citizen', categoryId: cats[0]!.id, siteId: site.id, lng: site.lng, lat: site.lat, description: '居委干部点名派遣' });
+    c = await post(ctx.request, `/api/cases/${c.id}/transitions`, { action: 'file', version: c.version });
+    await post(ctx.request, `/api/cases/${c.id}/transitions`, { action: 'dispatch', version: c.version, userId: cadre.id });
+    const row = await db.selectFrom('cases as k').innerJoin('handling_units as u', 'u.id', 'k.responsible_unit_id').select(['k.assigned_unit_id', 'u.name']).where('k.id', '=', c.id).executeTakeFirstOrThrow();
+    expect(row.assigned_unit_id).toBeNull();
+    const page = await ctx.newPage();
+    await page.goto('/cases?queue=all');
+    await page.getByTestId('case-search').fill(c.number);
+    await page.getByTestId('case-search').press('Enter');
+    await eventually(() => page.getByTestId(`unit-${c.id}`).textContent()).toBe(row.name);
+    await ctx.close();
+  });
+
   it('handler asks for a hold on the phone; the operator sees it pending and approves it on the detail page', async () => {
     const { sites, cats } = await hongqiao();
     const handler = await suite.server.db.selectFrom('users').select(['handling_unit_id']).where('username', '=', 'handler1').executeTakeFirstOrThrow();

@@ -144,6 +144,7 @@ export function mergeRetimed(all: RetimeSummary[]): RetimeSummary {
     recordChanges: all.flatMap((r) => r.recordChanges),
     enforcement: all.reduce((n, r) => n + r.enforcement, 0),
     enforcementTasks: all.reduce((n, r) => n + r.enforcementTasks, 0),
+    ratingFollowups: all.reduce((n, r) => n + r.ratingFollowups, 0),
   };
 }
 

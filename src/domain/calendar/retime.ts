@@ -7,7 +7,8 @@ import { shanghaiTime } from '../cases/format.js';
 import { remindAtAfterMove } from '../cases/stage-deadlines.js';
 import type { Clock } from '../shared/clock.js';
 import { computeDueAt, remainingLimitMs } from './deadlines.js';
-import { shanghaiMidnight } from './office-hours.js';
+import { addDays, shanghaiDate, shanghaiMidnight } from './office-hours.js';
+import { isWorkingDay, loadOverrides } from './working-days.js';
 import { dueAfterWorkingDays } from '../service-records/due-dates.js';
 import { type PendingLadder, applyRunningPeriods, measureRunningPeriods } from '../enforcement/retime-periods.js';
 import { type PendingTask, applyOpenTasks, measureOpenTasks } from '../enforcement/retime-tasks.js';
@@ -47,6 +48,8 @@ export interface RetimeSummary {
   enforcement: number;
   /** Open re-inspection tasks of the enforcement team whose working-hour due time moved */
   enforcementTasks: number;
+  /** 差评 follow-ups still waiting on the desk (no handling deadline on their case yet) whose deadline moved */
+  ratingFollowups: number;
 }
 
 export interface MovedRecord {
@@ -72,6 +75,18 @@ export interface Measured {
   periods: PendingLadder[];
   /** Open re-inspection tasks due after the change, with the working time they had left */
   tasks: PendingTask[];
+  /** 差评 follow-ups waiting on the desk, due after the change, with the working days they were given */
+  followups: PendingFollowup[];
+}
+
+interface PendingFollowup {
+  id: string;
+  caseId: string;
+  subdistrictId: string;
+  caseStatus: CaseTable['status'];
+  ratedAt: string;
+  dueAt: string;
+  days: number;
 }
 
 /**
@@ -81,7 +96,7 @@ export interface Measured {
  * on those days is affected; the limit is computed with each case's own overrides either way).
  */
 export async function measureOpenDeadlines(trx: Db, clock: Clock, changedDates: string[], subdistrictId: string | null): Promise<Measured> {
-  if (!changedDates.length) return { cases: [], recordsFrom: null, subdistrictId, periods: [], tasks: [] };
+  if (!changedDates.length) return { cases: [], recordsFrom: null, subdistrictId, periods: [], tasks: [], followups: [] };
   const now = clock.now();
   const first = [...changedDates].sort()[0]!;
   const from = new Date(Math.max(now.getTime(), shanghaiMidnight(first))).toISOString();
@@ -107,7 +122,61 @@ export async function measureOpenDeadlines(trx: Db, clock: Clock, changedDates: 
     const leftMs = await remainingLimitMs(trx, now, new Date(c.stage_due_at as string), 'working', { subdistrictId: c.subdistrict_id });
     out.push({ c, leftMs });
   }
-  return { cases: out, recordsFrom: from, subdistrictId, periods, tasks };
+  const followups = await measureDeskFollowups(trx, from, subdistrictId);
+  return { cases: out, recordsFrom: from, subdistrictId, periods, tasks, followups };
+}
+
+/**
+ * 差评 follow-ups whose case still waits on the desk (reported or filed, no handling deadline yet):
+ * their deadline is the rating's (badRatingDays working days from when it was given, submitRating),
+ * which the desk's dispatch gives the case (case-rules.ts). Measured on the old calendar as the
+ * number of working days it was given, so `apply` counts the same number on the new one. A
+ * dispatched case carries its own handling deadline, re-timed with the other stages. On
+ * PostgreSQL the case rows are locked: a dispatch waits for the change and reads the new deadline.
+ */
+async function measureDeskFollowups(trx: Db, from: string, subdistrictId: string | null): Promise<PendingFollowup[]> {
+  let q = trx
+    .selectFrom('service_rating_followups as f')
+    .innerJoin('service_ratings as r', 'r.id', 'f.rating_id')
+    .innerJoin('cases as c', 'c.id', 'f.case_id')
+    .select(['f.id', 'f.case_id', 'f.subdistrict_id', 'f.due_at', 'r.rated_at', 'c.status'])
+    .where('c.handle_due_at', 'is', null)
+    .where('c.status', 'in', ['reported', 'filed'])
+    .where(instantCompare(trx, 'f.due_at', '>', from))
+    .orderBy('f.due_at')
+    .orderBy('f.id');
+  if (subdistrictId) q = q.where('f.subdistrict_id', '=', subdistrictId);
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) q = q.forUpdate('c');
+  const out: PendingFollowup[] = [];
+  for (const f of await q.execute()) {
+    const ratedAt = new Date(f.rated_at).toISOString();
+    const dueAt = new Date(f.due_at).toISOString();
+    const start = shanghaiDate(new Date(ratedAt));
+    const end = shanghaiDate(new Date(dueAt));
+    const overrides = await loadOverrides(trx, start, end, f.subdistrict_id);
+    let days = 0;
+    for (let d = addDays(start, 1); d <= end; d = addDays(d, 1)) if (isWorkingDay(d, overrides)) days++;
+    out.push({ id: f.id, caseId: f.case_id, subdistrictId: f.subdistrict_id, caseStatus: f.status, ratedAt, dueAt, days });
+  }
+  return out;
+}
+
+/** The desk-waiting 差评 follow-ups again on the new calendar, each moved one with an event on its case. */
+async function applyDeskFollowups(trx: Db, clock: Clock, pending: PendingFollowup[], reason: string): Promise<number> {
+  const now = clock.now().toISOString();
+  let moved = 0;
+  for (const f of pending) {
+    const due = (await dueAfterWorkingDays(trx, new Date(f.ratedAt), f.days, f.subdistrictId)).toISOString();
+    if (Date.parse(due) === Date.parse(f.dueAt)) continue;
+    await trx.updateTable('service_rating_followups').set({ due_at: due, updated_at: now }).where('id', '=', f.id).execute();
+    await appendCaseEvent(trx, clock, {
+      subdistrictId: f.subdistrictId, caseId: f.caseId, action: 'retime', fromStatus: f.caseStatus, toStatus: f.caseStatus, actor: SYSTEM_ACTOR,
+      note: `工作日历调整（${reason}）：差评整改时限由 ${shanghaiTime(f.dueAt)} 调整为 ${shanghaiTime(due)}`,
+      changes: { rating_due_at: [f.dueAt, due] },
+    });
+    moved++;
+  }
+  return moved;
 }
 
 export async function applyOpenDeadlines(trx: Db, clock: Clock, measured: Measured, reason: string): Promise<RetimeSummary> {
@@ -139,7 +208,10 @@ export async function applyOpenDeadlines(trx: Db, clock: Clock, measured: Measur
   const recordChanges = measured.recordsFrom ? await retimeOpenRecords(trx, now, measured.recordsFrom, measured.subdistrictId) : [];
   const enforcement = await applyRunningPeriods(trx, clock, measured.periods, reason);
   const enforcementTasks = await applyOpenTasks(trx, clock, measured.tasks, reason);
-  return { examined: pending.length, moved: moved.length, cases: moved.slice(0, SHOWN), records: recordChanges.length, recordChanges, enforcement, enforcementTasks };
+  const ratingFollowups = await applyDeskFollowups(trx, clock, measured.followups, reason);
+  return {
+    examined: pending.length, moved: moved.length, cases: moved.slice(0, SHOWN), records: recordChanges.length, recordChanges, enforcement, enforcementTasks, ratingFollowups,
+  };
 }
 
 /**

@@ -110,11 +110,15 @@ async function filtered(db: Db, actor: Actor, f: CaseFilter, now: Date) {
 /** The case desk: a queue with filters and search, newest first, keyset-paginated on id. */
 export async function listCases(db: Db, actor: Actor, f: CaseFilter, page: { after?: string; limit: number }, now: Date) {
   assertCan(actor, 'cases.read');
-  let q = (await filtered(db, actor, f, now)).select([
+  let q = (await filtered(db, actor, f, now))
+    // The unit the case answers to (responsible_unit_id): named for a case sent to a person alone (a committee's cadre).
+    .leftJoin('handling_units as ru', 'ru.id', 'c.responsible_unit_id')
+    .select([
     'c.id', 'c.number', 'c.status', 'c.pending_request as pendingRequest', 'c.source', 'c.description', 'c.lng', 'c.lat',
     'c.committee_id as committeeId', 'com.name as committeeName', 'c.site_id as siteId', 's.name as siteName',
     'c.category_id as categoryId', 'cat.code as categoryCode', 'cat.name_zh as categoryNameZh', 'cat.name_en as categoryNameEn', 'cat.severity',
     'c.assigned_unit_id as assignedUnitId', 'u.name as assignedUnitName', 'c.assigned_user_id as assignedUserId',
+    'c.responsible_unit_id as responsibleUnitId', 'ru.name as responsibleUnitName',
     'c.reported_at as reportedAt', 'c.stage_due_at as stageDueAt', 'c.overdue_at as overdueAt', 'c.closed_at as closedAt',
     'c.rework_count as reworkCount', 'c.version',
   ]);

@@ -90,10 +90,16 @@ export async function getHandlingUnit(db: Db, actor: Actor, id: string) {
   return { ...u, contactPhone: phoneFor(actor, 'unit', u.contactPhone) };
 }
 
-/** Whether open cases or open enforcement tasks are dispatched to the unit. */
+/**
+ * Whether open cases or open enforcement tasks are dispatched to the unit: assigned to it, or
+ * answering to it (responsible_unit_id: a case sent by name to one of its people, a committee's
+ * cadre, has no assigned unit).
+ */
 async function hasOpenCases(db: Db, unitId: string) {
   const [c, e] = await Promise.all([
-    db.selectFrom('cases').select('id').where('assigned_unit_id', '=', unitId).where('status', 'in', OPEN_STATUSES).limit(1).executeTakeFirst(),
+    db.selectFrom('cases').select('id')
+      .where((eb) => eb.or([eb('assigned_unit_id', '=', unitId), eb('responsible_unit_id', '=', unitId)]))
+      .where('status', 'in', OPEN_STATUSES).limit(1).executeTakeFirst(),
     db.selectFrom('enforcement_tasks').select('id').where('assigned_unit_id', '=', unitId).where('status', '=', 'open').limit(1).executeTakeFirst(),
   ]);
   return Boolean(c || e);

@@ -35,6 +35,9 @@ export interface CaseListItem {
   severity: string;
   assignedUnitId: string | null;
   assignedUnitName: string | null;
+  /** The unit the case answers to: the assigned unit, or for a case sent to a person alone, theirs (a committee's cadre: the committee's unit). */
+  responsibleUnitId: string | null;
+  responsibleUnitName: string | null;
   reportedAt: string;
   stageDueAt: string | null;
   overdueAt: string | null;

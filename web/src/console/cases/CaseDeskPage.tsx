@@ -195,7 +195,7 @@ export function CaseDeskPage() {
               <td>{label(c.statusLabel, lang)}</td>
               <td>{formatTime(c.reportedAt, lang)}</td>
               <td className={c.overdueAt ? 'case-overdue' : ''}>{formatTime(c.stageDueAt, lang)}</td>
-              <td>{c.assignedUnitName ?? ''}</td>
+              <td data-testid={`unit-${c.id}`}>{c.assignedUnitName ?? c.responsibleUnitName ?? ''}</td>
             </tr>
           ))}
         </tbody>

@@ -281,7 +281,9 @@ describe.each(DIALECTS)('the scale network (%s)', (kind) => {
 describe('the 差评 quota', () => {
   it('marks floor(offset + n × share) of the first n ratings, so any run of n holds floor(n × share) or one more', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.double({ min: 0.0001, max: 1, noNaN: true }), fc.integer({ min: 1, max: 3000 }), fc.nat(3000), (offset, share, n, from) => {
+      // Shares below 1 (a share of 1 or more marks every rating, checked below): offset + n × share
+      // then never rounds past the next whole number, as it could for a share of 1 at n ≥ 1,024.
+      fc.property(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.double({ min: 0.0001, max: 0.999, noNaN: true }), fc.integer({ min: 1, max: 3000 }), fc.nat(3000), (offset, share, n, from) => {
         const isBad = badQuota(offset, share);
         const marks = Array.from({ length: from + n }, () => isBad());
         expect(marks.filter(Boolean).length).toBe(Math.floor(offset + (from + n) * share));
@@ -289,6 +291,16 @@ describe('the 差评 quota', () => {
         expect(run).toBeGreaterThanOrEqual(Math.floor(n * share));
         expect(run).toBeLessThanOrEqual(Math.floor(n * share) + 1);
       }),
+    );
+  });
+
+  it('marks every rating at a share of 1 or more, whatever the offset', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.double({ min: 1, max: 2, noNaN: true }), fc.integer({ min: 1, max: 5000 }), (offset, share, n) => {
+        const isBad = badQuota(offset, share);
+        expect(Array.from({ length: n }, () => isBad()).every(Boolean)).toBe(true);
+      }),
+      { examples: [[0.9999999999998863, 1, 1024]] },
     );
   });
 });

@@ -261,9 +261,11 @@ function planRecord(r: Random, ctx: NetworkContext, p: ServedPoint, t0: number, 
 /**
  * Which ratings are 差评: by quota, not by chance. The first n ratings hold floor(offset + n × share)
  * of them, so any n ratings in a row hold floor(n × share) or one more (a chance of 0.4 % could give
- * a small office none at all); `offset`, in [0, 1), places the first at random.
+ * a small office none at all); `offset`, in [0, 1), places the first at random. A share of 1 or
+ * more makes every rating one: there floating point could round offset + n past n + 1.
  */
 export function badQuota(offset: number, share: number): () => boolean {
+  if (share >= 1) return () => true;
   let n = 0;
   let given = 0;
   return () => {

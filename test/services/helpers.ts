@@ -1,6 +1,6 @@
 import type { DialectKind } from '../../src/db/index.js';
 import type { ServiceRatingTable } from '../../src/db/schema.js';
-import { createRecord } from '../../src/domain/service-records/records.js';
+import { createRecord, stepRecord } from '../../src/domain/service-records/records.js';
 import { withCheckDigit } from '../../src/domain/service-records/masking.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { type TestContext, actorOf, demoContext, signInAs } from '../helpers/app.js';
@@ -106,4 +106,24 @@ export async function servicesLiveServer(kind: DialectKind) {
     await ctx.close();
     throw e;
   }
+}
+
+/** A service `username` gave at the committee window YW008-CW01 and completed on the spot: the record and its rating token. */
+export async function completedService(ctx: TestContext, username = 'cadre01', item = '居住登记') {
+  const staff = await actorOf(ctx, username);
+  const point = await pointByCode(ctx, 'YW008-CW01');
+  const { id: itemId } = await itemByName(ctx, item);
+  return ctx.handle.db.transaction().execute(async (trx) => {
+    const out = await createRecord(trx, ctx.clock, staff, { pointId: point.id, itemId, applicant: { name: '吴娟', idNumber: withCheckDigit('31010519900101005'), phone: '13700000000' }, materials: [] });
+    await stepRecord(trx, ctx.clock, staff, out.record.id, { version: 1, action: 'complete', delivery: 'on_site' });
+    return out;
+  });
+}
+
+/** A 差评 (★1, with its reason) given now on the public page to a service `username` gave: the rating's and its case's ids. */
+export async function badRatingOf(ctx: TestContext, username: string, item = '居住登记') {
+  const { ratingToken } = await completedService(ctx, username, item);
+  const res = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1, comment: '窗口态度差' } });
+  if (res.statusCode !== 201) throw new Error(`rating refused: ${res.statusCode} ${res.body}`);
+  return res.json() as { id: string; caseId: string };
 }

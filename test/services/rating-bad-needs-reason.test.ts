@@ -1,12 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitRating } from '../../src/domain/service-ratings/ratings.js';
-import { withCheckDigit } from '../../src/domain/service-records/masking.js';
-import { createRecord, stepRecord } from '../../src/domain/service-records/records.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
 import { DIALECTS } from '../helpers/db.js';
 import type { TestContext } from '../helpers/app.js';
-import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
+import { completedService, servicesContext } from './helpers.js';
 
 /** Thrown to roll a run's transaction back: every run rates the same service afresh. */
 class RolledBack extends Error {}
@@ -24,14 +22,7 @@ describe.each(DIALECTS)('a 差评 carries its reason (%s)', (kind) => {
   afterAll(async () => ctx?.close());
 
   async function served() {
-    const cadre = await actorOf(ctx, 'cadre01');
-    const point = await pointByCode(ctx, 'YW008-CW01');
-    const { id: itemId } = await itemByName(ctx, '居住登记');
-    return ctx.handle.db.transaction().execute(async (trx) => {
-      const out = await createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId, applicant: { name: '吴娟', idNumber: withCheckDigit('31010519900101005'), phone: '13700000000' }, materials: [] });
-      await stepRecord(trx, ctx.clock, cadre, out.record.id, { version: 1, action: 'complete', delivery: 'on_site' });
-      return out;
-    });
+    return completedService(ctx);
   }
 
   const counts = async () => {

@@ -3,13 +3,11 @@ import { getCase } from '../../src/domain/cases/get-case.js';
 import { transitionCase } from '../../src/domain/cases/transition-case.js';
 import { servicesBoard } from '../../src/domain/dashboard/services-board.js';
 import { appealRating, badRatingKpi, decideAppeal } from '../../src/domain/service-ratings/followups.js';
-import { withCheckDigit } from '../../src/domain/service-records/masking.js';
-import { createRecord, stepRecord } from '../../src/domain/service-records/records.js';
 import type { TransitionInput } from '../../src/domain/cases/case-input.js';
 import type { Actor } from '../../src/domain/auth/actor.js';
 import { DIALECTS } from '../helpers/db.js';
 import type { TestContext } from '../helpers/app.js';
-import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
+import { actorOf, badRatingOf, servicesContext } from './helpers.js';
 
 /**
  * A 差评 leaves the follow-up loop by its handling (checked and closed) or by an appeal upheld on a
@@ -26,17 +24,7 @@ describe.each(DIALECTS)('a 差评 case leaves the loop only by handling or an up
   const window = { from: '2026-05-01T00:00:00Z', to: '2026-08-01T00:00:00Z' };
 
   async function badRating(username: string, item = '居住登记') {
-    const staff = await actorOf(ctx, username);
-    const point = await pointByCode(ctx, 'YW008-CW01');
-    const { id: itemId } = await itemByName(ctx, item);
-    const { ratingToken } = await ctx.handle.db.transaction().execute(async (trx) => {
-      const out = await createRecord(trx, ctx.clock, staff, { pointId: point.id, itemId, applicant: { name: '吴娟', idNumber: withCheckDigit('31010519900101005'), phone: '13700000000' }, materials: [] });
-      await stepRecord(trx, ctx.clock, staff, out.record.id, { version: 1, action: 'complete', delivery: 'on_site' });
-      return out;
-    });
-    const res = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1, comment: '窗口态度差' } });
-    expect(res.statusCode).toBe(201);
-    return res.json() as { id: string; caseId: string };
+    return badRatingOf(ctx, username, item);
   }
   const caseOf = (id: string) => ctx.handle.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   async function step(actor: Actor, caseId: string, t: Omit<TransitionInput, 'version'>) {

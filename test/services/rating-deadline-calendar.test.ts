@@ -6,11 +6,9 @@ import { deleteOverride, putOverride } from '../../src/domain/calendar/overrides
 import { followupOf } from '../../src/domain/service-ratings/followups.js';
 import { serviceSettings } from '../../src/domain/service-ratings/settings.js';
 import { dueAfterWorkingDays } from '../../src/domain/service-records/due-dates.js';
-import { withCheckDigit } from '../../src/domain/service-records/masking.js';
-import { createRecord, stepRecord } from '../../src/domain/service-records/records.js';
 import { DIALECTS } from '../helpers/db.js';
 import type { TestContext } from '../helpers/app.js';
-import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
+import { actorOf, badRatingOf, servicesContext } from './helpers.js';
 
 /**
  * A 差评's follow-up deadline (badRatingDays working days from the rating) follows the calendar
@@ -35,17 +33,8 @@ describe.each(DIALECTS)('a 差评 waiting on the desk is re-timed by the calenda
   /** A 差评, rated now, of a service `username` gave; with the deadline it gets and the one a working day later, on today's calendar. */
   async function badRating(username: string, item: string) {
     const staff = await actorOf(ctx, username);
-    const point = await pointByCode(ctx, 'YW008-CW01');
-    const { id: itemId } = await itemByName(ctx, item);
-    const { ratingToken } = await ctx.handle.db.transaction().execute(async (trx) => {
-      const out = await createRecord(trx, ctx.clock, staff, { pointId: point.id, itemId, applicant: { name: '吴娟', idNumber: withCheckDigit('31010519900101005'), phone: '13700000000' }, materials: [] });
-      await stepRecord(trx, ctx.clock, staff, out.record.id, { version: 1, action: 'complete', delivery: 'on_site' });
-      return out;
-    });
     const ratedAt = ctx.clock.now();
-    const res = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1, comment: '窗口态度差' } });
-    expect(res.statusCode).toBe(201);
-    const { id, caseId } = res.json() as { id: string; caseId: string };
+    const { id, caseId } = await badRatingOf(ctx, username, item);
     const sub = staff.subdistrictId!;
     const { badRatingDays } = await serviceSettings(ctx.handle.db, sub);
     expect(badRatingDays).toBeGreaterThan(0);

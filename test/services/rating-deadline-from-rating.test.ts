@@ -6,12 +6,10 @@ import type { Actor } from '../../src/domain/auth/actor.js';
 import { badRatingKpi, recordCallback, resolveBadRating } from '../../src/domain/service-ratings/followups.js';
 import { serviceSettings } from '../../src/domain/service-ratings/settings.js';
 import { dueAfterWorkingDays } from '../../src/domain/service-records/due-dates.js';
-import { withCheckDigit } from '../../src/domain/service-records/masking.js';
-import { createRecord, stepRecord } from '../../src/domain/service-records/records.js';
 import { newId } from '../../src/domain/shared/ids.js';
 import { DIALECTS } from '../helpers/db.js';
 import type { TestContext } from '../helpers/app.js';
-import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
+import { actorOf, badRatingOf, servicesContext } from './helpers.js';
 
 const START = '2026-05-26T02:30:00Z';
 const HOUR = 3600_000;
@@ -46,17 +44,8 @@ describe.each(DIALECTS)('a 差评\'s deadline counts from the rating (%s)', (kin
   /** A 差评 of a service `username` gave, rated now. */
   async function badRating(username: string, item = '居住登记') {
     const staff = await actorOf(ctx, username);
-    const point = await pointByCode(ctx, 'YW008-CW01');
-    const { id: itemId } = await itemByName(ctx, item);
-    const { ratingToken } = await ctx.handle.db.transaction().execute(async (trx) => {
-      const out = await createRecord(trx, ctx.clock, staff, { pointId: point.id, itemId, applicant: { name: '吴娟', idNumber: withCheckDigit('31010519900101005'), phone: '13700000000' }, materials: [] });
-      await stepRecord(trx, ctx.clock, staff, out.record.id, { version: 1, action: 'complete', delivery: 'on_site' });
-      return out;
-    });
     const ratedAt = ctx.clock.now();
-    const res = await ctx.app.inject({ method: 'POST', url: `/api/public/rate/${ratingToken}`, payload: { level: 1, comment: '窗口态度差' } });
-    expect(res.statusCode).toBe(201);
-    const { id, caseId } = res.json() as { id: string; caseId: string };
+    const { id, caseId } = await badRatingOf(ctx, username, item);
     const { badRatingDays } = await serviceSettings(ctx.handle.db, staff.subdistrictId!);
     const due = (await dueAfterWorkingDays(ctx.handle.db, ratedAt, badRatingDays, staff.subdistrictId!)).toISOString();
     const f = await ctx.handle.db.selectFrom('service_rating_followups').select('due_at').where('rating_id', '=', id).executeTakeFirstOrThrow();

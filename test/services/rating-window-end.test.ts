@@ -1,11 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ratingTarget, submitRating } from '../../src/domain/service-ratings/ratings.js';
-import { withCheckDigit } from '../../src/domain/service-records/masking.js';
-import { createRecord, stepRecord } from '../../src/domain/service-records/records.js';
 import { DIALECTS } from '../helpers/db.js';
 import type { TestContext } from '../helpers/app.js';
-import { actorOf, itemByName, pointByCode, servicesContext } from './helpers.js';
+import { actorOf, completedService, servicesContext } from './helpers.js';
 
 const START = '2026-05-26T02:30:00Z';
 const HOUR = 3600_000;
@@ -33,15 +31,8 @@ describe.each(DIALECTS)('the rating window ends with its last day (%s)', (kind) 
   afterAll(async () => ctx?.close());
 
   async function served() {
-    const cadre = await actorOf(ctx, 'cadre01');
-    const point = await pointByCode(ctx, 'YW008-CW01');
-    const { id: itemId } = await itemByName(ctx, '居住登记');
     ctx.clock.set(START);
-    return ctx.handle.db.transaction().execute(async (trx) => {
-      const out = await createRecord(trx, ctx.clock, cadre, { pointId: point.id, itemId, applicant: { name: '吴娟', idNumber: withCheckDigit('31010519900101005'), phone: '13700000000' }, materials: [] });
-      await stepRecord(trx, ctx.clock, cadre, out.record.id, { version: 1, action: 'complete', delivery: 'on_site' });
-      return out;
-    });
+    return completedService(ctx);
   }
 
   it('a service ended at 10:30 on 26 May, window 7 days: rated at 23:00 on 2 June (Shanghai) it counts; from midnight it is closed', async () => {
